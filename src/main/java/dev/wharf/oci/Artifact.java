@@ -1,0 +1,25 @@
+package dev.wharf.oci;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An OCI artifact to push: an image manifest with {@code artifactType}, the empty config and the
+ * given layers, in the form OCI 1.1 recommends and distribution 2.8 already accepts.
+ */
+public record Artifact(String artifactType, List<Layer> layers, Map<String, String> annotations) {
+    public Artifact {
+        if (artifactType == null || artifactType.isBlank()) {
+            throw new IllegalArgumentException("an artifact needs an artifactType");
+        }
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("an artifact needs at least one layer");
+        }
+        layers = List.copyOf(layers);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    }
+
+    public static Artifact single(String artifactType, Layer layer) {
+        return new Artifact(artifactType, List.of(layer), Map.of());
+    }
+}

@@ -1,0 +1,61 @@
+package dev.wharf.oci;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where artifacts live: a remote OCI registry or a local OCI image layout. Repositories are full
+ * paths below the store ({@code boring-registry/modules/acme/vpc/aws}); tags follow the OCI rules
+ * ({@code [A-Za-z0-9_][A-Za-z0-9._-]{0,127}}). This layer knows nothing of what the artifacts mean.
+ *
+ * <p>Every method throws {@link StorageException} on failure; "not there" is an empty answer, not
+ * an exception.
+ */
+public interface ArtifactStore extends AutoCloseable {
+
+    /** Every tag of {@code repository}, all pages, in no particular order; empty if the repository is unknown. */
+    List<String> listTags(String repository);
+
+    /** The manifest a tag or digest points at, or empty when there is none. */
+    Optional<Manifest> resolve(String repository, String reference);
+
+    /** Whether a tag exists, as cheaply as the backend can tell (a HEAD on a registry). */
+    boolean exists(String repository, String tag);
+
+    /**
+     * Opens a blob for streaming. The stream checks the content against the digest and fails at
+     * its end when they disagree. Throws {@link StorageException.Kind#NOT_FOUND} if the blob is gone.
+     */
+    InputStream openBlob(String repository, Digest digest);
+
+    /**
+     * A URL a client may fetch the blob from directly without credentials (a presigned redirect
+     * some registries hand out), or empty when the blob must be streamed through Wharf.
+     */
+    default Optional<URI> directBlobUrl(String repository, Digest digest) {
+        return Optional.empty();
+    }
+
+    /**
+     * Pushes an artifact: every blob first (skipping those already present), then the manifest under
+     * {@code tag}. With {@code overwrite} false an existing tag is refused with
+     * {@link StorageException.Kind#TAG_EXISTS} and nothing visible changes.
+     */
+    Manifest push(String repository, String tag, Artifact artifact, boolean overwrite);
+
+    /**
+     * Removes a tag. Throws {@link StorageException.Kind#UNSUPPORTED} where the backend cannot
+     * (docker-registry 2.8 deletes manifests by digest only when deletion is enabled). Returns false
+     * when the tag did not exist.
+     */
+    boolean delete(String repository, String tag);
+
+    /** A short human description for logs and {@code /health}: "registry.example.com" or "oci-layout:/data". */
+    String describe();
+
+    @Override
+    default void close() {
+    }
+}

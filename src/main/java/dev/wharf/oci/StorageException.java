@@ -1,0 +1,55 @@
+package dev.wharf.oci;
+
+/**
+ * A storage failure, already phrased for the person who has to fix it: the message names the
+ * registry, the repository and what to check. Protocol fronts map the {@link Kind} to their own
+ * status codes and never show a stack trace.
+ */
+public class StorageException extends RuntimeException {
+    public enum Kind {
+        /** Credentials missing or refused. */
+        UNAUTHORIZED,
+        /** Authenticated, but not allowed (pull or push). */
+        FORBIDDEN,
+        /** The repository, tag or blob does not exist where it was expected to. */
+        NOT_FOUND,
+        /** The tag exists and the push refused to overwrite it. */
+        TAG_EXISTS,
+        /** The registry cannot be reached (DNS, refused connection, timeout, reset). */
+        UNREACHABLE,
+        /** The TLS handshake failed (untrusted or invalid certificate). */
+        TLS,
+        /** The registry answered something that is not the OCI distribution protocol. */
+        PROTOCOL,
+        /** The registry or backend does not offer this operation (tag deletion, say). */
+        UNSUPPORTED,
+        /** Content did not match its digest, or a local I/O error. */
+        CORRUPT,
+        /** Any other failure of the registry (5xx after retries, rate limits). */
+        REGISTRY_ERROR
+    }
+
+    private final Kind kind;
+
+    public StorageException(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public StorageException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** True when the failure is the backend's and not the caller's: the store is down or broken. */
+    public boolean isOutage() {
+        return switch (kind) {
+            case UNREACHABLE, TLS, PROTOCOL, REGISTRY_ERROR, UNAUTHORIZED, FORBIDDEN -> true;
+            default -> false;
+        };
+    }
+}
