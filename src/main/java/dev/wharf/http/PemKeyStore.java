@@ -1,0 +1,76 @@
+package dev.wharf.http;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+
+/**
+ * Builds an in-memory key store from PEM files, accepting what openssl and certbot write: PKCS#8,
+ * PKCS#1 RSA and SEC1 EC keys, and a certificate file holding the whole chain.
+ */
+final class PemKeyStore {
+    static final char[] PASSWORD = new char[0];
+
+    private PemKeyStore() {
+    }
+
+    static KeyStore load(Path certFile, Path keyFile) {
+        try {
+            List<Certificate> chain = readCertificates(certFile);
+            PrivateKey key = readKey(keyFile);
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("wharf", key, PASSWORD, chain.toArray(Certificate[]::new));
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot load TLS certificate " + certFile + " and key " + keyFile
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {
+        List<Certificate> chain = new ArrayList<>();
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
+            for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
+                if (item instanceof X509CertificateHolder holder) {
+                    X509Certificate certificate = converter.getCertificate(holder);
+                    chain.add(certificate);
+                }
+            }
+        }
+        if (chain.isEmpty()) {
+            throw new GeneralSecurityException("no PEM certificate found in " + file);
+        }
+        return chain;
+    }
+
+    private static PrivateKey readKey(Path file) throws IOException, GeneralSecurityException {
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
+            for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
+                if (item instanceof PEMKeyPair pair) {
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                }
+                if (item instanceof PrivateKeyInfo info) {
+                    return converter.getPrivateKey(info);
+                }
+            }
+        }
+        throw new GeneralSecurityException("no unencrypted PEM private key found in " + file);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.wharf.http;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** A PEM certificate chain and its private key, and the lowest TLS version to accept ("1.2", "1.3"). */
+public record TlsFiles(Path certFile, Path keyFile, Optional<String> minVersion) {
+    public TlsFiles {
+        minVersion = minVersion == null ? Optional.empty() : minVersion;
+    }
+
+    /** Both files or neither: one without the other is a configuration mistake worth stopping for. */
+    public static Optional<TlsFiles> of(Path cert, Path key, String minVersion) {
+        if (cert == null && key == null) {
+            return Optional.empty();
+        }
+        if (cert == null || key == null) {
+            throw new IllegalArgumentException("TLS needs both a certificate file and a key file");
+        }
+        return Optional.of(new TlsFiles(cert, key, Optional.ofNullable(minVersion).filter(v -> !v.isBlank())));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.wharf.http;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import java.net.URI;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * A started HTTP(S) server: Javalin on Jetty, on one address, with TLS when files are given.
+ * Protocol fronts add their routes through the {@link JavalinConfig} callback.
+ */
+public final class WebServer implements AutoCloseable {
+    private final Javalin app;
+    private final boolean tls;
+    private final ListenAddress address;
+
+    private WebServer(Javalin app, boolean tls, ListenAddress address) {
+        this.app = app;
+        this.tls = tls;
+        this.address = address;
+    }
+
+    public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Consumer<JavalinConfig> routes) {
+        Javalin app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.concurrency.useVirtualThreads = Runtime.version().feature() >= 21;
+            cfg.http.generateEtags = false;
+            cfg.jetty.host = address.host();
+            cfg.jetty.port = address.port();
+            tls.ifPresent(files -> cfg.jetty.addConnector((server, http) -> tlsConnector(server, http, address, files)));
+            routes.accept(cfg);
+        });
+        app.start();
+        return new WebServer(app, tls.isPresent(), address);
+    }
+
+    private static ServerConnector tlsConnector(Server server, HttpConfiguration http, ListenAddress address, TlsFiles files) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(PemKeyStore.load(files.certFile(), files.keyFile()));
+        ssl.setKeyStorePassword("");
+        files.minVersion().ifPresent(v -> ssl.setIncludeProtocols(protocolsFrom(v)));
+        HttpConfiguration https = new HttpConfiguration(http);
+        // Clients reach Wharf by IP, by internal names and through proxies: the certificate is the
+        // operator's business, so don't refuse requests whose Host differs from the SNI name.
+        SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+        customizer.setSniHostCheck(false);
+        https.addCustomizer(customizer);
+        ServerConnector connector = new ServerConnector(server,
+                new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+        connector.setHost(address.host());
+        connector.setPort(address.port());
+        return connector;
+    }
+
+    private static String[] protocolsFrom(String minVersion) {
+        return switch (minVersion.replace("TLS", "").replace("v", "").trim()) {
+            case "1.0" -> new String[] {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
+            case "1.1" -> new String[] {"TLSv1.1", "TLSv1.2", "TLSv1.3"};
+            case "1.2" -> new String[] {"TLSv1.2", "TLSv1.3"};
+            case "1.3" -> new String[] {"TLSv1.3"};
+            default -> throw new IllegalArgumentException("unknown TLS version '" + minVersion + "' (use 1.0, 1.1, 1.2 or 1.3)");
+        };
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public boolean isTls() {
+        return tls;
+    }
+
+    /** The base URL clients on this machine can use; wildcard hosts become 127.0.0.1. */
+    public URI localUri() {
+        String host = address.host().equals("0.0.0.0") || address.host().equals("::") ? "127.0.0.1" : address.host();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create((tls ? "https" : "http") + "://" + host + ":" + port());
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.wharf.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WebServerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void servesPlainHttpOnAFreePort() throws Exception {
+        try (WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(),
+                cfg -> cfg.routes.get("/hello", ctx -> ctx.result("hi")))) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(server.localUri().resolve("/hello")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.body()).isEqualTo("hi");
+            assertThat(server.localUri().getScheme()).isEqualTo("http");
+        }
+    }
+
+    @Test
+    void servesTlsFromPemFilesAndNothingElseOnThatPort() throws Exception {
+        X509Certificate certificate = writeSelfSigned();
+        try (WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"),
+                TlsFiles.of(dir.resolve("cert.pem"), dir.resolve("key.pem"), "1.2"),
+                cfg -> cfg.routes.get("/hello", ctx -> ctx.result(ctx.scheme())))) {
+            URI uri = server.localUri().resolve("/hello");
+            assertThat(uri.getScheme()).isEqualTo("https");
+            HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(certificate)).build();
+            HttpResponse<String> response = trusting.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.body()).isEqualTo("https");
+
+            URI plain = URI.create("http://127.0.0.1:" + server.port() + "/hello");
+            assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(plain).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void refusesHalfATlsConfiguration() {
+        assertThatThrownBy(() -> TlsFiles.of(dir.resolve("cert.pem"), null, null))
+                .hasMessageContaining("both a certificate file and a key file");
+    }
+
+    @Test
+    void parsesGoStyleListenAddresses() {
+        assertThat(ListenAddress.parse(":5601")).isEqualTo(new ListenAddress("0.0.0.0", 5601));
+        assertThat(ListenAddress.parse("localhost:8080")).isEqualTo(new ListenAddress("localhost", 8080));
+        assertThat(ListenAddress.parse("[::1]:80")).isEqualTo(new ListenAddress("::1", 80));
+        assertThatThrownBy(() -> ListenAddress.parse("localhost")).hasMessageContaining("no port");
+        assertThatThrownBy(() -> ListenAddress.parse("a:99999")).hasMessageContaining("out of range");
+    }
+
+    private X509Certificate writeSelfSigned() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        KeyPair pair = generator.generateKeyPair();
+        X500Name name = new X500Name("CN=wharf-test");
+        Instant now = Instant.now();
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.ONE,
+                Date.from(now.minus(1, ChronoUnit.HOURS)), Date.from(now.plus(1, ChronoUnit.DAYS)), name, pair.getPublic());
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+        X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
+                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+        try (JcaPEMWriter cert = new JcaPEMWriter(Files.newBufferedWriter(dir.resolve("cert.pem")));
+                JcaPEMWriter key = new JcaPEMWriter(Files.newBufferedWriter(dir.resolve("key.pem")))) {
+            cert.writeObject(certificate);
+            key.writeObject(new JcaPKCS8Generator(pair.getPrivate(), null));
+        }
+        return certificate;
+    }
+
+    private static SSLContext trusting(X509Certificate certificate) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("test", certificate);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+}
