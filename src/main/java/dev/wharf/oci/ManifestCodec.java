@@ -1,0 +1,121 @@
+package dev.wharf.oci;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes OCI image manifests. Artifacts are written the way OCI 1.1 recommends for
+ * non-image content: {@code artifactType} set, the empty descriptor as config, one layer per file.
+ * Reading is lenient about what other tools write (ORAS, skopeo, Docker v2 manifests) but refuses
+ * what is not a manifest at all.
+ */
+public final class ManifestCodec {
+    public static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
+    public static final Descriptor EMPTY_CONFIG_DESCRIPTOR =
+            new Descriptor(Manifest.OCI_EMPTY, Digest.sha256(EMPTY_CONFIG), EMPTY_CONFIG.length, Map.of());
+
+    private final ObjectMapper json;
+
+    public ManifestCodec(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public ManifestCodec() {
+        this(new ObjectMapper());
+    }
+
+    /** The manifest bytes for an artifact whose layers have already been stored as {@code layers}. */
+    public byte[] encode(String artifactType, List<Descriptor> layers, Map<String, String> annotations) {
+        ObjectNode root = json.createObjectNode();
+        root.put("schemaVersion", 2);
+        root.put("mediaType", Manifest.OCI_IMAGE_MANIFEST);
+        root.put("artifactType", artifactType);
+        ObjectNode config = descriptor(EMPTY_CONFIG_DESCRIPTOR);
+        // Inlined so readers need no round trip for the config (image-spec 1.1 "data" field).
+        config.put("data", "e30=");
+        root.set("config", config);
+        ArrayNode layerArray = root.putArray("layers");
+        layers.forEach(layer -> layerArray.add(descriptor(layer)));
+        if (!annotations.isEmpty()) {
+            ObjectNode a = root.putObject("annotations");
+            annotations.forEach(a::put);
+        }
+        try {
+            return json.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a manifest", e);
+        }
+    }
+
+    private ObjectNode descriptor(Descriptor d) {
+        ObjectNode node = json.createObjectNode();
+        node.put("mediaType", d.mediaType());
+        node.put("digest", d.digest().toString());
+        node.put("size", d.size());
+        if (!d.annotations().isEmpty()) {
+            ObjectNode a = node.putObject("annotations");
+            d.annotations().forEach(a::put);
+        }
+        return node;
+    }
+
+    /**
+     * Parses manifest bytes. {@code contentType} is what the store said the bytes are (may be null);
+     * throws {@link IllegalArgumentException} with a reason when the bytes are not a manifest.
+     */
+    public Manifest decode(Digest digest, byte[] bytes, String contentType) {
+        JsonNode root;
+        try {
+            root = json.readTree(bytes);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a JSON manifest: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("not a JSON manifest object");
+        }
+        String mediaType = text(root, "mediaType");
+        if (mediaType == null) {
+            mediaType = contentType;
+        }
+        if (root.has("manifests")) {
+            throw new IllegalArgumentException("an image index (multi-platform image), not an artifact manifest");
+        }
+        if (!root.path("layers").isArray()) {
+            throw new IllegalArgumentException("manifest has no layers array");
+        }
+        List<Descriptor> layers = new ArrayList<>();
+        for (JsonNode layer : root.get("layers")) {
+            layers.add(descriptor(layer));
+        }
+        Descriptor config = root.has("config") ? descriptor(root.get("config")) : null;
+        return new Manifest(digest, mediaType, text(root, "artifactType"), config, layers, annotations(root));
+    }
+
+    private static Descriptor descriptor(JsonNode node) {
+        String digest = text(node, "digest");
+        if (digest == null || !node.path("size").canConvertToLong()) {
+            throw new IllegalArgumentException("descriptor without digest or size");
+        }
+        return new Descriptor(text(node, "mediaType"), Digest.parse(digest), node.get("size").asLong(), annotations(node));
+    }
+
+    private static Map<String, String> annotations(JsonNode node) {
+        Map<String, String> map = new LinkedHashMap<>();
+        node.path("annotations").fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+        return map;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

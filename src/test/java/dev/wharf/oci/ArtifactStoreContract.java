@@ -1,0 +1,234 @@
+package dev.wharf.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every {@link ArtifactStore} must do, whatever is behind it. Each backend's test extends this
+ * and provides a store; every test works in repositories of its own, so a store may be shared.
+ */
+public abstract class ArtifactStoreContract {
+    protected static final String TYPE = "application/vnd.wharf.test.v1";
+    protected static final String FILE_TYPE = "application/vnd.wharf.test.file.v1";
+
+    @TempDir
+    protected Path scratch;
+
+    private final String prefix = "contract/" + UUID.randomUUID().toString().substring(0, 8);
+
+    protected abstract ArtifactStore store();
+
+    /** Whether this backend can delete tags (docker-registry 2.8 only with deletion enabled). */
+    protected boolean canDeleteTags() {
+        return true;
+    }
+
+    protected String repo(String name) {
+        return prefix + "/" + name;
+    }
+
+    protected static Artifact textArtifact(String title, String content) {
+        return Artifact.single(TYPE, Layer.file(FILE_TYPE, title, BlobSource.ofBytes(content.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    protected static String read(ArtifactStore store, String repository, Digest digest) throws IOException {
+        try (InputStream in = store.openBlob(repository, digest)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void pushesResolvesAndStreamsBack() throws IOException {
+        ArtifactStore store = store();
+        String repository = repo("roundtrip");
+        Path file = scratch.resolve("payload.bin");
+        Files.write(file, "zip-ish bytes".getBytes(StandardCharsets.UTF_8));
+        Artifact artifact = new Artifact(TYPE, List.of(
+                Layer.file("application/zip", "payload.zip", BlobSource.ofFile(file)),
+                Layer.file("text/plain", "notes.txt", BlobSource.ofBytes("hello".getBytes(StandardCharsets.UTF_8)))),
+                Map.of("org.example.kind", "test"));
+
+        Manifest pushed = store.push(repository, "v1.0.0", artifact, false);
+        Manifest resolved = store.resolve(repository, "v1.0.0").orElseThrow();
+
+        assertThat(resolved.digest()).isEqualTo(pushed.digest());
+        assertThat(resolved.artifactType()).isEqualTo(TYPE);
+        assertThat(resolved.effectiveArtifactType()).contains(TYPE);
+        assertThat(resolved.annotations()).containsEntry("org.example.kind", "test");
+        assertThat(resolved.layers()).extracting(Descriptor::mediaType).containsExactly("application/zip", "text/plain");
+        assertThat(resolved.layers().get(0).title()).contains("payload.zip");
+        assertThat(resolved.layers().get(0).size()).isEqualTo(13);
+        assertThat(resolved.layers().get(0).digest()).isEqualTo(Digest.sha256("zip-ish bytes".getBytes(StandardCharsets.UTF_8)));
+        assertThat(read(store, repository, resolved.layers().get(0).digest())).isEqualTo("zip-ish bytes");
+        assertThat(read(store, repository, resolved.layers().get(1).digest())).isEqualTo("hello");
+        assertThat(store.resolve(repository, pushed.digest().toString())).map(Manifest::digest).contains(pushed.digest());
+        assertThat(store.exists(repository, "v1.0.0")).isTrue();
+        assertThat(store.listTags(repository)).containsExactly("v1.0.0");
+    }
+
+    @Test
+    void unknownThingsAreEmptyNotErrors() {
+        ArtifactStore store = store();
+        String repository = repo("never-pushed");
+        assertThat(store.listTags(repository)).isEmpty();
+        assertThat(store.resolve(repository, "v1")).isEmpty();
+        assertThat(store.exists(repository, "v1")).isFalse();
+        store.push(repo("known"), "a", textArtifact("a.txt", "a"), false);
+        assertThat(store.resolve(repo("known"), "b")).isEmpty();
+        assertThat(store.exists(repo("known"), "b")).isFalse();
+    }
+
+    @Test
+    void missingBlobIsNotFound() {
+        ArtifactStore store = store();
+        String repository = repo("blobless");
+        store.push(repository, "a", textArtifact("a.txt", "a"), false);
+        Digest absent = Digest.sha256("never stored".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> store.openBlob(repository, absent).close())
+                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void neverOverwritesUnlessAsked() throws IOException {
+        ArtifactStore store = store();
+        String repository = repo("overwrite");
+        Manifest first = store.push(repository, "1.0.0", textArtifact("f.txt", "first"), false);
+
+        assertThatThrownBy(() -> store.push(repository, "1.0.0", textArtifact("f.txt", "second"), false))
+                .isInstanceOfSatisfying(StorageException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(StorageException.Kind.TAG_EXISTS);
+                    assertThat(e.getMessage()).contains("1.0.0");
+                });
+        Manifest kept = store.resolve(repository, "1.0.0").orElseThrow();
+        assertThat(kept.digest()).isEqualTo(first.digest());
+        assertThat(read(store, repository, kept.layers().get(0).digest())).isEqualTo("first");
+
+        Manifest replaced = store.push(repository, "1.0.0", textArtifact("f.txt", "second"), true);
+        assertThat(store.resolve(repository, "1.0.0").orElseThrow().digest()).isEqualTo(replaced.digest());
+        assertThat(store.listTags(repository)).containsExactly("1.0.0");
+    }
+
+    @Test
+    void listsTwoHundredFiftyTags() {
+        ArtifactStore store = store();
+        String repository = repo("many");
+        List<String> tags = IntStream.range(0, 250).mapToObj(i -> "tag-" + i).toList();
+        for (String tag : tags) {
+            store.push(repository, tag, textArtifact("same.txt", "shared content"), false);
+        }
+        assertThat(store.listTags(repository)).containsExactlyInAnyOrderElementsOf(tags);
+    }
+
+    @Test
+    void concurrentPushesLoseNoTag() throws Exception {
+        ArtifactStore store = store();
+        String repository = repo("concurrent");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 6; i++) {
+                        store.push(repository, "t" + thread + "-" + i, textArtifact("x.txt", "x" + thread + i), false);
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.listTags(repository)).hasSize(48);
+    }
+
+    @Test
+    void nestedRepositoriesAreIndependent() throws IOException {
+        ArtifactStore store = store();
+        store.push(repo("providers/acme"), "signing-keys.json", textArtifact("signing-keys.json", "keys"), false);
+        store.push(repo("providers/acme/dummy"), "a", textArtifact("a", "provider"), false);
+        store.push(repo("providers/acme/blobs"), "b", textArtifact("b", "awkward name"), false);
+
+        assertThat(store.listTags(repo("providers/acme"))).containsExactly("signing-keys.json");
+        assertThat(store.listTags(repo("providers/acme/dummy"))).containsExactly("a");
+        Manifest awkward = store.resolve(repo("providers/acme/blobs"), "b").orElseThrow();
+        assertThat(read(store, repo("providers/acme/blobs"), awkward.layers().get(0).digest())).isEqualTo("awkward name");
+        Manifest keys = store.resolve(repo("providers/acme"), "signing-keys.json").orElseThrow();
+        assertThat(read(store, repo("providers/acme"), keys.layers().get(0).digest())).isEqualTo("keys");
+    }
+
+    @Test
+    void deletesTags() {
+        ArtifactStore store = store();
+        String repository = repo("delete");
+        store.push(repository, "keep", textArtifact("k", "keep"), false);
+        store.push(repository, "drop", textArtifact("d", "drop"), false);
+        if (!canDeleteTags()) {
+            assertThatThrownBy(() -> store.delete(repository, "drop"))
+                    .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.UNSUPPORTED));
+            return;
+        }
+        assertThat(store.delete(repository, "drop")).isTrue();
+        assertThat(store.exists(repository, "drop")).isFalse();
+        assertThat(store.listTags(repository)).containsExactly("keep");
+        assertThat(store.delete(repository, "drop")).isFalse();
+    }
+
+    @Test
+    void streamsAFortyMegabyteFileBothWays() throws Exception {
+        ArtifactStore store = store();
+        String repository = repo("large");
+        Path file = scratch.resolve("large.bin");
+        MessageDigest written = Digest.newSha256();
+        byte[] chunk = new byte[1 << 20];
+        Random random = new Random(42);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 40; i++) {
+                random.nextBytes(chunk);
+                written.update(chunk);
+                out.write(chunk);
+            }
+        }
+        Digest expected = Digest.ofSha256(written);
+        Manifest manifest = store.push(repository, "big", Artifact.single(TYPE,
+                Layer.file("application/octet-stream", "large.bin", BlobSource.ofFile(file))), false);
+        assertThat(manifest.layers().get(0).digest()).isEqualTo(expected);
+        assertThat(manifest.layers().get(0).size()).isEqualTo(40L << 20);
+
+        MessageDigest readBack = Digest.newSha256();
+        try (InputStream in = new DigestInputStream(store.openBlob(repository, expected), readBack)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        assertThat(Digest.ofSha256(readBack)).isEqualTo(expected);
+    }
+
+    @Test
+    void refusesInvalidNamesWithAReason() {
+        ArtifactStore store = store();
+        assertThatThrownBy(() -> store.push(repo("Upper/Case"), "v1", textArtifact("a", "a"), false))
+                .hasMessageContaining("not valid for OCI");
+        assertThatThrownBy(() -> store.push(repo("ok"), "1.0.0+build", textArtifact("a", "a"), false))
+                .hasMessageContaining("not a valid OCI tag");
+    }
+}
