@@ -60,6 +60,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
             "application/vnd.docker.distribution.manifest.v2+json",
             "application/vnd.docker.distribution.manifest.list.v2+json");
     private static final long MONOLITHIC_LIMIT = 8L << 20;
+    private static final long MOUNT_THRESHOLD = 1L << 20;
     private static final int MAX_TAG_PAGES = 100_000;
 
     private final RegistrySettings settings;
@@ -310,7 +311,8 @@ public final class RegistryArtifactStore implements ArtifactStore {
     /** One upload session: POST (with a mount attempt when the blob is known elsewhere), then PUT or PATCH+PUT. */
     private void upload(String repository, Digest digest, long size, BlobSource content) {
         String from = knownBlobs.getIfPresent(digest);
-        boolean mount = from != null && !from.equals(repository);
+        // A mount costs a token of its own on Bearer registries: only worth it for blobs of some size.
+        boolean mount = from != null && !from.equals(repository) && size >= MOUNT_THRESHOLD;
         String start = "/v2/" + repository + "/blobs/uploads/" + (mount ? "?mount=" + digest + "&from=" + from : "");
         List<String> scopes = new ArrayList<>(RegistryCall.scopesFor("POST", repository));
         if (mount) {
