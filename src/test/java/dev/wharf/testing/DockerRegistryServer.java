@@ -43,7 +43,7 @@ public final class DockerRegistryServer implements AutoCloseable {
         this.executable = RequiredTool.require("docker-registry", "docker-registry");
         this.dir = Files.createDirectories(b.dir);
         this.users = Map.copyOf(b.users);
-        this.certificate = b.tls ? TestCertificates.localhost() : null;
+        this.certificate = b.tls ? (b.certificate != null ? b.certificate : TestCertificates.localhost()) : null;
         this.tokenServer = b.tokenServer;
         this.port = freePort();
         this.config = dir.resolve("config.yml");
@@ -65,6 +65,7 @@ public final class DockerRegistryServer implements AutoCloseable {
         private final Map<String, String> users = new LinkedHashMap<>();
         private boolean htpasswd;
         private boolean tls;
+        private TestCertificates.SelfSigned certificate;
         private boolean deleteEnabled = true;
         private TokenServer tokenServer;
 
@@ -81,6 +82,13 @@ public final class DockerRegistryServer implements AutoCloseable {
 
         public Builder tls() {
             tls = true;
+            return this;
+        }
+
+        /** TLS with a certificate of the test's choosing (a wrong host name, say). */
+        public Builder tls(TestCertificates.SelfSigned serverCertificate) {
+            tls = true;
+            certificate = serverCertificate;
             return this;
         }
 
@@ -177,7 +185,9 @@ public final class DockerRegistryServer implements AutoCloseable {
                         return;
                     }
                 } catch (IOException e) {
-                    // not ready yet
+                    if (answersTls(e)) {
+                        return;
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for docker-registry", e);
@@ -194,6 +204,11 @@ public final class DockerRegistryServer implements AutoCloseable {
             builder.sslContext(certificate.trustingContext());
         }
         return builder.build();
+    }
+
+    /** Any answer proves the registry is up, including a TLS handshake the probe cannot verify. */
+    private static boolean answersTls(Exception e) {
+        return e instanceof javax.net.ssl.SSLHandshakeException;
     }
 
     private boolean portOpen() {
