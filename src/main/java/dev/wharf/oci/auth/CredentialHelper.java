@@ -52,6 +52,8 @@ public final class CredentialHelper {
         try {
             try (OutputStream stdin = process.getOutputStream()) {
                 stdin.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // A helper that exits without reading its input is judged by its exit status below.
             }
             byte[] stdout = readLimited(process.getInputStream());
             process.getErrorStream().transferTo(OutputStream.nullOutputStream());
