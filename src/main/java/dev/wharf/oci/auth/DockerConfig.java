@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -115,8 +114,7 @@ public final class DockerConfig {
         if (!entries.isObject()) {
             return Optional.empty();
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = entries.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : entries.properties()) {
             if (normalize(entry.getKey()).equals(host)) {
                 return Optional.of(entry.getValue());
             }
