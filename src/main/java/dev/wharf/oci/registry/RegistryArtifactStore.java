@@ -70,6 +70,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
     private final ObjectMapper json = new ObjectMapper();
     /** Where this store has seen each blob, so a push to another repository can mount it instead of uploading. */
     private final Cache<Digest, String> knownBlobs = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Object[] uploadLocks = new Object[64];
 
     public RegistryArtifactStore(RegistrySettings settings) {
         this(settings, CredentialResolver.system(settings.explicitCredentials()), RetryPolicy.standard(), null);
@@ -92,6 +93,9 @@ public final class RegistryArtifactStore implements ArtifactStore {
         RegistryAuthenticator auth = new RegistryAuthenticator(address.authority(), credentials,
                 new TokenExchange(http, Clock.systemUTC(), Duration.ofSeconds(30)), Clock.systemUTC());
         this.transport = new RegistryTransport(address, settings.insecure(), http, auth, retry);
+        for (int i = 0; i < uploadLocks.length; i++) {
+            uploadLocks[i] = new Object();
+        }
     }
 
     private static SSLContext defaultContext() {
@@ -252,6 +256,19 @@ public final class RegistryArtifactStore implements ArtifactStore {
                 .body(() -> HttpRequest.BodyPublishers.ofByteArray(manifestBytes))
                 .build();
         HttpResponse<InputStream> answer = transport.send(put);
+        if (answer.statusCode() == 400) {
+            byte[] error = transport.readSmall(answer, put, answer.uri());
+            if (!OciErrors.parse(error).has("MANIFEST_BLOB_UNKNOWN")) {
+                throw transport.unexpected(answer, put, error);
+            }
+            // A blob vanished between its upload and the manifest (another client's delete or a
+            // registry race): upload what is missing once more and repeat the manifest.
+            for (int i = 0; i < layers.size(); i++) {
+                ensureBlob(repository, layers.get(i).digest(), layers.get(i).size(), artifact.layers().get(i).content());
+            }
+            ensureBlob(repository, config.digest(), config.size(), BlobSource.ofBytes(ManifestCodec.EMPTY_CONFIG));
+            answer = transport.send(put);
+        }
         if (answer.statusCode() != 201 && answer.statusCode() != 200) {
             throw transport.unexpected(answer, put);
         }
@@ -274,6 +291,14 @@ public final class RegistryArtifactStore implements ArtifactStore {
     }
 
     private void ensureBlob(String repository, Digest digest, long size, BlobSource content) {
+        // distribution loses a blob's repository link when two sessions commit the same blob at
+        // once; pushes from this store never race on one digest.
+        synchronized (uploadLocks[Math.floorMod(digest.hashCode(), uploadLocks.length)]) {
+            ensureBlobUnlocked(repository, digest, size, content);
+        }
+    }
+
+    private void ensureBlobUnlocked(String repository, Digest digest, long size, BlobSource content) {
         if (blobExists(repository, digest)) {
             knownBlobs.put(digest, repository);
             return;
