@@ -346,13 +346,13 @@ public final class RegistryArtifactStore implements ArtifactStore {
         RegistryCall post = RegistryCall.of("POST", start, repository, "start uploading the blob " + digest)
                 .scopes(scopes).build();
         HttpResponse<InputStream> started = transport.send(post);
+        if (started.statusCode() != 202 && !(started.statusCode() == 201 && mount)) {
+            throw transport.unexpected(started, post);
+        }
         RegistryTransport.discard(started);
-        if (started.statusCode() == 201 && mount) {
+        if (started.statusCode() == 201) {
             checkDigestHeader(started, digest, repository, "blob");
             return;
-        }
-        if (started.statusCode() != 202) {
-            throw transport.unexpected(started, post);
         }
         URI location = uploadLocation(started, post);
         Supplier<HttpRequest.BodyPublisher> body = () -> HttpRequest.BodyPublishers.fromPublisher(
@@ -370,10 +370,10 @@ public final class RegistryArtifactStore implements ArtifactStore {
                     .header("Content-Type", "application/octet-stream").body(body)
                     .scopes(pushScope).noTimeout().build();
             HttpResponse<InputStream> patched = transport.send(patch);
-            RegistryTransport.discard(patched);
             if (patched.statusCode() != 202) {
                 throw transport.unexpected(patched, patch);
             }
+            RegistryTransport.discard(patched);
             URI next = uploadLocation(patched, patch);
             put = RegistryCall.of("PUT", withDigest(next, digest), repository, "finish uploading the blob " + digest)
                     .header("Content-Type", "application/octet-stream").scopes(pushScope).idempotent(false).build();

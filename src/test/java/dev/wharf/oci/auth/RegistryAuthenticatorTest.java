@@ -92,6 +92,18 @@ class RegistryAuthenticatorTest {
     }
 
     @Test
+    void acceptsAnOauthStyleAccessTokenAnswer() throws Exception {
+        Clock clock = Clock.systemUTC();
+        try (TokenServer tokens = new TokenServer(tmp).user("u", "p").oauthStyleAnswers(true)) {
+            RegistryAuthenticator auth = new RegistryAuthenticator("r.example",
+                    CredentialSource.fixed(new Credentials.Basic("u", "p"), "test"),
+                    new TokenExchange(HttpClient.newHttpClient(), clock, Duration.ofSeconds(10)), clock);
+            auth.learn(challenge(tokens));
+            assertThat(auth.authorization(List.of("repository:a:pull"))).hasValueSatisfying(h -> assertThat(h).startsWith("Bearer ey"));
+        }
+    }
+
+    @Test
     void withoutABearerChallengeAStaticTokenIsSentAsIs() {
         Clock clock = Clock.systemUTC();
         RegistryAuthenticator auth = new RegistryAuthenticator("r.example",

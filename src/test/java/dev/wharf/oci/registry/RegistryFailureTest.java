@@ -329,6 +329,56 @@ class RegistryFailureTest {
     }
 
     @Test
+    void unknownRepositoryOnPushSaysSo() throws IOException {
+        try (StubHttpServer stub = new StubHttpServer(exchange -> {
+            if (isPing(exchange)) {
+                StubHttpServer.respond(exchange, 200, "application/json", "{}");
+            } else {
+                StubHttpServer.respond(exchange, 404, "application/json",
+                        "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known to registry\"}]}");
+            }
+        })) {
+            assertThatThrownBy(() -> RegistryTestStores.anonymous("http://" + stub.host()).push("ghost/app", "1", artifact("x"), false))
+                    .isInstanceOfSatisfying(StorageException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND);
+                        assertThat(e.getMessage()).contains("repository ghost/app", "does not exist", "NAME_UNKNOWN");
+                    });
+        }
+    }
+
+    @Test
+    void contentThatChangesDuringThePushIsRefusedAsCorrupt() throws IOException {
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(tmp.resolve("changing"))) {
+            AtomicInteger opened = new AtomicInteger();
+            BlobSource changing = new BlobSource() {
+                @Override
+                public InputStream open() {
+                    String text = opened.incrementAndGet() == 1 ? "first read" : "other read";
+                    return new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+                }
+
+                @Override
+                public long size() {
+                    return 10;
+                }
+
+                @Override
+                public String toString() {
+                    return "changing.txt";
+                }
+            };
+            RegistryArtifactStore store = RegistryTestStores.anonymous("http://" + registry.host());
+            assertThatThrownBy(() -> store.push("changing/app", "1", Artifact.single("application/vnd.wharf.test.v1",
+                    Layer.file("text/plain", "c.txt", changing)), false))
+                    .isInstanceOfSatisfying(StorageException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(Kind.CORRUPT);
+                        assertThat(e.getMessage()).contains("does not match", "changing.txt");
+                    });
+            assertThat(store.exists("changing/app", "1")).isFalse();
+        }
+    }
+
+    @Test
     void badRegistryAddressesAndNamesAreRefusedUpFront() {
         assertThatThrownBy(() -> RegistryTestStores.anonymous("ftp://host"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scheme 'ftp'");
