@@ -309,9 +309,9 @@ public final class RegistryArtifactStore implements ArtifactStore {
                 upload(repository, digest, size, content);
                 knownBlobs.put(digest, repository);
                 return;
-            } catch (StorageException e) {
-                boolean transientFailure = e.kind() == Kind.UNREACHABLE || e.kind() == Kind.REGISTRY_ERROR;
-                if (!transientFailure || attempt >= retry.maxAttempts()) {
+            } catch (TransientStorageException e) {
+                // The session may be gone with the connection: start a new one (blobs are content-addressed).
+                if (attempt >= retry.maxAttempts()) {
                     throw e;
                 }
                 RetryPolicy.sleep(retry.backoff(attempt));

@@ -47,14 +47,14 @@ final class RegistryFailures {
         }
         if (e instanceof HttpConnectTimeoutException || root instanceof ConnectException || root instanceof NoRouteToHostException
                 || e instanceof ConnectException) {
-            return new StorageException(Kind.UNREACHABLE, where(repository) + ": cannot connect to " + url + " while trying to "
+            return new TransientStorageException(Kind.UNREACHABLE, where(repository) + ": cannot connect to " + url + " while trying to "
                     + action + " (" + reason(root) + "); check that the registry is running and the address and port are right", e);
         }
         if (e instanceof HttpTimeoutException) {
-            return new StorageException(Kind.UNREACHABLE, where(repository) + ": no answer from " + url + " in time while trying to "
+            return new TransientStorageException(Kind.UNREACHABLE, where(repository) + ": no answer from " + url + " in time while trying to "
                     + action + "; check that the registry is up and not overloaded", e);
         }
-        return new StorageException(Kind.UNREACHABLE, where(repository) + ": the connection to " + url + " broke while trying to "
+        return new TransientStorageException(Kind.UNREACHABLE, where(repository) + ": the connection to " + url + " broke while trying to "
                 + action + " (" + reason(root) + "); check that the registry is running and reachable", e);
     }
 
@@ -103,7 +103,7 @@ final class RegistryFailures {
                         + " (distribution: storage.delete.enabled)" + said);
             }
             case 429 -> {
-                return new StorageException(Kind.REGISTRY_ERROR, where(repository) + ": the registry kept rate-limiting requests"
+                return new TransientStorageException(Kind.REGISTRY_ERROR, where(repository) + ": the registry kept rate-limiting requests"
                         + " (HTTP 429) when trying to " + call.action() + "; wait and try again, or raise the account's limits" + said);
             }
             default -> {
@@ -112,7 +112,7 @@ final class RegistryFailures {
                             + " when trying to " + call.action() + said);
                 }
                 if (status >= 500) {
-                    return new StorageException(Kind.REGISTRY_ERROR, where(repository) + ": the registry failed with HTTP "
+                    return new TransientStorageException(Kind.REGISTRY_ERROR, where(repository) + ": the registry failed with HTTP "
                             + status + " when trying to " + call.action() + " (after retries); check the registry's health and logs" + said);
                 }
                 if (errors.entries().isEmpty() && body != null && body.length > 0 && !looksLikeJson(body)) {
