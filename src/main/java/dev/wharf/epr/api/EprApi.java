@@ -35,6 +35,7 @@ public final class EprApi {
     public static final String EPR_API_VERSION = "1.40.1";
 
     private static final Logger LOG = LoggerFactory.getLogger(EprApi.class);
+    private static final String ERROR_WRITTEN = "wharf.epr.error";
     private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9_]+");
 
     private final Indexer indexer;
@@ -64,7 +65,7 @@ public final class EprApi {
         cfg.routes.get("/package/<rest>", this::packageRoute);
         cfg.routes.get("/epr/<rest>", this::artifact);
         cfg.routes.error(404, ctx -> {
-            if (ctx.result() == null && ctx.resultInputStream() == null) {
+            if (ctx.attribute(ERROR_WRITTEN) == null) {
                 error(ctx, 404, "404 page not found");
             }
         });
@@ -243,6 +244,7 @@ public final class EprApi {
 
     /** Go's {@code http.Error}: plain text, the message and a newline, never cached. */
     private static void error(Context ctx, int status, String message) {
+        ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
         noCache(ctx);
         ctx.status(status);
         ctx.header("X-Content-Type-Options", "nosniff");

@@ -9,6 +9,7 @@ public final class Discovery {
     public List<Named> fields;
     public List<Named> datasets;
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isEmpty() {
         return (fields == null || fields.isEmpty()) && (datasets == null || datasets.isEmpty());
     }
