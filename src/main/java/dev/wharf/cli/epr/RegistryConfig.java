@@ -50,7 +50,7 @@ record RegistryConfig(List<Path> packagePaths, Duration index, Duration search, 
     }
 
     private static Duration duration(JsonNode root, JsonNode cache, String key, Duration fallback) throws IOException {
-        JsonNode v = cache != null ? cache.get(key) : root.get("cache_time." + key);
+        JsonNode v = cache != null && cache.has(key) ? cache.get(key) : root.get("cache_time." + key);
         if (v == null || v.isNull()) {
             return fallback;
         }
