@@ -3,6 +3,7 @@ package dev.wharf.cli.epr;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
+import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -19,21 +20,7 @@ final class OciStores {
         if (registry.startsWith("oci-layout:")) {
             return new ImageLayoutStore(Path.of(registry.substring("oci-layout:".length())));
         }
-        RegistrySettings settings = new RegistrySettings(registry, insecure, credentials);
-        // The remote store is built by the storage layer's own class; it is looked up by name so
-        // that this front builds while that class is developed on its own branch.
-        try {
-            Class<?> type = Class.forName("dev.wharf.oci.registry.RegistryArtifactStore");
-            return (ArtifactStore) type.getConstructor(RegistrySettings.class).newInstance(settings);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("this build has no remote registry support; use -oci-registry oci-layout:/path");
-        } catch (ReflectiveOperationException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(cause.getMessage(), cause);
-        }
+        return new RegistryArtifactStore(new RegistrySettings(registry, insecure, credentials));
     }
 
     /** Token wins over username/password; none means Docker's configuration, then anonymous. */
