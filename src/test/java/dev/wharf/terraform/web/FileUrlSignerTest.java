@@ -1,0 +1,54 @@
+package dev.wharf.terraform.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class FileUrlSignerTest {
+    private static final byte[] KEY = "0123456789abcdef0123".getBytes();
+
+    private static String param(String query, String name) {
+        for (String part : query.split("&")) {
+            if (part.startsWith(name + "=")) {
+                return part.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aSignatureHoldsForItsPathUntilItExpires() {
+        Instant now = Instant.parse("2030-01-01T00:00:00Z");
+        String query = new FileUrlSigner(KEY, Duration.ofMinutes(5), Clock.fixed(now, ZoneOffset.UTC)).sign("/v1/files/a");
+        String expires = param(query, "expires");
+        String signature = param(query, "signature");
+
+        FileUrlSigner within = new FileUrlSigner(KEY, Duration.ofMinutes(5), Clock.fixed(now.plusSeconds(299), ZoneOffset.UTC));
+        assertThat(within.check("/v1/files/a", expires, signature)).isEqualTo(FileUrlSigner.Check.VALID);
+        assertThat(within.check("/v1/files/b", expires, signature)).isEqualTo(FileUrlSigner.Check.INVALID);
+        assertThat(within.check("/v1/files/a", Long.toString(Long.parseLong(expires) + 1), signature)).isEqualTo(FileUrlSigner.Check.INVALID);
+        assertThat(within.check("/v1/files/a", null, null)).isEqualTo(FileUrlSigner.Check.MISSING);
+
+        FileUrlSigner after = new FileUrlSigner(KEY, Duration.ofMinutes(5), Clock.fixed(now.plusSeconds(301), ZoneOffset.UTC));
+        assertThat(after.check("/v1/files/a", expires, signature)).isEqualTo(FileUrlSigner.Check.EXPIRED);
+
+        FileUrlSigner otherKey = new FileUrlSigner("another-key-of-16+".getBytes(), Duration.ofMinutes(5), Clock.fixed(now, ZoneOffset.UTC));
+        assertThat(otherKey.check("/v1/files/a", expires, signature)).isEqualTo(FileUrlSigner.Check.INVALID);
+    }
+
+    @Test
+    void staticTokensNeedTheBearerScheme() {
+        StaticTokens tokens = StaticTokens.of(java.util.List.of("a-token, b-token"));
+        assertThat(tokens.accepts("Bearer b-token")).isTrue();
+        assertThat(tokens.accepts("bearer a-token")).isTrue();
+        assertThat(tokens.accepts("Basic a-token")).isFalse();
+        assertThat(tokens.accepts("Bearer c-token")).isFalse();
+        assertThat(tokens.accepts(null)).isFalse();
+        assertThat(tokens.toString()).doesNotContain("a-token");
+        assertThat(StaticTokens.of(java.util.List.of()).enabled()).isFalse();
+    }
+}
