@@ -82,7 +82,8 @@ public final class TerraformApi {
             error(ctx, 500, "internal error; see the server log");
         });
         r.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
+            String type = ctx.res().getContentType();
+            if (type == null || !type.startsWith("application/json")) {
                 error(ctx, 404, "no such endpoint: " + ctx.path());
             }
         });

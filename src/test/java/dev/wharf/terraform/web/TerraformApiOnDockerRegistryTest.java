@@ -1,0 +1,52 @@
+package dev.wharf.terraform.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.WebServer;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.registry.RegistryArtifactStore;
+import dev.wharf.oci.registry.RegistrySettings;
+import dev.wharf.terraform.cache.CachingArtifactStore;
+import dev.wharf.terraform.module.ModuleService;
+import dev.wharf.terraform.provider.ProviderService;
+import dev.wharf.testing.DockerRegistryServer;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TerraformApiOnDockerRegistryTest extends TerraformApiScenarios {
+    DockerRegistryServer registry;
+
+    @Override
+    ArtifactStore newStore() {
+        registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
+        return new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()));
+    }
+
+    @AfterEach
+    void stopRegistry() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @Test
+    void aRegistryThatIsDownGives503WithAReasonAndNoStackTrace() throws Exception {
+        registry.stop();
+        CachingArtifactStore down = new CachingArtifactStore(new RegistryArtifactStore(new RegistrySettings(registry.url(), false,
+                Optional.empty())), Duration.ZERO);
+        TerraformApi api = new TerraformApi(new ModuleService(down, layout), new ProviderService(down, layout, json),
+                StaticTokens.of(List.of()), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, json);
+        try (WebServer other = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register)) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(other.localUri().resolve("/v1/modules/acme/vpc/aws/versions")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isIn(502, 503);
+            assertThat(response.body()).startsWith("{\"errors\":[\"storage failed: ").contains("check that the registry is running").doesNotContain("\tat ").doesNotContain("\n");
+        }
+    }
+}

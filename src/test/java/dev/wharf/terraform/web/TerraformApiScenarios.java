@@ -1,0 +1,237 @@
+package dev.wharf.terraform.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.WebServer;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.Digest;
+import dev.wharf.terraform.cache.CachingArtifactStore;
+import dev.wharf.terraform.layout.ArchiveFormat;
+import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.terraform.module.ModuleService;
+import dev.wharf.terraform.provider.ProviderService;
+import dev.wharf.terraform.upload.ExcludePatterns;
+import dev.wharf.terraform.upload.ModuleUploader;
+import dev.wharf.terraform.upload.ProviderUploader;
+import dev.wharf.terraform.upload.SigningKeyUploader;
+import dev.wharf.terraform.upload.UploadException;
+import dev.wharf.testing.PgpKeys;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry protocols over HTTP, with real storage and real uploads, compared as whole JSON answers. */
+abstract class TerraformApiScenarios {
+    @TempDir
+    Path dir;
+
+    final ObjectMapper json = new ObjectMapper();
+    final TerraformLayout layout = TerraformLayout.under("boring-registry");
+    final HttpClient http = HttpClient.newHttpClient();
+    CachingArtifactStore store;
+    WebServer server;
+
+    abstract ArtifactStore newStore();
+
+    @BeforeEach
+    void start() {
+        store = new CachingArtifactStore(newStore(), Duration.ofHours(1));
+        TerraformApi api = new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json),
+                StaticTokens.of(List.of()), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, json);
+        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register);
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void modulesAnswerVersionsAndDownloadsAndAnUploadShowsAtOnceDespiteTheCache() throws Exception {
+        uploadModule("1.0.0");
+        assertThat(get("/v1/modules/acme/vpc/aws/versions").body()).isEqualTo("{\"modules\":[{\"versions\":[{\"version\":\"1.0.0\"}]}]}");
+        uploadModule("1.1.0+build.5");
+        assertThat(json.readTree(get("/v1/modules/acme/vpc/aws/versions").body()))
+                .isEqualTo(json.readTree("{\"modules\":[{\"versions\":[{\"version\":\"1.1.0+build.5\"},{\"version\":\"1.0.0\"}]}]}"));
+
+        HttpResponse<String> download = get("/v1/modules/acme/vpc/aws/1.0.0/download");
+        assertThat(download.statusCode()).isEqualTo(204);
+        String location = download.headers().firstValue("X-Terraform-Get").orElseThrow();
+        assertThat(location).startsWith("/v1/files/modules/acme/vpc/aws/1.0.0/acme-vpc-aws-1.0.0.tar.gz?archive=tar.gz&");
+
+        HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(uri(location)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> body = http.send(HttpRequest.newBuilder(uri(location)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(body.body().length);
+        assertThat(body.headers().firstValue("Content-Type")).hasValue("application/gzip");
+        assertThat(body.body()[0] & 0xff).isEqualTo(0x1f);
+    }
+
+    @Test
+    void errorsComeInTheProtocolsFormWithTheRightStatus() throws Exception {
+        uploadModule("1.0.0");
+        assertError(get("/v1/modules/acme/nothing/aws/versions"), 404, "module acme/nothing/aws not found");
+        assertError(get("/v1/modules/acme/vpc/aws/9.9.9/download"), 404, "module acme/vpc/aws has no version 9.9.9");
+        assertError(get("/v1/modules/acme/vpc/aws/not-a-version/download"), 400, "not a semantic version");
+        assertError(get("/v1/modules/-acme/vpc/aws/versions"), 400, "namespace '-acme' is malformed");
+        assertError(get("/v1/providers/acme/nothing/versions"), 404, "provider acme/nothing not found");
+        assertError(get("/v1/nowhere"), 404, "no such endpoint");
+    }
+
+    @Test
+    void providersAnswerVersionsPlatformsAndSignedDownloads() throws Exception {
+        PgpKeys key = PgpKeys.generate("test <t@wharf.invalid>");
+        Path keyFile = Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey());
+        String keyId = signingKeys().add("acme", keyFile);
+        Path sums = release("1.0.0", key, List.of("linux_amd64", "darwin_arm64"), false);
+        providerUploader().upload("acme", sums, List.of(), false);
+
+        assertThat(json.readTree(get("/v1/providers/acme/dummy/versions").body())).isEqualTo(json.readTree("""
+                {"versions":[{"version":"1.0.0","protocols":["5.0"],"platforms":[
+                  {"os":"darwin","arch":"arm64"},{"os":"linux","arch":"amd64"}]}]}"""));
+
+        JsonNode download = json.readTree(get("/v1/providers/acme/dummy/1.0.0/download/linux/amd64").body());
+        byte[] zip = Files.readAllBytes(sums.resolveSibling("terraform-provider-dummy_1.0.0_linux_amd64.zip"));
+        assertThat(download.get("filename").asText()).isEqualTo("terraform-provider-dummy_1.0.0_linux_amd64.zip");
+        assertThat(download.get("shasum").asText()).isEqualTo(Digest.sha256(zip).hex());
+        assertThat(download.get("protocols")).isEqualTo(json.readTree("[\"5.0\"]"));
+        assertThat(download.at("/signing_keys/gpg_public_keys/0/key_id").asText()).isEqualTo(keyId);
+        assertThat(download.at("/signing_keys/gpg_public_keys/0/ascii_armor").asText()).isEqualTo(key.armoredPublicKey());
+        assertThat(fetch(download.get("download_url").asText())).isEqualTo(zip);
+        assertThat(fetch(download.get("shasums_url").asText())).isEqualTo(Files.readAllBytes(sums));
+        assertThat(fetch(download.get("shasums_signature_url").asText()))
+                .isEqualTo(Files.readAllBytes(sums.resolveSibling(sums.getFileName() + ".sig")));
+        assertError(get("/v1/providers/acme/dummy/1.0.0/download/windows/amd64"), 404, "not available for windows_amd64");
+    }
+
+    @Test
+    void providerUploadsCheckEverythingBeforePushingAnything() throws Exception {
+        PgpKeys key = PgpKeys.generate("test <t@wharf.invalid>");
+        Path sums = release("1.0.0", key, List.of("linux_amd64"), false);
+        assertThatThrownBy(() -> providerUploader().upload("acme", sums, List.of(), false))
+                .isInstanceOf(UploadException.class).hasMessageContaining("has no signing-keys.json");
+
+        signingKeys().add("acme", Files.writeString(dir.resolve("key.asc"), PgpKeys.generate("other <o@x.invalid>").armoredPublicKey()));
+        assertThatThrownBy(() -> providerUploader().upload("acme", sums, List.of(), false))
+                .isInstanceOf(UploadException.class).hasMessageContaining("not among the namespace's signing keys");
+
+        signingKeys().add("acme", Files.writeString(dir.resolve("key2.asc"), key.armoredPublicKey()));
+        Files.write(sums.resolveSibling("terraform-provider-dummy_1.0.0_linux_amd64.zip"), new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> providerUploader().upload("acme", sums, List.of(), false))
+                .isInstanceOf(UploadException.class).hasMessageContaining("does not match its SHA256SUMS entry");
+
+        Path withDirectory = release("2.0.0", key, List.of("linux_amd64"), true);
+        assertThatThrownBy(() -> providerUploader().upload("acme", withDirectory, List.of(), false))
+                .isInstanceOf(UploadException.class).hasMessageContaining("directory entry");
+
+        assertThat(store.listTags(layout.providerRepository("acme", "dummy"))).isEmpty();
+
+        Path good = release("3.0.0", key, List.of("linux_amd64"), false);
+        assertThat(providerUploader().upload("acme", good, List.of(), false)).isTrue();
+        assertThatThrownBy(() -> providerUploader().upload("acme", good, List.of(), false))
+                .isInstanceOf(UploadException.class).hasMessageContaining("already exists");
+        assertThat(providerUploader().upload("acme", good, List.of(), true)).isFalse();
+    }
+
+    @Test
+    void anExistingModuleVersionIsNeverOverwritten() throws Exception {
+        uploadModule("1.0.0");
+        ModuleUploader refusing = moduleUploader(false);
+        assertThatThrownBy(() -> refusing.upload(moduleDir("1.0.0"))).isInstanceOf(UploadException.class)
+                .hasMessageContaining("already exists");
+        assertThat(moduleUploader(true).upload(moduleDir("1.0.0")).get(0).outcome()).isEqualTo(ModuleUploader.Outcome.EXISTS);
+    }
+
+    void uploadModule(String version) throws Exception {
+        moduleUploader(false).upload(moduleDir(version));
+    }
+
+    ModuleUploader moduleUploader(boolean ignoreExisting) {
+        return new ModuleUploader(store, layout, new ModuleUploader.Options(true, ignoreExisting, Optional.empty(), Optional.empty(),
+                Optional.empty(), ExcludePatterns.none(), ArchiveFormat.TAR_GZ), m -> { });
+    }
+
+    Path moduleDir(String version) throws Exception {
+        Path m = Files.createDirectories(dir.resolve("modules").resolve(version));
+        Files.writeString(m.resolve("boring-registry.hcl"),
+                "metadata {\n namespace = \"acme\"\n name = \"vpc\"\n provider = \"aws\"\n version = \"" + version + "\"\n}\n");
+        Files.writeString(m.resolve("main.tf"), "output \"v\" { value = \"" + version + "\" }\n");
+        return m;
+    }
+
+    ProviderUploader providerUploader() {
+        return new ProviderUploader(store, layout, new ProviderService(store, layout, json), json, m -> { });
+    }
+
+    SigningKeyUploader signingKeys() {
+        return new SigningKeyUploader(store, layout, new ProviderService(store, layout, json), json);
+    }
+
+    Path release(String version, PgpKeys key, List<String> platforms, boolean directoryEntry) throws Exception {
+        Path releaseDir = Files.createDirectories(dir.resolve("release-" + version));
+        StringBuilder sums = new StringBuilder();
+        for (String platform : platforms) {
+            String name = "terraform-provider-dummy_" + version + "_" + platform + ".zip";
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                if (directoryEntry) {
+                    zip.putNextEntry(new ZipEntry("docs/"));
+                    zip.closeEntry();
+                }
+                zip.putNextEntry(new ZipEntry("terraform-provider-dummy_v" + version));
+                zip.write(("#!/bin/sh\necho " + platform + "\n").getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+            Files.write(releaseDir.resolve(name), out.toByteArray());
+            sums.append(Digest.sha256(out.toByteArray()).hex()).append("  ").append(name).append('\n');
+        }
+        Path sumsFile = releaseDir.resolve("terraform-provider-dummy_" + version + "_SHA256SUMS");
+        Files.writeString(sumsFile, sums);
+        Files.write(releaseDir.resolve(sumsFile.getFileName() + ".sig"), key.detachedSignature(Files.readAllBytes(sumsFile)));
+        return sumsFile;
+    }
+
+    URI uri(String path) {
+        return server.localUri().resolve(path);
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    byte[] fetch(String path) throws Exception {
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    void assertError(HttpResponse<String> response, int status, String message) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        JsonNode errors = json.readTree(response.body()).get("errors");
+        assertThat(errors.size()).isEqualTo(1);
+        assertThat(errors.get(0).asText()).contains(message);
+    }
+}
