@@ -1,0 +1,90 @@
+package dev.wharf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.cli.boring.EnvironmentDefaults;
+import dev.wharf.cli.boring.ServerCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+class BoringRegistryCliTest {
+    @TempDir
+    Path dir;
+
+    private static CommandLine server(Map<String, String> env) {
+        return new BoringRegistryCli(env).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
+                .getSubcommands().get("server");
+    }
+
+    private static String value(CommandLine server, Map<String, String> env, String option, String... args) {
+        CommandLine fresh = new CommandLine(new ServerCommand()).setDefaultValueProvider(new EnvironmentDefaults(env));
+        fresh.parseArgs(args);
+        return String.valueOf((Object) fresh.getCommandSpec().findOption(option).getValue());
+    }
+
+    @Test
+    void credentialFlagsReadTheirOwnVariableFirstThenTheOciRegistryOne() {
+        assertThat(value(null, Map.of("OCI_REGISTRY_USERNAME", "fallback"), "--storage-oci-username")).isEqualTo("fallback");
+        assertThat(value(null, Map.of("OCI_REGISTRY_USERNAME", "fallback", "BORING_REGISTRY_STORAGE_OCI_USERNAME", "own"),
+                "--storage-oci-username")).isEqualTo("own");
+        assertThat(value(null, Map.of("OCI_REGISTRY_TOKEN", "t"), "--storage-oci-token")).isEqualTo("t");
+        assertThat(value(null, Map.of("BORING_REGISTRY_STORAGE_OCI_PASSWORD", "p"), "--storage-oci-password")).isEqualTo("p");
+        assertThat(value(null, Map.of("OCI_REGISTRY_PASSWORD", "env"), "--storage-oci-password", "--storage-oci-password", "flag"))
+                .isEqualTo("flag");
+    }
+
+    @Test
+    void anEmptyVariableCountsAsUnset() {
+        assertThat(value(null, Map.of("BORING_REGISTRY_STORAGE_OCI_PASSWORD", "", "OCI_REGISTRY_PASSWORD", "second"),
+                "--storage-oci-password")).isEqualTo("second");
+        assertThat(value(null, Map.of("OCI_REGISTRY_PASSWORD", ""), "--storage-oci-password")).isEqualTo("null");
+        assertThat(value(null, Map.of("BORING_REGISTRY_LISTEN_ADDRESS", ""), "--listen-address")).isEqualTo(":5601");
+    }
+
+    @Test
+    void everyFlagReadsItsBoringRegistryVariable() {
+        Map<String, String> env = Map.of("BORING_REGISTRY_LISTEN_ADDRESS", ":9000", "BORING_REGISTRY_STORAGE_OCI_REPOSITORY", "tf",
+                "BORING_REGISTRY_AUTH_STATIC_TOKEN", "a,b", "BORING_REGISTRY_STORAGE_OCI_LAYOUT_DIR", "/srv/wharf");
+        assertThat(value(null, env, "--listen-address")).isEqualTo(":9000");
+        assertThat(value(null, env, "--storage-oci-repository")).isEqualTo("tf");
+        assertThat(value(null, env, "--auth-static-token")).isEqualTo("[a, b]");
+        assertThat(value(null, env, "--storage-oci-layout-dir")).isEqualTo("/srv/wharf");
+        assertThat(value(null, Map.of(), "--storage-oci-repository")).isEqualTo("boring-registry");
+        assertThat(value(null, Map.of(), "--listen-telemetry-address")).isEqualTo(":7801");
+        assertThat(value(null, Map.of(), "--api-key", "--api-key", "old")).isEqualTo("[old]");
+        for (OptionSpec option : server(Map.of()).getCommandSpec().options()) {
+            if (option.longestName().startsWith("--") && !option.usageHelp() && !option.versionHelp()) {
+                assertThat(EnvironmentDefaults.variables(option)).first().asString().startsWith("BORING_REGISTRY_");
+            }
+        }
+    }
+
+    @Test
+    void helpNeverShowsCredentialsFromTheEnvironment() {
+        Map<String, String> env = Map.of("OCI_REGISTRY_PASSWORD", "hunter2-secret", "BORING_REGISTRY_STORAGE_OCI_TOKEN", "tok-secret",
+                "BORING_REGISTRY_AUTH_STATIC_TOKEN", "api-secret", "BORING_REGISTRY_SIGNED_URL_KEY", "key-secret-0123456789");
+        StringWriter out = new StringWriter();
+        int code = new BoringRegistryCli(env).commandLine(new PrintWriter(out), new PrintWriter(new StringWriter()))
+                .execute("server", "--help");
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("--storage-oci-password").contains("OCI_REGISTRY_PASSWORD").doesNotContain("secret")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
+    void uploadFailuresAreOneClearLine() throws Exception {
+        StringWriter err = new StringWriter();
+        Files.createDirectories(dir.resolve("empty"));
+        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute("upload", "module", "--storage-oci-layout-dir", dir.resolve("data").toString(), dir.resolve("empty").toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).startsWith("boring-registry: no boring-registry.hcl found in").doesNotContain("\tat ");
+    }
+}
