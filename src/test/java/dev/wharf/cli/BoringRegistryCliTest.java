@@ -23,7 +23,7 @@ class BoringRegistryCliTest {
                 .getSubcommands().get("server");
     }
 
-    private static String value(CommandLine server, Map<String, String> env, String option, String... args) {
+    private static String value(Map<String, String> env, String option, String... args) {
         CommandLine fresh = new CommandLine(new ServerCommand()).setDefaultValueProvider(new EnvironmentDefaults(env));
         fresh.parseArgs(args);
         return String.valueOf((Object) fresh.getCommandSpec().findOption(option).getValue());
@@ -31,34 +31,34 @@ class BoringRegistryCliTest {
 
     @Test
     void credentialFlagsReadTheirOwnVariableFirstThenTheOciRegistryOne() {
-        assertThat(value(null, Map.of("OCI_REGISTRY_USERNAME", "fallback"), "--storage-oci-username")).isEqualTo("fallback");
-        assertThat(value(null, Map.of("OCI_REGISTRY_USERNAME", "fallback", "BORING_REGISTRY_STORAGE_OCI_USERNAME", "own"),
+        assertThat(value(Map.of("OCI_REGISTRY_USERNAME", "fallback"), "--storage-oci-username")).isEqualTo("fallback");
+        assertThat(value(Map.of("OCI_REGISTRY_USERNAME", "fallback", "BORING_REGISTRY_STORAGE_OCI_USERNAME", "own"),
                 "--storage-oci-username")).isEqualTo("own");
-        assertThat(value(null, Map.of("OCI_REGISTRY_TOKEN", "t"), "--storage-oci-token")).isEqualTo("t");
-        assertThat(value(null, Map.of("BORING_REGISTRY_STORAGE_OCI_PASSWORD", "p"), "--storage-oci-password")).isEqualTo("p");
-        assertThat(value(null, Map.of("OCI_REGISTRY_PASSWORD", "env"), "--storage-oci-password", "--storage-oci-password", "flag"))
+        assertThat(value(Map.of("OCI_REGISTRY_TOKEN", "t"), "--storage-oci-token")).isEqualTo("t");
+        assertThat(value(Map.of("BORING_REGISTRY_STORAGE_OCI_PASSWORD", "p"), "--storage-oci-password")).isEqualTo("p");
+        assertThat(value(Map.of("OCI_REGISTRY_PASSWORD", "env"), "--storage-oci-password", "--storage-oci-password", "flag"))
                 .isEqualTo("flag");
     }
 
     @Test
     void anEmptyVariableCountsAsUnset() {
-        assertThat(value(null, Map.of("BORING_REGISTRY_STORAGE_OCI_PASSWORD", "", "OCI_REGISTRY_PASSWORD", "second"),
+        assertThat(value(Map.of("BORING_REGISTRY_STORAGE_OCI_PASSWORD", "", "OCI_REGISTRY_PASSWORD", "second"),
                 "--storage-oci-password")).isEqualTo("second");
-        assertThat(value(null, Map.of("OCI_REGISTRY_PASSWORD", ""), "--storage-oci-password")).isEqualTo("null");
-        assertThat(value(null, Map.of("BORING_REGISTRY_LISTEN_ADDRESS", ""), "--listen-address")).isEqualTo(":5601");
+        assertThat(value(Map.of("OCI_REGISTRY_PASSWORD", ""), "--storage-oci-password")).isEqualTo("null");
+        assertThat(value(Map.of("BORING_REGISTRY_LISTEN_ADDRESS", ""), "--listen-address")).isEqualTo(":5601");
     }
 
     @Test
     void everyFlagReadsItsBoringRegistryVariable() {
         Map<String, String> env = Map.of("BORING_REGISTRY_LISTEN_ADDRESS", ":9000", "BORING_REGISTRY_STORAGE_OCI_REPOSITORY", "tf",
                 "BORING_REGISTRY_AUTH_STATIC_TOKEN", "a,b", "BORING_REGISTRY_STORAGE_OCI_LAYOUT_DIR", "/srv/wharf");
-        assertThat(value(null, env, "--listen-address")).isEqualTo(":9000");
-        assertThat(value(null, env, "--storage-oci-repository")).isEqualTo("tf");
-        assertThat(value(null, env, "--auth-static-token")).isEqualTo("[a, b]");
-        assertThat(value(null, env, "--storage-oci-layout-dir")).isEqualTo("/srv/wharf");
-        assertThat(value(null, Map.of(), "--storage-oci-repository")).isEqualTo("boring-registry");
-        assertThat(value(null, Map.of(), "--listen-telemetry-address")).isEqualTo(":7801");
-        assertThat(value(null, Map.of(), "--api-key", "--api-key", "old")).isEqualTo("[old]");
+        assertThat(value(env, "--listen-address")).isEqualTo(":9000");
+        assertThat(value(env, "--storage-oci-repository")).isEqualTo("tf");
+        assertThat(value(env, "--auth-static-token")).isEqualTo("[a, b]");
+        assertThat(value(env, "--storage-oci-layout-dir")).isEqualTo("/srv/wharf");
+        assertThat(value(Map.of(), "--storage-oci-repository")).isEqualTo("boring-registry");
+        assertThat(value(Map.of(), "--listen-telemetry-address")).isEqualTo(":7801");
+        assertThat(value(Map.of(), "--api-key", "--api-key", "old")).isEqualTo("[old]");
         for (OptionSpec option : server(Map.of()).getCommandSpec().options()) {
             if (option.longestName().startsWith("--") && !option.usageHelp() && !option.versionHelp()) {
                 assertThat(EnvironmentDefaults.variables(option)).first().asString().startsWith("BORING_REGISTRY_");
