@@ -87,4 +87,27 @@ class BoringRegistryCliTest {
         assertThat(code).isEqualTo(1);
         assertThat(err.toString()).startsWith("boring-registry: no boring-registry.hcl found in").doesNotContain("\tat ");
     }
+
+    @Test
+    void serverOffersMetricsAndHealthOnTheTelemetryAddress() throws Exception {
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).setDefaultValueProvider(new EnvironmentDefaults(Map.of())).parseArgs("--listen-address", "127.0.0.1:0",
+                "--listen-telemetry-address", "127.0.0.1:0", "--storage-oci-layout-dir", dir.resolve("data").toString());
+        try (ServerCommand.Running running = command.start()) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> discovery = http.send(java.net.http.HttpRequest.newBuilder(
+                    running.registry().localUri().resolve("/.well-known/terraform.json")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(discovery.body()).isEqualTo("{\"modules.v1\":\"/v1/modules/\",\"providers.v1\":\"/v1/providers/\"}");
+            assertThat(discovery.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+            // A second request on the same connection is handled only once the first one, request log included, is done.
+            http.send(java.net.http.HttpRequest.newBuilder(running.registry().localUri().resolve("/v1/unknown")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            String health = http.send(java.net.http.HttpRequest.newBuilder(running.telemetry().localUri().resolve("/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(health).contains("\"status\":\"ok\"").contains("oci-layout:");
+            String metrics = http.send(java.net.http.HttpRequest.newBuilder(running.telemetry().localUri().resolve("/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("wharf_http_requests_seconds_count{method=\"GET\",route=\"/.well-known/terraform.json\",status=\"200\"}");
+        }
+    }
 }
