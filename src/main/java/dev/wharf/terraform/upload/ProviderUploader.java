@@ -213,6 +213,8 @@ public final class ProviderUploader {
     private static byte[] read(Path path) {
         try {
             return Files.readAllBytes(path);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UploadException(path + " does not exist");
         } catch (IOException e) {
             throw new UploadException("cannot read " + path + ": " + e.getMessage());
         }
