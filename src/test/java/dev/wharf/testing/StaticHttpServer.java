@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -21,6 +22,7 @@ public final class StaticHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
 
     private StaticHttpServer(HttpServer server) {
         this.server = server;
@@ -30,6 +32,7 @@ public final class StaticHttpServer implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
             StaticHttpServer s = new StaticHttpServer(server);
             server.createContext("/", s::handle);
             server.start();
@@ -52,6 +55,18 @@ public final class StaticHttpServer implements AutoCloseable {
         return this;
     }
 
+    /** Holds answers for {@code path} until the returned latch is counted down. */
+    public CountDownLatch gate(String path) {
+        CountDownLatch latch = new CountDownLatch(1);
+        gates.put(path, latch);
+        return latch;
+    }
+
+    public StaticHttpServer remove(String path) {
+        files.remove(path);
+        return this;
+    }
+
     public List<String> requests() {
         return List.copyOf(requests);
     }
@@ -59,6 +74,14 @@ public final class StaticHttpServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         requests.add(path);
+        CountDownLatch gate = gates.get(path);
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         byte[] body = files.get(path);
         try (exchange) {
             if (body == null) {

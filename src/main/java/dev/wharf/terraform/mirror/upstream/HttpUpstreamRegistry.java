@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
@@ -32,7 +31,7 @@ import javax.net.ssl.SSLException;
  * discovery, then the provider registry protocol, then the release files themselves, checked before
  * they are handed on.
  */
-public final class HttpUpstreamRegistry {
+public final class HttpUpstreamRegistry implements UpstreamSource {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DISCOVERY_TTL = Duration.ofMinutes(10);
     private static final int MAX_SMALL_FILE = 1 << 20;
@@ -60,6 +59,7 @@ public final class HttpUpstreamRegistry {
     }
 
     /** The versions and platforms the upstream lists for a provider. */
+    @Override
     public List<UpstreamVersion> versions(MirrorCoordinates provider) {
         URI uri = providersBase(provider.hostname()).resolve(provider.namespace() + "/" + provider.type() + "/versions");
         JsonNode body = getJson(provider.hostname(), uri, "provider " + provider);
@@ -81,6 +81,7 @@ public final class HttpUpstreamRegistry {
     }
 
     /** Where the upstream keeps one platform's package of a version, and its checksum and signing keys. */
+    @Override
     public UpstreamPackage packageFor(MirrorCoordinates provider, String version, String os, String arch) {
         URI uri = providersBase(provider.hostname()).resolve(provider.namespace() + "/" + provider.type() + "/"
                 + version + "/download/" + os + "/" + arch);
@@ -102,30 +103,41 @@ public final class HttpUpstreamRegistry {
                 keys.toString());
     }
 
-    /**
-     * Downloads the SHA256SUMS and its signature, verifies the signature against the upstream's keys,
-     * then streams the zip into a temporary file in {@code dir} checking it against its SHA256SUMS line.
-     * Nothing is returned (and the temporary file is removed) unless all of it checks out.
-     */
-    public VerifiedRelease fetch(UpstreamPackage pkg, Path dir) {
-        String what = pkg.hostname() + "/" + pkg.namespace() + "/" + pkg.type() + " " + pkg.version();
+    /** Downloads the SHA256SUMS and its signature and verifies the signature against the upstream's keys. */
+    @Override
+    public VerifiedSums signedSums(UpstreamPackage pkg) {
+        String what = describe(pkg);
         byte[] sums = getSmall(pkg.hostname(), pkg.shasumsUrl(), "the SHA256SUMS of " + what);
         byte[] signature = getSmall(pkg.hostname(), pkg.shasumsSignatureUrl(), "the SHA256SUMS signature of " + what);
-        String keyId;
         try {
-            keyId = signatures.verify(sums, signature, pkg.signingKeysJson());
+            return new VerifiedSums(sums, signature, signatures.verify(sums, signature, pkg.signingKeysJson()));
         } catch (RuntimeException e) {
             throw new UpstreamException(UpstreamException.Kind.VERIFICATION_FAILED,
                     "the SHA256SUMS signature of " + what + " does not verify: " + e.getMessage());
         }
-        String expected = sha256Line(sums, pkg.filename()).orElseThrow(() -> new UpstreamException(
+    }
+
+    /**
+     * Verifies the SHA256SUMS, then streams the zip into a temporary file in {@code dir} checking it
+     * against its SHA256SUMS line. Nothing is returned (and the temporary file is removed) unless all
+     * of it checks out.
+     */
+    @Override
+    public VerifiedRelease fetch(UpstreamPackage pkg, Path dir) {
+        VerifiedSums sums = signedSums(pkg);
+        String what = describe(pkg);
+        String expected = sums.sha256Of(pkg.filename()).orElseThrow(() -> new UpstreamException(
                 UpstreamException.Kind.VERIFICATION_FAILED, "the signed SHA256SUMS of " + what + " does not list " + pkg.filename()));
         if (!pkg.shasum().isEmpty() && !pkg.shasum().equals(expected)) {
             throw new UpstreamException(UpstreamException.Kind.VERIFICATION_FAILED, "the upstream's shasum for "
                     + pkg.filename() + " (" + pkg.shasum() + ") differs from its signed SHA256SUMS (" + expected + ")");
         }
         Path archive = download(pkg, dir, expected);
-        return new VerifiedRelease(pkg, archive, sums, signature, keyId);
+        return new VerifiedRelease(pkg, archive, sums.content(), sums.signature(), sums.signingKeyId());
+    }
+
+    private static String describe(UpstreamPackage pkg) {
+        return pkg.hostname() + "/" + pkg.namespace() + "/" + pkg.type() + " " + pkg.version();
     }
 
     private Path download(UpstreamPackage pkg, Path dir, String expected) {
@@ -237,16 +249,6 @@ public final class HttpUpstreamRegistry {
             Thread.currentThread().interrupt();
             throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "interrupted while asking " + authority(uri), e);
         }
-    }
-
-    private static Optional<String> sha256Line(byte[] sums, String filename) {
-        for (String line : new String(sums, StandardCharsets.UTF_8).split("\r?\n")) {
-            String[] parts = line.strip().split("\\s+\\*?", 2);
-            if (parts.length == 2 && parts[1].equals(filename) && parts[0].matches("[0-9a-fA-F]{64}")) {
-                return Optional.of(parts[0].toLowerCase(Locale.ROOT));
-            }
-        }
-        return Optional.empty();
     }
 
     private static String requiredText(JsonNode body, String field, URI uri) {
