@@ -1,9 +1,10 @@
 package dev.wharf.cli;
 
-/** Placeholder until the command tree lands. */
+import dev.wharf.cli.epr.PackageRegistryCommandLine;
+
+/** {@code package-registry ...}: the Elastic Package Registry front. */
 final class PackageRegistryCli {
     int run(String[] args) {
-        System.err.println("PackageRegistryCli: not built yet");
-        return 1;
+        return PackageRegistryCommandLine.create(System.getenv()).execute(args);
     }
 }

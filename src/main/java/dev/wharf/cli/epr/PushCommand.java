@@ -1,0 +1,77 @@
+package dev.wharf.cli.epr;
+
+import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.epr.publish.PackagePublisher;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.StorageException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code package-registry push <zip-or-folder>...}: publishes packages to the OCI repository. */
+@Command(name = "push", sortOptions = false, usageHelpAutoWidth = true,
+        description = "Validate packages (built zips or package folders) and push each as {name}-{version} to the OCI repository.%n"
+                + "A signature {name}-{version}.zip.sig beside a zip (or <folder>.sig) is pushed with it. Existing versions are refused.")
+public final class PushCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "PACKAGE", description = "A package zip or a package folder.")
+    List<Path> packages;
+    @Option(names = {"-oci-registry", "--oci-registry"}, required = true, description = "OCI registry (registry.example.com, localhost:5000, or oci-layout:/path).")
+    String ociRegistry;
+    @Option(names = {"-oci-repository", "--oci-repository"}, defaultValue = "packages", description = "Repository (default: ${DEFAULT-VALUE}).")
+    String ociRepository;
+    @Option(names = {"-oci-username", "--oci-username"}, description = "Username for the registry.")
+    String ociUsername;
+    @Option(names = {"-oci-password", "--oci-password"}, description = "Password for the registry (prefer EPR_OCI_PASSWORD).")
+    String ociPassword;
+    @Option(names = {"-oci-token", "--oci-token"}, description = "Token for the registry (prefer EPR_OCI_TOKEN).")
+    String ociToken;
+    @Option(names = {"-oci-insecure", "--oci-insecure"}, arity = "0..1", fallbackValue = "true", description = "Allow plain HTTP and untrusted certificates.")
+    boolean ociInsecure;
+    @Option(names = {"-disable-package-validation", "--disable-package-validation"}, arity = "0..1", fallbackValue = "true", description = "Skip EPR's content checks (the manifest and root folder are still checked).")
+    boolean disableValidation;
+    @Option(names = {"-max-package-size", "--max-package-size"}, defaultValue = "536870912", description = "Largest zip accepted, in bytes (default: ${DEFAULT-VALUE}).")
+    long maxPackageSize;
+    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean help;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int failures = 0;
+        try (ArtifactStore store = OciStores.open(ociRegistry, ociInsecure, OciStores.credentials(ociUsername, ociPassword, ociToken))) {
+            PackagePublisher publisher = new PackagePublisher(store, ociRepository, maxPackageSize, !disableValidation);
+            for (Path p : packages) {
+                try {
+                    PackagePublisher.Published done = publisher.push(p, w -> err.println("warning: " + w));
+                    out.println("pushed " + done.tag() + (done.signed() ? " (signed)" : "") + " to " + store.describe() + "/"
+                            + ociRepository + " as " + done.manifest().digest());
+                } catch (InvalidPackageException e) {
+                    err.println("push " + p + ": " + e.getMessage());
+                    failures++;
+                } catch (StorageException e) {
+                    err.println("push " + p + ": " + e.getMessage());
+                    failures++;
+                } catch (java.io.IOException e) {
+                    err.println("push " + p + ": cannot read it: " + e.getMessage());
+                    failures++;
+                }
+            }
+        } catch (IllegalStateException e) {
+            err.println("push: " + e.getMessage());
+            return 1;
+        }
+        out.flush();
+        err.flush();
+        return failures == 0 ? 0 : 1;
+    }
+}

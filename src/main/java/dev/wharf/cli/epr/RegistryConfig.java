@@ -1,0 +1,91 @@
+package dev.wharf.cli.epr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wharf.epr.api.ApiSettings;
+import dev.wharf.epr.model.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** EPR's {@code config.yml}: {@code package_paths} and {@code cache_time.*} (Go durations such as {@code 10m}). */
+record RegistryConfig(List<Path> packagePaths, Duration index, Duration search, Duration categories, Duration catchAll) {
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
+
+    static RegistryConfig defaults() {
+        return new RegistryConfig(List.of(Path.of("packages")), Duration.ofSeconds(10), Duration.ofMinutes(10),
+                Duration.ofMinutes(10), Duration.ofMinutes(10));
+    }
+
+    /** Reads the file; a missing file is an error only when the user named it. */
+    static RegistryConfig load(Path file, boolean explicit) throws IOException {
+        if (!Files.exists(file)) {
+            if (explicit) {
+                throw new IOException("Configuration file is not available: " + file);
+            }
+            return defaults();
+        }
+        JsonNode root = Json.yaml().readTree(file.toFile());
+        RegistryConfig d = defaults();
+        if (root == null || root.isNull()) {
+            return d;
+        }
+        List<Path> paths = d.packagePaths();
+        JsonNode p = root.get("package_paths");
+        if (p != null && p.isArray()) {
+            paths = new ArrayList<>();
+            for (JsonNode e : p) {
+                Path path = Path.of(e.asText());
+                paths.add(path.isAbsolute() ? path : file.toAbsolutePath().getParent().resolve(path).normalize());
+            }
+        }
+        JsonNode cache = root.get("cache_time");
+        return new RegistryConfig(paths,
+                duration(root, cache, "index", d.index()), duration(root, cache, "search", d.search()),
+                duration(root, cache, "categories", d.categories()), duration(root, cache, "catch_all", d.catchAll()));
+    }
+
+    private static Duration duration(JsonNode root, JsonNode cache, String key, Duration fallback) throws IOException {
+        JsonNode v = cache != null && cache.has(key) ? cache.get(key) : root.get("cache_time." + key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        Duration d = parseDuration(v.asText());
+        if (d.isZero() || d.isNegative()) {
+            throw new IOException("cache_time." + key + " must be greater than 0s");
+        }
+        return d;
+    }
+
+    /** Go's {@code time.ParseDuration}: {@code 10s}, {@code 1h30m}, {@code 250ms}. */
+    static Duration parseDuration(String text) throws IOException {
+        Matcher m = DURATION_PART.matcher(text.trim());
+        long nanos = 0;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            double n = Double.parseDouble(m.group(1));
+            long unit = switch (m.group(2)) {
+                case "ns" -> 1L;
+                case "us", "µs" -> 1_000L;
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                default -> 3_600_000_000_000L;
+            };
+            nanos += (long) (n * unit);
+            end = m.end();
+        }
+        if (end == 0 || end != text.trim().length()) {
+            throw new IOException("invalid duration \"" + text + "\" (write it as Go does: 10s, 5m, 1h30m)");
+        }
+        return Duration.ofNanos(nanos);
+    }
+
+    ApiSettings apiSettings(boolean allowUnknown) {
+        return new ApiSettings(index, search, categories, catchAll, allowUnknown);
+    }
+}

@@ -1,0 +1,254 @@
+package dev.wharf.epr.api;
+
+import dev.wharf.epr.index.IndexHealth;
+import dev.wharf.epr.index.IndexedPackage;
+import dev.wharf.epr.index.Indexer;
+import dev.wharf.epr.index.Resource;
+import dev.wharf.epr.model.Json;
+import dev.wharf.epr.model.Versions;
+import dev.wharf.epr.search.BadQueryException;
+import dev.wharf.epr.search.Filter;
+import dev.wharf.epr.search.PackageSearch;
+import dev.wharf.epr.search.QueryParser;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Elastic Package Registry HTTP API over an {@link Indexer}: routes, status codes, error texts
+ * and cache headers as EPR 1.40 has them, so Kibana's Fleet cannot tell the difference.
+ */
+public final class EprApi {
+    /** The EPR release whose API this one follows; {@code /} reports it as EPR does its own. */
+    public static final String EPR_API_VERSION = "1.40.1";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EprApi.class);
+    private static final String ERROR_WRITTEN = "wharf.epr.error";
+    private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9_]+");
+
+    private final Indexer indexer;
+    private final ApiSettings settings;
+    private final QueryParser queries;
+    private final Clock clock;
+    private final byte[] indexBody;
+
+    public EprApi(Indexer indexer, ApiSettings settings, Clock clock) {
+        this.indexer = indexer;
+        this.settings = settings;
+        this.queries = new QueryParser(settings.allowUnknownQueryParameters());
+        this.clock = clock;
+        Map<String, String> index = new LinkedHashMap<>();
+        index.put("service.name", "package-registry");
+        index.put("service.version", EPR_API_VERSION);
+        this.indexBody = Json.pretty(index);
+    }
+
+    public void register(JavalinConfig cfg) {
+        cfg.router.ignoreTrailingSlashes = false;
+        cfg.routes.get("/", ctx -> json(ctx, settings.cacheIndex(), indexBody));
+        cfg.routes.get("/index.json", ctx -> json(ctx, settings.cacheIndex(), indexBody));
+        cfg.routes.get("/health", this::health);
+        cfg.routes.get("/search", this::search);
+        cfg.routes.get("/categories", this::categories);
+        cfg.routes.get("/package/<rest>", this::packageRoute);
+        cfg.routes.get("/epr/<rest>", this::artifact);
+        cfg.routes.error(404, ctx -> {
+            if (ctx.attribute(ERROR_WRITTEN) == null) {
+                error(ctx, 404, "404 page not found");
+            }
+        });
+        cfg.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("request {} failed", ctx.path(), e);
+            error(ctx, 500, "internal server error");
+        });
+    }
+
+    private void health(Context ctx) {
+        IndexHealth h = indexer.health();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", h.state().name().toLowerCase(java.util.Locale.ROOT));
+        body.put("packages", h.packages());
+        body.put("source", h.source());
+        h.indexedAt().ifPresent(at -> {
+            body.put("indexed_at", at.toString());
+            body.put("index_age_seconds", Math.max(0, Duration.between(at, clock.instant()).toSeconds()));
+        });
+        h.error().ifPresent(e -> body.put("error", e));
+        noCache(ctx);
+        ctx.status(h.state() == IndexHealth.State.UNAVAILABLE ? 503 : 200);
+        ctx.contentType("application/json");
+        ctx.result(Json.pretty(body));
+    }
+
+    private void search(Context ctx) {
+        Filter filter;
+        try {
+            filter = queries.search(ctx.queryParamMap());
+        } catch (BadQueryException e) {
+            error(ctx, 400, e.getMessage());
+            return;
+        }
+        List<PackageSearch.Match> matches = PackageSearch.apply(indexer.packages(), filter);
+        byte[] body = matches.isEmpty()
+                ? "[]".getBytes(StandardCharsets.UTF_8)
+                : Json.pretty(matches.stream().map(m -> m.document().searchEntry()).toList());
+        json(ctx, settings.cacheSearch(), body);
+    }
+
+    private void categories(Context ctx) {
+        Filter filter;
+        boolean includePolicyTemplates;
+        try {
+            filter = queries.categories(ctx.queryParamMap());
+            includePolicyTemplates = QueryParser.includePolicyTemplates(ctx.queryParamMap());
+        } catch (BadQueryException e) {
+            error(ctx, 400, e.getMessage());
+            return;
+        }
+        List<PackageSearch.Match> matches = PackageSearch.apply(indexer.packages(), filter);
+        json(ctx, settings.cacheCategories(), Json.pretty(PackageSearch.categories(matches, includePolicyTemplates)));
+    }
+
+    private void packageRoute(Context ctx) throws IOException {
+        String rest = ctx.pathParam("rest");
+        int first = rest.indexOf('/');
+        if (first <= 0) {
+            error(ctx, 404, "404 page not found");
+            return;
+        }
+        String name = rest.substring(0, first);
+        int second = rest.indexOf('/', first + 1);
+        String version = second < 0 ? rest.substring(first + 1) : rest.substring(first + 1, second);
+        String file = second < 0 ? null : rest.substring(second + 1);
+        if (file == null) {
+            // gorilla's StrictSlash: /package/x/1.0.0 is redirected to /package/x/1.0.0/.
+            ctx.redirect(ctx.path() + "/", io.javalin.http.HttpStatus.MOVED_PERMANENTLY);
+            return;
+        }
+        if (file.isEmpty()) {
+            if (!PACKAGE_NAME.matcher(name).matches()) {
+                error(ctx, 404, "404 page not found");
+                return;
+            }
+            if (Versions.strict(version).isEmpty()) {
+                error(ctx, 400, "invalid package version");
+                return;
+            }
+            Optional<IndexedPackage> p = find(name, version);
+            if (p.isEmpty()) {
+                error(ctx, 404, "package revision not found");
+                return;
+            }
+            json(ctx, settings.cacheIndex(), Json.pretty(p.get().document()));
+            return;
+        }
+        if (Versions.strict(version).isEmpty()) {
+            error(ctx, 400, "invalid package version");
+            return;
+        }
+        Optional<IndexedPackage> p = find(name, version);
+        if (p.isEmpty()) {
+            error(ctx, 404, "package revision not found");
+            return;
+        }
+        Optional<Resource> resource = p.get().content().file(file);
+        if (resource.isEmpty()) {
+            error(ctx, 404, "resource not found");
+            return;
+        }
+        cache(ctx, settings.cacheCatchAll());
+        stream(ctx, ContentTypes.of(file), resource.get());
+    }
+
+    private static final Pattern ARTIFACT = Pattern.compile("([^/]+)/([a-z0-9_]+)-([^/]+?)\\.zip(\\.sig)?");
+
+    private void artifact(Context ctx) throws IOException {
+        Matcher m = ARTIFACT.matcher(ctx.pathParam("rest"));
+        if (!m.matches() || !m.group(1).equals(m.group(2))) {
+            error(ctx, 404, "404 page not found");
+            return;
+        }
+        String name = m.group(2);
+        String version = m.group(3);
+        boolean signature = m.group(4) != null;
+        if (Versions.strict(version).isEmpty()) {
+            error(ctx, 400, "invalid package version");
+            return;
+        }
+        Optional<IndexedPackage> p = find(name, version);
+        if (p.isEmpty()) {
+            error(ctx, 404, signature ? "signature file not found" : "artifact not found");
+            return;
+        }
+        if (signature) {
+            Optional<Resource> sig = p.get().content().signature();
+            if (sig.isEmpty()) {
+                error(ctx, 404, "signature file not found");
+                return;
+            }
+            cache(ctx, settings.cacheCatchAll());
+            stream(ctx, "application/pgp-signature", sig.get());
+        } else {
+            cache(ctx, settings.cacheCatchAll());
+            stream(ctx, "application/zip", p.get().content().zip());
+        }
+    }
+
+    private Optional<IndexedPackage> find(String name, String version) {
+        List<PackageSearch.Match> found = PackageSearch.apply(indexer.packages(), Filter.exact(name, version));
+        return found.stream().map(PackageSearch.Match::pkg).findFirst();
+    }
+
+    private static void stream(Context ctx, String contentType, Resource resource) throws IOException {
+        ctx.contentType(contentType);
+        if (resource.size() >= 0) {
+            ctx.res().setContentLengthLong(resource.size());
+        }
+        ctx.status(200);
+        if (ctx.method().name().equals("HEAD")) {
+            return;
+        }
+        OutputStream out = ctx.res().getOutputStream();
+        resource.writeTo(out);
+        out.flush();
+    }
+
+    private static void json(Context ctx, Duration cacheTime, byte[] body) {
+        cache(ctx, cacheTime);
+        ctx.contentType("application/json");
+        ctx.result(body);
+    }
+
+    private static void cache(Context ctx, Duration cacheTime) {
+        ctx.res().addHeader("Cache-Control", "max-age=" + cacheTime.toSeconds());
+        ctx.res().addHeader("Cache-Control", "public");
+    }
+
+    private static void noCache(Context ctx) {
+        ctx.res().setHeader("Cache-Control", null);
+        ctx.res().addHeader("Cache-Control", "max-age=0");
+        ctx.res().addHeader("Cache-Control", "private, no-store");
+    }
+
+    /** Go's {@code http.Error}: plain text, the message and a newline, never cached. */
+    private static void error(Context ctx, int status, String message) {
+        ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
+        noCache(ctx);
+        ctx.status(status);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.contentType("text/plain; charset=utf-8");
+        ctx.result(message + "\n");
+    }
+}

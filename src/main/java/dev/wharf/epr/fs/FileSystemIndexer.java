@@ -1,0 +1,167 @@
+package dev.wharf.epr.fs;
+
+import dev.wharf.epr.index.Deprecations;
+import dev.wharf.epr.index.IndexHealth;
+import dev.wharf.epr.index.IndexedPackage;
+import dev.wharf.epr.index.Indexer;
+import dev.wharf.epr.index.IndexerException;
+import dev.wharf.epr.model.PackageDocument;
+import dev.wharf.epr.model.Versions;
+import dev.wharf.epr.pkg.DirectoryPackageFiles;
+import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.epr.pkg.PackageReader;
+import dev.wharf.epr.pkg.ZipContent;
+import dev.wharf.epr.pkg.ZipPackageFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * EPR's two file-system indexers in one: under every package path, {@code .zip} packages anywhere
+ * and unpacked packages at {@code {name}/{version}/}. A signature is the file beside the package
+ * with {@code .sig} appended. Zips are indexed first, so a version present both ways is served from
+ * its zip, as in EPR.
+ *
+ * <p>Unlike EPR, which refuses to start when one package is broken, a broken package is left out
+ * with a warning naming it and why: one bad upload must not take the registry down.
+ */
+public final class FileSystemIndexer implements Indexer {
+    private static final Logger LOG = LoggerFactory.getLogger(FileSystemIndexer.class);
+
+    private final List<Path> paths;
+    private final PackageReader reader;
+    private final boolean requireSignatures;
+    private final Clock clock;
+    private volatile List<IndexedPackage> packages = List.of();
+    private volatile IndexHealth health;
+
+    public FileSystemIndexer(List<Path> paths, boolean validate, boolean requireSignatures, Clock clock) {
+        this.paths = List.copyOf(paths);
+        this.reader = new PackageReader(validate, LOG::warn);
+        this.requireSignatures = requireSignatures;
+        this.clock = clock;
+        this.health = new IndexHealth(IndexHealth.State.UNAVAILABLE, java.util.Optional.empty(),
+                java.util.Optional.of("not indexed yet"), 0, describe());
+    }
+
+    private String describe() {
+        return "package_paths " + paths;
+    }
+
+    @Override
+    public void start() throws IndexerException {
+        refresh();
+    }
+
+    /** Reads every package path again. */
+    public void refresh() throws IndexerException {
+        List<IndexedPackage> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Path base : paths) {
+            if (!Files.isDirectory(base)) {
+                LOG.warn("package path {} does not exist or is not a directory", base);
+                continue;
+            }
+            try {
+                for (Path zip : zips(base)) {
+                    indexZip(zip).ifPresent(p -> add(found, seen, p, zip));
+                }
+                for (Path folder : folders(base)) {
+                    indexFolder(folder).ifPresent(p -> add(found, seen, p, folder));
+                }
+            } catch (IOException e) {
+                throw new IndexerException("cannot list package path " + base + ": " + e.getMessage(), e);
+            }
+        }
+        packages = Deprecations.propagate(found);
+        health = IndexHealth.healthy(clock.instant(), packages.size(), describe());
+        LOG.info("{} packages indexed from {}", packages.size(), paths);
+    }
+
+    private static void add(List<IndexedPackage> found, Set<String> seen, IndexedPackage p, Path from) {
+        if (seen.add(p.key())) {
+            found.add(p);
+        } else {
+            LOG.debug("duplicated package {} at {} ignored", p.key(), from);
+        }
+    }
+
+    private static List<Path> zips(Path base) throws IOException {
+        try (Stream<Path> walk = Files.walk(base)) {
+            return walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".zip")).sorted().toList();
+        }
+    }
+
+    private static List<Path> folders(Path base) throws IOException {
+        List<Path> result = new ArrayList<>();
+        try (Stream<Path> names = Files.list(base)) {
+            for (Path name : names.filter(Files::isDirectory).sorted().toList()) {
+                try (Stream<Path> versions = Files.list(name)) {
+                    for (Path v : versions.filter(Files::isDirectory).sorted().toList()) {
+                        if (Versions.strict(v.getFileName().toString()).isPresent()) {
+                            result.add(v);
+                        } else {
+                            LOG.warn("ignoring unexpected directory {}", v);
+                        }
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    private java.util.Optional<IndexedPackage> indexZip(Path zip) {
+        Path sig = zip.resolveSibling(zip.getFileName() + ".sig");
+        try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
+            PackageDocument doc = reader.read(files, Files.isRegularFile(sig));
+            checkSignature(doc, sig);
+            return java.util.Optional.of(new IndexedPackage(doc, ZipContent.onDisk(zip, sig)));
+        } catch (InvalidPackageException | IOException e) {
+            LOG.warn("package {} left out: {}", zip, e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
+    private java.util.Optional<IndexedPackage> indexFolder(Path folder) {
+        Path sig = folder.resolveSibling(folder.getFileName() + ".sig");
+        try (DirectoryPackageFiles files = new DirectoryPackageFiles(folder)) {
+            PackageDocument doc = reader.read(files, Files.isRegularFile(sig));
+            String dirVersion = folder.getFileName().toString();
+            if (!Versions.strict(dirVersion).orElseThrow().equals(Versions.strict(doc.version).orElseThrow())) {
+                throw new InvalidPackageException("version in manifest file is not consistent with path: inconsistent versions (path: "
+                        + dirVersion + ", manifest: " + doc.version + ")");
+            }
+            checkSignature(doc, sig);
+            return java.util.Optional.of(new IndexedPackage(doc,
+                    new FolderContent(folder, doc.name + "-" + doc.version, sig)));
+        } catch (InvalidPackageException | IOException e) {
+            LOG.warn("package {} left out: {}", folder, e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
+    private void checkSignature(PackageDocument doc, Path sig) throws InvalidPackageException {
+        if (requireSignatures && !Files.isRegularFile(sig)) {
+            throw new InvalidPackageException("package " + doc.name + "-" + doc.version
+                    + " is missing a required signature file (" + sig.getFileName() + "); use -require-package-signatures=false for unsigned packages");
+        }
+    }
+
+    @Override
+    public List<IndexedPackage> packages() {
+        return packages;
+    }
+
+    @Override
+    public IndexHealth health() {
+        return health;
+    }
+}

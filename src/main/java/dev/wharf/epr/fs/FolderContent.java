@@ -1,0 +1,52 @@
+package dev.wharf.epr.fs;
+
+import dev.wharf.epr.index.PackageContent;
+import dev.wharf.epr.index.Resource;
+import dev.wharf.epr.pkg.DirectoryPackageFiles;
+import dev.wharf.epr.pkg.PackageZipWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** An unpacked package folder: files straight from disk, the zip built while it streams. */
+final class FolderContent implements PackageContent {
+    private final Path folder;
+    private final String rootFolder;
+    private final Path signature;
+
+    FolderContent(Path folder, String rootFolder, Path signature) {
+        this.folder = folder;
+        this.rootFolder = rootFolder;
+        this.signature = signature;
+    }
+
+    @Override
+    public Optional<Resource> file(String path) throws IOException {
+        Path root = folder.toAbsolutePath().normalize();
+        Path p = root.resolve(path).normalize();
+        if (!p.startsWith(root) || !Files.isRegularFile(p)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Resource(Files.size(p), out -> {
+            try (InputStream in = Files.newInputStream(p)) {
+                in.transferTo(out);
+            }
+        }));
+    }
+
+    @Override
+    public Resource zip() {
+        return new Resource(-1, out -> {
+            try (DirectoryPackageFiles files = new DirectoryPackageFiles(folder)) {
+                PackageZipWriter.write(files, rootFolder, out);
+            }
+        });
+    }
+
+    @Override
+    public Optional<Resource> signature() throws IOException {
+        return FileResources.of(signature);
+    }
+}

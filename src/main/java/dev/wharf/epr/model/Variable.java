@@ -1,0 +1,28 @@
+package dev.wharf.epr.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** A configuration variable of a package, input or stream, with the fields EPR publishes. */
+@JsonPropertyOrder({"name", "type", "title", "description", "multi", "required", "show_user", "default", "deprecated"})
+public final class Variable {
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public String name = "";
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public String type = "";
+    public String title;
+    public String description;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public boolean multi;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public boolean required;
+    @JsonProperty("show_user")
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public boolean showUser;
+    @JsonProperty("default")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public JsonNode defaultValue;
+    public Deprecation deprecated;
+}

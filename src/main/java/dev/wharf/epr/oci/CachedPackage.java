@@ -1,0 +1,18 @@
+package dev.wharf.epr.oci;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.wharf.epr.model.PackageDocument;
+
+/**
+ * What the OCI indexer keeps of one tag: the manifest digest it parsed, the blobs it needs to serve
+ * the package, and the parsed document. Keyed by manifest digest, it never goes stale.
+ */
+public record CachedPackage(
+        @JsonProperty("tag") String tag,
+        @JsonProperty("manifest_digest") String manifestDigest,
+        @JsonProperty("zip_digest") String zipDigest,
+        @JsonProperty("zip_size") long zipSize,
+        @JsonProperty("signature_digest") String signatureDigest,
+        @JsonProperty("signature_size") long signatureSize,
+        @JsonProperty("document") PackageDocument document) {
+}

@@ -1,0 +1,151 @@
+package dev.wharf.epr.pkg;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * A package zip on disk, as EPR builds them: one root folder ({@code nginx-1.20.0/}) holding
+ * {@code manifest.yml}. Read with random access, never loaded whole. A zip with an entry that is
+ * absolute or climbs out with {@code ..} is refused outright: such a zip was made to attack
+ * whoever unpacks it.
+ */
+public final class ZipPackageFiles implements PackageFiles {
+    private final ZipFile zip;
+    private final String root;
+    private final Map<String, ZipEntry> files = new LinkedHashMap<>();
+    private final Set<String> dirs = new LinkedHashSet<>();
+
+    public ZipPackageFiles(Path file) throws IOException, InvalidPackageException {
+        try {
+            this.zip = new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw new InvalidPackageException("not a zip file: " + e.getMessage());
+        }
+        try {
+            List<ZipEntry> entries = new ArrayList<>();
+            Enumeration<? extends ZipEntry> en = zip.entries();
+            while (en.hasMoreElements()) {
+                ZipEntry e = en.nextElement();
+                checkEntryName(e.getName());
+                entries.add(e);
+            }
+            this.root = findRoot(entries);
+            String prefix = root + "/";
+            for (ZipEntry e : entries) {
+                String name = clean(e.getName());
+                if (!name.startsWith(prefix)) {
+                    continue;
+                }
+                String rel = name.substring(prefix.length());
+                if (rel.isEmpty()) {
+                    continue;
+                }
+                if (e.isDirectory()) {
+                    dirs.add(rel);
+                } else {
+                    files.put(rel, e);
+                    for (int slash = rel.indexOf('/'); slash > 0; slash = rel.indexOf('/', slash + 1)) {
+                        dirs.add(rel.substring(0, slash));
+                    }
+                }
+            }
+        } catch (InvalidPackageException | RuntimeException e) {
+            zip.close();
+            throw e;
+        }
+    }
+
+    static void checkEntryName(String name) throws InvalidPackageException {
+        String n = name.replace('\\', '/');
+        if (n.startsWith("/") || n.matches("^[A-Za-z]:.*")) {
+            throw new InvalidPackageException("zip entry '" + name + "' is an absolute path");
+        }
+        for (String part : n.split("/")) {
+            if (part.equals("..")) {
+                throw new InvalidPackageException("zip entry '" + name + "' escapes the package root");
+            }
+        }
+    }
+
+    private static String clean(String name) {
+        String n = name.replace('\\', '/');
+        while (n.startsWith("./")) {
+            n = n.substring(2);
+        }
+        while (n.endsWith("/")) {
+            n = n.substring(0, n.length() - 1);
+        }
+        return n.replaceAll("/+", "/").replace("/./", "/");
+    }
+
+    private static String findRoot(List<ZipEntry> entries) throws InvalidPackageException {
+        for (ZipEntry e : entries) {
+            String name = clean(e.getName());
+            String[] parts = name.split("/");
+            if (parts.length == 2 && parts[1].equals("manifest.yml") && !e.isDirectory()) {
+                return parts[0];
+            }
+        }
+        throw new InvalidPackageException("no {name}-{version}/manifest.yml in the zip: cannot find the package root");
+    }
+
+    /** The root folder inside the zip, {@code nginx-1.20.0} for a well-built package. */
+    public String rootFolder() {
+        return root;
+    }
+
+    @Override
+    public List<String> files() {
+        return List.copyOf(files.keySet());
+    }
+
+    @Override
+    public List<String> directories() {
+        return List.copyOf(dirs);
+    }
+
+    @Override
+    public boolean isFile(String path) {
+        return files.containsKey(path);
+    }
+
+    @Override
+    public boolean isDirectory(String path) {
+        return dirs.contains(path);
+    }
+
+    @Override
+    public long size(String path) throws IOException {
+        return entry(path).getSize();
+    }
+
+    @Override
+    public InputStream open(String path) throws IOException {
+        return zip.getInputStream(entry(path));
+    }
+
+    private ZipEntry entry(String path) throws IOException {
+        ZipEntry e = files.get(path);
+        if (e == null) {
+            throw new NoSuchFileException(path);
+        }
+        return e;
+    }
+
+    @Override
+    public void close() throws IOException {
+        zip.close();
+    }
+}

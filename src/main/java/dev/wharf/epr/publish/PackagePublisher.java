@@ -1,0 +1,113 @@
+package dev.wharf.epr.publish;
+
+import dev.wharf.epr.model.PackageDocument;
+import dev.wharf.epr.oci.OciPackageLayout;
+import dev.wharf.epr.pkg.DirectoryPackageFiles;
+import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.epr.pkg.PackageReader;
+import dev.wharf.epr.pkg.PackageZipWriter;
+import dev.wharf.epr.pkg.ZipPackageFiles;
+import dev.wharf.oci.Artifact;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.Layer;
+import dev.wharf.oci.Manifest;
+import dev.wharf.oci.StorageException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Publishes a package to an OCI repository as {@link OciPackageLayout} describes: validates it with
+ * the same reader the indexers use, zips a folder the way EPR expects ({@code {name}-{version}/…}),
+ * and pushes it tagged {@code {name}-{version}} with its {@code .sig} when one lies beside it. An
+ * existing version is refused: published packages are immutable, as Fleet assumes.
+ */
+public final class PackagePublisher {
+    /** What was pushed. */
+    public record Published(String tag, Manifest manifest, boolean signed) {
+    }
+
+    private final ArtifactStore store;
+    private final String repository;
+    private final long maxBytes;
+    private final boolean validate;
+
+    public PackagePublisher(ArtifactStore store, String repository, long maxBytes, boolean validate) {
+        this.store = store;
+        this.repository = repository;
+        this.maxBytes = maxBytes;
+        this.validate = validate;
+    }
+
+    public Published push(Path source, Consumer<String> warnings) throws InvalidPackageException, IOException {
+        if (Files.isDirectory(source)) {
+            return pushFolder(source, warnings);
+        }
+        if (!Files.isRegularFile(source)) {
+            throw new InvalidPackageException(source + " is neither a package folder nor a zip");
+        }
+        return pushZip(source, source.resolveSibling(source.getFileName() + ".sig"), warnings);
+    }
+
+    private Published pushFolder(Path folder, Consumer<String> warnings) throws InvalidPackageException, IOException {
+        PackageDocument doc;
+        try (DirectoryPackageFiles files = new DirectoryPackageFiles(folder)) {
+            doc = new PackageReader(validate, warnings).read(files, false);
+        }
+        Path zip = Files.createTempFile("wharf-epr-", ".zip");
+        try {
+            try (DirectoryPackageFiles files = new DirectoryPackageFiles(folder);
+                    OutputStream out = Files.newOutputStream(zip)) {
+                PackageZipWriter.write(files, doc.name + "-" + doc.version, out);
+            }
+            Path sig = folder.resolveSibling(folder.getFileName() + ".sig");
+            Path namedSig = folder.resolveSibling(doc.name + "-" + doc.version + ".zip.sig");
+            return pushZip(zip, Files.isRegularFile(namedSig) ? namedSig : sig, warnings);
+        } finally {
+            Files.deleteIfExists(zip);
+        }
+    }
+
+    private Published pushZip(Path zip, Path sig, Consumer<String> warnings) throws InvalidPackageException, IOException {
+        long size = Files.size(zip);
+        if (size > maxBytes) {
+            throw new InvalidPackageException(zip + " is " + size + " bytes, more than the limit of " + maxBytes);
+        }
+        PackageDocument doc;
+        try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
+            doc = new PackageReader(validate, warnings).read(files, false);
+            String expected = doc.name + "-" + doc.version;
+            if (!files.rootFolder().equals(expected)) {
+                throw new InvalidPackageException("the zip's root folder is " + files.rootFolder() + " but manifest.yml says "
+                        + expected + "; EPR serves a package from a folder named {name}-{version}");
+            }
+        }
+        String tag = doc.name + "-" + doc.version;
+        List<Layer> layers = new ArrayList<>();
+        layers.add(Layer.file(OciPackageLayout.ZIP_MEDIA_TYPE, tag + ".zip", BlobSource.ofFile(zip)));
+        boolean signed = Files.isRegularFile(sig);
+        if (signed) {
+            layers.add(Layer.file(OciPackageLayout.SIGNATURE_MEDIA_TYPE, tag + ".zip.sig", BlobSource.ofFile(sig)));
+        }
+        Map<String, String> annotations = Map.of(
+                "org.opencontainers.image.title", tag,
+                "org.opencontainers.image.version", doc.version,
+                "dev.wharf.epr.package.name", doc.name);
+        try {
+            Manifest m = store.push(repository, tag, new Artifact(OciPackageLayout.ARTIFACT_TYPE, layers, annotations), false);
+            return new Published(tag, m, signed);
+        } catch (StorageException e) {
+            if (e.kind() == StorageException.Kind.TAG_EXISTS) {
+                throw new InvalidPackageException(tag + " is already published in " + store.describe() + "/" + repository
+                        + "; publish a new version instead (packages are immutable)");
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.wharf.epr.search;
+
+import dev.wharf.epr.model.Discovery;
+import java.util.List;
+import org.semver4j.Semver;
+
+/** What {@code /search} and {@code /categories} were asked for, parsed. Nulls mean "not asked". */
+public record Filter(
+        boolean allVersions,
+        String category,
+        boolean prerelease,
+        Semver kibanaVersion,
+        String packageName,
+        String packageVersion,
+        String packageType,
+        List<String> capabilities,
+        Semver specMin,
+        Semver specMax,
+        List<DiscoveryFilter> discovery,
+        Semver agentVersion,
+        boolean experimental) {
+
+    public static Filter exact(String name, String version) {
+        return new Filter(true, null, true, null, name, version, null, null, null, null, List.of(), null, true);
+    }
+
+    /** One {@code discovery=fields:a,b} or {@code discovery=datasets:x,y} parameter. */
+    public record DiscoveryFilter(List<Discovery.Named> fields, List<Discovery.Named> datasets) {
+        public static DiscoveryFilter parse(String text) {
+            int colon = text.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("could not parse filter \"" + text + "\"");
+            }
+            String type = text.substring(0, colon);
+            List<Discovery.Named> args = java.util.Arrays.stream(text.substring(colon + 1).split(",", -1))
+                    .map(Discovery.Named::new).toList();
+            return switch (type) {
+                case "fields" -> new DiscoveryFilter(args, List.of());
+                case "datasets" -> new DiscoveryFilter(List.of(), args);
+                default -> throw new IllegalArgumentException("unknown discovery filter \"" + type + "\"");
+            };
+        }
+
+        boolean matches(Discovery d) {
+            if (!fields.isEmpty()) {
+                if (d == null || d.fields == null || d.fields.isEmpty() || !fields.containsAll(d.fields)) {
+                    return false;
+                }
+            }
+            if (!datasets.isEmpty()) {
+                if (d == null || d.datasets == null || d.datasets.stream().noneMatch(datasets::contains)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.wharf.oci.auth;
+
+import dev.wharf.oci.StorageException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Decides the {@code Authorization} header for requests to one registry, following what the
+ * registry asked for in its {@code WWW-Authenticate} challenge (learned from the {@code /v2/} ping
+ * or from the first 401).
+ *
+ * <ul>
+ *   <li>No challenge known: nothing is sent, except a {@link Credentials.Token}, which is sent as
+ *       {@code Authorization: Bearer <token>} as it is (registries and gateways that take static
+ *       tokens do not challenge).</li>
+ *   <li>Basic challenge: {@link Credentials.Basic} is sent as Basic; a {@link Credentials.Token} is
+ *       sent directly as {@code Bearer}.</li>
+ *   <li>Bearer challenge: a token for the request's scopes is fetched from the realm and cached per
+ *       scope until shortly before it expires. Basic credentials authenticate a GET to the realm;
+ *       anonymous access asks the realm without credentials (public pulls); a
+ *       {@link Credentials.Token} is first offered as an OAuth2 refresh token (identity token, POST
+ *       {@code grant_type=refresh_token}) and, when the token server refuses that, as the password
+ *       of a Basic GET (personal access tokens). The token itself is never sent to the registry
+ *       in this case.</li>
+ * </ul>
+ * After a 401 the transport asks {@link #retryAfterUnauthorized} once: a cached token is dropped and
+ * a fresh one is fetched; a newly learned challenge is followed; anything else is final.
+ */
+public final class RegistryAuthenticator {
+    private final String registry;
+    private final CredentialSource source;
+    private final TokenExchange exchange;
+    private final Clock clock;
+    private final ConcurrentMap<String, BearerToken> tokens = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Object> fetchLocks = new ConcurrentHashMap<>();
+    private volatile ResolvedCredentials credentials;
+    private volatile AuthChallenge challenge;
+
+    public RegistryAuthenticator(String registry, CredentialSource source, TokenExchange exchange, Clock clock) {
+        this.registry = registry;
+        this.source = source;
+        this.exchange = exchange;
+        this.clock = clock;
+    }
+
+    /** The credentials in use, resolved on first need (a credential helper runs at most once). */
+    public ResolvedCredentials credentials() {
+        ResolvedCredentials current = credentials;
+        if (current == null) {
+            synchronized (this) {
+                if (credentials == null) {
+                    credentials = source.credentialsFor(registry);
+                }
+                current = credentials;
+            }
+        }
+        return current;
+    }
+
+    public Optional<AuthChallenge> challenge() {
+        return Optional.ofNullable(challenge);
+    }
+
+    /** Records the challenge of a 401 answer; returns true when it differs from what was known. */
+    public boolean learn(List<String> wwwAuthenticate) {
+        Optional<AuthChallenge> offered = AuthChallenge.preferred(wwwAuthenticate);
+        if (offered.isEmpty()) {
+            return false;
+        }
+        AuthChallenge previous = challenge;
+        AuthChallenge next = offered.get();
+        if (previous != null && previous.scheme().equals(next.scheme())
+                && previous.param("realm").equals(next.param("realm"))
+                && previous.param("service").equals(next.param("service"))) {
+            return false;
+        }
+        challenge = new AuthChallenge(next.scheme(), withoutRequestDetails(next));
+        tokens.clear();
+        return true;
+    }
+
+    private static java.util.Map<String, String> withoutRequestDetails(AuthChallenge c) {
+        // scope and error describe one request; keep only what applies to every request.
+        java.util.Map<String, String> params = new java.util.HashMap<>(c.params());
+        params.remove("scope");
+        params.remove("error");
+        return params;
+    }
+
+    /** The header value for a request that needs {@code scopes}, or empty to send none. */
+    public Optional<String> authorization(List<String> scopes) {
+        ResolvedCredentials resolved = credentials();
+        Credentials c = resolved.credentials();
+        AuthChallenge current = challenge;
+        if (current == null || !current.isBearer()) {
+            if (c instanceof Credentials.Token token) {
+                return Optional.of("Bearer " + token.token());
+            }
+            if (current != null && c instanceof Credentials.Basic basic) {
+                return Optional.of(TokenExchange.basicHeader(basic));
+            }
+            return Optional.empty();
+        }
+        String key = String.join(" ", scopes);
+        BearerToken cached = tokens.get(key);
+        if (cached != null && cached.usableAt(clock.instant())) {
+            return Optional.of("Bearer " + cached.token());
+        }
+        synchronized (fetchLocks.computeIfAbsent(key, k -> new Object())) {
+            cached = tokens.get(key);
+            if (cached != null && cached.usableAt(clock.instant())) {
+                return Optional.of("Bearer " + cached.token());
+            }
+            BearerToken fresh = fetch(current, scopes, resolved);
+            tokens.put(key, fresh);
+            return Optional.of("Bearer " + fresh.token());
+        }
+    }
+
+    /**
+     * Called once after a 401 to a request sent with {@code sentAuthorization}. Returns true when
+     * sending the request again may succeed: a new challenge was learned, or a cached token was
+     * dropped and a fresh one will be fetched.
+     */
+    public boolean retryAfterUnauthorized(List<String> wwwAuthenticate, List<String> scopes, Optional<String> sentAuthorization) {
+        if (learn(wwwAuthenticate)) {
+            return true;
+        }
+        AuthChallenge current = challenge;
+        if (current != null && current.isBearer() && sentAuthorization.isPresent()) {
+            String key = String.join(" ", scopes);
+            BearerToken cached = tokens.get(key);
+            if (cached != null && sentAuthorization.get().equals("Bearer " + cached.token())) {
+                tokens.remove(key, cached);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Drops every cached token (for tests and after credentials changed). */
+    public void forgetTokens() {
+        tokens.clear();
+    }
+
+    private BearerToken fetch(AuthChallenge bearer, List<String> scopes, ResolvedCredentials resolved) {
+        Credentials c = resolved.credentials();
+        TokenExchange.Outcome outcome = exchange.fetch(bearer, scopes, c, registry);
+        if (outcome instanceof TokenExchange.Outcome.Refused && c instanceof Credentials.Token token) {
+            outcome = exchange.fetchWithTokenAsPassword(bearer, scopes, token, registry);
+        }
+        if (outcome instanceof TokenExchange.Outcome.Granted granted) {
+            return granted.token();
+        }
+        int status = ((TokenExchange.Outcome.Refused) outcome).status();
+        String scopeText = scopes.isEmpty() ? "" : " for " + String.join(" ", scopes);
+        if (resolved.isAnonymous()) {
+            throw new StorageException(StorageException.Kind.UNAUTHORIZED, "registry " + registry
+                    + " requires credentials" + scopeText + " and none were found: give a username and password or"
+                    + " token (flags, BORING_REGISTRY_STORAGE_OCI_* or OCI_REGISTRY_* variables) or run"
+                    + " 'docker login " + registry + "' (token server answered HTTP " + status + ")");
+        }
+        if (status == 401 || status == 403 || status == 400) {
+            throw new StorageException(StorageException.Kind.UNAUTHORIZED, "registry " + registry
+                    + " (its token server) refused " + resolved.describeUser() + scopeText + " (HTTP " + status
+                    + "): check the username and password or token from " + resolved.origin());
+        }
+        throw new StorageException(StorageException.Kind.REGISTRY_ERROR, "the token server of registry " + registry
+                + " failed with HTTP " + status + scopeText + "; try again later or check the registry's auth service");
+    }
+}

@@ -1,0 +1,57 @@
+package dev.wharf.oci.registry;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The registry part of {@link RegistrySettings}: {@code host[:port]}, optionally with
+ * {@code http://} or {@code https://} to fix the protocol. Without a scheme, HTTPS is used (and,
+ * in insecure mode, plain HTTP is tried when HTTPS fails, as docker and oras do).
+ */
+record RegistryAddress(String authority, Optional<String> scheme) {
+
+    static RegistryAddress parse(String registry) {
+        String text = registry.trim();
+        Optional<String> scheme = Optional.empty();
+        int sep = text.indexOf("://");
+        if (sep >= 0) {
+            String s = text.substring(0, sep).toLowerCase(Locale.ROOT);
+            if (!s.equals("http") && !s.equals("https")) {
+                throw new IllegalArgumentException("registry '" + registry + "' has the scheme '" + s
+                        + "'; use host[:port], http://host[:port] or https://host[:port]");
+            }
+            scheme = Optional.of(s);
+            text = text.substring(sep + 3);
+        }
+        while (text.endsWith("/")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        if (text.endsWith("/v2")) {
+            text = text.substring(0, text.length() - 3);
+        }
+        if (text.isEmpty() || text.contains("/") || text.contains("@") || text.contains("?") || text.contains("#")) {
+            throw new IllegalArgumentException("registry '" + registry + "' is not a host[:port] (a repository path"
+                    + " belongs in the repository setting, credentials in the credential settings)");
+        }
+        URI check;
+        try {
+            check = URI.create("https://" + text + "/");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("registry '" + registry + "' is not a valid host[:port]");
+        }
+        if (check.getHost() == null) {
+            throw new IllegalArgumentException("registry '" + registry + "' is not a valid host[:port]");
+        }
+        return new RegistryAddress(text.toLowerCase(Locale.ROOT), scheme);
+    }
+
+    URI base(String withScheme) {
+        return URI.create(withScheme + "://" + authority);
+    }
+
+    @Override
+    public String toString() {
+        return authority;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.wharf.cli.epr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.epr.TestPackages;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class PackageRegistryCommandLineTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsGoStyleFlagsAndEprVariables() {
+        CommandLine cl = PackageRegistryCommandLine.create(Map.of("EPR_ADDRESS", "127.0.0.1:9999", "EPR_OCI_PASSWORD", "s3cret",
+                "EPR_REQUIRE_PACKAGE_SIGNATURES", "false"));
+        cl.parseArgs("-feature-oci-indexer", "-oci-registry=localhost:5000", "--oci-username", "ci", "-oci-insecure=false");
+        ServeCommand c = cl.getCommand();
+        assertThat(c.address).isEqualTo("127.0.0.1:9999");
+        assertThat(c.ociPassword).isEqualTo("s3cret");
+        assertThat(c.ociUsername).isEqualTo("ci");
+        assertThat(c.ociRegistry).isEqualTo("localhost:5000");
+        assertThat(c.ociRepository).isEqualTo("packages");
+        assertThat(c.ociIndexer).isTrue();
+        assertThat(c.ociInsecure).isFalse();
+        assertThat(c.requireSignatures).isFalse();
+        assertThat(c.allowUnknown).isTrue();
+    }
+
+    @Test
+    void helpNeverShowsSecretsFromTheEnvironment() {
+        CommandLine cl = PackageRegistryCommandLine.create(Map.of("EPR_OCI_PASSWORD", "s3cret", "EPR_OCI_TOKEN", "t0ken"));
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.execute("-help");
+        assertThat(out.toString()).contains("-oci-password").doesNotContain("s3cret").doesNotContain("t0ken");
+    }
+
+    @Test
+    void pushesToAnOciLayoutAndDryRunsTheOciIndexerOverIt() throws Exception {
+        Path src = dir.resolve("src");
+        TestPackages.copyTree(TestPackages.source(), src);
+        String registry = "oci-layout:" + dir.resolve("oci");
+        StringWriter err = new StringWriter();
+        CommandLine push = PackageRegistryCommandLine.create(Map.of());
+        push.setErr(new PrintWriter(err));
+        push.setOut(new PrintWriter(new StringWriter()));
+        int code = push.execute("push", "-oci-registry", registry, src.resolve("gallery/2.0.0").toString(),
+                src.resolve("broken_pkg/1.0.0").toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("broken_pkg/1.0.0: no readme file found");
+
+        CommandLine serve = PackageRegistryCommandLine.create(Map.of());
+        serve.setErr(new PrintWriter(new StringWriter()));
+        assertThat(serve.execute("-dry-run", "-feature-oci-indexer", "-oci-registry", registry,
+                "-require-package-signatures=false", "-oci-cache-dir", dir.resolve("cache").toString())).isZero();
+        assertThat(Files.readString(dir.resolve("cache/index.json"))).contains("\"gallery-2.0.0\"");
+    }
+
+    @Test
+    void durationsAreReadAsGoWritesThem() throws Exception {
+        assertThat(RegistryConfig.parseDuration("1h30m")).hasMinutes(90);
+        assertThat(RegistryConfig.parseDuration("250ms").toMillis()).isEqualTo(250);
+        Path config = Files.writeString(dir.resolve("config.yml"), "package_paths: [pk]\ncache_time.search: 1m\ncache_time:\n  index: 5s\n");
+        RegistryConfig c = RegistryConfig.load(config, true);
+        assertThat(c.packagePaths()).containsExactly(dir.resolve("pk"));
+        assertThat(c.index()).hasSeconds(5);
+        assertThat(c.search()).hasMinutes(1);
+        assertThat(RegistryConfig.load(dir.resolve("absent.yml"), false)).isEqualTo(RegistryConfig.defaults());
+    }
+}

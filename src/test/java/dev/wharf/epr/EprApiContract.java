@@ -1,0 +1,216 @@
+package dev.wharf.epr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.epr.api.ApiSettings;
+import dev.wharf.epr.api.EprApi;
+import dev.wharf.epr.index.Indexer;
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.WebServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The EPR API over one indexer, compared response by response with the expected files under
+ * src/test/resources/epr/expected: every indexer must give exactly these answers. Set
+ * {@code -Dwharf.epr.writeExpected=true} to write missing expected files (then read them!).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EprApiContract {
+    private static final Path EXPECTED = Path.of("src/test/resources/epr/expected");
+
+    protected Path work;
+    private Indexer indexer;
+    private WebServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    /** Builds (and starts) the indexer under test over Wharf's test packages. */
+    protected abstract Indexer startIndexer(Path work) throws Exception;
+
+    @BeforeAll
+    void startServer() throws Exception {
+        work = Files.createTempDirectory("epr-api-");
+        indexer = startIndexer(work);
+        ApiSettings settings = new ApiSettings(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5),
+                Duration.ofMinutes(1), false);
+        EprApi api = new EprApi(indexer, settings, Clock.systemUTC());
+        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register);
+    }
+
+    @AfterAll
+    void stopServer() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+        if (indexer != null) {
+            indexer.close();
+        }
+        TestPackages.deleteTree(work);
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("index", "/", 200),
+                Arguments.of("index", "/index.json", 200),
+                Arguments.of("search", "/search", 200),
+                Arguments.of("search-all", "/search?all=true", 200),
+                Arguments.of("search-prerelease", "/search?prerelease=true", 200),
+                Arguments.of("search-prerelease-all", "/search?prerelease=true&all=1", 200),
+                Arguments.of("search-kibana-7", "/search?kibana.version=7.17.3", 200),
+                Arguments.of("search-kibana-8", "/search?kibana.version=8.12", 200),
+                Arguments.of("search-kibana-none", "/search?kibana.version=8.9.0&package=acme_logs", 200),
+                Arguments.of("search-agent", "/search?agent.version=8.11.0", 200),
+                Arguments.of("search-type-input", "/search?type=input", 200),
+                Arguments.of("search-category-observability", "/search?category=observability", 200),
+                Arguments.of("search-category-subcategory", "/search?category=security&all=true", 200),
+                Arguments.of("search-package-all", "/search?package=acme_logs&all=true", 200),
+                Arguments.of("search-capabilities", "/search?capabilities=security,uptime", 200),
+                Arguments.of("search-spec", "/search?spec.min=2.10&spec.max=3.0", 200),
+                Arguments.of("search-discovery", "/search?discovery=fields:host.name,process.pid", 200),
+                Arguments.of("search-discovery-none", "/search?discovery=datasets:other.metrics", 200),
+                Arguments.of("search-experimental", "/search?experimental=true&package=acme_logs", 200),
+                Arguments.of("categories", "/categories", 200),
+                Arguments.of("categories-policy-templates", "/categories?prerelease=true&include_policy_templates=true", 200),
+                Arguments.of("categories-kibana-7", "/categories?kibana.version=7.17.0", 200),
+                Arguments.of("package-acme_logs-1.1.0", "/package/acme_logs/1.1.0/", 200),
+                Arguments.of("package-acme_logs-1.2.0-beta1", "/package/acme_logs/1.2.0-beta1/", 200),
+                Arguments.of("package-gallery-2.0.0", "/package/gallery/2.0.0/", 200),
+                Arguments.of("package-sensor_input-0.3.0", "/package/sensor_input/0.3.0/", 200),
+                Arguments.of("package-legacy_stack-1.0.0", "/package/legacy_stack/1.0.0/", 200),
+                Arguments.of("error-prerelease", "/search?prerelease=foo", 400),
+                Arguments.of("error-kibana", "/search?kibana.version=eight", 400),
+                Arguments.of("error-spec-max", "/search?spec.max=2.10.1", 400),
+                Arguments.of("error-unknown-parameter", "/search?unknown=1", 400),
+                Arguments.of("error-categories-policy-templates", "/categories?include_policy_templates=foo", 400),
+                Arguments.of("error-invalid-version", "/package/acme_logs/1.x/", 400),
+                Arguments.of("error-revision-not-found", "/package/acme_logs/9.9.9/", 404),
+                Arguments.of("error-revision-not-found", "/package/broken_pkg/1.0.0/", 404),
+                Arguments.of("error-artifact-not-found", "/epr/nothing/nothing-1.0.0.zip", 404),
+                Arguments.of("error-invalid-version", "/epr/acme_logs/acme_logs-1.x.zip", 400),
+                Arguments.of("error-signature-not-found", "/epr/acme_logs/acme_logs-1.0.0.zip.sig", 404),
+                Arguments.of("error-resource-not-found", "/package/gallery/2.0.0/img/missing.png", 404),
+                Arguments.of("error-page-not-found", "/nowhere", 404));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("cases")
+    void answersAsExpected(String expected, String path, int status) throws Exception {
+        HttpResponse<String> r = get(path);
+        assertThat(r.statusCode()).as(path).isEqualTo(status);
+        String ext = status == 200 ? ".json" : ".txt";
+        Path file = EXPECTED.resolve(expected + ext);
+        if (!Files.exists(file) && Boolean.getBoolean("wharf.epr.writeExpected")) {
+            Files.createDirectories(EXPECTED);
+            Files.writeString(file, r.body());
+        }
+        assertThat(r.body()).as(path).isEqualTo(Files.readString(file));
+        if (status == 200) {
+            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        } else {
+            assertThat(r.headers().allValues("Cache-Control")).as(path).contains("max-age=0", "private, no-store");
+        }
+    }
+
+    @Test
+    void cacheHeadersFollowTheConfiguredTimes() throws Exception {
+        assertThat(get("/search").headers().allValues("Cache-Control")).containsExactly("max-age=600", "public");
+        assertThat(get("/categories").headers().allValues("Cache-Control")).containsExactly("max-age=300", "public");
+        assertThat(get("/").headers().allValues("Cache-Control")).containsExactly("max-age=10", "public");
+        assertThat(get("/package/gallery/2.0.0/docs/README.md").headers().allValues("Cache-Control"))
+                .containsExactly("max-age=60", "public");
+    }
+
+    @Test
+    void servesFilesFromInsidePackagesWithTheirContentTypes() throws Exception {
+        Path src = TestPackages.source();
+        HttpResponse<byte[]> readme = getBytes("/package/gallery/2.0.0/docs/README.md");
+        assertThat(readme.statusCode()).isEqualTo(200);
+        assertThat(readme.headers().firstValue("Content-Type")).hasValue("text/markdown; charset=utf-8");
+        assertThat(readme.body()).isEqualTo(Files.readAllBytes(src.resolve("gallery/2.0.0/docs/README.md")));
+
+        HttpResponse<byte[]> png = getBytes("/package/gallery/2.0.0/img/overview.png");
+        assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(png.body()).isEqualTo(Files.readAllBytes(src.resolve("gallery/2.0.0/img/overview.png")));
+
+        HttpResponse<byte[]> svg = getBytes("/package/gallery/2.0.0/img/gallery-logo.svg");
+        assertThat(svg.headers().firstValue("Content-Type")).hasValue("image/svg+xml");
+
+        HttpResponse<byte[]> manifest = getBytes("/package/acme_logs/1.1.0/data_stream/access/manifest.yml");
+        assertThat(manifest.headers().firstValue("Content-Type")).hasValue("text/yaml; charset=UTF-8");
+        assertThat(manifest.body()).isEqualTo(Files.readAllBytes(src.resolve("acme_logs/1.1.0/data_stream/access/manifest.yml")));
+
+        HttpResponse<byte[]> changelog = getBytes("/package/acme_logs/1.1.0/changelog.yml");
+        assertThat(changelog.body()).isEqualTo(Files.readAllBytes(src.resolve("acme_logs/1.1.0/changelog.yml")));
+    }
+
+    @Test
+    void servesThePackageZipWithOneRootFolder() throws Exception {
+        HttpResponse<byte[]> zip = getBytes("/epr/acme_logs/acme_logs-1.1.0.zip");
+        assertThat(zip.statusCode()).isEqualTo(200);
+        assertThat(zip.headers().firstValue("Content-Type")).hasValue("application/zip");
+        List<String> files = new ArrayList<>();
+        byte[] manifest = null;
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                if (!e.isDirectory()) {
+                    files.add(e.getName());
+                }
+                if (e.getName().equals("acme_logs-1.1.0/manifest.yml")) {
+                    manifest = in.readAllBytes();
+                }
+            }
+        }
+        assertThat(files).containsExactlyInAnyOrder(
+                "acme_logs-1.1.0/manifest.yml", "acme_logs-1.1.0/changelog.yml", "acme_logs-1.1.0/docs/README.md",
+                "acme_logs-1.1.0/data_stream/access/manifest.yml",
+                "acme_logs-1.1.0/data_stream/access/fields/base-fields.yml",
+                "acme_logs-1.1.0/data_stream/access/elasticsearch/ingest_pipeline/default.yml");
+        assertThat(manifest).isEqualTo(Files.readAllBytes(TestPackages.source().resolve("acme_logs/1.1.0/manifest.yml")));
+    }
+
+    @Test
+    void servesTheSignatureBesideThePackage() throws Exception {
+        HttpResponse<byte[]> sig = getBytes("/epr/acme_logs/acme_logs-1.1.0.zip.sig");
+        assertThat(sig.statusCode()).isEqualTo(200);
+        assertThat(sig.body()).isEqualTo(Files.readAllBytes(TestPackages.source().resolve("acme_logs/1.1.0.sig")));
+    }
+
+    @Test
+    void leavesTheBrokenPackageOutAndKeepsTheOthers() throws Exception {
+        assertThat(get("/search?package=broken_pkg&all=true").body()).isEqualTo("[]");
+        assertThat(indexer.packages()).extracting(p -> p.key()).containsExactlyInAnyOrder(
+                "acme_logs-1.0.0", "acme_logs-1.1.0", "acme_logs-1.2.0-beta1", "gallery-2.0.0", "legacy_stack-1.0.0",
+                "sensor_input-0.3.0");
+    }
+
+    protected HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.localUri() + path)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    protected HttpResponse<byte[]> getBytes(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.localUri() + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+}
