@@ -1,0 +1,49 @@
+package dev.wharf.terraform;
+
+import java.util.regex.Pattern;
+
+/** What the Terraform registry protocols accept as names, checked before anything touches storage. */
+public final class TerraformNames {
+    private static final Pattern NAMESPACE = Pattern.compile("[0-9A-Za-z](?:[0-9A-Za-z_-]{0,62}[0-9A-Za-z])?");
+    private static final Pattern MODULE_PROVIDER = Pattern.compile("[0-9a-z]{1,64}");
+    private static final Pattern PROVIDER_TYPE = Pattern.compile("[0-9a-z](?:[0-9a-z-]{0,62}[0-9a-z])?");
+    private static final Pattern PLATFORM_PART = Pattern.compile("[0-9a-z]{1,32}");
+
+    private TerraformNames() {
+    }
+
+    /** Empty when fine, else why not. */
+    public static java.util.Optional<String> checkNamespace(String value) {
+        return check(NAMESPACE, value, "namespace", "letters, digits, '-' and '_', up to 64, starting and ending with a letter or digit");
+    }
+
+    public static java.util.Optional<String> checkModuleName(String value) {
+        return check(NAMESPACE, value, "module name", "letters, digits, '-' and '_', up to 64, starting and ending with a letter or digit");
+    }
+
+    public static java.util.Optional<String> checkModuleProvider(String value) {
+        return check(MODULE_PROVIDER, value, "module provider", "lower-case letters and digits, up to 64");
+    }
+
+    public static java.util.Optional<String> checkProviderType(String value) {
+        return check(PROVIDER_TYPE, value, "provider name", "lower-case letters, digits and '-', up to 64");
+    }
+
+    public static java.util.Optional<String> checkPlatformPart(String value, String what) {
+        return check(PLATFORM_PART, value, what, "lower-case letters and digits");
+    }
+
+    public static java.util.Optional<String> checkVersion(String value) {
+        if (Version.tryParse(value).isPresent()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("version '" + value + "' is not a semantic version (MAJOR.MINOR.PATCH)");
+    }
+
+    private static java.util.Optional<String> check(Pattern pattern, String value, String what, String rule) {
+        if (value != null && pattern.matcher(value).matches()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(what + " '" + value + "' is malformed: " + rule);
+    }
+}

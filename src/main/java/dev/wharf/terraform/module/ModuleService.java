@@ -1,0 +1,78 @@
+package dev.wharf.terraform.module;
+
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.Descriptor;
+import dev.wharf.oci.Manifest;
+import dev.wharf.terraform.StoredFile;
+import dev.wharf.terraform.TerraformNames;
+import dev.wharf.terraform.Version;
+import dev.wharf.terraform.layout.ArchiveFormat;
+import dev.wharf.terraform.layout.TerraformLayout;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The module registry protocol over storage: which versions exist, and where a version's archive is. */
+public final class ModuleService {
+    private final ArtifactStore store;
+    private final TerraformLayout layout;
+
+    public ModuleService(ArtifactStore store, TerraformLayout layout) {
+        this.store = store;
+        this.layout = layout;
+    }
+
+    /** Every version of a module, highest first; NOT_FOUND when there is none. */
+    public List<String> versions(ModuleAddress module) {
+        check(module);
+        String repository = layout.moduleRepository(module.namespace(), module.name(), module.provider());
+        List<String> versions = new ArrayList<>();
+        for (String tag : store.listTags(repository)) {
+            layout.moduleVersion(module.namespace(), module.name(), module.provider(), tag)
+                    .filter(v -> Version.tryParse(v).isPresent())
+                    .ifPresent(versions::add);
+        }
+        if (versions.isEmpty()) {
+            throw new ModuleException(ModuleException.Reason.NOT_FOUND, "module " + module + " not found");
+        }
+        return Version.sortDescending(versions);
+    }
+
+    /** The stored archive of one version; NOT_FOUND when that version is not there. */
+    public StoredFile archive(ModuleAddress module, String version) {
+        check(module);
+        TerraformNames.checkVersion(version).ifPresent(this::badRequest);
+        String repository = layout.moduleRepository(module.namespace(), module.name(), module.provider());
+        String tag = layout.moduleTag(module.namespace(), module.name(), module.provider(), version);
+        Manifest manifest = store.resolve(repository, tag).orElseThrow(() -> new ModuleException(
+                ModuleException.Reason.NOT_FOUND, "module " + module + " has no version " + version));
+        if (manifest.layers().isEmpty()) {
+            throw new ModuleException(ModuleException.Reason.NOT_FOUND, "module " + module + " " + version
+                    + " is stored without an archive layer");
+        }
+        Descriptor layer = manifest.layers().get(0);
+        ArchiveFormat format = ArchiveFormat.ofLayer(layer.mediaType(), layer.title().orElse(null));
+        String fileName = module.namespace() + "-" + module.name() + "-" + module.provider() + "-" + version + "." + format.extension();
+        return new StoredFile(repository, layer, fileName, format.contentType());
+    }
+
+    public InputStream open(StoredFile file) {
+        return store.openBlob(file.repository(), file.layer().digest());
+    }
+
+    public Optional<URI> directUrl(StoredFile file) {
+        return store.directBlobUrl(file.repository(), file.layer().digest());
+    }
+
+    private void check(ModuleAddress module) {
+        TerraformNames.checkNamespace(module.namespace()).ifPresent(this::badRequest);
+        TerraformNames.checkModuleName(module.name()).ifPresent(this::badRequest);
+        TerraformNames.checkModuleProvider(module.provider()).ifPresent(this::badRequest);
+    }
+
+    private void badRequest(String message) {
+        throw new ModuleException(ModuleException.Reason.BAD_REQUEST, message);
+    }
+}

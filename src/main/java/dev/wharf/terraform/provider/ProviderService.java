@@ -1,0 +1,209 @@
+package dev.wharf.terraform.provider;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.Descriptor;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.Manifest;
+import dev.wharf.oci.StorageException;
+import dev.wharf.terraform.StoredFile;
+import dev.wharf.terraform.TerraformNames;
+import dev.wharf.terraform.Version;
+import dev.wharf.terraform.layout.MediaTypes;
+import dev.wharf.terraform.layout.ProviderFile;
+import dev.wharf.terraform.layout.ProviderFile.Kind;
+import dev.wharf.terraform.layout.ProviderFile.Platform;
+import dev.wharf.terraform.layout.TerraformLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The provider registry protocol over storage. A version is listed once its SHA256SUMS and signature
+ * are stored: uploads push those last, so a half-finished upload stays invisible. Anything read by
+ * digest (a SHA256SUMS, a signing-keys.json) is parsed once and kept, since it cannot change.
+ */
+public final class ProviderService {
+    static final List<String> DEFAULT_PROTOCOLS = List.of("5.0");
+    private static final int SMALL_FILE_LIMIT = 1 << 20;
+
+    private final ArtifactStore store;
+    private final TerraformLayout layout;
+    private final ObjectMapper json;
+    private final Cache<Digest, Sha256Sums> sums = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<Digest, SigningKeys> keys = Caffeine.newBuilder().maximumSize(10_000).build();
+
+    public ProviderService(ArtifactStore store, TerraformLayout layout, ObjectMapper json) {
+        this.store = store;
+        this.layout = layout;
+        this.json = json;
+    }
+
+    public List<ProviderVersion> versions(ProviderAddress provider) {
+        check(provider);
+        String repository = layout.providerRepository(provider.namespace(), provider.name());
+        Map<String, Set<Kind>> kinds = new LinkedHashMap<>();
+        Map<String, List<Platform>> platforms = new TreeMap<>();
+        for (String tag : store.listTags(repository)) {
+            Optional<ProviderFile> file = layout.providerFile(tag);
+            if (file.isEmpty() || !file.get().name().equals(provider.name().toLowerCase(java.util.Locale.ROOT))
+                    || Version.tryParse(file.get().version()).isEmpty()) {
+                continue;
+            }
+            ProviderFile f = file.get();
+            kinds.computeIfAbsent(f.version(), v -> EnumSet.noneOf(Kind.class)).add(f.kind());
+            f.platform().ifPresent(p -> platforms.computeIfAbsent(f.version(), v -> new ArrayList<>()).add(p));
+        }
+        List<ProviderVersion> versions = new ArrayList<>();
+        for (String version : Version.sortDescending(new ArrayList<>(kinds.keySet()))) {
+            Set<Kind> present = kinds.get(version);
+            if (!present.containsAll(EnumSet.of(Kind.ARCHIVE, Kind.SHA256SUMS, Kind.SIGNATURE))) {
+                continue;
+            }
+            List<Platform> list = new ArrayList<>(platforms.get(version));
+            list.sort(Comparator.comparing(Platform::os).thenComparing(Platform::arch));
+            versions.add(new ProviderVersion(version, protocols(repository, ProviderFile.sha256Sums(provider.name(), version)), list));
+        }
+        if (versions.isEmpty()) {
+            throw new ProviderException(ProviderException.Reason.NOT_FOUND, "provider " + provider + " not found");
+        }
+        return versions;
+    }
+
+    public ProviderPackage download(ProviderAddress provider, String version, String os, String arch) {
+        check(provider);
+        TerraformNames.checkVersion(version).ifPresent(this::badRequest);
+        TerraformNames.checkPlatformPart(os, "os").ifPresent(this::badRequest);
+        TerraformNames.checkPlatformPart(arch, "arch").ifPresent(this::badRequest);
+        String repository = layout.providerRepository(provider.namespace(), provider.name());
+        ProviderFile sumsFile = ProviderFile.sha256Sums(provider.name(), version);
+        ProviderFile signatureFile = ProviderFile.signature(provider.name(), version);
+        ProviderFile archive = ProviderFile.archive(provider.name(), version, os, arch);
+
+        Manifest sumsManifest = store.resolve(repository, layout.providerTag(sumsFile)).orElseThrow(() -> new ProviderException(
+                ProviderException.Reason.NOT_FOUND, "provider " + provider + " has no version " + version));
+        if (!store.exists(repository, layout.providerTag(signatureFile))) {
+            throw new ProviderException(ProviderException.Reason.NOT_FOUND, "provider " + provider + " " + version
+                    + " has no SHA256SUMS signature");
+        }
+        if (store.resolve(repository, layout.providerTag(archive)).isEmpty()) {
+            throw new ProviderException(ProviderException.Reason.NOT_FOUND, "provider " + provider + " " + version
+                    + " is not available for " + os + "_" + arch);
+        }
+        Sha256Sums checksums = readSums(repository, sumsManifest, sumsFile.fileName());
+        String shasum = checksums.sha256Of(archive.fileName()).orElseThrow(() -> new ProviderException(
+                ProviderException.Reason.BROKEN_RELEASE, sumsFile.fileName() + " in storage does not list " + archive.fileName()));
+        SigningKeys signingKeys = signingKeys(provider.namespace()).orElseThrow(() -> new ProviderException(
+                ProviderException.Reason.NOT_FOUND, "namespace " + provider.namespace()
+                        + " has no signing keys (signing-keys.json) in storage; terraform cannot verify provider " + provider));
+        return new ProviderPackage(protocolsOf(sumsManifest), archive, sumsFile, signatureFile, shasum, signingKeys);
+    }
+
+    /** A stored release file of a provider by its file name (archive, SHA256SUMS or signature). */
+    public StoredFile file(ProviderAddress provider, String fileName) {
+        check(provider);
+        ProviderFile file = ProviderFile.parse(fileName)
+                .filter(f -> f.name().equals(provider.name()))
+                .orElseThrow(() -> new ProviderException(ProviderException.Reason.NOT_FOUND,
+                        "'" + fileName + "' is not a release file of provider " + provider));
+        String repository = layout.providerRepository(provider.namespace(), provider.name());
+        Manifest manifest = store.resolve(repository, layout.providerTag(file)).orElseThrow(() -> new ProviderException(
+                ProviderException.Reason.NOT_FOUND, "provider " + provider + " has no file " + fileName));
+        Descriptor layer = firstLayer(manifest, fileName);
+        String contentType = file.kind() == Kind.ARCHIVE ? "application/zip"
+                : file.kind() == Kind.MANIFEST ? "application/json"
+                : file.kind() == Kind.SHA256SUMS ? "text/plain; charset=utf-8" : "application/octet-stream";
+        return new StoredFile(repository, layer, fileName, contentType);
+    }
+
+    public Optional<SigningKeys> signingKeys(String namespace) {
+        TerraformNames.checkNamespace(namespace).ifPresent(this::badRequest);
+        String repository = layout.signingKeysRepository(namespace);
+        return store.resolve(repository, TerraformLayout.SIGNING_KEYS_TAG).map(manifest -> {
+            Descriptor layer = firstLayer(manifest, TerraformLayout.SIGNING_KEYS_TAG);
+            return keys.get(layer.digest(), d -> parseKeys(readSmall(repository, layer), repository));
+        });
+    }
+
+    public InputStream open(StoredFile file) {
+        return store.openBlob(file.repository(), file.layer().digest());
+    }
+
+    public Optional<URI> directUrl(StoredFile file) {
+        return store.directBlobUrl(file.repository(), file.layer().digest());
+    }
+
+    private List<String> protocols(String repository, ProviderFile sumsFile) {
+        return store.resolve(repository, layout.providerTag(sumsFile)).map(ProviderService::protocolsOf).orElse(DEFAULT_PROTOCOLS);
+    }
+
+    private static List<String> protocolsOf(Manifest manifest) {
+        String value = manifest.annotations().get(MediaTypes.PROTOCOLS_ANNOTATION);
+        if (value == null && !manifest.layers().isEmpty()) {
+            value = manifest.layers().get(0).annotations().get(MediaTypes.PROTOCOLS_ANNOTATION);
+        }
+        if (value == null || value.isBlank()) {
+            return DEFAULT_PROTOCOLS;
+        }
+        return List.of(value.split("\\s*,\\s*"));
+    }
+
+    private Sha256Sums readSums(String repository, Manifest manifest, String fileName) {
+        Descriptor layer = firstLayer(manifest, fileName);
+        return sums.get(layer.digest(), d -> {
+            try {
+                return Sha256Sums.parse(readSmall(repository, layer), fileName + " in storage");
+            } catch (IllegalArgumentException e) {
+                throw new ProviderException(ProviderException.Reason.BROKEN_RELEASE, e.getMessage());
+            }
+        });
+    }
+
+    private SigningKeys parseKeys(byte[] content, String repository) {
+        try {
+            return json.readValue(content, SigningKeys.class);
+        } catch (IOException e) {
+            throw new ProviderException(ProviderException.Reason.BROKEN_RELEASE, "signing-keys.json in " + repository
+                    + " is not valid JSON of the form {\"gpg_public_keys\":[…]}: " + e.getMessage());
+        }
+    }
+
+    private byte[] readSmall(String repository, Descriptor layer) {
+        if (layer.size() > SMALL_FILE_LIMIT) {
+            throw new ProviderException(ProviderException.Reason.BROKEN_RELEASE, "file " + layer.title().orElse(layer.digest().toString())
+                    + " in " + repository + " is " + layer.size() + " bytes; at most " + SMALL_FILE_LIMIT + " expected");
+        }
+        try (InputStream in = store.openBlob(repository, layer.digest())) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Kind.CORRUPT, "cannot read " + layer.digest() + " from " + repository + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Descriptor firstLayer(Manifest manifest, String fileName) {
+        if (manifest.layers().isEmpty()) {
+            throw new ProviderException(ProviderException.Reason.BROKEN_RELEASE, fileName + " is stored without a layer");
+        }
+        return manifest.layers().get(0);
+    }
+
+    private void check(ProviderAddress provider) {
+        TerraformNames.checkNamespace(provider.namespace()).ifPresent(this::badRequest);
+        TerraformNames.checkProviderType(provider.name()).ifPresent(this::badRequest);
+    }
+
+    private void badRequest(String message) {
+        throw new ProviderException(ProviderException.Reason.BAD_REQUEST, message);
+    }
+}
