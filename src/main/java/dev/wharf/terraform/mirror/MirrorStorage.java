@@ -14,6 +14,9 @@ import dev.wharf.oci.Digest;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.StorageException;
+import dev.wharf.terraform.layout.MediaTypes;
+import dev.wharf.terraform.layout.ProviderFile;
+import dev.wharf.terraform.layout.TerraformLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,11 +45,15 @@ public final class MirrorStorage {
     private static final int SMALL_FILE_LIMIT = 1 << 20;
 
     private final ArtifactStore store;
-    private final MirrorLayout layout;
+    private final TerraformLayout layout;
     private final Path tempDir;
     private final Cache<Digest, PackageHashes> computed = Caffeine.newBuilder().maximumSize(100_000).build();
 
-    public MirrorStorage(ArtifactStore store, MirrorLayout layout, Path tempDir) {
+    /**
+     * @param layout the registry's layout ({@code --storage-oci-repository}); mirrored providers go
+     *     below its {@link TerraformLayout#mirrorOf(String) mirror part}
+     */
+    public MirrorStorage(ArtifactStore store, TerraformLayout layout, Path tempDir) {
         this.store = store;
         this.layout = layout;
         this.tempDir = tempDir;
@@ -54,17 +61,22 @@ public final class MirrorStorage {
 
     /** Every stored archive of a provider. */
     public List<StoredArchive> archives(MirrorCoordinates provider) {
-        String repository = layout.providerRepository(provider);
+        TerraformLayout mirror = mirror(provider);
+        String repository = repository(provider);
         List<StoredArchive> archives = new ArrayList<>();
         for (String tag : store.listTags(repository)) {
-            layout.archiveOf(provider, tag).ifPresent(a -> archives.add(new StoredArchive(repository, tag, a.version(), a.os(), a.arch())));
+            Optional<ProviderFile> file = mirror.providerFile(tag);
+            if (file.isPresent() && file.get().kind() == ProviderFile.Kind.ARCHIVE && file.get().name().equals(provider.type())) {
+                ProviderFile.Platform platform = file.get().platform().orElseThrow();
+                archives.add(new StoredArchive(repository, tag, file.get().version(), platform.os(), platform.arch()));
+            }
         }
         return archives;
     }
 
     public Optional<StoredArchive> archive(MirrorCoordinates provider, String version, String os, String arch) {
-        String repository = layout.providerRepository(provider);
-        String tag = layout.archiveTag(provider, version, os, arch);
+        String repository = repository(provider);
+        String tag = mirror(provider).providerTag(ProviderFile.archive(provider.type(), version, os, arch));
         return store.exists(repository, tag)
                 ? Optional.of(new StoredArchive(repository, tag, version, os, arch))
                 : Optional.empty();
@@ -98,11 +110,11 @@ public final class MirrorStorage {
      */
     public StoredArchive storeArchive(MirrorCoordinates provider, String version, String os, String arch, Path zip,
                                       PackageHashes hashes) {
-        String repository = layout.providerRepository(provider);
-        String tag = layout.archiveTag(provider, version, os, arch);
+        String repository = repository(provider);
+        String tag = mirror(provider).providerTag(ProviderFile.archive(provider.type(), version, os, arch));
         String fileName = provider.archiveFileName(version, os, arch);
-        Artifact artifact = new Artifact(MirrorLayout.PROVIDER_ARTIFACT,
-                List.of(Layer.file(MirrorLayout.PROVIDER_ARCHIVE, fileName, BlobSource.ofFile(zip))),
+        Artifact artifact = new Artifact(MediaTypes.PROVIDER_ARTIFACT,
+                List.of(Layer.file(MediaTypes.PROVIDER_ARCHIVE, fileName, BlobSource.ofFile(zip))),
                 Map.of(H1_ANNOTATION, hashes.h1(), ZH_ANNOTATION, hashes.zh(), Descriptor.TITLE, fileName));
         StoredArchive stored = new StoredArchive(repository, tag, version, os, arch);
         try {
@@ -122,11 +134,12 @@ public final class MirrorStorage {
 
     /** Stores a release's SHA256SUMS and signature beside its archives, unless they are there already. */
     public void storeSums(MirrorCoordinates provider, String version, byte[] sums, byte[] signature) {
-        String repository = layout.providerRepository(provider);
-        pushSmallIfAbsent(repository, layout.sumsTag(provider, version), MirrorLayout.PROVIDER_SHA256SUMS,
-                "terraform-provider-" + provider.type() + "_" + version + "_SHA256SUMS", sums);
-        pushSmallIfAbsent(repository, layout.signatureTag(provider, version), MirrorLayout.PROVIDER_SIGNATURE,
-                "terraform-provider-" + provider.type() + "_" + version + "_SHA256SUMS.sig", signature);
+        String repository = repository(provider);
+        ProviderFile sumsFile = ProviderFile.sha256Sums(provider.type(), version);
+        ProviderFile signatureFile = ProviderFile.signature(provider.type(), version);
+        pushSmallIfAbsent(repository, mirror(provider).providerTag(sumsFile), MediaTypes.PROVIDER_SHA256SUMS, sumsFile.fileName(), sums);
+        pushSmallIfAbsent(repository, mirror(provider).providerTag(signatureFile), MediaTypes.PROVIDER_SIGNATURE,
+                signatureFile.fileName(), signature);
     }
 
     /**
@@ -135,13 +148,13 @@ public final class MirrorStorage {
      * existing keys, since each writes the union it read.
      */
     public void addSigningKeys(MirrorCoordinates provider, String signingKeysJson) {
-        String repository = layout.signingKeysRepository(provider);
+        String repository = mirror(provider).signingKeysRepository(provider.namespace());
         try {
             JsonNode incoming = JSON.readTree(signingKeysJson).path("gpg_public_keys");
             ObjectNode merged = JSON.createObjectNode();
             ArrayNode keys = merged.putArray("gpg_public_keys");
             Set<String> ids = new HashSet<>();
-            Optional<byte[]> current = readSmall(repository, MirrorLayout.SIGNING_KEYS_TAG);
+            Optional<byte[]> current = readSmall(repository, TerraformLayout.SIGNING_KEYS_TAG);
             if (current.isPresent()) {
                 for (JsonNode key : JSON.readTree(current.get()).path("gpg_public_keys")) {
                     if (ids.add(key.path("key_id").asText().toUpperCase(java.util.Locale.ROOT))) {
@@ -160,8 +173,8 @@ public final class MirrorStorage {
                 return;
             }
             byte[] content = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(merged);
-            store.push(repository, MirrorLayout.SIGNING_KEYS_TAG, new Artifact(MirrorLayout.SIGNING_KEYS_ARTIFACT,
-                    List.of(Layer.file(MirrorLayout.SIGNING_KEYS, MirrorLayout.SIGNING_KEYS_TAG, BlobSource.ofBytes(content))),
+            store.push(repository, TerraformLayout.SIGNING_KEYS_TAG, new Artifact(MediaTypes.SIGNING_KEYS_ARTIFACT,
+                    List.of(Layer.file(MediaTypes.SIGNING_KEYS, TerraformLayout.SIGNING_KEYS_TAG, BlobSource.ofBytes(content))),
                     Map.of()), true);
         } catch (IOException e) {
             throw new MirrorException(MirrorException.Reason.UPSTREAM_FAILED, "the upstream's signing keys are not valid JSON: "
@@ -169,12 +182,20 @@ public final class MirrorStorage {
         }
     }
 
+    private TerraformLayout mirror(MirrorCoordinates provider) {
+        return layout.mirrorOf(provider.hostname());
+    }
+
+    private String repository(MirrorCoordinates provider) {
+        return mirror(provider).providerRepository(provider.namespace(), provider.type());
+    }
+
     private void pushSmallIfAbsent(String repository, String tag, String mediaType, String fileName, byte[] content) {
         if (store.exists(repository, tag)) {
             return;
         }
         try {
-            store.push(repository, tag, Artifact.single(MirrorLayout.PROVIDER_ARTIFACT,
+            store.push(repository, tag, Artifact.single(MediaTypes.PROVIDER_ARTIFACT,
                     Layer.file(mediaType, fileName, BlobSource.ofBytes(content))), false);
         } catch (StorageException e) {
             if (e.kind() != StorageException.Kind.TAG_EXISTS) {
@@ -204,9 +225,9 @@ public final class MirrorStorage {
 
     private static Descriptor zipLayer(Manifest manifest, StoredArchive archive) {
         if (manifest.layers().size() != 1) {
-            return manifest.layer(MirrorLayout.PROVIDER_ARCHIVE).orElseThrow(() -> new StorageException(StorageException.Kind.PROTOCOL,
+            return manifest.layer(MediaTypes.PROVIDER_ARCHIVE).orElseThrow(() -> new StorageException(StorageException.Kind.PROTOCOL,
                     archive.repository() + ":" + archive.tag() + " has " + manifest.layers().size()
-                            + " layers and none of type " + MirrorLayout.PROVIDER_ARCHIVE));
+                            + " layers and none of type " + MediaTypes.PROVIDER_ARCHIVE));
         }
         return manifest.layers().get(0);
     }

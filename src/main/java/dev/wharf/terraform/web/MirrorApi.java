@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.terraform.layout.LayoutException;
 import dev.wharf.terraform.mirror.ArchiveListing;
 import dev.wharf.terraform.mirror.MirrorCoordinates;
 import dev.wharf.terraform.mirror.MirrorException;
@@ -31,36 +32,15 @@ public final class MirrorApi {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Signs archive URLs when authentication is on. */
-    public interface UrlSigning {
-        /** The query string (without '?') authorizing {@code path}, or empty when URLs need no signature. */
-        String sign(String path);
-
-        boolean valid(String path, String expires, String signature);
-
-        static UrlSigning none() {
-            return new UrlSigning() {
-                @Override
-                public String sign(String path) {
-                    return "";
-                }
-
-                @Override
-                public boolean valid(String path, String expires, String signature) {
-                    return true;
-                }
-            };
-        }
-    }
-
     private final MirrorService service;
     private final ClientAuthentication auth;
-    private final UrlSigning signing;
+    private final FileUrlSigner signer;
 
-    public MirrorApi(MirrorService service, ClientAuthentication auth, UrlSigning signing) {
+    /** @param signer signs archive URLs; used only while {@code auth} is enabled */
+    public MirrorApi(MirrorService service, ClientAuthentication auth, FileUrlSigner signer) {
         this.service = service;
         this.auth = auth;
-        this.signing = signing;
+        this.signer = signer;
     }
 
     public void register(JavalinConfig cfg) {
@@ -113,6 +93,8 @@ public final class MirrorApi {
                 case CONFLICT -> 409;
                 case UPSTREAM_FAILED -> 502;
             }, e.getMessage());
+        } catch (LayoutException e) {
+            error(ctx, 400, e.getMessage());
         } catch (StorageException e) {
             LOG.warn("storage failed for {}: {}", ctx.path(), e.getMessage());
             error(ctx, e.kind() == StorageException.Kind.UNREACHABLE ? 503 : 502, "storage failed: " + e.getMessage());
@@ -120,10 +102,13 @@ public final class MirrorApi {
     }
 
     private void archive(Context ctx, MirrorCoordinates provider, String file) {
-        boolean signed = signing.valid(ctx.path(), ctx.queryParam("expires"), ctx.queryParam("signature"));
-        if (auth.enabled() && !signed && auth.refusal(ctx.header("Authorization")).isPresent()) {
-            error(ctx, 403, "this archive URL is unsigned, expired or invalid: ask the mirror's {version}.json for a fresh one");
-            return;
+        if (auth.enabled() && auth.refusal(ctx.header("Authorization")).isPresent()) {
+            FileUrlSigner.Check check = signer.check(ctx.path(), ctx.queryParam("expires"), ctx.queryParam("signature"));
+            if (check != FileUrlSigner.Check.VALID) {
+                error(ctx, 403, "this archive URL is " + check.name().toLowerCase(java.util.Locale.ROOT)
+                        + ": ask the mirror's {version}.json for a freshly signed one");
+                return;
+            }
         }
         Optional<List<String>> parts = MirrorService.parseArchiveName(provider, file);
         if (parts.isEmpty()) {
@@ -146,7 +131,7 @@ public final class MirrorApi {
 
     private String archiveUrl(Context ctx, String fileName) {
         String dir = ctx.path().substring(0, ctx.path().lastIndexOf('/') + 1);
-        String query = auth.enabled() ? signing.sign(dir + fileName) : "";
+        String query = auth.enabled() ? signer.sign(dir + fileName) : "";
         return query.isEmpty() ? fileName : fileName + "?" + query;
     }
 

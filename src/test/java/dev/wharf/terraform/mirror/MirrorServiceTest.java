@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.layout.ImageLayoutStore;
+import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.mirror.upstream.CachedUpstreamSource;
 import dev.wharf.terraform.mirror.upstream.UpstreamSource;
 import java.io.InputStream;
@@ -39,7 +40,7 @@ class MirrorServiceTest {
     void setUp() throws Exception {
         store = new ImageLayoutStore(temp.resolve("oci"));
         Files.createDirectories(temp.resolve("tmp"));
-        storage = new MirrorStorage(store, new MirrorLayout("boring-registry"), temp.resolve("tmp"));
+        storage = new MirrorStorage(store, TerraformLayout.under("boring-registry"), temp.resolve("tmp"));
         upstream = new StaticUpstream();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.layout.ImageLayoutStore;
+import dev.wharf.terraform.layout.TerraformLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -20,7 +21,7 @@ class MirrorUploadTest {
     @Test
     void storesADirectoryThenSkipsWhatIsAlreadyThereAndRefusesChangedContent() throws Exception {
         ArtifactStore store = new ImageLayoutStore(temp.resolve("oci"));
-        MirrorStorage storage = new MirrorStorage(store, new MirrorLayout("boring-registry"), Files.createDirectories(temp.resolve("tmp")));
+        MirrorStorage storage = new MirrorStorage(store, TerraformLayout.under("boring-registry"), Files.createDirectories(temp.resolve("tmp")));
         Path dir = temp.resolve("mirror/registry.example.test/acme/dummy");
         Path zip = TestZips.provider(dir.resolve("terraform-provider-dummy_1.0.0_linux_amd64.zip"), "dummy", "1.0.0", "l");
         writeListing(dir, zip);
