@@ -1,0 +1,156 @@
+package dev.wharf.terraform.upload;
+
+import dev.wharf.oci.Artifact;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.Layer;
+import dev.wharf.oci.StorageException;
+import dev.wharf.terraform.TerraformNames;
+import dev.wharf.terraform.Version;
+import dev.wharf.terraform.layout.ArchiveFormat;
+import dev.wharf.terraform.layout.MediaTypes;
+import dev.wharf.terraform.layout.TerraformLayout;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code upload module DIR}: finds {@code boring-registry.hcl} files as boring-registry does (the
+ * whole tree with {@code --recursive}, else DIR itself), archives each module and pushes it under
+ * its version tag. An existing version is skipped with {@code --ignore-existing} and otherwise
+ * refused; it is never overwritten.
+ */
+public final class ModuleUploader {
+    public enum Outcome { UPLOADED, EXISTS, FILTERED }
+
+    public record Result(Path specFile, String module, String version, Outcome outcome) {
+    }
+
+    public record Options(boolean recursive, boolean ignoreExisting, Optional<VersionConstraints> semver,
+            Optional<Pattern> regex, Optional<String> version, ExcludePatterns excludes, ArchiveFormat format) {
+    }
+
+    private final ArtifactStore store;
+    private final TerraformLayout layout;
+    private final Options options;
+    private final Consumer<String> log;
+    private final ModuleSpecReader reader = new ModuleSpecReader();
+
+    public ModuleUploader(ArtifactStore store, TerraformLayout layout, Options options, Consumer<String> log) {
+        this.store = store;
+        this.layout = layout;
+        this.options = options;
+        this.log = log;
+        if (options.recursive() && options.version().isPresent()) {
+            throw new UploadException("--version cannot be combined with recursive discovery: add --recursive=false");
+        }
+        options.version().ifPresent(v -> TerraformNames.checkVersion(v).ifPresent(m -> {
+            throw new UploadException("--version: " + m);
+        }));
+    }
+
+    public List<Result> upload(Path root) {
+        if (!Files.isDirectory(root)) {
+            throw new UploadException("module directory " + root + " does not exist or is not a directory");
+        }
+        List<Path> specs = discover(root);
+        if (specs.isEmpty()) {
+            throw new UploadException("no " + ModuleSpecReader.FILE_NAME + " found in " + root
+                    + (options.recursive() ? " or below" : ""));
+        }
+        List<Result> results = new ArrayList<>();
+        for (Path spec : specs) {
+            results.add(uploadOne(spec));
+        }
+        return results;
+    }
+
+    private List<Path> discover(Path root) {
+        if (!options.recursive()) {
+            Path spec = root.resolve(ModuleSpecReader.FILE_NAME);
+            return Files.isRegularFile(spec) ? List.of(spec) : List.of();
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> p.getFileName() != null && p.getFileName().toString().equals(ModuleSpecReader.FILE_NAME))
+                    .filter(p -> root.relativize(p).toString().replace('\\', '/').matches("(?!(?:.*/)?\\.(?:git|terraform)/).*"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UploadException("cannot walk " + root + ": " + e.getMessage());
+        }
+    }
+
+    private Result uploadOne(Path specFile) {
+        ModuleSpec spec = reader.read(specFile);
+        String version = options.version().or(spec::version).orElseThrow(() -> new UploadException(specFile
+                + ": metadata lacks 'version' (or give --version)"));
+        for (Optional<String> problem : List.of(TerraformNames.checkNamespace(spec.namespace()),
+                TerraformNames.checkModuleName(spec.name()), TerraformNames.checkModuleProvider(spec.provider()),
+                TerraformNames.checkVersion(version))) {
+            problem.ifPresent(m -> {
+                throw new UploadException(specFile + ": " + m);
+            });
+        }
+        String module = spec.namespace() + "/" + spec.name() + "/" + spec.provider();
+        Version parsed = Version.parse(version);
+        if (options.semver().isPresent() && !options.semver().get().allows(parsed)) {
+            log.accept("skipped " + module + " " + version + ": outside --version-constraints-semver " + options.semver().get());
+            return new Result(specFile, module, version, Outcome.FILTERED);
+        }
+        if (options.regex().isPresent() && !options.regex().get().matcher(version).find()) {
+            log.accept("skipped " + module + " " + version + ": does not match --version-constraints-regex");
+            return new Result(specFile, module, version, Outcome.FILTERED);
+        }
+        String repository = layout.moduleRepository(spec.namespace(), spec.name(), spec.provider());
+        String tag = layout.moduleTag(spec.namespace(), spec.name(), spec.provider(), version);
+        if (store.exists(repository, tag)) {
+            return existing(specFile, module, version);
+        }
+        Path archive = null;
+        try {
+            archive = Files.createTempFile("wharf-module-", "." + options.format().extension());
+            try (OutputStream out = Files.newOutputStream(archive)) {
+                new ModuleArchiver(options.excludes()).write(specFile.getParent(), options.format(), out);
+            }
+            String title = spec.namespace() + "-" + spec.name() + "-" + spec.provider() + "-" + version + "." + options.format().extension();
+            Layer layer = Layer.file(options.format().layerMediaType(), title, BlobSource.ofFile(archive));
+            store.push(repository, tag, new Artifact(MediaTypes.MODULE_ARTIFACT, List.of(layer),
+                    Map.of("org.opencontainers.image.version", version)), false);
+            log.accept("uploaded module " + module + " " + version + " to " + repository + ":" + tag);
+            return new Result(specFile, module, version, Outcome.UPLOADED);
+        } catch (StorageException e) {
+            if (e.kind() == StorageException.Kind.TAG_EXISTS) {
+                return existing(specFile, module, version);
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new UploadException("cannot archive " + specFile.getParent() + ": " + e.getMessage());
+        } finally {
+            if (archive != null) {
+                try {
+                    Files.deleteIfExists(archive);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
+        }
+    }
+
+    private Result existing(Path specFile, String module, String version) {
+        if (options.ignoreExisting()) {
+            log.accept("module " + module + " " + version + " already exists, skipped");
+            return new Result(specFile, module, version, Outcome.EXISTS);
+        }
+        throw new UploadException("module " + module + " version " + version + " already exists; it is never overwritten"
+                + " (use --ignore-existing to skip existing versions)");
+    }
+}

@@ -1,0 +1,233 @@
+package dev.wharf.terraform.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.oci.Artifact;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.Layer;
+import dev.wharf.oci.Manifest;
+import dev.wharf.oci.StorageException;
+import dev.wharf.terraform.TerraformNames;
+import dev.wharf.terraform.layout.MediaTypes;
+import dev.wharf.terraform.layout.ProviderFile;
+import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.terraform.provider.ProviderService;
+import dev.wharf.terraform.provider.Sha256Sums;
+import dev.wharf.terraform.provider.SignatureException;
+import dev.wharf.terraform.provider.SignatureVerifier;
+import dev.wharf.terraform.provider.SigningKeys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * {@code upload provider}: checks everything before pushing anything — each zip against the
+ * SHA256SUMS (and that it holds files only, since terraform's lock-file hash breaks on directory
+ * entries), the binary signature against the namespace's signing keys in storage — then pushes the
+ * zips, and the SHA256SUMS and its signature last, so a release becomes visible only when complete.
+ */
+public final class ProviderUploader {
+    private final ArtifactStore store;
+    private final TerraformLayout layout;
+    private final ProviderService providers;
+    private final ObjectMapper json;
+    private final Consumer<String> log;
+
+    public ProviderUploader(ArtifactStore store, TerraformLayout layout, ProviderService providers, ObjectMapper json, Consumer<String> log) {
+        this.store = store;
+        this.layout = layout;
+        this.providers = providers;
+        this.json = json;
+        this.log = log;
+    }
+
+    /** Returns false when the release exists and {@code ignoreExisting} skipped it. */
+    public boolean upload(String namespace, Path sha256SumsFile, List<Path> archivePaths, boolean ignoreExisting) {
+        TerraformNames.checkNamespace(namespace).ifPresent(m -> {
+            throw new UploadException("--namespace: " + m);
+        });
+        Path sumsPath = sha256SumsFile.toAbsolutePath();
+        Path sigPath = sumsPath.resolveSibling(sumsPath.getFileName() + ".sig");
+        byte[] sumsBytes = read(sumsPath);
+        byte[] signature = read(sigPath);
+        ProviderFile sumsFile = ProviderFile.parse(sumsPath.getFileName().toString())
+                .filter(f -> f.kind() == ProviderFile.Kind.SHA256SUMS)
+                .orElseThrow(() -> new UploadException(sumsPath + ": expected a file named terraform-provider-NAME_VERSION_SHA256SUMS"));
+        String name = sumsFile.name();
+        String version = sumsFile.version();
+        TerraformNames.checkProviderType(name).ifPresent(m -> {
+            throw new UploadException(sumsPath + ": " + m);
+        });
+        TerraformNames.checkVersion(version).ifPresent(m -> {
+            throw new UploadException(sumsPath + ": " + m);
+        });
+        Sha256Sums sums;
+        try {
+            sums = Sha256Sums.parse(sumsBytes, sumsPath.toString());
+        } catch (IllegalArgumentException e) {
+            throw new UploadException(e.getMessage());
+        }
+
+        Map<String, Path> files = releaseFiles(sumsPath, sums, archivePaths, name, version);
+        for (Map.Entry<String, Path> e : files.entrySet()) {
+            String actual = sha256(e.getValue());
+            if (!actual.equals(sums.sha256Of(e.getKey()).orElseThrow())) {
+                throw new UploadException(e.getValue() + " does not match its SHA256SUMS entry (sha256 " + actual
+                        + ", expected " + sums.sha256Of(e.getKey()).orElseThrow() + ")");
+            }
+            if (e.getKey().endsWith(".zip")) {
+                refuseDirectoryEntries(e.getValue());
+            }
+        }
+
+        SigningKeys keys = providers.signingKeys(namespace).orElseThrow(() -> new UploadException("namespace " + namespace
+                + " has no signing-keys.json in storage; add the public key first: upload signing-key --namespace "
+                + namespace + " KEY.asc"));
+        try {
+            String keyId = new SignatureVerifier().verify(sumsBytes, signature, keys);
+            log.accept("signature of " + sumsFile.fileName() + " verified with key " + keyId);
+        } catch (SignatureException e) {
+            throw new UploadException(sigPath + ": " + e.getMessage());
+        }
+
+        String repository = layout.providerRepository(namespace, name);
+        ProviderFile signatureFile = ProviderFile.signature(name, version);
+        if (store.exists(repository, layout.providerTag(sumsFile))) {
+            if (ignoreExisting) {
+                log.accept("provider " + namespace + "/" + name + " " + version + " already exists, skipped");
+                return false;
+            }
+            throw new UploadException("provider " + namespace + "/" + name + " version " + version
+                    + " already exists; it is never overwritten");
+        }
+
+        String protocols = null;
+        for (Map.Entry<String, Path> e : files.entrySet()) {
+            ProviderFile file = ProviderFile.parse(e.getKey()).orElseThrow();
+            if (file.kind() == ProviderFile.Kind.MANIFEST) {
+                protocols = protocolsFrom(e.getValue());
+            }
+            pushFile(repository, file, BlobSource.ofFile(e.getValue()), Map.of(), sums.sha256Of(e.getKey()).orElseThrow());
+        }
+        Map<String, String> annotations = protocols == null ? Map.of() : Map.of(MediaTypes.PROTOCOLS_ANNOTATION, protocols);
+        pushFile(repository, sumsFile, BlobSource.ofBytes(sumsBytes), annotations, null);
+        pushFile(repository, signatureFile, BlobSource.ofBytes(signature), Map.of(), null);
+        log.accept("uploaded provider " + namespace + "/" + name + " " + version + " (" + files.size() + " files) to " + repository);
+        return true;
+    }
+
+    private Map<String, Path> releaseFiles(Path sumsPath, Sha256Sums sums, List<Path> archivePaths, String name, String version) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (String entry : sums.entries().keySet()) {
+            ProviderFile file = ProviderFile.parse(entry).orElseThrow(() -> new UploadException(sumsPath
+                    + " lists '" + entry + "', which is not a provider release file name"));
+            if (!file.name().equals(name) || !file.version().equals(version)) {
+                throw new UploadException(sumsPath + " lists '" + entry + "', which belongs to another provider or version");
+            }
+        }
+        if (archivePaths.isEmpty()) {
+            for (String entry : sums.entries().keySet()) {
+                files.put(entry, sumsPath.resolveSibling(entry));
+            }
+        } else {
+            Map<String, Path> given = new HashMap<>();
+            for (Path p : archivePaths) {
+                String fileName = p.getFileName().toString();
+                if (sums.sha256Of(fileName).isEmpty()) {
+                    throw new UploadException(p + " is not listed in " + sumsPath);
+                }
+                given.put(fileName, p.toAbsolutePath());
+            }
+            for (String entry : sums.entries().keySet()) {
+                if (!given.containsKey(entry)) {
+                    throw new UploadException(sumsPath + " lists '" + entry + "' but --filenames-provider-archives does not give it");
+                }
+                files.put(entry, given.get(entry));
+            }
+        }
+        for (Path p : files.values()) {
+            if (!Files.isRegularFile(p)) {
+                throw new UploadException(p + " is listed in " + sumsPath.getFileName() + " but does not exist");
+            }
+        }
+        return files;
+    }
+
+    private void pushFile(String repository, ProviderFile file, BlobSource content, Map<String, String> annotations, String expectedSha256) {
+        String tag = layout.providerTag(file);
+        Layer layer = Layer.file(MediaTypes.providerLayerType(file.kind()), file.fileName(), content);
+        try {
+            store.push(repository, tag, new Artifact(MediaTypes.PROVIDER_ARTIFACT, List.of(layer), annotations), false);
+        } catch (StorageException e) {
+            if (e.kind() != StorageException.Kind.TAG_EXISTS || expectedSha256 == null) {
+                throw e;
+            }
+            // Left by an earlier upload that stopped before its SHA256SUMS: fine when it is the same file.
+            Manifest existing = store.resolve(repository, tag).orElseThrow(() -> e);
+            Digest stored = existing.layers().isEmpty() ? null : existing.layers().get(0).digest();
+            if (stored == null || !stored.hex().equals(expectedSha256)) {
+                throw new UploadException(file.fileName() + " is already stored with different content; it is never overwritten");
+            }
+        }
+    }
+
+    private String protocolsFrom(Path manifest) {
+        try {
+            JsonNode node = json.readTree(manifest.toFile()).path("metadata").path("protocol_versions");
+            List<String> list = new ArrayList<>();
+            node.forEach(n -> list.add(n.asText()));
+            return list.isEmpty() ? null : String.join(",", list);
+        } catch (IOException e) {
+            throw new UploadException(manifest + " is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static void refuseDirectoryEntries(Path zip) {
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            Enumeration<? extends ZipEntry> entries = file.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                if (entry.isDirectory()) {
+                    throw new UploadException(zip + " holds a directory entry '" + entry.getName() + "'; terraform records a"
+                            + " lock-file hash for such zips that a later init rejects. Rebuild it with files only (zip -D)");
+                }
+            }
+        } catch (IOException e) {
+            throw new UploadException(zip + " is not a readable zip: " + e.getMessage());
+        }
+    }
+
+    private static byte[] read(Path path) {
+        try {
+            return Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new UploadException("cannot read " + path + ": " + e.getMessage());
+        }
+    }
+
+    private static String sha256(Path path) {
+        MessageDigest digest = Digest.newSha256();
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] buffer = new byte[65536];
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UploadException("cannot read " + path + ": " + e.getMessage());
+        }
+        return Digest.ofSha256(digest).hex();
+    }
+}

@@ -1,0 +1,261 @@
+package dev.wharf.terraform.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.oci.StorageException;
+import dev.wharf.terraform.StoredFile;
+import dev.wharf.terraform.layout.LayoutException;
+import dev.wharf.terraform.layout.ProviderFile;
+import dev.wharf.terraform.module.ModuleAddress;
+import dev.wharf.terraform.module.ModuleException;
+import dev.wharf.terraform.module.ModuleService;
+import dev.wharf.terraform.provider.ProviderAddress;
+import dev.wharf.terraform.provider.ProviderException;
+import dev.wharf.terraform.provider.ProviderPackage;
+import dev.wharf.terraform.provider.ProviderService;
+import dev.wharf.terraform.provider.ProviderVersion;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge of the Terraform registry: discovery, the module and provider protocols, and the
+ * file URLs they hand out. Protocol and storage failures become {@code {"errors":["…"]}} with a
+ * status that says whose fault it is; no stack trace ever reaches a client.
+ */
+public final class TerraformApi {
+    private static final Logger LOG = LoggerFactory.getLogger(TerraformApi.class);
+    static final String FILES = "/v1/files";
+
+    private final ModuleService modules;
+    private final ProviderService providers;
+    private final StaticTokens tokens;
+    private final FileUrlSigner signer;
+    private final boolean downloadProxy;
+    private final ObjectMapper json;
+
+    public TerraformApi(ModuleService modules, ProviderService providers, StaticTokens tokens, FileUrlSigner signer,
+            boolean downloadProxy, ObjectMapper json) {
+        this.modules = modules;
+        this.providers = providers;
+        this.tokens = tokens;
+        this.signer = signer;
+        this.downloadProxy = downloadProxy;
+        this.json = json;
+    }
+
+    public void register(JavalinConfig cfg) {
+        // Archives are already compressed, and gzip on the fly would make Content-Length lie.
+        cfg.http.compressionStrategy = CompressionStrategy.NONE;
+        var r = cfg.routes;
+        r.get("/.well-known/terraform.json", ctx -> json(ctx, 200, discovery()));
+        r.before("/v1/modules/*", this::requireToken);
+        r.before("/v1/providers/*", this::requireToken);
+        r.get("/v1/modules/{namespace}/{name}/{provider}/versions", this::moduleVersions);
+        r.get("/v1/modules/{namespace}/{name}/{provider}/{version}/download", this::moduleDownload);
+        r.get("/v1/providers/{namespace}/{name}/versions", this::providerVersions);
+        r.get("/v1/providers/{namespace}/{name}/{version}/download/{os}/{arch}", this::providerDownload);
+        r.get(FILES + "/modules/{namespace}/{name}/{provider}/{version}/{file}", this::moduleFile);
+        r.head(FILES + "/modules/{namespace}/{name}/{provider}/{version}/{file}", this::moduleFile);
+        r.get(FILES + "/providers/{namespace}/{name}/{file}", this::providerFile);
+        r.head(FILES + "/providers/{namespace}/{name}/{file}", this::providerFile);
+        r.exception(ModuleException.class, (e, ctx) -> error(ctx,
+                e.reason() == ModuleException.Reason.NOT_FOUND ? 404 : 400, e.getMessage()));
+        r.exception(ProviderException.class, (e, ctx) -> error(ctx, switch (e.reason()) {
+            case NOT_FOUND -> 404;
+            case BAD_REQUEST -> 400;
+            case BROKEN_RELEASE -> 502;
+        }, e.getMessage()));
+        r.exception(LayoutException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+        r.exception(StorageException.class, (e, ctx) -> storageError(ctx, e));
+        r.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected failure answering {} {}", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "internal error; see the server log");
+        });
+        r.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                error(ctx, 404, "no such endpoint: " + ctx.path());
+            }
+        });
+    }
+
+    private ObjectNode discovery() {
+        ObjectNode node = json.createObjectNode();
+        node.put("modules.v1", "/v1/modules/");
+        node.put("providers.v1", "/v1/providers/");
+        return node;
+    }
+
+    private void requireToken(Context ctx) {
+        if (tokens.enabled() && !tokens.accepts(ctx.header("Authorization"))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            error(ctx, 401, "a valid API token is required (Authorization: Bearer <token>; in terraform, a credentials block for this host)");
+            ctx.skipRemainingHandlers();
+        }
+    }
+
+    private void moduleVersions(Context ctx) {
+        ModuleAddress module = module(ctx);
+        ArrayNode versions = json.createArrayNode();
+        for (String v : modules.versions(module)) {
+            versions.addObject().put("version", v);
+        }
+        ObjectNode body = json.createObjectNode();
+        body.putArray("modules").addObject().set("versions", versions);
+        json(ctx, 200, body);
+    }
+
+    private void moduleDownload(Context ctx) {
+        ModuleAddress module = module(ctx);
+        String version = ctx.pathParam("version");
+        StoredFile file = modules.archive(module, version);
+        String path = FILES + "/modules/" + seg(module.namespace()) + "/" + seg(module.name()) + "/" + seg(module.provider())
+                + "/" + seg(version) + "/" + seg(file.fileName());
+        String extension = file.fileName().endsWith(".zip") ? "zip" : "tar.gz";
+        ctx.header("X-Terraform-Get", path + "?archive=" + extension + "&" + signer.sign(path));
+        ctx.status(204);
+    }
+
+    private void providerVersions(Context ctx) {
+        ProviderAddress provider = provider(ctx);
+        ObjectNode body = json.createObjectNode();
+        ArrayNode list = body.putArray("versions");
+        for (ProviderVersion v : providers.versions(provider)) {
+            ObjectNode entry = list.addObject();
+            entry.put("version", v.version());
+            ArrayNode protocols = entry.putArray("protocols");
+            v.protocols().forEach(protocols::add);
+            ArrayNode platforms = entry.putArray("platforms");
+            for (ProviderFile.Platform p : v.platforms()) {
+                platforms.addObject().put("os", p.os()).put("arch", p.arch());
+            }
+        }
+        json(ctx, 200, body);
+    }
+
+    private void providerDownload(Context ctx) {
+        ProviderAddress provider = provider(ctx);
+        ProviderPackage pkg = providers.download(provider, ctx.pathParam("version"), ctx.pathParam("os"), ctx.pathParam("arch"));
+        ObjectNode body = json.createObjectNode();
+        ArrayNode protocols = body.putArray("protocols");
+        pkg.protocols().forEach(protocols::add);
+        ProviderFile.Platform platform = pkg.archive().platform().orElseThrow();
+        body.put("os", platform.os());
+        body.put("arch", platform.arch());
+        body.put("filename", pkg.archive().fileName());
+        body.put("download_url", providerFileUrl(provider, pkg.archive().fileName()));
+        body.put("shasums_url", providerFileUrl(provider, pkg.sha256Sums().fileName()));
+        body.put("shasums_signature_url", providerFileUrl(provider, pkg.signature().fileName()));
+        body.put("shasum", pkg.shasum());
+        body.set("signing_keys", json.valueToTree(pkg.signingKeys()));
+        json(ctx, 200, body);
+    }
+
+    private String providerFileUrl(ProviderAddress provider, String fileName) {
+        String path = FILES + "/providers/" + seg(provider.namespace()) + "/" + seg(provider.name()) + "/" + seg(fileName);
+        return path + "?" + signer.sign(path);
+    }
+
+    private void moduleFile(Context ctx) {
+        if (!authorizedFile(ctx)) {
+            return;
+        }
+        ModuleAddress module = module(ctx);
+        StoredFile file = modules.archive(module, ctx.pathParam("version"));
+        serve(ctx, file, () -> modules.open(file), () -> modules.directUrl(file));
+    }
+
+    private void providerFile(Context ctx) {
+        if (!authorizedFile(ctx)) {
+            return;
+        }
+        ProviderAddress provider = provider(ctx);
+        StoredFile file = providers.file(provider, ctx.pathParam("file"));
+        serve(ctx, file, () -> providers.open(file), () -> providers.directUrl(file));
+    }
+
+    private boolean authorizedFile(Context ctx) {
+        if (!tokens.enabled()) {
+            return true;
+        }
+        FileUrlSigner.Check check = signer.check(ctx.path(), ctx.queryParam(FileUrlSigner.EXPIRES), ctx.queryParam(FileUrlSigner.SIGNATURE));
+        switch (check) {
+            case VALID:
+                return true;
+            case MISSING:
+                error(ctx, 401, "this file URL is not signed; ask the registry API for a fresh download URL");
+                return false;
+            case EXPIRED:
+                error(ctx, 403, "this file URL has expired; ask the registry API for a fresh download URL");
+                return false;
+            default:
+                error(ctx, 403, "this file URL's signature is not valid");
+                return false;
+        }
+    }
+
+    private void serve(Context ctx, StoredFile file, java.util.function.Supplier<InputStream> open,
+            java.util.function.Supplier<Optional<URI>> direct) {
+        if (!downloadProxy) {
+            Optional<URI> redirect = direct.get();
+            if (redirect.isPresent()) {
+                ctx.redirect(redirect.get().toString(), io.javalin.http.HttpStatus.FOUND);
+                return;
+            }
+        }
+        ctx.contentType(file.contentType());
+        ctx.header("Content-Disposition", "attachment; filename=\"" + file.fileName().replace("\"", "") + "\"");
+        ctx.header("ETag", "\"" + file.layer().digest() + "\"");
+        ctx.res().setContentLengthLong(file.layer().size());
+        if (ctx.method() == HandlerType.HEAD) {
+            ctx.status(200);
+            return;
+        }
+        ctx.result(open.get());
+    }
+
+    private static ModuleAddress module(Context ctx) {
+        return new ModuleAddress(ctx.pathParam("namespace"), ctx.pathParam("name"), ctx.pathParam("provider"));
+    }
+
+    private static ProviderAddress provider(Context ctx) {
+        return new ProviderAddress(ctx.pathParam("namespace"), ctx.pathParam("name"));
+    }
+
+    private static String seg(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private void storageError(Context ctx, StorageException e) {
+        if (e.kind() == StorageException.Kind.NOT_FOUND) {
+            error(ctx, 404, e.getMessage());
+            return;
+        }
+        int status = e.kind() == StorageException.Kind.UNREACHABLE ? 503 : 502;
+        LOG.warn("storage failure answering {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+        error(ctx, status, "storage failed: " + e.getMessage());
+    }
+
+    private void error(Context ctx, int status, String message) {
+        ObjectNode body = json.createObjectNode();
+        body.putArray("errors").add(message);
+        json(ctx, status, body);
+    }
+
+    private void json(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+}
