@@ -1,0 +1,120 @@
+package dev.wharf.cli.boring;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.TlsFiles;
+import dev.wharf.http.WebServer;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.terraform.cache.CachingArtifactStore;
+import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.terraform.module.ModuleService;
+import dev.wharf.terraform.provider.ProviderService;
+import dev.wharf.terraform.web.FileUrlSigner;
+import dev.wharf.terraform.web.StaticTokens;
+import dev.wharf.terraform.web.TerraformApi;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code boring-registry server}: the Terraform registry on one address, metrics and health on another. */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Start the Terraform module and provider registry")
+public final class ServerCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+
+    @Mixin
+    GlobalOptions global;
+
+    @Option(names = "--listen-address", defaultValue = ":5601", description = "Address to serve the registry on (BORING_REGISTRY_LISTEN_ADDRESS; default ${DEFAULT-VALUE})")
+    String listenAddress;
+
+    @Option(names = "--listen-telemetry-address", defaultValue = ":7801",
+            description = "Address to serve /metrics and /health on (BORING_REGISTRY_LISTEN_TELEMETRY_ADDRESS; default ${DEFAULT-VALUE})")
+    String telemetryAddress;
+
+    @Option(names = "--tls-cert-file", description = "PEM certificate chain for HTTPS (BORING_REGISTRY_TLS_CERT_FILE)")
+    Path tlsCert;
+
+    @Option(names = "--tls-key-file", description = "PEM private key for HTTPS (BORING_REGISTRY_TLS_KEY_FILE)")
+    Path tlsKey;
+
+    @Option(names = "--download-proxy", fallbackValue = "true", arity = "0..1",
+            description = "Always stream files through Wharf, even where the registry offers a direct blob URL (BORING_REGISTRY_DOWNLOAD_PROXY; default false)")
+    boolean downloadProxy;
+
+    @Option(names = {"--auth-static-token", "--api-key"}, split = ",", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+            description = "Comma-separated static API tokens; clients send Authorization: Bearer <token> (BORING_REGISTRY_AUTH_STATIC_TOKEN)")
+    List<String> staticTokens = new ArrayList<>();
+
+    @Option(names = "--cache-tags-ttl", defaultValue = "30s", converter = Durations.class,
+            description = "How long version lists are cached; 0 disables (BORING_REGISTRY_CACHE_TAGS_TTL; default ${DEFAULT-VALUE})")
+    Duration tagTtl;
+
+    @Option(names = "--signed-url-ttl", defaultValue = "5m", converter = Durations.class,
+            description = "Lifetime of signed file URLs handed to terraform when tokens are set (BORING_REGISTRY_SIGNED_URL_TTL; default ${DEFAULT-VALUE})")
+    Duration signedUrlTtl;
+
+    @Option(names = "--signed-url-key", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+            description = "Secret (16+ characters) that signs file URLs; share it between instances behind one load balancer."
+                    + " Default: random per process (BORING_REGISTRY_SIGNED_URL_KEY)")
+    String signedUrlKey;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.configure(global);
+        ObjectMapper json = new ObjectMapper();
+        TerraformLayout layout = TerraformLayout.under(global.repository);
+        ArtifactStore raw = Storage.open(global);
+        if (Storage.embedded(global)) {
+            LOG.info("storage: embedded OCI image layout in {} (no --storage-oci-registry given)", Path.of(global.layoutDir).toAbsolutePath());
+        } else {
+            LOG.info("storage: OCI registry {}, repository {}", raw.describe(), layout.base());
+        }
+        StaticTokens tokens = StaticTokens.of(staticTokens);
+        FileUrlSigner signer = signedUrlKey == null || signedUrlKey.isEmpty()
+                ? FileUrlSigner.withRandomKey(signedUrlTtl)
+                : new FileUrlSigner(signedUrlKey.getBytes(StandardCharsets.UTF_8), signedUrlTtl, Clock.systemUTC());
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (CachingArtifactStore store = new CachingArtifactStore(raw, tagTtl)) {
+            TerraformApi api = new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json),
+                    tokens, signer, downloadProxy, json);
+            Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
+            try (WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, cfg -> {
+                    api.register(cfg);
+                    cfg.requestLogger.http((ctx, ms) -> Timer.builder("wharf_http_requests")
+                            .tag("route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path)
+                            .tag("method", ctx.method().name())
+                            .tag("status", Integer.toString(ctx.statusCode()))
+                            .register(metrics).record((long) (ms * 1000), TimeUnit.MICROSECONDS));
+                 });
+                 WebServer telemetry = WebServer.start(ListenAddress.parse(telemetryAddress), Optional.empty(), cfg -> {
+                    cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+                    cfg.routes.get("/health", ctx -> ctx.contentType("application/json")
+                            .result(json.writeValueAsString(java.util.Map.of("status", "ok", "storage", store.describe()))));
+                 })) {
+                LOG.info("boring-registry listening on {} ({}), telemetry on {}{}", registry.localUri(),
+                        tls.isPresent() ? "TLS" : "plain HTTP", telemetry.localUri(),
+                        tokens.enabled() ? "; API requires a static token" : "");
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                stop.await();
+            }
+        }
+        return 0;
+    }
+}

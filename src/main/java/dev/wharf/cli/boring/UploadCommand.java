@@ -1,0 +1,134 @@
+package dev.wharf.cli.boring;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.terraform.layout.ArchiveFormat;
+import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.terraform.provider.ProviderService;
+import dev.wharf.terraform.upload.ExcludePatterns;
+import dev.wharf.terraform.upload.ModuleUploader;
+import dev.wharf.terraform.upload.ProviderUploader;
+import dev.wharf.terraform.upload.SigningKeyUploader;
+import dev.wharf.terraform.upload.VersionConstraints;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code boring-registry upload module|provider|signing-key}. */
+@Command(name = "upload", description = "Upload modules, providers and signing keys",
+        subcommands = {UploadCommand.Module.class, UploadCommand.Provider.class, UploadCommand.SigningKey.class})
+public final class UploadCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(UploadCommand.class);
+
+    @Command(name = "module", mixinStandardHelpOptions = true, description = "Archive and upload the modules found in DIR")
+    public static final class Module implements Callable<Integer> {
+        @Mixin
+        GlobalOptions global;
+
+        @Mixin
+        UploadOptions upload;
+
+        @Option(names = "--version", paramLabel = "VERSION",
+                description = "Version to upload the module as; needs --recursive=false (BORING_REGISTRY_VERSION)")
+        String version;
+
+        @Option(names = "--exclude", paramLabel = "PATTERN",
+                description = "gitignore-style pattern of files to leave out of the archive; repeatable (BORING_REGISTRY_EXCLUDE)")
+        List<String> excludes = new ArrayList<>();
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "Module directory")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            Logging.configure(global);
+            VersionConstraints semver = null;
+            if (upload.semver != null && !upload.semver.isBlank()) {
+                semver = VersionConstraints.parse(upload.semver);
+            }
+            Pattern regex = null;
+            if (upload.regex != null && !upload.regex.isBlank()) {
+                try {
+                    regex = Pattern.compile(upload.regex);
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException("--version-constraints-regex: " + e.getDescription());
+                }
+            }
+            ModuleUploader.Options options = new ModuleUploader.Options(upload.recursive, upload.ignoreExisting,
+                    Optional.ofNullable(semver), Optional.ofNullable(regex), Optional.ofNullable(version).filter(v -> !v.isBlank()),
+                    ExcludePatterns.of(excludes), ArchiveFormat.fromExtension(global.archiveFormat));
+            try (ArtifactStore store = Storage.open(global)) {
+                new ModuleUploader(store, TerraformLayout.under(global.repository), options, LOG::info).upload(dir);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "provider", mixinStandardHelpOptions = true,
+            description = "Check and upload a signed provider release (zips, SHA256SUMS and its .sig)")
+    public static final class Provider implements Callable<Integer> {
+        @Mixin
+        GlobalOptions global;
+
+        @Mixin
+        UploadOptions upload;
+
+        @Option(names = "--namespace", required = true, description = "Namespace to upload the provider to (BORING_REGISTRY_NAMESPACE)")
+        String namespace;
+
+        @Option(names = "--filename-sha256sums", required = true, paramLabel = "FILE",
+                description = "Path of the terraform-provider-NAME_VERSION_SHA256SUMS file; its .sig lies beside it (BORING_REGISTRY_FILENAME_SHA256SUMS)")
+        Path sums;
+
+        @Option(names = "--filenames-provider-archives", split = ",", paramLabel = "ZIP",
+                description = "The release zips; default: the files SHA256SUMS lists, beside it (BORING_REGISTRY_FILENAMES_PROVIDER_ARCHIVES)")
+        List<Path> archives = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Logging.configure(global);
+            ObjectMapper json = new ObjectMapper();
+            TerraformLayout layout = TerraformLayout.under(global.repository);
+            try (ArtifactStore store = Storage.open(global)) {
+                ProviderService providers = new ProviderService(store, layout, json);
+                new ProviderUploader(store, layout, providers, json, LOG::info).upload(namespace, sums, archives, upload.ignoreExisting);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "signing-key", mixinStandardHelpOptions = true,
+            description = "Add an ASCII-armored OpenPGP public key to a namespace's signing-keys.json")
+    public static final class SigningKey implements Callable<Integer> {
+        @Mixin
+        GlobalOptions global;
+
+        @Option(names = "--namespace", required = true, description = "Namespace whose providers the key signs (BORING_REGISTRY_NAMESPACE)")
+        String namespace;
+
+        @Parameters(index = "0", paramLabel = "KEY.asc", description = "Public key as gpg --armor --export writes it")
+        Path key;
+
+        @Override
+        public Integer call() {
+            Logging.configure(global);
+            ObjectMapper json = new ObjectMapper();
+            TerraformLayout layout = TerraformLayout.under(global.repository);
+            try (ArtifactStore store = Storage.open(global)) {
+                String keyId = new SigningKeyUploader(store, layout, new ProviderService(store, layout, json), json).add(namespace, key);
+                LOG.info("added key {} to the signing keys of namespace {}", keyId, namespace);
+            }
+            return 0;
+        }
+    }
+}
