@@ -14,40 +14,40 @@ import picocli.CommandLine.Option;
 
 /** boring-registry's {@code --auth-oidc-*} and {@code --login-*} flags of {@code server}. */
 public final class OidcOptions {
-    @Option(names = "--auth-oidc-issuer", paramLabel = "URL", description = "OIDC issuer URL; bearer JWTs it signs are accepted.")
+    @Option(names = "--auth-oidc-issuer", paramLabel = "URL", description = "OIDC issuer URL; bearer JWTs it signs are accepted (BORING_REGISTRY_AUTH_OIDC_ISSUER).")
     String issuer;
 
-    @Option(names = "--auth-oidc-clientid", description = "OIDC client identifier (also the expected audience by default).")
+    @Option(names = "--auth-oidc-clientid", description = "OIDC client identifier (also the expected audience by default) (BORING_REGISTRY_AUTH_OIDC_CLIENTID).")
     String clientId;
 
-    @Option(names = "--auth-oidc-scopes", split = ",", description = "OAuth2 scopes terraform login asks for.")
+    @Option(names = "--auth-oidc-scopes", split = ",", description = "OAuth2 scopes terraform login asks for (BORING_REGISTRY_AUTH_OIDC_SCOPES).")
     List<String> scopes = new ArrayList<>();
 
     @Option(names = "--auth-oidc-auth-url", paramLabel = "URL",
-            description = "Authorization URL advertised in login.v1 instead of the issuer's.")
+            description = "Authorization URL advertised in login.v1 instead of the issuer's (BORING_REGISTRY_AUTH_OIDC_AUTH_URL).")
     String authUrl;
 
-    @Option(names = "--auth-oidc-audience", description = "Expected aud claim instead of the client id.")
+    @Option(names = "--auth-oidc-audience", description = "Expected aud claim instead of the client id (BORING_REGISTRY_AUTH_OIDC_AUDIENCE).")
     String audience;
 
     @Option(names = "--login-grant-types", split = ",", defaultValue = "authz_code",
-            description = "OAuth 2.0 grant types advertised in login.v1 (default: ${DEFAULT-VALUE}).")
+            description = "OAuth 2.0 grant types advertised in login.v1 (BORING_REGISTRY_LOGIN_GRANT_TYPES; default ${DEFAULT-VALUE}).")
     List<String> grantTypes = new ArrayList<>(List.of("authz_code"));
 
     @Option(names = "--login-ports", split = ",", defaultValue = "10000,10010",
-            description = "Inclusive range of local ports terraform login may use (default: ${DEFAULT-VALUE}).")
+            description = "Inclusive range of local ports terraform login may use (BORING_REGISTRY_LOGIN_PORTS; default ${DEFAULT-VALUE}).")
     List<Integer> ports = new ArrayList<>(List.of(10000, 10010));
 
-    @Option(names = "--login-client", description = "Client id advertised in login.v1 instead of --auth-oidc-clientid.")
+    @Option(names = "--login-client", description = "Client id advertised in login.v1 instead of --auth-oidc-clientid (BORING_REGISTRY_LOGIN_CLIENT).")
     String loginClient;
 
-    @Option(names = "--login-authz", paramLabel = "URL", description = "Authorization endpoint advertised in login.v1.")
+    @Option(names = "--login-authz", paramLabel = "URL", description = "Authorization endpoint advertised in login.v1 (BORING_REGISTRY_LOGIN_AUTHZ).")
     String loginAuthz;
 
-    @Option(names = "--login-token", paramLabel = "URL", description = "Token endpoint advertised in login.v1 instead of the issuer's.")
+    @Option(names = "--login-token", paramLabel = "URL", description = "Token endpoint advertised in login.v1 instead of the issuer's (BORING_REGISTRY_LOGIN_TOKEN).")
     String loginToken;
 
-    @Option(names = "--login-scopes", split = ",", description = "Scopes advertised in login.v1 instead of --auth-oidc-scopes.")
+    @Option(names = "--login-scopes", split = ",", description = "Scopes advertised in login.v1 instead of --auth-oidc-scopes (BORING_REGISTRY_LOGIN_SCOPES).")
     List<String> loginScopes = new ArrayList<>();
 
     public boolean enabled() {
