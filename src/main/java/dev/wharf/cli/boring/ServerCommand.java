@@ -86,14 +86,33 @@ public final class ServerCommand implements Callable<Integer> {
 
     private final CountDownLatch stop = new CountDownLatch(1);
 
+    /** The running registry and telemetry servers and the store behind them; closing stops all three. */
+    public record Running(WebServer registry, WebServer telemetry, ArtifactStore store) implements AutoCloseable {
+        @Override
+        public void close() {
+            try (store; telemetry; registry) {
+                LOG.debug("stopping");
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        try (Running running = start()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        }
+        return 0;
+    }
+
+    /** Starts serving as the options say and returns at once. */
+    public Running start() {
         Logging.configure(global);
         ObjectMapper json = new ObjectMapper();
         TerraformLayout layout = TerraformLayout.under(global.repository);
         ArtifactStore raw = Storage.open(global);
         if (Storage.embedded(global)) {
-            LOG.info("storage: embedded OCI image layout in {} (no --storage-oci-registry given)", Path.of(global.layoutDir).toAbsolutePath());
+            LOG.info("storage: embedded OCI image layout in {} (no --storage-oci-registry given)", Path.of(global.layoutDir).toAbsolutePath().normalize());
         } else {
             LOG.info("storage: OCI registry {}, repository {}", raw.describe(), layout.base());
         }
@@ -105,35 +124,44 @@ public final class ServerCommand implements Callable<Integer> {
         ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier);
         Optional<LoginV1> login = verifier.map(oidc::login);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (CachingArtifactStore store = new CachingArtifactStore(raw, tagTtl)) {
-            TerraformApi api = new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json),
-                    auth, login, signer, downloadProxy, json);
-            Optional<MirrorApi> mirrorApi = mirror.build(store, layout, Files.createTempDirectory("wharf-mirror-"))
-                    .map(service -> new MirrorApi(service, auth, signer));
-            Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
-            try (WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, cfg -> {
-                    api.register(cfg);
-                    mirrorApi.ifPresent(m -> m.register(cfg));
-                    cfg.requestLogger.http((ctx, ms) -> Timer.builder("wharf_http_requests")
-                            .tag("route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path)
-                            .tag("method", ctx.method().name())
-                            .tag("status", Integer.toString(ctx.statusCode()))
-                            .register(metrics).record((long) (ms * 1000), TimeUnit.MICROSECONDS));
-                 });
-                 WebServer telemetry = WebServer.start(ListenAddress.parse(telemetryAddress), Optional.empty(), cfg -> {
-                    cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-                    cfg.routes.get("/health", ctx -> ctx.contentType("application/json")
-                            .result(json.writeValueAsString(java.util.Map.of("status", "ok", "storage", store.describe()))));
-                 })) {
-                LOG.info("boring-registry listening on {} ({}), telemetry on {}{}", registry.localUri(),
-                        tls.isPresent() ? "TLS" : "plain HTTP", telemetry.localUri(),
-                        auth.enabled() ? "; API requires a token" + (verifier.isPresent() ? " (static or OIDC)" : "") : "");
-                mirrorApi.ifPresent(m -> LOG.info("provider network mirror at {}/v1/mirror/{}", registry.localUri(),
-                        mirror.pullThrough() ? " (pull-through)" : ""));
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                stop.await();
-            }
+        CachingArtifactStore store = new CachingArtifactStore(raw, tagTtl);
+        TerraformApi api = new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json),
+                auth, login, signer, downloadProxy, json);
+        Optional<MirrorApi> mirrorApi = mirror.build(store, layout, mirrorTempDir()).map(service -> new MirrorApi(service, auth, signer));
+        Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
+        WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, cfg -> {
+            api.register(cfg);
+            mirrorApi.ifPresent(m -> m.register(cfg));
+            cfg.requestLogger.http((ctx, ms) -> Timer.builder("wharf_http_requests")
+                    .tag("route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path)
+                    .tag("method", ctx.method().name())
+                    .tag("status", Integer.toString(ctx.statusCode()))
+                    .register(metrics).record((long) (ms * 1000), TimeUnit.MICROSECONDS));
+        });
+        WebServer telemetry;
+        try {
+            telemetry = WebServer.start(ListenAddress.parse(telemetryAddress), Optional.empty(), cfg -> {
+                cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+                cfg.routes.get("/health", ctx -> ctx.contentType("application/json")
+                        .result(json.writeValueAsString(java.util.Map.of("status", "ok", "storage", store.describe()))));
+            });
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
         }
-        return 0;
+        LOG.info("boring-registry listening on {} ({}), telemetry on {}{}", registry.localUri(),
+                tls.isPresent() ? "TLS" : "plain HTTP", telemetry.localUri(),
+                auth.enabled() ? "; API requires a token" + (verifier.isPresent() ? " (static or OIDC)" : "") : "");
+        mirrorApi.ifPresent(m -> LOG.info("provider network mirror at {}/v1/mirror/{}", registry.localUri(),
+                mirror.pullThrough() ? " (pull-through)" : ""));
+        return new Running(registry, telemetry, store);
+    }
+
+    private static Path mirrorTempDir() {
+        try {
+            return Files.createTempDirectory("wharf-mirror-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create a temporary directory for the mirror", e);
+        }
     }
 }

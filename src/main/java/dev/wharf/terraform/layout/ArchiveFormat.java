@@ -43,7 +43,7 @@ public enum ArchiveFormat {
 
     /** The format of a stored layer: by media type, else by the extension of its title. */
     public static ArchiveFormat ofLayer(String mediaType, String title) {
-        if (MediaTypes.MODULE_ZIP.equals(mediaType) || mediaType.endsWith("zip")
+        if (MediaTypes.MODULE_ZIP.equals(mediaType) || mediaType.equals("application/zip") || mediaType.endsWith("+zip")
                 || (title != null && title.toLowerCase(Locale.ROOT).endsWith(".zip"))) {
             return ZIP;
         }
