@@ -25,7 +25,7 @@ import dev.wharf.terraform.web.MirrorApi;
 import dev.wharf.terraform.web.StaticTokens;
 import dev.wharf.terraform.web.TerraformApi;
 import dev.wharf.testing.OidcIssuer;
-import dev.wharf.testing.PgpTestKey;
+import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.RequiredTool;
 import dev.wharf.testing.TestCertificates;
 import java.io.IOException;
@@ -164,7 +164,7 @@ class MirrorEndToEndTest {
         ArtifactStore store = new ImageLayoutStore(temp.resolve("upstream-oci"));
         TerraformLayout layout = TerraformLayout.under("boring-registry");
         ProviderService providers = new ProviderService(store, layout, JSON);
-        PgpTestKey key = PgpTestKey.generate();
+        PgpKeys key = PgpKeys.generate("Wharf Mirror Test <mirror@example.test>");
         Path release = Files.createDirectories(temp.resolve("release"));
         Path armored = Files.writeString(release.resolve("key.asc"), key.armoredPublicKey());
         new SigningKeyUploader(store, layout, providers, JSON).add("acme", armored);
