@@ -5,17 +5,22 @@ import dev.wharf.http.ListenAddress;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.terraform.auth.LoginV1;
+import dev.wharf.terraform.auth.OidcVerifier;
 import dev.wharf.terraform.cache.CachingArtifactStore;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.module.ModuleService;
 import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.terraform.web.FileUrlSigner;
+import dev.wharf.terraform.web.MirrorApi;
 import dev.wharf.terraform.web.StaticTokens;
 import dev.wharf.terraform.web.TerraformApi;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,6 +78,12 @@ public final class ServerCommand implements Callable<Integer> {
                     + " Default: random per process (BORING_REGISTRY_SIGNED_URL_KEY)")
     String signedUrlKey;
 
+    @Mixin
+    MirrorOptions mirror;
+
+    @Mixin
+    OidcOptions oidc;
+
     private final CountDownLatch stop = new CountDownLatch(1);
 
     /** The running registry and telemetry servers and the store behind them; closing stops all three. */
@@ -109,13 +120,18 @@ public final class ServerCommand implements Callable<Integer> {
         FileUrlSigner signer = signedUrlKey == null || signedUrlKey.isEmpty()
                 ? FileUrlSigner.withRandomKey(signedUrlTtl)
                 : new FileUrlSigner(signedUrlKey.getBytes(StandardCharsets.UTF_8), signedUrlTtl, Clock.systemUTC());
+        Optional<OidcVerifier> verifier = oidc.connect(OidcOptions.defaultClient());
+        ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier);
+        Optional<LoginV1> login = verifier.map(oidc::login);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CachingArtifactStore store = new CachingArtifactStore(raw, tagTtl);
         TerraformApi api = new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json),
-                tokens, signer, downloadProxy, json);
+                auth, login, signer, downloadProxy, json);
+        Optional<MirrorApi> mirrorApi = mirror.build(store, layout, mirrorTempDir()).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
         WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, cfg -> {
             api.register(cfg);
+            mirrorApi.ifPresent(m -> m.register(cfg));
             cfg.requestLogger.http((ctx, ms) -> Timer.builder("wharf_http_requests")
                     .tag("route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path)
                     .tag("method", ctx.method().name())
@@ -135,7 +151,17 @@ public final class ServerCommand implements Callable<Integer> {
         }
         LOG.info("boring-registry listening on {} ({}), telemetry on {}{}", registry.localUri(),
                 tls.isPresent() ? "TLS" : "plain HTTP", telemetry.localUri(),
-                tokens.enabled() ? "; API requires a static token" : "");
+                auth.enabled() ? "; API requires a token" + (verifier.isPresent() ? " (static or OIDC)" : "") : "");
+        mirrorApi.ifPresent(m -> LOG.info("provider network mirror at {}/v1/mirror/{}", registry.localUri(),
+                mirror.pullThrough() ? " (pull-through)" : ""));
         return new Running(registry, telemetry, store);
+    }
+
+    private static Path mirrorTempDir() {
+        try {
+            return Files.createTempDirectory("wharf-mirror-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create a temporary directory for the mirror", e);
+        }
     }
 }

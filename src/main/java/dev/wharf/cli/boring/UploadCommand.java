@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code boring-registry upload module|provider|signing-key}. */
-@Command(name = "upload", description = "Upload modules, providers and signing keys",
-        subcommands = {UploadCommand.Module.class, UploadCommand.Provider.class, UploadCommand.SigningKey.class})
+@Command(name = "upload", description = "Upload modules, providers, signing keys and network mirror contents",
+        subcommands = {UploadCommand.Module.class, UploadCommand.Provider.class, UploadCommand.SigningKey.class,
+                UploadMirrorCommand.class})
 public final class UploadCommand {
     private static final Logger LOG = LoggerFactory.getLogger(UploadCommand.class);
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.StoredFile;
+import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.terraform.auth.LoginV1;
 import dev.wharf.terraform.layout.LayoutException;
 import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.module.ModuleAddress;
@@ -38,16 +40,25 @@ public final class TerraformApi {
 
     private final ModuleService modules;
     private final ProviderService providers;
-    private final StaticTokens tokens;
+    private final ClientAuthentication auth;
+    private final Optional<LoginV1> login;
     private final FileUrlSigner signer;
     private final boolean downloadProxy;
     private final ObjectMapper json;
 
     public TerraformApi(ModuleService modules, ProviderService providers, StaticTokens tokens, FileUrlSigner signer,
             boolean downloadProxy, ObjectMapper json) {
+        this(modules, providers, new ClientAuthentication(tokens::accepts, tokens.enabled(), Optional.empty()),
+                Optional.empty(), signer, downloadProxy, json);
+    }
+
+    /** With OIDC as well as static tokens; {@code login} is advertised as {@code login.v1} in discovery. */
+    public TerraformApi(ModuleService modules, ProviderService providers, ClientAuthentication auth, Optional<LoginV1> login,
+            FileUrlSigner signer, boolean downloadProxy, ObjectMapper json) {
         this.modules = modules;
         this.providers = providers;
-        this.tokens = tokens;
+        this.auth = auth;
+        this.login = login;
         this.signer = signer;
         this.downloadProxy = downloadProxy;
         this.json = json;
@@ -93,13 +104,15 @@ public final class TerraformApi {
         ObjectNode node = json.createObjectNode();
         node.put("modules.v1", "/v1/modules/");
         node.put("providers.v1", "/v1/providers/");
+        login.ifPresent(l -> node.set("login.v1", json.valueToTree(l)));
         return node;
     }
 
     private void requireToken(Context ctx) {
-        if (tokens.enabled() && !tokens.accepts(ctx.header("Authorization"))) {
+        Optional<String> refusal = auth.refusal(ctx.header("Authorization"));
+        if (refusal.isPresent()) {
             ctx.header("WWW-Authenticate", "Bearer");
-            error(ctx, 401, "a valid API token is required (Authorization: Bearer <token>; in terraform, a credentials block for this host)");
+            error(ctx, 401, refusal.get());
             ctx.skipRemainingHandlers();
         }
     }
@@ -185,7 +198,7 @@ public final class TerraformApi {
     }
 
     private boolean authorizedFile(Context ctx) {
-        if (!tokens.enabled()) {
+        if (!auth.enabled()) {
             return true;
         }
         FileUrlSigner.Check check = signer.check(ctx.path(), ctx.queryParam(FileUrlSigner.EXPIRES), ctx.queryParam(FileUrlSigner.SIGNATURE));

@@ -1,0 +1,64 @@
+package dev.wharf.terraform.auth;
+
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import java.net.URI;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The issuer's JWKS, fetched once and kept. A token naming a key the cached set lacks makes it fetch
+ * the set again (the issuer has rotated its keys), at most once per cooldown so that a stream of
+ * forged key ids cannot turn Wharf into a load generator against the issuer.
+ */
+final class IssuerKeys implements JWKSource<SecurityContext> {
+    private final URI jwksUri;
+    private final Function<URI, String> fetch;
+    private final Clock clock;
+    private final Duration cooldown;
+    private JWKSet keys;
+    private Instant fetchedAt;
+
+    IssuerKeys(URI jwksUri, Function<URI, String> fetch, Clock clock, Duration cooldown) {
+        this.jwksUri = jwksUri;
+        this.fetch = fetch;
+        this.clock = clock;
+        this.cooldown = cooldown;
+    }
+
+    @Override
+    public synchronized List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
+        if (keys == null) {
+            refresh();
+        }
+        List<JWK> found = selector.select(keys);
+        if (found.isEmpty() && clock.instant().isAfter(fetchedAt.plus(cooldown))) {
+            refresh();
+            found = selector.select(keys);
+        }
+        return found;
+    }
+
+    private void refresh() throws KeySourceException {
+        String body;
+        try {
+            body = fetch.apply(jwksUri);
+        } catch (OidcException e) {
+            throw new KeySourceException(e.getMessage(), e);
+        }
+        try {
+            keys = JWKSet.parse(body);
+        } catch (ParseException e) {
+            throw new KeySourceException("the issuer's JWKS at " + jwksUri + " is not a JSON Web Key Set: " + e.getMessage(), e);
+        }
+        fetchedAt = clock.instant();
+    }
+}

@@ -1,0 +1,12 @@
+package dev.wharf.terraform.auth;
+
+/** The OIDC issuer cannot be used: its discovery document or keys are unreachable or malformed. */
+public class OidcException extends RuntimeException {
+    public OidcException(String message) {
+        super(message);
+    }
+
+    public OidcException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

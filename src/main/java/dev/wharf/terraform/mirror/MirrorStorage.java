@@ -1,0 +1,255 @@
+package dev.wharf.terraform.mirror;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.wharf.oci.Artifact;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.Descriptor;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.Layer;
+import dev.wharf.oci.Manifest;
+import dev.wharf.oci.StorageException;
+import dev.wharf.terraform.layout.MediaTypes;
+import dev.wharf.terraform.layout.ProviderFile;
+import dev.wharf.terraform.layout.TerraformLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The seed's "Mirrored Providers" layout over an {@link ArtifactStore}:
+ * {@code {base}/mirror/providers/{hostname}/{namespace}/{type}} tagged with the release file names, and
+ * {@code {base}/mirror/providers/{hostname}/{namespace}:signing-keys.json}. Each archive's manifest
+ * carries its {@code h1:} and {@code zh:} hashes as annotations, computed once when it is stored;
+ * archives stored by other tools without them are hashed once and remembered by blob digest.
+ */
+public final class MirrorStorage {
+    /** Manifest annotations holding an archive's terraform hashes. */
+    public static final String H1_ANNOTATION = "dev.wharf.terraform.hash.h1";
+    public static final String ZH_ANNOTATION = "dev.wharf.terraform.hash.zh";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int SMALL_FILE_LIMIT = 1 << 20;
+
+    private final ArtifactStore store;
+    private final TerraformLayout layout;
+    private final Path tempDir;
+    private final Cache<Digest, PackageHashes> computed = Caffeine.newBuilder().maximumSize(100_000).build();
+
+    /**
+     * @param layout the registry's layout ({@code --storage-oci-repository}); mirrored providers go
+     *     below its {@link TerraformLayout#mirrorOf(String) mirror part}
+     */
+    public MirrorStorage(ArtifactStore store, TerraformLayout layout, Path tempDir) {
+        this.store = store;
+        this.layout = layout;
+        this.tempDir = tempDir;
+    }
+
+    /** Every stored archive of a provider. */
+    public List<StoredArchive> archives(MirrorCoordinates provider) {
+        TerraformLayout mirror = mirror(provider);
+        String repository = repository(provider);
+        List<StoredArchive> archives = new ArrayList<>();
+        for (String tag : store.listTags(repository)) {
+            Optional<ProviderFile> file = mirror.providerFile(tag);
+            if (file.isPresent() && file.get().kind() == ProviderFile.Kind.ARCHIVE && file.get().name().equals(provider.type())) {
+                ProviderFile.Platform platform = file.get().platform().orElseThrow();
+                archives.add(new StoredArchive(repository, tag, file.get().version(), platform.os(), platform.arch()));
+            }
+        }
+        return archives;
+    }
+
+    public Optional<StoredArchive> archive(MirrorCoordinates provider, String version, String os, String arch) {
+        String repository = repository(provider);
+        String tag = mirror(provider).providerTag(ProviderFile.archive(provider.type(), version, os, arch));
+        return store.exists(repository, tag)
+                ? Optional.of(new StoredArchive(repository, tag, version, os, arch))
+                : Optional.empty();
+    }
+
+    /** The layer holding the zip. */
+    public Descriptor layer(StoredArchive archive) {
+        return zipLayer(manifest(archive), archive);
+    }
+
+    /** The archive's hashes: from its annotations, else computed once from the blob and remembered. */
+    public PackageHashes hashes(StoredArchive archive) {
+        Manifest manifest = manifest(archive);
+        String h1 = manifest.annotations().get(H1_ANNOTATION);
+        String zh = manifest.annotations().get(ZH_ANNOTATION);
+        if (h1 != null && zh != null) {
+            return new PackageHashes(h1, zh);
+        }
+        Descriptor layer = zipLayer(manifest, archive);
+        return computed.get(layer.digest(), digest -> hashBlob(archive.repository(), digest));
+    }
+
+    public InputStream open(StoredArchive archive, Descriptor layer) {
+        return store.openBlob(archive.repository(), layer.digest());
+    }
+
+    /**
+     * Stores one archive with its hashes. An archive already stored under the same tag is left as it
+     * is when its content is the same, and refused ({@link MirrorException.Reason#CONFLICT}) otherwise:
+     * a mirrored release never changes.
+     */
+    public StoredArchive storeArchive(MirrorCoordinates provider, String version, String os, String arch, Path zip,
+                                      PackageHashes hashes) {
+        String repository = repository(provider);
+        String tag = mirror(provider).providerTag(ProviderFile.archive(provider.type(), version, os, arch));
+        String fileName = provider.archiveFileName(version, os, arch);
+        Artifact artifact = new Artifact(MediaTypes.PROVIDER_ARTIFACT,
+                List.of(Layer.file(MediaTypes.PROVIDER_ARCHIVE, fileName, BlobSource.ofFile(zip))),
+                Map.of(H1_ANNOTATION, hashes.h1(), ZH_ANNOTATION, hashes.zh(), Descriptor.TITLE, fileName));
+        StoredArchive stored = new StoredArchive(repository, tag, version, os, arch);
+        try {
+            store.push(repository, tag, artifact, false);
+        } catch (StorageException e) {
+            if (e.kind() != StorageException.Kind.TAG_EXISTS) {
+                throw e;
+            }
+            PackageHashes existing = hashes(stored);
+            if (!existing.zh().equals(hashes.zh())) {
+                throw new MirrorException(MirrorException.Reason.CONFLICT, fileName + " of " + provider
+                        + " is already mirrored with different content (" + existing.zh() + ", not " + hashes.zh() + ")");
+            }
+        }
+        return stored;
+    }
+
+    /** Stores a release's SHA256SUMS and signature beside its archives, unless they are there already. */
+    public void storeSums(MirrorCoordinates provider, String version, byte[] sums, byte[] signature) {
+        String repository = repository(provider);
+        ProviderFile sumsFile = ProviderFile.sha256Sums(provider.type(), version);
+        ProviderFile signatureFile = ProviderFile.signature(provider.type(), version);
+        pushSmallIfAbsent(repository, mirror(provider).providerTag(sumsFile), MediaTypes.PROVIDER_SHA256SUMS, sumsFile.fileName(), sums);
+        pushSmallIfAbsent(repository, mirror(provider).providerTag(signatureFile), MediaTypes.PROVIDER_SIGNATURE,
+                signatureFile.fileName(), signature);
+    }
+
+    /**
+     * Adds the upstream's keys to the namespace's {@code signing-keys.json} in the mirror layout,
+     * keeping keys already there. Concurrent writers can only lose each other's additions, never
+     * existing keys, since each writes the union it read.
+     */
+    public void addSigningKeys(MirrorCoordinates provider, String signingKeysJson) {
+        String repository = mirror(provider).signingKeysRepository(provider.namespace());
+        try {
+            JsonNode incoming = JSON.readTree(signingKeysJson).path("gpg_public_keys");
+            ObjectNode merged = JSON.createObjectNode();
+            ArrayNode keys = merged.putArray("gpg_public_keys");
+            Set<String> ids = new HashSet<>();
+            Optional<byte[]> current = readSmall(repository, TerraformLayout.SIGNING_KEYS_TAG);
+            if (current.isPresent()) {
+                for (JsonNode key : JSON.readTree(current.get()).path("gpg_public_keys")) {
+                    if (ids.add(key.path("key_id").asText().toUpperCase(java.util.Locale.ROOT))) {
+                        keys.add(key);
+                    }
+                }
+            }
+            boolean changed = false;
+            for (JsonNode key : incoming) {
+                if (ids.add(key.path("key_id").asText().toUpperCase(java.util.Locale.ROOT))) {
+                    keys.add(key);
+                    changed = true;
+                }
+            }
+            if (!changed) {
+                return;
+            }
+            byte[] content = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(merged);
+            store.push(repository, TerraformLayout.SIGNING_KEYS_TAG, new Artifact(MediaTypes.SIGNING_KEYS_ARTIFACT,
+                    List.of(Layer.file(MediaTypes.SIGNING_KEYS, TerraformLayout.SIGNING_KEYS_TAG, BlobSource.ofBytes(content))),
+                    Map.of()), true);
+        } catch (IOException e) {
+            throw new MirrorException(MirrorException.Reason.UPSTREAM_FAILED, "the upstream's signing keys are not valid JSON: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private TerraformLayout mirror(MirrorCoordinates provider) {
+        return layout.mirrorOf(provider.hostname());
+    }
+
+    private String repository(MirrorCoordinates provider) {
+        return mirror(provider).providerRepository(provider.namespace(), provider.type());
+    }
+
+    private void pushSmallIfAbsent(String repository, String tag, String mediaType, String fileName, byte[] content) {
+        if (store.exists(repository, tag)) {
+            return;
+        }
+        try {
+            store.push(repository, tag, Artifact.single(MediaTypes.PROVIDER_ARTIFACT,
+                    Layer.file(mediaType, fileName, BlobSource.ofBytes(content))), false);
+        } catch (StorageException e) {
+            if (e.kind() != StorageException.Kind.TAG_EXISTS) {
+                throw e;
+            }
+        }
+    }
+
+    private Optional<byte[]> readSmall(String repository, String tag) throws IOException {
+        Optional<Manifest> manifest = store.resolve(repository, tag);
+        if (manifest.isEmpty() || manifest.get().layers().isEmpty()) {
+            return Optional.empty();
+        }
+        Descriptor layer = manifest.get().layers().get(0);
+        if (layer.size() > SMALL_FILE_LIMIT) {
+            throw new IOException(repository + ":" + tag + " is larger than 1 MiB");
+        }
+        try (InputStream in = store.openBlob(repository, layer.digest())) {
+            return Optional.of(in.readAllBytes());
+        }
+    }
+
+    private Manifest manifest(StoredArchive archive) {
+        return store.resolve(archive.repository(), archive.tag()).orElseThrow(() -> new MirrorException(
+                MirrorException.Reason.NOT_FOUND, archive.tag() + " is no longer in " + archive.repository()));
+    }
+
+    private static Descriptor zipLayer(Manifest manifest, StoredArchive archive) {
+        if (manifest.layers().size() != 1) {
+            return manifest.layer(MediaTypes.PROVIDER_ARCHIVE).orElseThrow(() -> new StorageException(StorageException.Kind.PROTOCOL,
+                    archive.repository() + ":" + archive.tag() + " has " + manifest.layers().size()
+                            + " layers and none of type " + MediaTypes.PROVIDER_ARCHIVE));
+        }
+        return manifest.layers().get(0);
+    }
+
+    private PackageHashes hashBlob(String repository, Digest digest) {
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(tempDir, "mirror-hash-", ".zip");
+            try (InputStream in = store.openBlob(repository, digest)) {
+                Files.copy(in, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return PackageHashes.of(temp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot hash " + repository + "@" + digest, e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // A leftover temporary file is harmless.
+                }
+            }
+        }
+    }
+}

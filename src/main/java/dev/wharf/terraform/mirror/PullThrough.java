@@ -1,0 +1,143 @@
+package dev.wharf.terraform.mirror;
+
+import dev.wharf.terraform.mirror.upstream.UpstreamException;
+import dev.wharf.terraform.mirror.upstream.UpstreamPackage;
+import dev.wharf.terraform.mirror.upstream.UpstreamSource;
+import dev.wharf.terraform.mirror.upstream.UpstreamVersion;
+import dev.wharf.terraform.mirror.upstream.VerifiedRelease;
+import dev.wharf.terraform.mirror.upstream.VerifiedSums;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code --network-mirror-pull-through}: what the mirror lacks is resolved against the upstream
+ * registry named by the provider's hostname. A package is fetched, verified (signature over
+ * SHA256SUMS, zip against SHA256SUMS), stored (zip first, then SHA256SUMS, signature and signing
+ * keys) and only then served. Concurrent requests for the same package share one fetch.
+ */
+public final class PullThrough {
+    private static final Logger LOG = LoggerFactory.getLogger(PullThrough.class);
+
+    private record PackageKey(MirrorCoordinates provider, String version, String os, String arch) {
+    }
+
+    private final UpstreamSource upstream;
+    private final MirrorStorage storage;
+    private final Path tempDir;
+    private final ConcurrentMap<PackageKey, CompletableFuture<StoredArchive>> inFlight = new ConcurrentHashMap<>();
+
+    public PullThrough(UpstreamSource upstream, MirrorStorage storage, Path tempDir) {
+        this.upstream = upstream;
+        this.storage = storage;
+        this.tempDir = tempDir;
+    }
+
+    public List<UpstreamVersion> versions(MirrorCoordinates provider) {
+        return upstream.versions(provider);
+    }
+
+    /**
+     * The platforms the upstream offers for {@code version}, except those in {@code skip}, each with the
+     * {@code zh:} hash from the release's signed SHA256SUMS. Empty when the upstream lacks the version.
+     */
+    public Map<String, ArchiveListing> offered(MirrorCoordinates provider, String version, java.util.Set<String> skip) {
+        Optional<UpstreamVersion> listed = upstream.versions(provider).stream().filter(v -> v.version().equals(version)).findFirst();
+        Map<String, ArchiveListing> offered = new LinkedHashMap<>();
+        if (listed.isEmpty() || listed.get().platforms().isEmpty()) {
+            return offered;
+        }
+        List<String> wanted = listed.get().platforms().stream().filter(p -> !skip.contains(p)).toList();
+        if (wanted.isEmpty()) {
+            return offered;
+        }
+        String[] first = split(listed.get().platforms().get(0));
+        UpstreamPackage pkg = upstream.packageFor(provider, version, first[0], first[1]);
+        VerifiedSums sums = upstream.signedSums(pkg);
+        for (String platform : wanted) {
+            String[] p = split(platform);
+            String fileName = provider.archiveFileName(version, p[0], p[1]);
+            sums.sha256Of(fileName).ifPresent(sha -> offered.put(platform, new ArchiveListing(fileName, List.of(PackageHashes.ZH + sha))));
+        }
+        return offered;
+    }
+
+    /** Fetches, verifies and stores one package, once however many ask at the same time. */
+    public StoredArchive pull(MirrorCoordinates provider, String version, String os, String arch) {
+        PackageKey key = new PackageKey(provider, version, os, arch);
+        CompletableFuture<StoredArchive> mine = new CompletableFuture<>();
+        CompletableFuture<StoredArchive> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            return join(running);
+        }
+        try {
+            mine.complete(storage.archive(provider, version, os, arch).orElseGet(() -> fetchAndStore(key)));
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+        } finally {
+            inFlight.remove(key, mine);
+        }
+        return join(mine);
+    }
+
+    private StoredArchive fetchAndStore(PackageKey key) {
+        MirrorCoordinates provider = key.provider();
+        String what = provider + " " + key.version() + " for " + key.os() + "_" + key.arch();
+        VerifiedRelease release;
+        try {
+            UpstreamPackage pkg = upstream.packageFor(provider, key.version(), key.os(), key.arch());
+            release = upstream.fetch(pkg, tempDir);
+        } catch (UpstreamException e) {
+            throw translate(e, what);
+        }
+        try {
+            PackageHashes hashes = PackageHashes.of(release.archive());
+            StoredArchive stored = storage.storeArchive(provider, key.version(), key.os(), key.arch(), release.archive(), hashes);
+            storage.storeSums(provider, key.version(), release.sha256Sums(), release.signature());
+            storage.addSigningKeys(provider, release.source().signingKeysJson());
+            LOG.info("mirrored {} from upstream (signed by key {}, {})", what, release.signingKeyId(), hashes.zh());
+            return stored;
+        } finally {
+            try {
+                Files.deleteIfExists(release.archive());
+            } catch (IOException e) {
+                LOG.debug("could not remove temporary file {}", release.archive(), e);
+            }
+        }
+    }
+
+    static MirrorException translate(UpstreamException e, String what) {
+        if (e.kind() == UpstreamException.Kind.NOT_FOUND) {
+            return new MirrorException(MirrorException.Reason.NOT_FOUND, what + " is neither mirrored nor offered upstream: "
+                    + e.getMessage(), e);
+        }
+        return new MirrorException(MirrorException.Reason.UPSTREAM_FAILED, what + " is not mirrored and cannot be pulled: "
+                + e.getMessage(), e);
+    }
+
+    private static StoredArchive join(CompletableFuture<StoredArchive> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private static String[] split(String platform) {
+        int underscore = platform.indexOf('_');
+        return new String[] {platform.substring(0, underscore), platform.substring(underscore + 1)};
+    }
+}

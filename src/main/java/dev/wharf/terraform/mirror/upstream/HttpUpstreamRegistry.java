@@ -1,0 +1,270 @@
+package dev.wharf.terraform.mirror.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.wharf.oci.Digest;
+import dev.wharf.terraform.mirror.MirrorCoordinates;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
+/**
+ * A client of upstream Terraform provider registries on {@code java.net.http}: remote service
+ * discovery, then the provider registry protocol, then the release files themselves, checked before
+ * they are handed on.
+ */
+public final class HttpUpstreamRegistry implements UpstreamSource {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration DISCOVERY_TTL = Duration.ofMinutes(10);
+    private static final int MAX_SMALL_FILE = 1 << 20;
+
+    private final HttpClient http;
+    private final UpstreamHosts hosts;
+    private final SignatureCheck signatures;
+    private final Duration timeout;
+    private final Cache<String, URI> discovered = Caffeine.newBuilder().expireAfterWrite(DISCOVERY_TTL).maximumSize(1_000).build();
+
+    public HttpUpstreamRegistry(HttpClient http, UpstreamHosts hosts, SignatureCheck signatures, Duration timeout) {
+        this.http = http;
+        this.hosts = hosts;
+        this.signatures = signatures;
+        this.timeout = timeout;
+    }
+
+    /** An HTTP client for upstreams: follows redirects (release files usually live elsewhere), optional trust. */
+    public static HttpClient client(Optional<SSLContext> trust, Duration connectTimeout) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(connectTimeout);
+        trust.ifPresent(builder::sslContext);
+        return builder.build();
+    }
+
+    /** The versions and platforms the upstream lists for a provider. */
+    @Override
+    public List<UpstreamVersion> versions(MirrorCoordinates provider) {
+        URI uri = providersBase(provider.hostname()).resolve(provider.namespace() + "/" + provider.type() + "/versions");
+        JsonNode body = getJson(provider.hostname(), uri, "provider " + provider);
+        JsonNode versions = body.path("versions");
+        if (!versions.isArray()) {
+            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, uri + " answered without a versions list");
+        }
+        List<UpstreamVersion> result = new ArrayList<>();
+        for (JsonNode v : versions) {
+            List<String> platforms = new ArrayList<>();
+            for (JsonNode p : v.path("platforms")) {
+                platforms.add(p.path("os").asText() + "_" + p.path("arch").asText());
+            }
+            List<String> protocols = new ArrayList<>();
+            v.path("protocols").forEach(p -> protocols.add(p.asText()));
+            result.add(new UpstreamVersion(v.path("version").asText(), protocols, platforms));
+        }
+        return result;
+    }
+
+    /** Where the upstream keeps one platform's package of a version, and its checksum and signing keys. */
+    @Override
+    public UpstreamPackage packageFor(MirrorCoordinates provider, String version, String os, String arch) {
+        URI uri = providersBase(provider.hostname()).resolve(provider.namespace() + "/" + provider.type() + "/"
+                + version + "/download/" + os + "/" + arch);
+        JsonNode body = getJson(provider.hostname(), uri, "provider " + provider + " " + version + " for " + os + "_" + arch);
+        String filename = requiredText(body, "filename", uri);
+        if (filename.contains("/") || filename.contains("\\")) {
+            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, uri + " names an unsafe file name '" + filename + "'");
+        }
+        JsonNode keys = body.path("signing_keys");
+        if (!keys.path("gpg_public_keys").isArray() || keys.path("gpg_public_keys").isEmpty()) {
+            throw new UpstreamException(UpstreamException.Kind.VERIFICATION_FAILED, uri
+                    + " gives no signing keys: the release cannot be verified, so it is not mirrored");
+        }
+        return new UpstreamPackage(provider.hostname(), provider.namespace(), provider.type(), version, os, arch, filename,
+                uri.resolve(requiredText(body, "download_url", uri)),
+                uri.resolve(requiredText(body, "shasums_url", uri)),
+                uri.resolve(requiredText(body, "shasums_signature_url", uri)),
+                body.path("shasum").asText("").toLowerCase(Locale.ROOT),
+                keys.toString());
+    }
+
+    /** Downloads the SHA256SUMS and its signature and verifies the signature against the upstream's keys. */
+    @Override
+    public VerifiedSums signedSums(UpstreamPackage pkg) {
+        String what = describe(pkg);
+        byte[] sums = getSmall(pkg.hostname(), pkg.shasumsUrl(), "the SHA256SUMS of " + what);
+        byte[] signature = getSmall(pkg.hostname(), pkg.shasumsSignatureUrl(), "the SHA256SUMS signature of " + what);
+        try {
+            return new VerifiedSums(sums, signature, signatures.verify(sums, signature, pkg.signingKeysJson()));
+        } catch (RuntimeException e) {
+            throw new UpstreamException(UpstreamException.Kind.VERIFICATION_FAILED,
+                    "the SHA256SUMS signature of " + what + " does not verify: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Verifies the SHA256SUMS, then streams the zip into a temporary file in {@code dir} checking it
+     * against its SHA256SUMS line. Nothing is returned (and the temporary file is removed) unless all
+     * of it checks out.
+     */
+    @Override
+    public VerifiedRelease fetch(UpstreamPackage pkg, Path dir) {
+        VerifiedSums sums = signedSums(pkg);
+        String what = describe(pkg);
+        String expected = sums.sha256Of(pkg.filename()).orElseThrow(() -> new UpstreamException(
+                UpstreamException.Kind.VERIFICATION_FAILED, "the signed SHA256SUMS of " + what + " does not list " + pkg.filename()));
+        if (!pkg.shasum().isEmpty() && !pkg.shasum().equals(expected)) {
+            throw new UpstreamException(UpstreamException.Kind.VERIFICATION_FAILED, "the upstream's shasum for "
+                    + pkg.filename() + " (" + pkg.shasum() + ") differs from its signed SHA256SUMS (" + expected + ")");
+        }
+        Path archive = download(pkg, dir, expected);
+        return new VerifiedRelease(pkg, archive, sums.content(), sums.signature(), sums.signingKeyId());
+    }
+
+    private static String describe(UpstreamPackage pkg) {
+        return pkg.hostname() + "/" + pkg.namespace() + "/" + pkg.type() + " " + pkg.version();
+    }
+
+    private Path download(UpstreamPackage pkg, Path dir, String expected) {
+        Path temp;
+        try {
+            temp = Files.createTempFile(dir, "upstream-", ".zip");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create a temporary file in " + dir, e);
+        }
+        boolean ok = false;
+        try {
+            HttpResponse<InputStream> response = send(pkg.hostname(), pkg.downloadUrl(), HttpResponse.BodyHandlers.ofInputStream());
+            MessageDigest sha = Digest.newSha256();
+            try (InputStream in = response.body();
+                 OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), sha)) {
+                requireOk(response, pkg.filename(), in);
+                in.transferTo(out);
+            } catch (IOException e) {
+                throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "downloading " + pkg.filename() + " from "
+                        + authority(pkg.downloadUrl()) + " failed: " + e.getMessage(), e);
+            }
+            String actual = HexFormat.of().formatHex(sha.digest());
+            if (!actual.equals(expected)) {
+                throw new UpstreamException(UpstreamException.Kind.VERIFICATION_FAILED, pkg.filename()
+                        + " from " + authority(pkg.downloadUrl()) + " has SHA-256 " + actual + " but its signed SHA256SUMS says " + expected);
+            }
+            ok = true;
+            return temp;
+        } finally {
+            if (!ok) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // The temporary directory is cleaned up with the process anyway.
+                }
+            }
+        }
+    }
+
+    private URI providersBase(String hostname) {
+        return discovered.get(hostname, this::discover);
+    }
+
+    private URI discover(String hostname) {
+        URI base = hosts.baseOf(hostname);
+        URI uri = URI.create(base + "/.well-known/terraform.json");
+        JsonNode body = getJson(hostname, uri, "the service discovery document");
+        JsonNode providers = body.path("providers.v1");
+        if (!providers.isTextual() || providers.asText().isBlank()) {
+            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "upstream registry " + hostname + " (" + base
+                    + ") offers no providers.v1 service in its discovery document");
+        }
+        String path = providers.asText();
+        return uri.resolve(path.endsWith("/") ? path : path + "/");
+    }
+
+    private JsonNode getJson(String hostname, URI uri, String what) {
+        HttpResponse<InputStream> response = send(hostname, uri, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = response.body()) {
+            requireOk(response, what, in);
+            return JSON.readTree(in.readNBytes(MAX_SMALL_FILE));
+        } catch (IOException e) {
+            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, uri + " did not answer with JSON for " + what
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] getSmall(String hostname, URI uri, String what) {
+        HttpResponse<InputStream> response = send(hostname, uri, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = response.body()) {
+            requireOk(response, what, in);
+            byte[] content = in.readNBytes(MAX_SMALL_FILE + 1);
+            if (content.length > MAX_SMALL_FILE) {
+                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, what + " at " + uri + " is larger than 1 MiB");
+            }
+            return content;
+        } catch (IOException e) {
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "reading " + what + " from " + authority(uri)
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireOk(HttpResponse<InputStream> response, String what, InputStream body) throws IOException {
+        int status = response.statusCode();
+        if (status == 200) {
+            return;
+        }
+        body.close();
+        URI uri = response.uri();
+        if (status == 404) {
+            throw new UpstreamException(UpstreamException.Kind.NOT_FOUND, "the upstream registry at " + authority(uri)
+                    + " has no " + what);
+        }
+        throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "the upstream registry at " + authority(uri)
+                + " answered HTTP " + status + " for " + what);
+    }
+
+    private <T> HttpResponse<T> send(String hostname, URI uri, HttpResponse.BodyHandler<T> handler) {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+        try {
+            return http.send(request, handler);
+        } catch (SSLException e) {
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "upstream registry " + hostname + " at "
+                    + authority(uri) + " failed the TLS handshake: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "upstream registry " + hostname + " at "
+                    + authority(uri) + " cannot be reached: " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "interrupted while asking " + authority(uri), e);
+        }
+    }
+
+    private static String requiredText(JsonNode body, String field, URI uri) {
+        JsonNode value = body.path(field);
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, uri + " answered without '" + field + "'");
+        }
+        return value.asText();
+    }
+
+    private static String authority(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " (" + message + ")");
+    }
+}

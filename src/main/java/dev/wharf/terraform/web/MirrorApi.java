@@ -1,0 +1,151 @@
+package dev.wharf.terraform.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.oci.Descriptor;
+import dev.wharf.oci.StorageException;
+import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.terraform.layout.LayoutException;
+import dev.wharf.terraform.mirror.ArchiveListing;
+import dev.wharf.terraform.mirror.MirrorCoordinates;
+import dev.wharf.terraform.mirror.MirrorException;
+import dev.wharf.terraform.mirror.MirrorService;
+import dev.wharf.terraform.mirror.StoredArchive;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Provider Network Mirror Protocol at {@code /v1/mirror/}: {@code {hostname}/{namespace}/{type}/index.json},
+ * {@code …/{version}.json}, and the archives, named as in a {@code terraform providers mirror} directory
+ * and given relative to the JSON. Archives stream out of storage. With authentication on, the JSON
+ * needs a bearer token and the archive URLs carry their own short-lived signature, since terraform
+ * may fetch them without credentials.
+ */
+public final class MirrorApi {
+    public static final String PREFIX = "/v1/mirror/";
+    private static final Logger LOG = LoggerFactory.getLogger(MirrorApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MirrorService service;
+    private final ClientAuthentication auth;
+    private final FileUrlSigner signer;
+
+    /** @param signer signs archive URLs; used only while {@code auth} is enabled */
+    public MirrorApi(MirrorService service, ClientAuthentication auth, FileUrlSigner signer) {
+        this.service = service;
+        this.auth = auth;
+        this.signer = signer;
+    }
+
+    public void register(JavalinConfig cfg) {
+        cfg.routes.get(PREFIX + "{hostname}/{namespace}/{type}/{file}", this::get);
+        cfg.routes.head(PREFIX + "{hostname}/{namespace}/{type}/{file}", this::get);
+    }
+
+    private void get(Context ctx) {
+        try {
+            MirrorCoordinates provider;
+            try {
+                provider = new MirrorCoordinates(ctx.pathParam("hostname"), ctx.pathParam("namespace"), ctx.pathParam("type"));
+            } catch (IllegalArgumentException e) {
+                error(ctx, 400, e.getMessage());
+                return;
+            }
+            String file = ctx.pathParam("file");
+            if (file.endsWith(".zip")) {
+                archive(ctx, provider, file);
+                return;
+            }
+            Optional<String> refusal = auth.refusal(ctx.header("Authorization"));
+            if (refusal.isPresent()) {
+                error(ctx, 401, refusal.get());
+                return;
+            }
+            if (file.equals("index.json")) {
+                ObjectNode body = JSON.createObjectNode();
+                ObjectNode versions = body.putObject("versions");
+                service.versions(provider).forEach(versions::putObject);
+                json(ctx, body);
+            } else if (file.endsWith(".json")) {
+                String version = file.substring(0, file.length() - ".json".length());
+                Map<String, ArchiveListing> archives = service.archives(provider, version);
+                ObjectNode body = JSON.createObjectNode();
+                ObjectNode list = body.putObject("archives");
+                for (Map.Entry<String, ArchiveListing> e : archives.entrySet()) {
+                    ObjectNode entry = list.putObject(e.getKey());
+                    entry.put("url", archiveUrl(ctx, e.getValue().fileName()));
+                    entry.putPOJO("hashes", e.getValue().hashes());
+                }
+                json(ctx, body);
+            } else {
+                error(ctx, 404, "not a network mirror resource: " + file);
+            }
+        } catch (MirrorException e) {
+            error(ctx, switch (e.reason()) {
+                case NOT_FOUND -> 404;
+                case BAD_REQUEST -> 400;
+                case CONFLICT -> 409;
+                case UPSTREAM_FAILED -> 502;
+            }, e.getMessage());
+        } catch (LayoutException e) {
+            error(ctx, 400, e.getMessage());
+        } catch (StorageException e) {
+            LOG.warn("storage failed for {}: {}", ctx.path(), e.getMessage());
+            error(ctx, e.kind() == StorageException.Kind.UNREACHABLE ? 503 : 502, "storage failed: " + e.getMessage());
+        }
+    }
+
+    private void archive(Context ctx, MirrorCoordinates provider, String file) {
+        if (auth.enabled() && auth.refusal(ctx.header("Authorization")).isPresent()) {
+            FileUrlSigner.Check check = signer.check(ctx.path(), ctx.queryParam("expires"), ctx.queryParam("signature"));
+            if (check != FileUrlSigner.Check.VALID) {
+                error(ctx, 403, "this archive URL is " + check.name().toLowerCase(java.util.Locale.ROOT)
+                        + ": ask the mirror's {version}.json for a freshly signed one");
+                return;
+            }
+        }
+        Optional<List<String>> parts = MirrorService.parseArchiveName(provider, file);
+        if (parts.isEmpty()) {
+            error(ctx, 404, "'" + file + "' is not an archive of " + provider);
+            return;
+        }
+        String version = parts.get().get(0);
+        StoredArchive archive = service.archive(provider, version, parts.get().get(1), parts.get().get(2));
+        Descriptor layer = service.storage().layer(archive);
+        ctx.status(200);
+        ctx.contentType("application/zip");
+        ctx.header("Content-Length", Long.toString(layer.size()));
+        ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+        if (ctx.method().name().equals("HEAD")) {
+            return;
+        }
+        InputStream in = service.storage().open(archive, layer);
+        ctx.result(in);
+    }
+
+    private String archiveUrl(Context ctx, String fileName) {
+        String dir = ctx.path().substring(0, ctx.path().lastIndexOf('/') + 1);
+        String query = auth.enabled() ? signer.sign(dir + fileName) : "";
+        return query.isEmpty() ? fileName : fileName + "?" + query;
+    }
+
+    private static void json(Context ctx, ObjectNode body) {
+        ctx.status(200);
+        ctx.contentType("application/json");
+        ctx.result(body.toPrettyString());
+    }
+
+    static void error(Context ctx, int status, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("errors").add(message);
+        ctx.status(status);
+        ctx.contentType("application/json");
+        ctx.result(body.toString());
+    }
+}

@@ -1,0 +1,192 @@
+package dev.wharf.terraform.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.wharf.testing.OidcIssuer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OidcVerifierTest {
+    private static final String CLIENT = "wharf";
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final MovableClock clock = new MovableClock();
+    private OidcIssuer issuer;
+    private OidcVerifier verifier;
+
+    @BeforeEach
+    void start() {
+        issuer = OidcIssuer.start();
+        verifier = OidcVerifier.connect(settings(issuer.issuer(), Optional.empty()), http, clock);
+    }
+
+    @AfterEach
+    void stop() {
+        issuer.close();
+    }
+
+    @Test
+    void aValidTokenIsAcceptedAndTheKeysAreFetchedOnce() {
+        JWTClaimsSet claims = verifier.verify(issuer.token("alice", CLIENT, Duration.ofMinutes(5)));
+        verifier.verify(issuer.token("bob", CLIENT, Duration.ofMinutes(5)));
+
+        assertThat(claims.getSubject()).isEqualTo("alice");
+        assertThat(issuer.jwksRequests()).isEqualTo(1);
+        assertThat(verifier.authorizationUrl()).isEqualTo(URI.create(issuer.issuer() + "/authorize"));
+        assertThat(verifier.metadata().tokenEndpoint()).isEqualTo(URI.create(issuer.issuer() + "/token"));
+    }
+
+    @Test
+    void anExpiredTokenIsRefusedAndTheMessageDoesNotRepeatIt() {
+        String token = issuer.expiredToken("alice", CLIENT, Duration.ofMinutes(5));
+        assertThatThrownBy(() -> verifier.verify(token))
+                .isInstanceOf(TokenRejectedException.class)
+                .hasMessageContaining("Expired")
+                .message().doesNotContain(token).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+    }
+
+    @Test
+    void aTokenNotYetValidIsRefused() {
+        assertThatThrownBy(() -> verifier.verify(issuer.futureToken("alice", CLIENT, Duration.ofMinutes(10))))
+                .isInstanceOf(TokenRejectedException.class)
+                .hasMessageContaining("before use time");
+    }
+
+    @Test
+    void aTokenForAnotherAudienceIsRefused() {
+        assertThatThrownBy(() -> verifier.verify(issuer.token("alice", "someone-else", Duration.ofMinutes(5))))
+                .isInstanceOf(TokenRejectedException.class)
+                .hasMessageContaining("audience");
+    }
+
+    @Test
+    void theConfiguredAudienceReplacesTheClientId() {
+        OidcVerifier withAudience = OidcVerifier.connect(settings(issuer.issuer(), Optional.of("api://wharf")), http, clock);
+        assertThat(withAudience.verify(issuer.token("alice", "api://wharf", Duration.ofMinutes(5))).getSubject()).isEqualTo("alice");
+        assertThatThrownBy(() -> withAudience.verify(issuer.token("alice", CLIENT, Duration.ofMinutes(5))))
+                .isInstanceOf(TokenRejectedException.class);
+    }
+
+    @Test
+    void aTokenFromAnotherIssuerIsRefused() {
+        String token = issuer.sign(new JWTClaimsSet.Builder().issuer("https://evil.example.test").subject("alice")
+                .audience(CLIENT).expirationTime(Date.from(Instant.now().plusSeconds(300))).build());
+        assertThatThrownBy(() -> verifier.verify(token))
+                .isInstanceOf(TokenRejectedException.class)
+                .hasMessageContaining("iss");
+    }
+
+    @Test
+    void aTokenWithoutExpiryIsRefused() {
+        String token = issuer.sign(new JWTClaimsSet.Builder().issuer(issuer.issuer().toString()).subject("alice")
+                .audience(CLIENT).build());
+        assertThatThrownBy(() -> verifier.verify(token))
+                .isInstanceOf(TokenRejectedException.class)
+                .hasMessageContaining("exp");
+    }
+
+    @Test
+    void aTokenSignedByAnUnpublishedKeyIsRefused() {
+        assertThatThrownBy(() -> verifier.verify(issuer.forgedToken("mallory", CLIENT)))
+                .isInstanceOf(TokenRejectedException.class)
+                .hasMessageContaining("signature");
+    }
+
+    @Test
+    void garbageIsRefusedAsNotAJwt() {
+        assertThatThrownBy(() -> verifier.verify("not-a-jwt"))
+                .isInstanceOf(TokenRejectedException.class)
+                .hasMessage("the bearer token is not a JWT");
+    }
+
+    @Test
+    void afterARotationTheKeysAreFetchedAgainOnceTheCooldownHasPassed() {
+        verifier.verify(issuer.token("alice", CLIENT, Duration.ofMinutes(5)));
+        String oldKeyToken = issuer.token("alice", CLIENT, Duration.ofMinutes(5));
+        issuer.rotate(false);
+        String newKeyToken = issuer.token("alice", CLIENT, Duration.ofMinutes(5));
+
+        // Within the cooldown an unknown key id does not send Wharf to the issuer again.
+        assertThatThrownBy(() -> verifier.verify(newKeyToken)).isInstanceOf(TokenRejectedException.class);
+        assertThat(issuer.jwksRequests()).isEqualTo(1);
+
+        clock.advance(OidcSettings.DEFAULT_KEY_REFRESH_COOLDOWN.plusSeconds(1));
+        assertThat(verifier.verify(newKeyToken).getSubject()).isEqualTo("alice");
+        assertThat(issuer.jwksRequests()).isEqualTo(2);
+        // The withdrawn key no longer verifies anything.
+        assertThatThrownBy(() -> verifier.verify(oldKeyToken)).isInstanceOf(TokenRejectedException.class);
+    }
+
+    @Test
+    void aGracefulRotationKeepsOldTokensValid() {
+        String oldKeyToken = issuer.token("alice", CLIENT, Duration.ofMinutes(5));
+        verifier.verify(oldKeyToken);
+        issuer.rotate(true);
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(verifier.verify(issuer.token("bob", CLIENT, Duration.ofMinutes(5))).getSubject()).isEqualTo("bob");
+        assertThat(verifier.verify(oldKeyToken).getSubject()).isEqualTo("alice");
+    }
+
+    @Test
+    void anUnreachableIssuerFailsAtConnectWithItsAddress() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        URI nowhere = URI.create("http://127.0.0.1:" + port);
+        assertThatThrownBy(() -> OidcVerifier.connect(settings(nowhere, Optional.empty()), http, clock))
+                .isInstanceOf(OidcException.class)
+                .hasMessageContaining("cannot be reached")
+                .hasMessageContaining("127.0.0.1:" + port);
+    }
+
+    @Test
+    void aDiscoveryDocumentNamingAnotherIssuerIsRefused() {
+        URI aliased = URI.create(issuer.issuer().toString().replace("127.0.0.1", "localhost"));
+        assertThatThrownBy(() -> OidcVerifier.connect(settings(aliased, Optional.empty()), http, clock))
+                .isInstanceOf(OidcException.class)
+                .hasMessageContaining("not the configured");
+    }
+
+    private static OidcSettings settings(URI issuer, Optional<String> audience) {
+        return new OidcSettings(issuer, CLIENT, audience, List.of("openid"), Optional.empty(),
+                OidcSettings.DEFAULT_KEY_REFRESH_COOLDOWN);
+    }
+
+    /** A clock the test moves by hand, so that no test waits for time to pass. */
+    static final class MovableClock extends Clock {
+        private Instant now = Instant.now();
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.wharf.terraform.mirror.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wharf.oci.Digest;
+import dev.wharf.terraform.mirror.MirrorCoordinates;
+import dev.wharf.testing.StaticHttpServer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client against a registry served from static files. The signature scheme here is a stand-in
+ * (the "signature" is the SHA-256 of the SHA256SUMS) so that these tests are about the client's
+ * plumbing; OpenPGP verification is tested with real keys where the mirror wires the real check.
+ */
+class HttpUpstreamRegistryTest {
+    private static final MirrorCoordinates DUMMY = new MirrorCoordinates("registry.example.test", "acme", "dummy");
+    private static final String ZIP_NAME = "terraform-provider-dummy_1.0.0_linux_amd64.zip";
+    private static final byte[] ZIP = "pretend zip content".getBytes(StandardCharsets.UTF_8);
+    private static final String KEYS = "{\"gpg_public_keys\":[{\"key_id\":\"ABCD\",\"ascii_armor\":\"armor\"}]}";
+
+    @TempDir
+    Path temp;
+    private StaticHttpServer upstream;
+    private final AtomicReference<String> keysSeen = new AtomicReference<>();
+
+    @BeforeEach
+    void start() {
+        upstream = StaticHttpServer.start();
+        String sums = Digest.sha256(ZIP).hex() + "  " + ZIP_NAME + "\n" + "0".repeat(64) + "  other.zip\n";
+        upstream.put("/.well-known/terraform.json", "{\"modules.v1\":\"/m/\",\"providers.v1\":\"/api/providers/\"}")
+                .put("/api/providers/acme/dummy/versions", """
+                        {"versions":[{"version":"1.0.0","protocols":["5.0"],"platforms":[{"os":"linux","arch":"amd64"},{"os":"darwin","arch":"arm64"}]},
+                                     {"version":"0.9.0","protocols":["5.0"],"platforms":[{"os":"linux","arch":"amd64"}]}]}
+                        """)
+                .put("/api/providers/acme/dummy/1.0.0/download/linux/amd64", """
+                        {"protocols":["5.0"],"os":"linux","arch":"amd64","filename":"%s",
+                         "download_url":"../../../../../../../files/%s","shasums_url":"/files/SUMS","shasums_signature_url":"%s/files/SUMS.sig",
+                         "shasum":"%s","signing_keys":%s}
+                        """.formatted(ZIP_NAME, ZIP_NAME, upstream.base(), Digest.sha256(ZIP).hex(), KEYS))
+                .put("/files/" + ZIP_NAME, ZIP)
+                .put("/files/SUMS", sums)
+                .put("/files/SUMS.sig", standInSignature(sums.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @AfterEach
+    void stop() {
+        upstream.close();
+    }
+
+    @Test
+    void discoversTheProvidersServiceAndListsVersionsWithPlatforms() {
+        List<UpstreamVersion> versions = client().versions(DUMMY);
+
+        assertThat(versions).extracting(UpstreamVersion::version).containsExactly("1.0.0", "0.9.0");
+        assertThat(versions.get(0).platforms()).containsExactly("linux_amd64", "darwin_arm64");
+        assertThat(upstream.requests()).startsWith("/.well-known/terraform.json", "/api/providers/acme/dummy/versions");
+    }
+
+    @Test
+    void discoveryIsAskedOncePerHost() {
+        HttpUpstreamRegistry client = client();
+        client.versions(DUMMY);
+        client.versions(DUMMY);
+        assertThat(upstream.requests()).filteredOn(p -> p.startsWith("/.well-known")).hasSize(1);
+    }
+
+    @Test
+    void anAbsoluteProvidersServiceUrlIsFollowed() {
+        upstream.put("/.well-known/terraform.json", "{\"providers.v1\":\"" + upstream.base() + "/api/providers\"}");
+        assertThat(client().versions(DUMMY)).hasSize(2);
+    }
+
+    @Test
+    void fetchesAVerifiedReleaseResolvingRelativeUrls() throws Exception {
+        HttpUpstreamRegistry client = client();
+        UpstreamPackage pkg = client.packageFor(DUMMY, "1.0.0", "linux", "amd64");
+        assertThat(pkg.downloadUrl()).isEqualTo(URI.create(upstream.base() + "/files/" + ZIP_NAME));
+
+        VerifiedRelease release = client.fetch(pkg, temp);
+
+        assertThat(Files.readAllBytes(release.archive())).isEqualTo(ZIP);
+        assertThat(new String(release.sha256Sums(), StandardCharsets.UTF_8)).contains(ZIP_NAME);
+        assertThat(release.signingKeyId()).isEqualTo("ABCD");
+        assertThat(keysSeen.get()).isEqualTo(KEYS);
+    }
+
+    @Test
+    void aZipThatDoesNotMatchTheSignedSumsIsRefusedAndNothingIsLeftBehind() throws Exception {
+        upstream.put("/files/" + ZIP_NAME, "tampered".getBytes(StandardCharsets.UTF_8));
+        HttpUpstreamRegistry client = client();
+        UpstreamPackage pkg = client.packageFor(DUMMY, "1.0.0", "linux", "amd64");
+
+        assertThatThrownBy(() -> client.fetch(pkg, temp))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.VERIFICATION_FAILED))
+                .hasMessageContaining(ZIP_NAME)
+                .hasMessageContaining("signed SHA256SUMS says " + Digest.sha256(ZIP).hex());
+        try (var left = Files.list(temp)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void aBadSignatureStopsBeforeTheZipIsDownloaded() {
+        upstream.put("/files/SUMS.sig", "forged".getBytes(StandardCharsets.UTF_8));
+        HttpUpstreamRegistry client = client();
+        UpstreamPackage pkg = client.packageFor(DUMMY, "1.0.0", "linux", "amd64");
+
+        assertThatThrownBy(() -> client.fetch(pkg, temp))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.VERIFICATION_FAILED))
+                .hasMessageContaining("signature of registry.example.test/acme/dummy 1.0.0 does not verify: stand-in signature mismatch");
+        assertThat(upstream.requests()).doesNotContain("/files/" + ZIP_NAME);
+    }
+
+    @Test
+    void anUnknownVersionIsNotFound() {
+        assertThatThrownBy(() -> client().packageFor(DUMMY, "9.9.9", "linux", "amd64"))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void aRegistryWithoutProvidersServiceIsABadResponse() {
+        upstream.put("/.well-known/terraform.json", "{\"modules.v1\":\"/m/\"}");
+        assertThatThrownBy(() -> client().versions(DUMMY))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.BAD_RESPONSE))
+                .hasMessageContaining("no providers.v1");
+    }
+
+    @Test
+    void anUpstreamThatIsDownIsUnreachableAndNamed() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        HttpUpstreamRegistry client = new HttpUpstreamRegistry(HttpUpstreamRegistry.client(Optional.empty(), Duration.ofSeconds(5)),
+                UpstreamHosts.parse(List.of("registry.example.test=http://127.0.0.1:" + port)), this::standInCheck, Duration.ofSeconds(5));
+        assertThatThrownBy(() -> client.versions(DUMMY))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.UNREACHABLE))
+                .hasMessageContaining("registry.example.test at http://127.0.0.1:" + port + " cannot be reached");
+    }
+
+    @Test
+    void mappingsAreParsedAndMalformedOnesRefused() {
+        UpstreamHosts hosts = UpstreamHosts.parse(List.of("Registry.Example.Test=https://10.0.0.5:8443/, other.test=http://proxy:80"));
+        assertThat(hosts.baseOf("registry.example.test")).isEqualTo(URI.create("https://10.0.0.5:8443"));
+        assertThat(hosts.baseOf("other.test")).isEqualTo(URI.create("http://proxy:80"));
+        assertThat(hosts.baseOf("registry.terraform.io")).isEqualTo(URI.create("https://registry.terraform.io"));
+        assertThatThrownBy(() -> UpstreamHosts.parse(List.of("registry.example.test"))).hasMessageContaining("HOSTNAME=URL");
+        assertThatThrownBy(() -> UpstreamHosts.parse(List.of("a.test=ftp://x"))).hasMessageContaining("not an http(s) URL");
+        assertThatThrownBy(() -> UpstreamHosts.parse(List.of("a.test=http://x,a.test=http://y"))).hasMessageContaining("twice");
+    }
+
+    private HttpUpstreamRegistry client() {
+        return new HttpUpstreamRegistry(HttpUpstreamRegistry.client(Optional.empty(), Duration.ofSeconds(5)),
+                UpstreamHosts.parse(List.of("registry.example.test=" + upstream.base())), this::standInCheck, Duration.ofSeconds(5));
+    }
+
+    private String standInCheck(byte[] sums, byte[] signature, String keys) {
+        keysSeen.set(keys);
+        if (!Arrays.equals(signature, standInSignature(sums))) {
+            throw new IllegalStateException("stand-in signature mismatch");
+        }
+        return "ABCD";
+    }
+
+    private static byte[] standInSignature(byte[] sums) {
+        return Digest.sha256(sums).hex().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] standInSignature(String sums) {
+        return standInSignature(sums.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,149 @@
+package dev.wharf.terraform.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.WebServer;
+import dev.wharf.oci.layout.ImageLayoutStore;
+import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.terraform.auth.OidcSettings;
+import dev.wharf.terraform.auth.OidcVerifier;
+import dev.wharf.terraform.mirror.MirrorCoordinates;
+import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.terraform.mirror.MirrorService;
+import dev.wharf.terraform.mirror.MirrorStorage;
+import dev.wharf.terraform.mirror.PackageHashes;
+import dev.wharf.testing.OidcIssuer;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MirrorApiTest {
+    private static final MirrorCoordinates DUMMY = new MirrorCoordinates("registry.example.test", "acme", "dummy");
+    private static final String BASE = "/v1/mirror/registry.example.test/acme/dummy/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private MirrorStorage storage;
+    private Path zip;
+    private WebServer server;
+    private OidcIssuer issuer;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        storage = new MirrorStorage(new ImageLayoutStore(temp.resolve("oci")), TerraformLayout.under("boring-registry"),
+                Files.createDirectories(temp.resolve("tmp")));
+        zip = temp.resolve("p.zip");
+        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry("terraform-provider-dummy_v1.0.0"));
+            z.write("#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
+        }
+        storage.storeArchive(DUMMY, "1.0.0", "linux", "amd64", zip, PackageHashes.of(zip));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (server != null) {
+            server.close();
+        }
+        if (issuer != null) {
+            issuer.close();
+        }
+    }
+
+    @Test
+    void servesIndexVersionAndArchiveAsJsonAndZip() throws Exception {
+        start(ClientAuthentication.open());
+
+        HttpResponse<String> index = get(BASE + "index.json", null);
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(JSON.readTree(index.body())).isEqualTo(JSON.readTree("{\"versions\":{\"1.0.0\":{}}}"));
+
+        JsonNode version = JSON.readTree(get(BASE + "1.0.0.json", null).body());
+        JsonNode linux = version.path("archives").path("linux_amd64");
+        assertThat(linux.path("url").asText()).isEqualTo("terraform-provider-dummy_1.0.0_linux_amd64.zip");
+        assertThat(linux.path("hashes").get(0).asText()).isEqualTo(PackageHashes.h1Of(zip));
+        assertThat(linux.path("hashes").get(1).asText()).isEqualTo(PackageHashes.zhOf(zip));
+
+        HttpResponse<byte[]> archive = http.send(request(BASE + linux.path("url").asText(), null).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(archive.statusCode()).isEqualTo(200);
+        assertThat(archive.body()).isEqualTo(Files.readAllBytes(zip));
+        HttpResponse<Void> head = http.send(request(BASE + linux.path("url").asText(), null)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(Files.size(zip));
+    }
+
+    @Test
+    void errorsComeInTheRegistryForm() throws Exception {
+        start(ClientAuthentication.open());
+
+        HttpResponse<String> unknown = get("/v1/mirror/registry.example.test/acme/other/index.json", null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).path("errors").get(0).asText()).contains("registry.example.test/acme/other is not mirrored");
+        assertThat(get(BASE + "not-a-version.json", null).statusCode()).isEqualTo(400);
+        assertThat(get(BASE + "terraform-provider-dummy_1.0.0_darwin_arm64.zip", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void withOidcTheJsonNeedsAValidTokenAndArchiveUrlsCarryASignature() throws Exception {
+        issuer = OidcIssuer.start();
+        OidcVerifier verifier = OidcVerifier.connect(new OidcSettings(issuer.issuer(), "wharf", Optional.empty(), List.of(),
+                Optional.empty(), Duration.ofSeconds(30)), http, Clock.systemUTC());
+        start(new ClientAuthentication(h -> false, false, Optional.of(verifier)));
+        String good = issuer.token("alice", "wharf", Duration.ofMinutes(5));
+        String expired = issuer.expiredToken("alice", "wharf", Duration.ofMinutes(5));
+
+        HttpResponse<String> none = get(BASE + "index.json", null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(none.body()).path("errors").get(0).asText()).contains("authentication required");
+        HttpResponse<String> old = get(BASE + "index.json", expired);
+        assertThat(old.statusCode()).isEqualTo(401);
+        assertThat(old.body()).contains("Expired").doesNotContain(expired);
+        assertThat(get(BASE + "index.json", issuer.forgedToken("mallory", "wharf")).statusCode()).isEqualTo(401);
+        assertThat(get(BASE + "index.json", good).statusCode()).isEqualTo(200);
+
+        String url = JSON.readTree(get(BASE + "1.0.0.json", good).body()).path("archives").path("linux_amd64").path("url").asText();
+        assertThat(url).startsWith("terraform-provider-dummy_1.0.0_linux_amd64.zip?expires=").contains("&signature=");
+        assertThat(http.send(request(BASE + url, null).build(), HttpResponse.BodyHandlers.ofByteArray()).body()).isEqualTo(Files.readAllBytes(zip));
+        assertThat(get(BASE + "terraform-provider-dummy_1.0.0_linux_amd64.zip", null).statusCode()).isEqualTo(403);
+        assertThat(get(BASE + url.replaceAll("signature=.*", "signature=forged"), null).statusCode()).isEqualTo(403);
+    }
+
+    private void start(ClientAuthentication auth) {
+        MirrorApi api = new MirrorApi(new MirrorService(storage, Optional.empty()), auth, FileUrlSigner.withRandomKey(Duration.ofMinutes(5)));
+        server = WebServer.start(new ListenAddress("127.0.0.1", 0), Optional.empty(), api::register);
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        return http.send(request(path, token).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.localUri() + path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+}
