@@ -30,8 +30,8 @@ class TerraformApiOnImageLayoutTest extends TerraformApiScenarios {
             HttpResponse<String> denied = http.send(HttpRequest.newBuilder(guarded.localUri().resolve("/v1/modules/acme/vpc/aws/versions")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(denied.statusCode()).isEqualTo(401);
-            assertThat(denied.body()).isEqualTo("{\"errors\":[\"a valid API token is required (Authorization: Bearer <token>;"
-                    + " in terraform, a credentials block for this host)\"]}");
+            assertThat(denied.body()).isEqualTo("{\"errors\":[\"authentication required: send 'Authorization: Bearer <token>'"
+                    + " (a credentials block for this host in the terraform CLI configuration, or terraform login)\"]}");
             HttpResponse<String> download = http.send(HttpRequest.newBuilder(guarded.localUri().resolve(
                     "/v1/modules/acme/vpc/aws/2.0.0%2Bbuild.9/download")).header("Authorization", "Bearer tok").build(),
                     HttpResponse.BodyHandlers.ofString());
