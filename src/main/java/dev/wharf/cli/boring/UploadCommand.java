@@ -25,14 +25,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code boring-registry upload module|provider|signing-key}. */
-@Command(name = "upload", description = "Upload modules, providers, signing keys and network mirror contents",
+@Command(name = "upload", mixinStandardHelpOptions = true, description = "Upload modules, providers, signing keys and network mirror contents",
         subcommands = {UploadCommand.Module.class, UploadCommand.Provider.class, UploadCommand.SigningKey.class,
                 UploadMirrorCommand.class})
 public final class UploadCommand {
     private static final Logger LOG = LoggerFactory.getLogger(UploadCommand.class);
 
-    @Command(name = "module", mixinStandardHelpOptions = true, description = "Archive and upload the modules found in DIR")
+    // Not mixinStandardHelpOptions: boring-registry's --version (the module's version) takes the
+    // place of picocli's -V/--version here, so only the help option is declared.
+    @Command(name = "module", description = "Archive and upload the modules found in DIR")
     public static final class Module implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
         @Mixin
         GlobalOptions global;
 

@@ -4,7 +4,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code boring-registry version}. */
-@Command(name = "version", description = "Print the version")
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Print the version")
 public final class VersionCommand implements Callable<Integer> {
     @Override
     public Integer call() {
