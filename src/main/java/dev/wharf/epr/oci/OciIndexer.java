@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Packages from an OCI repository. Every tag {@code {name}-{version}} is resolved; a manifest digest
  * seen before (in memory, or in the cache directory from an earlier run) is not downloaded again;
- * a new one has its zip streamed to the cache directory and read by the same {@link PackageReader}
- * as every other package. A tag that is not a valid package is left out with a warning naming it
- * and why.
+ * a new one has its zip (and its signature, if any) streamed to the cache directory and the zip is
+ * read by the same {@link PackageReader} as every other package. A tag that is not a valid package
+ * is left out with a warning naming it and why. Keeping the signature on disk beside the zip lets
+ * an index served through an outage still answer the {@code .zip.sig} that Fleet verifies.
  *
  * <p>After each successful refresh the index is written to {@code index.json} in the cache
  * directory. When the registry cannot be reached at start, that index is served (health
@@ -189,6 +190,9 @@ public final class OciIndexer implements Indexer {
         Manifest manifest = resolved.get();
         CachedPackage cached = byManifestDigest.get(manifest.digest().toString());
         if (cached != null && cached.tag().equals(tag.tag())) {
+            // Blobs removed from the cache (or kept by an older Wharf) are fetched again while the registry answers.
+            zipFile(cached);
+            signatureFile(cached);
             return Optional.of(cached);
         }
         Descriptor zipLayer = OciPackageLayout.zipLayer(manifest, tag.tag())
@@ -202,7 +206,7 @@ public final class OciIndexer implements Indexer {
         if (requireSignatures && sigLayer.isEmpty()) {
             throw new InvalidPackageException("package is missing a required signature layer; use -require-package-signatures=false for unsigned packages");
         }
-        Path zip = download(zipLayer);
+        Path zip = download(zipLayer, blobPath(zipLayer.digest().toString()), true);
         PackageDocument doc;
         try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
             doc = reader.read(files, sigLayer.isPresent());
@@ -215,6 +219,7 @@ public final class OciIndexer implements Indexer {
         }
         CachedPackage entry = new CachedPackage(tag.tag(), manifest.digest().toString(), zipLayer.digest().toString(),
                 zipLayer.size(), sigLayer.map(d -> d.digest().toString()).orElse(null), sigLayer.map(Descriptor::size).orElse(0L), doc);
+        signatureFile(entry);
         byManifestDigest.put(entry.manifestDigest(), entry);
         return Optional.of(entry);
     }
@@ -223,20 +228,47 @@ public final class OciIndexer implements Indexer {
         return cacheDir.resolve("blobs");
     }
 
+    private Path signatureDir() {
+        return cacheDir.resolve("signatures");
+    }
+
     private Path blobPath(String digest) {
         Digest d = Digest.parse(digest);
         return blobDir().resolve(d.algorithm() + "-" + d.hex() + ".zip");
     }
 
-    /** Streams the zip blob into the cache (verified against its digest), and checks it is a zip. */
-    private Path download(Descriptor layer) throws InvalidPackageException {
-        Path target = blobPath(layer.digest().toString());
+    private Path signaturePath(String digest) {
+        Digest d = Digest.parse(digest);
+        return signatureDir().resolve(d.algorithm() + "-" + d.hex() + ".sig");
+    }
+
+    /** The package's zip in the cache, downloaded first when it is not there. */
+    private Path zipFile(CachedPackage c) throws InvalidPackageException {
+        return download(new Descriptor(OciPackageLayout.ZIP_MEDIA_TYPE, Digest.parse(c.zipDigest()), c.zipSize(), Map.of()),
+                blobPath(c.zipDigest()), true);
+    }
+
+    /** The package's signature in the cache, downloaded first when it is not there; empty for an unsigned package. */
+    private Optional<Path> signatureFile(CachedPackage c) throws InvalidPackageException {
+        if (c.signatureDigest() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(download(new Descriptor(OciPackageLayout.SIGNATURE_MEDIA_TYPE, Digest.parse(c.signatureDigest()),
+                c.signatureSize(), Map.of()), signaturePath(c.signatureDigest()), false));
+    }
+
+    /**
+     * Streams a blob into the cache (verified against its digest by the store) unless it is there
+     * already; a package zip must also start like a zip.
+     */
+    private Path download(Descriptor layer, Path target, boolean mustBeZip) throws InvalidPackageException {
         if (Files.isRegularFile(target)) {
             return target;
         }
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(blobDir(), "download-", ".part");
+            Files.createDirectories(target.getParent());
+            tmp = Files.createTempFile(target.getParent(), "download-", ".part");
             try (InputStream in = store.openBlob(repository, layer.digest()); OutputStream out = Files.newOutputStream(tmp)) {
                 byte[] buffer = new byte[64 * 1024];
                 long total = 0;
@@ -244,23 +276,26 @@ public final class OciIndexer implements Indexer {
                 while ((n = in.read(buffer)) > 0) {
                     total += n;
                     if (total > maxPackageBytes) {
-                        throw new InvalidPackageException("the package zip is larger than the limit of " + maxPackageBytes + " bytes");
+                        throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is larger than the limit of "
+                                + maxPackageBytes + " bytes");
                     }
                     out.write(buffer, 0, n);
                 }
             }
-            byte[] head = new byte[4];
-            try (InputStream in = Files.newInputStream(tmp)) {
-                int read = in.readNBytes(head, 0, 4);
-                if (read < 4 || !java.util.Arrays.equals(head, ZIP_MAGIC)) {
-                    throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is not a zip file");
+            if (mustBeZip) {
+                byte[] head = new byte[4];
+                try (InputStream in = Files.newInputStream(tmp)) {
+                    int read = in.readNBytes(head, 0, 4);
+                    if (read < 4 || !java.util.Arrays.equals(head, ZIP_MAGIC)) {
+                        throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is not a zip file");
+                    }
                 }
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
             return target;
         } catch (IOException e) {
-            throw new StorageException(StorageException.Kind.CORRUPT, "cannot write the package zip to " + cacheDir + ": " + e.getMessage(), e);
+            throw new StorageException(StorageException.Kind.CORRUPT, "cannot write " + layer.digest() + " to " + cacheDir + ": " + e.getMessage(), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -275,15 +310,11 @@ public final class OciIndexer implements Indexer {
     private IndexedPackage toIndexed(CachedPackage c) {
         Digest zipDigest = Digest.parse(c.zipDigest());
         ZipContent content = new ZipContent(() -> {
-            Path p = blobPath(c.zipDigest());
-            if (!Files.isRegularFile(p)) {
-                try {
-                    download(new Descriptor(OciPackageLayout.ZIP_MEDIA_TYPE, zipDigest, c.zipSize(), Map.of()));
-                } catch (InvalidPackageException e) {
-                    throw new IOException(e.getMessage(), e);
-                }
+            try {
+                return zipFile(c);
+            } catch (InvalidPackageException e) {
+                throw new IOException(e.getMessage(), e);
             }
-            return p;
         }, c.zipSize(), out -> {
             Path p = blobPath(c.zipDigest());
             if (Files.isRegularFile(p)) {
@@ -294,15 +325,13 @@ public final class OciIndexer implements Indexer {
                 }
             }
         }, () -> {
-            if (c.signatureDigest() == null) {
-                return Optional.empty();
+            Optional<Path> sig;
+            try {
+                sig = signatureFile(c);
+            } catch (InvalidPackageException e) {
+                throw new IOException(e.getMessage(), e);
             }
-            Digest sig = Digest.parse(c.signatureDigest());
-            return Optional.of(new Resource(c.signatureSize(), out -> {
-                try (InputStream in = store.openBlob(repository, sig)) {
-                    in.transferTo(out);
-                }
-            }));
+            return sig.map(p -> new Resource(c.signatureSize(), out -> Files.copy(p, out)));
         });
         return new IndexedPackage(c.document(), content);
     }
@@ -338,15 +367,25 @@ public final class OciIndexer implements Indexer {
 
     private void removeUnusedBlobs(List<CachedPackage> used) {
         Set<Path> keep = new HashSet<>();
-        used.forEach(c -> keep.add(blobPath(c.zipDigest())));
-        try (var files = Files.list(blobDir())) {
-            for (Path p : files.toList()) {
-                if (!keep.contains(p)) {
-                    Files.deleteIfExists(p);
-                }
+        used.forEach(c -> {
+            keep.add(blobPath(c.zipDigest()));
+            if (c.signatureDigest() != null) {
+                keep.add(signaturePath(c.signatureDigest()));
             }
-        } catch (IOException e) {
-            LOG.debug("cannot tidy {}: {}", blobDir(), e.getMessage());
+        });
+        for (Path dir : List.of(blobDir(), signatureDir())) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    if (!keep.contains(p)) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.debug("cannot tidy {}: {}", dir, e.getMessage());
+            }
         }
         byManifestDigest.values().removeIf(c -> used.stream().noneMatch(u -> u.manifestDigest().equals(c.manifestDigest())));
     }
