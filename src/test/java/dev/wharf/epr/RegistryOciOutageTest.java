@@ -113,15 +113,20 @@ class RegistryOciOutageTest {
 
     @Test
     void servesThePersistedIndexWhenTheRegistryIsDownAtStart() throws Exception {
+        // Each run opens its own store from host:port, as the command line does.
         Path cache = dir.resolve("cache");
-        OciIndexer previousRun = indexer(store, cache);
-        previousRun.start();
-        byte[] zipBefore = galleryZip(previousRun);
-        previousRun.close();
+        byte[] zipBefore;
+        try (RegistryArtifactStore previousStore = RegistryStores.asTheCliOpensIt(registry)) {
+            OciIndexer previousRun = indexer(previousStore, cache);
+            previousRun.start();
+            zipBefore = galleryZip(previousRun);
+            previousRun.close();
+        }
 
         registry.stop();
         clock.advance(Duration.ofHours(1));
-        OciIndexer restarted = indexer(store, cache);
+        RegistryArtifactStore restartStore = RegistryStores.asTheCliOpensIt(registry);
+        OciIndexer restarted = indexer(restartStore, cache);
         restarted.start();
         serve(restarted);
         JsonNode degraded = health(200);
@@ -136,6 +141,7 @@ class RegistryOciOutageTest {
         restarted.refresh();
         assertThat(health(200).get("status").asText()).isEqualTo("healthy");
         restarted.close();
+        restartStore.close();
     }
 
     @Test

@@ -23,6 +23,15 @@ final class RegistryStores {
         return with(registry, new Credentials.Anonymous());
     }
 
+    /**
+     * As {@code -oci-registry 127.0.0.1:PORT -oci-insecure} opens it: no scheme, so the store finds
+     * plain HTTP on its first request.
+     */
+    static RegistryArtifactStore asTheCliOpensIt(DockerRegistryServer registry) {
+        return new RegistryArtifactStore(new RegistrySettings(registry.host(), true, Optional.empty()),
+                CredentialSource.fixed(new Credentials.Anonymous(), "test"), QUICK_RETRY, null);
+    }
+
     static RegistryArtifactStore with(DockerRegistryServer registry, Credentials credentials) {
         return new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()),
                 CredentialSource.fixed(credentials, "test"), QUICK_RETRY, null);

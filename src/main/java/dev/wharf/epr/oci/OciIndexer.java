@@ -63,6 +63,7 @@ public final class OciIndexer implements Indexer {
     private final long maxPackageBytes;
     private final Clock clock;
     private final Duration refreshInterval;
+    private final String persistedSource;
     private final Map<String, CachedPackage> byManifestDigest = new ConcurrentHashMap<>();
     private final Object refreshLock = new Object();
     private volatile List<IndexedPackage> packages = List.of();
@@ -79,6 +80,10 @@ public final class OciIndexer implements Indexer {
         this.maxPackageBytes = maxPackageBytes;
         this.refreshInterval = refreshInterval;
         this.clock = clock;
+        // Taken before the store's first request: a remote store's description gains the scheme it
+        // settled on once it has connected ("127.0.0.1:5000" becomes "http://127.0.0.1:5000"), and the
+        // next run must recognise its index while the registry is still unreachable.
+        this.persistedSource = source();
         this.health = new IndexHealth(IndexHealth.State.UNAVAILABLE, Optional.empty(), Optional.of("not indexed yet"), 0, source());
     }
 
@@ -139,7 +144,7 @@ public final class OciIndexer implements Indexer {
                 List<CachedPackage> found = scan();
                 packages = Deprecations.propagate(found.stream().map(this::toIndexed).toList());
                 Instant now = clock.instant();
-                persist(new PersistedIndex(PersistedIndex.FORMAT, source(), now.toString(), found));
+                persist(new PersistedIndex(PersistedIndex.FORMAT, persistedSource, now.toString(), found));
                 removeUnusedBlobs(found);
                 health = IndexHealth.healthy(now, packages.size(), source());
                 LOG.info("{} packages indexed from {}", packages.size(), source());
@@ -343,7 +348,7 @@ public final class OciIndexer implements Indexer {
         }
         try {
             PersistedIndex p = Json.mapper().readValue(file.toFile(), PersistedIndex.class);
-            if (p.format() != PersistedIndex.FORMAT || !source().equals(p.source())) {
+            if (p.format() != PersistedIndex.FORMAT || !persistedSource.equals(p.source())) {
                 LOG.info("ignoring the index persisted in {}: it was written for {} (format {})", file, p.source(), p.format());
                 return Optional.empty();
             }
