@@ -101,8 +101,11 @@ public final class OciIndexer implements Indexer {
         Optional<PersistedIndex> persisted = readPersisted();
         persisted.ifPresent(p -> p.packages().forEach(c -> byManifestDigest.put(c.manifestDigest(), c)));
         try {
-            refresh();
+            synchronized (refreshLock) {
+                reindex();
+            }
         } catch (StorageException e) {
+            // Reported here once (the caller prints a start failure), not also as a failed refresh.
             if (persisted.isEmpty()) {
                 throw new IndexerException("cannot index " + source() + " and no index is persisted in " + cacheDir + ": "
                         + e.getMessage(), e);
@@ -111,7 +114,7 @@ public final class OciIndexer implements Indexer {
             packages = Deprecations.propagate(p.packages().stream().map(this::toIndexed).toList());
             health = new IndexHealth(IndexHealth.State.DEGRADED, Optional.of(p.indexedAtInstant()),
                     Optional.of(e.getMessage()), packages.size(), source());
-            LOG.warn("{} unreachable ({}); serving the index persisted at {} ({} packages)", source(), e.getMessage(),
+            LOG.warn("cannot read {} ({}); serving the index persisted at {} ({} packages)", source(), e.getMessage(),
                     p.indexedAt(), packages.size());
         }
         if (!refreshInterval.isZero() && !refreshInterval.isNegative()) {
@@ -128,9 +131,11 @@ public final class OciIndexer implements Indexer {
     private void refreshQuietly() {
         try {
             refresh();
+        } catch (StorageException e) {
+            // Logged and recorded in /health by refresh(); the schedule goes on.
         } catch (RuntimeException e) {
-            // Logged and recorded in /health by refresh(); the schedule must go on.
-            LOG.debug("refresh failed", e);
+            // A fault of Wharf's own: recorded in /health by refresh(), logged with its trace here.
+            LOG.error("refreshing the index from {} failed unexpectedly, keeping the current one", source(), e);
         }
     }
 
@@ -141,22 +146,30 @@ public final class OciIndexer implements Indexer {
     public void refresh() {
         synchronized (refreshLock) {
             try {
-                List<CachedPackage> found = scan();
-                packages = Deprecations.propagate(found.stream().map(this::toIndexed).toList());
-                Instant now = clock.instant();
-                persist(new PersistedIndex(PersistedIndex.FORMAT, persistedSource, now.toString(), found));
-                removeUnusedBlobs(found);
-                health = IndexHealth.healthy(now, packages.size(), source());
-                LOG.info("{} packages indexed from {}", packages.size(), source());
-            } catch (StorageException e) {
+                reindex();
+            } catch (RuntimeException e) {
+                String error = e instanceof StorageException ? e.getMessage() : e.toString();
                 IndexHealth previous = health;
                 health = new IndexHealth(previous.indexedAt().isPresent() ? IndexHealth.State.DEGRADED : IndexHealth.State.UNAVAILABLE,
-                        previous.indexedAt(), Optional.of(e.getMessage()), packages.size(), source());
-                LOG.warn("refreshing the index from {} failed, keeping the current one ({} packages): {}", source(),
-                        packages.size(), e.getMessage());
+                        previous.indexedAt(), Optional.of(error), packages.size(), source());
+                if (e instanceof StorageException) {
+                    LOG.warn("refreshing the index from {} failed, keeping the current one ({} packages): {}", source(),
+                            packages.size(), error);
+                }
                 throw e;
             }
         }
+    }
+
+    /** One pass over the repository; the caller holds {@code refreshLock}. */
+    private void reindex() {
+        List<CachedPackage> found = scan();
+        packages = Deprecations.propagate(found.stream().map(this::toIndexed).toList());
+        Instant now = clock.instant();
+        persist(new PersistedIndex(PersistedIndex.FORMAT, persistedSource, now.toString(), found));
+        removeUnusedBlobs(found);
+        health = IndexHealth.healthy(now, packages.size(), source());
+        LOG.info("{} packages indexed from {}", packages.size(), source());
     }
 
     private List<CachedPackage> scan() {

@@ -108,6 +108,7 @@ class PackageRegistryProcessTest {
         assertThat(errors.get(0)).contains("cannot index", registry.host(), "no index is persisted", "refused", USER,
                 "check the username and password");
         assertThat(out).doesNotContain(wrong).doesNotContain(PASSWORD).doesNotContain("\tat ");
+        assertThat(out.split("the registry refused", -1)).as("the refusal is told once:\n" + out).hasSize(2);
 
         // With an index persisted by an earlier run, the same mistake is served through and /health says why.
         publish(registry, "wrong-password", "legacy_stack/1.0.0");
