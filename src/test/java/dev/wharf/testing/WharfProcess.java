@@ -62,6 +62,8 @@ public final class WharfProcess implements AutoCloseable {
             builder.environment().put("PATH", path);
             builder.environment().put("DOCKER_CONFIG", Files.createDirectories(home.resolve(".docker")).toString());
             builder.environment().putAll(env);
+            // The test report shows which build was exercised: the packaged jar or the classes.
+            System.out.println("wharf " + (jar.isPresent() ? "jar " + jar.get() : "classes") + ": " + String.join(" ", args));
             return new WharfProcess(builder.start(), output, command);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start wharf", e);
