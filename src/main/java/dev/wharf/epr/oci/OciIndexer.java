@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Packages from an OCI repository. Every tag {@code {name}-{version}} is resolved; a manifest digest
  * seen before (in memory, or in the cache directory from an earlier run) is not downloaded again;
- * a new one has its zip streamed to the cache directory and read by the same {@link PackageReader}
- * as every other package. A tag that is not a valid package is left out with a warning naming it
- * and why.
+ * a new one has its zip (and its signature, if any) streamed to the cache directory and the zip is
+ * read by the same {@link PackageReader} as every other package. A tag that is not a valid package
+ * is left out with a warning naming it and why. Keeping the signature on disk beside the zip lets
+ * an index served through an outage still answer the {@code .zip.sig} that Fleet verifies.
  *
  * <p>After each successful refresh the index is written to {@code index.json} in the cache
  * directory. When the registry cannot be reached at start, that index is served (health
@@ -62,6 +63,7 @@ public final class OciIndexer implements Indexer {
     private final long maxPackageBytes;
     private final Clock clock;
     private final Duration refreshInterval;
+    private final String persistedSource;
     private final Map<String, CachedPackage> byManifestDigest = new ConcurrentHashMap<>();
     private final Object refreshLock = new Object();
     private volatile List<IndexedPackage> packages = List.of();
@@ -78,6 +80,10 @@ public final class OciIndexer implements Indexer {
         this.maxPackageBytes = maxPackageBytes;
         this.refreshInterval = refreshInterval;
         this.clock = clock;
+        // Taken before the store's first request: a remote store's description gains the scheme it
+        // settled on once it has connected ("127.0.0.1:5000" becomes "http://127.0.0.1:5000"), and the
+        // next run must recognise its index while the registry is still unreachable.
+        this.persistedSource = source();
         this.health = new IndexHealth(IndexHealth.State.UNAVAILABLE, Optional.empty(), Optional.of("not indexed yet"), 0, source());
     }
 
@@ -95,8 +101,11 @@ public final class OciIndexer implements Indexer {
         Optional<PersistedIndex> persisted = readPersisted();
         persisted.ifPresent(p -> p.packages().forEach(c -> byManifestDigest.put(c.manifestDigest(), c)));
         try {
-            refresh();
+            synchronized (refreshLock) {
+                reindex();
+            }
         } catch (StorageException e) {
+            // Reported here once (the caller prints a start failure), not also as a failed refresh.
             if (persisted.isEmpty()) {
                 throw new IndexerException("cannot index " + source() + " and no index is persisted in " + cacheDir + ": "
                         + e.getMessage(), e);
@@ -105,7 +114,7 @@ public final class OciIndexer implements Indexer {
             packages = Deprecations.propagate(p.packages().stream().map(this::toIndexed).toList());
             health = new IndexHealth(IndexHealth.State.DEGRADED, Optional.of(p.indexedAtInstant()),
                     Optional.of(e.getMessage()), packages.size(), source());
-            LOG.warn("{} unreachable ({}); serving the index persisted at {} ({} packages)", source(), e.getMessage(),
+            LOG.warn("cannot read {} ({}); serving the index persisted at {} ({} packages)", source(), e.getMessage(),
                     p.indexedAt(), packages.size());
         }
         if (!refreshInterval.isZero() && !refreshInterval.isNegative()) {
@@ -122,9 +131,11 @@ public final class OciIndexer implements Indexer {
     private void refreshQuietly() {
         try {
             refresh();
+        } catch (StorageException e) {
+            // Logged and recorded in /health by refresh(); the schedule goes on.
         } catch (RuntimeException e) {
-            // Logged and recorded in /health by refresh(); the schedule must go on.
-            LOG.debug("refresh failed", e);
+            // A fault of Wharf's own: recorded in /health by refresh(), logged with its trace here.
+            LOG.error("refreshing the index from {} failed unexpectedly, keeping the current one", source(), e);
         }
     }
 
@@ -135,22 +146,30 @@ public final class OciIndexer implements Indexer {
     public void refresh() {
         synchronized (refreshLock) {
             try {
-                List<CachedPackage> found = scan();
-                packages = Deprecations.propagate(found.stream().map(this::toIndexed).toList());
-                Instant now = clock.instant();
-                persist(new PersistedIndex(PersistedIndex.FORMAT, source(), now.toString(), found));
-                removeUnusedBlobs(found);
-                health = IndexHealth.healthy(now, packages.size(), source());
-                LOG.info("{} packages indexed from {}", packages.size(), source());
-            } catch (StorageException e) {
+                reindex();
+            } catch (RuntimeException e) {
+                String error = e instanceof StorageException ? e.getMessage() : e.toString();
                 IndexHealth previous = health;
                 health = new IndexHealth(previous.indexedAt().isPresent() ? IndexHealth.State.DEGRADED : IndexHealth.State.UNAVAILABLE,
-                        previous.indexedAt(), Optional.of(e.getMessage()), packages.size(), source());
-                LOG.warn("refreshing the index from {} failed, keeping the current one ({} packages): {}", source(),
-                        packages.size(), e.getMessage());
+                        previous.indexedAt(), Optional.of(error), packages.size(), source());
+                if (e instanceof StorageException) {
+                    LOG.warn("refreshing the index from {} failed, keeping the current one ({} packages): {}", source(),
+                            packages.size(), error);
+                }
                 throw e;
             }
         }
+    }
+
+    /** One pass over the repository; the caller holds {@code refreshLock}. */
+    private void reindex() {
+        List<CachedPackage> found = scan();
+        packages = Deprecations.propagate(found.stream().map(this::toIndexed).toList());
+        Instant now = clock.instant();
+        persist(new PersistedIndex(PersistedIndex.FORMAT, persistedSource, now.toString(), found));
+        removeUnusedBlobs(found);
+        health = IndexHealth.healthy(now, packages.size(), source());
+        LOG.info("{} packages indexed from {}", packages.size(), source());
     }
 
     private List<CachedPackage> scan() {
@@ -189,6 +208,9 @@ public final class OciIndexer implements Indexer {
         Manifest manifest = resolved.get();
         CachedPackage cached = byManifestDigest.get(manifest.digest().toString());
         if (cached != null && cached.tag().equals(tag.tag())) {
+            // Blobs removed from the cache (or kept by an older Wharf) are fetched again while the registry answers.
+            zipFile(cached);
+            signatureFile(cached);
             return Optional.of(cached);
         }
         Descriptor zipLayer = OciPackageLayout.zipLayer(manifest, tag.tag())
@@ -202,7 +224,7 @@ public final class OciIndexer implements Indexer {
         if (requireSignatures && sigLayer.isEmpty()) {
             throw new InvalidPackageException("package is missing a required signature layer; use -require-package-signatures=false for unsigned packages");
         }
-        Path zip = download(zipLayer);
+        Path zip = download(zipLayer, blobPath(zipLayer.digest().toString()), true);
         PackageDocument doc;
         try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
             doc = reader.read(files, sigLayer.isPresent());
@@ -215,6 +237,7 @@ public final class OciIndexer implements Indexer {
         }
         CachedPackage entry = new CachedPackage(tag.tag(), manifest.digest().toString(), zipLayer.digest().toString(),
                 zipLayer.size(), sigLayer.map(d -> d.digest().toString()).orElse(null), sigLayer.map(Descriptor::size).orElse(0L), doc);
+        signatureFile(entry);
         byManifestDigest.put(entry.manifestDigest(), entry);
         return Optional.of(entry);
     }
@@ -223,20 +246,47 @@ public final class OciIndexer implements Indexer {
         return cacheDir.resolve("blobs");
     }
 
+    private Path signatureDir() {
+        return cacheDir.resolve("signatures");
+    }
+
     private Path blobPath(String digest) {
         Digest d = Digest.parse(digest);
         return blobDir().resolve(d.algorithm() + "-" + d.hex() + ".zip");
     }
 
-    /** Streams the zip blob into the cache (verified against its digest), and checks it is a zip. */
-    private Path download(Descriptor layer) throws InvalidPackageException {
-        Path target = blobPath(layer.digest().toString());
+    private Path signaturePath(String digest) {
+        Digest d = Digest.parse(digest);
+        return signatureDir().resolve(d.algorithm() + "-" + d.hex() + ".sig");
+    }
+
+    /** The package's zip in the cache, downloaded first when it is not there. */
+    private Path zipFile(CachedPackage c) throws InvalidPackageException {
+        return download(new Descriptor(OciPackageLayout.ZIP_MEDIA_TYPE, Digest.parse(c.zipDigest()), c.zipSize(), Map.of()),
+                blobPath(c.zipDigest()), true);
+    }
+
+    /** The package's signature in the cache, downloaded first when it is not there; empty for an unsigned package. */
+    private Optional<Path> signatureFile(CachedPackage c) throws InvalidPackageException {
+        if (c.signatureDigest() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(download(new Descriptor(OciPackageLayout.SIGNATURE_MEDIA_TYPE, Digest.parse(c.signatureDigest()),
+                c.signatureSize(), Map.of()), signaturePath(c.signatureDigest()), false));
+    }
+
+    /**
+     * Streams a blob into the cache (verified against its digest by the store) unless it is there
+     * already; a package zip must also start like a zip.
+     */
+    private Path download(Descriptor layer, Path target, boolean mustBeZip) throws InvalidPackageException {
         if (Files.isRegularFile(target)) {
             return target;
         }
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(blobDir(), "download-", ".part");
+            Files.createDirectories(target.getParent());
+            tmp = Files.createTempFile(target.getParent(), "download-", ".part");
             try (InputStream in = store.openBlob(repository, layer.digest()); OutputStream out = Files.newOutputStream(tmp)) {
                 byte[] buffer = new byte[64 * 1024];
                 long total = 0;
@@ -244,23 +294,26 @@ public final class OciIndexer implements Indexer {
                 while ((n = in.read(buffer)) > 0) {
                     total += n;
                     if (total > maxPackageBytes) {
-                        throw new InvalidPackageException("the package zip is larger than the limit of " + maxPackageBytes + " bytes");
+                        throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is larger than the limit of "
+                                + maxPackageBytes + " bytes");
                     }
                     out.write(buffer, 0, n);
                 }
             }
-            byte[] head = new byte[4];
-            try (InputStream in = Files.newInputStream(tmp)) {
-                int read = in.readNBytes(head, 0, 4);
-                if (read < 4 || !java.util.Arrays.equals(head, ZIP_MAGIC)) {
-                    throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is not a zip file");
+            if (mustBeZip) {
+                byte[] head = new byte[4];
+                try (InputStream in = Files.newInputStream(tmp)) {
+                    int read = in.readNBytes(head, 0, 4);
+                    if (read < 4 || !java.util.Arrays.equals(head, ZIP_MAGIC)) {
+                        throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is not a zip file");
+                    }
                 }
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
             return target;
         } catch (IOException e) {
-            throw new StorageException(StorageException.Kind.CORRUPT, "cannot write the package zip to " + cacheDir + ": " + e.getMessage(), e);
+            throw new StorageException(StorageException.Kind.CORRUPT, "cannot write " + layer.digest() + " to " + cacheDir + ": " + e.getMessage(), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -275,15 +328,11 @@ public final class OciIndexer implements Indexer {
     private IndexedPackage toIndexed(CachedPackage c) {
         Digest zipDigest = Digest.parse(c.zipDigest());
         ZipContent content = new ZipContent(() -> {
-            Path p = blobPath(c.zipDigest());
-            if (!Files.isRegularFile(p)) {
-                try {
-                    download(new Descriptor(OciPackageLayout.ZIP_MEDIA_TYPE, zipDigest, c.zipSize(), Map.of()));
-                } catch (InvalidPackageException e) {
-                    throw new IOException(e.getMessage(), e);
-                }
+            try {
+                return zipFile(c);
+            } catch (InvalidPackageException e) {
+                throw new IOException(e.getMessage(), e);
             }
-            return p;
         }, c.zipSize(), out -> {
             Path p = blobPath(c.zipDigest());
             if (Files.isRegularFile(p)) {
@@ -294,15 +343,13 @@ public final class OciIndexer implements Indexer {
                 }
             }
         }, () -> {
-            if (c.signatureDigest() == null) {
-                return Optional.empty();
+            Optional<Path> sig;
+            try {
+                sig = signatureFile(c);
+            } catch (InvalidPackageException e) {
+                throw new IOException(e.getMessage(), e);
             }
-            Digest sig = Digest.parse(c.signatureDigest());
-            return Optional.of(new Resource(c.signatureSize(), out -> {
-                try (InputStream in = store.openBlob(repository, sig)) {
-                    in.transferTo(out);
-                }
-            }));
+            return sig.map(p -> new Resource(c.signatureSize(), out -> Files.copy(p, out)));
         });
         return new IndexedPackage(c.document(), content);
     }
@@ -314,7 +361,7 @@ public final class OciIndexer implements Indexer {
         }
         try {
             PersistedIndex p = Json.mapper().readValue(file.toFile(), PersistedIndex.class);
-            if (p.format() != PersistedIndex.FORMAT || !source().equals(p.source())) {
+            if (p.format() != PersistedIndex.FORMAT || !persistedSource.equals(p.source())) {
                 LOG.info("ignoring the index persisted in {}: it was written for {} (format {})", file, p.source(), p.format());
                 return Optional.empty();
             }
@@ -338,15 +385,25 @@ public final class OciIndexer implements Indexer {
 
     private void removeUnusedBlobs(List<CachedPackage> used) {
         Set<Path> keep = new HashSet<>();
-        used.forEach(c -> keep.add(blobPath(c.zipDigest())));
-        try (var files = Files.list(blobDir())) {
-            for (Path p : files.toList()) {
-                if (!keep.contains(p)) {
-                    Files.deleteIfExists(p);
-                }
+        used.forEach(c -> {
+            keep.add(blobPath(c.zipDigest()));
+            if (c.signatureDigest() != null) {
+                keep.add(signaturePath(c.signatureDigest()));
             }
-        } catch (IOException e) {
-            LOG.debug("cannot tidy {}: {}", blobDir(), e.getMessage());
+        });
+        for (Path dir : List.of(blobDir(), signatureDir())) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    if (!keep.contains(p)) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.debug("cannot tidy {}: {}", dir, e.getMessage());
+            }
         }
         byManifestDigest.values().removeIf(c -> used.stream().noneMatch(u -> u.manifestDigest().equals(c.manifestDigest())));
     }

@@ -1,0 +1,183 @@
+package dev.wharf.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Wharf's real entry point in a JVM of its own: {@code java -jar wharf.jar ...} when the packaged jar
+ * (system property {@code wharf.jar}) exists and is not older than the compiled classes, else
+ * {@code java -cp <test classpath> dev.wharf.cli.Main ...}. The child gets only the environment
+ * the test gives (plus PATH), a home and Docker configuration folder of its own, and writes
+ * stdout and stderr to one file.
+ */
+public final class WharfProcess implements AutoCloseable {
+    private final Process process;
+    private final Path output;
+    private final List<String> command;
+
+    private WharfProcess(Process process, Path output, List<String> command) {
+        this.process = process;
+        this.output = output;
+        this.command = command;
+    }
+
+    /** Starts {@code wharf <args>} in {@code workDir} with exactly {@code env} (and PATH). */
+    public static WharfProcess start(Path workDir, Map<String, String> env, List<String> args) {
+        try {
+            Files.createDirectories(workDir);
+            Path home = Files.createDirectories(workDir.resolve("home"));
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx256m");
+            command.add("-Duser.home=" + home);
+            Optional<Path> jar = freshJar();
+            if (jar.isPresent()) {
+                command.addAll(List.of("-jar", jar.get().toString()));
+            } else {
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.wharf.cli.Main"));
+            }
+            command.addAll(args);
+            Path output = Files.createTempFile(workDir, "wharf-", ".out");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectErrorStream(true).redirectOutput(output.toFile());
+            String path = builder.environment().getOrDefault("PATH", "/usr/bin:/bin");
+            builder.environment().clear();
+            builder.environment().put("PATH", path);
+            builder.environment().put("DOCKER_CONFIG", Files.createDirectories(home.resolve(".docker")).toString());
+            builder.environment().putAll(env);
+            // The test report shows which build was exercised: the packaged jar or the classes.
+            System.out.println("wharf " + (jar.isPresent() ? "jar " + jar.get() : "classes") + ": " + String.join(" ", args));
+            return new WharfProcess(builder.start(), output, command);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start wharf", e);
+        }
+    }
+
+    /** The packaged jar, when it was built from the current classes; a stale one would test old code. */
+    static Optional<Path> freshJar() throws IOException {
+        String property = System.getProperty("wharf.jar");
+        if (property == null || !Files.isRegularFile(Path.of(property))) {
+            return Optional.empty();
+        }
+        Path jar = Path.of(property);
+        Path classes = jar.resolveSibling("classes");
+        FileTime built = Files.getLastModifiedTime(jar);
+        if (Files.isDirectory(classes)) {
+            try (Stream<Path> files = Files.walk(classes)) {
+                boolean stale = files.filter(Files::isRegularFile).anyMatch(p -> {
+                    try {
+                        return Files.getLastModifiedTime(p).compareTo(built) > 0;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                if (stale) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.of(jar);
+    }
+
+    /** Waits for the process to end; a process still running at the deadline is killed and reported. */
+    public int waitFor(Duration deadline) {
+        try {
+            if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("wharf did not finish within " + deadline + ": " + command + "\n" + output());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Polls {@code url} until it answers (any status) while the process runs; fails with the
+     * process output when the process ends first or the deadline passes.
+     */
+    public void awaitHttp(URI url, Duration deadline) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                throw new AssertionError("wharf exited with " + process.exitValue() + " before answering on " + url + ":\n" + output());
+            }
+            try {
+                http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (IOException e) {
+                pause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        throw new AssertionError("wharf did not answer on " + url + " within " + deadline + ":\n" + output());
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Everything the process wrote so far (stdout and stderr). */
+    public String output() {
+        try {
+            return Files.readString(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + output + ": " + e.getMessage() + ")";
+        }
+    }
+
+    /** A port free on 127.0.0.1 at the time of asking. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Ends the process (SIGTERM, so shutdown hooks run; forcibly if it lingers). */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
