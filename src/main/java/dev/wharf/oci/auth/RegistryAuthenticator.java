@@ -160,7 +160,7 @@ public final class RegistryAuthenticator {
         if (resolved.isAnonymous()) {
             throw new StorageException(StorageException.Kind.UNAUTHORIZED, "registry " + registry
                     + " requires credentials" + scopeText + " and none were found: give a username and password or"
-                    + " token (flags, BORING_REGISTRY_STORAGE_OCI_* or OCI_REGISTRY_* variables) or run"
+                    + " token (flags or environment variables) or run"
                     + " 'docker login " + registry + "' (token server answered HTTP " + status + ")");
         }
         if (status == 401 || status == 403 || status == 400) {

@@ -1,7 +1,7 @@
 package dev.wharf.oci.auth;
 
 /**
- * Credentials together with where they came from ("--storage-oci-username", "Docker config
+ * Credentials together with where they came from ("explicit credentials", "Docker config
  * /home/x/.docker/config.json", "credential helper docker-credential-pass"), so an error message can
  * tell the user what to fix without showing the secret.
  */

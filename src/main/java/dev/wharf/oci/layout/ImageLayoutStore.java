@@ -224,9 +224,23 @@ public final class ImageLayoutStore implements ArtifactStore {
             indexes.put(layout, new CachedIndex(attributes.fileKey(), modified, attributes.size(), index));
             return index;
         } catch (NoSuchFileException e) {
+            requireNoFileInTheWay(layout);
             return LayoutIndex.empty();
         } catch (IOException e) {
             throw new StorageException(Kind.CORRUPT, "OCI layout " + layout + ": cannot read index.json: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A repository that was never pushed to has no index: that is an empty answer. A regular file
+     * where a folder of the path should be is a broken store, and JDKs differ in whether they
+     * report it as "no such file", so look before answering "empty".
+     */
+    private void requireNoFileInTheWay(Path layout) {
+        for (Path p = layout; p != null && p.startsWith(root.getParent() == null ? root : root.getParent()); p = p.getParent()) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new StorageException(Kind.CORRUPT, "OCI layout " + root + ": " + p + " is a file, not a folder");
+            }
         }
     }
 

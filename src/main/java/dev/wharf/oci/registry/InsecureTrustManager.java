@@ -9,7 +9,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Accepts any server certificate, for {@code --storage-oci-insecure} only. It is an
+ * Accepts any server certificate, for the insecure-registry option only. It is an
  * {@link X509ExtendedTrustManager} on purpose: the JDK then leaves host name checks to it (and it
  * makes none), so insecure mode needs neither the JVM-wide
  * {@code jdk.internal.httpclient.disableHostnameVerification} property nor anything that would

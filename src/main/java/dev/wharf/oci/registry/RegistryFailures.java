@@ -21,7 +21,7 @@ import javax.net.ssl.SSLException;
  * name and where the credentials came from.
  */
 final class RegistryFailures {
-    static final String INSECURE_HINT = "use --storage-oci-insecure / -oci-insecure only for testing";
+    static final String INSECURE_HINT = "for a registry with a self-signed certificate, use the insecure-registry option only for testing";
 
     private final String registry;
 
@@ -72,8 +72,8 @@ final class RegistryFailures {
             case 401 -> {
                 if (credentials.isAnonymous()) {
                     return new StorageException(Kind.UNAUTHORIZED, where(repository) + ": the registry requires credentials to "
-                            + call.action() + " and none were found: give a username and password or token (flags,"
-                            + " BORING_REGISTRY_STORAGE_OCI_* or OCI_REGISTRY_* variables) or run 'docker login " + registry + "'" + said);
+                            + call.action() + " and none were found: give a username and password or token (flags"
+                            + " or environment variables) or run 'docker login " + registry + "'" + said);
                 }
                 boolean insufficientScope = headers.allValues("WWW-Authenticate").stream()
                         .anyMatch(h -> h.toLowerCase().contains("insufficient_scope"));

@@ -95,4 +95,11 @@ class ImageLayoutStoreTest extends ArtifactStoreContract {
         Files.writeString(scratch.resolve("data/acme/broken/index.json"), "{not json", StandardCharsets.UTF_8);
         assertThatThrownBy(() -> store.listTags("acme/broken")).hasMessageContaining("cannot read index.json");
     }
+
+    @Test
+    void aFileWhereTheRootShouldBeIsAnErrorNotAnEmptyStore() throws IOException {
+        Files.writeString(scratch.resolve("not-a-folder"), "x");
+        ImageLayoutStore broken = new ImageLayoutStore(scratch.resolve("not-a-folder"));
+        assertThatThrownBy(() -> broken.listTags("acme/vpc")).hasMessageContaining("is a file, not a folder");
+    }
 }

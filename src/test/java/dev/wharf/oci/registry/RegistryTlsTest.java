@@ -62,7 +62,7 @@ class RegistryTlsTest {
                 .isInstanceOfSatisfying(StorageException.class, e -> {
                     assertThat(e.kind()).isEqualTo(StorageException.Kind.TLS);
                     assertThat(e.getMessage()).contains(tls.host(), "TLS handshake", "trust",
-                            "use --storage-oci-insecure / -oci-insecure only for testing").doesNotContain("tls-password");
+                            "use the insecure-registry option only for testing").doesNotContain("tls-password");
                 });
     }
 
@@ -113,7 +113,7 @@ class RegistryTlsTest {
         assertThatThrownBy(() -> secure.listTags("plain/app"))
                 .isInstanceOfSatisfying(StorageException.class, e -> {
                     assertThat(e.kind()).isEqualTo(StorageException.Kind.TLS);
-                    assertThat(e.getMessage()).contains("speaks HTTPS", "--storage-oci-insecure");
+                    assertThat(e.getMessage()).contains("speaks HTTPS", "insecure-registry option");
                 });
         RegistryArtifactStore insecure = RegistryTestStores.with(plain.host(), true, CredentialSource.fixed(new Credentials.Anonymous(), "-"), null);
         insecure.push("plain/app", "1", artifact(), false);
