@@ -100,6 +100,7 @@ class ImageLayoutStoreTest extends ArtifactStoreContract {
     void aFileWhereTheRootShouldBeIsAnErrorNotAnEmptyStore() throws IOException {
         Files.writeString(scratch.resolve("not-a-folder"), "x");
         ImageLayoutStore broken = new ImageLayoutStore(scratch.resolve("not-a-folder"));
-        assertThatThrownBy(() -> broken.listTags("acme/vpc")).hasMessageContaining("is a file, not a folder");
+        assertThatThrownBy(() -> broken.listTags("acme/vpc")).isInstanceOf(dev.wharf.oci.StorageException.class)
+                .hasMessageContaining("not-a-folder");
     }
 }
