@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -24,18 +26,8 @@ public final class PushCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "PACKAGE", description = "A package zip or a package folder.")
     List<Path> packages;
-    @Option(names = {"-oci-registry", "--oci-registry"}, required = true, description = "OCI registry (registry.example.com, localhost:5000, or oci-layout:/path).")
-    String ociRegistry;
-    @Option(names = {"-oci-repository", "--oci-repository"}, defaultValue = "packages", description = "Repository (default: ${DEFAULT-VALUE}).")
-    String ociRepository;
-    @Option(names = {"-oci-username", "--oci-username"}, description = "Username for the registry.")
-    String ociUsername;
-    @Option(names = {"-oci-password", "--oci-password"}, description = "Password for the registry (prefer EPR_OCI_PASSWORD).")
-    String ociPassword;
-    @Option(names = {"-oci-token", "--oci-token"}, description = "Token for the registry (prefer EPR_OCI_TOKEN).")
-    String ociToken;
-    @Option(names = {"-oci-insecure", "--oci-insecure"}, arity = "0..1", fallbackValue = "true", description = "Allow plain HTTP and untrusted certificates.")
-    boolean ociInsecure;
+    @Mixin
+    OciOptions oci = new OciOptions();
     @Option(names = {"-disable-package-validation", "--disable-package-validation"}, arity = "0..1", fallbackValue = "true", description = "Skip EPR's content checks (the manifest and root folder are still checked).")
     boolean disableValidation;
     @Option(names = {"-max-package-size", "--max-package-size"}, defaultValue = "536870912", description = "Largest zip accepted, in bytes (default: ${DEFAULT-VALUE}).")
@@ -47,14 +39,17 @@ public final class PushCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!oci.hasRegistry()) {
+            throw new ParameterException(spec.commandLine(), "push needs -oci-registry (registry.example.com, or oci-layout:/path)");
+        }
         int failures = 0;
-        try (ArtifactStore store = OciStores.open(ociRegistry, ociInsecure, OciStores.credentials(ociUsername, ociPassword, ociToken))) {
-            PackagePublisher publisher = new PackagePublisher(store, ociRepository, maxPackageSize, !disableValidation);
+        try (ArtifactStore store = oci.open()) {
+            PackagePublisher publisher = new PackagePublisher(store, oci.repository, maxPackageSize, !disableValidation);
             for (Path p : packages) {
                 try {
                     PackagePublisher.Published done = publisher.push(p, w -> err.println("warning: " + w));
                     out.println("pushed " + done.tag() + (done.signed() ? " (signed)" : "") + " to " + store.describe() + "/"
-                            + ociRepository + " as " + done.manifest().digest());
+                            + oci.repository + " as " + done.manifest().digest());
                 } catch (InvalidPackageException e) {
                     err.println("push " + p + ": " + e.getMessage());
                     failures++;

@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,18 +74,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = {"-feature-oci-indexer", "--feature-oci-indexer"}, arity = "0..1", fallbackValue = "true", description = "Serve packages from an OCI repository (technical preview).")
     boolean ociIndexer;
-    @Option(names = {"-oci-registry", "--oci-registry"}, description = "OCI registry (registry.example.com, localhost:5000, or oci-layout:/path).")
-    String ociRegistry;
-    @Option(names = {"-oci-repository", "--oci-repository"}, defaultValue = "packages", description = "Repository within the registry (default: ${DEFAULT-VALUE}).")
-    String ociRepository;
-    @Option(names = {"-oci-username", "--oci-username"}, description = "Username for the registry.")
-    String ociUsername;
-    @Option(names = {"-oci-password", "--oci-password"}, description = "Password for the registry (prefer EPR_OCI_PASSWORD).")
-    String ociPassword;
-    @Option(names = {"-oci-token", "--oci-token"}, description = "Token for the registry (prefer EPR_OCI_TOKEN).")
-    String ociToken;
-    @Option(names = {"-oci-insecure", "--oci-insecure"}, arity = "0..1", fallbackValue = "true", description = "Allow plain HTTP and untrusted certificates.")
-    boolean ociInsecure;
+    @Mixin
+    OciOptions oci = new OciOptions();
     @Option(names = {"-oci-refresh-interval", "--oci-refresh-interval"}, defaultValue = "1m", description = "How often to re-read the repository, as a Go duration; 0 never (default: ${DEFAULT-VALUE}).")
     String ociRefreshInterval;
     @Option(names = {"-oci-cache-dir", "--oci-cache-dir"}, defaultValue = ".wharf-epr-cache", description = "Where parsed packages, zips and the last index are kept (default: ${DEFAULT-VALUE}).")
@@ -119,13 +110,13 @@ public final class ServeCommand implements Callable<Integer> {
         Indexer indexer;
         ArtifactStore store = null;
         if (ociIndexer) {
-            if (ociRegistry == null || ociRegistry.isBlank()) {
+            if (!oci.hasRegistry()) {
                 err.println("-feature-oci-indexer needs -oci-registry (or EPR_OCI_REGISTRY)");
                 return 2;
             }
-            store = OciStores.open(ociRegistry, ociInsecure, OciStores.credentials(ociUsername, ociPassword, ociToken));
-            log.info("Technical preview: OCI indexer on {}/{}", store.describe(), ociRepository);
-            indexer = new OciIndexer(store, ociRepository, ociCacheDir, !disableValidation, requireSignatures,
+            store = oci.open();
+            log.info("Technical preview: OCI indexer on {}/{}", store.describe(), oci.repository);
+            indexer = new OciIndexer(store, oci.repository, ociCacheDir, !disableValidation, requireSignatures,
                     maxPackageSize, refresh, Clock.systemUTC());
         } else {
             log.info("Packages paths: {}", cfg.packagePaths());

@@ -23,12 +23,12 @@ class PackageRegistryCommandLineTest {
         cl.parseArgs("-feature-oci-indexer", "-oci-registry=localhost:5000", "--oci-username", "ci", "-oci-insecure=false");
         ServeCommand c = cl.getCommand();
         assertThat(c.address).isEqualTo("127.0.0.1:9999");
-        assertThat(c.ociPassword).isEqualTo("s3cret");
-        assertThat(c.ociUsername).isEqualTo("ci");
-        assertThat(c.ociRegistry).isEqualTo("localhost:5000");
-        assertThat(c.ociRepository).isEqualTo("packages");
+        assertThat(c.oci.password).isEqualTo("s3cret");
+        assertThat(c.oci.username).isEqualTo("ci");
+        assertThat(c.oci.registry).isEqualTo("localhost:5000");
+        assertThat(c.oci.repository).isEqualTo("packages");
         assertThat(c.ociIndexer).isTrue();
-        assertThat(c.ociInsecure).isFalse();
+        assertThat(c.oci.insecure).isFalse();
         assertThat(c.requireSignatures).isFalse();
         assertThat(c.allowUnknown).isTrue();
     }
