@@ -6,10 +6,20 @@ import dev.wharf.http.ListenAddress;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.layout.ImageLayoutStore;
+import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.terraform.mirror.MirrorCoordinates;
+import dev.wharf.terraform.mirror.MirrorService;
+import dev.wharf.terraform.mirror.MirrorStorage;
+import dev.wharf.terraform.mirror.PackageHashes;
 import dev.wharf.terraform.module.ModuleService;
 import dev.wharf.terraform.provider.ProviderService;
+import dev.wharf.testing.PgpKeys;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +40,8 @@ class TerraformApiOnImageLayoutTest extends TerraformApiScenarios {
             HttpResponse<String> denied = http.send(HttpRequest.newBuilder(guarded.localUri().resolve("/v1/modules/acme/vpc/aws/versions")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(denied.statusCode()).isEqualTo(401);
-            assertThat(denied.body()).isEqualTo("{\"errors\":[\"a valid API token is required (Authorization: Bearer <token>;"
-                    + " in terraform, a credentials block for this host)\"]}");
+            assertThat(denied.body()).isEqualTo("{\"errors\":[\"authentication required: send 'Authorization: Bearer <token>'"
+                    + " (a credentials block for this host in the terraform CLI configuration, or terraform login)\"]}");
             HttpResponse<String> download = http.send(HttpRequest.newBuilder(guarded.localUri().resolve(
                     "/v1/modules/acme/vpc/aws/2.0.0%2Bbuild.9/download")).header("Authorization", "Bearer tok").build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -43,5 +53,53 @@ class TerraformApiOnImageLayoutTest extends TerraformApiScenarios {
             assertThat(file.statusCode()).isEqualTo(200);
             assertThat(file.body().length).isGreaterThan(20);
         }
+    }
+
+    /**
+     * Every kind of file URL refuses alike: without a signature 401 (no credentials), with an expired
+     * or forged one 403 (credentials that are not good), in the registry's error form.
+     */
+    @Test
+    void unsignedFileUrlsAre401AndExpiredOrForgedOnes403ForModulesProvidersAndMirror() throws Exception {
+        uploadModule("1.0.0");
+        PgpKeys key = PgpKeys.generate("test <t@wharf.invalid>");
+        signingKeys().add("acme", Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey()));
+        providerUploader().upload("acme", release("1.0.0", key, List.of("linux_amd64"), false), List.of(), false);
+        MirrorStorage mirrorStorage = new MirrorStorage(store, layout, Files.createDirectories(dir.resolve("mirror-tmp")));
+        Path zip = dir.resolve("release-1.0.0/terraform-provider-dummy_1.0.0_linux_amd64.zip");
+        mirrorStorage.storeArchive(new MirrorCoordinates("registry.example.test", "acme", "dummy"), "1.0.0", "linux", "amd64",
+                zip, PackageHashes.of(zip));
+        byte[] key32 = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        FileUrlSigner current = new FileUrlSigner(key32, Duration.ofMinutes(5), Clock.systemUTC());
+        FileUrlSigner lapsed = new FileUrlSigner(key32, Duration.ofMinutes(-5), Clock.systemUTC());
+        ClientAuthentication auth = new ClientAuthentication(StaticTokens.of(List.of("tok"))::accepts, true, Optional.empty());
+
+        try (WebServer guarded = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), cfg -> {
+            new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json), auth, Optional.empty(),
+                    current, true, json).register(cfg);
+            new MirrorApi(new MirrorService(mirrorStorage, Optional.empty()), auth, current).register(cfg);
+        })) {
+            List<String> files = List.of(
+                    "/v1/files/modules/acme/vpc/aws/1.0.0/acme-vpc-aws-1.0.0.tar.gz",
+                    "/v1/files/providers/acme/dummy/terraform-provider-dummy_1.0.0_linux_amd64.zip",
+                    "/v1/files/providers/acme/dummy/terraform-provider-dummy_1.0.0_SHA256SUMS",
+                    "/v1/mirror/registry.example.test/acme/dummy/terraform-provider-dummy_1.0.0_linux_amd64.zip");
+            for (String file : files) {
+                assertThat(send(guarded, file + "?" + current.sign(file)).statusCode()).as("signed " + file).isEqualTo(200);
+                assertRefused(send(guarded, file), 401, "not signed", file);
+                assertRefused(send(guarded, file + "?" + lapsed.sign(file)), 403, "expired", file);
+                assertRefused(send(guarded, file + "?" + current.sign(file).replaceAll("signature=.*", "signature=forged")),
+                        403, "signature is not valid", file);
+            }
+        }
+    }
+
+    private HttpResponse<String> send(WebServer server, String pathAndQuery) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.localUri().resolve(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void assertRefused(HttpResponse<String> response, int status, String reason, String file) throws Exception {
+        assertThat(response.statusCode()).as(file + ": " + response.body()).isEqualTo(status);
+        assertThat(json.readTree(response.body()).path("errors").get(0).asText()).as(file).contains(reason);
     }
 }
