@@ -125,7 +125,7 @@ public final class ServerCommand implements Callable<Integer> {
         Optional<LoginV1> login = verifier.map(oidc::login);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CachingArtifactStore store = new CachingArtifactStore(raw, tagTtl);
-        TerraformApi api = new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json),
+        TerraformApi api = new TerraformApi(new ModuleService(store, layout, global.archiveFormat), new ProviderService(store, layout, json),
                 auth, login, signer, downloadProxy, json);
         Optional<MirrorApi> mirrorApi = mirror.build(store, layout, mirrorTempDir()).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.WebServer;
+import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.Layer;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.terraform.layout.ArchiveFormat;
 import dev.wharf.terraform.mirror.MirrorCoordinates;
 import dev.wharf.terraform.mirror.MirrorService;
 import dev.wharf.terraform.mirror.MirrorStorage;
@@ -90,6 +94,38 @@ class TerraformApiOnImageLayoutTest extends TerraformApiScenarios {
                 assertRefused(send(guarded, file + "?" + lapsed.sign(file)), 403, "expired", file);
                 assertRefused(send(guarded, file + "?" + current.sign(file).replaceAll("signature=.*", "signature=forged")),
                         403, "signature is not valid", file);
+            }
+        }
+    }
+
+    /**
+     * A module pushed by another tool as a bare blob (no archive media type, no title) is served in the
+     * format the server is told to assume; a layer that declares its format keeps it.
+     */
+    @Test
+    void theConfiguredArchiveFormatIsAssumedForModuleLayersThatDoNotSayTheirs() throws Exception {
+        byte[] zipBytes = java.util.Base64.getDecoder().decode("UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==");
+        store.push(layout.moduleRepository("acme", "bare", "aws"), layout.moduleTag("acme", "bare", "aws", "1.0.0"),
+                Artifact.single("application/vnd.example.other-tool", new Layer("application/octet-stream", BlobSource.ofBytes(zipBytes),
+                        java.util.Map.of())), false);
+        uploadModule("1.0.0");
+
+        for (ArchiveFormat assumed : ArchiveFormat.values()) {
+            TerraformApi api = new TerraformApi(new ModuleService(store, layout, assumed), new ProviderService(store, layout, json),
+                    StaticTokens.of(List.of()), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), true, json);
+            try (WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register)) {
+                HttpResponse<String> bare = send(server, "/v1/modules/acme/bare/aws/1.0.0/download");
+                assertThat(bare.statusCode()).as(bare.body()).isEqualTo(204);
+                assertThat(bare.headers().firstValue("X-Terraform-Get").orElseThrow())
+                        .startsWith("/v1/files/modules/acme/bare/aws/1.0.0/acme-bare-aws-1.0.0." + assumed.extension()
+                                + "?archive=" + assumed.extension() + "&");
+                HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(server.localUri().resolve(
+                        bare.headers().firstValue("X-Terraform-Get").orElseThrow())).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(file.headers().firstValue("Content-Type")).hasValue(assumed.contentType());
+                assertThat(file.body()).isEqualTo(zipBytes);
+
+                assertThat(send(server, "/v1/modules/acme/vpc/aws/1.0.0/download").headers().firstValue("X-Terraform-Get").orElseThrow())
+                        .as("a tar.gz layer stays tar.gz whatever is assumed").contains(".tar.gz?archive=tar.gz");
             }
         }
     }
