@@ -7,12 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.wharf.cli.boring.EnvironmentDefaults;
 import dev.wharf.cli.boring.ServerCommand;
+import dev.wharf.oci.Digest;
 import dev.wharf.testing.OidcIssuer;
+import dev.wharf.testing.PgpKeys;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +39,7 @@ import picocli.CommandLine;
 class OidcServerCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String VERSIONS = "/v1/modules/example/hello/null/versions";
+    private static final String PROVIDER_DOWNLOAD = "/v1/providers/acme/dummy/1.0.0/download/linux/amd64";
 
     @TempDir
     Path dir;
@@ -40,12 +47,30 @@ class OidcServerCommandTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         issuer = OidcIssuer.start();
-        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
-                .execute("upload", "module", "--storage-oci-layout-dir", dir.resolve("data").toString(),
-                        Path.of("examples/modules").toAbsolutePath().toString());
-        assertThat(code).isZero();
+        upload("module", Path.of("examples/modules").toAbsolutePath().toString());
+        PgpKeys key = PgpKeys.generate("OIDC test <oidc@wharf.invalid>");
+        upload("signing-key", "--namespace", "acme", Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey()).toString());
+        Path release = Files.createDirectories(dir.resolve("release"));
+        String zipName = "terraform-provider-dummy_1.0.0_linux_amd64.zip";
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(release.resolve(zipName)))) {
+            zip.putNextEntry(new ZipEntry("terraform-provider-dummy_v1.0.0"));
+            zip.write("#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String sums = Digest.sha256(Files.readAllBytes(release.resolve(zipName))).hex() + "  " + zipName + "\n";
+        Path sumsFile = Files.writeString(release.resolve("terraform-provider-dummy_1.0.0_SHA256SUMS"), sums);
+        Files.write(release.resolve("terraform-provider-dummy_1.0.0_SHA256SUMS.sig"), key.detachedSignature(sums.getBytes(StandardCharsets.UTF_8)));
+        upload("provider", "--namespace", "acme", "--filename-sha256sums", sumsFile.toString());
+    }
+
+    private void upload(String... args) {
+        StringWriter err = new StringWriter();
+        List<String> command = new ArrayList<>(List.of("upload", args[0], "--storage-oci-layout-dir", dir.resolve("data").toString()));
+        command.addAll(List.of(args).subList(1, args.length));
+        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute(command.toArray(String[]::new));
+        assertThat(code).as(err.toString()).isZero();
     }
 
     @AfterEach
@@ -73,9 +98,17 @@ class OidcServerCommandTest {
             assertRefused(get(server, VERSIONS, expired), "Expired", expired);
             assertRefused(get(server, VERSIONS, otherAudience), "another audience", otherAudience);
             assertRefused(get(server, "/v1/providers/acme/dummy/versions", forged), "signature", forged);
-            HttpResponse<String> good = get(server, VERSIONS, issuer.token("alice", "wharf-cli", Duration.ofMinutes(5)));
+            assertRefused(get(server, PROVIDER_DOWNLOAD, expired), "Expired", expired);
+            String token = issuer.token("alice", "wharf-cli", Duration.ofMinutes(5));
+            HttpResponse<String> good = get(server, VERSIONS, token);
             assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
             assertThat(good.body()).contains("\"version\":\"1.0.0\"");
+            HttpResponse<String> providers = get(server, "/v1/providers/acme/dummy/versions", token);
+            assertThat(providers.statusCode()).as(providers.body()).isEqualTo(200);
+            assertThat(providers.body()).contains("\"version\":\"1.0.0\"");
+            HttpResponse<String> download = get(server, PROVIDER_DOWNLOAD, token);
+            assertThat(download.statusCode()).as(download.body()).isEqualTo(200);
+            assertThat(JSON.readTree(download.body()).get("filename").asText()).isEqualTo("terraform-provider-dummy_1.0.0_linux_amd64.zip");
         }
     }
 
