@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +109,29 @@ class BoringRegistryCliTest {
             String metrics = http.send(java.net.http.HttpRequest.newBuilder(running.telemetry().localUri().resolve("/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("wharf_http_requests_seconds_count{method=\"GET\",route=\"/.well-known/terraform.json\",status=\"200\"}");
+        }
+    }
+
+    @Test
+    void theModuleArchiveFormatTakesTarGzTgzOrZipAndRefusesAnythingElseClearly() {
+        assertThat(value(Map.of(), "--storage-module-archive-format")).isEqualTo("TAR_GZ");
+        assertThat(value(Map.of("BORING_REGISTRY_STORAGE_MODULE_ARCHIVE_FORMAT", "zip"), "--storage-module-archive-format")).isEqualTo("ZIP");
+        assertThat(value(Map.of(), "--storage-module-archive-format", "--storage-module-archive-format", "tgz")).isEqualTo("TAR_GZ");
+        assertThat(value(Map.of(), "--storage-module-archive-format", "--storage-module-archive-format", ".zip")).isEqualTo("ZIP");
+
+        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("BORING_REGISTRY_STORAGE_MODULE_ARCHIVE_FORMAT", "rar"))) {
+            StringWriter err = new StringWriter();
+            // A missing TLS file makes a server that let 'rar' through fail at start instead of serving.
+            List<String> args = new java.util.ArrayList<>(List.of("server", "--storage-oci-layout-dir", dir.toString(),
+                    "--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
+                    "--tls-cert-file", dir.resolve("missing.pem").toString(), "--tls-key-file", dir.resolve("missing.pem").toString()));
+            if (env.isEmpty()) {
+                args.addAll(List.of("--storage-module-archive-format", "rar"));
+            }
+            int code = new BoringRegistryCli(env).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                    .execute(args.toArray(String[]::new));
+            assertThat(code).as(err.toString()).isEqualTo(2);
+            assertThat(err.toString()).contains("--storage-module-archive-format").contains("'rar'").contains("tar.gz (or tgz) or zip");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.wharf.cli.boring;
 
+import dev.wharf.terraform.layout.ArchiveFormat;
 import picocli.CommandLine.Option;
 
 /** The flags every boring-registry command takes: output and the seed's storage flags. */
@@ -40,7 +41,9 @@ public final class GlobalOptions {
                     + " (BORING_REGISTRY_STORAGE_OCI_LAYOUT_DIR; default ${DEFAULT-VALUE})")
     String layoutDir;
 
-    @Option(names = "--storage-module-archive-format", defaultValue = "tar.gz", paramLabel = "EXT",
-            description = "Archive format of uploaded modules: tar.gz or zip (BORING_REGISTRY_STORAGE_MODULE_ARCHIVE_FORMAT; default ${DEFAULT-VALUE})")
-    String archiveFormat;
+    @Option(names = "--storage-module-archive-format", defaultValue = "tar.gz", paramLabel = "EXT", converter = ArchiveFormats.class,
+            description = "Module archive format, without the leading dot: tar.gz (or tgz) or zip. Uploads write it; the server"
+                    + " assumes it for module layers whose media type and title do not say (BORING_REGISTRY_STORAGE_MODULE_ARCHIVE_FORMAT;"
+                    + " default ${DEFAULT-VALUE})")
+    ArchiveFormat archiveFormat;
 }

@@ -10,10 +10,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
-/** boring-registry's {@code --auth-oidc-*} and {@code --login-*} flags of {@code server}. */
+/**
+ * boring-registry's {@code --auth-oidc-*}, {@code --auth-okta-*} and {@code --login-*} flags of
+ * {@code server}. Okta is an OIDC issuer, so its flags configure the same verifier: the token's
+ * signature against the issuer's JWKS, {@code iss}, {@code exp}, and each {@code --auth-okta-claims}
+ * pair (its {@code aud} is the audience; without one the audience is not checked, as in boring-registry).
+ */
 public final class OidcOptions {
+    private static final Logger LOG = LoggerFactory.getLogger(OidcOptions.class);
+
     @Option(names = "--auth-oidc-issuer", paramLabel = "URL", description = "OIDC issuer URL; bearer JWTs it signs are accepted (BORING_REGISTRY_AUTH_OIDC_ISSUER).")
     String issuer;
 
@@ -29,6 +38,16 @@ public final class OidcOptions {
 
     @Option(names = "--auth-oidc-audience", description = "Expected aud claim instead of the client id (BORING_REGISTRY_AUTH_OIDC_AUDIENCE).")
     String audience;
+
+    @Option(names = "--auth-okta-issuer", paramLabel = "URL",
+            description = "Okta issuer URL (deprecated in boring-registry; prefer --auth-oidc-*). Tokens are checked as OIDC tokens"
+                    + " of this issuer (BORING_REGISTRY_AUTH_OKTA_ISSUER).")
+    String oktaIssuer;
+
+    @Option(names = "--auth-okta-claims", split = ",", paramLabel = "CLAIM=VALUE",
+            description = "Claims an Okta token must carry, comma-separated claim=value pairs; aud=… sets the audience"
+                    + " (BORING_REGISTRY_AUTH_OKTA_CLAIMS).")
+    List<String> oktaClaims = new ArrayList<>();
 
     @Option(names = "--login-grant-types", split = ",", defaultValue = "authz_code",
             description = "OAuth 2.0 grant types advertised in login.v1 (BORING_REGISTRY_LOGIN_GRANT_TYPES; default ${DEFAULT-VALUE}).")
@@ -51,29 +70,42 @@ public final class OidcOptions {
     List<String> loginScopes = new ArrayList<>();
 
     public boolean enabled() {
-        return issuer != null && !issuer.isBlank();
+        return !blank(issuer) || !blank(oktaIssuer);
     }
 
     /** Connects to the issuer (its discovery document) now, so that a wrong issuer fails at start. */
     public Optional<OidcVerifier> connect(HttpClient http) {
-        if (!enabled()) {
+        if (!blank(issuer) && !blank(oktaIssuer)) {
+            throw new IllegalArgumentException("both OIDC (--auth-oidc-issuer) and Okta (--auth-okta-issuer) are configured;"
+                    + " only one is allowed at a time");
+        }
+        if (!oktaClaims.isEmpty() && blank(oktaIssuer)) {
+            throw new IllegalArgumentException("--auth-okta-claims needs --auth-okta-issuer");
+        }
+        OidcSettings settings;
+        if (!blank(oktaIssuer)) {
+            LOG.warn("Okta auth is deprecated in boring-registry; --auth-oidc-* does the same for Okta and any other OIDC issuer");
+            settings = OidcSettings.okta(URI.create(oktaIssuer.trim()), loginClient, loginScopes, OidcSettings.parseClaims(oktaClaims));
+        } else if (!blank(issuer)) {
+            settings = new OidcSettings(URI.create(issuer.trim()), clientId, Optional.ofNullable(audience),
+                    scopes, Optional.ofNullable(authUrl).filter(u -> !u.isBlank()).map(URI::create),
+                    OidcSettings.DEFAULT_KEY_REFRESH_COOLDOWN);
+        } else {
             return Optional.empty();
         }
-        OidcSettings settings = new OidcSettings(URI.create(issuer.trim()), clientId, Optional.ofNullable(audience),
-                scopes, Optional.ofNullable(authUrl).filter(u -> !u.isBlank()).map(URI::create),
-                OidcSettings.DEFAULT_KEY_REFRESH_COOLDOWN);
         return Optional.of(OidcVerifier.connect(settings, http, Clock.systemUTC()));
     }
 
+    /** login.v1 as boring-registry advertises it: the issuer's endpoints unless {@code --login-*} overrides them. */
     public LoginV1 login(OidcVerifier verifier) {
-        LoginV1 oidc = LoginV1.forOidc(verifier, grantTypes, ports);
+        URI tokenEndpoint = verifier.metadata().tokenEndpoint();
         return new LoginV1(
-                blank(loginClient) ? oidc.client() : loginClient,
-                oidc.grantTypes(),
-                blank(loginAuthz) ? oidc.authz() : loginAuthz,
-                blank(loginToken) ? oidc.token() : loginToken,
-                oidc.ports(),
-                loginScopes.isEmpty() ? oidc.scopes() : loginScopes);
+                blank(loginClient) ? verifier.settings().clientId() : loginClient,
+                grantTypes,
+                blank(loginAuthz) ? (verifier.authorizationUrl() == null ? null : verifier.authorizationUrl().toString()) : loginAuthz,
+                blank(loginToken) ? (tokenEndpoint == null ? null : tokenEndpoint.toString()) : loginToken,
+                ports,
+                loginScopes.isEmpty() ? verifier.settings().scopes() : loginScopes);
     }
 
     private static boolean blank(String s) {

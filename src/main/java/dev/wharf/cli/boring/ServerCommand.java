@@ -125,7 +125,7 @@ public final class ServerCommand implements Callable<Integer> {
         Optional<LoginV1> login = verifier.map(oidc::login);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CachingArtifactStore store = new CachingArtifactStore(raw, tagTtl);
-        TerraformApi api = new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json),
+        TerraformApi api = new TerraformApi(new ModuleService(store, layout, global.archiveFormat), new ProviderService(store, layout, json),
                 auth, login, signer, downloadProxy, json);
         Optional<MirrorApi> mirrorApi = mirror.build(store, layout, mirrorTempDir()).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
@@ -138,12 +138,15 @@ public final class ServerCommand implements Callable<Integer> {
                     .tag("status", Integer.toString(ctx.statusCode()))
                     .register(metrics).record((long) (ms * 1000), TimeUnit.MICROSECONDS));
         });
+        StorageHealth health = new StorageHealth(raw, layout.base());
         WebServer telemetry;
         try {
             telemetry = WebServer.start(ListenAddress.parse(telemetryAddress), Optional.empty(), cfg -> {
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-                cfg.routes.get("/health", ctx -> ctx.contentType("application/json")
-                        .result(json.writeValueAsString(java.util.Map.of("status", "ok", "storage", store.describe()))));
+                cfg.routes.get("/health", ctx -> {
+                    StorageHealth.Report report = health.check();
+                    ctx.status(report.healthy() ? 200 : 503).contentType("application/json").result(json.writeValueAsString(report));
+                });
             });
         } catch (RuntimeException e) {
             registry.close();

@@ -2,7 +2,6 @@ package dev.wharf.cli.boring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.terraform.layout.ArchiveFormat;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.terraform.upload.ExcludePatterns;
@@ -72,7 +71,7 @@ public final class UploadCommand {
             }
             ModuleUploader.Options options = new ModuleUploader.Options(upload.recursive, upload.ignoreExisting,
                     Optional.ofNullable(semver), Optional.ofNullable(regex), Optional.ofNullable(version).filter(v -> !v.isBlank()),
-                    ExcludePatterns.of(excludes), ArchiveFormat.fromExtension(global.archiveFormat));
+                    ExcludePatterns.of(excludes), global.archiveFormat);
             try (ArtifactStore store = Storage.open(global)) {
                 new ModuleUploader(store, TerraformLayout.under(global.repository), options, LOG::info).upload(dir);
             }

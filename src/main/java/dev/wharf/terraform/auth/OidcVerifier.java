@@ -25,8 +25,9 @@ import java.util.function.Function;
 /**
  * Checks OIDC bearer tokens (JWTs) the way an OIDC resource server does: the issuer's discovery
  * document names its JWKS; the signature must verify against one of those keys; {@code iss} must be
- * the issuer, {@code aud} must contain the expected audience, {@code exp} must lie ahead and
- * {@code nbf} (if any) behind, with a minute of clock skew.
+ * the issuer, {@code aud} must contain the expected audience (if there is one), {@code exp} must lie
+ * ahead and {@code nbf} (if any) behind, with a minute of clock skew, and every required claim must
+ * be present with its value.
  */
 public final class OidcVerifier {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -46,7 +47,7 @@ public final class OidcVerifier {
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
-                settings.expectedAudience(),
+                settings.expectedAudience().orElse(null),
                 new JWTClaimsSet.Builder().issuer(metadata.issuer()).build(),
                 Set.of("exp")));
     }
@@ -92,8 +93,9 @@ public final class OidcVerifier {
         if (token == null || token.isBlank()) {
             throw new TokenRejectedException("no bearer token");
         }
+        JWTClaimsSet claims;
         try {
-            return processor.process(token, null);
+            claims = processor.process(token, null);
         } catch (ParseException e) {
             throw new TokenRejectedException("the bearer token is not a JWT");
         } catch (KeySourceException e) {
@@ -101,7 +103,7 @@ public final class OidcVerifier {
         } catch (BadJWTException e) {
             if (e.getMessage() != null && e.getMessage().contains("aud claim")) {
                 throw new TokenRejectedException("the token is meant for another audience: its aud claim lacks '"
-                        + settings.expectedAudience() + "'");
+                        + settings.expectedAudience().orElse("") + "'");
             }
             throw new TokenRejectedException("the token's claims are not acceptable: " + e.getMessage());
         } catch (BadJOSEException e) {
@@ -109,6 +111,20 @@ public final class OidcVerifier {
         } catch (JOSEException e) {
             throw new TokenRejectedException("the token cannot be checked: " + e.getMessage());
         }
+        settings.requiredClaims().forEach((name, value) -> {
+            if (!carries(claims.getClaim(name), value)) {
+                throw new TokenRejectedException("the token lacks the required claim " + name + "=" + value);
+            }
+        });
+        return claims;
+    }
+
+    /** A string claim equal to {@code value}, a list claim holding it, or a number or boolean that prints as it. */
+    private static boolean carries(Object claim, String value) {
+        if (claim instanceof java.util.Collection<?> values) {
+            return values.stream().anyMatch(v -> v != null && String.valueOf(v).equals(value));
+        }
+        return claim != null && String.valueOf(claim).equals(value);
     }
 
     private static String stripSlash(String s) {

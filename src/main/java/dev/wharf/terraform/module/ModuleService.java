@@ -18,10 +18,17 @@ import java.util.Optional;
 public final class ModuleService {
     private final ArtifactStore store;
     private final TerraformLayout layout;
+    private final ArchiveFormat assumedFormat;
 
     public ModuleService(ArtifactStore store, TerraformLayout layout) {
+        this(store, layout, ArchiveFormat.TAR_GZ);
+    }
+
+    /** @param assumedFormat the archive format of a module layer whose media type and title do not say */
+    public ModuleService(ArtifactStore store, TerraformLayout layout, ArchiveFormat assumedFormat) {
         this.store = store;
         this.layout = layout;
+        this.assumedFormat = assumedFormat;
     }
 
     /** Every version of a module, highest first; NOT_FOUND when there is none. */
@@ -53,7 +60,7 @@ public final class ModuleService {
                     + " is stored without an archive layer");
         }
         Descriptor layer = manifest.layers().get(0);
-        ArchiveFormat format = ArchiveFormat.ofLayer(layer.mediaType(), layer.title().orElse(null));
+        ArchiveFormat format = ArchiveFormat.ofLayer(layer.mediaType(), layer.title().orElse(null), assumedFormat);
         String fileName = module.namespace() + "-" + module.name() + "-" + module.provider() + "-" + version + "." + format.extension();
         return new StoredFile(repository, layer, fileName, format.contentType());
     }

@@ -103,10 +103,11 @@ public final class MirrorApi {
 
     private void archive(Context ctx, MirrorCoordinates provider, String file) {
         if (auth.enabled() && auth.refusal(ctx.header("Authorization")).isPresent()) {
-            FileUrlSigner.Check check = signer.check(ctx.path(), ctx.queryParam("expires"), ctx.queryParam("signature"));
-            if (check != FileUrlSigner.Check.VALID) {
-                error(ctx, 403, "this archive URL is " + check.name().toLowerCase(java.util.Locale.ROOT)
-                        + ": ask the mirror's {version}.json for a freshly signed one");
+            Optional<SignedUrlRefusal> refusal = SignedUrlRefusal.of(
+                    signer.check(ctx.path(), ctx.queryParam(FileUrlSigner.EXPIRES), ctx.queryParam(FileUrlSigner.SIGNATURE)),
+                    "ask the mirror's {version}.json for a freshly signed one");
+            if (refusal.isPresent()) {
+                error(ctx, refusal.get().status(), refusal.get().message());
                 return;
             }
         }

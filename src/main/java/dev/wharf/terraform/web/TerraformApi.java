@@ -201,20 +201,11 @@ public final class TerraformApi {
         if (!auth.enabled()) {
             return true;
         }
-        FileUrlSigner.Check check = signer.check(ctx.path(), ctx.queryParam(FileUrlSigner.EXPIRES), ctx.queryParam(FileUrlSigner.SIGNATURE));
-        switch (check) {
-            case VALID:
-                return true;
-            case MISSING:
-                error(ctx, 401, "this file URL is not signed; ask the registry API for a fresh download URL");
-                return false;
-            case EXPIRED:
-                error(ctx, 403, "this file URL has expired; ask the registry API for a fresh download URL");
-                return false;
-            default:
-                error(ctx, 403, "this file URL's signature is not valid");
-                return false;
-        }
+        Optional<SignedUrlRefusal> refusal = SignedUrlRefusal.of(
+                signer.check(ctx.path(), ctx.queryParam(FileUrlSigner.EXPIRES), ctx.queryParam(FileUrlSigner.SIGNATURE)),
+                "ask the registry API for a fresh download URL");
+        refusal.ifPresent(r -> error(ctx, r.status(), r.message()));
+        return refusal.isEmpty();
     }
 
     private void serve(Context ctx, StoredFile file, java.util.function.Supplier<InputStream> open,

@@ -9,6 +9,8 @@ import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.layout.ImageLayoutStore;
+import dev.wharf.oci.registry.RegistryArtifactStore;
+import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.auth.OidcSettings;
 import dev.wharf.terraform.auth.OidcVerifier;
@@ -24,6 +26,7 @@ import dev.wharf.terraform.web.FileUrlSigner;
 import dev.wharf.terraform.web.MirrorApi;
 import dev.wharf.terraform.web.StaticTokens;
 import dev.wharf.terraform.web.TerraformApi;
+import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.OidcIssuer;
 import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.RequiredTool;
@@ -44,6 +47,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 5's proof with the real terraform CLI: an upstream Wharf holding a signed provider, reached by
@@ -77,10 +82,16 @@ class MirrorEndToEndTest {
         }
     }
 
-    @Test
-    void pullThroughStoresWhatInitFetchesAndServesItWhenTheUpstreamIsGone() throws Exception {
+    /** Where the mirror keeps what it pulls through: the embedded layout or Debian's docker-registry. */
+    enum MirrorStorageKind {
+        IMAGE_LAYOUT, DOCKER_REGISTRY
+    }
+
+    @ParameterizedTest(name = "mirror storage in {0}")
+    @EnumSource(MirrorStorageKind.class)
+    void pullThroughStoresWhatInitFetchesAndServesItWhenTheUpstreamIsGone(MirrorStorageKind kind) throws Exception {
         WebServer upstream = startUpstream();
-        ArtifactStore mirrorStore = new ImageLayoutStore(temp.resolve("mirror-oci"));
+        ArtifactStore mirrorStore = openMirrorStore(kind);
         WebServer mirror = startMirror(mirrorStore, true, upstream, ClientAuthentication.open());
 
         Path first = workDir("first");
@@ -158,6 +169,19 @@ class MirrorEndToEndTest {
 
         Result none = run(workDir("none"), cliConfig(mirror, Optional.empty()), "init", "-input=false");
         assertThat(none.exit()).as(none.output()).isNotZero();
+    }
+
+    private ArtifactStore openMirrorStore(MirrorStorageKind kind) {
+        ArtifactStore store = switch (kind) {
+            case IMAGE_LAYOUT -> new ImageLayoutStore(temp.resolve("mirror-oci"));
+            case DOCKER_REGISTRY -> {
+                DockerRegistryServer registry = DockerRegistryServer.anonymous(temp.resolve("mirror-registry"));
+                running.add(registry);
+                yield new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()));
+            }
+        };
+        running.add(store);
+        return store;
     }
 
     private WebServer startUpstream() throws IOException {

@@ -126,7 +126,7 @@ class MirrorApiTest {
         String url = JSON.readTree(get(BASE + "1.0.0.json", good).body()).path("archives").path("linux_amd64").path("url").asText();
         assertThat(url).startsWith("terraform-provider-dummy_1.0.0_linux_amd64.zip?expires=").contains("&signature=");
         assertThat(http.send(request(BASE + url, null).build(), HttpResponse.BodyHandlers.ofByteArray()).body()).isEqualTo(Files.readAllBytes(zip));
-        assertThat(get(BASE + "terraform-provider-dummy_1.0.0_linux_amd64.zip", null).statusCode()).isEqualTo(403);
+        assertThat(get(BASE + "terraform-provider-dummy_1.0.0_linux_amd64.zip", null).statusCode()).isEqualTo(401);
         assertThat(get(BASE + url.replaceAll("signature=.*", "signature=forged"), null).statusCode()).isEqualTo(403);
     }
 

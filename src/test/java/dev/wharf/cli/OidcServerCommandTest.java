@@ -1,0 +1,186 @@
+package dev.wharf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.wharf.cli.boring.EnvironmentDefaults;
+import dev.wharf.cli.boring.ServerCommand;
+import dev.wharf.oci.Digest;
+import dev.wharf.testing.OidcIssuer;
+import dev.wharf.testing.PgpKeys;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The server's OIDC and Okta flags, as parsed from a command line: what {@code login.v1} advertises
+ * and which bearer tokens the registry APIs take.
+ */
+class OidcServerCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String VERSIONS = "/v1/modules/example/hello/null/versions";
+    private static final String PROVIDER_DOWNLOAD = "/v1/providers/acme/dummy/1.0.0/download/linux/amd64";
+
+    @TempDir
+    Path dir;
+    private OidcIssuer issuer;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        issuer = OidcIssuer.start();
+        upload("module", Path.of("examples/modules").toAbsolutePath().toString());
+        PgpKeys key = PgpKeys.generate("OIDC test <oidc@wharf.invalid>");
+        upload("signing-key", "--namespace", "acme", Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey()).toString());
+        Path release = Files.createDirectories(dir.resolve("release"));
+        String zipName = "terraform-provider-dummy_1.0.0_linux_amd64.zip";
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(release.resolve(zipName)))) {
+            zip.putNextEntry(new ZipEntry("terraform-provider-dummy_v1.0.0"));
+            zip.write("#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String sums = Digest.sha256(Files.readAllBytes(release.resolve(zipName))).hex() + "  " + zipName + "\n";
+        Path sumsFile = Files.writeString(release.resolve("terraform-provider-dummy_1.0.0_SHA256SUMS"), sums);
+        Files.write(release.resolve("terraform-provider-dummy_1.0.0_SHA256SUMS.sig"), key.detachedSignature(sums.getBytes(StandardCharsets.UTF_8)));
+        upload("provider", "--namespace", "acme", "--filename-sha256sums", sumsFile.toString());
+    }
+
+    private void upload(String... args) {
+        StringWriter err = new StringWriter();
+        List<String> command = new ArrayList<>(List.of("upload", args[0], "--storage-oci-layout-dir", dir.resolve("data").toString()));
+        command.addAll(List.of(args).subList(1, args.length));
+        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute(command.toArray(String[]::new));
+        assertThat(code).as(err.toString()).isZero();
+    }
+
+    @AfterEach
+    void tearDown() {
+        issuer.close();
+    }
+
+    @Test
+    void oidcAdvertisesLoginV1AsTerraformExpectsAndTakesOnlyGoodTokens() throws Exception {
+        try (ServerCommand.Running server = start("--auth-oidc-issuer", issuer.issuer().toString(), "--auth-oidc-clientid", "wharf-cli",
+                "--auth-oidc-scopes", "openid,offline_access", "--login-ports", "10100,10110", "--login-grant-types", "authz_code")) {
+            String base = issuer.issuer().toString();
+            HttpResponse<String> discovery = get(server, "/.well-known/terraform.json", null);
+            assertThat(discovery.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(discovery.body())).isEqualTo(JSON.readTree("""
+                    {"modules.v1":"/v1/modules/","providers.v1":"/v1/providers/",
+                     "login.v1":{"client":"wharf-cli","grant_types":["authz_code"],"authz":"%s/authorize","token":"%s/token",
+                                 "ports":[10100,10110],"scopes":["openid","offline_access"]}}""".formatted(base, base)));
+
+            String forged = issuer.forgedToken("mallory", "wharf-cli");
+            String expired = issuer.expiredToken("alice", "wharf-cli", Duration.ofMinutes(5));
+            String otherAudience = issuer.token("alice", "someone-else", Duration.ofMinutes(5));
+            assertRefused(get(server, VERSIONS, null), "authentication required", null);
+            assertRefused(get(server, VERSIONS, forged), "signature", forged);
+            assertRefused(get(server, VERSIONS, expired), "Expired", expired);
+            assertRefused(get(server, VERSIONS, otherAudience), "another audience", otherAudience);
+            assertRefused(get(server, "/v1/providers/acme/dummy/versions", forged), "signature", forged);
+            assertRefused(get(server, PROVIDER_DOWNLOAD, expired), "Expired", expired);
+            String token = issuer.token("alice", "wharf-cli", Duration.ofMinutes(5));
+            HttpResponse<String> good = get(server, VERSIONS, token);
+            assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+            assertThat(good.body()).contains("\"version\":\"1.0.0\"");
+            HttpResponse<String> providers = get(server, "/v1/providers/acme/dummy/versions", token);
+            assertThat(providers.statusCode()).as(providers.body()).isEqualTo(200);
+            assertThat(providers.body()).contains("\"version\":\"1.0.0\"");
+            HttpResponse<String> download = get(server, PROVIDER_DOWNLOAD, token);
+            assertThat(download.statusCode()).as(download.body()).isEqualTo(200);
+            assertThat(JSON.readTree(download.body()).get("filename").asText()).isEqualTo("terraform-provider-dummy_1.0.0_linux_amd64.zip");
+        }
+    }
+
+    @Test
+    void oktaFlagsCheckTheIssuersTokensForTheRequiredClaimsAndAdvertiseTheLoginFlags() throws Exception {
+        try (ServerCommand.Running server = start("--auth-okta-issuer", issuer.issuer().toString(),
+                "--auth-okta-claims", "aud=api://wharf,groups=platform", "--login-client", "okta-cli", "--login-scopes", "openid")) {
+            JsonNode login = JSON.readTree(get(server, "/.well-known/terraform.json", null).body()).get("login.v1");
+            assertThat(login.get("client").asText()).isEqualTo("okta-cli");
+            assertThat(login.get("authz").asText()).isEqualTo(issuer.issuer() + "/authorize");
+            assertThat(login.get("token").asText()).isEqualTo(issuer.issuer() + "/token");
+            assertThat(login.get("ports")).isEqualTo(JSON.readTree("[10000,10010]"));
+            assertThat(login.get("grant_types")).isEqualTo(JSON.readTree("[\"authz_code\"]"));
+
+            String member = token("api://wharf", List.of("platform", "dev"));
+            String outsider = token("api://wharf", List.of("dev"));
+            String elsewhere = token("api://other", List.of("platform"));
+            assertThat(get(server, VERSIONS, member).statusCode()).isEqualTo(200);
+            assertRefused(get(server, VERSIONS, outsider), "lacks the required claim groups=platform", outsider);
+            assertRefused(get(server, VERSIONS, elsewhere), "another audience", elsewhere);
+            assertRefused(get(server, VERSIONS, issuer.forgedToken("mallory", "api://wharf")), "signature", null);
+        }
+    }
+
+    @Test
+    void oidcAndOktaTogetherOrAMalformedClaimAreRefusedAtStart() {
+        assertThat(startFails("--auth-oidc-issuer", issuer.issuer().toString(), "--auth-oidc-clientid", "x",
+                "--auth-okta-issuer", issuer.issuer().toString())).contains("only one is allowed at a time");
+        assertThat(startFails("--auth-okta-issuer", issuer.issuer().toString(), "--auth-okta-claims", "groups",
+                "--login-client", "c")).contains("'groups' is not of the form claim=value");
+        assertThat(startFails("--auth-okta-issuer", issuer.issuer().toString())).contains("client");
+    }
+
+    private String token(String audience, List<String> groups) {
+        Instant now = Instant.now();
+        return issuer.sign(new JWTClaimsSet.Builder().issuer(issuer.issuer().toString()).subject("alice").audience(audience)
+                .claim("groups", groups).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).build());
+    }
+
+    private ServerCommand.Running start(String... flags) {
+        ServerCommand command = new ServerCommand();
+        List<String> args = new ArrayList<>(List.of("--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
+                "--storage-oci-layout-dir", dir.resolve("data").toString()));
+        args.addAll(List.of(flags));
+        new CommandLine(command).setDefaultValueProvider(new EnvironmentDefaults(Map.of())).parseArgs(args.toArray(String[]::new));
+        return command.start();
+    }
+
+    private String startFails(String... flags) {
+        try (ServerCommand.Running running = start(flags)) {
+            throw new AssertionError("the server started with " + List.of(flags));
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    private HttpResponse<String> get(ServerCommand.Running server, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.registry().localUri().resolve(path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertRefused(HttpResponse<String> response, String reason, String token) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        JsonNode errors = JSON.readTree(response.body()).get("errors");
+        assertThat(errors.size()).isEqualTo(1);
+        assertThat(errors.get(0).asText()).contains(reason);
+        if (token != null) {
+            assertThat(response.body()).doesNotContain(token);
+        }
+    }
+}
