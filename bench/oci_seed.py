@@ -46,6 +46,7 @@ class Registry:
         self.host, self.port = host, port
         self.local = threading.local()
         self.known = set()
+        self.blob_locks = {}
         self.lock = threading.Lock()
 
     def _conn(self):
@@ -77,6 +78,15 @@ class Registry:
         else:
             digest, size = "sha256:" + hashlib.sha256(data).hexdigest(), len(data)
         key = (repo, digest)
+        with self.lock:
+            if key in self.known:
+                return digest, size
+            # docker-registry loses blobs uploaded twice at the same time: one upload per digest.
+            blob_lock = self.blob_locks.setdefault(key, threading.Lock())
+        with blob_lock:
+            return self._push_blob_once(repo, key, digest, size, data, path)
+
+    def _push_blob_once(self, repo, key, digest, size, data, path):
         with self.lock:
             if key in self.known:
                 return digest, size
