@@ -533,7 +533,7 @@ http {
             cold_t, cold_n = measure(versions)
             warm_t, warm_n = measure(versions)
             release = os.path.join(self.work, "release-scale%d" % n)
-            sums = seed.release_files(release, self.gpg, "scale%d" % n, "9.0.0", self.scale_zip)
+            sums = seed.release_files(release, self.gpg, "scale%d" % n, "99.0.0", self.scale_zip)  # above every seeded version
             mark = self.access_log_mark()
             up = subprocess.run(upload_base + ["--filename-sha256sums", sums], capture_output=True, text=True, timeout=300, cwd=self.work)
             if up.returncode != 0:
@@ -570,7 +570,7 @@ http {
 
             cold_t, cold_n = dry_run("cold")
             name = "s%d_pkg0" % n
-            zip_path = seed.package_zip(os.path.join(self.work, "%s-9.0.0.zip" % name), name, "9.0.0", 2048)
+            zip_path = seed.package_zip(os.path.join(self.work, "%s-99.0.0.zip" % name), name, "99.0.0", 2048)
             mark = self.access_log_mark()
             push = subprocess.run(self.java(flags) + ["package-registry", "push", "-oci-registry", self.reg, "-oci-insecure",
                                                      "-oci-repository", repo, zip_path],
