@@ -43,6 +43,7 @@ public final class EprApi {
     private final QueryParser queries;
     private final Clock clock;
     private final byte[] indexBody;
+    private final IndexAnswers answers;
 
     public EprApi(Indexer indexer, ApiSettings settings, Clock clock) {
         this.indexer = indexer;
@@ -53,6 +54,7 @@ public final class EprApi {
         index.put("service.name", "package-registry");
         index.put("service.version", EPR_API_VERSION);
         this.indexBody = Json.pretty(index);
+        this.answers = new IndexAnswers(indexer);
     }
 
     public void register(JavalinConfig cfg) {
@@ -100,10 +102,12 @@ public final class EprApi {
             error(ctx, 400, e.getMessage());
             return;
         }
-        List<PackageSearch.Match> matches = PackageSearch.apply(indexer.packages(), filter);
-        byte[] body = matches.isEmpty()
-                ? "[]".getBytes(StandardCharsets.UTF_8)
-                : Json.pretty(matches.stream().map(m -> m.document().searchEntry()).toList());
+        byte[] body = answers.get("search", ctx.queryString(), packages -> {
+            List<PackageSearch.Match> matches = PackageSearch.apply(packages, filter);
+            return matches.isEmpty()
+                    ? "[]".getBytes(StandardCharsets.UTF_8)
+                    : Json.pretty(matches.stream().map(m -> m.document().searchEntry()).toList());
+        });
         json(ctx, settings.cacheSearch(), body);
     }
 
@@ -117,8 +121,10 @@ public final class EprApi {
             error(ctx, 400, e.getMessage());
             return;
         }
-        List<PackageSearch.Match> matches = PackageSearch.apply(indexer.packages(), filter);
-        json(ctx, settings.cacheCategories(), Json.pretty(PackageSearch.categories(matches, includePolicyTemplates)));
+        boolean withTemplates = includePolicyTemplates;
+        byte[] body = answers.get("categories", ctx.queryString(),
+                packages -> Json.pretty(PackageSearch.categories(PackageSearch.apply(packages, filter), withTemplates)));
+        json(ctx, settings.cacheCategories(), body);
     }
 
     private void packageRoute(Context ctx) throws IOException {

@@ -93,7 +93,9 @@ public final class ProviderService {
 
         Manifest sumsManifest = store.resolve(repository, layout.providerTag(sumsFile)).orElseThrow(() -> new ProviderException(
                 ProviderException.Reason.NOT_FOUND, "provider " + provider + " has no version " + version));
-        if (!store.exists(repository, layout.providerTag(signatureFile))) {
+        // resolve, not exists: the answer goes through the tag cache, so a busy download endpoint
+        // does not cost the registry one HEAD per request.
+        if (store.resolve(repository, layout.providerTag(signatureFile)).isEmpty()) {
             throw new ProviderException(ProviderException.Reason.NOT_FOUND, "provider " + provider + " " + version
                     + " has no SHA256SUMS signature");
         }

@@ -1,0 +1,715 @@
+#!/usr/bin/env python3
+"""Wharf benchmark harness: starts docker-registry, nginx and Wharf on 127.0.0.1, seeds data, measures the
+four figures of issue 6 as ratios taken in one run, prints one table and writes RESULTS.md.
+
+Exit status: 0 all targets met, 2 a target missed, 1 the harness itself failed.
+Standard library only; run through bench/run.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import oci_seed as seed  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+MB = 1 << 20
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+SMOKE = dict(duration=1.0, warmup=0.0, modules=2, module_versions=3, providers=1, provider_versions=3,
+             package_names=3, package_versions=2, image_kb=8, provider_zip_kb=64, big_provider_mb=4,
+             big_package_mb=2, scales="30", download_runs=1)
+FULL = dict(duration=20.0, warmup=5.0, modules=20, module_versions=10, providers=3, provider_versions=20,
+            package_names=40, package_versions=5, image_kb=256, provider_zip_kb=8192, big_provider_mb=200,
+            big_package_mb=50, scales="100,1000,5000", download_runs=5)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0])
+    p.add_argument("--smoke", action="store_true", help="tiny data, about a second per measurement (keeps the harness working in CI)")
+    p.add_argument("--duration", type=float, help="seconds of wrk per endpoint (full: 20)")
+    p.add_argument("--warmup", type=float, help="seconds of wrk before each measured run (full: 5)")
+    p.add_argument("--connections", type=int, default=32)
+    p.add_argument("--threads", type=int, default=2, help="wrk threads")
+    p.add_argument("--modules", type=int, help="N modules (full: 20)")
+    p.add_argument("--module-versions", type=int, help="versions per module (full: 10)")
+    p.add_argument("--providers", type=int, help="providers (full: 3)")
+    p.add_argument("--provider-versions", type=int, help="M versions per provider, 4 platforms each (full: 20)")
+    p.add_argument("--package-names", type=int, help="EPR packages (full: 40)")
+    p.add_argument("--package-versions", type=int, help="versions per EPR package; P = names x versions (full: 5)")
+    p.add_argument("--image-kb", type=int, help="screenshot size in each package zip (full: 256)")
+    p.add_argument("--provider-zip-kb", type=int, help="size of the figure-1 provider zips (full: 8192)")
+    p.add_argument("--big-provider-mb", type=int, help="figure 2 provider zip (full: 200)")
+    p.add_argument("--big-package-mb", type=int, help="figure 2 package zip (full: 50)")
+    p.add_argument("--scales", help="figure 3 sizes, comma-separated (full: 100,1000,5000)")
+    p.add_argument("--download-runs", type=int, help="figure 2 repetitions, median taken (full: 5)")
+    p.add_argument("--jvm-flags", default=os.environ.get("WHARF_BENCH_JVM_FLAGS", ""),
+                   help="extra JVM flags for Wharf in figures 1, 3, 4 (figure 2 always adds -Xmx64m)")
+    p.add_argument("--java", default=os.environ.get("JAVA", "java"), help="java executable (e.g. a JDK 25)")
+    p.add_argument("--jar", default=os.path.join(ROOT, "target", "wharf.jar"))
+    p.add_argument("--classpath", help="run Wharf from this class path instead of the jar (used by BenchSmokeTest)")
+    p.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"), help="where to write the results")
+    p.add_argument("--keep", action="store_true", help="keep the work directory (logs, data)")
+    a = p.parse_args(argv)
+    defaults = SMOKE if a.smoke else FULL
+    for k, v in defaults.items():
+        if getattr(a, k) is None:
+            setattr(a, k, v)
+    a.scales = [int(x) for x in str(a.scales).split(",") if x.strip()]
+    return a
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(url, timeout=30):
+    """(status, body bytes); never raises for HTTP statuses."""
+    try:
+        with NO_PROXY.open(url, timeout=timeout) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def rss_kb(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid):
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(d))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+class RegistryTraffic(tuple):
+    """Requests docker-registry logged, and the bytes it answered with."""
+
+    def __new__(cls, requests, size):
+        return tuple.__new__(cls, (requests, size))
+
+    def __str__(self):
+        n, size = self
+        return "%d req %s" % (n, ("%.0f KB" % (size / 1024)) if size < 10 * MB else ("%.0f MB" % (size / MB)))
+
+
+class Deadline(Exception):
+    pass
+
+
+class Bench:
+    def __init__(self, args):
+        self.a = args
+        self.work = tempfile.mkdtemp(prefix="wharf-bench-")
+        self.procs = []
+        self.rows = []          # (figure, measure, wharf, baseline, ratio, target, met)
+        self.notes = []
+        self.missed = []
+        self.t_start = time.monotonic()
+
+    # ------------------------------------------------------------ processes
+    def start(self, name, cmd, env=None):
+        out = open(os.path.join(self.work, name + ".out"), "ab")
+        err = open(os.path.join(self.work, name + ".err"), "ab")
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=self.work)
+        p.bench_name = name
+        self.procs.append(p)
+        return p
+
+    def stop(self, p):
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(timeout=5)
+        if p in self.procs:
+            self.procs.remove(p)
+
+    def stop_all(self):
+        for p in list(reversed(self.procs)):
+            self.stop(p)
+
+    def log_tail(self, name, n=30):
+        text = ""
+        for ext in (".err", ".out"):
+            path = os.path.join(self.work, name + ext)
+            if os.path.exists(path):
+                with open(path, errors="replace") as f:
+                    text += "".join(f.readlines()[-n:])
+        return text
+
+    def wait_until(self, what, check, timeout, proc=None, interval=0.01):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError("%s: process exited (%s) while waiting:\n%s" % (what, proc.returncode, self.log_tail(proc.bench_name)))
+            try:
+                if check():
+                    return
+            except (OSError, ValueError):
+                pass
+            time.sleep(interval)
+        raise Deadline("%s: not ready within %ss" % (what, timeout))
+
+    def java(self, flags):
+        head = [self.a.java] + flags
+        if self.a.classpath:
+            return head + ["-cp", self.a.classpath, "dev.wharf.cli.Main"]
+        return head + ["-jar", self.a.jar]
+
+    def jvm_flags(self):
+        return self.a.jvm_flags.split() if self.a.jvm_flags.strip() else []
+
+    # ------------------------------------------------------------ servers
+    def start_registry(self):
+        self.reg_port = free_port()
+        cfg = os.path.join(self.work, "registry.yml")
+        with open(cfg, "w") as f:
+            f.write("version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n"
+                    "    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:%d\n  secret: wharf-bench\n"
+                    % (os.path.join(self.work, "registry-data"), self.reg_port))
+        self.registry = self.start("docker-registry", ["docker-registry", "serve", cfg])
+        self.reg = "127.0.0.1:%d" % self.reg_port
+        self.wait_until("docker-registry", lambda: http_get("http://%s/v2/" % self.reg, 2)[0] == 200, 30, self.registry)
+        self.access_log = os.path.join(self.work, "docker-registry.out")
+
+    def access_log_mark(self):
+        time.sleep(0.15)  # let docker-registry write the lines of requests already answered
+        return os.path.getsize(self.access_log)
+
+    def requests_since(self, mark):
+        time.sleep(0.15)
+        with open(self.access_log, "rb") as f:
+            f.seek(mark)
+            lines = f.read().decode(errors="replace").splitlines()
+        hits = [l for l in lines if '"' in l and " /v2/" in l]
+        size = 0
+        for l in hits:
+            m = re.search(r'HTTP/[\d.]+" \d+ (\d+)', l)
+            size += int(m.group(1)) if m else 0
+        return RegistryTraffic(len(hits), size)
+
+    def start_nginx(self, root):
+        port = free_port()
+        prefix = os.path.join(self.work, "nginx")
+        os.makedirs(os.path.join(prefix, "logs"), exist_ok=True)
+        conf = os.path.join(prefix, "nginx.conf")
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        with open(conf, "w") as f:
+            f.write(user + """worker_processes auto;
+pid %(p)s/nginx.pid;
+error_log %(p)s/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path %(p)s/client_body;
+  proxy_temp_path %(p)s/proxy;
+  fastcgi_temp_path %(p)s/fastcgi;
+  uwsgi_temp_path %(p)s/uwsgi;
+  scgi_temp_path %(p)s/scgi;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  default_type application/json;
+  server {
+    listen 127.0.0.1:%(port)d;
+    root %(root)s;
+  }
+}
+""" % {"p": prefix, "port": port, "root": root})
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.nginx = self.start("nginx", [nginx, "-p", prefix, "-c", conf, "-g", "daemon off;"])
+        self.nginx_url = "http://127.0.0.1:%d" % port
+        self.wait_until("nginx", lambda: http_get(self.nginx_url + "/", 2)[0] in (200, 403, 404), 20, self.nginx)
+
+    def start_javalin(self, root):
+        """Javalin alone serving the same bytes: how much of the gap to nginx is the HTTP stack's."""
+        port = free_port()
+        cp = self.a.classpath or self.a.jar
+        self.javalin = self.start("javalin-static", [self.a.java] + self.jvm_flags() + ["-cp", cp, os.path.join(HERE, "StaticJavalin.java"),
+                                                                                       str(port), root])
+        self.javalin_url = "http://127.0.0.1:%d" % port
+        self.wait_until("StaticJavalin", lambda: http_get(self.javalin_url + "/endpoint0.json", 2)[0] == 200, 120, self.javalin)
+
+    def start_boring(self, name, flags, ttl="30s"):
+        port, tport = free_port(), free_port()
+        cmd = self.java(flags) + ["boring-registry", "server", "--storage-oci-registry", self.reg, "--storage-oci-insecure",
+                                  "--storage-oci-repository", seed.TF_BASE, "--listen-address", "127.0.0.1:%d" % port,
+                                  "--listen-telemetry-address", "127.0.0.1:%d" % tport, "--download-proxy",
+                                  "--cache-tags-ttl", ttl]
+        t0 = time.monotonic()
+        p = self.start(name, cmd)
+        p.url = "http://127.0.0.1:%d" % port
+        p.t0 = t0
+        return p
+
+    def start_epr(self, name, flags, repository, cache_dir, extra=()):
+        port = free_port()
+        cmd = self.java(flags) + ["package-registry", "-feature-oci-indexer", "-oci-registry", self.reg, "-oci-insecure",
+                                  "-oci-repository", repository, "-oci-cache-dir", cache_dir, "-address", "127.0.0.1:%d" % port,
+                                  "-require-package-signatures=false", "-oci-refresh-interval", "0", "-log-level", "warn"] + list(extra)
+        t0 = time.monotonic()
+        p = self.start(name, cmd)
+        p.url = "http://127.0.0.1:%d" % port
+        p.t0 = t0
+        return p
+
+    def row(self, figure, measure, wharf, baseline="", ratio="", target="", met=None):
+        self.rows.append((figure, measure, wharf, baseline, ratio, target, "" if met is None else ("yes" if met else "MISSED")))
+        if met is False:
+            self.missed.append("%s %s" % (figure, measure))
+        print("  %-4s %-52s %s %s %s" % (figure, measure, wharf, baseline, ratio), flush=True)
+
+    # ------------------------------------------------------------ seeding
+    def seed(self):
+        a = self.a
+        t = time.monotonic()
+        self.reg_client = seed.Registry("127.0.0.1", self.reg_port)
+        self.gpg = seed.Gpg(os.path.join(self.work, "gnupg"))
+        data = os.path.join(self.work, "seed")
+        os.makedirs(data)
+        pool = seed.new_pool()
+        try:
+            seed.seed_signing_keys(self.reg_client, self.gpg, "bench")
+            seed.seed_modules(self.reg_client, "bench", a.modules, a.module_versions, pool)
+            small_zip = os.path.join(data, "provider.zip")
+            seed.provider_zip(small_zip, "p", a.provider_zip_kb * 1024)
+            for i in range(a.providers):
+                seed.seed_provider(self.reg_client, self.gpg, "bench", "p%d" % i, a.provider_versions, small_zip, pool)
+            self.big_provider_zip = os.path.join(data, "big-provider.zip")
+            seed.provider_zip(self.big_provider_zip, "big", a.big_provider_mb * MB)
+            seed.push_provider_version(self.reg_client, self.gpg, "bench", "big", "1.0.0", self.big_provider_zip, [("linux", "amd64")])
+            seed.seed_packages(self.reg_client, "packages", os.path.join(data, "packages"), a.package_names,
+                               a.package_versions, a.image_kb * 1024, pool)
+            self.big_package_zip = seed.package_zip(os.path.join(data, "bench_big-1.0.0.zip"), "bench_big", "1.0.0",
+                                                    64 * 1024, padding_bytes=a.big_package_mb * MB)
+            seed.push_package(self.reg_client, "bigpackages", self.big_package_zip, "bench_big", "1.0.0")
+            tiny_zip = os.path.join(data, "tiny-provider.zip")
+            seed.provider_zip(tiny_zip, "s", 4096)
+            self.scale_zip = tiny_zip
+            for n in a.scales:
+                seed.seed_provider(self.reg_client, self.gpg, "bench", "scale%d" % n, self.scale_versions(n), tiny_zip, pool)
+                seed.seed_packages(self.reg_client, "scale-epr-%d" % n, os.path.join(data, "scale-%d" % n),
+                                   max(n // 10, 1), min(n, 10), 2048, pool, prefix="s%d" % n)
+        finally:
+            pool.shutdown()
+        self.seed_seconds = time.monotonic() - t
+        print("seeded in %.1f s (registry data %s)" % (self.seed_seconds, du(os.path.join(self.work, "registry-data"))), flush=True)
+
+    @staticmethod
+    def scale_versions(n):
+        return max(1, round(n / 6))  # 4 zips + SHA256SUMS + .sig per version: about n tags
+
+    # ------------------------------------------------------------ wrk
+    def wrk(self, url, duration):
+        seconds = max(1, int(round(duration)))
+        out = subprocess.run(["wrk", "-t%d" % self.a.threads, "-c%d" % self.a.connections, "-d%ds" % seconds,
+                              "--latency", "--timeout", "5s", url],
+                             capture_output=True, text=True, timeout=duration + 60).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        m = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+        p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+        bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+        errors = re.search(r"Socket errors:.*", out)
+        return rps, p99, int(bad.group(1)) if bad else 0, errors.group(0) if errors else ""
+
+    # ------------------------------------------------------------ figure 1, 3 (cold start), 4
+    def figure1(self):
+        a = self.a
+        flags = self.jvm_flags()
+        tf = self.start_boring("wharf-terraform", flags)
+        p0_versions = a.provider_versions
+        url = tf.url + "/v1/providers/bench/p0/versions"
+        self.wait_until("boring-registry first answer",
+                        lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])["versions"]) == p0_versions)(http_get(url, 5)),
+                        120, tf)
+        tf_cold = time.monotonic() - tf.t0
+        epr_cache = os.path.join(self.work, "epr-cache")
+        epr = self.start_epr("wharf-epr", flags, "packages", epr_cache)
+        surl = epr.url + "/search?kibana.version=8.15.0"
+        self.wait_until("package-registry first answer",
+                        lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])) == a.package_names)(http_get(surl, 5)),
+                        300, epr)
+        epr_cold = time.monotonic() - epr.t0
+        self.row("3", "cold start boring-registry → correct provider versions", "%.2f s" % tf_cold)
+        self.row("3", "cold start package-registry (index %d packages) → correct search" % (a.package_names * a.package_versions),
+                 "%.2f s" % epr_cold)
+
+        time.sleep(2)
+        idle = {"boring-registry": rss_kb(tf.pid), "package-registry": rss_kb(epr.pid)}
+
+        latest = "%d.%d.0" % (1 + (p0_versions - 1) // 100, (p0_versions - 1) % 100)
+        endpoints = [
+            ("module versions", tf.url, "/v1/modules/bench/mod0/aws/versions"),
+            ("provider versions", tf.url, "/v1/providers/bench/p0/versions"),
+            ("provider download/{os}/{arch}", tf.url, "/v1/providers/bench/p0/%s/download/linux/amd64" % latest),
+            ("EPR /search?kibana.version=8.15.0", epr.url, "/search?kibana.version=8.15.0"),
+            ("EPR /categories", epr.url, "/categories"),
+        ]
+        root = os.path.join(self.work, "nginx-root")
+        os.makedirs(root)
+        static = []
+        for i, (name, base, path) in enumerate(endpoints):
+            status, body = http_get(base + path)
+            if status != 200:
+                raise RuntimeError("%s answered %s: %s" % (path, status, body[:300]))
+            fname = "endpoint%d.json" % i
+            with open(os.path.join(root, fname), "wb") as f:
+                f.write(body)
+            static.append(fname)
+        self.start_nginx(root)
+        self.start_javalin(root)
+        for i, fname in enumerate(static):
+            with open(os.path.join(root, fname), "rb") as f:
+                captured = f.read()
+            s, b = http_get(self.nginx_url + "/" + fname)
+            again = http_get(endpoints[i][1] + endpoints[i][2])[1]
+            # The provider download answer carries freshly signed URLs: same length, other bytes.
+            if s != 200 or b != captured or len(again) != len(captured):
+                raise RuntimeError("nginx does not serve the bytes Wharf answers for " + endpoints[i][2])
+
+        peak = {"boring-registry": 0, "package-registry": 0, "nginx": 0}
+        stop = threading.Event()
+        nginx_pid = self.nginx.pid
+
+        def sample():
+            while not stop.is_set():
+                peak["boring-registry"] = max(peak["boring-registry"], rss_kb(tf.pid))
+                peak["package-registry"] = max(peak["package-registry"], rss_kb(epr.pid))
+                peak["nginx"] = max(peak["nginx"], rss_kb(nginx_pid) + sum(rss_kb(c) for c in children(nginx_pid)))
+                stop.wait(0.25)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        try:
+            for i, (name, base, path) in enumerate(endpoints):
+                w_url, n_url, j_url = base + path, self.nginx_url + "/" + static[i], self.javalin_url + "/" + static[i]
+                if a.warmup > 0:
+                    self.wrk(w_url, a.warmup)
+                    self.wrk(n_url, a.warmup)
+                    self.wrk(j_url, a.warmup)
+                w_rps, w_p99, w_bad, w_err = self.wrk(w_url, a.duration)
+                n_rps, n_p99, n_bad, n_err = self.wrk(n_url, a.duration)
+                j_rps, j_p99, _, _ = self.wrk(j_url, a.duration)
+                ratio = w_rps / n_rps if n_rps else 0.0
+                size = os.path.getsize(os.path.join(root, static[i]))
+                ok = ratio >= 0.8 and w_bad == 0
+                self.row("1", "%s (%s B)" % (name, size), "%.0f req/s, p99 %.2f ms" % (w_rps, w_p99),
+                         "nginx %.0f req/s, p99 %.2f ms; Javalin alone %.0f req/s (%.2f of nginx), p99 %.2f ms"
+                         % (n_rps, n_p99, j_rps, j_rps / n_rps if n_rps else 0, j_p99), "%.2f" % ratio, "≥ 0.80", ok)
+                if w_bad or w_err or n_err:
+                    self.notes.append("figure 1 %s: Wharf non-2xx %d %s; nginx %s" % (name, w_bad, w_err, n_err))
+        finally:
+            stop.set()
+            sampler.join()
+        self.row("4", "RSS idle boring-registry / package-registry", "%.0f MB / %.0f MB" % (idle["boring-registry"] / 1024,
+                                                                                         idle["package-registry"] / 1024))
+        self.row("4", "RSS peak under figure-1 load (Wharf vs nginx)", "%.0f MB / %.0f MB" % (peak["boring-registry"] / 1024,
+                                                                                            peak["package-registry"] / 1024),
+                 "nginx %.0f MB" % (peak["nginx"] / 1024))
+        self.stop(self.nginx)
+        self.stop(self.javalin)
+        self.stop(tf)
+        self.stop(epr)
+
+    # ------------------------------------------------------------ figure 2
+    def curl_speed(self, url):
+        out = subprocess.run(["curl", "-s", "--noproxy", "*", "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{speed_download}", url],
+                             capture_output=True, text=True, timeout=300).stdout.split()
+        if out[0] != "200":
+            raise RuntimeError("GET %s answered %s" % (url, out[0]))
+        return int(out[1]), float(out[2])
+
+    def sha_of(self, url):
+        h = hashlib.sha256()
+        with NO_PROXY.open(url, timeout=300) as r:
+            while True:
+                chunk = r.read(1 << 20)
+                if not chunk:
+                    return h.hexdigest()
+                h.update(chunk)
+
+    def figure2(self):
+        a = self.a
+        gc_tf, gc_epr = os.path.join(self.work, "gc-terraform.log"), os.path.join(self.work, "gc-epr.log")
+        base = [f for f in self.jvm_flags() if not f.startswith("-Xmx")]
+        tf = self.start_boring("wharf-terraform-64m", base + ["-Xmx64m", "-Xlog:gc*:file=%s" % gc_tf])
+        epr = self.start_epr("wharf-epr-64m", base + ["-Xmx64m", "-Xlog:gc*:file=%s" % gc_epr], "bigpackages",
+                             os.path.join(self.work, "epr-cache-big"))
+        zip_name = "terraform-provider-big_1.0.0_linux_amd64.zip"
+        tf_url = tf.url + "/v1/files/providers/bench/big/" + zip_name
+        epr_url = epr.url + "/epr/bench_big/bench_big-1.0.0.zip"
+        self.wait_until("boring-registry (-Xmx64m)", lambda: http_get(tf.url + "/v1/providers/bench/big/versions", 5)[0] == 200, 120, tf)
+        self.wait_until("package-registry (-Xmx64m)", lambda: http_get(epr.url + "/search", 5)[0] == 200, 300, epr)
+        tf_digest = "sha256:" + seed.sha256_file(self.big_provider_zip)
+        pkg_digest = "sha256:" + seed.sha256_file(self.big_package_zip)
+        direct_tf = "http://%s/v2/%s/providers/bench/big/blobs/%s" % (self.reg, seed.TF_BASE, tf_digest)
+        direct_pkg = "http://%s/v2/bigpackages/blobs/%s" % (self.reg, pkg_digest)
+        for label, url, digest in (("provider via Wharf", tf_url, tf_digest), ("package via Wharf", epr_url, pkg_digest)):
+            got = "sha256:" + self.sha_of(url)
+            if got != digest:
+                raise RuntimeError("%s: downloaded %s, expected %s" % (label, got, digest))
+        for label, w_url, d_url, size in (("provider zip", tf_url, direct_tf, a.big_provider_mb),
+                                          ("package zip", epr_url, direct_pkg, a.big_package_mb)):
+            w, d = [], []
+            for _ in range(a.download_runs):
+                d.append(self.curl_speed(d_url)[1])
+                w.append(self.curl_speed(w_url)[1])
+            wm, dm = statistics.median(w), statistics.median(d)
+            ratio = wm / dm if dm else 0
+            self.row("2", "%s %d MB, median of %d" % (label, size, a.download_runs), "%.0f MB/s" % (wm / MB),
+                     "direct %.0f MB/s" % (dm / MB), "%.2f" % ratio, "≥ 0.80", ratio >= 0.8)
+        for label, p, gc in (("boring-registry", tf, gc_tf), ("package-registry", epr, gc_epr)):
+            info = subprocess.run(["jcmd", str(p.pid), "GC.heap_info"], capture_output=True, text=True, timeout=60).stdout \
+                if shutil.which("jcmd") else ""
+            with open(os.path.join(self.work, "heap-info-%s.txt" % label), "w") as f:
+                f.write(info)
+            peak_used, max_committed = gc_peak(gc)
+            alive = p.poll() is None
+            oom = "OutOfMemoryError" in self.log_tail(p.bench_name, 2000)
+            ok = alive and not oom and peak_used <= 64 and max_committed <= 64
+            self.row("2", "%s -Xmx64m heap: peak used before GC / committed" % label,
+                     "%d MB / %d MB" % (peak_used, max_committed), "", "", "≤ 64 MB", ok)
+            if info:
+                first = [l.strip() for l in info.splitlines() if "total" in l][:1]
+                if first:
+                    self.notes.append("figure 2 %s jcmd GC.heap_info after the downloads: %s" % (label, first[0]))
+        self.stop(tf)
+        self.stop(epr)
+
+    # ------------------------------------------------------------ figure 3, scale
+    def figure3_scale(self):
+        flags = self.jvm_flags()
+        ttl = 5.0
+        tf = self.start_boring("wharf-terraform-scale", flags, ttl="5s")
+        self.wait_until("boring-registry (scale)", lambda: http_get(tf.url + "/.well-known/terraform.json", 5)[0] == 200, 120, tf)
+        upload_base = self.java(flags) + ["boring-registry", "upload", "provider", "--storage-oci-registry", self.reg,
+                                          "--storage-oci-insecure", "--storage-oci-repository", seed.TF_BASE, "--namespace", "bench"]
+        for n in self.a.scales:
+            versions = self.scale_versions(n)
+            url = tf.url + "/v1/providers/bench/scale%d/versions" % n
+
+            def measure(expected):
+                mark = self.access_log_mark()
+                t = time.monotonic()
+                s, body = http_get(url, 120)
+                dt = time.monotonic() - t
+                if s != 200 or len(json.loads(body)["versions"]) != expected:
+                    raise RuntimeError("%s: %s %s" % (url, s, body[:200]))
+                return dt, self.requests_since(mark)
+
+            cold_t, cold_n = measure(versions)
+            warm_t, warm_n = measure(versions)
+            release = os.path.join(self.work, "release-scale%d" % n)
+            sums = seed.release_files(release, self.gpg, "scale%d" % n, "99.0.0", self.scale_zip)  # above every seeded version
+            mark = self.access_log_mark()
+            up = subprocess.run(upload_base + ["--filename-sha256sums", sums], capture_output=True, text=True, timeout=300, cwd=self.work)
+            if up.returncode != 0:
+                raise RuntimeError("upload provider failed: " + up.stderr[-2000:])
+            push_n = self.requests_since(mark)
+            time.sleep(ttl + 0.2)
+            after_t, after_n = measure(versions + 1)
+            tags = versions * 6
+            self.row("3", "provider versions, %d tags: cold (time, registry requests)" % tags, "%.0f ms, %s" % (cold_t * 1000, cold_n))
+            self.row("3", "provider versions, %d tags: warm (within --cache-tags-ttl)" % tags, "%.1f ms, %s" % (warm_t * 1000, warm_n))
+            self.row("3", "provider versions, %d tags: after 1 upload (%s) + ttl expiry" % (tags + 6, push_n),
+                     "%.0f ms, %s" % (after_t * 1000, after_n))
+        self.stop(tf)
+
+        for n in self.a.scales:
+            repo = "scale-epr-%d" % n
+            cache = os.path.join(self.work, "epr-cache-" + repo)
+            expected = max(n // 10, 1) * min(n, 10)
+
+            def dry_run(label):
+                mark = self.access_log_mark()
+                t = time.monotonic()
+                p = self.start_epr("wharf-epr-dryrun-%d" % n, flags, repo, cache, extra=["-dry-run"])
+                try:
+                    rc = p.wait(timeout=600)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    raise
+                dt = time.monotonic() - t
+                self.procs.remove(p)
+                if rc != 0:
+                    raise RuntimeError("package-registry -dry-run failed (%s):\n%s" % (rc, self.log_tail(p.bench_name)))
+                return dt, self.requests_since(mark)
+
+            cold_t, cold_n = dry_run("cold")
+            name = "s%d_pkg0" % n
+            zip_path = seed.package_zip(os.path.join(self.work, "%s-99.0.0.zip" % name), name, "99.0.0", 2048)
+            mark = self.access_log_mark()
+            push = subprocess.run(self.java(flags) + ["package-registry", "push", "-oci-registry", self.reg, "-oci-insecure",
+                                                     "-oci-repository", repo, zip_path],
+                                  capture_output=True, text=True, timeout=300, cwd=self.work)
+            if push.returncode != 0:
+                raise RuntimeError("package-registry push failed: " + (push.stderr + push.stdout)[-2000:])
+            push_n = self.requests_since(mark)
+            again_t, again_n = dry_run("after push")
+            self.row("3", "EPR index %d versions from scratch (-dry-run incl. JVM start)" % expected,
+                     "%.2f s, %s" % (cold_t, cold_n))
+            self.row("3", "EPR index %d versions after 1 push (%s), persisted cache" % (expected + 1, push_n),
+                     "%.2f s, %s" % (again_t, again_n))
+
+    # ------------------------------------------------------------ report
+    def report(self):
+        header = "| fig | measure | Wharf | baseline | ratio | target | met |\n|---|---|---|---|---|---|---|\n"
+        table = header + "".join("| %s |\n" % " | ".join(str(c) for c in r) for r in self.rows)
+        return table
+
+
+BEGIN, END = "<!-- bench/run results: begin -->", "<!-- bench/run results: end -->"
+
+
+def write_results(path, generated):
+    """Replaces the generated block of an existing file, keeping what people wrote around it."""
+    block = BEGIN + "\n" + generated + "\n" + END + "\n"
+    text = block
+    if os.path.exists(path):
+        with open(path) as f:
+            old = f.read()
+        if BEGIN in old and END in old:
+            text = old[:old.index(BEGIN)] + block + old[old.index(END) + len(END) + 1:]
+    with open(path + ".part", "w") as f:
+        f.write(text)
+    os.replace(path + ".part", path)
+
+
+def gc_peak(path):
+    """(largest heap used before a GC, largest committed heap) in MB from a -Xlog:gc* file."""
+    peak, committed = 0, 0
+    if not os.path.exists(path):
+        return 0, 0
+    with open(path, errors="replace") as f:
+        for line in f:
+            for m in re.finditer(r"(\d+)([KMG])->(\d+)([KMG])\((\d+)([KMG])\)", line):
+                conv = lambda v, u: int(v) / {"K": 1024, "M": 1, "G": 1 / 1024}[u]
+                peak = max(peak, conv(m.group(1), m.group(2)))
+                committed = max(committed, conv(m.group(5), m.group(6)))
+    return round(peak), round(committed)
+
+
+def du(path):
+    total = 0
+    for dirpath, _, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.path.getsize(os.path.join(dirpath, f))
+            except OSError:
+                pass
+    return "%.0f MB" % (total / MB)
+
+
+def machine():
+    model = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal"):
+                mem = "%.1f GB" % (int(line.split()[1]) / 1024 / 1024)
+    return os.cpu_count(), mem, model
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def main(argv):
+    a = parse_args(argv)
+    b = Bench(a)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    jdk = subprocess.run([a.java, "-version"], capture_output=True, text=True).stderr.strip().splitlines()
+    load_before = loadavg()
+    started = datetime.datetime.now(datetime.timezone.utc)
+    status = 0
+    error = None
+    try:
+        print("work directory %s" % b.work, flush=True)
+        b.start_registry()
+        b.seed()
+        print("figure 1, 3 (cold start), 4", flush=True)
+        b.figure1()
+        print("figure 2", flush=True)
+        b.figure2()
+        print("figure 3 (scale)", flush=True)
+        b.figure3_scale()
+    except BaseException as e:  # noqa: B902 - report whatever stopped the run, then clean up
+        error = "%s: %s" % (type(e).__name__, e)
+        status = 1
+    finally:
+        b.stop_all()
+        if getattr(b, "gpg", None):
+            b.gpg.close()
+    load_after = loadavg()
+    nproc, mem, model = machine()
+    table = b.report()
+    if status == 0 and b.missed:
+        status = 2
+    verdict = ("harness FAILED: " + error) if error else ("targets missed: " + "; ".join(b.missed) if b.missed else "all targets met")
+    text = ["# Wharf benchmark results", "",
+            "- date: %s (%.0f s)" % (started.strftime("%Y-%m-%d %H:%M UTC"), time.monotonic() - b.t_start),
+            "- machine: %d cores, %s RAM, %s; load average before %s, after %s" % (nproc, mem, model, load_before, load_after),
+            "- JDK: %s" % " / ".join(jdk),
+            "- mode: %s; wrk -t%d -c%d, %.0f s per run after %.0f s warm-up; Wharf JVM flags: `%s`" % (
+                "smoke" if a.smoke else "full", a.threads, a.connections, a.duration, a.warmup, a.jvm_flags or "(none)"),
+            "- data: %d modules x %d versions, %d providers x %d versions x 4 platforms (%d KB zips), %d EPR package versions "
+            "(%d packages, %d KB screenshots), figure 2: %d MB provider zip, %d MB package zip; seeding took %.0f s" % (
+                a.modules, a.module_versions, a.providers, a.provider_versions, a.provider_zip_kb, a.package_names * a.package_versions,
+                a.package_names, a.image_kb, a.big_provider_mb, a.big_package_mb, getattr(b, "seed_seconds", 0)),
+            "- verdict: %s" % verdict, "", table]
+    if b.notes:
+        text += ["Notes:", ""] + ["- " + n for n in b.notes] + [""]
+    out = "\n".join(text)
+    print()
+    print(out)
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    write_results(a.out, out)
+    print("written to %s" % a.out)
+    if a.keep or status == 1:
+        print("work directory kept: %s" % b.work)
+    else:
+        shutil.rmtree(b.work, ignore_errors=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,77 @@
+package dev.wharf.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.testing.RequiredTool;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps bench/run working: its smoke mode starts docker-registry, nginx and Wharf (from this test's
+ * class path, since the jar is built after the tests), seeds tiny data and must produce the table of
+ * all four figures. Whether the targets are met is not asked: a smoke run of a second per figure on
+ * a busy CI machine measures nothing; bench/run without --smoke does.
+ */
+class BenchSmokeTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void smokeRunProducesTheTableOfAllFourFigures() throws Exception {
+        RequiredTool.require("docker-registry", "docker-registry");
+        RequiredTool.require("nginx", "nginx-light");
+        RequiredTool.require("wrk", "wrk");
+        RequiredTool.require("python3", "python3");
+        RequiredTool.require("curl", "curl");
+        RequiredTool.require("gpg", "gpg");
+        Path results = tmp.resolve("RESULTS.md");
+        Path log = tmp.resolve("bench.log");
+        List<String> command = new ArrayList<>(List.of("bench/run", "--smoke", "--out", results.toString(),
+                "--java", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--classpath", classPath()));
+        Process run = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!run.waitFor(240, TimeUnit.SECONDS)) {
+            run.descendants().forEach(ProcessHandle::destroy);
+            run.destroy();
+            run.waitFor(20, TimeUnit.SECONDS);
+            throw new AssertionError("bench/run --smoke did not finish within 240 s:\n" + Files.readString(log));
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        // 0: targets met, 2: a target missed (expected on a loaded machine), 1: the harness broke.
+        assertThat(run.exitValue()).as(output).isIn(0, 2);
+        String table = Files.readString(results, StandardCharsets.UTF_8);
+        assertThat(table).as(output)
+                .contains("| fig | measure | Wharf | baseline | ratio | target | met |")
+                .contains("- machine: ").contains("- JDK: ")
+                .containsPattern("\\| 1 \\| module versions \\(\\d+ B\\) \\| \\d+ req/s, p99 [\\d.]+ ms \\| nginx \\d+ req/s")
+                .containsPattern("\\| 1 \\| provider versions")
+                .containsPattern("\\| 1 \\| provider download/\\{os\\}/\\{arch\\}")
+                .containsPattern("\\| 1 \\| EPR /search\\?kibana.version=8.15.0")
+                .containsPattern("\\| 1 \\| EPR /categories")
+                .containsPattern("\\| 2 \\| provider zip \\d+ MB.*\\| \\d+ MB/s \\| direct \\d+ MB/s \\| [\\d.]+ \\|")
+                .containsPattern("\\| 2 \\| package zip \\d+ MB")
+                .containsPattern("\\| 2 \\| boring-registry -Xmx64m heap: .*\\| \\d+ MB / \\d+ MB \\|")
+                .containsPattern("\\| 3 \\| cold start boring-registry .*\\| [\\d.]+ s \\|")
+                .containsPattern("\\| 3 \\| provider versions, \\d+ tags: cold .*\\| \\d+ ms, \\d+ req")
+                .containsPattern("\\| 3 \\| EPR index \\d+ versions after 1 push .*\\| [\\d.]+ s, \\d+ req")
+                .containsPattern("\\| 4 \\| RSS idle .*\\| \\d+ MB / \\d+ MB \\|")
+                .doesNotContain("harness FAILED");
+    }
+
+    /** This JVM's class path when it holds Wharf's classes (surefire sets it), else the built jar. */
+    private static String classPath() {
+        String cp = System.getProperty("java.class.path", "");
+        for (String entry : cp.split(File.pathSeparator)) {
+            if (Files.isDirectory(Path.of(entry, "dev", "wharf", "cli"))) {
+                return cp;
+            }
+        }
+        return System.getProperty("wharf.jar");
+    }
+}
