@@ -43,6 +43,14 @@ public final class ProviderService {
     private final ObjectMapper json;
     private final Cache<Digest, Sha256Sums> sums = Caffeine.newBuilder().maximumSize(10_000).build();
     private final Cache<Digest, SigningKeys> keys = Caffeine.newBuilder().maximumSize(10_000).build();
+    // The versions answer per repository, for the tag list it was built from. A caching store hands
+    // out the same list object until its tag cache expires or an upload invalidates it, and tags of
+    // provider files never change meaning, so an identical list means an identical answer; without
+    // this every request looked up one SHA256SUMS manifest per version (bench/RESULTS.md, figure 1).
+    private final Cache<String, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
+
+    private record Listing(List<String> tags, List<ProviderVersion> versions) {
+    }
 
     public ProviderService(ArtifactStore store, TerraformLayout layout, ObjectMapper json) {
         this.store = store;
@@ -53,9 +61,14 @@ public final class ProviderService {
     public List<ProviderVersion> versions(ProviderAddress provider) {
         check(provider);
         String repository = layout.providerRepository(provider.namespace(), provider.name());
+        List<String> tags = store.listTags(repository);
+        Listing known = listings.getIfPresent(repository);
+        if (known != null && known.tags() == tags) {
+            return known.versions();
+        }
         Map<String, Set<Kind>> kinds = new LinkedHashMap<>();
         Map<String, List<Platform>> platforms = new TreeMap<>();
-        for (String tag : store.listTags(repository)) {
+        for (String tag : tags) {
             Optional<ProviderFile> file = layout.providerFile(tag);
             if (file.isEmpty() || !file.get().name().equals(provider.name().toLowerCase(java.util.Locale.ROOT))
                     || Version.tryParse(file.get().version()).isEmpty()) {
@@ -78,7 +91,9 @@ public final class ProviderService {
         if (versions.isEmpty()) {
             throw new ProviderException(ProviderException.Reason.NOT_FOUND, "provider " + provider + " not found");
         }
-        return versions;
+        List<ProviderVersion> answer = List.copyOf(versions);
+        listings.put(repository, new Listing(tags, answer));
+        return answer;
     }
 
     public ProviderPackage download(ProviderAddress provider, String version, String os, String arch) {
