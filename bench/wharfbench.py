@@ -64,12 +64,18 @@ def parse_args(argv):
     p.add_argument("--classpath", help="run Wharf from this class path instead of the jar (used by BenchSmokeTest)")
     p.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"), help="where to write the results")
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs, data)")
+    p.add_argument("--figures", default="1,2,3",
+                   help="which figures to run, comma-separated (default 1,2,3; figure 1 includes cold start and figure 4); "
+                        "only the data they need is seeded")
     a = p.parse_args(argv)
     defaults = SMOKE if a.smoke else FULL
     for k, v in defaults.items():
         if getattr(a, k) is None:
             setattr(a, k, v)
     a.scales = [int(x) for x in str(a.scales).split(",") if x.strip()]
+    a.figures = {x.strip() for x in a.figures.split(",") if x.strip()}
+    if not a.figures or not a.figures <= {"1", "2", "3"}:
+        p.error("--figures takes a comma-separated subset of 1,2,3")
     return a
 
 
@@ -303,26 +309,30 @@ http {
         pool = seed.new_pool()
         try:
             seed.seed_signing_keys(self.reg_client, self.gpg, "bench")
-            seed.seed_modules(self.reg_client, "bench", a.modules, a.module_versions, pool)
-            small_zip = os.path.join(data, "provider.zip")
-            seed.provider_zip(small_zip, "p", a.provider_zip_kb * 1024)
-            for i in range(a.providers):
-                seed.seed_provider(self.reg_client, self.gpg, "bench", "p%d" % i, a.provider_versions, small_zip, pool)
-            self.big_provider_zip = os.path.join(data, "big-provider.zip")
-            seed.provider_zip(self.big_provider_zip, "big", a.big_provider_mb * MB)
-            seed.push_provider_version(self.reg_client, self.gpg, "bench", "big", "1.0.0", self.big_provider_zip, [("linux", "amd64")])
-            seed.seed_packages(self.reg_client, "packages", os.path.join(data, "packages"), a.package_names,
-                               a.package_versions, a.image_kb * 1024, pool)
-            self.big_package_zip = seed.package_zip(os.path.join(data, "bench_big-1.0.0.zip"), "bench_big", "1.0.0",
-                                                    64 * 1024, padding_bytes=a.big_package_mb * MB)
-            seed.push_package(self.reg_client, "bigpackages", self.big_package_zip, "bench_big", "1.0.0")
-            tiny_zip = os.path.join(data, "tiny-provider.zip")
-            seed.provider_zip(tiny_zip, "s", 4096)
-            self.scale_zip = tiny_zip
-            for n in a.scales:
-                seed.seed_provider(self.reg_client, self.gpg, "bench", "scale%d" % n, self.scale_versions(n), tiny_zip, pool)
-                seed.seed_packages(self.reg_client, "scale-epr-%d" % n, os.path.join(data, "scale-%d" % n),
-                                   max(n // 10, 1), min(n, 10), 2048, pool, prefix="s%d" % n)
+            if "1" in a.figures:
+                seed.seed_modules(self.reg_client, "bench", a.modules, a.module_versions, pool)
+                small_zip = os.path.join(data, "provider.zip")
+                seed.provider_zip(small_zip, "p", a.provider_zip_kb * 1024)
+                for i in range(a.providers):
+                    seed.seed_provider(self.reg_client, self.gpg, "bench", "p%d" % i, a.provider_versions, small_zip, pool)
+                seed.seed_packages(self.reg_client, "packages", os.path.join(data, "packages"), a.package_names,
+                                   a.package_versions, a.image_kb * 1024, pool)
+            if "2" in a.figures:
+                self.big_provider_zip = os.path.join(data, "big-provider.zip")
+                seed.provider_zip(self.big_provider_zip, "big", a.big_provider_mb * MB)
+                seed.push_provider_version(self.reg_client, self.gpg, "bench", "big", "1.0.0", self.big_provider_zip,
+                                           [("linux", "amd64")])
+                self.big_package_zip = seed.package_zip(os.path.join(data, "bench_big-1.0.0.zip"), "bench_big", "1.0.0",
+                                                        64 * 1024, padding_bytes=a.big_package_mb * MB)
+                seed.push_package(self.reg_client, "bigpackages", self.big_package_zip, "bench_big", "1.0.0")
+            if "3" in a.figures:
+                tiny_zip = os.path.join(data, "tiny-provider.zip")
+                seed.provider_zip(tiny_zip, "s", 4096)
+                self.scale_zip = tiny_zip
+                for n in a.scales:
+                    seed.seed_provider(self.reg_client, self.gpg, "bench", "scale%d" % n, self.scale_versions(n), tiny_zip, pool)
+                    seed.seed_packages(self.reg_client, "scale-epr-%d" % n, os.path.join(data, "scale-%d" % n),
+                                       max(n // 10, 1), min(n, 10), 2048, pool, prefix="s%d" % n)
         finally:
             pool.shutdown()
         self.seed_seconds = time.monotonic() - t
@@ -666,12 +676,15 @@ def main(argv):
         print("work directory %s" % b.work, flush=True)
         b.start_registry()
         b.seed()
-        print("figure 1, 3 (cold start), 4", flush=True)
-        b.figure1()
-        print("figure 2", flush=True)
-        b.figure2()
-        print("figure 3 (scale)", flush=True)
-        b.figure3_scale()
+        if "1" in a.figures:
+            print("figure 1, 3 (cold start), 4", flush=True)
+            b.figure1()
+        if "2" in a.figures:
+            print("figure 2", flush=True)
+            b.figure2()
+        if "3" in a.figures:
+            print("figure 3 (scale)", flush=True)
+            b.figure3_scale()
     except BaseException as e:  # noqa: B902 - report whatever stopped the run, then clean up
         error = "%s: %s" % (type(e).__name__, e)
         status = 1
@@ -689,6 +702,7 @@ def main(argv):
             "- date: %s (%.0f s)" % (started.strftime("%Y-%m-%d %H:%M UTC"), time.monotonic() - b.t_start),
             "- machine: %d cores, %s RAM, %s; load average before %s, after %s" % (nproc, mem, model, load_before, load_after),
             "- JDK: %s" % " / ".join(jdk),
+            "- figures run: %s" % ", ".join(sorted(a.figures)),
             "- mode: %s; wrk -t%d -c%d, %.0f s per run after %.0f s warm-up; Wharf JVM flags: `%s`" % (
                 "smoke" if a.smoke else "full", a.threads, a.connections, a.duration, a.warmup, a.jvm_flags or "(none)"),
             "- data: %d modules x %d versions, %d providers x %d versions x 4 platforms (%d KB zips), %d EPR package versions "
