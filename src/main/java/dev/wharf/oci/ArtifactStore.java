@@ -21,6 +21,15 @@ public interface ArtifactStore extends AutoCloseable {
     /** The manifest a tag or digest points at, or empty when there is none. */
     Optional<Manifest> resolve(String repository, String reference);
 
+    /**
+     * The manifests several tags or digests point at, in the order asked, each empty when there is
+     * none. Stores that talk to a server may ask concurrently: an answer over thousands of versions
+     * should not wait for thousands of round trips one after another.
+     */
+    default List<Optional<Manifest>> resolveAll(String repository, List<String> references) {
+        return references.stream().map(reference -> resolve(repository, reference)).toList();
+    }
+
     /** Whether a tag exists, as cheaply as the backend can tell (a HEAD on a registry). */
     boolean exists(String repository, String tag);
 

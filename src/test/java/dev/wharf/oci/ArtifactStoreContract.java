@@ -13,6 +13,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -137,6 +138,38 @@ public abstract class ArtifactStoreContract {
             store.push(repository, tag, textArtifact("same.txt", "shared content"), false);
         }
         assertThat(store.listTags(repository)).containsExactlyInAnyOrderElementsOf(tags);
+    }
+
+    @Test
+    void resolvesManyReferencesInTheOrderAsked() {
+        ArtifactStore store = store();
+        String repository = repo("batch");
+        List<Manifest> pushed = IntStream.range(0, 40)
+                .mapToObj(i -> store.push(repository, "v" + i, textArtifact("f.txt", "content " + i), false)).toList();
+        List<String> asked = new java.util.ArrayList<>();
+        for (int i = 39; i >= 0; i--) {
+            asked.add("v" + i);
+            if (i % 10 == 0) {
+                asked.add("missing-" + i);
+            }
+        }
+        asked.add(pushed.get(3).digest().toString());
+
+        List<Optional<Manifest>> answers = store.resolveAll(repository, asked);
+
+        assertThat(answers).hasSize(asked.size());
+        for (int i = 0; i < asked.size(); i++) {
+            String reference = asked.get(i);
+            if (reference.startsWith("missing-")) {
+                assertThat(answers.get(i)).as(reference).isEmpty();
+            } else if (reference.startsWith("v")) {
+                int n = Integer.parseInt(reference.substring(1));
+                assertThat(answers.get(i).orElseThrow().digest()).as(reference).isEqualTo(pushed.get(n).digest());
+            } else {
+                assertThat(answers.get(i).orElseThrow().digest()).isEqualTo(pushed.get(3).digest());
+            }
+        }
+        assertThat(store.resolveAll(repository, List.of())).isEmpty();
     }
 
     @Test

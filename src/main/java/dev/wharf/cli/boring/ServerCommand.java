@@ -2,6 +2,8 @@ package dev.wharf.cli.boring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.http.ListenAddress;
+import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.RequestTimers;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
@@ -16,7 +18,6 @@ import dev.wharf.terraform.web.FileUrlSigner;
 import dev.wharf.terraform.web.MirrorApi;
 import dev.wharf.terraform.web.StaticTokens;
 import dev.wharf.terraform.web.TerraformApi;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -68,6 +68,12 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--cache-tags-ttl", defaultValue = "30s", converter = Durations.class,
             description = "How long version lists are cached; 0 disables (BORING_REGISTRY_CACHE_TAGS_TTL; default ${DEFAULT-VALUE})")
     Duration tagTtl;
+
+    @Option(names = "--cache-manifests-ttl", defaultValue = "24h", converter = Durations.class,
+            description = "How long a version found once is trusted while its tag is still listed, so a new upload costs one lookup, "
+                    + "not one per version; a tag re-pointed by another tool is seen after this at the latest; "
+                    + "never less than --cache-tags-ttl (BORING_REGISTRY_CACHE_MANIFESTS_TTL; default ${DEFAULT-VALUE})")
+    Duration manifestTtl;
 
     @Option(names = "--signed-url-ttl", defaultValue = "5m", converter = Durations.class,
             description = "Lifetime of signed file URLs handed to terraform when tokens are set (BORING_REGISTRY_SIGNED_URL_TTL; default ${DEFAULT-VALUE})")
@@ -124,19 +130,17 @@ public final class ServerCommand implements Callable<Integer> {
         ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier);
         Optional<LoginV1> login = verifier.map(oidc::login);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        CachingArtifactStore store = new CachingArtifactStore(raw, tagTtl);
+        CachingArtifactStore store = new CachingArtifactStore(raw, tagTtl, manifestTtl);
+        ReadyAnswers ready = new ReadyAnswers(16L << 20);
         TerraformApi api = new TerraformApi(new ModuleService(store, layout, global.archiveFormat), new ProviderService(store, layout, json),
-                auth, login, signer, downloadProxy, json);
+                auth, login, signer, downloadProxy, json, ready);
         Optional<MirrorApi> mirrorApi = mirror.build(store, layout, mirrorTempDir()).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
-        WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, cfg -> {
+        RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
+        WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, Optional.of(ready), timers, cfg -> {
             api.register(cfg);
             mirrorApi.ifPresent(m -> m.register(cfg));
-            cfg.requestLogger.http((ctx, ms) -> Timer.builder("wharf_http_requests")
-                    .tag("route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path)
-                    .tag("method", ctx.method().name())
-                    .tag("status", Integer.toString(ctx.statusCode()))
-                    .register(metrics).record((long) (ms * 1000), TimeUnit.MICROSECONDS));
+            cfg.requestLogger.http(timers::record);
         });
         StorageHealth health = new StorageHealth(raw, layout.base());
         WebServer telemetry;

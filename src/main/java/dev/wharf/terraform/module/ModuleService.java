@@ -1,5 +1,7 @@
 package dev.wharf.terraform.module;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Manifest;
@@ -19,6 +21,13 @@ public final class ModuleService {
     private final ArtifactStore store;
     private final TerraformLayout layout;
     private final ArchiveFormat assumedFormat;
+    // The versions answer per repository, for the tag list it was built from: a caching store hands
+    // out the same list object until it changes, and then the same answer object goes back to the
+    // web layer, which keeps the serialized body per answer.
+    private final Cache<String, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
+
+    private record Listing(List<String> tags, List<String> versions) {
+    }
 
     public ModuleService(ArtifactStore store, TerraformLayout layout) {
         this(store, layout, ArchiveFormat.TAR_GZ);
@@ -31,12 +40,17 @@ public final class ModuleService {
         this.assumedFormat = assumedFormat;
     }
 
-    /** Every version of a module, highest first; NOT_FOUND when there is none. */
+    /** Every version of a module, highest first; NOT_FOUND when there is none. The same object while the tags are the same. */
     public List<String> versions(ModuleAddress module) {
         check(module);
         String repository = layout.moduleRepository(module.namespace(), module.name(), module.provider());
+        List<String> tags = store.listTags(repository);
+        Listing known = listings.getIfPresent(repository);
+        if (known != null && known.tags() == tags) {
+            return known.versions();
+        }
         List<String> versions = new ArrayList<>();
-        for (String tag : store.listTags(repository)) {
+        for (String tag : tags) {
             layout.moduleVersion(module.namespace(), module.name(), module.provider(), tag)
                     .filter(v -> Version.tryParse(v).isPresent())
                     .ifPresent(versions::add);
@@ -44,7 +58,9 @@ public final class ModuleService {
         if (versions.isEmpty()) {
             throw new ModuleException(ModuleException.Reason.NOT_FOUND, "module " + module + " not found");
         }
-        return Version.sortDescending(versions);
+        List<String> answer = List.copyOf(Version.sortDescending(versions));
+        listings.put(repository, new Listing(tags, answer));
+        return answer;
     }
 
     /** The stored archive of one version; NOT_FOUND when that version is not there. */

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.http.ListenAddress;
+import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.RequestObserver;
 import dev.wharf.http.WebServer;
+import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.Digest;
 import dev.wharf.terraform.cache.CachingArtifactStore;
@@ -54,9 +57,13 @@ abstract class TerraformApiScenarios {
     @BeforeEach
     void start() {
         store = new CachingArtifactStore(newStore(), Duration.ofHours(1));
+        // Every scenario runs with the ready answers in front: a repeat request must answer exactly
+        // what the router would, through uploads and errors alike.
+        ReadyAnswers ready = new ReadyAnswers(1L << 20);
         TerraformApi api = new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json),
-                StaticTokens.of(List.of()), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, json);
-        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register);
+                new ClientAuthentication(t -> false, false, Optional.empty()), Optional.empty(),
+                FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, json, ready);
+        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.of(ready), RequestObserver.NONE, api::register);
     }
 
     @AfterEach
