@@ -60,8 +60,11 @@ public interface ArtifactStore extends AutoCloseable {
         }
     }
 
-    /** Chunk size of the default {@link #copyBlob}: large writes cost a server one flush each, not one per 8 KB. */
-    int COPY_BUFFER = 256 * 1024;
+    /**
+     * Chunk size of the default {@link #copyBlob}, two held per download. 256 KB chunks proxied a
+     * 200 MB blob no faster than 32 KB ones (bench/RESULTS.md, figure 2), so the heap decides.
+     */
+    int COPY_BUFFER = 64 * 1024;
 
     /**
      * A URL a client may fetch the blob from directly without credentials (a presigned redirect
