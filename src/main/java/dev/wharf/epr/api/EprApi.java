@@ -12,11 +12,13 @@ import dev.wharf.epr.search.BadQueryException;
 import dev.wharf.epr.search.Filter;
 import dev.wharf.epr.search.PackageSearch;
 import dev.wharf.epr.search.QueryParser;
+import dev.wharf.http.ResponseBodies;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -245,6 +247,12 @@ public final class EprApi {
         }
         ctx.status(200);
         if (ctx.method().name().equals("HEAD")) {
+            return;
+        }
+        Optional<Path> file = resource.file();
+        if (file.isPresent()) {
+            // A package zip: mapped, not copied through the heap in 8 KB pieces (bench/RESULTS.md, figure 2).
+            ResponseBodies.sendFile(ctx, file.get());
             return;
         }
         OutputStream out = ctx.res().getOutputStream();

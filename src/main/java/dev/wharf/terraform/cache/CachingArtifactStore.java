@@ -6,8 +6,10 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.BlobSink;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Manifest;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -154,6 +156,11 @@ public final class CachingArtifactStore implements ArtifactStore {
     @Override
     public InputStream openBlob(String repository, Digest digest) {
         return delegate.openBlob(repository, digest);
+    }
+
+    @Override
+    public void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
+        delegate.copyBlob(repository, digest, sink);
     }
 
     @Override

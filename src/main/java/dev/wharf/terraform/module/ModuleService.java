@@ -3,6 +3,7 @@ package dev.wharf.terraform.module;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.BlobSink;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Manifest;
 import dev.wharf.terraform.StoredFile;
@@ -10,7 +11,7 @@ import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.Version;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import dev.wharf.terraform.layout.TerraformLayout;
-import java.io.InputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,8 +82,9 @@ public final class ModuleService {
         return new StoredFile(repository, layer, fileName, format.contentType());
     }
 
-    public InputStream open(StoredFile file) {
-        return store.openBlob(file.repository(), file.layer().digest());
+    /** Streams the file's blob into {@code sink}, checked against its digest ({@link ArtifactStore#copyBlob}). */
+    public void copy(StoredFile file, BlobSink sink) throws IOException {
+        store.copyBlob(file.repository(), file.layer().digest(), sink);
     }
 
     public Optional<URI> directUrl(StoredFile file) {

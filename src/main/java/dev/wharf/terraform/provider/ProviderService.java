@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.BlobSink;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Manifest;
@@ -200,8 +201,9 @@ public final class ProviderService {
         return keys.get(layer.digest(), d -> parseKeys(readSmall(repository, layer), repository));
     }
 
-    public InputStream open(StoredFile file) {
-        return store.openBlob(file.repository(), file.layer().digest());
+    /** Streams the file's blob into {@code sink}, checked against its digest ({@link ArtifactStore#copyBlob}). */
+    public void copy(StoredFile file, BlobSink sink) throws IOException {
+        store.copyBlob(file.repository(), file.layer().digest(), sink);
     }
 
     public Optional<URI> directUrl(StoredFile file) {

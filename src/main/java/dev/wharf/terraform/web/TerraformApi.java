@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.http.ReadyAnswer;
 import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.ResponseBodies;
+import dev.wharf.oci.BlobSink;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.StoredFile;
 import dev.wharf.terraform.auth.ClientAuthentication;
@@ -25,7 +27,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import java.io.InputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -231,7 +233,7 @@ public final class TerraformApi {
         }
         ModuleAddress module = module(ctx);
         StoredFile file = modules.archive(module, ctx.pathParam("version"));
-        serve(ctx, file, () -> modules.open(file), () -> modules.directUrl(file));
+        serve(ctx, file, sink -> modules.copy(file, sink), () -> modules.directUrl(file));
     }
 
     private void providerFile(Context ctx) {
@@ -240,7 +242,7 @@ public final class TerraformApi {
         }
         ProviderAddress provider = provider(ctx);
         StoredFile file = providers.file(provider, ctx.pathParam("file"));
-        serve(ctx, file, () -> providers.open(file), () -> providers.directUrl(file));
+        serve(ctx, file, sink -> providers.copy(file, sink), () -> providers.directUrl(file));
     }
 
     private boolean authorizedFile(Context ctx) {
@@ -254,8 +256,13 @@ public final class TerraformApi {
         return refusal.isEmpty();
     }
 
-    private void serve(Context ctx, StoredFile file, java.util.function.Supplier<InputStream> open,
-            java.util.function.Supplier<Optional<URI>> direct) {
+    /** Copies a stored file's content into a response body. */
+    @FunctionalInterface
+    private interface Content {
+        void copyTo(BlobSink sink) throws IOException;
+    }
+
+    private void serve(Context ctx, StoredFile file, Content content, java.util.function.Supplier<Optional<URI>> direct) {
         if (!downloadProxy) {
             Optional<URI> redirect = direct.get();
             if (redirect.isPresent()) {
@@ -271,7 +278,28 @@ public final class TerraformApi {
             ctx.status(200);
             return;
         }
-        ctx.result(open.get());
+        try {
+            content.copyTo(ResponseBodies.sink(ctx));
+        } catch (StorageException e) {
+            if (ctx.res().isCommitted()) {
+                LOG.warn("storage failed while sending {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                ResponseBodies.abort(ctx, e);
+                return;
+            }
+            // Nothing sent yet: drop the download's headers and answer with the error instead.
+            ctx.res().reset();
+            throw e;
+        } catch (IOException e) {
+            LOG.warn("cannot finish {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            if (ctx.res().isCommitted()) {
+                // A failed digest, a registry gone mid-way or a client that left: the status and
+                // length are sent, so cutting the connection is the only honest answer left.
+                ResponseBodies.abort(ctx, e);
+                return;
+            }
+            ctx.res().reset();
+            error(ctx, 502, "storage failed: " + e.getMessage());
+        }
     }
 
     private static ModuleAddress module(Context ctx) {

@@ -9,6 +9,7 @@ import dev.wharf.http.WebServer;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.Digest;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.terraform.auth.ClientAuthentication;
@@ -35,6 +36,11 @@ class TerraformApiOnImageLayoutTest extends TerraformApiScenarios {
     @Override
     ArtifactStore newStore() {
         return new ImageLayoutStore(dir.resolve("data"));
+    }
+
+    @Override
+    Path blobFile(String repository, Digest digest) {
+        return dir.resolve("data").resolve(repository).resolve("blobs/" + digest.algorithm() + "/" + digest.hex());
     }
 
     @Test
