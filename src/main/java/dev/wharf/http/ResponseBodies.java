@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.slf4j.LoggerFactory;
 
 /**
  * Large response bodies written straight into Jetty's output as {@link ByteBuffer}s, instead of
@@ -23,6 +24,32 @@ public final class ResponseBodies {
     private static final long MAP_WINDOW = 64L << 20;
 
     private ResponseBodies() {
+    }
+
+    /** Something that writes a body into a sink, from storage or elsewhere. */
+    @FunctionalInterface
+    public interface Body {
+        void writeTo(BlobSink sink) throws IOException;
+    }
+
+    /**
+     * Writes {@code body} as the response of {@code ctx}, whose status and headers are set. When it
+     * fails after the first bytes went out, the connection is cut ({@link #abort}) and this returns
+     * normally; when it fails before, the response is reset and the failure thrown, for the caller to
+     * answer with an error of its protocol.
+     */
+    public static void send(Context ctx, Body body) throws IOException {
+        try {
+            body.writeTo(sink(ctx));
+        } catch (IOException | RuntimeException e) {
+            if (ctx.res().isCommitted()) {
+                LoggerFactory.getLogger(ResponseBodies.class).warn("cannot finish {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                abort(ctx, e);
+                return;
+            }
+            ctx.res().reset();
+            throw e;
+        }
     }
 
     /** A sink into the body of {@code ctx}'s response; headers must be set before the first write. */

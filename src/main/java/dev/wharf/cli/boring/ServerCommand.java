@@ -2,6 +2,7 @@ package dev.wharf.cli.boring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.http.ListenAddress;
+import dev.wharf.oci.cache.DiskBlobCache;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestTimers;
 import dev.wharf.http.TlsFiles;
@@ -75,6 +76,20 @@ public final class ServerCommand implements Callable<Integer> {
                     + "never less than --cache-tags-ttl (BORING_REGISTRY_CACHE_MANIFESTS_TTL; default ${DEFAULT-VALUE})")
     Duration manifestTtl;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--download-cache-dir", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+            description = "Keep files streamed from the OCI registry (with --download-proxy, or where the registry offers no direct URL) "
+                    + "in this folder, by digest, and send them from there next time; unset: stream every download from the registry "
+                    + "(BORING_REGISTRY_DOWNLOAD_CACHE_DIR)")
+    String downloadCacheDir;
+
+    @Option(names = "--download-cache-max-size", defaultValue = "1024",
+            description = "Megabytes the download cache folder may hold; the least recently used files go first "
+                    + "(BORING_REGISTRY_DOWNLOAD_CACHE_MAX_SIZE; default ${DEFAULT-VALUE})")
+    long downloadCacheMegabytes;
+
     @Option(names = "--signed-url-ttl", defaultValue = "5m", converter = Durations.class,
             description = "Lifetime of signed file URLs handed to terraform when tokens are set (BORING_REGISTRY_SIGNED_URL_TTL; default ${DEFAULT-VALUE})")
     Duration signedUrlTtl;
@@ -130,7 +145,17 @@ public final class ServerCommand implements Callable<Integer> {
         ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier);
         Optional<LoginV1> login = verifier.map(oidc::login);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        CachingArtifactStore store = new CachingArtifactStore(raw, tagTtl, manifestTtl);
+        ArtifactStore blobs = raw;
+        if (downloadCacheMegabytes <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--download-cache-max-size must be a positive number of megabytes, not " + downloadCacheMegabytes);
+        }
+        if (downloadCacheDir != null && !downloadCacheDir.isBlank() && !Storage.embedded(global)) {
+            // An embedded layout is a local folder already: its files are sent as they are.
+            blobs = new DiskBlobCache(raw, Path.of(downloadCacheDir), downloadCacheMegabytes << 20);
+            LOG.info("download cache: {} (up to {} MB)", Path.of(downloadCacheDir).toAbsolutePath().normalize(), downloadCacheMegabytes);
+        }
+        CachingArtifactStore store = new CachingArtifactStore(blobs, tagTtl, manifestTtl);
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
         TerraformApi api = new TerraformApi(new ModuleService(store, layout, global.archiveFormat), new ProviderService(store, layout, json),
                 auth, login, signer, downloadProxy, json, ready);

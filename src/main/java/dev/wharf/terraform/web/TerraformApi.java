@@ -279,25 +279,10 @@ public final class TerraformApi {
             return;
         }
         try {
-            content.copyTo(ResponseBodies.sink(ctx));
-        } catch (StorageException e) {
-            if (ctx.res().isCommitted()) {
-                LOG.warn("storage failed while sending {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-                ResponseBodies.abort(ctx, e);
-                return;
-            }
-            // Nothing sent yet: drop the download's headers and answer with the error instead.
-            ctx.res().reset();
-            throw e;
+            ResponseBodies.send(ctx, content::copyTo);
         } catch (IOException e) {
-            LOG.warn("cannot finish {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-            if (ctx.res().isCommitted()) {
-                // A failed digest, a registry gone mid-way or a client that left: the status and
-                // length are sent, so cutting the connection is the only honest answer left.
-                ResponseBodies.abort(ctx, e);
-                return;
-            }
-            ctx.res().reset();
+            // Nothing was sent: the storage failed (a failed digest, a registry gone) before the first byte.
+            LOG.warn("cannot send {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             error(ctx, 502, "storage failed: " + e.getMessage());
         }
     }
