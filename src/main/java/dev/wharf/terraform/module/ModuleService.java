@@ -25,9 +25,11 @@ public final class ModuleService {
     // The versions answer per repository, for the tag list it was built from: a caching store hands
     // out the same list object until it changes, and then the same answer object goes back to the
     // web layer, which keeps the serialized body per answer.
-    private final Cache<String, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
+    // Keyed by the address as asked, so that a repeat skips the name checks too: only addresses
+    // that passed them are ever put here.
+    private final Cache<ModuleAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
 
-    private record Listing(List<String> tags, List<String> versions) {
+    private record Listing(String repository, List<String> tags, List<String> versions) {
     }
 
     public ModuleService(ArtifactStore store, TerraformLayout layout) {
@@ -43,13 +45,13 @@ public final class ModuleService {
 
     /** Every version of a module, highest first; NOT_FOUND when there is none. The same object while the tags are the same. */
     public List<String> versions(ModuleAddress module) {
+        Listing known = listings.getIfPresent(module);
+        if (known != null && store.listTags(known.repository()) == known.tags()) {
+            return known.versions();
+        }
         check(module);
         String repository = layout.moduleRepository(module.namespace(), module.name(), module.provider());
         List<String> tags = store.listTags(repository);
-        Listing known = listings.getIfPresent(repository);
-        if (known != null && known.tags() == tags) {
-            return known.versions();
-        }
         List<String> versions = new ArrayList<>();
         for (String tag : tags) {
             layout.moduleVersion(module.namespace(), module.name(), module.provider(), tag)
@@ -60,7 +62,7 @@ public final class ModuleService {
             throw new ModuleException(ModuleException.Reason.NOT_FOUND, "module " + module + " not found");
         }
         List<String> answer = List.copyOf(Version.sortDescending(versions));
-        listings.put(repository, new Listing(tags, answer));
+        listings.put(module, new Listing(repository, tags, answer));
         return answer;
     }
 

@@ -48,9 +48,10 @@ public final class ProviderService {
     // out the same list object until its tag cache expires or an upload invalidates it, and tags of
     // provider files never change meaning, so an identical list means an identical answer; without
     // this every request looked up one SHA256SUMS manifest per version (bench/RESULTS.md, figure 1).
-    private final Cache<String, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
+    // Keyed by the address as asked: a repeat skips the name checks as well (only checked addresses get in).
+    private final Cache<ProviderAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
 
-    private record Listing(List<String> tags, List<ProviderVersion> versions) {
+    private record Listing(String repository, List<String> tags, List<ProviderVersion> versions) {
     }
 
     // Download answers per request, with the tag lookups they were built from (see download()).
@@ -79,13 +80,13 @@ public final class ProviderService {
     }
 
     public List<ProviderVersion> versions(ProviderAddress provider) {
+        Listing known = listings.getIfPresent(provider);
+        if (known != null && store.listTags(known.repository()) == known.tags()) {
+            return known.versions();
+        }
         check(provider);
         String repository = layout.providerRepository(provider.namespace(), provider.name());
         List<String> tags = store.listTags(repository);
-        Listing known = listings.getIfPresent(repository);
-        if (known != null && known.tags() == tags) {
-            return known.versions();
-        }
         Map<String, Set<Kind>> kinds = new LinkedHashMap<>();
         Map<String, List<Platform>> platforms = new TreeMap<>();
         for (String tag : tags) {
@@ -119,7 +120,7 @@ public final class ProviderService {
             throw new ProviderException(ProviderException.Reason.NOT_FOUND, "provider " + provider + " not found");
         }
         List<ProviderVersion> answer = List.copyOf(versions);
-        listings.put(repository, new Listing(tags, answer));
+        listings.put(provider, new Listing(repository, tags, answer));
         return answer;
     }
 
