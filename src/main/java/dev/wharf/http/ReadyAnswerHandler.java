@@ -42,7 +42,7 @@ final class ReadyAnswerHandler extends Handler.Wrapper {
         }
         ReadyAnswer answer = found.get();
         boolean gzip = answer.gzipped() != null && acceptsGzip(headers.get(HttpHeader.ACCEPT_ENCODING));
-        byte[] body = gzip ? answer.gzipped() : answer.body();
+        ByteBuffer body = answer.bodyToSend(gzip);
         HttpFields.Mutable out = response.getHeaders();
         out.put(HttpHeader.CONTENT_TYPE, answer.contentType());
         for (ReadyAnswer.Header h : answer.headers()) {
@@ -54,11 +54,11 @@ final class ReadyAnswerHandler extends Handler.Wrapper {
         if (gzip) {
             out.put(HttpHeader.CONTENT_ENCODING, "gzip");
         }
-        out.put(HttpHeader.CONTENT_LENGTH, body.length);
+        out.put(HttpHeader.CONTENT_LENGTH, body.remaining());
         response.setStatus(200);
         // Observed before the write: once the bytes are out the client may already act on them.
         observer.observe(answer.route(), "GET", 200, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
-        response.write(true, ByteBuffer.wrap(body), callback);
+        response.write(true, body, callback);
         return true;
     }
 

@@ -31,8 +31,7 @@ public final class ReadyAnswers {
     /** @param maxBytes how many bytes of bodies to keep at most: targets come from clients, and the heap may be small */
     public ReadyAnswers(long maxBytes) {
         this.entries = Caffeine.newBuilder().maximumWeight(maxBytes)
-                .weigher((String target, Entry e) -> target.length() + e.answer().body().length
-                        + (e.answer().gzipped() == null ? 0 : e.answer().gzipped().length))
+                .weigher((String target, Entry e) -> target.length() + e.answer().size())
                 .build();
     }
 
