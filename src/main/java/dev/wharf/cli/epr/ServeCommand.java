@@ -80,6 +80,9 @@ public final class ServeCommand implements Callable<Integer> {
     OciOptions oci = new OciOptions();
     @Option(names = {"-oci-refresh-interval", "--oci-refresh-interval"}, defaultValue = "1m", description = "How often to re-read the repository, as a Go duration; 0 never (default: ${DEFAULT-VALUE}).")
     String ociRefreshInterval;
+    @Option(names = {"-oci-verify-interval", "--oci-verify-interval"}, defaultValue = "24h",
+            description = "How long known tags are trusted before every tag's manifest is read again to catch a re-pointed tag, as a Go duration; 0 on every refresh (default: ${DEFAULT-VALUE}).")
+    String ociVerifyInterval;
     @Option(names = {"-oci-cache-dir", "--oci-cache-dir"}, defaultValue = ".wharf-epr-cache", description = "Where parsed packages, zips and the last index are kept (default: ${DEFAULT-VALUE}).")
     Path ociCacheDir;
     @Option(names = {"-max-package-size", "--max-package-size"}, defaultValue = "536870912", description = "Largest package zip accepted, in bytes (default: ${DEFAULT-VALUE}).")
@@ -109,6 +112,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         RegistryConfig cfg = RegistryConfig.load(config == null ? Path.of("config.yml") : config, config != null);
         Duration refresh = RegistryConfig.parseDuration(ociRefreshInterval.equals("0") ? "0s" : ociRefreshInterval);
+        Duration verify = RegistryConfig.parseDuration(ociVerifyInterval.equals("0") ? "0s" : ociVerifyInterval);
         Indexer indexer;
         ArtifactStore store = null;
         if (ociIndexer) {
@@ -119,7 +123,7 @@ public final class ServeCommand implements Callable<Integer> {
             store = oci.open();
             log.info("Technical preview: OCI indexer on {}/{}", store.describe(), oci.repository);
             indexer = new OciIndexer(store, oci.repository, ociCacheDir, !disableValidation, requireSignatures,
-                    maxPackageSize, refresh, Clock.systemUTC());
+                    maxPackageSize, refresh, verify, Clock.systemUTC());
         } else {
             log.info("Packages paths: {}", cfg.packagePaths());
             indexer = new FileSystemIndexer(cfg.packagePaths(), !disableValidation, requireSignatures, Clock.systemUTC());

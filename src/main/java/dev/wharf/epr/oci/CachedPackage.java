@@ -5,7 +5,9 @@ import dev.wharf.epr.model.PackageDocument;
 
 /**
  * What the OCI indexer keeps of one tag: the manifest digest it parsed, the blobs it needs to serve
- * the package, and the parsed document. Keyed by manifest digest, it never goes stale.
+ * the package, and the parsed document. Everything but the tag follows from the manifest digest, so
+ * the entry never goes stale; only the tag may come to point elsewhere, which a full verification
+ * catches.
  */
 public record CachedPackage(
         @JsonProperty("tag") String tag,

@@ -27,33 +27,52 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Packages from an OCI repository. Every tag {@code {name}-{version}} is resolved; a manifest digest
- * seen before (in memory, or in the cache directory from an earlier run) is not downloaded again;
- * a new one has its zip (and its signature, if any) streamed to the cache directory and the zip is
- * read by the same {@link PackageReader} as every other package. A tag that is not a valid package
- * is left out with a warning naming it and why. Keeping the signature on disk beside the zip lets
- * an index served through an outage still answer the {@code .zip.sig} that Fleet verifies.
+ * Packages from an OCI repository, one tag {@code {name}-{version}} per package version. A new tag
+ * is resolved; its zip (and signature, if any) is streamed to the cache directory and read by the
+ * same {@link PackageReader} as every other package. A tag that is not a valid package is left out
+ * with a warning naming it and why. Keeping the signature on disk beside the zip lets an index
+ * served through an outage still answer the {@code .zip.sig} that Fleet verifies.
  *
- * <p>After each successful refresh the index is written to {@code index.json} in the cache
- * directory. When the registry cannot be reached at start, that index is served (health
- * "degraded"); when a later refresh fails, the current index stays.
+ * <p>Package versions are immutable by convention ({@code package-registry push} refuses to
+ * overwrite), so a refresh lists the tags and resolves only those it does not know: a tag it knows
+ * (accepted or left out) costs no request, a tag gone from the list is dropped at once. Every
+ * {@code verifyInterval} a full verification resolves every tag again, which catches a tag
+ * re-pointed or re-pushed by another tool; a manifest digest seen before is not downloaded again.
+ * New tags are resolved by a small pool of threads, the results kept in tag order.
+ *
+ * <p>After each successful refresh the index, what is known of every tag and the time of the last
+ * full verification are written to {@code index.json} in the cache directory, so a restart costs
+ * requests in proportion to what changed. When the registry cannot be reached at start, that index
+ * is served (health "degraded"); when a later refresh fails, the current index stays.
  */
 public final class OciIndexer implements Indexer {
     private static final Logger LOG = LoggerFactory.getLogger(OciIndexer.class);
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+    /** Enough to hide the round trip of a remote registry, few enough not to look like an attack on it. */
+    private static final int RESOLVE_THREADS = 8;
+    private static final String MISNAMED = "not {name}-{version}";
 
     private final ArtifactStore store;
     private final String repository;
@@ -63,15 +82,31 @@ public final class OciIndexer implements Indexer {
     private final long maxPackageBytes;
     private final Clock clock;
     private final Duration refreshInterval;
+    private final Duration verifyInterval;
     private final String persistedSource;
-    private final Map<String, CachedPackage> byManifestDigest = new ConcurrentHashMap<>();
+    private final String checks;
     private final Object refreshLock = new Object();
+    // What the last successful refresh (or the persisted index) knew; read and replaced under refreshLock.
+    private Map<String, CachedPackage> knownPackages = Map.of();
+    private Map<String, RejectedTag> knownRejections = Map.of();
+    private Optional<Instant> verifiedAt = Optional.empty();
+    private List<CachedPackage> published = List.of();
     private volatile List<IndexedPackage> packages = List.of();
     private volatile IndexHealth health;
     private ScheduledExecutorService scheduler;
 
+    /** Verifies every tag on every refresh, as before tags were trusted between verifications. */
     public OciIndexer(ArtifactStore store, String repository, Path cacheDir, boolean validate, boolean requireSignatures,
             long maxPackageBytes, Duration refreshInterval, Clock clock) {
+        this(store, repository, cacheDir, validate, requireSignatures, maxPackageBytes, refreshInterval, Duration.ZERO, clock);
+    }
+
+    /**
+     * {@code verifyInterval}: how long known tags are trusted before every tag's manifest is resolved
+     * again; zero (or negative) verifies on every refresh.
+     */
+    public OciIndexer(ArtifactStore store, String repository, Path cacheDir, boolean validate, boolean requireSignatures,
+            long maxPackageBytes, Duration refreshInterval, Duration verifyInterval, Clock clock) {
         this.store = store;
         this.repository = repository;
         this.cacheDir = cacheDir;
@@ -79,11 +114,14 @@ public final class OciIndexer implements Indexer {
         this.requireSignatures = requireSignatures;
         this.maxPackageBytes = maxPackageBytes;
         this.refreshInterval = refreshInterval;
+        this.verifyInterval = verifyInterval;
         this.clock = clock;
         // Taken before the store's first request: a remote store's description gains the scheme it
         // settled on once it has connected ("127.0.0.1:5000" becomes "http://127.0.0.1:5000"), and the
         // next run must recognise its index while the registry is still unreachable.
         this.persistedSource = source();
+        // What was accepted or refused depends on these; an index persisted under others is re-checked.
+        this.checks = "validate=" + validate + " require_signatures=" + requireSignatures + " max_package_bytes=" + maxPackageBytes;
         this.health = new IndexHealth(IndexHealth.State.UNAVAILABLE, Optional.empty(), Optional.of("not indexed yet"), 0, source());
     }
 
@@ -99,9 +137,9 @@ public final class OciIndexer implements Indexer {
             throw new IndexerException("cannot create the cache directory " + cacheDir + ": " + e.getMessage(), e);
         }
         Optional<PersistedIndex> persisted = readPersisted();
-        persisted.ifPresent(p -> p.packages().forEach(c -> byManifestDigest.put(c.manifestDigest(), c)));
         try {
             synchronized (refreshLock) {
+                persisted.ifPresent(this::adopt);
                 reindex();
             }
         } catch (StorageException e) {
@@ -111,7 +149,8 @@ public final class OciIndexer implements Indexer {
                         + e.getMessage(), e);
             }
             PersistedIndex p = persisted.get();
-            packages = Deprecations.propagate(p.packages().stream().map(this::toIndexed).toList());
+            published = p.packagesOrEmpty();
+            packages = Deprecations.propagate(published.stream().map(this::toIndexed).toList());
             health = new IndexHealth(IndexHealth.State.DEGRADED, Optional.of(p.indexedAtInstant()),
                     Optional.of(e.getMessage()), packages.size(), source());
             LOG.warn("cannot read {} ({}); serving the index persisted at {} ({} packages)", source(), e.getMessage(),
@@ -128,11 +167,36 @@ public final class OciIndexer implements Indexer {
         }
     }
 
+    /** Takes over what an earlier run knew; the caller holds {@code refreshLock}. */
+    private void adopt(PersistedIndex p) {
+        if (p.format() == PersistedIndex.FORMAT && checks.equals(p.checks())) {
+            knownPackages = byTag(p.packagesOrEmpty(), CachedPackage::tag);
+            knownRejections = byTag(p.rejectedOrEmpty(), RejectedTag::tag);
+            verifiedAt = p.verifiedAtInstant();
+        } else if (p.format() < PersistedIndex.FORMAT) {
+            // Packages are still reused by manifest digest, as that format was; the tags are verified at once.
+            knownPackages = byTag(p.packagesOrEmpty(), CachedPackage::tag);
+            LOG.info("the index persisted in {} has format {}: every tag is verified once", cacheDir, p.format());
+        } else {
+            // The zips on disk are read again without a download; what they were judged by has changed.
+            LOG.info("the index persisted in {} was checked with {}, now {}: every tag is checked again", cacheDir,
+                    p.checks(), checks);
+        }
+    }
+
+    private static <T> Map<String, T> byTag(List<T> entries, Function<T, String> tag) {
+        Map<String, T> map = new HashMap<>();
+        entries.forEach(e -> map.put(tag.apply(e), e));
+        return map;
+    }
+
     private void refreshQuietly() {
         try {
             refresh();
         } catch (StorageException e) {
             // Logged and recorded in /health by refresh(); the schedule goes on.
+        } catch (CancellationException e) {
+            // The indexer is closing.
         } catch (RuntimeException e) {
             // A fault of Wharf's own: recorded in /health by refresh(), logged with its trace here.
             LOG.error("refreshing the index from {} failed unexpectedly, keeping the current one", source(), e);
@@ -161,58 +225,224 @@ public final class OciIndexer implements Indexer {
         }
     }
 
-    /** One pass over the repository; the caller holds {@code refreshLock}. */
-    private void reindex() {
-        List<CachedPackage> found = scan();
-        packages = Deprecations.propagate(found.stream().map(this::toIndexed).toList());
-        Instant now = clock.instant();
-        persist(new PersistedIndex(PersistedIndex.FORMAT, persistedSource, now.toString(), found));
-        removeUnusedBlobs(found);
-        health = IndexHealth.healthy(now, packages.size(), source());
-        LOG.info("{} packages indexed from {}", packages.size(), source());
+    /** What one tag came to in a pass. */
+    private sealed interface Outcome {
+        /** A package to serve. */
+        record Accepted(CachedPackage entry) implements Outcome {
+        }
+
+        /** Left out and remembered; {@code report}: warn (new, or found again by a verification) rather than stay quiet. */
+        record Rejected(RejectedTag rejection, boolean report) implements Outcome {
+        }
+
+        /** Left out for this pass only: the tag vanished meanwhile, or the registry failed for it alone. */
+        record Skipped(String reason) implements Outcome {
+        }
     }
 
-    private List<CachedPackage> scan() {
+    /**
+     * One pass over the repository; the caller holds {@code refreshLock}. Nothing is replaced unless
+     * the whole pass works: an outage leaves the current index and what is known of every tag.
+     */
+    private void reindex() {
         List<String> tags = new ArrayList<>(store.listTags(repository));
         tags.sort(null);
+        Instant now = clock.instant();
+        boolean verify = verificationDue(now);
+        Outcome[] outcomes = new Outcome[tags.size()];
+        Map<Integer, Callable<Outcome>> requests = new LinkedHashMap<>();
+        for (int i = 0; i < tags.size(); i++) {
+            String tag = tags.get(i);
+            Optional<PackageTag> parsed = PackageTag.parse(tag);
+            CachedPackage known = knownPackages.get(tag);
+            RejectedTag rejected = knownRejections.get(tag);
+            if (parsed.isEmpty()) {
+                outcomes[i] = new Outcome.Rejected(new RejectedTag(tag, null, MISNAMED), verify || rejected == null);
+            } else if (verify || (known == null && rejected == null)) {
+                requests.put(i, () -> resolve(parsed.get(), known, rejected, verify));
+            } else if (known == null) {
+                outcomes[i] = new Outcome.Rejected(rejected, false);
+            } else if (blobsPresent(known)) {
+                outcomes[i] = new Outcome.Accepted(known);
+            } else {
+                requests.put(i, () -> reuse(known));
+            }
+        }
+        run(requests, outcomes);
+
+        Map<String, CachedPackage> accepted = new HashMap<>();
+        Map<String, RejectedTag> rejections = new HashMap<>();
         List<CachedPackage> found = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (String tag : tags) {
-            Optional<PackageTag> parsed = PackageTag.parse(tag);
-            if (parsed.isEmpty()) {
-                LOG.warn("tag {} of {} left out: not {{name}}-{{version}}", tag, source());
-                continue;
-            }
-            try {
-                Optional<CachedPackage> p = index(parsed.get());
-                if (p.isPresent() && seen.add(p.get().document().name + "-" + p.get().document().version)) {
-                    found.add(p.get());
+        for (int i = 0; i < outcomes.length; i++) {
+            String tag = tags.get(i);
+            // Java 17: no pattern matching in switch yet.
+            Outcome outcome = outcomes[i];
+            if (outcome instanceof Outcome.Accepted a) {
+                if (seen.add(a.entry().document().name + "-" + a.entry().document().version)) {
+                    found.add(a.entry());
+                    accepted.put(tag, a.entry());
                 }
-            } catch (InvalidPackageException e) {
-                LOG.warn("tag {} of {} left out: {}", tag, source(), e.getMessage());
-            } catch (StorageException e) {
-                if (e.isOutage()) {
-                    throw e;
+            } else if (outcome instanceof Outcome.Rejected r) {
+                rejections.put(tag, r.rejection());
+                if (r.report()) {
+                    LOG.warn("tag {} of {} left out: {}", tag, source(), r.rejection().reason());
+                } else {
+                    LOG.debug("tag {} of {} left out, as before: {}", tag, source(), r.rejection().reason());
                 }
-                LOG.warn("tag {} of {} left out: {}", tag, source(), e.getMessage());
+            } else if (outcome instanceof Outcome.Skipped skipped) {
+                LOG.warn("tag {} of {} left out: {}", tag, source(), skipped.reason());
             }
         }
-        return found;
+        knownPackages = accepted;
+        knownRejections = rejections;
+        if (verify) {
+            verifiedAt = Optional.of(now);
+        }
+        if (!sameEntries(found, published)) {
+            // Kept otherwise: the answers cached per published list (IndexAnswers) stay valid.
+            packages = Deprecations.propagate(found.stream().map(this::toIndexed).toList());
+        }
+        published = found;
+        persist(new PersistedIndex(PersistedIndex.FORMAT, persistedSource, checks, now.toString(),
+                verifiedAt.map(Instant::toString).orElse(null), found,
+                rejections.values().stream().sorted(Comparator.comparing(RejectedTag::tag)).toList()));
+        removeUnusedBlobs(found);
+        health = IndexHealth.healthy(now, packages.size(), source());
+        LOG.info("{} packages indexed from {} ({} of {} tags resolved{})", packages.size(), source(), requests.size(),
+                tags.size(), verify ? ", full verification" : "");
     }
 
-    private Optional<CachedPackage> index(PackageTag tag) throws InvalidPackageException {
-        Optional<Manifest> resolved = store.resolve(repository, tag.tag());
+    /** Whether this pass resolves every tag: never verified, interval passed, or a clock that went back. */
+    private boolean verificationDue(Instant now) {
+        if (verifyInterval.isZero() || verifyInterval.isNegative() || verifiedAt.isEmpty()) {
+            return true;
+        }
+        Instant last = verifiedAt.get();
+        return last.isAfter(now) || !now.isBefore(last.plus(verifyInterval));
+    }
+
+    private static boolean sameEntries(List<CachedPackage> a, List<CachedPackage> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).tag().equals(b.get(i).tag()) || !a.get(i).manifestDigest().equals(b.get(i).manifestDigest())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs the tasks that need the registry on a small pool and puts each outcome at its index. An
+     * outage fails the pass, the first in tag order winning; the tasks still running are interrupted.
+     */
+    private void run(Map<Integer, Callable<Outcome>> requests, Outcome[] outcomes) {
+        if (requests.isEmpty()) {
+            return;
+        }
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(RESOLVE_THREADS, requests.size()), r -> {
+            Thread t = new Thread(r, "epr-oci-resolve-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<Integer, Future<Outcome>> futures = new LinkedHashMap<>();
+            requests.forEach((i, task) -> futures.put(i, pool.submit(task)));
+            for (Map.Entry<Integer, Future<Outcome>> f : futures.entrySet()) {
+                outcomes[f.getKey()] = await(f.getValue());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Outcome await(Future<Outcome> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("refresh interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /**
+     * Resolves a tag that is new, or that a verification checks again: a manifest digest the tag
+     * already had reuses what is known of it (no download); another one is read as a new package.
+     */
+    private Outcome resolve(PackageTag tag, CachedPackage known, RejectedTag rejected, boolean verifying) {
+        Optional<Manifest> resolved;
+        try {
+            resolved = store.resolve(repository, tag.tag());
+        } catch (StorageException e) {
+            if (e.isOutage()) {
+                throw e;
+            }
+            return new Outcome.Skipped(e.getMessage());
+        }
         if (resolved.isEmpty()) {
-            return Optional.empty();
+            return new Outcome.Skipped("it was removed while the repository was read");
         }
         Manifest manifest = resolved.get();
-        CachedPackage cached = byManifestDigest.get(manifest.digest().toString());
-        if (cached != null && cached.tag().equals(tag.tag())) {
-            // Blobs removed from the cache (or kept by an older Wharf) are fetched again while the registry answers.
-            zipFile(cached);
-            signatureFile(cached);
-            return Optional.of(cached);
+        String digest = manifest.digest().toString();
+        if (known != null && known.manifestDigest().equals(digest)) {
+            return reuse(known);
         }
+        if (rejected != null && digest.equals(rejected.manifestDigest())) {
+            // A reminder once per verification, not a download.
+            return new Outcome.Rejected(rejected, verifying);
+        }
+        if (known != null) {
+            LOG.warn("tag {} of {} now points at {} instead of {}: reading it again", tag.tag(), source(), digest,
+                    known.manifestDigest());
+        }
+        try {
+            return new Outcome.Accepted(read(tag, manifest));
+        } catch (InvalidPackageException e) {
+            return new Outcome.Rejected(new RejectedTag(tag.tag(), digest, e.getMessage()), true);
+        } catch (StorageException e) {
+            if (e.isOutage()) {
+                throw e;
+            }
+            return new Outcome.Skipped(e.getMessage());
+        }
+    }
+
+    /** A known package; blobs removed from the cache (or kept by an older Wharf) are fetched again while the registry answers. */
+    private Outcome reuse(CachedPackage known) {
+        try {
+            zipFile(known);
+            signatureFile(known);
+            return new Outcome.Accepted(known);
+        } catch (InvalidPackageException e) {
+            return new Outcome.Rejected(new RejectedTag(known.tag(), known.manifestDigest(), e.getMessage()), true);
+        } catch (StorageException e) {
+            if (e.isOutage()) {
+                throw e;
+            }
+            // Not remembered: the next refresh resolves the tag again.
+            return new Outcome.Skipped(e.getMessage());
+        }
+    }
+
+    private boolean blobsPresent(CachedPackage c) {
+        return Files.isRegularFile(blobPath(c.zipDigest()))
+                && (c.signatureDigest() == null || Files.isRegularFile(signaturePath(c.signatureDigest())));
+    }
+
+    /** Downloads and reads a manifest not seen under this tag before. */
+    private CachedPackage read(PackageTag tag, Manifest manifest) throws InvalidPackageException {
         Descriptor zipLayer = OciPackageLayout.zipLayer(manifest, tag.tag())
                 .orElseThrow(() -> new InvalidPackageException("the artifact has no package zip layer (layers: "
                         + manifest.layers().stream().map(Descriptor::mediaType).toList() + ")"));
@@ -238,8 +468,7 @@ public final class OciIndexer implements Indexer {
         CachedPackage entry = new CachedPackage(tag.tag(), manifest.digest().toString(), zipLayer.digest().toString(),
                 zipLayer.size(), sigLayer.map(d -> d.digest().toString()).orElse(null), sigLayer.map(Descriptor::size).orElse(0L), doc);
         signatureFile(entry);
-        byManifestDigest.put(entry.manifestDigest(), entry);
-        return Optional.of(entry);
+        return entry;
     }
 
     private Path blobDir() {
@@ -361,7 +590,8 @@ public final class OciIndexer implements Indexer {
         }
         try {
             PersistedIndex p = Json.mapper().readValue(file.toFile(), PersistedIndex.class);
-            if (p.format() != PersistedIndex.FORMAT || !persistedSource.equals(p.source())) {
+            if (p.format() < PersistedIndex.OLDEST_READABLE_FORMAT || p.format() > PersistedIndex.FORMAT
+                    || !persistedSource.equals(p.source())) {
                 LOG.info("ignoring the index persisted in {}: it was written for {} (format {})", file, p.source(), p.format());
                 return Optional.empty();
             }
@@ -405,7 +635,6 @@ public final class OciIndexer implements Indexer {
                 LOG.debug("cannot tidy {}: {}", dir, e.getMessage());
             }
         }
-        byManifestDigest.values().removeIf(c -> used.stream().noneMatch(u -> u.manifestDigest().equals(c.manifestDigest())));
     }
 
     @Override

@@ -34,6 +34,19 @@ class PackageRegistryCommandLineTest {
     }
 
     @Test
+    void readsTheVerifyIntervalFromFlagOrVariable() {
+        CommandLine defaults = PackageRegistryCommandLine.create(Map.of());
+        defaults.parseArgs();
+        assertThat(((ServeCommand) defaults.getCommand()).ociVerifyInterval).isEqualTo("24h");
+        CommandLine fromEnv = PackageRegistryCommandLine.create(Map.of("EPR_OCI_VERIFY_INTERVAL", "6h"));
+        fromEnv.parseArgs();
+        assertThat(((ServeCommand) fromEnv.getCommand()).ociVerifyInterval).isEqualTo("6h");
+        CommandLine flag = PackageRegistryCommandLine.create(Map.of("EPR_OCI_VERIFY_INTERVAL", "6h"));
+        flag.parseArgs("--oci-verify-interval=0");
+        assertThat(((ServeCommand) flag.getCommand()).ociVerifyInterval).isEqualTo("0");
+    }
+
+    @Test
     void helpNeverShowsSecretsFromTheEnvironment() {
         CommandLine cl = PackageRegistryCommandLine.create(Map.of("EPR_OCI_PASSWORD", "s3cret", "EPR_OCI_TOKEN", "t0ken"));
         StringWriter out = new StringWriter();
@@ -60,7 +73,7 @@ class PackageRegistryCommandLineTest {
         serve.setErr(new PrintWriter(new StringWriter()));
         assertThat(serve.execute("-dry-run", "-feature-oci-indexer", "-oci-registry", registry,
                 "-require-package-signatures=false", "-oci-cache-dir", dir.resolve("cache").toString())).isZero();
-        assertThat(Files.readString(dir.resolve("cache/index.json"))).contains("\"gallery-2.0.0\"");
+        assertThat(Files.readString(dir.resolve("cache/index.json"))).contains("\"gallery-2.0.0\"").contains("\"verified_at\"");
     }
 
     @Test

@@ -1,0 +1,103 @@
+package dev.wharf.epr;
+
+import dev.wharf.oci.Artifact;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.Manifest;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Counts the reads that cost a registry request (tag lists, manifest lookups, blob downloads) and
+ * lets a test run something before each manifest lookup (a fault, a barrier). Thread-safe: the
+ * indexer resolves tags on several threads.
+ */
+final class CountingArtifactStore implements ArtifactStore {
+    private final ArtifactStore delegate;
+    private final AtomicInteger tagLists = new AtomicInteger();
+    private final Map<String, AtomicInteger> resolved = new ConcurrentHashMap<>();
+    private final AtomicInteger blobs = new AtomicInteger();
+    private volatile Consumer<String> beforeResolve = reference -> { };
+
+    CountingArtifactStore(ArtifactStore delegate) {
+        this.delegate = delegate;
+    }
+
+    void beforeResolve(Consumer<String> hook) {
+        this.beforeResolve = hook;
+    }
+
+    void reset() {
+        tagLists.set(0);
+        resolved.clear();
+        blobs.set(0);
+    }
+
+    int tagLists() {
+        return tagLists.get();
+    }
+
+    /** Manifest lookups since the last reset. */
+    int manifests() {
+        return resolved.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    /** The references looked up since the last reset, each once, sorted. */
+    List<String> resolvedReferences() {
+        return resolved.keySet().stream().sorted().toList();
+    }
+
+    int blobs() {
+        return blobs.get();
+    }
+
+    @Override
+    public List<String> listTags(String repository) {
+        tagLists.incrementAndGet();
+        return delegate.listTags(repository);
+    }
+
+    @Override
+    public Optional<Manifest> resolve(String repository, String reference) {
+        beforeResolve.accept(reference);
+        resolved.computeIfAbsent(reference, r -> new AtomicInteger()).incrementAndGet();
+        return delegate.resolve(repository, reference);
+    }
+
+    @Override
+    public boolean exists(String repository, String tag) {
+        return delegate.exists(repository, tag);
+    }
+
+    @Override
+    public InputStream openBlob(String repository, Digest digest) {
+        blobs.incrementAndGet();
+        return delegate.openBlob(repository, digest);
+    }
+
+    @Override
+    public Optional<URI> directBlobUrl(String repository, Digest digest) {
+        return delegate.directBlobUrl(repository, digest);
+    }
+
+    @Override
+    public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
+        return delegate.push(repository, tag, artifact, overwrite);
+    }
+
+    @Override
+    public boolean delete(String repository, String tag) {
+        return delegate.delete(repository, tag);
+    }
+
+    @Override
+    public String describe() {
+        return delegate.describe();
+    }
+}
