@@ -102,9 +102,11 @@ public final class CachingArtifactStore implements ArtifactStore {
             found.ifPresent(m -> manifestsByDigest.put(digest, m));
             return found;
         }
-        Optional<Manifest> found = tagManifests.get(new TagKey(repository, reference), k -> delegate.resolve(repository, reference));
-        found.ifPresent(m -> manifestsByDigest.put(m.digest(), m));
-        return found;
+        return tagManifests.get(new TagKey(repository, reference), k -> {
+            Optional<Manifest> found = delegate.resolve(repository, reference);
+            found.ifPresent(m -> manifestsByDigest.put(m.digest(), m));
+            return found;
+        });
     }
 
     /** Answers what the caches know and asks the store for the rest in one batch. */
