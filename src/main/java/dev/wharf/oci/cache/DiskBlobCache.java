@@ -1,14 +1,11 @@
 package dev.wharf.oci.cache;
 
-import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.BlobSink;
 import dev.wharf.oci.Digest;
-import dev.wharf.oci.Manifest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -41,12 +38,11 @@ import org.slf4j.LoggerFactory;
  * whole bound is streamed without being kept. Everything but {@link #copyBlob} goes straight to the
  * store.
  */
-public final class DiskBlobCache implements ArtifactStore {
+public final class DiskBlobCache extends ForwardingArtifactStore {
     private static final Logger LOG = LoggerFactory.getLogger(DiskBlobCache.class);
     /** How much of a kept file is mapped at once. */
     private static final long MAP_WINDOW = 64L << 20;
 
-    private final ArtifactStore delegate;
     private final Path dir;
     private final long maxBytes;
     private final Map<Digest, Long> lastUsed = new ConcurrentHashMap<>();
@@ -54,7 +50,7 @@ public final class DiskBlobCache implements ArtifactStore {
     private final Object evictionLock = new Object();
 
     public DiskBlobCache(ArtifactStore delegate, Path dir, long maxBytes) {
-        this.delegate = delegate;
+        super(delegate);
         this.dir = dir;
         this.maxBytes = maxBytes;
         try {
@@ -198,57 +194,5 @@ public final class DiskBlobCache implements ArtifactStore {
         } catch (IOException e) {
             return FileTime.fromMillis(0);
         }
-    }
-
-    // ------------------------------------------------------------ the rest goes to the store
-
-    @Override
-    public List<String> listTags(String repository) {
-        return delegate.listTags(repository);
-    }
-
-    @Override
-    public Optional<Manifest> resolve(String repository, String reference) {
-        return delegate.resolve(repository, reference);
-    }
-
-    @Override
-    public List<Optional<Manifest>> resolveAll(String repository, List<String> references) {
-        return delegate.resolveAll(repository, references);
-    }
-
-    @Override
-    public boolean exists(String repository, String tag) {
-        return delegate.exists(repository, tag);
-    }
-
-    @Override
-    public InputStream openBlob(String repository, Digest digest) {
-        return delegate.openBlob(repository, digest);
-    }
-
-    @Override
-    public Optional<URI> directBlobUrl(String repository, Digest digest) {
-        return delegate.directBlobUrl(repository, digest);
-    }
-
-    @Override
-    public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
-        return delegate.push(repository, tag, artifact, overwrite);
-    }
-
-    @Override
-    public boolean delete(String repository, String tag) {
-        return delegate.delete(repository, tag);
-    }
-
-    @Override
-    public String describe() {
-        return delegate.describe();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

@@ -6,12 +6,9 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.oci.BlobSink;
+import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Manifest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,11 +33,10 @@ import java.util.Set;
  * <li>A manifest looked up by digest can never change, so it stays until the size bound evicts it.</li>
  * </ul>
  */
-public final class CachingArtifactStore implements ArtifactStore {
+public final class CachingArtifactStore extends ForwardingArtifactStore {
     private record TagKey(String repository, String tag) {
     }
 
-    private final ArtifactStore delegate;
     private final Cache<String, List<String>> tagLists;
     private final Cache<TagKey, Optional<Manifest>> tagManifests;
     private final Cache<Digest, Manifest> manifestsByDigest;
@@ -55,7 +51,7 @@ public final class CachingArtifactStore implements ArtifactStore {
 
     /** With the clock the expiry times are read from; tests pass their own. */
     public CachingArtifactStore(ArtifactStore delegate, Duration tagTtl, Duration manifestTtl, Ticker ticker) {
-        this.delegate = delegate;
+        super(delegate);
         long found = tagTtl.isZero() ? 0 : Math.max(tagTtl.toNanos(), manifestTtl.toNanos());
         long missing = tagTtl.toNanos();
         this.tagLists = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(tagTtl).maximumSize(10_000).build();
@@ -155,20 +151,8 @@ public final class CachingArtifactStore implements ArtifactStore {
         return delegate.exists(repository, tag);
     }
 
-    @Override
-    public InputStream openBlob(String repository, Digest digest) {
-        return delegate.openBlob(repository, digest);
-    }
 
-    @Override
-    public void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
-        delegate.copyBlob(repository, digest, sink);
-    }
 
-    @Override
-    public Optional<URI> directBlobUrl(String repository, Digest digest) {
-        return delegate.directBlobUrl(repository, digest);
-    }
 
     @Override
     public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
@@ -200,13 +184,5 @@ public final class CachingArtifactStore implements ArtifactStore {
         tagManifests.asMap().keySet().removeIf(k -> k.repository().equals(repository));
     }
 
-    @Override
-    public String describe() {
-        return delegate.describe();
-    }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }

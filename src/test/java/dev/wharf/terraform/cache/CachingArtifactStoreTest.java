@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.BlobSource;
-import dev.wharf.oci.Digest;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.layout.ImageLayoutStore;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,13 +145,12 @@ class CachingArtifactStoreTest {
     }
 
     /** Counts what reaches the real store. */
-    private static final class CountingStore implements ArtifactStore {
+    private static final class CountingStore extends ForwardingArtifactStore {
         final List<String> resolved = java.util.Collections.synchronizedList(new ArrayList<>());
         int lists;
-        private final ArtifactStore delegate;
 
         CountingStore(ArtifactStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         void reset() {
@@ -172,29 +170,10 @@ class CachingArtifactStoreTest {
             return delegate.resolve(repository, reference);
         }
 
+        /** One by one through {@link #resolve}, so that each lookup is counted. */
         @Override
-        public boolean exists(String repository, String tag) {
-            return delegate.exists(repository, tag);
-        }
-
-        @Override
-        public InputStream openBlob(String repository, Digest digest) {
-            return delegate.openBlob(repository, digest);
-        }
-
-        @Override
-        public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
-            return delegate.push(repository, tag, artifact, overwrite);
-        }
-
-        @Override
-        public boolean delete(String repository, String tag) {
-            return delegate.delete(repository, tag);
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
+        public List<Optional<Manifest>> resolveAll(String repository, List<String> references) {
+            return references.stream().map(reference -> resolve(repository, reference)).toList();
         }
     }
 }
