@@ -29,6 +29,16 @@ public final class WebServer implements AutoCloseable {
     }
 
     public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Consumer<JavalinConfig> routes) {
+        return start(address, tls, Optional.empty(), RequestObserver.NONE, routes);
+    }
+
+    /**
+     * With answers the routes remember, served to repeat GETs in front of the router; the observer
+     * hears of those (the routes' own requests reach it through Javalin's request logger, which
+     * {@code routes} should point at it).
+     */
+    public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Optional<ReadyAnswers> ready,
+            RequestObserver observer, Consumer<JavalinConfig> routes) {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = Runtime.version().feature() >= 21;
@@ -36,6 +46,8 @@ public final class WebServer implements AutoCloseable {
             cfg.jetty.host = address.host();
             cfg.jetty.port = address.port();
             tls.ifPresent(files -> cfg.jetty.addConnector((server, http) -> tlsConnector(server, http, address, files)));
+            ready.ifPresent(answers -> cfg.jetty.modifyServletContextHandler(
+                    context -> context.insertHandler(new ReadyAnswerHandler(answers, observer))));
             routes.accept(cfg);
         });
         app.start();

@@ -30,6 +30,11 @@ public record Digest(String algorithm, String hex) {
     }
 
     public static boolean isDigest(String reference) {
+        // Tags are asked about on every cached lookup; they never hold a ':', and an exception
+        // built for each of them (stack trace included) cost more than the lookup itself.
+        if (reference == null || reference.indexOf(':') <= 0) {
+            return false;
+        }
         try {
             parse(reference);
             return true;

@@ -69,6 +69,11 @@ public final class DigestVerifyingInputStream extends FilterInputStream {
             return;
         }
         checked = true;
+        verify(expected, hash);
+    }
+
+    /** Fails when what {@code hash} has seen is not the content {@code expected} names. */
+    public static void verify(Digest expected, MessageDigest hash) throws IOException {
         String actual = HexFormat.of().formatHex(hash.digest());
         if (!actual.equals(expected.hex())) {
             throw new IOException("blob content does not match its digest " + expected + " (got "

@@ -151,6 +151,34 @@ abstract class BoringRegistryEndToEndScenarios {
     }
 
     @Test
+    void proxiedProviderDownloadsAreKeptInTheDownloadCacheAndServedFromIt() throws Exception {
+        PgpKeys key = PgpKeys.generate("Wharf test <test@wharf.invalid>");
+        assertThat(cli("upload", "signing-key", "--namespace", "acme", Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey()).toString()))
+                .isZero();
+        Path good = release("cached", "1.0.0", key);
+        assertThat(cli("upload", "provider", "--namespace", "acme", "--filename-sha256sums", good.toString())).isZero();
+        byte[] zip = Files.readAllBytes(good.resolveSibling("terraform-provider-dummy_1.0.0_linux_amd64.zip"));
+        Path cache = dir.resolve("download-cache");
+
+        try (ServerCommand.Running server = server("--download-proxy", "--download-cache-dir", cache.toString())) {
+            String host = "127.0.0.1:" + server.registry().port();
+            // Twice, each with a fresh workspace: the second download is the one the cache answers.
+            for (String name : List.of("cache-first", "cache-second")) {
+                TerraformCli.Result init = terraform(null, host).run(workspace(name, providerConfig(host, "1.0.0")), "init", "-no-color");
+                assertThat(init.ok()).as(init.output()).isTrue();
+            }
+        }
+        Path kept = cache.resolve("sha256-" + Digest.sha256(zip).hex());
+        if (storageArgs().contains("--storage-oci-registry")) {
+            assertThat(kept).exists();
+            assertThat(Files.readAllBytes(kept)).isEqualTo(zip);
+        } else {
+            // The embedded layout is a local folder already; nothing is copied.
+            assertThat(kept).doesNotExist();
+        }
+    }
+
+    @Test
     void staticTokensGuardTheApiAndFileUrlsCarryTheirOwnSignature() throws Exception {
         assertThat(cli("upload", "module", Path.of("examples/modules").toAbsolutePath().toString())).isZero();
         try (ServerCommand.Running server = server("--auth-static-token", "first-token,s3cret-token")) {

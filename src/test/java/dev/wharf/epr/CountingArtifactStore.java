@@ -1,11 +1,10 @@
 package dev.wharf.epr;
 
-import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Manifest;
 import java.io.InputStream;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,15 +17,14 @@ import java.util.function.Consumer;
  * lets a test run something before each manifest lookup (a fault, a barrier). Thread-safe: the
  * indexer resolves tags on several threads.
  */
-final class CountingArtifactStore implements ArtifactStore {
-    private final ArtifactStore delegate;
+final class CountingArtifactStore extends ForwardingArtifactStore {
     private final AtomicInteger tagLists = new AtomicInteger();
     private final Map<String, AtomicInteger> resolved = new ConcurrentHashMap<>();
     private final AtomicInteger blobs = new AtomicInteger();
     private volatile Consumer<String> beforeResolve = reference -> { };
 
     CountingArtifactStore(ArtifactStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     void beforeResolve(Consumer<String> hook) {
@@ -70,9 +68,10 @@ final class CountingArtifactStore implements ArtifactStore {
         return delegate.resolve(repository, reference);
     }
 
+    /** One by one through {@link #resolve}, so that each lookup is counted. */
     @Override
-    public boolean exists(String repository, String tag) {
-        return delegate.exists(repository, tag);
+    public List<Optional<Manifest>> resolveAll(String repository, List<String> references) {
+        return references.stream().map(reference -> resolve(repository, reference)).toList();
     }
 
     @Override
@@ -81,23 +80,4 @@ final class CountingArtifactStore implements ArtifactStore {
         return delegate.openBlob(repository, digest);
     }
 
-    @Override
-    public Optional<URI> directBlobUrl(String repository, Digest digest) {
-        return delegate.directBlobUrl(repository, digest);
-    }
-
-    @Override
-    public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
-        return delegate.push(repository, tag, artifact, overwrite);
-    }
-
-    @Override
-    public boolean delete(String repository, String tag) {
-        return delegate.delete(repository, tag);
-    }
-
-    @Override
-    public String describe() {
-        return delegate.describe();
-    }
 }

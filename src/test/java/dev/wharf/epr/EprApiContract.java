@@ -6,6 +6,7 @@ import dev.wharf.epr.api.ApiSettings;
 import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.http.ListenAddress;
+import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.WebServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -45,6 +46,7 @@ abstract class EprApiContract {
     private Indexer indexer;
     private WebServer server;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final List<String> readyServed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Builds (and starts) the indexer under test over Wharf's test packages. */
     protected abstract Indexer startIndexer(Path work) throws Exception;
@@ -55,8 +57,10 @@ abstract class EprApiContract {
         indexer = startIndexer(work);
         ApiSettings settings = new ApiSettings(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5),
                 Duration.ofMinutes(1), false);
-        EprApi api = new EprApi(indexer, settings, Clock.systemUTC());
-        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register);
+        ReadyAnswers ready = new ReadyAnswers(1L << 20);
+        EprApi api = new EprApi(indexer, settings, Clock.systemUTC(), ready);
+        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.of(ready),
+                (route, method, status, micros) -> readyServed.add(route), api::register);
     }
 
     @AfterAll
@@ -128,6 +132,15 @@ abstract class EprApiContract {
         assertThat(r.body()).as(path).isEqualTo(Files.readString(file));
         if (status == 200) {
             assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+            // A repeat may be answered in front of the router (search, categories): it must not differ.
+            readyServed.clear();
+            HttpResponse<String> again = get(path);
+            assertThat(again.body()).as(path + " again").isEqualTo(r.body());
+            assertThat(again.headers().allValues("Content-Type")).isEqualTo(r.headers().allValues("Content-Type"));
+            assertThat(again.headers().allValues("Cache-Control")).isEqualTo(r.headers().allValues("Cache-Control"));
+            if (path.startsWith("/search") || path.startsWith("/categories")) {
+                assertThat(readyServed).as(path + " repeated from the ready answers").hasSize(1);
+            }
         } else {
             assertThat(r.headers().allValues("Cache-Control")).as(path).contains("max-age=0", "private, no-store");
         }
@@ -170,6 +183,9 @@ abstract class EprApiContract {
         HttpResponse<byte[]> zip = getBytes("/epr/acme_logs/acme_logs-1.1.0.zip");
         assertThat(zip.statusCode()).isEqualTo(200);
         assertThat(zip.headers().firstValue("Content-Type")).hasValue("application/zip");
+        // A zip on disk is sent mapped: the announced length is the whole zip, not a piece (a
+        // package folder is zipped on the fly, without a length).
+        zip.headers().firstValueAsLong("Content-Length").ifPresent(length -> assertThat(length).isEqualTo(zip.body().length));
         List<String> files = new ArrayList<>();
         byte[] manifest = null;
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {

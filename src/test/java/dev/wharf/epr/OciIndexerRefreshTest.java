@@ -11,6 +11,7 @@ import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.layout.ImageLayoutStore;
+import dev.wharf.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

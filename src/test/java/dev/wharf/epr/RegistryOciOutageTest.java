@@ -16,6 +16,7 @@ import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.ManualClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -9,6 +9,7 @@ import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

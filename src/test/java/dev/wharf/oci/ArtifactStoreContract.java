@@ -13,6 +13,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -42,6 +43,9 @@ public abstract class ArtifactStoreContract {
     protected boolean canDeleteTags() {
         return true;
     }
+
+    /** Where the backend keeps a blob's bytes, so a test can damage them behind the store's back. */
+    protected abstract Path blobFile(String repository, Digest digest);
 
     protected String repo(String name) {
         return prefix + "/" + name;
@@ -106,6 +110,50 @@ public abstract class ArtifactStoreContract {
         Digest absent = Digest.sha256("never stored".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> store.openBlob(repository, absent).close())
                 .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.NOT_FOUND));
+        assertThatThrownBy(() -> store.copyBlob(repository, absent, chunk -> {
+            throw new AssertionError("nothing may be written for a missing blob");
+        })).isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void copiesBlobsWholeAndEmpty() throws IOException {
+        ArtifactStore store = store();
+        String repository = repo("copied");
+        Manifest manifest = store.push(repository, "1", new Artifact(TYPE, List.of(
+                Layer.file(FILE_TYPE, "empty", BlobSource.ofBytes(new byte[0])),
+                Layer.file(FILE_TYPE, "short", BlobSource.ofBytes("short".getBytes(StandardCharsets.UTF_8)))), Map.of()), false);
+        for (Descriptor layer : manifest.layers()) {
+            java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
+            store.copyBlob(repository, layer.digest(), chunk -> {
+                byte[] bytes = new byte[chunk.remaining()];
+                chunk.get(bytes);
+                copy.write(bytes);
+            });
+            assertThat(copy.toString(StandardCharsets.UTF_8)).isEqualTo(read(store, repository, layer.digest()));
+            assertThat(copy.size()).isEqualTo(layer.size());
+        }
+    }
+
+    @Test
+    void aCorruptedBlobFailsItsCopyBeforeTheLastBytes() throws IOException {
+        ArtifactStore store = store();
+        String repository = repo("damaged");
+        byte[] content = new byte[3 << 20];
+        new Random(7).nextBytes(content);
+        Manifest manifest = store.push(repository, "1", Artifact.single(TYPE,
+                Layer.file(FILE_TYPE, "damaged.bin", BlobSource.ofBytes(content))), false);
+        Digest digest = manifest.layers().get(0).digest();
+        byte[] damaged = content.clone();
+        damaged[damaged.length - 10] ^= 1;
+        Files.write(blobFile(repository, digest), damaged);
+
+        long[] written = {0};
+        assertThatThrownBy(() -> store.copyBlob(repository, digest, chunk -> {
+            written[0] += chunk.remaining();
+            chunk.position(chunk.limit());
+        })).isInstanceOf(IOException.class).hasMessageContaining("does not match its digest");
+        // Whoever counts on the length (an HTTP client) sees a short download, never a whole wrong one.
+        assertThat(written[0]).isLessThan(content.length);
     }
 
     @Test
@@ -137,6 +185,38 @@ public abstract class ArtifactStoreContract {
             store.push(repository, tag, textArtifact("same.txt", "shared content"), false);
         }
         assertThat(store.listTags(repository)).containsExactlyInAnyOrderElementsOf(tags);
+    }
+
+    @Test
+    void resolvesManyReferencesInTheOrderAsked() {
+        ArtifactStore store = store();
+        String repository = repo("batch");
+        List<Manifest> pushed = IntStream.range(0, 40)
+                .mapToObj(i -> store.push(repository, "v" + i, textArtifact("f.txt", "content " + i), false)).toList();
+        List<String> asked = new java.util.ArrayList<>();
+        for (int i = 39; i >= 0; i--) {
+            asked.add("v" + i);
+            if (i % 10 == 0) {
+                asked.add("missing-" + i);
+            }
+        }
+        asked.add(pushed.get(3).digest().toString());
+
+        List<Optional<Manifest>> answers = store.resolveAll(repository, asked);
+
+        assertThat(answers).hasSize(asked.size());
+        for (int i = 0; i < asked.size(); i++) {
+            String reference = asked.get(i);
+            if (reference.startsWith("missing-")) {
+                assertThat(answers.get(i)).as(reference).isEmpty();
+            } else if (reference.startsWith("v")) {
+                int n = Integer.parseInt(reference.substring(1));
+                assertThat(answers.get(i).orElseThrow().digest()).as(reference).isEqualTo(pushed.get(n).digest());
+            } else {
+                assertThat(answers.get(i).orElseThrow().digest()).isEqualTo(pushed.get(3).digest());
+            }
+        }
+        assertThat(store.resolveAll(repository, List.of())).isEmpty();
     }
 
     @Test
@@ -221,6 +301,15 @@ public abstract class ArtifactStoreContract {
             in.transferTo(OutputStream.nullOutputStream());
         }
         assertThat(Digest.ofSha256(readBack)).isEqualTo(expected);
+
+        MessageDigest copied = Digest.newSha256();
+        long[] size = {0};
+        store.copyBlob(repository, expected, part -> {
+            size[0] += part.remaining();
+            copied.update(part);
+        });
+        assertThat(size[0]).isEqualTo(40L << 20);
+        assertThat(Digest.ofSha256(copied)).isEqualTo(expected);
     }
 
     @Test

@@ -2,6 +2,9 @@ package dev.wharf.cli.boring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.http.ListenAddress;
+import dev.wharf.oci.cache.DiskBlobCache;
+import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.RequestTimers;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
@@ -16,7 +19,6 @@ import dev.wharf.terraform.web.FileUrlSigner;
 import dev.wharf.terraform.web.MirrorApi;
 import dev.wharf.terraform.web.StaticTokens;
 import dev.wharf.terraform.web.TerraformApi;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -68,6 +69,26 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--cache-tags-ttl", defaultValue = "30s", converter = Durations.class,
             description = "How long version lists are cached; 0 disables (BORING_REGISTRY_CACHE_TAGS_TTL; default ${DEFAULT-VALUE})")
     Duration tagTtl;
+
+    @Option(names = "--cache-manifests-ttl", defaultValue = "24h", converter = Durations.class,
+            description = "How long a version found once is trusted while its tag is still listed, so a new upload costs one lookup, "
+                    + "not one per version; a tag re-pointed by another tool is seen after this at the latest; "
+                    + "never less than --cache-tags-ttl (BORING_REGISTRY_CACHE_MANIFESTS_TTL; default ${DEFAULT-VALUE})")
+    Duration manifestTtl;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--download-cache-dir", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+            description = "Keep files streamed from the OCI registry (with --download-proxy, or where the registry offers no direct URL) "
+                    + "in this folder, by digest, and send them from there next time; unset: stream every download from the registry "
+                    + "(BORING_REGISTRY_DOWNLOAD_CACHE_DIR)")
+    String downloadCacheDir;
+
+    @Option(names = "--download-cache-max-size", defaultValue = "1024",
+            description = "Megabytes the download cache folder may hold; the least recently used files go first "
+                    + "(BORING_REGISTRY_DOWNLOAD_CACHE_MAX_SIZE; default ${DEFAULT-VALUE})")
+    long downloadCacheMegabytes;
 
     @Option(names = "--signed-url-ttl", defaultValue = "5m", converter = Durations.class,
             description = "Lifetime of signed file URLs handed to terraform when tokens are set (BORING_REGISTRY_SIGNED_URL_TTL; default ${DEFAULT-VALUE})")
@@ -124,19 +145,27 @@ public final class ServerCommand implements Callable<Integer> {
         ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier);
         Optional<LoginV1> login = verifier.map(oidc::login);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        CachingArtifactStore store = new CachingArtifactStore(raw, tagTtl);
+        ArtifactStore blobs = raw;
+        if (downloadCacheMegabytes <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--download-cache-max-size must be a positive number of megabytes, not " + downloadCacheMegabytes);
+        }
+        if (downloadCacheDir != null && !downloadCacheDir.isBlank() && !Storage.embedded(global)) {
+            // An embedded layout is a local folder already: its files are sent as they are.
+            blobs = new DiskBlobCache(raw, Path.of(downloadCacheDir), downloadCacheMegabytes << 20);
+            LOG.info("download cache: {} (up to {} MB)", Path.of(downloadCacheDir).toAbsolutePath().normalize(), downloadCacheMegabytes);
+        }
+        CachingArtifactStore store = new CachingArtifactStore(blobs, tagTtl, manifestTtl);
+        ReadyAnswers ready = new ReadyAnswers(16L << 20);
         TerraformApi api = new TerraformApi(new ModuleService(store, layout, global.archiveFormat), new ProviderService(store, layout, json),
-                auth, login, signer, downloadProxy, json);
+                auth, login, signer, downloadProxy, json, ready);
         Optional<MirrorApi> mirrorApi = mirror.build(store, layout, mirrorTempDir()).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
-        WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, cfg -> {
+        RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
+        WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, Optional.of(ready), timers, cfg -> {
             api.register(cfg);
             mirrorApi.ifPresent(m -> m.register(cfg));
-            cfg.requestLogger.http((ctx, ms) -> Timer.builder("wharf_http_requests")
-                    .tag("route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path)
-                    .tag("method", ctx.method().name())
-                    .tag("status", Integer.toString(ctx.statusCode()))
-                    .register(metrics).record((long) (ms * 1000), TimeUnit.MICROSECONDS));
+            cfg.requestLogger.http(timers::record);
         });
         StorageHealth health = new StorageHealth(raw, layout.base());
         WebServer telemetry;

@@ -13,6 +13,8 @@ import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerException;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.http.ListenAddress;
+import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.RequestObserver;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
@@ -144,9 +146,14 @@ public final class ServeCommand implements Callable<Integer> {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("epr_number_indexed_packages", indexer, i -> i.packages().size())
                 .description("Number of indexed packages").register(metrics);
-        EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC());
+        ReadyAnswers ready = new ReadyAnswers(16L << 20);
+        EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready);
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
-        try (WebServer server = WebServer.start(ListenAddress.parse(address), tls, c -> {
+        // Requests answered in front of the router are counted here; the others by the after() below.
+        RequestObserver counted = metricsAddress == null ? RequestObserver.NONE
+                : (route, method, status, micros) -> Counter.builder("epr_http_requests_total")
+                        .tag("code", Integer.toString(status)).tag("method", method).register(metrics).increment();
+        try (WebServer server = WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready), counted, c -> {
             api.register(c);
             if (metricsAddress != null) {
                 c.routes.after(ctx -> Counter.builder("epr_http_requests_total")

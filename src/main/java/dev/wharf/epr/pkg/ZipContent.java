@@ -86,7 +86,9 @@ public final class ZipContent implements PackageContent {
 
     @Override
     public Resource zip() {
-        return new Resource(zipSize, zipWriter);
+        // The location is a whole zip of exactly this size: downloaded and checked against its
+        // digest by the OCI indexer, or the file the file-system indexer found.
+        return new Resource(zipSize, zipWriter, location::get);
     }
 
     @Override

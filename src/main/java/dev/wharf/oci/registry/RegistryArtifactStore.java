@@ -71,6 +71,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
     /** Where this store has seen each blob, so a push to another repository can mount it instead of uploading. */
     private final Cache<Digest, String> knownBlobs = Caffeine.newBuilder().maximumSize(10_000).build();
     private final Object[] uploadLocks = new Object[64];
+    private final ConcurrentLookups lookups = new ConcurrentLookups(8);
 
     public RegistryArtifactStore(RegistrySettings settings) {
         this(settings, CredentialResolver.system(settings.explicitCredentials()), RetryPolicy.standard(), null);
@@ -146,6 +147,12 @@ public final class RegistryArtifactStore implements ArtifactStore {
         }
         throw transport.failures().malformed(path, RegistryCall.of("GET", path, repository, "list the tags").build(),
                 "more than " + MAX_TAG_PAGES + " pages of tags");
+    }
+
+    /** Up to eight manifests in flight at once; the answers keep the order asked. */
+    @Override
+    public List<Optional<Manifest>> resolveAll(String repository, List<String> references) {
+        return lookups.map(references, reference -> resolve(repository, reference));
     }
 
     @Override
@@ -477,5 +484,10 @@ public final class RegistryArtifactStore implements ArtifactStore {
         } catch (IOException e) {
             throw transport.failures().notOci(RegistryTransport.display(answer.uri()), call, "a body that is not JSON");
         }
+    }
+
+    @Override
+    public void close() {
+        lookups.close();
     }
 }

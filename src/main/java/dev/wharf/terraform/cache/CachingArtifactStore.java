@@ -2,43 +2,88 @@ package dev.wharf.terraform.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Manifest;
-import java.io.InputStream;
-import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Puts the two caches the registry protocols need in front of a store. Tag lists and tag lookups
- * change when someone uploads, so they are kept for {@code tagTtl} only (zero turns that off) and
- * dropped at once when a push goes through this instance. A manifest looked up by digest can never
- * change, so it stays until the size bound evicts it. Every
- * {@code terraform init} asks for the same version lists, which is what overwhelmed storage behind
- * boring-registry.
+ * Puts the caches the registry protocols need in front of a store. Every {@code terraform init}
+ * asks for the same version lists, which is what overwhelmed storage behind boring-registry.
+ *
+ * <ul>
+ * <li>A tag list changes when someone uploads, so it is kept for {@code tagTtl} only (zero turns
+ * all caching off) and dropped at once when a push goes through this instance.</li>
+ * <li>A tag that was found stays trusted for {@code manifestTtl} (at least {@code tagTtl}) as long
+ * as the repository's tag list still names it. Terraform versions are immutable, uploads never
+ * overwrite them, so re-reading every version's manifest each time the tag list expires would make
+ * the cost of one new version proportional to all versions (bench/RESULTS.md, figure 3). A tag gone
+ * from a fresh list is forgotten at once; a tag re-pointed behind Wharf's back is seen after
+ * {@code manifestTtl} at the latest.</li>
+ * <li>A tag that was not found is remembered for {@code tagTtl} only: it may be uploaded any time.</li>
+ * <li>A manifest looked up by digest can never change, so it stays until the size bound evicts it.</li>
+ * </ul>
  */
-public final class CachingArtifactStore implements ArtifactStore {
+public final class CachingArtifactStore extends ForwardingArtifactStore {
     private record TagKey(String repository, String tag) {
     }
 
-    private final ArtifactStore delegate;
     private final Cache<String, List<String>> tagLists;
     private final Cache<TagKey, Optional<Manifest>> tagManifests;
     private final Cache<Digest, Manifest> manifestsByDigest;
 
     public CachingArtifactStore(ArtifactStore delegate, Duration tagTtl) {
-        this.delegate = delegate;
-        this.tagLists = Caffeine.newBuilder().expireAfterWrite(tagTtl).maximumSize(10_000).build();
-        this.tagManifests = Caffeine.newBuilder().expireAfterWrite(tagTtl).maximumSize(50_000).build();
+        this(delegate, tagTtl, tagTtl);
+    }
+
+    public CachingArtifactStore(ArtifactStore delegate, Duration tagTtl, Duration manifestTtl) {
+        this(delegate, tagTtl, manifestTtl, Ticker.systemTicker());
+    }
+
+    /** With the clock the expiry times are read from; tests pass their own. */
+    public CachingArtifactStore(ArtifactStore delegate, Duration tagTtl, Duration manifestTtl, Ticker ticker) {
+        super(delegate);
+        long found = tagTtl.isZero() ? 0 : Math.max(tagTtl.toNanos(), manifestTtl.toNanos());
+        long missing = tagTtl.toNanos();
+        this.tagLists = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(tagTtl).maximumSize(10_000).build();
+        this.tagManifests = Caffeine.newBuilder().ticker(ticker).maximumSize(100_000).expireAfter(new Expiry<TagKey, Optional<Manifest>>() {
+            @Override
+            public long expireAfterCreate(TagKey key, Optional<Manifest> value, long currentTime) {
+                return value.isPresent() ? found : missing;
+            }
+
+            @Override
+            public long expireAfterUpdate(TagKey key, Optional<Manifest> value, long currentTime, long currentDuration) {
+                return expireAfterCreate(key, value, currentTime);
+            }
+
+            @Override
+            public long expireAfterRead(TagKey key, Optional<Manifest> value, long currentTime, long currentDuration) {
+                return currentDuration;
+            }
+        }).build();
         this.manifestsByDigest = Caffeine.newBuilder().maximumSize(50_000).build();
     }
 
     @Override
     public List<String> listTags(String repository) {
-        return tagLists.get(repository, delegate::listTags);
+        return tagLists.get(repository, this::freshTags);
+    }
+
+    private List<String> freshTags(String repository) {
+        List<String> tags = List.copyOf(delegate.listTags(repository));
+        Set<String> listed = new HashSet<>(tags);
+        tagManifests.asMap().keySet().removeIf(k -> k.repository().equals(repository) && !listed.contains(k.tag()));
+        return tags;
     }
 
     @Override
@@ -53,9 +98,51 @@ public final class CachingArtifactStore implements ArtifactStore {
             found.ifPresent(m -> manifestsByDigest.put(digest, m));
             return found;
         }
-        Optional<Manifest> found = tagManifests.get(new TagKey(repository, reference), k -> delegate.resolve(repository, reference));
-        found.ifPresent(m -> manifestsByDigest.put(m.digest(), m));
-        return found;
+        return tagManifests.get(new TagKey(repository, reference), k -> {
+            Optional<Manifest> found = delegate.resolve(repository, reference);
+            found.ifPresent(m -> manifestsByDigest.put(m.digest(), m));
+            return found;
+        });
+    }
+
+    /** Answers what the caches know and asks the store for the rest in one batch. */
+    @Override
+    public List<Optional<Manifest>> resolveAll(String repository, List<String> references) {
+        List<Optional<Manifest>> answers = new ArrayList<>(references.size());
+        List<String> missing = new ArrayList<>();
+        for (String reference : references) {
+            Optional<Manifest> known = cached(repository, reference);
+            answers.add(known);
+            if (known == null) {
+                missing.add(reference);
+            }
+        }
+        if (missing.isEmpty()) {
+            return answers;
+        }
+        List<Optional<Manifest>> fetched = delegate.resolveAll(repository, missing);
+        for (int i = 0, m = 0; i < answers.size(); i++) {
+            if (answers.get(i) != null) {
+                continue;
+            }
+            String reference = missing.get(m);
+            Optional<Manifest> answer = fetched.get(m++);
+            answers.set(i, answer);
+            answer.ifPresent(manifest -> manifestsByDigest.put(manifest.digest(), manifest));
+            if (!Digest.isDigest(reference)) {
+                tagManifests.put(new TagKey(repository, reference), answer);
+            }
+        }
+        return answers;
+    }
+
+    /** What the caches know of a reference; null when they don't. */
+    private Optional<Manifest> cached(String repository, String reference) {
+        if (Digest.isDigest(reference)) {
+            Manifest manifest = manifestsByDigest.getIfPresent(Digest.parse(reference));
+            return manifest == null ? null : Optional.of(manifest);
+        }
+        return tagManifests.getIfPresent(new TagKey(repository, reference));
     }
 
     /** Always asks the store: uploads use this to decide whether a version exists. */
@@ -64,22 +151,15 @@ public final class CachingArtifactStore implements ArtifactStore {
         return delegate.exists(repository, tag);
     }
 
-    @Override
-    public InputStream openBlob(String repository, Digest digest) {
-        return delegate.openBlob(repository, digest);
-    }
 
-    @Override
-    public Optional<URI> directBlobUrl(String repository, Digest digest) {
-        return delegate.directBlobUrl(repository, digest);
-    }
+
 
     @Override
     public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
         try {
             return delegate.push(repository, tag, artifact, overwrite);
         } finally {
-            invalidate(repository);
+            forget(repository, tag);
         }
     }
 
@@ -88,8 +168,14 @@ public final class CachingArtifactStore implements ArtifactStore {
         try {
             return delegate.delete(repository, tag);
         } finally {
-            invalidate(repository);
+            forget(repository, tag);
         }
+    }
+
+    /** After a change of one tag: the list must be read again, the other tags still mean what they meant. */
+    private void forget(String repository, String tag) {
+        tagLists.invalidate(repository);
+        tagManifests.invalidate(new TagKey(repository, tag));
     }
 
     /** Forgets what is known about a repository's tags. */
@@ -98,13 +184,5 @@ public final class CachingArtifactStore implements ArtifactStore {
         tagManifests.asMap().keySet().removeIf(k -> k.repository().equals(repository));
     }
 
-    @Override
-    public String describe() {
-        return delegate.describe();
-    }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }

@@ -99,8 +99,9 @@ public final class MirrorStorage {
         return computed.get(layer.digest(), digest -> hashBlob(archive.repository(), digest));
     }
 
-    public InputStream open(StoredArchive archive, Descriptor layer) {
-        return store.openBlob(archive.repository(), layer.digest());
+    /** Copies an archive into {@code sink}; a blob that fails its digest never reaches its last chunk. */
+    public void copy(StoredArchive archive, Descriptor layer, dev.wharf.oci.BlobSink sink) throws java.io.IOException {
+        store.copyBlob(archive.repository(), layer.digest(), sink);
     }
 
     /**

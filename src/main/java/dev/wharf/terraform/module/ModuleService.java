@@ -1,6 +1,9 @@
 package dev.wharf.terraform.module;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.BlobSink;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Manifest;
 import dev.wharf.terraform.StoredFile;
@@ -8,7 +11,7 @@ import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.Version;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import dev.wharf.terraform.layout.TerraformLayout;
-import java.io.InputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,15 @@ public final class ModuleService {
     private final ArtifactStore store;
     private final TerraformLayout layout;
     private final ArchiveFormat assumedFormat;
+    // The versions answer per repository, for the tag list it was built from: a caching store hands
+    // out the same list object until it changes, and then the same answer object goes back to the
+    // web layer, which keeps the serialized body per answer.
+    // Keyed by the address as asked, so that a repeat skips the name checks too: only addresses
+    // that passed them are ever put here.
+    private final Cache<ModuleAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
+
+    private record Listing(String repository, List<String> tags, List<String> versions) {
+    }
 
     public ModuleService(ArtifactStore store, TerraformLayout layout) {
         this(store, layout, ArchiveFormat.TAR_GZ);
@@ -31,12 +43,17 @@ public final class ModuleService {
         this.assumedFormat = assumedFormat;
     }
 
-    /** Every version of a module, highest first; NOT_FOUND when there is none. */
+    /** Every version of a module, highest first; NOT_FOUND when there is none. The same object while the tags are the same. */
     public List<String> versions(ModuleAddress module) {
+        Listing known = listings.getIfPresent(module);
+        if (known != null && store.listTags(known.repository()) == known.tags()) {
+            return known.versions();
+        }
         check(module);
         String repository = layout.moduleRepository(module.namespace(), module.name(), module.provider());
+        List<String> tags = store.listTags(repository);
         List<String> versions = new ArrayList<>();
-        for (String tag : store.listTags(repository)) {
+        for (String tag : tags) {
             layout.moduleVersion(module.namespace(), module.name(), module.provider(), tag)
                     .filter(v -> Version.tryParse(v).isPresent())
                     .ifPresent(versions::add);
@@ -44,7 +61,9 @@ public final class ModuleService {
         if (versions.isEmpty()) {
             throw new ModuleException(ModuleException.Reason.NOT_FOUND, "module " + module + " not found");
         }
-        return Version.sortDescending(versions);
+        List<String> answer = List.copyOf(Version.sortDescending(versions));
+        listings.put(module, new Listing(repository, tags, answer));
+        return answer;
     }
 
     /** The stored archive of one version; NOT_FOUND when that version is not there. */
@@ -65,8 +84,9 @@ public final class ModuleService {
         return new StoredFile(repository, layer, fileName, format.contentType());
     }
 
-    public InputStream open(StoredFile file) {
-        return store.openBlob(file.repository(), file.layer().digest());
+    /** Streams the file's blob into {@code sink}, checked against its digest ({@link ArtifactStore#copyBlob}). */
+    public void copy(StoredFile file, BlobSink sink) throws IOException {
+        store.copyBlob(file.repository(), file.layer().digest(), sink);
     }
 
     public Optional<URI> directUrl(StoredFile file) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.BlobSink;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Manifest;
@@ -47,9 +48,29 @@ public final class ProviderService {
     // out the same list object until its tag cache expires or an upload invalidates it, and tags of
     // provider files never change meaning, so an identical list means an identical answer; without
     // this every request looked up one SHA256SUMS manifest per version (bench/RESULTS.md, figure 1).
-    private final Cache<String, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
+    // Keyed by the address as asked: a repeat skips the name checks as well (only checked addresses get in).
+    private final Cache<ProviderAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
 
-    private record Listing(List<String> tags, List<ProviderVersion> versions) {
+    private record Listing(String repository, List<String> tags, List<ProviderVersion> versions) {
+    }
+
+    // Download answers per request, with the tag lookups they were built from (see download()).
+    private final Cache<DownloadRequest, KnownDownload> downloads = Caffeine.newBuilder().maximumSize(10_000).build();
+
+    private record DownloadRequest(ProviderAddress provider, String version, String os, String arch) {
+    }
+
+    private record KnownDownload(String repository, List<String> tags, String keysRepository, List<Optional<Manifest>> seen,
+            ProviderPackage pkg) {
+        /** A caching store hands out the same lookup objects until a tag changes or expires. */
+        boolean stillCurrent(ArtifactStore store) {
+            for (int i = 0; i < tags.size(); i++) {
+                if (store.resolve(repository, tags.get(i)) != seen.get(i)) {
+                    return false;
+                }
+            }
+            return store.resolve(keysRepository, TerraformLayout.SIGNING_KEYS_TAG) == seen.get(3);
+        }
     }
 
     public ProviderService(ArtifactStore store, TerraformLayout layout, ObjectMapper json) {
@@ -59,13 +80,13 @@ public final class ProviderService {
     }
 
     public List<ProviderVersion> versions(ProviderAddress provider) {
+        Listing known = listings.getIfPresent(provider);
+        if (known != null && store.listTags(known.repository()) == known.tags()) {
+            return known.versions();
+        }
         check(provider);
         String repository = layout.providerRepository(provider.namespace(), provider.name());
         List<String> tags = store.listTags(repository);
-        Listing known = listings.getIfPresent(repository);
-        if (known != null && known.tags() == tags) {
-            return known.versions();
-        }
         Map<String, Set<Kind>> kinds = new LinkedHashMap<>();
         Map<String, List<Platform>> platforms = new TreeMap<>();
         for (String tag : tags) {
@@ -78,25 +99,42 @@ public final class ProviderService {
             kinds.computeIfAbsent(f.version(), v -> EnumSet.noneOf(Kind.class)).add(f.kind());
             f.platform().ifPresent(p -> platforms.computeIfAbsent(f.version(), v -> new ArrayList<>()).add(p));
         }
-        List<ProviderVersion> versions = new ArrayList<>();
+        List<String> complete = new ArrayList<>();
         for (String version : Version.sortDescending(new ArrayList<>(kinds.keySet()))) {
-            Set<Kind> present = kinds.get(version);
-            if (!present.containsAll(EnumSet.of(Kind.ARCHIVE, Kind.SHA256SUMS, Kind.SIGNATURE))) {
-                continue;
+            if (kinds.get(version).containsAll(EnumSet.of(Kind.ARCHIVE, Kind.SHA256SUMS, Kind.SIGNATURE))) {
+                complete.add(version);
             }
+        }
+        // The protocols are an annotation of each version's SHA256SUMS manifest: one lookup per
+        // version, asked as one batch so that a store can answer from its cache or concurrently.
+        List<Optional<Manifest>> sumsManifests = store.resolveAll(repository, complete.stream()
+                .map(version -> layout.providerTag(ProviderFile.sha256Sums(provider.name(), version))).toList());
+        List<ProviderVersion> versions = new ArrayList<>();
+        for (int i = 0; i < complete.size(); i++) {
+            String version = complete.get(i);
             List<Platform> list = new ArrayList<>(platforms.get(version));
             list.sort(Comparator.comparing(Platform::os).thenComparing(Platform::arch));
-            versions.add(new ProviderVersion(version, protocols(repository, ProviderFile.sha256Sums(provider.name(), version)), list));
+            versions.add(new ProviderVersion(version, sumsManifests.get(i).map(ProviderService::protocolsOf).orElse(DEFAULT_PROTOCOLS), list));
         }
         if (versions.isEmpty()) {
             throw new ProviderException(ProviderException.Reason.NOT_FOUND, "provider " + provider + " not found");
         }
         List<ProviderVersion> answer = List.copyOf(versions);
-        listings.put(repository, new Listing(tags, answer));
+        listings.put(provider, new Listing(repository, tags, answer));
         return answer;
     }
 
+    /**
+     * What {@code terraform init} needs to fetch and verify one platform's archive. The same object
+     * while the four tags it was built from (SHA256SUMS, signature, archive, signing keys) resolve
+     * to the same manifests, so a busy endpoint costs four cache lookups, not a rebuild.
+     */
     public ProviderPackage download(ProviderAddress provider, String version, String os, String arch) {
+        DownloadRequest request = new DownloadRequest(provider, version, os, arch);
+        KnownDownload known = downloads.getIfPresent(request);
+        if (known != null && known.stillCurrent(store)) {
+            return known.pkg();
+        }
         check(provider);
         TerraformNames.checkVersion(version).ifPresent(this::badRequest);
         TerraformNames.checkPlatformPart(os, "os").ifPresent(this::badRequest);
@@ -105,26 +143,35 @@ public final class ProviderService {
         ProviderFile sumsFile = ProviderFile.sha256Sums(provider.name(), version);
         ProviderFile signatureFile = ProviderFile.signature(provider.name(), version);
         ProviderFile archive = ProviderFile.archive(provider.name(), version, os, arch);
+        List<String> tags = List.of(layout.providerTag(sumsFile), layout.providerTag(signatureFile), layout.providerTag(archive));
+        String keysRepository = layout.signingKeysRepository(provider.namespace());
 
-        Manifest sumsManifest = store.resolve(repository, layout.providerTag(sumsFile)).orElseThrow(() -> new ProviderException(
-                ProviderException.Reason.NOT_FOUND, "provider " + provider + " has no version " + version));
         // resolve, not exists: the answer goes through the tag cache, so a busy download endpoint
         // does not cost the registry one HEAD per request.
-        if (store.resolve(repository, layout.providerTag(signatureFile)).isEmpty()) {
+        Optional<Manifest> sums = store.resolve(repository, tags.get(0));
+        Optional<Manifest> signature = store.resolve(repository, tags.get(1));
+        Optional<Manifest> archiveManifest = store.resolve(repository, tags.get(2));
+        Optional<Manifest> keysManifest = store.resolve(keysRepository, TerraformLayout.SIGNING_KEYS_TAG);
+        Manifest sumsManifest = sums.orElseThrow(() -> new ProviderException(
+                ProviderException.Reason.NOT_FOUND, "provider " + provider + " has no version " + version));
+        if (signature.isEmpty()) {
             throw new ProviderException(ProviderException.Reason.NOT_FOUND, "provider " + provider + " " + version
                     + " has no SHA256SUMS signature");
         }
-        if (store.resolve(repository, layout.providerTag(archive)).isEmpty()) {
+        if (archiveManifest.isEmpty()) {
             throw new ProviderException(ProviderException.Reason.NOT_FOUND, "provider " + provider + " " + version
                     + " is not available for " + os + "_" + arch);
         }
         Sha256Sums checksums = readSums(repository, sumsManifest, sumsFile.fileName());
         String shasum = checksums.sha256Of(archive.fileName()).orElseThrow(() -> new ProviderException(
                 ProviderException.Reason.BROKEN_RELEASE, sumsFile.fileName() + " in storage does not list " + archive.fileName()));
-        SigningKeys signingKeys = signingKeys(provider.namespace()).orElseThrow(() -> new ProviderException(
+        SigningKeys signingKeys = keysManifest.map(m -> parsedKeys(keysRepository, m)).orElseThrow(() -> new ProviderException(
                 ProviderException.Reason.NOT_FOUND, "namespace " + provider.namespace()
                         + " has no signing keys (signing-keys.json) in storage; terraform cannot verify provider " + provider));
-        return new ProviderPackage(protocolsOf(sumsManifest), archive, sumsFile, signatureFile, shasum, signingKeys);
+        ProviderPackage pkg = new ProviderPackage(protocolsOf(sumsManifest), archive, sumsFile, signatureFile, shasum, signingKeys);
+        downloads.put(request, new KnownDownload(repository, tags, keysRepository,
+                List.of(sums, signature, archiveManifest, keysManifest), pkg));
+        return pkg;
     }
 
     /** A stored release file of a provider by its file name (archive, SHA256SUMS or signature). */
@@ -147,22 +194,21 @@ public final class ProviderService {
     public Optional<SigningKeys> signingKeys(String namespace) {
         TerraformNames.checkNamespace(namespace).ifPresent(this::badRequest);
         String repository = layout.signingKeysRepository(namespace);
-        return store.resolve(repository, TerraformLayout.SIGNING_KEYS_TAG).map(manifest -> {
-            Descriptor layer = firstLayer(manifest, TerraformLayout.SIGNING_KEYS_TAG);
-            return keys.get(layer.digest(), d -> parseKeys(readSmall(repository, layer), repository));
-        });
+        return store.resolve(repository, TerraformLayout.SIGNING_KEYS_TAG).map(manifest -> parsedKeys(repository, manifest));
     }
 
-    public InputStream open(StoredFile file) {
-        return store.openBlob(file.repository(), file.layer().digest());
+    private SigningKeys parsedKeys(String repository, Manifest manifest) {
+        Descriptor layer = firstLayer(manifest, TerraformLayout.SIGNING_KEYS_TAG);
+        return keys.get(layer.digest(), d -> parseKeys(readSmall(repository, layer), repository));
+    }
+
+    /** Streams the file's blob into {@code sink}, checked against its digest ({@link ArtifactStore#copyBlob}). */
+    public void copy(StoredFile file, BlobSink sink) throws IOException {
+        store.copyBlob(file.repository(), file.layer().digest(), sink);
     }
 
     public Optional<URI> directUrl(StoredFile file) {
         return store.directBlobUrl(file.repository(), file.layer().digest());
-    }
-
-    private List<String> protocols(String repository, ProviderFile sumsFile) {
-        return store.resolve(repository, layout.providerTag(sumsFile)).map(ProviderService::protocolsOf).orElse(DEFAULT_PROTOCOLS);
     }
 
     private static List<String> protocolsOf(Manifest manifest) {

@@ -1,5 +1,7 @@
 package dev.wharf.terraform.web;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -16,6 +18,11 @@ import javax.crypto.spec.SecretKeySpec;
  * themselves: {@code ?expires=<epoch seconds>&signature=<HMAC-SHA256 over path and expiry>}. The
  * key is random per process unless configured, so several instances behind a load balancer can share
  * one.
+ *
+ * <p>Expiry times are rounded up to a tenth of the TTL (at most a minute), so within that step the
+ * same path gets the same URL: the signature is computed once per step, and answers that carry such
+ * URLs can be reused instead of rebuilt for every request. A URL therefore lives between the TTL and
+ * the TTL plus that step.
  */
 public final class FileUrlSigner {
     public enum Check { VALID, MISSING, EXPIRED, INVALID }
@@ -23,9 +30,16 @@ public final class FileUrlSigner {
     static final String EXPIRES = "expires";
     static final String SIGNATURE = "signature";
 
+    private record Signed(String path, long expires) {
+    }
+
     private final byte[] key;
     private final Duration ttl;
+    private final long stepSeconds;
     private final Clock clock;
+    // Mac.getInstance walks the provider list on every call: initialise one and clone it per use.
+    private final Mac prototype;
+    private final Cache<Signed, String> recent = Caffeine.newBuilder().maximumSize(10_000).build();
 
     public FileUrlSigner(byte[] key, Duration ttl, Clock clock) {
         if (key.length < 16) {
@@ -33,7 +47,14 @@ public final class FileUrlSigner {
         }
         this.key = key.clone();
         this.ttl = ttl;
+        this.stepSeconds = Math.max(1, Math.min(60, ttl.toSeconds() / 10));
         this.clock = clock;
+        try {
+            this.prototype = Mac.getInstance("HmacSHA256");
+            prototype.init(new SecretKeySpec(this.key, "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
+        }
     }
 
     public static FileUrlSigner withRandomKey(Duration ttl) {
@@ -42,10 +63,16 @@ public final class FileUrlSigner {
         return new FileUrlSigner(key, ttl, Clock.systemUTC());
     }
 
-    /** The query string (without '?') that authorizes {@code path} until now + ttl. */
+    /** The query string (without '?') that authorizes {@code path} until now + ttl, rounded up to the step. */
     public String sign(String path) {
-        long expires = clock.instant().plus(ttl).getEpochSecond();
-        return EXPIRES + "=" + expires + "&" + SIGNATURE + "=" + mac(path, expires);
+        long expires = expiry();
+        return recent.get(new Signed(path, expires), s -> EXPIRES + "=" + s.expires() + "&" + SIGNATURE + "=" + mac(s.path(), s.expires()));
+    }
+
+    /** The expiry, in epoch seconds, that a URL signed now carries; it moves once per step. */
+    long expiry() {
+        long earliest = clock.instant().plus(ttl).getEpochSecond();
+        return Math.floorDiv(earliest + stepSeconds - 1, stepSeconds) * stepSeconds;
     }
 
     public Check check(String path, String expires, String signature) {
@@ -66,13 +93,13 @@ public final class FileUrlSigner {
     }
 
     private String mac(String path, long expires) {
+        Mac hmac;
         try {
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] out = hmac.doFinal((path + "\n" + expires).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
+            hmac = (Mac) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's HmacSHA256 cannot be cloned", e);
         }
+        byte[] out = hmac.doFinal((path + "\n" + expires).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
     }
 }

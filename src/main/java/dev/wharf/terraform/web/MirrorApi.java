@@ -3,6 +3,7 @@ package dev.wharf.terraform.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.oci.Descriptor;
+import dev.wharf.http.ResponseBodies;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.layout.LayoutException;
@@ -13,7 +14,6 @@ import dev.wharf.terraform.mirror.MirrorService;
 import dev.wharf.terraform.mirror.StoredArchive;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,8 +126,13 @@ public final class MirrorApi {
         if (ctx.method().name().equals("HEAD")) {
             return;
         }
-        InputStream in = service.storage().open(archive, layer);
-        ctx.result(in);
+        try {
+            // Never ctx.result(stream): its digest check comes after the last byte went out whole.
+            ResponseBodies.send(ctx, sink -> service.storage().copy(archive, layer, sink));
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot send {}: {}", ctx.path(), e.getMessage());
+            error(ctx, 502, "storage failed: " + e.getMessage());
+        }
     }
 
     private String archiveUrl(Context ctx, String fileName) {

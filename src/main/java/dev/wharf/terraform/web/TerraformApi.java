@@ -3,6 +3,10 @@ package dev.wharf.terraform.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.http.ReadyAnswer;
+import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.ResponseBodies;
+import dev.wharf.oci.BlobSink;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.StoredFile;
 import dev.wharf.terraform.auth.ClientAuthentication;
@@ -17,14 +21,17 @@ import dev.wharf.terraform.provider.ProviderException;
 import dev.wharf.terraform.provider.ProviderPackage;
 import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.terraform.provider.ProviderVersion;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import java.io.InputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,16 +52,31 @@ public final class TerraformApi {
     private final FileUrlSigner signer;
     private final boolean downloadProxy;
     private final ObjectMapper json;
+    private final ReadyAnswers ready;
+    // Serialized versions answers, per answer object (weak keys compare by identity): the services
+    // return the same list while the tags are the same, so a warm `versions` is a lookup and a copy.
+    private final Cache<Object, byte[]> versionBodies = Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
+    // Serialized download answers. Everything in one is a function of the key, the signed URLs
+    // included (their expiry moves in steps), so an equal key means equal bytes.
+    private final Cache<DownloadKey, byte[]> downloadBodies = Caffeine.newBuilder()
+            .maximumSize(2_000).expireAfterWrite(java.time.Duration.ofMinutes(2)).build();
+
+    private record DownloadKey(ProviderAddress provider, ProviderPackage pkg, long urlExpiry) {
+    }
 
     public TerraformApi(ModuleService modules, ProviderService providers, StaticTokens tokens, FileUrlSigner signer,
             boolean downloadProxy, ObjectMapper json) {
         this(modules, providers, new ClientAuthentication(tokens::accepts, tokens.enabled(), Optional.empty()),
-                Optional.empty(), signer, downloadProxy, json);
+                Optional.empty(), signer, downloadProxy, json, new ReadyAnswers(16L << 20));
     }
 
-    /** With OIDC as well as static tokens; {@code login} is advertised as {@code login.v1} in discovery. */
+    /**
+     * With OIDC as well as static tokens; {@code login} is advertised as {@code login.v1} in
+     * discovery. The version lists and download answers are left in {@code ready}, for a server
+     * that answers repeat requests from it.
+     */
     public TerraformApi(ModuleService modules, ProviderService providers, ClientAuthentication auth, Optional<LoginV1> login,
-            FileUrlSigner signer, boolean downloadProxy, ObjectMapper json) {
+            FileUrlSigner signer, boolean downloadProxy, ObjectMapper json, ReadyAnswers ready) {
         this.modules = modules;
         this.providers = providers;
         this.auth = auth;
@@ -62,6 +84,7 @@ public final class TerraformApi {
         this.signer = signer;
         this.downloadProxy = downloadProxy;
         this.json = json;
+        this.ready = ready;
     }
 
     public void register(JavalinConfig cfg) {
@@ -119,13 +142,14 @@ public final class TerraformApi {
 
     private void moduleVersions(Context ctx) {
         ModuleAddress module = module(ctx);
-        ArrayNode versions = json.createArrayNode();
-        for (String v : modules.versions(module)) {
-            versions.addObject().put("version", v);
-        }
-        ObjectNode body = json.createObjectNode();
-        body.putArray("modules").addObject().set("versions", versions);
-        json(ctx, 200, body);
+        List<String> answer = modules.versions(module);
+        remember(ctx, jsonBytes(ctx, versionBodies.get(answer, a -> {
+            ArrayNode versions = json.createArrayNode();
+            answer.forEach(v -> versions.addObject().put("version", v));
+            ObjectNode body = json.createObjectNode();
+            body.putArray("modules").addObject().set("versions", versions);
+            return bytes(body);
+        })), () -> modules.versions(module) == answer);
     }
 
     private void moduleDownload(Context ctx) {
@@ -141,9 +165,15 @@ public final class TerraformApi {
 
     private void providerVersions(Context ctx) {
         ProviderAddress provider = provider(ctx);
+        List<ProviderVersion> answer = providers.versions(provider);
+        remember(ctx, jsonBytes(ctx, versionBodies.get(answer, a -> providerVersionsBody(answer))),
+                () -> providers.versions(provider) == answer);
+    }
+
+    private byte[] providerVersionsBody(List<ProviderVersion> answer) {
         ObjectNode body = json.createObjectNode();
         ArrayNode list = body.putArray("versions");
-        for (ProviderVersion v : providers.versions(provider)) {
+        for (ProviderVersion v : answer) {
             ObjectNode entry = list.addObject();
             entry.put("version", v.version());
             ArrayNode protocols = entry.putArray("protocols");
@@ -153,12 +183,30 @@ public final class TerraformApi {
                 platforms.addObject().put("os", p.os()).put("arch", p.arch());
             }
         }
-        json(ctx, 200, body);
+        return bytes(body);
     }
 
     private void providerDownload(Context ctx) {
         ProviderAddress provider = provider(ctx);
-        ProviderPackage pkg = providers.download(provider, ctx.pathParam("version"), ctx.pathParam("os"), ctx.pathParam("arch"));
+        String version = ctx.pathParam("version");
+        String os = ctx.pathParam("os");
+        String arch = ctx.pathParam("arch");
+        ProviderPackage pkg = providers.download(provider, version, os, arch);
+        DownloadKey key = new DownloadKey(provider, pkg, signer.expiry());
+        remember(ctx, jsonBytes(ctx, downloadBodies.get(key, k -> providerDownloadBody(provider, pkg))),
+                () -> key.equals(new DownloadKey(provider, providers.download(provider, version, os, arch), signer.expiry())));
+    }
+
+    /**
+     * Leaves a 200 answer for the server to repeat while {@code current} holds and the request
+     * would pass {@link #requireToken}, the one filter in front of these routes.
+     */
+    private void remember(Context ctx, byte[] body, java.util.function.BooleanSupplier current) {
+        ready.remember(ReadyAnswers.target(ctx), ReadyAnswer.of(ctx.endpoint().path, "application/json", List.of(), body, false),
+                header -> auth.refusal(header.apply("Authorization")).isEmpty() && current.getAsBoolean());
+    }
+
+    private byte[] providerDownloadBody(ProviderAddress provider, ProviderPackage pkg) {
         ObjectNode body = json.createObjectNode();
         ArrayNode protocols = body.putArray("protocols");
         pkg.protocols().forEach(protocols::add);
@@ -171,7 +219,7 @@ public final class TerraformApi {
         body.put("shasums_signature_url", providerFileUrl(provider, pkg.signature().fileName()));
         body.put("shasum", pkg.shasum());
         body.set("signing_keys", json.valueToTree(pkg.signingKeys()));
-        json(ctx, 200, body);
+        return bytes(body);
     }
 
     private String providerFileUrl(ProviderAddress provider, String fileName) {
@@ -185,7 +233,7 @@ public final class TerraformApi {
         }
         ModuleAddress module = module(ctx);
         StoredFile file = modules.archive(module, ctx.pathParam("version"));
-        serve(ctx, file, () -> modules.open(file), () -> modules.directUrl(file));
+        serve(ctx, file, sink -> modules.copy(file, sink), () -> modules.directUrl(file));
     }
 
     private void providerFile(Context ctx) {
@@ -194,7 +242,7 @@ public final class TerraformApi {
         }
         ProviderAddress provider = provider(ctx);
         StoredFile file = providers.file(provider, ctx.pathParam("file"));
-        serve(ctx, file, () -> providers.open(file), () -> providers.directUrl(file));
+        serve(ctx, file, sink -> providers.copy(file, sink), () -> providers.directUrl(file));
     }
 
     private boolean authorizedFile(Context ctx) {
@@ -208,8 +256,13 @@ public final class TerraformApi {
         return refusal.isEmpty();
     }
 
-    private void serve(Context ctx, StoredFile file, java.util.function.Supplier<InputStream> open,
-            java.util.function.Supplier<Optional<URI>> direct) {
+    /** Copies a stored file's content into a response body. */
+    @FunctionalInterface
+    private interface Content {
+        void copyTo(BlobSink sink) throws IOException;
+    }
+
+    private void serve(Context ctx, StoredFile file, Content content, java.util.function.Supplier<Optional<URI>> direct) {
         if (!downloadProxy) {
             Optional<URI> redirect = direct.get();
             if (redirect.isPresent()) {
@@ -225,7 +278,13 @@ public final class TerraformApi {
             ctx.status(200);
             return;
         }
-        ctx.result(open.get());
+        try {
+            ResponseBodies.send(ctx, content::copyTo);
+        } catch (IOException e) {
+            // Nothing was sent: the storage failed (a failed digest, a registry gone) before the first byte.
+            LOG.warn("cannot send {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            error(ctx, 502, "storage failed: " + e.getMessage());
+        }
     }
 
     private static ModuleAddress module(Context ctx) {
@@ -254,6 +313,19 @@ public final class TerraformApi {
         ObjectNode body = json.createObjectNode();
         body.putArray("errors").add(message);
         json(ctx, status, body);
+    }
+
+    private byte[] jsonBytes(Context ctx, byte[] body) {
+        ctx.status(200).contentType("application/json").result(body);
+        return body;
+    }
+
+    private byte[] bytes(Object body) {
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
     }
 
     private void json(Context ctx, int status, Object body) {

@@ -2,6 +2,7 @@ package dev.wharf.oci.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.testing.ManualClock;
 import dev.wharf.testing.TokenServer;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -19,37 +20,13 @@ class RegistryAuthenticatorTest {
     @TempDir
     Path tmp;
 
-    /** A clock the test sets by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     private static List<String> challenge(TokenServer tokens) {
         return List.of("Bearer realm=\"" + tokens.realm() + "\",service=\"" + tokens.service() + "\"");
     }
 
     @Test
     void tokensAreCachedPerScopeUntilShortlyBeforeTheyExpire() throws Exception {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
         try (TokenServer tokens = new TokenServer(tmp).user("u", "p").expiresIn(100)) {
             RegistryAuthenticator auth = new RegistryAuthenticator("r.example",
                     CredentialSource.fixed(new Credentials.Basic("u", "p"), "test"),
@@ -74,7 +51,7 @@ class RegistryAuthenticatorTest {
 
     @Test
     void aRefusedCachedTokenIsDroppedAndFetchedAgainOnce() throws Exception {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
         try (TokenServer tokens = new TokenServer(tmp).user("u", "p")) {
             RegistryAuthenticator auth = new RegistryAuthenticator("r.example",
                     CredentialSource.fixed(new Credentials.Basic("u", "p"), "test"),

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ArtifactStoreContract;
+import dev.wharf.oci.Digest;
 import dev.wharf.oci.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,11 @@ class ImageLayoutStoreTest extends ArtifactStoreContract {
     @Override
     protected ArtifactStore store() {
         return store;
+    }
+
+    @Override
+    protected Path blobFile(String repository, Digest digest) {
+        return scratch.resolve("data").resolve(repository).resolve("blobs/" + digest.algorithm() + "/" + digest.hex());
     }
 
     @Test

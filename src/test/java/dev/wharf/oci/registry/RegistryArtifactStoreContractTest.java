@@ -2,6 +2,7 @@ package dev.wharf.oci.registry;
 
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ArtifactStoreContract;
+import dev.wharf.oci.Digest;
 import dev.wharf.oci.auth.CredentialSource;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.testing.DockerRegistryServer;
@@ -38,5 +39,11 @@ class RegistryArtifactStoreContractTest extends ArtifactStoreContract {
     @Override
     protected ArtifactStore store() {
         return store;
+    }
+
+    @Override
+    protected Path blobFile(String repository, Digest digest) {
+        return registry.storageDir().resolve("docker/registry/v2/blobs/" + digest.algorithm() + "/" + digest.hex().substring(0, 2) + "/"
+                + digest.hex() + "/data");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.wharf.testing.ManualClock;
 import dev.wharf.testing.OidcIssuer;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class OidcVerifierTest {
     private static final String CLIENT = "wharf";
     private final HttpClient http = HttpClient.newHttpClient();
-    private final MovableClock clock = new MovableClock();
+    private final ManualClock clock = new ManualClock(Instant.now());
     private OidcIssuer issuer;
     private OidcVerifier verifier;
 
@@ -164,29 +165,5 @@ class OidcVerifierTest {
     private static OidcSettings settings(URI issuer, Optional<String> audience) {
         return new OidcSettings(issuer, CLIENT, audience, List.of("openid"), Optional.empty(),
                 OidcSettings.DEFAULT_KEY_REFRESH_COOLDOWN);
-    }
-
-    /** A clock the test moves by hand, so that no test waits for time to pass. */
-    static final class MovableClock extends Clock {
-        private Instant now = Instant.now();
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -77,9 +77,13 @@ class MirrorServiceTest {
 
         StoredArchive pulled = service.archive(DUMMY, "1.0.0", "linux", "amd64");
 
-        try (InputStream in = storage.open(pulled, storage.layer(pulled))) {
-            assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(zips.get("linux_amd64")));
-        }
+        java.io.ByteArrayOutputStream copied = new java.io.ByteArrayOutputStream();
+        storage.copy(pulled, storage.layer(pulled), chunk -> {
+            byte[] bytes = new byte[chunk.remaining()];
+            chunk.get(bytes);
+            copied.write(bytes);
+        });
+        assertThat(copied.toByteArray()).isEqualTo(Files.readAllBytes(zips.get("linux_amd64")));
         assertThat(service.archives(DUMMY, "1.0.0").get("linux_amd64").hashes())
                 .containsExactly(PackageHashes.h1Of(zips.get("linux_amd64")), PackageHashes.zhOf(zips.get("linux_amd64")));
         assertThat(store.listTags(REPO)).containsExactlyInAnyOrder("terraform-provider-dummy_1.0.0_linux_amd64.zip",

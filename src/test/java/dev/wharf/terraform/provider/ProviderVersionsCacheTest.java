@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.terraform.cache.CachingArtifactStore;
 import dev.wharf.terraform.layout.TerraformLayout;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,12 +59,11 @@ class ProviderVersionsCacheTest {
     }
 
     /** Counts manifest lookups on the way to the real store. */
-    private static final class CountingStore implements ArtifactStore {
+    private static final class CountingStore extends ForwardingArtifactStore {
         final AtomicInteger resolves = new AtomicInteger();
-        private final ArtifactStore delegate;
 
         CountingStore(ArtifactStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -78,29 +77,10 @@ class ProviderVersionsCacheTest {
             return delegate.resolve(repository, reference);
         }
 
+        /** One by one through {@link #resolve}, so that each lookup is counted. */
         @Override
-        public boolean exists(String repository, String tag) {
-            return delegate.exists(repository, tag);
-        }
-
-        @Override
-        public InputStream openBlob(String repository, dev.wharf.oci.Digest digest) {
-            return delegate.openBlob(repository, digest);
-        }
-
-        @Override
-        public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
-            return delegate.push(repository, tag, artifact, overwrite);
-        }
-
-        @Override
-        public boolean delete(String repository, String tag) {
-            return delegate.delete(repository, tag);
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
+        public List<Optional<Manifest>> resolveAll(String repository, List<String> references) {
+            return references.stream().map(reference -> resolve(repository, reference)).toList();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.wharf.terraform.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.testing.ManualClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,34 @@ class FileUrlSignerTest {
 
         FileUrlSigner otherKey = new FileUrlSigner("another-key-of-16+".getBytes(), Duration.ofMinutes(5), Clock.fixed(now, ZoneOffset.UTC));
         assertThat(otherKey.check("/v1/files/a", expires, signature)).isEqualTo(FileUrlSigner.Check.INVALID);
+    }
+
+    @Test
+    void withinOneStepThePathGetsTheSameUrlAndItLivesAtLeastTheTtl() {
+        Instant now = Instant.parse("2030-01-01T00:00:07Z");
+        ManualClock clock = new ManualClock(now);
+        FileUrlSigner signer = new FileUrlSigner(KEY, Duration.ofMinutes(5), clock);
+        String first = signer.sign("/v1/files/a");
+        long expires = Long.parseLong(param(first, "expires"));
+        // Step is a tenth of the TTL: 30 s. 00:05:07 rounds up to 00:05:30.
+        assertThat(expires).isEqualTo(now.plusSeconds(300 + 23).getEpochSecond());
+
+        clock.set(now.plusSeconds(22));
+        assertThat(signer.sign("/v1/files/a")).isEqualTo(first);
+        assertThat(signer.sign("/v1/files/b")).isNotEqualTo(first);
+
+        clock.set(now.plusSeconds(24));
+        String next = signer.sign("/v1/files/a");
+        assertThat(Long.parseLong(param(next, "expires"))).isEqualTo(expires + 30);
+        assertThat(Long.parseLong(param(next, "expires")) - clock.instant().getEpochSecond()).isBetween(300L, 330L);
+        assertThat(signer.check("/v1/files/a", param(next, "expires"), param(next, "signature"))).isEqualTo(FileUrlSigner.Check.VALID);
+    }
+
+    @Test
+    void aShortTtlIsNotStretchedBeyondOneSecond() {
+        Instant now = Instant.parse("2030-01-01T00:00:07.500Z");
+        FileUrlSigner signer = new FileUrlSigner(KEY, Duration.ofSeconds(5), Clock.fixed(now, ZoneOffset.UTC));
+        assertThat(Long.parseLong(param(signer.sign("/v1/files/a"), "expires"))).isEqualTo(now.plusSeconds(5).getEpochSecond());
     }
 
     @Test

@@ -95,6 +95,24 @@ class MirrorApiTest {
     }
 
     @Test
+    void anArchiveThatFailsItsDigestIsAnErrorNotADownload() throws Exception {
+        start(ClientAuthentication.open());
+        byte[] good = Files.readAllBytes(zip);
+        String hex = dev.wharf.oci.Digest.sha256(good).hex();
+        Path blob;
+        try (var files = Files.walk(temp.resolve("oci"))) {
+            blob = files.filter(p -> p.getFileName().toString().equals(hex)).findFirst().orElseThrow();
+        }
+        byte[] damaged = good.clone();
+        damaged[damaged.length / 2] ^= 0x5a;
+        Files.write(blob, damaged);
+
+        HttpResponse<String> archive = get(BASE + "terraform-provider-dummy_1.0.0_linux_amd64.zip", null);
+        assertThat(archive.statusCode()).isEqualTo(502);
+        assertThat(JSON.readTree(archive.body()).path("errors").get(0).asText()).contains("does not match its digest");
+    }
+
+    @Test
     void errorsComeInTheRegistryForm() throws Exception {
         start(ClientAuthentication.open());
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.Digest;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.terraform.cache.CachingArtifactStore;
@@ -13,6 +14,7 @@ import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.testing.DockerRegistryServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +28,12 @@ class TerraformApiOnDockerRegistryTest extends TerraformApiScenarios {
     ArtifactStore newStore() {
         registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
         return new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()));
+    }
+
+    @Override
+    Path blobFile(String repository, Digest digest) {
+        return registry.storageDir().resolve("docker/registry/v2/blobs/" + digest.algorithm() + "/" + digest.hex().substring(0, 2) + "/"
+                + digest.hex() + "/data");
     }
 
     @AfterEach

@@ -3,10 +3,13 @@ package dev.wharf.terraform.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.http.ListenAddress;
+import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.RequestObserver;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.Digest;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.terraform.auth.ClientAuthentication;
@@ -33,6 +36,11 @@ class TerraformApiOnImageLayoutTest extends TerraformApiScenarios {
     @Override
     ArtifactStore newStore() {
         return new ImageLayoutStore(dir.resolve("data"));
+    }
+
+    @Override
+    Path blobFile(String repository, Digest digest) {
+        return dir.resolve("data").resolve(repository).resolve("blobs/" + digest.algorithm() + "/" + digest.hex());
     }
 
     @Test
@@ -80,7 +88,7 @@ class TerraformApiOnImageLayoutTest extends TerraformApiScenarios {
 
         try (WebServer guarded = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), cfg -> {
             new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json), auth, Optional.empty(),
-                    current, true, json).register(cfg);
+                    current, true, json, new ReadyAnswers(1L << 20)).register(cfg);
             new MirrorApi(new MirrorService(mirrorStorage, Optional.empty()), auth, current).register(cfg);
         })) {
             List<String> files = List.of(
@@ -128,6 +136,45 @@ class TerraformApiOnImageLayoutTest extends TerraformApiScenarios {
                         .as("a tar.gz layer stays tar.gz whatever is assumed").contains(".tar.gz?archive=tar.gz");
             }
         }
+    }
+
+    /**
+     * A repeat request answered in front of the router still passes the token check: an answer
+     * remembered for a request with a good token is never handed to one without.
+     */
+    @Test
+    void readyAnswersStillRequireTheToken() throws Exception {
+        uploadModule("1.0.0");
+        PgpKeys key = PgpKeys.generate("test <t@wharf.invalid>");
+        signingKeys().add("acme", Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey()));
+        providerUploader().upload("acme", release("1.0.0", key, List.of("linux_amd64"), false), List.of(), false);
+        ClientAuthentication auth = new ClientAuthentication(StaticTokens.of(List.of("tok"))::accepts, true, Optional.empty());
+        ReadyAnswers ready = new ReadyAnswers(1L << 20);
+        List<String> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RequestObserver fastPathOnly = (route, method, status, micros) -> served.add(route);
+        try (WebServer guarded = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.of(ready), fastPathOnly,
+                cfg -> new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json), auth, Optional.empty(),
+                        FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, json, ready).register(cfg))) {
+            for (String path : List.of("/v1/modules/acme/vpc/aws/versions", "/v1/providers/acme/dummy/versions",
+                    "/v1/providers/acme/dummy/1.0.0/download/linux/amd64")) {
+                HttpResponse<String> first = sendWithToken(guarded, path, "tok");
+                HttpResponse<String> again = sendWithToken(guarded, path, "tok");
+                assertThat(first.statusCode()).as(path + ": " + first.body()).isEqualTo(200);
+                assertThat(again.statusCode()).isEqualTo(200);
+                assertThat(again.body()).isEqualTo(first.body());
+                assertThat(served).as("the repeat came from the ready answers").hasSize(1);
+                served.clear();
+
+                assertThat(send(guarded, path).statusCode()).as(path + " without a token").isEqualTo(401);
+                assertThat(sendWithToken(guarded, path, "wrong").statusCode()).as(path + " with a wrong token").isEqualTo(401);
+                assertThat(served).isEmpty();
+            }
+        }
+    }
+
+    private HttpResponse<String> sendWithToken(WebServer server, String path, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.localUri().resolve(path)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(WebServer server, String pathAndQuery) throws Exception {

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.http.ListenAddress;
+import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.RequestObserver;
 import dev.wharf.http.WebServer;
+import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.Digest;
 import dev.wharf.terraform.cache.CachingArtifactStore;
@@ -51,12 +54,19 @@ abstract class TerraformApiScenarios {
 
     abstract ArtifactStore newStore();
 
+    /** Where the backend keeps a blob's bytes, so a test can damage them behind Wharf's back. */
+    abstract Path blobFile(String repository, Digest digest);
+
     @BeforeEach
     void start() {
         store = new CachingArtifactStore(newStore(), Duration.ofHours(1));
+        // Every scenario runs with the ready answers in front: a repeat request must answer exactly
+        // what the router would, through uploads and errors alike.
+        ReadyAnswers ready = new ReadyAnswers(1L << 20);
         TerraformApi api = new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json),
-                StaticTokens.of(List.of()), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, json);
-        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register);
+                new ClientAuthentication(t -> false, false, Optional.empty()), Optional.empty(),
+                FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, json, ready);
+        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.of(ready), RequestObserver.NONE, api::register);
     }
 
     @AfterEach
@@ -127,6 +137,58 @@ abstract class TerraformApiScenarios {
     }
 
     @Test
+    void aProviderZipOfManyBuffersStreamsWhole() throws Exception {
+        PgpKeys key = PgpKeys.generate("test <t@wharf.invalid>");
+        signingKeys().add("acme", Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey()));
+        Path sums = release("1.0.0", key, List.of("linux_amd64"), false, 3 << 20);
+        providerUploader().upload("acme", sums, List.of(), false);
+        byte[] zip = Files.readAllBytes(sums.resolveSibling("terraform-provider-dummy_1.0.0_linux_amd64.zip"));
+
+        JsonNode download = json.readTree(get("/v1/providers/acme/dummy/1.0.0/download/linux/amd64").body());
+        HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(uri(download.get("download_url").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.headers().firstValueAsLong("Content-Length")).hasValue(zip.length);
+        assertThat(Digest.sha256(file.body())).isEqualTo(Digest.sha256(zip));
+        HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(uri(download.get("download_url").asText()))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(zip.length);
+        assertThat(head.body()).isEmpty();
+    }
+
+    @Test
+    void aCorruptedProviderZipIsNeverServedWhole() throws Exception {
+        PgpKeys key = PgpKeys.generate("test <t@wharf.invalid>");
+        signingKeys().add("acme", Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey()));
+        for (int size : new int[] {100, 3 << 20}) {
+            String version = "1.0." + size;
+            Path sums = release(version, key, List.of("linux_amd64"), false, size);
+            providerUploader().upload("acme", sums, List.of(), false);
+            byte[] zip = Files.readAllBytes(sums.resolveSibling("terraform-provider-dummy_" + version + "_linux_amd64.zip"));
+            // Same length, one byte changed near the end: only the digest can tell.
+            Path blob = blobFile(layout.providerRepository("acme", "dummy"), Digest.sha256(zip));
+            byte[] damaged = zip.clone();
+            damaged[damaged.length - 30] ^= 0x5a;
+            Files.write(blob, damaged);
+
+            JsonNode download = json.readTree(get("/v1/providers/acme/dummy/" + version + "/download/linux/amd64").body());
+            HttpRequest request = HttpRequest.newBuilder(uri(download.get("download_url").asText())).build();
+            if (size < 1000) {
+                // Checked before anything was sent: an error answer instead of the file.
+                assertError(http.send(request, HttpResponse.BodyHandlers.ofString()), 502, "does not match its digest");
+            } else {
+                // Already under way: the connection is cut before the last bytes.
+                assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofByteArray()))
+                        .as("a %d-byte blob whose content does not match its digest", size)
+                        .isInstanceOf(java.io.IOException.class);
+            }
+        }
+        // The server survives and goes on answering.
+        assertThat(get("/v1/providers/acme/dummy/versions").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void providerUploadsCheckEverythingBeforePushingAnything() throws Exception {
         PgpKeys key = PgpKeys.generate("test <t@wharf.invalid>");
         Path sums = release("1.0.0", key, List.of("linux_amd64"), false);
@@ -190,6 +252,11 @@ abstract class TerraformApiScenarios {
     }
 
     Path release(String version, PgpKeys key, List<String> platforms, boolean directoryEntry) throws Exception {
+        return release(version, key, platforms, directoryEntry, 0);
+    }
+
+    /** A signed release; with {@code payload} > 0 each zip also stores that many random bytes. */
+    Path release(String version, PgpKeys key, List<String> platforms, boolean directoryEntry, int payload) throws Exception {
         Path releaseDir = Files.createDirectories(dir.resolve("release-" + version));
         StringBuilder sums = new StringBuilder();
         for (String platform : platforms) {
@@ -203,6 +270,13 @@ abstract class TerraformApiScenarios {
                 zip.putNextEntry(new ZipEntry("terraform-provider-dummy_v" + version));
                 zip.write(("#!/bin/sh\necho " + platform + "\n").getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
+                if (payload > 0) {
+                    byte[] random = new byte[payload];
+                    new java.util.Random(payload).nextBytes(random);
+                    zip.putNextEntry(new ZipEntry("payload.bin"));
+                    zip.write(random);
+                    zip.closeEntry();
+                }
             }
             Files.write(releaseDir.resolve(name), out.toByteArray());
             sums.append(Digest.sha256(out.toByteArray()).hex()).append("  ").append(name).append('\n');

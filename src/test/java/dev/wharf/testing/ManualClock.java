@@ -1,4 +1,4 @@
-package dev.wharf.epr;
+package dev.wharf.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand, so index ages in /health are exact. */
-final class ManualClock extends Clock {
+/** A clock a test moves by hand: no test waits for time to pass, and times it reports are exact. */
+public final class ManualClock extends Clock {
     private volatile Instant now;
 
-    ManualClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
+    }
+
+    public void set(Instant at) {
+        now = at;
     }
 
     @Override

@@ -1,0 +1,68 @@
+package dev.wharf.http;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Answers the router computed, kept by request target ({@code /path?query}, as sent) so that the
+ * next identical GET is answered before it reaches the router. Javalin's servlet path costs several
+ * times what writing a few kilobytes from memory costs (bench/RESULTS.md, figure 1); the protocol
+ * fronts already keep their answers as bytes, and this lets a repeat request use them directly.
+ *
+ * <p>Each answer comes with the check that proves it still right for a given request: that the
+ * data it was built from is still current, and that the request would pass the route's own access
+ * check. When the check fails, or throws, the request goes to the router, which answers it in full
+ * (and usually remembers the new answer).
+ */
+public final class ReadyAnswers {
+    /** Whether a remembered answer is still the router's answer to a request with these headers. */
+    @FunctionalInterface
+    public interface Check {
+        boolean holdsFor(Function<String, String> requestHeader);
+    }
+
+    private record Entry(ReadyAnswer answer, Check check) {
+    }
+
+    private final Cache<String, Entry> entries;
+
+    /** @param maxBytes how many bytes of bodies to keep at most: targets come from clients, and the heap may be small */
+    public ReadyAnswers(long maxBytes) {
+        this.entries = Caffeine.newBuilder().maximumWeight(maxBytes)
+                .weigher((String target, Entry e) -> target.length() + e.answer().size())
+                .build();
+    }
+
+    /** Keeps the router's answer to a GET of {@code target}, valid while {@code check} holds. */
+    public void remember(String target, ReadyAnswer answer, Check check) {
+        entries.put(target, new Entry(answer, check));
+    }
+
+    /** The remembered answer for a GET of {@code target} by a request with these headers, if it still holds. */
+    public Optional<ReadyAnswer> find(String target, Function<String, String> requestHeader) {
+        Entry entry = entries.getIfPresent(target);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        boolean holds;
+        try {
+            holds = entry.check().holdsFor(requestHeader);
+        } catch (RuntimeException e) {
+            // The router will meet the same failure and answer it properly.
+            holds = false;
+        }
+        if (!holds) {
+            entries.asMap().remove(target, entry);
+            return Optional.empty();
+        }
+        return Optional.of(entry.answer());
+    }
+
+    /** The target a Javalin request was sent to, in the form {@link #find} is asked with. */
+    public static String target(io.javalin.http.Context ctx) {
+        String query = ctx.queryString();
+        return query == null ? ctx.req().getRequestURI() : ctx.req().getRequestURI() + "?" + query;
+    }
+}

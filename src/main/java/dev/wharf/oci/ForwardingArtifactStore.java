@@ -1,0 +1,76 @@
+package dev.wharf.oci;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A store that hands every call to another one: the base of decorators (caches, counters), which
+ * override only what they change. Every method forwards, the defaults of {@link ArtifactStore}
+ * included, so a decorator never silently replaces the delegate's own {@code copyBlob} or
+ * {@code resolveAll} with the interface's generic one.
+ */
+public abstract class ForwardingArtifactStore implements ArtifactStore {
+    protected final ArtifactStore delegate;
+
+    protected ForwardingArtifactStore(ArtifactStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public List<String> listTags(String repository) {
+        return delegate.listTags(repository);
+    }
+
+    @Override
+    public Optional<Manifest> resolve(String repository, String reference) {
+        return delegate.resolve(repository, reference);
+    }
+
+    @Override
+    public List<Optional<Manifest>> resolveAll(String repository, List<String> references) {
+        return delegate.resolveAll(repository, references);
+    }
+
+    @Override
+    public boolean exists(String repository, String tag) {
+        return delegate.exists(repository, tag);
+    }
+
+    @Override
+    public InputStream openBlob(String repository, Digest digest) {
+        return delegate.openBlob(repository, digest);
+    }
+
+    @Override
+    public void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
+        delegate.copyBlob(repository, digest, sink);
+    }
+
+    @Override
+    public Optional<URI> directBlobUrl(String repository, Digest digest) {
+        return delegate.directBlobUrl(repository, digest);
+    }
+
+    @Override
+    public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
+        return delegate.push(repository, tag, artifact, overwrite);
+    }
+
+    @Override
+    public boolean delete(String repository, String tag) {
+        return delegate.delete(repository, tag);
+    }
+
+    @Override
+    public String describe() {
+        return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

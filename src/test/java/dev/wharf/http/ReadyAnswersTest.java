@@ -1,0 +1,135 @@
+package dev.wharf.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The router answers first; a repeat GET is answered in front of it exactly as long as the check holds. */
+class ReadyAnswersTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ReadyAnswers ready = new ReadyAnswers(1L << 20);
+    private final AtomicInteger routed = new AtomicInteger();
+    private final AtomicBoolean current = new AtomicBoolean(true);
+    private final List<String> observed = new CopyOnWriteArrayList<>();
+    private final byte[] big = "{\"padding\":\"".concat("x".repeat(4000)).concat("\"}").getBytes(StandardCharsets.UTF_8);
+    private WebServer server;
+
+    @BeforeEach
+    void start() {
+        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.of(ready),
+                (route, method, status, micros) -> observed.add(method + " " + route + " " + status), cfg -> {
+                    cfg.routes.get("/things/{name}", ctx -> {
+                        routed.incrementAndGet();
+                        byte[] body = ctx.pathParam("name").equals("big") ? big
+                                : ("{\"name\":\"" + ctx.pathParam("name") + "\",\"q\":\"" + ctx.queryString() + "\"}").getBytes(StandardCharsets.UTF_8);
+                        ctx.header("Cache-Control", "max-age=60").contentType("application/json").result(body);
+                        ready.remember(ReadyAnswers.target(ctx), ReadyAnswer.of(ctx.endpoint().path, "application/json",
+                                List.of(new ReadyAnswer.Header("Cache-Control", "max-age=60")), body, true),
+                                header -> {
+                                    if ("boom".equals(header.apply("X-Test"))) {
+                                        throw new IllegalStateException("the check failed");
+                                    }
+                                    return current.get();
+                                });
+                    });
+                });
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<byte[]> get(String target, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.localUri() + target));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void aRepeatIsAnsweredInFrontOfTheRouterWithTheSameBodyAndHeaders() throws Exception {
+        HttpResponse<byte[]> first = get("/things/a%2Bb?x=1&y=%20");
+        HttpResponse<byte[]> again = get("/things/a%2Bb?x=1&y=%20");
+        assertThat(routed).hasValue(1);
+        assertThat(observed).containsExactly("GET /things/{name} 200");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(new String(again.body(), StandardCharsets.UTF_8)).isEqualTo("{\"name\":\"a+b\",\"q\":\"x=1&y=%20\"}");
+        assertThat(again.headers().firstValue("Content-Type")).isEqualTo(first.headers().firstValue("Content-Type"));
+        assertThat(again.headers().allValues("Cache-Control")).containsExactly("max-age=60");
+        assertThat(again.headers().firstValueAsLong("Content-Length")).hasValue(first.body().length);
+
+        get("/things/a%2Bb?x=2");
+        assertThat(routed).as("another query is another target").hasValue(2);
+    }
+
+    @Test
+    void whenTheCheckFailsOrThrowsTheRouterAnswers() throws Exception {
+        get("/things/a");
+        get("/things/a", "X-Test", "boom");
+        assertThat(routed).hasValue(2);
+        current.set(false);
+        get("/things/a");
+        assertThat(routed).hasValue(3);
+        current.set(true);
+        get("/things/a");
+        assertThat(routed).as("the router remembered its new answer").hasValue(3);
+    }
+
+    @Test
+    void headAndOtherMethodsNeverGetTheReadyAnswer() throws Exception {
+        get("/things/a");
+        HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(server.localUri() + "/things/a"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> post = http.send(HttpRequest.newBuilder(URI.create(server.localUri() + "/things/a"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        // Whatever the router makes of them (Javalin answers HEAD on its own), the ready answer is not used.
+        assertThat(observed).isEmpty();
+        assertThat(head.headers().firstValue("Content-Type")).isNotEqualTo(Optional.of("application/json"));
+        assertThat(post.statusCode()).isNotEqualTo(200);
+    }
+
+    @Test
+    void bigAnswersGoOutGzippedToClientsThatAcceptIt() throws Exception {
+        get("/things/big");
+        HttpResponse<byte[]> plain = get("/things/big");
+        HttpResponse<byte[]> gzipped = get("/things/big", "Accept-Encoding", "br, gzip;q=0.8");
+        HttpResponse<byte[]> refused = get("/things/big", "Accept-Encoding", "gzip;q=0");
+        assertThat(routed).hasValue(1);
+        assertThat(plain.body()).isEqualTo(big);
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(gzipped.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+        assertThat(gzipped.body().length).isLessThan(big.length / 10);
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes()).isEqualTo(big);
+        assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(refused.body()).isEqualTo(big);
+    }
+
+    @Test
+    void acceptEncodingIsReadAsHttpSaysIt() {
+        assertThat(ReadyAnswerHandler.acceptsGzip(null)).isFalse();
+        assertThat(ReadyAnswerHandler.acceptsGzip("gzip")).isTrue();
+        assertThat(ReadyAnswerHandler.acceptsGzip("GZIP ; q=0.5")).isTrue();
+        assertThat(ReadyAnswerHandler.acceptsGzip("deflate, br")).isFalse();
+        assertThat(ReadyAnswerHandler.acceptsGzip("gzip;q=0, *")).isTrue();
+        assertThat(ReadyAnswerHandler.acceptsGzip("gzip;q=0.000")).isFalse();
+        assertThat(ReadyAnswerHandler.acceptsGzip("*;q=0")).isFalse();
+    }
+}

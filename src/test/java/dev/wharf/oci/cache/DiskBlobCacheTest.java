@@ -1,0 +1,182 @@
+package dev.wharf.oci.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wharf.oci.Artifact;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.BlobSink;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.Manifest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiskBlobCacheTest {
+    @TempDir
+    Path dir;
+
+    private final Blobs store = new Blobs();
+
+    private static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static byte[] copy(ArtifactStore s, Digest d) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        s.copyBlob("repo", d, chunk -> {
+            byte[] bytes = new byte[chunk.remaining()];
+            chunk.get(bytes);
+            out.write(bytes);
+        });
+        return out.toByteArray();
+    }
+
+    private List<String> kept() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void theFirstCopyComesFromTheStoreAndTheNextFromTheFolder() throws IOException {
+        byte[] content = random(100_000, 1);
+        Digest d = store.add(content);
+        DiskBlobCache cache = new DiskBlobCache(store, dir, 1 << 20);
+
+        assertThat(copy(cache, d)).isEqualTo(content);
+        assertThat(copy(cache, d)).isEqualTo(content);
+        assertThat(store.copies).isEqualTo(1);
+        assertThat(kept()).containsExactly("sha256-" + d.hex());
+
+        DiskBlobCache afterRestart = new DiskBlobCache(store, dir, 1 << 20);
+        assertThat(copy(afterRestart, d)).isEqualTo(content);
+        assertThat(store.copies).isEqualTo(1);
+    }
+
+    @Test
+    void aBlobThatFailsItsDigestIsNeitherKeptNorFinished() throws IOException {
+        byte[] content = random(10_000, 2);
+        Digest d = store.add(content);
+        store.corrupt.add(d);
+        DiskBlobCache cache = new DiskBlobCache(store, dir, 1 << 20);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+
+        assertThatThrownBy(() -> cache.copyBlob("repo", d, chunk -> received.write(chunk.array(), chunk.position(), chunk.remaining())))
+                .isInstanceOf(IOException.class).hasMessageContaining("digest");
+        assertThat(received.size()).isLessThan(content.length);
+        assertThat(kept()).isEmpty();
+    }
+
+    @Test
+    void aClientThatGoesAwayLeavesNothingBehind() throws IOException {
+        Digest d = store.add(random(10_000, 3));
+        DiskBlobCache cache = new DiskBlobCache(store, dir, 1 << 20);
+        assertThatThrownBy(() -> cache.copyBlob("repo", d, chunk -> {
+            throw new IOException("broken pipe");
+        })).hasMessage("broken pipe");
+        assertThat(kept()).isEmpty();
+    }
+
+    @Test
+    void theLeastRecentlyUsedGoWhenTheFolderIsFull() throws IOException {
+        Digest a = store.add(random(1500, 4));
+        Digest b = store.add(random(1500, 5));
+        Digest c = store.add(random(1500, 6));
+        DiskBlobCache cache = new DiskBlobCache(store, dir, 3200);
+        copy(cache, a);
+        copy(cache, b);
+        copy(cache, a);
+        copy(cache, c);
+        assertThat(kept()).containsExactlyInAnyOrder("sha256-" + a.hex(), "sha256-" + c.hex());
+    }
+
+    @Test
+    void aBlobBiggerThanTheFolderIsStreamedButNotKept() throws IOException {
+        byte[] content = random(5000, 7);
+        Digest d = store.add(content);
+        DiskBlobCache cache = new DiskBlobCache(store, dir, 4000);
+        assertThat(copy(cache, d)).isEqualTo(content);
+        assertThat(kept()).isEmpty();
+    }
+
+    @Test
+    void unfinishedFilesOfAnEarlierRunAreRemoved() throws IOException {
+        Files.write(dir.resolve("blob-123.part"), new byte[] {1, 2});
+        new DiskBlobCache(store, dir, 1 << 20);
+        assertThat(kept()).isEmpty();
+    }
+
+    /** Blobs in memory, copied in 1 KB chunks; a corrupt one fails its digest before its last chunk, as stores do. */
+    private static final class Blobs implements ArtifactStore {
+        final Map<Digest, byte[]> blobs = new HashMap<>();
+        final java.util.Set<Digest> corrupt = new java.util.HashSet<>();
+        int copies;
+
+        Digest add(byte[] content) {
+            Digest d = Digest.sha256(content);
+            blobs.put(d, content);
+            return d;
+        }
+
+        @Override
+        public void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
+            copies++;
+            byte[] content = blobs.get(digest);
+            for (int at = 0; at < content.length; at += 1024) {
+                if (corrupt.contains(digest) && at + 1024 >= content.length) {
+                    throw new IOException("blob " + digest + " does not match its digest");
+                }
+                sink.write(ByteBuffer.wrap(content, at, Math.min(1024, content.length - at)).slice());
+            }
+        }
+
+        @Override
+        public List<String> listTags(String repository) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<Manifest> resolve(String repository, String reference) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean exists(String repository, String tag) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public InputStream openBlob(String repository, Digest digest) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean delete(String repository, String tag) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String describe() {
+            return "memory";
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.wharf.terraform.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.oci.Artifact;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ForwardingArtifactStore;
+import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.Layer;
+import dev.wharf.oci.Manifest;
+import dev.wharf.oci.layout.ImageLayoutStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What each kind of change costs the store behind the cache, counted request by request. */
+class CachingArtifactStoreTest {
+    private static final String REPO = "boring-registry/providers/acme/dummy";
+    private static final Duration TAG_TTL = Duration.ofSeconds(30);
+    private static final Duration MANIFEST_TTL = Duration.ofHours(24);
+
+    @TempDir
+    Path dir;
+
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private ImageLayoutStore layout;
+    private CountingStore counting;
+    private CachingArtifactStore cache;
+
+    @BeforeEach
+    void setUp() {
+        layout = new ImageLayoutStore(dir);
+        counting = new CountingStore(layout);
+        cache = new CachingArtifactStore(counting, TAG_TTL, MANIFEST_TTL, nanos::get);
+    }
+
+    private void pass(Duration d) {
+        nanos.addAndGet(d.toNanos());
+    }
+
+    private Manifest push(String tag, String content) {
+        return layout.push(REPO, tag, Artifact.single("application/vnd.wharf.test",
+                Layer.file("application/octet-stream", tag, BlobSource.ofBytes(content.getBytes(StandardCharsets.UTF_8)))), true);
+    }
+
+    private List<String> tags(int n) {
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            tags.add("v" + i);
+            push("v" + i, "content " + i);
+        }
+        return tags;
+    }
+
+    @Test
+    void afterTheTagListExpiresOnlyNewTagsAreLookedUp() {
+        List<String> tags = tags(50);
+        assertThat(cache.listTags(REPO)).hasSize(50);
+        assertThat(cache.resolveAll(REPO, tags)).allMatch(Optional::isPresent);
+        assertThat(counting.resolved).hasSize(50);
+
+        push("v50", "content 50");
+        pass(TAG_TTL.plusSeconds(1));
+        counting.reset();
+        List<String> now = new ArrayList<>(cache.listTags(REPO));
+        now.sort(null);
+        assertThat(now).hasSize(51);
+        List<Optional<Manifest>> answers = cache.resolveAll(REPO, now);
+
+        assertThat(counting.lists).isEqualTo(1);
+        assertThat(counting.resolved).containsExactly("v50");
+        assertThat(answers).allMatch(Optional::isPresent);
+        assertThat(answers.get(now.indexOf("v7")).get().digest()).isEqualTo(layout.resolve(REPO, "v7").orElseThrow().digest());
+    }
+
+    @Test
+    void aTagGoneFromAFreshListIsForgottenAtOnce() {
+        tags(3);
+        cache.listTags(REPO);
+        assertThat(cache.resolve(REPO, "v1")).isPresent();
+        layout.delete(REPO, "v1");
+        pass(TAG_TTL.plusSeconds(1));
+
+        assertThat(cache.listTags(REPO)).containsExactlyInAnyOrder("v0", "v2");
+        assertThat(cache.resolve(REPO, "v1")).isEmpty();
+    }
+
+    @Test
+    void aRepointedTagIsSeenAfterTheManifestTtl() {
+        tags(1);
+        Manifest first = layout.resolve(REPO, "v0").orElseThrow();
+        assertThat(cache.resolve(REPO, "v0")).contains(first);
+        Manifest second = push("v0", "other content");
+
+        pass(TAG_TTL.plusSeconds(1));
+        cache.listTags(REPO);
+        assertThat(cache.resolve(REPO, "v0")).contains(first);
+
+        pass(MANIFEST_TTL);
+        assertThat(cache.resolve(REPO, "v0")).contains(second);
+    }
+
+    @Test
+    void aMissingTagIsAskedForAgainAfterTheTagTtl() {
+        assertThat(cache.resolve(REPO, "v0")).isEmpty();
+        push("v0", "late");
+        assertThat(cache.resolve(REPO, "v0")).isEmpty();
+        pass(TAG_TTL.plusSeconds(1));
+        assertThat(cache.resolve(REPO, "v0")).isPresent();
+    }
+
+    @Test
+    void aPushThroughTheCacheShowsAtOnceAndKeepsTheOtherTags() {
+        List<String> tags = tags(5);
+        cache.listTags(REPO);
+        cache.resolveAll(REPO, tags);
+        counting.reset();
+
+        cache.push(REPO, "v5", Artifact.single("application/vnd.wharf.test",
+                Layer.file("application/octet-stream", "v5", BlobSource.ofBytes(new byte[] {1}))), false);
+        assertThat(cache.listTags(REPO)).contains("v5");
+        List<String> all = new ArrayList<>(tags);
+        all.add("v5");
+        assertThat(cache.resolveAll(REPO, all)).allMatch(Optional::isPresent);
+        assertThat(counting.resolved).containsExactly("v5");
+    }
+
+    @Test
+    void aZeroTagTtlCachesNothing() {
+        CachingArtifactStore off = new CachingArtifactStore(counting, Duration.ZERO, MANIFEST_TTL, nanos::get);
+        tags(2);
+        off.listTags(REPO);
+        off.listTags(REPO);
+        off.resolve(REPO, "v0");
+        off.resolve(REPO, "v0");
+        assertThat(counting.lists).isEqualTo(2);
+        assertThat(counting.resolved).containsExactly("v0", "v0");
+    }
+
+    /** Counts what reaches the real store. */
+    private static final class CountingStore extends ForwardingArtifactStore {
+        final List<String> resolved = java.util.Collections.synchronizedList(new ArrayList<>());
+        int lists;
+
+        CountingStore(ArtifactStore delegate) {
+            super(delegate);
+        }
+
+        void reset() {
+            resolved.clear();
+            lists = 0;
+        }
+
+        @Override
+        public List<String> listTags(String repository) {
+            lists++;
+            return delegate.listTags(repository);
+        }
+
+        @Override
+        public Optional<Manifest> resolve(String repository, String reference) {
+            resolved.add(reference);
+            return delegate.resolve(repository, reference);
+        }
+
+        /** One by one through {@link #resolve}, so that each lookup is counted. */
+        @Override
+        public List<Optional<Manifest>> resolveAll(String repository, List<String> references) {
+            return references.stream().map(reference -> resolve(repository, reference)).toList();
+        }
+    }
+}
