@@ -68,6 +68,17 @@ class BoringRegistryCliTest {
     }
 
     @Test
+    void aDownloadCacheOfNoSizeIsRefusedWithOneLineBeforeAnythingStarts() {
+        StringWriter err = new StringWriter();
+        int code = new BoringRegistryCli(Map.of("BORING_REGISTRY_DOWNLOAD_CACHE_MAX_SIZE", "0"))
+                .commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute("server", "--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--download-cache-max-size must be a positive number of megabytes, not 0")
+                .doesNotContain("Exception");
+    }
+
+    @Test
     void helpNeverShowsCredentialsFromTheEnvironment() {
         Map<String, String> env = Map.of("OCI_REGISTRY_PASSWORD", "hunter2-secret", "BORING_REGISTRY_STORAGE_OCI_TOKEN", "tok-secret",
                 "BORING_REGISTRY_AUTH_STATIC_TOKEN", "api-secret", "BORING_REGISTRY_SIGNED_URL_KEY", "key-secret-0123456789");

@@ -128,6 +128,11 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** Starts serving as the options say and returns at once. */
     public Running start() {
+        // Checked before storage is opened, so that a bad flag leaves nothing open behind it.
+        if (downloadCacheMegabytes <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--download-cache-max-size must be a positive number of megabytes, not " + downloadCacheMegabytes);
+        }
         Logging.configure(global);
         ObjectMapper json = new ObjectMapper();
         TerraformLayout layout = TerraformLayout.under(global.repository);
@@ -146,10 +151,6 @@ public final class ServerCommand implements Callable<Integer> {
         Optional<LoginV1> login = verifier.map(oidc::login);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ArtifactStore blobs = raw;
-        if (downloadCacheMegabytes <= 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--download-cache-max-size must be a positive number of megabytes, not " + downloadCacheMegabytes);
-        }
         if (downloadCacheDir != null && !downloadCacheDir.isBlank() && !Storage.embedded(global)) {
             // An embedded layout is a local folder already: its files are sent as they are.
             blobs = new DiskBlobCache(raw, Path.of(downloadCacheDir), downloadCacheMegabytes << 20);

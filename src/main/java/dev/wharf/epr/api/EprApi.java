@@ -166,21 +166,8 @@ public final class EprApi {
             ctx.redirect(ctx.path() + "/", io.javalin.http.HttpStatus.MOVED_PERMANENTLY);
             return;
         }
-        if (file.isEmpty()) {
-            if (!PACKAGE_NAME.matcher(name).matches()) {
-                error(ctx, 404, "404 page not found");
-                return;
-            }
-            if (Versions.strict(version).isEmpty()) {
-                error(ctx, 400, "invalid package version");
-                return;
-            }
-            Optional<IndexedPackage> p = find(name, version);
-            if (p.isEmpty()) {
-                error(ctx, 404, "package revision not found");
-                return;
-            }
-            json(ctx, settings.cacheIndex(), Json.pretty(p.get().document()));
+        if (file.isEmpty() && !PACKAGE_NAME.matcher(name).matches()) {
+            error(ctx, 404, "404 page not found");
             return;
         }
         if (Versions.strict(version).isEmpty()) {
@@ -190,6 +177,10 @@ public final class EprApi {
         Optional<IndexedPackage> p = find(name, version);
         if (p.isEmpty()) {
             error(ctx, 404, "package revision not found");
+            return;
+        }
+        if (file.isEmpty()) {
+            json(ctx, settings.cacheIndex(), Json.pretty(p.get().document()));
             return;
         }
         Optional<Resource> resource = p.get().content().file(file);

@@ -45,7 +45,11 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
 
     private final Path dir;
     private final long maxBytes;
-    private final Map<Digest, Long> lastUsed = new ConcurrentHashMap<>();
+    /** When each kept blob was last used (a counter, not a clock) and its size: no file is stat'ed to evict. */
+    private record Kept(long lastUsed, long size) {
+    }
+
+    private final Map<Digest, Kept> kept = new ConcurrentHashMap<>();
     private final AtomicLong tick = new AtomicLong();
     private final Object evictionLock = new Object();
 
@@ -62,7 +66,7 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
         // Blobs kept by an earlier run count as used in the order they were last written or read.
         try (Stream<Path> files = Files.list(dir)) {
             files.filter(p -> Digest.isDigest(digestName(p))).sorted(Comparator.comparing(DiskBlobCache::modified))
-                    .forEach(p -> lastUsed.put(Digest.parse(digestName(p)), tick.incrementAndGet()));
+                    .forEach(p -> kept.put(Digest.parse(digestName(p)), new Kept(tick.incrementAndGet(), sizeOf(p))));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the download cache folder " + dir + ": " + e.getMessage(), e);
         }
@@ -71,10 +75,10 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
 
     @Override
     public void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
-        Path kept = pathOf(digest);
-        Optional<FileChannel> hit = open(kept);
+        Path file = pathOf(digest);
+        Optional<FileChannel> hit = open(file);
         if (hit.isPresent()) {
-            lastUsed.put(digest, tick.incrementAndGet());
+            kept.computeIfPresent(digest, (d, k) -> new Kept(tick.incrementAndGet(), k.size()));
             try (FileChannel channel = hit.get()) {
                 long size = channel.size();
                 for (long at = 0; at < size; at += MAP_WINDOW) {
@@ -109,35 +113,34 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
             }
         } finally {
             if (complete) {
-                keep(part, kept, digest);
+                keep(part, file, digest);
             } else {
                 Files.deleteIfExists(part);
             }
         }
     }
 
-    private void keep(Path part, Path kept, Digest digest) throws IOException {
+    private void keep(Path part, Path file, Digest digest) throws IOException {
+        long size = Files.size(part);
         try {
-            Files.move(part, kept, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(part, kept, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        lastUsed.put(digest, tick.incrementAndGet());
+        kept.put(digest, new Kept(tick.incrementAndGet(), size));
         evict();
     }
 
     /** Drops the least recently used blobs until the folder is within its bound. */
     private void evict() {
         synchronized (evictionLock) {
-            long total = 0;
-            List<Map.Entry<Digest, Long>> byAge = lastUsed.entrySet().stream().sorted(Map.Entry.comparingByValue()).toList();
-            Map<Digest, Long> sizes = new java.util.HashMap<>();
-            for (Map.Entry<Digest, Long> e : byAge) {
-                long size = sizeOf(pathOf(e.getKey()));
-                sizes.put(e.getKey(), size);
-                total += size;
+            long total = kept.values().stream().mapToLong(Kept::size).sum();
+            if (total <= maxBytes) {
+                return;
             }
-            for (Map.Entry<Digest, Long> e : byAge) {
+            List<Map.Entry<Digest, Kept>> byAge = kept.entrySet().stream()
+                    .sorted(Comparator.comparingLong(e -> e.getValue().lastUsed())).toList();
+            for (Map.Entry<Digest, Kept> e : byAge) {
                 if (total <= maxBytes) {
                     break;
                 }
@@ -145,8 +148,8 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
                 try {
                     // A copy still reading the file keeps its open channel or mapping: unlinking is safe.
                     Files.deleteIfExists(pathOf(oldest));
-                    total -= sizes.get(oldest);
-                    lastUsed.remove(oldest, e.getValue());
+                    total -= e.getValue().size();
+                    kept.remove(oldest, e.getValue());
                 } catch (IOException ex) {
                     LOG.warn("cannot remove {} from the download cache: {}", oldest, ex.getMessage());
                 }

@@ -21,8 +21,6 @@ import dev.wharf.terraform.provider.ProviderException;
 import dev.wharf.terraform.provider.ProviderPackage;
 import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.terraform.provider.ProviderVersion;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -53,16 +51,6 @@ public final class TerraformApi {
     private final boolean downloadProxy;
     private final ObjectMapper json;
     private final ReadyAnswers ready;
-    // Serialized versions answers, per answer object (weak keys compare by identity): the services
-    // return the same list while the tags are the same, so a warm `versions` is a lookup and a copy.
-    private final Cache<Object, byte[]> versionBodies = Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
-    // Serialized download answers. Everything in one is a function of the key, the signed URLs
-    // included (their expiry moves in steps), so an equal key means equal bytes.
-    private final Cache<DownloadKey, byte[]> downloadBodies = Caffeine.newBuilder()
-            .maximumSize(2_000).expireAfterWrite(java.time.Duration.ofMinutes(2)).build();
-
-    private record DownloadKey(ProviderAddress provider, ProviderPackage pkg, long urlExpiry) {
-    }
 
     public TerraformApi(ModuleService modules, ProviderService providers, StaticTokens tokens, FileUrlSigner signer,
             boolean downloadProxy, ObjectMapper json) {
@@ -143,13 +131,12 @@ public final class TerraformApi {
     private void moduleVersions(Context ctx) {
         ModuleAddress module = module(ctx);
         List<String> answer = modules.versions(module);
-        remember(ctx, jsonBytes(ctx, versionBodies.get(answer, a -> {
-            ArrayNode versions = json.createArrayNode();
-            answer.forEach(v -> versions.addObject().put("version", v));
-            ObjectNode body = json.createObjectNode();
-            body.putArray("modules").addObject().set("versions", versions);
-            return bytes(body);
-        })), () -> modules.versions(module) == answer);
+        ArrayNode versions = json.createArrayNode();
+        answer.forEach(v -> versions.addObject().put("version", v));
+        ObjectNode body = json.createObjectNode();
+        body.putArray("modules").addObject().set("versions", versions);
+        // The services return the same answer object while the tags are the same.
+        remember(ctx, jsonBytes(ctx, bytes(body)), () -> modules.versions(module) == answer);
     }
 
     private void moduleDownload(Context ctx) {
@@ -166,8 +153,7 @@ public final class TerraformApi {
     private void providerVersions(Context ctx) {
         ProviderAddress provider = provider(ctx);
         List<ProviderVersion> answer = providers.versions(provider);
-        remember(ctx, jsonBytes(ctx, versionBodies.get(answer, a -> providerVersionsBody(answer))),
-                () -> providers.versions(provider) == answer);
+        remember(ctx, jsonBytes(ctx, providerVersionsBody(answer)), () -> providers.versions(provider) == answer);
     }
 
     private byte[] providerVersionsBody(List<ProviderVersion> answer) {
@@ -192,9 +178,11 @@ public final class TerraformApi {
         String os = ctx.pathParam("os");
         String arch = ctx.pathParam("arch");
         ProviderPackage pkg = providers.download(provider, version, os, arch);
-        DownloadKey key = new DownloadKey(provider, pkg, signer.expiry());
-        remember(ctx, jsonBytes(ctx, downloadBodies.get(key, k -> providerDownloadBody(provider, pkg))),
-                () -> key.equals(new DownloadKey(provider, providers.download(provider, version, os, arch), signer.expiry())));
+        // Taken before the body signs its URLs: if the step moves meanwhile, the check below fails
+        // at once and the router answers afresh, never the other way round.
+        long urlExpiry = signer.expiry();
+        remember(ctx, jsonBytes(ctx, providerDownloadBody(provider, pkg)),
+                () -> signer.expiry() == urlExpiry && providers.download(provider, version, os, arch) == pkg);
     }
 
     /**
