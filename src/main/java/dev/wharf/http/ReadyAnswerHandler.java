@@ -2,10 +2,13 @@ package dev.wharf.http;
 
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -13,23 +16,38 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Sits in front of the router and answers a GET from {@link ReadyAnswers} when it can, with
- * Jetty's own request and response: no servlet wrappers, no routing, one write of bytes already
- * made. Everything else passes through untouched.
+ * The server's first handler: answers a repeat GET from {@link ReadyAnswers} on the thread that
+ * read it, with Jetty's own request and response, and hands every other request to the thread
+ * pool, where the router may block as it likes.
+ *
+ * <p>It declares itself non-blocking, which lets Jetty run it on the selector thread that parsed
+ * the request, as nginx answers on its event loop. Otherwise Jetty hands each request to a pool
+ * thread first, and that handoff (thread wake-ups and epoll changes on every request) cost more
+ * than the whole of a ready answer (bench/RESULTS.md, figure 1, session 3). The promise holds
+ * because nothing here waits: the lookup and the answer's check work from memory
+ * ({@link ReadyAnswers.Check}), the write completes asynchronously, and the rest is dispatched.
  */
 final class ReadyAnswerHandler extends Handler.Wrapper {
     private final ReadyAnswers answers;
     private final RequestObserver observer;
+    private final Executor router;
 
-    ReadyAnswerHandler(ReadyAnswers answers, RequestObserver observer) {
+    /** @param router where requests without a ready answer are handled: the server's thread pool */
+    ReadyAnswerHandler(ReadyAnswers answers, RequestObserver observer, Executor router) {
         this.answers = answers;
         this.observer = observer;
+        this.router = router;
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (!HttpMethod.GET.is(request.getMethod())) {
-            return super.handle(request, response, callback);
+            return toRouter(request, response, callback);
         }
         long start = System.nanoTime();
         HttpURI uri = request.getHttpURI();
@@ -38,7 +56,7 @@ final class ReadyAnswerHandler extends Handler.Wrapper {
         HttpFields headers = request.getHeaders();
         Optional<ReadyAnswer> found = answers.find(target, headers::get);
         if (found.isEmpty()) {
-            return super.handle(request, response, callback);
+            return toRouter(request, response, callback);
         }
         ReadyAnswer answer = found.get();
         boolean gzip = answer.gzipped() != null && acceptsGzip(headers.get(HttpHeader.ACCEPT_ENCODING));
@@ -59,6 +77,24 @@ final class ReadyAnswerHandler extends Handler.Wrapper {
         // Observed before the write: once the bytes are out the client may already act on them.
         observer.observe(answer.route(), "GET", 200, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
         response.write(true, body, callback);
+        return true;
+    }
+
+    /** Handles the request on a pool thread, as Jetty would have without this handler. */
+    private boolean toRouter(Request request, Response response, Callback callback) {
+        try {
+            router.execute(() -> {
+                try {
+                    if (!super.handle(request, response, callback)) {
+                        Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+                    }
+                } catch (Throwable failure) {
+                    callback.failed(failure);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "the server is overloaded");
+        }
         return true;
     }
 

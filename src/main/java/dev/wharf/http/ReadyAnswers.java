@@ -7,9 +7,9 @@ import java.util.function.Function;
 
 /**
  * Answers the router computed, kept by request target ({@code /path?query}, as sent) so that the
- * next identical GET is answered before it reaches the router. Javalin's servlet path costs several
- * times what writing a few kilobytes from memory costs (bench/RESULTS.md, figure 1); the protocol
- * fronts already keep their answers as bytes, and this lets a repeat request use them directly.
+ * next identical GET is answered before it reaches the router, on the thread that read it
+ * ({@link ReadyAnswerHandler}). Javalin's servlet path and the handoff to its thread pool cost
+ * several times what writing a few kilobytes from memory costs (bench/RESULTS.md, figure 1).
  *
  * <p>Each answer comes with the check that proves it still right for a given request: that the
  * data it was built from is still current, and that the request would pass the route's own access
@@ -17,7 +17,12 @@ import java.util.function.Function;
  * (and usually remembers the new answer).
  */
 public final class ReadyAnswers {
-    /** Whether a remembered answer is still the router's answer to a request with these headers. */
+    /**
+     * Whether a remembered answer is still the router's answer to a request with these headers.
+     * It runs on a selector thread, which serves many connections, so it must decide from memory:
+     * no I/O, no lock that anyone holds across I/O. When it cannot tell that way it says false,
+     * and the router (on a pool thread) answers and remembers afresh.
+     */
     @FunctionalInterface
     public interface Check {
         boolean holdsFor(Function<String, String> requestHeader);

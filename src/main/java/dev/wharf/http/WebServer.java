@@ -45,16 +45,28 @@ public final class WebServer implements AutoCloseable {
             cfg.http.generateEtags = false;
             cfg.jetty.host = address.host();
             cfg.jetty.port = address.port();
-            tls.ifPresent(files -> cfg.jetty.addConnector((server, http) -> tlsConnector(server, http, address, files)));
-            ready.ifPresent(answers -> cfg.jetty.modifyServletContextHandler(
-                    context -> context.insertHandler(new ReadyAnswerHandler(answers, observer))));
+            // Ready answers are written by the selector threads themselves (ReadyAnswerHandler):
+            // one per core then, as nginx runs a worker per core, instead of Jetty's half.
+            int selectors = ready.isPresent() ? Runtime.getRuntime().availableProcessors() : -1;
+            cfg.jetty.addConnector((server, http) -> tls.isPresent() ? tlsConnector(server, http, address, tls.get(), selectors)
+                    : plainConnector(server, http, address, selectors));
+            ready.ifPresent(answers -> cfg.jetty.modifyServer(
+                    server -> server.insertHandler(new ReadyAnswerHandler(answers, observer, server.getThreadPool()))));
             routes.accept(cfg);
         });
         app.start();
         return new WebServer(app, tls.isPresent(), address);
     }
 
-    private static ServerConnector tlsConnector(Server server, HttpConfiguration http, ListenAddress address, TlsFiles files) {
+    private static ServerConnector plainConnector(Server server, HttpConfiguration http, ListenAddress address, int selectors) {
+        ServerConnector connector = new ServerConnector(server, -1, selectors, new HttpConnectionFactory(http));
+        connector.setHost(address.host());
+        connector.setPort(address.port());
+        return connector;
+    }
+
+    private static ServerConnector tlsConnector(Server server, HttpConfiguration http, ListenAddress address, TlsFiles files,
+            int selectors) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(PemKeyStore.load(files.certFile(), files.keyFile()));
         ssl.setKeyStorePassword("");
@@ -65,7 +77,7 @@ public final class WebServer implements AutoCloseable {
         SecureRequestCustomizer customizer = new SecureRequestCustomizer();
         customizer.setSniHostCheck(false);
         https.addCustomizer(customizer);
-        ServerConnector connector = new ServerConnector(server,
+        ServerConnector connector = new ServerConnector(server, -1, selectors,
                 new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
         connector.setHost(address.host());
         connector.setPort(address.port());

@@ -32,6 +32,22 @@ public interface ArtifactStore extends AutoCloseable {
         return references.stream().map(reference -> resolve(repository, reference)).toList();
     }
 
+    /**
+     * Whether {@code tags}, an earlier answer of {@link #listTags}, is still this store's answer,
+     * decided from memory alone: false whenever telling would need a request or a file read. A
+     * server thread that must never wait (one that serves many connections) asks this to know
+     * whether something built from the list is still current; on false it hands the request to a
+     * thread that may ask the store properly.
+     */
+    default boolean isCurrentTagList(String repository, List<String> tags) {
+        return false;
+    }
+
+    /** Like {@link #isCurrentTagList}, for {@code resolved}, an earlier answer of {@link #resolve}. */
+    default boolean isCurrentResolution(String repository, String reference, Optional<Manifest> resolved) {
+        return false;
+    }
+
     /** Whether a tag exists, as cheaply as the backend can tell (a HEAD on a registry). */
     boolean exists(String repository, String tag);
 

@@ -35,6 +35,16 @@ public abstract class ForwardingArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public boolean isCurrentTagList(String repository, List<String> tags) {
+        return delegate.isCurrentTagList(repository, tags);
+    }
+
+    @Override
+    public boolean isCurrentResolution(String repository, String reference, Optional<Manifest> resolved) {
+        return delegate.isCurrentResolution(repository, reference, resolved);
+    }
+
+    @Override
     public boolean exists(String repository, String tag) {
         return delegate.exists(repository, tag);
     }

@@ -10,7 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
@@ -20,11 +23,15 @@ import org.junit.jupiter.api.Test;
 
 /** The router answers first; a repeat GET is answered in front of it exactly as long as the check holds. */
 class ReadyAnswersTest {
+    /** More blocked requests than the server has selector threads. */
+    private static final int SLOW = Runtime.getRuntime().availableProcessors() * 2 + 2;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ReadyAnswers ready = new ReadyAnswers(1L << 20);
     private final AtomicInteger routed = new AtomicInteger();
     private final AtomicBoolean current = new AtomicBoolean(true);
     private final List<String> observed = new CopyOnWriteArrayList<>();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch slowStarted = new CountDownLatch(SLOW);
     private final byte[] big = "{\"padding\":\"".concat("x".repeat(4000)).concat("\"}").getBytes(StandardCharsets.UTF_8);
     private WebServer server;
 
@@ -46,11 +53,17 @@ class ReadyAnswersTest {
                                     return current.get();
                                 });
                     });
+                    cfg.routes.get("/slow", ctx -> {
+                        slowStarted.countDown();
+                        ctx.result(String.valueOf(release.await(30, TimeUnit.SECONDS)));
+                    });
+                    cfg.routes.post("/echo", ctx -> ctx.result(ctx.bodyAsBytes()));
                 });
     }
 
     @AfterEach
     void stop() {
+        release.countDown();
         server.close();
     }
 
@@ -90,6 +103,49 @@ class ReadyAnswersTest {
         current.set(true);
         get("/things/a");
         assertThat(routed).as("the router remembered its new answer").hasValue(3);
+    }
+
+    /**
+     * Ready answers are written on the selector threads, so the router must never run there: with
+     * every selector's worth of requests blocked in a route, others are still answered, routed or ready.
+     */
+    @Test
+    void blockedRoutesHoldUpNeitherReadyAnswersNorOtherRoutes() throws Exception {
+        get("/things/a");
+        List<CompletableFuture<HttpResponse<String>>> slow = new java.util.ArrayList<>();
+        for (int i = 0; i < SLOW; i++) {
+            // One client each: each its own connection, spread over the selectors.
+            slow.add(HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(server.localUri() + "/slow")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        assertThat(slowStarted.await(20, TimeUnit.SECONDS)).as("all slow requests are in the route").isTrue();
+
+        for (int i = 0; i < 4; i++) {
+            HttpClient fresh = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+            HttpResponse<byte[]> ready = fresh.send(HttpRequest.newBuilder(URI.create(server.localUri() + "/things/a"))
+                    .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> routedNow = fresh.send(HttpRequest.newBuilder(URI.create(server.localUri() + "/things/b" + i))
+                    .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(routedNow.statusCode()).isEqualTo(200);
+        }
+        assertThat(routed).as("/things/a once, then four others").hasValue(5);
+        assertThat(slow).noneMatch(CompletableFuture::isDone);
+
+        release.countDown();
+        for (CompletableFuture<HttpResponse<String>> f : slow) {
+            assertThat(f.get(20, TimeUnit.SECONDS).body()).isEqualTo("true");
+        }
+    }
+
+    @Test
+    void requestBodiesReachTheRouterWhole() throws Exception {
+        byte[] body = new byte[900_000]; // under Javalin's 1 MB request limit, many reads long
+        new java.util.Random(7).nextBytes(body);
+        HttpResponse<byte[]> echoed = http.send(HttpRequest.newBuilder(URI.create(server.localUri() + "/echo"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(echoed.statusCode()).isEqualTo(200);
+        assertThat(echoed.body()).isEqualTo(body);
     }
 
     @Test

@@ -35,6 +35,15 @@ public final class ClientAuthentication {
         return oidc;
     }
 
+    /**
+     * Whether a request with this header may pass, told without waiting: true only when no
+     * authentication is configured or the header carries a static token. An OIDC token is never
+     * admitted here: its check may fetch the issuer's keys, so it takes {@link #refusal}.
+     */
+    public boolean admitsWithoutWaiting(String authorizationHeader) {
+        return !enabled() || staticTokensEnabled && authorizationHeader != null && staticTokens.test(authorizationHeader);
+    }
+
     /** Empty when the request may pass; otherwise why not, in words fit for the client (never the token). */
     public Optional<String> refusal(String authorizationHeader) {
         if (!enabled()) {

@@ -145,14 +145,32 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
         return tagManifests.getIfPresent(new TagKey(repository, reference));
     }
 
+    /** The very list this store would hand out now, still within its time: identity, not equality. */
+    @Override
+    public boolean isCurrentTagList(String repository, List<String> tags) {
+        return tags != null && tagLists.getIfPresent(repository) == tags;
+    }
+
+    /**
+     * The very lookup this store would hand out now. A digest always resolves to what it resolved
+     * to once; a tag only while its cached lookup is the same object and has not expired.
+     */
+    @Override
+    public boolean isCurrentResolution(String repository, String reference, Optional<Manifest> resolved) {
+        if (resolved == null) {
+            return false;
+        }
+        if (Digest.isDigest(reference)) {
+            return resolved.isPresent() && resolved.get().digest().toString().equals(reference);
+        }
+        return tagManifests.getIfPresent(new TagKey(repository, reference)) == resolved;
+    }
+
     /** Always asks the store: uploads use this to decide whether a version exists. */
     @Override
     public boolean exists(String repository, String tag) {
         return delegate.exists(repository, tag);
     }
-
-
-
 
     @Override
     public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
@@ -183,6 +201,4 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
         tagLists.invalidate(repository);
         tagManifests.asMap().keySet().removeIf(k -> k.repository().equals(repository));
     }
-
-
 }

@@ -66,6 +66,16 @@ public final class ModuleService {
         return answer;
     }
 
+    /**
+     * Whether {@code answer}, an earlier {@link #versions} of this module, is still what it would
+     * return, told from memory alone (false when that would need storage): never waits, so a
+     * network thread may ask.
+     */
+    public boolean isCurrent(ModuleAddress module, List<String> answer) {
+        Listing known = listings.getIfPresent(module);
+        return known != null && known.versions() == answer && store.isCurrentTagList(known.repository(), known.tags());
+    }
+
     /** The stored archive of one version; NOT_FOUND when that version is not there. */
     public StoredFile archive(ModuleAddress module, String version) {
         check(module);

@@ -71,6 +71,16 @@ public final class ProviderService {
             }
             return store.resolve(keysRepository, TerraformLayout.SIGNING_KEYS_TAG) == seen.get(3);
         }
+
+        /** {@link #stillCurrent} from memory alone: false where the store would have to be asked. */
+        boolean knownCurrent(ArtifactStore store) {
+            for (int i = 0; i < tags.size(); i++) {
+                if (!store.isCurrentResolution(repository, tags.get(i), seen.get(i))) {
+                    return false;
+                }
+            }
+            return store.isCurrentResolution(keysRepository, TerraformLayout.SIGNING_KEYS_TAG, seen.get(3));
+        }
     }
 
     public ProviderService(ArtifactStore store, TerraformLayout layout, ObjectMapper json) {
@@ -122,6 +132,21 @@ public final class ProviderService {
         List<ProviderVersion> answer = List.copyOf(versions);
         listings.put(provider, new Listing(repository, tags, answer));
         return answer;
+    }
+
+    /**
+     * Whether {@code answer}, an earlier {@link #versions} of this provider, is still what it would
+     * return, told from memory alone (false when that would need storage): never waits.
+     */
+    public boolean isCurrent(ProviderAddress provider, List<ProviderVersion> answer) {
+        Listing known = listings.getIfPresent(provider);
+        return known != null && known.versions() == answer && store.isCurrentTagList(known.repository(), known.tags());
+    }
+
+    /** Whether {@code pkg}, an earlier {@link #download}, is still its answer, told from memory alone: never waits. */
+    public boolean isCurrent(ProviderAddress provider, String version, String os, String arch, ProviderPackage pkg) {
+        KnownDownload known = downloads.getIfPresent(new DownloadRequest(provider, version, os, arch));
+        return known != null && known.pkg() == pkg && known.knownCurrent(store);
     }
 
     /**

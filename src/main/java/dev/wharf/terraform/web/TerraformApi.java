@@ -135,8 +135,7 @@ public final class TerraformApi {
         answer.forEach(v -> versions.addObject().put("version", v));
         ObjectNode body = json.createObjectNode();
         body.putArray("modules").addObject().set("versions", versions);
-        // The services return the same answer object while the tags are the same.
-        remember(ctx, jsonBytes(ctx, bytes(body)), () -> modules.versions(module) == answer);
+        remember(ctx, jsonBytes(ctx, bytes(body)), () -> modules.isCurrent(module, answer));
     }
 
     private void moduleDownload(Context ctx) {
@@ -153,7 +152,7 @@ public final class TerraformApi {
     private void providerVersions(Context ctx) {
         ProviderAddress provider = provider(ctx);
         List<ProviderVersion> answer = providers.versions(provider);
-        remember(ctx, jsonBytes(ctx, providerVersionsBody(answer)), () -> providers.versions(provider) == answer);
+        remember(ctx, jsonBytes(ctx, providerVersionsBody(answer)), () -> providers.isCurrent(provider, answer));
     }
 
     private byte[] providerVersionsBody(List<ProviderVersion> answer) {
@@ -182,16 +181,17 @@ public final class TerraformApi {
         // at once and the router answers afresh, never the other way round.
         long urlExpiry = signer.expiry();
         remember(ctx, jsonBytes(ctx, providerDownloadBody(provider, pkg)),
-                () -> signer.expiry() == urlExpiry && providers.download(provider, version, os, arch) == pkg);
+                () -> signer.expiry() == urlExpiry && providers.isCurrent(provider, version, os, arch, pkg));
     }
 
     /**
      * Leaves a 200 answer for the server to repeat while {@code current} holds and the request
-     * would pass {@link #requireToken}, the one filter in front of these routes.
+     * would pass {@link #requireToken}, the one filter in front of these routes. Both are told from
+     * memory ({@link ReadyAnswers.Check}): the services' {@code isCurrent}, and static tokens only.
      */
     private void remember(Context ctx, byte[] body, java.util.function.BooleanSupplier current) {
         ready.remember(ReadyAnswers.target(ctx), ReadyAnswer.of(ctx.endpoint().path, "application/json", List.of(), body, false),
-                header -> auth.refusal(header.apply("Authorization")).isEmpty() && current.getAsBoolean());
+                header -> auth.admitsWithoutWaiting(header.apply("Authorization")) && current.getAsBoolean());
     }
 
     private byte[] providerDownloadBody(ProviderAddress provider, ProviderPackage pkg) {

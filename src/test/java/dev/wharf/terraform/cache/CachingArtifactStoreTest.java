@@ -145,6 +145,41 @@ class CachingArtifactStoreTest {
     }
 
     /** Counts what reaches the real store. */
+    @Test
+    void fromMemoryChecksNeverAskTheStoreAndFailOnceTheTtlPassesOrATagIsPushed() {
+        tags(3);
+        List<String> listed = cache.listTags(REPO);
+        Optional<Manifest> v1 = cache.resolve(REPO, "v1");
+        Optional<Manifest> absent = cache.resolve(REPO, "v9");
+        counting.reset();
+
+        assertThat(cache.isCurrentTagList(REPO, listed)).isTrue();
+        assertThat(cache.isCurrentTagList(REPO, List.copyOf(new ArrayList<>(listed)))).as("an equal list is not the list").isFalse();
+        assertThat(cache.isCurrentResolution(REPO, "v1", v1)).isTrue();
+        assertThat(cache.isCurrentResolution(REPO, "v9", absent)).isTrue();
+        assertThat(cache.isCurrentResolution(REPO, "v2", Optional.empty())).as("never looked up").isFalse();
+        assertThat(cache.isCurrentResolution(REPO, v1.orElseThrow().digest().toString(), v1)).isTrue();
+
+        pass(TAG_TTL.plusSeconds(1));
+        assertThat(cache.isCurrentTagList(REPO, listed)).isFalse();
+        assertThat(cache.isCurrentResolution(REPO, "v9", absent)).as("a missing tag is trusted for the tag TTL only").isFalse();
+        assertThat(cache.isCurrentResolution(REPO, "v1", v1)).as("a found tag for the manifest TTL").isTrue();
+
+        cache.push(REPO, "v1", Artifact.single("application/vnd.wharf.test",
+                Layer.file("application/octet-stream", "v1", BlobSource.ofBytes(new byte[] {1}))), true);
+        assertThat(cache.isCurrentResolution(REPO, "v1", v1)).isFalse();
+        assertThat(counting.lists).isZero();
+        assertThat(counting.resolved).isEmpty();
+    }
+
+    @Test
+    void aStoreWithoutCachesNeverClaimsAnAnswerIsCurrent() {
+        tags(1);
+        assertThat(layout.isCurrentTagList(REPO, layout.listTags(REPO))).isFalse();
+        assertThat(layout.isCurrentResolution(REPO, "v0", layout.resolve(REPO, "v0"))).isFalse();
+        assertThat(new CachingArtifactStore(layout, Duration.ZERO).isCurrentTagList(REPO, layout.listTags(REPO))).isFalse();
+    }
+
     private static final class CountingStore extends ForwardingArtifactStore {
         final List<String> resolved = java.util.Collections.synchronizedList(new ArrayList<>());
         int lists;

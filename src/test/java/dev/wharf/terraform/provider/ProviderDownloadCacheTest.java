@@ -77,6 +77,45 @@ class ProviderDownloadCacheTest {
     }
 
     @Test
+    void isCurrentTellsFromMemoryWhetherAnAnswerStillHolds() {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        dev.wharf.oci.ArtifactStore counted = new dev.wharf.oci.ForwardingArtifactStore(layout) {
+            @Override
+            public java.util.Optional<dev.wharf.oci.Manifest> resolve(String repository, String reference) {
+                asked.incrementAndGet();
+                return delegate.resolve(repository, reference);
+            }
+
+            @Override
+            public java.util.List<String> listTags(String repository) {
+                asked.incrementAndGet();
+                return delegate.listTags(repository);
+            }
+        };
+        CachingArtifactStore timed = new CachingArtifactStore(counted, Duration.ofSeconds(30), Duration.ofSeconds(30), nanos::get);
+        ProviderService timedService = new ProviderService(timed, TerraformLayout.under("boring-registry"), new ObjectMapper());
+        ProviderPackage pkg = timedService.download(dummy, "1.0.0", "linux", "amd64");
+        java.util.List<ProviderVersion> versions = timedService.versions(dummy);
+        asked.set(0);
+
+        assertThat(timedService.isCurrent(dummy, "1.0.0", "linux", "amd64", pkg)).isTrue();
+        assertThat(timedService.isCurrent(dummy, versions)).isTrue();
+        assertThat(timedService.isCurrent(dummy, "1.0.0", "linux", "arm64", pkg)).as("never asked for").isFalse();
+        assertThat(timedService.isCurrent(dummy, java.util.List.copyOf(new java.util.ArrayList<>(versions)))).isFalse();
+
+        nanos.addAndGet(Duration.ofSeconds(31).toNanos());
+        assertThat(timedService.isCurrent(dummy, "1.0.0", "linux", "amd64", pkg)).isFalse();
+        assertThat(timedService.isCurrent(dummy, versions)).isFalse();
+        assertThat(asked).as("the checks never asked the store").hasValue(0);
+
+        ProviderPackage again = timedService.download(dummy, "1.0.0", "linux", "amd64");
+        assertThat(asked).as("the full answer did").hasPositiveValue();
+        assertThat(timedService.isCurrent(dummy, "1.0.0", "linux", "amd64", again)).isTrue();
+        assertThat(timedService.isCurrent(dummy, "1.0.0", "linux", "amd64", pkg)).isEqualTo(again == pkg);
+    }
+
+    @Test
     void withoutACachingStoreEveryAnswerIsBuiltAfresh() {
         ProviderService uncached = new ProviderService(layout, TerraformLayout.under("boring-registry"), new ObjectMapper());
         ProviderPackage first = uncached.download(dummy, "1.0.0", "linux", "amd64");
