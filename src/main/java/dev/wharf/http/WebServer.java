@@ -18,6 +18,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * Protocol fronts add their routes through the {@link JavalinConfig} callback.
  */
 public final class WebServer implements AutoCloseable {
+    private static final int MAX_SELECTORS = 32;
     private final Javalin app;
     private final boolean tls;
     private final ListenAddress address;
@@ -46,8 +47,9 @@ public final class WebServer implements AutoCloseable {
             cfg.jetty.host = address.host();
             cfg.jetty.port = address.port();
             // Ready answers are written by the selector threads themselves (ReadyAnswerHandler):
-            // one per core then, as nginx runs a worker per core, instead of Jetty's half.
-            int selectors = ready.isPresent() ? Runtime.getRuntime().availableProcessors() : -1;
+            // one per core then, as nginx runs a worker per core, instead of Jetty's half. Capped
+            // well below the pool's 250 threads, which Jetty refuses to start without enough of.
+            int selectors = ready.isPresent() ? Math.min(MAX_SELECTORS, Runtime.getRuntime().availableProcessors()) : -1;
             cfg.jetty.addConnector((server, http) -> tls.isPresent() ? tlsConnector(server, http, address, tls.get(), selectors)
                     : plainConnector(server, http, address, selectors));
             ready.ifPresent(answers -> cfg.jetty.modifyServer(
