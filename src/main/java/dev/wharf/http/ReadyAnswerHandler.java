@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -28,6 +29,7 @@ import org.eclipse.jetty.util.Callback;
  * ({@link ReadyAnswers.Check}), the write completes asynchronously, and the rest is dispatched.
  */
 final class ReadyAnswerHandler extends Handler.Wrapper {
+    private static final Pattern ZERO_QUALITY = Pattern.compile("q=0(\\.0{0,3})?");
     private final ReadyAnswers answers;
     private final RequestObserver observer;
     private final Executor router;
@@ -112,7 +114,7 @@ final class ReadyAnswerHandler extends Handler.Wrapper {
             boolean refused = false;
             for (int i = 1; i < fields.length; i++) {
                 String p = fields[i].trim().replace(" ", "");
-                if (p.startsWith("q=") && p.substring(2).matches("0(\\.0{0,3})?")) {
+                if (p.startsWith("q=") && ZERO_QUALITY.matcher(p).matches()) {
                     refused = true;
                 }
             }

@@ -20,9 +20,6 @@ import org.slf4j.LoggerFactory;
  * cache to the socket without a copy through the heap.
  */
 public final class ResponseBodies {
-    /** How much of a file is mapped at once: few mappings, yet well within a 32-bit buffer. */
-    private static final long MAP_WINDOW = 64L << 20;
-
     private ResponseBodies() {
     }
 
@@ -78,10 +75,7 @@ public final class ResponseBodies {
     public static void sendFile(Context ctx, Path file) throws IOException {
         BlobSink sink = sink(ctx);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            for (long at = 0; at < size; at += MAP_WINDOW) {
-                sink.write(channel.map(FileChannel.MapMode.READ_ONLY, at, Math.min(MAP_WINDOW, size - at)));
-            }
+            sink.writeMapped(channel);
         }
     }
 

@@ -2,12 +2,12 @@ package dev.wharf.cli.boring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.http.ListenAddress;
-import dev.wharf.oci.cache.DiskBlobCache;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestTimers;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.cache.DiskBlobCache;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.auth.LoginV1;
 import dev.wharf.terraform.auth.OidcVerifier;

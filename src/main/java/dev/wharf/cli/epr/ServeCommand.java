@@ -14,11 +14,11 @@ import dev.wharf.epr.index.IndexerException;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.RequestCounters;
 import dev.wharf.http.RequestObserver;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -150,17 +150,11 @@ public final class ServeCommand implements Callable<Integer> {
         EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready);
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
         // Requests answered in front of the router are counted here; the others by the after() below.
-        RequestObserver counted = metricsAddress == null ? RequestObserver.NONE
-                : (route, method, status, micros) -> Counter.builder("epr_http_requests_total")
-                        .tag("code", Integer.toString(status)).tag("method", method).register(metrics).increment();
-        try (WebServer server = WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready), counted, c -> {
+        Optional<RequestCounters> counters = Optional.ofNullable(metricsAddress).map(a -> new RequestCounters(metrics, "epr_http_requests_total"));
+        try (WebServer server = WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready),
+                counters.<RequestObserver>map(k -> k).orElse(RequestObserver.NONE), c -> {
             api.register(c);
-            if (metricsAddress != null) {
-                c.routes.after(ctx -> Counter.builder("epr_http_requests_total")
-                        .tag("code", Integer.toString(ctx.statusCode()))
-                        .tag("method", ctx.method().name())
-                        .register(metrics).increment());
-            }
+            counters.ifPresent(k -> c.routes.after(k::record));
         });
                 WebServer metricsServer = metricsAddress == null ? null
                         : WebServer.start(ListenAddress.parse(metricsAddress), Optional.empty(),

@@ -145,8 +145,7 @@ public final class EprApi {
     /** A repeat of this request gets the same bytes and headers while the index is the one they came from. */
     private void remember(Context ctx, Duration cacheTime, byte[] body, List<IndexedPackage> from) {
         ready.remember(ReadyAnswers.target(ctx), ReadyAnswer.of(ctx.endpoint().path, "application/json",
-                List.of(new ReadyAnswer.Header("Cache-Control", "max-age=" + cacheTime.toSeconds()),
-                        new ReadyAnswer.Header("Cache-Control", "public")), body, true),
+                cacheHeaders(cacheTime), body, true),
                 header -> indexer.packages() == from);
     }
 
@@ -251,7 +250,6 @@ public final class EprApi {
         out.flush();
     }
 
-    // The headers here and in remember() must stay the same: one answers the first request, the other its repeats.
     private static void json(Context ctx, Duration cacheTime, byte[] body) {
         cache(ctx, cacheTime);
         ctx.contentType("application/json");
@@ -259,8 +257,13 @@ public final class EprApi {
     }
 
     private static void cache(Context ctx, Duration cacheTime) {
-        ctx.res().addHeader("Cache-Control", "max-age=" + cacheTime.toSeconds());
-        ctx.res().addHeader("Cache-Control", "public");
+        cacheHeaders(cacheTime).forEach(h -> ctx.res().addHeader(h.name(), h.value()));
+    }
+
+    /** Set on the first answer and on its ready repeats alike. */
+    private static List<ReadyAnswer.Header> cacheHeaders(Duration cacheTime) {
+        return List.of(new ReadyAnswer.Header("Cache-Control", "max-age=" + cacheTime.toSeconds()),
+                new ReadyAnswer.Header("Cache-Control", "public"));
     }
 
     private static void noCache(Context ctx) {

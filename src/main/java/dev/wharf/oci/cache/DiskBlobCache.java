@@ -40,8 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DiskBlobCache extends ForwardingArtifactStore {
     private static final Logger LOG = LoggerFactory.getLogger(DiskBlobCache.class);
-    /** How much of a kept file is mapped at once. */
-    private static final long MAP_WINDOW = 64L << 20;
 
     private final Path dir;
     private final long maxBytes;
@@ -80,10 +78,7 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
         if (hit.isPresent()) {
             kept.computeIfPresent(digest, (d, k) -> new Kept(tick.incrementAndGet(), k.size()));
             try (FileChannel channel = hit.get()) {
-                long size = channel.size();
-                for (long at = 0; at < size; at += MAP_WINDOW) {
-                    sink.write(channel.map(FileChannel.MapMode.READ_ONLY, at, Math.min(MAP_WINDOW, size - at)));
-                }
+                sink.writeMapped(channel);
             }
             return;
         }

@@ -53,9 +53,7 @@ public final class ImageLayoutStore implements ArtifactStore {
     private static final byte[] OCI_LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
 
     private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
-    /** Blobs are mapped this much at a time (a mapping is at most 2 GB) ... */
-    private static final long MAP_WINDOW = 64L << 20;
-    /** ... and hashed and written in chunks small enough to stay in the CPU cache between the two. */
+    /** Mapped blobs ({@link BlobSink#MAP_WINDOW} at a time) are hashed and written in chunks small enough to stay in the CPU cache between the two. */
     private static final int CHUNK = 1 << 20;
 
     private final Path root;
@@ -169,7 +167,7 @@ public final class ImageLayoutStore implements ArtifactStore {
                 DigestVerifyingInputStream.verify(digest, hash);
             }
             while (sent < size) {
-                ByteBuffer window = channel.map(FileChannel.MapMode.READ_ONLY, sent, Math.min(MAP_WINDOW, size - sent));
+                ByteBuffer window = channel.map(FileChannel.MapMode.READ_ONLY, sent, Math.min(BlobSink.MAP_WINDOW, size - sent));
                 for (int at = 0; at < window.limit(); ) {
                     int length = Math.min(CHUNK, window.limit() - at);
                     ByteBuffer chunk = window.duplicate().position(at).limit(at + length).slice();

@@ -24,12 +24,15 @@ public final class ModuleService {
     private final ArchiveFormat assumedFormat;
     // The versions answer per repository, for the tag list it was built from: a caching store hands
     // out the same list object until it changes, and then the same answer object goes back to the
-    // web layer, which keeps the serialized body per answer.
+    // web layer, whose ready answer built from it holds as long as isCurrent says so.
     // Keyed by the address as asked, so that a repeat skips the name checks too: only addresses
     // that passed them are ever put here.
     private final Cache<ModuleAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
 
     private record Listing(String repository, List<String> tags, List<String> versions) {
+        boolean current(ArtifactStore store) {
+            return store.isCurrentTagList(repository, tags);
+        }
     }
 
     public ModuleService(ArtifactStore store, TerraformLayout layout) {
@@ -46,7 +49,7 @@ public final class ModuleService {
     /** Every version of a module, highest first; NOT_FOUND when there is none. The same object while the tags are the same. */
     public List<String> versions(ModuleAddress module) {
         Listing known = listings.getIfPresent(module);
-        if (known != null && store.listTags(known.repository()) == known.tags()) {
+        if (known != null && known.current(store)) {
             return known.versions();
         }
         check(module);
@@ -73,7 +76,7 @@ public final class ModuleService {
      */
     public boolean isCurrent(ModuleAddress module, List<String> answer) {
         Listing known = listings.getIfPresent(module);
-        return known != null && known.versions() == answer && store.isCurrentTagList(known.repository(), known.tags());
+        return known != null && known.versions() == answer && known.current(store);
     }
 
     /** The stored archive of one version; NOT_FOUND when that version is not there. */

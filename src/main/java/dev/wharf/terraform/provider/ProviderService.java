@@ -52,6 +52,9 @@ public final class ProviderService {
     private final Cache<ProviderAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
 
     private record Listing(String repository, List<String> tags, List<ProviderVersion> versions) {
+        boolean current(ArtifactStore store) {
+            return store.isCurrentTagList(repository, tags);
+        }
     }
 
     // Download answers per request, with the tag lookups they were built from (see download()).
@@ -62,18 +65,11 @@ public final class ProviderService {
 
     private record KnownDownload(String repository, List<String> tags, String keysRepository, List<Optional<Manifest>> seen,
             ProviderPackage pkg) {
-        /** A caching store hands out the same lookup objects until a tag changes or expires. */
-        boolean stillCurrent(ArtifactStore store) {
-            for (int i = 0; i < tags.size(); i++) {
-                if (store.resolve(repository, tags.get(i)) != seen.get(i)) {
-                    return false;
-                }
-            }
-            return store.resolve(keysRepository, TerraformLayout.SIGNING_KEYS_TAG) == seen.get(3);
-        }
-
-        /** {@link #stillCurrent} from memory alone: false where the store would have to be asked. */
-        boolean knownCurrent(ArtifactStore store) {
+        /**
+         * Whether the four lookups are still the store's, told from memory: a caching store hands out
+         * the same lookup objects until a tag changes or expires; any other store never says so.
+         */
+        boolean current(ArtifactStore store) {
             for (int i = 0; i < tags.size(); i++) {
                 if (!store.isCurrentResolution(repository, tags.get(i), seen.get(i))) {
                     return false;
@@ -91,7 +87,7 @@ public final class ProviderService {
 
     public List<ProviderVersion> versions(ProviderAddress provider) {
         Listing known = listings.getIfPresent(provider);
-        if (known != null && store.listTags(known.repository()) == known.tags()) {
+        if (known != null && known.current(store)) {
             return known.versions();
         }
         check(provider);
@@ -140,13 +136,13 @@ public final class ProviderService {
      */
     public boolean isCurrent(ProviderAddress provider, List<ProviderVersion> answer) {
         Listing known = listings.getIfPresent(provider);
-        return known != null && known.versions() == answer && store.isCurrentTagList(known.repository(), known.tags());
+        return known != null && known.versions() == answer && known.current(store);
     }
 
     /** Whether {@code pkg}, an earlier {@link #download}, is still its answer, told from memory alone: never waits. */
     public boolean isCurrent(ProviderAddress provider, String version, String os, String arch, ProviderPackage pkg) {
         KnownDownload known = downloads.getIfPresent(new DownloadRequest(provider, version, os, arch));
-        return known != null && known.pkg() == pkg && known.knownCurrent(store);
+        return known != null && known.pkg() == pkg && known.current(store);
     }
 
     /**
@@ -157,7 +153,7 @@ public final class ProviderService {
     public ProviderPackage download(ProviderAddress provider, String version, String os, String arch) {
         DownloadRequest request = new DownloadRequest(provider, version, os, arch);
         KnownDownload known = downloads.getIfPresent(request);
-        if (known != null && known.stillCurrent(store)) {
+        if (known != null && known.current(store)) {
             return known.pkg();
         }
         check(provider);

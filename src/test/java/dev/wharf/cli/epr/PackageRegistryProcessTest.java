@@ -79,7 +79,10 @@ class PackageRegistryProcessTest {
                 "pushed gallery-2.0.0 to").doesNotContain(PASSWORD);
 
         int port = WharfProcess.freePort();
-        try (WharfProcess serve = WharfProcess.start(dir.resolve("serve-basic"), env, serveArgs(registry, "packages", port))) {
+        int metricsPort = WharfProcess.freePort();
+        List<String> args = new java.util.ArrayList<>(serveArgs(registry, "packages", port));
+        args.addAll(List.of("-metrics-address", "127.0.0.1:" + metricsPort));
+        try (WharfProcess serve = WharfProcess.start(dir.resolve("serve-basic"), env, args)) {
             serve.awaitHttp(URI.create("http://127.0.0.1:" + port + "/health"), START);
             JsonNode health = json(port, "/health", 200);
             assertThat(health.get("status").asText()).as(serve.output()).isEqualTo("healthy");
@@ -92,7 +95,23 @@ class PackageRegistryProcessTest {
             assertThat(bytes(port, "/epr/acme_logs/acme_logs-1.1.0.zip.sig"))
                     .isEqualTo(Files.readAllBytes(packages.resolve("acme_logs/1.1.0.sig")));
             assertThat(serve.output()).doesNotContain(PASSWORD);
+
+            // The first is routed, the repeats answered ready: each counted once all the same.
+            double before = okGetsCounted(metricsPort);
+            for (int i = 0; i < 3; i++) {
+                json(port, "/categories", 200);
+            }
+            assertThat(okGetsCounted(metricsPort) - before).isEqualTo(3.0);
         }
+    }
+
+    private double okGetsCounted(int metricsPort) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^epr_http_requests_total\\{code=\"200\",method=\"GET\",?} (\\S+)$")
+                .matcher(r.body());
+        assertThat(m.find()).as(r.body()).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     @Test
