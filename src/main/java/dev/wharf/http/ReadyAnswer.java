@@ -6,13 +6,14 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A complete 200 answer held in memory, as the router produced it: the route it came from (for
  * metrics), its content type, its other headers and its body, also gzipped when it is big enough
  * for that to pay. Compressing once here replaces compressing on every request.
  */
-public record ReadyAnswer(String route, String contentType, List<Header> headers, ByteBuffer body, ByteBuffer gzipped) {
+public record ReadyAnswer(String route, String contentType, List<Header> headers, ByteBuffer body, @Nullable ByteBuffer gzipped) {
     /** Smaller bodies go out as they are, as the router does it (Javalin's threshold). */
     static final int GZIP_THRESHOLD = 1500;
 
@@ -35,7 +36,7 @@ public record ReadyAnswer(String route, String contentType, List<Header> headers
 
     /** The body's bytes for one response: its own position, the shared content. */
     ByteBuffer bodyToSend(boolean gzip) {
-        return (gzip ? gzipped : body).duplicate();
+        return (gzip && gzipped != null ? gzipped : body).duplicate();
     }
 
     int size() {

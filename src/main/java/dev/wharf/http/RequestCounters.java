@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Micrometer counter per status code and method, tagged {@code code} and {@code method} as the
@@ -30,7 +31,7 @@ public final class RequestCounters implements RequestObserver {
     }
 
     @Override
-    public void observe(String route, String method, int status, long micros) {
+    public void observe(@Nullable String route, String method, int status, long micros) {
         counters.computeIfAbsent(new Key(method, status), k -> Counter.builder(name)
                 .tag("code", Integer.toString(k.status()))
                 .tag("method", k.method())

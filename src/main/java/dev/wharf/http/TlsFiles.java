@@ -2,6 +2,7 @@ package dev.wharf.http;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** A PEM certificate chain and its private key, and the lowest TLS version to accept ("1.2", "1.3"). */
 public record TlsFiles(Path certFile, Path keyFile, Optional<String> minVersion) {
@@ -10,7 +11,7 @@ public record TlsFiles(Path certFile, Path keyFile, Optional<String> minVersion)
     }
 
     /** Both files or neither: one without the other is a configuration mistake worth stopping for. */
-    public static Optional<TlsFiles> of(Path cert, Path key, String minVersion) {
+    public static Optional<TlsFiles> of(@Nullable Path cert, @Nullable Path key, @Nullable String minVersion) {
         if (cert == null && key == null) {
             return Optional.empty();
         }

@@ -2,9 +2,10 @@ package dev.wharf.oci;
 
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** An OCI content descriptor: what a manifest says about one blob. */
-public record Descriptor(String mediaType, Digest digest, long size, Map<String, String> annotations) {
+public record Descriptor(@Nullable String mediaType, Digest digest, long size, Map<String, String> annotations) {
     public static final String TITLE = "org.opencontainers.image.title";
 
     public Descriptor {

@@ -3,6 +3,7 @@ package dev.wharf.oci;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A resolved OCI image manifest. {@code digest} is the digest of the manifest bytes as the store
@@ -10,9 +11,9 @@ import java.util.Optional;
  */
 public record Manifest(
         Digest digest,
-        String mediaType,
-        String artifactType,
-        Descriptor config,
+        @Nullable String mediaType,
+        @Nullable String artifactType,
+        @Nullable Descriptor config,
         List<Descriptor> layers,
         Map<String, String> annotations) {
 
@@ -34,6 +35,6 @@ public record Manifest(
 
     /** The first layer whose media type is {@code mediaType}. */
     public Optional<Descriptor> layer(String mediaType) {
-        return layers.stream().filter(l -> l.mediaType().equals(mediaType)).findFirst();
+        return layers.stream().filter(l -> mediaType.equals(l.mediaType())).findFirst();
     }
 }

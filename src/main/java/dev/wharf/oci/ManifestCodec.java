@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and writes OCI image manifests. Artifacts are written the way OCI 1.1 recommends for
@@ -72,7 +73,7 @@ public final class ManifestCodec {
      * Parses manifest bytes. {@code contentType} is what the store said the bytes are (may be null);
      * throws {@link IllegalArgumentException} with a reason when the bytes are not a manifest.
      */
-    public Manifest decode(Digest digest, byte[] bytes, String contentType) {
+    public Manifest decode(Digest digest, byte[] bytes, @Nullable String contentType) {
         JsonNode root;
         try {
             root = json.readTree(bytes);
@@ -114,7 +115,7 @@ public final class ManifestCodec {
         return map;
     }
 
-    private static String text(JsonNode node, String field) {
+    private static @Nullable String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();
     }

@@ -1,5 +1,7 @@
 package dev.wharf.oci;
 
+import java.util.Objects;
+
 /**
  * A storage failure, already phrased for the person who has to fix it: the message names the
  * registry, the repository and what to check. Protocol fronts map the {@link Kind} to their own
@@ -51,5 +53,11 @@ public class StorageException extends RuntimeException {
             case UNREACHABLE, TLS, PROTOCOL, REGISTRY_ERROR, UNAUTHORIZED, FORBIDDEN -> true;
             default -> false;
         };
+    }
+
+    /** Never null: every constructor takes a message, and callers show it as it is. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -47,7 +48,7 @@ public final class EnvironmentDefaults implements IDefaultValueProvider {
     }
 
     @Override
-    public String defaultValue(ArgSpec argSpec) {
+    public @Nullable String defaultValue(ArgSpec argSpec) {
         if (!(argSpec instanceof OptionSpec option)) {
             return null;
         }

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jetbrains.annotations.Contract;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
@@ -24,25 +26,25 @@ public final class OidcOptions {
     private static final Logger LOG = LoggerFactory.getLogger(OidcOptions.class);
 
     @Option(names = "--auth-oidc-issuer", paramLabel = "URL", description = "OIDC issuer URL; bearer JWTs it signs are accepted (BORING_REGISTRY_AUTH_OIDC_ISSUER).")
-    String issuer;
+    @Nullable String issuer;
 
     @Option(names = "--auth-oidc-clientid", description = "OIDC client identifier (also the expected audience by default) (BORING_REGISTRY_AUTH_OIDC_CLIENTID).")
-    String clientId;
+    @Nullable String clientId;
 
     @Option(names = "--auth-oidc-scopes", split = ",", description = "OAuth2 scopes terraform login asks for (BORING_REGISTRY_AUTH_OIDC_SCOPES).")
     List<String> scopes = new ArrayList<>();
 
     @Option(names = "--auth-oidc-auth-url", paramLabel = "URL",
             description = "Authorization URL advertised in login.v1 instead of the issuer's (BORING_REGISTRY_AUTH_OIDC_AUTH_URL).")
-    String authUrl;
+    @Nullable String authUrl;
 
     @Option(names = "--auth-oidc-audience", description = "Expected aud claim instead of the client id (BORING_REGISTRY_AUTH_OIDC_AUDIENCE).")
-    String audience;
+    @Nullable String audience;
 
     @Option(names = "--auth-okta-issuer", paramLabel = "URL",
             description = "Okta issuer URL (deprecated in boring-registry; prefer --auth-oidc-*). Tokens are checked as OIDC tokens"
                     + " of this issuer (BORING_REGISTRY_AUTH_OKTA_ISSUER).")
-    String oktaIssuer;
+    @Nullable String oktaIssuer;
 
     @Option(names = "--auth-okta-claims", split = ",", paramLabel = "CLAIM=VALUE",
             description = "Claims an Okta token must carry, comma-separated claim=value pairs; aud=… sets the audience"
@@ -58,13 +60,13 @@ public final class OidcOptions {
     List<Integer> ports = new ArrayList<>(List.of(10000, 10010));
 
     @Option(names = "--login-client", description = "Client id advertised in login.v1 instead of --auth-oidc-clientid (BORING_REGISTRY_LOGIN_CLIENT).")
-    String loginClient;
+    @Nullable String loginClient;
 
     @Option(names = "--login-authz", paramLabel = "URL", description = "Authorization endpoint advertised in login.v1 (BORING_REGISTRY_LOGIN_AUTHZ).")
-    String loginAuthz;
+    @Nullable String loginAuthz;
 
     @Option(names = "--login-token", paramLabel = "URL", description = "Token endpoint advertised in login.v1 instead of the issuer's (BORING_REGISTRY_LOGIN_TOKEN).")
-    String loginToken;
+    @Nullable String loginToken;
 
     @Option(names = "--login-scopes", split = ",", description = "Scopes advertised in login.v1 instead of --auth-oidc-scopes (BORING_REGISTRY_LOGIN_SCOPES).")
     List<String> loginScopes = new ArrayList<>();
@@ -108,7 +110,8 @@ public final class OidcOptions {
                 loginScopes.isEmpty() ? verifier.settings().scopes() : loginScopes);
     }
 
-    private static boolean blank(String s) {
+    @Contract("null -> true")
+    private static boolean blank(@Nullable String s) {
         return s == null || s.isBlank();
     }
 

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -45,18 +46,20 @@ public final class ServerCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
+    @SuppressWarnings("NullAway.Init")
     @Option(names = "--listen-address", defaultValue = ":5601", description = "Address to serve the registry on (BORING_REGISTRY_LISTEN_ADDRESS; default ${DEFAULT-VALUE})")
     String listenAddress;
 
+    @SuppressWarnings("NullAway.Init")
     @Option(names = "--listen-telemetry-address", defaultValue = ":7801",
             description = "Address to serve /metrics and /health on (BORING_REGISTRY_LISTEN_TELEMETRY_ADDRESS; default ${DEFAULT-VALUE})")
     String telemetryAddress;
 
     @Option(names = "--tls-cert-file", description = "PEM certificate chain for HTTPS (BORING_REGISTRY_TLS_CERT_FILE)")
-    Path tlsCert;
+    @Nullable Path tlsCert;
 
     @Option(names = "--tls-key-file", description = "PEM private key for HTTPS (BORING_REGISTRY_TLS_KEY_FILE)")
-    Path tlsKey;
+    @Nullable Path tlsKey;
 
     @Option(names = "--download-proxy", fallbackValue = "true", arity = "0..1",
             description = "Always stream files through Wharf, even where the registry offers a direct blob URL (BORING_REGISTRY_DOWNLOAD_PROXY; default false)")
@@ -66,10 +69,12 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Comma-separated static API tokens; clients send Authorization: Bearer <token> (BORING_REGISTRY_AUTH_STATIC_TOKEN)")
     List<String> staticTokens = new ArrayList<>();
 
+    @SuppressWarnings("NullAway.Init")
     @Option(names = "--cache-tags-ttl", defaultValue = "30s", converter = Durations.class,
             description = "How long version lists are cached; 0 disables (BORING_REGISTRY_CACHE_TAGS_TTL; default ${DEFAULT-VALUE})")
     Duration tagTtl;
 
+    @SuppressWarnings("NullAway.Init")
     @Option(names = "--cache-manifests-ttl", defaultValue = "24h", converter = Durations.class,
             description = "How long a version found once is trusted while its tag is still listed, so a new upload costs one lookup, "
                     + "not one per version; a tag re-pointed by another tool is seen after this at the latest; "
@@ -83,13 +88,14 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Keep files streamed from the OCI registry (with --download-proxy, or where the registry offers no direct URL) "
                     + "in this folder, by digest, and send them from there next time; unset: stream every download from the registry "
                     + "(BORING_REGISTRY_DOWNLOAD_CACHE_DIR)")
-    String downloadCacheDir;
+    @Nullable String downloadCacheDir;
 
     @Option(names = "--download-cache-max-size", defaultValue = "1024",
             description = "Megabytes the download cache folder may hold; the least recently used files go first "
                     + "(BORING_REGISTRY_DOWNLOAD_CACHE_MAX_SIZE; default ${DEFAULT-VALUE})")
     long downloadCacheMegabytes;
 
+    @SuppressWarnings("NullAway.Init")
     @Option(names = "--signed-url-ttl", defaultValue = "5m", converter = Durations.class,
             description = "Lifetime of signed file URLs handed to terraform when tokens are set (BORING_REGISTRY_SIGNED_URL_TTL; default ${DEFAULT-VALUE})")
     Duration signedUrlTtl;
@@ -97,7 +103,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--signed-url-key", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
             description = "Secret (16+ characters) that signs file URLs; share it between instances behind one load balancer."
                     + " Default: random per process (BORING_REGISTRY_SIGNED_URL_KEY)")
-    String signedUrlKey;
+    @Nullable String signedUrlKey;
 
     @Mixin
     MirrorOptions mirror;

@@ -3,6 +3,7 @@ package dev.wharf.cli.boring;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.StorageException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code /health} on the telemetry address says: whether storage answers with the configured
@@ -20,7 +21,7 @@ final class StorageHealth {
 
     /** The answer of {@code /health}; {@code reason} is the storage error, which never holds credentials. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Report(String status, String storage, String reason) {
+    record Report(String status, String storage, @Nullable String reason) {
         boolean healthy() {
             return "ok".equals(status);
         }

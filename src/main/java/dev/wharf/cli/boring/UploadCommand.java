@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -45,12 +46,13 @@ public final class UploadCommand {
 
         @Option(names = "--version", paramLabel = "VERSION",
                 description = "Version to upload the module as; needs --recursive=false (BORING_REGISTRY_VERSION)")
-        String version;
+        @Nullable String version;
 
         @Option(names = "--exclude", paramLabel = "PATTERN",
                 description = "gitignore-style pattern of files to leave out of the archive; repeatable (BORING_REGISTRY_EXCLUDE)")
         List<String> excludes = new ArrayList<>();
 
+        @SuppressWarnings("NullAway.Init")
         @Parameters(index = "0", paramLabel = "DIR", description = "Module directory")
         Path dir;
 
@@ -88,9 +90,11 @@ public final class UploadCommand {
         @Mixin
         UploadOptions upload;
 
+        @SuppressWarnings("NullAway.Init")
         @Option(names = "--namespace", required = true, description = "Namespace to upload the provider to (BORING_REGISTRY_NAMESPACE)")
         String namespace;
 
+        @SuppressWarnings("NullAway.Init")
         @Option(names = "--filename-sha256sums", required = true, paramLabel = "FILE",
                 description = "Path of the terraform-provider-NAME_VERSION_SHA256SUMS file; its .sig lies beside it (BORING_REGISTRY_FILENAME_SHA256SUMS)")
         Path sums;
@@ -118,9 +122,11 @@ public final class UploadCommand {
         @Mixin
         GlobalOptions global;
 
+        @SuppressWarnings("NullAway.Init")
         @Option(names = "--namespace", required = true, description = "Namespace whose providers the key signs (BORING_REGISTRY_NAMESPACE)")
         String namespace;
 
+        @SuppressWarnings("NullAway.Init")
         @Parameters(index = "0", paramLabel = "KEY.asc", description = "Public key as gpg --armor --export writes it")
         Path key;
 

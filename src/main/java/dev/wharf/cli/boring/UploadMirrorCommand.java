@@ -23,6 +23,7 @@ public final class UploadMirrorCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
+    @SuppressWarnings("NullAway.Init")
     @Parameters(index = "0", paramLabel = "DIR", description = "Output directory of terraform providers mirror (its default packed layout)")
     Path dir;
 

@@ -1,5 +1,6 @@
 package dev.wharf.cli.boring;
 
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** boring-registry's persistent {@code upload} flags. */
@@ -14,9 +15,9 @@ public final class UploadOptions {
 
     @Option(names = "--version-constraints-semver", paramLabel = "CONSTRAINTS",
             description = "Upload only versions meeting these Terraform-style constraints, e.g. '>= 1.2, < 2.0' (BORING_REGISTRY_VERSION_CONSTRAINTS_SEMVER)")
-    String semver;
+    @Nullable String semver;
 
     @Option(names = "--version-constraints-regex", paramLabel = "REGEX",
             description = "Upload only versions matching this regular expression (BORING_REGISTRY_VERSION_CONSTRAINTS_REGEX)")
-    String regex;
+    @Nullable String regex;
 }

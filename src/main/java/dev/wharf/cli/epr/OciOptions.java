@@ -1,20 +1,23 @@
 package dev.wharf.cli.epr;
 
 import dev.wharf.oci.ArtifactStore;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** The seed's OCI flags (plus {@code -oci-token}), shared by serving and pushing. */
 public final class OciOptions {
     @Option(names = {"-oci-registry", "--oci-registry"}, description = "OCI registry (registry.example.com, localhost:5000, or oci-layout:/path).")
-    String registry;
+    @Nullable String registry;
+    @SuppressWarnings("NullAway.Init")
     @Option(names = {"-oci-repository", "--oci-repository"}, defaultValue = "packages", description = "Repository within the registry (default: ${DEFAULT-VALUE}).")
     String repository;
     @Option(names = {"-oci-username", "--oci-username"}, description = "Username for the registry.")
-    String username;
+    @Nullable String username;
     @Option(names = {"-oci-password", "--oci-password"}, description = "Password for the registry (prefer EPR_OCI_PASSWORD).")
-    String password;
+    @Nullable String password;
     @Option(names = {"-oci-token", "--oci-token"}, description = "Token for the registry (prefer EPR_OCI_TOKEN).")
-    String token;
+    @Nullable String token;
     @Option(names = {"-oci-insecure", "--oci-insecure"}, arity = "0..1", fallbackValue = "true", description = "Allow plain HTTP and untrusted certificates.")
     boolean insecure;
 
@@ -23,6 +26,6 @@ public final class OciOptions {
     }
 
     ArtifactStore open() {
-        return OciStores.open(registry, insecure, OciStores.credentials(username, password, token));
+        return OciStores.open(Objects.requireNonNull(registry, "no OCI registry configured"), insecure, OciStores.credentials(username, password, token));
     }
 }

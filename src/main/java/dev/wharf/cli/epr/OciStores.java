@@ -7,6 +7,7 @@ import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens the store {@code -oci-registry} names: {@code oci-layout:/path} for a local OCI image layout,
@@ -24,7 +25,7 @@ final class OciStores {
     }
 
     /** Token wins over username/password; none means Docker's configuration, then anonymous. */
-    static Optional<Credentials> credentials(String username, String password, String token) {
+    static Optional<Credentials> credentials(@Nullable String username, @Nullable String password, @Nullable String token) {
         if (token != null && !token.isEmpty()) {
             return Optional.of(new Credentials.Token(token));
         }

@@ -24,6 +24,7 @@ public final class PushCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @SuppressWarnings("NullAway.Init")
     @Parameters(arity = "1..*", paramLabel = "PACKAGE", description = "A package zip or a package folder.")
     List<Path> packages;
     @Mixin

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,7 +41,7 @@ record RegistryConfig(List<Path> packagePaths, Duration index, Duration search, 
             paths = new ArrayList<>();
             for (JsonNode e : p) {
                 Path path = Path.of(e.asText());
-                paths.add(path.isAbsolute() ? path : file.toAbsolutePath().getParent().resolve(path).normalize());
+                paths.add(path.isAbsolute() ? path : Objects.requireNonNull(file.toAbsolutePath().getParent()).resolve(path).normalize());
             }
         }
         JsonNode cache = root.get("cache_time");

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,22 +46,25 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @SuppressWarnings("NullAway.Init")
     @Option(names = {"-address", "--address"}, defaultValue = "localhost:8080", description = "Address of the package-registry service (default: ${DEFAULT-VALUE}).")
     String address;
     @Option(names = {"-config", "--config"}, description = "Path to the configuration file (default: config.yml).")
-    Path config;
+    @Nullable Path config;
+    @SuppressWarnings("NullAway.Init")
     @Option(names = {"-log-level", "--log-level"}, defaultValue = "info", description = "Log level: debug, info, warn, error.")
     String logLevel;
+    @SuppressWarnings("NullAway.Init")
     @Option(names = {"-log-type", "--log-type"}, defaultValue = "ecs", description = "Log type: ecs (JSON lines) or dev.")
     String logType;
     @Option(names = {"-tls-cert", "--tls-cert"}, description = "Path of the TLS certificate (PEM).")
-    Path tlsCert;
+    @Nullable Path tlsCert;
     @Option(names = {"-tls-key", "--tls-key"}, description = "Path of the TLS key (PEM).")
-    Path tlsKey;
+    @Nullable Path tlsKey;
     @Option(names = {"-tls-min-version", "--tls-min-version"}, description = "Minimum TLS version: 1.1, 1.2 or 1.3.")
-    String tlsMinVersion;
+    @Nullable String tlsMinVersion;
     @Option(names = {"-metrics-address", "--metrics-address"}, description = "Address to expose Prometheus metrics on (/metrics).")
-    String metricsAddress;
+    @Nullable String metricsAddress;
     @Option(names = {"-dry-run", "--dry-run"}, arity = "0..1", fallbackValue = "true", description = "Index the packages and exit without serving.")
     boolean dryRun;
     @Option(names = {"-disable-package-validation", "--disable-package-validation"}, arity = "0..1", fallbackValue = "true", description = "Disable package content validation.")
@@ -78,11 +82,14 @@ public final class ServeCommand implements Callable<Integer> {
     boolean ociIndexer;
     @Mixin
     OciOptions oci = new OciOptions();
+    @SuppressWarnings("NullAway.Init")
     @Option(names = {"-oci-refresh-interval", "--oci-refresh-interval"}, defaultValue = "1m", description = "How often to re-read the repository, as a Go duration; 0 never (default: ${DEFAULT-VALUE}).")
     String ociRefreshInterval;
+    @SuppressWarnings("NullAway.Init")
     @Option(names = {"-oci-verify-interval", "--oci-verify-interval"}, defaultValue = "24h",
             description = "How long known tags are trusted before every tag's manifest is read again to catch a re-pointed tag, as a Go duration; 0 on every refresh (default: ${DEFAULT-VALUE}).")
     String ociVerifyInterval;
+    @SuppressWarnings("NullAway.Init")
     @Option(names = {"-oci-cache-dir", "--oci-cache-dir"}, defaultValue = ".wharf-epr-cache", description = "Where parsed packages, zips and the last index are kept (default: ${DEFAULT-VALUE}).")
     Path ociCacheDir;
     @Option(names = {"-max-package-size", "--max-package-size"}, defaultValue = "536870912", description = "Largest package zip accepted, in bytes (default: ${DEFAULT-VALUE}).")

@@ -5,15 +5,16 @@ import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.model.Versions;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.semver4j.Semver;
 
 /** A package in the index: its document, its parsed versions and ranges, and where its bytes are. */
 public final class IndexedPackage {
     private final PackageDocument document;
     private final Semver version;
-    private final Predicate<Semver> kibana;
-    private final Predicate<Semver> agent;
-    private final Semver specMajorMinor;
+    private final @Nullable Predicate<Semver> kibana;
+    private final @Nullable Predicate<Semver> agent;
+    private final @Nullable Semver specMajorMinor;
     private final PackageContent content;
 
     public IndexedPackage(PackageDocument document, PackageContent content) {
@@ -49,7 +50,7 @@ public final class IndexedPackage {
         return Versions.isPrerelease(version);
     }
 
-    public String release() {
+    public @Nullable String release() {
         return document.release;
     }
 

@@ -3,13 +3,14 @@ package dev.wharf.epr.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The categories Fleet knows, with their titles and parents. Packages may only use these; EPR drops
  * any other category from a package with a warning, and so does Wharf.
  */
 public final class Categories {
-    public record Category(String id, String title, String parent) {
+    public record Category(String id, String title, @Nullable String parent) {
     }
 
     private static final Map<String, Category> ALL = new LinkedHashMap<>();
@@ -98,7 +99,7 @@ public final class Categories {
     }
 
     /** Whether {@code categories} holds {@code category} or one of its subcategories. */
-    public static boolean covers(java.util.List<String> categories, String category) {
+    public static boolean covers(java.util.@Nullable List<String> categories, String category) {
         if (categories == null) {
             return false;
         }

@@ -3,13 +3,14 @@ package dev.wharf.epr.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** {@code conditions}: which Kibana and Agent versions and which subscription a package needs. */
 @JsonPropertyOrder({"kibana", "elastic", "agent"})
 public final class Conditions {
-    public VersionCondition kibana;
-    public ElasticCondition elastic;
-    public VersionCondition agent;
+    public @Nullable VersionCondition kibana;
+    public @Nullable ElasticCondition elastic;
+    public @Nullable VersionCondition agent;
 
     public static final class VersionCondition {
         @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -20,6 +21,6 @@ public final class Conditions {
     public static final class ElasticCondition {
         @JsonInclude(JsonInclude.Include.ALWAYS)
         public String subscription = "";
-        public List<String> capabilities;
+        public @Nullable List<String> capabilities;
     }
 }

@@ -3,13 +3,14 @@ package dev.wharf.epr.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.jspecify.annotations.Nullable;
 
 /** {@code deployment_modes} of a policy template. */
 @JsonPropertyOrder({"default", "agentless"})
 public final class DeploymentModes {
     @JsonProperty("default")
-    public Mode defaultMode;
-    public Mode agentless;
+    public @Nullable Mode defaultMode;
+    public @Nullable Mode agentless;
 
     @JsonPropertyOrder({"enabled", "is_default", "release"})
     public static final class Mode {
@@ -17,7 +18,7 @@ public final class DeploymentModes {
         public boolean enabled;
         @JsonProperty("is_default")
         @JsonInclude(JsonInclude.Include.NON_NULL)
-        public Boolean isDefault;
-        public String release;
+        public @Nullable Boolean isDefault;
+        public @Nullable String release;
     }
 }

@@ -2,12 +2,13 @@ package dev.wharf.epr.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** {@code discovery}: the fields and datasets a package is useful with. */
 @JsonPropertyOrder({"fields", "datasets"})
 public final class Discovery {
-    public List<Named> fields;
-    public List<Named> datasets;
+    public @Nullable List<Named> fields;
+    public @Nullable List<Named> datasets;
 
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isEmpty() {

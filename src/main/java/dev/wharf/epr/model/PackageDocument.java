@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A package as {@code /package/{name}/{version}/} shows it: the manifest's fields EPR publishes,
@@ -20,11 +21,11 @@ import java.util.List;
 public final class PackageDocument {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public String name = "";
-    public String title;
+    public @Nullable String title;
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public String version = "";
-    public String release;
-    public Source source;
+    public @Nullable String release;
+    public @Nullable Source source;
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public String description = "";
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -33,42 +34,42 @@ public final class PackageDocument {
     public String download = "";
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public String path = "";
-    public List<Image> icons;
+    public @Nullable List<Image> icons;
     @JsonProperty("policy_templates_behavior")
-    public String policyTemplatesBehavior;
-    public Conditions conditions;
-    public Owner owner;
-    public List<String> categories;
+    public @Nullable String policyTemplatesBehavior;
+    public @Nullable Conditions conditions;
+    public @Nullable Owner owner;
+    public @Nullable List<String> categories;
     @JsonProperty("signature_path")
-    public String signaturePath;
-    public Discovery discovery;
-    public Deprecation deprecated;
-    public Requirements requires;
-    public String group;
+    public @Nullable String signaturePath;
+    public @Nullable Discovery discovery;
+    public @Nullable Deprecation deprecated;
+    public @Nullable Requirements requires;
+    public @Nullable String group;
     @JsonProperty("format_version")
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public String formatVersion = "";
-    public String readme;
-    public String license;
-    public List<Image> screenshots;
-    public List<String> assets;
+    public @Nullable String readme;
+    public @Nullable String license;
+    public @Nullable List<Image> screenshots;
+    public @Nullable List<String> assets;
     @JsonProperty("policy_templates")
-    public List<PolicyTemplate> policyTemplates;
+    public @Nullable List<PolicyTemplate> policyTemplates;
     @JsonProperty("data_streams")
-    public List<DataStream> dataStreams;
-    public List<Variable> vars;
-    public JsonNode elasticsearch;
-    public JsonNode agent;
+    public @Nullable List<DataStream> dataStreams;
+    public @Nullable List<Variable> vars;
+    public @Nullable JsonNode elasticsearch;
+    public @Nullable JsonNode agent;
 
     @JsonPropertyOrder({"license"})
     public static final class Source {
-        public String license;
+        public @Nullable String license;
     }
 
     @JsonPropertyOrder({"type", "github"})
     public static final class Owner {
-        public String type;
-        public String github;
+        public @Nullable String type;
+        public @Nullable String github;
     }
 
     /** The entry {@code /search} lists for this package. */
@@ -105,35 +106,35 @@ public final class PackageDocument {
         "signature_path", "discovery", "data_streams", "deprecated", "requires", "group"})
     public static final class SearchEntry {
         @JsonInclude(JsonInclude.Include.ALWAYS)
-        public String name;
-        public String title;
+        public @Nullable String name;
+        public @Nullable String title;
         @JsonInclude(JsonInclude.Include.ALWAYS)
-        public String version;
-        public String release;
-        public Source source;
+        public @Nullable String version;
+        public @Nullable String release;
+        public @Nullable Source source;
         @JsonInclude(JsonInclude.Include.ALWAYS)
-        public String description;
+        public @Nullable String description;
         @JsonInclude(JsonInclude.Include.ALWAYS)
-        public String type;
+        public @Nullable String type;
         @JsonInclude(JsonInclude.Include.ALWAYS)
-        public String download;
+        public @Nullable String download;
         @JsonInclude(JsonInclude.Include.ALWAYS)
-        public String path;
-        public List<Image> icons;
+        public @Nullable String path;
+        public @Nullable List<Image> icons;
         @JsonProperty("policy_templates_behavior")
-        public String policyTemplatesBehavior;
+        public @Nullable String policyTemplatesBehavior;
         @JsonProperty("policy_templates")
-        public List<PolicyTemplate.Summary> policyTemplates;
-        public Conditions conditions;
-        public Owner owner;
-        public List<String> categories;
+        public @Nullable List<PolicyTemplate.Summary> policyTemplates;
+        public @Nullable Conditions conditions;
+        public @Nullable Owner owner;
+        public @Nullable List<String> categories;
         @JsonProperty("signature_path")
-        public String signaturePath;
-        public Discovery discovery;
+        public @Nullable String signaturePath;
+        public @Nullable Discovery discovery;
         @JsonProperty("data_streams")
-        public List<DataStream.Summary> dataStreams;
-        public Deprecation deprecated;
-        public Requirements requires;
-        public String group;
+        public @Nullable List<DataStream.Summary> dataStreams;
+        public @Nullable Deprecation deprecated;
+        public @Nullable Requirements requires;
+        public @Nullable String group;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** A policy template as the full package document shows it. */
 @JsonPropertyOrder({"name", "title", "description", "data_streams", "inputs", "multiple", "icons", "categories",
@@ -16,23 +17,23 @@ public final class PolicyTemplate {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public String description = "";
     @JsonProperty("data_streams")
-    public List<String> dataStreams;
-    public List<Input> inputs;
+    public @Nullable List<String> dataStreams;
+    public @Nullable List<Input> inputs;
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public Boolean multiple;
-    public List<Image> icons;
-    public List<String> categories;
-    public List<Image> screenshots;
-    public String readme;
+    public @Nullable Boolean multiple;
+    public @Nullable List<Image> icons;
+    public @Nullable List<String> categories;
+    public @Nullable List<Image> screenshots;
+    public @Nullable String readme;
     @JsonProperty("deployment_modes")
-    public DeploymentModes deploymentModes;
-    public String type;
-    public String input;
+    public @Nullable DeploymentModes deploymentModes;
+    public @Nullable String type;
+    public @Nullable String input;
     @JsonProperty("ingestion_method")
-    public String ingestionMethod;
+    public @Nullable String ingestionMethod;
     @JsonProperty("template_path")
-    public String templatePath;
-    public Deprecation deprecated;
+    public @Nullable String templatePath;
+    public @Nullable Deprecation deprecated;
 
     /** The short form {@code /search} lists. */
     public Summary summary() {
@@ -56,12 +57,12 @@ public final class PolicyTemplate {
         public String title = "";
         @JsonInclude(JsonInclude.Include.ALWAYS)
         public String description = "";
-        public List<Image> icons;
-        public List<String> categories;
+        public @Nullable List<Image> icons;
+        public @Nullable List<String> categories;
         @JsonProperty("deployment_modes")
-        public DeploymentModes deploymentModes;
+        public @Nullable DeploymentModes deploymentModes;
         @JsonProperty("data_streams")
-        public List<String> dataStreams;
-        public Deprecation deprecated;
+        public @Nullable List<String> dataStreams;
+        public @Nullable Deprecation deprecated;
     }
 }

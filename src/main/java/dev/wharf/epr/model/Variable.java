@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /** A configuration variable of a package, input or stream, with the fields EPR publishes. */
 @JsonPropertyOrder({"name", "type", "title", "description", "multi", "required", "show_user", "default", "deprecated"})
@@ -12,8 +13,8 @@ public final class Variable {
     public String name = "";
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public String type = "";
-    public String title;
-    public String description;
+    public @Nullable String title;
+    public @Nullable String description;
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public boolean multi;
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -23,6 +24,6 @@ public final class Variable {
     public boolean showUser;
     @JsonProperty("default")
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public JsonNode defaultValue;
-    public Deprecation deprecated;
+    public @Nullable JsonNode defaultValue;
+    public @Nullable Deprecation deprecated;
 }

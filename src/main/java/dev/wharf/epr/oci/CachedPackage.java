@@ -2,6 +2,7 @@ package dev.wharf.epr.oci;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.wharf.epr.model.PackageDocument;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the OCI indexer keeps of one tag: the manifest digest it parsed, the blobs it needs to serve
@@ -14,7 +15,7 @@ public record CachedPackage(
         @JsonProperty("manifest_digest") String manifestDigest,
         @JsonProperty("zip_digest") String zipDigest,
         @JsonProperty("zip_size") long zipSize,
-        @JsonProperty("signature_digest") String signatureDigest,
+        @JsonProperty("signature_digest") @Nullable String signatureDigest,
         @JsonProperty("signature_size") long signatureSize,
         @JsonProperty("document") PackageDocument document) {
 }

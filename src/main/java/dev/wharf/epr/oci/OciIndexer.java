@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -45,6 +46,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +95,7 @@ public final class OciIndexer implements Indexer {
     private List<CachedPackage> published = List.of();
     private volatile List<IndexedPackage> packages = List.of();
     private volatile IndexHealth health;
-    private ScheduledExecutorService scheduler;
+    private @Nullable ScheduledExecutorService scheduler;
 
     /** Verifies every tag on every refresh, as before tags were trusted between verifications. */
     public OciIndexer(ArtifactStore store, String repository, Path cacheDir, boolean validate, boolean requireSignatures,
@@ -212,7 +214,7 @@ public final class OciIndexer implements Indexer {
             try {
                 reindex();
             } catch (RuntimeException e) {
-                String error = e instanceof StorageException ? e.getMessage() : e.toString();
+                String error = e instanceof StorageException s ? s.getMessage() : e.toString();
                 IndexHealth previous = health;
                 health = new IndexHealth(previous.indexedAt().isPresent() ? IndexHealth.State.DEGRADED : IndexHealth.State.UNAVAILABLE,
                         previous.indexedAt(), Optional.of(error), packages.size(), source());
@@ -254,14 +256,14 @@ public final class OciIndexer implements Indexer {
         for (int i = 0; i < tags.size(); i++) {
             String tag = tags.get(i);
             Optional<PackageTag> parsed = PackageTag.parse(tag);
-            CachedPackage known = knownPackages.get(tag);
-            RejectedTag rejected = knownRejections.get(tag);
+            @Nullable CachedPackage known = knownPackages.get(tag);
+            @Nullable RejectedTag rejected = knownRejections.get(tag);
             if (parsed.isEmpty()) {
                 outcomes[i] = new Outcome.Rejected(new RejectedTag(tag, null, MISNAMED), verify || rejected == null);
             } else if (verify || (known == null && rejected == null)) {
                 requests.put(i, () -> resolve(parsed.get(), known, rejected, verify));
             } else if (known == null) {
-                outcomes[i] = new Outcome.Rejected(rejected, false);
+                outcomes[i] = new Outcome.Rejected(Objects.requireNonNull(rejected), false);
             } else if (blobsPresent(known)) {
                 outcomes[i] = new Outcome.Accepted(known);
             } else {
@@ -381,7 +383,7 @@ public final class OciIndexer implements Indexer {
      * Resolves a tag that is new, or that a verification checks again: a manifest digest the tag
      * already had reuses what is known of it (no download); another one is read as a new package.
      */
-    private Outcome resolve(PackageTag tag, CachedPackage known, RejectedTag rejected, boolean verifying) {
+    private Outcome resolve(PackageTag tag, @Nullable CachedPackage known, @Nullable RejectedTag rejected, boolean verifying) {
         Optional<Manifest> resolved;
         try {
             resolved = store.resolve(repository, tag.tag());

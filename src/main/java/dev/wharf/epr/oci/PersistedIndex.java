@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The index as written to the cache directory after every successful refresh.
@@ -16,11 +17,11 @@ import java.util.Optional;
 public record PersistedIndex(
         @JsonProperty("format") int format,
         @JsonProperty("source") String source,
-        @JsonProperty("checks") String checks,
+        @JsonProperty("checks") @Nullable String checks,
         @JsonProperty("indexed_at") String indexedAt,
-        @JsonProperty("verified_at") String verifiedAt,
-        @JsonProperty("packages") List<CachedPackage> packages,
-        @JsonProperty("rejected") List<RejectedTag> rejected) {
+        @JsonProperty("verified_at") @Nullable String verifiedAt,
+        @JsonProperty("packages") @Nullable List<CachedPackage> packages,
+        @JsonProperty("rejected") @Nullable List<RejectedTag> rejected) {
     public static final int FORMAT = 2;
     /** The oldest format this version still reads. */
     public static final int OLDEST_READABLE_FORMAT = 1;

@@ -1,6 +1,7 @@
 package dev.wharf.epr.oci;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tag the indexer left out, and why. Remembered so that a bad artifact costs no registry request
@@ -10,6 +11,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public record RejectedTag(
         @JsonProperty("tag") String tag,
-        @JsonProperty("manifest_digest") String manifestDigest,
+        @JsonProperty("manifest_digest") @Nullable String manifestDigest,
         @JsonProperty("reason") String reason) {
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /** An unpacked package folder ({@code packages/nginx/1.20.0/}). Symbolic links are not followed out of it. */
 public final class DirectoryPackageFiles implements PackageFiles {
@@ -50,7 +51,7 @@ public final class DirectoryPackageFiles implements PackageFiles {
         return dirs;
     }
 
-    private Path resolve(String path) {
+    private @Nullable Path resolve(String path) {
         Path p = root.resolve(path).normalize();
         return p.startsWith(root) ? p : null;
     }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.semver4j.Semver;
 
 /**
@@ -183,11 +184,11 @@ public final class PackageReader {
         }
     }
 
-    private static <T> List<T> nullToEmpty(List<T> list) {
+    private static <T> List<T> nullToEmpty(@Nullable List<T> list) {
         return list == null ? List.of() : list;
     }
 
-    private static String nullToBlank(String s) {
+    private static String nullToBlank(@Nullable String s) {
         return s == null ? "" : s;
     }
 
@@ -195,7 +196,7 @@ public final class PackageReader {
         return src.startsWith("/") ? src.substring(1) : src;
     }
 
-    private static void setPaths(List<Image> images, String base) {
+    private static void setPaths(@Nullable List<Image> images, String base) {
         if (images != null) {
             for (Image i : images) {
                 i.path = base + "/" + strip(i.src);

@@ -2,22 +2,23 @@ package dev.wharf.epr.search;
 
 import dev.wharf.epr.model.Discovery;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.semver4j.Semver;
 
 /** What {@code /search} and {@code /categories} were asked for, parsed. Nulls mean "not asked". */
 public record Filter(
         boolean allVersions,
-        String category,
+        @Nullable String category,
         boolean prerelease,
-        Semver kibanaVersion,
-        String packageName,
-        String packageVersion,
-        String packageType,
-        List<String> capabilities,
-        Semver specMin,
-        Semver specMax,
+        @Nullable Semver kibanaVersion,
+        @Nullable String packageName,
+        @Nullable String packageVersion,
+        @Nullable String packageType,
+        @Nullable List<String> capabilities,
+        @Nullable Semver specMin,
+        @Nullable Semver specMax,
         List<DiscoveryFilter> discovery,
-        Semver agentVersion,
+        @Nullable Semver agentVersion,
         boolean experimental) {
 
     public static Filter exact(String name, String version) {
@@ -41,7 +42,7 @@ public record Filter(
             };
         }
 
-        boolean matches(Discovery d) {
+        boolean matches(@Nullable Discovery d) {
             if (!fields.isEmpty()) {
                 if (d == null || d.fields == null || d.fields.isEmpty() || !fields.containsAll(d.fields)) {
                     return false;

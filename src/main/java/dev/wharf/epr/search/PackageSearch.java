@@ -11,8 +11,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * EPR's package filter ({@code Filter.Apply}, and {@code legacyApply} when {@code experimental=true}),
@@ -44,7 +46,7 @@ public final class PackageSearch {
                 }
                 if (!pkgHas) {
                     d = p.copyOfDocument();
-                    List<PolicyTemplate> kept = d.policyTemplates.stream()
+                    List<PolicyTemplate> kept = Objects.requireNonNull(d.policyTemplates).stream()
                             .filter(t -> t.categories != null && t.categories.contains(f.category())).toList();
                     d.policyTemplates = kept.isEmpty() ? null : kept;
                 }
@@ -171,8 +173,8 @@ public final class PackageSearch {
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS) String id,
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS) String title,
             int count,
-            @com.fasterxml.jackson.annotation.JsonProperty("parent_id") String parentId,
-            @com.fasterxml.jackson.annotation.JsonProperty("parent_title") String parentTitle) {
+            @com.fasterxml.jackson.annotation.JsonProperty("parent_id") @Nullable String parentId,
+            @com.fasterxml.jackson.annotation.JsonProperty("parent_title") @Nullable String parentTitle) {
     }
 
     /** EPR's {@code getCategories}: packages per category, policy templates counted too when asked. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.semver4j.Semver;
 
 /** Turns the query parameters of {@code /search} and {@code /categories} into a {@link Filter}, with EPR's errors. */
@@ -118,7 +119,7 @@ public final class QueryParser {
                 List.copyOf(discovery), agent, experimental);
     }
 
-    private static String first(List<String> values) {
+    private static String first(@Nullable List<String> values) {
         return values == null || values.isEmpty() || values.get(0) == null ? "" : values.get(0);
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -55,7 +56,7 @@ public final class DockerConfig {
             root = json.readTree(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new StorageException(StorageException.Kind.UNAUTHORIZED, "cannot read the Docker configuration "
-                    + file + ": " + e.getMessage().lines().findFirst().orElse("") + "; fix or remove the file");
+                    + file + ": " + Objects.requireNonNullElse(e.getMessage(), e.toString()).lines().findFirst().orElse("") + "; fix or remove the file");
         }
         if (root == null || !root.isObject()) {
             return Optional.empty();

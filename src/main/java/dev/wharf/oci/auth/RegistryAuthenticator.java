@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides the {@code Authorization} header for requests to one registry, following what the
@@ -36,8 +37,8 @@ public final class RegistryAuthenticator {
     private final Clock clock;
     private final ConcurrentMap<String, BearerToken> tokens = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Object> fetchLocks = new ConcurrentHashMap<>();
-    private volatile ResolvedCredentials credentials;
-    private volatile AuthChallenge challenge;
+    private volatile @Nullable ResolvedCredentials credentials;
+    private volatile @Nullable AuthChallenge challenge;
 
     public RegistryAuthenticator(String registry, CredentialSource source, TokenExchange exchange, Clock clock) {
         this.registry = registry;

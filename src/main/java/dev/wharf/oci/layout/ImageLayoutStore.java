@@ -206,7 +206,7 @@ public final class ImageLayoutStore implements ArtifactStore {
                 }
                 index.put(json, tag, manifestDigest, Manifest.OCI_IMAGE_MANIFEST, manifestBytes.length, artifact.artifactType());
                 writeIndex(layout, index);
-                return null;
+                return manifestDigest;
             });
             return codec.decode(manifestDigest, manifestBytes, Manifest.OCI_IMAGE_MANIFEST);
         } catch (IOException e) {

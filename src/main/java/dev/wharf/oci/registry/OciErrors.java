@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The OCI error body {@code {"errors":[{"code","message","detail"}]}}, read leniently. */
 record OciErrors(List<Entry> entries) {
@@ -50,7 +51,7 @@ record OciErrors(List<Entry> entries) {
         return Optional.of(String.join("; ", parts));
     }
 
-    static boolean looksLikeHtml(String contentType, byte[] body) {
+    static boolean looksLikeHtml(@Nullable String contentType, byte[] body) {
         if (contentType != null && contentType.toLowerCase().contains("html")) {
             return true;
         }

@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link ArtifactStore} on a remote registry speaking the OCI Distribution Spec v1.1, through
@@ -81,7 +82,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
      * With injected collaborators. {@code sslContext} replaces the default trust (null: the JVM's
      * trust store, or trust-all in insecure mode).
      */
-    public RegistryArtifactStore(RegistrySettings settings, CredentialSource credentials, RetryPolicy retry, SSLContext sslContext) {
+    public RegistryArtifactStore(RegistrySettings settings, CredentialSource credentials, RetryPolicy retry, @Nullable SSLContext sslContext) {
         this.settings = settings;
         this.address = RegistryAddress.parse(settings.registry());
         SSLContext tls = sslContext != null ? sslContext : settings.insecure() ? InsecureTrustManager.context() : defaultContext();

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request to the registry, described so the transport can send it again (after a 401 or for a
@@ -19,15 +20,15 @@ import java.util.function.Supplier;
  * @param timeout     until the answer's headers arrive; null for none (large uploads)
  */
 record RegistryCall(String method, String path, Map<String, String> headers, Supplier<HttpRequest.BodyPublisher> body,
-                    String repository, List<String> scopes, String action, boolean idempotent, boolean followRedirects,
-                    Duration timeout) {
+                    @Nullable String repository, List<String> scopes, String action, boolean idempotent, boolean followRedirects,
+                    @Nullable Duration timeout) {
 
-    static Builder of(String method, String path, String repository, String action) {
+    static Builder of(String method, String path, @Nullable String repository, String action) {
         return new Builder(method, path, repository, action);
     }
 
     /** {@code repository:<name>:pull} for reads, {@code pull,push} for writes, {@code delete} for deletes, as distribution maps them. */
-    static List<String> scopesFor(String method, String repository) {
+    static List<String> scopesFor(String method, @Nullable String repository) {
         if (repository == null) {
             return List.of();
         }
@@ -50,16 +51,16 @@ record RegistryCall(String method, String path, Map<String, String> headers, Sup
     static final class Builder {
         private final String method;
         private final String path;
-        private final String repository;
+        private final @Nullable String repository;
         private final String action;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private Supplier<HttpRequest.BodyPublisher> body = HttpRequest.BodyPublishers::noBody;
-        private List<String> scopes;
+        private @Nullable List<String> scopes;
         private boolean idempotent;
         private boolean followRedirects;
-        private Duration timeout = Duration.ofSeconds(60);
+        private @Nullable Duration timeout = Duration.ofSeconds(60);
 
-        private Builder(String method, String path, String repository, String action) {
+        private Builder(String method, String path, @Nullable String repository, String action) {
             this.method = method;
             this.path = path;
             this.repository = repository;

@@ -14,6 +14,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns what went wrong on the wire into one {@link StorageException} whose message names the
@@ -29,11 +30,11 @@ final class RegistryFailures {
         this.registry = registry;
     }
 
-    private String where(String repository) {
+    private String where(@Nullable String repository) {
         return repository == null ? "registry " + registry : "registry " + registry + ", repository " + repository;
     }
 
-    StorageException transport(IOException e, String url, String repository, String action) {
+    StorageException transport(IOException e, String url, @Nullable String repository, String action) {
         Throwable root = rootCause(e);
         if (e instanceof SSLException || root instanceof SSLException || root instanceof java.security.cert.CertificateException) {
             return new StorageException(Kind.TLS, where(repository) + ": TLS handshake with " + url + " failed while trying to "

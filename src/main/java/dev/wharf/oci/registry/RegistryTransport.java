@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends {@link RegistryCall}s: finds the protocol with a {@code /v2/} ping on first use, adds
@@ -42,7 +43,7 @@ final class RegistryTransport {
     private final RegistryAuthenticator auth;
     private final RetryPolicy retry;
     private final RegistryFailures failures;
-    private volatile URI base;
+    private volatile @Nullable URI base;
 
     RegistryTransport(RegistryAddress address, boolean insecure, HttpClient http, RegistryAuthenticator auth, RetryPolicy retry) {
         this.address = address;
@@ -240,7 +241,7 @@ final class RegistryTransport {
         }
     }
 
-    private static Duration retryAfter(HttpResponse<?> answer) {
+    private static @Nullable Duration retryAfter(HttpResponse<?> answer) {
         Optional<String> value = answer.headers().firstValue("Retry-After");
         if (value.isEmpty()) {
             return null;

@@ -2,6 +2,7 @@ package dev.wharf.oci.registry;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How often and how patiently idempotent requests are repeated after a connection reset, a
@@ -38,7 +39,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     }
 
     /** The wait a server asked for, capped; or the backoff when it asked for nothing usable. */
-    public Duration afterServerAsked(Duration asked, int attempt) {
+    public Duration afterServerAsked(@Nullable Duration asked, int attempt) {
         if (asked == null || asked.isNegative()) {
             return backoff(attempt);
         }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The issuer's JWKS, fetched once and kept. A token naming a key the cached set lacks makes it fetch
@@ -24,8 +25,8 @@ final class IssuerKeys implements JWKSource<SecurityContext> {
     private final Function<URI, String> fetch;
     private final Clock clock;
     private final Duration cooldown;
-    private JWKSet keys;
-    private Instant fetchedAt;
+    private @Nullable JWKSet keys;
+    private @Nullable Instant fetchedAt;
 
     IssuerKeys(URI jwksUri, Function<URI, String> fetch, Clock clock, Duration cooldown) {
         this.jwksUri = jwksUri;
@@ -40,7 +41,7 @@ final class IssuerKeys implements JWKSource<SecurityContext> {
             refresh();
         }
         List<JWK> found = selector.select(keys);
-        if (found.isEmpty() && clock.instant().isAfter(fetchedAt.plus(cooldown))) {
+        if (found.isEmpty() && (fetchedAt == null || clock.instant().isAfter(fetchedAt.plus(cooldown)))) {
             refresh();
             found = selector.select(keys);
         }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code login.v1} service of the discovery document, which makes {@code terraform login HOST}
@@ -12,10 +14,10 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record LoginV1(
-        @JsonProperty("client") String client,
+        @JsonProperty("client") @Nullable String client,
         @JsonProperty("grant_types") List<String> grantTypes,
-        @JsonProperty("authz") String authz,
-        @JsonProperty("token") String token,
+        @JsonProperty("authz") @Nullable String authz,
+        @JsonProperty("token") @Nullable String token,
         @JsonProperty("ports") List<Integer> ports,
         @JsonProperty("scopes") List<String> scopes) {
 
@@ -48,7 +50,7 @@ public record LoginV1(
 
     /** As boring-registry builds it for OIDC: the client id, the issuer's endpoints (authz overridable), the OIDC scopes. */
     public static LoginV1 forOidc(OidcVerifier oidc, List<String> grantTypes, List<Integer> ports) {
-        return new LoginV1(oidc.settings().clientId(), grantTypes, oidc.authorizationUrl().toString(),
+        return new LoginV1(oidc.settings().clientId(), grantTypes, Objects.toString(oidc.authorizationUrl(), null),
                 String.valueOf(oidc.metadata().tokenEndpoint() == null ? "" : oidc.metadata().tokenEndpoint()),
                 ports, oidc.settings().scopes());
     }

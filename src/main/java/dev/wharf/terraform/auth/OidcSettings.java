@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code --auth-oidc-*} (or the older {@code --auth-okta-*}) configures: the issuer whose tokens
@@ -16,7 +17,7 @@ import java.util.Optional;
  * boring-registry does. {@link Kind#OKTA}: boring-registry's Okta verifier checks the audience only
  * when {@code --auth-okta-claims} names one ({@code aud=…}); the client id is then only advertised.
  */
-public record OidcSettings(URI issuer, String clientId, Optional<String> audience, List<String> scopes,
+public record OidcSettings(URI issuer, @Nullable String clientId, Optional<String> audience, List<String> scopes,
                            Optional<URI> authUrl, Duration keyRefreshCooldown, Kind kind, Map<String, String> requiredClaims) {
     public static final Duration DEFAULT_KEY_REFRESH_COOLDOWN = Duration.ofSeconds(30);
 
@@ -40,13 +41,13 @@ public record OidcSettings(URI issuer, String clientId, Optional<String> audienc
     }
 
     /** Plain OIDC ({@code --auth-oidc-*}), with no claims required beyond issuer, audience and lifetime. */
-    public OidcSettings(URI issuer, String clientId, Optional<String> audience, List<String> scopes,
+    public OidcSettings(URI issuer, @Nullable String clientId, Optional<String> audience, List<String> scopes,
                         Optional<URI> authUrl, Duration keyRefreshCooldown) {
         this(issuer, clientId, audience, scopes, authUrl, keyRefreshCooldown, Kind.OIDC, Map.of());
     }
 
     /** Okta ({@code --auth-okta-issuer}, {@code --auth-okta-claims}): an OIDC issuer whose tokens must carry these claims. */
-    public static OidcSettings okta(URI issuer, String loginClient, List<String> scopes, Map<String, String> claims) {
+    public static OidcSettings okta(URI issuer, @Nullable String loginClient, List<String> scopes, Map<String, String> claims) {
         return new OidcSettings(issuer, loginClient, Optional.empty(), scopes, Optional.empty(), DEFAULT_KEY_REFRESH_COOLDOWN,
                 Kind.OKTA, claims);
     }
@@ -72,6 +73,6 @@ public record OidcSettings(URI issuer, String clientId, Optional<String> audienc
         if (kind == Kind.OKTA) {
             return Optional.ofNullable(requiredClaims.get("aud"));
         }
-        return Optional.of(audience.orElse(clientId));
+        return Optional.ofNullable(audience.orElse(clientId));
     }
 }

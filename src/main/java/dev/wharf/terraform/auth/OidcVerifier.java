@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks OIDC bearer tokens (JWTs) the way an OIDC resource server does: the issuer's discovery
@@ -84,7 +85,7 @@ public final class OidcVerifier {
     }
 
     /** The authorization URL {@code terraform login} is sent to: the override, else the issuer's. */
-    public URI authorizationUrl() {
+    public @Nullable URI authorizationUrl() {
         return settings.authUrl().orElse(metadata.authorizationEndpoint());
     }
 

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Puts the caches the registry protocols need in front of a store. Every {@code terraform init}
@@ -137,7 +138,7 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
     }
 
     /** What the caches know of a reference; null when they don't. */
-    private Optional<Manifest> cached(String repository, String reference) {
+    private @Nullable Optional<Manifest> cached(String repository, String reference) {
         if (Digest.isDigest(reference)) {
             Manifest manifest = manifestsByDigest.getIfPresent(Digest.parse(reference));
             return manifest == null ? null : Optional.of(manifest);
@@ -156,6 +157,7 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
      * to once; a tag only while its cached lookup is the same object and has not expired.
      */
     @Override
+    @SuppressWarnings("OptionalEquality") // identity is the contract: the very lookup handed out, not an equal one
     public boolean isCurrentResolution(String repository, String reference, Optional<Manifest> resolved) {
         if (resolved == null) {
             return false;

@@ -2,6 +2,7 @@ package dev.wharf.terraform.layout;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** How a module is archived: {@code --storage-module-archive-format} takes the extension without the dot. */
 public enum ArchiveFormat {
@@ -52,7 +53,7 @@ public enum ArchiveFormat {
      * The format a stored layer declares by its media type, else by the extension of its title;
      * empty when neither says (an artifact pushed by another tool as a bare blob).
      */
-    public static Optional<ArchiveFormat> declaredBy(String mediaType, String title) {
+    public static Optional<ArchiveFormat> declaredBy(@Nullable String mediaType, @Nullable String title) {
         String type = mediaType == null ? "" : mediaType.toLowerCase(Locale.ROOT);
         if (type.equals(MediaTypes.MODULE_ZIP) || type.equals("application/zip") || type.equals("application/x-zip-compressed")
                 || type.endsWith("+zip") || type.endsWith(".zip")) {
@@ -73,7 +74,7 @@ public enum ArchiveFormat {
     }
 
     /** The format of a stored layer: as it declares, else {@code assumed} (the server's {@code --storage-module-archive-format}). */
-    public static ArchiveFormat ofLayer(String mediaType, String title, ArchiveFormat assumed) {
+    public static ArchiveFormat ofLayer(@Nullable String mediaType, @Nullable String title, ArchiveFormat assumed) {
         return declaredBy(mediaType, title).orElse(assumed);
     }
 }

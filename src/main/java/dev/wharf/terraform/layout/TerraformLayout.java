@@ -2,6 +2,7 @@ package dev.wharf.terraform.layout;
 
 import dev.wharf.oci.References;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -92,7 +93,7 @@ public final class TerraformLayout {
         try {
             return References.requireRepository(path);
         } catch (IllegalArgumentException e) {
-            throw new LayoutException(e.getMessage());
+            throw new LayoutException(Objects.requireNonNullElse(e.getMessage(), e.toString()));
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -62,7 +63,7 @@ public final class MirrorDirectory {
             } catch (IllegalArgumentException e) {
                 throw new PackageException(rel + ": " + e.getMessage());
             }
-            archives.addAll(readProvider(root, index.getParent(), provider));
+            archives.addAll(readProvider(root, Objects.requireNonNull(index.getParent()), provider));
         }
         return archives;
     }

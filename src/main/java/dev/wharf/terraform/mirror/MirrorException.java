@@ -1,5 +1,7 @@
 package dev.wharf.terraform.mirror;
 
+import java.util.Objects;
+
 /**
  * A network mirror request that cannot be answered, with the reason the HTTP edge maps to a status:
  * {@code NOT_FOUND} 404, {@code BAD_REQUEST} 400, {@code UPSTREAM_FAILED} 502 (the upstream is down or
@@ -22,5 +24,11 @@ public class MirrorException extends RuntimeException {
 
     public Reason reason() {
         return reason;
+    }
+
+    /** Never null: every constructor takes a message, and callers show it as it is. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 }

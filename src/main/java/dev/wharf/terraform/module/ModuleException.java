@@ -1,5 +1,7 @@
 package dev.wharf.terraform.module;
 
+import java.util.Objects;
+
 /** Why the module protocol cannot answer: the caller asked for something malformed or missing. */
 public class ModuleException extends RuntimeException {
     public enum Reason { BAD_REQUEST, NOT_FOUND }
@@ -13,5 +15,11 @@ public class ModuleException extends RuntimeException {
 
     public Reason reason() {
         return reason;
+    }
+
+    /** Never null: every constructor takes a message, and callers show it as it is. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 }

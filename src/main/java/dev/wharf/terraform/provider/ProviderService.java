@@ -26,6 +26,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -107,7 +108,7 @@ public final class ProviderService {
         }
         List<String> complete = new ArrayList<>();
         for (String version : Version.sortDescending(new ArrayList<>(kinds.keySet()))) {
-            if (kinds.get(version).containsAll(EnumSet.of(Kind.ARCHIVE, Kind.SHA256SUMS, Kind.SIGNATURE))) {
+            if (Objects.requireNonNull(kinds.get(version)).containsAll(EnumSet.of(Kind.ARCHIVE, Kind.SHA256SUMS, Kind.SIGNATURE))) {
                 complete.add(version);
             }
         }
@@ -249,7 +250,7 @@ public final class ProviderService {
             try {
                 return Sha256Sums.parse(readSmall(repository, layer), fileName + " in storage");
             } catch (IllegalArgumentException e) {
-                throw new ProviderException(ProviderException.Reason.BROKEN_RELEASE, e.getMessage());
+                throw new ProviderException(ProviderException.Reason.BROKEN_RELEASE, Objects.requireNonNullElse(e.getMessage(), e.toString()));
             }
         });
     }

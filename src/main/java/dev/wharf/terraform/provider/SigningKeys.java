@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A namespace's {@code signing-keys.json}, in boring-registry's format, which is also the
@@ -19,9 +20,9 @@ public record SigningKeys(@JsonProperty("gpg_public_keys") List<GpgPublicKey> gp
     public record GpgPublicKey(
             @JsonProperty("key_id") String keyId,
             @JsonProperty("ascii_armor") String asciiArmor,
-            @JsonProperty("trust_signature") String trustSignature,
-            @JsonProperty("source") String source,
-            @JsonProperty("source_url") String sourceUrl) {
+            @JsonProperty("trust_signature") @Nullable String trustSignature,
+            @JsonProperty("source") @Nullable String source,
+            @JsonProperty("source_url") @Nullable String sourceUrl) {
         public GpgPublicKey(String keyId, String asciiArmor) {
             this(keyId, asciiArmor, null, null, null);
         }

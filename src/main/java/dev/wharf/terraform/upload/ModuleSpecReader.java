@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads {@code boring-registry.hcl}: one {@code metadata { key = "value" … }} block. Enough HCL for
@@ -46,11 +48,13 @@ public final class ModuleSpecReader {
             throw new UploadException(source + ": no 'metadata' block");
         }
         for (String key : new String[] {"namespace", "name", "provider"}) {
-            if (!values.containsKey(key) || values.get(key).isBlank()) {
+            String value = values.get(key);
+            if (value == null || value.isBlank()) {
                 throw new UploadException(source + ": metadata lacks '" + key + "'");
             }
         }
-        return new ModuleSpec(values.get("namespace"), values.get("name"), values.get("provider"),
+        return new ModuleSpec(Objects.requireNonNull(values.get("namespace")), Objects.requireNonNull(values.get("name")),
+                Objects.requireNonNull(values.get("provider")),
                 Optional.ofNullable(values.get("version")).filter(v -> !v.isBlank()));
     }
 
@@ -118,7 +122,7 @@ public final class ModuleSpecReader {
             }
         }
 
-        Token next() {
+        @Nullable Token next() {
             skipSpaceAndComments();
             if (pos >= text.length()) {
                 return null;

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -119,7 +120,7 @@ public final class ModuleUploader {
         try {
             archive = Files.createTempFile("wharf-module-", "." + options.format().extension());
             try (OutputStream out = Files.newOutputStream(archive)) {
-                new ModuleArchiver(options.excludes()).write(specFile.getParent(), options.format(), out);
+                new ModuleArchiver(options.excludes()).write(Objects.requireNonNull(specFile.getParent()), options.format(), out);
             }
             String title = spec.namespace() + "-" + spec.name() + "-" + spec.provider() + "-" + version + "." + options.format().extension();
             Layer layer = Layer.file(options.format().layerMediaType(), title, BlobSource.ofFile(archive));

@@ -29,9 +29,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code upload provider}: checks everything before pushing anything — each zip against the
@@ -78,7 +80,7 @@ public final class ProviderUploader {
         try {
             sums = Sha256Sums.parse(sumsBytes, sumsPath.toString());
         } catch (IllegalArgumentException e) {
-            throw new UploadException(e.getMessage());
+            throw new UploadException(Objects.requireNonNullElse(e.getMessage(), e.toString()));
         }
 
         Map<String, Path> files = releaseFiles(sumsPath, sums, archivePaths, name, version);
@@ -166,7 +168,7 @@ public final class ProviderUploader {
         return files;
     }
 
-    private void pushFile(String repository, ProviderFile file, BlobSource content, Map<String, String> annotations, String expectedSha256) {
+    private void pushFile(String repository, ProviderFile file, BlobSource content, Map<String, String> annotations, @Nullable String expectedSha256) {
         String tag = layout.providerTag(file);
         Layer layer = Layer.file(MediaTypes.providerLayerType(file.kind()), file.fileName(), content);
         try {
@@ -184,7 +186,7 @@ public final class ProviderUploader {
         }
     }
 
-    private String protocolsFrom(Path manifest) {
+    private @Nullable String protocolsFrom(Path manifest) {
         try {
             JsonNode node = json.readTree(manifest.toFile()).path("metadata").path("protocol_versions");
             List<String> list = new ArrayList<>();

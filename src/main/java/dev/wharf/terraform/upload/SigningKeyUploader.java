@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code upload signing-key}: adds an ASCII-armored public key to a namespace's
@@ -52,7 +53,7 @@ public final class SigningKeyUploader {
         } catch (SignatureException e) {
             throw new UploadException(armoredKey + ": " + e.getMessage() + " (export it with gpg --armor --export KEYID)");
         }
-        SigningKeys keys = providers.signingKeys(namespace).orElse(new SigningKeys(null))
+        SigningKeys keys = providers.signingKeys(namespace).orElse(new SigningKeys(List.of()))
                 .with(new SigningKeys.GpgPublicKey(keyId, armor));
         byte[] content;
         try {

@@ -16,6 +16,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,7 @@ public final class MirrorApi {
             try {
                 provider = new MirrorCoordinates(ctx.pathParam("hostname"), ctx.pathParam("namespace"), ctx.pathParam("type"));
             } catch (IllegalArgumentException e) {
-                error(ctx, 400, e.getMessage());
+                error(ctx, 400, Objects.requireNonNullElse(e.getMessage(), e.toString()));
                 return;
             }
             String file = ctx.pathParam("file");
