@@ -88,12 +88,12 @@ public final class RegistryArtifactStore implements ArtifactStore {
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(15))
+                .connectTimeout(settings.timeouts().connect())
                 .sslContext(tls)
                 .build();
         RegistryAuthenticator auth = new RegistryAuthenticator(address.authority(), credentials,
-                new TokenExchange(http, Clock.systemUTC(), Duration.ofSeconds(30)), Clock.systemUTC());
-        this.transport = new RegistryTransport(address, settings.insecure(), http, auth, retry);
+                new TokenExchange(http, Clock.systemUTC(), settings.timeouts().response()), Clock.systemUTC());
+        this.transport = new RegistryTransport(address, settings.insecure(), http, auth, retry, settings.timeouts(), Clock.systemUTC());
         for (int i = 0; i < uploadLocks.length; i++) {
             uploadLocks[i] = new Object();
         }
@@ -370,12 +370,12 @@ public final class RegistryArtifactStore implements ArtifactStore {
         if (size <= MONOLITHIC_LIMIT) {
             put = RegistryCall.of("PUT", withDigest(location, digest), repository, "upload the blob " + digest)
                     .header("Content-Type", "application/octet-stream").body(size == 0 ? HttpRequest.BodyPublishers::noBody : body)
-                    .scopes(pushScope).idempotent(false).noTimeout().build();
+                    .scopes(pushScope).idempotent(false).upload().build();
             finished = transport.send(put);
         } else {
             RegistryCall patch = RegistryCall.of("PATCH", location.toString(), repository, "upload the blob " + digest)
                     .header("Content-Type", "application/octet-stream").body(body)
-                    .scopes(pushScope).noTimeout().build();
+                    .scopes(pushScope).upload().build();
             HttpResponse<InputStream> patched = transport.send(patch);
             if (patched.statusCode() != 202) {
                 throw transport.unexpected(patched, patch);

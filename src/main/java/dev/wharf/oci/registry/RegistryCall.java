@@ -2,7 +2,6 @@ package dev.wharf.oci.registry;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +15,12 @@ import java.util.function.Supplier;
  * @param repository  the repository, for scopes and messages
  * @param action      what the user was doing, for messages ("list the tags", "push the manifest")
  * @param idempotent  whether the transport may repeat the request on transient failures
- * @param timeout     until the answer's headers arrive; null for none (large uploads)
+ * @param upload      whether the body is blob content of any size: bounded by the idle timeout while it
+ *                    goes out, and by the response timeout only after its last byte
  */
 record RegistryCall(String method, String path, Map<String, String> headers, Supplier<HttpRequest.BodyPublisher> body,
                     String repository, List<String> scopes, String action, boolean idempotent, boolean followRedirects,
-                    Duration timeout) {
+                    boolean upload) {
 
     static Builder of(String method, String path, String repository, String action) {
         return new Builder(method, path, repository, action);
@@ -57,7 +57,7 @@ record RegistryCall(String method, String path, Map<String, String> headers, Sup
         private List<String> scopes;
         private boolean idempotent;
         private boolean followRedirects;
-        private Duration timeout = Duration.ofSeconds(60);
+        private boolean upload;
 
         private Builder(String method, String path, String repository, String action) {
             this.method = method;
@@ -92,19 +92,14 @@ record RegistryCall(String method, String path, Map<String, String> headers, Sup
             return this;
         }
 
-        Builder timeout30() {
-            this.timeout = Duration.ofSeconds(30);
-            return this;
-        }
-
-        Builder noTimeout() {
-            this.timeout = null;
+        Builder upload() {
+            this.upload = true;
             return this;
         }
 
         RegistryCall build() {
             return new RegistryCall(method, path, Map.copyOf(headers), body, repository,
-                    scopes != null ? scopes : scopesFor(method, repository), action, idempotent, followRedirects, timeout);
+                    scopes != null ? scopes : scopesFor(method, repository), action, idempotent, followRedirects, upload);
         }
     }
 }
