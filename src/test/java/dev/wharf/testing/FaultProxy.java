@@ -50,8 +50,12 @@ public final class FaultProxy implements Closeable {
         MALFORMED_MANIFEST,
         /** Answer 500 with an OCI error body. */
         STATUS_500,
+        /** Answer 502 with an OCI error body. */
+        STATUS_502,
         /** Answer 503 with an OCI error body. */
         STATUS_503,
+        /** Answer 504 with an OCI error body. */
+        STATUS_504,
         /** Answer 429 TOOMANYREQUESTS with {@code Retry-After: 1}. */
         STATUS_429
     }
@@ -209,6 +213,14 @@ public final class FaultProxy implements Closeable {
                 }
                 case STATUS_500 -> {
                     answer(out, "500 Internal Server Error", Map.of(), "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"injected fault\"}]}");
+                    return;
+                }
+                case STATUS_502 -> {
+                    answer(out, "502 Bad Gateway", Map.of(), "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"injected fault\"}]}");
+                    return;
+                }
+                case STATUS_504 -> {
+                    answer(out, "504 Gateway Timeout", Map.of(), "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"injected fault\"}]}");
                     return;
                 }
                 case STATUS_503 -> {

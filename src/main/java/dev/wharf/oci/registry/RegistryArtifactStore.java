@@ -265,7 +265,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
         HttpResponse<InputStream> answer = transport.send(put);
         if (answer.statusCode() == 400) {
             byte[] error = transport.readSmall(answer, put, answer.uri());
-            if (!OciErrors.parse(error).has("MANIFEST_BLOB_UNKNOWN")) {
+            if (!OciErrors.parse(error).has(OciErrorCode.MANIFEST_BLOB_UNKNOWN)) {
                 throw transport.unexpected(answer, put, error);
             }
             // A blob vanished between its upload and the manifest (another client's delete or a
@@ -389,7 +389,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
         if (finished.statusCode() != 201) {
             if (finished.statusCode() == 400) {
                 byte[] errorBody = transport.readSmall(finished, put, finished.uri());
-                if (OciErrors.parse(errorBody).has("DIGEST_INVALID")) {
+                if (OciErrors.parse(errorBody).has(OciErrorCode.DIGEST_INVALID)) {
                     throw new StorageException(Kind.CORRUPT, "registry " + address + ", repository " + repository
                             + ": the uploaded content does not match " + digest + "; did " + content + " change during the push?");
                 }

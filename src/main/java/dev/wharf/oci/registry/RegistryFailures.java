@@ -89,7 +89,7 @@ final class RegistryFailures {
                 return forbidden(call, credentials, said);
             }
             case 404 -> {
-                if (errors.has("NAME_UNKNOWN")) {
+                if (errors.has(OciErrorCode.NAME_UNKNOWN)) {
                     return new StorageException(Kind.NOT_FOUND, where(repository) + ": the repository does not exist (or "
                             + credentials.describeUser() + " may not see it) when trying to " + call.action()
                             + "; check the repository name" + said);
@@ -107,7 +107,7 @@ final class RegistryFailures {
                         + " (HTTP 429) when trying to " + call.action() + "; wait and try again, or raise the account's limits" + said);
             }
             default -> {
-                if (errors.has("UNSUPPORTED")) {
+                if (errors.has(OciErrorCode.UNSUPPORTED)) {
                     return new StorageException(Kind.UNSUPPORTED, where(repository) + ": the registry does not support this"
                             + " when trying to " + call.action() + said);
                 }
