@@ -112,8 +112,9 @@ final class RegistryFailures {
                             + " when trying to " + call.action() + said);
                 }
                 if (status >= 500) {
+                    String retried = RetryRule.retryable(status, call.idempotent()) ? " (after retries)" : "";
                     return new TransientStorageException(Kind.REGISTRY_ERROR, where(repository) + ": the registry failed with HTTP "
-                            + status + " when trying to " + call.action() + " (after retries); check the registry's health and logs" + said);
+                            + status + " when trying to " + call.action() + retried + "; check the registry's health and logs" + said);
                 }
                 if (errors.entries().isEmpty() && body != null && body.length > 0 && !looksLikeJson(body)) {
                     return notOci(url, call, "HTTP " + status + " with a " + (contentType == null ? "non-JSON" : contentType) + " body");
