@@ -4,22 +4,16 @@ import dev.wharf.oci.StorageException;
 import dev.wharf.oci.auth.RegistryAuthenticator;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Sends {@link RegistryCall}s: finds the protocol with a {@code /v2/} ping on first use, adds
@@ -30,8 +24,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class RegistryTransport {
     static final int SMALL_BODY_LIMIT = 4 << 20;
-    /** How often a waiting upload looks at its progress. */
-    private static final Duration WATCH_INTERVAL = Duration.ofMillis(200);
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final int MAX_REDIRECTS = 5;
 
@@ -197,7 +189,7 @@ final class RegistryTransport {
             if (authorization.isPresent() && sameOrigin(target, uri)) {
                 request.header("Authorization", authorization.get());
             }
-            HttpResponse<InputStream> answer = upload ? sendUpload(request.build(), progress)
+            HttpResponse<InputStream> answer = upload ? progress.send(http, request.build(), IdleBoundedBody.handler(timeouts.idle()), timeouts)
                     : http.send(request.build(), IdleBoundedBody.handler(timeouts.idle()));
             if (!call.followRedirects() || !REDIRECTS.contains(answer.statusCode())) {
                 return answer;
@@ -210,45 +202,6 @@ final class RegistryTransport {
             target = target.resolve(location.get());
             if (answer.statusCode() == 303) {
                 method = "GET";
-            }
-        }
-    }
-
-    /**
-     * Sends an upload and waits while it moves: it fails when the registry takes no bytes for the
-     * idle timeout, or gives no answer within the response timeout after the last byte. A fixed
-     * request timeout would either cut large blobs on slow links or let a stalled one hang.
-     */
-    private HttpResponse<InputStream> sendUpload(HttpRequest request, UploadProgress progress) throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<InputStream>> answer = http.sendAsync(request, IdleBoundedBody.handler(timeouts.idle()));
-        while (true) {
-            try {
-                return answer.get(WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                long quiet = System.nanoTime() - progress.lastMove();
-                if (!progress.finished() && quiet > timeouts.idle().toNanos()) {
-                    answer.cancel(true);
-                    throw new HttpTimeoutException("the registry took no upload bytes for " + timeouts.idle().toMillis() + " ms");
-                }
-                if (progress.finished() && quiet > timeouts.response().toNanos()) {
-                    answer.cancel(true);
-                    throw new HttpTimeoutException("no answer within " + timeouts.response().toMillis() + " ms after the upload");
-                }
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof IOException io) {
-                    throw io;
-                }
-                if (cause instanceof UncheckedIOException unchecked) {
-                    throw unchecked.getCause();
-                }
-                if (cause instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new IOException(cause);
-            } catch (InterruptedException e) {
-                answer.cancel(true);
-                throw e;
             }
         }
     }
