@@ -148,8 +148,13 @@ class BoringRegistryFaultSuiteTest {
         HttpResponse<byte[]> versions = get(port, VERSIONS);
         assertThat(versions.statusCode()).as(fault + ": " + new String(versions.body())).isIn(502, 503);
         assertThat(new String(versions.body())).contains("storage failed", proxy.host());
+        // A probe result is reused for a second, so the report may lag the fault by that much.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         JsonNode report = health();
-        assertThat(report.get("status").asText()).as(fault.name()).isEqualTo("unhealthy");
+        while (!report.get("status").asText().equals("unhealthy")) {
+            assertThat(System.nanoTime()).as(fault + ": /health did not report the outage: " + report).isLessThan(deadline);
+            report = health();
+        }
         assertThat(report.get("reason").asText()).contains(proxy.host());
         resumes(fault);
     }
