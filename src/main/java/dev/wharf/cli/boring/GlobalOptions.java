@@ -2,6 +2,8 @@ package dev.wharf.cli.boring;
 
 import dev.wharf.terraform.layout.ArchiveFormat;
 import org.jspecify.annotations.Nullable;
+import dev.wharf.oci.registry.RegistryTimeouts;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The flags every boring-registry command takes: output and the seed's storage flags. */
@@ -38,6 +40,29 @@ public final class GlobalOptions {
             description = "Allow plain HTTP and untrusted certificates to the registry (BORING_REGISTRY_STORAGE_OCI_INSECURE; default false)")
     boolean insecure;
 
+    @Option(names = "--storage-oci-connect-timeout", defaultValue = "3s", converter = Durations.class, paramLabel = "DURATION",
+            description = "How long to wait for a connection to the registry (BORING_REGISTRY_STORAGE_OCI_CONNECT_TIMEOUT; default ${DEFAULT-VALUE})")
+    @SuppressWarnings("NullAway.Init")
+    Duration connectTimeout;
+
+    @Option(names = "--storage-oci-response-timeout", defaultValue = "5s", converter = Durations.class, paramLabel = "DURATION",
+            description = "How long to wait for the headers of a registry's answer (for uploads: after the last byte sent)"
+                    + " (BORING_REGISTRY_STORAGE_OCI_RESPONSE_TIMEOUT; default ${DEFAULT-VALUE})")
+    @SuppressWarnings("NullAway.Init")
+    Duration responseTimeout;
+
+    @Option(names = "--storage-oci-idle-timeout", defaultValue = "15s", converter = Durations.class, paramLabel = "DURATION",
+            description = "Longest silence allowed inside a blob or answer body, read or written, before the transfer fails"
+                    + " (BORING_REGISTRY_STORAGE_OCI_IDLE_TIMEOUT; default ${DEFAULT-VALUE})")
+    @SuppressWarnings("NullAway.Init")
+    Duration idleTimeout;
+
+    @Option(names = "--storage-oci-retry-budget", defaultValue = "8s", converter = Durations.class, paramLabel = "DURATION",
+            description = "Total time for one registry request with its retries; keep it below the ~10 s Terraform waits"
+                    + " (BORING_REGISTRY_STORAGE_OCI_RETRY_BUDGET; default ${DEFAULT-VALUE})")
+    @SuppressWarnings("NullAway.Init")
+    Duration retryBudget;
+
     @SuppressWarnings("NullAway.Init")
     @Option(names = "--storage-oci-layout-dir", defaultValue = "./data", paramLabel = "DIR",
             description = "Directory of the embedded OCI image layout, used when no --storage-oci-registry is given"
@@ -50,4 +75,8 @@ public final class GlobalOptions {
                     + " assumes it for module layers whose media type and title do not say (BORING_REGISTRY_STORAGE_MODULE_ARCHIVE_FORMAT;"
                     + " default ${DEFAULT-VALUE})")
     ArchiveFormat archiveFormat;
+
+    RegistryTimeouts timeouts() {
+        return new RegistryTimeouts(connectTimeout, responseTimeout, idleTimeout, retryBudget);
+    }
 }

@@ -7,6 +7,8 @@ import dev.wharf.http.RequestTimers;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.FailureWatchingStore;
+import dev.wharf.oci.StoreProbe;
 import dev.wharf.oci.cache.DiskBlobCache;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.auth.LoginV1;
@@ -54,6 +56,12 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--listen-telemetry-address", defaultValue = ":7801",
             description = "Address to serve /metrics and /health on (BORING_REGISTRY_LISTEN_TELEMETRY_ADDRESS; default ${DEFAULT-VALUE})")
     String telemetryAddress;
+
+    @Option(names = "--storage-oci-health-timeout", defaultValue = "2s", converter = Durations.class, paramLabel = "DURATION",
+            description = "Deadline of the storage probe behind /health: a registry that does not answer in time is reported"
+                    + " unhealthy (BORING_REGISTRY_STORAGE_OCI_HEALTH_TIMEOUT; default ${DEFAULT-VALUE})")
+    @SuppressWarnings("NullAway.Init")
+    Duration healthTimeout;
 
     @Option(names = "--tls-cert-file", description = "PEM certificate chain for HTTPS (BORING_REGISTRY_TLS_CERT_FILE)")
     @Nullable Path tlsCert;
@@ -156,10 +164,12 @@ public final class ServerCommand implements Callable<Integer> {
         ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier);
         Optional<LoginV1> login = verifier.map(oidc::login);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ArtifactStore blobs = raw;
+        // Every served call is watched, so /health can report faults its probe cannot see (a corrupt blob).
+        FailureWatchingStore watched = new FailureWatchingStore(raw, Clock.systemUTC());
+        ArtifactStore blobs = watched;
         if (downloadCacheDir != null && !downloadCacheDir.isBlank() && !Storage.embedded(global)) {
             // An embedded layout is a local folder already: its files are sent as they are.
-            blobs = new DiskBlobCache(raw, Path.of(downloadCacheDir), downloadCacheMegabytes << 20);
+            blobs = new DiskBlobCache(watched, Path.of(downloadCacheDir), downloadCacheMegabytes << 20);
             LOG.info("download cache: {} (up to {} MB)", Path.of(downloadCacheDir).toAbsolutePath().normalize(), downloadCacheMegabytes);
         }
         CachingArtifactStore store = new CachingArtifactStore(blobs, tagTtl, manifestTtl);
@@ -174,7 +184,7 @@ public final class ServerCommand implements Callable<Integer> {
             mirrorApi.ifPresent(m -> m.register(cfg));
             cfg.requestLogger.http(timers::record);
         });
-        StorageHealth health = new StorageHealth(raw, layout.base());
+        StorageHealth health = new StorageHealth(raw, new StoreProbe(raw, layout.base(), healthTimeout), watched);
         WebServer telemetry;
         try {
             telemetry = WebServer.start(ListenAddress.parse(telemetryAddress), Optional.empty(), cfg -> {

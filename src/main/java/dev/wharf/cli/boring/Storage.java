@@ -17,7 +17,7 @@ final class Storage {
         if (options.registry == null || options.registry.isBlank()) {
             return new ImageLayoutStore(Path.of(options.layoutDir));
         }
-        return new RegistryArtifactStore(new RegistrySettings(options.registry, options.insecure, credentials(options)));
+        return new RegistryArtifactStore(new RegistrySettings(options.registry, options.insecure, credentials(options), options.timeouts()));
     }
 
     static boolean embedded(GlobalOptions options) {

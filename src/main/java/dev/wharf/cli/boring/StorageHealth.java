@@ -4,35 +4,46 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.StorageException;
 import org.jspecify.annotations.Nullable;
+import dev.wharf.oci.FailureWatchingStore;
+import dev.wharf.oci.StoreProbe;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What {@code /health} on the telemetry address says: whether storage answers with the configured
- * credentials. It lists the base repository's tags on the uncached store, the cheapest call that
- * needs both a reachable registry and accepted credentials; a missing repository counts as healthy.
+ * credentials, within the probe's own short deadline. The probe lists the base repository's tags on
+ * the uncached store, the cheapest call that needs both a reachable registry and accepted
+ * credentials; a missing repository counts as healthy. When the probe passes but the last served
+ * request of some kind failed (a truncated blob, a malformed manifest), the report says "degraded"
+ * until a request of that kind succeeds again.
  */
 final class StorageHealth {
     private final ArtifactStore store;
-    private final String probeRepository;
+    private final StoreProbe probe;
+    private final FailureWatchingStore served;
 
-    StorageHealth(ArtifactStore store, String probeRepository) {
+    StorageHealth(ArtifactStore store, StoreProbe probe, FailureWatchingStore served) {
         this.store = store;
-        this.probeRepository = probeRepository;
+        this.probe = probe;
+        this.served = served;
     }
 
     /** The answer of {@code /health}; {@code reason} is the storage error, which never holds credentials. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Report(String status, String storage, @Nullable String reason) {
+        /** "degraded" answers 200: the registry answers, but a recent request failed (a corrupt blob, say). */
         boolean healthy() {
-            return "ok".equals(status);
+            return !"unhealthy".equals(status);
         }
     }
 
     Report check() {
-        try {
-            store.listTags(probeRepository);
-            return new Report("ok", store.describe(), null);
-        } catch (StorageException e) {
-            return new Report("unhealthy", store.describe(), e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
+        Optional<StoreProbe.Failure> failure = probe.check();
+        if (failure.isPresent()) {
+            return new Report("unhealthy", store.describe(), failure.get().kind().name().toLowerCase(Locale.ROOT) + ": " + failure.get().message());
         }
+        return served.standingFailure()
+                .map(f -> new Report("degraded", store.describe(), "the last attempt to " + f.operation() + " failed at " + f.at() + ": " + f.message()))
+                .orElseGet(() -> new Report("ok", store.describe(), null));
     }
 }

@@ -3,6 +3,8 @@ package dev.wharf.cli.epr;
 import dev.wharf.oci.ArtifactStore;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import dev.wharf.oci.registry.RegistryTimeouts;
+import java.io.IOException;
 import picocli.CommandLine.Option;
 
 /** The seed's OCI flags (plus {@code -oci-token}), shared by serving and pushing. */
@@ -20,12 +22,37 @@ public final class OciOptions {
     @Nullable String token;
     @Option(names = {"-oci-insecure", "--oci-insecure"}, arity = "0..1", fallbackValue = "true", description = "Allow plain HTTP and untrusted certificates.")
     boolean insecure;
+    @Option(names = {"-oci-connect-timeout", "--oci-connect-timeout"}, defaultValue = "3s",
+            description = "How long to wait for a connection to the registry, as a Go duration (default: ${DEFAULT-VALUE}).")
+    @SuppressWarnings("NullAway.Init")
+    String connectTimeout;
+    @Option(names = {"-oci-response-timeout", "--oci-response-timeout"}, defaultValue = "5s",
+            description = "How long to wait for the headers of a registry's answer (for uploads: after the last byte sent) (default: ${DEFAULT-VALUE}).")
+    @SuppressWarnings("NullAway.Init")
+    String responseTimeout;
+    @Option(names = {"-oci-idle-timeout", "--oci-idle-timeout"}, defaultValue = "15s",
+            description = "Longest silence allowed inside a blob or answer body before the transfer fails (default: ${DEFAULT-VALUE}).")
+    @SuppressWarnings("NullAway.Init")
+    String idleTimeout;
+    @Option(names = {"-oci-retry-budget", "--oci-retry-budget"}, defaultValue = "8s",
+            description = "Total time for one registry request with its retries (default: ${DEFAULT-VALUE}).")
+    @SuppressWarnings("NullAway.Init")
+    String retryBudget;
 
     boolean hasRegistry() {
         return registry != null && !registry.isBlank();
     }
 
     ArtifactStore open() {
-        return OciStores.open(Objects.requireNonNull(registry, "no OCI registry configured"), insecure, OciStores.credentials(username, password, token));
+        return OciStores.open(Objects.requireNonNull(registry, "no OCI registry configured"), insecure, OciStores.credentials(username, password, token), timeouts());
+    }
+
+    RegistryTimeouts timeouts() {
+        try {
+            return new RegistryTimeouts(RegistryConfig.parseDuration(connectTimeout), RegistryConfig.parseDuration(responseTimeout),
+                    RegistryConfig.parseDuration(idleTimeout), RegistryConfig.parseDuration(retryBudget));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 }

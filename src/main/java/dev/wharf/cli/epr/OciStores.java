@@ -5,6 +5,7 @@ import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
+import dev.wharf.oci.registry.RegistryTimeouts;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -17,11 +18,11 @@ final class OciStores {
     private OciStores() {
     }
 
-    static ArtifactStore open(String registry, boolean insecure, Optional<Credentials> credentials) {
+    static ArtifactStore open(String registry, boolean insecure, Optional<Credentials> credentials, RegistryTimeouts timeouts) {
         if (registry.startsWith("oci-layout:")) {
             return new ImageLayoutStore(Path.of(registry.substring("oci-layout:".length())));
         }
-        return new RegistryArtifactStore(new RegistrySettings(registry, insecure, credentials));
+        return new RegistryArtifactStore(new RegistrySettings(registry, insecure, credentials, timeouts));
     }
 
     /** Token wins over username/password; none means Docker's configuration, then anonymous. */

@@ -12,6 +12,7 @@ import dev.wharf.epr.fs.FileSystemIndexer;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerException;
 import dev.wharf.epr.oci.OciIndexer;
+import dev.wharf.epr.oci.StorageCheckedIndexer;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestCounters;
@@ -19,6 +20,8 @@ import dev.wharf.http.RequestObserver;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.FailureWatchingStore;
+import dev.wharf.oci.StoreProbe;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -89,6 +92,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-oci-verify-interval", "--oci-verify-interval"}, defaultValue = "24h",
             description = "How long known tags are trusted before every tag's manifest is read again to catch a re-pointed tag, as a Go duration; 0 on every refresh (default: ${DEFAULT-VALUE}).")
     String ociVerifyInterval;
+    @Option(names = {"-oci-health-timeout", "--oci-health-timeout"}, defaultValue = "2s",
+            description = "Deadline of the live registry probe behind /health; a registry that does not answer in time makes /health say degraded (default: ${DEFAULT-VALUE}).")
+    @SuppressWarnings("NullAway.Init")
+    String ociHealthTimeout;
     @SuppressWarnings("NullAway.Init")
     @Option(names = {"-oci-cache-dir", "--oci-cache-dir"}, defaultValue = ".wharf-epr-cache", description = "Where parsed packages, zips and the last index are kept (default: ${DEFAULT-VALUE}).")
     Path ociCacheDir;
@@ -129,8 +136,11 @@ public final class ServeCommand implements Callable<Integer> {
             }
             store = oci.open();
             log.info("Technical preview: OCI indexer on {}/{}", store.describe(), oci.repository);
-            indexer = new OciIndexer(store, oci.repository, ociCacheDir, !disableValidation, requireSignatures,
-                    maxPackageSize, refresh, verify, Clock.systemUTC());
+            // The indexer reads through a watcher, so /health can report faults the live probe cannot see.
+            FailureWatchingStore watched = new FailureWatchingStore(store, Clock.systemUTC());
+            indexer = new StorageCheckedIndexer(new OciIndexer(watched, oci.repository, ociCacheDir, !disableValidation, requireSignatures,
+                    maxPackageSize, refresh, verify, Clock.systemUTC()),
+                    new StoreProbe(store, oci.repository, RegistryConfig.parseDuration(ociHealthTimeout)), watched);
         } else {
             log.info("Packages paths: {}", cfg.packagePaths());
             indexer = new FileSystemIndexer(cfg.packagePaths(), !disableValidation, requireSignatures, Clock.systemUTC());

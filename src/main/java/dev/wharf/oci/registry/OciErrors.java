@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 record OciErrors(List<Entry> entries) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Entry(String code, String message) {
+    /** One error: its code as Wharf knows it, the code as the registry wrote it, and its message. */
+    record Entry(OciErrorCode code, String rawCode, String message) {
     }
 
     static OciErrors parse(byte[] body) {
@@ -25,7 +26,7 @@ record OciErrors(List<Entry> entries) {
                     for (JsonNode error : root.path("errors")) {
                         String code = error.path("code").asText("");
                         String message = error.path("message").asText("");
-                        entries.add(new Entry(code, clip(message)));
+                        entries.add(new Entry(OciErrorCode.of(code), code, clip(message)));
                     }
                 }
             } catch (IOException e) {
@@ -35,8 +36,8 @@ record OciErrors(List<Entry> entries) {
         return new OciErrors(List.copyOf(entries));
     }
 
-    boolean has(String code) {
-        return entries.stream().anyMatch(e -> e.code().equalsIgnoreCase(code));
+    boolean has(OciErrorCode code) {
+        return entries.stream().anyMatch(e -> e.code() == code);
     }
 
     /** "NAME_UNKNOWN: repository name not known to registry", or empty. */
@@ -46,7 +47,7 @@ record OciErrors(List<Entry> entries) {
         }
         List<String> parts = new ArrayList<>();
         for (Entry e : entries) {
-            parts.add(e.message().isEmpty() ? e.code() : e.code() + ": " + e.message());
+            parts.add(e.message().isEmpty() ? e.rawCode() : e.rawCode() + ": " + e.message());
         }
         return Optional.of(String.join("; ", parts));
     }

@@ -2,7 +2,6 @@ package dev.wharf.oci.registry;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +16,12 @@ import org.jspecify.annotations.Nullable;
  * @param repository  the repository, for scopes and messages
  * @param action      what the user was doing, for messages ("list the tags", "push the manifest")
  * @param idempotent  whether the transport may repeat the request on transient failures
- * @param timeout     until the answer's headers arrive; null for none (large uploads)
+ * @param upload      whether the body is blob content of any size: bounded by the idle timeout while it
+ *                    goes out, and by the response timeout only after its last byte
  */
 record RegistryCall(String method, String path, Map<String, String> headers, Supplier<HttpRequest.BodyPublisher> body,
                     @Nullable String repository, List<String> scopes, String action, boolean idempotent, boolean followRedirects,
-                    @Nullable Duration timeout) {
+                    boolean upload) {
 
     static Builder of(String method, String path, @Nullable String repository, String action) {
         return new Builder(method, path, repository, action);
@@ -58,7 +58,7 @@ record RegistryCall(String method, String path, Map<String, String> headers, Sup
         private @Nullable List<String> scopes;
         private boolean idempotent;
         private boolean followRedirects;
-        private @Nullable Duration timeout = Duration.ofSeconds(60);
+        private boolean upload;
 
         private Builder(String method, String path, @Nullable String repository, String action) {
             this.method = method;
@@ -93,19 +93,14 @@ record RegistryCall(String method, String path, Map<String, String> headers, Sup
             return this;
         }
 
-        Builder timeout30() {
-            this.timeout = Duration.ofSeconds(30);
-            return this;
-        }
-
-        Builder noTimeout() {
-            this.timeout = null;
+        Builder upload() {
+            this.upload = true;
             return this;
         }
 
         RegistryCall build() {
             return new RegistryCall(method, path, Map.copyOf(headers), body, repository,
-                    scopes != null ? scopes : scopesFor(method, repository), action, idempotent, followRedirects, timeout);
+                    scopes != null ? scopes : scopesFor(method, repository), action, idempotent, followRedirects, upload);
         }
     }
 }

@@ -90,7 +90,7 @@ final class RegistryFailures {
                 return forbidden(call, credentials, said);
             }
             case 404 -> {
-                if (errors.has("NAME_UNKNOWN")) {
+                if (errors.has(OciErrorCode.NAME_UNKNOWN)) {
                     return new StorageException(Kind.NOT_FOUND, where(repository) + ": the repository does not exist (or "
                             + credentials.describeUser() + " may not see it) when trying to " + call.action()
                             + "; check the repository name" + said);
@@ -108,13 +108,14 @@ final class RegistryFailures {
                         + " (HTTP 429) when trying to " + call.action() + "; wait and try again, or raise the account's limits" + said);
             }
             default -> {
-                if (errors.has("UNSUPPORTED")) {
+                if (errors.has(OciErrorCode.UNSUPPORTED)) {
                     return new StorageException(Kind.UNSUPPORTED, where(repository) + ": the registry does not support this"
                             + " when trying to " + call.action() + said);
                 }
                 if (status >= 500) {
+                    String retried = RetryRule.retryable(status, call.idempotent()) ? " (after retries)" : "";
                     return new TransientStorageException(Kind.REGISTRY_ERROR, where(repository) + ": the registry failed with HTTP "
-                            + status + " when trying to " + call.action() + " (after retries); check the registry's health and logs" + said);
+                            + status + " when trying to " + call.action() + retried + "; check the registry's health and logs" + said);
                 }
                 if (errors.entries().isEmpty() && body != null && body.length > 0 && !looksLikeJson(body)) {
                     return notOci(url, call, "HTTP " + status + " with a " + (contentType == null ? "non-JSON" : contentType) + " body");

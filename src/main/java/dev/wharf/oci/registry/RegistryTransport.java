@@ -4,36 +4,27 @@ import dev.wharf.oci.StorageException;
 import dev.wharf.oci.auth.RegistryAuthenticator;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Sends {@link RegistryCall}s: finds the protocol with a {@code /v2/} ping on first use, adds
  * authentication (and answers a 401 once), follows redirects by hand so that an
- * {@code Authorization} header never travels to another host, and repeats idempotent requests on
- * transient failures. Answers come back with the body unread; failures come out as
+ * {@code Authorization} header never travels to another host, bounds every request by
+ * {@link RegistryTimeouts}, and repeats failed requests as {@link RetryRule} allows. Answers come back with the body unread; failures come out as
  * {@link StorageException}s phrased by {@link RegistryFailures}.
  */
 final class RegistryTransport {
     static final int SMALL_BODY_LIMIT = 4 << 20;
-    private static final Set<Integer> RETRYABLE_STATUS = Set.of(429, 502, 503, 504);
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final int MAX_REDIRECTS = 5;
 
@@ -42,11 +33,16 @@ final class RegistryTransport {
     private final HttpClient http;
     private final RegistryAuthenticator auth;
     private final RetryPolicy retry;
+    private final RegistryTimeouts timeouts;
+    private final Clock clock;
     private final RegistryFailures failures;
     private volatile @Nullable URI base;
 
-    RegistryTransport(RegistryAddress address, boolean insecure, HttpClient http, RegistryAuthenticator auth, RetryPolicy retry) {
+    RegistryTransport(RegistryAddress address, boolean insecure, HttpClient http, RegistryAuthenticator auth, RetryPolicy retry,
+                      RegistryTimeouts timeouts, Clock clock) {
         this.address = address;
+        this.timeouts = timeouts;
+        this.clock = clock;
         this.insecure = insecure;
         this.http = http;
         this.auth = auth;
@@ -60,6 +56,10 @@ final class RegistryTransport {
 
     RetryPolicy retry() {
         return retry;
+    }
+
+    RegistryTimeouts timeouts() {
+        return timeouts;
     }
 
     /** The registry's base URI; the first call pings {@code /v2/} to pick the protocol and learn the auth challenge. */
@@ -82,8 +82,7 @@ final class RegistryTransport {
         StorageException first = null;
         for (String scheme : schemes) {
             URI candidate = address.base(scheme);
-            RegistryCall call = RegistryCall.of("GET", "/v2/", null, "check the registry (GET /v2/)")
-                    .timeout30().build();
+            RegistryCall call = RegistryCall.of("GET", "/v2/", null, "check the registry (GET /v2/)").build();
             try {
                 HttpResponse<InputStream> answer = sendWithRetries(call, candidate.resolve("/v2/"), false);
                 byte[] body = readSmall(answer, call, candidate.resolve("/v2/"));
@@ -120,22 +119,33 @@ final class RegistryTransport {
         return sendWithRetries(call, uri, true);
     }
 
+    /**
+     * Sends {@code call} until it gets an answer worth returning, as {@link RetryRule} and
+     * {@link RetryPolicy} allow, all within the retry budget: a registry that never answers costs
+     * the caller the budget, not attempts × timeouts.
+     */
     private HttpResponse<InputStream> sendWithRetries(RegistryCall call, URI uri, boolean authenticate) {
-        int attempts = call.idempotent() ? retry.maxAttempts() : 1;
+        long deadline = System.nanoTime() + timeouts.retryBudget().toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
-                HttpResponse<InputStream> answer = authenticate ? authenticated(call, uri) : exchange(call, uri, Optional.empty());
-                if (RETRYABLE_STATUS.contains(answer.statusCode()) && attempt < attempts) {
-                    Duration wait = retry.afterServerAsked(retryAfter(answer), attempt);
-                    discard(answer);
-                    RetryPolicy.sleep(wait);
-                    continue;
+                HttpResponse<InputStream> answer = authenticate ? authenticated(call, uri, deadline)
+                        : exchange(call, uri, Optional.empty(), deadline);
+                if (RetryRule.retryable(answer.statusCode(), call.idempotent())) {
+                    Optional<Duration> wait = retry.next(attempt, RetryRule.retryAfter(answer.headers(), clock), remaining(deadline));
+                    if (wait.isPresent()) {
+                        discard(answer);
+                        RetryPolicy.sleep(wait.get());
+                        continue;
+                    }
                 }
                 return answer;
             } catch (IOException e) {
-                if (transient_(e) && attempt < attempts) {
-                    RetryPolicy.sleep(retry.backoff(attempt));
-                    continue;
+                if (RetryRule.retryable(RetryRule.classify(e), call.idempotent())) {
+                    Optional<Duration> wait = retry.next(attempt, Optional.empty(), remaining(deadline));
+                    if (wait.isPresent()) {
+                        RetryPolicy.sleep(wait.get());
+                        continue;
+                    }
                 }
                 throw failures.transport(e, display(uri), call.repository(), call.action());
             } catch (InterruptedException e) {
@@ -146,33 +156,42 @@ final class RegistryTransport {
         }
     }
 
-    private HttpResponse<InputStream> authenticated(RegistryCall call, URI uri) throws IOException, InterruptedException {
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    private HttpResponse<InputStream> authenticated(RegistryCall call, URI uri, long deadline) throws IOException, InterruptedException {
         Optional<String> authorization = auth.authorization(call.scopes());
-        HttpResponse<InputStream> answer = exchange(call, uri, authorization);
+        HttpResponse<InputStream> answer = exchange(call, uri, authorization, deadline);
         if (answer.statusCode() == 401 && auth.retryAfterUnauthorized(
                 answer.headers().allValues("WWW-Authenticate"), call.scopes(), authorization)) {
             discard(answer);
-            answer = exchange(call, uri, auth.authorization(call.scopes()));
+            answer = exchange(call, uri, auth.authorization(call.scopes()), deadline);
         }
         return answer;
     }
 
-    private HttpResponse<InputStream> exchange(RegistryCall call, URI uri, Optional<String> authorization)
+    private HttpResponse<InputStream> exchange(RegistryCall call, URI uri, Optional<String> authorization, long deadline)
             throws IOException, InterruptedException {
         URI target = uri;
         String method = call.method();
         for (int hop = 0; ; hop++) {
+            boolean upload = call.upload() && hop == 0;
+            UploadProgress progress = upload ? new UploadProgress(call.body().get()) : null;
             HttpRequest.Builder request = HttpRequest.newBuilder(target)
-                    .method(method, hop == 0 ? call.body().get() : HttpRequest.BodyPublishers.noBody());
+                    .method(method, progress != null ? progress : hop == 0 ? call.body().get() : HttpRequest.BodyPublishers.noBody());
             call.headers().forEach(request::header);
-            if (call.timeout() != null) {
-                request.timeout(call.timeout());
+            if (!upload) {
+                // At least a moment even when the budget is spent, so the last try is a real one.
+                Duration left = remaining(deadline);
+                request.timeout(min(timeouts.response(), left.toMillis() < 100 ? Duration.ofMillis(100) : left));
             }
             // Credentials go only to the registry itself, never to a storage host it redirects to.
             if (authorization.isPresent() && sameOrigin(target, uri)) {
                 request.header("Authorization", authorization.get());
             }
-            HttpResponse<InputStream> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> answer = progress != null ? progress.send(http, request.build(), IdleBoundedBody.handler(timeouts.idle()), timeouts)
+                    : http.send(request.build(), IdleBoundedBody.handler(timeouts.idle()));
             if (!call.followRedirects() || !REDIRECTS.contains(answer.statusCode())) {
                 return answer;
             }
@@ -186,6 +205,10 @@ final class RegistryTransport {
                 method = "GET";
             }
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** The first redirect target of a GET, without following it (for presigned blob URLs). */
@@ -239,38 +262,6 @@ final class RegistryTransport {
         } catch (IOException e) {
             // Only freeing the connection; the answer was already judged.
         }
-    }
-
-    private static @Nullable Duration retryAfter(HttpResponse<?> answer) {
-        Optional<String> value = answer.headers().firstValue("Retry-After");
-        if (value.isEmpty()) {
-            return null;
-        }
-        String v = value.get().trim();
-        try {
-            return Duration.ofSeconds(Long.parseLong(v));
-        } catch (NumberFormatException e) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Duration.between(ZonedDateTime.now(at.getZone()), at);
-            } catch (DateTimeParseException ignored) {
-                return null;
-            }
-        }
-    }
-
-    /** Resets, broken connections, refused connections (a restarting registry) and timeouts; never TLS or DNS failures. */
-    private static boolean transient_(IOException e) {
-        List<Throwable> chain = new ArrayList<>();
-        for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
-            chain.add(t);
-        }
-        for (Throwable t : chain) {
-            if (t instanceof SSLException || t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-                return false;
-            }
-        }
-        return e instanceof HttpTimeoutException || e instanceof ConnectException || chain.stream().anyMatch(t -> t instanceof IOException);
     }
 
     /** The URL without query (upload locations carry state, presigned URLs carry signatures). */

@@ -1,14 +1,17 @@
 package dev.wharf.oci.registry;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How often and how patiently idempotent requests are repeated after a connection reset, a
- * timeout, or a 429/502/503/504 answer: exponential backoff with jitter (a random 50–100 % of the
- * step, so many clients do not retry in lock-step), and a server's {@code Retry-After} honoured up
- * to {@code maxRetryAfter}.
+ * How often and how patiently a request that {@link RetryRule} allows is repeated: exponential
+ * backoff with jitter (a random 50–100 % of the step, so many clients do not retry in lock-step),
+ * and a server's {@code Retry-After} honoured when it is at most {@code maxRetryAfter}. A registry
+ * that asks for a longer wait is not asked again early: the request fails with its answer, because
+ * the client waiting on Wharf would give up first anyway. The total time is bounded separately by
+ * {@link RegistryTimeouts#retryBudget()}.
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxRetryAfter) {
     public RetryPolicy {
@@ -17,9 +20,9 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         }
     }
 
-    /** Four attempts, waits of about 0.25, 0.5 and 1 s; a Retry-After up to 30 s is honoured. */
+    /** Four attempts, waits of about 0.2, 0.4 and 0.8 s; a Retry-After up to 5 s is honoured. */
     public static RetryPolicy standard() {
-        return new RetryPolicy(4, Duration.ofMillis(250), Duration.ofSeconds(4), Duration.ofSeconds(30));
+        return new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
     /** No retries at all. */
@@ -38,12 +41,25 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(capped - half + 1));
     }
 
-    /** The wait a server asked for, capped; or the backoff when it asked for nothing usable. */
-    public Duration afterServerAsked(@Nullable Duration asked, int attempt) {
-        if (asked == null || asked.isNegative()) {
-            return backoff(attempt);
+    /**
+     * The wait before repeating attempt {@code attempt}, or empty when it must not be repeated: no
+     * attempts left, a {@code Retry-After} beyond the cap, or a wait that would not leave
+     * {@code remaining} time for another try.
+     */
+    public Optional<Duration> next(int attempt, Optional<Duration> retryAfter, Duration remaining) {
+        if (attempt >= maxAttempts) {
+            return Optional.empty();
         }
-        return asked.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : asked;
+        Duration wait;
+        if (retryAfter.isPresent()) {
+            if (retryAfter.get().compareTo(maxRetryAfter) > 0) {
+                return Optional.empty();
+            }
+            wait = retryAfter.get();
+        } else {
+            wait = backoff(attempt);
+        }
+        return wait.compareTo(remaining) < 0 ? Optional.of(wait) : Optional.empty();
     }
 
     static void sleep(Duration wait) {

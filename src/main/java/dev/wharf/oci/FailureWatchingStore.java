@@ -1,0 +1,177 @@
+package dev.wharf.oci;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Remembers, per kind of operation, whether the store's last answer was a failure, so that
+ * {@code /health} can report faults its own probe cannot see: a blob that arrives truncated or
+ * corrupt, a malformed manifest, a failed upload. A kind counts as failing from its failure until
+ * the next success of the same kind, so service that resumes by itself clears the report by
+ * itself. Failures of the caller's side (a client that hung up while a blob was being sent) are not
+ * the store's and are not recorded.
+ */
+public final class FailureWatchingStore extends ForwardingArtifactStore {
+    /** A failure still standing: no later success of the same kind. */
+    public record Standing(String operation, Instant at, String message) {
+    }
+
+    private record State(@Nullable Instant failedAt, @Nullable String message, @Nullable Instant succeededAt) {
+        boolean standing() {
+            return failedAt != null && (succeededAt == null || failedAt.isAfter(succeededAt));
+        }
+    }
+
+    private final Clock clock;
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+
+    public FailureWatchingStore(ArtifactStore delegate, Clock clock) {
+        super(delegate);
+        this.clock = clock;
+    }
+
+    /** The most recent failure that no success of its kind has followed yet. */
+    public Optional<Standing> standingFailure() {
+        return states.entrySet().stream().filter(e -> e.getValue().standing())
+                .map(e -> new Standing(e.getKey(), java.util.Objects.requireNonNull(e.getValue().failedAt()), String.valueOf(e.getValue().message())))
+                .max(Comparator.comparing(Standing::at));
+    }
+
+    private void failed(String operation, Throwable e) {
+        Instant now = clock.instant();
+        states.compute(operation, (k, s) -> new State(now, String.valueOf(e.getMessage()), s == null ? null : s.succeededAt()));
+    }
+
+    private void succeeded(String operation) {
+        Instant now = clock.instant();
+        states.compute(operation, (k, s) -> new State(s == null ? null : s.failedAt(), s == null ? null : s.message(), now));
+    }
+
+    private <T> T watch(String operation, Supplier<T> call) {
+        try {
+            T result = call.get();
+            succeeded(operation);
+            return result;
+        } catch (StorageException e) {
+            if (e.isOutage() || e.kind() == StorageException.Kind.CORRUPT) {
+                failed(operation, e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<String> listTags(String repository) {
+        return watch("list tags", () -> delegate.listTags(repository));
+    }
+
+    @Override
+    public Optional<Manifest> resolve(String repository, String reference) {
+        return watch("read manifests", () -> delegate.resolve(repository, reference));
+    }
+
+    @Override
+    public List<Optional<Manifest>> resolveAll(String repository, List<String> references) {
+        return watch("read manifests", () -> delegate.resolveAll(repository, references));
+    }
+
+    @Override
+    public boolean exists(String repository, String tag) {
+        return watch("read manifests", () -> delegate.exists(repository, tag));
+    }
+
+    @Override
+    public InputStream openBlob(String repository, Digest digest) {
+        InputStream in = watch("read blobs", () -> delegate.openBlob(repository, digest));
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    int b = super.read();
+                    if (b < 0) {
+                        succeeded("read blobs");
+                    }
+                    return b;
+                } catch (IOException e) {
+                    failed("read blobs", e);
+                    throw e;
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    int n = super.read(b, off, len);
+                    if (n < 0) {
+                        succeeded("read blobs");
+                    }
+                    return n;
+                } catch (IOException e) {
+                    failed("read blobs", e);
+                    throw e;
+                }
+            }
+        };
+    }
+
+    @Override
+    public void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
+        boolean[] sinkFailed = new boolean[1];
+        BlobSink watched = chunk -> {
+            try {
+                sink.write(chunk);
+            } catch (IOException e) {
+                sinkFailed[0] = true;
+                throw e;
+            }
+        };
+        try {
+            watch("read blobs", () -> {
+                try {
+                    delegate.copyBlob(repository, digest, watched);
+                    return null;
+                } catch (IOException e) {
+                    throw new WrappedIo(e);
+                }
+            });
+        } catch (WrappedIo e) {
+            if (!sinkFailed[0]) {
+                failed("read blobs", e.getCause());
+            }
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
+        return watch("push", () -> delegate.push(repository, tag, artifact, overwrite));
+    }
+
+    @Override
+    public boolean delete(String repository, String tag) {
+        return watch("delete", () -> delegate.delete(repository, tag));
+    }
+
+    /** Carries a copy's IOException through {@link #watch}. */
+    private static final class WrappedIo extends RuntimeException {
+        WrappedIo(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        @SuppressWarnings("NullAway") // the constructor is the only way in, and it always sets an IOException
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+}

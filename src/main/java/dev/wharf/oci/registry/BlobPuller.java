@@ -1,0 +1,48 @@
+package dev.wharf.oci.registry;
+
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.DigestVerifyingInputStream;
+import dev.wharf.oci.StorageException;
+import dev.wharf.oci.StorageException.Kind;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.Optional;
+
+/**
+ * {@code GET /v2/<name>/blobs/<digest>}, redirects followed. 200: the content, streamed and checked
+ * against the digest at its end; 404: the blob is gone; anything else fails. Also finds the storage
+ * URL a registry redirects blob reads to, for handing out directly.
+ */
+final class BlobPuller {
+    private final RegistryTransport transport;
+    private final RegistryAddress address;
+
+    BlobPuller(RegistryTransport transport, RegistryAddress address) {
+        this.transport = transport;
+        this.address = address;
+    }
+
+    InputStream open(String repository, Digest digest) {
+        RegistryCall call = RegistryCall.of("GET", "/v2/" + repository + "/blobs/" + digest, repository,
+                "read the blob " + digest).followRedirects().build();
+        HttpResponse<InputStream> answer = transport.send(call);
+        return switch (answer.statusCode()) {
+            case 200 -> new DigestVerifyingInputStream(answer.body(), digest);
+            case 404 -> {
+                RegistryTransport.discard(answer);
+                throw new StorageException(Kind.NOT_FOUND, "registry " + address + ", repository " + repository
+                        + ": the blob " + digest + " does not exist; the artifact may have been deleted or pushed incompletely");
+            }
+            default -> throw transport.unexpected(answer, call);
+        };
+    }
+
+    /** Where the registry redirects a read of the blob, when that is another host (presigned storage URLs). */
+    Optional<URI> directUrl(String repository, Digest digest) {
+        RegistryCall call = RegistryCall.of("GET", "/v2/" + repository + "/blobs/" + digest, repository,
+                "look up the blob " + digest).build();
+        URI registry = transport.base();
+        return transport.redirectTarget(call).filter(target -> !RegistryTransport.sameOrigin(target, registry));
+    }
+}
