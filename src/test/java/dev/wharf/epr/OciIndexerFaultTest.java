@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wharf.epr.index.IndexHealth;
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.oci.OciIndexer;
+import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,7 @@ class OciIndexerFaultTest {
     Path dir;
 
     private OciIndexer indexer(ImageLayoutStore store, Path cache) {
-        return new OciIndexer(store, TestPackages.REPOSITORY, cache, true, false, 64L << 20, Duration.ZERO, Clock.systemUTC());
+        return new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, cache).withMaxPackageBytes(64L << 20));
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.wharf.epr.fs.FileSystemIndexer;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerException;
 import dev.wharf.epr.oci.OciIndexer;
+import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestCounters;
@@ -122,8 +123,12 @@ public final class ServeCommand implements Callable<Integer> {
             }
             store = oci.open();
             log.info("Technical preview: OCI indexer on {}/{}", store.describe(), oci.repository);
-            indexer = new OciIndexer(store, oci.repository, ociCacheDir, !disableValidation, requireSignatures,
-                    maxPackageSize, refresh, verify, Clock.systemUTC());
+            indexer = new OciIndexer(store, OciIndexerSettings.of(oci.repository, ociCacheDir)
+                    .withValidation(!disableValidation)
+                    .withRequiredSignatures(requireSignatures)
+                    .withMaxPackageBytes(maxPackageSize)
+                    .withRefreshInterval(refresh)
+                    .withVerifyInterval(verify));
         } else {
             log.info("Packages paths: {}", cfg.packagePaths());
             indexer = new FileSystemIndexer(cfg.packagePaths(), !disableValidation, requireSignatures, Clock.systemUTC());
