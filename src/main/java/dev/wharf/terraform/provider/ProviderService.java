@@ -61,28 +61,7 @@ public final class ProviderService {
     }
 
     // Download answers per request, with the generations of the four tag lookups they were built from (see download()).
-    private final Cache<DownloadRequest, KnownDownload> downloads = Caffeine.newBuilder().maximumSize(10_000).build();
-
-    private record DownloadRequest(ProviderAddress provider, String version, String os, String arch) {
-    }
-
-    private record KnownDownload(String repository, List<String> tags, String keysRepository, List<Generation> seen,
-            Stamped<ProviderPackage> answer) {
-        /** Whether the four lookups still have the generations the answer was built from, told from memory. */
-        boolean current(ArtifactStore store) {
-            for (int i = 0; i < tags.size(); i++) {
-                if (!store.isCurrentResolution(repository, tags.get(i), seen.get(i))) {
-                    return false;
-                }
-            }
-            return store.isCurrentResolution(keysRepository, TerraformLayout.SIGNING_KEYS_TAG, seen.get(3));
-        }
-
-        /** Whether lookups read again carry the same generations: the same manifests, so the same answer. */
-        boolean builtFrom(List<Generation> generations) {
-            return generations.stream().allMatch(Generation::isCached) && generations.equals(seen);
-        }
-    }
+    private final Cache<KnownDownload.Request, KnownDownload> downloads = Caffeine.newBuilder().maximumSize(10_000).build();
 
     public ProviderService(ArtifactStore store, TerraformLayout layout, ObjectMapper json) {
         this.store = store;
@@ -151,7 +130,7 @@ public final class ProviderService {
 
     /** Whether the answer of this generation, an earlier {@link #download}, is still its answer, told from memory alone: never waits. */
     public boolean isCurrent(ProviderAddress provider, String version, String os, String arch, Generation answer) {
-        KnownDownload known = downloads.getIfPresent(new DownloadRequest(provider, version, os, arch));
+        KnownDownload known = downloads.getIfPresent(new KnownDownload.Request(provider, version, os, arch));
         return known != null && known.answer().generation().equals(answer) && known.current(store);
     }
 
@@ -161,7 +140,7 @@ public final class ProviderService {
      * keep their generations, so a busy endpoint costs four cache lookups, not a rebuild.
      */
     public Stamped<ProviderPackage> download(ProviderAddress provider, String version, String os, String arch) {
-        DownloadRequest request = new DownloadRequest(provider, version, os, arch);
+        KnownDownload.Request request = new KnownDownload.Request(provider, version, os, arch);
         KnownDownload known = downloads.getIfPresent(request);
         if (known != null && known.current(store)) {
             return known.answer();
