@@ -100,28 +100,40 @@ final class ReadyAnswerHandler extends Handler.Wrapper {
         return true;
     }
 
-    /** Whether an Accept-Encoding header allows gzip (present, and not with q=0). */
+    /**
+     * Whether an Accept-Encoding header allows gzip. RFC 9110 §12.5.3: a coding listed by name is
+     * decided by its own weight; {@code *} speaks only for codings the header does not list, so
+     * {@code gzip;q=0, *} refuses gzip. {@code x-gzip} is the same coding (§8.4.1.3).
+     */
     static boolean acceptsGzip(String acceptEncoding) {
         if (acceptEncoding == null) {
             return false;
         }
+        Boolean named = null;
+        Boolean wildcard = null;
         for (String part : acceptEncoding.split(",")) {
             String[] fields = part.split(";");
             String coding = fields[0].trim();
-            if (!coding.equalsIgnoreCase("gzip") && !coding.equals("*")) {
+            boolean gzip = coding.equalsIgnoreCase("gzip") || coding.equalsIgnoreCase("x-gzip");
+            if (!gzip && !coding.equals("*")) {
                 continue;
             }
-            boolean refused = false;
+            boolean accepted = true;
             for (int i = 1; i < fields.length; i++) {
                 String p = fields[i].trim().replace(" ", "");
                 if (p.startsWith("q=") && ZERO_QUALITY.matcher(p).matches()) {
-                    refused = true;
+                    accepted = false;
                 }
             }
-            if (!refused) {
-                return true;
+            if (gzip) {
+                named = named == null ? accepted : named || accepted;
+            } else {
+                wildcard = wildcard == null ? accepted : wildcard || accepted;
             }
         }
-        return false;
+        if (named != null) {
+            return named;
+        }
+        return wildcard != null && wildcard;
     }
 }

@@ -21,7 +21,8 @@ public final class ReadyAnswers {
      * Whether a remembered answer is still the router's answer to a request with these headers.
      * It runs on a selector thread, which serves many connections, so it must decide from memory:
      * no I/O, no lock that anyone holds across I/O. When it cannot tell that way it says false,
-     * and the router (on a pool thread) answers and remembers afresh.
+     * and the router (on a pool thread) answers and remembers afresh. Checks of data from storage
+     * compare the {@link dev.wharf.oci.Generation} the answer was built from with the current one.
      */
     @FunctionalInterface
     public interface Check {

@@ -33,18 +33,32 @@ public interface ArtifactStore extends AutoCloseable {
     }
 
     /**
-     * Whether {@code tags}, an earlier answer of {@link #listTags}, is still this store's answer,
-     * decided from memory alone: false whenever telling would need a request or a file read. A
-     * server thread that must never wait (one that serves many connections) asks this to know
-     * whether something built from the list is still current; on false it hands the request to a
-     * thread that may ask the store properly.
+     * {@link #listTags} with the {@link Generation} of the list: a store that caches hands out the
+     * generation of its cache entry, to be checked later with {@link #isCurrentTagList}; any other
+     * store hands out {@link Generation#NONE}, which is never current.
      */
-    default boolean isCurrentTagList(String repository, List<String> tags) {
+    default Stamped<List<String>> listTagsStamped(String repository) {
+        return Stamped.uncached(listTags(repository));
+    }
+
+    /** {@link #resolve} with the {@link Generation} of the lookup, as {@link #listTagsStamped} for a tag list. */
+    default Stamped<Optional<Manifest>> resolveStamped(String repository, String reference) {
+        return Stamped.uncached(resolve(repository, reference));
+    }
+
+    /**
+     * Whether {@code generation}, handed out with an earlier {@link #listTagsStamped}, is still that
+     * of the list this store would answer now, decided from memory alone: false whenever telling
+     * would need a request or a file read. A server thread that must never wait (one that serves
+     * many connections) asks this to know whether something built from the list is still current;
+     * on false it hands the request to a thread that may ask the store properly.
+     */
+    default boolean isCurrentTagList(String repository, Generation generation) {
         return false;
     }
 
-    /** Like {@link #isCurrentTagList}, for {@code resolved}, an earlier answer of {@link #resolve}. */
-    default boolean isCurrentResolution(String repository, String reference, Optional<Manifest> resolved) {
+    /** Like {@link #isCurrentTagList}, for a generation of {@link #resolveStamped} of {@code reference}. */
+    default boolean isCurrentResolution(String repository, String reference, Generation generation) {
         return false;
     }
 

@@ -35,13 +35,23 @@ public abstract class ForwardingArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public boolean isCurrentTagList(String repository, List<String> tags) {
-        return delegate.isCurrentTagList(repository, tags);
+    public Stamped<List<String>> listTagsStamped(String repository) {
+        return delegate.listTagsStamped(repository);
     }
 
     @Override
-    public boolean isCurrentResolution(String repository, String reference, Optional<Manifest> resolved) {
-        return delegate.isCurrentResolution(repository, reference, resolved);
+    public Stamped<Optional<Manifest>> resolveStamped(String repository, String reference) {
+        return delegate.resolveStamped(repository, reference);
+    }
+
+    @Override
+    public boolean isCurrentTagList(String repository, Generation generation) {
+        return delegate.isCurrentTagList(repository, generation);
+    }
+
+    @Override
+    public boolean isCurrentResolution(String repository, String reference, Generation generation) {
+        return delegate.isCurrentResolution(repository, reference, generation);
     }
 
     @Override

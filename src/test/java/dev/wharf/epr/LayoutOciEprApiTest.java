@@ -2,10 +2,9 @@ package dev.wharf.epr;
 
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.oci.OciIndexer;
+import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 
 /** The API over the OCI indexer reading an OCI image layout the publisher filled. */
 class LayoutOciEprApiTest extends EprApiContract {
@@ -13,8 +12,8 @@ class LayoutOciEprApiTest extends EprApiContract {
     protected Indexer startIndexer(Path work) throws Exception {
         ImageLayoutStore store = new ImageLayoutStore(work.resolve("oci"));
         TestPackages.publishAll(store, work);
-        OciIndexer indexer = new OciIndexer(store, TestPackages.REPOSITORY, work.resolve("cache"), true, false,
-                64L << 20, Duration.ZERO, Clock.systemUTC());
+        OciIndexer indexer = new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, work.resolve("cache"))
+                .withMaxPackageBytes(64L << 20));
         indexer.start();
         return indexer;
     }

@@ -8,6 +8,7 @@ import dev.wharf.epr.index.IndexHealth;
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.model.Json;
 import dev.wharf.epr.oci.OciIndexer;
+import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.layout.ImageLayoutStore;
@@ -65,7 +66,8 @@ class OciIndexerRefreshTest {
     }
 
     private OciIndexer indexer(CountingArtifactStore source, boolean requireSignatures, Duration verify) {
-        return new OciIndexer(source, TestPackages.REPOSITORY, cache, true, requireSignatures, 64L << 20, Duration.ZERO, verify, clock);
+        return new OciIndexer(source, OciIndexerSettings.of(TestPackages.REPOSITORY, cache).withRequiredSignatures(requireSignatures)
+                .withMaxPackageBytes(64L << 20).withVerifyInterval(verify).withClock(clock));
     }
 
     private OciIndexer started(Duration verify) throws Exception {

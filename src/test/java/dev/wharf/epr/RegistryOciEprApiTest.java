@@ -2,11 +2,10 @@ package dev.wharf.epr;
 
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.oci.OciIndexer;
+import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.testing.DockerRegistryServer;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -22,8 +21,8 @@ class RegistryOciEprApiTest extends EprApiContract {
         registry = DockerRegistryServer.anonymous(work.resolve("registry"));
         store = RegistryStores.anonymous(registry);
         TestPackages.publishAll(store, work);
-        OciIndexer indexer = new OciIndexer(store, TestPackages.REPOSITORY, work.resolve("cache"), true, false,
-                64L << 20, Duration.ZERO, Clock.systemUTC());
+        OciIndexer indexer = new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, work.resolve("cache"))
+                .withMaxPackageBytes(64L << 20));
         indexer.start();
         return indexer;
     }

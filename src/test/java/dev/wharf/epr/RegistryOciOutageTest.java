@@ -10,6 +10,7 @@ import dev.wharf.epr.index.IndexHealth;
 import dev.wharf.epr.index.IndexerException;
 import dev.wharf.epr.model.Json;
 import dev.wharf.epr.oci.OciIndexer;
+import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
@@ -67,7 +68,7 @@ class RegistryOciOutageTest {
     }
 
     private OciIndexer indexer(ArtifactStore source, Path cache) {
-        return new OciIndexer(source, TestPackages.REPOSITORY, cache, true, false, 64L << 20, Duration.ZERO, clock);
+        return new OciIndexer(source, OciIndexerSettings.of(TestPackages.REPOSITORY, cache).withMaxPackageBytes(64L << 20).withClock(clock));
     }
 
     private void serve(OciIndexer indexer) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.epr.index.IndexHealth;
 import dev.wharf.epr.oci.OciIndexer;
+import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.registry.RegistryArtifactStore;
@@ -52,8 +53,8 @@ class RegistryOciRefreshTest {
     }
 
     private OciIndexer indexer(CountingArtifactStore store) {
-        return new OciIndexer(store, TestPackages.REPOSITORY, dir.resolve("cache"), true, false, 64L << 20, Duration.ZERO,
-                VERIFY, clock);
+        return new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, dir.resolve("cache"))
+                .withMaxPackageBytes(64L << 20).withVerifyInterval(VERIFY).withClock(clock));
     }
 
     /** The requests docker-registry logged since {@code mark} lines, as "GET /v2/…". */

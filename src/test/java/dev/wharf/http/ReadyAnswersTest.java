@@ -167,6 +167,7 @@ class ReadyAnswersTest {
         HttpResponse<byte[]> plain = get("/things/big");
         HttpResponse<byte[]> gzipped = get("/things/big", "Accept-Encoding", "br, gzip;q=0.8");
         HttpResponse<byte[]> refused = get("/things/big", "Accept-Encoding", "gzip;q=0");
+        HttpResponse<byte[]> refusedBesideAnyOther = get("/things/big", "Accept-Encoding", "gzip;q=0, *");
         assertThat(routed).hasValue(1);
         assertThat(plain.body()).isEqualTo(big);
         assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
@@ -176,6 +177,8 @@ class ReadyAnswersTest {
         assertThat(new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes()).isEqualTo(big);
         assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
         assertThat(refused.body()).isEqualTo(big);
+        assertThat(refusedBesideAnyOther.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(refusedBesideAnyOther.body()).isEqualTo(big);
     }
 
     @Test
@@ -184,7 +187,12 @@ class ReadyAnswersTest {
         assertThat(ReadyAnswerHandler.acceptsGzip("gzip")).isTrue();
         assertThat(ReadyAnswerHandler.acceptsGzip("GZIP ; q=0.5")).isTrue();
         assertThat(ReadyAnswerHandler.acceptsGzip("deflate, br")).isFalse();
-        assertThat(ReadyAnswerHandler.acceptsGzip("gzip;q=0, *")).isTrue();
+        // RFC 9110 §12.5.3: "*" speaks only for codings not listed; gzip listed with q=0 stays refused.
+        assertThat(ReadyAnswerHandler.acceptsGzip("gzip;q=0, *")).isFalse();
+        assertThat(ReadyAnswerHandler.acceptsGzip("*, gzip;q=0")).isFalse();
+        assertThat(ReadyAnswerHandler.acceptsGzip("br, *")).isTrue();
+        assertThat(ReadyAnswerHandler.acceptsGzip("gzip, *;q=0")).isTrue();
+        assertThat(ReadyAnswerHandler.acceptsGzip("x-gzip")).isTrue();
         assertThat(ReadyAnswerHandler.acceptsGzip("gzip;q=0.000")).isFalse();
         assertThat(ReadyAnswerHandler.acceptsGzip("*;q=0")).isFalse();
     }

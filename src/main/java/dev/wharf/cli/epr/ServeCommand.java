@@ -13,6 +13,7 @@ import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerException;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.epr.oci.StorageCheckedIndexer;
+import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestCounters;
@@ -138,8 +139,12 @@ public final class ServeCommand implements Callable<Integer> {
             log.info("Technical preview: OCI indexer on {}/{}", store.describe(), oci.repository);
             // The indexer reads through a watcher, so /health can report faults the live probe cannot see.
             FailureWatchingStore watched = new FailureWatchingStore(store, Clock.systemUTC());
-            indexer = new StorageCheckedIndexer(new OciIndexer(watched, oci.repository, ociCacheDir, !disableValidation, requireSignatures,
-                    maxPackageSize, refresh, verify, Clock.systemUTC()),
+            indexer = new StorageCheckedIndexer(new OciIndexer(watched, OciIndexerSettings.of(oci.repository, ociCacheDir)
+                    .withValidation(!disableValidation)
+                    .withRequiredSignatures(requireSignatures)
+                    .withMaxPackageBytes(maxPackageSize)
+                    .withRefreshInterval(refresh)
+                    .withVerifyInterval(verify)),
                     new StoreProbe(store, oci.repository, RegistryConfig.parseDuration(ociHealthTimeout)), watched);
         } else {
             log.info("Packages paths: {}", cfg.packagePaths());

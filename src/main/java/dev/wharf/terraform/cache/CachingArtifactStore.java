@@ -8,7 +8,10 @@ import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.Digest;
+import dev.wharf.oci.Generation;
+import dev.wharf.oci.Generations;
 import dev.wharf.oci.Manifest;
+import dev.wharf.oci.Stamped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,14 +36,26 @@ import org.jspecify.annotations.Nullable;
  * <li>A tag that was not found is remembered for {@code tagTtl} only: it may be uploaded any time.</li>
  * <li>A manifest looked up by digest can never change, so it stays until the size bound evicts it.</li>
  * </ul>
+ *
+ * <p>Each tag list and tag lookup is handed out with a {@link Generation} ({@link #listTagsStamped},
+ * {@link #resolveStamped}); {@link #isCurrentTagList} and {@link #isCurrentResolution} tell from
+ * memory whether a generation is still the cached entry's. Reading the store again after an entry
+ * expired or was dropped keeps the generation when the content is the same (the same tags, in the
+ * same order; the same manifest digest, or still none) and takes a new one when it differs, so
+ * answers built on unchanged content stay current across the TTL.
  */
 public final class CachingArtifactStore extends ForwardingArtifactStore {
     private record TagKey(String repository, String tag) {
     }
 
-    private final Cache<String, List<String>> tagLists;
-    private final Cache<TagKey, Optional<Manifest>> tagManifests;
+    private final Cache<String, Stamped<List<String>>> tagLists;
+    private final Cache<TagKey, Stamped<Optional<Manifest>>> tagManifests;
     private final Cache<Digest, Manifest> manifestsByDigest;
+    // What each key last held, kept past its expiry (bounded like the caches themselves): a reload
+    // with the same content takes its generation back instead of a new one.
+    private final Cache<String, Stamped<List<String>>> lastTagLists;
+    private final Cache<TagKey, Stamped<Optional<Manifest>>> lastTagManifests;
+    private final Generations generations = new Generations();
 
     public CachingArtifactStore(ArtifactStore delegate, Duration tagTtl) {
         this(delegate, tagTtl, tagTtl);
@@ -56,54 +71,76 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
         long found = tagTtl.isZero() ? 0 : Math.max(tagTtl.toNanos(), manifestTtl.toNanos());
         long missing = tagTtl.toNanos();
         this.tagLists = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(tagTtl).maximumSize(10_000).build();
-        this.tagManifests = Caffeine.newBuilder().ticker(ticker).maximumSize(100_000).expireAfter(new Expiry<TagKey, Optional<Manifest>>() {
-            @Override
-            public long expireAfterCreate(TagKey key, Optional<Manifest> value, long currentTime) {
-                return value.isPresent() ? found : missing;
-            }
+        this.tagManifests = Caffeine.newBuilder().ticker(ticker).maximumSize(100_000)
+                .expireAfter(new Expiry<TagKey, Stamped<Optional<Manifest>>>() {
+                    @Override
+                    public long expireAfterCreate(TagKey key, Stamped<Optional<Manifest>> value, long currentTime) {
+                        return value.value().isPresent() ? found : missing;
+                    }
 
-            @Override
-            public long expireAfterUpdate(TagKey key, Optional<Manifest> value, long currentTime, long currentDuration) {
-                return expireAfterCreate(key, value, currentTime);
-            }
+                    @Override
+                    public long expireAfterUpdate(TagKey key, Stamped<Optional<Manifest>> value, long currentTime, long currentDuration) {
+                        return expireAfterCreate(key, value, currentTime);
+                    }
 
-            @Override
-            public long expireAfterRead(TagKey key, Optional<Manifest> value, long currentTime, long currentDuration) {
-                return currentDuration;
-            }
-        }).build();
+                    @Override
+                    public long expireAfterRead(TagKey key, Stamped<Optional<Manifest>> value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                }).build();
         this.manifestsByDigest = Caffeine.newBuilder().maximumSize(50_000).build();
+        this.lastTagLists = Caffeine.newBuilder().maximumSize(10_000).build();
+        this.lastTagManifests = Caffeine.newBuilder().maximumSize(100_000).build();
     }
 
     @Override
     public List<String> listTags(String repository) {
+        return listTagsStamped(repository).value();
+    }
+
+    @Override
+    public Stamped<List<String>> listTagsStamped(String repository) {
         return tagLists.get(repository, this::freshTags);
     }
 
-    private List<String> freshTags(String repository) {
+    private Stamped<List<String>> freshTags(String repository) {
         List<String> tags = List.copyOf(delegate.listTags(repository));
         Set<String> listed = new HashSet<>(tags);
         tagManifests.asMap().keySet().removeIf(k -> k.repository().equals(repository) && !listed.contains(k.tag()));
-        return tags;
+        return lastTagLists.asMap().compute(repository,
+                (r, last) -> last != null && last.value().equals(tags) ? last : new Stamped<>(tags, generations.next()));
+    }
+
+    /** The lookup stamped: the generation it had when last read, if its manifest is still the same (or still none). */
+    private Stamped<Optional<Manifest>> stamp(TagKey key, Optional<Manifest> found) {
+        found.ifPresent(m -> manifestsByDigest.put(m.digest(), m));
+        return lastTagManifests.asMap().compute(key,
+                (k, last) -> last != null && sameManifest(last.value(), found) ? last : new Stamped<>(found, generations.next()));
+    }
+
+    private static boolean sameManifest(Optional<Manifest> a, Optional<Manifest> b) {
+        return a.isPresent() ? b.isPresent() && a.get().digest().equals(b.get().digest()) : b.isEmpty();
     }
 
     @Override
     public Optional<Manifest> resolve(String repository, String reference) {
+        return resolveStamped(repository, reference).value();
+    }
+
+    /** A lookup by digest never changes and is never checked: it comes with {@link Generation#NONE}. */
+    @Override
+    public Stamped<Optional<Manifest>> resolveStamped(String repository, String reference) {
         if (Digest.isDigest(reference)) {
             Digest digest = Digest.parse(reference);
             Manifest cached = manifestsByDigest.getIfPresent(digest);
             if (cached != null) {
-                return Optional.of(cached);
+                return Stamped.uncached(Optional.of(cached));
             }
             Optional<Manifest> found = delegate.resolve(repository, reference);
             found.ifPresent(m -> manifestsByDigest.put(digest, m));
-            return found;
+            return Stamped.uncached(found);
         }
-        return tagManifests.get(new TagKey(repository, reference), k -> {
-            Optional<Manifest> found = delegate.resolve(repository, reference);
-            found.ifPresent(m -> manifestsByDigest.put(m.digest(), m));
-            return found;
-        });
+        return tagManifests.get(new TagKey(repository, reference), k -> stamp(k, delegate.resolve(repository, reference)));
     }
 
     /** Answers what the caches know and asks the store for the rest in one batch. */
@@ -129,9 +166,11 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
             String reference = missing.get(m);
             Optional<Manifest> answer = fetched.get(m++);
             answers.set(i, answer);
-            answer.ifPresent(manifest -> manifestsByDigest.put(manifest.digest(), manifest));
-            if (!Digest.isDigest(reference)) {
-                tagManifests.put(new TagKey(repository, reference), answer);
+            if (Digest.isDigest(reference)) {
+                answer.ifPresent(manifest -> manifestsByDigest.put(manifest.digest(), manifest));
+            } else {
+                TagKey key = new TagKey(repository, reference);
+                tagManifests.put(key, stamp(key, answer));
             }
         }
         return answers;
@@ -143,31 +182,23 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
             Manifest manifest = manifestsByDigest.getIfPresent(Digest.parse(reference));
             return manifest == null ? null : Optional.of(manifest);
         }
-        return tagManifests.getIfPresent(new TagKey(repository, reference));
+        Stamped<Optional<Manifest>> known = tagManifests.getIfPresent(new TagKey(repository, reference));
+        return known == null ? null : known.value();
     }
 
-    /** The very list this store would hand out now, still within its time: identity, not equality. */
+    /** Whether the list cached for the repository, still within its time, has this generation. */
     @Override
-    public boolean isCurrentTagList(String repository, List<String> tags) {
-        return tags != null && tagLists.getIfPresent(repository) == tags;
+    public boolean isCurrentTagList(String repository, Generation generation) {
+        Stamped<List<String>> cached = tagLists.getIfPresent(repository);
+        return cached != null && cached.generation().equals(generation);
     }
 
-    /**
-     * The very lookup this store would hand out now. A digest always resolves to what it resolved
-     * to once; a tag only while its cached lookup is the same object and has not expired.
-     */
+    /** Whether the lookup cached for the tag, still within its time, has this generation. */
     @Override
-    @SuppressWarnings("OptionalEquality") // identity is the contract: the very lookup handed out, not an equal one
-    public boolean isCurrentResolution(String repository, String reference, Optional<Manifest> resolved) {
-        if (resolved == null) {
-            return false;
-        }
-        if (Digest.isDigest(reference)) {
-            return resolved.isPresent() && resolved.get().digest().toString().equals(reference);
-        }
-        return tagManifests.getIfPresent(new TagKey(repository, reference)) == resolved;
+    public boolean isCurrentResolution(String repository, String reference, Generation generation) {
+        Stamped<Optional<Manifest>> cached = tagManifests.getIfPresent(new TagKey(repository, reference));
+        return cached != null && cached.generation().equals(generation);
     }
-
     /** Always asks the store: uploads use this to decide whether a version exists. */
     @Override
     public boolean exists(String repository, String tag) {

@@ -90,6 +90,15 @@ public final class PullThrough {
         return join(mine);
     }
 
+    /**
+     * How many requests are waiting for the fetch of this package now in flight, beyond the one
+     * fetching it: lets a test know every follower is queued before it lets the fetch finish.
+     */
+    int waitingFor(MirrorCoordinates provider, String version, String os, String arch) {
+        CompletableFuture<StoredArchive> running = inFlight.get(new PackageKey(provider, version, os, arch));
+        return running == null ? 0 : running.getNumberOfDependents();
+    }
+
     private StoredArchive fetchAndStore(PackageKey key) {
         MirrorCoordinates provider = key.provider();
         String what = provider + " " + key.version() + " for " + key.os() + "_" + key.arch();

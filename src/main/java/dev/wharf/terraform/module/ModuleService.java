@@ -5,7 +5,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSink;
 import dev.wharf.oci.Descriptor;
+import dev.wharf.oci.Generation;
+import dev.wharf.oci.Generations;
 import dev.wharf.oci.Manifest;
+import dev.wharf.oci.Stamped;
 import dev.wharf.terraform.StoredFile;
 import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.Version;
@@ -22,14 +25,14 @@ public final class ModuleService {
     private final ArtifactStore store;
     private final TerraformLayout layout;
     private final ArchiveFormat assumedFormat;
-    // The versions answer per repository, for the tag list it was built from: a caching store hands
-    // out the same list object until it changes, and then the same answer object goes back to the
-    // web layer, whose ready answer built from it holds as long as isCurrent says so.
+    // The versions answer per module, with the generation of the tag list it was built from: the
+    // web layer's ready answer holds while isCurrent says that generation is still the store's.
     // Keyed by the address as asked, so that a repeat skips the name checks too: only addresses
     // that passed them are ever put here.
     private final Cache<ModuleAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Generations generations = new Generations();
 
-    private record Listing(String repository, List<String> tags, List<String> versions) {
+    private record Listing(String repository, Generation tags, Stamped<List<String>> answer) {
         boolean current(ArtifactStore store) {
             return store.isCurrentTagList(repository, tags);
         }
@@ -46,17 +49,24 @@ public final class ModuleService {
         this.assumedFormat = assumedFormat;
     }
 
-    /** Every version of a module, highest first; NOT_FOUND when there is none. The same object while the tags are the same. */
-    public List<String> versions(ModuleAddress module) {
+    /**
+     * Every version of a module, highest first; NOT_FOUND when there is none. Its generation stays
+     * the same while the tag list it was built from keeps its generation (the same tags).
+     */
+    public Stamped<List<String>> versions(ModuleAddress module) {
         Listing known = listings.getIfPresent(module);
         if (known != null && known.current(store)) {
-            return known.versions();
+            return known.answer();
         }
         check(module);
         String repository = layout.moduleRepository(module.namespace(), module.name(), module.provider());
-        List<String> tags = store.listTags(repository);
+        Stamped<List<String>> tags = store.listTagsStamped(repository);
+        if (known != null && tags.generation().isCached() && tags.generation().equals(known.tags())) {
+            // Read again after its cache entry expired, with the same tags: the same answer.
+            return known.answer();
+        }
         List<String> versions = new ArrayList<>();
-        for (String tag : tags) {
+        for (String tag : tags.value()) {
             layout.moduleVersion(module.namespace(), module.name(), module.provider(), tag)
                     .filter(v -> Version.tryParse(v).isPresent())
                     .ifPresent(versions::add);
@@ -64,19 +74,19 @@ public final class ModuleService {
         if (versions.isEmpty()) {
             throw new ModuleException(ModuleException.Reason.NOT_FOUND, "module " + module + " not found");
         }
-        List<String> answer = List.copyOf(Version.sortDescending(versions));
-        listings.put(module, new Listing(repository, tags, answer));
+        Stamped<List<String>> answer = new Stamped<>(List.copyOf(Version.sortDescending(versions)), generations.next());
+        listings.put(module, new Listing(repository, tags.generation(), answer));
         return answer;
     }
 
     /**
-     * Whether {@code answer}, an earlier {@link #versions} of this module, is still what it would
-     * return, told from memory alone (false when that would need storage): never waits, so a
-     * network thread may ask.
+     * Whether the answer of this generation, an earlier {@link #versions} of this module, is still
+     * what it would return, told from memory alone (false when that would need storage): never
+     * waits, so a network thread may ask.
      */
-    public boolean isCurrent(ModuleAddress module, List<String> answer) {
+    public boolean isCurrent(ModuleAddress module, Generation answer) {
         Listing known = listings.getIfPresent(module);
-        return known != null && known.versions() == answer && known.current(store);
+        return known != null && known.answer().generation().equals(answer) && known.current(store);
     }
 
     /** The stored archive of one version; NOT_FOUND when that version is not there. */

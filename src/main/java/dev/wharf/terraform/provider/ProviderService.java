@@ -7,7 +7,10 @@ import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSink;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
+import dev.wharf.oci.Generation;
+import dev.wharf.oci.Generations;
 import dev.wharf.oci.Manifest;
+import dev.wharf.oci.Stamped;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.StoredFile;
 import dev.wharf.terraform.TerraformNames;
@@ -45,40 +48,21 @@ public final class ProviderService {
     private final ObjectMapper json;
     private final Cache<Digest, Sha256Sums> sums = Caffeine.newBuilder().maximumSize(10_000).build();
     private final Cache<Digest, SigningKeys> keys = Caffeine.newBuilder().maximumSize(10_000).build();
-    // The versions answer per repository, for the tag list it was built from. A caching store hands
-    // out the same list object until its tag cache expires or an upload invalidates it, and tags of
-    // provider files never change meaning, so an identical list means an identical answer; without
-    // this every request looked up one SHA256SUMS manifest per version (bench/RESULTS.md, figure 1).
+    // The versions answer per provider, with the generation of the tag list it was built from. Tags
+    // of provider files never change meaning, so the same tags mean the same answer; without this
+    // every request looked up one SHA256SUMS manifest per version (bench/RESULTS.md, figure 1).
     // Keyed by the address as asked: a repeat skips the name checks as well (only checked addresses get in).
     private final Cache<ProviderAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Generations generations = new Generations();
 
-    private record Listing(String repository, List<String> tags, List<ProviderVersion> versions) {
+    private record Listing(String repository, Generation tags, Stamped<List<ProviderVersion>> answer) {
         boolean current(ArtifactStore store) {
             return store.isCurrentTagList(repository, tags);
         }
     }
 
-    // Download answers per request, with the tag lookups they were built from (see download()).
-    private final Cache<DownloadRequest, KnownDownload> downloads = Caffeine.newBuilder().maximumSize(10_000).build();
-
-    private record DownloadRequest(ProviderAddress provider, String version, String os, String arch) {
-    }
-
-    private record KnownDownload(String repository, List<String> tags, String keysRepository, List<Optional<Manifest>> seen,
-            ProviderPackage pkg) {
-        /**
-         * Whether the four lookups are still the store's, told from memory: a caching store hands out
-         * the same lookup objects until a tag changes or expires; any other store never says so.
-         */
-        boolean current(ArtifactStore store) {
-            for (int i = 0; i < tags.size(); i++) {
-                if (!store.isCurrentResolution(repository, tags.get(i), seen.get(i))) {
-                    return false;
-                }
-            }
-            return store.isCurrentResolution(keysRepository, TerraformLayout.SIGNING_KEYS_TAG, seen.get(3));
-        }
-    }
+    // Download answers per request, with the generations of the four tag lookups they were built from (see download()).
+    private final Cache<KnownDownload.Request, KnownDownload> downloads = Caffeine.newBuilder().maximumSize(10_000).build();
 
     public ProviderService(ArtifactStore store, TerraformLayout layout, ObjectMapper json) {
         this.store = store;
@@ -86,17 +70,22 @@ public final class ProviderService {
         this.json = json;
     }
 
-    public List<ProviderVersion> versions(ProviderAddress provider) {
+    /** Every complete version, highest first. Its generation stays while the tag list keeps its generation. */
+    public Stamped<List<ProviderVersion>> versions(ProviderAddress provider) {
         Listing known = listings.getIfPresent(provider);
         if (known != null && known.current(store)) {
-            return known.versions();
+            return known.answer();
         }
         check(provider);
         String repository = layout.providerRepository(provider.namespace(), provider.name());
-        List<String> tags = store.listTags(repository);
+        Stamped<List<String>> tags = store.listTagsStamped(repository);
+        if (known != null && tags.generation().isCached() && tags.generation().equals(known.tags())) {
+            // Read again after its cache entry expired, with the same tags: the same answer.
+            return known.answer();
+        }
         Map<String, Set<Kind>> kinds = new LinkedHashMap<>();
         Map<String, List<Platform>> platforms = new TreeMap<>();
-        for (String tag : tags) {
+        for (String tag : tags.value()) {
             Optional<ProviderFile> file = layout.providerFile(tag);
             if (file.isEmpty() || !file.get().name().equals(provider.name().toLowerCase(java.util.Locale.ROOT))
                     || Version.tryParse(file.get().version()).isEmpty()) {
@@ -126,36 +115,36 @@ public final class ProviderService {
         if (versions.isEmpty()) {
             throw new ProviderException(ProviderException.Reason.NOT_FOUND, "provider " + provider + " not found");
         }
-        List<ProviderVersion> answer = List.copyOf(versions);
-        listings.put(provider, new Listing(repository, tags, answer));
+        Stamped<List<ProviderVersion>> answer = new Stamped<>(List.copyOf(versions), generations.next());
+        listings.put(provider, new Listing(repository, tags.generation(), answer));
         return answer;
     }
 
     /**
-     * Whether {@code answer}, an earlier {@link #versions} of this provider, is still what it would
-     * return, told from memory alone (false when that would need storage): never waits.
+     * Whether the answer of this generation, an earlier {@link #versions} of this provider, is still
+     * what it would return, told from memory alone (false when that would need storage): never waits.
      */
-    public boolean isCurrent(ProviderAddress provider, List<ProviderVersion> answer) {
+    public boolean isCurrent(ProviderAddress provider, Generation answer) {
         Listing known = listings.getIfPresent(provider);
-        return known != null && known.versions() == answer && known.current(store);
+        return known != null && known.answer().generation().equals(answer) && known.current(store);
     }
 
-    /** Whether {@code pkg}, an earlier {@link #download}, is still its answer, told from memory alone: never waits. */
-    public boolean isCurrent(ProviderAddress provider, String version, String os, String arch, ProviderPackage pkg) {
-        KnownDownload known = downloads.getIfPresent(new DownloadRequest(provider, version, os, arch));
-        return known != null && known.pkg() == pkg && known.current(store);
+    /** Whether the answer of this generation, an earlier {@link #download}, is still its answer, told from memory alone: never waits. */
+    public boolean isCurrent(ProviderAddress provider, String version, String os, String arch, Generation answer) {
+        KnownDownload known = downloads.getIfPresent(new KnownDownload.Request(provider, version, os, arch));
+        return known != null && known.answer().generation().equals(answer) && known.current(store);
     }
 
     /**
-     * What {@code terraform init} needs to fetch and verify one platform's archive. The same object
-     * while the four tags it was built from (SHA256SUMS, signature, archive, signing keys) resolve
-     * to the same manifests, so a busy endpoint costs four cache lookups, not a rebuild.
+     * What {@code terraform init} needs to fetch and verify one platform's archive. Its generation
+     * stays while the four tags it was built from (SHA256SUMS, signature, archive, signing keys)
+     * keep their generations, so a busy endpoint costs four cache lookups, not a rebuild.
      */
-    public ProviderPackage download(ProviderAddress provider, String version, String os, String arch) {
-        DownloadRequest request = new DownloadRequest(provider, version, os, arch);
+    public Stamped<ProviderPackage> download(ProviderAddress provider, String version, String os, String arch) {
+        KnownDownload.Request request = new KnownDownload.Request(provider, version, os, arch);
         KnownDownload known = downloads.getIfPresent(request);
         if (known != null && known.current(store)) {
-            return known.pkg();
+            return known.answer();
         }
         check(provider);
         TerraformNames.checkVersion(version).ifPresent(this::badRequest);
@@ -170,30 +159,36 @@ public final class ProviderService {
 
         // resolve, not exists: the answer goes through the tag cache, so a busy download endpoint
         // does not cost the registry one HEAD per request.
-        Optional<Manifest> sums = store.resolve(repository, tags.get(0));
-        Optional<Manifest> signature = store.resolve(repository, tags.get(1));
-        Optional<Manifest> archiveManifest = store.resolve(repository, tags.get(2));
-        Optional<Manifest> keysManifest = store.resolve(keysRepository, TerraformLayout.SIGNING_KEYS_TAG);
-        Manifest sumsManifest = sums.orElseThrow(() -> new ProviderException(
+        Stamped<Optional<Manifest>> sums = store.resolveStamped(repository, tags.get(0));
+        Stamped<Optional<Manifest>> signature = store.resolveStamped(repository, tags.get(1));
+        Stamped<Optional<Manifest>> archiveManifest = store.resolveStamped(repository, tags.get(2));
+        Stamped<Optional<Manifest>> keysManifest = store.resolveStamped(keysRepository, TerraformLayout.SIGNING_KEYS_TAG);
+        List<Generation> seen = List.of(sums.generation(), signature.generation(), archiveManifest.generation(),
+                keysManifest.generation());
+        if (known != null && known.builtFrom(seen)) {
+            // Read again after the cache entries expired, with the same manifests: the same answer.
+            return known.answer();
+        }
+        Manifest sumsManifest = sums.value().orElseThrow(() -> new ProviderException(
                 ProviderException.Reason.NOT_FOUND, "provider " + provider + " has no version " + version));
-        if (signature.isEmpty()) {
+        if (signature.value().isEmpty()) {
             throw new ProviderException(ProviderException.Reason.NOT_FOUND, "provider " + provider + " " + version
                     + " has no SHA256SUMS signature");
         }
-        if (archiveManifest.isEmpty()) {
+        if (archiveManifest.value().isEmpty()) {
             throw new ProviderException(ProviderException.Reason.NOT_FOUND, "provider " + provider + " " + version
                     + " is not available for " + os + "_" + arch);
         }
         Sha256Sums checksums = readSums(repository, sumsManifest, sumsFile.fileName());
         String shasum = checksums.sha256Of(archive.fileName()).orElseThrow(() -> new ProviderException(
                 ProviderException.Reason.BROKEN_RELEASE, sumsFile.fileName() + " in storage does not list " + archive.fileName()));
-        SigningKeys signingKeys = keysManifest.map(m -> parsedKeys(keysRepository, m)).orElseThrow(() -> new ProviderException(
+        SigningKeys signingKeys = keysManifest.value().map(m -> parsedKeys(keysRepository, m)).orElseThrow(() -> new ProviderException(
                 ProviderException.Reason.NOT_FOUND, "namespace " + provider.namespace()
                         + " has no signing keys (signing-keys.json) in storage; terraform cannot verify provider " + provider));
-        ProviderPackage pkg = new ProviderPackage(protocolsOf(sumsManifest), archive, sumsFile, signatureFile, shasum, signingKeys);
-        downloads.put(request, new KnownDownload(repository, tags, keysRepository,
-                List.of(sums, signature, archiveManifest, keysManifest), pkg));
-        return pkg;
+        Stamped<ProviderPackage> answer = new Stamped<>(
+                new ProviderPackage(protocolsOf(sumsManifest), archive, sumsFile, signatureFile, shasum, signingKeys), generations.next());
+        downloads.put(request, new KnownDownload(repository, tags, keysRepository, seen, answer));
+        return answer;
     }
 
     /** A stored release file of a provider by its file name (archive, SHA256SUMS or signature). */

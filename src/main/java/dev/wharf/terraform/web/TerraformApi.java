@@ -7,6 +7,7 @@ import dev.wharf.http.ReadyAnswer;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.ResponseBodies;
 import dev.wharf.oci.BlobSink;
+import dev.wharf.oci.Stamped;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.StoredFile;
 import dev.wharf.terraform.auth.ClientAuthentication;
@@ -130,12 +131,12 @@ public final class TerraformApi {
 
     private void moduleVersions(Context ctx) {
         ModuleAddress module = module(ctx);
-        List<String> answer = modules.versions(module);
+        Stamped<List<String>> answer = modules.versions(module);
         ArrayNode versions = json.createArrayNode();
-        answer.forEach(v -> versions.addObject().put("version", v));
+        answer.value().forEach(v -> versions.addObject().put("version", v));
         ObjectNode body = json.createObjectNode();
         body.putArray("modules").addObject().set("versions", versions);
-        remember(ctx, jsonBytes(ctx, bytes(body)), () -> modules.isCurrent(module, answer));
+        remember(ctx, jsonBytes(ctx, bytes(body)), () -> modules.isCurrent(module, answer.generation()));
     }
 
     private void moduleDownload(Context ctx) {
@@ -151,8 +152,8 @@ public final class TerraformApi {
 
     private void providerVersions(Context ctx) {
         ProviderAddress provider = provider(ctx);
-        List<ProviderVersion> answer = providers.versions(provider);
-        remember(ctx, jsonBytes(ctx, providerVersionsBody(answer)), () -> providers.isCurrent(provider, answer));
+        Stamped<List<ProviderVersion>> answer = providers.versions(provider);
+        remember(ctx, jsonBytes(ctx, providerVersionsBody(answer.value())), () -> providers.isCurrent(provider, answer.generation()));
     }
 
     private byte[] providerVersionsBody(List<ProviderVersion> answer) {
@@ -176,18 +177,19 @@ public final class TerraformApi {
         String version = ctx.pathParam("version");
         String os = ctx.pathParam("os");
         String arch = ctx.pathParam("arch");
-        ProviderPackage pkg = providers.download(provider, version, os, arch);
+        Stamped<ProviderPackage> answer = providers.download(provider, version, os, arch);
         // Taken before the body signs its URLs: if the step moves meanwhile, the check below fails
         // at once and the router answers afresh, never the other way round.
         long urlExpiry = signer.expiry();
-        remember(ctx, jsonBytes(ctx, providerDownloadBody(provider, pkg)),
-                () -> signer.expiry() == urlExpiry && providers.isCurrent(provider, version, os, arch, pkg));
+        remember(ctx, jsonBytes(ctx, providerDownloadBody(provider, answer.value())),
+                () -> signer.expiry() == urlExpiry && providers.isCurrent(provider, version, os, arch, answer.generation()));
     }
 
     /**
      * Leaves a 200 answer for the server to repeat while {@code current} holds and the request
      * would pass {@link #requireToken}, the one filter in front of these routes. Both are told from
-     * memory ({@link ReadyAnswers.Check}): the services' {@code isCurrent}, and static tokens only.
+     * memory ({@link ReadyAnswers.Check}): the services' {@code isCurrent} for the generation the
+     * body was built from (never the identity of an object), and static tokens only.
      */
     private void remember(Context ctx, byte[] body, java.util.function.BooleanSupplier current) {
         ready.remember(ReadyAnswers.target(ctx), ReadyAnswer.of(ctx.endpoint().path, "application/json", List.of(), body, false),

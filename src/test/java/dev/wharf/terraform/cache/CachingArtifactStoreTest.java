@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ForwardingArtifactStore;
+import dev.wharf.oci.Generation;
 import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
+import dev.wharf.oci.Stamped;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -144,40 +146,88 @@ class CachingArtifactStoreTest {
         assertThat(counting.resolved).containsExactly("v0", "v0");
     }
 
-    /** Counts what reaches the real store. */
+    /** The checks a network thread makes: from memory, by generation, never by which object carried the answer. */
     @Test
     void fromMemoryChecksNeverAskTheStoreAndFailOnceTheTtlPassesOrATagIsPushed() {
         tags(3);
-        List<String> listed = cache.listTags(REPO);
-        Optional<Manifest> v1 = cache.resolve(REPO, "v1");
-        Optional<Manifest> absent = cache.resolve(REPO, "v9");
+        Stamped<List<String>> listed = cache.listTagsStamped(REPO);
+        Stamped<Optional<Manifest>> v1 = cache.resolveStamped(REPO, "v1");
+        Stamped<Optional<Manifest>> absent = cache.resolveStamped(REPO, "v9");
         counting.reset();
 
-        assertThat(cache.isCurrentTagList(REPO, listed)).isTrue();
-        assertThat(cache.isCurrentTagList(REPO, List.copyOf(new ArrayList<>(listed)))).as("an equal list is not the list").isFalse();
-        assertThat(cache.isCurrentResolution(REPO, "v1", v1)).isTrue();
-        assertThat(cache.isCurrentResolution(REPO, "v9", absent)).isTrue();
-        assertThat(cache.isCurrentResolution(REPO, "v2", Optional.empty())).as("never looked up").isFalse();
-        assertThat(cache.isCurrentResolution(REPO, v1.orElseThrow().digest().toString(), v1)).isTrue();
+        assertThat(listed.generation().isCached()).isTrue();
+        assertThat(cache.isCurrentTagList(REPO, listed.generation())).isTrue();
+        assertThat(cache.isCurrentTagList(REPO, new Generation(listed.generation().value()))).as("an equal generation").isTrue();
+        assertThat(cache.isCurrentTagList(REPO, Generation.NONE)).isFalse();
+        assertThat(cache.isCurrentTagList("boring-registry/providers/acme/other", listed.generation())).as("never listed").isFalse();
+        assertThat(cache.isCurrentResolution(REPO, "v1", v1.generation())).isTrue();
+        assertThat(cache.isCurrentResolution(REPO, "v9", absent.generation())).isTrue();
+        assertThat(cache.isCurrentResolution(REPO, "v2", v1.generation())).as("never looked up").isFalse();
+        assertThat(cache.isCurrentResolution(REPO, "v1", absent.generation())).as("another lookup's generation").isFalse();
 
         pass(TAG_TTL.plusSeconds(1));
-        assertThat(cache.isCurrentTagList(REPO, listed)).isFalse();
-        assertThat(cache.isCurrentResolution(REPO, "v9", absent)).as("a missing tag is trusted for the tag TTL only").isFalse();
-        assertThat(cache.isCurrentResolution(REPO, "v1", v1)).as("a found tag for the manifest TTL").isTrue();
+        assertThat(cache.isCurrentTagList(REPO, listed.generation())).isFalse();
+        assertThat(cache.isCurrentResolution(REPO, "v9", absent.generation())).as("a missing tag is trusted for the tag TTL only").isFalse();
+        assertThat(cache.isCurrentResolution(REPO, "v1", v1.generation())).as("a found tag for the manifest TTL").isTrue();
 
         cache.push(REPO, "v1", Artifact.single("application/vnd.wharf.test",
                 Layer.file("application/octet-stream", "v1", BlobSource.ofBytes(new byte[] {1}))), true);
-        assertThat(cache.isCurrentResolution(REPO, "v1", v1)).isFalse();
+        assertThat(cache.isCurrentResolution(REPO, "v1", v1.generation())).isFalse();
         assertThat(counting.lists).isZero();
         assertThat(counting.resolved).isEmpty();
+    }
+
+    /** The contract the ready answers stand on: reading again keeps the generation exactly while the content is the same. */
+    @Test
+    void readingAgainKeepsTheGenerationOfUnchangedContentAndChangesThatOfChangedContent() {
+        tags(3);
+        Generation list = cache.listTagsStamped(REPO).generation();
+        Generation v1 = cache.resolveStamped(REPO, "v1").generation();
+        Generation v2 = cache.resolveStamped(REPO, "v2").generation();
+        Generation v9 = cache.resolveStamped(REPO, "v9").generation();
+        assertThat(List.of(list, v1, v2, v9)).as("one generation per entry").doesNotHaveDuplicates();
+
+        pass(MANIFEST_TTL.plusSeconds(1));
+        assertThat(cache.isCurrentTagList(REPO, list)).as("expired: not current until read again").isFalse();
+        assertThat(cache.isCurrentResolution(REPO, "v1", v1)).isFalse();
+        counting.reset();
+        assertThat(cache.listTagsStamped(REPO).generation()).as("the same tags, read again").isEqualTo(list);
+        assertThat(cache.resolveStamped(REPO, "v1").generation()).as("the same manifest, read again").isEqualTo(v1);
+        assertThat(cache.resolveAll(REPO, List.of("v2", "v9"))).hasSize(2);
+        assertThat(counting.lists).as("they were read again").isEqualTo(1);
+        assertThat(counting.resolved).containsExactly("v1", "v2", "v9");
+        assertThat(cache.isCurrentTagList(REPO, list)).isTrue();
+        assertThat(cache.isCurrentResolution(REPO, "v1", v1)).isTrue();
+        assertThat(cache.isCurrentResolution(REPO, "v2", v2)).as("read again in a batch").isTrue();
+        assertThat(cache.isCurrentResolution(REPO, "v9", v9)).as("still missing").isTrue();
+
+        // Changed behind the cache's back: v1 re-pointed, v9 created, so the list has one more tag.
+        push("v1", "other content");
+        push("v9", "new");
+        pass(MANIFEST_TTL.plusSeconds(1));
+        Generation newList = cache.listTagsStamped(REPO).generation();
+        Generation newV1 = cache.resolveStamped(REPO, "v1").generation();
+        Generation newV9 = cache.resolveStamped(REPO, "v9").generation();
+        assertThat(newList).isNotEqualTo(list);
+        assertThat(newV1).isNotEqualTo(v1);
+        assertThat(newV9).isNotEqualTo(v9);
+        assertThat(cache.resolveStamped(REPO, "v2").generation()).as("v2 did not change").isEqualTo(v2);
+        assertThat(cache.isCurrentTagList(REPO, list)).isFalse();
+        assertThat(cache.isCurrentTagList(REPO, newList)).isTrue();
+        assertThat(cache.isCurrentResolution(REPO, "v1", v1)).isFalse();
+        assertThat(cache.isCurrentResolution(REPO, "v1", newV1)).isTrue();
+        assertThat(cache.isCurrentResolution(REPO, "v9", v9)).isFalse();
     }
 
     @Test
     void aStoreWithoutCachesNeverClaimsAnAnswerIsCurrent() {
         tags(1);
-        assertThat(layout.isCurrentTagList(REPO, layout.listTags(REPO))).isFalse();
-        assertThat(layout.isCurrentResolution(REPO, "v0", layout.resolve(REPO, "v0"))).isFalse();
-        assertThat(new CachingArtifactStore(layout, Duration.ZERO).isCurrentTagList(REPO, layout.listTags(REPO))).isFalse();
+        Stamped<List<String>> listed = layout.listTagsStamped(REPO);
+        assertThat(listed.generation()).isEqualTo(Generation.NONE);
+        assertThat(layout.isCurrentTagList(REPO, listed.generation())).isFalse();
+        assertThat(layout.isCurrentResolution(REPO, "v0", layout.resolveStamped(REPO, "v0").generation())).isFalse();
+        CachingArtifactStore off = new CachingArtifactStore(layout, Duration.ZERO);
+        assertThat(off.isCurrentTagList(REPO, off.listTagsStamped(REPO).generation())).isFalse();
     }
 
     private static final class CountingStore extends ForwardingArtifactStore {

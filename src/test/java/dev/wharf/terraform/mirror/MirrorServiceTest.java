@@ -94,7 +94,8 @@ class MirrorServiceTest {
     @Test
     void concurrentRequestsForOneArchiveFetchItOnce() throws Exception {
         upstream.publish(temp.resolve("up"), "dummy", "1.0.0", List.of("linux_amd64"));
-        MirrorService service = pullThroughService(upstream.client());
+        PullThrough pullThrough = new PullThrough(upstream.client(), storage, temp.resolve("tmp"));
+        MirrorService service = new MirrorService(storage, Optional.of(pullThrough));
         CountDownLatch gate = upstream.server.gate("/files/terraform-provider-dummy_1.0.0_linux_amd64.zip");
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
@@ -107,9 +108,13 @@ class MirrorServiceTest {
                 }));
             }
             started.await();
-            // Give the followers time to queue behind the first fetch; without it they could only arrive later,
-            // find the package stored and pass this test for the wrong reason, never fail it.
-            Thread.sleep(300);
+            // The fetch is held at the gate until the five followers wait for it: had they arrived after it
+            // finished, they would find the package stored and pass this test for the wrong reason.
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (pullThrough.waitingFor(DUMMY, "1.0.0", "linux", "amd64") < 5) {
+                assertThat(System.nanoTime()).as("five requests waiting for the one fetch").isLessThan(deadline);
+                Thread.sleep(5);
+            }
             gate.countDown();
             for (Future<StoredArchive> f : results) {
                 assertThat(f.get().tag()).isEqualTo("terraform-provider-dummy_1.0.0_linux_amd64.zip");

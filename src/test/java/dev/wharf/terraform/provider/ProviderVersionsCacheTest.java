@@ -38,16 +38,16 @@ class ProviderVersionsCacheTest {
         ProviderAddress dummy = new ProviderAddress("acme", "dummy");
         release(layout, "1.0.0");
 
-        assertThat(service.versions(dummy)).extracting(ProviderVersion::version).containsExactly("1.0.0");
+        assertThat(service.versions(dummy).value()).extracting(ProviderVersion::version).containsExactly("1.0.0");
         int afterFirst = counting.resolves.get();
         for (int i = 0; i < 5; i++) {
-            assertThat(service.versions(dummy)).extracting(ProviderVersion::version).containsExactly("1.0.0");
+            assertThat(service.versions(dummy).value()).extracting(ProviderVersion::version).containsExactly("1.0.0");
         }
         assertThat(counting.resolves.get()).isEqualTo(afterFirst);
 
         release(layout, "1.1.0");
         store.invalidate(REPOSITORY);
-        assertThat(service.versions(dummy)).extracting(ProviderVersion::version).containsExactly("1.1.0", "1.0.0");
+        assertThat(service.versions(dummy).value()).extracting(ProviderVersion::version).containsExactly("1.1.0", "1.0.0");
     }
 
     private static void release(ArtifactStore store, String version) {

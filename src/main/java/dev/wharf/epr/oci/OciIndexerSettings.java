@@ -1,0 +1,66 @@
+package dev.wharf.epr.oci;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * How an {@link OciIndexer} reads one repository. Start from {@link #of} (the defaults of
+ * package-registry's flags where it has them) and change what differs with the {@code with…} methods.
+ *
+ * @param repository the OCI repository holding one tag {@code {name}-{version}} per package version
+ * @param cacheDir where zips, signatures and {@code index.json} are kept
+ * @param validate whether packages are checked against the package spec
+ * @param requireSignatures whether a package without a signature layer is left out
+ * @param maxPackageBytes the largest package zip (and signature) accepted
+ * @param refreshInterval how often the repository is read again; zero (or negative): never by itself
+ * @param verifyInterval how long known tags are trusted before every tag's manifest is resolved again;
+ *     zero (or negative) verifies on every refresh
+ * @param clock the time of refreshes and verifications
+ */
+public record OciIndexerSettings(String repository, Path cacheDir, boolean validate, boolean requireSignatures,
+        long maxPackageBytes, Duration refreshInterval, Duration verifyInterval, Clock clock) {
+    /** package-registry's default of {@code -max-package-size}. */
+    public static final long DEFAULT_MAX_PACKAGE_BYTES = 512L << 20;
+
+    /** Validating, signatures optional, packages up to 512 MB, no scheduled refresh, every refresh verifying. */
+    public static OciIndexerSettings of(String repository, Path cacheDir) {
+        return new OciIndexerSettings(repository, cacheDir, true, false, DEFAULT_MAX_PACKAGE_BYTES, Duration.ZERO, Duration.ZERO,
+                Clock.systemUTC());
+    }
+
+    public OciIndexerSettings withValidation(boolean validate) {
+        return new OciIndexerSettings(repository, cacheDir, validate, requireSignatures, maxPackageBytes, refreshInterval,
+                verifyInterval, clock);
+    }
+
+    public OciIndexerSettings withRequiredSignatures(boolean require) {
+        return new OciIndexerSettings(repository, cacheDir, validate, require, maxPackageBytes, refreshInterval, verifyInterval,
+                clock);
+    }
+
+    public OciIndexerSettings withMaxPackageBytes(long bytes) {
+        return new OciIndexerSettings(repository, cacheDir, validate, requireSignatures, bytes, refreshInterval, verifyInterval,
+                clock);
+    }
+
+    public OciIndexerSettings withRefreshInterval(Duration interval) {
+        return new OciIndexerSettings(repository, cacheDir, validate, requireSignatures, maxPackageBytes, interval, verifyInterval,
+                clock);
+    }
+
+    public OciIndexerSettings withVerifyInterval(Duration interval) {
+        return new OciIndexerSettings(repository, cacheDir, validate, requireSignatures, maxPackageBytes, refreshInterval, interval,
+                clock);
+    }
+
+    public OciIndexerSettings withClock(Clock newClock) {
+        return new OciIndexerSettings(repository, cacheDir, validate, requireSignatures, maxPackageBytes, refreshInterval,
+                verifyInterval, newClock);
+    }
+
+    /** What was accepted or refused depends on these; an index persisted under others is checked again. */
+    String checks() {
+        return "validate=" + validate + " require_signatures=" + requireSignatures + " max_package_bytes=" + maxPackageBytes;
+    }
+}

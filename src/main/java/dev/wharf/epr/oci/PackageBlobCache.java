@@ -1,0 +1,194 @@
+package dev.wharf.epr.oci;
+
+import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.Descriptor;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The package zips and signatures of one OCI repository on disk, by digest: {@code blobs/} and
+ * {@code signatures/} in the cache directory belong to this class alone. A blob is fetched when it
+ * is first needed, by a refresh or by a request thread serving a package whose zip went missing.
+ *
+ * <p>A download writes a {@code .part} file beside its target and renames it onto the target once
+ * the store's stream ended (the digest matched) and the size and zip checks passed. The name of a
+ * {@code .part} file is registered as in flight before the file exists and until it is renamed or
+ * removed, so {@link #retainOnly} (run after every refresh, possibly while a request thread is
+ * downloading) removes blobs no package uses and {@code .part} files left by a crash, never one
+ * still being written.
+ */
+final class PackageBlobCache {
+    private static final Logger LOG = LoggerFactory.getLogger(PackageBlobCache.class);
+    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+    private static final String PART = ".part";
+
+    private final ArtifactStore store;
+    private final String repository;
+    private final Path cacheDir;
+    private final long maxBytes;
+    private final Set<Path> inFlight = ConcurrentHashMap.newKeySet();
+
+    PackageBlobCache(ArtifactStore store, String repository, Path cacheDir, long maxBytes) {
+        this.store = store;
+        this.repository = repository;
+        this.cacheDir = cacheDir;
+        this.maxBytes = maxBytes;
+    }
+
+    void createDirectories() throws IOException {
+        Files.createDirectories(blobDir());
+    }
+
+    /** Whether the package's zip (and signature, if it has one) are on disk. */
+    boolean holds(CachedPackage c) {
+        return Files.isRegularFile(zipPath(c.zipDigest()))
+                && (c.signatureDigest() == null || Files.isRegularFile(signaturePath(c.signatureDigest())));
+    }
+
+    /** The package's zip on disk, downloaded first when it is not there. */
+    Path zip(CachedPackage c) throws InvalidPackageException {
+        return zip(new Descriptor(OciPackageLayout.ZIP_MEDIA_TYPE, Digest.parse(c.zipDigest()), c.zipSize(), Map.of()));
+    }
+
+    /** A zip layer on disk, downloaded first when it is not there; it must start like a zip. */
+    Path zip(Descriptor layer) throws InvalidPackageException {
+        return download(layer, zipPath(layer.digest().toString()), true);
+    }
+
+    /** The package's signature on disk, downloaded first when it is not there; empty for an unsigned package. */
+    Optional<Path> signature(CachedPackage c) throws InvalidPackageException {
+        if (c.signatureDigest() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(download(new Descriptor(OciPackageLayout.SIGNATURE_MEDIA_TYPE, Digest.parse(c.signatureDigest()),
+                c.signatureSize(), Map.of()), signaturePath(c.signatureDigest()), false));
+    }
+
+    /** Writes the package's zip: from disk when it is there, else straight from the store (not kept). */
+    void writeZip(CachedPackage c, OutputStream out) throws IOException {
+        Path p = zipPath(c.zipDigest());
+        if (Files.isRegularFile(p)) {
+            Files.copy(p, out);
+        } else {
+            try (InputStream in = store.openBlob(repository, Digest.parse(c.zipDigest()))) {
+                in.transferTo(out);
+            }
+        }
+    }
+
+    /**
+     * Removes every blob that none of {@code used} needs, and every {@code .part} file that no
+     * download owns (left by a process that died while writing it).
+     */
+    void retainOnly(List<CachedPackage> used) {
+        Set<Path> keep = new HashSet<>();
+        used.forEach(c -> {
+            keep.add(zipPath(c.zipDigest()));
+            if (c.signatureDigest() != null) {
+                keep.add(signaturePath(c.signatureDigest()));
+            }
+        });
+        for (Path dir : List.of(blobDir(), signatureDir())) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    if (!keep.contains(p) && !inFlight.contains(p)) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.debug("cannot tidy {}: {}", dir, e.getMessage());
+            }
+        }
+    }
+
+    private Path blobDir() {
+        return cacheDir.resolve("blobs");
+    }
+
+    private Path signatureDir() {
+        return cacheDir.resolve("signatures");
+    }
+
+    private Path zipPath(String digest) {
+        Digest d = Digest.parse(digest);
+        return blobDir().resolve(d.algorithm() + "-" + d.hex() + ".zip");
+    }
+
+    private Path signaturePath(String digest) {
+        Digest d = Digest.parse(digest);
+        return signatureDir().resolve(d.algorithm() + "-" + d.hex() + ".sig");
+    }
+
+    /**
+     * Streams a blob into the cache (verified against its digest by the store) unless it is there
+     * already. Two threads may download the same blob at once (a refresh and a request); each writes
+     * its own {@code .part} file and the second rename replaces identical content.
+     */
+    private Path download(Descriptor layer, Path target, boolean mustBeZip) throws InvalidPackageException {
+        if (Files.isRegularFile(target)) {
+            return target;
+        }
+        Path part = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + PART);
+        inFlight.add(part);
+        try {
+            Files.createDirectories(target.getParent());
+            try (InputStream in = store.openBlob(repository, layer.digest());
+                    OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                byte[] buffer = new byte[64 * 1024];
+                long total = 0;
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    total += n;
+                    if (total > maxBytes) {
+                        throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is larger than the limit of "
+                                + maxBytes + " bytes");
+                    }
+                    out.write(buffer, 0, n);
+                }
+            }
+            if (mustBeZip) {
+                byte[] head = new byte[4];
+                try (InputStream in = Files.newInputStream(part)) {
+                    int read = in.readNBytes(head, 0, 4);
+                    if (read < 4 || !Arrays.equals(head, ZIP_MAGIC)) {
+                        throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is not a zip file");
+                    }
+                }
+            }
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Kind.CORRUPT, "cannot write " + layer.digest() + " to " + cacheDir + ": "
+                    + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(part);
+            } catch (IOException e) {
+                LOG.debug("cannot remove {}; the next refresh will: {}", part, e.getMessage());
+            } finally {
+                inFlight.remove(part);
+            }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package dev.wharf.epr.oci;
+
+import dev.wharf.epr.model.PackageDocument;
+import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.epr.pkg.PackageReader;
+import dev.wharf.epr.pkg.ZipPackageFiles;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.Descriptor;
+import dev.wharf.oci.Manifest;
+import dev.wharf.oci.StorageException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One pass over the repository's tags, given what the last pass knew. A tag it knows (accepted or
+ * left out) costs no request unless the pass verifies; a new tag is resolved and, when its manifest
+ * is new, its zip downloaded and read. New tags are resolved by a small pool of threads, the results
+ * kept in tag order. A registry outage fails the whole pass (the first in tag order winning).
+ */
+final class RepositoryScan {
+    private static final Logger LOG = LoggerFactory.getLogger(RepositoryScan.class);
+    /** Enough to hide the round trip of a remote registry, few enough not to look like an attack on it. */
+    private static final int RESOLVE_THREADS = 8;
+    private static final String MISNAMED = "not {name}-{version}";
+
+    /** What a pass found: the packages in tag order, and what is now known of every tag. */
+    record Result(List<CachedPackage> packages, Map<String, CachedPackage> accepted, Map<String, RejectedTag> rejected,
+            int resolved, int tags) {
+    }
+
+    /** What one tag came to in a pass. */
+    private sealed interface Outcome {
+        /** A package to serve. */
+        record Accepted(CachedPackage entry) implements Outcome {
+        }
+
+        /** Left out and remembered; {@code report}: warn (new, or found again by a verification) rather than stay quiet. */
+        record Rejected(RejectedTag rejection, boolean report) implements Outcome {
+        }
+
+        /** Left out for this pass only: the tag vanished meanwhile, or the registry failed for it alone. */
+        record Skipped(String reason) implements Outcome {
+        }
+    }
+
+    private final ArtifactStore store;
+    private final String repository;
+    private final String source;
+    private final PackageBlobCache blobs;
+    private final PackageReader reader;
+    private final boolean requireSignatures;
+    private final long maxPackageBytes;
+
+    RepositoryScan(ArtifactStore store, String source, PackageBlobCache blobs, PackageReader reader, OciIndexerSettings settings) {
+        this.store = store;
+        this.repository = settings.repository();
+        this.source = source;
+        this.blobs = blobs;
+        this.reader = reader;
+        this.requireSignatures = settings.requireSignatures();
+        this.maxPackageBytes = settings.maxPackageBytes();
+    }
+
+    /** Reads the repository; {@code verify}: resolve every tag, known or not. */
+    Result scan(Map<String, CachedPackage> knownPackages, Map<String, RejectedTag> knownRejections, boolean verify) {
+        List<String> tags = new ArrayList<>(store.listTags(repository));
+        tags.sort(null);
+        Outcome[] outcomes = new Outcome[tags.size()];
+        Map<Integer, Callable<Outcome>> requests = new LinkedHashMap<>();
+        for (int i = 0; i < tags.size(); i++) {
+            String tag = tags.get(i);
+            Optional<PackageTag> parsed = PackageTag.parse(tag);
+            CachedPackage known = knownPackages.get(tag);
+            RejectedTag rejected = knownRejections.get(tag);
+            if (parsed.isEmpty()) {
+                outcomes[i] = new Outcome.Rejected(new RejectedTag(tag, null, MISNAMED), verify || rejected == null);
+            } else if (verify || (known == null && rejected == null)) {
+                requests.put(i, () -> resolve(parsed.get(), known, rejected, verify));
+            } else if (known == null) {
+                outcomes[i] = new Outcome.Rejected(java.util.Objects.requireNonNull(rejected), false);
+            } else if (blobs.holds(known)) {
+                outcomes[i] = new Outcome.Accepted(known);
+            } else {
+                requests.put(i, () -> reuse(known));
+            }
+        }
+        run(requests, outcomes);
+
+        Map<String, CachedPackage> accepted = new HashMap<>();
+        Map<String, RejectedTag> rejections = new HashMap<>();
+        List<CachedPackage> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < outcomes.length; i++) {
+            String tag = tags.get(i);
+            // Java 17: no pattern matching in switch yet.
+            Outcome outcome = outcomes[i];
+            if (outcome instanceof Outcome.Accepted a) {
+                if (seen.add(a.entry().document().name + "-" + a.entry().document().version)) {
+                    found.add(a.entry());
+                    accepted.put(tag, a.entry());
+                }
+            } else if (outcome instanceof Outcome.Rejected r) {
+                rejections.put(tag, r.rejection());
+                if (r.report()) {
+                    LOG.warn("tag {} of {} left out: {}", tag, source, r.rejection().reason());
+                } else {
+                    LOG.debug("tag {} of {} left out, as before: {}", tag, source, r.rejection().reason());
+                }
+            } else if (outcome instanceof Outcome.Skipped skipped) {
+                LOG.warn("tag {} of {} left out: {}", tag, source, skipped.reason());
+            }
+        }
+        return new Result(found, accepted, rejections, requests.size(), tags.size());
+    }
+
+    /**
+     * Runs the tasks that need the registry on a small pool and puts each outcome at its index. An
+     * outage fails the pass, the first in tag order winning; the tasks still running are interrupted.
+     */
+    private static void run(Map<Integer, Callable<Outcome>> requests, Outcome[] outcomes) {
+        if (requests.isEmpty()) {
+            return;
+        }
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(RESOLVE_THREADS, requests.size()), r -> {
+            Thread t = new Thread(r, "epr-oci-resolve-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<Integer, Future<Outcome>> futures = new LinkedHashMap<>();
+            requests.forEach((i, task) -> futures.put(i, pool.submit(task)));
+            for (Map.Entry<Integer, Future<Outcome>> f : futures.entrySet()) {
+                outcomes[f.getKey()] = await(f.getValue());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Outcome await(Future<Outcome> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("refresh interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /**
+     * Resolves a tag that is new, or that a verification checks again: a manifest digest the tag
+     * already had reuses what is known of it (no download); another one is read as a new package.
+     */
+    private Outcome resolve(PackageTag tag, @Nullable CachedPackage known, @Nullable RejectedTag rejected, boolean verifying) {
+        Optional<Manifest> resolved;
+        try {
+            resolved = store.resolve(repository, tag.tag());
+        } catch (StorageException e) {
+            if (e.isOutage()) {
+                throw e;
+            }
+            return new Outcome.Skipped(e.getMessage());
+        }
+        if (resolved.isEmpty()) {
+            return new Outcome.Skipped("it was removed while the repository was read");
+        }
+        Manifest manifest = resolved.get();
+        String digest = manifest.digest().toString();
+        if (known != null && known.manifestDigest().equals(digest)) {
+            return reuse(known);
+        }
+        if (rejected != null && digest.equals(rejected.manifestDigest())) {
+            // A reminder once per verification, not a download.
+            return new Outcome.Rejected(rejected, verifying);
+        }
+        if (known != null) {
+            LOG.warn("tag {} of {} now points at {} instead of {}: reading it again", tag.tag(), source, digest,
+                    known.manifestDigest());
+        }
+        try {
+            return new Outcome.Accepted(read(tag, manifest));
+        } catch (InvalidPackageException e) {
+            return new Outcome.Rejected(new RejectedTag(tag.tag(), digest, e.getMessage()), true);
+        } catch (StorageException e) {
+            if (e.isOutage()) {
+                throw e;
+            }
+            return new Outcome.Skipped(e.getMessage());
+        }
+    }
+
+    /** A known package; blobs removed from the cache (or kept by an older Wharf) are fetched again while the registry answers. */
+    private Outcome reuse(CachedPackage known) {
+        try {
+            blobs.zip(known);
+            blobs.signature(known);
+            return new Outcome.Accepted(known);
+        } catch (InvalidPackageException e) {
+            return new Outcome.Rejected(new RejectedTag(known.tag(), known.manifestDigest(), e.getMessage()), true);
+        } catch (StorageException e) {
+            if (e.isOutage()) {
+                throw e;
+            }
+            // Not remembered: the next refresh resolves the tag again.
+            return new Outcome.Skipped(e.getMessage());
+        }
+    }
+
+    /** Downloads and reads a manifest not seen under this tag before. */
+    private CachedPackage read(PackageTag tag, Manifest manifest) throws InvalidPackageException {
+        Descriptor zipLayer = OciPackageLayout.zipLayer(manifest, tag.tag())
+                .orElseThrow(() -> new InvalidPackageException("the artifact has no package zip layer (layers: "
+                        + manifest.layers().stream().map(Descriptor::mediaType).toList() + ")"));
+        if (zipLayer.size() > maxPackageBytes) {
+            throw new InvalidPackageException("the package zip is " + zipLayer.size() + " bytes, more than the limit of "
+                    + maxPackageBytes);
+        }
+        Optional<Descriptor> sigLayer = OciPackageLayout.signatureLayer(manifest);
+        if (requireSignatures && sigLayer.isEmpty()) {
+            throw new InvalidPackageException("package is missing a required signature layer; use -require-package-signatures=false for unsigned packages");
+        }
+        Path zip = blobs.zip(zipLayer);
+        PackageDocument doc;
+        try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
+            doc = reader.read(files, sigLayer.isPresent());
+        } catch (IOException e) {
+            throw new InvalidPackageException("cannot read the package zip: " + e.getMessage(), e);
+        }
+        if (!doc.name.equals(tag.name()) || !doc.version.equals(tag.version())) {
+            throw new InvalidPackageException("manifest.yml says " + doc.name + "-" + doc.version
+                    + ", which disagrees with the tag");
+        }
+        CachedPackage entry = new CachedPackage(tag.tag(), manifest.digest().toString(), zipLayer.digest().toString(),
+                zipLayer.size(), sigLayer.map(d -> d.digest().toString()).orElse(null), sigLayer.map(Descriptor::size).orElse(0L), doc);
+        blobs.signature(entry);
+        return entry;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.wharf.epr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.epr.index.IndexedPackage;
+import dev.wharf.epr.index.Resource;
+import dev.wharf.epr.oci.OciIndexer;
+import dev.wharf.epr.oci.OciIndexerSettings;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.ForwardingArtifactStore;
+import dev.wharf.oci.layout.ImageLayoutStore;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A request thread downloading a package zip that went missing from the cache, while a refresh
+ * tidies the cache: the refresh must leave the download's {@code .part} file alone, and the request
+ * must get its file. The download is held half-written on a latch, so the refresh always runs
+ * in the middle of it.
+ */
+class OciIndexerDownloadRaceTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRefreshDoesNotDeleteADownloadUnderWay() throws Exception {
+        ImageLayoutStore layout = new ImageLayoutStore(dir.resolve("oci"));
+        TestPackages.publishAll(layout, dir);
+        AtomicReference<Thread> held = new AtomicReference<>();
+        CountDownLatch halfWritten = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // Holds the blob stream of the request thread alone after its first chunk; the refresh's downloads pass.
+        ForwardingArtifactStore store = new ForwardingArtifactStore(layout) {
+            @Override
+            public InputStream openBlob(String repository, Digest digest) {
+                InputStream in = delegate.openBlob(repository, digest);
+                if (Thread.currentThread() != held.get()) {
+                    return in;
+                }
+                return new FilterInputStream(in) {
+                    private int reads;
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        if (++reads == 2) {
+                            halfWritten.countDown();
+                            try {
+                                if (!release.await(60, TimeUnit.SECONDS)) {
+                                    throw new IOException("the test never released the download");
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new InterruptedIOException();
+                            }
+                        }
+                        return super.read(b, off, len);
+                    }
+                };
+            }
+        };
+        Path cache = dir.resolve("cache");
+        OciIndexer indexer = new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, cache));
+        indexer.start();
+        IndexedPackage gallery = indexer.packages().stream().filter(p -> p.name().equals("gallery")).findFirst().orElseThrow();
+        Path blobs = cache.resolve("blobs");
+        try (var files = Files.list(blobs)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        // What a process killed in the middle of a download leaves behind.
+        Path abandoned = Files.writeString(blobs.resolve("sha256-" + "0".repeat(64) + ".zip.abandoned.part"), "half");
+
+        ExecutorService requests = Executors.newSingleThreadExecutor();
+        try {
+            Future<Optional<Resource>> request = requests.submit(() -> {
+                held.set(Thread.currentThread());
+                return gallery.content().file("manifest.yml");
+            });
+            assertThat(halfWritten.await(60, TimeUnit.SECONDS)).as("the request started its download").isTrue();
+            List<Path> inFlight = parts(blobs).stream().filter(p -> !p.equals(abandoned)).toList();
+            assertThat(inFlight).as("the request's download").hasSize(1);
+
+            indexer.refresh();
+
+            assertThat(abandoned).as("the .part file nobody writes").doesNotExist();
+            assertThat(inFlight.get(0)).as("the .part file the request is writing").exists();
+            release.countDown();
+            assertThat(request.get(60, TimeUnit.SECONDS)).as("manifest.yml of gallery").isPresent();
+        } finally {
+            release.countDown();
+            requests.shutdownNow();
+            indexer.close();
+        }
+        assertThat(parts(blobs)).as("no .part file left").isEmpty();
+        try (var files = Files.list(blobs)) {
+            assertThat(files.count()).as("every package's zip, back in the cache").isEqualTo(indexer.packages().size());
+        }
+    }
+
+    private static List<Path> parts(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
+        }
+    }
+}
