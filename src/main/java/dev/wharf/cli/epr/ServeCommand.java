@@ -60,7 +60,7 @@ public final class ServeCommand implements Callable<Integer> {
     Path tlsKey;
     @Option(names = {"-tls-min-version", "--tls-min-version"}, description = "Minimum TLS version: 1.1, 1.2 or 1.3.")
     String tlsMinVersion;
-    @Option(names = {"-metrics-address", "--metrics-address"}, description = "Address to expose Prometheus metrics on (/metrics).")
+    @Option(names = {"-metrics-address", "--metrics-address"}, description = "Address to expose Prometheus metrics (/metrics) and the detailed health report (/health, naming the registry and its errors) on.")
     String metricsAddress;
     @Option(names = {"-dry-run", "--dry-run"}, arity = "0..1", fallbackValue = "true", description = "Index the packages and exit without serving.")
     boolean dryRun;
@@ -172,9 +172,11 @@ public final class ServeCommand implements Callable<Integer> {
             counters.ifPresent(k -> c.routes.after(k::record));
         });
                 WebServer metricsServer = metricsAddress == null ? null
-                        : WebServer.start(ListenAddress.parse(metricsAddress), Optional.empty(),
-                                c -> c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                                        .result(metrics.scrape())))) {
+                        : WebServer.start(ListenAddress.parse(metricsAddress), Optional.empty(), c -> {
+                            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                                    .result(metrics.scrape()));
+                            api.registerDetailedHealth(c);
+                        })) {
             log.info("Package registry started on {} ({})", server.boundAddress(), tls.isPresent() ? "TLS" : "plain HTTP");
             if (metricsServer != null) {
                 log.info("Metrics and detailed health on {} (/metrics, /health)", metricsServer.boundAddress());
