@@ -10,21 +10,17 @@ import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestObserver;
 import dev.wharf.http.ServerLimits;
 import dev.wharf.http.WebServer;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.wharf.testing.SlowReaders;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -84,19 +80,10 @@ class SlowReadersTest {
     }
 
     private static void probeUnderLoad(WebServer server, Path zip) throws Exception {
-        List<Socket> slow = new ArrayList<>();
-        try {
-            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
-            for (int i = 0; i < SLOW_READERS; i++) {
-                slow.add(slowReader(address));
-            }
-            // Each has its answer begun: the server is writing (or trying to write) 400 bodies now.
-            long started = System.nanoTime();
-            for (Socket s : slow) {
-                readHead(s);
-            }
+        long started = System.nanoTime();
+        try (SlowReaders slow = SlowReaders.start(new InetSocketAddress("127.0.0.1", server.port()), "/epr/gallery/gallery-2.0.0.zip",
+                SLOW_READERS)) {
             System.out.printf("%d slow readers connected and answered in %d ms%n", SLOW_READERS, (System.nanoTime() - started) / 1_000_000);
-
             HttpClient http = HttpClient.newBuilder().connectTimeout(PROBE_BOUND).build();
             for (int i = 0; i < PROBES; i++) {
                 long start = System.nanoTime();
@@ -108,36 +95,7 @@ class SlowReadersTest {
                     .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(download.statusCode()).isEqualTo(200);
             assertThat(sha256(download.body())).isEqualTo(sha256(Files.readAllBytes(zip)));
-        } finally {
-            for (Socket s : slow) {
-                s.close();
-            }
         }
-    }
-
-    /** Connected with a receive buffer of a few KB, the request sent, nothing read yet. */
-    private static Socket slowReader(InetSocketAddress address) throws IOException {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(2048);
-        socket.connect(address, 5000);
-        socket.setSoTimeout(5_000);
-        socket.getOutputStream().write(("GET /epr/gallery/gallery-2.0.0.zip HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        return socket;
-    }
-
-    /** Reads the status line and the headers, and leaves the body unread. */
-    private static void readHead(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        int matched = 0;
-        StringBuilder head = new StringBuilder();
-        while (matched < 4) {
-            int b = in.read();
-            assertThat(b).as("the answer ended inside its headers: %s", head).isNotNegative();
-            head.append((char) b);
-            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        assertThat(head.toString()).startsWith("HTTP/1.1 200");
     }
 
     private static String sha256(byte[] bytes) throws Exception {
