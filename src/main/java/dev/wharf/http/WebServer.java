@@ -144,6 +144,11 @@ public final class WebServer implements AutoCloseable {
         throw new IllegalStateException("the server on " + address + " is not bound");
     }
 
+    /** Connections open right now, for tests of the limits. */
+    public int openConnections() {
+        return connector.getConnectedEndPoints().size();
+    }
+
     public boolean isTls() {
         return tls;
     }
