@@ -60,6 +60,9 @@ public final class WebServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = Runtime.version().feature() >= 21;
             cfg.http.generateEtags = false;
+            // Asynchronous file writes (ResponseBodies) end with the transfer or the idle timeout,
+            // never after a total time: a large download on a slow but reading link must finish.
+            cfg.http.asyncTimeout = 0;
             cfg.jetty.host = address.host();
             cfg.jetty.port = address.port();
             // Ready answers are written by the selector threads themselves (ReadyAnswerHandler):
