@@ -30,7 +30,7 @@ import picocli.CommandLine;
  */
 class BoringRegistrySlowReadersTest {
     private static final int SLOW_READERS = 400;
-    private static final Duration PROBE_BOUND = Duration.ofSeconds(3);
+    private static final Duration PROBE_BOUND = Duration.ofSeconds(5);
 
     @TempDir
     Path dir;

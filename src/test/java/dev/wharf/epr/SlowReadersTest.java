@@ -37,7 +37,7 @@ class SlowReadersTest {
     private static final int SLOW_READERS = 400;
     private static final int PROBES = 16;
     /** Far above what an idle server needs, far below the time a starved pool makes a probe wait. */
-    private static final Duration PROBE_BOUND = Duration.ofSeconds(3);
+    private static final Duration PROBE_BOUND = Duration.ofSeconds(5);
 
     @TempDir
     Path dir;
