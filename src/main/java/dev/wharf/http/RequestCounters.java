@@ -27,7 +27,7 @@ public final class RequestCounters implements RequestObserver {
 
     /** Counts one answered request; meant for a Javalin after-handler. */
     public void record(Context ctx) {
-        observe(null, ctx.method().name(), ctx.statusCode(), 0);
+        observe(null, RequestObserver.methodLabel(ctx.method().name()), ctx.statusCode(), 0);
     }
 
     @Override

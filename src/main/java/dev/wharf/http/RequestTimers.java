@@ -1,6 +1,7 @@
 package dev.wharf.http;
 
 import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
@@ -25,9 +26,15 @@ public final class RequestTimers implements RequestObserver {
         this.name = name;
     }
 
-    /** Records one answered request; meant for Javalin's HTTP request logger. */
+    /**
+     * Records one answered request; meant for Javalin's HTTP request logger. A request no route
+     * matched (only before-handlers, or nothing) is {@link #UNMATCHED}: {@code ctx.endpoint()} would
+     * throw for it, or name a before-handler's wildcard.
+     */
     public void record(Context ctx, float millis) {
-        observe(ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path, ctx.method().name(), ctx.statusCode(), (long) (millis * 1000));
+        Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+        observe(matched == null ? UNMATCHED : matched.path, RequestObserver.methodLabel(ctx.method().name()), ctx.statusCode(),
+                (long) (millis * 1000));
     }
 
     @Override

@@ -8,9 +8,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Large response bodies written straight into Jetty's output as {@link ByteBuffer}s, instead of
@@ -36,8 +39,14 @@ public final class ResponseBodies {
      * answer with an error of its protocol.
      */
     public static void send(Context ctx, Body body) throws IOException {
+        ServletOutputStream out = ctx.res().getOutputStream();
+        DeferringSink deferring = out instanceof HttpOutput jetty ? new DeferringSink(jetty) : null;
         try {
-            body.writeTo(sink(ctx));
+            body.writeTo(deferring != null ? deferring : sink(ctx));
+            ByteBuffer whole = deferring == null ? null : deferring.deferred();
+            if (whole != null) {
+                sendAsync(ctx, (HttpOutput) out, whole, null);
+            }
         } catch (IOException | RuntimeException e) {
             if (ctx.res().isCommitted()) {
                 LoggerFactory.getLogger(ResponseBodies.class).warn("cannot finish {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
@@ -68,14 +77,72 @@ public final class ResponseBodies {
     }
 
     /**
-     * Writes a whole file from memory-mapped windows, so its bytes go from the page cache to the
-     * socket without passing through the heap. For files whose content was checked when they were
-     * written (the EPR cache) or that are checked by the caller.
+     * Sends a whole file without holding a thread while the client reads it: the file is mapped
+     * (its bytes go from the page cache to the socket without a copy through the heap) and handed
+     * to Jetty as one asynchronous write, and the request thread returns at once. A client that
+     * stops reading then holds its connection until the idle timeout ({@link ServerLimits}), not a
+     * request thread; 400 of them once took every thread of the pool. For files whose content was
+     * checked when they were written (the EPR cache) or that are checked by the caller. The file is
+     * opened before this returns, so a missing file still fails the request with an error answer.
      */
     public static void sendFile(Context ctx, Path file) throws IOException {
-        BlobSink sink = sink(ctx);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            sink.writeMapped(channel);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        ServletOutputStream out = ctx.res().getOutputStream();
+        if (!(out instanceof HttpOutput jetty)) {
+            try (channel) {
+                sink(ctx).writeMapped(channel);
+            }
+            return;
+        }
+        long size = channel.size();
+        ByteBuffer mapped = null;
+        if (size <= MAX_MAPPED) {
+            try (channel) {
+                // A mapping outlives its channel: nothing stays open while the client reads.
+                mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            }
+        }
+        sendAsync(ctx, jetty, mapped, mapped == null ? channel : null);
+    }
+
+    /**
+     * Hands {@code whole} (or else {@code channel}, read through Jetty's pooled buffers) to Jetty as
+     * one asynchronous write and puts the request in async mode, so that the thread returns at once;
+     * the request ends when the write does. A client that went away or stalled past the idle timeout
+     * has its connection closed by Jetty; that ends the request too.
+     */
+    private static void sendAsync(Context ctx, HttpOutput jetty, @Nullable ByteBuffer whole, @Nullable FileChannel channel) {
+        ctx.future(() -> {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Callback finished = Callback.from(() -> {
+                closeQuietly(channel);
+                done.complete(null);
+            }, failure -> {
+                closeQuietly(channel);
+                LoggerFactory.getLogger(ResponseBodies.class).debug("cannot finish {} {}: {}", ctx.method(), ctx.path(),
+                        failure.toString());
+                done.complete(null);
+            });
+            if (whole != null) {
+                jetty.sendContent(whole, finished);
+            } else {
+                jetty.sendContent(java.util.Objects.requireNonNull(channel, "a file that is not mapped is sent from its channel"), finished);
+            }
+            return done;
+        });
+    }
+
+    /** Larger files go out through pooled buffers instead of one mapping (a buffer holds at most 2 GB). */
+    static final long MAX_MAPPED = 1L << 30;
+
+    private static void closeQuietly(@Nullable FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LoggerFactory.getLogger(ResponseBodies.class).debug("cannot close a file sent", e);
         }
     }
 

@@ -2,11 +2,18 @@ package dev.wharf.http;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -22,15 +29,17 @@ public final class WebServer implements AutoCloseable {
     private final Javalin app;
     private final boolean tls;
     private final ListenAddress address;
+    private final ServerConnector connector;
 
-    private WebServer(Javalin app, boolean tls, ListenAddress address) {
+    private WebServer(Javalin app, boolean tls, ListenAddress address, ServerConnector connector) {
         this.app = app;
         this.tls = tls;
         this.address = address;
+        this.connector = connector;
     }
 
     public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Consumer<JavalinConfig> routes) {
-        return start(address, tls, Optional.empty(), RequestObserver.NONE, routes);
+        return start(address, tls, Optional.empty(), RequestObserver.NONE, ServerLimits.defaults(), routes);
     }
 
     /**
@@ -40,24 +49,40 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Optional<ReadyAnswers> ready,
             RequestObserver observer, Consumer<JavalinConfig> routes) {
+        return start(address, tls, ready, observer, ServerLimits.defaults(), routes);
+    }
+
+    /** As above, with {@code limits} on what clients may hold. */
+    public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Optional<ReadyAnswers> ready,
+            RequestObserver observer, ServerLimits limits, Consumer<JavalinConfig> routes) {
+        AtomicReference<ServerConnector> made = new AtomicReference<>();
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = Runtime.version().feature() >= 21;
             cfg.http.generateEtags = false;
+            // Asynchronous file writes (ResponseBodies) end with the transfer or the idle timeout,
+            // never after a total time: a large download on a slow but reading link must finish.
+            cfg.http.asyncTimeout = 0;
             cfg.jetty.host = address.host();
             cfg.jetty.port = address.port();
             // Ready answers are written by the selector threads themselves (ReadyAnswerHandler):
             // one per core then, as nginx runs a worker per core, instead of Jetty's half. Capped
             // well below the pool's 250 threads, which Jetty refuses to start without enough of.
             int selectors = ready.isPresent() ? Math.min(MAX_SELECTORS, Runtime.getRuntime().availableProcessors()) : -1;
-            cfg.jetty.addConnector((server, http) -> tls.isPresent() ? tlsConnector(server, http, address, tls.get(), selectors)
-                    : plainConnector(server, http, address, selectors));
+            cfg.jetty.addConnector((server, http) -> {
+                ServerConnector connector = tls.isPresent() ? tlsConnector(server, http, address, tls.get(), selectors)
+                        : plainConnector(server, http, address, selectors);
+                connector.setIdleTimeout(limits.idleTimeout().toMillis());
+                server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+                made.set(connector);
+                return connector;
+            });
             ready.ifPresent(answers -> cfg.jetty.modifyServer(
                     server -> server.insertHandler(new ReadyAnswerHandler(answers, observer, server.getThreadPool()))));
             routes.accept(cfg);
         });
         app.start();
-        return new WebServer(app, tls.isPresent(), address);
+        return new WebServer(app, tls.isPresent(), address, java.util.Objects.requireNonNull(made.get(), "Javalin started without a connector"));
     }
 
     private static ServerConnector plainConnector(Server server, HttpConfiguration http, ListenAddress address, int selectors) {
@@ -98,6 +123,33 @@ public final class WebServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /**
+     * The socket as the operating system bound it, for the start line: {@code *:5601 (every
+     * interface)} for a wildcard, {@code 127.0.0.1:5601} for one address (a name such as
+     * {@code localhost} shown as what it resolved to).
+     */
+    public String boundAddress() {
+        try {
+            if (connector.getTransport() instanceof ServerSocketChannel channel
+                    && channel.getLocalAddress() instanceof InetSocketAddress local) {
+                InetAddress ip = local.getAddress();
+                if (ip.isAnyLocalAddress()) {
+                    return "*:" + local.getPort() + " (every interface)";
+                }
+                String host = ip.getHostAddress();
+                return (host.contains(":") ? "[" + host + "]" : host) + ":" + local.getPort();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the bound address of " + address, e);
+        }
+        throw new IllegalStateException("the server on " + address + " is not bound");
+    }
+
+    /** Connections open right now, for tests of the limits. */
+    public int openConnections() {
+        return connector.getConnectedEndPoints().size();
     }
 
     public boolean isTls() {

@@ -50,6 +50,8 @@ class RegistryOciOutageTest {
     private DockerRegistryServer registry;
     private RegistryArtifactStore store;
     private WebServer server;
+    /** Where the metrics address would be: the detailed /health. */
+    private WebServer metrics;
 
     @BeforeEach
     void publish() throws Exception {
@@ -62,6 +64,7 @@ class RegistryOciOutageTest {
     void stop() {
         if (server != null) {
             server.close();
+            metrics.close();
         }
         store.close();
         registry.stop();
@@ -74,7 +77,9 @@ class RegistryOciOutageTest {
     private void serve(OciIndexer indexer) {
         ApiSettings settings = new ApiSettings(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5),
                 Duration.ofMinutes(1), false);
-        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), new EprApi(indexer, settings, clock)::register);
+        EprApi api = new EprApi(indexer, settings, clock);
+        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register);
+        metrics = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::registerDetailedHealth);
     }
 
     @Test
@@ -98,7 +103,7 @@ class RegistryOciOutageTest {
         assertThat(degraded.get("packages").asInt()).isEqualTo(6);
         assertThat(degraded.get("indexed_at").asText()).isEqualTo(T0.toString());
         assertThat(degraded.get("index_age_seconds").asLong()).isEqualTo(90);
-        assertThat(degraded.get("error").asText()).contains(registry.host());
+        assertHostOnlyInTheDetailedReport(degraded);
         assertServedInFull(zipBefore);
 
         registry.start();
@@ -136,7 +141,7 @@ class RegistryOciOutageTest {
         assertThat(degraded.get("packages").asInt()).isEqualTo(6);
         assertThat(degraded.get("indexed_at").asText()).isEqualTo(T0.toString());
         assertThat(degraded.get("index_age_seconds").asLong()).isEqualTo(3600);
-        assertThat(degraded.get("error").asText()).contains(registry.host());
+        assertHostOnlyInTheDetailedReport(degraded);
         assertServedInFull(zipBefore);
 
         registry.start();
@@ -179,6 +184,23 @@ class RegistryOciOutageTest {
         assertThat(bytes("/epr/gallery/gallery-2.0.0.zip")).isEqualTo(galleryZip);
         assertThat(bytes("/epr/acme_logs/acme_logs-1.1.0.zip.sig"))
                 .isEqualTo(Files.readAllBytes(TestPackages.source().resolve("acme_logs/1.1.0.sig")));
+    }
+
+    /**
+     * Anyone on the API address learns that the source failed, its kind and an id; the metrics
+     * address has the registry's address and the error as raised, in the same shape.
+     */
+    private void assertHostOnlyInTheDetailedReport(JsonNode anonymous) throws Exception {
+        assertThat(anonymous.get("source").asText()).isEqualTo("oci");
+        assertThat(anonymous.get("error").asText()).startsWith("the package source failed (request id ")
+                .doesNotContain(registry.host()).doesNotContain(TestPackages.REPOSITORY);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(metrics.localUri() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode detailed = Json.mapper().readTree(r.body());
+        assertThat(detailed.get("status")).isEqualTo(anonymous.get("status"));
+        assertThat(detailed.get("packages")).isEqualTo(anonymous.get("packages"));
+        assertThat(detailed.get("source").asText()).contains(registry.host()).endsWith(TestPackages.REPOSITORY);
+        assertThat(detailed.get("error").asText()).contains(registry.host());
     }
 
     private JsonNode health(int status) throws Exception {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestTimers;
+import dev.wharf.http.ServerLimits;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
@@ -113,6 +114,17 @@ public final class ServerCommand implements Callable<Integer> {
                     + " Default: random per process (BORING_REGISTRY_SIGNED_URL_KEY)")
     @Nullable String signedUrlKey;
 
+    @Option(names = "--http-idle-timeout", defaultValue = "30s", converter = Durations.class,
+            description = "Close a connection on which no byte moved for this long, a stalled download included"
+                    + " (BORING_REGISTRY_HTTP_IDLE_TIMEOUT; default ${DEFAULT-VALUE})")
+    @SuppressWarnings("NullAway.Init")
+    Duration httpIdleTimeout;
+
+    @Option(names = "--http-max-connections", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONNECTIONS,
+            description = "Open client connections at most; further ones wait until one closes"
+                    + " (BORING_REGISTRY_HTTP_MAX_CONNECTIONS; default ${DEFAULT-VALUE})")
+    int httpMaxConnections;
+
     @Mixin
     MirrorOptions mirror;
 
@@ -147,6 +159,12 @@ public final class ServerCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--download-cache-max-size must be a positive number of megabytes, not " + downloadCacheMegabytes);
         }
+        ServerLimits limits;
+        try {
+            limits = new ServerLimits(httpIdleTimeout, httpMaxConnections);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--http-idle-timeout / --http-max-connections: " + e.getMessage());
+        }
         Logging.configure(global);
         ObjectMapper json = new ObjectMapper();
         TerraformLayout layout = TerraformLayout.under(global.repository);
@@ -179,7 +197,7 @@ public final class ServerCommand implements Callable<Integer> {
         Optional<MirrorApi> mirrorApi = mirror.build(store, layout, mirrorTempDir()).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
-        WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, Optional.of(ready), timers, cfg -> {
+        WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, Optional.of(ready), timers, limits, cfg -> {
             api.register(cfg);
             mirrorApi.ifPresent(m -> m.register(cfg));
             cfg.requestLogger.http(timers::record);
@@ -198,10 +216,10 @@ public final class ServerCommand implements Callable<Integer> {
             registry.close();
             throw e;
         }
-        LOG.info("boring-registry listening on {} ({}), telemetry on {}{}", registry.localUri(),
-                tls.isPresent() ? "TLS" : "plain HTTP", telemetry.localUri(),
+        LOG.info("boring-registry listening on {} ({}), telemetry on {}{}", registry.boundAddress(),
+                tls.isPresent() ? "TLS" : "plain HTTP", telemetry.boundAddress(),
                 auth.enabled() ? "; API requires a token" + (verifier.isPresent() ? " (static or OIDC)" : "") : "");
-        mirrorApi.ifPresent(m -> LOG.info("provider network mirror at {}/v1/mirror/{}", registry.localUri(),
+        mirrorApi.ifPresent(m -> LOG.info("provider network mirror at {} on the registry address{}", MirrorApi.PREFIX,
                 mirror.pullThrough() ? " (pull-through)" : ""));
         return new Running(registry, telemetry, store);
     }

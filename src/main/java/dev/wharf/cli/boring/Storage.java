@@ -1,5 +1,6 @@
 package dev.wharf.cli.boring;
 
+import dev.wharf.cli.RegistryAddressCheck;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
@@ -17,6 +18,9 @@ final class Storage {
         if (options.registry == null || options.registry.isBlank()) {
             return new ImageLayoutStore(Path.of(options.layoutDir));
         }
+        RegistryAddressCheck.refuseCredentials(options.registry, "--storage-oci-registry (BORING_REGISTRY_STORAGE_OCI_REGISTRY)",
+                "--storage-oci-username and --storage-oci-password or --storage-oci-token (BORING_REGISTRY_STORAGE_OCI_USERNAME,"
+                        + " BORING_REGISTRY_STORAGE_OCI_PASSWORD, BORING_REGISTRY_STORAGE_OCI_TOKEN)");
         return new RegistryArtifactStore(new RegistrySettings(options.registry, options.insecure, credentials(options), options.timeouts()));
     }
 

@@ -1,5 +1,6 @@
 package dev.wharf.cli.epr;
 
+import dev.wharf.cli.RegistryAddressCheck;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
@@ -22,6 +23,8 @@ final class OciStores {
         if (registry.startsWith("oci-layout:")) {
             return new ImageLayoutStore(Path.of(registry.substring("oci-layout:".length())));
         }
+        RegistryAddressCheck.refuseCredentials(registry, "-oci-registry (EPR_OCI_REGISTRY)",
+                "-oci-username and -oci-password or -oci-token (EPR_OCI_USERNAME, EPR_OCI_PASSWORD, EPR_OCI_TOKEN)");
         return new RegistryArtifactStore(new RegistrySettings(registry, insecure, credentials, timeouts));
     }
 

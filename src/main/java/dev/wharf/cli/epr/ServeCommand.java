@@ -18,6 +18,7 @@ import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestCounters;
 import dev.wharf.http.RequestObserver;
+import dev.wharf.http.ServerLimits;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
@@ -67,7 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Nullable Path tlsKey;
     @Option(names = {"-tls-min-version", "--tls-min-version"}, description = "Minimum TLS version: 1.1, 1.2 or 1.3.")
     @Nullable String tlsMinVersion;
-    @Option(names = {"-metrics-address", "--metrics-address"}, description = "Address to expose Prometheus metrics on (/metrics).")
+    @Option(names = {"-metrics-address", "--metrics-address"}, description = "Address to expose Prometheus metrics (/metrics) and the detailed health report (/health, naming the registry and its errors) on.")
     @Nullable String metricsAddress;
     @Option(names = {"-dry-run", "--dry-run"}, arity = "0..1", fallbackValue = "true", description = "Index the packages and exit without serving.")
     boolean dryRun;
@@ -103,6 +104,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-max-package-size", "--max-package-size"}, defaultValue = "536870912", description = "Largest package zip accepted, in bytes (default: ${DEFAULT-VALUE}).")
     long maxPackageSize;
 
+    @Option(names = {"-http-idle-timeout", "--http-idle-timeout"}, defaultValue = "30s",
+            description = "Close a connection on which no byte moved for this long, a stalled download included, as a Go duration (default: ${DEFAULT-VALUE}).")
+    @SuppressWarnings("NullAway.Init")
+    String httpIdleTimeout;
+    @Option(names = {"-http-max-connections", "--http-max-connections"}, defaultValue = "" + ServerLimits.DEFAULT_MAX_CONNECTIONS,
+            description = "Open client connections at most; further ones wait until one closes (default: ${DEFAULT-VALUE}).")
+    int httpMaxConnections;
+
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
@@ -123,6 +132,13 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (tlsMinVersion != null && !java.util.Set.of("1.1", "1.2", "1.3").contains(tlsMinVersion)) {
             err.println("unsupported TLS version: " + tlsMinVersion);
+            return 2;
+        }
+        ServerLimits limits;
+        try {
+            limits = new ServerLimits(RegistryConfig.parseDuration(httpIdleTimeout), httpMaxConnections);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            err.println("package-registry: -http-idle-timeout / -http-max-connections: " + e.getMessage());
             return 2;
         }
         RegistryConfig cfg = RegistryConfig.load(config == null ? Path.of("config.yml") : config, config != null);
@@ -174,17 +190,19 @@ public final class ServeCommand implements Callable<Integer> {
         // Requests answered in front of the router are counted here; the others by the after() below.
         Optional<RequestCounters> counters = Optional.ofNullable(metricsAddress).map(a -> new RequestCounters(metrics, "epr_http_requests_total"));
         try (WebServer server = WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready),
-                counters.<RequestObserver>map(k -> k).orElse(RequestObserver.NONE), c -> {
+                counters.<RequestObserver>map(k -> k).orElse(RequestObserver.NONE), limits, c -> {
             api.register(c);
             counters.ifPresent(k -> c.routes.after(k::record));
         });
                 WebServer metricsServer = metricsAddress == null ? null
-                        : WebServer.start(ListenAddress.parse(metricsAddress), Optional.empty(),
-                                c -> c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                                        .result(metrics.scrape())))) {
-            log.info("Package registry started on {}", server.localUri());
+                        : WebServer.start(ListenAddress.parse(metricsAddress), Optional.empty(), c -> {
+                            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                                    .result(metrics.scrape()));
+                            api.registerDetailedHealth(c);
+                        })) {
+            log.info("Package registry started on {} ({})", server.boundAddress(), tls.isPresent() ? "TLS" : "plain HTTP");
             if (metricsServer != null) {
-                log.info("Metrics on {}/metrics", metricsServer.localUri());
+                log.info("Metrics and detailed health on {} (/metrics, /health)", metricsServer.boundAddress());
             }
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

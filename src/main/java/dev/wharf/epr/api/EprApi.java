@@ -1,6 +1,5 @@
 package dev.wharf.epr.api;
 
-import dev.wharf.epr.index.IndexHealth;
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.http.ReadyAnswer;
 import dev.wharf.http.ReadyAnswers;
@@ -12,7 +11,10 @@ import dev.wharf.epr.search.BadQueryException;
 import dev.wharf.epr.search.Filter;
 import dev.wharf.epr.search.PackageSearch;
 import dev.wharf.epr.search.QueryParser;
+import dev.wharf.http.AnonymousFailures;
+import dev.wharf.http.RequestIds;
 import dev.wharf.http.ResponseBodies;
+import dev.wharf.oci.StorageException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -45,10 +47,10 @@ public final class EprApi {
     private final Indexer indexer;
     private final ApiSettings settings;
     private final QueryParser queries;
-    private final Clock clock;
     private final byte[] indexBody;
     private final IndexAnswers answers;
     private final ReadyAnswers ready;
+    private final HealthReport health;
 
     public EprApi(Indexer indexer, ApiSettings settings, Clock clock) {
         this(indexer, settings, clock, new ReadyAnswers(16L << 20));
@@ -59,20 +61,20 @@ public final class EprApi {
         this.indexer = indexer;
         this.settings = settings;
         this.queries = new QueryParser(settings.allowUnknownQueryParameters());
-        this.clock = clock;
         Map<String, String> index = new LinkedHashMap<>();
         index.put("service.name", "package-registry");
         index.put("service.version", EPR_API_VERSION);
         this.indexBody = Json.pretty(index);
         this.answers = new IndexAnswers(indexer);
         this.ready = ready;
+        this.health = new HealthReport(indexer, clock);
     }
 
     public void register(JavalinConfig cfg) {
         cfg.router.ignoreTrailingSlashes = false;
         cfg.routes.get("/", ctx -> json(ctx, settings.cacheIndex(), indexBody));
         cfg.routes.get("/index.json", ctx -> json(ctx, settings.cacheIndex(), indexBody));
-        cfg.routes.get("/health", this::health);
+        cfg.routes.get("/health", ctx -> health.answer(ctx, false));
         cfg.routes.get("/search", this::search);
         cfg.routes.get("/categories", this::categories);
         cfg.routes.get("/package/<rest>", this::packageRoute);
@@ -82,27 +84,24 @@ public final class EprApi {
                 error(ctx, 404, "404 page not found");
             }
         });
+        cfg.routes.exception(StorageException.class, (e, ctx) -> {
+            String id = RequestIds.of(ctx);
+            LOG.warn("request {}: {} {}: {}", id, ctx.method(), ctx.path(), e.getMessage());
+            error(ctx, AnonymousFailures.status(e), AnonymousFailures.sentence(AnonymousFailures.generalTerms(e), id));
+        });
         cfg.routes.exception(Exception.class, (e, ctx) -> {
-            LOG.error("request {} failed", ctx.path(), e);
-            error(ctx, 500, "internal server error");
+            String id = RequestIds.of(ctx);
+            LOG.error("request {}: {} failed", id, ctx.path(), e);
+            error(ctx, 500, AnonymousFailures.sentence("internal server error", id));
         });
     }
 
-    private void health(Context ctx) {
-        IndexHealth h = indexer.health();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", h.state().name().toLowerCase(java.util.Locale.ROOT));
-        body.put("packages", h.packages());
-        body.put("source", h.source());
-        h.indexedAt().ifPresent(at -> {
-            body.put("indexed_at", at.toString());
-            body.put("index_age_seconds", Math.max(0, Duration.between(at, clock.instant()).toSeconds()));
-        });
-        h.error().ifPresent(e -> body.put("error", e));
-        noCache(ctx);
-        ctx.status(h.state() == IndexHealth.State.UNAVAILABLE ? 503 : 200);
-        ctx.contentType("application/json");
-        ctx.result(Json.pretty(body));
+    /**
+     * {@code /health} in full, naming the source (registry and repository, or package paths) and its
+     * error as raised: for the metrics address only, which anonymous clients are not meant to reach.
+     */
+    public void registerDetailedHealth(JavalinConfig cfg) {
+        cfg.routes.get("/health", ctx -> health.answer(ctx, true));
     }
 
     private void search(Context ctx) {

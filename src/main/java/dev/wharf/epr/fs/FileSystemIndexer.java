@@ -161,6 +161,11 @@ public final class FileSystemIndexer implements Indexer {
     }
 
     @Override
+    public String kind() {
+        return "filesystem";
+    }
+
+    @Override
     public IndexHealth health() {
         return health;
     }

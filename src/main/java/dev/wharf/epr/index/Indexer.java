@@ -16,6 +16,14 @@ public interface Indexer extends AutoCloseable {
 
     IndexHealth health();
 
+    /**
+     * What kind of source this is ({@code oci}, {@code filesystem}), for answers to anonymous
+     * clients, which must not learn the source's address ({@link IndexHealth#source()}).
+     */
+    default String kind() {
+        return "packages";
+    }
+
     @Override
     default void close() {
     }

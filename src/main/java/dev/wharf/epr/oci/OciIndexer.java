@@ -246,6 +246,11 @@ public final class OciIndexer implements Indexer {
     }
 
     @Override
+    public String kind() {
+        return "oci";
+    }
+
+    @Override
     public IndexHealth health() {
         return health;
     }

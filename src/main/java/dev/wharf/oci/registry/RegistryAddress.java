@@ -12,6 +12,11 @@ import java.util.Optional;
 record RegistryAddress(String authority, Optional<String> scheme) {
 
     static RegistryAddress parse(String registry) {
+        if (registry.indexOf('@') >= 0) {
+            // Never echoed: the part before '@' is a user name and likely a password.
+            throw new IllegalArgumentException("the registry address holds credentials (user:password@host); give the host"
+                    + " alone and the credentials in the credential settings");
+        }
         String text = registry.trim();
         Optional<String> scheme = Optional.empty();
         int sep = text.indexOf("://");

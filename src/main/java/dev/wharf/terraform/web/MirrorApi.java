@@ -88,17 +88,16 @@ public final class MirrorApi {
                 error(ctx, 404, "not a network mirror resource: " + file);
             }
         } catch (MirrorException e) {
-            error(ctx, switch (e.reason()) {
-                case NOT_FOUND -> 404;
-                case BAD_REQUEST -> 400;
-                case CONFLICT -> 409;
-                case UPSTREAM_FAILED -> 502;
-            }, e.getMessage());
+            switch (e.reason()) {
+                case NOT_FOUND -> error(ctx, 404, e.getMessage());
+                case BAD_REQUEST -> error(ctx, 400, e.getMessage());
+                case CONFLICT -> error(ctx, 409, e.getMessage());
+                case UPSTREAM_FAILED -> ErrorAnswers.failure(ctx, 502, "pulling from the upstream registry failed", e.getMessage(), LOG);
+            }
         } catch (LayoutException e) {
             error(ctx, 400, e.getMessage());
         } catch (StorageException e) {
-            LOG.warn("storage failed for {}: {}", ctx.path(), e.getMessage());
-            error(ctx, e.kind() == StorageException.Kind.UNREACHABLE ? 503 : 502, "storage failed: " + e.getMessage());
+            ErrorAnswers.storage(ctx, e, LOG);
         }
     }
 
@@ -131,8 +130,7 @@ public final class MirrorApi {
             // Never ctx.result(stream): its digest check comes after the last byte went out whole.
             ResponseBodies.send(ctx, sink -> service.storage().copy(archive, layer, sink));
         } catch (java.io.IOException e) {
-            LOG.warn("cannot send {}: {}", ctx.path(), e.getMessage());
-            error(ctx, 502, "storage failed: " + e.getMessage());
+            ErrorAnswers.failure(ctx, 502, "storage failed while reading the archive", e.getMessage(), LOG);
         }
     }
 
@@ -149,10 +147,6 @@ public final class MirrorApi {
     }
 
     static void error(Context ctx, int status, String message) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("errors").add(message);
-        ctx.status(status);
-        ctx.contentType("application/json");
-        ctx.result(body.toString());
+        ErrorAnswers.error(ctx, status, message);
     }
 }

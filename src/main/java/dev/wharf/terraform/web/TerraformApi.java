@@ -3,8 +3,10 @@ package dev.wharf.terraform.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.ReadyAnswer;
 import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.RequestIds;
 import dev.wharf.http.ResponseBodies;
 import dev.wharf.oci.BlobSink;
 import dev.wharf.oci.Stamped;
@@ -93,16 +95,19 @@ public final class TerraformApi {
         r.head(FILES + "/providers/{namespace}/{name}/{file}", this::providerFile);
         r.exception(ModuleException.class, (e, ctx) -> error(ctx,
                 e.reason() == ModuleException.Reason.NOT_FOUND ? 404 : 400, e.getMessage()));
-        r.exception(ProviderException.class, (e, ctx) -> error(ctx, switch (e.reason()) {
-            case NOT_FOUND -> 404;
-            case BAD_REQUEST -> 400;
-            case BROKEN_RELEASE -> 502;
-        }, e.getMessage()));
+        r.exception(ProviderException.class, (e, ctx) -> {
+            switch (e.reason()) {
+                case NOT_FOUND -> error(ctx, 404, e.getMessage());
+                case BAD_REQUEST -> error(ctx, 400, e.getMessage());
+                case BROKEN_RELEASE -> ErrorAnswers.failure(ctx, 502, "the provider release in storage is broken", e.getMessage(), LOG);
+            }
+        });
         r.exception(LayoutException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
-        r.exception(StorageException.class, (e, ctx) -> storageError(ctx, e));
+        r.exception(StorageException.class, (e, ctx) -> ErrorAnswers.storage(ctx, e, LOG));
         r.exception(Exception.class, (e, ctx) -> {
-            LOG.error("unexpected failure answering {} {}", ctx.method(), ctx.path(), e);
-            error(ctx, 500, "internal error; see the server log");
+            String id = RequestIds.of(ctx);
+            LOG.error("request {}: unexpected failure answering {} {}", id, ctx.method(), ctx.path(), e);
+            error(ctx, 500, AnonymousFailures.sentence("internal error", id));
         });
         r.error(404, ctx -> {
             String type = ctx.res().getContentType();
@@ -272,8 +277,7 @@ public final class TerraformApi {
             ResponseBodies.send(ctx, content::copyTo);
         } catch (IOException e) {
             // Nothing was sent: the storage failed (a failed digest, a registry gone) before the first byte.
-            LOG.warn("cannot send {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-            error(ctx, 502, "storage failed: " + e.getMessage());
+            ErrorAnswers.failure(ctx, 502, "storage failed while reading the file", e.getMessage(), LOG);
         }
     }
 
@@ -289,20 +293,8 @@ public final class TerraformApi {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private void storageError(Context ctx, StorageException e) {
-        if (e.kind() == StorageException.Kind.NOT_FOUND) {
-            error(ctx, 404, e.getMessage());
-            return;
-        }
-        int status = e.kind() == StorageException.Kind.UNREACHABLE ? 503 : 502;
-        LOG.warn("storage failure answering {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-        error(ctx, status, "storage failed: " + e.getMessage());
-    }
-
-    private void error(Context ctx, int status, String message) {
-        ObjectNode body = json.createObjectNode();
-        body.putArray("errors").add(message);
-        json(ctx, status, body);
+    private static void error(Context ctx, int status, String message) {
+        ErrorAnswers.error(ctx, status, message);
     }
 
     private byte[] jsonBytes(Context ctx, byte[] body) {

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,29 @@ class PackageRegistryCommandLineTest {
         CommandLine flag = PackageRegistryCommandLine.create(Map.of("EPR_OCI_VERIFY_INTERVAL", "6h"));
         flag.parseArgs("--oci-verify-interval=0");
         assertThat(((ServeCommand) flag.getCommand()).ociVerifyInterval).isEqualTo("0");
+    }
+
+    @Test
+    void aPasswordInTheRegistryAddressIsRefusedByNameOfTheCredentialFlagsAndNeverEchoed() {
+        String address = "https://carol:Tr0ub4dor-55@registry.example.com";
+        List<Map<String, String>> envs = List.of(Map.of(), Map.of("EPR_OCI_REGISTRY", address));
+        for (Map<String, String> env : envs) {
+            List<String> registry = env.isEmpty() ? List.of("-oci-registry", address) : List.of();
+            for (List<String> command : List.of(List.of("-feature-oci-indexer", "-oci-cache-dir", dir.resolve("cache").toString()),
+                    List.of("push", dir.toString()))) {
+                List<String> args = new java.util.ArrayList<>(command);
+                args.addAll(command.get(0).equals("push") ? 1 : args.size(), registry);
+                CommandLine cl = PackageRegistryCommandLine.create(env);
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                cl.setOut(new PrintWriter(out));
+                cl.setErr(new PrintWriter(err));
+                int code = cl.execute(args.toArray(String[]::new));
+                assertThat(code).as(err.toString()).isNotZero();
+                assertThat(err.toString()).contains("holds credentials", "-oci-username", "-oci-password", "-oci-token", "EPR_OCI_PASSWORD");
+                assertThat(err + out.toString()).doesNotContain("Tr0ub4dor").doesNotContain("carol").doesNotContain("registry.example.com");
+            }
+        }
     }
 
     @Test

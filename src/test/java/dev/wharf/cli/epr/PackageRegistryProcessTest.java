@@ -97,20 +97,37 @@ class PackageRegistryProcessTest {
             assertThat(serve.output()).doesNotContain(PASSWORD);
 
             // The first is routed, the repeats answered ready: each counted once all the same.
-            double before = okGetsCounted(metricsPort);
+            double before = counted(metricsPort, 200);
             for (int i = 0; i < 3; i++) {
                 json(port, "/categories", 200);
             }
-            assertThat(okGetsCounted(metricsPort) - before).isEqualTo(3.0);
+            assertThat(counted(metricsPort, 200) - before).isEqualTo(3.0);
+
+            // Unknown paths: EPR's 404, counted like any answer, never logged, the path in no metric.
+            for (String unknown : List.of("/no-such-route", "/v2/_catalog", "/package/", "/index.json/x")) {
+                HttpResponse<byte[]> r = get(port, unknown);
+                assertThat(r.statusCode()).as(unknown).isEqualTo(404);
+                assertThat(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("404 page not found\n");
+            }
+            assertThat(counted(metricsPort, 404)).isEqualTo(4.0);
+            assertThat(scrape(metricsPort)).doesNotContain("no-such-route").doesNotContain("_catalog");
+            assertThat(serve.output()).doesNotContain("no-such-route").doesNotContain("_catalog");
+            // The start line names the sockets as bound.
+            assertThat(serve.output()).contains("Package registry started on 127.0.0.1:" + port + " (plain HTTP)")
+                    .contains("Metrics and detailed health on 127.0.0.1:" + metricsPort);
         }
     }
 
-    private double okGetsCounted(int metricsPort) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^epr_http_requests_total\\{code=\"200\",method=\"GET\",?} (\\S+)$")
-                .matcher(r.body());
-        assertThat(m.find()).as(r.body()).isTrue();
+    private String scrape(int metricsPort) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private double counted(int metricsPort, int status) throws Exception {
+        String metrics = scrape(metricsPort);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^epr_http_requests_total\\{code=\"" + status + "\",method=\"GET\",?} (\\S+)$")
+                .matcher(metrics);
+        assertThat(m.find()).as(metrics).isTrue();
         return Double.parseDouble(m.group(1));
     }
 
@@ -136,11 +153,27 @@ class PackageRegistryProcessTest {
                         "-oci-repository", "wrong-password", "-oci-insecure", "-require-package-signatures=false"));
         assertThat(earlier.waitFor(START)).as(earlier.output()).isZero();
         int port = WharfProcess.freePort();
-        try (WharfProcess degraded = WharfProcess.start(work, env, serveArgs(registry, "wrong-password", port))) {
+        int metricsPort = WharfProcess.freePort();
+        List<String> args = new ArrayList<>(serveArgs(registry, "wrong-password", port));
+        args.addAll(List.of("-metrics-address", "127.0.0.1:" + metricsPort));
+        try (WharfProcess degraded = WharfProcess.start(work, env, args)) {
             degraded.awaitHttp(URI.create("http://127.0.0.1:" + port + "/health"), START);
-            JsonNode health = json(port, "/health", 200);
+            // Anyone may ask /health on the API address: told that the source failed, and an id.
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).isEqualTo(200);
+            JsonNode health = Json.mapper().readTree(anonymous.body());
             assertThat(health.get("status").asText()).isEqualTo("degraded");
-            assertThat(health.get("error").asText()).contains("refused", USER).doesNotContain(wrong).doesNotContain(PASSWORD);
+            assertThat(health.get("source").asText()).isEqualTo("oci");
+            String id = anonymous.headers().firstValue("X-Request-Id").orElseThrow();
+            assertThat(health.get("error").asText()).contains("request id " + id);
+            assertThat(anonymous.body()).doesNotContain(USER).doesNotContain(registry.host()).doesNotContain("wrong-password");
+            // The detail is in the log under that id, and on the metrics address.
+            assertThat(degraded.output().lines().filter(l -> l.contains(id)).toList()).singleElement().asString()
+                    .contains("refused", USER, registry.host());
+            JsonNode detailed = json(metricsPort, "/health", 200);
+            assertThat(detailed.get("error").asText()).contains("refused", USER).doesNotContain(wrong).doesNotContain(PASSWORD);
+            assertThat(detailed.get("source").asText()).contains(registry.host());
             assertThat(listed(port, "/search?all=true")).containsExactly("legacy_stack-1.0.0");
             assertThat(degraded.output()).doesNotContain(wrong).doesNotContain(PASSWORD);
         }

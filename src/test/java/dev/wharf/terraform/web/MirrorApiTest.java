@@ -109,7 +109,9 @@ class MirrorApiTest {
 
         HttpResponse<String> archive = get(BASE + "terraform-provider-dummy_1.0.0_linux_amd64.zip", null);
         assertThat(archive.statusCode()).isEqualTo(502);
-        assertThat(JSON.readTree(archive.body()).path("errors").get(0).asText()).contains("does not match its digest");
+        // In general terms with a request id; the log has "does not match its digest" under that id.
+        assertThat(JSON.readTree(archive.body()).path("errors").get(0).asText()).isEqualTo("storage failed while reading the archive"
+                + " (request id " + archive.headers().firstValue("X-Request-Id").orElseThrow() + "; the server log has the details)");
     }
 
     @Test

@@ -175,8 +175,10 @@ abstract class TerraformApiScenarios {
             JsonNode download = json.readTree(get("/v1/providers/acme/dummy/" + version + "/download/linux/amd64").body());
             HttpRequest request = HttpRequest.newBuilder(uri(download.get("download_url").asText())).build();
             if (size < 1000) {
-                // Checked before anything was sent: an error answer instead of the file.
-                assertError(http.send(request, HttpResponse.BodyHandlers.ofString()), 502, "does not match its digest");
+                // Checked before anything was sent: an error answer instead of the file, in general terms.
+                HttpResponse<String> refused = http.send(request, HttpResponse.BodyHandlers.ofString());
+                assertError(refused, 502, "storage failed while reading the file (request id "
+                        + refused.headers().firstValue("X-Request-Id").orElseThrow() + ";");
             } else {
                 // Already under way: the connection is cut before the last bytes.
                 assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofByteArray()))

@@ -1,0 +1,43 @@
+package dev.wharf.http;
+
+import dev.wharf.oci.StorageException;
+
+/**
+ * What a client is told of a storage failure: the status and what failed in general terms, never
+ * the registry's host, the repository or the user name that {@link StorageException}'s message
+ * holds for the operator. The message goes to the log and to {@code /health} on the telemetry or
+ * metrics address, which anonymous clients are not meant to reach.
+ */
+public final class AnonymousFailures {
+    private AnonymousFailures() {
+    }
+
+    /** 503 when storage cannot be reached (try again later), 404 for content that is gone, else 502. */
+    public static int status(StorageException e) {
+        return switch (e.kind()) {
+            case UNREACHABLE -> 503;
+            case NOT_FOUND -> 404;
+            default -> 502;
+        };
+    }
+
+    /** The failure in general terms, for any client to read. */
+    public static String generalTerms(StorageException e) {
+        return switch (e.kind()) {
+            case UNREACHABLE -> "storage is unreachable";
+            case UNAUTHORIZED, FORBIDDEN -> "storage refused the server's credentials";
+            case TLS -> "the TLS connection to storage failed";
+            case PROTOCOL -> "storage answered outside the OCI distribution protocol";
+            case CORRUPT -> "stored content failed its integrity check";
+            case NOT_FOUND -> "not found in storage";
+            case UNSUPPORTED -> "storage does not support this operation";
+            case TAG_EXISTS -> "already stored";
+            case REGISTRY_ERROR -> "storage failed";
+        };
+    }
+
+    /** The sentence for an error body: the general terms and where the detail is. */
+    public static String sentence(String generalTerms, String requestId) {
+        return generalTerms + " (request id " + requestId + "; the server log has the details)";
+    }
+}

@@ -1,0 +1,101 @@
+package dev.wharf.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wharf.testing.SlowReaders;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link ServerLimits} on a real server: a stalled download is closed after the idle timeout; connections beyond the limit wait. */
+class ServerLimitsTest {
+    private static final int SIZE = 5 << 20;
+
+    @TempDir
+    Path dir;
+
+    /** Jetty's debug log of every write would take more time than the tests themselves. */
+    @org.junit.jupiter.api.BeforeEach
+    void quietJetty() {
+        jetty().setLevel(ch.qos.logback.classic.Level.INFO);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void restoreJetty() {
+        jetty().setLevel(null);
+    }
+
+    private static ch.qos.logback.classic.Logger jetty() {
+        return (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.eclipse.jetty");
+    }
+
+    private WebServer serve(ServerLimits limits) throws Exception {
+        Path file = dir.resolve("big.bin");
+        byte[] bytes = new byte[SIZE];
+        new Random(3).nextBytes(bytes);
+        Files.write(file, bytes);
+        return WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.empty(), RequestObserver.NONE, limits, cfg -> {
+            cfg.routes.get("/big", ctx -> {
+                ctx.contentType("application/octet-stream");
+                ctx.res().setContentLengthLong(SIZE);
+                ResponseBodies.sendFile(ctx, file);
+            });
+            cfg.routes.get("/small", ctx -> ctx.result("ok"));
+        });
+    }
+
+    @Test
+    void aDownloadNobodyReadsIsClosedAfterTheIdleTimeout() throws Exception {
+        try (WebServer server = serve(new ServerLimits(Duration.ofSeconds(1), 100));
+                SlowReaders slow = SlowReaders.start(new InetSocketAddress("127.0.0.1", server.port()), "/big", 5)) {
+            assertThat(server.openConnections()).isEqualTo(5);
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (server.openConnections() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(server.openConnections()).as("connections left open after the idle timeout").isZero();
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitWaitUntilOneCloses() throws Exception {
+        try (WebServer server = serve(new ServerLimits(Duration.ofSeconds(30), 3))) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest small = HttpRequest.newBuilder(URI.create(server.localUri() + "/small")).timeout(Duration.ofSeconds(2)).build();
+            SlowReaders slow = SlowReaders.start(new InetSocketAddress("127.0.0.1", server.port()), "/big", 3);
+            try {
+                assertThatThrownBy(() -> http.send(small, HttpResponse.BodyHandlers.ofString())).isInstanceOf(HttpTimeoutException.class);
+            } finally {
+                slow.close();
+            }
+            assertThat(http.send(small, HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void aReaderThatReadsGetsTheWholeFileFromTheAsynchronousWrite() throws Exception {
+        try (WebServer server = serve(ServerLimits.defaults()); Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            byte[] all = in.readAllBytes();
+            String text = new String(all, 0, 200, StandardCharsets.ISO_8859_1);
+            int bodyStart = text.indexOf("\r\n\r\n") + 4;
+            assertThat(all.length - bodyStart).isEqualTo(SIZE);
+            assertThat(java.util.Arrays.copyOfRange(all, bodyStart, all.length)).isEqualTo(Files.readAllBytes(dir.resolve("big.bin")));
+        }
+    }
+}
