@@ -10,7 +10,8 @@ import java.util.List;
 class FileSystemEprApiTest extends EprApiContract {
     @Override
     protected Indexer startIndexer(Path work) throws Exception {
-        FileSystemIndexer indexer = new FileSystemIndexer(List.of(TestPackages.fileSystemLayout(work)), true, false, Clock.systemUTC());
+        FileSystemIndexer indexer = new FileSystemIndexer(List.of(TestPackages.fileSystemLayout(work)), true, false,
+                dev.wharf.oci.archive.ArchiveLimits.DEFAULT, Clock.systemUTC());
         indexer.start();
         return indexer;
     }

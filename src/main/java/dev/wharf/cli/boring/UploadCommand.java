@@ -88,6 +88,9 @@ public final class UploadCommand {
         @Mixin
         UploadOptions upload;
 
+        @Mixin
+        ArchiveLimitOptions archiveLimits;
+
         @Option(names = "--namespace", required = true, description = "Namespace to upload the provider to (BORING_REGISTRY_NAMESPACE)")
         String namespace;
 
@@ -106,7 +109,7 @@ public final class UploadCommand {
             TerraformLayout layout = TerraformLayout.under(global.repository);
             try (ArtifactStore store = Storage.open(global)) {
                 ProviderService providers = new ProviderService(store, layout, json);
-                new ProviderUploader(store, layout, providers, json, LOG::info).upload(namespace, sums, archives, upload.ignoreExisting);
+                new ProviderUploader(store, layout, providers, json, archiveLimits.inspector(), LOG::info).upload(namespace, sums, archives, upload.ignoreExisting);
             }
             return 0;
         }

@@ -87,6 +87,8 @@ public final class ServeCommand implements Callable<Integer> {
     Path ociCacheDir;
     @Option(names = {"-max-package-size", "--max-package-size"}, defaultValue = "536870912", description = "Largest package zip accepted, in bytes (default: ${DEFAULT-VALUE}).")
     long maxPackageSize;
+    @Mixin
+    PackageLimitOptions limits = new PackageLimitOptions();
 
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
@@ -126,7 +128,8 @@ public final class ServeCommand implements Callable<Integer> {
                     maxPackageSize, refresh, verify, Clock.systemUTC());
         } else {
             log.info("Packages paths: {}", cfg.packagePaths());
-            indexer = new FileSystemIndexer(cfg.packagePaths(), !disableValidation, requireSignatures, Clock.systemUTC());
+            indexer = new FileSystemIndexer(cfg.packagePaths(), !disableValidation, requireSignatures, limits.limits(),
+                    Clock.systemUTC());
         }
         try {
             indexer.start();

@@ -12,6 +12,7 @@ import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.epr.pkg.PackageReader;
 import dev.wharf.epr.pkg.ZipContent;
 import dev.wharf.epr.pkg.ZipPackageFiles;
+import dev.wharf.oci.archive.ArchiveLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +44,9 @@ public final class FileSystemIndexer implements Indexer {
     private volatile List<IndexedPackage> packages = List.of();
     private volatile IndexHealth health;
 
-    public FileSystemIndexer(List<Path> paths, boolean validate, boolean requireSignatures, Clock clock) {
+    public FileSystemIndexer(List<Path> paths, boolean validate, boolean requireSignatures, ArchiveLimits limits, Clock clock) {
         this.paths = List.copyOf(paths);
-        this.reader = new PackageReader(validate, LOG::warn);
+        this.reader = new PackageReader(validate, LOG::warn, limits);
         this.requireSignatures = requireSignatures;
         this.clock = clock;
         this.health = new IndexHealth(IndexHealth.State.UNAVAILABLE, java.util.Optional.empty(),

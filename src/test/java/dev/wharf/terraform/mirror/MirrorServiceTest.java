@@ -192,6 +192,6 @@ class MirrorServiceTest {
     }
 
     private MirrorService pullThroughService(UpstreamSource source) {
-        return new MirrorService(storage, Optional.of(new PullThrough(source, storage, temp.resolve("tmp"))));
+        return new MirrorService(storage, Optional.of(new PullThrough(source, storage, temp.resolve("tmp"), new dev.wharf.oci.archive.ZipInspector(dev.wharf.oci.archive.ArchiveLimits.DEFAULT))));
     }
 }

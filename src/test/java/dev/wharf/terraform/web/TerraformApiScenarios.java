@@ -244,7 +244,7 @@ abstract class TerraformApiScenarios {
     }
 
     ProviderUploader providerUploader() {
-        return new ProviderUploader(store, layout, new ProviderService(store, layout, json), json, m -> { });
+        return new ProviderUploader(store, layout, new ProviderService(store, layout, json), json, new dev.wharf.oci.archive.ZipInspector(dev.wharf.oci.archive.ArchiveLimits.DEFAULT), m -> { });
     }
 
     SigningKeyUploader signingKeys() {
