@@ -2,6 +2,7 @@ package dev.wharf.oci.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ public final class ZipInspector {
             while (entries.hasMoreElements()) {
                 ZipArchiveEntry entry = entries.nextElement();
                 String name = EntryNames.check(entry.getName());
+                checkRawName(entry);
                 if (!seen.add(name)) {
                     throw new ArchiveRefusedException("entry '" + EntryNames.printable(name) + "' is listed twice");
                 }
@@ -82,6 +84,17 @@ public final class ZipInspector {
             }
         }
         return new ArchiveContents(files, directories, total);
+    }
+
+    /**
+     * The name as stored: commons-compress turns backslashes into '/' in entries it believes DOS-made,
+     * but other unpackers read the stored bytes, so those are judged too.
+     */
+    private static void checkRawName(ZipArchiveEntry entry) {
+        byte[] raw = entry.getRawName();
+        if (raw != null) {
+            EntryNames.check(new String(raw, StandardCharsets.UTF_8));
+        }
     }
 
     private static void checkType(ZipArchiveEntry entry) {
