@@ -126,13 +126,75 @@ public final class HostileZips {
         return java.util.Arrays.copyOf(buffer, n);
     }
 
+    /** CRC-32 of {@code length} zero bytes: one MiB hashed, the rest by zlib's crc32_combine, so gigabytes cost nothing. */
     private static long crcOfZeros(long length) {
-        CRC32 crc = new CRC32();
-        byte[] zeros = new byte[ZEROS_PER_BLOCK];
-        for (long left = length; left > 0; left -= zeros.length) {
-            crc.update(zeros, 0, (int) Math.min(zeros.length, left));
+        CRC32 one = new CRC32();
+        one.update(new byte[ZEROS_PER_BLOCK]);
+        long result = 0;
+        long resultLength = 0;
+        long power = one.getValue();
+        long powerLength = ZEROS_PER_BLOCK;
+        for (long blocks = length / ZEROS_PER_BLOCK; blocks > 0; blocks >>= 1) {
+            if ((blocks & 1) != 0) {
+                result = resultLength == 0 ? power : combine(result, power, powerLength);
+                resultLength += powerLength;
+            }
+            power = combine(power, power, powerLength);
+            powerLength *= 2;
         }
-        return crc.getValue();
+        int tail = (int) (length % ZEROS_PER_BLOCK);
+        if (tail == 0) {
+            return result;
+        }
+        CRC32 rest = new CRC32();
+        rest.update(new byte[tail]);
+        return resultLength == 0 ? rest.getValue() : combine(result, rest.getValue(), tail);
+    }
+
+    /** zlib's crc32_combine: the CRC of A followed by B from the CRCs of both and B's length. */
+    private static long combine(long crc1, long crc2, long len2) {
+        long[] even = new long[32];
+        long[] odd = new long[32];
+        odd[0] = 0xedb88320L;
+        long row = 1;
+        for (int n = 1; n < 32; n++) {
+            odd[n] = row;
+            row <<= 1;
+        }
+        square(even, odd);
+        square(odd, even);
+        do {
+            square(even, odd);
+            if ((len2 & 1) != 0) {
+                crc1 = times(even, crc1);
+            }
+            len2 >>= 1;
+            if (len2 == 0) {
+                break;
+            }
+            square(odd, even);
+            if ((len2 & 1) != 0) {
+                crc1 = times(odd, crc1);
+            }
+            len2 >>= 1;
+        } while (len2 != 0);
+        return crc1 ^ crc2;
+    }
+
+    private static long times(long[] matrix, long vector) {
+        long sum = 0;
+        for (int i = 0; vector != 0; i++, vector >>= 1) {
+            if ((vector & 1) != 0) {
+                sum ^= matrix[i];
+            }
+        }
+        return sum;
+    }
+
+    private static void square(long[] square, long[] matrix) {
+        for (int n = 0; n < 32; n++) {
+            square[n] = times(matrix, matrix[n]);
+        }
     }
 
     private static Enumeration<InputStream> repeat(byte[] block, long times, byte[] end) {
