@@ -119,6 +119,28 @@ class PackageHardeningTest {
     }
 
     @Test
+    void zipsFoldersAndSignaturesLinkedFromOutsideThePackagePathAreLeftOut() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        TestPackages.zipFolder(copyPackage(elsewhere, "acme_logs", "1.0.0"), "acme_logs-1.0.0", elsewhere.resolve("acme_logs-1.0.0.zip"));
+        Path paths = Files.createDirectories(dir.resolve("packages"));
+        Files.createSymbolicLink(paths.resolve("acme_logs-1.0.0.zip"), elsewhere.resolve("acme_logs-1.0.0.zip"));
+        Files.createDirectories(paths.resolve("acme_logs"));
+        Files.createSymbolicLink(paths.resolve("acme_logs/1.2.0-beta1"), copyPackage(elsewhere, "acme_logs", "1.2.0-beta1"));
+        Path signed = copyPackage(paths, "acme_logs", "1.1.0");
+        Files.createSymbolicLink(signed.resolveSibling("1.1.0.sig"), outside.resolve("shadow"));
+        Path gallery = copyPackage(Files.createDirectories(dir.resolve("g")), "gallery", "2.0.0");
+        TestPackages.zipFolder(gallery, "gallery-2.0.0", paths.resolve("gallery-2.0.0.zip"));
+
+        FileSystemIndexer indexer = indexer(paths, ArchiveLimits.DEFAULT);
+        assertThat(indexer.packages()).extracting(IndexedPackage::key).containsExactly("gallery-2.0.0");
+        try (WebServer server = serve(indexer)) {
+            HttpResponse<String> sig = get(server, "/epr/acme_logs/acme_logs-1.1.0.zip.sig");
+            assertThat(sig.statusCode()).isEqualTo(404);
+            assertThat(sig.body()).doesNotContain(SECRET);
+        }
+    }
+
+    @Test
     void hostileZipsInPackagePathsAreLeftOut() throws Exception {
         Path paths = Files.createDirectories(dir.resolve("packages"));
         assertThat(hostileZips(paths)).hasSize(8);
