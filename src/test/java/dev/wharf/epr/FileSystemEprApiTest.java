@@ -2,6 +2,7 @@ package dev.wharf.epr;
 
 import dev.wharf.epr.fs.FileSystemIndexer;
 import dev.wharf.epr.index.Indexer;
+import dev.wharf.oci.archive.ArchiveLimits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -11,7 +12,7 @@ class FileSystemEprApiTest extends EprApiContract {
     @Override
     protected Indexer startIndexer(Path work) throws Exception {
         FileSystemIndexer indexer = new FileSystemIndexer(List.of(TestPackages.fileSystemLayout(work)), true, false,
-                dev.wharf.oci.archive.ArchiveLimits.DEFAULT, Clock.systemUTC());
+                ArchiveLimits.DEFAULT, Clock.systemUTC());
         indexer.start();
         return indexer;
     }

@@ -3,6 +3,7 @@ package dev.wharf.terraform.mirror;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.oci.archive.RootedFiles;
 import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.terraform.TerraformNames;
 import java.io.IOException;
@@ -86,6 +87,7 @@ public final class MirrorDirectory {
                 throw new PackageException(root.relativize(dir) + ": index.json lists version " + version
                         + " but " + version + ".json is missing");
             }
+            refuseLinkOut(root, versionFile);
             VersionFile listing = readJson(root, versionFile, VersionFile.class);
             if (listing.archives() == null || listing.archives().isEmpty()) {
                 throw new PackageException(root.relativize(versionFile) + " lists no archives");
@@ -109,6 +111,7 @@ public final class MirrorDirectory {
                     + "' is not a file name beside the JSON; only local mirror directories can be uploaded");
         }
         Path zip = dir.resolve(entry.url());
+        refuseLinkOut(root, zip);
         if (!Files.isRegularFile(zip)) {
             throw new PackageException(where + ": " + entry.url() + " is missing");
         }
@@ -132,6 +135,14 @@ public final class MirrorDirectory {
             }
         }
         return new MirroredArchive(provider, version, m.group(1), m.group(2), zip, actual);
+    }
+
+    /** Nothing outside the directory is read, so no error can quote it. */
+    private static void refuseLinkOut(Path root, Path file) {
+        if (RootedFiles.leaves(root, file)) {
+            throw new PackageException(root.relativize(file) + " is a symbolic link leading out of " + root
+                    + "; nothing outside the mirror directory is read");
+        }
     }
 
     private static <T> T readJson(Path root, Path file, Class<T> type) {

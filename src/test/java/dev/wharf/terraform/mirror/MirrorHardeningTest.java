@@ -86,6 +86,24 @@ class MirrorHardeningTest {
     }
 
     @Test
+    void uploadMirrorReadsNothingThroughLinksOutOfTheDirectory() throws Exception {
+        Path outside = Files.writeString(Files.createDirectories(temp.resolve("outside")).resolve("shadow"), "root:$6$secret:::\n");
+        Path zipOutside = TestZips.provider(temp.resolve("outside/terraform-provider-dummy_1.0.0_linux_amd64.zip"), "dummy", "1.0.0", "l");
+        Path dir = Files.createDirectories(temp.resolve("mirror/registry.example.test/acme/dummy"));
+        Files.writeString(dir.resolve("index.json"), "{\"versions\":{\"1.0.0\":{}}}");
+        Files.createSymbolicLink(dir.resolve("1.0.0.json"), outside);
+        assertThatThrownBy(() -> new MirrorUpload(storage, INSPECTOR).upload(temp.resolve("mirror"))).isInstanceOf(PackageException.class)
+                .hasMessageContaining("1.0.0.json is a symbolic link leading out of").hasMessageNotContaining("root").hasMessageNotContaining("$6$");
+
+        Files.delete(dir.resolve("1.0.0.json"));
+        Files.createSymbolicLink(dir.resolve(zipOutside.getFileName()), zipOutside);
+        writeListing(dir, "1.0.0", zipOutside);
+        assertThatThrownBy(() -> new MirrorUpload(storage, INSPECTOR).upload(temp.resolve("mirror"))).isInstanceOf(PackageException.class)
+                .hasMessageContaining(zipOutside.getFileName() + " is a symbolic link leading out of");
+        assertThat(store.listTags(REPO)).isEmpty();
+    }
+
+    @Test
     void pullThroughRefusesHostileZipsTheUpstreamSignedAndStoresNothing() throws Exception {
         for (int i = 0; i < HOSTILE.size(); i++) {
             List<Entry> entries = HOSTILE.get(i);

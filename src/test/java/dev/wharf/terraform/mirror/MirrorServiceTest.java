@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.archive.ArchiveLimits;
+import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.mirror.upstream.CachedUpstreamSource;
@@ -192,6 +194,6 @@ class MirrorServiceTest {
     }
 
     private MirrorService pullThroughService(UpstreamSource source) {
-        return new MirrorService(storage, Optional.of(new PullThrough(source, storage, temp.resolve("tmp"), new dev.wharf.oci.archive.ZipInspector(dev.wharf.oci.archive.ArchiveLimits.DEFAULT))));
+        return new MirrorService(storage, Optional.of(new PullThrough(source, storage, temp.resolve("tmp"), new ZipInspector(ArchiveLimits.DEFAULT))));
     }
 }
