@@ -9,6 +9,8 @@ public final class TerraformNames {
     private static final Pattern PROVIDER_TYPE = Pattern.compile("[0-9a-z](?:[0-9a-z-]{0,62}[0-9a-z])?");
     private static final Pattern PLATFORM_PART = Pattern.compile("[0-9a-z]{1,32}");
 
+    private static final java.math.BigInteger LARGEST_VERSION_NUMBER = java.math.BigInteger.valueOf(Long.MAX_VALUE);
+
     private TerraformNames() {
     }
 
@@ -33,11 +35,23 @@ public final class TerraformNames {
         return check(PLATFORM_PART, value, what, "lower-case letters and digits");
     }
 
+    /**
+     * A version Terraform itself can read. Terraform parses version numbers into 64-bit integers
+     * (hashicorp/go-version for modules, signed; go-versions for providers, unsigned), so a number
+     * beyond the signed range would be published yet fail every {@code terraform init} that meets it.
+     */
     public static java.util.Optional<String> checkVersion(String value) {
-        if (Version.tryParse(value).isPresent()) {
-            return java.util.Optional.empty();
+        java.util.Optional<Version> version = Version.tryParse(value);
+        if (version.isEmpty()) {
+            return java.util.Optional.of("version '" + value + "' is not a semantic version (MAJOR.MINOR.PATCH)");
         }
-        return java.util.Optional.of("version '" + value + "' is not a semantic version (MAJOR.MINOR.PATCH)");
+        for (java.math.BigInteger number : java.util.List.of(version.get().major(), version.get().minor(), version.get().patch())) {
+            if (number.compareTo(LARGEST_VERSION_NUMBER) > 0) {
+                return java.util.Optional.of("version '" + value + "' has the number " + number + ", larger than "
+                        + LARGEST_VERSION_NUMBER + ": Terraform reads version numbers as 64-bit integers and could not use it");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private static java.util.Optional<String> check(Pattern pattern, String value, String what, String rule) {

@@ -2,6 +2,7 @@ package dev.wharf.epr;
 
 import dev.wharf.epr.fs.FileSystemIndexer;
 import dev.wharf.epr.index.Indexer;
+import dev.wharf.oci.archive.ArchiveLimits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.List;
 class FileSystemEprApiTest extends EprApiContract {
     @Override
     protected Indexer startIndexer(Path work) throws Exception {
-        FileSystemIndexer indexer = new FileSystemIndexer(List.of(TestPackages.fileSystemLayout(work)), true, false, Clock.systemUTC());
+        FileSystemIndexer indexer = new FileSystemIndexer(List.of(TestPackages.fileSystemLayout(work)), true, false,
+                ArchiveLimits.DEFAULT, Clock.systemUTC());
         indexer.start();
         return indexer;
     }

@@ -69,7 +69,7 @@ class SlowReadersTest {
         TestPackages.zipFolder(folder, "gallery-2.0.0", zip);
         assertThat(Files.size(zip)).isGreaterThan(4L << 20);
 
-        FileSystemIndexer indexer = new FileSystemIndexer(List.of(packages), false, false, Clock.systemUTC());
+        FileSystemIndexer indexer = new FileSystemIndexer(List.of(packages), false, false, dev.wharf.oci.archive.ArchiveLimits.DEFAULT, Clock.systemUTC());
         indexer.start();
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
         EprApi api = new EprApi(indexer, ApiSettings.defaults(), Clock.systemUTC(), ready);

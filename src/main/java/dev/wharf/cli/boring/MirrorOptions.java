@@ -51,6 +51,9 @@ public final class MirrorOptions {
             description = "Also trust these CA certificates when talking to upstream registries (BORING_REGISTRY_NETWORK_MIRROR_UPSTREAM_CA_FILE).")
     List<Path> upstreamCaFiles = new ArrayList<>();
 
+    @picocli.CommandLine.Mixin
+    ArchiveLimitOptions archiveLimits = new ArchiveLimitOptions();
+
     public boolean enabled() {
         return enabled;
     }
@@ -74,7 +77,7 @@ public final class MirrorOptions {
             if (cacheEnabled) {
                 source = new CachedUpstreamSource(source, cacheTtl, cacheSizeMb);
             }
-            pull = Optional.of(new PullThrough(source, storage, tempDir));
+            pull = Optional.of(new PullThrough(source, storage, tempDir, archiveLimits.inspector()));
         }
         return Optional.of(new MirrorService(storage, pull));
     }

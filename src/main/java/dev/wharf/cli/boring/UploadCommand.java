@@ -90,6 +90,9 @@ public final class UploadCommand {
         @Mixin
         UploadOptions upload;
 
+        @Mixin
+        ArchiveLimitOptions archiveLimits;
+
         @SuppressWarnings("NullAway.Init")
         @Option(names = "--namespace", required = true, description = "Namespace to upload the provider to (BORING_REGISTRY_NAMESPACE)")
         String namespace;
@@ -110,7 +113,7 @@ public final class UploadCommand {
             TerraformLayout layout = TerraformLayout.under(global.repository);
             try (ArtifactStore store = Storage.open(global)) {
                 ProviderService providers = new ProviderService(store, layout, json);
-                new ProviderUploader(store, layout, providers, json, LOG::info).upload(namespace, sums, archives, upload.ignoreExisting);
+                new ProviderUploader(store, layout, providers, json, archiveLimits.inspector(), LOG::info).upload(namespace, sums, archives, upload.ignoreExisting);
             }
             return 0;
         }

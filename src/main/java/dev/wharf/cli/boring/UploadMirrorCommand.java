@@ -23,6 +23,9 @@ public final class UploadMirrorCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
+    @Mixin
+    ArchiveLimitOptions archiveLimits;
+
     @SuppressWarnings("NullAway.Init")
     @Parameters(index = "0", paramLabel = "DIR", description = "Output directory of terraform providers mirror (its default packed layout)")
     Path dir;
@@ -32,7 +35,8 @@ public final class UploadMirrorCommand implements Callable<Integer> {
         Logging.configure(global);
         Path temp = Files.createTempDirectory("wharf-upload-mirror-");
         try (ArtifactStore store = Storage.open(global)) {
-            MirrorUpload.Result result = new MirrorUpload(new MirrorStorage(store, TerraformLayout.under(global.repository), temp)).upload(dir);
+            MirrorUpload.Result result = new MirrorUpload(new MirrorStorage(store, TerraformLayout.under(global.repository), temp),
+                    archiveLimits.inspector()).upload(dir);
             for (MirroredArchive a : result.stored()) {
                 LOG.info("stored {} {} {} ({})", a.provider(), a.version(), a.platform(), a.hashes().h1());
             }

@@ -33,6 +33,8 @@ public final class PushCommand implements Callable<Integer> {
     boolean disableValidation;
     @Option(names = {"-max-package-size", "--max-package-size"}, defaultValue = "536870912", description = "Largest zip accepted, in bytes (default: ${DEFAULT-VALUE}).")
     long maxPackageSize;
+    @Mixin
+    PackageLimitOptions limits = new PackageLimitOptions();
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
@@ -45,7 +47,7 @@ public final class PushCommand implements Callable<Integer> {
         }
         int failures = 0;
         try (ArtifactStore store = oci.open()) {
-            PackagePublisher publisher = new PackagePublisher(store, oci.repository, maxPackageSize, !disableValidation);
+            PackagePublisher publisher = new PackagePublisher(store, oci.repository, maxPackageSize, !disableValidation, limits.limits());
             for (Path p : packages) {
                 try {
                     PackagePublisher.Published done = publisher.push(p, w -> err.println("warning: " + w));

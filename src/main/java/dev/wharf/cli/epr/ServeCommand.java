@@ -103,6 +103,8 @@ public final class ServeCommand implements Callable<Integer> {
     Path ociCacheDir;
     @Option(names = {"-max-package-size", "--max-package-size"}, defaultValue = "536870912", description = "Largest package zip accepted, in bytes (default: ${DEFAULT-VALUE}).")
     long maxPackageSize;
+    @Mixin
+    PackageLimitOptions packageLimits = new PackageLimitOptions();
 
     @Option(names = {"-http-idle-timeout", "--http-idle-timeout"}, defaultValue = "30s",
             description = "Close a connection on which no byte moved for this long, a stalled download included, as a Go duration (default: ${DEFAULT-VALUE}).")
@@ -160,11 +162,13 @@ public final class ServeCommand implements Callable<Integer> {
                     .withRequiredSignatures(requireSignatures)
                     .withMaxPackageBytes(maxPackageSize)
                     .withRefreshInterval(refresh)
-                    .withVerifyInterval(verify)),
+                    .withVerifyInterval(verify)
+                    .withArchiveLimits(packageLimits.limits())),
                     new StoreProbe(store, oci.repository, RegistryConfig.parseDuration(ociHealthTimeout)), watched);
         } else {
             log.info("Packages paths: {}", cfg.packagePaths());
-            indexer = new FileSystemIndexer(cfg.packagePaths(), !disableValidation, requireSignatures, Clock.systemUTC());
+            indexer = new FileSystemIndexer(cfg.packagePaths(), !disableValidation, requireSignatures, packageLimits.limits(),
+                    Clock.systemUTC());
         }
         try {
             indexer.start();

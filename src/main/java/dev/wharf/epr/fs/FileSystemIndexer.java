@@ -12,6 +12,8 @@ import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.epr.pkg.PackageReader;
 import dev.wharf.epr.pkg.ZipContent;
 import dev.wharf.epr.pkg.ZipPackageFiles;
+import dev.wharf.oci.archive.ArchiveLimits;
+import dev.wharf.oci.archive.RootedFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * with {@code .sig} appended. Zips are indexed first, so a version present both ways is served from
  * its zip, as in EPR.
  *
+ * <p>No symbolic link leading out of a package path is followed: such a zip, folder or signature is left
+ * out with a warning, and so is a package folder holding one ({@link DirectoryPackageFiles}).
+ *
  * <p>Unlike EPR, which refuses to start when one package is broken, a broken package is left out
  * with a warning naming it and why: one bad upload must not take the registry down.
  */
@@ -43,9 +48,9 @@ public final class FileSystemIndexer implements Indexer {
     private volatile List<IndexedPackage> packages = List.of();
     private volatile IndexHealth health;
 
-    public FileSystemIndexer(List<Path> paths, boolean validate, boolean requireSignatures, Clock clock) {
+    public FileSystemIndexer(List<Path> paths, boolean validate, boolean requireSignatures, ArchiveLimits limits, Clock clock) {
         this.paths = List.copyOf(paths);
-        this.reader = new PackageReader(validate, LOG::warn);
+        this.reader = new PackageReader(validate, LOG::warn, limits);
         this.requireSignatures = requireSignatures;
         this.clock = clock;
         this.health = new IndexHealth(IndexHealth.State.UNAVAILABLE, java.util.Optional.empty(),
@@ -72,10 +77,10 @@ public final class FileSystemIndexer implements Indexer {
             }
             try {
                 for (Path zip : zips(base)) {
-                    indexZip(zip).ifPresent(p -> add(found, seen, p, zip));
+                    indexZip(base, zip).ifPresent(p -> add(found, seen, p, zip));
                 }
                 for (Path folder : folders(base)) {
-                    indexFolder(folder).ifPresent(p -> add(found, seen, p, folder));
+                    indexFolder(base, folder).ifPresent(p -> add(found, seen, p, folder));
                 }
             } catch (IOException e) {
                 throw new IndexerException("cannot list package path " + base + ": " + e.getMessage(), e);
@@ -96,16 +101,17 @@ public final class FileSystemIndexer implements Indexer {
 
     private static List<Path> zips(Path base) throws IOException {
         try (Stream<Path> walk = Files.walk(base)) {
-            return walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".zip")).sorted().toList();
+            return walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".zip") && inside(base, p))
+                    .sorted().toList();
         }
     }
 
     private static List<Path> folders(Path base) throws IOException {
         List<Path> result = new ArrayList<>();
         try (Stream<Path> names = Files.list(base)) {
-            for (Path name : names.filter(Files::isDirectory).sorted().toList()) {
+            for (Path name : names.filter(p -> Files.isDirectory(p) && inside(base, p)).sorted().toList()) {
                 try (Stream<Path> versions = Files.list(name)) {
-                    for (Path v : versions.filter(Files::isDirectory).sorted().toList()) {
+                    for (Path v : versions.filter(p -> Files.isDirectory(p) && inside(base, p)).sorted().toList()) {
                         if (Versions.strict(v.getFileName().toString()).isPresent()) {
                             result.add(v);
                         } else {
@@ -118,9 +124,26 @@ public final class FileSystemIndexer implements Indexer {
         return result;
     }
 
-    private java.util.Optional<IndexedPackage> indexZip(Path zip) {
-        Path sig = zip.resolveSibling(zip.getFileName() + ".sig");
+    /** A link out of the package path is never followed: what it leads to is no package of this path. */
+    private static boolean inside(Path base, Path p) {
+        if (RootedFiles.leaves(base, p)) {
+            LOG.warn("{} left out: a symbolic link leading out of the package path {}", p, base);
+            return false;
+        }
+        return true;
+    }
+
+    private static Path signatureOf(Path base, Path pkg) throws InvalidPackageException {
+        Path sig = pkg.resolveSibling(pkg.getFileName() + ".sig");
+        if (RootedFiles.leaves(base, sig)) {
+            throw new InvalidPackageException("its signature " + sig.getFileName() + " is a symbolic link leading out of the package path");
+        }
+        return sig;
+    }
+
+    private java.util.Optional<IndexedPackage> indexZip(Path base, Path zip) {
         try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
+            Path sig = signatureOf(base, zip);
             PackageDocument doc = reader.read(files, Files.isRegularFile(sig));
             checkSignature(doc, sig);
             return java.util.Optional.of(new IndexedPackage(doc, ZipContent.onDisk(zip, sig)));
@@ -130,9 +153,9 @@ public final class FileSystemIndexer implements Indexer {
         }
     }
 
-    private java.util.Optional<IndexedPackage> indexFolder(Path folder) {
-        Path sig = folder.resolveSibling(folder.getFileName() + ".sig");
+    private java.util.Optional<IndexedPackage> indexFolder(Path base, Path folder) {
         try (DirectoryPackageFiles files = new DirectoryPackageFiles(folder)) {
+            Path sig = signatureOf(base, folder);
             PackageDocument doc = reader.read(files, Files.isRegularFile(sig));
             String dirVersion = folder.getFileName().toString();
             if (!Versions.strict(dirVersion).orElseThrow().equals(Versions.strict(doc.version).orElseThrow())) {

@@ -4,6 +4,7 @@ import dev.wharf.epr.index.PackageContent;
 import dev.wharf.epr.index.Resource;
 import dev.wharf.epr.pkg.DirectoryPackageFiles;
 import dev.wharf.epr.pkg.PackageZipWriter;
+import dev.wharf.oci.archive.RootedFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,11 +25,12 @@ final class FolderContent implements PackageContent {
 
     @Override
     public Optional<Resource> file(String path) throws IOException {
-        Path root = folder.toAbsolutePath().normalize();
-        Path p = root.resolve(path).normalize();
-        if (!p.startsWith(root) || !Files.isRegularFile(p)) {
+        // Resolved as the operating system would: a link out of the folder is never followed.
+        Optional<Path> found = RootedFiles.resolve(folder, path);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
+        Path p = found.get();
         return Optional.of(new Resource(Files.size(p), out -> {
             try (InputStream in = Files.newInputStream(p)) {
                 in.transferTo(out);

@@ -75,7 +75,7 @@ public final class OciIndexer implements Indexer {
         // settled on once it has connected ("127.0.0.1:5000" becomes "http://127.0.0.1:5000"), and the
         // next run must recognise its index while the registry is still unreachable.
         this.indexFile = new IndexFile(settings.cacheDir(), source());
-        this.scan = new RepositoryScan(store, indexFile.source(), blobs, new PackageReader(settings.validate(), LOG::warn), settings);
+        this.scan = new RepositoryScan(store, indexFile.source(), blobs, new PackageReader(settings.validate(), LOG::warn, settings.archiveLimits()), settings);
         this.checks = settings.checks();
         this.health = new IndexHealth(IndexHealth.State.UNAVAILABLE, Optional.empty(), Optional.of("not indexed yet"), 0, source());
     }

@@ -1,5 +1,6 @@
 package dev.wharf.epr.oci;
 
+import dev.wharf.oci.archive.ArchiveLimits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,50 +18,57 @@ import java.time.Duration;
  * @param verifyInterval how long known tags are trusted before every tag's manifest is resolved again;
  *     zero (or negative) verifies on every refresh
  * @param clock the time of refreshes and verifications
+ * @param archiveLimits how far a package zip may inflate (total and ratio) before it is refused
  */
 public record OciIndexerSettings(String repository, Path cacheDir, boolean validate, boolean requireSignatures,
-        long maxPackageBytes, Duration refreshInterval, Duration verifyInterval, Clock clock) {
+        long maxPackageBytes, Duration refreshInterval, Duration verifyInterval, Clock clock, ArchiveLimits archiveLimits) {
     /** package-registry's default of {@code -max-package-size}. */
     public static final long DEFAULT_MAX_PACKAGE_BYTES = 512L << 20;
 
     /** Validating, signatures optional, packages up to 512 MB, no scheduled refresh, every refresh verifying. */
     public static OciIndexerSettings of(String repository, Path cacheDir) {
         return new OciIndexerSettings(repository, cacheDir, true, false, DEFAULT_MAX_PACKAGE_BYTES, Duration.ZERO, Duration.ZERO,
-                Clock.systemUTC());
+                Clock.systemUTC(), ArchiveLimits.DEFAULT);
     }
 
     public OciIndexerSettings withValidation(boolean validate) {
         return new OciIndexerSettings(repository, cacheDir, validate, requireSignatures, maxPackageBytes, refreshInterval,
-                verifyInterval, clock);
+                verifyInterval, clock, archiveLimits);
     }
 
     public OciIndexerSettings withRequiredSignatures(boolean require) {
         return new OciIndexerSettings(repository, cacheDir, validate, require, maxPackageBytes, refreshInterval, verifyInterval,
-                clock);
+                clock, archiveLimits);
     }
 
     public OciIndexerSettings withMaxPackageBytes(long bytes) {
         return new OciIndexerSettings(repository, cacheDir, validate, requireSignatures, bytes, refreshInterval, verifyInterval,
-                clock);
+                clock, archiveLimits);
     }
 
     public OciIndexerSettings withRefreshInterval(Duration interval) {
         return new OciIndexerSettings(repository, cacheDir, validate, requireSignatures, maxPackageBytes, interval, verifyInterval,
-                clock);
+                clock, archiveLimits);
     }
 
     public OciIndexerSettings withVerifyInterval(Duration interval) {
         return new OciIndexerSettings(repository, cacheDir, validate, requireSignatures, maxPackageBytes, refreshInterval, interval,
-                clock);
+                clock, archiveLimits);
     }
 
     public OciIndexerSettings withClock(Clock newClock) {
         return new OciIndexerSettings(repository, cacheDir, validate, requireSignatures, maxPackageBytes, refreshInterval,
-                verifyInterval, newClock);
+                verifyInterval, newClock, archiveLimits);
+    }
+
+    public OciIndexerSettings withArchiveLimits(ArchiveLimits limits) {
+        return new OciIndexerSettings(repository, cacheDir, validate, requireSignatures, maxPackageBytes, refreshInterval,
+                verifyInterval, clock, limits);
     }
 
     /** What was accepted or refused depends on these; an index persisted under others is checked again. */
     String checks() {
-        return "validate=" + validate + " require_signatures=" + requireSignatures + " max_package_bytes=" + maxPackageBytes;
+        return "validate=" + validate + " require_signatures=" + requireSignatures + " max_package_bytes=" + maxPackageBytes
+                + " archive_limits=" + archiveLimits;
     }
 }

@@ -1,5 +1,6 @@
 package dev.wharf.epr.pkg;
 
+import dev.wharf.oci.archive.ArchiveLimits;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,13 @@ public interface PackageFiles extends Closeable {
     long size(String path) throws IOException;
 
     InputStream open(String path) throws IOException;
+
+    /**
+     * Refuses a package that could not be unpacked safely: a name that is not a plain relative path,
+     * a link leading out of the package, or more bytes than {@code limits} allow (counted as they
+     * inflate, not as declared).
+     */
+    void checkSafety(ArchiveLimits limits) throws InvalidPackageException, IOException;
 
     @Override
     default void close() throws IOException {

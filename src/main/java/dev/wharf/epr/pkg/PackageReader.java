@@ -14,6 +14,7 @@ import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.model.PolicyTemplate;
 import dev.wharf.epr.model.Stream;
 import dev.wharf.epr.model.Versions;
+import dev.wharf.oci.archive.ArchiveLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import org.semver4j.Semver;
  * Reads a package the way EPR's {@code NewPackage} does: {@code manifest.yml} with its defaults,
  * policy template readmes, {@code docs/README.md}, assets, data streams from
  * {@code data_stream/*}{@code /manifest.yml} with their pipelines, and, unless validation is off, the
- * checks EPR's {@code Validate} makes. Every indexer reads packages through this one class, so a
+ * checks EPR's {@code Validate} makes — after the shared archive check, within the limits it is given.
+ * Every indexer reads packages through this one class, so a
  * package looks the same whether it came from a folder, a zip or an OCI registry.
  */
 public final class PackageReader {
@@ -40,14 +42,21 @@ public final class PackageReader {
 
     private final boolean validate;
     private final Consumer<String> warnings;
+    private final ArchiveLimits limits;
 
     public PackageReader(boolean validate, Consumer<String> warnings) {
+        this(validate, warnings, ArchiveLimits.DEFAULT);
+    }
+
+    public PackageReader(boolean validate, Consumer<String> warnings, ArchiveLimits limits) {
         this.validate = validate;
         this.warnings = warnings;
+        this.limits = limits;
     }
 
     /** Reads the package; {@code hasSignature} says whether a {@code .zip.sig} goes with it. */
     public PackageDocument read(PackageFiles files, boolean hasSignature) throws InvalidPackageException {
+        checkSafety(files);
         if (!files.isFile("manifest.yml")) {
             throw new InvalidPackageException("no manifest.yml at the package root");
         }
@@ -148,6 +157,14 @@ public final class PackageReader {
             p.categories = known;
         }
         return p;
+    }
+
+    private void checkSafety(PackageFiles files) throws InvalidPackageException {
+        try {
+            files.checkSafety(limits);
+        } catch (IOException e) {
+            throw new InvalidPackageException("cannot read the package: " + e.getMessage(), e);
+        }
     }
 
     private void validateManifest(PackageDocument p, PackageFiles files) throws InvalidPackageException {

@@ -1,5 +1,6 @@
 package dev.wharf.epr.pkg;
 
+import dev.wharf.oci.archive.EntryNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,7 +11,8 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Writes a package as EPR's archiver does: every file under one {@code {name}-{version}/} folder,
- * directories first-class, in a stable order so the same folder always gives the same bytes.
+ * directories first-class, in a stable order so the same folder always gives the same bytes. Every
+ * entry name passes the shared rule ({@link EntryNames}) as it is written.
  */
 public final class PackageZipWriter {
     private static final FileTime EPOCH = FileTime.fromMillis(315532800000L);
@@ -26,7 +28,7 @@ public final class PackageZipWriter {
             putDirectory(zip, rootFolder + "/" + d + "/");
         }
         for (String f : files.files().stream().sorted(PackageReader.ASSET_ORDER).toList()) {
-            ZipEntry e = new ZipEntry(rootFolder + "/" + f);
+            ZipEntry e = new ZipEntry(EntryNames.check(rootFolder + "/" + f));
             e.setLastModifiedTime(EPOCH);
             zip.putNextEntry(e);
             try (InputStream in = files.open(f)) {
@@ -38,7 +40,7 @@ public final class PackageZipWriter {
     }
 
     private static void putDirectory(ZipOutputStream zip, String name) throws IOException {
-        ZipEntry e = new ZipEntry(name);
+        ZipEntry e = new ZipEntry(EntryNames.check(name));
         e.setLastModifiedTime(EPOCH);
         zip.putNextEntry(e);
         zip.closeEntry();

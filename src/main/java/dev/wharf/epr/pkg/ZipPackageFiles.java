@@ -1,5 +1,9 @@
 package dev.wharf.epr.pkg;
 
+import dev.wharf.oci.archive.ArchiveLimits;
+import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.oci.archive.EntryNames;
+import dev.wharf.oci.archive.ZipInspector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
@@ -10,24 +14,28 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * A package zip on disk, as EPR builds them: one root folder ({@code nginx-1.20.0/}) holding
- * {@code manifest.yml}. Read with random access, never loaded whole. A zip with an entry that is
- * absolute or climbs out with {@code ..} is refused outright: such a zip was made to attack
- * whoever unpacks it.
+ * {@code manifest.yml}. Read with random access, never loaded whole. A zip with an entry name the
+ * shared rule refuses ({@link EntryNames}: absolute, {@code ..}, backslash, NUL) is refused outright:
+ * such a zip was made to attack whoever unpacks it. {@link #checkSafety} inflates it all once.
  */
 public final class ZipPackageFiles implements PackageFiles {
+    private final Path path;
     private final ZipFile zip;
     private final String root;
     private final Map<String, ZipEntry> files = new LinkedHashMap<>();
     private final Set<String> dirs = new LinkedHashSet<>();
 
     public ZipPackageFiles(Path file) throws IOException, InvalidPackageException {
+        this.path = file;
         try {
             this.zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
@@ -68,14 +76,18 @@ public final class ZipPackageFiles implements PackageFiles {
     }
 
     static void checkEntryName(String name) throws InvalidPackageException {
-        String n = name.replace('\\', '/');
-        if (n.startsWith("/") || n.matches("^[A-Za-z]:.*")) {
-            throw new InvalidPackageException("zip entry '" + name + "' is an absolute path");
+        Optional<String> problem = EntryNames.problem(name);
+        if (problem.isPresent()) {
+            throw new InvalidPackageException("zip entry '" + EntryNames.printable(name) + "' " + problem.get());
         }
-        for (String part : n.split("/")) {
-            if (part.equals("..")) {
-                throw new InvalidPackageException("zip entry '" + name + "' escapes the package root");
-            }
+    }
+
+    @Override
+    public void checkSafety(ArchiveLimits limits) throws InvalidPackageException, IOException {
+        try {
+            new ZipInspector(limits).inspect(path);
+        } catch (ArchiveRefusedException e) {
+            throw new InvalidPackageException("zip refused: " + e.getMessage());
         }
     }
 
@@ -133,7 +145,9 @@ public final class ZipPackageFiles implements PackageFiles {
 
     @Override
     public InputStream open(String path) throws IOException {
-        return zip.getInputStream(entry(path));
+        // Never more than the entry declares: the size answers are given by, and the check counted.
+        ZipEntry e = entry(path);
+        return BoundedInputStream.builder().setInputStream(zip.getInputStream(e)).setMaxCount(e.getSize()).get();
     }
 
     private ZipEntry entry(String path) throws IOException {

@@ -13,6 +13,7 @@ import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.StorageException;
+import dev.wharf.oci.archive.ArchiveLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -37,12 +38,18 @@ public final class PackagePublisher {
     private final String repository;
     private final long maxBytes;
     private final boolean validate;
+    private final ArchiveLimits limits;
 
     public PackagePublisher(ArtifactStore store, String repository, long maxBytes, boolean validate) {
+        this(store, repository, maxBytes, validate, ArchiveLimits.DEFAULT);
+    }
+
+    public PackagePublisher(ArtifactStore store, String repository, long maxBytes, boolean validate, ArchiveLimits limits) {
         this.store = store;
         this.repository = repository;
         this.maxBytes = maxBytes;
         this.validate = validate;
+        this.limits = limits;
     }
 
     public Published push(Path source, Consumer<String> warnings) throws InvalidPackageException, IOException {
@@ -58,7 +65,7 @@ public final class PackagePublisher {
     private Published pushFolder(Path folder, Consumer<String> warnings) throws InvalidPackageException, IOException {
         PackageDocument doc;
         try (DirectoryPackageFiles files = new DirectoryPackageFiles(folder)) {
-            doc = new PackageReader(validate, warnings).read(files, false);
+            doc = new PackageReader(validate, warnings, limits).read(files, false);
         }
         Path zip = Files.createTempFile("wharf-epr-", ".zip");
         try {
@@ -81,7 +88,7 @@ public final class PackagePublisher {
         }
         PackageDocument doc;
         try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
-            doc = new PackageReader(validate, warnings).read(files, false);
+            doc = new PackageReader(validate, warnings, limits).read(files, false);
             String expected = doc.name + "-" + doc.version;
             if (!files.rootFolder().equals(expected)) {
                 throw new InvalidPackageException("the zip's root folder is " + files.rootFolder() + " but manifest.yml says "

@@ -2,6 +2,10 @@ package dev.wharf.terraform.mirror;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.oci.archive.RootedFiles;
+import dev.wharf.oci.archive.ZipInspector;
+import dev.wharf.terraform.TerraformNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +21,8 @@ import java.util.stream.Stream;
  * Reads the directory {@code terraform providers mirror DIR} writes (its "packed" layout):
  * {@code HOST/NAMESPACE/TYPE/index.json} listing versions, {@code VERSION.json} listing one archive
  * per platform with its hashes, and the zips beside them. Every zip is hashed and must match every
- * {@code h1:} and {@code zh:} hash its JSON gives; a directory that disagrees with itself is refused
+ * {@code h1:} and {@code zh:} hash its JSON gives, after the shared archive check; every version must
+ * be one Terraform can read; a directory that disagrees with itself is refused
  * as a whole, before anything is stored.
  */
 public final class MirrorDirectory {
@@ -40,7 +45,7 @@ public final class MirrorDirectory {
     }
 
     /** Every archive of the directory, checked; throws {@link PackageException} naming the first problem. */
-    public static List<MirroredArchive> read(Path root) {
+    public static List<MirroredArchive> read(Path root, ZipInspector zips) {
         if (!Files.isDirectory(root)) {
             throw new PackageException(root + " is not a directory");
         }
@@ -63,36 +68,40 @@ public final class MirrorDirectory {
             } catch (IllegalArgumentException e) {
                 throw new PackageException(rel + ": " + e.getMessage());
             }
-            archives.addAll(readProvider(root, Objects.requireNonNull(index.getParent()), provider));
+            archives.addAll(readProvider(root, Objects.requireNonNull(index.getParent()), provider, zips));
         }
         return archives;
     }
 
-    private static List<MirroredArchive> readProvider(Path root, Path dir, MirrorCoordinates provider) {
+    private static List<MirroredArchive> readProvider(Path root, Path dir, MirrorCoordinates provider, ZipInspector zips) {
         Index index = readJson(root, dir.resolve("index.json"), Index.class);
         if (index.versions() == null || index.versions().isEmpty()) {
             throw new PackageException(root.relativize(dir.resolve("index.json")) + " lists no versions");
         }
         List<MirroredArchive> archives = new ArrayList<>();
         for (String version : index.versions().keySet()) {
+            TerraformNames.checkVersion(version).ifPresent(why -> {
+                throw new PackageException(root.relativize(dir.resolve("index.json")) + ": " + why);
+            });
             Path versionFile = dir.resolve(version + ".json");
             if (version.contains("/") || !Files.isRegularFile(versionFile)) {
                 throw new PackageException(root.relativize(dir) + ": index.json lists version " + version
                         + " but " + version + ".json is missing");
             }
+            refuseLinkOut(root, versionFile);
             VersionFile listing = readJson(root, versionFile, VersionFile.class);
             if (listing.archives() == null || listing.archives().isEmpty()) {
                 throw new PackageException(root.relativize(versionFile) + " lists no archives");
             }
             for (Map.Entry<String, ArchiveEntry> entry : listing.archives().entrySet()) {
-                archives.add(readArchive(root, dir, provider, version, entry.getKey(), entry.getValue()));
+                archives.add(readArchive(root, dir, provider, version, entry.getKey(), entry.getValue(), zips));
             }
         }
         return archives;
     }
 
     private static MirroredArchive readArchive(Path root, Path dir, MirrorCoordinates provider, String version,
-                                               String platform, ArchiveEntry entry) {
+                                               String platform, ArchiveEntry entry, ZipInspector zips) {
         String where = root.relativize(dir.resolve(version + ".json")) + " (" + platform + ")";
         var m = PLATFORM.matcher(platform);
         if (!m.matches()) {
@@ -103,12 +112,20 @@ public final class MirrorDirectory {
                     + "' is not a file name beside the JSON; only local mirror directories can be uploaded");
         }
         Path zip = dir.resolve(entry.url());
+        refuseLinkOut(root, zip);
         if (!Files.isRegularFile(zip)) {
             throw new PackageException(where + ": " + entry.url() + " is missing");
         }
         List<String> claimed = entry.hashes() == null ? List.of() : entry.hashes();
         if (claimed.stream().noneMatch(h -> h.startsWith(PackageHashes.H1) || h.startsWith(PackageHashes.ZH))) {
             throw new PackageException(where + ": no h1: or zh: hash to check " + entry.url() + " against");
+        }
+        try {
+            zips.inspect(zip);
+        } catch (ArchiveRefusedException e) {
+            throw new PackageException(where + ": " + entry.url() + " is refused: " + e.getMessage());
+        } catch (IOException e) {
+            throw new PackageException(where + ": " + entry.url() + " is not a readable zip: " + e.getMessage());
         }
         PackageHashes actual = PackageHashes.of(zip);
         for (String hash : claimed) {
@@ -119,6 +136,14 @@ public final class MirrorDirectory {
             }
         }
         return new MirroredArchive(provider, version, m.group(1), m.group(2), zip, actual);
+    }
+
+    /** Nothing outside the directory is read, so no error can quote it. */
+    private static void refuseLinkOut(Path root, Path file) {
+        if (RootedFiles.leaves(root, file)) {
+            throw new PackageException(root.relativize(file) + " is a symbolic link leading out of " + root
+                    + "; nothing outside the mirror directory is read");
+        }
     }
 
     private static <T> T readJson(Path root, Path file, Class<T> type) {

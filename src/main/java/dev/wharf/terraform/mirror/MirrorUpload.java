@@ -1,5 +1,6 @@
 package dev.wharf.terraform.mirror;
 
+import dev.wharf.oci.archive.ZipInspector;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +19,15 @@ public final class MirrorUpload {
     }
 
     private final MirrorStorage storage;
+    private final ZipInspector zips;
 
-    public MirrorUpload(MirrorStorage storage) {
+    public MirrorUpload(MirrorStorage storage, ZipInspector zips) {
         this.storage = storage;
+        this.zips = zips;
     }
 
     public Result upload(Path directory) {
-        List<MirroredArchive> archives = MirrorDirectory.read(directory);
+        List<MirroredArchive> archives = MirrorDirectory.read(directory, zips);
         List<MirroredArchive> toStore = new ArrayList<>();
         List<MirroredArchive> skipped = new ArrayList<>();
         List<String> conflicts = new ArrayList<>();

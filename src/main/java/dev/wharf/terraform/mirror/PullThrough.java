@@ -1,5 +1,7 @@
 package dev.wharf.terraform.mirror;
 
+import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.terraform.mirror.upstream.UpstreamException;
 import dev.wharf.terraform.mirror.upstream.UpstreamPackage;
 import dev.wharf.terraform.mirror.upstream.UpstreamSource;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code --network-mirror-pull-through}: what the mirror lacks is resolved against the upstream
  * registry named by the provider's hostname. A package is fetched, verified (signature over
- * SHA256SUMS, zip against SHA256SUMS), stored (zip first, then SHA256SUMS, signature and signing
+ * SHA256SUMS, zip against SHA256SUMS, then the shared archive check), stored (zip first, then SHA256SUMS, signature and signing
  * keys) and only then served. Concurrent requests for the same package share one fetch.
  */
 public final class PullThrough {
@@ -35,12 +37,14 @@ public final class PullThrough {
     private final UpstreamSource upstream;
     private final MirrorStorage storage;
     private final Path tempDir;
+    private final ZipInspector zips;
     private final ConcurrentMap<PackageKey, CompletableFuture<StoredArchive>> inFlight = new ConcurrentHashMap<>();
 
-    public PullThrough(UpstreamSource upstream, MirrorStorage storage, Path tempDir) {
+    public PullThrough(UpstreamSource upstream, MirrorStorage storage, Path tempDir, ZipInspector zips) {
         this.upstream = upstream;
         this.storage = storage;
         this.tempDir = tempDir;
+        this.zips = zips;
     }
 
     public List<UpstreamVersion> versions(MirrorCoordinates provider) {
@@ -110,6 +114,7 @@ public final class PullThrough {
             throw translate(e, what);
         }
         try {
+            inspect(release.archive(), what);
             PackageHashes hashes = PackageHashes.of(release.archive());
             StoredArchive stored = storage.storeArchive(provider, key.version(), key.os(), key.arch(), release.archive(), hashes);
             storage.storeSums(provider, key.version(), release.sha256Sums(), release.signature());
@@ -122,6 +127,19 @@ public final class PullThrough {
             } catch (IOException e) {
                 LOG.debug("could not remove temporary file {}", release.archive(), e);
             }
+        }
+    }
+
+    /** A correctly signed upstream package is still refused when it would unpack outside its folder or inflate without bound. */
+    private void inspect(Path archive, String what) {
+        try {
+            zips.inspect(archive);
+        } catch (ArchiveRefusedException e) {
+            throw new MirrorException(MirrorException.Reason.UPSTREAM_FAILED, what + " is not mirrored: the upstream's package is refused: "
+                    + e.getMessage());
+        } catch (IOException e) {
+            throw new MirrorException(MirrorException.Reason.UPSTREAM_FAILED, what + " is not mirrored: the upstream's package is not a readable zip: "
+                    + e.getMessage());
         }
     }
 

@@ -1,19 +1,25 @@
 package dev.wharf.terraform.upload;
 
+import dev.wharf.oci.archive.EntryNames;
+import dev.wharf.oci.archive.RootedFiles;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -24,7 +30,9 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
 /**
  * Archives a module directory so that the same files always give the same bytes: entries sorted by
  * path, fixed timestamps, owner and permissions (only the executable bit is kept), and never
- * {@code .git} or {@code .terraform}. Files only, no directory entries; symbolic links are left out.
+ * {@code .git} or {@code .terraform}. Files only, no directory entries; symbolic links are left out,
+ * never followed. Every entry name passes {@link EntryNames}: a file whose name the archive could only
+ * hold as a path elsewhere (a backslash, a NUL) stops the upload; nothing outside the module is read.
  */
 public final class ModuleArchiver {
     private static final Set<String> ALWAYS_EXCLUDED = Set.of(".git", ".terraform");
@@ -39,14 +47,31 @@ public final class ModuleArchiver {
 
     /** The module's files, relative to {@code root}, with '/' separators, sorted. */
     public List<String> files(Path root) throws IOException {
-        List<String> files = new ArrayList<>();
+        return List.copyOf(walk(root).keySet());
+    }
+
+    public void write(Path root, ArchiveFormat format, OutputStream out) throws IOException {
+        SortedMap<String, Path> files = walk(root);
+        if (format == ArchiveFormat.ZIP) {
+            writeZip(files, out);
+        } else {
+            writeTarGz(files, out);
+        }
+    }
+
+    /**
+     * Every regular file of the module by entry name. Links are not followed (a link is not a regular
+     * file to the walk), and a name the archive could not hold as it is stops the upload, naming the file.
+     */
+    private SortedMap<String, Path> walk(Path root) throws IOException {
+        SortedMap<String, Path> files = new TreeMap<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 if (dir.equals(root)) {
                     return FileVisitResult.CONTINUE;
                 }
-                String rel = relative(root, dir);
+                String rel = joined(root, dir);
                 if (ALWAYS_EXCLUDED.contains(dir.getFileName().toString()) || excludes.excludes(rel, true)) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
@@ -55,27 +80,16 @@ public final class ModuleArchiver {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                String rel = relative(root, file);
-                if (attrs.isRegularFile() && !excludes.excludes(rel, false)) {
-                    files.add(rel);
+                if (attrs.isRegularFile() && !excludes.excludes(joined(root, file), false)) {
+                    files.put(RootedFiles.entryName(root, file), file);
                 }
                 return FileVisitResult.CONTINUE;
             }
         });
-        files.sort(null);
         return files;
     }
 
-    public void write(Path root, ArchiveFormat format, OutputStream out) throws IOException {
-        List<String> files = files(root);
-        if (format == ArchiveFormat.ZIP) {
-            writeZip(root, files, out);
-        } else {
-            writeTarGz(root, files, out);
-        }
-    }
-
-    private static void writeTarGz(Path root, List<String> files, OutputStream out) throws IOException {
+    private static void writeTarGz(SortedMap<String, Path> files, OutputStream out) throws IOException {
         GzipParameters gzip = new GzipParameters();
         gzip.setModificationTime(0);
         gzip.setOperatingSystem(255);
@@ -84,43 +98,53 @@ public final class ModuleArchiver {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             Date time = Date.from(FIXED_TIME.atZone(ZoneId.of("UTC")).toInstant());
-            for (String name : files) {
-                Path file = root.resolve(name);
-                TarArchiveEntry entry = new TarArchiveEntry(name);
-                entry.setSize(Files.size(file));
+            for (Map.Entry<String, Path> file : files.entrySet()) {
+                TarArchiveEntry entry = new TarArchiveEntry(EntryNames.check(file.getKey()));
+                entry.setSize(Files.size(file.getValue()));
                 entry.setModTime(time);
                 entry.setUserId(0);
                 entry.setGroupId(0);
                 entry.setUserName("");
                 entry.setGroupName("");
-                entry.setMode(Files.isExecutable(file) ? 0100755 : 0100644);
+                entry.setMode(Files.isExecutable(file.getValue()) ? 0100755 : 0100644);
                 tar.putArchiveEntry(entry);
-                Files.copy(file, tar);
+                copy(file.getValue(), tar);
                 tar.closeArchiveEntry();
             }
             tar.finish();
         }
     }
 
-    private static void writeZip(Path root, List<String> files, OutputStream out) throws IOException {
+    private static void writeZip(SortedMap<String, Path> files, OutputStream out) throws IOException {
         // DOS times are local times: convert in the local zone so every zone writes 1980-01-01 00:00.
         long time = FIXED_TIME.atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
         try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(nonClosing(out))) {
-            for (String name : files) {
-                Path file = root.resolve(name);
-                ZipArchiveEntry entry = new ZipArchiveEntry(name);
+            for (Map.Entry<String, Path> file : files.entrySet()) {
+                ZipArchiveEntry entry = new ZipArchiveEntry(EntryNames.check(file.getKey()));
                 entry.setTime(time);
-                entry.setUnixMode(Files.isExecutable(file) ? 0100755 : 0100644);
+                entry.setUnixMode(Files.isExecutable(file.getValue()) ? 0100755 : 0100644);
                 zip.putArchiveEntry(entry);
-                Files.copy(file, zip);
+                copy(file.getValue(), zip);
                 zip.closeArchiveEntry();
             }
             zip.finish();
         }
     }
 
-    private static String relative(Path root, Path path) {
-        return root.relativize(path).toString().replace('\\', '/');
+    /** Reads the very file the walk found: a link put in its place since is not followed. */
+    private static void copy(Path file, OutputStream out) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            in.transferTo(out);
+        }
+    }
+
+    /** The path's elements joined by '/', as exclusion patterns see them. */
+    private static String joined(Path root, Path path) {
+        StringBuilder out = new StringBuilder();
+        for (Path element : root.relativize(path)) {
+            out.append(out.length() == 0 ? "" : "/").append(element);
+        }
+        return out.toString();
     }
 
     private static OutputStream nonClosing(OutputStream out) {

@@ -1,8 +1,10 @@
 package dev.wharf.terraform.upload;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,9 +22,18 @@ public final class ModuleSpecReader {
     public static final String FILE_NAME = "boring-registry.hcl";
     private static final Set<String> KEYS = Set.of("namespace", "name", "provider", "version");
 
+    /**
+     * Reads the spec file, which must be a regular file of the module: a symbolic link is refused
+     * before it is opened, so no error can quote a file outside the module (a link to
+     * {@code /etc/shadow} would otherwise have its first word in the parse error).
+     */
     public ModuleSpec read(Path file) {
-        try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        if (Files.isSymbolicLink(file)) {
+            throw new UploadException(file + " is a symbolic link; " + FILE_NAME
+                    + " is read only as a regular file of the module, never through a link");
+        }
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), file.toString());
         } catch (IOException e) {
             throw new UploadException("cannot read " + file + ": " + e.getMessage());
         }

@@ -5,6 +5,7 @@ import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.StorageException;
+import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.Version;
 import dev.wharf.terraform.layout.ArchiveFormat;
@@ -77,12 +78,12 @@ public final class ModuleUploader {
     private List<Path> discover(Path root) {
         if (!options.recursive()) {
             Path spec = root.resolve(ModuleSpecReader.FILE_NAME);
-            return Files.isRegularFile(spec) ? List.of(spec) : List.of();
+            return Files.isRegularFile(spec) || Files.isSymbolicLink(spec) ? List.of(spec) : List.of();
         }
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(p -> p.getFileName() != null && p.getFileName().toString().equals(ModuleSpecReader.FILE_NAME))
                     .filter(p -> root.relativize(p).toString().replace('\\', '/').matches("(?!(?:.*/)?\\.(?:git|terraform)/).*"))
-                    .filter(Files::isRegularFile)
+                    .filter(p -> Files.isRegularFile(p) || Files.isSymbolicLink(p))
                     .sorted()
                     .toList();
         } catch (IOException e) {
@@ -133,7 +134,7 @@ public final class ModuleUploader {
                 return existing(specFile, module, version);
             }
             throw e;
-        } catch (IOException e) {
+        } catch (ArchiveRefusedException | IOException e) {
             throw new UploadException("cannot archive " + specFile.getParent() + ": " + e.getMessage());
         } finally {
             if (archive != null) {

@@ -9,6 +9,9 @@ import dev.wharf.oci.Digest;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.StorageException;
+import dev.wharf.oci.archive.ArchiveContents;
+import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.layout.MediaTypes;
 import dev.wharf.terraform.layout.ProviderFile;
@@ -24,21 +27,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@code upload provider}: checks everything before pushing anything — each zip against the
- * SHA256SUMS (and that it holds files only, since terraform's lock-file hash breaks on directory
- * entries), the binary signature against the namespace's signing keys in storage — then pushes the
+ * SHA256SUMS, through the shared archive check, and that it holds files only (terraform's lock-file
+ * hash breaks on directory entries), the binary signature against the namespace's signing keys in storage — then pushes the
  * zips, and the SHA256SUMS and its signature last, so a release becomes visible only when complete.
  */
 public final class ProviderUploader {
@@ -46,13 +46,16 @@ public final class ProviderUploader {
     private final TerraformLayout layout;
     private final ProviderService providers;
     private final ObjectMapper json;
+    private final ZipInspector zips;
     private final Consumer<String> log;
 
-    public ProviderUploader(ArtifactStore store, TerraformLayout layout, ProviderService providers, ObjectMapper json, Consumer<String> log) {
+    public ProviderUploader(ArtifactStore store, TerraformLayout layout, ProviderService providers, ObjectMapper json,
+            ZipInspector zips, Consumer<String> log) {
         this.store = store;
         this.layout = layout;
         this.providers = providers;
         this.json = json;
+        this.zips = zips;
         this.log = log;
     }
 
@@ -91,7 +94,7 @@ public final class ProviderUploader {
                         + ", expected " + sums.sha256Of(e.getKey()).orElseThrow() + ")");
             }
             if (e.getKey().endsWith(".zip")) {
-                refuseDirectoryEntries(e.getValue());
+                checkZip(e.getValue());
             }
         }
 
@@ -197,18 +200,22 @@ public final class ProviderUploader {
         }
     }
 
-    private static void refuseDirectoryEntries(Path zip) {
-        try (ZipFile file = new ZipFile(zip.toFile())) {
-            Enumeration<? extends ZipEntry> entries = file.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
-                if (entry.isDirectory()) {
-                    throw new UploadException(zip + " holds a directory entry '" + entry.getName() + "'; terraform records a"
-                            + " lock-file hash for such zips that a later init rejects. Rebuild it with files only (zip -D)");
-                }
-            }
+    /**
+     * The shared archive check (names, links, inflated size), whatever the signature says: a correctly
+     * signed zip-slip archive is still one. Then terraform's own rule against directory entries.
+     */
+    private void checkZip(Path zip) {
+        ArchiveContents contents;
+        try {
+            contents = zips.inspect(zip);
+        } catch (ArchiveRefusedException e) {
+            throw new UploadException(zip + " is refused: " + e.getMessage());
         } catch (IOException e) {
             throw new UploadException(zip + " is not a readable zip: " + e.getMessage());
+        }
+        if (!contents.directories().isEmpty()) {
+            throw new UploadException(zip + " holds a directory entry '" + contents.directories().get(0) + "'; terraform records a"
+                    + " lock-file hash for such zips that a later init rejects. Rebuild it with files only (zip -D)");
         }
     }
 

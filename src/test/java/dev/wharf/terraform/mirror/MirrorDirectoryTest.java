@@ -3,6 +3,8 @@ package dev.wharf.terraform.mirror;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wharf.oci.archive.ArchiveLimits;
+import dev.wharf.oci.archive.ZipInspector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +31,7 @@ class MirrorDirectoryTest {
         writeVersion(dir, "1.0.0", Map.of("linux_amd64", linux, "darwin_arm64", darwin));
         writeVersion(dir, "0.9.0", Map.of("linux_amd64", older));
 
-        List<MirroredArchive> archives = MirrorDirectory.read(root);
+        List<MirroredArchive> archives = MirrorDirectory.read(root, new ZipInspector(ArchiveLimits.DEFAULT));
 
         assertThat(archives).extracting(a -> a.version() + " " + a.platform())
                 .containsExactlyInAnyOrder("1.0.0 linux_amd64", "1.0.0 darwin_arm64", "0.9.0 linux_amd64");
@@ -47,7 +49,7 @@ class MirrorDirectoryTest {
         writeVersion(dir, "1.0.0", Map.of("linux_amd64", zip));
         TestZips.provider(zip, "dummy", "1.0.0", "tampered");
 
-        assertThatThrownBy(() -> MirrorDirectory.read(root))
+        assertThatThrownBy(() -> MirrorDirectory.read(root, new ZipInspector(ArchiveLimits.DEFAULT)))
                 .isInstanceOf(PackageException.class)
                 .hasMessageContaining("registry.example.test/acme/dummy/1.0.0.json (linux_amd64)")
                 .hasMessageContaining("terraform-provider-dummy_1.0.0_linux_amd64.zip does not match its recorded hash h1:");
@@ -62,7 +64,7 @@ class MirrorDirectoryTest {
                 {"archives":{"linux_amd64":{"url":"terraform-provider-dummy_1.0.0_linux_amd64.zip",
                   "hashes":["zh:0000000000000000000000000000000000000000000000000000000000000000"]}}}
                 """);
-        assertThatThrownBy(() -> MirrorDirectory.read(root)).isInstanceOf(PackageException.class)
+        assertThatThrownBy(() -> MirrorDirectory.read(root, new ZipInspector(ArchiveLimits.DEFAULT))).isInstanceOf(PackageException.class)
                 .hasMessageContaining("does not match its recorded hash zh:0000");
     }
 
@@ -70,23 +72,23 @@ class MirrorDirectoryTest {
     void aMissingZipOrVersionFileOrAnUnsafeUrlIsRefused() throws IOException {
         Path dir = root.resolve("registry.example.test/acme/dummy");
         writeIndex(dir, "1.0.0");
-        assertThatThrownBy(() -> MirrorDirectory.read(root)).hasMessageContaining("1.0.0.json is missing");
+        assertThatThrownBy(() -> MirrorDirectory.read(root, new ZipInspector(ArchiveLimits.DEFAULT))).hasMessageContaining("1.0.0.json is missing");
 
         Files.writeString(dir.resolve("1.0.0.json"), """
                 {"archives":{"linux_amd64":{"url":"terraform-provider-dummy_1.0.0_linux_amd64.zip","hashes":["h1:x"]}}}
                 """);
-        assertThatThrownBy(() -> MirrorDirectory.read(root)).hasMessageContaining("terraform-provider-dummy_1.0.0_linux_amd64.zip is missing");
+        assertThatThrownBy(() -> MirrorDirectory.read(root, new ZipInspector(ArchiveLimits.DEFAULT))).hasMessageContaining("terraform-provider-dummy_1.0.0_linux_amd64.zip is missing");
 
         Files.writeString(dir.resolve("1.0.0.json"), """
                 {"archives":{"linux_amd64":{"url":"../../../../etc/passwd","hashes":["h1:x"]}}}
                 """);
-        assertThatThrownBy(() -> MirrorDirectory.read(root)).hasMessageContaining("is not a file name beside the JSON");
+        assertThatThrownBy(() -> MirrorDirectory.read(root, new ZipInspector(ArchiveLimits.DEFAULT))).hasMessageContaining("is not a file name beside the JSON");
     }
 
     @Test
     void aDirectoryWithoutIndexesIsNotAMirror() throws IOException {
         Files.createDirectories(root.resolve("something/else"));
-        assertThatThrownBy(() -> MirrorDirectory.read(root)).isInstanceOf(PackageException.class)
+        assertThatThrownBy(() -> MirrorDirectory.read(root, new ZipInspector(ArchiveLimits.DEFAULT))).isInstanceOf(PackageException.class)
                 .hasMessageContaining("terraform providers mirror");
     }
 

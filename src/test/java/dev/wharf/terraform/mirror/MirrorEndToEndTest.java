@@ -8,6 +8,8 @@ import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.Digest;
+import dev.wharf.oci.archive.ArchiveLimits;
+import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
@@ -133,7 +135,7 @@ class MirrorEndToEndTest {
 
         ArtifactStore store = new ImageLayoutStore(temp.resolve("airgap-oci"));
         MirrorStorage storage = new MirrorStorage(store, TerraformLayout.under("boring-registry"), tempDir());
-        MirrorUpload.Result uploaded = new MirrorUpload(storage).upload(out);
+        MirrorUpload.Result uploaded = new MirrorUpload(storage, new ZipInspector(ArchiveLimits.DEFAULT)).upload(out);
         assertThat(uploaded.stored()).hasSize(2);
         WebServer mirror = startMirror(store, false, null, ClientAuthentication.open());
 
@@ -202,7 +204,7 @@ class MirrorEndToEndTest {
         }
         Path sumsFile = Files.writeString(release.resolve("terraform-provider-dummy_1.0.0_SHA256SUMS"), sums);
         Files.write(release.resolve("terraform-provider-dummy_1.0.0_SHA256SUMS.sig"), key.detachedSignature(sums.toString().getBytes(StandardCharsets.UTF_8)));
-        new ProviderUploader(store, layout, providers, JSON, line -> { }).upload("acme", sumsFile, List.copyOf(zips.values()), false);
+        new ProviderUploader(store, layout, providers, JSON, new ZipInspector(ArchiveLimits.DEFAULT), line -> { }).upload("acme", sumsFile, List.copyOf(zips.values()), false);
 
         TerraformApi api = new TerraformApi(new ModuleService(store, layout), providers, StaticTokens.of(List.of()),
                 FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), true, JSON);
@@ -219,7 +221,7 @@ class MirrorEndToEndTest {
                     HttpUpstreamRegistry.client(Optional.of(certificate.trustingContext()), Duration.ofSeconds(5)),
                     UpstreamHosts.parse(List.of("registry.example.test=" + upstream.localUri())), new OpenPgpSignatureCheck(),
                     Duration.ofSeconds(30));
-            pull = Optional.of(new PullThrough(client, storage, tempDir()));
+            pull = Optional.of(new PullThrough(client, storage, tempDir(), new ZipInspector(ArchiveLimits.DEFAULT)));
         }
         MirrorApi api = new MirrorApi(new MirrorService(storage, pull), auth, FileUrlSigner.withRandomKey(Duration.ofMinutes(5)));
         WebServer server = WebServer.start(new ListenAddress("127.0.0.1", 0), tls(), api::register);

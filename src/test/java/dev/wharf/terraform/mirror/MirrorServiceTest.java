@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.archive.ArchiveLimits;
+import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.mirror.upstream.CachedUpstreamSource;
@@ -94,7 +96,7 @@ class MirrorServiceTest {
     @Test
     void concurrentRequestsForOneArchiveFetchItOnce() throws Exception {
         upstream.publish(temp.resolve("up"), "dummy", "1.0.0", List.of("linux_amd64"));
-        PullThrough pullThrough = new PullThrough(upstream.client(), storage, temp.resolve("tmp"));
+        PullThrough pullThrough = new PullThrough(upstream.client(), storage, temp.resolve("tmp"), new ZipInspector(ArchiveLimits.DEFAULT));
         MirrorService service = new MirrorService(storage, Optional.of(pullThrough));
         CountDownLatch gate = upstream.server.gate("/files/terraform-provider-dummy_1.0.0_linux_amd64.zip");
         ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -197,6 +199,6 @@ class MirrorServiceTest {
     }
 
     private MirrorService pullThroughService(UpstreamSource source) {
-        return new MirrorService(storage, Optional.of(new PullThrough(source, storage, temp.resolve("tmp"))));
+        return new MirrorService(storage, Optional.of(new PullThrough(source, storage, temp.resolve("tmp"), new ZipInspector(ArchiveLimits.DEFAULT))));
     }
 }

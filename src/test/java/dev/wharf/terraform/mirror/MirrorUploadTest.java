@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.archive.ArchiveLimits;
+import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.terraform.layout.TerraformLayout;
 import java.nio.file.Files;
@@ -26,8 +28,8 @@ class MirrorUploadTest {
         Path zip = TestZips.provider(dir.resolve("terraform-provider-dummy_1.0.0_linux_amd64.zip"), "dummy", "1.0.0", "l");
         writeListing(dir, zip);
 
-        MirrorUpload.Result first = new MirrorUpload(storage).upload(temp.resolve("mirror"));
-        MirrorUpload.Result second = new MirrorUpload(storage).upload(temp.resolve("mirror"));
+        MirrorUpload.Result first = new MirrorUpload(storage, new ZipInspector(ArchiveLimits.DEFAULT)).upload(temp.resolve("mirror"));
+        MirrorUpload.Result second = new MirrorUpload(storage, new ZipInspector(ArchiveLimits.DEFAULT)).upload(temp.resolve("mirror"));
 
         assertThat(first.stored()).hasSize(1);
         assertThat(second.stored()).isEmpty();
@@ -37,7 +39,7 @@ class MirrorUploadTest {
 
         TestZips.provider(zip, "dummy", "1.0.0", "changed");
         writeListing(dir, zip);
-        assertThatThrownBy(() -> new MirrorUpload(storage).upload(temp.resolve("mirror")))
+        assertThatThrownBy(() -> new MirrorUpload(storage, new ZipInspector(ArchiveLimits.DEFAULT)).upload(temp.resolve("mirror")))
                 .isInstanceOfSatisfying(MirrorException.class, e -> assertThat(e.reason()).isEqualTo(MirrorException.Reason.CONFLICT))
                 .hasMessageContaining("registry.example.test/acme/dummy 1.0.0 linux_amd64");
     }

@@ -35,15 +35,26 @@ final class StaticUpstream implements AutoCloseable {
         server.put("/.well-known/terraform.json", "{\"providers.v1\":\"/v1/providers/\"}");
     }
 
+    /** Writes the zip of one platform at the path given. */
+    @FunctionalInterface
+    interface ZipMaker {
+        Path write(Path zip, String platform) throws IOException;
+    }
+
     /** Publishes {@code acme/TYPE} VERSION with one zip per platform; returns the zips by platform. */
     Map<String, Path> publish(Path dir, String type, String version, List<String> platforms) throws IOException {
+        return publish(dir, type, version, platforms, (zip, platform) -> TestZips.provider(zip, type, version, platform));
+    }
+
+    /** The same, correctly signed, with zips made by {@code maker}. */
+    Map<String, Path> publish(Path dir, String type, String version, List<String> platforms, ZipMaker maker) throws IOException {
         Map<String, Path> zips = new java.util.LinkedHashMap<>();
         StringBuilder sums = new StringBuilder();
         StringBuilder platformJson = new StringBuilder();
         for (String platform : platforms) {
             String[] p = platform.split("_");
             String name = "terraform-provider-" + type + "_" + version + "_" + platform + ".zip";
-            Path zip = TestZips.provider(dir.resolve(version).resolve(name), type, version, platform);
+            Path zip = maker.write(dir.resolve(version).resolve(name), platform);
             zips.put(platform, zip);
             sums.append(Digest.sha256(Files.readAllBytes(zip)).hex()).append("  ").append(name).append('\n');
             platformJson.append(platformJson.length() == 0 ? "" : ",").append("{\"os\":\"").append(p[0]).append("\",\"arch\":\"").append(p[1]).append("\"}");

@@ -9,9 +9,11 @@ import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestObserver;
 import dev.wharf.http.WebServer;
-import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.Digest;
+import dev.wharf.oci.archive.ArchiveLimits;
+import dev.wharf.oci.archive.ZipInspector;
+import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.cache.CachingArtifactStore;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import dev.wharf.terraform.layout.TerraformLayout;
@@ -246,7 +248,7 @@ abstract class TerraformApiScenarios {
     }
 
     ProviderUploader providerUploader() {
-        return new ProviderUploader(store, layout, new ProviderService(store, layout, json), json, m -> { });
+        return new ProviderUploader(store, layout, new ProviderService(store, layout, json), json, new ZipInspector(ArchiveLimits.DEFAULT), m -> { });
     }
 
     SigningKeyUploader signingKeys() {

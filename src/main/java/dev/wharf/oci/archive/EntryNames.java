@@ -1,0 +1,63 @@
+package dev.wharf.oci.archive;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one rule for names inside archives, whether Wharf writes them or accepts them: relative,
+ * '/'-separated, and unpacked under the archive's root whatever tool unpacks them. So no leading
+ * '/', no drive letter, no {@code ..} segment, and no backslash or NUL, which some unpackers read as
+ * a separator or an end of name and so turn a harmless-looking name into a path elsewhere.
+ */
+public final class EntryNames {
+    private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*", Pattern.DOTALL);
+
+    private EntryNames() {
+    }
+
+    /** Empty when {@code name} is safe to unpack under a root (a trailing '/' marks a directory), else why not. */
+    public static Optional<String> problem(String name) {
+        if (name == null || name.isEmpty()) {
+            return Optional.of("has an empty name");
+        }
+        if (name.indexOf('\0') >= 0) {
+            return Optional.of("has a NUL character in its name");
+        }
+        if (name.indexOf('\\') >= 0) {
+            return Optional.of("has a backslash in its name (a path separator to some unpackers)");
+        }
+        if (name.startsWith("/") || DRIVE.matcher(name).matches()) {
+            return Optional.of("is an absolute path");
+        }
+        for (String segment : name.split("/", -1)) {
+            if (segment.equals("..")) {
+                return Optional.of("climbs out of the root with '..'");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Throws naming the entry when {@link #problem} finds one. */
+    public static String check(String name) {
+        problem(name).ifPresent(why -> {
+            throw new ArchiveRefusedException("entry '" + printable(name) + "' " + why);
+        });
+        return name;
+    }
+
+    /** The name as an error message may quote it: control characters shown as escapes. */
+    public static String printable(String name) {
+        if (name == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

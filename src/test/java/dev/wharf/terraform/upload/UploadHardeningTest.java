@@ -1,0 +1,168 @@
+package dev.wharf.terraform.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.archive.ArchiveLimits;
+import dev.wharf.oci.archive.ZipInspector;
+import dev.wharf.oci.layout.ImageLayoutStore;
+import dev.wharf.terraform.layout.ArchiveFormat;
+import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.terraform.provider.ProviderService;
+import dev.wharf.testing.HostileZips;
+import dev.wharf.testing.HostileZips.Bomb;
+import dev.wharf.testing.HostileZips.Entry;
+import dev.wharf.testing.PgpKeys;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile and careless input to {@code upload module} and {@code upload provider}: every one refused
+ * with one error naming what is wrong, before anything is pushed, and no error quoting a file from
+ * outside the module.
+ */
+class UploadHardeningTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET = "root:$6$not-a-real-hash:19000:0:99999:7:::";
+    private static final TerraformLayout LAYOUT = TerraformLayout.under("boring-registry");
+
+    @TempDir
+    Path dir;
+    private ArtifactStore store;
+    private Path outside;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        store = new ImageLayoutStore(dir.resolve("oci"));
+        outside = Files.writeString(Files.createDirectories(dir.resolve("outside")).resolve("shadow"), SECRET + "\n");
+    }
+
+    @Test
+    void aFileNamedWithBackslashesIsRefusedNamingItAndNothingIsRead() throws Exception {
+        for (ArchiveFormat format : ArchiveFormat.values()) {
+            Path module = module(dir.resolve("backslash-" + format.extension()), "1.0.0");
+            Files.writeString(module.resolve("..\\..\\..\\..\\etc\\hostname"), "the module's own file");
+            assertThatThrownBy(() -> uploader(false, Optional.empty(), format).upload(module)).isInstanceOf(UploadException.class)
+                    .hasMessageContaining("file '..\\..\\..\\..\\etc\\hostname' has a backslash in its name");
+            assertThat(store.listTags(LAYOUT.moduleRepository("acme", "vpc", "aws"))).as(format.name()).isEmpty();
+        }
+    }
+
+    @Test
+    void linksLeavingTheModuleAreNeverFollowed() throws Exception {
+        Path module = module(dir.resolve("links"), "1.0.0");
+        Files.createSymbolicLink(module.resolve("secret.tf"), outside);
+        Files.createSymbolicLink(module.resolve("etc"), outside.getParent());
+        assertThat(new ModuleArchiver(ExcludePatterns.none()).files(module)).containsExactly("boring-registry.hcl", "main.tf");
+        uploader(false, Optional.empty(), ArchiveFormat.TAR_GZ).upload(module);
+        assertThat(store.listTags(LAYOUT.moduleRepository("acme", "vpc", "aws"))).hasSize(1);
+    }
+
+    @Test
+    void aSymlinkedSpecFileIsRefusedWithoutQuotingItsTarget() throws Exception {
+        for (boolean recursive : List.of(false, true)) {
+            Path module = Files.createDirectories(dir.resolve("spec-link-" + recursive));
+            Files.writeString(module.resolve("main.tf"), "# module\n");
+            Files.createSymbolicLink(module.resolve(ModuleSpecReader.FILE_NAME), outside);
+            assertThatThrownBy(() -> uploader(recursive, Optional.of("1.0.0").filter(v -> !recursive), ArchiveFormat.TAR_GZ).upload(module))
+                    .as("recursive " + recursive).isInstanceOf(UploadException.class)
+                    .hasMessageContaining("is a symbolic link").hasMessageNotContaining("root").hasMessageNotContaining("$6$");
+        }
+        assertThat(store.listTags(LAYOUT.moduleRepository("acme", "vpc", "aws"))).isEmpty();
+    }
+
+    @Test
+    void versionsTerraformCannotReadAreRefusedWithTheReason() throws Exception {
+        String huge = "99999999999999999999.0.0";
+        Path module = module(dir.resolve("huge"), huge);
+        assertThatThrownBy(() -> uploader(true, Optional.empty(), ArchiveFormat.TAR_GZ).upload(module))
+                .hasMessageContaining("99999999999999999999").hasMessageContaining("64-bit");
+        assertThatThrownBy(() -> uploader(false, Optional.of("1.9223372036854775808.0"), ArchiveFormat.TAR_GZ))
+                .hasMessageContaining("--version").hasMessageContaining("64-bit");
+        Path largest = module(dir.resolve("largest"), "9223372036854775807.0.0");
+        uploader(true, Optional.empty(), ArchiveFormat.TAR_GZ).upload(largest);
+        assertThat(store.listTags(LAYOUT.moduleRepository("acme", "vpc", "aws"))).hasSize(1);
+
+        PgpKeys key = PgpKeys.generate("Wharf Hardening <hardening@example.test>");
+        signingKey(key);
+        Path sums = release(huge, key, List.of(Entry.file("terraform-provider-dummy_v" + huge, "#!/bin/sh\n")));
+        assertThatThrownBy(() -> providers().upload("acme", sums, List.of(), false))
+                .isInstanceOf(UploadException.class).hasMessageContaining("64-bit");
+        assertThat(store.listTags(LAYOUT.providerRepository("acme", "dummy"))).isEmpty();
+    }
+
+    @Test
+    void correctlySignedZipSlipProvidersAreRefusedBeforeAnythingIsPushed() throws Exception {
+        PgpKeys key = PgpKeys.generate("Wharf Hardening <hardening@example.test>");
+        signingKey(key);
+        List<List<Entry>> hostile = List.of(
+                List.of(Entry.file("terraform-provider-dummy_v1.0.0", "#!/bin/sh\n"), Entry.file("../../../../tmp/x", "pwned")),
+                List.of(Entry.file("terraform-provider-dummy_v1.0.0", "#!/bin/sh\n"), Entry.file("/etc/abs", "pwned")),
+                List.of(Entry.file("terraform-provider-dummy_v1.0.0", "#!/bin/sh\n"), Entry.file("..\\..\\evil", "pwned")),
+                List.of(Entry.file("terraform-provider-dummy_v1.0.0", "#!/bin/sh\n"), Entry.symlink("docs", "/etc")));
+        for (List<Entry> entries : hostile) {
+            Path sums = release("1.0.0", key, entries);
+            assertThatThrownBy(() -> providers().upload("acme", sums, List.of(), false)).as(entries.get(1).name())
+                    .isInstanceOf(UploadException.class).hasMessageContaining("is refused: entry '" + entries.get(1).name() + "'");
+            assertThat(store.listTags(LAYOUT.providerRepository("acme", "dummy"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aSignedProviderZipBombIsRefusedBeforeAnythingIsPushed() throws Exception {
+        PgpKeys key = PgpKeys.generate("Wharf Hardening <hardening@example.test>");
+        signingKey(key);
+        Path sums = release("1.0.0", key, List.of(Entry.file("terraform-provider-dummy_v1.0.0", "#!/bin/sh\n")),
+                List.of(Bomb.honest("LICENSE", 1024L << 20)));
+        assertThatThrownBy(() -> providers().upload("acme", sums, List.of(), false)).isInstanceOf(UploadException.class)
+                .hasMessageContaining("compression ratio");
+        assertThat(store.listTags(LAYOUT.providerRepository("acme", "dummy"))).isEmpty();
+    }
+
+    private Path module(Path root, String version) throws Exception {
+        Files.createDirectories(root);
+        Files.writeString(root.resolve(ModuleSpecReader.FILE_NAME),
+                "metadata {\n namespace = \"acme\"\n name = \"vpc\"\n provider = \"aws\"\n version = \"" + version + "\"\n}\n");
+        Files.writeString(root.resolve("main.tf"), "output \"v\" { value = \"" + version + "\" }\n");
+        return root;
+    }
+
+    private ModuleUploader uploader(boolean recursive, Optional<String> version, ArchiveFormat format) {
+        return new ModuleUploader(store, LAYOUT, new ModuleUploader.Options(recursive, false, Optional.empty(), Optional.empty(),
+                version, ExcludePatterns.none(), format), m -> { });
+    }
+
+    private ProviderUploader providers() {
+        return new ProviderUploader(store, LAYOUT, new ProviderService(store, LAYOUT, JSON), JSON, new ZipInspector(ArchiveLimits.DEFAULT), m -> { });
+    }
+
+    private void signingKey(PgpKeys key) throws Exception {
+        Path armored = Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey());
+        new SigningKeyUploader(store, LAYOUT, new ProviderService(store, LAYOUT, JSON), JSON).add("acme", armored);
+    }
+
+    private Path release(String version, PgpKeys key, List<Entry> entries) throws Exception {
+        return release(version, key, entries, List.of());
+    }
+
+    /** A correctly signed one-platform release whose zip holds exactly {@code entries} (and {@code bombs}). */
+    private Path release(String version, PgpKeys key, List<Entry> entries, List<Bomb> bombs) throws Exception {
+        Path releaseDir = Files.createTempDirectory(dir, "release-");
+        String name = "terraform-provider-dummy_" + version + "_linux_amd64.zip";
+        Path zip = HostileZips.write(releaseDir.resolve(name), new ArrayList<>(entries), bombs);
+        String sums = Digest.sha256(Files.readAllBytes(zip)).hex() + "  " + name + "\n";
+        Path sumsFile = Files.writeString(releaseDir.resolve("terraform-provider-dummy_" + version + "_SHA256SUMS"), sums);
+        Files.write(releaseDir.resolve(sumsFile.getFileName() + ".sig"), key.detachedSignature(sums.getBytes(StandardCharsets.UTF_8)));
+        return sumsFile;
+    }
+}
