@@ -1,6 +1,7 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ExclusivePublishStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.oci.registry.RegistryArtifactStore;
@@ -13,11 +14,13 @@ final class Storage {
     private Storage() {
     }
 
+    /** Every publish through it is exclusive per version and read back (see {@link ExclusivePublishStore}). */
     static ArtifactStore open(GlobalOptions options) {
         if (options.registry == null || options.registry.isBlank()) {
-            return new ImageLayoutStore(Path.of(options.layoutDir));
+            return new ExclusivePublishStore(new ImageLayoutStore(Path.of(options.layoutDir)));
         }
-        return new RegistryArtifactStore(new RegistrySettings(options.registry, options.insecure, credentials(options)));
+        return new ExclusivePublishStore(new RegistryArtifactStore(new RegistrySettings(options.registry, options.insecure,
+                credentials(options))));
     }
 
     static boolean embedded(GlobalOptions options) {

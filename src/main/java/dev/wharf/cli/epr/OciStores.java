@@ -1,6 +1,7 @@
 package dev.wharf.cli.epr;
 
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ExclusivePublishStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.oci.registry.RegistryArtifactStore;
@@ -16,11 +17,12 @@ final class OciStores {
     private OciStores() {
     }
 
+    /** Every publish through it is exclusive per version and read back (see {@link ExclusivePublishStore}). */
     static ArtifactStore open(String registry, boolean insecure, Optional<Credentials> credentials) {
         if (registry.startsWith("oci-layout:")) {
-            return new ImageLayoutStore(Path.of(registry.substring("oci-layout:".length())));
+            return new ExclusivePublishStore(new ImageLayoutStore(Path.of(registry.substring("oci-layout:".length()))));
         }
-        return new RegistryArtifactStore(new RegistrySettings(registry, insecure, credentials));
+        return new ExclusivePublishStore(new RegistryArtifactStore(new RegistrySettings(registry, insecure, credentials)));
     }
 
     /** Token wins over username/password; none means Docker's configuration, then anonymous. */

@@ -266,7 +266,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
         if (answer.statusCode() == 400) {
             byte[] error = transport.readSmall(answer, put, answer.uri());
             if (!OciErrors.parse(error).has("MANIFEST_BLOB_UNKNOWN")) {
-                throw transport.unexpected(answer, put, error);
+                throw refusedOrUnexpected(answer, put, error, repository, tag, overwrite);
             }
             // A blob vanished between its upload and the manifest (another client's delete or a
             // registry race): upload what is missing once more and repeat the manifest.
@@ -277,11 +277,31 @@ public final class RegistryArtifactStore implements ArtifactStore {
             answer = transport.send(put);
         }
         if (answer.statusCode() != 201 && answer.statusCode() != 200) {
-            throw transport.unexpected(answer, put);
+            throw refusedOrUnexpected(answer, put, transport.readSmall(answer, put, answer.uri()), repository, tag, overwrite);
         }
         RegistryTransport.discard(answer);
         checkDigestHeader(answer, manifestDigest, repository, "manifest");
         return codec.decode(manifestDigest, manifestBytes, Manifest.OCI_IMAGE_MANIFEST);
+    }
+
+    /**
+     * A manifest PUT refused by the registry's tag-immutability setting is "already exists" once the
+     * tag is seen to exist (another writer got there between our check and our PUT); anything else
+     * is the registry's error as it is.
+     */
+    private StorageException refusedOrUnexpected(HttpResponse<InputStream> answer, RegistryCall put, byte[] body,
+                                                 String repository, String tag, boolean overwrite) {
+        Optional<String> setting = TagImmutability.refusal(answer.statusCode(), body);
+        if (setting.isEmpty() || resolve(repository, tag).isEmpty()) {
+            return transport.unexpected(answer, put, body);
+        }
+        if (overwrite) {
+            return new StorageException(Kind.UNSUPPORTED, "registry " + address + ", repository " + repository
+                    + ": the registry refused to replace the tag '" + tag + "' (" + setting.get()
+                    + "); Wharf rewrites this tag, so exclude it from the rule");
+        }
+        return new StorageException(Kind.TAG_EXISTS, "registry " + address + ", repository " + repository + ": the tag '"
+                + tag + "' already exists; the registry refused to overwrite it (" + setting.get() + ")");
     }
 
     /** Hashes the layer's content in one streaming pass. */

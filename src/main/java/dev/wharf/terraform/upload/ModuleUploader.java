@@ -3,6 +3,7 @@ package dev.wharf.terraform.upload;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.ConcurrentPublishException;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.TerraformNames;
@@ -128,6 +129,10 @@ public final class ModuleUploader {
             log.accept("uploaded module " + module + " " + version + " to " + repository + ":" + tag);
             return new Result(specFile, module, version, Outcome.UPLOADED);
         } catch (StorageException e) {
+            if (e instanceof ConcurrentPublishException && !options.ignoreExisting()) {
+                throw new UploadException("module " + module + " version " + version + " was uploaded by someone else at the"
+                        + " same time: " + e.getMessage());
+            }
             if (e.kind() == StorageException.Kind.TAG_EXISTS) {
                 return existing(specFile, module, version);
             }
