@@ -100,7 +100,7 @@ class ConcurrentModuleUploadTest {
 
     /** The store `boring-registry upload` opens, on the proxy. */
     private static ArtifactStore store() {
-        return new RegistryArtifactStore(new RegistrySettings(proxy.url(), false, Optional.empty()));
+        return new ExclusivePublishStore(new RegistryArtifactStore(new RegistrySettings(proxy.url(), false, Optional.empty())));
     }
 
     private static List<Outcome> runAll(ArtifactStore store, List<Path> modules) throws Exception {
