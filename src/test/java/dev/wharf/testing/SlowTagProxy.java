@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
@@ -50,6 +51,8 @@ public final class SlowTagProxy implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile Answer manifestPutAnswer;
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+    private volatile Duration gateLimit = Duration.ZERO;
 
     public SlowTagProxy(String upstreamHost, Duration tagCheckDelay) {
         this.upstream = URI.create("http://" + upstreamHost);
@@ -72,6 +75,16 @@ public final class SlowTagProxy implements AutoCloseable {
     /** "http://127.0.0.1:port", to give Wharf as the registry. */
     public String url() {
         return "http://" + host();
+    }
+
+    /**
+     * Holds the answers to the first {@code checks} tag checks until all of them have arrived (or
+     * {@code atMost} passed): writers started at slightly different times then all learn "absent"
+     * together, as they would from a registry slower than their start-up spread.
+     */
+    public void gateFirstTagChecks(int checks, Duration atMost) {
+        gateLimit = atMost;
+        gate = new CountDownLatch(checks);
     }
 
     /** Plays a tag-immutability refusal (null: forward everything again). */
@@ -105,6 +118,9 @@ public final class SlowTagProxy implements AutoCloseable {
             }
             HttpResponse<InputStream> answer = forward(exchange, method);
             if (tagManifest && method.equals("HEAD")) {
+                CountDownLatch held = gate;
+                held.countDown();
+                held.await(gateLimit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 Thread.sleep(tagCheckDelay.toMillis());
             }
             answer.headers().map().forEach((name, values) -> {

@@ -129,7 +129,8 @@ public final class ModuleUploader {
             log.accept("uploaded module " + module + " " + version + " to " + repository + ":" + tag);
             return new Result(specFile, module, version, Outcome.UPLOADED);
         } catch (StorageException e) {
-            if (e instanceof ConcurrentPublishException && !options.ignoreExisting()) {
+            // Not "skipped" even with --ignore-existing: this upload did write the tag, and lost it.
+            if (e instanceof ConcurrentPublishException) {
                 throw new UploadException("module " + module + " version " + version + " was uploaded by someone else at the"
                         + " same time: " + e.getMessage());
             }

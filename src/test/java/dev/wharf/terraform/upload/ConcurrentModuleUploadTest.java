@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ExclusivePublishStore;
-import dev.wharf.oci.Manifest;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.terraform.layout.ArchiveFormat;
-import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.SlowTagProxy;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.wharf.testing.TestModules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConcurrentModuleUploadTest {
     private static final int RUNS = 20;
-    private static final TerraformLayout LAYOUT = TerraformLayout.under("boring-registry");
 
     @TempDir
     static Path dir;
@@ -64,7 +56,7 @@ class ConcurrentModuleUploadTest {
     void oneVersionUploadedTwentyTimesAtOnceIsPublishedOnceWithTheWinnersContent() throws Exception {
         List<Path> modules = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
-            modules.add(module(dir.resolve("same/" + i), "same", "1.0.0", "content of run " + i));
+            modules.add(TestModules.write(dir.resolve("same/" + i), "same", "1.0.0", "content of run " + i));
         }
         try (ArtifactStore store = store()) {
             List<Outcome> outcomes = runAll(store, modules);
@@ -76,7 +68,7 @@ class ConcurrentModuleUploadTest {
                         .hasMessageContaining("module acme/same/aws version 1.0.0");
                 assertThat(lost.error().getMessage()).containsAnyOf("already exists", "at the same time");
             }
-            assertThat(storedContent(store, "same", "1.0.0")).isEqualTo("content of run " + won.get(0).run());
+            assertThat(TestModules.storedContent(store, "same", "1.0.0")).isEqualTo("content of run " + won.get(0).run());
         }
     }
 
@@ -84,13 +76,13 @@ class ConcurrentModuleUploadTest {
     void twentyDifferentVersionsUploadedAtOnceAreAllPublished() throws Exception {
         List<Path> modules = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
-            modules.add(module(dir.resolve("many/" + i), "many", "2.0." + i, "version " + i));
+            modules.add(TestModules.write(dir.resolve("many/" + i), "many", "2.0." + i, "version " + i));
         }
         try (ArtifactStore store = store()) {
             List<Outcome> outcomes = runAll(store, modules);
             assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).as("run %d", o.run()).isNull());
             for (int i = 0; i < RUNS; i++) {
-                assertThat(storedContent(store, "many", "2.0." + i)).isEqualTo("version " + i);
+                assertThat(TestModules.storedContent(store, "many", "2.0." + i)).isEqualTo("version " + i);
             }
         }
     }
@@ -113,7 +105,7 @@ class ConcurrentModuleUploadTest {
                 int run = i;
                 runs.add(pool.submit(() -> {
                     start.await();
-                    ModuleUploader uploader = new ModuleUploader(store, LAYOUT, new ModuleUploader.Options(false, false,
+                    ModuleUploader uploader = new ModuleUploader(store, TestModules.LAYOUT, new ModuleUploader.Options(false, false,
                             Optional.empty(), Optional.empty(), Optional.empty(), ExcludePatterns.none(), ArchiveFormat.ZIP), m -> { });
                     try {
                         uploader.upload(modules.get(run));
@@ -132,28 +124,5 @@ class ConcurrentModuleUploadTest {
             pool.shutdownNow();
         }
         return List.copyOf(outcomes);
-    }
-
-    private static Path module(Path folder, String name, String version, String content) throws IOException {
-        Files.createDirectories(folder);
-        Files.writeString(folder.resolve("boring-registry.hcl"), "metadata {\n  namespace = \"acme\"\n  name = \"" + name
-                + "\"\n  provider = \"aws\"\n  version = \"" + version + "\"\n}\n");
-        Files.writeString(folder.resolve("content.txt"), content);
-        return folder;
-    }
-
-    /** content.txt of the stored archive, read through the store (so checked against its digest). */
-    static String storedContent(ArtifactStore store, String name, String version) throws IOException {
-        String repository = LAYOUT.moduleRepository("acme", name, "aws");
-        Manifest manifest = store.resolve(repository, LAYOUT.moduleTag("acme", name, "aws", version)).orElseThrow();
-        try (InputStream blob = store.openBlob(repository, manifest.layers().get(0).digest());
-                ZipInputStream zip = new ZipInputStream(blob)) {
-            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-                if (entry.getName().endsWith("content.txt")) {
-                    return new String(zip.readAllBytes(), StandardCharsets.UTF_8);
-                }
-            }
-        }
-        throw new AssertionError("no content.txt in the stored archive of " + name + " " + version);
     }
 }
