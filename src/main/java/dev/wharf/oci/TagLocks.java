@@ -14,7 +14,7 @@ final class TagLocks {
 
     private static final class Counted {
         final ReentrantLock lock = new ReentrantLock();
-        int users;
+        volatile int users;
     }
 
     /** Held until closed. */
@@ -46,5 +46,11 @@ final class TagLocks {
     /** How many coordinates have a lock right now (for tests: the map empties itself). */
     int size() {
         return locks.size();
+    }
+
+    /** How many hold or wait for one coordinate's lock (for tests). */
+    int users(String repository, String tag) {
+        Counted counted = locks.get(new Key(repository, tag));
+        return counted == null ? 0 : counted.users;
     }
 }
