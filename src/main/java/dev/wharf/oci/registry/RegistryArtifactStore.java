@@ -292,7 +292,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
     private StorageException refusedOrUnexpected(HttpResponse<InputStream> answer, RegistryCall put, byte[] body,
                                                  String repository, String tag, boolean overwrite) {
         Optional<String> setting = TagImmutability.refusal(answer.statusCode(), body);
-        if (setting.isEmpty() || resolve(repository, tag).isEmpty()) {
+        if (setting.isEmpty() || !tagVisible(repository, tag)) {
             return transport.unexpected(answer, put, body);
         }
         if (overwrite) {
@@ -302,6 +302,15 @@ public final class RegistryArtifactStore implements ArtifactStore {
         }
         return new StorageException(Kind.TAG_EXISTS, "registry " + address + ", repository " + repository + ": the tag '"
                 + tag + "' already exists; the registry refused to overwrite it (" + setting.get() + ")");
+    }
+
+    /** Whether the tag can be read now; a failure to tell is "no", so the registry's own refusal is what gets reported. */
+    private boolean tagVisible(String repository, String tag) {
+        try {
+            return resolve(repository, tag).isPresent();
+        } catch (StorageException e) {
+            return false;
+        }
     }
 
     /** Hashes the layer's content in one streaming pass. */
