@@ -105,7 +105,7 @@ public final class PackagePublisher {
             return new Published(tag, m, signed);
         } catch (StorageException e) {
             if (e instanceof ConcurrentPublishException) {
-                throw new InvalidPackageException(tag + " was published by someone else at the same time: " + e.getMessage());
+                throw new InvalidPackageException(tag + " lost to a concurrent push: " + e.getMessage());
             }
             if (e.kind() == StorageException.Kind.TAG_EXISTS) {
                 throw new InvalidPackageException(tag + " is already published in " + store.describe() + "/" + repository

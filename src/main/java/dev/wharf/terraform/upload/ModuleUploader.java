@@ -131,8 +131,8 @@ public final class ModuleUploader {
         } catch (StorageException e) {
             // Not "skipped" even with --ignore-existing: this upload did write the tag, and lost it.
             if (e instanceof ConcurrentPublishException) {
-                throw new UploadException("module " + module + " version " + version + " was uploaded by someone else at the"
-                        + " same time: " + e.getMessage());
+                throw new UploadException("module " + module + " version " + version + " lost to a concurrent upload: "
+                        + e.getMessage());
             }
             if (e.kind() == StorageException.Kind.TAG_EXISTS) {
                 return existing(specFile, module, version);
