@@ -2,6 +2,7 @@ package dev.wharf.cli.boring;
 
 import dev.wharf.cli.RegistryAddressCheck;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ExclusivePublishStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.oci.registry.RegistryArtifactStore;
@@ -14,14 +15,16 @@ final class Storage {
     private Storage() {
     }
 
+    /** Every publish through it is exclusive per version and read back (see {@link ExclusivePublishStore}). */
     static ArtifactStore open(GlobalOptions options) {
         if (options.registry == null || options.registry.isBlank()) {
-            return new ImageLayoutStore(Path.of(options.layoutDir));
+            return new ExclusivePublishStore(new ImageLayoutStore(Path.of(options.layoutDir)));
         }
         RegistryAddressCheck.refuseCredentials(options.registry, "--storage-oci-registry (BORING_REGISTRY_STORAGE_OCI_REGISTRY)",
                 "--storage-oci-username and --storage-oci-password or --storage-oci-token (BORING_REGISTRY_STORAGE_OCI_USERNAME,"
                         + " BORING_REGISTRY_STORAGE_OCI_PASSWORD, BORING_REGISTRY_STORAGE_OCI_TOKEN)");
-        return new RegistryArtifactStore(new RegistrySettings(options.registry, options.insecure, credentials(options), options.timeouts()));
+        return new ExclusivePublishStore(new RegistryArtifactStore(new RegistrySettings(options.registry, options.insecure,
+                credentials(options), options.timeouts())));
     }
 
     static boolean embedded(GlobalOptions options) {

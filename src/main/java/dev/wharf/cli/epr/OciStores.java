@@ -2,6 +2,7 @@ package dev.wharf.cli.epr;
 
 import dev.wharf.cli.RegistryAddressCheck;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ExclusivePublishStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.oci.registry.RegistryArtifactStore;
@@ -19,13 +20,14 @@ final class OciStores {
     private OciStores() {
     }
 
+    /** Every publish through it is exclusive per version and read back (see {@link ExclusivePublishStore}). */
     static ArtifactStore open(String registry, boolean insecure, Optional<Credentials> credentials, RegistryTimeouts timeouts) {
         if (registry.startsWith("oci-layout:")) {
-            return new ImageLayoutStore(Path.of(registry.substring("oci-layout:".length())));
+            return new ExclusivePublishStore(new ImageLayoutStore(Path.of(registry.substring("oci-layout:".length()))));
         }
         RegistryAddressCheck.refuseCredentials(registry, "-oci-registry (EPR_OCI_REGISTRY)",
                 "-oci-username and -oci-password or -oci-token (EPR_OCI_USERNAME, EPR_OCI_PASSWORD, EPR_OCI_TOKEN)");
-        return new RegistryArtifactStore(new RegistrySettings(registry, insecure, credentials, timeouts));
+        return new ExclusivePublishStore(new RegistryArtifactStore(new RegistrySettings(registry, insecure, credentials, timeouts)));
     }
 
     /** Token wins over username/password; none means Docker's configuration, then anonymous. */

@@ -10,6 +10,7 @@ import dev.wharf.epr.pkg.ZipPackageFiles;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.ConcurrentPublishException;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.StorageException;
@@ -110,6 +111,9 @@ public final class PackagePublisher {
             Manifest m = store.push(repository, tag, new Artifact(OciPackageLayout.ARTIFACT_TYPE, layers, annotations), false);
             return new Published(tag, m, signed);
         } catch (StorageException e) {
+            if (e instanceof ConcurrentPublishException) {
+                throw new InvalidPackageException(tag + " lost to a concurrent push: " + e.getMessage());
+            }
             if (e.kind() == StorageException.Kind.TAG_EXISTS) {
                 throw new InvalidPackageException(tag + " is already published in " + store.describe() + "/" + repository
                         + "; publish a new version instead (packages are immutable)");

@@ -10,11 +10,17 @@ import java.net.http.HttpResponse;
  * {@code PUT /v2/<name>/manifests/<tag>}. 201 (or 200): stored, and the digest the registry reports
  * must be the one sent. 400 {@code MANIFEST_BLOB_UNKNOWN}: a blob vanished between its upload and the
  * manifest (another client's delete, a registry race): the blobs are uploaded once more and the
- * manifest sent again. Anything else fails.
+ * manifest sent again. Anything else fails, phrased by the caller's {@link Refusal} (a registry's
+ * tag-immutability answer reads as "already exists" there).
  */
 final class ManifestPusher {
     private final RegistryTransport transport;
     private final ContentDigestCheck digests;
+
+    /** Turns a refused PUT (its answer and the error body already read) into the exception to throw. */
+    interface Refusal {
+        RuntimeException of(HttpResponse<InputStream> answer, RegistryCall put, byte[] body);
+    }
 
     ManifestPusher(RegistryTransport transport, ContentDigestCheck digests) {
         this.transport = transport;
@@ -22,7 +28,7 @@ final class ManifestPusher {
     }
 
     /** Sends {@code manifest} under {@code tag}; {@code reupload} puts back every blob it names. */
-    void push(String repository, String tag, byte[] manifest, Runnable reupload) {
+    void push(String repository, String tag, byte[] manifest, Refusal refusal, Runnable reupload) {
         RegistryCall put = RegistryCall.of("PUT", "/v2/" + repository + "/manifests/" + tag, repository,
                         "push the manifest for tag '" + tag + "'")
                 .header("Content-Type", Manifest.OCI_IMAGE_MANIFEST)
@@ -32,13 +38,13 @@ final class ManifestPusher {
         if (answer.statusCode() == 400) {
             byte[] error = transport.readSmall(answer, put, answer.uri());
             if (!OciErrors.parse(error).has(OciErrorCode.MANIFEST_BLOB_UNKNOWN)) {
-                throw transport.unexpected(answer, put, error);
+                throw refusal.of(answer, put, error);
             }
             reupload.run();
             answer = transport.send(put);
         }
         if (answer.statusCode() != 201 && answer.statusCode() != 200) {
-            throw transport.unexpected(answer, put);
+            throw refusal.of(answer, put, transport.readSmall(answer, put, answer.uri()));
         }
         RegistryTransport.discard(answer);
         digests.check(answer, Digest.sha256(manifest), repository, "manifest");

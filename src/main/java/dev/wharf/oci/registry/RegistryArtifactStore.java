@@ -18,6 +18,7 @@ import dev.wharf.oci.auth.TokenExchange;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,13 +151,43 @@ public final class RegistryArtifactStore implements ArtifactStore {
             throw new StorageException(Kind.TAG_EXISTS, "registry " + address + ", repository " + repository + ": the tag '"
                     + tag + "' already exists and is not overwritten; push under a new version or delete the old one first");
         }
-        manifestPusher.push(repository, tag, manifestBytes, () -> {
+        manifestPusher.push(repository, tag, manifestBytes, (answer, put, body) -> refusedOrUnexpected(answer, put, body,
+                repository, tag, overwrite), () -> {
             for (int i = 0; i < layers.size(); i++) {
                 blobPusher.ensure(repository, layers.get(i).digest(), layers.get(i).size(), artifact.layers().get(i).content());
             }
             blobPusher.ensure(repository, config.digest(), config.size(), BlobSource.ofBytes(ManifestCodec.EMPTY_CONFIG));
         });
         return codec.decode(Digest.sha256(manifestBytes), manifestBytes, Manifest.OCI_IMAGE_MANIFEST);
+    }
+
+    /**
+     * A manifest PUT refused by the registry's tag-immutability setting is "already exists" once the
+     * tag is seen to exist (another writer got there between our check and our PUT); anything else
+     * is the registry's error as it is.
+     */
+    private StorageException refusedOrUnexpected(HttpResponse<InputStream> answer, RegistryCall put, byte[] body,
+                                                 String repository, String tag, boolean overwrite) {
+        Optional<String> setting = TagImmutability.refusal(answer.statusCode(), body);
+        if (setting.isEmpty() || !tagVisible(repository, tag)) {
+            return transport.unexpected(answer, put, body);
+        }
+        if (overwrite) {
+            return new StorageException(Kind.UNSUPPORTED, "registry " + address + ", repository " + repository
+                    + ": the registry refused to replace the tag '" + tag + "' (" + setting.get()
+                    + "); Wharf rewrites this tag, so exclude it from the rule");
+        }
+        return new StorageException(Kind.TAG_EXISTS, "registry " + address + ", repository " + repository + ": the tag '"
+                + tag + "' already exists; the registry refused to overwrite it (" + setting.get() + ")");
+    }
+
+    /** Whether the tag can be read now; a failure to tell is "no", so the registry's own refusal is what gets reported. */
+    private boolean tagVisible(String repository, String tag) {
+        try {
+            return resolve(repository, tag).isPresent();
+        } catch (StorageException e) {
+            return false;
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.wharf.terraform.upload;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.ConcurrentPublishException;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.archive.ArchiveRefusedException;
@@ -130,6 +131,11 @@ public final class ModuleUploader {
             log.accept("uploaded module " + module + " " + version + " to " + repository + ":" + tag);
             return new Result(specFile, module, version, Outcome.UPLOADED);
         } catch (StorageException e) {
+            // Not "skipped" even with --ignore-existing: this upload did write the tag, and lost it.
+            if (e instanceof ConcurrentPublishException) {
+                throw new UploadException("module " + module + " version " + version + " lost to a concurrent upload: "
+                        + e.getMessage());
+            }
             if (e.kind() == StorageException.Kind.TAG_EXISTS) {
                 return existing(specFile, module, version);
             }
