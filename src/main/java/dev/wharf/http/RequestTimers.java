@@ -27,7 +27,9 @@ public final class RequestTimers implements RequestObserver {
 
     /** Records one answered request; meant for Javalin's HTTP request logger. */
     public void record(Context ctx, float millis) {
-        observe(ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path, ctx.method().name(), ctx.statusCode(), (long) (millis * 1000));
+        // endpoints().lastHttpEndpoint(), not endpoint(): after an after-handler ran, endpoint() is that handler's "*".
+        io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+        observe(endpoint == null ? "unmatched" : endpoint.path, ctx.method().name(), ctx.statusCode(), (long) (millis * 1000));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.wharf.http;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -40,6 +41,15 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Optional<ReadyAnswers> ready,
             RequestObserver observer, Consumer<JavalinConfig> routes) {
+        return start(address, tls, ready, observer, List.of(), routes);
+    }
+
+    /**
+     * As above, and every completed request, whoever answered it, is told to {@code exchanges}
+     * (metrics, the access log) with the route pattern that answered it.
+     */
+    public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Optional<ReadyAnswers> ready,
+            RequestObserver observer, List<ExchangeObserver> exchanges, Consumer<JavalinConfig> routes) {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = Runtime.version().feature() >= 21;
@@ -54,10 +64,24 @@ public final class WebServer implements AutoCloseable {
                     : plainConnector(server, http, address, selectors));
             ready.ifPresent(answers -> cfg.jetty.modifyServer(
                     server -> server.insertHandler(new ReadyAnswerHandler(answers, observer, server.getThreadPool()))));
+            if (!exchanges.isEmpty()) {
+                cfg.jetty.modifyServer(server -> server.setRequestLog(new ExchangeLog(exchanges)));
+                cfg.routes.after(WebServer::rememberRoute);
+                exchanges.stream().filter(InFlightRequests.class::isInstance).map(InFlightRequests.class::cast).findFirst()
+                        .ifPresent(inFlight -> cfg.jetty.modifyServer(server -> server.insertHandler(inFlight.handler())));
+            }
             routes.accept(cfg);
         });
         app.start();
         return new WebServer(app, tls.isPresent(), address);
+    }
+
+    /** The matched route's pattern, for {@link ExchangeLog}: unmatched requests keep none. */
+    private static void rememberRoute(io.javalin.http.Context ctx) {
+        io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+        if (endpoint != null) {
+            ctx.req().setAttribute(Exchange.ROUTE_ATTRIBUTE, endpoint.path);
+        }
     }
 
     private static ServerConnector plainConnector(Server server, HttpConfiguration http, ListenAddress address, int selectors) {

@@ -4,6 +4,7 @@ import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.oci.registry.RegistryArtifactStore;
+import dev.wharf.oci.registry.RegistryCallObserver;
 import dev.wharf.oci.registry.RegistrySettings;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -14,10 +15,15 @@ final class Storage {
     }
 
     static ArtifactStore open(GlobalOptions options) {
+        return open(options, RegistryCallObserver.NONE);
+    }
+
+    /** With every request to a remote registry told to {@code observer}. */
+    static ArtifactStore open(GlobalOptions options, RegistryCallObserver observer) {
         if (options.registry == null || options.registry.isBlank()) {
             return new ImageLayoutStore(Path.of(options.layoutDir));
         }
-        return new RegistryArtifactStore(new RegistrySettings(options.registry, options.insecure, credentials(options)));
+        return new RegistryArtifactStore(new RegistrySettings(options.registry, options.insecure, credentials(options)), observer);
     }
 
     static boolean embedded(GlobalOptions options) {

@@ -23,6 +23,11 @@ public final class OciOptions {
     }
 
     ArtifactStore open() {
-        return OciStores.open(registry, insecure, OciStores.credentials(username, password, token));
+        return open(dev.wharf.oci.registry.RegistryCallObserver.NONE);
+    }
+
+    /** With every request to a remote registry told to {@code observer}. */
+    ArtifactStore open(dev.wharf.oci.registry.RegistryCallObserver observer) {
+        return OciStores.open(registry, insecure, OciStores.credentials(username, password, token), observer);
     }
 }

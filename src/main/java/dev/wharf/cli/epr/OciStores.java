@@ -4,6 +4,7 @@ import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.oci.registry.RegistryArtifactStore;
+import dev.wharf.oci.registry.RegistryCallObserver;
 import dev.wharf.oci.registry.RegistrySettings;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -17,10 +18,14 @@ final class OciStores {
     }
 
     static ArtifactStore open(String registry, boolean insecure, Optional<Credentials> credentials) {
+        return open(registry, insecure, credentials, RegistryCallObserver.NONE);
+    }
+
+    static ArtifactStore open(String registry, boolean insecure, Optional<Credentials> credentials, RegistryCallObserver observer) {
         if (registry.startsWith("oci-layout:")) {
             return new ImageLayoutStore(Path.of(registry.substring("oci-layout:".length())));
         }
-        return new RegistryArtifactStore(new RegistrySettings(registry, insecure, credentials));
+        return new RegistryArtifactStore(new RegistrySettings(registry, insecure, credentials), observer);
     }
 
     /** Token wins over username/password; none means Docker's configuration, then anonymous. */

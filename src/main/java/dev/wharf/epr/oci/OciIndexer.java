@@ -3,6 +3,7 @@ package dev.wharf.epr.oci;
 import dev.wharf.epr.index.Deprecations;
 import dev.wharf.epr.index.IndexHealth;
 import dev.wharf.epr.index.IndexedPackage;
+import dev.wharf.epr.index.RefreshListener;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerException;
 import dev.wharf.epr.index.Resource;
@@ -94,6 +95,7 @@ public final class OciIndexer implements Indexer {
     private volatile List<IndexedPackage> packages = List.of();
     private volatile IndexHealth health;
     private ScheduledExecutorService scheduler;
+    private final RefreshListener listener;
 
     /** Verifies every tag on every refresh, as before tags were trusted between verifications. */
     public OciIndexer(ArtifactStore store, String repository, Path cacheDir, boolean validate, boolean requireSignatures,
@@ -107,6 +109,14 @@ public final class OciIndexer implements Indexer {
      */
     public OciIndexer(ArtifactStore store, String repository, Path cacheDir, boolean validate, boolean requireSignatures,
             long maxPackageBytes, Duration refreshInterval, Duration verifyInterval, Clock clock) {
+        this(store, repository, cacheDir, validate, requireSignatures, maxPackageBytes, refreshInterval, verifyInterval, clock,
+                RefreshListener.NONE);
+    }
+
+    /** With {@code listener} told of every refresh's outcome (metrics). */
+    public OciIndexer(ArtifactStore store, String repository, Path cacheDir, boolean validate, boolean requireSignatures,
+            long maxPackageBytes, Duration refreshInterval, Duration verifyInterval, Clock clock, RefreshListener listener) {
+        this.listener = listener;
         this.store = store;
         this.repository = repository;
         this.cacheDir = cacheDir;
@@ -209,9 +219,12 @@ public final class OciIndexer implements Indexer {
      */
     public void refresh() {
         synchronized (refreshLock) {
+            long begun = System.nanoTime();
             try {
                 reindex();
+                listener.refreshed(true, System.nanoTime() - begun, packages.size());
             } catch (RuntimeException e) {
+                listener.refreshed(false, System.nanoTime() - begun, packages.size());
                 String error = e instanceof StorageException ? e.getMessage() : e.toString();
                 IndexHealth previous = health;
                 health = new IndexHealth(previous.indexedAt().isPresent() ? IndexHealth.State.DEGRADED : IndexHealth.State.UNAVAILABLE,

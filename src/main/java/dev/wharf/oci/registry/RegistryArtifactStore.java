@@ -82,6 +82,16 @@ public final class RegistryArtifactStore implements ArtifactStore {
      * trust store, or trust-all in insecure mode).
      */
     public RegistryArtifactStore(RegistrySettings settings, CredentialSource credentials, RetryPolicy retry, SSLContext sslContext) {
+        this(settings, credentials, retry, sslContext, RegistryCallObserver.NONE);
+    }
+
+    /** With every HTTP exchange with the registry told to {@code observer} (metrics). */
+    public RegistryArtifactStore(RegistrySettings settings, RegistryCallObserver observer) {
+        this(settings, CredentialResolver.system(settings.explicitCredentials()), RetryPolicy.standard(), null, observer);
+    }
+
+    public RegistryArtifactStore(RegistrySettings settings, CredentialSource credentials, RetryPolicy retry, SSLContext sslContext,
+            RegistryCallObserver observer) {
         this.settings = settings;
         this.address = RegistryAddress.parse(settings.registry());
         SSLContext tls = sslContext != null ? sslContext : settings.insecure() ? InsecureTrustManager.context() : defaultContext();
@@ -93,7 +103,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
                 .build();
         RegistryAuthenticator auth = new RegistryAuthenticator(address.authority(), credentials,
                 new TokenExchange(http, Clock.systemUTC(), Duration.ofSeconds(30)), Clock.systemUTC());
-        this.transport = new RegistryTransport(address, settings.insecure(), http, auth, retry);
+        this.transport = new RegistryTransport(address, settings.insecure(), http, auth, retry, observer);
         for (int i = 0; i < uploadLocks.length; i++) {
             uploadLocks[i] = new Object();
         }

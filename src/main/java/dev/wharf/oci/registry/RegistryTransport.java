@@ -42,9 +42,16 @@ final class RegistryTransport {
     private final RegistryAuthenticator auth;
     private final RetryPolicy retry;
     private final RegistryFailures failures;
+    private final RegistryCallObserver observer;
     private volatile URI base;
 
     RegistryTransport(RegistryAddress address, boolean insecure, HttpClient http, RegistryAuthenticator auth, RetryPolicy retry) {
+        this(address, insecure, http, auth, retry, RegistryCallObserver.NONE);
+    }
+
+    RegistryTransport(RegistryAddress address, boolean insecure, HttpClient http, RegistryAuthenticator auth, RetryPolicy retry,
+            RegistryCallObserver observer) {
+        this.observer = observer;
         this.address = address;
         this.insecure = insecure;
         this.http = http;
@@ -171,7 +178,7 @@ final class RegistryTransport {
             if (authorization.isPresent() && sameOrigin(target, uri)) {
                 request.header("Authorization", authorization.get());
             }
-            HttpResponse<InputStream> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> answer = observed(call, target, method, request.build());
             if (!call.followRedirects() || !REDIRECTS.contains(answer.statusCode())) {
                 return answer;
             }
@@ -184,6 +191,21 @@ final class RegistryTransport {
             if (answer.statusCode() == 303) {
                 method = "GET";
             }
+        }
+    }
+
+    private HttpResponse<InputStream> observed(RegistryCall call, URI target, String method, HttpRequest request)
+            throws IOException, InterruptedException {
+        String operation = RegistryCallObserver.operation(method, call.path().startsWith("/") ? call.path() : target.getRawPath()
+                + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery()));
+        long start = System.nanoTime();
+        try {
+            HttpResponse<InputStream> answer = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            observer.called(operation, answer.statusCode(), System.nanoTime() - start);
+            return answer;
+        } catch (IOException e) {
+            observer.called(operation, 0, System.nanoTime() - start);
+            throw e;
         }
     }
 

@@ -27,12 +27,17 @@ public final class ModuleService {
     // web layer, whose ready answer built from it holds as long as isCurrent says so.
     // Keyed by the address as asked, so that a repeat skips the name checks too: only addresses
     // that passed them are ever put here.
-    private final Cache<ModuleAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<ModuleAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
 
     private record Listing(String repository, List<String> tags, List<String> versions) {
         boolean current(ArtifactStore store) {
             return store.isCurrentTagList(repository, tags);
         }
+    }
+
+    /** The caches by name, for their hit, miss and size metrics. */
+    public java.util.Map<String, Cache<?, ?>> caches() {
+        return java.util.Map.of("module_listings", listings);
     }
 
     public ModuleService(ArtifactStore store, TerraformLayout layout) {

@@ -42,14 +42,14 @@ public final class ProviderService {
     private final ArtifactStore store;
     private final TerraformLayout layout;
     private final ObjectMapper json;
-    private final Cache<Digest, Sha256Sums> sums = Caffeine.newBuilder().maximumSize(10_000).build();
-    private final Cache<Digest, SigningKeys> keys = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<Digest, Sha256Sums> sums = Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
+    private final Cache<Digest, SigningKeys> keys = Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
     // The versions answer per repository, for the tag list it was built from. A caching store hands
     // out the same list object until its tag cache expires or an upload invalidates it, and tags of
     // provider files never change meaning, so an identical list means an identical answer; without
     // this every request looked up one SHA256SUMS manifest per version (bench/RESULTS.md, figure 1).
     // Keyed by the address as asked: a repeat skips the name checks as well (only checked addresses get in).
-    private final Cache<ProviderAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<ProviderAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
 
     private record Listing(String repository, List<String> tags, List<ProviderVersion> versions) {
         boolean current(ArtifactStore store) {
@@ -58,7 +58,7 @@ public final class ProviderService {
     }
 
     // Download answers per request, with the tag lookups they were built from (see download()).
-    private final Cache<DownloadRequest, KnownDownload> downloads = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<DownloadRequest, KnownDownload> downloads = Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
 
     private record DownloadRequest(ProviderAddress provider, String version, String os, String arch) {
     }
@@ -77,6 +77,11 @@ public final class ProviderService {
             }
             return store.isCurrentResolution(keysRepository, TerraformLayout.SIGNING_KEYS_TAG, seen.get(3));
         }
+    }
+
+    /** The caches by name, for their hit, miss and size metrics. */
+    public Map<String, Cache<?, ?>> caches() {
+        return Map.of("provider_sums", sums, "provider_signing_keys", keys, "provider_listings", listings, "provider_downloads", downloads);
     }
 
     public ProviderService(ArtifactStore store, TerraformLayout layout, ObjectMapper json) {

@@ -108,7 +108,7 @@ class PackageRegistryProcessTest {
     private double okGetsCounted(int metricsPort) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^epr_http_requests_total\\{code=\"200\",method=\"GET\",?} (\\S+)$")
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^epr_http_requests_total\\{code=\"200\",method=\"GET\",path=\"/categories\"} (\\S+)$")
                 .matcher(r.body());
         assertThat(m.find()).as(r.body()).isTrue();
         return Double.parseDouble(m.group(1));
