@@ -57,7 +57,7 @@ public final class ServeCommand implements Callable<Integer> {
     Path config;
     @Option(names = {"-log-level", "--log-level"}, defaultValue = "info", description = "Log level: debug, info, warn, error.")
     String logLevel;
-    @Option(names = {"-log-type", "--log-type"}, defaultValue = "ecs", description = "Log type: ecs (JSON lines) or dev.")
+    @Option(names = {"-log-type", "--log-type"}, defaultValue = "ecs", description = "Log type: ecs (Elastic Common Schema JSON lines, the default) or dev (text); any other is refused.")
     String logType;
     @Option(names = {"-tls-cert", "--tls-cert"}, description = "Path of the TLS certificate (PEM).")
     Path tlsCert;
