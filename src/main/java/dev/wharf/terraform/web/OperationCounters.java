@@ -7,7 +7,10 @@ import dev.wharf.terraform.mirror.upstream.UpstreamCacheHits;
 import dev.wharf.terraform.mirror.upstream.UpstreamPackage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class OperationCounters implements ExchangeObserver, UpstreamCacheHits {
     private static final String PREFIX = "boring_registry_";
+    static final int MAX_SERIES = 20_000;
     private static final Pattern MIRROR_ARCHIVE = Pattern.compile("terraform-provider-[^_]+_(.+)_([^_]+)_([^_]+)\\.zip");
     private static final Map<String, String> ROUTES = Map.of(
             "/v1/modules/{namespace}/{name}/{provider}/versions", "modules_list_versions",
@@ -28,7 +32,12 @@ public final class OperationCounters implements ExchangeObserver, UpstreamCacheH
             "/v1/providers/{namespace}/{name}/{version}/download/{os}/{arch}", "providers_download_version");
     private static final String MIRROR_ROUTE = MirrorApi.PREFIX + "{hostname}/{namespace}/{type}/{file}";
 
+    private record Key(String name, List<String> values) {
+    }
+
     private final MeterRegistry registry;
+    // Found again without building a meter id: these are counted on the ready-answer path too.
+    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
 
     public OperationCounters(MeterRegistry registry) {
         this.registry = registry;
@@ -93,11 +102,22 @@ public final class OperationCounters implements ExchangeObserver, UpstreamCacheH
     }
 
     private void count(String name, Map<String, String> values, String... labels) {
-        Counter.Builder counter = Counter.builder(PREFIX + name.substring(0, name.length() - "_total".length()));
+        List<String> labelValues = new ArrayList<>(labels.length);
         for (String label : labels) {
-            counter.tag(label, Optional.ofNullable(values.get(label)).orElse(""));
+            labelValues.add(Optional.ofNullable(values.get(label)).orElse(""));
         }
-        counter.register(registry).increment();
+        Key key = new Key(name, labelValues);
+        if (counters.size() >= MAX_SERIES && !counters.containsKey(key)) {
+            // Labels come from request paths, as in boring-registry; a client sending made-up names must not grow the heap forever.
+            return;
+        }
+        counters.computeIfAbsent(key, k -> {
+            Counter.Builder counter = Counter.builder(PREFIX + name.substring(0, name.length() - "_total".length()));
+            for (int i = 0; i < labels.length; i++) {
+                counter.tag(labels[i], k.values().get(i));
+            }
+            return counter.register(registry);
+        }).increment();
     }
 
     /** The values of the route's {@code {placeholders}} in the path, segment by segment. */
