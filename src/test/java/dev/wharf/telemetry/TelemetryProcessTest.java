@@ -209,6 +209,7 @@ class TelemetryProcessTest {
         assertThat(epr.names()).contains("epr_storage_indexer_update_index_error_total",
                 "epr_storage_indexer_update_index_duration_seconds_bucket", "epr_storage_indexer_update_index_duration_seconds_count");
         assertThat(epr.matching("wharf_registry_requests_seconds_count", Map.of("operation", "list_tags", "status", "200"))).isNotEmpty();
+        assertThat(epr.value("epr_indexer_get_duration_seconds_count", Map.of("indexer", "OciIndexer"))).isGreaterThanOrEqualTo(4.0);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.fs.FileSystemIndexer;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerException;
+import dev.wharf.epr.index.IndexerTiming;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswers;
@@ -160,9 +161,9 @@ public final class ServeCommand implements Callable<Integer> {
             indexer.close();
             return 0;
         }
-        eprMetrics.watch(indexer);
+        IndexerTiming timing = eprMetrics.watch(indexer);
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
-        EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready);
+        EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready, timing);
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
         List<ExchangeObserver> exchanges = new ArrayList<>();
         if (metricsAddress != null) {

@@ -1,6 +1,7 @@
 package dev.wharf.epr.api;
 
 import dev.wharf.epr.index.Indexer;
+import dev.wharf.epr.index.IndexerTiming;
 import dev.wharf.epr.index.RefreshListener;
 import dev.wharf.http.Exchange;
 import dev.wharf.http.ExchangeObserver;
@@ -14,12 +15,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Elastic Package Registry's own metrics beside the HTTP ones: {@code epr_service_info},
- * {@code epr_in_flight_requests}, {@code epr_number_indexed_packages}, the storage indexer's
+ * {@code epr_in_flight_requests}, {@code epr_number_indexed_packages}, {@code epr_indexer_get_duration_seconds}, the storage indexer's
  * {@code epr_storage_indexer_update_index_*} (Wharf's OCI indexer is EPR's storage indexer), and
  * {@code epr_storage_requests_total{location,component}} for every artifact, signature and static
  * file served.
  */
 public final class EprMetrics implements ExchangeObserver, RefreshListener {
+    private static final Duration[] GO_DEFAULT_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
     private final MeterRegistry registry;
     private final String location;
     private final Counter updateSuccess;
@@ -40,16 +44,19 @@ public final class EprMetrics implements ExchangeObserver, RefreshListener {
                 .description("Index updates of the storage indexer that finished with an error.").register(registry);
         this.updateDuration = Timer.builder("epr.storage.indexer.update.index.duration")
                 .description("Latencies of the index updates run by the storage indexer.")
-                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-                        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-                        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10))
-                .register(registry);
+                .serviceLevelObjectives(GO_DEFAULT_BUCKETS).register(registry);
     }
 
-    /** {@code epr_number_indexed_packages}, read from the indexer at each scrape. */
-    public void watch(Indexer indexer) {
+    /**
+     * {@code epr_number_indexed_packages}, read from the indexer at each scrape, and the timing of
+     * look-ups in it, labelled {@code indexer} with its kind as EPR labels its own.
+     */
+    public IndexerTiming watch(Indexer indexer) {
         Gauge.builder("epr.number.indexed.packages", indexer, i -> i.packages().size())
                 .description("A gauge for number of indexed packages.").register(registry);
+        Timer gets = Timer.builder("epr.indexer.get.duration").description("Latencies of look-ups in the index.")
+                .tag("indexer", indexer.getClass().getSimpleName()).serviceLevelObjectives(GO_DEFAULT_BUCKETS).register(registry);
+        return nanos -> gets.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
