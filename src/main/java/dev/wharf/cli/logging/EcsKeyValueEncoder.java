@@ -22,7 +22,7 @@ public final class EcsKeyValueEncoder extends EcsEncoder {
             QUOTE.quoteAsString(pair.key, builder);
             builder.append("\":");
             Object value = pair.value;
-            if (value instanceof Number || value instanceof Boolean) {
+            if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Boolean) {
                 builder.append(value);
             } else if (value == null) {
                 builder.append("null");

@@ -51,8 +51,8 @@ public final class JsonLinesEncoder extends EncoderBase<ILoggingEvent> {
             if (args != null && args.length > 0) {
                 g.writeArrayFieldStart("args");
                 for (Object arg : args) {
-                    if (arg instanceof Number n) {
-                        g.writeNumber(n.toString());
+                    if (arg instanceof Integer || arg instanceof Long) {
+                        g.writeNumber(((Number) arg).longValue());
                     } else {
                         g.writeString(String.valueOf(arg));
                     }
@@ -73,7 +73,7 @@ public final class JsonLinesEncoder extends EncoderBase<ILoggingEvent> {
     private static void writeValue(JsonGenerator g, String key, Object value) throws IOException {
         if (value instanceof Integer || value instanceof Long || value instanceof Short) {
             g.writeNumberField(key, ((Number) value).longValue());
-        } else if (value instanceof Number n) {
+        } else if (value instanceof Number n && Double.isFinite(n.doubleValue())) {
             g.writeNumberField(key, n.doubleValue());
         } else if (value instanceof Boolean b) {
             g.writeBooleanField(key, b);
