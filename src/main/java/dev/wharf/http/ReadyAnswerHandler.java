@@ -76,6 +76,7 @@ final class ReadyAnswerHandler extends Handler.Wrapper {
         }
         out.put(HttpHeader.CONTENT_LENGTH, body.remaining());
         response.setStatus(200);
+        request.setAttribute(Exchange.ROUTE_ATTRIBUTE, answer.route());
         // Observed before the write: once the bytes are out the client may already act on them.
         observer.observe(answer.route(), "GET", 200, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
         response.write(true, body, callback);

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.ServerSocketChannel;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -49,12 +50,27 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Optional<ReadyAnswers> ready,
             RequestObserver observer, Consumer<JavalinConfig> routes) {
-        return start(address, tls, ready, observer, ServerLimits.defaults(), routes);
+        return start(address, tls, ready, observer, List.of(), ServerLimits.defaults(), routes);
     }
 
     /** As above, with {@code limits} on what clients may hold. */
     public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Optional<ReadyAnswers> ready,
             RequestObserver observer, ServerLimits limits, Consumer<JavalinConfig> routes) {
+        return start(address, tls, ready, observer, List.of(), limits, routes);
+    }
+
+    /**
+     * As above, and every completed request, whoever answered it, is told to {@code exchanges}
+     * (metrics, the access log) with the route pattern that answered it.
+     */
+    public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Optional<ReadyAnswers> ready,
+            RequestObserver observer, List<ExchangeObserver> exchanges, Consumer<JavalinConfig> routes) {
+        return start(address, tls, ready, observer, exchanges, ServerLimits.defaults(), routes);
+    }
+
+    /** Every option: exchanges told of each completed request, and limits on what clients may hold. */
+    public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Optional<ReadyAnswers> ready,
+            RequestObserver observer, List<ExchangeObserver> exchanges, ServerLimits limits, Consumer<JavalinConfig> routes) {
         AtomicReference<ServerConnector> made = new AtomicReference<>();
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -79,10 +95,24 @@ public final class WebServer implements AutoCloseable {
             });
             ready.ifPresent(answers -> cfg.jetty.modifyServer(
                     server -> server.insertHandler(new ReadyAnswerHandler(answers, observer, server.getThreadPool()))));
+            if (!exchanges.isEmpty()) {
+                cfg.jetty.modifyServer(server -> server.setRequestLog(new ExchangeLog(exchanges)));
+                cfg.routes.after(WebServer::rememberRoute);
+                exchanges.stream().filter(InFlightRequests.class::isInstance).map(InFlightRequests.class::cast).findFirst()
+                        .ifPresent(inFlight -> cfg.jetty.modifyServer(server -> server.insertHandler(inFlight.handler())));
+            }
             routes.accept(cfg);
         });
         app.start();
         return new WebServer(app, tls.isPresent(), address, java.util.Objects.requireNonNull(made.get(), "Javalin started without a connector"));
+    }
+
+    /** The matched route's pattern, for {@link ExchangeLog}: unmatched requests keep none. */
+    private static void rememberRoute(io.javalin.http.Context ctx) {
+        io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+        if (endpoint != null) {
+            ctx.req().setAttribute(Exchange.ROUTE_ATTRIBUTE, endpoint.path);
+        }
     }
 
     private static ServerConnector plainConnector(Server server, HttpConfiguration http, ListenAddress address, int selectors) {

@@ -42,6 +42,13 @@ class BoringRegistryCliTest {
     }
 
     @Test
+    void theAccessLogIsOnUnlessTheFlagOrItsVariableTurnsItOff() {
+        assertThat(value(Map.of(), "--access-log")).isEqualTo("true");
+        assertThat(value(Map.of("BORING_REGISTRY_ACCESS_LOG", "false"), "--access-log")).isEqualTo("false");
+        assertThat(value(Map.of(), "--access-log", "--access-log=false")).isEqualTo("false");
+    }
+
+    @Test
     void anEmptyVariableCountsAsUnset() {
         assertThat(value(Map.of("BORING_REGISTRY_STORAGE_OCI_PASSWORD", "", "OCI_REGISTRY_PASSWORD", "second"),
                 "--storage-oci-password")).isEqualTo("second");

@@ -64,6 +64,12 @@ public final class MirrorOptions {
 
     /** The mirror over {@code store}, or empty with {@code --network-mirror=false}. */
     public Optional<MirrorService> build(ArtifactStore store, TerraformLayout layout, Path tempDir) {
+        return build(store, layout, tempDir, dev.wharf.terraform.mirror.upstream.UpstreamCacheHits.NONE);
+    }
+
+    /** As above, with {@code hits} told of the pull-through cache's hits. */
+    public Optional<MirrorService> build(ArtifactStore store, TerraformLayout layout, Path tempDir,
+            dev.wharf.terraform.mirror.upstream.UpstreamCacheHits hits) {
         if (!enabled) {
             return Optional.empty();
         }
@@ -75,7 +81,7 @@ public final class MirrorOptions {
             UpstreamSource source = new HttpUpstreamRegistry(HttpUpstreamRegistry.client(trust, Duration.ofSeconds(10)),
                     UpstreamHosts.parse(upstreams), new OpenPgpSignatureCheck(), Duration.ofMinutes(5));
             if (cacheEnabled) {
-                source = new CachedUpstreamSource(source, cacheTtl, cacheSizeMb);
+                source = new CachedUpstreamSource(source, cacheTtl, cacheSizeMb, hits);
             }
             pull = Optional.of(new PullThrough(source, storage, tempDir, archiveLimits.inspector()));
         }

@@ -1,7 +1,15 @@
 package dev.wharf.cli.boring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.http.AccessLog;
+import dev.wharf.http.CacheMetrics;
+import dev.wharf.http.ExchangeObserver;
+import dev.wharf.http.HttpMetrics;
 import dev.wharf.http.ListenAddress;
+import dev.wharf.http.ProcessMetrics;
+import dev.wharf.http.ReadyAnswerCounter;
+import dev.wharf.http.RegistryCallMetrics;
+import dev.wharf.http.RequestObserver;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestTimers;
 import dev.wharf.http.ServerLimits;
@@ -20,6 +28,7 @@ import dev.wharf.terraform.module.ModuleService;
 import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.terraform.web.FileUrlSigner;
 import dev.wharf.terraform.web.MirrorApi;
+import dev.wharf.terraform.web.OperationCounters;
 import dev.wharf.terraform.web.StaticTokens;
 import dev.wharf.terraform.web.TerraformApi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -125,6 +134,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + " (BORING_REGISTRY_HTTP_MAX_CONNECTIONS; default ${DEFAULT-VALUE})")
     int httpMaxConnections;
 
+    @Option(names = "--access-log", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+            description = "Log every request (method, route, status, bytes, duration, client, user agent; signatures and tokens"
+                    + " redacted) on the logger http.access; =false turns it off (BORING_REGISTRY_ACCESS_LOG; default ${DEFAULT-VALUE})")
+    boolean accessLog;
+
     @Mixin
     MirrorOptions mirror;
 
@@ -168,7 +182,9 @@ public final class ServerCommand implements Callable<Integer> {
         Logging.configure(global);
         ObjectMapper json = new ObjectMapper();
         TerraformLayout layout = TerraformLayout.under(global.repository);
-        ArtifactStore raw = Storage.open(global);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ProcessMetrics.bindTo(metrics);
+        ArtifactStore raw = Storage.open(global, new RegistryCallMetrics(metrics));
         if (Storage.embedded(global)) {
             LOG.info("storage: embedded OCI image layout in {} (no --storage-oci-registry given)", Path.of(global.layoutDir).toAbsolutePath().normalize());
         } else {
@@ -181,7 +197,6 @@ public final class ServerCommand implements Callable<Integer> {
         Optional<OidcVerifier> verifier = oidc.connect(OidcOptions.defaultClient());
         ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier);
         Optional<LoginV1> login = verifier.map(oidc::login);
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Every served call is watched, so /health can report faults its probe cannot see (a corrupt blob).
         FailureWatchingStore watched = new FailureWatchingStore(raw, Clock.systemUTC());
         ArtifactStore blobs = watched;
@@ -192,12 +207,26 @@ public final class ServerCommand implements Callable<Integer> {
         }
         CachingArtifactStore store = new CachingArtifactStore(blobs, tagTtl, manifestTtl);
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
-        TerraformApi api = new TerraformApi(new ModuleService(store, layout, global.archiveFormat), new ProviderService(store, layout, json),
-                auth, login, signer, downloadProxy, json, ready);
-        Optional<MirrorApi> mirrorApi = mirror.build(store, layout, mirrorTempDir()).map(service -> new MirrorApi(service, auth, signer));
+        ModuleService moduleService = new ModuleService(store, layout, global.archiveFormat);
+        ProviderService providerService = new ProviderService(store, layout, json);
+        CacheMetrics.bindTo(metrics, store.caches());
+        CacheMetrics.bindTo(metrics, moduleService.caches());
+        CacheMetrics.bindTo(metrics, providerService.caches());
+        TerraformApi api = new TerraformApi(moduleService, providerService, auth, login, signer, downloadProxy, json, ready);
+        OperationCounters operations = new OperationCounters(metrics);
+        Optional<MirrorApi> mirrorApi = mirror.build(store, layout, mirrorTempDir(), operations).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
-        WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, Optional.of(ready), timers, limits, cfg -> {
+        ReadyAnswerCounter readyHits = new ReadyAnswerCounter(metrics);
+        RequestObserver readyObserver = (route, method, status, micros) -> {
+            timers.observe(route, method, status, micros);
+            readyHits.observe(route, method, status, micros);
+        };
+        List<ExchangeObserver> exchanges = new ArrayList<>(List.of(new HttpMetrics(metrics, HttpMetrics.BORING_REGISTRY), operations));
+        if (accessLog) {
+            exchanges.add(new AccessLog());
+        }
+        WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, Optional.of(ready), readyObserver, exchanges, limits, cfg -> {
             api.register(cfg);
             mirrorApi.ifPresent(m -> m.register(cfg));
             cfg.requestLogger.http(timers::record);

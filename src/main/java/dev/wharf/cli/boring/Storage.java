@@ -6,6 +6,7 @@ import dev.wharf.oci.ExclusivePublishStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.oci.registry.RegistryArtifactStore;
+import dev.wharf.oci.registry.RegistryCallObserver;
 import dev.wharf.oci.registry.RegistrySettings;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -17,6 +18,11 @@ final class Storage {
 
     /** Every publish through it is exclusive per version and read back (see {@link ExclusivePublishStore}). */
     static ArtifactStore open(GlobalOptions options) {
+        return open(options, RegistryCallObserver.NONE);
+    }
+
+    /** With every request to a remote registry told to {@code observer}. */
+    static ArtifactStore open(GlobalOptions options, RegistryCallObserver observer) {
         if (options.registry == null || options.registry.isBlank()) {
             return new ExclusivePublishStore(new ImageLayoutStore(Path.of(options.layoutDir)));
         }
@@ -24,7 +30,7 @@ final class Storage {
                 "--storage-oci-username and --storage-oci-password or --storage-oci-token (BORING_REGISTRY_STORAGE_OCI_USERNAME,"
                         + " BORING_REGISTRY_STORAGE_OCI_PASSWORD, BORING_REGISTRY_STORAGE_OCI_TOKEN)");
         return new ExclusivePublishStore(new RegistryArtifactStore(new RegistrySettings(options.registry, options.insecure,
-                credentials(options), options.timeouts())));
+                credentials(options), options.timeouts()), observer));
     }
 
     static boolean embedded(GlobalOptions options) {

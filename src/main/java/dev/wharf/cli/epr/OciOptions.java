@@ -44,7 +44,13 @@ public final class OciOptions {
     }
 
     ArtifactStore open() {
-        return OciStores.open(Objects.requireNonNull(registry, "no OCI registry configured"), insecure, OciStores.credentials(username, password, token), timeouts());
+        return open(dev.wharf.oci.registry.RegistryCallObserver.NONE);
+    }
+
+    /** With every request to a remote registry told to {@code observer}. */
+    ArtifactStore open(dev.wharf.oci.registry.RegistryCallObserver observer) {
+        return OciStores.open(Objects.requireNonNull(registry, "no OCI registry configured"), insecure,
+                OciStores.credentials(username, password, token), timeouts(), observer);
     }
 
     RegistryTimeouts timeouts() {

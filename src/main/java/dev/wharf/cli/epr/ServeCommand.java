@@ -1,22 +1,28 @@
 package dev.wharf.cli.epr;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.encoder.Encoder;
+import dev.wharf.cli.logging.ConsoleLogging;
+import dev.wharf.cli.logging.EcsKeyValueEncoder;
 import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.fs.FileSystemIndexer;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerException;
+import dev.wharf.epr.index.IndexerTiming;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.epr.oci.StorageCheckedIndexer;
 import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswers;
-import dev.wharf.http.RequestCounters;
+import dev.wharf.epr.api.EprMetrics;
+import dev.wharf.epr.api.EprRoutes;
+import dev.wharf.http.AccessLog;
+import dev.wharf.http.ExchangeObserver;
+import dev.wharf.http.HttpMetrics;
+import dev.wharf.http.InFlightRequests;
+import dev.wharf.http.ProcessMetrics;
+import dev.wharf.http.ReadyAnswerCounter;
+import dev.wharf.http.RegistryCallMetrics;
 import dev.wharf.http.RequestObserver;
 import dev.wharf.http.ServerLimits;
 import dev.wharf.http.TlsFiles;
@@ -25,6 +31,8 @@ import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.FailureWatchingStore;
 import dev.wharf.oci.StoreProbe;
 import io.micrometer.core.instrument.Gauge;
+import java.util.ArrayList;
+import java.util.List;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -60,7 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-log-level", "--log-level"}, defaultValue = "info", description = "Log level: debug, info, warn, error.")
     String logLevel;
     @SuppressWarnings("NullAway.Init")
-    @Option(names = {"-log-type", "--log-type"}, defaultValue = "ecs", description = "Log type: ecs (JSON lines) or dev.")
+    @Option(names = {"-log-type", "--log-type"}, defaultValue = "ecs", description = "Log type: ecs (Elastic Common Schema JSON lines, the default) or dev (text); any other is refused.")
     String logType;
     @Option(names = {"-tls-cert", "--tls-cert"}, description = "Path of the TLS certificate (PEM).")
     @Nullable Path tlsCert;
@@ -70,6 +78,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Nullable String tlsMinVersion;
     @Option(names = {"-metrics-address", "--metrics-address"}, description = "Address to expose Prometheus metrics (/metrics) and the detailed health report (/health, naming the registry and its errors) on.")
     @Nullable String metricsAddress;
+    @Option(names = {"-access-log", "--access-log"}, arity = "0..1", fallbackValue = "true", defaultValue = "true",
+            description = "Log every request (method, route, status, bytes, duration, client, user agent; signatures and tokens redacted); =false turns it off (default: true).")
+    boolean accessLog;
     @Option(names = {"-dry-run", "--dry-run"}, arity = "0..1", fallbackValue = "true", description = "Index the packages and exit without serving.")
     boolean dryRun;
     @Option(names = {"-disable-package-validation", "--disable-package-validation"}, arity = "0..1", fallbackValue = "true", description = "Disable package content validation.")
@@ -126,6 +137,10 @@ public final class ServeCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        if (!LOG_TYPES.contains(logType)) {
+            err.println("package-registry: unknown -log-type '" + logType + "' (use ecs or dev)");
+            return 2;
+        }
         configureLogging(logLevel, logType);
         var log = LoggerFactory.getLogger("package-registry");
         if (tlsMinVersion != null && (tlsCert == null || tlsKey == null)) {
@@ -146,6 +161,10 @@ public final class ServeCommand implements Callable<Integer> {
         RegistryConfig cfg = RegistryConfig.load(config == null ? Path.of("config.yml") : config, config != null);
         Duration refresh = RegistryConfig.parseDuration(ociRefreshInterval.equals("0") ? "0s" : ociRefreshInterval);
         Duration verify = RegistryConfig.parseDuration(ociVerifyInterval.equals("0") ? "0s" : ociVerifyInterval);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ProcessMetrics.bindTo(metrics);
+        InFlightRequests inFlight = new InFlightRequests();
+        EprMetrics eprMetrics = new EprMetrics(metrics, EprApi.EPR_API_VERSION, hostname(), ociIndexer ? "oci" : "local", inFlight);
         Indexer indexer;
         ArtifactStore store = null;
         if (ociIndexer) {
@@ -153,7 +172,7 @@ public final class ServeCommand implements Callable<Integer> {
                 err.println("-feature-oci-indexer needs -oci-registry (or EPR_OCI_REGISTRY)");
                 return 2;
             }
-            store = oci.open();
+            store = oci.open(new RegistryCallMetrics(metrics));
             log.info("Technical preview: OCI indexer on {}/{}", store.describe(), oci.repository);
             // The indexer reads through a watcher, so /health can report faults the live probe cannot see.
             FailureWatchingStore watched = new FailureWatchingStore(store, Clock.systemUTC());
@@ -163,7 +182,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .withMaxPackageBytes(maxPackageSize)
                     .withRefreshInterval(refresh)
                     .withVerifyInterval(verify)
-                    .withArchiveLimits(packageLimits.limits())),
+                    .withArchiveLimits(packageLimits.limits()), eprMetrics),
                     new StoreProbe(store, oci.repository, RegistryConfig.parseDuration(ociHealthTimeout)), watched);
         } else {
             log.info("Packages paths: {}", cfg.packagePaths());
@@ -185,19 +204,19 @@ public final class ServeCommand implements Callable<Integer> {
             indexer.close();
             return 0;
         }
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Gauge.builder("epr_number_indexed_packages", indexer, i -> i.packages().size())
-                .description("Number of indexed packages").register(metrics);
+        IndexerTiming timing = eprMetrics.watch(indexer);
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
-        EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready);
+        EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready, timing);
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
-        // Requests answered in front of the router are counted here; the others by the after() below.
-        Optional<RequestCounters> counters = Optional.ofNullable(metricsAddress).map(a -> new RequestCounters(metrics, "epr_http_requests_total"));
-        try (WebServer server = WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready),
-                counters.<RequestObserver>map(k -> k).orElse(RequestObserver.NONE), limits, c -> {
-            api.register(c);
-            counters.ifPresent(k -> c.routes.after(k::record));
-        });
+        List<ExchangeObserver> exchanges = new ArrayList<>();
+        if (metricsAddress != null) {
+            exchanges.addAll(List.of(inFlight, new HttpMetrics(metrics, HttpMetrics.ELASTIC_PACKAGE_REGISTRY, EprRoutes::template), eprMetrics));
+        }
+        if (accessLog) {
+            exchanges.add(new AccessLog());
+        }
+        RequestObserver readyHits = metricsAddress == null ? RequestObserver.NONE : new ReadyAnswerCounter(metrics);
+        try (WebServer server = WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready), readyHits, exchanges, limits, api::register);
                 WebServer metricsServer = metricsAddress == null ? null
                         : WebServer.start(ListenAddress.parse(metricsAddress), Optional.empty(), c -> {
                             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -220,30 +239,28 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** EPR's two log types: {@code ecs}, Elastic Common Schema JSON lines, and {@code dev}, plain text. */
+    static final java.util.Set<String> LOG_TYPES = java.util.Set.of("ecs", "dev");
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
     static void configureLogging(String level, String type) {
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return;
-        }
-        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(level, Level.INFO));
-        root.detachAndStopAllAppenders();
-        Encoder<ILoggingEvent> encoder;
-        if ("dev".equals(type)) {
-            PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-            pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} %msg%n");
-            encoder = pattern;
-        } else {
-            encoder = new JsonEncoder();
-        }
-        encoder.setContext(context);
-        encoder.start();
-        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-        console.setContext(context);
-        console.setTarget("System.err");
-        console.setEncoder(encoder);
-        console.start();
-        root.addAppender(console);
-        context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
-        context.getLogger("io.javalin").setLevel(Level.WARN);
+        ConsoleLogging.install(Level.toLevel(level, Level.INFO), () -> {
+            if ("dev".equals(type)) {
+                PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+                pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} %msg%n");
+                return pattern;
+            }
+            EcsKeyValueEncoder ecs = new EcsKeyValueEncoder();
+            ecs.setServiceName("package-registry");
+            ecs.setServiceVersion(EprApi.EPR_API_VERSION);
+            return ecs;
+        });
     }
 }

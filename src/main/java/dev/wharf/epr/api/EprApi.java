@@ -4,6 +4,7 @@ import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.http.ReadyAnswer;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.epr.index.Indexer;
+import dev.wharf.epr.index.IndexerTiming;
 import dev.wharf.epr.index.Resource;
 import dev.wharf.epr.model.Json;
 import dev.wharf.epr.model.Versions;
@@ -51,6 +52,7 @@ public final class EprApi {
     private final IndexAnswers answers;
     private final ReadyAnswers ready;
     private final HealthReport health;
+    private final IndexerTiming timing;
 
     public EprApi(Indexer indexer, ApiSettings settings, Clock clock) {
         this(indexer, settings, clock, new ReadyAnswers(16L << 20));
@@ -58,6 +60,12 @@ public final class EprApi {
 
     /** Leaves the {@code /search} and {@code /categories} answers in {@code ready}, for a server that repeats them from it. */
     public EprApi(Indexer indexer, ApiSettings settings, Clock clock, ReadyAnswers ready) {
+        this(indexer, settings, clock, ready, IndexerTiming.NONE);
+    }
+
+    /** With every look-up in the index (search, categories, a package) timed to {@code timing}. */
+    public EprApi(Indexer indexer, ApiSettings settings, Clock clock, ReadyAnswers ready, IndexerTiming timing) {
+        this.timing = timing;
         this.indexer = indexer;
         this.settings = settings;
         this.queries = new QueryParser(settings.allowUnknownQueryParameters());
@@ -112,6 +120,7 @@ public final class EprApi {
             error(ctx, 400, e.getMessage());
             return;
         }
+        long begun = System.nanoTime();
         List<IndexedPackage> from = indexer.packages();
         byte[] body = answers.get("search", ctx.queryString(), packages -> {
             List<PackageSearch.Match> matches = PackageSearch.apply(packages, filter);
@@ -119,6 +128,7 @@ public final class EprApi {
                     ? "[]".getBytes(StandardCharsets.UTF_8)
                     : Json.pretty(matches.stream().map(m -> m.document().searchEntry()).toList());
         });
+        timing.got(System.nanoTime() - begun);
         json(ctx, settings.cacheSearch(), body);
         remember(ctx, settings.cacheSearch(), body, from);
     }
@@ -134,9 +144,11 @@ public final class EprApi {
             return;
         }
         boolean withTemplates = includePolicyTemplates;
+        long begun = System.nanoTime();
         List<IndexedPackage> from = indexer.packages();
         byte[] body = answers.get("categories", ctx.queryString(),
                 packages -> Json.pretty(PackageSearch.categories(PackageSearch.apply(packages, filter), withTemplates)));
+        timing.got(System.nanoTime() - begun);
         json(ctx, settings.cacheCategories(), body);
         remember(ctx, settings.cacheCategories(), body, from);
     }
@@ -225,7 +237,9 @@ public final class EprApi {
     }
 
     private Optional<IndexedPackage> find(String name, String version) {
+        long begun = System.nanoTime();
         List<PackageSearch.Match> found = PackageSearch.apply(indexer.packages(), Filter.exact(name, version));
+        timing.got(System.nanoTime() - begun);
         return found.stream().map(PackageSearch.Match::pkg).findFirst();
     }
 

@@ -3,6 +3,7 @@ package dev.wharf.epr.oci;
 import dev.wharf.epr.index.Deprecations;
 import dev.wharf.epr.index.IndexHealth;
 import dev.wharf.epr.index.IndexedPackage;
+import dev.wharf.epr.index.RefreshListener;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerException;
 import dev.wharf.epr.index.Resource;
@@ -66,8 +67,15 @@ public final class OciIndexer implements Indexer {
     private volatile List<IndexedPackage> packages = List.of();
     private volatile IndexHealth health;
     private @Nullable RefreshSchedule schedule;
+    private final RefreshListener listener;
 
     public OciIndexer(ArtifactStore store, OciIndexerSettings settings) {
+        this(store, settings, RefreshListener.NONE);
+    }
+
+    /** With {@code listener} told of every refresh's outcome (metrics). */
+    public OciIndexer(ArtifactStore store, OciIndexerSettings settings, RefreshListener listener) {
+        this.listener = listener;
         this.store = store;
         this.settings = settings;
         this.blobs = new PackageBlobCache(store, settings.repository(), settings.cacheDir(), settings.maxPackageBytes());
@@ -156,9 +164,12 @@ public final class OciIndexer implements Indexer {
      */
     public void refresh() {
         synchronized (refreshLock) {
+            long begun = System.nanoTime();
             try {
                 reindex();
+                listener.refreshed(true, System.nanoTime() - begun, packages.size());
             } catch (RuntimeException e) {
+                listener.refreshed(false, System.nanoTime() - begun, packages.size());
                 String error = e instanceof StorageException ? String.valueOf(e.getMessage()) : e.toString();
                 IndexHealth previous = health;
                 health = new IndexHealth(previous.indexedAt().isPresent() ? IndexHealth.State.DEGRADED : IndexHealth.State.UNAVAILABLE,

@@ -65,6 +65,16 @@ public final class RegistryArtifactStore implements ArtifactStore {
      * trust store, or trust-all in insecure mode).
      */
     public RegistryArtifactStore(RegistrySettings settings, CredentialSource credentials, RetryPolicy retry, @Nullable SSLContext sslContext) {
+        this(settings, credentials, retry, sslContext, RegistryCallObserver.NONE);
+    }
+
+    /** With every HTTP exchange with the registry told to {@code observer} (metrics). */
+    public RegistryArtifactStore(RegistrySettings settings, RegistryCallObserver observer) {
+        this(settings, CredentialResolver.system(settings.explicitCredentials()), RetryPolicy.standard(), null, observer);
+    }
+
+    public RegistryArtifactStore(RegistrySettings settings, CredentialSource credentials, RetryPolicy retry, @Nullable SSLContext sslContext,
+            RegistryCallObserver observer) {
         this.settings = settings;
         this.address = RegistryAddress.parse(settings.registry());
         SSLContext tls = sslContext != null ? sslContext : settings.insecure() ? InsecureTrustManager.context() : defaultContext();
@@ -76,7 +86,8 @@ public final class RegistryArtifactStore implements ArtifactStore {
                 .build();
         RegistryAuthenticator auth = new RegistryAuthenticator(address.authority(), credentials,
                 new TokenExchange(http, Clock.systemUTC(), settings.timeouts().response()), Clock.systemUTC());
-        this.transport = new RegistryTransport(address, settings.insecure(), http, auth, retry, settings.timeouts(), Clock.systemUTC());
+        this.transport = new RegistryTransport(address, settings.insecure(), http, auth, retry, settings.timeouts(), Clock.systemUTC(),
+                observer);
         ContentDigestCheck digests = new ContentDigestCheck(address);
         this.tags = new TagLister(transport);
         this.manifests = new ManifestPuller(transport, address);

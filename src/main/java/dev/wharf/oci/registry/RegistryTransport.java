@@ -36,10 +36,17 @@ final class RegistryTransport {
     private final RegistryTimeouts timeouts;
     private final Clock clock;
     private final RegistryFailures failures;
+    private final RegistryCallObserver observer;
     private volatile @Nullable URI base;
 
     RegistryTransport(RegistryAddress address, boolean insecure, HttpClient http, RegistryAuthenticator auth, RetryPolicy retry,
                       RegistryTimeouts timeouts, Clock clock) {
+        this(address, insecure, http, auth, retry, timeouts, clock, RegistryCallObserver.NONE);
+    }
+
+    RegistryTransport(RegistryAddress address, boolean insecure, HttpClient http, RegistryAuthenticator auth, RetryPolicy retry,
+                      RegistryTimeouts timeouts, Clock clock, RegistryCallObserver observer) {
+        this.observer = observer;
         this.address = address;
         this.timeouts = timeouts;
         this.clock = clock;
@@ -190,8 +197,10 @@ final class RegistryTransport {
             if (authorization.isPresent() && sameOrigin(target, uri)) {
                 request.header("Authorization", authorization.get());
             }
-            HttpResponse<InputStream> answer = progress != null ? progress.send(http, request.build(), IdleBoundedBody.handler(timeouts.idle()), timeouts)
-                    : http.send(request.build(), IdleBoundedBody.handler(timeouts.idle()));
+            HttpRequest built = request.build();
+            HttpResponse<InputStream> answer = observed(call, target, method, () -> progress != null
+                    ? progress.send(http, built, IdleBoundedBody.handler(timeouts.idle()), timeouts)
+                    : http.send(built, IdleBoundedBody.handler(timeouts.idle())));
             if (!call.followRedirects() || !REDIRECTS.contains(answer.statusCode())) {
                 return answer;
             }
@@ -209,6 +218,26 @@ final class RegistryTransport {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** One HTTP exchange, as {@link #observed} times it. */
+    private interface Exchange {
+        HttpResponse<InputStream> send() throws IOException, InterruptedException;
+    }
+
+    private HttpResponse<InputStream> observed(RegistryCall call, URI target, String method, Exchange exchange)
+            throws IOException, InterruptedException {
+        String operation = RegistryCallObserver.operation(method, call.path().startsWith("/") ? call.path() : target.getRawPath()
+                + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery()));
+        long start = System.nanoTime();
+        try {
+            HttpResponse<InputStream> answer = exchange.send();
+            observer.called(operation, answer.statusCode(), System.nanoTime() - start);
+            return answer;
+        } catch (IOException e) {
+            observer.called(operation, 0, System.nanoTime() - start);
+            throw e;
+        }
     }
 
     /** The first redirect target of a GET, without following it (for presigned blob URLs). */

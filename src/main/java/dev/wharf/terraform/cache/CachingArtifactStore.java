@@ -70,8 +70,8 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
         super(delegate);
         long found = tagTtl.isZero() ? 0 : Math.max(tagTtl.toNanos(), manifestTtl.toNanos());
         long missing = tagTtl.toNanos();
-        this.tagLists = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(tagTtl).maximumSize(10_000).build();
-        this.tagManifests = Caffeine.newBuilder().ticker(ticker).maximumSize(100_000)
+        this.tagLists = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(tagTtl).maximumSize(10_000).recordStats().build();
+        this.tagManifests = Caffeine.newBuilder().ticker(ticker).maximumSize(100_000).recordStats()
                 .expireAfter(new Expiry<TagKey, Stamped<Optional<Manifest>>>() {
                     @Override
                     public long expireAfterCreate(TagKey key, Stamped<Optional<Manifest>> value, long currentTime) {
@@ -88,9 +88,14 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
                         return currentDuration;
                     }
                 }).build();
-        this.manifestsByDigest = Caffeine.newBuilder().maximumSize(50_000).build();
+        this.manifestsByDigest = Caffeine.newBuilder().maximumSize(50_000).recordStats().build();
         this.lastTagLists = Caffeine.newBuilder().maximumSize(10_000).build();
         this.lastTagManifests = Caffeine.newBuilder().maximumSize(100_000).build();
+    }
+
+    /** The caches by name, for their hit, miss and size metrics. */
+    public java.util.Map<String, Cache<?, ?>> caches() {
+        return java.util.Map.of("tag_lists", tagLists, "tag_manifests", tagManifests, "manifests_by_digest", manifestsByDigest);
     }
 
     @Override

@@ -29,13 +29,18 @@ public final class ModuleService {
     // web layer's ready answer holds while isCurrent says that generation is still the store's.
     // Keyed by the address as asked, so that a repeat skips the name checks too: only addresses
     // that passed them are ever put here.
-    private final Cache<ModuleAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<ModuleAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
     private final Generations generations = new Generations();
 
     private record Listing(String repository, Generation tags, Stamped<List<String>> answer) {
         boolean current(ArtifactStore store) {
             return store.isCurrentTagList(repository, tags);
         }
+    }
+
+    /** The caches by name, for their hit, miss and size metrics. */
+    public java.util.Map<String, Cache<?, ?>> caches() {
+        return java.util.Map.of("module_listings", listings);
     }
 
     public ModuleService(ArtifactStore store, TerraformLayout layout) {

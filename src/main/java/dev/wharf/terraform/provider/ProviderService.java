@@ -46,13 +46,13 @@ public final class ProviderService {
     private final ArtifactStore store;
     private final TerraformLayout layout;
     private final ObjectMapper json;
-    private final Cache<Digest, Sha256Sums> sums = Caffeine.newBuilder().maximumSize(10_000).build();
-    private final Cache<Digest, SigningKeys> keys = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<Digest, Sha256Sums> sums = Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
+    private final Cache<Digest, SigningKeys> keys = Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
     // The versions answer per provider, with the generation of the tag list it was built from. Tags
     // of provider files never change meaning, so the same tags mean the same answer; without this
     // every request looked up one SHA256SUMS manifest per version (bench/RESULTS.md, figure 1).
     // Keyed by the address as asked: a repeat skips the name checks as well (only checked addresses get in).
-    private final Cache<ProviderAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<ProviderAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
     private final Generations generations = new Generations();
 
     private record Listing(String repository, Generation tags, Stamped<List<ProviderVersion>> answer) {
@@ -62,7 +62,12 @@ public final class ProviderService {
     }
 
     // Download answers per request, with the generations of the four tag lookups they were built from (see download()).
-    private final Cache<KnownDownload.Request, KnownDownload> downloads = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<KnownDownload.Request, KnownDownload> downloads = Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
+
+    /** The caches by name, for their hit, miss and size metrics. */
+    public Map<String, Cache<?, ?>> caches() {
+        return Map.of("provider_sums", sums, "provider_signing_keys", keys, "provider_listings", listings, "provider_downloads", downloads);
+    }
 
     public ProviderService(ArtifactStore store, TerraformLayout layout, ObjectMapper json) {
         this.store = store;

@@ -111,4 +111,26 @@ class PackageRegistryCommandLineTest {
         assertThat(c.search()).hasMinutes(1);
         assertThat(RegistryConfig.load(dir.resolve("absent.yml"), false)).isEqualTo(RegistryConfig.defaults());
     }
+
+    @Test
+    void anUnknownLogTypeIsRefusedInOneLine() {
+        CommandLine cl = PackageRegistryCommandLine.create(Map.of());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("-log-type", "json", "-config", dir.resolve("missing.yml").toString())).isEqualTo(2);
+        assertThat(err.toString().lines().toList()).containsExactly("package-registry: unknown -log-type 'json' (use ecs or dev)");
+    }
+
+    @Test
+    void theAccessLogIsOnUnlessTheFlagOrItsVariableTurnsItOff() {
+        CommandLine defaults = PackageRegistryCommandLine.create(Map.of());
+        defaults.parseArgs();
+        assertThat(((ServeCommand) defaults.getCommand()).accessLog).isTrue();
+        CommandLine variable = PackageRegistryCommandLine.create(Map.of("EPR_ACCESS_LOG", "false"));
+        variable.parseArgs();
+        assertThat(((ServeCommand) variable.getCommand()).accessLog).isFalse();
+        CommandLine flag = PackageRegistryCommandLine.create(Map.of());
+        flag.parseArgs("-access-log=false");
+        assertThat(((ServeCommand) flag.getCommand()).accessLog).isFalse();
+    }
 }

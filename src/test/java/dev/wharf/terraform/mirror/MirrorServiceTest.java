@@ -188,6 +188,27 @@ class MirrorServiceTest {
     }
 
     @Test
+    void theCacheHitsAreCountedUnderBoringRegistrysNames() throws Exception {
+        upstream.publish(temp.resolve("up"), "dummy", "1.0.0", List.of("linux_amd64"));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        MirrorService service = pullThroughService(new CachedUpstreamSource(upstream.client(), Duration.ofHours(24), 16,
+                new dev.wharf.terraform.web.OperationCounters(registry)));
+        for (int i = 0; i < 3; i++) {
+            service.versions(DUMMY);
+            service.archives(DUMMY, "1.0.0");
+        }
+
+        assertThat(registry.get("boring_registry_mirrors_list_provider_versions_cache_hit")
+                .tags("hostname", DUMMY.hostname(), "namespace", DUMMY.namespace(), "name", DUMMY.type()).counter().count())
+                .as("every lookup but the first, which asked the upstream").isGreaterThanOrEqualTo(2.0);
+        assertThat(upstream.server.requests()).filteredOn(p -> p.endsWith("/versions")).hasSize(1);
+        assertThat(registry.get("boring_registry_mirrors_download_sha_sums_cache_hit").tag("version", "1.0.0").counter().count())
+                .isPositive();
+        assertThat(registry.get("boring_registry_mirrors_download_version_cache_hit")
+                .tags("version", "1.0.0", "os", "linux", "arch", "amd64").counter().count()).isPositive();
+    }
+
+    @Test
     void anArchiveAlreadyStoredWithOtherContentIsAConflict() throws Exception {
         Path zip = TestZips.provider(temp.resolve("a.zip"), "dummy", "1.0.0", "a");
         Path other = TestZips.provider(temp.resolve("b.zip"), "dummy", "1.0.0", "b");

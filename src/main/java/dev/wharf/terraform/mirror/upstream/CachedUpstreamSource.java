@@ -25,9 +25,16 @@ public final class CachedUpstreamSource implements UpstreamSource {
 
     private final UpstreamSource delegate;
     private final Cache<Object, Object> answers;
+    private final UpstreamCacheHits hits;
 
     public CachedUpstreamSource(UpstreamSource delegate, Duration ttl, long maxMegabytes) {
+        this(delegate, ttl, maxMegabytes, UpstreamCacheHits.NONE);
+    }
+
+    /** With {@code hits} told of every answer the cache gave (for boring-registry's cache-hit counters). */
+    public CachedUpstreamSource(UpstreamSource delegate, Duration ttl, long maxMegabytes, UpstreamCacheHits hits) {
         this.delegate = delegate;
+        this.hits = hits;
         this.answers = Caffeine.newBuilder()
                 .expireAfterWrite(ttl)
                 .maximumWeight(Math.max(1, maxMegabytes) * 1024 * 1024)
@@ -38,18 +45,35 @@ public final class CachedUpstreamSource implements UpstreamSource {
     @Override
     @SuppressWarnings("unchecked")
     public List<UpstreamVersion> versions(MirrorCoordinates provider) {
-        return (List<UpstreamVersion>) answers.get(new VersionsKey(provider), k -> delegate.versions(provider));
+        VersionsKey key = new VersionsKey(provider);
+        Object cached = answers.getIfPresent(key);
+        if (cached != null) {
+            hits.versions(provider);
+            return (List<UpstreamVersion>) cached;
+        }
+        return (List<UpstreamVersion>) answers.get(key, k -> delegate.versions(provider));
     }
 
     @Override
     public UpstreamPackage packageFor(MirrorCoordinates provider, String version, String os, String arch) {
-        return (UpstreamPackage) answers.get(new PackageKey(provider, version, os, arch),
-                k -> delegate.packageFor(provider, version, os, arch));
+        PackageKey key = new PackageKey(provider, version, os, arch);
+        Object cached = answers.getIfPresent(key);
+        if (cached != null) {
+            hits.packageFor(provider, version, os, arch);
+            return (UpstreamPackage) cached;
+        }
+        return (UpstreamPackage) answers.get(key, k -> delegate.packageFor(provider, version, os, arch));
     }
 
     @Override
     public VerifiedSums signedSums(UpstreamPackage pkg) {
-        return (VerifiedSums) answers.get(new SumsKey(pkg.shasumsUrl(), pkg.shasumsSignatureUrl()), k -> delegate.signedSums(pkg));
+        SumsKey key = new SumsKey(pkg.shasumsUrl(), pkg.shasumsSignatureUrl());
+        Object cached = answers.getIfPresent(key);
+        if (cached != null) {
+            hits.signedSums(pkg);
+            return (VerifiedSums) cached;
+        }
+        return (VerifiedSums) answers.get(key, k -> delegate.signedSums(pkg));
     }
 
     @Override

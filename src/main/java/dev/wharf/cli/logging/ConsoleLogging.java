@@ -1,0 +1,63 @@
+package dev.wharf.cli.logging;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import dev.wharf.http.AccessLog;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logging to stderr in one format for both programs, with the access log behind a queue: its
+ * lines are produced on the threads that answer requests (selector threads for ready answers), so
+ * they only hand the event over and one background thread writes it. When the queue is full, access
+ * lines are dropped rather than making requests wait.
+ */
+public final class ConsoleLogging {
+    private static final int ACCESS_QUEUE = 8192;
+
+    private ConsoleLogging() {
+    }
+
+    /** Replaces the current configuration; {@code encoders} makes one encoder per appender. */
+    public static void install(Level level, Supplier<Encoder<ILoggingEvent>> encoders) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        context.reset();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(console(context, "console", encoders.get()));
+        root.setLevel(level);
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setName("access");
+        async.setQueueSize(ACCESS_QUEUE);
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(true);
+        async.setIncludeCallerData(false);
+        async.addAppender(console(context, "access-console", encoders.get()));
+        async.start();
+        Logger access = context.getLogger(AccessLog.LOGGER);
+        access.setAdditive(false);
+        access.setLevel(Level.INFO);
+        access.addAppender(async);
+        context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+        context.getLogger("io.javalin").setLevel(level.isGreaterOrEqual(Level.INFO) ? Level.WARN : Level.INFO);
+    }
+
+    private static ConsoleAppender<ILoggingEvent> console(LoggerContext context, String name, Encoder<ILoggingEvent> encoder) {
+        encoder.setContext(context);
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(context);
+        console.setName(name);
+        console.setTarget("System.err");
+        console.setEncoder(encoder);
+        console.start();
+        return console;
+    }
+}

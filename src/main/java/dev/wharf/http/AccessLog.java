@@ -1,0 +1,55 @@
+package dev.wharf.http;
+
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * One log line per completed request, on the logger {@value #LOGGER}: a readable message and, for
+ * JSON logs, the same as ECS fields ({@code http.request.method}, {@code url.path},
+ * {@code http.response.code}, {@code event.duration} in nanoseconds, ...). Query strings are
+ * redacted ({@link QueryRedaction}); no header but {@code User-Agent} is read, so neither
+ * {@code Authorization} nor a cookie can reach the log.
+ *
+ * <p>It runs on the thread that completed the request, a selector thread for ready answers: the
+ * CLI puts an asynchronous appender behind this logger, so here a request pays for building one
+ * logging event, not for writing it.
+ */
+public final class AccessLog implements ExchangeObserver {
+    public static final String LOGGER = "http.access";
+    private final Logger log;
+
+    public AccessLog() {
+        this(LoggerFactory.getLogger(LOGGER));
+    }
+
+    AccessLog(Logger log) {
+        this.log = log;
+    }
+
+    @Override
+    public void exchanged(Exchange e) {
+        if (!log.isInfoEnabled()) {
+            return;
+        }
+        String query = QueryRedaction.redact(e.query());
+        String target = query == null || query.isEmpty() ? e.path() : e.path() + "?" + query;
+        LoggingEventBuilder line = log.atInfo()
+                .addKeyValue("source.address", e.clientAddress())
+                .addKeyValue("http.request.method", e.method())
+                .addKeyValue("url.path", e.path())
+                .addKeyValue("http.route", e.route())
+                .addKeyValue("http.response.code", e.status())
+                .addKeyValue("http.response.body.bytes", e.responseBytes())
+                .addKeyValue("event.duration", e.nanos());
+        if (query != null && !query.isEmpty()) {
+            line = line.addKeyValue("url.query", query);
+        }
+        if (e.userAgent() != null) {
+            line = line.addKeyValue("user_agent.original", e.userAgent());
+        }
+        line.log("{} {} {} {} {}B {}ms {} \"{}\"", e.method(), target, e.protocol(), e.status(), e.responseBytes(),
+                String.format(Locale.ROOT, "%.1f", e.nanos() / 1e6), e.clientAddress(), e.userAgent() == null ? "-" : e.userAgent());
+    }
+}

@@ -1,0 +1,48 @@
+package dev.wharf.http;
+
+import java.util.regex.Pattern;
+
+/**
+ * A query string fit for a log: the value of every parameter whose name looks like it carries a
+ * secret (Wharf's own {@code signature}, presigned storage URLs' {@code X-Amz-Signature},
+ * {@code X-Goog-Credential}, tokens, passwords, keys, OAuth codes) becomes {@code REDACTED}. Names
+ * are kept, so the log still shows that a URL was signed.
+ */
+public final class QueryRedaction {
+    static final String REDACTED = "REDACTED";
+    private static final Pattern SECRET_NAME = Pattern.compile(
+            "(?i).*(sig|token|pass|secret|key|auth|cred|session|code|x-amz-|x-goog-).*");
+
+    private QueryRedaction() {
+    }
+
+    /** The query with secret values replaced; null stays null. */
+    public static String redact(String query) {
+        if (query == null || query.isEmpty()) {
+            return query;
+        }
+        StringBuilder out = new StringBuilder(query.length());
+        for (String part : query.split("&", -1)) {
+            if (out.length() > 0) {
+                out.append('&');
+            }
+            int eq = part.indexOf('=');
+            String name = eq < 0 ? part : part.substring(0, eq);
+            if (eq >= 0 && SECRET_NAME.matcher(decoded(name)).matches()) {
+                out.append(name).append('=').append(REDACTED);
+            } else {
+                out.append(part);
+            }
+        }
+        return out.toString();
+    }
+
+    /** The name as the server reads it, so {@code %73ignature} is caught too. */
+    private static String decoded(String name) {
+        try {
+            return java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return name;
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.wharf.terraform.web;
+
+import dev.wharf.http.Exchange;
+import dev.wharf.http.ExchangeObserver;
+import dev.wharf.terraform.mirror.MirrorCoordinates;
+import dev.wharf.terraform.mirror.upstream.UpstreamCacheHits;
+import dev.wharf.terraform.mirror.upstream.UpstreamPackage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * boring-registry's per-operation counters, under its names and labels
+ * ({@code boring_registry_modules_list_versions_total{namespace,name,provider}}, ...): counted from
+ * each completed request's route and path, as boring-registry counts every request that got past
+ * authentication, and the pull-through mirror's cache hits ({@link UpstreamCacheHits}).
+ */
+public final class OperationCounters implements ExchangeObserver, UpstreamCacheHits {
+    private static final String PREFIX = "boring_registry_";
+    static final int MAX_SERIES = 20_000;
+    private static final Pattern MIRROR_ARCHIVE = Pattern.compile("terraform-provider-[^_]+_(.+)_([^_]+)_([^_]+)\\.zip");
+    private static final Map<String, String> ROUTES = Map.of(
+            "/v1/modules/{namespace}/{name}/{provider}/versions", "modules_list_versions",
+            "/v1/modules/{namespace}/{name}/{provider}/{version}/download", "modules_download_version",
+            "/v1/providers/{namespace}/{name}/versions", "providers_list_versions",
+            "/v1/providers/{namespace}/{name}/{version}/download/{os}/{arch}", "providers_download_version");
+    private static final String MIRROR_ROUTE = MirrorApi.PREFIX + "{hostname}/{namespace}/{type}/{file}";
+
+    private record Key(String name, List<String> values) {
+    }
+
+    private final MeterRegistry registry;
+    // Found again without building a meter id: these are counted on the ready-answer path too.
+    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+
+    public OperationCounters(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void exchanged(Exchange e) {
+        if (e.status() == 401 || e.status() == 403 || !(e.method().equals("GET") || e.method().equals("HEAD"))) {
+            return;
+        }
+        String operation = ROUTES.get(e.route());
+        if (operation != null) {
+            Map<String, String> params = params(e.route(), e.path());
+            switch (operation) {
+                case "modules_list_versions" -> count("modules_list_versions_total", params, "namespace", "name", "provider");
+                case "modules_download_version" -> count("modules_download_version_total", params, "namespace", "name", "provider", "version");
+                case "providers_list_versions" -> count("providers_list_versions_total", params, "namespace", "name");
+                default -> count("providers_download_version_total", params, "namespace", "name", "version", "os", "arch");
+            }
+        } else if (e.route().equals(MIRROR_ROUTE)) {
+            mirror(params(e.route(), e.path()));
+        }
+    }
+
+    private void mirror(Map<String, String> p) {
+        String file = p.getOrDefault("file", "");
+        Map<String, String> labels = new java.util.HashMap<>(p);
+        labels.put("name", p.get("type"));
+        if (file.equals("index.json")) {
+            count("mirrors_list_provider_versions_total", labels, "hostname", "namespace", "name");
+        } else if (file.endsWith(".json")) {
+            labels.put("version", file.substring(0, file.length() - ".json".length()));
+            count("mirrors_list_provider_installations_total", labels, "hostname", "namespace", "name", "version");
+        } else {
+            Matcher m = MIRROR_ARCHIVE.matcher(file);
+            if (m.matches()) {
+                labels.put("version", m.group(1));
+                labels.put("os", m.group(2));
+                labels.put("arch", m.group(3));
+                count("mirrors_download_version_total", labels, "hostname", "namespace", "name", "version", "os", "arch");
+            }
+        }
+    }
+
+    @Override
+    public void versions(MirrorCoordinates provider) {
+        count("mirrors_list_provider_versions_cache_hit_total", Map.of("hostname", provider.hostname(),
+                "namespace", provider.namespace(), "name", provider.type()), "hostname", "namespace", "name");
+    }
+
+    @Override
+    public void packageFor(MirrorCoordinates provider, String version, String os, String arch) {
+        count("mirrors_download_version_cache_hit_total", Map.of("hostname", provider.hostname(), "namespace", provider.namespace(),
+                "name", provider.type(), "version", version, "os", os, "arch", arch),
+                "hostname", "namespace", "name", "version", "os", "arch");
+    }
+
+    @Override
+    public void signedSums(UpstreamPackage pkg) {
+        count("mirrors_download_sha_sums_cache_hit_total", Map.of("hostname", pkg.hostname(), "namespace", pkg.namespace(),
+                "name", pkg.type(), "version", pkg.version()), "hostname", "namespace", "name", "version");
+    }
+
+    private void count(String name, Map<String, String> values, String... labels) {
+        List<String> labelValues = new ArrayList<>(labels.length);
+        for (String label : labels) {
+            labelValues.add(Optional.ofNullable(values.get(label)).orElse(""));
+        }
+        Key key = new Key(name, labelValues);
+        if (counters.size() >= MAX_SERIES && !counters.containsKey(key)) {
+            // Labels come from request paths, as in boring-registry; a client sending made-up names must not grow the heap forever.
+            return;
+        }
+        counters.computeIfAbsent(key, k -> {
+            Counter.Builder counter = Counter.builder(PREFIX + name.substring(0, name.length() - "_total".length()));
+            for (int i = 0; i < labels.length; i++) {
+                counter.tag(labels[i], k.values().get(i));
+            }
+            return counter.register(registry);
+        }).increment();
+    }
+
+    /** The values of the route's {@code {placeholders}} in the path, segment by segment. */
+    static Map<String, String> params(String route, String path) {
+        String[] r = route.split("/", -1);
+        String[] p = path.split("/", -1);
+        Map<String, String> values = new java.util.HashMap<>();
+        for (int i = 0; i < r.length && i < p.length; i++) {
+            if (r[i].startsWith("{") && r[i].endsWith("}")) {
+                values.put(r[i].substring(1, r[i].length() - 1), java.net.URLDecoder.decode(p[i], java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return values;
+    }
+}

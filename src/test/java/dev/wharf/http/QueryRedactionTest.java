@@ -1,0 +1,31 @@
+package dev.wharf.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class QueryRedactionTest {
+    @Test
+    void hidesTheValuesOfSignaturesTokensAndPasswordsAndKeepsTheRest() {
+        assertThat(QueryRedaction.redact("archive=tar.gz&expires=1767225600&signature=c2VjcmV0LXNpZw"))
+                .isEqualTo("archive=tar.gz&expires=1767225600&signature=REDACTED");
+        assertThat(QueryRedaction.redact("X-Amz-Algorithm=AWS4&X-Amz-Credential=AKIA%2F1&X-Amz-Signature=abcdef"))
+                .isEqualTo("X-Amz-Algorithm=REDACTED&X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED");
+        assertThat(QueryRedaction.redact("access_token=t0k3n&password=hunter2&api_key=k&code=oauth-code"))
+                .isEqualTo("access_token=REDACTED&password=REDACTED&api_key=REDACTED&code=REDACTED");
+        assertThat(QueryRedaction.redact("package=acme_logs&kibana.version=8.15.0&prerelease=true"))
+                .isEqualTo("package=acme_logs&kibana.version=8.15.0&prerelease=true");
+    }
+
+    @Test
+    void readsNamesAsTheServerDecodesThem() {
+        assertThat(QueryRedaction.redact("%73ignature=secret&Signature=secret2")).isEqualTo("%73ignature=REDACTED&Signature=REDACTED");
+    }
+
+    @Test
+    void leavesEmptyAndMissingQueriesAlone() {
+        assertThat(QueryRedaction.redact(null)).isNull();
+        assertThat(QueryRedaction.redact("")).isEmpty();
+        assertThat(QueryRedaction.redact("flag&signature")).isEqualTo("flag&signature");
+    }
+}
