@@ -1,7 +1,10 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.terraform.layout.ArchiveFormat;
+import dev.wharf.oci.registry.DockerHub;
 import dev.wharf.oci.registry.RegistryTimeouts;
+import dev.wharf.terraform.layout.RepositoryLayout;
+import dev.wharf.terraform.layout.TerraformLayout;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -57,6 +60,12 @@ public final class GlobalOptions {
                     + " (BORING_REGISTRY_STORAGE_OCI_RETRY_BUDGET; default ${DEFAULT-VALUE})")
     Duration retryBudget;
 
+    @Option(names = "--storage-oci-flat", fallbackValue = "true", arity = "0..1", paramLabel = "BOOLEAN",
+            description = "Store every module, provider, signing-key set and mirrored provider as a tag of the one repository"
+                    + " --storage-oci-repository names, for registries that refuse nested names or want each repository created first"
+                    + " (BORING_REGISTRY_STORAGE_OCI_FLAT; default false, true for Docker Hub)")
+    Boolean flat;
+
     @Option(names = "--storage-oci-layout-dir", defaultValue = "./data", paramLabel = "DIR",
             description = "Directory of the embedded OCI image layout, used when no --storage-oci-registry is given"
                     + " (BORING_REGISTRY_STORAGE_OCI_LAYOUT_DIR; default ${DEFAULT-VALUE})")
@@ -67,6 +76,25 @@ public final class GlobalOptions {
                     + " assumes it for module layers whose media type and title do not say (BORING_REGISTRY_STORAGE_MODULE_ARCHIVE_FORMAT;"
                     + " default ${DEFAULT-VALUE})")
     ArchiveFormat archiveFormat;
+
+    /** Flat when asked, and by default on Docker Hub, where nested names cannot exist. */
+    boolean flatLayout() {
+        return flat != null ? flat : DockerHub.is(registry);
+    }
+
+    /** Why the layout is what it is, for the start line. */
+    String layoutReason() {
+        return flat != null ? "" : flatLayout() ? " (the default on Docker Hub, which takes only namespace/name repositories)" : "";
+    }
+
+    TerraformLayout terraformLayout() {
+        TerraformLayout layout = TerraformLayout.under(repository);
+        return flatLayout() ? layout.allowingLongTags() : layout;
+    }
+
+    RepositoryLayout repositoryLayout() {
+        return RepositoryLayout.of(flatLayout(), TerraformLayout.under(repository));
+    }
 
     RegistryTimeouts timeouts() {
         return new RegistryTimeouts(connectTimeout, responseTimeout, idleTimeout, retryBudget);

@@ -14,6 +14,7 @@ import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.auth.LoginV1;
 import dev.wharf.terraform.auth.OidcVerifier;
 import dev.wharf.terraform.cache.CachingArtifactStore;
+import dev.wharf.terraform.layout.RepositoryLayout;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.module.ModuleService;
 import dev.wharf.terraform.provider.ProviderService;
@@ -142,12 +143,14 @@ public final class ServerCommand implements Callable<Integer> {
         }
         Logging.configure(global);
         ObjectMapper json = new ObjectMapper();
-        TerraformLayout layout = TerraformLayout.under(global.repository);
+        TerraformLayout layout = global.terraformLayout();
+        RepositoryLayout repositories = global.repositoryLayout();
         ArtifactStore raw = Storage.open(global);
         if (Storage.embedded(global)) {
             LOG.info("storage: embedded OCI image layout in {} (no --storage-oci-registry given)", Path.of(global.layoutDir).toAbsolutePath().normalize());
         } else {
-            LOG.info("storage: OCI registry {}, repository {}", raw.describe(), layout.base());
+            LOG.info("storage: OCI registry {}, repository {}, layout {}{}", raw.describe(), layout.base(),
+                    repositories.describe(), global.layoutReason());
         }
         StaticTokens tokens = StaticTokens.of(staticTokens);
         FileUrlSigner signer = signedUrlKey == null || signedUrlKey.isEmpty()
@@ -167,9 +170,10 @@ public final class ServerCommand implements Callable<Integer> {
         }
         CachingArtifactStore store = new CachingArtifactStore(blobs, tagTtl, manifestTtl);
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
-        TerraformApi api = new TerraformApi(new ModuleService(store, layout, global.archiveFormat), new ProviderService(store, layout, json),
+        ArtifactStore served = repositories.over(store);
+        TerraformApi api = new TerraformApi(new ModuleService(served, layout, global.archiveFormat), new ProviderService(served, layout, json),
                 auth, login, signer, downloadProxy, json, ready);
-        Optional<MirrorApi> mirrorApi = mirror.build(store, layout, mirrorTempDir()).map(service -> new MirrorApi(service, auth, signer));
+        Optional<MirrorApi> mirrorApi = mirror.build(served, layout, mirrorTempDir()).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
         WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, Optional.of(ready), timers, cfg -> {
