@@ -64,8 +64,27 @@ class BoringRegistryImportTest {
         }
     }
 
+    /** Layout flags given to import and server alike. */
+    List<String> layoutFlags = List.of();
+
     @Test
     void bucketCopyIsImportedOnceAndTerraformInstallsFromIt() throws Exception {
+        importOnceAndInstall();
+    }
+
+    @Test
+    void flatLayoutImportKeepsEverythingInOneRepositoryAndTerraformInstallsFromIt() throws Exception {
+        layoutFlags = List.of("--storage-oci-flat");
+        importOnceAndInstall();
+        try (ArtifactStore store = store()) {
+            TerraformLayout layout = TerraformLayout.under(REPOSITORY);
+            assertThat(store.listTags(layout.moduleRepository("example", "hello", "null"))).isEmpty();
+            assertThat(store.listTags(layout.providerRepository("acme", "dummy"))).isEmpty();
+            assertThat(store.listTags(REPOSITORY)).hasSizeGreaterThanOrEqualTo(10);
+        }
+    }
+
+    private void importOnceAndInstall() throws Exception {
         Path bucket = bucket(dir.resolve("bucket"));
 
         Run dryRun = importing(bucket, "--dry-run");
@@ -81,6 +100,7 @@ class BoringRegistryImportTest {
             assertThat(store.listTags(layout.moduleRepository("example", "hello", "null"))).isEmpty();
             assertThat(store.listTags(layout.providerRepository("acme", "dummy"))).isEmpty();
             assertThat(store.listTags(layout.signingKeysRepository("acme"))).isEmpty();
+            assertThat(store.listTags(REPOSITORY)).isEmpty();
         }
 
         Run first = importing(bucket);
@@ -174,6 +194,7 @@ class BoringRegistryImportTest {
     private Run importing(Path bucket, String... extra) {
         List<String> args = new ArrayList<>(List.of("import", "--storage-oci-registry", registry.url(),
                 "--storage-oci-repository", REPOSITORY));
+        args.addAll(layoutFlags);
         args.addAll(List.of(extra));
         args.add(bucket.toString());
         StringWriter out = new StringWriter();
@@ -189,9 +210,10 @@ class BoringRegistryImportTest {
     }
 
     private ServerCommand.Running server() {
-        List<String> args = List.of("--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
+        List<String> args = new ArrayList<>(List.of("--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
                 "--tls-cert-file", certFile.toString(), "--tls-key-file", certFile.resolveSibling("key.pem").toString(),
-                "--storage-oci-registry", registry.url(), "--storage-oci-repository", REPOSITORY);
+                "--storage-oci-registry", registry.url(), "--storage-oci-repository", REPOSITORY));
+        args.addAll(layoutFlags);
         ServerCommand command = new ServerCommand();
         new CommandLine(command).setDefaultValueProvider(new EnvironmentDefaults(Map.of())).parseArgs(args.toArray(String[]::new));
         return command.start();

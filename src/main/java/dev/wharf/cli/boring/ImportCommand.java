@@ -52,10 +52,10 @@ public final class ImportCommand implements Callable<Integer> {
         Logging.configure(global);
         BucketCopy copy = BucketCopy.read(dir);
         ObjectMapper json = new ObjectMapper();
-        TerraformLayout layout = TerraformLayout.under(global.repository);
+        TerraformLayout layout = global.terraformLayout();
         Path temp = Files.createTempDirectory("wharf-import-");
         ImportReport report;
-        try (ArtifactStore store = Storage.open(global)) {
+        try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global))) {
             ProviderService providers = new ProviderService(store, layout, json);
             ModuleUploader.Options moduleOptions = new ModuleUploader.Options(false, true, Optional.empty(), Optional.empty(),
                     Optional.empty(), ExcludePatterns.of(java.util.List.of()), global.archiveFormat);
