@@ -188,6 +188,39 @@ class BoringRegistryImportTest {
                 .contains("refused       mirrored provider registry.terraform.io/hashicorp/mirrored 3.2.1: ");
     }
 
+    @Test
+    void unsafeModuleArchivesAndStrayFilesAreRefusedByNameEvenInADryRun() throws Exception {
+        Path bucket = bucket(dir.resolve("bucket"));
+        Path escaping = bucket.resolve("modules/example/evil/null/example-evil-null-1.0.0.tar.gz");
+        Files.createDirectories(escaping.getParent());
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                new java.util.zip.GZIPOutputStream(Files.newOutputStream(escaping)))) {
+            byte[] content = "output \"x\" { value = 1 }\n".getBytes(StandardCharsets.UTF_8);
+            var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("../outside.tf");
+            entry.setSize(content.length);
+            out.putArchiveEntry(entry);
+            out.write(content);
+            out.closeArchiveEntry();
+        }
+        Files.writeString(bucket.resolve("modules/example/hello/null/example-hello-null-2.0.0.tar.gz"), "not a tar.gz");
+        Path lonelyZip = bucket.resolve("providers/acme/dummy/terraform-provider-dummy_9.9.9_linux_amd64.zip");
+        Files.write(lonelyZip, providerZip("dummy", "9.9.9", "#!/bin/sh\n"));
+
+        Run run = importing(bucket, "--dry-run");
+        assertThat(run.exit()).as(run.out()).isEqualTo(1);
+        assertThat(run.out())
+                .contains("refused       module example/evil/null 1.0.0: " + escaping + " holds the entry '../outside.tf'")
+                .contains("refused       module example/hello/null 2.0.0: ")
+                .contains("is not a readable tar.gz")
+                .contains("refused       " + bucket.relativize(lonelyZip) + ": not a file of boring-registry's storage layout")
+                .contains("would copy    module example/hello/null 1.0.0")
+                .contains("dry run, nothing stored: 6 would be copied, 0 already there, 3 refused");
+        try (ArtifactStore store = store()) {
+            assertThat(store.listTags(TerraformLayout.under(REPOSITORY).moduleRepository("example", "evil", "null"))).isEmpty();
+            assertThat(store.listTags(TerraformLayout.under(REPOSITORY).moduleRepository("example", "hello", "null"))).isEmpty();
+        }
+    }
+
     private record Run(int exit, String out) {
     }
 

@@ -110,8 +110,8 @@ public record BucketCopy(List<ModuleArchive> modules, List<KeySet> keySets, List
                     .toList();
             releases.add(new Release(hostname, below.getName(0).toString(), parsed.get().name(), parsed.get().version(), file, archives));
         }
-        // Zips, signatures and manifests are read with their SHA256SUMS; a zip no SUMS lists is refused there.
-        return true;
+        // Zips, signatures and manifests are read with their SHA256SUMS; without one beside them they are strays.
+        return Files.isRegularFile(file.resolveSibling(ProviderFile.sha256Sums(parsed.get().name(), parsed.get().version()).fileName()));
     }
 
     private static List<Path> files(Path root) {

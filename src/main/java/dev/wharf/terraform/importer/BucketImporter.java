@@ -124,6 +124,7 @@ public final class BucketImporter {
         String item = "module " + m.namespace() + "/" + m.name() + "/" + m.provider() + " " + m.version();
         try {
             ModuleUploader.checkCoordinates(m.file().toString(), m.namespace(), m.name(), m.provider(), m.version());
+            ModuleArchiveCheck.check(m.file(), m.format());
             String sha256 = sha256(m.file());
             Optional<String> stored = modules.storedSha256(m.namespace(), m.name(), m.provider(), m.version());
             if (stored.isPresent()) {
