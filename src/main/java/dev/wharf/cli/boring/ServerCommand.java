@@ -170,7 +170,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         CachingArtifactStore store = new CachingArtifactStore(blobs, tagTtl, manifestTtl);
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
-        ArtifactStore served = repositories.over(store);
+        ArtifactStore served = repositories.over(store, layout.base());
         TerraformApi api = new TerraformApi(new ModuleService(served, layout, global.archiveFormat), new ProviderService(served, layout, json),
                 auth, login, signer, downloadProxy, json, ready);
         Optional<MirrorApi> mirrorApi = mirror.build(served, layout, mirrorTempDir()).map(service -> new MirrorApi(service, auth, signer));

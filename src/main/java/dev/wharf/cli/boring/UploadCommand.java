@@ -72,7 +72,7 @@ public final class UploadCommand {
             ModuleUploader.Options options = new ModuleUploader.Options(upload.recursive, upload.ignoreExisting,
                     Optional.ofNullable(semver), Optional.ofNullable(regex), Optional.ofNullable(version).filter(v -> !v.isBlank()),
                     ExcludePatterns.of(excludes), global.archiveFormat);
-            try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global))) {
+            try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), global.terraformLayout().base())) {
                 new ModuleUploader(store, global.terraformLayout(), options, LOG::info).upload(dir);
             }
             return 0;
@@ -104,7 +104,7 @@ public final class UploadCommand {
             Logging.configure(global);
             ObjectMapper json = new ObjectMapper();
             TerraformLayout layout = global.terraformLayout();
-            try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global))) {
+            try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), global.terraformLayout().base())) {
                 ProviderService providers = new ProviderService(store, layout, json);
                 new ProviderUploader(store, layout, providers, json, LOG::info).upload(namespace, sums, archives, upload.ignoreExisting);
             }
@@ -129,7 +129,7 @@ public final class UploadCommand {
             Logging.configure(global);
             ObjectMapper json = new ObjectMapper();
             TerraformLayout layout = global.terraformLayout();
-            try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global))) {
+            try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), global.terraformLayout().base())) {
                 String keyId = new SigningKeyUploader(store, layout, new ProviderService(store, layout, json), json).add(namespace, key);
                 LOG.info("added key {} to the signing keys of namespace {}", keyId, namespace);
             }

@@ -29,7 +29,7 @@ public final class UploadMirrorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Logging.configure(global);
         Path temp = Files.createTempDirectory("wharf-upload-mirror-");
-        try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global))) {
+        try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), global.terraformLayout().base())) {
             MirrorUpload.Result result = new MirrorUpload(new MirrorStorage(store, global.terraformLayout(), temp)).upload(dir);
             for (MirroredArchive a : result.stored()) {
                 LOG.info("stored {} {} {} ({})", a.provider(), a.version(), a.platform(), a.hashes().h1());

@@ -16,6 +16,12 @@ public interface RepositoryLayout {
     /** The store to hand to services and uploaders: {@code store} itself for nested, a mapping view for flat. */
     ArtifactStore over(ArtifactStore store);
 
+    /**
+     * Like {@link #over(ArtifactStore)}, and a registry's refusal of a name or of a missing
+     * repository gets the fix added to its message ({@code base}: the value of {@code --storage-oci-repository}).
+     */
+    ArtifactStore over(ArtifactStore store, String base);
+
     /** Whether everything lives in the one base repository. */
     boolean flat();
 
@@ -45,6 +51,11 @@ public interface RepositoryLayout {
         }
 
         @Override
+        public ArtifactStore over(ArtifactStore store, String base) {
+            return new RefusalHints(store, base, false);
+        }
+
+        @Override
         public boolean flat() {
             return false;
         }
@@ -59,7 +70,12 @@ public interface RepositoryLayout {
     record Flat(FlatTags tags) implements RepositoryLayout {
         @Override
         public ArtifactStore over(ArtifactStore store) {
-            return new FlatArtifactStore(store, tags);
+            return new FlatArtifactStore(new RefusalHints(store, tags.base(), true), tags);
+        }
+
+        @Override
+        public ArtifactStore over(ArtifactStore store, String base) {
+            return over(store);
         }
 
         @Override
