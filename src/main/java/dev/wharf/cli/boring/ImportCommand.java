@@ -55,7 +55,7 @@ public final class ImportCommand implements Callable<Integer> {
         TerraformLayout layout = global.terraformLayout();
         Path temp = Files.createTempDirectory("wharf-import-");
         ImportReport report;
-        try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global))) {
+        try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), layout.base())) {
             ProviderService providers = new ProviderService(store, layout, json);
             ModuleUploader.Options moduleOptions = new ModuleUploader.Options(false, true, Optional.empty(), Optional.empty(),
                     Optional.empty(), ExcludePatterns.of(java.util.List.of()), global.archiveFormat);
