@@ -1,6 +1,7 @@
 package dev.wharf.cli;
 
 import dev.wharf.cli.boring.EnvironmentDefaults;
+import dev.wharf.cli.boring.ImportCommand;
 import dev.wharf.cli.boring.ServerCommand;
 import dev.wharf.cli.boring.UploadCommand;
 import dev.wharf.cli.boring.VersionCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 public final class BoringRegistryCli {
     @Command(name = "boring-registry", mixinStandardHelpOptions = true,
             description = "Terraform module and provider registry on OCI storage",
-            subcommands = {ServerCommand.class, UploadCommand.class, VersionCommand.class})
+            subcommands = {ServerCommand.class, UploadCommand.class, ImportCommand.class, VersionCommand.class})
     static final class Root {
     }
 

@@ -1,6 +1,7 @@
 package dev.wharf.oci;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A storage failure, already phrased for the person who has to fix it: the message names the
@@ -31,16 +32,35 @@ public class StorageException extends RuntimeException {
         REGISTRY_ERROR
     }
 
+    /** What a registry's refusal says about the repository name, so that callers can name the fix. */
+    public enum Refusal {
+        /** Nothing said about the name. */
+        NONE,
+        /** The registry refuses this repository name (NAME_INVALID, or denied where deep names are not allowed). */
+        NAME,
+        /** The repository or project must be created before the first push (NAME_UNKNOWN or 404 on a write). */
+        MISSING_REPOSITORY
+    }
+
     private final Kind kind;
+    private final Refusal refusal;
 
     public StorageException(Kind kind, String message) {
-        super(message);
-        this.kind = kind;
+        this(kind, message, null, Refusal.NONE);
     }
 
     public StorageException(Kind kind, String message, Throwable cause) {
+        this(kind, message, cause, Refusal.NONE);
+    }
+
+    public StorageException(Kind kind, String message, @Nullable Throwable cause, Refusal refusal) {
         super(message, cause);
         this.kind = kind;
+        this.refusal = refusal;
+    }
+
+    public Refusal refusal() {
+        return refusal;
     }
 
     public Kind kind() {

@@ -54,6 +54,11 @@ abstract class BoringRegistryEndToEndScenarios {
     /** The storage flags for both upload and server commands. */
     abstract List<String> storageArgs();
 
+    /** The value of --storage-oci-repository in {@link #storageArgs()}. */
+    String repository() {
+        return "boring-registry";
+    }
+
     /** The same storage, opened directly, to damage it the way a broken or hostile store would. */
     abstract ArtifactStore openStore();
 
@@ -113,7 +118,7 @@ abstract class BoringRegistryEndToEndScenarios {
         Path wrongKey = release("wrong", "3.0.0", key);
         assertThat(cli("upload", "provider", "--namespace", "acme", "--filename-sha256sums", wrongKey.toString())).isZero();
 
-        TerraformLayout layout = TerraformLayout.under("boring-registry");
+        TerraformLayout layout = TerraformLayout.under(repository());
         try (ArtifactStore store = openStore()) {
             ProviderFile zip = ProviderFile.archive("dummy", "2.0.0", "linux", "amd64");
             store.push(layout.providerRepository("acme", "dummy"), layout.providerTag(zip), Artifact.single(MediaTypes.PROVIDER_ARTIFACT,
@@ -217,6 +222,19 @@ abstract class BoringRegistryEndToEndScenarios {
             assertThat(http.send(HttpRequest.newBuilder(base.resolve("/.well-known/terraform.json")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         }
+    }
+
+    /** Runs a command with the given storage flags instead of {@link #storageArgs()}; its exit code and stderr. */
+    static CliRun cliWith(List<String> storage, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(2, storage);
+        StringWriter err = new StringWriter();
+        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute(all.toArray(String[]::new));
+        return new CliRun(code, err.toString());
+    }
+
+    record CliRun(int code, String stderr) {
     }
 
     int cli(String... args) {

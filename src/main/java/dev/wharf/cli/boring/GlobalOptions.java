@@ -1,8 +1,11 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.terraform.layout.ArchiveFormat;
+import dev.wharf.oci.registry.DockerHub;
 import org.jspecify.annotations.Nullable;
 import dev.wharf.oci.registry.RegistryTimeouts;
+import dev.wharf.terraform.layout.RepositoryLayout;
+import dev.wharf.terraform.layout.TerraformLayout;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -63,6 +66,12 @@ public final class GlobalOptions {
     @SuppressWarnings("NullAway.Init")
     Duration retryBudget;
 
+    @Option(names = "--storage-oci-flat", fallbackValue = "true", arity = "0..1", paramLabel = "BOOLEAN",
+            description = "Store every module, provider, signing-key set and mirrored provider as a tag of the one repository"
+                    + " --storage-oci-repository names, for registries that refuse nested names or want each repository created first"
+                    + " (BORING_REGISTRY_STORAGE_OCI_FLAT; default false, true for Docker Hub)")
+    @Nullable Boolean flat;
+
     @SuppressWarnings("NullAway.Init")
     @Option(names = "--storage-oci-layout-dir", defaultValue = "./data", paramLabel = "DIR",
             description = "Directory of the embedded OCI image layout, used when no --storage-oci-registry is given"
@@ -75,6 +84,25 @@ public final class GlobalOptions {
                     + " assumes it for module layers whose media type and title do not say (BORING_REGISTRY_STORAGE_MODULE_ARCHIVE_FORMAT;"
                     + " default ${DEFAULT-VALUE})")
     ArchiveFormat archiveFormat;
+
+    /** Flat when asked, and by default on Docker Hub, where nested names cannot exist. */
+    boolean flatLayout() {
+        return flat != null ? flat : DockerHub.is(registry);
+    }
+
+    /** Why the layout is what it is, for the start line. */
+    String layoutReason() {
+        return flat != null ? "" : flatLayout() ? " (the default on Docker Hub, which takes only namespace/name repositories)" : "";
+    }
+
+    TerraformLayout terraformLayout() {
+        TerraformLayout layout = TerraformLayout.under(repository);
+        return flatLayout() ? layout.allowingLongTags() : layout;
+    }
+
+    RepositoryLayout repositoryLayout() {
+        return RepositoryLayout.of(flatLayout(), TerraformLayout.under(repository));
+    }
 
     RegistryTimeouts timeouts() {
         return new RegistryTimeouts(connectTimeout, responseTimeout, idleTimeout, retryBudget);

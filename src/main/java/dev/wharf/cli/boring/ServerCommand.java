@@ -23,6 +23,7 @@ import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.auth.LoginV1;
 import dev.wharf.terraform.auth.OidcVerifier;
 import dev.wharf.terraform.cache.CachingArtifactStore;
+import dev.wharf.terraform.layout.RepositoryLayout;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.module.ModuleService;
 import dev.wharf.terraform.provider.ProviderService;
@@ -181,14 +182,16 @@ public final class ServerCommand implements Callable<Integer> {
         }
         Logging.configure(global);
         ObjectMapper json = new ObjectMapper();
-        TerraformLayout layout = TerraformLayout.under(global.repository);
+        TerraformLayout layout = global.terraformLayout();
+        RepositoryLayout repositories = global.repositoryLayout();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ProcessMetrics.bindTo(metrics);
         ArtifactStore raw = Storage.open(global, new RegistryCallMetrics(metrics));
         if (Storage.embedded(global)) {
             LOG.info("storage: embedded OCI image layout in {} (no --storage-oci-registry given)", Path.of(global.layoutDir).toAbsolutePath().normalize());
         } else {
-            LOG.info("storage: OCI registry {}, repository {}", raw.describe(), layout.base());
+            LOG.info("storage: OCI registry {}, repository {}, layout {}{}", raw.describe(), layout.base(),
+                    repositories.describe(), global.layoutReason());
         }
         StaticTokens tokens = StaticTokens.of(staticTokens);
         FileUrlSigner signer = signedUrlKey == null || signedUrlKey.isEmpty()
@@ -207,14 +210,15 @@ public final class ServerCommand implements Callable<Integer> {
         }
         CachingArtifactStore store = new CachingArtifactStore(blobs, tagTtl, manifestTtl);
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
-        ModuleService moduleService = new ModuleService(store, layout, global.archiveFormat);
-        ProviderService providerService = new ProviderService(store, layout, json);
+        ArtifactStore served = repositories.over(store, layout.base());
+        ModuleService moduleService = new ModuleService(served, layout, global.archiveFormat);
+        ProviderService providerService = new ProviderService(served, layout, json);
         CacheMetrics.bindTo(metrics, store.caches());
         CacheMetrics.bindTo(metrics, moduleService.caches());
         CacheMetrics.bindTo(metrics, providerService.caches());
         TerraformApi api = new TerraformApi(moduleService, providerService, auth, login, signer, downloadProxy, json, ready);
         OperationCounters operations = new OperationCounters(metrics);
-        Optional<MirrorApi> mirrorApi = mirror.build(store, layout, mirrorTempDir(), operations).map(service -> new MirrorApi(service, auth, signer));
+        Optional<MirrorApi> mirrorApi = mirror.build(served, layout, mirrorTempDir(), operations).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
         ReadyAnswerCounter readyHits = new ReadyAnswerCounter(metrics);

@@ -74,8 +74,8 @@ public final class UploadCommand {
             ModuleUploader.Options options = new ModuleUploader.Options(upload.recursive, upload.ignoreExisting,
                     Optional.ofNullable(semver), Optional.ofNullable(regex), Optional.ofNullable(version).filter(v -> !v.isBlank()),
                     ExcludePatterns.of(excludes), global.archiveFormat);
-            try (ArtifactStore store = Storage.open(global)) {
-                new ModuleUploader(store, TerraformLayout.under(global.repository), options, LOG::info).upload(dir);
+            try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), global.terraformLayout().base())) {
+                new ModuleUploader(store, global.terraformLayout(), options, LOG::info).upload(dir);
             }
             return 0;
         }
@@ -110,8 +110,8 @@ public final class UploadCommand {
         public Integer call() {
             Logging.configure(global);
             ObjectMapper json = new ObjectMapper();
-            TerraformLayout layout = TerraformLayout.under(global.repository);
-            try (ArtifactStore store = Storage.open(global)) {
+            TerraformLayout layout = global.terraformLayout();
+            try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), global.terraformLayout().base())) {
                 ProviderService providers = new ProviderService(store, layout, json);
                 new ProviderUploader(store, layout, providers, json, archiveLimits.inspector(), LOG::info).upload(namespace, sums, archives, upload.ignoreExisting);
             }
@@ -137,8 +137,8 @@ public final class UploadCommand {
         public Integer call() {
             Logging.configure(global);
             ObjectMapper json = new ObjectMapper();
-            TerraformLayout layout = TerraformLayout.under(global.repository);
-            try (ArtifactStore store = Storage.open(global)) {
+            TerraformLayout layout = global.terraformLayout();
+            try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), global.terraformLayout().base())) {
                 String keyId = new SigningKeyUploader(store, layout, new ProviderService(store, layout, json), json).add(namespace, key);
                 LOG.info("added key {} to the signing keys of namespace {}", keyId, namespace);
             }

@@ -1,7 +1,6 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.mirror.MirrorStorage;
 import dev.wharf.terraform.mirror.MirrorUpload;
 import dev.wharf.terraform.mirror.MirroredArchive;
@@ -34,8 +33,8 @@ public final class UploadMirrorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Logging.configure(global);
         Path temp = Files.createTempDirectory("wharf-upload-mirror-");
-        try (ArtifactStore store = Storage.open(global)) {
-            MirrorUpload.Result result = new MirrorUpload(new MirrorStorage(store, TerraformLayout.under(global.repository), temp),
+        try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), global.terraformLayout().base())) {
+            MirrorUpload.Result result = new MirrorUpload(new MirrorStorage(store, global.terraformLayout(), temp),
                     archiveLimits.inspector()).upload(dir);
             for (MirroredArchive a : result.stored()) {
                 LOG.info("stored {} {} {} ({})", a.provider(), a.version(), a.platform(), a.hashes().h1());

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Set;
 import org.slf4j.event.KeyValuePair;
+import org.jspecify.annotations.Nullable;
 
 /**
  * boring-registry's {@code --json} lines, shaped as Go's slog writes them: {@code time},
@@ -22,13 +23,14 @@ public final class JsonLinesEncoder extends EncoderBase<ILoggingEvent> {
     private static final Set<String> RESERVED = Set.of("time", "level", "logger", "msg", "args", "error");
     private final JsonFactory json = new JsonFactory();
 
+    /** JSON lines have no header; logback's interface says so with null. */
     @Override
-    public byte[] headerBytes() {
+    public byte @Nullable [] headerBytes() {
         return null;
     }
 
     @Override
-    public byte[] footerBytes() {
+    public byte @Nullable [] footerBytes() {
         return null;
     }
 

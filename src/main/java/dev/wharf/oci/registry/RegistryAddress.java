@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * The registry part of {@link RegistrySettings}: {@code host[:port]}, optionally with
  * {@code http://} or {@code https://} to fix the protocol. Without a scheme, HTTPS is used (and,
- * in insecure mode, plain HTTP is tried when HTTPS fails, as docker and oras do).
+ * in insecure mode, plain HTTP is tried when HTTPS fails, as docker and oras do). Docker Hub's
+ * aliases become its API host ({@link DockerHub}).
  */
 record RegistryAddress(String authority, Optional<String> scheme) {
 
@@ -48,7 +49,7 @@ record RegistryAddress(String authority, Optional<String> scheme) {
         if (check.getHost() == null) {
             throw new IllegalArgumentException("registry '" + registry + "' is not a valid host[:port]");
         }
-        return new RegistryAddress(text.toLowerCase(Locale.ROOT), scheme);
+        return new RegistryAddress(DockerHub.apiAuthority(text.toLowerCase(Locale.ROOT)), scheme);
     }
 
     URI base(String withScheme) {

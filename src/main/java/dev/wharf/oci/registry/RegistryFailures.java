@@ -71,29 +71,36 @@ final class RegistryFailures {
         String said = errors.summary().map(s -> "; the registry said: " + s).orElse("");
         switch (status) {
             case 401 -> {
+                boolean insufficientScope = headers.allValues("WWW-Authenticate").stream()
+                        .anyMatch(h -> h.toLowerCase().contains("insufficient_scope"));
                 if (credentials.isAnonymous()) {
                     return new StorageException(Kind.UNAUTHORIZED, where(repository) + ": the registry requires credentials to "
                             + call.action() + " and none were found: give a username and password or token (flags"
-                            + " or environment variables) or run 'docker login " + registry + "'" + said);
+                            + " or environment variables) or run 'docker login " + registry + "'" + said, null,
+                            insufficientScope ? StorageException.Refusal.NAME : StorageException.Refusal.NONE);
                 }
-                boolean insufficientScope = headers.allValues("WWW-Authenticate").stream()
-                        .anyMatch(h -> h.toLowerCase().contains("insufficient_scope"));
                 boolean tokenGranted = challenge.map(AuthChallenge::isBearer).orElse(false);
                 if (insufficientScope || tokenGranted) {
-                    return forbidden(call, credentials, said);
+                    return forbidden(call, credentials, said, insufficientScope);
                 }
                 return new StorageException(Kind.UNAUTHORIZED, where(repository) + ": the registry refused "
                         + credentials.describeUser() + " (HTTP 401) when trying to " + call.action()
                         + ": check the username and password or token from " + credentials.origin() + said);
             }
             case 403 -> {
-                return forbidden(call, credentials, said);
+                return forbidden(call, credentials, said, errors.has(OciErrorCode.DENIED) || errors.entries().isEmpty());
             }
             case 404 -> {
+                // A write that finds no repository means it must be created first (Harbor, GitLab, GAR, ECR).
+                StorageException.Refusal missing = call.isWrite() ? StorageException.Refusal.MISSING_REPOSITORY : StorageException.Refusal.NONE;
                 if (errors.has(OciErrorCode.NAME_UNKNOWN)) {
                     return new StorageException(Kind.NOT_FOUND, where(repository) + ": the repository does not exist (or "
                             + credentials.describeUser() + " may not see it) when trying to " + call.action()
-                            + "; check the repository name" + said);
+                            + "; check the repository name" + said, null, missing);
+                }
+                if (call.isWrite()) {
+                    return new StorageException(Kind.NOT_FOUND, where(repository) + ": not found (HTTP 404) when trying to "
+                            + call.action() + said, null, missing);
                 }
                 return new StorageException(Kind.NOT_FOUND, where(repository) + ": not found (HTTP 404) when trying to "
                         + call.action() + said);
@@ -120,17 +127,22 @@ final class RegistryFailures {
                 if (errors.entries().isEmpty() && body != null && body.length > 0 && !looksLikeJson(body)) {
                     return notOci(url, call, "HTTP " + status + " with a " + (contentType == null ? "non-JSON" : contentType) + " body");
                 }
+                // A HEAD answer has no body to name the code; 400 to a plain lookup is the name itself.
+                boolean nameRefused = errors.has(OciErrorCode.NAME_INVALID)
+                        || (status == 400 && call.method().equals("HEAD") && errors.entries().isEmpty());
                 return new StorageException(Kind.REGISTRY_ERROR, where(repository) + ": the registry refused to "
-                        + call.action() + " (HTTP " + status + ")" + said);
+                        + call.action() + " (HTTP " + status + ")" + said, null,
+                        nameRefused ? StorageException.Refusal.NAME : StorageException.Refusal.NONE);
             }
         }
     }
 
-    private StorageException forbidden(RegistryCall call, ResolvedCredentials credentials, String said) {
+    private StorageException forbidden(RegistryCall call, ResolvedCredentials credentials, String said, boolean maybeName) {
         String right = call.isWrite() ? (call.method().equals("DELETE") ? "delete permission" : "push (write) permission") : "pull (read) permission";
         return new StorageException(Kind.FORBIDDEN, where(call.repository()) + ": " + credentials.describeUser() + " (from "
                 + credentials.origin() + ") has no " + right + " here, needed to " + call.action()
-                + "; check the account's access rights for this repository" + said);
+                + "; check the account's access rights for this repository" + said, null,
+                maybeName ? StorageException.Refusal.NAME : StorageException.Refusal.NONE);
     }
 
     StorageException notOci(String url, RegistryCall call, String what) {

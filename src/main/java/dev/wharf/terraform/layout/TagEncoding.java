@@ -33,7 +33,13 @@ public final class TagEncoding {
                     + " characters long ('" + tag + "'); OCI allows at most " + MAX_TAG_LENGTH
                     + ": use shorter names or a shorter version");
         }
-        if (!References.isValidTag(tag)) {
+        return requireCharacters(tag, what);
+    }
+
+    /** Checks the characters of a tag the flat layout maps, which may be longer than an OCI tag. */
+    static String requireCharacters(String tag, String what) {
+        if (!References.isValidTag(tag.substring(0, Math.min(tag.length(), MAX_TAG_LENGTH)))
+                || !tag.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-'))) {
             throw new LayoutException("the OCI tag for " + what + " would be '" + tag
                     + "', which OCI does not allow (letters, digits, '_', '.', '-' only)");
         }

@@ -23,23 +23,33 @@ public final class TerraformLayout {
 
     private final String base;
     private final String providersPath;
+    private final boolean longTags;
 
-    private TerraformLayout(String base, String providersPath) {
+    private TerraformLayout(String base, String providersPath, boolean longTags) {
         this.base = base;
         this.providersPath = providersPath;
+        this.longTags = longTags;
     }
 
     /** The layout below {@code repository}, the value of {@code --storage-oci-repository}. */
     public static TerraformLayout under(String repository) {
         String base = trimSlashes(repository);
         References.requireRepository(base);
-        return new TerraformLayout(base, base + "/providers");
+        return new TerraformLayout(base, base + "/providers", false);
     }
 
     /** The same layout for providers mirrored from {@code hostname}: {@code {base}/mirror/providers/{hostname}}. */
     public TerraformLayout mirrorOf(String hostname) {
         String host = component(hostname, "hostname");
-        return new TerraformLayout(base, base + "/mirror/providers/" + host);
+        return new TerraformLayout(base, base + "/mirror/providers/" + host, longTags);
+    }
+
+    /**
+     * The same layout without the 128-character limit on tags, for the flat layout: {@link FlatTags}
+     * turns every (repository, tag) pair into a tag that fits, hashing the long ones.
+     */
+    public TerraformLayout allowingLongTags() {
+        return new TerraformLayout(base, providersPath, true);
     }
 
     public String base() {
@@ -53,7 +63,7 @@ public final class TerraformLayout {
 
     public String moduleTag(String namespace, String name, String provider, String version) {
         String tag = moduleTagPrefix(namespace, name, provider) + TagEncoding.encodeVersion(version);
-        return TagEncoding.requireTag(tag, "module " + namespace + "/" + name + "/" + provider + " " + version);
+        return checked(tag, "module " + namespace + "/" + name + "/" + provider + " " + version);
     }
 
     /** The version a module tag stands for, or empty for a tag of another module or of another form. */
@@ -77,12 +87,16 @@ public final class TerraformLayout {
     public String providerTag(ProviderFile file) {
         ProviderFile lower = new ProviderFile(file.kind(), lower(file.name()), TagEncoding.encodeVersion(file.version()),
                 file.platform().map(p -> new ProviderFile.Platform(lower(p.os()), lower(p.arch()))));
-        return TagEncoding.requireTag(lower.fileName(), file.fileName());
+        return checked(lower.fileName(), file.fileName());
     }
 
     /** The release file a provider tag stands for, or empty for tags of any other form. */
     public Optional<ProviderFile> providerFile(String tag) {
         return ProviderFile.parse(TagEncoding.decodeVersion(tag));
+    }
+
+    private String checked(String tag, String what) {
+        return longTags ? TagEncoding.requireCharacters(tag, what) : TagEncoding.requireTag(tag, what);
     }
 
     private static String moduleTagPrefix(String namespace, String name, String provider) {

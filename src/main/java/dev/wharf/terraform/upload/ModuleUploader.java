@@ -96,13 +96,7 @@ public final class ModuleUploader {
         ModuleSpec spec = reader.read(specFile);
         String version = options.version().or(spec::version).orElseThrow(() -> new UploadException(specFile
                 + ": metadata lacks 'version' (or give --version)"));
-        for (Optional<String> problem : List.of(TerraformNames.checkNamespace(spec.namespace()),
-                TerraformNames.checkModuleName(spec.name()), TerraformNames.checkModuleProvider(spec.provider()),
-                TerraformNames.checkVersion(version))) {
-            problem.ifPresent(m -> {
-                throw new UploadException(specFile + ": " + m);
-            });
-        }
+        checkCoordinates(specFile.toString(), spec.namespace(), spec.name(), spec.provider(), version);
         String module = spec.namespace() + "/" + spec.name() + "/" + spec.provider();
         Version parsed = Version.parse(version);
         if (options.semver().isPresent() && !options.semver().get().allows(parsed)) {
@@ -124,10 +118,7 @@ public final class ModuleUploader {
             try (OutputStream out = Files.newOutputStream(archive)) {
                 new ModuleArchiver(options.excludes()).write(Objects.requireNonNull(specFile.getParent()), options.format(), out);
             }
-            String title = spec.namespace() + "-" + spec.name() + "-" + spec.provider() + "-" + version + "." + options.format().extension();
-            Layer layer = Layer.file(options.format().layerMediaType(), title, BlobSource.ofFile(archive));
-            store.push(repository, tag, new Artifact(MediaTypes.MODULE_ARTIFACT, List.of(layer),
-                    Map.of("org.opencontainers.image.version", version)), false);
+            pushArchive(spec.namespace(), spec.name(), spec.provider(), version, options.format(), archive);
             log.accept("uploaded module " + module + " " + version + " to " + repository + ":" + tag);
             return new Result(specFile, module, version, Outcome.UPLOADED);
         } catch (StorageException e) {
@@ -151,6 +142,30 @@ public final class ModuleUploader {
                 }
             }
         }
+    }
+
+    /** Fails, naming {@code where}, unless the coordinates are ones Terraform accepts. */
+    public static void checkCoordinates(String where, String namespace, String name, String provider, String version) {
+        for (Optional<String> problem : List.of(TerraformNames.checkNamespace(namespace), TerraformNames.checkModuleName(name),
+                TerraformNames.checkModuleProvider(provider), TerraformNames.checkVersion(version))) {
+            problem.ifPresent(m -> {
+                throw new UploadException(where + ": " + m);
+            });
+        }
+    }
+
+    /** The sha256 of the archive stored for this version, or empty when the version is not stored. */
+    public Optional<String> storedSha256(String namespace, String name, String provider, String version) {
+        return store.resolve(layout.moduleRepository(namespace, name, provider), layout.moduleTag(namespace, name, provider, version))
+                .map(m -> m.layers().isEmpty() ? "" : m.layers().get(0).digest().hex());
+    }
+
+    /** Pushes a module archive under its version tag; an existing tag fails with {@code TAG_EXISTS}, never overwritten. */
+    public void pushArchive(String namespace, String name, String provider, String version, ArchiveFormat format, Path archive) {
+        String title = namespace + "-" + name + "-" + provider + "-" + version + "." + format.extension();
+        Layer layer = Layer.file(format.layerMediaType(), title, BlobSource.ofFile(archive));
+        store.push(layout.moduleRepository(namespace, name, provider), layout.moduleTag(namespace, name, provider, version),
+                new Artifact(MediaTypes.MODULE_ARTIFACT, List.of(layer), Map.of("org.opencontainers.image.version", version)), false);
     }
 
     private Result existing(Path specFile, String module, String version) {

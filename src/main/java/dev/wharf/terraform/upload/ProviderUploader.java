@@ -32,7 +32,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,8 +61,47 @@ public final class ProviderUploader {
         this.log = log;
     }
 
+    /**
+     * A release that passed every check: its files match the SHA256SUMS, its zips hold files only,
+     * and the SHA256SUMS signature verifies against the namespace's keys.
+     */
+    public record CheckedRelease(String namespace, ProviderFile sumsFile, byte[] sums, byte[] signature,
+                                 Map<String, Path> files, Sha256Sums parsedSums, String keyId) {
+        public String name() {
+            return sumsFile.name();
+        }
+
+        public String version() {
+            return sumsFile.version();
+        }
+    }
+
     /** Returns false when the release exists and {@code ignoreExisting} skipped it. */
     public boolean upload(String namespace, Path sha256SumsFile, List<Path> archivePaths, boolean ignoreExisting) {
+        CheckedRelease release = check(namespace, sha256SumsFile, archivePaths, true,
+                () -> providers.signingKeys(namespace).orElseThrow(() -> new UploadException("namespace " + namespace
+                        + " has no signing-keys.json in storage; add the public key first: upload signing-key --namespace "
+                        + namespace + " KEY.asc")));
+        log.accept("signature of " + release.sumsFile().fileName() + " verified with key " + release.keyId());
+        if (store.exists(layout.providerRepository(namespace, release.name()), layout.providerTag(release.sumsFile()))) {
+            if (ignoreExisting) {
+                log.accept("provider " + namespace + "/" + release.name() + " " + release.version() + " already exists, skipped");
+                return false;
+            }
+            throw new UploadException("provider " + namespace + "/" + release.name() + " version " + release.version()
+                    + " already exists; it is never overwritten");
+        }
+        push(release);
+        return true;
+    }
+
+    /**
+     * Checks a release without storing anything. With {@code everyListedFile}, each file the
+     * SHA256SUMS lists must be there (an upload); without, only the archives given are checked (a
+     * mirrored release, of which a mirror keeps only the platforms asked for).
+     */
+    public CheckedRelease check(String namespace, Path sha256SumsFile, List<Path> archivePaths, boolean everyListedFile,
+                                Supplier<SigningKeys> namespaceKeys) {
         TerraformNames.checkNamespace(namespace).ifPresent(m -> {
             throw new UploadException("--namespace: " + m);
         });
@@ -86,7 +127,7 @@ public final class ProviderUploader {
             throw new UploadException(Objects.requireNonNullElse(e.getMessage(), e.toString()));
         }
 
-        Map<String, Path> files = releaseFiles(sumsPath, sums, archivePaths, name, version);
+        Map<String, Path> files = releaseFiles(sumsPath, sums, archivePaths, name, version, everyListedFile);
         for (Map.Entry<String, Path> e : files.entrySet()) {
             String actual = sha256(e.getValue());
             if (!actual.equals(sums.sha256Of(e.getKey()).orElseThrow())) {
@@ -98,43 +139,43 @@ public final class ProviderUploader {
             }
         }
 
-        SigningKeys keys = providers.signingKeys(namespace).orElseThrow(() -> new UploadException("namespace " + namespace
-                + " has no signing-keys.json in storage; add the public key first: upload signing-key --namespace "
-                + namespace + " KEY.asc"));
+        SigningKeys keys = namespaceKeys.get();
         try {
             String keyId = new SignatureVerifier().verify(sumsBytes, signature, keys);
-            log.accept("signature of " + sumsFile.fileName() + " verified with key " + keyId);
+            return new CheckedRelease(namespace, sumsFile, sumsBytes, signature, files, sums, keyId);
         } catch (SignatureException e) {
             throw new UploadException(sigPath + ": " + e.getMessage());
         }
+    }
 
-        String repository = layout.providerRepository(namespace, name);
-        ProviderFile signatureFile = ProviderFile.signature(name, version);
-        if (store.exists(repository, layout.providerTag(sumsFile))) {
-            if (ignoreExisting) {
-                log.accept("provider " + namespace + "/" + name + " " + version + " already exists, skipped");
-                return false;
-            }
-            throw new UploadException("provider " + namespace + "/" + name + " version " + version
-                    + " already exists; it is never overwritten");
-        }
+    /** The sha256 of the release's SHA256SUMS as stored, or empty when the release is not stored. */
+    public Optional<String> storedSums(CheckedRelease release) {
+        String repository = layout.providerRepository(release.namespace(), release.name());
+        return store.resolve(repository, layout.providerTag(release.sumsFile()))
+                .map(m -> m.layers().isEmpty() ? "" : m.layers().get(0).digest().hex());
+    }
 
+    /** Pushes a checked release: the files, then its SHA256SUMS and signature last. */
+    public void push(CheckedRelease release) {
+        String repository = layout.providerRepository(release.namespace(), release.name());
         String protocols = null;
-        for (Map.Entry<String, Path> e : files.entrySet()) {
+        for (Map.Entry<String, Path> e : release.files().entrySet()) {
             ProviderFile file = ProviderFile.parse(e.getKey()).orElseThrow();
             if (file.kind() == ProviderFile.Kind.MANIFEST) {
                 protocols = protocolsFrom(e.getValue());
             }
-            pushFile(repository, file, BlobSource.ofFile(e.getValue()), Map.of(), sums.sha256Of(e.getKey()).orElseThrow());
+            pushFile(repository, file, BlobSource.ofFile(e.getValue()), Map.of(), release.parsedSums().sha256Of(e.getKey()).orElseThrow());
         }
         Map<String, String> annotations = protocols == null ? Map.of() : Map.of(MediaTypes.PROTOCOLS_ANNOTATION, protocols);
-        pushFile(repository, sumsFile, BlobSource.ofBytes(sumsBytes), annotations, null);
-        pushFile(repository, signatureFile, BlobSource.ofBytes(signature), Map.of(), null);
-        log.accept("uploaded provider " + namespace + "/" + name + " " + version + " (" + files.size() + " files) to " + repository);
-        return true;
+        pushFile(repository, release.sumsFile(), BlobSource.ofBytes(release.sums()), annotations, null);
+        pushFile(repository, ProviderFile.signature(release.name(), release.version()), BlobSource.ofBytes(release.signature()),
+                Map.of(), null);
+        log.accept("uploaded provider " + release.namespace() + "/" + release.name() + " " + release.version()
+                + " (" + release.files().size() + " files) to " + repository);
     }
 
-    private Map<String, Path> releaseFiles(Path sumsPath, Sha256Sums sums, List<Path> archivePaths, String name, String version) {
+    private Map<String, Path> releaseFiles(Path sumsPath, Sha256Sums sums, List<Path> archivePaths, String name, String version,
+                                           boolean everyListedFile) {
         Map<String, Path> files = new LinkedHashMap<>();
         for (String entry : sums.entries().keySet()) {
             ProviderFile file = ProviderFile.parse(entry).orElseThrow(() -> new UploadException(sumsPath
@@ -158,6 +199,9 @@ public final class ProviderUploader {
             }
             for (String entry : sums.entries().keySet()) {
                 if (!given.containsKey(entry)) {
+                    if (!everyListedFile) {
+                        continue;
+                    }
                     throw new UploadException(sumsPath + " lists '" + entry + "' but --filenames-provider-archives does not give it");
                 }
                 files.put(entry, given.get(entry));

@@ -47,11 +47,19 @@ public final class SigningKeyUploader {
         } catch (IOException e) {
             throw new UploadException("cannot read " + armoredKey + ": " + e.getMessage());
         }
+        return addArmored(namespace, armor, armoredKey.toString());
+    }
+
+    /** Adds an armored key read from {@code source} (named in errors); returns its key id. */
+    public String addArmored(String namespace, String armor, String source) {
+        TerraformNames.checkNamespace(namespace).ifPresent(m -> {
+            throw new UploadException("--namespace: " + m);
+        });
         String keyId;
         try {
             keyId = SignatureVerifier.primaryKeyId(armor);
         } catch (SignatureException e) {
-            throw new UploadException(armoredKey + ": " + e.getMessage() + " (export it with gpg --armor --export KEYID)");
+            throw new UploadException(source + ": " + e.getMessage() + " (export it with gpg --armor --export KEYID)");
         }
         SigningKeys keys = providers.signingKeys(namespace).orElse(new SigningKeys(List.of()))
                 .with(new SigningKeys.GpgPublicKey(keyId, armor));

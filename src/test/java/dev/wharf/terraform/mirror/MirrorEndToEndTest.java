@@ -16,7 +16,9 @@ import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.auth.OidcSettings;
 import dev.wharf.terraform.auth.OidcVerifier;
+import dev.wharf.terraform.layout.RepositoryLayout;
 import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.testing.RegistryFront;
 import dev.wharf.terraform.mirror.upstream.HttpUpstreamRegistry;
 import dev.wharf.terraform.mirror.upstream.OpenPgpSignatureCheck;
 import dev.wharf.terraform.mirror.upstream.UpstreamHosts;
@@ -86,8 +88,17 @@ class MirrorEndToEndTest {
 
     /** Where the mirror keeps what it pulls through: the embedded layout or Debian's docker-registry. */
     enum MirrorStorageKind {
-        IMAGE_LAYOUT, DOCKER_REGISTRY
+        IMAGE_LAYOUT, DOCKER_REGISTRY,
+        /** docker-registry behind a front with Docker Hub's naming rule, flat layout in myorg/boring-registry. */
+        DOCKER_HUB_FRONT_FLAT,
+        /** docker-registry behind a front with GitLab's depth rule, flat layout in group/project/boring-registry. */
+        GITLAB_FRONT_FLAT
     }
+
+    /** The repository the mirror keeps its files below (flat: the one it keeps them in). */
+    private String mirrorBase = "boring-registry";
+    /** The flat kinds' registry, read without the flat view, to see the tags as stored. */
+    private ArtifactStore rawFlat;
 
     @ParameterizedTest(name = "mirror storage in {0}")
     @EnumSource(MirrorStorageKind.class)
@@ -100,9 +111,14 @@ class MirrorEndToEndTest {
         Result init = run(first, cliConfig(mirror, Optional.empty()), "init", "-input=false");
         assertThat(init.exit()).as(init.output()).isZero();
         assertThat(init.output()).contains("Installed registry.example.test/acme/dummy v1.0.0 (verified checksum)");
-        assertThat(mirrorStore.listTags("boring-registry/mirror/providers/registry.example.test/acme/dummy"))
+        assertThat(mirrorStore.listTags(mirrorBase + "/mirror/providers/registry.example.test/acme/dummy"))
                 .contains("terraform-provider-dummy_1.0.0_linux_amd64.zip", "terraform-provider-dummy_1.0.0_SHA256SUMS",
                         "terraform-provider-dummy_1.0.0_SHA256SUMS.sig");
+        if (rawFlat != null) {
+            assertThat(rawFlat.listTags(mirrorBase)).contains(
+                    "mirror..providers..registry.example.test..acme..dummy._terraform-provider-dummy_1.0.0_SHA256SUMS",
+                    "mirror..providers..registry.example.test..acme._signing-keys.json");
+        }
 
         Result lock = run(first, cliConfig(mirror, Optional.empty()), "providers", "lock",
                 "-net-mirror=" + mirror.localUri() + "/v1/mirror/", "-platform=linux_amd64", "-platform=darwin_arm64");
@@ -181,6 +197,18 @@ class MirrorEndToEndTest {
                 running.add(registry);
                 yield new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()));
             }
+            case DOCKER_HUB_FRONT_FLAT, GITLAB_FRONT_FLAT -> {
+                DockerRegistryServer registry = DockerRegistryServer.anonymous(temp.resolve("mirror-registry"));
+                running.add(registry);
+                RegistryFront front = kind == MirrorStorageKind.DOCKER_HUB_FRONT_FLAT
+                        ? RegistryFront.dockerHub(registry.url(), false) : RegistryFront.gitLab(registry.url(), "group/project");
+                running.add(front);
+                mirrorBase = kind == MirrorStorageKind.DOCKER_HUB_FRONT_FLAT ? "myorg/boring-registry" : "group/project/boring-registry";
+                rawFlat = new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()));
+                running.add(rawFlat);
+                yield RepositoryLayout.flat(TerraformLayout.under(mirrorBase))
+                        .over(new RegistryArtifactStore(new RegistrySettings(front.url(), false, Optional.empty())), mirrorBase);
+            }
         };
         running.add(store);
         return store;
@@ -214,7 +242,7 @@ class MirrorEndToEndTest {
     }
 
     private WebServer startMirror(ArtifactStore store, boolean pullThrough, WebServer upstream, ClientAuthentication auth) throws IOException {
-        MirrorStorage storage = new MirrorStorage(store, TerraformLayout.under("boring-registry"), tempDir());
+        MirrorStorage storage = new MirrorStorage(store, TerraformLayout.under(mirrorBase), tempDir());
         Optional<PullThrough> pull = Optional.empty();
         if (pullThrough) {
             HttpUpstreamRegistry client = new HttpUpstreamRegistry(
