@@ -12,6 +12,12 @@ import java.time.Duration;
 public record ServerLimits(Duration idleTimeout, int maxConnections) {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /**
+     * The request line and headers together, at most (larger: 431). Every route of both programs is a
+     * short path plus a token at most; 8 KB is what nginx and Jetty allow by default, set here so it
+     * stays a documented number rather than a library default.
+     */
+    public static final int MAX_REQUEST_HEADER_BYTES = 8192;
 
     public ServerLimits {
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {

@@ -116,6 +116,7 @@ public final class WebServer implements AutoCloseable {
     }
 
     private static ServerConnector plainConnector(Server server, HttpConfiguration http, ListenAddress address, int selectors) {
+        http.setRequestHeaderSize(ServerLimits.MAX_REQUEST_HEADER_BYTES);
         ServerConnector connector = new ServerConnector(server, -1, selectors, new HttpConnectionFactory(http));
         connector.setHost(address.host());
         connector.setPort(address.port());
@@ -128,6 +129,7 @@ public final class WebServer implements AutoCloseable {
         ssl.setKeyStore(PemKeyStore.load(files.certFile(), files.keyFile()));
         ssl.setKeyStorePassword("");
         files.minVersion().ifPresent(v -> ssl.setIncludeProtocols(protocolsFrom(v)));
+        http.setRequestHeaderSize(ServerLimits.MAX_REQUEST_HEADER_BYTES);
         HttpConfiguration https = new HttpConfiguration(http);
         // Clients reach Wharf by IP, by internal names and through proxies: the certificate is the
         // operator's business, so don't refuse requests whose Host differs from the SNI name.

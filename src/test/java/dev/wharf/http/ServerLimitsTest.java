@@ -87,6 +87,23 @@ class ServerLimitsTest {
     }
 
     @Test
+    void requestHeadersBeyondTheLimitAreRefusedWith431() throws Exception {
+        try (WebServer server = serve(ServerLimits.defaults())) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI small = URI.create("http://127.0.0.1:" + server.port() + "/small");
+            String within = "x".repeat(ServerLimits.MAX_REQUEST_HEADER_BYTES - 1024);
+            String beyond = "x".repeat(ServerLimits.MAX_REQUEST_HEADER_BYTES + 1);
+            assertThat(http.send(HttpRequest.newBuilder(small).header("X-Pad", within).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(200);
+            assertThat(http.send(HttpRequest.newBuilder(small).header("X-Pad", beyond).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(431);
+            URI longUri = URI.create("http://127.0.0.1:" + server.port() + "/small?q=" + beyond);
+            assertThat(http.send(HttpRequest.newBuilder(longUri).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isIn(414, 431);
+        }
+    }
+
+    @Test
     void aReaderThatReadsGetsTheWholeFileFromTheAsynchronousWrite() throws Exception {
         try (WebServer server = serve(ServerLimits.defaults()); Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

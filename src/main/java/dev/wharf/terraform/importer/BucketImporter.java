@@ -91,7 +91,7 @@ public final class BucketImporter {
         SigningKeys stored;
         try {
             incoming = json.readValue(set.file().toFile(), SigningKeys.class);
-            stored = providerService.signingKeys(set.namespace()).orElse(new SigningKeys(null));
+            stored = providerService.signingKeys(set.namespace()).orElse(new SigningKeys(java.util.List.of()));
         } catch (IOException | ProviderException | LayoutException e) {
             report.add(where, Outcome.REFUSED, set.file() + ": " + e.getMessage());
             return;
