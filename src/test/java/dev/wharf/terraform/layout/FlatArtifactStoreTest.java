@@ -60,6 +60,8 @@ class FlatArtifactStoreTest {
             assertThat(flat.isCurrentTagList(vpc, listed)).isFalse(); // built with a manifest read (the hashed tag)
             List<String> net = flat.listTags(vpcNet);
             assertThat(flat.isCurrentTagList(vpcNet, net)).isTrue();
+            // The same list object while the base list is unchanged, as the cache below hands out.
+            assertThat(flat.listTags(vpcNet)).isSameAs(net);
         }
     }
 
