@@ -1,5 +1,7 @@
 package dev.wharf.terraform.layout;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSink;
@@ -15,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The flat layout as a store: callers name the nested repositories of {@link TerraformLayout}, and
@@ -32,8 +33,11 @@ final class FlatArtifactStore extends ForwardingArtifactStore {
     private final String base;
     /** The grouping of the last base tag list, keyed by that list's identity. */
     private volatile Grouped grouped = new Grouped(List.of(), Map.of(), List.of());
-    /** The answer last given per nested repository, so that {@link #isCurrentTagList} can ask about its source. */
-    private final Map<String, Listing> listings = new ConcurrentHashMap<>();
+    /**
+     * The answer last given per nested repository, so that {@link #isCurrentTagList} can ask about its
+     * source; bounded, since clients choose the names asked for.
+     */
+    private final Cache<String, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).build();
 
     FlatArtifactStore(ArtifactStore delegate, FlatTags tags) {
         super(delegate);
@@ -50,7 +54,7 @@ final class FlatArtifactStore extends ForwardingArtifactStore {
     @Override
     public List<String> listTags(String repository) {
         List<String> all = delegate.listTags(base);
-        Listing previous = listings.get(repository);
+        Listing previous = listings.getIfPresent(repository);
         if (previous != null && previous.source() == all && previous.fromTagsAlone()) {
             // The same list object while nothing changed, as a caching store hands out: callers key answers on it.
             return previous.answer();
@@ -114,7 +118,7 @@ final class FlatArtifactStore extends ForwardingArtifactStore {
 
     @Override
     public boolean isCurrentTagList(String repository, List<String> answer) {
-        Listing listing = listings.get(repository);
+        Listing listing = listings.getIfPresent(repository);
         return listing != null && listing.answer() == answer && listing.fromTagsAlone()
                 && delegate.isCurrentTagList(base, listing.source());
     }
