@@ -307,6 +307,38 @@ def seed_modules(reg, namespace, count, versions, pool):
         j.result()
 
 
+FLAT_BASE = "flat/boring-registry"
+
+
+def seed_flat_and_nested_module(reg, namespace, name, versions, total_tags, pool):
+    """The same module (``versions`` versions) nested below TF_BASE and flat in FLAT_BASE, the flat repository
+    filled with other modules' tags up to ``total_tags`` (docs/terraform-layout.md, "The flat layout")."""
+    tgz = module_tgz(name, "1.0.0")
+    layer = lambda n, v: [("application/vnd.wharf.terraform.module.layer.v1.tar+gzip", "%s-%s-aws-%s.tar.gz" % (namespace, n, v), tgz, None)]
+    jobs = []
+
+    def flat_tag(n, v):
+        return "modules..%s..%s..aws._%s-%s-aws-%s" % (namespace, n, namespace, n, v)
+
+    def annotations(n, v):
+        return {"org.opencontainers.image.version": v,
+                "dev.wharf.terraform.flat.reference": "modules/%s/%s/aws:%s-%s-aws-%s" % (namespace, n, namespace, n, v)}
+
+    for v in range(versions):
+        version = "1.%d.0" % v
+        jobs.append(pool.submit(reg.push_artifact, "%s/modules/%s/%s/aws" % (TF_BASE, namespace, name),
+                                "%s-%s-aws-%s" % (namespace, name, version), "application/vnd.wharf.terraform.module.v1",
+                                layer(name, version), {"org.opencontainers.image.version": version}))
+        jobs.append(pool.submit(reg.push_artifact, FLAT_BASE, flat_tag(name, version), "application/vnd.wharf.terraform.module.v1",
+                                layer(name, version), annotations(name, version)))
+    for i in range(max(0, total_tags - versions)):
+        other, version = "filler%d" % (i // 10), "1.%d.0" % (i % 10)
+        jobs.append(pool.submit(reg.push_artifact, FLAT_BASE, flat_tag(other, version), "application/vnd.wharf.terraform.module.v1",
+                                layer(other, version), annotations(other, version)))
+    for j in jobs:
+        j.result()
+
+
 def release_files(workdir, gpg, name, version, zip_path, platforms=PLATFORMS):
     """Writes a release directory as `boring-registry upload provider` expects it; returns the SHA256SUMS path."""
     os.makedirs(workdir, exist_ok=True)

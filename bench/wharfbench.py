@@ -32,10 +32,10 @@ NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 SMOKE = dict(duration=1.0, warmup=0.0, modules=2, module_versions=3, providers=1, provider_versions=3,
              package_names=3, package_versions=2, image_kb=8, provider_zip_kb=64, big_provider_mb=4,
-             big_package_mb=2, scales="30", download_runs=1)
+             big_package_mb=2, scales="30", download_runs=1, flat_tags=200, flat_versions=5)
 FULL = dict(duration=20.0, warmup=5.0, modules=20, module_versions=10, providers=3, provider_versions=20,
             package_names=40, package_versions=5, image_kb=256, provider_zip_kb=8192, big_provider_mb=200,
-            big_package_mb=50, scales="100,1000,5000", download_runs=5)
+            big_package_mb=50, scales="100,1000,5000", download_runs=5, flat_tags=10000, flat_versions=20)
 
 
 def parse_args(argv):
@@ -57,6 +57,8 @@ def parse_args(argv):
     p.add_argument("--big-package-mb", type=int, help="figure 2 package zip (full: 50)")
     p.add_argument("--scales", help="figure 3 sizes, comma-separated (full: 100,1000,5000)")
     p.add_argument("--download-runs", type=int, help="figure 2 repetitions, median taken (full: 5)")
+    p.add_argument("--flat-tags", type=int, help="figure flat: tags in the flat repository (full: 10000)")
+    p.add_argument("--flat-versions", type=int, help="figure flat: versions of the module listed, nested and flat (full: 20)")
     p.add_argument("--jvm-flags", default=os.environ.get("WHARF_BENCH_JVM_FLAGS", ""),
                    help="extra JVM flags for Wharf in figures 1, 3, 4 (figure 2 always adds -Xmx64m)")
     p.add_argument("--java", default=os.environ.get("JAVA", "java"), help="java executable (e.g. a JDK 25)")
@@ -65,8 +67,8 @@ def parse_args(argv):
     p.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"), help="where to write the results")
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs, data)")
     p.add_argument("--figures", default="1,2,3",
-                   help="which figures to run, comma-separated (default 1,2,3; figure 1 includes cold start and figure 4); "
-                        "only the data they need is seeded")
+                   help="which figures to run, comma-separated (default 1,2,3; figure 1 includes cold start and figure 4; "
+                        "'flat' compares module versions in the flat and the nested layout); only the data they need is seeded")
     a = p.parse_args(argv)
     defaults = SMOKE if a.smoke else FULL
     for k, v in defaults.items():
@@ -74,8 +76,8 @@ def parse_args(argv):
             setattr(a, k, v)
     a.scales = [int(x) for x in str(a.scales).split(",") if x.strip()]
     a.figures = {x.strip() for x in a.figures.split(",") if x.strip()}
-    if not a.figures or not a.figures <= {"1", "2", "3"}:
-        p.error("--figures takes a comma-separated subset of 1,2,3")
+    if not a.figures or not a.figures <= {"1", "2", "3", "flat"}:
+        p.error("--figures takes a comma-separated subset of 1,2,3,flat")
     return a
 
 
@@ -269,10 +271,10 @@ http {
         self.javalin_url = "http://127.0.0.1:%d" % port
         self.wait_until("StaticJavalin", lambda: http_get(self.javalin_url + "/endpoint0.json", 2)[0] == 200, 120, self.javalin)
 
-    def start_boring(self, name, flags, ttl="30s"):
+    def start_boring(self, name, flags, ttl="30s", repository=seed.TF_BASE, extra=()):
         port, tport = free_port(), free_port()
         cmd = self.java(flags) + ["boring-registry", "server", "--storage-oci-registry", self.reg, "--storage-oci-insecure",
-                                  "--storage-oci-repository", seed.TF_BASE, "--listen-address", "127.0.0.1:%d" % port,
+                                  "--storage-oci-repository", repository] + list(extra) + ["--listen-address", "127.0.0.1:%d" % port,
                                   "--listen-telemetry-address", "127.0.0.1:%d" % tport, "--download-proxy",
                                   "--download-cache-dir", os.path.join(self.work, "download-cache-" + name),
                                   "--cache-tags-ttl", ttl]
@@ -334,6 +336,8 @@ http {
                     seed.seed_provider(self.reg_client, self.gpg, "bench", "scale%d" % n, self.scale_versions(n), tiny_zip, pool)
                     seed.seed_packages(self.reg_client, "scale-epr-%d" % n, os.path.join(data, "scale-%d" % n),
                                        max(n // 10, 1), min(n, 10), 2048, pool, prefix="s%d" % n)
+            if "flat" in a.figures:
+                seed.seed_flat_and_nested_module(self.reg_client, "bench", "flatmod", a.flat_versions, a.flat_tags, pool)
         finally:
             pool.shutdown()
         self.seed_seconds = time.monotonic() - t
@@ -602,6 +606,35 @@ http {
             self.row("3", "EPR index %d versions after 1 push (%s), persisted cache" % (expected + 1, push_n),
                      "%.2f s, %s" % (again_t, again_n))
 
+    def figure_flat(self):
+        """Module versions for the same module, nested (its own repository) and flat (one repository of --flat-tags tags)."""
+        flags = self.jvm_flags()
+        versions = self.a.flat_versions
+        for layout, repository, extra in (("nested", seed.TF_BASE, ()), ("flat", seed.FLAT_BASE, ("--storage-oci-flat",))):
+            tf = self.start_boring("wharf-terraform-" + layout, flags, ttl="5s", repository=repository, extra=extra)
+            self.wait_until("boring-registry (%s)" % layout, lambda: http_get(tf.url + "/.well-known/terraform.json", 5)[0] == 200, 120, tf)
+            url = tf.url + "/v1/modules/bench/flatmod/aws/versions"
+
+            def measure():
+                mark = self.access_log_mark()
+                t = time.monotonic()
+                s, body = http_get(url, 120)
+                dt = time.monotonic() - t
+                if s != 200 or len(json.loads(body)["modules"][0]["versions"]) != versions:
+                    raise RuntimeError("%s: %s %s" % (url, s, body[:200]))
+                return dt, self.requests_since(mark)
+
+            cold_t, cold_n = measure()
+            warm_t, warm_n = measure()
+            time.sleep(5.2)
+            expired_t, expired_n = measure()
+            tags = versions if layout == "nested" else max(self.a.flat_tags, versions)
+            what = "module versions (%d), %s layout, %d tags in the repository" % (versions, layout, tags)
+            self.row("flat", what + ": cold (time, registry requests)", "%.0f ms, %s" % (cold_t * 1000, cold_n))
+            self.row("flat", what + ": warm (within --cache-tags-ttl)", "%.1f ms, %s" % (warm_t * 1000, warm_n))
+            self.row("flat", what + ": after --cache-tags-ttl expiry", "%.0f ms, %s" % (expired_t * 1000, expired_n))
+            self.stop(tf)
+
     # ------------------------------------------------------------ report
     def report(self):
         header = "| fig | measure | Wharf | baseline | ratio | target | met |\n|---|---|---|---|---|---|---|\n"
@@ -693,6 +726,9 @@ def main(argv):
         if "3" in a.figures:
             print("figure 3 (scale)", flush=True)
             b.figure3_scale()
+        if "flat" in a.figures:
+            print("figure flat (flat vs nested layout)", flush=True)
+            b.figure_flat()
     except BaseException as e:  # noqa: B902 - report whatever stopped the run, then clean up
         error = "%s: %s" % (type(e).__name__, e)
         status = 1
