@@ -7,6 +7,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import dev.wharf.cli.WharfVersion;
 import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.fs.FileSystemIndexer;
 import dev.wharf.epr.index.Indexer;
@@ -71,7 +72,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-allow-unknown-query-parameters", "--allow-unknown-query-parameters"}, arity = "0..1", fallbackValue = "true", defaultValue = "true",
             description = "Accept unknown query parameters (default: true, as EPR; =false answers 400).")
     boolean allowUnknown;
-    @Option(names = {"-version", "--version"}, description = "Print the version and exit.")
+    @Option(names = {"-V", "-version", "--version"}, description = "Print the version and git revision, and exit.")
     boolean version;
 
     @Option(names = {"-feature-oci-indexer", "--feature-oci-indexer"}, arity = "0..1", fallbackValue = "true", description = "Serve packages from an OCI repository (technical preview).")
@@ -96,7 +97,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (version) {
-            out.println("Wharf package-registry (Elastic Package Registry API " + EprApi.EPR_API_VERSION + ")");
+            out.println(WharfVersion.current().line("package-registry") + ", Elastic Package Registry API " + EprApi.EPR_API_VERSION);
             out.flush();
             return 0;
         }
