@@ -56,8 +56,25 @@ public final class WebServer implements AutoCloseable {
                     server -> server.insertHandler(new ReadyAnswerHandler(answers, observer, server.getThreadPool()))));
             routes.accept(cfg);
         });
-        app.start();
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            app.stop();
+            if (bindFailure(e)) {
+                throw new AddressInUseException(address, e);
+            }
+            throw e;
+        }
         return new WebServer(app, tls.isPresent(), address);
+    }
+
+    private static boolean bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ServerConnector plainConnector(Server server, HttpConfiguration http, ListenAddress address, int selectors) {

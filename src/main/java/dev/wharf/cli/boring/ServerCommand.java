@@ -1,6 +1,7 @@
 package dev.wharf.cli.boring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.cli.Listeners;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestTimers;
@@ -163,21 +164,23 @@ public final class ServerCommand implements Callable<Integer> {
         Optional<MirrorApi> mirrorApi = mirror.build(store, layout, mirrorTempDir()).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
-        WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, Optional.of(ready), timers, cfg -> {
-            api.register(cfg);
-            mirrorApi.ifPresent(m -> m.register(cfg));
-            cfg.requestLogger.http(timers::record);
-        });
+        WebServer registry = Listeners.start("--listen-address", () -> WebServer.start(ListenAddress.parse(listenAddress), tls,
+                Optional.of(ready), timers, cfg -> {
+                    api.register(cfg);
+                    mirrorApi.ifPresent(m -> m.register(cfg));
+                    cfg.requestLogger.http(timers::record);
+                }));
         StorageHealth health = new StorageHealth(raw, layout.base());
         WebServer telemetry;
         try {
-            telemetry = WebServer.start(ListenAddress.parse(telemetryAddress), Optional.empty(), cfg -> {
-                cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-                cfg.routes.get("/health", ctx -> {
-                    StorageHealth.Report report = health.check();
-                    ctx.status(report.healthy() ? 200 : 503).contentType("application/json").result(json.writeValueAsString(report));
-                });
-            });
+            telemetry = Listeners.start("--listen-telemetry-address", () -> WebServer.start(ListenAddress.parse(telemetryAddress),
+                    Optional.empty(), cfg -> {
+                        cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+                        cfg.routes.get("/health", ctx -> {
+                            StorageHealth.Report report = health.check();
+                            ctx.status(report.healthy() ? 200 : 503).contentType("application/json").result(json.writeValueAsString(report));
+                        });
+                    }));
         } catch (RuntimeException e) {
             registry.close();
             throw e;

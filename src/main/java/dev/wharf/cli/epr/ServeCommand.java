@@ -7,6 +7,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import dev.wharf.cli.Listeners;
 import dev.wharf.cli.WharfVersion;
 import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.fs.FileSystemIndexer;
@@ -152,15 +153,15 @@ public final class ServeCommand implements Callable<Integer> {
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
         // Requests answered in front of the router are counted here; the others by the after() below.
         Optional<RequestCounters> counters = Optional.ofNullable(metricsAddress).map(a -> new RequestCounters(metrics, "epr_http_requests_total"));
-        try (WebServer server = WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready),
+        try (WebServer server = Listeners.start("-address", () -> WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready),
                 counters.<RequestObserver>map(k -> k).orElse(RequestObserver.NONE), c -> {
             api.register(c);
             counters.ifPresent(k -> c.routes.after(k::record));
-        });
+        }));
                 WebServer metricsServer = metricsAddress == null ? null
-                        : WebServer.start(ListenAddress.parse(metricsAddress), Optional.empty(),
+                        : Listeners.start("-metrics-address", () -> WebServer.start(ListenAddress.parse(metricsAddress), Optional.empty(),
                                 c -> c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                                        .result(metrics.scrape())))) {
+                                        .result(metrics.scrape()))))) {
             log.info("Package registry started on {}", server.localUri());
             if (metricsServer != null) {
                 log.info("Metrics on {}/metrics", metricsServer.localUri());
