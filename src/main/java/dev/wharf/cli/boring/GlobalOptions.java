@@ -1,6 +1,7 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.terraform.layout.ArchiveFormat;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The flags every boring-registry command takes: output and the seed's storage flags. */
@@ -35,6 +36,11 @@ public final class GlobalOptions {
     @Option(names = "--storage-oci-insecure", fallbackValue = "true", arity = "0..1",
             description = "Allow plain HTTP and untrusted certificates to the registry (BORING_REGISTRY_STORAGE_OCI_INSECURE; default false)")
     boolean insecure;
+
+    @Option(names = "--storage-oci-ca-file", paramLabel = "PEM",
+            description = "PEM file of CA certificates to trust for the registry, in addition to the JVM's default trust"
+                    + " (BORING_REGISTRY_STORAGE_OCI_CA_FILE)")
+    Path caFile;
 
     @Option(names = "--storage-oci-layout-dir", defaultValue = "./data", paramLabel = "DIR",
             description = "Directory of the embedded OCI image layout, used when no --storage-oci-registry is given"

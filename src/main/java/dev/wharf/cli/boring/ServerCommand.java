@@ -142,6 +142,11 @@ public final class ServerCommand implements Callable<Integer> {
             LOG.info("storage: embedded OCI image layout in {} (no --storage-oci-registry given)", Path.of(global.layoutDir).toAbsolutePath().normalize());
         } else {
             LOG.info("storage: OCI registry {}, repository {}", raw.describe(), layout.base());
+            if (global.insecure) {
+                LOG.warn("--storage-oci-insecure: the registry's certificate is not checked and plain HTTP is allowed;"
+                        + " for a private CA use --storage-oci-ca-file instead");
+            }
+            StartProbe.inBackground(new StorageHealth(raw, layout.base()));
         }
         StaticTokens tokens = StaticTokens.of(staticTokens);
         FileUrlSigner signer = signedUrlKey == null || signedUrlKey.isEmpty()

@@ -3,7 +3,7 @@ package dev.wharf.cli.boring;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
-import dev.wharf.oci.registry.RegistryArtifactStore;
+import dev.wharf.cli.RegistryStores;
 import dev.wharf.oci.registry.RegistrySettings;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -17,7 +17,8 @@ final class Storage {
         if (options.registry == null || options.registry.isBlank()) {
             return new ImageLayoutStore(Path.of(options.layoutDir));
         }
-        return new RegistryArtifactStore(new RegistrySettings(options.registry, options.insecure, credentials(options)));
+        return RegistryStores.open(new RegistrySettings(options.registry, options.insecure, credentials(options)),
+                Optional.ofNullable(options.caFile));
     }
 
     static boolean embedded(GlobalOptions options) {

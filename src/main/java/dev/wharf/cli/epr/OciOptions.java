@@ -1,6 +1,8 @@
 package dev.wharf.cli.epr;
 
 import dev.wharf.oci.ArtifactStore;
+import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The seed's OCI flags (plus {@code -oci-token}), shared by serving and pushing. */
@@ -17,12 +19,14 @@ public final class OciOptions {
     String token;
     @Option(names = {"-oci-insecure", "--oci-insecure"}, arity = "0..1", fallbackValue = "true", description = "Allow plain HTTP and untrusted certificates.")
     boolean insecure;
+    @Option(names = {"-oci-ca-file", "--oci-ca-file"}, paramLabel = "PEM", description = "PEM file of CA certificates to trust for the registry, in addition to the JVM's default trust.")
+    Path caFile;
 
     boolean hasRegistry() {
         return registry != null && !registry.isBlank();
     }
 
     ArtifactStore open() {
-        return OciStores.open(registry, insecure, OciStores.credentials(username, password, token));
+        return OciStores.open(registry, insecure, OciStores.credentials(username, password, token), Optional.ofNullable(caFile));
     }
 }

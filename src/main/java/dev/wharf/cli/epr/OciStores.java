@@ -1,9 +1,9 @@
 package dev.wharf.cli.epr;
 
+import dev.wharf.cli.RegistryStores;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
-import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -16,11 +16,11 @@ final class OciStores {
     private OciStores() {
     }
 
-    static ArtifactStore open(String registry, boolean insecure, Optional<Credentials> credentials) {
+    static ArtifactStore open(String registry, boolean insecure, Optional<Credentials> credentials, Optional<Path> caFile) {
         if (registry.startsWith("oci-layout:")) {
             return new ImageLayoutStore(Path.of(registry.substring("oci-layout:".length())));
         }
-        return new RegistryArtifactStore(new RegistrySettings(registry, insecure, credentials));
+        return RegistryStores.open(new RegistrySettings(registry, insecure, credentials), caFile);
     }
 
     /** Token wins over username/password; none means Docker's configuration, then anonymous. */

@@ -123,6 +123,9 @@ public final class ServeCommand implements Callable<Integer> {
                 return 2;
             }
             store = oci.open();
+            if (oci.insecure) {
+                log.warn("-oci-insecure: the registry's certificate is not checked and plain HTTP is allowed; for a private CA use -oci-ca-file instead");
+            }
             log.info("Technical preview: OCI indexer on {}/{}", store.describe(), oci.repository);
             indexer = new OciIndexer(store, oci.repository, ociCacheDir, !disableValidation, requireSignatures,
                     maxPackageSize, refresh, verify, Clock.systemUTC());

@@ -1,0 +1,24 @@
+package dev.wharf.cli;
+
+import dev.wharf.http.TrustedCertificates;
+import dev.wharf.oci.auth.CredentialResolver;
+import dev.wharf.oci.registry.RegistryArtifactStore;
+import dev.wharf.oci.registry.RegistrySettings;
+import dev.wharf.oci.registry.RetryPolicy;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** A remote registry store, trusting a private CA from a PEM file on top of the JVM's default trust when given one. */
+public final class RegistryStores {
+    private RegistryStores() {
+    }
+
+    public static RegistryArtifactStore open(RegistrySettings settings, Optional<Path> caFile) {
+        if (caFile.isEmpty()) {
+            return new RegistryArtifactStore(settings);
+        }
+        return new RegistryArtifactStore(settings, CredentialResolver.system(settings.explicitCredentials()), RetryPolicy.standard(),
+                settings.insecure() ? null : TrustedCertificates.withExtra(List.of(caFile.get())));
+    }
+}
