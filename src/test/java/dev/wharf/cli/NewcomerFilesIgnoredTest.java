@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 
 /** What the README's first runs write into the checkout never shows up in {@code git status}. */
 class NewcomerFilesIgnoredTest {
-    /** The embedded store, the TLS files of step 1, EPR's package folder and cache, terraform's files. */
+    /** The embedded store, the TLS files of step 1, examples/providers/release.sh output, EPR's package folder and cache, terraform's files. */
     private static final List<String> WRITTEN = List.of("data/boring-registry/oci-layout", "cert.pem", "key.pem",
             "packages/my_pkg-1.0.0.zip", ".wharf-epr-cache/index.json", ".terraform/modules/modules.json", ".terraform.lock.hcl",
-            "terraform.tfstate", "terraform.tfstate.backup");
+            "terraform.tfstate", "terraform.tfstate.backup", "release/terraform-provider-dummy_1.0.0/signing-key.asc");
 
     @Test
     void gitIgnoresEveryFileTheReadmePathWrites() throws Exception {
