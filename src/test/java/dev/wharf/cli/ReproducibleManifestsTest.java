@@ -2,12 +2,17 @@ package dev.wharf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.epr.TestPackages;
+import dev.wharf.testing.RequiredTool;
 import dev.wharf.testing.WharfProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReproducibleManifestsTest {
     private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -34,6 +40,7 @@ class ReproducibleManifestsTest {
             run("package-registry", "push", "-oci-registry", "oci-layout:" + dir.resolve(store), pkg.toString());
         }
         assertSameIndexes(dir.resolve("a"), dir.resolve("b"), 1);
+        assertStandardAnnotations(dir.resolve("a"), "acme_logs-1.1.0", "1.1.0");
     }
 
     @Test
@@ -43,6 +50,49 @@ class ReproducibleManifestsTest {
             run("boring-registry", "upload", "module", "--storage-oci-layout-dir", dir.resolve(store).toString(), modules.toString());
         }
         assertSameIndexes(dir.resolve("a"), dir.resolve("b"), 1);
+        assertStandardAnnotations(dir.resolve("a"), "example-hello-null-1.0.0.tar.gz", "1.0.0");
+    }
+
+    @Test
+    void aProviderReleaseAndItsSigningKeysUploadedTwiceHaveOneDigestEach() throws Exception {
+        RequiredTool.require("gpg", "gpg");
+        RequiredTool.require("zip", "zip");
+        Path work = Files.createDirectories(dir.resolve("release-work"));
+        Files.createSymbolicLink(work.resolve("bin"), Path.of("bin").toAbsolutePath());
+        Files.createSymbolicLink(work.resolve("examples"), Path.of("examples").toAbsolutePath());
+        ProcessBuilder script = new ProcessBuilder("sh", "-c", "examples/providers/release.sh").directory(work.toFile())
+                .redirectErrorStream(true);
+        script.environment().put("WHARF_JAR", Path.of("target/wharf.jar").toAbsolutePath().toString());
+        script.environment().put("BORING_REGISTRY_STORAGE_OCI_LAYOUT_DIR", dir.resolve("a").toString());
+        Process release = script.start();
+        String out = new String(release.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(release.waitFor()).as(out).isZero();
+        Path files = work.resolve("release/terraform-provider-dummy_1.0.0");
+        run("boring-registry", "upload", "signing-key", "--namespace", "acme", "--storage-oci-layout-dir", dir.resolve("b").toString(),
+                files.resolve("signing-key.asc").toString());
+        run("boring-registry", "upload", "provider", "--namespace", "acme", "--storage-oci-layout-dir", dir.resolve("b").toString(),
+                "--filename-sha256sums", files.resolve("terraform-provider-dummy_1.0.0_SHA256SUMS").toString());
+        assertSameIndexes(dir.resolve("a"), dir.resolve("b"), 2);
+        assertStandardAnnotations(dir.resolve("a"), "terraform-provider-dummy_1.0.0_SHA256SUMS", "1.0.0");
+    }
+
+    /** Some manifest in the layout under {@code root} is titled {@code title} and carries version and created. */
+    private static void assertStandardAnnotations(Path root, String title, String version) throws IOException {
+        List<JsonNode> manifests = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path index : files.filter(p -> p.getFileName().toString().equals("index.json")).toList()) {
+                for (JsonNode entry : JSON.readTree(index.toFile()).path("manifests")) {
+                    String digest = entry.path("digest").asText();
+                    manifests.add(JSON.readTree(index.resolveSibling("blobs/sha256/" + digest.substring("sha256:".length())).toFile()));
+                }
+            }
+        }
+        assertThat(manifests).anySatisfy(m -> {
+            JsonNode a = m.path("annotations");
+            assertThat(a.path("org.opencontainers.image.title").asText()).isEqualTo(title);
+            assertThat(a.path("org.opencontainers.image.version").asText()).isEqualTo(version);
+            assertThat(Instant.parse(a.path("org.opencontainers.image.created").asText())).isAfter(Instant.EPOCH);
+        });
     }
 
     private void run(String... args) {

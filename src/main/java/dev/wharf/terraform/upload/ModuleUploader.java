@@ -1,5 +1,6 @@
 package dev.wharf.terraform.upload;
 
+import dev.wharf.oci.StandardAnnotations;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
@@ -124,7 +125,7 @@ public final class ModuleUploader {
             String title = spec.namespace() + "-" + spec.name() + "-" + spec.provider() + "-" + version + "." + options.format().extension();
             Layer layer = Layer.file(options.format().layerMediaType(), title, BlobSource.ofFile(archive));
             store.push(repository, tag, new Artifact(MediaTypes.MODULE_ARTIFACT, List.of(layer),
-                    Map.of("org.opencontainers.image.version", version)), false);
+                    StandardAnnotations.of(title, version, StandardAnnotations.created(List.of(specFile.getParent())))), false);
             log.accept("uploaded module " + module + " " + version + " to " + repository + ":" + tag);
             return new Result(specFile, module, version, Outcome.UPLOADED);
         } catch (StorageException e) {

@@ -2,6 +2,7 @@ package dev.wharf.terraform.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.oci.StandardAnnotations;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
@@ -28,6 +29,7 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
@@ -114,17 +116,22 @@ public final class ProviderUploader {
                     + " already exists; it is never overwritten");
         }
 
+        List<Path> inputs = new ArrayList<>(files.values());
+        inputs.add(sumsPath);
+        inputs.add(sigPath);
+        Instant created = StandardAnnotations.created(inputs);
         String protocols = null;
         for (Map.Entry<String, Path> e : files.entrySet()) {
             ProviderFile file = ProviderFile.parse(e.getKey()).orElseThrow();
             if (file.kind() == ProviderFile.Kind.MANIFEST) {
                 protocols = protocolsFrom(e.getValue());
             }
-            pushFile(repository, file, BlobSource.ofFile(e.getValue()), Map.of(), sums.sha256Of(e.getKey()).orElseThrow());
+            pushFile(repository, file, BlobSource.ofFile(e.getValue()), standard(file, version, created, Map.of()),
+                    sums.sha256Of(e.getKey()).orElseThrow());
         }
         Map<String, String> annotations = protocols == null ? Map.of() : Map.of(MediaTypes.PROTOCOLS_ANNOTATION, protocols);
-        pushFile(repository, sumsFile, BlobSource.ofBytes(sumsBytes), annotations, null);
-        pushFile(repository, signatureFile, BlobSource.ofBytes(signature), Map.of(), null);
+        pushFile(repository, sumsFile, BlobSource.ofBytes(sumsBytes), standard(sumsFile, version, created, annotations), null);
+        pushFile(repository, signatureFile, BlobSource.ofBytes(signature), standard(signatureFile, version, created, Map.of()), null);
         log.accept("uploaded provider " + namespace + "/" + name + " " + version + " (" + files.size() + " files) to " + repository);
         return true;
     }
@@ -164,6 +171,12 @@ public final class ProviderUploader {
             }
         }
         return files;
+    }
+
+    private static Map<String, String> standard(ProviderFile file, String version, Instant created, Map<String, String> extra) {
+        Map<String, String> annotations = new HashMap<>(StandardAnnotations.of(file.fileName(), version, created));
+        annotations.putAll(extra);
+        return annotations;
     }
 
     private void pushFile(String repository, ProviderFile file, BlobSource content, Map<String, String> annotations, String expectedSha256) {
