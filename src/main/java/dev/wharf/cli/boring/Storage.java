@@ -1,9 +1,9 @@
 package dev.wharf.cli.boring;
 
+import dev.wharf.cli.RegistryStores;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
-import dev.wharf.cli.RegistryStores;
 import dev.wharf.oci.registry.RegistrySettings;
 import java.nio.file.Path;
 import java.util.Optional;

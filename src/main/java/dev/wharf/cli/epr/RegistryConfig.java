@@ -1,9 +1,9 @@
 package dev.wharf.cli.epr;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wharf.cli.GoDuration;
 import dev.wharf.epr.api.ApiSettings;
 import dev.wharf.epr.model.Json;
-import dev.wharf.cli.GoDuration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -34,9 +34,9 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code package-registry [flags]}: serves the EPR API, with EPR's flag names and Wharf's OCI ones. */
 @Command(name = "package-registry", sortOptions = false, usageHelpAutoWidth = true,

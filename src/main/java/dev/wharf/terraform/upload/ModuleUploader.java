@@ -1,10 +1,10 @@
 package dev.wharf.terraform.upload;
 
-import dev.wharf.oci.StandardAnnotations;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Layer;
+import dev.wharf.oci.StandardAnnotations;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.Version;
