@@ -76,6 +76,28 @@ class ReproducibleManifestsTest {
         assertStandardAnnotations(dir.resolve("a"), "terraform-provider-dummy_1.0.0_SHA256SUMS", "1.0.0");
     }
 
+    @Test
+    void aMirrorDirectoryUploadedTwiceHasOneDigest() throws Exception {
+        Path provider = Files.createDirectories(dir.resolve("mirror/registry.example.test/acme/dummy"));
+        Path zip = provider.resolve("terraform-provider-dummy_1.0.0_linux_amd64.zip");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            java.util.zip.ZipEntry entry = new java.util.zip.ZipEntry("terraform-provider-dummy_v1.0.0");
+            entry.setTime(315532800000L);
+            out.putNextEntry(entry);
+            out.write("#!/bin/sh\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        Files.writeString(provider.resolve("index.json"), "{\"versions\":{\"1.0.0\":{}}}");
+        Files.writeString(provider.resolve("1.0.0.json"), "{\"archives\":{\"linux_amd64\":{\"hashes\":[\""
+                + dev.wharf.terraform.mirror.PackageHashes.h1Of(zip) + "\"],\"url\":\"" + zip.getFileName() + "\"}}}");
+        for (String store : List.of("a", "b")) {
+            run("boring-registry", "upload", "mirror", "--storage-oci-layout-dir", dir.resolve(store).toString(),
+                    dir.resolve("mirror").toString());
+        }
+        assertSameIndexes(dir.resolve("a"), dir.resolve("b"), 1);
+        assertTitleAndVersion(dir.resolve("a"), zip.getFileName().toString(), "1.0.0");
+    }
+
     /** Some manifest in the layout under {@code root} is titled {@code title} and carries version and created. */
     private static void assertStandardAnnotations(Path root, String title, String version) throws IOException {
         List<JsonNode> manifests = new ArrayList<>();
@@ -92,6 +114,23 @@ class ReproducibleManifestsTest {
             assertThat(a.path("org.opencontainers.image.title").asText()).isEqualTo(title);
             assertThat(a.path("org.opencontainers.image.version").asText()).isEqualTo(version);
             assertThat(Instant.parse(a.path("org.opencontainers.image.created").asText())).isAfter(Instant.EPOCH);
+        });
+    }
+
+    /** As above, for mirrored archives, which have no input time to date them by. */
+    private static void assertTitleAndVersion(Path root, String title, String version) throws IOException {
+        List<JsonNode> manifests = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path index : files.filter(p -> p.getFileName().toString().equals("index.json")).toList()) {
+                for (JsonNode entry : JSON.readTree(index.toFile()).path("manifests")) {
+                    String digest = entry.path("digest").asText();
+                    manifests.add(JSON.readTree(index.resolveSibling("blobs/sha256/" + digest.substring("sha256:".length())).toFile()));
+                }
+            }
+        }
+        assertThat(manifests).anySatisfy(m -> {
+            assertThat(m.path("annotations").path("org.opencontainers.image.title").asText()).isEqualTo(title);
+            assertThat(m.path("annotations").path("org.opencontainers.image.version").asText()).isEqualTo(version);
         });
     }
 
