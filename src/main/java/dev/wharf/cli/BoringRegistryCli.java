@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
  * saying what to fix, never a stack trace (unless {@code --debug}).
  */
 public final class BoringRegistryCli {
-    @Command(name = "boring-registry", mixinStandardHelpOptions = true,
+    @Command(name = "boring-registry", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
             description = "Terraform module and provider registry on OCI storage",
             subcommands = {ServerCommand.class, UploadCommand.class, ImportCommand.class, VersionCommand.class})
     static final class Root {

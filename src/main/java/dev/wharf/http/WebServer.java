@@ -103,7 +103,15 @@ public final class WebServer implements AutoCloseable {
             }
             routes.accept(cfg);
         });
-        app.start();
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            app.stop();
+            if (bindFailure(e)) {
+                throw new AddressInUseException(address, e);
+            }
+            throw e;
+        }
         return new WebServer(app, tls.isPresent(), address, java.util.Objects.requireNonNull(made.get(), "Javalin started without a connector"));
     }
 
@@ -113,6 +121,15 @@ public final class WebServer implements AutoCloseable {
         if (endpoint != null) {
             ctx.req().setAttribute(Exchange.ROUTE_ATTRIBUTE, endpoint.path);
         }
+    }
+
+    private static boolean bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ServerConnector plainConnector(Server server, HttpConfiguration http, ListenAddress address, int selectors) {

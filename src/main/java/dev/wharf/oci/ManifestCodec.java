@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import java.util.TreeMap;
 
 /**
  * Reads and writes OCI image manifests. Artifacts are written the way OCI 1.1 recommends for
@@ -48,7 +49,9 @@ public final class ManifestCodec {
         layers.forEach(layer -> layerArray.add(descriptor(layer)));
         if (!annotations.isEmpty()) {
             ObjectNode a = root.putObject("annotations");
-            annotations.forEach(a::put);
+            // Sorted: annotations often come from Map.of, whose order changes from JVM to JVM,
+            // and the same input must give the same manifest digest in every process.
+            new TreeMap<>(annotations).forEach(a::put);
         }
         try {
             return json.writeValueAsBytes(root);
@@ -64,7 +67,7 @@ public final class ManifestCodec {
         node.put("size", d.size());
         if (!d.annotations().isEmpty()) {
             ObjectNode a = node.putObject("annotations");
-            d.annotations().forEach(a::put);
+            new TreeMap<>(d.annotations()).forEach(a::put);
         }
         return node;
     }

@@ -7,6 +7,7 @@ import dev.wharf.oci.registry.RegistryTimeouts;
 import dev.wharf.terraform.layout.RepositoryLayout;
 import dev.wharf.terraform.layout.TerraformLayout;
 import java.time.Duration;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The flags every boring-registry command takes: output and the seed's storage flags. */
@@ -42,6 +43,11 @@ public final class GlobalOptions {
     @Option(names = "--storage-oci-insecure", fallbackValue = "true", arity = "0..1",
             description = "Allow plain HTTP and untrusted certificates to the registry (BORING_REGISTRY_STORAGE_OCI_INSECURE; default false)")
     boolean insecure;
+
+    @Option(names = "--storage-oci-ca-file", paramLabel = "PEM",
+            description = "PEM file of CA certificates to trust for the registry, in addition to the JVM's default trust"
+                    + " (BORING_REGISTRY_STORAGE_OCI_CA_FILE)")
+    @Nullable Path caFile;
 
     @Option(names = "--storage-oci-connect-timeout", defaultValue = "3s", converter = Durations.class, paramLabel = "DURATION",
             description = "How long to wait for a connection to the registry (BORING_REGISTRY_STORAGE_OCI_CONNECT_TIMEOUT; default ${DEFAULT-VALUE})")

@@ -5,6 +5,7 @@ import dev.wharf.http.AccessLog;
 import dev.wharf.http.CacheMetrics;
 import dev.wharf.http.ExchangeObserver;
 import dev.wharf.http.HttpMetrics;
+import dev.wharf.cli.Listeners;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ProcessMetrics;
 import dev.wharf.http.ReadyAnswerCounter;
@@ -192,6 +193,10 @@ public final class ServerCommand implements Callable<Integer> {
         } else {
             LOG.info("storage: OCI registry {}, repository {}, layout {}{}", raw.describe(), layout.base(),
                     repositories.describe(), global.layoutReason());
+            if (global.insecure) {
+                LOG.warn("--storage-oci-insecure: the registry's certificate is not checked and plain HTTP is allowed;"
+                        + " for a private CA use --storage-oci-ca-file instead");
+            }
         }
         StaticTokens tokens = StaticTokens.of(staticTokens);
         FileUrlSigner signer = signedUrlKey == null || signedUrlKey.isEmpty()
@@ -230,21 +235,26 @@ public final class ServerCommand implements Callable<Integer> {
         if (accessLog) {
             exchanges.add(new AccessLog());
         }
-        WebServer registry = WebServer.start(ListenAddress.parse(listenAddress), tls, Optional.of(ready), readyObserver, exchanges, limits, cfg -> {
-            api.register(cfg);
-            mirrorApi.ifPresent(m -> m.register(cfg));
-            cfg.requestLogger.http(timers::record);
-        });
+        WebServer registry = Listeners.start("--listen-address", () -> WebServer.start(ListenAddress.parse(listenAddress), tls,
+                Optional.of(ready), readyObserver, exchanges, limits, cfg -> {
+                    api.register(cfg);
+                    mirrorApi.ifPresent(m -> m.register(cfg));
+                    cfg.requestLogger.http(timers::record);
+                }));
         StorageHealth health = new StorageHealth(raw, new StoreProbe(raw, layout.base(), healthTimeout), watched);
+        if (!Storage.embedded(global)) {
+            StartProbe.inBackground(health);
+        }
         WebServer telemetry;
         try {
-            telemetry = WebServer.start(ListenAddress.parse(telemetryAddress), Optional.empty(), cfg -> {
-                cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-                cfg.routes.get("/health", ctx -> {
-                    StorageHealth.Report report = health.check();
-                    ctx.status(report.healthy() ? 200 : 503).contentType("application/json").result(json.writeValueAsString(report));
-                });
-            });
+            telemetry = Listeners.start("--listen-telemetry-address", () -> WebServer.start(ListenAddress.parse(telemetryAddress),
+                    Optional.empty(), cfg -> {
+                        cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+                        cfg.routes.get("/health", ctx -> {
+                            StorageHealth.Report report = health.check();
+                            ctx.status(report.healthy() ? 200 : 503).contentType("application/json").result(json.writeValueAsString(report));
+                        });
+                    }));
         } catch (RuntimeException e) {
             registry.close();
             throw e;

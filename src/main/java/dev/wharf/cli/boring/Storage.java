@@ -1,11 +1,11 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.cli.RegistryAddressCheck;
+import dev.wharf.cli.RegistryStores;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ExclusivePublishStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
-import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistryCallObserver;
 import dev.wharf.oci.registry.RegistrySettings;
 import java.nio.file.Path;
@@ -29,8 +29,8 @@ final class Storage {
         RegistryAddressCheck.refuseCredentials(options.registry, "--storage-oci-registry (BORING_REGISTRY_STORAGE_OCI_REGISTRY)",
                 "--storage-oci-username and --storage-oci-password or --storage-oci-token (BORING_REGISTRY_STORAGE_OCI_USERNAME,"
                         + " BORING_REGISTRY_STORAGE_OCI_PASSWORD, BORING_REGISTRY_STORAGE_OCI_TOKEN)");
-        return new ExclusivePublishStore(new RegistryArtifactStore(new RegistrySettings(options.registry, options.insecure,
-                credentials(options), options.timeouts()), observer));
+        return new ExclusivePublishStore(RegistryStores.open(new RegistrySettings(options.registry, options.insecure,
+                credentials(options), options.timeouts()), Optional.ofNullable(options.caFile), observer));
     }
 
     static boolean embedded(GlobalOptions options) {

@@ -5,6 +5,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import dev.wharf.oci.registry.RegistryTimeouts;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The seed's OCI flags (plus {@code -oci-token}), shared by serving and pushing. */
@@ -38,6 +40,8 @@ public final class OciOptions {
             description = "Total time for one registry request with its retries (default: ${DEFAULT-VALUE}).")
     @SuppressWarnings("NullAway.Init")
     String retryBudget;
+    @Option(names = {"-oci-ca-file", "--oci-ca-file"}, paramLabel = "PEM", description = "PEM file of CA certificates to trust for the registry, in addition to the JVM's default trust.")
+    @Nullable Path caFile;
 
     boolean hasRegistry() {
         return registry != null && !registry.isBlank();
@@ -50,7 +54,7 @@ public final class OciOptions {
     /** With every request to a remote registry told to {@code observer}. */
     ArtifactStore open(dev.wharf.oci.registry.RegistryCallObserver observer) {
         return OciStores.open(Objects.requireNonNull(registry, "no OCI registry configured"), insecure,
-                OciStores.credentials(username, password, token), timeouts(), observer);
+                OciStores.credentials(username, password, token), timeouts(), Optional.ofNullable(caFile), observer);
     }
 
     RegistryTimeouts timeouts() {

@@ -1,11 +1,11 @@
 package dev.wharf.cli.epr;
 
 import dev.wharf.cli.RegistryAddressCheck;
+import dev.wharf.cli.RegistryStores;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ExclusivePublishStore;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
-import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistryCallObserver;
 import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.oci.registry.RegistryTimeouts;
@@ -21,19 +21,20 @@ final class OciStores {
     private OciStores() {
     }
 
-    static ArtifactStore open(String registry, boolean insecure, Optional<Credentials> credentials, RegistryTimeouts timeouts) {
-        return open(registry, insecure, credentials, timeouts, RegistryCallObserver.NONE);
+    static ArtifactStore open(String registry, boolean insecure, Optional<Credentials> credentials, RegistryTimeouts timeouts,
+                              Optional<Path> caFile) {
+        return open(registry, insecure, credentials, timeouts, caFile, RegistryCallObserver.NONE);
     }
 
     /** Every publish through it is exclusive per version and read back (see {@link ExclusivePublishStore}). */
     static ArtifactStore open(String registry, boolean insecure, Optional<Credentials> credentials, RegistryTimeouts timeouts,
-                              RegistryCallObserver observer) {
+                              Optional<Path> caFile, RegistryCallObserver observer) {
         if (registry.startsWith("oci-layout:")) {
             return new ExclusivePublishStore(new ImageLayoutStore(Path.of(registry.substring("oci-layout:".length()))));
         }
         RegistryAddressCheck.refuseCredentials(registry, "-oci-registry (EPR_OCI_REGISTRY)",
                 "-oci-username and -oci-password or -oci-token (EPR_OCI_USERNAME, EPR_OCI_PASSWORD, EPR_OCI_TOKEN)");
-        return new ExclusivePublishStore(new RegistryArtifactStore(new RegistrySettings(registry, insecure, credentials, timeouts), observer));
+        return new ExclusivePublishStore(RegistryStores.open(new RegistrySettings(registry, insecure, credentials, timeouts), caFile, observer));
     }
 
     /** Token wins over username/password; none means Docker's configuration, then anonymous. */

@@ -53,6 +53,10 @@ public final class PushCommand implements Callable<Integer> {
                     PackagePublisher.Published done = publisher.push(p, w -> err.println("warning: " + w));
                     out.println("pushed " + done.tag() + (done.signed() ? " (signed)" : "") + " to " + store.describe() + "/"
                             + oci.repository + " as " + done.manifest().digest());
+                    if (!done.signed()) {
+                        err.println("warning: " + done.tag() + " has no signature (no " + p.getFileName() + ".sig beside it): package-registry"
+                                + " leaves it out unless started with -require-package-signatures=false");
+                    }
                 } catch (InvalidPackageException e) {
                     err.println("push " + p + ": " + e.getMessage());
                     failures++;

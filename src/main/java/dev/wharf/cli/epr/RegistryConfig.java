@@ -1,6 +1,7 @@
 package dev.wharf.cli.epr;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wharf.cli.GoDuration;
 import dev.wharf.epr.api.ApiSettings;
 import dev.wharf.epr.model.Json;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.util.regex.Pattern;
 
 /** EPR's {@code config.yml}: {@code package_paths} and {@code cache_time.*} (Go durations such as {@code 10m}). */
 record RegistryConfig(List<Path> packagePaths, Duration index, Duration search, Duration categories, Duration catchAll) {
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
     static RegistryConfig defaults() {
         return new RegistryConfig(List.of(Path.of("packages")), Duration.ofSeconds(10), Duration.ofMinutes(10),
@@ -62,28 +62,13 @@ record RegistryConfig(List<Path> packagePaths, Duration index, Duration search, 
         return d;
     }
 
-    /** Go's {@code time.ParseDuration}: {@code 10s}, {@code 1h30m}, {@code 250ms}. */
+    /** Go's {@code time.ParseDuration}: {@code 10s}, {@code 1.5m}, {@code 1h30m}, {@code 250ms}. */
     static Duration parseDuration(String text) throws IOException {
-        Matcher m = DURATION_PART.matcher(text.trim());
-        long nanos = 0;
-        int end = 0;
-        while (m.find() && m.start() == end) {
-            double n = Double.parseDouble(m.group(1));
-            long unit = switch (m.group(2)) {
-                case "ns" -> 1L;
-                case "us", "µs" -> 1_000L;
-                case "ms" -> 1_000_000L;
-                case "s" -> 1_000_000_000L;
-                case "m" -> 60_000_000_000L;
-                default -> 3_600_000_000_000L;
-            };
-            nanos += (long) (n * unit);
-            end = m.end();
+        try {
+            return GoDuration.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("invalid duration \"" + text + "\" (write it as Go does: 10s, 1.5m, 1h30m)", e);
         }
-        if (end == 0 || end != text.trim().length()) {
-            throw new IOException("invalid duration \"" + text + "\" (write it as Go does: 10s, 5m, 1h30m)");
-        }
-        return Duration.ofNanos(nanos);
     }
 
     ApiSettings apiSettings(boolean allowUnknown) {

@@ -4,6 +4,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import dev.wharf.cli.logging.ConsoleLogging;
 import dev.wharf.cli.logging.EcsKeyValueEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import dev.wharf.cli.Listeners;
+import dev.wharf.cli.WharfVersion;
 import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.fs.FileSystemIndexer;
 import dev.wharf.epr.index.Indexer;
@@ -46,9 +51,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code package-registry [flags]}: serves the EPR API, with EPR's flag names and Wharf's OCI ones. */
 @Command(name = "package-registry", sortOptions = false, usageHelpAutoWidth = true,
@@ -91,7 +96,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-allow-unknown-query-parameters", "--allow-unknown-query-parameters"}, arity = "0..1", fallbackValue = "true", defaultValue = "true",
             description = "Accept unknown query parameters (default: true, as EPR; =false answers 400).")
     boolean allowUnknown;
-    @Option(names = {"-version", "--version"}, description = "Print the version and exit.")
+    @Option(names = {"-V", "-version", "--version"}, description = "Print the version and git revision, and exit.")
     boolean version;
 
     @Option(names = {"-feature-oci-indexer", "--feature-oci-indexer"}, arity = "0..1", fallbackValue = "true", description = "Serve packages from an OCI repository (technical preview).")
@@ -133,7 +138,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (version) {
-            out.println("Wharf package-registry (Elastic Package Registry API " + EprApi.EPR_API_VERSION + ")");
+            out.println(WharfVersion.current().line("package-registry") + ", Elastic Package Registry API " + EprApi.EPR_API_VERSION);
             out.flush();
             return 0;
         }
@@ -173,6 +178,9 @@ public final class ServeCommand implements Callable<Integer> {
                 return 2;
             }
             store = oci.open(new RegistryCallMetrics(metrics));
+            if (oci.insecure) {
+                log.warn("-oci-insecure: the registry's certificate is not checked and plain HTTP is allowed; for a private CA use -oci-ca-file instead");
+            }
             log.info("Technical preview: OCI indexer on {}/{}", store.describe(), oci.repository);
             // The indexer reads through a watcher, so /health can report faults the live probe cannot see.
             FailureWatchingStore watched = new FailureWatchingStore(store, Clock.systemUTC());
@@ -216,13 +224,14 @@ public final class ServeCommand implements Callable<Integer> {
             exchanges.add(new AccessLog());
         }
         RequestObserver readyHits = metricsAddress == null ? RequestObserver.NONE : new ReadyAnswerCounter(metrics);
-        try (WebServer server = WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready), readyHits, exchanges, limits, api::register);
+        try (WebServer server = Listeners.start("-address", () -> WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready),
+                readyHits, exchanges, limits, api::register));
                 WebServer metricsServer = metricsAddress == null ? null
-                        : WebServer.start(ListenAddress.parse(metricsAddress), Optional.empty(), c -> {
+                        : Listeners.start("-metrics-address", () -> WebServer.start(ListenAddress.parse(java.util.Objects.requireNonNull(metricsAddress)), Optional.empty(), c -> {
                             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                                     .result(metrics.scrape()));
                             api.registerDetailedHealth(c);
-                        })) {
+                        }))) {
             log.info("Package registry started on {} ({})", server.boundAddress(), tls.isPresent() ? "TLS" : "plain HTTP");
             if (metricsServer != null) {
                 log.info("Metrics and detailed health on {} (/metrics, /health)", metricsServer.boundAddress());

@@ -13,6 +13,7 @@ import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.ConcurrentPublishException;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
+import dev.wharf.oci.StandardAnnotations;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.archive.ArchiveLimits;
 import java.io.IOException;
@@ -60,7 +61,8 @@ public final class PackagePublisher {
         if (!Files.isRegularFile(source)) {
             throw new InvalidPackageException(source + " is neither a package folder nor a zip");
         }
-        return pushZip(source, source.resolveSibling(source.getFileName() + ".sig"), warnings);
+        Path sig = source.resolveSibling(source.getFileName() + ".sig");
+        return pushZip(source, sig, List.of(source, sig), warnings);
     }
 
     private Published pushFolder(Path folder, Consumer<String> warnings) throws InvalidPackageException, IOException {
@@ -76,13 +78,15 @@ public final class PackagePublisher {
             }
             Path sig = folder.resolveSibling(folder.getFileName() + ".sig");
             Path namedSig = folder.resolveSibling(doc.name + "-" + doc.version + ".zip.sig");
-            return pushZip(zip, Files.isRegularFile(namedSig) ? namedSig : sig, warnings);
+            Path signature = Files.isRegularFile(namedSig) ? namedSig : sig;
+            return pushZip(zip, signature, List.of(folder, signature), warnings);
         } finally {
             Files.deleteIfExists(zip);
         }
     }
 
-    private Published pushZip(Path zip, Path sig, Consumer<String> warnings) throws InvalidPackageException, IOException {
+    /** {@code inputs}: what the user gave, whose times date the artifact (a folder's zip is made just now). */
+    private Published pushZip(Path zip, Path sig, List<Path> inputs, Consumer<String> warnings) throws InvalidPackageException, IOException {
         long size = Files.size(zip);
         if (size > maxBytes) {
             throw new InvalidPackageException(zip + " is " + size + " bytes, more than the limit of " + maxBytes);
@@ -103,10 +107,8 @@ public final class PackagePublisher {
         if (signed) {
             layers.add(Layer.file(OciPackageLayout.SIGNATURE_MEDIA_TYPE, tag + ".zip.sig", BlobSource.ofFile(sig)));
         }
-        Map<String, String> annotations = Map.of(
-                "org.opencontainers.image.title", tag,
-                "org.opencontainers.image.version", doc.version,
-                "dev.wharf.epr.package.name", doc.name);
+        Map<String, String> annotations = new java.util.HashMap<>(StandardAnnotations.of(tag, doc.version, StandardAnnotations.created(inputs)));
+        annotations.put("dev.wharf.epr.package.name", doc.name);
         try {
             Manifest m = store.push(repository, tag, new Artifact(OciPackageLayout.ARTIFACT_TYPE, layers, annotations), false);
             return new Published(tag, m, signed);

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * name and where the credentials came from.
  */
 final class RegistryFailures {
-    static final String INSECURE_HINT = "for a registry with a self-signed certificate, use the insecure-registry option only for testing";
+    static final String INSECURE_HINT = "for a private CA, add its certificate with --storage-oci-ca-file (boring-registry) or"
+            + " -oci-ca-file (package-registry); --storage-oci-insecure or -oci-insecure skip the check, for testing only";
 
     private final String registry;
 

@@ -13,6 +13,7 @@ import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
+import dev.wharf.oci.StandardAnnotations;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.layout.MediaTypes;
 import dev.wharf.terraform.layout.ProviderFile;
@@ -116,7 +117,8 @@ public final class MirrorStorage {
         String fileName = provider.archiveFileName(version, os, arch);
         Artifact artifact = new Artifact(MediaTypes.PROVIDER_ARTIFACT,
                 List.of(Layer.file(MediaTypes.PROVIDER_ARCHIVE, fileName, BlobSource.ofFile(zip))),
-                Map.of(H1_ANNOTATION, hashes.h1(), ZH_ANNOTATION, hashes.zh(), Descriptor.TITLE, fileName));
+                Map.of(H1_ANNOTATION, hashes.h1(), ZH_ANNOTATION, hashes.zh(), StandardAnnotations.TITLE, fileName,
+                        StandardAnnotations.VERSION, version));
         StoredArchive stored = new StoredArchive(repository, tag, version, os, arch);
         try {
             store.push(repository, tag, artifact, false);
@@ -176,7 +178,7 @@ public final class MirrorStorage {
             byte[] content = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(merged);
             store.push(repository, TerraformLayout.SIGNING_KEYS_TAG, new Artifact(MediaTypes.SIGNING_KEYS_ARTIFACT,
                     List.of(Layer.file(MediaTypes.SIGNING_KEYS, TerraformLayout.SIGNING_KEYS_TAG, BlobSource.ofBytes(content))),
-                    Map.of()), true);
+                    Map.of(StandardAnnotations.TITLE, TerraformLayout.SIGNING_KEYS_TAG)), true);
         } catch (IOException e) {
             throw new MirrorException(MirrorException.Reason.UPSTREAM_FAILED, "the upstream's signing keys are not valid JSON: "
                     + e.getMessage(), e);

@@ -5,6 +5,7 @@ import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.ConcurrentPublishException;
 import dev.wharf.oci.Layer;
+import dev.wharf.oci.StandardAnnotations;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.terraform.TerraformNames;
@@ -118,7 +119,8 @@ public final class ModuleUploader {
             try (OutputStream out = Files.newOutputStream(archive)) {
                 new ModuleArchiver(options.excludes()).write(Objects.requireNonNull(specFile.getParent()), options.format(), out);
             }
-            pushArchive(spec.namespace(), spec.name(), spec.provider(), version, options.format(), archive);
+            pushArchive(spec.namespace(), spec.name(), spec.provider(), version, options.format(), archive,
+                    StandardAnnotations.created(List.of(java.util.Objects.requireNonNull(specFile.getParent()))));
             log.accept("uploaded module " + module + " " + version + " to " + repository + ":" + tag);
             return new Result(specFile, module, version, Outcome.UPLOADED);
         } catch (StorageException e) {
@@ -162,10 +164,16 @@ public final class ModuleUploader {
 
     /** Pushes a module archive under its version tag; an existing tag fails with {@code TAG_EXISTS}, never overwritten. */
     public void pushArchive(String namespace, String name, String provider, String version, ArchiveFormat format, Path archive) {
+        pushArchive(namespace, name, provider, version, format, archive, StandardAnnotations.created(List.of(archive)));
+    }
+
+    /** As above, {@code created} taken from the module's own files (an archive built here is new). */
+    public void pushArchive(String namespace, String name, String provider, String version, ArchiveFormat format, Path archive,
+                            java.time.Instant created) {
         String title = namespace + "-" + name + "-" + provider + "-" + version + "." + format.extension();
         Layer layer = Layer.file(format.layerMediaType(), title, BlobSource.ofFile(archive));
         store.push(layout.moduleRepository(namespace, name, provider), layout.moduleTag(namespace, name, provider, version),
-                new Artifact(MediaTypes.MODULE_ARTIFACT, List.of(layer), Map.of("org.opencontainers.image.version", version)), false);
+                new Artifact(MediaTypes.MODULE_ARTIFACT, List.of(layer), StandardAnnotations.of(title, version, created)), false);
     }
 
     private Result existing(Path specFile, String module, String version) {

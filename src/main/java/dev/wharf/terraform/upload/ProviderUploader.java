@@ -8,6 +8,7 @@ import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
+import dev.wharf.oci.StandardAnnotations;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.archive.ArchiveContents;
 import dev.wharf.oci.archive.ArchiveRefusedException;
@@ -26,6 +27,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -158,19 +160,22 @@ public final class ProviderUploader {
     /** Pushes a checked release: the files, then its SHA256SUMS and signature last. */
     public void push(CheckedRelease release) {
         String repository = layout.providerRepository(release.namespace(), release.name());
+        Instant created = StandardAnnotations.created(release.files().values());
+        String version = release.version();
         String protocols = null;
         for (Map.Entry<String, Path> e : release.files().entrySet()) {
             ProviderFile file = ProviderFile.parse(e.getKey()).orElseThrow();
             if (file.kind() == ProviderFile.Kind.MANIFEST) {
                 protocols = protocolsFrom(e.getValue());
             }
-            pushFile(repository, file, BlobSource.ofFile(e.getValue()), Map.of(), release.parsedSums().sha256Of(e.getKey()).orElseThrow());
+            pushFile(repository, file, BlobSource.ofFile(e.getValue()), standard(file, version, created, Map.of()),
+                    release.parsedSums().sha256Of(e.getKey()).orElseThrow());
         }
         Map<String, String> annotations = protocols == null ? Map.of() : Map.of(MediaTypes.PROTOCOLS_ANNOTATION, protocols);
-        pushFile(repository, release.sumsFile(), BlobSource.ofBytes(release.sums()), annotations, null);
-        pushFile(repository, ProviderFile.signature(release.name(), release.version()), BlobSource.ofBytes(release.signature()),
-                Map.of(), null);
-        log.accept("uploaded provider " + release.namespace() + "/" + release.name() + " " + release.version()
+        pushFile(repository, release.sumsFile(), BlobSource.ofBytes(release.sums()), standard(release.sumsFile(), version, created, annotations), null);
+        ProviderFile signatureFile = ProviderFile.signature(release.name(), version);
+        pushFile(repository, signatureFile, BlobSource.ofBytes(release.signature()), standard(signatureFile, version, created, Map.of()), null);
+        log.accept("uploaded provider " + release.namespace() + "/" + release.name() + " " + version
                 + " (" + release.files().size() + " files) to " + repository);
     }
 
@@ -213,6 +218,12 @@ public final class ProviderUploader {
             }
         }
         return files;
+    }
+
+    private static Map<String, String> standard(ProviderFile file, String version, Instant created, Map<String, String> extra) {
+        Map<String, String> annotations = new HashMap<>(StandardAnnotations.of(file.fileName(), version, created));
+        annotations.putAll(extra);
+        return annotations;
     }
 
     private void pushFile(String repository, ProviderFile file, BlobSource content, Map<String, String> annotations, @Nullable String expectedSha256) {

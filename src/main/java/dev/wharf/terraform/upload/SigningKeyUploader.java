@@ -5,6 +5,7 @@ import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Layer;
+import dev.wharf.oci.StandardAnnotations;
 import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.layout.MediaTypes;
 import dev.wharf.terraform.layout.TerraformLayout;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code upload signing-key}: adds an ASCII-armored public key to a namespace's
@@ -71,7 +73,8 @@ public final class SigningKeyUploader {
         }
         Layer layer = Layer.file(MediaTypes.SIGNING_KEYS, TerraformLayout.SIGNING_KEYS_TAG, BlobSource.ofBytes(content));
         store.push(layout.signingKeysRepository(namespace), TerraformLayout.SIGNING_KEYS_TAG,
-                Artifact.single(MediaTypes.SIGNING_KEYS_ARTIFACT, layer), true);
+                new Artifact(MediaTypes.SIGNING_KEYS_ARTIFACT, List.of(layer), Map.of(StandardAnnotations.TITLE, TerraformLayout.SIGNING_KEYS_TAG)),
+                true);
         return keyId;
     }
 }

@@ -104,6 +104,8 @@ class PackageRegistryCommandLineTest {
     void durationsAreReadAsGoWritesThem() throws Exception {
         assertThat(RegistryConfig.parseDuration("1h30m")).hasMinutes(90);
         assertThat(RegistryConfig.parseDuration("250ms").toMillis()).isEqualTo(250);
+        assertThat(RegistryConfig.parseDuration("1.5m")).hasSeconds(90);
+        assertThat(RegistryConfig.parseDuration("0")).isZero();
         Path config = Files.writeString(dir.resolve("config.yml"), "package_paths: [pk]\ncache_time.search: 1m\ncache_time:\n  index: 5s\n");
         RegistryConfig c = RegistryConfig.load(config, true);
         assertThat(c.packagePaths()).containsExactly(dir.resolve("pk"));

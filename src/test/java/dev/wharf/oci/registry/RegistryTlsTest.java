@@ -62,7 +62,7 @@ class RegistryTlsTest {
                 .isInstanceOfSatisfying(StorageException.class, e -> {
                     assertThat(e.kind()).isEqualTo(StorageException.Kind.TLS);
                     assertThat(e.getMessage()).contains(tls.host(), "TLS handshake", "trust",
-                            "use the insecure-registry option only for testing").doesNotContain("tls-password");
+                            "--storage-oci-ca-file", "-oci-insecure", "for testing only").doesNotContain("tls-password");
                 });
     }
 
@@ -113,7 +113,7 @@ class RegistryTlsTest {
         assertThatThrownBy(() -> secure.listTags("plain/app"))
                 .isInstanceOfSatisfying(StorageException.class, e -> {
                     assertThat(e.kind()).isEqualTo(StorageException.Kind.TLS);
-                    assertThat(e.getMessage()).contains("speaks HTTPS", "insecure-registry option");
+                    assertThat(e.getMessage()).contains("speaks HTTPS", "--storage-oci-insecure", "-oci-ca-file");
                 });
         RegistryArtifactStore insecure = RegistryTestStores.with(plain.host(), true, CredentialSource.fixed(new Credentials.Anonymous(), "-"), null);
         insecure.push("plain/app", "1", artifact(), false);

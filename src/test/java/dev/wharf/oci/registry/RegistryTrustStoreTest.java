@@ -42,7 +42,7 @@ class RegistryTrustStoreTest {
                 .basicAuth("tess", "tls-password").start()) {
             Run refused = fork(registry.host());
             assertThat(refused.exit()).as(refused.output()).isEqualTo(1);
-            assertThat(refused.output()).startsWith("TLS ").contains("insecure-registry option").doesNotContain("tls-password");
+            assertThat(refused.output()).startsWith("TLS ").contains("--storage-oci-ca-file", "-oci-insecure").doesNotContain("tls-password");
 
             Path trustStore = registry.certificate().orElseThrow()
                     .writeTrustStore(tmp.resolve("trust.p12"), "changeit".toCharArray());

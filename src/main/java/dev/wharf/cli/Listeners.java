@@ -1,0 +1,19 @@
+package dev.wharf.cli;
+
+import dev.wharf.http.AddressInUseException;
+import dev.wharf.http.WebServer;
+import java.util.function.Supplier;
+
+/** Starts a listener; an address in use becomes one line naming the address and the flag that sets it. */
+public final class Listeners {
+    private Listeners() {
+    }
+
+    public static WebServer start(String flag, Supplier<WebServer> start) {
+        try {
+            return start.get();
+        } catch (AddressInUseException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; choose another with " + flag, e);
+        }
+    }
+}
