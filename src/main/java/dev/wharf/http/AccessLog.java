@@ -30,12 +30,15 @@ public final class AccessLog implements ExchangeObserver {
 
     @Override
     public void exchanged(Exchange e) {
-        if (!log.isInfoEnabled()) {
+        // A request no route matched (a scanner's probe, a typo) is logged at debug only, so probing
+        // cannot fill the log; it is still counted in the metrics.
+        boolean unmatched = Exchange.UNMATCHED.equals(e.route());
+        if (unmatched ? !log.isDebugEnabled() : !log.isInfoEnabled()) {
             return;
         }
         String query = QueryRedaction.redact(e.query());
         String target = query == null || query.isEmpty() ? e.path() : e.path() + "?" + query;
-        LoggingEventBuilder line = log.atInfo()
+        LoggingEventBuilder line = (unmatched ? log.atDebug() : log.atInfo())
                 .addKeyValue("source.address", e.clientAddress())
                 .addKeyValue("http.request.method", e.method())
                 .addKeyValue("url.path", e.path())

@@ -58,7 +58,7 @@ public final class HttpMetrics implements ExchangeObserver {
     @Override
     public void exchanged(Exchange exchange) {
         // One lookup per request, no meter id built: building one sorts and allocates tags.
-        Meters m = meters.computeIfAbsent(new Key(names.pathLabel() ? pathLabel.apply(exchange) : "", exchange.method(), exchange.status()),
+        Meters m = meters.computeIfAbsent(new Key(names.pathLabel() ? pathLabel.apply(exchange) : "", RequestObserver.methodLabel(exchange.method()), exchange.status()),
                 this::register);
         m.requests().increment();
         m.duration().record(exchange.nanos(), TimeUnit.NANOSECONDS);

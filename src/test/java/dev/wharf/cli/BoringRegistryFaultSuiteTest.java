@@ -147,7 +147,9 @@ class BoringRegistryFaultSuiteTest {
         proxy.inject(fault);
         HttpResponse<byte[]> versions = get(port, VERSIONS);
         assertThat(versions.statusCode()).as(fault + ": " + new String(versions.body())).isIn(502, 503);
-        assertThat(new String(versions.body())).contains("storage failed", proxy.host());
+        // Anonymous clients get the failure in general terms and a request id; the registry is named only in
+        // the log and on the telemetry port's /health.
+        assertThat(new String(versions.body())).contains("storage", "request id").doesNotContain(proxy.host());
         // A probe result is reused for a second, so the report may lag the fault by that much.
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         JsonNode report = health();

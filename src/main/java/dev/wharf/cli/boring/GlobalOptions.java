@@ -93,7 +93,18 @@ public final class GlobalOptions {
 
     /** Flat when asked, and by default on Docker Hub, where nested names cannot exist. */
     boolean flatLayout() {
-        return flat != null ? flat : DockerHub.is(registry);
+        if (flat != null) {
+            return flat;
+        }
+        return registry != null && !registry.isBlank() && DockerHub.is(checkedRegistry(registry));
+    }
+
+    /** The registry address, refused (by the flags' names, never echoed) when it holds credentials. */
+    static String checkedRegistry(String registry) {
+        dev.wharf.cli.RegistryAddressCheck.refuseCredentials(registry, "--storage-oci-registry (BORING_REGISTRY_STORAGE_OCI_REGISTRY)",
+                "--storage-oci-username and --storage-oci-password or --storage-oci-token (BORING_REGISTRY_STORAGE_OCI_USERNAME,"
+                        + " BORING_REGISTRY_STORAGE_OCI_PASSWORD, BORING_REGISTRY_STORAGE_OCI_TOKEN)");
+        return registry;
     }
 
     /** Why the layout is what it is, for the start line. */

@@ -1,6 +1,5 @@
 package dev.wharf.cli.boring;
 
-import dev.wharf.cli.RegistryAddressCheck;
 import dev.wharf.cli.RegistryStores;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ExclusivePublishStore;
@@ -26,10 +25,7 @@ final class Storage {
         if (options.registry == null || options.registry.isBlank()) {
             return new ExclusivePublishStore(new ImageLayoutStore(Path.of(options.layoutDir)));
         }
-        RegistryAddressCheck.refuseCredentials(options.registry, "--storage-oci-registry (BORING_REGISTRY_STORAGE_OCI_REGISTRY)",
-                "--storage-oci-username and --storage-oci-password or --storage-oci-token (BORING_REGISTRY_STORAGE_OCI_USERNAME,"
-                        + " BORING_REGISTRY_STORAGE_OCI_PASSWORD, BORING_REGISTRY_STORAGE_OCI_TOKEN)");
-        return new ExclusivePublishStore(RegistryStores.open(new RegistrySettings(options.registry, options.insecure,
+        return new ExclusivePublishStore(RegistryStores.open(new RegistrySettings(GlobalOptions.checkedRegistry(options.registry), options.insecure,
                 credentials(options), options.timeouts()), Optional.ofNullable(options.caFile), observer));
     }
 

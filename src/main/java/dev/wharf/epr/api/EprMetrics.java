@@ -55,7 +55,7 @@ public final class EprMetrics implements ExchangeObserver, RefreshListener {
         Gauge.builder("epr.number.indexed.packages", indexer, i -> i.packages().size())
                 .description("A gauge for number of indexed packages.").register(registry);
         Timer gets = Timer.builder("epr.indexer.get.duration").description("Latencies of look-ups in the index.")
-                .tag("indexer", indexer.getClass().getSimpleName()).serviceLevelObjectives(GO_DEFAULT_BUCKETS).register(registry);
+                .tag("indexer", indexer.name()).serviceLevelObjectives(GO_DEFAULT_BUCKETS).register(registry);
         return nanos -> gets.record(nanos, TimeUnit.NANOSECONDS);
     }
 

@@ -20,6 +20,11 @@ public interface Indexer extends AutoCloseable {
      * What kind of source this is ({@code oci}, {@code filesystem}), for answers to anonymous
      * clients, which must not learn the source's address ({@link IndexHealth#source()}).
      */
+    /** The indexer's name in metrics ({@code indexer} label): its class, as EPR labels its own. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
     default String kind() {
         return "packages";
     }

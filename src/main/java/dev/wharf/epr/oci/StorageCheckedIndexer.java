@@ -29,6 +29,17 @@ public final class StorageCheckedIndexer implements Indexer {
         this.served = served;
     }
 
+    /** The wrapped indexer's kind and name: this only adds the storage checks to its health. */
+    @Override
+    public String kind() {
+        return delegate.kind();
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
     @Override
     public void start() throws IndexerException {
         delegate.start();
