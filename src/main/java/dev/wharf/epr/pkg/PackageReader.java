@@ -40,6 +40,7 @@ public final class PackageReader {
 
     private final boolean validate;
     private final Consumer<String> warnings;
+    private final IngestionMethods ingestionMethods = IngestionMethods.elastic();
 
     public PackageReader(boolean validate, Consumer<String> warnings) {
         this.validate = validate;
@@ -133,6 +134,7 @@ public final class PackageReader {
             p.dataStreams = null;
         }
         p.signaturePath = hasSignature ? p.download + ".sig" : null;
+        ingestionMethods.applyTo(p);
         if (p.discovery != null && p.discovery.isEmpty()) {
             p.discovery = null;
         }
