@@ -70,21 +70,26 @@ public final class FileSystemIndexer implements Indexer {
     public void refresh() throws IndexerException {
         List<IndexedPackage> found = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (Path base : paths) {
+        List<Path> bases = paths.stream().filter(base -> {
             if (!Files.isDirectory(base)) {
                 LOG.warn("package path {} does not exist or is not a directory", base);
-                continue;
             }
-            try {
+            return Files.isDirectory(base);
+        }).toList();
+        // As EPR's zip indexer comes before its folder indexer: every zip, in any path, wins over a folder.
+        try {
+            for (Path base : bases) {
                 for (Path zip : zips(base)) {
                     indexZip(base, zip).ifPresent(p -> add(found, seen, p, zip));
                 }
+            }
+            for (Path base : bases) {
                 for (Path folder : folders(base)) {
                     indexFolder(base, folder).ifPresent(p -> add(found, seen, p, folder));
                 }
-            } catch (IOException e) {
-                throw new IndexerException("cannot list package path " + base + ": " + e.getMessage(), e);
             }
+        } catch (IOException e) {
+            throw new IndexerException("cannot list package paths " + paths + ": " + e.getMessage(), e);
         }
         packages = Deprecations.propagate(found);
         health = IndexHealth.healthy(clock.instant(), packages.size(), describe());

@@ -58,7 +58,8 @@ public final class PackageDocument {
     @JsonProperty("data_streams")
     public @Nullable List<DataStream> dataStreams;
     public @Nullable List<Variable> vars;
-    public @Nullable JsonNode elasticsearch;
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public @Nullable PackageElasticsearch elasticsearch;
     public @Nullable JsonNode agent;
 
     @JsonPropertyOrder({"license"})

@@ -5,20 +5,17 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.semver4j.Semver;
-import org.semver4j.range.RangeList;
-import org.semver4j.range.RangeListFactory;
 
 /**
  * Version parsing as EPR does it with Masterminds' semver: package versions strictly
  * ({@code 1.2.3}, {@code 1.21.0-beta1}), query versions leniently ({@code 8}, {@code v8.1}), and
- * npm-style ranges ({@code ^7.14.0 || ^8.0.0}, {@code >=8.0.0, <9.0.0}).
+ * ranges with Masterminds' grammar ({@link VersionConstraint}).
  */
 public final class Versions {
     private static final Pattern LENIENT = Pattern.compile(
             "v?(0|[1-9]\\d*)(?:\\.(0|[1-9]\\d*))?(?:\\.(0|[1-9]\\d*))?(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
     private static final Pattern STRICT = Pattern.compile(
             "(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?");
-    private static final Pattern RANGE_CHARS = Pattern.compile("[0-9A-Za-z.*+\\-^~<>=|, ]+");
 
     private Versions() {
     }
@@ -45,26 +42,9 @@ public final class Versions {
         return Optional.ofNullable(Semver.parse(v));
     }
 
-    /** A version range, or empty when the text is not one. Commas are ANDs, as in Masterminds' syntax. */
+    /** A version range as EPR reads one (see {@link VersionConstraint}), or empty when EPR refuses it. */
     public static Optional<Predicate<Semver>> range(String text) {
-        if (text == null || text.isBlank() || !RANGE_CHARS.matcher(text).matches()) {
-            return Optional.empty();
-        }
-        String npm = text.replace(",", " ").trim();
-        try {
-            RangeList ranges = RangeListFactory.create(npm);
-            if (ranges.get().isEmpty()) {
-                return Optional.empty();
-            }
-            for (String alternative : npm.split("\\|\\|")) {
-                if (alternative.isBlank()) {
-                    return Optional.empty();
-                }
-            }
-            return Optional.of(ranges::isSatisfiedBy);
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
+        return VersionConstraint.parse(text).map(c -> c::check);
     }
 
     public static boolean isPrerelease(Semver v) {

@@ -43,6 +43,7 @@ public final class PackageReader {
     private final boolean validate;
     private final Consumer<String> warnings;
     private final ArchiveLimits limits;
+    private final IngestionMethods ingestionMethods = IngestionMethods.elastic();
 
     public PackageReader(boolean validate, Consumer<String> warnings) {
         this(validate, warnings, ArchiveLimits.DEFAULT);
@@ -142,6 +143,7 @@ public final class PackageReader {
             p.dataStreams = null;
         }
         p.signaturePath = hasSignature ? p.download + ".sig" : null;
+        ingestionMethods.applyTo(p);
         if (p.discovery != null && p.discovery.isEmpty()) {
             p.discovery = null;
         }

@@ -1,0 +1,278 @@
+package dev.wharf.epr.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.semver4j.Semver;
+
+/**
+ * A version range with the grammar and meaning of Masterminds' semver v3 {@code NewConstraint} and
+ * {@code Check}, which EPR uses for {@code conditions.kibana.version} and {@code agent.version}:
+ * {@code ||} between alternatives, spaces or commas between the parts of one, {@code a - b}
+ * ranges, {@code x}/{@code *} wildcards, the operators {@code = != > < >= => <= =< ~ ~> ^} and
+ * prereleases only matched by an alternative that names one. Its quirks are kept on purpose
+ * ({@code =>} is {@code >=}; a wildcard digit class that lets {@code |} through and then fails).
+ */
+public final class VersionConstraint {
+    private static final String OPS = "(=||!=|>|<|>=|=>|<=|=<|~|~>|\\^)";
+    private static final String VERSION = "(v?([0-9|xX*]+)(\\.[0-9|xX*]+)?(\\.[0-9|xX*]+)?"
+            + "(-([0-9A-Za-z\\-]+(?:\\.[0-9A-Za-z\\-]+)*))?(\\+([0-9A-Za-z\\-]+(?:\\.[0-9A-Za-z\\-]+)*))?)";
+    private static final String BARE = VERSION.replaceAll("\\((?!\\?)", "(?:");
+    private static final Pattern HYPHEN_RANGE = Pattern.compile("\\s*(" + BARE + ")\\s+-\\s+(" + BARE + ")\\s*");
+    private static final Pattern ONE = Pattern.compile("^\\s*" + OPS + "\\s*" + VERSION + "\\s*$");
+    private static final Pattern FIND = Pattern.compile(OPS.replace("(", "(?:") + "\\s*" + BARE);
+    private static final Pattern VALID_GROUP = Pattern.compile("^\\s*" + OPS.replace("(", "(?:") + "\\s*" + BARE
+            + "\\s*(?:(?:\\s+|,\\s*)" + OPS.replace("(", "(?:") + "\\s*" + BARE + "\\s*)*$");
+    private static final Pattern LOOSE_VERSION = Pattern.compile(
+            "v?([0-9]+)(\\.[0-9]+)?(\\.[0-9]+)?(?:-([0-9A-Za-z\\-]+(?:\\.[0-9A-Za-z\\-]+)*))?(?:\\+([0-9A-Za-z\\-]+(?:\\.[0-9A-Za-z\\-]+)*))?");
+
+    private final List<List<Part>> alternatives;
+
+    private VersionConstraint(List<List<Part>> alternatives) {
+        this.alternatives = alternatives;
+    }
+
+    /** The constraint, or empty where EPR's parser gives an error. */
+    public static Optional<VersionConstraint> parse(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        String rewritten = HYPHEN_RANGE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(">= " + m.group(1) + ", <= " + m.group(2) + " "));
+        List<List<Part>> alternatives = new ArrayList<>();
+        for (String group : rewritten.split("\\|\\|", -1)) {
+            if (!VALID_GROUP.matcher(group).matches()) {
+                return Optional.empty();
+            }
+            List<Part> parts = new ArrayList<>();
+            Matcher tokens = FIND.matcher(group);
+            while (tokens.find()) {
+                Optional<Part> part = Part.parse(tokens.group());
+                if (part.isEmpty()) {
+                    return Optional.empty();
+                }
+                parts.add(part.get());
+            }
+            if (parts.isEmpty()) {
+                return Optional.empty();
+            }
+            alternatives.add(List.copyOf(parts));
+        }
+        return Optional.of(new VersionConstraint(List.copyOf(alternatives)));
+    }
+
+    public boolean check(Semver version) {
+        V v = new V(version.getMajor(), version.getMinor(), version.getPatch(), String.join(".", version.getPreRelease()));
+        for (List<Part> parts : alternatives) {
+            boolean includePre = parts.stream().anyMatch(p -> !p.con.pre.isEmpty());
+            if (parts.stream().allMatch(p -> p.accepts(v, includePre))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One operator and version; dirty parts had a wildcard or a missing minor/patch. */
+    private record Part(String op, V con, boolean dirty, boolean minorDirty, boolean patchDirty) {
+        static Optional<Part> parse(String token) {
+            Matcher m = ONE.matcher(token);
+            if (!m.matches()) {
+                return Optional.empty();
+            }
+            String major = m.group(3);
+            String minor = m.group(4) == null ? "" : m.group(4).substring(1);
+            String patch = m.group(5) == null ? "" : m.group(5).substring(1);
+            String pre = m.group(6) == null ? "" : m.group(6);
+            Optional<V> con;
+            boolean minorDirty = false;
+            boolean patchDirty = false;
+            boolean dirty = true;
+            if (isWildcard(major)) {
+                con = V.loose("0.0.0" + pre);
+            } else if (isWildcard(minor) || minor.isEmpty()) {
+                minorDirty = true;
+                con = V.loose(major + ".0.0" + pre);
+            } else if (isWildcard(patch) || patch.isEmpty()) {
+                patchDirty = true;
+                con = V.loose(major + "." + minor + ".0" + pre);
+            } else {
+                dirty = false;
+                con = V.loose(m.group(2));
+            }
+            boolean d = dirty;
+            boolean md = minorDirty;
+            boolean pd = patchDirty;
+            return con.map(c -> new Part(m.group(1), c, d, md, pd));
+        }
+
+        private static boolean isWildcard(String s) {
+            return s.equals("x") || s.equals("X") || s.equals("*");
+        }
+
+        boolean accepts(V v, boolean includePre) {
+            if (!v.pre.isEmpty() && !includePre) {
+                return false;
+            }
+            return switch (op) {
+                case "", "=" -> dirty ? tilde(v) : v.compareTo(con) == 0;
+                case "!=" -> notEqual(v);
+                case ">" -> greater(v);
+                case "<" -> v.compareTo(con) < 0;
+                case ">=", "=>" -> v.compareTo(con) >= 0;
+                case "<=", "=<" -> lessOrEqual(v);
+                case "~", "~>" -> tilde(v);
+                case "^" -> caret(v);
+                default -> false;
+            };
+        }
+
+        private boolean notEqual(V v) {
+            if (dirty) {
+                if (con.major != v.major) {
+                    return true;
+                }
+                if (con.minor != v.minor && !minorDirty) {
+                    return true;
+                } else if (minorDirty) {
+                    return false;
+                } else if (con.patch != v.patch && !patchDirty) {
+                    return true;
+                } else if (patchDirty) {
+                    return (!v.pre.isEmpty() || !con.pre.isEmpty()) && V.comparePre(v.pre, con.pre) != 0;
+                }
+            }
+            return v.compareTo(con) != 0;
+        }
+
+        private boolean greater(V v) {
+            if (!dirty) {
+                return v.compareTo(con) > 0;
+            }
+            if (v.major != con.major) {
+                return Long.compareUnsigned(v.major, con.major) > 0;
+            }
+            if (minorDirty) {
+                return false;
+            }
+            if (patchDirty) {
+                return Long.compareUnsigned(v.minor, con.minor) > 0;
+            }
+            return v.compareTo(con) > 0;
+        }
+
+        private boolean lessOrEqual(V v) {
+            if (!dirty) {
+                return v.compareTo(con) <= 0;
+            }
+            if (Long.compareUnsigned(v.major, con.major) > 0) {
+                return false;
+            }
+            return !(v.major == con.major && Long.compareUnsigned(v.minor, con.minor) > 0 && !minorDirty);
+        }
+
+        private boolean tilde(V v) {
+            if (v.compareTo(con) < 0) {
+                return false;
+            }
+            if (con.major == 0 && con.minor == 0 && con.patch == 0 && !minorDirty && !patchDirty) {
+                return true;
+            }
+            return v.major == con.major && (v.minor == con.minor || minorDirty);
+        }
+
+        private boolean caret(V v) {
+            if (v.compareTo(con) < 0) {
+                return false;
+            }
+            if (con.major > 0 || minorDirty) {
+                return v.major == con.major;
+            }
+            if (v.major > 0) {
+                return false;
+            }
+            if (con.minor > 0 || patchDirty) {
+                return v.minor == con.minor;
+            }
+            if (v.minor > 0) {
+                return false;
+            }
+            return con.patch == v.patch;
+        }
+    }
+
+    /** A version as Masterminds' coercing {@code NewVersion} reads it (leading zeros allowed). */
+    private record V(long major, long minor, long patch, String pre) implements Comparable<V> {
+        static Optional<V> loose(String text) {
+            Matcher m = LOOSE_VERSION.matcher(text);
+            if (!m.matches()) {
+                return Optional.empty();
+            }
+            String pre = m.group(4) == null ? "" : m.group(4);
+            for (String id : pre.isEmpty() ? new String[0] : pre.split("\\.", -1)) {
+                if (id.chars().allMatch(Character::isDigit) && id.length() > 1 && id.charAt(0) == '0') {
+                    return Optional.empty();
+                }
+            }
+            try {
+                return Optional.of(new V(Long.parseUnsignedLong(m.group(1)),
+                        m.group(2) == null ? 0 : Long.parseUnsignedLong(m.group(2).substring(1)),
+                        m.group(3) == null ? 0 : Long.parseUnsignedLong(m.group(3).substring(1)), pre));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public int compareTo(V o) {
+            int c = Long.compareUnsigned(major, o.major);
+            if (c == 0) {
+                c = Long.compareUnsigned(minor, o.minor);
+            }
+            if (c == 0) {
+                c = Long.compareUnsigned(patch, o.patch);
+            }
+            return c != 0 ? c : comparePre(pre, o.pre);
+        }
+
+        /** Semver precedence of prereleases; none ranks above any. */
+        static int comparePre(String a, String b) {
+            if (a.equals(b)) {
+                return 0;
+            }
+            if (a.isEmpty() || b.isEmpty()) {
+                return a.isEmpty() ? 1 : -1;
+            }
+            String[] pa = a.split("\\.");
+            String[] pb = b.split("\\.");
+            for (int i = 0; i < Math.min(pa.length, pb.length); i++) {
+                int c = compareIdentifier(pa[i], pb[i]);
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return Integer.compare(pa.length, pb.length);
+        }
+
+        private static int compareIdentifier(String a, String b) {
+            Optional<Long> na = unsigned(a);
+            Optional<Long> nb = unsigned(b);
+            if (na.isPresent() && nb.isPresent()) {
+                return Long.compareUnsigned(na.get(), nb.get());
+            }
+            if (na.isPresent() != nb.isPresent()) {
+                return na.isPresent() ? -1 : 1;
+            }
+            return Integer.signum(a.compareTo(b));
+        }
+
+        /** A number as Go's {@code ParseUint} reads one; bigger ones compare as text, as there. */
+        private static Optional<Long> unsigned(String s) {
+            try {
+                return Optional.of(Long.parseUnsignedLong(s));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+    }
+}
