@@ -179,6 +179,16 @@ abstract class EprApiContract {
     }
 
     @Test
+    void servesAnIconAsEprDoes() throws Exception {
+        HttpResponse<byte[]> icon = getBytes("/favicon.ico");
+        assertThat(icon.statusCode()).isEqualTo(200);
+        assertThat(icon.headers().allValues("Content-Type")).containsExactly("image/x-icon");
+        assertThat(icon.headers().allValues("Cache-Control")).containsExactly("max-age=60", "public");
+        // An ICO directory: reserved 0, type 1 (icon), at least one image.
+        assertThat(icon.body()).startsWith(0, 0, 1, 0).hasSizeGreaterThan(6);
+    }
+
+    @Test
     void servesThePackageZipWithOneRootFolder() throws Exception {
         HttpResponse<byte[]> zip = getBytes("/epr/acme_logs/acme_logs-1.1.0.zip");
         assertThat(zip.statusCode()).isEqualTo(200);

@@ -49,6 +49,7 @@ public final class EprApi {
     private final ApiSettings settings;
     private final QueryParser queries;
     private final byte[] indexBody;
+    private final byte[] favicon = Favicon.load();
     private final IndexAnswers answers;
     private final ReadyAnswers ready;
     private final HealthReport health;
@@ -83,6 +84,10 @@ public final class EprApi {
         cfg.routes.get("/", ctx -> json(ctx, settings.cacheIndex(), indexBody));
         cfg.routes.get("/index.json", ctx -> json(ctx, settings.cacheIndex(), indexBody));
         cfg.routes.get("/health", ctx -> health.answer(ctx, false));
+        cfg.routes.get("/favicon.ico", ctx -> {
+            cache(ctx, settings.cacheCatchAll());
+            ctx.contentType(Favicon.CONTENT_TYPE).result(favicon);
+        });
         cfg.routes.get("/search", this::search);
         cfg.routes.get("/categories", this::categories);
         cfg.routes.get("/package/<rest>", this::packageRoute);
