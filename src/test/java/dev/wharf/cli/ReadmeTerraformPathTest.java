@@ -119,8 +119,8 @@ class ReadmeTerraformPathTest {
         ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).directory(work.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = new HashMap<>(Map.of("PATH", builder.environment().getOrDefault("PATH", "/usr/bin:/bin"),
-                "HOME", Files.createDirectories(work.resolve("home")).toString(),
-                "WHARF_JAR", root.resolve("target/wharf.jar").toString()));
+                "HOME", Files.createDirectories(work.resolve("home")).toString()));
+        environment.putAll(dev.wharf.testing.WharfProcess.launcherEnvironment());
         environment.putAll(env);
         builder.environment().clear();
         builder.environment().putAll(environment);

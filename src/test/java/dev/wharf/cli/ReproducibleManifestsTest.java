@@ -62,7 +62,7 @@ class ReproducibleManifestsTest {
         Files.createSymbolicLink(work.resolve("examples"), Path.of("examples").toAbsolutePath());
         ProcessBuilder script = new ProcessBuilder("sh", "-c", "examples/providers/release.sh").directory(work.toFile())
                 .redirectErrorStream(true);
-        script.environment().put("WHARF_JAR", Path.of("target/wharf.jar").toAbsolutePath().toString());
+        script.environment().putAll(dev.wharf.testing.WharfProcess.launcherEnvironment());
         script.environment().put("BORING_REGISTRY_STORAGE_OCI_LAYOUT_DIR", dir.resolve("a").toString());
         Process release = script.start();
         String out = new String(release.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

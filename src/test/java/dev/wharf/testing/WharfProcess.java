@@ -70,6 +70,20 @@ public final class WharfProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * What the {@code bin/} launchers need to run this build: {@code WHARF_JAR} when the packaged jar
+     * is fresh, else {@code WHARF_CLASSPATH} with the compiled classes (tests run before 'package').
+     */
+    public static Map<String, String> launcherEnvironment() {
+        try {
+            Optional<Path> jar = freshJar();
+            return jar.isPresent() ? Map.of("WHARF_JAR", jar.get().toString())
+                    : Map.of("WHARF_CLASSPATH", System.getProperty("java.class.path"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The packaged jar, when it was built from the current classes; a stale one would test old code. */
     static Optional<Path> freshJar() throws IOException {
         String property = System.getProperty("wharf.jar");
