@@ -17,11 +17,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import dev.wharf.testing.ReadmeShell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,32 +107,12 @@ class ReadmePathsTest {
         }
     }
 
-    /** Runs one command to its end; returns what it printed (stdout then stderr). */
     private String run(String command) throws Exception {
-        Path log = Files.createTempFile(work, "command-", ".log");
-        Process process = shell(command, Map.of(), log);
-        assertThat(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as(command).isTrue();
-        String out = Files.readString(log);
-        assertThat(process.exitValue()).as(command + "\n" + out).isZero();
-        return out;
+        return new ReadmeShell(work, DEADLINE).run(command);
     }
 
     private Process shell(String command, Map<String, String> env, Path log) throws IOException {
-        Path root = Path.of("").toAbsolutePath();
-        for (String linked : List.of("bin", "examples")) {
-            if (!Files.exists(work.resolve(linked))) {
-                Files.createSymbolicLink(work.resolve(linked), root.resolve(linked));
-            }
-        }
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).directory(work.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> environment = new HashMap<>(Map.of("PATH", builder.environment().getOrDefault("PATH", "/usr/bin:/bin"),
-                "HOME", Files.createDirectories(work.resolve("home")).toString()));
-        environment.putAll(dev.wharf.testing.WharfProcess.launcherEnvironment());
-        environment.putAll(env);
-        builder.environment().clear();
-        builder.environment().putAll(environment);
-        return builder.start();
+        return new ReadmeShell(work, DEADLINE).start(command, env, log);
     }
 
     /** The commands ({@code $ } lines) of the {@code index}-th console block in the README section under {@code heading}. */

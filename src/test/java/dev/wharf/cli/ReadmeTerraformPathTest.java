@@ -16,13 +16,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import dev.wharf.testing.ReadmeShell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,30 +101,11 @@ class ReadmeTerraformPathTest {
     }
 
     private String run(String command) throws Exception {
-        Path log = Files.createTempFile(work, "command-", ".log");
-        Process process = shell(command, Map.of(), log);
-        assertThat(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as(command).isTrue();
-        String out = Files.readString(log);
-        assertThat(process.exitValue()).as(command + "\n" + out).isZero();
-        return out;
+        return new ReadmeShell(work, DEADLINE).run(command);
     }
 
     private Process shell(String command, Map<String, String> env, Path log) throws IOException {
-        Path root = Path.of("").toAbsolutePath();
-        for (String linked : List.of("bin", "examples")) {
-            if (!Files.exists(work.resolve(linked))) {
-                Files.createSymbolicLink(work.resolve(linked), root.resolve(linked));
-            }
-        }
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).directory(work.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> environment = new HashMap<>(Map.of("PATH", builder.environment().getOrDefault("PATH", "/usr/bin:/bin"),
-                "HOME", Files.createDirectories(work.resolve("home")).toString()));
-        environment.putAll(dev.wharf.testing.WharfProcess.launcherEnvironment());
-        environment.putAll(env);
-        builder.environment().clear();
-        builder.environment().putAll(environment);
-        return builder.start();
+        return new ReadmeShell(work, DEADLINE).start(command, env, log);
     }
 
     private static String section(String readme, String heading) {

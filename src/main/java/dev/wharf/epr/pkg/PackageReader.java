@@ -36,7 +36,6 @@ import org.semver4j.Semver;
  * package looks the same whether it came from a folder, a zip or an OCI registry.
  */
 public final class PackageReader {
-    private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final Set<String> DATA_STREAM_TYPES = Set.of("logs", "metrics", "synthetics", "traces");
     private static final Set<String> RELEASES = Set.of("experimental", "beta", "ga");
 
@@ -61,7 +60,7 @@ public final class PackageReader {
         if (!files.isFile("manifest.yml")) {
             throw new InvalidPackageException("no manifest.yml at the package root");
         }
-        JsonNode tree = expandDots(readYaml(files, "manifest.yml"));
+        JsonNode tree = PackageYaml.read(files, "manifest.yml");
         if (!tree.isObject()) {
             throw new InvalidPackageException("manifest.yml is not a YAML mapping");
         }
@@ -268,7 +267,7 @@ public final class PackageReader {
 
     private DataStream dataStream(PackageFiles files, PackageDocument p, String dir) throws InvalidPackageException {
         String basePath = "data_stream/" + dir;
-        JsonNode tree = expandDots(readYaml(files, basePath + "/manifest.yml"));
+        JsonNode tree = PackageYaml.read(files, basePath + "/manifest.yml");
         if (!tree.isObject()) {
             throw new InvalidPackageException(basePath + "/manifest.yml is not a YAML mapping");
         }
@@ -365,59 +364,5 @@ public final class PackageReader {
             out.set("privileges", es.get("privileges"));
         }
         return out;
-    }
-
-    private static JsonNode readYaml(PackageFiles files, String path) throws InvalidPackageException {
-        try {
-            if (files.size(path) > MAX_MANIFEST_BYTES) {
-                throw new InvalidPackageException(path + " is larger than " + MAX_MANIFEST_BYTES + " bytes");
-            }
-            try (InputStream in = files.open(path)) {
-                JsonNode node = Json.yaml().readTree(in);
-                return node == null ? JsonNodeFactory.instance.objectNode() : node;
-            }
-        } catch (JsonProcessingException e) {
-            throw new InvalidPackageException(path + " is not valid YAML: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new InvalidPackageException("cannot read " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** go-ucfg reads {@code a.b: x} as {@code a: {b: x}}; so does Wharf, at every level. */
-    static JsonNode expandDots(JsonNode node) {
-        if (node instanceof ArrayNode array) {
-            ArrayNode out = JsonNodeFactory.instance.arrayNode();
-            array.forEach(e -> out.add(expandDots(e)));
-            return out;
-        }
-        if (!(node instanceof ObjectNode object)) {
-            return node;
-        }
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        Iterator<Map.Entry<String, JsonNode>> it = object.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String[] parts = e.getKey().split("\\.");
-            ObjectNode target = out;
-            for (int i = 0; i < parts.length - 1; i++) {
-                JsonNode next = target.get(parts[i]);
-                if (!(next instanceof ObjectNode)) {
-                    next = JsonNodeFactory.instance.objectNode();
-                    target.set(parts[i], next);
-                }
-                target = (ObjectNode) next;
-            }
-            merge(target, parts[parts.length - 1], expandDots(e.getValue()));
-        }
-        return out;
-    }
-
-    private static void merge(ObjectNode target, String key, JsonNode value) {
-        JsonNode existing = target.get(key);
-        if (existing instanceof ObjectNode existingObject && value instanceof ObjectNode valueObject) {
-            valueObject.fields().forEachRemaining(f -> merge(existingObject, f.getKey(), f.getValue()));
-        } else {
-            target.set(key, value);
-        }
     }
 }
