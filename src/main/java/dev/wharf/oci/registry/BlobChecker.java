@@ -4,7 +4,17 @@ import dev.wharf.oci.Digest;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 
-/** {@code HEAD /v2/<name>/blobs/<digest>} before an upload. 200: present; 404: absent; anything else fails. */
+/**
+ * {@code HEAD /v2/<name>/blobs/<digest>} before an upload. 200: present; 404: absent; 500: not
+ * known to be present, so the blob is uploaded; anything else fails.
+ *
+ * <p>Why a 500 uploads instead of failing: the check only saves an upload, and blobs are
+ * content-addressed, so uploading a blob that was there after all is harmless. distribution answers
+ * 500 here while another client commits the same blob (it rewrites the repository's link file in
+ * place, and a HEAD that reads it half-written fails); separate processes publishing the same
+ * content meet exactly that. A registry that is really broken fails the upload that follows, with
+ * that step's error.
+ */
 final class BlobChecker {
     private final RegistryTransport transport;
 
@@ -20,7 +30,7 @@ final class BlobChecker {
         RegistryTransport.discard(answer);
         return switch (answer.statusCode()) {
             case 200 -> true;
-            case 404 -> false;
+            case 404, 500 -> false;
             default -> throw transport.unexpected(answer, call);
         };
     }

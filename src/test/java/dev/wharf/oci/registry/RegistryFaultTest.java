@@ -246,6 +246,19 @@ class RegistryFaultTest {
     }
 
     @Test
+    void a500ToTheBlobCheckUploadsTheBlobInstead() throws IOException {
+        Predicate<Request> blobCheck = r -> r.method().equals("HEAD") && r.path().contains("/blobs/sha256:");
+        proxy.inject(Fault.STATUS_500, blobCheck);
+        byte[] other = "blob for the failing blob check test".getBytes(StandardCharsets.UTF_8);
+        store.push(REPO, "6", artifact(other), false);
+        assertThat(count(blobCheck)).isPositive();
+        assertThat(count(r -> r.method().equals("POST") && r.path().contains("/blobs/uploads/"))).isPositive();
+        proxy.heal();
+        assertThat(store.listTags(REPO)).contains("6");
+        store.delete(REPO, "6");
+    }
+
+    @Test
     void a429OnAnUploadStepIsRetriedBecauseNothingWasDone() {
         proxy.inject(Fault.STATUS_429, r -> r.method().equals("POST"));
         byte[] other = "blob for the 429 upload test".getBytes(StandardCharsets.UTF_8);
