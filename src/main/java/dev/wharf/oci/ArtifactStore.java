@@ -20,6 +20,15 @@ public interface ArtifactStore extends AutoCloseable {
     /** Every tag of {@code repository}, all pages, in no particular order; empty if the repository is unknown. */
     List<String> listTags(String repository);
 
+    /**
+     * Every repository whose name starts with {@code prefix}, sorted. Registries need not offer a
+     * list (the catalog is optional in the OCI distribution spec): those throw
+     * {@link StorageException.Kind#UNSUPPORTED}, as does this default.
+     */
+    default List<String> listRepositories(String prefix) {
+        throw new StorageException(StorageException.Kind.UNSUPPORTED, describe() + " does not list its repositories");
+    }
+
     /** The manifest a tag or digest points at, or empty when there is none. */
     Optional<Manifest> resolve(String repository, String reference);
 

@@ -25,6 +25,11 @@ public abstract class ForwardingArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public List<String> listRepositories(String prefix) {
+        return delegate.listRepositories(prefix);
+    }
+
+    @Override
     public Optional<Manifest> resolve(String repository, String reference) {
         return delegate.resolve(repository, reference);
     }

@@ -22,6 +22,7 @@ public final class StandardAnnotations {
     public static final String VERSION = "org.opencontainers.image.version";
     public static final String CREATED = "org.opencontainers.image.created";
     public static final String SOURCE = "org.opencontainers.image.source";
+    public static final String DESCRIPTION = "org.opencontainers.image.description";
 
     private StandardAnnotations() {
     }

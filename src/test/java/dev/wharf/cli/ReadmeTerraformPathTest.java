@@ -81,6 +81,10 @@ class ReadmeTerraformPathTest {
         assertThat(init.ok()).as(init.output() + "\n" + Files.readString(work.resolve("server.log"))).isTrue();
         assertThat(init.output()).contains("Installed 127.0.0.1:" + port + "/acme/dummy v1.0.0");
         assertThat(project.resolve(".terraform/modules/hello")).isDirectory();
+
+        List<String> search = blocks.stream().filter(b -> b.size() == 1 && b.get(0).startsWith("curl ")).findFirst().orElseThrow();
+        assertThat(run(search.get(0).replace("127.0.0.1:5601", "127.0.0.1:" + port)))
+                .contains("\"namespace\":\"example\"", "\"name\":\"hello\"", "\"provider\":\"null\"");
     }
 
     private void awaitDiscovery(int port) throws Exception {

@@ -57,7 +57,9 @@ public final class FaultProxy implements Closeable {
         /** Answer 504 with an OCI error body. */
         STATUS_504,
         /** Answer 429 TOOMANYREQUESTS with {@code Retry-After: 1}. */
-        STATUS_429
+        STATUS_429,
+        /** Answer 404 with a plain-text body, as registries without an optional endpoint (the catalog) do. */
+        STATUS_404
     }
 
     /** The request line of one proxied request. */
@@ -209,6 +211,10 @@ public final class FaultProxy implements Closeable {
             switch (f) {
                 case STALL -> {
                     holdWhile(Fault.STALL);
+                    return;
+                }
+                case STATUS_404 -> {
+                    answer(out, "404 Not Found", Map.of(), "404 page not found");
                     return;
                 }
                 case STATUS_500 -> {

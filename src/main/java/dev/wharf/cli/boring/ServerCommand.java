@@ -33,6 +33,8 @@ import dev.wharf.terraform.web.MirrorApi;
 import dev.wharf.terraform.web.OperationCounters;
 import dev.wharf.terraform.web.StaticTokens;
 import dev.wharf.terraform.web.TerraformApi;
+import dev.wharf.terraform.web.ModuleDiscoveryApi;
+import dev.wharf.terraform.discovery.ModuleCatalog;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -222,6 +224,7 @@ public final class ServerCommand implements Callable<Integer> {
         CacheMetrics.bindTo(metrics, moduleService.caches());
         CacheMetrics.bindTo(metrics, providerService.caches());
         TerraformApi api = new TerraformApi(moduleService, providerService, auth, login, signer, downloadProxy, json, ready);
+        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(new ModuleCatalog(served, layout, moduleService, tagTtl), json);
         OperationCounters operations = new OperationCounters(metrics);
         Optional<MirrorApi> mirrorApi = mirror.build(served, layout, mirrorTempDir(), operations).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
@@ -238,6 +241,7 @@ public final class ServerCommand implements Callable<Integer> {
         WebServer registry = Listeners.start("--listen-address", () -> WebServer.start(ListenAddress.parse(listenAddress), tls,
                 Optional.of(ready), readyObserver, exchanges, limits, cfg -> {
                     api.register(cfg);
+                    discovery.register(cfg);
                     mirrorApi.ifPresent(m -> m.register(cfg));
                     cfg.requestLogger.http(timers::record);
                 }));

@@ -88,6 +88,15 @@ public final class ImageLayoutStore implements ArtifactStore {
     }
 
     @Override
+    public List<String> listRepositories(String prefix) {
+        try {
+            return paths.repositories(prefix);
+        } catch (IOException e) {
+            throw new StorageException(Kind.CORRUPT, "cannot list the repositories in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public Optional<Manifest> resolve(String repository, String reference) {
         Path layout = paths.layout(repository);
         Digest digest;

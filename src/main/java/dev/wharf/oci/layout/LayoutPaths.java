@@ -2,7 +2,14 @@ package dev.wharf.oci.layout;
 
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.References;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -27,6 +34,45 @@ final class LayoutPaths {
             dir = dir.resolve(RESERVED.contains(component) ? "_" + component : component);
         }
         return dir;
+    }
+
+    /**
+     * The repositories below the root whose names start with {@code prefix}, sorted: every directory
+     * holding an {@code index.json}, named back through the reserved-name mapping. A layout's own
+     * {@code blobs} directory is never entered; a repository component named so is stored as
+     * {@code _blobs}.
+     */
+    List<String> repositories(String prefix) throws IOException {
+        List<String> names = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return names;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                if (!dir.equals(root) && dir.getFileName().toString().equals("blobs")) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                if (!dir.equals(root) && Files.isRegularFile(index(dir))) {
+                    String name = name(root.relativize(dir));
+                    if (name.startsWith(prefix)) {
+                        names.add(name);
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        names.sort(null);
+        return names;
+    }
+
+    private static String name(Path relative) {
+        List<String> components = new ArrayList<>();
+        for (Path part : relative) {
+            String component = part.toString();
+            components.add(component.startsWith("_") && RESERVED.contains(component.substring(1)) ? component.substring(1) : component);
+        }
+        return String.join("/", components);
     }
 
     static Path index(Path layout) {

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * An {@link ArtifactStore} on a remote registry speaking the OCI Distribution Spec v1.1, through
  * Wharf's own small client on {@code java.net.http} (HTTP/1.1): one class per registry operation
- * ({@link TagLister}, {@link ManifestPuller}, {@link ManifestChecker}, {@link ManifestPusher},
+ * ({@link TagLister}, {@link RepositoryLister}, {@link ManifestPuller}, {@link ManifestChecker}, {@link ManifestPusher},
  * {@link ManifestDeleter}, {@link BlobPuller}, {@link BlobPusher}), each judging its own answers,
  * over one {@link RegistryTransport}.
  *
@@ -49,6 +49,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
     private final ManifestCodec codec = new ManifestCodec();
     private final ConcurrentLookups lookups = new ConcurrentLookups(8);
     private final TagLister tags;
+    private final RepositoryLister repositories;
     private final ManifestPuller manifests;
     private final ManifestChecker manifestChecker;
     private final ManifestPusher manifestPusher;
@@ -90,6 +91,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
                 observer);
         ContentDigestCheck digests = new ContentDigestCheck(address);
         this.tags = new TagLister(transport);
+        this.repositories = new RepositoryLister(transport);
         this.manifests = new ManifestPuller(transport, address);
         this.manifestChecker = new ManifestChecker(transport);
         this.manifestPusher = new ManifestPusher(transport, digests);
@@ -110,6 +112,11 @@ public final class RegistryArtifactStore implements ArtifactStore {
     public List<String> listTags(String repository) {
         References.requireRepository(repository);
         return tags.list(repository);
+    }
+
+    @Override
+    public List<String> listRepositories(String prefix) {
+        return repositories.list(prefix);
     }
 
     /** Up to eight manifests in flight at once; the answers keep the order asked. */

@@ -96,6 +96,24 @@ final class FlatArtifactStore extends ForwardingArtifactStore {
         return fresh;
     }
 
+    /**
+     * The nested repositories that have at least one tag in the base repository: no catalog is
+     * needed, which is what makes the flat layout work on registries without one. Tags hashed
+     * whole name their repository only in their manifest's annotation, so those are read.
+     */
+    @Override
+    public List<String> listRepositories(String prefix) {
+        Grouped groups = groups(delegate.listTagsStamped(base).value());
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(groups.byPath().keySet());
+        if (!groups.allHashed().isEmpty()) {
+            for (Optional<Manifest> manifest : delegate.resolveAll(base, groups.allHashed())) {
+                manifest.flatMap(m -> Optional.ofNullable(m.annotations().get(FlatTags.REFERENCE_ANNOTATION)).flatMap(tags::fromReference))
+                        .ifPresent(pair -> names.add(pair.repository()));
+            }
+        }
+        return names.stream().filter(n -> n.startsWith(prefix)).toList();
+    }
+
     /** The nested tags hashed stored tags stand for, read from their manifests' annotation. */
     private List<String> fromAnnotations(String repository, List<String> hashed) {
         if (hashed.isEmpty()) {

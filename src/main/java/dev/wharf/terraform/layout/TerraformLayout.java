@@ -56,6 +56,11 @@ public final class TerraformLayout {
         return base;
     }
 
+    /** What every module repository's name starts with: {@code {base}/modules/}. */
+    public String modulesPrefix() {
+        return base + "/modules/";
+    }
+
     public String moduleRepository(String namespace, String name, String provider) {
         return repository(base + "/modules/" + component(namespace, "namespace") + "/" + component(name, "name")
                 + "/" + component(provider, "provider"));

@@ -31,6 +31,11 @@ public final class ModuleService {
     // that passed them are ever put here.
     private final Cache<ModuleAddress, Listing> listings = Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
     private final Generations generations = new Generations();
+    // Versions are never overwritten, so what a version's manifest says about it holds for good.
+    private final Cache<VersionKey, ModuleMetadata> metadata = Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
+
+    private record VersionKey(ModuleAddress module, String version) {
+    }
 
     private record Listing(String repository, Generation tags, Stamped<List<String>> answer) {
         boolean current(ArtifactStore store) {
@@ -40,7 +45,7 @@ public final class ModuleService {
 
     /** The caches by name, for their hit, miss and size metrics. */
     public java.util.Map<String, Cache<?, ?>> caches() {
-        return java.util.Map.of("module_listings", listings);
+        return java.util.Map.of("module_listings", listings, "module_metadata", metadata);
     }
 
     public ModuleService(ArtifactStore store, TerraformLayout layout) {
@@ -110,6 +115,26 @@ public final class ModuleService {
         ArchiveFormat format = ArchiveFormat.ofLayer(layer.mediaType(), layer.title().orElse(null), assumedFormat);
         String fileName = module.namespace() + "-" + module.name() + "-" + module.provider() + "-" + version + "." + format.extension();
         return new StoredFile(repository, layer, fileName, format.contentType());
+    }
+
+    /**
+     * What the stored version says about itself (its manifest's annotations); NOT_FOUND when that
+     * version is not there. Read once per version: versions are never overwritten.
+     */
+    public ModuleMetadata metadata(ModuleAddress module, String version) {
+        VersionKey key = new VersionKey(module, version);
+        ModuleMetadata known = metadata.getIfPresent(key);
+        if (known != null) {
+            return known;
+        }
+        check(module);
+        TerraformNames.checkVersion(version).ifPresent(this::badRequest);
+        String repository = layout.moduleRepository(module.namespace(), module.name(), module.provider());
+        Manifest manifest = store.resolve(repository, layout.moduleTag(module.namespace(), module.name(), module.provider(), version))
+                .orElseThrow(() -> new ModuleException(ModuleException.Reason.NOT_FOUND, "module " + module + " has no version " + version));
+        ModuleMetadata read = ModuleMetadata.of(manifest.annotations());
+        metadata.put(key, read);
+        return read;
     }
 
     /** Streams the file's blob into {@code sink}, checked against its digest ({@link ArtifactStore#copyBlob}). */

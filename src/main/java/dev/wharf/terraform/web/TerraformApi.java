@@ -83,6 +83,7 @@ public final class TerraformApi {
         cfg.http.compressionStrategy = CompressionStrategy.NONE;
         var r = cfg.routes;
         r.get("/.well-known/terraform.json", ctx -> json(ctx, 200, discovery()));
+        r.before("/v1/modules", this::requireToken);
         r.before("/v1/modules/*", this::requireToken);
         r.before("/v1/providers/*", this::requireToken);
         r.get("/v1/modules/{namespace}/{name}/{provider}/versions", this::moduleVersions);
@@ -140,8 +141,21 @@ public final class TerraformApi {
         ArrayNode versions = json.createArrayNode();
         answer.value().forEach(v -> versions.addObject().put("version", v));
         ObjectNode body = json.createObjectNode();
-        body.putArray("modules").addObject().set("versions", versions);
+        ObjectNode entry = body.putArray("modules").addObject();
+        // Renovate and Dependabot take changelog links from here, as GitLab's registry serves it.
+        source(module, answer.value()).ifPresent(source -> entry.put("source", source));
+        entry.set("versions", versions);
         remember(ctx, jsonBytes(ctx, bytes(body)), () -> modules.isCurrent(module, answer.generation()));
+    }
+
+    /** The newest version's source repository, when its manifest names one. */
+    private Optional<String> source(ModuleAddress module, List<String> versions) {
+        try {
+            return modules.metadata(module, versions.get(0)).source();
+        } catch (ModuleException e) {
+            // The version went between the list and this read: the list still answers.
+            return Optional.empty();
+        }
     }
 
     private void moduleDownload(Context ctx) {

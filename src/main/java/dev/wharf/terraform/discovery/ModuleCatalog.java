@@ -1,0 +1,133 @@
+package dev.wharf.terraform.discovery;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.StorageException;
+import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.terraform.module.ModuleAddress;
+import dev.wharf.terraform.module.ModuleException;
+import dev.wharf.terraform.module.ModuleMetadata;
+import dev.wharf.terraform.module.ModuleService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Which modules exist, for the registry's discovery API: the module repositories the store lists
+ * (the registry's catalog, or the flat layout's one tag list), each with its newest version and
+ * what that version's manifest says about it. The module protocol itself never needs this list.
+ *
+ * <p>The repository list is kept for {@code ttl}, like tag lists, so a module published elsewhere
+ * shows up within that time. Versions and metadata come from {@link ModuleService}, whose caches
+ * the protocol answers share. A repository without a valid version tag (an empty or foreign one)
+ * is left out of every list.
+ */
+public final class ModuleCatalog {
+    private static final Comparator<ModuleAddress> ORDER = Comparator.comparing(ModuleAddress::namespace)
+            .thenComparing(ModuleAddress::name).thenComparing(ModuleAddress::provider);
+
+    private final ArtifactStore store;
+    private final TerraformLayout layout;
+    private final ModuleService modules;
+    private final Cache<String, List<ModuleAddress>> addresses;
+
+    public ModuleCatalog(ArtifactStore store, TerraformLayout layout, ModuleService modules, Duration ttl) {
+        this.store = store;
+        this.layout = layout;
+        this.modules = modules;
+        this.addresses = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(1).build();
+    }
+
+    /**
+     * One page of the modules the query matches, each at its newest version, ordered by namespace,
+     * name and provider. UNSUPPORTED (a {@link StorageException}) when the registry lists no
+     * repositories.
+     */
+    public ModulePage list(ModuleQuery query) {
+        if (query.verified()) {
+            return new ModulePage(List.of(), query.offset(), query.limit(), false);
+        }
+        List<ModuleSummary> matching = new ArrayList<>();
+        for (ModuleAddress module : addresses()) {
+            if (matches(query.namespace(), module.namespace()) && matches(query.name(), module.name())
+                    && matches(query.provider(), module.provider())) {
+                newest(module).filter(summary -> query.text().map(text -> contains(summary, text)).orElse(true))
+                        .ifPresent(matching::add);
+            }
+        }
+        int from = Math.min(query.offset(), matching.size());
+        int to = Math.min(from + query.limit(), matching.size());
+        return new ModulePage(List.copyOf(matching.subList(from, to)), query.offset(), query.limit(), to < matching.size());
+    }
+
+    /**
+     * One version of a module ({@code version} empty: the newest) with its other versions and the
+     * providers its namespace/name is published for. NOT_FOUND (a {@link ModuleException}) when
+     * the module or that version is not there.
+     */
+    public ModuleDetail detail(ModuleAddress module, Optional<String> version) {
+        List<String> versions = modules.versions(module).value();
+        String chosen = version.orElse(versions.get(0));
+        if (!versions.contains(chosen)) {
+            throw new ModuleException(ModuleException.Reason.NOT_FOUND, "module " + module + " has no version " + chosen);
+        }
+        ModuleMetadata metadata = modules.metadata(module, chosen);
+        return new ModuleDetail(new ModuleSummary(module, chosen, metadata), versions, providers(module));
+    }
+
+    /** The providers a namespace/name is published for; just the one asked when the registry lists no repositories. */
+    private List<String> providers(ModuleAddress module) {
+        try {
+            List<String> found = addresses().stream()
+                    .filter(a -> a.namespace().equals(module.namespace()) && a.name().equals(module.name()))
+                    .map(ModuleAddress::provider).sorted().toList();
+            return found.isEmpty() ? List.of(module.provider()) : found;
+        } catch (StorageException e) {
+            if (e.kind() != StorageException.Kind.UNSUPPORTED) {
+                throw e;
+            }
+            return List.of(module.provider());
+        }
+    }
+
+    private Optional<ModuleSummary> newest(ModuleAddress module) {
+        try {
+            String version = modules.versions(module).value().get(0);
+            return Optional.of(new ModuleSummary(module, version, modules.metadata(module, version)));
+        } catch (ModuleException e) {
+            // No valid version under this repository (empty, or someone else's tags): not a module.
+            return Optional.empty();
+        }
+    }
+
+    private List<ModuleAddress> addresses() {
+        return addresses.get("all", all -> {
+            String prefix = layout.modulesPrefix();
+            List<ModuleAddress> found = new ArrayList<>();
+            for (String repository : store.listRepositories(prefix)) {
+                String[] parts = repository.substring(prefix.length()).split("/");
+                if (parts.length == 3 && Arrays.stream(parts).noneMatch(String::isEmpty)) {
+                    found.add(new ModuleAddress(parts[0], parts[1], parts[2]));
+                }
+            }
+            found.sort(ORDER);
+            return List.copyOf(found);
+        });
+    }
+
+    private static boolean matches(Optional<String> wanted, String value) {
+        return wanted.map(w -> w.equalsIgnoreCase(value)).orElse(true);
+    }
+
+    /** Every word of {@code text} in the namespace, name, provider or description. */
+    private static boolean contains(ModuleSummary summary, String text) {
+        String haystack = (summary.module().namespace() + " " + summary.module().name() + " " + summary.module().provider() + " "
+                + summary.metadata().description().orElse("")).toLowerCase(Locale.ROOT);
+        return Arrays.stream(text.split("\\s+")).allMatch(haystack::contains);
+    }
+}
