@@ -1,6 +1,8 @@
 package dev.wharf.http;
 
 import dev.wharf.oci.BlobSink;
+import dev.wharf.oci.ChunkSource;
+import dev.wharf.oci.MappedFileChunks;
 import io.javalin.http.Context;
 import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
@@ -26,44 +28,51 @@ public final class ResponseBodies {
     private ResponseBodies() {
     }
 
-    /** Something that writes a body into a sink, from storage or elsewhere. */
+    /** Opens a response body's content, from storage or elsewhere. */
     @FunctionalInterface
     public interface Body {
-        void writeTo(BlobSink sink) throws IOException;
+        ChunkSource open() throws IOException;
     }
 
     /**
-     * Writes {@code body} as the response of {@code ctx}, whose status and headers are set. When it
-     * fails after the first bytes went out, the connection is cut ({@link #abort}) and this returns
-     * normally; when it fails before, the response is reset and the failure thrown, for the caller to
-     * answer with an error of its protocol.
+     * Writes {@code body} as the response of {@code ctx}, whose status and headers are set, without
+     * holding a thread while the client reads: the first chunk is read here, the rest by a
+     * {@link ChunkPump} that asks for each next chunk only once Jetty has written the one before, so
+     * a client that stops reading leaves the content paused, not a request thread parked (400 such
+     * clients once took every thread of the pool). When opening the body or reading its first chunk
+     * fails, the response is reset and the failure thrown, for the caller to answer with an error of
+     * its protocol; a failure after that cuts the connection ({@link #abort}).
      */
     public static void send(Context ctx, Body body) throws IOException {
-        ServletOutputStream out = ctx.res().getOutputStream();
-        DeferringSink deferring = out instanceof HttpOutput jetty ? new DeferringSink(jetty) : null;
+        ChunkSource chunks = null;
+        ByteBuffer first;
         try {
-            body.writeTo(deferring != null ? deferring : sink(ctx));
-            ByteBuffer whole = deferring == null ? null : deferring.deferred();
-            if (whole != null) {
-                sendAsync(ctx, (HttpOutput) out, whole, null);
-            }
+            chunks = body.open();
+            first = chunks.next();
         } catch (IOException | RuntimeException e) {
-            if (ctx.res().isCommitted()) {
-                LoggerFactory.getLogger(ResponseBodies.class).warn("cannot finish {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-                abort(ctx, e);
-                return;
-            }
+            closeQuietly(chunks);
             ctx.res().reset();
             throw e;
         }
-    }
-
-    /** A sink into the body of {@code ctx}'s response; headers must be set before the first write. */
-    public static BlobSink sink(Context ctx) throws IOException {
         ServletOutputStream out = ctx.res().getOutputStream();
         if (out instanceof HttpOutput jetty) {
-            return jetty::write;
+            ChunkPump pump = new ChunkPump(ctx, jetty, chunks, first);
+            ctx.future(pump::start);
+            return;
         }
+        try (ChunkSource rest = chunks) {
+            BlobSink sink = blockingSink(out);
+            for (ByteBuffer chunk = first; chunk != null; chunk = rest.next()) {
+                sink.write(chunk);
+            }
+        } catch (IOException | RuntimeException e) {
+            LoggerFactory.getLogger(ResponseBodies.class).warn("cannot finish {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            abort(ctx, e);
+        }
+    }
+
+    /** Writes into a servlet stream that is not Jetty's own, copying through the heap. */
+    private static BlobSink blockingSink(ServletOutputStream out) {
         return chunk -> {
             if (chunk.hasArray()) {
                 out.write(chunk.array(), chunk.arrayOffset() + chunk.position(), chunk.remaining());
@@ -89,8 +98,8 @@ public final class ResponseBodies {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         ServletOutputStream out = ctx.res().getOutputStream();
         if (!(out instanceof HttpOutput jetty)) {
-            try (channel) {
-                sink(ctx).writeMapped(channel);
+            try (ChunkSource chunks = MappedFileChunks.trusted(channel)) {
+                chunks.drainTo(blockingSink(out));
             }
             return;
         }
@@ -135,14 +144,14 @@ public final class ResponseBodies {
     /** Larger files go out through pooled buffers instead of one mapping (a buffer holds at most 2 GB). */
     static final long MAX_MAPPED = 1L << 30;
 
-    private static void closeQuietly(@Nullable FileChannel channel) {
-        if (channel == null) {
+    static void closeQuietly(java.io.@Nullable Closeable content) {
+        if (content == null) {
             return;
         }
         try {
-            channel.close();
+            content.close();
         } catch (IOException e) {
-            LoggerFactory.getLogger(ResponseBodies.class).debug("cannot close a file sent", e);
+            LoggerFactory.getLogger(ResponseBodies.class).debug("cannot close the content of a response", e);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.wharf.oci;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 
@@ -81,35 +80,26 @@ public interface ArtifactStore extends AutoCloseable {
     InputStream openBlob(String repository, Digest digest);
 
     /**
-     * Streams a blob into {@code sink}, checked against its digest. The last chunk reaches the sink
-     * only once the whole content has matched: a blob that does not match fails with an
-     * {@link IOException} before it, so a receiver that knows the length (an HTTP client reading a
-     * Content-Length) never gets a complete corrupt blob. Throws {@link StorageException.Kind#NOT_FOUND}
-     * before writing anything if the blob is gone; an {@link IOException} from the sink ends the copy.
+     * Opens a blob to be read chunk by chunk ({@link ChunkSource}), checked against its digest: the
+     * last chunk is handed out only once the whole content has matched, and a blob that does not
+     * match fails with an {@link IOException} instead, so a receiver that knows the length (an HTTP
+     * client reading a Content-Length) never gets a complete corrupt blob. Throws
+     * {@link StorageException.Kind#NOT_FOUND} before handing out anything if the blob is gone.
      */
-    default void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
-        // Each chunk is written only after the next read succeeded; the read that ends the
-        // stream is the one that checks the digest, so the last chunk waits for the verdict.
-        try (InputStream in = openBlob(repository, digest)) {
-            ByteBuffer pending = ByteBuffer.allocate(COPY_BUFFER);
-            ByteBuffer next = ByteBuffer.allocate(COPY_BUFFER);
-            int n = in.read(pending.array());
-            if (n < 0) {
-                return;
-            }
-            pending.limit(n);
-            while ((n = in.read(next.array())) >= 0) {
-                sink.write(pending);
-                ByteBuffer written = pending;
-                pending = next.clear().limit(n);
-                next = written;
-            }
-            sink.write(pending);
-        }
+    default ChunkSource readBlob(String repository, Digest digest) {
+        return new InputStreamChunks(openBlob(repository, digest), COPY_BUFFER);
     }
 
     /**
-     * Chunk size of the default {@link #copyBlob}, two held per download. 256 KB chunks proxied a
+     * Streams a blob into {@code sink}: {@link #readBlob}, drained. An {@link IOException} from the
+     * sink ends the copy.
+     */
+    default void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
+        readBlob(repository, digest).drainTo(sink);
+    }
+
+    /**
+     * Chunk size of the default {@link #readBlob}, two held per download. 256 KB chunks proxied a
      * 200 MB blob no faster than 32 KB ones (bench/RESULTS.md, figure 2), so the heap decides.
      */
     int COPY_BUFFER = 64 * 1024;

@@ -124,32 +124,39 @@ public final class FailureWatchingStore extends ForwardingArtifactStore {
         };
     }
 
+    /**
+     * The blob's chunks, watched: a read that fails (the registry gone, a digest that does not match)
+     * counts against "read blobs", a blob read to its end for it. A client that stops reading is
+     * not the store's failure, and never shows here: it only stops asking for chunks.
+     */
     @Override
-    public void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
-        boolean[] sinkFailed = new boolean[1];
-        BlobSink watched = chunk -> {
-            try {
-                sink.write(chunk);
-            } catch (IOException e) {
-                sinkFailed[0] = true;
-                throw e;
+    public ChunkSource readBlob(String repository, Digest digest) {
+        ChunkSource chunks = watch("read blobs", () -> delegate.readBlob(repository, digest));
+        return new ChunkSource() {
+            @Override
+            public java.nio.@Nullable ByteBuffer next() throws IOException {
+                try {
+                    java.nio.ByteBuffer chunk = chunks.next();
+                    if (chunk == null) {
+                        succeeded("read blobs");
+                    }
+                    return chunk;
+                } catch (IOException e) {
+                    failed("read blobs", e);
+                    throw e;
+                } catch (StorageException e) {
+                    if (e.isOutage() || e.kind() == StorageException.Kind.CORRUPT) {
+                        failed("read blobs", e);
+                    }
+                    throw e;
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                chunks.close();
             }
         };
-        try {
-            watch("read blobs", () -> {
-                try {
-                    delegate.copyBlob(repository, digest, watched);
-                    return null;
-                } catch (IOException e) {
-                    throw new WrappedIo(e);
-                }
-            });
-        } catch (WrappedIo e) {
-            if (!sinkFailed[0]) {
-                failed("read blobs", e.getCause());
-            }
-            throw e.getCause();
-        }
     }
 
     @Override
@@ -160,18 +167,5 @@ public final class FailureWatchingStore extends ForwardingArtifactStore {
     @Override
     public boolean delete(String repository, String tag) {
         return watch("delete", () -> delegate.delete(repository, tag));
-    }
-
-    /** Carries a copy's IOException through {@link #watch}. */
-    private static final class WrappedIo extends RuntimeException {
-        WrappedIo(IOException cause) {
-            super(cause);
-        }
-
-        @Override
-        @SuppressWarnings("NullAway") // the constructor is the only way in, and it always sets an IOException
-        public synchronized IOException getCause() {
-            return (IOException) super.getCause();
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.wharf.oci;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
@@ -9,7 +8,7 @@ import java.util.Optional;
 /**
  * A store that hands every call to another one: the base of decorators (caches, counters), which
  * override only what they change. Every method forwards, the defaults of {@link ArtifactStore}
- * included, so a decorator never silently replaces the delegate's own {@code copyBlob} or
+ * included, so a decorator never silently replaces the delegate's own {@code readBlob} or
  * {@code resolveAll} with the interface's generic one.
  */
 public abstract class ForwardingArtifactStore implements ArtifactStore {
@@ -70,8 +69,8 @@ public abstract class ForwardingArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
-        delegate.copyBlob(repository, digest, sink);
+    public ChunkSource readBlob(String repository, Digest digest) {
+        return delegate.readBlob(repository, digest);
     }
 
     @Override

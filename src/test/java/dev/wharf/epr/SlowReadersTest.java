@@ -59,23 +59,31 @@ class SlowReadersTest {
 
     @Test
     void fourHundredClientsThatDoNotReadStarveNothing() throws Exception {
-        Path packages = dir.resolve("packages");
+        Path folder = bigPackageFolder();
+        Path zip = dir.resolve("packages/gallery-2.0.0.zip");
+        TestPackages.zipFolder(folder, "gallery-2.0.0", zip);
+        assertThat(Files.size(zip)).isGreaterThan(4L << 20);
+        serveUnderLoad(zip.getParent(), zip);
+    }
+
+    /** The gallery package with 5 MB of noise that no compression shrinks. */
+    private Path bigPackageFolder() throws Exception {
         Path folder = dir.resolve("src/gallery/2.0.0");
         TestPackages.copyTree(TestPackages.source().resolve("gallery/2.0.0"), folder);
         byte[] noise = new byte[5 << 20];
         new Random(11).nextBytes(noise);
         Files.write(folder.resolve("docs/noise.bin"), noise);
-        Path zip = packages.resolve("gallery-2.0.0.zip");
-        TestPackages.zipFolder(folder, "gallery-2.0.0", zip);
-        assertThat(Files.size(zip)).isGreaterThan(4L << 20);
+        return folder;
+    }
 
+    private static void serveUnderLoad(Path packages, Path expectedZip) throws Exception {
         FileSystemIndexer indexer = new FileSystemIndexer(List.of(packages), false, false, dev.wharf.oci.archive.ArchiveLimits.DEFAULT, Clock.systemUTC());
         indexer.start();
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
         EprApi api = new EprApi(indexer, ApiSettings.defaults(), Clock.systemUTC(), ready);
         try (indexer; WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.of(ready),
                 RequestObserver.NONE, ServerLimits.defaults(), api::register)) {
-            probeUnderLoad(server, zip);
+            probeUnderLoad(server, expectedZip);
         }
     }
 

@@ -19,7 +19,6 @@ import dev.wharf.oci.StorageException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -263,9 +262,8 @@ public final class EprApi {
             ResponseBodies.sendFile(ctx, file.get());
             return;
         }
-        OutputStream out = ctx.res().getOutputStream();
-        resource.writeTo(out);
-        out.flush();
+        // A folder zipped on the fly, a file inside a zip: read a chunk at a time, as the client takes them.
+        ResponseBodies.send(ctx, resource::open);
     }
 
     private static void json(Context ctx, Duration cacheTime, byte[] body) {

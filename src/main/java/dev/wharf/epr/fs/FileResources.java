@@ -2,7 +2,6 @@ package dev.wharf.epr.fs;
 
 import dev.wharf.epr.index.Resource;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -16,10 +15,6 @@ final class FileResources {
         if (file == null || !Files.isRegularFile(file)) {
             return Optional.empty();
         }
-        return Optional.of(new Resource(Files.size(file), out -> {
-            try (InputStream in = Files.newInputStream(file)) {
-                in.transferTo(out);
-            }
-        }));
+        return Optional.of(Resource.ofFile(file, Files.size(file)));
     }
 }

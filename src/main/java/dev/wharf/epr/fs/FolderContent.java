@@ -3,10 +3,9 @@ package dev.wharf.epr.fs;
 import dev.wharf.epr.index.PackageContent;
 import dev.wharf.epr.index.Resource;
 import dev.wharf.epr.pkg.DirectoryPackageFiles;
-import dev.wharf.epr.pkg.PackageZipWriter;
+import dev.wharf.epr.pkg.PackageZipChunks;
 import dev.wharf.oci.archive.RootedFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -31,20 +30,12 @@ final class FolderContent implements PackageContent {
             return Optional.empty();
         }
         Path p = found.get();
-        return Optional.of(new Resource(Files.size(p), out -> {
-            try (InputStream in = Files.newInputStream(p)) {
-                in.transferTo(out);
-            }
-        }));
+        return Optional.of(Resource.ofFile(p, Files.size(p)));
     }
 
     @Override
     public Resource zip() {
-        return new Resource(-1, out -> {
-            try (DirectoryPackageFiles files = new DirectoryPackageFiles(folder)) {
-                PackageZipWriter.write(files, rootFolder, out);
-            }
-        });
+        return new Resource(-1, () -> PackageZipChunks.owning(new DirectoryPackageFiles(folder), rootFolder));
     }
 
     @Override

@@ -239,14 +239,14 @@ public final class OciIndexer implements Indexer {
             } catch (InvalidPackageException e) {
                 throw new IOException(e.getMessage(), e);
             }
-        }, c.zipSize(), out -> blobs.writeZip(c, out), () -> {
+        }, c.zipSize(), () -> blobs.readZip(c), () -> {
             Optional<Path> sig;
             try {
                 sig = blobs.signature(c);
             } catch (InvalidPackageException e) {
                 throw new IOException(e.getMessage(), e);
             }
-            return sig.map(p -> new Resource(c.signatureSize(), out -> Files.copy(p, out)));
+            return sig.map(p -> Resource.ofFile(p, c.signatureSize()));
         });
         return new IndexedPackage(c.document(), content);
     }

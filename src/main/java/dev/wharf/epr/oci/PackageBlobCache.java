@@ -1,9 +1,12 @@
 package dev.wharf.epr.oci;
 
+import dev.wharf.epr.index.Resource;
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
+import dev.wharf.oci.InputStreamChunks;
 import dev.wharf.oci.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,16 +85,13 @@ final class PackageBlobCache {
                 c.signatureSize(), Map.of()), signaturePath(c.signatureDigest()), false));
     }
 
-    /** Writes the package's zip: from disk when it is there, else straight from the store (not kept). */
-    void writeZip(CachedPackage c, OutputStream out) throws IOException {
+    /** The package's zip: from disk when it is there, else straight from the store (not kept). */
+    ChunkSource readZip(CachedPackage c) throws IOException {
         Path p = zipPath(c.zipDigest());
         if (Files.isRegularFile(p)) {
-            Files.copy(p, out);
-        } else {
-            try (InputStream in = store.openBlob(repository, Digest.parse(c.zipDigest()))) {
-                in.transferTo(out);
-            }
+            return new InputStreamChunks(Files.newInputStream(p), Resource.CHUNK);
         }
+        return store.readBlob(repository, Digest.parse(c.zipDigest()));
     }
 
     /**

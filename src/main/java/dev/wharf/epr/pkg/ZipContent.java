@@ -2,6 +2,7 @@ package dev.wharf.epr.pkg;
 
 import dev.wharf.epr.index.PackageContent;
 import dev.wharf.epr.index.Resource;
+import dev.wharf.oci.InputStreamChunks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +22,7 @@ public final class ZipContent implements PackageContent {
     }
 
     private final ZipLocation location;
-    private final Resource.Writer zipWriter;
+    private final Resource.Reader zipReader;
     private final long zipSize;
     private final SignatureSource signature;
 
@@ -30,28 +31,20 @@ public final class ZipContent implements PackageContent {
         Optional<Resource> get() throws IOException;
     }
 
-    public ZipContent(ZipLocation location, long zipSize, Resource.Writer zipWriter, SignatureSource signature) {
+    public ZipContent(ZipLocation location, long zipSize, Resource.Reader zipReader, SignatureSource signature) {
         this.location = location;
         this.zipSize = zipSize;
-        this.zipWriter = zipWriter;
+        this.zipReader = zipReader;
         this.signature = signature;
     }
 
     /** A zip that lies on disk for good (the file-system indexer). */
     public static ZipContent onDisk(Path zip, Path signatureFile) {
-        return new ZipContent(() -> zip, sizeOf(zip), out -> {
-            try (InputStream in = Files.newInputStream(zip)) {
-                in.transferTo(out);
-            }
-        }, () -> {
+        return new ZipContent(() -> zip, sizeOf(zip), () -> new InputStreamChunks(Files.newInputStream(zip), Resource.CHUNK), () -> {
             if (signatureFile == null || !Files.isRegularFile(signatureFile)) {
                 return Optional.empty();
             }
-            return Optional.of(new Resource(Files.size(signatureFile), out -> {
-                try (InputStream in = Files.newInputStream(signatureFile)) {
-                    in.transferTo(out);
-                }
-            }));
+            return Optional.of(Resource.ofFile(signatureFile, Files.size(signatureFile)));
         });
     }
 
@@ -77,18 +70,31 @@ public final class ZipContent implements PackageContent {
             return Optional.empty();
         }
         long size = files.size(path);
-        return Optional.of(new Resource(size, out -> {
-            try (files; InputStream in = files.open(path)) {
-                in.transferTo(out);
+        return Optional.of(new Resource(size, () -> new InputStreamChunks(new ClosingBoth(files.open(path), files), Resource.CHUNK)));
+    }
+
+    /** An entry's stream whose closing closes its zip too. */
+    private static final class ClosingBoth extends java.io.FilterInputStream {
+        private final ZipPackageFiles files;
+
+        ClosingBoth(InputStream in, ZipPackageFiles files) {
+            super(in);
+            this.files = files;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (files) {
+                super.close();
             }
-        }));
+        }
     }
 
     @Override
     public Resource zip() {
         // The location is a whole zip of exactly this size: downloaded and checked against its
         // digest by the OCI indexer, or the file the file-system indexer found.
-        return new Resource(zipSize, zipWriter, location::get);
+        return new Resource(zipSize, zipReader, location::get);
     }
 
     @Override

@@ -2,7 +2,8 @@ package dev.wharf.oci.cache;
 
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ForwardingArtifactStore;
-import dev.wharf.oci.BlobSink;
+import dev.wharf.oci.ChunkSource;
+import dev.wharf.oci.MappedFileChunks;
 import dev.wharf.oci.Digest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * store's copy finished, which means its digest matched; a copy that fails or is abandoned leaves
  * nothing. Blobs are content-addressed, so a kept one never goes stale. The folder is bounded: when a
  * new blob takes it over {@code maxBytes}, the least recently used ones go; a blob larger than the
- * whole bound is streamed without being kept. Everything but {@link #copyBlob} goes straight to the
+ * whole bound is streamed without being kept. Everything but {@link #readBlob} goes straight to the
  * store.
  */
 public final class DiskBlobCache extends ForwardingArtifactStore {
@@ -72,45 +74,82 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
     }
 
     @Override
-    public void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
+    public ChunkSource readBlob(String repository, Digest digest) {
         Path file = pathOf(digest);
-        Optional<FileChannel> hit = open(file);
-        if (hit.isPresent()) {
-            kept.computeIfPresent(digest, (d, k) -> new Kept(tick.incrementAndGet(), k.size()));
-            try (FileChannel channel = hit.get()) {
-                sink.writeMapped(channel);
+        try {
+            Optional<FileChannel> hit = open(file);
+            if (hit.isPresent()) {
+                kept.computeIfPresent(digest, (d, k) -> new Kept(tick.incrementAndGet(), k.size()));
+                return MappedFileChunks.trusted(hit.get());
             }
-            return;
+        } catch (IOException e) {
+            LOG.warn("cannot read {} from the download cache, reading the store: {}", digest, e.getMessage());
         }
-        Path part = Files.createTempFile(dir, "blob-", ".part");
-        boolean complete = false;
-        try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE)) {
-            long[] written = {0};
-            boolean[] keeping = {true};
-            delegate.copyBlob(repository, digest, chunk -> {
-                if (keeping[0]) {
-                    written[0] += chunk.remaining();
-                    if (written[0] > maxBytes) {
-                        keeping[0] = false;
-                        out.truncate(0);
-                    } else {
-                        ByteBuffer copy = chunk.duplicate();
-                        while (copy.hasRemaining()) {
-                            out.write(copy);
-                        }
+        ChunkSource chunks = delegate.readBlob(repository, digest);
+        try {
+            return new Keeping(chunks, Files.createTempFile(dir, "blob-", ".part"), file, digest);
+        } catch (IOException e) {
+            LOG.warn("cannot keep {} in the download cache: {}", digest, e.getMessage());
+            return chunks;
+        }
+    }
+
+    /**
+     * The store's chunks, each also written to a {@code .part} file before it is handed out; the file
+     * becomes the kept blob when the store hands out its end (its digest matched), and goes when the
+     * chunks are closed before that or grow past the bound.
+     */
+    private final class Keeping implements ChunkSource {
+        private final ChunkSource chunks;
+        private final Path part;
+        private final Path file;
+        private final Digest digest;
+        private final FileChannel out;
+        private long written;
+        private boolean keeping = true;
+        private boolean complete;
+
+        Keeping(ChunkSource chunks, Path part, Path file, Digest digest) throws IOException {
+            this.chunks = chunks;
+            this.part = part;
+            this.file = file;
+            this.digest = digest;
+            this.out = FileChannel.open(part, StandardOpenOption.WRITE);
+        }
+
+        @Override
+        public @Nullable ByteBuffer next() throws IOException {
+            ByteBuffer chunk = chunks.next();
+            if (chunk == null) {
+                if (keeping && !complete) {
+                    out.force(false);
+                    out.close();
+                    complete = true;
+                    keep(part, file, digest);
+                }
+                return null;
+            }
+            if (keeping) {
+                written += chunk.remaining();
+                if (written > maxBytes) {
+                    keeping = false;
+                    out.truncate(0);
+                } else {
+                    ByteBuffer copy = chunk.duplicate();
+                    while (copy.hasRemaining()) {
+                        out.write(copy);
                     }
                 }
-                sink.write(chunk);
-            });
-            if (keeping[0]) {
-                out.force(false);
-                complete = true;
             }
-        } finally {
-            if (complete) {
-                keep(part, file, digest);
-            } else {
-                Files.deleteIfExists(part);
+            return chunk;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (chunks; out) {
+                if (!complete) {
+                    Files.deleteIfExists(part);
+                }
             }
         }
     }

@@ -3,7 +3,8 @@ package dev.wharf.oci.layout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.oci.BlobSink;
+import dev.wharf.oci.ChunkSource;
+import dev.wharf.oci.MappedFileChunks;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.DigestVerifyingInputStream;
@@ -53,7 +54,7 @@ public final class ImageLayoutStore implements ArtifactStore {
     private static final byte[] OCI_LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
 
     private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
-    /** Mapped blobs ({@link BlobSink#MAP_WINDOW} at a time) are hashed and written in chunks small enough to stay in the CPU cache between the two. */
+    /** Mapped blobs ({@link MappedFileChunks#MAP_WINDOW} at a time) are hashed and written in chunks small enough to stay in the CPU cache between the two. */
     private static final int CHUNK = 1 << 20;
 
     private final Path root;
@@ -153,12 +154,12 @@ public final class ImageLayoutStore implements ArtifactStore {
     }
 
     /**
-     * Sends the blob file from memory-mapped windows, so its bytes reach the sink without a copy
-     * through the heap. Each chunk is hashed before it is written, and the last one only once the
-     * whole file has matched its digest.
+     * The blob file as memory-mapped pieces ({@link MappedFileChunks#checked}), so its bytes reach
+     * the socket without a copy through the heap. Each piece is hashed before it is handed out, and
+     * the last one only once the whole file has matched its digest.
      */
     @Override
-    public void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
+    public ChunkSource readBlob(String repository, Digest digest) {
         Path blob = LayoutPaths.blob(paths.layout(repository), digest);
         FileChannel channel;
         try {
@@ -168,27 +169,19 @@ public final class ImageLayoutStore implements ArtifactStore {
         } catch (IOException e) {
             throw ioFailure(repository, "open blob " + digest, e);
         }
-        try (channel) {
-            MessageDigest hash = digest.newMessageDigest();
-            long size = channel.size();
-            long sent = 0;
-            if (size == 0) {
-                DigestVerifyingInputStream.verify(digest, hash);
-            }
-            while (sent < size) {
-                ByteBuffer window = channel.map(FileChannel.MapMode.READ_ONLY, sent, Math.min(BlobSink.MAP_WINDOW, size - sent));
-                for (int at = 0; at < window.limit(); ) {
-                    int length = Math.min(CHUNK, window.limit() - at);
-                    ByteBuffer chunk = window.duplicate().position(at).limit(at + length).slice();
-                    hash.update(chunk.duplicate());
-                    at += length;
-                    sent += length;
-                    if (sent == size) {
-                        DigestVerifyingInputStream.verify(digest, hash);
-                    }
-                    sink.write(chunk);
-                }
-            }
+        try {
+            return MappedFileChunks.checked(channel, digest, CHUNK);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw ioFailure(repository, "read blob " + digest, e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing was read from it; the failure that matters is being reported.
         }
     }
 

@@ -2,13 +2,12 @@ package dev.wharf.terraform.layout;
 
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.oci.BlobSink;
+import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.Generation;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.Stamped;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
@@ -165,8 +164,8 @@ final class FlatArtifactStore extends ForwardingArtifactStore {
     }
 
     @Override
-    public void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
-        delegate.copyBlob(base, digest, sink);
+    public ChunkSource readBlob(String repository, Digest digest) {
+        return delegate.readBlob(base, digest);
     }
 
     @Override

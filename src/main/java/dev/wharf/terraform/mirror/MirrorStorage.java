@@ -100,9 +100,9 @@ public final class MirrorStorage {
         return computed.get(layer.digest(), digest -> hashBlob(archive.repository(), digest));
     }
 
-    /** Copies an archive into {@code sink}; a blob that fails its digest never reaches its last chunk. */
-    public void copy(StoredArchive archive, Descriptor layer, dev.wharf.oci.BlobSink sink) throws java.io.IOException {
-        store.copyBlob(archive.repository(), layer.digest(), sink);
+    /** An archive read chunk by chunk; a blob that fails its digest never hands out its last chunk. */
+    public dev.wharf.oci.ChunkSource read(StoredArchive archive, Descriptor layer) {
+        return store.readBlob(archive.repository(), layer.digest());
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.wharf.terraform.module;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.oci.BlobSink;
+import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Generation;
 import dev.wharf.oci.Generations;
@@ -14,7 +14,6 @@ import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.Version;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import dev.wharf.terraform.layout.TerraformLayout;
-import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,9 +136,9 @@ public final class ModuleService {
         return read;
     }
 
-    /** Streams the file's blob into {@code sink}, checked against its digest ({@link ArtifactStore#copyBlob}). */
-    public void copy(StoredFile file, BlobSink sink) throws IOException {
-        store.copyBlob(file.repository(), file.layer().digest(), sink);
+    /** The file's blob, read chunk by chunk and checked against its digest ({@link ArtifactStore#readBlob}). */
+    public ChunkSource read(StoredFile file) {
+        return store.readBlob(file.repository(), file.layer().digest());
     }
 
     public Optional<URI> directUrl(StoredFile file) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.oci.BlobSink;
+import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Generation;
@@ -224,9 +224,9 @@ public final class ProviderService {
         return keys.get(layer.digest(), d -> parseKeys(readSmall(repository, layer), repository));
     }
 
-    /** Streams the file's blob into {@code sink}, checked against its digest ({@link ArtifactStore#copyBlob}). */
-    public void copy(StoredFile file, BlobSink sink) throws IOException {
-        store.copyBlob(file.repository(), file.layer().digest(), sink);
+    /** The file's blob, read chunk by chunk and checked against its digest ({@link ArtifactStore#readBlob}). */
+    public ChunkSource read(StoredFile file) {
+        return store.readBlob(file.repository(), file.layer().digest());
     }
 
     public Optional<URI> directUrl(StoredFile file) {

@@ -128,7 +128,7 @@ public final class MirrorApi {
         }
         try {
             // Never ctx.result(stream): its digest check comes after the last byte went out whole.
-            ResponseBodies.send(ctx, sink -> service.storage().copy(archive, layer, sink));
+            ResponseBodies.send(ctx, () -> service.storage().read(archive, layer));
         } catch (java.io.IOException e) {
             ErrorAnswers.failure(ctx, 502, "storage failed while reading the archive", e.getMessage(), LOG);
         }

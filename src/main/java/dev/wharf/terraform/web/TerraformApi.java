@@ -242,7 +242,7 @@ public final class TerraformApi {
         }
         ModuleAddress module = module(ctx);
         StoredFile file = modules.archive(module, ctx.pathParam("version"));
-        serve(ctx, file, sink -> modules.copy(file, sink), () -> modules.directUrl(file));
+        serve(ctx, file, () -> modules.read(file), () -> modules.directUrl(file));
     }
 
     private void providerFile(Context ctx) {
@@ -251,7 +251,7 @@ public final class TerraformApi {
         }
         ProviderAddress provider = provider(ctx);
         StoredFile file = providers.file(provider, ctx.pathParam("file"));
-        serve(ctx, file, sink -> providers.copy(file, sink), () -> providers.directUrl(file));
+        serve(ctx, file, () -> providers.read(file), () -> providers.directUrl(file));
     }
 
     private boolean authorizedFile(Context ctx) {
@@ -265,13 +265,7 @@ public final class TerraformApi {
         return refusal.isEmpty();
     }
 
-    /** Copies a stored file's content into a response body. */
-    @FunctionalInterface
-    private interface Content {
-        void copyTo(BlobSink sink) throws IOException;
-    }
-
-    private void serve(Context ctx, StoredFile file, Content content, java.util.function.Supplier<Optional<URI>> direct) {
+    private void serve(Context ctx, StoredFile file, ResponseBodies.Body content, java.util.function.Supplier<Optional<URI>> direct) {
         if (!downloadProxy) {
             Optional<URI> redirect = direct.get();
             if (redirect.isPresent()) {
@@ -288,7 +282,7 @@ public final class TerraformApi {
             return;
         }
         try {
-            ResponseBodies.send(ctx, content::copyTo);
+            ResponseBodies.send(ctx, content);
         } catch (IOException e) {
             // Nothing was sent: the storage failed (a failed digest, a registry gone) before the first byte.
             ErrorAnswers.failure(ctx, 502, "storage failed while reading the file", e.getMessage(), LOG);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.oci.BlobSink;
+import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Manifest;
 import java.io.ByteArrayOutputStream;
@@ -133,15 +133,29 @@ class DiskBlobCacheTest {
         }
 
         @Override
-        public void copyBlob(String repository, Digest digest, BlobSink sink) throws IOException {
+        public ChunkSource readBlob(String repository, Digest digest) {
             copies++;
             byte[] content = blobs.get(digest);
-            for (int at = 0; at < content.length; at += 1024) {
-                if (corrupt.contains(digest) && at + 1024 >= content.length) {
-                    throw new IOException("blob " + digest + " does not match its digest");
+            return new ChunkSource() {
+                private int at;
+
+                @Override
+                public ByteBuffer next() throws IOException {
+                    if (at >= content.length) {
+                        return null;
+                    }
+                    if (corrupt.contains(digest) && at + 1024 >= content.length) {
+                        throw new IOException("blob " + digest + " does not match its digest");
+                    }
+                    ByteBuffer chunk = ByteBuffer.wrap(content, at, Math.min(1024, content.length - at)).slice();
+                    at += chunk.remaining();
+                    return chunk;
                 }
-                sink.write(ByteBuffer.wrap(content, at, Math.min(1024, content.length - at)).slice());
-            }
+
+                @Override
+                public void close() {
+                }
+            };
         }
 
         @Override

@@ -80,7 +80,7 @@ class MirrorServiceTest {
         StoredArchive pulled = service.archive(DUMMY, "1.0.0", "linux", "amd64");
 
         java.io.ByteArrayOutputStream copied = new java.io.ByteArrayOutputStream();
-        storage.copy(pulled, storage.layer(pulled), chunk -> {
+        storage.read(pulled, storage.layer(pulled)).drainTo(chunk -> {
             byte[] bytes = new byte[chunk.remaining()];
             chunk.get(bytes);
             copied.write(bytes);
