@@ -13,6 +13,7 @@ import dev.wharf.epr.search.Filter;
 import dev.wharf.epr.search.PackageSearch;
 import dev.wharf.epr.search.QueryParser;
 import dev.wharf.http.AnonymousFailures;
+import dev.wharf.http.ExactContentType;
 import dev.wharf.http.RequestIds;
 import dev.wharf.http.ResponseBodies;
 import dev.wharf.oci.StorageException;
@@ -249,7 +250,7 @@ public final class EprApi {
     }
 
     private static void stream(Context ctx, String contentType, Resource resource) throws IOException {
-        ctx.contentType(contentType);
+        ExactContentType.set(ctx, contentType);
         if (resource.size() >= 0) {
             ctx.res().setContentLengthLong(resource.size());
         }
@@ -296,7 +297,7 @@ public final class EprApi {
         noCache(ctx);
         ctx.status(status);
         ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.contentType("text/plain; charset=utf-8");
+        ExactContentType.set(ctx, "text/plain; charset=utf-8");
         ctx.result(message + "\n");
     }
 }
