@@ -213,7 +213,12 @@ public final class EprApi {
             return;
         }
         cache(ctx, settings.cacheCatchAll());
-        stream(ctx, ContentTypes.of(file), resource.get());
+        Optional<String> type = ContentTypes.of(file);
+        if (type.isPresent()) {
+            stream(ctx, type.get(), resource.get());
+        } else {
+            sniffed(ctx, resource.get());
+        }
     }
 
     /** EPR's two routes as gorilla compiles them: {@code packageName} twice, the second one counts; a slash may follow. */
@@ -286,6 +291,19 @@ public final class EprApi {
         OutputStream out = ctx.res().getOutputStream();
         resource.writeTo(out);
         out.flush();
+    }
+
+    /** A file no MIME table names, typed from its first bytes as Go's {@code http.ServeContent} types it. */
+    private static void sniffed(Context ctx, Resource resource) throws IOException {
+        if (resource.size() >= 0) {
+            ctx.res().setContentLengthLong(resource.size());
+        }
+        ctx.status(200);
+        boolean head = ctx.method().name().equals("HEAD");
+        SniffingOutput out = new SniffingOutput(head ? OutputStream.nullOutputStream() : ctx.res().getOutputStream(),
+                type -> ExactContentType.set(ctx, type));
+        resource.writeTo(out);
+        out.finish();
     }
 
     private static void json(Context ctx, Duration cacheTime, byte[] body) {

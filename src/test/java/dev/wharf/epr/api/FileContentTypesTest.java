@@ -50,6 +50,11 @@ class FileContentTypesTest {
         Files.writeString(pkg.resolve("docs/style.css"), "p {}\n");
         Files.writeString(pkg.resolve("docs/schema.xml"), "<a/>\n");
         Files.writeString(pkg.resolve("docs/sample.json"), "{}\n");
+        // No table knows these: typed by their first bytes, as Go's http.ServeContent types them.
+        Files.writeString(pkg.resolve("docs/NOTICE"), "Notice without an extension.\n".repeat(40));
+        Files.writeString(pkg.resolve("docs/page.tmpl"), "\n  <!DOCTYPE html>\n<html><body>" + "x".repeat(600) + "</body></html>\n");
+        Files.write(pkg.resolve("docs/data.bin"), new byte[] {'a', 'b', 0x01, 0x02, 'c'});
+        Files.copy(TestPackages.source().resolve("gallery/2.0.0/img/overview.png"), pkg.resolve("docs/picture.unknown"));
         indexer = new FileSystemIndexer(List.of(dir.resolve("packages")), true, false, ArchiveLimits.DEFAULT, Clock.systemUTC());
         indexer.start();
         ReadyAnswers ready = new ReadyAnswers(1L << 20);
@@ -77,6 +82,10 @@ class FileContentTypesTest {
                 Arguments.of(base + "docs/README.md", "200", "text/markdown; charset=utf-8"),
                 Arguments.of(base + "manifest.yml", "200", "text/yaml; charset=UTF-8"),
                 Arguments.of("/epr/sensor_input/sensor_input-0.3.0.zip", "200", "application/zip"),
+                Arguments.of(base + "docs/NOTICE", "200", "text/plain; charset=utf-8"),
+                Arguments.of(base + "docs/page.tmpl", "200", "text/html; charset=utf-8"),
+                Arguments.of(base + "docs/data.bin", "200", "application/octet-stream"),
+                Arguments.of(base + "docs/picture.unknown", "200", "image/png"),
                 Arguments.of(base + "docs/missing.txt", "404", "text/plain; charset=utf-8"),
                 Arguments.of("/package/sensor_input/9.9.9/", "404", "text/plain; charset=utf-8"),
                 Arguments.of("/package/sensor_input/1.x/", "400", "text/plain; charset=utf-8"),
@@ -91,6 +100,20 @@ class FileContentTypesTest {
         assertThat(head.get(0)).as(path).startsWith("HTTP/1.1 " + status + " ");
         assertThat(head).as(path).filteredOn(line -> line.regionMatches(true, 0, "Content-Type:", 0, 13))
                 .containsExactly("Content-Type: " + contentType);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sniffedFiles")
+    void aSniffedFileIsSentWhole(String file) throws Exception {
+        java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.localUri() + "/package/sensor_input/0.3.0/" + file)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.body()).isEqualTo(Files.readAllBytes(dir.resolve("packages/sensor_input/0.3.0/" + file)));
+        assertThat(r.headers().firstValueAsLong("Content-Length")).hasValue(r.body().length);
+    }
+
+    static Stream<String> sniffedFiles() {
+        return Stream.of("docs/NOTICE", "docs/page.tmpl", "docs/data.bin", "docs/picture.unknown", "agent/input/input.yml.hbs");
     }
 
     /** The status line and header lines exactly as sent. */
