@@ -11,6 +11,7 @@ import dev.wharf.cli.Listeners;
 import dev.wharf.cli.WharfVersion;
 import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.fs.FileSystemIndexer;
+import dev.wharf.epr.fs.PackagePathsOptions;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerException;
 import dev.wharf.epr.index.IndexerTiming;
@@ -96,6 +97,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-allow-unknown-query-parameters", "--allow-unknown-query-parameters"}, arity = "0..1", fallbackValue = "true", defaultValue = "true",
             description = "Accept unknown query parameters (default: true, as EPR; =false answers 400).")
     boolean allowUnknown;
+    @Option(names = {"-package-paths-enable-watcher", "--package-paths-enable-watcher"}, arity = "0..1", fallbackValue = "true",
+            description = "Watch the package paths and re-read them when a zip or folder is added, changed or removed, without a restart (default: false).")
+    boolean watchPackagePaths;
+    @Option(names = {"-package-paths-workers", "--package-paths-workers"}, description = "Number of packages read at once from the package paths (default: the number of processors).")
+    @Nullable Integer packagePathsWorkers;
     @Option(names = {"-V", "-version", "--version"}, description = "Print the version and git revision, and exit.")
     boolean version;
 
@@ -163,7 +169,15 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("package-registry: -http-idle-timeout / -http-max-connections: " + e.getMessage());
             return 2;
         }
+        if (packagePathsWorkers != null && packagePathsWorkers <= 0) {
+            err.println("package-registry: package-paths-workers must be greater than 0");
+            return 2;
+        }
         RegistryConfig cfg = RegistryConfig.load(config == null ? Path.of("config.yml") : config, config != null);
+        if (watchPackagePaths && cfg.packagePaths().isEmpty() && !ociIndexer) {
+            err.println("package-registry: no package paths configured, cannot enable watcher");
+            return 2;
+        }
         Duration refresh = RegistryConfig.parseDuration(ociRefreshInterval.equals("0") ? "0s" : ociRefreshInterval);
         Duration verify = RegistryConfig.parseDuration(ociVerifyInterval.equals("0") ? "0s" : ociVerifyInterval);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -194,8 +208,9 @@ public final class ServeCommand implements Callable<Integer> {
                     new StoreProbe(store, oci.repository, RegistryConfig.parseDuration(ociHealthTimeout)), watched);
         } else {
             log.info("Packages paths: {}", cfg.packagePaths());
+            PackagePathsOptions paths = PackagePathsOptions.defaults().withWatcher(watchPackagePaths && !dryRun);
             indexer = new FileSystemIndexer(cfg.packagePaths(), !disableValidation, requireSignatures, packageLimits.limits(),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), packagePathsWorkers == null ? paths : paths.withWorkers(packagePathsWorkers));
         }
         try {
             indexer.start();
@@ -204,8 +219,11 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         if (indexer.packages().isEmpty() && !ociIndexer) {
-            err.println("package-registry: No local packages found in " + cfg.packagePaths());
-            return 1;
+            if (!watchPackagePaths) {
+                err.println("package-registry: No local packages found in " + cfg.packagePaths());
+                return 1;
+            }
+            log.warn("No packages found at startup in {}: serving nothing until the watcher sees some", cfg.packagePaths());
         }
         log.info("{} package manifests loaded", indexer.packages().size());
         if (dryRun) {

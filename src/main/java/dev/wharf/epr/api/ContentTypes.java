@@ -2,8 +2,13 @@ package dev.wharf.epr.api;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
-/** Content types of package files, as EPR's Go server sends them (its own additions to Go's table first). */
+/**
+ * Content types of package files by extension, as EPR's Go server sends them: its own four (zip, ico,
+ * md, yml), then Go's table and the {@code /etc/mime.types} of EPR's image for the rest; a {@code .hbs}
+ * is in none of them, so Go sniffs it.
+ */
 final class ContentTypes {
     private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
             Map.entry("zip", "application/zip"),
@@ -22,7 +27,6 @@ final class ContentTypes {
             Map.entry("css", "text/css; charset=utf-8"),
             Map.entry("js", "text/javascript; charset=utf-8"),
             Map.entry("txt", "text/plain; charset=utf-8"),
-            Map.entry("hbs", "text/plain; charset=utf-8"),
             Map.entry("sig", "application/pgp-signature"),
             Map.entry("pdf", "application/pdf"),
             Map.entry("xml", "text/xml; charset=utf-8"));
@@ -30,15 +34,13 @@ final class ContentTypes {
     private ContentTypes() {
     }
 
-    static String of(String path) {
+    /** Empty when no table knows the extension: then Go types the file by its first bytes ({@link GoContentSniffer}). */
+    static Optional<String> of(String path) {
         int dot = path.lastIndexOf('.');
         int slash = path.lastIndexOf('/');
         if (dot > slash && dot >= 0) {
-            String type = BY_EXTENSION.get(path.substring(dot + 1).toLowerCase(Locale.ROOT));
-            if (type != null) {
-                return type;
-            }
+            return Optional.ofNullable(BY_EXTENSION.get(path.substring(dot + 1).toLowerCase(Locale.ROOT)));
         }
-        return "application/octet-stream";
+        return Optional.empty();
     }
 }

@@ -13,6 +13,7 @@ import dev.wharf.epr.search.Filter;
 import dev.wharf.epr.search.PackageSearch;
 import dev.wharf.epr.search.QueryParser;
 import dev.wharf.http.AnonymousFailures;
+import dev.wharf.http.ExactContentType;
 import dev.wharf.http.RequestIds;
 import dev.wharf.http.ResponseBodies;
 import dev.wharf.oci.StorageException;
@@ -41,7 +42,6 @@ public final class EprApi {
     public static final String EPR_API_VERSION = "1.40.1";
 
     private static final Logger LOG = LoggerFactory.getLogger(EprApi.class);
-    private static final String ERROR_WRITTEN = "wharf.epr.error";
     private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9_]+");
 
     private final Indexer indexer;
@@ -89,10 +89,13 @@ public final class EprApi {
         });
         cfg.routes.get("/search", this::search);
         cfg.routes.get("/categories", this::categories);
+        for (String path : List.of("/index.json", "/health", "/favicon.ico", "/search", "/categories")) {
+            cfg.routes.get(path + "/", ctx -> GoAnswers.moved(ctx, path));
+        }
         cfg.routes.get("/package/<rest>", this::packageRoute);
         cfg.routes.get("/epr/<rest>", this::artifact);
         cfg.routes.error(404, ctx -> {
-            if (ctx.attribute(ERROR_WRITTEN) == null) {
+            if (ctx.attribute(GoAnswers.WRITTEN) == null) {
                 error(ctx, 404, "404 page not found");
             }
         });
@@ -175,13 +178,19 @@ public final class EprApi {
         int second = rest.indexOf('/', first + 1);
         String version = second < 0 ? rest.substring(first + 1) : rest.substring(first + 1, second);
         String file = second < 0 ? null : rest.substring(second + 1);
-        if (file == null) {
-            // gorilla's StrictSlash: /package/x/1.0.0 is redirected to /package/x/1.0.0/.
-            ctx.redirect(ctx.path() + "/", io.javalin.http.HttpStatus.MOVED_PERMANENTLY);
+        boolean indexRoute = PACKAGE_NAME.matcher(name).matches();
+        if (file == null || version.isEmpty()) {
+            // Only EPR's package index route ({name:[a-z0-9_]+}/{version}/) takes the path without its slash, to redirect it.
+            if (file == null && indexRoute && !version.isEmpty()) {
+                GoAnswers.moved(ctx, ctx.path() + "/");
+            } else {
+                error(ctx, 404, "404 page not found");
+            }
             return;
         }
-        if (file.isEmpty() && !PACKAGE_NAME.matcher(name).matches()) {
-            error(ctx, 404, "404 page not found");
+        if (ctx.path().endsWith("/") && !(file.isEmpty() && indexRoute)) {
+            // EPR's file route ({name}/{version}/{file:.*}) ends without a slash: gorilla sends the path there.
+            GoAnswers.moved(ctx, ctx.path().substring(0, ctx.path().length() - 1));
             return;
         }
         if (Versions.strict(version).isEmpty()) {
@@ -203,20 +212,36 @@ public final class EprApi {
             return;
         }
         cache(ctx, settings.cacheCatchAll());
-        stream(ctx, ContentTypes.of(file), resource.get());
+        Optional<String> type = ContentTypes.of(file);
+        if (type.isPresent()) {
+            stream(ctx, type.get(), resource.get());
+        } else {
+            sniffed(ctx, resource.get());
+        }
     }
 
-    private static final Pattern ARTIFACT = Pattern.compile("([^/]+)/([a-z0-9_]+)-([^/]+?)\\.zip(\\.sig)?");
+    /** EPR's two routes as gorilla compiles them: {@code packageName} twice, the second one counts; a slash may follow. */
+    private static final Pattern ARTIFACT = Pattern.compile("[^/]+/([a-z0-9_]+)-([^/]+)\\.zip(/?)");
+    private static final Pattern SIGNATURE = Pattern.compile("[^/]+/([a-z0-9_]+)-([^/]+)\\.zip\\.sig(/?)");
 
     private void artifact(Context ctx) throws IOException {
-        Matcher m = ARTIFACT.matcher(ctx.pathParam("rest"));
-        if (!m.matches() || !m.group(1).equals(m.group(2))) {
-            error(ctx, 404, "404 page not found");
+        String rest = ctx.pathParam("rest");
+        Matcher m = ARTIFACT.matcher(rest);
+        boolean signature = false;
+        if (!m.matches()) {
+            m = SIGNATURE.matcher(rest);
+            signature = true;
+            if (!m.matches()) {
+                error(ctx, 404, "404 page not found");
+                return;
+            }
+        }
+        if (!m.group(3).isEmpty()) {
+            GoAnswers.moved(ctx, ctx.path().substring(0, ctx.path().length() - 1));
             return;
         }
-        String name = m.group(2);
-        String version = m.group(3);
-        boolean signature = m.group(4) != null;
+        String name = m.group(1);
+        String version = m.group(2);
         if (Versions.strict(version).isEmpty()) {
             error(ctx, 400, "invalid package version");
             return;
@@ -248,7 +273,7 @@ public final class EprApi {
     }
 
     private static void stream(Context ctx, String contentType, Resource resource) throws IOException {
-        ctx.contentType(contentType);
+        ExactContentType.set(ctx, contentType);
         if (resource.size() >= 0) {
             ctx.res().setContentLengthLong(resource.size());
         }
@@ -264,6 +289,19 @@ public final class EprApi {
         }
         // A folder zipped on the fly, a file inside a zip: read a chunk at a time, as the client takes them.
         ResponseBodies.send(ctx, resource::open);
+    }
+
+    /** A file no MIME table names, typed from its first bytes as Go's {@code http.ServeContent} types it. */
+    private static void sniffed(Context ctx, Resource resource) throws IOException {
+        if (resource.size() >= 0) {
+            ctx.res().setContentLengthLong(resource.size());
+        }
+        ctx.status(200);
+        boolean head = ctx.method().name().equals("HEAD");
+        SniffingOutput out = new SniffingOutput(head ? OutputStream.nullOutputStream() : ctx.res().getOutputStream(),
+                type -> ExactContentType.set(ctx, type));
+        resource.writeTo(out);
+        out.finish();
     }
 
     private static void json(Context ctx, Duration cacheTime, byte[] body) {
@@ -282,19 +320,7 @@ public final class EprApi {
                 new ReadyAnswer.Header("Cache-Control", "public"));
     }
 
-    private static void noCache(Context ctx) {
-        ctx.res().setHeader("Cache-Control", null);
-        ctx.res().addHeader("Cache-Control", "max-age=0");
-        ctx.res().addHeader("Cache-Control", "private, no-store");
-    }
-
-    /** Go's {@code http.Error}: plain text, the message and a newline, never cached. */
     private static void error(Context ctx, int status, String message) {
-        ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
-        noCache(ctx);
-        ctx.status(status);
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.contentType("text/plain; charset=utf-8");
-        ctx.result(message + "\n");
+        GoAnswers.error(ctx, status, message);
     }
 }

@@ -15,14 +15,22 @@ import dev.wharf.epr.pkg.ZipPackageFiles;
 import dev.wharf.oci.archive.ArchiveLimits;
 import dev.wharf.oci.archive.RootedFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Unlike EPR, which refuses to start when one package is broken, a broken package is left out
  * with a warning naming it and why: one bad upload must not take the registry down.
+ *
+ * <p>Packages are read by {@link PackagePathsOptions#workers()} threads at once, and kept in the order
+ * they were found, so that the same version in two places is resolved as EPR does whatever thread
+ * finished first. With the watcher on, a change under a path re-reads every path.
  */
 public final class FileSystemIndexer implements Indexer {
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemIndexer.class);
@@ -45,10 +57,18 @@ public final class FileSystemIndexer implements Indexer {
     private final PackageReader reader;
     private final boolean requireSignatures;
     private final Clock clock;
+    private final PackagePathsOptions options;
     private volatile List<IndexedPackage> packages = List.of();
     private volatile IndexHealth health;
+    private volatile @Nullable PackagePathsWatcher watcher;
 
     public FileSystemIndexer(List<Path> paths, boolean validate, boolean requireSignatures, ArchiveLimits limits, Clock clock) {
+        this(paths, validate, requireSignatures, limits, clock, PackagePathsOptions.defaults());
+    }
+
+    public FileSystemIndexer(List<Path> paths, boolean validate, boolean requireSignatures, ArchiveLimits limits, Clock clock,
+            PackagePathsOptions options) {
+        this.options = options;
         this.paths = List.copyOf(paths);
         this.reader = new PackageReader(validate, LOG::warn, limits);
         this.requireSignatures = requireSignatures;
@@ -64,12 +84,29 @@ public final class FileSystemIndexer implements Indexer {
     @Override
     public void start() throws IndexerException {
         refresh();
+        if (options.watch()) {
+            try {
+                PackagePathsWatcher w = new PackagePathsWatcher(paths, options.debounce(), this::refreshAfterChange);
+                watcher = w;
+                w.start();
+                LOG.info("watching package paths {} for changes", paths);
+            } catch (IOException e) {
+                throw new IndexerException("cannot watch package paths " + paths + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void refreshAfterChange() {
+        try {
+            refresh();
+        } catch (IndexerException e) {
+            // As EPR: the index read before the change stays.
+            LOG.error("updating the package index after a change failed: {}", e.getMessage());
+        }
     }
 
     /** Reads every package path again. */
-    public void refresh() throws IndexerException {
-        List<IndexedPackage> found = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+    public synchronized void refresh() throws IndexerException {
         List<Path> bases = paths.stream().filter(base -> {
             if (!Files.isDirectory(base)) {
                 LOG.warn("package path {} does not exist or is not a directory", base);
@@ -77,23 +114,61 @@ public final class FileSystemIndexer implements Indexer {
             return Files.isDirectory(base);
         }).toList();
         // As EPR's zip indexer comes before its folder indexer: every zip, in any path, wins over a folder.
+        List<Read> reads = new ArrayList<>();
         try {
             for (Path base : bases) {
                 for (Path zip : zips(base)) {
-                    indexZip(base, zip).ifPresent(p -> add(found, seen, p, zip));
+                    reads.add(new Read(zip, () -> indexZip(base, zip)));
                 }
             }
             for (Path base : bases) {
                 for (Path folder : folders(base)) {
-                    indexFolder(base, folder).ifPresent(p -> add(found, seen, p, folder));
+                    reads.add(new Read(folder, () -> indexFolder(base, folder)));
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new IndexerException("cannot list package paths " + paths + ": " + e.getMessage(), e);
+        }
+        List<IndexedPackage> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        List<Optional<IndexedPackage>> read = readAll(reads);
+        for (int i = 0; i < reads.size(); i++) {
+            Path from = reads.get(i).from();
+            read.get(i).ifPresent(p -> add(found, seen, p, from));
         }
         packages = Deprecations.propagate(found);
         health = IndexHealth.healthy(clock.instant(), packages.size(), describe());
         LOG.info("{} packages indexed from {}", packages.size(), paths);
+    }
+
+    /** One package to read: a zip or a folder. */
+    private record Read(Path from, Callable<Optional<IndexedPackage>> task) {
+    }
+
+    /** Every read, {@code workers} at a time; the results in the order of {@code reads}. */
+    private List<Optional<IndexedPackage>> readAll(List<Read> reads) throws IndexerException {
+        if (reads.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.workers(), reads.size()), options.readers());
+        try {
+            List<Future<Optional<IndexedPackage>>> futures = new ArrayList<>();
+            for (Read r : reads) {
+                futures.add(pool.submit(r.task()));
+            }
+            List<Optional<IndexedPackage>> results = new ArrayList<>();
+            for (Future<Optional<IndexedPackage>> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IndexerException("interrupted while reading package paths " + paths, e);
+        } catch (ExecutionException e) {
+            throw new IndexerException("reading package paths " + paths + " failed: " + e.getCause(), e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static void add(List<IndexedPackage> found, Set<String> seen, IndexedPackage p, Path from) {
@@ -180,6 +255,14 @@ public final class FileSystemIndexer implements Indexer {
         if (requireSignatures && !Files.isRegularFile(sig)) {
             throw new InvalidPackageException("package " + doc.name + "-" + doc.version
                     + " is missing a required signature file (" + sig.getFileName() + "); use -require-package-signatures=false for unsigned packages");
+        }
+    }
+
+    @Override
+    public void close() {
+        PackagePathsWatcher w = watcher;
+        if (w != null) {
+            w.close();
         }
     }
 

@@ -135,4 +135,49 @@ class PackageRegistryCommandLineTest {
         flag.parseArgs("-access-log=false");
         assertThat(((ServeCommand) flag.getCommand()).accessLog).isFalse();
     }
+
+    @Test
+    void readsThePackagePathFlagsFromFlagOrEprVariable() {
+        CommandLine defaults = PackageRegistryCommandLine.create(Map.of());
+        defaults.parseArgs();
+        assertThat(((ServeCommand) defaults.getCommand()).watchPackagePaths).isFalse();
+        assertThat(((ServeCommand) defaults.getCommand()).packagePathsWorkers).isNull();
+        CommandLine fromEnv = PackageRegistryCommandLine.create(Map.of("EPR_PACKAGE_PATHS_ENABLE_WATCHER", "true",
+                "EPR_PACKAGE_PATHS_WORKERS", "3"));
+        fromEnv.parseArgs();
+        assertThat(((ServeCommand) fromEnv.getCommand()).watchPackagePaths).isTrue();
+        assertThat(((ServeCommand) fromEnv.getCommand()).packagePathsWorkers).isEqualTo(3);
+        CommandLine flags = PackageRegistryCommandLine.create(Map.of("EPR_PACKAGE_PATHS_WORKERS", "3"));
+        flags.parseArgs("-package-paths-enable-watcher", "-package-paths-workers=5");
+        assertThat(((ServeCommand) flags.getCommand()).watchPackagePaths).isTrue();
+        assertThat(((ServeCommand) flags.getCommand()).packagePathsWorkers).isEqualTo(5);
+    }
+
+    @Test
+    void zeroWorkersIsRefusedAsEprRefusesIt() {
+        CommandLine cl = PackageRegistryCommandLine.create(Map.of());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("-package-paths-workers", "0", "-config", dir.resolve("missing.yml").toString())).isEqualTo(2);
+        assertThat(err.toString().lines().toList()).containsExactly("package-registry: package-paths-workers must be greater than 0");
+    }
+
+    @Test
+    void withTheWatcherAnEmptyPackagePathIsNoErrorAndWithoutNoPathsAtAllIs() throws Exception {
+        Files.createDirectories(dir.resolve("empty"));
+        Path config = Files.writeString(dir.resolve("config.yml"), "package_paths: [empty]\n");
+        CommandLine without = PackageRegistryCommandLine.create(Map.of());
+        without.setErr(new PrintWriter(new StringWriter()));
+        assertThat(without.execute("-dry-run", "-config", config.toString(), "-log-type", "dev")).isEqualTo(1);
+        CommandLine with = PackageRegistryCommandLine.create(Map.of());
+        with.setErr(new PrintWriter(new StringWriter()));
+        assertThat(with.execute("-dry-run", "-package-paths-enable-watcher", "-config", config.toString(), "-log-type", "dev")).isZero();
+
+        Path none = Files.writeString(dir.resolve("none.yml"), "package_paths: []\n");
+        CommandLine noPaths = PackageRegistryCommandLine.create(Map.of());
+        StringWriter err = new StringWriter();
+        noPaths.setErr(new PrintWriter(err));
+        assertThat(noPaths.execute("-dry-run", "-package-paths-enable-watcher", "-config", none.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("no package paths configured, cannot enable watcher");
+    }
 }

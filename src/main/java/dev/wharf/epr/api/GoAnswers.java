@@ -1,0 +1,45 @@
+package dev.wharf.epr.api;
+
+import dev.wharf.http.ExactContentType;
+import io.javalin.http.Context;
+
+/**
+ * The two answers EPR's Go server writes without a handler of its own: {@code http.Error} (plain
+ * text, the message and a newline, never cached) and the redirect of gorilla's {@code StrictSlash}
+ * ({@code http.Redirect}: 301, {@code Location}, a one-line HTML body for GET).
+ */
+final class GoAnswers {
+    static final String WRITTEN = "wharf.epr.error";
+
+    private GoAnswers() {
+    }
+
+    static void error(Context ctx, int status, String message) {
+        ctx.attribute(WRITTEN, Boolean.TRUE);
+        ctx.res().setHeader("Cache-Control", null);
+        ctx.res().addHeader("Cache-Control", "max-age=0");
+        ctx.res().addHeader("Cache-Control", "private, no-store");
+        ctx.status(status);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ExactContentType.set(ctx, "text/plain; charset=utf-8");
+        ctx.result(message + "\n");
+    }
+
+    /** To {@code path} with the request's query, as gorilla sends a path that differs from its route by a trailing slash. */
+    static void moved(Context ctx, String path) {
+        ctx.attribute(WRITTEN, Boolean.TRUE);
+        String query = ctx.queryString();
+        String location = query == null ? path : path + "?" + query;
+        ctx.status(301);
+        ctx.header("Location", location);
+        boolean get = ctx.method().name().equals("GET");
+        if (get || ctx.method().name().equals("HEAD")) {
+            ExactContentType.set(ctx, "text/html; charset=utf-8");
+        }
+        ctx.result(get ? "<a href=\"" + htmlEscape(location) + "\">Moved Permanently</a>.\n\n" : "");
+    }
+
+    private static String htmlEscape(String s) {
+        return s.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&#34;");
+    }
+}

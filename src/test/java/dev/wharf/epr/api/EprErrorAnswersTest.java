@@ -1,0 +1,172 @@
+package dev.wharf.epr.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.epr.TestPackages;
+import dev.wharf.epr.fs.FileSystemIndexer;
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.WebServer;
+import dev.wharf.oci.archive.ArchiveLimits;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every error and redirect answer of every route, as EPR 1.40 gives it: its handlers' texts through
+ * Go's {@code http.Error}, gorilla's routes (which path reaches which handler) and gorilla's
+ * {@code StrictSlash(true)} redirects. One table per route.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EprErrorAnswersTest {
+    private static final String TEXT = "text/plain; charset=utf-8";
+
+    private Path dir;
+    private FileSystemIndexer indexer;
+    private WebServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("epr-errors-");
+        indexer = new FileSystemIndexer(List.of(TestPackages.fileSystemLayout(dir)), true, false, ArchiveLimits.DEFAULT, Clock.systemUTC());
+        indexer.start();
+        ApiSettings strict = new ApiSettings(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofMinutes(1), false);
+        EprApi api = new EprApi(indexer, strict, Clock.systemUTC());
+        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register);
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        server.close();
+        indexer.close();
+        TestPackages.deleteTree(dir);
+    }
+
+    static Stream<Arguments> search() {
+        return Stream.of(
+                error("/search?prerelease=foo", 400, "invalid 'prerelease' query param: 'foo'"),
+                error("/search?all=maybe", 400, "invalid 'all' query param: 'maybe'"),
+                error("/search?experimental=x", 400, "invalid 'experimental' query param: 'x'"),
+                error("/search?kibana.version=eight", 400, "invalid Kibana version 'eight': Invalid Semantic Version"),
+                error("/search?agent.version=x", 400, "invalid agent version 'x': Invalid Semantic Version"),
+                error("/search?spec.min=1", 400, "invalid 'spec.min' version: invalid version '1': it should be <major.version>"),
+                error("/search?spec.max=a.b", 400, "invalid 'spec.max' version: invalid spec version 'a.b': Invalid Semantic Version"),
+                error("/search?discovery=nothing", 400, "invalid 'discovery' query param: 'nothing': could not parse filter \"nothing\""),
+                error("/search?discovery=foo:bar", 400, "invalid 'discovery' query param: 'foo:bar': unknown discovery filter \"foo\""),
+                error("/search?unknown=1", 400, "unknown query parameter: \"unknown\""),
+                moved("/search/", "/search"),
+                moved("/search/?package=acme_logs&all=true", "/search?package=acme_logs&all=true"));
+    }
+
+    static Stream<Arguments> categories() {
+        return Stream.of(
+                error("/categories?include_policy_templates=foo", 400, "invalid 'include_policy_templates' query param: 'foo'"),
+                error("/categories?prerelease=x", 400, "invalid 'prerelease' query param: 'x'"),
+                error("/categories?kibana.version=x", 400, "invalid Kibana version 'x': Invalid Semantic Version"),
+                error("/categories?all=true", 400, "unknown query parameter: \"all\""),
+                moved("/categories/", "/categories"));
+    }
+
+    static Stream<Arguments> packageIndex() {
+        return Stream.of(
+                error("/package/acme_logs/9.9.9/", 404, "package revision not found"),
+                error("/package/nothing/1.0.0/", 404, "package revision not found"),
+                error("/package/acme_logs/1.x/", 400, "invalid package version"),
+                moved("/package/acme_logs/1.1.0", "/package/acme_logs/1.1.0/"),
+                // Not a package name: only the file route matches, whose path ends without a slash.
+                moved("/package/Acme/1.0.0/", "/package/Acme/1.0.0"),
+                error("/package/Acme/1.0.0", 404, "404 page not found"),
+                error("/package/acme_logs/", 404, "404 page not found"));
+    }
+
+    static Stream<Arguments> files() {
+        return Stream.of(
+                error("/package/acme_logs/1.1.0/missing.txt", 404, "resource not found"),
+                error("/package/acme_logs/9.9.9/docs/README.md", 404, "package revision not found"),
+                error("/package/nothing/1.0.0/docs/README.md", 404, "package revision not found"),
+                error("/package/acme_logs/1.x/docs/README.md", 400, "invalid package version"),
+                moved("/package/acme_logs/1.1.0/docs/", "/package/acme_logs/1.1.0/docs"),
+                moved("/package/acme_logs/1.1.0/docs/README.md/", "/package/acme_logs/1.1.0/docs/README.md"));
+    }
+
+    static Stream<Arguments> artifacts() {
+        return Stream.of(
+                error("/epr/nothing/nothing-1.0.0.zip", 404, "artifact not found"),
+                error("/epr/acme_logs/acme_logs-1.x.zip", 400, "invalid package version"),
+                error("/epr/acme_logs/Acme-1.1.0.zip", 404, "404 page not found"),
+                error("/epr/acme_logs/acme_logs.zip", 404, "404 page not found"),
+                moved("/epr/acme_logs/acme_logs-1.1.0.zip/", "/epr/acme_logs/acme_logs-1.1.0.zip"));
+    }
+
+    static Stream<Arguments> signatures() {
+        return Stream.of(
+                error("/epr/nothing/nothing-1.0.0.zip.sig", 404, "signature file not found"),
+                error("/epr/acme_logs/acme_logs-1.x.zip.sig", 400, "invalid package version"),
+                // EPR answers 500 "internal server error" here (it opens the missing file); Fleet reads 404 as "not signed".
+                error("/epr/acme_logs/acme_logs-1.0.0.zip.sig", 404, "signature file not found"),
+                moved("/epr/acme_logs/acme_logs-1.1.0.zip.sig/", "/epr/acme_logs/acme_logs-1.1.0.zip.sig"));
+    }
+
+    static Stream<Arguments> others() {
+        return Stream.of(
+                error("/nowhere", 404, "404 page not found"),
+                error("/package/", 404, "404 page not found"),
+                error("/epr/acme_logs", 404, "404 page not found"),
+                moved("/health/", "/health"),
+                moved("/index.json/", "/index.json"),
+                moved("/favicon.ico/", "/favicon.ico"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource({"search", "categories", "packageIndex", "files", "artifacts", "signatures", "others"})
+    void answersAsEprDoes(String path, int status, String body, String contentType, String location) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.localUri() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path).isEqualTo(status);
+        assertThat(r.body()).as(path).isEqualTo(body);
+        assertThat(r.headers().allValues("Content-Type")).as(path).containsExactly(contentType);
+        if (status == 301) {
+            assertThat(r.headers().allValues("Location")).as(path).containsExactly(location);
+            assertThat(r.headers().allValues("Cache-Control")).as(path).isEmpty();
+        } else {
+            assertThat(r.headers().allValues("Cache-Control")).as(path).containsExactly("max-age=0", "private, no-store");
+            assertThat(r.headers().allValues("X-Content-Type-Options")).as(path).containsExactly("nosniff");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servedUnderAnyFolderName")
+    void theFolderOfAnArtifactPathIsNotCheckedAsInEpr(String path) throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(server.localUri() + path)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+    }
+
+    static Stream<String> servedUnderAnyFolderName() {
+        return Stream.of("/epr/other/acme_logs-1.1.0.zip", "/epr/other/acme_logs-1.1.0.zip.sig");
+    }
+
+    private static Arguments error(String path, int status, String message) {
+        return Arguments.of(path, status, message + "\n", TEXT, "");
+    }
+
+    private static Arguments moved(String path, String location) {
+        return Arguments.of(path, 301, "<a href=\"" + location.replace("&", "&amp;") + "\">Moved Permanently</a>.\n\n",
+                "text/html; charset=utf-8", location);
+    }
+}
