@@ -1,5 +1,11 @@
 package dev.wharf.epr.api;
 
+import static dev.wharf.epr.api.EprReplies.cache;
+import static dev.wharf.epr.api.EprReplies.cacheHeaders;
+import static dev.wharf.epr.api.EprReplies.error;
+import static dev.wharf.epr.api.EprReplies.json;
+import static dev.wharf.epr.api.EprReplies.stream;
+
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.http.ReadyAnswer;
 import dev.wharf.http.ReadyAnswers;
@@ -7,7 +13,9 @@ import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerTiming;
 import dev.wharf.epr.index.Resource;
 import dev.wharf.epr.model.Json;
+import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.model.Versions;
+import dev.wharf.epr.proxy.ProxyMode;
 import dev.wharf.epr.search.BadQueryException;
 import dev.wharf.epr.search.Filter;
 import dev.wharf.epr.search.PackageSearch;
@@ -15,6 +23,7 @@ import dev.wharf.epr.search.QueryParser;
 import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.RequestIds;
 import dev.wharf.http.ResponseBodies;
+import dev.wharf.epr.upstream.UpstreamException;
 import dev.wharf.oci.StorageException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -30,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +52,6 @@ public final class EprApi {
     public static final String EPR_API_VERSION = "1.40.1";
 
     private static final Logger LOG = LoggerFactory.getLogger(EprApi.class);
-    private static final String ERROR_WRITTEN = "wharf.epr.error";
     private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9_]+");
 
     private final Indexer indexer;
@@ -54,6 +63,8 @@ public final class EprApi {
     private final ReadyAnswers ready;
     private final HealthReport health;
     private final IndexerTiming timing;
+    private final @Nullable ProxyMode proxy;
+    private final @Nullable UpstreamAnswers upstreamAnswers;
 
     public EprApi(Indexer indexer, ApiSettings settings, Clock clock) {
         this(indexer, settings, clock, new ReadyAnswers(16L << 20));
@@ -66,6 +77,13 @@ public final class EprApi {
 
     /** With every look-up in the index (search, categories, a package) timed to {@code timing}. */
     public EprApi(Indexer indexer, ApiSettings settings, Clock clock, ReadyAnswers ready, IndexerTiming timing) {
+        this(indexer, settings, clock, ready, timing, null);
+    }
+
+    /** With {@code -feature-proxy-mode}: answers joined with an upstream registry's ({@code proxy}), never repeated from {@code ready}. */
+    public EprApi(Indexer indexer, ApiSettings settings, Clock clock, ReadyAnswers ready, IndexerTiming timing, @Nullable ProxyMode proxy) {
+        this.proxy = proxy;
+        this.upstreamAnswers = proxy == null ? null : new UpstreamAnswers(proxy, settings);
         this.timing = timing;
         this.indexer = indexer;
         this.settings = settings;
@@ -93,8 +111,18 @@ public final class EprApi {
         cfg.routes.get("/package/<rest>", this::packageRoute);
         cfg.routes.get("/epr/<rest>", this::artifact);
         cfg.routes.error(404, ctx -> {
-            if (ctx.attribute(ERROR_WRITTEN) == null) {
+            if (ctx.attribute(EprReplies.ERROR_WRITTEN) == null) {
                 error(ctx, 404, "404 page not found");
+            }
+        });
+        cfg.routes.exception(UpstreamException.class, (e, ctx) -> {
+            String id = RequestIds.of(ctx);
+            LOG.error("request {}: proxy mode: {} {}: {}", id, ctx.method(), ctx.path(), e.getMessage());
+            if (e.kind() == UpstreamException.Kind.REFUSED) {
+                error(ctx, 502, "package refused: " + e.getMessage());
+            } else {
+                // EPR's own answer when its upstream fails.
+                error(ctx, 500, "internal server error");
             }
         });
         cfg.routes.exception(StorageException.class, (e, ctx) -> {
@@ -125,6 +153,13 @@ public final class EprApi {
             error(ctx, 400, e.getMessage());
             return;
         }
+        if (proxy != null) {
+            List<PackageDocument> local = PackageSearch.apply(indexer.packages(), filter).stream().map(PackageSearch.Match::document).toList();
+            List<PackageDocument> merged = proxy.search(local, ctx.queryString(), filter.allVersions());
+            json(ctx, settings.cacheSearch(), merged.isEmpty() ? "[]".getBytes(StandardCharsets.UTF_8)
+                    : Json.pretty(merged.stream().map(PackageDocument::searchEntry).toList()));
+            return;
+        }
         long begun = System.nanoTime();
         List<IndexedPackage> from = indexer.packages();
         byte[] body = answers.get("search", ctx.queryString(), packages -> {
@@ -149,6 +184,11 @@ public final class EprApi {
             return;
         }
         boolean withTemplates = includePolicyTemplates;
+        if (proxy != null) {
+            json(ctx, settings.cacheCategories(), Json.pretty(proxy.categories(
+                    PackageSearch.categories(PackageSearch.apply(indexer.packages(), filter), withTemplates), ctx.queryString())));
+            return;
+        }
         long begun = System.nanoTime();
         List<IndexedPackage> from = indexer.packages();
         byte[] body = answers.get("categories", ctx.queryString(),
@@ -190,6 +230,12 @@ public final class EprApi {
             return;
         }
         Optional<IndexedPackage> p = find(name, version);
+        if (p.isEmpty() && upstreamAnswers != null) {
+            if (upstreamAnswers.answered(ctx, name, version, file, "package revision not found")) {
+                return;
+            }
+            p = find(name, version);
+        }
         if (p.isEmpty()) {
             error(ctx, 404, "package revision not found");
             return;
@@ -211,7 +257,9 @@ public final class EprApi {
 
     private void artifact(Context ctx) throws IOException {
         Matcher m = ARTIFACT.matcher(ctx.pathParam("rest"));
-        if (!m.matches() || !m.group(1).equals(m.group(2))) {
+        // gorilla/mux fills {packageName} twice and keeps the second, so EPR serves /epr/{anything}/{name}-{version}.zip;
+        // its proxy mode relies on that, redirecting to /epr/package/{name}-{version}.zip.
+        if (!m.matches()) {
             error(ctx, 404, "404 page not found");
             return;
         }
@@ -223,6 +271,12 @@ public final class EprApi {
             return;
         }
         Optional<IndexedPackage> p = find(name, version);
+        if (p.isEmpty() && upstreamAnswers != null) {
+            if (upstreamAnswers.answered(ctx, name, version, signature ? null : "", signature ? "signature file not found" : "artifact not found")) {
+                return;
+            }
+            p = find(name, version);
+        }
         if (p.isEmpty()) {
             error(ctx, 404, signature ? "signature file not found" : "artifact not found");
             return;
@@ -246,57 +300,5 @@ public final class EprApi {
         List<PackageSearch.Match> found = PackageSearch.apply(indexer.packages(), Filter.exact(name, version));
         timing.got(System.nanoTime() - begun);
         return found.stream().map(PackageSearch.Match::pkg).findFirst();
-    }
-
-    private static void stream(Context ctx, String contentType, Resource resource) throws IOException {
-        ctx.contentType(contentType);
-        if (resource.size() >= 0) {
-            ctx.res().setContentLengthLong(resource.size());
-        }
-        ctx.status(200);
-        if (ctx.method().name().equals("HEAD")) {
-            return;
-        }
-        Optional<Path> file = resource.file();
-        if (file.isPresent()) {
-            // A package zip: mapped, not copied through the heap in 8 KB pieces (bench/RESULTS.md, figure 2).
-            ResponseBodies.sendFile(ctx, file.get());
-            return;
-        }
-        OutputStream out = ctx.res().getOutputStream();
-        resource.writeTo(out);
-        out.flush();
-    }
-
-    private static void json(Context ctx, Duration cacheTime, byte[] body) {
-        cache(ctx, cacheTime);
-        ctx.contentType("application/json");
-        ctx.result(body);
-    }
-
-    private static void cache(Context ctx, Duration cacheTime) {
-        cacheHeaders(cacheTime).forEach(h -> ctx.res().addHeader(h.name(), h.value()));
-    }
-
-    /** Set on the first answer and on its ready repeats alike. */
-    private static List<ReadyAnswer.Header> cacheHeaders(Duration cacheTime) {
-        return List.of(new ReadyAnswer.Header("Cache-Control", "max-age=" + cacheTime.toSeconds()),
-                new ReadyAnswer.Header("Cache-Control", "public"));
-    }
-
-    private static void noCache(Context ctx) {
-        ctx.res().setHeader("Cache-Control", null);
-        ctx.res().addHeader("Cache-Control", "max-age=0");
-        ctx.res().addHeader("Cache-Control", "private, no-store");
-    }
-
-    /** Go's {@code http.Error}: plain text, the message and a newline, never cached. */
-    private static void error(Context ctx, int status, String message) {
-        ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
-        noCache(ctx);
-        ctx.status(status);
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.contentType("text/plain; charset=utf-8");
-        ctx.result(message + "\n");
     }
 }
