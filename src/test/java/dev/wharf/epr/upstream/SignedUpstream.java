@@ -29,6 +29,12 @@ public final class SignedUpstream implements AutoCloseable {
     public static final List<String> PACKAGES = List.of("acme_logs/1.0.0", "acme_logs/1.1.0", "acme_logs/1.2.0-beta1",
             "gallery/2.0.0", "legacy_stack/1.0.0", "sensor_input/0.3.0");
 
+    /** Changes the signed zips before they are served. */
+    @FunctionalInterface
+    public interface Tampering {
+        void apply(Path zips) throws IOException;
+    }
+
     private final PgpKeys key;
     private final Path zips;
     private final FileSystemIndexer indexer;
@@ -44,6 +50,11 @@ public final class SignedUpstream implements AutoCloseable {
 
     /** Packages (a subset of {@link #PACKAGES}) zipped and signed under {@code dir}, then served. */
     public static SignedUpstream start(Path dir, PgpKeys key, List<String> packages) throws Exception {
+        return start(dir, key, packages, zips -> { });
+    }
+
+    /** Gives the signed zips' folder to {@code beforeServing} (to tamper with one) before serving it. */
+    public static SignedUpstream start(Path dir, PgpKeys key, List<String> packages, Tampering beforeServing) throws Exception {
         Path zips = dir.resolve("upstream-zips");
         Files.createDirectories(zips);
         for (String p : packages) {
@@ -52,6 +63,7 @@ public final class SignedUpstream implements AutoCloseable {
             TestPackages.zipFolder(TestPackages.source().resolve(p), tag, zip);
             Files.writeString(zips.resolve(tag + ".zip.sig"), key.armoredDetachedSignature(Files.readAllBytes(zip)));
         }
+        beforeServing.apply(zips);
         FileSystemIndexer indexer = new FileSystemIndexer(List.of(zips), true, true, ArchiveLimits.DEFAULT, Clock.systemUTC());
         indexer.start();
         EprApi api = new EprApi(indexer, ApiSettings.defaults(), Clock.systemUTC());
