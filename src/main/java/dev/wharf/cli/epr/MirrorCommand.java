@@ -25,10 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code package-registry mirror}: copies the packages some Kibana versions can use from an upstream registry into the OCI repository. */
 @Command(name = "mirror", sortOptions = false, usageHelpAutoWidth = true,
-        description = "Copy from an upstream package registry (-proxy-to) into the OCI repository the packages the given Kibana versions%n"
-                + "can use, as the upstream's /search lists them: each zip with its .sig, pushed as 'push' pushes them.%n"
-                + "With -verification-key every zip must verify against its signature before anything is pushed. Versions already%n"
-                + "in the repository are left alone, so a second run copies nothing.")
+        description = {"Copy the packages some Kibana versions can use from an upstream registry (-proxy-to) into the OCI repository.",
+                "Each zip goes with its .sig, verified first with -verification-key; versions already there are left alone."})
 public final class MirrorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
