@@ -13,13 +13,13 @@ import java.util.Optional;
  * Remote stores on a test registry. Credentials are fixed so the developer's Docker configuration
  * never leaks in; retries are short so outage tests stay quick.
  */
-final class RegistryStores {
+public final class RegistryStores {
     private static final RetryPolicy QUICK_RETRY = new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(200));
 
     private RegistryStores() {
     }
 
-    static RegistryArtifactStore anonymous(DockerRegistryServer registry) {
+    public static RegistryArtifactStore anonymous(DockerRegistryServer registry) {
         return with(registry, new Credentials.Anonymous());
     }
 
@@ -27,12 +27,12 @@ final class RegistryStores {
      * As {@code -oci-registry 127.0.0.1:PORT -oci-insecure} opens it: no scheme, so the store finds
      * plain HTTP on its first request.
      */
-    static RegistryArtifactStore asTheCliOpensIt(DockerRegistryServer registry) {
+    public static RegistryArtifactStore asTheCliOpensIt(DockerRegistryServer registry) {
         return new RegistryArtifactStore(new RegistrySettings(registry.host(), true, Optional.empty()),
                 CredentialSource.fixed(new Credentials.Anonymous(), "test"), QUICK_RETRY, null);
     }
 
-    static RegistryArtifactStore with(DockerRegistryServer registry, Credentials credentials) {
+    public static RegistryArtifactStore with(DockerRegistryServer registry, Credentials credentials) {
         return new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()),
                 CredentialSource.fixed(credentials, "test"), QUICK_RETRY, null);
     }

@@ -83,4 +83,15 @@ public final class PgpKeys {
             throw new IllegalStateException("cannot sign", e);
         }
     }
+
+    /** An ASCII-armoured detached signature over {@code content}, as Elastic signs its package zips. */
+    public String armoredDetachedSignature(byte[] content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ArmoredOutputStream armored = new ArmoredOutputStream(out)) {
+            armored.write(detachedSignature(content));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toString(StandardCharsets.US_ASCII);
+    }
 }

@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "package-registry", sortOptions = false, usageHelpAutoWidth = true,
         description = "Elastic Package Registry API over package folders and zips, or over an OCI repository.%n"
                 + "Every flag may also be set as EPR_<FLAG> (EPR_ADDRESS, EPR_OCI_PASSWORD, ...).",
-        subcommands = PushCommand.class)
+        subcommands = {PushCommand.class, MirrorCommand.class})
 public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -127,6 +127,8 @@ public final class ServeCommand implements Callable<Integer> {
     long maxPackageSize;
     @Mixin
     PackageLimitOptions packageLimits = new PackageLimitOptions();
+    @Mixin
+    ProxyModeOptions proxyMode = new ProxyModeOptions();
 
     @Option(names = {"-http-idle-timeout", "--http-idle-timeout"}, defaultValue = "30s",
             description = "Close a connection on which no byte moved for this long, a stalled download included, as a Go duration (default: ${DEFAULT-VALUE}).")
@@ -186,6 +188,7 @@ public final class ServeCommand implements Callable<Integer> {
         EprMetrics eprMetrics = new EprMetrics(metrics, EprApi.EPR_API_VERSION, hostname(), ociIndexer ? "oci" : "local", inFlight);
         Indexer indexer;
         ArtifactStore store = null;
+        Optional<ProxyModeOptions.PullThroughTarget> pullThroughTarget = Optional.empty();
         if (ociIndexer) {
             if (!oci.hasRegistry()) {
                 err.println("-feature-oci-indexer needs -oci-registry (or EPR_OCI_REGISTRY)");
@@ -198,13 +201,16 @@ public final class ServeCommand implements Callable<Integer> {
             log.info("Technical preview: OCI indexer on {}/{}", store.describe(), oci.repository);
             // The indexer reads through a watcher, so /health can report faults the live probe cannot see.
             FailureWatchingStore watched = new FailureWatchingStore(store, Clock.systemUTC());
-            indexer = new StorageCheckedIndexer(new OciIndexer(watched, OciIndexerSettings.of(oci.repository, ociCacheDir)
+            OciIndexer ociIndex = new OciIndexer(watched, OciIndexerSettings.of(oci.repository, ociCacheDir)
                     .withValidation(!disableValidation)
                     .withRequiredSignatures(requireSignatures)
                     .withMaxPackageBytes(maxPackageSize)
                     .withRefreshInterval(refresh)
                     .withVerifyInterval(verify)
-                    .withArchiveLimits(packageLimits.limits()), eprMetrics),
+                    .withArchiveLimits(packageLimits.limits()), eprMetrics);
+            pullThroughTarget = Optional.of(new ProxyModeOptions.PullThroughTarget(new dev.wharf.epr.publish.PackagePublisher(store, oci.repository,
+                    maxPackageSize, !disableValidation, packageLimits.limits()), maxPackageSize, ociCacheDir.resolve("pull-through"), ociIndex::refresh));
+            indexer = new StorageCheckedIndexer(ociIndex,
                     new StoreProbe(store, oci.repository, RegistryConfig.parseDuration(ociHealthTimeout)), watched);
         } else {
             log.info("Packages paths: {}", cfg.packagePaths());
@@ -212,13 +218,29 @@ public final class ServeCommand implements Callable<Integer> {
             indexer = new FileSystemIndexer(cfg.packagePaths(), !disableValidation, requireSignatures, packageLimits.limits(),
                     Clock.systemUTC(), packagePathsWorkers == null ? paths : paths.withWorkers(packagePathsWorkers));
         }
+        Optional<dev.wharf.epr.proxy.ProxyMode> proxy;
+        try {
+            proxy = proxyMode.open(pullThroughTarget);
+        } catch (IllegalArgumentException e) {
+            err.println("package-registry: " + e.getMessage());
+            indexer.close();
+            if (store != null) {
+                store.close();
+            }
+            return 2;
+        }
         try {
             indexer.start();
         } catch (IndexerException e) {
             err.println("package-registry: " + e.getMessage());
             return 1;
         }
-        if (indexer.packages().isEmpty() && !ociIndexer) {
+        if (proxy.isPresent()) {
+            log.info("Technical preview: Proxy mode is an experimental feature and it may be unstable.");
+        }
+        if (indexer.packages().isEmpty() && proxy.isPresent()) {
+            log.info("No local packages found, but the proxy mode can access remote ones.");
+        } else if (indexer.packages().isEmpty() && !ociIndexer) {
             if (!watchPackagePaths) {
                 err.println("package-registry: No local packages found in " + cfg.packagePaths());
                 return 1;
@@ -232,7 +254,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         IndexerTiming timing = eprMetrics.watch(indexer);
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
-        EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready, timing);
+        EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready, timing, proxy.orElse(null));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
         List<ExchangeObserver> exchanges = new ArrayList<>();
         if (metricsAddress != null) {

@@ -1,5 +1,12 @@
 package dev.wharf.epr.api;
 
+import static dev.wharf.epr.api.EprReplies.cache;
+import static dev.wharf.epr.api.EprReplies.cacheHeaders;
+import static dev.wharf.epr.api.EprReplies.error;
+import static dev.wharf.epr.api.EprReplies.json;
+import static dev.wharf.epr.api.EprReplies.sniffed;
+import static dev.wharf.epr.api.EprReplies.stream;
+
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.http.ReadyAnswer;
 import dev.wharf.http.ReadyAnswers;
@@ -7,7 +14,9 @@ import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerTiming;
 import dev.wharf.epr.index.Resource;
 import dev.wharf.epr.model.Json;
+import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.model.Versions;
+import dev.wharf.epr.proxy.ProxyMode;
 import dev.wharf.epr.search.BadQueryException;
 import dev.wharf.epr.search.Filter;
 import dev.wharf.epr.search.PackageSearch;
@@ -16,6 +25,7 @@ import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.ExactContentType;
 import dev.wharf.http.RequestIds;
 import dev.wharf.http.ResponseBodies;
+import dev.wharf.epr.upstream.UpstreamException;
 import dev.wharf.oci.StorageException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -31,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +65,8 @@ public final class EprApi {
     private final ReadyAnswers ready;
     private final HealthReport health;
     private final IndexerTiming timing;
+    private final @Nullable ProxyMode proxy;
+    private final @Nullable UpstreamAnswers upstreamAnswers;
 
     public EprApi(Indexer indexer, ApiSettings settings, Clock clock) {
         this(indexer, settings, clock, new ReadyAnswers(16L << 20));
@@ -66,6 +79,13 @@ public final class EprApi {
 
     /** With every look-up in the index (search, categories, a package) timed to {@code timing}. */
     public EprApi(Indexer indexer, ApiSettings settings, Clock clock, ReadyAnswers ready, IndexerTiming timing) {
+        this(indexer, settings, clock, ready, timing, null);
+    }
+
+    /** With {@code -feature-proxy-mode}: answers joined with an upstream registry's ({@code proxy}), never repeated from {@code ready}. */
+    public EprApi(Indexer indexer, ApiSettings settings, Clock clock, ReadyAnswers ready, IndexerTiming timing, @Nullable ProxyMode proxy) {
+        this.proxy = proxy;
+        this.upstreamAnswers = proxy == null ? null : new UpstreamAnswers(proxy, settings);
         this.timing = timing;
         this.indexer = indexer;
         this.settings = settings;
@@ -100,6 +120,16 @@ public final class EprApi {
                 error(ctx, 404, "404 page not found");
             }
         });
+        cfg.routes.exception(UpstreamException.class, (e, ctx) -> {
+            String id = RequestIds.of(ctx);
+            LOG.error("request {}: proxy mode: {} {}: {}", id, ctx.method(), ctx.path(), e.getMessage());
+            if (e.kind() == UpstreamException.Kind.REFUSED) {
+                error(ctx, 502, "package refused: " + e.getMessage());
+            } else {
+                // EPR's own answer when its upstream fails.
+                error(ctx, 500, "internal server error");
+            }
+        });
         cfg.routes.exception(StorageException.class, (e, ctx) -> {
             String id = RequestIds.of(ctx);
             LOG.warn("request {}: {} {}: {}", id, ctx.method(), ctx.path(), e.getMessage());
@@ -128,6 +158,13 @@ public final class EprApi {
             error(ctx, 400, e.getMessage());
             return;
         }
+        if (proxy != null) {
+            List<PackageDocument> local = PackageSearch.apply(indexer.packages(), filter).stream().map(PackageSearch.Match::document).toList();
+            List<PackageDocument> merged = proxy.search(local, ctx.queryString(), filter.allVersions());
+            json(ctx, settings.cacheSearch(), merged.isEmpty() ? "[]".getBytes(StandardCharsets.UTF_8)
+                    : Json.pretty(merged.stream().map(PackageDocument::searchEntry).toList()));
+            return;
+        }
         long begun = System.nanoTime();
         List<IndexedPackage> from = indexer.packages();
         byte[] body = answers.get("search", ctx.queryString(), packages -> {
@@ -152,6 +189,11 @@ public final class EprApi {
             return;
         }
         boolean withTemplates = includePolicyTemplates;
+        if (proxy != null) {
+            json(ctx, settings.cacheCategories(), Json.pretty(proxy.categories(
+                    PackageSearch.categories(PackageSearch.apply(indexer.packages(), filter), withTemplates), ctx.queryString())));
+            return;
+        }
         long begun = System.nanoTime();
         List<IndexedPackage> from = indexer.packages();
         byte[] body = answers.get("categories", ctx.queryString(),
@@ -199,6 +241,12 @@ public final class EprApi {
             return;
         }
         Optional<IndexedPackage> p = find(name, version);
+        if (p.isEmpty() && upstreamAnswers != null) {
+            if (upstreamAnswers.answered(ctx, name, version, file, "package revision not found")) {
+                return;
+            }
+            p = find(name, version);
+        }
         if (p.isEmpty()) {
             error(ctx, 404, "package revision not found");
             return;
@@ -248,6 +296,12 @@ public final class EprApi {
             return;
         }
         Optional<IndexedPackage> p = find(name, version);
+        if (p.isEmpty() && upstreamAnswers != null) {
+            if (upstreamAnswers.answered(ctx, name, version, signature ? null : "", signature ? "signature file not found" : "artifact not found")) {
+                return;
+            }
+            p = find(name, version);
+        }
         if (p.isEmpty()) {
             error(ctx, 404, signature ? "signature file not found" : "artifact not found");
             return;
@@ -271,57 +325,5 @@ public final class EprApi {
         List<PackageSearch.Match> found = PackageSearch.apply(indexer.packages(), Filter.exact(name, version));
         timing.got(System.nanoTime() - begun);
         return found.stream().map(PackageSearch.Match::pkg).findFirst();
-    }
-
-    private static void stream(Context ctx, String contentType, Resource resource) throws IOException {
-        ExactContentType.set(ctx, contentType);
-        if (resource.size() >= 0) {
-            ctx.res().setContentLengthLong(resource.size());
-        }
-        ctx.status(200);
-        if (ctx.method().name().equals("HEAD")) {
-            return;
-        }
-        Optional<Path> file = resource.file();
-        if (file.isPresent()) {
-            // A package zip: mapped, not copied through the heap in 8 KB pieces (bench/RESULTS.md, figure 2).
-            ResponseBodies.sendFile(ctx, file.get());
-            return;
-        }
-        // A folder zipped on the fly, a file inside a zip: read a chunk at a time, as the client takes them.
-        ResponseBodies.send(ctx, resource::open);
-    }
-
-    /** A file no MIME table names, typed from its first bytes as Go's {@code http.ServeContent} types it. */
-    private static void sniffed(Context ctx, Resource resource) throws IOException {
-        if (resource.size() >= 0) {
-            ctx.res().setContentLengthLong(resource.size());
-        }
-        ctx.status(200);
-        boolean head = ctx.method().name().equals("HEAD");
-        SniffingOutput out = new SniffingOutput(head ? OutputStream.nullOutputStream() : ctx.res().getOutputStream(),
-                type -> ExactContentType.set(ctx, type));
-        resource.writeTo(out);
-        out.finish();
-    }
-
-    private static void json(Context ctx, Duration cacheTime, byte[] body) {
-        cache(ctx, cacheTime);
-        ctx.contentType("application/json");
-        ctx.result(body);
-    }
-
-    private static void cache(Context ctx, Duration cacheTime) {
-        cacheHeaders(cacheTime).forEach(h -> ctx.res().addHeader(h.name(), h.value()));
-    }
-
-    /** Set on the first answer and on its ready repeats alike. */
-    private static List<ReadyAnswer.Header> cacheHeaders(Duration cacheTime) {
-        return List.of(new ReadyAnswer.Header("Cache-Control", "max-age=" + cacheTime.toSeconds()),
-                new ReadyAnswer.Header("Cache-Control", "public"));
-    }
-
-    private static void error(Context ctx, int status, String message) {
-        GoAnswers.error(ctx, status, message);
     }
 }

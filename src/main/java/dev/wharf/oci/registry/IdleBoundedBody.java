@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * <p>At most two buffer lists are held at a time (one being read, one requested), so a large blob
  * streams in constant memory.
  */
-final class IdleBoundedBody implements HttpResponse.BodySubscriber<InputStream> {
+public final class IdleBoundedBody implements HttpResponse.BodySubscriber<InputStream> {
     /** Marks the end of the body (normal or failed); compared by identity. */
     private static final List<ByteBuffer> END = Collections.unmodifiableList(new ArrayList<>());
 
@@ -40,7 +40,7 @@ final class IdleBoundedBody implements HttpResponse.BodySubscriber<InputStream> 
         this.idle = idle;
     }
 
-    static HttpResponse.BodyHandler<InputStream> handler(Duration idle) {
+    public static HttpResponse.BodyHandler<InputStream> handler(Duration idle) {
         return info -> new IdleBoundedBody(idle);
     }
 

@@ -180,4 +180,50 @@ class PackageRegistryCommandLineTest {
         assertThat(noPaths.execute("-dry-run", "-package-paths-enable-watcher", "-config", none.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("no package paths configured, cannot enable watcher");
     }
+
+    @Test
+    void readsEprsProxyFlagsWithTheirDefaultsAndVariables() {
+        CommandLine defaults = PackageRegistryCommandLine.create(Map.of());
+        defaults.parseArgs();
+        ServeCommand d = defaults.getCommand();
+        assertThat(d.proxyMode.enabled).isFalse();
+        assertThat(d.proxyMode.upstream.proxyTo).isEqualTo("https://epr.elastic.co/");
+        assertThat(d.proxyMode.upstream.allowInsecure).isFalse();
+        assertThat(d.proxyMode.pullThrough).isFalse();
+        CommandLine fromEnv = PackageRegistryCommandLine.create(Map.of("EPR_FEATURE_PROXY_MODE", "true", "EPR_PROXY_TO", "http://upstream.test:8080/",
+                "EPR_PROXY_ALLOW_INSECURE", "true", "EPR_OCI_PULL_THROUGH", "true", "EPR_VERIFICATION_KEY", "/keys/elastic.asc"));
+        fromEnv.parseArgs();
+        ServeCommand e = fromEnv.getCommand();
+        assertThat(e.proxyMode.enabled).isTrue();
+        assertThat(e.proxyMode.upstream.proxyTo).isEqualTo("http://upstream.test:8080/");
+        assertThat(e.proxyMode.upstream.allowInsecure).isTrue();
+        assertThat(e.proxyMode.pullThrough).isTrue();
+        assertThat(e.proxyMode.upstream.verificationKey).isEqualTo(Path.of("/keys/elastic.asc"));
+    }
+
+    @Test
+    void aPlainHttpUpstreamIsRefusedUnlessAllowedAsEprRefusesIt() {
+        for (List<String> args : List.of(List.of("-feature-proxy-mode", "-proxy-to", "http://127.0.0.1:1/"),
+                List.of("mirror", "-proxy-to", "http://127.0.0.1:1/", "-kibana-version", "8.15.0", "-oci-registry", "oci-layout:" + dir.resolve("layout")))) {
+            CommandLine cl = PackageRegistryCommandLine.create(Map.of());
+            StringWriter err = new StringWriter();
+            cl.setErr(new PrintWriter(err));
+            cl.setOut(new PrintWriter(new StringWriter()));
+            int code = cl.execute(args.toArray(String[]::new));
+            assertThat(code).isEqualTo(2);
+            assertThat(err.toString()).contains("-proxy-to must use HTTPS (got \"http://127.0.0.1:1/\"); use -proxy-allow-insecure to allow HTTP");
+        }
+    }
+
+    @Test
+    void pullThroughNeedsProxyModeAndTheOciIndexer() {
+        for (List<String> args : List.of(List.of("-oci-pull-through"), List.of("-feature-proxy-mode", "-oci-pull-through"))) {
+            CommandLine cl = PackageRegistryCommandLine.create(Map.of());
+            StringWriter err = new StringWriter();
+            cl.setErr(new PrintWriter(err));
+            int code = cl.execute(args.toArray(String[]::new));
+            assertThat(code).isEqualTo(2);
+            assertThat(err.toString()).contains(args.size() == 1 ? "-oci-pull-through needs -feature-proxy-mode" : "-oci-pull-through needs -feature-oci-indexer");
+        }
+    }
 }

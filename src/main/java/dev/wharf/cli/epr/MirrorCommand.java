@@ -1,0 +1,111 @@
+package dev.wharf.cli.epr;
+
+import dev.wharf.epr.mirror.MirrorReport;
+import dev.wharf.epr.mirror.MirrorSelection;
+import dev.wharf.epr.mirror.PackageMirror;
+import dev.wharf.epr.publish.PackagePublisher;
+import dev.wharf.epr.upstream.PackageSignatureCheck;
+import dev.wharf.epr.upstream.UpstreamEpr;
+import dev.wharf.epr.upstream.UpstreamException;
+import dev.wharf.epr.upstream.UpstreamPackageCopy;
+import dev.wharf.oci.ArtifactStore;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code package-registry mirror}: copies the packages some Kibana versions can use from an upstream registry into the OCI repository. */
+@Command(name = "mirror", sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Copy the packages some Kibana versions can use from an upstream registry (-proxy-to) into the OCI repository.",
+                "Each zip goes with its .sig, verified first with -verification-key; versions already there are left alone."})
+public final class MirrorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    UpstreamOptions upstream = new UpstreamOptions();
+    @SuppressWarnings("NullAway.Init")
+    @Option(names = {"-kibana-version", "--kibana-version"}, paramLabel = "VERSION", description = "A Kibana version to mirror packages for (repeat the flag for more).")
+    List<String> kibanaVersions = new ArrayList<>();
+    @Option(names = {"-package", "--package"}, split = ",", paramLabel = "NAME", description = "Only these packages (comma-separated; default: every package).")
+    List<String> packages = new ArrayList<>();
+    @Option(names = {"-versions", "--versions"}, defaultValue = "1", description = "Newest versions of each package to copy per Kibana version (default: ${DEFAULT-VALUE}).")
+    int versions;
+    @Option(names = {"-prerelease", "--prerelease"}, arity = "0..1", fallbackValue = "true", description = "Include prerelease versions (as Fleet's prerelease=true).")
+    boolean prerelease;
+    @Mixin
+    OciOptions oci = new OciOptions();
+    @Option(names = {"-disable-package-validation", "--disable-package-validation"}, arity = "0..1", fallbackValue = "true", description = "Skip EPR's content checks (the manifest and root folder are still checked).")
+    boolean disableValidation;
+    @Option(names = {"-max-package-size", "--max-package-size"}, defaultValue = "536870912", description = "Largest zip accepted, in bytes (default: ${DEFAULT-VALUE}).")
+    long maxPackageSize;
+    @Mixin
+    PackageLimitOptions limits = new PackageLimitOptions();
+    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean help;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!oci.hasRegistry()) {
+            throw new ParameterException(spec.commandLine(), "mirror needs -oci-registry (registry.example.com, or oci-layout:/path)");
+        }
+        MirrorSelection selection;
+        UpstreamEpr client;
+        Optional<PackageSignatureCheck> check;
+        try {
+            selection = new MirrorSelection(kibanaVersions, packages, versions, prerelease);
+            client = new UpstreamEpr(upstream.settings());
+            check = upstream.signatureCheck();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Path work = Files.createTempDirectory("wharf-epr-mirror-");
+        try (ArtifactStore store = oci.open()) {
+            PackagePublisher publisher = new PackagePublisher(store, oci.repository, maxPackageSize, !disableValidation, limits.limits());
+            PackageMirror mirror = new PackageMirror(client, new UpstreamPackageCopy(client, publisher, check, maxPackageSize, work),
+                    store, oci.repository);
+            List<String> plan;
+            try {
+                plan = mirror.plan(selection);
+            } catch (UpstreamException e) {
+                err.println("mirror: cannot list the packages to copy: " + e.getMessage());
+                return 1;
+            }
+            err.println("mirror: " + plan.size() + " package versions for Kibana " + String.join(", ", selection.kibanaVersions())
+                    + " from " + client.base() + " into " + store.describe() + "/" + oci.repository);
+            MirrorReport report = mirror.run(plan, (done, total, bytes, tag, outcome) -> {
+                err.println("mirror: [" + done + "/" + total + " packages, " + bytes + " bytes copied] " + tag + ": " + outcome);
+                err.flush();
+            }, w -> err.println("warning: " + w));
+            summarize(out, report, check.isPresent());
+            return report.refused().isEmpty() ? 0 : 1;
+        } finally {
+            Files.deleteIfExists(work);
+        }
+    }
+
+    private void summarize(PrintWriter out, MirrorReport report, boolean verified) {
+        out.println("copied: " + report.copied().size() + " (" + report.bytes() + " bytes)" + (report.copied().isEmpty() ? "" : ": "
+                + String.join(", ", report.copied())));
+        out.println("already there: " + report.alreadyThere().size());
+        out.println("refused: " + report.refused().size());
+        report.refused().forEach(r -> out.println("  " + r.tag() + ": " + r.reason()));
+        if (!report.copied().isEmpty()) {
+            out.println(verified ? "verified: every copied zip matched its signature and -verification-key"
+                    : "NOT verified: no -verification-key was given, so " + report.copied().size() + " packages were copied without checking their signatures"
+                    + (report.unsigned() > 0 ? " (" + report.unsigned() + " had none)" : ""));
+        }
+        out.flush();
+    }
+}

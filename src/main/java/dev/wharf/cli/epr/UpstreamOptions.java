@@ -1,0 +1,43 @@
+package dev.wharf.cli.epr;
+
+import dev.wharf.epr.upstream.PackageSignatureCheck;
+import dev.wharf.epr.upstream.UpstreamSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/** The upstream registry (EPR's {@code -proxy-to} and {@code -proxy-allow-insecure}) and the key its packages must verify against. */
+public final class UpstreamOptions {
+    @SuppressWarnings("NullAway.Init")
+    @Option(names = {"-proxy-to", "--proxy-to"}, defaultValue = "https://epr.elastic.co/", description = "Proxy-to endpoint: the upstream package registry (default: ${DEFAULT-VALUE}).")
+    String proxyTo;
+    @Option(names = {"-proxy-allow-insecure", "--proxy-allow-insecure"}, arity = "0..1", fallbackValue = "true",
+            description = "Allow HTTP (non-HTTPS) proxy-to endpoints. Use only in development or trusted environments.")
+    boolean allowInsecure;
+    @Option(names = {"-verification-key", "--verification-key"}, paramLabel = "FILE",
+            description = "Armoured OpenPGP public key (such as Elastic's GPG-KEY-elasticsearch) every package copied from the upstream must be signed with; its .zip.sig is checked before anything is pushed.")
+    @Nullable Path verificationKey;
+
+    /** EPR's check of {@code -proxy-to}: a URL, and HTTPS unless {@code -proxy-allow-insecure}. */
+    UpstreamSettings settings() {
+        URI uri;
+        try {
+            uri = new URI(proxyTo);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("invalid -proxy-to URL: " + e.getMessage(), e);
+        }
+        if (!allowInsecure && !"https".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("-proxy-to must use HTTPS (got \"" + proxyTo + "\"); use -proxy-allow-insecure to allow HTTP");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("invalid -proxy-to URL: \"" + proxyTo + "\" names no host");
+        }
+        return UpstreamSettings.epr(uri);
+    }
+
+    Optional<PackageSignatureCheck> signatureCheck() {
+        return verificationKey == null ? Optional.empty() : Optional.of(PackageSignatureCheck.fromKeyFile(verificationKey));
+    }
+}

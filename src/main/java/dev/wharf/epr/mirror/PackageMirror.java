@@ -1,0 +1,90 @@
+package dev.wharf.epr.mirror;
+
+import dev.wharf.epr.model.PackageDocument;
+import dev.wharf.epr.model.Versions;
+import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.epr.upstream.UpstreamEpr;
+import dev.wharf.epr.upstream.UpstreamException;
+import dev.wharf.epr.upstream.UpstreamPackageCopy;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.StorageException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.semver4j.Semver;
+
+/**
+ * {@code package-registry mirror}: asks the upstream which packages each Kibana version can use,
+ * and copies each chosen version that the OCI repository lacks ({@link UpstreamPackageCopy}:
+ * verified before it is pushed, pushed as {@code push} pushes). A version already in the repository
+ * is left alone, so a second run copies nothing.
+ */
+public final class PackageMirror {
+    /** Told after each package: how many are done of how many, and the bytes copied so far. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(int done, int total, long bytes, String tag, String outcome);
+    }
+
+    private final UpstreamEpr upstream;
+    private final UpstreamPackageCopy copy;
+    private final ArtifactStore store;
+    private final String repository;
+
+    public PackageMirror(UpstreamEpr upstream, UpstreamPackageCopy copy, ArtifactStore store, String repository) {
+        this.upstream = upstream;
+        this.copy = copy;
+        this.store = store;
+        this.repository = repository;
+    }
+
+    /** The versions to copy, {@code name-version} in name then version order. Throws {@link UpstreamException} when the upstream cannot say. */
+    public List<String> plan(MirrorSelection selection) {
+        Map<String, TreeSet<Semver>> chosen = new TreeMap<>();
+        for (String kibana : selection.kibanaVersions()) {
+            List<String> names = selection.packages().isEmpty() ? List.of("") : selection.packages();
+            for (String name : names) {
+                Map<String, List<Semver>> offered = new TreeMap<>();
+                for (PackageDocument d : upstream.search(selection.query(kibana, name))) {
+                    Versions.strict(d.version).ifPresent(v -> offered.computeIfAbsent(d.name, n -> new ArrayList<>()).add(v));
+                }
+                offered.forEach((pkg, versions) -> versions.stream().sorted(Comparator.reverseOrder()).limit(selection.versions())
+                        .forEach(v -> chosen.computeIfAbsent(pkg, n -> new TreeSet<>()).add(v)));
+            }
+        }
+        List<String> tags = new ArrayList<>();
+        chosen.forEach((name, versions) -> versions.forEach(v -> tags.add(name + "-" + v)));
+        return tags;
+    }
+
+    public MirrorReport run(List<String> tags, Progress progress, Consumer<String> warnings) {
+        MirrorReport report = new MirrorReport();
+        for (String tag : tags) {
+            int dash = tag.indexOf('-');
+            String name = tag.substring(0, dash);
+            String version = tag.substring(dash + 1);
+            String outcome;
+            try {
+                if (store.exists(repository, tag)) {
+                    report.alreadyThere(tag);
+                    outcome = "already there";
+                } else {
+                    UpstreamPackageCopy.Copied done = copy.copy(name, version, w -> warnings.accept(tag + ": " + w));
+                    report.copied(tag, done.bytes(), done.signed());
+                    outcome = "copied, " + done.bytes() + " bytes" + done.verifiedBy().map(k -> ", verified (key " + k + ")").orElse(", not verified");
+                }
+            } catch (UpstreamException | InvalidPackageException | StorageException | UncheckedIOException e) {
+                String reason = String.valueOf(e.getMessage());
+                report.refused(tag, reason);
+                outcome = "refused: " + reason;
+            }
+            progress.update(report.done(), tags.size(), report.bytes(), tag, outcome);
+        }
+        return report;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.wharf.epr.upstream;
+
+import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.epr.publish.PackagePublisher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Copies one package version from the upstream into the OCI repository: its zip and {@code .sig}
+ * streamed to a temporary folder, the zip verified against the signature when a key is given, then
+ * pushed by {@link PackagePublisher} exactly as {@code push} would push the pair. Nothing reaches
+ * the repository unless every check passed; the temporary files are removed either way.
+ */
+public final class UpstreamPackageCopy {
+    /** What was copied: the tag, the zip's size, and whether its signature was checked. */
+    public record Copied(String tag, long bytes, boolean signed, Optional<String> verifiedBy) {
+    }
+
+    private final UpstreamEpr upstream;
+    private final PackagePublisher publisher;
+    private final Optional<PackageSignatureCheck> signatures;
+    private final long maxBytes;
+    private final Path workDir;
+
+    public UpstreamPackageCopy(UpstreamEpr upstream, PackagePublisher publisher, Optional<PackageSignatureCheck> signatures,
+                               long maxBytes, Path workDir) {
+        this.upstream = upstream;
+        this.publisher = publisher;
+        this.signatures = signatures;
+        this.maxBytes = maxBytes;
+        this.workDir = workDir;
+    }
+
+    public boolean verifies() {
+        return signatures.isPresent();
+    }
+
+    /**
+     * Throws {@link UpstreamException} (REFUSED when the package fails a check, NOT_FOUND when the
+     * upstream has no zip) and {@link InvalidPackageException} when the publisher refuses it.
+     */
+    public Copied copy(String name, String version, Consumer<String> warnings) throws InvalidPackageException {
+        String tag = name + "-" + version;
+        Path dir;
+        try {
+            Files.createDirectories(workDir);
+            dir = Files.createTempDirectory(workDir, "upstream-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a work folder in " + workDir + ": " + e.getMessage(), e);
+        }
+        try {
+            Path zip = dir.resolve(tag + ".zip");
+            Path sig = dir.resolve(tag + ".zip.sig");
+            String path = "/epr/" + name + "/" + tag + ".zip";
+            long bytes = upstream.download(path, zip, maxBytes).orElseThrow(() -> new UpstreamException(
+                    UpstreamException.Kind.NOT_FOUND, "upstream " + upstream.base() + " has no " + tag + ".zip"));
+            boolean signed = upstream.download(path + ".sig", sig, 1L << 20).isPresent();
+            Optional<String> verifiedBy = Optional.empty();
+            if (signatures.isPresent()) {
+                if (!signed) {
+                    throw new UpstreamException(UpstreamException.Kind.REFUSED, tag + " has no signature upstream, so it cannot be verified");
+                }
+                verifiedBy = Optional.of(signatures.get().verify(zip, sig, tag + ".zip"));
+            }
+            publisher.push(zip, warnings);
+            return new Copied(tag, bytes, signed, verifiedBy);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the copy of " + tag + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // A leftover temporary file is not worth failing a copy that worked for.
+        }
+    }
+}

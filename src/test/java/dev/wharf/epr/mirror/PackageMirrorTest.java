@@ -1,0 +1,204 @@
+package dev.wharf.epr.mirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.cli.epr.PackageRegistryCommandLine;
+import dev.wharf.epr.TestPackages;
+import dev.wharf.epr.api.ApiSettings;
+import dev.wharf.epr.api.EprApi;
+import dev.wharf.epr.oci.OciIndexer;
+import dev.wharf.epr.oci.OciIndexerSettings;
+import dev.wharf.epr.upstream.SignedUpstream;
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.WebServer;
+import dev.wharf.oci.registry.RegistryArtifactStore;
+import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.PgpKeys;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code package-registry mirror} from a signed upstream Wharf into Debian's docker-registry: what
+ * two Kibana versions can use is copied, verified, once; with the upstream stopped, the mirror
+ * answers Fleet's requests exactly as the upstream did; a tampered zip or another key's signature
+ * is refused and nothing is pushed.
+ */
+class PackageMirrorTest {
+    private static final PgpKeys KEY = PgpKeys.generate("Upstream <upstream@example.test>");
+    private static final PgpKeys OTHER_KEY = PgpKeys.generate("Someone else <other@example.test>");
+    private static final String REPOSITORY = "epr/mirror";
+    private static final List<String> KIBANA = List.of("8.15.0", "7.17.0");
+
+    @TempDir
+    Path dir;
+    private DockerRegistryServer registry;
+    private RegistryArtifactStore store;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void startRegistry() {
+        registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
+        store = dev.wharf.epr.RegistryStores.anonymous(registry);
+    }
+
+    @AfterEach
+    void stopRegistry() {
+        store.close();
+        registry.close();
+    }
+
+    private Path keyFile(PgpKeys key) throws Exception {
+        Path file = dir.resolve("key-" + System.nanoTime() + ".asc");
+        Files.writeString(file, key.armoredPublicKey());
+        return file;
+    }
+
+    private Run mirror(SignedUpstream upstream, String... extra) {
+        return mirror(upstream.url(), extra);
+    }
+
+    private Run mirror(URI upstream, String... extra) {
+        List<String> args = new ArrayList<>(List.of("mirror", "-proxy-to", upstream.toString(), "-proxy-allow-insecure",
+                "-oci-registry", registry.host(), "-oci-insecure", "-oci-repository", REPOSITORY));
+        KIBANA.forEach(k -> args.addAll(List.of("-kibana-version", k)));
+        args.addAll(List.of(extra));
+        var cl = PackageRegistryCommandLine.create(Map.of());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** Fleet's requests for one Kibana version: search, categories, then each listed package's answer, zip and signature. */
+    private Map<String, byte[]> fleetAnswers(URI base, List<String> tags) throws Exception {
+        Map<String, byte[]> answers = new LinkedHashMap<>();
+        for (String kibana : KIBANA) {
+            for (String q : List.of("/search?kibana.version=" + kibana + "&prerelease=false",
+                    "/categories?kibana.version=" + kibana + "&prerelease=false&include_policy_templates=true")) {
+                answers.put(q, get(base, q));
+            }
+        }
+        for (String tag : tags) {
+            String name = tag.substring(0, tag.indexOf('-'));
+            String version = tag.substring(tag.indexOf('-') + 1);
+            for (String path : List.of("/package/" + name + "/" + version + "/", "/epr/" + name + "/" + tag + ".zip",
+                    "/epr/" + name + "/" + tag + ".zip.sig")) {
+                answers.put(path, get(base, path));
+            }
+        }
+        return answers;
+    }
+
+    private byte[] get(URI base, String path) throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(base.resolve(path.substring(1))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).as(base + path).isEqualTo(200);
+        return r.body();
+    }
+
+    @Test
+    void copiesWhatTwoKibanaVersionsCanUseOnceAndAnswersFleetAsTheUpstreamDidAfterItStops() throws Exception {
+        List<String> expected = List.of("acme_logs-1.1.0", "gallery-2.0.0", "legacy_stack-1.0.0", "sensor_input-0.3.0");
+        Map<String, byte[]> upstreamAnswers;
+        try (SignedUpstream upstream = SignedUpstream.start(dir, KEY)) {
+            upstreamAnswers = fleetAnswers(upstream.url(), expected);
+            Run first = mirror(upstream, "-verification-key", keyFile(KEY).toString());
+            assertThat(first.code()).as(first.err() + first.out()).isZero();
+            assertThat(first.out()).contains("copied: 4 (", String.join(", ", expected), "already there: 0", "refused: 0",
+                    "verified: every copied zip matched its signature");
+            assertThat(first.err()).contains("mirror: 4 package versions for Kibana 8.15.0, 7.17.0", "[1/4 packages, ",
+                    "[4/4 packages, ", "verified (key ");
+            for (String tag : expected) {
+                assertThat(store.exists(REPOSITORY, tag)).as(tag).isTrue();
+            }
+            assertThat(store.exists(REPOSITORY, "acme_logs-1.0.0")).isFalse();
+            assertThat(store.exists(REPOSITORY, "acme_logs-1.2.0-beta1")).isFalse();
+
+            Run second = mirror(upstream, "-verification-key", keyFile(KEY).toString());
+            assertThat(second.code()).as(second.err()).isZero();
+            assertThat(second.out()).contains("copied: 0 (0 bytes)", "already there: 4", "refused: 0");
+        }
+        // The upstream is stopped: everything now comes from the registry.
+        OciIndexer indexer = new OciIndexer(store, OciIndexerSettings.of(REPOSITORY, dir.resolve("cache")));
+        indexer.start();
+        try (WebServer mirrored = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(),
+                new EprApi(indexer, ApiSettings.defaults(), Clock.systemUTC())::register)) {
+            Map<String, byte[]> mirroredAnswers = fleetAnswers(URI.create("http://127.0.0.1:" + mirrored.port() + "/"), expected);
+            assertThat(mirroredAnswers.keySet()).containsExactlyElementsOf(upstreamAnswers.keySet());
+            for (String path : upstreamAnswers.keySet()) {
+                assertThat(new String(mirroredAnswers.get(path), java.nio.charset.StandardCharsets.ISO_8859_1)).as(path)
+                        .isEqualTo(new String(upstreamAnswers.get(path), java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        } finally {
+            indexer.close();
+        }
+    }
+
+    @Test
+    void withPackageVersionsAndPrereleaseTheNewestTwoOfOnePackageAreCopied() throws Exception {
+        try (SignedUpstream upstream = SignedUpstream.start(dir, KEY)) {
+            Run run = mirror(upstream, "-package", "acme_logs", "-versions", "2", "-prerelease");
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out()).contains("copied: 2 (", "acme_logs-1.1.0, acme_logs-1.2.0-beta1",
+                    "NOT verified: no -verification-key was given, so 2 packages were copied without checking their signatures");
+            assertThat(store.exists(REPOSITORY, "acme_logs-1.0.0")).isFalse();
+            assertThat(store.exists(REPOSITORY, "gallery-2.0.0")).isFalse();
+        }
+    }
+
+    @Test
+    void aTamperedZipIsRefusedAndNothingIsPushed() throws Exception {
+        try (SignedUpstream upstream = SignedUpstream.start(dir, KEY, List.of("gallery/2.0.0"), zips -> {
+            Path altered = dir.resolve("altered/gallery/2.0.0");
+            TestPackages.copyTree(TestPackages.source().resolve("gallery/2.0.0"), altered);
+            Path manifest = altered.resolve("manifest.yml");
+            Files.writeString(manifest, Files.readString(manifest).replaceFirst("(?m)^description: .*$", "description: Not what was signed"));
+            TestPackages.zipFolder(altered, "gallery-2.0.0", zips.resolve("gallery-2.0.0.zip"));
+        })) {
+            Run run = mirror(upstream, "-verification-key", keyFile(KEY).toString());
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.out()).contains("copied: 0", "refused: 1", "gallery-2.0.0: gallery-2.0.0.zip does not match its signature");
+            assertThat(store.exists(REPOSITORY, "gallery-2.0.0")).isFalse();
+        }
+    }
+
+    @Test
+    void aZipSignedByAnotherKeyIsRefusedAndNothingIsPushed() throws Exception {
+        try (SignedUpstream upstream = SignedUpstream.start(dir, OTHER_KEY, List.of("gallery/2.0.0"))) {
+            Run run = mirror(upstream, "-verification-key", keyFile(KEY).toString());
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.out()).contains("copied: 0", "refused: 1", "gallery-2.0.0: gallery-2.0.0.zip is signed by key ", "which is not in ");
+            assertThat(store.exists(REPOSITORY, "gallery-2.0.0")).isFalse();
+        }
+    }
+
+    @Test
+    void anUnreachableUpstreamIsOneClearError() throws Exception {
+        SignedUpstream upstream = SignedUpstream.start(dir, KEY, List.of("gallery/2.0.0"));
+        URI gone = upstream.url();
+        upstream.close();
+        Run run = mirror(gone, "-verification-key", keyFile(KEY).toString());
+        assertThat(run.code()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("mirror: cannot list the packages to copy: upstream " + gone, "connection refused", "(5 tries)");
+    }
+}
