@@ -13,16 +13,12 @@ import dev.wharf.epr.search.Filter;
 import dev.wharf.epr.search.PackageSearch;
 import dev.wharf.epr.search.QueryParser;
 import dev.wharf.http.AnonymousFailures;
-import dev.wharf.http.ExactContentType;
 import dev.wharf.http.RequestIds;
-import dev.wharf.http.ResponseBodies;
 import dev.wharf.oci.StorageException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -215,9 +211,9 @@ public final class EprApi {
         cache(ctx, settings.cacheCatchAll());
         Optional<String> type = ContentTypes.of(file);
         if (type.isPresent()) {
-            stream(ctx, type.get(), resource.get());
+            ResourceAnswers.stream(ctx, type.get(), resource.get());
         } else {
-            sniffed(ctx, resource.get());
+            ResourceAnswers.sniffed(ctx, resource.get());
         }
     }
 
@@ -259,10 +255,10 @@ public final class EprApi {
                 return;
             }
             cache(ctx, settings.cacheCatchAll());
-            stream(ctx, "application/pgp-signature", sig.get());
+            ResourceAnswers.stream(ctx, "application/pgp-signature", sig.get());
         } else {
             cache(ctx, settings.cacheCatchAll());
-            stream(ctx, "application/zip", p.get().content().zip());
+            ResourceAnswers.stream(ctx, "application/zip", p.get().content().zip());
         }
     }
 
@@ -271,39 +267,6 @@ public final class EprApi {
         List<PackageSearch.Match> found = PackageSearch.apply(indexer.packages(), Filter.exact(name, version));
         timing.got(System.nanoTime() - begun);
         return found.stream().map(PackageSearch.Match::pkg).findFirst();
-    }
-
-    private static void stream(Context ctx, String contentType, Resource resource) throws IOException {
-        ExactContentType.set(ctx, contentType);
-        if (resource.size() >= 0) {
-            ctx.res().setContentLengthLong(resource.size());
-        }
-        ctx.status(200);
-        if (ctx.method().name().equals("HEAD")) {
-            return;
-        }
-        Optional<Path> file = resource.file();
-        if (file.isPresent()) {
-            // A package zip: mapped, not copied through the heap in 8 KB pieces (bench/RESULTS.md, figure 2).
-            ResponseBodies.sendFile(ctx, file.get());
-            return;
-        }
-        OutputStream out = ctx.res().getOutputStream();
-        resource.writeTo(out);
-        out.flush();
-    }
-
-    /** A file no MIME table names, typed from its first bytes as Go's {@code http.ServeContent} types it. */
-    private static void sniffed(Context ctx, Resource resource) throws IOException {
-        if (resource.size() >= 0) {
-            ctx.res().setContentLengthLong(resource.size());
-        }
-        ctx.status(200);
-        boolean head = ctx.method().name().equals("HEAD");
-        SniffingOutput out = new SniffingOutput(head ? OutputStream.nullOutputStream() : ctx.res().getOutputStream(),
-                type -> ExactContentType.set(ctx, type));
-        resource.writeTo(out);
-        out.finish();
     }
 
     private static void json(Context ctx, Duration cacheTime, byte[] body) {
