@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** How EPR writes its answers: JSON with cache headers, streamed files, and Go's plain-text errors. */
+/** How EPR writes its answers: JSON with cache headers, a package's zip, signature or file as a 200 (mapped, or a chunk at a time as the client takes it), and Go's plain-text errors. */
 final class EprReplies {
 
     private EprReplies() {
