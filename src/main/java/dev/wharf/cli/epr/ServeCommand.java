@@ -7,6 +7,7 @@ import dev.wharf.cli.logging.EcsKeyValueEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import dev.wharf.cli.GracefulShutdown;
 import dev.wharf.cli.Listeners;
 import dev.wharf.cli.WharfVersion;
 import dev.wharf.epr.api.EprApi;
@@ -14,11 +15,13 @@ import dev.wharf.epr.fs.FileSystemIndexer;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerException;
 import dev.wharf.epr.index.IndexerTiming;
+import dev.wharf.epr.oci.CacheLockedIndexer;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.epr.oci.StorageCheckedIndexer;
 import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.Readiness;
 import dev.wharf.epr.api.EprMetrics;
 import dev.wharf.epr.api.EprRoutes;
 import dev.wharf.http.AccessLog;
@@ -46,7 +49,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -130,6 +132,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Open client connections at most; further ones wait until one closes (default: ${DEFAULT-VALUE}).")
     int httpMaxConnections;
 
+    @Option(names = {"-shutdown-timeout", "--shutdown-timeout"}, defaultValue = "25s",
+            description = "On SIGTERM, stop accepting and give the requests in flight (downloads included) this long to finish, as a Go duration (default: ${DEFAULT-VALUE}).")
+    @SuppressWarnings("NullAway.Init")
+    String shutdownTimeout;
+
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
@@ -163,6 +170,13 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("package-registry: -http-idle-timeout / -http-max-connections: " + e.getMessage());
             return 2;
         }
+        Duration drain;
+        try {
+            drain = RegistryConfig.parseDuration(shutdownTimeout);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            err.println("package-registry: -shutdown-timeout: " + e.getMessage());
+            return 2;
+        }
         RegistryConfig cfg = RegistryConfig.load(config == null ? Path.of("config.yml") : config, config != null);
         Duration refresh = RegistryConfig.parseDuration(ociRefreshInterval.equals("0") ? "0s" : ociRefreshInterval);
         Duration verify = RegistryConfig.parseDuration(ociVerifyInterval.equals("0") ? "0s" : ociVerifyInterval);
@@ -184,37 +198,26 @@ public final class ServeCommand implements Callable<Integer> {
             log.info("Technical preview: OCI indexer on {}/{}", store.describe(), oci.repository);
             // The indexer reads through a watcher, so /health can report faults the live probe cannot see.
             FailureWatchingStore watched = new FailureWatchingStore(store, Clock.systemUTC());
-            indexer = new StorageCheckedIndexer(new OciIndexer(watched, OciIndexerSettings.of(oci.repository, ociCacheDir)
+            indexer = new CacheLockedIndexer(new StorageCheckedIndexer(new OciIndexer(watched, OciIndexerSettings.of(oci.repository, ociCacheDir)
                     .withValidation(!disableValidation)
                     .withRequiredSignatures(requireSignatures)
                     .withMaxPackageBytes(maxPackageSize)
                     .withRefreshInterval(refresh)
                     .withVerifyInterval(verify)
                     .withArchiveLimits(packageLimits.limits()), eprMetrics),
-                    new StoreProbe(store, oci.repository, RegistryConfig.parseDuration(ociHealthTimeout)), watched);
+                    new StoreProbe(store, oci.repository, RegistryConfig.parseDuration(ociHealthTimeout)), watched), ociCacheDir);
         } else {
             log.info("Packages paths: {}", cfg.packagePaths());
             indexer = new FileSystemIndexer(cfg.packagePaths(), !disableValidation, requireSignatures, packageLimits.limits(),
                     Clock.systemUTC());
         }
-        try {
-            indexer.start();
-        } catch (IndexerException e) {
-            err.println("package-registry: " + e.getMessage());
-            return 1;
-        }
-        if (indexer.packages().isEmpty() && !ociIndexer) {
-            err.println("package-registry: No local packages found in " + cfg.packagePaths());
-            return 1;
-        }
-        log.info("{} package manifests loaded", indexer.packages().size());
         if (dryRun) {
-            indexer.close();
-            return 0;
+            return startIndex(indexer, cfg, err, log) ? closed(indexer, 0) : closed(indexer, 1);
         }
         IndexerTiming timing = eprMetrics.watch(indexer);
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
-        EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready, timing);
+        Readiness readiness = new Readiness();
+        EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready, timing, readiness);
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
         List<ExchangeObserver> exchanges = new ArrayList<>();
         if (metricsAddress != null) {
@@ -224,6 +227,9 @@ public final class ServeCommand implements Callable<Integer> {
             exchanges.add(new AccessLog());
         }
         RequestObserver readyHits = metricsAddress == null ? RequestObserver.NONE : new ReadyAnswerCounter(metrics);
+        GracefulShutdown shutdown = GracefulShutdown.install(readiness, drain);
+        // Listening before the first index, so that liveness (/health) answers during a long first
+        // index and readiness (/health?ready=true) tells a balancer when to send traffic.
         try (WebServer server = Listeners.start("-address", () -> WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready),
                 readyHits, exchanges, limits, api::register));
                 WebServer metricsServer = metricsAddress == null ? null
@@ -232,20 +238,45 @@ public final class ServeCommand implements Callable<Integer> {
                                     .result(metrics.scrape()));
                             api.registerDetailedHealth(c);
                         }))) {
+            if (!startIndex(indexer, cfg, err, log)) {
+                return 1;
+            }
+            readiness.ready();
             log.info("Package registry started on {} ({})", server.boundAddress(), tls.isPresent() ? "TLS" : "plain HTTP");
             if (metricsServer != null) {
                 log.info("Metrics and detailed health on {} (/metrics, /health)", metricsServer.boundAddress());
             }
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+            shutdown.awaitSignal();
+            shutdown.drain(server, log);
         } finally {
             indexer.close();
             if (store != null) {
                 store.close();
             }
+            shutdown.finished();
         }
         return 0;
+    }
+
+    /** The first index; false (with the reason printed) when there is nothing to serve. */
+    private boolean startIndex(Indexer indexer, RegistryConfig cfg, PrintWriter err, org.slf4j.Logger log) {
+        try {
+            indexer.start();
+        } catch (IndexerException e) {
+            err.println("package-registry: " + e.getMessage());
+            return false;
+        }
+        if (indexer.packages().isEmpty() && !ociIndexer) {
+            err.println("package-registry: No local packages found in " + cfg.packagePaths());
+            return false;
+        }
+        log.info("{} package manifests loaded", indexer.packages().size());
+        return true;
+    }
+
+    private static int closed(Indexer indexer, int exit) {
+        indexer.close();
+        return exit;
     }
 
     /** EPR's two log types: {@code ecs}, Elastic Common Schema JSON lines, and {@code dev}, plain text. */

@@ -13,6 +13,7 @@ import dev.wharf.epr.search.Filter;
 import dev.wharf.epr.search.PackageSearch;
 import dev.wharf.epr.search.QueryParser;
 import dev.wharf.http.AnonymousFailures;
+import dev.wharf.http.Readiness;
 import dev.wharf.http.RequestIds;
 import dev.wharf.http.ResponseBodies;
 import dev.wharf.oci.StorageException;
@@ -54,6 +55,7 @@ public final class EprApi {
     private final ReadyAnswers ready;
     private final HealthReport health;
     private final IndexerTiming timing;
+    private final Readiness readiness;
 
     public EprApi(Indexer indexer, ApiSettings settings, Clock clock) {
         this(indexer, settings, clock, new ReadyAnswers(16L << 20));
@@ -66,6 +68,15 @@ public final class EprApi {
 
     /** With every look-up in the index (search, categories, a package) timed to {@code timing}. */
     public EprApi(Indexer indexer, ApiSettings settings, Clock clock, ReadyAnswers ready, IndexerTiming timing) {
+        this(indexer, settings, clock, ready, timing, Readiness.readyNow());
+    }
+
+    /**
+     * With {@code readiness}: until it says ready (the first index is loaded) {@code /health?ready=true}
+     * answers 503 and so does every route but {@code /health}, rather than an empty index.
+     */
+    public EprApi(Indexer indexer, ApiSettings settings, Clock clock, ReadyAnswers ready, IndexerTiming timing, Readiness readiness) {
+        this.readiness = readiness;
         this.timing = timing;
         this.indexer = indexer;
         this.settings = settings;
@@ -76,11 +87,12 @@ public final class EprApi {
         this.indexBody = Json.pretty(index);
         this.answers = new IndexAnswers(indexer);
         this.ready = ready;
-        this.health = new HealthReport(indexer, clock);
+        this.health = new HealthReport(indexer, clock, readiness);
     }
 
     public void register(JavalinConfig cfg) {
         cfg.router.ignoreTrailingSlashes = false;
+        cfg.routes.before(this::untilIndexed);
         cfg.routes.get("/", ctx -> json(ctx, settings.cacheIndex(), indexBody));
         cfg.routes.get("/index.json", ctx -> json(ctx, settings.cacheIndex(), indexBody));
         cfg.routes.get("/health", ctx -> health.answer(ctx, false));
@@ -115,6 +127,14 @@ public final class EprApi {
      */
     public void registerDetailedHealth(JavalinConfig cfg) {
         cfg.routes.get("/health", ctx -> health.answer(ctx, true));
+    }
+
+    private void untilIndexed(Context ctx) {
+        if (readiness.state() == Readiness.State.STARTING && !ctx.path().equals("/health")) {
+            ctx.header("Retry-After", "5");
+            error(ctx, 503, "the package index is still loading; retry shortly");
+            ctx.skipRemainingHandlers();
+        }
     }
 
     private void search(Context ctx) {
