@@ -68,7 +68,8 @@ def parse_args(argv):
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs, data)")
     p.add_argument("--figures", default="1,2,3",
                    help="which figures to run, comma-separated (default 1,2,3; figure 1 includes cold start and figure 4; "
-                        "'flat' compares module versions in the flat and the nested layout); only the data they need is seeded")
+                        "'flat' compares module versions in the flat and the nested layout; 'replicas' puts 1, 2, 3 boring-registry "
+                        "replicas behind nginx and measures the staleness window after a publish); only the data they need is seeded")
     a = p.parse_args(argv)
     defaults = SMOKE if a.smoke else FULL
     for k, v in defaults.items():
@@ -76,8 +77,8 @@ def parse_args(argv):
             setattr(a, k, v)
     a.scales = [int(x) for x in str(a.scales).split(",") if x.strip()]
     a.figures = {x.strip() for x in a.figures.split(",") if x.strip()}
-    if not a.figures or not a.figures <= {"1", "2", "3", "flat"}:
-        p.error("--figures takes a comma-separated subset of 1,2,3,flat")
+    if not a.figures or not a.figures <= {"1", "2", "3", "flat", "replicas"}:
+        p.error("--figures takes a comma-separated subset of 1,2,3,flat,replicas")
     return a
 
 
@@ -105,6 +106,13 @@ def rss_kb(pid):
     except OSError:
         pass
     return 0
+
+
+def cpu_seconds(pid):
+    """User and system CPU time a process has used so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def children(pid):
@@ -312,8 +320,9 @@ http {
         pool = seed.new_pool()
         try:
             seed.seed_signing_keys(self.reg_client, self.gpg, "bench")
-            if "1" in a.figures:
+            if "1" in a.figures or "replicas" in a.figures:
                 seed.seed_modules(self.reg_client, "bench", a.modules, a.module_versions, pool)
+            if "1" in a.figures:
                 small_zip = os.path.join(data, "provider.zip")
                 seed.provider_zip(small_zip, "p", a.provider_zip_kb * 1024)
                 for i in range(a.providers):
@@ -635,6 +644,100 @@ http {
             self.row("flat", what + ": after --cache-tags-ttl expiry", "%.0f ms, %s" % (expired_t * 1000, expired_n))
             self.stop(tf)
 
+    # ------------------------------------------------------------ replicas
+    def start_balancer(self, ports, name):
+        """nginx as a round-robin balancer over boring-registry replicas on 127.0.0.1 (keep-alive to them)."""
+        port = free_port()
+        prefix = os.path.join(self.work, name)
+        os.makedirs(os.path.join(prefix, "logs"), exist_ok=True)
+        conf = os.path.join(prefix, "nginx.conf")
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        servers = "".join("    server 127.0.0.1:%d max_fails=0;\n" % p for p in ports)
+        with open(conf, "w") as f:
+            f.write(user + """worker_processes auto;
+pid %(p)s/nginx.pid;
+error_log %(p)s/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path %(p)s/client_body;
+  proxy_temp_path %(p)s/proxy;
+  fastcgi_temp_path %(p)s/fastcgi;
+  uwsgi_temp_path %(p)s/uwsgi;
+  scgi_temp_path %(p)s/scgi;
+  upstream replicas {
+%(servers)s    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:%(port)d;
+    location / {
+      proxy_pass http://replicas;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+    }
+  }
+}
+""" % {"p": prefix, "port": port, "servers": servers})
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        proc = self.start(name, [nginx, "-p", prefix, "-c", conf, "-g", "daemon off;"])
+        proc.url = "http://127.0.0.1:%d" % port
+        self.wait_until(name, lambda: http_get(proc.url + "/.well-known/terraform.json", 2)[0] == 200, 20, proc)
+        return proc
+
+    def figure_replicas(self):
+        """Aggregate req/s through nginx with 1, 2, 3 replicas; CPU and RSS per replica; staleness after a publish."""
+        a = self.a
+        flags = self.jvm_flags()
+        ttl = 2.0
+        replicas = [self.start_boring("wharf-replica-%d" % i, flags, ttl="%ds" % ttl,
+                                      extra=("--signed-url-key", "bench-replicas-shared-key")) for i in range(3)]
+        path = "/v1/modules/bench/mod0/aws/versions"
+        for r in replicas:
+            self.wait_until("replica %s" % r.bench_name, lambda: http_get(r.url + path, 5)[0] == 200, 120, r)
+        for n in (1, 2, 3):
+            used = replicas[:n]
+            lb = self.start_balancer([int(r.url.rsplit(":", 1)[1]) for r in used], "nginx-replicas-%d" % n)
+            url = lb.url + path
+            if a.warmup > 0:
+                self.wrk(url, a.warmup)
+            cpu0 = [cpu_seconds(r.pid) for r in used]
+            rps, p99, bad, errors = self.wrk(url, a.duration)
+            cpu = [cpu_seconds(r.pid) - c for r, c in zip(used, cpu0)]
+            rss = [rss_kb(r.pid) / 1024 for r in used]
+            total = rps * max(1, int(round(a.duration)))
+            self.row("replicas", "module versions through nginx, %d replica%s" % (n, "" if n == 1 else "s"),
+                     "%.0f req/s, p99 %.2f ms, non-2xx %d%s" % (rps, p99, bad, (", " + errors) if errors else ""),
+                     "CPU per replica %s s (%.0f µs/request), RSS %s MB" % (
+                         "/".join("%.1f" % c for c in cpu), sum(cpu) / total * 1e6 if total else 0,
+                         "/".join("%.0f" % m for m in rss)))
+            if bad or errors:
+                self.notes.append("figure replicas, %d replicas: non-2xx %d %s" % (n, bad, errors))
+            self.stop(lb)
+        # Staleness: a version pushed straight into the registry (as the CLI does, tag last), polled on every replica.
+        repo = "%s/modules/bench/mod0/aws" % seed.TF_BASE
+        version = "9.9.%d" % int(time.time())
+        pushed = time.monotonic()
+        self.reg_client.push_artifact(repo, "bench-mod0-aws-%s" % version, "application/vnd.wharf.terraform.module.v1",
+                                      [("application/vnd.wharf.terraform.module.layer.v1.tar+gzip", "bench-mod0-aws-%s.tar.gz" % version,
+                                        seed.module_tgz("mod0", version), None)], {"org.opencontainers.image.version": version})
+        pushed_done = time.monotonic()
+        seen = {}
+        while len(seen) < len(replicas) and time.monotonic() - pushed < 60:
+            for r in replicas:
+                if r.bench_name not in seen:
+                    s, body = http_get(r.url + path, 5)
+                    if s == 200 and version.encode() in body:
+                        seen[r.bench_name] = time.monotonic() - pushed_done
+            time.sleep(0.02)
+        if len(seen) < len(replicas):
+            raise RuntimeError("replicas never listed the pushed version: %s" % seen)
+        self.row("replicas", "staleness after a publish (--cache-tags-ttl %.0f s), per replica" % ttl,
+                 "/".join("%.0f ms" % (seen[r.bench_name] * 1000) for r in replicas), "bound %.0f ms" % (ttl * 1000),
+                 "", "≤ ttl + 0.5 s", max(seen.values()) <= ttl + 0.5)
+        for r in replicas:
+            self.stop(r)
+
     # ------------------------------------------------------------ report
     def report(self):
         header = "| fig | measure | Wharf | baseline | ratio | target | met |\n|---|---|---|---|---|---|---|\n"
@@ -729,6 +832,9 @@ def main(argv):
         if "flat" in a.figures:
             print("figure flat (flat vs nested layout)", flush=True)
             b.figure_flat()
+        if "replicas" in a.figures:
+            print("figure replicas (1, 2, 3 boring-registry replicas behind nginx)", flush=True)
+            b.figure_replicas()
     except BaseException as e:  # noqa: B902 - report whatever stopped the run, then clean up
         error = "%s: %s" % (type(e).__name__, e)
         status = 1

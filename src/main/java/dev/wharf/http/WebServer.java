@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -102,6 +103,9 @@ public final class WebServer implements AutoCloseable {
                         .ifPresent(inFlight -> cfg.jetty.modifyServer(server -> server.insertHandler(inFlight.handler())));
             }
             routes.accept(cfg);
+            // Outermost, so that every request counts, repeated ready answers included: a graceful
+            // stop waits for all of them (stopGracefully).
+            cfg.jetty.modifyServer(server -> server.insertHandler(new GracefulHandler()));
         });
         try {
             app.start();
@@ -212,6 +216,21 @@ public final class WebServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         return URI.create((tls ? "https" : "http") + "://" + host + ":" + port());
+    }
+
+    /**
+     * Stops accepting connections and new requests, lets the requests in flight finish (downloads
+     * included) for up to {@code wait}, then closes whatever is left.
+     */
+    public void stopGracefully(java.time.Duration wait) {
+        connector.getServer().setStopTimeout(Math.max(1, wait.toMillis()));
+        app.stop();
+    }
+
+    /** Requests being answered right now, for the shutdown log. */
+    public long requestsInFlight() {
+        GracefulHandler graceful = connector.getServer().getDescendant(GracefulHandler.class);
+        return graceful == null ? 0 : graceful.getCurrentRequestCount();
     }
 
     @Override

@@ -186,7 +186,7 @@ class DeployDocsTest {
                      "-address", "127.0.0.1:" + e.get("main"), "-metrics-address", "127.0.0.1:" + e.get("metrics"),
                      "-require-package-signatures=false"))) {
             boringServer.awaitHttp(URI.create("http://127.0.0.1:" + b.get("telemetry") + "/health"), Duration.ofSeconds(60));
-            eprServer.awaitHttp(URI.create("http://127.0.0.1:" + e.get("main") + "/health"), Duration.ofSeconds(60));
+            eprServer.awaitReady(URI.create("http://127.0.0.1:" + e.get("main") + "/health"), Duration.ofSeconds(60));
             List<String> missing = new ArrayList<>();
             for (Probe probe : probes) {
                 List<Integer> ports = new ArrayList<>();

@@ -131,7 +131,7 @@ class HostileInputProcessTest {
         int port = WharfProcess.freePort();
         try (WharfProcess serve = WharfProcess.start(work, Map.of(), List.of("package-registry", "-address", "127.0.0.1:" + port,
                 "-require-package-signatures=false"))) {
-            serve.awaitHttp(URI.create("http://127.0.0.1:" + port + "/health"), DEADLINE);
+            serve.awaitReady(URI.create("http://127.0.0.1:" + port + "/health"), DEADLINE);
             HttpClient http = HttpClient.newHttpClient();
             for (String path : List.of("/package/acme_logs/1.0.0/docs/etc/shadow", "/package/acme_logs/1.0.0/docs/secret.md")) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),

@@ -114,7 +114,7 @@ class TelemetryProcessTest {
                 "-oci-registry", registry.host(), "-oci-repository", "packages", "-oci-insecure", "-oci-refresh-interval", "300ms",
                 "-address", "127.0.0.1:" + port, "-metrics-address", "127.0.0.1:" + metrics, "-require-package-signatures=false"))) {
             URI base = URI.create("http://127.0.0.1:" + port);
-            serve.awaitHttp(base.resolve("/health"), START);
+            serve.awaitReady(base.resolve("/health"), START);
             get(base.resolve("/search?package=acme_logs&token=query-token-91c"));
             get(base.resolve("/search?package=acme_logs&token=query-token-91c"));
             get(base.resolve("/categories"));
@@ -134,7 +134,7 @@ class TelemetryProcessTest {
         try (WharfProcess quiet = WharfProcess.start(dir.resolve("quiet"), Map.of("EPR_ACCESS_LOG", "false"), List.of("package-registry",
                 "-config", config.toString(), "-address", "127.0.0.1:" + quietPort, "-require-package-signatures=false"))) {
             URI base = URI.create("http://127.0.0.1:" + quietPort);
-            quiet.awaitHttp(base.resolve("/health"), START);
+            quiet.awaitReady(base.resolve("/health"), START);
             assertThat(get(base.resolve("/search?package=quiet_probe")).statusCode()).isEqualTo(200);
             quietLog = quiet.output();
         }

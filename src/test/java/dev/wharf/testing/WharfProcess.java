@@ -148,6 +148,49 @@ public final class WharfProcess implements AutoCloseable {
         throw new AssertionError("wharf did not answer on " + url + " within " + deadline + ":\n" + output());
     }
 
+    /**
+     * Polls the readiness check {@code health?ready=true} until it answers 200 while the process
+     * runs: a package-registry listens before its first index is loaded and takes traffic after.
+     */
+    public void awaitReady(URI health, Duration deadline) {
+        URI ready = URI.create(health + (health.getQuery() == null ? "?" : "&") + "ready=true");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                throw new AssertionError("wharf exited with " + process.exitValue() + " before it was ready on " + ready + ":\n" + output());
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            pause();
+        }
+        throw new AssertionError("wharf was not ready on " + ready + " within " + deadline + ":\n" + output());
+    }
+
+    /** Sends SIGTERM and returns at once: the process drains and exits on its own ({@link #waitFor}). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** SIGKILL: the process ends at once, with nothing run on the way out. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

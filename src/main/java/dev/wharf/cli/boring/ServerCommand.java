@@ -5,6 +5,7 @@ import dev.wharf.http.AccessLog;
 import dev.wharf.http.CacheMetrics;
 import dev.wharf.http.ExchangeObserver;
 import dev.wharf.http.HttpMetrics;
+import dev.wharf.cli.GracefulShutdown;
 import dev.wharf.cli.Listeners;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ProcessMetrics;
@@ -12,6 +13,7 @@ import dev.wharf.http.ReadyAnswerCounter;
 import dev.wharf.http.RegistryCallMetrics;
 import dev.wharf.http.RequestObserver;
 import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.Readiness;
 import dev.wharf.http.RequestTimers;
 import dev.wharf.http.ServerLimits;
 import dev.wharf.http.TlsFiles;
@@ -37,7 +39,6 @@ import dev.wharf.terraform.web.ModuleDiscoveryApi;
 import dev.wharf.terraform.discovery.ModuleCatalog;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +47,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,16 +143,29 @@ public final class ServerCommand implements Callable<Integer> {
                     + " redacted) on the logger http.access; =false turns it off (BORING_REGISTRY_ACCESS_LOG; default ${DEFAULT-VALUE})")
     boolean accessLog;
 
+    @Option(names = "--shutdown-timeout", defaultValue = "25s", converter = Durations.class, paramLabel = "DURATION",
+            description = "On SIGTERM, stop accepting and give the requests in flight (downloads included) this long to finish"
+                    + " (BORING_REGISTRY_SHUTDOWN_TIMEOUT; default ${DEFAULT-VALUE})")
+    @SuppressWarnings("NullAway.Init")
+    Duration shutdownTimeout;
+
     @Mixin
     MirrorOptions mirror;
 
     @Mixin
     OidcOptions oidc;
 
-    private final CountDownLatch stop = new CountDownLatch(1);
+    private final Readiness readiness = new Readiness();
 
     /** The running registry and telemetry servers and the store behind them; closing stops all three. */
     public record Running(WebServer registry, WebServer telemetry, ArtifactStore store) implements AutoCloseable {
+        /** Lets the registry's requests in flight finish (up to the shutdown's drain time), then closes everything. */
+        void drainAndClose(GracefulShutdown shutdown) {
+            try (Running self = this) {
+                shutdown.drain(registry, LOG);
+            }
+        }
+
         @Override
         public void close() {
             try (store; telemetry; registry) {
@@ -163,9 +176,13 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Running running = start()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+        Running running = start();
+        GracefulShutdown shutdown = GracefulShutdown.install(readiness, shutdownTimeout);
+        try {
+            shutdown.awaitSignal();
+            running.drainAndClose(shutdown);
+        } finally {
+            shutdown.finished();
         }
         return 0;
     }
@@ -201,9 +218,7 @@ public final class ServerCommand implements Callable<Integer> {
             }
         }
         StaticTokens tokens = StaticTokens.of(staticTokens);
-        FileUrlSigner signer = signedUrlKey == null || signedUrlKey.isEmpty()
-                ? FileUrlSigner.withRandomKey(signedUrlTtl)
-                : new FileUrlSigner(signedUrlKey.getBytes(StandardCharsets.UTF_8), signedUrlTtl, Clock.systemUTC());
+        FileUrlSigner signer = SignedUrlKeys.signer(signedUrlKey, signedUrlTtl);
         Optional<OidcVerifier> verifier = oidc.connect(OidcOptions.defaultClient());
         ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier);
         Optional<LoginV1> login = verifier.map(oidc::login);
@@ -246,8 +261,10 @@ public final class ServerCommand implements Callable<Integer> {
                     cfg.requestLogger.http(timers::record);
                 }));
         StorageHealth health = new StorageHealth(raw, new StoreProbe(raw, layout.base(), healthTimeout), watched);
-        if (!Storage.embedded(global)) {
-            StartProbe.inBackground(health);
+        if (Storage.embedded(global)) {
+            readiness.ready();
+        } else {
+            StartProbe.inBackground(health, readiness);
         }
         WebServer telemetry;
         try {
@@ -256,7 +273,11 @@ public final class ServerCommand implements Callable<Integer> {
                         cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
                         cfg.routes.get("/health", ctx -> {
                             StorageHealth.Report report = health.check();
-                            ctx.status(report.healthy() ? 200 : 503).contentType("application/json").result(json.writeValueAsString(report));
+                            if (report.healthy()) {
+                                readiness.ready();
+                            }
+                            boolean ok = report.healthy() && (readiness.isReady() || !Readiness.asked(ctx.queryParam("ready")));
+                            ctx.status(ok ? 200 : 503).contentType("application/json").result(json.writeValueAsString(report));
                         });
                     }));
         } catch (RuntimeException e) {
@@ -266,6 +287,7 @@ public final class ServerCommand implements Callable<Integer> {
         LOG.info("boring-registry listening on {} ({}), telemetry on {}{}", registry.boundAddress(),
                 tls.isPresent() ? "TLS" : "plain HTTP", telemetry.boundAddress(),
                 auth.enabled() ? "; API requires a token" + (verifier.isPresent() ? " (static or OIDC)" : "") : "");
+        SignedUrlKeys.warnIfPerProcess(signedUrlKey, auth.enabled(), LOG);
         mirrorApi.ifPresent(m -> LOG.info("provider network mirror at {} on the registry address{}", MirrorApi.PREFIX,
                 mirror.pullThrough() ? " (pull-through)" : ""));
         return new Running(registry, telemetry, store);

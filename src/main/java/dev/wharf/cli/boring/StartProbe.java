@@ -1,5 +1,6 @@
 package dev.wharf.cli.boring;
 
+import dev.wharf.http.Readiness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,10 +16,12 @@ final class StartProbe {
     private StartProbe() {
     }
 
-    static void inBackground(StorageHealth health) {
+    /** The first healthy answer (this probe's, or a later /health's) makes the process ready. */
+    static void inBackground(StorageHealth health, Readiness readiness) {
         Thread probe = new Thread(() -> {
             StorageHealth.Report report = health.check();
             if (report.healthy()) {
+                readiness.ready();
                 LOG.info("storage: {} answers with the configured credentials", report.storage());
             } else {
                 LOG.warn("storage: {} does not answer as it should; the server runs anyway and tries again on every request: {}",

@@ -7,6 +7,7 @@ import dev.wharf.cli.logging.EcsKeyValueEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import dev.wharf.cli.GracefulShutdown;
 import dev.wharf.cli.Listeners;
 import dev.wharf.cli.WharfVersion;
 import dev.wharf.epr.api.EprApi;
@@ -15,11 +16,13 @@ import dev.wharf.epr.fs.PackagePathsOptions;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerException;
 import dev.wharf.epr.index.IndexerTiming;
+import dev.wharf.epr.oci.CacheLockedIndexer;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.epr.oci.StorageCheckedIndexer;
 import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.Readiness;
 import dev.wharf.epr.api.EprMetrics;
 import dev.wharf.epr.api.EprRoutes;
 import dev.wharf.http.AccessLog;
@@ -47,7 +50,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -138,6 +140,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Open client connections at most; further ones wait until one closes (default: ${DEFAULT-VALUE}).")
     int httpMaxConnections;
 
+    @Option(names = {"-shutdown-timeout", "--shutdown-timeout"}, defaultValue = "25s",
+            description = "On SIGTERM, stop accepting and give the requests in flight (downloads included) this long to finish, as a Go duration (default: ${DEFAULT-VALUE}).")
+    @SuppressWarnings("NullAway.Init")
+    String shutdownTimeout;
+
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
@@ -175,6 +182,13 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("package-registry: package-paths-workers must be greater than 0");
             return 2;
         }
+        Duration drain;
+        try {
+            drain = RegistryConfig.parseDuration(shutdownTimeout);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            err.println("package-registry: -shutdown-timeout: " + e.getMessage());
+            return 2;
+        }
         RegistryConfig cfg = RegistryConfig.load(config == null ? Path.of("config.yml") : config, config != null);
         if (watchPackagePaths && cfg.packagePaths().isEmpty() && !ociIndexer) {
             err.println("package-registry: no package paths configured, cannot enable watcher");
@@ -210,8 +224,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .withArchiveLimits(packageLimits.limits()), eprMetrics);
             pullThroughTarget = Optional.of(new ProxyModeOptions.PullThroughTarget(new dev.wharf.epr.publish.PackagePublisher(store, oci.repository,
                     maxPackageSize, !disableValidation, packageLimits.limits()), maxPackageSize, ociCacheDir.resolve("pull-through"), ociIndex::refresh));
-            indexer = new StorageCheckedIndexer(ociIndex,
-                    new StoreProbe(store, oci.repository, RegistryConfig.parseDuration(ociHealthTimeout)), watched);
+            indexer = new CacheLockedIndexer(new StorageCheckedIndexer(ociIndex,
+                    new StoreProbe(store, oci.repository, RegistryConfig.parseDuration(ociHealthTimeout)), watched), ociCacheDir);
         } else {
             log.info("Packages paths: {}", cfg.packagePaths());
             PackagePathsOptions paths = PackagePathsOptions.defaults().withWatcher(watchPackagePaths && !dryRun);
@@ -229,32 +243,16 @@ public final class ServeCommand implements Callable<Integer> {
             }
             return 2;
         }
-        try {
-            indexer.start();
-        } catch (IndexerException e) {
-            err.println("package-registry: " + e.getMessage());
-            return 1;
-        }
         if (proxy.isPresent()) {
             log.info("Technical preview: Proxy mode is an experimental feature and it may be unstable.");
         }
-        if (indexer.packages().isEmpty() && proxy.isPresent()) {
-            log.info("No local packages found, but the proxy mode can access remote ones.");
-        } else if (indexer.packages().isEmpty() && !ociIndexer) {
-            if (!watchPackagePaths) {
-                err.println("package-registry: No local packages found in " + cfg.packagePaths());
-                return 1;
-            }
-            log.warn("No packages found at startup in {}: serving nothing until the watcher sees some", cfg.packagePaths());
-        }
-        log.info("{} package manifests loaded", indexer.packages().size());
         if (dryRun) {
-            indexer.close();
-            return 0;
+            return startIndex(indexer, cfg, proxy.isPresent(), err, log) ? closed(indexer, 0) : closed(indexer, 1);
         }
         IndexerTiming timing = eprMetrics.watch(indexer);
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
-        EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready, timing, proxy.orElse(null));
+        Readiness readiness = new Readiness();
+        EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready, timing, readiness, proxy.orElse(null));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
         List<ExchangeObserver> exchanges = new ArrayList<>();
         if (metricsAddress != null) {
@@ -264,6 +262,9 @@ public final class ServeCommand implements Callable<Integer> {
             exchanges.add(new AccessLog());
         }
         RequestObserver readyHits = metricsAddress == null ? RequestObserver.NONE : new ReadyAnswerCounter(metrics);
+        GracefulShutdown shutdown = GracefulShutdown.install(readiness, drain);
+        // Listening before the first index, so that liveness (/health) answers during a long first
+        // index and readiness (/health?ready=true) tells a balancer when to send traffic.
         try (WebServer server = Listeners.start("-address", () -> WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready),
                 readyHits, exchanges, limits, api::register));
                 WebServer metricsServer = metricsAddress == null ? null
@@ -272,20 +273,50 @@ public final class ServeCommand implements Callable<Integer> {
                                     .result(metrics.scrape()));
                             api.registerDetailedHealth(c);
                         }))) {
+            if (!startIndex(indexer, cfg, proxy.isPresent(), err, log)) {
+                return 1;
+            }
+            readiness.ready();
             log.info("Package registry started on {} ({})", server.boundAddress(), tls.isPresent() ? "TLS" : "plain HTTP");
             if (metricsServer != null) {
                 log.info("Metrics and detailed health on {} (/metrics, /health)", metricsServer.boundAddress());
             }
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+            shutdown.awaitSignal();
+            shutdown.drain(server, log);
         } finally {
             indexer.close();
             if (store != null) {
                 store.close();
             }
+            shutdown.finished();
         }
         return 0;
+    }
+
+    /** The first index; false (with the reason printed) when there is nothing to serve. */
+    private boolean startIndex(Indexer indexer, RegistryConfig cfg, boolean proxy, PrintWriter err, org.slf4j.Logger log) {
+        try {
+            indexer.start();
+        } catch (IndexerException e) {
+            err.println("package-registry: " + e.getMessage());
+            return false;
+        }
+        if (indexer.packages().isEmpty() && proxy) {
+            log.info("No local packages found, but the proxy mode can access remote ones.");
+        } else if (indexer.packages().isEmpty() && !ociIndexer) {
+            if (!watchPackagePaths) {
+                err.println("package-registry: No local packages found in " + cfg.packagePaths());
+                return false;
+            }
+            log.warn("No packages found at startup in {}: serving nothing until the watcher sees some", cfg.packagePaths());
+        }
+        log.info("{} package manifests loaded", indexer.packages().size());
+        return true;
+    }
+
+    private static int closed(Indexer indexer, int exit) {
+        indexer.close();
+        return exit;
     }
 
     /** EPR's two log types: {@code ecs}, Elastic Common Schema JSON lines, and {@code dev}, plain text. */

@@ -22,6 +22,7 @@ import dev.wharf.epr.search.Filter;
 import dev.wharf.epr.search.PackageSearch;
 import dev.wharf.epr.search.QueryParser;
 import dev.wharf.http.AnonymousFailures;
+import dev.wharf.http.Readiness;
 import dev.wharf.http.RequestIds;
 import dev.wharf.http.ResponseBodies;
 import dev.wharf.epr.upstream.UpstreamException;
@@ -64,6 +65,7 @@ public final class EprApi {
     private final IndexerTiming timing;
     private final @Nullable ProxyMode proxy;
     private final @Nullable UpstreamAnswers upstreamAnswers;
+    private final Readiness readiness;
 
     public EprApi(Indexer indexer, ApiSettings settings, Clock clock) {
         this(indexer, settings, clock, new ReadyAnswers(16L << 20));
@@ -76,11 +78,18 @@ public final class EprApi {
 
     /** With every look-up in the index (search, categories, a package) timed to {@code timing}. */
     public EprApi(Indexer indexer, ApiSettings settings, Clock clock, ReadyAnswers ready, IndexerTiming timing) {
-        this(indexer, settings, clock, ready, timing, null);
+        this(indexer, settings, clock, ready, timing, Readiness.readyNow(), null);
     }
 
-    /** With {@code -feature-proxy-mode}: answers joined with an upstream registry's ({@code proxy}), never repeated from {@code ready}. */
-    public EprApi(Indexer indexer, ApiSettings settings, Clock clock, ReadyAnswers ready, IndexerTiming timing, @Nullable ProxyMode proxy) {
+    /**
+     * With {@code readiness}: until it says ready (the first index is loaded) {@code /health?ready=true}
+     * answers 503 and so does every route but {@code /health}, rather than an empty index. With
+     * {@code -feature-proxy-mode}: answers joined with an upstream registry's ({@code proxy}), never
+     * repeated from {@code ready}.
+     */
+    public EprApi(Indexer indexer, ApiSettings settings, Clock clock, ReadyAnswers ready, IndexerTiming timing, Readiness readiness,
+            @Nullable ProxyMode proxy) {
+        this.readiness = readiness;
         this.proxy = proxy;
         this.upstreamAnswers = proxy == null ? null : new UpstreamAnswers(proxy, settings);
         this.timing = timing;
@@ -93,11 +102,12 @@ public final class EprApi {
         this.indexBody = Json.pretty(index);
         this.answers = new IndexAnswers(indexer);
         this.ready = ready;
-        this.health = new HealthReport(indexer, clock);
+        this.health = new HealthReport(indexer, clock, readiness);
     }
 
     public void register(JavalinConfig cfg) {
         cfg.router.ignoreTrailingSlashes = false;
+        cfg.routes.before(this::untilIndexed);
         cfg.routes.get("/", ctx -> json(ctx, settings.cacheIndex(), indexBody));
         cfg.routes.get("/index.json", ctx -> json(ctx, settings.cacheIndex(), indexBody));
         cfg.routes.get("/health", ctx -> health.answer(ctx, false));
@@ -145,6 +155,14 @@ public final class EprApi {
      */
     public void registerDetailedHealth(JavalinConfig cfg) {
         cfg.routes.get("/health", ctx -> health.answer(ctx, true));
+    }
+
+    private void untilIndexed(Context ctx) {
+        if (readiness.state() == Readiness.State.STARTING && !ctx.path().equals("/health")) {
+            ctx.header("Retry-After", "5");
+            error(ctx, 503, "the package index is still loading; retry shortly");
+            ctx.skipRemainingHandlers();
+        }
     }
 
     private void search(Context ctx) {

@@ -3,6 +3,7 @@ package dev.wharf.epr.api;
 import dev.wharf.epr.index.IndexHealth;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.model.Json;
+import dev.wharf.http.Readiness;
 import dev.wharf.http.RequestIds;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -28,24 +29,33 @@ final class HealthReport {
 
     private final Indexer indexer;
     private final Clock clock;
+    private final Readiness readiness;
     private final AtomicReference<Incident> incident = new AtomicReference<>();
 
-    HealthReport(Indexer indexer, Clock clock) {
+    HealthReport(Indexer indexer, Clock clock, Readiness readiness) {
+        this.readiness = readiness;
         this.indexer = indexer;
         this.clock = clock;
     }
 
+    /**
+     * Plain {@code /health} is liveness: 200 while the first index loads (status "starting"), so a
+     * slow first index does not get the process restarted. {@code ?ready=true} is readiness: 503
+     * until that index is loaded and again once shutdown has begun.
+     */
     void answer(Context ctx, boolean detailed) {
         IndexHealth h = indexer.health();
+        Readiness.State state = readiness.state();
+        boolean readinessAsked = Readiness.asked(ctx.queryParam("ready"));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", h.state().name().toLowerCase(java.util.Locale.ROOT));
+        body.put("status", state == Readiness.State.READY ? h.state().name().toLowerCase(java.util.Locale.ROOT) : state.label());
         body.put("packages", h.packages());
         body.put("source", detailed ? h.source() : indexer.kind());
         h.indexedAt().ifPresent(at -> {
             body.put("indexed_at", at.toString());
             body.put("index_age_seconds", Math.max(0, Duration.between(at, clock.instant()).toSeconds()));
         });
-        h.error().ifPresent(e -> {
+        h.error().filter(e -> state != Readiness.State.STARTING).ifPresent(e -> {
             if (detailed) {
                 body.put("error", e);
             } else {
@@ -58,7 +68,15 @@ final class HealthReport {
         ctx.res().setHeader("Cache-Control", null);
         ctx.res().addHeader("Cache-Control", "max-age=0");
         ctx.res().addHeader("Cache-Control", "private, no-store");
-        ctx.status(h.state() == IndexHealth.State.UNAVAILABLE ? 503 : 200);
+        int status;
+        if (state == Readiness.State.STARTING) {
+            status = readinessAsked ? 503 : 200;
+        } else if (state == Readiness.State.STOPPING && readinessAsked) {
+            status = 503;
+        } else {
+            status = h.state() == IndexHealth.State.UNAVAILABLE ? 503 : 200;
+        }
+        ctx.status(status);
         ctx.contentType("application/json");
         ctx.result(Json.pretty(body));
     }

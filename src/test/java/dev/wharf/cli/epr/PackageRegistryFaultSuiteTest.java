@@ -76,7 +76,7 @@ class PackageRegistryFaultSuiteTest {
                 "-oci-cache-dir", dir.resolve("cache").toString()));
         args.addAll(SHORT_TIMEOUTS);
         server = WharfProcess.start(dir.resolve("serve"), Map.of(), args);
-        server.awaitHttp(URI.create("http://127.0.0.1:" + port + "/health"), START);
+        server.awaitReady(URI.create("http://127.0.0.1:" + port + "/health"), START);
     }
 
     @AfterAll

@@ -83,7 +83,7 @@ class PackageRegistryProcessTest {
         List<String> args = new java.util.ArrayList<>(serveArgs(registry, "packages", port));
         args.addAll(List.of("-metrics-address", "127.0.0.1:" + metricsPort));
         try (WharfProcess serve = WharfProcess.start(dir.resolve("serve-basic"), env, args)) {
-            serve.awaitHttp(URI.create("http://127.0.0.1:" + port + "/health"), START);
+            serve.awaitReady(URI.create("http://127.0.0.1:" + port + "/health"), START);
             JsonNode health = json(port, "/health", 200);
             assertThat(health.get("status").asText()).as(serve.output()).isEqualTo("healthy");
             assertThat(health.get("packages").asInt()).isEqualTo(3);
@@ -184,7 +184,7 @@ class PackageRegistryProcessTest {
         List<String> args = new ArrayList<>(serveArgs(registry, "wrong-password", port));
         args.addAll(List.of("-metrics-address", "127.0.0.1:" + metricsPort));
         try (WharfProcess degraded = WharfProcess.start(work, env, args)) {
-            degraded.awaitHttp(URI.create("http://127.0.0.1:" + port + "/health"), START);
+            degraded.awaitReady(URI.create("http://127.0.0.1:" + port + "/health"), START);
             // Anyone may ask /health on the API address: told that the source failed, and an id.
             HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -214,7 +214,7 @@ class PackageRegistryProcessTest {
         List<String> args = new ArrayList<>(serveArgs(registry, "refreshing", port));
         args.addAll(List.of("-oci-refresh-interval", "300ms"));
         try (WharfProcess serve = WharfProcess.start(dir.resolve("serve-refresh"), env, args)) {
-            serve.awaitHttp(URI.create("http://127.0.0.1:" + port + "/health"), START);
+            serve.awaitReady(URI.create("http://127.0.0.1:" + port + "/health"), START);
             assertThat(listed(port, "/search?all=true")).containsExactly("legacy_stack-1.0.0");
 
             Path newer = dir.resolve("newer/legacy_stack/1.0.1");
@@ -250,7 +250,7 @@ class PackageRegistryProcessTest {
             int port = WharfProcess.freePort();
             try (WharfProcess serve = WharfProcess.start(dir.resolve("serve-token"), Map.of("EPR_OCI_TOKEN", identity),
                     serveArgs(tokenRegistry, "packages", port))) {
-                serve.awaitHttp(URI.create("http://127.0.0.1:" + port + "/health"), START);
+                serve.awaitReady(URI.create("http://127.0.0.1:" + port + "/health"), START);
                 assertThat(json(port, "/health", 200).get("status").asText()).as(serve.output()).isEqualTo("healthy");
                 assertThat(listed(port, "/search?all=true")).containsExactly("gallery-2.0.0", "sensor_input-0.3.0");
                 try (ArtifactStore store = store(tokenRegistry, new Credentials.Basic(USER, PASSWORD))) {

@@ -67,7 +67,7 @@ class ProxyModeTest {
         ProxyMode mode = new ProxyMode(new UpstreamEpr(UpstreamSettings.epr(upstream.url())
                 .withRetries(1, Duration.ofMillis(10), Duration.ofMillis(20))), Optional.empty());
         proxied = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), new EprApi(indexer, ApiSettings.defaults(),
-                Clock.systemUTC(), new ReadyAnswers(1L << 20), IndexerTiming.NONE, mode)::register);
+                Clock.systemUTC(), new ReadyAnswers(1L << 20), IndexerTiming.NONE, dev.wharf.http.Readiness.readyNow(), mode)::register);
         plain = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), new EprApi(indexer, ApiSettings.defaults(),
                 Clock.systemUTC())::register);
     }
