@@ -45,6 +45,7 @@ public final class FileSystemIndexer implements Indexer {
     private final PackageReader reader;
     private final boolean requireSignatures;
     private final Clock clock;
+    private final FolderZips zips = new FolderZips();
     private volatile List<IndexedPackage> packages = List.of();
     private volatile IndexHealth health;
 
@@ -169,7 +170,7 @@ public final class FileSystemIndexer implements Indexer {
             }
             checkSignature(doc, sig);
             return java.util.Optional.of(new IndexedPackage(doc,
-                    new FolderContent(folder, doc.name + "-" + doc.version, sig)));
+                    new FolderContent(folder, doc.name + "-" + doc.version, sig, zips)));
         } catch (InvalidPackageException | IOException e) {
             LOG.warn("package {} left out: {}", folder, e.getMessage());
             return java.util.Optional.empty();
@@ -196,5 +197,10 @@ public final class FileSystemIndexer implements Indexer {
     @Override
     public IndexHealth health() {
         return health;
+    }
+
+    @Override
+    public void close() {
+        zips.close();
     }
 }
