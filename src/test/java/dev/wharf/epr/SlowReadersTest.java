@@ -68,7 +68,7 @@ class SlowReadersTest {
 
     /** The same load on a package kept as a folder, which the server zips itself. */
     @Test
-    void fourHundredClientsThatDoNotReadAFolderZippedOnTheFlyStarveNothing() throws Exception {
+    void fourHundredClientsThatDoNotReadAFolderPackageStarveNothing() throws Exception {
         Path folder = bigPackageFolder();
         Path expected = dir.resolve("expected/gallery-2.0.0.zip");
         TestPackages.zipFolder(folder, "gallery-2.0.0", expected);
