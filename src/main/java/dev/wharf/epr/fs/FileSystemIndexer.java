@@ -58,6 +58,7 @@ public final class FileSystemIndexer implements Indexer {
     private final boolean requireSignatures;
     private final Clock clock;
     private final PackagePathsOptions options;
+    private final FolderZips zips = new FolderZips();
     private volatile List<IndexedPackage> packages = List.of();
     private volatile IndexHealth health;
     private volatile @Nullable PackagePathsWatcher watcher;
@@ -244,7 +245,7 @@ public final class FileSystemIndexer implements Indexer {
             }
             checkSignature(doc, sig);
             return java.util.Optional.of(new IndexedPackage(doc,
-                    new FolderContent(folder, doc.name + "-" + doc.version, sig)));
+                    new FolderContent(folder, doc.name + "-" + doc.version, sig, zips)));
         } catch (InvalidPackageException | IOException e) {
             LOG.warn("package {} left out: {}", folder, e.getMessage());
             return java.util.Optional.empty();
@@ -264,6 +265,7 @@ public final class FileSystemIndexer implements Indexer {
         if (w != null) {
             w.close();
         }
+        zips.close();
     }
 
     @Override

@@ -2,22 +2,22 @@ package dev.wharf.epr.fs;
 
 import dev.wharf.epr.index.PackageContent;
 import dev.wharf.epr.index.Resource;
-import dev.wharf.epr.pkg.DirectoryPackageFiles;
-import dev.wharf.epr.pkg.PackageZipChunks;
 import dev.wharf.oci.archive.RootedFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** An unpacked package folder: files straight from disk, the zip built while it streams. */
+/** An unpacked package folder: files straight from disk, the zip built once per content of the folder ({@link FolderZips}). */
 final class FolderContent implements PackageContent {
     private final Path folder;
     private final String rootFolder;
     private final Path signature;
+    private final FolderZips zips;
 
-    FolderContent(Path folder, String rootFolder, Path signature) {
+    FolderContent(Path folder, String rootFolder, Path signature, FolderZips zips) {
         this.folder = folder;
+        this.zips = zips;
         this.rootFolder = rootFolder;
         this.signature = signature;
     }
@@ -34,8 +34,9 @@ final class FolderContent implements PackageContent {
     }
 
     @Override
-    public Resource zip() {
-        return new Resource(-1, () -> PackageZipChunks.owning(new DirectoryPackageFiles(folder), rootFolder));
+    public Resource zip() throws IOException {
+        Path zip = zips.zipOf(folder, rootFolder);
+        return Resource.ofFile(zip, Files.size(zip));
     }
 
     @Override
