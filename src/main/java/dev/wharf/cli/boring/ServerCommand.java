@@ -33,6 +33,11 @@ import dev.wharf.terraform.web.MirrorApi;
 import dev.wharf.terraform.web.OperationCounters;
 import dev.wharf.terraform.web.StaticTokens;
 import dev.wharf.terraform.web.TerraformApi;
+import dev.wharf.terraform.publish.PublishApi;
+import dev.wharf.terraform.upload.ModulePublication;
+import dev.wharf.terraform.upload.ProviderUploader;
+import dev.wharf.terraform.upload.SigningKeyUploader;
+import dev.wharf.http.access.PublishAudit;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -147,6 +152,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Mixin
     OidcOptions oidc;
 
+    @Mixin
+    PublishOptions publish;
+
     private final CountDownLatch stop = new CountDownLatch(1);
 
     /** The running registry and telemetry servers and the store behind them; closing stops all three. */
@@ -203,7 +211,11 @@ public final class ServerCommand implements Callable<Integer> {
                 ? FileUrlSigner.withRandomKey(signedUrlTtl)
                 : new FileUrlSigner(signedUrlKey.getBytes(StandardCharsets.UTF_8), signedUrlTtl, Clock.systemUTC());
         Optional<OidcVerifier> verifier = oidc.connect(OidcOptions.defaultClient());
-        ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier);
+        if (publish.maxBodyBytes <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--publish-max-size must be a positive number of bytes");
+        }
+        ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier, publish.tokens(),
+                publish.oidcScopes());
         Optional<LoginV1> login = verifier.map(oidc::login);
         // Every served call is watched, so /health can report faults its probe cannot see (a corrupt blob).
         FailureWatchingStore watched = new FailureWatchingStore(raw, Clock.systemUTC());
@@ -223,6 +235,9 @@ public final class ServerCommand implements Callable<Integer> {
         CacheMetrics.bindTo(metrics, providerService.caches());
         TerraformApi api = new TerraformApi(moduleService, providerService, auth, login, signer, downloadProxy, json, ready);
         OperationCounters operations = new OperationCounters(metrics);
+        PublishApi publishApi = new PublishApi(auth, new ModulePublication(served, layout),
+                new ProviderUploader(served, layout, providerService, json, mirror.archiveLimits.inspector(), LOG::info),
+                new SigningKeyUploader(served, layout, providerService, json), new PublishAudit(metrics), publish.maxBodyBytes, json);
         Optional<MirrorApi> mirrorApi = mirror.build(served, layout, mirrorTempDir(), operations).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
@@ -238,6 +253,7 @@ public final class ServerCommand implements Callable<Integer> {
         WebServer registry = Listeners.start("--listen-address", () -> WebServer.start(ListenAddress.parse(listenAddress), tls,
                 Optional.of(ready), readyObserver, exchanges, limits, cfg -> {
                     api.register(cfg);
+                    publishApi.register(cfg);
                     mirrorApi.ifPresent(m -> m.register(cfg));
                     cfg.requestLogger.http(timers::record);
                 }));

@@ -59,7 +59,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "package-registry", sortOptions = false, usageHelpAutoWidth = true,
         description = "Elastic Package Registry API over package folders and zips, or over an OCI repository.%n"
                 + "Every flag may also be set as EPR_<FLAG> (EPR_ADDRESS, EPR_OCI_PASSWORD, ...).",
-        subcommands = PushCommand.class)
+        subcommands = {PushCommand.class, TokenCommand.class})
 public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
