@@ -1,5 +1,8 @@
 package dev.wharf.cli.epr;
 
+import dev.wharf.epr.publish.PackagePublisher;
+import dev.wharf.epr.publish.PackageUploadApi;
+import dev.wharf.http.access.PublishAudit;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import dev.wharf.cli.logging.ConsoleLogging;
@@ -121,6 +124,8 @@ public final class ServeCommand implements Callable<Integer> {
     long maxPackageSize;
     @Mixin
     PackageLimitOptions packageLimits = new PackageLimitOptions();
+    @Mixin
+    PublishFlags publish = new PublishFlags();
 
     @Option(names = {"-http-idle-timeout", "--http-idle-timeout"}, defaultValue = "30s",
             description = "Close a connection on which no byte moved for this long, a stalled download included, as a Go duration (default: ${DEFAULT-VALUE}).")
@@ -172,6 +177,12 @@ public final class ServeCommand implements Callable<Integer> {
         EprMetrics eprMetrics = new EprMetrics(metrics, EprApi.EPR_API_VERSION, hostname(), ociIndexer ? "oci" : "local", inFlight);
         Indexer indexer;
         ArtifactStore store = null;
+        Optional<PackageUploadApi> upload = Optional.empty();
+        Optional<dev.wharf.http.access.TokensFile> tokens = publish.tokens();
+        if (tokens.isPresent() && !ociIndexer) {
+            err.println("package-registry: -auth-tokens-file enables publishing, which needs -feature-oci-indexer");
+            return 2;
+        }
         if (ociIndexer) {
             if (!oci.hasRegistry()) {
                 err.println("-feature-oci-indexer needs -oci-registry (or EPR_OCI_REGISTRY)");
@@ -184,13 +195,18 @@ public final class ServeCommand implements Callable<Integer> {
             log.info("Technical preview: OCI indexer on {}/{}", store.describe(), oci.repository);
             // The indexer reads through a watcher, so /health can report faults the live probe cannot see.
             FailureWatchingStore watched = new FailureWatchingStore(store, Clock.systemUTC());
-            indexer = new StorageCheckedIndexer(new OciIndexer(watched, OciIndexerSettings.of(oci.repository, ociCacheDir)
+            OciIndexer ociSource = new OciIndexer(watched, OciIndexerSettings.of(oci.repository, ociCacheDir)
                     .withValidation(!disableValidation)
                     .withRequiredSignatures(requireSignatures)
                     .withMaxPackageBytes(maxPackageSize)
                     .withRefreshInterval(refresh)
                     .withVerifyInterval(verify)
-                    .withArchiveLimits(packageLimits.limits()), eprMetrics),
+                    .withArchiveLimits(packageLimits.limits()), eprMetrics);
+            if (tokens.isPresent()) {
+                upload = Optional.of(new PackageUploadApi(tokens.get(), new PackagePublisher(store, oci.repository, maxPackageSize,
+                        !disableValidation, packageLimits.limits()), ociSource::refresh, new PublishAudit(metrics), maxPackageSize));
+            }
+            indexer = new StorageCheckedIndexer(ociSource,
                     new StoreProbe(store, oci.repository, RegistryConfig.parseDuration(ociHealthTimeout)), watched);
         } else {
             log.info("Packages paths: {}", cfg.packagePaths());
@@ -216,6 +232,7 @@ public final class ServeCommand implements Callable<Integer> {
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
         EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready, timing);
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
+        Optional<PackageUploadApi> finalUpload = upload;
         List<ExchangeObserver> exchanges = new ArrayList<>();
         if (metricsAddress != null) {
             exchanges.addAll(List.of(inFlight, new HttpMetrics(metrics, HttpMetrics.ELASTIC_PACKAGE_REGISTRY, EprRoutes::template), eprMetrics));
@@ -225,7 +242,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
         RequestObserver readyHits = metricsAddress == null ? RequestObserver.NONE : new ReadyAnswerCounter(metrics);
         try (WebServer server = Listeners.start("-address", () -> WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready),
-                readyHits, exchanges, limits, api::register));
+                readyHits, exchanges, limits, c -> {
+                    api.register(c);
+                    finalUpload.ifPresent(u -> u.register(c));
+                }));
                 WebServer metricsServer = metricsAddress == null ? null
                         : Listeners.start("-metrics-address", () -> WebServer.start(ListenAddress.parse(java.util.Objects.requireNonNull(metricsAddress)), Optional.empty(), c -> {
                             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
