@@ -4,6 +4,7 @@ import dev.wharf.cli.boring.EnvironmentDefaults;
 import dev.wharf.cli.boring.ImportCommand;
 import dev.wharf.cli.boring.ServerCommand;
 import dev.wharf.cli.boring.UploadCommand;
+import dev.wharf.cli.boring.TokenCommand;
 import dev.wharf.cli.boring.VersionCommand;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.upload.UploadException;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
 public final class BoringRegistryCli {
     @Command(name = "boring-registry", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
             description = "Terraform module and provider registry on OCI storage",
-            subcommands = {ServerCommand.class, UploadCommand.class, ImportCommand.class, VersionCommand.class})
+            subcommands = {ServerCommand.class, UploadCommand.class, ImportCommand.class, TokenCommand.class, VersionCommand.class})
     static final class Root {
     }
 

@@ -14,7 +14,10 @@ import dev.wharf.terraform.layout.MediaTypes;
 import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.provider.SigningKeys;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wharf.http.access.NewToken;
 import dev.wharf.testing.PgpKeys;
+import dev.wharf.testing.Publishing;
 import dev.wharf.testing.TerraformCli;
 import dev.wharf.testing.TestCertificates;
 import java.io.ByteArrayOutputStream;
@@ -221,6 +224,57 @@ abstract class BoringRegistryEndToEndScenarios {
                     .isEqualTo(403);
             assertThat(http.send(HttpRequest.newBuilder(base.resolve("/.well-known/terraform.json")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void moduleAndSignedProviderPublishedOverHttpAreInstalledByTerraform() throws Exception {
+        NewToken admin = Publishing.token("admin", "admin");
+        NewToken ci = Publishing.token("ci-acme", "publish:acme/*");
+        NewToken reader = Publishing.token("reader", "read");
+        Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), admin, ci, reader);
+        PgpKeys key = PgpKeys.generate("Wharf test <test@wharf.invalid>");
+        Path keyFileAsc = Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey());
+        Path sums = release("published", "1.0.0", key);
+        Path archive = Publishing.moduleArchive(Path.of("examples/modules/hello").toAbsolutePath(), dir.resolve("hello.tar.gz"));
+        try (ServerCommand.Running server = server("--auth-tokens-file", tokens.toString())) {
+            String host = "127.0.0.1:" + server.registry().port();
+            URI base = URI.create("https://" + host);
+            HttpClient http = HttpClient.newBuilder().sslContext(certificate.trustingContext()).build();
+
+            HttpResponse<String> keyAnswer = Publishing.put(http, base.resolve("/api/v1/providers/acme/signing-keys"), admin.token(),
+                    "application/pgp-keys", HttpRequest.BodyPublishers.ofFile(keyFileAsc));
+            assertThat(keyAnswer.statusCode()).as(keyAnswer.body()).isEqualTo(201);
+            JsonNode provider = Publishing.client(base, ci.token(), http).putFiles("/api/v1/providers/acme/dummy/1.0.0",
+                    List.of(sums, sums.resolveSibling(sums.getFileName() + ".sig"),
+                            sums.resolveSibling("terraform-provider-dummy_1.0.0_linux_amd64.zip")));
+            String zipSha = Digest.sha256(Files.readAllBytes(sums.resolveSibling("terraform-provider-dummy_1.0.0_linux_amd64.zip"))).hex();
+            assertThat(provider.path("files").path("terraform-provider-dummy_1.0.0_linux_amd64.zip").asText()).isEqualTo("sha256:" + zipSha);
+            HttpResponse<String> module = Publishing.put(http, base.resolve("/api/v1/modules/acme/hello/null/1.0.0"), ci.token(),
+                    "application/gzip", HttpRequest.BodyPublishers.ofFile(archive));
+            assertThat(module.statusCode()).as(module.body()).isEqualTo(201);
+            assertThat(module.body()).contains("\"digest\":\"sha256:" + Digest.sha256(Files.readAllBytes(archive)).hex() + "\"");
+
+            TerraformCli terraform = terraform(reader.token(), host);
+            Path root = workspace("published-module", """
+                    module "hello" {
+                      source  = "%s/acme/hello/null"
+                      version = "1.0.0"
+                      name    = "http"
+                    }
+                    output "greeting" {
+                      value = module.hello.greeting
+                    }
+                    """.formatted(host));
+            TerraformCli.Result init = terraform.run(root, "init", "-no-color");
+            assertThat(init.ok()).as(init.output()).isTrue();
+            TerraformCli.Result apply = terraform.run(root, "apply", "-auto-approve", "-no-color");
+            assertThat(apply.ok()).as(apply.output()).isTrue();
+            assertThat(terraform.run(root, "output", "-raw", "greeting").output()).isEqualTo("hello, http");
+            Path providerRoot = workspace("published-provider", providerConfig(host, "1.0.0"));
+            TerraformCli.Result providerInit = terraform.run(providerRoot, "init", "-no-color");
+            assertThat(providerInit.ok()).as(providerInit.output()).isTrue();
+            assertThat(Files.readString(providerRoot.resolve(".terraform.lock.hcl"))).contains("\"zh:" + zipSha + "\"");
         }
     }
 

@@ -40,12 +40,17 @@ public final class WharfProcess implements AutoCloseable {
 
     /** Starts {@code wharf <args>} in {@code workDir} with exactly {@code env} (and PATH). */
     public static WharfProcess start(Path workDir, Map<String, String> env, List<String> args) {
+        return start(workDir, env, List.of("-Xmx256m"), args);
+    }
+
+    /** As above, with these JVM options (a heap limit, say) instead of the default {@code -Xmx256m}. */
+    public static WharfProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions, List<String> args) {
         try {
             Files.createDirectories(workDir);
             Path home = Files.createDirectories(workDir.resolve("home"));
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Xmx256m");
+            command.addAll(jvmOptions);
             command.add("-Duser.home=" + home);
             Optional<Path> jar = freshJar();
             if (jar.isPresent()) {

@@ -37,6 +37,11 @@ import dev.wharf.terraform.web.StaticTokens;
 import dev.wharf.terraform.web.TerraformApi;
 import dev.wharf.terraform.web.ModuleDiscoveryApi;
 import dev.wharf.terraform.discovery.ModuleCatalog;
+import dev.wharf.terraform.publish.PublishApi;
+import dev.wharf.terraform.upload.ModulePublication;
+import dev.wharf.terraform.upload.ProviderUploader;
+import dev.wharf.terraform.upload.SigningKeyUploader;
+import dev.wharf.http.access.PublishAudit;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -156,6 +161,8 @@ public final class ServerCommand implements Callable<Integer> {
     OidcOptions oidc;
 
     private final Readiness readiness = new Readiness();
+    @Mixin
+    PublishOptions publish;
 
     /** The running registry and telemetry servers and the store behind them; closing stops all three. */
     public record Running(WebServer registry, WebServer telemetry, ArtifactStore store) implements AutoCloseable {
@@ -220,7 +227,11 @@ public final class ServerCommand implements Callable<Integer> {
         StaticTokens tokens = StaticTokens.of(staticTokens);
         FileUrlSigner signer = SignedUrlKeys.signer(signedUrlKey, signedUrlTtl);
         Optional<OidcVerifier> verifier = oidc.connect(OidcOptions.defaultClient());
-        ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier);
+        if (publish.maxBodyBytes <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--publish-max-size must be a positive number of bytes");
+        }
+        ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier, publish.tokens(),
+                publish.oidcScopes());
         Optional<LoginV1> login = verifier.map(oidc::login);
         // Every served call is watched, so /health can report faults its probe cannot see (a corrupt blob).
         FailureWatchingStore watched = new FailureWatchingStore(raw, Clock.systemUTC());
@@ -241,6 +252,9 @@ public final class ServerCommand implements Callable<Integer> {
         TerraformApi api = new TerraformApi(moduleService, providerService, auth, login, signer, downloadProxy, json, ready);
         ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(new ModuleCatalog(served, layout, moduleService, tagTtl), json);
         OperationCounters operations = new OperationCounters(metrics);
+        PublishApi publishApi = new PublishApi(auth, new ModulePublication(served, layout),
+                new ProviderUploader(served, layout, providerService, json, mirror.archiveLimits.inspector(), LOG::info),
+                new SigningKeyUploader(served, layout, providerService, json), new PublishAudit(metrics), publish.maxBodyBytes, json);
         Optional<MirrorApi> mirrorApi = mirror.build(served, layout, mirrorTempDir(), operations).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
@@ -257,6 +271,7 @@ public final class ServerCommand implements Callable<Integer> {
                 Optional.of(ready), readyObserver, exchanges, limits, cfg -> {
                     api.register(cfg);
                     discovery.register(cfg);
+                    publishApi.register(cfg);
                     mirrorApi.ifPresent(m -> m.register(cfg));
                     cfg.requestLogger.http(timers::record);
                 }));

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.provider.ProviderService;
+import dev.wharf.terraform.publish.HttpModuleTarget;
+import dev.wharf.terraform.publish.HttpProviderPublish;
+import dev.wharf.terraform.publish.PublishApi;
+import dev.wharf.terraform.publish.PublishClient;
 import dev.wharf.terraform.upload.ExcludePatterns;
 import dev.wharf.terraform.upload.ModuleUploader;
 import dev.wharf.terraform.upload.ProviderUploader;
@@ -44,6 +48,9 @@ public final class UploadCommand {
         @Mixin
         UploadOptions upload;
 
+        @Mixin
+        ServerTargetOptions target;
+
         @Option(names = "--version", paramLabel = "VERSION",
                 description = "Version to upload the module as; needs --recursive=false (BORING_REGISTRY_VERSION)")
         @Nullable String version;
@@ -74,6 +81,11 @@ public final class UploadCommand {
             ModuleUploader.Options options = new ModuleUploader.Options(upload.recursive, upload.ignoreExisting,
                     Optional.ofNullable(semver), Optional.ofNullable(regex), Optional.ofNullable(version).filter(v -> !v.isBlank()),
                     ExcludePatterns.of(excludes), global.archiveFormat);
+            Optional<PublishClient> client = target.client();
+            if (client.isPresent()) {
+                new ModuleUploader(new HttpModuleTarget(client.get()), options, LOG::info).upload(dir);
+                return 0;
+            }
             try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), global.terraformLayout().base())) {
                 new ModuleUploader(store, global.terraformLayout(), options, LOG::info).upload(dir);
             }
@@ -93,6 +105,9 @@ public final class UploadCommand {
         @Mixin
         ArchiveLimitOptions archiveLimits;
 
+        @Mixin
+        ServerTargetOptions target;
+
         @SuppressWarnings("NullAway.Init")
         @Option(names = "--namespace", required = true, description = "Namespace to upload the provider to (BORING_REGISTRY_NAMESPACE)")
         String namespace;
@@ -109,6 +124,11 @@ public final class UploadCommand {
         @Override
         public Integer call() {
             Logging.configure(global);
+            Optional<PublishClient> client = target.client();
+            if (client.isPresent()) {
+                new HttpProviderPublish(client.get()).publish(namespace, sums, archives, upload.ignoreExisting, LOG::info);
+                return 0;
+            }
             ObjectMapper json = new ObjectMapper();
             TerraformLayout layout = global.terraformLayout();
             try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), global.terraformLayout().base())) {
@@ -133,9 +153,19 @@ public final class UploadCommand {
         @Parameters(index = "0", paramLabel = "KEY.asc", description = "Public key as gpg --armor --export writes it")
         Path key;
 
+        @Mixin
+        ServerTargetOptions target;
+
         @Override
         public Integer call() {
             Logging.configure(global);
+            Optional<PublishClient> client = target.client();
+            if (client.isPresent()) {
+                String keyId = client.get().putFile(PublishApi.PREFIX + "/providers/" + namespace + "/signing-keys", "application/pgp-keys", key)
+                        .path("key_id").asText();
+                LOG.info("added key {} to the signing keys of namespace {} through the server", keyId, namespace);
+                return 0;
+            }
             ObjectMapper json = new ObjectMapper();
             TerraformLayout layout = global.terraformLayout();
             try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), global.terraformLayout().base())) {

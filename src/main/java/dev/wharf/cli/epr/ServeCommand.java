@@ -1,5 +1,8 @@
 package dev.wharf.cli.epr;
 
+import dev.wharf.epr.publish.PackagePublisher;
+import dev.wharf.epr.publish.PackageUploadApi;
+import dev.wharf.http.access.PublishAudit;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import dev.wharf.cli.logging.ConsoleLogging;
@@ -62,7 +65,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "package-registry", sortOptions = false, usageHelpAutoWidth = true,
         description = "Elastic Package Registry API over package folders and zips, or over an OCI repository.%n"
                 + "Every flag may also be set as EPR_<FLAG> (EPR_ADDRESS, EPR_OCI_PASSWORD, ...).",
-        subcommands = {PushCommand.class, MirrorCommand.class})
+        subcommands = {PushCommand.class, MirrorCommand.class, TokenCommand.class})
 public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -131,6 +134,7 @@ public final class ServeCommand implements Callable<Integer> {
     PackageLimitOptions packageLimits = new PackageLimitOptions();
     @Mixin
     ProxyModeOptions proxyMode = new ProxyModeOptions();
+    PublishFlags publish = new PublishFlags();
 
     @Option(names = {"-http-idle-timeout", "--http-idle-timeout"}, defaultValue = "30s",
             description = "Close a connection on which no byte moved for this long, a stalled download included, as a Go duration (default: ${DEFAULT-VALUE}).")
@@ -203,6 +207,12 @@ public final class ServeCommand implements Callable<Integer> {
         Indexer indexer;
         ArtifactStore store = null;
         Optional<ProxyModeOptions.PullThroughTarget> pullThroughTarget = Optional.empty();
+        Optional<PackageUploadApi> upload = Optional.empty();
+        Optional<dev.wharf.http.access.TokensFile> tokens = publish.tokens();
+        if (tokens.isPresent() && !ociIndexer) {
+            err.println("package-registry: -auth-tokens-file enables publishing, which needs -feature-oci-indexer");
+            return 2;
+        }
         if (ociIndexer) {
             if (!oci.hasRegistry()) {
                 err.println("-feature-oci-indexer needs -oci-registry (or EPR_OCI_REGISTRY)");
@@ -222,8 +232,12 @@ public final class ServeCommand implements Callable<Integer> {
                     .withRefreshInterval(refresh)
                     .withVerifyInterval(verify)
                     .withArchiveLimits(packageLimits.limits()), eprMetrics);
-            pullThroughTarget = Optional.of(new ProxyModeOptions.PullThroughTarget(new dev.wharf.epr.publish.PackagePublisher(store, oci.repository,
+            pullThroughTarget = Optional.of(new ProxyModeOptions.PullThroughTarget(new PackagePublisher(store, oci.repository,
                     maxPackageSize, !disableValidation, packageLimits.limits()), maxPackageSize, ociCacheDir.resolve("pull-through"), ociIndex::refresh));
+            if (tokens.isPresent()) {
+                upload = Optional.of(new PackageUploadApi(tokens.get(), new PackagePublisher(store, oci.repository, maxPackageSize,
+                        !disableValidation, packageLimits.limits()), ociIndex::refresh, new PublishAudit(metrics), maxPackageSize));
+            }
             indexer = new CacheLockedIndexer(new StorageCheckedIndexer(ociIndex,
                     new StoreProbe(store, oci.repository, RegistryConfig.parseDuration(ociHealthTimeout)), watched), ociCacheDir);
         } else {
@@ -254,6 +268,7 @@ public final class ServeCommand implements Callable<Integer> {
         Readiness readiness = new Readiness();
         EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready, timing, readiness, proxy.orElse(null));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
+        Optional<PackageUploadApi> finalUpload = upload;
         List<ExchangeObserver> exchanges = new ArrayList<>();
         if (metricsAddress != null) {
             exchanges.addAll(List.of(inFlight, new HttpMetrics(metrics, HttpMetrics.ELASTIC_PACKAGE_REGISTRY, EprRoutes::template), eprMetrics));
@@ -266,7 +281,10 @@ public final class ServeCommand implements Callable<Integer> {
         // Listening before the first index, so that liveness (/health) answers during a long first
         // index and readiness (/health?ready=true) tells a balancer when to send traffic.
         try (WebServer server = Listeners.start("-address", () -> WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready),
-                readyHits, exchanges, limits, api::register));
+                readyHits, exchanges, limits, c -> {
+                    api.register(c);
+                    finalUpload.ifPresent(u -> u.register(c));
+                }));
                 WebServer metricsServer = metricsAddress == null ? null
                         : Listeners.start("-metrics-address", () -> WebServer.start(ListenAddress.parse(java.util.Objects.requireNonNull(metricsAddress)), Optional.empty(), c -> {
                             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")

@@ -42,6 +42,27 @@ public final class PackagePublisher {
     private final boolean validate;
     private final ArchiveLimits limits;
 
+    /** The version is published already; packages are immutable. */
+    public static final class ExistsException extends InvalidPackageException {
+        public ExistsException(String message) {
+            super(message);
+        }
+    }
+
+    /** The package's name is outside what the publisher may publish. */
+    public static final class NotAllowedException extends InvalidPackageException {
+        private final String name;
+
+        public NotAllowedException(String name) {
+            super("publishing package " + name + " is not allowed");
+            this.name = name;
+        }
+
+        public String name() {
+            return name;
+        }
+    }
+
     public PackagePublisher(ArtifactStore store, String repository, long maxBytes, boolean validate) {
         this(store, repository, maxBytes, validate, ArchiveLimits.DEFAULT);
     }
@@ -55,17 +76,26 @@ public final class PackagePublisher {
     }
 
     public Published push(Path source, Consumer<String> warnings) throws InvalidPackageException, IOException {
+        return push(source, warnings, name -> true);
+    }
+
+    /**
+     * As above, pushing only a package whose name {@code allowed} accepts (a publish token's scope):
+     * refused with {@link NotAllowedException} after validation, before anything is stored.
+     */
+    public Published push(Path source, Consumer<String> warnings, java.util.function.Predicate<String> allowed)
+            throws InvalidPackageException, IOException {
         if (Files.isDirectory(source)) {
-            return pushFolder(source, warnings);
+            return pushFolder(source, warnings, allowed);
         }
         if (!Files.isRegularFile(source)) {
             throw new InvalidPackageException(source + " is neither a package folder nor a zip");
         }
         Path sig = source.resolveSibling(source.getFileName() + ".sig");
-        return pushZip(source, sig, List.of(source, sig), warnings);
+        return pushZip(source, sig, List.of(source, sig), warnings, allowed);
     }
 
-    private Published pushFolder(Path folder, Consumer<String> warnings) throws InvalidPackageException, IOException {
+    private Published pushFolder(Path folder, Consumer<String> warnings, java.util.function.Predicate<String> allowed) throws InvalidPackageException, IOException {
         PackageDocument doc;
         try (DirectoryPackageFiles files = new DirectoryPackageFiles(folder)) {
             doc = new PackageReader(validate, warnings, limits).read(files, false);
@@ -79,14 +109,15 @@ public final class PackagePublisher {
             Path sig = folder.resolveSibling(folder.getFileName() + ".sig");
             Path namedSig = folder.resolveSibling(doc.name + "-" + doc.version + ".zip.sig");
             Path signature = Files.isRegularFile(namedSig) ? namedSig : sig;
-            return pushZip(zip, signature, List.of(folder, signature), warnings);
+            return pushZip(zip, signature, List.of(folder, signature), warnings, allowed);
         } finally {
             Files.deleteIfExists(zip);
         }
     }
 
     /** {@code inputs}: what the user gave, whose times date the artifact (a folder's zip is made just now). */
-    private Published pushZip(Path zip, Path sig, List<Path> inputs, Consumer<String> warnings) throws InvalidPackageException, IOException {
+    private Published pushZip(Path zip, Path sig, List<Path> inputs, Consumer<String> warnings,
+                              java.util.function.Predicate<String> allowed) throws InvalidPackageException, IOException {
         long size = Files.size(zip);
         if (size > maxBytes) {
             throw new InvalidPackageException(zip + " is " + size + " bytes, more than the limit of " + maxBytes);
@@ -101,6 +132,9 @@ public final class PackagePublisher {
             }
         }
         String tag = doc.name + "-" + doc.version;
+        if (!allowed.test(doc.name)) {
+            throw new NotAllowedException(doc.name);
+        }
         List<Layer> layers = new ArrayList<>();
         layers.add(Layer.file(OciPackageLayout.ZIP_MEDIA_TYPE, tag + ".zip", BlobSource.ofFile(zip)));
         boolean signed = Files.isRegularFile(sig);
@@ -114,10 +148,10 @@ public final class PackagePublisher {
             return new Published(tag, m, signed);
         } catch (StorageException e) {
             if (e instanceof ConcurrentPublishException) {
-                throw new InvalidPackageException(tag + " lost to a concurrent push: " + e.getMessage());
+                throw new ExistsException(tag + " lost to a concurrent push: " + e.getMessage());
             }
             if (e.kind() == StorageException.Kind.TAG_EXISTS) {
-                throw new InvalidPackageException(tag + " is already published in " + store.describe() + "/" + repository
+                throw new ExistsException(tag + " is already published in " + store.describe() + "/" + repository
                         + "; publish a new version instead (packages are immutable)");
             }
             throw e;

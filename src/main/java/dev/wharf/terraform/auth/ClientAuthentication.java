@@ -1,26 +1,45 @@
 package dev.wharf.terraform.auth;
 
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.wharf.http.access.Access;
+import dev.wharf.http.access.Caller;
+import dev.wharf.http.access.Scope;
+import dev.wharf.http.access.TokensFile;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Who may use the registry APIs: holders of a static token ({@code --auth-static-token}) or of a
- * valid OIDC token ({@code --auth-oidc-*}), each checked in turn as boring-registry does. With
- * neither configured, everyone may.
+ * Who may use the registry APIs: holders of a static token ({@code --auth-static-token}, reading
+ * only), of a token from the tokens file ({@code --auth-tokens-file}, its scopes) or of a valid
+ * OIDC token ({@code --auth-oidc-*}, reading and the scopes its claim maps to), each checked in
+ * turn. With none configured, everyone may read and nobody may publish.
  */
 public final class ClientAuthentication {
+    private static final Caller STATIC = new Caller("static-token", List.of(Scope.read()));
+
     private final Predicate<String> staticTokens;
     private final boolean staticTokensEnabled;
     private final Optional<OidcVerifier> oidc;
+    private final Optional<TokensFile> tokensFile;
+    private final OidcScopes oidcScopes;
 
     /**
      * @param staticTokens whether an {@code Authorization} header carries one of the static tokens
      * @param staticTokensEnabled whether any static token is configured
      */
     public ClientAuthentication(Predicate<String> staticTokens, boolean staticTokensEnabled, Optional<OidcVerifier> oidc) {
+        this(staticTokens, staticTokensEnabled, oidc, Optional.empty(), OidcScopes.none());
+    }
+
+    public ClientAuthentication(Predicate<String> staticTokens, boolean staticTokensEnabled, Optional<OidcVerifier> oidc,
+            Optional<TokensFile> tokensFile, OidcScopes oidcScopes) {
         this.staticTokens = staticTokens;
         this.staticTokensEnabled = staticTokensEnabled;
         this.oidc = oidc;
+        this.tokensFile = tokensFile;
+        this.oidcScopes = oidcScopes;
     }
 
     public static ClientAuthentication open() {
@@ -28,7 +47,12 @@ public final class ClientAuthentication {
     }
 
     public boolean enabled() {
-        return staticTokensEnabled || oidc.isPresent();
+        return staticTokensEnabled || oidc.isPresent() || tokensFile.isPresent();
+    }
+
+    /** Whether any token can carry more than reading: only then is publishing over HTTP possible. */
+    public boolean scopedTokens() {
+        return tokensFile.isPresent() || oidc.isPresent() && oidcScopes.enabled();
     }
 
     public Optional<OidcVerifier> oidc() {
@@ -36,38 +60,66 @@ public final class ClientAuthentication {
     }
 
     /**
-     * Whether a request with this header may pass, told without waiting: true only when no
-     * authentication is configured or the header carries a static token. An OIDC token is never
-     * admitted here: its check may fetch the issuer's keys, so it takes {@link #refusal}.
+     * Whether a request with this header may read, told without waiting: true only when no
+     * authentication is configured or the header carries a static token or a tokens-file token that
+     * may read. An OIDC token is never admitted here: its check may fetch the issuer's keys.
      */
-    public boolean admitsWithoutWaiting(String authorizationHeader) {
-        return !enabled() || staticTokensEnabled && authorizationHeader != null && staticTokens.test(authorizationHeader);
+    public boolean admitsWithoutWaiting(@Nullable String authorizationHeader) {
+        if (!enabled()) {
+            return true;
+        }
+        if (staticTokensEnabled && authorizationHeader != null && staticTokens.test(authorizationHeader)) {
+            return true;
+        }
+        Optional<String> token = Access.bearer(authorizationHeader);
+        return tokensFile.isPresent() && token.isPresent()
+                && tokensFile.get().check(token.get()) instanceof TokensFile.Valid valid && valid.caller().mayRead();
     }
 
-    /** Empty when the request may pass; otherwise why not, in words fit for the client (never the token). */
-    public Optional<String> refusal(String authorizationHeader) {
+    /** Empty when the request may read; otherwise why not, in words fit for the client (never the token). */
+    public Optional<String> refusal(@Nullable String authorizationHeader) {
         if (!enabled()) {
             return Optional.empty();
         }
+        Access access = identify(authorizationHeader);
+        if (access.caller() == null) {
+            return Optional.of(access.refusal());
+        }
+        return access.caller().mayRead() ? Optional.empty()
+                : Optional.of("the token '" + access.caller().name() + "' may publish but not read (it lacks the read scope)");
+    }
+
+    /** Who the header says the caller is, whatever they may do; refused when it proves nobody. */
+    public Access identify(@Nullable String authorizationHeader) {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
-            return Optional.of("authentication required: send 'Authorization: Bearer <token>'"
+            return Access.refused("authentication required: send 'Authorization: Bearer <token>'"
                     + " (a credentials block for this host in the terraform CLI configuration, or terraform login)");
         }
-        String value = authorizationHeader.trim();
-        if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.of("the Authorization header must carry a Bearer token");
+        Optional<String> token = Access.bearer(authorizationHeader);
+        if (token.isEmpty()) {
+            return Access.refused("the Authorization header must carry a Bearer token");
+        }
+        if (tokensFile.isPresent()) {
+            TokensFile.Check check = tokensFile.get().check(token.get());
+            if (check instanceof TokensFile.Valid valid) {
+                return Access.granted(valid.caller());
+            }
+            if (check instanceof TokensFile.Expired expired) {
+                return Access.refused("the token '" + expired.name() + "' expired at " + expired.at());
+            }
         }
         if (staticTokensEnabled && staticTokens.test(authorizationHeader)) {
-            return Optional.empty();
+            return Access.granted(STATIC);
         }
         if (oidc.isEmpty()) {
-            return Optional.of("invalid token");
+            return Access.refused("invalid token");
         }
         try {
-            oidc.get().verify(value.substring(7).trim());
-            return Optional.empty();
+            JWTClaimsSet claims = oidc.get().verify(token.get());
+            String subject = claims.getSubject() == null ? "unknown" : claims.getSubject();
+            return Access.granted(new Caller("oidc:" + subject, oidcScopes.granted(claims)));
         } catch (TokenRejectedException e) {
-            return Optional.of("invalid token: " + e.getMessage());
+            return Access.refused("invalid token: " + e.getMessage());
         }
     }
 }

@@ -16,6 +16,7 @@ import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.provider.ProviderException;
 import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.terraform.provider.SigningKeys;
+import dev.wharf.terraform.upload.ModuleArchiveCheck;
 import dev.wharf.terraform.upload.ModuleUploader;
 import dev.wharf.terraform.upload.ProviderUploader;
 import dev.wharf.terraform.upload.ProviderUploader.CheckedRelease;

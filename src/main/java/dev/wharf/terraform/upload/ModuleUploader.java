@@ -42,15 +42,18 @@ public final class ModuleUploader {
             Optional<Pattern> regex, Optional<String> version, ExcludePatterns excludes, ArchiveFormat format) {
     }
 
-    private final ArtifactStore store;
-    private final TerraformLayout layout;
+    private final ModuleTarget target;
     private final Options options;
     private final Consumer<String> log;
     private final ModuleSpecReader reader = new ModuleSpecReader();
 
     public ModuleUploader(ArtifactStore store, TerraformLayout layout, Options options, Consumer<String> log) {
-        this.store = store;
-        this.layout = layout;
+        this(new ModulePublication(store, layout), options, log);
+    }
+
+    /** Sending each archive to {@code target}: storage, or a Wharf server's publish API. */
+    public ModuleUploader(ModuleTarget target, Options options, Consumer<String> log) {
+        this.target = target;
         this.options = options;
         this.log = log;
         if (options.recursive() && options.version().isPresent()) {
@@ -108,9 +111,7 @@ public final class ModuleUploader {
             log.accept("skipped " + module + " " + version + ": does not match --version-constraints-regex");
             return new Result(specFile, module, version, Outcome.FILTERED);
         }
-        String repository = layout.moduleRepository(spec.namespace(), spec.name(), spec.provider());
-        String tag = layout.moduleTag(spec.namespace(), spec.name(), spec.provider(), version);
-        if (store.exists(repository, tag)) {
+        if (target.exists(spec.namespace(), spec.name(), spec.provider(), version)) {
             return existing(specFile, module, version);
         }
         Path archive = null;
@@ -119,20 +120,17 @@ public final class ModuleUploader {
             try (OutputStream out = Files.newOutputStream(archive)) {
                 new ModuleArchiver(options.excludes()).write(Objects.requireNonNull(specFile.getParent()), options.format(), out);
             }
-            pushArchive(spec.namespace(), spec.name(), spec.provider(), version, options.format(), archive,
-                    StandardAnnotations.created(List.of(java.util.Objects.requireNonNull(specFile.getParent()))));
-            log.accept("uploaded module " + module + " " + version + " to " + repository + ":" + tag);
+            ModulePublication.Published published = target.publish(specFile.toString(), spec.namespace(), spec.name(),
+                    spec.provider(), version, options.format(), archive,
+                    StandardAnnotations.created(List.of(Objects.requireNonNull(specFile.getParent()))));
+            log.accept("uploaded module " + module + " " + version + " to " + published.repository() + ":" + published.tag());
             return new Result(specFile, module, version, Outcome.UPLOADED);
-        } catch (StorageException e) {
+        } catch (VersionExistsException e) {
             // Not "skipped" even with --ignore-existing: this upload did write the tag, and lost it.
-            if (e instanceof ConcurrentPublishException) {
-                throw new UploadException("module " + module + " version " + version + " lost to a concurrent upload: "
-                        + e.getMessage());
+            if (e.lostRace()) {
+                throw e;
             }
-            if (e.kind() == StorageException.Kind.TAG_EXISTS) {
-                return existing(specFile, module, version);
-            }
-            throw e;
+            return existing(specFile, module, version);
         } catch (ArchiveRefusedException | IOException e) {
             throw new UploadException("cannot archive " + specFile.getParent() + ": " + e.getMessage());
         } finally {
@@ -156,24 +154,21 @@ public final class ModuleUploader {
         }
     }
 
-    /** The sha256 of the archive stored for this version, or empty when the version is not stored. */
+    /** The sha256 of the archive stored for this version, or empty when the version is not stored (storage targets only). */
     public Optional<String> storedSha256(String namespace, String name, String provider, String version) {
-        return store.resolve(layout.moduleRepository(namespace, name, provider), layout.moduleTag(namespace, name, provider, version))
-                .map(m -> m.layers().isEmpty() ? "" : m.layers().get(0).digest().hex());
+        return storage().storedSha256(namespace, name, provider, version);
     }
 
-    /** Pushes a module archive under its version tag; an existing tag fails with {@code TAG_EXISTS}, never overwritten. */
+    /** Pushes a checked module archive under its version tag (storage targets only); an existing version is refused. */
     public void pushArchive(String namespace, String name, String provider, String version, ArchiveFormat format, Path archive) {
-        pushArchive(namespace, name, provider, version, format, archive, StandardAnnotations.created(List.of(archive)));
+        storage().push(namespace, name, provider, version, format, archive, StandardAnnotations.created(List.of(archive)));
     }
 
-    /** As above, {@code created} taken from the module's own files (an archive built here is new). */
-    public void pushArchive(String namespace, String name, String provider, String version, ArchiveFormat format, Path archive,
-                            java.time.Instant created) {
-        String title = namespace + "-" + name + "-" + provider + "-" + version + "." + format.extension();
-        Layer layer = Layer.file(format.layerMediaType(), title, BlobSource.ofFile(archive));
-        store.push(layout.moduleRepository(namespace, name, provider), layout.moduleTag(namespace, name, provider, version),
-                new Artifact(MediaTypes.MODULE_ARTIFACT, List.of(layer), StandardAnnotations.of(title, version, created)), false);
+    private ModulePublication storage() {
+        if (target instanceof ModulePublication publication) {
+            return publication;
+        }
+        throw new IllegalStateException("importing needs direct storage, not a publish API");
     }
 
     private Result existing(Path specFile, String module, String version) {

@@ -80,21 +80,35 @@ public final class ProviderUploader {
 
     /** Returns false when the release exists and {@code ignoreExisting} skipped it. */
     public boolean upload(String namespace, Path sha256SumsFile, List<Path> archivePaths, boolean ignoreExisting) {
+        try {
+            publish(namespace, sha256SumsFile, archivePaths);
+            return true;
+        } catch (VersionExistsException e) {
+            if (!ignoreExisting || e.lostRace()) {
+                throw e;
+            }
+            log.accept(e.getMessage() + ", skipped");
+            return false;
+        }
+    }
+
+    /**
+     * The one way a release goes into storage, whether {@code upload provider} read it from disk or
+     * a {@code PUT} brought it: every check first, then the files, the SHA256SUMS and its signature
+     * last. Throws {@link VersionExistsException} when the version is stored.
+     */
+    public CheckedRelease publish(String namespace, Path sha256SumsFile, List<Path> archivePaths) {
         CheckedRelease release = check(namespace, sha256SumsFile, archivePaths, true,
                 () -> providers.signingKeys(namespace).orElseThrow(() -> new UploadException("namespace " + namespace
                         + " has no signing-keys.json in storage; add the public key first: upload signing-key --namespace "
                         + namespace + " KEY.asc")));
         log.accept("signature of " + release.sumsFile().fileName() + " verified with key " + release.keyId());
         if (store.exists(layout.providerRepository(namespace, release.name()), layout.providerTag(release.sumsFile()))) {
-            if (ignoreExisting) {
-                log.accept("provider " + namespace + "/" + release.name() + " " + release.version() + " already exists, skipped");
-                return false;
-            }
-            throw new UploadException("provider " + namespace + "/" + release.name() + " version " + release.version()
-                    + " already exists; it is never overwritten");
+            throw new VersionExistsException("provider " + namespace + "/" + release.name() + " version " + release.version()
+                    + " already exists; it is never overwritten", false);
         }
         push(release);
-        return true;
+        return release;
     }
 
     /**
@@ -232,8 +246,13 @@ public final class ProviderUploader {
         try {
             store.push(repository, tag, new Artifact(MediaTypes.PROVIDER_ARTIFACT, List.of(layer), annotations), false);
         } catch (StorageException e) {
-            if (e.kind() != StorageException.Kind.TAG_EXISTS || expectedSha256 == null) {
+            if (e.kind() != StorageException.Kind.TAG_EXISTS) {
                 throw e;
+            }
+            if (expectedSha256 == null) {
+                // The SHA256SUMS (or its signature) went in meanwhile: a concurrent upload of this version won.
+                throw new VersionExistsException(file.fileName() + " was stored meanwhile by a concurrent upload of the same version;"
+                        + " it is never overwritten", true);
             }
             // Left by an earlier upload that stopped before its SHA256SUMS: fine when it is the same file.
             Manifest existing = store.resolve(repository, tag).orElseThrow(() -> e);

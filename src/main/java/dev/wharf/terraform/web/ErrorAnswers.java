@@ -14,13 +14,13 @@ import org.jspecify.annotations.Nullable;
  * the server's own (5xx) tells the client what failed in general terms and a request id; the
  * detail, which names the registry, repository and user, goes to the log under that id.
  */
-final class ErrorAnswers {
+public final class ErrorAnswers {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ErrorAnswers() {
     }
 
-    static void error(Context ctx, int status, String message) {
+    public static void error(Context ctx, int status, String message) {
         ObjectNode body = JSON.createObjectNode();
         body.putArray("errors").add(message);
         try {
@@ -31,13 +31,13 @@ final class ErrorAnswers {
     }
 
     /** A failure on the server's side: general terms and a request id to the client, the detail to the log. */
-    static void failure(Context ctx, int status, String generalTerms, @Nullable String detail, Logger log) {
+    public static void failure(Context ctx, int status, String generalTerms, @Nullable String detail, Logger log) {
         String id = RequestIds.of(ctx);
         log.warn("request {}: {} {} answered {}: {}", id, ctx.method(), ctx.path(), status, detail);
         error(ctx, status, AnonymousFailures.sentence(generalTerms, id));
     }
 
-    static void storage(Context ctx, StorageException e, Logger log) {
+    public static void storage(Context ctx, StorageException e, Logger log) {
         int status = AnonymousFailures.status(e);
         if (status == 404) {
             log.debug("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());

@@ -1,0 +1,25 @@
+package dev.wharf.cli.boring;
+
+import dev.wharf.terraform.publish.PublishClient;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/** {@code upload … --server URL --token T}: publish through a Wharf server instead of writing to storage. */
+public final class ServerTargetOptions {
+    @Option(names = "--server", paramLabel = "URL",
+            description = "Publish through this Wharf server's HTTP API (https://registry.example.com) instead of writing to storage;"
+                    + " no storage credentials needed (BORING_REGISTRY_SERVER)")
+    @Nullable String server;
+
+    @Option(names = "--token", paramLabel = "TOKEN", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+            description = "Token with a publish scope for --server, from 'token create' (BORING_REGISTRY_TOKEN)")
+    @Nullable String token;
+
+    Optional<PublishClient> client() {
+        if (server == null || server.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(PublishClient.of(server.trim(), token == null ? "" : token.trim()));
+    }
+}

@@ -1,0 +1,179 @@
+package dev.wharf.epr.publish;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.http.BodySpool;
+import dev.wharf.http.access.Access;
+import dev.wharf.http.access.Caller;
+import dev.wharf.http.access.PublishAudit;
+import dev.wharf.http.access.PublishAudit.Outcome;
+import dev.wharf.http.access.TokensFile;
+import dev.wharf.oci.StorageException;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code PUT /api/v1/packages}: a package zip as the body, or {@code multipart/form-data} with the
+ * zip and its {@code .sig}, published by the {@link PackagePublisher} {@code push} runs, once the
+ * token's {@code publish:GLOB} scope covers the package's name. With {@code ?refresh=true} the
+ * index is read again before the answer, so the package is served at once.
+ */
+public final class PackageUploadApi {
+    private static final Logger LOG = LoggerFactory.getLogger(PackageUploadApi.class);
+    public static final String PATH = "/api/v1/packages";
+    private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TokensFile tokens;
+    private final PackagePublisher publisher;
+    private final Runnable refresh;
+    private final PublishAudit audit;
+    private final long maxBytes;
+
+    public PackageUploadApi(TokensFile tokens, PackagePublisher publisher, Runnable refresh, PublishAudit audit, long maxBytes) {
+        this.tokens = tokens;
+        this.publisher = publisher;
+        this.refresh = refresh;
+        this.audit = audit;
+        this.maxBytes = maxBytes;
+    }
+
+    public void register(JavalinConfig cfg) {
+        cfg.routes.put(PATH, this::upload);
+    }
+
+    private void upload(Context ctx) {
+        String client = ctx.ip();
+        Optional<String> token = Access.bearer(ctx.header("Authorization"));
+        if (token.isEmpty()) {
+            refuse(ctx, "-", client, "-", Outcome.UNAUTHENTICATED, "authentication required: send 'Authorization: Bearer <token>'");
+            return;
+        }
+        TokensFile.Check check = tokens.check(token.get());
+        if (check instanceof TokensFile.Expired expired) {
+            refuse(ctx, "-", client, "-", Outcome.UNAUTHENTICATED, "the token '" + expired.name() + "' expired at " + expired.at());
+            return;
+        }
+        if (!(check instanceof TokensFile.Valid valid)) {
+            refuse(ctx, "-", client, "-", Outcome.UNAUTHENTICATED, "invalid token");
+            return;
+        }
+        Caller caller = valid.caller();
+        if (caller.scopes().stream().noneMatch(s -> s.kind() != dev.wharf.http.access.Scope.Kind.READ)) {
+            refuse(ctx, caller.name(), client, "-", Outcome.FORBIDDEN, "the token '" + caller.name() + "' may not publish");
+            return;
+        }
+        if (ctx.req().getContentLengthLong() > maxBytes) {
+            refuse(ctx, caller.name(), client, "-", Outcome.TOO_LARGE, "the body exceeds the limit of " + maxBytes + " bytes (-max-package-size)");
+            return;
+        }
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory("wharf-package-");
+            Path zip = receive(ctx, folder);
+            PackagePublisher.Published done = publisher.push(zip, w -> LOG.warn("published package: {}", w), caller::mayPublish);
+            if ("true".equalsIgnoreCase(ctx.queryParam("refresh"))) {
+                refresh.run();
+            }
+            String zipDigest = done.manifest().layers().isEmpty() ? "" : done.manifest().layers().get(0).digest().toString();
+            audit.record(new PublishAudit.Entry("package", caller.name(), client, done.tag(), Map.of("zip", zipDigest), Outcome.CREATED, ""));
+            ObjectNode body = JSON.createObjectNode().put("tag", done.tag()).put("signed", done.signed())
+                    .put("digest", zipDigest).put("manifest_digest", done.manifest().digest().toString());
+            ctx.status(201).contentType("application/json").result(JSON.writeValueAsBytes(body));
+        } catch (PackagePublisher.NotAllowedException e) {
+            refuse(ctx, caller.name(), client, e.name(), Outcome.FORBIDDEN, "the token '" + caller.name() + "' may not publish package "
+                    + e.name() + " (its scopes: " + caller.scopes() + ")");
+        } catch (PackagePublisher.ExistsException e) {
+            refuse(ctx, caller.name(), client, "-", Outcome.EXISTS, e.getMessage());
+        } catch (InvalidPackageException e) {
+            refuse(ctx, caller.name(), client, "-", Outcome.INVALID, folder == null ? e.getMessage()
+                    : e.getMessage().replace(folder.toAbsolutePath() + "/", ""));
+        } catch (BodySpool.TooLargeException e) {
+            refuse(ctx, caller.name(), client, "-", Outcome.TOO_LARGE, e.getMessage() + " (-max-package-size)");
+        } catch (StorageException | IOException e) {
+            audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.FAILED, String.valueOf(e.getMessage())));
+            LOG.warn("package publish failed: {}", e.getMessage());
+            error(ctx, 502, "the package could not be stored; the server log says why");
+        } finally {
+            if (folder != null) {
+                delete(folder);
+            }
+        }
+    }
+
+    /** The zip (and a .sig beside it, as push finds one) in {@code folder}. */
+    private Path receive(Context ctx, Path folder) throws IOException, InvalidPackageException {
+        Path zip = folder.resolve("package.zip");
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            try (InputStream in = ctx.req().getInputStream()) {
+                BodySpool.spool(in, zip, maxBytes);
+            }
+            return zip;
+        }
+        ctx.req().setAttribute(MULTIPART_CONFIG, new MultipartConfigElement(folder.toString(), maxBytes, maxBytes, 64 * 1024));
+        try {
+            for (Part part : ctx.req().getParts()) {
+                String name = part.getSubmittedFileName() != null ? part.getSubmittedFileName() : part.getName();
+                Path target = name != null && name.endsWith(".sig") ? folder.resolve("package.zip.sig") : zip;
+                if (Files.exists(target)) {
+                    throw new InvalidPackageException("send one zip and at most one .sig");
+                }
+                try (InputStream in = part.getInputStream()) {
+                    BodySpool.spool(in, target, maxBytes);
+                }
+            }
+        } catch (ServletException | IllegalStateException e) {
+            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("exceed")) {
+                throw new BodySpool.TooLargeException(maxBytes);
+            }
+            throw new InvalidPackageException("the multipart body cannot be read: " + e.getMessage());
+        }
+        if (!Files.exists(zip)) {
+            throw new InvalidPackageException("the multipart body holds no package zip");
+        }
+        return zip;
+    }
+
+    private void refuse(Context ctx, String caller, String client, String coordinates, Outcome outcome, String reason) {
+        audit.record(new PublishAudit.Entry("package", caller, client, coordinates, Map.of(), outcome, reason));
+        if (outcome == Outcome.UNAUTHENTICATED) {
+            ctx.header("WWW-Authenticate", "Bearer");
+        }
+        error(ctx, outcome.status(), reason);
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status).contentType("application/json").result("{\"status\":" + status + ",\"message\":"
+                + JSON.valueToTree(message) + "}");
+    }
+
+    private static void delete(Path folder) {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // A leftover temporary file is harmless.
+                }
+            });
+        } catch (IOException ignored) {
+            // As above.
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.wharf.terraform.publish;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wharf.terraform.layout.ArchiveFormat;
+import dev.wharf.terraform.upload.ModulePublication;
+import dev.wharf.terraform.upload.ModuleTarget;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/** {@code upload module --server}: each archive PUT to the server, which checks and stores it as a direct upload would. */
+public final class HttpModuleTarget implements ModuleTarget {
+    private final PublishClient client;
+
+    public HttpModuleTarget(PublishClient client) {
+        this.client = client;
+    }
+
+    /** Unknown here: the server answers 409 for a stored version, which {@code --ignore-existing} then skips. */
+    @Override
+    public boolean exists(String namespace, String name, String provider, String version) {
+        return false;
+    }
+
+    @Override
+    public ModulePublication.Published publish(String where, String namespace, String name, String provider, String version,
+                                               ArchiveFormat format, Path archive, Instant created) {
+        JsonNode answer = client.putFile(PublishApi.PREFIX + "/modules/" + seg(namespace) + "/" + seg(name) + "/" + seg(provider)
+                + "/" + seg(version), format.contentType(), archive);
+        return new ModulePublication.Published(namespace + "/" + name + "/" + provider, version, answer.path("digest").asText(),
+                answer.path("size").asLong(), answer.path("manifest_digest").asText());
+    }
+
+    static String seg(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,117 @@
+package dev.wharf.terraform.publish;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.terraform.upload.UploadException;
+import dev.wharf.terraform.upload.VersionExistsException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code upload … --server URL --token T}: the client side of {@link PublishApi}. Files are sent
+ * from disk as the request body (multipart for a provider release), never read whole into memory;
+ * the server's answer becomes the same exceptions a direct upload throws.
+ */
+public final class PublishClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI server;
+    private final String token;
+    private final HttpClient http;
+
+    public PublishClient(URI server, String token, HttpClient http) {
+        String base = server.toString();
+        this.server = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+        this.token = token;
+        this.http = http;
+    }
+
+    public static PublishClient of(String server, String token) {
+        if (!server.startsWith("https://") && !server.startsWith("http://")) {
+            throw new IllegalArgumentException("--server must be an http:// or https:// URL, not '" + server + "'");
+        }
+        if (token.isBlank()) {
+            throw new IllegalArgumentException("--server needs --token (or BORING_REGISTRY_TOKEN): a token from 'token create'");
+        }
+        return new PublishClient(URI.create(server), token, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build());
+    }
+
+    /** PUTs a file as the body; the 201 answer's JSON. */
+    public JsonNode putFile(String path, String contentType, Path file) {
+        try {
+            return send(path, contentType, HttpRequest.BodyPublishers.ofFile(file));
+        } catch (FileNotFoundException e) {
+            throw new UploadException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** PUTs files as {@code multipart/form-data}, each part named and filed under its file name. */
+    public JsonNode putFiles(String path, List<Path> files) {
+        String boundary = "wharf-" + UUID.randomUUID();
+        List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
+        for (Path file : files) {
+            String name = String.valueOf(file.getFileName()).replace("\"", "");
+            parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
+                    + "\"; filename=\"" + name + "\"\r\nContent-Type: application/octet-stream\r\n\r\n", StandardCharsets.UTF_8));
+            try {
+                parts.add(HttpRequest.BodyPublishers.ofFile(file));
+            } catch (FileNotFoundException e) {
+                throw new UploadException(file + " does not exist");
+            }
+            parts.add(HttpRequest.BodyPublishers.ofString("\r\n", StandardCharsets.UTF_8));
+        }
+        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n", StandardCharsets.UTF_8));
+        return send(path, "multipart/form-data; boundary=" + boundary,
+                HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)));
+    }
+
+    private JsonNode send(String path, String contentType, HttpRequest.BodyPublisher body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", contentType).PUT(body).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UploadException("cannot reach " + server + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UploadException("interrupted while publishing to " + server);
+        }
+        String reason = reason(response.body());
+        return switch (response.statusCode()) {
+            case 201 -> parse(response.body());
+            case 409 -> throw new VersionExistsException(reason, false);
+            default -> throw new UploadException(server + " refused the publish (HTTP " + response.statusCode() + "): " + reason);
+        };
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UploadException("the server's answer is not JSON: " + e.getMessage());
+        }
+    }
+
+    private static String reason(String body) {
+        try {
+            JsonNode errors = JSON.readTree(body).path("errors");
+            if (errors.isArray() && !errors.isEmpty()) {
+                return errors.get(0).asText();
+            }
+        } catch (IOException e) {
+            // Not JSON: show what came, shortened.
+        }
+        return body.length() > 300 ? body.substring(0, 300) + "…" : body;
+    }
+}

@@ -1,0 +1,229 @@
+package dev.wharf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import dev.wharf.cli.boring.EnvironmentDefaults;
+import dev.wharf.cli.boring.ServerCommand;
+import dev.wharf.http.access.NewToken;
+import dev.wharf.http.access.PublishAudit;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.layout.ImageLayoutStore;
+import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.testing.LogCapture;
+import dev.wharf.testing.PgpKeys;
+import dev.wharf.testing.Publishing;
+import dev.wharf.testing.WharfProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The publish API's rules, on the embedded store: scopes, expiry, live token edits, refusals that store nothing, races, limits, audit. */
+class PublishOverHttpTest {
+    @TempDir
+    Path dir;
+
+    final HttpClient http = HttpClient.newHttpClient();
+    final TerraformLayout layout = TerraformLayout.under("boring-registry");
+    NewToken admin;
+    NewToken acme;
+    NewToken reader;
+    Path tokens;
+    Path archive;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        admin = Publishing.token("admin", "admin");
+        acme = Publishing.token("ci-acme", "publish:acme/*");
+        reader = Publishing.token("reader", "read");
+        tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), admin, acme, reader, Publishing.expiredToken("old-ci", "publish:acme/*"));
+        archive = Publishing.moduleArchive(Path.of("examples/modules/hello").toAbsolutePath(), dir.resolve("hello.tar.gz"));
+    }
+
+    @Test
+    void tokensAreScopedAndExpiredOnesRefused() throws Exception {
+        NewToken expired = Publishing.expiredToken("old-ci", "publish:acme/*");
+        // Same name, a fresh secret: the file holds only the expired one, so this entry is the one checked.
+        Publishing.writeTokens(tokens, admin, acme, reader, expired);
+        try (ServerCommand.Running server = server()) {
+            assertThat(putModule(server, "other/x/aws/1.0.0", acme.token()).statusCode()).isEqualTo(403);
+            HttpResponse<String> old = putModule(server, "acme/x/aws/1.0.0", expired.token());
+            assertThat(old.statusCode()).isEqualTo(401);
+            assertThat(old.body()).contains("expired").doesNotContain(expired.token());
+            assertThat(putModule(server, "acme/x/aws/1.0.0", null).statusCode()).isEqualTo(401);
+            assertThat(putModule(server, "acme/x/aws/1.0.0", "wharf_not-a-token").statusCode()).isEqualTo(401);
+            assertThat(putModule(server, "acme/x/aws/1.0.0", reader.token()).statusCode()).isEqualTo(403);
+            assertThat(put(server, "/api/v1/providers/acme/signing-keys", acme.token(), "application/pgp-keys",
+                    HttpRequest.BodyPublishers.ofString("key")).statusCode()).isEqualTo(403);
+            assertThat(putModule(server, "acme/x/aws/1.0.0", acme.token()).statusCode()).isEqualTo(201);
+            assertThat(putModule(server, "acme/x/aws/1.0.0", acme.token()).statusCode()).isEqualTo(409);
+            // A publish-only token may not read.
+            HttpResponse<String> read = http.send(HttpRequest.newBuilder(base(server).resolve("/v1/modules/acme/x/aws/versions"))
+                    .header("Authorization", "Bearer " + acme.token()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(read.statusCode()).isEqualTo(401);
+            HttpResponse<String> readOk = http.send(HttpRequest.newBuilder(base(server).resolve("/v1/modules/acme/x/aws/versions"))
+                    .header("Authorization", "Bearer " + reader.token()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(readOk.body()).contains("1.0.0");
+        }
+    }
+
+    @Test
+    void editingTheTokensFileTakesEffectWithoutRestart() throws Exception {
+        try (ServerCommand.Running server = server()) {
+            NewToken later = Publishing.token("later", "publish:acme/*");
+            assertThat(putModule(server, "acme/live/aws/1.0.0", later.token()).statusCode()).isEqualTo(401);
+            Publishing.writeTokens(tokens, admin, later);
+            assertThat(putModule(server, "acme/live/aws/1.0.0", later.token()).statusCode()).isEqualTo(201);
+            // acme was removed from the file: revoked at once.
+            assertThat(putModule(server, "acme/live/aws/2.0.0", acme.token()).statusCode()).isEqualTo(401);
+            // A broken edit keeps the last good list in force.
+            Files.writeString(tokens, "tokens: [ {name: broken");
+            assertThat(putModule(server, "acme/live/aws/2.0.0", later.token()).statusCode()).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void aTamperedProviderZipIsRefusedAndNothingIsStored() throws Exception {
+        PgpKeys key = PgpKeys.generate("Wharf test <test@wharf.invalid>");
+        Path release = Files.createDirectories(dir.resolve("release"));
+        String zipName = "terraform-provider-dummy_1.0.0_linux_amd64.zip";
+        byte[] zip = BoringRegistryEndToEndScenarios.providerZip("1.0.0", "#!/bin/sh\necho dummy\n");
+        byte[] sums = (Digest.sha256(zip).hex() + "  " + zipName + "\n").getBytes(StandardCharsets.UTF_8);
+        Path sumsFile = Files.write(release.resolve("terraform-provider-dummy_1.0.0_SHA256SUMS"), sums);
+        Path sig = Files.write(release.resolve(sumsFile.getFileName() + ".sig"), key.detachedSignature(sums));
+        Path tampered = Files.write(release.resolve(zipName), BoringRegistryEndToEndScenarios.providerZip("1.0.0", "#!/bin/sh\necho evil\n"));
+        try (ServerCommand.Running server = server()) {
+            assertThat(put(server, "/api/v1/providers/acme/signing-keys", admin.token(), "application/pgp-keys",
+                    HttpRequest.BodyPublishers.ofString(key.armoredPublicKey())).statusCode()).isEqualTo(201);
+            var client = Publishing.client(base(server), acme.token(), http);
+            try {
+                client.putFiles("/api/v1/providers/acme/dummy/1.0.0", List.of(sumsFile, sig, tampered));
+                throw new AssertionError("a tampered zip was accepted");
+            } catch (dev.wharf.terraform.upload.UploadException e) {
+                assertThat(e.getMessage()).contains("HTTP 400").contains("does not match its SHA256SUMS entry").doesNotContain(dir.toString());
+            }
+        }
+        try (ArtifactStore store = new ImageLayoutStore(dir.resolve("data"))) {
+            assertThat(store.listTags(layout.providerRepository("acme", "dummy"))).isEmpty();
+        }
+    }
+
+    @Test
+    void tenConcurrentPublishesOfOneVersionGiveOneCreatedAndNineConflicts() throws Exception {
+        byte[] body = Files.readAllBytes(archive);
+        try (ServerCommand.Running server = server()) {
+            ExecutorService pool = Executors.newFixedThreadPool(10);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                Callable<Integer> publish = () -> {
+                    start.await();
+                    return putModule(server, "acme/race/aws/1.0.0", acme.token()).statusCode();
+                };
+                answers.add(pool.submit(publish));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : answers) {
+                statuses.add(f.get());
+            }
+            pool.shutdown();
+            assertThat(statuses).containsOnly(201, 409).filteredOn(s -> s == 201).hasSize(1);
+        }
+        try (ArtifactStore store = new ImageLayoutStore(dir.resolve("data"))) {
+            var manifest = store.resolve(layout.moduleRepository("acme", "race", "aws"), layout.moduleTag("acme", "race", "aws", "1.0.0"))
+                    .orElseThrow();
+            assertThat(manifest.layers()).hasSize(1);
+            assertThat(manifest.layers().get(0).digest()).isEqualTo(Digest.sha256(body));
+        }
+    }
+
+    @Test
+    void bodiesOverTheLimitGet413AndEveryPublishIsAuditedAndCounted() throws Exception {
+        // Captured once the server is up: its start configures logging afresh.
+        try (ServerCommand.Running server = server("--publish-max-size", "100");
+             LogCapture audit = LogCapture.of(PublishAudit.LOGGER)) {
+            HttpResponse<String> tooLarge = putModule(server, "acme/big/aws/1.0.0", acme.token());
+            assertThat(tooLarge.statusCode()).isEqualTo(413);
+            // Without a declared length the limit still holds, counted while the body streams in.
+            byte[] content = Files.readAllBytes(archive);
+            HttpResponse<String> chunked = put(server, "/api/v1/modules/acme/big/aws/1.0.0", acme.token(), "application/gzip",
+                    HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(content)));
+            assertThat(chunked.statusCode()).isEqualTo(413);
+            assertThat(putModule(server, "other/x/aws/1.0.0", acme.token()).statusCode()).isEqualTo(403);
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.telemetry().port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("wharf_publish_total{outcome=\"too_large\"} 2.0").contains("wharf_publish_total{outcome=\"forbidden\"} 1.0");
+            List<String> lines = audit.lines(Level.INFO);
+            assertThat(lines).hasSize(3).allMatch(l -> l.contains("ci-acme") && l.contains("127.0.0.1"))
+                    .noneMatch(l -> l.contains(acme.token()));
+            assertThat(lines.get(2)).contains("other/x/aws/1.0.0").contains("403");
+        }
+    }
+
+    @Test
+    void uploadModuleWithServerNeedsNoRegistryCredentials() throws Exception {
+        try (ServerCommand.Running server = server()) {
+            Path module = Files.createDirectories(dir.resolve("ci/module"));
+            Files.copy(Path.of("examples/modules/hello/main.tf"), module.resolve("main.tf"));
+            Files.writeString(module.resolve("boring-registry.hcl"), """
+                    metadata {
+                      namespace = "acme"
+                      name      = "hello"
+                      provider  = "null"
+                      version   = "2.0.0"
+                    }
+                    """);
+            // Only the server and the token: no OCI_REGISTRY_* or BORING_REGISTRY_STORAGE_* in the child's environment.
+            try (WharfProcess upload = WharfProcess.start(dir.resolve("ci"), Map.of("BORING_REGISTRY_SERVER", base(server).toString(),
+                    "BORING_REGISTRY_TOKEN", acme.token()), List.of("boring-registry", "upload", "module", "--recursive=false", module.toString()))) {
+                assertThat(upload.waitFor(Duration.ofMinutes(2))).as(upload.output()).isZero();
+                assertThat(upload.output()).doesNotContain(acme.token());
+            }
+            assertThat(Files.exists(dir.resolve("ci/data"))).as("nothing written to a local store").isFalse();
+        }
+        try (ArtifactStore store = new ImageLayoutStore(dir.resolve("data"))) {
+            assertThat(store.exists(layout.moduleRepository("acme", "hello", "null"), layout.moduleTag("acme", "hello", "null", "2.0.0"))).isTrue();
+        }
+    }
+
+    HttpResponse<String> putModule(ServerCommand.Running server, String coordinates, String token) throws Exception {
+        return put(server, "/api/v1/modules/" + coordinates, token, "application/gzip", HttpRequest.BodyPublishers.ofFile(archive));
+    }
+
+    HttpResponse<String> put(ServerCommand.Running server, String path, String token, String type, HttpRequest.BodyPublisher body)
+            throws Exception {
+        return Publishing.put(http, base(server).resolve(path), token, type, body);
+    }
+
+    static URI base(ServerCommand.Running server) {
+        return URI.create("http://127.0.0.1:" + server.registry().port());
+    }
+
+    ServerCommand.Running server(String... extra) {
+        List<String> args = new ArrayList<>(List.of("--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
+                "--storage-oci-layout-dir", dir.resolve("data").toString(), "--auth-tokens-file", tokens.toString()));
+        args.addAll(List.of(extra));
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).setDefaultValueProvider(new EnvironmentDefaults(Map.of())).parseArgs(args.toArray(String[]::new));
+        return command.start();
+    }
+}

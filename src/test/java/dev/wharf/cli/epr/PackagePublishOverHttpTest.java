@@ -1,0 +1,62 @@
+package dev.wharf.cli.epr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.epr.TestPackages;
+import dev.wharf.http.access.NewToken;
+import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.Publishing;
+import dev.wharf.testing.WharfProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** package-registry's PUT /api/v1/packages on docker-registry: scoped by package name, served at once with ?refresh=true. */
+class PackagePublishOverHttpTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aScopedTokenPublishesAPackageThatIsServedAfterTheRefreshItAsks() throws Exception {
+        NewToken acme = Publishing.token("ci-acme", "publish:acme_*");
+        NewToken other = Publishing.token("ci-other", "publish:other_*");
+        Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), acme, other);
+        Path zip = dir.resolve("acme_logs.zip");
+        Path version = Files.list(TestPackages.source().resolve("acme_logs")).findFirst().orElseThrow();
+        TestPackages.zipFolder(version, "acme_logs-" + version.getFileName(), zip);
+        HttpClient http = HttpClient.newHttpClient();
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            int port = WharfProcess.freePort();
+            try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
+                    "-oci-registry", registry.host(), "-oci-repository", "epr/published", "-oci-insecure", "-address", "127.0.0.1:" + port,
+                    "-require-package-signatures=false", "-log-type", "dev", "-oci-refresh-interval", "0",
+                    "-auth-tokens-file", tokens.toString()))) {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                server.awaitHttp(base.resolve("/health"), Duration.ofMinutes(1));
+                assertThat(Publishing.put(http, base.resolve("/api/v1/packages"), null, "application/zip",
+                        HttpRequest.BodyPublishers.ofFile(zip)).statusCode()).isEqualTo(401);
+                HttpResponse<String> forbidden = Publishing.put(http, base.resolve("/api/v1/packages"), other.token(), "application/zip",
+                        HttpRequest.BodyPublishers.ofFile(zip));
+                assertThat(forbidden.statusCode()).as(forbidden.body()).isEqualTo(403);
+                HttpResponse<String> created = Publishing.put(http, base.resolve("/api/v1/packages?refresh=true"), acme.token(),
+                        "application/zip", HttpRequest.BodyPublishers.ofFile(zip));
+                assertThat(created.statusCode()).as(created.body() + server.output()).isEqualTo(201);
+                assertThat(created.body()).contains("acme_logs-" + version.getFileName());
+                HttpResponse<String> search = http.send(HttpRequest.newBuilder(base.resolve("/search?package=acme_logs&all=true")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(search.body()).contains("\"name\": \"acme_logs\"");
+                assertThat(Publishing.put(http, base.resolve("/api/v1/packages"), acme.token(), "application/zip",
+                        HttpRequest.BodyPublishers.ofFile(zip)).statusCode()).isEqualTo(409);
+                assertThat(server.output()).doesNotContain(acme.token());
+            }
+        }
+    }
+}
