@@ -27,9 +27,13 @@ final class GoAnswers {
 
     /** To {@code path} with the request's query, as gorilla sends a path that differs from its route by a trailing slash. */
     static void moved(Context ctx, String path) {
-        ctx.attribute(WRITTEN, Boolean.TRUE);
         String query = ctx.queryString();
-        String location = query == null ? path : path + "?" + query;
+        redirect(ctx, query == null ? path : path + "?" + query);
+    }
+
+    /** Go's {@code http.Redirect} with 301 to {@code location} (EPR's proxy mode sends files of upstream-only packages so). */
+    static void redirect(Context ctx, String location) {
+        ctx.attribute(WRITTEN, Boolean.TRUE);
         ctx.status(301);
         ctx.header("Location", location);
         boolean get = ctx.method().name().equals("GET");

@@ -48,7 +48,7 @@ final class UpstreamAnswers {
         }
         cache(ctx, settings.cacheCatchAll());
         java.net.URI target = artifactRoute ? mode.artifact(name, version, file == null) : mode.file(name, version, java.util.Objects.requireNonNull(file));
-        ctx.redirect(target.toString(), io.javalin.http.HttpStatus.MOVED_PERMANENTLY);
+        GoAnswers.redirect(ctx, target.toString());
         return true;
     }
 

@@ -158,6 +158,10 @@ class ProxyModeTest {
         assertThat(zip.statusCode()).isEqualTo(301);
         assertThat(zip.headers().firstValue("Location")).hasValue(upstream.url() + "epr/package/legacy_stack-1.0.0.zip");
         assertThat(zip.headers().allValues("Cache-Control")).contains("public");
+        // Go's http.Redirect: an HTML body naming the target, typed with its exact header.
+        assertThat(zip.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(new String(zip.body(), StandardCharsets.UTF_8))
+                .isEqualTo("<a href=\"" + upstream.url() + "epr/package/legacy_stack-1.0.0.zip\">Moved Permanently</a>.\n\n");
         assertThat(get(proxied, "/epr/legacy_stack/legacy_stack-1.0.0.zip.sig").headers().firstValue("Location"))
                 .hasValue(upstream.url() + "epr/package/legacy_stack-1.0.0.zip.sig");
         assertThat(get(proxied, "/package/legacy_stack/1.0.0/manifest.yml").headers().firstValue("Location"))
