@@ -35,6 +35,9 @@ import dev.wharf.terraform.web.StaticTokens;
 import dev.wharf.terraform.web.TerraformApi;
 import dev.wharf.terraform.web.ModuleDiscoveryApi;
 import dev.wharf.terraform.discovery.ModuleCatalog;
+import dev.wharf.terraform.discovery.ProviderCatalog;
+import dev.wharf.terraform.ui.ModuleReadmes;
+import dev.wharf.terraform.ui.RegistryUi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -224,7 +227,10 @@ public final class ServerCommand implements Callable<Integer> {
         CacheMetrics.bindTo(metrics, moduleService.caches());
         CacheMetrics.bindTo(metrics, providerService.caches());
         TerraformApi api = new TerraformApi(moduleService, providerService, auth, login, signer, downloadProxy, json, ready);
-        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(new ModuleCatalog(served, layout, moduleService, tagTtl), json);
+        ModuleCatalog catalog = new ModuleCatalog(served, layout, moduleService, tagTtl);
+        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(catalog, json);
+        RegistryUi ui = new RegistryUi(catalog, new ProviderCatalog(served, layout, tagTtl), providerService,
+                new ModuleReadmes(moduleService), auth);
         OperationCounters operations = new OperationCounters(metrics);
         Optional<MirrorApi> mirrorApi = mirror.build(served, layout, mirrorTempDir(), operations).map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
@@ -242,6 +248,7 @@ public final class ServerCommand implements Callable<Integer> {
                 Optional.of(ready), readyObserver, exchanges, limits, cfg -> {
                     api.register(cfg);
                     discovery.register(cfg);
+                    ui.register(cfg);
                     mirrorApi.ifPresent(m -> m.register(cfg));
                     cfg.requestLogger.http(timers::record);
                 }));
