@@ -40,7 +40,10 @@ final class Html {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>").append(text(title)).append(" · Wharf registry</title>\n");
         if (signedIn) {
-            out.append("<link rel=\"stylesheet\" href=\"/ui/static/ui.css\">\n");
+            out.append("<link rel=\"stylesheet\" href=\"/ui/static/ui.css\">\n<link rel=\"icon\" href=\"/ui/static/favicon.svg\">\n");
+        } else {
+            // An empty icon, so the browser does not ask the API port for /favicon.ico.
+            out.append("<link rel=\"icon\" href=\"data:,\">\n");
         }
         out.append("</head>\n<body>\n<header>\n<nav aria-label=\"Site\"><a href=\"/ui/\">Wharf registry</a></nav>\n");
         if (signOut) {

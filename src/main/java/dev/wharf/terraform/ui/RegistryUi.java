@@ -42,6 +42,7 @@ public final class RegistryUi {
     private final ModuleReadmes readmes;
     private final SignIn signIn;
     private final byte[] stylesheet;
+    private final byte[] icon;
 
     public RegistryUi(ModuleCatalog modules, ProviderCatalog providerList, ProviderService providers, ModuleReadmes readmes,
             ClientAuthentication auth) {
@@ -50,11 +51,8 @@ public final class RegistryUi {
         this.providers = providers;
         this.readmes = readmes;
         this.signIn = new SignIn(auth);
-        try (InputStream css = Objects.requireNonNull(RegistryUi.class.getResourceAsStream("ui.css"), "ui.css is missing from the jar")) {
-            this.stylesheet = css.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.stylesheet = resource("ui.css");
+        this.icon = resource("favicon.svg");
     }
 
     public void register(JavalinConfig cfg) {
@@ -72,9 +70,18 @@ public final class RegistryUi {
         r.post("/ui/sign-out", signIn::signOut);
         r.get("/ui/", guarded(this::home));
         r.get("/ui/static/ui.css", guarded(ctx -> ctx.contentType("text/css; charset=utf-8").result(stylesheet)));
+        r.get("/ui/static/favicon.svg", guarded(ctx -> ctx.contentType("image/svg+xml").result(icon)));
         r.get("/ui/modules/{namespace}/{name}/{provider}", guarded(ctx -> module(ctx, Optional.empty())));
         r.get("/ui/modules/{namespace}/{name}/{provider}/{version}", guarded(ctx -> module(ctx, Optional.of(ctx.pathParam("version")))));
         r.get("/ui/providers/{namespace}/{name}", guarded(this::provider));
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = Objects.requireNonNull(RegistryUi.class.getResourceAsStream(name), name + " is missing from the jar")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void headers(Context ctx) {

@@ -108,7 +108,7 @@ class RegistryUiTest {
 
     @Test
     void withAStaticTokenEveryPageAndAssetWantsSignInFirst() throws Exception {
-        for (String path : List.of("/ui/", "/ui/?q=vpc", "/ui/static/ui.css", "/ui/modules/acme/vpc/aws", "/ui/modules/acme/vpc/aws/1.0.0",
+        for (String path : List.of("/ui/", "/ui/?q=vpc", "/ui/static/ui.css", "/ui/static/favicon.svg", "/ui/modules/acme/vpc/aws", "/ui/modules/acme/vpc/aws/1.0.0",
                 "/ui/modules/evil/readme/aws", "/ui/providers/acme/dummy", "/ui/modules/acme/nothing/aws")) {
             HttpResponse<String> refused = get(guarded, path, null);
             assertThat(refused.statusCode()).as(path).isEqualTo(303);
