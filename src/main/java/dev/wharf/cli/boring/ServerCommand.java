@@ -42,6 +42,9 @@ import dev.wharf.terraform.upload.ModulePublication;
 import dev.wharf.terraform.upload.ProviderUploader;
 import dev.wharf.terraform.upload.SigningKeyUploader;
 import dev.wharf.http.access.PublishAudit;
+import dev.wharf.terraform.discovery.ProviderCatalog;
+import dev.wharf.terraform.ui.ModuleReadmes;
+import dev.wharf.terraform.ui.RegistryUi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -250,7 +253,10 @@ public final class ServerCommand implements Callable<Integer> {
         CacheMetrics.bindTo(metrics, moduleService.caches());
         CacheMetrics.bindTo(metrics, providerService.caches());
         TerraformApi api = new TerraformApi(moduleService, providerService, auth, login, signer, downloadProxy, json, ready);
-        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(new ModuleCatalog(served, layout, moduleService, tagTtl), json);
+        ModuleCatalog catalog = new ModuleCatalog(served, layout, moduleService, tagTtl);
+        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(catalog, json);
+        RegistryUi ui = new RegistryUi(catalog, new ProviderCatalog(served, layout, tagTtl), providerService,
+                new ModuleReadmes(moduleService), auth);
         OperationCounters operations = new OperationCounters(metrics);
         PublishApi publishApi = new PublishApi(auth, new ModulePublication(served, layout),
                 new ProviderUploader(served, layout, providerService, json, mirror.archiveLimits.inspector(), LOG::info),
@@ -272,6 +278,7 @@ public final class ServerCommand implements Callable<Integer> {
                     api.register(cfg);
                     discovery.register(cfg);
                     publishApi.register(cfg);
+                    ui.register(cfg);
                     mirrorApi.ifPresent(m -> m.register(cfg));
                     cfg.requestLogger.http(timers::record);
                 }));

@@ -95,6 +95,11 @@ public final class ModuleCatalog {
         }
     }
 
+    /** The namespaces that hold at least one module repository, sorted. */
+    public List<String> namespaces() {
+        return addresses().stream().map(ModuleAddress::namespace).distinct().toList();
+    }
+
     private Optional<ModuleSummary> newest(ModuleAddress module) {
         try {
             String version = modules.versions(module).value().get(0);

@@ -61,6 +61,11 @@ public final class TerraformLayout {
         return base + "/modules/";
     }
 
+    /** What every provider repository's name starts with: {@code {providers path}/}. */
+    public String providersPrefix() {
+        return providersPath + "/";
+    }
+
     public String moduleRepository(String namespace, String name, String provider) {
         return repository(base + "/modules/" + component(namespace, "namespace") + "/" + component(name, "name")
                 + "/" + component(provider, "provider"));

@@ -141,6 +141,11 @@ public final class ModuleService {
         return store.readBlob(file.repository(), file.layer().digest());
     }
 
+    /** The file's blob as a stream, checked against its digest at its end ({@link ArtifactStore#openBlob}). */
+    public java.io.InputStream open(StoredFile file) {
+        return store.openBlob(file.repository(), file.layer().digest());
+    }
+
     public Optional<URI> directUrl(StoredFile file) {
         return store.directBlobUrl(file.repository(), file.layer().digest());
     }

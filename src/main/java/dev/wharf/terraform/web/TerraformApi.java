@@ -112,7 +112,8 @@ public final class TerraformApi {
         });
         r.error(404, ctx -> {
             String type = ctx.res().getContentType();
-            if (type == null || !type.startsWith("application/json")) {
+            // JSON and HTML answers (the UI's pages) already say what was not found.
+            if (type == null || !type.startsWith("application/json") && !type.startsWith("text/html")) {
                 error(ctx, 404, "no such endpoint: " + ctx.path());
             }
         });

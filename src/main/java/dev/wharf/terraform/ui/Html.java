@@ -1,0 +1,55 @@
+package dev.wharf.terraform.ui;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** Text made safe for HTML, and the frame every /ui/ page shares. */
+final class Html {
+    private Html() {
+    }
+
+    /** {@code text} as HTML text or a quoted attribute value. */
+    static String text(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** One path segment or query value, percent-encoded. */
+    static String url(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /**
+     * A whole page. {@code signedIn} pages link the stylesheet and offer sign-out; the sign-in page
+     * links nothing, since every asset needs sign-in too.
+     */
+    static String page(String title, String body, boolean signedIn, boolean signOut) {
+        StringBuilder out = new StringBuilder(body.length() + 1024);
+        out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>").append(text(title)).append(" · Wharf registry</title>\n");
+        if (signedIn) {
+            out.append("<link rel=\"stylesheet\" href=\"/ui/static/ui.css\">\n<link rel=\"icon\" href=\"/ui/static/favicon.svg\">\n");
+        } else {
+            // An empty icon, so the browser does not ask the API port for /favicon.ico.
+            out.append("<link rel=\"icon\" href=\"data:,\">\n");
+        }
+        out.append("</head>\n<body>\n<header>\n<nav aria-label=\"Site\"><a href=\"/ui/\">Wharf registry</a></nav>\n");
+        if (signOut) {
+            out.append("<form method=\"post\" action=\"/ui/sign-out\" class=\"sign-out\"><button type=\"submit\">Sign out</button></form>\n");
+        }
+        out.append("</header>\n<main>\n").append(body).append("</main>\n</body>\n</html>\n");
+        return out.toString();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.wharf.terraform.ui;
+
+import dev.wharf.terraform.discovery.ModuleDetail;
+import dev.wharf.terraform.module.ModuleAddress;
+import dev.wharf.terraform.module.ModuleMetadata;
+import java.util.Optional;
+
+/**
+ * A module page: one version (the newest unless asked), every version newest first, what its
+ * manifest says, a usage snippet for this host at the newest version, and the README.
+ *
+ * @param readme the sanitised README; empty when there is none
+ * @param readmeProblem why the README could not be read, if so
+ */
+record ModuleView(ModuleDetail detail, String host, Optional<String> readme, Optional<String> readmeProblem) {
+
+    static String link(ModuleAddress module, Optional<String> version) {
+        return "/ui/modules/" + Html.url(module.namespace()) + "/" + Html.url(module.name()) + "/" + Html.url(module.provider())
+                + version.map(v -> "/" + Html.url(v)).orElse("");
+    }
+
+    String title() {
+        return detail.summary().module() + " " + detail.summary().version();
+    }
+
+    String body() {
+        ModuleAddress module = detail.summary().module();
+        String shown = detail.summary().version();
+        String newest = detail.versions().get(0);
+        ModuleMetadata metadata = detail.summary().metadata();
+        StringBuilder out = new StringBuilder();
+        out.append("<h1>").append(Html.text(module.toString())).append(" <span class=\"note\">").append(Html.text(shown))
+                .append("</span></h1>\n");
+        metadata.description().ifPresent(d -> out.append("<p>").append(Html.text(d)).append("</p>\n"));
+        out.append("<dl>\n");
+        metadata.source().filter(ModuleView::webAddress).ifPresent(s -> out.append("<dt>Source</dt><dd><a href=\"").append(Html.text(s))
+                .append("\" rel=\"noopener noreferrer\">").append(Html.text(s)).append("</a></dd>\n"));
+        metadata.publishedAt().ifPresent(at -> out.append("<dt>Published</dt><dd>").append(Html.text(at)).append("</dd>\n"));
+        out.append("<dt>Providers</dt><dd>").append(Html.text(String.join(", ", detail.providers()))).append("</dd>\n</dl>\n");
+
+        out.append("<h2>Usage</h2>\n<pre><code>module \"").append(Html.text(module.name())).append("\" {\n  source  = \"")
+                .append(Html.text(host + "/" + module)).append("\"\n  version = \"").append(Html.text(newest)).append("\"\n}</code></pre>\n");
+
+        out.append("<h2>Versions</h2>\n<ul class=\"inline\">\n");
+        for (String version : detail.versions()) {
+            out.append("<li><a href=\"").append(link(module, Optional.of(version))).append("\"")
+                    .append(version.equals(shown) ? " aria-current=\"page\"" : "").append(">").append(Html.text(version)).append("</a></li>\n");
+        }
+        out.append("</ul>\n");
+
+        out.append("<section class=\"readme\" aria-labelledby=\"readme\">\n<h2 id=\"readme\">README</h2>\n");
+        if (readme.isPresent()) {
+            out.append(readme.get()).append('\n');
+        } else {
+            out.append("<p class=\"note\">").append(Html.text(readmeProblem.orElse("This version has no README."))).append("</p>\n");
+        }
+        out.append("</section>\n");
+        return out.toString();
+    }
+
+    private static boolean webAddress(String source) {
+        return source.startsWith("https://") || source.startsWith("http://");
+    }
+}

@@ -1,0 +1,100 @@
+package dev.wharf.terraform.ui;
+
+import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.oci.archive.EntryNames;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.commons.compress.archivers.ArchiveEntry;
+import org.apache.commons.compress.archivers.ArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * The README at the root of a module archive (tar.gz or zip), read as the archive streams by: the
+ * reading stops at the README, and never holds more than {@link #MAX_README_BYTES} of it. Entry
+ * names follow {@link EntryNames}; a tar.gz may inflate no further than {@code maxInflatedBytes}
+ * before its README turns up (the archive rules' limit for its size), so a gzip bomb costs little.
+ */
+final class ReadmeExtractor {
+    static final int MAX_README_BYTES = 512 * 1024;
+    private static final Set<String> NAMES = Set.of("readme.md", "readme.markdown", "readme");
+
+    private ReadmeExtractor() {
+    }
+
+    /** The README's text, or empty when the archive has none at its root. */
+    static Optional<String> read(InputStream archive, boolean zip, long maxInflatedBytes) throws IOException {
+        InputStream buffered = new BufferedInputStream(archive);
+        try (ArchiveInputStream<? extends ArchiveEntry> entries = zip
+                ? new ZipArchiveInputStream(buffered, "UTF-8", true, true)
+                : new TarArchiveInputStream(new Bounded(GzipCompressorInputStream.builder().setInputStream(buffered).get(), maxInflatedBytes))) {
+            for (ArchiveEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
+                String name = EntryNames.check(entry.getName());
+                String bare = name.startsWith("./") ? name.substring(2) : name;
+                if (!entry.isDirectory() && NAMES.contains(bare.toLowerCase(Locale.ROOT))) {
+                    return Optional.of(readCapped(entries, name));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String readCapped(InputStream entry, String name) throws IOException {
+        byte[] text = entry.readNBytes(MAX_README_BYTES + 1);
+        if (text.length > MAX_README_BYTES) {
+            throw new ArchiveRefusedException("'" + EntryNames.printable(name) + "' is larger than " + MAX_README_BYTES
+                    + " bytes, more than a README page shows");
+        }
+        return new String(text, StandardCharsets.UTF_8);
+    }
+
+    /** Refuses to give more than {@code limit} bytes: the inflated tar stream, counted as it really comes out. */
+    private static final class Bounded extends FilterInputStream {
+        private final long limit;
+        private long count;
+
+        Bounded(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                counted(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                counted(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            counted(skipped);
+            return skipped;
+        }
+
+        private void counted(long n) {
+            count += n;
+            if (count > limit) {
+                throw new ArchiveRefusedException("the archive inflates to more than " + limit + " bytes before its README");
+            }
+        }
+    }
+}

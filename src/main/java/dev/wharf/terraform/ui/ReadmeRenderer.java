@@ -1,0 +1,30 @@
+package dev.wharf.terraform.ui;
+
+import java.util.List;
+import org.commonmark.Extension;
+import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
+import org.owasp.html.HtmlPolicyBuilder;
+import org.owasp.html.PolicyFactory;
+import org.owasp.html.Sanitizers;
+
+/**
+ * A README's Markdown as HTML a page may include: rendered by CommonMark with GitHub's tables (raw HTML in the
+ * Markdown passes through it), then kept to an allow-list of formatting, block, table, link and
+ * image markup, so no script, event handler, style or frame of a module's author reaches a reader.
+ */
+final class ReadmeRenderer {
+    private static final PolicyFactory POLICY = Sanitizers.FORMATTING.and(Sanitizers.BLOCKS).and(Sanitizers.TABLES)
+            .and(Sanitizers.LINKS).and(Sanitizers.IMAGES)
+            .and(new HtmlPolicyBuilder().allowElements("pre", "hr", "details", "summary").toFactory());
+
+    private static final List<Extension> EXTENSIONS = List.of(TablesExtension.create());
+
+    private final Parser parser = Parser.builder().extensions(EXTENSIONS).build();
+    private final HtmlRenderer renderer = HtmlRenderer.builder().extensions(EXTENSIONS).sanitizeUrls(true).build();
+
+    String html(String markdown) {
+        return POLICY.sanitize(renderer.render(parser.parse(markdown)));
+    }
+}

@@ -1,0 +1,188 @@
+package dev.wharf.terraform.ui;
+
+import dev.wharf.oci.StorageException;
+import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.terraform.discovery.ModuleCatalog;
+import dev.wharf.terraform.discovery.ModuleDetail;
+import dev.wharf.terraform.discovery.ModulePage;
+import dev.wharf.terraform.discovery.ModuleQuery;
+import dev.wharf.terraform.discovery.ProviderCatalog;
+import dev.wharf.terraform.layout.LayoutException;
+import dev.wharf.terraform.module.ModuleAddress;
+import dev.wharf.terraform.module.ModuleException;
+import dev.wharf.terraform.provider.ProviderAddress;
+import dev.wharf.terraform.provider.ProviderException;
+import dev.wharf.terraform.provider.ProviderService;
+import dev.wharf.terraform.provider.ProviderVersion;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import dev.wharf.oci.archive.ArchiveRefusedException;
+
+/**
+ * {@code /ui/} on the API port: server-rendered pages over the same catalog and services as the
+ * read API, with no script at all, so the Content-Security-Policy can forbid every script. Behind
+ * {@link SignIn} whenever the API wants a token. Register after {@link dev.wharf.terraform.web.TerraformApi}.
+ */
+public final class RegistryUi {
+    static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'";
+    private static final int PAGE_SIZE = 50;
+
+    private final ModuleCatalog modules;
+    private final ProviderCatalog providerList;
+    private final ProviderService providers;
+    private final ModuleReadmes readmes;
+    private final SignIn signIn;
+    private final byte[] stylesheet;
+    private final byte[] icon;
+
+    public RegistryUi(ModuleCatalog modules, ProviderCatalog providerList, ProviderService providers, ModuleReadmes readmes,
+            ClientAuthentication auth) {
+        this.modules = modules;
+        this.providerList = providerList;
+        this.providers = providers;
+        this.readmes = readmes;
+        this.signIn = new SignIn(auth);
+        this.stylesheet = resource("ui.css");
+        this.icon = resource("favicon.svg");
+    }
+
+    public void register(JavalinConfig cfg) {
+        var r = cfg.routes;
+        r.before("/ui", this::headers);
+        r.before("/ui/*", this::headers);
+        r.get("/ui/sign-in", ctx -> {
+            if (!signIn.required()) {
+                ctx.redirect("/ui/", io.javalin.http.HttpStatus.SEE_OTHER);
+            } else {
+                signIn.form(ctx, 200, SignIn.safeNext(ctx.queryParam("next")), Optional.empty());
+            }
+        });
+        r.post("/ui/sign-in", signIn::submit);
+        r.post("/ui/sign-out", signIn::signOut);
+        r.get("/ui/", guarded(this::home));
+        r.get("/ui/static/ui.css", guarded(ctx -> ctx.contentType("text/css; charset=utf-8").result(stylesheet)));
+        r.get("/ui/static/favicon.svg", guarded(ctx -> ctx.contentType("image/svg+xml").result(icon)));
+        r.get("/ui/modules/{namespace}/{name}/{provider}", guarded(ctx -> module(ctx, Optional.empty())));
+        r.get("/ui/modules/{namespace}/{name}/{provider}/{version}", guarded(ctx -> module(ctx, Optional.of(ctx.pathParam("version")))));
+        r.get("/ui/providers/{namespace}/{name}", guarded(this::provider));
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = Objects.requireNonNull(RegistryUi.class.getResourceAsStream(name), name + " is missing from the jar")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void headers(Context ctx) {
+        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Cache-Control", signIn.required() ? "private, no-store" : "no-cache");
+    }
+
+    /** Signed in, the page; otherwise off to the sign-in form, which leads back here. Protocol errors become an HTML page, not the API's JSON. */
+    private Handler guarded(Handler page) {
+        return ctx -> {
+            if (!signIn.signedIn(ctx)) {
+                String query = ctx.queryString();
+                String next = SignIn.safeNext(ctx.path() + (query == null ? "" : "?" + query));
+                ctx.redirect("/ui/sign-in?next=" + Html.url(next), io.javalin.http.HttpStatus.SEE_OTHER);
+                return;
+            }
+            try {
+                page.handle(ctx);
+            } catch (ModuleException e) {
+                problem(ctx, e.reason() == ModuleException.Reason.NOT_FOUND ? 404 : 400, Objects.toString(e.getMessage()));
+            } catch (ProviderException e) {
+                problem(ctx, e.reason() == ProviderException.Reason.NOT_FOUND ? 404 : e.reason() == ProviderException.Reason.BAD_REQUEST ? 400 : 502,
+                        Objects.toString(e.getMessage()));
+            } catch (LayoutException e) {
+                problem(ctx, 400, Objects.toString(e.getMessage()));
+            }
+        };
+    }
+
+    private void problem(Context ctx, int status, String message) {
+        String title = status == 404 ? "Not found" : status == 400 ? "Bad request" : "Broken release";
+        ctx.status(status).html(Html.page(title, "<h1>" + title + "</h1>\n<p>" + Html.text(message) + "</p>\n<p><a href=\"/ui/\">Home</a></p>\n",
+                true, signIn.required()));
+    }
+
+    private void home(Context ctx) {
+        Optional<String> q = Optional.ofNullable(ctx.queryParam("q")).map(String::strip).filter(s -> !s.isEmpty());
+        Optional<String> namespace = Optional.ofNullable(ctx.queryParam("namespace")).filter(s -> !s.isEmpty());
+        int offset = offset(ctx.queryParam("offset"));
+        Optional<String> unlisted = Optional.empty();
+        Optional<ModulePage> page = Optional.empty();
+        List<String> namespaces = List.of();
+        List<ProviderAddress> found = List.of();
+        try {
+            page = Optional.of(modules.list(new ModuleQuery(namespace, Optional.empty(), Optional.empty(), q, false, offset, PAGE_SIZE)));
+            List<ProviderAddress> all = providerList.list();
+            found = all.stream().filter(p -> namespace.map(p.namespace()::equalsIgnoreCase).orElse(true))
+                    .filter(p -> q.map(text -> matches(p, text)).orElse(true)).toList();
+            namespaces = java.util.stream.Stream.concat(modules.namespaces().stream(), all.stream().map(ProviderAddress::namespace))
+                    .distinct().sorted().toList();
+        } catch (StorageException e) {
+            if (e.kind() != StorageException.Kind.UNSUPPORTED) {
+                throw e;
+            }
+            unlisted = Optional.of("This registry's storage does not list its repositories, so modules and providers cannot be listed here;"
+                    + " their pages are still at /ui/modules/NAMESPACE/NAME/PROVIDER and /ui/providers/NAMESPACE/NAME.");
+        }
+        HomePage home = new HomePage(q, namespace, namespaces, page, found, unlisted);
+        ctx.html(Html.page("Modules and providers", home.body(), true, signIn.required()));
+    }
+
+    private void module(Context ctx, Optional<String> version) {
+        ModuleAddress address = new ModuleAddress(ctx.pathParam("namespace"), ctx.pathParam("name"), ctx.pathParam("provider"));
+        ModuleDetail detail = modules.detail(address, version);
+        Optional<String> readme = Optional.empty();
+        Optional<String> problem = Optional.empty();
+        try {
+            readme = readmes.html(address, detail.summary().version());
+        } catch (ArchiveRefusedException | UncheckedIOException e) {
+            problem = Optional.of("The README could not be read from this version's archive: " + e.getMessage());
+        }
+        ModuleView view = new ModuleView(detail, host(ctx), readme, problem);
+        ctx.html(Html.page(view.title(), view.body(), true, signIn.required()));
+    }
+
+    private void provider(Context ctx) {
+        ProviderAddress address = new ProviderAddress(ctx.pathParam("namespace"), ctx.pathParam("name"));
+        List<ProviderVersion> versions = providers.versions(address).value();
+        ProviderView view = new ProviderView(address, versions, providers.signingKeys(address.namespace()), host(ctx));
+        ctx.html(Html.page(address.toString(), view.body(), true, signIn.required()));
+    }
+
+    private static boolean matches(ProviderAddress provider, String text) {
+        String haystack = (provider.namespace() + " " + provider.name()).toLowerCase(Locale.ROOT);
+        return java.util.Arrays.stream(text.toLowerCase(Locale.ROOT).split("\\s+")).allMatch(haystack::contains);
+    }
+
+    private static int offset(String value) {
+        try {
+            return value == null ? 0 : Math.max(0, Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The host terraform would name in a source address: the one this page was asked on. */
+    private static String host(Context ctx) {
+        String host = ctx.host();
+        return host == null || host.isBlank() ? "localhost" : host;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.wharf.terraform.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wharf.oci.Artifact;
+import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.Layer;
+import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.oci.layout.ImageLayoutStore;
+import dev.wharf.terraform.layout.MediaTypes;
+import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.terraform.module.ModuleAddress;
+import dev.wharf.terraform.module.ModuleService;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** READMEs read from stored module archives: once per version, within the archive rules and size caps. */
+class ModuleReadmesTest {
+    private final TerraformLayout layout = TerraformLayout.under("boring-registry");
+    private final ModuleAddress vpc = new ModuleAddress("acme", "vpc", "aws");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aVersionsReadmeIsReadFromItsArchiveOnceAndThenKept() throws Exception {
+        ImageLayoutStore store = new ImageLayoutStore(dir.resolve("layout"));
+        byte[] archive = UiRegistry.tarGz(Map.of("main.tf", "", "README.md", "# Kept\n"));
+        store.push(layout.moduleRepository("acme", "vpc", "aws"), layout.moduleTag("acme", "vpc", "aws", "1.0.0"),
+                new Artifact(MediaTypes.MODULE_ARTIFACT, List.of(Layer.file(MediaTypes.MODULE_TAR_GZ, "m.tar.gz", BlobSource.ofBytes(archive))),
+                        Map.of()), false);
+        ModuleReadmes readmes = new ModuleReadmes(new ModuleService(store, layout));
+        assertThat(readmes.html(vpc, "1.0.0")).hasValue("<h1>Kept</h1>\n");
+        // The archive's blob gone: a second read from storage would fail, the kept answer does not.
+        try (Stream<Path> files = Files.walk(dir.resolve("layout"))) {
+            String hex = dev.wharf.oci.Digest.sha256(archive).hex();
+            for (Path blob : files.filter(p -> p.getFileName().toString().equals(hex)).toList()) {
+                Files.delete(blob);
+            }
+        }
+        assertThat(readmes.html(vpc, "1.0.0")).hasValue("<h1>Kept</h1>\n");
+    }
+
+    @Test
+    void theReadmeIsFoundInTarGzAndZipAtTheRootOnly() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("modules/sub/README.md", "nested");
+        files.put("./README.md", "root");
+        assertThat(ReadmeExtractor.read(new ByteArrayInputStream(UiRegistry.tarGz(files)), false, 1 << 20)).hasValue("root");
+        assertThat(ReadmeExtractor.read(new ByteArrayInputStream(UiRegistry.zip(Map.of("readme.md", "zipped"))), true, 1 << 20)).hasValue("zipped");
+        assertThat(ReadmeExtractor.read(new ByteArrayInputStream(UiRegistry.zip(Map.of("main.tf", ""))), true, 1 << 20)).isEmpty();
+    }
+
+    @Test
+    void anArchiveThatInflatesTooFarABigReadmeOrAnEscapingNameIsRefused() throws IOException {
+        Map<String, String> bomb = new LinkedHashMap<>();
+        bomb.put("padding.bin", "0".repeat(3 << 20));
+        bomb.put("README.md", "late");
+        assertThatThrownBy(() -> ReadmeExtractor.read(new ByteArrayInputStream(UiRegistry.tarGz(bomb)), false, 1 << 20))
+                .isInstanceOf(ArchiveRefusedException.class).hasMessageContaining("inflates to more than 1048576 bytes");
+        byte[] big = UiRegistry.tarGz(Map.of("README.md", "x".repeat(ReadmeExtractor.MAX_README_BYTES + 1)));
+        assertThatThrownBy(() -> ReadmeExtractor.read(new ByteArrayInputStream(big), false, 8L << 20))
+                .isInstanceOf(ArchiveRefusedException.class).hasMessageContaining("larger than");
+        assertThatThrownBy(() -> ReadmeExtractor.read(new ByteArrayInputStream(UiRegistry.tarGz(Map.of("../README.md", "out"))), false, 1 << 20))
+                .isInstanceOf(ArchiveRefusedException.class).hasMessageContaining("climbs out");
+    }
+}

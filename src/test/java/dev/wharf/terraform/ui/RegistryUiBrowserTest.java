@@ -1,0 +1,183 @@
+package dev.wharf.terraform.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.testing.RequiredTool;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * {@code /ui/} in Debian's headless Chromium, driven by Selenium through chromium-driver, as a
+ * person would use it: links followed and forms typed into, what the page shows asserted, the
+ * browser console checked for errors, and a screenshot of each walk left under target/.
+ */
+class RegistryUiBrowserTest {
+    private static final String TOKEN = "browser-s3cret";
+
+    @TempDir
+    static Path dir;
+    private static UiRegistry registry;
+    private static URI open;
+    private static URI guarded;
+    private ChromeDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        registry = new UiRegistry(dir).withCatalog();
+        open = registry.serve(ClientAuthentication.open());
+        guarded = registry.serve(new ClientAuthentication(h -> h.equals("Bearer " + TOKEN), true, Optional.empty()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        registry.close();
+    }
+
+    @BeforeEach
+    void openBrowser() {
+        Path chromium = RequiredTool.require("chromium", "chromium");
+        Path driver = RequiredTool.require("chromedriver", "chromium-driver");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void homeSearchModuleAndAnOlderVersion() throws Exception {
+        browser.get(open.resolve("/ui/").toString());
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Modules and providers");
+        WebElement search = browser.findElement(By.id("q"));
+        assertThat(browser.findElement(By.cssSelector("label[for=q]")).getText()).contains("Search modules");
+        search.sendKeys("private subnets", Keys.ENTER);
+        waitFor(() -> browser.getCurrentUrl().contains("q=private"));
+        List<String> found = browser.findElements(By.cssSelector("main table tbody a")).stream().map(WebElement::getText).toList();
+        assertThat(found).containsExactly("acme/vpc/aws");
+
+        browser.findElement(By.linkText("acme/vpc/aws")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/modules/acme/vpc/aws"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("acme/vpc/aws 1.10.0");
+        assertThat(browser.findElement(By.cssSelector(".readme strong")).getText()).isEqualTo("VPC");
+        assertThat(browser.findElement(By.cssSelector(".readme table")).getText()).contains("cidr", "string");
+        assertThat(browser.findElement(By.tagName("pre")).getText()).contains(open.getAuthority() + "/acme/vpc/aws", "1.10.0");
+        List<String> versions = browser.findElements(By.cssSelector("main ul.inline a")).stream().map(WebElement::getText).toList();
+        assertThat(versions).containsExactly("1.10.0", "1.2.0", "1.0.0");
+
+        browser.findElement(By.linkText("1.0.0")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/1.0.0"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("acme/vpc/aws 1.0.0");
+        assertThat(browser.findElement(By.cssSelector(".readme")).getText()).contains("The first release.");
+        assertStyledAndClean("home-search-module-version");
+    }
+
+    @Test
+    void aProviderPage() throws Exception {
+        browser.get(open.resolve("/ui/").toString());
+        browser.findElement(By.linkText("acme/dummy")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/providers/acme/dummy"));
+        String page = browser.findElement(By.tagName("main")).getText();
+        assertThat(page).contains("required_providers", open.getAuthority() + "/acme/dummy", registry.keyId, "darwin_arm64, linux_amd64");
+        List<String> versions = browser.findElements(By.cssSelector("main table tbody tr td:first-child")).stream().map(WebElement::getText).toList();
+        assertThat(versions).containsExactly("1.1.0", "1.0.0");
+        assertStyledAndClean("provider");
+    }
+
+    @Test
+    void signInWithAStaticToken() throws Exception {
+        browser.get(guarded.resolve("/ui/providers/acme/dummy").toString());
+        waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Sign in");
+        assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("acme");
+
+        browser.findElement(By.id("token")).sendKeys("not-the-token", Keys.ENTER);
+        waitFor(() -> !browser.findElements(By.id("sign-in-error")).isEmpty());
+        assertThat(browser.findElement(By.id("sign-in-error")).getText()).contains("not accepted");
+
+        browser.findElement(By.id("token")).sendKeys(TOKEN);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/providers/acme/dummy"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("acme/dummy");
+        // HttpOnly: no script of the page can read the token.
+        assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie")).isEqualTo("");
+        List<LogEntry> errors = consoleErrors();
+        // The one error expected is the refused wrong token (a 401 answer); nothing else.
+        assertThat(errors).allSatisfy(e -> assertThat(e.getMessage()).contains("/ui/sign-in").contains("401"));
+        screenshot("sign-in");
+        browser.findElement(By.cssSelector("form.sign-out button")).click();
+        waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
+        browser.get(guarded.resolve("/ui/").toString());
+        waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
+    }
+
+    @Test
+    void aReadmesScriptAndOnerrorNeverRun() throws Exception {
+        browser.get(open.resolve("/ui/modules/evil/readme/aws").toString());
+        assertThat(browser.findElement(By.cssSelector(".readme")).getText()).contains("Harmless text before the attack.");
+        // The image loads (a stylesheet is no image), so an onerror attribute that survived would fire.
+        waitFor(() -> Boolean.TRUE.equals(((JavascriptExecutor) browser).executeScript(
+                "const i = document.querySelector('.readme img'); return i !== null && i.complete;")));
+        assertThat(browser.getTitle()).doesNotContain("pwned").contains("evil/readme/aws");
+        assertThat(((JavascriptExecutor) browser).executeScript("return typeof window.wharfPwned")).isEqualTo("undefined");
+        String html = (String) ((JavascriptExecutor) browser).executeScript("return document.querySelector('.readme').innerHTML");
+        assertThat(html).doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("onerror").doesNotContain("javascript:");
+        browser.findElement(By.linkText("a link")).click();
+        assertThat(((JavascriptExecutor) browser).executeScript("return typeof window.wharfPwned")).isEqualTo("undefined");
+        screenshot("hostile-readme");
+    }
+
+    private void assertStyledAndClean(String walk) throws Exception {
+        String color = browser.findElement(By.tagName("header")).getCssValue("background-color");
+        assertThat(color).as("the stylesheet applies").isEqualTo("rgba(11, 61, 92, 1)");
+        assertThat(consoleErrors()).isEmpty();
+        screenshot(walk);
+    }
+
+    private List<LogEntry> consoleErrors() {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream().filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+    }
+
+    private void screenshot(String walk) throws Exception {
+        Path target = Files.createDirectories(Path.of("target", "ui-screenshots"));
+        Files.write(target.resolve(walk + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    private void waitFor(java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> condition.getAsBoolean());
+    }
+
+}

@@ -1,0 +1,167 @@
+package dev.wharf.terraform.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.terraform.auth.ClientAuthentication;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code /ui/} over HTTP, on a real docker-registry: what each page shows, the headers that keep
+ * scripts out, and the sign-in that guards every page and asset when the API wants a token.
+ */
+class RegistryUiTest {
+    private static final String TOKEN = "ui-s3cret-token";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dir;
+    private static UiRegistry registry;
+    private static URI open;
+    private static URI guarded;
+
+    @BeforeAll
+    static void start() throws Exception {
+        registry = new UiRegistry(dir).withCatalog();
+        open = registry.serve(ClientAuthentication.open());
+        guarded = registry.serve(new ClientAuthentication(h -> h.equals("Bearer " + TOKEN), true, Optional.empty()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        registry.close();
+    }
+
+    @Test
+    void homeListsNamespacesModulesAndProvidersAndSearchesByNameAndDescription() throws Exception {
+        HttpResponse<String> home = get(open, "/ui/", null);
+        assertThat(home.statusCode()).isEqualTo(200);
+        assertThat(home.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(home.headers().firstValue("Content-Security-Policy")).hasValue(RegistryUi.CSP);
+        assertThat(RegistryUi.CSP).contains("default-src 'none'").doesNotContain("unsafe-inline").doesNotContain("script-src");
+        assertThat(home.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(home.body()).contains("<h1>Modules and providers</h1>", "<label for=\"q\">", "acme/vpc/aws", "acme/dns/aws",
+                "evil/readme/aws", "href=\"/ui/providers/acme/dummy\"", "href=\"/ui/?namespace=evil\"", "1.10.0",
+                "A VPC with public and private subnets").doesNotContain("<script");
+
+        String search = get(open, "/ui/?q=" + URLEncoder.encode("private subnets", StandardCharsets.UTF_8), null).body();
+        assertThat(search).contains("acme/vpc/aws").doesNotContain("acme/dns/aws").doesNotContain("evil/readme/aws");
+        assertThat(get(open, "/ui/?q=route", null).body()).contains("acme/dns/aws").doesNotContain("acme/vpc/aws");
+        String evil = get(open, "/ui/?namespace=evil", null).body();
+        assertThat(evil).contains("evil/readme/aws").doesNotContain("acme/vpc/aws").doesNotContain("/ui/providers/acme/dummy");
+        assertThat(get(open, "/ui/?q=%3Cb%3Exss", null).body()).contains("value=\"&lt;b&gt;xss\"").doesNotContain("<b>xss");
+    }
+
+    @Test
+    void aModulePageShowsVersionsNewestFirstTheRenderedReadmeAndAUsageSnippetForThisHost() throws Exception {
+        HttpResponse<String> page = get(open, "/ui/modules/acme/vpc/aws", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        String body = page.body();
+        assertThat(body.indexOf(">1.10.0<")).isPositive().isLessThan(body.indexOf(">1.2.0<"));
+        assertThat(body.indexOf(">1.2.0<")).isLessThan(body.indexOf(">1.0.0<"));
+        assertThat(body).contains("<strong>VPC</strong>", "<code>public</code>", "<table>", "https://git.example.com/acme/vpc",
+                "source  = \"" + open.getAuthority() + "/acme/vpc/aws\"", "version = \"1.10.0\"");
+        // An older version (from a zip archive) shows its own README; the snippet still names the newest.
+        String older = get(open, "/ui/modules/acme/vpc/aws/1.2.0", null).body();
+        assertThat(older).contains("Zipped.", "aria-current=\"page\">1.2.0<", "version = \"1.10.0\"");
+        assertThat(get(open, "/ui/modules/acme/dns/aws", null).body()).contains("This version has no README.");
+
+        HttpResponse<String> missing = get(open, "/ui/modules/acme/nothing/aws", null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("<h1>Not found</h1>", "module acme/nothing/aws not found");
+        assertThat(get(open, "/ui/modules/acme/vpc/aws/9.9.9", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aReadmesScriptsAndEventHandlersNeverReachThePage() throws Exception {
+        String body = get(open, "/ui/modules/evil/readme/aws", null).body();
+        String readme = body.substring(body.indexOf("<section class=\"readme\""));
+        assertThat(readme).contains("Harmless text before the attack.", "<img")
+                .doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("onerror").doesNotContain("javascript:")
+                .doesNotContain("wharfPwned");
+    }
+
+    @Test
+    void aProviderPageShowsVersionsPlatformsProtocolsKeysAndARequiredProvidersSnippet() throws Exception {
+        HttpResponse<String> page = get(open, "/ui/providers/acme/dummy", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        String body = page.body();
+        assertThat(body.indexOf("<td>1.1.0</td>")).isPositive().isLessThan(body.indexOf("<td>1.0.0</td>"));
+        assertThat(body).contains("<td>5.0</td>", "darwin_arm64, linux_amd64", registry.keyId, "required_providers",
+                "source  = \"" + open.getAuthority() + "/acme/dummy\"", "version = \"1.1.0\"");
+        assertThat(get(open, "/ui/providers/acme/nothing", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> css = get(open, "/ui/static/ui.css", null);
+        assertThat(css.statusCode()).isEqualTo(200);
+        assertThat(css.headers().firstValue("Content-Type").orElse("")).startsWith("text/css");
+    }
+
+    @Test
+    void withAStaticTokenEveryPageAndAssetWantsSignInFirst() throws Exception {
+        for (String path : List.of("/ui/", "/ui/?q=vpc", "/ui/static/ui.css", "/ui/static/favicon.svg", "/ui/modules/acme/vpc/aws", "/ui/modules/acme/vpc/aws/1.0.0",
+                "/ui/modules/evil/readme/aws", "/ui/providers/acme/dummy", "/ui/modules/acme/nothing/aws")) {
+            HttpResponse<String> refused = get(guarded, path, null);
+            assertThat(refused.statusCode()).as(path).isEqualTo(303);
+            assertThat(refused.headers().firstValue("Location")).as(path)
+                    .hasValue("/ui/sign-in?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8).replace("+", "%20"));
+            assertThat(refused.body()).as(path).doesNotContain("acme");
+            assertThat(get(guarded, path, "wharf_ui_token=wrong").statusCode()).as(path).isEqualTo(303);
+            assertThat(get(guarded, path, "wharf_ui_token=" + TOKEN).statusCode()).as(path).isIn(200, 404);
+        }
+        HttpResponse<String> form = get(guarded, "/ui/sign-in?next=/ui/providers/acme/dummy", null);
+        assertThat(form.statusCode()).isEqualTo(200);
+        assertThat(form.body()).contains("<label for=\"token\">", "type=\"password\"", "value=\"/ui/providers/acme/dummy\"")
+                .doesNotContain("stylesheet").doesNotContain("acme/vpc");
+
+        HttpResponse<String> wrong = post(guarded, "/ui/sign-in", "token=nope&next=/ui/");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).contains("That token is not accepted here", "<form").doesNotContain("nope");
+        assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
+
+        HttpResponse<String> right = post(guarded, "/ui/sign-in", "token=" + TOKEN + "&next=/ui/providers/acme/dummy");
+        assertThat(right.statusCode()).isEqualTo(303);
+        assertThat(right.headers().firstValue("Location")).hasValue("/ui/providers/acme/dummy");
+        String cookie = right.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith("wharf_ui_token=" + TOKEN).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict")
+                .contains("Path=/ui/").doesNotContainIgnoringCase("Secure;").doesNotEndWithIgnoringCase("Secure");
+
+        // Only this UI's own paths are followed after sign-in.
+        for (String next : List.of("//evil.example/", "https://evil.example/", "/v1/modules", "/ui/\\evil")) {
+            HttpResponse<String> away = post(guarded, "/ui/sign-in", "token=" + TOKEN + "&next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+            assertThat(away.headers().firstValue("Location")).as(next).hasValue("/ui/");
+        }
+        HttpResponse<String> out = post(guarded, "/ui/sign-out", "");
+        assertThat(out.headers().firstValue("Set-Cookie").orElseThrow()).startsWith("wharf_ui_token=;").contains("Expires=Thu, 01 Jan 1970");
+    }
+
+    @Test
+    void withoutAuthenticationThePagesAreOpenAndSignInLeadsHome() throws Exception {
+        assertThat(get(open, "/ui/providers/acme/dummy", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> signIn = get(open, "/ui/sign-in", null);
+        assertThat(signIn.statusCode()).isEqualTo(303);
+        assertThat(signIn.headers().firstValue("Location")).hasValue("/ui/");
+    }
+
+    private static HttpResponse<String> get(URI base, String path, String cookie) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(URI base, String path, String form) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
