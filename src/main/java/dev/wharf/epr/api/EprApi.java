@@ -4,7 +4,6 @@ import static dev.wharf.epr.api.EprReplies.cache;
 import static dev.wharf.epr.api.EprReplies.cacheHeaders;
 import static dev.wharf.epr.api.EprReplies.error;
 import static dev.wharf.epr.api.EprReplies.json;
-import static dev.wharf.epr.api.EprReplies.sniffed;
 import static dev.wharf.epr.api.EprReplies.stream;
 
 import dev.wharf.epr.index.IndexedPackage;
@@ -12,10 +11,8 @@ import dev.wharf.http.ReadyAnswer;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerTiming;
-import dev.wharf.epr.index.Resource;
 import dev.wharf.epr.model.Json;
 import dev.wharf.epr.model.PackageDocument;
-import dev.wharf.epr.model.Versions;
 import dev.wharf.epr.proxy.ProxyMode;
 import dev.wharf.epr.search.BadQueryException;
 import dev.wharf.epr.search.Filter;
@@ -24,21 +21,16 @@ import dev.wharf.epr.search.QueryParser;
 import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.Readiness;
 import dev.wharf.http.RequestIds;
-import dev.wharf.http.ResponseBodies;
 import dev.wharf.epr.upstream.UpstreamException;
 import dev.wharf.oci.StorageException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +44,6 @@ public final class EprApi {
     public static final String EPR_API_VERSION = "1.40.1";
 
     private static final Logger LOG = LoggerFactory.getLogger(EprApi.class);
-    private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9_]+");
 
     private final Indexer indexer;
     private final ApiSettings settings;
@@ -64,7 +55,7 @@ public final class EprApi {
     private final HealthReport health;
     private final IndexerTiming timing;
     private final @Nullable ProxyMode proxy;
-    private final @Nullable UpstreamAnswers upstreamAnswers;
+    private final PackageRoutes packages;
     private final Readiness readiness;
 
     public EprApi(Indexer indexer, ApiSettings settings, Clock clock) {
@@ -91,8 +82,8 @@ public final class EprApi {
             @Nullable ProxyMode proxy) {
         this.readiness = readiness;
         this.proxy = proxy;
-        this.upstreamAnswers = proxy == null ? null : new UpstreamAnswers(proxy, settings);
         this.timing = timing;
+        this.packages = new PackageRoutes(indexer, settings, timing, proxy == null ? null : new UpstreamAnswers(proxy, settings));
         this.indexer = indexer;
         this.settings = settings;
         this.queries = new QueryParser(settings.allowUnknownQueryParameters());
@@ -120,8 +111,8 @@ public final class EprApi {
         for (String path : List.of("/index.json", "/health", "/favicon.ico", "/search", "/categories")) {
             cfg.routes.get(path + "/", ctx -> GoAnswers.moved(ctx, path));
         }
-        cfg.routes.get("/package/<rest>", this::packageRoute);
-        cfg.routes.get("/epr/<rest>", this::artifact);
+        cfg.routes.get("/package/<rest>", packages::packageRoute);
+        cfg.routes.get("/epr/<rest>", packages::artifact);
         cfg.routes.error(404, ctx -> {
             if (ctx.attribute(GoAnswers.WRITTEN) == null) {
                 error(ctx, 404, "404 page not found");
@@ -223,122 +214,5 @@ public final class EprApi {
         ready.remember(ReadyAnswers.target(ctx), ReadyAnswer.of(ctx.endpoint().path, "application/json",
                 cacheHeaders(cacheTime), body, true),
                 header -> indexer.packages() == from);
-    }
-
-    private void packageRoute(Context ctx) throws IOException {
-        String rest = ctx.pathParam("rest");
-        int first = rest.indexOf('/');
-        if (first <= 0) {
-            error(ctx, 404, "404 page not found");
-            return;
-        }
-        String name = rest.substring(0, first);
-        int second = rest.indexOf('/', first + 1);
-        String version = second < 0 ? rest.substring(first + 1) : rest.substring(first + 1, second);
-        String file = second < 0 ? null : rest.substring(second + 1);
-        boolean indexRoute = PACKAGE_NAME.matcher(name).matches();
-        if (file == null || version.isEmpty()) {
-            // Only EPR's package index route ({name:[a-z0-9_]+}/{version}/) takes the path without its slash, to redirect it.
-            if (file == null && indexRoute && !version.isEmpty()) {
-                GoAnswers.moved(ctx, ctx.path() + "/");
-            } else {
-                error(ctx, 404, "404 page not found");
-            }
-            return;
-        }
-        if (ctx.path().endsWith("/") && !(file.isEmpty() && indexRoute)) {
-            // EPR's file route ({name}/{version}/{file:.*}) ends without a slash: gorilla sends the path there.
-            GoAnswers.moved(ctx, ctx.path().substring(0, ctx.path().length() - 1));
-            return;
-        }
-        if (Versions.strict(version).isEmpty()) {
-            error(ctx, 400, "invalid package version");
-            return;
-        }
-        Optional<IndexedPackage> p = find(name, version);
-        if (p.isEmpty() && upstreamAnswers != null) {
-            if (upstreamAnswers.answered(ctx, name, version, file, "package revision not found")) {
-                return;
-            }
-            p = find(name, version);
-        }
-        if (p.isEmpty()) {
-            error(ctx, 404, "package revision not found");
-            return;
-        }
-        if (file.isEmpty()) {
-            json(ctx, settings.cacheIndex(), Json.pretty(p.get().document()));
-            return;
-        }
-        Optional<Resource> resource = p.get().content().file(file);
-        if (resource.isEmpty()) {
-            error(ctx, 404, "resource not found");
-            return;
-        }
-        cache(ctx, settings.cacheCatchAll());
-        Optional<String> type = ContentTypes.of(file);
-        if (type.isPresent()) {
-            stream(ctx, type.get(), resource.get());
-        } else {
-            sniffed(ctx, resource.get());
-        }
-    }
-
-    /** EPR's two routes as gorilla compiles them: {@code packageName} twice, the second one counts; a slash may follow. */
-    private static final Pattern ARTIFACT = Pattern.compile("[^/]+/([a-z0-9_]+)-([^/]+)\\.zip(/?)");
-    private static final Pattern SIGNATURE = Pattern.compile("[^/]+/([a-z0-9_]+)-([^/]+)\\.zip\\.sig(/?)");
-
-    private void artifact(Context ctx) throws IOException {
-        String rest = ctx.pathParam("rest");
-        Matcher m = ARTIFACT.matcher(rest);
-        boolean signature = false;
-        if (!m.matches()) {
-            m = SIGNATURE.matcher(rest);
-            signature = true;
-            if (!m.matches()) {
-                error(ctx, 404, "404 page not found");
-                return;
-            }
-        }
-        if (!m.group(3).isEmpty()) {
-            GoAnswers.moved(ctx, ctx.path().substring(0, ctx.path().length() - 1));
-            return;
-        }
-        String name = m.group(1);
-        String version = m.group(2);
-        if (Versions.strict(version).isEmpty()) {
-            error(ctx, 400, "invalid package version");
-            return;
-        }
-        Optional<IndexedPackage> p = find(name, version);
-        if (p.isEmpty() && upstreamAnswers != null) {
-            if (upstreamAnswers.answered(ctx, name, version, signature ? null : "", signature ? "signature file not found" : "artifact not found")) {
-                return;
-            }
-            p = find(name, version);
-        }
-        if (p.isEmpty()) {
-            error(ctx, 404, signature ? "signature file not found" : "artifact not found");
-            return;
-        }
-        if (signature) {
-            Optional<Resource> sig = p.get().content().signature();
-            if (sig.isEmpty()) {
-                error(ctx, 404, "signature file not found");
-                return;
-            }
-            cache(ctx, settings.cacheCatchAll());
-            stream(ctx, "application/pgp-signature", sig.get());
-        } else {
-            cache(ctx, settings.cacheCatchAll());
-            stream(ctx, "application/zip", p.get().content().zip());
-        }
-    }
-
-    private Optional<IndexedPackage> find(String name, String version) {
-        long begun = System.nanoTime();
-        List<PackageSearch.Match> found = PackageSearch.apply(indexer.packages(), Filter.exact(name, version));
-        timing.got(System.nanoTime() - begun);
-        return found.stream().map(PackageSearch.Match::pkg).findFirst();
     }
 }
