@@ -73,7 +73,7 @@ public final class ModulePublication implements ModuleTarget {
             manifest = store.push(repository, tag,
                     new Artifact(MediaTypes.MODULE_ARTIFACT, List.of(layer), StandardAnnotations.of(title, version, created)), false);
         } catch (ConcurrentPublishException e) {
-            throw exists(namespace, name, provider, version, true);
+            throw lost(namespace, name, provider, version, e);
         } catch (StorageException e) {
             if (e.kind() == StorageException.Kind.TAG_EXISTS) {
                 throw exists(namespace, name, provider, version, false);
@@ -87,8 +87,12 @@ public final class ModulePublication implements ModuleTarget {
 
     private static VersionExistsException exists(String namespace, String name, String provider, String version, boolean lostRace) {
         String module = namespace + "/" + name + "/" + provider;
-        return new VersionExistsException(lostRace
-                ? "module " + module + " version " + version + " lost to a concurrent upload of the same version"
-                : "module " + module + " version " + version + " already exists; it is never overwritten", lostRace);
+        return new VersionExistsException("module " + module + " version " + version + " already exists; it is never overwritten", lostRace);
+    }
+
+    /** The publish wrote its tag and lost it to another writer: what the store found says which manifest won. */
+    private static VersionExistsException lost(String namespace, String name, String provider, String version, ConcurrentPublishException e) {
+        String module = namespace + "/" + name + "/" + provider;
+        return new VersionExistsException("module " + module + " version " + version + " lost to a concurrent upload: " + e.getMessage(), true);
     }
 }

@@ -40,7 +40,7 @@ class PackagePublishOverHttpTest {
                     "-require-package-signatures=false", "-log-type", "dev", "-oci-refresh-interval", "0",
                     "-auth-tokens-file", tokens.toString()))) {
                 URI base = URI.create("http://127.0.0.1:" + port);
-                server.awaitHttp(base.resolve("/health"), Duration.ofMinutes(1));
+                server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
                 assertThat(Publishing.put(http, base.resolve("/api/v1/packages"), null, "application/zip",
                         HttpRequest.BodyPublishers.ofFile(zip)).statusCode()).isEqualTo(401);
                 HttpResponse<String> forbidden = Publishing.put(http, base.resolve("/api/v1/packages"), other.token(), "application/zip",

@@ -48,7 +48,7 @@ class PullThroughProcessTest {
                     List.of("package-registry", "-address", "127.0.0.1:" + port, "-feature-oci-indexer", "-oci-registry", registry.host(),
                             "-oci-insecure", "-oci-repository", "epr/pulled", "-oci-cache-dir", dir.resolve("cache").toString(),
                             "-feature-proxy-mode", "-proxy-allow-insecure", "-oci-pull-through", "-verification-key", keyFile.toString()))) {
-                serve.awaitHttp(URI.create("http://127.0.0.1:" + port + "/health"), START);
+                serve.awaitReady(URI.create("http://127.0.0.1:" + port + "/health"), START);
                 HttpResponse<byte[]> first = get(port, "/epr/gallery/gallery-2.0.0.zip");
                 assertThat(first.statusCode()).as(serve.output()).isEqualTo(200);
                 assertThat(first.body()).isEqualTo(zip);
