@@ -44,7 +44,7 @@ class BoringRegistryHardeningTest {
 
     @Test
     void unknownPathsAre404sInTheProtocolsFormCountedUnderOneRouteAndNeverLoggedAboveDebug() throws Exception {
-        List<String> paths = List.of("/nope", "/v1/modules/a/b", "/v1/providers/x", "/v1/files/nothing", "/.well-known/other.json",
+        List<String> paths = List.of("/nope", "/v1/modules/a/b/c/d/e", "/v1/providers/x", "/v1/files/nothing", "/.well-known/other.json",
                 "/v1/modules/acme/vpc/aws/1.0.0/download/extra", "/etc/passwd-like");
         try (ServerCommand.Running running = command("--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
                 "--storage-oci-layout-dir", dir.resolve("data").toString()).start();

@@ -78,6 +78,11 @@ public final class ModuleDiscoveryApi {
                     + "or the flat layout (--storage-oci-flat)");
             return;
         }
+        if (name.isPresent() && page.modules().isEmpty() && query.offset() == 0) {
+            // One module's providers: none is a module that does not exist, as its own page says.
+            ErrorAnswers.error(ctx, 404, "module " + namespace.orElse("") + "/" + name.get() + " not found");
+            return;
+        }
         ObjectNode body = json.createObjectNode();
         body.set("meta", meta(ctx, page));
         ArrayNode list = body.putArray("modules");

@@ -122,6 +122,8 @@ class ModuleDiscoveryApiTest {
 
         assertThat(status(base, "/v1/modules/acme/vpc/aws/9.9.9")).isEqualTo(404);
         assertThat(status(base, "/v1/modules/nobody/vpc/aws")).isEqualTo(404);
+        assertThat(status(base, "/v1/modules/nobody/vpc")).isEqualTo(404);
+        assertThat(ids(get(base, "/v1/modules/nobody"))).isEmpty();
         assertThat(status(base, "/v1/modules?limit=0")).isEqualTo(400);
         assertThat(status(base, "/v1/modules?offset=x")).isEqualTo(400);
         assertThat(status(base, "/v1/modules/search")).isEqualTo(400);
