@@ -48,11 +48,13 @@ class MirrorPullThroughReplicasTest {
     private static final String ZIP = "terraform-provider-dummy_1.0.0_linux_amd64.zip";
     private static final String SUMS = "terraform-provider-dummy_1.0.0_SHA256SUMS";
     private static final String MIRROR_REPOSITORY = "boring-registry/mirror/providers/" + HOST + "/acme/dummy";
+    private static final String SIGNING_KEYS_REPOSITORY = "boring-registry/mirror/providers/" + HOST + "/acme";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
 
+    private String armoredKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private record Replica(WharfProcess process, int port) {
@@ -140,6 +142,12 @@ class MirrorPullThroughReplicasTest {
             }
         }
         System.out.println("mirror tags after the race: " + digests);
+        Manifest keys = store.resolve(SIGNING_KEYS_REPOSITORY, "signing-keys.json").orElseThrow();
+        try (InputStream in = store.openBlob(SIGNING_KEYS_REPOSITORY, keys.layers().get(0).digest())) {
+            JsonNode listed = JSON.readTree(in).path("gpg_public_keys");
+            assertThat(listed).as("the upstream's key, once").hasSize(1);
+            assertThat(listed.get(0).path("ascii_armor").asText()).isEqualTo(armoredKey);
+        }
         // Asked twice more: a tag rewritten by a late second push would show a different digest.
         for (String tag : tags) {
             assertThat(manifestDigest(registry, tag)).as(tag).isEqualTo(digests.get(tag));
@@ -156,8 +164,9 @@ class MirrorPullThroughReplicasTest {
 
     private StaticHttpServer signedUpstream(byte[] zip, byte[] sums) throws Exception {
         PgpKeys key = PgpKeys.generate("Wharf Replicas Test <replicas@example.test>");
+        armoredKey = key.armoredPublicKey();
         String keys = JSON.writeValueAsString(Map.of("gpg_public_keys",
-                List.of(Map.of("key_id", "51DE51DE51DE51DE", "ascii_armor", key.armoredPublicKey()))));
+                List.of(Map.of("key_id", "51DE51DE51DE51DE", "ascii_armor", armoredKey))));
         StaticHttpServer upstream = StaticHttpServer.start();
         upstream.put("/.well-known/terraform.json", "{\"providers.v1\":\"/v1/providers/\"}");
         upstream.put("/v1/providers/acme/dummy/versions",
