@@ -134,6 +134,7 @@ public final class ServeCommand implements Callable<Integer> {
     PackageLimitOptions packageLimits = new PackageLimitOptions();
     @Mixin
     ProxyModeOptions proxyMode = new ProxyModeOptions();
+    @Mixin
     PublishFlags publish = new PublishFlags();
 
     @Option(names = {"-http-idle-timeout", "--http-idle-timeout"}, defaultValue = "30s",
