@@ -2,12 +2,14 @@ package dev.wharf.cli.epr;
 
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.epr.publish.PackagePublisher;
+import dev.wharf.epr.publish.PackagePushClient;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.StorageException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
@@ -35,6 +37,13 @@ public final class PushCommand implements Callable<Integer> {
     long maxPackageSize;
     @Mixin
     PackageLimitOptions limits = new PackageLimitOptions();
+    @Option(names = {"-server", "--server"}, paramLabel = "URL",
+            description = "Publish each zip through this package-registry's PUT /api/v1/packages (https://epr.example.com) instead of"
+                    + " writing to the OCI registry; no registry flags needed then.")
+    @Nullable String server;
+    @Option(names = {"-token", "--token"}, paramLabel = "TOKEN", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+            description = "Token with a publish scope for -server, from 'token create' (prefer EPR_TOKEN).")
+    @Nullable String token;
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
@@ -42,6 +51,9 @@ public final class PushCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (server != null && !server.isBlank()) {
+            return pushThroughServer(out, err);
+        }
         if (!oci.hasRegistry()) {
             throw new ParameterException(spec.commandLine(), "push needs -oci-registry (registry.example.com, or oci-layout:/path)");
         }
@@ -75,5 +87,29 @@ public final class PushCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return failures == 0 ? 0 : 1;
+    }
+
+    private int pushThroughServer(PrintWriter out, PrintWriter err) {
+        PackagePushClient client;
+        try {
+            client = PackagePushClient.of(String.valueOf(server).trim(), token == null ? "" : token.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        int refused = 0;
+        for (Path p : packages) {
+            PackagePushClient.Outcome outcome = client.push(p);
+            switch (outcome.kind()) {
+                case PUBLISHED -> out.println("published " + outcome.detail() + " through " + client.describe());
+                case EXISTS -> out.println("already exists " + p.getFileName() + ": " + outcome.detail());
+                case REFUSED -> {
+                    err.println("refused " + p + ": " + outcome.detail());
+                    refused++;
+                }
+            }
+        }
+        out.flush();
+        err.flush();
+        return refused == 0 ? 0 : 1;
     }
 }

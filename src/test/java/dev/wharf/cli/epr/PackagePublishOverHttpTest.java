@@ -59,4 +59,54 @@ class PackagePublishOverHttpTest {
             }
         }
     }
+
+    @Test
+    void pushWithServerAndTokenPublishesThenSaysItExistsAndRefusesAnotherScopeInOneLine() throws Exception {
+        NewToken acme = Publishing.token("ci-acme", "publish:acme_*");
+        NewToken other = Publishing.token("ci-other", "publish:other_*");
+        Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), acme, other);
+        Path version = Files.list(TestPackages.source().resolve("acme_logs")).findFirst().orElseThrow();
+        Path zip = dir.resolve("acme_logs-" + version.getFileName() + ".zip");
+        TestPackages.zipFolder(version, "acme_logs-" + version.getFileName(), zip);
+        HttpClient http = HttpClient.newHttpClient();
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            int port = WharfProcess.freePort();
+            try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
+                    "-oci-registry", registry.host(), "-oci-repository", "epr/published", "-oci-insecure", "-address", "127.0.0.1:" + port,
+                    "-require-package-signatures=false", "-log-type", "dev", "-oci-refresh-interval", "0",
+                    "-auth-tokens-file", tokens.toString()))) {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
+
+                PushRun refused = push(base, other.token(), zip);
+                assertThat(refused.exit()).as(refused.output()).isEqualTo(1);
+                assertThat(refused.output().lines().filter(l -> l.startsWith("refused ")).toList()).as(refused.output()).hasSize(1)
+                        .allMatch(l -> l.contains("HTTP 403") && l.contains("acme_logs"));
+
+                PushRun published = push(base, acme.token(), zip);
+                assertThat(published.exit()).as(published.output()).isZero();
+                assertThat(published.output()).contains("published acme_logs-" + version.getFileName());
+                HttpResponse<String> search = http.send(HttpRequest.newBuilder(base.resolve("/search?package=acme_logs&all=true")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(search.body()).contains("\"name\": \"acme_logs\"");
+
+                PushRun again = push(base, acme.token(), zip);
+                assertThat(again.exit()).as(again.output()).isZero();
+                assertThat(again.output()).contains("already exists " + zip.getFileName());
+                assertThat(server.output()).doesNotContain(acme.token());
+            }
+        }
+    }
+
+    private record PushRun(int exit, String output) {
+    }
+
+    /** {@code push -server -token} in its own process, with no registry flags or credentials. */
+    private PushRun push(URI base, String token, Path zip) {
+        try (WharfProcess push = WharfProcess.start(dir.resolve("push"), Map.of("EPR_TOKEN", token),
+                List.of("package-registry", "push", "-server", base.toString(), zip.toString()))) {
+            int exit = push.waitFor(Duration.ofMinutes(2));
+            return new PushRun(exit, push.output());
+        }
+    }
 }

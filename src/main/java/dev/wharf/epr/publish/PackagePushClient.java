@@ -1,0 +1,120 @@
+package dev.wharf.epr.publish;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code push -server URL -token T}: the client side of {@link PackageUploadApi}. The zip (and its
+ * {@code .sig}) stream from disk as {@code multipart/form-data}; the server's answer becomes one
+ * {@link Outcome}. Kept apart from boring-registry's publish client because the answers differ
+ * (EPR's errors are {@code {"status","message"}}) and epr must not import terraform.
+ */
+public final class PackagePushClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the server made of one package. */
+    public record Outcome(Kind kind, String detail) {
+        public enum Kind { PUBLISHED, EXISTS, REFUSED }
+    }
+
+    private final URI server;
+    private final String token;
+    private final HttpClient http;
+
+    public PackagePushClient(URI server, String token, HttpClient http) {
+        String base = server.toString();
+        this.server = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+        this.token = token;
+        this.http = http;
+    }
+
+    public static PackagePushClient of(String server, String token) {
+        if (!server.startsWith("https://") && !server.startsWith("http://")) {
+            throw new IllegalArgumentException("-server must be an http:// or https:// URL, not '" + server + "'");
+        }
+        if (token.isBlank()) {
+            throw new IllegalArgumentException("-server needs -token (or EPR_TOKEN): a token from 'package-registry token create'");
+        }
+        return new PackagePushClient(URI.create(server), token, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build());
+    }
+
+    public String describe() {
+        return server.toString();
+    }
+
+    /** Publishes {@code zip} with the {@code .sig} beside it when there is one; the index is refreshed at once. */
+    public Outcome push(Path zip) {
+        if (!Files.isRegularFile(zip)) {
+            return new Outcome(Outcome.Kind.REFUSED, Files.isDirectory(zip)
+                    ? "with -server, push a built zip (a package folder is zipped only when pushing to the OCI registry)"
+                    : "no such file");
+        }
+        List<Path> files = new ArrayList<>(List.of(zip));
+        Path sig = zip.resolveSibling(zip.getFileName() + ".sig");
+        if (Files.isRegularFile(sig)) {
+            files.add(sig);
+        }
+        String boundary = "wharf-" + UUID.randomUUID();
+        List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
+        try {
+            for (Path file : files) {
+                String name = String.valueOf(file.getFileName()).replace("\"", "");
+                parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
+                        + "\"; filename=\"" + name + "\"\r\nContent-Type: application/octet-stream\r\n\r\n", StandardCharsets.UTF_8));
+                parts.add(HttpRequest.BodyPublishers.ofFile(file));
+                parts.add(HttpRequest.BodyPublishers.ofString("\r\n", StandardCharsets.UTF_8));
+            }
+        } catch (FileNotFoundException e) {
+            return new Outcome(Outcome.Kind.REFUSED, "cannot read it: " + e.getMessage());
+        }
+        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n", StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server + PackageUploadApi.PATH + "?refresh=true"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .PUT(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new))).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new Outcome(Outcome.Kind.REFUSED, "cannot reach " + server + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(Outcome.Kind.REFUSED, "interrupted while publishing to " + server);
+        }
+        JsonNode body = parse(response.body());
+        return switch (response.statusCode()) {
+            case 201 -> new Outcome(Outcome.Kind.PUBLISHED, body.path("tag").asText() + (body.path("signed").asBoolean() ? " (signed)" : "")
+                    + " as " + body.path("manifest_digest").asText());
+            case 409 -> new Outcome(Outcome.Kind.EXISTS, message(body, response.body()));
+            default -> new Outcome(Outcome.Kind.REFUSED, "HTTP " + response.statusCode() + ": " + message(body, response.body()));
+        };
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.missingNode();
+        }
+    }
+
+    private static String message(JsonNode parsed, String raw) {
+        String message = parsed.path("message").asText("");
+        if (!message.isEmpty()) {
+            return message;
+        }
+        return raw.length() > 300 ? raw.substring(0, 300) + "…" : raw;
+    }
+}
