@@ -17,11 +17,7 @@ import dev.wharf.oci.StorageException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -33,13 +29,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The embedded default store: a directory holding one OCI Image Layout per repository, readable by
@@ -53,7 +47,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ImageLayoutStore implements ArtifactStore {
     private static final byte[] OCI_LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
 
-    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
     /** Mapped blobs ({@link MappedFileChunks#MAP_WINDOW} at a time) are hashed and written in chunks small enough to stay in the CPU cache between the two. */
     private static final int CHUNK = 1 << 20;
 
@@ -61,7 +54,7 @@ public final class ImageLayoutStore implements ArtifactStore {
     private final LayoutPaths paths;
     private final ObjectMapper json;
     private final ManifestCodec codec;
-    private final ConcurrentHashMap<Path, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final LayoutLocks locks = new LayoutLocks();
     private final ConcurrentHashMap<Path, CachedIndex> indexes = new ConcurrentHashMap<>();
 
     /** An index as read from disk, valid while the file is the same one (a rename gives a new inode). */
@@ -201,7 +194,7 @@ public final class ImageLayoutStore implements ArtifactStore {
             writeBytesBlob(layout, ManifestCodec.EMPTY_CONFIG);
             byte[] manifestBytes = codec.encode(artifact.artifactType(), layers, artifact.annotations());
             Digest manifestDigest = writeBytesBlob(layout, manifestBytes);
-            withLock(layout, () -> {
+            locks.withLock(layout, () -> {
                 LayoutIndex index = readIndexFresh(layout);
                 if (!overwrite && index.find(tag).isPresent()) {
                     throw tagExists(repository, tag);
@@ -225,7 +218,7 @@ public final class ImageLayoutStore implements ArtifactStore {
         }
         try {
             // Blobs stay: other tags may share them, and a reader may be streaming one right now.
-            return withLock(layout, () -> {
+            return locks.withLock(layout, () -> {
                 LayoutIndex index = readIndexFresh(layout);
                 boolean removed = index.remove(tag);
                 if (removed) {
@@ -363,48 +356,6 @@ public final class ImageLayoutStore implements ArtifactStore {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("the file system of " + to.getParent() + " cannot rename atomically", e);
-        }
-    }
-
-    /**
-     * File locks belong to the whole JVM: a second store instance on the same directory in this
-     * process sees {@link OverlappingFileLockException} instead of waiting, so wait for it here.
-     */
-    private static FileLock lockFile(FileChannel channel, Path layout) throws IOException {
-        long deadline = System.nanoTime() + LOCK_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                return channel.lock();
-            } catch (OverlappingFileLockException heldInThisJvm) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("timed out after " + LOCK_TIMEOUT.toSeconds() + " s waiting for the lock on " + layout);
-                }
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting for the lock on " + layout, e);
-                }
-            }
-        }
-    }
-
-    private interface LockedAction<T> {
-        T run() throws IOException;
-    }
-
-    /** Serialises index changes: a ReentrantLock for this JVM, a file lock for other processes. */
-    private <T> T withLock(Path layout, LockedAction<T> action) throws IOException {
-        ReentrantLock lock = locks.computeIfAbsent(layout, k -> new ReentrantLock());
-        lock.lock();
-        try (FileChannel channel = FileChannel.open(LayoutPaths.lockFile(layout),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock ignored = lockFile(channel, layout)) {
-            return action.run();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        } finally {
-            lock.unlock();
         }
     }
 }
