@@ -24,6 +24,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oci_seed as seed  # noqa: E402
+import figure_publish  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -69,7 +70,8 @@ def parse_args(argv):
     p.add_argument("--figures", default="1,2,3",
                    help="which figures to run, comma-separated (default 1,2,3; figure 1 includes cold start and figure 4; "
                         "'flat' compares module versions in the flat and the nested layout; 'replicas' puts 1, 2, 3 boring-registry "
-                        "replicas behind nginx and measures the staleness window after a publish); only the data they need is seeded")
+                        "replicas behind nginx and measures the staleness window after a publish; 'publish' compares publishing "
+                        "over HTTP with the direct upload); only the data they need is seeded")
     a = p.parse_args(argv)
     defaults = SMOKE if a.smoke else FULL
     for k, v in defaults.items():
@@ -77,8 +79,8 @@ def parse_args(argv):
             setattr(a, k, v)
     a.scales = [int(x) for x in str(a.scales).split(",") if x.strip()]
     a.figures = {x.strip() for x in a.figures.split(",") if x.strip()}
-    if not a.figures or not a.figures <= {"1", "2", "3", "flat", "replicas"}:
-        p.error("--figures takes a comma-separated subset of 1,2,3,flat,replicas")
+    if not a.figures or not a.figures <= {"1", "2", "3", "flat", "replicas", "publish"}:
+        p.error("--figures takes a comma-separated subset of 1,2,3,flat,replicas,publish")
     return a
 
 
@@ -835,6 +837,9 @@ def main(argv):
         if "replicas" in a.figures:
             print("figure replicas (1, 2, 3 boring-registry replicas behind nginx)", flush=True)
             b.figure_replicas()
+        if "publish" in a.figures:
+            print("figure publish (over HTTP vs direct upload)", flush=True)
+            figure_publish.run(b)
     except BaseException as e:  # noqa: B902 - report whatever stopped the run, then clean up
         error = "%s: %s" % (type(e).__name__, e)
         status = 1

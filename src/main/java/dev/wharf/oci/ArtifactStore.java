@@ -41,6 +41,15 @@ public interface ArtifactStore extends AutoCloseable {
     }
 
     /**
+     * The manifest a tag points at as storage holds it now: a store that caches asks past its cache
+     * (and keeps the fresh answer). For the few tags Wharf reads in order to rewrite them, where an
+     * answer from a cache would undo another writer's change.
+     */
+    default Optional<Manifest> resolveFresh(String repository, String tag) {
+        return resolve(repository, tag);
+    }
+
+    /**
      * {@link #listTags} with the {@link Generation} of the list: a store that caches hands out the
      * generation of its cache entry, to be checked later with {@link #isCurrentTagList}; any other
      * store hands out {@link Generation#NONE}, which is never current.

@@ -44,6 +44,11 @@ public abstract class ForwardingArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public Optional<Manifest> resolveFresh(String repository, String tag) {
+        return delegate.resolveFresh(repository, tag);
+    }
+
+    @Override
     public Stamped<Optional<Manifest>> resolveStamped(String repository, String reference) {
         return delegate.resolveStamped(repository, reference);
     }

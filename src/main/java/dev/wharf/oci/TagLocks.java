@@ -8,7 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * run one after the other while publishes of different versions stay parallel. A lock lives only
  * while someone holds or waits for it: the map never grows with the number of versions published.
  */
-final class TagLocks {
+public final class TagLocks {
     private record Key(String repository, String tag) {
     }
 
@@ -18,14 +18,14 @@ final class TagLocks {
     }
 
     /** Held until closed. */
-    interface Held extends AutoCloseable {
+    public interface Held extends AutoCloseable {
         @Override
         void close();
     }
 
     private final ConcurrentHashMap<Key, Counted> locks = new ConcurrentHashMap<>();
 
-    Held hold(String repository, String tag) {
+    public Held hold(String repository, String tag) {
         Key key = new Key(repository, tag);
         Counted counted = locks.compute(key, (k, existing) -> {
             Counted c = existing != null ? existing : new Counted();

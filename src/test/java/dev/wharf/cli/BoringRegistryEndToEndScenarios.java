@@ -20,6 +20,7 @@ import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.Publishing;
 import dev.wharf.testing.TerraformCli;
 import dev.wharf.testing.TestCertificates;
+import dev.wharf.testing.WharfProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -275,6 +276,43 @@ abstract class BoringRegistryEndToEndScenarios {
             TerraformCli.Result providerInit = terraform.run(providerRoot, "init", "-no-color");
             assertThat(providerInit.ok()).as(providerInit.output()).isTrue();
             assertThat(Files.readString(providerRoot.resolve(".terraform.lock.hcl"))).contains("\"zh:" + zipSha + "\"");
+        }
+    }
+
+    @Test
+    void signingKeyAndProviderUploadedWithServerFromACiShellAreVerifiedByTerraform() throws Exception {
+        NewToken admin = Publishing.token("admin", "admin");
+        NewToken ci = Publishing.token("ci-acme", "publish:acme/*");
+        NewToken reader = Publishing.token("reader", "read");
+        Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), admin, ci, reader);
+        PgpKeys key = PgpKeys.generate("Wharf CI <ci@wharf.invalid>");
+        Path keyAsc = Files.writeString(dir.resolve("ci-key.asc"), key.armoredPublicKey());
+        Path sums = release("ci", "2.0.0", key);
+        Path trust = certificate.writeTrustStore(dir.resolve("ci-trust.p12"), "changeit".toCharArray());
+        // The CI shell trusts the server's certificate and knows its address and a token: nothing of the registry.
+        List<String> jvm = List.of("-Xmx256m", "-Djavax.net.ssl.trustStore=" + trust, "-Djavax.net.ssl.trustStorePassword=changeit");
+        try (ServerCommand.Running server = server("--auth-tokens-file", tokens.toString())) {
+            String host = "127.0.0.1:" + server.registry().port();
+            String base = "https://" + host;
+            try (WharfProcess addKey = WharfProcess.start(dir.resolve("ci"), Map.of("BORING_REGISTRY_SERVER", base,
+                    "BORING_REGISTRY_TOKEN", admin.token()), jvm, List.of("boring-registry", "upload", "signing-key", "--namespace", "acme",
+                    keyAsc.toString()))) {
+                assertThat(addKey.waitFor(java.time.Duration.ofMinutes(2))).as(addKey.output()).isZero();
+                assertThat(addKey.output()).contains("through the server").doesNotContain(admin.token());
+            }
+            try (WharfProcess upload = WharfProcess.start(dir.resolve("ci"), Map.of("BORING_REGISTRY_SERVER", base,
+                    "BORING_REGISTRY_TOKEN", ci.token()), jvm, List.of("boring-registry", "upload", "provider", "--namespace", "acme",
+                    "--filename-sha256sums", sums.toString()))) {
+                assertThat(upload.waitFor(java.time.Duration.ofMinutes(2))).as(upload.output()).isZero();
+                assertThat(upload.output()).doesNotContain(ci.token());
+            }
+            assertThat(Files.exists(dir.resolve("ci/data"))).as("nothing written to a local store").isFalse();
+
+            Path root = workspace("ci-provider", providerConfig(host, "2.0.0"));
+            TerraformCli.Result init = terraform(reader.token(), host).run(root, "init", "-no-color");
+            assertThat(init.ok()).as(init.output()).isTrue();
+            String zipSha = Digest.sha256(Files.readAllBytes(sums.resolveSibling("terraform-provider-dummy_2.0.0_linux_amd64.zip"))).hex();
+            assertThat(Files.readString(root.resolve(".terraform.lock.hcl"))).contains("\"zh:" + zipSha + "\"");
         }
     }
 

@@ -134,6 +134,45 @@ class OidcServerCommandTest {
     }
 
     @Test
+    void aScopesClaimMapsGroupsToPublishScopesAndATokenWithoutItOnlyReads() throws Exception {
+        Path archive = dev.wharf.testing.Publishing.moduleArchive(Path.of("examples/modules/hello").toAbsolutePath(),
+                dir.resolve("hello.tar.gz"));
+        try (ServerCommand.Running server = start("--auth-oidc-issuer", issuer.issuer().toString(), "--auth-oidc-clientid", "wharf-cli",
+                "--auth-oidc-scopes-claim", "groups", "--auth-oidc-scope-map", "platform=publish:acme/*,admins=admin")) {
+            String platform = token("wharf-cli", List.of("dev", "platform"));
+            String dev = token("wharf-cli", List.of("dev"));
+            String direct = token("wharf-cli", List.of("publish:other/*"));
+            String noClaim = issuer.token("bob", "wharf-cli", Duration.ofMinutes(5));
+
+            assertThat(putModule(server, "acme/hello/null/2.0.0", platform, archive).statusCode()).isEqualTo(201);
+            assertThat(putModule(server, "other/hello/null/2.0.0", platform, archive).statusCode()).isEqualTo(403);
+            assertThat(putModule(server, "acme/hello/null/3.0.0", dev, archive).statusCode()).isEqualTo(403);
+            assertThat(putModule(server, "acme/hello/null/3.0.0", noClaim, archive).statusCode()).isEqualTo(403);
+            // A claim value that is itself a scope grants it, and only it.
+            assertThat(putModule(server, "other/hello/null/2.0.0", direct, archive).statusCode()).isEqualTo(201);
+            assertThat(putModule(server, "acme/hello/null/3.0.0", direct, archive).statusCode()).isEqualTo(403);
+            // Signing keys need admin, which "platform" does not map to.
+            String armor = PgpKeys.generate("k <k@wharf.invalid>").armoredPublicKey();
+            assertThat(putKey(server, platform, armor).statusCode()).isEqualTo(403);
+            assertThat(putKey(server, token("wharf-cli", List.of("admins")), armor).statusCode()).isEqualTo(201);
+            // Every valid token still reads, and sees what was published.
+            HttpResponse<String> versions = get(server, "/v1/modules/acme/hello/null/versions", noClaim);
+            assertThat(versions.statusCode()).isEqualTo(200);
+            assertThat(versions.body()).contains("\"version\":\"2.0.0\"").doesNotContain("3.0.0");
+        }
+    }
+
+    private HttpResponse<String> putKey(ServerCommand.Running server, String token, String armor) throws Exception {
+        return dev.wharf.testing.Publishing.put(http, server.registry().localUri().resolve("/api/v1/providers/acme/signing-keys"), token,
+                "application/pgp-keys", HttpRequest.BodyPublishers.ofString(armor));
+    }
+
+    private HttpResponse<String> putModule(ServerCommand.Running server, String coordinates, String token, Path archive) throws Exception {
+        return dev.wharf.testing.Publishing.put(http, server.registry().localUri().resolve("/api/v1/modules/" + coordinates), token,
+                "application/gzip", HttpRequest.BodyPublishers.ofFile(archive));
+    }
+
+    @Test
     void oidcAndOktaTogetherOrAMalformedClaimAreRefusedAtStart() {
         assertThat(startFails("--auth-oidc-issuer", issuer.issuer().toString(), "--auth-oidc-clientid", "x",
                 "--auth-okta-issuer", issuer.issuer().toString())).contains("only one is allowed at a time");

@@ -180,6 +180,26 @@ class PublishOverHttpTest {
     }
 
     @Test
+    void aProviderReleaseStreamedWithoutLengthOverTheLimitGets413AndStoresNothing() throws Exception {
+        String boundary = "wharf-test-boundary";
+        StringBuilder body = new StringBuilder();
+        for (String name : List.of("terraform-provider-big_1.0.0_SHA256SUMS", "terraform-provider-big_1.0.0_linux_amd64.zip")) {
+            body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(name).append("\"; filename=\"")
+                    .append(name).append("\"\r\nContent-Type: application/octet-stream\r\n\r\n").append("x".repeat(4096)).append("\r\n");
+        }
+        byte[] bytes = body.append("--").append(boundary).append("--\r\n").toString().getBytes(StandardCharsets.UTF_8);
+        try (ServerCommand.Running server = server("--publish-max-size", "2000")) {
+            HttpResponse<String> streamed = put(server, "/api/v1/providers/acme/big/1.0.0", acme.token(), "multipart/form-data; boundary=" + boundary,
+                    HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)));
+            assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(413);
+            assertThat(streamed.body()).contains("2000");
+        }
+        try (ArtifactStore store = new ImageLayoutStore(dir.resolve("data"))) {
+            assertThat(store.listTags(layout.providerRepository("acme", "big"))).isEmpty();
+        }
+    }
+
+    @Test
     void uploadModuleWithServerNeedsNoRegistryCredentials() throws Exception {
         try (ServerCommand.Running server = server()) {
             Path module = Files.createDirectories(dir.resolve("ci/module"));

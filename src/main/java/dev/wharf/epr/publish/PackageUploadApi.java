@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.http.BodySpool;
+import dev.wharf.http.MultipartFailures;
 import dev.wharf.http.access.Access;
 import dev.wharf.http.access.Caller;
 import dev.wharf.http.access.PublishAudit;
@@ -139,7 +140,7 @@ public final class PackageUploadApi {
                 }
             }
         } catch (ServletException | IllegalStateException e) {
-            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("exceed")) {
+            if (MultipartFailures.overSizeLimit(e)) {
                 throw new BodySpool.TooLargeException(maxBytes);
             }
             throw new InvalidPackageException("the multipart body cannot be read: " + e.getMessage());

@@ -148,6 +148,18 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
         return tagManifests.get(new TagKey(repository, reference), k -> stamp(k, delegate.resolve(repository, reference)));
     }
 
+    /** Asks the store and keeps its answer: what this instance serves next is at least as new. */
+    @Override
+    public Optional<Manifest> resolveFresh(String repository, String tag) {
+        TagKey key = new TagKey(repository, tag);
+        Stamped<Optional<Manifest>> fresh = stamp(key, delegate.resolveFresh(repository, tag));
+        Stamped<Optional<Manifest>> before = tagManifests.asMap().put(key, fresh);
+        if (before == null || before.value().isPresent() != fresh.value().isPresent()) {
+            tagLists.invalidate(repository);
+        }
+        return fresh.value();
+    }
+
     /** Answers what the caches know and asks the store for the rest in one batch. */
     @Override
     public List<Optional<Manifest>> resolveAll(String repository, List<String> references) {

@@ -144,6 +144,11 @@ final class FlatArtifactStore extends ForwardingArtifactStore {
     }
 
     @Override
+    public Optional<Manifest> resolveFresh(String repository, String tag) {
+        return delegate.resolveFresh(base, tags.encode(repository, tag));
+    }
+
+    @Override
     public Stamped<Optional<Manifest>> resolveStamped(String repository, String reference) {
         return delegate.resolveStamped(base, stored(repository, reference));
     }

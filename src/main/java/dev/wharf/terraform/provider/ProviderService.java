@@ -219,6 +219,13 @@ public final class ProviderService {
         return store.resolve(repository, TerraformLayout.SIGNING_KEYS_TAG).map(manifest -> parsedKeys(repository, manifest));
     }
 
+    /** The keys as storage holds them now, past any cache: for writers, and for checks another replica's write must reach. */
+    public Optional<SigningKeys> freshSigningKeys(String namespace) {
+        TerraformNames.checkNamespace(namespace).ifPresent(this::badRequest);
+        String repository = layout.signingKeysRepository(namespace);
+        return store.resolveFresh(repository, TerraformLayout.SIGNING_KEYS_TAG).map(manifest -> parsedKeys(repository, manifest));
+    }
+
     private SigningKeys parsedKeys(String repository, Manifest manifest) {
         Descriptor layer = firstLayer(manifest, TerraformLayout.SIGNING_KEYS_TAG);
         return keys.get(layer.digest(), d -> parseKeys(readSmall(repository, layer), repository));

@@ -32,6 +32,12 @@ public record SigningKeys(@JsonProperty("gpg_public_keys") List<GpgPublicKey> gp
         gpgPublicKeys = gpgPublicKeys == null ? List.of() : List.copyOf(gpgPublicKeys);
     }
 
+    /** Whether {@code key} is here as it is: the same id with the same armor. */
+    public boolean holds(GpgPublicKey key) {
+        return gpgPublicKeys.stream().anyMatch(k -> k.keyId().equalsIgnoreCase(key.keyId())
+                && k.asciiArmor().strip().equals(key.asciiArmor().strip()));
+    }
+
     /** These keys plus {@code key}, replacing a key with the same id. */
     public SigningKeys with(GpgPublicKey key) {
         List<GpgPublicKey> keys = new ArrayList<>();

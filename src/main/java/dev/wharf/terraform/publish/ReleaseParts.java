@@ -1,6 +1,7 @@
 package dev.wharf.terraform.publish;
 
 import dev.wharf.http.BodySpool;
+import dev.wharf.http.MultipartFailures;
 import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.upload.UploadException;
 import jakarta.servlet.MultipartConfigElement;
@@ -41,11 +42,10 @@ final class ReleaseParts {
         try {
             parts = new ArrayList<>(request.getParts());
         } catch (ServletException | IllegalStateException e) {
-            String message = String.valueOf(e.getMessage());
-            if (message.toLowerCase(java.util.Locale.ROOT).contains("exceed")) {
+            if (MultipartFailures.overSizeLimit(e)) {
                 throw new BodySpool.TooLargeException(limit);
             }
-            throw new UploadException("the multipart body cannot be read: " + message);
+            throw new UploadException("the multipart body cannot be read: " + e.getMessage());
         }
         Path sums = null;
         List<Path> archives = new ArrayList<>();

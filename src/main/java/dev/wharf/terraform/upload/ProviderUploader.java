@@ -99,7 +99,7 @@ public final class ProviderUploader {
      */
     public CheckedRelease publish(String namespace, Path sha256SumsFile, List<Path> archivePaths) {
         CheckedRelease release = check(namespace, sha256SumsFile, archivePaths, true,
-                () -> providers.signingKeys(namespace).orElseThrow(() -> new UploadException("namespace " + namespace
+                () -> providers.freshSigningKeys(namespace).orElseThrow(() -> new UploadException("namespace " + namespace
                         + " has no signing-keys.json in storage; add the public key first: upload signing-key --namespace "
                         + namespace + " KEY.asc")));
         log.accept("signature of " + release.sumsFile().fileName() + " verified with key " + release.keyId());

@@ -6,6 +6,7 @@ import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.StandardAnnotations;
+import dev.wharf.oci.TagLocks;
 import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.layout.MediaTypes;
 import dev.wharf.terraform.layout.TerraformLayout;
@@ -24,12 +25,25 @@ import java.util.Map;
  * {@code upload signing-key}: adds an ASCII-armored public key to a namespace's
  * {@code signing-keys.json} (creating it), replacing a key with the same id. The list is a living
  * document, so this is the one tag Wharf rewrites.
+ *
+ * <p>A registry has no conditional tag PUT, so two writers that read the list at once would each
+ * write what they read plus their own key, and the later write would drop the earlier key. Writers
+ * in this process take turns (one lock per namespace); against other processes and replicas each
+ * write is followed by a pause of {@value #SETTLE_FACTOR} times the read-and-write it took (a
+ * writer that read before ours landed has written by then, unless it is that much slower) and a
+ * fresh read: if our key is gone, the list is merged and written again, at most
+ * {@value #MAX_WRITES} times. A key already there (same id, same armor) is a no-op.
  */
 public final class SigningKeyUploader {
+    static final int SETTLE_FACTOR = 4;
+    static final int MAX_WRITES = 5;
+    private static final long MIN_SETTLE_NANOS = 50_000_000L;
+
     private final ArtifactStore store;
     private final TerraformLayout layout;
     private final ProviderService providers;
     private final ObjectMapper json;
+    private final TagLocks locks = new TagLocks();
 
     public SigningKeyUploader(ArtifactStore store, TerraformLayout layout, ProviderService providers, ObjectMapper json) {
         this.store = store;
@@ -63,8 +77,26 @@ public final class SigningKeyUploader {
         } catch (SignatureException e) {
             throw new UploadException(source + ": " + e.getMessage() + " (export it with gpg --armor --export KEYID)");
         }
-        SigningKeys keys = providers.signingKeys(namespace).orElse(new SigningKeys(List.of()))
-                .with(new SigningKeys.GpgPublicKey(keyId, armor));
+        SigningKeys.GpgPublicKey key = new SigningKeys.GpgPublicKey(keyId, armor);
+        String repository = layout.signingKeysRepository(namespace);
+        try (TagLocks.Held held = locks.hold(repository, TerraformLayout.SIGNING_KEYS_TAG)) {
+            for (int writes = 0; ; writes++) {
+                long started = System.nanoTime();
+                SigningKeys current = providers.freshSigningKeys(namespace).orElse(new SigningKeys(List.of()));
+                if (current.holds(key)) {
+                    return keyId;
+                }
+                if (writes == MAX_WRITES) {
+                    throw new UploadException("key " + keyId + " was written to " + TerraformLayout.SIGNING_KEYS_TAG + " of namespace "
+                            + namespace + " " + MAX_WRITES + " times and replaced by other writers each time; add it again");
+                }
+                write(repository, current.with(key));
+                settle(Math.max(MIN_SETTLE_NANOS, (System.nanoTime() - started) * SETTLE_FACTOR));
+            }
+        }
+    }
+
+    private void write(String repository, SigningKeys keys) {
         byte[] content;
         try {
             content = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(keys);
@@ -72,9 +104,18 @@ public final class SigningKeyUploader {
             throw new IllegalStateException("cannot write signing-keys.json", e);
         }
         Layer layer = Layer.file(MediaTypes.SIGNING_KEYS, TerraformLayout.SIGNING_KEYS_TAG, BlobSource.ofBytes(content));
-        store.push(layout.signingKeysRepository(namespace), TerraformLayout.SIGNING_KEYS_TAG,
+        store.push(repository, TerraformLayout.SIGNING_KEYS_TAG,
                 new Artifact(MediaTypes.SIGNING_KEYS_ARTIFACT, List.of(layer), Map.of(StandardAnnotations.TITLE, TerraformLayout.SIGNING_KEYS_TAG)),
                 true);
-        return keyId;
+    }
+
+    /** A fixed wait before the read-back, not a poll: nothing tells when another writer is done. */
+    private static void settle(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UploadException("interrupted while adding a signing key");
+        }
     }
 }

@@ -2,15 +2,19 @@ package dev.wharf.cli.epr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.wharf.epr.TestPackages;
 import dev.wharf.http.access.NewToken;
 import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.Publishing;
 import dev.wharf.testing.WharfProcess;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,6 +100,67 @@ class PackagePublishOverHttpTest {
                 assertThat(server.output()).doesNotContain(acme.token());
             }
         }
+    }
+
+    @Test
+    void aMultipartZipAndSigAreStoredTheSigServedByteForByteAndMultipartOverTheLimitGets413() throws Exception {
+        NewToken acme = Publishing.token("ci-acme", "publish:acme_*");
+        Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), acme);
+        Path version = Files.list(TestPackages.source().resolve("acme_logs")).findFirst().orElseThrow();
+        String name = "acme_logs-" + version.getFileName();
+        Path zip = dir.resolve(name + ".zip");
+        TestPackages.zipFolder(version, name, zip);
+        byte[] signature = PgpKeys.generate("EPR CI <ci@wharf.invalid>").armoredDetachedSignature(Files.readAllBytes(zip))
+                .getBytes(StandardCharsets.UTF_8);
+        Path sig = Files.write(dir.resolve(name + ".zip.sig"), signature);
+        long limit = Files.size(zip) + 64 * 1024;
+        byte[] oversized = multipart(Map.of(zip.getFileName().toString(), Files.readAllBytes(zip), "big.sig", new byte[(int) limit]));
+        HttpClient http = HttpClient.newHttpClient();
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            int port = WharfProcess.freePort();
+            try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
+                    "-oci-registry", registry.host(), "-oci-repository", "epr/published", "-oci-insecure", "-address", "127.0.0.1:" + port,
+                    "-require-package-signatures=false", "-log-type", "dev", "-oci-refresh-interval", "0",
+                    "-max-package-size", String.valueOf(limit), "-auth-tokens-file", tokens.toString()))) {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
+                String type = "multipart/form-data; boundary=" + BOUNDARY;
+                HttpResponse<String> declared = Publishing.put(http, base.resolve("/api/v1/packages"), acme.token(), type,
+                        HttpRequest.BodyPublishers.ofByteArray(oversized));
+                assertThat(declared.statusCode()).as(declared.body()).isEqualTo(413);
+                // No Content-Length: the multipart reader itself must stop at the limit.
+                HttpResponse<String> streamed = Publishing.put(http, base.resolve("/api/v1/packages"), acme.token(), type,
+                        HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(oversized)));
+                assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(413);
+                assertThat(streamed.body()).contains(String.valueOf(limit));
+
+                JsonNode created = Publishing.client(base, acme.token(), http).putFiles("/api/v1/packages?refresh=true", List.of(zip, sig));
+                assertThat(created.path("tag").asText()).isEqualTo(name);
+                assertThat(created.path("signed").asBoolean()).isTrue();
+                HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(base.resolve("/epr/acme_logs/" + name + ".zip.sig")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(served.statusCode()).isEqualTo(200);
+                assertThat(served.body()).isEqualTo(signature);
+                HttpResponse<byte[]> servedZip = http.send(HttpRequest.newBuilder(base.resolve("/epr/acme_logs/" + name + ".zip")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(servedZip.body()).isEqualTo(Files.readAllBytes(zip));
+            }
+        }
+    }
+
+    static final String BOUNDARY = "wharf-test-boundary";
+
+    /** A multipart/form-data body of these files, in memory (test sizes only). */
+    static byte[] multipart(Map<String, byte[]> files) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Map.Entry<String, byte[]> file : new java.util.TreeMap<>(files).descendingMap().entrySet()) {
+            out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + file.getKey() + "\"; filename=\"" + file.getKey()
+                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(file.getValue());
+            out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        out.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 
     private record PushRun(int exit, String output) {

@@ -230,6 +230,18 @@ class CachingArtifactStoreTest {
         assertThat(off.isCurrentTagList(REPO, off.listTagsStamped(REPO).generation())).isFalse();
     }
 
+    @Test
+    void aFreshLookupAsksPastTheCacheAndWhatIsServedNextIsTheFreshAnswer() {
+        Manifest first = push("signing-keys.json", "one key");
+        assertThat(cache.resolve(REPO, "signing-keys.json")).map(Manifest::digest).contains(first.digest());
+        // Another replica rewrites the tag behind this cache, well within the manifest TTL.
+        Manifest second = push("signing-keys.json", "two keys");
+        assertThat(cache.resolve(REPO, "signing-keys.json")).map(Manifest::digest).contains(first.digest());
+
+        assertThat(cache.resolveFresh(REPO, "signing-keys.json")).map(Manifest::digest).contains(second.digest());
+        assertThat(cache.resolve(REPO, "signing-keys.json")).map(Manifest::digest).contains(second.digest());
+    }
+
     private static final class CountingStore extends ForwardingArtifactStore {
         final List<String> resolved = java.util.Collections.synchronizedList(new ArrayList<>());
         int lists;
