@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launchers in {@code bin/} and the class-data archive {@code scripts/cds-archive} makes next to
  * the jar, with this test's JVM: classes come from the archive when it is there and fits, and the
- * programs run as before, silently, when it is missing or does not fit the jar.
+ * programs run as before, silently, when it is missing or does not fit the jar; the launchers' JVM
+ * defaults apply, and {@code JAVA_OPTS} overrides each.
  */
 class LauncherClassDataArchiveTest {
     private static final Duration DEADLINE = Duration.ofMinutes(4);
@@ -69,6 +70,21 @@ class LauncherClassDataArchiveTest {
         Result off = launch("boring-registry", "-Xshare:off -Xlog:class+load", "version");
         assertThat(off.exitCode()).as(off.output()).isZero();
         assertThat(off.output()).contains("boring-registry (Wharf)").doesNotContain("shared objects file");
+    }
+
+    @Test
+    void theLaunchersJvmDefaultsAreSetAndJavaOptsOverridesEachOfThem() throws Exception {
+        Result defaults = launch("boring-registry", "-XX:+PrintFlagsFinal", "version");
+        assertThat(defaults.exitCode()).as(defaults.output()).isZero();
+        assertThat(defaults.output()).containsPattern("bool UseSerialGC\\s+= true").containsPattern("intx TieredStopAtLevel\\s+= 1\\s")
+                .containsPattern("size_t InitialHeapSize\\s+= " + (16L << 20) + "\\s");
+
+        // Another collector in JAVA_OPTS replaces the launcher's (two would stop the JVM).
+        Result chosen = launch("package-registry", "-XX:+UseG1GC -XX:TieredStopAtLevel=4 -Xms64m -XX:+PrintFlagsFinal", "-version");
+        assertThat(chosen.exitCode()).as(chosen.output()).isZero();
+        assertThat(chosen.output()).containsPattern("bool UseG1GC\\s+= true").containsPattern("bool UseSerialGC\\s+= false")
+                .containsPattern("intx TieredStopAtLevel\\s+= 4\\s").containsPattern("size_t InitialHeapSize\\s+= " + (64L << 20) + "\\s")
+                .contains("package-registry (Wharf)");
     }
 
     @Test
