@@ -64,6 +64,8 @@ def parse_args(argv):
                    help="extra JVM flags for Wharf in figures 1, 3, 4 (figure 2 always adds -Xmx64m)")
     p.add_argument("--java", default=os.environ.get("JAVA", "java"), help="java executable (e.g. a JDK 25)")
     p.add_argument("--jar", default=os.path.join(ROOT, "target", "wharf.jar"))
+    p.add_argument("--no-launcher", action="store_true",
+                   help="run Wharf as `java FLAGS -jar JAR` instead of through bin/'s launchers (no class-data archive, no launcher defaults)")
     p.add_argument("--classpath", help="run Wharf from this class path instead of the jar (used by BenchSmokeTest)")
     p.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"), help="where to write the results")
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs, data)")
@@ -71,7 +73,9 @@ def parse_args(argv):
                    help="which figures to run, comma-separated (default 1,2,3; figure 1 includes cold start and figure 4; "
                         "'flat' compares module versions in the flat and the nested layout; 'replicas' puts 1, 2, 3 boring-registry "
                         "replicas behind nginx and measures the staleness window after a publish; 'publish' compares publishing "
-                        "over HTTP with the direct upload); only the data they need is seeded")
+                        "over HTTP with the direct upload; 'jvm' compares collectors and heap settings "
+                        "(bench/figure_jvm.py); 'image' the container image's size and start (bench/figure_image.py)); "
+                        "only the data they need is seeded")
     a = p.parse_args(argv)
     defaults = SMOKE if a.smoke else FULL
     for k, v in defaults.items():
@@ -79,8 +83,8 @@ def parse_args(argv):
             setattr(a, k, v)
     a.scales = [int(x) for x in str(a.scales).split(",") if x.strip()]
     a.figures = {x.strip() for x in a.figures.split(",") if x.strip()}
-    if not a.figures or not a.figures <= {"1", "2", "3", "flat", "replicas", "publish"}:
-        p.error("--figures takes a comma-separated subset of 1,2,3,flat,replicas,publish")
+    if not a.figures or not a.figures <= {"1", "2", "3", "flat", "replicas", "publish", "jvm", "image"}:
+        p.error("--figures takes a comma-separated subset of 1,2,3,flat,replicas,publish,jvm,image")
     return a
 
 
@@ -201,11 +205,17 @@ class Bench:
             time.sleep(interval)
         raise Deadline("%s: not ready within %ss" % (what, timeout))
 
-    def java(self, flags):
-        head = [self.a.java] + flags
+    def java(self, flags, launcher=None):
+        """The command that runs Wharf, the program name to follow: through bin/'s launchers (the class-data
+        archive and the launcher's JVM defaults, then `flags` as JAVA_OPTS) unless --no-launcher or launcher=False."""
         if self.a.classpath:
-            return head + ["-cp", self.a.classpath, "dev.wharf.cli.Main"]
-        return head + ["-jar", self.a.jar]
+            return [self.a.java] + flags + ["-cp", self.a.classpath, "dev.wharf.cli.Main"]
+        if launcher is None:
+            launcher = not self.a.no_launcher
+        if launcher:
+            return ["env", "JAVA=" + self.a.java, "WHARF_JAR=" + self.a.jar, "JAVA_OPTS=" + " ".join(flags),
+                    "sh", "-c", 'program=$1; shift; exec "$0/bin/$program" "$@"', ROOT]
+        return [self.a.java] + flags + ["-jar", self.a.jar]
 
     def jvm_flags(self):
         return self.a.jvm_flags.split() if self.a.jvm_flags.strip() else []
@@ -281,9 +291,9 @@ http {
         self.javalin_url = "http://127.0.0.1:%d" % port
         self.wait_until("StaticJavalin", lambda: http_get(self.javalin_url + "/endpoint0.json", 2)[0] == 200, 120, self.javalin)
 
-    def start_boring(self, name, flags, ttl="30s", repository=seed.TF_BASE, extra=()):
+    def start_boring(self, name, flags, ttl="30s", repository=seed.TF_BASE, extra=(), launcher=None):
         port, tport = free_port(), free_port()
-        cmd = self.java(flags) + ["boring-registry", "server", "--storage-oci-registry", self.reg, "--storage-oci-insecure",
+        cmd = self.java(flags, launcher) + ["boring-registry", "server", "--storage-oci-registry", self.reg, "--storage-oci-insecure",
                                   "--storage-oci-repository", repository] + list(extra) + ["--listen-address", "127.0.0.1:%d" % port,
                                   "--listen-telemetry-address", "127.0.0.1:%d" % tport, "--download-proxy",
                                   "--download-cache-dir", os.path.join(self.work, "download-cache-" + name),
@@ -294,9 +304,9 @@ http {
         p.t0 = t0
         return p
 
-    def start_epr(self, name, flags, repository, cache_dir, extra=()):
+    def start_epr(self, name, flags, repository, cache_dir, extra=(), launcher=None):
         port = free_port()
-        cmd = self.java(flags) + ["package-registry", "-feature-oci-indexer", "-oci-registry", self.reg, "-oci-insecure",
+        cmd = self.java(flags, launcher) + ["package-registry", "-feature-oci-indexer", "-oci-registry", self.reg, "-oci-insecure",
                                   "-oci-repository", repository, "-oci-cache-dir", cache_dir, "-address", "127.0.0.1:%d" % port,
                                   "-require-package-signatures=false", "-oci-refresh-interval", "0", "-log-level", "warn"] + list(extra)
         t0 = time.monotonic()
@@ -322,9 +332,9 @@ http {
         pool = seed.new_pool()
         try:
             seed.seed_signing_keys(self.reg_client, self.gpg, "bench")
-            if "1" in a.figures or "replicas" in a.figures:
+            if a.figures & {"1", "replicas", "jvm"}:
                 seed.seed_modules(self.reg_client, "bench", a.modules, a.module_versions, pool)
-            if "1" in a.figures:
+            if a.figures & {"1", "jvm", "image"}:
                 small_zip = os.path.join(data, "provider.zip")
                 seed.provider_zip(small_zip, "p", a.provider_zip_kb * 1024)
                 for i in range(a.providers):
@@ -840,6 +850,14 @@ def main(argv):
         if "publish" in a.figures:
             print("figure publish (over HTTP vs direct upload)", flush=True)
             figure_publish.run(b)
+        if "jvm" in a.figures:
+            print("figure jvm (collectors and heap settings side by side)", flush=True)
+            import figure_jvm
+            figure_jvm.run(b)
+        if "image" in a.figures:
+            print("figure image (container image size, start, RSS)", flush=True)
+            import figure_image
+            figure_image.run(b)
     except BaseException as e:  # noqa: B902 - report whatever stopped the run, then clean up
         error = "%s: %s" % (type(e).__name__, e)
         status = 1
@@ -858,8 +876,9 @@ def main(argv):
             "- machine: %d cores, %s RAM, %s; load average before %s, after %s" % (nproc, mem, model, load_before, load_after),
             "- JDK: %s" % " / ".join(jdk),
             "- figures run: %s" % ", ".join(sorted(a.figures)),
-            "- mode: %s; wrk -t%d -c%d, %.0f s per run after %.0f s warm-up; Wharf JVM flags: `%s`" % (
-                "smoke" if a.smoke else "full", a.threads, a.connections, a.duration, a.warmup, a.jvm_flags or "(none)"),
+            "- mode: %s; wrk -t%d -c%d, %.0f s per run after %.0f s warm-up; Wharf JVM flags: `%s`, %s" % (
+                "smoke" if a.smoke else "full", a.threads, a.connections, a.duration, a.warmup, a.jvm_flags or "(none)",
+                "java -jar" if a.no_launcher or a.classpath else "through bin/'s launchers (their defaults, then these)"),
             "- data: %d modules x %d versions, %d providers x %d versions x 4 platforms (%d KB zips), %d EPR package versions "
             "(%d packages, %d KB screenshots), figure 2: %d MB provider zip, %d MB package zip; seeding took %.0f s" % (
                 a.modules, a.module_versions, a.providers, a.provider_versions, a.provider_zip_kb, a.package_names * a.package_versions,

@@ -137,6 +137,9 @@ class ContainerImageTest {
         assertThat(heap.find()).as(flags).isTrue();
         // 75 % of 256 MiB, give or take the heap's alignment; the JVM's own default would be 25 %.
         assertThat(Long.parseLong(heap.group(1))).isBetween(180L << 20, 200L << 20);
+        // The launchers' defaults (bench figure "jvm"): the serial collector, a heap that starts at 16 MiB, C1 alone.
+        assertThat(flags).containsPattern("bool UseSerialGC\\s+= true").containsPattern("size_t InitialHeapSize\\s+= " + (16L << 20) + "\\s")
+                .containsPattern("intx TieredStopAtLevel\\s+= 1\\s");
     }
 
     @Test

@@ -90,7 +90,7 @@ public final class WharfProcess implements AutoCloseable {
     }
 
     /** The packaged jar, when it was built from the current classes; a stale one would test old code. */
-    static Optional<Path> freshJar() throws IOException {
+    public static Optional<Path> freshJar() throws IOException {
         String property = System.getProperty("wharf.jar");
         if (property == null || !Files.isRegularFile(Path.of(property))) {
             return Optional.empty();

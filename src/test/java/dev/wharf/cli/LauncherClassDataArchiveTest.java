@@ -1,0 +1,166 @@
+package dev.wharf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.testing.WharfProcess;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launchers in {@code bin/} and the class-data archive {@code scripts/cds-archive} makes next to
+ * the jar, with this test's JVM: classes come from the archive when it is there and fits, and the
+ * programs run as before, silently, when it is missing or does not fit the jar; the launchers' JVM
+ * defaults apply, and {@code JAVA_OPTS} overrides each.
+ */
+class LauncherClassDataArchiveTest {
+    private static final Duration DEADLINE = Duration.ofMinutes(4);
+    private static final String FROM_ARCHIVE = "dev.wharf.cli.Main source: shared objects file";
+
+    @TempDir
+    static Path dir;
+    static Path jar;
+
+    @BeforeAll
+    static void archiveAJar() throws Exception {
+        jar = dir.resolve("dist").resolve("wharf.jar");
+        Files.createDirectories(jar.getParent());
+        Optional<Path> packaged = WharfProcess.freshJar();
+        if (packaged.isPresent()) {
+            Files.copy(packaged.get(), jar);
+        } else {
+            writeJarOfTheTestClasspath(jar);
+        }
+        Result made = run(List.of(Path.of("scripts/cds-archive").toAbsolutePath().toString(), jar.toString()), Map.of());
+        assertThat(made.exitCode()).as(made.output()).isZero();
+        assertThat(jar.resolveSibling("wharf.jsa")).isRegularFile();
+    }
+
+    @Test
+    void bothLaunchersMapTheArchiveMadeNextToTheJar() throws Exception {
+        Result boring = launch("boring-registry", "-Xlog:class+load", "version");
+        assertThat(boring.exitCode()).as(boring.output()).isZero();
+        assertThat(boring.output()).contains("boring-registry (Wharf)").contains(FROM_ARCHIVE);
+
+        Result epr = launch("package-registry", "-Xlog:class+load", "-version");
+        assertThat(epr.exitCode()).as(epr.output()).isZero();
+        assertThat(epr.output()).contains("package-registry (Wharf)").contains(FROM_ARCHIVE);
+    }
+
+    @Test
+    void javaOptsComeAfterTheLaunchersOptionsAndWin() throws Exception {
+        Result off = launch("boring-registry", "-Xshare:off -Xlog:class+load", "version");
+        assertThat(off.exitCode()).as(off.output()).isZero();
+        assertThat(off.output()).contains("boring-registry (Wharf)").doesNotContain("shared objects file");
+    }
+
+    @Test
+    void theLaunchersJvmDefaultsAreSetAndJavaOptsOverridesEachOfThem() throws Exception {
+        Result defaults = launch("boring-registry", "-XX:+PrintFlagsFinal", "version");
+        assertThat(defaults.exitCode()).as(defaults.output()).isZero();
+        assertThat(defaults.output()).containsPattern("bool UseSerialGC\\s+= true").containsPattern("intx TieredStopAtLevel\\s+= 1\\s")
+                .containsPattern("size_t InitialHeapSize\\s+= " + (16L << 20) + "\\s");
+
+        // Another collector in JAVA_OPTS replaces the launcher's (two would stop the JVM).
+        Result chosen = launch("package-registry", "-XX:+UseG1GC -XX:TieredStopAtLevel=4 -Xms64m -XX:+PrintFlagsFinal", "-version");
+        assertThat(chosen.exitCode()).as(chosen.output()).isZero();
+        assertThat(chosen.output()).containsPattern("bool UseG1GC\\s+= true").containsPattern("bool UseSerialGC\\s+= false")
+                .containsPattern("intx TieredStopAtLevel\\s+= 4\\s").containsPattern("size_t InitialHeapSize\\s+= " + (64L << 20) + "\\s")
+                .contains("package-registry (Wharf)");
+    }
+
+    @Test
+    void withoutTheArchiveOrWithOneForAnotherJarTheProgramsRunSilently() throws Exception {
+        Path other = Files.createDirectories(dir.resolve("other-" + System.nanoTime())).resolve("wharf.jar");
+        Files.copy(jar, other);
+
+        // An archive that does not fit the jar (made before the jar last changed): ignored, not reported.
+        Files.copy(jar.resolveSibling("wharf.jsa"), other.resolveSibling("wharf.jsa"));
+        Files.copy(jar.resolveSibling("wharf.jsa.jvm"), other.resolveSibling("wharf.jsa.jvm"));
+        Files.setLastModifiedTime(other, FileTime.from(Instant.now().plusSeconds(60)));
+        Result stale = launch(other, "boring-registry", "-Xlog:class+load", "version");
+        assertThat(stale.exitCode()).as(stale.output()).isZero();
+        assertThat(stale.output()).contains("boring-registry (Wharf)").doesNotContain(FROM_ARCHIVE).doesNotContain("[cds");
+
+        // No archive at all.
+        Files.delete(other.resolveSibling("wharf.jsa"));
+        Result none = launch(other, "package-registry", "", "-version");
+        assertThat(none.exitCode()).as(none.output()).isZero();
+        assertThat(none.output().strip()).startsWith("package-registry (Wharf)").doesNotContain("[cds");
+    }
+
+    private static Result launch(String program, String javaOpts, String... args) throws Exception {
+        return launch(jar, program, javaOpts, args);
+    }
+
+    private static Result launch(Path wharfJar, String program, String javaOpts, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of("bin", program).toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        return run(command, Map.of("WHARF_JAR", wharfJar.toString(), "JAVA_OPTS", javaOpts));
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    /** Runs with this test's JVM as JAVA, so the archive is made and used by one and the same JVM. */
+    private static Result run(List<String> command, Map<String, String> env) throws Exception {
+        Path output = Files.createTempFile(dir, "run-", ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                .directory(dir.toFile());
+        builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError(command + " did not finish within " + DEADLINE + ":\n" + Files.readString(output));
+        }
+        return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Before {@code package} ran (the test phase of a clean build): a jar of the compiled classes whose
+     * manifest names Main and puts the libraries of this test's class path on the jar's class path.
+     */
+    private static void writeJarOfTheTestClasspath(Path target) throws IOException {
+        Path classes = Path.of("target", "classes").toAbsolutePath();
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.put(Attributes.Name.MAIN_CLASS, "dev.wharf.cli.Main");
+        List<String> libraries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (entry.endsWith(".jar")) {
+                libraries.add(Path.of(entry).toAbsolutePath().toUri().toString());
+            }
+        }
+        main.put(Attributes.Name.CLASS_PATH, String.join(" ", libraries));
+        try (OutputStream out = Files.newOutputStream(target); JarOutputStream jarOut = new JarOutputStream(out, manifest);
+             Stream<Path> files = Files.walk(classes)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                jarOut.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                Files.copy(file, jarOut);
+                jarOut.closeEntry();
+            }
+        }
+    }
+}
