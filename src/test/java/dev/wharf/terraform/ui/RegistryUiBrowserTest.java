@@ -109,6 +109,7 @@ class RegistryUiBrowserTest {
                 "password sensitive string null no",
                 "subnets map(object({ cidr = string public = optional(bool, false) })) yes");
         assertThat(browser.findElement(By.tagName("pre")).getText()).contains("# Required inputs", "name    = null # string");
+        screenshot("module-version-inputs");
 
         browser.findElement(By.linkText("1.0.0")).click();
         waitFor(() -> browser.getCurrentUrl().endsWith("/1.0.0"));
