@@ -54,10 +54,12 @@ final class HclLexer {
             String literal = quoted(parts);
             return new HclToken(Kind.STRING, src.substring(start, pos), literal, literal == null ? parts : List.of(), start, pos, at);
         }
-        if (src.startsWith("<<", pos) && heredocAhead()) {
-            int at = line;
-            String literal = heredoc();
-            return new HclToken(Kind.STRING, src.substring(start, pos), literal, start, pos, at);
+        if (HeredocText.startsAt(src, pos)) {
+            HeredocText heredoc = HeredocText.read(src, pos, line);
+            pos = heredoc.end();
+            HclToken token = new HclToken(Kind.STRING, src.substring(start, pos), heredoc.literal(), start, pos, line);
+            line += heredoc.lines();
+            return token;
         }
         if (Character.isDigit(c)) {
             return number(start);
@@ -231,55 +233,6 @@ final class HclLexer {
                 }
                 pos++;
             }
-        }
-    }
-
-    private boolean heredocAhead() {
-        int p = pos + 2;
-        if (p < src.length() && src.charAt(p) == '-') {
-            p++;
-        }
-        return p < src.length() && (Character.isLetter(src.charAt(p)) || src.charAt(p) == '_');
-    }
-
-    /** Reads a heredoc from its {@code <<}; its literal text (indent removed for {@code <<-}), or null when it holds a template. */
-    private @Nullable String heredoc() throws HclSyntaxException {
-        int opened = line;
-        pos += 2;
-        boolean flush = src.charAt(pos) == '-';
-        if (flush) {
-            pos++;
-        }
-        int nameStart = pos;
-        while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_' || src.charAt(pos) == '-')) {
-            pos++;
-        }
-        String marker = src.substring(nameStart, pos);
-        if (src.startsWith("\r\n", pos)) {
-            pos++;
-        }
-        if (pos >= src.length() || src.charAt(pos) != '\n') {
-            throw new HclSyntaxException(line, "a heredoc's marker <<" + marker + " must end its line");
-        }
-        pos++;
-        line++;
-        List<String> lines = new ArrayList<>();
-        while (true) {
-            if (pos >= src.length()) {
-                throw new HclSyntaxException(opened, "the heredoc <<" + marker + " is never closed by a line '" + marker + "'");
-            }
-            int end = src.indexOf('\n', pos);
-            int stop = end < 0 ? src.length() : end;
-            String content = src.substring(pos, stop);
-            String bare = content.endsWith("\r") ? content.substring(0, content.length() - 1) : content;
-            if (bare.strip().equals(marker)) {
-                // The marker's line ends the heredoc; its newline is the attribute's end.
-                pos = stop;
-                return HeredocText.literal(lines, flush);
-            }
-            lines.add(content + "\n");
-            pos = end < 0 ? src.length() : end + 1;
-            line++;
         }
     }
 

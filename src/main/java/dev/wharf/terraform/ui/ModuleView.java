@@ -18,11 +18,11 @@ import java.util.Optional;
  * @param docs the shown version's documentation, or why it could not be read
  * @param newestRequired the required inputs of the newest version, for the snippet
  */
-record ModuleView(ModuleDetail detail, String host, Optional<String> readme, Optional<String> readmeProblem, Either docs,
+record ModuleView(ModuleDetail detail, String host, Optional<String> readme, Optional<String> readmeProblem, Documentation docs,
         List<ModuleDocs.Input> newestRequired) {
 
     /** Documentation, or the reason there is none. */
-    record Either(Optional<ArchiveDocs> docs, String problem) {
+    record Documentation(Optional<ArchiveDocs> docs, String problem) {
     }
 
     static String link(ModuleAddress module, Optional<String> version) {

@@ -160,7 +160,7 @@ public final class RegistryUi {
         } catch (ArchiveRefusedException | UncheckedIOException e) {
             problem = Optional.of("The README could not be read from this version's archive: " + e.getMessage());
         }
-        ModuleView.Either docs = docs(address, detail.summary().version());
+        ModuleView.Documentation docs = docs(address, detail.summary().version());
         String newest = detail.versions().get(0);
         List<ModuleDocs.Input> required = (newest.equals(detail.summary().version()) ? docs : docs(address, newest)).docs()
                 .map(d -> d.root().inputs().stream().filter(ModuleDocs.Input::required).toList()).orElse(List.of());
@@ -168,11 +168,11 @@ public final class RegistryUi {
         ctx.html(Html.page(view.title(), view.body(), true, signIn.required()));
     }
 
-    private ModuleView.Either docs(ModuleAddress address, String version) {
+    private ModuleView.Documentation docs(ModuleAddress address, String version) {
         try {
-            return new ModuleView.Either(Optional.of(documentation.of(address, version)), "");
+            return new ModuleView.Documentation(Optional.of(documentation.of(address, version)), "");
         } catch (ArchiveRefusedException | UncheckedIOException e) {
-            return new ModuleView.Either(Optional.empty(), "The documentation could not be read from this version's archive: " + e.getMessage());
+            return new ModuleView.Documentation(Optional.empty(), "The documentation could not be read from this version's archive: " + e.getMessage());
         }
     }
 
