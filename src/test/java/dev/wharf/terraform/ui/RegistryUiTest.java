@@ -113,6 +113,21 @@ class RegistryUiTest {
     }
 
     @Test
+    void aVersionWhoseArchiveCannotBeReadStillHasItsPageWhichSaysWhy(@TempDir Path own) throws Exception {
+        try (UiRegistry broken = new UiRegistry(own)) {
+            broken.store.push(broken.layout.moduleRepository("acme", "odd", "aws"), broken.layout.moduleTag("acme", "odd", "aws", "1.0.0"),
+                    new dev.wharf.oci.Artifact(dev.wharf.terraform.layout.MediaTypes.MODULE_ARTIFACT, List.of(dev.wharf.oci.Layer.file(
+                            dev.wharf.terraform.layout.MediaTypes.MODULE_TAR_GZ, "module.tar.gz",
+                            dev.wharf.oci.BlobSource.ofBytes("not gzip".getBytes(StandardCharsets.UTF_8)))), java.util.Map.of()), false);
+            HttpResponse<String> page = get(broken.serve(ClientAuthentication.open()), "/ui/modules/acme/odd/aws", null);
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<h1>acme/odd/aws <span class=\"note\">1.0.0</span></h1>",
+                    "<h2 id=\"docs\">Documentation</h2>\n<p class=\"note\">The documentation could not be read from this version&#39;s archive: ",
+                    "The README could not be read").doesNotContain("# Required inputs");
+        }
+    }
+
+    @Test
     void aReadmesScriptsAndEventHandlersNeverReachThePage() throws Exception {
         String body = get(open, "/ui/modules/evil/readme/aws", null).body();
         String readme = body.substring(body.indexOf("<section class=\"readme\""));
