@@ -21,11 +21,13 @@ import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.FailureWatchingStore;
 import dev.wharf.oci.StoreProbe;
+import dev.wharf.oci.archive.ArchiveLimits;
 import dev.wharf.oci.cache.DiskBlobCache;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.auth.LoginV1;
 import dev.wharf.terraform.auth.OidcVerifier;
 import dev.wharf.terraform.cache.CachingArtifactStore;
+import dev.wharf.terraform.docs.ModuleDocumentation;
 import dev.wharf.terraform.layout.RepositoryLayout;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.module.ModuleService;
@@ -254,9 +256,11 @@ public final class ServerCommand implements Callable<Integer> {
         CacheMetrics.bindTo(metrics, providerService.caches());
         TerraformApi api = new TerraformApi(moduleService, providerService, auth, login, signer, downloadProxy, json, ready);
         ModuleCatalog catalog = new ModuleCatalog(served, layout, moduleService, tagTtl);
-        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(catalog, json);
+        ModuleDocumentation documentation = new ModuleDocumentation(moduleService, ArchiveLimits.DEFAULT);
+        CacheMetrics.bindTo(metrics, documentation.caches());
+        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(catalog, documentation, json);
         RegistryUi ui = new RegistryUi(catalog, new ProviderCatalog(served, layout, tagTtl), providerService,
-                new ModuleReadmes(moduleService), auth);
+                new ModuleReadmes(moduleService), documentation, auth);
         OperationCounters operations = new OperationCounters(metrics);
         PublishApi publishApi = new PublishApi(auth, new ModulePublication(served, layout),
                 new ProviderUploader(served, layout, providerService, json, mirror.archiveLimits.inspector(), LOG::info),

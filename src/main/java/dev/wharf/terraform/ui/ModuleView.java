@@ -1,18 +1,29 @@
 package dev.wharf.terraform.ui;
 
 import dev.wharf.terraform.discovery.ModuleDetail;
+import dev.wharf.terraform.docs.ArchiveDocs;
+import dev.wharf.terraform.docs.ModuleDocs;
 import dev.wharf.terraform.module.ModuleAddress;
 import dev.wharf.terraform.module.ModuleMetadata;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * A module page: one version (the newest unless asked), every version newest first, what its
- * manifest says, a usage snippet for this host at the newest version, and the README.
+ * manifest says, a usage snippet for this host at the newest version with that version's required
+ * inputs, the version's documentation, and the README.
  *
  * @param readme the sanitised README; empty when there is none
  * @param readmeProblem why the README could not be read, if so
+ * @param docs the shown version's documentation, or why it could not be read
+ * @param newestRequired the required inputs of the newest version, for the snippet
  */
-record ModuleView(ModuleDetail detail, String host, Optional<String> readme, Optional<String> readmeProblem) {
+record ModuleView(ModuleDetail detail, String host, Optional<String> readme, Optional<String> readmeProblem, Documentation docs,
+        List<ModuleDocs.Input> newestRequired) {
+
+    /** Documentation, or the reason there is none. */
+    record Documentation(Optional<ArchiveDocs> docs, String problem) {
+    }
 
     static String link(ModuleAddress module, Optional<String> version) {
         return "/ui/modules/" + Html.url(module.namespace()) + "/" + Html.url(module.name()) + "/" + Html.url(module.provider())
@@ -39,7 +50,17 @@ record ModuleView(ModuleDetail detail, String host, Optional<String> readme, Opt
         out.append("<dt>Providers</dt><dd>").append(Html.text(String.join(", ", detail.providers()))).append("</dd>\n</dl>\n");
 
         out.append("<h2>Usage</h2>\n<pre><code>module \"").append(Html.text(module.name())).append("\" {\n  source  = \"")
-                .append(Html.text(host + "/" + module)).append("\"\n  version = \"").append(Html.text(newest)).append("\"\n}</code></pre>\n");
+                .append(Html.text(host + "/" + module)).append("\"\n  version = \"").append(Html.text(newest)).append("\"\n");
+        if (!newestRequired.isEmpty()) {
+            out.append("\n  # Required inputs\n");
+            int width = newestRequired.stream().mapToInt(i -> i.name().length()).max().orElse(0);
+            for (ModuleDocs.Input input : newestRequired) {
+                out.append("  ").append(Html.text(input.name())).append(" ".repeat(width - input.name().length())).append(" = ")
+                        .append(Html.text(input.type().map(t -> t.contains("\n") ? "null # " + t.lines().findFirst().orElse("") + "…" : "null # " + t)
+                                .orElse("null"))).append('\n');
+            }
+        }
+        out.append("}</code></pre>\n");
 
         out.append("<h2>Versions</h2>\n<ul class=\"inline\">\n");
         for (String version : detail.versions()) {
@@ -47,6 +68,9 @@ record ModuleView(ModuleDetail detail, String host, Optional<String> readme, Opt
                     .append(version.equals(shown) ? " aria-current=\"page\"" : "").append(">").append(Html.text(version)).append("</a></li>\n");
         }
         out.append("</ul>\n");
+
+        out.append(docs.docs().map(ModuleDocsView::html).orElse("<section class=\"docs\" aria-labelledby=\"docs\">\n<h2 id=\"docs\">Documentation</h2>\n"
+                + "<p class=\"note\">" + Html.text(docs.problem()) + "</p>\n</section>\n"));
 
         out.append("<section class=\"readme\" aria-labelledby=\"readme\">\n<h2 id=\"readme\">README</h2>\n");
         if (readme.isPresent()) {

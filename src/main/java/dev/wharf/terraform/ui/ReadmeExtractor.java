@@ -2,8 +2,8 @@ package dev.wharf.terraform.ui;
 
 import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.oci.archive.EntryNames;
+import dev.wharf.oci.archive.InflationLimit;
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +34,8 @@ final class ReadmeExtractor {
         InputStream buffered = new BufferedInputStream(archive);
         try (ArchiveInputStream<? extends ArchiveEntry> entries = zip
                 ? new ZipArchiveInputStream(buffered, "UTF-8", true, true)
-                : new TarArchiveInputStream(new Bounded(GzipCompressorInputStream.builder().setInputStream(buffered).get(), maxInflatedBytes))) {
+                : new TarArchiveInputStream(new InflationLimit(GzipCompressorInputStream.builder().setInputStream(buffered).get(), maxInflatedBytes,
+                        "before its README"))) {
             for (ArchiveEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
                 String name = EntryNames.check(entry.getName());
                 String bare = name.startsWith("./") ? name.substring(2) : name;
@@ -53,48 +54,5 @@ final class ReadmeExtractor {
                     + " bytes, more than a README page shows");
         }
         return new String(text, StandardCharsets.UTF_8);
-    }
-
-    /** Refuses to give more than {@code limit} bytes: the inflated tar stream, counted as it really comes out. */
-    private static final class Bounded extends FilterInputStream {
-        private final long limit;
-        private long count;
-
-        Bounded(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                counted(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                counted(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            counted(skipped);
-            return skipped;
-        }
-
-        private void counted(long n) {
-            count += n;
-            if (count > limit) {
-                throw new ArchiveRefusedException("the archive inflates to more than " + limit + " bytes before its README");
-            }
-        }
     }
 }

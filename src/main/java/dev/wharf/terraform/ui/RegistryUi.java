@@ -7,6 +7,8 @@ import dev.wharf.terraform.discovery.ModuleDetail;
 import dev.wharf.terraform.discovery.ModulePage;
 import dev.wharf.terraform.discovery.ModuleQuery;
 import dev.wharf.terraform.discovery.ProviderCatalog;
+import dev.wharf.terraform.docs.ModuleDocs;
+import dev.wharf.terraform.docs.ModuleDocumentation;
 import dev.wharf.terraform.layout.LayoutException;
 import dev.wharf.terraform.module.ModuleAddress;
 import dev.wharf.terraform.module.ModuleException;
@@ -40,12 +42,14 @@ public final class RegistryUi {
     private final ProviderCatalog providerList;
     private final ProviderService providers;
     private final ModuleReadmes readmes;
+    private final ModuleDocumentation documentation;
     private final SignIn signIn;
     private final byte[] stylesheet;
     private final byte[] icon;
 
     public RegistryUi(ModuleCatalog modules, ProviderCatalog providerList, ProviderService providers, ModuleReadmes readmes,
-            ClientAuthentication auth) {
+            ModuleDocumentation documentation, ClientAuthentication auth) {
+        this.documentation = documentation;
         this.modules = modules;
         this.providerList = providerList;
         this.providers = providers;
@@ -156,8 +160,20 @@ public final class RegistryUi {
         } catch (ArchiveRefusedException | UncheckedIOException e) {
             problem = Optional.of("The README could not be read from this version's archive: " + e.getMessage());
         }
-        ModuleView view = new ModuleView(detail, host(ctx), readme, problem);
+        ModuleView.Documentation docs = docs(address, detail.summary().version());
+        String newest = detail.versions().get(0);
+        List<ModuleDocs.Input> required = (newest.equals(detail.summary().version()) ? docs : docs(address, newest)).docs()
+                .map(d -> d.root().inputs().stream().filter(ModuleDocs.Input::required).toList()).orElse(List.of());
+        ModuleView view = new ModuleView(detail, host(ctx), readme, problem, docs, required);
         ctx.html(Html.page(view.title(), view.body(), true, signIn.required()));
+    }
+
+    private ModuleView.Documentation docs(ModuleAddress address, String version) {
+        try {
+            return new ModuleView.Documentation(Optional.of(documentation.of(address, version)), "");
+        } catch (ArchiveRefusedException | UncheckedIOException e) {
+            return new ModuleView.Documentation(Optional.empty(), "The documentation could not be read from this version's archive: " + e.getMessage());
+        }
     }
 
     private void provider(Context ctx) {

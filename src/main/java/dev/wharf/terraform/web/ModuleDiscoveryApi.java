@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.oci.StorageException;
+import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.terraform.discovery.ModuleCatalog;
 import dev.wharf.terraform.discovery.ModuleDetail;
 import dev.wharf.terraform.discovery.ModulePage;
 import dev.wharf.terraform.discovery.ModuleQuery;
 import dev.wharf.terraform.discovery.ModuleSummary;
+import dev.wharf.terraform.docs.ModuleDocumentation;
 import dev.wharf.terraform.module.ModuleAddress;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -23,18 +26,23 @@ import java.util.Optional;
  * list, search and describe modules: {@code /v1/modules} (with {@code offset}, {@code limit},
  * {@code provider}, {@code verified}), {@code /v1/modules/search?q=}, {@code /v1/modules/{namespace}},
  * {@code /v1/modules/{namespace}/{name}} (the newest of each provider), and one module at its newest
- * or a given version. Field names and paging ({@code meta}) are the public registry's. The same
+ * or a given version, with its documentation ({@code root}, {@code submodules}: {@link ModuleDocsJson}).
+ * Field names and paging ({@code meta}) are the public registry's. The same
  * token check as the protocol guards every route: {@link TerraformApi} puts it in front of
  * {@code /v1/modules} and everything below, so these routes register after its own (its
  * {@code .../versions} route must win over {@code .../{version}}).
  */
 public final class ModuleDiscoveryApi {
     private final ModuleCatalog catalog;
+    private final ModuleDocumentation documentation;
     private final ObjectMapper json;
+    private final ModuleDocsJson docsJson;
 
-    public ModuleDiscoveryApi(ModuleCatalog catalog, ObjectMapper json) {
+    public ModuleDiscoveryApi(ModuleCatalog catalog, ModuleDocumentation documentation, ObjectMapper json) {
         this.catalog = catalog;
+        this.documentation = documentation;
         this.json = json;
+        this.docsJson = new ModuleDocsJson(json);
     }
 
     public void register(JavalinConfig cfg) {
@@ -98,6 +106,12 @@ public final class ModuleDiscoveryApi {
         detail.versions().forEach(versions::add);
         ArrayNode providers = body.putArray("providers");
         detail.providers().forEach(providers::add);
+        try {
+            docsJson.write(documentation.of(address, detail.summary().version()), body);
+        } catch (ArchiveRefusedException | UncheckedIOException e) {
+            // The version still resolves and downloads as it was stored; only its documentation is missing.
+            docsJson.unreadable("the archive could not be read for its documentation: " + e.getMessage(), body);
+        }
         send(ctx, body);
     }
 

@@ -98,6 +98,19 @@ class RegistryUiBrowserTest {
         List<String> versions = browser.findElements(By.cssSelector("main ul.inline a")).stream().map(WebElement::getText).toList();
         assertThat(versions).containsExactly("1.10.0", "1.2.0", "1.0.0");
 
+        browser.findElement(By.linkText("1.10.0")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/1.10.0"));
+        WebElement inputs = browser.findElement(By.cssSelector("table.inputs"));
+        assertThat(inputs.findElement(By.tagName("caption")).getText()).isEqualTo("Inputs (4, 2 required)");
+        List<String> rows = inputs.findElements(By.cssSelector("tbody tr")).stream().map(r -> r.getText().replaceAll("\\s+", " ")).toList();
+        assertThat(rows).containsExactly(
+                "cidr string \"10.0.0.0/16\" The <b>IPv4</b> CIDR block no",
+                "name string Name prefix for every object yes",
+                "password sensitive string null no",
+                "subnets map(object({ cidr = string public = optional(bool, false) })) yes");
+        assertThat(browser.findElement(By.tagName("pre")).getText()).contains("# Required inputs", "name    = null # string");
+        screenshot("module-version-inputs");
+
         browser.findElement(By.linkText("1.0.0")).click();
         waitFor(() -> browser.getCurrentUrl().endsWith("/1.0.0"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("acme/vpc/aws 1.0.0");

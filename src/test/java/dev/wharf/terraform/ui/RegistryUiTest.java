@@ -84,6 +84,50 @@ class RegistryUiTest {
     }
 
     @Test
+    void aModulePageDocumentsItsInputsOutputsResourcesProvidersAndSubmodules() throws Exception {
+        String body = get(open, "/ui/modules/acme/vpc/aws/1.10.0", null).body();
+        String docs = body.substring(body.indexOf("<section class=\"docs\""), body.indexOf("<section class=\"readme\""));
+        assertThat(docs).contains("<caption>Inputs (4, 2 required)</caption>",
+                "<th scope=\"col\">Name</th><th scope=\"col\">Type</th><th scope=\"col\">Default</th><th scope=\"col\">Description</th>"
+                        + "<th scope=\"col\">Required</th>",
+                "<tr><th scope=\"row\"><code>cidr</code></th><td><pre><code>string</code></pre></td><td><code>&quot;10.0.0.0/16&quot;</code></td>"
+                        + "<td>The &lt;b&gt;IPv4&lt;/b&gt; CIDR block</td><td>no</td></tr>",
+                "<tr><th scope=\"row\"><code>name</code></th><td><pre><code>string</code></pre></td><td></td><td>Name prefix for every object</td>"
+                        + "<td>yes</td></tr>",
+                "<code>password</code> <span class=\"note\">sensitive</span>",
+                "map(object({\n    cidr = string\n    public = optional(bool, false)\n  }))",
+                "<caption>Outputs (2)</caption>", "<code>vpc_id</code></th><td>The VPC&#39;s ID</td>",
+                "<caption>Resources (2)</caption>", "<code>aws_vpc.this</code></th><td><code>aws_vpc</code></td><td>managed</td>",
+                "<code>data.aws_region.current</code></th><td><code>aws_region</code></td><td>data source</td>",
+                "<caption>Required providers</caption>", "<code>aws</code></th><td><code>hashicorp/aws</code></td><td><code>&gt;= 5.0</code>",
+                "<summary><code>modules/endpoints</code></summary>", "<caption>modules/endpoints: Inputs (1, 1 required)</caption>");
+        assertThat(docs).doesNotContain("<b>IPv4");
+        // The snippet names the newest version's required inputs, on the newest version's page and on older ones.
+        String snippet = "  # Required inputs\n  name    = null # string\n  subnets = null # map(object({…\n}";
+        assertThat(body).contains(snippet);
+        String older = get(open, "/ui/modules/acme/vpc/aws/1.0.0", null).body();
+        assertThat(older).contains(snippet, "<caption>Outputs (1)</caption>", "<code>version</code>").doesNotContain("<caption>Inputs");
+        // A zipped version is documented as well.
+        String dns = get(open, "/ui/modules/acme/dns/aws", null).body();
+        assertThat(dns).contains("<h2 id=\"docs\">Documentation</h2>", "<caption>Outputs (1)</caption>");
+    }
+
+    @Test
+    void aVersionWhoseArchiveCannotBeReadStillHasItsPageWhichSaysWhy(@TempDir Path own) throws Exception {
+        try (UiRegistry broken = new UiRegistry(own)) {
+            broken.store.push(broken.layout.moduleRepository("acme", "odd", "aws"), broken.layout.moduleTag("acme", "odd", "aws", "1.0.0"),
+                    new dev.wharf.oci.Artifact(dev.wharf.terraform.layout.MediaTypes.MODULE_ARTIFACT, List.of(dev.wharf.oci.Layer.file(
+                            dev.wharf.terraform.layout.MediaTypes.MODULE_TAR_GZ, "module.tar.gz",
+                            dev.wharf.oci.BlobSource.ofBytes("not gzip".getBytes(StandardCharsets.UTF_8)))), java.util.Map.of()), false);
+            HttpResponse<String> page = get(broken.serve(ClientAuthentication.open()), "/ui/modules/acme/odd/aws", null);
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<h1>acme/odd/aws <span class=\"note\">1.0.0</span></h1>",
+                    "<h2 id=\"docs\">Documentation</h2>\n<p class=\"note\">The documentation could not be read from this version&#39;s archive: ",
+                    "The README could not be read").doesNotContain("# Required inputs");
+        }
+    }
+
+    @Test
     void aReadmesScriptsAndEventHandlersNeverReachThePage() throws Exception {
         String body = get(open, "/ui/modules/evil/readme/aws", null).body();
         String readme = body.substring(body.indexOf("<section class=\"readme\""));

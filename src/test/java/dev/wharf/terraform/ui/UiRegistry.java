@@ -17,6 +17,7 @@ import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.discovery.ModuleCatalog;
 import dev.wharf.terraform.discovery.ProviderCatalog;
+import dev.wharf.terraform.docs.ModuleDocumentation;
 import dev.wharf.terraform.layout.MediaTypes;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.module.ModuleService;
@@ -64,6 +65,61 @@ final class UiRegistry implements AutoCloseable {
             [a link](javascript:window.wharfPwned=true)
             """;
 
+    /** The newest acme/vpc/aws's configuration: inputs of each kind, a data source, a submodule. */
+    static final Map<String, String> VPC_CONFIGURATION = Map.of("variables.tf", """
+            variable "name" {
+              description = "Name prefix for every object"
+              type        = string
+            }
+
+            variable "cidr" {
+              description = "The <b>IPv4</b> CIDR block"
+              type        = string
+              default     = "10.0.0.0/16"
+            }
+
+            variable "subnets" {
+              type = map(object({
+                cidr = string
+                public = optional(bool, false)
+              }))
+            }
+
+            variable "password" {
+              type      = string
+              sensitive = true
+              default   = null
+            }
+            """, "network.tf", """
+            terraform {
+              required_providers {
+                aws = {
+                  source  = "hashicorp/aws"
+                  version = ">= 5.0"
+                }
+              }
+            }
+
+            data "aws_region" "current" {}
+
+            resource "aws_vpc" "this" {
+              cidr_block = var.cidr
+            }
+
+            output "vpc_id" {
+              description = "The VPC's ID"
+              value       = aws_vpc.this.id
+            }
+            """, "modules/endpoints/main.tf", """
+            variable "vpc_id" {
+              type = string
+            }
+
+            resource "aws_vpc_endpoint" "s3" {
+              vpc_id = var.vpc_id
+            }
+            """);
+
     final TerraformLayout layout = TerraformLayout.under("boring-registry");
     final ObjectMapper json = new ObjectMapper();
     private final Path dir;
@@ -80,7 +136,7 @@ final class UiRegistry implements AutoCloseable {
     /** The modules and provider every UI test walks through. */
     UiRegistry withCatalog() throws Exception {
         module("acme", "vpc", "aws", "1.0.0", false, "# VPC 1.0\n\nThe first release.\n", Map.of());
-        module("acme", "vpc", "aws", "1.10.0", false, "# VPC module\n\nBuilds a **VPC** with `public` and private subnets.\n\n"
+        module("acme", "vpc", "aws", "1.10.0", false, VPC_CONFIGURATION, "# VPC module\n\nBuilds a **VPC** with `public` and private subnets.\n\n"
                 + "| input | type |\n|---|---|\n| cidr | string |\n", Map.of(StandardAnnotations.DESCRIPTION, "A VPC with public and private subnets",
                 StandardAnnotations.SOURCE, "https://git.example.com/acme/vpc"));
         module("acme", "vpc", "aws", "1.2.0", true, "# VPC 1.2\n\nZipped.\n", Map.of());
@@ -92,8 +148,14 @@ final class UiRegistry implements AutoCloseable {
 
     void module(String namespace, String name, String provider, String version, boolean zip, String readme, Map<String, String> extra)
             throws IOException {
+        module(namespace, name, provider, version, zip, Map.of(), readme, extra);
+    }
+
+    void module(String namespace, String name, String provider, String version, boolean zip, Map<String, String> configuration, String readme,
+            Map<String, String> extra) throws IOException {
         Map<String, String> files = new java.util.LinkedHashMap<>();
         files.put("main.tf", "output \"version\" { value = \"" + version + "\" }\n");
+        files.putAll(configuration);
         if (readme != null) {
             files.put("README.md", readme);
         }
@@ -133,8 +195,10 @@ final class UiRegistry implements AutoCloseable {
         TerraformApi api = new TerraformApi(modules, providers, auth, Optional.empty(), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)),
                 false, json, new ReadyAnswers(1L << 20));
         ModuleCatalog catalog = new ModuleCatalog(store, layout, modules, Duration.ofMinutes(1));
-        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(catalog, json);
-        RegistryUi ui = new RegistryUi(catalog, new ProviderCatalog(store, layout, Duration.ofMinutes(1)), providers, new ModuleReadmes(modules), auth);
+        ModuleDocumentation documentation = new ModuleDocumentation(modules, ArchiveLimits.DEFAULT);
+        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(catalog, documentation, json);
+        RegistryUi ui = new RegistryUi(catalog, new ProviderCatalog(store, layout, Duration.ofMinutes(1)), providers, new ModuleReadmes(modules),
+                documentation, auth);
         WebServer server = keep(WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), cfg -> {
             api.register(cfg);
             discovery.register(cfg);

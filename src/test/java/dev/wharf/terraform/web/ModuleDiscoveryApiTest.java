@@ -11,11 +11,13 @@ import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.StandardAnnotations;
+import dev.wharf.oci.archive.ArchiveLimits;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.discovery.ModuleCatalog;
+import dev.wharf.terraform.docs.ModuleDocumentation;
 import dev.wharf.terraform.layout.MediaTypes;
 import dev.wharf.terraform.layout.RepositoryLayout;
 import dev.wharf.terraform.layout.TerraformLayout;
@@ -160,6 +162,126 @@ class ModuleDiscoveryApiTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aVersionsAnswerCarriesItsDocumentationInThePublicRegistrysShapes() throws Exception {
+        ArtifactStore store = store(Storage.DOCKER_REGISTRY);
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put("variables.tf", """
+                variable "name" {
+                  description = <<-EOT
+                    Name prefix
+                  EOT
+                  type = string
+                }
+
+                variable "settings" {
+                  type = object({
+                    tier = optional(string, "standard")
+                  })
+                  default = { tier = "premium" }
+                  validation {
+                    condition     = contains(["standard", "premium"], var.settings.tier)
+                    error_message = "Unknown tier ${var.settings.tier}."
+                  }
+                }
+
+                variable "token" {
+                  type      = string
+                  sensitive = true
+                  default   = null
+                }
+                """);
+        files.put("main.tf", """
+                terraform {
+                  required_version = ">= 1.5"
+                  required_providers {
+                    aws = {
+                      source  = "hashicorp/aws"
+                      version = ">= 5.0"
+                    }
+                  }
+                }
+
+                data "aws_region" "current" {}
+
+                resource "aws_s3_bucket" "logs" {
+                  bucket = "${var.name}-logs"
+                }
+
+                resource "random_id" "suffix" {
+                  byte_length = 4
+                }
+
+                module "labels" {
+                  source  = "registry.example.com/acme/labels/null"
+                  version = "~> 2.0"
+                }
+
+                output "bucket" {
+                  description = "The log bucket"
+                  value       = aws_s3_bucket.logs.id
+                  sensitive   = true
+                }
+                """);
+        files.put("broken.tf", "variable \"x\" {\n");
+        files.put("modules/policy/main.tf", "variable \"bucket\" {\n  type = string\n}\n");
+        publish(store, "acme", "logs", "aws", "1.0.0", Map.of(), tarGz(files));
+        publish(store, "acme", "logs", "aws", "1.1.0", Map.of(), "not an archive".getBytes(StandardCharsets.UTF_8));
+        URI base = serve(store);
+
+        JsonNode answer = get(base, "/v1/modules/acme/logs/aws/1.0.0");
+        JsonNode root = answer.get("root");
+        assertThat(root.get("path").asText()).isEmpty();
+        assertThat(root.get("empty").asBoolean()).isFalse();
+        assertThat(root.get("inputs")).hasSize(3);
+        assertThat(root.at("/inputs/0").toString()).isEqualTo(
+                "{\"name\":\"name\",\"type\":\"string\",\"description\":\"Name prefix\\n\",\"default\":\"\",\"required\":true,\"sensitive\":false}");
+        assertThat(root.at("/inputs/1/name").asText()).isEqualTo("settings");
+        assertThat(root.at("/inputs/1/type").asText()).isEqualTo("object({\n    tier = optional(string, \"standard\")\n  })");
+        assertThat(root.at("/inputs/1/default").asText()).isEqualTo("{\"tier\":\"premium\"}");
+        assertThat(root.at("/inputs/1/required").asBoolean()).isFalse();
+        assertThat(root.at("/inputs/2/default").asText()).isEqualTo("null");
+        assertThat(root.at("/inputs/2/sensitive").asBoolean()).isTrue();
+        assertThat(root.at("/outputs").toString()).isEqualTo("[{\"name\":\"bucket\",\"description\":\"The log bucket\",\"sensitive\":true}]");
+        assertThat(root.at("/dependencies").toString())
+                .isEqualTo("[{\"name\":\"labels\",\"source\":\"registry.example.com/acme/labels/null\",\"version\":\"~> 2.0\"}]");
+        assertThat(root.at("/provider_dependencies").toString()).isEqualTo("[{\"name\":\"aws\",\"namespace\":\"hashicorp\","
+                + "\"source\":\"hashicorp/aws\",\"version\":\">= 5.0\"},{\"name\":\"random\",\"namespace\":\"hashicorp\","
+                + "\"source\":\"hashicorp/random\",\"version\":\"\"}]");
+        assertThat(root.at("/resources").toString())
+                .isEqualTo("[{\"name\":\"logs\",\"type\":\"aws_s3_bucket\"},{\"name\":\"suffix\",\"type\":\"random_id\"}]");
+        assertThat(root.at("/data_resources").toString()).isEqualTo("[{\"name\":\"current\",\"type\":\"aws_region\"}]");
+        assertThat(texts(root.get("required_core"))).containsExactly(">= 1.5");
+        assertThat(texts(root.get("notes"))).containsExactly("broken.tf: not read, line 1: a block is never closed with '}'");
+        assertThat(answer.get("submodules")).hasSize(1);
+        assertThat(answer.at("/submodules/0/path").asText()).isEqualTo("modules/policy");
+        assertThat(answer.at("/submodules/0/name").asText()).isEqualTo("policy");
+        assertThat(answer.at("/submodules/0/inputs/0/name").asText()).isEqualTo("bucket");
+        assertThat(answer.at("/submodules/0/resources")).isEmpty();
+
+        // The newest version's archive is no archive: it still answers, and says why it has no documentation.
+        JsonNode latest = get(base, "/v1/modules/acme/logs/aws");
+        assertThat(latest.get("version").asText()).isEqualTo("1.1.0");
+        assertThat(latest.at("/root/empty").asBoolean()).isTrue();
+        assertThat(latest.at("/root/notes/0").asText()).startsWith("the archive could not be read for its documentation: ");
+        assertThat(latest.get("submodules")).isEmpty();
+    }
+
+    private static byte[] tarGz(Map<String, String> files) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(new java.util.zip.GZIPOutputStream(out))) {
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                byte[] content = file.getValue().getBytes(StandardCharsets.UTF_8);
+                var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(file.getKey());
+                entry.setSize(content.length);
+                tar.putArchiveEntry(entry);
+                tar.write(content);
+                tar.closeArchiveEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
     private ArtifactStore store(Storage storage) {
         if (storage == Storage.IMAGE_LAYOUT) {
             return keep(new ImageLayoutStore(dir.resolve("layout")));
@@ -170,9 +292,13 @@ class ModuleDiscoveryApiTest {
     }
 
     private void publish(ArtifactStore store, String namespace, String name, String provider, String version, Map<String, String> extra) {
+        publish(store, namespace, name, provider, version, extra, (namespace + name + provider + version).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void publish(ArtifactStore store, String namespace, String name, String provider, String version, Map<String, String> extra,
+            byte[] archive) {
         Map<String, String> annotations = new HashMap<>(StandardAnnotations.of(name, version, java.time.Instant.parse("2026-01-01T00:00:00Z")));
         annotations.putAll(extra);
-        byte[] archive = (namespace + name + provider + version).getBytes(StandardCharsets.UTF_8);
         store.push(layout.moduleRepository(namespace, name, provider), layout.moduleTag(namespace, name, provider, version),
                 new Artifact(MediaTypes.MODULE_ARTIFACT, List.of(Layer.file(MediaTypes.MODULE_TAR_GZ, "module.tar.gz", BlobSource.ofBytes(archive))),
                         annotations), false);
@@ -186,7 +312,8 @@ class ModuleDiscoveryApiTest {
         ModuleService modules = new ModuleService(store, layout);
         TerraformApi api = new TerraformApi(modules, new ProviderService(store, layout, json), auth, Optional.empty(),
                 FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, json, new dev.wharf.http.ReadyAnswers(1L << 20));
-        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(new ModuleCatalog(store, layout, modules, Duration.ofMinutes(1)), json);
+        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(new ModuleCatalog(store, layout, modules, Duration.ofMinutes(1)),
+                new ModuleDocumentation(modules, ArchiveLimits.DEFAULT), json);
         WebServer server = keep(WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), cfg -> {
             api.register(cfg);
             discovery.register(cfg);

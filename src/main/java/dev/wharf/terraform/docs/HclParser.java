@@ -1,0 +1,116 @@
+package dev.wharf.terraform.docs;
+
+import dev.wharf.terraform.docs.HclToken.Kind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the structure of an HCL native-syntax file: bodies of attributes and labelled blocks.
+ * An attribute's expression is not interpreted here, only delimited: it runs to the end of its
+ * line, except inside brackets, braces and parentheses, where newlines do not end it — so
+ * {@code for} expressions, conditionals, function calls and nested objects pass whole.
+ */
+final class HclParser {
+    private final String src;
+    private final List<HclToken> tokens;
+    private int at;
+
+    private HclParser(String src, List<HclToken> tokens) {
+        this.src = src;
+        this.tokens = tokens;
+    }
+
+    static HclBody parse(String src) throws HclSyntaxException {
+        HclParser parser = new HclParser(src, HclLexer.tokens(src));
+        return parser.body(0);
+    }
+
+    /** A body up to its closing brace, or to the end of the file when {@code opened} (the line of its block) is 0. */
+    private HclBody body(int opened) throws HclSyntaxException {
+        List<HclBody.Attribute> attributes = new ArrayList<>();
+        List<HclBody.Block> blocks = new ArrayList<>();
+        while (true) {
+            while (peek().kind() == Kind.NEWLINE) {
+                at++;
+            }
+            HclToken token = peek();
+            if (token.kind() == Kind.EOF) {
+                if (opened > 0) {
+                    throw new HclSyntaxException(opened, "a block is never closed with '}'");
+                }
+                return new HclBody(attributes, blocks);
+            }
+            if (token.punct("}")) {
+                if (opened == 0) {
+                    throw new HclSyntaxException(token.line(), "a '}' closes no block");
+                }
+                return new HclBody(attributes, blocks);
+            }
+            if (token.kind() != Kind.IDENT) {
+                throw new HclSyntaxException(token.line(), "expected an attribute or block name, found '" + token.text().strip() + "'");
+            }
+            at++;
+            if (peek().punct("=")) {
+                at++;
+                attributes.add(attribute(token));
+            } else {
+                blocks.add(block(token));
+            }
+            endOfItem();
+        }
+    }
+
+    private HclBody.Attribute attribute(HclToken name) throws HclSyntaxException {
+        int first = at;
+        int depth = 0;
+        while (true) {
+            HclToken t = peek();
+            if (t.kind() == Kind.EOF || (depth == 0 && (t.kind() == Kind.NEWLINE || t.punct("}")))) {
+                break;
+            }
+            if (t.punct("(") || t.punct("[") || t.punct("{")) {
+                depth++;
+            } else if (t.punct(")") || t.punct("]") || t.punct("}")) {
+                depth--;
+            }
+            at++;
+        }
+        if (depth != 0) {
+            throw new HclSyntaxException(name.line(), "the value of '" + name.text() + "' has unbalanced brackets");
+        }
+        List<HclToken> expression = tokens.subList(first, at);
+        if (expression.isEmpty()) {
+            throw new HclSyntaxException(name.line(), "'" + name.text() + "' has no value after '='");
+        }
+        String source = src.substring(expression.get(0).start(), expression.get(expression.size() - 1).end());
+        return new HclBody.Attribute(name.text(), expression, source, name.line());
+    }
+
+    private HclBody.Block block(HclToken type) throws HclSyntaxException {
+        List<String> labels = new ArrayList<>();
+        while (!peek().punct("{")) {
+            HclToken label = peek();
+            if (label.kind() == Kind.IDENT || (label.kind() == Kind.STRING && label.literal() != null)) {
+                labels.add(label.kind() == Kind.IDENT ? label.text() : label.literal());
+                at++;
+            } else {
+                throw new HclSyntaxException(label.line(), "block '" + type.text() + "' needs '=' or '{' after its name and labels");
+            }
+        }
+        at++;
+        HclBody body = body(type.line());
+        at++; // its closing '}'
+        return new HclBody.Block(type.text(), labels, body, type.line());
+    }
+
+    private void endOfItem() throws HclSyntaxException {
+        HclToken t = peek();
+        if (t.kind() != Kind.NEWLINE && t.kind() != Kind.EOF && !t.punct("}")) {
+            throw new HclSyntaxException(t.line(), "expected a new line, found '" + t.text().strip() + "'");
+        }
+    }
+
+    private HclToken peek() {
+        return tokens.get(at);
+    }
+}

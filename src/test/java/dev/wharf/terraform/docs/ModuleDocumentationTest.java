@@ -1,0 +1,51 @@
+package dev.wharf.terraform.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.oci.Artifact;
+import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.Layer;
+import dev.wharf.oci.archive.ArchiveLimits;
+import dev.wharf.oci.layout.ImageLayoutStore;
+import dev.wharf.terraform.layout.MediaTypes;
+import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.terraform.module.ModuleAddress;
+import dev.wharf.terraform.module.ModuleService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A version's documentation is read from storage once: versions are immutable. */
+class ModuleDocumentationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aVersionsDocumentationIsReadOnceAndThenKept() throws Exception {
+        TerraformLayout layout = TerraformLayout.under("boring-registry");
+        ImageLayoutStore store = new ImageLayoutStore(dir.resolve("layout"));
+        byte[] archive = ModuleReaderTest.tarGz(Path.of("src/test/resources/terraform-docs/modules/platform"));
+        store.push(layout.moduleRepository("acme", "platform", "aws"), layout.moduleTag("acme", "platform", "aws", "1.0.0"),
+                new Artifact(MediaTypes.MODULE_ARTIFACT, List.of(Layer.file(MediaTypes.MODULE_TAR_GZ, "m.tar.gz", BlobSource.ofBytes(archive))),
+                        Map.of()), false);
+        ModuleDocumentation documentation = new ModuleDocumentation(new ModuleService(store, layout), ArchiveLimits.DEFAULT);
+        ModuleAddress platform = new ModuleAddress("acme", "platform", "aws");
+
+        ArchiveDocs first = documentation.of(platform, "1.0.0");
+        assertThat(first.root().inputs()).extracting(ModuleDocs.Input::name).containsExactly("name", "node_groups", "subnet_ids");
+        assertThat(first.submodules()).extracting(ModuleDocs::path).containsExactly("modules/cluster", "modules/node-group");
+        // The archive's blob gone: a second read from storage would fail, the kept answer does not.
+        try (Stream<Path> files = Files.walk(dir.resolve("layout"))) {
+            String hex = Digest.sha256(archive).hex();
+            for (Path blob : files.filter(p -> p.getFileName().toString().equals(hex)).toList()) {
+                Files.delete(blob);
+            }
+        }
+        assertThat(documentation.of(platform, "1.0.0")).isSameAs(first);
+    }
+}
