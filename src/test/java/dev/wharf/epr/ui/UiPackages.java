@@ -50,15 +50,20 @@ final class UiPackages implements AutoCloseable {
     }
 
     URI serve(Indexer index, Optional<TokensFile> tokens, Optional<TlsFiles> tls) {
+        WebServer server = serveOver(index, tokens, tls, Clock.systemUTC());
+        servers.add(server);
+        return server.localUri();
+    }
+
+    /** The EPR API and this UI over {@code index}, as package-registry wires them. */
+    static WebServer serveOver(Indexer index, Optional<TokensFile> tokens, Optional<TlsFiles> tls, Clock clock) {
         ApiSettings settings = new ApiSettings(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofMinutes(1), true);
-        EprApi api = new EprApi(index, settings, Clock.systemUTC());
-        PackageUi ui = new PackageUi(index, tokens, Clock.systemUTC());
-        WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), tls, c -> {
+        EprApi api = new EprApi(index, settings, clock);
+        PackageUi ui = new PackageUi(index, tokens, clock);
+        return WebServer.start(ListenAddress.parse("127.0.0.1:0"), tls, c -> {
             api.register(c);
             ui.register(c);
         });
-        servers.add(server);
-        return server.localUri();
     }
 
     /** A tokens file with one read token and one expired publish token. */
