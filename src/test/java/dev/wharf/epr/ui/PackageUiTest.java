@@ -10,6 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import dev.wharf.http.TlsFiles;
+import dev.wharf.testing.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -181,6 +184,25 @@ class PackageUiTest {
         }
         HttpResponse<String> out = post(guarded, "/ui/sign-out", "");
         assertThat(out.headers().firstValue("Set-Cookie").orElseThrow()).startsWith(UiSignIn.COOKIE + "=;").contains("Expires=Thu, 01 Jan 1970");
+    }
+
+    @Test
+    void overTlsTheSignInCookieIsSecureToo() throws Exception {
+        TestCertificates.SelfSigned certificate = TestCertificates.localhost();
+        Path cert = certificate.writePem(dir.resolve("tls"));
+        URI tls = packages.serve(packages.indexer, Optional.of(packages.tokensFile()),
+                TlsFiles.of(cert, cert.resolveSibling("key.pem"), null));
+        assertThat(tls.getScheme()).isEqualTo("https");
+        HttpClient trusting = HttpClient.newBuilder().sslContext(certificate.trustingContext()).build();
+        HttpResponse<String> right = trusting.send(HttpRequest.newBuilder(tls.resolve("/ui/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + UiPackages.TOKEN + "&next=/ui/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(right.statusCode()).isEqualTo(303);
+        assertThat(right.headers().firstValue("Set-Cookie").orElseThrow()).containsIgnoringCase("Secure").containsIgnoringCase("HttpOnly")
+                .containsIgnoringCase("SameSite=Strict");
+        HttpResponse<String> refused = trusting.send(HttpRequest.newBuilder(tls.resolve("/ui/static/ui.css")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(303);
     }
 
     @Test
