@@ -2,6 +2,7 @@ package dev.wharf.cli.epr;
 
 import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.epr.publish.PackageUploadApi;
+import dev.wharf.epr.ui.PackageUi;
 import dev.wharf.http.access.PublishAudit;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -270,6 +271,7 @@ public final class ServeCommand implements Callable<Integer> {
         EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready, timing, readiness, proxy.orElse(null));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
         Optional<PackageUploadApi> finalUpload = upload;
+        PackageUi ui = new PackageUi(indexer, tokens, Clock.systemUTC());
         List<ExchangeObserver> exchanges = new ArrayList<>();
         if (metricsAddress != null) {
             exchanges.addAll(List.of(inFlight, new HttpMetrics(metrics, HttpMetrics.ELASTIC_PACKAGE_REGISTRY, EprRoutes::template), eprMetrics));
@@ -285,6 +287,7 @@ public final class ServeCommand implements Callable<Integer> {
                 readyHits, exchanges, limits, c -> {
                     api.register(c);
                     finalUpload.ifPresent(u -> u.register(c));
+                    ui.register(c);
                 }));
                 WebServer metricsServer = metricsAddress == null ? null
                         : Listeners.start("-metrics-address", () -> WebServer.start(ListenAddress.parse(java.util.Objects.requireNonNull(metricsAddress)), Optional.empty(), c -> {

@@ -140,6 +140,11 @@ public final class EprApi {
         });
     }
 
+    /** Marks an answer another part (the UI) wrote itself, so the API's 404 text does not replace it. */
+    public static void answered(Context ctx) {
+        ctx.attribute(GoAnswers.WRITTEN, Boolean.TRUE);
+    }
+
     /**
      * {@code /health} in full, naming the source (registry and repository, or package paths) and its
      * error as raised: for the metrics address only, which anonymous clients are not meant to reach.

@@ -2,6 +2,7 @@ package dev.wharf.epr.fs;
 
 import dev.wharf.epr.index.Deprecations;
 import dev.wharf.epr.index.IndexHealth;
+import dev.wharf.epr.index.IndexReport;
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerException;
@@ -19,16 +20,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -61,6 +61,7 @@ public final class FileSystemIndexer implements Indexer {
     private final FolderZips zips = new FolderZips();
     private volatile List<IndexedPackage> packages = List.of();
     private volatile IndexHealth health;
+    private volatile IndexReport report = IndexReport.NONE;
     private volatile @Nullable PackagePathsWatcher watcher;
 
     public FileSystemIndexer(List<Path> paths, boolean validate, boolean requireSignatures, ArchiveLimits limits, Clock clock) {
@@ -115,16 +116,17 @@ public final class FileSystemIndexer implements Indexer {
             return Files.isDirectory(base);
         }).toList();
         // As EPR's zip indexer comes before its folder indexer: every zip, in any path, wins over a folder.
-        List<Read> reads = new ArrayList<>();
+        List<PackageReads.Read> reads = new ArrayList<>();
+        Queue<IndexReport.LeftOut> leftOut = new ConcurrentLinkedQueue<>();
         try {
             for (Path base : bases) {
                 for (Path zip : zips(base)) {
-                    reads.add(new Read(zip, () -> indexZip(base, zip)));
+                    reads.add(new PackageReads.Read(zip, () -> indexZip(base, zip, leftOut)));
                 }
             }
             for (Path base : bases) {
                 for (Path folder : folders(base)) {
-                    reads.add(new Read(folder, () -> indexFolder(base, folder)));
+                    reads.add(new PackageReads.Read(folder, () -> indexFolder(base, folder, leftOut)));
                 }
             }
         } catch (IOException | UncheckedIOException e) {
@@ -132,44 +134,17 @@ public final class FileSystemIndexer implements Indexer {
         }
         List<IndexedPackage> found = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        List<Optional<IndexedPackage>> read = readAll(reads);
+        List<Optional<IndexedPackage>> read = PackageReads.readAll(reads, options, paths);
         for (int i = 0; i < reads.size(); i++) {
             Path from = reads.get(i).from();
             read.get(i).ifPresent(p -> add(found, seen, p, from));
         }
         packages = Deprecations.propagate(found);
-        health = IndexHealth.healthy(clock.instant(), packages.size(), describe());
+        Instant now = clock.instant();
+        // Every refresh reads every path in full.
+        report = new IndexReport(Optional.of(now), leftOut.stream().sorted(Comparator.comparing(IndexReport.LeftOut::what)).toList());
+        health = IndexHealth.healthy(now, packages.size(), describe());
         LOG.info("{} packages indexed from {}", packages.size(), paths);
-    }
-
-    /** One package to read: a zip or a folder. */
-    private record Read(Path from, Callable<Optional<IndexedPackage>> task) {
-    }
-
-    /** Every read, {@code workers} at a time; the results in the order of {@code reads}. */
-    private List<Optional<IndexedPackage>> readAll(List<Read> reads) throws IndexerException {
-        if (reads.isEmpty()) {
-            return List.of();
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.workers(), reads.size()), options.readers());
-        try {
-            List<Future<Optional<IndexedPackage>>> futures = new ArrayList<>();
-            for (Read r : reads) {
-                futures.add(pool.submit(r.task()));
-            }
-            List<Optional<IndexedPackage>> results = new ArrayList<>();
-            for (Future<Optional<IndexedPackage>> f : futures) {
-                results.add(f.get());
-            }
-            return results;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IndexerException("interrupted while reading package paths " + paths, e);
-        } catch (ExecutionException e) {
-            throw new IndexerException("reading package paths " + paths + " failed: " + e.getCause(), e);
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private static void add(List<IndexedPackage> found, Set<String> seen, IndexedPackage p, Path from) {
@@ -222,7 +197,7 @@ public final class FileSystemIndexer implements Indexer {
         return sig;
     }
 
-    private java.util.Optional<IndexedPackage> indexZip(Path base, Path zip) {
+    private java.util.Optional<IndexedPackage> indexZip(Path base, Path zip, Queue<IndexReport.LeftOut> leftOut) {
         try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
             Path sig = signatureOf(base, zip);
             PackageDocument doc = reader.read(files, Files.isRegularFile(sig));
@@ -230,11 +205,12 @@ public final class FileSystemIndexer implements Indexer {
             return java.util.Optional.of(new IndexedPackage(doc, ZipContent.onDisk(zip, sig)));
         } catch (InvalidPackageException | IOException e) {
             LOG.warn("package {} left out: {}", zip, e.getMessage());
+            leftOut.add(new IndexReport.LeftOut(base.relativize(zip).toString(), String.valueOf(e.getMessage())));
             return java.util.Optional.empty();
         }
     }
 
-    private java.util.Optional<IndexedPackage> indexFolder(Path base, Path folder) {
+    private java.util.Optional<IndexedPackage> indexFolder(Path base, Path folder, Queue<IndexReport.LeftOut> leftOut) {
         try (DirectoryPackageFiles files = new DirectoryPackageFiles(folder)) {
             Path sig = signatureOf(base, folder);
             PackageDocument doc = reader.read(files, Files.isRegularFile(sig));
@@ -248,6 +224,7 @@ public final class FileSystemIndexer implements Indexer {
                     new FolderContent(folder, doc.name + "-" + doc.version, sig, zips)));
         } catch (InvalidPackageException | IOException e) {
             LOG.warn("package {} left out: {}", folder, e.getMessage());
+            leftOut.add(new IndexReport.LeftOut(base.relativize(folder).toString(), String.valueOf(e.getMessage())));
             return java.util.Optional.empty();
         }
     }
@@ -281,5 +258,10 @@ public final class FileSystemIndexer implements Indexer {
     @Override
     public IndexHealth health() {
         return health;
+    }
+
+    @Override
+    public IndexReport report() {
+        return report;
     }
 }

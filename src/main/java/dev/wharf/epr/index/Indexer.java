@@ -16,6 +16,11 @@ public interface Indexer extends AutoCloseable {
 
     IndexHealth health();
 
+    /** What the last refresh left out and the time of the last full read; {@link IndexReport#NONE} when the source does not say. */
+    default IndexReport report() {
+        return IndexReport.NONE;
+    }
+
     /**
      * What kind of source this is ({@code oci}, {@code filesystem}), for answers to anonymous
      * clients, which must not learn the source's address ({@link IndexHealth#source()}).

@@ -41,6 +41,11 @@ public final class CacheLockedIndexer implements Indexer {
     }
 
     @Override
+    public dev.wharf.epr.index.IndexReport report() {
+        return delegate.report();
+    }
+
+    @Override
     public String kind() {
         return delegate.kind();
     }

@@ -2,6 +2,7 @@ package dev.wharf.epr.oci;
 
 import dev.wharf.epr.index.Deprecations;
 import dev.wharf.epr.index.IndexHealth;
+import dev.wharf.epr.index.IndexReport;
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.index.RefreshListener;
 import dev.wharf.epr.index.Indexer;
@@ -66,6 +67,7 @@ public final class OciIndexer implements Indexer {
     private List<CachedPackage> published = List.of();
     private volatile List<IndexedPackage> packages = List.of();
     private volatile IndexHealth health;
+    private volatile IndexReport report = IndexReport.NONE;
     private @Nullable RefreshSchedule schedule;
     private final RefreshListener listener;
 
@@ -114,6 +116,8 @@ public final class OciIndexer implements Indexer {
             PersistedIndex p = persisted.get();
             published = p.packagesOrEmpty();
             packages = Deprecations.propagate(published.stream().map(this::toIndexed).toList());
+            report = new IndexReport(p.verifiedAtInstant(),
+                    p.rejectedOrEmpty().stream().map(r -> new IndexReport.LeftOut(r.tag(), r.reason())).toList());
             health = new IndexHealth(IndexHealth.State.DEGRADED, Optional.of(p.indexedAtInstant()),
                     Optional.of(e.getMessage()), packages.size(), source());
             LOG.warn("cannot read {} ({}); serving the index persisted at {} ({} packages)", source(), e.getMessage(),
@@ -206,6 +210,7 @@ public final class OciIndexer implements Indexer {
                 verifiedAt.map(Instant::toString).orElse(null), found,
                 result.rejected().values().stream().sorted(Comparator.comparing(RejectedTag::tag)).toList()));
         blobs.retainOnly(found);
+        report = new IndexReport(verifiedAt, result.leftOut());
         health = IndexHealth.healthy(now, packages.size(), source());
         LOG.info("{} packages indexed from {} ({} of {} tags resolved{})", packages.size(), source(), result.resolved(),
                 result.tags(), verify ? ", full verification" : "");
@@ -259,6 +264,11 @@ public final class OciIndexer implements Indexer {
     @Override
     public String kind() {
         return "oci";
+    }
+
+    @Override
+    public IndexReport report() {
+        return report;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.wharf.epr.oci;
 
+import dev.wharf.epr.index.IndexReport;
 import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.epr.pkg.PackageReader;
@@ -40,10 +41,12 @@ final class RepositoryScan {
     /** Enough to hide the round trip of a remote registry, few enough not to look like an attack on it. */
     private static final int RESOLVE_THREADS = 8;
     private static final String MISNAMED = "not {name}-{version}";
+    private static final String SKIPPED = "not read by this refresh (the registry failed for this tag alone, or it vanished meanwhile);"
+            + " the next refresh tries again";
 
-    /** What a pass found: the packages in tag order, and what is now known of every tag. */
+    /** What a pass found: the packages in tag order, what is now known of every tag, and what it left out, in tag order. */
     record Result(List<CachedPackage> packages, Map<String, CachedPackage> accepted, Map<String, RejectedTag> rejected,
-            int resolved, int tags) {
+            int resolved, int tags, List<IndexReport.LeftOut> leftOut) {
     }
 
     /** What one tag came to in a pass. */
@@ -107,6 +110,7 @@ final class RepositoryScan {
         Map<String, CachedPackage> accepted = new HashMap<>();
         Map<String, RejectedTag> rejections = new HashMap<>();
         List<CachedPackage> found = new ArrayList<>();
+        List<IndexReport.LeftOut> leftOut = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < outcomes.length; i++) {
             String tag = tags.get(i);
@@ -119,6 +123,7 @@ final class RepositoryScan {
                 }
             } else if (outcome instanceof Outcome.Rejected r) {
                 rejections.put(tag, r.rejection());
+                leftOut.add(new IndexReport.LeftOut(tag, r.rejection().reason()));
                 if (r.report()) {
                     LOG.warn("tag {} of {} left out: {}", tag, source, r.rejection().reason());
                 } else {
@@ -126,9 +131,11 @@ final class RepositoryScan {
                 }
             } else if (outcome instanceof Outcome.Skipped skipped) {
                 LOG.warn("tag {} of {} left out: {}", tag, source, skipped.reason());
+                // The reason may name the registry, which the health page does not: the log has it.
+                leftOut.add(new IndexReport.LeftOut(tag, SKIPPED));
             }
         }
-        return new Result(found, accepted, rejections, requests.size(), tags.size());
+        return new Result(found, accepted, rejections, requests.size(), tags.size(), leftOut);
     }
 
     /**

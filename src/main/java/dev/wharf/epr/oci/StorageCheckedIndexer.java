@@ -31,6 +31,11 @@ public final class StorageCheckedIndexer implements Indexer {
 
     /** The wrapped indexer's kind and name: this only adds the storage checks to its health. */
     @Override
+    public dev.wharf.epr.index.IndexReport report() {
+        return delegate.report();
+    }
+
+    @Override
     public String kind() {
         return delegate.kind();
     }

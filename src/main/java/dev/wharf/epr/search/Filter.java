@@ -21,6 +21,11 @@ public record Filter(
         @Nullable Semver agentVersion,
         boolean experimental) {
 
+    /** Every version of every package, prereleases too; of one {@code type} when it is given. */
+    public static Filter everything(@Nullable String type) {
+        return new Filter(true, null, true, null, null, null, type, null, null, null, List.of(), null, false);
+    }
+
     public static Filter exact(String name, String version) {
         return new Filter(true, null, true, null, name, version, null, null, null, null, List.of(), null, true);
     }

@@ -1,7 +1,6 @@
 package dev.wharf.terraform.ui;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.wharf.http.ui.HtmlText;
 
 /** Text made safe for HTML, and the frame every /ui/ page shares. */
 final class Html {
@@ -10,24 +9,12 @@ final class Html {
 
     /** {@code text} as HTML text or a quoted attribute value. */
     static String text(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return HtmlText.escape(text);
     }
 
     /** One path segment or query value, percent-encoded. */
     static String url(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        return HtmlText.url(value);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.wharf.terraform.ui;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.wharf.http.ui.ReadmeRenderer;
 import dev.wharf.oci.archive.ArchiveLimits;
 import dev.wharf.terraform.StoredFile;
 import dev.wharf.terraform.module.ModuleAddress;

@@ -1,4 +1,4 @@
-package dev.wharf.terraform.ui;
+package dev.wharf.http.ui;
 
 import java.util.List;
 import org.commonmark.Extension;
@@ -12,9 +12,10 @@ import org.owasp.html.Sanitizers;
 /**
  * A README's Markdown as HTML a page may include: rendered by CommonMark with GitHub's tables (raw HTML in the
  * Markdown passes through it), then kept to an allow-list of formatting, block, table, link and
- * image markup, so no script, event handler, style or frame of a module's author reaches a reader.
+ * image markup, so no script, event handler, style or frame of a module's or package's author
+ * reaches a reader. Shared by both registries' UIs, so both sanitise alike.
  */
-final class ReadmeRenderer {
+public final class ReadmeRenderer {
     private static final PolicyFactory POLICY = Sanitizers.FORMATTING.and(Sanitizers.BLOCKS).and(Sanitizers.TABLES)
             .and(Sanitizers.LINKS).and(Sanitizers.IMAGES)
             .and(new HtmlPolicyBuilder().allowElements("pre", "hr", "details", "summary").toFactory());
@@ -24,7 +25,7 @@ final class ReadmeRenderer {
     private final Parser parser = Parser.builder().extensions(EXTENSIONS).build();
     private final HtmlRenderer renderer = HtmlRenderer.builder().extensions(EXTENSIONS).sanitizeUrls(true).build();
 
-    String html(String markdown) {
+    public String html(String markdown) {
         return POLICY.sanitize(renderer.render(parser.parse(markdown)));
     }
 }

@@ -1,0 +1,131 @@
+package dev.wharf.epr.ui;
+
+import dev.wharf.epr.api.EprApi;
+import dev.wharf.epr.index.IndexedPackage;
+import dev.wharf.epr.index.Indexer;
+import dev.wharf.epr.search.TextQuery;
+import dev.wharf.http.access.TokensFile;
+import dev.wharf.http.ui.HtmlText;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /ui/} on package-registry's address: server-rendered pages over the in-memory index (the
+ * packages, one package version, the index's health), with no script at all, so the
+ * Content-Security-Policy forbids every script. Behind {@link UiSignIn} when a tokens file is set.
+ * Register after {@link EprApi}, whose 404 and error answers it leaves to the API's routes.
+ */
+public final class PackageUi {
+    static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'";
+    private static final Logger LOG = LoggerFactory.getLogger(PackageUi.class);
+
+    private final Indexer indexer;
+    private final PackageListing listing;
+    private final PackageReadmes readmes = new PackageReadmes();
+    private final UiSignIn signIn;
+    private final Clock clock;
+    private final byte[] stylesheet = resource("ui.css");
+    private final byte[] icon = resource("favicon.svg");
+
+    /** {@code tokens}: the {@code -auth-tokens-file}, when set; any of its unexpired tokens signs in. */
+    public PackageUi(Indexer indexer, Optional<TokensFile> tokens, Clock clock) {
+        this.indexer = indexer;
+        this.listing = new PackageListing(indexer);
+        this.signIn = new UiSignIn(tokens);
+        this.clock = clock;
+    }
+
+    public void register(JavalinConfig cfg) {
+        var r = cfg.routes;
+        r.before("/ui", this::headers);
+        r.before("/ui/*", this::headers);
+        r.get("/ui", ctx -> ctx.redirect(UiSignIn.ROOT, HttpStatus.MOVED_PERMANENTLY));
+        r.get("/ui/sign-in", signIn::showForm);
+        r.post("/ui/sign-in", signIn::submit);
+        r.post("/ui/sign-out", signIn::signOut);
+        r.get("/ui/", guarded(this::packages));
+        r.get("/ui/health", guarded(this::health));
+        r.get("/ui/packages/{name}/{version}", guarded(this::pkg));
+        r.get("/ui/static/ui.css", guarded(ctx -> ctx.contentType("text/css; charset=utf-8").result(stylesheet)));
+        r.get("/ui/static/favicon.svg", guarded(ctx -> ctx.contentType("image/svg+xml").result(icon)));
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = Objects.requireNonNull(PackageUi.class.getResourceAsStream(name), name + " is missing from the jar")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void headers(Context ctx) {
+        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Cache-Control", signIn.required() ? "private, no-store" : "no-cache");
+    }
+
+    /** Signed in, the page; otherwise off to the sign-in form, which leads back here. */
+    private Handler guarded(Handler page) {
+        return ctx -> {
+            if (!signIn.signedIn(ctx)) {
+                String query = ctx.queryString();
+                String next = HtmlText.safeNext(ctx.path() + (query == null ? "" : "?" + query), UiSignIn.ROOT);
+                ctx.redirect("/ui/sign-in?next=" + HtmlText.url(next), HttpStatus.SEE_OTHER);
+                return;
+            }
+            page.handle(ctx);
+        };
+    }
+
+    private void packages(Context ctx) {
+        Optional<String> q = Optional.ofNullable(ctx.queryParam("q")).map(String::strip).filter(s -> !s.isEmpty());
+        Optional<String> type = Optional.ofNullable(ctx.queryParam("type")).map(String::strip).filter(s -> !s.isEmpty());
+        PackagesPage page = new PackagesPage(q, type, listing.types(),
+                listing.find(q.map(TextQuery::of).orElse(TextQuery.ANY), type.orElse(null)));
+        ctx.html(UiPage.page("Packages", page.body(), true, signIn.required()));
+    }
+
+    private void pkg(Context ctx) {
+        String name = ctx.pathParam("name");
+        String version = ctx.pathParam("version");
+        Optional<PackageListing.Entry> entry = listing.named(name);
+        Optional<IndexedPackage> shown = entry.flatMap(e -> e.versions().stream().filter(v -> v.versionText().equals(version)).findFirst());
+        if (entry.isEmpty() || shown.isEmpty()) {
+            problem(ctx, 404, "Not found", "This registry has no package " + name + " " + version + ".");
+            return;
+        }
+        PackageReadmes.Readme readme;
+        try {
+            readme = readmes.of(shown.get());
+        } catch (UncheckedIOException e) {
+            LOG.warn("the README of {} could not be read: {}", shown.get().key(), e.getMessage());
+            readme = new PackageReadmes.Readme(Optional.empty(), Optional.of("The README could not be read just now; try again later."));
+        }
+        PackagePage page = new PackagePage(shown.get(), entry.get().versions(), readme);
+        ctx.html(UiPage.page(page.title(), page.body(), true, signIn.required()));
+    }
+
+    private void health(Context ctx) {
+        HealthPage page = new HealthPage(indexer.health(), indexer.report(), indexer.kind(), clock.instant());
+        ctx.html(UiPage.page("Index health", page.body(), true, signIn.required()));
+    }
+
+    private void problem(Context ctx, int status, String title, String message) {
+        EprApi.answered(ctx);
+        ctx.status(status).html(UiPage.page(title, "<h1>" + UiPage.text(title) + "</h1>\n<p>" + UiPage.text(message)
+                + "</p>\n<p><a href=\"/ui/\">All packages</a></p>\n", true, signIn.required()));
+    }
+}

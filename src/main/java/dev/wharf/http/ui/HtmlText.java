@@ -1,0 +1,43 @@
+package dev.wharf.http.ui;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** Text made safe for a server-rendered page: both registries' UIs escape through here. */
+public final class HtmlText {
+    private HtmlText() {
+    }
+
+    /** {@code text} as HTML text or a quoted attribute value. */
+    public static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** One path segment or query value, percent-encoded. */
+    public static String url(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /**
+     * Where to go after sign-in: only a path under {@code root} (such as {@code /ui/}), never another
+     * host or scheme, so the form cannot be made an open redirect.
+     */
+    public static String safeNext(@org.jspecify.annotations.Nullable String next, String root) {
+        if (next == null || !next.startsWith(root) || next.startsWith("//") || next.contains("\\") || next.chars().anyMatch(c -> c < 0x20)) {
+            return root;
+        }
+        return next;
+    }
+}

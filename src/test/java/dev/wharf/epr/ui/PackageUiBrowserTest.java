@@ -1,0 +1,172 @@
+package dev.wharf.epr.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.testing.RequiredTool;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * package-registry's {@code /ui/} in Debian's headless Chromium, driven by Selenium through
+ * chromium-driver as a person would use it: links followed, forms typed into, what the page shows
+ * asserted, the console checked for errors, and a screenshot of each walk under target/.
+ */
+class PackageUiBrowserTest {
+    @TempDir
+    static Path dir;
+    private static UiPackages packages;
+    private static URI open;
+    private static URI guarded;
+    private ChromeDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        packages = new UiPackages(dir);
+        open = packages.serve(false);
+        guarded = packages.serve(true);
+    }
+
+    @AfterAll
+    static void stop() {
+        packages.close();
+    }
+
+    @BeforeEach
+    void openBrowser() {
+        Path chromium = RequiredTool.require("chromium", "chromium");
+        Path driver = RequiredTool.require("chromedriver", "chromium-driver");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void packagesSearchAPackageWithItsReadmeAndDataStreamsThenTheIndexHealth() throws Exception {
+        browser.get(open.resolve("/ui/").toString());
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Packages");
+        assertThat(browser.findElement(By.cssSelector("label[for=q]")).getText()).contains("Search packages");
+        new Select(browser.findElement(By.id("type"))).selectByVisibleText("integration");
+        browser.findElement(By.id("q")).sendKeys("web servers", Keys.ENTER);
+        waitFor(() -> browser.getCurrentUrl().contains("q=web"));
+        List<String> found = browser.findElements(By.cssSelector("main table tbody td:first-child > a")).stream().map(WebElement::getText).toList();
+        assertThat(found).containsExactly("acme_logs");
+        List<String> versions = browser.findElements(By.cssSelector("main table tbody ul.versions a")).stream().map(WebElement::getText).toList();
+        assertThat(versions).containsExactly("1.2.0-beta1", "1.1.0", "1.0.0");
+
+        browser.findElement(By.linkText("1.1.0")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/packages/acme_logs/1.1.0"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Acme Logs 1.1.0");
+        assertThat(browser.findElement(By.cssSelector(".readme h1")).getText()).isEqualTo("Acme Logs 1.1.0");
+        List<String> stream = browser.findElements(By.cssSelector("#data-streams tbody td")).stream().map(WebElement::getText).toList();
+        assertThat(stream).containsExactly("Access", "logs", "acme_logs.access");
+        assertThat(browser.findElement(By.cssSelector(".sig")).getText()).isEqualTo("signed");
+        assertThat(browser.findElement(By.linkText("signature (.sig)")).getAttribute("href")).endsWith("/epr/acme_logs/acme_logs-1.1.0.zip.sig");
+        assertStyledAndClean("packages-search-package");
+
+        browser.findElement(By.linkText("Index health")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/health"));
+        assertThat(browser.findElement(By.cssSelector("#left-out tbody")).getText()).contains("broken_pkg/1.0.0", "no readme file found");
+        assertStyledAndClean("index-health");
+    }
+
+    @Test
+    void signInWithATokenOfTheTokensFile() throws Exception {
+        browser.get(guarded.resolve("/ui/packages/acme_logs/1.1.0").toString());
+        waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Sign in");
+        assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("acme");
+
+        browser.findElement(By.id("token")).sendKeys("not-the-token", Keys.ENTER);
+        waitFor(() -> !browser.findElements(By.id("sign-in-error")).isEmpty());
+        assertThat(browser.findElement(By.id("sign-in-error")).getText()).contains("not accepted");
+
+        browser.findElement(By.id("token")).sendKeys(UiPackages.TOKEN);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/packages/acme_logs/1.1.0"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Acme Logs 1.1.0");
+        // HttpOnly: no script of the page can read the token.
+        assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie")).isEqualTo("");
+        // The one error expected is the refused wrong token (a 401 answer); nothing else.
+        assertThat(consoleErrors()).allSatisfy(e -> assertThat(e.getMessage()).contains("/ui/sign-in").contains("401"));
+        screenshot("sign-in");
+        browser.findElement(By.cssSelector("form.sign-out button")).click();
+        waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
+        browser.get(guarded.resolve("/ui/health").toString());
+        waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
+    }
+
+    @Test
+    void aHostilePackagesScriptsAndOnerrorNeverRun() throws Exception {
+        browser.get(open.resolve("/ui/packages/hostile_pkg/1.0.0").toString());
+        assertThat(browser.findElement(By.cssSelector(".readme")).getText()).contains("Harmless text before the attack.");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).contains("<script>window.wharfPwned=1</script>Hostile");
+        // The image loads (a stylesheet is no image), so an onerror attribute that survived would fire.
+        waitFor(() -> Boolean.TRUE.equals(((JavascriptExecutor) browser).executeScript(
+                "const i = document.querySelector('.readme img'); return i !== null && i.complete;")));
+        assertThat(browser.getTitle()).doesNotContain("pwned").contains("hostile_pkg 1.0.0");
+        assertThat(((JavascriptExecutor) browser).executeScript("return typeof window.wharfPwned")).isEqualTo("undefined");
+        browser.findElement(By.linkText("a link")).click();
+        // The raw <a href="javascript:..." onclick> is no link at all any more: its text alone is left.
+        assertThat(browser.findElements(By.linkText("another"))).isEmpty();
+        assertThat(((JavascriptExecutor) browser).executeScript("return typeof window.wharfPwned")).isEqualTo("undefined");
+        browser.get(open.resolve("/ui/?q=hostile").toString());
+        assertThat(browser.findElement(By.cssSelector("main table")).getText()).contains("<img src=x onerror=window.wharfPwned=1> sneaky");
+        assertThat(((JavascriptExecutor) browser).executeScript("return typeof window.wharfPwned")).isEqualTo("undefined");
+        screenshot("hostile-package");
+    }
+
+    private void assertStyledAndClean(String walk) throws Exception {
+        String color = browser.findElement(By.tagName("header")).getCssValue("background-color");
+        assertThat(color).as("the stylesheet applies").isEqualTo("rgba(31, 78, 61, 1)");
+        assertThat(consoleErrors()).isEmpty();
+        screenshot(walk);
+    }
+
+    private List<LogEntry> consoleErrors() {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream().filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+    }
+
+    private void screenshot(String walk) throws Exception {
+        Path target = Files.createDirectories(Path.of("target", "ui-screenshots"));
+        Files.write(target.resolve("epr-" + walk + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    private void waitFor(java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> condition.getAsBoolean());
+    }
+}

@@ -1,0 +1,118 @@
+package dev.wharf.epr.ui;
+
+import dev.wharf.epr.TestPackages;
+import dev.wharf.epr.api.ApiSettings;
+import dev.wharf.epr.api.EprApi;
+import dev.wharf.epr.fs.FileSystemIndexer;
+import dev.wharf.epr.index.Indexer;
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.TlsFiles;
+import dev.wharf.http.WebServer;
+import dev.wharf.http.access.TokenHash;
+import dev.wharf.http.access.TokensFile;
+import dev.wharf.oci.archive.ArchiveLimits;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Wharf's test packages in a package path, plus two of this UI's own: one whose manifest and README
+ * attack the page ({@code <script>}, {@code onerror}, {@code javascript:}) and one whose README is
+ * larger than a page shows. Served by the real API and UI on 127.0.0.1, open or behind a tokens file.
+ */
+final class UiPackages implements AutoCloseable {
+    static final String TOKEN = "wharf_ui-test-token-1234567890";
+    static final String EXPIRED_TOKEN = "wharf_ui-expired-token-0987654321";
+
+    final Path root;
+    final Indexer indexer;
+    private final Path dir;
+    private final List<WebServer> servers = new ArrayList<>();
+
+    UiPackages(Path dir) throws Exception {
+        this.dir = dir;
+        this.root = TestPackages.fileSystemLayout(dir);
+        hostile(root.resolve("hostile_pkg/1.0.0"));
+        oversized(root.resolve("long_readme/1.0.0"));
+        this.indexer = new FileSystemIndexer(List.of(root), true, false, ArchiveLimits.DEFAULT, Clock.systemUTC());
+        indexer.start();
+    }
+
+    /** The API and UI over this index; {@code tokens}: sign-in needed. */
+    URI serve(boolean tokens) throws IOException {
+        return serve(indexer, tokens ? Optional.of(tokensFile()) : Optional.empty(), Optional.empty());
+    }
+
+    URI serve(Indexer index, Optional<TokensFile> tokens, Optional<TlsFiles> tls) {
+        WebServer server = serveOver(index, tokens, tls, Clock.systemUTC());
+        servers.add(server);
+        return server.localUri();
+    }
+
+    /** The EPR API and this UI over {@code index}, as package-registry wires them. */
+    static WebServer serveOver(Indexer index, Optional<TokensFile> tokens, Optional<TlsFiles> tls, Clock clock) {
+        ApiSettings settings = new ApiSettings(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofMinutes(1), true);
+        EprApi api = new EprApi(index, settings, clock);
+        PackageUi ui = new PackageUi(index, tokens, clock);
+        return WebServer.start(ListenAddress.parse("127.0.0.1:0"), tls, c -> {
+            api.register(c);
+            ui.register(c);
+        });
+    }
+
+    /** A tokens file with one read token and one expired publish token. */
+    TokensFile tokensFile() throws IOException {
+        Path file = dir.resolve("tokens.yml");
+        Files.writeString(file, "tokens:\n"
+                + "  - name: reader\n    hash: \"" + TokenHash.of(TOKEN) + "\"\n    scopes: [read]\n"
+                + "  - name: old-ci\n    hash: \"" + TokenHash.of(EXPIRED_TOKEN) + "\"\n    scopes: [\"publish:*\"]\n"
+                + "    expires: \"2020-01-01T00:00:00Z\"\n");
+        return new TokensFile(file, Clock.systemUTC());
+    }
+
+    private static void hostile(Path pkg) throws IOException {
+        TestPackages.copyTree(TestPackages.source().resolve("sensor_input/0.3.0"), pkg);
+        String manifest = Files.readString(pkg.resolve("manifest.yml"))
+                .replace("name: sensor_input", "name: hostile_pkg")
+                .replace("version: 0.3.0", "version: 1.0.0")
+                .replace("title: Sensor input", "title: \"<script>window.wharfPwned=1</script>Hostile\"")
+                .replace("description: Reads measurements from a sensor gateway.",
+                        "description: \"<img src=x onerror=window.wharfPwned=1> sneaky\"");
+        Files.writeString(pkg.resolve("manifest.yml"), manifest);
+        Files.writeString(pkg.resolve("docs/README.md"), """
+                # Hostile package
+
+                Harmless text before the attack.
+
+                <script>window.wharfPwned = 1; document.title = 'pwned';</script>
+
+                <img src="/ui/static/ui.css" alt="not an image" onerror="window.wharfPwned = 1">
+
+                [a link](javascript:window.wharfPwned=1)
+
+                <a href="javascript:window.wharfPwned=1" onclick="window.wharfPwned=1">another</a>
+                """);
+    }
+
+    private static void oversized(Path pkg) throws IOException {
+        TestPackages.copyTree(TestPackages.source().resolve("sensor_input/0.3.0"), pkg);
+        String manifest = Files.readString(pkg.resolve("manifest.yml"))
+                .replace("name: sensor_input", "name: long_readme")
+                .replace("version: 0.3.0", "version: 1.0.0")
+                .replace("title: Sensor input", "title: Long README");
+        Files.writeString(pkg.resolve("manifest.yml"), manifest);
+        Files.writeString(pkg.resolve("docs/README.md"), "# Long\n\n" + "All work and no play. ".repeat(30_000));
+    }
+
+    @Override
+    public void close() {
+        servers.forEach(WebServer::close);
+        indexer.close();
+    }
+}
