@@ -8,6 +8,8 @@ import dev.wharf.terraform.discovery.ModulePage;
 import dev.wharf.terraform.discovery.ModuleQuery;
 import dev.wharf.terraform.discovery.ProviderCatalog;
 import dev.wharf.terraform.layout.LayoutException;
+import dev.wharf.terraform.mirror.MirrorCatalog;
+import dev.wharf.terraform.mirror.MirrorCatalog.MirroredHost;
 import dev.wharf.terraform.module.ModuleAddress;
 import dev.wharf.terraform.module.ModuleException;
 import dev.wharf.terraform.provider.ProviderAddress;
@@ -40,16 +42,24 @@ public final class RegistryUi {
     private final ProviderCatalog providerList;
     private final ProviderService providers;
     private final ModuleReadmes readmes;
+    private final Optional<MirrorCatalog> mirror;
     private final SignIn signIn;
     private final byte[] stylesheet;
     private final byte[] icon;
 
     public RegistryUi(ModuleCatalog modules, ProviderCatalog providerList, ProviderService providers, ModuleReadmes readmes,
             ClientAuthentication auth) {
+        this(modules, providerList, providers, readmes, auth, Optional.empty());
+    }
+
+    /** @param mirror what the network mirror holds; empty when the registry serves no mirror */
+    public RegistryUi(ModuleCatalog modules, ProviderCatalog providerList, ProviderService providers, ModuleReadmes readmes,
+            ClientAuthentication auth, Optional<MirrorCatalog> mirror) {
         this.modules = modules;
         this.providerList = providerList;
         this.providers = providers;
         this.readmes = readmes;
+        this.mirror = mirror;
         this.signIn = new SignIn(auth);
         this.stylesheet = resource("ui.css");
         this.icon = resource("favicon.svg");
@@ -74,6 +84,7 @@ public final class RegistryUi {
         r.get("/ui/modules/{namespace}/{name}/{provider}", guarded(ctx -> module(ctx, Optional.empty())));
         r.get("/ui/modules/{namespace}/{name}/{provider}/{version}", guarded(ctx -> module(ctx, Optional.of(ctx.pathParam("version")))));
         r.get("/ui/providers/{namespace}/{name}", guarded(this::provider));
+        r.get("/ui/mirror", guarded(this::mirror));
     }
 
     private static byte[] resource(String name) {
@@ -143,7 +154,8 @@ public final class RegistryUi {
                     + " their pages are still at /ui/modules/NAMESPACE/NAME/PROVIDER and /ui/providers/NAMESPACE/NAME.");
         }
         HomePage home = new HomePage(q, namespace, namespaces, page, found, unlisted);
-        ctx.html(Html.page("Modules and providers", home.body(), true, signIn.required()));
+        String mirrorLink = mirror.isEmpty() ? "" : "<h2>Network mirror</h2>\n<p><a href=\"/ui/mirror\">Providers the network mirror holds</a></p>\n";
+        ctx.html(Html.page("Modules and providers", home.body() + mirrorLink, true, signIn.required()));
     }
 
     private void module(Context ctx, Optional<String> version) {
@@ -165,6 +177,25 @@ public final class RegistryUi {
         List<ProviderVersion> versions = providers.versions(address).value();
         ProviderView view = new ProviderView(address, versions, providers.signingKeys(address.namespace()), host(ctx));
         ctx.html(Html.page(address.toString(), view.body(), true, signIn.required()));
+    }
+
+    private void mirror(Context ctx) {
+        if (mirror.isEmpty()) {
+            problem(ctx, 404, "This registry serves no provider network mirror (--network-mirror=false).");
+            return;
+        }
+        List<MirroredHost> hosts = List.of();
+        Optional<String> unlisted = Optional.empty();
+        try {
+            hosts = mirror.get().hosts();
+        } catch (StorageException e) {
+            if (e.kind() != StorageException.Kind.UNSUPPORTED) {
+                throw e;
+            }
+            unlisted = Optional.of("This registry's storage does not list its repositories, so the mirrored providers cannot be listed here;"
+                    + " terraform still installs them through the mirror.");
+        }
+        ctx.html(Html.page("Network mirror", new MirrorView(hosts, host(ctx), unlisted).body(), true, signIn.required()));
     }
 
     private static boolean matches(ProviderAddress provider, String text) {

@@ -118,6 +118,21 @@ class RegistryUiBrowserTest {
     }
 
     @Test
+    void theNetworkMirrorPage() throws Exception {
+        browser.get(open.resolve("/ui/").toString());
+        browser.findElement(By.linkText("Providers the network mirror holds")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/mirror"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Network mirror");
+        List<String> hosts = browser.findElements(By.cssSelector("main h2")).stream().map(WebElement::getText).toList();
+        assertThat(hosts).containsExactly("registry.example.test", "registry.terraform.io");
+        List<String> rows = browser.findElements(By.cssSelector("main table[aria-labelledby=host-registry-terraform-io] tbody tr")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(rows).containsExactly("hashicorp/random 3.10.0 linux_amd64", "hashicorp/random 3.6.0 darwin_arm64, linux_amd64");
+        assertThat(browser.findElement(By.tagName("pre")).getText()).contains("network_mirror", "https://" + open.getAuthority() + "/v1/mirror/");
+        assertStyledAndClean("mirror");
+    }
+
+    @Test
     void signInWithAStaticToken() throws Exception {
         browser.get(guarded.resolve("/ui/providers/acme/dummy").toString());
         waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
