@@ -22,6 +22,8 @@ import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -44,6 +46,7 @@ public final class RegistryUi {
     private final ModuleReadmes readmes;
     private final Optional<MirrorCatalog> mirror;
     private final SignIn signIn;
+    private final Optional<OidcSignIn> oidc;
     private final byte[] stylesheet;
     private final byte[] icon;
 
@@ -60,7 +63,10 @@ public final class RegistryUi {
         this.providers = providers;
         this.readmes = readmes;
         this.mirror = mirror;
-        this.signIn = new SignIn(auth);
+        boolean oidcSignIn = OidcSignIn.usable(auth.oidc());
+        this.signIn = new SignIn(auth, oidcSignIn);
+        this.oidc = oidcSignIn ? OidcSignIn.of(auth.oidc(), signIn, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build())
+                : Optional.empty();
         this.stylesheet = resource("ui.css");
         this.icon = resource("favicon.svg");
     }
@@ -77,6 +83,8 @@ public final class RegistryUi {
             }
         });
         r.post("/ui/sign-in", signIn::submit);
+        r.get(OidcSignIn.START, ctx -> oidc.ifPresentOrElse(o -> o.begin(ctx), () -> ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER)));
+        r.get(OidcSignIn.CALLBACK, ctx -> oidc.ifPresentOrElse(o -> o.callback(ctx), () -> ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER)));
         r.post("/ui/sign-out", signIn::signOut);
         r.get("/ui/", guarded(this::home));
         r.get("/ui/static/ui.css", guarded(ctx -> ctx.contentType("text/css; charset=utf-8").result(stylesheet)));
@@ -109,7 +117,8 @@ public final class RegistryUi {
             if (!signIn.signedIn(ctx)) {
                 String query = ctx.queryString();
                 String next = SignIn.safeNext(ctx.path() + (query == null ? "" : "?" + query));
-                ctx.redirect("/ui/sign-in?next=" + Html.url(next), io.javalin.http.HttpStatus.SEE_OTHER);
+                // With an OIDC issuer, straight to it; its sign-in page is where people sign in.
+                ctx.redirect((oidc.isPresent() ? OidcSignIn.START : "/ui/sign-in") + "?next=" + Html.url(next), io.javalin.http.HttpStatus.SEE_OTHER);
                 return;
             }
             try {
