@@ -24,6 +24,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oci_seed as seed  # noqa: E402
+import figure_ui  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -322,6 +323,8 @@ http {
             seed.seed_signing_keys(self.reg_client, self.gpg, "bench")
             if "1" in a.figures or "replicas" in a.figures:
                 seed.seed_modules(self.reg_client, "bench", a.modules, a.module_versions, pool)
+                if "1" in a.figures:
+                    figure_ui.seed_modules(self.reg_client, pool, a.smoke)
             if "1" in a.figures:
                 small_zip = os.path.join(data, "provider.zip")
                 seed.provider_zip(small_zip, "p", a.provider_zip_kb * 1024)
@@ -401,7 +404,7 @@ http {
             ("provider download/{os}/{arch}", tf.url, "/v1/providers/bench/p0/%s/download/linux/amd64" % latest),
             ("EPR /search?kibana.version=8.15.0", epr.url, "/search?kibana.version=8.15.0"),
             ("EPR /categories", epr.url, "/categories"),
-        ]
+        ] + figure_ui.endpoints(a.smoke, tf.url)
         root = os.path.join(self.work, "nginx-root")
         os.makedirs(root)
         static = []
