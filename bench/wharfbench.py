@@ -25,6 +25,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oci_seed as seed  # noqa: E402
 import figure_publish  # noqa: E402
+import figure_ui  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -334,6 +335,8 @@ http {
             seed.seed_signing_keys(self.reg_client, self.gpg, "bench")
             if a.figures & {"1", "replicas", "jvm"}:
                 seed.seed_modules(self.reg_client, "bench", a.modules, a.module_versions, pool)
+                if "1" in a.figures:
+                    figure_ui.seed_modules(self.reg_client, pool, a.smoke)
             if a.figures & {"1", "jvm", "image"}:
                 small_zip = os.path.join(data, "provider.zip")
                 seed.provider_zip(small_zip, "p", a.provider_zip_kb * 1024)
@@ -413,7 +416,7 @@ http {
             ("provider download/{os}/{arch}", tf.url, "/v1/providers/bench/p0/%s/download/linux/amd64" % latest),
             ("EPR /search?kibana.version=8.15.0", epr.url, "/search?kibana.version=8.15.0"),
             ("EPR /categories", epr.url, "/categories"),
-        ]
+        ] + figure_ui.endpoints(a.smoke, tf.url)
         root = os.path.join(self.work, "nginx-root")
         os.makedirs(root)
         static = []

@@ -24,16 +24,42 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A small OpenID Connect issuer for tests, on 127.0.0.1 with a random port: it serves a discovery
  * document and a JWKS, mints RS256 tokens with whatever claims a test needs, and rotates its key on
- * request. It implements no login flow: tests hand tokens to terraform through its CLI configuration.
+ * request. Tests hand its tokens to terraform through its CLI configuration; for a browser it also
+ * runs the authorization code flow with PKCE: {@code /authorize} shows a page whose button signs the
+ * visitor in as {@link #LOGIN_SUBJECT} (a form posted to {@code /approve}, so that the way back is
+ * a navigation the issuer's page starts, as with a real password form) and sends the browser back
+ * with a code; {@code /token} redeems
+ * the code once, for the redirect URI and client it was issued to, only with the code verifier
+ * whose S256 challenge {@code /authorize} saw, for an ID token carrying the nonce.
  */
 public final class OidcIssuer implements AutoCloseable {
+    /** Who {@code /authorize} signs in. */
+    public static final String LOGIN_SUBJECT = "alice";
+
     private final HttpServer server;
     private final List<RSAKey> published = new ArrayList<>();
     private final AtomicInteger jwksRequests = new AtomicInteger();
+    private final Map<String, Map<String, String>> codes = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> awaitingApproval = new ConcurrentHashMap<>();
+    private final List<Map<String, String>> authorizeRequests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger tokenRefusals = new AtomicInteger();
+    private volatile boolean tamperState;
+    private volatile boolean wrongNonce;
     private RSAKey current;
 
     private OidcIssuer(HttpServer server) {
@@ -48,6 +74,9 @@ public final class OidcIssuer implements AutoCloseable {
             issuer.rotate(false);
             server.createContext("/.well-known/openid-configuration", issuer::discovery);
             server.createContext("/jwks", issuer::jwks);
+            server.createContext("/authorize", issuer::authorize);
+            server.createContext("/approve", issuer::approve);
+            server.createContext("/token", issuer::token);
             server.start();
             return issuer;
         } catch (IOException e) {
@@ -110,6 +139,132 @@ public final class OidcIssuer implements AutoCloseable {
         current = next;
     }
 
+    /** The query of every {@code /authorize} request so far, decoded. */
+    public List<Map<String, String>> authorizeRequests() {
+        return List.copyOf(authorizeRequests);
+    }
+
+    /** How many {@code /token} requests were refused (wrong verifier, reused code, ...). */
+    public int tokenRefusals() {
+        return tokenRefusals.get();
+    }
+
+    /** From now on, {@code /authorize} sends back a state other than the one it was given. */
+    public void tamperState(boolean tamper) {
+        this.tamperState = tamper;
+    }
+
+    /** From now on, ID tokens carry a nonce other than the one {@code /authorize} was given. */
+    public void wrongNonce(boolean wrong) {
+        this.wrongNonce = wrong;
+    }
+
+    private void authorize(HttpExchange exchange) throws IOException {
+        Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
+        authorizeRequests.add(query);
+        String redirect = query.get("redirect_uri");
+        if (redirect == null || !"code".equals(query.get("response_type")) || query.get("client_id") == null
+                || !"S256".equals(query.get("code_challenge_method")) || query.get("code_challenge") == null) {
+            respond(exchange, 400, "{\"error\":\"invalid_request\"}");
+            return;
+        }
+        String request = UUID.randomUUID().toString();
+        awaitingApproval.put(request, query);
+        byte[] page = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Test issuer</title>"
+                + "<link rel=\"icon\" href=\"data:,\"></head><body><h1>Test issuer</h1>"
+                + "<form method=\"post\" action=\"/approve\"><input type=\"hidden\" name=\"request\" value=\"" + request + "\">"
+                + "<button type=\"submit\" id=\"approve\">Sign in as " + LOGIN_SUBJECT + "</button></form></body></html>")
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        exchange.sendResponseHeaders(200, page.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(page);
+        }
+    }
+
+    private void approve(HttpExchange exchange) throws IOException {
+        Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Map<String, String> query = awaitingApproval.remove(String.valueOf(form.get("request")));
+        if (!"POST".equals(exchange.getRequestMethod()) || query == null) {
+            respond(exchange, 400, "{\"error\":\"invalid_request\"}");
+            return;
+        }
+        String code = UUID.randomUUID().toString();
+        codes.put(code, query);
+        String state = tamperState ? "forged-" + query.get("state") : query.get("state");
+        exchange.getResponseHeaders().set("Location", query.get("redirect_uri") + "?code=" + enc(code) + "&state=" + enc(String.valueOf(state)));
+        exchange.sendResponseHeaders(302, -1);
+        exchange.close();
+    }
+
+    /**
+     * What a browser does at {@code authorizeUrl} (Wharf's redirect to {@code /authorize}): shows the
+     * page, presses its button, and returns where the issuer then sends it (the callback with the code).
+     */
+    public String approveWithoutBrowser(String authorizeUrl) {
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(authorizeUrl)).build(), HttpResponse.BodyHandlers.ofString());
+            java.util.regex.Matcher request = java.util.regex.Pattern.compile("name=\"request\" value=\"([^\"]+)\"").matcher(page.body());
+            if (page.statusCode() != 200 || !request.find()) {
+                throw new IllegalStateException("/authorize answered " + page.statusCode() + ": " + page.body());
+            }
+            HttpResponse<String> approved = http.send(HttpRequest.newBuilder(issuer().resolve("/approve"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("request=" + enc(request.group(1)))).build(), HttpResponse.BodyHandlers.ofString());
+            return approved.headers().firstValue("Location").orElseThrow(() -> new IllegalStateException("/approve answered "
+                    + approved.statusCode() + " without a Location"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void token(HttpExchange exchange) throws IOException {
+        Map<String, String> request = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Map<String, String> issued = codes.remove(String.valueOf(request.get("code")));
+        if (issued == null || !"authorization_code".equals(request.get("grant_type"))
+                || !issued.get("redirect_uri").equals(request.get("redirect_uri")) || !issued.get("client_id").equals(request.get("client_id"))
+                || request.get("code_verifier") == null || !issued.get("code_challenge").equals(s256(request.get("code_verifier")))) {
+            tokenRefusals.incrementAndGet();
+            respond(exchange, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"code, client, redirect_uri or code_verifier do not match\"}");
+            return;
+        }
+        Instant now = Instant.now();
+        String idToken = sign(current, claims(LOGIN_SUBJECT, issued.get("client_id")).issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(3600))).claim("nonce", wrongNonce ? "not-" + issued.get("nonce") : issued.get("nonce"))
+                .build());
+        respond(exchange, 200, "{\"access_token\":\"opaque-" + UUID.randomUUID() + "\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
+                + "\"id_token\":\"" + idToken + "\"}");
+    }
+
+    private static String s256(String verifier) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> form(String encoded) {
+        Map<String, String> values = new HashMap<>();
+        if (encoded != null && !encoded.isEmpty()) {
+            for (String pair : encoded.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                values.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return values;
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
     private JWTClaimsSet.Builder claims(String subject, String audience) {
         return new JWTClaimsSet.Builder().issuer(issuer().toString()).subject(subject).audience(audience);
     }
@@ -151,9 +306,13 @@ public final class OidcIssuer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, String body) throws IOException {
+        respond(exchange, 200, body);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }

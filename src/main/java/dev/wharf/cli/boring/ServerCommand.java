@@ -47,6 +47,8 @@ import dev.wharf.http.access.PublishAudit;
 import dev.wharf.terraform.discovery.ProviderCatalog;
 import dev.wharf.terraform.ui.ModuleReadmes;
 import dev.wharf.terraform.ui.RegistryUi;
+import dev.wharf.terraform.mirror.MirrorCatalog;
+import dev.wharf.terraform.mirror.MirrorService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -256,16 +258,17 @@ public final class ServerCommand implements Callable<Integer> {
         CacheMetrics.bindTo(metrics, providerService.caches());
         TerraformApi api = new TerraformApi(moduleService, providerService, auth, login, signer, downloadProxy, json, ready);
         ModuleCatalog catalog = new ModuleCatalog(served, layout, moduleService, tagTtl);
+        OperationCounters operations = new OperationCounters(metrics);
         ModuleDocumentation documentation = new ModuleDocumentation(moduleService, ArchiveLimits.DEFAULT);
         CacheMetrics.bindTo(metrics, documentation.caches());
         ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(catalog, documentation, json);
+        Optional<MirrorService> mirrorService = mirror.build(served, layout, mirrorTempDir(), operations);
         RegistryUi ui = new RegistryUi(catalog, new ProviderCatalog(served, layout, tagTtl), providerService,
-                new ModuleReadmes(moduleService), documentation, auth);
-        OperationCounters operations = new OperationCounters(metrics);
+                new ModuleReadmes(moduleService), documentation, auth, mirrorService.map(m -> new MirrorCatalog(served, layout, m.storage(), tagTtl)));
         PublishApi publishApi = new PublishApi(auth, new ModulePublication(served, layout),
                 new ProviderUploader(served, layout, providerService, json, mirror.archiveLimits.inspector(), LOG::info),
                 new SigningKeyUploader(served, layout, providerService, json), new PublishAudit(metrics), publish.maxBodyBytes, json);
-        Optional<MirrorApi> mirrorApi = mirror.build(served, layout, mirrorTempDir(), operations).map(service -> new MirrorApi(service, auth, signer));
+        Optional<MirrorApi> mirrorApi = mirrorService.map(service -> new MirrorApi(service, auth, signer));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
         ReadyAnswerCounter readyHits = new ReadyAnswerCounter(metrics);

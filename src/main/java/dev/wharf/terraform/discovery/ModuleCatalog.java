@@ -1,7 +1,8 @@
 package dev.wharf.terraform.discovery;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.layout.TerraformLayout;
@@ -16,16 +17,20 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Which modules exist, for the registry's discovery API: the module repositories the store lists
  * (the registry's catalog, or the flat layout's one tag list), each with its newest version and
  * what that version's manifest says about it. The module protocol itself never needs this list.
  *
- * <p>The repository list is kept for {@code ttl}, like tag lists, so a module published elsewhere
- * shows up within that time. Versions and metadata come from {@link ModuleService}, whose caches
- * the protocol answers share. A repository without a valid version tag (an empty or foreign one)
- * is left out of every list.
+ * <p>Lists and searches are answered from memory: a snapshot of every module with its newest version
+ * and metadata, built once and rebuilt in the background once it is {@code ttl} old (like tag
+ * lists), so a module published elsewhere shows up within that time and no request waits for a
+ * round trip per module. The request that finds the snapshot old still gets it, and starts the
+ * rebuild. Versions and metadata come from {@link ModuleService}, whose caches the protocol answers
+ * share. A repository without a valid version tag (an empty or foreign one) is left out of every list.
  */
 public final class ModuleCatalog {
     private static final Comparator<ModuleAddress> ORDER = Comparator.comparing(ModuleAddress::namespace)
@@ -34,13 +39,28 @@ public final class ModuleCatalog {
     private final ArtifactStore store;
     private final TerraformLayout layout;
     private final ModuleService modules;
-    private final Cache<String, List<ModuleAddress>> addresses;
+    private final LoadingCache<String, Snapshot> snapshot;
+
+    /** Every module repository, and those with a valid version at their newest, both in {@link #ORDER}. */
+    private record Snapshot(List<ModuleAddress> addresses, List<ModuleSummary> newest) {
+    }
 
     public ModuleCatalog(ArtifactStore store, TerraformLayout layout, ModuleService modules, Duration ttl) {
+        this(store, layout, modules, ttl, Ticker.systemTicker(), ForkJoinPool.commonPool());
+    }
+
+    /**
+     * @param ticker    the clock the snapshot's age is read from
+     * @param rebuilder where an old snapshot is rebuilt, away from the request that found it old
+     */
+    public ModuleCatalog(ArtifactStore store, TerraformLayout layout, ModuleService modules, Duration ttl, Ticker ticker, Executor rebuilder) {
         this.store = store;
         this.layout = layout;
         this.modules = modules;
-        this.addresses = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(1).build();
+        Caffeine<Object, Object> cache = Caffeine.newBuilder().maximumSize(1).ticker(ticker).executor(rebuilder);
+        // A zero ttl (caching off) builds the snapshot for every request.
+        this.snapshot = (ttl.isZero() || ttl.isNegative() ? cache.expireAfterWrite(Duration.ZERO) : cache.refreshAfterWrite(ttl))
+                .build(all -> build());
     }
 
     /**
@@ -53,11 +73,11 @@ public final class ModuleCatalog {
             return new ModulePage(List.of(), query.offset(), query.limit(), false);
         }
         List<ModuleSummary> matching = new ArrayList<>();
-        for (ModuleAddress module : addresses()) {
+        for (ModuleSummary summary : snapshot().newest()) {
+            ModuleAddress module = summary.module();
             if (matches(query.namespace(), module.namespace()) && matches(query.name(), module.name())
-                    && matches(query.provider(), module.provider())) {
-                newest(module).filter(summary -> query.text().map(text -> contains(summary, text)).orElse(true))
-                        .ifPresent(matching::add);
+                    && matches(query.provider(), module.provider()) && query.text().map(text -> contains(summary, text)).orElse(true)) {
+                matching.add(summary);
             }
         }
         int from = Math.min(query.offset(), matching.size());
@@ -111,18 +131,28 @@ public final class ModuleCatalog {
     }
 
     private List<ModuleAddress> addresses() {
-        return addresses.get("all", all -> {
-            String prefix = layout.modulesPrefix();
-            List<ModuleAddress> found = new ArrayList<>();
-            for (String repository : store.listRepositories(prefix)) {
-                String[] parts = repository.substring(prefix.length()).split("/");
-                if (parts.length == 3 && Arrays.stream(parts).noneMatch(String::isEmpty)) {
-                    found.add(new ModuleAddress(parts[0], parts[1], parts[2]));
-                }
+        return snapshot().addresses();
+    }
+
+    private Snapshot snapshot() {
+        return snapshot.get("all");
+    }
+
+    private Snapshot build() {
+        String prefix = layout.modulesPrefix();
+        List<ModuleAddress> found = new ArrayList<>();
+        for (String repository : store.listRepositories(prefix)) {
+            String[] parts = repository.substring(prefix.length()).split("/");
+            if (parts.length == 3 && Arrays.stream(parts).noneMatch(String::isEmpty)) {
+                found.add(new ModuleAddress(parts[0], parts[1], parts[2]));
             }
-            found.sort(ORDER);
-            return List.copyOf(found);
-        });
+        }
+        found.sort(ORDER);
+        List<ModuleSummary> newest = new ArrayList<>();
+        for (ModuleAddress module : found) {
+            newest(module).ifPresent(newest::add);
+        }
+        return new Snapshot(List.copyOf(found), List.copyOf(newest));
     }
 
     private static boolean matches(Optional<String> wanted, String value) {

@@ -1,7 +1,8 @@
 package dev.wharf.terraform.discovery;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.provider.ProviderAddress;
@@ -10,37 +11,49 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Which providers the store holds, for pages that list them: the repositories
  * {@code {providers}/{namespace}/{name}} (a namespace's own repository holds its signing keys and
- * is not a provider). Kept for {@code ttl}, like the module list. Whether a listed provider has a
- * complete version is {@link dev.wharf.terraform.provider.ProviderService}'s to say.
+ * is not a provider). Answered from memory and rebuilt in the background once {@code ttl} old, like
+ * {@link ModuleCatalog}'s snapshot. Whether a listed provider has a complete version is
+ * {@link dev.wharf.terraform.provider.ProviderService}'s to say.
  */
 public final class ProviderCatalog {
     private final ArtifactStore store;
     private final TerraformLayout layout;
-    private final Cache<String, List<ProviderAddress>> addresses;
+    private final LoadingCache<String, List<ProviderAddress>> addresses;
 
     public ProviderCatalog(ArtifactStore store, TerraformLayout layout, Duration ttl) {
+        this(store, layout, ttl, Ticker.systemTicker(), ForkJoinPool.commonPool());
+    }
+
+    /** As {@link ModuleCatalog#ModuleCatalog(ArtifactStore, TerraformLayout, dev.wharf.terraform.module.ModuleService, Duration, Ticker, Executor)}. */
+    public ProviderCatalog(ArtifactStore store, TerraformLayout layout, Duration ttl, Ticker ticker, Executor rebuilder) {
         this.store = store;
         this.layout = layout;
-        this.addresses = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(1).build();
+        Caffeine<Object, Object> cache = Caffeine.newBuilder().maximumSize(1).ticker(ticker).executor(rebuilder);
+        this.addresses = (ttl.isZero() || ttl.isNegative() ? cache.expireAfterWrite(Duration.ZERO) : cache.refreshAfterWrite(ttl))
+                .build(all -> build());
     }
 
     /** Every provider repository, by namespace and name. UNSUPPORTED (a StorageException) when the registry lists none. */
     public List<ProviderAddress> list() {
-        return addresses.get("all", all -> {
-            String prefix = layout.providersPrefix();
-            List<ProviderAddress> found = new ArrayList<>();
-            for (String repository : store.listRepositories(prefix)) {
-                String[] parts = repository.substring(prefix.length()).split("/");
-                if (parts.length == 2 && Arrays.stream(parts).noneMatch(String::isEmpty)) {
-                    found.add(new ProviderAddress(parts[0], parts[1]));
-                }
+        return addresses.get("all");
+    }
+
+    private List<ProviderAddress> build() {
+        String prefix = layout.providersPrefix();
+        List<ProviderAddress> found = new ArrayList<>();
+        for (String repository : store.listRepositories(prefix)) {
+            String[] parts = repository.substring(prefix.length()).split("/");
+            if (parts.length == 2 && Arrays.stream(parts).noneMatch(String::isEmpty)) {
+                found.add(new ProviderAddress(parts[0], parts[1]));
             }
-            found.sort(Comparator.comparing(ProviderAddress::namespace).thenComparing(ProviderAddress::name));
-            return List.copyOf(found);
-        });
+        }
+        found.sort(Comparator.comparing(ProviderAddress::namespace).thenComparing(ProviderAddress::name));
+        return List.copyOf(found);
     }
 }

@@ -56,6 +56,11 @@ public final class TerraformLayout {
         return base;
     }
 
+    /** What every mirrored provider's repository name starts with: {@code {base}/mirror/providers/}, then the origin hostname. */
+    public String mirrorsPrefix() {
+        return base + "/mirror/providers/";
+    }
+
     /** What every module repository's name starts with: {@code {base}/modules/}. */
     public String modulesPrefix() {
         return base + "/modules/";

@@ -22,8 +22,19 @@ final class Html {
      * links nothing, since every asset needs sign-in too.
      */
     static String page(String title, String body, boolean signedIn, boolean signOut) {
+        return page(title, body, signedIn, signOut, java.util.Optional.empty());
+    }
+
+    /**
+     * A whole page that the browser leaves at once for {@code next} (a path of this UI), by a meta
+     * refresh rather than a redirect: a navigation this page starts is same-site, so a SameSite=Strict
+     * cookie set here goes with it even when a cross-site redirect led here.
+     */
+    static String page(String title, String body, boolean signedIn, boolean signOut, java.util.Optional<String> next) {
         StringBuilder out = new StringBuilder(body.length() + 1024);
-        out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        next.ifPresent(path -> out.append("<meta http-equiv=\"refresh\" content=\"0; url=").append(text(path)).append("\">\n"));
+        out
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>").append(text(title)).append(" · Wharf registry</title>\n");
         if (signedIn) {

@@ -10,6 +10,8 @@ import dev.wharf.terraform.discovery.ProviderCatalog;
 import dev.wharf.terraform.docs.ModuleDocs;
 import dev.wharf.terraform.docs.ModuleDocumentation;
 import dev.wharf.terraform.layout.LayoutException;
+import dev.wharf.terraform.mirror.MirrorCatalog;
+import dev.wharf.terraform.mirror.MirrorCatalog.MirroredHost;
 import dev.wharf.terraform.module.ModuleAddress;
 import dev.wharf.terraform.module.ModuleException;
 import dev.wharf.terraform.provider.ProviderAddress;
@@ -22,6 +24,8 @@ import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -43,18 +47,24 @@ public final class RegistryUi {
     private final ProviderService providers;
     private final ModuleReadmes readmes;
     private final ModuleDocumentation documentation;
+    private final Optional<MirrorCatalog> mirror;
     private final SignIn signIn;
+    private final Optional<OidcSignIn> oidc;
     private final byte[] stylesheet;
     private final byte[] icon;
 
     public RegistryUi(ModuleCatalog modules, ProviderCatalog providerList, ProviderService providers, ModuleReadmes readmes,
-            ModuleDocumentation documentation, ClientAuthentication auth) {
+            ModuleDocumentation documentation, ClientAuthentication auth, Optional<MirrorCatalog> mirror) {
         this.documentation = documentation;
         this.modules = modules;
         this.providerList = providerList;
         this.providers = providers;
         this.readmes = readmes;
-        this.signIn = new SignIn(auth);
+        this.mirror = mirror;
+        boolean oidcSignIn = OidcSignIn.usable(auth.oidc());
+        this.signIn = new SignIn(auth, oidcSignIn);
+        this.oidc = oidcSignIn ? OidcSignIn.of(auth.oidc(), signIn, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build())
+                : Optional.empty();
         this.stylesheet = resource("ui.css");
         this.icon = resource("favicon.svg");
     }
@@ -71,6 +81,8 @@ public final class RegistryUi {
             }
         });
         r.post("/ui/sign-in", signIn::submit);
+        r.get(OidcSignIn.START, ctx -> oidc.ifPresentOrElse(o -> o.begin(ctx), () -> ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER)));
+        r.get(OidcSignIn.CALLBACK, ctx -> oidc.ifPresentOrElse(o -> o.callback(ctx), () -> ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER)));
         r.post("/ui/sign-out", signIn::signOut);
         r.get("/ui/", guarded(this::home));
         r.get("/ui/static/ui.css", guarded(ctx -> ctx.contentType("text/css; charset=utf-8").result(stylesheet)));
@@ -78,6 +90,7 @@ public final class RegistryUi {
         r.get("/ui/modules/{namespace}/{name}/{provider}", guarded(ctx -> module(ctx, Optional.empty())));
         r.get("/ui/modules/{namespace}/{name}/{provider}/{version}", guarded(ctx -> module(ctx, Optional.of(ctx.pathParam("version")))));
         r.get("/ui/providers/{namespace}/{name}", guarded(this::provider));
+        r.get("/ui/mirror", guarded(this::mirror));
     }
 
     private static byte[] resource(String name) {
@@ -102,7 +115,8 @@ public final class RegistryUi {
             if (!signIn.signedIn(ctx)) {
                 String query = ctx.queryString();
                 String next = SignIn.safeNext(ctx.path() + (query == null ? "" : "?" + query));
-                ctx.redirect("/ui/sign-in?next=" + Html.url(next), io.javalin.http.HttpStatus.SEE_OTHER);
+                // With an OIDC issuer, straight to it; its sign-in page is where people sign in.
+                ctx.redirect((oidc.isPresent() ? OidcSignIn.START : "/ui/sign-in") + "?next=" + Html.url(next), io.javalin.http.HttpStatus.SEE_OTHER);
                 return;
             }
             try {
@@ -147,7 +161,8 @@ public final class RegistryUi {
                     + " their pages are still at /ui/modules/NAMESPACE/NAME/PROVIDER and /ui/providers/NAMESPACE/NAME.");
         }
         HomePage home = new HomePage(q, namespace, namespaces, page, found, unlisted);
-        ctx.html(Html.page("Modules and providers", home.body(), true, signIn.required()));
+        String mirrorLink = mirror.isEmpty() ? "" : "<h2>Network mirror</h2>\n<p><a href=\"/ui/mirror\">Providers the network mirror holds</a></p>\n";
+        ctx.html(Html.page("Modules and providers", home.body() + mirrorLink, true, signIn.required()));
     }
 
     private void module(Context ctx, Optional<String> version) {
@@ -181,6 +196,25 @@ public final class RegistryUi {
         List<ProviderVersion> versions = providers.versions(address).value();
         ProviderView view = new ProviderView(address, versions, providers.signingKeys(address.namespace()), host(ctx));
         ctx.html(Html.page(address.toString(), view.body(), true, signIn.required()));
+    }
+
+    private void mirror(Context ctx) {
+        if (mirror.isEmpty()) {
+            problem(ctx, 404, "This registry serves no provider network mirror (--network-mirror=false).");
+            return;
+        }
+        List<MirroredHost> hosts = List.of();
+        Optional<String> unlisted = Optional.empty();
+        try {
+            hosts = mirror.get().hosts();
+        } catch (StorageException e) {
+            if (e.kind() != StorageException.Kind.UNSUPPORTED) {
+                throw e;
+            }
+            unlisted = Optional.of("This registry's storage does not list its repositories, so the mirrored providers cannot be listed here;"
+                    + " terraform still installs them through the mirror.");
+        }
+        ctx.html(Html.page("Network mirror", new MirrorView(hosts, host(ctx), unlisted).body(), true, signIn.required()));
     }
 
     private static boolean matches(ProviderAddress provider, String text) {

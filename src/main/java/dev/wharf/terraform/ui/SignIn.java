@@ -18,9 +18,12 @@ final class SignIn {
     static final String COOKIE = "wharf_ui_token";
 
     private final ClientAuthentication auth;
+    private final boolean oidc;
 
-    SignIn(ClientAuthentication auth) {
+    /** @param oidc whether the form also offers the OIDC sign-in ({@link OidcSignIn}) */
+    SignIn(ClientAuthentication auth, boolean oidc) {
         this.auth = auth;
+        this.oidc = oidc;
     }
 
     boolean required() {
@@ -48,9 +51,35 @@ final class SignIn {
                 .append("autocomplete=\"current-password\" required")
                 .append(error.isPresent() ? " aria-describedby=\"sign-in-error\"" : "").append(">\n<button type=\"submit\">Sign in</button>\n</form>\n")
                 .append("<p>Use the token your terraform CLI configuration holds for this registry.</p>\n");
+        if (oidc) {
+            body.append("<p><a href=\"").append(OidcSignIn.START).append("?next=").append(Html.url(next))
+                    .append("\">Sign in with your identity provider</a></p>\n");
+        }
+        plainPage(ctx, status, "Sign in", body.toString());
+    }
+
+    /** A page for someone not signed in: it links no asset, since every asset needs sign-in. */
+    static void plainPage(Context ctx, int status, String title, String body) {
         // This page shows no README, so its one image may be the empty icon it names inline.
         ctx.header("Content-Security-Policy", RegistryUi.CSP.replace("img-src 'self'", "img-src data:"));
-        ctx.status(status).html(Html.page("Sign in", body.toString(), false, false));
+        ctx.status(status).html(Html.page(title, body, false, false));
+    }
+
+    /**
+     * Sets the session cookie for {@code token} and leads on to {@code next} from a page of this UI,
+     * not by a redirect, so the SameSite=Strict cookie goes with the next request even when the
+     * issuer's cross-site redirect led here.
+     */
+    void start(Context ctx, String token, String next) {
+        ctx.cookie(sessionCookie(ctx, token));
+        String target = safeNext(next);
+        ctx.header("Content-Security-Policy", RegistryUi.CSP.replace("img-src 'self'", "img-src data:"));
+        ctx.status(200).html(Html.page("Signed in", "<h1>Signed in</h1>\n<p><a href=\"" + Html.text(target) + "\">Continue</a></p>\n",
+                false, false, Optional.of(target)));
+    }
+
+    private static Cookie sessionCookie(Context ctx, String token) {
+        return new Cookie(COOKIE, Html.url(token), "/ui/", -1, secure(ctx), true, null, SameSite.STRICT);
     }
 
     /** The form's POST: a token the API accepts sets the cookie and leads on; any other gets the form again. */
@@ -61,8 +90,7 @@ final class SignIn {
             form(ctx, 401, next, Optional.of("That token is not accepted here. Check it and try again."));
             return;
         }
-        Cookie cookie = new Cookie(COOKIE, Html.url(token.strip()), "/ui/", -1, secure(ctx), true, null, SameSite.STRICT);
-        ctx.cookie(cookie);
+        ctx.cookie(sessionCookie(ctx, token.strip()));
         ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
@@ -79,7 +107,7 @@ final class SignIn {
         return next;
     }
 
-    private static boolean secure(Context ctx) {
+    static boolean secure(Context ctx) {
         return "https".equalsIgnoreCase(ctx.scheme());
     }
 }

@@ -3,6 +3,7 @@ package dev.wharf.terraform.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.testing.OidcIssuer;
 import dev.wharf.testing.RequiredTool;
 import java.net.URI;
 import java.nio.file.Files;
@@ -43,6 +44,8 @@ class RegistryUiBrowserTest {
     private static UiRegistry registry;
     private static URI open;
     private static URI guarded;
+    private static OidcIssuer issuer;
+    private static URI oidcGuarded;
     private ChromeDriver browser;
 
     @BeforeAll
@@ -50,6 +53,8 @@ class RegistryUiBrowserTest {
         registry = new UiRegistry(dir).withCatalog();
         open = registry.serve(ClientAuthentication.open());
         guarded = registry.serve(new ClientAuthentication(h -> h.equals("Bearer " + TOKEN), true, Optional.empty()));
+        issuer = registry.keep(OidcIssuer.start());
+        oidcGuarded = registry.serve(OidcSignInTest.oidcAuthentication(issuer));
     }
 
     @AfterAll
@@ -131,6 +136,21 @@ class RegistryUiBrowserTest {
     }
 
     @Test
+    void theNetworkMirrorPage() throws Exception {
+        browser.get(open.resolve("/ui/").toString());
+        browser.findElement(By.linkText("Providers the network mirror holds")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/mirror"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Network mirror");
+        List<String> hosts = browser.findElements(By.cssSelector("main h2")).stream().map(WebElement::getText).toList();
+        assertThat(hosts).containsExactly("registry.example.test", "registry.terraform.io");
+        List<String> rows = browser.findElements(By.cssSelector("main table[aria-labelledby=host-registry-terraform-io] tbody tr")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(rows).containsExactly("hashicorp/random 3.10.0 linux_amd64", "hashicorp/random 3.6.0 darwin_arm64, linux_amd64");
+        assertThat(browser.findElement(By.tagName("pre")).getText()).contains("network_mirror", "https://" + open.getAuthority() + "/v1/mirror/");
+        assertStyledAndClean("mirror");
+    }
+
+    @Test
     void signInWithAStaticToken() throws Exception {
         browser.get(guarded.resolve("/ui/providers/acme/dummy").toString());
         waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
@@ -158,6 +178,45 @@ class RegistryUiBrowserTest {
     }
 
     @Test
+    void signInThroughTheOidcIssuer() throws Exception {
+        // Wharf as localhost and the issuer as 127.0.0.1 are different sites, as in real life: the
+        // session cookie is SameSite=Strict, yet the browser must carry it right after the issuer's redirect.
+        URI site = URI.create("http://localhost:" + oidcGuarded.getPort());
+        int asked = issuer.authorizeRequests().size();
+        browser.get(site.resolve("/ui/providers/acme/dummy").toString());
+        approveAtTheIssuer();
+        waitFor(() -> browser.getCurrentUrl().equals(site.resolve("/ui/providers/acme/dummy").toString()));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("acme/dummy");
+        assertThat(issuer.authorizeRequests()).hasSize(asked + 1);
+        assertThat(issuer.authorizeRequests().get(asked)).containsEntry("code_challenge_method", "S256");
+        assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie")).isEqualTo("");
+        browser.findElement(By.linkText("Wharf registry")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Modules and providers");
+        assertStyledAndClean("oidc-sign-in");
+
+        browser.findElement(By.cssSelector("form.sign-out button")).click();
+        waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
+        assertThat(browser.findElement(By.linkText("Sign in with your identity provider")).isDisplayed()).isTrue();
+        issuer.tamperState(true);
+        try {
+            browser.get(site.resolve("/ui/").toString());
+            approveAtTheIssuer();
+            waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in/callback"));
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Sign-in refused");
+            assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText()).contains("state");
+            assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("acme");
+            screenshot("oidc-wrong-state");
+        } finally {
+            issuer.tamperState(false);
+        }
+        browser.findElement(By.linkText("Sign in again")).click();
+        approveAtTheIssuer();
+        waitFor(() -> browser.getCurrentUrl().equals(site.resolve("/ui/").toString()));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Modules and providers");
+    }
+
+    @Test
     void aReadmesScriptAndOnerrorNeverRun() throws Exception {
         browser.get(open.resolve("/ui/modules/evil/readme/aws").toString());
         assertThat(browser.findElement(By.cssSelector(".readme")).getText()).contains("Harmless text before the attack.");
@@ -171,6 +230,11 @@ class RegistryUiBrowserTest {
         browser.findElement(By.linkText("a link")).click();
         assertThat(((JavascriptExecutor) browser).executeScript("return typeof window.wharfPwned")).isEqualTo("undefined");
         screenshot("hostile-readme");
+    }
+
+    private void approveAtTheIssuer() {
+        waitFor(() -> browser.getCurrentUrl().startsWith(issuer.issuer() + "/authorize?"));
+        browser.findElement(By.id("approve")).click();
     }
 
     private void assertStyledAndClean(String walk) throws Exception {

@@ -151,8 +151,31 @@ class RegistryUiTest {
     }
 
     @Test
+    void theMirrorPageShowsWhatTheNetworkMirrorHoldsByOriginHost() throws Exception {
+        assertThat(get(open, "/ui/", null).body()).contains("<a href=\"/ui/mirror\">");
+        HttpResponse<String> page = get(open, "/ui/mirror", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue(RegistryUi.CSP);
+        String body = page.body();
+        assertThat(body).contains("<h1>Network mirror</h1>", "url = \"https://" + open.getAuthority() + "/v1/mirror/\"");
+        // Hosts sorted by name, each with its own table.
+        int example = body.indexOf(">registry.example.test</h2>");
+        int terraform = body.indexOf(">registry.terraform.io</h2>");
+        assertThat(example).isPositive().isLessThan(terraform);
+        String exampleTable = body.substring(example, terraform);
+        assertThat(exampleTable).contains("<td>acme/dummy</td><td>1.0.0</td><td>linux_amd64</td>").doesNotContain("hashicorp");
+        String terraformTable = body.substring(terraform);
+        // Newest first by version order (3.10.0 after 3.6.0 as text), platforms sorted; the signing keys are no provider.
+        assertThat(terraformTable).contains("<td>hashicorp/random</td><td>3.10.0</td><td>linux_amd64</td>",
+                "<td>hashicorp/random</td><td>3.6.0</td><td>darwin_arm64, linux_amd64</td>");
+        assertThat(terraformTable.indexOf("3.10.0")).isLessThan(terraformTable.indexOf("3.6.0"));
+        assertThat(body.split("<tr><td>", -1)).hasSize(4);
+        assertThat(body).doesNotContain("signing-keys");
+    }
+
+    @Test
     void withAStaticTokenEveryPageAndAssetWantsSignInFirst() throws Exception {
-        for (String path : List.of("/ui/", "/ui/?q=vpc", "/ui/static/ui.css", "/ui/static/favicon.svg", "/ui/modules/acme/vpc/aws", "/ui/modules/acme/vpc/aws/1.0.0",
+        for (String path : List.of("/ui/", "/ui/?q=vpc", "/ui/static/ui.css", "/ui/static/favicon.svg", "/ui/mirror", "/ui/modules/acme/vpc/aws", "/ui/modules/acme/vpc/aws/1.0.0",
                 "/ui/modules/evil/readme/aws", "/ui/providers/acme/dummy", "/ui/modules/acme/nothing/aws")) {
             HttpResponse<String> refused = get(guarded, path, null);
             assertThat(refused.statusCode()).as(path).isEqualTo(303);

@@ -20,6 +20,10 @@ import dev.wharf.terraform.discovery.ProviderCatalog;
 import dev.wharf.terraform.docs.ModuleDocumentation;
 import dev.wharf.terraform.layout.MediaTypes;
 import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.terraform.mirror.MirrorCatalog;
+import dev.wharf.terraform.mirror.MirrorCoordinates;
+import dev.wharf.terraform.mirror.MirrorStorage;
+import dev.wharf.terraform.mirror.PackageHashes;
 import dev.wharf.terraform.module.ModuleService;
 import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.terraform.upload.ProviderUploader;
@@ -125,12 +129,14 @@ final class UiRegistry implements AutoCloseable {
     private final Path dir;
     private final List<AutoCloseable> open = new ArrayList<>();
     final ArtifactStore store;
+    final MirrorStorage mirror;
     String keyId = "";
 
     UiRegistry(Path dir) {
         this.dir = dir;
         DockerRegistryServer registry = keep(DockerRegistryServer.anonymous(dir.resolve("registry")));
         this.store = keep(new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty())));
+        this.mirror = new MirrorStorage(store, layout, dir);
     }
 
     /** The modules and provider every UI test walks through. */
@@ -143,7 +149,23 @@ final class UiRegistry implements AutoCloseable {
         module("acme", "dns", "aws", "2.0.0", true, null, Map.of(StandardAnnotations.DESCRIPTION, "Route 53 zones"));
         module("evil", "readme", "aws", "0.1.0", false, HOSTILE_README, Map.of(StandardAnnotations.DESCRIPTION, "A README that attacks"));
         provider();
+        mirrored("registry.terraform.io", "hashicorp", "random", "3.6.0", "linux_amd64", "darwin_arm64");
+        mirrored("registry.terraform.io", "hashicorp", "random", "3.10.0", "linux_amd64");
+        mirrored("registry.example.test", "acme", "dummy", "1.0.0", "linux_amd64");
+        // The namespace's signing keys sit in a repository of their own, which is not a provider.
+        mirror.addSigningKeys(new MirrorCoordinates("registry.terraform.io", "hashicorp", "random"),
+                "{\"gpg_public_keys\":[{\"key_id\":\"34365D9472D7468F\",\"ascii_armor\":\"-\"}]}");
         return this;
+    }
+
+    /** One archive in the network mirror, for each platform given. */
+    void mirrored(String host, String namespace, String type, String version, String... platforms) throws IOException {
+        for (String platform : platforms) {
+            String[] osArch = platform.split("_");
+            Path zip = Files.write(dir.resolve(host + "-" + type + "-" + version + "-" + platform + ".zip"),
+                    zip(Map.of("terraform-provider-" + type + "_v" + version, "#!/bin/sh\n")));
+            mirror.storeArchive(new MirrorCoordinates(host, namespace, type), version, osArch[0], osArch[1], zip, PackageHashes.of(zip));
+        }
     }
 
     void module(String namespace, String name, String provider, String version, boolean zip, String readme, Map<String, String> extra)
@@ -198,7 +220,7 @@ final class UiRegistry implements AutoCloseable {
         ModuleDocumentation documentation = new ModuleDocumentation(modules, ArchiveLimits.DEFAULT);
         ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(catalog, documentation, json);
         RegistryUi ui = new RegistryUi(catalog, new ProviderCatalog(store, layout, Duration.ofMinutes(1)), providers, new ModuleReadmes(modules),
-                documentation, auth);
+                documentation, auth, Optional.of(new MirrorCatalog(store, layout, mirror, Duration.ofMinutes(1))));
         WebServer server = keep(WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), cfg -> {
             api.register(cfg);
             discovery.register(cfg);
