@@ -6,15 +6,13 @@ import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.search.TextQuery;
 import dev.wharf.http.access.TokensFile;
 import dev.wharf.http.ui.HtmlText;
+import dev.wharf.http.ui.PageSecurity;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +24,7 @@ import org.slf4j.LoggerFactory;
  * Register after {@link EprApi}, whose 404 and error answers it leaves to the API's routes.
  */
 public final class PackageUi {
-    static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'";
+    static final String CSP = PageSecurity.CSP;
     private static final Logger LOG = LoggerFactory.getLogger(PackageUi.class);
 
     private final Indexer indexer;
@@ -35,8 +32,8 @@ public final class PackageUi {
     private final PackageReadmes readmes = new PackageReadmes();
     private final UiSignIn signIn;
     private final Clock clock;
-    private final byte[] stylesheet = resource("ui.css");
-    private final byte[] icon = resource("favicon.svg");
+    private final byte[] stylesheet = PageSecurity.asset(PackageUi.class, "ui.css");
+    private final byte[] icon = PageSecurity.asset(PackageUi.class, "favicon.svg");
 
     /** {@code tokens}: the {@code -auth-tokens-file}, when set; any of its unexpired tokens signs in. */
     public PackageUi(Indexer indexer, Optional<TokensFile> tokens, Clock clock) {
@@ -61,20 +58,8 @@ public final class PackageUi {
         r.get("/ui/static/favicon.svg", guarded(ctx -> ctx.contentType("image/svg+xml").result(icon)));
     }
 
-    private static byte[] resource(String name) {
-        try (InputStream in = Objects.requireNonNull(PackageUi.class.getResourceAsStream(name), name + " is missing from the jar")) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private void headers(Context ctx) {
-        ctx.header("Content-Security-Policy", CSP);
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Cache-Control", signIn.required() ? "private, no-store" : "no-cache");
+        PageSecurity.headers(ctx, signIn.required());
     }
 
     /** Signed in, the page; otherwise off to the sign-in form, which leads back here. */

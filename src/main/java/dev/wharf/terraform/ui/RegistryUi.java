@@ -1,6 +1,8 @@
 package dev.wharf.terraform.ui;
 
+import dev.wharf.http.ui.PageSecurity;
 import dev.wharf.oci.StorageException;
+import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.discovery.ModuleCatalog;
 import dev.wharf.terraform.discovery.ModuleDetail;
@@ -10,8 +12,8 @@ import dev.wharf.terraform.discovery.ProviderCatalog;
 import dev.wharf.terraform.docs.ModuleDocs;
 import dev.wharf.terraform.docs.ModuleDocumentation;
 import dev.wharf.terraform.layout.LayoutException;
-import dev.wharf.terraform.mirror.MirrorCatalog;
 import dev.wharf.terraform.mirror.MirrorCatalog.MirroredHost;
+import dev.wharf.terraform.mirror.MirrorCatalog;
 import dev.wharf.terraform.module.ModuleAddress;
 import dev.wharf.terraform.module.ModuleException;
 import dev.wharf.terraform.provider.ProviderAddress;
@@ -21,8 +23,6 @@ import dev.wharf.terraform.provider.ProviderVersion;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import dev.wharf.oci.archive.ArchiveRefusedException;
 
 /**
  * {@code /ui/} on the API port: server-rendered pages over the same catalog and services as the
@@ -38,8 +37,7 @@ import dev.wharf.oci.archive.ArchiveRefusedException;
  * {@link SignIn} whenever the API wants a token. Register after {@link dev.wharf.terraform.web.TerraformApi}.
  */
 public final class RegistryUi {
-    static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'";
+    static final String CSP = PageSecurity.CSP;
     private static final int PAGE_SIZE = 50;
 
     private final ModuleCatalog modules;
@@ -65,8 +63,8 @@ public final class RegistryUi {
         this.signIn = new SignIn(auth, oidcSignIn);
         this.oidc = oidcSignIn ? OidcSignIn.of(auth.oidc(), signIn, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build())
                 : Optional.empty();
-        this.stylesheet = resource("ui.css");
-        this.icon = resource("favicon.svg");
+        this.stylesheet = PageSecurity.asset(RegistryUi.class, "ui.css");
+        this.icon = PageSecurity.asset(RegistryUi.class, "favicon.svg");
     }
 
     public void register(JavalinConfig cfg) {
@@ -93,20 +91,8 @@ public final class RegistryUi {
         r.get("/ui/mirror", guarded(this::mirror));
     }
 
-    private static byte[] resource(String name) {
-        try (InputStream in = Objects.requireNonNull(RegistryUi.class.getResourceAsStream(name), name + " is missing from the jar")) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private void headers(Context ctx) {
-        ctx.header("Content-Security-Policy", CSP);
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Cache-Control", signIn.required() ? "private, no-store" : "no-cache");
+        PageSecurity.headers(ctx, signIn.required());
     }
 
     /** Signed in, the page; otherwise off to the sign-in form, which leads back here. Protocol errors become an HTML page, not the API's JSON. */

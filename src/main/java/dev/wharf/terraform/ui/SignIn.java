@@ -1,5 +1,6 @@
 package dev.wharf.terraform.ui;
 
+import dev.wharf.http.ui.HtmlText;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -101,10 +102,7 @@ final class SignIn {
 
     /** Only a path of this UI: never another host or scheme (no open redirect). */
     static String safeNext(String next) {
-        if (next == null || !next.startsWith("/ui/") || next.startsWith("//") || next.contains("\\") || next.chars().anyMatch(c -> c < 0x20)) {
-            return "/ui/";
-        }
-        return next;
+        return HtmlText.safeNext(next, "/ui/");
     }
 
     static boolean secure(Context ctx) {
