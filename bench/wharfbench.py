@@ -57,6 +57,7 @@ def parse_args(argv):
     p.add_argument("--big-provider-mb", type=int, help="figure 2 provider zip (full: 200)")
     p.add_argument("--big-package-mb", type=int, help="figure 2 package zip (full: 50)")
     p.add_argument("--scales", help="figure 3 sizes, comma-separated (full: 100,1000,5000)")
+    p.add_argument("--epr-scales", help="figure 3 EPR index sizes, comma-separated (default: --scales; '' for none)")
     p.add_argument("--download-runs", type=int, help="figure 2 repetitions, median taken (full: 5)")
     p.add_argument("--flat-tags", type=int, help="figure flat: tags in the flat repository (full: 10000)")
     p.add_argument("--flat-versions", type=int, help="figure flat: versions of the module listed, nested and flat (full: 20)")
@@ -76,7 +77,9 @@ def parse_args(argv):
     for k, v in defaults.items():
         if getattr(a, k) is None:
             setattr(a, k, v)
+    a.epr_scales = a.scales if a.epr_scales is None else a.epr_scales
     a.scales = [int(x) for x in str(a.scales).split(",") if x.strip()]
+    a.epr_scales = [int(x) for x in str(a.epr_scales).split(",") if x.strip()]
     a.figures = {x.strip() for x in a.figures.split(",") if x.strip()}
     if not a.figures or not a.figures <= {"1", "2", "3", "flat", "replicas"}:
         p.error("--figures takes a comma-separated subset of 1,2,3,flat,replicas")
@@ -344,6 +347,7 @@ http {
                 self.scale_zip = tiny_zip
                 for n in a.scales:
                     seed.seed_provider(self.reg_client, self.gpg, "bench", "scale%d" % n, self.scale_versions(n), tiny_zip, pool)
+                for n in a.epr_scales:
                     seed.seed_packages(self.reg_client, "scale-epr-%d" % n, os.path.join(data, "scale-%d" % n),
                                        max(n // 10, 1), min(n, 10), 2048, pool, prefix="s%d" % n)
             if "flat" in a.figures:
@@ -590,7 +594,7 @@ http {
                      "%.0f ms, %s" % (after_t * 1000, after_n))
         self.stop(tf)
 
-        for n in self.a.scales:
+        for n in self.a.epr_scales:
             repo = "scale-epr-%d" % n
             cache = os.path.join(self.work, "epr-cache-" + repo)
             expected = max(n // 10, 1) * min(n, 10)
