@@ -458,6 +458,10 @@ http {
                 self.row("1", "%s (%s B)" % (name, size), "%.0f req/s, p99 %.2f ms" % (w_rps, w_p99),
                          "nginx %.0f req/s, p99 %.2f ms; Javalin alone %.0f req/s (%.2f of nginx), p99 %.2f ms"
                          % (n_rps, n_p99, j_rps, j_rps / n_rps if n_rps else 0, j_p99), "%.2f" % ratio, "≥ 0.80", ok)
+                p99_ratio = w_p99 / n_p99 if n_p99 else 0.0
+                self.row("1", "%s: p99 at c=%d" % (name, a.connections), "%.2f ms" % w_p99,
+                         "nginx %.2f ms; Javalin alone %.2f ms" % (n_p99, j_p99), "%.2f" % p99_ratio,
+                         "≤ 1.50 × nginx, req/s ≥ 1.00 × nginx", p99_ratio <= 1.5 and ratio >= 1.0 and w_bad == 0)
                 if w_bad or w_err or n_err:
                     self.notes.append("figure 1 %s: Wharf non-2xx %d %s; nginx %s" % (name, w_bad, w_err, n_err))
         finally:

@@ -51,6 +51,7 @@ class BenchSmokeTest {
                 .contains("- machine: ").contains("- JDK: ")
                 .containsPattern("\\| 1 \\| module versions \\(\\d+ B\\) \\| \\d+ req/s, p99 [\\d.]+ ms \\| nginx \\d+ req/s")
                 .containsPattern("\\| 1 \\| provider versions")
+                .containsPattern("\\| 1 \\| module versions: p99 at c=\\d+ \\| [\\d.]+ ms \\| nginx [\\d.]+ ms; Javalin alone [\\d.]+ ms \\| [\\d.]+ \\|")
                 .containsPattern("\\| 1 \\| provider download/\\{os\\}/\\{arch\\}")
                 .containsPattern("\\| 1 \\| EPR /search\\?kibana.version=8.15.0")
                 .containsPattern("\\| 1 \\| EPR /categories")
