@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oci_seed as seed  # noqa: E402
 import figure_publish  # noqa: E402
 import figure_ui  # noqa: E402
+import figure_proxy  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -58,6 +59,7 @@ def parse_args(argv):
     p.add_argument("--big-provider-mb", type=int, help="figure 2 provider zip (full: 200)")
     p.add_argument("--big-package-mb", type=int, help="figure 2 package zip (full: 50)")
     p.add_argument("--scales", help="figure 3 sizes, comma-separated (full: 100,1000,5000)")
+    p.add_argument("--epr-scales", help="figure 3 EPR index sizes, comma-separated (default: --scales; '' for none)")
     p.add_argument("--download-runs", type=int, help="figure 2 repetitions, median taken (full: 5)")
     p.add_argument("--flat-tags", type=int, help="figure flat: tags in the flat repository (full: 10000)")
     p.add_argument("--flat-versions", type=int, help="figure flat: versions of the module listed, nested and flat (full: 20)")
@@ -82,7 +84,9 @@ def parse_args(argv):
     for k, v in defaults.items():
         if getattr(a, k) is None:
             setattr(a, k, v)
+    a.epr_scales = a.scales if a.epr_scales is None else a.epr_scales
     a.scales = [int(x) for x in str(a.scales).split(",") if x.strip()]
+    a.epr_scales = [int(x) for x in str(a.epr_scales).split(",") if x.strip()]
     a.figures = {x.strip() for x in a.figures.split(",") if x.strip()}
     if not a.figures or not a.figures <= {"1", "2", "3", "flat", "replicas", "publish", "jvm", "image"}:
         p.error("--figures takes a comma-separated subset of 1,2,3,flat,replicas,publish,jvm,image")
@@ -292,12 +296,12 @@ http {
         self.javalin_url = "http://127.0.0.1:%d" % port
         self.wait_until("StaticJavalin", lambda: http_get(self.javalin_url + "/endpoint0.json", 2)[0] == 200, 120, self.javalin)
 
-    def start_boring(self, name, flags, ttl="30s", repository=seed.TF_BASE, extra=(), launcher=None):
+    def start_boring(self, name, flags, ttl="30s", repository=seed.TF_BASE, extra=(), launcher=None, download_cache=True):
         port, tport = free_port(), free_port()
+        cache = ["--download-cache-dir", os.path.join(self.work, "download-cache-" + name)] if download_cache else []
         cmd = self.java(flags, launcher) + ["boring-registry", "server", "--storage-oci-registry", self.reg, "--storage-oci-insecure",
                                   "--storage-oci-repository", repository] + list(extra) + ["--listen-address", "127.0.0.1:%d" % port,
-                                  "--listen-telemetry-address", "127.0.0.1:%d" % tport, "--download-proxy",
-                                  "--download-cache-dir", os.path.join(self.work, "download-cache-" + name),
+                                  "--listen-telemetry-address", "127.0.0.1:%d" % tport, "--download-proxy"] + cache + [
                                   "--cache-tags-ttl", ttl]
         t0 = time.monotonic()
         p = self.start(name, cmd)
@@ -358,6 +362,7 @@ http {
                 self.scale_zip = tiny_zip
                 for n in a.scales:
                     seed.seed_provider(self.reg_client, self.gpg, "bench", "scale%d" % n, self.scale_versions(n), tiny_zip, pool)
+                for n in a.epr_scales:
                     seed.seed_packages(self.reg_client, "scale-epr-%d" % n, os.path.join(data, "scale-%d" % n),
                                        max(n // 10, 1), min(n, 10), 2048, pool, prefix="s%d" % n)
             if "flat" in a.figures:
@@ -468,6 +473,10 @@ http {
                 self.row("1", "%s (%s B)" % (name, size), "%.0f req/s, p99 %.2f ms" % (w_rps, w_p99),
                          "nginx %.0f req/s, p99 %.2f ms; Javalin alone %.0f req/s (%.2f of nginx), p99 %.2f ms"
                          % (n_rps, n_p99, j_rps, j_rps / n_rps if n_rps else 0, j_p99), "%.2f" % ratio, "≥ 0.80", ok)
+                p99_ratio = w_p99 / n_p99 if n_p99 else 0.0
+                self.row("1", "%s: p99 at c=%d" % (name, a.connections), "%.2f ms" % w_p99,
+                         "nginx %.2f ms; Javalin alone %.2f ms" % (n_p99, j_p99), "%.2f" % p99_ratio,
+                         "≤ 1.50 × nginx, req/s ≥ 1.00 × nginx", p99_ratio <= 1.5 and ratio >= 1.0 and w_bad == 0)
                 if w_bad or w_err or n_err:
                     self.notes.append("figure 1 %s: Wharf non-2xx %d %s; nginx %s" % (name, w_bad, w_err, n_err))
         finally:
@@ -505,12 +514,16 @@ http {
         gc_tf, gc_epr = os.path.join(self.work, "gc-terraform.log"), os.path.join(self.work, "gc-epr.log")
         base = [f for f in self.jvm_flags() if not f.startswith("-Xmx")]
         tf = self.start_boring("wharf-terraform-64m", base + ["-Xmx64m", "-Xlog:gc*:file=%s" % gc_tf])
+        self.streaming = self.start_boring("wharf-terraform-stream", base + ["-Xmx64m"], download_cache=False)
+        proxy = figure_proxy.start_nginx_proxy(self, self.reg)
         epr = self.start_epr("wharf-epr-64m", base + ["-Xmx64m", "-Xlog:gc*:file=%s" % gc_epr], "bigpackages",
                              os.path.join(self.work, "epr-cache-big"))
         zip_name = "terraform-provider-big_1.0.0_linux_amd64.zip"
         tf_url = tf.url + "/v1/files/providers/bench/big/" + zip_name
         epr_url = epr.url + "/epr/bench_big/bench_big-1.0.0.zip"
         self.wait_until("boring-registry (-Xmx64m)", lambda: http_get(tf.url + "/v1/providers/bench/big/versions", 5)[0] == 200, 120, tf)
+        self.wait_until("boring-registry (-Xmx64m, no download cache)",
+                        lambda: http_get(self.streaming.url + "/v1/providers/bench/big/versions", 5)[0] == 200, 120, self.streaming)
         self.wait_until("package-registry (-Xmx64m)", lambda: http_get(epr.url + "/search", 5)[0] == 200, 300, epr)
         tf_digest = "sha256:" + seed.sha256_file(self.big_provider_zip)
         pkg_digest = "sha256:" + seed.sha256_file(self.big_package_zip)
@@ -518,11 +531,17 @@ http {
         direct_pkg = "http://%s/v2/bigpackages/blobs/%s" % (self.reg, pkg_digest)
         # The first provider download streams from docker-registry (and fills --download-cache-dir);
         # the measured ones below come from the cache, as every later download of that file would.
+        direct_via_proxy = proxy.url + direct_tf[direct_tf.index("/v2/"):]
         first_direct = self.curl_speed(direct_tf)[1]
+        first_proxy = self.curl_speed(direct_via_proxy)[1]
         first_wharf = self.curl_speed(tf_url)[1]
-        self.row("2", "provider zip %d MB, first download (streamed from the registry)" % a.big_provider_mb,
-                 "%.0f MB/s" % (first_wharf / MB), "direct %.0f MB/s" % (first_direct / MB),
-                 "%.2f" % (first_wharf / first_direct if first_direct else 0))
+        self.row("2", "provider zip %d MB, first download (streamed from the registry, fills the cache)" % a.big_provider_mb,
+                 "%.0f MB/s" % (first_wharf / MB), "nginx proxy_pass %.0f MB/s; direct %.0f MB/s" % (first_proxy / MB, first_direct / MB),
+                 "%.2f" % (first_wharf / first_proxy if first_proxy else 0))
+        figure_proxy.streamed_download(self, direct_tf, direct_via_proxy, self.streaming.url + "/v1/files/providers/bench/big/" + zip_name,
+                                       self.big_provider_zip, a.big_provider_mb)
+        self.stop(self.streaming)
+        self.stop(proxy)
         for label, url, digest in (("provider via Wharf", tf_url, tf_digest), ("package via Wharf", epr_url, pkg_digest)):
             got = "sha256:" + self.sha_of(url)
             if got != digest:
@@ -594,7 +613,7 @@ http {
                      "%.0f ms, %s" % (after_t * 1000, after_n))
         self.stop(tf)
 
-        for n in self.a.scales:
+        for n in self.a.epr_scales:
             repo = "scale-epr-%d" % n
             cache = os.path.join(self.work, "epr-cache-" + repo)
             expected = max(n // 10, 1) * min(n, 10)

@@ -24,11 +24,16 @@ final class BlobPuller {
     }
 
     InputStream open(String repository, Digest digest) {
+        return new DigestVerifyingInputStream(openUnchecked(repository, digest), digest);
+    }
+
+    /** The content as the registry sends it; the caller checks it against {@code digest}. */
+    InputStream openUnchecked(String repository, Digest digest) {
         RegistryCall call = RegistryCall.of("GET", "/v2/" + repository + "/blobs/" + digest, repository,
                 "read the blob " + digest).followRedirects().build();
         HttpResponse<InputStream> answer = transport.send(call);
         return switch (answer.statusCode()) {
-            case 200 -> new DigestVerifyingInputStream(answer.body(), digest);
+            case 200 -> answer.body();
             case 404 -> {
                 RegistryTransport.discard(answer);
                 throw new StorageException(Kind.NOT_FOUND, "registry " + address + ", repository " + repository

@@ -3,6 +3,7 @@ package dev.wharf.oci.registry;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Layer;
@@ -23,6 +24,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
@@ -48,6 +52,9 @@ public final class RegistryArtifactStore implements ArtifactStore {
     private final RegistryTransport transport;
     private final ManifestCodec codec = new ManifestCodec();
     private final ConcurrentLookups lookups = new ConcurrentLookups(8);
+    // Hashes blobs streamed by readBlob beside the thread that writes them out: one thread per core
+    // at most, since hashing is all they do.
+    private final ExecutorService hashing = hashingThreads();
     private final TagLister tags;
     private final RepositoryLister repositories;
     private final ManifestPuller manifests;
@@ -143,6 +150,22 @@ public final class RegistryArtifactStore implements ArtifactStore {
     public InputStream openBlob(String repository, Digest digest) {
         References.requireRepository(repository);
         return blobs.open(repository, digest);
+    }
+
+    /** Checked against the digest on another thread while the chunks are written out ({@link ConcurrentlyVerifiedChunks}). */
+    @Override
+    public ChunkSource readBlob(String repository, Digest digest) {
+        References.requireRepository(repository);
+        return new ConcurrentlyVerifiedChunks(blobs.openUnchecked(repository, digest), digest, hashing, COPY_BUFFER);
+    }
+
+    private static ExecutorService hashingThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, "wharf-blob-hash-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
@@ -241,5 +264,6 @@ public final class RegistryArtifactStore implements ArtifactStore {
     @Override
     public void close() {
         lookups.close();
+        hashing.shutdown();
     }
 }

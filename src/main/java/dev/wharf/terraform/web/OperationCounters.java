@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * boring-registry's per-operation counters, under its names and labels
@@ -35,9 +36,17 @@ public final class OperationCounters implements ExchangeObserver, UpstreamCacheH
     private record Key(String name, List<String> values) {
     }
 
+    /** A request as asked: its route and its path, before decoding. */
+    private record Asked(String route, String path) {
+    }
+
     private final MeterRegistry registry;
     // Found again without building a meter id: these are counted on the ready-answer path too.
     private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+    // The counter of each path asked before: a repeat costs one lookup instead of splitting and
+    // decoding its path into labels, 13 % of all the server allocated under figure 1's load (JFR,
+    // bench/RESULTS.md, session 6). Bounded like the counters themselves.
+    private final Map<Asked, Counter> byPath = new ConcurrentHashMap<>();
 
     public OperationCounters(MeterRegistry registry) {
         this.registry = registry;
@@ -50,12 +59,21 @@ public final class OperationCounters implements ExchangeObserver, UpstreamCacheH
         }
         String operation = ROUTES.get(e.route());
         if (operation != null) {
+            Asked asked = new Asked(e.route(), e.path());
+            Counter known = byPath.get(asked);
+            if (known != null) {
+                known.increment();
+                return;
+            }
             Map<String, String> params = params(e.route(), e.path());
-            switch (operation) {
+            Counter counted = switch (operation) {
                 case "modules_list_versions" -> count("modules_list_versions_total", params, "namespace", "name", "provider");
                 case "modules_download_version" -> count("modules_download_version_total", params, "namespace", "name", "provider", "version");
                 case "providers_list_versions" -> count("providers_list_versions_total", params, "namespace", "name");
                 default -> count("providers_download_version_total", params, "namespace", "name", "version", "os", "arch");
+            };
+            if (counted != null && byPath.size() < MAX_SERIES) {
+                byPath.put(asked, counted);
             }
         } else if (e.route().equals(MIRROR_ROUTE)) {
             mirror(params(e.route(), e.path()));
@@ -101,7 +119,8 @@ public final class OperationCounters implements ExchangeObserver, UpstreamCacheH
                 "name", pkg.type(), "version", pkg.version()), "hostname", "namespace", "name", "version");
     }
 
-    private void count(String name, Map<String, String> values, String... labels) {
+    /** Counts one under the labels' values; returns the counter, or null when the series bound refused a new one. */
+    private @Nullable Counter count(String name, Map<String, String> values, String... labels) {
         List<String> labelValues = new ArrayList<>(labels.length);
         for (String label : labels) {
             labelValues.add(Optional.ofNullable(values.get(label)).orElse(""));
@@ -109,15 +128,17 @@ public final class OperationCounters implements ExchangeObserver, UpstreamCacheH
         Key key = new Key(name, labelValues);
         if (counters.size() >= MAX_SERIES && !counters.containsKey(key)) {
             // Labels come from request paths, as in boring-registry; a client sending made-up names must not grow the heap forever.
-            return;
+            return null;
         }
-        counters.computeIfAbsent(key, k -> {
-            Counter.Builder counter = Counter.builder(PREFIX + name.substring(0, name.length() - "_total".length()));
+        Counter counter = counters.computeIfAbsent(key, k -> {
+            Counter.Builder builder = Counter.builder(PREFIX + name.substring(0, name.length() - "_total".length()));
             for (int i = 0; i < labels.length; i++) {
-                counter.tag(labels[i], k.values().get(i));
+                builder.tag(labels[i], k.values().get(i));
             }
-            return counter.register(registry);
-        }).increment();
+            return builder.register(registry);
+        });
+        counter.increment();
+        return counter;
     }
 
     /** The values of the route's {@code {placeholders}} in the path, segment by segment. */

@@ -1,0 +1,54 @@
+package dev.wharf.terraform.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.http.Exchange;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+/** Repeat requests reuse the counter found for their path, and still count into the series their labels name. */
+class OperationCountersTest {
+    private static final String VERSIONS = "/v1/modules/{namespace}/{name}/{provider}/versions";
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final OperationCounters counters = new OperationCounters(registry);
+
+    @Test
+    void everyRepeatOfAPathIsCountedInItsSeries() {
+        for (int i = 0; i < 5; i++) {
+            counters.exchanged(get(VERSIONS, "/v1/modules/acme/vpc/aws/versions", 200));
+        }
+        counters.exchanged(get(VERSIONS, "/v1/modules/acme/db/aws/versions", 200));
+
+        assertThat(count("acme", "vpc", "aws")).isEqualTo(5.0);
+        assertThat(count("acme", "db", "aws")).isEqualTo(1.0);
+    }
+
+    @Test
+    void pathsThatDecodeToTheSameLabelsShareOneSeries() {
+        counters.exchanged(get(VERSIONS, "/v1/modules/acme/vpc/aws/versions", 200));
+        counters.exchanged(get(VERSIONS, "/v1/modules/acme/v%70c/aws/versions", 200));
+        counters.exchanged(get(VERSIONS, "/v1/modules/acme/v%70c/aws/versions", 200));
+
+        assertThat(count("acme", "vpc", "aws")).isEqualTo(3.0);
+        assertThat(registry.find("boring_registry_modules_list_versions").counters()).hasSize(1);
+    }
+
+    @Test
+    void refusedRequestsAreNotCountedEvenAfterTheirPathWas() {
+        counters.exchanged(get(VERSIONS, "/v1/modules/acme/vpc/aws/versions", 200));
+        counters.exchanged(get(VERSIONS, "/v1/modules/acme/vpc/aws/versions", 401));
+        counters.exchanged(get(VERSIONS, "/v1/modules/acme/vpc/aws/versions", 403));
+
+        assertThat(count("acme", "vpc", "aws")).isEqualTo(1.0);
+    }
+
+    private double count(String namespace, String name, String provider) {
+        return registry.get("boring_registry_modules_list_versions")
+                .tags("namespace", namespace, "name", name, "provider", provider).counter().count();
+    }
+
+    private static Exchange get(String route, String path, int status) {
+        return new Exchange(route, "GET", path, null, "HTTP/1.1", status, 0, 100, 1_000_000, "127.0.0.1", "test");
+    }
+}
