@@ -89,7 +89,13 @@ public final class PackageUploadApi {
             Path zip = receive(ctx, folder);
             PackagePublisher.Published done = publisher.push(zip, w -> LOG.warn("published package: {}", w), caller::mayPublish);
             if ("true".equalsIgnoreCase(ctx.queryParam("refresh"))) {
-                refresh.run();
+                try {
+                    refresh.run();
+                } catch (RuntimeException e) {
+                    // The package is stored and the next scheduled refresh finds it. Answering this
+                    // publish as failed would make its retry a 409 for a package that is in fact there.
+                    LOG.warn("package {} is stored, but refreshing the index after it failed", done.tag(), e);
+                }
             }
             String zipDigest = done.manifest().layers().isEmpty() ? "" : done.manifest().layers().get(0).digest().toString();
             audit.record(new PublishAudit.Entry("package", caller.name(), client, done.tag(), Map.of("zip", zipDigest), Outcome.CREATED, ""));
@@ -110,6 +116,11 @@ public final class PackageUploadApi {
             audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.FAILED, String.valueOf(e.getMessage())));
             LOG.warn("package publish failed: {}", e.getMessage());
             error(ctx, 502, "the package could not be stored; the server log says why");
+        } catch (RuntimeException e) {
+            // A fault of Wharf's own: audited like any failed publish, logged with its trace.
+            audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.FAILED, e.toString()));
+            LOG.error("package publish failed unexpectedly", e);
+            error(ctx, 500, "the package publish failed; the server log says why");
         } finally {
             if (folder != null) {
                 delete(folder);

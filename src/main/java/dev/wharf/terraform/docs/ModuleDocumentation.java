@@ -23,7 +23,7 @@ public final class ModuleDocumentation {
 
     private final ModuleService modules;
     private final ArchiveLimits limits;
-    private final Cache<Key, ArchiveDocs> read = Caffeine.newBuilder().maximumWeight(CACHE_CHARACTERS)
+    private final Cache<Key, ArchiveDocs> read = Caffeine.newBuilder().maximumWeight(CACHE_CHARACTERS).recordStats()
             .<Key, ArchiveDocs>weigher((key, docs) -> weight(docs)).build();
 
     private record Key(ModuleAddress module, String version) {

@@ -134,7 +134,12 @@ class PackagePublishOverHttpTest {
                 assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(413);
                 assertThat(streamed.body()).contains(String.valueOf(limit));
 
-                JsonNode created = Publishing.client(base, acme.token(), http).putFiles("/api/v1/packages?refresh=true", List.of(zip, sig));
+                JsonNode created;
+                try {
+                    created = Publishing.client(base, acme.token(), http).putFiles("/api/v1/packages?refresh=true", List.of(zip, sig));
+                } catch (RuntimeException e) {
+                    throw new AssertionError(e.getMessage() + "\nserver log:\n" + server.output(), e);
+                }
                 assertThat(created.path("tag").asText()).isEqualTo(name);
                 assertThat(created.path("signed").asBoolean()).isTrue();
                 HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(base.resolve("/epr/acme_logs/" + name + ".zip.sig")).build(),
