@@ -31,14 +31,14 @@ public final class InputStreamChunks implements ChunkSource {
         }
         if (!started) {
             started = true;
-            if (!fill(pending)) {
+            if (!fill(in, pending)) {
                 ended = true;
                 return null;
             }
         }
         // The chunk handed out last time is ours again: it becomes the buffer read into.
         ByteBuffer out = pending;
-        if (!fill(next)) {
+        if (!fill(in, next)) {
             ended = true;
             return out.hasRemaining() ? out : null;
         }
@@ -47,8 +47,8 @@ public final class InputStreamChunks implements ChunkSource {
         return out;
     }
 
-    /** Reads into {@code buffer} from its start until it is full or the stream ends; false when nothing was read. */
-    private boolean fill(ByteBuffer buffer) throws IOException {
+    /** Reads {@code in} into {@code buffer} from its start until it is full or the stream ends; false when nothing was read. */
+    public static boolean fill(InputStream in, ByteBuffer buffer) throws IOException {
         buffer.clear();
         int at = 0;
         while (at < buffer.capacity()) {

@@ -188,11 +188,17 @@ class PublishOverHttpTest {
                     .append(name).append("\"\r\nContent-Type: application/octet-stream\r\n\r\n").append("x".repeat(4096)).append("\r\n");
         }
         byte[] bytes = body.append("--").append(boundary).append("--\r\n").toString().getBytes(StandardCharsets.UTF_8);
-        try (ServerCommand.Running server = server("--publish-max-size", "2000")) {
+        try (ServerCommand.Running server = server("--publish-max-size", "2000");
+             LogCapture jetty = LogCapture.of("org.eclipse.jetty")) {
             HttpResponse<String> streamed = put(server, "/api/v1/providers/acme/big/1.0.0", acme.token(), "multipart/form-data; boundary=" + boundary,
                     HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)));
             assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(413);
             assertThat(streamed.body()).contains("2000");
+            // The failed parse must not break the connection for whatever the client sends next.
+            HttpResponse<String> next = http.send(HttpRequest.newBuilder(base(server).resolve("/.well-known/terraform.json")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+            assertThat(jetty.lines(Level.WARN)).as("Jetty's warnings").isEmpty();
         }
         try (ArtifactStore store = new ImageLayoutStore(dir.resolve("data"))) {
             assertThat(store.listTags(layout.providerRepository("acme", "big"))).isEmpty();

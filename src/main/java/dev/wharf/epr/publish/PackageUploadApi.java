@@ -151,6 +151,7 @@ public final class PackageUploadApi {
                 }
             }
         } catch (ServletException | IllegalStateException e) {
+            MultipartFailures.forgetFailedParse(ctx.req());
             if (MultipartFailures.overSizeLimit(e)) {
                 throw new BodySpool.TooLargeException(maxBytes);
             }

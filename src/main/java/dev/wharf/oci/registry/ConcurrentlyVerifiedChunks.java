@@ -3,6 +3,7 @@ package dev.wharf.oci.registry;
 import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.DigestVerifyingInputStream;
+import dev.wharf.oci.InputStreamChunks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -80,18 +81,7 @@ final class ConcurrentlyVerifiedChunks implements ChunkSource {
     /** Reads into buffer {@code i} (once its last hash is done) until it is full or the stream ends; false when nothing was read. */
     private boolean fill(int i) throws IOException {
         await(hashed[i]);
-        ByteBuffer buffer = buffers[i];
-        buffer.clear();
-        int at = 0;
-        while (at < buffer.capacity()) {
-            int n = in.read(buffer.array(), at, buffer.capacity() - at);
-            if (n < 0) {
-                break;
-            }
-            at += n;
-        }
-        buffer.limit(at);
-        return at > 0;
+        return InputStreamChunks.fill(in, buffers[i]);
     }
 
     private void verify() throws IOException {

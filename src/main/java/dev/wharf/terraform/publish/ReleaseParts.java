@@ -42,6 +42,7 @@ final class ReleaseParts {
         try {
             parts = new ArrayList<>(request.getParts());
         } catch (ServletException | IllegalStateException e) {
+            MultipartFailures.forgetFailedParse(request);
             if (MultipartFailures.overSizeLimit(e)) {
                 throw new BodySpool.TooLargeException(limit);
             }

@@ -149,6 +149,9 @@ class PackagePublishOverHttpTest {
                 HttpResponse<byte[]> servedZip = http.send(HttpRequest.newBuilder(base.resolve("/epr/acme_logs/" + name + ".zip")).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 assertThat(servedZip.body()).isEqualTo(Files.readAllBytes(zip));
+                // Jetty 12.1 closes a request's multipart parts when the request ends; a failed parse left
+                // in place made that close throw, and the connection's next request got an empty 500.
+                assertThat(server.output()).doesNotContain("unknown request").doesNotContain("max length exceeded");
             }
         }
     }

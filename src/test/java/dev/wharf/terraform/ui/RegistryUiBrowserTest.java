@@ -3,15 +3,12 @@ package dev.wharf.terraform.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.testing.HeadlessChromium;
 import dev.wharf.testing.OidcIssuer;
-import dev.wharf.testing.RequiredTool;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,15 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * {@code /ui/} in Debian's headless Chromium, driven by Selenium through chromium-driver, as a
@@ -64,16 +55,7 @@ class RegistryUiBrowserTest {
 
     @BeforeEach
     void openBrowser() {
-        Path chromium = RequiredTool.require("chromium", "chromium");
-        Path driver = RequiredTool.require("chromedriver", "chromium-driver");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start();
     }
 
     @AfterEach
@@ -245,16 +227,15 @@ class RegistryUiBrowserTest {
     }
 
     private List<LogEntry> consoleErrors() {
-        return browser.manage().logs().get(LogType.BROWSER).getAll().stream().filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+        return HeadlessChromium.consoleErrors(browser);
     }
 
     private void screenshot(String walk) throws Exception {
-        Path target = Files.createDirectories(Path.of("target", "ui-screenshots"));
-        Files.write(target.resolve(walk + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+        HeadlessChromium.screenshot(browser, walk);
     }
 
     private void waitFor(java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> condition.getAsBoolean());
+        HeadlessChromium.waitFor(browser, condition);
     }
 
 }

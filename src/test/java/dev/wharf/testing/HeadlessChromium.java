@@ -1,0 +1,54 @@
+package dev.wharf.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** Debian's chromium driven by its chromedriver, headless, for the UI walks of both programs. */
+public final class HeadlessChromium {
+    private HeadlessChromium() {
+    }
+
+    /** A fresh browser whose console is recorded; under CI a missing chromium or driver fails the test. */
+    public static ChromeDriver start() {
+        Path chromium = RequiredTool.require("chromium", "chromium");
+        Path driver = RequiredTool.require("chromedriver", "chromium-driver");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        // As root, chromium runs only without its sandbox.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    /** What the console said at warning level or above since the last call. */
+    public static List<LogEntry> consoleErrors(ChromeDriver browser) {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+    }
+
+    /** The page as a person saw it, kept as target/ui-screenshots/NAME.png. */
+    public static void screenshot(ChromeDriver browser, String name) throws IOException {
+        Path target = Files.createDirectories(Path.of("target", "ui-screenshots"));
+        Files.write(target.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    public static void waitFor(ChromeDriver browser, BooleanSupplier condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> condition.getAsBoolean());
+    }
+}
