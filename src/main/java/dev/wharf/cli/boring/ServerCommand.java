@@ -264,7 +264,7 @@ public final class ServerCommand implements Callable<Integer> {
         ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(catalog, documentation, json);
         Optional<MirrorService> mirrorService = mirror.build(served, layout, mirrorTempDir(), operations);
         RegistryUi ui = new RegistryUi(catalog, new ProviderCatalog(served, layout, tagTtl), providerService,
-                new ModuleReadmes(moduleService), documentation, auth, mirrorService.map(m -> new MirrorCatalog(served, layout, m.storage(), tagTtl)));
+                new ModuleReadmes(moduleService), documentation, auth, mirrorService.map(m -> new MirrorCatalog(served, layout, m.storage(), tagTtl)), ready);
         PublishApi publishApi = new PublishApi(auth, new ModulePublication(served, layout),
                 new ProviderUploader(served, layout, providerService, json, mirror.archiveLimits.inspector(), LOG::info),
                 new SigningKeyUploader(served, layout, providerService, json), new PublishAudit(metrics), publish.maxBodyBytes, json);

@@ -1,9 +1,9 @@
 package dev.wharf.terraform.discovery;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.Generation;
+import dev.wharf.oci.Stamped;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.module.ModuleAddress;
@@ -39,7 +39,7 @@ public final class ModuleCatalog {
     private final ArtifactStore store;
     private final TerraformLayout layout;
     private final ModuleService modules;
-    private final LoadingCache<String, Snapshot> snapshot;
+    private final SnapshotCache<Snapshot> snapshot;
 
     /** Every module repository, and those with a valid version at their newest, both in {@link #ORDER}. */
     private record Snapshot(List<ModuleAddress> addresses, List<ModuleSummary> newest) {
@@ -57,10 +57,20 @@ public final class ModuleCatalog {
         this.store = store;
         this.layout = layout;
         this.modules = modules;
-        Caffeine<Object, Object> cache = Caffeine.newBuilder().maximumSize(1).ticker(ticker).executor(rebuilder);
-        // A zero ttl (caching off) builds the snapshot for every request.
-        this.snapshot = (ttl.isZero() || ttl.isNegative() ? cache.expireAfterWrite(Duration.ZERO) : cache.refreshAfterWrite(ttl))
-                .build(all -> build());
+        this.snapshot = new SnapshotCache<>(this::build, ttl, ticker, rebuilder);
+    }
+
+    /**
+     * The generation of the snapshot lists and searches are answered from; take it before building
+     * something from them, and ask {@link #isCurrent} later. UNSUPPORTED as {@link #list}.
+     */
+    public Generation generation() {
+        return snapshot.get().generation();
+    }
+
+    /** Whether lists and searches still come from the snapshot of this generation, told from memory alone: never waits. */
+    public boolean isCurrent(Generation generation) {
+        return snapshot.isCurrent(generation);
     }
 
     /**
@@ -91,13 +101,37 @@ public final class ModuleCatalog {
      * the module or that version is not there.
      */
     public ModuleDetail detail(ModuleAddress module, Optional<String> version) {
-        List<String> versions = modules.versions(module).value();
-        String chosen = version.orElse(versions.get(0));
-        if (!versions.contains(chosen)) {
+        return checkedDetail(module, version).value();
+    }
+
+    /**
+     * {@link #detail} with the check that it is still what {@code detail} would return, told from
+     * memory alone: the module's version list and the catalog snapshot are the ones it came from
+     * (a version's metadata never changes, as versions are never overwritten).
+     */
+    public Checked<ModuleDetail> checkedDetail(ModuleAddress module, Optional<String> version) {
+        Optional<Generation> listed = listedGeneration();
+        Stamped<List<String>> versions = modules.versions(module);
+        String chosen = version.orElse(versions.value().get(0));
+        if (!versions.value().contains(chosen)) {
             throw new ModuleException(ModuleException.Reason.NOT_FOUND, "module " + module + " has no version " + chosen);
         }
         ModuleMetadata metadata = modules.metadata(module, chosen);
-        return new ModuleDetail(new ModuleSummary(module, chosen, metadata), versions, providers(module));
+        ModuleDetail detail = new ModuleDetail(new ModuleSummary(module, chosen, metadata), versions.value(), providers(module));
+        return new Checked<>(detail, () -> listed.isPresent() && snapshot.isCurrent(listed.get())
+                && modules.isCurrent(module, versions.generation()));
+    }
+
+    /** The snapshot's generation; empty when the registry lists no repositories. */
+    private Optional<Generation> listedGeneration() {
+        try {
+            return Optional.of(generation());
+        } catch (StorageException e) {
+            if (e.kind() != StorageException.Kind.UNSUPPORTED) {
+                throw e;
+            }
+            return Optional.empty();
+        }
     }
 
     /** The providers a namespace/name is published for; just the one asked when the registry lists no repositories. */
@@ -135,7 +169,7 @@ public final class ModuleCatalog {
     }
 
     private Snapshot snapshot() {
-        return snapshot.get("all");
+        return snapshot.get().value();
     }
 
     private Snapshot build() {

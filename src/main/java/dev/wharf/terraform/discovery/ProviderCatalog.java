@@ -1,9 +1,8 @@
 package dev.wharf.terraform.discovery;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.Generation;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.provider.ProviderAddress;
 import java.time.Duration;
@@ -24,7 +23,7 @@ import java.util.concurrent.ForkJoinPool;
 public final class ProviderCatalog {
     private final ArtifactStore store;
     private final TerraformLayout layout;
-    private final LoadingCache<String, List<ProviderAddress>> addresses;
+    private final SnapshotCache<List<ProviderAddress>> addresses;
 
     public ProviderCatalog(ArtifactStore store, TerraformLayout layout, Duration ttl) {
         this(store, layout, ttl, Ticker.systemTicker(), ForkJoinPool.commonPool());
@@ -34,14 +33,22 @@ public final class ProviderCatalog {
     public ProviderCatalog(ArtifactStore store, TerraformLayout layout, Duration ttl, Ticker ticker, Executor rebuilder) {
         this.store = store;
         this.layout = layout;
-        Caffeine<Object, Object> cache = Caffeine.newBuilder().maximumSize(1).ticker(ticker).executor(rebuilder);
-        this.addresses = (ttl.isZero() || ttl.isNegative() ? cache.expireAfterWrite(Duration.ZERO) : cache.refreshAfterWrite(ttl))
-                .build(all -> build());
+        this.addresses = new SnapshotCache<>(this::build, ttl, ticker, rebuilder);
     }
 
     /** Every provider repository, by namespace and name. UNSUPPORTED (a StorageException) when the registry lists none. */
     public List<ProviderAddress> list() {
-        return addresses.get("all");
+        return addresses.get().value();
+    }
+
+    /** As {@link ModuleCatalog#generation()}. */
+    public Generation generation() {
+        return addresses.get().generation();
+    }
+
+    /** As {@link ModuleCatalog#isCurrent(Generation)}. */
+    public boolean isCurrent(Generation generation) {
+        return addresses.isCurrent(generation);
     }
 
     private List<ProviderAddress> build() {

@@ -222,9 +222,20 @@ public final class ProviderService {
     }
 
     public Optional<SigningKeys> signingKeys(String namespace) {
+        return signingKeysStamped(namespace).value();
+    }
+
+    /** {@link #signingKeys} with the generation of the tag lookup it came from, for {@link #isCurrentSigningKeys}. */
+    public Stamped<Optional<SigningKeys>> signingKeysStamped(String namespace) {
         TerraformNames.checkNamespace(namespace).ifPresent(this::badRequest);
         String repository = layout.signingKeysRepository(namespace);
-        return store.resolve(repository, TerraformLayout.SIGNING_KEYS_TAG).map(manifest -> parsedKeys(repository, manifest));
+        Stamped<Optional<Manifest>> found = store.resolveStamped(repository, TerraformLayout.SIGNING_KEYS_TAG);
+        return new Stamped<>(found.value().map(manifest -> parsedKeys(repository, manifest)), found.generation());
+    }
+
+    /** Whether the namespace's keys are still those of this generation of {@link #signingKeysStamped}, told from memory alone: never waits. */
+    public boolean isCurrentSigningKeys(String namespace, Generation answer) {
+        return store.isCurrentResolution(layout.signingKeysRepository(namespace), TerraformLayout.SIGNING_KEYS_TAG, answer);
     }
 
     /** The keys as storage holds them now, past any cache: for writers, and for checks another replica's write must reach. */

@@ -1,9 +1,13 @@
 package dev.wharf.terraform.ui;
 
+import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.ui.PageSecurity;
+import dev.wharf.oci.Generation;
+import dev.wharf.oci.Stamped;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.terraform.discovery.Checked;
 import dev.wharf.terraform.discovery.ModuleCatalog;
 import dev.wharf.terraform.discovery.ModuleDetail;
 import dev.wharf.terraform.discovery.ModulePage;
@@ -20,6 +24,7 @@ import dev.wharf.terraform.provider.ProviderAddress;
 import dev.wharf.terraform.provider.ProviderException;
 import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.terraform.provider.ProviderVersion;
+import dev.wharf.terraform.provider.SigningKeys;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -47,12 +52,13 @@ public final class RegistryUi {
     private final ModuleDocumentation documentation;
     private final Optional<MirrorCatalog> mirror;
     private final SignIn signIn;
+    private final ReadyPages ready;
     private final Optional<OidcSignIn> oidc;
     private final byte[] stylesheet;
     private final byte[] icon;
 
     public RegistryUi(ModuleCatalog modules, ProviderCatalog providerList, ProviderService providers, ModuleReadmes readmes,
-            ModuleDocumentation documentation, ClientAuthentication auth, Optional<MirrorCatalog> mirror) {
+            ModuleDocumentation documentation, ClientAuthentication auth, Optional<MirrorCatalog> mirror, ReadyAnswers ready) {
         this.documentation = documentation;
         this.modules = modules;
         this.providerList = providerList;
@@ -61,6 +67,7 @@ public final class RegistryUi {
         this.mirror = mirror;
         boolean oidcSignIn = OidcSignIn.usable(auth.oidc());
         this.signIn = new SignIn(auth, oidcSignIn);
+        this.ready = new ReadyPages(ready, signIn);
         this.oidc = oidcSignIn ? OidcSignIn.of(auth.oidc(), signIn, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build())
                 : Optional.empty();
         this.stylesheet = PageSecurity.asset(RegistryUi.class, "ui.css");
@@ -83,8 +90,8 @@ public final class RegistryUi {
         r.get(OidcSignIn.CALLBACK, ctx -> oidc.ifPresentOrElse(o -> o.callback(ctx), () -> ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER)));
         r.post("/ui/sign-out", signIn::signOut);
         r.get("/ui/", guarded(this::home));
-        r.get("/ui/static/ui.css", guarded(ctx -> ctx.contentType("text/css; charset=utf-8").result(stylesheet)));
-        r.get("/ui/static/favicon.svg", guarded(ctx -> ctx.contentType("image/svg+xml").result(icon)));
+        r.get("/ui/static/ui.css", guarded(ctx -> ready.send(ctx, "text/css; charset=utf-8", stylesheet, () -> true)));
+        r.get("/ui/static/favicon.svg", guarded(ctx -> ready.send(ctx, "image/svg+xml", icon, () -> true)));
         r.get("/ui/modules/{namespace}/{name}/{provider}", guarded(ctx -> module(ctx, Optional.empty())));
         r.get("/ui/modules/{namespace}/{name}/{provider}/{version}", guarded(ctx -> module(ctx, Optional.of(ctx.pathParam("version")))));
         r.get("/ui/providers/{namespace}/{name}", guarded(this::provider));
@@ -132,7 +139,12 @@ public final class RegistryUi {
         Optional<ModulePage> page = Optional.empty();
         List<String> namespaces = List.of();
         List<ProviderAddress> found = List.of();
+        java.util.function.BooleanSupplier current = () -> false;
         try {
+            // Taken before the lists: a snapshot that changes meanwhile fails the check, never the other way round.
+            Generation moduleSnapshot = modules.generation();
+            Generation providerSnapshot = providerList.generation();
+            current = () -> modules.isCurrent(moduleSnapshot) && providerList.isCurrent(providerSnapshot);
             page = Optional.of(modules.list(new ModuleQuery(namespace, Optional.empty(), Optional.empty(), q, false, offset, PAGE_SIZE)));
             List<ProviderAddress> all = providerList.list();
             found = all.stream().filter(p -> namespace.map(p.namespace()::equalsIgnoreCase).orElse(true))
@@ -148,12 +160,13 @@ public final class RegistryUi {
         }
         HomePage home = new HomePage(q, namespace, namespaces, page, found, unlisted);
         String mirrorLink = mirror.isEmpty() ? "" : "<h2>Network mirror</h2>\n<p><a href=\"/ui/mirror\">Providers the network mirror holds</a></p>\n";
-        ctx.html(Html.page("Modules and providers", home.body() + mirrorLink, true, signIn.required()));
+        ready.send(ctx, Html.page("Modules and providers", home.body() + mirrorLink, true, signIn.required()), current);
     }
 
     private void module(Context ctx, Optional<String> version) {
         ModuleAddress address = new ModuleAddress(ctx.pathParam("namespace"), ctx.pathParam("name"), ctx.pathParam("provider"));
-        ModuleDetail detail = modules.detail(address, version);
+        Checked<ModuleDetail> checked = modules.checkedDetail(address, version);
+        ModuleDetail detail = checked.value();
         Optional<String> readme = Optional.empty();
         Optional<String> problem = Optional.empty();
         try {
@@ -163,10 +176,13 @@ public final class RegistryUi {
         }
         ModuleView.Documentation docs = docs(address, detail.summary().version());
         String newest = detail.versions().get(0);
-        List<ModuleDocs.Input> required = (newest.equals(detail.summary().version()) ? docs : docs(address, newest)).docs()
+        ModuleView.Documentation newestDocs = newest.equals(detail.summary().version()) ? docs : docs(address, newest);
+        List<ModuleDocs.Input> required = newestDocs.docs()
                 .map(d -> d.root().inputs().stream().filter(ModuleDocs.Input::required).toList()).orElse(List.of());
         ModuleView view = new ModuleView(detail, host(ctx), readme, problem, docs, required);
-        ctx.html(Html.page(view.title(), view.body(), true, signIn.required()));
+        // A version's README and documentation never change; a page that could not read them is not kept.
+        boolean complete = problem.isEmpty() && docs.docs().isPresent() && newestDocs.docs().isPresent();
+        ready.send(ctx, Html.page(view.title(), view.body(), true, signIn.required()), () -> complete && checked.current().getAsBoolean());
     }
 
     private ModuleView.Documentation docs(ModuleAddress address, String version) {
@@ -179,9 +195,11 @@ public final class RegistryUi {
 
     private void provider(Context ctx) {
         ProviderAddress address = new ProviderAddress(ctx.pathParam("namespace"), ctx.pathParam("name"));
-        List<ProviderVersion> versions = providers.versions(address).value();
-        ProviderView view = new ProviderView(address, versions, providers.signingKeys(address.namespace()), host(ctx));
-        ctx.html(Html.page(address.toString(), view.body(), true, signIn.required()));
+        Stamped<List<ProviderVersion>> versions = providers.versions(address);
+        Stamped<Optional<SigningKeys>> keys = providers.signingKeysStamped(address.namespace());
+        ProviderView view = new ProviderView(address, versions.value(), keys.value(), host(ctx));
+        ready.send(ctx, Html.page(address.toString(), view.body(), true, signIn.required()),
+                () -> providers.isCurrent(address, versions.generation()) && providers.isCurrentSigningKeys(address.namespace(), keys.generation()));
     }
 
     private void mirror(Context ctx) {

@@ -31,6 +31,29 @@ final class SignIn {
         return auth.enabled();
     }
 
+    /**
+     * Whether a request with these headers carries a token cookie that the API admits without
+     * waiting (static tokens and the tokens file; an OIDC token is checked by the router). False
+     * when it cannot tell so: the router then decides, as {@link #signedIn} does.
+     */
+    boolean signedInWithoutWaiting(java.util.function.Function<String, String> header) {
+        if (!auth.enabled()) {
+            return true;
+        }
+        String cookies = header.apply("Cookie");
+        if (cookies == null) {
+            return false;
+        }
+        for (String cookie : cookies.split(";")) {
+            int equals = cookie.indexOf('=');
+            if (equals > 0 && cookie.substring(0, equals).strip().equals(COOKIE)) {
+                String value = cookie.substring(equals + 1).strip();
+                return !value.isEmpty() && auth.admitsWithoutWaiting("Bearer " + URLDecoder.decode(value, StandardCharsets.UTF_8));
+            }
+        }
+        return false;
+    }
+
     /** Whether the request carries a token cookie the API would accept. */
     boolean signedIn(Context ctx) {
         if (!auth.enabled()) {

@@ -81,7 +81,8 @@ class ThousandModulesFromMemoryTest {
         ObjectMapper json = new ObjectMapper();
         RegistryUi ui = new RegistryUi(new ModuleCatalog(served, LAYOUT, modules, TTL, NANOS::get, REBUILDS::add),
                 new ProviderCatalog(served, LAYOUT, TTL, NANOS::get, REBUILDS::add), new ProviderService(served, LAYOUT, json),
-                new ModuleReadmes(modules), new ModuleDocumentation(modules, ArchiveLimits.DEFAULT), ClientAuthentication.open(), Optional.empty());
+                new ModuleReadmes(modules), new ModuleDocumentation(modules, ArchiveLimits.DEFAULT), ClientAuthentication.open(), Optional.empty(),
+                new dev.wharf.http.ReadyAnswers(1L << 20));
         server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), ui::register);
     }
 

@@ -214,14 +214,17 @@ final class UiRegistry implements AutoCloseable {
     URI serve(ClientAuthentication auth) {
         ModuleService modules = new ModuleService(store, layout);
         ProviderService providers = new ProviderService(store, layout, json);
+        ReadyAnswers ready = new ReadyAnswers(1L << 20);
         TerraformApi api = new TerraformApi(modules, providers, auth, Optional.empty(), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)),
-                false, json, new ReadyAnswers(1L << 20));
+                false, json, ready);
         ModuleCatalog catalog = new ModuleCatalog(store, layout, modules, Duration.ofMinutes(1));
         ModuleDocumentation documentation = new ModuleDocumentation(modules, ArchiveLimits.DEFAULT);
         ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(catalog, documentation, json);
         RegistryUi ui = new RegistryUi(catalog, new ProviderCatalog(store, layout, Duration.ofMinutes(1)), providers, new ModuleReadmes(modules),
-                documentation, auth, Optional.of(new MirrorCatalog(store, layout, mirror, Duration.ofMinutes(1))));
-        WebServer server = keep(WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), cfg -> {
+                documentation, auth, Optional.of(new MirrorCatalog(store, layout, mirror, Duration.ofMinutes(1))), ready);
+        // As the server runs it: repeats are answered from memory in front of the router.
+        WebServer server = keep(WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.of(ready),
+                (route, method, status, micros) -> { }, cfg -> {
             api.register(cfg);
             discovery.register(cfg);
             ui.register(cfg);

@@ -1,0 +1,44 @@
+package dev.wharf.terraform.ui;
+
+import dev.wharf.http.ReadyAnswer;
+import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.ui.PageSecurity;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Pages kept as {@link ReadyAnswers}, the way the API keeps its answers: a repeat GET of the same
+ * page is answered from memory in front of the router, while what the page shows is current and
+ * the visitor would pass the router's sign-in check. A page names the host it was asked on (the
+ * usage snippets do), so it is repeated only for requests naming the same host.
+ */
+final class ReadyPages {
+    static final String HTML = "text/html; charset=utf-8";
+    private final ReadyAnswers answers;
+    private final SignIn signIn;
+
+    ReadyPages(ReadyAnswers answers, SignIn signIn) {
+        this.answers = answers;
+        this.signIn = signIn;
+    }
+
+    /** Answers with {@code html} and keeps it for repeats while {@code current} holds ({@link ReadyAnswers.Check}: memory only). */
+    void send(Context ctx, String html, BooleanSupplier current) {
+        send(ctx, HTML, html.getBytes(StandardCharsets.UTF_8), current);
+    }
+
+    void send(Context ctx, String contentType, byte[] body, BooleanSupplier current) {
+        // Jetty writes "text/html; charset=utf-8" back as "text/html;charset=utf-8": both answers say it that way.
+        String type = contentType.replace("; charset=", ";charset=");
+        ctx.contentType(type).result(body);
+        if (!signIn.signedInWithoutWaiting(ctx::header)) {
+            // This visitor's repeats would go to the router anyway (an OIDC session): keeping the page would only cost its gzip.
+            return;
+        }
+        String host = ctx.header("Host");
+        answers.remember(ReadyAnswers.target(ctx), ReadyAnswer.of(ctx.endpoint().path, type, PageSecurity.headers(signIn.required()), body, true),
+                header -> Objects.equals(header.apply("Host"), host) && signIn.signedInWithoutWaiting(header) && current.getAsBoolean());
+    }
+}
