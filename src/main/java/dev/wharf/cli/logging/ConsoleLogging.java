@@ -1,6 +1,5 @@
 package dev.wharf.cli.logging;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -14,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Logging to stderr in one format for both programs, with the access log behind a queue: its
  * lines are produced on the threads that answer requests (selector threads for ready answers), so
- * they only hand the event over and one background thread writes it. When the queue is full, access
- * lines are dropped rather than making requests wait.
+ * they only hand the event over and one background thread writes them, a batch at a time
+ * ({@link BatchingConsoleAppender}). When the queue is full, access lines are dropped rather than
+ * making requests wait.
  */
 public final class ConsoleLogging {
     private static final int ACCESS_QUEUE = 8192;
@@ -32,14 +32,12 @@ public final class ConsoleLogging {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(console(context, "console", encoders.get()));
         root.setLevel(level);
-        AsyncAppender async = new AsyncAppender();
+        Encoder<ILoggingEvent> accessEncoder = encoders.get();
+        accessEncoder.setContext(context);
+        accessEncoder.start();
+        BatchingConsoleAppender async = new BatchingConsoleAppender(accessEncoder, () -> System.err, ACCESS_QUEUE);
         async.setContext(context);
         async.setName("access");
-        async.setQueueSize(ACCESS_QUEUE);
-        async.setDiscardingThreshold(0);
-        async.setNeverBlock(true);
-        async.setIncludeCallerData(false);
-        async.addAppender(console(context, "access-console", encoders.get()));
         async.start();
         Logger access = context.getLogger(AccessLog.LOGGER);
         access.setAdditive(false);

@@ -1,0 +1,125 @@
+package dev.wharf.cli.logging;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import ch.qos.logback.core.encoder.Encoder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The access log's appender: the threads that answer requests only hand each event to a bounded
+ * queue (when it is full the line is dropped: a request never waits for the log), and one thread
+ * writes whatever has queued up to stderr with one write per batch, once it has caught up.
+ *
+ * <p>Logback's AsyncAppender in front of a ConsoleAppender wrote every line with a system call of
+ * its own; at figure 1's load that writer took most of a core, and switching the access log off
+ * raised throughput from 46–58 000 to 84–87 000 requests per second (bench/RESULTS.md, session 7).
+ * Writing at the end of each batch is what log4j2's asynchronous loggers do; logback has no such
+ * option. Messages are also formatted here rather than on the request's thread: an access event's
+ * arguments are strings and numbers, which never change after the fact.
+ */
+final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+    private static final int BATCH = 512;
+    private final Encoder<ILoggingEvent> encoder;
+    private final Supplier<PrintStream> target;
+    private final BlockingQueue<ILoggingEvent> queue;
+    private @Nullable Thread writer;
+
+    /** @param target where batches go, asked at each write (as ConsoleAppender asks for System.err) */
+    BatchingConsoleAppender(Encoder<ILoggingEvent> encoder, Supplier<PrintStream> target, int capacity) {
+        this.encoder = encoder;
+        this.target = target;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+    }
+
+    @Override
+    public void start() {
+        Thread thread = new Thread(this::writeBatches, "wharf-access-log");
+        thread.setDaemon(true);
+        writer = thread;
+        super.start();
+        thread.start();
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        // What belongs to the calling thread is taken now; the message is formatted by the writer.
+        event.getThreadName();
+        event.getMDCPropertyMap();
+        queue.offer(event);
+    }
+
+    @Override
+    public void stop() {
+        if (!isStarted()) {
+            return;
+        }
+        super.stop();
+        Thread thread = writer;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void writeBatches() {
+        List<ILoggingEvent> batch = new ArrayList<>(BATCH);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+        while (true) {
+            boolean stopping = false;
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                stopping = true;
+            }
+            queue.drainTo(batch, BATCH - batch.size());
+            bytes = write(batch, bytes);
+            if (stopping) {
+                // Stopped: what was queued before is written, then the thread ends.
+                while (queue.drainTo(batch, BATCH) > 0) {
+                    bytes = write(batch, bytes);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Writes the batch with one write and empties it; the buffer to use next. */
+    private ByteArrayOutputStream write(List<ILoggingEvent> batch, ByteArrayOutputStream bytes) {
+        if (batch.isEmpty()) {
+            return bytes;
+        }
+        for (ILoggingEvent event : batch) {
+            try {
+                bytes.writeBytes(encoder.encode(event));
+            } catch (RuntimeException e) {
+                addError("an access log line could not be encoded", e);
+            }
+        }
+        batch.clear();
+        PrintStream out = target.get();
+        try {
+            bytes.writeTo(out);
+        } catch (java.io.IOException e) {
+            // A PrintStream reports failures through checkError(), never by throwing.
+        }
+        out.flush();
+        // One burst of long lines should not keep a large buffer for the life of the process.
+        if (bytes.size() > 1 << 20) {
+            return new ByteArrayOutputStream(64 * 1024);
+        }
+        bytes.reset();
+        return bytes;
+    }
+}

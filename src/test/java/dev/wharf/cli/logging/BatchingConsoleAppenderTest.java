@@ -1,0 +1,135 @@
+package dev.wharf.cli.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** The access log's writer: every line arrives whole, in order per thread, without waiting for more lines, and none is lost at stop. */
+class BatchingConsoleAppenderTest {
+    private final LoggerContext context = started(new LoggerContext());
+
+    private static LoggerContext started(LoggerContext context) {
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        context.start();
+        return context;
+    }
+    private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+    private final PrintStream target = new PrintStream(written, false, StandardCharsets.UTF_8);
+
+    private Logger logger(BatchingConsoleAppender appender) {
+        appender.setContext(context);
+        appender.start();
+        Logger logger = context.getLogger("http.access");
+        logger.setAdditive(false);
+        logger.addAppender(appender);
+        return logger;
+    }
+
+    private BatchingConsoleAppender appender(int capacity) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("[%thread] %msg%n");
+        encoder.start();
+        return new BatchingConsoleAppender(encoder, () -> target, capacity);
+    }
+
+    private String output() {
+        synchronized (target) {
+            return written.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aLoneLineIsWrittenWithoutWaitingForOthersWithItsThreadAndFormattedMessage() throws Exception {
+        BatchingConsoleAppender appender = appender(16);
+        logger(appender).info("GET {} {}", "/v1/modules/acme/vpc/aws/versions", 200);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!output().contains("\n") && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(output()).isEqualTo("[" + Thread.currentThread().getName() + "] GET /v1/modules/acme/vpc/aws/versions 200\n");
+        appender.stop();
+    }
+
+    @Test
+    void linesFromManyThreadsArriveWholeAndInOrderAndStopWritesWhatIsQueued() throws Exception {
+        BatchingConsoleAppender appender = appender(100_000);
+        Logger logger = logger(appender);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            done.add(threads.submit(() -> {
+                for (int i = 0; i < 5_000; i++) {
+                    logger.info("t{} line {}", thread, i);
+                }
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        threads.shutdown();
+        appender.stop();
+        List<String> lines = output().lines().toList();
+        assertThat(lines).hasSize(20_000);
+        for (int t = 0; t < 4; t++) {
+            String prefix = "t" + t + " line ";
+            List<Integer> order = lines.stream().map(l -> l.substring(l.indexOf("] ") + 2)).filter(l -> l.startsWith(prefix))
+                    .map(l -> Integer.parseInt(l.substring(prefix.length()))).toList();
+            assertThat(order).hasSize(5_000).isSorted();
+        }
+    }
+
+    @Test
+    void whenTheWriterIsStuckLinesAreDroppedNotWaitedFor() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ByteArrayOutputStream slow = new ByteArrayOutputStream();
+        PrintStream stuck = new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                synchronized (slow) {
+                    slow.write(b, off, len);
+                }
+            }
+        }, false, StandardCharsets.UTF_8);
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%msg%n");
+        encoder.start();
+        BatchingConsoleAppender appender = new BatchingConsoleAppender(encoder, () -> stuck, 4);
+        Logger logger = logger(appender);
+        long begun = System.nanoTime();
+        for (int i = 0; i < 10_000; i++) {
+            logger.info("line {}", i);
+        }
+        assertThat(System.nanoTime() - begun).as("logging while the writer is stuck").isLessThan(5_000_000_000L);
+        release.countDown();
+        appender.stop();
+        List<String> lines;
+        synchronized (slow) {
+            lines = slow.toString(StandardCharsets.UTF_8).lines().toList();
+        }
+        assertThat(lines).contains("line 0").hasSizeLessThan(10_000);
+    }
+}
