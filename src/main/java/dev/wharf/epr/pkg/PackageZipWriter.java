@@ -27,7 +27,7 @@ public final class PackageZipWriter {
         for (String d : dirs) {
             putDirectory(zip, rootFolder + "/" + d + "/");
         }
-        for (String f : files.files().stream().sorted(PackageReader.ASSET_ORDER).toList()) {
+        for (String f : files.files().stream().sorted(PackageAssets.ORDER).toList()) {
             ZipEntry e = new ZipEntry(EntryNames.check(rootFolder + "/" + f));
             e.setLastModifiedTime(EPOCH);
             zip.putNextEntry(e);

@@ -1,0 +1,41 @@
+package dev.wharf.epr.pkg;
+
+import java.util.Comparator;
+import java.util.List;
+
+/** The files a package lists as its assets, in EPR's order. */
+final class PackageAssets {
+    /** EPR lists assets level by level (all files at depth 1, then 2, …), each level in path order. */
+    static final Comparator<String> ORDER = (a, b) -> {
+        String[] pa = a.split("/");
+        String[] pb = b.split("/");
+        if (pa.length != pb.length) {
+            return Integer.compare(pa.length, pb.length);
+        }
+        for (int i = 0; i < pa.length; i++) {
+            int c = pa[i].compareTo(pb[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    };
+
+    private PackageAssets() {
+    }
+
+    /** Each file's path below {@code base}; a folder whose name holds '-' makes the package invalid. */
+    static List<String> list(PackageFiles files, String name, String base) throws InvalidPackageException {
+        for (String dir : files.directories()) {
+            String last = dir.substring(dir.lastIndexOf('/') + 1);
+            if (last.contains("-")) {
+                throw new InvalidPackageException("directory name inside package " + name + " contains -: " + dir);
+            }
+        }
+        return files.files().stream()
+                .filter(f -> !f.contains(".DS_Store"))
+                .sorted(ORDER)
+                .map(f -> base + "/" + f)
+                .toList();
+    }
+}

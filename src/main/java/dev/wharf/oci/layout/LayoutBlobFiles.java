@@ -1,0 +1,129 @@
+package dev.wharf.oci.layout;
+
+import dev.wharf.oci.ChunkSource;
+import dev.wharf.oci.Descriptor;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.DigestVerifyingInputStream;
+import dev.wharf.oci.Layer;
+import dev.wharf.oci.MappedFileChunks;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+
+/**
+ * The content-addressed blob files of a layout. A blob is written to a temporary file first and
+ * renamed into place, so a reader never sees half a blob; what is read is checked against its digest.
+ */
+final class LayoutBlobFiles {
+    private static final byte[] OCI_LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+
+    /** Mapped blobs ({@link MappedFileChunks#MAP_WINDOW} at a time) are hashed and written in chunks small enough to stay in the CPU cache between the two. */
+    private static final int CHUNK = 1 << 20;
+
+    private final LayoutFailures failures;
+
+    LayoutBlobFiles(LayoutFailures failures) {
+        this.failures = failures;
+    }
+
+    InputStream open(String repository, Path layout, Digest digest) {
+        Path blob = LayoutPaths.blob(layout, digest);
+        try {
+            return new DigestVerifyingInputStream(Files.newInputStream(blob), digest);
+        } catch (NoSuchFileException e) {
+            throw failures.blobNotFound(repository, digest);
+        } catch (IOException e) {
+            throw failures.ioFailure(repository, "open blob " + digest, e);
+        }
+    }
+
+    /**
+     * The blob file as memory-mapped pieces ({@link MappedFileChunks#checked}), so its bytes reach
+     * the socket without a copy through the heap. Each piece is hashed before it is handed out, and
+     * the last one only once the whole file has matched its digest.
+     */
+    ChunkSource map(String repository, Path layout, Digest digest) {
+        Path blob = LayoutPaths.blob(layout, digest);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(blob, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw failures.blobNotFound(repository, digest);
+        } catch (IOException e) {
+            throw failures.ioFailure(repository, "open blob " + digest, e);
+        }
+        try {
+            return MappedFileChunks.checked(channel, digest, CHUNK);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw failures.ioFailure(repository, "read blob " + digest, e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing was read from it; the failure that matters is being reported.
+        }
+    }
+
+    /** Creates the layout's folders and its {@code oci-layout} marker unless they are there. */
+    void prepare(Path layout) throws IOException {
+        Files.createDirectories(layout.resolve("blobs").resolve("sha256"));
+        Path marker = layout.resolve("oci-layout");
+        if (!Files.exists(marker)) {
+            try {
+                Files.write(marker, OCI_LAYOUT, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException raced) {
+                // Another writer created it first: same content.
+            }
+        }
+    }
+
+    /** Streams the layer to a temporary file, hashing as it goes; the digest names the file. */
+    Descriptor write(Path layout, Layer layer) throws IOException {
+        Path dir = layout.resolve("blobs").resolve("sha256");
+        Path temp = Files.createTempFile(dir, ".upload-", ".tmp");
+        try {
+            MessageDigest sha256 = Digest.newSha256();
+            long size;
+            try (InputStream in = layer.content().open();
+                    OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), sha256)) {
+                size = in.transferTo(out);
+            }
+            Digest digest = Digest.ofSha256(sha256);
+            Path target = LayoutPaths.blob(layout, digest);
+            if (!Files.exists(target)) {
+                AtomicRename.replace(temp, target);
+            }
+            return new Descriptor(layer.mediaType(), digest, size, layer.annotations());
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    Digest write(Path layout, byte[] bytes) throws IOException {
+        Digest digest = Digest.sha256(bytes);
+        Path target = LayoutPaths.blob(layout, digest);
+        if (!Files.exists(target)) {
+            Path temp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
+            try {
+                Files.write(temp, bytes);
+                AtomicRename.replace(temp, target);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+        return digest;
+    }
+}

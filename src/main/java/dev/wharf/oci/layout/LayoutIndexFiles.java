@@ -1,0 +1,87 @@
+package dev.wharf.oci.layout;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.oci.StorageException;
+import dev.wharf.oci.StorageException.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads and writes the {@code index.json} of each layout below the root. Reads are cached while
+ * the file stays the same; a write replaces the file by an atomic rename, so a reader in this or
+ * another process sees the old index or the new one.
+ */
+final class LayoutIndexFiles {
+    private final Path root;
+    private final ObjectMapper json;
+    private final ConcurrentHashMap<Path, CachedIndex> indexes = new ConcurrentHashMap<>();
+
+    /** An index as read from disk, valid while the file is the same one (a rename gives a new inode). */
+    private record CachedIndex(Object fileKey, long modified, long size, LayoutIndex index) {
+    }
+
+    LayoutIndexFiles(Path root, ObjectMapper json) {
+        this.root = root;
+        this.json = json;
+    }
+
+    /** The index to read from: shared with other readers, so never modified. */
+    LayoutIndex read(Path layout) {
+        Path file = LayoutPaths.index(layout);
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            CachedIndex cached = indexes.get(layout);
+            long modified = attributes.lastModifiedTime().toMillis();
+            if (cached != null && Objects.equals(cached.fileKey(), attributes.fileKey())
+                    && cached.modified() == modified && cached.size() == attributes.size()) {
+                return cached.index();
+            }
+            LayoutIndex index = LayoutIndex.parse(json, Files.readAllBytes(file));
+            indexes.put(layout, new CachedIndex(attributes.fileKey(), modified, attributes.size(), index));
+            return index;
+        } catch (NoSuchFileException e) {
+            requireNoFileInTheWay(layout);
+            return LayoutIndex.empty();
+        } catch (IOException e) {
+            throw new StorageException(Kind.CORRUPT, "OCI layout " + layout + ": cannot read index.json: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A repository that was never pushed to has no index: that is an empty answer. A regular file
+     * where a folder of the path should be is a broken store, and JDKs differ in whether they
+     * report it as "no such file", so look before answering "empty".
+     */
+    private void requireNoFileInTheWay(Path layout) {
+        for (Path p = layout; p != null && p.startsWith(root.getParent() == null ? root : root.getParent()); p = p.getParent()) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new StorageException(Kind.CORRUPT, "OCI layout " + root + ": " + p + " is a file, not a folder");
+            }
+        }
+    }
+
+    /** A private copy to modify: the cached one is shared with readers. */
+    LayoutIndex readFresh(Path layout) throws IOException {
+        try {
+            return LayoutIndex.parse(json, Files.readAllBytes(LayoutPaths.index(layout)));
+        } catch (NoSuchFileException e) {
+            return LayoutIndex.empty();
+        }
+    }
+
+    void write(Path layout, LayoutIndex index) throws IOException {
+        Path target = LayoutPaths.index(layout);
+        Path temp = Files.createTempFile(layout, ".index-", ".json");
+        try {
+            Files.write(temp, index.toBytes(json));
+            AtomicRename.replace(temp, target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}
