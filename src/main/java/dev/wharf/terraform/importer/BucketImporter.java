@@ -16,6 +16,7 @@ import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.provider.ProviderException;
 import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.terraform.provider.SigningKeys;
+import dev.wharf.terraform.upload.FileSha256;
 import dev.wharf.terraform.upload.ModuleArchiveCheck;
 import dev.wharf.terraform.upload.ModuleUploader;
 import dev.wharf.terraform.upload.ProviderUploader;
@@ -23,10 +24,8 @@ import dev.wharf.terraform.upload.ProviderUploader.CheckedRelease;
 import dev.wharf.terraform.upload.SigningKeyUploader;
 import dev.wharf.terraform.upload.UploadException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +126,7 @@ public final class BucketImporter {
         try {
             ModuleUploader.checkCoordinates(m.file().toString(), m.namespace(), m.name(), m.provider(), m.version());
             ModuleArchiveCheck.check(m.file(), m.format());
-            String sha256 = sha256(m.file());
+            String sha256 = FileSha256.of(m.file());
             Optional<String> stored = modules.storedSha256(m.namespace(), m.name(), m.provider(), m.version());
             if (stored.isPresent()) {
                 alreadyThereOrConflict(report, item, stored.get().equals(sha256));
@@ -226,18 +225,5 @@ public final class BucketImporter {
 
     private static String count(int n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");
-    }
-
-    private static String sha256(Path file) {
-        MessageDigest digest = Digest.newSha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[65536];
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw new UploadException("cannot read " + file + ": " + e.getMessage());
-        }
-        return Digest.ofSha256(digest).hex();
     }
 }

@@ -7,7 +7,7 @@ import dev.wharf.terraform.layout.TerraformLayout;
 import java.util.List;
 
 /**
- * A download answer {@link ProviderService} keeps, with the generations of the four tag lookups it
+ * A download answer {@link ProviderDownloads} keeps, with the generations of the four tag lookups it
  * was built from: SHA256SUMS, signature and archive in {@code repository}, signing keys in
  * {@code keysRepository}.
  */

@@ -7,15 +7,12 @@ import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.ReadyAnswer;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestIds;
-import dev.wharf.http.ResponseBodies;
-import dev.wharf.oci.BlobSink;
 import dev.wharf.oci.Stamped;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.StoredFile;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.auth.LoginV1;
 import dev.wharf.terraform.layout.LayoutException;
-import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.module.ModuleAddress;
 import dev.wharf.terraform.module.ModuleException;
 import dev.wharf.terraform.module.ModuleService;
@@ -27,11 +24,6 @@ import dev.wharf.terraform.provider.ProviderVersion;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -39,19 +31,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP edge of the Terraform registry: discovery, the module and provider protocols, and the
- * file URLs they hand out. Protocol and storage failures become {@code {"errors":["…"]}} with a
+ * file URLs they hand out ({@link FileRoutes} serves those). Protocol and storage failures become {@code {"errors":["…"]}} with a
  * status that says whose fault it is; no stack trace ever reaches a client.
  */
 public final class TerraformApi {
     private static final Logger LOG = LoggerFactory.getLogger(TerraformApi.class);
-    static final String FILES = "/v1/files";
 
     private final ModuleService modules;
     private final ProviderService providers;
     private final ClientAuthentication auth;
     private final Optional<LoginV1> login;
     private final FileUrlSigner signer;
-    private final boolean downloadProxy;
+    private final FileUrls urls;
+    private final ProviderJson providerJson;
+    private final FileRoutes files;
     private final ObjectMapper json;
     private final ReadyAnswers ready;
 
@@ -73,7 +66,9 @@ public final class TerraformApi {
         this.auth = auth;
         this.login = login;
         this.signer = signer;
-        this.downloadProxy = downloadProxy;
+        this.urls = new FileUrls(signer);
+        this.providerJson = new ProviderJson(json, urls);
+        this.files = new FileRoutes(modules, providers, auth, signer, downloadProxy);
         this.json = json;
         this.ready = ready;
     }
@@ -90,10 +85,7 @@ public final class TerraformApi {
         r.get("/v1/modules/{namespace}/{name}/{provider}/{version}/download", this::moduleDownload);
         r.get("/v1/providers/{namespace}/{name}/versions", this::providerVersions);
         r.get("/v1/providers/{namespace}/{name}/{version}/download/{os}/{arch}", this::providerDownload);
-        r.get(FILES + "/modules/{namespace}/{name}/{provider}/{version}/{file}", this::moduleFile);
-        r.head(FILES + "/modules/{namespace}/{name}/{provider}/{version}/{file}", this::moduleFile);
-        r.get(FILES + "/providers/{namespace}/{name}/{file}", this::providerFile);
-        r.head(FILES + "/providers/{namespace}/{name}/{file}", this::providerFile);
+        files.register(r);
         r.exception(ModuleException.class, (e, ctx) -> error(ctx,
                 e.reason() == ModuleException.Reason.NOT_FOUND ? 404 : 400, e.getMessage()));
         r.exception(ProviderException.class, (e, ctx) -> {
@@ -137,7 +129,7 @@ public final class TerraformApi {
     }
 
     private void moduleVersions(Context ctx) {
-        ModuleAddress module = module(ctx);
+        ModuleAddress module = RouteAddresses.module(ctx);
         Stamped<List<String>> answer = modules.versions(module);
         ArrayNode versions = json.createArrayNode();
         answer.value().forEach(v -> versions.addObject().put("version", v));
@@ -160,40 +152,21 @@ public final class TerraformApi {
     }
 
     private void moduleDownload(Context ctx) {
-        ModuleAddress module = module(ctx);
+        ModuleAddress module = RouteAddresses.module(ctx);
         String version = ctx.pathParam("version");
         StoredFile file = modules.archive(module, version);
-        String path = FILES + "/modules/" + seg(module.namespace()) + "/" + seg(module.name()) + "/" + seg(module.provider())
-                + "/" + seg(version) + "/" + seg(file.fileName());
-        String extension = file.fileName().endsWith(".zip") ? "zip" : "tar.gz";
-        ctx.header("X-Terraform-Get", path + "?archive=" + extension + "&" + signer.sign(path));
+        ctx.header("X-Terraform-Get", urls.moduleArchive(module, version, file.fileName()));
         ctx.status(204);
     }
 
     private void providerVersions(Context ctx) {
-        ProviderAddress provider = provider(ctx);
+        ProviderAddress provider = RouteAddresses.provider(ctx);
         Stamped<List<ProviderVersion>> answer = providers.versions(provider);
-        remember(ctx, jsonBytes(ctx, providerVersionsBody(answer.value())), () -> providers.isCurrent(provider, answer.generation()));
-    }
-
-    private byte[] providerVersionsBody(List<ProviderVersion> answer) {
-        ObjectNode body = json.createObjectNode();
-        ArrayNode list = body.putArray("versions");
-        for (ProviderVersion v : answer) {
-            ObjectNode entry = list.addObject();
-            entry.put("version", v.version());
-            ArrayNode protocols = entry.putArray("protocols");
-            v.protocols().forEach(protocols::add);
-            ArrayNode platforms = entry.putArray("platforms");
-            for (ProviderFile.Platform p : v.platforms()) {
-                platforms.addObject().put("os", p.os()).put("arch", p.arch());
-            }
-        }
-        return bytes(body);
+        remember(ctx, jsonBytes(ctx, bytes(providerJson.versions(answer.value()))), () -> providers.isCurrent(provider, answer.generation()));
     }
 
     private void providerDownload(Context ctx) {
-        ProviderAddress provider = provider(ctx);
+        ProviderAddress provider = RouteAddresses.provider(ctx);
         String version = ctx.pathParam("version");
         String os = ctx.pathParam("os");
         String arch = ctx.pathParam("arch");
@@ -201,7 +174,7 @@ public final class TerraformApi {
         // Taken before the body signs its URLs: if the step moves meanwhile, the check below fails
         // at once and the router answers afresh, never the other way round.
         long urlExpiry = signer.expiry();
-        remember(ctx, jsonBytes(ctx, providerDownloadBody(provider, answer.value())),
+        remember(ctx, jsonBytes(ctx, bytes(providerJson.download(provider, answer.value()))),
                 () -> signer.expiry() == urlExpiry && providers.isCurrent(provider, version, os, arch, answer.generation()));
     }
 
@@ -214,92 +187,6 @@ public final class TerraformApi {
     private void remember(Context ctx, byte[] body, java.util.function.BooleanSupplier current) {
         ready.remember(ReadyAnswers.target(ctx), ReadyAnswer.of(ctx.endpoint().path, "application/json", List.of(), body, false),
                 header -> auth.admitsWithoutWaiting(header.apply("Authorization")) && current.getAsBoolean());
-    }
-
-    private byte[] providerDownloadBody(ProviderAddress provider, ProviderPackage pkg) {
-        ObjectNode body = json.createObjectNode();
-        ArrayNode protocols = body.putArray("protocols");
-        pkg.protocols().forEach(protocols::add);
-        ProviderFile.Platform platform = pkg.archive().platform().orElseThrow();
-        body.put("os", platform.os());
-        body.put("arch", platform.arch());
-        body.put("filename", pkg.archive().fileName());
-        body.put("download_url", providerFileUrl(provider, pkg.archive().fileName()));
-        body.put("shasums_url", providerFileUrl(provider, pkg.sha256Sums().fileName()));
-        body.put("shasums_signature_url", providerFileUrl(provider, pkg.signature().fileName()));
-        body.put("shasum", pkg.shasum());
-        body.set("signing_keys", json.valueToTree(pkg.signingKeys()));
-        return bytes(body);
-    }
-
-    private String providerFileUrl(ProviderAddress provider, String fileName) {
-        String path = FILES + "/providers/" + seg(provider.namespace()) + "/" + seg(provider.name()) + "/" + seg(fileName);
-        return path + "?" + signer.sign(path);
-    }
-
-    private void moduleFile(Context ctx) {
-        if (!authorizedFile(ctx)) {
-            return;
-        }
-        ModuleAddress module = module(ctx);
-        StoredFile file = modules.archive(module, ctx.pathParam("version"));
-        serve(ctx, file, () -> modules.read(file), () -> modules.directUrl(file));
-    }
-
-    private void providerFile(Context ctx) {
-        if (!authorizedFile(ctx)) {
-            return;
-        }
-        ProviderAddress provider = provider(ctx);
-        StoredFile file = providers.file(provider, ctx.pathParam("file"));
-        serve(ctx, file, () -> providers.read(file), () -> providers.directUrl(file));
-    }
-
-    private boolean authorizedFile(Context ctx) {
-        if (!auth.enabled()) {
-            return true;
-        }
-        Optional<SignedUrlRefusal> refusal = SignedUrlRefusal.of(
-                signer.check(ctx.path(), ctx.queryParam(FileUrlSigner.EXPIRES), ctx.queryParam(FileUrlSigner.SIGNATURE)),
-                "ask the registry API for a fresh download URL");
-        refusal.ifPresent(r -> error(ctx, r.status(), r.message()));
-        return refusal.isEmpty();
-    }
-
-    private void serve(Context ctx, StoredFile file, ResponseBodies.Body content, java.util.function.Supplier<Optional<URI>> direct) {
-        if (!downloadProxy) {
-            Optional<URI> redirect = direct.get();
-            if (redirect.isPresent()) {
-                ctx.redirect(redirect.get().toString(), io.javalin.http.HttpStatus.FOUND);
-                return;
-            }
-        }
-        ctx.contentType(file.contentType());
-        ctx.header("Content-Disposition", "attachment; filename=\"" + file.fileName().replace("\"", "") + "\"");
-        ctx.header("ETag", "\"" + file.layer().digest() + "\"");
-        ctx.res().setContentLengthLong(file.layer().size());
-        if (ctx.method() == HandlerType.HEAD) {
-            ctx.status(200);
-            return;
-        }
-        try {
-            ResponseBodies.send(ctx, content);
-        } catch (IOException e) {
-            // Nothing was sent: the storage failed (a failed digest, a registry gone) before the first byte.
-            ErrorAnswers.failure(ctx, 502, "storage failed while reading the file", e.getMessage(), LOG);
-        }
-    }
-
-    private static ModuleAddress module(Context ctx) {
-        return new ModuleAddress(ctx.pathParam("namespace"), ctx.pathParam("name"), ctx.pathParam("provider"));
-    }
-
-    private static ProviderAddress provider(Context ctx) {
-        return new ProviderAddress(ctx.pathParam("namespace"), ctx.pathParam("name"));
-    }
-
-    private static String seg(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static void error(Context ctx, int status, String message) {
