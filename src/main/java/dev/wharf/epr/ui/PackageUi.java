@@ -7,6 +7,7 @@ import dev.wharf.epr.search.TextQuery;
 import dev.wharf.http.access.TokensFile;
 import dev.wharf.http.ui.HtmlText;
 import dev.wharf.http.ui.PageSecurity;
+import dev.wharf.http.ui.SameOriginPosts;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -49,8 +50,8 @@ public final class PackageUi {
         r.before("/ui/*", this::headers);
         r.get("/ui", ctx -> ctx.redirect(UiSignIn.ROOT, HttpStatus.MOVED_PERMANENTLY));
         r.get("/ui/sign-in", signIn::showForm);
-        r.post("/ui/sign-in", signIn::submit);
-        r.post("/ui/sign-out", signIn::signOut);
+        r.post("/ui/sign-in", SameOriginPosts.only(signIn::submit));
+        r.post("/ui/sign-out", SameOriginPosts.only(signIn::signOut));
         r.get("/ui/", guarded(this::packages));
         r.get("/ui/health", guarded(this::health));
         r.get("/ui/packages/{name}/{version}", guarded(this::pkg));
