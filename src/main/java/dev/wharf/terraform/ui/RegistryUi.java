@@ -2,6 +2,7 @@ package dev.wharf.terraform.ui;
 
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.ui.PageSecurity;
+import dev.wharf.http.ui.ReadyPages;
 import dev.wharf.http.ui.SameOriginPosts;
 import dev.wharf.oci.Generation;
 import dev.wharf.oci.Stamped;
@@ -68,7 +69,7 @@ public final class RegistryUi {
         this.mirror = mirror;
         boolean oidcSignIn = OidcSignIn.usable(auth.oidc());
         this.signIn = new SignIn(auth, oidcSignIn);
-        this.ready = new ReadyPages(ready, signIn);
+        this.ready = new ReadyPages(ready, signIn.required(), signIn::signedInWithoutWaiting);
         this.oidc = oidcSignIn ? OidcSignIn.of(auth.oidc(), signIn, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build())
                 : Optional.empty();
         this.stylesheet = PageSecurity.asset(RegistryUi.class, "ui.css");
