@@ -90,7 +90,8 @@ class PackageUiBrowserTest {
     @Test
     void signInWithATokenOfTheTokensFile() throws Exception {
         // Another site's form with a valid token (login CSRF) is refused, and signs nobody in.
-        HeadlessChromium.postFromAnotherSite(browser, guarded.resolve("/ui/sign-in"), Map.of("token", UiPackages.TOKEN, "next", "/ui/packages/acme_logs/1.1.0"));
+        HeadlessChromium.postFromAnotherSite(browser, guarded.resolve("/ui/sign-in"),
+                Map.of("token", UiPackages.TOKEN, "next", "/ui/packages/acme_logs/1.1.0"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Refused");
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("sent from another site", "Nothing changed");
         assertThat(consoleErrors()).allSatisfy(e -> assertThat(e.getMessage()).contains("/ui/sign-in").contains("403"));
