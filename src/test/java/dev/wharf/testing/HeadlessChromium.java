@@ -1,12 +1,17 @@
 package dev.wharf.testing;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -46,6 +51,21 @@ public final class HeadlessChromium {
     public static void screenshot(ChromeDriver browser, String name) throws IOException {
         Path target = Files.createDirectories(Path.of("target", "ui-screenshots"));
         Files.write(target.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    /**
+     * Sends a form to {@code action} from a page of no site at all (a data: URL, whose origin is
+     * opaque), as another site's page would: Chromium marks it {@code Sec-Fetch-Site: cross-site}
+     * and {@code Origin: null}. Waits until the browser has left that page.
+     */
+    public static void postFromAnotherSite(ChromeDriver browser, URI action, Map<String, String> fields) {
+        StringBuilder page = new StringBuilder("<!DOCTYPE html><title>Another site</title><form method=\"post\" action=\"")
+                .append(action).append("\">");
+        fields.forEach((name, value) -> page.append("<input type=\"hidden\" name=\"").append(name).append("\" value=\"").append(value).append("\">"));
+        page.append("<button id=\"send\" type=\"submit\">Win a prize</button></form>");
+        browser.get("data:text/html;charset=utf-8," + URLEncoder.encode(page.toString(), StandardCharsets.UTF_8).replace("+", "%20"));
+        browser.findElement(By.id("send")).click();
+        waitFor(browser, () -> browser.getCurrentUrl().startsWith(action.getScheme() + ":"));
     }
 
     public static void waitFor(ChromeDriver browser, BooleanSupplier condition) {

@@ -271,7 +271,7 @@ public final class ServeCommand implements Callable<Integer> {
         EprApi api = new EprApi(indexer, cfg.apiSettings(allowUnknown), Clock.systemUTC(), ready, timing, readiness, proxy.orElse(null));
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
         Optional<PackageUploadApi> finalUpload = upload;
-        PackageUi ui = new PackageUi(indexer, tokens, Clock.systemUTC());
+        PackageUi ui = new PackageUi(indexer, tokens, Clock.systemUTC(), ready);
         List<ExchangeObserver> exchanges = new ArrayList<>();
         if (metricsAddress != null) {
             exchanges.addAll(List.of(inFlight, new HttpMetrics(metrics, HttpMetrics.ELASTIC_PACKAGE_REGISTRY, EprRoutes::template), eprMetrics));

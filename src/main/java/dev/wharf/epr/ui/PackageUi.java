@@ -4,15 +4,19 @@ import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.search.TextQuery;
+import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.access.TokensFile;
 import dev.wharf.http.ui.HtmlText;
 import dev.wharf.http.ui.PageSecurity;
+import dev.wharf.http.ui.ReadyPages;
+import dev.wharf.http.ui.SameOriginPosts;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,15 +35,20 @@ public final class PackageUi {
     private final PackageListing listing;
     private final PackageReadmes readmes = new PackageReadmes();
     private final UiSignIn signIn;
+    private final ReadyPages ready;
     private final Clock clock;
     private final byte[] stylesheet = PageSecurity.asset(PackageUi.class, "ui.css");
     private final byte[] icon = PageSecurity.asset(PackageUi.class, "favicon.svg");
 
-    /** {@code tokens}: the {@code -auth-tokens-file}, when set; any of its unexpired tokens signs in. */
-    public PackageUi(Indexer indexer, Optional<TokensFile> tokens, Clock clock) {
+    /**
+     * {@code tokens}: the {@code -auth-tokens-file}, when set; any of its unexpired tokens signs in.
+     * {@code ready}: where the server keeps answers it repeats from memory (the API's too).
+     */
+    public PackageUi(Indexer indexer, Optional<TokensFile> tokens, Clock clock, ReadyAnswers ready) {
         this.indexer = indexer;
         this.listing = new PackageListing(indexer);
         this.signIn = new UiSignIn(tokens);
+        this.ready = new ReadyPages(ready, signIn.required(), signIn::signedInWithoutWaiting);
         this.clock = clock;
     }
 
@@ -49,13 +58,13 @@ public final class PackageUi {
         r.before("/ui/*", this::headers);
         r.get("/ui", ctx -> ctx.redirect(UiSignIn.ROOT, HttpStatus.MOVED_PERMANENTLY));
         r.get("/ui/sign-in", signIn::showForm);
-        r.post("/ui/sign-in", signIn::submit);
-        r.post("/ui/sign-out", signIn::signOut);
+        r.post("/ui/sign-in", SameOriginPosts.only(signIn::submit));
+        r.post("/ui/sign-out", SameOriginPosts.only(signIn::signOut));
         r.get("/ui/", guarded(this::packages));
         r.get("/ui/health", guarded(this::health));
         r.get("/ui/packages/{name}/{version}", guarded(this::pkg));
-        r.get("/ui/static/ui.css", guarded(ctx -> ctx.contentType("text/css; charset=utf-8").result(stylesheet)));
-        r.get("/ui/static/favicon.svg", guarded(ctx -> ctx.contentType("image/svg+xml").result(icon)));
+        r.get("/ui/static/ui.css", guarded(ctx -> ready.send(ctx, "text/css; charset=utf-8", stylesheet, () -> true)));
+        r.get("/ui/static/favicon.svg", guarded(ctx -> ready.send(ctx, "image/svg+xml", icon, () -> true)));
     }
 
     private void headers(Context ctx) {
@@ -78,14 +87,17 @@ public final class PackageUi {
     private void packages(Context ctx) {
         Optional<String> q = Optional.ofNullable(ctx.queryParam("q")).map(String::strip).filter(s -> !s.isEmpty());
         Optional<String> type = Optional.ofNullable(ctx.queryParam("type")).map(String::strip).filter(s -> !s.isEmpty());
+        // Taken before the listing: an index that changes meanwhile fails the check, never the other way round.
+        List<IndexedPackage> from = indexer.packages();
         PackagesPage page = new PackagesPage(q, type, listing.types(),
                 listing.find(q.map(TextQuery::of).orElse(TextQuery.ANY), type.orElse(null)));
-        ctx.html(UiPage.page("Packages", page.body(), true, signIn.required()));
+        ready.send(ctx, UiPage.page("Packages", page.body(), true, signIn.required()), () -> indexer.packages() == from);
     }
 
     private void pkg(Context ctx) {
         String name = ctx.pathParam("name");
         String version = ctx.pathParam("version");
+        List<IndexedPackage> from = indexer.packages();
         Optional<PackageListing.Entry> entry = listing.named(name);
         Optional<IndexedPackage> shown = entry.flatMap(e -> e.versions().stream().filter(v -> v.versionText().equals(version)).findFirst());
         if (entry.isEmpty() || shown.isEmpty()) {
@@ -93,16 +105,21 @@ public final class PackageUi {
             return;
         }
         PackageReadmes.Readme readme;
+        boolean complete = true;
         try {
             readme = readmes.of(shown.get());
         } catch (UncheckedIOException e) {
             LOG.warn("the README of {} could not be read: {}", shown.get().key(), e.getMessage());
             readme = new PackageReadmes.Readme(Optional.empty(), Optional.of("The README could not be read just now; try again later."));
+            complete = false;
         }
         PackagePage page = new PackagePage(shown.get(), entry.get().versions(), readme);
-        ctx.html(UiPage.page(page.title(), page.body(), true, signIn.required()));
+        // A page that could not read its README is not kept: the next visit tries again.
+        boolean keep = complete;
+        ready.send(ctx, UiPage.page(page.title(), page.body(), true, signIn.required()), () -> keep && indexer.packages() == from);
     }
 
+    /** Rendered on every request: it shows how long ago things happened. */
     private void health(Context ctx) {
         HealthPage page = new HealthPage(indexer.health(), indexer.report(), indexer.kind(), clock.instant());
         ctx.html(UiPage.page("Index health", page.body(), true, signIn.required()));

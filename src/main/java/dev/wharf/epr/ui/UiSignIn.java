@@ -1,6 +1,7 @@
 package dev.wharf.epr.ui;
 
 import dev.wharf.http.access.TokensFile;
+import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.HtmlText;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -9,6 +10,7 @@ import io.javalin.http.SameSite;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The UI's door when {@code -auth-tokens-file} is set: any unexpired token of that file (read,
@@ -38,6 +40,15 @@ final class UiSignIn {
         String cookie = ctx.cookie(COOKIE);
         return cookie != null && !cookie.isEmpty()
                 && tokens.get().check(URLDecoder.decode(cookie, StandardCharsets.UTF_8)) instanceof TokensFile.Valid;
+    }
+
+    /**
+     * {@link #signedIn} from the request's raw headers, before the router: the tokens file's check
+     * works from memory (a look at the file's stamp, the list it already read), so it may run there.
+     */
+    boolean signedInWithoutWaiting(Function<String, String> header) {
+        return tokens.isEmpty() || CookieHeader.value(header.apply("Cookie"), COOKIE)
+                .map(token -> tokens.get().check(token) instanceof TokensFile.Valid).orElse(false);
     }
 
     /** The form, answering with {@code status}; after sign-in it leads back to {@code next}. */

@@ -2,6 +2,8 @@ package dev.wharf.terraform.ui;
 
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.ui.PageSecurity;
+import dev.wharf.http.ui.ReadyPages;
+import dev.wharf.http.ui.SameOriginPosts;
 import dev.wharf.oci.Generation;
 import dev.wharf.oci.Stamped;
 import dev.wharf.oci.StorageException;
@@ -67,7 +69,7 @@ public final class RegistryUi {
         this.mirror = mirror;
         boolean oidcSignIn = OidcSignIn.usable(auth.oidc());
         this.signIn = new SignIn(auth, oidcSignIn);
-        this.ready = new ReadyPages(ready, signIn);
+        this.ready = new ReadyPages(ready, signIn.required(), signIn::signedInWithoutWaiting);
         this.oidc = oidcSignIn ? OidcSignIn.of(auth.oidc(), signIn, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build())
                 : Optional.empty();
         this.stylesheet = PageSecurity.asset(RegistryUi.class, "ui.css");
@@ -85,10 +87,10 @@ public final class RegistryUi {
                 signIn.form(ctx, 200, SignIn.safeNext(ctx.queryParam("next")), Optional.empty());
             }
         });
-        r.post("/ui/sign-in", signIn::submit);
+        r.post("/ui/sign-in", SameOriginPosts.only(signIn::submit));
         r.get(OidcSignIn.START, ctx -> oidc.ifPresentOrElse(o -> o.begin(ctx), () -> ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER)));
         r.get(OidcSignIn.CALLBACK, ctx -> oidc.ifPresentOrElse(o -> o.callback(ctx), () -> ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER)));
-        r.post("/ui/sign-out", signIn::signOut);
+        r.post("/ui/sign-out", SameOriginPosts.only(signIn::signOut));
         r.get("/ui/", guarded(this::home));
         r.get("/ui/static/ui.css", guarded(ctx -> ready.send(ctx, "text/css; charset=utf-8", stylesheet, () -> true)));
         r.get("/ui/static/favicon.svg", guarded(ctx -> ready.send(ctx, "image/svg+xml", icon, () -> true)));

@@ -1,5 +1,6 @@
 package dev.wharf.terraform.ui;
 
+import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.HtmlText;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import io.javalin.http.Context;
@@ -40,18 +41,7 @@ final class SignIn {
         if (!auth.enabled()) {
             return true;
         }
-        String cookies = header.apply("Cookie");
-        if (cookies == null) {
-            return false;
-        }
-        for (String cookie : cookies.split(";")) {
-            int equals = cookie.indexOf('=');
-            if (equals > 0 && cookie.substring(0, equals).strip().equals(COOKIE)) {
-                String value = cookie.substring(equals + 1).strip();
-                return !value.isEmpty() && auth.admitsWithoutWaiting("Bearer " + URLDecoder.decode(value, StandardCharsets.UTF_8));
-            }
-        }
-        return false;
+        return CookieHeader.value(header.apply("Cookie"), COOKIE).map(token -> auth.admitsWithoutWaiting("Bearer " + token)).orElse(false);
     }
 
     /** Whether the request carries a token cookie the API would accept. */

@@ -6,6 +6,7 @@ import dev.wharf.testing.HeadlessChromium;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +89,12 @@ class PackageUiBrowserTest {
 
     @Test
     void signInWithATokenOfTheTokensFile() throws Exception {
+        // Another site's form with a valid token (login CSRF) is refused, and signs nobody in.
+        HeadlessChromium.postFromAnotherSite(browser, guarded.resolve("/ui/sign-in"),
+                Map.of("token", UiPackages.TOKEN, "next", "/ui/packages/acme_logs/1.1.0"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Refused");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("sent from another site", "Nothing changed");
+        assertThat(consoleErrors()).allSatisfy(e -> assertThat(e.getMessage()).contains("/ui/sign-in").contains("403"));
         browser.get(guarded.resolve("/ui/packages/acme_logs/1.1.0").toString());
         waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Sign in");
@@ -106,6 +113,12 @@ class PackageUiBrowserTest {
         // The one error expected is the refused wrong token (a 401 answer); nothing else.
         assertThat(consoleErrors()).allSatisfy(e -> assertThat(e.getMessage()).contains("/ui/sign-in").contains("401"));
         screenshot("sign-in");
+        // Nor does another site's form sign this visitor out.
+        HeadlessChromium.postFromAnotherSite(browser, guarded.resolve("/ui/sign-out"), Map.of());
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Refused");
+        assertThat(consoleErrors()).allSatisfy(e -> assertThat(e.getMessage()).contains("/ui/sign-out").contains("403"));
+        browser.get(guarded.resolve("/ui/packages/acme_logs/1.1.0").toString());
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/packages/acme_logs/1.1.0"));
         browser.findElement(By.cssSelector("form.sign-out button")).click();
         waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
         browser.get(guarded.resolve("/ui/health").toString());

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import dev.wharf.http.TlsFiles;
+import dev.wharf.testing.CrossSiteForms;
 import dev.wharf.testing.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,6 +188,13 @@ class PackageUiTest {
     }
 
     @Test
+    void signInAndSignOutPostsFromAnotherSiteAreRefusedAndThisUisOwnWork() throws Exception {
+        CrossSiteForms forms = new CrossSiteForms(HTTP, guarded, UiSignIn.COOKIE, UiPackages.TOKEN);
+        forms.anotherSitesPostsAreRefused();
+        forms.ownPostsWork();
+    }
+
+    @Test
     void overTlsTheSignInCookieIsSecureToo() throws Exception {
         TestCertificates.SelfSigned certificate = TestCertificates.localhost();
         Path cert = certificate.writePem(dir.resolve("tls"));
@@ -200,6 +208,10 @@ class PackageUiTest {
         assertThat(right.statusCode()).isEqualTo(303);
         assertThat(right.headers().firstValue("Set-Cookie").orElseThrow()).containsIgnoringCase("Secure").containsIgnoringCase("HttpOnly")
                 .containsIgnoringCase("SameSite=Strict");
+        // Over TLS this UI's own origin is https://, and a page of the same host and port over plain http is another site.
+        CrossSiteForms forms = new CrossSiteForms(trusting, tls, UiSignIn.COOKIE, UiPackages.TOKEN);
+        forms.anotherSitesPostsAreRefused();
+        forms.ownPostsWork();
         HttpResponse<String> refused = trusting.send(HttpRequest.newBuilder(tls.resolve("/ui/static/ui.css")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(303);

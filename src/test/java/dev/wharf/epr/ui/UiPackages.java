@@ -6,6 +6,7 @@ import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.fs.FileSystemIndexer;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.http.ListenAddress;
+import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.http.access.TokenHash;
@@ -58,9 +59,11 @@ final class UiPackages implements AutoCloseable {
     /** The EPR API and this UI over {@code index}, as package-registry wires them. */
     static WebServer serveOver(Indexer index, Optional<TokensFile> tokens, Optional<TlsFiles> tls, Clock clock) {
         ApiSettings settings = new ApiSettings(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofMinutes(1), true);
-        EprApi api = new EprApi(index, settings, clock);
-        PackageUi ui = new PackageUi(index, tokens, clock);
-        return WebServer.start(ListenAddress.parse("127.0.0.1:0"), tls, c -> {
+        ReadyAnswers ready = new ReadyAnswers(1L << 20);
+        EprApi api = new EprApi(index, settings, clock, ready);
+        PackageUi ui = new PackageUi(index, tokens, clock, ready);
+        // As the server runs it: repeats are answered from memory in front of the router.
+        return WebServer.start(ListenAddress.parse("127.0.0.1:0"), tls, Optional.of(ready), (route, method, status, micros) -> { }, c -> {
             api.register(c);
             ui.register(c);
         });

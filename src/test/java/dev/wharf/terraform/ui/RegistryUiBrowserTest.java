@@ -8,6 +8,7 @@ import dev.wharf.testing.OidcIssuer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -134,6 +135,11 @@ class RegistryUiBrowserTest {
 
     @Test
     void signInWithAStaticToken() throws Exception {
+        // Another site's form with a valid token (login CSRF) is refused, and signs nobody in.
+        HeadlessChromium.postFromAnotherSite(browser, guarded.resolve("/ui/sign-in"), Map.of("token", TOKEN, "next", "/ui/providers/acme/dummy"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Refused");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("sent from another site", "Nothing changed");
+        assertThat(consoleErrors()).allSatisfy(e -> assertThat(e.getMessage()).contains("/ui/sign-in").contains("403"));
         browser.get(guarded.resolve("/ui/providers/acme/dummy").toString());
         waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Sign in");
@@ -153,6 +159,12 @@ class RegistryUiBrowserTest {
         // The one error expected is the refused wrong token (a 401 answer); nothing else.
         assertThat(errors).allSatisfy(e -> assertThat(e.getMessage()).contains("/ui/sign-in").contains("401"));
         screenshot("sign-in");
+        // Nor does another site's form sign this visitor out.
+        HeadlessChromium.postFromAnotherSite(browser, guarded.resolve("/ui/sign-out"), Map.of());
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Refused");
+        assertThat(consoleErrors()).allSatisfy(e -> assertThat(e.getMessage()).contains("/ui/sign-out").contains("403"));
+        browser.get(guarded.resolve("/ui/providers/acme/dummy").toString());
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/providers/acme/dummy"));
         browser.findElement(By.cssSelector("form.sign-out button")).click();
         waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
         browser.get(guarded.resolve("/ui/").toString());

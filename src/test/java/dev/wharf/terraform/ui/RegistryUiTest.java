@@ -3,6 +3,7 @@ package dev.wharf.terraform.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.testing.CrossSiteForms;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -209,6 +210,13 @@ class RegistryUiTest {
         }
         HttpResponse<String> out = post(guarded, "/ui/sign-out", "");
         assertThat(out.headers().firstValue("Set-Cookie").orElseThrow()).startsWith("wharf_ui_token=;").contains("Expires=Thu, 01 Jan 1970");
+    }
+
+    @Test
+    void signInAndSignOutPostsFromAnotherSiteAreRefusedAndThisUisOwnWork() throws Exception {
+        CrossSiteForms forms = new CrossSiteForms(HTTP, guarded, SignIn.COOKIE, TOKEN);
+        forms.anotherSitesPostsAreRefused();
+        forms.ownPostsWork();
     }
 
     @Test
