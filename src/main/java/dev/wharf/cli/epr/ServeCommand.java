@@ -4,22 +4,16 @@ import dev.wharf.cli.GracefulShutdown;
 import dev.wharf.cli.Listeners;
 import dev.wharf.cli.WharfVersion;
 import dev.wharf.epr.api.EprApi;
-import dev.wharf.epr.fs.FileSystemIndexer;
-import dev.wharf.epr.fs.PackagePathsOptions;
 import dev.wharf.epr.index.Indexer;
-import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.epr.proxy.ProxyMode;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.Readiness;
 import dev.wharf.http.ReadyAnswers;
-import dev.wharf.http.RegistryCallMetrics;
 import dev.wharf.http.ServerLimits;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
-import dev.wharf.oci.ArtifactStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -144,21 +138,7 @@ public final class ServeCommand implements Callable<Integer> {
         ServeSettings settings = checked.get();
         RegistryConfig cfg = settings.config();
         EprTelemetry telemetry = EprTelemetry.create(ociIndexer, metricsAddress);
-        PackageSource source;
-        if (ociIndexer) {
-            ArtifactStore store = oci.open(new RegistryCallMetrics(telemetry.registry()));
-            if (oci.insecure) {
-                log.warn("-oci-insecure: the registry's certificate is not checked and plain HTTP is allowed; for a private CA use -oci-ca-file instead");
-            }
-            log.info("Technical preview: OCI indexer on {}/{}", store.describe(), oci.repository);
-            source = PackageSource.oci(store, ociIndexerSettings(settings), RegistryConfig.parseDuration(ociHealthTimeout), settings.tokens(),
-                    telemetry.epr(), telemetry.registry());
-        } else {
-            log.info("Packages paths: {}", cfg.packagePaths());
-            PackagePathsOptions paths = PackagePathsOptions.defaults().withWatcher(watchPackagePaths && !dryRun);
-            source = PackageSource.folders(new FileSystemIndexer(cfg.packagePaths(), !disableValidation, requireSignatures, packageLimits.limits(),
-                    Clock.systemUTC(), packagePathsWorkers == null ? paths : paths.withWorkers(packagePathsWorkers)));
-        }
+        PackageSource source = PackageSource.open(this, settings, telemetry, log);
         Optional<ProxyMode> proxy;
         try {
             proxy = proxyMode.open(source.pullThroughTarget());
@@ -203,15 +183,5 @@ public final class ServeCommand implements Callable<Integer> {
             shutdown.finished();
         }
         return 0;
-    }
-
-    private OciIndexerSettings ociIndexerSettings(ServeSettings settings) {
-        return OciIndexerSettings.of(oci.repository, ociCacheDir)
-                .withValidation(!disableValidation)
-                .withRequiredSignatures(requireSignatures)
-                .withMaxPackageBytes(maxPackageSize)
-                .withRefreshInterval(settings.refreshInterval())
-                .withVerifyInterval(settings.verifyInterval())
-                .withArchiveLimits(packageLimits.limits());
     }
 }
