@@ -57,7 +57,7 @@ record PackageSource(Indexer indexer, Optional<ArtifactStore> store, Optional<Pr
 
     /** {@code healthTimeout} bounds the live probe behind /health; {@code tokens}, when present, enable uploads. */
     private static PackageSource oci(ArtifactStore store, OciIndexerSettings settings, Duration healthTimeout, Optional<TokensFile> tokens,
-                             EprMetrics eprMetrics, MeterRegistry metrics) {
+                                     EprMetrics eprMetrics, MeterRegistry metrics) {
         // The indexer reads through a watcher, so /health can report faults the live probe cannot see.
         FailureWatchingStore watched = new FailureWatchingStore(store, Clock.systemUTC());
         OciIndexer ociIndex = new OciIndexer(watched, settings, eprMetrics);
