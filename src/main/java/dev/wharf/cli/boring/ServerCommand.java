@@ -1,59 +1,19 @@
 package dev.wharf.cli.boring;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wharf.http.AccessLog;
-import dev.wharf.http.CacheMetrics;
-import dev.wharf.http.ExchangeObserver;
-import dev.wharf.http.HttpMetrics;
 import dev.wharf.cli.GracefulShutdown;
-import dev.wharf.cli.Listeners;
-import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ProcessMetrics;
-import dev.wharf.http.ReadyAnswerCounter;
-import dev.wharf.http.RegistryCallMetrics;
-import dev.wharf.http.RequestObserver;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.Readiness;
-import dev.wharf.http.RequestTimers;
+import dev.wharf.http.RegistryCallMetrics;
 import dev.wharf.http.ServerLimits;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.oci.FailureWatchingStore;
-import dev.wharf.oci.StoreProbe;
-import dev.wharf.oci.archive.ArchiveLimits;
-import dev.wharf.oci.cache.DiskBlobCache;
-import dev.wharf.terraform.auth.ClientAuthentication;
-import dev.wharf.terraform.auth.LoginV1;
-import dev.wharf.terraform.auth.OidcVerifier;
-import dev.wharf.terraform.cache.CachingArtifactStore;
-import dev.wharf.terraform.docs.ModuleDocumentation;
-import dev.wharf.terraform.layout.RepositoryLayout;
 import dev.wharf.terraform.layout.TerraformLayout;
-import dev.wharf.terraform.module.ModuleService;
-import dev.wharf.terraform.provider.ProviderService;
-import dev.wharf.terraform.web.FileUrlSigner;
 import dev.wharf.terraform.web.MirrorApi;
-import dev.wharf.terraform.web.OperationCounters;
-import dev.wharf.terraform.web.StaticTokens;
-import dev.wharf.terraform.web.TerraformApi;
-import dev.wharf.terraform.web.ModuleDiscoveryApi;
-import dev.wharf.terraform.discovery.ModuleCatalog;
-import dev.wharf.terraform.publish.PublishApi;
-import dev.wharf.terraform.upload.ModulePublication;
-import dev.wharf.terraform.upload.ProviderUploader;
-import dev.wharf.terraform.upload.SigningKeyUploader;
-import dev.wharf.http.access.PublishAudit;
-import dev.wharf.terraform.discovery.ProviderCatalog;
-import dev.wharf.terraform.ui.ModuleReadmes;
-import dev.wharf.terraform.ui.RegistryUi;
-import dev.wharf.terraform.mirror.MirrorCatalog;
-import dev.wharf.terraform.mirror.MirrorService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,93 +163,20 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** Starts serving as the options say and returns at once. */
     public Running start() {
-        // Checked before storage is opened, so that a bad flag leaves nothing open behind it.
-        if (downloadCacheMegabytes <= 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--download-cache-max-size must be a positive number of megabytes, not " + downloadCacheMegabytes);
-        }
-        ServerLimits limits;
-        try {
-            limits = new ServerLimits(httpIdleTimeout, httpMaxConnections);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--http-idle-timeout / --http-max-connections: " + e.getMessage());
-        }
+        ServerLimits limits = checkedLimits();
         Logging.configure(global);
-        ObjectMapper json = new ObjectMapper();
         TerraformLayout layout = global.terraformLayout();
-        RepositoryLayout repositories = global.repositoryLayout();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ProcessMetrics.bindTo(metrics);
-        ArtifactStore raw = Storage.open(global, new RegistryCallMetrics(metrics));
-        if (Storage.embedded(global)) {
-            LOG.info("storage: embedded OCI image layout in {} (no --storage-oci-registry given)", Path.of(global.layoutDir).toAbsolutePath().normalize());
-        } else {
-            LOG.info("storage: OCI registry {}, repository {}, layout {}{}", raw.describe(), layout.base(),
-                    repositories.describe(), global.layoutReason());
-            if (global.insecure) {
-                LOG.warn("--storage-oci-insecure: the registry's certificate is not checked and plain HTTP is allowed;"
-                        + " for a private CA use --storage-oci-ca-file instead");
-            }
-        }
-        StaticTokens tokens = StaticTokens.of(staticTokens);
-        FileUrlSigner signer = SignedUrlKeys.signer(signedUrlKey, signedUrlTtl);
-        Optional<OidcVerifier> verifier = oidc.connect(OidcOptions.defaultClient());
-        if (publish.maxBodyBytes <= 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--publish-max-size must be a positive number of bytes");
-        }
-        ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier, publish.tokens(),
-                publish.oidcScopes());
-        Optional<LoginV1> login = verifier.map(oidc::login);
-        // Every served call is watched, so /health can report faults its probe cannot see (a corrupt blob).
-        FailureWatchingStore watched = new FailureWatchingStore(raw, Clock.systemUTC());
-        ArtifactStore blobs = watched;
-        if (downloadCacheDir != null && !downloadCacheDir.isBlank() && !Storage.embedded(global)) {
-            // An embedded layout is a local folder already: its files are sent as they are.
-            blobs = new DiskBlobCache(watched, Path.of(downloadCacheDir), downloadCacheMegabytes << 20);
-            LOG.info("download cache: {} (up to {} MB)", Path.of(downloadCacheDir).toAbsolutePath().normalize(), downloadCacheMegabytes);
-        }
-        CachingArtifactStore store = new CachingArtifactStore(blobs, tagTtl, manifestTtl);
+        ArtifactStore opened = Storage.openForServing(global, new RegistryCallMetrics(metrics), LOG);
+        ClientAccess access = ClientAccess.connect(staticTokens, signedUrlKey, signedUrlTtl, oidc, publish, spec.commandLine());
+        StorageStack storage = StorageStack.over(opened, global, downloadCacheDir, downloadCacheMegabytes, tagTtl, manifestTtl, LOG);
         ReadyAnswers ready = new ReadyAnswers(16L << 20);
-        ArtifactStore served = repositories.over(store, layout.base());
-        ModuleService moduleService = new ModuleService(served, layout, global.archiveFormat);
-        ProviderService providerService = new ProviderService(served, layout, json);
-        CacheMetrics.bindTo(metrics, store.caches());
-        CacheMetrics.bindTo(metrics, moduleService.caches());
-        CacheMetrics.bindTo(metrics, providerService.caches());
-        TerraformApi api = new TerraformApi(moduleService, providerService, auth, login, signer, downloadProxy, json, ready);
-        ModuleCatalog catalog = new ModuleCatalog(served, layout, moduleService, tagTtl);
-        OperationCounters operations = new OperationCounters(metrics);
-        ModuleDocumentation documentation = new ModuleDocumentation(moduleService, ArchiveLimits.DEFAULT);
-        CacheMetrics.bindTo(metrics, documentation.caches());
-        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(catalog, documentation, json);
-        Optional<MirrorService> mirrorService = mirror.build(served, layout, mirrorTempDir(), operations);
-        RegistryUi ui = new RegistryUi(catalog, new ProviderCatalog(served, layout, tagTtl), providerService,
-                new ModuleReadmes(moduleService), documentation, auth, mirrorService.map(m -> new MirrorCatalog(served, layout, m.storage(), tagTtl)), ready);
-        PublishApi publishApi = new PublishApi(auth, new ModulePublication(served, layout),
-                new ProviderUploader(served, layout, providerService, json, mirror.archiveLimits.inspector(), LOG::info),
-                new SigningKeyUploader(served, layout, providerService, json), new PublishAudit(metrics), publish.maxBodyBytes, json);
-        Optional<MirrorApi> mirrorApi = mirrorService.map(service -> new MirrorApi(service, auth, signer));
+        RegistryRoutes routes = RegistryRoutes.assemble(TerraformServices.over(storage, layout, global, tagTtl, metrics), access,
+                downloadProxy, ready, mirror, publish.maxBodyBytes, metrics, LOG);
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
-        RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
-        ReadyAnswerCounter readyHits = new ReadyAnswerCounter(metrics);
-        RequestObserver readyObserver = (route, method, status, micros) -> {
-            timers.observe(route, method, status, micros);
-            readyHits.observe(route, method, status, micros);
-        };
-        List<ExchangeObserver> exchanges = new ArrayList<>(List.of(new HttpMetrics(metrics, HttpMetrics.BORING_REGISTRY), operations));
-        if (accessLog) {
-            exchanges.add(new AccessLog());
-        }
-        WebServer registry = Listeners.start("--listen-address", () -> WebServer.start(ListenAddress.parse(listenAddress), tls,
-                Optional.of(ready), readyObserver, exchanges, limits, cfg -> {
-                    api.register(cfg);
-                    discovery.register(cfg);
-                    publishApi.register(cfg);
-                    ui.register(cfg);
-                    mirrorApi.ifPresent(m -> m.register(cfg));
-                    cfg.requestLogger.http(timers::record);
-                }));
-        StorageHealth health = new StorageHealth(raw, new StoreProbe(raw, layout.base(), healthTimeout), watched);
+        WebServer registry = RegistryListener.start(listenAddress, tls, ready, limits, routes, metrics, accessLog);
+        StorageHealth health = storage.health(layout.base(), healthTimeout);
         if (Storage.embedded(global)) {
             readiness.ready();
         } else {
@@ -297,36 +184,30 @@ public final class ServerCommand implements Callable<Integer> {
         }
         WebServer telemetry;
         try {
-            telemetry = Listeners.start("--listen-telemetry-address", () -> WebServer.start(ListenAddress.parse(telemetryAddress),
-                    Optional.empty(), cfg -> {
-                        cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-                        cfg.routes.get("/health", ctx -> {
-                            StorageHealth.Report report = health.check();
-                            if (report.healthy()) {
-                                readiness.ready();
-                            }
-                            boolean ok = report.healthy() && (readiness.isReady() || !Readiness.asked(ctx.queryParam("ready")));
-                            ctx.status(ok ? 200 : 503).contentType("application/json").result(json.writeValueAsString(report));
-                        });
-                    }));
+            telemetry = TelemetryListener.start(telemetryAddress, metrics, health, readiness);
         } catch (RuntimeException e) {
             registry.close();
             throw e;
         }
         LOG.info("boring-registry listening on {} ({}), telemetry on {}{}", registry.boundAddress(),
-                tls.isPresent() ? "TLS" : "plain HTTP", telemetry.boundAddress(),
-                auth.enabled() ? "; API requires a token" + (verifier.isPresent() ? " (static or OIDC)" : "") : "");
-        SignedUrlKeys.warnIfPerProcess(signedUrlKey, auth.enabled(), LOG);
-        mirrorApi.ifPresent(m -> LOG.info("provider network mirror at {} on the registry address{}", MirrorApi.PREFIX,
-                mirror.pullThrough() ? " (pull-through)" : ""));
-        return new Running(registry, telemetry, store);
+                tls.isPresent() ? "TLS" : "plain HTTP", telemetry.boundAddress(), access.startNote());
+        SignedUrlKeys.warnIfPerProcess(signedUrlKey, access.auth().enabled(), LOG);
+        if (routes.servesMirror()) {
+            LOG.info("provider network mirror at {} on the registry address{}", MirrorApi.PREFIX, mirror.pullThrough() ? " (pull-through)" : "");
+        }
+        return new Running(registry, telemetry, storage.cached());
     }
 
-    private static Path mirrorTempDir() {
+    /** Checked before storage is opened, so that a bad flag leaves nothing open behind it. */
+    private ServerLimits checkedLimits() {
+        if (downloadCacheMegabytes <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--download-cache-max-size must be a positive number of megabytes, not " + downloadCacheMegabytes);
+        }
         try {
-            return Files.createTempDirectory("wharf-mirror-");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create a temporary directory for the mirror", e);
+            return new ServerLimits(httpIdleTimeout, httpMaxConnections);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--http-idle-timeout / --http-max-connections: " + e.getMessage());
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.wharf.oci.registry.RegistryCallObserver;
 import dev.wharf.oci.registry.RegistrySettings;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.slf4j.Logger;
 
 /** Opens the store the storage flags describe: a remote registry, or the embedded image layout. */
 final class Storage {
@@ -27,6 +28,22 @@ final class Storage {
         }
         return new ExclusivePublishStore(RegistryStores.open(new RegistrySettings(GlobalOptions.checkedRegistry(options.registry), options.insecure,
                 credentials(options), options.timeouts()), Optional.ofNullable(options.caFile), observer));
+    }
+
+    /** As {@link #open(GlobalOptions, RegistryCallObserver)}, saying in the server's log which store it is and how it is laid out. */
+    static ArtifactStore openForServing(GlobalOptions options, RegistryCallObserver observer, Logger log) {
+        ArtifactStore store = open(options, observer);
+        if (embedded(options)) {
+            log.info("storage: embedded OCI image layout in {} (no --storage-oci-registry given)", Path.of(options.layoutDir).toAbsolutePath().normalize());
+        } else {
+            log.info("storage: OCI registry {}, repository {}, layout {}{}", store.describe(), options.terraformLayout().base(),
+                    options.repositoryLayout().describe(), options.layoutReason());
+            if (options.insecure) {
+                log.warn("--storage-oci-insecure: the registry's certificate is not checked and plain HTTP is allowed;"
+                        + " for a private CA use --storage-oci-ca-file instead");
+            }
+        }
+        return store;
     }
 
     static boolean embedded(GlobalOptions options) {

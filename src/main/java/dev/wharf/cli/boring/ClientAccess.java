@@ -1,0 +1,35 @@
+package dev.wharf.cli.boring;
+
+import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.terraform.auth.LoginV1;
+import dev.wharf.terraform.auth.OidcVerifier;
+import dev.wharf.terraform.web.FileUrlSigner;
+import dev.wharf.terraform.web.StaticTokens;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+
+/** Who may use the registry (static tokens, OIDC, scoped tokens), what login.v1 advertises, and how file URLs are signed. */
+record ClientAccess(ClientAuthentication auth, boolean oidc, Optional<LoginV1> login, FileUrlSigner signer) {
+
+    /** Connects to the OIDC issuer when one is configured; a flag it refuses throws before anything is served. */
+    static ClientAccess connect(List<String> staticTokens, @Nullable String signedUrlKey, Duration signedUrlTtl, OidcOptions oidc,
+                                PublishOptions publish, CommandLine commandLine) {
+        StaticTokens tokens = StaticTokens.of(staticTokens);
+        FileUrlSigner signer = SignedUrlKeys.signer(signedUrlKey, signedUrlTtl);
+        Optional<OidcVerifier> verifier = oidc.connect(OidcOptions.defaultClient());
+        if (publish.maxBodyBytes <= 0) {
+            throw new CommandLine.ParameterException(commandLine, "--publish-max-size must be a positive number of bytes");
+        }
+        ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier, publish.tokens(),
+                publish.oidcScopes());
+        return new ClientAccess(auth, verifier.isPresent(), verifier.map(oidc::login), signer);
+    }
+
+    /** The end of the start line: whether the API asks for a token, and of which kinds. */
+    String startNote() {
+        return auth.enabled() ? "; API requires a token" + (oidc ? " (static or OIDC)" : "") : "";
+    }
+}

@@ -1,0 +1,32 @@
+package dev.wharf.cli.boring;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.cli.Listeners;
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.Readiness;
+import dev.wharf.http.WebServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+
+/** The telemetry address: {@code /metrics} for Prometheus, and {@code /health} on storage (with {@code ?ready=true}, readiness too). */
+final class TelemetryListener {
+    private TelemetryListener() {
+    }
+
+    static WebServer start(String address, PrometheusMeterRegistry metrics, StorageHealth health, Readiness readiness) {
+        ObjectMapper json = new ObjectMapper();
+        return Listeners.start("--listen-telemetry-address", () -> WebServer.start(ListenAddress.parse(address),
+                Optional.empty(), cfg -> {
+                    cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+                    cfg.routes.get("/health", ctx -> {
+                        StorageHealth.Report report = health.check();
+                        // A healthy answer here makes the process ready, as the start probe's would.
+                        if (report.healthy()) {
+                            readiness.ready();
+                        }
+                        boolean ok = report.healthy() && (readiness.isReady() || !Readiness.asked(ctx.queryParam("ready")));
+                        ctx.status(ok ? 200 : 503).contentType("application/json").result(json.writeValueAsString(report));
+                    });
+                }));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.wharf.cli.epr;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import dev.wharf.cli.logging.ConsoleLogging;
+import dev.wharf.cli.logging.EcsKeyValueEncoder;
+import dev.wharf.epr.api.EprApi;
+import java.util.Set;
+
+/** Sets up logging from {@code -log-level} and {@code -log-type}, as EPR logs. */
+final class EprLogging {
+    /** EPR's two log types: {@code ecs}, Elastic Common Schema JSON lines, and {@code dev}, plain text. */
+    static final Set<String> LOG_TYPES = Set.of("ecs", "dev");
+
+    private EprLogging() {
+    }
+
+    static void configure(String level, String type) {
+        ConsoleLogging.install(Level.toLevel(level, Level.INFO), () -> {
+            if ("dev".equals(type)) {
+                PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+                pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} %msg%n");
+                return pattern;
+            }
+            EcsKeyValueEncoder ecs = new EcsKeyValueEncoder();
+            ecs.setServiceName("package-registry");
+            ecs.setServiceVersion(EprApi.EPR_API_VERSION);
+            return ecs;
+        });
+    }
+}

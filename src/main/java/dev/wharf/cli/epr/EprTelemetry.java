@@ -1,0 +1,95 @@
+package dev.wharf.cli.epr;
+
+import dev.wharf.cli.Listeners;
+import dev.wharf.epr.api.EprApi;
+import dev.wharf.epr.api.EprMetrics;
+import dev.wharf.epr.api.EprRoutes;
+import dev.wharf.http.AccessLog;
+import dev.wharf.http.ExchangeObserver;
+import dev.wharf.http.HttpMetrics;
+import dev.wharf.http.InFlightRequests;
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.ProcessMetrics;
+import dev.wharf.http.ReadyAnswerCounter;
+import dev.wharf.http.RequestObserver;
+import dev.wharf.http.WebServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * package-registry's meters (the process's, HTTP's and EPR's own) and the {@code -metrics-address}
+ * listener that exposes them with the detailed health report. Without that address no request is
+ * measured: nobody could read the figures.
+ */
+final class EprTelemetry {
+    private final PrometheusMeterRegistry metrics;
+    private final InFlightRequests inFlight;
+    private final EprMetrics epr;
+    private final @Nullable String address;
+
+    private EprTelemetry(PrometheusMeterRegistry metrics, InFlightRequests inFlight, EprMetrics epr, @Nullable String address) {
+        this.metrics = metrics;
+        this.inFlight = inFlight;
+        this.epr = epr;
+        this.address = address;
+    }
+
+    /** {@code oci}: whether packages come from an OCI repository, for EPR's location label. */
+    static EprTelemetry create(boolean oci, @Nullable String address) {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ProcessMetrics.bindTo(metrics);
+        InFlightRequests inFlight = new InFlightRequests();
+        return new EprTelemetry(metrics, inFlight, new EprMetrics(metrics, EprApi.EPR_API_VERSION, hostname(), oci ? "oci" : "local", inFlight),
+                address);
+    }
+
+    MeterRegistry registry() {
+        return metrics;
+    }
+
+    EprMetrics epr() {
+        return epr;
+    }
+
+    /** What every completed request on the API address is told to. */
+    List<ExchangeObserver> exchanges(boolean accessLog) {
+        List<ExchangeObserver> exchanges = new ArrayList<>();
+        if (address != null) {
+            exchanges.addAll(List.of(inFlight, new HttpMetrics(metrics, HttpMetrics.ELASTIC_PACKAGE_REGISTRY, EprRoutes::template), epr));
+        }
+        if (accessLog) {
+            exchanges.add(new AccessLog());
+        }
+        return exchanges;
+    }
+
+    /** Counts the answers served from memory. */
+    RequestObserver readyHits() {
+        return address == null ? RequestObserver.NONE : new ReadyAnswerCounter(metrics);
+    }
+
+    /** {@code /metrics} and {@code api}'s detailed {@code /health} on {@code -metrics-address}; null without one. */
+    @Nullable WebServer startListener(EprApi api) {
+        String listen = address;
+        return listen == null ? null : Listeners.start("-metrics-address", () -> WebServer.start(ListenAddress.parse(listen), Optional.empty(), c -> {
+            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
+            api.registerDetailedHealth(c);
+        }));
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

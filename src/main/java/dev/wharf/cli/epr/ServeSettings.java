@@ -1,0 +1,62 @@
+package dev.wharf.cli.epr;
+
+import dev.wharf.http.ServerLimits;
+import dev.wharf.http.access.TokensFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What {@link ServeCommand}'s flags and the configuration file say, checked before anything is
+ * opened: a refused flag is one line on stderr and exit code 2, in the order the checks are listed here.
+ */
+record ServeSettings(ServerLimits limits, Duration drain, RegistryConfig config, Duration refreshInterval, Duration verifyInterval,
+                     Optional<TokensFile> tokens) {
+
+    /** Empty when a flag is refused (the reason printed to {@code err}); unreadable configuration or intervals throw. */
+    static Optional<ServeSettings> check(ServeCommand flags, PrintWriter err) throws IOException {
+        if (flags.tlsMinVersion != null && (flags.tlsCert == null || flags.tlsKey == null)) {
+            return refused(err, "-tls-min-version set but missing TLS cert and key files (-tls-cert and -tls-key)");
+        }
+        if (flags.tlsMinVersion != null && !Set.of("1.1", "1.2", "1.3").contains(flags.tlsMinVersion)) {
+            return refused(err, "unsupported TLS version: " + flags.tlsMinVersion);
+        }
+        ServerLimits limits;
+        try {
+            limits = new ServerLimits(RegistryConfig.parseDuration(flags.httpIdleTimeout), flags.httpMaxConnections);
+        } catch (IllegalArgumentException | IOException e) {
+            return refused(err, "package-registry: -http-idle-timeout / -http-max-connections: " + e.getMessage());
+        }
+        if (flags.packagePathsWorkers != null && flags.packagePathsWorkers <= 0) {
+            return refused(err, "package-registry: package-paths-workers must be greater than 0");
+        }
+        Duration drain;
+        try {
+            drain = RegistryConfig.parseDuration(flags.shutdownTimeout);
+        } catch (IllegalArgumentException | IOException e) {
+            return refused(err, "package-registry: -shutdown-timeout: " + e.getMessage());
+        }
+        RegistryConfig config = RegistryConfig.load(flags.config == null ? Path.of("config.yml") : flags.config, flags.config != null);
+        if (flags.watchPackagePaths && config.packagePaths().isEmpty() && !flags.ociIndexer) {
+            return refused(err, "package-registry: no package paths configured, cannot enable watcher");
+        }
+        Duration refresh = RegistryConfig.parseDuration(flags.ociRefreshInterval.equals("0") ? "0s" : flags.ociRefreshInterval);
+        Duration verify = RegistryConfig.parseDuration(flags.ociVerifyInterval.equals("0") ? "0s" : flags.ociVerifyInterval);
+        Optional<TokensFile> tokens = flags.publish.tokens();
+        if (tokens.isPresent() && !flags.ociIndexer) {
+            return refused(err, "package-registry: -auth-tokens-file enables publishing, which needs -feature-oci-indexer");
+        }
+        if (flags.ociIndexer && !flags.oci.hasRegistry()) {
+            return refused(err, "-feature-oci-indexer needs -oci-registry (or EPR_OCI_REGISTRY)");
+        }
+        return Optional.of(new ServeSettings(limits, drain, config, refresh, verify, tokens));
+    }
+
+    private static Optional<ServeSettings> refused(PrintWriter err, String reason) {
+        err.println(reason);
+        return Optional.empty();
+    }
+}
