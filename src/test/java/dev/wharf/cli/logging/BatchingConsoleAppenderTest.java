@@ -52,13 +52,24 @@ class BatchingConsoleAppenderTest {
 
     @Test
     void aLoneLineIsWrittenWithoutWaitingForOthersWithItsThreadAndFormattedMessage() throws Exception {
-        BatchingConsoleAppender appender = appender(16);
+        java.util.concurrent.CountDownLatch flushed = new java.util.concurrent.CountDownLatch(1);
+        ByteArrayOutputStream lone = new ByteArrayOutputStream();
+        PrintStream signalling = new PrintStream(lone, false, StandardCharsets.UTF_8) {
+            @Override
+            public void flush() {
+                super.flush();
+                flushed.countDown();
+            }
+        };
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("[%thread] %msg%n");
+        encoder.start();
+        BatchingConsoleAppender appender = new BatchingConsoleAppender(encoder, () -> signalling, 16);
         logger(appender).info("GET {} {}", "/v1/modules/acme/vpc/aws/versions", 200);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!output().contains("\n") && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(output()).isEqualTo("[" + Thread.currentThread().getName() + "] GET /v1/modules/acme/vpc/aws/versions 200\n");
+        assertThat(flushed.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("written without another line behind it").isTrue();
+        assertThat(lone.toString(StandardCharsets.UTF_8))
+                .isEqualTo("[" + Thread.currentThread().getName() + "] GET /v1/modules/acme/vpc/aws/versions 200\n");
         appender.stop();
     }
 
