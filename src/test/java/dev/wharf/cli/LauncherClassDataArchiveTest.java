@@ -66,6 +66,24 @@ class LauncherClassDataArchiveTest {
     }
 
     @Test
+    void eachServerMapsAnArchiveOfItsOwnAndOtherCommandsTheOneOfAll() throws Exception {
+        assertThat(jar.resolveSibling("wharf-boring-registry.jsa")).isRegularFile();
+        assertThat(jar.resolveSibling("wharf-package-registry.jsa")).isRegularFile();
+
+        Result server = launch("boring-registry", "-Xlog:cds", "server", "--help");
+        assertThat(server.exitCode()).as(server.output()).isZero();
+        assertThat(server.output()).contains("Opened archive " + jar.resolveSibling("wharf-boring-registry.jsa") + ".");
+
+        Result serve = launch("package-registry", "-Xlog:cds", "-version");
+        assertThat(serve.exitCode()).as(serve.output()).isZero();
+        assertThat(serve.output()).contains("Opened archive " + jar.resolveSibling("wharf-package-registry.jsa") + ".");
+
+        Result other = launch("boring-registry", "-Xlog:cds", "version");
+        assertThat(other.exitCode()).as(other.output()).isZero();
+        assertThat(other.output()).contains("Opened archive " + jar.resolveSibling("wharf.jsa") + ".");
+    }
+
+    @Test
     void javaOptsComeAfterTheLaunchersOptionsAndWin() throws Exception {
         Result off = launch("boring-registry", "-Xshare:off -Xlog:class+load", "version");
         assertThat(off.exitCode()).as(off.output()).isZero();
@@ -77,7 +95,8 @@ class LauncherClassDataArchiveTest {
         Result defaults = launch("boring-registry", "-XX:+PrintFlagsFinal", "version");
         assertThat(defaults.exitCode()).as(defaults.output()).isZero();
         assertThat(defaults.output()).containsPattern("bool UseSerialGC\\s+= true").containsPattern("intx TieredStopAtLevel\\s+= 4\\s")
-                .containsPattern("size_t InitialHeapSize\\s+= " + (16L << 20) + "\\s");
+                .containsPattern("size_t InitialHeapSize\\s+= " + (16L << 20) + "\\s")
+                .containsPattern("uint TrimNativeHeapInterval\\s+= " + (trimsTheNativeHeap(Runtime.version()) ? "2000" : "0") + "\\s");
 
         // Another collector in JAVA_OPTS replaces the launcher's (two would stop the JVM).
         Result chosen = launch("package-registry", "-XX:+UseG1GC -XX:TieredStopAtLevel=1 -Xms64m -XX:+PrintFlagsFinal", "-version");
@@ -105,6 +124,16 @@ class LauncherClassDataArchiveTest {
         Result none = launch(other, "package-registry", "", "-version");
         assertThat(none.exitCode()).as(none.output()).isZero();
         assertThat(none.output().strip()).startsWith("package-registry (Wharf)").doesNotContain("[cds");
+    }
+
+    /** The JVMs that have -XX:TrimNativeHeapInterval (others would refuse to start with it). */
+    private static boolean trimsTheNativeHeap(Runtime.Version v) {
+        return switch (v.feature()) {
+            case 17 -> v.update() >= 15;
+            case 18, 19, 20 -> false;
+            case 21 -> v.update() >= 1;
+            default -> v.feature() > 21;
+        };
     }
 
     private static Result launch(String program, String javaOpts, String... args) throws Exception {
