@@ -421,6 +421,8 @@ http {
             ("provider download/{os}/{arch}", tf.url, "/v1/providers/bench/p0/%s/download/linux/amd64" % latest),
             ("EPR /search?kibana.version=8.15.0", epr.url, "/search?kibana.version=8.15.0"),
             ("EPR /categories", epr.url, "/categories"),
+            ("discovery /v1/modules/search?q=mod", tf.url, "/v1/modules/search?q=mod"),
+            ("discovery /v1/modules/{ns}/{name}/{provider}", tf.url, "/v1/modules/bench/mod0/aws"),
         ] + figure_ui.endpoints(a.smoke, tf.url)
         root = os.path.join(self.work, "nginx-root")
         os.makedirs(root)
