@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The container image, for real: the pom's Jib configuration run by Maven as {@code scripts/image}
  * runs it, on a base made from Debian's packages (CI reaches no public registry) that a real
- * {@code docker-registry} serves; the archive loaded into podman, and both programs run from it.
+ * {@code docker-registry} serves; the archive loaded into podman, and both programs run from it. Built twice, as
+ * scripts/image builds it: without a class-data archive, then with the one scripts/image-class-data dumps in it.
  */
 class ContainerImageTest {
     private static final Duration PODMAN = Duration.ofMinutes(3);
