@@ -215,6 +215,21 @@ class RegistryBlobStreamTest {
     }
 
     @Test
+    void readsWhoseReadersPausedDoNotHoldUpTheNext() throws IOException {
+        List<InputStream> paused = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 80; i++) {
+                paused.add(store.openBlob(REPO, blob()));
+            }
+            assertThat(readChunks()).isEqualTo(content);
+        } finally {
+            for (InputStream in : paused) {
+                in.close();
+            }
+        }
+    }
+
+    @Test
     void closingTheStoreStopsItsBlobClient() throws IOException, InterruptedException {
         Set<Thread> before = clientThreads();
         RegistryArtifactStore other = store(proxy.host());

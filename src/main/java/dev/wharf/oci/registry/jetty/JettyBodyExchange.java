@@ -84,6 +84,9 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
         http.setScheduler(new ScheduledExecutorScheduler(NAME + "-timer", true));
         http.setConnectTimeout(connect.toMillis());
         http.setIdleTimeout(POOLED_IDLE.toMillis());
+        // As many connections as the JDK client would open (it has no bound): a download whose
+        // client stopped reading keeps its connection, and no other read may queue behind it.
+        http.setMaxConnectionsPerDestination(Integer.MAX_VALUE);
         http.setFollowRedirects(false);
         http.setHttpCookieStore(new HttpCookieStore.Empty());
         try {
