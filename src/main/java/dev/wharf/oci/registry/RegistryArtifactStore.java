@@ -16,6 +16,7 @@ import dev.wharf.oci.auth.CredentialResolver;
 import dev.wharf.oci.auth.CredentialSource;
 import dev.wharf.oci.auth.RegistryAuthenticator;
 import dev.wharf.oci.auth.TokenExchange;
+import dev.wharf.oci.registry.jetty.JettyBodyExchange;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,6 +51,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
     private final RegistrySettings settings;
     private final RegistryAddress address;
     private final RegistryTransport transport;
+    private final JettyBodyExchange blobClient;
     private final ManifestCodec codec = new ManifestCodec();
     private final ConcurrentLookups lookups = new ConcurrentLookups(8);
     // Hashes blobs streamed by readBlob beside the thread that writes them out: one thread per core
@@ -94,8 +96,9 @@ public final class RegistryArtifactStore implements ArtifactStore {
                 .build();
         RegistryAuthenticator auth = new RegistryAuthenticator(address.authority(), credentials,
                 new TokenExchange(http, Clock.systemUTC(), settings.timeouts().response()), Clock.systemUTC());
-        this.transport = new RegistryTransport(address, settings.insecure(), http, auth, retry, settings.timeouts(), Clock.systemUTC(),
-                observer);
+        this.blobClient = new JettyBodyExchange(tls, settings.timeouts().connect(), settings.timeouts().idle());
+        this.transport = new RegistryTransport(address, settings.insecure(), http, blobClient, auth, retry, settings.timeouts(),
+                Clock.systemUTC(), observer);
         ContentDigestCheck digests = new ContentDigestCheck(address);
         this.tags = new TagLister(transport);
         this.repositories = new RepositoryLister(transport);
@@ -265,5 +268,6 @@ public final class RegistryArtifactStore implements ArtifactStore {
     public void close() {
         lookups.close();
         hashing.shutdown();
+        blobClient.close();
     }
 }

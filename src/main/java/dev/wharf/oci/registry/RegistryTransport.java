@@ -31,6 +31,7 @@ final class RegistryTransport {
     private final RegistryAddress address;
     private final boolean insecure;
     private final HttpClient http;
+    private final BodyExchange streaming;
     private final RegistryAuthenticator auth;
     private final RetryPolicy retry;
     private final RegistryTimeouts timeouts;
@@ -39,19 +40,16 @@ final class RegistryTransport {
     private final RegistryCallObserver observer;
     private volatile @Nullable URI base;
 
-    RegistryTransport(RegistryAddress address, boolean insecure, HttpClient http, RegistryAuthenticator auth, RetryPolicy retry,
-                      RegistryTimeouts timeouts, Clock clock) {
-        this(address, insecure, http, auth, retry, timeouts, clock, RegistryCallObserver.NONE);
-    }
-
-    RegistryTransport(RegistryAddress address, boolean insecure, HttpClient http, RegistryAuthenticator auth, RetryPolicy retry,
-                      RegistryTimeouts timeouts, Clock clock, RegistryCallObserver observer) {
+    /** {@code streaming} carries the calls marked {@link RegistryCall#streamed()} (blob reads); {@code http} all others. */
+    RegistryTransport(RegistryAddress address, boolean insecure, HttpClient http, BodyExchange streaming, RegistryAuthenticator auth,
+                      RetryPolicy retry, RegistryTimeouts timeouts, Clock clock, RegistryCallObserver observer) {
         this.observer = observer;
         this.address = address;
         this.timeouts = timeouts;
         this.clock = clock;
         this.insecure = insecure;
         this.http = http;
+        this.streaming = streaming;
         this.auth = auth;
         this.retry = retry;
         this.failures = new RegistryFailures(address.authority());
@@ -200,7 +198,7 @@ final class RegistryTransport {
             HttpRequest built = request.build();
             HttpResponse<InputStream> answer = observed(call, target, method, () -> progress != null
                     ? progress.send(http, built, IdleBoundedBody.handler(timeouts.idle()), timeouts)
-                    : http.send(built, IdleBoundedBody.handler(timeouts.idle())));
+                    : call.streamed() ? streaming.send(built) : http.send(built, IdleBoundedBody.handler(timeouts.idle())));
             if (!call.followRedirects() || !REDIRECTS.contains(answer.statusCode())) {
                 return answer;
             }

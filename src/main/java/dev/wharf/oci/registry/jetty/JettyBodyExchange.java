@@ -1,0 +1,182 @@
+package dev.wharf.oci.registry.jetty;
+
+import dev.wharf.oci.registry.BodyExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Blob reads on Jetty's HTTP client, one pool of connections per store. The JDK client moves every
+ * byte through its single selector thread into a fresh 16 KB heap buffer per socket read (bench/RESULTS.md,
+ * figure 2); Jetty reads on the thread that asks for the bytes, into buffers it takes from a pool and
+ * gets back. Only the exchange itself lives here: the client follows no redirects, answers no 401,
+ * keeps no cookies and decodes no content, because {@code RegistryTransport} does all of that for
+ * every call alike. Failures come out as the JDK client's exception types so that retries and messages
+ * treat both clients the same.
+ */
+public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
+    private static final String NAME = "wharf-registry-blobs";
+    /** How long an unused pooled connection stays open. */
+    private static final Duration POOLED_IDLE = Duration.ofSeconds(30);
+
+    private final SSLContext tls;
+    private final Duration connect;
+    private final Duration idle;
+    private @Nullable HttpClient client;
+    private boolean closed;
+
+    /**
+     * The client starts at the first blob read: a store that only lists and resolves (or pushes)
+     * never holds its threads and buffers.
+     *
+     * @param tls     the trust the rest of the store uses (a custom CA, or trust-all when insecure)
+     * @param connect the connect timeout (TCP and TLS)
+     * @param idle    the longest silence allowed inside an answer body
+     */
+    public JettyBodyExchange(SSLContext tls, Duration connect, Duration idle) {
+        this.tls = tls;
+        this.connect = connect;
+        this.idle = idle;
+    }
+
+    private synchronized HttpClient client() {
+        if (closed) {
+            throw new IllegalStateException("the registry store was closed; it reads no more blobs");
+        }
+        HttpClient started = client;
+        if (started == null) {
+            started = start(tls, connect);
+            client = started;
+        }
+        return started;
+    }
+
+    private static HttpClient start(SSLContext tls, Duration connect) {
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(new StoreTls(tls));
+        connector.setSelectors(1);
+        QueuedThreadPool threads = new QueuedThreadPool(16, 1);
+        threads.setName(NAME);
+        threads.setDaemon(true);
+        threads.setReservedThreads(0);
+        connector.setExecutor(threads);
+        HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        http.setExecutor(threads);
+        http.setScheduler(new ScheduledExecutorScheduler(NAME + "-timer", true));
+        http.setConnectTimeout(connect.toMillis());
+        http.setIdleTimeout(POOLED_IDLE.toMillis());
+        // As many connections as the JDK client would open (it has no bound): a download whose
+        // client stopped reading keeps its connection, and no other read may queue behind it.
+        http.setMaxConnectionsPerDestination(Integer.MAX_VALUE);
+        http.setFollowRedirects(false);
+        http.setHttpCookieStore(new HttpCookieStore.Empty());
+        try {
+            http.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP client for blob reads: " + e, e);
+        }
+        // Installed by start(): redirects and 401s are RegistryTransport's, content is passed on as stored.
+        http.getProtocolHandlers().clear();
+        http.getContentDecoderFactories().clear();
+        return http;
+    }
+
+    /**
+     * The store's TLS context as it is, with the JDK's protocols and cipher suites, as for every other
+     * call of the store. Jetty would otherwise narrow them, and warn at each start about what the JDK
+     * allows.
+     */
+    private static final class StoreTls extends SslContextFactory.Client {
+        StoreTls(SSLContext tls) {
+            setSslContext(tls);
+            setExcludeProtocols();
+            setExcludeCipherSuites();
+        }
+
+        @Override
+        protected void checkConfiguration() {
+            // The JDK client of the same store accepts the same; nothing to warn about here.
+        }
+    }
+
+    @Override
+    public HttpResponse<InputStream> send(HttpRequest request) throws IOException, InterruptedException {
+        if (request.bodyPublisher().map(body -> body.contentLength() != 0).orElse(false)) {
+            throw new IllegalArgumentException("blob reads carry no request body: " + request.method() + " " + request.uri());
+        }
+        AnswerListener listener = new AnswerListener();
+        Request jetty = client().newRequest(request.uri())
+                .method(request.method())
+                // Inside a body the reading stream bounds the silence, and only while someone reads;
+                // a paused reader (a client that stopped taking bytes) must not kill the connection.
+                .idleTimeout(0, TimeUnit.MILLISECONDS)
+                .headers(fields -> request.headers().map().forEach((name, values) -> values.forEach(v -> fields.add(name, v))));
+        jetty.send(listener);
+        AnswerListener.Arrived arrived = awaitHeaders(listener, jetty, request.timeout());
+        return new JettyAnswer(arrived.response().getStatus(), request, JettyAnswer.headers(arrived.response().getHeaders()),
+                new ContentSourceStream(arrived.body(), jetty, idle), request.uri());
+    }
+
+    private static AnswerListener.Arrived awaitHeaders(AnswerListener listener, Request jetty, Optional<Duration> timeout)
+            throws IOException, InterruptedException {
+        try {
+            return timeout.isPresent() ? listener.arrived().get(timeout.get().toNanos(), TimeUnit.NANOSECONDS) : listener.arrived().get();
+        } catch (TimeoutException e) {
+            HttpTimeoutException late = new HttpTimeoutException("request timed out");
+            jetty.abort(late);
+            throw late;
+        } catch (InterruptedException e) {
+            jetty.abort(e);
+            throw e;
+        } catch (ExecutionException e) {
+            throw asJdkFailure(e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    /** A failure before the answer's headers, typed as the JDK client types it ({@code RetryRule}, {@code RegistryFailures}). */
+    static IOException asJdkFailure(Throwable failure) {
+        for (@Nullable Throwable t = failure; t != null; t = t.getCause()) {
+            // Before the headers only the connect (and name resolution) can time out: the
+            // request's own timeout is awaitHeaders', and the idle timeout is off while exchanging.
+            if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
+                HttpConnectTimeoutException connect = new HttpConnectTimeoutException("HTTP connect timed out");
+                connect.initCause(failure);
+                return connect;
+            }
+        }
+        return failure instanceof IOException io ? io : new IOException(String.valueOf(failure.getMessage()), failure);
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        HttpClient started = client;
+        client = null;
+        if (started != null) {
+            try {
+                started.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop the HTTP client for blob reads: " + e, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.wharf.oci.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wharf.oci.ChunkSource;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.StorageException;
+import dev.wharf.oci.auth.CredentialSource;
+import dev.wharf.oci.auth.Credentials;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Blob reads follow redirects by hand on their own client too: credentials go along while the
+ * registry itself answers, never to the storage host it sends the read to (presigned URLs), a 303
+ * is read with GET, and a chain longer than five hops stops with the registry's last answer.
+ */
+class RegistryBlobRedirectTest {
+    private static final String TOKEN = "Bearer static-registry-token";
+
+    private static RegistryArtifactStore store(StubHttpServer registry) {
+        return RegistryTestStores.with("http://" + registry.host(), false,
+                CredentialSource.fixed(new Credentials.Token("static-registry-token"), "test"), null);
+    }
+
+    private static byte[] drain(ChunkSource chunks) throws IOException {
+        try (chunks) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (ByteBuffer chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
+                byte[] bytes = new byte[chunk.remaining()];
+                chunk.get(bytes);
+                out.write(bytes);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    @Test
+    void aChunkedReadKeepsCredentialsAtTheRegistryAcrossItsOwnHopsAndDropsThemForTheStorageHost() throws IOException {
+        byte[] content = new byte[1 << 20];
+        new Random(5).nextBytes(content);
+        Digest digest = Digest.sha256(content);
+        List<String> storageSaw = new CopyOnWriteArrayList<>();
+        List<String> registrySaw = new CopyOnWriteArrayList<>();
+        try (StubHttpServer storage = new StubHttpServer(exchange -> {
+            storageSaw.add(exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.sendResponseHeaders(200, content.length);
+            exchange.getResponseBody().write(content);
+        }); StubHttpServer registry = new StubHttpServer(exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/v2/")) {
+                StubHttpServer.respond(exchange, 200, "application/json", "{}");
+                return;
+            }
+            registrySaw.add(path + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+            if (path.startsWith("/v2/r/app/blobs/")) {
+                exchange.getResponseHeaders().set("Location", "/mirror/" + digest.hex());
+                StubHttpServer.respond(exchange, 302, null, "");
+            } else {
+                exchange.getResponseHeaders().set("Location", "http://" + storage.host() + "/bucket/" + digest.hex() + "?X-Signature=abc");
+                StubHttpServer.respond(exchange, 303, null, "");
+            }
+        })) {
+            RegistryArtifactStore store = store(registry);
+            try {
+                assertThat(drain(store.readBlob("r/app", digest))).isEqualTo(content);
+            } finally {
+                store.close();
+            }
+            assertThat(registrySaw).containsExactly("/v2/r/app/blobs/" + digest + " " + TOKEN, "/mirror/" + digest.hex() + " " + TOKEN);
+            assertThat(storageSaw).containsExactly("GET null");
+        }
+    }
+
+    @Test
+    void moreThanFiveHopsStopWithTheLastRedirect() throws IOException {
+        Digest digest = Digest.sha256(new byte[] {1});
+        try (StubHttpServer registry = new StubHttpServer(exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/v2/")) {
+                StubHttpServer.respond(exchange, 200, "application/json", "{}");
+                return;
+            }
+            exchange.getResponseHeaders().set("Location", "/hop" + exchange.getRequestURI().getPath());
+            StubHttpServer.respond(exchange, 307, null, "");
+        })) {
+            RegistryArtifactStore store = store(registry);
+            try {
+                assertThatThrownBy(() -> store.readBlob("r/app", digest)).isInstanceOfSatisfying(StorageException.class,
+                        e -> assertThat(e.getMessage()).contains("307", "read the blob " + digest));
+            } finally {
+                store.close();
+            }
+            assertThat(registry.requests().stream().filter(r -> !r.equals("GET /v2/"))).hasSize(6);
+        }
+    }
+}
