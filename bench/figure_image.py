@@ -1,11 +1,13 @@
 """Figure image (issue 19): the container image's size, its start to the first correct answer, and its
 RSS idle and under load, in the container's default settings (no --memory, no JAVA_TOOL_OPTIONS).
 
-The image is built as ContainerImageTest builds it: Jib through Maven (jib:buildTar, as scripts/image
-does after `package`) on the Debian JRE base that the test keeps in $WHARF_TEST_CACHE (default
-~/.cache/wharf-tests), served by the bench's docker-registry. podman runs it on the host's network,
-configured as these machines need (bench/README.md, the shared machine notes). Where podman, runc or
-skopeo is missing, or the base was never made, the figure says so and is skipped.
+The image is built as ContainerImageTest and scripts/image build it, twice: Jib through Maven (jib:buildTar)
+without a class-data archive, the archive dumped in that image by its JVM (scripts/image-class-data, from the
+class list `package` leaves in target/wharf.classlist), and Jib again with it; both are measured in one
+run, on the Debian JRE base that the test keeps in $WHARF_TEST_CACHE (default ~/.cache/wharf-tests),
+served by the bench's docker-registry. podman runs it on the host's network, configured as these machines
+need (bench/README.md, the shared machine notes). Where podman, runc or skopeo is missing, or the base
+was never made, the figure says so and is skipped.
 """
 import json
 import os
@@ -63,24 +65,45 @@ def run(b):
     base_ref = "%s/bench/jre:17" % b.reg
     subprocess.run(["skopeo", "copy", "--dest-tls-verify=false", "oci:%s:17" % base_layout(), "docker://" + base_ref],
                    check=True, capture_output=True, timeout=600, env=podman.env)
-    image = "localhost/wharf-bench:" + uuid.uuid4().hex[:8]
-    tar = os.path.join(work, "wharf-image.tar")
+    # As scripts/image builds it: the image without a class-data archive, the archive dumped in it by its own JVM,
+    # then the image with it. Both are measured, one after the other, in this run.
+    tag = uuid.uuid4().hex[:8]
+    plain = ("without class-data archive", "localhost/wharf-bench-plain:" + tag, os.path.join(work, "wharf-image-plain.tar"))
+    jib(work, podman, base_ref, plain[1], plain[2], "jar:jar")
+    images = [plain]
+    try:
+        classlist = os.path.join(wb.ROOT, "target", "wharf.classlist")
+        cds = os.path.join(work, "cds")
+        if not os.path.isfile(classlist):
+            b.notes.append("figure image: no target/wharf.classlist (mvn package without -Dcds.skip makes it): no image with an archive")
+        else:
+            podman_cmd = "podman --cgroup-manager=cgroupfs --runtime " + shutil.which("runc")
+            subprocess.run([os.path.join(wb.ROOT, "scripts", "image-class-data"), plain[1], classlist, cds], check=True,
+                           capture_output=True, timeout=600, env=dict(podman.env, PODMAN=podman_cmd))
+            images.append(("with class-data archive", "localhost/wharf-bench:" + tag, os.path.join(work, "wharf-image.tar")))
+            jib(work, podman, base_ref, images[-1][1], images[-1][2], "-Dimage.cds.dir=" + cds)
+        for label, image, tar in images:
+            size = int(podman("image", "inspect", "--format", "{{.Size}}", image))
+            b.row("image", "image size %s (OCI archive / unpacked in podman)" % label,
+                  "%.0f MB / %.0f MB" % (os.path.getsize(tar) / wb.MB, size / wb.MB))
+        for label, image, _ in images:
+            measure_containers(b, podman, image, label)
+    finally:
+        for _, image, _ in images:
+            podman("rmi", "--force", image, check=False)
+
+
+def jib(work, podman, base_ref, image, tar, *more):
     built = subprocess.run(["mvn", "-B", "-q", "-f", os.path.join(wb.ROOT, "pom.xml"), "-Dimage.base=" + base_ref,
                             "-Djib.allowInsecureRegistries=true", "-Djib.disableUpdateChecks=true", "-Dimage.tar=" + tar,
-                            "-Dimage.name=" + image, "-Djib.applicationCache=" + os.path.join(work, "jib-cache"), "jib:buildTar"],
-                           capture_output=True, text=True, timeout=900, env=podman.env)
+                            "-Dimage.name=" + image, "-Djib.applicationCache=" + os.path.join(work, "jib-cache")] + list(more)
+                           + ["jib:buildTar"], capture_output=True, text=True, timeout=900, env=podman.env)
     if built.returncode != 0:
         raise RuntimeError("jib:buildTar failed: " + (built.stdout + built.stderr)[-2000:])
     podman("load", "--input", tar)
-    try:
-        size = int(podman("image", "inspect", "--format", "{{.Size}}", image))
-        b.row("image", "image size (OCI archive / unpacked in podman)", "%.0f MB / %.0f MB" % (os.path.getsize(tar) / wb.MB, size / wb.MB))
-        measure_containers(b, podman, image)
-    finally:
-        podman("rmi", "--force", image, check=False)
 
 
-def measure_containers(b, podman, image):
+def measure_containers(b, podman, image, label):
     a = b.a
     port, tport, eport = wb.free_port(), wb.free_port(), wb.free_port()
     names = []
@@ -94,6 +117,7 @@ def measure_containers(b, podman, image):
         tf_url = "http://127.0.0.1:%d/v1/providers/bench/p0/versions" % port
         wait_answer(b, podman, names[-1], tf_url, lambda body: len(json.loads(body)["versions"]) == a.provider_versions)
         tf_start = time.monotonic() - t0
+        tf_cpu = start_cpu(podman, names[-1])
         t0 = time.monotonic()
         names.append("wharf-bench-epr-" + uuid.uuid4().hex[:8])
         podman(*common, "--name", names[-1], image, "package-registry", "-feature-oci-indexer", "-oci-registry", b.reg,
@@ -102,8 +126,11 @@ def measure_containers(b, podman, image):
         epr_url = "http://127.0.0.1:%d/search?kibana.version=8.15.0" % eport
         wait_answer(b, podman, names[-1], epr_url, lambda body: len(json.loads(body)) == a.package_names)
         epr_start = time.monotonic() - t0
-        b.row("image", "container start (podman run → first correct answer) boring-registry / package-registry",
+        epr_cpu = start_cpu(podman, names[-1])
+        b.row("image", "container start (podman run → first correct answer) boring-registry / package-registry, %s" % label,
               "%.2f s / %.2f s" % (tf_start, epr_start))
+        b.row("image", "JVM CPU to the first correct answer (less sensitive to the machine's load) boring-registry / "
+              "package-registry, %s" % label, "%.2f s / %.2f s" % (tf_cpu, epr_cpu))
 
         pids = {k: int(podman("inspect", "--format", "{{.State.Pid}}", n)) for k, n in zip(("tf", "epr"), names)}
         time.sleep(2)
@@ -121,12 +148,18 @@ def measure_containers(b, podman, image):
             stop.set()
             sampler.join()
         ok = max(idle.values()) <= IDLE_TARGET_MB * 1024 and max(peak.values()) <= LOAD_TARGET_MB * 1024
-        b.row("image", "RSS in the container's default settings: idle / peak under wrk (boring-registry, package-registry)",
+        b.row("image", "RSS in the container's default settings: idle / peak under wrk (boring-registry, package-registry), %s" % label,
               "idle %.0f / %.0f MB, load %.0f / %.0f MB" % (idle["tf"] / 1024, idle["epr"] / 1024, peak["tf"] / 1024, peak["epr"] / 1024),
               "", "", "≤ %d / ≤ %d MB" % (IDLE_TARGET_MB, LOAD_TARGET_MB), ok)
     finally:
         for n in names:
             podman("rm", "--force", n, check=False)
+
+
+def start_cpu(podman, name):
+    """CPU seconds the container's JVM (its first process: the entry point is java) has used, read just after its
+    first correct answer."""
+    return wb.cpu_seconds(int(podman("inspect", "--format", "{{.State.Pid}}", name)))
 
 
 def wait_answer(b, podman, name, url, correct, timeout=180):

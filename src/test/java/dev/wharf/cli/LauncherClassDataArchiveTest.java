@@ -2,9 +2,7 @@ package dev.wharf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wharf.testing.WharfProcess;
-import java.io.IOException;
-import java.io.OutputStream;
+import dev.wharf.testing.WharfJar;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,12 +35,7 @@ class LauncherClassDataArchiveTest {
     static void archiveAJar() throws Exception {
         jar = dir.resolve("dist").resolve("wharf.jar");
         Files.createDirectories(jar.getParent());
-        Optional<Path> packaged = WharfProcess.freshJar();
-        if (packaged.isPresent()) {
-            Files.copy(packaged.get(), jar);
-        } else {
-            writeJarOfTheTestClasspath(jar);
-        }
+        WharfJar.writeTo(jar);
         Result made = run(List.of(Path.of("scripts/cds-archive").toAbsolutePath().toString(), jar.toString()), Map.of());
         assertThat(made.exitCode()).as(made.output()).isZero();
         assertThat(jar.resolveSibling("wharf.jsa")).isRegularFile();
@@ -66,6 +53,24 @@ class LauncherClassDataArchiveTest {
     }
 
     @Test
+    void eachServerMapsAnArchiveOfItsOwnAndOtherCommandsTheOneOfAll() throws Exception {
+        assertThat(jar.resolveSibling("wharf-boring-registry.jsa")).isRegularFile();
+        assertThat(jar.resolveSibling("wharf-package-registry.jsa")).isRegularFile();
+
+        Result server = launch("boring-registry", "-Xlog:cds", "server", "--help");
+        assertThat(server.exitCode()).as(server.output()).isZero();
+        assertThat(server.output()).contains("Opened archive " + jar.resolveSibling("wharf-boring-registry.jsa") + ".");
+
+        Result serve = launch("package-registry", "-Xlog:cds", "-version");
+        assertThat(serve.exitCode()).as(serve.output()).isZero();
+        assertThat(serve.output()).contains("Opened archive " + jar.resolveSibling("wharf-package-registry.jsa") + ".");
+
+        Result other = launch("boring-registry", "-Xlog:cds", "version");
+        assertThat(other.exitCode()).as(other.output()).isZero();
+        assertThat(other.output()).contains("Opened archive " + jar.resolveSibling("wharf.jsa") + ".");
+    }
+
+    @Test
     void javaOptsComeAfterTheLaunchersOptionsAndWin() throws Exception {
         Result off = launch("boring-registry", "-Xshare:off -Xlog:class+load", "version");
         assertThat(off.exitCode()).as(off.output()).isZero();
@@ -78,7 +83,8 @@ class LauncherClassDataArchiveTest {
         assertThat(defaults.exitCode()).as(defaults.output()).isZero();
         assertThat(defaults.output()).containsPattern("bool UseSerialGC\\s+= true").containsPattern("intx TieredStopAtLevel\\s+= 4\\s")
                 .containsPattern("size_t InitialHeapSize\\s+= " + (16L << 20) + "\\s")
-                .containsPattern("intx Tier4InvocationThreshold\\s+= 50000\\s").containsPattern("intx Tier4BackEdgeThreshold\\s+= 400000\\s");
+                .containsPattern("intx Tier4InvocationThreshold\\s+= 50000\\s").containsPattern("intx Tier4BackEdgeThreshold\\s+= 400000\\s")
+                .containsPattern("uint TrimNativeHeapInterval\\s+= " + (trimsTheNativeHeap(Runtime.version()) ? "2000" : "0") + "\\s");
 
         // Another collector in JAVA_OPTS replaces the launcher's (two would stop the JVM).
         Result chosen = launch("package-registry", "-XX:+UseG1GC -XX:TieredStopAtLevel=1 -Xms64m -XX:Tier4InvocationThreshold=5000 -XX:+PrintFlagsFinal",
@@ -110,6 +116,16 @@ class LauncherClassDataArchiveTest {
         assertThat(none.output().strip()).startsWith("package-registry (Wharf)").doesNotContain("[cds");
     }
 
+    /** The JVMs that have -XX:TrimNativeHeapInterval (others would refuse to start with it). */
+    private static boolean trimsTheNativeHeap(Runtime.Version v) {
+        return switch (v.feature()) {
+            case 17 -> v.update() >= 15;
+            case 18, 19, 20 -> false;
+            case 21 -> v.update() >= 1;
+            default -> v.feature() > 21;
+        };
+    }
+
     private static Result launch(String program, String javaOpts, String... args) throws Exception {
         return launch(jar, program, javaOpts, args);
     }
@@ -138,32 +154,5 @@ class LauncherClassDataArchiveTest {
             throw new AssertionError(command + " did not finish within " + DEADLINE + ":\n" + Files.readString(output));
         }
         return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-    }
-
-    /**
-     * Before {@code package} ran (the test phase of a clean build): a jar of the compiled classes whose
-     * manifest names Main and puts the libraries of this test's class path on the jar's class path.
-     */
-    private static void writeJarOfTheTestClasspath(Path target) throws IOException {
-        Path classes = Path.of("target", "classes").toAbsolutePath();
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.put(Attributes.Name.MAIN_CLASS, "dev.wharf.cli.Main");
-        List<String> libraries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            if (entry.endsWith(".jar")) {
-                libraries.add(Path.of(entry).toAbsolutePath().toUri().toString());
-            }
-        }
-        main.put(Attributes.Name.CLASS_PATH, String.join(" ", libraries));
-        try (OutputStream out = Files.newOutputStream(target); JarOutputStream jarOut = new JarOutputStream(out, manifest);
-             Stream<Path> files = Files.walk(classes)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                jarOut.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
-                Files.copy(file, jarOut);
-                jarOut.closeEntry();
-            }
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.wharf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wharf.cli.boring.EnvironmentDefaults;
 import dev.wharf.cli.boring.ServerCommand;
 import dev.wharf.http.access.NewToken;
 import dev.wharf.testing.Publishing;
@@ -13,15 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The UI's pages are kept as ready answers, as the API's are (issue 18, "Speed"): a repeat is
@@ -113,21 +107,13 @@ class ReadyUiPagesTest {
         return "other=1; wharf_ui_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
     }
 
-    /** {@code wharf_ready_answers_total} of this page's route, from the telemetry port. */
+    /** {@code wharf_ready_answers_total} of this page's route. */
     private double fromMemory(ServerCommand.Running server, String page) throws Exception {
         String route = page.startsWith("/ui/modules/") ? "/ui/modules/{namespace}/{name}/{provider}" : page;
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.telemetry().port() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher found = Pattern.compile("wharf_ready_answers_total\\{route=\"" + Pattern.quote(route) + "\"} (\\S+)").matcher(metrics);
-        return found.find() ? Double.parseDouble(found.group(1)) : 0;
+        return ReadyAnswerServer.fromMemory(http, server, route);
     }
 
     private ServerCommand.Running server() throws Exception {
-        Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), reader, acme);
-        List<String> args = new ArrayList<>(List.of("--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
-                "--storage-oci-layout-dir", dir.resolve("data").toString(), "--auth-tokens-file", tokens.toString()));
-        ServerCommand command = new ServerCommand();
-        new CommandLine(command).setDefaultValueProvider(new EnvironmentDefaults(Map.of())).parseArgs(args.toArray(String[]::new));
-        return command.start();
+        return ReadyAnswerServer.start(dir, reader, acme);
     }
 }

@@ -11,6 +11,7 @@ import dev.wharf.testing.Podman;
 import dev.wharf.testing.RequiredTool;
 import dev.wharf.testing.TerraformCli;
 import dev.wharf.testing.TestCertificates;
+import dev.wharf.testing.WharfJar;
 import dev.wharf.testing.WharfProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -37,18 +39,23 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The container image, for real: the pom's Jib configuration run by Maven as {@code scripts/image}
  * runs it, on a base made from Debian's packages (CI reaches no public registry) that a real
- * {@code docker-registry} serves; the archive loaded into podman, and both programs run from it.
+ * {@code docker-registry} serves; the archive loaded into podman, and both programs run from it. Built twice, as
+ * scripts/image builds it: without a class-data archive, then with the one scripts/image-class-data dumps in it.
  */
 class ContainerImageTest {
     private static final Duration PODMAN = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FROM_ARCHIVE = "dev.wharf.cli.Main source: shared objects file";
+    private static final String LOG_CLASS_LOADS = "JAVA_TOOL_OPTIONS=-Xlog:class+load";
 
     @TempDir
     static Path dir;
     static Podman podman;
     static DockerRegistryServer registry;
     static Path archive;
+    static String baseRef;
     static String image;
+    static String plainImage;
     static String revision;
     private final List<String> containers = new ArrayList<>();
     private final List<String> volumes = new ArrayList<>();
@@ -59,31 +66,64 @@ class ContainerImageTest {
         Path skopeo = RequiredTool.require("skopeo", "skopeo");
         Path base = DebianJreBase.layout(podman);
         registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
-        String baseRef = registry.host() + "/wharf-test/jre:" + DebianJreBase.TAG;
+        baseRef = registry.host() + "/wharf-test/jre:" + DebianJreBase.TAG;
         Podman.Result copied = podman.exec(List.of(skopeo.toString(), "copy", "--dest-tls-verify=false",
                 "oci:" + base + ":" + DebianJreBase.TAG, "docker://" + baseRef), PODMAN);
         assertThat(copied.ok()).as(copied.output()).isTrue();
 
         String id = UUID.randomUUID().toString().substring(0, 8);
-        image = "localhost/wharf-test:" + id;
         revision = "test-revision-" + id;
+        // As scripts/image does: the image without an archive first, the archive made in it by its JVM, then the image with it.
+        plainImage = "localhost/wharf-test-plain:" + id;
+        jib(plainImage, dir.resolve("wharf-image-plain.tar"), "jar:jar");
+        Path cds = Files.createDirectories(dir.resolve("cds"));
+        Podman.Result dumped = podman.exec(List.of(Path.of("scripts/image-class-data").toAbsolutePath().toString(), plainImage,
+                trainedClassList().toString(), cds.toString()), Map.of("PODMAN", String.join(" ", podman.commandLine())), PODMAN);
+        assertThat(dumped.ok()).as(dumped.output()).isTrue();
+        assertThat(cds.resolve("wharf.jsa")).isRegularFile();
+
+        image = "localhost/wharf-test:" + id;
         archive = dir.resolve("wharf-image.tar");
+        jib(image, archive, "-Dimage.cds.dir=" + cds);
+    }
+
+    /**
+     * Runs the pom's Jib configuration as scripts/image does and loads the image into podman. jib:buildTar without
+     * `package`: the classes are compiled already, and a second `package` would rewrite the jar other tests run
+     * ({@code jar:jar} makes only the plain jar of Wharf's classes the image takes).
+     */
+    private static void jib(String name, Path tar, String... more) {
         List<String> maven = new ArrayList<>(List.of(Path.of(System.getProperty("wharf.maven.home"), "bin", "mvn").toString(), "-B", "-q"));
-        // jib:buildTar alone: the classes are compiled already, and a second `package` would rewrite the jar other tests run.
         // Never -o: Jib refuses to pull a base image in Maven's offline mode (the plugin itself comes from the local repository).
         maven.addAll(List.of("-Dmaven.repo.local=" + System.getProperty("wharf.maven.repo"), "-f", Path.of("pom.xml").toAbsolutePath().toString(),
                 "-Dimage.base=" + baseRef, "-Djib.allowInsecureRegistries=true", "-Djib.disableUpdateChecks=true",
-                "-Dimage.tar=" + archive, "-Dimage.name=" + image, "-Dimage.revision=" + revision,
-                "-Djib.applicationCache=" + dir.resolve("jib-cache"), "jib:buildTar"));
+                "-Dimage.tar=" + tar, "-Dimage.name=" + name, "-Dimage.revision=" + revision,
+                "-Djib.applicationCache=" + dir.resolve("jib-cache")));
+        maven.addAll(List.of(more));
+        maven.add("jib:buildTar");
         Podman.Result built = podman.exec(maven, Duration.ofMinutes(5));
         assertThat(built.ok()).as("the Jib build:\n" + built.output() + "\n" + registry.log()).isTrue();
-        assertThat(podman.ok(PODMAN, "load", "--input", archive.toString())).contains(image);
+        assertThat(podman.ok(PODMAN, "load", "--input", tar.toString())).contains(name);
+    }
+
+    /** The class list scripts/cds-archive trains (mvn package keeps it as target/wharf.classlist), from a jar of this build. */
+    private static Path trainedClassList() throws IOException {
+        Path jar = Files.createDirectories(dir.resolve("dist")).resolve("wharf.jar");
+        WharfJar.writeTo(jar);
+        Podman.Result trained = podman.exec(List.of(Path.of("scripts/cds-archive").toAbsolutePath().toString(), jar.toString()),
+                Map.of("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString()), Duration.ofMinutes(5));
+        assertThat(trained.ok()).as(trained.output()).isTrue();
+        return jar.resolveSibling("wharf.classlist");
     }
 
     @AfterAll
     static void removeTheImage() {
-        if (podman != null && image != null) {
-            podman.run(PODMAN, "rmi", "--force", image);
+        if (podman != null) {
+            for (String built : new String[] {image, plainImage}) {
+                if (built != null) {
+                    podman.run(PODMAN, "rmi", "--force", built);
+                }
+            }
         }
         if (registry != null) {
             registry.close();
@@ -155,13 +195,15 @@ class ContainerImageTest {
         Path certFile = certificate.writePem(tls);
         int port = WharfProcess.freePort();
         int telemetry = WharfProcess.freePort();
-        String container = start("--volume", volume + ":/data", "--volume", tls + ":/tls:ro", image,
+        String container = start("--env", LOG_CLASS_LOADS, "--volume", volume + ":/data", "--volume", tls + ":/tls:ro", image,
                 "boring-registry", "server", "--listen-address", "127.0.0.1:" + port, "--listen-telemetry-address", "127.0.0.1:" + telemetry,
                 "--tls-cert-file", "/tls/cert.pem", "--tls-key-file", "/tls/key.pem");
         HttpClient https = HttpClient.newBuilder().sslContext(certificate.trustingContext()).connectTimeout(Duration.ofSeconds(2)).build();
         String host = "127.0.0.1:" + port;
         awaitAnswer(container, https, URI.create("https://" + host + "/v1/modules/example/hello/null/versions"), body -> body.contains("\"1.0.0\""));
         assertThat(get(https, URI.create("http://127.0.0.1:" + telemetry + "/health")).statusCode()).isEqualTo(200);
+        // Its classes came from the image's class-data archive, which the image's own JVM made.
+        assertThat(podman.ok(PODMAN, "logs", container)).contains(FROM_ARCHIVE);
 
         Path config = Files.createTempFile(dir, "terraformrc-", ".tfrc");
         TerraformCli.writeConfig(config, host, null);
@@ -184,7 +226,7 @@ class ContainerImageTest {
         TestPackages.copyTree(TestPackages.source().resolve("gallery"), packages.resolve("gallery"));
         int port = WharfProcess.freePort();
         // The default ./packages is /data/packages in the image.
-        String container = start("--volume", volume() + ":/data", "--volume", packages + ":/data/packages:ro",
+        String container = start("--env", LOG_CLASS_LOADS, "--volume", volume() + ":/data", "--volume", packages + ":/data/packages:ro",
                 "--env", "EPR_ADDRESS=127.0.0.1:" + port, image, "package-registry", "-require-package-signatures=false");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String body = awaitAnswer(container, http, URI.create("http://127.0.0.1:" + port + "/search"), answer -> answer.startsWith("["));
@@ -192,6 +234,27 @@ class ContainerImageTest {
         assertThat(found).hasSize(1);
         assertThat(found.get(0).path("name").asText()).isEqualTo("gallery");
         assertThat(found.get(0).path("version").asText()).isEqualTo("2.0.0");
+        assertThat(podman.ok(PODMAN, "logs", container)).contains(FROM_ARCHIVE);
+    }
+
+    @Test
+    void theImageCarriesTheArchiveAndWithoutOneOrWithOneThatDoesNotFitBothProgramsRunSilently() {
+        String carried = podman.ok(PODMAN, "run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c",
+                "test -s /app/cds/wharf.jsa && echo carried");
+        assertThat(carried.strip()).isEqualTo("carried");
+
+        // The image built without podman's dump has none: the JVM starts as without, and says nothing of it.
+        for (String[] program : new String[][] {{"boring-registry", "version"}, {"package-registry", "-version"}}) {
+            String plain = podman.ok(PODMAN, "run", "--rm", "--network", "none", "--env", LOG_CLASS_LOADS, plainImage, program[0], program[1]);
+            assertThat(plain).contains(program[0] + " (Wharf)").contains("dev.wharf.cli.Main source: file:/app/")
+                    .doesNotContain(FROM_ARCHIVE).doesNotContain("[cds").doesNotContain("[warning]").doesNotContain("VM warning");
+        }
+
+        // An archive the JVM's settings do not fit (no compressed class pointers): ignored, silently.
+        String unfit = podman.ok(PODMAN, "run", "--rm", "--network", "none",
+                "--env", "JAVA_TOOL_OPTIONS=-XX:-UseCompressedClassPointers -Xlog:class+load", image, "boring-registry", "version");
+        assertThat(unfit).contains("boring-registry (Wharf)").contains("dev.wharf.cli.Main source: file:/app/")
+                .doesNotContain(FROM_ARCHIVE).doesNotContain("[cds").doesNotContain("[warning]").doesNotContain("VM warning");
     }
 
     private String volume() {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,10 +48,14 @@ public final class Podman {
 
     /** {@code podman <args>}; the exit code and everything it wrote. */
     public Result run(Duration timeout, String... args) {
-        List<String> command = new ArrayList<>(List.of(executable.toString(), "--cgroup-manager=cgroupfs",
-                "--runtime", runc.toString()));
+        List<String> command = new ArrayList<>(commandLine());
         command.addAll(List.of(args));
         return exec(command, timeout);
+    }
+
+    /** The podman command with the options these machines need, as scripts take it in {@code PODMAN}. */
+    public List<String> commandLine() {
+        return List.of(executable.toString(), "--cgroup-manager=cgroupfs", "--runtime", runc.toString());
     }
 
     /** {@code podman <args>}, which must succeed; its output. */
@@ -64,10 +69,16 @@ public final class Podman {
 
     /** Runs any other command (mmdebstrap, skopeo) with podman's configuration in its environment. */
     public Result exec(List<String> command, Duration timeout) {
+        return exec(command, Map.of(), timeout);
+    }
+
+    /** As {@link #exec(List, Duration)}, with these variables added to the environment. */
+    public Result exec(List<String> command, Map<String, String> env, Duration timeout) {
         try {
             Path log = Files.createTempFile(workDir, "podman-", ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("CONTAINERS_CONF", config.toString());
+            builder.environment().putAll(env);
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -58,7 +58,8 @@ final class RegistryRoutes {
                 new ProviderUploader(served, layout, terraform.providers(), terraform.json(), mirrorOptions.archiveLimits.inspector(), log::info),
                 new SigningKeyUploader(served, layout, terraform.providers(), terraform.json()), new PublishAudit(metrics), publishMaxBytes,
                 terraform.json());
-        return new RegistryRoutes(api, new ModuleDiscoveryApi(terraform.moduleCatalog(), terraform.documentation(), terraform.json()),
+        return new RegistryRoutes(api, new ModuleDiscoveryApi(terraform.moduleCatalog(), terraform.documentation(), terraform.json(),
+                access.auth(), ready),
                 publish, ui, mirrorService.map(service -> new MirrorApi(service, access.auth(), access.signer())), operations);
     }
 

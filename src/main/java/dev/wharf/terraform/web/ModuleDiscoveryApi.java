@@ -3,8 +3,12 @@ package dev.wharf.terraform.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.http.ReadyAnswers;
+import dev.wharf.oci.Generation;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.terraform.discovery.Checked;
 import dev.wharf.terraform.discovery.ModuleCatalog;
 import dev.wharf.terraform.discovery.ModuleDetail;
 import dev.wharf.terraform.discovery.ModulePage;
@@ -31,18 +35,25 @@ import java.util.Optional;
  * token check as the protocol guards every route: {@link TerraformApi} puts it in front of
  * {@code /v1/modules} and everything below, so these routes register after its own (its
  * {@code .../versions} route must win over {@code .../{version}}).
+ *
+ * <p>Answers are left for the server to repeat ({@link ReadyJson}) while the catalog snapshot they
+ * were built from is current, and for one module also its version list: lists and searches are
+ * what tools poll.
  */
 public final class ModuleDiscoveryApi {
     private final ModuleCatalog catalog;
     private final ModuleDocumentation documentation;
     private final ObjectMapper json;
     private final ModuleDocsJson docsJson;
+    private final ReadyJson ready;
 
-    public ModuleDiscoveryApi(ModuleCatalog catalog, ModuleDocumentation documentation, ObjectMapper json) {
+    public ModuleDiscoveryApi(ModuleCatalog catalog, ModuleDocumentation documentation, ObjectMapper json, ClientAuthentication auth,
+                              ReadyAnswers ready) {
         this.catalog = catalog;
         this.documentation = documentation;
         this.json = json;
         this.docsJson = new ModuleDocsJson(json);
+        this.ready = new ReadyJson(ready, auth);
     }
 
     public void register(JavalinConfig cfg) {
@@ -75,7 +86,10 @@ public final class ModuleDiscoveryApi {
             return;
         }
         ModulePage page;
+        Generation snapshot;
         try {
+            // Taken before the list: a snapshot that changes meanwhile fails the check, never the other way round.
+            snapshot = catalog.generation();
             page = catalog.list(query);
         } catch (StorageException e) {
             if (e.kind() != StorageException.Kind.UNSUPPORTED) {
@@ -95,12 +109,13 @@ public final class ModuleDiscoveryApi {
         body.set("meta", meta(ctx, page));
         ArrayNode list = body.putArray("modules");
         page.modules().forEach(summary -> list.add(module(summary)));
-        send(ctx, body);
+        ready.send(ctx, bytes(body), () -> catalog.isCurrent(snapshot));
     }
 
     private void detail(Context ctx, Optional<String> version) {
         ModuleAddress address = new ModuleAddress(ctx.pathParam("namespace"), ctx.pathParam("name"), ctx.pathParam("provider"));
-        ModuleDetail detail = catalog.detail(address, version);
+        Checked<ModuleDetail> checked = catalog.checkedDetail(address, version);
+        ModuleDetail detail = checked.value();
         ObjectNode body = module(detail.summary());
         ArrayNode versions = body.putArray("versions");
         detail.versions().forEach(versions::add);
@@ -110,9 +125,12 @@ public final class ModuleDiscoveryApi {
             docsJson.write(documentation.of(address, detail.summary().version()), body);
         } catch (ArchiveRefusedException | UncheckedIOException e) {
             // The version still resolves and downloads as it was stored; only its documentation is missing.
+            // Not kept: a storage failure may pass, and the next request should try again.
             docsJson.unreadable("the archive could not be read for its documentation: " + e.getMessage(), body);
+            ctx.status(200).contentType("application/json").result(bytes(body));
+            return;
         }
-        send(ctx, body);
+        ready.send(ctx, bytes(body), checked.current());
     }
 
     private ObjectNode module(ModuleSummary summary) {
@@ -182,9 +200,9 @@ public final class ModuleDiscoveryApi {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private void send(Context ctx, ObjectNode body) {
+    private byte[] bytes(ObjectNode body) {
         try {
-            ctx.status(200).contentType("application/json").result(json.writeValueAsBytes(body));
+            return json.writeValueAsBytes(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON", e);
         }

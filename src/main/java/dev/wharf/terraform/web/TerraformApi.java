@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.http.AnonymousFailures;
-import dev.wharf.http.ReadyAnswer;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestIds;
 import dev.wharf.oci.Stamped;
@@ -46,7 +45,7 @@ public final class TerraformApi {
     private final ProviderJson providerJson;
     private final FileRoutes files;
     private final ObjectMapper json;
-    private final ReadyAnswers ready;
+    private final ReadyJson ready;
 
     public TerraformApi(ModuleService modules, ProviderService providers, StaticTokens tokens, FileUrlSigner signer,
             boolean downloadProxy, ObjectMapper json) {
@@ -70,7 +69,7 @@ public final class TerraformApi {
         this.providerJson = new ProviderJson(json, urls);
         this.files = new FileRoutes(modules, providers, auth, signer, downloadProxy);
         this.json = json;
-        this.ready = ready;
+        this.ready = new ReadyJson(ready, auth);
     }
 
     public void register(JavalinConfig cfg) {
@@ -138,7 +137,7 @@ public final class TerraformApi {
         // Renovate and Dependabot take changelog links from here, as GitLab's registry serves it.
         source(module, answer.value()).ifPresent(source -> entry.put("source", source));
         entry.set("versions", versions);
-        remember(ctx, jsonBytes(ctx, bytes(body)), () -> modules.isCurrent(module, answer.generation()));
+        ready.send(ctx, bytes(body), () -> modules.isCurrent(module, answer.generation()));
     }
 
     /** The newest version's source repository, when its manifest names one. */
@@ -162,7 +161,7 @@ public final class TerraformApi {
     private void providerVersions(Context ctx) {
         ProviderAddress provider = RouteAddresses.provider(ctx);
         Stamped<List<ProviderVersion>> answer = providers.versions(provider);
-        remember(ctx, jsonBytes(ctx, bytes(providerJson.versions(answer.value()))), () -> providers.isCurrent(provider, answer.generation()));
+        ready.send(ctx, bytes(providerJson.versions(answer.value())), () -> providers.isCurrent(provider, answer.generation()));
     }
 
     private void providerDownload(Context ctx) {
@@ -174,28 +173,12 @@ public final class TerraformApi {
         // Taken before the body signs its URLs: if the step moves meanwhile, the check below fails
         // at once and the router answers afresh, never the other way round.
         long urlExpiry = signer.expiry();
-        remember(ctx, jsonBytes(ctx, bytes(providerJson.download(provider, answer.value()))),
+        ready.send(ctx, bytes(providerJson.download(provider, answer.value())),
                 () -> signer.expiry() == urlExpiry && providers.isCurrent(provider, version, os, arch, answer.generation()));
-    }
-
-    /**
-     * Leaves a 200 answer for the server to repeat while {@code current} holds and the request
-     * would pass {@link #requireToken}, the one filter in front of these routes. Both are told from
-     * memory ({@link ReadyAnswers.Check}): the services' {@code isCurrent} for the generation the
-     * body was built from (never the identity of an object), and static tokens only.
-     */
-    private void remember(Context ctx, byte[] body, java.util.function.BooleanSupplier current) {
-        ready.remember(ReadyAnswers.target(ctx), ReadyAnswer.of(ctx.endpoint().path, "application/json", List.of(), body, false),
-                header -> auth.admitsWithoutWaiting(header.apply("Authorization")) && current.getAsBoolean());
     }
 
     private static void error(Context ctx, int status, String message) {
         ErrorAnswers.error(ctx, status, message);
-    }
-
-    private byte[] jsonBytes(Context ctx, byte[] body) {
-        ctx.status(200).contentType("application/json").result(body);
-        return body;
     }
 
     private byte[] bytes(Object body) {

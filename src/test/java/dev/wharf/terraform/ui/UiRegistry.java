@@ -219,7 +219,7 @@ final class UiRegistry implements AutoCloseable {
                 false, json, ready);
         ModuleCatalog catalog = new ModuleCatalog(store, layout, modules, Duration.ofMinutes(1));
         ModuleDocumentation documentation = new ModuleDocumentation(modules, ArchiveLimits.DEFAULT);
-        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(catalog, documentation, json);
+        ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(catalog, documentation, json, auth, ready);
         RegistryUi ui = new RegistryUi(catalog, new ProviderCatalog(store, layout, Duration.ofMinutes(1)), providers, new ModuleReadmes(modules),
                 documentation, auth, Optional.of(new MirrorCatalog(store, layout, mirror, Duration.ofMinutes(1))), ready);
         // As the server runs it: repeats are answered from memory in front of the router.

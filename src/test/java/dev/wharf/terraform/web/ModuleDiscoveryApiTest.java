@@ -310,11 +310,14 @@ class ModuleDiscoveryApiTest {
 
     private URI serve(ArtifactStore store, ClientAuthentication auth) {
         ModuleService modules = new ModuleService(store, layout);
+        dev.wharf.http.ReadyAnswers ready = new dev.wharf.http.ReadyAnswers(1L << 20);
         TerraformApi api = new TerraformApi(modules, new ProviderService(store, layout, json), auth, Optional.empty(),
-                FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, json, new dev.wharf.http.ReadyAnswers(1L << 20));
+                FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, json, ready);
         ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(new ModuleCatalog(store, layout, modules, Duration.ofMinutes(1)),
-                new ModuleDocumentation(modules, ArchiveLimits.DEFAULT), json);
-        WebServer server = keep(WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), cfg -> {
+                new ModuleDocumentation(modules, ArchiveLimits.DEFAULT), json, auth, ready);
+        // As the server runs it: repeats are answered from memory in front of the router.
+        WebServer server = keep(WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.of(ready),
+                (route, method, status, micros) -> { }, cfg -> {
             api.register(cfg);
             discovery.register(cfg);
         }));
