@@ -9,7 +9,12 @@ import dev.wharf.cli.boring.VersionCommand;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.upload.UploadException;
 import java.io.PrintWriter;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,9 +24,25 @@ import picocli.CommandLine.Command;
  */
 public final class BoringRegistryCli {
     @Command(name = "boring-registry", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
-            description = "Terraform module and provider registry on OCI storage",
-            subcommands = {ServerCommand.class, UploadCommand.class, ImportCommand.class, TokenCommand.class, VersionCommand.class})
+            description = "Terraform module and provider registry on OCI storage")
     static final class Root {
+    }
+
+    /**
+     * The subcommands in the order help lists them. A run names one first: only that one is given to
+     * picocli, which reads every option of every command it is given (the others cost a server's start
+     * about 70 ms of CPU, issue 19). Anything else (help, a typo, an option first) gets them all.
+     */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> all = new LinkedHashMap<>();
+        all.put("server", ServerCommand::new);
+        all.put("upload", UploadCommand::new);
+        all.put("import", ImportCommand::new);
+        all.put("token", TokenCommand::new);
+        all.put("version", VersionCommand::new);
+        return Collections.unmodifiableMap(all);
     }
 
     private final Map<String, String> env;
@@ -35,11 +56,24 @@ public final class BoringRegistryCli {
     }
 
     int run(String[] args) {
-        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args).execute(args);
     }
 
+    /** The command line that runs {@code args}: with the subcommand they name alone, else with every one. */
+    CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
+        Supplier<Object> named = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
+        return commandLine(out, err, named == null ? SUBCOMMANDS.values() : List.of(named));
+    }
+
+    /** The whole command line, every subcommand included. */
     CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, SUBCOMMANDS.values());
+    }
+
+    private CommandLine commandLine(PrintWriter out, PrintWriter err, Collection<Supplier<Object>> subcommands) {
         CommandLine cli = new CommandLine(new Root());
+        // Before the settings below: picocli gives them only to the subcommands already added.
+        subcommands.forEach(s -> cli.addSubcommand(s.get()));
         cli.setDefaultValueProvider(new EnvironmentDefaults(env));
         cli.setOut(out);
         cli.setErr(err);

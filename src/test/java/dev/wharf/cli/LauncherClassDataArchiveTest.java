@@ -83,13 +83,16 @@ class LauncherClassDataArchiveTest {
         assertThat(defaults.exitCode()).as(defaults.output()).isZero();
         assertThat(defaults.output()).containsPattern("bool UseSerialGC\\s+= true").containsPattern("intx TieredStopAtLevel\\s+= 4\\s")
                 .containsPattern("size_t InitialHeapSize\\s+= " + (16L << 20) + "\\s")
+                .containsPattern("intx Tier4InvocationThreshold\\s+= 50000\\s").containsPattern("intx Tier4BackEdgeThreshold\\s+= 400000\\s")
                 .containsPattern("uint TrimNativeHeapInterval\\s+= " + (trimsTheNativeHeap(Runtime.version()) ? "2000" : "0") + "\\s");
 
         // Another collector in JAVA_OPTS replaces the launcher's (two would stop the JVM).
-        Result chosen = launch("package-registry", "-XX:+UseG1GC -XX:TieredStopAtLevel=1 -Xms64m -XX:+PrintFlagsFinal", "-version");
+        Result chosen = launch("package-registry", "-XX:+UseG1GC -XX:TieredStopAtLevel=1 -Xms64m -XX:Tier4InvocationThreshold=5000 -XX:+PrintFlagsFinal",
+                "-version");
         assertThat(chosen.exitCode()).as(chosen.output()).isZero();
         assertThat(chosen.output()).containsPattern("bool UseG1GC\\s+= true").containsPattern("bool UseSerialGC\\s+= false")
                 .containsPattern("intx TieredStopAtLevel\\s+= 1\\s").containsPattern("size_t InitialHeapSize\\s+= " + (64L << 20) + "\\s")
+                .containsPattern("intx Tier4InvocationThreshold\\s+= 5000\\s")
                 .contains("package-registry (Wharf)");
     }
 
