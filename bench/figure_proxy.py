@@ -6,9 +6,11 @@ hash cannot be split across cores, so the JVM's SHA-256 rate on one core (bench/
 same file from the page cache) bounds Wharf's rate from above, whatever else the machine does.
 """
 import os
+import resource
 import shutil
 import statistics
 import subprocess
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -62,7 +64,7 @@ def sha256_rate(bench, path, runs=7):
     return float(out.stdout.split()[-1])
 
 
-def streamed_download(bench, direct_url, proxy_url, wharf_url, blob_path, size_mb):
+def streamed_download(bench, proxy_pid, direct_url, proxy_url, wharf_url, blob_path, size_mb):
     """Rows: Wharf streaming (no download cache) against nginx proxy_pass, median of --download-runs, interleaved,
     with the CPU every process spent per download; then the two ceilings a verifying proxy cannot pass here:
     SHA-256 on one core, and the machine's cores shared with the registry and the client."""
@@ -72,7 +74,7 @@ def streamed_download(bench, direct_url, proxy_url, wharf_url, blob_path, size_m
     nginx_cpu, wharf_cpu = [], []
     for _ in range(runs):
         direct.append(bench.curl_speed(direct_url)[1] / MB)
-        speed, cpu = timed_download(bench, proxy_url, [bench.proxy_pid])
+        speed, cpu = timed_download(bench, proxy_url, [proxy_pid])
         nginx.append(speed)
         nginx_cpu.append(cpu)
         speed, cpu = timed_download(bench, wharf_url, [bench.streaming.pid])
@@ -107,18 +109,14 @@ def streamed_download(bench, direct_url, proxy_url, wharf_url, blob_path, size_m
 def timed_download(bench, url, proxy_pids):
     """(MB/s, CPU seconds of the proxy, the registry and curl, and the wall time) of one download."""
     from wharfbench import MB, cpu_seconds  # noqa: E402
-    import resource
-    import time
     registry = bench.registry.pid
-    before = [cpu_tree(pid) for pid in proxy_pids], cpu_seconds(registry), children_cpu(resource), time.monotonic()
+    proxy0, registry0, client0, t0 = sum(cpu_tree(pid) for pid in proxy_pids), cpu_seconds(registry), children_cpu(), time.monotonic()
     speed = bench.curl_speed(url)[1] / MB
-    wall = time.monotonic() - before[3]
-    proxy = sum(cpu_tree(pid) for pid in proxy_pids) - sum(before[0])
-    return speed, {"proxy": proxy, "registry": cpu_seconds(registry) - before[1],
-                   "client": children_cpu(resource) - before[2], "wall": wall}
+    return speed, {"proxy": sum(cpu_tree(pid) for pid in proxy_pids) - proxy0, "registry": cpu_seconds(registry) - registry0,
+                   "client": children_cpu() - client0, "wall": time.monotonic() - t0}
 
 
-def children_cpu(resource):
+def children_cpu():
     """CPU seconds of this process's finished children (curl runs as one)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime

@@ -549,8 +549,7 @@ http {
         self.row("2", "provider zip %d MB, first download (streamed from the registry, fills the cache)" % a.big_provider_mb,
                  "%.0f MB/s" % (first_wharf / MB), "nginx proxy_pass %.0f MB/s; direct %.0f MB/s" % (first_proxy / MB, first_direct / MB),
                  "%.2f" % (first_wharf / first_proxy if first_proxy else 0))
-        self.proxy_pid = proxy.pid
-        figure_proxy.streamed_download(self, direct_tf, direct_via_proxy, self.streaming.url + "/v1/files/providers/bench/big/" + zip_name,
+        figure_proxy.streamed_download(self, proxy.pid, direct_tf, direct_via_proxy, self.streaming.url + "/v1/files/providers/bench/big/" + zip_name,
                                        self.big_provider_zip, a.big_provider_mb)
         self.stop(self.streaming)
         self.stop(proxy)

@@ -3,14 +3,12 @@ package dev.wharf.oci.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.auth.CredentialSource;
 import dev.wharf.oci.auth.Credentials;
-import java.io.ByteArrayOutputStream;
+import dev.wharf.testing.ChunkBytes;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,17 +27,6 @@ class RegistryBlobRedirectTest {
                 CredentialSource.fixed(new Credentials.Token("static-registry-token"), "test"), null);
     }
 
-    private static byte[] drain(ChunkSource chunks) throws IOException {
-        try (chunks) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (ByteBuffer chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
-                byte[] bytes = new byte[chunk.remaining()];
-                chunk.get(bytes);
-                out.write(bytes);
-            }
-            return out.toByteArray();
-        }
-    }
 
     @Test
     void aChunkedReadKeepsCredentialsAtTheRegistryAcrossItsOwnHopsAndDropsThemForTheStorageHost() throws IOException {
@@ -69,7 +56,7 @@ class RegistryBlobRedirectTest {
         })) {
             RegistryArtifactStore store = store(registry);
             try {
-                assertThat(drain(store.readBlob("r/app", digest))).isEqualTo(content);
+                assertThat(ChunkBytes.readAll(store.readBlob("r/app", digest))).isEqualTo(content);
             } finally {
                 store.close();
             }

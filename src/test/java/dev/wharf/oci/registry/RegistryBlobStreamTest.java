@@ -13,14 +13,13 @@ import dev.wharf.oci.StorageException;
 import dev.wharf.oci.StorageException.Kind;
 import dev.wharf.oci.auth.CredentialSource;
 import dev.wharf.oci.auth.Credentials;
+import dev.wharf.testing.ChunkBytes;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.FaultProxy.Fault;
 import dev.wharf.testing.FaultProxy.Request;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,20 +103,9 @@ class RegistryBlobStreamTest {
         return pushed.layers().get(0).digest();
     }
 
-    private static byte[] drain(ChunkSource chunks) throws IOException {
-        try (chunks) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (ByteBuffer chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
-                byte[] bytes = new byte[chunk.remaining()];
-                chunk.get(bytes);
-                out.write(bytes);
-            }
-            return out.toByteArray();
-        }
-    }
 
     private byte[] readChunks() throws IOException {
-        return drain(store.readBlob(REPO, blob()));
+        return ChunkBytes.readAll(store.readBlob(REPO, blob()));
     }
 
     private long count(Predicate<Request> which) {
@@ -235,7 +223,7 @@ class RegistryBlobStreamTest {
         RegistryArtifactStore other = store(proxy.host());
         assertThat(other.listTags(REPO)).contains("1");
         assertThat(clientThreads()).as("no blob read yet, no client").isEqualTo(before);
-        assertThat(drain(other.readBlob(REPO, blob()))).isEqualTo(content);
+        assertThat(ChunkBytes.readAll(other.readBlob(REPO, blob()))).isEqualTo(content);
         Set<Thread> started = clientThreads();
         started.removeAll(before);
         assertThat(started).as("the blob read started the store's own client").isNotEmpty();

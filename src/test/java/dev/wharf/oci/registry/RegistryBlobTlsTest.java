@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.BlobSource;
-import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.auth.CredentialSource;
 import dev.wharf.oci.auth.Credentials;
+import dev.wharf.testing.ChunkBytes;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.TestCertificates;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,14 +65,8 @@ class RegistryBlobTlsTest {
     }
 
     private static byte[] read(RegistryArtifactStore store) throws IOException {
-        try (store; ChunkSource chunks = store.readBlob(REPO, digest)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (ByteBuffer chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
-                byte[] bytes = new byte[chunk.remaining()];
-                chunk.get(bytes);
-                out.write(bytes);
-            }
-            return out.toByteArray();
+        try (store) {
+            return ChunkBytes.readAll(store.readBlob(REPO, digest));
         }
     }
 
