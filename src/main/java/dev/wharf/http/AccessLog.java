@@ -51,8 +51,22 @@ public final class AccessLog implements ExchangeObserver {
         if (e.userAgent() != null) {
             line = line.addKeyValue("user_agent.original", e.userAgent());
         }
-        line.log("{} {} {} {} {}B {}ms {} \"{}\"", e.method(), target, e.protocol(), e.status(), e.responseBytes(),
-                millis(e.nanos()), e.clientAddress(), e.userAgent() == null ? "-" : e.userAgent());
+        line.log(message(e, target));
+    }
+
+    /**
+     * The readable line, built here rather than from a "{}" pattern: logback's MessageFormatter
+     * (scanning the pattern, probing every argument for a throwable) cost more than the rest of the
+     * line put together under figure 1's load (bench/RESULTS.md, session 9). Without arguments the
+     * message is taken as it is, so a path holding "{}" stays as sent.
+     */
+    static String message(Exchange e, String target) {
+        String agent = e.userAgent() == null ? "-" : e.userAgent();
+        StringBuilder b = new StringBuilder(48 + target.length() + agent.length());
+        b.append(e.method()).append(' ').append(target).append(' ').append(e.protocol()).append(' ').append(e.status())
+                .append(' ').append(e.responseBytes()).append("B ");
+        appendMillis(b, e.nanos());
+        return b.append("ms ").append(e.clientAddress()).append(" \"").append(agent).append('"').toString();
     }
 
     /**
@@ -61,7 +75,13 @@ public final class AccessLog implements ExchangeObserver {
      * figure 1's load (JFR, bench/RESULTS.md, session 6).
      */
     static String millis(long nanos) {
+        StringBuilder b = new StringBuilder(8);
+        appendMillis(b, nanos);
+        return b.toString();
+    }
+
+    private static void appendMillis(StringBuilder b, long nanos) {
         long tenths = (Math.max(0, nanos) + 50_000) / 100_000;
-        return (tenths / 10) + "." + (tenths % 10);
+        b.append(tenths / 10).append('.').append(tenths % 10);
     }
 }

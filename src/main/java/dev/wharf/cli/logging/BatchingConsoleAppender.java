@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private static final int BATCH = 512;
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private final Encoder<ILoggingEvent> encoder;
     private final Supplier<PrintStream> target;
     private final BlockingQueue<ILoggingEvent> queue;
@@ -84,7 +86,14 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
                 stopping = true;
             }
             queue.drainTo(batch, BATCH - batch.size());
+            boolean full = batch.size() == BATCH;
             bytes = write(batch, bytes);
+            if (!full && !stopping) {
+                // Lines keep coming under load: waiting a moment lets them gather into one write,
+                // rather than every few lines waking this thread (a futex call on the request's
+                // thread) and making a system call of their own. A lone line was written at once above.
+                LockSupport.parkNanos(LINGER_NANOS);
+            }
             if (stopping) {
                 // Stopped: what was queued before is written, then the thread ends.
                 while (queue.drainTo(batch, BATCH) > 0) {

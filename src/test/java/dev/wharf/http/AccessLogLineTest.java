@@ -1,0 +1,61 @@
+package dev.wharf.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * The access line as an operator reads it, built without logback's "{}" substitution: every part in
+ * its place, text a client sent (path, query, user agent) kept as sent even where it looks like a
+ * placeholder, and the typed fields beside it.
+ */
+class AccessLogLineTest {
+    private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    private AccessLog log;
+
+    @BeforeEach
+    void logger() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        lines.setContext(context);
+        lines.start();
+        ch.qos.logback.classic.Logger logger = context.getLogger("test.access.line." + System.nanoTime());
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        logger.addAppender(lines);
+        log = new AccessLog(logger);
+    }
+
+    @Test
+    void theLineReadsAsBeforeWithTheClientsTextKeptAsSent() {
+        log.exchanged(new Exchange("/v1/modules/{namespace}/{name}/{provider}/versions", "GET", "/v1/modules/a/{}/aws/versions",
+                "q={}&x=1", "HTTP/1.1", 200, 0, 228, 1_250_000, "10.0.0.7", "Terraform/1.11.4 {} \"x\""));
+
+        assertThat(lines.list).hasSize(1);
+        ILoggingEvent line = lines.list.get(0);
+        assertThat(line.getFormattedMessage()).isEqualTo(
+                "GET /v1/modules/a/{}/aws/versions?q={}&x=1 HTTP/1.1 200 228B 1.3ms 10.0.0.7 \"Terraform/1.11.4 {} \"x\"\"");
+        assertThat(line.getArgumentArray()).as("nothing left for a formatter to substitute").isNull();
+        Map<String, Object> fields = new HashMap<>();
+        for (KeyValuePair pair : line.getKeyValuePairs()) {
+            fields.put(pair.key, pair.value);
+        }
+        assertThat(fields).containsEntry("http.request.method", "GET").containsEntry("url.path", "/v1/modules/a/{}/aws/versions")
+                .containsEntry("url.query", "q={}&x=1").containsEntry("http.response.code", 200)
+                .containsEntry("http.response.body.bytes", 228L).containsEntry("event.duration", 1_250_000L)
+                .containsEntry("source.address", "10.0.0.7").containsEntry("user_agent.original", "Terraform/1.11.4 {} \"x\"");
+    }
+
+    @Test
+    void noUserAgentReadsAsADash() {
+        log.exchanged(new Exchange("/health", "HEAD", "/health", null, "HTTP/1.1", 503, 0, 0, 49_999, "127.0.0.1", null));
+
+        assertThat(lines.list.get(0).getFormattedMessage()).isEqualTo("HEAD /health HTTP/1.1 503 0B 0.0ms 127.0.0.1 \"-\"");
+    }
+}
