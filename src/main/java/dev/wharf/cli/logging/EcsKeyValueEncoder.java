@@ -3,6 +3,7 @@ package dev.wharf.cli.logging;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import co.elastic.logging.logback.EcsEncoder;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.util.List;
 import org.slf4j.event.KeyValuePair;
 
 /**
@@ -14,12 +15,15 @@ public final class EcsKeyValueEncoder extends EcsEncoder {
 
     @Override
     protected void addCustomFields(ILoggingEvent event, StringBuilder builder) {
-        if (event.getKeyValuePairs() == null) {
+        List<KeyValuePair> pairs = event.getKeyValuePairs();
+        if (pairs == null) {
             return;
         }
-        for (KeyValuePair pair : event.getKeyValuePairs()) {
+        // Grown once here rather than a few characters at a time by every append below.
+        builder.ensureCapacity(builder.length() + 64 * pairs.size());
+        for (KeyValuePair pair : pairs) {
             builder.append('"');
-            QUOTE.quoteAsString(pair.key, builder);
+            quote(pair.key, builder);
             builder.append("\":");
             Object value = pair.value;
             if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Boolean) {
@@ -28,10 +32,26 @@ public final class EcsKeyValueEncoder extends EcsEncoder {
                 builder.append("null");
             } else {
                 builder.append('"');
-                QUOTE.quoteAsString(value.toString(), builder);
+                quote(value.toString(), builder);
                 builder.append('"');
             }
             builder.append(',');
         }
+    }
+
+    /**
+     * Jackson's JSON quoting, skipped for the usual text that needs none: Jackson appends through its
+     * own buffer, which under figure 1's load made this method half of each access line's cost
+     * (bench/RESULTS.md, session 9).
+     */
+    static void quote(String text, StringBuilder builder) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+                QUOTE.quoteAsString(text, builder);
+                return;
+            }
+        }
+        builder.append(text);
     }
 }

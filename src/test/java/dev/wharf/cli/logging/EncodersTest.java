@@ -58,4 +58,28 @@ class EncodersTest {
         assertThat(json.get("http.response.code").isInt()).isTrue();
         assertThat(json.get("url.path").asText()).isEqualTo("/v1/modules/a/b/c/versions");
     }
+
+    @Test
+    void ecsKeyValuesAreQuotedExactlyAsJacksonQuotesThem() throws Exception {
+        java.util.Random random = new java.util.Random(9);
+        String alphabet = "az09 /?&=.-_{}\"\\\t\n\u0001\u007f\u00e9\u2028\ud83d\ude00<>";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int n = random.nextInt(12); n > 0; n--) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            StringBuilder ours = new StringBuilder();
+            EcsKeyValueEncoder.quote(text.toString(), ours);
+            StringBuilder jackson = new StringBuilder();
+            com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text.toString(), jackson);
+            assertThat(ours.toString()).as("%s", text).isEqualTo(jackson.toString());
+        }
+        EcsKeyValueEncoder encoder = new EcsKeyValueEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        LoggingEvent event = event();
+        event.addKeyValuePair(new KeyValuePair("user_agent.original", "curl/8 \"quoted\" \u0007 caf\u00e9"));
+        JsonNode json = JSON.readTree(new String(encoder.encode(event), StandardCharsets.UTF_8));
+        assertThat(json.get("user_agent.original").asText()).isEqualTo("curl/8 \"quoted\" \u0007 caf\u00e9");
+    }
 }
