@@ -2,8 +2,9 @@
 RSS idle and under load, in the container's default settings (no --memory, no JAVA_TOOL_OPTIONS).
 
 The image is built as ContainerImageTest and scripts/image build it, twice: Jib through Maven (jib:buildTar)
-without a class-data archive, the archive dumped in that image by its JVM (scripts/image-class-data, from the
-class list `package` leaves in target/wharf.classlist), and Jib again with it; both are measured in one
+without class-data archives, the archives dumped in that image by its JVM (scripts/image-class-data, from the
+class lists `package` leaves in target/: wharf.classlist and one per server beside it), and Jib again with
+them (the entry point maps the server's own); both are measured in one
 run, on the Debian JRE base that the test keeps in $WHARF_TEST_CACHE (default ~/.cache/wharf-tests),
 served by the bench's docker-registry. podman runs it on the host's network, configured as these machines
 need (bench/README.md, the shared machine notes). Where podman, runc or skopeo is missing, or the base
@@ -157,7 +158,7 @@ def measure_containers(b, podman, image, label):
 
 
 def start_cpu(podman, name):
-    """CPU seconds the container's JVM (its first process: the entry point is java) has used, read just after its
+    """CPU seconds the container's JVM (its first process: the entry point's shell execs java) has used, read just after its
     first correct answer."""
     return wb.cpu_seconds(int(podman("inspect", "--format", "{{.State.Pid}}", name)))
 

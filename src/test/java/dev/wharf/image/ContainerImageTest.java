@@ -40,13 +40,15 @@ import org.junit.jupiter.api.io.TempDir;
  * The container image, for real: the pom's Jib configuration run by Maven as {@code scripts/image}
  * runs it, on a base made from Debian's packages (CI reaches no public registry) that a real
  * {@code docker-registry} serves; the archive loaded into podman, and both programs run from it. Built twice, as
- * scripts/image builds it: without a class-data archive, then with the one scripts/image-class-data dumps in it.
+ * scripts/image builds it: without class-data archives, then with the ones scripts/image-class-data dumps in it (one
+ * per server, one for every other command), of which the entry point maps the command's own.
  */
 class ContainerImageTest {
     private static final Duration PODMAN = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FROM_ARCHIVE = "dev.wharf.cli.Main source: shared objects file";
     private static final String LOG_CLASS_LOADS = "JAVA_TOOL_OPTIONS=-Xlog:class+load";
+    private static final List<String> ARCHIVES = List.of("wharf.jsa", "wharf-boring-registry.jsa", "wharf-package-registry.jsa");
 
     @TempDir
     static Path dir;
@@ -80,7 +82,7 @@ class ContainerImageTest {
         Podman.Result dumped = podman.exec(List.of(Path.of("scripts/image-class-data").toAbsolutePath().toString(), plainImage,
                 trainedClassList().toString(), cds.toString()), Map.of("PODMAN", String.join(" ", podman.commandLine())), PODMAN);
         assertThat(dumped.ok()).as(dumped.output()).isTrue();
-        assertThat(cds.resolve("wharf.jsa")).isRegularFile();
+        ARCHIVES.forEach(name -> assertThat(cds.resolve(name)).isRegularFile());
 
         image = "localhost/wharf-test:" + id;
         archive = dir.resolve("wharf-image.tar");
@@ -106,7 +108,10 @@ class ContainerImageTest {
         assertThat(podman.ok(PODMAN, "load", "--input", tar.toString())).contains(name);
     }
 
-    /** The class list scripts/cds-archive trains (mvn package keeps it as target/wharf.classlist), from a jar of this build. */
+    /**
+     * The class list of every training run scripts/cds-archive makes (mvn package keeps it as target/wharf.classlist), from a
+     * jar of this build; each server's own list lies beside it.
+     */
     private static Path trainedClassList() throws IOException {
         Path jar = Files.createDirectories(dir.resolve("dist")).resolve("wharf.jar");
         WharfJar.writeTo(jar);
@@ -202,8 +207,9 @@ class ContainerImageTest {
         String host = "127.0.0.1:" + port;
         awaitAnswer(container, https, URI.create("https://" + host + "/v1/modules/example/hello/null/versions"), body -> body.contains("\"1.0.0\""));
         assertThat(get(https, URI.create("http://127.0.0.1:" + telemetry + "/health")).statusCode()).isEqualTo(200);
-        // Its classes came from the image's class-data archive, which the image's own JVM made.
+        // Its classes came from the image's class-data archive, which the image's own JVM made: the server's own.
         assertThat(podman.ok(PODMAN, "logs", container)).contains(FROM_ARCHIVE);
+        assertThat(mappedArchives(container)).containsExactly("/app/cds/wharf-boring-registry.jsa");
 
         Path config = Files.createTempFile(dir, "terraformrc-", ".tfrc");
         TerraformCli.writeConfig(config, host, null);
@@ -235,18 +241,34 @@ class ContainerImageTest {
         assertThat(found.get(0).path("name").asText()).isEqualTo("gallery");
         assertThat(found.get(0).path("version").asText()).isEqualTo("2.0.0");
         assertThat(podman.ok(PODMAN, "logs", container)).contains(FROM_ARCHIVE);
+        assertThat(mappedArchives(container)).containsExactly("/app/cds/wharf-package-registry.jsa");
     }
 
     @Test
-    void theImageCarriesTheArchiveAndWithoutOneOrWithOneThatDoesNotFitBothProgramsRunSilently() {
+    void commandsOtherThanTheServersMapTheArchiveOfEveryCommand() {
+        for (List<String> command : List.of(List.of("boring-registry", "version"), List.of("package-registry", "push", "--help"))) {
+            List<String> run = new ArrayList<>(List.of("run", "--rm", "--network", "none", "--env", "JAVA_TOOL_OPTIONS=-XX:+PrintFlagsFinal -Xlog:class+load", image));
+            run.addAll(command);
+            assertThat(podman.ok(PODMAN, run.toArray(String[]::new))).contains(FROM_ARCHIVE).containsPattern("ccstr SharedArchiveFile\\s+= /app/cds/wharf.jsa\\s");
+        }
+        // package-registry serves when its first argument is a flag (EPR's command line): -version maps the server's archive, as the launchers do.
+        String serving = podman.ok(PODMAN, "run", "--rm", "--network", "none", "--env", "JAVA_TOOL_OPTIONS=-XX:+PrintFlagsFinal",
+                image, "package-registry", "-version");
+        assertThat(serving).contains("package-registry (Wharf)").containsPattern("ccstr SharedArchiveFile\\s+= /app/cds/wharf-package-registry.jsa\\s");
+    }
+
+    @Test
+    void theImageCarriesTheArchivesAndWithoutThemOrWithOnesThatDoNotFitBothProgramsRunSilently() {
         String carried = podman.ok(PODMAN, "run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c",
-                "test -s /app/cds/wharf.jsa && echo carried");
+                "cd /app/cds && test -s wharf.jsa && test -s wharf-boring-registry.jsa && test -s wharf-package-registry.jsa && echo carried");
         assertThat(carried.strip()).isEqualTo("carried");
 
         // The image built without podman's dump has none: the JVM starts as without, and says nothing of it.
-        for (String[] program : new String[][] {{"boring-registry", "version"}, {"package-registry", "-version"}}) {
-            String plain = podman.ok(PODMAN, "run", "--rm", "--network", "none", "--env", LOG_CLASS_LOADS, plainImage, program[0], program[1]);
-            assertThat(plain).contains(program[0] + " (Wharf)").contains("dev.wharf.cli.Main source: file:/app/")
+        for (String[] program : new String[][] {{"boring-registry", "version"}, {"package-registry", "-version"}, {"boring-registry", "server", "--help"}}) {
+            List<String> command = new ArrayList<>(List.of("run", "--rm", "--network", "none", "--env", LOG_CLASS_LOADS, plainImage));
+            command.addAll(List.of(program));
+            String plain = podman.ok(PODMAN, command.toArray(String[]::new));
+            assertThat(plain).contains(program.length > 2 ? "Usage: boring-registry server" : program[0] + " (Wharf)").contains("dev.wharf.cli.Main source: file:/app/")
                     .doesNotContain(FROM_ARCHIVE).doesNotContain("[cds").doesNotContain("[warning]").doesNotContain("VM warning");
         }
 
@@ -255,6 +277,15 @@ class ContainerImageTest {
                 "--env", "JAVA_TOOL_OPTIONS=-XX:-UseCompressedClassPointers -Xlog:class+load", image, "boring-registry", "version");
         assertThat(unfit).contains("boring-registry (Wharf)").contains("dev.wharf.cli.Main source: file:/app/")
                 .doesNotContain(FROM_ARCHIVE).doesNotContain("[cds").doesNotContain("[warning]").doesNotContain("VM warning");
+    }
+
+    /** The class-data archives the container's process 1 maps, from its {@code /proc/1/maps}. */
+    private static List<String> mappedArchives(String container) {
+        return podman.ok(PODMAN, "exec", container, "cat", "/proc/1/maps").lines()
+                .map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                .filter(path -> path.endsWith(".jsa"))
+                .distinct()
+                .toList();
     }
 
     private String volume() {
