@@ -83,6 +83,7 @@ class LauncherClassDataArchiveTest {
         assertThat(defaults.exitCode()).as(defaults.output()).isZero();
         assertThat(defaults.output()).containsPattern("bool UseSerialGC\\s+= true").containsPattern("intx TieredStopAtLevel\\s+= 4\\s")
                 .containsPattern("size_t InitialHeapSize\\s+= " + (16L << 20) + "\\s")
+                .containsPattern("intx Tier3InvocationThreshold\\s+= 1000\\s").containsPattern("intx Tier3CompileThreshold\\s+= 5000\\s")
                 .containsPattern("intx Tier4InvocationThreshold\\s+= 50000\\s").containsPattern("intx Tier4BackEdgeThreshold\\s+= 400000\\s")
                 .containsPattern("CompileCommand\\s+\\+= option,sun\\.security\\.provider\\.SHA2::implCompress,double,CompileThresholdScaling,0\\.01\\s")
                 .containsPattern("uint TrimNativeHeapInterval\\s+= " + (trimsTheNativeHeap(Runtime.version()) ? "2000" : "0") + "\\s");
