@@ -83,7 +83,9 @@ class LauncherClassDataArchiveTest {
         assertThat(defaults.exitCode()).as(defaults.output()).isZero();
         assertThat(defaults.output()).containsPattern("bool UseSerialGC\\s+= true").containsPattern("intx TieredStopAtLevel\\s+= 4\\s")
                 .containsPattern("size_t InitialHeapSize\\s+= " + (16L << 20) + "\\s")
+                .containsPattern("intx Tier3InvocationThreshold\\s+= 1000\\s").containsPattern("intx Tier3CompileThreshold\\s+= 5000\\s")
                 .containsPattern("intx Tier4InvocationThreshold\\s+= 50000\\s").containsPattern("intx Tier4BackEdgeThreshold\\s+= 400000\\s")
+                .containsPattern("CompileCommand\\s+\\+= option,sun\\.security\\.provider\\.SHA2::implCompress,double,CompileThresholdScaling,0\\.01\\s")
                 .containsPattern("uint TrimNativeHeapInterval\\s+= " + (trimsTheNativeHeap(Runtime.version()) ? "2000" : "0") + "\\s");
 
         // Another collector in JAVA_OPTS replaces the launcher's (two would stop the JVM).
@@ -94,6 +96,13 @@ class LauncherClassDataArchiveTest {
                 .containsPattern("intx TieredStopAtLevel\\s+= 1\\s").containsPattern("size_t InitialHeapSize\\s+= " + (64L << 20) + "\\s")
                 .containsPattern("intx Tier4InvocationThreshold\\s+= 5000\\s")
                 .contains("package-registry (Wharf)");
+    }
+
+    @Test
+    void theLaunchersCompileCommandsPrintNothing() throws Exception {
+        Result version = launch("boring-registry", "", "version");
+        assertThat(version.exitCode()).as(version.output()).isZero();
+        assertThat(version.output().strip()).startsWith("boring-registry (Wharf)").doesNotContain("CompileCommand");
     }
 
     @Test
