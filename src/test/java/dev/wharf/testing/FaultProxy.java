@@ -30,10 +30,12 @@ import java.util.function.Predicate;
  * byte for byte. The fault is switched at run time ({@link #inject}, {@link #heal}) so a test can
  * watch service come back; a stalled connection is released (closed) when the fault ends.
  *
- * <p>{@link Fault#REFUSE} means the registry is down: besides the listener, the connections the
- * proxy accepted before are closed, and a request read on one while the fault is in force is
- * dropped, never forwarded. Closing the listener alone left a window: a connection accepted just
- * before carried its request on to the registry, which answered as if nothing were wrong.
+ * <p>{@link Fault#REFUSE} means the registry is down from the moment {@link #inject} returns: the
+ * listener is closed and its acceptor has stopped (new connections are refused), the connections
+ * the proxy accepted before are closed, and a request read on one while the fault is in force is
+ * dropped, never forwarded. Closing the listener alone left a window: a connection made a few
+ * milliseconds later was still accepted and its request went on to the registry, which answered
+ * as if nothing were wrong.
  */
 public final class FaultProxy implements Closeable {
     /** What the proxy does to the requests a fault applies to. */
@@ -99,6 +101,7 @@ public final class FaultProxy implements Closeable {
     private Fault fault = Fault.NONE;
     private Predicate<Request> applies = r -> true;
     private ServerSocket listener;
+    private Thread acceptor;
     private boolean closed;
 
     private FaultProxy(String upstreamHost, int upstreamPort) throws IOException {
@@ -146,7 +149,7 @@ public final class FaultProxy implements Closeable {
             this.fault = fault;
             this.applies = applies;
             if (fault == Fault.REFUSE && !wasRefusing) {
-                closeQuietly(listener);
+                stopListening();
                 for (Socket client : clients) {
                     closeQuietly(client);
                 }
@@ -188,6 +191,28 @@ public final class FaultProxy implements Closeable {
         }
     }
 
+    /**
+     * Closes the listener and returns once the port refuses connections. The JDK's close returns
+     * while the acceptor thread may still sit in accept() on the listening socket, which then still
+     * takes connections; one connection of our own wakes it, and once it has left the socket is gone.
+     */
+    private void stopListening() {
+        closeQuietly(listener);
+        try (Socket poke = new Socket()) {
+            poke.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+        } catch (IOException refused) {
+            // Already gone.
+        }
+        try {
+            acceptor.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (acceptor.isAlive()) {
+            throw new IllegalStateException("the fault proxy's acceptor did not stop");
+        }
+    }
+
     private void reopen() {
         try {
             ServerSocket socket = new ServerSocket();
@@ -201,7 +226,7 @@ public final class FaultProxy implements Closeable {
 
     private void listen(ServerSocket socket) {
         listener = socket;
-        Thread acceptor = new Thread(() -> {
+        acceptor = new Thread(() -> {
             while (!socket.isClosed()) {
                 try {
                     Socket client = socket.accept();
