@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -28,13 +29,20 @@ import java.util.function.Predicate;
  * registry to close after each answer) and to alter answers; everything it does not alter passes
  * byte for byte. The fault is switched at run time ({@link #inject}, {@link #heal}) so a test can
  * watch service come back; a stalled connection is released (closed) when the fault ends.
+ *
+ * <p>{@link Fault#REFUSE} means the registry is down from the moment {@link #inject} returns: the
+ * listener is closed and its acceptor has stopped (new connections are refused), the connections
+ * the proxy accepted before are closed, and a request read on one while the fault is in force is
+ * dropped, never forwarded. Closing the listener alone left a window: a connection made a few
+ * milliseconds later was still accepted and its request went on to the registry, which answered
+ * as if nothing were wrong.
  */
 public final class FaultProxy implements Closeable {
     /** What the proxy does to the requests a fault applies to. */
     public enum Fault {
         /** Pass everything through. */
         NONE,
-        /** Nothing listens on the port: connections are refused. */
+        /** Nothing listens on the port: connections are refused, and open ones are closed unanswered. */
         REFUSE,
         /** Accept, read the request, never answer. */
         STALL,
@@ -87,10 +95,13 @@ public final class FaultProxy implements Closeable {
     private final int port;
     private final List<Request> seen = new CopyOnWriteArrayList<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
     private final Object lock = new Object();
     private Fault fault = Fault.NONE;
     private Predicate<Request> applies = r -> true;
     private ServerSocket listener;
+    private Thread acceptor;
     private boolean closed;
 
     private FaultProxy(String upstreamHost, int upstreamPort) throws IOException {
@@ -121,6 +132,11 @@ public final class FaultProxy implements Closeable {
         return List.copyOf(seen);
     }
 
+    /** How many connections the proxy has accepted so far. */
+    public int acceptedConnections() {
+        return accepted.get();
+    }
+
     /** Applies {@code fault} to every request from now on. */
     public void inject(Fault fault) {
         inject(fault, r -> true);
@@ -133,7 +149,10 @@ public final class FaultProxy implements Closeable {
             this.fault = fault;
             this.applies = applies;
             if (fault == Fault.REFUSE && !wasRefusing) {
-                closeQuietly(listener);
+                stopListening();
+                for (Socket client : clients) {
+                    closeQuietly(client);
+                }
             } else if (fault != Fault.REFUSE && wasRefusing) {
                 reopen();
             }
@@ -144,6 +163,12 @@ public final class FaultProxy implements Closeable {
     /** Ends the fault: everything passes again, stalled connections are closed. */
     public void heal() {
         inject(Fault.NONE);
+    }
+
+    private boolean refusing() {
+        synchronized (lock) {
+            return fault == Fault.REFUSE;
+        }
     }
 
     private Fault faultFor(Request request) {
@@ -166,6 +191,28 @@ public final class FaultProxy implements Closeable {
         }
     }
 
+    /**
+     * Closes the listener and returns once the port refuses connections. The JDK's close returns
+     * while the acceptor thread may still sit in accept() on the listening socket, which then still
+     * takes connections; one connection of our own wakes it, and once it has left the socket is gone.
+     */
+    private void stopListening() {
+        closeQuietly(listener);
+        try (Socket poke = new Socket()) {
+            poke.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+        } catch (IOException refused) {
+            // Already gone.
+        }
+        try {
+            acceptor.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (acceptor.isAlive()) {
+            throw new IllegalStateException("the fault proxy's acceptor did not stop");
+        }
+    }
+
     private void reopen() {
         try {
             ServerSocket socket = new ServerSocket();
@@ -179,11 +226,13 @@ public final class FaultProxy implements Closeable {
 
     private void listen(ServerSocket socket) {
         listener = socket;
-        Thread acceptor = new Thread(() -> {
+        acceptor = new Thread(() -> {
             while (!socket.isClosed()) {
                 try {
                     Socket client = socket.accept();
+                    accepted.incrementAndGet();
                     open.add(client);
+                    clients.add(client);
                     Thread worker = new Thread(() -> serve(client), "fault-proxy-" + port + "-conn");
                     worker.setDaemon(true);
                     worker.start();
@@ -206,6 +255,10 @@ public final class FaultProxy implements Closeable {
             }
             String[] line = head.firstLine().split(" ");
             Request request = new Request(line[0], line[1]);
+            if (refusing()) {
+                // Down: the request goes nowhere and the connection closes unanswered.
+                return;
+            }
             seen.add(request);
             Fault f = faultFor(request);
             switch (f) {
@@ -282,6 +335,7 @@ public final class FaultProxy implements Closeable {
             // The peer went away: nothing to relay.
         } finally {
             open.remove(client);
+            clients.remove(client);
         }
     }
 

@@ -32,6 +32,11 @@ final class RefusalHints extends ForwardingArtifactStore {
     }
 
     @Override
+    public List<String> listTagsFresh(String repository) {
+        return explained(repository, () -> delegate.listTagsFresh(repository));
+    }
+
+    @Override
     public Optional<Manifest> resolve(String repository, String reference) {
         return explained(repository, () -> delegate.resolve(repository, reference));
     }
