@@ -7,7 +7,6 @@ import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.terraform.cache.CachingArtifactStore;
-import dev.wharf.terraform.layout.RepositoryLayout;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.terraform.provider.SignatureVerifier;
@@ -59,26 +58,15 @@ class SigningKeyLateWriteTest {
 
     @Test
     void aKeyListWrittenLateByAnotherWriterLosesNoKey() throws Exception {
-        lateWrite(RepositoryLayout.nested(), TerraformLayout.SIGNING_KEYS_TAG);
-    }
-
-    /** The same in the flat layout, where every tag lives in the one base repository. */
-    @Test
-    void aKeyListWrittenLateByAnotherWriterLosesNoKeyInTheFlatLayout() throws Exception {
-        lateWrite(RepositoryLayout.flat(layout), "providers..acme._" + TerraformLayout.SIGNING_KEYS_TAG);
-    }
-
-    /** {@code heldTag}: the tag signing-keys.json is stored under in {@code repositories}. */
-    void lateWrite(RepositoryLayout repositories, String heldTag) throws Exception {
         PgpKeys first = PgpKeys.generate("First <first@wharf.invalid>");
         PgpKeys early = PgpKeys.generate("Early <early@wharf.invalid>");
         PgpKeys late = PgpKeys.generate("Late <late@wharf.invalid>");
-        try (ArtifactStore direct = store(repositories, registry.url()); ArtifactStore delayed = store(repositories, proxy.url())) {
+        try (ArtifactStore direct = store(registry.url()); ArtifactStore delayed = store(proxy.url())) {
             SigningKeyUploader one = uploader(direct);
             SigningKeyUploader other = uploader(delayed);
             one.addArmored("acme", first.armoredPublicKey(), "first.asc");
 
-            SlowTagProxy.HeldPut held = proxy.holdNextManifestPut(heldTag);
+            SlowTagProxy.HeldPut held = proxy.holdNextManifestPut(TerraformLayout.SIGNING_KEYS_TAG);
             CompletableFuture<String> lateWriter = CompletableFuture.supplyAsync(
                     () -> other.addArmored("acme", late.armoredPublicKey(), "late.asc"));
             assertThat(held.awaitArrival(WAIT)).as("the late writer's signing-keys.json PUT reached the proxy").isTrue();
@@ -87,7 +75,7 @@ class SigningKeyLateWriteTest {
             held.release();
             lateWriter.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
-        try (ArtifactStore fresh = store(repositories, registry.url())) {
+        try (ArtifactStore fresh = store(registry.url())) {
             List<String> stored = new ProviderService(fresh, layout, json).signingKeys("acme").map(SigningKeys::gpgPublicKeys)
                     .orElse(List.of()).stream().map(SigningKeys.GpgPublicKey::keyId).toList();
             assertThat(stored).as("every key added, none lost")
@@ -99,10 +87,9 @@ class SigningKeyLateWriteTest {
         return new SigningKeyUploader(store, layout, new ProviderService(store, layout, json), json);
     }
 
-    /** A store as a server has it: the registry behind the tag and manifest caches, seen through the layout. */
-    ArtifactStore store(RepositoryLayout repositories, String url) {
-        return repositories.over(new CachingArtifactStore(new RegistryArtifactStore(new RegistrySettings(url, false, Optional.empty())),
-                Duration.ofSeconds(30)), layout.base());
+    /** A store as a server has it: the registry behind the tag and manifest caches. */
+    static ArtifactStore store(String url) {
+        return new CachingArtifactStore(new RegistryArtifactStore(new RegistrySettings(url, false, Optional.empty())), Duration.ofSeconds(30));
     }
 
     static String idOf(PgpKeys key) {
