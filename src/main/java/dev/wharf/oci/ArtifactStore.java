@@ -50,14 +50,6 @@ public interface ArtifactStore extends AutoCloseable {
     }
 
     /**
-     * The repository's tags as storage holds them now, past any cache in front of it: for writers
-     * that must see a tag another process just pushed. Stores that keep nothing just list.
-     */
-    default List<String> listTagsFresh(String repository) {
-        return listTags(repository);
-    }
-
-    /**
      * {@link #listTags} with the {@link Generation} of the list: a store that caches hands out the
      * generation of its cache entry, to be checked later with {@link #isCurrentTagList}; any other
      * store hands out {@link Generation#NONE}, which is never current.

@@ -49,11 +49,6 @@ public abstract class ForwardingArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public List<String> listTagsFresh(String repository) {
-        return delegate.listTagsFresh(repository);
-    }
-
-    @Override
     public Stamped<Optional<Manifest>> resolveStamped(String repository, String reference) {
         return delegate.resolveStamped(repository, reference);
     }

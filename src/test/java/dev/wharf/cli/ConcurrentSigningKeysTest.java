@@ -43,10 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code signing-keys.json} is rewritten with each key added, and a registry has no conditional
- * PUT: keys added at the same time, through one server or through two server processes sharing one
- * docker-registry, must all be kept, and terraform must verify a provider signed by any of them.
- * The interleaving that once lost a key here is forced in SigningKeyLateWriteTest.
+ * {@code signing-keys.json} is the one tag Wharf rewrites, and a registry has no conditional PUT:
+ * keys added at the same time, through one server or through two server processes sharing one
+ * docker-registry, must all end up in the list, and terraform must verify a provider signed by any
+ * of them.
  */
 class ConcurrentSigningKeysTest {
     static final int KEYS_PER_ROUND = 8;

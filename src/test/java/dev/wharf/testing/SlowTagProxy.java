@@ -20,8 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
@@ -35,10 +33,6 @@ import java.util.regex.Pattern;
  * manifest PUT by tag gets the canned answer instead of reaching the registry. Every request line
  * is recorded. The registry's upload {@code Location}s point back at the proxy
  * ({@code X-Forwarded-Host}), so every request of a push passes through it.
- *
- * <p>And it can hold one manifest PUT by tag before forwarding it ({@link #holdNextManifestPut}):
- * a writer whose write reaches the registry late, after other writers finished, as a slow or
- * paused writer's does.
  */
 public final class SlowTagProxy implements AutoCloseable {
     private static final Pattern TAG_MANIFEST = Pattern.compile("/v2/.+/manifests/(?!sha256:)[^/]+");
@@ -59,28 +53,6 @@ public final class SlowTagProxy implements AutoCloseable {
     private volatile Answer manifestPutAnswer;
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile Duration gateLimit = Duration.ZERO;
-    private final AtomicReference<HeldPut> heldPut = new AtomicReference<>();
-
-    /** A manifest PUT held before it reaches the registry, until {@link #release}. */
-    public static final class HeldPut {
-        private final String tag;
-        private final CountDownLatch arrived = new CountDownLatch(1);
-        private final CountDownLatch released = new CountDownLatch(1);
-
-        private HeldPut(String tag) {
-            this.tag = tag;
-        }
-
-        /** Waits until the PUT has reached the proxy; false if it did not within {@code atMost}. */
-        public boolean awaitArrival(Duration atMost) throws InterruptedException {
-            return arrived.await(atMost.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        /** Lets the PUT go on to the registry. */
-        public void release() {
-            released.countDown();
-        }
-    }
 
     public SlowTagProxy(String upstreamHost, Duration tagCheckDelay) {
         this.upstream = URI.create("http://" + upstreamHost);
@@ -120,13 +92,6 @@ public final class SlowTagProxy implements AutoCloseable {
         manifestPutAnswer = answer;
     }
 
-    /** Holds the next manifest PUT to {@code tag} (in any repository) until the returned hold is released. */
-    public HeldPut holdNextManifestPut(String tag) {
-        HeldPut hold = new HeldPut(tag);
-        heldPut.set(hold);
-        return hold;
-    }
-
     /** Every request line so far, "METHOD /path?query". */
     public List<String> requests() {
         return List.copyOf(requests);
@@ -150,12 +115,6 @@ public final class SlowTagProxy implements AutoCloseable {
                 exchange.sendResponseHeaders(refusal.status(), body.length == 0 ? -1 : body.length);
                 exchange.getResponseBody().write(body);
                 return;
-            }
-            HeldPut hold = heldPut.get();
-            if (hold != null && tagManifest && method.equals("PUT") && path.endsWith("/manifests/" + hold.tag)
-                    && heldPut.compareAndSet(hold, null)) {
-                hold.arrived.countDown();
-                hold.released.await();
             }
             HttpResponse<InputStream> answer = forward(exchange, method);
             if (tagManifest && method.equals("HEAD")) {

@@ -108,20 +108,8 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
         return tagLists.get(repository, this::freshTags);
     }
 
-    /** Asks the store and keeps its answer: what this instance serves next is at least as new. */
-    @Override
-    public List<String> listTagsFresh(String repository) {
-        Stamped<List<String>> fresh = stampTags(repository, delegate.listTagsFresh(repository));
-        tagLists.put(repository, fresh);
-        return fresh.value();
-    }
-
     private Stamped<List<String>> freshTags(String repository) {
-        return stampTags(repository, delegate.listTags(repository));
-    }
-
-    private Stamped<List<String>> stampTags(String repository, List<String> stored) {
-        List<String> tags = List.copyOf(stored);
+        List<String> tags = List.copyOf(delegate.listTags(repository));
         Set<String> listed = new HashSet<>(tags);
         tagManifests.asMap().keySet().removeIf(k -> k.repository().equals(repository) && !listed.contains(k.tag()));
         return lastTagLists.asMap().compute(repository,

@@ -54,15 +54,7 @@ final class FlatArtifactStore extends ForwardingArtifactStore {
      */
     @Override
     public Stamped<List<String>> listTagsStamped(String repository) {
-        return tagsOf(repository, delegate.listTagsStamped(base));
-    }
-
-    @Override
-    public List<String> listTagsFresh(String repository) {
-        return tagsOf(repository, Stamped.uncached(delegate.listTagsFresh(base))).value();
-    }
-
-    private Stamped<List<String>> tagsOf(String repository, Stamped<List<String>> all) {
+        Stamped<List<String>> all = delegate.listTagsStamped(base);
         Grouped groups = groups(all.value());
         List<String> answer = new ArrayList<>();
         List<String> hashed = new ArrayList<>();

@@ -32,11 +32,6 @@ final class RefusalHints extends ForwardingArtifactStore {
     }
 
     @Override
-    public List<String> listTagsFresh(String repository) {
-        return explained(repository, () -> delegate.listTagsFresh(repository));
-    }
-
-    @Override
     public Optional<Manifest> resolve(String repository, String reference) {
         return explained(repository, () -> delegate.resolve(repository, reference));
     }

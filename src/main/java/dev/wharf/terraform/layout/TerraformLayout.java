@@ -12,8 +12,7 @@ import java.util.Optional;
  *   <li>modules: {@code {base}/modules/{namespace}/{name}/{provider}:{namespace}-{name}-{provider}-{version}}</li>
  *   <li>provider files: {@code {providers}/{namespace}/{name}:terraform-provider-{name}_{version}_{os}_{arch}.zip},
  *       {@code …_SHA256SUMS}, {@code …_SHA256SUMS.sig}</li>
- *   <li>signing keys: {@code {providers}/{namespace}:signing-keys.json}, and each key alone under
- *   {@code signing-key_{KEYID}} in the same repository</li>
+ *   <li>signing keys: {@code {providers}/{namespace}:signing-keys.json}</li>
  * </ul>
  * where {@code {providers}} is {@code {base}/providers}, or {@code {base}/mirror/providers/{hostname}}
  * for the layout {@link #mirrorOf(String)} returns (same tag names). Names are lower-cased, since OCI
@@ -21,8 +20,6 @@ import java.util.Optional;
  */
 public final class TerraformLayout {
     public static final String SIGNING_KEYS_TAG = "signing-keys.json";
-    /** Tags of single signing keys beside {@link #SIGNING_KEYS_TAG}: this prefix and the key id. */
-    public static final String SIGNING_KEY_TAG_PREFIX = "signing-key_";
 
     private final String base;
     private final String providersPath;
@@ -95,15 +92,6 @@ public final class TerraformLayout {
 
     public String providerRepository(String namespace, String name) {
         return repository(providersPath + "/" + component(namespace, "namespace") + "/" + component(name, "name"));
-    }
-
-    /** The tag of one signing key, beside {@link #SIGNING_KEYS_TAG} in {@link #signingKeysRepository}. */
-    public static String signingKeyTag(String keyId) {
-        return SIGNING_KEY_TAG_PREFIX + keyId.toUpperCase(Locale.ROOT);
-    }
-
-    public static boolean isSigningKeyTag(String tag) {
-        return tag.startsWith(SIGNING_KEY_TAG_PREFIX);
     }
 
     public String signingKeysRepository(String namespace) {

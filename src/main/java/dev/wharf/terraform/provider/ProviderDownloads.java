@@ -49,13 +49,13 @@ final class ProviderDownloads {
 
     /**
      * What {@code terraform init} needs to fetch and verify one platform's archive. Its generation
-     * stays while the three tags and the signing keys it was built from (SHA256SUMS, signature,
-     * archive; {@link SigningKeysReader#stamped}) keep their generations, so a busy endpoint costs four cache lookups, not a rebuild.
+     * stays while the four tags it was built from (SHA256SUMS, signature, archive, signing keys)
+     * keep their generations, so a busy endpoint costs four cache lookups, not a rebuild.
      */
     Stamped<ProviderPackage> download(ProviderAddress provider, String version, String os, String arch) {
         KnownDownload.Request request = new KnownDownload.Request(provider, version, os, arch);
         KnownDownload known = downloads.getIfPresent(request);
-        if (known != null && known.current(store, signingKeys)) {
+        if (known != null && known.current(store)) {
             return known.answer();
         }
         ProviderNames.check(provider);
@@ -67,15 +67,16 @@ final class ProviderDownloads {
         ProviderFile signatureFile = ProviderFile.signature(provider.name(), version);
         ProviderFile archive = ProviderFile.archive(provider.name(), version, os, arch);
         List<String> tags = List.of(layout.providerTag(sumsFile), layout.providerTag(signatureFile), layout.providerTag(archive));
+        String keysRepository = layout.signingKeysRepository(provider.namespace());
 
         // resolve, not exists: the answer goes through the tag cache, so a busy download endpoint
         // does not cost the registry one HEAD per request.
         Stamped<Optional<Manifest>> sums = store.resolveStamped(repository, tags.get(0));
         Stamped<Optional<Manifest>> signature = store.resolveStamped(repository, tags.get(1));
         Stamped<Optional<Manifest>> archiveManifest = store.resolveStamped(repository, tags.get(2));
-        Stamped<Optional<SigningKeys>> namespaceKeys = signingKeys.stamped(provider.namespace());
+        Stamped<Optional<Manifest>> keysManifest = store.resolveStamped(keysRepository, TerraformLayout.SIGNING_KEYS_TAG);
         List<Generation> seen = List.of(sums.generation(), signature.generation(), archiveManifest.generation(),
-                namespaceKeys.generation());
+                keysManifest.generation());
         if (known != null && known.builtFrom(seen)) {
             // Read again after the cache entries expired, with the same manifests: the same answer.
             return known.answer();
@@ -93,19 +94,19 @@ final class ProviderDownloads {
         Sha256Sums checksums = readSums(repository, sumsManifest, sumsFile.fileName());
         String shasum = checksums.sha256Of(archive.fileName()).orElseThrow(() -> new ProviderException(
                 ProviderException.Reason.BROKEN_RELEASE, sumsFile.fileName() + " in storage does not list " + archive.fileName()));
-        SigningKeys keys = namespaceKeys.value().orElseThrow(() -> new ProviderException(
+        SigningKeys keys = keysManifest.value().map(m -> signingKeys.parsed(keysRepository, m)).orElseThrow(() -> new ProviderException(
                 ProviderException.Reason.NOT_FOUND, "namespace " + provider.namespace()
                         + " has no signing keys (signing-keys.json) in storage; terraform cannot verify provider " + provider));
         Stamped<ProviderPackage> answer = new Stamped<>(
                 new ProviderPackage(ReleaseProtocols.of(sumsManifest), archive, sumsFile, signatureFile, shasum, keys), generations.next());
-        downloads.put(request, new KnownDownload(repository, tags, provider.namespace(), seen, answer));
+        downloads.put(request, new KnownDownload(repository, tags, keysRepository, seen, answer));
         return answer;
     }
 
     /** Told from memory alone: never waits. */
     boolean isCurrent(ProviderAddress provider, String version, String os, String arch, Generation answer) {
         KnownDownload known = downloads.getIfPresent(new KnownDownload.Request(provider, version, os, arch));
-        return known != null && known.answer().generation().equals(answer) && known.current(store, signingKeys);
+        return known != null && known.answer().generation().equals(answer) && known.current(store);
     }
 
     private Sha256Sums readSums(String repository, Manifest manifest, String fileName) {

@@ -35,9 +35,9 @@ public final class ProviderService {
         this.store = store;
         this.layout = layout;
         SmallFiles files = new SmallFiles(store);
-        // One source for every kind of answer: a generation names one answer, never two.
+        this.signingKeys = new SigningKeysReader(store, layout, json, files);
+        // One source for both kinds of answer: a generation names one answer, never two.
         Generations generations = new Generations();
-        this.signingKeys = new SigningKeysReader(store, layout, json, files, generations);
         this.listings = new ProviderListings(store, layout, generations);
         this.downloads = new ProviderDownloads(store, layout, files, signingKeys, generations);
     }

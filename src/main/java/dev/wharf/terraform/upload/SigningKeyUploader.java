@@ -22,20 +22,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code upload signing-key}: adds an ASCII-armored public key to a namespace's keys, replacing a
- * key with the same id. A key already there (same id, same armor) is a no-op.
+ * {@code upload signing-key}: adds an ASCII-armored public key to a namespace's
+ * {@code signing-keys.json} (creating it), replacing a key with the same id. The list is a living
+ * document, so this is the one tag Wharf rewrites.
  *
- * <p>A registry has no conditional tag PUT, so a read-merge-write of {@code signing-keys.json}
- * can always be overtaken: a writer that read the list before our write and whose write lands
- * after our checks (a paused or slow process; no wait covers every delay) replaces the list with
- * one that lacks our key. So the key is first stored under its own tag
- * ({@link TerraformLayout#signingKeyTag}), which no other key's writer touches, and readers take
- * the list together with those tags ({@code ProviderService}). The list is then rewritten as
- * everything stored (list and single keys) plus this key, for readers that know only the list;
- * each later writer repairs a list an overtaking write left short. Writers in this process take
- * turns per namespace, so they do not overtake each other.
+ * <p>A registry has no conditional tag PUT, so two writers that read the list at once would each
+ * write what they read plus their own key, and the later write would drop the earlier key. Writers
+ * in this process take turns (one lock per namespace); against other processes and replicas each
+ * write is followed by a pause of {@value #SETTLE_FACTOR} times the read-and-write it took (a
+ * writer that read before ours landed has written by then, unless it is that much slower) and a
+ * fresh read: if our key is gone, the list is merged and written again, at most
+ * {@value #MAX_WRITES} times. A key already there (same id, same armor) is a no-op.
  */
 public final class SigningKeyUploader {
+    static final int SETTLE_FACTOR = 4;
+    static final int MAX_WRITES = 5;
+    private static final long MIN_SETTLE_NANOS = 50_000_000L;
+
     private final ArtifactStore store;
     private final TerraformLayout layout;
     private final ProviderService providers;
@@ -77,19 +80,23 @@ public final class SigningKeyUploader {
         SigningKeys.GpgPublicKey key = new SigningKeys.GpgPublicKey(keyId, armor);
         String repository = layout.signingKeysRepository(namespace);
         try (TagLocks.Held held = locks.hold(repository, TerraformLayout.SIGNING_KEYS_TAG)) {
-            if (providers.freshSigningKeys(namespace).map(k -> k.holds(key)).orElse(false)) {
-                return keyId;
+            for (int writes = 0; ; writes++) {
+                long started = System.nanoTime();
+                SigningKeys current = providers.freshSigningKeys(namespace).orElse(new SigningKeys(List.of()));
+                if (current.holds(key)) {
+                    return keyId;
+                }
+                if (writes == MAX_WRITES) {
+                    throw new UploadException("key " + keyId + " was written to " + TerraformLayout.SIGNING_KEYS_TAG + " of namespace "
+                            + namespace + " " + MAX_WRITES + " times and replaced by other writers each time; add it again");
+                }
+                write(repository, current.with(key));
+                settle(Math.max(MIN_SETTLE_NANOS, (System.nanoTime() - started) * SETTLE_FACTOR));
             }
-            write(repository, TerraformLayout.signingKeyTag(keyId), new SigningKeys(List.of(key)));
-            // Read after our key's own tag is stored: the list written now holds every key stored so far.
-            SigningKeys stored = providers.freshSigningKeys(namespace).orElse(new SigningKeys(List.of()));
-            write(repository, TerraformLayout.SIGNING_KEYS_TAG, stored.holds(key) ? stored : stored.with(key));
-            return keyId;
         }
     }
 
-    /** Stores {@code keys} in the signing-keys.json form under {@code tag}, replacing what the tag held. */
-    private void write(String repository, String tag, SigningKeys keys) {
+    private void write(String repository, SigningKeys keys) {
         byte[] content;
         try {
             content = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(keys);
@@ -97,8 +104,18 @@ public final class SigningKeyUploader {
             throw new IllegalStateException("cannot write signing-keys.json", e);
         }
         Layer layer = Layer.file(MediaTypes.SIGNING_KEYS, TerraformLayout.SIGNING_KEYS_TAG, BlobSource.ofBytes(content));
-        store.push(repository, tag,
+        store.push(repository, TerraformLayout.SIGNING_KEYS_TAG,
                 new Artifact(MediaTypes.SIGNING_KEYS_ARTIFACT, List.of(layer), Map.of(StandardAnnotations.TITLE, TerraformLayout.SIGNING_KEYS_TAG)),
                 true);
+    }
+
+    /** A fixed wait before the read-back, not a poll: nothing tells when another writer is done. */
+    private static void settle(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UploadException("interrupted while adding a signing key");
+        }
     }
 }
