@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -34,17 +36,35 @@ class ConcurrentLookupsTest {
 
     @Test
     void theFirstFailureIsThrownAsItWasAndStopsTheRest() {
-        AtomicInteger done = new AtomicInteger();
+        AtomicReference<Thread> failing = new AtomicReference<>();
+        AtomicInteger doneAfterTheFailure = new AtomicInteger();
         try (ConcurrentLookups lookups = new ConcurrentLookups(2)) {
             assertThatThrownBy(() -> lookups.map(IntStream.range(0, 1000).boxed().toList(), i -> {
                 if (i == 10) {
+                    failing.set(Thread.currentThread());
                     throw new StorageException(StorageException.Kind.UNREACHABLE, "registry down");
                 }
-                done.incrementAndGet();
+                if (i > 10) {
+                    // Hold every later lookup until the failing worker has left its task, so the
+                    // count below does not depend on how the scheduler interleaves the two threads.
+                    awaitIdle(failing);
+                    doneAfterTheFailure.incrementAndGet();
+                }
                 return i;
             })).isInstanceOf(StorageException.class).hasMessage("registry down");
         }
-        assertThat(done.get()).isLessThan(100);
+        // The other worker finishes the lookup it was in, then stops.
+        assertThat(doneAfterTheFailure.get()).isLessThanOrEqualTo(1);
+    }
+
+    private static void awaitIdle(AtomicReference<Thread> worker) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (worker.get() == null || worker.get().getState() == Thread.State.RUNNABLE) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the failing worker never went idle");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 
     @Test
