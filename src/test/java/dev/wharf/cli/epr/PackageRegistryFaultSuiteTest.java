@@ -230,8 +230,10 @@ class PackageRegistryFaultSuiteTest {
     void aPushThroughAFailingRegistryLeavesNoTagAndWorksOnceTheFaultEnds() throws Exception {
         String version = "1.0." + versions.incrementAndGet();
         Path folder = freshFolder(version);
-        List<String> args = new ArrayList<>(List.of("package-registry", "push", "-oci-registry", "http://" + proxy.host(),
-                "-oci-repository", TestPackages.REPOSITORY));
+        List<String> healthyArgs = List.of("package-registry", "push", "-oci-registry", "http://" + proxy.host(),
+                "-oci-repository", TestPackages.REPOSITORY, folder.toString());
+        // Short timeouts only for the push meant to fail: the one after the fault must not trip them on a loaded machine.
+        List<String> args = new ArrayList<>(healthyArgs.subList(0, healthyArgs.size() - 1));
         args.addAll(SHORT_TIMEOUTS);
         args.add(folder.toString());
         proxy.inject(Fault.STATUS_503, r -> r.method().equals("PUT") && r.path().contains("/manifests/"));
@@ -240,7 +242,7 @@ class PackageRegistryFaultSuiteTest {
         assertThat(failing.output()).contains("HTTP 503", proxy.host());
         proxy.heal();
         assertThat(direct.listTags(TestPackages.REPOSITORY)).doesNotContain("acme_logs-" + version);
-        WharfProcess again = WharfProcess.start(dir.resolve("push-again"), Map.of(), args);
+        WharfProcess again = WharfProcess.start(dir.resolve("push-again"), Map.of(), healthyArgs);
         assertThat(again.waitFor(START)).as(again.output()).isZero();
         assertThat(direct.listTags(TestPackages.REPOSITORY)).contains("acme_logs-" + version);
     }
