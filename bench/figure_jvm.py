@@ -49,8 +49,7 @@ def run(b):
             elif not launcher and os.path.isfile(archive):
                 flags = ["-XX:SharedArchiveFile=" + archive, "-Xshare:auto"] + flags
             servers, cold = start_both(b, "jvm-%d" % n, base + flags, launcher)
-            time.sleep(2)
-            idle = {k: wb.rss_kb(p.pid) for k, p in servers.items()}
+            idle, idle_at2, idle_wait = wb.idle_rss_kb({k: p.pid for k, p in servers.items()}, 4.0 if a.smoke else 20.0)
             if nginx is None:
                 for i, (_, which, path) in enumerate(endpoints):
                     status, body = wb.http_get(servers[which].url + path)
@@ -82,7 +81,7 @@ def run(b):
             is_default = launcher
             b.row("jvm", "%s: cold start boring-registry / package-registry" % label, "%.2f s / %.2f s" % (cold["tf"], cold["epr"]))
             b.row("jvm", "%s: RSS idle / peak under load (boring-registry, package-registry)" % label,
-                  "idle %.0f / %.0f MB, load %.0f / %.0f MB" % (mb(idle["tf"]), mb(idle["epr"]), mb(peak["tf"]), mb(peak["epr"])),
+                  "idle %s, load %.0f / %.0f MB" % (wb.idle_text(idle, idle_at2, idle_wait, ("tf", "epr")), mb(peak["tf"]), mb(peak["epr"])),
                   "", "", "≤ %d / ≤ %d MB" % (IDLE_TARGET_MB, LOAD_TARGET_MB), (idle_ok and load_ok) if is_default else None)
             b.row("jvm", "%s: throughput vs nginx, p99 (Wharf / nginx)" % label,
                   "; ".join("%s %.2f, p99 %.2f / %.2f ms%s" % (n, r, wp, np_, (", %d non-2xx" % bad) if bad else "")

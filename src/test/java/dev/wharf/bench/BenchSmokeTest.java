@@ -67,7 +67,7 @@ class BenchSmokeTest {
                 .containsPattern("\\| 3 \\| cold start boring-registry .*\\| [\\d.]+ s \\|")
                 .containsPattern("\\| 3 \\| provider versions, \\d+ tags: cold .*\\| \\d+ ms, \\d+ req")
                 .containsPattern("\\| 3 \\| EPR index \\d+ versions after 1 push .*\\| [\\d.]+ s, \\d+ req")
-                .containsPattern("\\| 4 \\| RSS idle .*\\| \\d+ MB / \\d+ MB \\|")
+                .containsPattern("\\| 4 \\| RSS idle .*\\| \\d+ / \\d+ MB \\(settled after \\d+ s; at 2 s \\d+ / \\d+ MB\\) \\|")
                 .doesNotContain("harness FAILED");
     }
 
