@@ -2,8 +2,10 @@ package dev.wharf.epr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.wharf.epr.index.IndexHealth;
+import dev.wharf.epr.index.IndexReport;
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.epr.oci.OciIndexerSettings;
@@ -69,6 +71,31 @@ class OciIndexerFaultTest {
         }
         try (var blobs = Files.list(dir.resolve("cache/blobs"))) {
             assertThat(blobs.map(p -> p.getFileName().toString())).isNotEmpty().allMatch(n -> n.matches("sha256-[0-9a-f]{64}\\.zip"));
+        }
+    }
+
+    @Test
+    void aLayerThatDoesNotStartLikeAZipIsLeftOutWithTheReasonAndNotKept() throws Exception {
+        ImageLayoutStore store = new ImageLayoutStore(dir.resolve("oci"));
+        TestPackages.pushRaw(store, "empty-1.0.0", "application/zip", Files.write(dir.resolve("empty.zip"), new byte[0]));
+        TestPackages.pushRaw(store, "short-1.0.0", "application/zip", Files.write(dir.resolve("short.zip"), new byte[] {'P', 'K', 3}));
+        TestPackages.pushRaw(store, "spanned-1.0.0", "application/zip", Files.write(dir.resolve("spanned.zip"),
+                new byte[] {'P', 'K', 7, 8, 'P', 'K', 3, 4}));
+        TestPackages.pushRaw(store, "text-1.0.0", "application/zip", Files.writeString(dir.resolve("text.zip"), "not a zip at all"));
+        Path renamed = dir.resolve("other-1.0.0.zip");
+        TestPackages.zipFolder(TestPackages.source().resolve("legacy_stack/1.0.0"), "legacy_stack-1.0.0", renamed);
+        TestPackages.pushRaw(store, "legacy_stack-1.0.0", "application/zip", renamed);
+
+        OciIndexer indexer = indexer(store, dir.resolve("cache"));
+        indexer.start();
+        assertThat(indexer.packages()).extracting(IndexedPackage::key).containsExactly("legacy_stack-1.0.0");
+        assertThat(indexer.report().leftOut()).extracting(IndexReport.LeftOut::what, IndexReport.LeftOut::reason).containsExactly(
+                tuple("empty-1.0.0", "the artifact's layer (application/zip) is not a zip file"),
+                tuple("short-1.0.0", "the artifact's layer (application/zip) is not a zip file"),
+                tuple("spanned-1.0.0", "the artifact's layer (application/zip) is not a zip file"),
+                tuple("text-1.0.0", "the artifact's layer (application/zip) is not a zip file"));
+        try (var blobs = Files.list(dir.resolve("cache/blobs"))) {
+            assertThat(blobs).hasSize(1);
         }
     }
 

@@ -20,6 +20,8 @@ public final class VersionConstraint {
     private static final String VERSION = "(v?([0-9|xX*]+)(\\.[0-9|xX*]+)?(\\.[0-9|xX*]+)?"
             + "(-([0-9A-Za-z\\-]+(?:\\.[0-9A-Za-z\\-]+)*))?(\\+([0-9A-Za-z\\-]+(?:\\.[0-9A-Za-z\\-]+)*))?)";
     private static final String BARE = VERSION.replaceAll("\\((?!\\?)", "(?:");
+    /** Compiled once: String.split compiled this two-character pattern on every call, most of this class's time in an index. */
+    private static final Pattern ALTERNATIVES = Pattern.compile("\\|\\|");
     private static final Pattern HYPHEN_RANGE = Pattern.compile("\\s*(" + BARE + ")\\s+-\\s+(" + BARE + ")\\s*");
     private static final Pattern ONE = Pattern.compile("^\\s*" + OPS + "\\s*" + VERSION + "\\s*$");
     private static final Pattern FIND = Pattern.compile(OPS.replace("(", "(?:") + "\\s*" + BARE);
@@ -39,9 +41,11 @@ public final class VersionConstraint {
         if (text == null) {
             return Optional.empty();
         }
-        String rewritten = HYPHEN_RANGE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(">= " + m.group(1) + ", <= " + m.group(2) + " "));
+        // A hyphen range needs a '-': without one the pattern is not tried at every position of the text.
+        String rewritten = text.indexOf('-') < 0 ? text
+                : HYPHEN_RANGE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(">= " + m.group(1) + ", <= " + m.group(2) + " "));
         List<List<Part>> alternatives = new ArrayList<>();
-        for (String group : rewritten.split("\\|\\|", -1)) {
+        for (String group : ALTERNATIVES.split(rewritten, -1)) {
             if (!VALID_GROUP.matcher(group).matches()) {
                 return Optional.empty();
             }

@@ -156,9 +156,14 @@ final class PackageBlobCache {
             try (InputStream in = store.openBlob(repository, layer.digest());
                     OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 byte[] buffer = new byte[64 * 1024];
+                byte[] head = new byte[ZIP_MAGIC.length];
                 long total = 0;
                 int n;
                 while ((n = in.read(buffer)) > 0) {
+                    // The first bytes as they pass, not read back from the file once it is written.
+                    if (total < head.length) {
+                        System.arraycopy(buffer, 0, head, (int) total, (int) Math.min(n, head.length - total));
+                    }
                     total += n;
                     if (total > maxBytes) {
                         throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is larger than the limit of "
@@ -166,14 +171,8 @@ final class PackageBlobCache {
                     }
                     out.write(buffer, 0, n);
                 }
-            }
-            if (mustBeZip) {
-                byte[] head = new byte[4];
-                try (InputStream in = Files.newInputStream(part)) {
-                    int read = in.readNBytes(head, 0, 4);
-                    if (read < 4 || !Arrays.equals(head, ZIP_MAGIC)) {
-                        throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is not a zip file");
-                    }
+                if (mustBeZip && (total < head.length || !Arrays.equals(head, ZIP_MAGIC))) {
+                    throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is not a zip file");
                 }
             }
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -6,9 +6,9 @@ import java.util.List;
 /** The files a package lists as its assets, in EPR's order. */
 final class PackageAssets {
     /** EPR lists assets level by level (all files at depth 1, then 2, …), each level in path order. */
-    static final Comparator<String> ORDER = (a, b) -> {
-        String[] pa = a.split("/");
-        String[] pb = b.split("/");
+    static final Comparator<String> ORDER = (a, b) -> compareSegments(a.split("/"), b.split("/"));
+
+    private static int compareSegments(String[] pa, String[] pb) {
         if (pa.length != pb.length) {
             return Integer.compare(pa.length, pb.length);
         }
@@ -19,7 +19,14 @@ final class PackageAssets {
             }
         }
         return 0;
-    };
+    }
+
+    /** A path with its segments, split once rather than at every comparison of a sort. */
+    private record Segmented(String path, String[] segments) {
+        Segmented(String path) {
+            this(path, path.split("/"));
+        }
+    }
 
     private PackageAssets() {
     }
@@ -34,8 +41,9 @@ final class PackageAssets {
         }
         return files.files().stream()
                 .filter(f -> !f.contains(".DS_Store"))
-                .sorted(ORDER)
-                .map(f -> base + "/" + f)
+                .map(Segmented::new)
+                .sorted((a, b) -> compareSegments(a.segments(), b.segments()))
+                .map(f -> base + "/" + f.path())
                 .toList();
     }
 }

@@ -65,7 +65,8 @@ public final class PackageReader {
                 && Versions.range(p.conditions.agent.version).isEmpty()) {
             throw new InvalidPackageException("invalid Agent versions range " + p.conditions.agent.version);
         }
-        if (!p.formatVersion.isEmpty() && Versions.strict(p.formatVersion).isEmpty()) {
+        // Validation has refused an invalid format version already; a version is not parsed twice.
+        if (!validate && !p.formatVersion.isEmpty() && Versions.strict(p.formatVersion).isEmpty()) {
             throw new InvalidPackageException("invalid format spec version '" + p.formatVersion + "'");
         }
         ImagePaths.setPaths(p.icons, base);

@@ -1,0 +1,101 @@
+package dev.wharf.epr.pkg;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Builds the tree of one YAML document from the parser's tokens with go-ucfg's dotted keys
+ * ({@code a.b: x} is {@code a: {b: x}}) already expanded, in the same pass: what
+ * {@code readTree} followed by a copy that expands the keys gave, without the second tree. The
+ * values are the nodes {@code readTree} makes: strings, booleans, nulls and ints here (the tokens
+ * every manifest is made of), any other scalar through the mapper's own node deserializer. Within a
+ * mapping a repeated key replaces the earlier value in the earlier key's place, as {@code readTree}
+ * does, before the keys are expanded.
+ */
+final class ExpandedYamlTree {
+    private final ObjectMapper mapper;
+    private final JsonNodeFactory nodes;
+
+    ExpandedYamlTree(ObjectMapper mapper) {
+        this.mapper = mapper;
+        this.nodes = mapper.getNodeFactory();
+    }
+
+    /** The value at the parser's current token, expanded; the parser is left on its last token. */
+    JsonNode value(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.START_OBJECT) {
+            return object(p);
+        }
+        if (t == JsonToken.START_ARRAY) {
+            ArrayNode array = nodes.arrayNode();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                array.add(value(p));
+            }
+            return array;
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            return nodes.textNode(p.getText());
+        }
+        if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+            return nodes.booleanNode(t == JsonToken.VALUE_TRUE);
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return nodes.nullNode();
+        }
+        if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+            return nodes.numberNode(p.getIntValue());
+        }
+        // Longer ints, floats, binary: rare in a package, and their nodes depend on the mapper's settings.
+        return mapper.readTree(p);
+    }
+
+    private JsonNode object(JsonParser p) throws IOException {
+        ObjectNode raw = nodes.objectNode();
+        boolean dotted = false;
+        for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
+            p.nextToken();
+            raw.replace(key, value(p));
+            dotted |= key.indexOf('.') >= 0;
+        }
+        return dotted ? expand(raw) : raw;
+    }
+
+    /** The mapping {@code raw}, whose values are expanded already, with its own dotted keys expanded. */
+    private ObjectNode expand(ObjectNode raw) {
+        ObjectNode out = nodes.objectNode();
+        Iterator<Map.Entry<String, JsonNode>> it = raw.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String[] parts = e.getKey().split("\\.");
+            ObjectNode target = out;
+            for (int i = 0; i < parts.length - 1; i++) {
+                JsonNode next = target.get(parts[i]);
+                if (!(next instanceof ObjectNode)) {
+                    next = nodes.objectNode();
+                    target.set(parts[i], next);
+                }
+                target = (ObjectNode) next;
+            }
+            merge(target, parts[parts.length - 1], e.getValue());
+        }
+        return out;
+    }
+
+    private static void merge(ObjectNode target, String key, JsonNode value) {
+        JsonNode existing = target.get(key);
+        if (existing instanceof ObjectNode existingObject && value instanceof ObjectNode valueObject) {
+            valueObject.fields().forEachRemaining(f -> merge(existingObject, f.getKey(), f.getValue()));
+        } else {
+            target.set(key, value);
+        }
+    }
+}
