@@ -20,12 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a server's start must not do before its first answer (issue 19, session 10), read from the classes the
  * real process loads (-Xlog:class+load): register the platform MBeans (Jetty's thread pool asked them for one
- * JVM flag), or load the JDK's trust store when nothing it serves or calls uses it (the OIDC client was built
- * with no issuer configured).
+ * JVM flag), load the JDK's trust store when nothing it serves or calls uses it (the OIDC client was built
+ * with no issuer configured), or build the README sanitiser before a page shows a README.
  */
 class ServerStartWorkTest {
     private static final String MBEAN_SERVER = "com.sun.jmx.mbeanserver.JmxMBeanServer ";
     private static final String TRUST_STORE = "sun.security.ssl.TrustStoreManager ";
+    private static final String HTML_SANITIZER = "org.owasp.html.Sanitizers ";
 
     @TempDir
     Path dir;
@@ -43,7 +44,7 @@ class ServerStartWorkTest {
             assertThat(versions.statusCode()).as(versions.body()).isEqualTo(404);
             String loaded = Files.readString(classes);
             assertThat(loaded).as("a start loads classes (log written)").contains("dev.wharf.cli.boring.ServerCommand ");
-            assertThat(loaded).doesNotContain(MBEAN_SERVER).doesNotContain(TRUST_STORE);
+            assertThat(loaded).doesNotContain(MBEAN_SERVER).doesNotContain(TRUST_STORE).doesNotContain(HTML_SANITIZER);
         }
     }
 
@@ -62,7 +63,7 @@ class ServerStartWorkTest {
                 assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
                 String loaded = Files.readString(classes);
                 assertThat(loaded).as("a start loads classes (log written)").contains("dev.wharf.cli.epr.ServeCommand ");
-                assertThat(loaded).doesNotContain(MBEAN_SERVER);
+                assertThat(loaded).doesNotContain(MBEAN_SERVER).doesNotContain(HTML_SANITIZER);
             }
         }
     }

@@ -167,7 +167,6 @@ public final class ServerCommand implements Callable<Integer> {
         Logging.configure(global);
         TerraformLayout layout = global.terraformLayout();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ProcessMetrics.bindTo(metrics);
         ArtifactStore opened = Storage.openForServing(global, new RegistryCallMetrics(metrics), LOG);
         ClientAccess access = ClientAccess.connect(staticTokens, signedUrlKey, signedUrlTtl, oidc, publish, spec.commandLine());
         StorageStack storage = StorageStack.over(opened, global, downloadCacheDir, downloadCacheMegabytes, tagTtl, manifestTtl, LOG);
@@ -176,6 +175,9 @@ public final class ServerCommand implements Callable<Integer> {
                 downloadProxy, ready, mirror, publish.maxBodyBytes, metrics, LOG);
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
         WebServer registry = RegistryListener.start(listenAddress, tls, ready, limits, routes, metrics, accessLog);
+        // The JVM's own meters are read only through the telemetry listener, started below: bound here, the
+        // registry's first answers no longer wait for their binders (issue 19, session 10).
+        ProcessMetrics.bindTo(metrics);
         StorageHealth health = storage.health(layout.base(), healthTimeout);
         if (Storage.embedded(global)) {
             readiness.ready();
