@@ -21,9 +21,6 @@ public final class Main {
         if (System.getProperty(HTTP_CLIENT_BUFFER) == null) {
             System.setProperty(HTTP_CLIENT_BUFFER, Integer.toString(256 * 1024));
         }
-        if (args.length > 0 && JdkWarmUp.startsServer(args[0], Arrays.copyOfRange(args, 1, args.length))) {
-            JdkWarmUp.start();
-        }
         System.exit(run(args, System.err));
     }
 

@@ -7,8 +7,8 @@ import java.util.OptionalInt;
 /**
  * Tells Jetty how many object references share a cache line before its thread pool asks. Jetty's
  * {@code MemoryUtils} works it out from {@code -XX:UseCompressedOops}, read through the platform MBean
- * server, which registers every platform MBean first: a twentieth of a server's start before it can
- * answer (issue 19, session 10). The HotSpot diagnostic bean alone gives the same flag for a fraction of
+ * server, which registers every platform MBean first: 7 % of the main thread's profile at a server's
+ * start (issue 19, session 10). The HotSpot diagnostic bean alone gives the same flag for a fraction of
  * that. Jetty's own system property wins when set, and on a JVM without the bean Jetty asks as before.
  */
 final class JettyCacheLines {

@@ -22,7 +22,7 @@ public final class ReadmeRenderer {
 
     /**
      * Built on the first README a page shows, not while a server starts: the sanitiser's tables and the
-     * parser cost a server's start about 30 ms before its first answer (issue 19, session 10). All three are
+     * parser were 2-3 % of the main thread's profile at a server's start (issue 19, session 10). All three are
      * immutable and safe to share between threads; the JVM builds them once.
      */
     private static final class Markdown {

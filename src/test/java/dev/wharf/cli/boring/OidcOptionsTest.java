@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-/** The OIDC client is built only for an issuer: building one loads the JDK's trust store, a tenth of a server's start. */
+/** The OIDC client is built only for an issuer: building one loads the JDK's trust store at every start. */
 class OidcOptionsTest {
     @Test
     void withoutAnIssuerNoClientIsBuilt() {
