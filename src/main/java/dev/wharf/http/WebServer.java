@@ -72,6 +72,7 @@ public final class WebServer implements AutoCloseable {
     /** Every option: exchanges told of each completed request, and limits on what clients may hold. */
     public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Optional<ReadyAnswers> ready,
             RequestObserver observer, List<ExchangeObserver> exchanges, ServerLimits limits, Consumer<JavalinConfig> routes) {
+        JettyCacheLines.tellJetty();
         AtomicReference<ServerConnector> made = new AtomicReference<>();
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

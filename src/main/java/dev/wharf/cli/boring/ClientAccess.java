@@ -19,7 +19,7 @@ record ClientAccess(ClientAuthentication auth, boolean oidc, Optional<LoginV1> l
                                 PublishOptions publish, CommandLine commandLine) {
         StaticTokens tokens = StaticTokens.of(staticTokens);
         FileUrlSigner signer = SignedUrlKeys.signer(signedUrlKey, signedUrlTtl);
-        Optional<OidcVerifier> verifier = oidc.connect(OidcOptions.defaultClient());
+        Optional<OidcVerifier> verifier = oidc.connect(OidcOptions::defaultClient);
         if (publish.maxBodyBytes <= 0) {
             throw new CommandLine.ParameterException(commandLine, "--publish-max-size must be a positive number of bytes");
         }

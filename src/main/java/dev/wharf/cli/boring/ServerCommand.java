@@ -167,21 +167,26 @@ public final class ServerCommand implements Callable<Integer> {
         Logging.configure(global);
         TerraformLayout layout = global.terraformLayout();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ProcessMetrics.bindTo(metrics);
         ArtifactStore opened = Storage.openForServing(global, new RegistryCallMetrics(metrics), LOG);
         ClientAccess access = ClientAccess.connect(staticTokens, signedUrlKey, signedUrlTtl, oidc, publish, spec.commandLine());
         StorageStack storage = StorageStack.over(opened, global, downloadCacheDir, downloadCacheMegabytes, tagTtl, manifestTtl, LOG);
-        ReadyAnswers ready = new ReadyAnswers(16L << 20);
-        RegistryRoutes routes = RegistryRoutes.assemble(TerraformServices.over(storage, layout, global, tagTtl, metrics), access,
-                downloadProxy, ready, mirror, publish.maxBodyBytes, metrics, LOG);
-        Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
-        WebServer registry = RegistryListener.start(listenAddress, tls, ready, limits, routes, metrics, accessLog);
+        // Probed while the routes and listeners are built, not after: the probe's first call learns how the
+        // registry answers (insecure mode: a TLS attempt, then plain HTTP), which the first request would
+        // otherwise wait for, a third of a second of its start (issue 19, session 10).
         StorageHealth health = storage.health(layout.base(), healthTimeout);
         if (Storage.embedded(global)) {
             readiness.ready();
         } else {
             StartProbe.inBackground(health, readiness);
         }
+        ReadyAnswers ready = new ReadyAnswers(16L << 20);
+        RegistryRoutes routes = RegistryRoutes.assemble(TerraformServices.over(storage, layout, global, tagTtl, metrics), access,
+                downloadProxy, ready, mirror, publish.maxBodyBytes, metrics, LOG);
+        Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
+        WebServer registry = RegistryListener.start(listenAddress, tls, ready, limits, routes, metrics, accessLog);
+        // The JVM's own meters are read only through the telemetry listener, started below: bound here, the
+        // registry's first answers no longer wait for their binders (issue 19, session 10).
+        ProcessMetrics.bindTo(metrics);
         WebServer telemetry;
         try {
             telemetry = TelemetryListener.start(telemetryAddress, metrics, health, readiness);

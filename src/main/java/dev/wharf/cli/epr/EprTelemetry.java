@@ -44,7 +44,6 @@ final class EprTelemetry {
     /** {@code oci}: whether packages come from an OCI repository, for EPR's location label. */
     static EprTelemetry create(boolean oci, @Nullable String address) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ProcessMetrics.bindTo(metrics);
         InFlightRequests inFlight = new InFlightRequests();
         return new EprTelemetry(metrics, inFlight, new EprMetrics(metrics, EprApi.EPR_API_VERSION, hostname(), oci ? "oci" : "local", inFlight),
                 address);
@@ -78,7 +77,13 @@ final class EprTelemetry {
     /** {@code /metrics} and {@code api}'s detailed {@code /health} on {@code -metrics-address}; null without one. */
     @Nullable WebServer startListener(EprApi api) {
         String listen = address;
-        return listen == null ? null : Listeners.start("-metrics-address", () -> WebServer.start(ListenAddress.parse(listen), Optional.empty(), c -> {
+        if (listen == null) {
+            return null;
+        }
+        // The JVM's own meters are bound only where /metrics can show them, and after the API listens:
+        // their binders kept the start's first answers waiting (issue 19, session 10).
+        ProcessMetrics.bindTo(metrics);
+        return Listeners.start("-metrics-address", () -> WebServer.start(ListenAddress.parse(listen), Optional.empty(), c -> {
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
             api.registerDetailedHealth(c);
