@@ -5,6 +5,8 @@ import dev.wharf.epr.index.IndexerException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 
 /**
@@ -25,6 +27,43 @@ final class FirstIndex {
         this.watched = watched;
         this.err = err;
         this.log = log;
+    }
+
+    /**
+     * {@link #run} on a thread of its own, started now: the server's listeners are built meanwhile, so the
+     * index's first registry calls (learning the registry's protocol, the tag list) no longer wait for them.
+     */
+    Running start(Indexer indexer, boolean proxy) {
+        FutureTask<Boolean> task = new FutureTask<>(() -> run(indexer, proxy));
+        Thread thread = new Thread(task, "epr-first-index");
+        // Daemon: a process whose listener failed exits without waiting for an index nobody will serve.
+        thread.setDaemon(true);
+        thread.start();
+        return new Running(task);
+    }
+
+    /** The first index under way on its own thread. */
+    static final class Running {
+        private final FutureTask<Boolean> task;
+
+        private Running(FutureTask<Boolean> task) {
+            this.task = task;
+        }
+
+        /** What {@link #run} answered, once it has; its failures are thrown as they were. */
+        boolean await() throws InterruptedException {
+            try {
+                return task.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
     }
 
     /** False (with the reason printed) when there is nothing to serve. */

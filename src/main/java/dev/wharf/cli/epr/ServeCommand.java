@@ -163,12 +163,14 @@ public final class ServeCommand implements Callable<Integer> {
                 settings.tokens());
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
         GracefulShutdown shutdown = GracefulShutdown.install(readiness, settings.drain());
-        // Listening before the first index, so that liveness (/health) answers during a long first
-        // index and readiness (/health?ready=true) tells a balancer when to send traffic.
+        // Listening during the first index, so that liveness (/health) answers during a long first
+        // index and readiness (/health?ready=true) tells a balancer when to send traffic. The index starts
+        // first, on its own thread: its registry calls overlap the listeners' start (issue 19, session 10).
+        FirstIndex.Running indexing = firstIndex.start(indexer, proxy.isPresent());
         try (WebServer server = Listeners.start("-address", () -> WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready),
                 telemetry.readyHits(), telemetry.exchanges(accessLog), settings.limits(), routes::register));
                 WebServer metricsServer = telemetry.startListener(routes.api())) {
-            if (!firstIndex.run(indexer, proxy.isPresent())) {
+            if (!indexing.await()) {
                 return 1;
             }
             readiness.ready();
