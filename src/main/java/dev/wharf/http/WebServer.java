@@ -44,6 +44,11 @@ public final class WebServer implements AutoCloseable {
         return start(address, tls, Optional.empty(), RequestObserver.NONE, ServerLimits.defaults(), routes);
     }
 
+    /** As above, accepting on a port bound before ({@link BoundPort}). */
+    public static WebServer start(BoundPort port, Optional<TlsFiles> tls, Consumer<JavalinConfig> routes) {
+        return start(port, tls, Optional.empty(), RequestObserver.NONE, List.of(), ServerLimits.defaults(), routes);
+    }
+
     /**
      * With answers the routes remember, served to repeat GETs in front of the router; the observer
      * hears of those (the routes' own requests reach it through Javalin's request logger, which
@@ -72,6 +77,13 @@ public final class WebServer implements AutoCloseable {
     /** Every option: exchanges told of each completed request, and limits on what clients may hold. */
     public static WebServer start(ListenAddress address, Optional<TlsFiles> tls, Optional<ReadyAnswers> ready,
             RequestObserver observer, List<ExchangeObserver> exchanges, ServerLimits limits, Consumer<JavalinConfig> routes) {
+        return start(BoundPort.bind(address), tls, ready, observer, exchanges, limits, routes);
+    }
+
+    /** As above, accepting on a port bound before ({@link BoundPort}). */
+    public static WebServer start(BoundPort port, Optional<TlsFiles> tls, Optional<ReadyAnswers> ready,
+            RequestObserver observer, List<ExchangeObserver> exchanges, ServerLimits limits, Consumer<JavalinConfig> routes) {
+        ListenAddress address = port.address();
         JettyCacheLines.tellJetty();
         AtomicReference<ServerConnector> made = new AtomicReference<>();
         Javalin app = Javalin.create(cfg -> {
@@ -91,6 +103,11 @@ public final class WebServer implements AutoCloseable {
                 ServerConnector connector = tls.isPresent() ? tlsConnector(server, http, address, tls.get(), selectors)
                         : plainConnector(server, http, address, selectors);
                 connector.setIdleTimeout(limits.idleTimeout().toMillis());
+                try {
+                    connector.open(port.channel());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot accept on " + address, e);
+                }
                 server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
                 made.set(connector);
                 return connector;
@@ -112,6 +129,7 @@ public final class WebServer implements AutoCloseable {
             app.start();
         } catch (RuntimeException e) {
             app.stop();
+            port.close();
             if (bindFailure(e)) {
                 throw new AddressInUseException(address, e);
             }

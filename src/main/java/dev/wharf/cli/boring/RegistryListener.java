@@ -1,10 +1,10 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.cli.Listeners;
+import dev.wharf.http.BoundPort;
 import dev.wharf.http.AccessLog;
 import dev.wharf.http.ExchangeObserver;
 import dev.wharf.http.HttpMetrics;
-import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswerCounter;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestObserver;
@@ -22,7 +22,7 @@ final class RegistryListener {
     private RegistryListener() {
     }
 
-    static WebServer start(String address, Optional<TlsFiles> tls, ReadyAnswers ready, ServerLimits limits, RegistryRoutes routes,
+    static WebServer start(BoundPort port, Optional<TlsFiles> tls, ReadyAnswers ready, ServerLimits limits, RegistryRoutes routes,
                            MeterRegistry metrics, boolean accessLog) {
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
         ReadyAnswerCounter readyHits = new ReadyAnswerCounter(metrics);
@@ -34,7 +34,7 @@ final class RegistryListener {
         if (accessLog) {
             exchanges.add(new AccessLog());
         }
-        return Listeners.start("--listen-address", () -> WebServer.start(ListenAddress.parse(address), tls,
+        return Listeners.start("--listen-address", () -> WebServer.start(port, tls,
                 Optional.of(ready), readyObserver, exchanges, limits, cfg -> {
                     routes.register(cfg);
                     cfg.requestLogger.http(timers::record);

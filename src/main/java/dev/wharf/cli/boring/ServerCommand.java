@@ -1,6 +1,8 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.cli.GracefulShutdown;
+import dev.wharf.cli.Listeners;
+import dev.wharf.http.BoundPort;
 import dev.wharf.http.ProcessMetrics;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.Readiness;
@@ -170,6 +172,15 @@ public final class ServerCommand implements Callable<Integer> {
         ArtifactStore opened = Storage.openForServing(global, new RegistryCallMetrics(metrics), LOG);
         ClientAccess access = ClientAccess.connect(staticTokens, signedUrlKey, signedUrlTtl, oidc, publish, spec.commandLine());
         StorageStack storage = StorageStack.over(opened, global, downloadCacheDir, downloadCacheMegabytes, tagTtl, manifestTtl, LOG);
+        // Both ports bound before the probe opens its first connection (BoundPort says why).
+        BoundPort registryPort = Listeners.bind("--listen-address", listenAddress);
+        BoundPort telemetryPort;
+        try {
+            telemetryPort = Listeners.bind("--listen-telemetry-address", telemetryAddress);
+        } catch (RuntimeException e) {
+            registryPort.close();
+            throw e;
+        }
         // Probed while the routes and listeners are built, not after: the probe's first call learns how the
         // registry answers (insecure mode: a TLS attempt, then plain HTTP), which the first request would
         // otherwise wait for, a third of a second of its start (issue 19, session 10).
@@ -183,13 +194,19 @@ public final class ServerCommand implements Callable<Integer> {
         RegistryRoutes routes = RegistryRoutes.assemble(TerraformServices.over(storage, layout, global, tagTtl, metrics), access,
                 downloadProxy, ready, mirror, publish.maxBodyBytes, metrics, LOG);
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
-        WebServer registry = RegistryListener.start(listenAddress, tls, ready, limits, routes, metrics, accessLog);
+        WebServer registry;
+        try {
+            registry = RegistryListener.start(registryPort, tls, ready, limits, routes, metrics, accessLog);
+        } catch (RuntimeException e) {
+            telemetryPort.close();
+            throw e;
+        }
         // The JVM's own meters are read only through the telemetry listener, started below: bound here, the
         // registry's first answers no longer wait for their binders (issue 19, session 10).
         ProcessMetrics.bindTo(metrics);
         WebServer telemetry;
         try {
-            telemetry = TelemetryListener.start(telemetryAddress, metrics, health, readiness);
+            telemetry = TelemetryListener.start(telemetryPort, metrics, health, readiness);
         } catch (RuntimeException e) {
             registry.close();
             throw e;

@@ -2,7 +2,7 @@ package dev.wharf.cli.boring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.cli.Listeners;
-import dev.wharf.http.ListenAddress;
+import dev.wharf.http.BoundPort;
 import dev.wharf.http.Readiness;
 import dev.wharf.http.WebServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,9 +13,9 @@ final class TelemetryListener {
     private TelemetryListener() {
     }
 
-    static WebServer start(String address, PrometheusMeterRegistry metrics, StorageHealth health, Readiness readiness) {
+    static WebServer start(BoundPort port, PrometheusMeterRegistry metrics, StorageHealth health, Readiness readiness) {
         ObjectMapper json = new ObjectMapper();
-        return Listeners.start("--listen-telemetry-address", () -> WebServer.start(ListenAddress.parse(address),
+        return Listeners.start("--listen-telemetry-address", () -> WebServer.start(port,
                 Optional.empty(), cfg -> {
                     cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
                     cfg.routes.get("/health", ctx -> {

@@ -4,11 +4,11 @@ import dev.wharf.cli.Listeners;
 import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.api.EprMetrics;
 import dev.wharf.epr.api.EprRoutes;
+import dev.wharf.http.BoundPort;
 import dev.wharf.http.AccessLog;
 import dev.wharf.http.ExchangeObserver;
 import dev.wharf.http.HttpMetrics;
 import dev.wharf.http.InFlightRequests;
-import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ProcessMetrics;
 import dev.wharf.http.ReadyAnswerCounter;
 import dev.wharf.http.RequestObserver;
@@ -74,16 +74,20 @@ final class EprTelemetry {
         return address == null ? RequestObserver.NONE : new ReadyAnswerCounter(metrics);
     }
 
-    /** {@code /metrics} and {@code api}'s detailed {@code /health} on {@code -metrics-address}; null without one. */
-    @Nullable WebServer startListener(EprApi api) {
-        String listen = address;
-        if (listen == null) {
+    /** {@code -metrics-address} bound now ({@link BoundPort} says why); null without one. */
+    @Nullable BoundPort bind() {
+        return address == null ? null : Listeners.bind("-metrics-address", address);
+    }
+
+    /** {@code /metrics} and {@code api}'s detailed {@code /health} on {@code port}, the one {@link #bind} gave; null without one. */
+    @Nullable WebServer startListener(@Nullable BoundPort port, EprApi api) {
+        if (port == null) {
             return null;
         }
         // The JVM's own meters are bound only where /metrics can show them, and after the API listens:
         // their binders kept the start's first answers waiting (issue 19, session 10).
         ProcessMetrics.bindTo(metrics);
-        return Listeners.start("-metrics-address", () -> WebServer.start(ListenAddress.parse(listen), Optional.empty(), c -> {
+        return Listeners.start("-metrics-address", () -> WebServer.start(port, Optional.empty(), c -> {
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
             api.registerDetailedHealth(c);

@@ -6,7 +6,7 @@ import dev.wharf.cli.WharfVersion;
 import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.proxy.ProxyMode;
-import dev.wharf.http.ListenAddress;
+import dev.wharf.http.BoundPort;
 import dev.wharf.http.Readiness;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.ServerLimits;
@@ -162,14 +162,30 @@ public final class ServeCommand implements Callable<Integer> {
         PackageRegistryRoutes routes = PackageRegistryRoutes.over(source, cfg.apiSettings(allowUnknown), ready, readiness, telemetry.epr(), proxy,
                 settings.tokens());
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
+        // The ports are bound before the index opens its first connection (BoundPort says why).
+        BoundPort apiPort;
+        BoundPort metricsPort;
+        try {
+            apiPort = Listeners.bind("-address", address);
+            try {
+                metricsPort = telemetry.bind();
+            } catch (RuntimeException e) {
+                apiPort.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+        // Bound before the shutdown hook exists: a port in use ends the process at once, with nothing to drain.
         GracefulShutdown shutdown = GracefulShutdown.install(readiness, settings.drain());
         // Listening during the first index, so that liveness (/health) answers during a long first
         // index and readiness (/health?ready=true) tells a balancer when to send traffic. The index starts
         // first, on its own thread: its registry calls overlap the listeners' start (issue 19, session 10).
         FirstIndex.Running indexing = firstIndex.start(indexer, proxy.isPresent());
-        try (WebServer server = Listeners.start("-address", () -> WebServer.start(ListenAddress.parse(address), tls, Optional.of(ready),
+        try (WebServer server = Listeners.start("-address", () -> WebServer.start(apiPort, tls, Optional.of(ready),
                 telemetry.readyHits(), telemetry.exchanges(accessLog), settings.limits(), routes::register));
-                WebServer metricsServer = telemetry.startListener(routes.api())) {
+                WebServer metricsServer = telemetry.startListener(metricsPort, routes.api())) {
             if (!indexing.await()) {
                 return 1;
             }
