@@ -168,11 +168,7 @@ public final class ServerCommand implements Callable<Integer> {
         ServerLimits limits = checkedLimits();
         Logging.configure(global);
         TerraformLayout layout = global.terraformLayout();
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ArtifactStore opened = Storage.openForServing(global, new RegistryCallMetrics(metrics), LOG);
-        ClientAccess access = ClientAccess.connect(staticTokens, signedUrlKey, signedUrlTtl, oidc, publish, spec.commandLine());
-        StorageStack storage = StorageStack.over(opened, global, downloadCacheDir, downloadCacheMegabytes, tagTtl, manifestTtl, LOG);
-        // Both ports bound before the probe opens its first connection (BoundPort says why).
+        // Both ports bound before anything opens a connection (the OIDC discovery, the storage probe): BoundPort says why.
         BoundPort registryPort = Listeners.bind("--listen-address", listenAddress);
         BoundPort telemetryPort;
         try {
@@ -181,6 +177,21 @@ public final class ServerCommand implements Callable<Integer> {
             registryPort.close();
             throw e;
         }
+        try {
+            return serve(registryPort, telemetryPort, limits, layout);
+        } catch (RuntimeException e) {
+            // Ports a listener took are closed by its server already; closing them again is harmless.
+            registryPort.close();
+            telemetryPort.close();
+            throw e;
+        }
+    }
+
+    private Running serve(BoundPort registryPort, BoundPort telemetryPort, ServerLimits limits, TerraformLayout layout) {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ArtifactStore opened = Storage.openForServing(global, new RegistryCallMetrics(metrics), LOG);
+        ClientAccess access = ClientAccess.connect(staticTokens, signedUrlKey, signedUrlTtl, oidc, publish, spec.commandLine());
+        StorageStack storage = StorageStack.over(opened, global, downloadCacheDir, downloadCacheMegabytes, tagTtl, manifestTtl, LOG);
         // Probed while the routes and listeners are built, not after: the probe's first call learns how the
         // registry answers (insecure mode: a TLS attempt, then plain HTTP), which the first request would
         // otherwise wait for, a third of a second of its start (issue 19, session 10).
@@ -194,13 +205,7 @@ public final class ServerCommand implements Callable<Integer> {
         RegistryRoutes routes = RegistryRoutes.assemble(TerraformServices.over(storage, layout, global, tagTtl, metrics), access,
                 downloadProxy, ready, mirror, publish.maxBodyBytes, metrics, LOG);
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
-        WebServer registry;
-        try {
-            registry = RegistryListener.start(registryPort, tls, ready, limits, routes, metrics, accessLog);
-        } catch (RuntimeException e) {
-            telemetryPort.close();
-            throw e;
-        }
+        WebServer registry = RegistryListener.start(registryPort, tls, ready, limits, routes, metrics, accessLog);
         // The JVM's own meters are read only through the telemetry listener, started below: bound here, the
         // registry's first answers no longer wait for their binders (issue 19, session 10).
         ProcessMetrics.bindTo(metrics);
