@@ -1,8 +1,8 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.cli.Listeners;
-import dev.wharf.http.BoundPort;
 import dev.wharf.http.AccessLog;
+import dev.wharf.http.BoundPort;
 import dev.wharf.http.ExchangeObserver;
 import dev.wharf.http.HttpMetrics;
 import dev.wharf.http.ReadyAnswerCounter;
