@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.WharfProcess;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,21 +68,11 @@ class PortsBoundBeforeStorageTest {
         proxy.inject(FaultProxy.Fault.NONE, request -> {
             if (first.getAndSet(false)) {
                 for (int port : ports) {
-                    bound.put(port, accepts(port));
+                    bound.put(port, WharfProcess.accepts(port));
                 }
             }
             return false;
         });
         return bound;
-    }
-
-    /** A bound port takes the connection into its backlog even before its server accepts it. */
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -123,7 +123,7 @@ class ReplicaLifecycleProcessTest {
                 download.read(1 << 20);
                 server.terminate();
                 await(() -> server.output().contains("stopping: no new connections"), "the shutdown to begin");
-                await(() -> refused(port), "the listener to close");
+                await(() -> !WharfProcess.accepts(port), "the listener to close");
                 assertThat(server.isAlive()).as("waiting for the download in flight").isTrue();
                 byte[] rest = download.readToEnd();
                 assertThat(download.received()).isEqualTo(download.contentLength()).isEqualTo(expected.length);
@@ -237,15 +237,6 @@ class ReplicaLifecycleProcessTest {
 
     private int getBytesStatus(URI uri) throws Exception {
         return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static boolean refused(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return false;
-        } catch (IOException e) {
-            return true;
-        }
     }
 
     private static void await(BooleanSupplier condition, String what) {

@@ -2,9 +2,7 @@ package dev.wharf.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -177,7 +175,7 @@ public final class DockerRegistryServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("docker-registry exited with " + process.exitValue() + ":\n" + log());
             }
-            if (portOpen()) {
+            if (WharfProcess.accepts(port)) {
                 try {
                     HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(URI.create(url() + "/v2/"))
                             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
@@ -209,15 +207,6 @@ public final class DockerRegistryServer implements AutoCloseable {
     /** Any answer proves the registry is up, including a TLS handshake the probe cannot verify. */
     private static boolean answersTls(Exception e) {
         return e instanceof javax.net.ssl.SSLHandshakeException;
-    }
-
-    private boolean portOpen() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Stops the registry (the storage stays), waiting until the process has gone. */

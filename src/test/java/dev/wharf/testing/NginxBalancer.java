@@ -2,8 +2,6 @@ package dev.wharf.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,12 +79,10 @@ public final class NginxBalancer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("nginx exited with " + process.exitValue() + ": " + log());
             }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            if (WharfProcess.accepts(port)) {
                 return;
-            } catch (IOException notYet) {
-                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
             }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
         }
         throw new AssertionError("nginx did not listen on " + port + " within 20 s: " + log());
     }

@@ -164,16 +164,17 @@ public final class ServeCommand implements Callable<Integer> {
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, tlsMinVersion);
         // The ports are bound before the index opens its first connection (BoundPort says why).
         BoundPort apiPort;
-        BoundPort metricsPort;
         try {
             apiPort = Listeners.bind("-address", address);
-            try {
-                metricsPort = telemetry.bind();
-            } catch (RuntimeException e) {
-                apiPort.close();
-                throw e;
-            }
         } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+        BoundPort metricsPort;
+        try {
+            metricsPort = telemetry.bind();
+        } catch (RuntimeException e) {
+            apiPort.close();
             source.close();
             throw e;
         }

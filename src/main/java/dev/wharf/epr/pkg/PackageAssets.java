@@ -1,13 +1,10 @@
 package dev.wharf.epr.pkg;
 
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.List;
 
 /** The files a package lists as its assets, in EPR's order. */
 final class PackageAssets {
-    /** EPR lists assets level by level (all files at depth 1, then 2, …), each level in path order. */
-    static final Comparator<String> ORDER = (a, b) -> compareSegments(a.split("/"), b.split("/"));
-
     private static int compareSegments(String[] pa, String[] pb) {
         if (pa.length != pb.length) {
             return Integer.compare(pa.length, pb.length);
@@ -21,7 +18,7 @@ final class PackageAssets {
         return 0;
     }
 
-    /** A path with its segments, split once rather than at every comparison of a sort. */
+    /** A path with its segments. */
     private record Segmented(String path, String[] segments) {
         Segmented(String path) {
             this(path, path.split("/"));
@@ -29,6 +26,18 @@ final class PackageAssets {
     }
 
     private PackageAssets() {
+    }
+
+    /**
+     * {@code paths} as EPR lists assets: level by level (all files at depth 1, then 2, …), each level in
+     * path order; each path split into its segments once, not at every comparison.
+     */
+    static List<String> inOrder(Collection<String> paths) {
+        return paths.stream()
+                .map(Segmented::new)
+                .sorted((a, b) -> compareSegments(a.segments(), b.segments()))
+                .map(Segmented::path)
+                .toList();
     }
 
     /** Each file's path below {@code base}; a folder whose name holds '-' makes the package invalid. */
@@ -39,11 +48,8 @@ final class PackageAssets {
                 throw new InvalidPackageException("directory name inside package " + name + " contains -: " + dir);
             }
         }
-        return files.files().stream()
-                .filter(f -> !f.contains(".DS_Store"))
-                .map(Segmented::new)
-                .sorted((a, b) -> compareSegments(a.segments(), b.segments()))
-                .map(f -> base + "/" + f.path())
+        return inOrder(files.files().stream().filter(f -> !f.contains(".DS_Store")).toList()).stream()
+                .map(f -> base + "/" + f)
                 .toList();
     }
 }

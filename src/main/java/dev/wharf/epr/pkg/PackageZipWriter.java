@@ -27,7 +27,7 @@ public final class PackageZipWriter {
         for (String d : dirs) {
             putDirectory(zip, rootFolder + "/" + d + "/");
         }
-        for (String f : files.files().stream().sorted(PackageAssets.ORDER).toList()) {
+        for (String f : PackageAssets.inOrder(files.files())) {
             ZipEntry e = new ZipEntry(EntryNames.check(rootFolder + "/" + f));
             e.setLastModifiedTime(EPOCH);
             zip.putNextEntry(e);
