@@ -18,8 +18,8 @@ import dev.wharf.oci.auth.RegistryAuthenticator;
 import dev.wharf.oci.auth.TokenExchange;
 import dev.wharf.oci.registry.jetty.JettyBodyExchange;
 import java.io.InputStream;
+import java.net.ProxySelector;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
     private final RegistrySettings settings;
     private final RegistryAddress address;
     private final RegistryTransport transport;
-    private final JettyBodyExchange blobClient;
+    private final JettyBodyExchange readClient;
     private final ManifestCodec codec = new ManifestCodec();
     private final ConcurrentLookups lookups = new ConcurrentLookups(8);
     // Hashes blobs streamed by readBlob beside the thread that writes them out: one thread per core
@@ -85,19 +85,24 @@ public final class RegistryArtifactStore implements ArtifactStore {
 
     public RegistryArtifactStore(RegistrySettings settings, CredentialSource credentials, RetryPolicy retry, @Nullable SSLContext sslContext,
             RegistryCallObserver observer) {
+        this(settings, credentials, retry, sslContext, observer, ProxySelector.getDefault());
+    }
+
+    /**
+     * With the proxies every request goes through chosen by {@code proxies} (the others: the JVM's
+     * default selector, which reads {@code https.proxyHost}, {@code http.proxyHost},
+     * {@code http.nonProxyHosts} and their kin).
+     */
+    public RegistryArtifactStore(RegistrySettings settings, CredentialSource credentials, RetryPolicy retry, @Nullable SSLContext sslContext,
+            RegistryCallObserver observer, ProxySelector proxies) {
         this.settings = settings;
         this.address = RegistryAddress.parse(settings.registry());
         SSLContext tls = sslContext != null ? sslContext : settings.insecure() ? InsecureTrustManager.context() : defaultContext();
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.timeouts().connect())
-                .sslContext(tls)
-                .build();
+        JdkHttpClient http = new JdkHttpClient(tls, settings.timeouts().connect(), proxies);
         RegistryAuthenticator auth = new RegistryAuthenticator(address.authority(), credentials,
                 new TokenExchange(http, Clock.systemUTC(), settings.timeouts().response()), Clock.systemUTC());
-        this.blobClient = new JettyBodyExchange(tls, settings.timeouts().connect(), settings.timeouts().idle());
-        this.transport = new RegistryTransport(address, settings.insecure(), http, blobClient, auth, retry, settings.timeouts(),
+        this.readClient = new JettyBodyExchange(tls, settings.timeouts().connect(), settings.timeouts().idle(), proxies);
+        this.transport = new RegistryTransport(address, settings.insecure(), http, readClient, auth, retry, settings.timeouts(),
                 Clock.systemUTC(), observer);
         ContentDigestCheck digests = new ContentDigestCheck(address);
         this.tags = new TagLister(transport);
@@ -268,6 +273,6 @@ public final class RegistryArtifactStore implements ArtifactStore {
     public void close() {
         lookups.close();
         hashing.shutdown();
-        blobClient.close();
+        readClient.close();
     }
 }

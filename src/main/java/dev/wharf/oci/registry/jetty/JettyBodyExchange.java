@@ -3,7 +3,9 @@ package dev.wharf.oci.registry.jetty;
 import dev.wharf.oci.registry.BodyExchange;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ProxySelector;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,49 +27,59 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Blob reads on Jetty's HTTP client, one pool of connections per store. The JDK client moves every
- * byte through its single selector thread into a fresh 16 KB heap buffer per socket read (bench/RESULTS.md,
- * figure 2); Jetty reads on the thread that asks for the bytes, into buffers it takes from a pool and
- * gets back. Only the exchange itself lives here: the client follows no redirects, answers no 401,
- * keeps no cookies and decodes no content, because {@code RegistryTransport} does all of that for
- * every call alike. Failures come out as the JDK client's exception types so that retries and messages
- * treat both clients the same.
+ * Every request without a body (reads of tags, manifests and blobs, checks, deletes) on Jetty's HTTP
+ * client, one pool of connections per store. The JDK client moves every byte through its single
+ * selector thread into a fresh 16 KB heap buffer per socket read (bench/RESULTS.md, figure 2), and
+ * costs several times Jetty's CPU per small request (session 11); Jetty reads on the thread that asks
+ * for the bytes, into buffers it takes from a pool and gets back. Only the exchange itself lives here:
+ * the client follows no redirects, answers no 401, keeps no cookies and decodes no content, because
+ * {@code RegistryTransport} does all of that for every call alike. Failures come out as the JDK
+ * client's exception types so that retries and messages treat both clients the same. Proxies are the
+ * JDK client's too: {@link SelectedProxies}.
  */
 public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
-    private static final String NAME = "wharf-registry-blobs";
+    private static final String NAME = "wharf-registry-http";
     /** How long an unused pooled connection stays open. */
     private static final Duration POOLED_IDLE = Duration.ofSeconds(30);
 
     private final SSLContext tls;
     private final Duration connect;
     private final Duration idle;
-    private @Nullable HttpClient client;
+    private final ProxySelector proxySelector;
+    private @Nullable Started started;
     private boolean closed;
 
     /**
-     * The client starts at the first blob read: a store that only lists and resolves (or pushes)
-     * never holds its threads and buffers.
+     * The client starts at the first request: a store that is never used never holds its threads
+     * and buffers.
      *
      * @param tls     the trust the rest of the store uses (a custom CA, or trust-all when insecure)
      * @param connect the connect timeout (TCP and TLS)
      * @param idle    the longest silence allowed inside an answer body
+     * @param proxies which proxy, if any, each request goes through (as for the store's JDK client)
      */
-    public JettyBodyExchange(SSLContext tls, Duration connect, Duration idle) {
+    public JettyBodyExchange(SSLContext tls, Duration connect, Duration idle, ProxySelector proxies) {
         this.tls = tls;
         this.connect = connect;
         this.idle = idle;
+        this.proxySelector = proxies;
     }
 
-    private synchronized HttpClient client() {
+    private synchronized HttpClient client(URI target) {
         if (closed) {
-            throw new IllegalStateException("the registry store was closed; it reads no more blobs");
+            throw new IllegalStateException("the registry store was closed; it sends no more requests");
         }
-        HttpClient started = client;
-        if (started == null) {
-            started = start(tls, connect);
-            client = started;
+        Started now = started;
+        if (now == null) {
+            HttpClient http = start(tls, connect);
+            now = new Started(http, new SelectedProxies(proxySelector, http.getProxyConfiguration()));
+            started = now;
         }
-        return started;
+        now.proxies().prepare(target);
+        return now.http();
+    }
+
+    private record Started(HttpClient http, SelectedProxies proxies) {
     }
 
     private static HttpClient start(SSLContext tls, Duration connect) {
@@ -92,7 +104,7 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
         try {
             http.start();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start the HTTP client for blob reads: " + e, e);
+            throw new IllegalStateException("cannot start the HTTP client for registry reads: " + e, e);
         }
         // Installed by start(): redirects and 401s are RegistryTransport's, content is passed on as stored.
         http.getProtocolHandlers().clear();
@@ -121,10 +133,10 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
     @Override
     public HttpResponse<InputStream> send(HttpRequest request) throws IOException, InterruptedException {
         if (request.bodyPublisher().map(body -> body.contentLength() != 0).orElse(false)) {
-            throw new IllegalArgumentException("blob reads carry no request body: " + request.method() + " " + request.uri());
+            throw new IllegalArgumentException("this client sends no request body: " + request.method() + " " + request.uri());
         }
         AnswerListener listener = new AnswerListener();
-        Request jetty = client().newRequest(request.uri())
+        Request jetty = client(request.uri()).newRequest(request.uri())
                 .method(request.method())
                 // Inside a body the reading stream bounds the silence, and only while someone reads;
                 // a paused reader (a client that stopped taking bytes) must not kill the connection.
@@ -169,13 +181,13 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        HttpClient started = client;
-        client = null;
-        if (started != null) {
+        Started now = started;
+        started = null;
+        if (now != null) {
             try {
-                started.stop();
+                now.http().stop();
             } catch (Exception e) {
-                throw new IllegalStateException("cannot stop the HTTP client for blob reads: " + e, e);
+                throw new IllegalStateException("cannot stop the HTTP client for registry reads: " + e, e);
             }
         }
     }
