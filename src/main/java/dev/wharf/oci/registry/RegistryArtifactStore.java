@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link ArtifactStore} on a remote registry speaking the OCI Distribution Spec v1.1, through
- * Wharf's own small client on {@code java.net.http} (HTTP/1.1): one class per registry operation
+ * Wharf's own small client (HTTP/1.1; reads on Jetty's client, requests with a body on {@code java.net.http},
+ * see {@link RegistryTransport}): one class per registry operation
  * ({@link TagLister}, {@link RepositoryLister}, {@link ManifestPuller}, {@link ManifestChecker}, {@link ManifestPusher},
  * {@link ManifestDeleter}, {@link BlobPuller}, {@link BlobPusher}), each judging its own answers,
  * over one {@link RegistryTransport}.
