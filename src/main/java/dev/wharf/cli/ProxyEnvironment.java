@@ -69,21 +69,28 @@ final class ProxyEnvironment extends ProxySelector {
 
     /** The upper-case variable, else the lower-case one, as Go reads them; empty counts as unset. */
     private static Optional<String> value(Map<String, String> env, String name) {
+        return variable(env, name).map(env::get).map(String::trim);
+    }
+
+    /** Which of the two names is set, for messages. */
+    private static Optional<String> variable(Map<String, String> env, String name) {
         for (String key : List.of(name, name.toLowerCase(Locale.ROOT))) {
             String v = env.get(key);
             if (v != null && !v.isBlank()) {
-                return Optional.of(v.trim());
+                return Optional.of(key);
             }
         }
         return Optional.empty();
     }
 
-    private static @Nullable InetSocketAddress proxy(Map<String, String> env, String name) {
-        Optional<String> raw = value(env, name);
-        if (raw.isEmpty()) {
+    private static @Nullable InetSocketAddress proxy(Map<String, String> env, String upperCase) {
+        Optional<String> set = variable(env, upperCase);
+        if (set.isEmpty()) {
             return null;
         }
-        String text = raw.get().contains("://") ? raw.get() : "http://" + raw.get();
+        String name = set.get();
+        String raw = value(env, upperCase).orElseThrow();
+        String text = raw.contains("://") ? raw : "http://" + raw;
         URI uri;
         try {
             uri = URI.create(text);

@@ -80,5 +80,7 @@ class ProxyEnvironmentTest {
                 .hasMessageContaining("HTTPS_PROXY").hasMessageContaining("credentials").hasMessageNotContaining("secret");
         assertThatThrownBy(() -> ProxyEnvironment.from(Map.of("HTTP_PROXY", "http://"), Map.of()))
                 .hasMessageContaining("HTTP_PROXY");
+        assertThatThrownBy(() -> ProxyEnvironment.from(Map.of("https_proxy", "socks5://proxy.corp:1080"), Map.of()))
+                .hasMessageStartingWith("https_proxy");
     }
 }

@@ -43,8 +43,8 @@ final class RegistryTransport {
 
     /**
      * {@code bodiless} carries every GET, HEAD and DELETE (all reads, blob reads included);
-     * {@code http} the rest (uploads, manifest pushes). The JDK client costs several times Jetty's CPU
-     * per request (bench/RESULTS.md, session 11), and a store that only reads never builds it.
+     * {@code http} the rest (uploads, manifest pushes). The JDK client's manifest reads were a fifth of
+     * package-registry's index CPU (bench/RESULTS.md, session 11), and a store that only reads never builds it.
      */
     RegistryTransport(RegistryAddress address, boolean insecure, Supplier<HttpClient> http, BodyExchange bodiless, RegistryAuthenticator auth,
                       RetryPolicy retry, RegistryTimeouts timeouts, Clock clock, RegistryCallObserver observer) {
@@ -188,8 +188,8 @@ final class RegistryTransport {
         for (int hop = 0; ; hop++) {
             boolean upload = call.upload() && hop == 0;
             UploadProgress progress = upload ? new UploadProgress(call.body().get()) : null;
-            // POST and PUT stay on the JDK client even when empty: it always sends their Content-Length: 0,
-            // which registries behind some front ends demand (411 otherwise).
+            // POST and PUT stay on the JDK client even when empty, so registries keep receiving them exactly
+            // as before (with Content-Length: 0); only methods that never carry a body moved.
             boolean bodilessMethod = !upload && (method.equals("GET") || method.equals("HEAD") || method.equals("DELETE"));
             HttpRequest.Builder request = HttpRequest.newBuilder(target)
                     .method(method, progress != null ? progress : hop == 0 ? call.body().get() : HttpRequest.BodyPublishers.noBody());

@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * Every request without a body (reads of tags, manifests and blobs, checks, deletes) on Jetty's HTTP
  * client, one pool of connections per store. The JDK client moves every byte through its single
  * selector thread into a fresh 16 KB heap buffer per socket read (bench/RESULTS.md, figure 2), and
- * costs several times Jetty's CPU per small request (session 11); Jetty reads on the thread that asks
+ * its manifest reads were a fifth of package-registry's index CPU (session 11); Jetty reads on the thread that asks
  * for the bytes, into buffers it takes from a pool and gets back. Only the exchange itself lives here:
  * the client follows no redirects, answers no 401, keeps no cookies and decodes no content, because
  * {@code RegistryTransport} does all of that for every call alike. Failures come out as the JDK
