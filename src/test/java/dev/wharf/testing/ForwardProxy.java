@@ -77,20 +77,17 @@ public final class ForwardProxy implements Closeable {
         try (client) {
             InputStream in = client.getInputStream();
             OutputStream out = client.getOutputStream();
-            while (!closed) {
-                List<String> head = readHead(in);
-                if (head.isEmpty()) {
-                    return;
-                }
-                String[] line = head.get(0).split(" ");
-                requests.add(line[0] + " " + line[1]);
-                if (line[0].equals("CONNECT")) {
-                    tunnel(client, line[1], out);
-                    return;
-                }
-                if (!forward(line, head, in, out)) {
-                    return;
-                }
+            // One request per connection: a tunnel, or one request sent on with Connection: close.
+            List<String> head = readHead(in);
+            if (head.isEmpty()) {
+                return;
+            }
+            String[] line = head.get(0).split(" ");
+            requests.add(line[0] + " " + line[1]);
+            if (line[0].equals("CONNECT")) {
+                tunnel(client, line[1], out);
+            } else {
+                forward(line, head, in, out);
             }
         } catch (IOException e) {
             // The client or the target went away: nothing to tell anyone.
@@ -107,8 +104,8 @@ public final class ForwardProxy implements Closeable {
         }
     }
 
-    /** Sends one absolute-URI request on in origin form and its answer back; false when the client's connection must close. */
-    private boolean forward(String[] line, List<String> head, InputStream in, OutputStream out) throws IOException {
+    /** Sends one absolute-URI request on in origin form and its answer back; the client's connection ends with it. */
+    private void forward(String[] line, List<String> head, InputStream in, OutputStream out) throws IOException {
         URI target = URI.create(line[1]);
         String path = target.getRawPath() + (target.getRawQuery() != null ? "?" + target.getRawQuery() : "");
         StringBuilder request = new StringBuilder(line[0]).append(' ').append(path.isEmpty() ? "/" : path).append(' ').append(line[2]).append("\r\n");
@@ -139,7 +136,6 @@ public final class ForwardProxy implements Closeable {
             upstream.getInputStream().transferTo(out);
             out.flush();
         }
-        return false;
     }
 
     private String resolve(String host) {

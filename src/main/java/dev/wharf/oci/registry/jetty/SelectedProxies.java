@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.client.HttpProxy;
 import org.eclipse.jetty.client.Origin;
@@ -26,7 +27,7 @@ final class SelectedProxies {
     private final ProxySelector selector;
     private final ProxyConfiguration configuration;
     private final Map<String, Optional<InetSocketAddress>> byOrigin = new ConcurrentHashMap<>();
-    private final Map<InetSocketAddress, Boolean> added = new ConcurrentHashMap<>();
+    private final Set<InetSocketAddress> added = ConcurrentHashMap.newKeySet();
 
     SelectedProxies(ProxySelector selector, ProxyConfiguration configuration) {
         this.selector = selector;
@@ -36,7 +37,7 @@ final class SelectedProxies {
     /** Makes sure the proxy {@code target} goes through, if any, is one Jetty knows. */
     void prepare(URI target) {
         proxyFor(target.getScheme(), target.getHost(), port(target)).ifPresent(proxy -> {
-            if (added.putIfAbsent(proxy, Boolean.TRUE) == null) {
+            if (added.add(proxy)) {
                 configuration.addProxy(new Selected(proxy));
             }
         });
