@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,6 +22,11 @@ public final class SlowReaders implements AutoCloseable {
      * {@code count} answers. Fails when an answer does not begin within 5 s or is not a 200.
      */
     public static SlowReaders start(InetSocketAddress address, String path, int count) throws IOException {
+        return start(address, path, count, Duration.ofSeconds(5));
+    }
+
+    /** As {@link #start(InetSocketAddress, String, int)}, with each answer given {@code begin} to begin. */
+    public static SlowReaders start(InetSocketAddress address, String path, int count, Duration begin) throws IOException {
         SlowReaders readers = new SlowReaders();
         try {
             for (int i = 0; i < count; i++) {
@@ -28,7 +34,7 @@ public final class SlowReaders implements AutoCloseable {
                 readers.sockets.add(socket);
                 socket.setReceiveBufferSize(2048);
                 socket.connect(address, 5000);
-                socket.setSoTimeout(5000);
+                socket.setSoTimeout(Math.toIntExact(begin.toMillis()));
                 socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             }
             for (Socket socket : readers.sockets) {

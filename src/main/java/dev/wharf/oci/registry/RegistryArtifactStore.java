@@ -6,6 +6,8 @@ import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
+import dev.wharf.oci.DigestVerifyingInputStream;
+import dev.wharf.oci.InputStreamChunks;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.ManifestCodec;
@@ -17,6 +19,7 @@ import dev.wharf.oci.auth.CredentialSource;
 import dev.wharf.oci.auth.RegistryAuthenticator;
 import dev.wharf.oci.auth.TokenExchange;
 import dev.wharf.oci.registry.jetty.JettyBodyExchange;
+import dev.wharf.oci.registry.jetty.VerifiedJettyChunks;
 import java.io.InputStream;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -26,9 +29,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
@@ -55,9 +55,6 @@ public final class RegistryArtifactStore implements ArtifactStore {
     private final JettyBodyExchange blobClient;
     private final ManifestCodec codec = new ManifestCodec();
     private final ConcurrentLookups lookups = new ConcurrentLookups(8);
-    // Hashes blobs streamed by readBlob beside the thread that writes them out: one thread per core
-    // at most, since hashing is all they do.
-    private final ExecutorService hashing = hashingThreads();
     private final TagLister tags;
     private final RepositoryLister repositories;
     private final ManifestPuller manifests;
@@ -167,20 +164,13 @@ public final class RegistryArtifactStore implements ArtifactStore {
         return blobs.open(repository, digest);
     }
 
-    /** Checked against the digest on another thread while the chunks are written out ({@link ConcurrentlyVerifiedChunks}). */
+    /** Handed out in the blob client's own buffers, checked against the digest before the last one ({@link VerifiedJettyChunks}). */
     @Override
     public ChunkSource readBlob(String repository, Digest digest) {
         References.requireRepository(repository);
-        return new ConcurrentlyVerifiedChunks(blobs.openUnchecked(repository, digest), digest, hashing, COPY_BUFFER);
-    }
-
-    private static ExecutorService hashingThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-            Thread t = new Thread(r, "wharf-blob-hash-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        InputStream body = blobs.openUnchecked(repository, digest);
+        return VerifiedJettyChunks.of(body, digest)
+                .orElseGet(() -> new InputStreamChunks(new DigestVerifyingInputStream(body, digest), COPY_BUFFER));
     }
 
     @Override
@@ -279,7 +269,6 @@ public final class RegistryArtifactStore implements ArtifactStore {
     @Override
     public void close() {
         lookups.close();
-        hashing.shutdown();
         blobClient.close();
     }
 }

@@ -20,6 +20,7 @@ import dev.wharf.testing.FaultProxy.Fault;
 import dev.wharf.testing.FaultProxy.Request;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -148,6 +149,32 @@ class RegistryBlobStreamTest {
     void wrongBytesFailTheChunkedReadAtItsEnd() throws IOException {
         proxy.inject(Fault.WRONG_BYTES, Request::isBlobRead);
         assertThatThrownBy(this::readChunks).isInstanceOf(IOException.class).hasMessageContaining("does not match its digest");
+        resumes();
+    }
+
+    @Test
+    void chunksAreTheClientsOwnBuffersAndWrongBytesNeverComeOutWhole() throws IOException {
+        try (ChunkSource chunks = store.readBlob(REPO, blob())) {
+            ByteBuffer first = chunks.next();
+            assertThat(first).isNotNull();
+            assertThat(first.isDirect()).as("the blob client's native buffer, not a heap copy of it").isTrue();
+        }
+        proxy.inject(Fault.WRONG_BYTES, Request::isBlobRead);
+        long handedOut = 0;
+        IOException failure = null;
+        try (ChunkSource chunks = store.readBlob(REPO, blob())) {
+            while (failure == null) {
+                try {
+                    ByteBuffer chunk = chunks.next();
+                    assertThat(chunk).as("the end of a blob whose bytes are wrong").isNotNull();
+                    handedOut += chunk.remaining();
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+        }
+        assertThat(failure).hasMessageContaining("does not match its digest " + blob());
+        assertThat(handedOut).as("the last chunk waits for the digest").isLessThan(content.length);
         resumes();
     }
 

@@ -67,6 +67,27 @@ final class ContentSourceStream extends InputStream {
         }
     }
 
+    /**
+     * The next bytes as Jetty's own chunk, without copying them: the caller owns it and releases it
+     * (then its pooled buffer is read into again). Null at the end. Waits as {@link #read} does.
+     */
+    Content.@Nullable Chunk take() throws IOException {
+        while (true) {
+            synchronized (this) {
+                if (unread() != null) {
+                    Content.Chunk taken = chunk;
+                    chunk = null;
+                    return taken;
+                }
+                if (ended) {
+                    return null;
+                }
+                source.demand(wake);
+            }
+            awaitBytes();
+        }
+    }
+
     @Override
     public synchronized int available() {
         Content.Chunk now = chunk;

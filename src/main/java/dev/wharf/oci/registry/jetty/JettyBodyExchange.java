@@ -40,6 +40,7 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
     private static final String NAME = "wharf-registry-blobs";
     /** How long an unused pooled connection stays open. */
     private static final Duration POOLED_IDLE = Duration.ofSeconds(30);
+    private static final int NETWORK_BUFFER = 64 * 1024;
 
     private final SSLContext tls;
     private final Duration connect;
@@ -99,6 +100,11 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
         // client stopped reading keeps its connection, and no other read may queue behind it.
         http.setMaxConnectionsPerDestination(Integer.MAX_VALUE);
         http.setFollowRedirects(false);
+        // Blob chunks are the client's network buffers (VerifiedJettyChunks), so this is also the size
+        // of each write to the downloading client: 64 KB took a streamed download from 0.69 to 0.78 of
+        // nginx's rate against 32 KB (the default 16 KB was worse still), and is the largest size the
+        // client's buffer pool keeps; larger ones would be allocated, zeroed and dropped at every read.
+        http.setResponseBufferSize(NETWORK_BUFFER);
         http.setHttpCookieStore(new HttpCookieStore.Empty());
         try {
             http.start();
