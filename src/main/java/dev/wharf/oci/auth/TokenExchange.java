@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The Docker/OCI token protocol: asks a Bearer challenge's realm for a token for some scopes.
@@ -29,12 +30,17 @@ public final class TokenExchange {
     static final long DEFAULT_EXPIRES_IN = 60;
     private static final int MAX_ANSWER = 1 << 20;
 
-    private final HttpClient http;
+    private final Supplier<HttpClient> http;
     private final Clock clock;
     private final Duration timeout;
     private final ObjectMapper json = new ObjectMapper();
 
     public TokenExchange(HttpClient http, Clock clock, Duration timeout) {
+        this(() -> http, clock, timeout);
+    }
+
+    /** With the client built when the first token is asked for (a registry without tokens never needs it). */
+    public TokenExchange(Supplier<HttpClient> http, Clock clock, Duration timeout) {
         this.http = http;
         this.clock = clock;
         this.timeout = timeout;
@@ -99,7 +105,7 @@ public final class TokenExchange {
     private Outcome send(HttpRequest request, String registry, URI realm) {
         HttpResponse<InputStream> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = http.get().send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new StorageException(StorageException.Kind.UNREACHABLE, "cannot reach the token server "
                     + realm.getScheme() + "://" + realm.getAuthority() + realm.getPath() + " that registry " + registry

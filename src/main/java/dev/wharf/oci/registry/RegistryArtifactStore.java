@@ -23,7 +23,6 @@ import dev.wharf.oci.registry.jetty.VerifiedJettyChunks;
 import java.io.InputStream;
 import java.net.ProxySelector;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -34,7 +33,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link ArtifactStore} on a remote registry speaking the OCI Distribution Spec v1.1, through
- * Wharf's own small client on {@code java.net.http} (HTTP/1.1; blob reads on Jetty's client): one class per registry operation
+ * Wharf's own small client (HTTP/1.1; reads on Jetty's client, requests with a body on {@code java.net.http},
+ * see {@link RegistryTransport}): one class per registry operation
  * ({@link TagLister}, {@link RepositoryLister}, {@link ManifestPuller}, {@link ManifestChecker}, {@link ManifestPusher},
  * {@link ManifestDeleter}, {@link BlobPuller}, {@link BlobPusher}), each judging its own answers,
  * over one {@link RegistryTransport}.
@@ -52,7 +52,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
     private final RegistrySettings settings;
     private final RegistryAddress address;
     private final RegistryTransport transport;
-    private final JettyBodyExchange blobClient;
+    private final JettyBodyExchange readClient;
     private final ManifestCodec codec = new ManifestCodec();
     private final ConcurrentLookups lookups = new ConcurrentLookups(8);
     private final TagLister tags;
@@ -87,26 +87,20 @@ public final class RegistryArtifactStore implements ArtifactStore {
     }
 
     /**
-     * With the proxy each request goes through chosen by {@code proxies}, for both HTTP clients (the
-     * other constructors: the JVM's default selector, which reads {@code https.proxyHost},
-     * {@code http.proxyHost}, {@code http.nonProxyHosts} and their kin).
+     * With the proxies every request goes through chosen by {@code proxies} (the others: the JVM's
+     * default selector, which reads {@code https.proxyHost}, {@code http.proxyHost},
+     * {@code http.nonProxyHosts} and their kin).
      */
     public RegistryArtifactStore(RegistrySettings settings, CredentialSource credentials, RetryPolicy retry, @Nullable SSLContext sslContext,
             RegistryCallObserver observer, ProxySelector proxies) {
         this.settings = settings;
         this.address = RegistryAddress.parse(settings.registry());
         SSLContext tls = sslContext != null ? sslContext : settings.insecure() ? InsecureTrustManager.context() : defaultContext();
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.timeouts().connect())
-                .sslContext(tls)
-                .proxy(proxies)
-                .build();
+        JdkHttpClient http = new JdkHttpClient(tls, settings.timeouts().connect(), proxies);
         RegistryAuthenticator auth = new RegistryAuthenticator(address.authority(), credentials,
                 new TokenExchange(http, Clock.systemUTC(), settings.timeouts().response()), Clock.systemUTC());
-        this.blobClient = new JettyBodyExchange(tls, settings.timeouts().connect(), settings.timeouts().idle(), proxies);
-        this.transport = new RegistryTransport(address, settings.insecure(), http, blobClient, auth, retry, settings.timeouts(),
+        this.readClient = new JettyBodyExchange(tls, settings.timeouts().connect(), settings.timeouts().idle(), proxies);
+        this.transport = new RegistryTransport(address, settings.insecure(), http, readClient, auth, retry, settings.timeouts(),
                 Clock.systemUTC(), observer);
         ContentDigestCheck digests = new ContentDigestCheck(address);
         this.tags = new TagLister(transport);
@@ -269,6 +263,6 @@ public final class RegistryArtifactStore implements ArtifactStore {
     @Override
     public void close() {
         lookups.close();
-        blobClient.close();
+        readClient.close();
     }
 }

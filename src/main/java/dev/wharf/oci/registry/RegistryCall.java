@@ -18,12 +18,10 @@ import org.jspecify.annotations.Nullable;
  * @param idempotent  whether the transport may repeat the request on transient failures
  * @param upload      whether the body is blob content of any size: bounded by the idle timeout while it
  *                    goes out, and by the response timeout only after its last byte
- * @param streamed    whether the answer is blob content of any size, sent through the transport's
- *                    streaming {@link BodyExchange}
  */
 record RegistryCall(String method, String path, Map<String, String> headers, Supplier<HttpRequest.BodyPublisher> body,
                     @Nullable String repository, List<String> scopes, String action, boolean idempotent, boolean followRedirects,
-                    boolean upload, boolean streamed) {
+                    boolean upload) {
 
     static Builder of(String method, String path, @Nullable String repository, String action) {
         return new Builder(method, path, repository, action);
@@ -61,7 +59,6 @@ record RegistryCall(String method, String path, Map<String, String> headers, Sup
         private boolean idempotent;
         private boolean followRedirects;
         private boolean upload;
-        private boolean streamed;
 
         private Builder(String method, String path, @Nullable String repository, String action) {
             this.method = method;
@@ -101,14 +98,9 @@ record RegistryCall(String method, String path, Map<String, String> headers, Sup
             return this;
         }
 
-        Builder streamed() {
-            this.streamed = true;
-            return this;
-        }
-
         RegistryCall build() {
             return new RegistryCall(method, path, Map.copyOf(headers), body, repository,
-                    scopes != null ? scopes : scopesFor(method, repository), action, idempotent, followRedirects, upload, streamed);
+                    scopes != null ? scopes : scopesFor(method, repository), action, idempotent, followRedirects, upload);
         }
     }
 }

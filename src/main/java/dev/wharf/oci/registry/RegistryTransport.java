@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,8 +31,8 @@ final class RegistryTransport {
 
     private final RegistryAddress address;
     private final boolean insecure;
-    private final HttpClient http;
-    private final BodyExchange streaming;
+    private final Supplier<HttpClient> http;
+    private final BodyExchange bodiless;
     private final RegistryAuthenticator auth;
     private final RetryPolicy retry;
     private final RegistryTimeouts timeouts;
@@ -40,8 +41,12 @@ final class RegistryTransport {
     private final RegistryCallObserver observer;
     private volatile @Nullable URI base;
 
-    /** {@code streaming} carries the calls marked {@link RegistryCall#streamed()} (blob reads); {@code http} all others. */
-    RegistryTransport(RegistryAddress address, boolean insecure, HttpClient http, BodyExchange streaming, RegistryAuthenticator auth,
+    /**
+     * {@code bodiless} carries every GET, HEAD and DELETE (all reads, blob reads included);
+     * {@code http} the rest (uploads, manifest pushes). The JDK client's manifest reads were a fifth of
+     * package-registry's index CPU (bench/RESULTS.md, session 11), and a store that only reads never builds it.
+     */
+    RegistryTransport(RegistryAddress address, boolean insecure, Supplier<HttpClient> http, BodyExchange bodiless, RegistryAuthenticator auth,
                       RetryPolicy retry, RegistryTimeouts timeouts, Clock clock, RegistryCallObserver observer) {
         this.observer = observer;
         this.address = address;
@@ -49,7 +54,7 @@ final class RegistryTransport {
         this.clock = clock;
         this.insecure = insecure;
         this.http = http;
-        this.streaming = streaming;
+        this.bodiless = bodiless;
         this.auth = auth;
         this.retry = retry;
         this.failures = new RegistryFailures(address.authority());
@@ -183,6 +188,9 @@ final class RegistryTransport {
         for (int hop = 0; ; hop++) {
             boolean upload = call.upload() && hop == 0;
             UploadProgress progress = upload ? new UploadProgress(call.body().get()) : null;
+            // POST and PUT stay on the JDK client even when empty, so registries keep receiving them exactly
+            // as before (with Content-Length: 0); only methods that never carry a body moved.
+            boolean bodilessMethod = !upload && (method.equals("GET") || method.equals("HEAD") || method.equals("DELETE"));
             HttpRequest.Builder request = HttpRequest.newBuilder(target)
                     .method(method, progress != null ? progress : hop == 0 ? call.body().get() : HttpRequest.BodyPublishers.noBody());
             call.headers().forEach(request::header);
@@ -196,9 +204,9 @@ final class RegistryTransport {
                 request.header("Authorization", authorization.get());
             }
             HttpRequest built = request.build();
-            HttpResponse<InputStream> answer = observed(call, target, method, () -> progress != null
-                    ? progress.send(http, built, IdleBoundedBody.handler(timeouts.idle()), timeouts)
-                    : call.streamed() ? streaming.send(built) : http.send(built, IdleBoundedBody.handler(timeouts.idle())));
+            HttpResponse<InputStream> answer = observed(call, target, method, () -> bodilessMethod ? bodiless.send(built)
+                    : progress != null ? progress.send(http.get(), built, IdleBoundedBody.handler(timeouts.idle()), timeouts)
+                    : http.get().send(built, IdleBoundedBody.handler(timeouts.idle())));
             if (!call.followRedirects() || !REDIRECTS.contains(answer.statusCode())) {
                 return answer;
             }

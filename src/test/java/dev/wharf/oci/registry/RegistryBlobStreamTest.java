@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Blob reads go through their own HTTP client (Jetty's, {@code jetty.JettyBodyExchange}); these
+ * Reads go through their own HTTP client (Jetty's, {@code jetty.JettyBodyExchange}); these
  * check that it keeps what the store promises for every call: over the real docker-registry behind
  * a {@link FaultProxy}, chunked reads ({@link RegistryArtifactStore#readBlob}, what downloads and
  * the download cache use) come out whole and verified, reuse connections, fail clearly on stalls,
@@ -50,7 +50,7 @@ import org.junit.jupiter.api.TestInstance;
 class RegistryBlobStreamTest {
     private static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(2));
     private static final String REPO = "stream/app";
-    private static final String CLIENT_THREADS = "wharf-registry-blobs";
+    private static final String CLIENT_THREADS = "wharf-registry-http";
 
     private Path dir;
     private DockerRegistryServer registry;
@@ -245,15 +245,15 @@ class RegistryBlobStreamTest {
     }
 
     @Test
-    void closingTheStoreStopsItsBlobClient() throws IOException, InterruptedException {
+    void closingTheStoreStopsItsReadClient() throws IOException, InterruptedException {
         Set<Thread> before = clientThreads();
         RegistryArtifactStore other = store(proxy.host());
+        assertThat(clientThreads()).as("no request yet, no client").isEqualTo(before);
         assertThat(other.listTags(REPO)).contains("1");
-        assertThat(clientThreads()).as("no blob read yet, no client").isEqualTo(before);
         assertThat(ChunkBytes.readAll(other.readBlob(REPO, blob()))).isEqualTo(content);
         Set<Thread> started = clientThreads();
         started.removeAll(before);
-        assertThat(started).as("the blob read started the store's own client").isNotEmpty();
+        assertThat(started).as("the first read started the store's own client").isNotEmpty();
         other.close();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         for (Thread thread : started) {

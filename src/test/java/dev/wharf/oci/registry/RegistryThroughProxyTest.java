@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Behind a forward proxy every request of a store goes through it, whichever of the store's two
- * HTTP clients sends it: pushes, tag and manifest reads (the JDK client) and blob reads (Jetty's).
+ * HTTP clients sends it: pushes (the JDK client) and every read, blob content included (Jetty's).
  * Over plain HTTP the proxy sees each request; over TLS it sees the tunnels, and the store still
  * checks the registry's certificate through them.
  */
@@ -105,7 +105,7 @@ class RegistryThroughProxyTest {
             pushAndReadBack("https://" + tls.host(), trust, ProxySelector.of(proxy.address()), "1");
 
             assertThat(proxy.requests()).isNotEmpty().allMatch(startsWith("CONNECT " + tls.host()));
-            // Both clients opened tunnels: the JDK one (pushes, manifests) and Jetty's (blobs) are separate pools.
+            // Both clients opened tunnels: the JDK one (pushes) and Jetty's (reads) are separate pools.
             assertThat(proxy.requests()).hasSizeGreaterThanOrEqualTo(2);
         }
     }

@@ -18,6 +18,9 @@ public final class TrustStoreCheck {
     }
 
     public static void main(String[] args) {
+        // Nothing configures logging in this JVM, and logback's default prints every DEBUG line of the HTTP client.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         RegistryArtifactStore store = new RegistryArtifactStore(new RegistrySettings(args[0], false,
                 Optional.of(new Credentials.Basic(args[1], args[2]))));
         try {

@@ -27,17 +27,18 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Blob reads on Jetty's HTTP client, one pool of connections per store. The JDK client moves every
- * byte through its single selector thread into a fresh 16 KB heap buffer per socket read (bench/RESULTS.md,
- * figure 2); Jetty reads on the thread that asks for the bytes, into buffers it takes from a pool and
- * gets back. Only the exchange itself lives here:
+ * Every request without a body (reads of tags, manifests and blobs, checks, deletes) on Jetty's HTTP
+ * client, one pool of connections per store. The JDK client moves every byte through its single
+ * selector thread into a fresh 16 KB heap buffer per socket read (bench/RESULTS.md, figure 2), and
+ * its manifest reads were a fifth of package-registry's index CPU (session 11); Jetty reads on the thread that asks
+ * for the bytes, into buffers it takes from a pool and gets back. Only the exchange itself lives here:
  * the client follows no redirects, answers no 401, keeps no cookies and decodes no content, because
  * {@code RegistryTransport} does all of that for every call alike. Failures come out as the JDK
  * client's exception types so that retries and messages treat both clients the same. Proxies are the
  * JDK client's too: {@link SelectedProxies}.
  */
 public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
-    private static final String NAME = "wharf-registry-blobs";
+    private static final String NAME = "wharf-registry-http";
     /** How long an unused pooled connection stays open. */
     private static final Duration POOLED_IDLE = Duration.ofSeconds(30);
     private static final int NETWORK_BUFFER = 64 * 1024;
@@ -50,8 +51,8 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
     private boolean closed;
 
     /**
-     * The client starts at the first blob read: a store that only lists and resolves (or pushes)
-     * never holds its threads and buffers.
+     * The client starts at the first request: a store that is never used never holds its threads
+     * and buffers.
      *
      * @param tls     the trust the rest of the store uses (a custom CA, or trust-all when insecure)
      * @param connect the connect timeout (TCP and TLS)
@@ -67,7 +68,7 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
 
     private synchronized HttpClient client(URI target) {
         if (closed) {
-            throw new IllegalStateException("the registry store was closed; it reads no more blobs");
+            throw new IllegalStateException("the registry store was closed; it sends no more requests");
         }
         Started now = started;
         if (now == null) {
@@ -109,7 +110,7 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
         try {
             http.start();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start the HTTP client for blob reads: " + e, e);
+            throw new IllegalStateException("cannot start the HTTP client for registry reads: " + e, e);
         }
         // Installed by start(): redirects and 401s are RegistryTransport's, content is passed on as stored.
         http.getProtocolHandlers().clear();
@@ -138,7 +139,7 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
     @Override
     public HttpResponse<InputStream> send(HttpRequest request) throws IOException, InterruptedException {
         if (request.bodyPublisher().map(body -> body.contentLength() != 0).orElse(false)) {
-            throw new IllegalArgumentException("blob reads carry no request body: " + request.method() + " " + request.uri());
+            throw new IllegalArgumentException("this client sends no request body: " + request.method() + " " + request.uri());
         }
         AnswerListener listener = new AnswerListener();
         Request jetty = client(request.uri()).newRequest(request.uri())
@@ -192,7 +193,7 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
             try {
                 now.http().stop();
             } catch (Exception e) {
-                throw new IllegalStateException("cannot stop the HTTP client for blob reads: " + e, e);
+                throw new IllegalStateException("cannot stop the HTTP client for registry reads: " + e, e);
             }
         }
     }

@@ -1,0 +1,46 @@
+package dev.wharf.oci.registry;
+
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The JDK's HTTP client of one store, built at its first use: it carries only requests with a body
+ * (uploads, manifest pushes) and token endpoints, so a store that only reads from a registry without
+ * tokens never loads it (about 160 classes, a selector thread and its buffers).
+ */
+final class JdkHttpClient implements Supplier<HttpClient> {
+    private final SSLContext tls;
+    private final Duration connect;
+    private final ProxySelector proxies;
+    private volatile @Nullable HttpClient client;
+
+    JdkHttpClient(SSLContext tls, Duration connect, ProxySelector proxies) {
+        this.tls = tls;
+        this.connect = connect;
+        this.proxies = proxies;
+    }
+
+    @Override
+    public HttpClient get() {
+        HttpClient built = client;
+        if (built != null) {
+            return built;
+        }
+        synchronized (this) {
+            if (client == null) {
+                client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(connect)
+                        .sslContext(tls)
+                        .proxy(proxies)
+                        .build();
+            }
+            return client;
+        }
+    }
+}
