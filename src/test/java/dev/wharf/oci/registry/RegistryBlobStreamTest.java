@@ -179,6 +179,26 @@ class RegistryBlobStreamTest {
     }
 
     @Test
+    void anEmptyBlobReadsAsNoChunksAndASmallOneAsOne() throws IOException {
+        for (byte[] bytes : List.of(new byte[0], "a few bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            Manifest small = store.push(REPO, "small-" + bytes.length, artifact(bytes), false);
+            try (ChunkSource chunks = store.readBlob(REPO, small.layers().get(0).digest())) {
+                ByteBuffer first = chunks.next();
+                if (bytes.length == 0) {
+                    assertThat(first).isNull();
+                } else {
+                    assertThat(first).isNotNull();
+                    byte[] got = new byte[first.remaining()];
+                    first.get(got);
+                    assertThat(got).isEqualTo(bytes);
+                    assertThat(chunks.next()).isNull();
+                }
+                assertThat(chunks.next()).as("the end stays the end").isNull();
+            }
+        }
+    }
+
+    @Test
     void aBlobReadThatGetsNoAnswerIsRetriedThenFailsClearly() throws IOException {
         store.listTags(REPO);
         proxy.inject(Fault.STALL, Request::isBlobRead);

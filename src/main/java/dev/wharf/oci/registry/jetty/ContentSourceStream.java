@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * pooled buffer back. Nothing is read ahead of the reader beyond one network buffer, so a blob
  * streams in constant memory, and while nobody reads no thread waits. A registry that sends nothing
  * for {@code idle} while someone waits fails the read, as {@code IdleBoundedBody} does for the JDK client.
+ * {@link #take} hands out the chunks themselves instead, for a reader that writes them on without a
+ * copy ({@link VerifiedJettyChunks}) and gives each back when done.
  *
  * <p>One thread reads at a time; {@link #close()} may come from another (a client that went away).
  */
