@@ -69,27 +69,27 @@ final class ProxyEnvironment extends ProxySelector {
 
     /** The upper-case variable, else the lower-case one, as Go reads them; empty counts as unset. */
     private static Optional<String> value(Map<String, String> env, String name) {
-        return variable(env, name).map(env::get).map(String::trim);
+        return variable(env, name).map(Map.Entry::getValue);
     }
 
-    /** Which of the two names is set, for messages. */
-    private static Optional<String> variable(Map<String, String> env, String name) {
+    /** Which of the two names is set (for messages), with its trimmed value. */
+    private static Optional<Map.Entry<String, String>> variable(Map<String, String> env, String name) {
         for (String key : List.of(name, name.toLowerCase(Locale.ROOT))) {
             String v = env.get(key);
             if (v != null && !v.isBlank()) {
-                return Optional.of(key);
+                return Optional.of(Map.entry(key, v.trim()));
             }
         }
         return Optional.empty();
     }
 
     private static @Nullable InetSocketAddress proxy(Map<String, String> env, String upperCase) {
-        Optional<String> set = variable(env, upperCase);
+        Optional<Map.Entry<String, String>> set = variable(env, upperCase);
         if (set.isEmpty()) {
             return null;
         }
-        String name = set.get();
-        String raw = value(env, upperCase).orElseThrow();
+        String name = set.get().getKey();
+        String raw = set.get().getValue();
         String text = raw.contains("://") ? raw : "http://" + raw;
         URI uri;
         try {

@@ -45,9 +45,10 @@ class BoringRegistrySlowReadersTest {
     /**
      * How long the registry-backed answers get to begin, and the store's response timeout and retry
      * budget with them.
-     * Each stalled download has docker-registry push about 2.5 MB into socket buffers before it stalls
-     * too (measured with ss), and 400 of them at once took it past 5 s on 2 busy cores, failing the
-     * setup with 503s with and without Wharf's change of the day (session 12). That is the fixture's
+     * Each stalled download has docker-registry push about 2.6 MB into socket buffers before it stalls
+     * too (measured with ss), and 400 of them at once took it past the store's 5 s response timeout and
+     * 8 s retry budget on 2 busy cores: the setup failed with 503s on session 11's code and on session 12's
+     * alike (bench/RESULTS.md, session 12). That is the fixture's
      * capacity; what is checked is the probes, which keep their 5 s.
      */
     private static final Duration BEGIN_BOUND = Duration.ofSeconds(30);

@@ -21,6 +21,7 @@ import dev.wharf.testing.FaultProxy.Request;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -180,7 +181,7 @@ class RegistryBlobStreamTest {
 
     @Test
     void anEmptyBlobReadsAsNoChunksAndASmallOneAsOne() throws IOException {
-        for (byte[] bytes : List.of(new byte[0], "a few bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        for (byte[] bytes : List.of(new byte[0], "a few bytes".getBytes(StandardCharsets.UTF_8))) {
             Manifest small = store.push(REPO, "small-" + bytes.length, artifact(bytes), false);
             try (ChunkSource chunks = store.readBlob(REPO, small.layers().get(0).digest())) {
                 ByteBuffer first = chunks.next();

@@ -102,8 +102,8 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
         http.setMaxConnectionsPerDestination(Integer.MAX_VALUE);
         http.setFollowRedirects(false);
         // Blob chunks are the client's network buffers (VerifiedJettyChunks), so this is also the size
-        // of each write to the downloading client: 64 KB took a streamed download from 0.69 to 0.78 of
-        // nginx's rate against 32 KB (the default 16 KB was worse still), and is the largest size the
+        // of each write to the downloading client: 64 KB took a streamed download from 0.68-0.69 to
+        // 0.74-0.78 of nginx's rate against 32 KB (the default 16 KB was worse still), and is the largest size the
         // client's buffer pool keeps; larger ones would be allocated, zeroed and dropped at every read.
         http.setResponseBufferSize(NETWORK_BUFFER);
         http.setHttpCookieStore(new HttpCookieStore.Empty());

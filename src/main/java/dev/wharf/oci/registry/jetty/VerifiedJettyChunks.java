@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * A blob from the registry handed out in the very buffers Jetty's client read it into, hashed on
  * the way. Nothing is copied: the server writes the pooled native buffer the client filled. Copying
  * each chunk into a heap array of ours, which the JDK then copied again into a native buffer for the
- * socket, and hashing on another thread to make up for it, cost a streamed download a third more
- * CPU and a quarter of its rate (bench/RESULTS.md, session 12). The promise of {@link ChunkSource}
+ * socket, and hashing on another thread to make up for it, cost a streamed download about 1.7 times
+ * the CPU and a quarter of its rate (bench/RESULTS.md, session 12). The promise of {@link ChunkSource}
  * holds: a chunk goes out only once the one after it was read and hashed, so the last one goes out
  * only once the whole content matched its digest, and a receiver that knows the length never gets a
  * complete corrupt blob.
