@@ -24,13 +24,15 @@ final class ChunkPump implements WriteListener {
     private final Context ctx;
     private final HttpOutput out;
     private final ChunkSource chunks;
+    private final LentBuffer buffer;
     private @Nullable ByteBuffer pending;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    ChunkPump(Context ctx, HttpOutput out, ChunkSource chunks, @Nullable ByteBuffer first) {
+    ChunkPump(Context ctx, HttpOutput out, ChunkSource chunks, @Nullable ByteBuffer first, LentBuffer buffer) {
         this.ctx = ctx;
         this.out = out;
         this.chunks = chunks;
+        this.buffer = buffer;
         this.pending = first;
     }
 
@@ -47,7 +49,7 @@ final class ChunkPump implements WriteListener {
             pending = null;
             if (chunk == null) {
                 try {
-                    chunk = chunks.next();
+                    chunk = chunks.next(buffer);
                 } catch (IOException | RuntimeException e) {
                     // Storage failed mid-way (a digest that does not match, a registry gone): the
                     // length is out already, so only a cut connection tells the client.
@@ -80,6 +82,7 @@ final class ChunkPump implements WriteListener {
 
     private void finish() {
         ResponseBodies.closeQuietly(chunks);
+        buffer.giveBack();
         done.complete(null);
     }
 }

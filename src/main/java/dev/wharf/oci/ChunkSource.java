@@ -3,6 +3,7 @@ package dev.wharf.oci;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +19,17 @@ public interface ChunkSource extends Closeable {
      * valid until the next call or {@link #close}, and must not be changed.
      */
     @Nullable ByteBuffer next() throws IOException;
+
+    /**
+     * {@link #next()}, for a caller that can lend a buffer. A source that reads into a buffer (a file)
+     * takes one from {@code buffers}, once, and hands out each chunk in it; the caller keeps that
+     * buffer for the source until {@link #close} returned. A server lends a pooled direct buffer, so
+     * the bytes are copied once, from the file into it, and not again on the way to the socket.
+     * Sources that hand out buffers of their own (a registry's stream) take none.
+     */
+    default @Nullable ByteBuffer next(Supplier<ByteBuffer> buffers) throws IOException {
+        return next();
+    }
 
     /** Reads the whole content into {@code sink}, then closes this source. */
     default void drainTo(BlobSink sink) throws IOException {

@@ -3,6 +3,7 @@ package dev.wharf.oci;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
@@ -134,9 +135,18 @@ public final class FailureWatchingStore extends ForwardingArtifactStore {
         ChunkSource chunks = watch("read blobs", () -> delegate.readBlob(repository, digest));
         return new ChunkSource() {
             @Override
-            public java.nio.@Nullable ByteBuffer next() throws IOException {
+            public @Nullable ByteBuffer next() throws IOException {
+                return watched(chunks::next);
+            }
+
+            @Override
+            public @Nullable ByteBuffer next(Supplier<ByteBuffer> buffers) throws IOException {
+                return watched(() -> chunks.next(buffers));
+            }
+
+            private @Nullable ByteBuffer watched(NextChunk next) throws IOException {
                 try {
-                    java.nio.ByteBuffer chunk = chunks.next();
+                    ByteBuffer chunk = next.read();
                     if (chunk == null) {
                         succeeded("read blobs");
                     }
@@ -157,6 +167,12 @@ public final class FailureWatchingStore extends ForwardingArtifactStore {
                 chunks.close();
             }
         };
+    }
+
+    /** One read of a blob's next chunk. */
+    @FunctionalInterface
+    private interface NextChunk {
+        @Nullable ByteBuffer read() throws IOException;
     }
 
     @Override

@@ -43,6 +43,10 @@ class ServerLimitsTest {
         return (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.eclipse.jetty");
     }
 
+    /** The buffer pool of the server's requests, seen by the route. */
+    private final java.util.concurrent.atomic.AtomicReference<org.eclipse.jetty.io.ArrayByteBufferPool> pool =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     private WebServer serve(ServerLimits limits) throws Exception {
         Path file = dir.resolve("big.bin");
         byte[] bytes = new byte[SIZE];
@@ -50,6 +54,8 @@ class ServerLimitsTest {
         Files.write(file, bytes);
         return WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.empty(), RequestObserver.NONE, limits, cfg -> {
             cfg.routes.get("/big", ctx -> {
+                pool.set((org.eclipse.jetty.io.ArrayByteBufferPool) org.eclipse.jetty.ee10.servlet.ServletContextRequest
+                        .getServletContextRequest(ctx.req()).getComponents().getByteBufferPool());
                 ctx.contentType("application/octet-stream");
                 ctx.res().setContentLengthLong(SIZE);
                 ResponseBodies.sendFile(ctx, file);
@@ -113,6 +119,35 @@ class ServerLimitsTest {
             int bodyStart = text.indexOf("\r\n\r\n") + 4;
             assertThat(all.length - bodyStart).isEqualTo(SIZE);
             assertThat(java.util.Arrays.copyOfRange(all, bodyStart, all.length)).isEqualTo(Files.readAllBytes(dir.resolve("big.bin")));
+        }
+    }
+
+    /**
+     * Each download reads the file into a 64 KB direct buffer from Jetty's pool, and the buffer goes
+     * back whether the client read it all or left half-way: after both, every direct buffer the pool
+     * made is in it again, and none more than one per download was made in that size.
+     */
+    @Test
+    void aFileDownloadBorrowsOnePooledBufferAndGivesItBackWhenTheClientLeaves() throws Exception {
+        try (WebServer server = serve(ServerLimits.defaults())) {
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(socket.getInputStream().readAllBytes().length).isGreaterThan(SIZE);
+            }
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(socket.getInputStream().readNBytes(1 << 20)).hasSize(1 << 20);
+            }
+            org.eclipse.jetty.io.ArrayByteBufferPool buffers = java.util.Objects.requireNonNull(pool.get());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while ((server.openConnections() > 0 || buffers.getAvailableDirectByteBufferCount() < buffers.getDirectByteBufferCount())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(buffers.getAvailableDirectByteBufferCount()).as("direct buffers back in the pool")
+                    .isEqualTo(buffers.getDirectByteBufferCount());
+            assertThat(buffers.getDirectMemory()).as("the pool's direct memory, with one 64 KB buffer per download at most")
+                    .isGreaterThanOrEqualTo(dev.wharf.oci.FileChunks.CHUNK);
         }
     }
 }

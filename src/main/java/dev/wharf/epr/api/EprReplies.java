@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** How EPR writes its answers: JSON with cache headers, a package's zip, signature or file as a 200 (mapped, or a chunk at a time as the client takes it), and Go's plain-text errors. */
+/** How EPR writes its answers: JSON with cache headers, a package's zip, signature or file as a 200 (a chunk at a time, as the client takes them), and Go's plain-text errors. */
 final class EprReplies {
 
     private EprReplies() {
@@ -29,7 +29,7 @@ final class EprReplies {
         }
         Optional<Path> file = resource.file();
         if (file.isPresent()) {
-            // A package zip: mapped, not copied through the heap in 8 KB pieces (bench/RESULTS.md, figure 2).
+            // A package zip: read into Jetty's pooled buffers, not copied through the heap in 8 KB pieces (bench/RESULTS.md, figure 2).
             ResponseBodies.sendFile(ctx, file.get());
             return;
         }

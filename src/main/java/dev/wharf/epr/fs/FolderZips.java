@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The zips of packages kept as folders, each built once for what its folder holds and kept in a
- * private temporary folder, so a download is a file sent memory-mapped. Zipping on every request
+ * private temporary folder, so a download is a file read into pooled buffers. Zipping on every request
  * cost a deflate of every byte each time: 400 clients that never read, each socket taking about
  * 2 MB before it stalls, kept both cores deflating for a minute and {@code /health} waited. A zip is
  * rebuilt when a file of its folder is added, removed, resized or touched (its key covers every

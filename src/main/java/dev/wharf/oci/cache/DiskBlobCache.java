@@ -1,10 +1,10 @@
 package dev.wharf.oci.cache;
 
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.ChunkSource;
-import dev.wharf.oci.MappedFileChunks;
 import dev.wharf.oci.Digest;
+import dev.wharf.oci.FileChunks;
+import dev.wharf.oci.ForwardingArtifactStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the blobs streamed out of a store in a local folder, by digest, so the next copy of the same
- * blob is a file handed to the socket memory-mapped. Proxying a blob from a registry costs the
+ * blob is a file read straight into the server's buffers ({@link FileChunks}). Proxying a blob from a registry costs the
  * server a SHA-256 over every byte and two more trips through the loopback; on two cores that held
  * proxied downloads to about a third of what the registry itself serves (bench/RESULTS.md, figure 2).
  *
@@ -80,7 +81,7 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
             Optional<FileChannel> hit = open(file);
             if (hit.isPresent()) {
                 kept.computeIfPresent(digest, (d, k) -> new Kept(tick.incrementAndGet(), k.size()));
-                return MappedFileChunks.trusted(hit.get());
+                return FileChunks.trusted(hit.get());
             }
         } catch (IOException e) {
             LOG.warn("cannot read {} from the download cache, reading the store: {}", digest, e.getMessage());
@@ -119,7 +120,16 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
 
         @Override
         public @Nullable ByteBuffer next() throws IOException {
-            ByteBuffer chunk = chunks.next();
+            return kept(chunks.next());
+        }
+
+        @Override
+        public @Nullable ByteBuffer next(Supplier<ByteBuffer> buffers) throws IOException {
+            return kept(chunks.next(buffers));
+        }
+
+        /** Writes {@code chunk} to the {@code .part} file, and keeps that file at the end. */
+        private @Nullable ByteBuffer kept(@Nullable ByteBuffer chunk) throws IOException {
             if (chunk == null) {
                 if (keeping && !complete) {
                     out.force(false);

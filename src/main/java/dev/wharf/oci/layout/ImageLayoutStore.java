@@ -123,7 +123,7 @@ public final class ImageLayoutStore implements ArtifactStore {
 
     @Override
     public ChunkSource readBlob(String repository, Digest digest) {
-        return blobs.map(repository, paths.layout(repository), digest);
+        return blobs.read(repository, paths.layout(repository), digest);
     }
 
     @Override

@@ -4,8 +4,8 @@ import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.DigestVerifyingInputStream;
+import dev.wharf.oci.FileChunks;
 import dev.wharf.oci.Layer;
-import dev.wharf.oci.MappedFileChunks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,9 +26,6 @@ import java.security.MessageDigest;
 final class LayoutBlobFiles {
     private static final byte[] OCI_LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
 
-    /** Mapped blobs ({@link MappedFileChunks#MAP_WINDOW} at a time) are hashed and written in chunks small enough to stay in the CPU cache between the two. */
-    private static final int CHUNK = 1 << 20;
-
     private final LayoutFailures failures;
 
     LayoutBlobFiles(LayoutFailures failures) {
@@ -47,11 +44,11 @@ final class LayoutBlobFiles {
     }
 
     /**
-     * The blob file as memory-mapped pieces ({@link MappedFileChunks#checked}), so its bytes reach
-     * the socket without a copy through the heap. Each piece is hashed before it is handed out, and
-     * the last one only once the whole file has matched its digest.
+     * The blob file chunk by chunk ({@link FileChunks#checked}), read into the server's buffers so its
+     * bytes reach the socket without a copy through the heap. Each chunk is hashed before it is handed
+     * out, and the last one only once the whole file has matched its digest.
      */
-    ChunkSource map(String repository, Path layout, Digest digest) {
+    ChunkSource read(String repository, Path layout, Digest digest) {
         Path blob = LayoutPaths.blob(layout, digest);
         FileChannel channel;
         try {
@@ -62,7 +59,7 @@ final class LayoutBlobFiles {
             throw failures.ioFailure(repository, "open blob " + digest, e);
         }
         try {
-            return MappedFileChunks.checked(channel, digest, CHUNK);
+            return FileChunks.checked(channel, digest);
         } catch (IOException e) {
             closeQuietly(channel);
             throw failures.ioFailure(repository, "read blob " + digest, e);
