@@ -61,6 +61,10 @@ class ServerLimitsTest {
                 ResponseBodies.sendFile(ctx, file);
             });
             cfg.routes.get("/small", ctx -> ctx.result("ok"));
+            cfg.routes.get("/other", ctx -> {
+                ctx.res().setContentLengthLong(Files.size(dir.resolve("other.bin")));
+                ResponseBodies.sendFile(ctx, dir.resolve("other.bin"));
+            });
         });
     }
 
@@ -148,6 +152,32 @@ class ServerLimitsTest {
                     .isEqualTo(buffers.getDirectByteBufferCount());
             assertThat(buffers.getDirectMemory()).as("the pool's direct memory, with one 64 KB buffer per download at most")
                     .isGreaterThanOrEqualTo(dev.wharf.oci.FileChunks.CHUNK);
+        }
+    }
+
+    /**
+     * Concurrent downloads of two files, each through its own pooled buffer: every client gets its
+     * own file byte for byte, so no buffer is refilled for one response while Jetty still writes it
+     * for another.
+     */
+    @Test
+    void concurrentDownloadsOfTwoFilesEachGetTheirOwnBytes() throws Exception {
+        byte[] other = new byte[SIZE / 2 + 123];
+        new Random(4).nextBytes(other);
+        Files.write(dir.resolve("other.bin"), other);
+        try (WebServer server = serve(ServerLimits.defaults())) {
+            byte[] big = Files.readAllBytes(dir.resolve("big.bin"));
+            HttpClient http = HttpClient.newHttpClient();
+            java.util.List<java.util.concurrent.CompletableFuture<Boolean>> downloads = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String path = i % 2 == 0 ? "/big" : "/other";
+                byte[] expected = i % 2 == 0 ? big : other;
+                downloads.add(http.sendAsync(HttpRequest.newBuilder(URI.create(server.localUri() + path)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> r.statusCode() == 200 && java.util.Arrays.equals(r.body(), expected)));
+            }
+            for (java.util.concurrent.CompletableFuture<Boolean> download : downloads) {
+                assertThat(download.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("a download with its own file's bytes").isTrue();
+            }
         }
     }
 }
