@@ -114,7 +114,7 @@ class ServerLimitsTest {
     }
 
     @Test
-    void aReaderThatReadsGetsTheWholeFileFromTheAsynchronousWrite() throws Exception {
+    void aReaderThatReadsGetsTheWholeFileChunkByChunk() throws Exception {
         try (WebServer server = serve(ServerLimits.defaults()); Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();

@@ -1,11 +1,12 @@
 package dev.wharf.epr.index;
 
 import dev.wharf.oci.ChunkSource;
-import dev.wharf.oci.InputStreamChunks;
+import dev.wharf.oci.FileChunks;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -36,7 +37,7 @@ public record Resource(long size, Reader reader, @Nullable Location location) {
 
     /** A whole file of {@code size} bytes. */
     public static Resource ofFile(Path file, long size) {
-        return new Resource(size, () -> new InputStreamChunks(Files.newInputStream(file), CHUNK), () -> file);
+        return new Resource(size, () -> FileChunks.trusted(FileChannel.open(file, StandardOpenOption.READ)), () -> file);
     }
 
     public ChunkSource open() throws IOException {

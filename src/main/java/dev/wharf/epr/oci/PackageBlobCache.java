@@ -1,16 +1,16 @@
 package dev.wharf.epr.oci;
 
-import dev.wharf.epr.index.Resource;
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
-import dev.wharf.oci.InputStreamChunks;
+import dev.wharf.oci.FileChunks;
 import dev.wharf.oci.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -89,7 +89,7 @@ final class PackageBlobCache {
     ChunkSource readZip(CachedPackage c) throws IOException {
         Path p = zipPath(c.zipDigest());
         if (Files.isRegularFile(p)) {
-            return new InputStreamChunks(Files.newInputStream(p), Resource.CHUNK);
+            return FileChunks.trusted(FileChannel.open(p, StandardOpenOption.READ));
         }
         return store.readBlob(repository, Digest.parse(c.zipDigest()));
     }

@@ -2,12 +2,15 @@ package dev.wharf.epr.pkg;
 
 import dev.wharf.epr.index.PackageContent;
 import dev.wharf.epr.index.Resource;
+import dev.wharf.oci.FileChunks;
 import dev.wharf.oci.InputStreamChunks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -40,7 +43,7 @@ public final class ZipContent implements PackageContent {
 
     /** A zip that lies on disk for good (the file-system indexer). */
     public static ZipContent onDisk(Path zip, Path signatureFile) {
-        return new ZipContent(() -> zip, sizeOf(zip), () -> new InputStreamChunks(Files.newInputStream(zip), Resource.CHUNK), () -> {
+        return new ZipContent(() -> zip, sizeOf(zip), () -> FileChunks.trusted(FileChannel.open(zip, StandardOpenOption.READ)), () -> {
             if (signatureFile == null || !Files.isRegularFile(signatureFile)) {
                 return Optional.empty();
             }
