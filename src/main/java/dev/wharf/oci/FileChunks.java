@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Read, not memory-mapped: a server that lends a pooled direct buffer ({@link #next(Supplier)})
  * gets one copy from the page cache into it and none on the way to the socket, and 64 KB reads
  * beat writing from a mapping, whose every page is a fault first. Measured on the bench's 200 MB
- * provider from the download cache, alternated on one machine: 2 074 against 1 055 MB/s, and 0.10
- * against 0.19 s of CPU per download (bench/RESULTS.md, session 13). A file cut short while it is
+ * provider from the download cache, alternated on one machine: 2 074 against 1 055 MB/s, and 0.095
+ * against 0.185 s of CPU per download (bench/RESULTS.md, session 13). A file cut short while it is
  * read is also an {@link IOException} here, where a mapping would have crashed the reading thread.
  *
  * <p>With a digest, each chunk is hashed before it is handed out and the last one only once the
@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FileChunks implements ChunkSource {
     /**
-     * The buffer size to lend, and of the buffer taken otherwise. 64 KB: 128 KB was slower (1 241
-     * MB/s), 256 KB no faster (1 680), and Jetty's pools keep buffers only up to 64 KB.
+     * The buffer size to lend, and of the buffer taken otherwise. 64 KB: 128 and 256 KB were slower
+     * (1 241 and 1 680 MB/s), and Jetty's pools keep buffers only up to 64 KB.
      */
     public static final int CHUNK = 64 * 1024;
 
@@ -88,6 +88,10 @@ public final class FileChunks implements ChunkSource {
         ByteBuffer piece = buffer;
         if (piece == null) {
             piece = buffers.get();
+            if (piece.capacity() == 0) {
+                // Chunks of no bytes would never reach the end of the file.
+                throw new IllegalArgumentException("a buffer lent to read a file must hold at least one byte");
+            }
             buffer = piece;
         }
         piece.clear();

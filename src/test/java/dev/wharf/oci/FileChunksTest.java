@@ -128,4 +128,12 @@ class FileChunksTest {
         FileChunks.trusted(channel).close();
         assertThat(channel.isOpen()).isFalse();
     }
+
+    @Test
+    void anEmptyLentBufferIsRefusedRatherThanReadForever() throws IOException {
+        try (FileChunks chunks = FileChunks.trusted(open(file(10)))) {
+            assertThatThrownBy(() -> chunks.next(() -> ByteBuffer.allocate(0))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at least one byte");
+        }
+    }
 }
