@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The JDK's HTTP client of one store, built at its first use: it carries only requests with a body
@@ -13,34 +12,20 @@ import org.jspecify.annotations.Nullable;
  * tokens never loads it (about 160 classes, a selector thread and its buffers).
  */
 final class JdkHttpClient implements Supplier<HttpClient> {
-    private final SSLContext tls;
-    private final Duration connect;
-    private final ProxySelector proxies;
-    private volatile @Nullable HttpClient client;
+    private final OnFirstUse<HttpClient> client;
 
-    JdkHttpClient(SSLContext tls, Duration connect, ProxySelector proxies) {
-        this.tls = tls;
-        this.connect = connect;
-        this.proxies = proxies;
+    JdkHttpClient(Supplier<SSLContext> tls, Duration connect, ProxySelector proxies) {
+        this.client = new OnFirstUse<>(() -> HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connect)
+                .sslContext(tls.get())
+                .proxy(proxies)
+                .build());
     }
 
     @Override
     public HttpClient get() {
-        HttpClient built = client;
-        if (built != null) {
-            return built;
-        }
-        synchronized (this) {
-            if (client == null) {
-                client = HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .connectTimeout(connect)
-                        .sslContext(tls)
-                        .proxy(proxies)
-                        .build();
-            }
-            return client;
-        }
+        return client.get();
     }
 }

@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
@@ -95,7 +96,8 @@ public final class RegistryArtifactStore implements ArtifactStore {
             RegistryCallObserver observer, ProxySelector proxies) {
         this.settings = settings;
         this.address = RegistryAddress.parse(settings.registry());
-        SSLContext tls = sslContext != null ? sslContext : settings.insecure() ? InsecureTrustManager.context() : defaultContext();
+        Supplier<SSLContext> tls = sslContext != null ? () -> sslContext
+                : new OnFirstUse<>(settings.insecure() ? InsecureTrustManager::context : RegistryArtifactStore::defaultContext);
         JdkHttpClient http = new JdkHttpClient(tls, settings.timeouts().connect(), proxies);
         RegistryAuthenticator auth = new RegistryAuthenticator(address.authority(), credentials,
                 new TokenExchange(http, Clock.systemUTC(), settings.timeouts().response()), Clock.systemUTC());

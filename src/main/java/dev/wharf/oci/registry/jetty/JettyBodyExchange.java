@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
@@ -43,7 +44,7 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
     private static final Duration POOLED_IDLE = Duration.ofSeconds(30);
     private static final int NETWORK_BUFFER = 64 * 1024;
 
-    private final SSLContext tls;
+    private final Supplier<SSLContext> tls;
     private final Duration connect;
     private final Duration idle;
     private final ProxySelector proxySelector;
@@ -54,12 +55,12 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
      * The client starts at the first request: a store that is never used never holds its threads
      * and buffers.
      *
-     * @param tls     the trust the rest of the store uses (a custom CA, or trust-all when insecure)
+     * @param tls     the trust the rest of the store uses (a custom CA, or trust-all when insecure), asked for at the start
      * @param connect the connect timeout (TCP and TLS)
      * @param idle    the longest silence allowed inside an answer body
      * @param proxies which proxy, if any, each request goes through (as for the store's JDK client)
      */
-    public JettyBodyExchange(SSLContext tls, Duration connect, Duration idle, ProxySelector proxies) {
+    public JettyBodyExchange(Supplier<SSLContext> tls, Duration connect, Duration idle, ProxySelector proxies) {
         this.tls = tls;
         this.connect = connect;
         this.idle = idle;
@@ -72,7 +73,7 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
         }
         Started now = started;
         if (now == null) {
-            HttpClient http = start(tls, connect);
+            HttpClient http = start(tls.get(), connect);
             now = new Started(http, new SelectedProxies(proxySelector, http.getProxyConfiguration()));
             started = now;
         }
