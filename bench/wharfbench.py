@@ -417,6 +417,7 @@ http {
     def figure1(self):
         a = self.a
         flags = self.jvm_flags()
+        registry_before = cpu_seconds(self.registry.pid)
         tf = self.start_boring("wharf-terraform", flags)
         p0_versions = a.provider_versions
         url = tf.url + "/v1/providers/bench/p0/versions"
@@ -424,6 +425,8 @@ http {
                         lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])["versions"]) == p0_versions)(http_get(url, 5)),
                         120, tf)
         tf_cold = time.monotonic() - tf.t0
+        tf_cpu, tf_registry_cpu = cpu_seconds(tf.pid), cpu_seconds(self.registry.pid) - registry_before
+        registry_before = cpu_seconds(self.registry.pid)
         epr_cache = os.path.join(self.work, "epr-cache")
         epr = self.start_epr("wharf-epr", flags, "packages", epr_cache)
         surl = epr.url + "/search?kibana.version=8.15.0"
@@ -431,11 +434,18 @@ http {
                         lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])) == a.package_names)(http_get(surl, 5)),
                         300, epr)
         epr_cold = time.monotonic() - epr.t0
+        epr_cpu, epr_registry_cpu = cpu_seconds(epr.pid), cpu_seconds(self.registry.pid) - registry_before
         # Issue 19's targets: through the launchers, with the class-data archive `mvn package` makes.
         self.row("3", "cold start boring-registry → correct provider versions", "%.2f s" % tf_cold,
                  target="≤ 1.00 s", met=tf_cold <= 1.0)
         self.row("3", "cold start package-registry (index %d packages) → correct search" % (a.package_names * a.package_versions),
                  "%.2f s" % epr_cold, target="≤ 2.00 s", met=epr_cold <= 2.0)
+        # What a start costs the machine, not just the wall: Wharf's CPU and the registry's for the same
+        # answers, and the least wall time those seconds need on this machine's cores.
+        cores = os.cpu_count() or 1
+        for name, cpu, registry_cpu in (("boring-registry", tf_cpu, tf_registry_cpu), ("package-registry", epr_cpu, epr_registry_cpu)):
+            self.row("3", "CPU to that answer: %s / docker-registry; the least wall time it needs on %d cores" % (name, cores),
+                     "%.2f s / %.2f s; %.2f s" % (cpu, registry_cpu, (cpu + registry_cpu) / cores))
 
         idle, idle_at2, idle_wait = idle_rss_kb({"boring-registry": tf.pid, "package-registry": epr.pid}, 4.0 if a.smoke else 20.0)
 
