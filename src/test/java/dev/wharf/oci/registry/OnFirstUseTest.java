@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
@@ -53,15 +54,15 @@ class OnFirstUseTest {
         try {
             Future<SSLContext> first = pool.submit(tls::get);
             assertThat(making.await(10, TimeUnit.SECONDS)).isTrue();
-            Thread[] second = new Thread[1];
+            AtomicReference<Thread> second = new AtomicReference<>();
             Future<SSLContext> other = pool.submit(() -> {
-                second[0] = Thread.currentThread();
+                second.set(Thread.currentThread());
                 return tls.get();
             });
             // The second asker waits for the first one's context (BLOCKED on the monitor) instead of
             // making its own (which would count a second making).
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while ((second[0] == null || second[0].getState() != Thread.State.BLOCKED) && made.get() < 2
+            while ((second.get() == null || second.get().getState() != Thread.State.BLOCKED) && made.get() < 2
                     && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
