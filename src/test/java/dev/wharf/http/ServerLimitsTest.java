@@ -3,6 +3,9 @@ package dev.wharf.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.wharf.oci.FileChunks;
 import dev.wharf.testing.SlowReaders;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -16,10 +19,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** {@link ServerLimits} on a real server: a stalled download is closed after the idle timeout; connections beyond the limit wait. */
 class ServerLimitsTest {
@@ -29,37 +46,36 @@ class ServerLimitsTest {
     Path dir;
 
     /** Jetty's debug log of every write would take more time than the tests themselves. */
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void quietJetty() {
-        jetty().setLevel(ch.qos.logback.classic.Level.INFO);
+        jetty().setLevel(Level.INFO);
     }
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void restoreJetty() {
         jetty().setLevel(null);
     }
 
-    private static ch.qos.logback.classic.Logger jetty() {
-        return (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.eclipse.jetty");
+    private static Logger jetty() {
+        return (Logger) LoggerFactory.getLogger("org.eclipse.jetty");
     }
 
     /** The buffer pool of the server's requests, seen by the route. */
-    private final java.util.concurrent.atomic.AtomicReference<org.eclipse.jetty.io.ArrayByteBufferPool> pool =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<ArrayByteBufferPool> pool = new AtomicReference<>();
 
     private WebServer serve(ServerLimits limits) throws Exception {
-        return serve(limits, java.util.List.of());
+        return serve(limits, List.of());
     }
 
-    private WebServer serve(ServerLimits limits, java.util.List<ExchangeObserver> exchanges) throws Exception {
+    private WebServer serve(ServerLimits limits, List<ExchangeObserver> exchanges) throws Exception {
         Path file = dir.resolve("big.bin");
         byte[] bytes = new byte[SIZE];
         new Random(3).nextBytes(bytes);
         Files.write(file, bytes);
         return WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.empty(), RequestObserver.NONE, exchanges, limits, cfg -> {
             cfg.routes.get("/big", ctx -> {
-                org.eclipse.jetty.io.ArrayByteBufferPool buffers = (org.eclipse.jetty.io.ArrayByteBufferPool) org.eclipse.jetty.ee10.servlet
-                        .ServletContextRequest.getServletContextRequest(ctx.req()).getComponents().getByteBufferPool();
+                ArrayByteBufferPool buffers = (ArrayByteBufferPool) ServletContextRequest.getServletContextRequest(ctx.req())
+                        .getComponents().getByteBufferPool();
                 // Counted from before the first download takes a buffer.
                 buffers.setStatisticsEnabled(true);
                 pool.set(buffers);
@@ -129,7 +145,7 @@ class ServerLimitsTest {
             String text = new String(all, 0, 200, StandardCharsets.ISO_8859_1);
             int bodyStart = text.indexOf("\r\n\r\n") + 4;
             assertThat(all.length - bodyStart).isEqualTo(SIZE);
-            assertThat(java.util.Arrays.copyOfRange(all, bodyStart, all.length)).isEqualTo(Files.readAllBytes(dir.resolve("big.bin")));
+            assertThat(Arrays.copyOfRange(all, bodyStart, all.length)).isEqualTo(Files.readAllBytes(dir.resolve("big.bin")));
         }
     }
 
@@ -140,8 +156,8 @@ class ServerLimitsTest {
      */
     @Test
     void aFileDownloadBorrowsOnePooledBufferAndGivesItBackWhenTheClientLeaves() throws Exception {
-        java.util.concurrent.CountDownLatch complete = new java.util.concurrent.CountDownLatch(2);
-        try (WebServer server = serve(ServerLimits.defaults(), java.util.List.of(exchange -> complete.countDown()))) {
+        CountDownLatch complete = new CountDownLatch(2);
+        try (WebServer server = serve(ServerLimits.defaults(), List.of(exchange -> complete.countDown()))) {
             try (Socket socket = new Socket("127.0.0.1", server.port())) {
                 socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 assertThat(socket.getInputStream().readAllBytes().length).isGreaterThan(SIZE);
@@ -150,9 +166,9 @@ class ServerLimitsTest {
                 socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 assertThat(socket.getInputStream().readNBytes(1 << 20)).hasSize(1 << 20);
             }
-            assertThat(complete.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("both requests complete").isTrue();
-            java.util.Map<String, Object> bucket = java.util.Objects.requireNonNull(pool.get()).getDirectBucketsStatistics().stream()
-                    .filter(b -> Integer.valueOf(dev.wharf.oci.FileChunks.CHUNK).equals(b.get("capacity"))).findFirst().orElseThrow();
+            assertThat(complete.await(10, TimeUnit.SECONDS)).as("both requests complete").isTrue();
+            Map<String, Object> bucket = Objects.requireNonNull(pool.get()).getDirectBucketsStatistics().stream()
+                    .filter(b -> Integer.valueOf(FileChunks.CHUNK).equals(b.get("capacity"))).findFirst().orElseThrow();
             assertThat(bucket).as("the pool's 64 KB direct buffers").containsEntry("acquires", 2L).containsEntry("releases", 2L)
                     .containsEntry("inUseEntries", 0);
         }
@@ -171,15 +187,15 @@ class ServerLimitsTest {
         try (WebServer server = serve(ServerLimits.defaults())) {
             byte[] big = Files.readAllBytes(dir.resolve("big.bin"));
             HttpClient http = HttpClient.newHttpClient();
-            java.util.List<java.util.concurrent.CompletableFuture<Boolean>> downloads = new java.util.ArrayList<>();
+            List<CompletableFuture<Boolean>> downloads = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 String path = i % 2 == 0 ? "/big" : "/other";
                 byte[] expected = i % 2 == 0 ? big : other;
                 downloads.add(http.sendAsync(HttpRequest.newBuilder(URI.create(server.localUri() + path)).build(),
-                        HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> r.statusCode() == 200 && java.util.Arrays.equals(r.body(), expected)));
+                        HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> r.statusCode() == 200 && Arrays.equals(r.body(), expected)));
             }
-            for (java.util.concurrent.CompletableFuture<Boolean> download : downloads) {
-                assertThat(download.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("a download with its own file's bytes").isTrue();
+            for (CompletableFuture<Boolean> download : downloads) {
+                assertThat(download.get(60, TimeUnit.SECONDS)).as("a download with its own file's bytes").isTrue();
             }
         }
     }

@@ -55,7 +55,8 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
      * The client starts at the first request: a store that is never used never holds its threads
      * and buffers.
      *
-     * @param tls     the trust the rest of the store uses (a custom CA, or trust-all when insecure), asked for at the start
+     * @param tls     the trust the rest of the store uses (a custom CA, or trust-all when insecure),
+     *                asked for when the client starts, at the first request
      * @param connect the connect timeout (TCP and TLS)
      * @param idle    the longest silence allowed inside an answer body
      * @param proxies which proxy, if any, each request goes through (as for the store's JDK client)
