@@ -1,11 +1,11 @@
 package dev.wharf.cli.boring;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
 import dev.wharf.cli.logging.ConsoleLogging;
 import dev.wharf.cli.logging.JsonLinesEncoder;
+import dev.wharf.cli.logging.PlainLineEncoder;
 
 /** Sets up logging from {@code --json} and {@code --debug}: to stderr, Jetty kept quiet below warnings. */
 final class Logging {
@@ -20,8 +20,6 @@ final class Logging {
         if (json) {
             return new JsonLinesEncoder();
         }
-        PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-        pattern.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{20} %msg%n");
-        return pattern;
+        return new PlainLineEncoder(PlainLineEncoder.Stamp.DATE_TIME_OFFSET);
     }
 }

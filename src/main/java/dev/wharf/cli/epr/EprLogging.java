@@ -1,9 +1,9 @@
 package dev.wharf.cli.epr;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import dev.wharf.cli.logging.ConsoleLogging;
 import dev.wharf.cli.logging.EcsKeyValueEncoder;
+import dev.wharf.cli.logging.PlainLineEncoder;
 import dev.wharf.epr.api.EprApi;
 import java.util.Set;
 
@@ -18,9 +18,7 @@ final class EprLogging {
     static void configure(String level, String type) {
         ConsoleLogging.install(Level.toLevel(level, Level.INFO), () -> {
             if ("dev".equals(type)) {
-                PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-                pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} %msg%n");
-                return pattern;
+                return new PlainLineEncoder(PlainLineEncoder.Stamp.TIME_OF_DAY);
             }
             EcsKeyValueEncoder ecs = new EcsKeyValueEncoder();
             ecs.setServiceName("package-registry");

@@ -2,7 +2,6 @@ package dev.wharf.cli.logging;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
@@ -11,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Set;
 import org.slf4j.event.KeyValuePair;
-import org.jspecify.annotations.Nullable;
 
 /**
  * boring-registry's {@code --json} lines, shaped as Go's slog writes them: {@code time},
@@ -19,20 +17,9 @@ import org.jspecify.annotations.Nullable;
  * attached as a field of its own, the placeholders' arguments as {@code args}, and {@code error}
  * with the stack trace when there is one.
  */
-public final class JsonLinesEncoder extends EncoderBase<ILoggingEvent> {
+public final class JsonLinesEncoder extends LineEncoder {
     private static final Set<String> RESERVED = Set.of("time", "level", "logger", "msg", "args", "error");
     private final JsonFactory json = new JsonFactory();
-
-    /** JSON lines have no header; logback's interface says so with null. */
-    @Override
-    public byte @Nullable [] headerBytes() {
-        return null;
-    }
-
-    @Override
-    public byte @Nullable [] footerBytes() {
-        return null;
-    }
 
     @Override
     public byte[] encode(ILoggingEvent event) {

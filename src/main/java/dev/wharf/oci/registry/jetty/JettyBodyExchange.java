@@ -42,12 +42,22 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
     private static final String NAME = "wharf-registry-http";
     /** How long an unused pooled connection stays open. */
     private static final Duration POOLED_IDLE = Duration.ofSeconds(30);
+    /**
+     * How long a thread of the pool waits for work before it ends. The pool's work comes in bursts
+     * (an index pass, a download), between which it would keep a stack and a buffer cache for each
+     * thread the burst made; Jetty's 60 s, one thread a minute, kept package-registry's eight for
+     * eight minutes after its first index (bench/RESULTS.md, session 15). A thread is made again in
+     * well under a millisecond.
+     */
+    static final Duration THREAD_IDLE = Duration.ofSeconds(5);
+    private static final int MAX_THREADS = 16;
     private static final int NETWORK_BUFFER = 64 * 1024;
 
     private final Supplier<SSLContext> tls;
     private final Duration connect;
     private final Duration idle;
     private final ProxySelector proxySelector;
+    private final Duration threadIdle;
     private @Nullable Started started;
     private boolean closed;
 
@@ -62,6 +72,11 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
      * @param proxies which proxy, if any, each request goes through (as for the store's JDK client)
      */
     public JettyBodyExchange(Supplier<SSLContext> tls, Duration connect, Duration idle, ProxySelector proxies) {
+        this(tls, connect, idle, proxies, THREAD_IDLE);
+    }
+
+    JettyBodyExchange(Supplier<SSLContext> tls, Duration connect, Duration idle, ProxySelector proxies, Duration threadIdle) {
+        this.threadIdle = threadIdle;
         this.tls = tls;
         this.connect = connect;
         this.idle = idle;
@@ -74,7 +89,7 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
         }
         Started now = started;
         if (now == null) {
-            HttpClient http = start(tls.get(), connect);
+            HttpClient http = start(tls.get(), connect, threadIdle);
             now = new Started(http, new SelectedProxies(proxySelector, http.getProxyConfiguration()));
             started = now;
         }
@@ -85,16 +100,29 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
     private record Started(HttpClient http, SelectedProxies proxies) {
     }
 
-    private static HttpClient start(SSLContext tls, Duration connect) {
+    /** The started client, for tests; null before the first request. */
+    synchronized @Nullable HttpClient startedClient() {
+        return started == null ? null : started.http();
+    }
+
+    private static HttpClient start(SSLContext tls, Duration connect, Duration threadIdle) {
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(new StoreTls(tls));
         connector.setSelectors(1);
-        QueuedThreadPool threads = new QueuedThreadPool(16, 1);
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 1);
         threads.setName(NAME);
         threads.setDaemon(true);
         threads.setReservedThreads(0);
+        threads.setIdleTimeout((int) threadIdle.toMillis());
+        // Every thread idle that long may end at once, not one per period (Jetty's default).
+        threads.setMaxEvictCount(MAX_THREADS);
         connector.setExecutor(threads);
-        HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+        // No header cache: Jetty gives each pooled connection a 100 KB table of the response headers
+        // it saw, for a registry's few headers per answer; package-registry's eight connections kept
+        // 0.8 MB of heap for it while idle (bench/RESULTS.md, session 15).
+        transport.setHeaderCacheSize(0);
+        HttpClient http = new HttpClient(transport);
         http.setExecutor(threads);
         http.setScheduler(new ScheduledExecutorScheduler(NAME + "-timer", true));
         http.setConnectTimeout(connect.toMillis());

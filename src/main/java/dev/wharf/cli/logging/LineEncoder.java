@@ -1,0 +1,18 @@
+package dev.wharf.cli.logging;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.encoder.EncoderBase;
+import org.jspecify.annotations.Nullable;
+
+/** An encoder of one line per event, with nothing before the first or after the last: logback's interface says so with null. */
+abstract class LineEncoder extends EncoderBase<ILoggingEvent> {
+    @Override
+    public final byte @Nullable [] headerBytes() {
+        return null;
+    }
+
+    @Override
+    public final byte @Nullable [] footerBytes() {
+        return null;
+    }
+}

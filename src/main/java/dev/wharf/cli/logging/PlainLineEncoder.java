@@ -1,0 +1,139 @@
+package dev.wharf.cli.logging;
+
+import ch.qos.logback.classic.pattern.TargetLengthBasedClassNameAbbreviator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.CoreConstants;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneRules;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The plain text lines both programs write, byte for byte what logback's pattern layout made of
+ * {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{20} %msg%n} (boring-registry) or
+ * {@code %d{HH:mm:ss.SSS} %-5level %logger{20} %msg%n} (package-registry's {@code -log-type dev}),
+ * a stack trace after the line as the layout adds it. Written out because the layout's converter
+ * table and pattern compiler, and the date pattern's formatter, cost every start about 30 ms of
+ * its main thread (bench/RESULTS.md, session 15).
+ */
+public final class PlainLineEncoder extends LineEncoder {
+    /** How much of the time a line starts with. */
+    public enum Stamp {
+        /** {@code 2026-12-02T07:18:03.123+01:00}, {@code Z} at UTC. */
+        DATE_TIME_OFFSET,
+        /** {@code 07:18:03.123}, local time. */
+        TIME_OF_DAY
+    }
+
+    private static final int LOGGER_LENGTH = 20;
+    /** Logger names are a fixed set; a bound keeps a program that makes names at will from growing this. */
+    private static final int MAX_ABBREVIATIONS = 4096;
+
+    private final Stamp stamp;
+    private final ZoneRules zone;
+    private final TargetLengthBasedClassNameAbbreviator abbreviator = new TargetLengthBasedClassNameAbbreviator(LOGGER_LENGTH);
+    private final Map<String, String> abbreviations = new ConcurrentHashMap<>();
+    /** The second the last line was written in, formatted: lines come many to a second (the access log). */
+    private volatile Second last = new Second(Long.MIN_VALUE, "", "");
+
+    private record Second(long epochSecond, String beforeMillis, String afterMillis) {
+    }
+
+    /** In the system's time zone. */
+    public PlainLineEncoder(Stamp stamp) {
+        this(stamp, ZoneId.systemDefault());
+    }
+
+    public PlainLineEncoder(Stamp stamp, ZoneId zone) {
+        this.stamp = stamp;
+        this.zone = zone.getRules();
+    }
+
+    @Override
+    public byte[] encode(ILoggingEvent event) {
+        StringBuilder line = new StringBuilder(128);
+        appendTime(line, event.getTimeStamp());
+        line.append(' ');
+        String level = event.getLevel().toString();
+        line.append(level);
+        for (int pad = level.length(); pad < 5; pad++) {
+            line.append(' ');
+        }
+        line.append(' ').append(abbreviated(event.getLoggerName())).append(' ')
+                .append(event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
+        IThrowableProxy thrown = event.getThrowableProxy();
+        if (thrown != null) {
+            line.append(ThrowableProxyUtil.asString(thrown));
+        }
+        // The platform's charset, as the layout's encoder used when none was set.
+        return line.toString().getBytes();
+    }
+
+    private String abbreviated(String logger) {
+        String known = abbreviations.get(logger);
+        if (known != null) {
+            return known;
+        }
+        String made = abbreviator.abbreviate(logger);
+        if (abbreviations.size() < MAX_ABBREVIATIONS) {
+            abbreviations.put(logger, made);
+        }
+        return made;
+    }
+
+    private void appendTime(StringBuilder line, long epochMilli) {
+        long second = Math.floorDiv(epochMilli, 1000L);
+        Second formatted = last;
+        if (formatted.epochSecond() != second) {
+            formatted = format(second);
+            last = formatted;
+        }
+        line.append(formatted.beforeMillis());
+        int millis = (int) Math.floorMod(epochMilli, 1000L);
+        line.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10)).append((char) ('0' + millis % 10));
+        line.append(formatted.afterMillis());
+    }
+
+    private Second format(long epochSecond) {
+        ZoneOffset offset = zone.getOffset(Instant.ofEpochSecond(epochSecond));
+        LocalDateTime time = LocalDateTime.ofEpochSecond(epochSecond, 0, offset);
+        StringBuilder before = new StringBuilder(24);
+        if (stamp == Stamp.DATE_TIME_OFFSET) {
+            if (time.getYear() > 9999) {
+                before.append('+');  // as the pattern's year does past four digits
+            }
+            digits(before, time.getYear(), 4).append('-');
+            digits(before, time.getMonthValue(), 2).append('-');
+            digits(before, time.getDayOfMonth(), 2).append('T');
+        }
+        digits(before, time.getHour(), 2).append(':');
+        digits(before, time.getMinute(), 2).append(':');
+        digits(before, time.getSecond(), 2).append('.');
+        return new Second(epochSecond, before.toString(), stamp == Stamp.DATE_TIME_OFFSET ? offset(offset) : "");
+    }
+
+    /** As the pattern letters {@code XXX}: {@code Z}, or the sign, hours and minutes (seconds of an offset are left out). */
+    private static String offset(ZoneOffset offset) {
+        int seconds = offset.getTotalSeconds();
+        if (seconds == 0) {
+            return "Z";
+        }
+        StringBuilder out = new StringBuilder(6).append(seconds < 0 ? '-' : '+');
+        int absolute = Math.abs(seconds);
+        digits(out, absolute / 3600, 2).append(':');
+        return digits(out, absolute / 60 % 60, 2).toString();
+    }
+
+    private static StringBuilder digits(StringBuilder out, int value, int width) {
+        String text = Integer.toString(value);
+        for (int i = text.length(); i < width; i++) {
+            out.append('0');
+        }
+        return out.append(text);
+    }
+}

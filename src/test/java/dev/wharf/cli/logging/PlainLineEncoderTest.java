@@ -1,0 +1,93 @@
+package dev.wharf.cli.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The plain lines are byte for byte what logback's pattern layout wrote with the patterns the
+ * programs used before: the layout itself is the oracle, over zones with and without offsets,
+ * a daylight-saving change, dates far from now, every level, short and long logger names, and
+ * stack traces with causes and suppressed exceptions.
+ */
+class PlainLineEncoderTest {
+    private static final String BORING = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX, ZONE} %-5level %logger{20} %msg%n";
+    private static final String EPR_DEV = "%d{HH:mm:ss.SSS, ZONE} %-5level %logger{20} %msg%n";
+
+    private final LoggerContext context = new LoggerContext();
+
+    @ParameterizedTest
+    @CsvSource({
+        "DATE_TIME_OFFSET, UTC",
+        "DATE_TIME_OFFSET, Europe/Paris",
+        "DATE_TIME_OFFSET, America/St_Johns",
+        "DATE_TIME_OFFSET, Asia/Kolkata",
+        "DATE_TIME_OFFSET, Pacific/Chatham",
+        "TIME_OF_DAY, UTC",
+        "TIME_OF_DAY, America/Los_Angeles",
+    })
+    void writesWhatThePatternLayoutWrote(PlainLineEncoder.Stamp stamp, String zoneId) {
+        ZoneId zone = ZoneId.of(zoneId);
+        PatternLayoutEncoder oracle = new PatternLayoutEncoder();
+        oracle.setContext(context);
+        oracle.setPattern((stamp == PlainLineEncoder.Stamp.DATE_TIME_OFFSET ? BORING : EPR_DEV).replace("ZONE", zoneId));
+        oracle.start();
+        PlainLineEncoder plain = new PlainLineEncoder(stamp, zone);
+        plain.setContext(context);
+        plain.start();
+
+        List<LoggingEvent> events = events(zone);
+        for (LoggingEvent event : events) {
+            assertThat(new String(plain.encode(event))).isEqualTo(new String(oracle.encode(event)));
+        }
+        // The same events again, out of order: a line's second must not be taken from the line before.
+        for (int i = events.size() - 1; i >= 0; i--) {
+            assertThat(new String(plain.encode(events.get(i)))).isEqualTo(new String(oracle.encode(events.get(i))));
+        }
+    }
+
+    private List<LoggingEvent> events(ZoneId zone) {
+        List<Long> times = new ArrayList<>(List.of(
+                0L, 999L, 1000L, -1L, 1_764_662_283_007L, 1_764_662_283_999L, 1_764_662_284_000L, 253_402_300_799_999L,
+                ZonedDateTime.of(2026, 3, 29, 0, 59, 59, 999_000_000, ZoneId.of("UTC")).toInstant().toEpochMilli(),
+                ZonedDateTime.of(2026, 3, 29, 1, 0, 0, 0, ZoneId.of("UTC")).toInstant().toEpochMilli(),
+                ZonedDateTime.of(1900, 1, 1, 12, 30, 15, 42_000_000, zone).toInstant().toEpochMilli()));
+        String[] loggers = {"dev.wharf.cli.boring.ServerCommand", "dev.wharf.epr.oci.RepositoryScan", "short", "http.access",
+            "org.eclipse.jetty.util.thread.QueuedThreadPool", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.Outer$Inner", ""};
+        Level[] levels = {Level.TRACE, Level.DEBUG, Level.INFO, Level.WARN, Level.ERROR};
+        List<LoggingEvent> events = new ArrayList<>();
+        for (int i = 0; i < times.size(); i++) {
+            Throwable thrown = switch (i % 4) {
+                case 0 -> null;
+                case 1 -> new IllegalStateException("the registry answered 503", new UncheckedIOException(new IOException("reset")));
+                case 2 -> suppressing();
+                default -> new RuntimeException((String) null);
+            };
+            LoggingEvent event = new LoggingEvent("test", context.getLogger(loggers[i % loggers.length]), levels[i % levels.length],
+                    "tag {} of {}: {} ünïcödé ✓", thrown, new Object[] {"1.2.3", "registry.example.com/packages", i});
+            event.setTimeStamp(times.get(i));
+            events.add(event);
+        }
+        LoggingEvent nothing = new LoggingEvent("test", context.getLogger("dev.wharf.x"), Level.INFO, null, null, null);
+        nothing.setTimeStamp(1_764_662_283_007L);
+        events.add(nothing);
+        return events;
+    }
+
+    private static Throwable suppressing() {
+        Exception outer = new Exception("closing failed");
+        outer.addSuppressed(new IOException("the stream was cut", new ArithmeticException("inner")));
+        return outer;
+    }
+}
