@@ -49,7 +49,7 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
      * eight minutes after its first index (bench/RESULTS.md, session 15). A thread is made again in
      * well under a millisecond.
      */
-    static final Duration THREAD_IDLE = Duration.ofSeconds(5);
+    private static final Duration THREAD_IDLE = Duration.ofSeconds(5);
     private static final int MAX_THREADS = 16;
     private static final int NETWORK_BUFFER = 64 * 1024;
 
@@ -75,12 +75,13 @@ public final class JettyBodyExchange implements BodyExchange, AutoCloseable {
         this(tls, connect, idle, proxies, THREAD_IDLE);
     }
 
+    /** As above, with how long an idle thread of the pool waits for work (tests shorten it). */
     JettyBodyExchange(Supplier<SSLContext> tls, Duration connect, Duration idle, ProxySelector proxies, Duration threadIdle) {
-        this.threadIdle = threadIdle;
         this.tls = tls;
         this.connect = connect;
         this.idle = idle;
         this.proxySelector = proxies;
+        this.threadIdle = threadIdle;
     }
 
     private synchronized HttpClient client(URI target) {
