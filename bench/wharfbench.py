@@ -33,10 +33,10 @@ ROOT = os.path.dirname(HERE)
 MB = 1 << 20
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
-SMOKE = dict(duration=1.0, warmup=0.0, modules=2, module_versions=3, providers=1, provider_versions=3,
+SMOKE = dict(duration=1.0, warmup=0.0, rounds=1, modules=2, module_versions=3, providers=1, provider_versions=3,
              package_names=3, package_versions=2, image_kb=8, provider_zip_kb=64, big_provider_mb=4,
              big_package_mb=2, scales="30", download_runs=1, flat_tags=200, flat_versions=5)
-FULL = dict(duration=20.0, warmup=5.0, modules=20, module_versions=10, providers=3, provider_versions=20,
+FULL = dict(duration=20.0, warmup=5.0, rounds=3, modules=20, module_versions=10, providers=3, provider_versions=20,
             package_names=40, package_versions=5, image_kb=256, provider_zip_kb=8192, big_provider_mb=200,
             big_package_mb=50, scales="100,1000,5000", download_runs=5, flat_tags=10000, flat_versions=20)
 
@@ -46,6 +46,8 @@ def parse_args(argv):
     p.add_argument("--smoke", action="store_true", help="tiny data, about a second per measurement (keeps the harness working in CI)")
     p.add_argument("--duration", type=float, help="seconds of wrk per endpoint (full: 20)")
     p.add_argument("--warmup", type=float, help="seconds of wrk before each measured run (full: 5)")
+    p.add_argument("--rounds", type=int,
+                   help="figure 1: the --duration is split into this many wrk runs per server, interleaved, medians reported (full: 3)")
     p.add_argument("--connections", type=int, default=32)
     p.add_argument("--threads", type=int, default=2, help="wrk threads")
     p.add_argument("--modules", type=int, help="N modules (full: 20)")
@@ -87,10 +89,17 @@ def parse_args(argv):
     a.epr_scales = a.scales if a.epr_scales is None else a.epr_scales
     a.scales = [int(x) for x in str(a.scales).split(",") if x.strip()]
     a.epr_scales = [int(x) for x in str(a.epr_scales).split(",") if x.strip()]
+    if a.rounds < 1:
+        p.error("--rounds takes a number of at least 1")
     a.figures = {x.strip() for x in a.figures.split(",") if x.strip()}
     if not a.figures or not a.figures <= {"1", "2", "3", "flat", "replicas", "publish", "jvm", "image"}:
         p.error("--figures takes a comma-separated subset of 1,2,3,flat,replicas,publish,jvm,image")
     return a
+
+
+def medians(runs):
+    """(median req/s, median p99) of wrk runs."""
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
 def free_port():
@@ -494,6 +503,7 @@ http {
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+        same = []
         try:
             # The JVMs compile their request paths in the first seconds of load (C2 on Jetty's parser and
             # writer is shared by every endpoint), which left the first row measuring compilation: one
@@ -508,9 +518,23 @@ http {
                     self.wrk(w_url, a.warmup)
                     self.wrk(n_url, a.warmup)
                     self.wrk(j_url, a.warmup)
-                w_rps, w_p99, w_bad, w_err = self.wrk(w_url, a.duration)
-                n_rps, n_p99, n_bad, n_err = self.wrk(n_url, a.duration)
-                j_rps, j_p99, _, _ = self.wrk(j_url, a.duration)
+                # One server's whole run and then the other's put whatever else the machine did in those
+                # seconds into the ratio: six 5 s runs of the same nginx one after the other gave 52-62k
+                # req/s and a p99 of 1.1-5.2 ms here (bench/RESULTS.md, session 16). So the time is
+                # split into rounds, the servers take turns (the order reversed every other round), and
+                # the medians are compared; nginx runs twice per round, and the second series against
+                # the first shows how far apart two identical servers come out in the same rounds.
+                runs = {"wharf": [], "nginx": [], "javalin": [], "nginx again": []}
+                turns = [("wharf", w_url), ("nginx", n_url), ("javalin", j_url), ("nginx again", n_url)]
+                for r in range(a.rounds):
+                    for key, url in (turns if r % 2 == 0 else turns[::-1]):
+                        runs[key].append(self.wrk(url, a.duration / a.rounds))
+                (w_rps, w_p99), (n_rps, n_p99), (j_rps, j_p99), (n2_rps, n2_p99) = (
+                    medians(runs[k]) for k in ("wharf", "nginx", "javalin", "nginx again"))
+                w_bad = sum(run[2] for run in runs["wharf"])
+                w_err = "; ".join(run[3] for run in runs["wharf"] if run[3])
+                n_err = "; ".join(run[3] for series in ("nginx", "nginx again") for run in runs[series] if run[3])
+                same.append((name, n2_rps / n_rps if n_rps else 0.0, n2_p99 / n_p99 if n_p99 else 0.0))
                 ratio = w_rps / n_rps if n_rps else 0.0
                 size = os.path.getsize(os.path.join(root, static[i]))
                 ok = ratio >= 0.8 and w_bad == 0
@@ -526,6 +550,12 @@ http {
         finally:
             stop.set()
             sampler.join()
+        if same:
+            rates, tails = [x[1] for x in same], [x[2] for x in same]
+            self.row("1", "nginx against itself in the same rounds (the second series ÷ the first; the noise floor of the rows above)",
+                     "req/s %.2f–%.2f, p99 %.2f–%.2f over %d answers" % (min(rates), max(rates), min(tails), max(tails), len(same)))
+            for name, rate, tail in same:
+                self.notes.append("figure 1 nginx against itself, %s: req/s %.2f, p99 %.2f" % (name, rate, tail))
         self.row("4", "RSS idle boring-registry / package-registry",
                  idle_text(idle, idle_at2, idle_wait, ("boring-registry", "package-registry")))
         self.row("4", "RSS peak under figure-1 load (Wharf vs nginx)", "%.0f MB / %.0f MB" % (peak["boring-registry"] / 1024,
