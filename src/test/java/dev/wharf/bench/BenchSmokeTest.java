@@ -62,6 +62,7 @@ class BenchSmokeTest {
                 .containsPattern("\\| 2 \\| CPU per download: .*\\| Wharf [\\d.]+ / [\\d.]+ / [\\d.]+ s; [\\d.]+ \\| nginx [\\d.]+ / [\\d.]+ / [\\d.]+ s; [\\d.]+ \\|")
                 .containsPattern("\\| 2 \\| ceiling: SHA-256 .*\\| \\d+ MB/s \\| nginx proxy_pass \\d+ MB/s \\| [\\d.]+ \\|")
                 .containsPattern("\\| 2 \\| ceiling: any verifying proxy here .*\\| \\d+ MB/s \\| nginx proxy_pass \\d+ MB/s \\| [\\d.]+ \\|")
+                .containsPattern("\\| 2 \\| ceiling: a proxy that hashes on its forwarding thread .*\\| \\d+ MB/s \\| nginx proxy_pass \\d+ MB/s \\| [\\d.]+ \\|")
                 .containsPattern("\\| 2 \\| provider zip \\(from --download-cache-dir\\) \\d+ MB.*\\| \\d+ MB/s \\| direct \\d+ MB/s \\| [\\d.]+ \\|")
                 .containsPattern("\\| 2 \\| package zip \\(from -oci-cache-dir\\) \\d+ MB.*\\| \\d+ MB/s \\| direct \\d+ MB/s \\| [\\d.]+ \\|")
                 .containsPattern("\\| 2 \\| boring-registry -Xmx64m heap: .*\\| \\d+ MB / \\d+ MB \\|")
