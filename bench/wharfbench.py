@@ -47,7 +47,7 @@ def parse_args(argv):
     p.add_argument("--duration", type=float, help="seconds of wrk per endpoint (full: 20)")
     p.add_argument("--warmup", type=float, help="seconds of wrk before each measured run (full: 5)")
     p.add_argument("--rounds", type=int,
-                   help="figure 1: the --duration is split into this many wrk runs per server, interleaved, medians reported (full: 3)")
+                   help="figure 1: the --duration is split into this many wrk runs per server (each at least 1 s), interleaved, medians reported (full: 3)")
     p.add_argument("--connections", type=int, default=32)
     p.add_argument("--threads", type=int, default=2, help="wrk threads")
     p.add_argument("--modules", type=int, help="N modules (full: 20)")
@@ -972,8 +972,10 @@ def main(argv):
             "- machine: %d cores, %s RAM, %s; load average before %s, after %s" % (nproc, mem, model, load_before, load_after),
             "- JDK: %s" % " / ".join(jdk),
             "- figures run: %s" % ", ".join(sorted(a.figures)),
-            "- mode: %s; wrk -t%d -c%d, %.0f s per run after %.0f s warm-up; Wharf JVM flags: `%s`, %s" % (
-                "smoke" if a.smoke else "full", a.threads, a.connections, a.duration, a.warmup, a.jvm_flags or "(none)",
+            "- mode: %s; wrk -t%d -c%d, %.0f s per measurement after %.0f s warm-up (figure 1: each server's share in %d run%s, "
+            "taking turns); Wharf JVM flags: `%s`, %s" % (
+                "smoke" if a.smoke else "full", a.threads, a.connections, a.duration, a.warmup, a.rounds, "" if a.rounds == 1 else "s",
+                a.jvm_flags or "(none)",
                 "java -jar" if a.no_launcher or a.classpath else "through bin/'s launchers (their defaults, then these)"),
             "- data: %d modules x %d versions, %d providers x %d versions x 4 platforms (%d KB zips), %d EPR package versions "
             "(%d packages, %d KB screenshots), figure 2: %d MB provider zip, %d MB package zip; seeding took %.0f s" % (
