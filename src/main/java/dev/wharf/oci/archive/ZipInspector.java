@@ -2,7 +2,6 @@ package dev.wharf.oci.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,9 +9,8 @@ import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.commons.compress.archivers.zip.UnsupportedZipFeatureException;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipFile;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The one check every zip Wharf accepts goes through, before anything of it is stored or served:
@@ -20,7 +18,8 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * (following a chain of links safely needs the whole tree; no package needs them), and every entry
  * inflated — streaming, counting the bytes that really come out rather than trusting the sizes the
  * zip declares — within {@link ArchiveLimits}. An entry that inflates to other than its declared
- * size is refused too, since readers size answers by the declaration.
+ * size is refused too, since readers size answers by the declaration. Names that are not UTF-8 and
+ * compression methods other than stored and deflated make the zip unreadable ({@link java.util.zip.ZipException}).
  */
 public final class ZipInspector {
     private static final int UNIX_TYPE_MASK = 0170000;
@@ -46,17 +45,20 @@ public final class ZipInspector {
         List<String> directories = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         long total = 0;
+        long entries = 0;
         byte[] buffer = new byte[64 * 1024];
-        try (ZipFile file = ZipFile.builder().setPath(zip).get()) {
-            Enumeration<ZipArchiveEntry> entries = file.getEntries();
-            while (entries.hasMoreElements()) {
-                ZipArchiveEntry entry = entries.nextElement();
+        // java.util.zip reads what it inflates (its central directory is parsed by code the JVM has warm
+        // from reading its own class path); the types it does not expose come from CentralDirectory.
+        long recorded = CentralDirectory.read(zip, ZipInspector::checkRecord);
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            Enumeration<? extends ZipEntry> all = file.entries();
+            while (all.hasMoreElements()) {
+                ZipEntry entry = all.nextElement();
+                entries++;
                 String name = EntryNames.check(entry.getName());
-                checkRawName(entry);
                 if (!seen.add(name)) {
                     throw new ArchiveRefusedException("entry '" + EntryNames.printable(name) + "' is listed twice");
                 }
-                checkType(entry);
                 if (entry.isDirectory()) {
                     directories.add(name);
                     continue;
@@ -74,8 +76,6 @@ public final class ZipInspector {
                             throw sizeMismatch(name, declared, "more");
                         }
                     }
-                } catch (UnsupportedZipFeatureException e) {
-                    throw new ArchiveRefusedException("entry '" + EntryNames.printable(name) + "' cannot be read: " + e.getMessage());
                 }
                 if (declared >= 0 && inflated != declared) {
                     throw sizeMismatch(name, declared, String.valueOf(inflated));
@@ -83,32 +83,28 @@ public final class ZipInspector {
                 files.add(name);
             }
         }
+        if (entries != recorded) {
+            // Two readings of one directory that disagree: an unpacker could see entries this check did not.
+            throw new ArchiveRefusedException("the zip's central directory is ambiguous: " + recorded + " entries by its records, "
+                    + entries + " as read");
+        }
         return new ArchiveContents(files, directories, total);
     }
 
     /**
-     * The name as stored: commons-compress turns backslashes into '/' in entries it believes DOS-made,
-     * but other unpackers read the stored bytes, so those are judged too.
+     * Judges each record as other unpackers will read it: its stored name (java.util.zip refuses a
+     * name that is not UTF-8 when it opens the zip), and its Unix file type.
      */
-    private static void checkRawName(ZipArchiveEntry entry) {
-        byte[] raw = entry.getRawName();
-        if (raw != null) {
-            EntryNames.check(new String(raw, StandardCharsets.UTF_8));
-        }
-    }
-
-    private static void checkType(ZipArchiveEntry entry) {
-        if (entry.getPlatform() != ZipArchiveEntry.PLATFORM_UNIX) {
-            return;
-        }
-        int type = entry.getUnixMode() & UNIX_TYPE_MASK;
+    private static void checkRecord(CentralDirectory.Record record) {
+        EntryNames.check(record.name());
+        int type = record.unixMode() & UNIX_TYPE_MASK;
         if (type == UNIX_SYMLINK) {
-            throw new ArchiveRefusedException("entry '" + EntryNames.printable(entry.getName())
+            throw new ArchiveRefusedException("entry '" + EntryNames.printable(record.name())
                     + "' is a symbolic link; archives must hold files and directories only");
         }
         if (type != 0 && type != UNIX_FILE && type != UNIX_DIRECTORY) {
-            throw new ArchiveRefusedException("entry '" + EntryNames.printable(entry.getName())
-                    + "' is a special file (mode " + Integer.toOctalString(entry.getUnixMode()) + "); archives must hold files and directories only");
+            throw new ArchiveRefusedException("entry '" + EntryNames.printable(record.name())
+                    + "' is a special file (mode " + Integer.toOctalString(record.unixMode()) + "); archives must hold files and directories only");
         }
     }
 

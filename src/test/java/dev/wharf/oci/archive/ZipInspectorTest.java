@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wharf.testing.HostileZips;
 import dev.wharf.testing.HostileZips.Bomb;
 import dev.wharf.testing.HostileZips.Entry;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,5 +79,52 @@ class ZipInspectorTest {
         Path zip = HostileZips.write(dir.resolve("liar.zip"), List.of(), List.of(new Bomb("small.txt", 64L << 20, 10)));
         assertThatThrownBy(() -> new ZipInspector(new ArchiveLimits(1L << 40, 1_000_000)).inspect(zip))
                 .hasMessageContaining("'small.txt' declares 10 bytes but inflates to more");
+    }
+
+    @Test
+    void findsTheDirectoryOfAZip64ArchiveAndALinkAtItsEnd() throws Exception {
+        // More than 65 535 entries: the plain end record cannot count them, and the Zip64 one is read.
+        List<Entry> many = new ArrayList<>();
+        for (int i = 0; i < 70_000; i++) {
+            many.add(Entry.file("f/" + i, ""));
+        }
+        Path ok = HostileZips.write(dir.resolve("many.zip"), many);
+        assertThat(DEFAULTS.inspect(ok).files()).hasSize(70_000);
+        many.add(Entry.symlink("last", "/etc/shadow"));
+        Path linked = HostileZips.write(dir.resolve("many-linked.zip"), many);
+        assertThatThrownBy(() -> DEFAULTS.inspect(linked)).hasMessageContaining("'last' is a symbolic link");
+    }
+
+    @Test
+    void readsTheDirectoryBehindPrependedBytesAndACommentThatLooksLikeAnEndRecord() throws Exception {
+        Path plain = HostileZips.write(dir.resolve("plain.zip"), List.of(Entry.file("a.txt", "hello"), Entry.symlink("l", "a.txt")));
+        byte[] zip = Files.readAllBytes(plain);
+        // A self-extracting stub in front, and a comment holding an end record's signature and fields.
+        byte[] stub = new byte[4096];
+        java.util.Arrays.fill(stub, (byte) 'X');
+        byte[] fakeEnd = {0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        int commentLength = fakeEnd.length + 3;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(stub);
+        out.write(zip, 0, zip.length - 2);
+        out.write(commentLength & 0xFF);
+        out.write(commentLength >> 8);
+        out.write(fakeEnd);
+        out.write(new byte[] {'e', 'n', 'd'});
+        Path hidden = Files.write(dir.resolve("sfx.zip"), out.toByteArray());
+        assertThatThrownBy(() -> DEFAULTS.inspect(hidden)).isInstanceOf(ArchiveRefusedException.class)
+                .hasMessageContaining("'l' is a symbolic link");
+    }
+
+    @Test
+    void aNameThatIsNotUtf8IsNotReadable() throws Exception {
+        Path zip = HostileZips.write(dir.resolve("latin.zip"), List.of(Entry.file("caf\u00e9.txt", "x")));
+        byte[] bytes = Files.readAllBytes(zip);
+        byte[] utf8 = "caf\u00e9".getBytes(StandardCharsets.UTF_8);
+        // Rewrite every copy of the name as Latin-1, one byte shorter, padded with a byte that is never valid UTF-8 either.
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        String from = new String(utf8, StandardCharsets.ISO_8859_1);
+        Files.write(zip, text.replace(from, "caf\u00e9\u00ff").getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> DEFAULTS.inspect(zip)).isInstanceOf(java.util.zip.ZipException.class);
     }
 }
