@@ -56,6 +56,7 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
     private final Cache<String, Stamped<List<String>>> lastTagLists;
     private final Cache<TagKey, Stamped<Optional<Manifest>>> lastTagManifests;
     private final Generations generations = new Generations();
+    private final FoundTags foundTags = new FoundTags();
 
     public CachingArtifactStore(ArtifactStore delegate, Duration tagTtl) {
         this(delegate, tagTtl, tagTtl);
@@ -110,17 +111,30 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
 
     private Stamped<List<String>> freshTags(String repository) {
         List<String> tags = List.copyOf(delegate.listTags(repository));
-        Set<String> listed = new HashSet<>(tags);
-        tagManifests.asMap().keySet().removeIf(k -> k.repository().equals(repository) && !listed.contains(k.tag()));
+        for (String gone : foundTags.removeUnlisted(repository, new HashSet<>(tags))) {
+            tagManifests.invalidate(new TagKey(repository, gone));
+        }
         return lastTagLists.asMap().compute(repository,
                 (r, last) -> last != null && last.value().equals(tags) ? last : new Stamped<>(tags, generations.next()));
     }
 
     /** The lookup stamped: the generation it had when last read, if its manifest is still the same (or still none). */
-    private Stamped<Optional<Manifest>> stamp(TagKey key, Optional<Manifest> found) {
-        found.ifPresent(m -> manifestsByDigest.put(m.digest(), m));
+    private Stamped<Optional<Manifest>> stamp(TagKey key, Optional<Manifest> manifest) {
+        manifest.ifPresent(m -> manifestsByDigest.put(m.digest(), m));
         return lastTagManifests.asMap().compute(key,
-                (k, last) -> last != null && sameManifest(last.value(), found) ? last : new Stamped<>(found, generations.next()));
+                (k, last) -> last != null && sameManifest(last.value(), manifest) ? last : new Stamped<>(manifest, generations.next()));
+    }
+
+    /**
+     * Notes a found tag for {@link #freshTags}: inside the cache's load of the key, or once the entry
+     * is in. Never before it is in: a fresh list could then drop the note before the entry arrives,
+     * and the entry would outlive the list that no longer names it.
+     */
+    private Stamped<Optional<Manifest>> keep(TagKey key, Stamped<Optional<Manifest>> stamped) {
+        if (stamped.value().isPresent()) {
+            foundTags.add(key.repository(), key.tag());
+        }
+        return stamped;
     }
 
     private static boolean sameManifest(Optional<Manifest> a, Optional<Manifest> b) {
@@ -145,7 +159,7 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
             found.ifPresent(m -> manifestsByDigest.put(digest, m));
             return Stamped.uncached(found);
         }
-        return tagManifests.get(new TagKey(repository, reference), k -> stamp(k, delegate.resolve(repository, reference)));
+        return tagManifests.get(new TagKey(repository, reference), k -> keep(k, stamp(k, delegate.resolve(repository, reference))));
     }
 
     /** Asks the store and keeps its answer: what this instance serves next is at least as new. */
@@ -154,6 +168,7 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
         TagKey key = new TagKey(repository, tag);
         Stamped<Optional<Manifest>> fresh = stamp(key, delegate.resolveFresh(repository, tag));
         Stamped<Optional<Manifest>> before = tagManifests.asMap().put(key, fresh);
+        keep(key, fresh);
         if (before == null || before.value().isPresent() != fresh.value().isPresent()) {
             tagLists.invalidate(repository);
         }
@@ -187,7 +202,9 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
                 answer.ifPresent(manifest -> manifestsByDigest.put(manifest.digest(), manifest));
             } else {
                 TagKey key = new TagKey(repository, reference);
-                tagManifests.put(key, stamp(key, answer));
+                Stamped<Optional<Manifest>> stamped = stamp(key, answer);
+                tagManifests.put(key, stamped);
+                keep(key, stamped);
             }
         }
         return answers;
@@ -244,6 +261,7 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
     private void forget(String repository, String tag) {
         tagLists.invalidate(repository);
         tagManifests.invalidate(new TagKey(repository, tag));
+        foundTags.remove(repository, tag);
     }
 
     /** Forgets what is known about a repository's tags. */

@@ -95,6 +95,41 @@ class CachingArtifactStoreTest {
     }
 
     @Test
+    void aTagGoneFromAFreshListIsForgottenWhicheverLookupCachedIt() {
+        tags(3);
+        cache.listTags(REPO);
+        assertThat(cache.resolveAll(REPO, List.of("v0"))).allMatch(Optional::isPresent);
+        assertThat(cache.resolveFresh(REPO, "v1")).isPresent();
+        layout.delete(REPO, "v0");
+        layout.delete(REPO, "v1");
+        pass(TAG_TTL.plusSeconds(1));
+
+        assertThat(cache.listTags(REPO)).containsExactly("v2");
+        assertThat(cache.resolve(REPO, "v0")).isEmpty();
+        assertThat(cache.resolveAll(REPO, List.of("v1"))).containsExactly(Optional.empty());
+    }
+
+    @Test
+    void aFreshListForgetsOnlyTheTagsOfItsOwnRepository() {
+        String other = "boring-registry/providers/acme/other";
+        tags(2);
+        layout.push(other, "v0", Artifact.single("application/vnd.wharf.test",
+                Layer.file("application/octet-stream", "v0", BlobSource.ofBytes("other".getBytes(StandardCharsets.UTF_8)))), true);
+        cache.listTags(REPO);
+        cache.listTags(other);
+        assertThat(cache.resolve(REPO, "v0")).isPresent();
+        assertThat(cache.resolve(other, "v0")).isPresent();
+        layout.delete(REPO, "v0");
+        pass(TAG_TTL.plusSeconds(1));
+        counting.reset();
+
+        assertThat(cache.listTags(REPO)).containsExactly("v1");
+        assertThat(cache.resolve(REPO, "v0")).isEmpty();
+        assertThat(cache.resolve(other, "v0")).isPresent();
+        assertThat(counting.resolved).containsExactly("v0");
+    }
+
+    @Test
     void aRepointedTagIsSeenAfterTheManifestTtl() {
         tags(1);
         Manifest first = layout.resolve(REPO, "v0").orElseThrow();
