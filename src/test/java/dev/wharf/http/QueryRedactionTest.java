@@ -20,6 +20,8 @@ class QueryRedactionTest {
     @Test
     void readsNamesAsTheServerDecodesThem() {
         assertThat(QueryRedaction.redact("%73ignature=secret&Signature=secret2")).isEqualTo("%73ignature=REDACTED&Signature=REDACTED");
+        // A line break in a name does not hide what follows it.
+        assertThat(QueryRedaction.redact("x%0Asignature=secret&a%0D%0Atoken=t")).isEqualTo("x%0Asignature=REDACTED&a%0D%0Atoken=REDACTED");
     }
 
     @Test
