@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 import java.util.zip.ZipException;
 
 /**
@@ -39,14 +40,10 @@ final class CentralDirectory {
     private static final long MAGIC32 = 0xFFFFFFFFL;
     private static final int MAGIC16 = 0xFFFF;
 
-    /** One entry: its name as stored (UTF-8), the system that made it, and its Unix mode (0 if none). */
-    record Record(String name, int platform, int unixMode) {
-        static final int PLATFORM_UNIX = 3;
-    }
+    private static final int PLATFORM_UNIX = 3;
 
-    /** Receives each record in directory order. */
-    interface Visitor {
-        void visit(Record record) throws IOException;
+    /** One entry: its name as stored (UTF-8) and its Unix mode (0 when a system other than Unix made it). */
+    record Record(String name, int unixMode) {
     }
 
     private record End(long position, long directoryLength, long directoryOffset) {
@@ -56,7 +53,7 @@ final class CentralDirectory {
     }
 
     /** Visits every record of {@code zip}'s central directory; returns how many there were. */
-    static long read(Path zip, Visitor visitor) throws IOException {
+    static long read(Path zip, Consumer<Record> visitor) throws IOException {
         try (FileChannel channel = FileChannel.open(zip, StandardOpenOption.READ)) {
             End end = findEnd(channel);
             long start = end.position() - end.directoryLength();
@@ -68,7 +65,7 @@ final class CentralDirectory {
         }
     }
 
-    private static long visitAll(InputStream in, long length, Visitor visitor) throws IOException {
+    private static long visitAll(InputStream in, long length, Consumer<Record> visitor) throws IOException {
         byte[] fixed = new byte[ENTRY_LENGTH];
         ByteBuffer header = ByteBuffer.wrap(fixed).order(ByteOrder.LITTLE_ENDIAN);
         long read = 0;
@@ -85,14 +82,13 @@ final class CentralDirectory {
             long external = header.getInt(38) & MAGIC32;
             byte[] name = new byte[nameLength];
             readFully(in, name);
-            skipFully(in, (long) extraLength + commentLength);
+            in.skipNBytes((long) extraLength + commentLength);
             read += ENTRY_LENGTH + nameLength + extraLength + commentLength;
             if (read > length) {
                 throw new ZipException("invalid CEN header (bad header size)");
             }
-            int platform = madeBy >> 8;
-            int mode = platform == Record.PLATFORM_UNIX ? (int) (external >> 16) : 0;
-            visitor.visit(new Record(new String(name, StandardCharsets.UTF_8), platform, mode));
+            int mode = madeBy >> 8 == PLATFORM_UNIX ? (int) (external >> 16) : 0;
+            visitor.accept(new Record(new String(name, StandardCharsets.UTF_8), mode));
             count++;
         }
         return count;
@@ -173,9 +169,5 @@ final class CentralDirectory {
         if (in.readNBytes(into, 0, into.length) != into.length) {
             throw new EOFException("the zip ends inside its central directory");
         }
-    }
-
-    private static void skipFully(InputStream in, long n) throws IOException {
-        in.skipNBytes(n);
     }
 }
