@@ -56,6 +56,7 @@ class BenchSmokeTest {
                 .containsPattern("\\| 1 \\| EPR /search\\?kibana.version=8.15.0")
                 .containsPattern("\\| 1 \\| EPR /categories")
                 .containsPattern("\\| 1 \\| discovery /v1/modules/search\\?q=mod \\(\\d+ B\\) \\| \\d+ req/s")
+                .containsPattern("- figure 1 UI module page: docker-registry during Wharf's turns \\d+ requests, [\\d.]+ s of CPU; during nginx's \\d+, [\\d.]+ s")
                 .containsPattern("\\| 1 \\| nginx against itself in the same rounds .*\\| req/s [\\d.]+–[\\d.]+, p99 [\\d.]+–[\\d.]+ over 9 answers \\|")
                 .containsPattern("\\| 2 \\| provider zip \\d+ MB, first download.*\\| \\d+ MB/s \\| nginx proxy_pass \\d+ MB/s; direct \\d+ MB/s \\| [\\d.]+ \\|")
                 .containsPattern("\\| 2 \\| provider zip \\d+ MB streamed .*\\| \\d+ MB/s, [\\d.]+ s CPU \\| nginx proxy_pass \\d+ MB/s, [\\d.]+ s CPU; direct \\d+ MB/s \\| [\\d.]+ \\|")

@@ -4,6 +4,7 @@ import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.ChunkSource;
+import dev.wharf.oci.ConcurrentLookups;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.DigestVerifyingInputStream;
@@ -55,7 +56,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
     private final RegistryTransport transport;
     private final JettyBodyExchange readClient;
     private final ManifestCodec codec = new ManifestCodec();
-    private final ConcurrentLookups lookups = new ConcurrentLookups(8);
+    private final ConcurrentLookups lookups = new ConcurrentLookups("wharf-registry-lookup", 8);
     private final TagLister tags;
     private final RepositoryLister repositories;
     private final ManifestPuller manifests;

@@ -1,4 +1,4 @@
-package dev.wharf.oci.registry;
+package dev.wharf.oci;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -16,27 +18,34 @@ import java.util.function.Function;
  * Runs many small registry requests a few at a time. A registry answers one manifest in about a
  * millisecond of its own work but a round trip costs more; a handful in flight hides most of the
  * latency without looking like a flood to a shared registry's rate limits.
+ *
+ * <p>Its threads exist only while there is work: a server looks things up in bursts (an index, a
+ * catalog rebuild) and sits idle between them, where each parked thread would keep its stack.
  */
-final class ConcurrentLookups implements AutoCloseable {
+public final class ConcurrentLookups implements AutoCloseable {
+    private static final long IDLE_SECONDS = 5;
     private final int parallelism;
     private final ExecutorService pool;
 
-    ConcurrentLookups(int parallelism) {
+    /** @param name the prefix of its threads' names, which thread dumps and profiles show */
+    public ConcurrentLookups(String name, int parallelism) {
         this.parallelism = parallelism;
         AtomicInteger n = new AtomicInteger();
         // Daemon threads: a CLI command that forgets to close its store must still be able to exit.
-        this.pool = Executors.newFixedThreadPool(parallelism, r -> {
-            Thread t = new Thread(r, "wharf-registry-lookup-" + n.incrementAndGet());
+        ThreadPoolExecutor threads = new ThreadPoolExecutor(parallelism, parallelism, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        threads.allowCoreThreadTimeOut(true);
+        this.pool = threads;
     }
 
     /**
      * {@code lookup} applied to every input, answers in input order. The first failure is thrown as
      * it was (a {@link RuntimeException}), after the lookups still waiting are cancelled.
      */
-    <T, R> List<R> map(List<T> inputs, Function<T, R> lookup) {
+    public <T, R> List<R> map(List<T> inputs, Function<T, R> lookup) {
         if (inputs.size() < 2) {
             return inputs.stream().map(lookup).toList();
         }
@@ -85,6 +94,7 @@ final class ConcurrentLookups implements AutoCloseable {
         }
     }
 
+    /** Stops its threads; lookups still running are interrupted. */
     @Override
     public void close() {
         pool.shutdownNow();

@@ -1,9 +1,8 @@
-package dev.wharf.oci.registry;
+package dev.wharf.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.wharf.oci.StorageException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +17,7 @@ class ConcurrentLookupsTest {
     @Test
     void answersKeepTheInputOrderAndSeveralRunAtOnce() {
         CountDownLatch fourInFlight = new CountDownLatch(4);
-        try (ConcurrentLookups lookups = new ConcurrentLookups(4)) {
+        try (ConcurrentLookups lookups = new ConcurrentLookups("test-lookup", 4)) {
             List<Integer> inputs = IntStream.range(0, 100).boxed().toList();
             List<String> answers = lookups.map(inputs, i -> {
                 fourInFlight.countDown();
@@ -38,7 +37,7 @@ class ConcurrentLookupsTest {
     void theFirstFailureIsThrownAsItWasAndStopsTheRest() {
         AtomicReference<Thread> failing = new AtomicReference<>();
         AtomicInteger doneAfterTheFailure = new AtomicInteger();
-        try (ConcurrentLookups lookups = new ConcurrentLookups(2)) {
+        try (ConcurrentLookups lookups = new ConcurrentLookups("test-lookup", 2)) {
             assertThatThrownBy(() -> lookups.map(IntStream.range(0, 1000).boxed().toList(), i -> {
                 if (i == 10) {
                     failing.set(Thread.currentThread());
@@ -68,8 +67,28 @@ class ConcurrentLookupsTest {
     }
 
     @Test
+    void itsThreadsEndWhenThereIsNoMoreWork() {
+        try (ConcurrentLookups lookups = new ConcurrentLookups("idle-lookup", 4)) {
+            assertThat(lookups.map(IntStream.range(0, 50).boxed().toList(), i -> i * 2)).hasSize(50);
+            assertThat(threadsNamed("idle-lookup-")).isPositive();
+            // A server sits idle between its bursts of lookups: parked threads would keep their stacks.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (threadsNamed("idle-lookup-") > 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+            assertThat(threadsNamed("idle-lookup-")).as("threads left 20 s after the last lookup").isZero();
+            // And they come back for the next burst.
+            assertThat(lookups.map(List.of(1, 2, 3), i -> i + 1)).containsExactly(2, 3, 4);
+        }
+    }
+
+    private static long threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+    }
+
+    @Test
     void zeroOrOneInputRunsOnTheCallersThread() {
-        try (ConcurrentLookups lookups = new ConcurrentLookups(4)) {
+        try (ConcurrentLookups lookups = new ConcurrentLookups("test-lookup", 4)) {
             Thread caller = Thread.currentThread();
             assertThat(lookups.map(List.of("a"), s -> Thread.currentThread() == caller)).containsExactly(true);
             assertThat(lookups.map(List.<String>of(), s -> s)).isEmpty();
