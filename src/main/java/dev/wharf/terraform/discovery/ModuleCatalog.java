@@ -64,7 +64,7 @@ public final class ModuleCatalog {
         this.store = store;
         this.layout = layout;
         this.modules = modules;
-        this.snapshot = new SnapshotCache<>(this::build, ttl, ticker, rebuilder);
+        this.snapshot = new SnapshotCache<>("the module catalog", this::build, ttl, ticker, rebuilder);
     }
 
     /**

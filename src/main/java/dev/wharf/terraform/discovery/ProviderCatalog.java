@@ -33,7 +33,7 @@ public final class ProviderCatalog {
     public ProviderCatalog(ArtifactStore store, TerraformLayout layout, Duration ttl, Ticker ticker, Executor rebuilder) {
         this.store = store;
         this.layout = layout;
-        this.addresses = new SnapshotCache<>(this::build, ttl, ticker, rebuilder);
+        this.addresses = new SnapshotCache<>("the provider catalog", this::build, ttl, ticker, rebuilder);
     }
 
     /** Every provider repository, by namespace and name. UNSUPPORTED (a StorageException) when the registry lists none. */

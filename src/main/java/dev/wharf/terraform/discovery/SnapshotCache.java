@@ -10,6 +10,8 @@ import dev.wharf.oci.Stamped;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One value built from storage and answered from memory, rebuilt in the background once
@@ -18,13 +20,20 @@ import java.util.function.Supplier;
  *
  * <p>Each content has its own {@link Generation}, and a rebuild that finds the same content keeps
  * it: pages built from a snapshot stay ready across rebuilds until something really changed.
+ *
+ * <p>A rebuild that fails (the registry down, or answering nonsense) keeps the snapshot it had, says
+ * so in one line, and is tried again {@code ttl} later. Left to the cache, the failure went to
+ * java.util.logging as a stack trace outside Wharf's log format (and its JSON), and every request
+ * after it started another rebuild, each with its own trace, for as long as the registry was away.
  */
 final class SnapshotCache<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotCache.class);
     private static final String KEY = "all";
     private final Generations generations = new Generations();
     private final LoadingCache<String, Stamped<T>> cache;
 
-    SnapshotCache(Supplier<T> build, Duration ttl, Ticker ticker, Executor rebuilder) {
+    /** @param what what the snapshot holds, as its log line names it ("the module catalog") */
+    SnapshotCache(String what, Supplier<T> build, Duration ttl, Ticker ticker, Executor rebuilder) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(1).ticker(ticker).executor(rebuilder);
         CacheLoader<String, Stamped<T>> loader = new CacheLoader<>() {
             @Override
@@ -34,11 +43,22 @@ final class SnapshotCache<T> {
 
             @Override
             public Stamped<T> reload(String key, Stamped<T> old) {
-                T value = build.get();
+                T value;
+                try {
+                    value = build.get();
+                } catch (RuntimeException e) {
+                    LOG.warn("{} could not be rebuilt; lists keep answering from the previous one, and the next try is in {}: {}",
+                            what, readable(ttl), e.getMessage());
+                    return old;
+                }
                 return value.equals(old.value()) ? old : new Stamped<>(value, generations.next());
             }
         };
         this.cache = (ttl.isZero() || ttl.isNegative() ? builder.expireAfterWrite(Duration.ZERO) : builder.refreshAfterWrite(ttl)).build(loader);
+    }
+
+    private static String readable(Duration ttl) {
+        return ttl.toMillis() % 1000 == 0 ? ttl.toSeconds() + " s" : ttl.toMillis() + " ms";
     }
 
     Stamped<T> get() {
