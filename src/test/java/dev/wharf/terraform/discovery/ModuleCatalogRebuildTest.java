@@ -14,15 +14,13 @@ import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.terraform.layout.MediaTypes;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.module.ModuleService;
+import dev.wharf.testing.Overlaps;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -58,25 +56,13 @@ class ModuleCatalogRebuildTest {
 
     @Test
     void theTagListsOfARebuildAreInFlightSeveralAtATimeAndTheListKeepsItsOrder() {
-        CountDownLatch fourInFlight = new CountDownLatch(4);
-        AtomicBoolean allOverlapped = new AtomicBoolean(true);
-        ListingStore store = new ListingStore(layout, repository -> {
-            fourInFlight.countDown();
-            try {
-                // Returns at once when four listings overlap; one listing at a time would wait out the 10 s.
-                if (!fourInFlight.await(10, TimeUnit.SECONDS)) {
-                    allOverlapped.set(false);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
+        Overlaps fourInFlight = new Overlaps(4);
+        ListingStore store = new ListingStore(layout, repository -> fourInFlight.arrive());
         ModuleCatalog catalog = new ModuleCatalog(store, LAYOUT, new ModuleService(store, LAYOUT), Duration.ofMinutes(1));
 
         ModulePage page = catalog.list(new ModuleQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, 0, 100));
 
-        assertThat(allOverlapped).as("every listing overlapped three others").isTrue();
+        assertThat(fourInFlight.allOverlapped()).as("every listing overlapped three others").isTrue();
         assertThat(store.listings.get()).isEqualTo(MODULES + 1);
         assertThat(page.modules()).extracting(s -> s.module().name())
                 .containsExactlyElementsOf(IntStream.range(0, MODULES).mapToObj("m%02d"::formatted).toList());

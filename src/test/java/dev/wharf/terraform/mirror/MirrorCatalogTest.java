@@ -7,12 +7,10 @@ import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.testing.Overlaps;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,24 +47,12 @@ class MirrorCatalogTest {
 
     @Test
     void theProvidersAreListedSeveralAtATimeAndShownByHostInOrder() {
-        CountDownLatch fourInFlight = new CountDownLatch(4);
-        AtomicBoolean allOverlapped = new AtomicBoolean(true);
-        MirrorCatalog catalog = catalog(repository -> {
-            fourInFlight.countDown();
-            try {
-                // Returns at once when four listings overlap; one listing at a time would wait out the 10 s.
-                if (!fourInFlight.await(10, TimeUnit.SECONDS)) {
-                    allOverlapped.set(false);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
+        Overlaps fourInFlight = new Overlaps(4);
+        MirrorCatalog catalog = catalog(repository -> fourInFlight.arrive());
 
         List<MirrorCatalog.MirroredHost> hosts = catalog.hosts();
 
-        assertThat(allOverlapped).as("every listing overlapped three others").isTrue();
+        assertThat(fourInFlight.allOverlapped()).as("every listing overlapped three others").isTrue();
         assertThat(hosts).extracting(MirrorCatalog.MirroredHost::hostname).containsExactly("registry.example.test", "registry.terraform.io");
         assertThat(hosts.get(1).providers()).extracting(p -> p.provider().type()).containsExactly("p00", "p02", "p04", "p06", "p08", "p10");
         assertThat(hosts.get(1).providers().get(0).versions()).containsExactly(
