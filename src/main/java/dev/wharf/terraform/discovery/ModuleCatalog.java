@@ -34,8 +34,9 @@ import java.util.concurrent.ForkJoinPool;
  * share. A repository without a valid version tag (an empty or foreign one) is left out of every list.
  *
  * <p>A rebuild lists every module's tags again (they are as old as the snapshot), a few at a time:
- * one after the other, a thousand modules took about 2.5 s against a registry on the same machine,
- * and would take a thousand round trips to one further away, longer than the snapshot's whole TTL.
+ * one after the other, 1 020 modules took 3.4–5.1 s against docker-registry on the same machine and
+ * 16 s with 10 ms added to each request, so a registry 30 ms away would need more than the default
+ * 30 s TTL for one rebuild (bench/RESULTS.md, session 18).
  */
 public final class ModuleCatalog {
     private static final Comparator<ModuleAddress> ORDER = Comparator.comparing(ModuleAddress::namespace)

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.wharf.oci.Generation;
 import dev.wharf.oci.Generations;
 import dev.wharf.oci.Stamped;
+import dev.wharf.oci.StorageException;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each content has its own {@link Generation}, and a rebuild that finds the same content keeps
  * it: pages built from a snapshot stay ready across rebuilds until something really changed.
  *
- * <p>A rebuild that fails (the registry down, or answering nonsense) keeps the snapshot it had, says
- * so in one line, and is tried again {@code ttl} later. Left to the cache, the failure went to
+ * <p>A rebuild that fails keeps the snapshot it had and is tried again {@code ttl} later. The
+ * registry's failures (down, or answering nonsense) are said in one line; anything else is a defect
+ * and is logged with its stack trace. Left to the cache, the failure went to
  * java.util.logging as a stack trace outside Wharf's log format (and its JSON), and every request
  * after it started another rebuild, each with its own trace, for as long as the registry was away.
  */
@@ -46,9 +48,14 @@ final class SnapshotCache<T> {
                 T value;
                 try {
                     value = build.get();
-                } catch (RuntimeException e) {
+                } catch (StorageException e) {
                     LOG.warn("{} could not be rebuilt; lists keep answering from the previous one, and the next try is in {}: {}",
                             what, readable(ttl), e.getMessage());
+                    return old;
+                } catch (RuntimeException e) {
+                    // Not the registry: a defect, whose stack trace is what finds it.
+                    LOG.error("{} could not be rebuilt; lists keep answering from the previous one, and the next try is in {}",
+                            what, readable(ttl), e);
                     return old;
                 }
                 return value.equals(old.value()) ? old : new Stamped<>(value, generations.next());

@@ -104,6 +104,29 @@ class SnapshotCacheTest {
     }
 
     @Test
+    void aRebuildThatFailsForAnotherReasonKeepsTheSnapshotAndLogsTheStackTrace() {
+        AtomicBoolean broken = new AtomicBoolean();
+        SnapshotCache<List<String>> cache = new SnapshotCache<>("the test catalog", () -> {
+            if (broken.get()) {
+                throw new IllegalStateException("a defect in the build");
+            }
+            return List.of("acme/vpc/aws");
+        }, Duration.ofSeconds(30), nanos::get, Runnable::run);
+        Generation first = cache.get().generation();
+        try (LogCapture log = LogCapture.of(SnapshotCache.class.getName())) {
+            broken.set(true);
+            nanos.addAndGet(Duration.ofSeconds(31).toNanos());
+            assertThat(cache.get().value()).containsExactly("acme/vpc/aws");
+            assertThat(cache.isCurrent(first)).isTrue();
+            assertThat(log.events()).singleElement().satisfies(event -> {
+                assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(event.getThrowableProxy()).as("the stack trace that finds the defect").isNotNull();
+                assertThat(event.getThrowableProxy().getMessage()).isEqualTo("a defect in the build");
+            });
+        }
+    }
+
+    @Test
     void withCachingOffNothingIsEverCurrent() {
         SnapshotCache<List<String>> cache = cache(Duration.ZERO);
         Generation first = cache.get().generation();
