@@ -195,6 +195,7 @@ class Bench:
         self.rows = []          # (figure, measure, wharf, baseline, ratio, target, met)
         self.notes = []
         self.missed = []
+        self.registry_log = (0, 0)  # (bytes of docker-registry's access log read, requests counted in them)
         self.t_start = time.monotonic()
 
     # ------------------------------------------------------------ processes
@@ -208,9 +209,14 @@ class Bench:
 
     def registry_activity(self):
         """(requests in docker-registry's access log so far, its CPU seconds so far): their differences say what a turn asked of it."""
+        # Only what was written since the last call, up to its last whole line: the log grows by every seeded file.
+        counted = self.registry_log
         with open(os.path.join(self.work, "docker-registry.out"), "rb") as f:
-            requests = f.read().count(b' HTTP/1.1" ')
-        return requests, cpu_seconds(self.registry.pid)
+            f.seek(counted[0])
+            new = f.read()
+        whole = new.rfind(b"\n") + 1
+        self.registry_log = (counted[0] + whole, counted[1] + new[:whole].count(b' HTTP/1.1" '))
+        return self.registry_log[1], cpu_seconds(self.registry.pid)
 
     def stop(self, p):
         if p.poll() is None:
@@ -345,7 +351,6 @@ http {
         t0 = time.monotonic()
         p = self.start(name, cmd)
         p.url = "http://127.0.0.1:%d" % port
-        p.telemetry = "http://127.0.0.1:%d" % tport
         p.t0 = t0
         return p
 
