@@ -3,8 +3,8 @@ package dev.wharf.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wharf.testing.Overlaps;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,19 +16,14 @@ class ConcurrentLookupsTest {
 
     @Test
     void answersKeepTheInputOrderAndSeveralRunAtOnce() {
-        CountDownLatch fourInFlight = new CountDownLatch(4);
+        Overlaps fourInFlight = new Overlaps(4);
         try (ConcurrentLookups lookups = new ConcurrentLookups("test-lookup", 4)) {
             List<Integer> inputs = IntStream.range(0, 100).boxed().toList();
             List<String> answers = lookups.map(inputs, i -> {
-                fourInFlight.countDown();
-                try {
-                    // Only returns early when four lookups overlapped; one at a time would wait 5 s each.
-                    assertThat(fourInFlight.await(5, TimeUnit.SECONDS)).isTrue();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
+                fourInFlight.arrive();
                 return "answer " + i;
             });
+            assertThat(fourInFlight.allOverlapped()).as("every lookup overlapped three others").isTrue();
             assertThat(answers).containsExactlyElementsOf(inputs.stream().map(i -> "answer " + i).toList());
         }
     }
