@@ -100,6 +100,13 @@ public final class WebServer implements AutoCloseable {
             // well below the pool's 250 threads, which Jetty refuses to start without enough of.
             int selectors = ready.isPresent() ? Math.min(MAX_SELECTORS, Runtime.getRuntime().availableProcessors()) : -1;
             cfg.jetty.addConnector((server, http) -> {
+                // No per-connection cache of parsed header fields: Jetty builds one of about 100 KB on
+                // each connection's second request, so 10 000 kept-alive clients (maxConnections)
+                // could hold a gigabyte of heap, and a burst of new connections outlives young
+                // collections into the old generation of the launcher's small heap: a full
+                // collection of about 20 ms per burst, which was figure 1's p99 (bench/RESULTS.md,
+                // session 19). The cache saves a few small objects per request.
+                http.setHeaderCacheSize(0);
                 ServerConnector connector = tls.isPresent() ? tlsConnector(server, http, address, tls.get(), selectors)
                         : plainConnector(server, http, address, selectors);
                 connector.setIdleTimeout(limits.idleTimeout().toMillis());
