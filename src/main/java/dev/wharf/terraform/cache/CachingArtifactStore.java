@@ -1,8 +1,10 @@
 package dev.wharf.terraform.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
@@ -12,12 +14,19 @@ import dev.wharf.oci.Generation;
 import dev.wharf.oci.Generations;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.Stamped;
+import dev.wharf.oci.StorageException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts the caches the registry protocols need in front of a store. Every {@code terraform init}
@@ -25,7 +34,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  * <li>A tag list changes when someone uploads, so it is kept for {@code tagTtl} only (zero turns
- * all caching off) and dropped at once when a push goes through this instance.</li>
+ * all caching off) and dropped at once when a push goes through this instance. A list still in
+ * use in the last quarter of its time is read again in the background, while the old one is served
+ * (never past its time): a list in steady use then never makes a request wait for the registry,
+ * and answers built on it stay current when it comes back the same. Without that, every expiry
+ * sent the requests of a hot answer through the router at once, and the JIT threw away the code
+ * compiled for the ready answers' path under load (bench/RESULTS.md, session 19).</li>
  * <li>A tag that was found stays trusted for {@code manifestTtl} (at least {@code tagTtl}) as long
  * as the repository's tag list still names it. Terraform versions are immutable, uploads never
  * overwrite them, so re-reading every version's manifest each time the tag list expires would make
@@ -44,10 +58,17 @@ import org.jspecify.annotations.Nullable;
  * answers built on unchanged content stay current across the TTL.
  */
 public final class CachingArtifactStore extends ForwardingArtifactStore {
+    private static final Logger LOG = LoggerFactory.getLogger(CachingArtifactStore.class);
+    private static final long REFRESH_IDLE_SECONDS = 5;
+
     private record TagKey(String repository, String tag) {
     }
 
-    private final Cache<String, Stamped<List<String>>> tagLists;
+    /** A tag list and the ticker's time just before it was asked for: it is served until then plus the TTL. */
+    private record Listed(Stamped<List<String>> tags, long askedAt) {
+    }
+
+    private final LoadingCache<String, Listed> tagLists;
     private final Cache<TagKey, Stamped<Optional<Manifest>>> tagManifests;
     private final Cache<Digest, Manifest> manifestsByDigest;
     // What each key last held, kept past its expiry (bounded like the caches themselves): a reload
@@ -67,10 +88,15 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
 
     /** With the clock the expiry times are read from; tests pass their own. */
     public CachingArtifactStore(ArtifactStore delegate, Duration tagTtl, Duration manifestTtl, Ticker ticker) {
+        this(delegate, tagTtl, manifestTtl, ticker, refreshThreads());
+    }
+
+    /** With the clock, and where tag lists are read again ahead of their expiry; tests pass their own. */
+    public CachingArtifactStore(ArtifactStore delegate, Duration tagTtl, Duration manifestTtl, Ticker ticker, Executor refreshes) {
         super(delegate);
         long found = tagTtl.isZero() ? 0 : Math.max(tagTtl.toNanos(), manifestTtl.toNanos());
         long missing = tagTtl.toNanos();
-        this.tagLists = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(tagTtl).maximumSize(10_000).recordStats().build();
+        this.tagLists = tagListCache(tagTtl.toNanos(), ticker, refreshes);
         this.tagManifests = Caffeine.newBuilder().ticker(ticker).maximumSize(100_000).recordStats()
                 .expireAfter(new Expiry<TagKey, Stamped<Optional<Manifest>>>() {
                     @Override
@@ -93,6 +119,66 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
         this.lastTagManifests = Caffeine.newBuilder().maximumSize(100_000).build();
     }
 
+    private LoadingCache<String, Listed> tagListCache(long ttl, Ticker ticker, Executor refreshes) {
+        Caffeine<String, Listed> builder = Caffeine.newBuilder().ticker(ticker).executor(refreshes).maximumSize(10_000).recordStats()
+                .expireAfter(new Expiry<String, Listed>() {
+                    @Override
+                    public long expireAfterCreate(String repository, Listed listed, long currentTime) {
+                        return Math.max(0, listed.askedAt() + ttl - currentTime);
+                    }
+
+                    // A refresh that failed puts back the old list with its old time: it still ends on time.
+                    @Override
+                    public long expireAfterUpdate(String repository, Listed listed, long currentTime, long currentDuration) {
+                        return expireAfterCreate(repository, listed, currentTime);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String repository, Listed listed, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                });
+        if (ttl > 0) {
+            builder.refreshAfterWrite(Duration.ofNanos(Math.max(1, ttl - ttl / 4)));
+        }
+        return builder.build(new CacheLoader<String, Listed>() {
+            @Override
+            public Listed load(String repository) {
+                long askedAt = ticker.read();
+                return new Listed(freshTags(repository), askedAt);
+            }
+
+            /**
+             * When the registry fails the read ahead, the old list stays until its own time runs out
+             * (its time is in it), and the next try waits a refresh interval instead of coming with
+             * every check: a failure thrown from here would be logged by Caffeine and tried again
+             * with each request. The request that finds the list expired meets the failure and
+             * reports it.
+             */
+            @Override
+            public Listed reload(String repository, Listed old) {
+                try {
+                    return load(repository);
+                } catch (StorageException e) {
+                    LOG.debug("reading the tag list of {} ahead of its expiry failed; the cached list stays until then: {}",
+                            repository, e.getMessage());
+                    return old;
+                }
+            }
+        });
+    }
+
+    /** Threads for reading tag lists ahead of expiry: a few, gone when there is nothing to read. */
+    private static Executor refreshThreads() {
+        ThreadPoolExecutor threads = new ThreadPoolExecutor(2, 2, REFRESH_IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "wharf-tag-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        threads.allowCoreThreadTimeOut(true);
+        return threads;
+    }
+
     /** The caches by name, for their hit, miss and size metrics. */
     public java.util.Map<String, Cache<?, ?>> caches() {
         return java.util.Map.of("tag_lists", tagLists, "tag_manifests", tagManifests, "manifests_by_digest", manifestsByDigest);
@@ -105,7 +191,7 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
 
     @Override
     public Stamped<List<String>> listTagsStamped(String repository) {
-        return tagLists.get(repository, this::freshTags);
+        return tagLists.get(repository).tags();
     }
 
     private Stamped<List<String>> freshTags(String repository) {
@@ -222,8 +308,8 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
     /** Whether the list cached for the repository, still within its time, has this generation. */
     @Override
     public boolean isCurrentTagList(String repository, Generation generation) {
-        Stamped<List<String>> cached = tagLists.getIfPresent(repository);
-        return cached != null && cached.generation().equals(generation);
+        Listed cached = tagLists.getIfPresent(repository);
+        return cached != null && cached.tags().generation().equals(generation);
     }
 
     /** Whether the lookup cached for the tag, still within its time, has this generation. */
