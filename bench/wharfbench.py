@@ -35,10 +35,10 @@ NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 SMOKE = dict(duration=1.0, warmup=0.0, rounds=1, modules=2, module_versions=3, providers=1, provider_versions=3,
              package_names=3, package_versions=2, image_kb=8, provider_zip_kb=64, big_provider_mb=4,
-             big_package_mb=2, scales="30", download_runs=1, flat_tags=200, flat_versions=5)
+             big_package_mb=2, scales="30", download_runs=1, cold_starts=1, flat_tags=200, flat_versions=5)
 FULL = dict(duration=20.0, warmup=5.0, rounds=3, modules=20, module_versions=10, providers=3, provider_versions=20,
             package_names=40, package_versions=5, image_kb=256, provider_zip_kb=8192, big_provider_mb=200,
-            big_package_mb=50, scales="100,1000,5000", download_runs=5, flat_tags=10000, flat_versions=20)
+            big_package_mb=50, scales="100,1000,5000", download_runs=5, cold_starts=3, flat_tags=10000, flat_versions=20)
 
 
 def parse_args(argv):
@@ -63,6 +63,7 @@ def parse_args(argv):
     p.add_argument("--scales", help="figure 3 sizes, comma-separated (full: 100,1000,5000)")
     p.add_argument("--epr-scales", help="figure 3 EPR index sizes, comma-separated (default: --scales; '' for none)")
     p.add_argument("--download-runs", type=int, help="figure 2 repetitions, median taken (full: 5)")
+    p.add_argument("--cold-starts", type=int, help="figure 3: starts of each server to its first correct answer, median taken (full: 3)")
     p.add_argument("--flat-tags", type=int, help="figure flat: tags in the flat repository (full: 10000)")
     p.add_argument("--flat-versions", type=int, help="figure flat: versions of the module listed, nested and flat (full: 20)")
     p.add_argument("--jvm-flags", default=os.environ.get("WHARF_BENCH_JVM_FLAGS", ""),
@@ -91,6 +92,8 @@ def parse_args(argv):
     a.epr_scales = [int(x) for x in str(a.epr_scales).split(",") if x.strip()]
     if a.rounds < 1:
         p.error("--rounds takes a number of at least 1")
+    if a.cold_starts < 1:
+        p.error("--cold-starts takes a number of at least 1")
     a.figures = {x.strip() for x in a.figures.split(",") if x.strip()}
     if not a.figures or not a.figures <= {"1", "2", "3", "flat", "replicas", "publish", "jvm", "image"}:
         p.error("--figures takes a comma-separated subset of 1,2,3,flat,replicas,publish,jvm,image")
@@ -438,29 +441,48 @@ http {
     def figure1(self):
         a = self.a
         flags = self.jvm_flags()
-        registry_before = cpu_seconds(self.registry.pid)
-        tf = self.start_boring("wharf-terraform", flags)
-        p0_versions = a.provider_versions
-        url = tf.url + "/v1/providers/bench/p0/versions"
-        self.wait_until("boring-registry first answer",
-                        lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])["versions"]) == p0_versions)(http_get(url, 5)),
-                        120, tf)
-        tf_cold = time.monotonic() - tf.t0
-        tf_cpu, tf_registry_cpu = cpu_seconds(tf.pid), cpu_seconds(self.registry.pid) - registry_before
-        registry_before = cpu_seconds(self.registry.pid)
-        epr_cache = os.path.join(self.work, "epr-cache")
-        epr = self.start_epr("wharf-epr", flags, "packages", epr_cache)
-        surl = epr.url + "/search?kibana.version=8.15.0"
-        self.wait_until("package-registry first answer",
-                        lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])) == a.package_names)(http_get(surl, 5)),
-                        300, epr)
-        epr_cold = time.monotonic() - epr.t0
-        epr_cpu, epr_registry_cpu = cpu_seconds(epr.pid), cpu_seconds(self.registry.pid) - registry_before
+        # One start is one sample of a machine whose other load moves it by a tenth of a second or more:
+        # --cold-starts of each, the median reported with its spread, the last start kept for the figures below.
+        tf_starts, epr_starts = [], []
+        for i in range(a.cold_starts):
+            last = i == a.cold_starts - 1
+            registry_before = cpu_seconds(self.registry.pid)
+            tf = self.start_boring("wharf-terraform", flags)
+            p0_versions = a.provider_versions
+            url = tf.url + "/v1/providers/bench/p0/versions"
+            self.wait_until("boring-registry first answer",
+                            lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])["versions"]) == p0_versions)(http_get(url, 5)),
+                            120, tf)
+            tf_starts.append((time.monotonic() - tf.t0, cpu_seconds(tf.pid), cpu_seconds(self.registry.pid) - registry_before))
+            if not last:
+                self.stop(tf)
+        for i in range(a.cold_starts):
+            last = i == a.cold_starts - 1
+            registry_before = cpu_seconds(self.registry.pid)
+            # An empty cache each time: every start indexes from scratch.
+            epr_cache = os.path.join(self.work, "epr-cache" if last else "epr-cache-%d" % i)
+            epr = self.start_epr("wharf-epr", flags, "packages", epr_cache)
+            surl = epr.url + "/search?kibana.version=8.15.0"
+            self.wait_until("package-registry first answer",
+                            lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])) == a.package_names)(http_get(surl, 5)),
+                            300, epr)
+            epr_starts.append((time.monotonic() - epr.t0, cpu_seconds(epr.pid), cpu_seconds(self.registry.pid) - registry_before))
+            if not last:
+                self.stop(epr)
+        tf_cold, tf_cpu, tf_registry_cpu = (statistics.median(s[k] for s in tf_starts) for k in range(3))
+        epr_cold, epr_cpu, epr_registry_cpu = (statistics.median(s[k] for s in epr_starts) for k in range(3))
+
+        def spread(starts):
+            if len(starts) == 1:
+                return "%.2f s" % starts[0][0]
+            walls = sorted(s[0] for s in starts)
+            return "%.2f s (median of %d starts; %s)" % (statistics.median(walls), len(walls), ", ".join("%.2f" % w for w in walls))
+
         # Issue 19's targets: through the launchers, with the class-data archive `mvn package` makes.
-        self.row("3", "cold start boring-registry → correct provider versions", "%.2f s" % tf_cold,
+        self.row("3", "cold start boring-registry → correct provider versions", spread(tf_starts),
                  target="≤ 1.00 s", met=tf_cold <= 1.0)
         self.row("3", "cold start package-registry (index %d packages) → correct search" % (a.package_names * a.package_versions),
-                 "%.2f s" % epr_cold, target="≤ 2.00 s", met=epr_cold <= 2.0)
+                 spread(epr_starts), target="≤ 2.00 s", met=epr_cold <= 2.0)
         # What a start costs the machine, not just the wall: Wharf's CPU and the registry's for the same
         # answers, and the least wall time those seconds need on this machine's cores.
         cores = os.cpu_count() or 1

@@ -9,6 +9,7 @@ import dev.wharf.oci.Generations;
 import dev.wharf.oci.Stamped;
 import dev.wharf.oci.StorageException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,11 +37,18 @@ final class SnapshotCache<T> {
 
     /** @param what what the snapshot holds, as its log line names it ("the module catalog") */
     SnapshotCache(String what, Supplier<T> build, Duration ttl, Ticker ticker, Executor rebuilder) {
-        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(1).ticker(ticker).executor(rebuilder);
+        // Caffeine's upkeep runs on the thread that reads, as in CachingArtifactStore (where it says why); only the
+        // rebuild goes to the rebuilder (asyncReload below).
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(1).ticker(ticker).executor(Runnable::run);
         CacheLoader<String, Stamped<T>> loader = new CacheLoader<>() {
             @Override
             public Stamped<T> load(String key) {
                 return new Stamped<>(build.get(), generations.next());
+            }
+
+            @Override
+            public CompletableFuture<Stamped<T>> asyncReload(String key, Stamped<T> old, Executor upkeep) {
+                return CompletableFuture.supplyAsync(() -> reload(key, old), rebuilder);
             }
 
             @Override

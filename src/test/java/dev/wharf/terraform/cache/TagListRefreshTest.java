@@ -58,7 +58,7 @@ class TagListRefreshTest {
         nanos.addAndGet(d.toNanos());
     }
 
-    /** Runs what the cache handed to its executor: reads ahead, and its own upkeep. */
+    /** Runs what the cache handed to its executor: the reads ahead. */
     private void runBackground() {
         for (Runnable r; (r = background.poll()) != null; ) {
             r.run();
@@ -83,6 +83,27 @@ class TagListRefreshTest {
         assertThat(cache.isCurrentTagList(REPO, listed)).as("52 s after the first read, 20 s after the second").isTrue();
         assertThat(cache.listTags(REPO)).containsExactly("1.0.0", "1.1.0");
         assertThat(listing.lists).isEqualTo(2);
+    }
+
+    /**
+     * Figure 1 checks a list with every request: Caffeine's upkeep of its read buffers, handed to the
+     * executor, woke a refresh thread every few dozen checks (bench/RESULTS.md, session 21). It runs on
+     * the checking thread; the refresh threads get the reads ahead and nothing else.
+     */
+    @Test
+    void checksOfAListThatIsNotDueGiveTheRefreshThreadsNothing() {
+        Generation listed = cache.listTagsStamped(REPO).generation();
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(cache.isCurrentTagList(REPO, listed)).isTrue();
+            cache.listTags(REPO);
+        }
+        assertThat(background).as("upkeep on the checking thread, no read ahead due").isEmpty();
+
+        pass(Duration.ofSeconds(31));
+        for (int i = 0; i < 1_000; i++) {
+            cache.isCurrentTagList(REPO, listed);
+        }
+        assertThat(background).as("one read ahead, once it is due").hasSize(1);
     }
 
     @Test

@@ -126,6 +126,26 @@ class SnapshotCacheTest {
         }
     }
 
+    /** The UI and discovery rows check the snapshot with every request: only a due rebuild may go to the rebuilder. */
+    @Test
+    void checksOfASnapshotThatIsNotOldGiveTheRebuilderNothing() {
+        java.util.Queue<Runnable> rebuilder = new java.util.ArrayDeque<>();
+        SnapshotCache<List<String>> cache = new SnapshotCache<>("the test catalog", () -> List.copyOf(stored.get()),
+                Duration.ofSeconds(30), nanos::get, rebuilder::add);
+        Generation first = cache.get().generation();
+        for (int request = 0; request < 10_000; request++) {
+            assertThat(cache.isCurrent(first)).isTrue();
+            cache.get();
+        }
+        assertThat(rebuilder).as("Caffeine's upkeep on the reading thread").isEmpty();
+
+        nanos.addAndGet(Duration.ofSeconds(31).toNanos());
+        cache.get();
+        assertThat(rebuilder).as("the rebuild, once due").hasSize(1);
+        rebuilder.remove().run();
+        assertThat(cache.isCurrent(first)).isTrue();
+    }
+
     @Test
     void withCachingOffNothingIsEverCurrent() {
         SnapshotCache<List<String>> cache = cache(Duration.ZERO);
