@@ -438,37 +438,37 @@ http {
         return rps, p99, int(bad.group(1)) if bad else 0, errors.group(0) if errors else ""
 
     # ------------------------------------------------------------ figure 1, 3 (cold start), 4
+    def cold_starts(self, what, start, correct, timeout):
+        """Starts a server --cold-starts times until `correct(process)`; (the last process, still running,
+        [(wall seconds, its CPU seconds, docker-registry's CPU seconds meanwhile)] per start)."""
+        starts = []
+        for i in range(self.a.cold_starts):
+            last = i == self.a.cold_starts - 1
+            registry_before = cpu_seconds(self.registry.pid)
+            p = start(i, last)
+            self.wait_until(what, lambda: correct(p), timeout, p)
+            starts.append((time.monotonic() - p.t0, cpu_seconds(p.pid), cpu_seconds(self.registry.pid) - registry_before))
+            if not last:
+                self.stop(p)
+        return p, starts
+
     def figure1(self):
         a = self.a
         flags = self.jvm_flags()
         # One start is one sample of a machine whose other load moves it by a tenth of a second or more:
         # --cold-starts of each, the median reported with its spread, the last start kept for the figures below.
-        tf_starts, epr_starts = [], []
-        for i in range(a.cold_starts):
-            last = i == a.cold_starts - 1
-            registry_before = cpu_seconds(self.registry.pid)
-            tf = self.start_boring("wharf-terraform", flags)
-            p0_versions = a.provider_versions
-            url = tf.url + "/v1/providers/bench/p0/versions"
-            self.wait_until("boring-registry first answer",
-                            lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])["versions"]) == p0_versions)(http_get(url, 5)),
-                            120, tf)
-            tf_starts.append((time.monotonic() - tf.t0, cpu_seconds(tf.pid), cpu_seconds(self.registry.pid) - registry_before))
-            if not last:
-                self.stop(tf)
-        for i in range(a.cold_starts):
-            last = i == a.cold_starts - 1
-            registry_before = cpu_seconds(self.registry.pid)
-            # An empty cache each time: every start indexes from scratch.
-            epr_cache = os.path.join(self.work, "epr-cache" if last else "epr-cache-%d" % i)
-            epr = self.start_epr("wharf-epr", flags, "packages", epr_cache)
-            surl = epr.url + "/search?kibana.version=8.15.0"
-            self.wait_until("package-registry first answer",
-                            lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])) == a.package_names)(http_get(surl, 5)),
-                            300, epr)
-            epr_starts.append((time.monotonic() - epr.t0, cpu_seconds(epr.pid), cpu_seconds(self.registry.pid) - registry_before))
-            if not last:
-                self.stop(epr)
+        p0_versions = a.provider_versions
+        tf, tf_starts = self.cold_starts(
+            "boring-registry first answer", lambda i, last: self.start_boring("wharf-terraform", flags),
+            lambda p: (lambda r: r[0] == 200 and len(json.loads(r[1])["versions"]) == p0_versions)(
+                http_get(p.url + "/v1/providers/bench/p0/versions", 5)), 120)
+        # An empty cache each time: every start indexes from scratch.
+        epr, epr_starts = self.cold_starts(
+            "package-registry first answer",
+            lambda i, last: self.start_epr("wharf-epr", flags, "packages",
+                                           os.path.join(self.work, "epr-cache" if last else "epr-cache-%d" % i)),
+            lambda p: (lambda r: r[0] == 200 and len(json.loads(r[1])) == a.package_names)(
+                http_get(p.url + "/search?kibana.version=8.15.0", 5)), 300)
         tf_cold, tf_cpu, tf_registry_cpu = (statistics.median(s[k] for s in tf_starts) for k in range(3))
         epr_cold, epr_cpu, epr_registry_cpu = (statistics.median(s[k] for s in epr_starts) for k in range(3))
 
