@@ -462,13 +462,25 @@ http {
             "boring-registry first answer", lambda i, last: self.start_boring("wharf-terraform", flags),
             lambda p: (lambda r: r[0] == 200 and len(json.loads(r[1])["versions"]) == p0_versions)(
                 http_get(p.url + "/v1/providers/bench/p0/versions", 5)), 120)
+        def epr_correct(p):
+            r = http_get(p.url + "/search?kibana.version=8.15.0", 5)
+            return r[0] == 200 and len(json.loads(r[1])) == a.package_names
+
         # An empty cache each time: every start indexes from scratch.
         epr, epr_starts = self.cold_starts(
             "package-registry first answer",
             lambda i, last: self.start_epr("wharf-epr", flags, "packages",
                                            os.path.join(self.work, "epr-cache" if last else "epr-cache-%d" % i)),
-            lambda p: (lambda r: r[0] == 200 and len(json.loads(r[1])) == a.package_names)(
-                http_get(p.url + "/search?kibana.version=8.15.0", 5)), 300)
+            epr_correct, 300)
+        # An operator's restart: the same repository, with the index and zips an earlier run persisted in
+        # -oci-cache-dir (the image keeps it in its /data volume). The first start's cache, its process stopped.
+        restart_starts = []
+        if a.cold_starts > 1:
+            again, restart_starts = self.cold_starts(
+                "package-registry restart", lambda i, last: self.start_epr("wharf-epr-restart", flags, "packages",
+                                                                           os.path.join(self.work, "epr-cache-0")),
+                epr_correct, 300)
+            self.stop(again)
         tf_cold, tf_cpu, tf_registry_cpu = (statistics.median(s[k] for s in tf_starts) for k in range(3))
         epr_cold, epr_cpu, epr_registry_cpu = (statistics.median(s[k] for s in epr_starts) for k in range(3))
 
@@ -483,6 +495,11 @@ http {
                  target="≤ 1.00 s", met=tf_cold <= 1.0)
         self.row("3", "cold start package-registry (index %d packages) → correct search" % (a.package_names * a.package_versions),
                  spread(epr_starts), target="≤ 2.00 s", met=epr_cold <= 2.0)
+        if restart_starts:
+            self.row("3", "package-registry restart on its persisted cache (%d packages) → correct search; its CPU / docker-registry's"
+                     % (a.package_names * a.package_versions), "%s; %.2f s / %.2f s" % (
+                         spread(restart_starts), statistics.median(s[1] for s in restart_starts),
+                         statistics.median(s[2] for s in restart_starts)))
         # What a start costs the machine, not just the wall: Wharf's CPU and the registry's for the same
         # answers, and the least wall time those seconds need on this machine's cores.
         cores = os.cpu_count() or 1
