@@ -7,7 +7,9 @@ import org.slf4j.spi.LoggingEventBuilder;
 /**
  * One log line per completed request, on the logger {@value #LOGGER}: a readable message and, for
  * JSON logs, the same as ECS fields ({@code http.request.method}, {@code url.path},
- * {@code http.response.code}, {@code event.duration} in nanoseconds, ...). Query strings are
+ * {@code http.response.code}, {@code event.duration} in nanoseconds, ...). For text logs the fields
+ * are not made: a text line prints the message alone, and the nine key-value pairs (with their list
+ * and boxed numbers) were a tenth of all a ready answer allocated (bench/RESULTS.md, session 22). Query strings are
  * redacted ({@link QueryRedaction}); no header but {@code User-Agent} is read, so neither
  * {@code Authorization} nor a cookie can reach the log.
  *
@@ -18,13 +20,16 @@ import org.slf4j.spi.LoggingEventBuilder;
 public final class AccessLog implements ExchangeObserver {
     public static final String LOGGER = "http.access";
     private final Logger log;
+    private final boolean fields;
 
-    public AccessLog() {
-        this(LoggerFactory.getLogger(LOGGER));
+    /** @param fields whether the log's lines carry fields (JSON), so the event is given them */
+    public AccessLog(boolean fields) {
+        this(LoggerFactory.getLogger(LOGGER), fields);
     }
 
-    AccessLog(Logger log) {
+    AccessLog(Logger log, boolean fields) {
         this.log = log;
+        this.fields = fields;
     }
 
     @Override
@@ -37,6 +42,14 @@ public final class AccessLog implements ExchangeObserver {
         }
         String query = QueryRedaction.redact(e.query());
         String target = query == null || query.isEmpty() ? e.path() : e.path() + "?" + query;
+        if (!fields) {
+            if (unmatched) {
+                log.debug(message(e, target));
+            } else {
+                log.info(message(e, target));
+            }
+            return;
+        }
         LoggingEventBuilder line = (unmatched ? log.atDebug() : log.atInfo())
                 .addKeyValue("source.address", e.clientAddress())
                 .addKeyValue("http.request.method", e.method())

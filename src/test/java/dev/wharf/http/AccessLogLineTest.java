@@ -20,16 +20,17 @@ import org.slf4j.event.KeyValuePair;
 class AccessLogLineTest {
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     private AccessLog log;
+    private ch.qos.logback.classic.Logger logger;
 
     @BeforeEach
     void logger() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         lines.setContext(context);
         lines.start();
-        ch.qos.logback.classic.Logger logger = context.getLogger("test.access.line." + System.nanoTime());
+        logger = context.getLogger("test.access.line." + System.nanoTime());
         logger.setLevel(ch.qos.logback.classic.Level.INFO);
         logger.addAppender(lines);
-        log = new AccessLog(logger);
+        log = new AccessLog(logger, true);
     }
 
     @Test
@@ -57,5 +58,23 @@ class AccessLogLineTest {
         log.exchanged(new Exchange("/health", "HEAD", "/health", null, "HTTP/1.1", 503, 0, 0, 49_999, "127.0.0.1", null));
 
         assertThat(lines.list.get(0).getFormattedMessage()).isEqualTo("HEAD /health HTTP/1.1 503 0B 0.0ms 127.0.0.1 \"-\"");
+    }
+
+    @Test
+    void aTextLogGetsTheSameLineWithoutFieldsAndProbesOnlyAtDebug() {
+        AccessLog text = new AccessLog(logger, false);
+        text.exchanged(new Exchange("/v1/modules/{namespace}/{name}/{provider}/versions", "GET", "/v1/modules/a/b/aws/versions",
+                "q=1", "HTTP/1.1", 200, 0, 228, 1_250_000, "10.0.0.7", "Terraform/1.11.4"));
+        text.exchanged(new Exchange(Exchange.UNMATCHED, "GET", "/wp-login.php", null, "HTTP/1.1", 404, 0, 0, 1_000, "10.0.0.9", null));
+
+        assertThat(lines.list).as("the probe no route matched stays below info").hasSize(1);
+        ILoggingEvent line = lines.list.get(0);
+        assertThat(line.getFormattedMessage()).isEqualTo("GET /v1/modules/a/b/aws/versions?q=1 HTTP/1.1 200 228B 1.3ms 10.0.0.7 \"Terraform/1.11.4\"");
+        assertThat(line.getKeyValuePairs()).as("no field a text line would drop").isNullOrEmpty();
+
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        text.exchanged(new Exchange(Exchange.UNMATCHED, "GET", "/wp-login.php", null, "HTTP/1.1", 404, 0, 0, 1_000, "10.0.0.9", null));
+        assertThat(lines.list).hasSize(2);
+        assertThat(lines.list.get(1).getLevel()).isEqualTo(ch.qos.logback.classic.Level.DEBUG);
     }
 }

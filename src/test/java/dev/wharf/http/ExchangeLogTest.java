@@ -47,7 +47,7 @@ class ExchangeLogTest {
         ReadyAnswers ready = new ReadyAnswers(1 << 20);
         InFlightRequests inFlight = new InFlightRequests();
         server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.of(ready), RequestObserver.NONE,
-                List.of(seen::add, new AccessLog(logger), inFlight), cfg -> {
+                List.of(seen::add, new AccessLog(logger, true), inFlight), cfg -> {
                     cfg.routes.get("/items/{id}", ctx -> {
                         byte[] body = ("item " + ctx.pathParam("id")).getBytes(StandardCharsets.UTF_8);
                         ctx.result(body);

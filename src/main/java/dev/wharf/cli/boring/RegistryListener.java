@@ -23,7 +23,7 @@ final class RegistryListener {
     }
 
     static WebServer start(BoundPort port, Optional<TlsFiles> tls, ReadyAnswers ready, ServerLimits limits, RegistryRoutes routes,
-                           MeterRegistry metrics, boolean accessLog) {
+                           MeterRegistry metrics, boolean accessLog, boolean jsonLog) {
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
         ReadyAnswerCounter readyHits = new ReadyAnswerCounter(metrics);
         RequestObserver readyObserver = (route, method, status, micros) -> {
@@ -32,7 +32,7 @@ final class RegistryListener {
         };
         List<ExchangeObserver> exchanges = new ArrayList<>(List.of(new HttpMetrics(metrics, HttpMetrics.BORING_REGISTRY), routes.operations()));
         if (accessLog) {
-            exchanges.add(new AccessLog());
+            exchanges.add(new AccessLog(jsonLog));
         }
         return Listeners.start("--listen-address", () -> WebServer.start(port, tls,
                 Optional.of(ready), readyObserver, exchanges, limits, cfg -> {

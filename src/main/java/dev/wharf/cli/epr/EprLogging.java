@@ -17,7 +17,7 @@ final class EprLogging {
 
     static void configure(String level, String type) {
         ConsoleLogging.install(Level.toLevel(level, Level.INFO), () -> {
-            if ("dev".equals(type)) {
+            if (!hasFields(type)) {
                 return new PlainLineEncoder(PlainLineEncoder.Stamp.TIME_OF_DAY);
             }
             EcsKeyValueEncoder ecs = new EcsKeyValueEncoder();
@@ -25,5 +25,10 @@ final class EprLogging {
             ecs.setServiceVersion(EprApi.EPR_API_VERSION);
             return ecs;
         });
+    }
+
+    /** Whether lines of this type carry fields beside the message: ECS's do, {@code dev}'s text does not. */
+    static boolean hasFields(String type) {
+        return !"dev".equals(type);
     }
 }

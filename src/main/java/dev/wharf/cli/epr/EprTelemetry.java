@@ -57,14 +57,14 @@ final class EprTelemetry {
         return epr;
     }
 
-    /** What every completed request on the API address is told to. */
-    List<ExchangeObserver> exchanges(boolean accessLog) {
+    /** What every completed request on the API address is told to; {@code logFields}: the log's lines carry fields. */
+    List<ExchangeObserver> exchanges(boolean accessLog, boolean logFields) {
         List<ExchangeObserver> exchanges = new ArrayList<>();
         if (address != null) {
             exchanges.addAll(List.of(inFlight, new HttpMetrics(metrics, HttpMetrics.ELASTIC_PACKAGE_REGISTRY, EprRoutes::template), epr));
         }
         if (accessLog) {
-            exchanges.add(new AccessLog());
+            exchanges.add(new AccessLog(logFields));
         }
         return exchanges;
     }

@@ -56,7 +56,11 @@ public final class PlainLineEncoder extends LineEncoder {
 
     @Override
     public byte[] encode(ILoggingEvent event) {
-        StringBuilder line = new StringBuilder(128);
+        // "null" for a null message, as the layout wrote it.
+        String message = String.valueOf(event.getFormattedMessage());
+        // Sized for the whole line (time, level, logger, newline: under 64 characters before the message):
+        // grown from a fixed 128, an access line was copied once more (8 % of a ready answer's allocation).
+        StringBuilder line = new StringBuilder(64 + message.length());
         appendTime(line, event.getTimeStamp());
         line.append(' ');
         String level = event.getLevel().toString();
@@ -65,7 +69,7 @@ public final class PlainLineEncoder extends LineEncoder {
             line.append(' ');
         }
         line.append(' ').append(abbreviated(event.getLoggerName())).append(' ')
-                .append(event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
+                .append(message).append(CoreConstants.LINE_SEPARATOR);
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             line.append(ThrowableProxyUtil.asString(thrown));
