@@ -462,6 +462,7 @@ http {
             "boring-registry first answer", lambda i, last: self.start_boring("wharf-terraform", flags),
             lambda p: (lambda r: r[0] == 200 and len(json.loads(r[1])["versions"]) == p0_versions)(
                 http_get(p.url + "/v1/providers/bench/p0/versions", 5)), 120)
+
         def epr_correct(p):
             r = http_get(p.url + "/search?kibana.version=8.15.0", 5)
             return r[0] == 200 and len(json.loads(r[1])) == a.package_names

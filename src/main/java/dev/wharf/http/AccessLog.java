@@ -9,9 +9,9 @@ import org.slf4j.spi.LoggingEventBuilder;
  * JSON logs, the same as ECS fields ({@code http.request.method}, {@code url.path},
  * {@code http.response.code}, {@code event.duration} in nanoseconds, ...). For text logs the fields
  * are not made: a text line prints the message alone, and the nine key-value pairs (with their list
- * and boxed numbers) were a tenth of all a ready answer allocated (bench/RESULTS.md, session 22). Query strings are
- * redacted ({@link QueryRedaction}); no header but {@code User-Agent} is read, so neither
- * {@code Authorization} nor a cookie can reach the log.
+ * and boxed numbers) were a tenth of all a ready answer allocated (bench/RESULTS.md, session 22).
+ * Query strings are redacted ({@link QueryRedaction}); no header but {@code User-Agent} is read, so
+ * neither {@code Authorization} nor a cookie can reach the log.
  *
  * <p>It runs on the thread that completed the request, a selector thread for ready answers: the
  * CLI puts an asynchronous appender behind this logger, so here a request pays for building one

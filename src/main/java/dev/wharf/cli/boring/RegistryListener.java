@@ -22,8 +22,9 @@ final class RegistryListener {
     private RegistryListener() {
     }
 
+    /** {@code logFields}: the log's lines carry fields ({@code --json}), which the access log then gives them. */
     static WebServer start(BoundPort port, Optional<TlsFiles> tls, ReadyAnswers ready, ServerLimits limits, RegistryRoutes routes,
-                           MeterRegistry metrics, boolean accessLog, boolean jsonLog) {
+                           MeterRegistry metrics, boolean accessLog, boolean logFields) {
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
         ReadyAnswerCounter readyHits = new ReadyAnswerCounter(metrics);
         RequestObserver readyObserver = (route, method, status, micros) -> {
@@ -32,7 +33,7 @@ final class RegistryListener {
         };
         List<ExchangeObserver> exchanges = new ArrayList<>(List.of(new HttpMetrics(metrics, HttpMetrics.BORING_REGISTRY), routes.operations()));
         if (accessLog) {
-            exchanges.add(new AccessLog(jsonLog));
+            exchanges.add(new AccessLog(logFields));
         }
         return Listeners.start("--listen-address", () -> WebServer.start(port, tls,
                 Optional.of(ready), readyObserver, exchanges, limits, cfg -> {
