@@ -42,11 +42,13 @@ public final class AccessLog implements ExchangeObserver {
         }
         String query = QueryRedaction.redact(e.query());
         String target = query == null || query.isEmpty() ? e.path() : e.path() + "?" + query;
+        // Built once: a text line is this message alone, and a JSON line carries it beside the fields.
+        String message = message(e, target);
         if (!fields) {
             if (unmatched) {
-                log.debug(message(e, target));
+                log.debug(message);
             } else {
-                log.info(message(e, target));
+                log.info(message);
             }
             return;
         }
@@ -64,7 +66,7 @@ public final class AccessLog implements ExchangeObserver {
         if (e.userAgent() != null) {
             line = line.addKeyValue("user_agent.original", e.userAgent());
         }
-        line.log(message(e, target));
+        line.log(message);
     }
 
     /**
