@@ -100,6 +100,17 @@ class OciIndexerRefreshTest {
         }
     }
 
+    /** How many files {@code sub} holds once it holds {@code expected}, or after 10 s. */
+    private long filesOnceSettled(String sub, long expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long count = files(sub);
+        while (count != expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            count = files(sub);
+        }
+        return count;
+    }
+
     @Test
     void fromScratchEveryTagIsResolvedAndEveryBlobFetched() throws Exception {
         started(VERIFY);
@@ -196,7 +207,8 @@ class OciIndexerRefreshTest {
     @Test
     void aDeletedTagIsDroppedAtOnce() throws Exception {
         started(VERIFY);
-        assertThat(files("blobs")).isEqualTo(6);
+        // broken_pkg's zip, read to be refused, goes once the first index is persisted, behind the first answer.
+        assertThat(filesOnceSettled("blobs", 6)).isEqualTo(6);
         assertThat(layout.delete(TestPackages.REPOSITORY, "gallery-2.0.0")).isTrue();
         store.reset();
 

@@ -69,7 +69,7 @@ final class PackageRoutes {
             GoAnswers.moved(ctx, ctx.path().substring(0, ctx.path().length() - 1));
             return;
         }
-        if (Versions.strict(version).isEmpty()) {
+        if (!Versions.isStrict(version)) {
             error(ctx, 400, "invalid package version");
             return;
         }
@@ -124,7 +124,7 @@ final class PackageRoutes {
         }
         String name = m.group(1);
         String version = m.group(2);
-        if (Versions.strict(version).isEmpty()) {
+        if (!Versions.isStrict(version)) {
             error(ctx, 400, "invalid package version");
             return;
         }

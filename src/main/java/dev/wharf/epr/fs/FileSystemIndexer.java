@@ -168,7 +168,7 @@ public final class FileSystemIndexer implements Indexer {
             for (Path name : names.filter(p -> Files.isDirectory(p) && inside(base, p)).sorted().toList()) {
                 try (Stream<Path> versions = Files.list(name)) {
                     for (Path v : versions.filter(p -> Files.isDirectory(p) && inside(base, p)).sorted().toList()) {
-                        if (Versions.strict(v.getFileName().toString()).isPresent()) {
+                        if (Versions.isStrict(v.getFileName().toString())) {
                             result.add(v);
                         } else {
                             LOG.warn("ignoring unexpected directory {}", v);

@@ -26,8 +26,7 @@ public final class IndexedPackage {
                 ? Versions.range(document.conditions.kibana.version).orElse(v -> false) : null;
         this.agent = document.conditions != null && document.conditions.agent != null
                 ? Versions.range(document.conditions.agent.version).orElse(v -> false) : null;
-        this.specMajorMinor = Versions.strict(document.formatVersion)
-                .map(s -> Semver.of(s.getMajor(), s.getMinor(), 0).build()).orElse(null);
+        this.specMajorMinor = Versions.majorMinor(document.formatVersion).orElse(null);
     }
 
     public PackageDocument document() {

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.semver4j.Semver;
 
 /**
@@ -22,10 +23,64 @@ public final class Versions {
 
     /** A version exactly as semver 2 writes it, or empty. */
     public static Optional<Semver> strict(String text) {
-        if (text == null || !STRICT.matcher(text).matches()) {
+        if (!isStrict(text)) {
             return Optional.empty();
         }
         return Optional.ofNullable(Semver.parse(text));
+    }
+
+    /**
+     * Whether {@link #strict} takes {@code text}, without making the version: semver4j formats every
+     * version it makes with {@code String.format}, and checking a tag, a route's version or a format
+     * version needs only the answer (bench/RESULTS.md, session 24). Its rules beyond the pattern: a
+     * numeric pre-release identifier without a leading zero, and major, minor and patch within an int.
+     */
+    public static boolean isStrict(@Nullable String text) {
+        if (text == null) {
+            return false;
+        }
+        Matcher m = STRICT.matcher(text);
+        if (!m.matches()) {
+            return false;
+        }
+        for (int group = 1; group <= 3; group++) {
+            if (!fitsAnInt(m.group(group))) {
+                return false;
+            }
+        }
+        String preRelease = m.group(4);
+        if (preRelease != null) {
+            for (String identifier : preRelease.substring(1).split("\\.", -1)) {
+                if (identifier.length() > 1 && identifier.charAt(0) == '0' && isDigits(identifier)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A strict version's major and minor, as {@code major.minor.0} (what a format version's spec is looked up by), or empty. */
+    public static Optional<Semver> majorMinor(@Nullable String text) {
+        if (!isStrict(text)) {
+            return Optional.empty();
+        }
+        Matcher m = STRICT.matcher(text);
+        m.matches();
+        // Made once: through strict() and Semver.of, each such version was formatted twice.
+        return Optional.of(Semver.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), 0).build());
+    }
+
+    private static boolean fitsAnInt(String digits) {
+        return digits.length() < 10 || (digits.length() == 10 && digits.compareTo(String.valueOf(Integer.MAX_VALUE)) <= 0);
+    }
+
+    private static boolean isDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A version as Masterminds' {@code NewVersion} accepts it: missing minor and patch are zero. */

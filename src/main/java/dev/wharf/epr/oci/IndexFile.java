@@ -31,7 +31,7 @@ final class IndexFile {
     }
 
     Optional<PersistedIndex> read() {
-        Path file = file();
+        Path file = path();
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
@@ -51,7 +51,7 @@ final class IndexFile {
 
     /** Writes the index; a failure is logged, not thrown: the index served stays right, only a restart costs more. */
     void write(PersistedIndex index) {
-        Path file = file();
+        Path file = path();
         try {
             Path tmp = Files.createTempFile(cacheDir, "index-", ".json.part");
             try {
@@ -65,7 +65,7 @@ final class IndexFile {
         }
     }
 
-    private Path file() {
+    Path path() {
         return cacheDir.resolve("index.json");
     }
 }

@@ -47,8 +47,8 @@ import org.jspecify.annotations.Nullable;
  * is served (health "degraded"); when a later refresh fails, the current index stays.
  *
  * <p>The parts: {@link RepositoryScan} reads the repository, {@link PackageBlobCache} owns the files,
- * {@link IndexFile} persists, {@link RefreshSchedule} repeats; this class keeps what is known and
- * what is served.
+ * {@link IndexFile} and {@link IndexPersistence} persist, {@link RefreshSchedule} repeats; this class
+ * keeps what is known and what is served.
  */
 public final class OciIndexer implements Indexer {
     private static final Logger LOG = LoggerFactory.getLogger(OciIndexer.class);
@@ -58,6 +58,7 @@ public final class OciIndexer implements Indexer {
     private final PackageBlobCache blobs;
     private final RepositoryScan scan;
     private final IndexFile indexFile;
+    private final IndexPersistence persistence;
     private final String checks;
     private final Object refreshLock = new Object();
     // What the last successful refresh (or the persisted index) knew; read and replaced under refreshLock.
@@ -85,6 +86,7 @@ public final class OciIndexer implements Indexer {
         // settled on once it has connected ("127.0.0.1:5000" becomes "http://127.0.0.1:5000"), and the
         // next run must recognise its index while the registry is still unreachable.
         this.indexFile = new IndexFile(settings.cacheDir(), source());
+        this.persistence = new IndexPersistence(indexFile, blobs, refreshLock);
         this.scan = new RepositoryScan(store, indexFile.source(), blobs, new PackageReader(settings.validate(), LOG::warn, settings.archiveLimits()), settings);
         this.checks = settings.checks();
         this.health = new IndexHealth(IndexHealth.State.UNAVAILABLE, Optional.empty(), Optional.of("not indexed yet"), 0, source());
@@ -105,7 +107,7 @@ public final class OciIndexer implements Indexer {
         try {
             synchronized (refreshLock) {
                 persisted.ifPresent(this::adopt);
-                reindex();
+                reindex(true);
             }
         } catch (StorageException e) {
             // Reported here once (the caller prints a start failure), not also as a failed refresh.
@@ -170,7 +172,7 @@ public final class OciIndexer implements Indexer {
         synchronized (refreshLock) {
             long begun = System.nanoTime();
             try {
-                reindex();
+                reindex(false);
                 listener.refreshed(true, System.nanoTime() - begun, packages.size());
             } catch (RuntimeException e) {
                 listener.refreshed(false, System.nanoTime() - begun, packages.size());
@@ -189,9 +191,11 @@ public final class OciIndexer implements Indexer {
 
     /**
      * One pass over the repository; the caller holds {@code refreshLock}. Nothing is replaced unless
-     * the whole pass works: an outage leaves the current index and what is known of every tag.
+     * the whole pass works: an outage leaves the current index and what is known of every tag. The
+     * index is served before it is persisted; {@code first}: persisted behind, so the process is
+     * ready sooner ({@link IndexPersistence}).
      */
-    private void reindex() {
+    private void reindex(boolean first) {
         Instant now = settings.clock().instant();
         boolean verify = verificationDue(now);
         RepositoryScan.Result result = scan.scan(knownPackages, knownRejections, verify);
@@ -206,12 +210,16 @@ public final class OciIndexer implements Indexer {
             packages = Deprecations.propagate(found.stream().map(this::toIndexed).toList());
         }
         published = found;
-        indexFile.write(new PersistedIndex(PersistedIndex.FORMAT, indexFile.source(), checks, now.toString(),
-                verifiedAt.map(Instant::toString).orElse(null), found,
-                result.rejected().values().stream().sorted(Comparator.comparing(RejectedTag::tag)).toList()));
-        blobs.retainOnly(found);
         report = new IndexReport(verifiedAt, result.leftOut());
         health = IndexHealth.healthy(now, packages.size(), source());
+        PersistedIndex index = new PersistedIndex(PersistedIndex.FORMAT, indexFile.source(), checks, now.toString(),
+                verifiedAt.map(Instant::toString).orElse(null), found,
+                result.rejected().values().stream().sorted(Comparator.comparing(RejectedTag::tag)).toList());
+        if (first) {
+            persistence.later(index, found);
+        } else {
+            persistence.now(index, found);
+        }
         LOG.info("{} packages indexed from {} ({} of {} tags resolved{})", packages.size(), source(), result.resolved(),
                 result.tags(), verify ? ", full verification" : "");
     }
@@ -281,5 +289,6 @@ public final class OciIndexer implements Indexer {
         if (schedule != null) {
             schedule.close();
         }
+        persistence.close();
     }
 }

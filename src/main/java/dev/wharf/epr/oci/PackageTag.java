@@ -16,7 +16,7 @@ public record PackageTag(String name, String version) {
         for (int i = tag.indexOf('-'); i > 0; i = tag.indexOf('-', i + 1)) {
             String name = tag.substring(0, i);
             String version = tag.substring(i + 1);
-            if (NAME.matcher(name).matches() && Versions.strict(version).isPresent()) {
+            if (NAME.matcher(name).matches() && Versions.isStrict(version)) {
                 return Optional.of(new PackageTag(name, version));
             }
         }

@@ -66,7 +66,7 @@ public final class PackageReader {
             throw new InvalidPackageException("invalid Agent versions range " + p.conditions.agent.version);
         }
         // Validation has refused an invalid format version already; a version is not parsed twice.
-        if (!validate && !p.formatVersion.isEmpty() && Versions.strict(p.formatVersion).isEmpty()) {
+        if (!validate && !p.formatVersion.isEmpty() && !Versions.isStrict(p.formatVersion)) {
             throw new InvalidPackageException("invalid format spec version '" + p.formatVersion + "'");
         }
         ImagePaths.setPaths(p.icons, base);

@@ -22,7 +22,7 @@ final class PackageValidation {
         if (p.formatVersion == null || p.formatVersion.isEmpty()) {
             throw new InvalidPackageException("no format_version set");
         }
-        if (Versions.strict(p.formatVersion).isEmpty()) {
+        if (!Versions.isStrict(p.formatVersion)) {
             throw new InvalidPackageException("invalid format_version: " + p.formatVersion);
         }
         if (p.title == null || p.title.isEmpty()) {

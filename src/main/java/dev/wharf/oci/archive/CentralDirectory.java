@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 import java.util.zip.ZipException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The records of a zip's central directory, with the two fields {@code java.util.zip} does not
@@ -30,6 +31,7 @@ final class CentralDirectory {
     private static final int END_SIGNATURE = 0x06054b50;
     private static final int END_LENGTH = 22;
     private static final int MAX_COMMENT = 0xFFFF;
+    private static final int SHORT_COMMENT = 512;
     private static final int ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
     private static final int ZIP64_LOCATOR_LENGTH = 20;
     private static final int ZIP64_END_SIGNATURE = 0x06064b50;
@@ -60,7 +62,9 @@ final class CentralDirectory {
             if (start < 0) {
                 throw new ZipException("invalid END header (bad central directory offset)");
             }
-            InputStream in = new BufferedInputStream(Channels.newInputStream(channel.position(start)), 64 * 1024);
+            // Sized to the directory (a few KB for most packages), not a fixed 64 KB per zip.
+            int buffer = (int) Math.max(ENTRY_LENGTH, Math.min(64 * 1024, end.directoryLength()));
+            InputStream in = new BufferedInputStream(Channels.newInputStream(channel.position(start)), buffer);
             return visitAll(in, end.directoryLength(), visitor);
         }
     }
@@ -96,7 +100,23 @@ final class CentralDirectory {
 
     private static End findEnd(FileChannel channel) throws IOException {
         long size = channel.size();
-        int tailLength = (int) Math.min(size, END_LENGTH + MAX_COMMENT);
+        // Most zips carry no comment, or a short one: their end record is in the last few hundred bytes.
+        // That tail is searched first and the 64 KB a comment may take only when it holds no end record;
+        // the search runs backwards from the end either way, so both find the same record. (The whole
+        // tail was a 64 KB array per zip: a tenth of what package-registry allocated indexing
+        // 200 packages, bench/RESULTS.md, session 24.)
+        End end = findEnd(channel, size, (int) Math.min(size, END_LENGTH + SHORT_COMMENT));
+        if (end == null && size > END_LENGTH + SHORT_COMMENT) {
+            end = findEnd(channel, size, (int) Math.min(size, END_LENGTH + MAX_COMMENT));
+        }
+        if (end == null) {
+            throw new ZipException("zip END header not found");
+        }
+        return end;
+    }
+
+    /** The last end record in the file's last {@code tailLength} bytes, or null. */
+    private static @Nullable End findEnd(FileChannel channel, long size, int tailLength) throws IOException {
         ByteBuffer tail = readAt(channel, size - tailLength, tailLength);
         for (int i = tailLength - END_LENGTH; i >= 0; i--) {
             if (tail.getInt(i) != END_SIGNATURE) {
@@ -112,7 +132,7 @@ final class CentralDirectory {
             }
             return zip64(channel, end, tail.getShort(i + 10) & 0xFFFF);
         }
-        throw new ZipException("zip END header not found");
+        return null;
     }
 
     private static boolean pointsAtEntries(FileChannel channel, End end) throws IOException {

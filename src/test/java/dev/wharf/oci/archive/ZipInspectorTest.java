@@ -97,22 +97,37 @@ class ZipInspectorTest {
 
     @Test
     void readsTheDirectoryBehindPrependedBytesAndACommentThatLooksLikeAnEndRecord() throws Exception {
-        Path plain = HostileZips.write(dir.resolve("plain.zip"), List.of(Entry.file("a.txt", "hello"), Entry.symlink("l", "a.txt")));
-        byte[] zip = Files.readAllBytes(plain);
         // A self-extracting stub in front, and a comment holding an end record's signature and fields.
         byte[] stub = new byte[4096];
         java.util.Arrays.fill(stub, (byte) 'X');
-        byte[] fakeEnd = {0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        int commentLength = fakeEnd.length + 3;
+        byte[] comment = new byte[25];
+        System.arraycopy(new byte[] {0x50, 0x4b, 0x05, 0x06}, 0, comment, 0, 4);
+        System.arraycopy(new byte[] {'e', 'n', 'd'}, 0, comment, 22, 3);
+        assertTheLinkIsFoundThrough(stub, comment);
+    }
+
+    @Test
+    void findsTheEndRecordBeforeALongCommentWithAFalseOneNearItsEnd() throws Exception {
+        // 40 000 bytes of comment: the end record is beyond the short tail searched first, and the
+        // signature near the comment's end, inside that tail, is no end record.
+        byte[] comment = new byte[40_000];
+        java.util.Arrays.fill(comment, (byte) 'c');
+        System.arraycopy(new byte[] {0x50, 0x4b, 0x05, 0x06}, 0, comment, comment.length - 100, 4);
+        assertTheLinkIsFoundThrough(new byte[0], comment);
+    }
+
+    /** A zip holding a symbolic link, behind {@code prefix} and with {@code comment}: refused for its link, so its directory was found. */
+    private void assertTheLinkIsFoundThrough(byte[] prefix, byte[] comment) throws Exception {
+        Path plain = HostileZips.write(dir.resolve("plain.zip"), List.of(Entry.file("a.txt", "hello"), Entry.symlink("l", "a.txt")));
+        byte[] zip = Files.readAllBytes(plain);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(stub);
-        out.write(zip, 0, zip.length - 2);
-        out.write(commentLength & 0xFF);
-        out.write(commentLength >> 8);
-        out.write(fakeEnd);
-        out.write(new byte[] {'e', 'n', 'd'});
-        Path hidden = Files.write(dir.resolve("sfx.zip"), out.toByteArray());
-        assertThatThrownBy(() -> DEFAULTS.inspect(hidden)).isInstanceOf(ArchiveRefusedException.class)
+        out.writeBytes(prefix);
+        out.write(zip, 0, zip.length - 2);  // its comment length, 0: replaced
+        out.write(comment.length & 0xFF);
+        out.write(comment.length >> 8);
+        out.writeBytes(comment);
+        Path disguised = Files.write(dir.resolve("disguised.zip"), out.toByteArray());
+        assertThatThrownBy(() -> DEFAULTS.inspect(disguised)).isInstanceOf(ArchiveRefusedException.class)
                 .hasMessageContaining("'l' is a symbolic link");
     }
 
