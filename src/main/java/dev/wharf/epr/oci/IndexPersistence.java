@@ -27,7 +27,8 @@ final class IndexPersistence implements AutoCloseable {
     private final PackageBlobCache blobs;
     private final Object lock;
     private long pass;  // guarded by lock
-    private @Nullable Thread deferred;  // guarded by lock
+    // Written under lock, read by close() without it: a refresh holding the lock must not hold up a stop.
+    private volatile @Nullable Thread deferred;
 
     /** @param lock the indexer's refresh lock, held by every caller */
     IndexPersistence(IndexFile file, PackageBlobCache blobs, Object lock) {
@@ -58,7 +59,7 @@ final class IndexPersistence implements AutoCloseable {
                 }
             }
         }, "epr-index-persist");
-        // Daemon: a process that dies is no worse off than before the index was written at once.
+        // Daemon: a process that exits without closing the indexer loses only the file; its next start reads the repository again.
         thread.setDaemon(true);
         deferred = thread;
         thread.start();
@@ -69,13 +70,10 @@ final class IndexPersistence implements AutoCloseable {
         blobs.retainOnly(used);
     }
 
-    /** Waits for a deferred pass still under way; the caller must not hold the lock. */
+    /** Waits for a deferred pass still under way (at most {@link #CLOSE_WAIT}); the caller must not hold the lock. */
     @Override
     public void close() {
-        Thread thread;
-        synchronized (lock) {
-            thread = deferred;
-        }
+        Thread thread = deferred;
         if (thread == null) {
             return;
         }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,14 +52,15 @@ class IndexPersistenceTest {
     @Test
     void closeWaitsForTheDeferredPass() throws Exception {
         CountDownLatch deferred = new CountDownLatch(1);
-        // The first index's thread: it defers the pass, then holds the lock a while longer, so the
+        CountDownLatch release = new CountDownLatch(1);
+        // The first index's thread: it defers the pass, then keeps the lock until released, so the
         // deferred pass is still waiting for it when close() is called.
         Thread first = new Thread(() -> {
             synchronized (lock) {
                 persistence.later(index("2026-12-03T10:00:00Z", OLD_ZIP), List.of(cached(OLD_ZIP)));
                 deferred.countDown();
                 try {
-                    Thread.sleep(300);
+                    release.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -67,11 +69,21 @@ class IndexPersistenceTest {
         first.start();
         deferred.await();
         assertThat(file.read()).isEmpty();
-        persistence.close();
+        AtomicBoolean persistedWhenClosed = new AtomicBoolean();
+        Thread closing = new Thread(() -> {
+            persistence.close();
+            persistedWhenClosed.set(file.read().isPresent());
+        });
+        closing.start();
+        // close() is under way before the lock is given up (a close that did not wait would be done by now).
+        Thread.sleep(200);
+        release.countDown();
+        closing.join();
+        first.join();
 
+        assertThat(persistedWhenClosed).as("index.json written by the time close() returned").isTrue();
         assertThat(file.read()).get().extracting(PersistedIndex::indexedAt).isEqualTo("2026-12-03T10:00:00Z");
         assertThat(Files.exists(blob(NEW_ZIP))).as("pruned once the index is persisted").isFalse();
-        first.join();
     }
 
     @Test
