@@ -6,6 +6,7 @@ import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.index.Resource;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.epr.oci.OciIndexerSettings;
+import dev.wharf.epr.oci.PersistedFirstIndex;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.layout.ImageLayoutStore;
@@ -75,6 +76,7 @@ class OciIndexerDownloadRaceTest {
         Path cache = dir.resolve("cache");
         OciIndexer indexer = new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, cache));
         indexer.start();
+        PersistedFirstIndex.await(indexer);
         IndexedPackage gallery = indexer.packages().stream().filter(p -> p.name().equals("gallery")).findFirst().orElseThrow();
         Path blobs = cache.resolve("blobs");
         try (var files = Files.list(blobs)) {

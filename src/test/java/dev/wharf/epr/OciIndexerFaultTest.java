@@ -15,8 +15,11 @@ import dev.wharf.oci.layout.ImageLayoutStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +28,18 @@ class OciIndexerFaultTest {
     @TempDir
     Path dir;
 
+    /** Every indexer a test made: closed after it, so no first index is still being persisted when its folder goes. */
+    private final List<OciIndexer> made = new ArrayList<>();
+
     private OciIndexer indexer(ImageLayoutStore store, Path cache) {
-        return new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, cache).withMaxPackageBytes(64L << 20));
+        OciIndexer indexer = new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, cache).withMaxPackageBytes(64L << 20));
+        made.add(indexer);
+        return indexer;
+    }
+
+    @AfterEach
+    void closeIndexers() {
+        made.forEach(OciIndexer::close);
     }
 
     @Test

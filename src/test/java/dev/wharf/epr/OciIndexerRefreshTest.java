@@ -9,6 +9,7 @@ import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.model.Json;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.epr.oci.OciIndexerSettings;
+import dev.wharf.epr.oci.PersistedFirstIndex;
 import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.layout.ImageLayoutStore;
@@ -98,17 +99,6 @@ class OciIndexerRefreshTest {
         try (Stream<Path> list = Files.list(cache.resolve(sub))) {
             return list.count();
         }
-    }
-
-    /** How many files {@code sub} holds once it holds {@code expected}, or after 10 s. */
-    private long filesOnceSettled(String sub, long expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        long count = files(sub);
-        while (count != expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-            count = files(sub);
-        }
-        return count;
     }
 
     @Test
@@ -206,9 +196,9 @@ class OciIndexerRefreshTest {
 
     @Test
     void aDeletedTagIsDroppedAtOnce() throws Exception {
-        started(VERIFY);
-        // broken_pkg's zip, read to be refused, goes once the first index is persisted, behind the first answer.
-        assertThat(filesOnceSettled("blobs", 6)).isEqualTo(6);
+        PersistedFirstIndex.await(started(VERIFY));
+        // broken_pkg's zip, read to be refused, is gone once the first index is persisted, behind the first answer.
+        assertThat(files("blobs")).isEqualTo(6);
         assertThat(layout.delete(TestPackages.REPOSITORY, "gallery-2.0.0")).isTrue();
         store.reset();
 
@@ -221,7 +211,7 @@ class OciIndexerRefreshTest {
 
     @Test
     void aKnownPackageWhoseZipWasRemovedFromTheCacheIsDownloadedAgain() throws Exception {
-        started(VERIFY);
+        PersistedFirstIndex.await(started(VERIFY));
         try (Stream<Path> zips = Files.list(cache.resolve("blobs"))) {
             for (Path zip : zips.toList()) {
                 Files.delete(zip);

@@ -15,8 +15,11 @@ import org.semver4j.Semver;
 public final class Versions {
     private static final Pattern LENIENT = Pattern.compile(
             "v?(0|[1-9]\\d*)(?:\\.(0|[1-9]\\d*))?(?:\\.(0|[1-9]\\d*))?(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
+    /** Semver 2's: a numeric pre-release identifier has no leading zero, as semver4j requires too. */
     private static final Pattern STRICT = Pattern.compile(
-            "(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?");
+            "(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
+            + "(-(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*))*)?"
+            + "(\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?");
 
     private Versions() {
     }
@@ -32,55 +35,42 @@ public final class Versions {
     /**
      * Whether {@link #strict} takes {@code text}, without making the version: semver4j formats every
      * version it makes with {@code String.format}, and checking a tag, a route's version or a format
-     * version needs only the answer (bench/RESULTS.md, session 24). Its rules beyond the pattern: a
-     * numeric pre-release identifier without a leading zero, and major, minor and patch within an int.
+     * version needs only the answer (bench/RESULTS.md, session 24). Its one rule beyond the pattern:
+     * major, minor and patch within an int.
      */
     public static boolean isStrict(@Nullable String text) {
-        if (text == null) {
-            return false;
-        }
-        Matcher m = STRICT.matcher(text);
-        if (!m.matches()) {
-            return false;
-        }
-        for (int group = 1; group <= 3; group++) {
-            if (!fitsAnInt(m.group(group))) {
-                return false;
-            }
-        }
-        String preRelease = m.group(4);
-        if (preRelease != null) {
-            for (String identifier : preRelease.substring(1).split("\\.", -1)) {
-                if (identifier.length() > 1 && identifier.charAt(0) == '0' && isDigits(identifier)) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return strictMatch(text) != null;
     }
 
     /** A strict version's major and minor, as {@code major.minor.0} (what a format version's spec is looked up by), or empty. */
     public static Optional<Semver> majorMinor(@Nullable String text) {
-        if (!isStrict(text)) {
+        Matcher m = strictMatch(text);
+        if (m == null) {
             return Optional.empty();
         }
-        Matcher m = STRICT.matcher(text);
-        m.matches();
         // Made once: through strict() and Semver.of, each such version was formatted twice.
         return Optional.of(Semver.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), 0).build());
     }
 
-    private static boolean fitsAnInt(String digits) {
-        return digits.length() < 10 || (digits.length() == 10 && digits.compareTo(String.valueOf(Integer.MAX_VALUE)) <= 0);
-    }
-
-    private static boolean isDigits(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return false;
+    /** The pattern's match of a version {@link #strict} takes, or null. */
+    private static @Nullable Matcher strictMatch(@Nullable String text) {
+        if (text == null) {
+            return null;
+        }
+        Matcher m = STRICT.matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        for (int group = 1; group <= 3; group++) {
+            if (!fitsAnInt(m.group(group))) {
+                return null;
             }
         }
-        return true;
+        return m;
+    }
+
+    private static boolean fitsAnInt(String digits) {
+        return digits.length() < 10 || (digits.length() == 10 && digits.compareTo(String.valueOf(Integer.MAX_VALUE)) <= 0);
     }
 
     /** A version as Masterminds' {@code NewVersion} accepts it: missing minor and patch are zero. */

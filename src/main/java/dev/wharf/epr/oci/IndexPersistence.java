@@ -73,18 +73,22 @@ final class IndexPersistence implements AutoCloseable {
     /** Waits for a deferred pass still under way (at most {@link #CLOSE_WAIT}); the caller must not hold the lock. */
     @Override
     public void close() {
-        Thread thread = deferred;
-        if (thread == null) {
-            return;
-        }
         try {
-            thread.join(CLOSE_WAIT.toMillis());
+            if (!awaitDeferred()) {
+                LOG.warn("stopping before {} was written; the next start reads the repository again", file.path());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
         }
-        if (thread.isAlive()) {
-            LOG.warn("stopping before {} was written; the next start reads the repository again", file.path());
+    }
+
+    /** Whether no deferred pass is under way any more, after waiting for one at most {@link #CLOSE_WAIT}. */
+    boolean awaitDeferred() throws InterruptedException {
+        Thread thread = deferred;
+        if (thread == null) {
+            return true;
         }
+        thread.join(CLOSE_WAIT.toMillis());
+        return !thread.isAlive();
     }
 }

@@ -284,6 +284,11 @@ public final class OciIndexer implements Indexer {
         return health;
     }
 
+    /** Waits, as {@link #close} does, until the first index is persisted: for tests that touch the cache right after {@link #start}. */
+    void awaitPersisted() throws InterruptedException {
+        persistence.awaitDeferred();
+    }
+
     @Override
     public void close() {
         if (schedule != null) {

@@ -141,7 +141,7 @@ class PackageMirrorTest {
         // The upstream is stopped: everything now comes from the registry.
         OciIndexer indexer = new OciIndexer(store, OciIndexerSettings.of(REPOSITORY, dir.resolve("cache")));
         indexer.start();
-        try (WebServer mirrored = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(),
+        try (indexer; WebServer mirrored = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(),
                 new EprApi(indexer, ApiSettings.defaults(), Clock.systemUTC())::register)) {
             Map<String, byte[]> mirroredAnswers = fleetAnswers(URI.create("http://127.0.0.1:" + mirrored.port() + "/"), expected);
             assertThat(mirroredAnswers.keySet()).containsExactlyElementsOf(upstreamAnswers.keySet());

@@ -75,8 +75,10 @@ class IndexPersistenceTest {
             persistedWhenClosed.set(file.read().isPresent());
         });
         closing.start();
-        // close() is under way before the lock is given up (a close that did not wait would be done by now).
-        Thread.sleep(200);
+        // The lock is given up only once close() is waiting for the pass, or done (a close that does not wait).
+        while (closing.getState() != Thread.State.TIMED_WAITING && closing.getState() != Thread.State.TERMINATED) {
+            Thread.onSpinWait();
+        }
         release.countDown();
         closing.join();
         first.join();

@@ -41,7 +41,7 @@ class PackageUiOciHealthTest {
             OciIndexer indexer = new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, dir.resolve("cache"))
                     .withMaxPackageBytes(64L << 20).withVerifyInterval(Duration.ofHours(1)).withClock(clock));
             indexer.start();
-            try (WebServer server = UiPackages.serveOver(indexer, Optional.empty(), Optional.empty(), clock)) {
+            try (indexer; WebServer server = UiPackages.serveOver(indexer, Optional.empty(), Optional.empty(), clock)) {
                 String first = PackageUiTest.get(server.localUri(), "/ui/health", null).body();
                 assertThat(first).contains("<dt>Source</dt><dd>oci</dd>", "<dt>Packages</dt><dd>6</dd>",
                         "<dt>Last refresh</dt><dd>2026-03-01T10:00:00Z (0 s ago)</dd>",
