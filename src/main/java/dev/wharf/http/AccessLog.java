@@ -1,5 +1,6 @@
 package dev.wharf.http;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -40,18 +41,19 @@ public final class AccessLog implements ExchangeObserver {
         if (unmatched ? !log.isDebugEnabled() : !log.isInfoEnabled()) {
             return;
         }
-        String query = QueryRedaction.redact(e.query());
-        String target = query == null || query.isEmpty() ? e.path() : e.path() + "?" + query;
-        // Built once: a text line is this message alone, and a JSON line carries it beside the fields.
-        String message = message(e, target);
         if (!fields) {
+            // Formatted by the log's writer ({@link AccessLine}): "{}" and the line are all this thread hands over.
+            AccessLine text = new AccessLine(e);
             if (unmatched) {
-                log.debug(message);
+                log.debug("{}", text);
             } else {
-                log.info(message);
+                log.info("{}", text);
             }
             return;
         }
+        String query = QueryRedaction.redact(e.query());
+        // Built once, carried beside the fields.
+        String message = message(e, query);
         LoggingEventBuilder line = (unmatched ? log.atDebug() : log.atInfo())
                 .addKeyValue("source.address", e.clientAddress())
                 .addKeyValue("http.request.method", e.method())
@@ -72,16 +74,27 @@ public final class AccessLog implements ExchangeObserver {
     /**
      * The readable line, built here rather than from a "{}" pattern: logback's MessageFormatter
      * (scanning the pattern, probing every argument for a throwable) cost more than the rest of the
-     * line put together under figure 1's load (bench/RESULTS.md, session 9). Without arguments the
-     * message is taken as it is, so a path holding "{}" stays as sent.
+     * line put together under figure 1's load (bench/RESULTS.md, session 9). A text log's line has
+     * "{}" and one argument, {@link AccessLine}, whose text is this: what a client sent that looks
+     * like a placeholder stays as sent either way.
+     *
+     * @param query the query, redacted ({@link QueryRedaction}), or null
      */
-    static String message(Exchange e, String target) {
-        String agent = e.userAgent() == null ? "-" : e.userAgent();
-        StringBuilder b = new StringBuilder(48 + target.length() + agent.length());
-        b.append(e.method()).append(' ').append(target).append(' ').append(e.protocol()).append(' ').append(e.status())
-                .append(' ').append(e.responseBytes()).append("B ");
+    static String message(Exchange e, @Nullable String query) {
+        StringBuilder b = new StringBuilder(64 + e.path().length() + (query == null ? 0 : query.length()));
+        appendMessage(b, e, query);
+        return b.toString();
+    }
+
+    /** {@link #message} into {@code b}. */
+    static void appendMessage(StringBuilder b, Exchange e, @Nullable String query) {
+        b.append(e.method()).append(' ').append(e.path());
+        if (query != null && !query.isEmpty()) {
+            b.append('?').append(query);
+        }
+        b.append(' ').append(e.protocol()).append(' ').append(e.status()).append(' ').append(e.responseBytes()).append("B ");
         appendMillis(b, e.nanos());
-        return b.append("ms ").append(e.clientAddress()).append(" \"").append(agent).append('"').toString();
+        b.append("ms ").append(e.clientAddress()).append(" \"").append(e.userAgent() == null ? "-" : e.userAgent()).append('"');
     }
 
     /**

@@ -63,18 +63,20 @@ final class ReadyAnswerHandler extends Handler.Wrapper {
         ReadyAnswer answer = found.get();
         boolean gzip = answer.gzipped() != null && acceptsGzip(headers.get(HttpHeader.ACCEPT_ENCODING));
         ByteBuffer body = answer.bodyToSend(gzip);
+        // Added, not put: no handler before this one writes a response header, and each put walks
+        // the fields already there (Jetty's Date) with an iterator of its own.
         HttpFields.Mutable out = response.getHeaders();
-        out.put(HttpHeader.CONTENT_TYPE, answer.contentType());
+        out.add(HttpHeader.CONTENT_TYPE, answer.contentType());
         for (ReadyAnswer.Header h : answer.headers()) {
             out.add(h.name(), h.value());
         }
         if (answer.gzipped() != null) {
-            out.put(HttpHeader.VARY, "Accept-Encoding");
+            out.add(HttpHeader.VARY, "Accept-Encoding");
         }
         if (gzip) {
-            out.put(HttpHeader.CONTENT_ENCODING, "gzip");
+            out.add(HttpHeader.CONTENT_ENCODING, "gzip");
         }
-        out.put(HttpHeader.CONTENT_LENGTH, body.remaining());
+        out.add(HttpHeader.CONTENT_LENGTH, body.remaining());
         response.setStatus(200);
         request.setAttribute(Exchange.ROUTE_ATTRIBUTE, answer.route());
         // Observed before the write: once the bytes are out the client may already act on them.

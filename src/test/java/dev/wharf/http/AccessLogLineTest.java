@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * The access line as an operator reads it, built without logback's "{}" substitution: every part in
- * its place, text a client sent (path, query, user agent) kept as sent even where it looks like a
- * placeholder, and the typed fields beside it.
+ * The access line as an operator reads it: every part in its place, text a client sent (path, query,
+ * user agent) kept as sent even where it looks like a placeholder, signatures in the query redacted,
+ * and, in a JSON log, the typed fields beside it.
  */
 class AccessLogLineTest {
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
@@ -71,10 +71,22 @@ class AccessLogLineTest {
         ILoggingEvent line = lines.list.get(0);
         assertThat(line.getFormattedMessage()).isEqualTo("GET /v1/modules/a/b/aws/versions?q=1 HTTP/1.1 200 228B 1.3ms 10.0.0.7 \"Terraform/1.11.4\"");
         assertThat(line.getKeyValuePairs()).as("no field a text line would drop").isNullOrEmpty();
+        assertThat(line.getMessage()).as("the text is made by the log's writer").isEqualTo("{}");
+        assertThat(line.getArgumentArray()).singleElement().isInstanceOf(AccessLine.class);
 
         logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
         text.exchanged(new Exchange(Exchange.UNMATCHED, "GET", "/wp-login.php", null, "HTTP/1.1", 404, 0, 0, 1_000, "10.0.0.9", null));
         assertThat(lines.list).hasSize(2);
         assertThat(lines.list.get(1).getLevel()).isEqualTo(ch.qos.logback.classic.Level.DEBUG);
+    }
+
+    @Test
+    void aTextLineKeepsPlaceholdersAsSentAndRedactsSignatures() {
+        AccessLog text = new AccessLog(logger, false);
+        text.exchanged(new Exchange("/v1/files/{name}", "GET", "/v1/files/{}.zip", "signature=abc&q={}", "HTTP/1.1", 200, 0, 10,
+                2_000_000, "10.0.0.7", "agent {} {}"));
+
+        assertThat(lines.list.get(0).getFormattedMessage())
+                .isEqualTo("GET /v1/files/{}.zip?signature=REDACTED&q={} HTTP/1.1 200 10B 2.0ms 10.0.0.7 \"agent {} {}\"");
     }
 }

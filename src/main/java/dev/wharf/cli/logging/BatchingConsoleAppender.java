@@ -3,7 +3,6 @@ package dev.wharf.cli.logging;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +76,7 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
 
     private void writeBatches() {
         List<ILoggingEvent> batch = new ArrayList<>(BATCH);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+        LineBatch bytes = new LineBatch();
         while (true) {
             boolean stopping = false;
             try {
@@ -87,7 +86,7 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
             }
             queue.drainTo(batch, BATCH - batch.size());
             boolean full = batch.size() == BATCH;
-            bytes = write(batch, bytes);
+            write(batch, bytes);
             if (!full && !stopping) {
                 // Lines keep coming under load: waiting a moment lets them gather into one write,
                 // rather than every few lines waking this thread (a futex call on the request's
@@ -97,21 +96,25 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
             if (stopping) {
                 // Stopped: what was queued before is written, then the thread ends.
                 while (queue.drainTo(batch, BATCH) > 0) {
-                    bytes = write(batch, bytes);
+                    write(batch, bytes);
                 }
                 return;
             }
         }
     }
 
-    /** Writes the batch with one write and empties it; the buffer to use next. */
-    private ByteArrayOutputStream write(List<ILoggingEvent> batch, ByteArrayOutputStream bytes) {
+    /** Writes the batch with one write and empties it. */
+    private void write(List<ILoggingEvent> batch, LineBatch bytes) {
         if (batch.isEmpty()) {
-            return bytes;
+            return;
         }
         for (ILoggingEvent event : batch) {
             try {
-                bytes.writeBytes(encoder.encode(event));
+                if (encoder instanceof LineEncoder lines) {
+                    lines.encodeInto(event, bytes);
+                } else {
+                    bytes.add(encoder.encode(event));
+                }
             } catch (RuntimeException e) {
                 addError("an access log line could not be encoded", e);
             }
@@ -124,11 +127,5 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
             // A PrintStream reports failures through checkError(), never by throwing.
         }
         out.flush();
-        // One burst of long lines should not keep a large buffer for the life of the process.
-        if (bytes.size() > 1 << 20) {
-            return new ByteArrayOutputStream(64 * 1024);
-        }
-        bytes.reset();
-        return bytes;
     }
 }

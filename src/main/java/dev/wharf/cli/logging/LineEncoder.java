@@ -15,4 +15,9 @@ abstract class LineEncoder extends EncoderBase<ILoggingEvent> {
     public final byte @Nullable [] footerBytes() {
         return null;
     }
+
+    /** Adds {@code event}'s line to {@code batch}; encoders that can write it there without an array of its own do. */
+    void encodeInto(ILoggingEvent event, LineBatch batch) {
+        batch.add(encode(event));
+    }
 }

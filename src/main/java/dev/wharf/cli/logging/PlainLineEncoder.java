@@ -5,6 +5,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.CoreConstants;
+import dev.wharf.http.AccessLine;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -61,6 +62,37 @@ public final class PlainLineEncoder extends LineEncoder {
         // Sized for the whole line (time, level, logger, newline: under 64 characters before the message):
         // grown from a fixed 128, an access line was copied once more (8 % of a ready answer's allocation).
         StringBuilder line = new StringBuilder(64 + message.length());
+        append(line, event, message);
+        // The platform's charset, as the layout's encoder used when none was set.
+        return line.toString().getBytes();
+    }
+
+    /**
+     * The same line, built in the batch's own builder and copied into its bytes: no array of the
+     * line's own. An access line ({@link AccessLine}, the lone argument of "{}") is appended as it is
+     * made, without its message as a string first.
+     */
+    @Override
+    void encodeInto(ILoggingEvent event, LineBatch batch) {
+        StringBuilder line = batch.line();
+        Object[] args = event.getArgumentArray();
+        if (args != null && args.length == 1 && args[0] instanceof AccessLine access && "{}".equals(event.getMessage())) {
+            appendBeforeMessage(line, event);
+            access.appendTo(line);
+            appendAfterMessage(line, event);
+        } else {
+            append(line, event, String.valueOf(event.getFormattedMessage()));
+        }
+        batch.addLine();
+    }
+
+    private void append(StringBuilder line, ILoggingEvent event, String message) {
+        appendBeforeMessage(line, event);
+        line.append(message);
+        appendAfterMessage(line, event);
+    }
+
+    private void appendBeforeMessage(StringBuilder line, ILoggingEvent event) {
         appendTime(line, event.getTimeStamp());
         line.append(' ');
         String level = event.getLevel().toString();
@@ -68,14 +100,15 @@ public final class PlainLineEncoder extends LineEncoder {
         for (int pad = level.length(); pad < 5; pad++) {
             line.append(' ');
         }
-        line.append(' ').append(abbreviated(event.getLoggerName())).append(' ')
-                .append(message).append(CoreConstants.LINE_SEPARATOR);
+        line.append(' ').append(abbreviated(event.getLoggerName())).append(' ');
+    }
+
+    private static void appendAfterMessage(StringBuilder line, ILoggingEvent event) {
+        line.append(CoreConstants.LINE_SEPARATOR);
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             line.append(ThrowableProxyUtil.asString(thrown));
         }
-        // The platform's charset, as the layout's encoder used when none was set.
-        return line.toString().getBytes();
     }
 
     private String abbreviated(String logger) {

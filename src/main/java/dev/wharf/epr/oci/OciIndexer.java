@@ -1,21 +1,15 @@
 package dev.wharf.epr.oci;
 
-import dev.wharf.epr.index.Deprecations;
 import dev.wharf.epr.index.IndexHealth;
 import dev.wharf.epr.index.IndexReport;
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.index.RefreshListener;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerException;
-import dev.wharf.epr.index.Resource;
-import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.epr.pkg.PackageReader;
-import dev.wharf.epr.pkg.ZipContent;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.StorageException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,8 +41,8 @@ import org.jspecify.annotations.Nullable;
  * is served (health "degraded"); when a later refresh fails, the current index stays.
  *
  * <p>The parts: {@link RepositoryScan} reads the repository, {@link PackageBlobCache} owns the files,
- * {@link IndexFile} and {@link IndexPersistence} persist, {@link RefreshSchedule} repeats; this class
- * keeps what is known and what is served.
+ * {@link IndexedPackages} makes what is served, {@link IndexFile} and {@link IndexPersistence} persist,
+ * {@link RefreshSchedule} repeats; this class keeps what is known and what is served.
  */
 public final class OciIndexer implements Indexer {
     private static final Logger LOG = LoggerFactory.getLogger(OciIndexer.class);
@@ -56,6 +50,7 @@ public final class OciIndexer implements Indexer {
     private final ArtifactStore store;
     private final OciIndexerSettings settings;
     private final PackageBlobCache blobs;
+    private final IndexedPackages indexed;
     private final RepositoryScan scan;
     private final IndexFile indexFile;
     private final IndexPersistence persistence;
@@ -87,7 +82,9 @@ public final class OciIndexer implements Indexer {
         // next run must recognise its index while the registry is still unreachable.
         this.indexFile = new IndexFile(settings.cacheDir(), source());
         this.persistence = new IndexPersistence(indexFile, blobs, refreshLock);
-        this.scan = new RepositoryScan(store, indexFile.source(), blobs, new PackageReader(settings.validate(), LOG::warn, settings.archiveLimits()), settings);
+        this.indexed = new IndexedPackages(blobs);
+        this.scan = new RepositoryScan(store, indexFile.source(), blobs, new PackageReader(settings.validate(), LOG::warn, settings.archiveLimits()),
+                settings, indexed::prepare);
         this.checks = settings.checks();
         this.health = new IndexHealth(IndexHealth.State.UNAVAILABLE, Optional.empty(), Optional.of("not indexed yet"), 0, source());
     }
@@ -117,7 +114,7 @@ public final class OciIndexer implements Indexer {
             }
             PersistedIndex p = persisted.get();
             published = p.packagesOrEmpty();
-            packages = Deprecations.propagate(published.stream().map(this::toIndexed).toList());
+            packages = indexed.of(published);
             report = new IndexReport(p.verifiedAtInstant(),
                     p.rejectedOrEmpty().stream().map(r -> new IndexReport.LeftOut(r.tag(), r.reason())).toList());
             health = new IndexHealth(IndexHealth.State.DEGRADED, Optional.of(p.indexedAtInstant()),
@@ -207,7 +204,7 @@ public final class OciIndexer implements Indexer {
         }
         if (!sameEntries(found, published)) {
             // Kept otherwise: the answers cached per published list (IndexAnswers) stay valid.
-            packages = Deprecations.propagate(found.stream().map(this::toIndexed).toList());
+            packages = indexed.of(found);
         }
         published = found;
         report = new IndexReport(verifiedAt, result.leftOut());
@@ -243,25 +240,6 @@ public final class OciIndexer implements Indexer {
             }
         }
         return true;
-    }
-
-    private IndexedPackage toIndexed(CachedPackage c) {
-        ZipContent content = new ZipContent(() -> {
-            try {
-                return blobs.zip(c);
-            } catch (InvalidPackageException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        }, c.zipSize(), () -> blobs.readZip(c), () -> {
-            Optional<Path> sig;
-            try {
-                sig = blobs.signature(c);
-            } catch (InvalidPackageException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-            return sig.map(p -> Resource.ofFile(p, c.signatureSize()));
-        });
-        return new IndexedPackage(c.document(), content);
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.jspecify.annotations.Nullable;
@@ -71,8 +72,11 @@ final class RepositoryScan {
     private final PackageReader reader;
     private final boolean requireSignatures;
     private final long maxPackageBytes;
+    private final Consumer<CachedPackage> onRead;
 
-    RepositoryScan(ArtifactStore store, String source, PackageBlobCache blobs, PackageReader reader, OciIndexerSettings settings) {
+    /** @param onRead told of each package read, on the worker that read it */
+    RepositoryScan(ArtifactStore store, String source, PackageBlobCache blobs, PackageReader reader, OciIndexerSettings settings,
+            Consumer<CachedPackage> onRead) {
         this.store = store;
         this.repository = settings.repository();
         this.source = source;
@@ -80,6 +84,7 @@ final class RepositoryScan {
         this.reader = reader;
         this.requireSignatures = settings.requireSignatures();
         this.maxPackageBytes = settings.maxPackageBytes();
+        this.onRead = onRead;
     }
 
     /** Reads the repository; {@code verify}: resolve every tag, known or not. */
@@ -267,6 +272,7 @@ final class RepositoryScan {
         CachedPackage entry = new CachedPackage(tag.tag(), manifest.digest().toString(), zipLayer.digest().toString(),
                 zipLayer.size(), sigLayer.map(d -> d.digest().toString()).orElse(null), sigLayer.map(Descriptor::size).orElse(0L), doc);
         blobs.signature(entry);
+        onRead.accept(entry);
         return entry;
     }
 }

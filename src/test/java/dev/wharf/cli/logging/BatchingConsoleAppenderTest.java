@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import dev.wharf.http.AccessLine;
+import dev.wharf.http.Exchange;
 import org.junit.jupiter.api.Test;
 
 /** The access log's writer: every line arrives whole, in order per thread, without waiting for more lines, and none is lost at stop. */
@@ -42,6 +44,23 @@ class BatchingConsoleAppenderTest {
         encoder.setPattern("[%thread] %msg%n");
         encoder.start();
         return new BatchingConsoleAppender(encoder, () -> target, capacity);
+    }
+
+    /** Runs {@code work} on four threads at once, each given its number, and waits for all of them. */
+    private static void onFourThreads(java.util.function.IntConsumer work) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                done.add(threads.submit(() -> work.accept(thread)));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
     }
 
     private String output() {
@@ -77,20 +96,11 @@ class BatchingConsoleAppenderTest {
     void linesFromManyThreadsArriveWholeAndInOrderAndStopWritesWhatIsQueued() throws Exception {
         BatchingConsoleAppender appender = appender(100_000);
         Logger logger = logger(appender);
-        ExecutorService threads = Executors.newFixedThreadPool(4);
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            int thread = t;
-            done.add(threads.submit(() -> {
-                for (int i = 0; i < 5_000; i++) {
-                    logger.info("t{} line {}", thread, i);
-                }
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
-        threads.shutdown();
+        onFourThreads(thread -> {
+            for (int i = 0; i < 5_000; i++) {
+                logger.info("t{} line {}", thread, i);
+            }
+        });
         appender.stop();
         List<String> lines = output().lines().toList();
         assertThat(lines).hasSize(20_000);
@@ -142,5 +152,29 @@ class BatchingConsoleAppenderTest {
             lines = slow.toString(StandardCharsets.UTF_8).lines().toList();
         }
         assertThat(lines).contains("line 0").hasSizeLessThan(10_000);
+    }
+
+    @Test
+    void thePlainEncoderWritesAccessAndOtherLinesWholeFromManyThreads() throws Exception {
+        PlainLineEncoder encoder = new PlainLineEncoder(PlainLineEncoder.Stamp.DATE_TIME_OFFSET, java.time.ZoneOffset.UTC);
+        encoder.setContext(context);
+        encoder.start();
+        BatchingConsoleAppender appender = new BatchingConsoleAppender(encoder, () -> target, 100_000);
+        Logger logger = logger(appender);
+        onFourThreads(thread -> {
+            for (int i = 0; i < 2_000; i++) {
+                logger.info("{}", new AccessLine(new Exchange("/v1/modules/{namespace}/{name}/{provider}/versions", "GET",
+                        "/v1/modules/t" + thread + "/n" + i + "/aws/versions", null, "HTTP/1.1", 200, 0, 228, 1_250_000,
+                        "10.0.0.7", "Terraform/1.11.4")));
+                logger.info("t{} plain {}", thread, i);
+            }
+        });
+        appender.stop();
+        List<String> lines = output().lines().toList();
+        assertThat(lines).hasSize(16_000);
+        assertThat(lines).filteredOn(l -> l.contains(" http.access GET /v1/modules/t")).hasSize(8_000)
+                .allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  http.access GET /v1/modules/t\\d/n\\d+/aws/versions"
+                        + " HTTP/1.1 200 228B 1\\.3ms 10\\.0\\.0\\.7 \"Terraform/1\\.11\\.4\""));
+        assertThat(lines).filteredOn(l -> l.contains(" plain ")).hasSize(8_000);
     }
 }

@@ -6,6 +6,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import dev.wharf.http.AccessLine;
+import dev.wharf.http.Exchange;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.ZoneId;
@@ -55,6 +58,48 @@ class PlainLineEncoderTest {
         for (int i = events.size() - 1; i >= 0; i--) {
             assertThat(new String(plain.encode(events.get(i)))).isEqualTo(new String(oracle.encode(events.get(i))));
         }
+    }
+
+    /**
+     * A batch gets exactly the bytes {@link PlainLineEncoder#encode} makes, one line after another,
+     * access lines (their text handed over as "{}" and an {@link AccessLine}) included, whether
+     * they are ASCII or not.
+     */
+    @ParameterizedTest
+    @CsvSource({"DATE_TIME_OFFSET, Europe/Paris", "TIME_OF_DAY, UTC"})
+    void encodesIntoABatchTheBytesItEncodes(PlainLineEncoder.Stamp stamp, String zoneId) throws IOException {
+        ZoneId zone = ZoneId.of(zoneId);
+        PlainLineEncoder plain = new PlainLineEncoder(stamp, zone);
+        plain.setContext(context);
+        plain.start();
+        List<LoggingEvent> events = events(zone);
+        events.add(access(new Exchange("/v1/providers/{namespace}/{type}/versions", "GET", "/v1/providers/a/b/versions", null,
+                "HTTP/1.1", 200, 0, 3564, 812_000, "127.0.0.1", "Terraform/1.11.4")));
+        events.add(access(new Exchange("/v1/files/{name}", "GET", "/v1/files/x.zip", "signature=abc&expires=1", "HTTP/1.1", 200, 0,
+                1736, 49_999, "10.0.0.7", "Ünïcödé agent ✓")));
+        events.add(access(new Exchange(Exchange.UNMATCHED, "GET", "/{}", "q={}", "HTTP/1.1", 404, 0, 0, 1_000, "10.0.0.9", null)));
+        LoggingEvent notAccessPattern = new LoggingEvent("test", context.getLogger("http.access"), Level.INFO, "line: {}", null,
+                new Object[] {new AccessLine(new Exchange("/", "GET", "/", null, "HTTP/1.1", 200, 0, 2, 1, "::1", null))});
+        events.add(notAccessPattern);
+
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        LineBatch batch = new LineBatch();
+        for (LoggingEvent event : events) {
+            expected.write(plain.encode(event));
+            plain.encodeInto(event, batch);
+        }
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        batch.writeTo(written);
+        assertThat(written.toByteArray()).isEqualTo(expected.toByteArray());
+        assertThat(new String(written.toByteArray())).contains("GET /v1/files/x.zip?signature=REDACTED&expires=1 HTTP/1.1 200 1736B 0.0ms")
+                .contains("line: GET / HTTP/1.1 200 2B 0.0ms ::1 \"-\"");
+    }
+
+    private LoggingEvent access(Exchange exchange) {
+        LoggingEvent event = new LoggingEvent("test", context.getLogger("http.access"), Level.INFO, "{}", null,
+                new Object[] {new AccessLine(exchange)});
+        event.setTimeStamp(1_764_662_283_007L);
+        return event;
     }
 
     private List<LoggingEvent> events(ZoneId zone) {
