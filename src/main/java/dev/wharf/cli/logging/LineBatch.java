@@ -13,7 +13,7 @@ import java.util.Arrays;
  */
 final class LineBatch {
     /** A batch that grew past this for a burst of long lines gives its array back afterwards. */
-    static final int KEPT_BYTES = 1 << 20;
+    private static final int KEPT_BYTES = 1 << 20;
     private static final int INITIAL_BYTES = 64 * 1024;
     /** Likewise for one long line (a stack trace). */
     private static final int KEPT_LINE_CHARS = 64 * 1024;
