@@ -8,6 +8,8 @@ package dev.wharf.http;
  * allocated (bench/RESULTS.md, session 25). Any other encoder reads {@link #toString()}, the same text.
  */
 public final class AccessLine {
+    /** The message a text log's access event carries, with this line as its one argument. */
+    public static final String FORMAT = "{}";
     private final Exchange exchange;
 
     public AccessLine(Exchange exchange) {

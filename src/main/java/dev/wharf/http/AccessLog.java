@@ -45,9 +45,9 @@ public final class AccessLog implements ExchangeObserver {
             // Formatted by the log's writer ({@link AccessLine}): "{}" and the line are all this thread hands over.
             AccessLine text = new AccessLine(e);
             if (unmatched) {
-                log.debug("{}", text);
+                log.debug(AccessLine.FORMAT, text);
             } else {
-                log.info("{}", text);
+                log.info(AccessLine.FORMAT, text);
             }
             return;
         }

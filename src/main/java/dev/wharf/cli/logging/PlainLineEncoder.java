@@ -76,7 +76,7 @@ public final class PlainLineEncoder extends LineEncoder {
     void encodeInto(ILoggingEvent event, LineBatch batch) {
         StringBuilder line = batch.line();
         Object[] args = event.getArgumentArray();
-        if (args != null && args.length == 1 && args[0] instanceof AccessLine access && "{}".equals(event.getMessage())) {
+        if (args != null && args.length == 1 && args[0] instanceof AccessLine access && AccessLine.FORMAT.equals(event.getMessage())) {
             appendBeforeMessage(line, event);
             access.appendTo(line);
             appendAfterMessage(line, event);
