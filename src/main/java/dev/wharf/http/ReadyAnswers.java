@@ -2,6 +2,7 @@ package dev.wharf.http;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.wharf.oci.cache.CacheChecks;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -48,7 +49,8 @@ public final class ReadyAnswers {
 
     /** The remembered answer for a GET of {@code target} by a request with these headers, if it still holds. */
     public Optional<ReadyAnswer> find(String target, Function<String, String> requestHeader) {
-        Entry entry = entries.getIfPresent(target);
+        // Read quietly: a request already costs the answer's own check (CacheChecks says why).
+        Entry entry = CacheChecks.peek(entries, target);
         if (entry == null) {
             return Optional.empty();
         }

@@ -15,6 +15,7 @@ import dev.wharf.oci.Generations;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.Stamped;
 import dev.wharf.oci.StorageException;
+import dev.wharf.oci.cache.CacheChecks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -70,6 +71,10 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
     }
 
     private final LoadingCache<String, Listed> tagLists;
+    private final Ticker ticker;
+    // How long after it was asked for a tag list is read ahead (Long.MAX_VALUE: never); a check of a
+    // list due for it reads the cache as before, which is what starts the read ahead.
+    private final long refreshAfterNanos;
     private final Cache<TagKey, Stamped<Optional<Manifest>>> tagManifests;
     private final Cache<Digest, Manifest> manifestsByDigest;
     // What each key last held, kept past its expiry (bounded like the caches themselves): a reload
@@ -97,7 +102,10 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
         super(delegate);
         long found = tagTtl.isZero() ? 0 : Math.max(tagTtl.toNanos(), manifestTtl.toNanos());
         long missing = tagTtl.toNanos();
-        this.tagLists = tagListCache(tagTtl.toNanos(), ticker, refreshes);
+        this.ticker = ticker;
+        long ttl = tagTtl.toNanos();
+        this.refreshAfterNanos = ttl > 0 ? Math.max(1, ttl - ttl / 4) : Long.MAX_VALUE;
+        this.tagLists = tagListCache(ttl, refreshAfterNanos, ticker, refreshes);
         // Upkeep on the reading thread, as for the tag lists below: a provider download's ready answer checks four
         // lookups with every request, and a cache with its own expiry per entry records every read.
         this.tagManifests = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(100_000).recordStats()
@@ -122,7 +130,7 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
         this.lastTagManifests = Caffeine.newBuilder().maximumSize(100_000).build();
     }
 
-    private LoadingCache<String, Listed> tagListCache(long ttl, Ticker ticker, Executor refreshes) {
+    private LoadingCache<String, Listed> tagListCache(long ttl, long refreshAfterNanos, Ticker ticker, Executor refreshes) {
         // Caffeine's own upkeep (its read buffers drained after every few dozen reads) runs on the thread that
         // read: handed to the executor, it woke a refresh thread every few dozen requests of figure 1, 7 % of a
         // core at 50 000 requests a second (bench/RESULTS.md, session 21). Only the read ahead, which waits
@@ -146,7 +154,7 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
                     }
                 });
         if (ttl > 0) {
-            builder.refreshAfterWrite(Duration.ofNanos(Math.max(1, ttl - ttl / 4)));
+            builder.refreshAfterWrite(Duration.ofNanos(refreshAfterNanos));
         }
         return builder.build(new CacheLoader<String, Listed>() {
             @Override
@@ -321,14 +329,18 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
     /** Whether the list cached for the repository, still within its time, has this generation. */
     @Override
     public boolean isCurrentTagList(String repository, Generation generation) {
-        Listed cached = tagLists.getIfPresent(repository);
+        Listed cached = CacheChecks.peek(tagLists, repository);
+        if (cached != null && ticker.read() - cached.askedAt() >= refreshAfterNanos) {
+            // Due for its read ahead, which only a recorded read starts.
+            cached = tagLists.getIfPresent(repository);
+        }
         return cached != null && cached.tags().generation().equals(generation);
     }
 
     /** Whether the lookup cached for the tag, still within its time, has this generation. */
     @Override
     public boolean isCurrentResolution(String repository, String reference, Generation generation) {
-        Stamped<Optional<Manifest>> cached = tagManifests.getIfPresent(new TagKey(repository, reference));
+        Stamped<Optional<Manifest>> cached = CacheChecks.peek(tagManifests, new TagKey(repository, reference));
         return cached != null && cached.generation().equals(generation);
     }
     /** Always asks the store: uploads use this to decide whether a version exists. */

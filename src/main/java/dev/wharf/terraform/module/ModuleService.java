@@ -9,6 +9,7 @@ import dev.wharf.oci.Generation;
 import dev.wharf.oci.Generations;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.Stamped;
+import dev.wharf.oci.cache.CacheChecks;
 import dev.wharf.terraform.StoredFile;
 import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.Version;
@@ -94,7 +95,7 @@ public final class ModuleService {
      * waits, so a network thread may ask.
      */
     public boolean isCurrent(ModuleAddress module, Generation answer) {
-        Listing known = listings.getIfPresent(module);
+        Listing known = CacheChecks.peek(listings, module);
         return known != null && known.answer().generation().equals(answer) && known.current(store);
     }
 

@@ -9,6 +9,7 @@ import dev.wharf.oci.Generation;
 import dev.wharf.oci.Generations;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.Stamped;
+import dev.wharf.oci.cache.CacheChecks;
 import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.layout.TerraformLayout;
@@ -105,7 +106,7 @@ final class ProviderDownloads {
 
     /** Told from memory alone: never waits. */
     boolean isCurrent(ProviderAddress provider, String version, String os, String arch, Generation answer) {
-        KnownDownload known = downloads.getIfPresent(new KnownDownload.Request(provider, version, os, arch));
+        KnownDownload known = CacheChecks.peek(downloads, new KnownDownload.Request(provider, version, os, arch));
         return known != null && known.answer().generation().equals(answer) && known.current(store);
     }
 

@@ -7,6 +7,7 @@ import dev.wharf.oci.Generation;
 import dev.wharf.oci.Generations;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.Stamped;
+import dev.wharf.oci.cache.CacheChecks;
 import dev.wharf.terraform.Version;
 import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.layout.ProviderFile.Kind;
@@ -114,7 +115,7 @@ final class ProviderListings {
 
     /** Told from memory alone (false when that would need storage): never waits. */
     boolean isCurrent(ProviderAddress provider, Generation answer) {
-        Listing known = listings.getIfPresent(provider);
+        Listing known = CacheChecks.peek(listings, provider);
         return known != null && known.answer().generation().equals(answer) && known.current(store);
     }
 }
