@@ -49,7 +49,7 @@ public final class ReadyAnswers {
 
     /** The remembered answer for a GET of {@code target} by a request with these headers, if it still holds. */
     public Optional<ReadyAnswer> find(String target, Function<String, String> requestHeader) {
-        // Read quietly: a request already costs the answer's own check (CacheChecks says why).
+        // Read quietly, as the answer's check reads its own caches: this runs with every request (CacheChecks says why).
         Entry entry = CacheChecks.peek(entries, target);
         if (entry == null) {
             return Optional.empty();

@@ -101,9 +101,9 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
     public CachingArtifactStore(ArtifactStore delegate, Duration tagTtl, Duration manifestTtl, Ticker ticker, Executor refreshes) {
         super(delegate);
         long found = tagTtl.isZero() ? 0 : Math.max(tagTtl.toNanos(), manifestTtl.toNanos());
-        long missing = tagTtl.toNanos();
-        this.ticker = ticker;
         long ttl = tagTtl.toNanos();
+        long missing = ttl;
+        this.ticker = ticker;
         this.refreshAfterNanos = ttl > 0 ? Math.max(1, ttl - ttl / 4) : Long.MAX_VALUE;
         this.tagLists = tagListCache(ttl, refreshAfterNanos, ticker, refreshes);
         // Upkeep on the reading thread, as for the tag lists below: a provider download's ready answer checks four
