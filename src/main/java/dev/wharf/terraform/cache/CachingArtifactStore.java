@@ -100,9 +100,9 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
     /** With the clock, and where tag lists are read again ahead of their expiry; tests pass their own. */
     public CachingArtifactStore(ArtifactStore delegate, Duration tagTtl, Duration manifestTtl, Ticker ticker, Executor refreshes) {
         super(delegate);
-        long found = tagTtl.isZero() ? 0 : Math.max(tagTtl.toNanos(), manifestTtl.toNanos());
         long ttl = tagTtl.toNanos();
-        long missing = ttl;
+        // A tag found stays trusted for the manifest TTL (at least the tag TTL); one not found, for the tag TTL.
+        long found = ttl == 0 ? 0 : Math.max(ttl, manifestTtl.toNanos());
         this.ticker = ticker;
         this.refreshAfterNanos = ttl > 0 ? Math.max(1, ttl - ttl / 4) : Long.MAX_VALUE;
         this.tagLists = tagListCache(ttl, refreshAfterNanos, ticker, refreshes);
@@ -112,7 +112,7 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
                 .expireAfter(new Expiry<TagKey, Stamped<Optional<Manifest>>>() {
                     @Override
                     public long expireAfterCreate(TagKey key, Stamped<Optional<Manifest>> value, long currentTime) {
-                        return value.value().isPresent() ? found : missing;
+                        return value.value().isPresent() ? found : ttl;
                     }
 
                     @Override
