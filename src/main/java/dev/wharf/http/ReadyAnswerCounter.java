@@ -20,8 +20,16 @@ public final class ReadyAnswerCounter implements RequestObserver {
 
     @Override
     public void observe(String route, String method, int status, long micros) {
-        counters.computeIfAbsent(route, r -> Counter.builder("wharf.ready.answers")
-                .description("Requests answered from memory in front of the router").tag("route", r)
-                .register(registry)).increment();
+        // Read first: the registering lambda captures this, so computeIfAbsent alone made one per request.
+        Counter counter = counters.get(route);
+        if (counter == null) {
+            counter = counters.computeIfAbsent(route, this::register);
+        }
+        counter.increment();
+    }
+
+    private Counter register(String route) {
+        return Counter.builder("wharf.ready.answers").description("Requests answered from memory in front of the router").tag("route", route)
+                .register(registry);
     }
 }

@@ -1,11 +1,11 @@
 package dev.wharf.http;
 
 import java.nio.ByteBuffer;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -56,27 +56,18 @@ final class ReadyAnswerHandler extends Handler.Wrapper {
         String query = uri.getQuery();
         String target = query == null ? uri.getPath() : uri.getPath() + "?" + query;
         HttpFields headers = request.getHeaders();
-        Optional<ReadyAnswer> found = answers.find(target, headers::get);
-        if (found.isEmpty()) {
+        ReadyResponse answer = answers.find(target, headers::get);
+        if (answer == null) {
             return toRouter(request, response, callback);
         }
-        ReadyAnswer answer = found.get();
-        boolean gzip = answer.gzipped() != null && acceptsGzip(headers.get(HttpHeader.ACCEPT_ENCODING));
-        ByteBuffer body = answer.bodyToSend(gzip);
+        boolean gzip = answer.hasGzip() && acceptsGzip(headers.get(HttpHeader.ACCEPT_ENCODING));
+        ByteBuffer body = answer.body(gzip);
         // Added, not put: no handler before this one writes a response header, and each put walks
         // the fields already there (Jetty's Date) with an iterator of its own.
         HttpFields.Mutable out = response.getHeaders();
-        out.add(HttpHeader.CONTENT_TYPE, answer.contentType());
-        for (ReadyAnswer.Header h : answer.headers()) {
-            out.add(h.name(), h.value());
+        for (HttpField field : answer.headers(gzip)) {
+            out.add(field);
         }
-        if (answer.gzipped() != null) {
-            out.add(HttpHeader.VARY, "Accept-Encoding");
-        }
-        if (gzip) {
-            out.add(HttpHeader.CONTENT_ENCODING, "gzip");
-        }
-        out.add(HttpHeader.CONTENT_LENGTH, body.remaining());
         response.setStatus(200);
         request.setAttribute(Exchange.ROUTE_ATTRIBUTE, answer.route());
         // Observed before the write: once the bytes are out the client may already act on them.

@@ -3,8 +3,8 @@ package dev.wharf.http;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.cache.CacheChecks;
-import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Answers the router computed, kept by request target ({@code /path?query}, as sent) so that the
@@ -30,7 +30,7 @@ public final class ReadyAnswers {
         boolean holdsFor(Function<String, String> requestHeader);
     }
 
-    private record Entry(ReadyAnswer answer, Check check) {
+    private record Entry(ReadyResponse response, Check check) {
     }
 
     private final Cache<String, Entry> entries;
@@ -38,21 +38,21 @@ public final class ReadyAnswers {
     /** @param maxBytes how many bytes of bodies to keep at most: targets come from clients, and the heap may be small */
     public ReadyAnswers(long maxBytes) {
         this.entries = Caffeine.newBuilder().maximumWeight(maxBytes)
-                .weigher((String target, Entry e) -> target.length() + e.answer().size())
+                .weigher((String target, Entry e) -> target.length() + e.response().size())
                 .build();
     }
 
     /** Keeps the router's answer to a GET of {@code target}, valid while {@code check} holds. */
     public void remember(String target, ReadyAnswer answer, Check check) {
-        entries.put(target, new Entry(answer, check));
+        entries.put(target, new Entry(new ReadyResponse(answer), check));
     }
 
-    /** The remembered answer for a GET of {@code target} by a request with these headers, if it still holds. */
-    public Optional<ReadyAnswer> find(String target, Function<String, String> requestHeader) {
+    /** The remembered answer for a GET of {@code target} by a request with these headers, if it still holds; null otherwise. */
+    @Nullable ReadyResponse find(String target, Function<String, String> requestHeader) {
         // Read quietly, as the answer's check reads its own caches: this runs with every request (CacheChecks says why).
         Entry entry = CacheChecks.peek(entries, target);
         if (entry == null) {
-            return Optional.empty();
+            return null;
         }
         boolean holds;
         try {
@@ -63,9 +63,9 @@ public final class ReadyAnswers {
         }
         if (!holds) {
             entries.asMap().remove(target, entry);
-            return Optional.empty();
+            return null;
         }
-        return Optional.of(entry.answer());
+        return entry.response();
     }
 
     /** The target a Javalin request was sent to, in the form {@link #find} is asked with. */

@@ -39,10 +39,17 @@ public final class RequestTimers implements RequestObserver {
 
     @Override
     public void observe(String route, String method, int status, long micros) {
-        timers.computeIfAbsent(new Key(route, method, status), k -> Timer.builder(name)
-                .tag("route", k.route())
-                .tag("method", k.method())
-                .tag("status", Integer.toString(k.status()))
-                .register(registry)).record(micros, TimeUnit.MICROSECONDS);
+        Key key = new Key(route, method, status);
+        // Read first: the registering lambda captures this, so computeIfAbsent alone made one per request.
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, this::register);
+        }
+        timer.record(micros, TimeUnit.MICROSECONDS);
+    }
+
+    private Timer register(Key k) {
+        return Timer.builder(name).tag("route", k.route()).tag("method", k.method()).tag("status", Integer.toString(k.status()))
+                .register(registry);
     }
 }

@@ -12,7 +12,7 @@ import dev.wharf.http.RequestTimers;
 import dev.wharf.http.ServerLimits;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,14 +24,14 @@ final class RegistryListener {
 
     /** {@code logFields}: the log's lines carry fields ({@code --json}), which the access log then gives them. */
     static WebServer start(BoundPort port, Optional<TlsFiles> tls, ReadyAnswers ready, ServerLimits limits, RegistryRoutes routes,
-                           MeterRegistry metrics, boolean accessLog, boolean logFields) {
+                           PrometheusMeterRegistry metrics, boolean accessLog, boolean logFields) {
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
         ReadyAnswerCounter readyHits = new ReadyAnswerCounter(metrics);
         RequestObserver readyObserver = (route, method, status, micros) -> {
             timers.observe(route, method, status, micros);
             readyHits.observe(route, method, status, micros);
         };
-        List<ExchangeObserver> exchanges = new ArrayList<>(List.of(new HttpMetrics(metrics, HttpMetrics.BORING_REGISTRY), routes.operations()));
+        List<ExchangeObserver> exchanges = new ArrayList<>(List.of(HttpMetrics.registeredIn(metrics.getPrometheusRegistry(), HttpMetrics.BORING_REGISTRY), routes.operations()));
         if (accessLog) {
             exchanges.add(new AccessLog(logFields));
         }

@@ -61,7 +61,7 @@ final class EprTelemetry {
     List<ExchangeObserver> exchanges(boolean accessLog, boolean logFields) {
         List<ExchangeObserver> exchanges = new ArrayList<>();
         if (address != null) {
-            exchanges.addAll(List.of(inFlight, new HttpMetrics(metrics, HttpMetrics.ELASTIC_PACKAGE_REGISTRY, EprRoutes::template), epr));
+            exchanges.addAll(List.of(inFlight, HttpMetrics.registeredIn(metrics.getPrometheusRegistry(), HttpMetrics.ELASTIC_PACKAGE_REGISTRY, EprRoutes::template), epr));
         }
         if (accessLog) {
             exchanges.add(new AccessLog(logFields));
