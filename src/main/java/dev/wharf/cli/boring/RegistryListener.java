@@ -31,7 +31,8 @@ final class RegistryListener {
             timers.observe(route, method, status, micros);
             readyHits.observe(route, method, status, micros);
         };
-        List<ExchangeObserver> exchanges = new ArrayList<>(List.of(HttpMetrics.registeredIn(metrics.getPrometheusRegistry(), HttpMetrics.BORING_REGISTRY), routes.operations()));
+        HttpMetrics http = HttpMetrics.registeredIn(metrics.getPrometheusRegistry(), HttpMetrics.BORING_REGISTRY);
+        List<ExchangeObserver> exchanges = new ArrayList<>(List.of(http, routes.operations()));
         if (accessLog) {
             exchanges.add(new AccessLog(logFields));
         }

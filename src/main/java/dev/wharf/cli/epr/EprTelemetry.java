@@ -61,7 +61,9 @@ final class EprTelemetry {
     List<ExchangeObserver> exchanges(boolean accessLog, boolean logFields) {
         List<ExchangeObserver> exchanges = new ArrayList<>();
         if (address != null) {
-            exchanges.addAll(List.of(inFlight, HttpMetrics.registeredIn(metrics.getPrometheusRegistry(), HttpMetrics.ELASTIC_PACKAGE_REGISTRY, EprRoutes::template), epr));
+            HttpMetrics http = HttpMetrics.registeredIn(metrics.getPrometheusRegistry(), HttpMetrics.ELASTIC_PACKAGE_REGISTRY,
+                    EprRoutes::template);
+            exchanges.addAll(List.of(inFlight, http, epr));
         }
         if (accessLog) {
             exchanges.add(new AccessLog(logFields));
