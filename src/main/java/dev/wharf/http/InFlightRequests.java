@@ -1,6 +1,6 @@
 package dev.wharf.http;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -10,24 +10,28 @@ import org.eclipse.jetty.util.Callback;
  * How many requests the server is working on: counted up by the outermost handler, down when
  * Jetty reports the request complete ({@link ExchangeObserver}). {@link WebServer} installs the
  * handler when it is given one of these among its observers.
+ *
+ * <p>A {@link LongAdder}, not one shared counter: both selector threads count every request up and
+ * down, and a single counter's cache line would pass between them twice a request, as Micrometer's
+ * histograms did ({@link BucketCounts}). It is read only when metrics are scraped.
  */
 public final class InFlightRequests implements ExchangeObserver {
-    private final AtomicLong count = new AtomicLong();
+    private final LongAdder count = new LongAdder();
 
     public long count() {
-        return count.get();
+        return count.sum();
     }
 
     @Override
     public void exchanged(Exchange exchange) {
-        count.decrementAndGet();
+        count.decrement();
     }
 
     Handler.Wrapper handler() {
         return new Handler.Wrapper() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                count.incrementAndGet();
+                count.increment();
                 return super.handle(request, response, callback);
             }
         };
