@@ -35,7 +35,7 @@ public final class ReadyAnswers {
 
     private final Cache<String, Entry> entries;
 
-    /** @param maxBytes how many bytes of bodies to keep at most: targets come from clients, and the heap may be small */
+    /** @param maxBytes how many bytes of bodies (and their headers) to keep at most: targets come from clients, and the heap may be small */
     public ReadyAnswers(long maxBytes) {
         this.entries = Caffeine.newBuilder().maximumWeight(maxBytes)
                 .weigher((String target, Entry e) -> target.length() + e.response().size())

@@ -20,11 +20,13 @@ final class ReadyResponse {
     private final ReadyAnswer answer;
     private final HttpField[] plainHeaders;
     private final HttpField @Nullable [] gzipHeaders;
+    private final int size;
 
     ReadyResponse(ReadyAnswer answer) {
         this.answer = answer;
         this.plainHeaders = headers(answer, false);
         this.gzipHeaders = answer.gzipped() == null ? null : headers(answer, true);
+        this.size = answer.size() + headerBytes(plainHeaders) + (gzipHeaders == null ? 0 : headerBytes(gzipHeaders));
     }
 
     String route() {
@@ -46,8 +48,17 @@ final class ReadyResponse {
         return answer.bodyToSend(gzip);
     }
 
+    /** What it holds, about: its bodies and its headers' text, twice, as each field keeps an encoding per HTTP version. */
     int size() {
-        return answer.size();
+        return size;
+    }
+
+    private static int headerBytes(HttpField[] fields) {
+        int bytes = 0;
+        for (HttpField f : fields) {
+            bytes += 2 * (f.getName().length() + f.getValue().length());
+        }
+        return bytes;
     }
 
     /** Content type, the answer's own headers, Vary when a gzipped body exists, its encoding, the length: in that order. */

@@ -34,6 +34,9 @@ class ReadyResponseTest {
                 "Content-Length: 7");
         assertThat(r.headers(true)).isSameAs(r.headers(false));
         assertThat(r.headers(false)[2].getLongValue()).isEqualTo(7);
+        // Weighed with its headers' text, kept in two encodings.
+        assertThat(r.size()).isEqualTo(7 + 2 * ("Content-Type".length() + "application/json".length()
+                + "Cache-Control".length() + "no-cache".length() + "Content-Length".length() + 1));
         assertThat(new String(bytes(r.body(false)), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
     }
 
