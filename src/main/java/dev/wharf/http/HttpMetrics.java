@@ -14,6 +14,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +64,9 @@ public final class HttpMetrics implements ExchangeObserver, MultiCollector {
     private final Function<Exchange, String> pathLabel;
     private final long[] durationBounds;
     private final long[] sizeBounds;
+    // The exposition's upper bounds, +Inf last: seconds for durations, bytes for sizes.
+    private final double[] durationUpper;
+    private final double[] sizeUpper;
     private final Map<Key, Series> series = new ConcurrentHashMap<>();
 
     private HttpMetrics(Names names, Function<Exchange, String> pathLabel) {
@@ -76,6 +80,13 @@ public final class HttpMetrics implements ExchangeObserver, MultiCollector {
         for (int i = 0; i < sizeBounds.length; i++) {
             sizeBounds[i] = (long) names.sizeBuckets()[i];
         }
+        this.durationUpper = new double[durationBounds.length + 1];
+        for (int i = 0; i < durationBounds.length; i++) {
+            durationUpper[i] = durationBounds[i] / 1e9;
+        }
+        durationUpper[durationBounds.length] = Double.POSITIVE_INFINITY;
+        this.sizeUpper = Arrays.copyOf(names.sizeBuckets(), sizeBounds.length + 1);
+        sizeUpper[sizeBounds.length] = Double.POSITIVE_INFINITY;
     }
 
     /** Metrics labelled by method and status only (boring-registry's), collected by {@code registry}. */
@@ -117,17 +128,13 @@ public final class HttpMetrics implements ExchangeObserver, MultiCollector {
         }
         CounterSnapshot.Builder requests = CounterSnapshot.builder().name(names.requests()).help(REQUESTS_HELP);
         HistogramSnapshot.Builder duration = HistogramSnapshot.builder().name(names.duration()).help(DURATION_HELP);
-        SizeFamily requestSize = new SizeFamily(names.requestSize(), REQUEST_SIZE_HELP, names.sizeBuckets());
-        SizeFamily responseSize = new SizeFamily(names.responseSize(), RESPONSE_SIZE_HELP, names.sizeBuckets());
-        double[] durationSeconds = new double[durationBounds.length];
-        for (int i = 0; i < durationSeconds.length; i++) {
-            durationSeconds[i] = durationBounds[i] / 1e9;
-        }
+        SizeFamily requestSize = new SizeFamily(names.requestSize(), REQUEST_SIZE_HELP, sizeUpper);
+        SizeFamily responseSize = new SizeFamily(names.responseSize(), RESPONSE_SIZE_HELP, sizeUpper);
         for (Series s : series.values()) {
             BucketCounts.Snapshot d = s.duration().snapshot();
             requests.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(s.labels()).value(d.count()).build());
             duration.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder().labels(s.labels())
-                    .classicHistogramBuckets(buckets(durationSeconds, d)).sum(d.sum() / 1e9).build());
+                    .classicHistogramBuckets(ClassicHistogramBuckets.of(durationUpper, d.counts())).sum(d.sum() / 1e9).build());
             requestSize.add(s.labels(), s.requestSize().snapshot());
             responseSize.add(s.labels(), s.responseSize().snapshot());
         }
@@ -150,27 +157,28 @@ public final class HttpMetrics implements ExchangeObserver, MultiCollector {
     private static final class SizeFamily {
         private final String name;
         private final String help;
-        private final double[] bounds;
+        private final double[] upper;
         private final List<HistogramSnapshot.HistogramDataPointSnapshot> histogram = new ArrayList<>();
         private final List<SummarySnapshot.SummaryDataPointSnapshot> summary = new ArrayList<>();
 
-        SizeFamily(String name, String help, double[] bounds) {
+        /** @param upper the upper bounds, {@code +Inf} last; {@code +Inf} alone for a summary */
+        SizeFamily(String name, String help, double[] upper) {
             this.name = name;
             this.help = help;
-            this.bounds = bounds;
+            this.upper = upper;
         }
 
         void add(Labels labels, BucketCounts.Snapshot s) {
-            if (bounds.length > 0) {
+            if (upper.length > 1) {
                 histogram.add(HistogramSnapshot.HistogramDataPointSnapshot.builder().labels(labels)
-                        .classicHistogramBuckets(buckets(bounds, s)).sum(s.sum()).build());
+                        .classicHistogramBuckets(ClassicHistogramBuckets.of(upper, s.counts())).sum(s.sum()).build());
             } else {
                 summary.add(SummarySnapshot.SummaryDataPointSnapshot.builder().labels(labels).count(s.count()).sum(s.sum()).build());
             }
         }
 
         MetricSnapshot build() {
-            if (bounds.length > 0) {
+            if (upper.length > 1) {
                 HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(name).help(help);
                 histogram.forEach(b::dataPoint);
                 return b.build();
@@ -179,14 +187,6 @@ public final class HttpMetrics implements ExchangeObserver, MultiCollector {
             summary.forEach(b::dataPoint);
             return b.build();
         }
-    }
-
-    /** The snapshot's buckets under these bounds, {@code +Inf} last. */
-    private static ClassicHistogramBuckets buckets(double[] bounds, BucketCounts.Snapshot s) {
-        double[] upper = new double[bounds.length + 1];
-        System.arraycopy(bounds, 0, upper, 0, bounds.length);
-        upper[bounds.length] = Double.POSITIVE_INFINITY;
-        return ClassicHistogramBuckets.of(upper, s.counts());
     }
 
     private static Duration[] exponential(double start, double factor, int count) {
