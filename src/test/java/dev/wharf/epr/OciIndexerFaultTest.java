@@ -9,6 +9,7 @@ import dev.wharf.epr.index.IndexReport;
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.epr.oci.OciIndexerSettings;
+import dev.wharf.epr.oci.PersistedFirstIndex;
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.oci.layout.ImageLayoutStore;
@@ -35,6 +36,16 @@ class OciIndexerFaultTest {
         OciIndexer indexer = new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, cache).withMaxPackageBytes(64L << 20));
         made.add(indexer);
         return indexer;
+    }
+
+    /**
+     * Starts {@code indexer} and waits until its first index is written and the cache pruned: both
+     * happen behind {@link OciIndexer#start}, so a test that walks the cache right after could see a
+     * file vanish under it.
+     */
+    private static void startAndAwaitPersisted(OciIndexer indexer) throws Exception {
+        indexer.start();
+        PersistedFirstIndex.await(indexer);
     }
 
     @AfterEach
@@ -70,7 +81,7 @@ class OciIndexerFaultTest {
         TestPackages.pushRaw(store, "sensor_input-0.3.0", "application/vnd.oci.image.layer.v1.tar", orasZip);
 
         OciIndexer indexer = indexer(store, dir.resolve("cache"));
-        indexer.start();
+        startAndAwaitPersisted(indexer);
         assertThat(indexer.packages()).extracting(IndexedPackage::key).containsExactlyInAnyOrder(
                 "acme_logs-1.0.0", "acme_logs-1.1.0", "acme_logs-1.2.0-beta1", "gallery-2.0.0", "legacy_stack-1.0.0",
                 "sensor_input-0.3.0");
@@ -100,7 +111,7 @@ class OciIndexerFaultTest {
         TestPackages.pushRaw(store, "legacy_stack-1.0.0", "application/zip", renamed);
 
         OciIndexer indexer = indexer(store, dir.resolve("cache"));
-        indexer.start();
+        startAndAwaitPersisted(indexer);
         assertThat(indexer.packages()).extracting(IndexedPackage::key).containsExactly("legacy_stack-1.0.0");
         assertThat(indexer.report().leftOut()).extracting(IndexReport.LeftOut::what, IndexReport.LeftOut::reason).containsExactly(
                 tuple("empty-1.0.0", "the artifact's layer (application/zip) is not a zip file"),
@@ -135,7 +146,7 @@ class OciIndexerFaultTest {
         new PackagePublisher(store, TestPackages.REPOSITORY, 64L << 20, true).push(newer.resolve("legacy_stack/1.0.1"), w -> { });
 
         OciIndexer second = indexer(store, cache);
-        second.start();
+        startAndAwaitPersisted(second);
         assertThat(second.packages()).hasSize(7);
         assertThat(Files.list(blobs).filter(p -> {
             try {
