@@ -123,7 +123,7 @@ def measure_containers(b, podman, image, label):
         names.append("wharf-bench-epr-" + uuid.uuid4().hex[:8])
         podman(*common, "--name", names[-1], image, "package-registry", "-feature-oci-indexer", "-oci-registry", b.reg,
                "-oci-insecure", "-oci-repository", "packages", "-oci-cache-dir", "/tmp/epr-cache", "-address", "127.0.0.1:%d" % eport,
-               "-require-package-signatures=false", "-oci-refresh-interval", "0", "-log-level", "warn")
+               "-require-package-signatures=false", "-oci-refresh-interval", "0")
         epr_url = "http://127.0.0.1:%d/search?kibana.version=8.15.0" % eport
         wait_answer(b, podman, names[-1], epr_url, lambda body: len(json.loads(body)) == a.package_names)
         epr_start = time.monotonic() - t0

@@ -361,7 +361,7 @@ http {
         port = free_port()
         cmd = self.java(flags, launcher) + ["package-registry", "-feature-oci-indexer", "-oci-registry", self.reg, "-oci-insecure",
                                   "-oci-repository", repository, "-oci-cache-dir", cache_dir, "-address", "127.0.0.1:%d" % port,
-                                  "-require-package-signatures=false", "-oci-refresh-interval", "0", "-log-level", "warn"] + list(extra)
+                                  "-require-package-signatures=false", "-oci-refresh-interval", "0"] + list(extra)
         t0 = time.monotonic()
         p = self.start(name, cmd)
         p.url = "http://127.0.0.1:%d" % port

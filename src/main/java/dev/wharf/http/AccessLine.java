@@ -1,24 +1,73 @@
 package dev.wharf.http;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The text of one access line, made where the line is written rather than on the thread that
- * answered: a text log's event carries this instead of its message, and the log's writer appends
- * it straight into the batch it writes ({@code PlainLineEncoder}), so the line is never a string
- * of its own. Building that string on the request's thread was a twelfth of what a ready answer
- * allocated (bench/RESULTS.md, session 25). Any other encoder reads {@link #toString()}, the same text.
+ * One access line, made where the line is written rather than on the thread that answered: the
+ * log event carries this as its one argument of "{}", and the log's writer appends its text and
+ * fields straight into the batch it writes, so neither the line nor its fields are objects of their
+ * own. Building the line on the request's thread was a twelfth of what a ready answer allocated
+ * (bench/RESULTS.md, session 25); for a JSON log its nine fields (a list, boxed numbers) and the
+ * encoder's own buffers were most of what the log's writer spent, a fifth of package-registry's CPU
+ * at figure 1's load (session 28). Any other encoder reads {@link #toString()}, the same text.
  */
 public final class AccessLine {
-    /** The message a text log's access event carries, with this line as its one argument. */
+    /** The message an access event carries, with this line as its one argument. */
     public static final String FORMAT = "{}";
+    /** Marks the redacted query as not worked out yet: compared by identity, never equal to a query. */
+    private static final String UNREDACTED = new String("unredacted");
     private final Exchange exchange;
+    /**
+     * Worked out once for the text and the fields. Written without a lock: any thread that reads it
+     * either works it out again, to the same value, or sees a complete string (strings are immutable).
+     */
+    private @Nullable String redactedQuery = UNREDACTED;
 
     public AccessLine(Exchange exchange) {
         this.exchange = exchange;
     }
 
-    /** Appends the line's text, as {@link AccessLog#message} writes it, its query redacted. */
+    /** Where {@link #writeFields} puts each field: a JSON log's encoder. */
+    public interface FieldWriter {
+        void text(String key, @Nullable String value);
+
+        void number(String key, long value);
+    }
+
+    /** Appends the line's text, as {@link AccessLog#appendMessage} writes it, its query redacted. */
     public void appendTo(StringBuilder line) {
-        AccessLog.appendMessage(line, exchange, QueryRedaction.redact(exchange.query()));
+        AccessLog.appendMessage(line, exchange, redactedQuery());
+    }
+
+    /**
+     * The line's fields in ECS names, in the order the log writes them: the client, the request, the
+     * route pattern, status, body bytes and duration in nanoseconds as numbers, then the query
+     * (redacted) and the user agent when there are any.
+     */
+    public void writeFields(FieldWriter out) {
+        out.text("source.address", exchange.clientAddress());
+        out.text("http.request.method", exchange.method());
+        out.text("url.path", exchange.path());
+        out.text("http.route", exchange.route());
+        out.number("http.response.code", exchange.status());
+        out.number("http.response.body.bytes", exchange.responseBytes());
+        out.number("event.duration", exchange.nanos());
+        String query = redactedQuery();
+        if (query != null && !query.isEmpty()) {
+            out.text("url.query", query);
+        }
+        if (exchange.userAgent() != null) {
+            out.text("user_agent.original", exchange.userAgent());
+        }
+    }
+
+    private @Nullable String redactedQuery() {
+        String query = redactedQuery;
+        if (query == UNREDACTED) {
+            query = QueryRedaction.redact(exchange.query());
+            redactedQuery = query;
+        }
+        return query;
     }
 
     @Override

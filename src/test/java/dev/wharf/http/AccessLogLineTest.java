@@ -1,16 +1,14 @@
 package dev.wharf.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.KeyValuePair;
 
 /**
  * The access line as an operator reads it: every part in its place, text a client sent (path, query,
@@ -30,7 +28,7 @@ class AccessLogLineTest {
         logger = context.getLogger("test.access.line." + System.nanoTime());
         logger.setLevel(ch.qos.logback.classic.Level.INFO);
         logger.addAppender(lines);
-        log = new AccessLog(logger, true);
+        log = new AccessLog(logger);
     }
 
     @Test
@@ -42,51 +40,46 @@ class AccessLogLineTest {
         ILoggingEvent line = lines.list.get(0);
         assertThat(line.getFormattedMessage()).isEqualTo(
                 "GET /v1/modules/a/{}/aws/versions?q={}&x=1 HTTP/1.1 200 228B 1.3ms 10.0.0.7 \"Terraform/1.11.4 {} \"x\"\"");
-        assertThat(line.getArgumentArray()).as("nothing left for a formatter to substitute").isNull();
-        Map<String, Object> fields = new HashMap<>();
-        for (KeyValuePair pair : line.getKeyValuePairs()) {
-            fields.put(pair.key, pair.value);
-        }
-        assertThat(fields).containsEntry("http.request.method", "GET").containsEntry("url.path", "/v1/modules/a/{}/aws/versions")
-                .containsEntry("url.query", "q={}&x=1").containsEntry("http.response.code", 200)
-                .containsEntry("http.response.body.bytes", 228L).containsEntry("event.duration", 1_250_000L)
-                .containsEntry("source.address", "10.0.0.7").containsEntry("user_agent.original", "Terraform/1.11.4 {} \"x\"");
+        assertThat(line.getMessage()).as("the text is made by the log's writer").isEqualTo("{}");
+        assertThat(line.getKeyValuePairs()).as("the fields too: the line carries them").isNullOrEmpty();
+        assertThat(AccessLineFields.of(line)).containsExactly(entry("source.address", "10.0.0.7"),
+                entry("http.request.method", "GET"), entry("url.path", "/v1/modules/a/{}/aws/versions"),
+                entry("http.route", "/v1/modules/{namespace}/{name}/{provider}/versions"), entry("http.response.code", 200L),
+                entry("http.response.body.bytes", 228L), entry("event.duration", 1_250_000L), entry("url.query", "q={}&x=1"),
+                entry("user_agent.original", "Terraform/1.11.4 {} \"x\""));
     }
 
     @Test
-    void noUserAgentReadsAsADash() {
+    void noUserAgentReadsAsADashAndIsNoField() {
         log.exchanged(new Exchange("/health", "HEAD", "/health", null, "HTTP/1.1", 503, 0, 0, 49_999, "127.0.0.1", null));
 
         assertThat(lines.list.get(0).getFormattedMessage()).isEqualTo("HEAD /health HTTP/1.1 503 0B 0.0ms 127.0.0.1 \"-\"");
+        assertThat(AccessLineFields.of(lines.list.get(0))).doesNotContainKeys("user_agent.original", "url.query");
     }
 
     @Test
-    void aTextLogGetsTheSameLineWithoutFieldsAndProbesOnlyAtDebug() {
-        AccessLog text = new AccessLog(logger, false);
-        text.exchanged(new Exchange("/v1/modules/{namespace}/{name}/{provider}/versions", "GET", "/v1/modules/a/b/aws/versions",
+    void probesOnlyAtDebug() {
+        log.exchanged(new Exchange("/v1/modules/{namespace}/{name}/{provider}/versions", "GET", "/v1/modules/a/b/aws/versions",
                 "q=1", "HTTP/1.1", 200, 0, 228, 1_250_000, "10.0.0.7", "Terraform/1.11.4"));
-        text.exchanged(new Exchange(Exchange.UNMATCHED, "GET", "/wp-login.php", null, "HTTP/1.1", 404, 0, 0, 1_000, "10.0.0.9", null));
+        log.exchanged(new Exchange(Exchange.UNMATCHED, "GET", "/wp-login.php", null, "HTTP/1.1", 404, 0, 0, 1_000, "10.0.0.9", null));
 
         assertThat(lines.list).as("the probe no route matched stays below info").hasSize(1);
-        ILoggingEvent line = lines.list.get(0);
-        assertThat(line.getFormattedMessage()).isEqualTo("GET /v1/modules/a/b/aws/versions?q=1 HTTP/1.1 200 228B 1.3ms 10.0.0.7 \"Terraform/1.11.4\"");
-        assertThat(line.getKeyValuePairs()).as("no field a text line would drop").isNullOrEmpty();
-        assertThat(line.getMessage()).as("the text is made by the log's writer").isEqualTo("{}");
-        assertThat(line.getArgumentArray()).singleElement().isInstanceOf(AccessLine.class);
+        assertThat(lines.list.get(0).getFormattedMessage())
+                .isEqualTo("GET /v1/modules/a/b/aws/versions?q=1 HTTP/1.1 200 228B 1.3ms 10.0.0.7 \"Terraform/1.11.4\"");
 
         logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
-        text.exchanged(new Exchange(Exchange.UNMATCHED, "GET", "/wp-login.php", null, "HTTP/1.1", 404, 0, 0, 1_000, "10.0.0.9", null));
+        log.exchanged(new Exchange(Exchange.UNMATCHED, "GET", "/wp-login.php", null, "HTTP/1.1", 404, 0, 0, 1_000, "10.0.0.9", null));
         assertThat(lines.list).hasSize(2);
         assertThat(lines.list.get(1).getLevel()).isEqualTo(ch.qos.logback.classic.Level.DEBUG);
     }
 
     @Test
-    void aTextLineKeepsPlaceholdersAsSentAndRedactsSignatures() {
-        AccessLog text = new AccessLog(logger, false);
-        text.exchanged(new Exchange("/v1/files/{name}", "GET", "/v1/files/{}.zip", "signature=abc&q={}", "HTTP/1.1", 200, 0, 10,
+    void theLineKeepsPlaceholdersAsSentAndRedactsSignaturesInTextAndFields() {
+        log.exchanged(new Exchange("/v1/files/{name}", "GET", "/v1/files/{}.zip", "signature=abc&q={}", "HTTP/1.1", 200, 0, 10,
                 2_000_000, "10.0.0.7", "agent {} {}"));
 
         assertThat(lines.list.get(0).getFormattedMessage())
                 .isEqualTo("GET /v1/files/{}.zip?signature=REDACTED&q={} HTTP/1.1 200 10B 2.0ms 10.0.0.7 \"agent {} {}\"");
+        assertThat(AccessLineFields.of(lines.list.get(0))).containsEntry("url.query", "signature=REDACTED&q={}");
     }
 }

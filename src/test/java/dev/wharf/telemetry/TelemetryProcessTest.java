@@ -48,6 +48,7 @@ class TelemetryProcessTest {
     private Scrape epr;
     private String eprLog;
     private String quietLog;
+    private String warnLog;
 
     @BeforeAll
     void runBothPrograms() throws Exception {
@@ -137,6 +138,17 @@ class TelemetryProcessTest {
             quiet.awaitReady(base.resolve("/health"), START);
             assertThat(get(base.resolve("/search?package=quiet_probe")).statusCode()).isEqualTo(200);
             quietLog = quiet.output();
+        }
+        // Access lines are info, as EPR's: -log-level warn has none.
+        int warnPort = WharfProcess.freePort();
+        try (WharfProcess warn = WharfProcess.start(dir.resolve("warn"), Map.of(), List.of("package-registry", "-config", config.toString(),
+                "-address", "127.0.0.1:" + warnPort, "-require-package-signatures=false", "-log-level", "warn"))) {
+            URI base = URI.create("http://127.0.0.1:" + warnPort);
+            warn.awaitReady(base.resolve("/health"), START);
+            assertThat(get(base.resolve("/search?package=warn_probe")).statusCode()).isEqualTo(200);
+            // The log's writer hands a line out within a millisecond or two of the answer.
+            Thread.sleep(500);
+            warnLog = warn.output();
         }
     }
 
@@ -279,6 +291,8 @@ class TelemetryProcessTest {
         assertThat(zip.get("http.response.body.bytes").asLong()).isPositive();
         assertThat(eprLog).contains("token=REDACTED").doesNotContain("query-token-91c");
         assertThat(quietLog).as("no access log with EPR_ACCESS_LOG=false").doesNotContain("quiet_probe").contains("Package registry started");
+        assertThat(warnLog).as("no access line, nor any other info line, at -log-level warn").doesNotContain("warn_probe")
+                .doesNotContain("Package registry started").doesNotContain("\"INFO\"");
     }
 
     private static List<JsonNode> jsonLines(String output) throws Exception {

@@ -22,9 +22,8 @@ final class RegistryListener {
     private RegistryListener() {
     }
 
-    /** {@code logFields}: the log's lines carry fields ({@code --json}), which the access log then gives them. */
     static WebServer start(BoundPort port, Optional<TlsFiles> tls, ReadyAnswers ready, ServerLimits limits, RegistryRoutes routes,
-                           PrometheusMeterRegistry metrics, boolean accessLog, boolean logFields) {
+                           PrometheusMeterRegistry metrics, boolean accessLog) {
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
         ReadyAnswerCounter readyHits = new ReadyAnswerCounter(metrics);
         RequestObserver readyObserver = (route, method, status, micros) -> {
@@ -34,7 +33,7 @@ final class RegistryListener {
         HttpMetrics http = HttpMetrics.registeredIn(metrics.getPrometheusRegistry(), HttpMetrics.BORING_REGISTRY);
         List<ExchangeObserver> exchanges = new ArrayList<>(List.of(http, routes.operations()));
         if (accessLog) {
-            exchanges.add(new AccessLog(logFields));
+            exchanges.add(new AccessLog());
         }
         return Listeners.start("--listen-address", () -> WebServer.start(port, tls,
                 Optional.of(ready), readyObserver, exchanges, limits, cfg -> {

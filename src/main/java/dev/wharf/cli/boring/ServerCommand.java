@@ -205,7 +205,7 @@ public final class ServerCommand implements Callable<Integer> {
         RegistryRoutes routes = RegistryRoutes.assemble(TerraformServices.over(storage, layout, global, tagTtl, metrics), access,
                 downloadProxy, ready, mirror, publish.maxBodyBytes, metrics, LOG);
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
-        WebServer registry = RegistryListener.start(registryPort, tls, ready, limits, routes, metrics, accessLog, global.json);
+        WebServer registry = RegistryListener.start(registryPort, tls, ready, limits, routes, metrics, accessLog);
         // The JVM's own meters are read only through the telemetry listener, started below: bound here, the
         // registry's first answers no longer wait for their binders (issue 19, session 10).
         ProcessMetrics.bindTo(metrics);

@@ -1,7 +1,10 @@
 package dev.wharf.cli.epr;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.encoder.Encoder;
 import dev.wharf.cli.logging.ConsoleLogging;
+import dev.wharf.cli.logging.EcsAccessLineEncoder;
 import dev.wharf.cli.logging.EcsKeyValueEncoder;
 import dev.wharf.cli.logging.PlainLineEncoder;
 import dev.wharf.epr.api.EprApi;
@@ -11,24 +14,25 @@ import java.util.Set;
 final class EprLogging {
     /** EPR's two log types: {@code ecs}, Elastic Common Schema JSON lines, and {@code dev}, plain text. */
     static final Set<String> LOG_TYPES = Set.of("ecs", "dev");
+    private static final String SERVICE_NAME = "package-registry";
 
     private EprLogging() {
     }
 
     static void configure(String level, String type) {
-        ConsoleLogging.install(Level.toLevel(level, Level.INFO), () -> {
-            if (!hasFields(type)) {
-                return new PlainLineEncoder(PlainLineEncoder.Stamp.TIME_OF_DAY);
-            }
-            EcsKeyValueEncoder ecs = new EcsKeyValueEncoder();
-            ecs.setServiceName("package-registry");
-            ecs.setServiceVersion(EprApi.EPR_API_VERSION);
-            return ecs;
-        });
+        boolean ecs = !"dev".equals(type);
+        ConsoleLogging.install(Level.toLevel(level, Level.INFO), ecs ? EprLogging::ecs : EprLogging::text,
+                ecs ? () -> new EcsAccessLineEncoder(SERVICE_NAME, EprApi.EPR_API_VERSION) : EprLogging::text);
     }
 
-    /** Whether lines of this type carry fields beside the message: ECS's do, {@code dev}'s text does not. */
-    static boolean hasFields(String type) {
-        return !"dev".equals(type);
+    private static Encoder<ILoggingEvent> ecs() {
+        EcsKeyValueEncoder encoder = new EcsKeyValueEncoder();
+        encoder.setServiceName(SERVICE_NAME);
+        encoder.setServiceVersion(EprApi.EPR_API_VERSION);
+        return encoder;
+    }
+
+    private static Encoder<ILoggingEvent> text() {
+        return new PlainLineEncoder(PlainLineEncoder.Stamp.TIME_OF_DAY);
     }
 }

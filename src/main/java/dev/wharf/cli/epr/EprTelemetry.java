@@ -57,8 +57,8 @@ final class EprTelemetry {
         return epr;
     }
 
-    /** What every completed request on the API address is told to; {@code logFields}: the log's lines carry fields. */
-    List<ExchangeObserver> exchanges(boolean accessLog, boolean logFields) {
+    /** What every completed request on the API address is told to. */
+    List<ExchangeObserver> exchanges(boolean accessLog) {
         List<ExchangeObserver> exchanges = new ArrayList<>();
         if (address != null) {
             HttpMetrics http = HttpMetrics.registeredIn(metrics.getPrometheusRegistry(), HttpMetrics.ELASTIC_PACKAGE_REGISTRY,
@@ -66,7 +66,7 @@ final class EprTelemetry {
             exchanges.addAll(List.of(inFlight, http, epr));
         }
         if (accessLog) {
-            exchanges.add(new AccessLog(logFields));
+            exchanges.add(new AccessLog());
         }
         return exchanges;
     }

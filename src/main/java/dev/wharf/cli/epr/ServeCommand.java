@@ -185,7 +185,7 @@ public final class ServeCommand implements Callable<Integer> {
         // first, on its own thread: its registry calls overlap the listeners' start (issue 19, session 10).
         FirstIndex.Running indexing = firstIndex.start(indexer, proxy.isPresent());
         try (WebServer server = Listeners.start("-address", () -> WebServer.start(apiPort, tls, Optional.of(ready),
-                telemetry.readyHits(), telemetry.exchanges(accessLog, EprLogging.hasFields(logType)), settings.limits(), routes::register));
+                telemetry.readyHits(), telemetry.exchanges(accessLog), settings.limits(), routes::register));
                 WebServer metricsServer = telemetry.startListener(metricsPort, routes.api())) {
             if (!indexing.await()) {
                 return 1;

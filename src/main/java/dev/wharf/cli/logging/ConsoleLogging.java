@@ -25,6 +25,11 @@ public final class ConsoleLogging {
 
     /** Replaces the current configuration; {@code encoders} makes one encoder per appender. */
     public static void install(Level level, Supplier<Encoder<ILoggingEvent>> encoders) {
+        install(level, encoders, encoders);
+    }
+
+    /** As {@link #install(Level, Supplier)}, the access log's encoder made by {@code accessEncoder}. */
+    public static void install(Level level, Supplier<Encoder<ILoggingEvent>> encoders, Supplier<Encoder<ILoggingEvent>> accessEncoder) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
@@ -32,16 +37,17 @@ public final class ConsoleLogging {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(console(context, "console", encoders.get()));
         root.setLevel(level);
-        Encoder<ILoggingEvent> accessEncoder = encoders.get();
-        accessEncoder.setContext(context);
-        accessEncoder.start();
-        BatchingConsoleAppender async = new BatchingConsoleAppender(accessEncoder, () -> System.err, ACCESS_QUEUE);
+        Encoder<ILoggingEvent> accessLines = accessEncoder.get();
+        accessLines.setContext(context);
+        accessLines.start();
+        BatchingConsoleAppender async = new BatchingConsoleAppender(accessLines, () -> System.err, ACCESS_QUEUE);
         async.setContext(context);
         async.setName("access");
         async.start();
+        // No level of its own: access lines are info (a probe no route matched, debug), so they follow
+        // the program's level as EPR's and boring-registry's do; package-registry's -log-level warn has none.
         Logger access = context.getLogger(AccessLog.LOGGER);
         access.setAdditive(false);
-        access.setLevel(Level.INFO);
         access.addAppender(async);
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
         context.getLogger("io.javalin").setLevel(level.isGreaterOrEqual(Level.INFO) ? Level.WARN : Level.INFO);

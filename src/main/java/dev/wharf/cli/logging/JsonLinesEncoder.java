@@ -4,11 +4,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.wharf.http.AccessLine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.event.KeyValuePair;
 
 /**
@@ -30,14 +32,18 @@ public final class JsonLinesEncoder extends LineEncoder {
             g.writeStringField("level", event.getLevel().toString());
             g.writeStringField("logger", event.getLoggerName());
             g.writeStringField("msg", event.getFormattedMessage());
+            AccessLine access = AccessEvents.line(event);
+            if (access != null) {
+                // Its fields are the line's content; its one argument is the line itself, not written twice as args.
+                access.writeFields(new GeneratorFields(g));
+            }
             if (event.getKeyValuePairs() != null) {
                 for (KeyValuePair pair : event.getKeyValuePairs()) {
-                    String key = RESERVED.contains(pair.key) ? "field." + pair.key : pair.key;
-                    writeValue(g, key, pair.value);
+                    writeValue(g, field(pair.key), pair.value);
                 }
             }
             Object[] args = event.getArgumentArray();
-            if (args != null && args.length > 0) {
+            if (access == null && args != null && args.length > 0) {
                 g.writeArrayFieldStart("args");
                 for (Object arg : args) {
                     if (arg instanceof Integer || arg instanceof Long) {
@@ -59,7 +65,32 @@ public final class JsonLinesEncoder extends LineEncoder {
         return out.toByteArray();
     }
 
-    private static void writeValue(JsonGenerator g, String key, Object value) throws IOException {
+    private static String field(String key) {
+        return RESERVED.contains(key) ? "field." + key : key;
+    }
+
+    /** An access line's fields, written as the key-value pairs of any other line are. */
+    private record GeneratorFields(JsonGenerator g) implements AccessLine.FieldWriter {
+        @Override
+        public void text(String key, @Nullable String value) {
+            try {
+                writeValue(g, field(key), value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void number(String key, long value) {
+            try {
+                g.writeNumberField(field(key), value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static void writeValue(JsonGenerator g, String key, @Nullable Object value) throws IOException {
         if (value instanceof Integer || value instanceof Long || value instanceof Short) {
             g.writeNumberField(key, ((Number) value).longValue());
         } else if (value instanceof Number n && Double.isFinite(n.doubleValue())) {

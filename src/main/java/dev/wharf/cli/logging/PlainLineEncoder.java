@@ -75,8 +75,8 @@ public final class PlainLineEncoder extends LineEncoder {
     @Override
     void encodeInto(ILoggingEvent event, LineBatch batch) {
         StringBuilder line = batch.line();
-        Object[] args = event.getArgumentArray();
-        if (args != null && args.length == 1 && args[0] instanceof AccessLine access && AccessLine.FORMAT.equals(event.getMessage())) {
+        AccessLine access = AccessEvents.line(event);
+        if (access != null) {
             appendBeforeMessage(line, event);
             access.appendTo(line);
             appendAfterMessage(line, event);

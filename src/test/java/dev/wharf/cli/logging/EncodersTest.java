@@ -69,7 +69,7 @@ class EncodersTest {
                 text.append(alphabet.charAt(random.nextInt(alphabet.length())));
             }
             StringBuilder ours = new StringBuilder();
-            EcsKeyValueEncoder.quote(text.toString(), ours);
+            EcsFieldWriter.quote(text.toString(), ours);
             StringBuilder jackson = new StringBuilder();
             com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text.toString(), jackson);
             assertThat(ours.toString()).as("%s", text).isEqualTo(jackson.toString());

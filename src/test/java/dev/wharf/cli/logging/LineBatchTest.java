@@ -27,7 +27,7 @@ class LineBatchTest {
                 StandardCharsets.UTF_16}) {
             LineBatch batch = new LineBatch(charset);
             String[] lines = {"GET /v1/modules HTTP/1.1 200 228B 0.1ms 127.0.0.1 \"Terraform/1.11.4\"\n",
-                "GET /é HTTP/1.1 404 0B 0.0ms ::1 \"Ünïcödé ✓\"\n", "\u007f\u0080 edges\n", ""};
+                "GET /é HTTP/1.1 404 0B 0.0ms ::1 \"Ünïcödé ✓\"\n", "\u007f\u0080 edges\n", "lone \ud800 and \udc00 surrogates, a pair \ud83d\ude00\n", ""};
             ByteArrayOutputStream expected = new ByteArrayOutputStream();
             for (String line : lines) {
                 addLine(batch, line);
@@ -35,6 +35,15 @@ class LineBatchTest {
             }
             assertThat(written(batch)).as(charset.name()).isEqualTo(expected.toByteArray());
         }
+    }
+
+    @Test
+    void utf8LinesAreUtf8WhateverTheBatchsCharset() throws IOException {
+        LineBatch batch = new LineBatch(StandardCharsets.US_ASCII);
+        batch.line().append("caf\u00e9 \u2713\n");
+        batch.addUtf8Line();
+        addLine(batch, "caf\u00e9\n");
+        assertThat(written(batch)).isEqualTo("caf\u00e9 \u2713\ncaf?\n".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
