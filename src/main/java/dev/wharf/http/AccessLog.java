@@ -1,5 +1,6 @@
 package dev.wharf.http;
 
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,17 +20,31 @@ import org.slf4j.LoggerFactory;
 public final class AccessLog implements ExchangeObserver {
     public static final String LOGGER = "http.access";
     private final Logger log;
+    private final Set<String> unlogged;
 
+    /** Every request logged. */
     public AccessLog() {
-        this(LoggerFactory.getLogger(LOGGER));
+        this(Set.of());
     }
 
-    AccessLog(Logger log) {
+    /**
+     * @param unlogged paths whose requests without a query are not logged: EPR leaves out
+     *                 {@code /health} so, a liveness probe every few seconds
+     */
+    public AccessLog(Set<String> unlogged) {
+        this(LoggerFactory.getLogger(LOGGER), unlogged);
+    }
+
+    AccessLog(Logger log, Set<String> unlogged) {
         this.log = log;
+        this.unlogged = Set.copyOf(unlogged);
     }
 
     @Override
     public void exchanged(Exchange e) {
+        if (e.query() == null && unlogged.contains(e.path())) {
+            return;
+        }
         // A request no route matched (a scanner's probe, a typo) is logged at debug only, so probing
         // cannot fill the log; it is still counted in the metrics.
         if (Exchange.UNMATCHED.equals(e.route())) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ class AccessLogLineTest {
         logger = context.getLogger("test.access.line." + System.nanoTime());
         logger.setLevel(ch.qos.logback.classic.Level.INFO);
         logger.addAppender(lines);
-        log = new AccessLog(logger);
+        log = new AccessLog(logger, Set.of());
     }
 
     @Test
@@ -81,5 +82,16 @@ class AccessLogLineTest {
         assertThat(lines.list.get(0).getFormattedMessage())
                 .isEqualTo("GET /v1/files/{}.zip?signature=REDACTED&q={} HTTP/1.1 200 10B 2.0ms 10.0.0.7 \"agent {} {}\"");
         assertThat(AccessLineFields.of(lines.list.get(0))).containsEntry("url.query", "signature=REDACTED&q={}");
+    }
+
+    @Test
+    void theUnloggedPathIsLeftOutOnlyWithoutAQuery() {
+        AccessLog epr = new AccessLog(logger, Set.of("/health"));
+        epr.exchanged(new Exchange("/health", "GET", "/health", null, "HTTP/1.1", 200, 0, 20, 1_000, "10.0.0.1", "kube-probe/1.31"));
+        epr.exchanged(new Exchange("/health", "GET", "/health", "ready=true", "HTTP/1.1", 200, 0, 20, 1_000, "10.0.0.1", "kube-probe/1.31"));
+        epr.exchanged(new Exchange("/healthz", "GET", "/healthz", null, "HTTP/1.1", 200, 0, 20, 1_000, "10.0.0.1", "kube-probe/1.31"));
+
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).map(m -> m.substring(0, m.indexOf(" HTTP/")))
+                .containsExactly("GET /health?ready=true", "GET /healthz");
     }
 }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +47,7 @@ class ExchangeLogTest {
         ReadyAnswers ready = new ReadyAnswers(1 << 20);
         InFlightRequests inFlight = new InFlightRequests();
         server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.of(ready), RequestObserver.NONE,
-                List.of(seen::add, new AccessLog(logger), inFlight), cfg -> {
+                List.of(seen::add, new AccessLog(logger, Set.of()), inFlight), cfg -> {
                     cfg.routes.get("/items/{id}", ctx -> {
                         byte[] body = ("item " + ctx.pathParam("id")).getBytes(StandardCharsets.UTF_8);
                         ctx.result(body);

@@ -116,6 +116,7 @@ class TelemetryProcessTest {
                 "-address", "127.0.0.1:" + port, "-metrics-address", "127.0.0.1:" + metrics, "-require-package-signatures=false"))) {
             URI base = URI.create("http://127.0.0.1:" + port);
             serve.awaitReady(base.resolve("/health"), START);
+            assertThat(get(base.resolve("/health")).statusCode()).isEqualTo(200);
             get(base.resolve("/search?package=acme_logs&token=query-token-91c"));
             get(base.resolve("/search?package=acme_logs&token=query-token-91c"));
             get(base.resolve("/categories"));
@@ -290,6 +291,9 @@ class TelemetryProcessTest {
         assertThat(zip.get("http.route").asText()).isEqualTo("/epr/<rest>");
         assertThat(zip.get("http.response.body.bytes").asLong()).isPositive();
         assertThat(eprLog).contains("token=REDACTED").doesNotContain("query-token-91c");
+        // As EPR: the liveness check "/health" is not logged, the readiness check "/health?ready=true" is.
+        assertThat(lines.stream().filter(l -> l.path("url.path").asText().equals("/health")).map(l -> l.path("url.query").asText()))
+                .isNotEmpty().containsOnly("ready=true");
         assertThat(quietLog).as("no access log with EPR_ACCESS_LOG=false").doesNotContain("quiet_probe").contains("Package registry started");
         assertThat(warnLog).as("no access line, nor any other info line, at -log-level warn").doesNotContain("warn_probe")
                 .doesNotContain("Package registry started").doesNotContain("\"INFO\"");

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -66,7 +67,8 @@ final class EprTelemetry {
             exchanges.addAll(List.of(inFlight, http, epr));
         }
         if (accessLog) {
-            exchanges.add(new AccessLog());
+            // As EPR: its liveness check, the request target "/health" exactly, is not logged; "/health?ready=true" is.
+            exchanges.add(new AccessLog(Set.of("/health")));
         }
         return exchanges;
     }
