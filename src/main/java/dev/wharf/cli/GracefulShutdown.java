@@ -1,5 +1,6 @@
 package dev.wharf.cli;
 
+import dev.wharf.cli.logging.ConsoleLogging;
 import dev.wharf.http.Readiness;
 import dev.wharf.http.WebServer;
 import java.time.Duration;
@@ -59,8 +60,9 @@ public final class GracefulShutdown {
         log.info("stopped accepting and drained in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun));
     }
 
-    /** Everything is closed: the JVM may exit. */
+    /** Everything is closed: the access log's queued lines are written, and the JVM may exit. */
     public void finished() {
+        ConsoleLogging.closeAccessLog();
         finished.countDown();
     }
 }

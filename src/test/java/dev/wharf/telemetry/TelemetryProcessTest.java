@@ -147,8 +147,10 @@ class TelemetryProcessTest {
             URI base = URI.create("http://127.0.0.1:" + warnPort);
             warn.awaitReady(base.resolve("/health"), START);
             assertThat(get(base.resolve("/search?package=warn_probe")).statusCode()).isEqualTo(200);
-            // The log's writer hands a line out within a millisecond or two of the answer.
-            Thread.sleep(500);
+            // A stop writes whatever the access log has queued before the process exits.
+            warn.terminate();
+            // Ended by the signal: the status is the JVM's for SIGTERM, the point is that the process has exited.
+            warn.waitFor(START);
             warnLog = warn.output();
         }
     }

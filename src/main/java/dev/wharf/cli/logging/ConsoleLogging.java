@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import dev.wharf.http.AccessLog;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConsoleLogging {
     private static final int ACCESS_QUEUE = 8192;
+    private static final String ACCESS_APPENDER = "access";
 
     private ConsoleLogging() {
     }
@@ -42,7 +44,7 @@ public final class ConsoleLogging {
         accessLines.start();
         BatchingConsoleAppender async = new BatchingConsoleAppender(accessLines, () -> System.err, ACCESS_QUEUE);
         async.setContext(context);
-        async.setName("access");
+        async.setName(ACCESS_APPENDER);
         async.start();
         // No level of its own: access lines are info (a probe no route matched, debug), so they follow
         // the program's level as EPR's and boring-registry's do; package-registry's -log-level warn has none.
@@ -51,6 +53,20 @@ public final class ConsoleLogging {
         access.addAppender(async);
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
         context.getLogger("io.javalin").setLevel(level.isGreaterOrEqual(Level.INFO) ? Level.WARN : Level.INFO);
+    }
+
+    /**
+     * Writes what the access log has queued and stops its writer, which is a daemon thread: without
+     * this, the lines of the last requests a shutdown drains could be lost as the JVM exits. Called
+     * once the servers are closed; nothing is done when {@link #install} was not.
+     */
+    public static void closeAccessLog() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            Appender<ILoggingEvent> access = context.getLogger(AccessLog.LOGGER).getAppender(ACCESS_APPENDER);
+            if (access != null) {
+                access.stop();
+            }
+        }
     }
 
     private static ConsoleAppender<ILoggingEvent> console(LoggerContext context, String name, Encoder<ILoggingEvent> encoder) {
