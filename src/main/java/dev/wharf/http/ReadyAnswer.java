@@ -1,10 +1,14 @@
 package dev.wharf.http;
 
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +36,35 @@ public record ReadyAnswer(String route, String contentType, List<Header> headers
      */
     private static ByteBuffer direct(byte[] bytes) {
         return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
+    }
+
+    /**
+     * Answers the router's request with this answer as {@link ReadyAnswerHandler} answers its
+     * repeats: the same headers, {@code Vary} included, and gzip by the same rule. A first answer
+     * written otherwise differed from its repeats (the UI's pages went out plain and without
+     * {@code Vary}, EPR's search gzipped by Javalin's own rule without it), so a cache in front
+     * could keep either variant of one URL for clients the other was meant for.
+     */
+    public void sendTo(Context ctx) {
+        boolean gzip = gzipped != null && ReadyAnswerHandler.acceptsGzip(ctx.header("Accept-Encoding"));
+        // Already compressed, or meant to go out plain: Javalin must not decide again.
+        ctx.disableCompression();
+        HttpServletResponse res = ctx.res();
+        // Replaced, not added to: a before-handler may have set the same headers (the pages' security headers).
+        Set<String> names = new LinkedHashSet<>();
+        headers.forEach(h -> names.add(h.name()));
+        names.forEach(name -> res.setHeader(name, null));
+        headers.forEach(h -> res.addHeader(h.name(), h.value()));
+        if (gzipped != null) {
+            res.setHeader("Vary", "Accept-Encoding");
+        }
+        if (gzip) {
+            res.setHeader("Content-Encoding", "gzip");
+        }
+        ByteBuffer body = bodyToSend(gzip);
+        byte[] bytes = new byte[body.remaining()];
+        body.get(bytes);
+        ctx.status(200).contentType(contentType).result(bytes);
     }
 
     /** The body's bytes for one response: its own position, the shared content. */

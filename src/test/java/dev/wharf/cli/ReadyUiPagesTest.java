@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReadyUiPagesTest {
     private static final List<String> PAGE_HEADERS = List.of("content-type", "content-security-policy", "x-content-type-options",
-            "referrer-policy", "x-frame-options", "cache-control", "content-encoding");
+            "referrer-policy", "x-frame-options", "cache-control", "vary", "content-encoding", "content-length");
 
     @TempDir
     Path dir;
@@ -46,16 +46,38 @@ class ReadyUiPagesTest {
         try (ServerCommand.Running server = server()) {
             URI base = URI.create("http://127.0.0.1:" + server.registry().port());
             assertThat(publish(base, "1.0.0").statusCode()).isEqualTo(201);
+            int gzippable = 0;
             for (String page : List.of("/ui/", "/ui/modules/acme/hello/null", "/ui/static/ui.css")) {
-                double before = fromMemory(server, page);
-                HttpResponse<String> rendered = get(base.resolve(page), cookie(reader.token()));
-                HttpResponse<String> repeated = get(base.resolve(page), cookie(reader.token()));
-                assertThat(rendered.statusCode()).as(page).isEqualTo(200);
-                assertThat(repeated.body()).as(page).isEqualTo(rendered.body());
-                for (String header : PAGE_HEADERS) {
-                    assertThat(repeated.headers().allValues(header)).as(page + " " + header).isEqualTo(rendered.headers().allValues(header));
+                // The router's answer and the repeats from memory agree, gzipped or not: a cache in front
+                // (Vary) and a client get the same whichever of the two answered. The page is kept per
+                // host, so asking on another host has the router answer again.
+                URI local = URI.create("http://localhost:" + server.registry().port() + page);
+                HttpResponse<byte[]> gzipped = null;
+                for (URI uri : List.of(base.resolve(page), local)) {
+                    String encoding = uri == local ? null : "gzip";
+                    double before = fromMemory(server, page);
+                    HttpResponse<byte[]> rendered = getBytes(uri, cookie(reader.token()), encoding);
+                    HttpResponse<byte[]> repeated = getBytes(uri, cookie(reader.token()), encoding);
+                    assertThat(rendered.statusCode()).as(uri.toString()).isEqualTo(200);
+                    assertThat(repeated.body()).as(uri + " " + encoding).isEqualTo(rendered.body());
+                    for (String header : PAGE_HEADERS) {
+                        assertThat(repeated.headers().allValues(header)).as(uri + " " + encoding + " " + header)
+                                .isEqualTo(rendered.headers().allValues(header));
+                    }
+                    assertThat(fromMemory(server, page)).as(uri + " answered from memory").isEqualTo(before + 1);
+                    if (encoding != null) {
+                        gzipped = rendered;
+                    } else {
+                        assertThat(rendered.headers().firstValue("content-encoding")).as(uri.toString()).isEmpty();
+                    }
                 }
-                assertThat(fromMemory(server, page)).as(page + " answered from memory").isEqualTo(before + 1);
+                // Bodies of 1 500 bytes and more have a gzipped variant (Javalin's threshold), smaller ones none.
+                HttpResponse<byte[]> plain = getBytes(base.resolve(page), cookie(reader.token()), null);
+                boolean variant = plain.body().length >= 1500;
+                assertThat(gzipped.headers().allValues("vary")).as(page).isEqualTo(variant ? List.of("Accept-Encoding") : List.of());
+                assertThat(gzipped.headers().allValues("content-encoding")).as(page).isEqualTo(variant ? List.of("gzip") : List.of());
+                assertThat(variant ? gunzip(gzipped.body()) : gzipped.body()).as(page + " gunzipped").isEqualTo(plain.body());
+                gzippable += variant ? 1 : 0;
 
                 // The page is ready, and still nobody gets it without signing in.
                 for (String refused : new String[] {null, "wrong-token", acme.token() + "x"}) {
@@ -65,7 +87,8 @@ class ReadyUiPagesTest {
                     assertThat(anonymous.body()).doesNotContain("acme");
                 }
             }
-            assertThat(fromMemory(server, "/ui/")).isEqualTo(1);
+            assertThat(gzippable).as("pages with a gzipped variant").isGreaterThanOrEqualTo(2);
+            assertThat(fromMemory(server, "/ui/")).isEqualTo(2);
 
             // The usage snippet names the host the page was asked on: another host gets its own page.
             HttpResponse<String> local = get(URI.create("http://localhost:" + server.registry().port() + "/ui/modules/acme/hello/null"),
@@ -101,6 +124,20 @@ class ReadyUiPagesTest {
             request.header("Cookie", cookie);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<byte[]> getBytes(URI uri, String cookie, String acceptEncoding) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Cookie", cookie);
+        if (acceptEncoding != null) {
+            request.header("Accept-Encoding", acceptEncoding);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static byte[] gunzip(byte[] gzipped) throws java.io.IOException {
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped))) {
+            return in.readAllBytes();
+        }
     }
 
     private static String cookie(String token) {

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -146,6 +147,47 @@ abstract class EprApiContract {
         }
     }
 
+    /**
+     * The first answer (the router's) and its repeats (from memory) agree on every header, Vary and
+     * the encoding included, gzipped or not: before, Javalin gzipped the first by its own rule and
+     * without Vary, so a cache in front could keep one variant for clients the other was meant for.
+     * Each round asks a query no other test asks, so the router answers it first.
+     */
+    @Test
+    void aFirstAnswerAndItsRepeatsAgreeGzippedOrNot() throws Exception {
+        List<String> compared = List.of("content-type", "cache-control", "vary", "content-encoding", "content-length");
+        Map<String, byte[]> bodies = new java.util.HashMap<>();
+        String[][] rounds = {{"/search?all=true&prerelease=false", "gzip"}, {"/search?prerelease=false&all=true", null},
+            {"/categories?prerelease=false", "gzip"}, {"/categories?include_policy_templates=false", null}};
+        for (String[] round : rounds) {
+            String path = round[0];
+            String encoding = round[1];
+            readyServed.clear();
+            HttpResponse<byte[]> first = getBytes(path, encoding);
+            HttpResponse<byte[]> again = getBytes(path, encoding);
+            assertThat(readyServed).as(path + ": the router first, then memory").hasSize(1);
+            assertThat(again.body()).as(path).isEqualTo(first.body());
+            for (String header : compared) {
+                assertThat(again.headers().allValues(header)).as(path + " " + header).isEqualTo(first.headers().allValues(header));
+            }
+            bodies.put(path, gunzipped(first));
+        }
+        HttpResponse<byte[]> search = getBytes("/search?all=true&prerelease=false", "gzip");
+        assertThat(search.headers().allValues("vary")).containsExactly("Accept-Encoding");
+        assertThat(search.headers().firstValue("content-encoding")).hasValue("gzip");
+        assertThat(getBytes("/search?prerelease=false&all=true", null).headers().allValues("vary")).containsExactly("Accept-Encoding");
+        assertThat(bodies.get("/search?all=true&prerelease=false")).isEqualTo(bodies.get("/search?prerelease=false&all=true"));
+    }
+
+    private static byte[] gunzipped(HttpResponse<byte[]> r) throws IOException {
+        if (r.headers().firstValue("content-encoding").isEmpty()) {
+            return r.body();
+        }
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
+            return in.readAllBytes();
+        }
+    }
+
     @Test
     void cacheHeadersFollowTheConfiguredTimes() throws Exception {
         assertThat(get("/search").headers().allValues("Cache-Control")).containsExactly("max-age=600", "public");
@@ -237,6 +279,14 @@ abstract class EprApiContract {
     }
 
     protected HttpResponse<byte[]> getBytes(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(server.localUri() + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return getBytes(path, null);
+    }
+
+    private HttpResponse<byte[]> getBytes(String path, String acceptEncoding) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.localUri() + path));
+        if (acceptEncoding != null) {
+            request.header("Accept-Encoding", acceptEncoding);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 }

@@ -185,8 +185,7 @@ public final class EprApi {
                     : Json.pretty(matches.stream().map(m -> m.document().searchEntry()).toList());
         });
         timing.got(System.nanoTime() - begun);
-        json(ctx, settings.cacheSearch(), body);
-        remember(ctx, settings.cacheSearch(), body, from);
+        answer(ctx, settings.cacheSearch(), body, from);
     }
 
     private void categories(Context ctx) {
@@ -210,14 +209,13 @@ public final class EprApi {
         byte[] body = answers.get("categories", ctx.queryString(),
                 packages -> Json.pretty(PackageSearch.categories(PackageSearch.apply(packages, filter), withTemplates)));
         timing.got(System.nanoTime() - begun);
-        json(ctx, settings.cacheCategories(), body);
-        remember(ctx, settings.cacheCategories(), body, from);
+        answer(ctx, settings.cacheCategories(), body, from);
     }
 
-    /** A repeat of this request gets the same bytes and headers while the index is the one they came from. */
-    private void remember(Context ctx, Duration cacheTime, byte[] body, List<IndexedPackage> from) {
-        ready.remember(ReadyAnswers.target(ctx), ReadyAnswer.of(ctx.endpoint().path, "application/json",
-                cacheHeaders(cacheTime), body, true),
-                header -> indexer.packages() == from);
+    /** Answers, and a repeat of this request gets the same bytes and headers while the index is the one they came from. */
+    private void answer(Context ctx, Duration cacheTime, byte[] body, List<IndexedPackage> from) {
+        ReadyAnswer answer = ReadyAnswer.of(ctx.endpoint().path, "application/json", cacheHeaders(cacheTime), body, true);
+        answer.sendTo(ctx);
+        ready.remember(ReadyAnswers.target(ctx), answer, header -> indexer.packages() == from);
     }
 }

@@ -40,13 +40,14 @@ public final class ReadyPages {
     public void send(Context ctx, String contentType, byte[] body, BooleanSupplier current) {
         // Jetty writes "text/html; charset=utf-8" back as "text/html;charset=utf-8": both answers say it that way.
         String type = contentType.replace("; charset=", ";charset=");
-        ctx.contentType(type).result(body);
+        ReadyAnswer page = ReadyAnswer.of(ctx.endpoint().path, type, PageSecurity.headers(signInRequired), body, true);
+        // Even for a visitor whose repeats go to the router (an OIDC session): a page answers alike whoever asks.
+        page.sendTo(ctx);
         if (!visitors.admitWithoutWaiting(ctx::header)) {
-            // This visitor's repeats would go to the router anyway (an OIDC session): keeping the page would only cost its gzip.
             return;
         }
         String host = ctx.header("Host");
-        answers.remember(ReadyAnswers.target(ctx), ReadyAnswer.of(ctx.endpoint().path, type, PageSecurity.headers(signInRequired), body, true),
+        answers.remember(ReadyAnswers.target(ctx), page,
                 header -> Objects.equals(header.apply("Host"), host) && visitors.admitWithoutWaiting(header) && current.getAsBoolean());
     }
 }

@@ -25,8 +25,9 @@ final class ReadyJson {
     }
 
     void send(Context ctx, byte[] body, BooleanSupplier current) {
-        ctx.status(200).contentType("application/json").result(body);
-        ready.remember(ReadyAnswers.target(ctx), ReadyAnswer.of(ctx.endpoint().path, "application/json", List.of(), body, false),
+        ReadyAnswer answer = ReadyAnswer.of(ctx.endpoint().path, "application/json", List.of(), body, false);
+        answer.sendTo(ctx);
+        ready.remember(ReadyAnswers.target(ctx), answer,
                 header -> auth.admitsWithoutWaiting(header.apply("Authorization")) && current.getAsBoolean());
     }
 }
