@@ -40,25 +40,83 @@ public final class AccessLine {
     }
 
     /**
-     * The line's fields in ECS names, in the order the log writes them: the client, the request, the
-     * route pattern, status, body bytes and duration in nanoseconds as numbers, then the query
-     * (redacted) and the user agent when there are any.
+     * The line's fields in ECS names, in the order EPR's access log writes them (its
+     * {@code internal/util/logging.go}), with Wharf's route pattern after the path: the client, the
+     * request and the host it named, status, body bytes and duration in nanoseconds as numbers, the
+     * client again as {@code source.ip} (or {@code source.domain}), then what a request may lack: the
+     * referer and the query (both redacted), the user agent, the port it named.
      */
     public void writeFields(FieldWriter out) {
         out.text("source.address", exchange.clientAddress());
         out.text("http.request.method", exchange.method());
         out.text("url.path", exchange.path());
+        String host = exchange.host();
+        if (host != null && !host.isEmpty()) {
+            out.text("url.domain", domain(host));
+        }
         out.text("http.route", exchange.route());
         out.number("http.response.code", exchange.status());
         out.number("http.response.body.bytes", exchange.responseBytes());
         out.number("event.duration", exchange.nanos());
-        String query = redactedQuery();
-        if (query != null && !query.isEmpty()) {
-            out.text("url.query", query);
+        String client = exchange.clientAddress();
+        if (client != null && !client.isEmpty()) {
+            if (isIpLiteral(client)) {
+                out.text("source.ip", unbracketed(client));
+            } else {
+                out.text("source.domain", client);
+            }
+        }
+        String referer = exchange.referer();
+        if (referer != null && !referer.isEmpty()) {
+            out.text("http.request.referer", QueryRedaction.redactUrl(referer));
         }
         if (exchange.userAgent() != null) {
             out.text("user_agent.original", exchange.userAgent());
         }
+        String query = redactedQuery();
+        if (query != null && !query.isEmpty()) {
+            out.text("url.query", query);
+        }
+        if (exchange.port() > 0) {
+            out.number("url.port", exchange.port());
+        }
+    }
+
+    /** ECS keeps an IPv6 host's brackets in {@code url.domain}, and not in IP fields. */
+    private static String domain(String host) {
+        return host.indexOf(':') >= 0 && host.charAt(0) != '[' ? "[" + host + "]" : host;
+    }
+
+    private static String unbracketed(String address) {
+        return address.charAt(0) == '[' && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+    }
+
+    /** An IPv4 or IPv6 literal (with a zone, in brackets or not), as a socket's address is written; a name otherwise. */
+    static boolean isIpLiteral(String address) {
+        String bare = unbracketed(address);
+        int zone = bare.indexOf('%');
+        if (zone >= 0) {
+            bare = bare.substring(0, zone);
+        }
+        if (bare.indexOf(':') >= 0) {
+            for (int i = 0; i < bare.length(); i++) {
+                char c = bare.charAt(i);
+                if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+                    return false;
+                }
+            }
+            return true;
+        }
+        int dots = 0;
+        for (int i = 0; i < bare.length(); i++) {
+            char c = bare.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return dots == 3;
     }
 
     private @Nullable String redactedQuery() {

@@ -1,6 +1,7 @@
 package dev.wharf.http;
 
 import java.util.List;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Request;
@@ -39,10 +40,11 @@ final class ExchangeLog implements RequestLog {
     static Exchange exchange(Request request, Response response) {
         Object route = request.getAttribute(Exchange.ROUTE_ATTRIBUTE);
         HttpURI uri = request.getHttpURI();
+        HttpFields headers = request.getHeaders();
         return new Exchange(route instanceof String r ? r : Exchange.UNMATCHED, request.getMethod(),
                 uri.getPath(), uri.getQuery(), request.getConnectionMetaData().getProtocol(), response.getStatus(),
                 Request.getContentBytesRead(request), Response.getContentBytesWritten(response),
                 System.nanoTime() - request.getBeginNanoTime(), Request.getRemoteAddr(request),
-                request.getHeaders().get(HttpHeader.USER_AGENT));
+                headers.get(HttpHeader.USER_AGENT), uri.getHost(), uri.getPort(), headers.get(HttpHeader.REFERER));
     }
 }

@@ -41,6 +41,17 @@ public final class QueryRedaction {
         return out.toString();
     }
 
+    /** A URL (a {@code Referer}) with its query redacted as {@link #redact} does; null stays null. */
+    public static String redactUrl(String url) {
+        int question = url == null ? -1 : url.indexOf('?');
+        if (question < 0) {
+            return url;
+        }
+        int hash = url.indexOf('#', question);
+        String query = hash < 0 ? url.substring(question + 1) : url.substring(question + 1, hash);
+        return url.substring(0, question + 1) + redact(query) + (hash < 0 ? "" : url.substring(hash));
+    }
+
     private static boolean isSecret(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         for (String part : SECRET_PARTS) {

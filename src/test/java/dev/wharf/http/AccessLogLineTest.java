@@ -46,8 +46,39 @@ class AccessLogLineTest {
         assertThat(AccessLineFields.of(line)).containsExactly(entry("source.address", "10.0.0.7"),
                 entry("http.request.method", "GET"), entry("url.path", "/v1/modules/a/{}/aws/versions"),
                 entry("http.route", "/v1/modules/{namespace}/{name}/{provider}/versions"), entry("http.response.code", 200L),
-                entry("http.response.body.bytes", 228L), entry("event.duration", 1_250_000L), entry("url.query", "q={}&x=1"),
-                entry("user_agent.original", "Terraform/1.11.4 {} \"x\""));
+                entry("http.response.body.bytes", 228L), entry("event.duration", 1_250_000L), entry("source.ip", "10.0.0.7"),
+                entry("user_agent.original", "Terraform/1.11.4 {} \"x\""), entry("url.query", "q={}&x=1"));
+    }
+
+    /**
+     * EPR's access lines (its internal/util/logging.go) also carry the host and port the request named,
+     * the client as an IP field and the referer: the fields a dashboard built on EPR's logs reads.
+     */
+    @Test
+    void theFieldsEprsLinesHaveTooInItsOrder() {
+        log.exchanged(new Exchange("/search", "GET", "/search", "kibana.version=8.15.0", "HTTP/1.1", 200, 0, 48_277, 900_000,
+                "10.0.0.7", "Kibana/8.15.0", "epr.example.com", 8443, "https://kibana.example.com/app/fleet?token=abc&x=1#top"));
+        log.exchanged(new Exchange("/search", "GET", "/search", null, "HTTP/1.1", 200, 0, 2, 1_000, "0:0:0:0:0:0:0:1", null,
+                "::1", -1, null));
+        log.exchanged(new Exchange("/search", "GET", "/search", null, "HTTP/1.1", 200, 0, 2, 1_000, "[fe80::1%eth0]", null,
+                "[::1]", 8080, null));
+        log.exchanged(new Exchange("/search", "GET", "/search", null, "HTTP/1.1", 200, 0, 2, 1_000, "unix:/run/wharf.sock", null,
+                null, -1, null));
+
+        assertThat(AccessLineFields.of(lines.list.get(0))).containsExactly(entry("source.address", "10.0.0.7"),
+                entry("http.request.method", "GET"), entry("url.path", "/search"), entry("url.domain", "epr.example.com"),
+                entry("http.route", "/search"), entry("http.response.code", 200L), entry("http.response.body.bytes", 48_277L),
+                entry("event.duration", 900_000L), entry("source.ip", "10.0.0.7"),
+                entry("http.request.referer", "https://kibana.example.com/app/fleet?token=REDACTED&x=1#top"),
+                entry("user_agent.original", "Kibana/8.15.0"), entry("url.query", "kibana.version=8.15.0"), entry("url.port", 8443L));
+        assertThat(AccessLineFields.of(lines.list.get(1))).containsEntry("url.domain", "[::1]")
+                .containsEntry("source.ip", "0:0:0:0:0:0:0:1").doesNotContainKeys("url.port", "http.request.referer", "source.domain");
+        assertThat(AccessLineFields.of(lines.list.get(2))).containsEntry("url.domain", "[::1]").containsEntry("url.port", 8080L)
+                .containsEntry("source.ip", "fe80::1%eth0");
+        assertThat(AccessLineFields.of(lines.list.get(3))).containsEntry("source.domain", "unix:/run/wharf.sock")
+                .doesNotContainKeys("source.ip", "url.domain");
+        assertThat(lines.list.get(0).getFormattedMessage()).as("the text line is as before")
+                .isEqualTo("GET /search?kibana.version=8.15.0 HTTP/1.1 200 48277B 0.9ms 10.0.0.7 \"Kibana/8.15.0\"");
     }
 
     @Test

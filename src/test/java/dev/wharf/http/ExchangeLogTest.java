@@ -82,6 +82,9 @@ class ExchangeLogTest {
             assertThat(e.responseBytes()).isEqualTo("item 42".length());
             assertThat(e.clientAddress()).isEqualTo("127.0.0.1");
             assertThat(e.userAgent()).isEqualTo("Terraform/1.11.4");
+            assertThat(e.host()).as("the host the request named").isEqualTo("127.0.0.1");
+            assertThat(e.port()).isEqualTo(server.localUri().getPort());
+            assertThat(e.referer()).isNull();
             assertThat(e.nanos()).isPositive();
         }
         Exchange upload = all.get(2);
@@ -96,7 +99,8 @@ class ExchangeLogTest {
     @Test
     void theAccessLogCarriesTheRequestButNoSecret() throws Exception {
         get("/items/7?archive=zip&expires=1767225600&signature=" + SIGNATURE + "&token=" + TOKEN,
-                Map.of("Authorization", "Bearer " + TOKEN, "User-Agent", "Terraform/1.11.4", "Cookie", "session=" + TOKEN));
+                Map.of("Authorization", "Bearer " + TOKEN, "User-Agent", "Terraform/1.11.4", "Cookie", "session=" + TOKEN,
+                        "Referer", "https://kibana.example.com/app/fleet?token=" + TOKEN + "&tab=1"));
         awaitExchanges(1);
         ILoggingEvent line = awaitLine(e -> e.getFormattedMessage().contains("/items/7"));
         String message = line.getFormattedMessage();
@@ -108,6 +112,9 @@ class ExchangeLogTest {
                 .containsEntry("http.response.body.bytes", (long) "item 7".length()).containsEntry("source.address", "127.0.0.1")
                 .containsEntry("user_agent.original", "Terraform/1.11.4")
                 .containsEntry("url.query", "archive=zip&expires=1767225600&signature=REDACTED&token=REDACTED")
+                .containsEntry("url.domain", "127.0.0.1").containsEntry("url.port", (long) server.localUri().getPort())
+                .containsEntry("source.ip", "127.0.0.1")
+                .containsEntry("http.request.referer", "https://kibana.example.com/app/fleet?token=REDACTED&tab=1")
                 .containsKey("event.duration");
         String everything = message + fields;
         assertThat(everything).doesNotContain(SIGNATURE).doesNotContain(TOKEN);

@@ -30,4 +30,14 @@ class QueryRedactionTest {
         assertThat(QueryRedaction.redact("")).isEmpty();
         assertThat(QueryRedaction.redact("flag&signature")).isEqualTo("flag&signature");
     }
+
+    @Test
+    void aUrlKeepsEverythingButTheSecretValuesOfItsQuery() {
+        assertThat(QueryRedaction.redactUrl(null)).isNull();
+        assertThat(QueryRedaction.redactUrl("https://kibana.example.com/app/fleet")).isEqualTo("https://kibana.example.com/app/fleet");
+        assertThat(QueryRedaction.redactUrl("https://k.example.com/a?")).isEqualTo("https://k.example.com/a?");
+        assertThat(QueryRedaction.redactUrl("https://k.example.com/a?x=1&access_token=abc#frag?token=x"))
+                .isEqualTo("https://k.example.com/a?x=1&access_token=REDACTED#frag?token=x");
+        assertThat(QueryRedaction.redactUrl("/ui/?signature=s")).isEqualTo("/ui/?signature=REDACTED");
+    }
 }

@@ -37,7 +37,11 @@ class AccessLineEncodingTest {
                 new Exchange("/health", "HEAD", "/health", null, "HTTP/1.1", 503, 0, 0, 49_999, "10.0.0.9", null),
                 new Exchange("/epr/{name}/{file}", "GET", "/epr/caf\u00e9/a\\b\"c.zip", "signature=abc&q=\u0001\u007f\t{}", "HTTP/2.0",
                         404, 12, 0, 1, "::1", "agent \"x\" \\ \u2028 \ud83d\ude00 {}"),
-                new Exchange(Exchange.UNMATCHED, "GET", "/wp-login.php", "", "HTTP/1.0", 404, 0, 0, 1_000, null, ""));
+                new Exchange(Exchange.UNMATCHED, "GET", "/wp-login.php", "", "HTTP/1.0", 404, 0, 0, 1_000, null, ""),
+                new Exchange("/categories", "GET", "/categories", null, "HTTP/1.1", 200, 0, 589, 80_000, "192.168.1.20", "Kibana/8.15.0",
+                        "epr.example.com", 8443, "https://kibana.example.com/app/fleet?token=abc&q=\"caf\u00e9\""),
+                new Exchange("/categories", "GET", "/categories", null, "HTTP/1.1", 200, 0, 589, 80_000, "fe80::1%eth0", null,
+                        "::1", -1, ""));
     }
 
     private LoggingEvent accessEvent(Exchange e, Level level) {
@@ -107,7 +111,7 @@ class AccessLineEncodingTest {
         // The batch's own charset is ASCII here: the ECS lines are UTF-8 whatever the platform's is.
         String lines = batched(direct, events);
         assertThat(lines).isEqualTo(expected.toString()).isEqualTo(legacy.toString());
-        assertThat(lines.lines()).hasSize(8);
+        assertThat(lines.lines()).hasSize(12);
         JsonNode first = JSON.readTree(lines.lines().findFirst().orElseThrow());
         assertThat(first.get("message").asText())
                 .isEqualTo("GET /search?kibana.version=8.15.0 HTTP/1.1 200 48277B 39.8ms 127.0.0.1 \"curl/7.88.1\"");
