@@ -131,6 +131,9 @@ abstract class EprApiContract {
             Files.writeString(file, r.body());
         }
         assertThat(r.body()).as(path).isEqualTo(Files.readString(file));
+        // EPR's CORS middleware: on every answer of its routes, errors included, not on its not-found handler's.
+        assertThat(r.headers().allValues("Access-Control-Allow-Origin")).as(path)
+                .isEqualTo(expected.equals("error-page-not-found") ? List.of() : List.of("*"));
         if (status == 200) {
             assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
             // A repeat may be answered in front of the router (search, categories): it must not differ.
@@ -139,6 +142,7 @@ abstract class EprApiContract {
             assertThat(again.body()).as(path + " again").isEqualTo(r.body());
             assertThat(again.headers().allValues("Content-Type")).isEqualTo(r.headers().allValues("Content-Type"));
             assertThat(again.headers().allValues("Cache-Control")).isEqualTo(r.headers().allValues("Cache-Control"));
+            assertThat(again.headers().allValues("Access-Control-Allow-Origin")).isEqualTo(List.of("*"));
             if (path.startsWith("/search") || path.startsWith("/categories")) {
                 assertThat(readyServed).as(path + " repeated from the ready answers").hasSize(1);
             }
@@ -155,7 +159,8 @@ abstract class EprApiContract {
      */
     @Test
     void aFirstAnswerAndItsRepeatsAgreeGzippedOrNot() throws Exception {
-        List<String> compared = List.of("content-type", "cache-control", "vary", "content-encoding", "content-length");
+        List<String> compared = List.of("content-type", "cache-control", "access-control-allow-origin", "vary", "content-encoding",
+                "content-length");
         Map<String, byte[]> bodies = new java.util.HashMap<>();
         String[][] rounds = {{"/search?all=true&prerelease=false", "gzip"}, {"/search?prerelease=false&all=true", null},
             {"/categories?prerelease=false", "gzip"}, {"/categories?include_policy_templates=false", null}};
@@ -185,6 +190,20 @@ abstract class EprApiContract {
         }
         try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
             return in.readAllBytes();
+        }
+    }
+
+    /** Paths of no route of EPR's get gorilla's not-found answer, without the routes' CORS header; its redirects have it. */
+    @Test
+    void onlyAnswersOfEprsRoutesAllowAnyOrigin() throws Exception {
+        for (String path : List.of("/nowhere", "/package/acme_logs", "/package//1.0.0/", "/epr/acme_logs/nothing.tar", "/search/x")) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(r.body()).as(path).isEqualTo("404 page not found\n");
+            assertThat(r.headers().allValues("Access-Control-Allow-Origin")).as(path).isEmpty();
+        }
+        for (String path : List.of("/search/", "/package/acme_logs/1.1.0", "/health", "/favicon.ico", "/epr/acme_logs/acme_logs-9.9.9.zip")) {
+            assertThat(get(path).headers().allValues("Access-Control-Allow-Origin")).as(path).containsExactly("*");
         }
     }
 

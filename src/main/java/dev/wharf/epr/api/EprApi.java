@@ -28,6 +28,7 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,12 @@ public final class EprApi {
     public void register(JavalinConfig cfg) {
         cfg.router.ignoreTrailingSlashes = false;
         cfg.routes.before(this::untilIndexed);
+        // EPR's router adds this to every answer of its routes (its CORS middleware), errors and redirects
+        // included, so a page in a browser may read the API; GoAnswers.pageNotFound takes it off again.
+        for (String path : List.of("/", "/index.json", "/index.json/", "/health", "/health/", "/favicon.ico", "/favicon.ico/",
+                "/search", "/search/", "/categories", "/categories/", "/package/*", "/epr/*")) {
+            cfg.routes.before(path, ctx -> ctx.header(EprReplies.ALLOW_ANY_ORIGIN.name(), EprReplies.ALLOW_ANY_ORIGIN.value()));
+        }
         cfg.routes.get("/", ctx -> json(ctx, settings.cacheIndex(), indexBody));
         cfg.routes.get("/index.json", ctx -> json(ctx, settings.cacheIndex(), indexBody));
         cfg.routes.get("/health", ctx -> health.answer(ctx, false));
@@ -115,7 +122,7 @@ public final class EprApi {
         cfg.routes.get("/epr/<rest>", packages::artifact);
         cfg.routes.error(404, ctx -> {
             if (ctx.attribute(GoAnswers.WRITTEN) == null) {
-                error(ctx, 404, "404 page not found");
+                GoAnswers.pageNotFound(ctx);
             }
         });
         cfg.routes.exception(UpstreamException.class, (e, ctx) -> {
@@ -214,7 +221,9 @@ public final class EprApi {
 
     /** Answers, and a repeat of this request gets the same bytes and headers while the index is the one they came from. */
     private void answer(Context ctx, Duration cacheTime, byte[] body, List<IndexedPackage> from) {
-        ReadyAnswer answer = ReadyAnswer.of(ctx.endpoint().path, "application/json", cacheHeaders(cacheTime), body, true);
+        List<ReadyAnswer.Header> headers = new ArrayList<>(cacheHeaders(cacheTime));
+        headers.add(EprReplies.ALLOW_ANY_ORIGIN);
+        ReadyAnswer answer = ReadyAnswer.of(ctx.endpoint().path, "application/json", headers, body, true);
         answer.sendTo(ctx);
         ready.remember(ReadyAnswers.target(ctx), answer, header -> indexer.packages() == from);
     }

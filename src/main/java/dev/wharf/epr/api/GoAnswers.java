@@ -25,6 +25,15 @@ final class GoAnswers {
         ctx.result(message + "\n");
     }
 
+    /**
+     * gorilla's not-found answer, for a path no route of EPR's matches: it is written outside the
+     * routes, so without the headers their middleware adds ({@link EprReplies#ALLOW_ANY_ORIGIN}).
+     */
+    static void pageNotFound(Context ctx) {
+        ctx.res().setHeader(EprReplies.ALLOW_ANY_ORIGIN.name(), null);
+        error(ctx, 404, "404 page not found");
+    }
+
     /** To {@code path} with the request's query, as gorilla sends a path that differs from its route by a trailing slash. */
     static void moved(Context ctx, String path) {
         String query = ctx.queryString();

@@ -47,7 +47,7 @@ final class PackageRoutes {
         String rest = ctx.pathParam("rest");
         int first = rest.indexOf('/');
         if (first <= 0) {
-            error(ctx, 404, "404 page not found");
+            GoAnswers.pageNotFound(ctx);
             return;
         }
         String name = rest.substring(0, first);
@@ -60,7 +60,7 @@ final class PackageRoutes {
             if (file == null && indexRoute && !version.isEmpty()) {
                 GoAnswers.moved(ctx, ctx.path() + "/");
             } else {
-                error(ctx, 404, "404 page not found");
+                GoAnswers.pageNotFound(ctx);
             }
             return;
         }
@@ -114,7 +114,7 @@ final class PackageRoutes {
             m = SIGNATURE.matcher(rest);
             signature = true;
             if (!m.matches()) {
-                error(ctx, 404, "404 page not found");
+                GoAnswers.pageNotFound(ctx);
                 return;
             }
         }
