@@ -629,12 +629,39 @@ http {
         self.stop(epr)
 
     # ------------------------------------------------------------ figure 2
-    def curl_speed(self, url):
-        out = subprocess.run(["curl", "-s", "--noproxy", "*", "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{speed_download}", url],
+    def curl_speed(self, url, cpu=None):
+        pin = ["taskset", "-c", str(cpu)] if cpu is not None else []
+        out = subprocess.run(pin + ["curl", "-s", "--noproxy", "*", "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{speed_download}", url],
                              capture_output=True, text=True, timeout=300).stdout.split()
         if out[0] != "200":
             raise RuntimeError("GET %s answered %s" % (url, out[0]))
         return int(out[1]), float(out[2])
+
+    def pinned_downloads(self, label, size, w_url, d_url, server):
+        """The same downloads with each server on one core and curl on the other. Left to the scheduler,
+        Wharf's one writing thread and curl sometimes share a core (the writer wakes curl, and Linux
+        prefers to run a woken task where its waker ran), while docker-registry's Go threads spread
+        (bench/RESULTS.md, session 29): this row shows what the two servers' serving paths do when
+        neither shares a core with its client."""
+        a = self.a
+        if (os.cpu_count() or 1) < 2 or not shutil.which("taskset"):
+            self.notes.append("figure 2 %s pinned: skipped (needs 2 cores and taskset)" % label)
+            return
+        every = "0-%d" % ((os.cpu_count() or 2) - 1)
+        try:
+            for pid in (server.pid, self.registry.pid):
+                subprocess.run(["taskset", "-a", "-pc", "1", str(pid)], check=True, capture_output=True)
+            w, d = [], []
+            for _ in range(a.download_runs):
+                d.append(self.curl_speed(d_url, cpu=0)[1])
+                w.append(self.curl_speed(w_url, cpu=0)[1])
+        finally:
+            for pid in (server.pid, self.registry.pid):
+                subprocess.run(["taskset", "-a", "-pc", every, str(pid)], capture_output=True)
+        wm, dm = statistics.median(w), statistics.median(d)
+        self.row("2", "%s %d MB, each server on core 1 and curl on core 0 (taskset), median of %d"
+                 % (label, size, a.download_runs), "%.0f MB/s" % (wm / MB), "direct %.0f MB/s" % (dm / MB),
+                 "%.2f" % (wm / dm if dm else 0))
 
     def sha_of(self, url):
         h = hashlib.sha256()
@@ -692,6 +719,7 @@ http {
             ratio = wm / dm if dm else 0
             self.row("2", "%s %d MB, median of %d" % (label, size, a.download_runs), "%.0f MB/s" % (wm / MB),
                      "direct %.0f MB/s" % (dm / MB), "%.2f" % ratio, "≥ 0.80", ratio >= 0.8)
+            self.pinned_downloads(label, size, w_url, d_url, tf if w_url == tf_url else epr)
         for label, p, gc in (("boring-registry", tf, gc_tf), ("package-registry", epr, gc_epr)):
             info = subprocess.run(["jcmd", str(p.pid), "GC.heap_info"], capture_output=True, text=True, timeout=60).stdout \
                 if shutil.which("jcmd") else ""

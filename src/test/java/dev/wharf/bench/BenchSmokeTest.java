@@ -74,6 +74,11 @@ class BenchSmokeTest {
                 .containsPattern("\\| 3 \\| EPR index \\d+ versions after 1 push .*\\| [\\d.]+ s, \\d+ req")
                 .containsPattern("\\| 4 \\| RSS idle .*\\| \\d+ / \\d+ MB \\(settled after \\d+ s; at 2 s \\d+ / \\d+ MB\\) \\|")
                 .doesNotContain("harness FAILED");
+        // The cached downloads again with each server and curl on cores of their own, where the machine has two.
+        assertThat(table).as(output).containsPattern(Runtime.getRuntime().availableProcessors() >= 2
+                ? "\\| 2 \\| package zip \\(from -oci-cache-dir\\) \\d+ MB, each server on core 1 and curl on core 0 \\(taskset\\), "
+                        + "median of \\d+ \\| \\d+ MB/s \\| direct \\d+ MB/s \\| [\\d.]+ \\|"
+                : "figure 2 package zip \\(from -oci-cache-dir\\) pinned: skipped");
     }
 
     /** This JVM's class path when it holds Wharf's classes (surefire sets it), else the built jar. */
