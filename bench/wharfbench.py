@@ -639,9 +639,9 @@ http {
 
     def pinned_downloads(self, label, size, w_url, d_url, server):
         """The same downloads with each server on one core and curl on the other. Left to the scheduler,
-        Wharf's one writing thread and curl sometimes share a core (the writer wakes curl, and Linux
-        prefers to run a woken task where its waker ran), while docker-registry's Go threads spread
-        (bench/RESULTS.md, session 29): this row shows what the two servers' serving paths do when
+        Wharf's one writing thread and curl sometimes share a core (the writer wakes curl with each write,
+        and the scheduler may run the woken task on the waker's core), while docker-registry's Go threads
+        spread (bench/RESULTS.md, session 29): this row shows what the two servers' serving paths do when
         neither shares a core with its client."""
         a = self.a
         if (os.cpu_count() or 1) < 2 or not shutil.which("taskset"):
