@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
  * One log line per completed request, on the logger {@value #LOGGER}: a readable message and, for
  * JSON logs, the same as ECS fields ({@code http.request.method}, {@code url.path},
  * {@code http.response.code}, {@code event.duration} in nanoseconds, ...). Query strings are
- * redacted ({@link QueryRedaction}); no header but {@code User-Agent} is read, so neither
- * {@code Authorization} nor a cookie can reach the log.
+ * redacted, the referer's too ({@link QueryRedaction}); no header but {@code Host},
+ * {@code User-Agent} and {@code Referer} is read, so neither {@code Authorization} nor a cookie can
+ * reach the log.
  *
  * <p>It runs on the thread that completed the request, a selector thread for ready answers: the
  * CLI puts an asynchronous appender behind this logger, so here a request pays for one logging

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
 
@@ -46,7 +47,24 @@ public record ReadyAnswer(String route, String contentType, List<Header> headers
      * could keep either variant of one URL for clients the other was meant for.
      */
     public void sendTo(Context ctx) {
-        boolean gzip = gzipped != null && ReadyAnswerHandler.acceptsGzip(ctx.header("Accept-Encoding"));
+        write(ctx, contentType, headers, gzipped != null, gzip -> {
+            ByteBuffer body = bodyToSend(gzip);
+            byte[] bytes = new byte[body.remaining()];
+            body.get(bytes);
+            return bytes;
+        });
+    }
+
+    /**
+     * Answers as {@link #of} and then {@link #sendTo} would, for an answer that will not be kept: the
+     * body is gzipped only for a client that accepts it, and no buffer outside the heap is made.
+     */
+    public static void sendOnce(Context ctx, String contentType, List<Header> headers, byte[] body, boolean compress) {
+        write(ctx, contentType, headers, compress && body.length >= GZIP_THRESHOLD, gzip -> gzip ? gzip(body) : body);
+    }
+
+    private static void write(Context ctx, String contentType, List<Header> headers, boolean hasGzip, Function<Boolean, byte[]> body) {
+        boolean gzip = hasGzip && ReadyAnswerHandler.acceptsGzip(ctx.header("Accept-Encoding"));
         // Already compressed, or meant to go out plain: Javalin must not decide again.
         ctx.disableCompression();
         HttpServletResponse res = ctx.res();
@@ -55,16 +73,13 @@ public record ReadyAnswer(String route, String contentType, List<Header> headers
         headers.forEach(h -> names.add(h.name()));
         names.forEach(name -> res.setHeader(name, null));
         headers.forEach(h -> res.addHeader(h.name(), h.value()));
-        if (gzipped != null) {
+        if (hasGzip) {
             res.setHeader("Vary", "Accept-Encoding");
         }
         if (gzip) {
             res.setHeader("Content-Encoding", "gzip");
         }
-        ByteBuffer body = bodyToSend(gzip);
-        byte[] bytes = new byte[body.remaining()];
-        body.get(bytes);
-        ctx.status(200).contentType(contentType).result(bytes);
+        ctx.status(200).contentType(contentType).result(body.apply(gzip));
     }
 
     /** The body's bytes for one response: its own position, the shared content. */

@@ -53,6 +53,11 @@ class ReadyAnswersTest {
                                     return current.get();
                                 });
                     });
+                    cfg.routes.get("/once/{name}", ctx -> {
+                        routed.incrementAndGet();
+                        byte[] body = ctx.pathParam("name").equals("big") ? big : "{}".getBytes(StandardCharsets.UTF_8);
+                        ReadyAnswer.sendOnce(ctx, "application/json", List.of(new ReadyAnswer.Header("Cache-Control", "max-age=60")), body, true);
+                    });
                     cfg.routes.get("/slow", ctx -> {
                         slowStarted.countDown();
                         ctx.result(String.valueOf(release.await(30, TimeUnit.SECONDS)));
@@ -179,6 +184,27 @@ class ReadyAnswersTest {
         assertThat(refused.body()).isEqualTo(big);
         assertThat(refusedBesideAnyOther.headers().firstValue("Content-Encoding")).isEmpty();
         assertThat(refusedBesideAnyOther.body()).isEqualTo(big);
+    }
+
+    /** An answer sent once (not kept) goes out as the kept one's repeats do: headers, Vary, gzip by the same rule. */
+    @Test
+    void anAnswerSentOnceIsTheSameAsARepeatOfAKeptOne() throws Exception {
+        get("/things/big");
+        for (String[] accept : List.of(new String[0], new String[] {"Accept-Encoding", "br, gzip;q=0.8"},
+                new String[] {"Accept-Encoding", "gzip;q=0"})) {
+            HttpResponse<byte[]> repeat = get("/things/big", accept);
+            HttpResponse<byte[]> once = get("/once/big", accept);
+            assertThat(once.body()).isEqualTo(repeat.body());
+            for (String header : List.of("Content-Type", "Cache-Control", "Vary", "Content-Encoding", "Content-Length")) {
+                assertThat(once.headers().allValues(header)).as(String.join(" ", accept) + " " + header)
+                        .isEqualTo(repeat.headers().allValues(header));
+            }
+        }
+        HttpResponse<byte[]> small = get("/once/small", "Accept-Encoding", "gzip");
+        assertThat(small.headers().firstValue("Vary")).as("no gzipped variant under the threshold").isEmpty();
+        assertThat(small.headers().firstValue("Content-Encoding")).isEmpty();
+        get("/once/big");
+        assertThat(routed).as("the answer sent once is not kept").hasValue(6);
     }
 
     @Test

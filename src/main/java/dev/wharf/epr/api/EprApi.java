@@ -100,10 +100,15 @@ public final class EprApi {
     public void register(JavalinConfig cfg) {
         cfg.router.ignoreTrailingSlashes = false;
         cfg.routes.before(this::untilIndexed);
+        // EPR's routes: these five also answer with a trailing slash (gorilla's StrictSlash redirect).
+        List<String> slashed = List.of("/index.json", "/health", "/favicon.ico", "/search", "/categories");
+        List<String> routes = new ArrayList<>(List.of("/", "/package/*", "/epr/*"));
+        for (String path : slashed) {
+            routes.addAll(List.of(path, path + "/"));
+        }
         // EPR's router adds this to every answer of its routes (its CORS middleware), errors and redirects
         // included, so a page in a browser may read the API; GoAnswers.pageNotFound takes it off again.
-        for (String path : List.of("/", "/index.json", "/index.json/", "/health", "/health/", "/favicon.ico", "/favicon.ico/",
-                "/search", "/search/", "/categories", "/categories/", "/package/*", "/epr/*")) {
+        for (String path : routes) {
             cfg.routes.before(path, ctx -> ctx.header(EprReplies.ALLOW_ANY_ORIGIN.name(), EprReplies.ALLOW_ANY_ORIGIN.value()));
         }
         cfg.routes.get("/", ctx -> json(ctx, settings.cacheIndex(), indexBody));
@@ -115,7 +120,7 @@ public final class EprApi {
         });
         cfg.routes.get("/search", this::search);
         cfg.routes.get("/categories", this::categories);
-        for (String path : List.of("/index.json", "/health", "/favicon.ico", "/search", "/categories")) {
+        for (String path : slashed) {
             cfg.routes.get(path + "/", ctx -> GoAnswers.moved(ctx, path));
         }
         cfg.routes.get("/package/<rest>", packages::packageRoute);

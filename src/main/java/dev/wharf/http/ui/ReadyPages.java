@@ -40,12 +40,13 @@ public final class ReadyPages {
     public void send(Context ctx, String contentType, byte[] body, BooleanSupplier current) {
         // Jetty writes "text/html; charset=utf-8" back as "text/html;charset=utf-8": both answers say it that way.
         String type = contentType.replace("; charset=", ";charset=");
-        ReadyAnswer page = ReadyAnswer.of(ctx.endpoint().path, type, PageSecurity.headers(signInRequired), body, true);
-        // Even for a visitor whose repeats go to the router (an OIDC session): a page answers alike whoever asks.
-        page.sendTo(ctx);
         if (!visitors.admitWithoutWaiting(ctx::header)) {
+            // This visitor's repeats go to the router anyway (an OIDC session): answered alike, not kept.
+            ReadyAnswer.sendOnce(ctx, type, PageSecurity.headers(signInRequired), body, true);
             return;
         }
+        ReadyAnswer page = ReadyAnswer.of(ctx.endpoint().path, type, PageSecurity.headers(signInRequired), body, true);
+        page.sendTo(ctx);
         String host = ctx.header("Host");
         answers.remember(ReadyAnswers.target(ctx), page,
                 header -> Objects.equals(header.apply("Host"), host) && visitors.admitWithoutWaiting(header) && current.getAsBoolean());
