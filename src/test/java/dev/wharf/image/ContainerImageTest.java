@@ -47,6 +47,8 @@ class ContainerImageTest {
     private static final Duration PODMAN = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FROM_ARCHIVE = "dev.wharf.cli.Main source: shared objects file";
+    /** A lambda of Wharf's own code, its class taken from the archive rather than defined at start. */
+    private static final Pattern LAMBDA_FROM_ARCHIVE = Pattern.compile("dev\\.wharf\\.\\S+\\$\\$Lambda\\$\\S+ source: shared objects file");
     private static final String LOG_CLASS_LOADS = "JAVA_TOOL_OPTIONS=-Xlog:class+load";
     private static final List<String> ARCHIVES = List.of("wharf.jsa", "wharf-boring-registry.jsa", "wharf-package-registry.jsa");
 
@@ -58,6 +60,8 @@ class ContainerImageTest {
     static String baseRef;
     static String image;
     static String plainImage;
+    static Path trainedList;
+    static String dumpedBy;
     static String revision;
     private final List<String> containers = new ArrayList<>();
     private final List<String> volumes = new ArrayList<>();
@@ -79,10 +83,11 @@ class ContainerImageTest {
         plainImage = "localhost/wharf-test-plain:" + id;
         jib(plainImage, dir.resolve("wharf-image-plain.tar"), "jar:jar");
         Path cds = Files.createDirectories(dir.resolve("cds"));
-        Podman.Result dumped = podman.exec(List.of(Path.of("scripts/image-class-data").toAbsolutePath().toString(), plainImage,
-                trainedClassList().toString(), cds.toString()), Map.of("PODMAN", String.join(" ", podman.commandLine())), PODMAN);
+        trainedList = trainedClassList();
+        Podman.Result dumped = dumpClassData(trainedList, cds);
         assertThat(dumped.ok()).as(dumped.output()).isTrue();
         ARCHIVES.forEach(name -> assertThat(cds.resolve(name)).isRegularFile());
+        dumpedBy = dumped.output();
 
         image = "localhost/wharf-test:" + id;
         archive = dir.resolve("wharf-image.tar");
@@ -106,6 +111,11 @@ class ContainerImageTest {
         Podman.Result built = podman.exec(maven, Duration.ofMinutes(5));
         assertThat(built.ok()).as("the Jib build:\n" + built.output() + "\n" + registry.log()).isTrue();
         assertThat(podman.ok(PODMAN, "load", "--input", tar.toString())).contains(name);
+    }
+
+    private static Podman.Result dumpClassData(Path classList, Path into) {
+        return podman.exec(List.of(Path.of("scripts/image-class-data").toAbsolutePath().toString(), plainImage,
+                classList.toString(), into.toString()), Map.of("PODMAN", String.join(" ", podman.commandLine())), PODMAN);
     }
 
     /**
@@ -208,7 +218,7 @@ class ContainerImageTest {
         awaitAnswer(container, https, URI.create("https://" + host + "/v1/modules/example/hello/null/versions"), body -> body.contains("\"1.0.0\""));
         assertThat(get(https, URI.create("http://127.0.0.1:" + telemetry + "/health")).statusCode()).isEqualTo(200);
         // Its classes came from the image's class-data archive, which the image's own JVM made: the server's own.
-        assertThat(podman.ok(PODMAN, "logs", container)).contains(FROM_ARCHIVE);
+        assertThat(podman.ok(PODMAN, "logs", container)).contains(FROM_ARCHIVE).containsPattern(LAMBDA_FROM_ARCHIVE);
         assertThat(mappedArchives(container)).containsExactly("/app/cds/wharf-boring-registry.jsa");
 
         Path config = Files.createTempFile(dir, "terraformrc-", ".tfrc");
@@ -240,7 +250,7 @@ class ContainerImageTest {
         assertThat(found).hasSize(1);
         assertThat(found.get(0).path("name").asText()).isEqualTo("gallery");
         assertThat(found.get(0).path("version").asText()).isEqualTo("2.0.0");
-        assertThat(podman.ok(PODMAN, "logs", container)).contains(FROM_ARCHIVE);
+        assertThat(podman.ok(PODMAN, "logs", container)).contains(FROM_ARCHIVE).containsPattern(LAMBDA_FROM_ARCHIVE);
         assertThat(mappedArchives(container)).containsExactly("/app/cds/wharf-package-registry.jsa");
     }
 
@@ -277,6 +287,45 @@ class ContainerImageTest {
                 "--env", "JAVA_TOOL_OPTIONS=-XX:-UseCompressedClassPointers -Xlog:class+load", image, "boring-registry", "version");
         assertThat(unfit).contains("boring-registry (Wharf)").contains("dev.wharf.cli.Main source: file:/app/")
                 .doesNotContain(FROM_ARCHIVE).doesNotContain("[cds").doesNotContain("[warning]").doesNotContain("VM warning");
+    }
+
+    @Test
+    void theArchivesHoldTheLambdasOfListsOfTheImagesReleaseAndOnlyClassNamesOtherwise() throws IOException {
+        // The build's JVM and the image's are both Debian's 17: the lists' lambda lines are taken.
+        assertThat(dumpedBy.lines().filter(line -> line.startsWith("image-class-data: ")))
+                .hasSize(3).allMatch(line -> line.contains("JVM: classes and lambdas (lists of 17."), dumpedBy);
+
+        // Lists of another release: their lambda lines name another JDK's internals, so class names alone.
+        Path other = relabelledLists("other", "# java.runtime.version=99.0.1+1", List.of());
+        Podman.Result fromOther = dumpClassData(other, Files.createDirectories(dir.resolve("cds-other")));
+        assertThat(fromOther.ok()).as(fromOther.output()).isTrue();
+        assertThat(fromOther.output().lines().filter(line -> line.startsWith("image-class-data: ")))
+                .hasSize(3).allMatch(line -> line.contains("classes only (lists of 99.0.1+1, JVM 17."), fromOther.output());
+
+        // Lists of the same release whose lines the image's JVM refuses: dumped again from the class names.
+        String header = Files.readAllLines(trainedList).get(0);
+        Path refused = relabelledLists("refused", header, List.of("@no-such-tag a b c"));
+        Path into = Files.createDirectories(dir.resolve("cds-refused"));
+        Podman.Result fromRefused = dumpClassData(refused, into);
+        assertThat(fromRefused.ok()).as(fromRefused.output()).isTrue();
+        assertThat(fromRefused.output().lines().filter(line -> line.startsWith("image-class-data: ")))
+                .hasSize(3).allMatch(line -> line.contains("classes only (the whole list failed with JVM 17."), fromRefused.output());
+        ARCHIVES.forEach(name -> assertThat(into.resolve(name)).isNotEmptyFile());
+        assertThat(into.resolve("dump-wharf.log")).content().contains("@no-such-tag");
+    }
+
+    /** Copies of the trained lists (the one of all and each server's) with another first line and extra lines after it. */
+    private static Path relabelledLists(String name, String header, List<String> extra) throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("lists-" + name));
+        for (String list : List.of("wharf.classlist", "wharf-boring-registry.classlist", "wharf-package-registry.classlist")) {
+            List<String> lines = Files.readAllLines(trainedList.resolveSibling(list));
+            assertThat(lines.get(0)).startsWith("# java.runtime.version=");
+            List<String> relabelled = new ArrayList<>(List.of(header));
+            relabelled.addAll(extra);
+            relabelled.addAll(lines.subList(1, lines.size()));
+            Files.write(folder.resolve(list), relabelled);
+        }
+        return folder.resolve("wharf.classlist");
     }
 
     /** The class-data archives the container's process 1 maps, from its {@code /proc/1/maps}. */
