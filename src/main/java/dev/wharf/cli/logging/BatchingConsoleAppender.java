@@ -1,6 +1,10 @@
 package dev.wharf.cli.logging;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import java.io.PrintStream;
@@ -9,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -16,7 +21,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The access log's appender: the threads that answer requests only hand each event to a bounded
  * queue (when it is full the line is dropped: a request never waits for the log), and one thread
- * writes whatever has queued up to stderr with one write per batch, once it has caught up.
+ * writes whatever has queued up to stderr with one write per batch, once it has caught up. Lines
+ * dropped are counted, and the count is written in the log itself, as a warning on the logger of
+ * the lines it stands for, at most once every {@value #REPORT_MILLIS} ms and when the log stops.
  *
  * <p>Logback's AsyncAppender in front of a ConsoleAppender wrote every line with a system call of
  * its own; at figure 1's load that writer took most of a core, and switching the access log off
@@ -28,10 +35,16 @@ import org.jspecify.annotations.Nullable;
 final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private static final int BATCH = 512;
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long REPORT_MILLIS = 1000;
     private final Encoder<ILoggingEvent> encoder;
     private final Supplier<PrintStream> target;
     private final BlockingQueue<ILoggingEvent> queue;
+    /** Lines the full queue refused since the last report (only a request's thread that found it full adds). */
+    private final AtomicLong dropped = new AtomicLong();
     private @Nullable Thread writer;
+    /** The logger the last line came on, for the report of lines dropped; only the writer touches it. */
+    private @Nullable String loggerName;
+    private long lastReport = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(REPORT_MILLIS);
 
     /** @param target where batches go, asked at each write (as ConsoleAppender asks for System.err) */
     BatchingConsoleAppender(Encoder<ILoggingEvent> encoder, Supplier<PrintStream> target, int capacity) {
@@ -54,7 +67,9 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
         // What belongs to the calling thread is taken now; the message is formatted by the writer.
         event.getThreadName();
         event.getMDCPropertyMap();
-        queue.offer(event);
+        if (!queue.offer(event)) {
+            dropped.incrementAndGet();
+        }
     }
 
     @Override
@@ -87,6 +102,7 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
             queue.drainTo(batch, BATCH - batch.size());
             boolean full = batch.size() == BATCH;
             write(batch, bytes);
+            reportDrops(bytes, false);
             if (!full && !stopping) {
                 // Lines keep coming under load: waiting a moment lets them gather into one write,
                 // rather than every few lines waking this thread (a futex call on the request's
@@ -98,9 +114,30 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
                 while (queue.drainTo(batch, BATCH) > 0) {
                     write(batch, bytes);
                 }
+                reportDrops(bytes, true);
                 return;
             }
         }
+    }
+
+    /**
+     * Writes how many lines were dropped since the last report, if any were and the last report is
+     * old enough (or {@code now}): a log that cannot keep up would otherwise get a line per batch.
+     */
+    private void reportDrops(LineBatch bytes, boolean now) {
+        long at = System.nanoTime();
+        if (!now && at - lastReport < TimeUnit.MILLISECONDS.toNanos(REPORT_MILLIS)) {
+            return;
+        }
+        long count = dropped.getAndSet(0);
+        if (count == 0 || !(getContext() instanceof LoggerContext context)) {
+            return;
+        }
+        lastReport = at;
+        Logger logger = context.getLogger(loggerName == null ? Logger.ROOT_LOGGER_NAME : loggerName);
+        LoggingEvent report = new LoggingEvent(BatchingConsoleAppender.class.getName(), logger, Level.WARN,
+                "{} access log lines dropped: requests came faster than the log's output took their lines", null, new Object[] {count});
+        write(new ArrayList<>(List.of(report)), bytes);
     }
 
     /** Writes the batch with one write and empties it. */
@@ -108,6 +145,7 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
         if (batch.isEmpty()) {
             return;
         }
+        loggerName = batch.get(batch.size() - 1).getLoggerName();
         for (ILoggingEvent event : batch) {
             try {
                 if (encoder instanceof LineEncoder lines) {

@@ -152,6 +152,34 @@ class BatchingConsoleAppenderTest {
             lines = slow.toString(StandardCharsets.UTF_8).lines().toList();
         }
         assertThat(lines).contains("line 0").hasSizeLessThan(10_000);
+        // What was dropped is said, in the log itself: with the lines written, every line is accounted for.
+        long reported = 0;
+        long written = 0;
+        for (String line : lines) {
+            java.util.regex.Matcher report = java.util.regex.Pattern.compile(
+                    "(\\d+) access log lines dropped: requests came faster than the log's output took their lines").matcher(line);
+            if (report.matches()) {
+                reported += Long.parseLong(report.group(1));
+            } else {
+                assertThat(line).matches("line \\d+");
+                written++;
+            }
+        }
+        assertThat(reported).isPositive();
+        assertThat(written + reported).isEqualTo(10_000);
+    }
+
+    @Test
+    void aQueueThatNeverFillsReportsNothingDropped() throws Exception {
+        BatchingConsoleAppender appender = appender(100_000);
+        Logger logger = logger(appender);
+        onFourThreads(thread -> {
+            for (int i = 0; i < 1_000; i++) {
+                logger.info("t{} line {}", thread, i);
+            }
+        });
+        appender.stop();
+        assertThat(output().lines()).hasSize(4_000).noneMatch(line -> line.contains("dropped"));
     }
 
     @Test
