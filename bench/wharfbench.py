@@ -150,8 +150,9 @@ def idle_rss_kb(pids, limit=20.0):
 
 
 def idle_text(settled, at2, waited, names):
-    """'95 / 119 MB (settled after 6 s; at 2 s 98 / 124 MB)' for the processes in `names`, in that order."""
-    return "%s MB (settled after %.0f s; at 2 s %s MB)" % (" / ".join("%.0f" % (settled[n] / 1024) for n in names), waited,
+    """'95.2 / 119.0 MB (settled after 6 s; at 2 s 98 / 124 MB)' for the processes in `names`, in that order. The settled
+    figures have a decimal: the targets compare them in kilobytes, and 100.4 MB shown as 100 read as a target missed at 100."""
+    return "%s MB (settled after %.0f s; at 2 s %s MB)" % (" / ".join("%.1f" % (settled[n] / 1024) for n in names), waited,
                                                           " / ".join("%.0f" % (at2[n] / 1024) for n in names))
 
 

@@ -72,7 +72,7 @@ class BenchSmokeTest {
                         + "[\\d.]+, [\\d.]+\\); [\\d.]+ s / [\\d.]+ s \\|")
                 .containsPattern("\\| 3 \\| provider versions, \\d+ tags: cold .*\\| \\d+ ms, \\d+ req")
                 .containsPattern("\\| 3 \\| EPR index \\d+ versions after 1 push .*\\| [\\d.]+ s, \\d+ req")
-                .containsPattern("\\| 4 \\| RSS idle .*\\| \\d+ / \\d+ MB \\(settled after \\d+ s; at 2 s \\d+ / \\d+ MB\\) \\|")
+                .containsPattern("\\| 4 \\| RSS idle .*\\| \\d+\\.\\d / \\d+\\.\\d MB \\(settled after \\d+ s; at 2 s \\d+ / \\d+ MB\\) \\|")
                 .doesNotContain("harness FAILED");
         // The cached downloads again with each server and curl on cores of their own, where the machine has two.
         assertThat(table).as(output).containsPattern(Runtime.getRuntime().availableProcessors() >= 2

@@ -191,7 +191,7 @@ class TelemetryProcessTest {
         for (Scrape scrape : List.of(boring, epr)) {
             assertThat(scrape.names()).contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_classes_loaded_classes",
                     "jvm_gc_memory_allocated_bytes_total", "process_cpu_usage", "process_uptime_seconds", "process_start_time_seconds",
-                    "process_files_open_files", "system_cpu_count");
+                    "process_files_open_files", "system_cpu_count", "wharf_access_log_dropped_lines_total");
         }
     }
 

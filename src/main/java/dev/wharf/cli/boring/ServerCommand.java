@@ -2,6 +2,7 @@ package dev.wharf.cli.boring;
 
 import dev.wharf.cli.GracefulShutdown;
 import dev.wharf.cli.Listeners;
+import dev.wharf.cli.logging.ConsoleLogging;
 import dev.wharf.http.BoundPort;
 import dev.wharf.http.ProcessMetrics;
 import dev.wharf.http.ReadyAnswers;
@@ -209,6 +210,7 @@ public final class ServerCommand implements Callable<Integer> {
         // The JVM's own meters are read only through the telemetry listener, started below: bound here, the
         // registry's first answers no longer wait for their binders (issue 19, session 10).
         ProcessMetrics.bindTo(metrics);
+        ConsoleLogging.bindDroppedLines(metrics);
         WebServer telemetry;
         try {
             telemetry = TelemetryListener.start(telemetryPort, metrics, health, readiness);

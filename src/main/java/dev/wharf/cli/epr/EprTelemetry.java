@@ -1,6 +1,7 @@
 package dev.wharf.cli.epr;
 
 import dev.wharf.cli.Listeners;
+import dev.wharf.cli.logging.ConsoleLogging;
 import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.api.EprMetrics;
 import dev.wharf.epr.api.EprRoutes;
@@ -91,6 +92,7 @@ final class EprTelemetry {
         // The JVM's own meters are bound only where /metrics can show them, and after the API listens:
         // their binders kept the start's first answers waiting (issue 19, session 10).
         ProcessMetrics.bindTo(metrics);
+        ConsoleLogging.bindDroppedLines(metrics);
         return Listeners.start("-metrics-address", () -> WebServer.start(port, Optional.empty(), c -> {
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));

@@ -41,6 +41,8 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
     private final BlockingQueue<ILoggingEvent> queue;
     /** Lines the full queue refused since the last report (only a request's thread that found it full adds). */
     private final AtomicLong dropped = new AtomicLong();
+    /** Lines the full queue refused since the start, for the metrics. */
+    private final AtomicLong droppedInAll = new AtomicLong();
     private @Nullable Thread writer;
     /** The logger the last line came on, for the report of lines dropped; only the writer touches it. */
     private @Nullable String loggerName;
@@ -69,7 +71,13 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
         event.getMDCPropertyMap();
         if (!queue.offer(event)) {
             dropped.incrementAndGet();
+            droppedInAll.incrementAndGet();
         }
+    }
+
+    /** Lines dropped since the start because the queue was full. */
+    long droppedLines() {
+        return droppedInAll.get();
     }
 
     @Override

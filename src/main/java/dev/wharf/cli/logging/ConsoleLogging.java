@@ -8,6 +8,8 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import dev.wharf.http.AccessLog;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +62,26 @@ public final class ConsoleLogging {
         access.addAppender(async);
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
         context.getLogger("io.javalin").setLevel(level.isGreaterOrEqual(Level.INFO) ? Level.WARN : Level.INFO);
+    }
+
+    /**
+     * Counts, as {@code wharf_access_log_dropped_lines_total}, the access lines dropped because the log's
+     * writer had fallen behind: the warnings in the log say the same, for whoever reads logs rather than
+     * alerts.
+     */
+    public static void bindDroppedLines(MeterRegistry registry) {
+        FunctionCounter.builder("wharf.access.log.dropped.lines", ConsoleLogging.class, c -> droppedAccessLines())
+                .description("Access log lines dropped because the log's output was slower than the requests")
+                .register(registry);
+    }
+
+    /** Access lines dropped so far (0 before {@link #install}). */
+    static long droppedAccessLines() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context
+                && context.getLogger(AccessLog.LOGGER).getAppender(ACCESS_APPENDER) instanceof BatchingConsoleAppender batching) {
+            return batching.droppedLines();
+        }
+        return 0;
     }
 
     /**

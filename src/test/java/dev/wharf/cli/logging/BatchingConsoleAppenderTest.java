@@ -165,7 +165,7 @@ class BatchingConsoleAppenderTest {
                 written++;
             }
         }
-        assertThat(reported).isPositive();
+        assertThat(reported).isPositive().isEqualTo(appender.droppedLines());
         assertThat(written + reported).isEqualTo(10_000);
     }
 
