@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
+import dev.wharf.http.AccessLog;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * The access log's appender: the threads that answer requests only hand each event to a bounded
  * queue (when it is full the line is dropped: a request never waits for the log), and one thread
  * writes whatever has queued up to stderr with one write per batch, once it has caught up. Lines
- * dropped are counted, and the count is written in the log itself, as a warning on the logger of
- * the lines it stands for, at most once every {@value #REPORT_MILLIS} ms and when the log stops.
+ * dropped are counted, and the count is written in the log itself, as a warning on the access
+ * logger, at most once every {@value #REPORT_MILLIS} ms and when the log stops.
  *
  * <p>Logback's AsyncAppender in front of a ConsoleAppender wrote every line with a system call of
  * its own; at figure 1's load that writer took most of a core, and switching the access log off
@@ -39,13 +40,11 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
     private final Encoder<ILoggingEvent> encoder;
     private final Supplier<PrintStream> target;
     private final BlockingQueue<ILoggingEvent> queue;
-    /** Lines the full queue refused since the last report (only a request's thread that found it full adds). */
+    /** Lines the full queue refused since the start (only a request's thread that found it full adds). */
     private final AtomicLong dropped = new AtomicLong();
-    /** Lines the full queue refused since the start, for the metrics. */
-    private final AtomicLong droppedInAll = new AtomicLong();
     private @Nullable Thread writer;
-    /** The logger the last line came on, for the report of lines dropped; only the writer touches it. */
-    private @Nullable String loggerName;
+    /** What the writer's reports have counted so far, and when it last wrote one; only the writer touches them. */
+    private long reported;
     private long lastReport = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(REPORT_MILLIS);
 
     /** @param target where batches go, asked at each write (as ConsoleAppender asks for System.err) */
@@ -71,13 +70,12 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
         event.getMDCPropertyMap();
         if (!queue.offer(event)) {
             dropped.incrementAndGet();
-            droppedInAll.incrementAndGet();
         }
     }
 
     /** Lines dropped since the start because the queue was full. */
     long droppedLines() {
-        return droppedInAll.get();
+        return dropped.get();
     }
 
     @Override
@@ -137,12 +135,14 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
         if (!now && at - lastReport < TimeUnit.MILLISECONDS.toNanos(REPORT_MILLIS)) {
             return;
         }
-        long count = dropped.getAndSet(0);
+        long total = dropped.get();
+        long count = total - reported;
         if (count == 0 || !(getContext() instanceof LoggerContext context)) {
             return;
         }
+        reported = total;
         lastReport = at;
-        Logger logger = context.getLogger(loggerName == null ? Logger.ROOT_LOGGER_NAME : loggerName);
+        Logger logger = context.getLogger(AccessLog.LOGGER);
         LoggingEvent report = new LoggingEvent(BatchingConsoleAppender.class.getName(), logger, Level.WARN,
                 "{} access log lines dropped: requests came faster than the log's output took their lines", null, new Object[] {count});
         write(new ArrayList<>(List.of(report)), bytes);
@@ -153,7 +153,6 @@ final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingE
         if (batch.isEmpty()) {
             return;
         }
-        loggerName = batch.get(batch.size() - 1).getLoggerName();
         for (ILoggingEvent event : batch) {
             try {
                 if (encoder instanceof LineEncoder lines) {
