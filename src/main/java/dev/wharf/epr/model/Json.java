@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,16 +22,25 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Json {
     private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(sharedText())
+            .nodeFactory(new InterningNodeFactory())
             .serializationInclusion(JsonInclude.Include.NON_EMPTY)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
     private static final ObjectMapper YAML = YAMLMapper.builder()
+            .addModule(sharedText())
+            .nodeFactory(new InterningNodeFactory())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
             .build();
 
     private Json() {
+    }
+
+    /** Strings read into the model are interned: see {@link InterningStringDeserializer}. */
+    private static SimpleModule sharedText() {
+        return new SimpleModule("wharf-interned-strings").addDeserializer(String.class, new InterningStringDeserializer());
     }
 
     public static ObjectMapper mapper() {

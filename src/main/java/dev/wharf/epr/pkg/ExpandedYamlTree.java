@@ -63,7 +63,9 @@ final class ExpandedYamlTree {
         boolean dotted = false;
         for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
             p.nextToken();
-            raw.replace(key, value(p));
+            // Interned, as the nodes' text is (the mapper's node factory): the trees a package keeps
+            // (mappings, settings, privileges) repeat the same keys in every data stream and version.
+            raw.replace(key.intern(), value(p));
             dotted |= key.indexOf('.') >= 0;
         }
         return dotted ? expand(raw) : raw;
@@ -76,6 +78,9 @@ final class ExpandedYamlTree {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             String[] parts = e.getKey().split("\\.");
+            for (int i = 0; i < parts.length; i++) {
+                parts[i] = parts[i].intern();
+            }
             ObjectNode target = out;
             for (int i = 0; i < parts.length - 1; i++) {
                 JsonNode next = target.get(parts[i]);
