@@ -2,9 +2,7 @@ package dev.wharf.epr.model;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
@@ -14,33 +12,15 @@ import org.jspecify.annotations.Nullable;
  * data streams, variables). Measured: 65 % of the model's string bytes in the bench's 200 versions
  * were repeats, and strings were 90 of the 137 MB a 20 000-version index kept (bench/RESULTS.md,
  * sessions 6 and 31). The JVM's table holds its strings weakly, so text no version uses any more is
- * collected, and Wharf keeps no pool of its own to grow or to clear.
+ * collected, and Wharf keeps no pool of its own to grow or to clear. A subclass is not one of
+ * Jackson's standard deserializers to its collection readers, so lists of strings come through here too.
  */
-final class InterningStringDeserializer extends StdScalarDeserializer<String> {
+final class InterningStringDeserializer extends StringDeserializer {
     private static final long serialVersionUID = 1L;
-
-    InterningStringDeserializer() {
-        super(String.class);
-    }
 
     @Override
     public @Nullable String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-        String s = StringDeserializer.instance.deserialize(p, ctxt);
+        String s = super.deserialize(p, ctxt);
         return s == null ? null : s.intern();
-    }
-
-    @Override
-    public LogicalType logicalType() {
-        return LogicalType.Textual;
-    }
-
-    @Override
-    public boolean isCachable() {
-        return true;
-    }
-
-    @Override
-    public Object getEmptyValue(DeserializationContext ctxt) {
-        return "";
     }
 }

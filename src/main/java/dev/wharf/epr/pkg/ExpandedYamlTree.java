@@ -63,10 +63,12 @@ final class ExpandedYamlTree {
         boolean dotted = false;
         for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
             p.nextToken();
+            boolean dottedKey = key.indexOf('.') >= 0;
             // Interned, as the nodes' text is (the mapper's node factory): the trees a package keeps
             // (mappings, settings, privileges) repeat the same keys in every data stream and version.
-            raw.replace(key.intern(), value(p));
-            dotted |= key.indexOf('.') >= 0;
+            // A dotted key is not kept: expand() interns its parts.
+            raw.replace(dottedKey ? key : key.intern(), value(p));
+            dotted |= dottedKey;
         }
         return dotted ? expand(raw) : raw;
     }

@@ -34,6 +34,7 @@ class PackageTextSharedTest {
         assertThat(older.title).isSameAs(newer.title).isSameAs("Acme Logs");
         assertThat(older.description).isSameAs(newer.description).isSameAs("Collects access logs from Acme web servers.");
         assertThat(firstDataStream(older).title).isSameAs(firstDataStream(newer).title).isSameAs("Access");
+        assertThat(firstPolicyTemplatesDataStream(older)).isSameAs(firstPolicyTemplatesDataStream(newer)).isSameAs("access");
         assertThat(pathsDefault(older).textValue()).isSameAs(pathsDefault(newer).textValue())
                 .isSameAs("/var/log/acme/access.log");
         // What differs stays apart.
@@ -58,11 +59,17 @@ class PackageTextSharedTest {
 
         assertThat(back.title).isSameAs("Acme Logs");
         assertThat(firstDataStream(back).title).isSameAs("Access");
+        // A list of strings, read by Jackson's collection reader, not from a tree.
+        assertThat(firstPolicyTemplatesDataStream(back)).isSameAs("access");
         assertThat(pathsDefault(back).textValue()).isSameAs("/var/log/acme/access.log");
     }
 
     private static DataStream firstDataStream(PackageDocument p) {
         return Objects.requireNonNull(p.dataStreams).get(0);
+    }
+
+    private static String firstPolicyTemplatesDataStream(PackageDocument p) {
+        return Objects.requireNonNull(Objects.requireNonNull(p.policyTemplates).get(0).dataStreams).get(0);
     }
 
     /** The first default of the access stream's {@code paths} variable, a tree in the model. */
