@@ -91,8 +91,22 @@ public final class WharfProcess implements AutoCloseable {
         }
     }
 
-    /** The packaged jar, when it was built from the current classes; a stale one would test old code. */
+    /**
+     * The packaged jar, when it was built from the current classes; a stale one would test old code.
+     * Where the build asks for the jar (system property {@code wharf.requireJar}: the tests failsafe
+     * runs after {@code package}), a missing or stale jar is an error, not a quiet fall-back to the
+     * classes, which would leave the shipped jar untested.
+     */
     public static Optional<Path> freshJar() throws IOException {
+        Optional<Path> jar = packagedJarIfFresh();
+        if (jar.isEmpty() && Boolean.getBoolean("wharf.requireJar")) {
+            throw new IllegalStateException("wharf.requireJar is set, but the packaged jar "
+                    + System.getProperty("wharf.jar") + " is missing or older than target/classes");
+        }
+        return jar;
+    }
+
+    private static Optional<Path> packagedJarIfFresh() throws IOException {
         String property = System.getProperty("wharf.jar");
         if (property == null || !Files.isRegularFile(Path.of(property))) {
             return Optional.empty();
