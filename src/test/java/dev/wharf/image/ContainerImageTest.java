@@ -218,7 +218,9 @@ class ContainerImageTest {
         awaitAnswer(container, https, URI.create("https://" + host + "/v1/modules/example/hello/null/versions"), body -> body.contains("\"1.0.0\""));
         assertThat(get(https, URI.create("http://127.0.0.1:" + telemetry + "/health")).statusCode()).isEqualTo(200);
         // Its classes came from the image's class-data archive, which the image's own JVM made: the server's own.
-        assertThat(podman.ok(PODMAN, "logs", container)).contains(FROM_ARCHIVE).containsPattern(LAMBDA_FROM_ARCHIVE);
+        // BouncyCastle, which reads the TLS key, from its jar after the archive's class path (the test below).
+        assertThat(podman.ok(PODMAN, "logs", container)).contains(FROM_ARCHIVE).containsPattern(LAMBDA_FROM_ARCHIVE)
+                .containsPattern("org\\.bouncycastle\\.\\S+ source: file:/app/libs/bc");
         assertThat(mappedArchives(container)).containsExactly("/app/cds/wharf-boring-registry.jsa");
 
         Path config = Files.createTempFile(dir, "terraformrc-", ".tfrc");
@@ -252,6 +254,32 @@ class ContainerImageTest {
         assertThat(found.get(0).path("version").asText()).isEqualTo("2.0.0");
         assertThat(podman.ok(PODMAN, "logs", container)).contains(FROM_ARCHIVE).containsPattern(LAMBDA_FROM_ARCHIVE);
         assertThat(mappedArchives(container)).containsExactly("/app/cds/wharf-package-registry.jsa");
+    }
+
+    @Test
+    void theArchivesLeaveTheSignedJarsOutOfTheirClassPathAndTheProgramsRunWithThemAfterIt() {
+        String files = podman.ok(PODMAN, "run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c",
+                "cat /app/jib-classpath-file; echo; cat /app/cds/wharf.classpath");
+        List<String> lines = files.lines().filter(line -> !line.isBlank()).toList();
+        assertThat(lines).as(files).hasSize(2);
+        List<String> jib = List.of(lines.get(0).split(":"));
+        List<String> run = List.of(lines.get(1).split(":"));
+        // BouncyCastle's four jars are the image's signed ones.
+        Predicate<String> signed = Pattern.compile("^/app/libs/bc[a-z]+-jdk18on-[0-9.]+\\.jar$").asMatchPredicate();
+        List<String> unsigned = jib.stream().filter(signed.negate()).toList();
+        assertThat(jib.stream().filter(signed)).hasSize(4);
+        assertThat(run).containsExactlyInAnyOrderElementsOf(jib);
+        assertThat(run.subList(0, unsigned.size())).containsExactlyElementsOf(unsigned);
+
+        // The archive was dumped without them, and the JVM takes it with them after its class path.
+        String logged = podman.ok(PODMAN, "run", "--rm", "--network", "none", "--env", "JAVA_TOOL_OPTIONS=-Xlog:class+path=info -Xlog:class+load",
+                image, "boring-registry", "version");
+        Matcher expected = Pattern.compile("Expecting -Djava\\.class\\.path=(\\S+)").matcher(logged);
+        assertThat(expected.find()).as(logged).isTrue();
+        // As java expands it: Jib gives the folder of Wharf's jar with a wildcard.
+        assertThat(expected.group(1).split(":")).containsExactlyElementsOf(
+                unsigned.stream().map(entry -> entry.equals("/app/classpath/*") ? "/app/classpath/wharf.jar" : entry).toList());
+        assertThat(logged).contains(FROM_ARCHIVE).contains("boring-registry (Wharf)");
     }
 
     @Test
