@@ -70,7 +70,7 @@ def run(b):
     # then the image with it. Both are measured, one after the other, in this run.
     tag = uuid.uuid4().hex[:8]
     plain = ("without class-data archive", "localhost/wharf-bench-plain:" + tag, os.path.join(work, "wharf-image-plain.tar"))
-    jib(work, podman, base_ref, plain[1], plain[2], "jar:jar")
+    jib(work, podman, base_ref, plain[1], plain[2])
     images = [plain]
     try:
         classlist = os.path.join(wb.ROOT, "target", "wharf.classlist")

@@ -11,7 +11,6 @@ import dev.wharf.testing.Podman;
 import dev.wharf.testing.RequiredTool;
 import dev.wharf.testing.TerraformCli;
 import dev.wharf.testing.TestCertificates;
-import dev.wharf.testing.WharfJar;
 import dev.wharf.testing.WharfProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,10 +18,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.MessageDigest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * runs it, on a base made from Debian's packages (CI reaches no public registry) that a real
  * {@code docker-registry} serves; the archive loaded into podman, and both programs run from it. Built twice, as
  * scripts/image builds it: without class-data archives, then with the ones scripts/image-class-data dumps in it (one
- * per server, one for every other command), of which the entry point maps the command's own.
+ * per server, one for every other command) from the class lists {@code package} trained, of which the entry point
+ * maps the command's own. The image carries the shaded jar, so this runs after {@code package} (failsafe).
  */
 class ContainerImageTest {
     private static final Duration PODMAN = Duration.ofMinutes(3);
@@ -60,6 +62,7 @@ class ContainerImageTest {
     static String baseRef;
     static String image;
     static String plainImage;
+    static Path jar;
     static Path trainedList;
     static String dumpedBy;
     static String revision;
@@ -81,9 +84,11 @@ class ContainerImageTest {
         revision = "test-revision-" + id;
         // As scripts/image does: the image without an archive first, the archive made in it by its JVM, then the image with it.
         plainImage = "localhost/wharf-test-plain:" + id;
-        jib(plainImage, dir.resolve("wharf-image-plain.tar"), "jar:jar");
+        jar = WharfProcess.freshJar().orElseThrow(() -> new AssertionError("no target/wharf.jar newer than the classes: run this after `package`"));
+        trainedList = jar.resolveSibling("wharf.classlist");
+        assertThat(trainedList).as("the class lists `package` trains (scripts/cds-archive; not with -Dcds.skip=true)").isRegularFile();
+        jib(plainImage, dir.resolve("wharf-image-plain.tar"));
         Path cds = Files.createDirectories(dir.resolve("cds"));
-        trainedList = trainedClassList();
         Podman.Result dumped = dumpClassData(trainedList, cds);
         assertThat(dumped.ok()).as(dumped.output()).isTrue();
         ARCHIVES.forEach(name -> assertThat(cds.resolve(name)).isRegularFile());
@@ -95,9 +100,8 @@ class ContainerImageTest {
     }
 
     /**
-     * Runs the pom's Jib configuration as scripts/image does and loads the image into podman. jib:buildTar without
-     * `package`: the classes are compiled already, and a second `package` would rewrite the jar other tests run
-     * ({@code jar:jar} makes only the plain jar of Wharf's classes the image takes).
+     * Runs the pom's Jib configuration as scripts/image does and loads the image into podman: jib:buildTar alone, on the
+     * jar `package` made.
      */
     private static void jib(String name, Path tar, String... more) {
         List<String> maven = new ArrayList<>(List.of(Path.of(System.getProperty("wharf.maven.home"), "bin", "mvn").toString(), "-B", "-q"));
@@ -116,19 +120,6 @@ class ContainerImageTest {
     private static Podman.Result dumpClassData(Path classList, Path into) {
         return podman.exec(List.of(Path.of("scripts/image-class-data").toAbsolutePath().toString(), plainImage,
                 classList.toString(), into.toString()), Map.of("PODMAN", String.join(" ", podman.commandLine())), PODMAN);
-    }
-
-    /**
-     * The class list of every training run scripts/cds-archive makes (mvn package keeps it as target/wharf.classlist), from a
-     * jar of this build; each server's own list lies beside it.
-     */
-    private static Path trainedClassList() throws IOException {
-        Path jar = Files.createDirectories(dir.resolve("dist")).resolve("wharf.jar");
-        WharfJar.writeTo(jar);
-        Podman.Result trained = podman.exec(List.of(Path.of("scripts/cds-archive").toAbsolutePath().toString(), jar.toString()),
-                Map.of("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString()), Duration.ofMinutes(5));
-        assertThat(trained.ok()).as(trained.output()).isTrue();
-        return jar.resolveSibling("wharf.classlist");
     }
 
     @AfterAll
@@ -218,9 +209,9 @@ class ContainerImageTest {
         awaitAnswer(container, https, URI.create("https://" + host + "/v1/modules/example/hello/null/versions"), body -> body.contains("\"1.0.0\""));
         assertThat(get(https, URI.create("http://127.0.0.1:" + telemetry + "/health")).statusCode()).isEqualTo(200);
         // Its classes came from the image's class-data archive, which the image's own JVM made: the server's own.
-        // BouncyCastle, which reads the TLS key, from its jar after the archive's class path (the test below).
+        // BouncyCastle, which reads the TLS key and which no archive holds, from the jar.
         assertThat(podman.ok(PODMAN, "logs", container)).contains(FROM_ARCHIVE).containsPattern(LAMBDA_FROM_ARCHIVE)
-                .containsPattern("org\\.bouncycastle\\.\\S+ source: file:/app/libs/bc");
+                .containsPattern("org\\.bouncycastle\\.\\S+ source: file:/app/wharf\\.jar");
         assertThat(mappedArchives(container)).containsExactly("/app/cds/wharf-boring-registry.jsa");
 
         Path config = Files.createTempFile(dir, "terraformrc-", ".tfrc");
@@ -257,28 +248,21 @@ class ContainerImageTest {
     }
 
     @Test
-    void theArchivesLeaveTheSignedJarsOutOfTheirClassPathAndTheProgramsRunWithThemAfterIt() {
+    void theImageCarriesTheShadedJarAloneAndTheArchivesWereMadeForIt() throws Exception {
+        // Jib's own layout (Wharf's classes, 55 library jars, its class path file) is filtered out: one jar, the one
+        // `package` made and the failsafe tests run, beside the entry point and the archives.
         String files = podman.ok(PODMAN, "run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c",
-                "cat /app/jib-classpath-file; echo; cat /app/cds/wharf.classpath");
-        List<String> lines = files.lines().filter(line -> !line.isBlank()).toList();
-        assertThat(lines).as(files).hasSize(2);
-        List<String> jib = List.of(lines.get(0).split(":"));
-        List<String> run = List.of(lines.get(1).split(":"));
-        // BouncyCastle's four jars are the image's signed ones.
-        Predicate<String> signed = Pattern.compile("^/app/libs/bc[a-z]+-jdk18on-[0-9.]+\\.jar$").asMatchPredicate();
-        List<String> unsigned = jib.stream().filter(signed.negate()).toList();
-        assertThat(jib.stream().filter(signed)).hasSize(4);
-        assertThat(run).containsExactlyInAnyOrderElementsOf(jib);
-        assertThat(run.subList(0, unsigned.size())).containsExactlyElementsOf(unsigned);
+                "find /app -type f | sort; sha256sum /app/wharf.jar");
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
+        assertThat(files.lines().toList()).containsExactly("/app/cds/wharf-boring-registry.jsa", "/app/cds/wharf-package-registry.jsa",
+                "/app/cds/wharf.jsa", "/app/wharf-entrypoint", "/app/wharf.jar", digest + "  /app/wharf.jar");
 
-        // The archive was dumped without them, and the JVM takes it with them after its class path.
+        // The archive's class path is that jar, and the JVM takes it.
         String logged = podman.ok(PODMAN, "run", "--rm", "--network", "none", "--env", "JAVA_TOOL_OPTIONS=-Xlog:class+path=info -Xlog:class+load",
                 image, "boring-registry", "version");
         Matcher expected = Pattern.compile("Expecting -Djava\\.class\\.path=(\\S+)").matcher(logged);
         assertThat(expected.find()).as(logged).isTrue();
-        // As java expands it: Jib gives the folder of Wharf's jar with a wildcard.
-        assertThat(expected.group(1).split(":")).containsExactlyElementsOf(
-                unsigned.stream().map(entry -> entry.equals("/app/classpath/*") ? "/app/classpath/wharf.jar" : entry).toList());
+        assertThat(expected.group(1)).isEqualTo("/app/wharf.jar");
         assertThat(logged).contains(FROM_ARCHIVE).contains("boring-registry (Wharf)");
     }
 
