@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -105,7 +106,28 @@ def medians(runs):
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
+def ephemeral_low():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port():
+    """A free port below the kernel's ephemeral range. A port the kernel hands out for bind(0) comes
+    from that range, which every outgoing connection (wrk's, the servers' own to the registry) draws
+    from too, so one could take it between this check and the server's bind (a run of 2026-12-04
+    failed so: "address already in use" on a telemetry port)."""
+    low = ephemeral_low()
+    for _ in range(100):
+        port = random.randint(max(1024, low - 12000), low - 1)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
