@@ -76,8 +76,9 @@ def parse_args(argv):
     p.add_argument("--classpath", help="run Wharf from this class path instead of the jar (used by BenchSmokeTest)")
     p.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"), help="where to write the results")
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs, data)")
-    p.add_argument("--figures", default="1,2,3",
-                   help="which figures to run, comma-separated (default 1,2,3; figure 1 includes cold start and figure 4; "
+    p.add_argument("--figures", default="1,2,3,flat,replicas,publish,image",
+                   help="which figures to run, comma-separated (default every figure but jvm, so that one run writes every row "
+                        "issue 19 asks for into one table; figure 1 includes cold start and figure 4; "
                         "'flat' compares module versions in the flat and the nested layout; 'replicas' puts 1, 2, 3 boring-registry "
                         "replicas behind nginx and measures the staleness window after a publish; 'publish' compares publishing "
                         "over HTTP with the direct upload; 'jvm' compares collectors and heap settings "
