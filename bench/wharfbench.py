@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Wharf benchmark harness: starts docker-registry, nginx and Wharf on 127.0.0.1, seeds data, measures the
-four figures of issue 6 as ratios taken in one run, prints one table and writes RESULTS.md.
+figures of issues 6 and 19 as ratios taken in one run, prints one table and writes RESULTS.md.
 
 Exit status: 0 all targets met, 2 a target missed, 1 the harness itself failed.
 Standard library only; run through bench/run.
