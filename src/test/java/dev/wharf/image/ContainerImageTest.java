@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.epr.TestPackages;
-import dev.wharf.oci.Digest;
+import dev.wharf.terraform.upload.FileSha256;
 import dev.wharf.testing.DebianJreBase;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.Podman;
@@ -15,15 +15,12 @@ import dev.wharf.testing.TestCertificates;
 import dev.wharf.testing.WharfProcess;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -255,11 +252,7 @@ class ContainerImageTest {
         // `package` made and the failsafe tests run, beside the entry point and the archives.
         String files = podman.ok(PODMAN, "run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c",
                 "find /app -type f | sort; sha256sum /app/wharf.jar");
-        MessageDigest sha256 = Digest.newSha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(jar), sha256)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        String digest = Digest.ofSha256(sha256).hex();
+        String digest = FileSha256.of(jar);
         assertThat(files.lines().toList()).containsExactly("/app/cds/wharf-boring-registry.jsa", "/app/cds/wharf-package-registry.jsa",
                 "/app/cds/wharf.jsa", "/app/wharf-entrypoint", "/app/wharf.jar", digest + "  /app/wharf.jar");
 
