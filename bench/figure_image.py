@@ -115,8 +115,8 @@ def measure_containers(b, podman, image, label):
         podman(*common, "--name", names[-1], image, "boring-registry", "server", "--storage-oci-registry", b.reg,
                "--storage-oci-insecure", "--storage-oci-repository", "boring-registry", "--listen-address", "127.0.0.1:%d" % port,
                "--listen-telemetry-address", "127.0.0.1:%d" % tport)
-        tf_url = "http://127.0.0.1:%d/v1/providers/bench/p0/versions" % port
-        wait_answer(b, podman, names[-1], tf_url, lambda body: len(json.loads(body)["versions"]) == a.provider_versions)
+        tf_base, tf_path = "http://127.0.0.1:%d" % port, "/v1/providers/bench/p0/versions"
+        wait_answer(b, podman, names[-1], tf_base, tf_path, lambda body: len(json.loads(body)["versions"]) == a.provider_versions)
         tf_start = time.monotonic() - t0
         tf_cpu = start_cpu(podman, names[-1])
         t0 = time.monotonic()
@@ -124,8 +124,8 @@ def measure_containers(b, podman, image, label):
         podman(*common, "--name", names[-1], image, "package-registry", "-feature-oci-indexer", "-oci-registry", b.reg,
                "-oci-insecure", "-oci-repository", "packages", "-oci-cache-dir", "/tmp/epr-cache", "-address", "127.0.0.1:%d" % eport,
                "-require-package-signatures=false", "-oci-refresh-interval", "0")
-        epr_url = "http://127.0.0.1:%d/search?kibana.version=8.15.0" % eport
-        wait_answer(b, podman, names[-1], epr_url, lambda body: len(json.loads(body)) == a.package_names)
+        epr_base, epr_path = "http://127.0.0.1:%d" % eport, "/search?kibana.version=8.15.0"
+        wait_answer(b, podman, names[-1], epr_base, epr_path, lambda body: len(json.loads(body)) == a.package_names)
         epr_start = time.monotonic() - t0
         epr_cpu = start_cpu(podman, names[-1])
         b.row("image", "container start (podman run → first correct answer) boring-registry / package-registry, %s" % label,
@@ -138,7 +138,7 @@ def measure_containers(b, podman, image, label):
         servers = {k: type("P", (), {"pid": p}) for k, p in pids.items()}
         peak, stop, sampler = figure_jvm.sample_peaks(servers)
         try:
-            for url in (tf_url, epr_url):
+            for url in (tf_base + tf_path, epr_base + epr_path):
                 if a.warmup > 0:
                     b.wrk(url, a.warmup)
                 rps, p99, bad, _ = b.wrk(url, a.duration)
@@ -162,9 +162,17 @@ def start_cpu(podman, name):
     return wb.cpu_seconds(int(podman("inspect", "--format", "{{.State.Pid}}", name)))
 
 
-def wait_answer(b, podman, name, url, correct, timeout=180):
+def wait_answer(b, podman, name, base, path, correct, timeout=180):
+    conn = wb.KeptConnection(base)
+    try:
+        _wait_answer(b, podman, name, conn, path, correct, timeout)
+    finally:
+        conn.close()
+
+
+def _wait_answer(b, podman, name, conn, path, correct, timeout):
     def check():
-        status, body = wb.http_get(url, 5)
+        status, body = conn.get(path)
         return status == 200 and correct(body)
 
     end = time.monotonic() + timeout
@@ -180,4 +188,4 @@ def wait_answer(b, podman, name, url, correct, timeout=180):
             if podman("inspect", "--format", "{{.State.Running}}", name, check=False) != "true":
                 raise RuntimeError("container %s stopped: %s" % (name, podman("logs", name, check=False)[-2000:]))
         time.sleep(0.02)
-    raise wb.Deadline("container %s: no correct answer from %s within %ss" % (name, url, timeout))
+    raise wb.Deadline("container %s: no correct answer from %s%s within %ss" % (name, "%s:%s" % (conn.host, conn.port), path, timeout))

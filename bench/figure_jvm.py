@@ -121,14 +121,22 @@ def start_both(b, name, flags, launcher):
     """Both servers; seconds from launch to each one's first correct answer."""
     a = b.a
     tf = b.start_boring(name + "-tf", flags, launcher=launcher)
-    url = tf.url + "/v1/providers/bench/p0/versions"
-    b.wait_until("boring-registry (%s)" % name,
-                 lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])["versions"]) == a.provider_versions)(wb.http_get(url, 5)), 120, tf)
+    conn = wb.KeptConnection(tf.url)
+    try:
+        b.wait_until("boring-registry (%s)" % name,
+                     lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])["versions"]) == a.provider_versions)(
+                         conn.get("/v1/providers/bench/p0/versions")), 120, tf)
+    finally:
+        conn.close()
     tf_cold = time.monotonic() - tf.t0
     epr = b.start_epr(name + "-epr", flags, "packages", os.path.join(b.work, "epr-cache-" + name), launcher=launcher)
-    surl = epr.url + "/search?kibana.version=8.15.0"
-    b.wait_until("package-registry (%s)" % name,
-                 lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])) == a.package_names)(wb.http_get(surl, 5)), 300, epr)
+    conn = wb.KeptConnection(epr.url)
+    try:
+        b.wait_until("package-registry (%s)" % name,
+                     lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])) == a.package_names)(
+                         conn.get("/search?kibana.version=8.15.0")), 300, epr)
+    finally:
+        conn.close()
     return {"tf": tf, "epr": epr}, {"tf": tf_cold, "epr": time.monotonic() - epr.t0}
 
 

@@ -192,7 +192,8 @@ def module_tgz(name, version):
     return buf.getvalue()
 
 
-CATEGORIES = ["security", "observability", "web", "network", "cloud", "database", "containers", "os_system"]
+# Categories EPR knows (its list says "datastore" for databases): an unknown one is dropped with a warning per package.
+CATEGORIES = ["security", "observability", "web", "network", "cloud", "datastore", "containers", "os_system"]
 
 
 def package_zip(path, name, version, image_bytes, padding_bytes=0, title=None):

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.ForwardProxy;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,9 +62,9 @@ class BoringRegistryBehindHttpProxyTest {
         }
         assertThat(proxy.requests()).as("the upload's pushes").anyMatch(r -> r.startsWith("PUT " + base + "/v2/behind-proxy/"));
 
-        int port = WharfProcess.freePort();
+        int port = TestPorts.free();
         try (WharfProcess server = WharfProcess.start(dir.resolve("server"), env, jvm, concat(List.of("boring-registry",
-                "server", "--listen-address", "127.0.0.1:" + port, "--listen-telemetry-address", "127.0.0.1:" + WharfProcess.freePort()),
+                "server", "--listen-address", "127.0.0.1:" + port, "--listen-telemetry-address", "127.0.0.1:" + TestPorts.free()),
                 storage))) {
             server.awaitHttp(URI.create("http://127.0.0.1:" + port + "/.well-known/terraform.json"), DEADLINE);
             HttpResponse<byte[]> download = get(URI.create("http://127.0.0.1:" + port + DOWNLOAD));

@@ -8,6 +8,7 @@ import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.FaultProxy.Fault;
 import dev.wharf.testing.FaultProxy.Request;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -59,8 +60,8 @@ class BoringRegistryFaultSuiteTest {
                 "--storage-oci-registry", registry.host(), "--storage-oci-insecure", Path.of("examples/modules").toAbsolutePath().toString()));
         assertThat(upload.waitFor(START)).as(upload.output()).isZero();
         proxy = FaultProxy.before(registry.host());
-        port = WharfProcess.freePort();
-        telemetry = WharfProcess.freePort();
+        port = TestPorts.free();
+        telemetry = TestPorts.free();
         List<String> args = new ArrayList<>(List.of("boring-registry", "server", "--listen-address", "127.0.0.1:" + port,
                 "--listen-telemetry-address", "127.0.0.1:" + telemetry, "--storage-oci-registry", "http://" + proxy.host(),
                 "--storage-oci-health-timeout", "400ms", "--cache-tags-ttl", "0", "--cache-manifests-ttl", "0"));

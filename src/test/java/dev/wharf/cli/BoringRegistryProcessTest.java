@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.TerraformCli;
 import dev.wharf.testing.TestCertificates;
+import dev.wharf.testing.TestPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -145,8 +145,8 @@ class BoringRegistryProcessTest {
     }
 
     private Started startServer(String password) throws Exception {
-        int port = freePort();
-        int telemetry = freePort();
+        int port = TestPorts.free();
+        int telemetry = TestPorts.free();
         Path log = dir.resolve("server-" + port + ".log");
         Process process = wharf(List.of("boring-registry", "server",
                 "--listen-address", "127.0.0.1:" + port, "--listen-telemetry-address", "127.0.0.1:" + telemetry,
@@ -210,12 +210,6 @@ class BoringRegistryProcessTest {
                     throw new UncheckedIOException(e);
                 }
             });
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -19,6 +19,7 @@ import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.Publishing;
 import dev.wharf.testing.TerraformCli;
 import dev.wharf.testing.TestCertificates;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -80,8 +81,8 @@ class ConcurrentSigningKeysTest {
         for (int i = 0; i < 2 * KEYS_PER_ROUND; i++) {
             keys.add(PgpKeys.generate("Wharf key " + i + " <key" + i + "@wharf.invalid>"));
         }
-        int otherPort = WharfProcess.freePort();
-        int otherTelemetry = WharfProcess.freePort();
+        int otherPort = TestPorts.free();
+        int otherTelemetry = TestPorts.free();
         try (ServerCommand.Running server = server(certFile, tokens);
              WharfProcess other = WharfProcess.start(dir.resolve("other"), Map.of(), List.of("boring-registry", "server",
                      "--listen-address", "127.0.0.1:" + otherPort, "--listen-telemetry-address", "127.0.0.1:" + otherTelemetry,

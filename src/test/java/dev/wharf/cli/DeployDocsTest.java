@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.wharf.cli.epr.PackageRegistryCommandLine;
 import dev.wharf.epr.TestPackages;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -174,8 +175,8 @@ class DeployDocsTest {
         // The documented ports, as the live programs listen on them here: boring-registry's 5601 and
         // 7801, package-registry's 8080 and its -metrics-address 7801 in the examples.
         Map<String, Map<Integer, Integer>> live = Map.of(
-                "boring-registry", Map.of(5601, WharfProcess.freePort(), 7801, WharfProcess.freePort()),
-                "package-registry", Map.of(8080, WharfProcess.freePort(), 7801, WharfProcess.freePort()));
+                "boring-registry", Map.of(5601, TestPorts.free(), 7801, TestPorts.free()),
+                "package-registry", Map.of(8080, TestPorts.free(), 7801, TestPorts.free()));
         Map<String, Integer> b = Map.of("main", live.get("boring-registry").get(5601), "telemetry", live.get("boring-registry").get(7801));
         Map<String, Integer> e = Map.of("main", live.get("package-registry").get(8080), "metrics", live.get("package-registry").get(7801));
         TestPackages.copyTree(TestPackages.source().resolve("gallery"), dir.resolve("epr/packages/gallery"));

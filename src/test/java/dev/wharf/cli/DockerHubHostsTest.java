@@ -7,6 +7,7 @@ import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.RegistryFront;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.net.URI;
 import java.nio.file.Files;
@@ -47,9 +48,9 @@ class DockerHubHostsTest {
                 assertThat(raw.listTags(REPOSITORY)).contains("modules..example..hello..null._example-hello-null-1.0.0");
             }
 
-            int listen = WharfProcess.freePort();
+            int listen = TestPorts.free();
             try (WharfProcess server = WharfProcess.start(dir.resolve("server"), env, List.of("boring-registry", "server",
-                    "--listen-address", "127.0.0.1:" + listen, "--listen-telemetry-address", "127.0.0.1:" + WharfProcess.freePort(),
+                    "--listen-address", "127.0.0.1:" + listen, "--listen-telemetry-address", "127.0.0.1:" + TestPorts.free(),
                     "--storage-oci-registry", "http://docker.io:" + port, "--storage-oci-repository", REPOSITORY))) {
                 server.awaitHttp(URI.create("http://127.0.0.1:" + listen + "/.well-known/terraform.json"), Duration.ofSeconds(60));
                 var http = java.net.http.HttpClient.newHttpClient();

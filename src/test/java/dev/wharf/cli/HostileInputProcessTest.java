@@ -13,6 +13,7 @@ import dev.wharf.testing.HostileZips;
 import dev.wharf.testing.HostileZips.Bomb;
 import dev.wharf.testing.HostileZips.Entry;
 import dev.wharf.testing.PgpKeys;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -128,7 +129,7 @@ class HostileInputProcessTest {
         Files.createSymbolicLink(linked.resolve("docs/secret.md"), outside.resolve("shadow"));
         TestPackages.copyTree(TestPackages.source().resolve("acme_logs/1.1.0"), work.resolve("packages/acme_logs/1.1.0"));
         Files.writeString(work.resolve("config.yml"), "package_paths: [packages]\n");
-        int port = WharfProcess.freePort();
+        int port = TestPorts.free();
         try (WharfProcess serve = WharfProcess.start(work, Map.of(), List.of("package-registry", "-address", "127.0.0.1:" + port,
                 "-require-package-signatures=false"))) {
             serve.awaitReady(URI.create("http://127.0.0.1:" + port + "/health"), DEADLINE);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.http.access.NewToken;
 import dev.wharf.testing.Publishing;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ class LargeModulePublishProcessTest {
     void aOneGigabyteModuleIsPublishedUnderA64MegabyteHeap() throws Exception {
         NewToken ci = Publishing.token("ci", "publish:acme/*");
         Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), ci);
-        int port = WharfProcess.freePort();
+        int port = TestPorts.free();
         try (WharfProcess server = WharfProcess.start(dir.resolve("server"), Map.of(), List.of("-Xmx64m"),
                 List.of("boring-registry", "server", "--listen-address", "127.0.0.1:" + port, "--listen-telemetry-address", "127.0.0.1:0",
                         "--storage-oci-layout-dir", dir.resolve("data").toString(), "--auth-tokens-file", tokens.toString()))) {

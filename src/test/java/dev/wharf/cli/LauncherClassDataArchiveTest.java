@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,15 +60,15 @@ class LauncherClassDataArchiveTest {
 
         Result server = launch("boring-registry", "-Xlog:cds", "server", "--help");
         assertThat(server.exitCode()).as(server.output()).isZero();
-        assertThat(server.output()).contains("Opened archive " + jar.resolveSibling("wharf-boring-registry.jsa") + ".");
+        assertThat(server.output()).containsPattern(opened(jar.resolveSibling("wharf-boring-registry.jsa")));
 
         Result serve = launch("package-registry", "-Xlog:cds", "-version");
         assertThat(serve.exitCode()).as(serve.output()).isZero();
-        assertThat(serve.output()).contains("Opened archive " + jar.resolveSibling("wharf-package-registry.jsa") + ".");
+        assertThat(serve.output()).containsPattern(opened(jar.resolveSibling("wharf-package-registry.jsa")));
 
         Result other = launch("boring-registry", "-Xlog:cds", "version");
         assertThat(other.exitCode()).as(other.output()).isZero();
-        assertThat(other.output()).contains("Opened archive " + jar.resolveSibling("wharf.jsa") + ".");
+        assertThat(other.output()).containsPattern(opened(jar.resolveSibling("wharf.jsa")));
     }
 
     @Test
@@ -163,5 +164,10 @@ class LauncherClassDataArchiveTest {
             throw new AssertionError(command + " did not finish within " + DEADLINE + ":\n" + Files.readString(output));
         }
         return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    }
+
+    /** JDK 17's {@code -Xlog:cds} line for an archive it maps ("Opened archive …"), or JDK 25's ("Opened shared archive file …"). */
+    private static Pattern opened(Path archive) {
+        return Pattern.compile("Opened (?:archive|shared archive file) " + Pattern.quote(archive.toString()) + "\\.");
     }
 }

@@ -2,6 +2,7 @@ package dev.wharf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,7 +27,7 @@ class PortInUseTest {
         try (ServerSocket taken = taken()) {
             String address = "127.0.0.1:" + taken.getLocalPort();
             assertOneLine(run("boring-registry", "server", "--storage-oci-layout-dir", dir.resolve("store").toString(),
-                    "--listen-address", address, "--listen-telemetry-address", "127.0.0.1:" + WharfProcess.freePort()),
+                    "--listen-address", address, "--listen-telemetry-address", "127.0.0.1:" + TestPorts.free()),
                     "boring-registry: cannot listen on " + address + ": the address is already in use; choose another with --listen-address");
         }
     }
@@ -36,7 +37,7 @@ class PortInUseTest {
         try (ServerSocket taken = taken()) {
             String address = "127.0.0.1:" + taken.getLocalPort();
             assertOneLine(run("boring-registry", "server", "--storage-oci-layout-dir", dir.resolve("store").toString(),
-                    "--listen-address", "127.0.0.1:" + WharfProcess.freePort(), "--listen-telemetry-address", address),
+                    "--listen-address", "127.0.0.1:" + TestPorts.free(), "--listen-telemetry-address", address),
                     "boring-registry: cannot listen on " + address + ": the address is already in use; choose another with --listen-telemetry-address");
         }
     }
@@ -56,7 +57,7 @@ class PortInUseTest {
         try (ServerSocket taken = taken()) {
             String address = "127.0.0.1:" + taken.getLocalPort();
             assertOneLine(run("package-registry", "-feature-oci-indexer", "-oci-registry", "oci-layout:" + dir.resolve("layout"),
-                    "-address", "127.0.0.1:" + WharfProcess.freePort(), "-metrics-address", address),
+                    "-address", "127.0.0.1:" + TestPorts.free(), "-metrics-address", address),
                     "package-registry: cannot listen on " + address + ": the address is already in use; choose another with -metrics-address");
         }
     }

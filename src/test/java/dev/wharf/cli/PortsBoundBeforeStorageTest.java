@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.FaultProxy;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.net.URI;
 import java.nio.file.Path;
@@ -32,8 +33,8 @@ class PortsBoundBeforeStorageTest {
     void boringRegistryListensBeforeItsStorageProbeCalls() throws Exception {
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
                 FaultProxy proxy = FaultProxy.before(registry.host())) {
-            int port = WharfProcess.freePort();
-            int telemetry = WharfProcess.freePort();
+            int port = TestPorts.free();
+            int telemetry = TestPorts.free();
             Map<Integer, Boolean> boundAtFirstRequest = checkedAtFirstRequest(proxy, port, telemetry);
             try (WharfProcess server = WharfProcess.start(dir.resolve("boring"), Map.of(), List.of("boring-registry", "server",
                     "--listen-address", "127.0.0.1:" + port, "--listen-telemetry-address", "127.0.0.1:" + telemetry,
@@ -48,8 +49,8 @@ class PortsBoundBeforeStorageTest {
     void packageRegistryListensBeforeItsFirstIndexCalls() throws Exception {
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
                 FaultProxy proxy = FaultProxy.before(registry.host())) {
-            int port = WharfProcess.freePort();
-            int metrics = WharfProcess.freePort();
+            int port = TestPorts.free();
+            int metrics = TestPorts.free();
             Map<Integer, Boolean> boundAtFirstRequest = checkedAtFirstRequest(proxy, port, metrics);
             try (WharfProcess server = WharfProcess.start(dir.resolve("epr"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
                     "-oci-registry", "http://" + proxy.host(), "-oci-repository", "epr/empty", "-address", "127.0.0.1:" + port,

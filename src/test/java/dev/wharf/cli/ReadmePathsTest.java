@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import dev.wharf.testing.ReadmeShell;
+import dev.wharf.testing.TestPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,7 +81,7 @@ class ReadmePathsTest {
     }
 
     private void runAndSearch(List<String> commands) throws Exception {
-        int port = WharfProcess.freePort();
+        int port = TestPorts.free();
         for (String command : commands.subList(0, commands.size() - 1)) {
             run(command);
         }

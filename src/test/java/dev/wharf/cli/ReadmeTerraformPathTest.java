@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import dev.wharf.testing.ReadmeShell;
+import dev.wharf.testing.TestPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,9 +62,9 @@ class ReadmeTerraformPathTest {
         List<String> start = blocks.get(0);
         assertThat(start).hasSize(2);
         run(start.get(0));
-        int port = WharfProcess.freePort();
+        int port = TestPorts.free();
         server = shell(start.get(1), Map.of("BORING_REGISTRY_LISTEN_ADDRESS", "127.0.0.1:" + port,
-                "BORING_REGISTRY_LISTEN_TELEMETRY_ADDRESS", "127.0.0.1:" + WharfProcess.freePort()), work.resolve("server.log"));
+                "BORING_REGISTRY_LISTEN_TELEMETRY_ADDRESS", "127.0.0.1:" + TestPorts.free()), work.resolve("server.log"));
         awaitDiscovery(port);
         assertThat(blocks.get(1)).containsExactly("bin/boring-registry upload module examples/modules");
         run(blocks.get(1).get(0));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.epr.TestPackages;
 import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,7 +61,7 @@ class RegistryTrustAndStartWarningsTest {
 
     @Test
     void theCaFileVariableWorksAndWrongCredentialsAreAWarningAtStart() throws Exception {
-        int telemetry = WharfProcess.freePort();
+        int telemetry = TestPorts.free();
         try (WharfProcess server = server(Map.of("BORING_REGISTRY_STORAGE_OCI_CA_FILE", caFile.toString(),
                 "BORING_REGISTRY_STORAGE_OCI_USERNAME", USER, "BORING_REGISTRY_STORAGE_OCI_PASSWORD", "wrong-password"),
                 telemetry, "--storage-oci-registry", registry.host())) {
@@ -74,8 +75,8 @@ class RegistryTrustAndStartWarningsTest {
 
     @Test
     void anUnreachableRegistryIsAWarningAtStartAndTheServerRuns() throws Exception {
-        int telemetry = WharfProcess.freePort();
-        try (WharfProcess server = server(Map.of(), telemetry, "--storage-oci-registry", "127.0.0.1:" + WharfProcess.freePort(),
+        int telemetry = TestPorts.free();
+        try (WharfProcess server = server(Map.of(), telemetry, "--storage-oci-registry", "127.0.0.1:" + TestPorts.free(),
                 "--storage-oci-insecure")) {
             awaitOutput(server, "does not answer as it should");
             // Refused at once, or (a loaded machine retrying the refusals) past the probe's own deadline.
@@ -138,11 +139,11 @@ class RegistryTrustAndStartWarningsTest {
     }
 
     private WharfProcess server(Map<String, String> env, String... storage) {
-        return server(env, WharfProcess.freePort(), storage);
+        return server(env, TestPorts.free(), storage);
     }
 
     private WharfProcess server(Map<String, String> env, int telemetry, String... storage) {
-        List<String> args = new ArrayList<>(List.of("boring-registry", "server", "--listen-address", "127.0.0.1:" + WharfProcess.freePort(),
+        List<String> args = new ArrayList<>(List.of("boring-registry", "server", "--listen-address", "127.0.0.1:" + TestPorts.free(),
                 "--listen-telemetry-address", "127.0.0.1:" + telemetry));
         args.addAll(List.of(storage));
         try {

@@ -12,6 +12,7 @@ import dev.wharf.oci.registry.RetryPolicy;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.TestModules;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,7 +64,7 @@ class ReplicaLifecycleProcessTest {
             TestPackages.publishAll(direct, dir);
             // The first index hangs on its manifest reads until the test lets it go.
             proxy.inject(FaultProxy.Fault.STALL, FaultProxy.Request::isManifestRead);
-            int port = WharfProcess.freePort();
+            int port = TestPorts.free();
             try (WharfProcess serve = WharfProcess.start(dir.resolve("serve"), Map.of(), List.of("package-registry",
                     "-feature-oci-indexer", "-oci-registry", "http://" + proxy.host(), "-oci-repository", TestPackages.REPOSITORY,
                     "-address", "127.0.0.1:" + port, "-require-package-signatures=false", "-log-type", "dev",
@@ -95,8 +96,8 @@ class ReplicaLifecycleProcessTest {
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
                 FaultProxy proxy = FaultProxy.before(registry.host())) {
             proxy.inject(FaultProxy.Fault.STATUS_503);
-            int port = WharfProcess.freePort();
-            int telemetry = WharfProcess.freePort();
+            int port = TestPorts.free();
+            int telemetry = TestPorts.free();
             try (WharfProcess server = WharfProcess.start(dir.resolve("server"), Map.of(), List.of("boring-registry", "server",
                     "--listen-address", "127.0.0.1:" + port, "--listen-telemetry-address", "127.0.0.1:" + telemetry,
                     "--storage-oci-registry", "http://" + proxy.host(), "--storage-oci-health-timeout", "400ms"))) {
@@ -114,7 +115,7 @@ class ReplicaLifecycleProcessTest {
     void sigtermLetsADownloadInFlightFinishAndTheWaitIsBounded() throws Exception {
         Path layout = publishBigModule();
         byte[] expected;
-        int port = WharfProcess.freePort();
+        int port = TestPorts.free();
         try (WharfProcess server = startOnLayout("drain", layout, port, List.of("--shutdown-timeout", "20s"))) {
             String file = fileUrl(port);
             expected = getBytes(URI.create("http://127.0.0.1:" + port + file));
@@ -135,7 +136,7 @@ class ReplicaLifecycleProcessTest {
         }
 
         // A client that stops reading holds the shutdown for --shutdown-timeout, not for ever.
-        int stalledPort = WharfProcess.freePort();
+        int stalledPort = TestPorts.free();
         try (WharfProcess server = startOnLayout("bounded", layout, stalledPort,
                 List.of("--shutdown-timeout", "1s", "--http-idle-timeout", "120s"))) {
             try (SlowDownload stalled = SlowDownload.start(stalledPort, fileUrl(stalledPort))) {
@@ -156,8 +157,8 @@ class ReplicaLifecycleProcessTest {
         Path module = TestModules.write(dir.resolve("module"), "shared", "1.0.0", "signed across replicas");
         upload(layout, module);
         List<String> sharedKey = List.of("--auth-static-token", TOKEN, "--signed-url-key", "replica-shared-key-0f9d3c");
-        int a = WharfProcess.freePort();
-        int b = WharfProcess.freePort();
+        int a = TestPorts.free();
+        int b = TestPorts.free();
         try (WharfProcess replicaA = startOnLayout("a", layout, a, sharedKey);
                 WharfProcess replicaB = startOnLayout("b", layout, b, sharedKey)) {
             String file = signedFileUrl(a, "shared");
@@ -167,8 +168,8 @@ class ReplicaLifecycleProcessTest {
         }
         // Without a key each process signs with its own random one: the other replica refuses, and said so at start.
         List<String> noKey = List.of("--auth-static-token", TOKEN);
-        int c = WharfProcess.freePort();
-        int d = WharfProcess.freePort();
+        int c = TestPorts.free();
+        int d = TestPorts.free();
         try (WharfProcess replicaC = startOnLayout("c", layout, c, noKey);
                 WharfProcess replicaD = startOnLayout("d", layout, d, noKey)) {
             String file = signedFileUrl(c, "shared");
@@ -197,7 +198,7 @@ class ReplicaLifecycleProcessTest {
     }
 
     private WharfProcess startOnLayout(String name, Path layout, int port, List<String> extra) {
-        int telemetry = WharfProcess.freePort();
+        int telemetry = TestPorts.free();
         List<String> args = new ArrayList<>(List.of("boring-registry", "server", "--listen-address", "127.0.0.1:" + port,
                 "--listen-telemetry-address", "127.0.0.1:" + telemetry, "--storage-oci-layout-dir", layout.toString()));
         args.addAll(extra);

@@ -9,6 +9,7 @@ import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.NginxBalancer;
 import dev.wharf.testing.RequiredTool;
 import dev.wharf.testing.TestModules;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -191,7 +192,7 @@ class ReplicasBehindABalancerTest {
 
                 // A fourth process on replica 0's cache directory refuses to start, and says why.
                 WharfProcess sharing = WharfProcess.start(dir.resolve("epr-sharing"), Map.of(), eprArgs(registry,
-                        WharfProcess.freePort(), dir.resolve("cache-0")));
+                        TestPorts.free(), dir.resolve("cache-0")));
                 assertThat(sharing.waitFor(START)).isEqualTo(1);
                 assertThat(sharing.output()).contains("the cache directory " + dir.resolve("cache-0") + " is in use by another package-registry")
                         .contains("give every replica its own -oci-cache-dir");
@@ -243,8 +244,8 @@ class ReplicasBehindABalancerTest {
     }
 
     private Replica startBoring(DockerRegistryServer registry, String name) {
-        int port = WharfProcess.freePort();
-        int telemetry = WharfProcess.freePort();
+        int port = TestPorts.free();
+        int telemetry = TestPorts.free();
         List<String> args = List.of("boring-registry", "server", "--listen-address", "127.0.0.1:" + port,
                 "--listen-telemetry-address", "127.0.0.1:" + telemetry, "--storage-oci-registry", registry.host(),
                 "--storage-oci-insecure", "--cache-tags-ttl", TAG_TTL.toSeconds() + "s", "--cache-manifests-ttl", TAG_TTL.toSeconds() + "s",
@@ -257,7 +258,7 @@ class ReplicasBehindABalancerTest {
     }
 
     private Replica startEpr(DockerRegistryServer registry, String name, Path cache) {
-        int port = WharfProcess.freePort();
+        int port = TestPorts.free();
         List<String> args = eprArgs(registry, port, cache);
         return new Replica(WharfProcess.start(dir.resolve(name), Map.of(), args), port, port, args);
     }

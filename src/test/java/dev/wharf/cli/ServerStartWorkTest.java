@@ -3,6 +3,7 @@ package dev.wharf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -34,8 +35,8 @@ class ServerStartWorkTest {
     @Test
     void boringRegistryOnItsEmbeddedStoreAnswersWithoutTheMBeanServerOrTheTrustStore() throws Exception {
         Path classes = dir.resolve("classes.log");
-        int port = WharfProcess.freePort();
-        int telemetry = WharfProcess.freePort();
+        int port = TestPorts.free();
+        int telemetry = TestPorts.free();
         try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), classLoading(classes),
                 List.of("boring-registry", "server", "--storage-oci-layout-dir", dir.resolve("store").toString(),
                         "--listen-address", "127.0.0.1:" + port, "--listen-telemetry-address", "127.0.0.1:" + telemetry))) {
@@ -52,7 +53,7 @@ class ServerStartWorkTest {
     void packageRegistryOnAPlainHttpRegistryAnswersWithoutTheMBeanServer() throws Exception {
         Path classes = dir.resolve("classes.log");
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
-            int port = WharfProcess.freePort();
+            int port = TestPorts.free();
             try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), classLoading(classes),
                     List.of("package-registry", "-feature-oci-indexer", "-oci-registry", "http://" + registry.host(), "-oci-repository",
                             "epr/empty", "-address", "127.0.0.1:" + port, "-require-package-signatures=false", "-log-type", "dev",

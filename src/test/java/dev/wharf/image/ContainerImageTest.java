@@ -12,6 +12,7 @@ import dev.wharf.testing.Podman;
 import dev.wharf.testing.RequiredTool;
 import dev.wharf.testing.TerraformCli;
 import dev.wharf.testing.TestCertificates;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -198,8 +199,8 @@ class ContainerImageTest {
         TestCertificates.SelfSigned certificate = TestCertificates.localhost();
         Path tls = dir.resolve("tls-" + UUID.randomUUID());
         Path certFile = certificate.writePem(tls);
-        int port = WharfProcess.freePort();
-        int telemetry = WharfProcess.freePort();
+        int port = TestPorts.free();
+        int telemetry = TestPorts.free();
         String container = start("--env", LOG_CLASS_LOADS, "--volume", volume + ":/data", "--volume", tls + ":/tls:ro", image,
                 "boring-registry", "server", "--listen-address", "127.0.0.1:" + port, "--listen-telemetry-address", "127.0.0.1:" + telemetry,
                 "--tls-cert-file", "/tls/cert.pem", "--tls-key-file", "/tls/key.pem");
@@ -232,7 +233,7 @@ class ContainerImageTest {
     void packageRegistryInTheContainerAnswersSearch() throws Exception {
         Path packages = dir.resolve("packages-" + UUID.randomUUID());
         TestPackages.copyTree(TestPackages.source().resolve("gallery"), packages.resolve("gallery"));
-        int port = WharfProcess.freePort();
+        int port = TestPorts.free();
         // The default ./packages is /data/packages in the image.
         String container = start("--env", LOG_CLASS_LOADS, "--volume", volume() + ":/data", "--volume", packages + ":/data/packages:ro",
                 "--env", "EPR_ADDRESS=127.0.0.1:" + port, image, "package-registry", "-require-package-signatures=false");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.epr.TestPackages;
 import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,8 +71,8 @@ class TelemetryProcessTest {
         WharfProcess upload = WharfProcess.start(dir.resolve("upload"), Map.of(), List.of("boring-registry", "upload", "module",
                 "--storage-oci-registry", registry.host(), "--storage-oci-insecure", Path.of("examples/modules").toAbsolutePath().toString()));
         assertThat(upload.waitFor(START)).as(upload.output()).isZero();
-        int port = WharfProcess.freePort();
-        int telemetry = WharfProcess.freePort();
+        int port = TestPorts.free();
+        int telemetry = TestPorts.free();
         try (WharfProcess server = WharfProcess.start(dir.resolve("boring"), Map.of("BORING_REGISTRY_AUTH_STATIC_TOKEN", "static-token-5d2e"),
                 List.of("boring-registry", "server", "--json", "--listen-address", "127.0.0.1:" + port,
                         "--listen-telemetry-address", "127.0.0.1:" + telemetry, "--storage-oci-registry", registry.host(),
@@ -109,8 +110,8 @@ class TelemetryProcessTest {
                 registry.host(), "-oci-repository", "packages", "-oci-insecure", packages.resolve("acme_logs/1.1.0").toString(),
                 packages.resolve("gallery/2.0.0").toString()));
         assertThat(push.waitFor(START)).as(push.output()).isZero();
-        int port = WharfProcess.freePort();
-        int metrics = WharfProcess.freePort();
+        int port = TestPorts.free();
+        int metrics = TestPorts.free();
         try (WharfProcess serve = WharfProcess.start(dir.resolve("epr"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
                 "-oci-registry", registry.host(), "-oci-repository", "packages", "-oci-insecure", "-oci-refresh-interval", "300ms",
                 "-address", "127.0.0.1:" + port, "-metrics-address", "127.0.0.1:" + metrics, "-require-package-signatures=false"))) {
@@ -132,7 +133,7 @@ class TelemetryProcessTest {
         }
         // The same with the access log turned off by its variable.
         Path config = Files.writeString(dir.resolve("config.yml"), "package_paths:\n  - " + packages + "\n");
-        int quietPort = WharfProcess.freePort();
+        int quietPort = TestPorts.free();
         try (WharfProcess quiet = WharfProcess.start(dir.resolve("quiet"), Map.of("EPR_ACCESS_LOG", "false"), List.of("package-registry",
                 "-config", config.toString(), "-address", "127.0.0.1:" + quietPort, "-require-package-signatures=false"))) {
             URI base = URI.create("http://127.0.0.1:" + quietPort);
@@ -141,7 +142,7 @@ class TelemetryProcessTest {
             quietLog = quiet.output();
         }
         // Access lines are info, as EPR's: -log-level warn has none.
-        int warnPort = WharfProcess.freePort();
+        int warnPort = TestPorts.free();
         try (WharfProcess warn = WharfProcess.start(dir.resolve("warn"), Map.of(), List.of("package-registry", "-config", config.toString(),
                 "-address", "127.0.0.1:" + warnPort, "-require-package-signatures=false", "-log-level", "warn"))) {
             URI base = URI.create("http://127.0.0.1:" + warnPort);

@@ -1,8 +1,6 @@
 package dev.wharf.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +41,7 @@ public final class DockerRegistryServer implements AutoCloseable {
         this.users = Map.copyOf(b.users);
         this.certificate = b.tls ? (b.certificate != null ? b.certificate : TestCertificates.localhost()) : null;
         this.tokenServer = b.tokenServer;
-        this.port = freePort();
+        this.port = TestPorts.free();
         this.config = dir.resolve("config.yml");
         this.logFile = dir.resolve("registry.log");
         Files.writeString(config, config(b), StandardCharsets.UTF_8);
@@ -282,13 +280,6 @@ public final class DockerRegistryServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 
     private static void sleep(long millis) {

@@ -29,7 +29,7 @@ public final class NginxBalancer implements AutoCloseable {
 
     public static NginxBalancer start(Path prefix, List<Integer> replicaPorts) {
         Path nginx = RequiredTool.require("nginx", "nginx-light");
-        int port = WharfProcess.freePort();
+        int port = TestPorts.free();
         try {
             Files.createDirectories(prefix.resolve("logs"));
             String servers = replicaPorts.stream().map(p -> "    server 127.0.0.1:" + p + " max_fails=0;")

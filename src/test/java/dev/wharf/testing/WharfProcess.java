@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -222,15 +221,6 @@ public final class WharfProcess implements AutoCloseable {
             return Files.readString(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(cannot read " + output + ": " + e.getMessage() + ")";
-        }
-    }
-
-    /** A port free on 127.0.0.1 at the time of asking. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.wharf.http.access.NewToken;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.Publishing;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -38,7 +39,7 @@ class PackagePublishOverHttpTest {
         TestPackages.zipFolder(version, "acme_logs-" + version.getFileName(), zip);
         HttpClient http = HttpClient.newHttpClient();
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
-            int port = WharfProcess.freePort();
+            int port = TestPorts.free();
             try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
                     "-oci-registry", registry.host(), "-oci-repository", "epr/published", "-oci-insecure", "-address", "127.0.0.1:" + port,
                     "-require-package-signatures=false", "-log-type", "dev", "-oci-refresh-interval", "0",
@@ -74,7 +75,7 @@ class PackagePublishOverHttpTest {
         TestPackages.zipFolder(version, "acme_logs-" + version.getFileName(), zip);
         HttpClient http = HttpClient.newHttpClient();
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
-            int port = WharfProcess.freePort();
+            int port = TestPorts.free();
             try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
                     "-oci-registry", registry.host(), "-oci-repository", "epr/published", "-oci-insecure", "-address", "127.0.0.1:" + port,
                     "-require-package-signatures=false", "-log-type", "dev", "-oci-refresh-interval", "0",
@@ -117,7 +118,7 @@ class PackagePublishOverHttpTest {
         byte[] oversized = multipart(Map.of(zip.getFileName().toString(), Files.readAllBytes(zip), "big.sig", new byte[(int) limit]));
         HttpClient http = HttpClient.newHttpClient();
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
-            int port = WharfProcess.freePort();
+            int port = TestPorts.free();
             try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
                     "-oci-registry", registry.host(), "-oci-repository", "epr/published", "-oci-insecure", "-address", "127.0.0.1:" + port,
                     "-require-package-signatures=false", "-log-type", "dev", "-oci-refresh-interval", "0",

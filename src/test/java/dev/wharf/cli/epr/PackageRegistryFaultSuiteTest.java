@@ -17,6 +17,7 @@ import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.FaultProxy.Fault;
 import dev.wharf.testing.FaultProxy.Request;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.io.InputStream;
 import java.net.URI;
@@ -69,7 +70,7 @@ class PackageRegistryFaultSuiteTest {
                 CredentialSource.fixed(new Credentials.Anonymous(), "test"), RetryPolicy.none(), null);
         TestPackages.publishAll(direct, dir);
         proxy = FaultProxy.before(registry.host());
-        port = WharfProcess.freePort();
+        port = TestPorts.free();
         List<String> args = new ArrayList<>(List.of("package-registry", "-feature-oci-indexer", "-oci-registry", "http://" + proxy.host(),
                 "-oci-repository", TestPackages.REPOSITORY, "-address", "127.0.0.1:" + port, "-require-package-signatures=false",
                 "-log-type", "dev", "-oci-refresh-interval", "300ms", "-oci-health-timeout", "400ms",

@@ -15,6 +15,7 @@ import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.oci.registry.RetryPolicy;
 import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.TokenServer;
 import dev.wharf.testing.WharfProcess;
 import java.io.InputStream;
@@ -78,8 +79,8 @@ class PackageRegistryProcessTest {
         assertThat(push.output()).contains("pushed acme_logs-1.0.0 to", "pushed acme_logs-1.1.0 (signed) to",
                 "pushed gallery-2.0.0 to").doesNotContain(PASSWORD);
 
-        int port = WharfProcess.freePort();
-        int metricsPort = WharfProcess.freePort();
+        int port = TestPorts.free();
+        int metricsPort = TestPorts.free();
         List<String> args = new java.util.ArrayList<>(serveArgs(registry, "packages", port));
         args.addAll(List.of("-metrics-address", "127.0.0.1:" + metricsPort));
         try (WharfProcess serve = WharfProcess.start(dir.resolve("serve-basic"), env, args)) {
@@ -163,7 +164,7 @@ class PackageRegistryProcessTest {
         String wrong = "not-the-Passw0rd-3f9";
         Map<String, String> env = Map.of("EPR_OCI_USERNAME", USER, "EPR_OCI_PASSWORD", wrong);
         Path work = dir.resolve("serve-wrong");
-        WharfProcess refused = WharfProcess.start(work, env, serveArgs(registry, "wrong-password", WharfProcess.freePort()));
+        WharfProcess refused = WharfProcess.start(work, env, serveArgs(registry, "wrong-password", TestPorts.free()));
         assertThat(refused.waitFor(START)).as(refused.output()).isEqualTo(1);
         String out = refused.output();
         List<String> errors = out.lines().filter(l -> l.startsWith("package-registry: ")).toList();
@@ -179,8 +180,8 @@ class PackageRegistryProcessTest {
                 List.of("package-registry", "-dry-run", "-feature-oci-indexer", "-oci-registry", registry.host(),
                         "-oci-repository", "wrong-password", "-oci-insecure", "-require-package-signatures=false"));
         assertThat(earlier.waitFor(START)).as(earlier.output()).isZero();
-        int port = WharfProcess.freePort();
-        int metricsPort = WharfProcess.freePort();
+        int port = TestPorts.free();
+        int metricsPort = TestPorts.free();
         List<String> args = new ArrayList<>(serveArgs(registry, "wrong-password", port));
         args.addAll(List.of("-metrics-address", "127.0.0.1:" + metricsPort));
         try (WharfProcess degraded = WharfProcess.start(work, env, args)) {
@@ -210,7 +211,7 @@ class PackageRegistryProcessTest {
     void refreshIntervalPicksUpAVersionPushedAfterStart() throws Exception {
         publish(registry, "refreshing", "legacy_stack/1.0.0");
         Map<String, String> env = Map.of("EPR_OCI_USERNAME", USER, "EPR_OCI_PASSWORD", PASSWORD);
-        int port = WharfProcess.freePort();
+        int port = TestPorts.free();
         List<String> args = new ArrayList<>(serveArgs(registry, "refreshing", port));
         args.addAll(List.of("-oci-refresh-interval", "300ms"));
         try (WharfProcess serve = WharfProcess.start(dir.resolve("serve-refresh"), env, args)) {
@@ -247,7 +248,7 @@ class PackageRegistryProcessTest {
                     packages.resolve("sensor_input/0.3.0").toString(), packages.resolve("gallery/2.0.0").toString()));
             assertThat(push.waitFor(START)).as(push.output()).isZero();
 
-            int port = WharfProcess.freePort();
+            int port = TestPorts.free();
             try (WharfProcess serve = WharfProcess.start(dir.resolve("serve-token"), Map.of("EPR_OCI_TOKEN", identity),
                     serveArgs(tokenRegistry, "packages", port))) {
                 serve.awaitReady(URI.create("http://127.0.0.1:" + port + "/health"), START);

@@ -8,6 +8,7 @@ import dev.wharf.http.access.NewToken;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.Publishing;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,7 +37,7 @@ class PackageUiProcessTest {
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
                 RegistryArtifactStore store = RegistryStores.anonymous(registry)) {
             TestPackages.publishAll(store, dir);
-            int port = WharfProcess.freePort();
+            int port = TestPorts.free();
             try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
                     "-oci-registry", registry.host(), "-oci-repository", TestPackages.REPOSITORY, "-oci-insecure",
                     "-address", "127.0.0.1:" + port, "-require-package-signatures=false", "-log-type", "dev",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wharf.epr.upstream.SignedUpstream;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.PgpKeys;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +44,7 @@ class PullThroughProcessTest {
             SignedUpstream upstream = SignedUpstream.start(dir, key, List.of("gallery/2.0.0"));
             byte[] zip = Files.readAllBytes(upstream.zip("gallery-2.0.0"));
             byte[] info = upstream.get("/package/gallery/2.0.0/").body();
-            int port = WharfProcess.freePort();
+            int port = TestPorts.free();
             try (WharfProcess serve = WharfProcess.start(dir.resolve("serve"), Map.of("EPR_PROXY_TO", upstream.url().toString()),
                     List.of("package-registry", "-address", "127.0.0.1:" + port, "-feature-oci-indexer", "-oci-registry", registry.host(),
                             "-oci-insecure", "-oci-repository", "epr/pulled", "-oci-cache-dir", dir.resolve("cache").toString(),

@@ -6,6 +6,7 @@ import dev.wharf.epr.TestPackages;
 import dev.wharf.http.access.NewToken;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.Publishing;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -51,8 +52,8 @@ class ReadyPackageUiPagesTest {
         expired = Publishing.expiredToken("old", "read");
         Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), reader, publisher, expired);
         registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
-        int port = WharfProcess.freePort();
-        int metricsPort = WharfProcess.freePort();
+        int port = TestPorts.free();
+        int metricsPort = TestPorts.free();
         server = WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
                 "-oci-registry", registry.host(), "-oci-repository", "epr/ui", "-oci-insecure", "-address", "127.0.0.1:" + port,
                 "-metrics-address", "127.0.0.1:" + metricsPort, "-require-package-signatures=false", "-log-type", "dev",

@@ -11,6 +11,7 @@ import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.StaticHttpServer;
+import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.io.InputStream;
 import java.net.URI;
@@ -182,9 +183,9 @@ class MirrorPullThroughReplicasTest {
     }
 
     private Replica startBoring(DockerRegistryServer registry, StaticHttpServer upstream, String name) {
-        int port = WharfProcess.freePort();
+        int port = TestPorts.free();
         List<String> args = List.of("boring-registry", "server", "--listen-address", "127.0.0.1:" + port,
-                "--listen-telemetry-address", "127.0.0.1:" + WharfProcess.freePort(), "--storage-oci-registry", registry.host(),
+                "--listen-telemetry-address", "127.0.0.1:" + TestPorts.free(), "--storage-oci-registry", registry.host(),
                 "--storage-oci-insecure", "--network-mirror-pull-through", "--network-mirror-upstream", HOST + "=" + upstream.base());
         return new Replica(WharfProcess.start(dir.resolve(name), Map.of(), args), port);
     }
