@@ -116,7 +116,7 @@ def measure_containers(b, podman, image, label):
                "--storage-oci-insecure", "--storage-oci-repository", "boring-registry", "--listen-address", "127.0.0.1:%d" % port,
                "--listen-telemetry-address", "127.0.0.1:%d" % tport)
         tf_base, tf_path = "http://127.0.0.1:%d" % port, "/v1/providers/bench/p0/versions"
-        wait_answer(b, podman, names[-1], tf_base, tf_path, lambda body: len(json.loads(body)["versions"]) == a.provider_versions)
+        wait_answer(podman, names[-1], tf_base, tf_path, lambda body: len(json.loads(body)["versions"]) == a.provider_versions)
         tf_start = time.monotonic() - t0
         tf_cpu = start_cpu(podman, names[-1])
         t0 = time.monotonic()
@@ -125,7 +125,7 @@ def measure_containers(b, podman, image, label):
                "-oci-insecure", "-oci-repository", "packages", "-oci-cache-dir", "/tmp/epr-cache", "-address", "127.0.0.1:%d" % eport,
                "-require-package-signatures=false", "-oci-refresh-interval", "0")
         epr_base, epr_path = "http://127.0.0.1:%d" % eport, "/search?kibana.version=8.15.0"
-        wait_answer(b, podman, names[-1], epr_base, epr_path, lambda body: len(json.loads(body)) == a.package_names)
+        wait_answer(podman, names[-1], epr_base, epr_path, lambda body: len(json.loads(body)) == a.package_names)
         epr_start = time.monotonic() - t0
         epr_cpu = start_cpu(podman, names[-1])
         b.row("image", "container start (podman run → first correct answer) boring-registry / package-registry, %s" % label,
@@ -162,15 +162,17 @@ def start_cpu(podman, name):
     return wb.cpu_seconds(int(podman("inspect", "--format", "{{.State.Pid}}", name)))
 
 
-def wait_answer(b, podman, name, base, path, correct, timeout=180):
+def wait_answer(podman, name, base, path, correct, timeout=180):
+    """Waits for the container's first answer to GET `path` that `correct(body)` takes, asked over one kept-alive
+    connection (wb.KeptConnection), as figure 3 asks."""
     conn = wb.KeptConnection(base)
     try:
-        _wait_answer(b, podman, name, conn, path, correct, timeout)
+        _wait_answer(podman, name, conn, path, correct, timeout)
     finally:
         conn.close()
 
 
-def _wait_answer(b, podman, name, conn, path, correct, timeout):
+def _wait_answer(podman, name, conn, path, correct, timeout):
     def check():
         status, body = conn.get(path)
         return status == 200 and correct(body)
@@ -188,4 +190,4 @@ def _wait_answer(b, podman, name, conn, path, correct, timeout):
             if podman("inspect", "--format", "{{.State.Running}}", name, check=False) != "true":
                 raise RuntimeError("container %s stopped: %s" % (name, podman("logs", name, check=False)[-2000:]))
         time.sleep(0.02)
-    raise wb.Deadline("container %s: no correct answer from %s%s within %ss" % (name, "%s:%s" % (conn.host, conn.port), path, timeout))
+    raise wb.Deadline("container %s: no correct answer from %s%s within %ss" % (name, conn.base, path, timeout))

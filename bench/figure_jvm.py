@@ -121,22 +121,12 @@ def start_both(b, name, flags, launcher):
     """Both servers; seconds from launch to each one's first correct answer."""
     a = b.a
     tf = b.start_boring(name + "-tf", flags, launcher=launcher)
-    conn = wb.KeptConnection(tf.url)
-    try:
-        b.wait_until("boring-registry (%s)" % name,
-                     lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])["versions"]) == a.provider_versions)(
-                         conn.get("/v1/providers/bench/p0/versions")), 120, tf)
-    finally:
-        conn.close()
+    b.wait_answer("boring-registry (%s)" % name, tf, "/v1/providers/bench/p0/versions",
+                  lambda body: len(json.loads(body)["versions"]) == a.provider_versions, 120)
     tf_cold = time.monotonic() - tf.t0
     epr = b.start_epr(name + "-epr", flags, "packages", os.path.join(b.work, "epr-cache-" + name), launcher=launcher)
-    conn = wb.KeptConnection(epr.url)
-    try:
-        b.wait_until("package-registry (%s)" % name,
-                     lambda: (lambda r: r[0] == 200 and len(json.loads(r[1])) == a.package_names)(
-                         conn.get("/search?kibana.version=8.15.0")), 300, epr)
-    finally:
-        conn.close()
+    b.wait_answer("package-registry (%s)" % name, epr, "/search?kibana.version=8.15.0",
+                  lambda body: len(json.loads(body)) == a.package_names, 300)
     return {"tf": tf, "epr": epr}, {"tf": tf_cold, "epr": time.monotonic() - epr.t0}
 
 

@@ -160,7 +160,7 @@ class KeptConnection:
 
     def __init__(self, base_url):
         u = urllib.parse.urlsplit(base_url)
-        self.host, self.port = u.hostname, u.port or 80
+        self.base, self.host, self.port = base_url, u.hostname, u.port or 80
         self.conn = None
 
     def get(self, path, timeout=5):
@@ -176,7 +176,7 @@ class KeptConnection:
             return r.status, body
         except (OSError, http.client.HTTPException) as e:
             self.close()
-            raise OSError("GET %s from %s:%s: %s" % (path, self.host, self.port, e)) from e
+            raise OSError("GET %s%s: %s" % (self.base, path, e)) from e
 
     def close(self):
         if self.conn is not None:
@@ -503,20 +503,25 @@ http {
         return rps, p99, int(bad.group(1)) if bad else 0, errors.group(0) if errors else ""
 
     # ------------------------------------------------------------ figure 1, 3 (cold start), 4
-    def cold_starts(self, what, start, correct, timeout):
-        """Starts a server --cold-starts times until `correct(get)`, `get(path)` asking it over one kept-alive
-        connection; (the last process, still running, [(wall seconds, its CPU seconds, docker-registry's CPU
-        seconds meanwhile)] per start)."""
+    def wait_answer(self, what, proc, path, correct, timeout):
+        """Waits until GET `path` from `proc` answers 200 with a body that `correct(body)` takes, asked every
+        10 ms over one kept-alive connection (KeptConnection)."""
+        conn = KeptConnection(proc.url)
+        try:
+            self.wait_until(what, lambda: (lambda r: r[0] == 200 and correct(r[1]))(conn.get(path)), timeout, proc)
+        finally:
+            conn.close()
+
+    def cold_starts(self, what, start, path, correct, timeout):
+        """Starts a server --cold-starts times until GET `path` answers a body `correct(body)` takes (wait_answer);
+        (the last process, still running, [(wall seconds, its CPU seconds, docker-registry's CPU seconds
+        meanwhile)] per start)."""
         starts = []
         for i in range(self.a.cold_starts):
             last = i == self.a.cold_starts - 1
             registry_before = cpu_seconds(self.registry.pid)
             p = start(i, last)
-            conn = KeptConnection(p.url)
-            try:
-                self.wait_until(what, lambda: correct(conn.get), timeout, p)
-            finally:
-                conn.close()
+            self.wait_answer(what, p, path, correct, timeout)
             starts.append((time.monotonic() - p.t0, cpu_seconds(p.pid), cpu_seconds(self.registry.pid) - registry_before))
             if not last:
                 self.stop(p)
@@ -530,19 +535,18 @@ http {
         p0_versions = a.provider_versions
         tf, tf_starts = self.cold_starts(
             "boring-registry first answer", lambda i, last: self.start_boring("wharf-terraform", flags),
-            lambda get: (lambda r: r[0] == 200 and len(json.loads(r[1])["versions"]) == p0_versions)(
-                get("/v1/providers/bench/p0/versions")), 120)
+            "/v1/providers/bench/p0/versions", lambda body: len(json.loads(body)["versions"]) == p0_versions, 120)
+        search = "/search?kibana.version=8.15.0"
 
-        def epr_correct(get):
-            r = get("/search?kibana.version=8.15.0")
-            return r[0] == 200 and len(json.loads(r[1])) == a.package_names
+        def epr_correct(body):
+            return len(json.loads(body)) == a.package_names
 
         # An empty cache each time: every start indexes from scratch.
         epr, epr_starts = self.cold_starts(
             "package-registry first answer",
             lambda i, last: self.start_epr("wharf-epr", flags, "packages",
                                            os.path.join(self.work, "epr-cache" if last else "epr-cache-%d" % i)),
-            epr_correct, 300)
+            search, epr_correct, 300)
         # An operator's restart: the same repository, with the index and zips an earlier run persisted in
         # -oci-cache-dir (the image keeps it in its /data volume). The first start's cache, its process stopped.
         restart_starts = []
@@ -550,7 +554,7 @@ http {
             again, restart_starts = self.cold_starts(
                 "package-registry restart", lambda i, last: self.start_epr("wharf-epr-restart", flags, "packages",
                                                                            os.path.join(self.work, "epr-cache-0")),
-                epr_correct, 300)
+                search, epr_correct, 300)
             self.stop(again)
         tf_cold, tf_cpu, tf_registry_cpu = (statistics.median(s[k] for s in tf_starts) for k in range(3))
         epr_cold, epr_cpu, epr_registry_cpu = (statistics.median(s[k] for s in epr_starts) for k in range(3))
