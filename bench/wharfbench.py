@@ -507,8 +507,13 @@ http {
         """Waits until GET `path` from `proc` answers 200 with a body that `correct(body)` takes, asked every
         10 ms over one kept-alive connection (KeptConnection)."""
         conn = KeptConnection(proc.url)
+
+        def answered():
+            status, body = conn.get(path)
+            return status == 200 and correct(body)
+
         try:
-            self.wait_until(what, lambda: (lambda r: r[0] == 200 and correct(r[1]))(conn.get(path)), timeout, proc)
+            self.wait_until(what, answered, timeout, proc)
         finally:
             conn.close()
 

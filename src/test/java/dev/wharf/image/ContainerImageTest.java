@@ -53,8 +53,8 @@ class ContainerImageTest {
     private static final Pattern LAMBDA_FROM_ARCHIVE = Pattern.compile("dev\\.wharf\\.\\S+\\$\\$Lambda\\$\\S+ source: shared objects file");
     private static final String LOG_CLASS_LOADS = "JAVA_TOOL_OPTIONS=-Xlog:class+load";
     private static final List<String> ARCHIVES = List.of("wharf.jsa", "wharf-boring-registry.jsa", "wharf-package-registry.jsa");
-    /** The feature release of the image's JVM: the base is Debian's OpenJDK 17 ({@link DebianJreBase}). */
-    private static final String IMAGE_RELEASE = "17";
+    /** The feature release of the image's JVM: its base's. */
+    private static final String IMAGE_RELEASE = DebianJreBase.JAVA_RELEASE;
 
     @TempDir
     static Path dir;

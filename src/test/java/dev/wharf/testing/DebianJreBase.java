@@ -20,8 +20,11 @@ import java.util.UUID;
  * and made once per machine; a lock keeps two test JVMs from making it together.
  */
 public final class DebianJreBase {
-    public static final String TAG = "17";
-    private static final String NAME = "debian-bookworm-openjdk-17-jre-headless";
+    /** The feature release of the base's Java, which is also its tag. */
+    public static final String JAVA_RELEASE = "17";
+    public static final String TAG = JAVA_RELEASE;
+    private static final String JRE_PACKAGE = "openjdk-" + JAVA_RELEASE + "-jre-headless";
+    private static final String NAME = "debian-bookworm-" + JRE_PACKAGE;
 
     private DebianJreBase() {
     }
@@ -54,7 +57,7 @@ public final class DebianJreBase {
         String local = "localhost/wharf-test-base:" + UUID.randomUUID();
         try {
             Path rootfs = work.resolve("rootfs.tar");
-            Podman.Result made = podman.exec(List.of(mmdebstrap.toString(), "--variant=apt", "--include=openjdk-17-jre-headless",
+            Podman.Result made = podman.exec(List.of(mmdebstrap.toString(), "--variant=apt", "--include=" + JRE_PACKAGE,
                     "bookworm", rootfs.toString()), Duration.ofMinutes(15));
             if (!made.ok()) {
                 throw new AssertionError("mmdebstrap could not make the base image's root (it needs Debian's mirror):\n" + made.output());

@@ -29,6 +29,8 @@ public final class TestPorts {
     private static final int SPAN = 12_000;
     private static final int FALLBACK_EPHEMERAL_LOW = 32_768;
     private static final int LOWEST = 1024;
+    /** Read once: the range is the kernel's setting, not something a test run changes. */
+    private static final int EPHEMERAL_LOW = ephemeralLow();
     private static final AtomicInteger CURSOR = new AtomicInteger(ThreadLocalRandom.current().nextInt(SPAN));
 
     private TestPorts() {
@@ -36,9 +38,7 @@ public final class TestPorts {
 
     /** A port on 127.0.0.1 that nothing listens on now and that this JVM has not handed out before. */
     public static int free() {
-        int high = ephemeralLow();
-        int low = Math.max(LOWEST, high - SPAN);
-        return free(low, high, CURSOR);
+        return free(Math.max(LOWEST, EPHEMERAL_LOW - SPAN), EPHEMERAL_LOW, CURSOR);
     }
 
     /** The first port from {@code cursor} on, within [{@code low}, {@code high}), that can be bound. */
