@@ -390,18 +390,21 @@ def push_package(reg, repo, zip_path, name, version):
                       [("application/zip", "%s-%s.zip" % (name, version), None, zip_path)])
 
 
-def seed_packages(reg, repo, workdir, names, versions_per_name, image_bytes, pool, prefix="bench"):
+def seed_packages(reg, repo, workdir, names, versions_per_name, image_bytes, pool, prefix="bench", keep=False):
+    """Pushes the packages as plain oras artifacts (the zip alone, the empty config); keep: leave the zips in
+    workdir and return their paths, for `package-registry push` to push them again elsewhere."""
     os.makedirs(workdir, exist_ok=True)
 
     def one(n, v):
         name, version = "%s_pkg%d" % (prefix, n), "1.%d.0" % v
         path = package_zip(os.path.join(workdir, "%s-%s.zip" % (name, version)), name, version, image_bytes)
         push_package(reg, repo, path, name, version)
-        os.unlink(path)
+        if not keep:
+            os.unlink(path)
+        return path
 
     jobs = [pool.submit(one, n, v) for n in range(names) for v in range(versions_per_name)]
-    for j in jobs:
-        j.result()
+    return [j.result() for j in jobs]
 
 
 def new_pool(workers=6):

@@ -459,8 +459,13 @@ http {
                 seed.provider_zip(small_zip, "p", a.provider_zip_kb * 1024)
                 for i in range(a.providers):
                     seed.seed_provider(self.reg_client, self.gpg, "bench", "p%d" % i, a.provider_versions, small_zip, pool)
-                seed.seed_packages(self.reg_client, "packages", os.path.join(data, "packages"), a.package_names,
-                                   a.package_versions, a.image_kb * 1024, pool)
+                # The same zips twice: pushed by `package-registry push` (its config describes each package, so
+                # an index needs the manifests alone), and as plain oras artifacts (each zip read by the index).
+                zips = seed.seed_packages(self.reg_client, "packages-oras", os.path.join(data, "packages"), a.package_names,
+                                          a.package_versions, a.image_kb * 1024, pool, keep=True)
+                self.wharf_push("packages", zips)
+                for z in zips:
+                    os.unlink(z)
             if "2" in a.figures:
                 self.big_provider_zip = os.path.join(data, "big-provider.zip")
                 seed.provider_zip(self.big_provider_zip, "big", a.big_provider_mb * MB)
@@ -484,6 +489,14 @@ http {
             pool.shutdown()
         self.seed_seconds = time.monotonic() - t
         print("seeded in %.1f s (registry data %s)" % (self.seed_seconds, du(os.path.join(self.work, "registry-data"))), flush=True)
+
+    def wharf_push(self, repository, zips):
+        """Pushes package zips with `package-registry push`, as a user publishes them."""
+        out = subprocess.run(self.java([], launcher=False) + ["package-registry", "push", "-oci-registry", self.reg, "-oci-insecure",
+                                                               "-oci-repository", repository] + list(zips),
+                             capture_output=True, text=True, timeout=1800)
+        if out.returncode != 0:
+            raise RuntimeError("package-registry push failed (%d): %s" % (out.returncode, (out.stdout + out.stderr)[-2000:]))
 
     @staticmethod
     def scale_versions(n):
@@ -561,6 +574,12 @@ http {
                                                                            os.path.join(self.work, "epr-cache-0")),
                 search, epr_correct, 300)
             self.stop(again)
+        # The same packages as plain oras artifacts: no config, so the index downloads and reads every zip.
+        oras, oras_starts = self.cold_starts(
+            "package-registry first answer (oras artifacts)",
+            lambda i, last: self.start_epr("wharf-epr-oras", flags, "packages-oras", os.path.join(self.work, "epr-oras-cache-%d" % i)),
+            search, epr_correct, 300)
+        self.stop(oras)
         tf_cold, tf_cpu, tf_registry_cpu = (statistics.median(s[k] for s in tf_starts) for k in range(3))
         epr_cold, epr_cpu, epr_registry_cpu = (statistics.median(s[k] for s in epr_starts) for k in range(3))
 
@@ -573,8 +592,12 @@ http {
         # Issue 19's targets: through the launchers, with the class-data archive `mvn package` makes.
         self.row("3", "cold start boring-registry → correct provider versions", spread(tf_starts),
                  target="≤ 1.00 s", met=tf_cold <= 1.0)
-        self.row("3", "cold start package-registry (index %d packages) → correct search" % (a.package_names * a.package_versions),
+        self.row("3", "cold start package-registry (index %d packages pushed by package-registry push) → correct search"
+                 % (a.package_names * a.package_versions),
                  spread(epr_starts), target="≤ 2.00 s", met=epr_cold <= 2.0)
+        self.row("3", "cold start package-registry, the same packages pushed as plain oras artifacts (every zip read) → correct search;"
+                 " its CPU / docker-registry's", "%s; %.2f s / %.2f s" % (
+                     spread(oras_starts), statistics.median(s[1] for s in oras_starts), statistics.median(s[2] for s in oras_starts)))
         if restart_starts:
             self.row("3", "package-registry restart on its persisted cache (%d packages) → correct search; its CPU / docker-registry's"
                      % (a.package_names * a.package_versions), "%s; %.2f s / %.2f s" % (

@@ -4,19 +4,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An OCI artifact to push: an image manifest with {@code artifactType}, the empty config and the
- * given layers, in the form OCI 1.1 recommends and distribution 2.8 already accepts.
+ * An OCI artifact to push: an image manifest with {@code artifactType}, a config (the empty one
+ * unless the artifact describes itself, {@link ArtifactConfig}) and the given layers, in the form
+ * OCI 1.1 recommends and distribution 2.8 already accepts.
  */
-public record Artifact(String artifactType, List<Layer> layers, Map<String, String> annotations) {
+public record Artifact(String artifactType, ArtifactConfig config, List<Layer> layers, Map<String, String> annotations) {
     public Artifact {
         if (artifactType == null || artifactType.isBlank()) {
             throw new IllegalArgumentException("an artifact needs an artifactType");
+        }
+        if (config == null) {
+            throw new IllegalArgumentException("an artifact needs a config, if only the empty one");
         }
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("an artifact needs at least one layer");
         }
         layers = List.copyOf(layers);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    }
+
+    /** With the empty config. */
+    public Artifact(String artifactType, List<Layer> layers, Map<String, String> annotations) {
+        this(artifactType, ArtifactConfig.EMPTY, layers, annotations);
     }
 
     public static Artifact single(String artifactType, Layer layer) {

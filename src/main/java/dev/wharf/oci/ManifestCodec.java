@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,14 +15,12 @@ import java.util.TreeMap;
 
 /**
  * Reads and writes OCI image manifests. Artifacts are written the way OCI 1.1 recommends for
- * non-image content: {@code artifactType} set, the empty descriptor as config, one layer per file.
+ * non-image content: {@code artifactType} set, the empty descriptor as config unless the artifact
+ * has its own ({@link ArtifactConfig}), one layer per file.
  * Reading is lenient about what other tools write (ORAS, skopeo, Docker v2 manifests) but refuses
  * what is not a manifest at all.
  */
 public final class ManifestCodec {
-    public static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
-    public static final Descriptor EMPTY_CONFIG_DESCRIPTOR =
-            new Descriptor(Manifest.OCI_EMPTY, Digest.sha256(EMPTY_CONFIG), EMPTY_CONFIG.length, Map.of());
 
     private final ObjectMapper json;
 
@@ -35,16 +32,22 @@ public final class ManifestCodec {
         this(new ObjectMapper());
     }
 
-    /** The manifest bytes for an artifact whose layers have already been stored as {@code layers}. */
+    /** The manifest bytes for an artifact with the empty config whose layers have already been stored as {@code layers}. */
     public byte[] encode(String artifactType, List<Descriptor> layers, Map<String, String> annotations) {
+        return encode(artifactType, ArtifactConfig.EMPTY.descriptor(), layers, annotations);
+    }
+
+    /**
+     * The manifest bytes for an artifact whose config and layers have already been stored. A config
+     * descriptor that embeds its content keeps it ({@link ArtifactConfig#descriptor}): readers then
+     * need no round trip for the config.
+     */
+    public byte[] encode(String artifactType, Descriptor config, List<Descriptor> layers, Map<String, String> annotations) {
         ObjectNode root = json.createObjectNode();
         root.put("schemaVersion", 2);
         root.put("mediaType", Manifest.OCI_IMAGE_MANIFEST);
         root.put("artifactType", artifactType);
-        ObjectNode config = descriptor(EMPTY_CONFIG_DESCRIPTOR);
-        // Inlined so readers need no round trip for the config (image-spec 1.1 "data" field).
-        config.put("data", "e30=");
-        root.set("config", config);
+        root.set("config", descriptor(config));
         ArrayNode layerArray = root.putArray("layers");
         layers.forEach(layer -> layerArray.add(descriptor(layer)));
         if (!annotations.isEmpty()) {
@@ -68,6 +71,9 @@ public final class ManifestCodec {
         if (!d.annotations().isEmpty()) {
             ObjectNode a = node.putObject("annotations");
             new TreeMap<>(d.annotations()).forEach(a::put);
+        }
+        if (d.data() != null) {
+            node.put("data", d.data());
         }
         return node;
     }
@@ -109,7 +115,9 @@ public final class ManifestCodec {
         if (digest == null || !node.path("size").canConvertToLong()) {
             throw new IllegalArgumentException("descriptor without digest or size");
         }
-        return new Descriptor(text(node, "mediaType"), Digest.parse(digest), node.get("size").asLong(), annotations(node));
+        JsonNode data = node.get("data");
+        return new Descriptor(text(node, "mediaType"), Digest.parse(digest), node.get("size").asLong(), annotations(node),
+                data != null && data.isTextual() ? data.asText() : null);
     }
 
     private static Map<String, String> annotations(JsonNode node) {

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 
 /**
  * Counts the reads that cost a registry request (tag lists, manifest lookups, blob downloads) and
- * lets a test run something before each manifest lookup (a fault, a barrier). Thread-safe: the
+ * lets a test run something before each manifest lookup or blob download (a fault, a barrier). Thread-safe: the
  * indexer resolves tags on several threads.
  */
 final class CountingArtifactStore extends ForwardingArtifactStore {
@@ -22,6 +22,7 @@ final class CountingArtifactStore extends ForwardingArtifactStore {
     private final Map<String, AtomicInteger> resolved = new ConcurrentHashMap<>();
     private final AtomicInteger blobs = new AtomicInteger();
     private volatile Consumer<String> beforeResolve = reference -> { };
+    private volatile Consumer<Digest> beforeBlob = digest -> { };
 
     CountingArtifactStore(ArtifactStore delegate) {
         super(delegate);
@@ -29,6 +30,11 @@ final class CountingArtifactStore extends ForwardingArtifactStore {
 
     void beforeResolve(Consumer<String> hook) {
         this.beforeResolve = hook;
+    }
+
+    /** Runs {@code hook} before each blob download, which is counted once the hook returns. */
+    void beforeBlob(Consumer<Digest> hook) {
+        this.beforeBlob = hook;
     }
 
     void reset() {
@@ -76,6 +82,7 @@ final class CountingArtifactStore extends ForwardingArtifactStore {
 
     @Override
     public InputStream openBlob(String repository, Digest digest) {
+        beforeBlob.accept(digest);
         blobs.incrementAndGet();
         return delegate.openBlob(repository, digest);
     }

@@ -103,6 +103,8 @@ class OciIndexerDownloadRaceTest {
             assertThat(inFlight.get(0)).as("the .part file the request is writing").exists();
             release.countDown();
             assertThat(request.get(60, TimeUnit.SECONDS)).as("manifest.yml of gallery").isPresent();
+            // The refresh left the other zips to the fill, behind the index.
+            PersistedFirstIndex.await(indexer);
         } finally {
             release.countDown();
             requests.shutdownNow();

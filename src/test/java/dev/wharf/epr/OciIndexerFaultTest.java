@@ -130,7 +130,7 @@ class OciIndexerFaultTest {
         Path cache = dir.resolve("cache");
         OciIndexer first = indexer(store, cache);
         first.start();
-        first.close();
+        PersistedFirstIndex.await(first).close();
         Path blobs = cache.resolve("blobs");
         long before = Files.list(blobs).count();
         assertThat(before).isEqualTo(6);
@@ -165,7 +165,7 @@ class OciIndexerFaultTest {
         Path cache = dir.resolve("cache");
         OciIndexer first = indexer(store, cache);
         first.start();
-        first.close();
+        PersistedFirstIndex.await(first).close();
 
         // An unreadable layout root stands in for an unreachable registry at start.
         TestPackages.deleteTree(dir.resolve("oci"));

@@ -71,10 +71,16 @@ class OciIndexerRefreshTest {
                 .withMaxPackageBytes(64L << 20).withVerifyInterval(verify).withClock(clock));
     }
 
+    /** Started, with the blobs of the packages listed from their configs fetched behind the index (CacheFill), which the counts include. */
     private OciIndexer started(Duration verify) throws Exception {
         indexer = indexer(store, false, verify);
         indexer.start();
-        return indexer;
+        return PersistedFirstIndex.await(indexer);
+    }
+
+    private void refreshed() throws Exception {
+        indexer.refresh();
+        PersistedFirstIndex.await(indexer);
     }
 
     /** Pushes legacy_stack {@code version} with {@code title}, as {@code package-registry push} does. */
@@ -117,7 +123,7 @@ class OciIndexerRefreshTest {
         store.reset();
         clock.advance(Duration.ofMinutes(1));
 
-        indexer.refresh();
+        refreshed();
         assertThat(store.tagLists()).isEqualTo(1);
         assertThat(store.resolvedReferences()).containsExactly("legacy_stack-1.0.1");
         assertThat(store.manifests()).isEqualTo(1);
@@ -134,7 +140,7 @@ class OciIndexerRefreshTest {
         store.reset();
         clock.advance(Duration.ofMinutes(1));
 
-        indexer.refresh();
+        refreshed();
         // broken_pkg-1.0.0 is remembered as refused: no request for it either.
         assertThat(store.tagLists()).isEqualTo(1);
         assertThat(store.manifests()).isZero();
@@ -148,11 +154,11 @@ class OciIndexerRefreshTest {
         started(VERIFY);
         store.reset();
         clock.advance(VERIFY.minusMinutes(1));
-        indexer.refresh();
+        refreshed();
         assertThat(store.manifests()).isZero();
 
         clock.advance(Duration.ofMinutes(1));
-        indexer.refresh();
+        refreshed();
         assertThat(store.manifests()).isEqualTo(7);
         assertThat(store.resolvedReferences()).contains("broken_pkg-1.0.0");
         assertThat(store.blobs()).as("same manifest digests: nothing downloaded again").isZero();
@@ -160,7 +166,7 @@ class OciIndexerRefreshTest {
 
         store.reset();
         clock.advance(VERIFY.minusMinutes(1));
-        indexer.refresh();
+        refreshed();
         assertThat(store.manifests()).as("the interval counts from the last verification").isZero();
     }
 
@@ -168,7 +174,7 @@ class OciIndexerRefreshTest {
     void aZeroVerifyIntervalResolvesEveryTagOnEveryRefresh() throws Exception {
         started(Duration.ZERO);
         store.reset();
-        indexer.refresh();
+        refreshed();
         assertThat(store.manifests()).isEqualTo(7);
         assertThat(store.blobs()).isZero();
     }
@@ -183,12 +189,12 @@ class OciIndexerRefreshTest {
         store.reset();
 
         clock.advance(Duration.ofMinutes(10));
-        indexer.refresh();
+        refreshed();
         assertThat(title(indexer, "legacy_stack-1.0.0")).as("trusted until the verification").isEqualTo("Legacy stack");
         assertThat(store.manifests()).isZero();
 
         clock.advance(VERIFY);
-        indexer.refresh();
+        refreshed();
         assertThat(title(indexer, "legacy_stack-1.0.0")).isEqualTo("Legacy stack, pushed again");
         assertThat(store.blobs()).isEqualTo(1);
         assertThat(keys(indexer)).containsExactlyElementsOf(SIX);
@@ -203,7 +209,7 @@ class OciIndexerRefreshTest {
         store.reset();
 
         clock.advance(Duration.ofMinutes(1));
-        indexer.refresh();
+        refreshed();
         assertThat(keys(indexer)).doesNotContain("gallery-2.0.0").hasSize(5);
         assertThat(store.manifests()).isZero();
         assertThat(files("blobs")).as("its zip leaves the cache").isEqualTo(5);
@@ -220,7 +226,7 @@ class OciIndexerRefreshTest {
         Files.delete(Files.list(cache.resolve("signatures")).findFirst().orElseThrow());
         store.reset();
 
-        indexer.refresh();
+        refreshed();
         assertThat(store.manifests()).isZero();
         assertThat(store.blobs()).isEqualTo(7); // 6 zips, 1 signature
         assertThat(files("blobs")).isEqualTo(6);
@@ -237,6 +243,7 @@ class OciIndexerRefreshTest {
         CountingArtifactStore restartStore = new CountingArtifactStore(new ImageLayoutStore(dir.resolve("oci")));
         indexer = indexer(restartStore, false, VERIFY);
         indexer.start();
+        PersistedFirstIndex.await(indexer);
         assertThat(restartStore.tagLists()).isEqualTo(1);
         assertThat(restartStore.resolvedReferences()).containsExactly("legacy_stack-1.0.1");
         assertThat(restartStore.blobs()).isEqualTo(1);
@@ -245,7 +252,7 @@ class OciIndexerRefreshTest {
         // The verification time survived the restart: it is due an hour after the first run's.
         restartStore.reset();
         clock.advance(VERIFY.minusMinutes(5));
-        indexer.refresh();
+        refreshed();
         assertThat(restartStore.manifests()).isEqualTo(8);
         assertThat(restartStore.blobs()).isZero();
     }
@@ -258,6 +265,7 @@ class OciIndexerRefreshTest {
         CountingArtifactStore restartStore = new CountingArtifactStore(new ImageLayoutStore(dir.resolve("oci")));
         indexer = indexer(restartStore, false, VERIFY);
         indexer.start();
+        PersistedFirstIndex.await(indexer);
         assertThat(restartStore.manifests()).isEqualTo(7);
         assertThat(restartStore.blobs()).isZero();
         assertThat(keys(indexer)).containsExactlyElementsOf(SIX);
@@ -276,12 +284,13 @@ class OciIndexerRefreshTest {
         CountingArtifactStore restartStore = new CountingArtifactStore(new ImageLayoutStore(dir.resolve("oci")));
         indexer = indexer(restartStore, false, VERIFY);
         indexer.start();
+        PersistedFirstIndex.await(indexer);
         assertThat(restartStore.manifests()).isEqualTo(7);
         assertThat(restartStore.blobs()).as("only broken_pkg's zip, to refuse it again").isEqualTo(1);
         assertThat(keys(indexer)).containsExactlyElementsOf(SIX);
 
         restartStore.reset();
-        indexer.refresh();
+        refreshed();
         assertThat(restartStore.manifests()).isZero();
     }
 
@@ -292,6 +301,7 @@ class OciIndexerRefreshTest {
         CountingArtifactStore restartStore = new CountingArtifactStore(new ImageLayoutStore(dir.resolve("oci")));
         indexer = indexer(restartStore, true, VERIFY);
         indexer.start();
+        PersistedFirstIndex.await(indexer);
         assertThat(keys(indexer)).as("only the signed package, now that signatures are required").containsExactly("acme_logs-1.1.0");
         assertThat(restartStore.manifests()).isEqualTo(7);
         assertThat(restartStore.blobs()).as("its zip and signature are read from the cache").isZero();
@@ -314,7 +324,7 @@ class OciIndexerRefreshTest {
 
         store.beforeResolve(reference -> { });
         store.reset();
-        indexer.refresh();
+        refreshed();
         assertThat(store.resolvedReferences()).containsExactly("legacy_stack-1.0.1");
         assertThat(keys(indexer)).hasSize(7);
         assertThat(indexer.health().state()).isEqualTo(IndexHealth.State.HEALTHY);
@@ -329,13 +339,13 @@ class OciIndexerRefreshTest {
                 throw new StorageException(StorageException.Kind.NOT_FOUND, "manifest unknown");
             }
         });
-        indexer.refresh();
+        refreshed();
         assertThat(keys(indexer)).containsExactlyElementsOf(SIX);
         assertThat(indexer.health().state()).isEqualTo(IndexHealth.State.HEALTHY);
 
         store.beforeResolve(reference -> { });
         store.reset();
-        indexer.refresh();
+        refreshed();
         assertThat(store.resolvedReferences()).containsExactly("legacy_stack-1.0.1");
         assertThat(keys(indexer)).hasSize(7);
     }

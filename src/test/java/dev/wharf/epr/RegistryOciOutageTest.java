@@ -10,6 +10,7 @@ import dev.wharf.epr.index.IndexHealth;
 import dev.wharf.epr.index.IndexerException;
 import dev.wharf.epr.model.Json;
 import dev.wharf.epr.oci.OciIndexer;
+import dev.wharf.epr.oci.PersistedFirstIndex;
 import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.WebServer;
@@ -86,6 +87,8 @@ class RegistryOciOutageTest {
     void keepsServingTheCurrentIndexWhileTheRegistryIsDownAndHealsWhenItIsBack() throws Exception {
         OciIndexer indexer = indexer(store, dir.resolve("cache"));
         indexer.start();
+        // The blobs listed from configs are fetched before the outage, as a process running a while has them.
+        PersistedFirstIndex.await(indexer);
         serve(indexer);
         JsonNode healthy = health(200);
         assertThat(healthy.get("status").asText()).isEqualTo("healthy");
@@ -109,6 +112,7 @@ class RegistryOciOutageTest {
         registry.start();
         clock.advance(Duration.ofSeconds(30));
         indexer.refresh();
+        PersistedFirstIndex.await(indexer);
         JsonNode healed = health(200);
         assertThat(healed.get("status").asText()).isEqualTo("healthy");
         assertThat(healed.get("indexed_at").asText()).isEqualTo(T0.plusSeconds(120).toString());
@@ -126,6 +130,7 @@ class RegistryOciOutageTest {
         try (RegistryArtifactStore previousStore = RegistryStores.asTheCliOpensIt(registry)) {
             OciIndexer previousRun = indexer(previousStore, cache);
             previousRun.start();
+            PersistedFirstIndex.await(previousRun);
             zipBefore = galleryZip(previousRun);
             previousRun.close();
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.epr.index.IndexHealth;
 import dev.wharf.epr.oci.OciIndexer;
+import dev.wharf.epr.oci.PersistedFirstIndex;
 import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.oci.StorageException;
@@ -73,7 +74,7 @@ class RegistryOciRefreshTest {
             OciIndexer run = indexer(new CountingArtifactStore(first));
             run.start();
             assertThat(run.packages()).hasSize(6);
-            run.close();
+            PersistedFirstIndex.await(run).close();
         }
         Path folder = dir.resolve("new/legacy_stack/1.0.1");
         TestPackages.copyTree(TestPackages.source().resolve("legacy_stack/1.0.0"), folder);
@@ -87,6 +88,7 @@ class RegistryOciRefreshTest {
             CountingArtifactStore counted = new CountingArtifactStore(second);
             OciIndexer run = indexer(counted);
             run.start();
+            PersistedFirstIndex.await(run);
             assertThat(run.packages()).hasSize(7);
             assertThat(counted.tagLists()).isEqualTo(1);
             assertThat(counted.resolvedReferences()).containsExactly("legacy_stack-1.0.1");

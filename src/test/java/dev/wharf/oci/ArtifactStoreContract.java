@@ -91,6 +91,37 @@ public abstract class ArtifactStoreContract {
     }
 
     @Test
+    void keepsAnArtifactsOwnConfigEmbeddingItWhenSmall() throws IOException {
+        ArtifactStore store = store();
+        String repository = repo("configs");
+        String configType = "application/vnd.wharf.test.config.v1+json";
+        byte[] small = "{\"about\":\"the artifact\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] large = ("{\"pad\":\"" + "x".repeat(ArtifactConfig.EMBED_LIMIT) + "\"}").getBytes(StandardCharsets.UTF_8);
+        Layer layer = Layer.file(FILE_TYPE, "a.txt", BlobSource.ofBytes("a".getBytes(StandardCharsets.UTF_8)));
+
+        store.push(repository, "small", new Artifact(TYPE, new ArtifactConfig(configType, small), List.of(layer), Map.of()), false);
+        store.push(repository, "large", new Artifact(TYPE, new ArtifactConfig(configType, large), List.of(layer), Map.of()), false);
+        store.push(repository, "empty", new Artifact(TYPE, List.of(layer), Map.of()), false);
+
+        Descriptor smallConfig = store.resolve(repository, "small").orElseThrow().config();
+        assertThat(smallConfig.mediaType()).isEqualTo(configType);
+        assertThat(smallConfig.digest()).isEqualTo(Digest.sha256(small));
+        assertThat(smallConfig.embedded()).hasValueSatisfying(b -> assertThat(b).isEqualTo(small));
+        assertThat(read(store, repository, smallConfig.digest())).isEqualTo(new String(small, StandardCharsets.UTF_8));
+
+        Descriptor largeConfig = store.resolve(repository, "large").orElseThrow().config();
+        assertThat(largeConfig.size()).isEqualTo(large.length);
+        assertThat(largeConfig.data()).isNull();
+        assertThat(largeConfig.embedded()).isEmpty();
+        assertThat(read(store, repository, largeConfig.digest())).isEqualTo(new String(large, StandardCharsets.UTF_8));
+
+        Manifest empty = store.resolve(repository, "empty").orElseThrow();
+        assertThat(empty.config().mediaType()).isEqualTo(Manifest.OCI_EMPTY);
+        assertThat(empty.config().embedded()).hasValueSatisfying(b -> assertThat(b).isEqualTo("{}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(empty.effectiveArtifactType()).contains(TYPE);
+    }
+
+    @Test
     void unknownThingsAreEmptyNotErrors() {
         ArtifactStore store = store();
         String repository = repo("never-pushed");

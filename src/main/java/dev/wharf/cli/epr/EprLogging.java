@@ -25,6 +25,14 @@ final class EprLogging {
                 ecs ? () -> new EcsAccessLineEncoder(SERVICE_NAME, EprApi.EPR_API_VERSION) : EprLogging::text);
     }
 
+    /**
+     * For the commands that serve nothing ({@code push}, {@code mirror}): plain lines at info. Without
+     * it logback's own default applies, which writes every library's debug lines.
+     */
+    static void configureForCommand() {
+        configure("info", "dev");
+    }
+
     private static Encoder<ILoggingEvent> ecs() {
         EcsKeyValueEncoder encoder = new EcsKeyValueEncoder();
         encoder.setServiceName(SERVICE_NAME);

@@ -49,6 +49,7 @@ public final class PushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        EprLogging.configureForCommand();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (server != null && !server.isBlank()) {

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
  * What the OCI indexer keeps of one tag: the manifest digest it parsed, the blobs it needs to serve
  * the package, and the parsed document. Everything but the tag follows from the manifest digest, so
  * the entry never goes stale; only the tag may come to point elsewhere, which a full verification
- * catches.
+ * catches. {@code fromConfig}: the document is the one the manifest's config holds
+ * ({@link PackageIndexConfig}); the zip is checked against it when it is downloaded, and until then
+ * need not be on disk. An index persisted before configs existed reads as false, as it was.
  */
 public record CachedPackage(
         @JsonProperty("tag") String tag,
@@ -17,5 +19,6 @@ public record CachedPackage(
         @JsonProperty("zip_size") long zipSize,
         @JsonProperty("signature_digest") @Nullable String signatureDigest,
         @JsonProperty("signature_size") long signatureSize,
-        @JsonProperty("document") PackageDocument document) {
+        @JsonProperty("document") PackageDocument document,
+        @JsonProperty("from_config") boolean fromConfig) {
 }

@@ -11,13 +11,10 @@ import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.StorageException;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +47,7 @@ public final class OciIndexer implements Indexer {
     private final ArtifactStore store;
     private final OciIndexerSettings settings;
     private final PackageBlobCache blobs;
+    private final CacheFill fill;
     private final IndexedPackages indexed;
     private final RepositoryScan scan;
     private final IndexFile indexFile;
@@ -57,13 +55,13 @@ public final class OciIndexer implements Indexer {
     private final String checks;
     private final Object refreshLock = new Object();
     // What the last successful refresh (or the persisted index) knew; read and replaced under refreshLock.
-    private Map<String, CachedPackage> knownPackages = Map.of();
-    private Map<String, RejectedTag> knownRejections = Map.of();
-    private Optional<Instant> verifiedAt = Optional.empty();
+    private KnownTags known = KnownTags.NONE;
     private List<CachedPackage> published = List.of();
     private volatile List<IndexedPackage> packages = List.of();
     private volatile IndexHealth health;
     private volatile IndexReport report = IndexReport.NONE;
+    /** Why the blobs of a package listed from its config could not be fetched, until a fill round gets them all. */
+    private volatile Optional<String> fillError = Optional.empty();
     private @Nullable RefreshSchedule schedule;
     private final RefreshListener listener;
 
@@ -76,7 +74,11 @@ public final class OciIndexer implements Indexer {
         this.listener = listener;
         this.store = store;
         this.settings = settings;
-        this.blobs = new PackageBlobCache(store, settings.repository(), settings.cacheDir(), settings.maxPackageBytes());
+        // The push warned of what the reader finds odd in a package; checking its zip against the config need not again.
+        ConfigAgreement agreement = new ConfigAgreement(new PackageReader(settings.validate(), LOG::debug, settings.archiveLimits()));
+        this.blobs = new PackageBlobCache(store, settings.repository(), settings.cacheDir(), settings.maxPackageBytes(), agreement,
+                this::refused);
+        this.fill = new CacheFill(blobs, this::fillFailed, () -> fillError = Optional.empty());
         // Taken before the store's first request: a remote store's description gains the scheme it
         // settled on once it has connected ("127.0.0.1:5000" becomes "http://127.0.0.1:5000"), and the
         // next run must recognise its index while the registry is still unreachable.
@@ -103,7 +105,7 @@ public final class OciIndexer implements Indexer {
         Optional<PersistedIndex> persisted = indexFile.read();
         try {
             synchronized (refreshLock) {
-                persisted.ifPresent(this::adopt);
+                persisted.ifPresent(p -> known = KnownTags.adopted(p, checks, settings.cacheDir()));
                 reindex(true);
             }
         } catch (StorageException e) {
@@ -123,29 +125,6 @@ public final class OciIndexer implements Indexer {
                     p.indexedAt(), packages.size());
         }
         schedule = RefreshSchedule.every(settings.refreshInterval(), this::refreshQuietly);
-    }
-
-    /** Takes over what an earlier run knew; the caller holds {@code refreshLock}. */
-    private void adopt(PersistedIndex p) {
-        if (p.format() == PersistedIndex.FORMAT && checks.equals(p.checks())) {
-            knownPackages = byTag(p.packagesOrEmpty(), CachedPackage::tag);
-            knownRejections = byTag(p.rejectedOrEmpty(), RejectedTag::tag);
-            verifiedAt = p.verifiedAtInstant();
-        } else if (p.format() < PersistedIndex.FORMAT) {
-            // Packages are still reused by manifest digest, as that format was; the tags are verified at once.
-            knownPackages = byTag(p.packagesOrEmpty(), CachedPackage::tag);
-            LOG.info("the index persisted in {} has format {}: every tag is verified once", settings.cacheDir(), p.format());
-        } else {
-            // The zips on disk are read again without a download; what they were judged by has changed.
-            LOG.info("the index persisted in {} was checked with {}, now {}: every tag is checked again", settings.cacheDir(),
-                    p.checks(), checks);
-        }
-    }
-
-    private static <T> Map<String, T> byTag(List<T> entries, Function<T, String> tag) {
-        Map<String, T> map = new HashMap<>();
-        entries.forEach(e -> map.put(tag.apply(e), e));
-        return map;
     }
 
     private void refreshQuietly() {
@@ -194,40 +173,66 @@ public final class OciIndexer implements Indexer {
      */
     private void reindex(boolean first) {
         Instant now = settings.clock().instant();
-        boolean verify = verificationDue(now);
-        RepositoryScan.Result result = scan.scan(knownPackages, knownRejections, verify);
+        boolean verify = known.verificationDue(now, settings.verifyInterval());
+        RepositoryScan.Result result = scan.scan(known.packages(), known.rejections(), verify);
         List<CachedPackage> found = result.packages();
-        knownPackages = result.accepted();
-        knownRejections = result.rejected();
-        if (verify) {
-            verifiedAt = Optional.of(now);
-        }
+        known = known.after(result, verify, now);
         if (!sameEntries(found, published)) {
             // Kept otherwise: the answers cached per published list (IndexAnswers) stay valid.
             packages = indexed.of(found);
         }
         published = found;
-        report = new IndexReport(verifiedAt, result.leftOut());
+        report = new IndexReport(known.verifiedAt(), result.leftOut());
         health = IndexHealth.healthy(now, packages.size(), source());
-        PersistedIndex index = new PersistedIndex(PersistedIndex.FORMAT, indexFile.source(), checks, now.toString(),
-                verifiedAt.map(Instant::toString).orElse(null), found,
-                result.rejected().values().stream().sorted(Comparator.comparing(RejectedTag::tag)).toList());
+        PersistedIndex index = persisted(now);
         if (first) {
             persistence.later(index, found);
         } else {
             persistence.now(index, found);
         }
+        fill.fill(found);
         LOG.info("{} packages indexed from {} ({} of {} tags resolved{})", packages.size(), source(), result.resolved(),
                 result.tags(), verify ? ", full verification" : "");
     }
 
-    /** Whether this pass resolves every tag: never verified, interval passed, or a clock that went back. */
-    private boolean verificationDue(Instant now) {
-        if (settings.verifyInterval().isZero() || settings.verifyInterval().isNegative() || verifiedAt.isEmpty()) {
-            return true;
+    private void fillFailed(CachedPackage entry, StorageException e) {
+        if (fillError.isEmpty()) {
+            LOG.warn("cannot fetch the blobs of {} from {} behind the index; trying again: {}", entry.tag(), source(), e.getMessage());
         }
-        Instant last = verifiedAt.get();
-        return last.isAfter(now) || !now.isBefore(last.plus(settings.verifyInterval()));
+        fillError = Optional.of("cannot fetch the blobs of " + entry.tag() + ": " + e.getMessage());
+    }
+
+    /** A package from its config whose download was refused: left out, on the fill's thread (never a request's). */
+    private void refused(CachedPackage entry, String reason) {
+        fill.later(() -> leaveOut(entry, reason));
+    }
+
+    /**
+     * Takes a package out of the index as a refresh would have, had it read the zip: remembered as left
+     * out with the reason until its tag points elsewhere.
+     */
+    private void leaveOut(CachedPackage entry, String reason) {
+        synchronized (refreshLock) {
+            if (!known.holds(entry)) {
+                return;
+            }
+            LOG.warn("tag {} of {} left out: {}", entry.tag(), source(), reason);
+            known = known.leavingOut(entry, reason);
+            published = published.stream().filter(p -> !p.equals(entry)).toList();
+            packages = indexed.of(published);
+            List<IndexReport.LeftOut> leftOut = new ArrayList<>(report.leftOut());
+            leftOut.add(new IndexReport.LeftOut(entry.tag(), reason));
+            report = new IndexReport(report.verifiedAt(), leftOut);
+            IndexHealth h = health;
+            health = new IndexHealth(h.state(), h.indexedAt(), h.error(), packages.size(), h.source());
+            persistence.now(persisted(health.indexedAt().orElseGet(() -> settings.clock().instant())), published);
+        }
+    }
+
+    /** What is known now, as {@code index.json} keeps it; the caller holds {@code refreshLock}. */
+    private PersistedIndex persisted(Instant indexedAt) {
+        return new PersistedIndex(PersistedIndex.FORMAT, indexFile.source(), checks, indexedAt.toString(),
+                known.verifiedAt().map(Instant::toString).orElse(null), published, known.sortedRejections());
     }
 
     private static boolean sameEntries(List<CachedPackage> a, List<CachedPackage> b) {
@@ -259,12 +264,22 @@ public final class OciIndexer implements Indexer {
 
     @Override
     public IndexHealth health() {
-        return health;
+        IndexHealth h = health;
+        Optional<String> blobs = fillError;
+        if (blobs.isPresent() && h.state() == IndexHealth.State.HEALTHY) {
+            // Listed, but not yet servable: the registry fails for the blobs even though it lists the tags.
+            return new IndexHealth(IndexHealth.State.DEGRADED, h.indexedAt(), blobs, h.packages(), h.source());
+        }
+        return h;
     }
 
-    /** Waits, as {@link #close} does, until the first index is persisted: for tests that touch the cache right after {@link #start}. */
+    /**
+     * Waits, as {@link #close} does, until the first index is persisted, and until the blobs asked of
+     * the fill by then are fetched: for tests that touch the cache right after {@link #start}.
+     */
     void awaitPersisted() throws InterruptedException {
         persistence.awaitDeferred();
+        fill.await();
     }
 
     @Override
@@ -272,6 +287,7 @@ public final class OciIndexer implements Indexer {
         if (schedule != null) {
             schedule.close();
         }
+        fill.close();
         persistence.close();
     }
 }

@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The package zips and signatures of one OCI repository on disk, by digest: {@code blobs/} and
@@ -37,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * removed, so {@link #retainOnly} (run after every refresh, possibly while a request thread is
  * downloading) removes blobs no package uses and {@code .part} files left by a crash, never one
  * still being written.
+ *
+ * <p>The zip of a package indexed from its config ({@link CachedPackage#fromConfig}) must also pass
+ * {@code configCheck} before it is renamed into place, so a zip on disk has always been read. Such a
+ * package's download that is refused (its zip disagrees, is no zip or is too large) is told to
+ * {@code onRefused}, whichever thread asked for it, so the index can leave the package out.
  */
 final class PackageBlobCache {
     private static final Logger LOG = LoggerFactory.getLogger(PackageBlobCache.class);
@@ -47,13 +53,26 @@ final class PackageBlobCache {
     private final String repository;
     private final Path cacheDir;
     private final long maxBytes;
+    private final ZipCheck configCheck;
+    private final Refusal onRefused;
     private final Set<Path> inFlight = ConcurrentHashMap.newKeySet();
 
-    PackageBlobCache(ArtifactStore store, String repository, Path cacheDir, long maxBytes) {
+    /** Told of a refused download of a package indexed from its config. */
+    @FunctionalInterface
+    interface Refusal {
+        Refusal NONE = (entry, reason) -> {
+        };
+
+        void refused(CachedPackage entry, String reason);
+    }
+
+    PackageBlobCache(ArtifactStore store, String repository, Path cacheDir, long maxBytes, ZipCheck configCheck, Refusal onRefused) {
         this.store = store;
         this.repository = repository;
         this.cacheDir = cacheDir;
         this.maxBytes = maxBytes;
+        this.configCheck = configCheck;
+        this.onRefused = onRefused;
     }
 
     void createDirectories() throws IOException {
@@ -66,14 +85,26 @@ final class PackageBlobCache {
                 && (c.signatureDigest() == null || Files.isRegularFile(signaturePath(c.signatureDigest())));
     }
 
-    /** The package's zip on disk, downloaded first when it is not there. */
+    /** The package's zip on disk, downloaded (and, for an entry from its config, checked against it) first when it is not there. */
     Path zip(CachedPackage c) throws InvalidPackageException {
-        return zip(new Descriptor(OciPackageLayout.ZIP_MEDIA_TYPE, Digest.parse(c.zipDigest()), c.zipSize(), Map.of()));
+        Descriptor layer = new Descriptor(OciPackageLayout.ZIP_MEDIA_TYPE, Digest.parse(c.zipDigest()), c.zipSize(), Map.of());
+        try {
+            return download(layer, zipPath(c.zipDigest()), true, c.fromConfig() ? c : null);
+        } catch (InvalidPackageException e) {
+            throw refused(c, e);
+        }
+    }
+
+    private InvalidPackageException refused(CachedPackage c, InvalidPackageException e) {
+        if (c.fromConfig()) {
+            onRefused.refused(c, e.getMessage());
+        }
+        return e;
     }
 
     /** A zip layer on disk, downloaded first when it is not there; it must start like a zip. */
     Path zip(Descriptor layer) throws InvalidPackageException {
-        return download(layer, zipPath(layer.digest().toString()), true);
+        return download(layer, zipPath(layer.digest().toString()), true, null);
     }
 
     /** The package's signature on disk, downloaded first when it is not there; empty for an unsigned package. */
@@ -81,13 +112,28 @@ final class PackageBlobCache {
         if (c.signatureDigest() == null) {
             return Optional.empty();
         }
-        return Optional.of(download(new Descriptor(OciPackageLayout.SIGNATURE_MEDIA_TYPE, Digest.parse(c.signatureDigest()),
-                c.signatureSize(), Map.of()), signaturePath(c.signatureDigest()), false));
+        try {
+            return Optional.of(download(new Descriptor(OciPackageLayout.SIGNATURE_MEDIA_TYPE, Digest.parse(c.signatureDigest()),
+                    c.signatureSize(), Map.of()), signaturePath(c.signatureDigest()), false, null));
+        } catch (InvalidPackageException e) {
+            throw refused(c, e);
+        }
     }
 
-    /** The package's zip: from disk when it is there, else straight from the store (not kept). */
+    /**
+     * The package's zip: from disk when it is there, else straight from the store (not kept). The zip
+     * of an entry from its config is downloaded and checked first: what is served must be what the
+     * index says.
+     */
     ChunkSource readZip(CachedPackage c) throws IOException {
         Path p = zipPath(c.zipDigest());
+        if (!Files.isRegularFile(p) && c.fromConfig()) {
+            try {
+                p = zip(c);
+            } catch (InvalidPackageException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
         if (Files.isRegularFile(p)) {
             return FileChunks.trusted(FileChannel.open(p, StandardOpenOption.READ));
         }
@@ -145,7 +191,9 @@ final class PackageBlobCache {
      * already. Two threads may download the same blob at once (a refresh and a request); each writes
      * its own {@code .part} file and the second rename replaces identical content.
      */
-    private Path download(Descriptor layer, Path target, boolean mustBeZip) throws InvalidPackageException {
+    /** {@code fromConfig}: the entry whose config the download must agree with, or null. */
+    private Path download(Descriptor layer, Path target, boolean mustBeZip, @Nullable CachedPackage fromConfig)
+            throws InvalidPackageException {
         if (Files.isRegularFile(target)) {
             return target;
         }
@@ -174,6 +222,9 @@ final class PackageBlobCache {
                 if (mustBeZip && (total < head.length || !Arrays.equals(head, ZIP_MAGIC))) {
                     throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is not a zip file");
                 }
+            }
+            if (fromConfig != null) {
+                configCheck.check(part, fromConfig);
             }
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return target;

@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One pass over the repository's tags, given what the last pass knew. A tag it knows (accepted or
  * left out) costs no request unless the pass verifies; a new tag is resolved and, when its manifest
- * is new, its zip downloaded and read. New tags are resolved by a small pool of threads, the results
+ * is new, its package taken from the manifest's config ({@link ConfigDocuments}) or else its zip
+ * downloaded and read. New tags are resolved by a small pool of threads, the results
  * kept in tag order. A registry outage fails the whole pass (the first in tag order winning).
  */
 final class RepositoryScan {
@@ -70,6 +71,7 @@ final class RepositoryScan {
     private final String source;
     private final PackageBlobCache blobs;
     private final PackageReader reader;
+    private final ConfigDocuments configs;
     private final boolean requireSignatures;
     private final long maxPackageBytes;
     private final Consumer<CachedPackage> onRead;
@@ -82,6 +84,7 @@ final class RepositoryScan {
         this.source = source;
         this.blobs = blobs;
         this.reader = reader;
+        this.configs = new ConfigDocuments(store, repository, settings.validate());
         this.requireSignatures = settings.requireSignatures();
         this.maxPackageBytes = settings.maxPackageBytes();
         this.onRead = onRead;
@@ -104,7 +107,8 @@ final class RepositoryScan {
                 requests.put(i, () -> resolve(parsed.get(), known, rejected, verify));
             } else if (known == null) {
                 outcomes[i] = new Outcome.Rejected(java.util.Objects.requireNonNull(rejected), false);
-            } else if (blobs.holds(known)) {
+            } else if (known.fromConfig() || blobs.holds(known)) {
+                // A package from its config is downloaded behind the index (CacheFill), or when asked for.
                 outcomes[i] = new Outcome.Accepted(known);
             } else {
                 requests.put(i, () -> reuse(known));
@@ -228,11 +232,16 @@ final class RepositoryScan {
         }
     }
 
-    /** A known package; blobs removed from the cache (or kept by an older Wharf) are fetched again while the registry answers. */
+    /**
+     * A known package; blobs removed from the cache (or kept by an older Wharf) are fetched again while
+     * the registry answers, except for a package from its config, whose blobs are fetched behind the index.
+     */
     private Outcome reuse(CachedPackage known) {
         try {
-            blobs.zip(known);
-            blobs.signature(known);
+            if (!known.fromConfig()) {
+                blobs.zip(known);
+                blobs.signature(known);
+            }
             return new Outcome.Accepted(known);
         } catch (InvalidPackageException e) {
             return new Outcome.Rejected(new RejectedTag(known.tag(), known.manifestDigest(), e.getMessage()), true);
@@ -258,6 +267,12 @@ final class RepositoryScan {
         if (requireSignatures && sigLayer.isEmpty()) {
             throw new InvalidPackageException("package is missing a required signature layer; use -require-package-signatures=false for unsigned packages");
         }
+        Optional<PackageDocument> described = configs.document(manifest, tag, sigLayer.isPresent());
+        if (described.isPresent()) {
+            CachedPackage entry = entry(tag, manifest, zipLayer, sigLayer, described.get(), true);
+            onRead.accept(entry);
+            return entry;
+        }
         Path zip = blobs.zip(zipLayer);
         PackageDocument doc;
         try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
@@ -269,10 +284,15 @@ final class RepositoryScan {
             throw new InvalidPackageException("manifest.yml says " + doc.name + "-" + doc.version
                     + ", which disagrees with the tag");
         }
-        CachedPackage entry = new CachedPackage(tag.tag(), manifest.digest().toString(), zipLayer.digest().toString(),
-                zipLayer.size(), sigLayer.map(d -> d.digest().toString()).orElse(null), sigLayer.map(Descriptor::size).orElse(0L), doc);
+        CachedPackage entry = entry(tag, manifest, zipLayer, sigLayer, doc, false);
         blobs.signature(entry);
         onRead.accept(entry);
         return entry;
+    }
+
+    private static CachedPackage entry(PackageTag tag, Manifest manifest, Descriptor zipLayer, Optional<Descriptor> sigLayer,
+            PackageDocument doc, boolean fromConfig) {
+        return new CachedPackage(tag.tag(), manifest.digest().toString(), zipLayer.digest().toString(), zipLayer.size(),
+                sigLayer.map(d -> d.digest().toString()).orElse(null), sigLayer.map(Descriptor::size).orElse(0L), doc, fromConfig);
     }
 }

@@ -2,6 +2,7 @@ package dev.wharf.epr.publish;
 
 import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.oci.OciPackageLayout;
+import dev.wharf.epr.oci.PackageIndexConfig;
 import dev.wharf.epr.pkg.DirectoryPackageFiles;
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.epr.pkg.PackageReader;
@@ -28,7 +29,8 @@ import java.util.function.Consumer;
 /**
  * Publishes a package to an OCI repository as {@link OciPackageLayout} describes: validates it with
  * the same reader the indexers use, zips a folder the way EPR expects ({@code {name}-{version}/…}),
- * and pushes it tagged {@code {name}-{version}} with its {@code .sig} when one lies beside it. An
+ * and pushes it tagged {@code {name}-{version}} with its {@code .sig} when one lies beside it, and
+ * with the package as read in the artifact's config ({@link PackageIndexConfig}). An
  * existing version is refused: published packages are immutable, as Fleet assumes.
  */
 public final class PackagePublisher {
@@ -144,7 +146,9 @@ public final class PackagePublisher {
         Map<String, String> annotations = new java.util.HashMap<>(StandardAnnotations.of(tag, doc.version, StandardAnnotations.created(inputs)));
         annotations.put("dev.wharf.epr.package.name", doc.name);
         try {
-            Manifest m = store.push(repository, tag, new Artifact(OciPackageLayout.ARTIFACT_TYPE, layers, annotations), false);
+            // The document in the config lets an indexer list the package from its manifest alone.
+            Artifact artifact = new Artifact(OciPackageLayout.ARTIFACT_TYPE, PackageIndexConfig.of(doc, validate), layers, annotations);
+            Manifest m = store.push(repository, tag, artifact, false);
             return new Published(tag, m, signed);
         } catch (StorageException e) {
             if (e instanceof ConcurrentPublishException) {

@@ -139,8 +139,8 @@ public final class ImageLayoutStore implements ArtifactStore {
             for (Layer layer : artifact.layers()) {
                 layers.add(blobs.write(layout, layer));
             }
-            blobs.write(layout, ManifestCodec.EMPTY_CONFIG);
-            byte[] manifestBytes = codec.encode(artifact.artifactType(), layers, artifact.annotations());
+            blobs.write(layout, artifact.config().content());
+            byte[] manifestBytes = codec.encode(artifact.artifactType(), artifact.config().descriptor(), layers, artifact.annotations());
             Digest manifestDigest = blobs.write(layout, manifestBytes);
             locks.withLock(layout, () -> {
                 LayoutIndex index = indexes.readFresh(layout);

@@ -2,7 +2,6 @@ package dev.wharf.oci.registry;
 
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.ConcurrentLookups;
 import dev.wharf.oci.Descriptor;
@@ -186,10 +185,10 @@ public final class RegistryArtifactStore implements ArtifactStore {
             blobPusher.ensure(repository, descriptor.digest(), descriptor.size(), layer.content());
             layers.add(descriptor);
         }
-        Descriptor config = ManifestCodec.EMPTY_CONFIG_DESCRIPTOR;
-        blobPusher.ensure(repository, config.digest(), config.size(), BlobSource.ofBytes(ManifestCodec.EMPTY_CONFIG));
+        Descriptor config = artifact.config().descriptor();
+        blobPusher.ensure(repository, config.digest(), config.size(), artifact.config().source());
 
-        byte[] manifestBytes = codec.encode(artifact.artifactType(), layers, artifact.annotations());
+        byte[] manifestBytes = codec.encode(artifact.artifactType(), config, layers, artifact.annotations());
         if (!overwrite && manifestChecker.check(repository, tag, "check whether tag '" + tag + "' exists").isPresent()) {
             throw new StorageException(Kind.TAG_EXISTS, "registry " + address + ", repository " + repository + ": the tag '"
                     + tag + "' already exists and is not overwritten; push under a new version or delete the old one first");
@@ -199,7 +198,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
             for (int i = 0; i < layers.size(); i++) {
                 blobPusher.ensure(repository, layers.get(i).digest(), layers.get(i).size(), artifact.layers().get(i).content());
             }
-            blobPusher.ensure(repository, config.digest(), config.size(), BlobSource.ofBytes(ManifestCodec.EMPTY_CONFIG));
+            blobPusher.ensure(repository, config.digest(), config.size(), artifact.config().source());
         });
         return codec.decode(Digest.sha256(manifestBytes), manifestBytes, Manifest.OCI_IMAGE_MANIFEST);
     }

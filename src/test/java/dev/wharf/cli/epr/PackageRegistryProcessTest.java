@@ -78,6 +78,8 @@ class PackageRegistryProcessTest {
         assertThat(push.waitFor(START)).as(push.output()).isZero();
         assertThat(push.output()).contains("pushed acme_logs-1.0.0 to", "pushed acme_logs-1.1.0 (signed) to",
                 "pushed gallery-2.0.0 to").doesNotContain(PASSWORD);
+        // Logging is set up for the command too: logback's default would print every library's debug lines.
+        assertThat(push.output()).doesNotContain("DEBUG");
 
         int port = TestPorts.free();
         int metricsPort = TestPorts.free();

@@ -27,7 +27,7 @@ class IndexPersistenceTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        PackageBlobCache blobs = new PackageBlobCache(new ImageLayoutStore(cache.resolve("unused-store")), "packages", cache, 1 << 20);
+        PackageBlobCache blobs = new PackageBlobCache(new ImageLayoutStore(cache.resolve("unused-store")), "packages", cache, 1 << 20, ZipCheck.NONE, PackageBlobCache.Refusal.NONE);
         blobs.createDirectories();
         Files.writeString(blob(OLD_ZIP), "old");
         Files.writeString(blob(NEW_ZIP), "new");
@@ -103,7 +103,7 @@ class IndexPersistenceTest {
 
     private static CachedPackage cached(String zipDigest) {
         PackageDocument document = Json.mapper().convertValue(java.util.Map.of("name", "acme", "version", "1.0.0"), PackageDocument.class);
-        return new CachedPackage("acme-1.0.0", "sha256:" + "c".repeat(64), zipDigest, 3, null, 0, document);
+        return new CachedPackage("acme-1.0.0", "sha256:" + "c".repeat(64), zipDigest, 3, null, 0, document, false);
     }
 
     private static PersistedIndex index(String indexedAt, String zipDigest) {

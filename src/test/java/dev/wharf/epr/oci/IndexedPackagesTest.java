@@ -28,7 +28,7 @@ class IndexedPackagesTest {
 
     @BeforeEach
     void setUp() {
-        indexed = new IndexedPackages(new PackageBlobCache(new ImageLayoutStore(cache.resolve("store")), "packages", cache, 1 << 20));
+        indexed = new IndexedPackages(new PackageBlobCache(new ImageLayoutStore(cache.resolve("store")), "packages", cache, 1 << 20, ZipCheck.NONE, PackageBlobCache.Refusal.NONE));
     }
 
     private static CachedPackage entry(String name, String version, Map<String, Object> more) {
@@ -37,7 +37,7 @@ class IndexedPackagesTest {
         PackageDocument document = Json.mapper().convertValue(fields, PackageDocument.class);
         String hex = Integer.toHexString((name + version).hashCode());
         return new CachedPackage(name + "-" + version, "sha256:" + "1".repeat(64 - hex.length()) + hex, "sha256:" + "2".repeat(64), 10,
-                null, 0, document);
+                null, 0, document, false);
     }
 
     private static CachedPackage entry(String name, String version) {

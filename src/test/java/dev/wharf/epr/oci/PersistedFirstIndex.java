@@ -5,7 +5,10 @@ public final class PersistedFirstIndex {
     private PersistedFirstIndex() {
     }
 
-    /** Returns {@code indexer} once its first index is written and the cache pruned. */
+    /**
+     * Returns {@code indexer} once its first index is written and the cache pruned, and once the blobs
+     * of the packages it listed from their configs are fetched.
+     */
     public static OciIndexer await(OciIndexer indexer) throws InterruptedException {
         indexer.awaitPersisted();
         return indexer;

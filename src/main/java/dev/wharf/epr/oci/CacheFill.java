@@ -1,0 +1,114 @@
+package dev.wharf.epr.oci;
+
+import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.oci.StorageException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Downloads, behind the index, the blobs of the packages indexed from their configs: the first index
+ * is served from the manifests alone, and the zips (each checked against its config on the way in)
+ * and signatures follow on one thread of their own, so the packages are also served through a later
+ * registry outage, as packages read from their zips are. A zip that fails its check is reported by
+ * {@link PackageBlobCache} itself. A registry that fails ends the round, is told (the index's health
+ * says so), and the round is tried again {@link #RETRY} later,
+ * or at the next index, whichever comes first.
+ */
+final class CacheFill implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CacheFill.class);
+    static final Duration RETRY = Duration.ofSeconds(10);
+
+    private final PackageBlobCache blobs;
+    private final BiConsumer<CachedPackage, StorageException> failed;
+    private final Runnable completed;
+    private final AtomicBoolean retryPending = new AtomicBoolean();
+    private final AtomicBoolean roundQueued = new AtomicBoolean();
+    private volatile List<CachedPackage> latest = List.of();
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "epr-oci-fill");
+        t.setDaemon(true);
+        // Behind the answers, which need the cores more.
+        t.setPriority(Thread.MIN_PRIORITY);
+        return t;
+    });
+
+    /**
+     * @param failed told, on the fill's thread, that the registry failed for an entry's blobs (the round stopped there)
+     * @param completed told that a round fetched everything it was asked for (or found it refused)
+     */
+    CacheFill(PackageBlobCache blobs, BiConsumer<CachedPackage, StorageException> failed, Runnable completed) {
+        this.blobs = blobs;
+        this.failed = failed;
+        this.completed = completed;
+    }
+
+    /** Fetches, in the background, what {@code entries} (the index now served) still lack on disk. */
+    void fill(List<CachedPackage> entries) {
+        latest = entries;
+        // One round waiting is enough: it reads the latest list when it runs.
+        if (roundQueued.compareAndSet(false, true)) {
+            thread.execute(() -> {
+                roundQueued.set(false);
+                round();
+            });
+        }
+    }
+
+    /** Runs {@code task} on the fill's thread, after what was asked before it. */
+    void later(Runnable task) {
+        thread.execute(task);
+    }
+
+    private void round() {
+        for (CachedPackage entry : latest) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            if (!entry.fromConfig() || blobs.holds(entry)) {
+                continue;
+            }
+            try {
+                blobs.zip(entry);
+                blobs.signature(entry);
+            } catch (InvalidPackageException e) {
+                // Reported by the cache, which leaves the package out; the others are still fetched.
+                LOG.debug("{} refused: {}", entry.tag(), e.getMessage());
+            } catch (StorageException e) {
+                failed.accept(entry, e);
+                if (retryPending.compareAndSet(false, true)) {
+                    thread.schedule(() -> {
+                        retryPending.set(false);
+                        round();
+                    }, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
+        }
+        completed.run();
+    }
+
+    /** Waits until what was asked so far is done: for tests that look at the cache. */
+    void await() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        thread.execute(done::countDown);
+        done.await();
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.wharf.epr.oci;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.wharf.epr.model.Json;
+import dev.wharf.epr.model.PackageDocument;
+import dev.wharf.oci.ArtifactConfig;
+import java.io.IOException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The config blob {@code package-registry push} writes with a package: the package as
+ * {@link dev.wharf.epr.pkg.PackageReader} read it from the zip, as Helm writes a chart's metadata
+ * into its config. An indexer that trusts it needs the manifest alone for a new version, not the zip
+ * (docs/epr-layout.md), and reads the zip when it is first asked for, checking that it agrees.
+ *
+ * <p>{@code reader} names the reader's output: it is raised whenever the reader makes another
+ * document of the same zip (a field added, a rule fixed), and a config of another number is ignored,
+ * so a package pushed by an older Wharf is read from its zip rather than served as that Wharf saw it.
+ * {@code validated}: the push checked the package against the package spec.
+ */
+public record PackageIndexConfig(
+        @JsonProperty("reader") int reader,
+        @JsonProperty("validated") boolean validated,
+        @JsonProperty("document") @Nullable PackageDocument document) {
+    public static final String MEDIA_TYPE = "application/vnd.wharf.epr.package.config.v1+json";
+    /** Raised with every change to what the reader makes of a zip; PackageIndexConfigTest's golden file says when. */
+    public static final int READER = 1;
+
+    /** The config for a package the reader has just read ({@code document} read as unsigned: the signature is the manifest's). */
+    public static ArtifactConfig of(PackageDocument document, boolean validated) {
+        try {
+            return new ArtifactConfig(MEDIA_TYPE, Json.mapper().writeValueAsBytes(new PackageIndexConfig(READER, validated, document)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the config of " + document.name + "-" + document.version, e);
+        }
+    }
+
+    /** Parses a config blob; throws {@link IOException} with the reason when it is not one. */
+    static PackageIndexConfig parse(byte[] content) throws IOException {
+        PackageIndexConfig config = Json.mapper().readValue(content, PackageIndexConfig.class);
+        if (config == null) {
+            throw new IOException("the config is empty");
+        }
+        return config;
+    }
+}
