@@ -45,7 +45,8 @@ final class ConfigDocuments {
         }
         PackageIndexConfig parsed;
         try {
-            parsed = PackageIndexConfig.parse(config.embedded().isPresent() ? config.embedded().get() : fetch(config));
+            Optional<byte[]> embedded = config.embedded();
+            parsed = PackageIndexConfig.parse(embedded.isPresent() ? embedded.get() : fetch(config));
         } catch (IOException e) {
             LOG.warn("tag {}: its package config cannot be read ({}); reading the zip instead", tag.tag(), e.getMessage());
             return Optional.empty();
