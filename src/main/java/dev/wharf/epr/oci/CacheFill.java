@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Downloads, behind the index, the blobs of the packages indexed from their configs: the first index
@@ -32,11 +33,13 @@ final class CacheFill implements AutoCloseable {
     private final AtomicBoolean retryPending = new AtomicBoolean();
     private final AtomicBoolean roundQueued = new AtomicBoolean();
     private volatile List<CachedPackage> latest = List.of();
+    private volatile @Nullable Thread worker;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "epr-oci-fill");
         t.setDaemon(true);
         // Behind the answers, which need the cores more.
         t.setPriority(Thread.MIN_PRIORITY);
+        worker = t;
         return t;
     });
 
@@ -62,9 +65,16 @@ final class CacheFill implements AutoCloseable {
         }
     }
 
-    /** Runs {@code task} on the fill's thread, after what was asked before it. */
-    void later(Runnable task) {
-        thread.execute(task);
+    /**
+     * Runs {@code task} on the fill's thread: at once when called there (a round that met a refused
+     * zip, so that the round's end sees it done), else after what was asked before it.
+     */
+    void onFillThread(Runnable task) {
+        if (Thread.currentThread() == worker) {
+            task.run();
+        } else {
+            thread.execute(task);
+        }
     }
 
     private void round() {

@@ -204,7 +204,7 @@ public final class OciIndexer implements Indexer {
 
     /** A package from its config whose download was refused: left out, on the fill's thread (never a request's). */
     private void refused(CachedPackage entry, String reason) {
-        fill.later(() -> leaveOut(entry, reason));
+        fill.onFillThread(() -> leaveOut(entry, reason));
     }
 
     /**

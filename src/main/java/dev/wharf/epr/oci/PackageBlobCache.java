@@ -189,9 +189,9 @@ final class PackageBlobCache {
     /**
      * Streams a blob into the cache (verified against its digest by the store) unless it is there
      * already. Two threads may download the same blob at once (a refresh and a request); each writes
-     * its own {@code .part} file and the second rename replaces identical content.
+     * its own {@code .part} file and the second rename replaces identical content. {@code fromConfig}:
+     * the entry whose config the download must agree with before it is kept, or null.
      */
-    /** {@code fromConfig}: the entry whose config the download must agree with, or null. */
     private Path download(Descriptor layer, Path target, boolean mustBeZip, @Nullable CachedPackage fromConfig)
             throws InvalidPackageException {
         if (Files.isRegularFile(target)) {
