@@ -223,7 +223,8 @@ class OciIndexerConfigTest {
     void aConfigTheIndexerCannotTrustSendsItToTheZip() throws Exception {
         ImageLayoutStore source = new ImageLayoutStore(dir.resolve("source"));
         TestPackages.publishAll(source, dir.resolve("source-work"));
-        List<String> tags = List.of("acme_logs-1.0.0", "gallery-2.0.0", "legacy_stack-1.0.0", "sensor_input-0.3.0");
+        List<String> tags = List.of("acme_logs-1.0.0", "acme_logs-1.1.0", "acme_logs-1.2.0-beta1", "gallery-2.0.0", "legacy_stack-1.0.0",
+                "sensor_input-0.3.0");
         Map<String, ObjectNode> configs = new java.util.HashMap<>();
         for (String tag : tags) {
             Manifest m = source.resolve(TestPackages.REPOSITORY, tag).orElseThrow();
@@ -238,10 +239,17 @@ class OciIndexerConfigTest {
         ((ObjectNode) misnamed.get("document")).put("version", "9.9.9");
         pushWithConfig("legacy_stack-1.0.0", dir.resolve("legacy_stack-1.0.0.zip"), Json.mapper().writeValueAsBytes(misnamed));
         pushWithConfig("sensor_input-0.3.0", dir.resolve("sensor_input-0.3.0.zip"), "{\"reader\": [".getBytes(StandardCharsets.UTF_8));
+        // Not the form Wharf writes: a field no document has, and a null in a list, which the reader never makes.
+        ObjectNode unknownField = configs.get("acme_logs-1.1.0");
+        ((ObjectNode) unknownField.get("document")).put("injected", "anything");
+        pushWithConfig("acme_logs-1.1.0", dir.resolve("acme_logs-1.1.0.zip"), Json.mapper().writeValueAsBytes(unknownField));
+        ObjectNode nullInAList = configs.get("acme_logs-1.2.0-beta1");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) nullInAList.get("document").get("categories")).addNull();
+        pushWithConfig("acme_logs-1.2.0-beta1", dir.resolve("acme_logs-1.2.0-beta1.zip"), Json.mapper().writeValueAsBytes(nullInAList));
 
         started();
         assertThat(indexer.packages()).extracting(IndexedPackage::key).containsExactlyElementsOf(tags);
-        assertThat(store.blobs()).as("each zip read by the index itself").isEqualTo(4);
+        assertThat(store.blobs()).as("each zip read by the index itself").isEqualTo(6);
         for (String tag : tags) {
             assertThat((JsonNode) Json.mapper().valueToTree(listed(tag).document())).as(tag).isEqualTo(readFromZip(tag));
         }

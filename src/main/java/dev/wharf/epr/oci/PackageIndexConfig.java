@@ -1,7 +1,11 @@
 package dev.wharf.epr.oci;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.epr.model.Json;
 import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.oci.ArtifactConfig;
@@ -24,6 +28,9 @@ public record PackageIndexConfig(
         @JsonProperty("validated") boolean validated,
         @JsonProperty("document") @Nullable PackageDocument document) {
     public static final String MEDIA_TYPE = "application/vnd.wharf.epr.package.config.v1+json";
+    /** Nulls in lists and maps refused, other nulls leaving the field as the reader leaves it when absent. */
+    private static final ObjectMapper STRICT = Json.mapper().copy()
+            .setDefaultSetterInfo(JsonSetter.Value.construct(Nulls.SKIP, Nulls.FAIL));
     /** Raised with every change to what the reader makes of a zip; PackageIndexConfigTest's golden file says when. */
     public static final int READER = 1;
 
@@ -36,11 +43,21 @@ public record PackageIndexConfig(
         }
     }
 
-    /** Parses a config blob; throws {@link IOException} with the reason when it is not one. */
+    /**
+     * Parses a config blob; throws {@link IOException} with the reason when it is not one. Only a
+     * config in the very form {@link #of} writes is taken: its document must read back to the same
+     * JSON, so no unknown field, no null where the reader never puts one (in a list, say) and no value
+     * of another type is served before the zip is checked, whoever wrote the config.
+     */
     static PackageIndexConfig parse(byte[] content) throws IOException {
-        PackageIndexConfig config = Json.mapper().readValue(content, PackageIndexConfig.class);
-        if (config == null) {
-            throw new IOException("the config is empty");
+        JsonNode tree = Json.mapper().readTree(content);
+        if (tree == null || !tree.isObject()) {
+            throw new IOException("the config is not a JSON object");
+        }
+        PackageIndexConfig config = STRICT.treeToValue(tree, PackageIndexConfig.class);
+        JsonNode document = tree.get("document");
+        if (config.document() != null && document != null && !document.equals(Json.mapper().valueToTree(config.document()))) {
+            throw new IOException("the config's document is not in the form Wharf writes");
         }
         return config;
     }
