@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * and signatures follow on one thread of their own, so the packages are also served through a later
  * registry outage, as packages read from their zips are. A zip that fails its check is reported by
  * {@link PackageBlobCache} itself. A registry that fails ends the round, is told (the index's health
- * says so), and the round is tried again {@link #RETRY} later,
- * or at the next index, whichever comes first.
+ * says so), and the round is tried again {@link #RETRY} later, or at the next index, whichever
+ * comes first.
  */
 final class CacheFill implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CacheFill.class);
@@ -37,7 +37,8 @@ final class CacheFill implements AutoCloseable {
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "epr-oci-fill");
         t.setDaemon(true);
-        // Behind the answers, which need the cores more.
+        // A hint only (Linux JVMs ignore priorities by default): what keeps the fill from crowding the
+        // answers is that it is one thread, so it takes at most one core.
         t.setPriority(Thread.MIN_PRIORITY);
         worker = t;
         return t;
