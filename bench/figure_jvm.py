@@ -44,6 +44,7 @@ def configs():
         ("launcher, G1 instead of Serial", ["-XX:+UseG1GC"], True),
         ("launcher, Parallel instead of Serial", ["-XX:+UseParallelGC"], True),
         ("launcher, the JVM's initial heap and free ratios instead of -Xms16m, 20/40", jvm_heap, True),
+        ("launcher, the JVM's young generation, a third of the heap (-XX:NewRatio=2) instead of a quarter", ["-XX:NewRatio=2"], True),
         # -Xmn alone above -Xms16m would be cut to the initial heap (the JVM warns on stdout): the heap starts at 40 MB.
         ("launcher, a 24 MB young generation (-Xms40m -Xmn24m)", ["-Xms40m", "-Xmn24m"], True),
         ("launcher, the JVM's JIT counts instead of x5 (C1) and x10 (C2)", JVM_JIT_COUNTS, True),

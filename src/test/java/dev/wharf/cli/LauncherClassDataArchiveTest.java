@@ -82,18 +82,21 @@ class LauncherClassDataArchiveTest {
     void theLaunchersJvmDefaultsAreSetAndJavaOptsOverridesEachOfThem() throws Exception {
         Result defaults = launch("boring-registry", "-XX:+PrintFlagsFinal", "version");
         assertThat(defaults.exitCode()).as(defaults.output()).isZero();
-        assertThat(defaults.output()).containsPattern("bool UseSerialGC\\s+= true").containsPattern("intx TieredStopAtLevel\\s+= 4\\s")
+        assertThat(defaults.output()).containsPattern("bool UseSerialGC\\s+= true").containsPattern("uintx NewRatio\\s+= 3\\s")
+                .containsPattern("intx TieredStopAtLevel\\s+= 4\\s")
                 .containsPattern("size_t InitialHeapSize\\s+= " + (16L << 20) + "\\s")
                 .containsPattern("intx Tier3InvocationThreshold\\s+= 1000\\s").containsPattern("intx Tier3CompileThreshold\\s+= 5000\\s")
                 .containsPattern("intx Tier4InvocationThreshold\\s+= 50000\\s").containsPattern("intx Tier4BackEdgeThreshold\\s+= 400000\\s")
                 .containsPattern("CompileCommand\\s+\\+= option,sun\\.security\\.provider\\.SHA2::implCompress,double,CompileThresholdScaling,0\\.01\\s")
                 .containsPattern("uint TrimNativeHeapInterval\\s+= " + (trimsTheNativeHeap(Runtime.version()) ? "2000" : "0") + "\\s");
 
-        // Another collector in JAVA_OPTS replaces the launcher's (two would stop the JVM).
+        // Another collector in JAVA_OPTS replaces the launcher's (two would stop the JVM), and its young generation's
+        // ratio with it: G1 sizes its young generation itself unless a ratio is given.
         Result chosen = launch("package-registry", "-XX:+UseG1GC -XX:TieredStopAtLevel=1 -Xms64m -XX:Tier4InvocationThreshold=5000 -XX:+PrintFlagsFinal",
                 "-version");
         assertThat(chosen.exitCode()).as(chosen.output()).isZero();
         assertThat(chosen.output()).containsPattern("bool UseG1GC\\s+= true").containsPattern("bool UseSerialGC\\s+= false")
+                .containsPattern("uintx NewRatio\\s+= 2\\s+\\{product\\} \\{default\\}")
                 .containsPattern("intx TieredStopAtLevel\\s+= 1\\s").containsPattern("size_t InitialHeapSize\\s+= " + (64L << 20) + "\\s")
                 .containsPattern("intx Tier4InvocationThreshold\\s+= 5000\\s")
                 .contains("package-registry (Wharf)");

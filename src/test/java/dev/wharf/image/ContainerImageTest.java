@@ -190,9 +190,10 @@ class ContainerImageTest {
         assertThat(heap.find()).as(flags).isTrue();
         // 75 % of 256 MiB, give or take the heap's alignment; the JVM's own default would be 25 %.
         assertThat(Long.parseLong(heap.group(1))).isBetween(180L << 20, 200L << 20);
-        // The launchers' defaults (bench figure "jvm"): the serial collector, a heap that starts at 16 MiB, and C2 kept
-        // (C1 alone has no SHA-256 intrinsic).
-        assertThat(flags).containsPattern("bool UseSerialGC\\s+= true").containsPattern("size_t InitialHeapSize\\s+= " + (16L << 20) + "\\s")
+        // The launchers' defaults (bench figure "jvm"): the serial collector with a young generation a quarter of the heap,
+        // a heap that starts at 16 MiB, and C2 kept (C1 alone has no SHA-256 intrinsic).
+        assertThat(flags).containsPattern("bool UseSerialGC\\s+= true").containsPattern("uintx NewRatio\\s+= 3\\s")
+                .containsPattern("size_t InitialHeapSize\\s+= " + (16L << 20) + "\\s")
                 .containsPattern("intx TieredStopAtLevel\\s+= 4\\s");
     }
 
