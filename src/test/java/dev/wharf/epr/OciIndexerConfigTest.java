@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.epr.api.ApiSettings;
+import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.index.IndexReport;
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.model.Json;
@@ -16,18 +18,27 @@ import dev.wharf.epr.oci.PackageIndexConfig;
 import dev.wharf.epr.oci.PersistedFirstIndex;
 import dev.wharf.epr.pkg.PackageReader;
 import dev.wharf.epr.pkg.ZipPackageFiles;
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.WebServer;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactConfig;
 import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
+import dev.wharf.oci.StorageException;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -206,11 +217,32 @@ class OciIndexerConfigTest {
         startedOn("forged");
         IndexedPackage forged = listed("gallery-2.0.0");
 
-        assertThatThrownBy(() -> forged.content().file("manifest.yml"))
-                .hasMessageContaining("the zip disagrees with the package config pushed with it (title)");
-        assertThatThrownBy(() -> forged.content().zip().open()).hasMessageContaining("disagrees");
+        // Stored content that failed its check, which the HTTP edge answers 502: not an I/O error (500).
+        assertThatThrownBy(() -> forged.content().file("manifest.yml")).isInstanceOfSatisfying(StorageException.class,
+                e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.CORRUPT))
+                .hasMessageContaining("tag gallery-2.0.0: the zip disagrees with the package config pushed with it (title)");
+        assertThatThrownBy(() -> forged.content().zip().open()).isInstanceOf(StorageException.class).hasMessageContaining("disagrees");
         filled();
         assertThat(indexer.packages()).isEmpty();
+    }
+
+    @Test
+    void overHttpTheRequestGetsA502InGeneralTermsAndThenA404() throws Exception {
+        pushGalleryWithAForgedConfig();
+        startedOn("forged");
+        EprApi api = new EprApi(indexer, ApiSettings.defaults(), Clock.systemUTC());
+        HttpClient http = HttpClient.newHttpClient();
+        try (WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register)) {
+            URI readme = URI.create(server.localUri() + "/package/gallery/2.0.0/docs/README.md");
+            HttpResponse<String> first = http.send(HttpRequest.newBuilder(readme).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(first.statusCode()).isEqualTo(502);
+            // The reason is the operator's (the log and the telemetry address's /health), not an anonymous client's.
+            assertThat(first.body()).contains("stored content failed its integrity check").doesNotContain("disagrees");
+
+            filled();
+            HttpResponse<String> after = http.send(HttpRequest.newBuilder(readme).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(after.statusCode()).isEqualTo(404);
+        }
     }
 
     private void pushWithConfig(String tag, Path zip, byte[] config) {

@@ -5,7 +5,6 @@ import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.index.Resource;
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.epr.pkg.ZipContent;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -68,14 +67,14 @@ final class IndexedPackages {
             try {
                 return blobs.zip(c);
             } catch (InvalidPackageException e) {
-                throw new IOException(e.getMessage(), e);
+                throw PackageBlobCache.unusable(c, e);
             }
         }, c.zipSize(), () -> blobs.readZip(c), () -> {
             Optional<Path> sig;
             try {
                 sig = blobs.signature(c);
             } catch (InvalidPackageException e) {
-                throw new IOException(e.getMessage(), e);
+                throw PackageBlobCache.unusable(c, e);
             }
             return sig.map(p -> Resource.ofFile(p, c.signatureSize()));
         });

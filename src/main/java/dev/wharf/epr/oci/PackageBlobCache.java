@@ -95,6 +95,15 @@ final class PackageBlobCache {
         }
     }
 
+    /**
+     * A refused blob as a request meets it: stored content that failed its check, which the HTTP edge
+     * answers 502 in general terms (the reason goes to the log). Not an I/O error: the store answered,
+     * and its answer was not the package the index lists.
+     */
+    static StorageException unusable(CachedPackage c, InvalidPackageException e) {
+        return new StorageException(StorageException.Kind.CORRUPT, "tag " + c.tag() + ": " + e.getMessage(), e);
+    }
+
     private InvalidPackageException refused(CachedPackage c, InvalidPackageException e) {
         if (c.fromConfig()) {
             onRefused.refused(c, e.getMessage());
@@ -131,7 +140,7 @@ final class PackageBlobCache {
             try {
                 p = zip(c);
             } catch (InvalidPackageException e) {
-                throw new IOException(e.getMessage(), e);
+                throw unusable(c, e);
             }
         }
         if (Files.isRegularFile(p)) {
