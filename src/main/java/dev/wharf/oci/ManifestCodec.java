@@ -40,13 +40,16 @@ public final class ManifestCodec {
     /**
      * The manifest bytes for an artifact whose config and layers have already been stored. A config
      * descriptor that embeds its content keeps it ({@link ArtifactConfig#descriptor}): readers then
-     * need no round trip for the config.
+     * need no round trip for the config. A null {@code artifactType} is left out: the portable form
+     * for a registry that refuses media types it does not know (see {@code PortableManifests}).
      */
-    public byte[] encode(String artifactType, Descriptor config, List<Descriptor> layers, Map<String, String> annotations) {
+    public byte[] encode(@Nullable String artifactType, Descriptor config, List<Descriptor> layers, Map<String, String> annotations) {
         ObjectNode root = json.createObjectNode();
         root.put("schemaVersion", 2);
         root.put("mediaType", Manifest.OCI_IMAGE_MANIFEST);
-        root.put("artifactType", artifactType);
+        if (artifactType != null) {
+            root.put("artifactType", artifactType);
+        }
         root.set("config", descriptor(config));
         ArrayNode layerArray = root.putArray("layers");
         layers.forEach(layer -> layerArray.add(descriptor(layer)));

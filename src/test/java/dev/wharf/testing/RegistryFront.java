@@ -1,5 +1,7 @@
 package dev.wharf.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -13,11 +15,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,7 +35,8 @@ import java.util.regex.Pattern;
  *   <li>{@link #gitLab}: the project path and at most two levels below it; anything else gets 401
  *       with {@code error="insufficient_scope"} after a token was granted, as GitLab's token
  *       service and registry answer. Repositories of other projects: 404 {@code NAME_UNKNOWN} on the
- *       first blob upload (the project does not exist).</li>
+ *       first blob upload (the project does not exist). Manifests whose {@code artifactType} or config media
+ *       type is not on GitLab's list get 400 {@code MANIFEST_INVALID} "unknown media type".</li>
  * </ul>
  */
 public final class RegistryFront implements AutoCloseable {
@@ -48,6 +53,11 @@ public final class RegistryFront implements AutoCloseable {
         default int tagPage() {
             return 0;
         }
+
+        /** Null when a pushed manifest (its bytes) is taken, else the refusal. */
+        default Refusal judgeManifest(byte[] manifest) {
+            return null;
+        }
     }
 
     public record Refusal(int status, Map<String, String> headers, String body) {
@@ -57,6 +67,7 @@ public final class RegistryFront implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final String upstream;
     private final Rule rule;
+    private final AtomicInteger manifestsRefused = new AtomicInteger();
 
     private RegistryFront(String upstream, Rule rule) {
         this.upstream = upstream;
@@ -91,20 +102,82 @@ public final class RegistryFront implements AutoCloseable {
         });
     }
 
-    /** GitLab's rule for the project {@code project} (group/project). */
+    /**
+     * GitLab's rules for the project {@code project} (group/project): its naming rule, and its list of
+     * media types for a manifest's {@code artifactType} and config ({@link #gitLabMediaTypes}).
+     */
     public static RegistryFront gitLab(String upstream, String project) {
-        return new RegistryFront(upstream, (repository, method, frontUrl) -> {
-            if (!repository.equals(project) && !repository.startsWith(project + "/")) {
-                return method.equals("POST") ? error(404, "NAME_UNKNOWN", "repository name not known to registry", Map.of()) : null;
+        return new RegistryFront(upstream, new Rule() {
+            @Override
+            public Refusal judge(String repository, String method, String frontUrl) {
+                if (!repository.equals(project) && !repository.startsWith(project + "/")) {
+                    return method.equals("POST") ? error(404, "NAME_UNKNOWN", "repository name not known to registry", Map.of()) : null;
+                }
+                int below = repository.equals(project) ? 0 : repository.substring(project.length() + 1).split("/").length;
+                if (below <= 2) {
+                    return null;
+                }
+                String challenge = "Bearer realm=\"" + frontUrl + "/jwt/auth\",service=\"container_registry\",scope=\"repository:"
+                        + repository + ":pull,push\",error=\"insufficient_scope\"";
+                return error(401, "UNAUTHORIZED", "authentication required", Map.of("WWW-Authenticate", challenge));
             }
-            int below = repository.equals(project) ? 0 : repository.substring(project.length() + 1).split("/").length;
-            if (below <= 2) {
+
+            @Override
+            public Refusal judgeManifest(byte[] manifest) {
+                return unknownMediaType(manifest, false);
+            }
+        });
+    }
+
+    /**
+     * GitLab's check of media types alone (its registry with the metadata database, as on GitLab.com):
+     * a manifest whose {@code artifactType} or config media type is not on its list gets 400
+     * {@code MANIFEST_INVALID} with the detail {@code unknown media type: …}; layers of any media type
+     * pass, as tried against GitLab.com (docs/registries.md). {@code layersToo}: a stricter list that
+     * also judges the layers' media types.
+     */
+    public static RegistryFront gitLabMediaTypes(String upstream, boolean layersToo) {
+        return new RegistryFront(upstream, new Rule() {
+            @Override
+            public Refusal judge(String repository, String method, String frontUrl) {
                 return null;
             }
-            String challenge = "Bearer realm=\"" + frontUrl + "/jwt/auth\",service=\"container_registry\",scope=\"repository:"
-                    + repository + ":pull,push\",error=\"insufficient_scope\"";
-            return error(401, "UNAUTHORIZED", "authentication required", Map.of("WWW-Authenticate", challenge));
+
+            @Override
+            public Refusal judgeManifest(byte[] manifest) {
+                return unknownMediaType(manifest, layersToo);
+            }
         });
+    }
+
+    /** A few of the media types on GitLab's list: images, the empty config, Helm's config, cosign's signatures. */
+    private static final Set<String> GITLAB_KNOWN = Set.of("application/vnd.oci.image.config.v1+json",
+            "application/vnd.docker.container.image.v1+json", "application/vnd.oci.empty.v1+json", "application/vnd.cncf.helm.config.v1+json",
+            "application/vnd.dev.cosign.artifact.sig.v1+json", "application/vnd.oci.image.layer.v1.tar+gzip",
+            "application/vnd.oci.image.layer.v1.tar");
+
+    private static Refusal unknownMediaType(byte[] manifest, boolean layersToo) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(manifest);
+        } catch (IOException e) {
+            return new Refusal(400, Map.of(), "{\"errors\":[{\"code\":\"MANIFEST_INVALID\",\"message\":\"manifest invalid\"}]}\n");
+        }
+        List<String> types = new ArrayList<>();
+        if (root.hasNonNull("artifactType")) {
+            types.add(root.get("artifactType").asText());
+        }
+        types.add(root.path("config").path("mediaType").asText());
+        if (layersToo) {
+            root.path("layers").forEach(layer -> types.add(layer.path("mediaType").asText()));
+        }
+        for (String type : types) {
+            if (!GITLAB_KNOWN.contains(type)) {
+                return new Refusal(400, Map.of(), "{\"errors\":[{\"code\":\"MANIFEST_INVALID\",\"message\":\"manifest invalid\","
+                        + "\"detail\":\"unknown media type: " + type + "\"}]}\n");
+            }
+        }
+        return null;
     }
 
     private static Refusal error(int status, String code, String message, Map<String, String> headers) {
@@ -137,15 +210,30 @@ public final class RegistryFront implements AutoCloseable {
                     return;
                 }
             }
+            byte[] manifest = null;
+            if (method.equals("PUT") && path.contains("/manifests/")) {
+                manifest = exchange.getRequestBody().readAllBytes();
+                Refusal refusal = rule.judgeManifest(manifest);
+                if (refusal != null) {
+                    manifestsRefused.incrementAndGet();
+                    send(exchange, refusal, method);
+                    return;
+                }
+            }
             String query = uri.getRawQuery();
             if (rule.tagPage() > 0 && path.endsWith("/tags/list") && (query == null || !query.contains("n="))) {
                 query = (query == null ? "" : query + "&") + "n=" + rule.tagPage();
             }
-            forward(exchange, method, path + (query == null ? "" : "?" + query));
+            forward(exchange, method, path + (query == null ? "" : "?" + query), manifest);
         }
     }
 
-    private void forward(HttpExchange exchange, String method, String pathAndQuery) throws IOException {
+    /** How many manifest PUTs the front refused for their media types. */
+    public int manifestsRefused() {
+        return manifestsRefused.get();
+    }
+
+    private void forward(HttpExchange exchange, String method, String pathAndQuery, byte[] readBody) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstream + pathAndQuery));
         exchange.getRequestHeaders().forEach((name, values) -> {
             if (!HOP.contains(name.toLowerCase(Locale.ROOT))) {
@@ -154,7 +242,8 @@ public final class RegistryFront implements AutoCloseable {
         });
         InputStream body = exchange.getRequestBody();
         request.method(method, method.equals("GET") || method.equals("HEAD") || method.equals("DELETE")
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofInputStream(() -> body));
+                ? HttpRequest.BodyPublishers.noBody()
+                : readBody != null ? HttpRequest.BodyPublishers.ofByteArray(readBody) : HttpRequest.BodyPublishers.ofInputStream(() -> body));
         HttpResponse<InputStream> answer;
         try {
             answer = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());

@@ -26,6 +26,11 @@ record OciErrors(List<Entry> entries) {
                     for (JsonNode error : root.path("errors")) {
                         String code = error.path("code").asText("");
                         String message = error.path("message").asText("");
+                        // GitLab says what it refused only in a textual detail ("unknown media type: …").
+                        JsonNode detail = error.path("detail");
+                        if (detail.isTextual() && !detail.asText().isBlank() && !message.contains(detail.asText())) {
+                            message = message.isEmpty() ? detail.asText() : message + " (" + detail.asText() + ")";
+                        }
                         entries.add(new Entry(OciErrorCode.of(code), code, clip(message)));
                     }
                 }

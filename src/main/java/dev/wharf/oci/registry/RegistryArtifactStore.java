@@ -1,6 +1,7 @@
 package dev.wharf.oci.registry;
 
 import dev.wharf.oci.Artifact;
+import dev.wharf.oci.ArtifactConfig;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.ConcurrentLookups;
@@ -64,6 +65,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
     private final ManifestDeleter manifestDeleter;
     private final BlobPuller blobs;
     private final BlobPusher blobPusher;
+    private final PortableManifests portable;
 
     public RegistryArtifactStore(RegistrySettings settings) {
         this(settings, CredentialResolver.system(settings.explicitCredentials()), RetryPolicy.standard(), null);
@@ -113,6 +115,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
         this.manifestDeleter = new ManifestDeleter(transport);
         this.blobs = new BlobPuller(transport, address);
         this.blobPusher = new BlobPusher(transport, address, digests);
+        this.portable = new PortableManifests(address.toString());
     }
 
     private static SSLContext defaultContext() {
@@ -185,10 +188,32 @@ public final class RegistryArtifactStore implements ArtifactStore {
             blobPusher.ensure(repository, descriptor.digest(), descriptor.size(), layer.content());
             layers.add(descriptor);
         }
-        Descriptor config = artifact.config().descriptor();
-        blobPusher.ensure(repository, config.digest(), config.size(), artifact.config().source());
+        if (portable.first()) {
+            return pushPortable(repository, tag, artifact, layers, overwrite);
+        }
+        try {
+            return pushManifest(repository, tag, artifact.artifactType(), artifact.config(), artifact, layers, overwrite);
+        } catch (PortableManifests.Refused refused) {
+            Manifest stored = pushPortable(repository, tag, artifact, layers, overwrite);
+            portable.learn(refused);
+            return stored;
+        }
+    }
 
-        byte[] manifestBytes = codec.encode(artifact.artifactType(), config, layers, artifact.annotations());
+    private Manifest pushPortable(String repository, String tag, Artifact artifact, List<Descriptor> layers, boolean overwrite) {
+        try {
+            return pushManifest(repository, tag, null, ArtifactConfig.EMPTY, artifact, layers, overwrite);
+        } catch (PortableManifests.Refused refused) {
+            throw portable.refusedToo(refused, String.join(", ", layers.stream().map(Descriptor::mediaType).distinct().toList()));
+        }
+    }
+
+    /** The config, then the manifest and its tag; the layers are already stored. */
+    private Manifest pushManifest(String repository, String tag, @Nullable String artifactType, ArtifactConfig config, Artifact artifact,
+                                  List<Descriptor> layers, boolean overwrite) {
+        Descriptor configDescriptor = config.descriptor();
+        blobPusher.ensure(repository, configDescriptor.digest(), configDescriptor.size(), config.source());
+        byte[] manifestBytes = codec.encode(artifactType, configDescriptor, layers, artifact.annotations());
         if (!overwrite && manifestChecker.check(repository, tag, "check whether tag '" + tag + "' exists").isPresent()) {
             throw new StorageException(Kind.TAG_EXISTS, "registry " + address + ", repository " + repository + ": the tag '"
                     + tag + "' already exists and is not overwritten; push under a new version or delete the old one first");
@@ -198,7 +223,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
             for (int i = 0; i < layers.size(); i++) {
                 blobPusher.ensure(repository, layers.get(i).digest(), layers.get(i).size(), artifact.layers().get(i).content());
             }
-            blobPusher.ensure(repository, config.digest(), config.size(), artifact.config().source());
+            blobPusher.ensure(repository, configDescriptor.digest(), configDescriptor.size(), config.source());
         });
         return codec.decode(Digest.sha256(manifestBytes), manifestBytes, Manifest.OCI_IMAGE_MANIFEST);
     }
@@ -212,7 +237,8 @@ public final class RegistryArtifactStore implements ArtifactStore {
                                                  String repository, String tag, boolean overwrite) {
         Optional<String> setting = TagImmutability.refusal(answer.statusCode(), body);
         if (setting.isEmpty() || !tagVisible(repository, tag)) {
-            return transport.unexpected(answer, put, body);
+            StorageException said = transport.unexpected(answer, put, body);
+            return setting.isEmpty() && PortableManifests.mayHelp(answer.statusCode(), body) ? new PortableManifests.Refused(said) : said;
         }
         if (overwrite) {
             return new StorageException(Kind.UNSUPPORTED, "registry " + address + ", repository " + repository
