@@ -1,6 +1,7 @@
 package dev.wharf.cli;
 
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.Manifest;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.terraform.layout.RepositoryLayout;
@@ -16,7 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The terraform scenarios through a front that enforces GitLab's depth rule, with --storage-oci-flat. */
+/**
+ * The terraform scenarios through a front that enforces GitLab's depth rule, with --storage-oci-flat, and its list of
+ * media types (so every push takes the portable form).
+ */
 class BoringRegistryThroughGitLabFrontEndToEndTest extends BoringRegistryEndToEndScenarios {
     static final String REPOSITORY = "group/project/boring-registry";
     DockerRegistryServer registry;
@@ -52,6 +56,22 @@ class BoringRegistryThroughGitLabFrontEndToEndTest extends BoringRegistryEndToEn
         CliRun run = cliWith(flat, "upload", "module", Path.of("examples/modules").toAbsolutePath().toString());
         assertThat(run.code()).isNotZero();
         assertThat(run.stderr()).contains("wants the repository 'other/project' created before the first push");
+    }
+
+    @Test
+    void gitLabsListOfMediaTypesGetsThePortableFormAfterOneRefusal() {
+        CliRun run = cliWith(storageArgs(), "upload", "module", Path.of("examples/modules").toAbsolutePath().toString());
+        assertThat(run.code()).as(run.stderr()).isZero();
+        assertThat(front.manifestsRefused()).as("the first manifest, in the typed form; the others start portable").isEqualTo(1);
+        try (RegistryArtifactStore direct = new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()))) {
+            List<String> tags = direct.listTags(REPOSITORY);
+            assertThat(tags).isNotEmpty();
+            for (String tag : tags) {
+                Manifest stored = direct.resolve(REPOSITORY, tag).orElseThrow();
+                assertThat(stored.artifactType()).as(tag).isNull();
+                assertThat(stored.config().mediaType()).as(tag).isEqualTo(Manifest.OCI_EMPTY);
+            }
+        }
     }
 
     @Override
