@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * The recovery rule for a registry that refuses a manifest's own media types. GitLab's registry (with
  * its metadata database, as on GitLab.com) checks {@code artifactType} and the config's media type
  * against a list of its own and answers any other with 400 {@code MANIFEST_INVALID} ("unknown media
- * type: …"), while layers of any media type pass (docs/registries.md). So a manifest refused as invalid
+ * type: …"); layers of Wharf's media types were accepted on GitLab.com (docs/registries.md). So a manifest refused as invalid
  * is sent once more in the portable form: no {@code artifactType}, the empty config. Once that form
  * is stored, every later push through this store starts with it, and such a registry costs one extra
  * PUT per process, not per push.
@@ -54,7 +54,7 @@ final class PortableManifests {
     }
 
     /** The error when the portable form is refused as well: what the registry must still be refusing. */
-    StorageException refusedToo(Refused refused, String layerTypes) {
+    static StorageException refusedToo(Refused refused, String layerTypes) {
         return new StorageException(StorageException.Kind.REGISTRY_ERROR, refused.getMessage()
                 + "; refused in the portable form too (no artifactType, the empty config), so the registry refuses a layer's media type ("
                 + layerTypes + ") or the manifest itself; a registry with a list of media types must know these"

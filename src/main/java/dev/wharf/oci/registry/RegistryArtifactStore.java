@@ -204,7 +204,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
         try {
             return pushManifest(repository, tag, null, ArtifactConfig.EMPTY, artifact, layers, overwrite);
         } catch (PortableManifests.Refused refused) {
-            throw portable.refusedToo(refused, String.join(", ", layers.stream().map(Descriptor::mediaType).distinct().toList()));
+            throw PortableManifests.refusedToo(refused, String.join(", ", layers.stream().map(Descriptor::mediaType).distinct().toList()));
         }
     }
 
