@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -18,7 +17,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends {@link RegistryCall}s: finds the protocol with a {@code /v2/} ping on first use, adds
+ * Sends {@link RegistryCall}s: finds the protocol with a {@code /v2/} ping on first use ({@link RegistryPing}), adds
  * authentication (and answers a 401 once), follows redirects by hand so that an
  * {@code Authorization} header never travels to another host, bounds every request by
  * {@link RegistryTimeouts}, and repeats failed requests as {@link RetryRule} allows. Answers come back with the body unread; failures come out as
@@ -30,7 +29,7 @@ final class RegistryTransport {
     private static final int MAX_REDIRECTS = 5;
 
     private final RegistryAddress address;
-    private final boolean insecure;
+    private final RegistryPing ping;
     private final Supplier<HttpClient> http;
     private final BodyExchange bodiless;
     private final RegistryAuthenticator auth;
@@ -52,12 +51,12 @@ final class RegistryTransport {
         this.address = address;
         this.timeouts = timeouts;
         this.clock = clock;
-        this.insecure = insecure;
         this.http = http;
         this.bodiless = bodiless;
         this.auth = auth;
         this.retry = retry;
         this.failures = new RegistryFailures(address.authority());
+        this.ping = new RegistryPing(address, insecure, auth, failures);
     }
 
     RegistryFailures failures() {
@@ -80,47 +79,10 @@ final class RegistryTransport {
         }
         synchronized (this) {
             if (base == null) {
-                base = ping();
+                base = ping.base((call, uri) -> sendWithRetries(call, uri, false));
             }
             return base;
         }
-    }
-
-    private URI ping() {
-        List<String> schemes = address.scheme().map(List::of)
-                .orElse(insecure ? List.of("https", "http") : List.of("https"));
-        StorageException first = null;
-        for (String scheme : schemes) {
-            URI candidate = address.base(scheme);
-            RegistryCall call = RegistryCall.of("GET", "/v2/", null, "check the registry (GET /v2/)").build();
-            try {
-                HttpResponse<InputStream> answer = sendWithRetries(call, candidate.resolve("/v2/"), false);
-                byte[] body = readSmall(answer, call, candidate.resolve("/v2/"));
-                int status = answer.statusCode();
-                if (status == 401) {
-                    auth.learn(answer.headers().allValues("WWW-Authenticate"));
-                    return candidate;
-                }
-                if (status == 200 && !OciErrors.looksLikeHtml(answer.headers().firstValue("Content-Type").orElse(null), body)) {
-                    return candidate;
-                }
-                if (status == 200 || status == 404) {
-                    throw failures.notOci(candidate.resolve("/v2/").toString(), call,
-                            status == 404 ? "404 Not Found" : "an HTML page");
-                }
-                throw failures.status(status, answer.headers(), body, candidate.resolve("/v2/").toString(), call,
-                        auth.credentials(), auth.challenge());
-            } catch (StorageException e) {
-                boolean fallBack = e.kind() == StorageException.Kind.TLS || e.kind() == StorageException.Kind.UNREACHABLE;
-                if (first == null) {
-                    first = e;
-                }
-                if (!fallBack) {
-                    throw e;
-                }
-            }
-        }
-        throw first;
     }
 
     /** Sends {@code call} and returns the answer with its body unread, whatever the status. */
@@ -268,6 +230,10 @@ final class RegistryTransport {
 
     /** Reads a small answer body (JSON, errors), at most 4 MiB. */
     byte[] readSmall(HttpResponse<InputStream> answer, RegistryCall call, URI uri) {
+        return readSmall(failures, answer, call, uri);
+    }
+
+    static byte[] readSmall(RegistryFailures failures, HttpResponse<InputStream> answer, RegistryCall call, URI uri) {
         try (InputStream in = answer.body()) {
             return in.readNBytes(SMALL_BODY_LIMIT);
         } catch (IOException e) {

@@ -1,10 +1,8 @@
 package dev.wharf.terraform.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
@@ -14,21 +12,14 @@ import dev.wharf.oci.Generation;
 import dev.wharf.oci.Generations;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.Stamped;
-import dev.wharf.oci.StorageException;
 import dev.wharf.oci.cache.CacheChecks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Puts the caches the registry protocols need in front of a store. Every {@code terraform init}
@@ -37,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>A tag list changes when someone uploads, so it is kept for {@code tagTtl} only (zero turns
  * all caching off) and dropped at once when a push goes through this instance. A list still in
- * use in the last quarter of its time is read again in the background, while the old one is served
+ * use in the last quarter of its time is read again in the background ({@link TagListCache}), while the old one is served
  * (never past its time): a list in steady use then never makes a request wait for the registry,
  * and answers built on it stay current when it comes back the same. Without that, every expiry
  * sent the requests of a hot answer through the router at once, and the JIT threw away the code
@@ -60,21 +51,10 @@ import org.slf4j.LoggerFactory;
  * answers built on unchanged content stay current across the TTL.
  */
 public final class CachingArtifactStore extends ForwardingArtifactStore {
-    private static final Logger LOG = LoggerFactory.getLogger(CachingArtifactStore.class);
-    private static final long REFRESH_IDLE_SECONDS = 5;
-
     private record TagKey(String repository, String tag) {
     }
 
-    /** A tag list and the ticker's time just before it was asked for: it is served until then plus the TTL. */
-    private record Listed(Stamped<List<String>> tags, long askedAt) {
-    }
-
-    private final LoadingCache<String, Listed> tagLists;
-    private final Ticker ticker;
-    // How long after it was asked for a tag list is read ahead (Long.MAX_VALUE: never); a check of a
-    // list due for it reads the cache as before, which is what starts the read ahead.
-    private final long refreshAfterNanos;
+    private final TagListCache tagLists;
     private final Cache<TagKey, Stamped<Optional<Manifest>>> tagManifests;
     private final Cache<Digest, Manifest> manifestsByDigest;
     // What each key last held, kept past its expiry (bounded like the caches themselves): a reload
@@ -94,7 +74,7 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
 
     /** With the clock the expiry times are read from; tests pass their own. */
     public CachingArtifactStore(ArtifactStore delegate, Duration tagTtl, Duration manifestTtl, Ticker ticker) {
-        this(delegate, tagTtl, manifestTtl, ticker, refreshThreads());
+        this(delegate, tagTtl, manifestTtl, ticker, TagListCache.refreshThreads());
     }
 
     /** With the clock, and where tag lists are read again ahead of their expiry; tests pass their own. */
@@ -103,10 +83,8 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
         long ttl = tagTtl.toNanos();
         // A tag found stays trusted for the manifest TTL (at least the tag TTL); one not found, for the tag TTL.
         long found = ttl == 0 ? 0 : Math.max(ttl, manifestTtl.toNanos());
-        this.ticker = ticker;
-        this.refreshAfterNanos = ttl > 0 ? Math.max(1, ttl - ttl / 4) : Long.MAX_VALUE;
-        this.tagLists = tagListCache(ttl, refreshAfterNanos, ticker, refreshes);
-        // Upkeep on the reading thread, as for the tag lists below: a provider download's ready answer checks four
+        this.tagLists = new TagListCache(tagTtl, this::freshTags, ticker, refreshes);
+        // Upkeep on the reading thread, as for the tag lists (TagListCache): a provider download's ready answer checks four
         // lookups with every request, and a cache with its own expiry per entry records every read.
         this.tagManifests = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(100_000).recordStats()
                 .expireAfter(new Expiry<TagKey, Stamped<Optional<Manifest>>>() {
@@ -130,79 +108,9 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
         this.lastTagManifests = Caffeine.newBuilder().maximumSize(100_000).build();
     }
 
-    private LoadingCache<String, Listed> tagListCache(long ttl, long refreshAfterNanos, Ticker ticker, Executor refreshes) {
-        // Caffeine's own upkeep (its read buffers drained after every few dozen reads) runs on the thread that
-        // read: handed to the executor, it woke a refresh thread every few dozen requests of figure 1, 7 % of a
-        // core at 50 000 requests a second (bench/RESULTS.md, session 21). Only the read ahead, which waits
-        // for the registry, goes to the refresh threads (asyncReload below).
-        Caffeine<String, Listed> builder = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(10_000).recordStats()
-                .expireAfter(new Expiry<String, Listed>() {
-                    @Override
-                    public long expireAfterCreate(String repository, Listed listed, long currentTime) {
-                        return Math.max(0, listed.askedAt() + ttl - currentTime);
-                    }
-
-                    // A refresh that failed puts back the old list with its old time: it still ends on time.
-                    @Override
-                    public long expireAfterUpdate(String repository, Listed listed, long currentTime, long currentDuration) {
-                        return expireAfterCreate(repository, listed, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String repository, Listed listed, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                });
-        if (ttl > 0) {
-            builder.refreshAfterWrite(Duration.ofNanos(refreshAfterNanos));
-        }
-        return builder.build(new CacheLoader<String, Listed>() {
-            @Override
-            public Listed load(String repository) {
-                long askedAt = ticker.read();
-                return new Listed(freshTags(repository), askedAt);
-            }
-
-            // Away from the thread that found the list due, which may be a selector thread.
-            @Override
-            public CompletableFuture<Listed> asyncReload(String repository, Listed old, Executor upkeep) {
-                return CompletableFuture.supplyAsync(() -> reload(repository, old), refreshes);
-            }
-
-            /**
-             * When the registry fails the read ahead, the old list stays until its own time runs out
-             * (its time is in it), and the next try waits a refresh interval instead of coming with
-             * every check: a failure thrown from here would be logged by Caffeine and tried again
-             * with each request. The request that finds the list expired meets the failure and
-             * reports it.
-             */
-            @Override
-            public Listed reload(String repository, Listed old) {
-                try {
-                    return load(repository);
-                } catch (StorageException e) {
-                    LOG.debug("reading the tag list of {} ahead of its expiry failed; the cached list stays until then: {}",
-                            repository, e.getMessage());
-                    return old;
-                }
-            }
-        });
-    }
-
-    /** Threads for reading tag lists ahead of expiry: a few, gone when there is nothing to read. */
-    private static Executor refreshThreads() {
-        ThreadPoolExecutor threads = new ThreadPoolExecutor(2, 2, REFRESH_IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "wharf-tag-refresh");
-            t.setDaemon(true);
-            return t;
-        });
-        threads.allowCoreThreadTimeOut(true);
-        return threads;
-    }
-
     /** The caches by name, for their hit, miss and size metrics. */
     public java.util.Map<String, Cache<?, ?>> caches() {
-        return java.util.Map.of("tag_lists", tagLists, "tag_manifests", tagManifests, "manifests_by_digest", manifestsByDigest);
+        return java.util.Map.of("tag_lists", tagLists.cache(), "tag_manifests", tagManifests, "manifests_by_digest", manifestsByDigest);
     }
 
     @Override
@@ -212,7 +120,7 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
 
     @Override
     public Stamped<List<String>> listTagsStamped(String repository) {
-        return tagLists.get(repository).tags();
+        return tagLists.get(repository);
     }
 
     private Stamped<List<String>> freshTags(String repository) {
@@ -329,12 +237,7 @@ public final class CachingArtifactStore extends ForwardingArtifactStore {
     /** Whether the list cached for the repository, still within its time, has this generation. */
     @Override
     public boolean isCurrentTagList(String repository, Generation generation) {
-        Listed cached = CacheChecks.peek(tagLists, repository);
-        if (cached != null && ticker.read() - cached.askedAt() >= refreshAfterNanos) {
-            // Due for its read ahead, which only a recorded read starts.
-            cached = tagLists.getIfPresent(repository);
-        }
-        return cached != null && cached.tags().generation().equals(generation);
+        return tagLists.isCurrent(repository, generation);
     }
 
     /** Whether the lookup cached for the tag, still within its time, has this generation. */
