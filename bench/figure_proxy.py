@@ -70,6 +70,8 @@ def streamed_download(bench, proxy_pid, direct_url, proxy_url, wharf_url, blob_p
     SHA-256 on one core, and the machine's cores shared with the registry and the client."""
     from wharfbench import MB  # noqa: E402 (the harness imports this module)
     runs = max(1, bench.a.download_runs)
+    bench.warm_downloads("provider zip %d MB streamed from the registry" % size_mb,
+                         [("Wharf", wharf_url), ("nginx proxy_pass", proxy_url), ("direct", direct_url)])
     direct, nginx, wharf = [], [], []
     nginx_cpu, wharf_cpu = [], []
     for _ in range(runs):

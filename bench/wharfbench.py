@@ -38,10 +38,10 @@ NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 SMOKE = dict(duration=1.0, warmup=0.0, rounds=1, modules=2, module_versions=3, providers=1, provider_versions=3,
              package_names=3, package_versions=2, image_kb=8, provider_zip_kb=64, big_provider_mb=4,
-             big_package_mb=2, scales="30", download_runs=1, cold_starts=1, flat_tags=200, flat_versions=5)
+             big_package_mb=2, scales="30", download_runs=1, download_warmup=1, cold_starts=1, flat_tags=200, flat_versions=5)
 FULL = dict(duration=20.0, warmup=5.0, rounds=3, modules=20, module_versions=10, providers=3, provider_versions=20,
             package_names=40, package_versions=5, image_kb=256, provider_zip_kb=8192, big_provider_mb=200,
-            big_package_mb=50, scales="100,1000,5000", download_runs=5, cold_starts=3, flat_tags=10000, flat_versions=20)
+            big_package_mb=50, scales="100,1000,5000", download_runs=5, download_warmup=3, cold_starts=3, flat_tags=10000, flat_versions=20)
 
 
 def parse_args(argv):
@@ -66,6 +66,8 @@ def parse_args(argv):
     p.add_argument("--scales", help="figure 3 sizes, comma-separated (full: 100,1000,5000)")
     p.add_argument("--epr-scales", help="figure 3 EPR index sizes, comma-separated (default: --scales; '' for none)")
     p.add_argument("--download-runs", type=int, help="figure 2 repetitions, median taken (full: 5)")
+    p.add_argument("--download-warmup", type=int,
+                   help="figure 2: downloads from each server before its measured ones, reported but not counted (full: 3)")
     p.add_argument("--cold-starts", type=int, help="figure 3: starts of each server to its first correct answer, median taken (full: 3)")
     p.add_argument("--flat-tags", type=int, help="figure flat: tags in the flat repository (full: 10000)")
     p.add_argument("--flat-versions", type=int, help="figure flat: versions of the module listed, nested and flat (full: 20)")
@@ -98,6 +100,8 @@ def parse_args(argv):
         p.error("--rounds takes a number of at least 1")
     if a.cold_starts < 1:
         p.error("--cold-starts takes a number of at least 1")
+    if a.download_warmup < 0:
+        p.error("--download-warmup takes a number of at least 0")
     a.figures = {x.strip() for x in a.figures.split(",") if x.strip()}
     if not a.figures or not a.figures <= {"1", "2", "3", "flat", "replicas", "publish", "jvm", "image"}:
         p.error("--figures takes a comma-separated subset of 1,2,3,flat,replicas,publish,jvm,image")
@@ -739,6 +743,23 @@ http {
             raise RuntimeError("GET %s answered %s" % (url, out[0]))
         return int(out[1]), float(out[2])
 
+    def warm_downloads(self, label, servers):
+        """--download-warmup downloads from each (name, url), interleaved, before the measured ones, as figure 1
+        warms each server up before it is measured: a JVM that has just started runs its write path in the
+        interpreter and C1's profiling code for its first downloads, at about half the rate of the later ones
+        (bench/RESULTS.md, session 38). Their rates get a row of their own, so the first downloads stay in view."""
+        runs = self.a.download_warmup
+        if runs <= 0:
+            return
+        speeds = {name: [] for name, _ in servers}
+        for _ in range(runs):
+            for name, url in servers:
+                speeds[name].append(self.curl_speed(url)[1] / MB)
+        text = ["%s %s MB/s" % (name, ", ".join("%.0f" % v for v in speeds[name])) for name, _ in servers]
+        self.row("2", "%s: the %d download%s from each server before the measured ones (not counted), in order"
+                 % (label, runs, "" if runs == 1 else "s"),
+                 text[0], "; ".join(text[1:]))
+
     def pinned_downloads(self, label, size, w_url, d_url, server):
         """The same downloads with each server on one core and curl on the other. Left to the scheduler,
         Wharf's one writing thread and curl sometimes share a core (the writer wakes curl with each write,
@@ -813,6 +834,7 @@ http {
                 raise RuntimeError("%s: downloaded %s, expected %s" % (label, got, digest))
         for label, w_url, d_url, size in (("provider zip (from --download-cache-dir)", tf_url, direct_tf, a.big_provider_mb),
                                           ("package zip (from -oci-cache-dir)", epr_url, direct_pkg, a.big_package_mb)):
+            self.warm_downloads("%s %d MB" % (label, size), [("Wharf", w_url), ("direct", d_url)])
             w, d = [], []
             for _ in range(a.download_runs):
                 d.append(self.curl_speed(d_url)[1])

@@ -63,6 +63,9 @@ class BenchSmokeTest {
                 .containsPattern("\\| 1 \\| nginx against itself in the same rounds .*\\| req/s [\\d.]+–[\\d.]+, p99 [\\d.]+–[\\d.]+ over 9 answers \\|")
                 .containsPattern("\\| 2 \\| provider zip \\d+ MB, first download.*\\| \\d+ MB/s \\| nginx proxy_pass \\d+ MB/s; direct \\d+ MB/s \\| [\\d.]+ \\|")
                 .containsPattern("\\| 2 \\| provider zip \\d+ MB streamed .*\\| \\d+ MB/s, [\\d.]+ s CPU \\| nginx proxy_pass \\d+ MB/s, [\\d.]+ s CPU; direct \\d+ MB/s \\| [\\d.]+ \\|")
+                .containsPattern("\\| 2 \\| provider zip \\d+ MB streamed from the registry: the 1 download from each server before the measured ones "
+                        + "\\(not counted\\), in order \\| Wharf \\d+ MB/s \\| nginx proxy_pass \\d+ MB/s; direct \\d+ MB/s \\|")
+                .containsPattern("\\| 2 \\| package zip \\(from -oci-cache-dir\\) \\d+ MB: the 1 download .*\\| Wharf \\d+ MB/s \\| direct \\d+ MB/s \\|")
                 .containsPattern("\\| 2 \\| CPU per download: .*\\| Wharf [\\d.]+ / [\\d.]+ / [\\d.]+ s; [\\d.]+ \\| nginx [\\d.]+ / [\\d.]+ / [\\d.]+ s; [\\d.]+ \\|")
                 .containsPattern("\\| 2 \\| ceiling: SHA-256 .*\\| \\d+ MB/s \\| nginx proxy_pass \\d+ MB/s \\| [\\d.]+ \\|")
                 .containsPattern("\\| 2 \\| ceiling: any verifying proxy here .*\\| \\d+ MB/s \\| nginx proxy_pass \\d+ MB/s \\| [\\d.]+ \\|")
