@@ -3,6 +3,8 @@ package dev.wharf.epr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.epr.api.ApiSettings;
@@ -27,6 +29,7 @@ import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.layout.ImageLayoutStore;
+import dev.wharf.testing.LogCapture;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -154,6 +157,39 @@ class OciIndexerConfigTest {
         assertThat(indexer.report().leftOut()).extracting(IndexReport.LeftOut::what).containsExactly("broken_pkg-1.0.0");
         JsonNode persisted = Json.mapper().readTree(cache.resolve("index.json").toFile());
         assertThat(persisted.get("packages")).allSatisfy(p -> assertThat(p.get("from_config").asBoolean()).isTrue());
+    }
+
+    /**
+     * A stop (or the end of {@code -dry-run}) while the fill waits for the registry interrupts it, and
+     * a registry client says so as a failure (RegistryTransport: "interrupted while trying to read the
+     * blob"). That is the process ending, not the registry failing: no warning that the fill will try
+     * again, and no retry scheduled on the stopped fill.
+     */
+    @Test
+    void stoppingWhileTheFillWaitsForTheRegistryEndsItWithoutAWarning() throws Exception {
+        TestPackages.publishAll(layout, dir);
+        CountDownLatch fillWaiting = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        store.beforeBlob(digest -> {
+            if (!Thread.currentThread().getName().equals("epr-oci-fill")) {
+                return;
+            }
+            fillWaiting.countDown();
+            try {
+                never.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException(StorageException.Kind.UNREACHABLE, "interrupted while trying to read the blob " + digest);
+            }
+        });
+        try (LogCapture log = LogCapture.of(Logger.ROOT_LOGGER_NAME)) {
+            started();
+            assertThat(fillWaiting.await(30, TimeUnit.SECONDS)).as("the fill reached the registry").isTrue();
+            indexer.close();
+            indexer = null;
+            assertThat(log.lines(Level.WARN)).as("warnings but the refusal of broken_pkg, met by the first index")
+                    .filteredOn(line -> !line.contains("tag broken_pkg-1.0.0 ")).isEmpty();
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * registry outage, as packages read from their zips are. A zip that fails its check is reported by
  * {@link PackageBlobCache} itself. A registry that fails ends the round, is told (the index's health
  * says so), and the round is tried again {@link #RETRY} later, or at the next index, whichever
- * comes first.
+ * comes first. Closing interrupts a download in flight; that ends the round quietly, as no failure
+ * of the registry.
  */
 final class CacheFill implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CacheFill.class);
@@ -33,6 +35,7 @@ final class CacheFill implements AutoCloseable {
     private final AtomicBoolean retryPending = new AtomicBoolean();
     private final AtomicBoolean roundQueued = new AtomicBoolean();
     private volatile List<CachedPackage> latest = List.of();
+    private volatile boolean closing;
     private volatile @Nullable Thread worker;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "epr-oci-fill");
@@ -93,17 +96,33 @@ final class CacheFill implements AutoCloseable {
                 // Reported by the cache, which leaves the package out; the others are still fetched.
                 LOG.debug("{} refused: {}", entry.tag(), e.getMessage());
             } catch (StorageException e) {
-                failed.accept(entry, e);
-                if (retryPending.compareAndSet(false, true)) {
-                    thread.schedule(() -> {
-                        retryPending.set(false);
-                        round();
-                    }, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                if (closing) {
+                    // close() interrupted the download, and a registry client reports that as a failure:
+                    // the process is stopping (or -dry-run is done), the registry did not fail.
+                    LOG.debug("stopped while fetching the blobs of {}: {}", entry.tag(), e.getMessage());
+                    return;
                 }
+                failed.accept(entry, e);
+                scheduleRetry();
                 return;
             }
         }
         completed.run();
+    }
+
+    private void scheduleRetry() {
+        if (!retryPending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            thread.schedule(() -> {
+                retryPending.set(false);
+                round();
+            }, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed meanwhile: nothing is fetched any more.
+            retryPending.set(false);
+        }
     }
 
     /** Waits until what was asked so far is done: for tests that look at the cache. */
@@ -115,6 +134,7 @@ final class CacheFill implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         thread.shutdownNow();
         try {
             thread.awaitTermination(10, TimeUnit.SECONDS);
