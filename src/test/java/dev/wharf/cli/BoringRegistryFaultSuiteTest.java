@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.oci.ScratchFolder;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.FaultProxy.Fault;
@@ -81,6 +82,9 @@ class BoringRegistryFaultSuiteTest {
         }
         if (registry != null) {
             registry.close();
+        }
+        if (dir != null) {
+            ScratchFolder.deleteTree(dir);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.wharf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import dev.wharf.epr.TestPackages;
 import dev.wharf.oci.Digest;
@@ -148,6 +149,50 @@ class ReplicaLifecycleProcessTest {
                 System.out.println("shutdown with a stalled download and --shutdown-timeout 1s took " + took.toMillis() + " ms");
                 assertThat(took).as("bounded by --shutdown-timeout, not by the 120 s idle timeout").isLessThan(Duration.ofSeconds(20));
             }
+        }
+    }
+
+    @Test
+    void aStoppedServerLeavesNothingInTheTemporaryFolder() throws Exception {
+        // Each start had left an empty wharf-mirror-… folder in /tmp: thousands on a host whose replicas restart.
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        List<String> jvm = List.of("-Xmx256m", "-Djava.io.tmpdir=" + tmp);
+        int port = TestPorts.free();
+        int telemetry = TestPorts.free();
+        WharfProcess boring = WharfProcess.start(dir.resolve("boring"), Map.of(), jvm, List.of("boring-registry", "server",
+                "--listen-address", "127.0.0.1:" + port, "--listen-telemetry-address", "127.0.0.1:" + telemetry,
+                "--storage-oci-layout-dir", dir.resolve("data").toString()));
+        try (boring) {
+            boring.awaitReady(URI.create("http://127.0.0.1:" + telemetry + "/health"), START);
+            assertThat(getBytesStatus(URI.create("http://127.0.0.1:" + port + "/v1/mirror/registry.terraform.io/hashicorp/null/index.json")))
+                    .as("the network mirror, on by default").isEqualTo(404);
+            assertThat(names(tmp)).as("the mirror's scratch folder while serving").singleElement(STRING)
+                    .startsWith("wharf-mirror-");
+            boring.terminate();
+            boring.waitFor(Duration.ofSeconds(30));
+        }
+        assertThat(names(tmp)).as("after SIGTERM:\n" + boring.output()).isEmpty();
+
+        // package-registry keeps the zips it builds of package folders in a folder of its own.
+        Path work = dir.resolve("epr");
+        TestPackages.fileSystemLayout(work);
+        int eprPort = TestPorts.free();
+        WharfProcess epr = WharfProcess.start(work, Map.of(), jvm, List.of("package-registry", "-address", "127.0.0.1:" + eprPort,
+                "-require-package-signatures=false"));
+        try (epr) {
+            epr.awaitReady(URI.create("http://127.0.0.1:" + eprPort + "/health"), START);
+            assertThat(getBytesStatus(URI.create("http://127.0.0.1:" + eprPort + "/epr/acme_logs/acme_logs-1.0.0.zip"))).isEqualTo(200);
+            assertThat(names(tmp)).as("the zips of package folders while serving").singleElement(STRING)
+                    .startsWith("wharf-package-zips-");
+            epr.terminate();
+            epr.waitFor(Duration.ofSeconds(30));
+        }
+        assertThat(names(tmp)).as("after SIGTERM:\n" + epr.output()).isEmpty();
+    }
+
+    private static List<String> names(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.http.access.PublishAudit;
+import dev.wharf.oci.ScratchFolder;
 import dev.wharf.terraform.discovery.ProviderCatalog;
 import dev.wharf.terraform.mirror.MirrorCatalog;
 import dev.wharf.terraform.mirror.MirrorService;
@@ -17,30 +18,28 @@ import dev.wharf.terraform.web.TerraformApi;
 import dev.wharf.http.ReadyAnswers;
 import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
 
 /** The registry address's routes: Terraform's protocols, module discovery, publishing, the UI and the optional provider mirror. */
-final class RegistryRoutes {
+final class RegistryRoutes implements AutoCloseable {
     private final TerraformApi api;
     private final ModuleDiscoveryApi discovery;
     private final PublishApi publish;
     private final RegistryUi ui;
     private final Optional<MirrorApi> mirror;
     private final OperationCounters operations;
+    private final Optional<ScratchFolder> mirrorScratch;
 
     private RegistryRoutes(TerraformApi api, ModuleDiscoveryApi discovery, PublishApi publish, RegistryUi ui, Optional<MirrorApi> mirror,
-                           OperationCounters operations) {
+                           OperationCounters operations, Optional<ScratchFolder> mirrorScratch) {
         this.api = api;
         this.discovery = discovery;
         this.publish = publish;
         this.ui = ui;
         this.mirror = mirror;
         this.operations = operations;
+        this.mirrorScratch = mirrorScratch;
     }
 
     static RegistryRoutes assemble(TerraformServices terraform, ClientAccess access, boolean downloadProxy, ReadyAnswers ready,
@@ -50,7 +49,15 @@ final class RegistryRoutes {
         TerraformApi api = new TerraformApi(terraform.modules(), terraform.providers(), access.auth(), access.login(), access.signer(),
                 downloadProxy, terraform.json(), ready);
         OperationCounters operations = new OperationCounters(metrics);
-        Optional<MirrorService> mirrorService = mirrorOptions.build(served, layout, mirrorTempDir(), operations);
+        // The mirror's downloads in flight (pull-through) and archives being hashed; none without the mirror.
+        Optional<ScratchFolder> mirrorScratch = mirrorOptions.enabled() ? Optional.of(ScratchFolder.create("wharf-mirror-")) : Optional.empty();
+        Optional<MirrorService> mirrorService;
+        try {
+            mirrorService = mirrorScratch.flatMap(scratch -> mirrorOptions.build(served, layout, scratch.path(), operations));
+        } catch (RuntimeException e) {
+            mirrorScratch.ifPresent(ScratchFolder::close);  // an unreadable --upstream-ca-file, say
+            throw e;
+        }
         RegistryUi ui = new RegistryUi(terraform.moduleCatalog(), new ProviderCatalog(served, layout, terraform.catalogTtl()), terraform.providers(),
                 new ModuleReadmes(terraform.modules()), terraform.documentation(), access.auth(),
                 mirrorService.map(m -> new MirrorCatalog(served, layout, m.storage(), terraform.catalogTtl())), ready);
@@ -60,7 +67,7 @@ final class RegistryRoutes {
                 terraform.json());
         return new RegistryRoutes(api, new ModuleDiscoveryApi(terraform.moduleCatalog(), terraform.documentation(), terraform.json(),
                 access.auth(), ready),
-                publish, ui, mirrorService.map(service -> new MirrorApi(service, access.auth(), access.signer())), operations);
+                publish, ui, mirrorService.map(service -> new MirrorApi(service, access.auth(), access.signer())), operations, mirrorScratch);
     }
 
     void register(JavalinConfig cfg) {
@@ -80,11 +87,9 @@ final class RegistryRoutes {
         return mirror.isPresent();
     }
 
-    private static Path mirrorTempDir() {
-        try {
-            return Files.createTempDirectory("wharf-mirror-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for the mirror", e);
-        }
+    /** Removes the mirror's scratch folder, once no request uses it: the server has stopped. */
+    @Override
+    public void close() {
+        mirrorScratch.ifPresent(ScratchFolder::close);
     }
 }

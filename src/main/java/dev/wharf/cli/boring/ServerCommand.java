@@ -135,7 +135,7 @@ public final class ServerCommand implements Callable<Integer> {
     PublishOptions publish;
 
     /** The running registry and telemetry servers and the store behind them; closing stops all three. */
-    public record Running(WebServer registry, WebServer telemetry, ArtifactStore store) implements AutoCloseable {
+    public record Running(WebServer registry, WebServer telemetry, ArtifactStore store, RegistryRoutes routes) implements AutoCloseable {
         /** Lets the registry's requests in flight finish (up to the shutdown's drain time), then closes everything. */
         void drainAndClose(GracefulShutdown shutdown) {
             try (Running self = this) {
@@ -145,7 +145,8 @@ public final class ServerCommand implements Callable<Integer> {
 
         @Override
         public void close() {
-            try (store; telemetry; registry) {
+            // Closed in reverse: the listeners first, so that no request still uses the routes' scratch folder.
+            try (routes; store; telemetry; registry) {
                 LOG.debug("stopping");
             }
         }
@@ -206,7 +207,13 @@ public final class ServerCommand implements Callable<Integer> {
         RegistryRoutes routes = RegistryRoutes.assemble(TerraformServices.over(storage, layout, global, tagTtl, metrics), access,
                 downloadProxy, ready, mirror, publish.maxBodyBytes, metrics, LOG);
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
-        WebServer registry = RegistryListener.start(registryPort, tls, ready, limits, routes, metrics, accessLog);
+        WebServer registry;
+        try {
+            registry = RegistryListener.start(registryPort, tls, ready, limits, routes, metrics, accessLog);
+        } catch (RuntimeException e) {
+            routes.close();
+            throw e;
+        }
         // The JVM's own meters are read only through the telemetry listener, started below: bound here, the
         // registry's first answers no longer wait for their binders (issue 19, session 10).
         ProcessMetrics.bindTo(metrics);
@@ -216,6 +223,7 @@ public final class ServerCommand implements Callable<Integer> {
             telemetry = TelemetryListener.start(telemetryPort, metrics, health, readiness);
         } catch (RuntimeException e) {
             registry.close();
+            routes.close();
             throw e;
         }
         LOG.info("boring-registry listening on {} ({}), telemetry on {}{}", registry.boundAddress(),
@@ -224,7 +232,7 @@ public final class ServerCommand implements Callable<Integer> {
         if (routes.servesMirror()) {
             LOG.info("provider network mirror at {} on the registry address{}", MirrorApi.PREFIX, mirror.pullThrough() ? " (pull-through)" : "");
         }
-        return new Running(registry, telemetry, storage.cached());
+        return new Running(registry, telemetry, storage.cached(), routes);
     }
 
     /** Checked before storage is opened, so that a bad flag leaves nothing open behind it. */

@@ -3,6 +3,7 @@ package dev.wharf.epr.fs;
 import dev.wharf.epr.pkg.DirectoryPackageFiles;
 import dev.wharf.epr.pkg.PackageZipWriter;
 import dev.wharf.oci.Digest;
+import dev.wharf.oci.ScratchFolder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -20,8 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The zips of packages kept as folders, each built once for what its folder holds and kept in a
@@ -32,23 +32,39 @@ import org.slf4j.LoggerFactory;
  * path, size and modification time), and the zip it replaces goes.
  */
 final class FolderZips implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(FolderZips.class);
-
-    private final Path dir;
     private final Map<String, Object> building = new ConcurrentHashMap<>();
+    // Made for the first zip: an index of zips and OCI tags alone never needs one.
+    private volatile @Nullable ScratchFolder scratch;
+    private boolean closed;
 
     FolderZips() {
-        try {
-            dir = Files.createTempDirectory("wharf-package-zips-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary folder for the zips of package folders: " + e.getMessage(), e);
+    }
+
+    private Path dir() throws IOException {
+        ScratchFolder made = scratch;
+        return made != null ? made.path() : make();
+    }
+
+    private synchronized Path make() throws IOException {
+        if (closed) {
+            throw new IOException("the package index is closed");
         }
+        ScratchFolder made = scratch;
+        if (made == null) {
+            try {
+                made = ScratchFolder.create("wharf-package-zips-");
+            } catch (UncheckedIOException e) {
+                throw new IOException("cannot create a temporary folder for the zips of package folders: " + e.getMessage(), e);
+            }
+            scratch = made;
+        }
+        return made.path();
     }
 
     /** The zip of {@code folder} with every entry under {@code rootFolder}/, built first when the folder changed. */
     Path zipOf(Path folder, String rootFolder) throws IOException {
         try (DirectoryPackageFiles files = new DirectoryPackageFiles(folder)) {
-            Path zip = dir.resolve(rootFolder + "-" + key(files) + ".zip");
+            Path zip = dir().resolve(rootFolder + "-" + key(files) + ".zip");
             if (Files.isRegularFile(zip)) {
                 return zip;
             }
@@ -63,7 +79,7 @@ final class FolderZips implements AutoCloseable {
     }
 
     private void build(DirectoryPackageFiles files, String rootFolder, Path zip) throws IOException {
-        Path part = Files.createTempFile(dir, rootFolder, ".part");
+        Path part = Files.createTempFile(dir(), rootFolder, ".part");
         try {
             try (OutputStream out = Files.newOutputStream(part)) {
                 PackageZipWriter.write(files, rootFolder, out);
@@ -80,7 +96,7 @@ final class FolderZips implements AutoCloseable {
 
     /** Drops the zips of earlier contents of the folder; a client still reading one keeps its mapping. */
     private void removeOthers(String rootFolder, Path kept) throws IOException {
-        try (Stream<Path> zips = Files.list(dir)) {
+        try (Stream<Path> zips = Files.list(dir())) {
             for (Path p : zips.filter(p -> !p.equals(kept) && isZipOf(p, rootFolder)).toList()) {
                 Files.deleteIfExists(p);
             }
@@ -107,14 +123,11 @@ final class FolderZips implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        try (Stream<Path> zips = Files.list(dir)) {
-            for (Path p : zips.toList()) {
-                Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException e) {
-            LOG.debug("cannot remove {}: {}", dir, e.getMessage());
+    public synchronized void close() {
+        closed = true;
+        ScratchFolder made = scratch;
+        if (made != null) {
+            made.close();
         }
     }
 }

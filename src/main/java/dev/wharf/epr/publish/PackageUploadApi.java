@@ -10,6 +10,7 @@ import dev.wharf.http.access.Caller;
 import dev.wharf.http.access.PublishAudit;
 import dev.wharf.http.access.PublishAudit.Outcome;
 import dev.wharf.http.access.TokensFile;
+import dev.wharf.oci.ScratchFolder;
 import dev.wharf.oci.StorageException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -20,11 +21,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +122,7 @@ public final class PackageUploadApi {
             error(ctx, 500, "the package publish failed; the server log says why");
         } finally {
             if (folder != null) {
-                delete(folder);
+                ScratchFolder.deleteTree(folder);
             }
         }
     }
@@ -174,19 +173,5 @@ public final class PackageUploadApi {
     private static void error(Context ctx, int status, String message) {
         ctx.status(status).contentType("application/json").result("{\"status\":" + status + ",\"message\":"
                 + JSON.valueToTree(message) + "}");
-    }
-
-    private static void delete(Path folder) {
-        try (Stream<Path> walk = Files.walk(folder)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // A leftover temporary file is harmless.
-                }
-            });
-        } catch (IOException ignored) {
-            // As above.
-        }
     }
 }

@@ -2,13 +2,13 @@ package dev.wharf.epr.upstream;
 
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.epr.publish.PackagePublisher;
+import dev.wharf.oci.ScratchFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Copies one package version from the upstream into the OCI repository: its zip and {@code .sig}
@@ -72,18 +72,7 @@ public final class UpstreamPackageCopy {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the copy of " + tag + ": " + e.getMessage(), e);
         } finally {
-            deleteQuietly(dir);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // A leftover temporary file is not worth failing a copy that worked for.
+            ScratchFolder.deleteTree(dir);
         }
     }
 }

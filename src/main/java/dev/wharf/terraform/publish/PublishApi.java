@@ -7,6 +7,7 @@ import dev.wharf.http.access.Access;
 import dev.wharf.http.access.Caller;
 import dev.wharf.http.access.PublishAudit;
 import dev.wharf.http.access.PublishAudit.Outcome;
+import dev.wharf.oci.ScratchFolder;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.layout.ArchiveFormat;
@@ -205,7 +206,7 @@ public final class PublishApi {
             ErrorAnswers.failure(ctx, 500, "the body could not be received", e.getMessage(), LOG);
         } finally {
             if (folder != null) {
-                delete(folder);
+                ScratchFolder.deleteTree(folder);
             }
         }
     }
@@ -238,19 +239,5 @@ public final class PublishApi {
     private static UploadException relocated(UploadException e, Path folder) {
         String message = String.valueOf(e.getMessage()).replace(folder.toAbsolutePath() + "/", "").replace(folder.toAbsolutePath().toString(), "");
         return e instanceof VersionExistsException exists ? new VersionExistsException(message, exists.lostRace()) : new UploadException(message);
-    }
-
-    private static void delete(Path folder) {
-        try (var walk = Files.walk(folder)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // A leftover temporary file is harmless; the next boot's temp cleaner takes it.
-                }
-            });
-        } catch (IOException ignored) {
-            // As above.
-        }
     }
 }

@@ -8,6 +8,7 @@ import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
+import dev.wharf.oci.ScratchFolder;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.StorageException.Kind;
 import dev.wharf.oci.auth.CredentialSource;
@@ -68,6 +69,7 @@ class RegistryFaultTest {
     @AfterAll
     void stopRegistry() {
         registry.close();
+        ScratchFolder.deleteTree(dir);
     }
 
     @BeforeEach
