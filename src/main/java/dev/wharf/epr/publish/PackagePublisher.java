@@ -22,8 +22,10 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -97,7 +99,14 @@ public final class PackagePublisher {
         return pushZip(source, sig, List.of(source, sig), warnings, allowed);
     }
 
-    private Published pushFolder(Path folder, Consumer<String> warnings, java.util.function.Predicate<String> allowed) throws InvalidPackageException, IOException {
+    private Published pushFolder(Path folder, Consumer<String> given, java.util.function.Predicate<String> allowed) throws InvalidPackageException, IOException {
+        // The folder is read, then the zip made of it: the same document, whose warnings are said once.
+        Set<String> said = new HashSet<>();
+        Consumer<String> warnings = w -> {
+            if (said.add(w)) {
+                given.accept(w);
+            }
+        };
         PackageDocument doc;
         try (DirectoryPackageFiles files = new DirectoryPackageFiles(folder)) {
             doc = new PackageReader(validate, warnings, limits).read(files, false);

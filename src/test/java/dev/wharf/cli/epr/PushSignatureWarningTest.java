@@ -31,6 +31,11 @@ class PushSignatureWarningTest {
             assertThat(warnings).as(push.output()).containsExactly("warning: acme_logs-1.0.0 has no signature (no acme_logs-1.0.0.sig"
                     + " beside it): package-registry leaves it out unless started with -require-package-signatures=false");
             assertThat(push.output()).contains("pushed acme_logs-1.1.0 (signed)");
+            // A folder is read, then the zip made of it: each of the package's warnings is still said once.
+            assertThat(push.output().lines().filter(l -> l.startsWith("warning:") && l.contains("unknown category")).toList())
+                    .as(push.output()).containsExactly(
+                            "warning: package acme_logs-1.0.0 uses an unknown category, ignored: not_a_category",
+                            "warning: package acme_logs-1.1.0 uses an unknown category, ignored: not_a_category");
         }
     }
 }
