@@ -91,6 +91,9 @@ public final class RegistryUi {
         r.get(OidcSignIn.START, ctx -> oidc.ifPresentOrElse(o -> o.begin(ctx), () -> ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER)));
         r.get(OidcSignIn.CALLBACK, ctx -> oidc.ifPresentOrElse(o -> o.callback(ctx), () -> ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER)));
         r.post("/ui/sign-out", SameOriginPosts.only(signIn::signOut));
+        // A browser pointed at the registry's address lands on the pages, not on the API's JSON 404;
+        // Terraform never asks for "/" (discovery starts at /.well-known/terraform.json).
+        r.get("/", ctx -> ctx.redirect("/ui/", io.javalin.http.HttpStatus.FOUND));
         r.get("/ui/", guarded(this::home));
         r.get("/ui/static/ui.css", guarded(ctx -> ready.send(ctx, "text/css; charset=utf-8", stylesheet, () -> true)));
         r.get("/ui/static/favicon.svg", guarded(ctx -> ready.send(ctx, "image/svg+xml", icon, () -> true)));

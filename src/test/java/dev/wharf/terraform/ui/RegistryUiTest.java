@@ -227,6 +227,15 @@ class RegistryUiTest {
         assertThat(signIn.headers().firstValue("Location")).hasValue("/ui/");
     }
 
+    @Test
+    void theRegistrysAddressAloneLeadsABrowserToThePages() throws Exception {
+        for (URI base : List.of(open, guarded)) {
+            HttpResponse<String> root = get(base, "/", null);
+            assertThat(root.statusCode()).isEqualTo(302);
+            assertThat(root.headers().firstValue("Location")).hasValue("/ui/");
+        }
+    }
+
     private static HttpResponse<String> get(URI base, String path, String cookie) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
         if (cookie != null) {
