@@ -9,10 +9,12 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
 /**
- * SIGTERM (or Ctrl-C) as a request to stop, not an order to die: the JVM's shutdown hook marks the
- * process not ready and hands the stop to the serving thread, which stops accepting and drains the
- * requests in flight; the hook holds the JVM until that is done, for at most the drain time and a
- * margin to close the rest. Exiting the JVM before would cut every download in flight.
+ * SIGTERM (or Ctrl-C) as a request to stop, not an order to die: the signal marks the process not
+ * ready and hands the stop to the serving thread, which stops accepting, drains the requests in
+ * flight, closes the rest and returns, so the process exits with 0. An exit begun another way
+ * (SIGHUP, or signals the JVM keeps for itself) runs the shutdown hook, which does the same and holds
+ * the JVM until it is done, for at most the drain time and a margin to close the rest. Exiting the
+ * JVM before would cut every download in flight.
  */
 public final class GracefulShutdown {
     /** Time to close storage and caches once the servers are drained. */
@@ -26,12 +28,27 @@ public final class GracefulShutdown {
         this.drain = drain;
     }
 
-    /** Registers the shutdown hook; {@code readiness} turns to stopping as soon as the signal comes. */
+    /** Catches SIGTERM and SIGINT, and registers the shutdown hook; {@code readiness} turns to stopping as soon as either comes. */
     public static GracefulShutdown install(Readiness readiness, Duration drain) {
         GracefulShutdown shutdown = new GracefulShutdown(drain);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // Caught, not left to start the JVM's exit: that exit ends with status 143 (130 for Ctrl-C), which
+        // systemd counts as a failed unit and a container runtime shows as "Exited (143)", for a stop that
+        // went as asked. Caught, the serving thread drains and closes as below and the process ends with 0.
+        // A later signal changes nothing: the drain is already bounded by its own time.
+        Runnable stop = () -> {
             readiness.stopping();
             shutdown.signalled.countDown();
+        };
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.run());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // Not catchable here (-Xrs, or a platform without it): the hook below does the same work,
+                // and the JVM's exit status stays.
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.run();
             try {
                 shutdown.finished.await(drain.plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {

@@ -132,7 +132,7 @@ class ReplicaLifecycleProcessTest {
                 assertThat(Digest.sha256(download.bytes()).hex()).isEqualTo(Digest.sha256(expected).hex());
                 assertThat(rest).isNotEmpty();
             }
-            server.waitFor(Duration.ofSeconds(30));
+            assertThat(server.waitFor(Duration.ofSeconds(30))).as(server.output()).isZero();
             assertThat(server.output()).contains("drained in");
         }
 
@@ -153,7 +153,7 @@ class ReplicaLifecycleProcessTest {
     }
 
     @Test
-    void aStoppedServerLeavesNothingInTheTemporaryFolder() throws Exception {
+    void aStoppedServerExitsWithZeroAndLeavesNothingInTheTemporaryFolder() throws Exception {
         // Each start had left an empty wharf-mirror-… folder in /tmp: thousands on a host whose replicas restart.
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         List<String> jvm = List.of("-Xmx256m", "-Djava.io.tmpdir=" + tmp);
@@ -169,7 +169,7 @@ class ReplicaLifecycleProcessTest {
             assertThat(names(tmp)).as("the mirror's scratch folder while serving").singleElement(STRING)
                     .startsWith("wharf-mirror-");
             boring.terminate();
-            boring.waitFor(Duration.ofSeconds(30));
+            assertThat(boring.waitFor(Duration.ofSeconds(30))).as("a stop that went as asked ends with 0, not 143:\n" + boring.output()).isZero();
         }
         assertThat(names(tmp)).as("after SIGTERM:\n" + boring.output()).isEmpty();
 
@@ -185,7 +185,7 @@ class ReplicaLifecycleProcessTest {
             assertThat(names(tmp)).as("the zips of package folders while serving").singleElement(STRING)
                     .startsWith("wharf-package-zips-");
             epr.terminate();
-            epr.waitFor(Duration.ofSeconds(30));
+            assertThat(epr.waitFor(Duration.ofSeconds(30))).as("a stop that went as asked ends with 0, not 143:\n" + epr.output()).isZero();
         }
         assertThat(names(tmp)).as("after SIGTERM:\n" + epr.output()).isEmpty();
     }
