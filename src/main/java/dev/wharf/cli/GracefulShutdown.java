@@ -4,6 +4,8 @@ import dev.wharf.cli.logging.ConsoleLogging;
 import dev.wharf.http.Readiness;
 import dev.wharf.http.WebServer;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,6 +24,7 @@ public final class GracefulShutdown {
 
     private final CountDownLatch signalled = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final List<Runnable> onSignal = new CopyOnWriteArrayList<>();
     private final Duration drain;
 
     private GracefulShutdown(Duration drain) {
@@ -38,6 +41,7 @@ public final class GracefulShutdown {
         Runnable stop = () -> {
             readiness.stopping();
             shutdown.signalled.countDown();
+            shutdown.onSignal.forEach(Runnable::run);
         };
         for (String name : new String[] {"TERM", "INT"}) {
             try {
@@ -56,6 +60,18 @@ public final class GracefulShutdown {
             }
         }, "graceful-shutdown"));
         return shutdown;
+    }
+
+    /**
+     * Runs {@code action} when the process is asked to stop, or now if it was already: a start still
+     * under way (package-registry's first index) gives up instead of holding the stop until it ends.
+     * It may run more than once.
+     */
+    public void onSignal(Runnable action) {
+        onSignal.add(action);
+        if (signalled.getCount() == 0) {
+            action.run();
+        }
     }
 
     /** Blocks the serving thread until the process is asked to stop. */

@@ -93,6 +93,34 @@ class ReplicaLifecycleProcessTest {
     }
 
     @Test
+    void aStopWhileTheFirstIndexWaitsForTheRegistryEndsTheProcessAtOnce() throws Exception {
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
+                RegistryArtifactStore direct = new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()),
+                        CredentialSource.fixed(new Credentials.Anonymous(), "test"), RetryPolicy.none(), null);
+                FaultProxy proxy = FaultProxy.before(registry.host())) {
+            TestPackages.publishAll(direct, dir);
+            proxy.inject(FaultProxy.Fault.STALL, FaultProxy.Request::isManifestRead);
+            int port = TestPorts.free();
+            try (WharfProcess serve = WharfProcess.start(dir.resolve("serve"), Map.of(), List.of("package-registry",
+                    "-feature-oci-indexer", "-oci-registry", "http://" + proxy.host(), "-oci-repository", TestPackages.REPOSITORY,
+                    "-address", "127.0.0.1:" + port, "-require-package-signatures=false", "-log-type", "dev",
+                    "-oci-cache-dir", dir.resolve("cache").toString()))) {
+                serve.awaitHttp(URI.create("http://127.0.0.1:" + port + "/health"), START);
+                await(() -> proxy.requests().stream().anyMatch(FaultProxy.Request::isManifestRead), "the first index to read a manifest");
+                long begun = System.nanoTime();
+                serve.terminate();
+                // Nothing is served yet, so there is nothing to drain: the stop waits neither for the stalled
+                // registry nor for the drain time (25 s by default).
+                assertThat(serve.waitFor(Duration.ofSeconds(60))).as(serve.output()).isZero();
+                Duration took = Duration.ofNanos(System.nanoTime() - begun);
+                System.out.println("a stop during the first index took " + took.toMillis() + " ms");
+                assertThat(took).as(serve.output()).isLessThan(Duration.ofSeconds(10));
+                assertThat(serve.output()).contains("stopped before the first index was loaded");
+            }
+        }
+    }
+
+    @Test
     void boringRegistryIsNotReadyUntilStorageHasAnsweredOnce() throws Exception {
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
                 FaultProxy proxy = FaultProxy.before(registry.host())) {

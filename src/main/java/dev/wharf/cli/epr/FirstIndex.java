@@ -5,6 +5,7 @@ import dev.wharf.epr.index.IndexerException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
@@ -50,10 +51,15 @@ final class FirstIndex {
             this.task = task;
         }
 
-        /** What {@link #run} answered, once it has; its failures are thrown as they were. */
-        boolean await() throws InterruptedException {
+        /**
+         * What {@link #run} answered, once it has: {@code READY} or {@code NOTHING_TO_SERVE}; {@code STOPPED}
+         * at once when {@link #stop} came first. Its failures are thrown as they were.
+         */
+        Outcome await() throws InterruptedException {
             try {
-                return task.get();
+                return task.get() ? Outcome.READY : Outcome.NOTHING_TO_SERVE;
+            } catch (CancellationException e) {
+                return Outcome.STOPPED;
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException r) {
                     throw r;
@@ -64,7 +70,18 @@ final class FirstIndex {
                 throw new IllegalStateException(e.getCause());
             }
         }
+
+        /**
+         * The process is asked to stop: {@link #await} answers {@code STOPPED} now, and the index's thread is
+         * interrupted, so it does not wait out a registry that does not answer.
+         */
+        void stop() {
+            task.cancel(true);
+        }
     }
+
+    /** How the first index ended for the process. */
+    enum Outcome { READY, NOTHING_TO_SERVE, STOPPED }
 
     /** False (with the reason printed) when there is nothing to serve. */
     boolean run(Indexer indexer, boolean proxy) {

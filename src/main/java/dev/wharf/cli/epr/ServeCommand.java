@@ -184,11 +184,17 @@ public final class ServeCommand implements Callable<Integer> {
         // index and readiness (/health?ready=true) tells a balancer when to send traffic. The index starts
         // first, on its own thread: its registry calls overlap the listeners' start (issue 19, session 10).
         FirstIndex.Running indexing = firstIndex.start(indexer, proxy.isPresent());
+        shutdown.onSignal(indexing::stop);
         try (WebServer server = Listeners.start("-address", () -> WebServer.start(apiPort, tls, Optional.of(ready),
                 telemetry.readyHits(), telemetry.exchanges(accessLog), settings.limits(), routes::register));
                 WebServer metricsServer = telemetry.startListener(metricsPort, routes.api())) {
-            if (!indexing.await()) {
+            FirstIndex.Outcome indexed = indexing.await();
+            if (indexed == FirstIndex.Outcome.NOTHING_TO_SERVE) {
                 return 1;
+            }
+            if (indexed == FirstIndex.Outcome.STOPPED) {
+                log.info("stopped before the first index was loaded");
+                return 0;
             }
             readiness.ready();
             log.info("Package registry started on {} ({})", server.boundAddress(), tls.isPresent() ? "TLS" : "plain HTTP");
