@@ -58,12 +58,52 @@ class ReplicaLifecycleProcessTest {
 
     @Test
     void packageRegistryIsAliveButNotReadyUntilItsFirstIndexIsLoaded() throws Exception {
+        withTheFirstIndexStalled((proxy, serve, base) -> {
+            HttpResponse<String> live = get(base.resolve("/health"));
+            assertThat(live.statusCode()).as("liveness while indexing").isEqualTo(200);
+            assertThat(live.body()).contains("\"status\": \"starting\"");
+            HttpResponse<String> notReady = get(base.resolve("/health?ready=true"));
+            assertThat(notReady.statusCode()).as("readiness while indexing").isEqualTo(503);
+            assertThat(notReady.body()).contains("\"status\": \"starting\"");
+            HttpResponse<String> search = get(base.resolve("/search"));
+            assertThat(search.statusCode()).as("an empty index is never served as the answer").isEqualTo(503);
+            assertThat(search.body()).isEqualTo("the package index is still loading; retry shortly\n");
+
+            proxy.heal();
+            serve.awaitReady(base.resolve("/health"), START);
+            assertThat(get(base.resolve("/health")).body()).contains("\"status\": \"healthy\"");
+            assertThat(get(base.resolve("/search?all=true")).body()).contains("acme_logs");
+        });
+    }
+
+    @Test
+    void aStopWhileTheFirstIndexWaitsForTheRegistryEndsTheProcessAtOnce() throws Exception {
+        withTheFirstIndexStalled((proxy, serve, base) -> {
+            long begun = System.nanoTime();
+            serve.terminate();
+            // Nothing is served yet, so there is nothing to drain: the stop waits neither for the stalled
+            // registry nor for the drain time (25 s by default).
+            assertThat(serve.waitFor(Duration.ofSeconds(60))).as(serve.output()).isZero();
+            Duration took = Duration.ofNanos(System.nanoTime() - begun);
+            System.out.println("a stop during the first index took " + took.toMillis() + " ms");
+            assertThat(took).as(serve.output()).isLessThan(Duration.ofSeconds(10));
+            assertThat(serve.output()).contains("stopped before the first index was loaded");
+        });
+    }
+
+    /** What a test does with package-registry while its first index waits for the registry. */
+    @FunctionalInterface
+    private interface WhileStalled {
+        void check(FaultProxy proxy, WharfProcess serve, URI base) throws Exception;
+    }
+
+    /** package-registry on the test packages, its first index hanging on the manifest reads until the proxy heals. */
+    private void withTheFirstIndexStalled(WhileStalled check) throws Exception {
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
                 RegistryArtifactStore direct = new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()),
                         CredentialSource.fixed(new Credentials.Anonymous(), "test"), RetryPolicy.none(), null);
                 FaultProxy proxy = FaultProxy.before(registry.host())) {
             TestPackages.publishAll(direct, dir);
-            // The first index hangs on its manifest reads until the test lets it go.
             proxy.inject(FaultProxy.Fault.STALL, FaultProxy.Request::isManifestRead);
             int port = TestPorts.free();
             try (WharfProcess serve = WharfProcess.start(dir.resolve("serve"), Map.of(), List.of("package-registry",
@@ -73,49 +113,7 @@ class ReplicaLifecycleProcessTest {
                 URI base = URI.create("http://127.0.0.1:" + port);
                 serve.awaitHttp(base.resolve("/health"), START);
                 await(() -> proxy.requests().stream().anyMatch(FaultProxy.Request::isManifestRead), "the first index to read a manifest");
-
-                HttpResponse<String> live = get(base.resolve("/health"));
-                assertThat(live.statusCode()).as("liveness while indexing").isEqualTo(200);
-                assertThat(live.body()).contains("\"status\": \"starting\"");
-                HttpResponse<String> notReady = get(base.resolve("/health?ready=true"));
-                assertThat(notReady.statusCode()).as("readiness while indexing").isEqualTo(503);
-                assertThat(notReady.body()).contains("\"status\": \"starting\"");
-                HttpResponse<String> search = get(base.resolve("/search"));
-                assertThat(search.statusCode()).as("an empty index is never served as the answer").isEqualTo(503);
-                assertThat(search.body()).isEqualTo("the package index is still loading; retry shortly\n");
-
-                proxy.heal();
-                serve.awaitReady(base.resolve("/health"), START);
-                assertThat(get(base.resolve("/health")).body()).contains("\"status\": \"healthy\"");
-                assertThat(get(base.resolve("/search?all=true")).body()).contains("acme_logs");
-            }
-        }
-    }
-
-    @Test
-    void aStopWhileTheFirstIndexWaitsForTheRegistryEndsTheProcessAtOnce() throws Exception {
-        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
-                RegistryArtifactStore direct = new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()),
-                        CredentialSource.fixed(new Credentials.Anonymous(), "test"), RetryPolicy.none(), null);
-                FaultProxy proxy = FaultProxy.before(registry.host())) {
-            TestPackages.publishAll(direct, dir);
-            proxy.inject(FaultProxy.Fault.STALL, FaultProxy.Request::isManifestRead);
-            int port = TestPorts.free();
-            try (WharfProcess serve = WharfProcess.start(dir.resolve("serve"), Map.of(), List.of("package-registry",
-                    "-feature-oci-indexer", "-oci-registry", "http://" + proxy.host(), "-oci-repository", TestPackages.REPOSITORY,
-                    "-address", "127.0.0.1:" + port, "-require-package-signatures=false", "-log-type", "dev",
-                    "-oci-cache-dir", dir.resolve("cache").toString()))) {
-                serve.awaitHttp(URI.create("http://127.0.0.1:" + port + "/health"), START);
-                await(() -> proxy.requests().stream().anyMatch(FaultProxy.Request::isManifestRead), "the first index to read a manifest");
-                long begun = System.nanoTime();
-                serve.terminate();
-                // Nothing is served yet, so there is nothing to drain: the stop waits neither for the stalled
-                // registry nor for the drain time (25 s by default).
-                assertThat(serve.waitFor(Duration.ofSeconds(60))).as(serve.output()).isZero();
-                Duration took = Duration.ofNanos(System.nanoTime() - begun);
-                System.out.println("a stop during the first index took " + took.toMillis() + " ms");
-                assertThat(took).as(serve.output()).isLessThan(Duration.ofSeconds(10));
-                assertThat(serve.output()).contains("stopped before the first index was loaded");
+                check.check(proxy, serve, base);
             }
         }
     }
