@@ -28,7 +28,8 @@ public final class AnonymousFailures {
             case UNAUTHORIZED, FORBIDDEN -> "storage refused the server's credentials";
             case TLS -> "the TLS connection to storage failed";
             case PROTOCOL -> "storage answered outside the OCI distribution protocol";
-            case CORRUPT -> "stored content failed its integrity check";
+            // The kind covers a local read that failed too (a disk error, a folder gone), not only a digest.
+            case CORRUPT -> "stored content is unreadable or failed its integrity check";
             case NOT_FOUND -> "not found in storage";
             case UNSUPPORTED -> "storage does not support this operation";
             case TAG_EXISTS -> "already stored";

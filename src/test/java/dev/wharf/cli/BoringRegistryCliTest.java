@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.cli.boring.EnvironmentDefaults;
 import dev.wharf.cli.boring.ServerCommand;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
@@ -83,6 +85,19 @@ class BoringRegistryCliTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("--download-cache-max-size must be a positive number of megabytes, not 0")
                 .doesNotContain("Exception");
+    }
+
+    @Test
+    @Timeout(60)  // the server started on the code before, and waited for a signal
+    void anEmbeddedStoreWhoseFolderCannotBeMadeIsRefusedWithOneLine(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("a-file"), "not a folder");
+        StringWriter err = new StringWriter();
+        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute("server", "--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
+                        "--storage-oci-layout-dir", file.resolve("data").toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString().lines().toList()).containsExactly("boring-registry: --storage-oci-layout-dir " + file.resolve("data")
+                + ": cannot create the folder: " + file.resolve("data") + ": Not a directory");
     }
 
     @Test

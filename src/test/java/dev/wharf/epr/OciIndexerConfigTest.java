@@ -273,7 +273,7 @@ class OciIndexerConfigTest {
             HttpResponse<String> first = http.send(HttpRequest.newBuilder(readme).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(first.statusCode()).isEqualTo(502);
             // The reason is the operator's (the log and the telemetry address's /health), not an anonymous client's.
-            assertThat(first.body()).contains("stored content failed its integrity check").doesNotContain("disagrees");
+            assertThat(first.body()).contains("stored content is unreadable or failed its integrity check").doesNotContain("disagrees");
 
             filled();
             HttpResponse<String> after = http.send(HttpRequest.newBuilder(readme).build(), HttpResponse.BodyHandlers.ofString());

@@ -7,6 +7,9 @@ import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.oci.registry.RegistryCallObserver;
 import dev.wharf.oci.registry.RegistrySettings;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -32,6 +35,9 @@ final class Storage {
 
     /** As {@link #open(GlobalOptions, RegistryCallObserver)}, saying in the server's log which store it is and how it is laid out. */
     static ArtifactStore openForServing(GlobalOptions options, RegistryCallObserver observer, Logger log) {
+        if (embedded(options)) {
+            createLayoutFolder(Path.of(options.layoutDir).toAbsolutePath().normalize());
+        }
         ArtifactStore store = open(options, observer);
         if (embedded(options)) {
             log.info("storage: embedded OCI image layout in {} (no --storage-oci-registry given)", Path.of(options.layoutDir).toAbsolutePath().normalize());
@@ -44,6 +50,20 @@ final class Storage {
             }
         }
         return store;
+    }
+
+    /**
+     * A folder the embedded store cannot have (under a file, say) is refused at start: the server had
+     * started, said it was listening, and answered every request 502.
+     */
+    private static void createLayoutFolder(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalArgumentException("--storage-oci-layout-dir " + dir + ": " + e.getFile() + " exists and is not a folder");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--storage-oci-layout-dir " + dir + ": cannot create the folder: " + e.getMessage());
+        }
     }
 
     static boolean embedded(GlobalOptions options) {
