@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.cli.boring.EnvironmentDefaults;
 import dev.wharf.cli.boring.ServerCommand;
+import dev.wharf.testing.TestPorts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -89,7 +90,7 @@ class BoringRegistryCliTest {
 
     @Test
     @Timeout(60)  // the server started on the code before, and waited for a signal
-    void anEmbeddedStoreWhoseFolderCannotBeMadeIsRefusedWithOneLine(@TempDir Path dir) throws IOException {
+    void aStoreOrCacheFolderThatCannotBeMadeIsRefusedWithOneLine(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("a-file"), "not a folder");
         StringWriter err = new StringWriter();
         int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
@@ -98,6 +99,16 @@ class BoringRegistryCliTest {
         assertThat(code).isEqualTo(1);
         assertThat(err.toString().lines().toList()).containsExactly("boring-registry: --storage-oci-layout-dir " + file.resolve("data")
                 + ": cannot create the folder: " + file.resolve("data") + ": Not a directory");
+
+        // The download cache's folder likewise (it had been "unexpected failure: java.io.UncheckedIOException: …").
+        StringWriter cacheErr = new StringWriter();
+        int cacheCode = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(cacheErr, true))
+                .execute("server", "--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
+                        "--storage-oci-registry", "127.0.0.1:" + TestPorts.free(), "--download-proxy",
+                        "--download-cache-dir", file.resolve("cache").toString());
+        assertThat(cacheCode).isEqualTo(1);
+        assertThat(cacheErr.toString().lines().toList()).containsExactly("boring-registry: --download-cache-dir: cannot create the download"
+                + " cache folder " + file.resolve("cache") + ": " + file.resolve("cache") + ": Not a directory");
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.wharf.oci.FailureWatchingStore;
 import dev.wharf.oci.StoreProbe;
 import dev.wharf.oci.cache.DiskBlobCache;
 import dev.wharf.terraform.cache.CachingArtifactStore;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +26,12 @@ record StorageStack(ArtifactStore opened, FailureWatchingStore watched, CachingA
         ArtifactStore blobs = watched;
         if (downloadCacheDir != null && !downloadCacheDir.isBlank() && !Storage.embedded(global)) {
             // An embedded layout is a local folder already: its files are sent as they are.
-            blobs = new DiskBlobCache(watched, Path.of(downloadCacheDir), downloadCacheMegabytes << 20);
+            try {
+                blobs = new DiskBlobCache(watched, Path.of(downloadCacheDir), downloadCacheMegabytes << 20);
+            } catch (UncheckedIOException e) {
+                // One line naming the flag, as for any other flag that cannot be used, not an "unexpected failure".
+                throw new IllegalArgumentException("--download-cache-dir: " + e.getMessage(), e);
+            }
             log.info("download cache: {} (up to {} MB)", Path.of(downloadCacheDir).toAbsolutePath().normalize(), downloadCacheMegabytes);
         }
         CachingArtifactStore cached = new CachingArtifactStore(blobs, tagTtl, manifestTtl);
