@@ -38,7 +38,7 @@ final class PemKeyStore {
             return store;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot load TLS certificate " + certFile + " and key " + keyFile
-                    + ": " + e.getMessage(), e);
+                    + ": " + (e instanceof IOException io ? FileFailures.describe(io) : e.getMessage()), e);
         }
     }
 

@@ -49,7 +49,7 @@ public final class TrustedCertificates {
             context.init(null, tmf.getTrustManagers(), null);
             return context;
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read a CA file: " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read a CA file: " + FileFailures.describe(e), e);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot use the CA files " + pemFiles + ": " + e.getMessage(), e);
         }

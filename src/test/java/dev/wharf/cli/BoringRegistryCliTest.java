@@ -112,6 +112,44 @@ class BoringRegistryCliTest {
     }
 
     @Test
+    @Timeout(60)
+    void anOidcIssuerThatCannotBeReachedAtStartIsOneLineNamingTheFlag() {
+        String issuer = "http://127.0.0.1:" + TestPorts.free();
+        StringWriter err = new StringWriter();
+        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute("server", "--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
+                        "--auth-oidc-issuer", issuer, "--auth-oidc-clientid", "terraform");
+        assertThat(code).isEqualTo(1);
+        // It had been "unexpected failure: dev.wharf.terraform.auth.OidcException: … java.net.ConnectException".
+        assertThat(err.toString().lines().toList()).containsExactly("boring-registry: --auth-oidc-issuer " + issuer
+                + ": the OIDC issuer at " + issuer + " cannot be reached: connection refused");
+    }
+
+    @Test
+    @Timeout(60)
+    void aMissingFileGivenToAFlagIsNamedAsMissing(@TempDir Path dir) {
+        Path missing = dir.resolve("missing.pem");
+        Map<List<String>, String> cases = Map.of(
+                List.of("--tls-cert-file", missing.toString(), "--tls-key-file", missing.toString()),
+                "boring-registry: cannot load TLS certificate " + missing + " and key " + missing + ": " + missing + ": no such file",
+                List.of("--auth-tokens-file", missing.toString()),
+                "boring-registry: --auth-tokens-file " + missing + ": cannot read it: " + missing + ": no such file",
+                List.of("--storage-oci-registry", "127.0.0.1:" + TestPorts.free(), "--storage-oci-ca-file", missing.toString()),
+                "boring-registry: cannot read a CA file: " + missing + ": no such file");
+        cases.forEach((flags, expected) -> {
+            List<String> args = new java.util.ArrayList<>(List.of("server", "--listen-address", "127.0.0.1:0",
+                    "--listen-telemetry-address", "127.0.0.1:0", "--storage-oci-layout-dir", dir.resolve("data").toString()));
+            args.addAll(flags);
+            StringWriter err = new StringWriter();
+            int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                    .execute(args.toArray(String[]::new));
+            assertThat(code).as(flags.toString()).isEqualTo(1);
+            // Each had ended with the bare path, which did not say whether the file was missing or unreadable.
+            assertThat(err.toString().lines().toList()).as(flags.toString()).containsExactly(expected);
+        });
+    }
+
+    @Test
     void helpNeverShowsCredentialsFromTheEnvironment() {
         Map<String, String> env = Map.of("OCI_REGISTRY_PASSWORD", "hunter2-secret", "BORING_REGISTRY_STORAGE_OCI_TOKEN", "tok-secret",
                 "BORING_REGISTRY_AUTH_STATIC_TOKEN", "api-secret", "BORING_REGISTRY_SIGNED_URL_KEY", "key-secret-0123456789");

@@ -1,6 +1,7 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.terraform.auth.LoginV1;
+import dev.wharf.terraform.auth.OidcException;
 import dev.wharf.terraform.auth.OidcSettings;
 import dev.wharf.terraform.auth.OidcVerifier;
 import java.net.URI;
@@ -100,7 +101,13 @@ public final class OidcOptions {
         } else {
             return Optional.empty();
         }
-        return Optional.of(OidcVerifier.connect(settings, http.get(), Clock.systemUTC()));
+        try {
+            return Optional.of(OidcVerifier.connect(settings, http.get(), Clock.systemUTC()));
+        } catch (OidcException e) {
+            // One line naming the flag, as for any other setting the server cannot start with.
+            throw new IllegalArgumentException((blank(oktaIssuer) ? "--auth-oidc-issuer " : "--auth-okta-issuer ") + settings.issuer()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     /** login.v1 as boring-registry advertises it: the issuer's endpoints unless {@code --login-*} overrides them. */

@@ -132,6 +132,14 @@ public final class OidcVerifier {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
+    /** The JDK's HTTP client says a refused connection with no message at all. */
+    private static String why(IOException e) {
+        if (e.getMessage() != null && !e.getMessage().isBlank()) {
+            return e.getMessage();
+        }
+        return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
+    }
+
     /** GETs a small JSON document from the issuer. */
     private record Fetcher(HttpClient http) implements Function<URI, String> {
         @Override
@@ -142,7 +150,7 @@ public final class OidcVerifier {
                 response = http.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 throw new OidcException("the OIDC issuer at " + uri.getScheme() + "://" + uri.getAuthority()
-                        + " cannot be reached: " + e, e);
+                        + " cannot be reached: " + why(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OidcException("interrupted while fetching " + uri, e);
