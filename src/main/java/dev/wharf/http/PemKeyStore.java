@@ -1,5 +1,6 @@
 package dev.wharf.http;
 
+import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ final class PemKeyStore {
             return store;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot load TLS certificate " + certFile + " and key " + keyFile
-                    + ": " + (e instanceof IOException io ? FileFailures.describe(io) : e.getMessage()), e);
+                    + ": " + (e instanceof IOException io ? IoFailures.describe(io) : e.getMessage()), e);
         }
     }
 

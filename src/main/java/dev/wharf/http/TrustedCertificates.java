@@ -1,5 +1,6 @@
 package dev.wharf.http;
 
+import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ public final class TrustedCertificates {
             context.init(null, tmf.getTrustManagers(), null);
             return context;
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read a CA file: " + FileFailures.describe(e), e);
+            throw new IllegalArgumentException("cannot read a CA file: " + IoFailures.describe(e), e);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot use the CA files " + pemFiles + ": " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.wharf.epr.model.Json;
 import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.search.PackageSearch.CategoryCount;
+import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.registry.IdleBoundedBody;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,7 +106,7 @@ public final class UpstreamEpr {
             }
             return Optional.of(total);
         } catch (IOException e) {
-            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "upstream " + uri + " broke off the download: " + describe(e), e);
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "upstream " + uri + " broke off the download: " + IoFailures.describe(e), e);
         }
     }
 
@@ -133,7 +134,7 @@ public final class UpstreamEpr {
             throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "upstream " + uri + " answered unreadable JSON: "
                     + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "upstream " + uri + " broke off its answer: " + describe(e), e);
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "upstream " + uri + " broke off its answer: " + IoFailures.describe(e), e);
         }
     }
 
@@ -160,7 +161,7 @@ public final class UpstreamEpr {
                 last = status / 100 == 2 ? "answered " + status + " with " + (type.isEmpty() ? "no content type" : type) + " instead of JSON"
                         : "answered " + status;
             } catch (IOException e) {
-                last = describe(e);
+                last = IoFailures.describe(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "interrupted while asking upstream " + uri);
@@ -179,15 +180,5 @@ public final class UpstreamEpr {
             Thread.currentThread().interrupt();
             throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "interrupted while waiting to retry " + settings.base());
         }
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof java.net.ConnectException) {
-            return "connection refused";
-        }
-        if (e instanceof java.net.http.HttpTimeoutException) {
-            return "timed out (" + e.getMessage() + ")";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -3,7 +3,7 @@ package dev.wharf.http.access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.wharf.http.FileFailures;
+import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +117,7 @@ public final class TokensFile {
             JsonNode root = YAML.readTree(Files.readAllBytes(path));
             return new Snapshot(parse(root), attributes.fileKey(), attributes.size(), attributes.lastModifiedTime().toMillis());
         } catch (IOException e) {
-            throw new IllegalArgumentException("--auth-tokens-file " + path + ": cannot read it: " + FileFailures.describe(e));
+            throw new IllegalArgumentException("--auth-tokens-file " + path + ": cannot read it: " + IoFailures.describe(e));
         }
     }
 

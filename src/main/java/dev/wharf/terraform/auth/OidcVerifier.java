@@ -11,6 +11,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -132,14 +133,6 @@ public final class OidcVerifier {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
-    /** The JDK's HTTP client says a refused connection with no message at all. */
-    private static String why(IOException e) {
-        if (e.getMessage() != null && !e.getMessage().isBlank()) {
-            return e.getMessage();
-        }
-        return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
-    }
-
     /** GETs a small JSON document from the issuer. */
     private record Fetcher(HttpClient http) implements Function<URI, String> {
         @Override
@@ -150,7 +143,7 @@ public final class OidcVerifier {
                 response = http.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 throw new OidcException("the OIDC issuer at " + uri.getScheme() + "://" + uri.getAuthority()
-                        + " cannot be reached: " + why(e), e);
+                        + " cannot be reached: " + IoFailures.describe(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OidcException("interrupted while fetching " + uri, e);

@@ -1,0 +1,34 @@
+package dev.wharf.oci;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * A failed read, of a file or over HTTP, in words an operator can act on. The JDK's exceptions for
+ * the commonest causes say too little: a missing or unreadable file carries only its path ("cannot
+ * read it: /etc/wharf/tokens.yaml" did not say which), and the HTTP client's refused connection has
+ * no message at all.
+ */
+public final class IoFailures {
+    private IoFailures() {
+    }
+
+    public static String describe(IOException e) {
+        if (e instanceof NoSuchFileException missing) {
+            return missing.getFile() + ": no such file";
+        }
+        if (e instanceof AccessDeniedException denied) {
+            return denied.getFile() + ": permission denied";
+        }
+        if (e instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "timed out (" + e.getMessage() + ")";
+        }
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}
