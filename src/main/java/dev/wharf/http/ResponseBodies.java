@@ -50,6 +50,11 @@ public final class ResponseBodies {
         ServletOutputStream out;
         try {
             chunks = body.open();
+            chunks = ranged(ctx, chunks);
+            if (chunks == null) {
+                buffer.giveBack();
+                return;
+            }
             first = chunks.next(buffer);
             out = ctx.res().getOutputStream();
         } catch (IOException | RuntimeException e) {
@@ -74,6 +79,39 @@ public final class ResponseBodies {
         } finally {
             buffer.giveBack();
         }
+    }
+
+    /**
+     * The part of {@code chunks} a GET's {@code Range} asks for, with 206 and its {@code Content-Range}
+     * set, when the content can start anywhere ({@link ChunkSource#hasParts}: a file); the whole
+     * otherwise, as a server may answer any Range. Null, with {@code chunks} closed, after a 416
+     * for a range past the end. Read from the answer: its length and entity tag as the caller set them.
+     */
+    private static @Nullable ChunkSource ranged(Context ctx, ChunkSource chunks) throws IOException {
+        String length = ctx.res().getHeader("Content-Length");
+        if (!chunks.hasParts() || length == null || ctx.res().getStatus() != 200 || !"GET".equals(ctx.method().name())) {
+            return chunks;
+        }
+        ctx.res().setHeader("Accept-Ranges", "bytes");
+        ByteRange asked = ByteRange.asked(ctx.header("Range"), ctx.header("If-Range"), ctx.res().getHeader("ETag"), Long.parseLong(length));
+        if (asked instanceof ByteRange.Part part) {
+            ChunkSource partial = chunks.part(part.first(), part.length());
+            ctx.status(206);
+            ctx.res().setHeader("Content-Range", part.contentRange());
+            ctx.res().setContentLengthLong(part.length());
+            return partial;
+        }
+        if (asked instanceof ByteRange.Unsatisfiable none) {
+            chunks.close();
+            // Not the body's validators and freshness: a cache must not keep the refusal for it.
+            ctx.res().setHeader("Cache-Control", null);
+            ctx.res().setHeader("ETag", null);
+            ctx.status(416);
+            ctx.res().setHeader("Content-Range", none.contentRange());
+            ctx.res().setContentLengthLong(0);
+            return null;
+        }
+        return chunks;
     }
 
     /** Writes into a servlet stream that is not Jetty's own, copying through the heap. */

@@ -127,7 +127,9 @@ public final class WebServer implements AutoCloseable {
                 exchanges.stream().filter(InFlightRequests.class::isInstance).map(InFlightRequests.class::cast).findFirst()
                         .ifPresent(inFlight -> cfg.jetty.modifyServer(server -> server.insertHandler(inFlight.handler())));
             }
+            HeadRoutes heads = HeadRoutes.listen(cfg);
             routes.accept(cfg);
+            heads.addMissing(cfg);
             // Outermost, so that every request counts, repeated ready answers included: a graceful
             // stop waits for all of them (stopGracefully).
             cfg.jetty.modifyServer(server -> server.insertHandler(new GracefulHandler()));

@@ -31,6 +31,23 @@ public interface ChunkSource extends Closeable {
         return next();
     }
 
+    /**
+     * Whether {@link #part} can start anywhere: a file can, a stream from a registry cannot without
+     * reading, and checking, everything before.
+     */
+    default boolean hasParts() {
+        return false;
+    }
+
+    /**
+     * Bytes {@code first} to {@code first + length - 1} of this content, for a ranged answer, from a
+     * source that {@link #hasParts}, asked before its first chunk. The part takes this source over:
+     * the caller closes the part, not this.
+     */
+    default ChunkSource part(long first, long length) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " hands out its content only whole");
+    }
+
     /** Reads the whole content into {@code sink}, then closes this source. */
     default void drainTo(BlobSink sink) throws IOException {
         try (this) {

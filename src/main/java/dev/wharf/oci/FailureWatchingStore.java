@@ -132,41 +132,58 @@ public final class FailureWatchingStore extends ForwardingArtifactStore {
      */
     @Override
     public ChunkSource readBlob(String repository, Digest digest) {
-        ChunkSource chunks = watch("read blobs", () -> delegate.readBlob(repository, digest));
-        return new ChunkSource() {
-            @Override
-            public @Nullable ByteBuffer next() throws IOException {
-                return watched(chunks::next);
-            }
+        return new WatchedChunks(watch("read blobs", () -> delegate.readBlob(repository, digest)));
+    }
 
-            @Override
-            public @Nullable ByteBuffer next(Supplier<ByteBuffer> buffers) throws IOException {
-                return watched(() -> chunks.next(buffers));
-            }
+    private final class WatchedChunks implements ChunkSource {
+        private final ChunkSource chunks;
 
-            private @Nullable ByteBuffer watched(NextChunk next) throws IOException {
-                try {
-                    ByteBuffer chunk = next.read();
-                    if (chunk == null) {
-                        succeeded("read blobs");
-                    }
-                    return chunk;
-                } catch (IOException e) {
-                    failed("read blobs", e);
-                    throw e;
-                } catch (StorageException e) {
-                    if (e.isOutage() || e.kind() == StorageException.Kind.CORRUPT) {
-                        failed("read blobs", e);
-                    }
-                    throw e;
+        WatchedChunks(ChunkSource chunks) {
+            this.chunks = chunks;
+        }
+
+        @Override
+        public @Nullable ByteBuffer next() throws IOException {
+            return watched(chunks::next);
+        }
+
+        @Override
+        public @Nullable ByteBuffer next(Supplier<ByteBuffer> buffers) throws IOException {
+            return watched(() -> chunks.next(buffers));
+        }
+
+        @Override
+        public boolean hasParts() {
+            return chunks.hasParts();
+        }
+
+        @Override
+        public ChunkSource part(long first, long length) {
+            return new WatchedChunks(chunks.part(first, length));
+        }
+
+        private @Nullable ByteBuffer watched(NextChunk next) throws IOException {
+            try {
+                ByteBuffer chunk = next.read();
+                if (chunk == null) {
+                    succeeded("read blobs");
                 }
+                return chunk;
+            } catch (IOException e) {
+                failed("read blobs", e);
+                throw e;
+            } catch (StorageException e) {
+                if (e.isOutage() || e.kind() == StorageException.Kind.CORRUPT) {
+                    failed("read blobs", e);
+                }
+                throw e;
             }
+        }
 
-            @Override
-            public void close() throws IOException {
-                chunks.close();
-            }
-        };
+        @Override
+        public void close() throws IOException {
+            chunks.close();
+        }
     }
 
     /** One read of a blob's next chunk. */

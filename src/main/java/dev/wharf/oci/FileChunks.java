@@ -33,14 +33,42 @@ public final class FileChunks implements ChunkSource {
     private final long size;
     private final @Nullable Digest digest;
     private final @Nullable MessageDigest hash;
+    /** The part handed out: from {@code sent} (its first byte, at the start) to {@code end}, exclusive. */
+    private final long end;
     private @Nullable ByteBuffer buffer;
     private long sent;
 
     private FileChunks(FileChannel channel, long size, @Nullable Digest digest) {
+        this(channel, size, digest, 0, size);
+    }
+
+    private FileChunks(FileChannel channel, long size, @Nullable Digest digest, long first, long end) {
         this.channel = channel;
         this.size = size;
         this.digest = digest;
         this.hash = digest == null ? null : digest.newMessageDigest();
+        this.sent = first;
+        this.end = end;
+    }
+
+    /**
+     * Bytes {@code first} to {@code first + length - 1} of the file, in place of the whole: for a
+     * ranged answer. A checked file is still hashed whole, the bytes before the part as it starts and
+     * those after it before its last chunk is handed out, so a part of a damaged file never comes
+     * out whole either. Call before the first chunk; the part takes over the file, to be closed
+     * instead of this.
+     */
+    @Override
+    public ChunkSource part(long first, long length) {
+        if (first < 0 || length < 0 || first + length > size || sent != 0 || buffer != null) {
+            throw new IllegalArgumentException("no part " + first + "+" + length + " of a file of " + size + " bytes not yet read");
+        }
+        return new FileChunks(channel, size, digest, first, first + length);
+    }
+
+    @Override
+    public boolean hasParts() {
+        return true;
     }
 
     /** A file whose content is already known to be right: no hashing. */
@@ -82,9 +110,10 @@ public final class FileChunks implements ChunkSource {
 
     @Override
     public @Nullable ByteBuffer next(Supplier<ByteBuffer> buffers) throws IOException {
-        if (sent >= size) {
+        if (sent >= end) {
             return null;
         }
+        boolean firstChunk = buffer == null;
         ByteBuffer piece = buffer;
         if (piece == null) {
             piece = buffers.get();
@@ -94,22 +123,41 @@ public final class FileChunks implements ChunkSource {
             }
             buffer = piece;
         }
-        piece.clear();
-        piece.limit((int) Math.min(piece.capacity(), size - sent));
-        while (piece.hasRemaining()) {
-            if (channel.read(piece, sent + piece.position()) < 0) {
-                throw new EOFException("the file ended after " + (sent + piece.position()) + " of its " + size + " bytes");
-            }
+        if (firstChunk && hash != null && sent > 0) {
+            hashBytes(piece, 0, sent, hash);
         }
-        piece.flip();
+        read(piece, sent, end);
         sent += piece.remaining();
         if (hash != null && digest != null) {
             hash.update(piece.duplicate());
-            if (sent == size) {
+            if (sent == end) {
+                if (end < size) {
+                    // The rest is hashed in a buffer of its own: the piece is about to be handed out.
+                    hashBytes(ByteBuffer.allocate(CHUNK), end, size, hash);
+                }
                 DigestVerifyingInputStream.verify(digest, hash);
             }
         }
         return piece;
+    }
+
+    /** Fills {@code piece} from {@code position}, up to its capacity or {@code limit}, ready to read. */
+    private void read(ByteBuffer piece, long position, long limit) throws IOException {
+        piece.clear();
+        piece.limit((int) Math.min(piece.capacity(), limit - position));
+        while (piece.hasRemaining()) {
+            if (channel.read(piece, position + piece.position()) < 0) {
+                throw new EOFException("the file ended after " + (position + piece.position()) + " of its " + size + " bytes");
+            }
+        }
+        piece.flip();
+    }
+
+    private void hashBytes(ByteBuffer scratch, long from, long to, MessageDigest into) throws IOException {
+        for (long at = from; at < to; at += scratch.limit()) {
+            read(scratch, at, to);
+            into.update(scratch);
+        }
     }
 
     @Override

@@ -99,6 +99,61 @@ class FileChunksTest {
     }
 
     @Test
+    void aPartIsTheFilesBytesFromWhereverItStartsTrustedOrChecked() throws IOException {
+        Path file = file(SIZE);
+        byte[] whole = Files.readAllBytes(file);
+        Digest digest = Digest.sha256(whole);
+        // Within one chunk, across chunks, to the end, from the start, one byte.
+        long[][] parts = {{10, 100}, {FileChunks.CHUNK - 5, FileChunks.CHUNK + 10}, {SIZE - 70_000, 70_000}, {0, 3}, {SIZE - 1, 1}};
+        for (long[] part : parts) {
+            byte[] expected = java.util.Arrays.copyOfRange(whole, (int) part[0], (int) (part[0] + part[1]));
+            FileChunks trusted = FileChunks.trusted(open(file));
+            assertThat(trusted.hasParts()).isTrue();
+            assertThat(drain(trusted.part(part[0], part[1]), () -> ByteBuffer.allocate(FileChunks.CHUNK))).as("trusted %s", part).isEqualTo(expected);
+            assertThat(drain(FileChunks.checked(open(file), digest).part(part[0], part[1]), () -> ByteBuffer.allocate(FileChunks.CHUNK)))
+                    .as("checked %s", part).isEqualTo(expected);
+        }
+    }
+
+    /** The bytes before and after a part are hashed too: a part of a damaged file never comes out whole, wherever the damage. */
+    @Test
+    void aPartOfAFileThatDoesNotMatchItsDigestNeverComesOutWhole() throws IOException {
+        Path file = file(SIZE);
+        Digest digest = Digest.sha256(Files.readAllBytes(file));
+        for (long damagedAt : new long[] {5, FileChunks.CHUNK + 7, SIZE - 1}) {
+            Path damaged = Files.copy(file, dir.resolve("damaged-" + damagedAt));
+            try (FileChannel channel = FileChannel.open(damaged, StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(new byte[] {(byte) ~Files.readAllBytes(file)[(int) damagedAt]}), damagedAt);
+            }
+            long first = FileChunks.CHUNK;
+            long length = FileChunks.CHUNK + 100;
+            long handedOut = 0;
+            IOException failure = null;
+            try (ChunkSource part = FileChunks.checked(open(damaged), digest).part(first, length)) {
+                for (ByteBuffer chunk = part.next(); chunk != null; chunk = part.next()) {
+                    handedOut += chunk.remaining();
+                }
+            } catch (IOException e) {
+                failure = e;
+            }
+            assertThat(failure).as("damaged at %d", damagedAt).isNotNull().hasMessageContaining("does not match its digest");
+            assertThat(handedOut).as("damaged at %d", damagedAt).isEqualTo(FileChunks.CHUNK);
+        }
+    }
+
+    private static byte[] drain(ChunkSource chunks, Supplier<ByteBuffer> buffers) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (chunks) {
+            for (ByteBuffer chunk = chunks.next(buffers); chunk != null; chunk = chunks.next(buffers)) {
+                byte[] bytes = new byte[chunk.remaining()];
+                chunk.get(bytes);
+                out.write(bytes);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void anEmptyFileIsCheckedWhenOpenedAndItsChannelClosedWhenItFails() throws IOException {
         Path empty = Files.write(dir.resolve("empty"), new byte[0]);
         FileChannel right = open(empty);

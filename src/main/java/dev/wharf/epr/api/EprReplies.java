@@ -25,6 +25,10 @@ final class EprReplies {
         }
         ctx.status(200);
         if (ctx.method().name().equals("HEAD")) {
+            if (resource.location() != null) {
+                // What GET says of a whole file (ResponseBodies), without fetching the file to say it.
+                ctx.header("Accept-Ranges", "bytes");
+            }
             return;
         }
         Optional<Path> file = resource.file();

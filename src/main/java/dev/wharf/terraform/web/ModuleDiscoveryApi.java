@@ -192,6 +192,9 @@ public final class ModuleDiscoveryApi {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
+            if (value.matches("[-+]?[0-9]+")) {
+                throw new IllegalArgumentException(name + " " + value + " is too large", e);
+            }
             throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'", e);
         }
     }

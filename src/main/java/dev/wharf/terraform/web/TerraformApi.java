@@ -75,6 +75,9 @@ public final class TerraformApi {
     public void register(JavalinConfig cfg) {
         // Archives are already compressed, and gzip on the fly would make Content-Length lie.
         cfg.http.compressionStrategy = CompressionStrategy.NONE;
+        // A known path asked with a method it does not take is 405 with Allow, as boring-registry's
+        // router answers it, not 'no such endpoint'.
+        cfg.http.prefer405over404 = true;
         var r = cfg.routes;
         r.get("/.well-known/terraform.json", ctx -> json(ctx, 200, discovery()));
         r.before("/v1/modules", this::requireToken);
@@ -101,6 +104,8 @@ public final class TerraformApi {
             LOG.error("request {}: unexpected failure answering {} {}", id, ctx.method(), ctx.path(), e);
             error(ctx, 500, AnonymousFailures.sentence("internal error", id));
         });
+        r.error(405, ctx -> error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path() + "; allowed: "
+                + java.util.Objects.requireNonNullElse(ctx.res().getHeader("Allow"), "GET")));
         r.error(404, ctx -> {
             String type = ctx.res().getContentType();
             // JSON and HTML answers (the UI's pages) already say what was not found.

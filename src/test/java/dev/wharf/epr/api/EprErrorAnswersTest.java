@@ -149,6 +149,27 @@ class EprErrorAnswersTest {
         }
     }
 
+    /** HEAD as Go's server answers it for EPR's handlers, which take any method: GET's status and headers, no body. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource({"search", "categories", "packageIndex", "files", "artifacts", "signatures", "others", "served"})
+    void headAnswersAsGetWithoutTheBody(String path) throws Exception {
+        URI uri = URI.create(server.localUri() + path);
+        HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(head.statusCode()).as(path).isEqualTo(get.statusCode());
+        assertThat(head.body()).as(path).isEmpty();
+        assertThat(head.headers().firstValueAsLong("Content-Length")).as(path).hasValue(get.body().length);
+        for (String header : List.of("Content-Type", "Location", "Cache-Control", "Access-Control-Allow-Origin")) {
+            assertThat(head.headers().allValues(header)).as(path + " " + header).isEqualTo(get.headers().allValues(header));
+        }
+    }
+
+    static Stream<String> served() {
+        return Stream.of("/", "/index.json", "/search", "/categories", "/health", "/favicon.ico", "/package/acme_logs/1.1.0/",
+                "/package/acme_logs/1.1.0/docs/README.md", "/epr/acme_logs/acme_logs-1.1.0.zip", "/epr/acme_logs/acme_logs-1.1.0.zip.sig");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("servedUnderAnyFolderName")
     void theFolderOfAnArtifactPathIsNotCheckedAsInEpr(String path) throws Exception {

@@ -126,8 +126,9 @@ class ModuleDiscoveryApiTest {
         assertThat(status(base, "/v1/modules/nobody/vpc/aws")).isEqualTo(404);
         assertThat(status(base, "/v1/modules/nobody/vpc")).isEqualTo(404);
         assertThat(ids(get(base, "/v1/modules/nobody"))).isEmpty();
-        assertThat(status(base, "/v1/modules?limit=0")).isEqualTo(400);
-        assertThat(status(base, "/v1/modules?offset=x")).isEqualTo(400);
+        assertThat(badRequest(base, "/v1/modules?limit=0")).isEqualTo("limit must be between 1 and 100, not 0");
+        assertThat(badRequest(base, "/v1/modules?limit=99999999999")).isEqualTo("limit 99999999999 is too large");
+        assertThat(badRequest(base, "/v1/modules?offset=x")).isEqualTo("offset must be a whole number, not 'x'");
         assertThat(status(base, "/v1/modules/search")).isEqualTo(400);
     }
 
@@ -328,6 +329,15 @@ class ModuleDiscoveryApiTest {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
         return json.readTree(answer.body());
+    }
+
+    /** The one error of a 400 answer. */
+    private String badRequest(URI base, String path) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(400);
+        JsonNode errors = json.readTree(answer.body()).get("errors");
+        assertThat(errors.size()).isEqualTo(1);
+        return errors.get(0).asText();
     }
 
     private int status(URI base, String path) throws Exception {

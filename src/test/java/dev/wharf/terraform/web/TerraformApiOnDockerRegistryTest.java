@@ -38,6 +38,11 @@ class TerraformApiOnDockerRegistryTest extends TerraformApiScenarios {
                 + digest.hex() + "/data");
     }
 
+    @Override
+    boolean servesParts() {
+        return false;
+    }
+
     @AfterEach
     void stopRegistry() {
         if (registry != null) {

@@ -43,6 +43,11 @@ class TerraformApiOnImageLayoutTest extends TerraformApiScenarios {
         return dir.resolve("data").resolve(repository).resolve("blobs/" + digest.algorithm() + "/" + digest.hex());
     }
 
+    @Override
+    boolean servesParts() {
+        return true;
+    }
+
     @Test
     void signedUrlsHoldForVersionsWithBuildMetadataBehindTokens() throws Exception {
         uploadModule("2.0.0+build.9");

@@ -59,6 +59,9 @@ abstract class TerraformApiScenarios {
     /** Where the backend keeps a blob's bytes, so a test can damage them behind Wharf's back. */
     abstract Path blobFile(String repository, Digest digest);
 
+    /** Whether the backend reads a blob from a file, which can start anywhere: a Range is then answered with the part. */
+    abstract boolean servesParts();
+
     @BeforeEach
     void start() {
         store = new CachingArtifactStore(newStore(), Duration.ofHours(1));
@@ -113,6 +116,33 @@ abstract class TerraformApiScenarios {
     }
 
     @Test
+    void headSaysWhatGetWouldWithoutTheBodyAndOtherMethodsAreRefusedWithAllow() throws Exception {
+        uploadModule("1.0.0");
+        // Each asked twice: the second GET is a ready answer, HEAD always goes through the router.
+        for (String path : List.of("/.well-known/terraform.json", "/v1/modules/acme/vpc/aws/versions", "/v1/modules/acme/vpc/aws/versions",
+                "/v1/modules/acme/vpc/aws/1.0.0/download", "/v1/modules/acme/vpc/aws/9.9.9/download", "/v1/modules/acme/nothing/aws/versions",
+                "/v1/modules/-acme/vpc/aws/versions", "/v1/providers/acme/nothing/versions")) {
+            HttpResponse<String> get = get(path);
+            HttpResponse<String> head = http.send(HttpRequest.newBuilder(uri(path)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).as(path).isEqualTo(get.statusCode());
+            assertThat(head.body()).as(path).isEmpty();
+            assertThat(head.headers().firstValue("Content-Type")).as(path).isEqualTo(get.headers().firstValue("Content-Type"));
+            assertThat(head.headers().firstValueAsLong("Content-Length")).as(path)
+                    .isEqualTo(get.statusCode() == 204 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(get.body().length()));
+            assertThat(head.headers().firstValue("X-Terraform-Get").isPresent()).as(path).isEqualTo(get.headers().firstValue("X-Terraform-Get").isPresent());
+        }
+        for (String method : List.of("POST", "PUT", "DELETE")) {
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(uri("/v1/modules/acme/vpc/aws/versions"))
+                    .method(method, HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertError(refused, 405, method + " is not allowed on /v1/modules/acme/vpc/aws/versions; allowed: GET, HEAD");
+            assertThat(refused.headers().firstValue("Allow")).hasValue("GET, HEAD");
+        }
+        assertError(http.send(HttpRequest.newBuilder(uri("/v1/nowhere")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString()), 404, "no such endpoint");
+    }
+
+    @Test
     void providersAnswerVersionsPlatformsAndSignedDownloads() throws Exception {
         PgpKeys key = PgpKeys.generate("test <t@wharf.invalid>");
         Path keyFile = Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey());
@@ -157,6 +187,63 @@ abstract class TerraformApiScenarios {
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(zip.length);
         assertThat(head.body()).isEmpty();
+    }
+
+    /**
+     * A Range of a file served from a file is answered with that part, checked as the whole is; from
+     * a registry's stream, which cannot start anywhere, with the whole file, as a server may answer
+     * any Range. Either way the client gets bytes it can trust.
+     */
+    @Test
+    void aRangeOfAProviderZipIsAnsweredWithThePartWhereTheStoreCanStartAnywhere() throws Exception {
+        PgpKeys key = PgpKeys.generate("test <t@wharf.invalid>");
+        signingKeys().add("acme", Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey()));
+        Path sums = release("1.0.0", key, List.of("linux_amd64"), false, 200_000);
+        providerUploader().upload("acme", sums, List.of(), false);
+        byte[] zip = Files.readAllBytes(sums.resolveSibling("terraform-provider-dummy_1.0.0_linux_amd64.zip"));
+        URI file = uri(json.readTree(get("/v1/providers/acme/dummy/1.0.0/download/linux/amd64").body()).get("download_url").asText());
+        String tag = "\"" + Digest.sha256(zip) + "\"";
+
+        HttpResponse<byte[]> part = ranged(file, "bytes=70000-140009", null);
+        HttpResponse<byte[]> last = ranged(file, "bytes=-10", tag);
+        HttpResponse<byte[]> past = ranged(file, "bytes=" + zip.length + "-", null);
+        HttpResponse<byte[]> changed = ranged(file, "bytes=0-9", "\"sha256:0000\"");
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.body()).isEqualTo(zip);
+        if (servesParts()) {
+            assertThat(part.statusCode()).isEqualTo(206);
+            assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 70000-140009/" + zip.length);
+            assertThat(part.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+            assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(zip, 70000, 140010));
+            assertThat(last.statusCode()).isEqualTo(206);
+            assertThat(last.body()).isEqualTo(java.util.Arrays.copyOfRange(zip, zip.length - 10, zip.length));
+            assertThat(past.statusCode()).isEqualTo(416);
+            assertThat(past.headers().firstValue("Content-Range")).hasValue("bytes */" + zip.length);
+            assertThat(past.headers().firstValue("ETag")).isEmpty();
+            assertThat(past.body()).isEmpty();
+
+            byte[] damaged = zip.clone();
+            damaged[damaged.length - 30] ^= 0x5a;
+            Files.write(blobFile(layout.providerRepository("acme", "dummy"), Digest.sha256(zip)), damaged);
+            // The part lies before the damage, in one chunk: the rest is checked before it goes out.
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(file).header("Range", "bytes=0-9").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertError(refused, 502, "storage failed while reading the file");
+        } else {
+            for (HttpResponse<byte[]> whole : List.of(part, last, past)) {
+                assertThat(whole.statusCode()).isEqualTo(200);
+                assertThat(whole.headers().firstValue("Accept-Ranges")).isEmpty();
+                assertThat(whole.body()).isEqualTo(zip);
+            }
+        }
+    }
+
+    private HttpResponse<byte[]> ranged(URI file, String range, @org.jspecify.annotations.Nullable String ifRange) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(file).header("Range", range);
+        if (ifRange != null) {
+            request.header("If-Range", ifRange);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test

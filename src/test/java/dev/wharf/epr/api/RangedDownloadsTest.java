@@ -1,0 +1,104 @@
+package dev.wharf.epr.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.epr.TestPackages;
+import dev.wharf.epr.fs.FileSystemIndexer;
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.WebServer;
+import dev.wharf.oci.archive.ArchiveLimits;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Package zips answer a Range with the part, as EPR's {@code http.ServeFile} does, so a download
+ * cut short resumes ({@code curl -C -}). Files read out of a zip, which cannot start anywhere, come
+ * whole.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RangedDownloadsTest {
+    private static final String ZIP = "/epr/acme_logs/acme_logs-1.1.0.zip";
+    private Path dir;
+    private FileSystemIndexer indexer;
+    private WebServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("epr-ranges-");
+        indexer = new FileSystemIndexer(List.of(TestPackages.fileSystemLayout(dir)), true, false, ArchiveLimits.DEFAULT, Clock.systemUTC());
+        indexer.start();
+        ApiSettings settings = new ApiSettings(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofMinutes(1), false);
+        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), new EprApi(indexer, settings, Clock.systemUTC())::register);
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        server.close();
+        indexer.close();
+        TestPackages.deleteTree(dir);
+    }
+
+    @Test
+    void aPackageZipAnswersARangeWithThatPart() throws Exception {
+        HttpResponse<byte[]> whole = send(ZIP, "GET", null);
+        byte[] zip = whole.body();
+        assertThat(zip.length).isGreaterThan(100);
+        assertThat(whole.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+        assertThat(send(ZIP, "HEAD", null).headers().firstValue("Accept-Ranges")).hasValue("bytes");
+
+        HttpResponse<byte[]> part = send(ZIP, "GET", "bytes=10-59");
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 10-59/" + zip.length);
+        assertThat(part.headers().firstValueAsLong("Content-Length")).hasValue(50);
+        assertThat(part.headers().firstValue("Content-Type")).hasValue("application/zip");
+        assertThat(part.body()).isEqualTo(Arrays.copyOfRange(zip, 10, 60));
+
+        HttpResponse<byte[]> rest = send(ZIP, "GET", "bytes=60-");
+        assertThat(rest.statusCode()).isEqualTo(206);
+        assertThat(rest.body()).isEqualTo(Arrays.copyOfRange(zip, 60, zip.length));
+
+        HttpResponse<byte[]> past = send(ZIP, "GET", "bytes=" + zip.length + "-");
+        assertThat(past.statusCode()).isEqualTo(416);
+        assertThat(past.headers().firstValue("Content-Range")).hasValue("bytes */" + zip.length);
+        assertThat(past.headers().allValues("Cache-Control")).isEmpty();
+        assertThat(past.body()).isEmpty();
+
+        // Several ranges at once are answered with the whole, not a multipart body.
+        HttpResponse<byte[]> several = send(ZIP, "GET", "bytes=0-1,5-6");
+        assertThat(several.statusCode()).isEqualTo(200);
+        assertThat(several.body()).isEqualTo(zip);
+    }
+
+    /** A package kept as a folder: its files are files too. */
+    @Test
+    void aFileOfAPackageFolderAnswersARangeToo() throws Exception {
+        String readme = "/package/acme_logs/1.1.0/docs/README.md";
+        byte[] whole = send(readme, "GET", null).body();
+        HttpResponse<byte[]> ranged = send(readme, "GET", "bytes=0-1");
+        assertThat(ranged.statusCode()).isEqualTo(206);
+        assertThat(ranged.body()).isEqualTo(Arrays.copyOfRange(whole, 0, 2));
+    }
+
+    private HttpResponse<byte[]> send(String path, String method, String range) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.localUri() + path)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (range != null) {
+            request.header("Range", range);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+}
