@@ -104,6 +104,29 @@ abstract class TerraformApiScenarios {
         assertThat(body.body()[0] & 0xff).isEqualTo(0x1f);
     }
 
+    /** A cache in front revalidates its copy of a file by its entity tag, the blob's digest: 304, no body. */
+    @Test
+    void aFileAskedWithItsOwnEntityTagIsNotModified() throws Exception {
+        uploadModule("1.0.0");
+        URI file = uri(get("/v1/modules/acme/vpc/aws/1.0.0/download").headers().firstValue("X-Terraform-Get").orElseThrow());
+        HttpResponse<byte[]> whole = http.send(HttpRequest.newBuilder(file).build(), HttpResponse.BodyHandlers.ofByteArray());
+        String tag = whole.headers().firstValue("ETag").orElseThrow();
+        assertThat(tag).isEqualTo("\"" + Digest.sha256(whole.body()) + "\"");
+        for (String ifNoneMatch : List.of(tag, "W/" + tag, "\"other\", " + tag, "*")) {
+            for (String method : List.of("GET", "HEAD")) {
+                HttpResponse<byte[]> current = http.send(HttpRequest.newBuilder(file).method(method, HttpRequest.BodyPublishers.noBody())
+                        .header("If-None-Match", ifNoneMatch).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(current.statusCode()).as("%s %s", method, ifNoneMatch).isEqualTo(304);
+                assertThat(current.headers().firstValue("ETag")).hasValue(tag);
+                assertThat(current.body()).isEmpty();
+            }
+        }
+        HttpResponse<byte[]> changed = http.send(HttpRequest.newBuilder(file).header("If-None-Match", "\"sha256:0000\"").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.body()).isEqualTo(whole.body());
+    }
+
     @Test
     void errorsComeInTheProtocolsFormWithTheRightStatus() throws Exception {
         uploadModule("1.0.0");
