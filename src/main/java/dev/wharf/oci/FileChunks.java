@@ -60,8 +60,11 @@ public final class FileChunks implements ChunkSource {
      */
     @Override
     public ChunkSource part(long first, long length) {
-        if (first < 0 || length < 0 || first + length > size || sent != 0 || buffer != null) {
-            throw new IllegalArgumentException("no part " + first + "+" + length + " of a file of " + size + " bytes not yet read");
+        if (first < 0 || length < 0 || first + length > size) {
+            throw new IllegalArgumentException("a file of " + size + " bytes has no " + length + " bytes from byte " + first);
+        }
+        if (sent != 0 || end != size || buffer != null) {
+            throw new IllegalStateException("a part is asked of a whole file before its first chunk");
         }
         return new FileChunks(channel, size, digest, first, first + length);
     }
