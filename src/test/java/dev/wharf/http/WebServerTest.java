@@ -48,6 +48,37 @@ class WebServerTest {
         }
     }
 
+    /** Every GET route answers HEAD as GET, status and headers, unless it has a HEAD route of its own. */
+    @Test
+    void headRunsTheGetRouteUnlessThePathHasItsOwn() throws Exception {
+        try (WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), cfg -> {
+            cfg.routes.get("/things/{id}", ctx -> {
+                boolean known = ctx.pathParam("id").equals("known");
+                ctx.status(known ? 200 : 404).header("X-Thing", ctx.pathParam("id")).contentType("application/json")
+                        .result(known ? "{\"id\":\"known\"}" : "{\"errors\":[\"no such thing\"]}");
+            });
+            cfg.routes.get("/own", ctx -> ctx.result("from GET"));
+            cfg.routes.head("/own", ctx -> ctx.status(204).header("X-Head", "own"));
+        })) {
+            HttpClient http = HttpClient.newHttpClient();
+            for (String id : new String[] {"known", "unknown"}) {
+                HttpResponse<String> head = http.send(HttpRequest.newBuilder(server.localUri().resolve("/things/" + id))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> get = http.send(HttpRequest.newBuilder(server.localUri().resolve("/things/" + id)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(head.statusCode()).isEqualTo(get.statusCode()).isEqualTo(id.equals("known") ? 200 : 404);
+                assertThat(head.headers().firstValue("X-Thing")).hasValue(id);
+                assertThat(head.headers().firstValue("Content-Type")).isEqualTo(get.headers().firstValue("Content-Type"));
+                assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(get.body().length());
+                assertThat(head.body()).isEmpty();
+            }
+            HttpResponse<String> own = http.send(HttpRequest.newBuilder(server.localUri().resolve("/own"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(own.statusCode()).isEqualTo(204);
+            assertThat(own.headers().firstValue("X-Head")).hasValue("own");
+        }
+    }
+
     @Test
     void servesTlsFromPemFilesAndNothingElseOnThatPort() throws Exception {
         X509Certificate certificate = writeSelfSigned();
