@@ -7,8 +7,6 @@ import static dev.wharf.epr.api.EprReplies.json;
 import static dev.wharf.epr.api.EprReplies.stream;
 
 import dev.wharf.epr.index.IndexedPackage;
-import dev.wharf.http.ReadyAnswer;
-import dev.wharf.http.ReadyAnswers;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerTiming;
 import dev.wharf.epr.model.Json;
@@ -18,10 +16,13 @@ import dev.wharf.epr.search.BadQueryException;
 import dev.wharf.epr.search.Filter;
 import dev.wharf.epr.search.PackageSearch;
 import dev.wharf.epr.search.QueryParser;
+import dev.wharf.epr.upstream.UpstreamException;
 import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.Readiness;
+import dev.wharf.http.ReadyAnswer;
+import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestIds;
-import dev.wharf.epr.upstream.UpstreamException;
+import dev.wharf.http.ShellErrors;
 import dev.wharf.oci.StorageException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -99,6 +100,18 @@ public final class EprApi {
 
     public void register(JavalinConfig cfg) {
         cfg.router.ignoreTrailingSlashes = false;
+        // Go's server refuses such requests in plain text, the status alone, without a newline.
+        ShellErrors.use(cfg, new ShellErrors.Form() {
+            @Override
+            public String contentType() {
+                return "text/plain; charset=utf-8";
+            }
+
+            @Override
+            public byte[] body(String text) {
+                return text.getBytes(StandardCharsets.UTF_8);
+            }
+        });
         cfg.routes.before(this::untilIndexed);
         // EPR's routes: these five also answer with a trailing slash (gorilla's StrictSlash redirect).
         List<String> slashed = List.of("/index.json", "/health", "/favicon.ico", "/search", "/categories");

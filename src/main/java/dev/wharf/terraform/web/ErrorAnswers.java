@@ -21,10 +21,15 @@ public final class ErrorAnswers {
     }
 
     public static void error(Context ctx, int status, String message) {
+        ctx.status(status).contentType("application/json").result(body(message));
+    }
+
+    /** The registry protocols' error body: {@code {"errors":[message]}}. */
+    static byte[] body(String message) {
         ObjectNode body = JSON.createObjectNode();
         body.putArray("errors").add(message);
         try {
-            ctx.status(status).contentType("application/json").result(JSON.writeValueAsBytes(body));
+            return JSON.writeValueAsBytes(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON", e);
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestIds;
+import dev.wharf.http.ShellErrors;
 import dev.wharf.oci.Stamped;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.StoredFile;
@@ -78,6 +79,17 @@ public final class TerraformApi {
         // A known path asked with a method it does not take is 405 with Allow, as boring-registry's
         // router answers it, not 'no such endpoint'.
         cfg.http.prefer405over404 = true;
+        ShellErrors.use(cfg, new ShellErrors.Form() {
+            @Override
+            public String contentType() {
+                return "application/json";
+            }
+
+            @Override
+            public byte[] body(String text) {
+                return ErrorAnswers.body(text);
+            }
+        });
         var r = cfg.routes;
         r.get("/.well-known/terraform.json", ctx -> json(ctx, 200, discovery()));
         r.before("/v1/modules", this::requireToken);

@@ -149,6 +149,22 @@ class EprErrorAnswersTest {
         }
     }
 
+    /** Requests refused before any route: the plain text of Go's server, not Jetty's HTML page. */
+    @org.junit.jupiter.api.Test
+    void requestsRefusedBeforeTheRoutesAreAnsweredInPlainText() throws Exception {
+        HttpResponse<String> notUtf8 = http.send(HttpRequest.newBuilder(URI.create(server.localUri() + "/package/%ff/1.0.0/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> bigHeader = http.send(HttpRequest.newBuilder(URI.create(server.localUri() + "/search"))
+                .header("X-Big", "a".repeat(20_000)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(notUtf8.statusCode()).isEqualTo(400);
+        assertThat(notUtf8.body()).isEqualTo("400 Bad Request: Bad UTF-8 encoding");
+        assertThat(bigHeader.statusCode()).isEqualTo(431);
+        assertThat(bigHeader.body()).isEqualTo("431 Request Header Fields Too Large");
+        for (HttpResponse<String> refused : List.of(notUtf8, bigHeader)) {
+            assertThat(refused.headers().allValues("Content-Type")).containsExactly(TEXT);
+        }
+    }
+
     /** HEAD as Go's server answers it for EPR's handlers, which take any method: GET's status and headers, no body. */
     @ParameterizedTest(name = "{0}")
     @MethodSource({"search", "categories", "packageIndex", "files", "artifacts", "signatures", "others", "served"})

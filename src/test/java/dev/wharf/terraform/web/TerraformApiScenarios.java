@@ -136,6 +136,10 @@ abstract class TerraformApiScenarios {
         assertError(get("/v1/modules/-acme/vpc/aws/versions"), 400, "namespace '-acme' is malformed");
         assertError(get("/v1/providers/acme/nothing/versions"), 404, "provider acme/nothing not found");
         assertError(get("/v1/nowhere"), 404, "no such endpoint");
+        // Refused by Jetty before any route, in the same form.
+        assertError(get("/v1/modules/%ff/vpc/aws/versions"), 400, "400 Bad Request: Bad UTF-8 encoding");
+        assertError(http.send(HttpRequest.newBuilder(uri("/v1/modules/acme/vpc/aws/versions")).header("X-Big", "a".repeat(20_000)).build(),
+                HttpResponse.BodyHandlers.ofString()), 431, "431 Request Header Fields Too Large");
     }
 
     @Test
