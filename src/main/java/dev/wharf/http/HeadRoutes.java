@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.event.HandlerMetaInfo;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +15,13 @@ import java.util.Set;
  * says what GET would (RFC 9110 §9.3.2): its status, type and length, Jetty leaving out the body.
  *
  * <p>Javalin alone answers HEAD on a GET route with an empty 200 before any handler runs, whatever
- * GET would have said: a version that does not exist, a token that is missing. A client that checks
- * a package or a module with {@code curl -I} was told it is there. Handlers whose body is a stored
- * file look at the method themselves and skip reading it.
+ * GET would have said, a 404 for a version that does not exist included: a client that checks a
+ * package or a module with {@code curl -I} was told it is there. Handlers whose body is a stored file
+ * look at the method themselves and skip reading it.
  */
 final class HeadRoutes {
     private final Map<String, Handler> gets = new LinkedHashMap<>();
-    private final Set<String> heads = new java.util.HashSet<>();
+    private final Set<String> heads = new HashSet<>();
 
     /** Starts listening to the routes {@code cfg} is given; call before they are added. */
     static HeadRoutes listen(JavalinConfig cfg) {
