@@ -7,11 +7,13 @@ import org.jspecify.annotations.Nullable;
  * What a {@code Range} header asks of a body of a known length (RFC 9110 §14): the whole body, one
  * part of it, or nothing it has.
  *
- * <p>The rules where the RFC lets a server choose: a header that does not parse, names another unit
- * or asks for several ranges is ignored and the whole body sent, as Go's {@code http.ServeContent}
- * does with what it cannot serve in one part; an {@code If-Range} that is not this body's strong
- * entity tag (a date, which Wharf's answers give nothing to compare with, or a weak or other tag)
- * asks for the whole body too (§13.1.5).
+ * <p>The rules where the RFC lets a server choose (§14.2): a header that does not parse, names
+ * another unit or asks for several ranges is ignored and the whole body sent. Go's
+ * {@code http.ServeContent}, which EPR serves its files with, answers several ranges with a multipart
+ * body and a header it cannot parse with 416; the whole body serves every client that resumes or
+ * fetches one part. An {@code If-Range} that is not this body's strong entity tag (a date, which
+ * Wharf's answers give nothing to compare with, or a weak or other tag) asks for the whole body too
+ * (§13.1.5).
  */
 public sealed interface ByteRange {
     /** The whole body, as without the header. */

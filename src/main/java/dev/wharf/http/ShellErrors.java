@@ -3,6 +3,7 @@ package dev.wharf.http;
 import io.javalin.config.JavalinConfig;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.function.Function;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -18,12 +19,13 @@ import org.jspecify.annotations.Nullable;
  * Jetty's HTML page: a client of a JSON API gets JSON, one of EPR the plain text of Go's server.
  */
 public final class ShellErrors extends ErrorHandler {
-    /** How a protocol writes an error. */
-    public interface Form {
-        String contentType();
-
-        /** @param text the status and what Jetty said of the request, as {@code 400 Bad Request: Bad UTF-8 encoding} */
-        byte[] body(String text);
+    /**
+     * How a protocol writes an error.
+     *
+     * @param body the body for a text that gives the status and what Jetty said of the request, as
+     *     {@code 400 Bad Request: Bad UTF-8 encoding}
+     */
+    public record Form(String contentType, Function<String, byte[]> body) {
     }
 
     private final Form form;
@@ -41,14 +43,14 @@ public final class ShellErrors extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, @Nullable String message, @Nullable Throwable cause,
             Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, form.contentType());
-        response.write(true, ByteBuffer.wrap(form.body(text(code, message))), callback);
+        response.write(true, ByteBuffer.wrap(form.body().apply(text(code, message))), callback);
     }
 
     /** The answer to a request the parser refused (headers too large, a malformed request line). */
     @Override
     public ByteBuffer badMessageError(int status, @Nullable String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, form.contentType());
-        return ByteBuffer.wrap(form.body(text(status, reason)));
+        return ByteBuffer.wrap(form.body().apply(text(status, reason)));
     }
 
     private static String text(int code, @Nullable String message) {

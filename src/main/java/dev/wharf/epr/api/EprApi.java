@@ -101,17 +101,7 @@ public final class EprApi {
     public void register(JavalinConfig cfg) {
         cfg.router.ignoreTrailingSlashes = false;
         // Go's server refuses such requests in plain text, the status alone, without a newline.
-        ShellErrors.use(cfg, new ShellErrors.Form() {
-            @Override
-            public String contentType() {
-                return "text/plain; charset=utf-8";
-            }
-
-            @Override
-            public byte[] body(String text) {
-                return text.getBytes(StandardCharsets.UTF_8);
-            }
-        });
+        ShellErrors.use(cfg, new ShellErrors.Form("text/plain; charset=utf-8", text -> text.getBytes(StandardCharsets.UTF_8)));
         cfg.routes.before(this::untilIndexed);
         // EPR's routes: these five also answer with a trailing slash (gorilla's StrictSlash redirect).
         List<String> slashed = List.of("/index.json", "/health", "/favicon.ico", "/search", "/categories");

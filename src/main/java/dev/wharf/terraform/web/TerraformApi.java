@@ -79,17 +79,7 @@ public final class TerraformApi {
         // A known path asked with a method it does not take is 405 with Allow, as boring-registry's
         // router answers it, not 'no such endpoint'.
         cfg.http.prefer405over404 = true;
-        ShellErrors.use(cfg, new ShellErrors.Form() {
-            @Override
-            public String contentType() {
-                return "application/json";
-            }
-
-            @Override
-            public byte[] body(String text) {
-                return ErrorAnswers.body(text);
-            }
-        });
+        ShellErrors.use(cfg, new ShellErrors.Form("application/json", ErrorAnswers::body));
         var r = cfg.routes;
         r.get("/.well-known/terraform.json", ctx -> json(ctx, 200, discovery()));
         r.before("/v1/modules", this::requireToken);
