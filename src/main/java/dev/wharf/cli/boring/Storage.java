@@ -3,6 +3,7 @@ package dev.wharf.cli.boring;
 import dev.wharf.cli.RegistryStores;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ExclusivePublishStore;
+import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.auth.Credentials;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.oci.registry.RegistryCallObserver;
@@ -62,7 +63,7 @@ final class Storage {
         } catch (FileAlreadyExistsException e) {
             throw new IllegalArgumentException("--storage-oci-layout-dir " + dir + ": " + e.getFile() + " exists and is not a folder");
         } catch (IOException e) {
-            throw new IllegalArgumentException("--storage-oci-layout-dir " + dir + ": cannot create the folder: " + e.getMessage());
+            throw new IllegalArgumentException("--storage-oci-layout-dir " + dir + ": cannot create the folder: " + IoFailures.describe(e));
         }
     }
 

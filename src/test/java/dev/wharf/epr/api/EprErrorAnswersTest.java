@@ -2,22 +2,12 @@ package dev.wharf.epr.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wharf.epr.TestPackages;
-import dev.wharf.epr.fs.FileSystemIndexer;
-import dev.wharf.http.ListenAddress;
-import dev.wharf.http.WebServer;
-import dev.wharf.oci.archive.ArchiveLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,26 +25,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EprErrorAnswersTest {
     private static final String TEXT = "text/plain; charset=utf-8";
 
-    private Path dir;
-    private FileSystemIndexer indexer;
-    private WebServer server;
+    private FolderPackagesServer epr;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     void start() throws Exception {
-        dir = Files.createTempDirectory("epr-errors-");
-        indexer = new FileSystemIndexer(List.of(TestPackages.fileSystemLayout(dir)), true, false, ArchiveLimits.DEFAULT, Clock.systemUTC());
-        indexer.start();
-        ApiSettings strict = new ApiSettings(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofMinutes(1), false);
-        EprApi api = new EprApi(indexer, strict, Clock.systemUTC());
-        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register);
+        epr = FolderPackagesServer.start("epr-errors-");
     }
 
     @AfterAll
     void stop() throws IOException {
-        server.close();
-        indexer.close();
-        TestPackages.deleteTree(dir);
+        epr.close();
     }
 
     static Stream<Arguments> search() {
@@ -135,7 +116,7 @@ class EprErrorAnswersTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource({"search", "categories", "packageIndex", "files", "artifacts", "signatures", "others"})
     void answersAsEprDoes(String path, int status, String body, String contentType, String location) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.localUri() + path)).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(epr.uri(path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path).isEqualTo(status);
         assertThat(r.body()).as(path).isEqualTo(body);
@@ -152,9 +133,9 @@ class EprErrorAnswersTest {
     /** Requests refused before any route: the plain text of Go's server, not Jetty's HTML page. */
     @org.junit.jupiter.api.Test
     void requestsRefusedBeforeTheRoutesAreAnsweredInPlainText() throws Exception {
-        HttpResponse<String> notUtf8 = http.send(HttpRequest.newBuilder(URI.create(server.localUri() + "/package/%ff/1.0.0/")).build(),
+        HttpResponse<String> notUtf8 = http.send(HttpRequest.newBuilder(epr.uri("/package/%ff/1.0.0/")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> bigHeader = http.send(HttpRequest.newBuilder(URI.create(server.localUri() + "/search"))
+        HttpResponse<String> bigHeader = http.send(HttpRequest.newBuilder(epr.uri("/search"))
                 .header("X-Big", "a".repeat(20_000)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(notUtf8.statusCode()).isEqualTo(400);
         assertThat(notUtf8.body()).isEqualTo("400 Bad Request: Bad UTF-8 encoding");
@@ -169,7 +150,7 @@ class EprErrorAnswersTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource({"search", "categories", "packageIndex", "files", "artifacts", "signatures", "others", "served"})
     void headAnswersAsGetWithoutTheBody(String path) throws Exception {
-        URI uri = URI.create(server.localUri() + path);
+        URI uri = epr.uri(path);
         HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
         HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
@@ -189,7 +170,7 @@ class EprErrorAnswersTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servedUnderAnyFolderName")
     void theFolderOfAnArtifactPathIsNotCheckedAsInEpr(String path) throws Exception {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(server.localUri() + path)).build(),
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(epr.uri(path)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).as(path).isEqualTo(200);
     }

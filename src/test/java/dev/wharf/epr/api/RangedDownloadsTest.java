@@ -2,23 +2,11 @@ package dev.wharf.epr.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wharf.epr.TestPackages;
-import dev.wharf.epr.fs.FileSystemIndexer;
-import dev.wharf.http.ListenAddress;
-import dev.wharf.http.WebServer;
-import dev.wharf.oci.archive.ArchiveLimits;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,25 +20,17 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RangedDownloadsTest {
     private static final String ZIP = "/epr/acme_logs/acme_logs-1.1.0.zip";
-    private Path dir;
-    private FileSystemIndexer indexer;
-    private WebServer server;
+    private FolderPackagesServer epr;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     void start() throws Exception {
-        dir = Files.createTempDirectory("epr-ranges-");
-        indexer = new FileSystemIndexer(List.of(TestPackages.fileSystemLayout(dir)), true, false, ArchiveLimits.DEFAULT, Clock.systemUTC());
-        indexer.start();
-        ApiSettings settings = new ApiSettings(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofMinutes(1), false);
-        server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), new EprApi(indexer, settings, Clock.systemUTC())::register);
+        epr = FolderPackagesServer.start("epr-ranges-");
     }
 
     @AfterAll
     void stop() throws IOException {
-        server.close();
-        indexer.close();
-        TestPackages.deleteTree(dir);
+        epr.close();
     }
 
     @Test
@@ -95,7 +75,7 @@ class RangedDownloadsTest {
     }
 
     private HttpResponse<byte[]> send(String path, String method, String range) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.localUri() + path)).method(method, HttpRequest.BodyPublishers.noBody());
+        HttpRequest.Builder request = HttpRequest.newBuilder(epr.uri(path)).method(method, HttpRequest.BodyPublishers.noBody());
         if (range != null) {
             request.header("Range", range);
         }
