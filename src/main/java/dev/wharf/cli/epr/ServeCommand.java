@@ -154,7 +154,7 @@ public final class ServeCommand implements Callable<Integer> {
         FirstIndex firstIndex = new FirstIndex(cfg.packagePaths(), ociIndexer, watchPackagePaths, err, log);
         if (dryRun) {
             int exit = firstIndex.run(indexer, proxy.isPresent()) ? 0 : 1;
-            indexer.close();
+            source.close();
             return exit;
         }
         ReadyAnswers ready = new ReadyAnswers(16L << 20);

@@ -3,6 +3,7 @@ package dev.wharf.cli.epr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.epr.TestPackages;
+import dev.wharf.testing.DockerRegistryServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -98,6 +99,31 @@ class PackageRegistryCommandLineTest {
         assertThat(serve.execute("-dry-run", "-feature-oci-indexer", "-oci-registry", registry,
                 "-require-package-signatures=false", "-oci-cache-dir", dir.resolve("cache").toString())).isZero();
         assertThat(Files.readString(dir.resolve("cache/index.json"))).contains("\"gallery-2.0.0\"").contains("\"verified_at\"");
+    }
+
+    /** The process ends after {@code -dry-run}, but a command run inside another (a test, an embedder) must not leave the store's threads. */
+    @Test
+    void dryRunOverARegistryLeavesNoRegistryClientRunning() throws Exception {
+        Path src = dir.resolve("src");
+        TestPackages.copyTree(TestPackages.source(), src);
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            CommandLine push = PackageRegistryCommandLine.create(Map.of());
+            push.setErr(new PrintWriter(new StringWriter()));
+            push.setOut(new PrintWriter(new StringWriter()));
+            assertThat(push.execute("push", "-oci-registry", registry.host(), "-oci-insecure", src.resolve("gallery/2.0.0").toString())).isZero();
+            assertThat(registryClientThreads()).as("the push closed its store").isEmpty();
+
+            CommandLine serve = PackageRegistryCommandLine.create(Map.of());
+            serve.setErr(new PrintWriter(new StringWriter()));
+            assertThat(serve.execute("-dry-run", "-feature-oci-indexer", "-oci-registry", registry.host(), "-oci-insecure",
+                    "-require-package-signatures=false", "-oci-cache-dir", dir.resolve("cache").toString(), "-log-type", "dev")).isZero();
+            assertThat(registryClientThreads()).isEmpty();
+        }
+    }
+
+    private static List<String> registryClientThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("wharf-registry-http")).toList();
     }
 
     @Test
