@@ -1,5 +1,6 @@
 package dev.wharf.testing;
 
+import dev.wharf.oci.ScratchFolder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -26,19 +27,35 @@ public final class HeadlessChromium {
     private HeadlessChromium() {
     }
 
-    /** A fresh browser whose console is recorded; under CI a missing chromium or driver fails the test. */
-    public static ChromeDriver start() {
+    /**
+     * A fresh browser whose console is recorded; under CI a missing chromium or driver fails the test.
+     * Its profile and its temporary files (chromium leaves a singleton-socket folder in {@code TMPDIR}
+     * at every quit) live in one folder of their own, removed by {@link ChromeDriver#quit()}.
+     */
+    public static ChromeDriver start() throws IOException {
         Path chromium = RequiredTool.require("chromium", "chromium");
         Path driver = RequiredTool.require("chromedriver", "chromium-driver");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
         // As root, chromium runs only without its sandbox.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000");
+        Path scratch = Files.createTempDirectory("wharf-chromium-");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                "--user-data-dir=" + scratch.resolve("profile"));
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort()
+                .withEnvironment(Map.of("TMPDIR", scratch.toString())).build();
+        return new ChromeDriver(service, options) {
+            @Override
+            public void quit() {
+                try {
+                    super.quit();
+                } finally {
+                    ScratchFolder.deleteTree(scratch);
+                }
+            }
+        };
     }
 
     /** What the console said at warning level or above since the last call. */

@@ -3,6 +3,7 @@ package dev.wharf.epr.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.testing.HeadlessChromium;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +48,7 @@ class PackageUiBrowserTest {
     }
 
     @BeforeEach
-    void openBrowser() {
+    void openBrowser() throws IOException {
         browser = HeadlessChromium.start();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.testing.HeadlessChromium;
 import dev.wharf.testing.OidcIssuer;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,7 +56,7 @@ class RegistryUiBrowserTest {
     }
 
     @BeforeEach
-    void openBrowser() {
+    void openBrowser() throws IOException {
         browser = HeadlessChromium.start();
     }
 
