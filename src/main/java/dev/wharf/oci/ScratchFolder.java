@@ -12,21 +12,44 @@ import java.util.stream.Stream;
  * long as one job (an upload being checked, a server's pulls), removed with everything in it when the
  * job closes it. A server that made one per start and never removed it left an empty folder in /tmp
  * for every restart.
+ *
+ * <p>Its name is {@code wharf-<job>-<process mark>-<number>}, and it holds a locked {@link #OWNER}
+ * file ({@link OwnedFile}) while open, so that the folders of a process that was killed before it
+ * could remove them (a 2 GB publish spooled when the OOM killer came) are found and removed by the
+ * next server's start ({@link Leftovers#scratchFolders}), and a folder in use never is.
  */
 public final class ScratchFolder implements AutoCloseable {
-    private final Path path;
+    /** The locked file inside every scratch folder. */
+    static final String OWNER = ".owner";
 
-    private ScratchFolder(Path path) {
+    private final Path path;
+    private final OwnedFile owner;
+
+    private ScratchFolder(Path path, OwnedFile owner) {
         this.path = path;
+        this.owner = owner;
     }
 
-    /** A new folder whose name starts with {@code prefix} ({@code wharf-mirror-}). */
+    /** A new folder in {@code java.io.tmpdir} whose name starts with {@code prefix} ({@code wharf-mirror-}). */
     public static ScratchFolder create(String prefix) {
+        return create(Path.of(System.getProperty("java.io.tmpdir")), prefix);
+    }
+
+    /** A new folder in {@code parent} whose name starts with {@code prefix}, which must match {@code wharf-(word-)+}. */
+    public static ScratchFolder create(Path parent, String prefix) {
+        if (!Leftovers.SCRATCH_PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("a scratch folder's prefix is wharf-, words and dashes: " + prefix);
+        }
+        Path folder = null;
         try {
-            return new ScratchFolder(Files.createTempDirectory(prefix));
+            folder = Files.createTempDirectory(parent, prefix + OwnedFile.PROCESS_MARK + "-");
+            return new ScratchFolder(folder, OwnedFile.create(folder.resolve(OWNER)));
         } catch (IOException e) {
+            if (folder != null) {
+                deleteTree(folder);
+            }
             throw new UncheckedIOException("cannot create a temporary folder (" + prefix + "…) in "
-                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+                    + parent + ": " + IoFailures.describe(e), e);
         }
     }
 
@@ -34,10 +57,15 @@ public final class ScratchFolder implements AutoCloseable {
         return path;
     }
 
-    /** Removes the folder and what is left in it. */
+    /** Removes the folder and what is left in it, then lets the lock go. */
     @Override
     public void close() {
         deleteTree(path);
+        try {
+            owner.close();
+        } catch (IOException ignored) {
+            // The folder is gone; a lock on a removed file means nothing.
+        }
     }
 
     /**

@@ -196,6 +196,22 @@ public final class WharfProcess implements AutoCloseable {
         throw new AssertionError("wharf was not ready on " + ready + " within " + deadline + ":\n" + output());
     }
 
+    /** Waits until the output holds {@code text}; fails with the output when the process ends first or the deadline passes. */
+    public String awaitOutput(String text, Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < end) {
+            String output = output();
+            if (output.contains(text)) {
+                return output;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("wharf exited with " + process.exitValue() + " before saying '" + text + "':\n" + output);
+            }
+            pause();
+        }
+        throw new AssertionError("wharf did not say '" + text + "' within " + deadline + ":\n" + output());
+    }
+
     /** Sends SIGTERM and returns at once: the process drains and exits on its own ({@link #waitFor}). */
     public void terminate() {
         process.destroy();

@@ -2,6 +2,7 @@ package dev.wharf.cli.boring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ScratchFolder;
 import dev.wharf.terraform.importer.BucketCopy;
 import dev.wharf.terraform.importer.BucketImporter;
 import dev.wharf.terraform.importer.ImportReport;
@@ -13,7 +14,6 @@ import dev.wharf.terraform.upload.ModuleUploader;
 import dev.wharf.terraform.upload.ProviderUploader;
 import dev.wharf.terraform.upload.SigningKeyUploader;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -57,17 +57,15 @@ public final class ImportCommand implements Callable<Integer> {
         BucketCopy copy = BucketCopy.read(dir);
         ObjectMapper json = new ObjectMapper();
         TerraformLayout layout = global.terraformLayout();
-        Path temp = Files.createTempDirectory("wharf-import-");
         ImportReport report;
-        try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), layout.base())) {
+        try (ScratchFolder temp = ScratchFolder.create("wharf-import-");
+                ArtifactStore store = global.repositoryLayout().over(Storage.open(global), layout.base())) {
             ProviderService providers = new ProviderService(store, layout, json);
             ModuleUploader.Options moduleOptions = new ModuleUploader.Options(false, true, Optional.empty(), Optional.empty(),
                     Optional.empty(), ExcludePatterns.of(java.util.List.of()), global.archiveFormat);
             report = new BucketImporter(new ModuleUploader(store, layout, moduleOptions, LOG::info),
                     new ProviderUploader(store, layout, providers, json, archiveLimits.inspector(), LOG::info), new SigningKeyUploader(store, layout, providers, json),
-                    providers, new MirrorStorage(store, layout, temp), json, dryRun).run(copy);
-        } finally {
-            Files.deleteIfExists(temp);
+                    providers, new MirrorStorage(store, layout, temp.path()), json, dryRun).run(copy);
         }
         PrintWriter out = spec.commandLine().getOut();
         report.entries().forEach(out::println);

@@ -1,12 +1,13 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.cli.GracefulShutdown;
+import dev.wharf.cli.LeftoverSweep;
 import dev.wharf.cli.Listeners;
 import dev.wharf.cli.logging.ConsoleLogging;
 import dev.wharf.http.BoundPort;
 import dev.wharf.http.ProcessMetrics;
-import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.Readiness;
+import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RegistryCallMetrics;
 import dev.wharf.http.ServerLimits;
 import dev.wharf.http.TlsFiles;
@@ -198,6 +199,7 @@ public final class ServerCommand implements Callable<Integer> {
         // registry answers (insecure mode: a TLS attempt, then plain HTTP), which the first request would
         // otherwise wait for, a third of a second of its start (issue 19, session 10).
         StorageHealth health = storage.health(layout.base(), healthTimeout);
+        LeftoverSweep.of(Storage.embedded(global) ? Optional.of(Path.of(global.layoutDir)) : Optional.empty(), LOG).inBackground();
         if (Storage.embedded(global)) {
             readiness.ready();
         } else {

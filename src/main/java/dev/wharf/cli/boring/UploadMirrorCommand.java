@@ -1,10 +1,10 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ScratchFolder;
 import dev.wharf.terraform.mirror.MirrorStorage;
 import dev.wharf.terraform.mirror.MirrorUpload;
 import dev.wharf.terraform.mirror.MirroredArchive;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -32,9 +32,9 @@ public final class UploadMirrorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure(global);
-        Path temp = Files.createTempDirectory("wharf-upload-mirror-");
-        try (ArtifactStore store = global.repositoryLayout().over(Storage.open(global), global.terraformLayout().base())) {
-            MirrorUpload.Result result = new MirrorUpload(new MirrorStorage(store, global.terraformLayout(), temp),
+        try (ScratchFolder temp = ScratchFolder.create("wharf-upload-mirror-");
+                ArtifactStore store = global.repositoryLayout().over(Storage.open(global), global.terraformLayout().base())) {
+            MirrorUpload.Result result = new MirrorUpload(new MirrorStorage(store, global.terraformLayout(), temp.path()),
                     archiveLimits.inspector()).upload(dir);
             for (MirroredArchive a : result.stored()) {
                 LOG.info("stored {} {} {} ({})", a.provider(), a.version(), a.platform(), a.hashes().h1());
@@ -43,8 +43,6 @@ public final class UploadMirrorCommand implements Callable<Integer> {
                 LOG.info("skipped {} {} {}: already mirrored with the same content", a.provider(), a.version(), a.platform());
             }
             LOG.info("{} package(s) stored, {} already there", result.stored().size(), result.skipped().size());
-        } finally {
-            Files.deleteIfExists(temp);
         }
         return 0;
     }

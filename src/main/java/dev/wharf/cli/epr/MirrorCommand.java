@@ -9,19 +9,18 @@ import dev.wharf.epr.upstream.UpstreamEpr;
 import dev.wharf.epr.upstream.UpstreamException;
 import dev.wharf.epr.upstream.UpstreamPackageCopy;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ScratchFolder;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code package-registry mirror}: copies the packages some Kibana versions can use from an upstream registry into the OCI repository. */
 @Command(name = "mirror", sortOptions = false, usageHelpAutoWidth = true,
@@ -71,10 +70,9 @@ public final class MirrorCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Path work = Files.createTempDirectory("wharf-epr-mirror-");
-        try (ArtifactStore store = oci.open()) {
+        try (ScratchFolder work = ScratchFolder.create("wharf-epr-mirror-"); ArtifactStore store = oci.open()) {
             PackagePublisher publisher = new PackagePublisher(store, oci.repository, maxPackageSize, !disableValidation, limits.limits());
-            PackageMirror mirror = new PackageMirror(client, new UpstreamPackageCopy(client, publisher, check, maxPackageSize, work),
+            PackageMirror mirror = new PackageMirror(client, new UpstreamPackageCopy(client, publisher, check, maxPackageSize, work.path()),
                     store, oci.repository);
             List<String> plan;
             try {
@@ -91,8 +89,6 @@ public final class MirrorCommand implements Callable<Integer> {
             }, w -> err.println("warning: " + w));
             summarize(out, report, check.isPresent());
             return report.refused().isEmpty() ? 0 : 1;
-        } finally {
-            Files.deleteIfExists(work);
         }
     }
 

@@ -1,12 +1,12 @@
 package dev.wharf.cli.epr;
 
 import dev.wharf.oci.ArtifactStore;
-import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 import dev.wharf.oci.registry.RegistryTimeouts;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** The seed's OCI flags (plus {@code -oci-token}), shared by serving and pushing. */
@@ -49,6 +49,12 @@ public final class OciOptions {
 
     ArtifactStore open() {
         return open(dev.wharf.oci.registry.RegistryCallObserver.NONE);
+    }
+
+    /** The folder of an {@code oci-layout:} registry; empty for a remote one. */
+    Optional<Path> layoutFolder() {
+        return registry != null && registry.startsWith(OciStores.LAYOUT_SCHEME)
+                ? Optional.of(Path.of(registry.substring(OciStores.LAYOUT_SCHEME.length()))) : Optional.empty();
     }
 
     /** With every request to a remote registry told to {@code observer}. */

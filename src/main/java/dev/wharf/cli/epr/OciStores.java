@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  * anything else for a remote registry.
  */
 final class OciStores {
+    /** The prefix of an -oci-registry that names a local OCI image layout. */
+    static final String LAYOUT_SCHEME = "oci-layout:";
+
     private OciStores() {
     }
 
@@ -29,8 +32,8 @@ final class OciStores {
     /** Every publish through it is exclusive per version and read back (see {@link ExclusivePublishStore}). */
     static ArtifactStore open(String registry, boolean insecure, Optional<Credentials> credentials, RegistryTimeouts timeouts,
                               Optional<Path> caFile, RegistryCallObserver observer) {
-        if (registry.startsWith("oci-layout:")) {
-            return new ExclusivePublishStore(new ImageLayoutStore(Path.of(registry.substring("oci-layout:".length()))));
+        if (registry.startsWith(LAYOUT_SCHEME)) {
+            return new ExclusivePublishStore(new ImageLayoutStore(Path.of(registry.substring(LAYOUT_SCHEME.length()))));
         }
         RegistryAddressCheck.refuseCredentials(registry, "-oci-registry (EPR_OCI_REGISTRY)",
                 "-oci-username and -oci-password or -oci-token (EPR_OCI_USERNAME, EPR_OCI_PASSWORD, EPR_OCI_TOKEN)");

@@ -1,6 +1,7 @@
 package dev.wharf.cli.epr;
 
 import dev.wharf.cli.GracefulShutdown;
+import dev.wharf.cli.LeftoverSweep;
 import dev.wharf.cli.Listeners;
 import dev.wharf.cli.WharfVersion;
 import dev.wharf.epr.api.EprApi;
@@ -184,6 +185,7 @@ public final class ServeCommand implements Callable<Integer> {
         // index and readiness (/health?ready=true) tells a balancer when to send traffic. The index starts
         // first, on its own thread: its registry calls overlap the listeners' start (issue 19, session 10).
         FirstIndex.Running indexing = firstIndex.start(indexer, proxy.isPresent());
+        LeftoverSweep.of(ociIndexer ? oci.layoutFolder() : Optional.empty(), log).inBackground();
         shutdown.onSignal(indexing::stop);
         try (WebServer server = Listeners.start("-address", () -> WebServer.start(apiPort, tls, Optional.of(ready),
                 telemetry.readyHits(), telemetry.exchanges(accessLog), settings.limits(), routes::register));

@@ -14,11 +14,13 @@ import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.ConcurrentPublishException;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
+import dev.wharf.oci.ScratchFolder;
 import dev.wharf.oci.StandardAnnotations;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.archive.ArchiveLimits;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,8 +113,8 @@ public final class PackagePublisher {
         try (DirectoryPackageFiles files = new DirectoryPackageFiles(folder)) {
             doc = new PackageReader(validate, warnings, limits).read(files, false);
         }
-        Path zip = Files.createTempFile("wharf-epr-", ".zip");
-        try {
+        try (ScratchFolder scratch = ScratchFolder.create("wharf-epr-")) {
+            Path zip = scratch.path().resolve("package.zip");
             try (DirectoryPackageFiles files = new DirectoryPackageFiles(folder);
                     OutputStream out = Files.newOutputStream(zip)) {
                 PackageZipWriter.write(files, doc.name + "-" + doc.version, out);
@@ -121,8 +123,8 @@ public final class PackagePublisher {
             Path namedSig = folder.resolveSibling(doc.name + "-" + doc.version + ".zip.sig");
             Path signature = Files.isRegularFile(namedSig) ? namedSig : sig;
             return pushZip(zip, signature, List.of(folder, signature), warnings, allowed);
-        } finally {
-            Files.deleteIfExists(zip);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

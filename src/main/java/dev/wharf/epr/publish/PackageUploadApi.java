@@ -7,8 +7,8 @@ import dev.wharf.http.BodySpool;
 import dev.wharf.http.MultipartFailures;
 import dev.wharf.http.access.Access;
 import dev.wharf.http.access.Caller;
-import dev.wharf.http.access.PublishAudit;
 import dev.wharf.http.access.PublishAudit.Outcome;
+import dev.wharf.http.access.PublishAudit;
 import dev.wharf.http.access.TokensFile;
 import dev.wharf.oci.ScratchFolder;
 import dev.wharf.oci.StorageException;
@@ -19,6 +19,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -82,9 +83,11 @@ public final class PackageUploadApi {
             refuse(ctx, caller.name(), client, "-", Outcome.TOO_LARGE, "the body exceeds the limit of " + maxBytes + " bytes (-max-package-size)");
             return;
         }
+        ScratchFolder scratch = null;
         Path folder = null;
         try {
-            folder = Files.createTempDirectory("wharf-package-");
+            scratch = ScratchFolder.create("wharf-package-");
+            folder = scratch.path();
             Path zip = receive(ctx, folder);
             PackagePublisher.Published done = publisher.push(zip, w -> LOG.warn("published package: {}", w), caller::mayPublish);
             if ("true".equalsIgnoreCase(ctx.queryParam("refresh"))) {
@@ -111,7 +114,7 @@ public final class PackageUploadApi {
                     : e.getMessage().replace(folder.toAbsolutePath() + "/", ""));
         } catch (BodySpool.TooLargeException e) {
             refuse(ctx, caller.name(), client, "-", Outcome.TOO_LARGE, e.getMessage() + " (-max-package-size)");
-        } catch (StorageException | IOException e) {
+        } catch (StorageException | IOException | UncheckedIOException e) {
             audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.FAILED, String.valueOf(e.getMessage())));
             LOG.warn("package publish failed: {}", e.getMessage());
             error(ctx, 502, "the package could not be stored; the server log says why");
@@ -121,8 +124,8 @@ public final class PackageUploadApi {
             LOG.error("package publish failed unexpectedly", e);
             error(ctx, 500, "the package publish failed; the server log says why");
         } finally {
-            if (folder != null) {
-                ScratchFolder.deleteTree(folder);
+            if (scratch != null) {
+                scratch.close();
             }
         }
     }

@@ -7,16 +7,20 @@ import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Layer;
+import dev.wharf.oci.Leftovers;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.ManifestCodec;
 import dev.wharf.oci.References;
-import dev.wharf.oci.StorageException;
 import dev.wharf.oci.StorageException.Kind;
+import dev.wharf.oci.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -182,5 +186,32 @@ public final class ImageLayoutStore implements ArtifactStore {
     @Override
     public String describe() {
         return "oci-layout:" + root;
+    }
+
+    /**
+     * Removes the temporary blob files that processes killed while writing left in this layout's
+     * repositories (a blob being written stays, whichever process writes it). It walks the whole
+     * directory, so servers run it once, in the background.
+     */
+    public Leftovers.Removed removeLeftovers() throws IOException {
+        List<Leftovers.Removed> found = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Path parent = dir.getParent();
+                if (dir.getFileName() != null && dir.getFileName().toString().equals("sha256")
+                        && parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("blobs")) {
+                    found.add(LayoutBlobFiles.removeLeftovers(dir));
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE;  // removed meanwhile, or unreadable: not this sweep's business
+            }
+        });
+        return found.stream().reduce(Leftovers.Removed.NONE, Leftovers.Removed::plus);
     }
 }

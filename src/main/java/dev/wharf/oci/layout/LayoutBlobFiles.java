@@ -6,9 +6,12 @@ import dev.wharf.oci.Digest;
 import dev.wharf.oci.DigestVerifyingInputStream;
 import dev.wharf.oci.FileChunks;
 import dev.wharf.oci.Layer;
+import dev.wharf.oci.Leftovers;
+import dev.wharf.oci.OwnedFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -24,6 +27,8 @@ import java.security.MessageDigest;
  * renamed into place, so a reader never sees half a blob; what is read is checked against its digest.
  */
 final class LayoutBlobFiles {
+    private static final String UPLOAD_PREFIX = ".upload-";
+    private static final String UPLOAD_SUFFIX = ".tmp";
     private static final byte[] OCI_LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
 
     private final LayoutFailures failures;
@@ -87,25 +92,29 @@ final class LayoutBlobFiles {
         }
     }
 
-    /** Streams the layer to a temporary file, hashing as it goes; the digest names the file. */
+    /**
+     * Streams the layer to a temporary file, hashing as it goes; the digest names the file. The
+     * temporary file is an {@link OwnedFile}: one left by a killed process is found by
+     * {@link #removeLeftovers}, one being written never is.
+     */
     Descriptor write(Path layout, Layer layer) throws IOException {
         Path dir = layout.resolve("blobs").resolve("sha256");
-        Path temp = Files.createTempFile(dir, ".upload-", ".tmp");
-        try {
-            MessageDigest sha256 = Digest.newSha256();
-            long size;
-            try (InputStream in = layer.content().open();
-                    OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), sha256)) {
-                size = in.transferTo(out);
+        try (OwnedFile temp = OwnedFile.create(dir.resolve(OwnedFile.uniqueName(UPLOAD_PREFIX, UPLOAD_SUFFIX)))) {
+            try {
+                MessageDigest sha256 = Digest.newSha256();
+                long size;
+                try (InputStream in = layer.content().open()) {
+                    size = in.transferTo(new DigestOutputStream(Channels.newOutputStream(temp.channel()), sha256));
+                }
+                Digest digest = Digest.ofSha256(sha256);
+                Path target = LayoutPaths.blob(layout, digest);
+                if (!Files.exists(target)) {
+                    AtomicRename.replace(temp.path(), target);
+                }
+                return new Descriptor(layer.mediaType(), digest, size, layer.annotations());
+            } finally {
+                Files.deleteIfExists(temp.path());
             }
-            Digest digest = Digest.ofSha256(sha256);
-            Path target = LayoutPaths.blob(layout, digest);
-            if (!Files.exists(target)) {
-                AtomicRename.replace(temp, target);
-            }
-            return new Descriptor(layer.mediaType(), digest, size, layer.annotations());
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 
@@ -113,14 +122,23 @@ final class LayoutBlobFiles {
         Digest digest = Digest.sha256(bytes);
         Path target = LayoutPaths.blob(layout, digest);
         if (!Files.exists(target)) {
-            Path temp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
-            try {
-                Files.write(temp, bytes);
-                AtomicRename.replace(temp, target);
-            } finally {
-                Files.deleteIfExists(temp);
+            try (OwnedFile temp = OwnedFile.create(target.resolveSibling(OwnedFile.uniqueName(UPLOAD_PREFIX, UPLOAD_SUFFIX)))) {
+                try {
+                    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                    while (buffer.hasRemaining()) {
+                        temp.channel().write(buffer);
+                    }
+                    AtomicRename.replace(temp.path(), target);
+                } finally {
+                    Files.deleteIfExists(temp.path());
+                }
             }
         }
         return digest;
+    }
+
+    /** The temporary blob files in {@code blobsDir} ({@code blobs/sha256}) that killed processes left. */
+    static Leftovers.Removed removeLeftovers(Path blobsDir) throws IOException {
+        return Leftovers.files(blobsDir, UPLOAD_PREFIX, UPLOAD_SUFFIX);
     }
 }

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.http.BodySpool;
 import dev.wharf.http.access.Access;
 import dev.wharf.http.access.Caller;
-import dev.wharf.http.access.PublishAudit;
 import dev.wharf.http.access.PublishAudit.Outcome;
+import dev.wharf.http.access.PublishAudit;
 import dev.wharf.oci.ScratchFolder;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.auth.ClientAuthentication;
@@ -21,6 +21,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,10 +184,8 @@ public final class PublishApi {
                     "the body of " + declared + " bytes exceeds the limit of " + maxBodyBytes + " bytes (--publish-max-size)"));
             return;
         }
-        Path folder = null;
-        try {
-            folder = Files.createTempDirectory("wharf-publish-");
-            Stored stored = work.run(folder);
+        try (ScratchFolder folder = ScratchFolder.create("wharf-publish-")) {
+            Stored stored = work.run(folder.path());
             audit.record(new PublishAudit.Entry(kind, caller.name(), client, coordinates, stored.digests(), Outcome.CREATED, ""));
             ObjectNode body = json.valueToTree(stored.answer());
             ctx.status(201).contentType("application/json").result(json.writeValueAsBytes(body));
@@ -200,14 +199,10 @@ public final class PublishApi {
         } catch (StorageException e) {
             audit.record(new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.FAILED, String.valueOf(e.getMessage())));
             ErrorAnswers.storage(ctx, e, LOG);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // The client went away mid-body, or the temporary folder failed: nothing was stored.
             audit.record(new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.FAILED, String.valueOf(e.getMessage())));
             ErrorAnswers.failure(ctx, 500, "the body could not be received", e.getMessage(), LOG);
-        } finally {
-            if (folder != null) {
-                ScratchFolder.deleteTree(folder);
-            }
         }
     }
 

@@ -1,25 +1,20 @@
 package dev.wharf.terraform.upload;
 
-import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.oci.BlobSource;
-import dev.wharf.oci.ConcurrentPublishException;
-import dev.wharf.oci.Layer;
+import dev.wharf.oci.ScratchFolder;
 import dev.wharf.oci.StandardAnnotations;
-import dev.wharf.oci.StorageException;
 import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.Version;
 import dev.wharf.terraform.layout.ArchiveFormat;
-import dev.wharf.terraform.layout.MediaTypes;
 import dev.wharf.terraform.layout.TerraformLayout;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -114,9 +109,14 @@ public final class ModuleUploader {
         if (target.exists(spec.namespace(), spec.name(), spec.provider(), version)) {
             return existing(specFile, module, version);
         }
-        Path archive = null;
+        ScratchFolder scratch;
         try {
-            archive = Files.createTempFile("wharf-module-", "." + options.format().extension());
+            scratch = ScratchFolder.create("wharf-module-");
+        } catch (UncheckedIOException e) {
+            throw new UploadException("cannot archive " + specFile.getParent() + ": " + e.getMessage());
+        }
+        try (scratch) {
+            Path archive = scratch.path().resolve("module." + options.format().extension());
             try (OutputStream out = Files.newOutputStream(archive)) {
                 new ModuleArchiver(options.excludes()).write(Objects.requireNonNull(specFile.getParent()), options.format(), out);
             }
@@ -133,14 +133,6 @@ public final class ModuleUploader {
             return existing(specFile, module, version);
         } catch (ArchiveRefusedException | IOException e) {
             throw new UploadException("cannot archive " + specFile.getParent() + ": " + e.getMessage());
-        } finally {
-            if (archive != null) {
-                try {
-                    Files.deleteIfExists(archive);
-                } catch (IOException ignored) {
-                    // a leftover temp file is harmless
-                }
-            }
         }
     }
 

@@ -1,0 +1,113 @@
+package dev.wharf.oci;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A file that a job of this process writes and removes when it is done (a blob on its way into the
+ * image layout, a scratch folder's marker), locked for as long as the job holds it. The system drops
+ * the lock however the process ends, so a file whose lock another process can take was left by one
+ * that was killed (SIGKILL, the OOM killer, a power cut) before it could remove it: {@link Leftovers}
+ * removes those, and no file in use.
+ *
+ * <p>The locks are POSIX record locks ({@link FileChannel#lock()} on Linux), which belong to the
+ * process, not the descriptor: when a process closes any descriptor of the file, it drops its lock.
+ * So a process must never open a file it owns a second time, and every name this process gives
+ * carries its {@link #PROCESS_MARK}, which the sweep passes over without opening.
+ */
+public final class OwnedFile implements AutoCloseable {
+    /** Thirteen characters of [0-9a-z], random for each process (JVM). Immutable. */
+    static final String PROCESS_MARK = mark(new SecureRandom().nextLong());
+
+    private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static final Pattern NAME = Pattern.compile("([0-9a-z]{13})-[0-9]+");
+
+    private final Path path;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private OwnedFile(Path path, FileChannel channel, FileLock lock) {
+        this.path = path;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /** A name for a file of this process: {@code prefix}, the process's mark, a random number, {@code suffix}. */
+    public static String uniqueName(String prefix, String suffix) {
+        return prefix + PROCESS_MARK + "-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()) + suffix;
+    }
+
+    /**
+     * Creates {@code target} (which must not exist), locked. It is made under a name no sweep looks
+     * at, locked, then renamed: a sweep never sees it unlocked. A crash between the creation and the
+     * rename leaves an empty {@code .taking-…} file.
+     */
+    public static OwnedFile create(Path target) throws IOException {
+        Path taking = target.resolveSibling(uniqueName(".taking-", ""));
+        FileChannel channel = FileChannel.open(taking, CREATE, privateTo(taking));
+        try {
+            FileLock lock = channel.lock();
+            Files.move(taking, target, StandardCopyOption.ATOMIC_MOVE);
+            return new OwnedFile(target, channel, lock);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            Files.deleteIfExists(taking);
+            throw e;
+        }
+    }
+
+    /** Readable by its owner alone, as {@link Files#createTempFile} makes files (where the file system has POSIX permissions). */
+    private static FileAttribute<?>[] privateTo(Path file) {
+        return file.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The channel the lock is held on; write through it (a second channel would drop the lock when closed). */
+    public FileChannel channel() {
+        return channel;
+    }
+
+    /** Drops the lock and closes the file; it stays where it is, for its job to rename or remove. */
+    @Override
+    public void close() throws IOException {
+        try (channel) {
+            if (lock.isValid()) {
+                lock.release();
+            }
+        }
+    }
+
+    /**
+     * Whether {@code name} (after a prefix) was given by another process: {@code false} for this
+     * process's own names and for names of another form (older Wharf versions, other programs), which
+     * no sweep may touch.
+     */
+    static boolean isOthers(String rest) {
+        Matcher m = NAME.matcher(rest);
+        return m.lookingAt() && !m.group(1).equals(PROCESS_MARK);
+    }
+
+    static String mark(long random) {
+        String digits = Long.toString(random >>> 1, 36).toLowerCase(Locale.ROOT);
+        return "0".repeat(13 - digits.length()) + digits;
+    }
+}
