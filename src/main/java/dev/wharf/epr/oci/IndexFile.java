@@ -1,7 +1,13 @@
 package dev.wharf.epr.oci;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.wharf.epr.model.Json;
+import dev.wharf.oci.Leftovers;
+import dev.wharf.oci.OwnedFile;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +23,9 @@ import org.slf4j.LoggerFactory;
 final class IndexFile {
     private static final Logger LOG = LoggerFactory.getLogger(IndexFile.class);
 
+    private static final String PART_PREFIX = "index-";
+    private static final String PART_SUFFIX = ".json.part";
+
     private final Path cacheDir;
     private final String source;
 
@@ -31,6 +40,7 @@ final class IndexFile {
     }
 
     Optional<PersistedIndex> read() {
+        forgetUnfinished();
         Path file = path();
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
@@ -52,16 +62,30 @@ final class IndexFile {
     /** Writes the index; a failure is logged, not thrown: the index served stays right, only a restart costs more. */
     void write(PersistedIndex index) {
         Path file = path();
-        try {
-            Path tmp = Files.createTempFile(cacheDir, "index-", ".json.part");
+        try (OwnedFile tmp = OwnedFile.create(cacheDir.resolve(OwnedFile.uniqueName(PART_PREFIX, PART_SUFFIX)))) {
             try {
-                Json.mapper().writeValue(tmp.toFile(), index);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                // Through the locked channel, left open: closing any other descriptor of it would drop the lock.
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(tmp.channel()), 1 << 16);
+                Json.mapper().writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, index);
+                out.flush();
+                Files.move(tmp.path(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
-                Files.deleteIfExists(tmp);
+                Files.deleteIfExists(tmp.path());
             }
         } catch (IOException e) {
             LOG.warn("cannot persist the index to {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** Index files a process was killed while writing (up to tens of MB each), never one being written. */
+    private void forgetUnfinished() {
+        try {
+            Leftovers.Removed removed = Leftovers.files(cacheDir, PART_PREFIX, PART_SUFFIX);
+            if (!removed.isEmpty()) {
+                LOG.info("removed {} index file(s) left half-written in {} by a process that was killed", removed.paths().size(), cacheDir);
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot look for half-written index files in {}: {}", cacheDir, e.getMessage());
         }
     }
 
