@@ -2,6 +2,7 @@ package dev.wharf.epr.upstream;
 
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.epr.publish.PackagePublisher;
+import dev.wharf.oci.Leftovers;
 import dev.wharf.oci.ScratchFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +27,7 @@ public final class UpstreamPackageCopy {
     private final Optional<PackageSignatureCheck> signatures;
     private final long maxBytes;
     private final Path workDir;
+    private volatile boolean swept;
 
     public UpstreamPackageCopy(UpstreamEpr upstream, PackagePublisher publisher, Optional<PackageSignatureCheck> signatures,
                                long maxBytes, Path workDir) {
@@ -46,14 +48,18 @@ public final class UpstreamPackageCopy {
      */
     public Copied copy(String name, String version, Consumer<String> warnings) throws InvalidPackageException {
         String tag = name + "-" + version;
-        Path dir;
         try {
             Files.createDirectories(workDir);
-            dir = Files.createTempDirectory(workDir, "upstream-");
+            if (!swept) {
+                // The copies of a process killed mid-download (a zip may be hundreds of MB); never one in progress.
+                Leftovers.scratchFolders(workDir);
+                swept = true;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a work folder in " + workDir + ": " + e.getMessage(), e);
         }
-        try {
+        try (ScratchFolder scratch = ScratchFolder.create(workDir, "wharf-upstream-")) {
+            Path dir = scratch.path();
             Path zip = dir.resolve(tag + ".zip");
             Path sig = dir.resolve(tag + ".zip.sig");
             String path = "/epr/" + name + "/" + tag + ".zip";
@@ -71,8 +77,6 @@ public final class UpstreamPackageCopy {
             return new Copied(tag, bytes, signed, verifiedBy);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the copy of " + tag + ": " + e.getMessage(), e);
-        } finally {
-            ScratchFolder.deleteTree(dir);
         }
     }
 }

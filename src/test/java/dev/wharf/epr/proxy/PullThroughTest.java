@@ -97,10 +97,15 @@ class PullThroughTest {
         try (upstream) {
             info = upstream.get("/package/gallery/2.0.0/").body();
             sig = upstream.get("/epr/gallery/gallery-2.0.0.zip.sig").body();
+            // A copy a killed process left half done: another process's mark, its lock gone with it.
+            Path killed = Files.createDirectories(dir.resolve("work/wharf-upstream-0000000000000-7"));
+            Files.writeString(killed.resolve(".owner"), "");
+            Files.write(killed.resolve("gallery-2.0.0.zip"), new byte[4096]);
             serveInFrontOf(upstream);
             assertThat(store.exists(REPOSITORY, "gallery-2.0.0")).isFalse();
             HttpResponse<byte[]> first = get("/epr/gallery/gallery-2.0.0.zip");
             assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(dir.resolve("work")).as("the killed copy removed, this one's folder too once done").isEmptyDirectory();
             assertThat(first.body()).isEqualTo(Files.readAllBytes(upstream.zip("gallery-2.0.0")));
             assertThat(store.exists(REPOSITORY, "gallery-2.0.0")).isTrue();
             assertThat(store.exists(REPOSITORY, "legacy_stack-1.0.0")).isFalse();
