@@ -26,6 +26,8 @@ import java.util.stream.Stream;
  */
 public final class Leftovers {
     static final Pattern SCRATCH_PREFIX = Pattern.compile("wharf-(?:[a-z]+-)+");
+    /** A mark of letters alone would also match the prefix's words: matched whole, the pattern finds where it starts. */
+    private static final Pattern SCRATCH_NAME = OwnedFile.names(SCRATCH_PREFIX.pattern(), "");
 
     private Leftovers() {
     }
@@ -55,10 +57,7 @@ public final class Leftovers {
         long bytes = 0;
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(parent, "wharf-*")) {
             for (Path folder : folders) {
-                String name = folder.getFileName().toString();
-                var prefix = SCRATCH_PREFIX.matcher(name);
-                if (!prefix.lookingAt() || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
-                        || !OwnedFile.isOthers(name.substring(prefix.end()))) {
+                if (!OwnedFile.isOthers(SCRATCH_NAME, folder.getFileName().toString()) || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
                 long size = size(folder);
@@ -75,11 +74,10 @@ public final class Leftovers {
     public static Removed files(Path folder, String prefix, String suffix) throws IOException {
         List<Path> removed = new ArrayList<>();
         long bytes = 0;
+        Pattern names = OwnedFile.names(Pattern.quote(prefix), suffix);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, glob(prefix) + "*" + glob(suffix))) {
             for (Path file : files) {
-                String name = file.getFileName().toString();
-                String rest = name.substring(prefix.length(), name.length() - suffix.length());
-                if (!OwnedFile.isOthers(rest) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                if (!OwnedFile.isOthers(names, file.getFileName().toString()) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
                 long size = Files.size(file);

@@ -34,7 +34,7 @@ public final class OwnedFile implements AutoCloseable {
     static final String PROCESS_MARK = mark(new SecureRandom().nextLong());
 
     private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    private static final Pattern NAME = Pattern.compile("([0-9a-z]{13})-[0-9]+");
+    private static final String MARK = "[0-9a-z]{13}";
 
     private final Path path;
     private final FileChannel channel;
@@ -97,13 +97,17 @@ public final class OwnedFile implements AutoCloseable {
     }
 
     /**
-     * Whether {@code name} (after a prefix) was given by another process: {@code false} for this
-     * process's own names and for names of another form (older Wharf versions, other programs), which
-     * no sweep may touch.
+     * The pattern of the names this class gives: {@code prefix}, then a process mark (group 1), a
+     * dash and a number, then {@code suffix} ({@code prefix} may itself be a pattern).
      */
-    static boolean isOthers(String rest) {
-        Matcher m = NAME.matcher(rest);
-        return m.lookingAt() && !m.group(1).equals(PROCESS_MARK);
+    static Pattern names(String prefixPattern, String suffix) {
+        return Pattern.compile(prefixPattern + "(" + MARK + ")-[0-9]+" + Pattern.quote(suffix));
+    }
+
+    /** Whether {@code name} has the form of {@code names} and another process's mark; names of any other form are no sweep's. */
+    static boolean isOthers(Pattern names, String name) {
+        Matcher m = names.matcher(name);
+        return m.matches() && !m.group(1).equals(PROCESS_MARK);
     }
 
     static String mark(long random) {

@@ -58,6 +58,15 @@ class LeftoversTest {
     }
 
     @Test
+    void aMarkOfLettersAloneIsStillTheMark() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        // Unlocked, as the system leaves the lock file of a process that is gone.
+        Path killed = Files.createDirectories(tmp.resolve("wharf-upload-mirror-abcdefghijklm-5"));
+        Files.writeString(killed.resolve(ScratchFolder.OWNER), "");
+        assertThat(Leftovers.scratchFolders(tmp).paths()).containsExactly(killed);
+    }
+
+    @Test
     void onlyWhatWharfNamedIsEverTouched() throws Exception {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         List<Path> others = List.of(Files.createDirectory(tmp.resolve("wharf-mirror-1234567890")),  // an older Wharf's, no lock
