@@ -57,13 +57,16 @@ public final class Leftovers {
         long bytes = 0;
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(parent, "wharf-*")) {
             for (Path folder : folders) {
-                if (!OwnedFile.isOthers(SCRATCH_NAME, folder.getFileName().toString()) || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                long size = size(folder);
-                if (removeIfAbandoned(folder.resolve(ScratchFolder.OWNER), () -> ScratchFolder.deleteTree(folder))) {
-                    removed.add(folder);
-                    bytes += size;
+                if (OwnedFile.isOthers(SCRATCH_NAME, folder.getFileName().toString()) && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                    long size = removeIfAbandoned(folder.resolve(ScratchFolder.OWNER), () -> {
+                        long total = size(folder);
+                        ScratchFolder.deleteTree(folder);
+                        return total;
+                    });
+                    if (size >= 0) {
+                        removed.add(folder);
+                        bytes += size;
+                    }
                 }
             }
         }
@@ -77,13 +80,16 @@ public final class Leftovers {
         Pattern names = OwnedFile.names(Pattern.quote(prefix), suffix);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, glob(prefix) + "*" + glob(suffix))) {
             for (Path file : files) {
-                if (!OwnedFile.isOthers(names, file.getFileName().toString()) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                long size = Files.size(file);
-                if (removeIfAbandoned(file, () -> Files.deleteIfExists(file))) {
-                    removed.add(file);
-                    bytes += size;
+                if (OwnedFile.isOthers(names, file.getFileName().toString()) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    long size = removeIfAbandoned(file, () -> {
+                        long total = Files.size(file);
+                        Files.delete(file);
+                        return total;
+                    });
+                    if (size >= 0) {
+                        removed.add(file);
+                        bytes += size;
+                    }
                 }
             }
         } catch (NoSuchFileException gone) {
@@ -92,33 +98,38 @@ public final class Leftovers {
         return new Removed(removed, bytes);
     }
 
+    /** Removes what a lock guards and says how many bytes that freed. */
     private interface Removal {
-        void run() throws IOException;
+        long run() throws IOException;
     }
 
     /**
-     * Takes the lock of {@code lockFile} and, holding it, runs {@code removal}. The file is another
-     * process's (its mark says so), so closing this descriptor cannot drop a lock of this process.
+     * Takes the lock of {@code lockFile} and, holding it, runs {@code removal}; -1 when the lock is
+     * held (its process lives) or the file went meanwhile (its process removed it). The file is
+     * another process's (its mark says so), so closing this descriptor cannot drop a lock of this process.
      */
-    private static boolean removeIfAbandoned(Path lockFile, Removal removal) throws IOException {
+    private static long removeIfAbandoned(Path lockFile, Removal removal) throws IOException {
         FileChannel channel;
         try {
             channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException gone) {
-            return false;  // removed by its owner meanwhile, or a crash came before the owner file
+            return -1;  // removed by its owner meanwhile, or a crash came before the owner file
         }
         try (channel) {
             FileLock lock;
             try {
                 lock = channel.tryLock();
             } catch (OverlappingFileLockException ownedHere) {
-                return false;
+                return -1;
             }
             if (lock == null) {
-                return false;  // its process is alive
+                return -1;  // its process is alive
             }
-            removal.run();
-            return true;
+            try {
+                return removal.run();
+            } catch (NoSuchFileException gone) {
+                return -1;
+            }
         }
     }
 
