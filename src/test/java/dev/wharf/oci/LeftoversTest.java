@@ -80,6 +80,7 @@ class LeftoversTest {
         assertThat(others).allMatch(Files::exists);
         assertThat(oldUpload).exists();
         assertThat(Leftovers.files(dir.resolve("absent"), ".upload-", ".tmp").isEmpty()).isTrue();
+        assertThat(new ImageLayoutStore(dir.resolve("no-layout-yet")).removeLeftovers().isEmpty()).isTrue();
     }
 
     @Test

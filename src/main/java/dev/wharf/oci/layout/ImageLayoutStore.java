@@ -195,6 +195,9 @@ public final class ImageLayoutStore implements ArtifactStore {
      */
     public Leftovers.Removed removeLeftovers() throws IOException {
         List<Leftovers.Removed> found = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return Leftovers.Removed.NONE;  // nothing pushed yet
+        }
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
