@@ -1,18 +1,18 @@
 package dev.wharf.oci;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,16 +33,15 @@ public final class OwnedFile implements AutoCloseable {
     /** Thirteen characters of [0-9a-z], random for each process (JVM). Immutable. */
     static final String PROCESS_MARK = mark(new SecureRandom().nextLong());
 
-    private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
     private static final String MARK = "[0-9a-z]{13}";
 
     private final Path path;
-    private final FileChannel channel;
+    private final FileOutputStream out;
     private final FileLock lock;
 
-    private OwnedFile(Path path, FileChannel channel, FileLock lock) {
+    private OwnedFile(Path path, FileOutputStream out, FileLock lock) {
         this.path = path;
-        this.channel = channel;
+        this.out = out;
         this.lock = lock;
     }
 
@@ -55,18 +54,32 @@ public final class OwnedFile implements AutoCloseable {
      * Creates {@code target} (which must not exist), locked. It is made under a name no sweep looks
      * at, locked, then renamed: a sweep never sees it unlocked. A crash between the creation and the
      * rename leaves an empty {@code .taking-…} file.
+     *
+     * <p>The file is written through a {@link FileOutputStream}, not a {@link FileChannel}: a channel
+     * is closed by an interrupt of the thread that uses it, and the threads that write these files
+     * are interrupted when a server stops (the index is persisted then). The lock is taken on the
+     * stream's own channel, the same descriptor, with the thread's interrupt held back meanwhile.
      */
     public static OwnedFile create(Path target) throws IOException {
         Path taking = target.resolveSibling(uniqueName(".taking-", ""));
-        FileChannel channel = FileChannel.open(taking, CREATE, privateTo(taking));
+        Files.createFile(taking, privateTo(taking));
+        FileOutputStream out = null;
+        boolean interrupted = Thread.interrupted();
         try {
-            FileLock lock = channel.lock();
+            out = new FileOutputStream(taking.toFile());
+            FileLock lock = out.getChannel().lock();
             Files.move(taking, target, StandardCopyOption.ATOMIC_MOVE);
-            return new OwnedFile(target, channel, lock);
+            return new OwnedFile(target, out, lock);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            if (out != null) {
+                out.close();
+            }
             Files.deleteIfExists(taking);
             throw e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -81,18 +94,23 @@ public final class OwnedFile implements AutoCloseable {
         return path;
     }
 
-    /** The channel the lock is held on; write through it (a second channel would drop the lock when closed). */
-    public FileChannel channel() {
-        return channel;
+    /**
+     * Where to write the file; it stays open until {@link #close()}, so do not close it (closing any
+     * descriptor of the file would drop the lock).
+     */
+    public OutputStream out() {
+        return out;
     }
 
     /** Drops the lock and closes the file; it stays where it is, for its job to rename or remove. */
     @Override
     public void close() throws IOException {
-        try (channel) {
+        try (out) {
             if (lock.isValid()) {
                 lock.release();
             }
+        } catch (ClosedChannelException closed) {
+            // Closed already: the lock went with it.
         }
     }
 

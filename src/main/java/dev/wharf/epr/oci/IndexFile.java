@@ -7,7 +7,6 @@ import dev.wharf.oci.OwnedFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -64,8 +63,8 @@ final class IndexFile {
         Path file = path();
         try (OwnedFile tmp = OwnedFile.create(cacheDir.resolve(OwnedFile.uniqueName(PART_PREFIX, PART_SUFFIX)))) {
             try {
-                // Through the locked channel, left open: closing any other descriptor of it would drop the lock.
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(tmp.channel()), 1 << 16);
+                // Through the locked descriptor, left open: closing any descriptor of it would drop the lock.
+                OutputStream out = new BufferedOutputStream(tmp.out(), 1 << 16);
                 Json.mapper().writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, index);
                 out.flush();
                 Files.move(tmp.path(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Copies one package version from the upstream into the OCI repository: its zip and {@code .sig}
@@ -21,6 +23,8 @@ public final class UpstreamPackageCopy {
     /** What was copied: the tag, the zip's size, and whether its signature was checked. */
     public record Copied(String tag, long bytes, boolean signed, Optional<String> verifiedBy) {
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamPackageCopy.class);
 
     private final UpstreamEpr upstream;
     private final PackagePublisher publisher;
@@ -50,13 +54,17 @@ public final class UpstreamPackageCopy {
         String tag = name + "-" + version;
         try {
             Files.createDirectories(workDir);
-            if (!swept) {
-                // The copies of a process killed mid-download (a zip may be hundreds of MB); never one in progress.
-                Leftovers.scratchFolders(workDir);
-                swept = true;
-            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a work folder in " + workDir + ": " + e.getMessage(), e);
+        }
+        if (!swept) {
+            swept = true;
+            try {
+                // The copies of a process killed mid-download (a zip may be hundreds of MB); never one in progress.
+                Leftovers.scratchFolders(workDir);
+            } catch (IOException e) {
+                LOG.debug("cannot look for the copies of killed processes in {}: {}", workDir, e.toString());
+            }
         }
         try (ScratchFolder scratch = ScratchFolder.create(workDir, "wharf-upstream-")) {
             Path dir = scratch.path();

@@ -10,8 +10,6 @@ import dev.wharf.oci.Leftovers;
 import dev.wharf.oci.OwnedFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -104,7 +102,7 @@ final class LayoutBlobFiles {
                 MessageDigest sha256 = Digest.newSha256();
                 long size;
                 try (InputStream in = layer.content().open()) {
-                    size = in.transferTo(new DigestOutputStream(Channels.newOutputStream(temp.channel()), sha256));
+                    size = in.transferTo(new DigestOutputStream(temp.out(), sha256));
                 }
                 Digest digest = Digest.ofSha256(sha256);
                 Path target = LayoutPaths.blob(layout, digest);
@@ -124,10 +122,7 @@ final class LayoutBlobFiles {
         if (!Files.exists(target)) {
             try (OwnedFile temp = OwnedFile.create(target.resolveSibling(OwnedFile.uniqueName(UPLOAD_PREFIX, UPLOAD_SUFFIX)))) {
                 try {
-                    ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                    while (buffer.hasRemaining()) {
-                        temp.channel().write(buffer);
-                    }
+                    temp.out().write(bytes);
                     AtomicRename.replace(temp.path(), target);
                 } finally {
                     Files.deleteIfExists(temp.path());

@@ -8,8 +8,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -107,23 +111,36 @@ class PackageRegistryCommandLineTest {
         Path src = dir.resolve("src");
         TestPackages.copyTree(TestPackages.source(), src);
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            // Other tests of this JVM may have left clients of their own: only the threads started here count.
+            Set<Thread> before = registryClientThreads();
             CommandLine push = PackageRegistryCommandLine.create(Map.of());
             push.setErr(new PrintWriter(new StringWriter()));
             push.setOut(new PrintWriter(new StringWriter()));
             assertThat(push.execute("push", "-oci-registry", registry.host(), "-oci-insecure", src.resolve("gallery/2.0.0").toString())).isZero();
-            assertThat(registryClientThreads()).as("the push closed its store").isEmpty();
+            assertThat(startedSince(before)).as("the push closed its store").noneMatch(Thread::isAlive);
 
             CommandLine serve = PackageRegistryCommandLine.create(Map.of());
             serve.setErr(new PrintWriter(new StringWriter()));
             assertThat(serve.execute("-dry-run", "-feature-oci-indexer", "-oci-registry", registry.host(), "-oci-insecure",
                     "-require-package-signatures=false", "-oci-cache-dir", dir.resolve("cache").toString(), "-log-type", "dev")).isZero();
-            assertThat(registryClientThreads()).isEmpty();
+            assertThat(startedSince(before)).noneMatch(Thread::isAlive);
         }
     }
 
-    private static List<String> registryClientThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(name -> name.startsWith("wharf-registry-http")).toList();
+    /** The registry client threads started since {@code before}, each given until 10 s from now to end. */
+    private static Set<Thread> startedSince(Set<Thread> before) throws InterruptedException {
+        Set<Thread> started = registryClientThreads();
+        started.removeAll(before);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (Thread thread : started) {
+            thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+        return started;
+    }
+
+    private static Set<Thread> registryClientThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("wharf-registry-http"))
+                .collect(Collectors.toCollection(HashSet::new));
     }
 
     @Test

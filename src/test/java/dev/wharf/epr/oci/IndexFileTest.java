@@ -22,6 +22,21 @@ class IndexFileTest {
         assertThat(names()).containsExactly("index.json");
     }
 
+    /** A server's stop interrupts the thread that persists the index last; the file is written all the same. */
+    @Test
+    void anInterruptedThreadStillWritesTheIndex() throws Exception {
+        IndexFile file = new IndexFile(cache, "test/packages");
+        Thread.currentThread().interrupt();
+        try {
+            file.write(new PersistedIndex(PersistedIndex.FORMAT, "test/packages", null, "2026-12-05T16:00:00Z", null, List.of(), List.of()));
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept for the caller").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(file.read()).isPresent();
+        assertThat(names()).containsExactly("index.json");
+    }
+
     @Test
     void anIndexFileAKilledProcessWasWritingIsRemovedOnTheNextRead() throws Exception {
         // The name another process gives its temporary index file; unlocked, as the system leaves the
