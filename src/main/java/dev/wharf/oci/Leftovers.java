@@ -25,9 +25,8 @@ import java.util.stream.Stream;
  * included).
  */
 public final class Leftovers {
-    static final Pattern SCRATCH_PREFIX = Pattern.compile("wharf-(?:[a-z]+-)+");
     /** A mark of letters alone would also match the prefix's words: matched whole, the pattern finds where it starts. */
-    private static final Pattern SCRATCH_NAME = OwnedFile.names(SCRATCH_PREFIX.pattern(), "");
+    private static final Pattern SCRATCH_NAME = OwnedFile.names(ScratchFolder.PREFIX.pattern(), "");
 
     private Leftovers() {
     }
@@ -55,9 +54,9 @@ public final class Leftovers {
     public static Removed scratchFolders(Path parent) throws IOException {
         List<Path> removed = new ArrayList<>();
         long bytes = 0;
-        try (DirectoryStream<Path> folders = Files.newDirectoryStream(parent, "wharf-*")) {
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(parent, othersNamed(SCRATCH_NAME))) {
             for (Path folder : folders) {
-                if (OwnedFile.isOthers(SCRATCH_NAME, folder.getFileName().toString()) && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
                     long size = removeIfAbandoned(folder.resolve(ScratchFolder.OWNER), () -> {
                         long total = size(folder);
                         ScratchFolder.deleteTree(folder);
@@ -77,10 +76,9 @@ public final class Leftovers {
     public static Removed files(Path folder, String prefix, String suffix) throws IOException {
         List<Path> removed = new ArrayList<>();
         long bytes = 0;
-        Pattern names = OwnedFile.names(Pattern.quote(prefix), suffix);
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, glob(prefix) + "*" + glob(suffix))) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, othersNamed(OwnedFile.names(Pattern.quote(prefix), suffix)))) {
             for (Path file : files) {
-                if (OwnedFile.isOthers(names, file.getFileName().toString()) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                     long size = removeIfAbandoned(file, () -> {
                         long total = Files.size(file);
                         Files.delete(file);
@@ -148,7 +146,8 @@ public final class Leftovers {
         }
     }
 
-    private static String glob(String literal) {
-        return literal.replaceAll("([\\\\*?\\[\\]{}])", "\\\\$1");
+    /** The entries of the form of {@code names} that carry another process's mark. */
+    private static DirectoryStream.Filter<Path> othersNamed(Pattern names) {
+        return entry -> OwnedFile.isOthers(names, entry.getFileName().toString());
     }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -21,6 +22,8 @@ import java.util.stream.Stream;
 public final class ScratchFolder implements AutoCloseable {
     /** The locked file inside every scratch folder. */
     static final String OWNER = ".owner";
+    /** What every scratch folder's name starts with: {@code wharf-}, then words, each with a dash. */
+    static final Pattern PREFIX = Pattern.compile("wharf-(?:[a-z]+-)+");
 
     private final Path path;
     private final OwnedFile owner;
@@ -37,7 +40,7 @@ public final class ScratchFolder implements AutoCloseable {
 
     /** A new folder in {@code parent} whose name starts with {@code prefix}, which must match {@code wharf-(word-)+}. */
     public static ScratchFolder create(Path parent, String prefix) {
-        if (!Leftovers.SCRATCH_PREFIX.matcher(prefix).matches()) {
+        if (!PREFIX.matcher(prefix).matches()) {
             throw new IllegalArgumentException("a scratch folder's prefix is wharf-, words and dashes: " + prefix);
         }
         Path folder = null;

@@ -194,10 +194,10 @@ public final class ImageLayoutStore implements ArtifactStore {
      * directory, so servers run it once, in the background.
      */
     public Leftovers.Removed removeLeftovers() throws IOException {
-        List<Leftovers.Removed> found = new ArrayList<>();
         if (!Files.isDirectory(root)) {
             return Leftovers.Removed.NONE;  // nothing pushed yet
         }
+        List<Leftovers.Removed> found = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
