@@ -46,10 +46,23 @@ public final class WharfProcess implements AutoCloseable {
 
     /** As above, with these JVM options (a heap limit, say) instead of the default {@code -Xmx256m}. */
     public static WharfProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions, List<String> args) {
+        return start(workDir, env, jvmOptions, args, List.of());
+    }
+
+    /**
+     * As above, with the process's largest file limited to {@code kilobytes} ({@code ulimit -f}): a
+     * write past it fails as a full disk does, for real, with no root and no mount.
+     */
+    public static WharfProcess startWithFileSizeLimit(Path workDir, Map<String, String> env, List<String> args, long kilobytes) {
+        return start(workDir, env, List.of("-Xmx256m"), args, List.of("sh", "-c", "ulimit -f " + kilobytes + " && exec \"$@\"", "sh"));
+    }
+
+    private static WharfProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions, List<String> args,
+                                      List<String> wrapper) {
         try {
             Files.createDirectories(workDir);
             Path home = Files.createDirectories(workDir.resolve("home"));
-            List<String> command = new ArrayList<>();
+            List<String> command = new ArrayList<>(wrapper);
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
             command.add("-Duser.home=" + home);

@@ -19,19 +19,22 @@ final class EprReplies {
     }
 
     static void stream(Context ctx, String contentType, Resource resource) throws IOException {
+        boolean head = ctx.method().name().equals("HEAD");
+        // Found before any header is set: the OCI indexer may have to download the zip first, and an
+        // error answer must not go out with this answer's length (Jetty then sends its own 500).
+        Optional<Path> file = head ? Optional.empty() : resource.file();
         ExactContentType.set(ctx, contentType);
         if (resource.size() >= 0) {
             ctx.res().setContentLengthLong(resource.size());
         }
         ctx.status(200);
-        if (ctx.method().name().equals("HEAD")) {
+        if (head) {
             if (resource.location() != null) {
                 // What GET says of a whole file (ResponseBodies), without fetching the file to say it.
                 ctx.header("Accept-Ranges", "bytes");
             }
             return;
         }
-        Optional<Path> file = resource.file();
         if (file.isPresent()) {
             // A package zip: read into Jetty's pooled buffers, not copied through the heap in 8 KB pieces (bench/RESULTS.md, figure 2).
             ResponseBodies.sendFile(ctx, file.get());

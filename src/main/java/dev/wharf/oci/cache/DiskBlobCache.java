@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -53,6 +54,8 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
     private final Map<Digest, Kept> kept = new ConcurrentHashMap<>();
     private final AtomicLong tick = new AtomicLong();
     private final Object evictionLock = new Object();
+    /** The blobs whose first copy is being written to a {@code .part} file now. */
+    private final Set<Digest> filling = ConcurrentHashMap.newKeySet();
 
     public DiskBlobCache(ArtifactStore delegate, Path dir, long maxBytes) {
         super(delegate);
@@ -87,10 +90,18 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
             LOG.warn("cannot read {} from the download cache, reading the store: {}", digest, e.getMessage());
         }
         ChunkSource chunks = delegate.readBlob(repository, digest);
+        if (!filling.add(digest)) {
+            // Another copy is keeping this blob: a second file would take the disk twice for the same bytes.
+            return chunks;
+        }
+        Path part = null;
         try {
-            return new Keeping(chunks, Files.createTempFile(dir, "blob-", ".part"), file, digest);
+            part = Files.createTempFile(dir, "blob-", ".part");
+            return new Keeping(chunks, part, file, digest, FileChannel.open(part, StandardOpenOption.WRITE));
         } catch (IOException e) {
-            LOG.warn("cannot keep {} in the download cache: {}", digest, e.getMessage());
+            filling.remove(digest);
+            deleteQuietly(part);
+            LOG.warn("cannot keep {} in the download cache {}, serving it from the store: {}", digest, dir, e.getMessage());
             return chunks;
         }
     }
@@ -99,23 +110,26 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
      * The store's chunks, each also written to a {@code .part} file before it is handed out; the file
      * becomes the kept blob when the store hands out its end (its digest matched), and goes when the
      * chunks are closed before that or grow past the bound.
+     *
+     * <p>The cache serves the store, not the other way round: a write that fails (a full disk, a
+     * folder emptied by hand) ends the keeping, never the copy. The chunks come from the store and are
+     * checked there, so the client still gets every byte; only the next copy reads the store again.
      */
     private final class Keeping implements ChunkSource {
         private final ChunkSource chunks;
         private final Path part;
         private final Path file;
         private final Digest digest;
-        private final FileChannel out;
+        /** Null once the copy is no longer kept: finished, given up or too large. */
+        private @Nullable FileChannel out;
         private long written;
-        private boolean keeping = true;
-        private boolean complete;
 
-        Keeping(ChunkSource chunks, Path part, Path file, Digest digest) throws IOException {
+        Keeping(ChunkSource chunks, Path part, Path file, Digest digest, FileChannel out) {
             this.chunks = chunks;
             this.part = part;
             this.file = file;
             this.digest = digest;
-            this.out = FileChannel.open(part, StandardOpenOption.WRITE);
+            this.out = out;
         }
 
         @Override
@@ -129,43 +143,66 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
         }
 
         /** Writes {@code chunk} to the {@code .part} file, and keeps that file at the end. */
-        private @Nullable ByteBuffer kept(@Nullable ByteBuffer chunk) throws IOException {
-            if (chunk == null) {
-                if (keeping && !complete) {
-                    out.force(false);
-                    out.close();
-                    complete = true;
-                    keep(part, file, digest);
-                }
-                return null;
+        private @Nullable ByteBuffer kept(@Nullable ByteBuffer chunk) {
+            FileChannel channel = out;
+            if (channel == null) {
+                return chunk;
             }
-            if (keeping) {
+            try {
+                if (chunk == null) {
+                    out = null;
+                    try (channel) {
+                        channel.force(false);
+                    }
+                    keep(part, file, digest, written);
+                    filling.remove(digest);
+                    return null;
+                }
                 written += chunk.remaining();
                 if (written > maxBytes) {
-                    keeping = false;
-                    out.truncate(0);
-                } else {
-                    ByteBuffer copy = chunk.duplicate();
-                    while (copy.hasRemaining()) {
-                        out.write(copy);
-                    }
+                    stopKeeping(null);
+                    return chunk;
                 }
+                ByteBuffer copy = chunk.duplicate();
+                while (copy.hasRemaining()) {
+                    channel.write(copy);
+                }
+            } catch (IOException e) {
+                stopKeeping(e);
             }
             return chunk;
         }
 
+        /** Removes the {@code .part} file; {@code failure}, when there is one, is logged once, for this copy. */
+        private void stopKeeping(@Nullable IOException failure) {
+            FileChannel channel = out;
+            out = null;
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    LOG.debug("cannot close {}: {}", part, e.getMessage());
+                }
+            }
+            deleteQuietly(part);
+            filling.remove(digest);
+            if (failure != null) {
+                LOG.warn("cannot keep {} in the download cache {}, serving it from the store: {}", digest, dir,
+                        failure.getMessage() != null ? failure.getMessage() : failure.toString());
+            }
+        }
+
         @Override
         public void close() throws IOException {
-            try (chunks; out) {
-                if (!complete) {
-                    Files.deleteIfExists(part);
+            try (chunks) {
+                if (out != null) {
+                    stopKeeping(null);
                 }
             }
         }
     }
 
-    private void keep(Path part, Path file, Digest digest) throws IOException {
-        long size = Files.size(part);
+    private void keep(Path part, Path file, Digest digest, long size) throws IOException {
         try {
             Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -208,6 +245,17 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
             }
         } catch (IOException e) {
             LOG.debug("cannot tidy {}: {}", dir, e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(@Nullable Path p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.debug("cannot remove {}; the next start will: {}", p, e.getMessage());
         }
     }
 

@@ -114,6 +114,78 @@ class DiskBlobCacheTest {
     }
 
     @Test
+    void aFolderEmptiedDuringTheFirstCopyCostsTheKeepingNotTheCopy() throws IOException {
+        byte[] content = random(10_000, 8);
+        Digest d = store.add(content);
+        DiskBlobCache cache = new DiskBlobCache(store, dir, 1 << 20);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try (ChunkSource chunks = cache.readBlob("repo", d)) {
+            received.write(bytes(chunks.next()));
+            assertThat(kept()).singleElement().asString().endsWith(".part");
+            for (String name : kept()) {
+                Files.delete(dir.resolve(name));
+            }
+            for (ByteBuffer chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
+                received.write(bytes(chunk));
+            }
+        }
+        assertThat(received.toByteArray()).isEqualTo(content);
+        assertThat(kept()).isEmpty();
+
+        assertThat(copy(cache, d)).as("the next copy reads the store, and keeps it").isEqualTo(content);
+        assertThat(store.copies).isEqualTo(2);
+        assertThat(kept()).containsExactly("sha256-" + d.hex());
+    }
+
+    @Test
+    void twoFirstCopiesOfOneBlobWriteOneFile() throws IOException {
+        byte[] content = random(10_000, 9);
+        Digest d = store.add(content);
+        DiskBlobCache cache = new DiskBlobCache(store, dir, 1 << 20);
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        try (ChunkSource a = cache.readBlob("repo", d); ChunkSource b = cache.readBlob("repo", d)) {
+            ByteBuffer fromA = a.next();
+            ByteBuffer fromB = b.next();
+            assertThat(kept()).as("one .part file for both copies").singleElement().asString().endsWith(".part");
+            while (fromA != null || fromB != null) {
+                if (fromA != null) {
+                    first.write(bytes(fromA));
+                    fromA = a.next();
+                }
+                if (fromB != null) {
+                    second.write(bytes(fromB));
+                    fromB = b.next();
+                }
+            }
+        }
+        assertThat(first.toByteArray()).isEqualTo(content);
+        assertThat(second.toByteArray()).isEqualTo(content);
+        assertThat(kept()).containsExactly("sha256-" + d.hex());
+        assertThat(copy(cache, d)).isEqualTo(content);
+        assertThat(store.copies).isEqualTo(2);
+    }
+
+    @Test
+    void aCopyAbandonedWhileKeepingLetsTheNextOneKeep() throws IOException {
+        byte[] content = random(10_000, 10);
+        Digest d = store.add(content);
+        DiskBlobCache cache = new DiskBlobCache(store, dir, 1 << 20);
+        try (ChunkSource abandoned = cache.readBlob("repo", d)) {
+            abandoned.next();
+        }
+        assertThat(kept()).isEmpty();
+        assertThat(copy(cache, d)).isEqualTo(content);
+        assertThat(kept()).containsExactly("sha256-" + d.hex());
+    }
+
+    private static byte[] bytes(ByteBuffer chunk) {
+        byte[] b = new byte[chunk.remaining()];
+        chunk.duplicate().get(b);
+        return b;
+    }
+
+    @Test
     void unfinishedFilesOfAnEarlierRunAreRemoved() throws IOException {
         Files.write(dir.resolve("blob-123.part"), new byte[] {1, 2});
         new DiskBlobCache(store, dir, 1 << 20);

@@ -1,0 +1,154 @@
+package dev.wharf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.epr.TestPackages;
+import dev.wharf.epr.publish.PackagePublisher;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.registry.RegistryArtifactStore;
+import dev.wharf.oci.registry.RegistrySettings;
+import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.TestModules;
+import dev.wharf.testing.TestPorts;
+import dev.wharf.testing.WharfProcess;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each server runs with its largest file limited to 1 MB ({@code ulimit -f}), so the kernel refuses
+ * its cache's writes as it would on a full disk, in front of a real docker-registry holding a 4 MB
+ * artifact. boring-registry's download cache must cost the cache, never the download: each download
+ * streams from the registry, fails to be kept, and still arrives whole and matching its digest.
+ * package-registry serves a zip only once it is on disk and checked against the package's config, so
+ * it cannot serve that one: it must say so in one clear answer and one log line, and serve the rest.
+ */
+class CacheOnAFullDiskProcessTest {
+    private static final long FILE_LIMIT_KB = 1024;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCacheWriteRefusedByTheDiskStillSendsTheWholeDownload() throws Exception {
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            List<String> storage = List.of("--storage-oci-registry", registry.host(), "--storage-oci-insecure");
+            uploadModuleOf4Mb(storage);
+            Path cache = dir.resolve("cache");
+            int port = TestPorts.free();
+            List<String> server = new ArrayList<>(List.of("boring-registry", "server", "--listen-address", "127.0.0.1:" + port,
+                    "--listen-telemetry-address", "127.0.0.1:0", "--download-proxy", "--download-cache-dir", cache.toString()));
+            server.addAll(storage);
+            try (WharfProcess wharf = WharfProcess.startWithFileSizeLimit(dir.resolve("work"), Map.of(), server, FILE_LIMIT_KB)) {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                wharf.awaitHttp(base.resolve("/.well-known/terraform.json"), Duration.ofMinutes(1));
+                HttpClient http = HttpClient.newHttpClient();
+                String file = http.send(HttpRequest.newBuilder(base.resolve("/v1/modules/acme/big/aws/1.0.0/download")).build(),
+                        HttpResponse.BodyHandlers.discarding()).headers().firstValue("X-Terraform-Get").orElseThrow();
+
+                for (int i = 0; i < 2; i++) {
+                    HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(base.resolve(file)).timeout(Duration.ofSeconds(30)).build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    assertThat(answer.statusCode()).isEqualTo(200);
+                    assertThat(answer.body().length).as("download %d", i).isGreaterThan(4 << 20);
+                    assertThat("\"sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(answer.body())) + "\"")
+                            .as("download %d against the layer's digest", i).isEqualTo(answer.headers().firstValue("ETag").orElseThrow());
+                }
+                List<String> said = awaitLines(wharf, "cannot keep", 2);
+                assertThat(said).as("one line per download").hasSize(2)
+                        .allSatisfy(l -> assertThat(l).contains("in the download cache", "serving it from the store", "File too large"));
+                try (Stream<Path> left = Files.list(cache)) {
+                    assertThat(left).as("no half-written file stays").isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
+    void packageRegistryAnswersAZipItCannotKeepWithOneClearErrorAndServesTheRest() throws Exception {
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            Path folder = dir.resolve("big/acme_logs/1.0.0");
+            TestPackages.copyTree(TestPackages.source().resolve("acme_logs/1.0.0"), folder);
+            byte[] noise = new byte[(4 << 20) + 4096];
+            new Random(12).nextBytes(noise);
+            Files.write(folder.resolve("docs/noise.bin"), noise);
+            try (ArtifactStore store = new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()))) {
+                new PackagePublisher(store, TestPackages.REPOSITORY, 64L << 20, true).push(folder, w -> { });
+            }
+            Path cache = dir.resolve("epr-cache");
+            int port = TestPorts.free();
+            List<String> server = List.of("package-registry", "-feature-oci-indexer", "-oci-registry", registry.host(), "-oci-insecure",
+                    "-oci-repository", TestPackages.REPOSITORY, "-oci-cache-dir", cache.toString(), "-require-package-signatures=false",
+                    "-address", "127.0.0.1:" + port, "-metrics-address", "127.0.0.1:0", "-log-type", "dev");
+            try (WharfProcess wharf = WharfProcess.startWithFileSizeLimit(dir.resolve("work"), Map.of(), server, FILE_LIMIT_KB)) {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                wharf.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> search = http.send(HttpRequest.newBuilder(base.resolve("/search?package=acme_logs")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(search.statusCode()).isEqualTo(200);
+                assertThat(search.body()).contains("\"version\": \"1.0.0\"");
+
+                HttpResponse<String> zip = http.send(HttpRequest.newBuilder(base.resolve("/epr/acme_logs/acme_logs-1.0.0.zip")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(zip.statusCode()).as(zip.body()).isEqualTo(502);
+                assertThat(zip.body()).contains("request id").doesNotContain("Insufficient", cache.toString());
+                assertThat(zip.headers().firstValue("Content-Length")).hasValue(String.valueOf(zip.body().length()));
+                assertThat(awaitLines(wharf, "GET /epr/acme_logs/acme_logs-1.0.0.zip: cannot write", 1)).singleElement().asString()
+                        .contains("File too large");
+
+                HttpResponse<String> manifest = http.send(HttpRequest.newBuilder(base.resolve("/package/acme_logs/1.0.0/")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(manifest.statusCode()).as("the package's own answer comes from the index").isEqualTo(200);
+                try (Stream<Path> blobs = Files.list(cache.resolve("blobs"))) {
+                    assertThat(blobs).as("no half-written zip stays").isEmpty();
+                }
+            }
+        }
+    }
+
+    /** The output's lines holding {@code text}, once there are {@code count} of them (the log may trail the answer). */
+    private static List<String> awaitLines(WharfProcess wharf, String text, int count) {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<String> lines;
+        do {
+            lines = wharf.output().lines().filter(l -> l.contains(text)).toList();
+            if (lines.size() >= count) {
+                return lines;
+            }
+            LockSupport.parkNanos(20_000_000);
+        } while (System.nanoTime() < end);
+        return lines;
+    }
+
+    private void uploadModuleOf4Mb(List<String> storage) throws Exception {
+        Path module = TestModules.write(dir.resolve("module"), "big", "1.0.0", "a module too large to be kept");
+        byte[] noise = new byte[(4 << 20) + 4096];
+        new Random(11).nextBytes(noise);
+        Files.write(module.resolve("noise.bin"), noise);
+        List<String> args = new ArrayList<>(List.of("upload", "module"));
+        args.addAll(storage);
+        args.add(module.toString());
+        StringWriter err = new StringWriter();
+        int exit = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute(args.toArray(String[]::new));
+        assertThat(exit).as(err.toString()).isZero();
+    }
+}
