@@ -12,11 +12,15 @@ public final class AnonymousFailures {
     private AnonymousFailures() {
     }
 
-    /** 503 when storage cannot be reached (try again later), 404 for content that is gone, else 502. */
+    /**
+     * 503 when storage cannot be reached (try again later), 404 for content that is gone, 507
+     * (Insufficient Storage, RFC 4918) when the server's own disk refused a write, else 502.
+     */
     public static int status(StorageException e) {
         return switch (e.kind()) {
             case UNREACHABLE -> 503;
             case NOT_FOUND -> 404;
+            case WRITE_FAILED -> 507;
             default -> 502;
         };
     }
@@ -31,6 +35,7 @@ public final class AnonymousFailures {
             // The kind covers a local read that failed too (a disk error, a folder gone), not only a digest.
             case CORRUPT -> "stored content is unreadable or failed its integrity check";
             case NOT_FOUND -> "not found in storage";
+            case WRITE_FAILED -> "the server's disk refused a write";
             case UNSUPPORTED -> "storage does not support this operation";
             case TAG_EXISTS -> "already stored";
             case REGISTRY_ERROR -> "storage failed";

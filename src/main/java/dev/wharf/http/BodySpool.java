@@ -1,17 +1,21 @@
 package dev.wharf.http;
 
+import dev.wharf.oci.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
  * Copies a request body into a file in fixed-size chunks, counting and hashing as it goes, so a
- * body of any size costs one buffer of memory; a body past the limit stops the copy at once.
+ * body of any size costs one buffer of memory; a body past the limit stops the copy at once. A write
+ * the disk refuses is a {@link StorageException} of kind {@code WRITE_FAILED}; a body that cannot be
+ * read stays an {@link IOException}.
  */
 public final class BodySpool {
     private static final int BUFFER = 64 * 1024;
@@ -40,16 +44,44 @@ public final class BodySpool {
         }
         long size = 0;
         byte[] buffer = new byte[BUFFER];
-        try (OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+        OutputStream out = create(target);
+        try (out) {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 size += n;
                 if (size > limit) {
                     throw new TooLargeException(limit);
                 }
                 digest.update(buffer, 0, n);
-                out.write(buffer, 0, n);
+                try {
+                    out.write(buffer, 0, n);
+                } catch (IOException e) {
+                    throw writeFailed(target, e);
+                }
+            }
+            // A full disk may show only when the last buffered bytes go out.
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw writeFailed(target, e);
             }
         }
         return new Spooled(target, size, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    private static OutputStream create(Path target) {
+        try {
+            return Files.newOutputStream(target, StandardOpenOption.CREATE_NEW);
+        } catch (IOException e) {
+            throw writeFailed(target, e);
+        }
+    }
+
+    /**
+     * A write of the server's own that failed, told apart from a body that could not be read: the
+     * client is not at fault, and is answered 507, not as if its upload had broken off.
+     */
+    private static StorageException writeFailed(Path target, IOException e) {
+        return new StorageException(StorageException.Kind.WRITE_FAILED, "cannot write the body to " + target.getParent() + ": "
+                + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
     }
 }

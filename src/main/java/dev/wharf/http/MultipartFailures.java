@@ -1,6 +1,9 @@
 package dev.wharf.http;
 
+import dev.wharf.oci.StorageException;
 import jakarta.servlet.ServletRequest;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -23,6 +26,36 @@ public final class MultipartFailures {
      */
     public static void forgetFailedParse(ServletRequest request) {
         request.removeAttribute(PARTS_ATTRIBUTE);
+    }
+
+    /**
+     * Throws a {@link StorageException} of kind {@code WRITE_FAILED} when the failure is the server's
+     * own disk: Jetty writes each part past 64 KB to a file in {@code folder} while it parses, and a
+     * write refused there (a full disk) reaches the caller as "400: bad multipart", which would blame
+     * the client's body.
+     */
+    public static void rethrowDiskFailure(Throwable failure, Path folder) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException e && thrownWritingAFile(e)) {
+                throw new StorageException(StorageException.Kind.WRITE_FAILED, "cannot write the body's parts to " + folder + ": "
+                        + e.getMessage(), e);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+    }
+
+    /** Whether the JDK threw {@code e} while it created or wrote a file (a parse error is thrown by Jetty itself). */
+    private static boolean thrownWritingAFile(IOException e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            String type = frame.getClassName();
+            boolean write = frame.getMethodName().startsWith("write");
+            if (type.startsWith("sun.nio.fs.") || (type.equals("sun.nio.ch.FileChannelImpl") || type.equals("java.io.FileOutputStream")) && write) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the failure, or any of its causes, is a size limit of the body or of a part (not of part headers). */

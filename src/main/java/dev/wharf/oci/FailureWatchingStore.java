@@ -58,13 +58,18 @@ public final class FailureWatchingStore extends ForwardingArtifactStore {
         states.compute(operation, (k, s) -> new State(s == null ? null : s.failedAt(), s == null ? null : s.message(), now));
     }
 
+    /** A failure of the store or its disk, not an answer about the caller's request (a tag that exists, say). */
+    private static boolean isStoreFault(StorageException e) {
+        return e.isOutage() || e.kind() == StorageException.Kind.CORRUPT || e.kind() == StorageException.Kind.WRITE_FAILED;
+    }
+
     private <T> T watch(String operation, Supplier<T> call) {
         try {
             T result = call.get();
             succeeded(operation);
             return result;
         } catch (StorageException e) {
-            if (e.isOutage() || e.kind() == StorageException.Kind.CORRUPT) {
+            if (isStoreFault(e)) {
                 failed(operation, e);
             }
             throw e;
@@ -173,7 +178,7 @@ public final class FailureWatchingStore extends ForwardingArtifactStore {
                 failed("read blobs", e);
                 throw e;
             } catch (StorageException e) {
-                if (e.isOutage() || e.kind() == StorageException.Kind.CORRUPT) {
+                if (isStoreFault(e)) {
                     failed("read blobs", e);
                 }
                 throw e;

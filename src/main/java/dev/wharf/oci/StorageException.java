@@ -26,8 +26,14 @@ public class StorageException extends RuntimeException {
         PROTOCOL,
         /** The registry or backend does not offer this operation (tag deletion, say). */
         UNSUPPORTED,
-        /** Content did not match its digest, or a local I/O error. */
+        /** Content did not match its digest, or a local read failed. */
         CORRUPT,
+        /**
+         * This machine's disk refused a write (full, over a quota or a file size limit, read-only): an
+         * OCI image layout, a cache folder or a spooled body. Nothing was stored, and trying again
+         * helps only once the disk has room.
+         */
+        WRITE_FAILED,
         /** Any other failure of the registry (5xx after retries, rate limits). */
         REGISTRY_ERROR
     }

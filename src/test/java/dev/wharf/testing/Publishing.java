@@ -5,22 +5,43 @@ import dev.wharf.terraform.layout.ArchiveFormat;
 import dev.wharf.terraform.publish.PublishClient;
 import dev.wharf.terraform.upload.ExcludePatterns;
 import dev.wharf.terraform.upload.ModuleArchiver;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** Helpers for tests of publishing over HTTP: tokens files, module archives, and raw PUTs. */
 public final class Publishing {
+    private static final String BOUNDARY = "wharf-test-boundary";
+    /** The Content-Type of a body made by {@link #multipart}. */
+    public static final String MULTIPART_TYPE = "multipart/form-data; boundary=" + BOUNDARY;
+
     private Publishing() {
+    }
+
+    /** A multipart/form-data body of these files (name to content), in memory (test sizes only). */
+    public static byte[] multipart(Map<String, byte[]> files) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Map.Entry<String, byte[]> file : new TreeMap<>(files).descendingMap().entrySet()) {
+            out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + file.getKey() + "\"; filename=\"" + file.getKey()
+                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(file.getValue());
+            out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        out.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 
     /** A token and its entry, made by the code 'token create' runs. */

@@ -195,6 +195,21 @@ final class PackageBlobCache {
         return signatureDir().resolve(d.algorithm() + "-" + d.hex() + ".sig");
     }
 
+    private OutputStream createPart(Path target, Path part) {
+        try {
+            Files.createDirectories(target.getParent());
+            return Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Kind.WRITE_FAILED, "cannot write to " + cacheDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The cache's disk refused a write: a full disk is no fault of the registry's or of the package's. */
+    private StorageException writeFailed(Descriptor layer, IOException e) {
+        return new StorageException(StorageException.Kind.WRITE_FAILED, "cannot write " + layer.digest() + " to " + cacheDir + ": "
+                + e.getMessage(), e);
+    }
+
     /**
      * Streams a blob into the cache (verified against its digest by the store) unless it is there
      * already. Two threads may download the same blob at once (a refresh and a request); each writes
@@ -209,9 +224,7 @@ final class PackageBlobCache {
         Path part = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + PART);
         inFlight.add(part);
         try {
-            Files.createDirectories(target.getParent());
-            try (InputStream in = store.openBlob(repository, layer.digest());
-                    OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (InputStream in = store.openBlob(repository, layer.digest()); OutputStream out = createPart(target, part)) {
                 byte[] buffer = new byte[64 * 1024];
                 byte[] head = new byte[ZIP_MAGIC.length];
                 long total = 0;
@@ -226,7 +239,11 @@ final class PackageBlobCache {
                         throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is larger than the limit of "
                                 + maxBytes + " bytes");
                     }
-                    out.write(buffer, 0, n);
+                    try {
+                        out.write(buffer, 0, n);
+                    } catch (IOException e) {
+                        throw writeFailed(layer, e);
+                    }
                 }
                 if (mustBeZip && (total < head.length || !Arrays.equals(head, ZIP_MAGIC))) {
                     throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is not a zip file");
@@ -235,7 +252,11 @@ final class PackageBlobCache {
             if (fromConfig != null) {
                 configCheck.check(part, fromConfig);
             }
-            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw writeFailed(layer, e);
+            }
             return target;
         } catch (IOException e) {
             throw new StorageException(StorageException.Kind.CORRUPT, "cannot write " + layer.digest() + " to " + cacheDir + ": "

@@ -3,6 +3,7 @@ package dev.wharf.epr.publish;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.BodySpool;
 import dev.wharf.http.MultipartFailures;
 import dev.wharf.http.access.Access;
@@ -114,8 +115,14 @@ public final class PackageUploadApi {
                     : e.getMessage().replace(folder.toAbsolutePath() + "/", ""));
         } catch (BodySpool.TooLargeException e) {
             refuse(ctx, caller.name(), client, "-", Outcome.TOO_LARGE, e.getMessage() + " (-max-package-size)");
-        } catch (StorageException | IOException | UncheckedIOException e) {
-            audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.FAILED, String.valueOf(e.getMessage())));
+        } catch (StorageException e) {
+            int status = AnonymousFailures.status(e);
+            audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.FAILED, e.getMessage(), status));
+            LOG.warn("package publish failed: {}", e.getMessage());
+            error(ctx, status, "the package could not be stored (" + AnonymousFailures.generalTerms(e) + "); the server log says why");
+        } catch (IOException | UncheckedIOException e) {
+            // The body broke off, or a file the publish reads back failed: nothing was stored.
+            audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.FAILED, String.valueOf(e.getMessage()), 502));
             LOG.warn("package publish failed: {}", e.getMessage());
             error(ctx, 502, "the package could not be stored; the server log says why");
         } catch (RuntimeException e) {
@@ -154,6 +161,7 @@ public final class PackageUploadApi {
             }
         } catch (ServletException | IllegalStateException e) {
             MultipartFailures.forgetFailedParse(ctx.req());
+            MultipartFailures.rethrowDiskFailure(e, folder);
             if (MultipartFailures.overSizeLimit(e)) {
                 throw new BodySpool.TooLargeException(maxBytes);
             }

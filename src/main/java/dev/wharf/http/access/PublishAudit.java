@@ -37,7 +37,12 @@ public final class PublishAudit {
 
     /** One publish: what kind ({@code module}, {@code provider}, {@code signing-key}, {@code package}) of what. */
     public record Entry(String kind, String caller, String client, String coordinates, Map<String, String> digests,
-                        Outcome outcome, String reason) {
+                        Outcome outcome, String reason, int status) {
+        /** An entry answered with its outcome's own status. */
+        public Entry(String kind, String caller, String client, String coordinates, Map<String, String> digests,
+                     Outcome outcome, String reason) {
+            this(kind, caller, client, coordinates, digests, outcome, reason, outcome.status());
+        }
     }
 
     private final Logger log = LoggerFactory.getLogger(LOGGER);
@@ -61,11 +66,11 @@ public final class PublishAudit {
                 .addKeyValue("source.address", e.client())
                 .addKeyValue("wharf.publish.coordinates", e.coordinates())
                 .addKeyValue("wharf.publish.digests", digests)
-                .addKeyValue("http.response.code", e.outcome().status());
+                .addKeyValue("http.response.code", e.status());
         if (!e.reason().isEmpty()) {
             line = line.addKeyValue("error.message", e.reason());
         }
-        line.log("publish {} {} by {} from {}: {} {}{}", e.kind(), e.coordinates(), e.caller(), e.client(), e.outcome().status(),
+        line.log("publish {} {} by {} from {}: {} {}{}", e.kind(), e.coordinates(), e.caller(), e.client(), e.status(),
                 e.outcome().label(), digests.isEmpty() ? "" : " " + digests);
     }
 }

@@ -157,7 +157,7 @@ public final class ImageLayoutStore implements ArtifactStore {
             });
             return codec.decode(manifestDigest, manifestBytes, Manifest.OCI_IMAGE_MANIFEST);
         } catch (IOException e) {
-            throw failures.ioFailure(repository, "push tag " + tag, e);
+            throw failures.writeFailure(repository, "push tag " + tag, e);
         }
     }
 
@@ -179,7 +179,7 @@ public final class ImageLayoutStore implements ArtifactStore {
                 return removed;
             });
         } catch (IOException e) {
-            throw failures.ioFailure(repository, "delete tag " + tag, e);
+            throw failures.writeFailure(repository, "delete tag " + tag, e);
         }
     }
 

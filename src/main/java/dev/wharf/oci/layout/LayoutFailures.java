@@ -24,4 +24,9 @@ record LayoutFailures(Path root) {
     StorageException ioFailure(String repository, String what, IOException e) {
         return new StorageException(Kind.CORRUPT, describe(repository) + ": cannot " + what + ": " + e, e);
     }
+
+    /** A push or a delete that failed: what fails there is a write (a full disk, a read-only folder). */
+    StorageException writeFailure(String repository, String what, IOException e) {
+        return new StorageException(Kind.WRITE_FAILED, describe(repository) + ": cannot " + what + ": " + e, e);
+    }
 }

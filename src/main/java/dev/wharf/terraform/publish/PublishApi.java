@@ -2,6 +2,7 @@ package dev.wharf.terraform.publish;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.BodySpool;
 import dev.wharf.http.access.Access;
 import dev.wharf.http.access.Caller;
@@ -197,10 +198,11 @@ public final class PublishApi {
             answer(ctx, new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.TOO_LARGE,
                     e.getMessage() + " (--publish-max-size)"));
         } catch (StorageException e) {
-            audit.record(new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.FAILED, String.valueOf(e.getMessage())));
+            audit.record(new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.FAILED, e.getMessage(),
+                    AnonymousFailures.status(e)));
             ErrorAnswers.storage(ctx, e, LOG);
         } catch (IOException | UncheckedIOException e) {
-            // The client went away mid-body, or the temporary folder failed: nothing was stored.
+            // The client went away mid-body (a write of the server's own that fails is a StorageException): nothing was stored.
             audit.record(new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.FAILED, String.valueOf(e.getMessage())));
             ErrorAnswers.failure(ctx, 500, "the body could not be received", e.getMessage(), LOG);
         }

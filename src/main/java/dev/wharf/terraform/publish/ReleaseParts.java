@@ -43,6 +43,7 @@ final class ReleaseParts {
             parts = new ArrayList<>(request.getParts());
         } catch (ServletException | IllegalStateException e) {
             MultipartFailures.forgetFailedParse(request);
+            MultipartFailures.rethrowDiskFailure(e, folder);
             if (MultipartFailures.overSizeLimit(e)) {
                 throw new BodySpool.TooLargeException(limit);
             }

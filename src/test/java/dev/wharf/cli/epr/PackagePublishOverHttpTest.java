@@ -115,7 +115,7 @@ class PackagePublishOverHttpTest {
                 .getBytes(StandardCharsets.UTF_8);
         Path sig = Files.write(dir.resolve(name + ".zip.sig"), signature);
         long limit = Files.size(zip) + 64 * 1024;
-        byte[] oversized = multipart(Map.of(zip.getFileName().toString(), Files.readAllBytes(zip), "big.sig", new byte[(int) limit]));
+        byte[] oversized = Publishing.multipart(Map.of(zip.getFileName().toString(), Files.readAllBytes(zip), "big.sig", new byte[(int) limit]));
         HttpClient http = HttpClient.newHttpClient();
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
             int port = TestPorts.free();
@@ -125,7 +125,7 @@ class PackagePublishOverHttpTest {
                     "-max-package-size", String.valueOf(limit), "-auth-tokens-file", tokens.toString()))) {
                 URI base = URI.create("http://127.0.0.1:" + port);
                 server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
-                String type = "multipart/form-data; boundary=" + BOUNDARY;
+                String type = Publishing.MULTIPART_TYPE;
                 HttpResponse<String> declared = Publishing.put(http, base.resolve("/api/v1/packages"), acme.token(), type,
                         HttpRequest.BodyPublishers.ofByteArray(oversized));
                 assertThat(declared.statusCode()).as(declared.body()).isEqualTo(413);
@@ -155,21 +155,6 @@ class PackagePublishOverHttpTest {
                 assertThat(server.output()).doesNotContain("unknown request").doesNotContain("max length exceeded");
             }
         }
-    }
-
-    static final String BOUNDARY = "wharf-test-boundary";
-
-    /** A multipart/form-data body of these files, in memory (test sizes only). */
-    static byte[] multipart(Map<String, byte[]> files) throws java.io.IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (Map.Entry<String, byte[]> file : new java.util.TreeMap<>(files).descendingMap().entrySet()) {
-            out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + file.getKey() + "\"; filename=\"" + file.getKey()
-                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            out.write(file.getValue());
-            out.write("\r\n".getBytes(StandardCharsets.UTF_8));
-        }
-        out.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
     }
 
     private record PushRun(int exit, String output) {

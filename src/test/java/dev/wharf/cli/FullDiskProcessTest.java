@@ -7,7 +7,9 @@ import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
+import dev.wharf.http.access.NewToken;
 import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.Publishing;
 import dev.wharf.testing.TestModules;
 import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
@@ -17,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -34,13 +37,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each server runs with its largest file limited to 1 MB ({@code ulimit -f}), so the kernel refuses
- * its cache's writes as it would on a full disk, in front of a real docker-registry holding a 4 MB
- * artifact. boring-registry's download cache must cost the cache, never the download: each download
+ * its writes past that as it would on a full disk, in front of a real docker-registry, with 4 MB
+ * artifacts. boring-registry's download cache must cost the cache, never the download: each download
  * streams from the registry, fails to be kept, and still arrives whole and matching its digest.
  * package-registry serves a zip only once it is on disk and checked against the package's config, so
  * it cannot serve that one: it must say so in one clear answer and one log line, and serve the rest.
+ * A publish over HTTP whose body the disk cannot take is answered 507 (Insufficient Storage), not as
+ * if the client's upload had broken off, the audit line says 507, and nothing is stored.
  */
-class CacheOnAFullDiskProcessTest {
+class FullDiskProcessTest {
     private static final long FILE_LIMIT_KB = 1024;
 
     @TempDir
@@ -108,8 +113,8 @@ class CacheOnAFullDiskProcessTest {
 
                 HttpResponse<String> zip = http.send(HttpRequest.newBuilder(base.resolve("/epr/acme_logs/acme_logs-1.0.0.zip")).build(),
                         HttpResponse.BodyHandlers.ofString());
-                assertThat(zip.statusCode()).as(zip.body()).isEqualTo(502);
-                assertThat(zip.body()).contains("request id").doesNotContain("Insufficient", cache.toString());
+                assertThat(zip.statusCode()).as(zip.body()).isEqualTo(507);
+                assertThat(zip.body()).contains("the server's disk refused a write", "request id").doesNotContain("Insufficient", cache.toString());
                 assertThat(zip.headers().firstValue("Content-Length")).hasValue(String.valueOf(zip.body().length()));
                 assertThat(awaitLines(wharf, "GET /epr/acme_logs/acme_logs-1.0.0.zip: cannot write", 1)).singleElement().asString()
                         .contains("File too large");
@@ -122,6 +127,82 @@ class CacheOnAFullDiskProcessTest {
                 }
             }
         }
+    }
+
+    @Test
+    void boringRegistryAnswersAPublishItsDiskCannotTake507AndStoresNothing() throws Exception {
+        NewToken ci = Publishing.token("ci", "publish:acme/*");
+        Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), ci);
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            int port = TestPorts.free();
+            List<String> server = List.of("boring-registry", "server", "--listen-address", "127.0.0.1:" + port,
+                    "--listen-telemetry-address", "127.0.0.1:0", "--auth-tokens-file", tokens.toString(),
+                    "--storage-oci-registry", registry.host(), "--storage-oci-insecure");
+            try (WharfProcess wharf = WharfProcess.startWithFileSizeLimit(dir.resolve("work"), Map.of(), server, FILE_LIMIT_KB)) {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                wharf.awaitHttp(base.resolve("/.well-known/terraform.json"), Duration.ofMinutes(1));
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> publish = Publishing.put(http, base.resolve("/api/v1/modules/acme/big/aws/1.0.0"), ci.token(),
+                        "application/gzip", HttpRequest.BodyPublishers.ofByteArray(noise(13)));
+                assertThat(publish.statusCode()).as(publish.body()).isEqualTo(507);
+                assertThat(publish.body()).contains("the server's disk refused a write", "request id").doesNotContain("wharf-publish-");
+                assertThat(awaitLines(wharf, "publish module acme/big/aws/1.0.0 by ci", 1)).singleElement().asString().contains(": 507 failed");
+                assertThat(awaitLines(wharf, "File too large", 1)).as("the reason is in the log").isNotEmpty();
+
+                // A provider release is multipart: Jetty writes its parts to disk while it parses.
+                HttpResponse<String> release = Publishing.put(http, base.resolve("/api/v1/providers/acme/big/1.0.0"), ci.token(),
+                        Publishing.MULTIPART_TYPE, HttpRequest.BodyPublishers.ofByteArray(Publishing.multipart(Map.of(
+                                "terraform-provider-big_1.0.0_SHA256SUMS", "0".repeat(64).getBytes(StandardCharsets.UTF_8),
+                                "terraform-provider-big_1.0.0_linux_amd64.zip", noise(15)))));
+                assertThat(release.statusCode()).as(release.body()).isEqualTo(507);
+                assertThat(release.body()).contains("the server's disk refused a write");
+                assertThat(awaitLines(wharf, "publish provider acme/big/1.0.0 by ci", 1)).singleElement().asString().contains(": 507 failed");
+
+                try (ArtifactStore store = new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()))) {
+                    assertThat(store.listTags(TestModules.LAYOUT.providerRepository("acme", "big"))).isEmpty();
+                    assertThat(store.exists(TestModules.LAYOUT.moduleRepository("acme", "big", "aws"),
+                            TestModules.LAYOUT.moduleTag("acme", "big", "aws", "1.0.0"))).as("nothing stored").isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    void packageRegistryAnswersAPublishItsDiskCannotTake507AndStoresNothing() throws Exception {
+        NewToken ci = Publishing.token("ci", "publish:acme_*");
+        Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), ci);
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            int port = TestPorts.free();
+            List<String> server = List.of("package-registry", "-feature-oci-indexer", "-oci-registry", registry.host(), "-oci-insecure",
+                    "-oci-repository", TestPackages.REPOSITORY, "-require-package-signatures=false", "-auth-tokens-file", tokens.toString(),
+                    "-address", "127.0.0.1:" + port, "-metrics-address", "127.0.0.1:0", "-log-type", "dev");
+            try (WharfProcess wharf = WharfProcess.startWithFileSizeLimit(dir.resolve("work"), Map.of(), server, FILE_LIMIT_KB)) {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                wharf.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> publish = Publishing.put(http, base.resolve("/api/v1/packages"), ci.token(), "application/zip",
+                        HttpRequest.BodyPublishers.ofByteArray(noise(14)));
+                assertThat(publish.statusCode()).as(publish.body()).isEqualTo(507);
+                assertThat(publish.body()).contains("the server's disk refused a write").doesNotContain("wharf-package-");
+                assertThat(awaitLines(wharf, "publish package - by ci", 1)).singleElement().asString().contains(": 507 failed");
+                assertThat(awaitLines(wharf, "File too large", 1)).as("the reason is in the log").isNotEmpty();
+
+                HttpResponse<String> multipart = Publishing.put(http, base.resolve("/api/v1/packages"), ci.token(), Publishing.MULTIPART_TYPE,
+                        HttpRequest.BodyPublishers.ofByteArray(Publishing.multipart(Map.of("acme_logs-1.0.0.zip", noise(16)))));
+                assertThat(multipart.statusCode()).as(multipart.body()).isEqualTo(507);
+                assertThat(awaitLines(wharf, "publish package - by ci", 2)).hasSize(2).allSatisfy(l -> assertThat(l).contains(": 507 failed"));
+                try (ArtifactStore store = new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()))) {
+                    assertThat(store.listTags(TestPackages.REPOSITORY)).as("nothing stored").isEmpty();
+                }
+            }
+        }
+    }
+
+    /** A body of 4 MB that no spool under the 1 MB limit can hold. */
+    private static byte[] noise(long seed) {
+        byte[] body = new byte[4 << 20];
+        new Random(seed).nextBytes(body);
+        return body;
     }
 
     /** The output's lines holding {@code text}, once there are {@code count} of them (the log may trail the answer). */
