@@ -30,7 +30,7 @@ public final class DockerRegistryServer implements AutoCloseable {
     private final Path logFile;
     private final int port;
     private final Path executable;
-    private final Map<String, String> users;
+    private volatile Map<String, String> users;
     private final TestCertificates.SelfSigned certificate;
     private final TokenServer tokenServer;
     private Process process;
@@ -128,17 +128,7 @@ public final class DockerRegistryServer implements AutoCloseable {
                     .append(cert.resolveSibling("key.pem")).append('\n');
         }
         if (b.htpasswd) {
-            Path file = dir.resolve("htpasswd");
-            StringBuilder lines = new StringBuilder();
-            SecureRandom random = new SecureRandom();
-            for (Map.Entry<String, String> user : b.users.entrySet()) {
-                byte[] salt = new byte[16];
-                random.nextBytes(salt);
-                // distribution accepts bcrypt only; cost 5 keeps the test registry fast.
-                lines.append(user.getKey()).append(':')
-                        .append(OpenBSDBCrypt.generate("2y", user.getValue().toCharArray(), salt, 5)).append('\n');
-            }
-            Files.writeString(file, lines.toString());
+            Path file = writeHtpasswd(b.users);
             yaml.append("auth:\n  htpasswd:\n    realm: wharf-test\n    path: ").append(file).append('\n');
         } else if (b.tokenServer != null) {
             yaml.append("auth:\n  token:\n    realm: ").append(b.tokenServer.realm())
@@ -147,6 +137,36 @@ public final class DockerRegistryServer implements AutoCloseable {
                     .append("\n    rootcertbundle: ").append(b.tokenServer.rootCertBundle()).append('\n');
         }
         return yaml.toString();
+    }
+
+    private Path writeHtpasswd(Map<String, String> passwords) throws IOException {
+        Path file = dir.resolve("htpasswd");
+        StringBuilder lines = new StringBuilder();
+        SecureRandom random = new SecureRandom();
+        for (Map.Entry<String, String> user : passwords.entrySet()) {
+            byte[] salt = new byte[16];
+            random.nextBytes(salt);
+            // distribution accepts bcrypt only; cost 5 keeps the test registry fast.
+            lines.append(user.getKey()).append(':')
+                    .append(OpenBSDBCrypt.generate("2y", user.getValue().toCharArray(), salt, 5)).append('\n');
+        }
+        Files.writeString(file, lines.toString());
+        return file;
+    }
+
+    /**
+     * Replaces the htpasswd users, as a rotated or expired password does, and restarts the registry
+     * (docker-registry 2.8 reads the file at its start); the storage and the port stay.
+     */
+    public synchronized void replaceUsers(Map<String, String> passwords) {
+        try {
+            writeHtpasswd(passwords);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the htpasswd file in " + dir, e);
+        }
+        users = Map.copyOf(passwords);
+        stop();
+        start();
     }
 
     /** Starts (or restarts) the registry and waits until {@code /v2/} answers. */

@@ -2,11 +2,15 @@ package dev.wharf.oci.auth;
 
 import dev.wharf.oci.StorageException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides the {@code Authorization} header for requests to one registry, following what the
@@ -28,16 +32,29 @@ import org.jspecify.annotations.Nullable;
  *       in this case.</li>
  * </ul>
  * After a 401 the transport asks {@link #retryAfterUnauthorized} once: a cached token is dropped and
- * a fresh one is fetched; a newly learned challenge is followed; anything else is final.
+ * a fresh one is fetched; a newly learned challenge is followed; credentials that were refused are
+ * resolved again, and a request is sent again when they changed; anything else is final.
+ *
+ * <p>Credentials are resolved on first need and kept, but not for good: those from Docker's
+ * configuration change under a running server (ECR's credential helper hands out a password that
+ * expires after 12 hours, GAR's an access token good for about one; a mounted {@code config.json}
+ * is rotated). So credentials the registry or its token server refuse are resolved again, running
+ * the helper again; while that gives the same refused credentials, not again for
+ * {@link #RESOLVE_AGAIN_AFTER}, so wrong credentials under load do not run a helper per request.
  */
 public final class RegistryAuthenticator {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryAuthenticator.class);
     private final String registry;
     private final CredentialSource source;
     private final TokenExchange exchange;
     private final Clock clock;
     private final ConcurrentMap<String, BearerToken> tokens = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Object> fetchLocks = new ConcurrentHashMap<>();
+    static final Duration RESOLVE_AGAIN_AFTER = Duration.ofSeconds(10);
     private volatile @Nullable ResolvedCredentials credentials;
+    /** When resolving again last gave the credentials already in use, or last changed them. */
+    private @Nullable Instant lastResolvedAgain;
+    private boolean lastResolvingChanged;
     private volatile @Nullable AuthChallenge challenge;
 
     public RegistryAuthenticator(String registry, CredentialSource source, TokenExchange exchange, Clock clock) {
@@ -47,7 +64,7 @@ public final class RegistryAuthenticator {
         this.clock = clock;
     }
 
-    /** The credentials in use, resolved on first need (a credential helper runs at most once). */
+    /** The credentials in use, resolved on first need (and again only when refused: {@link #resolveAgain}). */
     public ResolvedCredentials credentials() {
         ResolvedCredentials current = credentials;
         if (current == null) {
@@ -63,6 +80,27 @@ public final class RegistryAuthenticator {
 
     public Optional<AuthChallenge> challenge() {
         return Optional.ofNullable(challenge);
+    }
+
+    /**
+     * Resolves the credentials again after the registry or its token server refused them; true when
+     * a request is worth sending again: they changed now, or another refused request changed them
+     * moments ago (it may have been sent with the old ones).
+     */
+    private synchronized boolean resolveAgain() {
+        Instant now = clock.instant();
+        if (lastResolvedAgain != null && now.isBefore(lastResolvedAgain.plus(RESOLVE_AGAIN_AFTER))) {
+            return lastResolvingChanged;
+        }
+        ResolvedCredentials fresh = source.credentialsFor(registry);
+        lastResolvedAgain = now;
+        lastResolvingChanged = !fresh.equals(credentials);
+        if (lastResolvingChanged) {
+            LOG.info("registry {} refused the credentials in use; using new ones from {}", registry, fresh.origin());
+            credentials = fresh;
+            tokens.clear();
+        }
+        return lastResolvingChanged;
     }
 
     /** Records the challenge of a 401 answer; returns true when it differs from what was known. */
@@ -139,7 +177,7 @@ public final class RegistryAuthenticator {
                 return true;
             }
         }
-        return false;
+        return resolveAgain();
     }
 
     /** Drops every cached token (for tests and after credentials changed). */
@@ -148,6 +186,17 @@ public final class RegistryAuthenticator {
     }
 
     private BearerToken fetch(AuthChallenge bearer, List<String> scopes, ResolvedCredentials resolved) {
+        try {
+            return fetchOnce(bearer, scopes, resolved);
+        } catch (StorageException e) {
+            if (e.kind() != StorageException.Kind.UNAUTHORIZED || !resolveAgain()) {
+                throw e;
+            }
+            return fetchOnce(bearer, scopes, credentials());
+        }
+    }
+
+    private BearerToken fetchOnce(AuthChallenge bearer, List<String> scopes, ResolvedCredentials resolved) {
         Credentials c = resolved.credentials();
         TokenExchange.Outcome outcome = exchange.fetch(bearer, scopes, c, registry);
         if (outcome instanceof TokenExchange.Outcome.Refused && c instanceof Credentials.Token token) {
