@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +24,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A request thread downloading a package zip that went missing from the cache, while a refresh
  * tidies the cache: the refresh must leave the download's {@code .part} file alone, and the request
  * must get its file. The download is held half-written on a latch, so the refresh always runs
- * in the middle of it.
+ * in the middle of it. Requests for a zip another request is downloading wait for that download
+ * instead of reading the registry again.
  */
 class OciIndexerDownloadRaceTest {
     @TempDir
@@ -42,37 +48,10 @@ class OciIndexerDownloadRaceTest {
         ImageLayoutStore layout = new ImageLayoutStore(dir.resolve("oci"));
         TestPackages.publishAll(layout, dir);
         AtomicReference<Thread> held = new AtomicReference<>();
-        CountDownLatch halfWritten = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         // Holds the blob stream of the request thread alone after its first chunk; the refresh's downloads pass.
-        ForwardingArtifactStore store = new ForwardingArtifactStore(layout) {
-            @Override
-            public InputStream openBlob(String repository, Digest digest) {
-                InputStream in = delegate.openBlob(repository, digest);
-                if (Thread.currentThread() != held.get()) {
-                    return in;
-                }
-                return new FilterInputStream(in) {
-                    private int reads;
-
-                    @Override
-                    public int read(byte[] b, int off, int len) throws IOException {
-                        if (++reads == 2) {
-                            halfWritten.countDown();
-                            try {
-                                if (!release.await(60, TimeUnit.SECONDS)) {
-                                    throw new IOException("the test never released the download");
-                                }
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                                throw new InterruptedIOException();
-                            }
-                        }
-                        return super.read(b, off, len);
-                    }
-                };
-            }
-        };
+        HoldingStore store = new HoldingStore(layout, () -> Thread.currentThread() == held.get());
+        CountDownLatch halfWritten = store.halfWritten;
+        CountDownLatch release = store.release;
         Path cache = dir.resolve("cache");
         OciIndexer indexer = new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, cache));
         indexer.start();
@@ -113,6 +92,114 @@ class OciIndexerDownloadRaceTest {
         assertThat(parts(blobs)).as("no .part file left").isEmpty();
         try (var files = Files.list(blobs)) {
             assertThat(files.count()).as("every package's zip, back in the cache").isEqualTo(indexer.packages().size());
+        }
+    }
+
+    @Test
+    void requestsForAZipBeingDownloadedWaitForThatDownload() throws Exception {
+        ImageLayoutStore layout = new ImageLayoutStore(dir.resolve("oci"));
+        TestPackages.publishAll(layout, dir);
+        AtomicBoolean holding = new AtomicBoolean();
+        // Holds the first blob stream opened once the test starts holding: the first request's download.
+        HoldingStore store = new HoldingStore(layout, () -> holding.getAndSet(false));
+        Path cache = dir.resolve("cache");
+        OciIndexer indexer = new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, cache));
+        indexer.start();
+        try {
+            PersistedFirstIndex.await(indexer);
+            IndexedPackage gallery = indexer.packages().stream().filter(p -> p.name().equals("gallery")).findFirst().orElseThrow();
+            try (var files = Files.list(cache.resolve("blobs"))) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+            }
+            int opened = store.opened.get();
+            holding.set(true);
+            List<AtomicReference<Object>> answers = new ArrayList<>();
+            List<Thread> requests = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                AtomicReference<Object> answer = new AtomicReference<>();
+                answers.add(answer);
+                Thread request = new Thread(() -> {
+                    try {
+                        answer.set(gallery.content().file("manifest.yml"));
+                    } catch (Exception | Error e) {
+                        answer.set(e);
+                    }
+                }, "request-" + i);
+                requests.add(request);
+                request.start();
+                if (i == 0) {
+                    assertThat(store.halfWritten.await(60, TimeUnit.SECONDS)).as("the first request started its download").isTrue();
+                }
+            }
+            awaitParked(requests.subList(1, requests.size()));
+            store.release.countDown();
+            for (Thread request : requests) {
+                request.join(60_000);
+            }
+            assertThat(answers).allSatisfy(a -> assertThat(a.get()).as("manifest.yml of gallery")
+                    .isInstanceOfSatisfying(Optional.class, found -> assertThat(found).isPresent()));
+            assertThat(store.opened.get() - opened).as("blob streams opened for four requests of one zip").isEqualTo(1);
+        } finally {
+            store.release.countDown();
+            indexer.close();
+        }
+    }
+
+    /** Until each of {@code threads} waits (for the download under way) or has ended: they do not read the registry themselves. */
+    private static void awaitParked(List<Thread> threads) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            if (threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TERMINATED)) {
+                return;
+            }
+            LockSupport.parkNanos(10_000_000);
+        }
+        throw new AssertionError("the requests neither waited nor ended: " + threads.stream().map(Thread::getState).toList());
+    }
+
+    /**
+     * The store, whose blob streams count as they are opened; a stream opened while {@code hold}
+     * says so stops after its first chunk, until {@link #release}.
+     */
+    private static final class HoldingStore extends ForwardingArtifactStore {
+        final CountDownLatch halfWritten = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger opened = new AtomicInteger();
+        private final BooleanSupplier hold;
+
+        HoldingStore(ImageLayoutStore layout, BooleanSupplier hold) {
+            super(layout);
+            this.hold = hold;
+        }
+
+        @Override
+        public InputStream openBlob(String repository, Digest digest) {
+            opened.incrementAndGet();
+            InputStream in = delegate.openBlob(repository, digest);
+            if (!hold.getAsBoolean()) {
+                return in;
+            }
+            return new FilterInputStream(in) {
+                private int reads;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (++reads == 2) {
+                        halfWritten.countDown();
+                        try {
+                            if (!release.await(60, TimeUnit.SECONDS)) {
+                                throw new IOException("the test never released the download");
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new InterruptedIOException();
+                        }
+                    }
+                    return super.read(b, off, len);
+                }
+            };
         }
     }
 
