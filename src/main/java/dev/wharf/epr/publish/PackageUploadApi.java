@@ -155,8 +155,8 @@ public final class PackageUploadApi {
                 if (Files.exists(target)) {
                     throw new InvalidPackageException("send one zip and at most one .sig");
                 }
-                try (InputStream in = part.getInputStream()) {
-                    BodySpool.spool(in, target, maxBytes);
+                if (BodySpool.keep(part, target) > maxBytes) {
+                    throw new BodySpool.TooLargeException(maxBytes);
                 }
             }
         } catch (ServletException | IllegalStateException e) {

@@ -9,7 +9,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,8 +61,9 @@ final class ReleaseParts {
             if (Files.exists(target)) {
                 throw new UploadException("the file " + name + " is sent twice");
             }
-            try (InputStream in = part.getInputStream()) {
-                total += BodySpool.spool(in, target, limit - total).size();
+            total += BodySpool.keep(part, target);
+            if (total > limit) {
+                throw new BodySpool.TooLargeException(limit);
             }
             ProviderFile.Kind kind = ProviderFile.parse(name).map(ProviderFile::kind).orElse(ProviderFile.Kind.ARCHIVE);
             if (kind == ProviderFile.Kind.SHA256SUMS) {
