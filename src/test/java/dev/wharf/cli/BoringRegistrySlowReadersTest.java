@@ -105,7 +105,8 @@ class BoringRegistrySlowReadersTest {
             // No download went first: every slow reader misses the cache and streams from the registry.
             probeUnderLoad(running, file);
             // Closed before their end, the slow readers' copies leave no half-written file behind. One of
-            // them kept the blob (one copy at a time does), so the probes' whole download did not: the next one does.
+            // them may have held the keeping (one copy at a time keeps, and a stalled one is superseded
+            // only after 5 s), so the probes' whole download may not have kept the file: the next one does.
             awaitNoPartFiles(cache);
             download(running, file);
             // The client may have every byte before the server reads the end of the registry's stream and keeps the file.

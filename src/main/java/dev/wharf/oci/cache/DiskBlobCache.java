@@ -7,7 +7,6 @@ import dev.wharf.oci.FileChunks;
 import dev.wharf.oci.ForwardingArtifactStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -20,10 +19,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -54,11 +52,23 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
     private final Map<Digest, Kept> kept = new ConcurrentHashMap<>();
     private final AtomicLong tick = new AtomicLong();
     private final Object evictionLock = new Object();
-    /** The blobs whose first copy is being written to a {@code .part} file now. */
-    private final Set<Digest> filling = ConcurrentHashMap.newKeySet();
+    /**
+     * The copies writing a blob the folder does not hold to a {@code .part} file now, one per blob.
+     * One that has not moved for {@link KeepingCopy#STALLED_AFTER} (its client stopped reading) may
+     * be superseded by the next copy, as nginx's {@code proxy_cache_lock_age} lets one more request
+     * fill a cache entry whose filling request is late.
+     */
+    private final Map<Digest, KeepingCopy> filling = new ConcurrentHashMap<>();
+    private final LongSupplier nanoClock;
 
     public DiskBlobCache(ArtifactStore delegate, Path dir, long maxBytes) {
+        this(delegate, dir, maxBytes, System::nanoTime);
+    }
+
+    /** With the clock that times a copy's progress ({@link System#nanoTime} but in tests). */
+    DiskBlobCache(ArtifactStore delegate, Path dir, long maxBytes, LongSupplier nanoClock) {
         super(delegate);
+        this.nanoClock = nanoClock;
         this.dir = dir;
         this.maxBytes = maxBytes;
         try {
@@ -90,119 +100,45 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
             LOG.warn("cannot read {} from the download cache, reading the store: {}", digest, e.getMessage());
         }
         ChunkSource chunks = delegate.readBlob(repository, digest);
-        if (!filling.add(digest)) {
-            // Another copy is keeping this blob: a second file would take the disk twice for the same bytes.
-            return chunks;
-        }
+        long now = nanoClock.getAsLong();
         Path part = null;
         try {
-            part = Files.createTempFile(dir, "blob-", ".part");
-            return new Keeping(chunks, part, file, digest, FileChannel.open(part, StandardOpenOption.WRITE));
+            synchronized (filling) {
+                KeepingCopy current = filling.get(digest);
+                if (current != null && !current.stalledAt(now)) {
+                    // Another copy is keeping this blob, and moving: a second file would take the disk twice for the same bytes.
+                    return chunks;
+                }
+                part = Files.createTempFile(dir, "blob-", ".part");
+                KeepingCopy copy = new KeepingCopy(this, chunks, part, file, digest, FileChannel.open(part, StandardOpenOption.WRITE), now);
+                filling.put(digest, copy);
+                return copy;
+            }
         } catch (IOException e) {
-            filling.remove(digest);
             deleteQuietly(part);
             LOG.warn("cannot keep {} in the download cache {}, serving it from the store: {}", digest, dir, e.getMessage());
             return chunks;
         }
     }
 
-    /**
-     * The store's chunks, each also written to a {@code .part} file before it is handed out; the file
-     * becomes the kept blob when the store hands out its end (its digest matched), and goes when the
-     * chunks are closed before that or grow past the bound.
-     *
-     * <p>The cache serves the store, not the other way round: a write that fails (a full disk, a
-     * folder emptied by hand) ends the keeping, never the copy. The chunks come from the store and are
-     * checked there, so the client still gets every byte; only the next copy reads the store again.
-     */
-    private final class Keeping implements ChunkSource {
-        private final ChunkSource chunks;
-        private final Path part;
-        private final Path file;
-        private final Digest digest;
-        /** Null once the copy is no longer kept: finished, given up or too large. */
-        private @Nullable FileChannel out;
-        private long written;
-
-        Keeping(ChunkSource chunks, Path part, Path file, Digest digest, FileChannel out) {
-            this.chunks = chunks;
-            this.part = part;
-            this.file = file;
-            this.digest = digest;
-            this.out = out;
-        }
-
-        @Override
-        public @Nullable ByteBuffer next() throws IOException {
-            return kept(chunks.next());
-        }
-
-        @Override
-        public @Nullable ByteBuffer next(Supplier<ByteBuffer> buffers) throws IOException {
-            return kept(chunks.next(buffers));
-        }
-
-        /** Writes {@code chunk} to the {@code .part} file, and keeps that file at the end. */
-        private @Nullable ByteBuffer kept(@Nullable ByteBuffer chunk) {
-            FileChannel channel = out;
-            if (channel == null) {
-                return chunk;
-            }
-            try {
-                if (chunk == null) {
-                    out = null;
-                    try (channel) {
-                        channel.force(false);
-                    }
-                    keep(part, file, digest, written);
-                    filling.remove(digest);
-                    return null;
-                }
-                written += chunk.remaining();
-                if (written > maxBytes) {
-                    stopKeeping(null);
-                    return chunk;
-                }
-                ByteBuffer copy = chunk.duplicate();
-                while (copy.hasRemaining()) {
-                    channel.write(copy);
-                }
-            } catch (IOException e) {
-                stopKeeping(e);
-            }
-            return chunk;
-        }
-
-        /** Removes the {@code .part} file; {@code failure}, when there is one, is logged once, for this copy. */
-        private void stopKeeping(@Nullable IOException failure) {
-            FileChannel channel = out;
-            out = null;
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException e) {
-                    LOG.debug("cannot close {}: {}", part, e.getMessage());
-                }
-            }
-            deleteQuietly(part);
-            filling.remove(digest);
-            if (failure != null) {
-                LOG.warn("cannot keep {} in the download cache {}, serving it from the store: {}", digest, dir,
-                        failure.getMessage() != null ? failure.getMessage() : failure.toString());
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try (chunks) {
-                if (out != null) {
-                    stopKeeping(null);
-                }
-            }
-        }
+    long now() {
+        return nanoClock.getAsLong();
     }
 
-    private void keep(Path part, Path file, Digest digest, long size) throws IOException {
+    long maxBytes() {
+        return maxBytes;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** A copy no longer keeps its blob (finished, given up or superseded): a later copy may. */
+    void released(Digest digest, KeepingCopy copy) {
+        filling.remove(digest, copy);
+    }
+
+    void keep(Path part, Path file, Digest digest, long size) throws IOException {
         try {
             Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -248,7 +184,7 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
         }
     }
 
-    private static void deleteQuietly(@Nullable Path p) {
+    static void deleteQuietly(@Nullable Path p) {
         if (p == null) {
             return;
         }

@@ -14,11 +14,13 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +166,27 @@ class DiskBlobCacheTest {
         assertThat(kept()).containsExactly("sha256-" + d.hex());
         assertThat(copy(cache, d)).isEqualTo(content);
         assertThat(store.copies).isEqualTo(2);
+    }
+
+    @Test
+    void aKeepingCopyWhoseClientStoppedReadingIsSupersededAfterFiveSeconds() throws IOException {
+        byte[] content = random(10_000, 11);
+        Digest d = store.add(content);
+        AtomicLong nanos = new AtomicLong();
+        DiskBlobCache cache = new DiskBlobCache(store, dir, 1 << 20, nanos::get);
+        try (ChunkSource stalled = cache.readBlob("repo", d)) {
+            stalled.next();
+            nanos.addAndGet(Duration.ofSeconds(4).toNanos());
+            assertThat(copy(cache, d)).isEqualTo(content);
+            assertThat(kept()).as("4 s: the first copy still keeps the blob, the second streams").singleElement().asString().endsWith(".part");
+
+            nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+            assertThat(copy(cache, d)).isEqualTo(content);
+            assertThat(kept()).as("6 s without a chunk: the next copy keeps it").hasSize(2).contains("sha256-" + d.hex());
+        }
+        assertThat(kept()).containsExactly("sha256-" + d.hex());
+        assertThat(copy(cache, d)).isEqualTo(content);
+        assertThat(store.copies).isEqualTo(3);
     }
 
     @Test
