@@ -97,7 +97,6 @@ public final class BodySpool {
      * client is not at fault, and is answered 507, not as if its upload had broken off.
      */
     private static StorageException writeFailed(Path target, IOException e) {
-        return new StorageException(StorageException.Kind.WRITE_FAILED, "cannot write the body to " + target.getParent() + ": "
-                + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+        return StorageException.writeFailed("the body to " + target.getParent(), e);
     }
 }

@@ -37,8 +37,7 @@ public final class MultipartFailures {
     public static void rethrowDiskFailure(Throwable failure, Path folder) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof IOException e && thrownWritingAFile(e)) {
-                throw new StorageException(StorageException.Kind.WRITE_FAILED, "cannot write the body's parts to " + folder + ": "
-                        + e.getMessage(), e);
+                throw StorageException.writeFailed("the body's parts to " + folder, e);
             }
             if (t.getCause() == t) {
                 break;

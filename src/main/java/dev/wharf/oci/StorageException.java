@@ -65,6 +65,11 @@ public class StorageException extends RuntimeException {
         this.refusal = refusal;
     }
 
+    /** A write this machine's disk refused: "cannot write {@code what}: the system's reason". */
+    public static StorageException writeFailed(String what, java.io.IOException e) {
+        return new StorageException(Kind.WRITE_FAILED, "cannot write " + what + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+    }
+
     public Refusal refusal() {
         return refusal;
     }

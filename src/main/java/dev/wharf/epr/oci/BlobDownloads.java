@@ -106,7 +106,7 @@ final class BlobDownloads {
         Path part = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + PART);
         inFlight.add(part);
         try {
-            try (InputStream in = store.openBlob(repository, layer.digest()); OutputStream out = createPart(target, part)) {
+            try (InputStream in = store.openBlob(repository, layer.digest()); OutputStream out = createPart(layer, target, part)) {
                 byte[] buffer = new byte[64 * 1024];
                 byte[] head = new byte[ZIP_MAGIC.length];
                 long total = 0;
@@ -141,7 +141,7 @@ final class BlobDownloads {
             }
             return target;
         } catch (IOException e) {
-            throw new StorageException(StorageException.Kind.CORRUPT, "cannot write " + layer.digest() + " to " + cacheDir + ": "
+            throw new StorageException(StorageException.Kind.CORRUPT, "cannot download " + layer.digest() + " into " + cacheDir + ": "
                     + e.getMessage(), e);
         } finally {
             try {
@@ -154,18 +154,17 @@ final class BlobDownloads {
         }
     }
 
-    private OutputStream createPart(Path target, Path part) {
+    private OutputStream createPart(Descriptor layer, Path target, Path part) {
         try {
             Files.createDirectories(target.getParent());
             return Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new StorageException(StorageException.Kind.WRITE_FAILED, "cannot write to " + cacheDir + ": " + e.getMessage(), e);
+            throw writeFailed(layer, e);
         }
     }
 
     /** The cache's disk refused a write: a full disk is no fault of the registry's or of the package's. */
     private StorageException writeFailed(Descriptor layer, IOException e) {
-        return new StorageException(StorageException.Kind.WRITE_FAILED, "cannot write " + layer.digest() + " to " + cacheDir + ": "
-                + e.getMessage(), e);
+        return StorageException.writeFailed(layer.digest() + " to " + cacheDir, e);
     }
 }

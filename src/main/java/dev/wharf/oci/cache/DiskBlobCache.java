@@ -110,15 +110,21 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
                     return chunks;
                 }
                 part = Files.createTempFile(dir, "blob-", ".part");
-                KeepingCopy copy = new KeepingCopy(this, chunks, part, file, digest, FileChannel.open(part, StandardOpenOption.WRITE), now);
+                KeepingCopy copy = new KeepingCopy(this, chunks, part, digest, FileChannel.open(part, StandardOpenOption.WRITE), now);
                 filling.put(digest, copy);
                 return copy;
             }
         } catch (IOException e) {
             deleteQuietly(part);
-            LOG.warn("cannot keep {} in the download cache {}, serving it from the store: {}", digest, dir, e.getMessage());
+            cannotKeep(digest, e);
             return chunks;
         }
+    }
+
+    /** One line for a copy that streams on without being kept. */
+    void cannotKeep(Digest digest, IOException e) {
+        LOG.warn("cannot keep {} in the download cache {}, serving it from the store: {}", digest, dir,
+                e.getMessage() != null ? e.getMessage() : e.toString());
     }
 
     long now() {
@@ -129,16 +135,14 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
         return maxBytes;
     }
 
-    Path dir() {
-        return dir;
-    }
-
     /** A copy no longer keeps its blob (finished, given up or superseded): a later copy may. */
     void released(Digest digest, KeepingCopy copy) {
         filling.remove(digest, copy);
     }
 
-    void keep(Path part, Path file, Digest digest, long size) throws IOException {
+    /** Puts a copy's finished {@code .part} file in place as the kept blob. */
+    void keep(Path part, Digest digest, long size) throws IOException {
+        Path file = pathOf(digest);
         try {
             Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

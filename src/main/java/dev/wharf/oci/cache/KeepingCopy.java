@@ -25,13 +25,11 @@ import org.slf4j.LoggerFactory;
 final class KeepingCopy implements ChunkSource {
     /** How long a copy may hand out nothing before another copy may keep the same blob. */
     static final Duration STALLED_AFTER = Duration.ofSeconds(5);
-    /** The cache's logger: an operator filtering on it sees what the cache could not keep. */
-    private static final Logger LOG = LoggerFactory.getLogger(DiskBlobCache.class);
+    private static final Logger LOG = LoggerFactory.getLogger(KeepingCopy.class);
 
     private final DiskBlobCache cache;
     private final ChunkSource chunks;
     private final Path part;
-    private final Path file;
     private final Digest digest;
     /** Null once the copy is no longer kept: finished, given up or too large. */
     private @Nullable FileChannel out;
@@ -39,11 +37,10 @@ final class KeepingCopy implements ChunkSource {
     /** When the last chunk went through ({@link DiskBlobCache#now}); read by other copies' threads. */
     private volatile long movedAt;
 
-    KeepingCopy(DiskBlobCache cache, ChunkSource chunks, Path part, Path file, Digest digest, FileChannel out, long now) {
+    KeepingCopy(DiskBlobCache cache, ChunkSource chunks, Path part, Digest digest, FileChannel out, long now) {
         this.cache = cache;
         this.chunks = chunks;
         this.part = part;
-        this.file = file;
         this.digest = digest;
         this.out = out;
         this.movedAt = now;
@@ -77,7 +74,7 @@ final class KeepingCopy implements ChunkSource {
                 try (channel) {
                     channel.force(false);
                 }
-                cache.keep(part, file, digest, written);
+                cache.keep(part, digest, written);
                 cache.released(digest, this);
                 return null;
             }
@@ -110,8 +107,7 @@ final class KeepingCopy implements ChunkSource {
         DiskBlobCache.deleteQuietly(part);
         cache.released(digest, this);
         if (failure != null) {
-            LOG.warn("cannot keep {} in the download cache {}, serving it from the store: {}", digest, cache.dir(),
-                    failure.getMessage() != null ? failure.getMessage() : failure.toString());
+            cache.cannotKeep(digest, failure);
         }
     }
 
