@@ -113,20 +113,6 @@ class BoringRegistryCliTest {
 
     @Test
     @Timeout(60)
-    void anOidcIssuerThatCannotBeReachedAtStartIsOneLineNamingTheFlag() {
-        String issuer = "http://127.0.0.1:" + TestPorts.free();
-        StringWriter err = new StringWriter();
-        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
-                .execute("server", "--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
-                        "--auth-oidc-issuer", issuer, "--auth-oidc-clientid", "terraform");
-        assertThat(code).isEqualTo(1);
-        // It had been "unexpected failure: dev.wharf.terraform.auth.OidcException: … java.net.ConnectException".
-        assertThat(err.toString().lines().toList()).containsExactly("boring-registry: --auth-oidc-issuer " + issuer
-                + ": the OIDC issuer at " + issuer + " cannot be reached: connection refused");
-    }
-
-    @Test
-    @Timeout(60)
     void aMissingFileGivenToAFlagIsNamedAsMissing(@TempDir Path dir) {
         Path missing = dir.resolve("missing.pem");
         Map<List<String>, String> cases = Map.of(

@@ -8,8 +8,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.wharf.cli.boring.EnvironmentDefaults;
 import dev.wharf.cli.boring.ServerCommand;
 import dev.wharf.oci.Digest;
+import ch.qos.logback.classic.Level;
+import dev.wharf.testing.LogCapture;
 import dev.wharf.testing.OidcIssuer;
 import dev.wharf.testing.PgpKeys;
+import dev.wharf.testing.TestPorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpClient;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -170,6 +174,47 @@ class OidcServerCommandTest {
     private HttpResponse<String> putModule(ServerCommand.Running server, String coordinates, String token, Path archive) throws Exception {
         return dev.wharf.testing.Publishing.put(http, server.registry().localUri().resolve("/api/v1/modules/" + coordinates), token,
                 "application/gzip", HttpRequest.BodyPublishers.ofFile(archive));
+    }
+
+    @Test
+    void anIssuerDownAtStartLeavesOtherTokensWorkingAndIsTrustedOnceItAnswers() throws Exception {
+        int port = TestPorts.free();
+        String address = "http://127.0.0.1:" + port;
+        long started = System.nanoTime();
+        // It had been exit 1 with "the OIDC issuer at … cannot be reached": an identity provider's outage took the registry
+        // down with it, for the static tokens too.
+        try (ServerCommand.Running server = start("--auth-oidc-issuer", address, "--auth-oidc-clientid", "wharf-cli",
+                     "--auth-static-token", "ci-token");
+             LogCapture log = LogCapture.of("dev.wharf.terraform.auth")) {
+            JsonNode discovery = JSON.readTree(get(server, "/.well-known/terraform.json", null).body());
+            assertThat(discovery.get("modules.v1").asText()).isEqualTo("/v1/modules/");
+            assertThat(discovery.has("login.v1")).isFalse();
+            HttpResponse<String> withStatic = get(server, VERSIONS, "ci-token");
+            assertThat(withStatic.statusCode()).as(withStatic.body()).isEqualTo(200);
+
+            try (OidcIssuer late = OidcIssuer.start(port)) {
+                String token = late.token("alice", "wharf-cli", Duration.ofMinutes(5));
+                HttpResponse<String> early = get(server, VERSIONS, token);
+                if (System.nanoTime() - started < Duration.ofSeconds(9).toNanos()) {
+                    assertRefused(early, "cannot be checked now: the OIDC issuer at " + address + " cannot be reached", token);
+                }
+                HttpResponse<String> good = early;
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (good.statusCode() != 200 && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+                    good = get(server, VERSIONS, token);
+                }
+                assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+                JsonNode login = JSON.readTree(get(server, "/.well-known/terraform.json", null).body()).get("login.v1");
+                assertThat(login.get("authz").asText()).isEqualTo(address + "/authorize");
+                assertThat(login.get("token").asText()).isEqualTo(address + "/token");
+                // Asked when due, not at every request of the ~150 the wait above made.
+                assertThat(late.discoveryRequests()).isBetween(1, 2);
+            }
+            // The start's one warning was the last until the issuer answered: none for each refused token.
+            assertThat(log.lines(Level.INFO)).containsExactly("INFO dev.wharf.terraform.auth.IssuerDiscovery the OIDC issuer "
+                    + address + " answered: its tokens are accepted from now on");
+        }
     }
 
     @Test

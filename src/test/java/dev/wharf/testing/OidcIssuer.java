@@ -54,6 +54,7 @@ public final class OidcIssuer implements AutoCloseable {
     private final HttpServer server;
     private final List<RSAKey> published = new ArrayList<>();
     private final AtomicInteger jwksRequests = new AtomicInteger();
+    private final AtomicInteger discoveryRequests = new AtomicInteger();
     private final Map<String, Map<String, String>> codes = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> awaitingApproval = new ConcurrentHashMap<>();
     private final List<Map<String, String>> authorizeRequests = new CopyOnWriteArrayList<>();
@@ -67,12 +68,20 @@ public final class OidcIssuer implements AutoCloseable {
     }
 
     public static OidcIssuer start() {
+        return start(0);
+    }
+
+    /** On {@code port}: an issuer that comes up where a server was told to find it (0: any free port). */
+    public static OidcIssuer start(int port) {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
             OidcIssuer issuer = new OidcIssuer(server);
             issuer.rotate(false);
-            server.createContext("/.well-known/openid-configuration", issuer::discovery);
+            server.createContext("/.well-known/openid-configuration", exchange -> {
+                issuer.discoveryRequests.incrementAndGet();
+                issuer.discovery(exchange);
+            });
             server.createContext("/jwks", issuer::jwks);
             server.createContext("/authorize", issuer::authorize);
             server.createContext("/approve", issuer::approve);
@@ -86,6 +95,11 @@ public final class OidcIssuer implements AutoCloseable {
 
     public URI issuer() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** How often the discovery document has been fetched: tests use it to see that a server does not hammer the issuer. */
+    public int discoveryRequests() {
+        return discoveryRequests.get();
     }
 
     /** How often the JWKS has been fetched: tests use it to see caching and refresh on rotation. */

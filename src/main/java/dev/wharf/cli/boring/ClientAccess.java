@@ -8,11 +8,12 @@ import dev.wharf.terraform.web.StaticTokens;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 
 /** Who may use the registry (static tokens, OIDC, scoped tokens), what login.v1 advertises, and how file URLs are signed. */
-record ClientAccess(ClientAuthentication auth, boolean oidc, Optional<LoginV1> login, FileUrlSigner signer) {
+record ClientAccess(ClientAuthentication auth, boolean oidc, Supplier<Optional<LoginV1>> login, FileUrlSigner signer) {
 
     /** Connects to the OIDC issuer when one is configured; a flag it refuses throws before anything is served. */
     static ClientAccess connect(List<String> staticTokens, @Nullable String signedUrlKey, Duration signedUrlTtl, OidcOptions oidc,
@@ -25,7 +26,8 @@ record ClientAccess(ClientAuthentication auth, boolean oidc, Optional<LoginV1> l
         }
         ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier, publish.tokens(),
                 publish.oidcScopes());
-        return new ClientAccess(auth, verifier.isPresent(), verifier.map(oidc::login), signer);
+        Supplier<Optional<LoginV1>> login = verifier.isPresent() ? oidc.login(verifier.get()) : Optional::empty;
+        return new ClientAccess(auth, verifier.isPresent(), login, signer);
     }
 
     /** The end of the start line: whether the API asks for a token, and of which kinds. */

@@ -1,6 +1,6 @@
 package dev.wharf.cli.boring;
 
-import dev.wharf.terraform.auth.LoginV1;
+import dev.wharf.terraform.auth.LoginAdvert;
 import dev.wharf.terraform.auth.OidcException;
 import dev.wharf.terraform.auth.OidcSettings;
 import dev.wharf.terraform.auth.OidcVerifier;
@@ -78,7 +78,8 @@ public final class OidcOptions {
     }
 
     /**
-     * Connects to the issuer (its discovery document) now, so that a wrong issuer fails at start. The client is made only
+     * Connects to the issuer (its discovery document) now, so that a wrong issuer fails at start; one that does not
+     * answer is asked again when needed (the server starts without it). The client is made only
      * then: building one loads the JDK's trust store (7 % of the main thread's profile at a server's start, issue 19,
      * session 10).
      */
@@ -111,15 +112,8 @@ public final class OidcOptions {
     }
 
     /** login.v1 as boring-registry advertises it: the issuer's endpoints unless {@code --login-*} overrides them. */
-    public LoginV1 login(OidcVerifier verifier) {
-        URI tokenEndpoint = verifier.metadata().tokenEndpoint();
-        return new LoginV1(
-                blank(loginClient) ? verifier.settings().clientId() : loginClient,
-                grantTypes,
-                blank(loginAuthz) ? (verifier.authorizationUrl() == null ? null : verifier.authorizationUrl().toString()) : loginAuthz,
-                blank(loginToken) ? (tokenEndpoint == null ? null : tokenEndpoint.toString()) : loginToken,
-                ports,
-                loginScopes.isEmpty() ? verifier.settings().scopes() : loginScopes);
+    public LoginAdvert login(OidcVerifier verifier) {
+        return LoginAdvert.of(verifier, new LoginAdvert.Flags(loginClient, grantTypes, loginAuthz, loginToken, ports, loginScopes));
     }
 
     @Contract("null -> true")

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,12 +45,5 @@ public record LoginV1(
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("login.v1 is incomplete: " + String.join("; ", problems));
         }
-    }
-
-    /** As boring-registry builds it for OIDC: the client id, the issuer's endpoints (authz overridable), the OIDC scopes. */
-    public static LoginV1 forOidc(OidcVerifier oidc, List<String> grantTypes, List<Integer> ports) {
-        return new LoginV1(oidc.settings().clientId(), grantTypes, Objects.toString(oidc.authorizationUrl(), null),
-                String.valueOf(oidc.metadata().tokenEndpoint() == null ? "" : oidc.metadata().tokenEndpoint()),
-                ports, oidc.settings().scopes());
     }
 }

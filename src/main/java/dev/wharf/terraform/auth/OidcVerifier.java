@@ -1,6 +1,5 @@
 package dev.wharf.terraform.auth;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
@@ -11,17 +10,15 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import dev.wharf.oci.IoFailures;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.text.ParseException;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,61 +29,66 @@ import org.jspecify.annotations.Nullable;
  * be present with its value.
  */
 public final class OidcVerifier {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(
             JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
             JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
 
     private final OidcSettings settings;
-    private final OidcProviderMetadata metadata;
-    private final DefaultJWTProcessor<SecurityContext> processor;
+    private final IssuerDiscovery discovery;
+    private final IssuerFetch fetch;
+    private final Clock clock;
+    private volatile @Nullable DefaultJWTProcessor<SecurityContext> processor;
 
-    private OidcVerifier(OidcSettings settings, OidcProviderMetadata metadata, IssuerKeys keys) {
+    private OidcVerifier(OidcSettings settings, IssuerDiscovery discovery, IssuerFetch fetch, Clock clock) {
         this.settings = settings;
-        this.metadata = metadata;
-        this.processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
-                settings.expectedAudience().orElse(null),
-                new JWTClaimsSet.Builder().issuer(metadata.issuer()).build(),
-                Set.of("exp")));
+        this.discovery = discovery;
+        this.fetch = fetch;
+        this.clock = clock;
     }
 
     /**
      * Reads the issuer's discovery document now, so that a wrong issuer fails at start-up rather than
-     * on the first request; the keys are fetched on first use.
+     * on the first request; an issuer that does not answer is asked again later ({@link IssuerDiscovery}).
+     * The keys are fetched on first use.
      */
     public static OidcVerifier connect(OidcSettings settings, HttpClient http, Clock clock) {
-        Fetcher fetcher = new Fetcher(http);
-        URI discovery = URI.create(stripSlash(settings.issuer().toString()) + "/.well-known/openid-configuration");
-        OidcProviderMetadata metadata;
-        try {
-            metadata = JSON.readValue(fetcher.apply(discovery), OidcProviderMetadata.class);
-        } catch (IOException e) {
-            throw new OidcException("the OIDC discovery document at " + discovery + " is not valid JSON: " + e.getMessage(), e);
-        }
-        if (metadata.issuer() == null || !stripSlash(metadata.issuer()).equals(stripSlash(settings.issuer().toString()))) {
-            throw new OidcException("the OIDC discovery document at " + discovery + " names issuer '" + metadata.issuer()
-                    + "', not the configured " + settings.issuer());
-        }
-        if (metadata.jwksUri() == null) {
-            throw new OidcException("the OIDC discovery document at " + discovery + " has no jwks_uri");
-        }
-        return new OidcVerifier(settings, metadata, new IssuerKeys(metadata.jwksUri(), fetcher, clock, settings.keyRefreshCooldown()));
+        IssuerFetch fetch = new IssuerFetch(http);
+        return new OidcVerifier(settings, IssuerDiscovery.read(settings.issuer(), fetch, clock), fetch, clock);
     }
 
     public OidcSettings settings() {
         return settings;
     }
 
-    public OidcProviderMetadata metadata() {
-        return metadata;
+    /** The issuer's discovery document, once it has answered; never waits, but asks the issuer again when that is due. */
+    public Optional<OidcProviderMetadata> metadata() {
+        Optional<OidcProviderMetadata> known = discovery.known();
+        if (known.isEmpty()) {
+            discovery.ask();
+        }
+        return known;
+    }
+
+    /** The discovery document, asking the issuer and waiting for its answer when it is due. */
+    public Optional<OidcProviderMetadata> awaitMetadata() {
+        try {
+            return discovery.ask().get(IssuerFetch.TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Why the issuer has not answered yet, or "" once it has. */
+    public String unreachable() {
+        return discovery.failure();
     }
 
     /** The authorization URL {@code terraform login} is sent to: the override, else the issuer's. */
-    public @Nullable URI authorizationUrl() {
+    public @Nullable URI authorizationUrl(OidcProviderMetadata metadata) {
         return settings.authUrl().orElse(metadata.authorizationEndpoint());
     }
 
@@ -95,9 +97,10 @@ public final class OidcVerifier {
         if (token == null || token.isBlank()) {
             throw new TokenRejectedException("no bearer token");
         }
+        DefaultJWTProcessor<SecurityContext> checks = processor();
         JWTClaimsSet claims;
         try {
-            claims = processor.process(token, null);
+            claims = checks.process(token, null);
         } catch (ParseException e) {
             throw new TokenRejectedException("the bearer token is not a JWT");
         } catch (KeySourceException e) {
@@ -121,37 +124,34 @@ public final class OidcVerifier {
         return claims;
     }
 
+    /** The checks, made once the issuer has named its keys; a token cannot be checked before. */
+    private DefaultJWTProcessor<SecurityContext> processor() {
+        DefaultJWTProcessor<SecurityContext> made = processor;
+        if (made != null) {
+            return made;
+        }
+        OidcProviderMetadata metadata = awaitMetadata().orElseThrow(() -> new TokenRejectedException(
+                "OIDC tokens cannot be checked now: " + discovery.failure()));
+        synchronized (this) {
+            if (processor == null) {
+                DefaultJWTProcessor<SecurityContext> checks = new DefaultJWTProcessor<>();
+                checks.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS,
+                        new IssuerKeys(java.util.Objects.requireNonNull(metadata.jwksUri()), fetch, clock, settings.keyRefreshCooldown())));
+                checks.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+                        settings.expectedAudience().orElse(null),
+                        new JWTClaimsSet.Builder().issuer(metadata.issuer()).build(),
+                        Set.of("exp")));
+                processor = checks;
+            }
+            return processor;
+        }
+    }
+
     /** A string claim equal to {@code value}, a list claim holding it, or a number or boolean that prints as it. */
     private static boolean carries(Object claim, String value) {
         if (claim instanceof java.util.Collection<?> values) {
             return values.stream().anyMatch(v -> v != null && String.valueOf(v).equals(value));
         }
         return claim != null && String.valueOf(claim).equals(value);
-    }
-
-    private static String stripSlash(String s) {
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    /** GETs a small JSON document from the issuer. */
-    private record Fetcher(HttpClient http) implements Function<URI, String> {
-        @Override
-        public String apply(URI uri) {
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json").GET().build();
-            HttpResponse<String> response;
-            try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new OidcException("the OIDC issuer at " + uri.getScheme() + "://" + uri.getAuthority()
-                        + " cannot be reached: " + IoFailures.describe(e), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new OidcException("interrupted while fetching " + uri, e);
-            }
-            if (response.statusCode() != 200) {
-                throw new OidcException(uri + " answered HTTP " + response.statusCode());
-            }
-            return response.body();
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.wharf.terraform.ui;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.wharf.terraform.auth.OidcProviderMetadata;
 import dev.wharf.terraform.auth.OidcVerifier;
 import dev.wharf.terraform.auth.TokenRejectedException;
 import io.javalin.http.Context;
@@ -35,32 +36,34 @@ final class OidcSignIn {
     private static final Logger LOG = LoggerFactory.getLogger(OidcSignIn.class);
 
     private final OidcVerifier verifier;
-    private final URI authorization;
     private final String clientId;
     private final List<String> scopes;
-    private final OidcTokenEndpoint tokens;
+    private final HttpClient http;
     private final SignIn session;
     private final SecureRandom random = new SecureRandom();
 
-    private OidcSignIn(OidcVerifier verifier, URI authorization, String clientId, OidcTokenEndpoint tokens, SignIn session) {
+    private OidcSignIn(OidcVerifier verifier, String clientId, HttpClient http, SignIn session) {
         this.verifier = verifier;
-        this.authorization = authorization;
         this.clientId = clientId;
         Set<String> wanted = new LinkedHashSet<>(List.of("openid"));
         wanted.addAll(verifier.settings().scopes());
         this.scopes = List.copyOf(wanted);
-        this.tokens = tokens;
+        this.http = http;
         this.session = session;
     }
 
-    /** Whether the issuer names both endpoints and a client id is configured; otherwise the UI offers the token form alone. */
+    /**
+     * Whether a client id is configured and the issuer, when it has answered, names both endpoints; otherwise the UI offers
+     * the token form alone. An issuer that has not answered yet is asked when someone signs in.
+     */
     static boolean usable(Optional<OidcVerifier> oidc) {
         if (oidc.isEmpty()) {
             return false;
         }
         String clientId = oidc.get().settings().clientId();
-        boolean usable = oidc.get().authorizationUrl() != null && oidc.get().metadata().tokenEndpoint() != null
-                && clientId != null && !clientId.isBlank();
+        Optional<OidcProviderMetadata> metadata = oidc.get().metadata();
+        boolean usable = clientId != null && !clientId.isBlank()
+                && (metadata.isEmpty() || endpoints(oidc.get(), metadata.get()).isPresent());
         if (!usable) {
             LOG.warn("UI sign-in through OIDC is off: it needs the issuer's authorization and token endpoints and --auth-oidc-clientid");
         }
@@ -73,21 +76,44 @@ final class OidcSignIn {
             return Optional.empty();
         }
         OidcVerifier verifier = oidc.get();
-        URI authorization = java.util.Objects.requireNonNull(verifier.authorizationUrl());
-        URI tokenEndpoint = java.util.Objects.requireNonNull(verifier.metadata().tokenEndpoint());
-        String clientId = java.util.Objects.requireNonNull(verifier.settings().clientId());
-        return Optional.of(new OidcSignIn(verifier, authorization, clientId, new OidcTokenEndpoint(tokenEndpoint, clientId, http), session));
+        return Optional.of(new OidcSignIn(verifier, java.util.Objects.requireNonNull(verifier.settings().clientId()), http, session));
     }
 
     /** Off to the issuer, with a fresh state, nonce and code challenge remembered in the browser. */
     void begin(Context ctx) {
+        Optional<Endpoints> endpoints = verifier.awaitMetadata().flatMap(metadata -> endpoints(verifier, metadata));
+        if (endpoints.isEmpty()) {
+            unavailable(ctx, SignIn.safeNext(ctx.queryParam("next")));
+            return;
+        }
         PendingLogin pending = PendingLogin.start(ctx.queryParam("next"), random);
         ctx.cookie(new Cookie(PENDING_COOKIE, pending.cookieValue(), PENDING_PATH, PENDING_SECONDS, SignIn.secure(ctx), true, null, SameSite.LAX));
         String query = "response_type=code&client_id=" + enc(clientId) + "&redirect_uri=" + enc(redirectUri(ctx).toString())
                 + "&scope=" + enc(String.join(" ", scopes)) + "&state=" + enc(pending.state()) + "&nonce=" + enc(pending.nonce())
                 + "&code_challenge=" + enc(pending.challenge()) + "&code_challenge_method=S256";
-        String base = authorization.toString();
+        String base = endpoints.get().authorization().toString();
         ctx.redirect(base + (base.contains("?") ? "&" : "?") + query, io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    /** The issuer has not answered (or names no endpoints): say so, and offer the token form, which needs no issuer. */
+    private void unavailable(Context ctx, String next) {
+        String why = verifier.unreachable().isEmpty() ? "the identity provider names no authorization or token endpoint"
+                : verifier.unreachable();
+        LOG.info("UI sign-in through OIDC not started: {}", why);
+        ctx.header("Retry-After", "10");
+        SignIn.plainPage(ctx, 503, "Sign-in unavailable", "<h1>Sign-in unavailable</h1>\n<p class=\"error\" role=\"alert\">"
+                + "The identity provider cannot be used now: " + Html.text(why) + ".</p>\n<p><a href=\"" + START + "?next="
+                + Html.url(next) + "\">Try again</a> or <a href=\"/ui/sign-in?next=" + Html.url(next) + "\">sign in with a token</a></p>\n");
+    }
+
+    private static Optional<Endpoints> endpoints(OidcVerifier verifier, OidcProviderMetadata metadata) {
+        URI authorization = verifier.authorizationUrl(metadata);
+        URI token = metadata.tokenEndpoint();
+        return authorization == null || token == null ? Optional.empty() : Optional.of(new Endpoints(authorization, token));
+    }
+
+    /** Where the browser is sent to sign in, and where the code it brings back is redeemed. */
+    private record Endpoints(URI authorization, URI token) {
     }
 
     /** The issuer's redirect back: a session for a matching state and a valid ID token, a refusal page otherwise. */
@@ -111,7 +137,9 @@ final class OidcSignIn {
             if (code == null || code.isEmpty()) {
                 throw new SignInRefused("the identity provider's answer holds no code");
             }
-            String idToken = tokens.idToken(code, redirectUri(ctx), pending.get().verifier());
+            URI tokenEndpoint = verifier.metadata().flatMap(metadata -> endpoints(verifier, metadata))
+                    .orElseThrow(() -> new SignInRefused("the identity provider names no token endpoint")).token();
+            String idToken = new OidcTokenEndpoint(tokenEndpoint, clientId, http).idToken(code, redirectUri(ctx), pending.get().verifier());
             check(idToken, pending.get().nonce());
             session.start(ctx, idToken, pending.get().next());
         } catch (SignInRefused e) {

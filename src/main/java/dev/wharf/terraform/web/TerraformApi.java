@@ -26,6 +26,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ public final class TerraformApi {
     private final ModuleService modules;
     private final ProviderService providers;
     private final ClientAuthentication auth;
-    private final Optional<LoginV1> login;
+    private final Supplier<Optional<LoginV1>> login;
     private final FileUrlSigner signer;
     private final FileUrls urls;
     private final ProviderJson providerJson;
@@ -51,15 +52,15 @@ public final class TerraformApi {
     public TerraformApi(ModuleService modules, ProviderService providers, StaticTokens tokens, FileUrlSigner signer,
             boolean downloadProxy, ObjectMapper json) {
         this(modules, providers, new ClientAuthentication(tokens::accepts, tokens.enabled(), Optional.empty()),
-                Optional.empty(), signer, downloadProxy, json, new ReadyAnswers(16L << 20));
+                Optional::empty, signer, downloadProxy, json, new ReadyAnswers(16L << 20));
     }
 
     /**
-     * With OIDC as well as static tokens; {@code login} is advertised as {@code login.v1} in
-     * discovery. The version lists and download answers are left in {@code ready}, for a server
+     * With OIDC as well as static tokens; {@code login}, when it has one, is advertised as
+     * {@code login.v1} in discovery (an issuer down at start has not named its endpoints yet). The version lists and download answers are left in {@code ready}, for a server
      * that answers repeat requests from it.
      */
-    public TerraformApi(ModuleService modules, ProviderService providers, ClientAuthentication auth, Optional<LoginV1> login,
+    public TerraformApi(ModuleService modules, ProviderService providers, ClientAuthentication auth, Supplier<Optional<LoginV1>> login,
             FileUrlSigner signer, boolean downloadProxy, ObjectMapper json, ReadyAnswers ready) {
         this.modules = modules;
         this.providers = providers;
@@ -121,7 +122,7 @@ public final class TerraformApi {
         ObjectNode node = json.createObjectNode();
         node.put("modules.v1", "/v1/modules/");
         node.put("providers.v1", "/v1/providers/");
-        login.ifPresent(l -> node.set("login.v1", json.valueToTree(l)));
+        login.get().ifPresent(l -> node.set("login.v1", json.valueToTree(l)));
         return node;
     }
 

@@ -35,7 +35,8 @@ class LoginV1Test {
                     List.of("openid"), Optional.empty(), OidcSettings.DEFAULT_KEY_REFRESH_COOLDOWN), HttpClient.newHttpClient(),
                     Clock.systemUTC());
 
-            assertThatThrownBy(() -> LoginV1.forOidc(verifier, List.of("authz_code"), List.of(10000, 10010)))
+            assertThatThrownBy(() -> LoginAdvert.of(verifier, new LoginAdvert.Flags(null, List.of("authz_code"), null, null,
+                    List.of(10000, 10010), List.of())))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("authz: an authorization endpoint is required");
         } finally {

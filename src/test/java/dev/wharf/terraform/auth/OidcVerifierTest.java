@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import ch.qos.logback.classic.Level;
+import com.sun.net.httpserver.HttpServer;
+import dev.wharf.testing.LogCapture;
 import dev.wharf.testing.ManualClock;
 import dev.wharf.testing.OidcIssuer;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,8 +49,9 @@ class OidcVerifierTest {
 
         assertThat(claims.getSubject()).isEqualTo("alice");
         assertThat(issuer.jwksRequests()).isEqualTo(1);
-        assertThat(verifier.authorizationUrl()).isEqualTo(URI.create(issuer.issuer() + "/authorize"));
-        assertThat(verifier.metadata().tokenEndpoint()).isEqualTo(URI.create(issuer.issuer() + "/token"));
+        OidcProviderMetadata metadata = verifier.metadata().orElseThrow();
+        assertThat(verifier.authorizationUrl(metadata)).isEqualTo(URI.create(issuer.issuer() + "/authorize"));
+        assertThat(metadata.tokenEndpoint()).isEqualTo(URI.create(issuer.issuer() + "/token"));
     }
 
     @Test
@@ -142,16 +147,59 @@ class OidcVerifierTest {
     }
 
     @Test
-    void anUnreachableIssuerFailsAtConnectWithItsAddress() throws Exception {
+    void anIssuerDownAtConnectIsAskedAgainAfterTheRetryIntervalAndItsTokensAreRefusedMeanwhile() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        URI nowhere = URI.create("http://127.0.0.1:" + port);
-        assertThatThrownBy(() -> OidcVerifier.connect(settings(nowhere, Optional.empty()), http, clock))
-                .isInstanceOf(OidcException.class)
-                .hasMessageContaining("cannot be reached")
-                .hasMessageContaining("127.0.0.1:" + port);
+        // It had failed here, and so the server's start, with "cannot be reached".
+        OidcVerifier late;
+        try (LogCapture log = LogCapture.of(IssuerDiscovery.class.getName())) {
+            late = OidcVerifier.connect(settings(URI.create("http://127.0.0.1:" + port), Optional.empty()), http, clock);
+            assertThatThrownBy(() -> late.verify("a.b.c")).hasMessageContaining("cannot be reached");
+            assertThat(log.lines(Level.WARN)).singleElement().asString().endsWith(" the OIDC issuer at http://127.0.0.1:" + port
+                    + " cannot be reached: connection refused; OIDC tokens are refused until the issuer answers, and it is asked again"
+                    + " at most every 10 s");
+        }
+        assertThat(late.metadata()).isEmpty();
+        assertThat(late.unreachable()).contains("127.0.0.1:" + port).contains("cannot be reached");
+        try (OidcIssuer issuer = OidcIssuer.start(port)) {
+            String token = issuer.token("alice", CLIENT, Duration.ofMinutes(5));
+            // Asked less than the retry interval ago: refused at once, saying why, and the issuer is not asked.
+            assertThatThrownBy(() -> late.verify(token))
+                    .isInstanceOf(TokenRejectedException.class)
+                    .hasMessageContaining("cannot be checked now")
+                    .hasMessageContaining("127.0.0.1:" + port);
+            assertThat(issuer.discoveryRequests()).isZero();
+
+            clock.advance(IssuerDiscovery.RETRY.plusSeconds(1));
+            assertThat(late.verify(token).getSubject()).isEqualTo("alice");
+            assertThat(late.metadata()).map(OidcProviderMetadata::tokenEndpoint).contains(URI.create(issuer.issuer() + "/token"));
+            assertThat(late.unreachable()).isEmpty();
+            assertThat(issuer.discoveryRequests()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anIssuerAnswering503AtConnectIsAnOutageAndOneAnswering404IsAWrongSetting() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        int[] status = {503};
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(status[0], -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            URI address = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+            OidcVerifier down = OidcVerifier.connect(settings(address, Optional.empty()), http, clock);
+            assertThat(down.unreachable()).contains("answered HTTP 503");
+            status[0] = 404;
+            assertThatThrownBy(() -> OidcVerifier.connect(settings(address, Optional.empty()), http, clock))
+                    .isInstanceOf(OidcException.class)
+                    .hasMessageContaining("answered HTTP 404");
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.auth.OidcSettings;
 import dev.wharf.terraform.auth.OidcVerifier;
+import dev.wharf.testing.ManualClock;
 import dev.wharf.testing.OidcIssuer;
+import dev.wharf.testing.TestPorts;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +118,32 @@ class OidcSignInTest {
         HttpResponse<String> replay = flow.callback();
         assertThat(replay.statusCode()).isEqualTo(400);
         assertThat(cookie(replay, SignIn.COOKIE)).isEmpty();
+    }
+
+    @Test
+    void anIssuerDownAtStartMakesTheSignInSayItCannotBeUsedAndOfferTheTokenFormUntilItAnswers() throws Exception {
+        int port = TestPorts.free();
+        ManualClock clock = new ManualClock(Instant.now());
+        OidcVerifier verifier = OidcVerifier.connect(new OidcSettings(URI.create("http://127.0.0.1:" + port), CLIENT, Optional.empty(),
+                List.of("profile"), Optional.empty(), OidcSettings.DEFAULT_KEY_REFRESH_COOLDOWN), HttpClient.newHttpClient(), clock);
+        URI late = registry.serve(new ClientAuthentication(h -> false, false, Optional.of(verifier)));
+
+        HttpResponse<String> page = get(late.resolve("/ui/"), null);
+        assertThat(page.headers().firstValue("Location")).hasValue("/ui/sign-in/oidc?next=%2Fui%2F");
+        HttpResponse<String> unavailable = get(late.resolve("/ui/sign-in/oidc?next=%2Fui%2F"), null);
+        // It had been the UI's OIDC sign-in switched off at start for good, for want of the issuer's endpoints.
+        assertThat(unavailable.statusCode()).isEqualTo(503);
+        assertThat(unavailable.headers().firstValue("Retry-After")).hasValue("10");
+        assertThat(unavailable.body()).contains("Sign-in unavailable", "127.0.0.1:" + port, "cannot be reached",
+                "href=\"/ui/sign-in?next=%2Fui%2F\"").doesNotContain("acme");
+        assertThat(get(late.resolve("/ui/sign-in?next=%2Fui%2F"), null).body()).contains("<form");
+
+        try (OidcIssuer up = OidcIssuer.start(port)) {
+            clock.advance(Duration.ofSeconds(11));
+            HttpResponse<String> begun = get(late.resolve("/ui/sign-in/oidc?next=%2Fui%2F"), null);
+            assertThat(begun.statusCode()).isEqualTo(303);
+            assertThat(begun.headers().firstValue("Location").orElseThrow()).startsWith(up.issuer() + "/authorize?response_type=code");
+        }
     }
 
     @Test

@@ -215,7 +215,7 @@ final class UiRegistry implements AutoCloseable {
         ModuleService modules = new ModuleService(store, layout);
         ProviderService providers = new ProviderService(store, layout, json);
         ReadyAnswers ready = new ReadyAnswers(1L << 20);
-        TerraformApi api = new TerraformApi(modules, providers, auth, Optional.empty(), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)),
+        TerraformApi api = new TerraformApi(modules, providers, auth, Optional::empty, FileUrlSigner.withRandomKey(Duration.ofMinutes(5)),
                 false, json, ready);
         ModuleCatalog catalog = new ModuleCatalog(store, layout, modules, Duration.ofMinutes(1));
         ModuleDocumentation documentation = new ModuleDocumentation(modules, ArchiveLimits.DEFAULT);

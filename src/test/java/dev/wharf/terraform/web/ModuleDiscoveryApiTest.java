@@ -312,7 +312,7 @@ class ModuleDiscoveryApiTest {
     private URI serve(ArtifactStore store, ClientAuthentication auth) {
         ModuleService modules = new ModuleService(store, layout);
         dev.wharf.http.ReadyAnswers ready = new dev.wharf.http.ReadyAnswers(1L << 20);
-        TerraformApi api = new TerraformApi(modules, new ProviderService(store, layout, json), auth, Optional.empty(),
+        TerraformApi api = new TerraformApi(modules, new ProviderService(store, layout, json), auth, Optional::empty,
                 FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, json, ready);
         ModuleDiscoveryApi discovery = new ModuleDiscoveryApi(new ModuleCatalog(store, layout, modules, Duration.ofMinutes(1)),
                 new ModuleDocumentation(modules, ArchiveLimits.DEFAULT), json, auth, ready);

@@ -66,7 +66,7 @@ class RenovateLookupTest {
             push(store, layout, "1.1.0");
             Path cert = TestCertificates.localhost().writePem(dir.resolve("tls"));
             TerraformApi api = new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, JSON),
-                    ClientAuthentication.open(), Optional.empty(), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, JSON,
+                    ClientAuthentication.open(), Optional::empty, FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, JSON,
                     new ReadyAnswers(1L << 20));
             try (WebServer wharf = WebServer.start(ListenAddress.parse("127.0.0.1:0"),
                     Optional.of(new TlsFiles(cert, cert.resolveSibling("key.pem"), Optional.empty())), api::register)) {

@@ -92,7 +92,7 @@ class TerraformApiOnImageLayoutTest extends TerraformApiScenarios {
         ClientAuthentication auth = new ClientAuthentication(StaticTokens.of(List.of("tok"))::accepts, true, Optional.empty());
 
         try (WebServer guarded = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), cfg -> {
-            new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json), auth, Optional.empty(),
+            new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json), auth, Optional::empty,
                     current, true, json, new ReadyAnswers(1L << 20)).register(cfg);
             new MirrorApi(new MirrorService(mirrorStorage, Optional.empty()), auth, current).register(cfg);
         })) {
@@ -158,7 +158,7 @@ class TerraformApiOnImageLayoutTest extends TerraformApiScenarios {
         List<String> served = new java.util.concurrent.CopyOnWriteArrayList<>();
         RequestObserver fastPathOnly = (route, method, status, micros) -> served.add(route);
         try (WebServer guarded = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.of(ready), fastPathOnly,
-                cfg -> new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json), auth, Optional.empty(),
+                cfg -> new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json), auth, Optional::empty,
                         FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, json, ready).register(cfg))) {
             for (String path : List.of("/v1/modules/acme/vpc/aws/versions", "/v1/providers/acme/dummy/versions",
                     "/v1/providers/acme/dummy/1.0.0/download/linux/amd64")) {

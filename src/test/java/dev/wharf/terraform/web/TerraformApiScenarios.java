@@ -69,7 +69,7 @@ abstract class TerraformApiScenarios {
         // what the router would, through uploads and errors alike.
         ReadyAnswers ready = new ReadyAnswers(1L << 20);
         TerraformApi api = new TerraformApi(new ModuleService(store, layout), new ProviderService(store, layout, json),
-                new ClientAuthentication(t -> false, false, Optional.empty()), Optional.empty(),
+                new ClientAuthentication(t -> false, false, Optional.empty()), Optional::empty,
                 FileUrlSigner.withRandomKey(Duration.ofMinutes(5)), false, json, ready);
         server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.of(ready), RequestObserver.NONE, api::register);
     }

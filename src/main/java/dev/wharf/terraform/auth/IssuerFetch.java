@@ -1,0 +1,76 @@
+package dev.wharf.terraform.auth;
+
+import dev.wharf.oci.IoFailures;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * GETs a small JSON document from the issuer (its discovery document, its JWKS). A failure to connect,
+ * a timeout, a 5xx or a 429 is {@link IssuerUnreachableException}: the issuer may answer later. Any
+ * other status is an {@link OidcException}: the URL is wrong.
+ */
+final class IssuerFetch implements Function<URI, String> {
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final HttpClient http;
+
+    IssuerFetch(HttpClient http) {
+        this.http = http;
+    }
+
+    @Override
+    public String apply(URI uri) {
+        try {
+            return body(uri, http.send(request(uri), HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            throw unreachable(uri, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OidcException("interrupted while fetching " + uri, e);
+        }
+    }
+
+    /** The same, without holding a thread while the issuer takes its time. */
+    CompletableFuture<String> applyAsync(URI uri) {
+        return http.sendAsync(request(uri), HttpResponse.BodyHandlers.ofString())
+                .handle((response, failure) -> {
+                    if (failure == null) {
+                        return body(uri, response);
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    if (cause instanceof IOException io) {
+                        throw unreachable(uri, io);
+                    }
+                    throw new OidcException("cannot fetch " + uri + ": " + cause, cause);
+                });
+    }
+
+    private static HttpRequest request(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json").GET().build();
+    }
+
+    private static String body(URI uri, HttpResponse<String> response) {
+        int status = response.statusCode();
+        if (status >= 500 || status == 429 || status == 408) {
+            throw new IssuerUnreachableException(uri + " answered HTTP " + status);
+        }
+        if (status != 200) {
+            throw new OidcException(uri + " answered HTTP " + status);
+        }
+        return response.body();
+    }
+
+    private static IssuerUnreachableException unreachable(URI uri, IOException e) {
+        String why = e instanceof HttpTimeoutException ? "no answer within " + TIMEOUT.toSeconds() + " s" : IoFailures.describe(e);
+        return new IssuerUnreachableException("the OIDC issuer at " + uri.getScheme() + "://" + uri.getAuthority()
+                + " cannot be reached: " + why, e);
+    }
+}
