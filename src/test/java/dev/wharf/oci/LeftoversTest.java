@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,30 @@ class LeftoversTest {
             assertThat(removed.bytes()).isEqualTo(LeftoverOwner.BYTES);
             assertThat(uploads(blobs)).isEmpty();
             assertThat(store.listTags("acme/big")).isEmpty();
+        }
+    }
+
+    @Test
+    void anIndexLeftBetweenItsWriteAndItsRenameIsRemovedAndTheIndexStays() throws Exception {
+        Path layout = dir.resolve("data");
+        ImageLayoutStore store = new ImageLayoutStore(layout);
+        store.push("acme/small", "1.0.0", new Artifact("application/vnd.example",
+                List.of(Layer.file("application/octet-stream", "a.txt", BlobSource.ofBytes("a".getBytes(StandardCharsets.UTF_8)))), Map.of()), false);
+        Path repository = layout.resolve("acme/small");
+        // Unlocked, as the system leaves the file of a process killed before its rename; it had stayed for good.
+        Path killed = Files.writeString(repository.resolve(".index-abcdefghijklm-7.json"), "{\"schemaVersion\":2,\"manif");
+        Path older = Files.writeString(repository.resolve(".index-8125731960.json"), "an older Wharf's, never touched");
+
+        Leftovers.Removed removed = store.removeLeftovers();
+        assertThat(removed.paths()).containsExactly(killed);
+        assertThat(older).exists();
+        assertThat(store.listTags("acme/small")).containsExactly("1.0.0");
+        // A write of this process leaves no file of its own beside the index.
+        store.push("acme/small", "1.1.0", new Artifact("application/vnd.example",
+                List.of(Layer.file("application/octet-stream", "b.txt", BlobSource.ofBytes("b".getBytes(StandardCharsets.UTF_8)))), Map.of()), false);
+        try (Stream<Path> files = Files.list(repository)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("oci-layout", "index.json", "blobs", ".wharf.lock",
+                    older.getFileName().toString());
         }
     }
 

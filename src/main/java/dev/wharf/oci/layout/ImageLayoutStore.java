@@ -189,8 +189,8 @@ public final class ImageLayoutStore implements ArtifactStore {
     }
 
     /**
-     * Removes the temporary blob files that processes killed while writing left in this layout's
-     * repositories (a blob being written stays, whichever process writes it). It walks the whole
+     * Removes the temporary blob and index files that processes killed while writing left in this
+     * layout's repositories (a file being written stays, whichever process writes it). It walks the whole
      * directory, so servers run it once, in the background.
      */
     public Leftovers.Removed removeLeftovers() throws IOException {
@@ -205,6 +205,10 @@ public final class ImageLayoutStore implements ArtifactStore {
                 if (dir.getFileName() != null && dir.getFileName().toString().equals("sha256")
                         && parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("blobs")) {
                     found.add(LayoutBlobFiles.removeLeftovers(dir));
+                    Path layout = parent.getParent();
+                    if (layout != null) {
+                        found.add(LayoutIndexFiles.removeLeftovers(layout));
+                    }
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 return FileVisitResult.CONTINUE;

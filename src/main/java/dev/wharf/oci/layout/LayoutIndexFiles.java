@@ -1,6 +1,8 @@
 package dev.wharf.oci.layout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.oci.Leftovers;
+import dev.wharf.oci.OwnedFile;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.StorageException.Kind;
 import java.io.IOException;
@@ -17,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * another process sees the old index or the new one.
  */
 final class LayoutIndexFiles {
+    private static final String TEMP_PREFIX = ".index-";
+    private static final String TEMP_SUFFIX = ".json";
     private final Path root;
     private final ObjectMapper json;
     private final ConcurrentHashMap<Path, CachedIndex> indexes = new ConcurrentHashMap<>();
@@ -76,12 +80,19 @@ final class LayoutIndexFiles {
 
     void write(Path layout, LayoutIndex index) throws IOException {
         Path target = LayoutPaths.index(layout);
-        Path temp = Files.createTempFile(layout, ".index-", ".json");
-        try {
-            Files.write(temp, index.toBytes(json));
-            AtomicRename.replace(temp, target);
-        } finally {
-            Files.deleteIfExists(temp);
+        // Owned, so that the one a process killed between the write and the rename left is swept (removeLeftovers).
+        try (OwnedFile temp = OwnedFile.create(layout.resolve(OwnedFile.uniqueName(TEMP_PREFIX, TEMP_SUFFIX)))) {
+            try {
+                temp.out().write(index.toBytes(json));
+                AtomicRename.replace(temp.path(), target);
+            } finally {
+                Files.deleteIfExists(temp.path());
+            }
         }
+    }
+
+    /** The temporary index files of {@code layout} that killed processes left. */
+    static Leftovers.Removed removeLeftovers(Path layout) throws IOException {
+        return Leftovers.files(layout, TEMP_PREFIX, TEMP_SUFFIX);
     }
 }
