@@ -3,11 +3,15 @@ package dev.wharf.http;
 import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.SignatureException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -25,6 +29,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  */
 final class PemKeyStore {
     static final char[] PASSWORD = new char[0];
+    static final String ALIAS = "wharf";
 
     private PemKeyStore() {
     }
@@ -33,13 +38,49 @@ final class PemKeyStore {
         try {
             List<Certificate> chain = readCertificates(certFile);
             PrivateKey key = readKey(keyFile);
+            requireMatch(key, chain.get(0), certFile, keyFile);
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("wharf", key, PASSWORD, chain.toArray(Certificate[]::new));
+            store.setKeyEntry(ALIAS, key, PASSWORD, chain.toArray(Certificate[]::new));
             return store;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot load TLS certificate " + certFile + " and key " + keyFile
                     + ": " + (e instanceof IOException io ? IoFailures.describe(io) : e.getMessage()), e);
+        }
+    }
+
+    /**
+     * The key must be the certificate's: a pair that does not match starts a server whose every
+     * handshake fails, and a renewal read between its writes of the certificate and of the key is
+     * such a pair. Proven by a signature the certificate's public key verifies.
+     */
+    private static void requireMatch(PrivateKey key, Certificate certificate, Path certFile, Path keyFile) throws GeneralSecurityException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC", "ECDSA" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            case "Ed448" -> "Ed448";
+            default -> "";
+        };
+        if (algorithm.isEmpty()) {
+            return;  // a key type this check does not know: the handshake will tell
+        }
+        byte[] probe = "wharf: does this key belong to this certificate?".getBytes(StandardCharsets.US_ASCII);
+        Signature signer = Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(algorithm);
+        boolean matches;
+        try {
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            matches = verifier.verify(signature);
+        } catch (InvalidKeyException | SignatureException e) {
+            matches = false;  // an EC key against an RSA certificate, say
+        }
+        if (!matches) {
+            throw new GeneralSecurityException("the key in " + keyFile + " is not the key of the first certificate in " + certFile);
         }
     }
 

@@ -1,13 +1,24 @@
 package dev.wharf.http;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** A PEM certificate chain and its private key, and the lowest TLS version to accept ("1.2", "1.3"). */
-public record TlsFiles(Path certFile, Path keyFile, Optional<String> minVersion) {
+/**
+ * A PEM certificate chain and its private key, the lowest TLS version to accept ("1.2", "1.3"), and
+ * how often the files are looked at for a renewal ({@link CertificateReload}).
+ */
+public record TlsFiles(Path certFile, Path keyFile, Optional<String> minVersion, Duration reloadEvery) {
     public TlsFiles {
         minVersion = minVersion == null ? Optional.empty() : minVersion;
+        if (reloadEvery == null || reloadEvery.isNegative() || reloadEvery.isZero()) {
+            reloadEvery = CertificateReload.INTERVAL;
+        }
+    }
+
+    public TlsFiles(Path certFile, Path keyFile, Optional<String> minVersion) {
+        this(certFile, keyFile, minVersion, CertificateReload.INTERVAL);
     }
 
     /** Both files or neither: one without the other is a configuration mistake worth stopping for. */

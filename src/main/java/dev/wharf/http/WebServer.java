@@ -177,6 +177,7 @@ public final class WebServer implements AutoCloseable {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(PemKeyStore.load(files.certFile(), files.keyFile()));
         ssl.setKeyStorePassword("");
+        server.addBean(new CertificateReload(ssl, files, server.getScheduler(), files.reloadEvery()));
         files.minVersion().ifPresent(v -> ssl.setIncludeProtocols(protocolsFrom(v)));
         http.setRequestHeaderSize(ServerLimits.MAX_REQUEST_HEADER_BYTES);
         HttpConfiguration https = new HttpConfiguration(http);
