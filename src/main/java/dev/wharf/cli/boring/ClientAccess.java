@@ -5,21 +5,18 @@ import dev.wharf.terraform.auth.LoginV1;
 import dev.wharf.terraform.auth.OidcVerifier;
 import dev.wharf.terraform.web.FileUrlSigner;
 import dev.wharf.terraform.web.StaticTokens;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 
 /** Who may use the registry (static tokens, OIDC, scoped tokens), what login.v1 advertises, and how file URLs are signed. */
 record ClientAccess(ClientAuthentication auth, boolean oidc, Supplier<Optional<LoginV1>> login, FileUrlSigner signer) {
 
     /** Connects to the OIDC issuer when one is configured; a flag it refuses throws before anything is served. */
-    static ClientAccess connect(List<String> staticTokens, @Nullable String signedUrlKey, Duration signedUrlTtl, OidcOptions oidc,
-                                PublishOptions publish, CommandLine commandLine) {
+    static ClientAccess connect(List<String> staticTokens, FileUrlSigner signer, OidcOptions oidc, PublishOptions publish,
+                                CommandLine commandLine) {
         StaticTokens tokens = StaticTokens.of(staticTokens);
-        FileUrlSigner signer = SignedUrlKeys.signer(signedUrlKey, signedUrlTtl);
         Optional<OidcVerifier> verifier = oidc.connect(OidcOptions::defaultClient);
         if (publish.maxBodyBytes <= 0) {
             throw new CommandLine.ParameterException(commandLine, "--publish-max-size must be a positive number of bytes");

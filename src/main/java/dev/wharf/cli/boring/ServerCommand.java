@@ -103,6 +103,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + " Default: random per process (BORING_REGISTRY_SIGNED_URL_KEY)")
     @Nullable String signedUrlKey;
 
+    @Option(names = "--signed-url-accepted-keys", split = ",", paramLabel = "KEY",
+            description = "Further keys whose signatures file URLs may carry, never used to sign: to rotate --signed-url-key"
+                    + " across replicas without a refused URL (BORING_REGISTRY_SIGNED_URL_ACCEPTED_KEYS)")
+    List<String> signedUrlAcceptedKeys = new ArrayList<>();
+
     @Option(names = "--http-idle-timeout", defaultValue = "30s", converter = Durations.class,
             description = "Close a connection on which no byte moved for this long, a stalled download included"
                     + " (BORING_REGISTRY_HTTP_IDLE_TIMEOUT; default ${DEFAULT-VALUE})")
@@ -193,7 +198,8 @@ public final class ServerCommand implements Callable<Integer> {
     private Running serve(BoundPort registryPort, BoundPort telemetryPort, ServerLimits limits, TerraformLayout layout) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ArtifactStore opened = Storage.openForServing(global, new RegistryCallMetrics(metrics), LOG);
-        ClientAccess access = ClientAccess.connect(staticTokens, signedUrlKey, signedUrlTtl, oidc, publish, spec.commandLine());
+        ClientAccess access = ClientAccess.connect(staticTokens, SignedUrlKeys.signer(signedUrlKey, signedUrlAcceptedKeys, signedUrlTtl), oidc, publish,
+                spec.commandLine());
         StorageStack storage = StorageStack.over(opened, global, downloadCacheDir, downloadCacheMegabytes, tagTtl, manifestTtl, LOG);
         // Probed while the routes and listeners are built, not after: the probe's first call learns how the
         // registry answers (insecure mode: a TLS attempt, then plain HTTP), which the first request would

@@ -4,6 +4,7 @@ import dev.wharf.terraform.web.FileUrlSigner;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -16,9 +17,20 @@ final class SignedUrlKeys {
     private SignedUrlKeys() {
     }
 
-    static FileUrlSigner signer(@Nullable String key, Duration ttl) {
-        return key == null || key.isEmpty() ? FileUrlSigner.withRandomKey(ttl)
-                : new FileUrlSigner(key.getBytes(StandardCharsets.UTF_8), ttl, Clock.systemUTC());
+    /** Signs with {@code key} (random when none) and accepts {@code alsoAccepted} as well; a key under 16 bytes is refused. */
+    static FileUrlSigner signer(@Nullable String key, List<String> alsoAccepted, Duration ttl) {
+        List<byte[]> accepted = alsoAccepted.stream().map(String::strip).filter(k -> !k.isEmpty())
+                .map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+        if (accepted.stream().anyMatch(k -> k.length < 16)) {
+            throw new IllegalArgumentException("--signed-url-accepted-keys: each key must be at least 16 bytes, as --signed-url-key");
+        }
+        if (key == null || key.isEmpty()) {
+            if (!accepted.isEmpty()) {
+                throw new IllegalArgumentException("--signed-url-accepted-keys needs --signed-url-key: a random key cannot be rotated");
+            }
+            return FileUrlSigner.withRandomKey(ttl);
+        }
+        return new FileUrlSigner(key.getBytes(StandardCharsets.UTF_8), accepted, ttl, Clock.systemUTC());
     }
 
     /** Said once at start when signed URLs are in use (tokens or OIDC) and no key is shared. */

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -33,25 +34,39 @@ public final class FileUrlSigner {
     private record Signed(String path, long expires) {
     }
 
-    private final byte[] key;
     private final Duration ttl;
     private final long stepSeconds;
     private final Clock clock;
     // Mac.getInstance walks the provider list on every call: initialise one and clone it per use.
     private final Mac prototype;
+    private final List<Mac> accepted;
     private final Cache<Signed, String> recent = Caffeine.newBuilder().maximumSize(10_000).build();
 
     public FileUrlSigner(byte[] key, Duration ttl, Clock clock) {
-        if (key.length < 16) {
-            throw new IllegalArgumentException("the URL signing key must be at least 16 bytes");
-        }
-        this.key = key.clone();
+        this(key, List.of(), ttl, clock);
+    }
+
+    /**
+     * Signs with {@code key}; a URL signed with one of {@code alsoAccepted} is accepted too. That
+     * makes a key rotation across replicas refuse no URL: first every replica accepts the new key,
+     * then every one signs with it and accepts the old one, then the old one goes.
+     */
+    public FileUrlSigner(byte[] key, List<byte[]> alsoAccepted, Duration ttl, Clock clock) {
         this.ttl = ttl;
         this.stepSeconds = Math.max(1, Math.min(60, ttl.toSeconds() / 10));
         this.clock = clock;
+        this.prototype = hmac(key);
+        this.accepted = alsoAccepted.stream().map(FileUrlSigner::hmac).toList();
+    }
+
+    private static Mac hmac(byte[] key) {
+        if (key.length < 16) {
+            throw new IllegalArgumentException("the URL signing key must be at least 16 bytes");
+        }
         try {
-            this.prototype = Mac.getInstance("HmacSHA256");
-            prototype.init(new SecretKeySpec(this.key, "HmacSHA256"));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.clone(), "HmacSHA256"));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK lacks HmacSHA256", e);
         }
@@ -85,17 +100,25 @@ public final class FileUrlSigner {
         } catch (NumberFormatException e) {
             return Check.INVALID;
         }
-        byte[] expected = mac(path, when).getBytes(StandardCharsets.US_ASCII);
-        if (!MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII))) {
+        byte[] given = signature.getBytes(StandardCharsets.US_ASCII);
+        boolean signed = MessageDigest.isEqual(mac(prototype, path, when).getBytes(StandardCharsets.US_ASCII), given);
+        for (int i = 0; !signed && i < accepted.size(); i++) {
+            signed = MessageDigest.isEqual(mac(accepted.get(i), path, when).getBytes(StandardCharsets.US_ASCII), given);
+        }
+        if (!signed) {
             return Check.INVALID;
         }
         return clock.instant().getEpochSecond() > when ? Check.EXPIRED : Check.VALID;
     }
 
     private String mac(String path, long expires) {
+        return mac(prototype, path, expires);
+    }
+
+    private static String mac(Mac key, String path, long expires) {
         Mac hmac;
         try {
-            hmac = (Mac) prototype.clone();
+            hmac = (Mac) key.clone();
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("the JDK's HmacSHA256 cannot be cloned", e);
         }

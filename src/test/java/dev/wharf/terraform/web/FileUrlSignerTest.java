@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FileUrlSignerTest {
@@ -39,6 +40,23 @@ class FileUrlSignerTest {
 
         FileUrlSigner otherKey = new FileUrlSigner("another-key-of-16+".getBytes(), Duration.ofMinutes(5), Clock.fixed(now, ZoneOffset.UTC));
         assertThat(otherKey.check("/v1/files/a", expires, signature)).isEqualTo(FileUrlSigner.Check.INVALID);
+    }
+
+    @Test
+    void aSignatureOfAnAcceptedKeyHoldsButThatKeyNeverSigns() {
+        Instant now = Instant.parse("2030-01-01T00:00:00Z");
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        byte[] old = "the-old-key-of-16+".getBytes();
+        String byOld = new FileUrlSigner(old, Duration.ofMinutes(5), clock).sign("/v1/files/a");
+        FileUrlSigner rotated = new FileUrlSigner(KEY, List.of(old), Duration.ofMinutes(5), clock);
+        assertThat(rotated.check("/v1/files/a", param(byOld, "expires"), param(byOld, "signature"))).isEqualTo(FileUrlSigner.Check.VALID);
+        assertThat(rotated.check("/v1/files/b", param(byOld, "expires"), param(byOld, "signature"))).isEqualTo(FileUrlSigner.Check.INVALID);
+        String byRotated = rotated.sign("/v1/files/a");
+        assertThat(byRotated).isEqualTo(new FileUrlSigner(KEY, Duration.ofMinutes(5), clock).sign("/v1/files/a")).isNotEqualTo(byOld);
+        FileUrlSigner later = new FileUrlSigner(KEY, List.of(old), Duration.ofMinutes(5), Clock.fixed(now.plusSeconds(400), ZoneOffset.UTC));
+        assertThat(later.check("/v1/files/a", param(byOld, "expires"), param(byOld, "signature"))).isEqualTo(FileUrlSigner.Check.EXPIRED);
+        FileUrlSigner stranger = new FileUrlSigner("a-third-key-of-16+".getBytes(), List.of(KEY), Duration.ofMinutes(5), clock);
+        assertThat(stranger.check("/v1/files/a", param(byOld, "expires"), param(byOld, "signature"))).isEqualTo(FileUrlSigner.Check.INVALID);
     }
 
     @Test
