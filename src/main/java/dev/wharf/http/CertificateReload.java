@@ -7,9 +7,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -25,36 +28,47 @@ import org.slf4j.LoggerFactory;
  * open connections keep theirs. Waiting for the files to settle skips the moment between a renewal's
  * write of the certificate and of its key. A pair that does not load is logged once and the served
  * certificate stays, as a broken edit of the tokens file leaves the last good list in force: a
- * server that stopped at the renewal would be down until someone came.
+ * server that stopped at the renewal would be down until someone came. A served certificate within
+ * a week of its end, or past it, is said once each (a renewal that keeps failing is the usual way
+ * a certificate lapses).
  */
 final class CertificateReload extends AbstractLifeCycle {
     static final Duration INTERVAL = Duration.ofSeconds(10);
+    static final Duration SOON = Duration.ofDays(7);
     private static final Logger LOG = LoggerFactory.getLogger(CertificateReload.class);
 
     private final SslContextFactory.Server ssl;
     private final TlsFiles files;
     private final Scheduler scheduler;
     private final Duration interval;
-    // Touched by one scheduled task at a time.
+    private final Clock clock;
+    // Touched by the start, then by one scheduled task at a time.
     private List<Stamp> served;
+    private @Nullable Instant notAfter;
+    private Expiry said = Expiry.AHEAD;
     private @Nullable List<Stamp> seen;
     private @Nullable List<Stamp> refused;
     private volatile Scheduler.@Nullable Task next;
+
+    private enum Expiry { AHEAD, SOON, PAST }
 
     /** What identifies one version of a file: where its link leads, its inode, size and time. */
     private record Stamp(Path real, @Nullable Object fileKey, long size, long modified) {
     }
 
-    CertificateReload(SslContextFactory.Server ssl, TlsFiles files, Scheduler scheduler, Duration interval) {
+    CertificateReload(SslContextFactory.Server ssl, TlsFiles files, Scheduler scheduler, Duration interval, Clock clock) {
         this.ssl = ssl;
         this.files = files;
         this.scheduler = scheduler;
         this.interval = interval;
+        this.clock = clock;
         this.served = stamps();
+        this.notAfter = certificate(ssl.getKeyStore()).map(c -> c.getNotAfter().toInstant()).orElse(null);
     }
 
     @Override
     protected void doStart() {
+        sayIfLapsing();
         schedule();
     }
 
@@ -82,6 +96,7 @@ final class CertificateReload extends AbstractLifeCycle {
             } else {
                 seen = now;  // changed: loaded at the next look if it stays so
             }
+            sayIfLapsing();
         } catch (RuntimeException e) {
             LOG.warn("TLS certificate reload: {}", e.toString());
         } finally {
@@ -108,18 +123,39 @@ final class CertificateReload extends AbstractLifeCycle {
         }
         served = now;
         refused = null;
-        LOG.info("TLS certificate reloaded from {}: {}", files.certFile(), describe(store));
+        Optional<X509Certificate> certificate = certificate(store);
+        notAfter = certificate.map(c -> c.getNotAfter().toInstant()).orElse(null);
+        said = Expiry.AHEAD;
+        LOG.info("TLS certificate reloaded from {}: {}", files.certFile(), certificate
+                .map(c -> c.getSubjectX500Principal().getName() + ", valid until " + c.getNotAfter().toInstant()).orElse("a certificate"));
     }
 
-    private static String describe(KeyStore store) {
+    private void sayIfLapsing() {
+        Instant end = notAfter;
+        if (end == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        Expiry state = now.isAfter(end) ? Expiry.PAST : now.plus(SOON).isAfter(end) ? Expiry.SOON : Expiry.AHEAD;
+        if (state == Expiry.PAST && said != Expiry.PAST) {
+            LOG.warn("the TLS certificate in {} expired at {}: clients refuse it; a renewed one is served without a restart",
+                    files.certFile(), end);
+        } else if (state == Expiry.SOON && said == Expiry.AHEAD) {
+            LOG.warn("the TLS certificate in {} expires at {}, in {} h: renew it (it is served without a restart)",
+                    files.certFile(), end, Duration.between(now, end).toHours());
+        }
+        said = state;
+    }
+
+    private static Optional<X509Certificate> certificate(@Nullable KeyStore store) {
         try {
-            if (store.getCertificate(PemKeyStore.ALIAS) instanceof X509Certificate certificate) {
-                return certificate.getSubjectX500Principal().getName() + ", valid until " + certificate.getNotAfter().toInstant();
+            if (store != null && store.getCertificate(PemKeyStore.ALIAS) instanceof X509Certificate certificate) {
+                return Optional.of(certificate);
             }
         } catch (KeyStoreException e) {
-            // Described by its file alone, then.
+            // Not described, then.
         }
-        return "a certificate";
+        return Optional.empty();
     }
 
     private List<Stamp> stamps() {

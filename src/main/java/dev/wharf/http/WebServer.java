@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.ServerSocketChannel;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -177,7 +178,7 @@ public final class WebServer implements AutoCloseable {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(PemKeyStore.load(files.certFile(), files.keyFile()));
         ssl.setKeyStorePassword("");
-        server.addBean(new CertificateReload(ssl, files, server.getScheduler(), files.reloadEvery()));
+        server.addBean(new CertificateReload(ssl, files, server.getScheduler(), files.reloadEvery(), Clock.systemUTC()));
         files.minVersion().ifPresent(v -> ssl.setIncludeProtocols(protocolsFrom(v)));
         http.setRequestHeaderSize(ServerLimits.MAX_REQUEST_HEADER_BYTES);
         HttpConfiguration https = new HttpConfiguration(http);

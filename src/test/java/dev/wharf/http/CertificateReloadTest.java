@@ -7,12 +7,16 @@ import ch.qos.logback.classic.Level;
 import dev.wharf.testing.LogCapture;
 import dev.wharf.testing.TestCertificates;
 import dev.wharf.testing.TestCertificates.SelfSigned;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -66,13 +70,30 @@ class CertificateReloadTest {
                 .hasMessageContaining("the key in " + key + " is not the key of the first certificate in " + cert);
     }
 
+    @Test
+    void aCertificateNearItsEndOrPastItIsSaidOnceAtStart() throws Exception {
+        for (var expected : Map.of(Duration.ofDays(3), "expires at", Duration.ofDays(-1), "expired at").entrySet()) {
+            Path folder = Files.createDirectories(dir.resolve("in-" + expected.getKey().toDays()));
+            Path cert = TestCertificates.localhostUntil(Instant.now().plus(expected.getKey())).writePem(folder);
+            try (LogCapture log = LogCapture.of(CertificateReload.class.getName());
+                 WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"),
+                         Optional.of(new TlsFiles(cert, folder.resolve("key.pem"), Optional.empty(), Duration.ofMillis(20))), cfg -> { })) {
+                // Several looks later, still the one line.
+                await(() -> !log.lines(Level.WARN).isEmpty());
+                LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+                assertThat(log.lines(Level.WARN)).as(expected.toString()).singleElement().asString()
+                        .contains("the TLS certificate in " + cert + " " + expected.getValue());
+            }
+        }
+    }
+
     /** The certificate a new connection is shown. */
     private static Certificate served(SSLContext context, int port) {
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.startHandshake();
             return socket.getSession().getPeerCertificates()[0];
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -127,13 +127,23 @@ public final class TestCertificates {
         }
     }
 
+    /** {@link #localhost()}, but ending at {@code notAfter} (in the past, say), to see what a server says of it. */
+    public static SelfSigned localhostUntil(Instant notAfter) {
+        return create("localhost", ecKeyPair(), List.of("localhost"), List.of("127.0.0.1"), "SHA256withECDSA", notAfter);
+    }
+
     private static SelfSigned create(String cn, KeyPair keys, List<String> dns, List<String> ips, String algorithm) {
+        // As long as a usual certificate lasts, so that no server warns of an end within a week.
+        return create(cn, keys, dns, ips, algorithm, Instant.now().plus(Duration.ofDays(30)));
+    }
+
+    private static SelfSigned create(String cn, KeyPair keys, List<String> dns, List<String> ips, String algorithm, Instant notAfter) {
         try {
             X500Name name = new X500Name("CN=" + cn + ",O=Wharf tests");
-            Instant now = Instant.now();
+            Instant notBefore = notAfter.isBefore(Instant.now()) ? notAfter.minus(Duration.ofDays(30)) : Instant.now().minus(Duration.ofHours(1));
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
-                    new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(2))), name, keys.getPublic());
+                    new BigInteger(64, new SecureRandom()), Date.from(notBefore),
+                    Date.from(notAfter), name, keys.getPublic());
             List<GeneralName> names = new ArrayList<>();
             dns.forEach(d -> names.add(new GeneralName(GeneralName.dNSName, d)));
             ips.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
