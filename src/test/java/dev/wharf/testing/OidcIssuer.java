@@ -60,6 +60,7 @@ public final class OidcIssuer implements AutoCloseable {
     private final List<Map<String, String>> authorizeRequests = new CopyOnWriteArrayList<>();
     private final AtomicInteger tokenRefusals = new AtomicInteger();
     private volatile boolean tamperState;
+    private volatile boolean jwksDown;
     private volatile boolean wrongNonce;
     private RSAKey current;
 
@@ -100,6 +101,11 @@ public final class OidcIssuer implements AutoCloseable {
     /** How often the discovery document has been fetched: tests use it to see that a server does not hammer the issuer. */
     public int discoveryRequests() {
         return discoveryRequests.get();
+    }
+
+    /** While true, the JWKS endpoint answers 503, as an issuer in trouble does. */
+    public void jwksDown(boolean down) {
+        jwksDown = down;
     }
 
     /** How often the JWKS has been fetched: tests use it to see caching and refresh on rotation. */
@@ -312,6 +318,10 @@ public final class OidcIssuer implements AutoCloseable {
 
     private void jwks(HttpExchange exchange) throws IOException {
         jwksRequests.incrementAndGet();
+        if (jwksDown) {
+            respond(exchange, 503, "{\"error\":\"temporarily unavailable\"}");
+            return;
+        }
         String body;
         synchronized (this) {
             body = new JWKSet(published.stream().map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK()).toList()).toString();

@@ -18,7 +18,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The issuer's JWKS, fetched once and kept. A token naming a key the cached set lacks makes it fetch
  * the set again (the issuer has rotated its keys), at most once per cooldown so that a stream of
- * forged key ids cannot turn Wharf into a load generator against the issuer.
+ * forged key ids cannot turn Wharf into a load generator against the issuer. A fetch that failed is
+ * not tried again for {@link IssuerDiscovery#RETRY}: until then a token the keys held cannot check
+ * is refused at once, with that failure, instead of every request waiting in turn on an issuer
+ * that does not answer.
  */
 final class IssuerKeys implements JWKSource<SecurityContext> {
     private final URI jwksUri;
@@ -27,6 +30,8 @@ final class IssuerKeys implements JWKSource<SecurityContext> {
     private final Duration cooldown;
     private @Nullable JWKSet keys;
     private @Nullable Instant fetchedAt;
+    private @Nullable Instant failedAt;
+    private @Nullable KeySourceException failure;
 
     IssuerKeys(URI jwksUri, Function<URI, String> fetch, Clock clock, Duration cooldown) {
         this.jwksUri = jwksUri;
@@ -49,17 +54,32 @@ final class IssuerKeys implements JWKSource<SecurityContext> {
     }
 
     private void refresh() throws KeySourceException {
-        String body;
-        try {
-            body = fetch.apply(jwksUri);
-        } catch (OidcException e) {
-            throw new KeySourceException(e.getMessage(), e);
+        KeySourceException last = failure;
+        if (last != null && failedAt != null && !clock.instant().isAfter(failedAt.plus(IssuerDiscovery.RETRY))) {
+            if (keys != null) {
+                return;  // the keys held stay in use until the issuer may be asked again
+            }
+            throw new KeySourceException(last.getMessage(), last);
         }
         try {
-            keys = JWKSet.parse(body);
-        } catch (ParseException e) {
-            throw new KeySourceException("the issuer's JWKS at " + jwksUri + " is not a JSON Web Key Set: " + e.getMessage(), e);
+            String body;
+            try {
+                body = fetch.apply(jwksUri);
+            } catch (OidcException e) {
+                throw new KeySourceException(e.getMessage(), e);
+            }
+            try {
+                keys = JWKSet.parse(body);
+            } catch (ParseException e) {
+                throw new KeySourceException("the issuer's JWKS at " + jwksUri + " is not a JSON Web Key Set: " + e.getMessage(), e);
+            }
+        } catch (KeySourceException e) {
+            failure = e;
+            failedAt = clock.instant();
+            throw e;
         }
         fetchedAt = clock.instant();
+        failure = null;
+        failedAt = null;
     }
 }

@@ -181,6 +181,26 @@ class OidcVerifierTest {
     }
 
     @Test
+    void keysThatCannotBeFetchedAreAskedForAgainOnlyAfterTheRetryIntervalNotForEachToken() {
+        issuer.jwksDown(true);
+        String token = issuer.token("alice", CLIENT, Duration.ofMinutes(5));
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> verifier.verify(token))
+                    .isInstanceOf(TokenRejectedException.class)
+                    .hasMessageContaining("signing keys cannot be fetched")
+                    .hasMessageContaining("answered HTTP 503");
+        }
+        // It had asked the issuer once per token, each request waiting in turn on it.
+        assertThat(issuer.jwksRequests()).isEqualTo(1);
+
+        issuer.jwksDown(false);
+        assertThatThrownBy(() -> verifier.verify(token)).hasMessageContaining("answered HTTP 503");
+        clock.advance(IssuerDiscovery.RETRY.plusSeconds(1));
+        assertThat(verifier.verify(token).getSubject()).isEqualTo("alice");
+        assertThat(issuer.jwksRequests()).isEqualTo(2);
+    }
+
+    @Test
     void anIssuerAnswering503AtConnectIsAnOutageAndOneAnswering404IsAWrongSetting() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         int[] status = {503};
