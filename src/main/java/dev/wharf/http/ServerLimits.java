@@ -3,13 +3,16 @@ package dev.wharf.http;
 import java.time.Duration;
 
 /**
- * What clients may hold of a server. {@code idleTimeout}: how long a connection may go without a
- * byte moving either way, a stalled download included, before it is closed. {@code maxConnections}:
- * open connections at most; beyond it new ones wait in the listen backlog until one closes. Neither
- * bounds a request thread: files are written asynchronously ({@link ResponseBodies#sendFile}), so a
- * client that stops reading holds its connection and the buffers in flight, not a thread.
+ * What clients may hold of a server, and what they may tell it. {@code idleTimeout}: how long a
+ * connection may go without a byte moving either way, a stalled download included, before it is
+ * closed. {@code maxConnections}: open connections at most; beyond it new ones wait in the listen
+ * backlog until one closes. Neither bounds a request thread: files are written asynchronously
+ * ({@link ResponseBodies#sendFile}), so a client that stops reading holds its connection and the
+ * buffers in flight, not a thread. {@code trustForwarded}: the scheme, host and port the client
+ * used are taken from {@code X-Forwarded-Proto}, {@code -Host} and {@code -Port}, which only a proxy
+ * in front should set ({@link WebServer}).
  */
-public record ServerLimits(Duration idleTimeout, int maxConnections) {
+public record ServerLimits(Duration idleTimeout, int maxConnections, boolean trustForwarded) {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     /**
@@ -26,6 +29,10 @@ public record ServerLimits(Duration idleTimeout, int maxConnections) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("the connection limit must be at least 1, not " + maxConnections);
         }
+    }
+
+    public ServerLimits(Duration idleTimeout, int maxConnections) {
+        this(idleTimeout, maxConnections, false);
     }
 
     public static ServerLimits defaults() {

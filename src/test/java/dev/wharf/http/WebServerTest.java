@@ -98,6 +98,23 @@ class WebServerTest {
     }
 
     @Test
+    void trustsTheProxysSchemeAndHostOnlyWhenToldAndNeverTheClientAddressItForwards() throws Exception {
+        for (boolean trust : new boolean[] {true, false}) {
+            try (WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.empty(),
+                    RequestObserver.NONE, new ServerLimits(ServerLimits.DEFAULT_IDLE_TIMEOUT, 100, trust),
+                    cfg -> cfg.routes.get("/seen", ctx -> ctx.result(ctx.ip() + " " + ctx.scheme() + " " + ctx.req().getServerName()
+                            + " " + ctx.req().getServerPort())))) {
+                HttpResponse<String> seen = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.localUri().resolve("/seen"))
+                        .header("X-Forwarded-Proto", "https").header("X-Forwarded-Host", "registry.example.org")
+                        .header("X-Forwarded-Port", "443").header("X-Forwarded-For", "203.0.113.9")
+                        .header("Forwarded", "for=198.51.100.1").build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(seen.body()).as("trusted: " + trust).isEqualTo(trust ? "127.0.0.1 https registry.example.org 443"
+                        : "127.0.0.1 http 127.0.0.1 " + server.port());
+            }
+        }
+    }
+
+    @Test
     void refusesHalfATlsConfiguration() {
         assertThatThrownBy(() -> TlsFiles.of(dir.resolve("cert.pem"), null, null))
                 .hasMessageContaining("both a certificate file and a key file");

@@ -20,14 +20,35 @@ public final class NginxBalancer implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path prefix;
+    private final boolean tls;
 
-    private NginxBalancer(Process process, int port, Path prefix) {
+    private NginxBalancer(Process process, int port, Path prefix, boolean tls) {
         this.process = process;
         this.port = port;
         this.prefix = prefix;
+        this.tls = tls;
     }
 
     public static NginxBalancer start(Path prefix, List<Integer> replicaPorts) {
+        return start(prefix, replicaPorts, "", """
+                          proxy_set_header Host $http_host;
+                """);
+    }
+
+    /**
+     * As an ingress terminates TLS in front of a server of plain HTTP: {@code https} on its port with
+     * {@code cert} and {@code key}, the client's scheme, host and port passed on in X-Forwarded-Proto,
+     * -Host and -Port, and the Host header nginx's default, the upstream's name ({@code replicas}).
+     */
+    public static NginxBalancer startTlsTerminating(Path prefix, List<Integer> replicaPorts, Path cert, Path key) {
+        return start(prefix, replicaPorts, " ssl;\n    ssl_certificate " + cert + ";\n    ssl_certificate_key " + key, """
+                          proxy_set_header X-Forwarded-Proto $scheme;
+                          proxy_set_header X-Forwarded-Host $http_host;
+                          proxy_set_header X-Forwarded-Port $server_port;
+                """);
+    }
+
+    private static NginxBalancer start(Path prefix, List<Integer> replicaPorts, String listenExtras, String headers) {
         Path nginx = RequiredTool.require("nginx", "nginx-light");
         int port = TestPorts.free();
         try {
@@ -52,20 +73,19 @@ public final class NginxBalancer implements AutoCloseable {
                         keepalive 32;
                       }
                       server {
-                        listen 127.0.0.1:%3$d;
+                        listen 127.0.0.1:%3$d%4$s;
                         location / {
                           proxy_pass http://replicas;
                           proxy_http_version 1.1;
                           proxy_set_header Connection "";
-                          proxy_set_header Host $http_host;
-                          proxy_buffering off;
+                    %5$s      proxy_buffering off;
                         }
                       }
                     }
-                    """.formatted(prefix, servers, port), StandardCharsets.UTF_8);
+                    """.formatted(prefix, servers, port, listenExtras, headers), StandardCharsets.UTF_8);
             Process process = new ProcessBuilder(nginx.toString(), "-p", prefix.toString(), "-c", conf.toString(), "-g", "daemon off;")
                     .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
-            NginxBalancer balancer = new NginxBalancer(process, port, prefix);
+            NginxBalancer balancer = new NginxBalancer(process, port, prefix, !listenExtras.isEmpty());
             balancer.awaitListening();
             return balancer;
         } catch (IOException e) {
@@ -88,7 +108,7 @@ public final class NginxBalancer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     public String log() {

@@ -114,6 +114,12 @@ public final class ServerCommand implements Callable<Integer> {
     @SuppressWarnings("NullAway.Init")
     Duration httpIdleTimeout;
 
+    @Option(names = "--http-trust-forwarded",
+            description = "Take the scheme, host and port clients used from X-Forwarded-Proto, -Host and -Port: behind a"
+                    + " TLS-terminating proxy or ingress that sets them, for the UI's OIDC redirect and Secure cookies"
+                    + " (BORING_REGISTRY_HTTP_TRUST_FORWARDED)")
+    boolean httpTrustForwarded;
+
     @Option(names = "--http-max-connections", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONNECTIONS,
             description = "Open client connections at most; further ones wait until one closes"
                     + " (BORING_REGISTRY_HTTP_MAX_CONNECTIONS; default ${DEFAULT-VALUE})")
@@ -250,7 +256,7 @@ public final class ServerCommand implements Callable<Integer> {
                     "--download-cache-max-size must be a positive number of megabytes, not " + downloadCacheMegabytes);
         }
         try {
-            return new ServerLimits(httpIdleTimeout, httpMaxConnections);
+            return new ServerLimits(httpIdleTimeout, httpMaxConnections, httpTrustForwarded);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--http-idle-timeout / --http-max-connections: " + e.getMessage());
         }

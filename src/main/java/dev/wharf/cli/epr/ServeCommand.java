@@ -109,6 +109,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Open client connections at most; further ones wait until one closes (default: ${DEFAULT-VALUE}).")
     int httpMaxConnections;
 
+    @Option(names = {"-http-trust-forwarded", "--http-trust-forwarded"},
+            description = "Take the scheme, host and port clients used from X-Forwarded-Proto, -Host and -Port: behind a"
+                    + " TLS-terminating proxy or ingress that sets them, for the UI's Secure cookies and same-origin checks.")
+    boolean httpTrustForwarded;
+
     @Option(names = {"-shutdown-timeout", "--shutdown-timeout"}, defaultValue = "25s",
             description = "On SIGTERM, stop accepting and give the requests in flight (downloads included) this long to finish, as a Go duration (default: ${DEFAULT-VALUE}).")
     @SuppressWarnings("NullAway.Init")

@@ -26,7 +26,8 @@ record ServeSettings(ServerLimits limits, Duration drain, RegistryConfig config,
         }
         ServerLimits limits;
         try {
-            limits = new ServerLimits(RegistryConfig.parseDuration(flags.httpIdleTimeout), flags.httpMaxConnections);
+            limits = new ServerLimits(RegistryConfig.parseDuration(flags.httpIdleTimeout), flags.httpMaxConnections,
+                    flags.httpTrustForwarded);
         } catch (IllegalArgumentException | IOException e) {
             return refused(err, "package-registry: -http-idle-timeout / -http-max-connections: " + e.getMessage());
         }

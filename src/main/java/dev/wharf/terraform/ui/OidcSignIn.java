@@ -1,6 +1,7 @@
 package dev.wharf.terraform.ui;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.wharf.http.ui.RequestOrigin;
 import dev.wharf.terraform.auth.OidcProviderMetadata;
 import dev.wharf.terraform.auth.OidcVerifier;
 import dev.wharf.terraform.auth.TokenRejectedException;
@@ -169,7 +170,7 @@ final class OidcSignIn {
 
     /** Where the issuer sends the browser back: this UI's callback on the host and scheme the browser used. */
     private static URI redirectUri(Context ctx) {
-        return URI.create(ctx.scheme() + "://" + ctx.host() + CALLBACK);
+        return URI.create(RequestOrigin.of(ctx.req()) + CALLBACK);
     }
 
     private static String enc(String value) {
