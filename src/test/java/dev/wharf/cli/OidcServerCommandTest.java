@@ -191,6 +191,11 @@ class OidcServerCommandTest {
             assertThat(discovery.has("login.v1")).isFalse();
             HttpResponse<String> withStatic = get(server, VERSIONS, "ci-token");
             assertThat(withStatic.statusCode()).as(withStatic.body()).isEqualTo(200);
+            // Said on the telemetry address, and no reason to take the pod out of the Service.
+            HttpResponse<String> health = health(server, "/health?ready=true");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("degraded");
+            assertThat(JSON.readTree(health.body()).get("oidc").asText()).contains("the OIDC issuer at " + address + " cannot be reached");
 
             try (OidcIssuer late = OidcIssuer.start(port)) {
                 String token = late.token("alice", "wharf-cli", Duration.ofMinutes(5));
@@ -210,6 +215,9 @@ class OidcServerCommandTest {
                 assertThat(login.get("token").asText()).isEqualTo(address + "/token");
                 // Asked when due, not at every request of the ~150 the wait above made.
                 assertThat(late.discoveryRequests()).isBetween(1, 2);
+                JsonNode healthy = JSON.readTree(health(server, "/health").body());
+                assertThat(healthy.get("status").asText()).isEqualTo("ok");
+                assertThat(healthy.has("oidc")).isFalse();
             }
             // The start's one warning was the last until the issuer answered: none for each refused token.
             assertThat(log.lines(Level.INFO)).containsExactly("INFO dev.wharf.terraform.auth.IssuerDiscovery the OIDC issuer "
@@ -255,6 +263,10 @@ class OidcServerCommandTest {
             request.header("Authorization", "Bearer " + token);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> health(ServerCommand.Running server, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.telemetry().localUri().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertRefused(HttpResponse<String> response, String reason, String token) throws Exception {

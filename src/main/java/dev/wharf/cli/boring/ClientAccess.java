@@ -27,6 +27,17 @@ record ClientAccess(ClientAuthentication auth, boolean oidc, Supplier<Optional<L
         return new ClientAccess(auth, verifier.isPresent(), login, signer);
     }
 
+    /**
+     * Why the OIDC issuer has not answered yet, when it has not. Asking this asks the issuer again when that is due, so a
+     * health probe notices its return even while no token comes.
+     */
+    Optional<String> issuerUnreachable() {
+        return auth.oidc().flatMap(verifier -> {
+            verifier.metadata();
+            return Optional.of(verifier.unreachable()).filter(why -> !why.isEmpty());
+        });
+    }
+
     /** The end of the start line: whether the API asks for a token, and of which kinds. */
     String startNote() {
         return auth.enabled() ? "; API requires a token" + (oidc ? " (static or OIDC)" : "") : "";

@@ -234,7 +234,7 @@ public final class ServerCommand implements Callable<Integer> {
         ConsoleLogging.bindDroppedLines(metrics);
         WebServer telemetry;
         try {
-            telemetry = TelemetryListener.start(telemetryPort, metrics, health, readiness);
+            telemetry = TelemetryListener.start(telemetryPort, metrics, health, readiness, access::issuerUnreachable);
         } catch (RuntimeException e) {
             registry.close();
             routes.close();

@@ -28,12 +28,27 @@ final class StorageHealth {
         this.served = served;
     }
 
-    /** The answer of {@code /health}; {@code reason} is the storage error, which never holds credentials. */
+    /**
+     * The answer of {@code /health}; {@code reason} is the storage error, which never holds credentials;
+     * {@code oidc} why the OIDC issuer has not answered yet, if it has not.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Report(String status, String storage, @Nullable String reason) {
+    record Report(String status, String storage, @Nullable String reason, @Nullable String oidc) {
+        Report(String status, String storage, @Nullable String reason) {
+            this(status, storage, reason, null);
+        }
+
         /** "degraded" answers 200: the registry answers, but a recent request failed (a corrupt blob, say). */
         boolean healthy() {
             return !"unhealthy".equals(status);
+        }
+
+        /**
+         * With the issuer's outage said: "degraded" at worst, since the registry still serves
+         * anonymous reads and other tokens, and a pod should not leave the Service for it.
+         */
+        Report withIssuer(Optional<String> unreachable) {
+            return unreachable.map(why -> new Report("ok".equals(status) ? "degraded" : status, storage, reason, why)).orElse(this);
         }
     }
 

@@ -7,13 +7,18 @@ import dev.wharf.http.Readiness;
 import dev.wharf.http.WebServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
+import java.util.function.Supplier;
 
-/** The telemetry address: {@code /metrics} for Prometheus, and {@code /health} on storage (with {@code ?ready=true}, readiness too). */
+/**
+ * The telemetry address: {@code /metrics} for Prometheus, and {@code /health} on storage (with {@code ?ready=true}, readiness
+ * too) and on the OIDC issuer, when one has not answered.
+ */
 final class TelemetryListener {
     private TelemetryListener() {
     }
 
-    static WebServer start(BoundPort port, PrometheusMeterRegistry metrics, StorageHealth health, Readiness readiness) {
+    static WebServer start(BoundPort port, PrometheusMeterRegistry metrics, StorageHealth health, Readiness readiness,
+                           Supplier<Optional<String>> issuerUnreachable) {
         ObjectMapper json = new ObjectMapper();
         return Listeners.start("--listen-telemetry-address", () -> WebServer.start(port,
                 Optional.empty(), cfg -> {
@@ -25,7 +30,8 @@ final class TelemetryListener {
                             readiness.ready();
                         }
                         boolean ok = report.healthy() && (readiness.isReady() || !Readiness.asked(ctx.queryParam("ready")));
-                        ctx.status(ok ? 200 : 503).contentType("application/json").result(json.writeValueAsString(report));
+                        ctx.status(ok ? 200 : 503).contentType("application/json")
+                                .result(json.writeValueAsString(report.withIssuer(issuerUnreachable.get())));
                     });
                 }));
     }
