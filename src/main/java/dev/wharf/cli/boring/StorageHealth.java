@@ -2,7 +2,6 @@ package dev.wharf.cli.boring;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.oci.StorageException;
 import org.jspecify.annotations.Nullable;
 import dev.wharf.oci.FailureWatchingStore;
 import dev.wharf.oci.StoreProbe;
