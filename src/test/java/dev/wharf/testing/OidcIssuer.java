@@ -61,6 +61,7 @@ public final class OidcIssuer implements AutoCloseable {
     private final AtomicInteger tokenRefusals = new AtomicInteger();
     private volatile boolean tamperState;
     private volatile boolean jwksDown;
+    private volatile boolean jwtAccessTokens;
     private volatile boolean wrongNonce;
     private RSAKey current;
 
@@ -101,6 +102,11 @@ public final class OidcIssuer implements AutoCloseable {
     /** How often the discovery document has been fetched: tests use it to see that a server does not hammer the issuer. */
     public int discoveryRequests() {
         return discoveryRequests.get();
+    }
+
+    /** While true, {@code /token} issues access tokens that are JWTs for the client, as Keycloak does; opaque ones otherwise. */
+    public void jwtAccessTokens(boolean jwt) {
+        jwtAccessTokens = jwt;
     }
 
     /** While true, the JWKS endpoint answers 503, as an issuer in trouble does. */
@@ -256,7 +262,10 @@ public final class OidcIssuer implements AutoCloseable {
         String idToken = sign(current, claims(LOGIN_SUBJECT, issued.get("client_id")).issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plusSeconds(3600))).claim("nonce", wrongNonce ? "not-" + issued.get("nonce") : issued.get("nonce"))
                 .build());
-        respond(exchange, 200, "{\"access_token\":\"opaque-" + UUID.randomUUID() + "\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
+        // Keycloak's and Azure AD's access tokens are JWTs for the client; many others' are opaque.
+        String accessToken = jwtAccessTokens ? sign(current, claims(LOGIN_SUBJECT, issued.get("client_id")).issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(3600))).build()) : "opaque-" + UUID.randomUUID();
+        respond(exchange, 200, "{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
                 + "\"id_token\":\"" + idToken + "\"}");
     }
 

@@ -102,7 +102,9 @@ public final class OidcVerifier {
         try {
             claims = checks.process(token, null);
         } catch (ParseException e) {
-            throw new TokenRejectedException("the bearer token is not a JWT");
+            // terraform login keeps the issuer's access token, which some issuers make opaque.
+            throw new TokenRejectedException("the bearer token is not a JWT (an opaque access token cannot be checked:"
+                    + " the issuer must issue JWT access tokens for this client)");
         } catch (KeySourceException e) {
             throw new TokenRejectedException("the issuer's signing keys cannot be fetched: " + e.getMessage());
         } catch (BadJWTException e) {
