@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
@@ -168,7 +167,7 @@ final class CertificateReload extends AbstractLifeCycle {
             return new Stamp(file.toRealPath(), attributes.fileKey(), attributes.size(), attributes.lastModifiedTime().toMillis());
         } catch (IOException e) {
             // Gone for a moment (a secret being swapped): a version of its own, never loaded while it lasts.
-            return new Stamp(file, Objects.toString(e.getClass().getSimpleName()), -1, -1);
+            return new Stamp(file, e.getClass().getSimpleName(), -1, -1);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.wharf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wharf.cli.boring.EnvironmentDefaults;
 import dev.wharf.cli.boring.ServerCommand;
 import dev.wharf.http.access.NewToken;
 import dev.wharf.testing.DockerRegistryServer;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Both servers behind nginx terminating TLS, as behind an ingress. With {@code --http-trust-forwarded}
@@ -43,8 +41,8 @@ class BehindATlsProxyTest {
         Path cert = certificate.writePem(dir.resolve("tls"));
         HttpClient browser = HttpClient.newBuilder().sslContext(certificate.trustingContext()).build();
         try (OidcIssuer issuer = OidcIssuer.start();
-             ServerCommand.Running trusting = start(issuer, "--http-trust-forwarded");
-             ServerCommand.Running plain = start(issuer);
+             ServerCommand.Running trusting = start(issuer, Map.of("BORING_REGISTRY_HTTP_TRUST_FORWARDED", "true"));
+             ServerCommand.Running plain = start(issuer, Map.of());
              NginxBalancer toTrusting = NginxBalancer.startTlsTerminating(dir.resolve("nginx-a"), List.of(trusting.registry().port()),
                      cert, cert.resolveSibling("key.pem"));
              NginxBalancer toPlain = NginxBalancer.startTlsTerminating(dir.resolve("nginx-b"), List.of(plain.registry().port()),
@@ -118,13 +116,9 @@ class BehindATlsProxyTest {
         throw new AssertionError("no redirect_uri in " + location);
     }
 
-    private ServerCommand.Running start(OidcIssuer issuer, String... flags) {
-        ServerCommand command = new ServerCommand();
-        List<String> args = new ArrayList<>(List.of("--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
-                "--storage-oci-layout-dir", dir.resolve("data").toString(), "--auth-oidc-issuer", issuer.issuer().toString(),
-                "--auth-oidc-clientid", "wharf-ui"));
-        args.addAll(List.of(flags));
-        new CommandLine(command).setDefaultValueProvider(new EnvironmentDefaults(Map.of())).parseArgs(args.toArray(String[]::new));
-        return command.start();
+    /** With the flag's variable, as an operator's manifest sets it: the flag itself is package-registry's test above. */
+    private ServerCommand.Running start(OidcIssuer issuer, Map<String, String> environment) {
+        return InProcessRegistry.start(dir.resolve("data"), environment, "--auth-oidc-issuer", issuer.issuer().toString(),
+                "--auth-oidc-clientid", "wharf-ui");
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.wharf.cli.boring.EnvironmentDefaults;
 import dev.wharf.cli.boring.ServerCommand;
 import dev.wharf.oci.Digest;
 import ch.qos.logback.classic.Level;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The server's OIDC and Okta flags, as parsed from a command line: what {@code login.v1} advertises
@@ -241,12 +239,7 @@ class OidcServerCommandTest {
     }
 
     private ServerCommand.Running start(String... flags) {
-        ServerCommand command = new ServerCommand();
-        List<String> args = new ArrayList<>(List.of("--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
-                "--storage-oci-layout-dir", dir.resolve("data").toString()));
-        args.addAll(List.of(flags));
-        new CommandLine(command).setDefaultValueProvider(new EnvironmentDefaults(Map.of())).parseArgs(args.toArray(String[]::new));
-        return command.start();
+        return InProcessRegistry.start(dir.resolve("data"), flags);
     }
 
     private String startFails(String... flags) {

@@ -3,21 +3,16 @@ package dev.wharf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.wharf.cli.boring.EnvironmentDefaults;
 import dev.wharf.cli.boring.ServerCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code --signed-url-key} rotated across replicas of one store in two steps, and no file URL refused
@@ -35,11 +30,7 @@ class SignedUrlKeyRotationTest {
 
     @BeforeEach
     void upload() {
-        StringWriter err = new StringWriter();
-        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
-                .execute("upload", "module", "--storage-oci-layout-dir", dir.resolve("data").toString(),
-                        Path.of("examples/modules").toAbsolutePath().toString());
-        assertThat(code).as(err.toString()).isZero();
+        InProcessRegistry.uploadExampleModule(dir.resolve("data"));
     }
 
     @Test
@@ -87,11 +78,8 @@ class SignedUrlKeyRotationTest {
     }
 
     private ServerCommand.Running start(String... flags) {
-        ServerCommand command = new ServerCommand();
-        List<String> args = new ArrayList<>(List.of("--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
-                "--storage-oci-layout-dir", dir.resolve("data").toString(), "--auth-static-token", "ci-token"));
+        List<String> args = new ArrayList<>(List.of("--auth-static-token", "ci-token"));
         args.addAll(List.of(flags));
-        new CommandLine(command).setDefaultValueProvider(new EnvironmentDefaults(Map.of())).parseArgs(args.toArray(String[]::new));
-        return command.start();
+        return InProcessRegistry.start(dir.resolve("data"), args.toArray(String[]::new));
     }
 }

@@ -2,7 +2,6 @@ package dev.wharf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wharf.cli.boring.EnvironmentDefaults;
 import dev.wharf.cli.boring.ServerCommand;
 import dev.wharf.testing.OidcIssuer;
 import dev.wharf.testing.RequiredTool;
@@ -10,8 +9,6 @@ import dev.wharf.testing.TestCertificates;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +24,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The real {@code terraform login} against the login.v1 Wharf advertises for an OIDC issuer: the CLI
@@ -45,7 +41,7 @@ class TerraformLoginTest {
         Path terraform = RequiredTool.require("terraform", "terraform (from HashiCorp's releases)");
         TestCertificates.SelfSigned certificate = TestCertificates.localhost();
         Path cert = certificate.writePem(dir.resolve("tls"));
-        upload();
+        InProcessRegistry.uploadExampleModule(dir.resolve("data"));
         try (OidcIssuer issuer = OidcIssuer.start(); ServerCommand.Running server = start(issuer, cert)) {
             issuer.jwtAccessTokens(true);
             String host = "127.0.0.1:" + server.registry().port();
@@ -53,7 +49,7 @@ class TerraformLoginTest {
             // Terraform writes the credentials file there but does not make the folder.
             Files.createDirectories(home.resolve(".terraform.d"));
 
-            Process login = terraform(terraform, home, home, "login", host).start();
+            Process login = terraform(terraform, cert, home, home, "login", host).start();
             try (OutputStream stdin = login.getOutputStream()) {
                 stdin.write("yes\n".getBytes(StandardCharsets.UTF_8));
             }
@@ -83,7 +79,7 @@ class TerraformLoginTest {
             Path config = Files.createDirectories(dir.resolve("config"));
             Files.writeString(config.resolve("main.tf"), "module \"hello\" {\n  source  = \"" + host + "/example/hello/null\"\n"
                     + "  version = \"1.0.0\"\n}\n");
-            Process init = terraform(terraform, home, config, "init", "-input=false", "-no-color").redirectErrorStream(true).start();
+            Process init = terraform(terraform, cert, home, config, "init", "-input=false", "-no-color").start();
             String initSaid = new String(init.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(init.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(init.exitValue()).as(initSaid).isZero();
@@ -91,14 +87,15 @@ class TerraformLoginTest {
         }
     }
 
-    private static ProcessBuilder terraform(Path terraform, Path home, Path workDir, String... args) {
+    /** terraform with only {@code home} for its state and credentials, trusting {@code cert}: no CLI configuration, which would hide the credentials file. */
+    private static ProcessBuilder terraform(Path terraform, Path cert, Path home, Path workDir, String... args) {
         List<String> command = new ArrayList<>(List.of(terraform.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("TF_"));
         env.put("HOME", home.toString());
-        env.put("SSL_CERT_FILE", home.getParent().resolve("tls/cert.pem").toString());
+        env.put("SSL_CERT_FILE", cert.toString());
         env.put("CHECKPOINT_DISABLE", "1");
         // No browser to open: terraform prints the URL instead.
         env.put("BROWSER", "/bin/false");
@@ -106,21 +103,9 @@ class TerraformLoginTest {
         return builder;
     }
 
-    private void upload() {
-        StringWriter err = new StringWriter();
-        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
-                .execute("upload", "module", "--storage-oci-layout-dir", dir.resolve("data").toString(),
-                        Path.of("examples/modules").toAbsolutePath().toString());
-        assertThat(code).as(err.toString()).isZero();
-    }
-
     private ServerCommand.Running start(OidcIssuer issuer, Path cert) {
-        ServerCommand command = new ServerCommand();
-        List<String> args = new ArrayList<>(List.of("--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
-                "--storage-oci-layout-dir", dir.resolve("data").toString(), "--tls-cert-file", cert.toString(),
+        return InProcessRegistry.start(dir.resolve("data"), "--tls-cert-file", cert.toString(),
                 "--tls-key-file", cert.resolveSibling("key.pem").toString(), "--auth-oidc-issuer", issuer.issuer().toString(),
-                "--auth-oidc-clientid", "terraform-cli", "--auth-oidc-scopes", "openid"));
-        new CommandLine(command).setDefaultValueProvider(new EnvironmentDefaults(Map.of())).parseArgs(args.toArray(String[]::new));
-        return command.start();
+                "--auth-oidc-clientid", "terraform-cli", "--auth-oidc-scopes", "openid");
     }
 }

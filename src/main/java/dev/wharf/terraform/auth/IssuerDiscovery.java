@@ -6,9 +6,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +94,7 @@ final class IssuerDiscovery {
             LOG.info("the OIDC issuer {} answered: its tokens are accepted from now on", issuer);
             return Optional.of(metadata);
         }
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = IssuerFetch.cause(Objects.requireNonNull(failure));
         failed(cause instanceof OidcException e ? e : new OidcException("cannot read " + document + ": " + cause));
         return Optional.empty();
     }

@@ -45,12 +45,17 @@ final class IssuerFetch implements Function<URI, String> {
                     if (failure == null) {
                         return body(uri, response);
                     }
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    Throwable cause = cause(failure);
                     if (cause instanceof IOException io) {
                         throw unreachable(uri, io);
                     }
                     throw new OidcException("cannot fetch " + uri + ": " + cause, cause);
                 });
+    }
+
+    /** What failed, out of the wrapper a later stage of a future puts around it. */
+    static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private static HttpRequest request(URI uri) {

@@ -98,8 +98,8 @@ final class OidcSignIn {
 
     /** The issuer has not answered (or names no endpoints): say so, and offer the token form, which needs no issuer. */
     private void unavailable(Context ctx, String next) {
-        String why = verifier.unreachable().isEmpty() ? "the identity provider names no authorization or token endpoint"
-                : verifier.unreachable();
+        String unreachable = verifier.unreachable();
+        String why = unreachable.isEmpty() ? "the identity provider names no authorization or token endpoint" : unreachable;
         LOG.info("UI sign-in through OIDC not started: {}", why);
         ctx.header("Retry-After", "10");
         SignIn.plainPage(ctx, 503, "Sign-in unavailable", "<h1>Sign-in unavailable</h1>\n<p class=\"error\" role=\"alert\">"

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -39,7 +40,8 @@ public final class FileUrlSigner {
     private final Clock clock;
     // Mac.getInstance walks the provider list on every call: initialise one and clone it per use.
     private final Mac prototype;
-    private final List<Mac> accepted;
+    // The signing key first, then the ones only accepted.
+    private final List<Mac> verifying;
     private final Cache<Signed, String> recent = Caffeine.newBuilder().maximumSize(10_000).build();
 
     public FileUrlSigner(byte[] key, Duration ttl, Clock clock) {
@@ -56,7 +58,8 @@ public final class FileUrlSigner {
         this.stepSeconds = Math.max(1, Math.min(60, ttl.toSeconds() / 10));
         this.clock = clock;
         this.prototype = hmac(key);
-        this.accepted = alsoAccepted.stream().map(FileUrlSigner::hmac).toList();
+        this.verifying = Stream.concat(Stream.of(prototype),
+                alsoAccepted.stream().map(FileUrlSigner::hmac)).toList();
     }
 
     private static Mac hmac(byte[] key) {
@@ -101,11 +104,7 @@ public final class FileUrlSigner {
             return Check.INVALID;
         }
         byte[] given = signature.getBytes(StandardCharsets.US_ASCII);
-        boolean signed = MessageDigest.isEqual(mac(prototype, path, when).getBytes(StandardCharsets.US_ASCII), given);
-        for (int i = 0; !signed && i < accepted.size(); i++) {
-            signed = MessageDigest.isEqual(mac(accepted.get(i), path, when).getBytes(StandardCharsets.US_ASCII), given);
-        }
-        if (!signed) {
+        if (verifying.stream().noneMatch(key -> MessageDigest.isEqual(mac(key, path, when).getBytes(StandardCharsets.US_ASCII), given))) {
             return Check.INVALID;
         }
         return clock.instant().getEpochSecond() > when ? Check.EXPIRED : Check.VALID;
