@@ -10,9 +10,10 @@ import java.time.Duration;
  * ({@link ResponseBodies#sendFile}), so a client that stops reading holds its connection and the
  * buffers in flight, not a thread. {@code trustForwarded}: the scheme, host and port the client
  * used are taken from {@code X-Forwarded-Proto}, {@code -Host} and {@code -Port}, which only a proxy
- * in front should set ({@link WebServer}).
+ * in front should set. {@code trustedProxies}: whose {@code X-Forwarded-For} names the client
+ * ({@link ProxiedRequests}).
  */
-public record ServerLimits(Duration idleTimeout, int maxConnections, boolean trustForwarded) {
+public record ServerLimits(Duration idleTimeout, int maxConnections, boolean trustForwarded, TrustedProxies trustedProxies) {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     /**
@@ -32,7 +33,11 @@ public record ServerLimits(Duration idleTimeout, int maxConnections, boolean tru
     }
 
     public ServerLimits(Duration idleTimeout, int maxConnections) {
-        this(idleTimeout, maxConnections, false);
+        this(idleTimeout, maxConnections, false, TrustedProxies.NONE);
+    }
+
+    public ServerLimits(Duration idleTimeout, int maxConnections, boolean trustForwarded) {
+        this(idleTimeout, maxConnections, trustForwarded, TrustedProxies.NONE);
     }
 
     public static ServerLimits defaults() {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -109,8 +108,8 @@ public final class WebServer implements AutoCloseable {
                 // collection of about 20 ms per burst, which was figure 1's p99 (bench/RESULTS.md,
                 // session 19). The cache saves a few small objects per request.
                 http.setHeaderCacheSize(0);
-                if (limits.trustForwarded()) {
-                    http.addCustomizer(forwardedByTheProxy());
+                if (limits.trustForwarded() || !limits.trustedProxies().isEmpty()) {
+                    http.addCustomizer(new ProxiedRequests(limits.trustForwarded(), limits.trustedProxies()));
                 }
                 ServerConnector connector = tls.isPresent() ? tlsConnector(server, http, address, tls.get(), selectors)
                         : plainConnector(server, http, address, selectors);
@@ -167,20 +166,6 @@ public final class WebServer implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    /**
-     * Behind a TLS-terminating proxy the server sees http and the proxy's upstream address, so an
-     * OIDC redirect URI it builds says http, and its cookies lose Secure. The proxy says what the
-     * client used in X-Forwarded-Proto, -Host and -Port. Not the client's address: X-Forwarded-For
-     * and RFC 7239's Forwarded (whose for= it carries) are left alone, since proxies append to them
-     * and the leftmost address, the one taken, is whatever the client wrote.
-     */
-    private static ForwardedRequestCustomizer forwardedByTheProxy() {
-        ForwardedRequestCustomizer forwarded = new ForwardedRequestCustomizer();
-        forwarded.setForwardedHeader("");
-        forwarded.setForwardedForHeader("");
-        return forwarded;
     }
 
     private static ServerConnector plainConnector(Server server, HttpConfiguration http, ListenAddress address, int selectors) {

@@ -18,7 +18,9 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -110,6 +112,33 @@ class WebServerTest {
                         .header("Forwarded", "for=198.51.100.1").build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(seen.body()).as("trusted: " + trust).isEqualTo(trust ? "127.0.0.1 https registry.example.org 443"
                         : "127.0.0.1 http 127.0.0.1 " + server.port());
+            }
+        }
+    }
+
+    /**
+     * With trusted proxies the routes and the exchange observers (the access log) see the client
+     * X-Forwarded-For names behind a trusted peer; an untrusted peer (a client reaching the server
+     * directly) is taken as it is, claims of scheme and host included.
+     */
+    @Test
+    void takesTheClientAddressFromTrustedProxiesOnly() throws Exception {
+        for (String trusted : List.of("127.0.0.1", "10.0.0.0/8")) {
+            List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+            ServerLimits limits = new ServerLimits(ServerLimits.DEFAULT_IDLE_TIMEOUT, 100, true, TrustedProxies.of(List.of(trusted)));
+            try (WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.empty(),
+                    RequestObserver.NONE, List.of(exchanges::add), limits,
+                    cfg -> cfg.routes.get("/seen", ctx -> ctx.result(ctx.ip() + " " + ctx.scheme())))) {
+                HttpResponse<String> seen = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.localUri().resolve("/seen"))
+                        .header("X-Forwarded-Proto", "https").header("X-Forwarded-For", "203.0.113.66, 198.51.100.7").build(),
+                        HttpResponse.BodyHandlers.ofString());
+                String expected = trusted.equals("127.0.0.1") ? "198.51.100.7 https" : "127.0.0.1 http";
+                assertThat(seen.body()).as("trusting " + trusted).isEqualTo(expected);
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                while (exchanges.isEmpty() && System.nanoTime() < deadline) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+                assertThat(exchanges).singleElement().extracting(Exchange::clientAddress).isEqualTo(expected.split(" ")[0]);
             }
         }
     }

@@ -38,13 +38,15 @@ public final class NginxBalancer implements AutoCloseable {
     /**
      * As an ingress terminates TLS in front of a server of plain HTTP: {@code https} on its port with
      * {@code cert} and {@code key}, the client's scheme, host and port passed on in X-Forwarded-Proto,
-     * -Host and -Port, and the Host header nginx's default, the upstream's name ({@code replicas}).
+     * -Host and -Port, its address appended to X-Forwarded-For, and the Host header nginx's default,
+     * the upstream's name ({@code replicas}).
      */
     public static NginxBalancer startTlsTerminating(Path prefix, List<Integer> replicaPorts, Path cert, Path key) {
         return start(prefix, replicaPorts, " ssl;\n    ssl_certificate " + cert + ";\n    ssl_certificate_key " + key, """
                           proxy_set_header X-Forwarded-Proto $scheme;
                           proxy_set_header X-Forwarded-Host $http_host;
                           proxy_set_header X-Forwarded-Port $server_port;
+                          proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
                 """);
     }
 

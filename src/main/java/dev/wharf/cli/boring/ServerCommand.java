@@ -10,6 +10,7 @@ import dev.wharf.http.Readiness;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RegistryCallMetrics;
 import dev.wharf.http.ServerLimits;
+import dev.wharf.http.TrustedProxies;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
@@ -119,6 +120,12 @@ public final class ServerCommand implements Callable<Integer> {
                     + " TLS-terminating proxy or ingress that sets them, for the UI's OIDC redirect and Secure cookies"
                     + " (BORING_REGISTRY_HTTP_TRUST_FORWARDED)")
     boolean httpTrustForwarded;
+
+    @Option(names = "--http-trusted-proxies", split = ",", paramLabel = "CIDR",
+            description = "Addresses and CIDR ranges of the proxies in front, whose X-Forwarded-For names the client: the"
+                    + " access log and the publish audit then show the client's address, not the proxy's; with"
+                    + " --http-trust-forwarded, only these may set the scheme and host (BORING_REGISTRY_HTTP_TRUSTED_PROXIES)")
+    List<String> httpTrustedProxies = new ArrayList<>();
 
     @Option(names = "--http-max-connections", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONNECTIONS,
             description = "Open client connections at most; further ones wait until one closes"
@@ -256,9 +263,17 @@ public final class ServerCommand implements Callable<Integer> {
                     "--download-cache-max-size must be a positive number of megabytes, not " + downloadCacheMegabytes);
         }
         try {
-            return new ServerLimits(httpIdleTimeout, httpMaxConnections, httpTrustForwarded);
+            return new ServerLimits(httpIdleTimeout, httpMaxConnections, httpTrustForwarded, trustedProxies());
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--http-idle-timeout / --http-max-connections: " + e.getMessage());
+        }
+    }
+
+    private TrustedProxies trustedProxies() {
+        try {
+            return TrustedProxies.of(httpTrustedProxies);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--http-trusted-proxies: " + e.getMessage());
         }
     }
 }

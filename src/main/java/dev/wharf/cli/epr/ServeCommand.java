@@ -15,6 +15,8 @@ import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -113,6 +115,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Take the scheme, host and port clients used from X-Forwarded-Proto, -Host and -Port: behind a"
                     + " TLS-terminating proxy or ingress that sets them, for the UI's Secure cookies and same-origin checks.")
     boolean httpTrustForwarded;
+
+    @Option(names = {"-http-trusted-proxies", "--http-trusted-proxies"}, split = ",", paramLabel = "CIDR",
+            description = "Addresses and CIDR ranges of the proxies in front, whose X-Forwarded-For names the client: the"
+                    + " access log and the publish audit then show the client's address, not the proxy's; with"
+                    + " -http-trust-forwarded, only these may set the scheme and host.")
+    List<String> httpTrustedProxies = new ArrayList<>();
 
     @Option(names = {"-shutdown-timeout", "--shutdown-timeout"}, defaultValue = "25s",
             description = "On SIGTERM, stop accepting and give the requests in flight (downloads included) this long to finish, as a Go duration (default: ${DEFAULT-VALUE}).")

@@ -1,6 +1,7 @@
 package dev.wharf.cli.epr;
 
 import dev.wharf.http.ServerLimits;
+import dev.wharf.http.TrustedProxies;
 import dev.wharf.http.access.TokensFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,10 +25,16 @@ record ServeSettings(ServerLimits limits, Duration drain, RegistryConfig config,
         if (flags.tlsMinVersion != null && !Set.of("1.1", "1.2", "1.3").contains(flags.tlsMinVersion)) {
             return refused(err, "unsupported TLS version: " + flags.tlsMinVersion);
         }
+        TrustedProxies proxies;
+        try {
+            proxies = TrustedProxies.of(flags.httpTrustedProxies);
+        } catch (IllegalArgumentException e) {
+            return refused(err, "package-registry: -http-trusted-proxies: " + e.getMessage());
+        }
         ServerLimits limits;
         try {
             limits = new ServerLimits(RegistryConfig.parseDuration(flags.httpIdleTimeout), flags.httpMaxConnections,
-                    flags.httpTrustForwarded);
+                    flags.httpTrustForwarded, proxies);
         } catch (IllegalArgumentException | IOException e) {
             return refused(err, "package-registry: -http-idle-timeout / -http-max-connections: " + e.getMessage());
         }
