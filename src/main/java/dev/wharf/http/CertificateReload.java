@@ -1,9 +1,5 @@
 package dev.wharf.http;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.cert.X509Certificate;
@@ -42,18 +38,14 @@ final class CertificateReload extends AbstractLifeCycle {
     private final Duration interval;
     private final Clock clock;
     // Touched by the start, then by one scheduled task at a time.
-    private List<Stamp> served;
+    private List<FileStamp> served;
     private @Nullable Instant notAfter;
     private Expiry said = Expiry.AHEAD;
-    private @Nullable List<Stamp> seen;
-    private @Nullable List<Stamp> refused;
+    private @Nullable List<FileStamp> seen;
+    private @Nullable List<FileStamp> refused;
     private volatile Scheduler.@Nullable Task next;
 
     private enum Expiry { AHEAD, SOON, PAST }
-
-    /** What identifies one version of a file: where its link leads, its inode, size and time. */
-    private record Stamp(Path real, @Nullable Object fileKey, long size, long modified) {
-    }
 
     CertificateReload(SslContextFactory.Server ssl, TlsFiles files, Scheduler scheduler, Duration interval, Clock clock) {
         this.ssl = ssl;
@@ -87,7 +79,7 @@ final class CertificateReload extends AbstractLifeCycle {
 
     private void look() {
         try {
-            List<Stamp> now = stamps();
+            List<FileStamp> now = stamps();
             if (now.equals(served) || now.equals(refused)) {
                 seen = null;
             } else if (now.equals(seen)) {
@@ -103,7 +95,7 @@ final class CertificateReload extends AbstractLifeCycle {
         }
     }
 
-    private void load(List<Stamp> now) {
+    private void load(List<FileStamp> now) {
         seen = null;
         KeyStore store;
         try {
@@ -157,17 +149,7 @@ final class CertificateReload extends AbstractLifeCycle {
         return Optional.empty();
     }
 
-    private List<Stamp> stamps() {
-        return List.of(stamp(files.certFile()), stamp(files.keyFile()));
-    }
-
-    private static Stamp stamp(Path file) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(file.toRealPath(), attributes.fileKey(), attributes.size(), attributes.lastModifiedTime().toMillis());
-        } catch (IOException e) {
-            // Gone for a moment (a secret being swapped): a version of its own, never loaded while it lasts.
-            return new Stamp(file, e.getClass().getSimpleName(), -1, -1);
-        }
+    private List<FileStamp> stamps() {
+        return FileStamp.of(List.of(files.certFile(), files.keyFile()));
     }
 }

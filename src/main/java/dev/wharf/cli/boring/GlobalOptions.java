@@ -45,8 +45,8 @@ public final class GlobalOptions {
     boolean insecure;
 
     @Option(names = "--storage-oci-ca-file", paramLabel = "PEM",
-            description = "PEM file of CA certificates to trust for the registry, in addition to the JVM's default trust"
-                    + " (BORING_REGISTRY_STORAGE_OCI_CA_FILE)")
+            description = "PEM file of CA certificates to trust for the registry, in addition to the JVM's default trust;"
+                    + " read again when it changes (BORING_REGISTRY_STORAGE_OCI_CA_FILE)")
     @Nullable Path caFile;
 
     @Option(names = "--storage-oci-connect-timeout", defaultValue = "3s", converter = Durations.class, paramLabel = "DURATION",

@@ -48,7 +48,8 @@ public final class MirrorOptions {
     List<String> upstreams = new ArrayList<>();
 
     @Option(names = "--network-mirror-upstream-ca-file", split = ",", paramLabel = "PEM",
-            description = "Also trust these CA certificates when talking to upstream registries (BORING_REGISTRY_NETWORK_MIRROR_UPSTREAM_CA_FILE).")
+            description = "Also trust these CA certificates when talking to upstream registries; read again when they change"
+                    + " (BORING_REGISTRY_NETWORK_MIRROR_UPSTREAM_CA_FILE).")
     List<Path> upstreamCaFiles = new ArrayList<>();
 
     @picocli.CommandLine.Mixin

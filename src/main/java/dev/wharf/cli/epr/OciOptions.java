@@ -40,7 +40,8 @@ public final class OciOptions {
             description = "Total time for one registry request with its retries (default: ${DEFAULT-VALUE}).")
     @SuppressWarnings("NullAway.Init")
     String retryBudget;
-    @Option(names = {"-oci-ca-file", "--oci-ca-file"}, paramLabel = "PEM", description = "PEM file of CA certificates to trust for the registry, in addition to the JVM's default trust.")
+    @Option(names = {"-oci-ca-file", "--oci-ca-file"}, paramLabel = "PEM", description = "PEM file of CA certificates to trust for the registry, in addition to the JVM's default trust;"
+            + " read again when it changes.")
     @Nullable Path caFile;
 
     boolean hasRegistry() {
