@@ -39,7 +39,7 @@ final class CertificateReload extends AbstractLifeCycle {
     private final Clock clock;
     // Touched by the start, then by one scheduled task at a time.
     private List<FileStamp> served;
-    private @Nullable Instant notAfter;
+    private volatile @Nullable Instant notAfter;
     private Expiry said = Expiry.AHEAD;
     private @Nullable List<FileStamp> seen;
     private @Nullable List<FileStamp> refused;
@@ -55,6 +55,11 @@ final class CertificateReload extends AbstractLifeCycle {
         this.clock = clock;
         this.served = stamps();
         this.notAfter = certificate(ssl.getKeyStore()).map(c -> c.getNotAfter().toInstant()).orElse(null);
+    }
+
+    /** The served certificate's end, read by the metrics' scrapes. */
+    Optional<Instant> notAfter() {
+        return Optional.ofNullable(notAfter);
     }
 
     @Override

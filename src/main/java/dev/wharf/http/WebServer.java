@@ -242,6 +242,12 @@ public final class WebServer implements AutoCloseable {
         return tls;
     }
 
+    /** When the certificate served now ends, renewals followed ({@link CertificateReload}); empty without TLS. */
+    public Optional<java.time.Instant> certificateNotAfter() {
+        CertificateReload reload = connector.getServer().getBean(CertificateReload.class);
+        return reload == null ? Optional.empty() : reload.notAfter();
+    }
+
     /** The base URL clients on this machine can use; wildcard hosts become 127.0.0.1. */
     public URI localUri() {
         String host = address.host().equals("0.0.0.0") || address.host().equals("::") ? "127.0.0.1" : address.host();

@@ -34,7 +34,7 @@ class CertificateReloadTest {
     @Test
     void aRenewalIsServedOnceBothFilesAreWrittenAndTheHalfWrittenPairIsNot() throws Exception {
         SelfSigned first = TestCertificates.localhost();
-        SelfSigned renewed = TestCertificates.localhost();
+        SelfSigned renewed = TestCertificates.localhostUntil(Instant.now().plus(Duration.ofDays(90)));
         Path cert = first.writePem(dir);
         Path key = dir.resolve("key.pem");
         SSLContext trustingBoth = trusting(first, renewed);
@@ -42,6 +42,7 @@ class CertificateReloadTest {
                 Optional.of(new TlsFiles(cert, key, Optional.empty(), Duration.ofMillis(50))), cfg -> cfg.routes.get("/", ctx -> ctx.result("ok")));
              LogCapture log = LogCapture.of(CertificateReload.class.getName())) {
             assertThat(served(trustingBoth, server.port())).isEqualTo(first.certificate());
+            assertThat(server.certificateNotAfter()).hasValue(first.certificate().getNotAfter().toInstant());
 
             // certbot writes the certificate, then the key: between the two the pair does not match.
             Files.writeString(cert, renewed.certificatePem(), StandardCharsets.US_ASCII);
@@ -54,6 +55,7 @@ class CertificateReloadTest {
             Files.writeString(key, renewed.privateKeyPem(), StandardCharsets.US_ASCII);
             await(() -> served(trustingBoth, server.port()).equals(renewed.certificate()));
             assertThat(log.lines(Level.INFO)).last().asString().contains("TLS certificate reloaded from " + cert, "CN=localhost", "valid until");
+            assertThat(server.certificateNotAfter()).as("what the metrics show").hasValue(renewed.certificate().getNotAfter().toInstant());
             assertThat(log.lines(Level.WARN)).hasSize(1);
         }
     }

@@ -10,8 +10,9 @@ import dev.wharf.http.Readiness;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RegistryCallMetrics;
 import dev.wharf.http.ServerLimits;
-import dev.wharf.http.TrustedProxies;
+import dev.wharf.http.TlsCertificateMetrics;
 import dev.wharf.http.TlsFiles;
+import dev.wharf.http.TrustedProxies;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.terraform.layout.TerraformLayout;
@@ -239,6 +240,7 @@ public final class ServerCommand implements Callable<Integer> {
         // registry's first answers no longer wait for their binders (issue 19, session 10).
         ProcessMetrics.bindTo(metrics);
         ConsoleLogging.bindDroppedLines(metrics);
+        TlsCertificateMetrics.bindTo(metrics, registry);
         WebServer telemetry;
         try {
             telemetry = TelemetryListener.start(telemetryPort, metrics, health, readiness, access::issuerUnreachable);

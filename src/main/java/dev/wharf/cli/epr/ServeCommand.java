@@ -12,6 +12,7 @@ import dev.wharf.http.Readiness;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.ServerLimits;
 import dev.wharf.http.TlsFiles;
+import dev.wharf.http.TlsCertificateMetrics;
 import dev.wharf.http.WebServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -203,6 +204,7 @@ public final class ServeCommand implements Callable<Integer> {
         try (WebServer server = Listeners.start("-address", () -> WebServer.start(apiPort, tls, Optional.of(ready),
                 telemetry.readyHits(), telemetry.exchanges(accessLog), settings.limits(), routes::register));
                 WebServer metricsServer = telemetry.startListener(metricsPort, routes.api())) {
+            TlsCertificateMetrics.bindTo(telemetry.registry(), server);
             FirstIndex.Outcome indexed = indexing.await();
             if (indexed == FirstIndex.Outcome.NOTHING_TO_SERVE) {
                 return 1;
