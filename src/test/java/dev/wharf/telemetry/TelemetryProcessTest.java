@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.epr.TestPackages;
 import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.RequiredTool;
+import dev.wharf.testing.TestCertificates;
 import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.net.URI;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.TestInstance;
  * Both programs as operators run them, on Debian's docker-registry, scraped as Prometheus scrapes
  * them: the metric families and labels of boring-registry and of EPR 1.40 are there under their
  * names, with Wharf's own and the JVM's beside them; every query of the Grafana dashboard in
- * {@code docs/grafana/} names a metric the scrapes contain; the logs are JSON with their content
+ * {@code docs/grafana/} names a metric the scrapes contain, and so does every alerting rule in
+ * {@code docs/prometheus/}, which promtool reads; the logs are JSON with their content
  * filled in, and the access log shows requests without their secrets.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -40,7 +43,10 @@ class TelemetryProcessTest {
     private static final String AGENT = "Terraform/1.11.4 (+https://www.terraform.io)";
     private static final String VERSIONS_ROUTE = "/v1/modules/{namespace}/{name}/{provider}/versions";
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    /** boring-registry serves TLS, so that its scrape has the certificate's gauge; a trusting client reads both programs. */
+    private static final TestCertificates.SelfSigned CERTIFICATE = TestCertificates.localhost();
+
+    private final HttpClient http = HttpClient.newBuilder().sslContext(CERTIFICATE.trustingContext()).build();
     private Path dir;
     private DockerRegistryServer registry;
     private Scrape boring;
@@ -73,12 +79,14 @@ class TelemetryProcessTest {
         assertThat(upload.waitFor(START)).as(upload.output()).isZero();
         int port = TestPorts.free();
         int telemetry = TestPorts.free();
+        Path cert = CERTIFICATE.writePem(dir.resolve("tls"));
         try (WharfProcess server = WharfProcess.start(dir.resolve("boring"), Map.of("BORING_REGISTRY_AUTH_STATIC_TOKEN", "static-token-5d2e"),
                 List.of("boring-registry", "server", "--json", "--listen-address", "127.0.0.1:" + port,
                         "--listen-telemetry-address", "127.0.0.1:" + telemetry, "--storage-oci-registry", registry.host(),
-                        "--storage-oci-insecure"))) {
-            URI base = URI.create("http://127.0.0.1:" + port);
-            server.awaitHttp(base.resolve("/.well-known/terraform.json"), START);
+                        "--storage-oci-insecure", "--tls-cert-file", cert.toString(), "--tls-key-file", cert.resolveSibling("key.pem").toString()))) {
+            URI base = URI.create("https://127.0.0.1:" + port);
+            // The telemetry listener starts after the registry's: once it answers, both do.
+            server.awaitHttp(URI.create("http://127.0.0.1:" + telemetry + "/health"), START);
             for (int i = 0; i < 3; i++) {
                 assertThat(get(base.resolve("/v1/modules/example/hello/null/versions")).statusCode()).isEqualTo(200);
             }
@@ -258,6 +266,39 @@ class TelemetryProcessTest {
     }
 
     @Test
+    void everyAlertIsWellFormedAndNamesMetricsTheScrapesContain() throws Exception {
+        JsonNode file = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(Path.of("docs/prometheus/wharf-alerts.yaml").toFile());
+        Set<String> scraped = new TreeSet<>(boring.names());
+        scraped.addAll(epr.names());
+        Set<String> alerts = new TreeSet<>();
+        for (JsonNode group : file.get("groups")) {
+            assertThat(group.path("name").asText()).isNotBlank();
+            for (JsonNode rule : group.get("rules")) {
+                String alert = rule.path("alert").asText();
+                assertThat(alert).matches("Wharf[A-Za-z]+");
+                assertThat(alerts.add(alert)).as("one rule per name: " + alert).isTrue();
+                assertThat(rule.path("labels").path("severity").asText()).as(alert).isIn("info", "warning", "critical");
+                assertThat(rule.path("annotations").path("summary").asText()).as(alert).isNotBlank();
+                if (rule.has("for")) {
+                    assertThat(rule.get("for").asText()).as(alert).matches("\\d+[smh]");
+                }
+                Set<String> names = PromQl.metricNames(rule.path("expr").asText());
+                assertThat(names).as(alert + " names a metric").isNotEmpty();
+                assertThat(scraped).as(alert + "'s metrics").containsAll(names);
+            }
+        }
+        assertThat(alerts).hasSizeGreaterThanOrEqualTo(7).contains("WharfTlsCertificateExpiresSoon");
+        // Prometheus's own reading of the file: PromQL syntax, durations and templates.
+        Process promtool = new ProcessBuilder(RequiredTool.require("promtool", "prometheus").toString(), "check", "rules",
+                "docs/prometheus/wharf-alerts.yaml").redirectErrorStream(true).start();
+        String checked = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(promtool.waitFor()).as(checked).isZero();
+        assertThat(checked).contains("SUCCESS: " + alerts.size() + " rules found");
+        assertThat(boring.names()).contains("wharf_tls_certificate_expiration_timestamp_seconds");
+    }
+
+    @Test
     void boringRegistryJsonLogsHaveTheirArgumentsFilledInAndTheAccessLogHidesSignatures() throws Exception {
         List<JsonNode> lines = jsonLines(boringLog);
         assertThat(lines).isNotEmpty();
@@ -274,7 +315,8 @@ class TelemetryProcessTest {
         assertThat(versions.get("source.address").asText()).isEqualTo("127.0.0.1");
         assertThat(versions.get("user_agent.original").asText()).isEqualTo(AGENT);
         assertThat(boringLog).doesNotContain("/no/such/route").contains("signature=REDACTED").doesNotContain(signature).doesNotContain("static-token-5d2e");
-        assertThat(lines.stream().filter(l -> "http.access".equals(l.path("logger").asText())).count()).isGreaterThanOrEqualTo(11);
+        // Every request runBoringRegistry sent to the registry address but the unmatched one.
+        assertThat(lines.stream().filter(l -> "http.access".equals(l.path("logger").asText())).count()).isEqualTo(10);
     }
 
     @Test
