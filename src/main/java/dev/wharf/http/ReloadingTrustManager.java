@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Trusts what CA files hold now, not what they held at start: a private CA rotated (the new one added
  * to the bundle before the registry's certificate changes) is trusted on the next connection, without
  * a restart. {@link #refresh} looks at the files' stamps, a few {@code stat}s against a handshake's
- * milliseconds, and reads a changed file again; {@link TrustedCertificates} calls it for each new
+ * milliseconds, and reads a changed file again; {@link RefreshingSslContext} calls it for each new
  * connection, before its handshake. Files that do not load (a bundle caught mid-write, a certificate
  * garbled) are said once, and what was trusted so far stays until they change again, as
  * {@link CertificateReload} keeps the served certificate.
