@@ -2,8 +2,10 @@ package dev.wharf.http;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.util.InetAddressSet;
 
@@ -39,8 +41,8 @@ public final class TrustedProxies {
         for (String range : kept) {
             int slash = range.indexOf('/');
             String address = slash < 0 ? range : range.substring(0, slash);
-            Optional<InetAddress> parsed = literal(address);
-            if (parsed.isEmpty() || address.startsWith("[") || address.contains("]") || IPV4_WITH_PORT.matcher(address).matches()) {
+            Optional<InetAddress> parsed = address(address);
+            if (parsed.isEmpty()) {
                 throw new IllegalArgumentException("'" + range + "' is not an IP address or a CIDR range such as 10.0.0.0/8");
             }
             if (slash >= 0) {
@@ -70,7 +72,7 @@ public final class TrustedProxies {
      */
     public InetAddress clientBehind(InetAddress peer, List<String> forwardedFor) {
         InetAddress client = peer;
-        List<String> hops = forwardedFor.stream().flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::strip).toList();
+        List<String> hops = forwardedFor.stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::strip).toList();
         for (int i = hops.size() - 1; i >= 0 && trusts(client); i--) {
             Optional<InetAddress> hop = literal(hops.get(i));
             if (hop.isEmpty()) {
@@ -93,7 +95,12 @@ public final class TrustedProxies {
         } else if (IPV4_WITH_PORT.matcher(s).matches()) {
             s = s.substring(0, s.indexOf(':'));
         }
-        java.util.regex.Matcher v4 = IPV4.matcher(s);
+        return address(s);
+    }
+
+    /** A bare IP literal: {@code 1.2.3.4} or {@code ::1}, without brackets or port. */
+    private static Optional<InetAddress> address(String s) {
+        Matcher v4 = IPV4.matcher(s);
         if (v4.matches()) {
             byte[] bytes = new byte[4];
             for (int i = 0; i < 4; i++) {

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -243,7 +244,7 @@ public final class WebServer implements AutoCloseable {
     }
 
     /** When the certificate served now ends, renewals followed ({@link CertificateReload}); empty without TLS. */
-    public Optional<java.time.Instant> certificateNotAfter() {
+    public Optional<Instant> certificateNotAfter() {
         CertificateReload reload = connector.getServer().getBean(CertificateReload.class);
         return reload == null ? Optional.empty() : reload.notAfter();
     }

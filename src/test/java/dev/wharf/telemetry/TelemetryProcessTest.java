@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.wharf.epr.TestPackages;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.RequiredTool;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -267,7 +269,7 @@ class TelemetryProcessTest {
 
     @Test
     void everyAlertIsWellFormedAndNamesMetricsTheScrapesContain() throws Exception {
-        JsonNode file = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        JsonNode file = new ObjectMapper(new YAMLFactory())
                 .readTree(Path.of("docs/prometheus/wharf-alerts.yaml").toFile());
         Set<String> scraped = new TreeSet<>(boring.names());
         scraped.addAll(epr.names());
@@ -292,7 +294,7 @@ class TelemetryProcessTest {
         // Prometheus's own reading of the file: PromQL syntax, durations and templates.
         Process promtool = new ProcessBuilder(RequiredTool.require("promtool", "prometheus").toString(), "check", "rules",
                 "docs/prometheus/wharf-alerts.yaml").redirectErrorStream(true).start();
-        String checked = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String checked = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(promtool.waitFor()).as(checked).isZero();
         assertThat(checked).contains("SUCCESS: " + alerts.size() + " rules found");
         assertThat(boring.names()).contains("wharf_tls_certificate_expiration_timestamp_seconds");

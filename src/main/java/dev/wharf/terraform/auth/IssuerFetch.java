@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * GETs a small JSON document from the issuer (its discovery document, its JWKS). A failure to connect,
- * a timeout, a 5xx or a 429 is {@link IssuerUnreachableException}: the issuer may answer later. Any
+ * a timeout, a 5xx, a 408 or a 429 is {@link IssuerUnreachableException}: the issuer may answer later. Any
  * other status is an {@link OidcException}: the URL is wrong.
  */
 final class IssuerFetch implements Function<URI, String> {
