@@ -2,12 +2,12 @@ package dev.wharf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.wharf.cli.boring.ServerCommand;
 import dev.wharf.oci.Digest;
-import ch.qos.logback.classic.Level;
 import dev.wharf.testing.LogCapture;
 import dev.wharf.testing.OidcIssuer;
 import dev.wharf.testing.PgpKeys;
@@ -183,7 +183,7 @@ class OidcServerCommandTest {
         // down with it, for the static tokens too.
         try (ServerCommand.Running server = start("--auth-oidc-issuer", address, "--auth-oidc-clientid", "wharf-cli",
                      "--auth-static-token", "ci-token");
-             LogCapture log = LogCapture.of("dev.wharf.terraform.auth")) {
+             LogCapture log = LogCapture.of("dev.wharf.http.oidc")) {
             JsonNode discovery = JSON.readTree(get(server, "/.well-known/terraform.json", null).body());
             assertThat(discovery.get("modules.v1").asText()).isEqualTo("/v1/modules/");
             assertThat(discovery.has("login.v1")).isFalse();
@@ -218,7 +218,7 @@ class OidcServerCommandTest {
                 assertThat(healthy.has("oidc")).isFalse();
             }
             // The start's one warning was the last until the issuer answered: none for each refused token.
-            assertThat(log.lines(Level.INFO)).containsExactly("INFO dev.wharf.terraform.auth.IssuerDiscovery the OIDC issuer "
+            assertThat(log.lines(Level.INFO)).containsExactly("INFO dev.wharf.http.oidc.IssuerDiscovery the OIDC issuer "
                     + address + " answered: its tokens are accepted from now on");
         }
     }

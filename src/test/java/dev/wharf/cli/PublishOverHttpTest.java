@@ -3,6 +3,7 @@ package dev.wharf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import com.nimbusds.jwt.JWTClaimsSet;
 import dev.wharf.cli.boring.EnvironmentDefaults;
 import dev.wharf.cli.boring.ServerCommand;
 import dev.wharf.http.access.NewToken;
@@ -12,6 +13,7 @@ import dev.wharf.oci.Digest;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.testing.LogCapture;
+import dev.wharf.testing.OidcIssuer;
 import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.Publishing;
 import dev.wharf.testing.WharfProcess;
@@ -229,6 +231,48 @@ class PublishOverHttpTest {
         try (ArtifactStore store = new ImageLayoutStore(dir.resolve("data"))) {
             assertThat(store.exists(layout.moduleRepository("acme", "hello", "null"), layout.moduleTag("acme", "hello", "null", "2.0.0"))).isTrue();
         }
+    }
+
+    @Test
+    void aCiJobPublishesWithItsPlatformsOidcTokenBesideSignInThroughAnotherIssuer() throws Exception {
+        try (OidcIssuer ci = OidcIssuer.start(); OidcIssuer people = OidcIssuer.start()) {
+            Files.writeString(tokens, Files.readString(tokens) + """
+                    publishers:
+                      - name: infra-ci
+                        issuer: %s
+                        audience: https://registry.acme.test
+                        claims: {repository: acme/infra, ref: "refs/tags/v*"}
+                        scopes: ["publish:acme/*"]
+                    """.formatted(ci.issuer()));
+            try (ServerCommand.Running server = server("--auth-oidc-issuer", people.issuer().toString(), "--auth-oidc-clientid", "wharf");
+                 LogCapture audit = LogCapture.of(PublishAudit.LOGGER)) {
+                String release = ci.sign(job(ci, "acme/infra", "refs/tags/v2.0.0"));
+                assertThat(putModule(server, "acme/ci/aws/2.0.0", release).statusCode()).isEqualTo(201);
+                assertThat(putModule(server, "other/ci/aws/2.0.0", release).statusCode()).isEqualTo(403);
+                HttpResponse<String> branch = putModule(server, "acme/ci/aws/2.1.0", ci.sign(job(ci, "acme/infra", "refs/heads/main")));
+                assertThat(branch.statusCode()).isEqualTo(401);
+                assertThat(branch.body()).contains("infra-ci wants ref refs/tags/v*, the token has refs/heads/main");
+                // The CI token publishes, and reads nothing: it was not given read.
+                HttpResponse<String> read = http.send(HttpRequest.newBuilder(base(server).resolve("/v1/modules/acme/ci/aws/versions"))
+                        .header("Authorization", "Bearer " + release).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(read.statusCode()).isEqualTo(401);
+                // The people's issuer still signs people in to read; its tokens publish nothing.
+                String alice = people.token("alice", "wharf", Duration.ofMinutes(5));
+                HttpResponse<String> aliceReads = http.send(HttpRequest.newBuilder(base(server).resolve("/v1/modules/acme/ci/aws/versions"))
+                        .header("Authorization", "Bearer " + alice).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(aliceReads.body()).contains("2.0.0");
+                assertThat(putModule(server, "acme/ci/aws/3.0.0", alice).statusCode()).isEqualTo(403);
+                assertThat(audit.lines(Level.INFO).get(0)).contains("acme/ci/aws/2.0.0").contains("infra-ci (repo:acme/infra:ref:refs/tags/v2.0.0)")
+                        .doesNotContain(release);
+            }
+        }
+    }
+
+    /** The claims GitHub Actions puts in a job's token for {@code repository} running on {@code ref}. */
+    static JWTClaimsSet job(OidcIssuer issuer, String repository, String ref) {
+        return new JWTClaimsSet.Builder().issuer(issuer.issuer().toString()).audience("https://registry.acme.test")
+                .subject("repo:" + repository + ":ref:" + ref).claim("repository", repository).claim("ref", ref)
+                .expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(300))).build();
     }
 
     HttpResponse<String> putModule(ServerCommand.Running server, String coordinates, String token) throws Exception {

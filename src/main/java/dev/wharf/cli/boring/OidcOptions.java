@@ -1,13 +1,13 @@
 package dev.wharf.cli.boring;
 
+import dev.wharf.http.oidc.IssuerTokens;
+import dev.wharf.http.oidc.OidcException;
 import dev.wharf.terraform.auth.LoginAdvert;
-import dev.wharf.terraform.auth.OidcException;
 import dev.wharf.terraform.auth.OidcSettings;
 import dev.wharf.terraform.auth.OidcVerifier;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -122,6 +122,6 @@ public final class OidcOptions {
     }
 
     static HttpClient defaultClient() {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
+        return IssuerTokens.newHttpClient();
     }
 }

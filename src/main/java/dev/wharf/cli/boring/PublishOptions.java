@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 public final class PublishOptions {
     @Option(names = "--auth-tokens-file", paramLabel = "FILE",
             description = "YAML file of named, hashed tokens with scopes (read, publish:GLOB, admin) and optional expiry, as"
-                    + " 'token create' prints them; re-read when it changes (BORING_REGISTRY_AUTH_TOKENS_FILE)")
+                    + " 'token create' prints them, and trusted CI publishers (OIDC issuer, audience, claims, scopes); re-read when it"
+                    + " changes (BORING_REGISTRY_AUTH_TOKENS_FILE)")
     @Nullable Path tokensFile;
 
     @Option(names = "--auth-oidc-scopes-claim", paramLabel = "CLAIM",

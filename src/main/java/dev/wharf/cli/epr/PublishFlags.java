@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 public final class PublishFlags {
     @Option(names = {"-auth-tokens-file", "--auth-tokens-file"},
             description = "YAML file of named, hashed tokens with scopes (publish:GLOB on package names, admin), as 'token create'"
-                    + " prints them; enables PUT /api/v1/packages with -feature-oci-indexer; re-read when it changes.")
+                    + " prints them, and trusted CI publishers (OIDC issuer, audience, claims, scopes); enables PUT /api/v1/packages"
+                    + " with -feature-oci-indexer; re-read when it changes.")
     @Nullable Path tokensFile;
 
     Optional<TokensFile> tokens() {

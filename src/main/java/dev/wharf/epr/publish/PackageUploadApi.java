@@ -66,9 +66,13 @@ public final class PackageUploadApi {
             refuse(ctx, "-", client, "-", Outcome.UNAUTHENTICATED, "authentication required: send 'Authorization: Bearer <token>'");
             return;
         }
-        TokensFile.Check check = tokens.check(token.get());
+        TokensFile.Check check = tokens.identify(token.get());
         if (check instanceof TokensFile.Expired expired) {
             refuse(ctx, "-", client, "-", Outcome.UNAUTHENTICATED, "the token '" + expired.name() + "' expired at " + expired.at());
+            return;
+        }
+        if (check instanceof TokensFile.Refused refused) {
+            refuse(ctx, "-", client, "-", Outcome.UNAUTHENTICATED, "invalid token: " + refused.why());
             return;
         }
         if (!(check instanceof TokensFile.Valid valid)) {

@@ -1,6 +1,8 @@
 package dev.wharf.http.access;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,6 +11,22 @@ public record TokenEntry(String name, byte[] hash, List<Scope> scopes, Optional<
     public TokenEntry {
         hash = hash.clone();
         scopes = List.copyOf(scopes);
+    }
+
+    /** An entry's {@code scopes:}, a non-empty list; {@code where} names the entry in the refusal. */
+    static List<Scope> scopes(JsonNode scopeNodes, String where) {
+        if (!scopeNodes.isArray() || scopeNodes.isEmpty()) {
+            throw new IllegalArgumentException(where + "needs a list of scopes, e.g. [\"publish:acme/*\"]");
+        }
+        List<Scope> scopes = new ArrayList<>();
+        for (JsonNode s : scopeNodes) {
+            try {
+                scopes.add(Scope.parse(s.asText("")));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + e.getMessage());
+            }
+        }
+        return scopes;
     }
 
     public boolean expiredAt(Instant now) {

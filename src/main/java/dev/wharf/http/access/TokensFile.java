@@ -3,6 +3,7 @@ package dev.wharf.http.access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.wharf.http.oidc.IssuerTokens;
 import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,17 +24,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code --auth-tokens-file}: the YAML list of named, hashed, scoped tokens. The file is looked at
- * (its size, time and identity) on every check and read again when it changed, so an edit — a new
- * token, a revoked one — takes effect at the next request without a restart. A broken edit is
- * logged once and the last good list stays in force: a typo must not lock every publisher out.
+ * {@code --auth-tokens-file}: the YAML list of named, hashed, scoped tokens, and of the trusted
+ * publishers whose CI OIDC tokens publish without a stored secret ({@link TrustedPublisher}). The
+ * file is looked at (its size, time and identity) on every check and read again when it changed, so
+ * an edit — a new token, a revoked one — takes effect at the next request without a restart. A
+ * broken edit is logged once and the last good list stays in force: a typo must not lock every
+ * publisher out.
  */
 public final class TokensFile {
     private static final Logger LOG = LoggerFactory.getLogger(TokensFile.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** What a presented token turned out to be. */
-    public sealed interface Check permits Unknown, Expired, Valid {
+    public sealed interface Check permits Unknown, Expired, Valid, Refused {
     }
 
     public record Unknown() implements Check {
@@ -45,18 +48,30 @@ public final class TokensFile {
     public record Valid(Caller caller) implements Check {
     }
 
-    private record Snapshot(List<TokenEntry> entries, @Nullable Object fileKey, long size, long modified) {
+    /** A trusted publisher's issuer made the token, but it lets nobody in: why, in words fit for the client. */
+    public record Refused(String why) implements Check {
+    }
+
+    private record Snapshot(List<TokenEntry> entries, List<TrustedPublisher> publishers, @Nullable Object fileKey, long size,
+                            long modified) {
     }
 
     private final Path path;
     private final Clock clock;
+    private final TrustedPublishers publishers;
     private volatile Snapshot snapshot;
 
     /** Reads the file now: a missing or broken file fails start-up with the reason. */
-    public TokensFile(Path path, Clock clock) {
+    public TokensFile(Path path, Clock clock, TrustedPublishers publishers) {
         this.path = path;
         this.clock = clock;
+        this.publishers = publishers;
         this.snapshot = load();
+    }
+
+    /** A file whose {@code publishers:}, if any, reach their issuers with a client of the JDK's defaults. */
+    public TokensFile(Path path, Clock clock) {
+        this(path, clock, new TrustedPublishers(IssuerTokens::newHttpClient, clock));
     }
 
     public Path path() {
@@ -67,7 +82,17 @@ public final class TokensFile {
         return current().entries().size();
     }
 
-    /** Which entry, if any, the token is; every entry is compared, in constant time, whatever matched first. */
+    /**
+     * Which entry, if any, the token is: one of the tokens, else a trusted publisher's CI token. The
+     * latter may wait on the publisher's issuer (its keys, fetched once); {@link #check} never does.
+     */
+    public Check identify(String token) {
+        Check check = check(token);
+        List<TrustedPublisher> trusted = current().publishers();
+        return check instanceof Unknown && !trusted.isEmpty() ? publishers.check(token, trusted) : check;
+    }
+
+    /** Which of the tokens, if any, the token is; every entry is compared, in constant time, whatever matched first. */
     public Check check(String token) {
         byte[] presented = TokenHash.digest(token);
         TokenEntry found = null;
@@ -100,10 +125,11 @@ public final class TokensFile {
         synchronized (this) {
             try {
                 snapshot = load();
-                LOG.info("tokens file {} re-read: {} tokens", path, snapshot.entries().size());
+                LOG.info("tokens file {} re-read: {} tokens, {} trusted publishers", path, snapshot.entries().size(),
+                        snapshot.publishers().size());
             } catch (IllegalArgumentException e) {
                 // Remember the broken version's stamp so the error is logged once, not per request.
-                snapshot = new Snapshot(seen.entries(), attributes.fileKey(), attributes.size(), attributes.lastModifiedTime().toMillis());
+                snapshot = new Snapshot(seen.entries(), seen.publishers(), attributes.fileKey(), attributes.size(), attributes.lastModifiedTime().toMillis());
                 LOG.error("tokens file {} changed but cannot be used, the previous {} tokens stay in force: {}", path,
                         seen.entries().size(), e.getMessage());
             }
@@ -115,13 +141,15 @@ public final class TokensFile {
         try {
             BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
             JsonNode root = YAML.readTree(Files.readAllBytes(path));
-            return new Snapshot(parse(root), attributes.fileKey(), attributes.size(), attributes.lastModifiedTime().toMillis());
+            Set<String> names = new HashSet<>();
+            return new Snapshot(parse(root, names), parsePublishers(root, names), attributes.fileKey(), attributes.size(),
+                    attributes.lastModifiedTime().toMillis());
         } catch (IOException e) {
             throw new IllegalArgumentException("--auth-tokens-file " + path + ": cannot read it: " + IoFailures.describe(e));
         }
     }
 
-    private List<TokenEntry> parse(@Nullable JsonNode root) {
+    private List<TokenEntry> parse(@Nullable JsonNode root, Set<String> names) {
         if (root == null || root.isMissingNode() || root.isNull()) {
             return List.of();
         }
@@ -130,36 +158,18 @@ public final class TokensFile {
             throw new IllegalArgumentException(where() + "expected a mapping with a 'tokens:' list");
         }
         List<TokenEntry> entries = new ArrayList<>();
-        Set<String> names = new HashSet<>();
         int index = 0;
         for (JsonNode item : list) {
             index++;
             String at = where() + "entry " + index + ": ";
-            String name = item.path("name").asText("").trim();
-            if (name.isEmpty()) {
-                throw new IllegalArgumentException(at + "needs a name");
-            }
-            if (!names.add(name)) {
-                throw new IllegalArgumentException(at + "the name '" + name + "' is used twice");
-            }
+            String name = name(item, at, names);
             byte[] hash;
             try {
                 hash = TokenHash.parse(item.path("hash").asText(""));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(at + "(" + name + ") " + e.getMessage());
             }
-            List<Scope> scopes = new ArrayList<>();
-            JsonNode scopeNodes = item.path("scopes");
-            if (!scopeNodes.isArray() || scopeNodes.isEmpty()) {
-                throw new IllegalArgumentException(at + "(" + name + ") needs a list of scopes, e.g. [\"publish:acme/*\"]");
-            }
-            for (JsonNode s : scopeNodes) {
-                try {
-                    scopes.add(Scope.parse(s.asText("")));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(at + "(" + name + ") " + e.getMessage());
-                }
-            }
+            List<Scope> scopes = TokenEntry.scopes(item.path("scopes"), at + "(" + name + ") ");
             Optional<Instant> expires = Optional.empty();
             JsonNode expiry = item.path("expires");
             if (!expiry.isMissingNode() && !expiry.isNull()) {
@@ -172,6 +182,36 @@ public final class TokensFile {
             entries.add(new TokenEntry(name, hash, scopes, expires));
         }
         return List.copyOf(entries);
+    }
+
+    private List<TrustedPublisher> parsePublishers(@Nullable JsonNode root, Set<String> names) {
+        JsonNode list = root == null ? null : root.path("publishers");
+        if (list == null || list.isMissingNode() || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new IllegalArgumentException(where() + "'publishers:' must be a list");
+        }
+        List<TrustedPublisher> publishers = new ArrayList<>();
+        int index = 0;
+        for (JsonNode item : list) {
+            index++;
+            String at = where() + "publisher " + index + ": ";
+            publishers.add(TrustedPublisher.parse(item, at, name(item, at, names)));
+        }
+        return List.copyOf(publishers);
+    }
+
+    /** An entry's name: the audit's word for whoever uses it, so one per entry, tokens and publishers alike. */
+    private static String name(JsonNode item, String at, Set<String> names) {
+        String name = item.path("name").asText("").trim();
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException(at + "needs a name");
+        }
+        if (!names.add(name)) {
+            throw new IllegalArgumentException(at + "the name '" + name + "' is used twice");
+        }
+        return name;
     }
 
     private String where() {

@@ -5,16 +5,17 @@ import dev.wharf.http.access.Access;
 import dev.wharf.http.access.Caller;
 import dev.wharf.http.access.Scope;
 import dev.wharf.http.access.TokensFile;
+import dev.wharf.http.oidc.TokenRejectedException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who may use the registry APIs: holders of a static token ({@code --auth-static-token}, reading
- * only), of a token from the tokens file ({@code --auth-tokens-file}, its scopes) or of a valid
- * OIDC token ({@code --auth-oidc-*}, reading and the scopes its claim maps to), each checked in
- * turn. With none configured, everyone may read and nobody may publish.
+ * Who may use the registry APIs: holders of a token from the tokens file ({@code --auth-tokens-file},
+ * its scopes), CI jobs of its trusted publishers (their OIDC tokens, the publisher's scopes), holders
+ * of a static token ({@code --auth-static-token}, reading only) or of a valid OIDC token
+ * ({@code --auth-oidc-*}, reading and the scopes its claim maps to), each checked in turn. With none configured, everyone may read and nobody may publish.
  */
 public final class ClientAuthentication {
     private static final Caller STATIC = new Caller("static-token", List.of(Scope.read()));
@@ -99,27 +100,32 @@ public final class ClientAuthentication {
         if (token.isEmpty()) {
             return Access.refused("the Authorization header must carry a Bearer token");
         }
+        String publisherRefusal = "";
         if (tokensFile.isPresent()) {
-            TokensFile.Check check = tokensFile.get().check(token.get());
+            TokensFile.Check check = tokensFile.get().identify(token.get());
             if (check instanceof TokensFile.Valid valid) {
                 return Access.granted(valid.caller());
             }
             if (check instanceof TokensFile.Expired expired) {
                 return Access.refused("the token '" + expired.name() + "' expired at " + expired.at());
             }
+            if (check instanceof TokensFile.Refused refused) {
+                // The issuer may also be --auth-oidc-issuer's, whose tokens are checked next: say this only when that fails too.
+                publisherRefusal = refused.why();
+            }
         }
         if (staticTokensEnabled && staticTokens.test(authorizationHeader)) {
             return Access.granted(STATIC);
         }
         if (oidc.isEmpty()) {
-            return Access.refused("invalid token");
+            return Access.refused(publisherRefusal.isEmpty() ? "invalid token" : "invalid token: " + publisherRefusal);
         }
         try {
             JWTClaimsSet claims = oidc.get().verify(token.get());
             String subject = claims.getSubject() == null ? "unknown" : claims.getSubject();
             return Access.granted(new Caller("oidc:" + subject, oidcScopes.granted(claims)));
         } catch (TokenRejectedException e) {
-            return Access.refused("invalid token: " + e.getMessage());
+            return Access.refused("invalid token: " + (publisherRefusal.isEmpty() ? e.getMessage() : publisherRefusal));
         }
     }
 }

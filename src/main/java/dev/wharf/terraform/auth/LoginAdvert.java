@@ -1,5 +1,6 @@
 package dev.wharf.terraform.auth;
 
+import dev.wharf.http.oidc.OidcProviderMetadata;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;

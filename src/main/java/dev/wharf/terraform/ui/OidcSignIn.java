@@ -1,10 +1,10 @@
 package dev.wharf.terraform.ui;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.wharf.http.oidc.OidcProviderMetadata;
+import dev.wharf.http.oidc.TokenRejectedException;
 import dev.wharf.http.ui.RequestOrigin;
-import dev.wharf.terraform.auth.OidcProviderMetadata;
 import dev.wharf.terraform.auth.OidcVerifier;
-import dev.wharf.terraform.auth.TokenRejectedException;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;

@@ -3,9 +3,11 @@ package dev.wharf.cli.epr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.JWTClaimsSet;
 import dev.wharf.epr.TestPackages;
 import dev.wharf.http.access.NewToken;
 import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.OidcIssuer;
 import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.Publishing;
 import dev.wharf.testing.TestPorts;
@@ -40,10 +42,7 @@ class PackagePublishOverHttpTest {
         HttpClient http = HttpClient.newHttpClient();
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
             int port = TestPorts.free();
-            try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
-                    "-oci-registry", registry.host(), "-oci-repository", "epr/published", "-oci-insecure", "-address", "127.0.0.1:" + port,
-                    "-require-package-signatures=false", "-log-type", "dev", "-oci-refresh-interval", "0",
-                    "-auth-tokens-file", tokens.toString()))) {
+            try (WharfProcess server = server(registry, port, tokens)) {
                 URI base = URI.create("http://127.0.0.1:" + port);
                 server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
                 assertThat(Publishing.put(http, base.resolve("/api/v1/packages"), null, "application/zip",
@@ -66,6 +65,51 @@ class PackagePublishOverHttpTest {
     }
 
     @Test
+    void aCiJobPublishesWithItsPlatformsOidcTokenAsATrustedPublisher() throws Exception {
+        Path version = Files.list(TestPackages.source().resolve("acme_logs")).findFirst().orElseThrow();
+        Path zip = dir.resolve("acme_logs-" + version.getFileName() + ".zip");
+        TestPackages.zipFolder(version, "acme_logs-" + version.getFileName(), zip);
+        HttpClient http = HttpClient.newHttpClient();
+        try (OidcIssuer ci = OidcIssuer.start(); DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            Path tokens = Files.writeString(dir.resolve("tokens.yaml"), """
+                    publishers:
+                      - name: integrations-ci
+                        issuer: %s
+                        audience: package-registry
+                        claims: {project_path: acme/integrations, ref_protected: "true"}
+                        scopes: ["publish:acme_*"]
+                    """.formatted(ci.issuer()));
+            int port = TestPorts.free();
+            try (WharfProcess server = server(registry, port, tokens)) {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
+                // As GitLab CI names a job of a protected branch: a boolean claim is compared as the text it prints as.
+                String unprotected = ci.sign(gitlabJob(ci, "acme/integrations", false));
+                HttpResponse<String> refused = Publishing.put(http, base.resolve("/api/v1/packages"), unprotected, "application/zip",
+                        HttpRequest.BodyPublishers.ofFile(zip));
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+                assertThat(refused.body()).contains("integrations-ci wants ref_protected true, the token has false");
+
+                PushRun published = push(base, ci.sign(gitlabJob(ci, "acme/integrations", true)), zip);
+                assertThat(published.exit()).as(published.output()).isZero();
+                assertThat(published.output()).contains("published acme_logs-" + version.getFileName());
+                HttpResponse<String> search = http.send(HttpRequest.newBuilder(base.resolve("/search?package=acme_logs&all=true")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(search.body()).contains("\"name\": \"acme_logs\"");
+                assertThat(server.output()).contains("integrations-ci (project_path:acme/integrations:ref_type:branch:ref:main)");
+            }
+        }
+    }
+
+    /** The claims GitLab CI puts in a job's ID token for {@code project} on main. */
+    private static JWTClaimsSet gitlabJob(OidcIssuer issuer, String project, boolean protectedRef) {
+        return new JWTClaimsSet.Builder().issuer(issuer.issuer().toString()).audience("package-registry")
+                .subject("project_path:" + project + ":ref_type:branch:ref:main").claim("project_path", project)
+                .claim("ref", "main").claim("ref_protected", protectedRef)
+                .expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(300))).build();
+    }
+
+    @Test
     void pushWithServerAndTokenPublishesThenSaysItExistsAndRefusesAnotherScopeInOneLine() throws Exception {
         NewToken acme = Publishing.token("ci-acme", "publish:acme_*");
         NewToken other = Publishing.token("ci-other", "publish:other_*");
@@ -76,10 +120,7 @@ class PackagePublishOverHttpTest {
         HttpClient http = HttpClient.newHttpClient();
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
             int port = TestPorts.free();
-            try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
-                    "-oci-registry", registry.host(), "-oci-repository", "epr/published", "-oci-insecure", "-address", "127.0.0.1:" + port,
-                    "-require-package-signatures=false", "-log-type", "dev", "-oci-refresh-interval", "0",
-                    "-auth-tokens-file", tokens.toString()))) {
+            try (WharfProcess server = server(registry, port, tokens)) {
                 URI base = URI.create("http://127.0.0.1:" + port);
                 server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
 
@@ -119,10 +160,7 @@ class PackagePublishOverHttpTest {
         HttpClient http = HttpClient.newHttpClient();
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
             int port = TestPorts.free();
-            try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
-                    "-oci-registry", registry.host(), "-oci-repository", "epr/published", "-oci-insecure", "-address", "127.0.0.1:" + port,
-                    "-require-package-signatures=false", "-log-type", "dev", "-oci-refresh-interval", "0",
-                    "-max-package-size", String.valueOf(limit), "-auth-tokens-file", tokens.toString()))) {
+            try (WharfProcess server = server(registry, port, tokens, "-max-package-size", String.valueOf(limit))) {
                 URI base = URI.create("http://127.0.0.1:" + port);
                 server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
                 String type = Publishing.MULTIPART_TYPE;
@@ -155,6 +193,15 @@ class PackagePublishOverHttpTest {
                 assertThat(server.output()).doesNotContain("unknown request").doesNotContain("max length exceeded");
             }
         }
+    }
+
+    /** package-registry publishing into {@code epr/published} of the registry, with the tokens file. */
+    private WharfProcess server(DockerRegistryServer registry, int port, Path tokens, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("package-registry", "-feature-oci-indexer",
+                "-oci-registry", registry.host(), "-oci-repository", "epr/published", "-oci-insecure", "-address", "127.0.0.1:" + port,
+                "-require-package-signatures=false", "-log-type", "dev", "-oci-refresh-interval", "0", "-auth-tokens-file", tokens.toString()));
+        args.addAll(List.of(extra));
+        return WharfProcess.start(dir.resolve("work"), Map.of(), args);
     }
 
     private record PushRun(int exit, String output) {

@@ -3,6 +3,7 @@ package dev.wharf.terraform.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wharf.http.oidc.IssuerDiscovery;
 import dev.wharf.testing.ManualClock;
 import dev.wharf.testing.OidcIssuer;
 import dev.wharf.testing.TestPorts;

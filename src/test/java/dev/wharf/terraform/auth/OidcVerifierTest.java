@@ -3,9 +3,13 @@ package dev.wharf.terraform.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import ch.qos.logback.classic.Level;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.sun.net.httpserver.HttpServer;
+import dev.wharf.http.oidc.IssuerDiscovery;
+import dev.wharf.http.oidc.OidcException;
+import dev.wharf.http.oidc.OidcProviderMetadata;
+import dev.wharf.http.oidc.TokenRejectedException;
 import dev.wharf.testing.LogCapture;
 import dev.wharf.testing.ManualClock;
 import dev.wharf.testing.OidcIssuer;

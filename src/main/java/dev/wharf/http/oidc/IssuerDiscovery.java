@@ -1,4 +1,4 @@
-package dev.wharf.terraform.auth;
+package dev.wharf.http.oidc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * saying why, until the issuer answers. A document that names another issuer or no keys fails the
  * start: that is a setting to fix, not an outage to wait out.
  */
-final class IssuerDiscovery {
-    static final Duration RETRY = Duration.ofSeconds(10);
+public final class IssuerDiscovery {
+    public static final Duration RETRY = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(IssuerDiscovery.class);
 
@@ -54,6 +54,11 @@ final class IssuerDiscovery {
             }
         }
         return discovery;
+    }
+
+    /** Asks nothing yet: the first {@link #ask} does. */
+    static IssuerDiscovery later(URI issuer, IssuerFetch fetch, Clock clock) {
+        return new IssuerDiscovery(issuer, fetch, clock);
     }
 
     /** The document, if the issuer has answered; never waits. */

@@ -1,4 +1,4 @@
-package dev.wharf.terraform.auth;
+package dev.wharf.http.oidc;
 
 import dev.wharf.oci.IoFailures;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.wharf.terraform.auth;
+package dev.wharf.http.oidc;
 
 /**
  * The issuer did not answer, or answered that it cannot now (5xx, 429): a passing state, unlike a

@@ -1,4 +1,4 @@
-package dev.wharf.terraform.auth;
+package dev.wharf.http.oidc;
 
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;

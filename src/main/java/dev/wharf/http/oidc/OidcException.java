@@ -1,4 +1,4 @@
-package dev.wharf.terraform.auth;
+package dev.wharf.http.oidc;
 
 /** The OIDC issuer cannot be used: its discovery document or keys are unreachable or malformed. */
 public class OidcException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.wharf.terraform.auth;
+package dev.wharf.http.oidc;
 
 /**
  * A bearer token that does not let its holder in. The message says why (expired, wrong audience,

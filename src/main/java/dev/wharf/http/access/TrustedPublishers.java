@@ -1,0 +1,135 @@
+package dev.wharf.http.access;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import dev.wharf.http.oidc.IssuerTokens;
+import dev.wharf.http.oidc.TokenRejectedException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks a bearer token against the tokens file's {@code publishers:}. Only a JWT whose (as yet
+ * unchecked) {@code iss} is a listed issuer is looked at; its signature, audience and lifetime are
+ * then checked against that issuer's keys ({@link IssuerTokens}), and its claims against each
+ * entry of that issuer and audience. The issuers' keys are kept across edits of the file, so a new
+ * entry for a known issuer costs no fetch.
+ */
+public final class TrustedPublishers {
+    private static final Duration KEY_REFRESH_COOLDOWN = Duration.ofSeconds(30);
+
+    private final Supplier<HttpClient> http;
+    private final Clock clock;
+    private final Map<IssuerAudience, IssuerTokens> issuers = new ConcurrentHashMap<>();
+    private volatile @Nullable HttpClient client;
+
+    /** @param http makes the client that fetches the issuers' documents, once the first publisher's token comes */
+    public TrustedPublishers(Supplier<HttpClient> http, Clock clock) {
+        this.http = http;
+        this.clock = clock;
+    }
+
+    private record IssuerAudience(String issuer, String audience) {
+    }
+
+    /** What the token is to {@code publishers}: unknown when no listed issuer made it, else accepted or refused with why. */
+    TokensFile.Check check(String token, List<TrustedPublisher> publishers) {
+        Optional<String> issuer = unverifiedIssuer(token);
+        if (issuer.isEmpty()) {
+            return new TokensFile.Unknown();
+        }
+        Map<String, List<TrustedPublisher>> byAudience = new LinkedHashMap<>();
+        for (TrustedPublisher publisher : publishers) {
+            if (sameIssuer(publisher.issuer().toString(), issuer.get())) {
+                byAudience.computeIfAbsent(publisher.audience(), a -> new ArrayList<>()).add(publisher);
+            }
+        }
+        if (byAudience.isEmpty()) {
+            return new TokensFile.Unknown();
+        }
+        String refusal = "";
+        for (Map.Entry<String, List<TrustedPublisher>> audience : byAudience.entrySet()) {
+            URI configured = audience.getValue().get(0).issuer();
+            JWTClaimsSet claims;
+            try {
+                claims = tokens(configured, audience.getKey()).verify(token);
+            } catch (TokenRejectedException e) {
+                // An audience mismatch says less than any other reason when several audiences are listed.
+                String why = String.valueOf(e.getMessage());
+                refusal = refusal.isEmpty() || !why.contains("audience") ? why : refusal;
+                continue;
+            }
+            return publisherOf(claims, audience.getValue());
+        }
+        return new TokensFile.Refused("the token of " + issuer.get() + " cannot be used: " + refusal);
+    }
+
+    private static TokensFile.Check publisherOf(JWTClaimsSet claims, List<TrustedPublisher> candidates) {
+        List<String> names = new ArrayList<>();
+        List<Scope> scopes = new ArrayList<>();
+        List<String> mismatches = new ArrayList<>();
+        for (TrustedPublisher publisher : candidates) {
+            Optional<String> mismatch = publisher.mismatch(claims);
+            if (mismatch.isEmpty()) {
+                names.add(publisher.name());
+                scopes.addAll(publisher.scopes());
+            } else {
+                mismatches.add(mismatch.get());
+            }
+        }
+        String subject = claims.getSubject() == null ? "no subject" : claims.getSubject();
+        if (names.isEmpty()) {
+            return new TokensFile.Refused("the token of " + claims.getIssuer() + " for " + subject
+                    + " is no trusted publisher's: " + String.join("; ", mismatches));
+        }
+        return new TokensFile.Valid(new Caller(String.join("+", names) + " (" + subject + ")", scopes));
+    }
+
+    private IssuerTokens tokens(URI issuer, String audience) {
+        return issuers.computeIfAbsent(new IssuerAudience(issuer.toString(), audience),
+                key -> IssuerTokens.onFirstToken(issuer, Optional.of(audience), client(), clock, KEY_REFRESH_COOLDOWN));
+    }
+
+    private HttpClient client() {
+        HttpClient made = client;
+        if (made == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = http.get();
+                }
+                made = client;
+            }
+        }
+        return made;
+    }
+
+    /** The {@code iss} a JWT claims, before anything is checked: only to pick the keys that check it. */
+    private static Optional<String> unverifiedIssuer(String token) {
+        if (token.chars().filter(c -> c == '.').count() != 2) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(JWTParser.parse(token).getJWTClaimsSet().getIssuer());
+        } catch (ParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean sameIssuer(String configured, String claimed) {
+        return strip(configured).equals(strip(claimed));
+    }
+
+    private static String strip(String issuer) {
+        return issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+    }
+}
