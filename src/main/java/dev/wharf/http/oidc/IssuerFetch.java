@@ -11,14 +11,17 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * GETs a small JSON document from the issuer (its discovery document, its JWKS). A failure to connect,
  * a timeout, a 5xx, a 408 or a 429 is {@link IssuerUnreachableException}: the issuer may answer later. Any
- * other status is an {@link OidcException}: the URL is wrong.
+ * other status, or an answer past {@link #LIMIT}, is an {@link OidcException}: the URL is wrong.
  */
 final class IssuerFetch implements Function<URI, String> {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Far above any issuer's documents (GitHub's JWKS: about 2 KB; a realm of Keycloak's with many keys: tens of KB). */
+    static final int LIMIT = 1 << 20;
 
     private final HttpClient http;
 
@@ -29,9 +32,10 @@ final class IssuerFetch implements Function<URI, String> {
     @Override
     public String apply(URI uri) {
         try {
-            return body(uri, http.send(request(uri), HttpResponse.BodyHandlers.ofString()));
+            return body(uri, http.send(request(uri), LimitedBody.handler(LIMIT)));
         } catch (IOException e) {
-            throw unreachable(uri, e);
+            OidcException wrong = tooLarge(uri, e);
+            throw wrong != null ? wrong : unreachable(uri, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OidcException("interrupted while fetching " + uri, e);
@@ -40,17 +44,31 @@ final class IssuerFetch implements Function<URI, String> {
 
     /** The same, without holding a thread while the issuer takes its time. */
     CompletableFuture<String> applyAsync(URI uri) {
-        return http.sendAsync(request(uri), HttpResponse.BodyHandlers.ofString())
+        return http.sendAsync(request(uri), LimitedBody.handler(LIMIT))
                 .handle((response, failure) -> {
                     if (failure == null) {
                         return body(uri, response);
                     }
                     Throwable cause = cause(failure);
+                    OidcException wrong = tooLarge(uri, cause);
+                    if (wrong != null) {
+                        throw wrong;
+                    }
                     if (cause instanceof IOException io) {
                         throw unreachable(uri, io);
                     }
                     throw new OidcException("cannot fetch " + uri + ": " + cause, cause);
                 });
+    }
+
+    /** The refusal of an answer past the limit, when that is what failed (the JDK's {@code send} wraps it in another IOException). */
+    private static @Nullable OidcException tooLarge(URI uri, @Nullable Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof LimitedBody.TooLarge large) {
+                return new OidcException(uri + " " + large.getMessage(), large);
+            }
+        }
+        return null;
     }
 
     /** What failed, out of the wrapper a later stage of a future puts around it. */
