@@ -2,6 +2,7 @@ package dev.wharf.epr.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.http.LimitedBody;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
@@ -23,6 +24,8 @@ import java.util.UUID;
  * (EPR's errors are {@code {"status","message"}}) and epr must not import terraform.
  */
 public final class PackagePushClient {
+    /** Far above any answer of Wharf's publish API, which is a small JSON object. */
+    private static final int MAX_ANSWER = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the server made of one package. */
@@ -86,8 +89,12 @@ public final class PackagePushClient {
                 .PUT(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new))).build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, LimitedBody.handler(MAX_ANSWER));
         } catch (IOException e) {
+            LimitedBody.TooLarge large = LimitedBody.tooLarge(e);
+            if (large != null) {
+                return new Outcome(Outcome.Kind.REFUSED, server + " " + large.getMessage() + ": not the answer of a Wharf server");
+            }
             return new Outcome(Outcome.Kind.REFUSED, "cannot reach " + server + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

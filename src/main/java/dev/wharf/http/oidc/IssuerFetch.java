@@ -1,5 +1,6 @@
 package dev.wharf.http.oidc;
 
+import dev.wharf.http.LimitedBody;
 import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.net.URI;
@@ -61,14 +62,10 @@ final class IssuerFetch implements Function<URI, String> {
                 });
     }
 
-    /** The refusal of an answer past the limit, when that is what failed (the JDK's {@code send} wraps it in another IOException). */
+    /** The refusal of an answer past the limit, when that is what failed. */
     private static @Nullable OidcException tooLarge(URI uri, @Nullable Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof LimitedBody.TooLarge large) {
-                return new OidcException(uri + " " + large.getMessage(), large);
-            }
-        }
-        return null;
+        LimitedBody.TooLarge large = LimitedBody.tooLarge(failure);
+        return large == null ? null : new OidcException(uri + " " + large.getMessage() + ", more than any OIDC document", large);
     }
 
     /** What failed, out of the wrapper a later stage of a future puts around it. */

@@ -2,6 +2,7 @@ package dev.wharf.terraform.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.http.LimitedBody;
 import dev.wharf.terraform.upload.UploadException;
 import dev.wharf.terraform.upload.VersionExistsException;
 import java.io.FileNotFoundException;
@@ -23,6 +24,8 @@ import java.util.UUID;
  * the server's answer becomes the same exceptions a direct upload throws.
  */
 public final class PublishClient {
+    /** Far above any answer of Wharf's publish API, which is a small JSON object. */
+    private static final int MAX_ANSWER = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI server;
@@ -80,8 +83,12 @@ public final class PublishClient {
                 .header("Content-Type", contentType).PUT(body).build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, LimitedBody.handler(MAX_ANSWER));
         } catch (IOException e) {
+            LimitedBody.TooLarge large = LimitedBody.tooLarge(e);
+            if (large != null) {
+                throw new UploadException(server + " " + large.getMessage() + ": not the answer of a Wharf server");
+            }
             throw new UploadException("cannot reach " + server + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package dev.wharf.terraform.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.http.LimitedBody;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -46,10 +47,13 @@ final class OidcTokenEndpoint {
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
         HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(TIMEOUT).header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<byte[]> response;
+        HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(request, LimitedBody.handler(MAX_ANSWER));
         } catch (IOException e) {
+            if (LimitedBody.tooLarge(e) != null) {
+                throw new SignInRefused("the identity provider's token answer is larger than " + MAX_ANSWER + " bytes", e);
+            }
             throw new SignInRefused("the identity provider's token endpoint cannot be reached: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -72,10 +76,7 @@ final class OidcTokenEndpoint {
         return description.isEmpty() ? "" : ", " + description;
     }
 
-    private static JsonNode parse(byte[] body) {
-        if (body.length > MAX_ANSWER) {
-            throw new SignInRefused("the identity provider's token answer is larger than " + MAX_ANSWER + " bytes");
-        }
+    private static JsonNode parse(String body) {
         try {
             JsonNode node = JSON.readTree(body);
             return node == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;

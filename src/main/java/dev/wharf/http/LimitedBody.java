@@ -1,4 +1,4 @@
-package dev.wharf.http.oidc;
+package dev.wharf.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,15 +12,15 @@ import java.util.concurrent.Flow;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An issuer's answer read whole as text, up to a limit. Its documents (discovery, JWKS) are a few
- * kilobytes; an answer past the limit is not one of them, and is refused as it arrives instead of
- * being held in memory whole.
+ * A small answer (an issuer's JSON documents, a Wharf server's answer to a publish) read whole as
+ * text, up to a limit: an answer past it is not the one expected, and is refused as it arrives,
+ * the exchange cancelled, instead of being held in memory whole.
  */
-final class LimitedBody implements HttpResponse.BodySubscriber<String> {
+public final class LimitedBody implements HttpResponse.BodySubscriber<String> {
     /** The answer went past the limit. */
-    static final class TooLarge extends IOException {
+    public static final class TooLarge extends IOException {
         TooLarge(long limit) {
-            super("answered more than " + limit + " bytes, more than any OIDC document");
+            super("answered more than " + limit + " bytes");
         }
     }
 
@@ -33,8 +33,19 @@ final class LimitedBody implements HttpResponse.BodySubscriber<String> {
         this.limit = limit;
     }
 
-    static HttpResponse.BodyHandler<String> handler(int limit) {
+    /** Reads answers of up to {@code limit} bytes; a larger one fails the exchange with {@link TooLarge}. */
+    public static HttpResponse.BodyHandler<String> handler(int limit) {
         return response -> new LimitedBody(limit);
+    }
+
+    /** The {@link TooLarge} among the causes of {@code failure} (the JDK's {@code send} wraps it in another IOException), if any. */
+    public static @Nullable TooLarge tooLarge(@Nullable Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TooLarge large) {
+                return large;
+            }
+        }
+        return null;
     }
 
     @Override
