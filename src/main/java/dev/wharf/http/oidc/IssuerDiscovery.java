@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * server whose identity provider is down still starts, and serves whoever brings a token of another
  * kind (static, tokens file), as kube-apiserver's OIDC authenticator does; OIDC tokens are refused,
  * saying why, until the issuer answers. A document that names another issuer or no keys fails the
- * start: that is a setting to fix, not an outage to wait out.
+ * start: that is a setting to fix, not an outage to wait out. A trusted publisher's issuer
+ * ({@link #later}) is first asked when a token of it comes, and a wrong document refuses the token.
  */
 public final class IssuerDiscovery {
     public static final Duration RETRY = Duration.ofSeconds(10);
