@@ -87,16 +87,20 @@ public final class TokensFile {
      * latter may wait on the publisher's issuer (its keys, fetched once); {@link #check} never does.
      */
     public Check identify(String token) {
-        Check check = check(token);
-        List<TrustedPublisher> trusted = current().publishers();
-        return check instanceof Unknown && !trusted.isEmpty() ? publishers.check(token, trusted) : check;
+        Snapshot file = current();
+        Check check = check(token, file);
+        return check instanceof Unknown && !file.publishers().isEmpty() ? publishers.check(token, file.publishers()) : check;
     }
 
     /** Which of the tokens, if any, the token is; every entry is compared, in constant time, whatever matched first. */
     public Check check(String token) {
+        return check(token, current());
+    }
+
+    private Check check(String token, Snapshot file) {
         byte[] presented = TokenHash.digest(token);
         TokenEntry found = null;
-        for (TokenEntry entry : current().entries()) {
+        for (TokenEntry entry : file.entries()) {
             if (MessageDigest.isEqual(entry.hash(), presented)) {
                 found = entry;
             }

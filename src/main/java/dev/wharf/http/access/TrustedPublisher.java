@@ -22,7 +22,7 @@ import java.util.Set;
  * @param claims claim name to the globs one of which its value must match
  */
 public record TrustedPublisher(String name, URI issuer, String audience, Map<String, List<String>> claims, List<Scope> scopes) {
-    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]");
 
     public TrustedPublisher {
         claims = Map.copyOf(claims);
