@@ -11,6 +11,7 @@ import dev.wharf.oci.Digest;
 import dev.wharf.testing.LogCapture;
 import dev.wharf.testing.OidcIssuer;
 import dev.wharf.testing.PgpKeys;
+import dev.wharf.testing.TestCertificates;
 import dev.wharf.testing.TestPorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -230,6 +231,38 @@ class OidcServerCommandTest {
         assertThat(startFails("--auth-okta-issuer", issuer.issuer().toString(), "--auth-okta-claims", "groups",
                 "--login-client", "c")).contains("'groups' is not of the form claim=value");
         assertThat(startFails("--auth-okta-issuer", issuer.issuer().toString())).contains("client");
+    }
+
+    @Test
+    void anIssuerBehindAPrivateCaIsTrustedThroughTheCaFileForTokensAndTheUisSignIn() throws Exception {
+        TestCertificates.SelfSigned companyCa = TestCertificates.localhost();
+        Path caFile = Files.writeString(dir.resolve("company-ca.pem"), companyCa.certificatePem());
+        try (OidcIssuer companyIssuer = OidcIssuer.startTls(companyCa)) {
+            String token = companyIssuer.token("alice", "wharf-cli", Duration.ofMinutes(5));
+            // Without the CA the server still starts (an issuer's broken TLS is waited out), and says what mends it.
+            try (ServerCommand.Running server = start("--auth-oidc-issuer", companyIssuer.issuer().toString(), "--auth-oidc-clientid", "wharf-cli")) {
+                assertRefused(get(server, VERSIONS, token), "--auth-oidc-ca-file", token);
+            }
+            try (ServerCommand.Running server = start("--auth-oidc-issuer", companyIssuer.issuer().toString(), "--auth-oidc-clientid", "wharf-cli",
+                    "--auth-oidc-ca-file", caFile.toString())) {
+                HttpResponse<String> good = get(server, VERSIONS, token);
+                assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+                // The UI's sign-in redeems its code at the issuer's token endpoint with the same trust.
+                HttpResponse<String> begin = get(server, "/ui/sign-in/oidc?next=/ui/", null);
+                assertThat(begin.statusCode()).as(begin.body()).isEqualTo(303);
+                String pending = begin.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("wharf_ui_login="))
+                        .findFirst().orElseThrow();
+                String callback = companyIssuer.approveWithoutBrowser(begin.headers().firstValue("Location").orElseThrow());
+                HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(java.net.URI.create(callback))
+                        .header("Cookie", pending.substring(0, pending.indexOf(';'))).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+                assertThat(signedIn.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("wharf_ui_token=ey"));
+            }
+        }
+        assertThat(startFails("--auth-oidc-ca-file", caFile.toString())).contains("--auth-oidc-ca-file")
+                .contains("needs --auth-oidc-issuer, --auth-okta-issuer or --auth-tokens-file");
+        assertThat(startFails("--auth-oidc-issuer", issuer.issuer().toString(), "--auth-oidc-clientid", "x",
+                "--auth-oidc-ca-file", dir.resolve("missing.pem").toString())).contains("--auth-oidc-ca-file").contains("missing.pem");
     }
 
     private String token(String audience, List<String> groups) {

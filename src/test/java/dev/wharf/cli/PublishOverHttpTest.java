@@ -16,6 +16,7 @@ import dev.wharf.testing.LogCapture;
 import dev.wharf.testing.OidcIssuer;
 import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.Publishing;
+import dev.wharf.testing.TestCertificates;
 import dev.wharf.testing.WharfProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -235,7 +236,10 @@ class PublishOverHttpTest {
 
     @Test
     void aCiJobPublishesWithItsPlatformsOidcTokenBesideSignInThroughAnotherIssuer() throws Exception {
-        try (OidcIssuer ci = OidcIssuer.start(); OidcIssuer people = OidcIssuer.start()) {
+        // The CI platform's issuer behind the company's own CA (a self-managed GitLab, say), trusted through --auth-oidc-ca-file.
+        TestCertificates.SelfSigned companyCa = TestCertificates.localhost();
+        Path caFile = Files.writeString(dir.resolve("company-ca.pem"), companyCa.certificatePem());
+        try (OidcIssuer ci = OidcIssuer.startTls(companyCa); OidcIssuer people = OidcIssuer.start()) {
             Files.writeString(tokens, Files.readString(tokens) + """
                     publishers:
                       - name: infra-ci
@@ -244,7 +248,8 @@ class PublishOverHttpTest {
                         claims: {repository: acme/infra, ref: "refs/tags/v*"}
                         scopes: ["publish:acme/*"]
                     """.formatted(ci.issuer()));
-            try (ServerCommand.Running server = server("--auth-oidc-issuer", people.issuer().toString(), "--auth-oidc-clientid", "wharf");
+            try (ServerCommand.Running server = server("--auth-oidc-issuer", people.issuer().toString(), "--auth-oidc-clientid", "wharf",
+                    "--auth-oidc-ca-file", caFile.toString());
                  LogCapture audit = LogCapture.of(PublishAudit.LOGGER)) {
                 String release = ci.sign(job(ci, "acme/infra", "refs/tags/v2.0.0"));
                 assertThat(putModule(server, "acme/ci/aws/2.0.0", release).statusCode()).isEqualTo(201);

@@ -11,6 +11,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.wharf.testing.TestCertificates.SelfSigned;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -35,6 +38,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small OpenID Connect issuer for tests, on 127.0.0.1 with a random port: it serves a discovery
@@ -65,8 +69,11 @@ public final class OidcIssuer implements AutoCloseable {
     private volatile boolean wrongNonce;
     private RSAKey current;
 
-    private OidcIssuer(HttpServer server) {
+    private final @Nullable SelfSigned certificate;
+
+    private OidcIssuer(HttpServer server, @Nullable SelfSigned certificate) {
         this.server = server;
+        this.certificate = certificate;
     }
 
     public static OidcIssuer start() {
@@ -77,26 +84,41 @@ public final class OidcIssuer implements AutoCloseable {
     public static OidcIssuer start(int port) {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-            OidcIssuer issuer = new OidcIssuer(server);
-            issuer.rotate(false);
-            server.createContext("/.well-known/openid-configuration", exchange -> {
-                issuer.discoveryRequests.incrementAndGet();
-                issuer.discovery(exchange);
-            });
-            server.createContext("/jwks", issuer::jwks);
-            server.createContext("/authorize", issuer::authorize);
-            server.createContext("/approve", issuer::approve);
-            server.createContext("/token", issuer::token);
-            server.start();
-            return issuer;
+            return serve(HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** Over HTTPS, presenting {@code certificate} (a private CA's, as a self-managed GitLab's may be), on any free port. */
+    public static OidcIssuer startTls(TestCertificates.SelfSigned certificate) {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        try {
+            HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
+            return serve(server, certificate);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static OidcIssuer serve(HttpServer server, @Nullable SelfSigned certificate) {
+        OidcIssuer issuer = new OidcIssuer(server, certificate);
+        issuer.rotate(false);
+        server.createContext("/.well-known/openid-configuration", exchange -> {
+            issuer.discoveryRequests.incrementAndGet();
+            issuer.discovery(exchange);
+        });
+        server.createContext("/jwks", issuer::jwks);
+        server.createContext("/authorize", issuer::authorize);
+        server.createContext("/approve", issuer::approve);
+        server.createContext("/token", issuer::token);
+        server.start();
+        return issuer;
+    }
+
     public URI issuer() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create((server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** How often the discovery document has been fetched: tests use it to see that a server does not hammer the issuer. */
@@ -228,7 +250,8 @@ public final class OidcIssuer implements AutoCloseable {
      * page, presses its button, and returns where the issuer then sends it (the callback with the code).
      */
     public String approveWithoutBrowser(String authorizeUrl) {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = certificate == null ? HttpClient.newHttpClient()
+                : HttpClient.newBuilder().sslContext(certificate.trustingContext()).build();
         try {
             HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(authorizeUrl)).build(), HttpResponse.BodyHandlers.ofString());
             java.util.regex.Matcher request = java.util.regex.Pattern.compile("name=\"request\" value=\"([^\"]+)\"").matcher(page.body());

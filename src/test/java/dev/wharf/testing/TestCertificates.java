@@ -82,6 +82,23 @@ public final class TestCertificates {
             return file;
         }
 
+        /** A TLS context for a server presenting this certificate (a test's HTTPS server). */
+        public SSLContext serverContext() {
+            try {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                char[] password = "test".toCharArray();
+                store.setKeyEntry("server", keyPair.getPrivate(), password, new java.security.cert.Certificate[] {certificate});
+                javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(store, password);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(kmf.getKeyManagers(), null, null);
+                return context;
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         /** A TLS context that trusts this certificate and nothing else. */
         public SSLContext trustingContext() {
             try {

@@ -1,5 +1,6 @@
 package dev.wharf.cli.boring;
 
+import dev.wharf.http.oidc.IssuerClient;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.auth.LoginV1;
 import dev.wharf.terraform.auth.OidcVerifier;
@@ -17,11 +18,12 @@ record ClientAccess(ClientAuthentication auth, boolean oidc, Supplier<Optional<L
     static ClientAccess connect(List<String> staticTokens, FileUrlSigner signer, OidcOptions oidc, PublishOptions publish,
                                 CommandLine commandLine) {
         StaticTokens tokens = StaticTokens.of(staticTokens);
-        Optional<OidcVerifier> verifier = oidc.connect(OidcOptions::defaultClient);
+        IssuerClient issuers = oidc.issuerClient(oidc.enabled() || publish.hasTokensFile());
+        Optional<OidcVerifier> verifier = oidc.connect(issuers);
         if (publish.maxBodyBytes <= 0) {
             throw new CommandLine.ParameterException(commandLine, "--publish-max-size must be a positive number of bytes");
         }
-        ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier, publish.tokens(),
+        ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier, publish.tokens(issuers),
                 publish.oidcScopes());
         Supplier<Optional<LoginV1>> login = verifier.isPresent() ? oidc.login(verifier.get()) : Optional::empty;
         return new ClientAccess(auth, verifier.isPresent(), login, signer);

@@ -1,12 +1,13 @@
 package dev.wharf.cli.boring;
 
-import dev.wharf.http.oidc.IssuerTokens;
+import dev.wharf.http.oidc.IssuerClient;
 import dev.wharf.http.oidc.OidcException;
 import dev.wharf.terraform.auth.LoginAdvert;
 import dev.wharf.terraform.auth.OidcSettings;
 import dev.wharf.terraform.auth.OidcVerifier;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,12 @@ public final class OidcOptions {
             description = "Claims an Okta token must carry, comma-separated claim=value pairs; aud=… sets the audience"
                     + " (BORING_REGISTRY_AUTH_OKTA_CLAIMS).")
     List<String> oktaClaims = new ArrayList<>();
+
+    @Option(names = "--auth-oidc-ca-file", paramLabel = "PEM",
+            description = "PEM file of CA certificates to trust for OIDC issuers (--auth-oidc-issuer, --auth-okta-issuer and the"
+                    + " trusted publishers' issuers in --auth-tokens-file), in addition to the JVM's default trust; read again when it"
+                    + " changes (BORING_REGISTRY_AUTH_OIDC_CA_FILE)")
+    @Nullable Path caFile;
 
     @Option(names = "--login-grant-types", split = ",", defaultValue = "authz_code",
             description = "OAuth 2.0 grant types advertised in login.v1 (BORING_REGISTRY_LOGIN_GRANT_TYPES; default ${DEFAULT-VALUE}).")
@@ -121,7 +128,20 @@ public final class OidcOptions {
         return s == null || s.isBlank();
     }
 
-    static HttpClient defaultClient() {
-        return IssuerTokens.newHttpClient();
+    /**
+     * The client every issuer is asked with, trusting {@code --auth-oidc-ca-file} when given; a file that cannot be read
+     * fails the start. {@code anyIssuer}: whether something will ask one (the flag alone is a mistake worth saying).
+     */
+    IssuerClient issuerClient(boolean anyIssuer) {
+        Optional<Path> ca = Optional.ofNullable(caFile).filter(f -> !f.toString().isBlank());
+        if (ca.isPresent() && !anyIssuer) {
+            throw new IllegalArgumentException("--auth-oidc-ca-file is for OIDC issuers: it needs --auth-oidc-issuer,"
+                    + " --auth-okta-issuer or --auth-tokens-file");
+        }
+        try {
+            return IssuerClient.trusting(ca);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--auth-oidc-ca-file: " + e.getMessage(), e);
+        }
     }
 }

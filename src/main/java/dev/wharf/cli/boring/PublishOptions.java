@@ -1,6 +1,8 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.http.access.TokensFile;
+import dev.wharf.http.access.TrustedPublishers;
+import dev.wharf.http.oidc.IssuerClient;
 import dev.wharf.terraform.auth.OidcScopes;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,9 +34,14 @@ public final class PublishOptions {
                     + " (BORING_REGISTRY_PUBLISH_MAX_SIZE; default ${DEFAULT-VALUE})")
     long maxBodyBytes = 2147483648L;
 
-    Optional<TokensFile> tokens() {
-        return tokensFile == null || tokensFile.toString().isBlank() ? Optional.empty()
-                : Optional.of(new TokensFile(tokensFile, Clock.systemUTC()));
+    boolean hasTokensFile() {
+        return tokensFile != null && !tokensFile.toString().isBlank();
+    }
+
+    /** @param issuers asks the trusted publishers' issuers */
+    Optional<TokensFile> tokens(IssuerClient issuers) {
+        return tokensFile == null || !hasTokensFile() ? Optional.empty()
+                : Optional.of(new TokensFile(tokensFile, Clock.systemUTC(), new TrustedPublishers(issuers, Clock.systemUTC())));
     }
 
     OidcScopes oidcScopes() {

@@ -1,6 +1,8 @@
 package dev.wharf.cli.epr;
 
 import dev.wharf.http.access.TokensFile;
+import dev.wharf.http.access.TrustedPublishers;
+import dev.wharf.http.oidc.IssuerClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -15,8 +17,31 @@ public final class PublishFlags {
                     + " with -feature-oci-indexer; re-read when it changes.")
     @Nullable Path tokensFile;
 
+    @Option(names = {"-auth-oidc-ca-file", "--auth-oidc-ca-file"}, paramLabel = "PEM",
+            description = "PEM file of CA certificates to trust for the OIDC issuers of -auth-tokens-file's trusted publishers, in"
+                    + " addition to the JVM's default trust; read again when it changes.")
+    @Nullable Path issuersCaFile;
+
+    /** The tokens file, its publishers' issuers asked trusting {@code -auth-oidc-ca-file}; a file that cannot be read is an IllegalArgumentException. */
     Optional<TokensFile> tokens() {
-        return tokensFile == null || tokensFile.toString().isBlank() ? Optional.empty()
-                : Optional.of(new TokensFile(tokensFile, Clock.systemUTC()));
+        Optional<Path> ca = given(issuersCaFile);
+        Optional<Path> file = given(tokensFile);
+        if (file.isEmpty()) {
+            if (ca.isPresent()) {
+                throw new IllegalArgumentException("-auth-oidc-ca-file is for the trusted publishers' issuers: it needs -auth-tokens-file");
+            }
+            return Optional.empty();
+        }
+        IssuerClient issuers;
+        try {
+            issuers = IssuerClient.trusting(ca);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("-auth-oidc-ca-file: " + e.getMessage(), e);
+        }
+        return Optional.of(new TokensFile(file.get(), Clock.systemUTC(), new TrustedPublishers(issuers, Clock.systemUTC())));
+    }
+
+    private static Optional<Path> given(@Nullable Path flag) {
+        return Optional.ofNullable(flag).filter(path -> !path.toString().isBlank());
     }
 }

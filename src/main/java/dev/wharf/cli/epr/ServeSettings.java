@@ -53,7 +53,12 @@ record ServeSettings(ServerLimits limits, Duration drain, RegistryConfig config,
         }
         Duration refresh = RegistryConfig.parseDuration(flags.ociRefreshInterval.equals("0") ? "0s" : flags.ociRefreshInterval);
         Duration verify = RegistryConfig.parseDuration(flags.ociVerifyInterval.equals("0") ? "0s" : flags.ociVerifyInterval);
-        Optional<TokensFile> tokens = flags.publish.tokens();
+        Optional<TokensFile> tokens;
+        try {
+            tokens = flags.publish.tokens();
+        } catch (IllegalArgumentException e) {
+            return refused(err, "package-registry: " + e.getMessage());
+        }
         if (tokens.isPresent() && !flags.ociIndexer) {
             return refused(err, "package-registry: -auth-tokens-file enables publishing, which needs -feature-oci-indexer");
         }

@@ -3,7 +3,7 @@ package dev.wharf.http.access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.wharf.http.oidc.IssuerTokens;
+import dev.wharf.http.oidc.IssuerClient;
 import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,7 +71,7 @@ public final class TokensFile {
 
     /** A file whose {@code publishers:}, if any, reach their issuers with a client of the JDK's defaults. */
     public TokensFile(Path path, Clock clock) {
-        this(path, clock, new TrustedPublishers(IssuerTokens::newHttpClient, clock));
+        this(path, clock, new TrustedPublishers(IssuerClient.trusting(Optional.empty()), clock));
     }
 
     public Path path() {

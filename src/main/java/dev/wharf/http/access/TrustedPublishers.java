@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a bearer token against the tokens file's {@code publishers:}. Only a JWT whose (as yet
@@ -31,9 +30,8 @@ public final class TrustedPublishers {
     private final Supplier<HttpClient> http;
     private final Clock clock;
     private final Map<IssuerAudience, IssuerTokens> issuers = new ConcurrentHashMap<>();
-    private volatile @Nullable HttpClient client;
 
-    /** @param http makes the client that fetches the issuers' documents, once the first publisher's token comes */
+    /** @param http the client that fetches the issuers' documents, asked for when a token of an issuer not yet seen comes ({@link dev.wharf.http.oidc.IssuerClient}) */
     public TrustedPublishers(Supplier<HttpClient> http, Clock clock) {
         this.http = http;
         this.clock = clock;
@@ -97,20 +95,7 @@ public final class TrustedPublishers {
 
     private IssuerTokens tokens(URI issuer, String audience) {
         return issuers.computeIfAbsent(new IssuerAudience(issuer.toString(), audience),
-                key -> IssuerTokens.onFirstToken(issuer, Optional.of(audience), client(), clock, KEY_REFRESH_COOLDOWN));
-    }
-
-    private HttpClient client() {
-        HttpClient made = client;
-        if (made == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = http.get();
-                }
-                made = client;
-            }
-        }
-        return made;
+                key -> IssuerTokens.onFirstToken(issuer, Optional.of(audience), http.get(), clock, KEY_REFRESH_COOLDOWN));
     }
 
     /** The {@code iss} a JWT claims, before anything is checked: only to pick the keys that check it. */

@@ -8,10 +8,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -88,9 +90,26 @@ final class IssuerFetch implements Function<URI, String> {
         return response.body();
     }
 
+    /**
+     * A failed handshake counts as unreachable too, as kube-apiserver counts it: an issuer whose certificate expired
+     * must not keep the server from starting for those with other tokens, and it is asked again once renewed.
+     */
     private static IssuerUnreachableException unreachable(URI uri, IOException e) {
+        String issuer = uri.getScheme() + "://" + uri.getAuthority();
+        if (e instanceof SSLException || rootCause(e) instanceof SSLException || rootCause(e) instanceof CertificateException) {
+            return new IssuerUnreachableException("the TLS handshake with the OIDC issuer at " + issuer + " failed ("
+                    + IoFailures.describe(e instanceof SSLException ? e : new IOException(rootCause(e))) + "); an issuer whose certificate a private CA signed is trusted with"
+                    + " --auth-oidc-ca-file", e);
+        }
         String why = e instanceof HttpTimeoutException ? "no answer within " + TIMEOUT.toSeconds() + " s" : IoFailures.describe(e);
-        return new IssuerUnreachableException("the OIDC issuer at " + uri.getScheme() + "://" + uri.getAuthority()
-                + " cannot be reached: " + why, e);
+        return new IssuerUnreachableException("the OIDC issuer at " + issuer + " cannot be reached: " + why, e);
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 }

@@ -70,11 +70,6 @@ public final class IssuerTokens {
         return new IssuerTokens(audience, IssuerDiscovery.later(issuer, fetch, clock), fetch, clock, keyRefreshCooldown);
     }
 
-    /** A client for issuers: the JDK's, with a bound on connecting, as the requests' own timeout bounds the rest. */
-    public static HttpClient newHttpClient() {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
-    }
-
     /** The issuer's discovery document, once it has answered; never waits, but asks the issuer again when that is due. */
     public Optional<OidcProviderMetadata> metadata() {
         Optional<OidcProviderMetadata> known = discovery.known();

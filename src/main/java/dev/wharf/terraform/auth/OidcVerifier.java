@@ -19,10 +19,12 @@ import org.jspecify.annotations.Nullable;
 public final class OidcVerifier {
     private final OidcSettings settings;
     private final IssuerTokens tokens;
+    private final HttpClient http;
 
-    private OidcVerifier(OidcSettings settings, IssuerTokens tokens) {
+    private OidcVerifier(OidcSettings settings, IssuerTokens tokens, HttpClient http) {
         this.settings = settings;
         this.tokens = tokens;
+        this.http = http;
     }
 
     /**
@@ -31,7 +33,12 @@ public final class OidcVerifier {
      */
     public static OidcVerifier connect(OidcSettings settings, HttpClient http, Clock clock) {
         return new OidcVerifier(settings, IssuerTokens.connect(settings.issuer(), settings.expectedAudience(), http, clock,
-                settings.keyRefreshCooldown()));
+                settings.keyRefreshCooldown()), http);
+    }
+
+    /** The client that reaches the issuer, with the trust it needs: for its other endpoints (the token endpoint of a sign-in). */
+    public HttpClient issuerClient() {
+        return http;
     }
 
     public OidcSettings settings() {

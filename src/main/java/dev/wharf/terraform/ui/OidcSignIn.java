@@ -72,12 +72,12 @@ final class OidcSignIn {
     }
 
     /** The sign-in, when {@link #usable}. */
-    static Optional<OidcSignIn> of(Optional<OidcVerifier> oidc, SignIn session, HttpClient http) {
+    static Optional<OidcSignIn> of(Optional<OidcVerifier> oidc, SignIn session) {
         if (!usable(oidc)) {
             return Optional.empty();
         }
         OidcVerifier verifier = oidc.get();
-        return Optional.of(new OidcSignIn(verifier, java.util.Objects.requireNonNull(verifier.settings().clientId()), http, session));
+        return Optional.of(new OidcSignIn(verifier, java.util.Objects.requireNonNull(verifier.settings().clientId()), verifier.issuerClient(), session));
     }
 
     /** Off to the issuer, with a fresh state, nonce and code challenge remembered in the browser. */

@@ -31,8 +31,6 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -70,7 +68,7 @@ public final class RegistryUi {
         boolean oidcSignIn = OidcSignIn.usable(auth.oidc());
         this.signIn = new SignIn(auth, oidcSignIn);
         this.ready = new ReadyPages(ready, signIn.required(), signIn::signedInWithoutWaiting);
-        this.oidc = oidcSignIn ? OidcSignIn.of(auth.oidc(), signIn, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build())
+        this.oidc = oidcSignIn ? OidcSignIn.of(auth.oidc(), signIn)
                 : Optional.empty();
         this.stylesheet = PageSecurity.asset(RegistryUi.class, "ui.css");
         this.icon = PageSecurity.asset(RegistryUi.class, "favicon.svg");

@@ -10,6 +10,7 @@ import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.OidcIssuer;
 import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.Publishing;
+import dev.wharf.testing.TestCertificates;
 import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.io.ByteArrayInputStream;
@@ -65,12 +66,15 @@ class PackagePublishOverHttpTest {
     }
 
     @Test
-    void aCiJobPublishesWithItsPlatformsOidcTokenAsATrustedPublisher() throws Exception {
+    void aCiJobPublishesWithItsPlatformsOidcTokenAsATrustedPublisherOfAnIssuerBehindAPrivateCa() throws Exception {
         Path version = Files.list(TestPackages.source().resolve("acme_logs")).findFirst().orElseThrow();
         Path zip = dir.resolve("acme_logs-" + version.getFileName() + ".zip");
         TestPackages.zipFolder(version, "acme_logs-" + version.getFileName(), zip);
         HttpClient http = HttpClient.newHttpClient();
-        try (OidcIssuer ci = OidcIssuer.start(); DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+        // A self-managed GitLab whose certificate the company's own CA signed: trusted through -auth-oidc-ca-file alone.
+        TestCertificates.SelfSigned companyCa = TestCertificates.localhost();
+        Path caFile = Files.writeString(dir.resolve("company-ca.pem"), companyCa.certificatePem());
+        try (OidcIssuer ci = OidcIssuer.startTls(companyCa); DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
             Path tokens = Files.writeString(dir.resolve("tokens.yaml"), """
                     publishers:
                       - name: integrations-ci
@@ -80,7 +84,7 @@ class PackagePublishOverHttpTest {
                         scopes: ["publish:acme_*"]
                     """.formatted(ci.issuer()));
             int port = TestPorts.free();
-            try (WharfProcess server = server(registry, port, tokens)) {
+            try (WharfProcess server = server(registry, port, tokens, "-auth-oidc-ca-file", caFile.toString())) {
                 URI base = URI.create("http://127.0.0.1:" + port);
                 server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
                 // As GitLab CI names a job of a protected branch: a boolean claim is compared as the text it prints as.

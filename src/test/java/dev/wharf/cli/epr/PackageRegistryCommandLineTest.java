@@ -269,4 +269,19 @@ class PackageRegistryCommandLineTest {
             assertThat(err.toString()).contains(args.size() == 1 ? "-oci-pull-through needs -feature-proxy-mode" : "-oci-pull-through needs -feature-oci-indexer");
         }
     }
+
+    @Test
+    void theIssuersCaFileNeedsTheTokensFileAndAReadableFile(@TempDir Path tmp) throws Exception {
+        Path tokens = Files.writeString(tmp.resolve("tokens.yaml"), "tokens: []\n");
+        for (List<String> args : List.of(List.of("-auth-oidc-ca-file", tmp.resolve("ca.pem").toString()),
+                List.of("-feature-oci-indexer", "-auth-tokens-file", tokens.toString(), "-auth-oidc-ca-file", tmp.resolve("missing.pem").toString()))) {
+            CommandLine cl = PackageRegistryCommandLine.create(Map.of());
+            StringWriter err = new StringWriter();
+            cl.setErr(new PrintWriter(err));
+            assertThat(cl.execute(args.toArray(String[]::new))).isEqualTo(2);
+            assertThat(err.toString().lines().filter(l -> !l.isBlank()).toList()).as(err.toString()).hasSize(1);
+            assertThat(err.toString()).contains(args.size() == 2 ? "-auth-oidc-ca-file is for the trusted publishers' issuers: it needs -auth-tokens-file"
+                    : "-auth-oidc-ca-file: cannot read a CA file: " + tmp.resolve("missing.pem") + ": no such file");
+        }
+    }
 }

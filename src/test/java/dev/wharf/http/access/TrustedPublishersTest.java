@@ -150,7 +150,7 @@ class TrustedPublishersTest {
         Publishing.writeTokens(file, stored);
         TokensFile tokens = new TokensFile(file, Clock.systemUTC(), new TrustedPublishers(() -> {
             clientsMade.incrementAndGet();
-            return dev.wharf.http.oidc.IssuerTokens.newHttpClient();
+            return dev.wharf.http.oidc.IssuerClient.trusting(java.util.Optional.empty()).get();
         }, Clock.systemUTC()));
         String token = job("acme/infra", "refs/heads/main", AUDIENCE);
         assertThat(tokens.identify(token)).isInstanceOf(TokensFile.Unknown.class);

@@ -59,7 +59,7 @@ class IssuerAnswerLimitTest {
     @Test
     void aJwksPastTheLimitRefusesTheTokenSayingWhyAndIsNotReadToItsEnd() throws Exception {
         jwksSize = 64 * IssuerFetch.LIMIT;
-        IssuerTokens tokens = IssuerTokens.connect(issuer, Optional.of("wharf"), IssuerTokens.newHttpClient(), Clock.systemUTC(),
+        IssuerTokens tokens = IssuerTokens.connect(issuer, Optional.of("wharf"), IssuerClient.trusting(Optional.empty()).get(), Clock.systemUTC(),
                 Duration.ofSeconds(30));
         assertThatThrownBy(() -> tokens.verify(token()))
                 .isInstanceOf(TokenRejectedException.class)
@@ -72,11 +72,11 @@ class IssuerAnswerLimitTest {
     @Test
     void aDiscoveryDocumentPastTheLimitFailsTheStartAndOneAtTheLimitIsRead() {
         discoverySize = PAST_LIMIT;
-        assertThatThrownBy(() -> IssuerTokens.connect(issuer, Optional.of("wharf"), IssuerTokens.newHttpClient(), Clock.systemUTC(),
+        assertThatThrownBy(() -> IssuerTokens.connect(issuer, Optional.of("wharf"), IssuerClient.trusting(Optional.empty()).get(), Clock.systemUTC(),
                 Duration.ofSeconds(30))).isInstanceOf(OidcException.class).isNotInstanceOf(IssuerUnreachableException.class)
                 .hasMessageContaining("/.well-known/openid-configuration answered more than " + IssuerFetch.LIMIT + " bytes");
         discoverySize = IssuerFetch.LIMIT;
-        assertThat(IssuerTokens.connect(issuer, Optional.of("wharf"), IssuerTokens.newHttpClient(), Clock.systemUTC(),
+        assertThat(IssuerTokens.connect(issuer, Optional.of("wharf"), IssuerClient.trusting(Optional.empty()).get(), Clock.systemUTC(),
                 Duration.ofSeconds(30)).metadata()).isPresent();
     }
 
