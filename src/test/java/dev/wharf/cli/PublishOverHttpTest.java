@@ -66,11 +66,13 @@ class PublishOverHttpTest {
         NewToken expired = Publishing.expiredToken("old-ci", "publish:acme/*");
         // Same name, a fresh secret: the file holds only the expired one, so this entry is the one checked.
         Publishing.writeTokens(tokens, admin, acme, reader, expired);
-        try (ServerCommand.Running server = server()) {
+        try (ServerCommand.Running server = server(); LogCapture audit = LogCapture.of(PublishAudit.LOGGER)) {
             assertThat(putModule(server, "other/x/aws/1.0.0", acme.token()).statusCode()).isEqualTo(403);
             HttpResponse<String> old = putModule(server, "acme/x/aws/1.0.0", expired.token());
             assertThat(old.statusCode()).isEqualTo(401);
             assertThat(old.body()).contains("expired").doesNotContain(expired.token());
+            // The expired token still proves who tried: the audit names it.
+            assertThat(audit.lines(Level.INFO).get(1)).contains("acme/x/aws/1.0.0 by old-ci from 127.0.0.1: 401");
             assertThat(putModule(server, "acme/x/aws/1.0.0", null).statusCode()).isEqualTo(401);
             assertThat(putModule(server, "acme/x/aws/1.0.0", "wharf_not-a-token").statusCode()).isEqualTo(401);
             assertThat(putModule(server, "acme/x/aws/1.0.0", reader.token()).statusCode()).isEqualTo(403);
@@ -257,6 +259,8 @@ class PublishOverHttpTest {
                 HttpResponse<String> branch = putModule(server, "acme/ci/aws/2.1.0", ci.sign(job(ci, "acme/infra", "refs/heads/main")));
                 assertThat(branch.statusCode()).isEqualTo(401);
                 assertThat(branch.body()).contains("infra-ci wants ref refs/tags/v*, the token has refs/heads/main");
+                assertThat(putModule(server, "acme/ci/aws/2.2.0", ci.forgedToken("repo:acme/infra:ref:refs/tags/v2.2.0",
+                        "https://registry.acme.test")).statusCode()).isEqualTo(401);
                 // The CI token publishes, and reads nothing: it was not given read.
                 HttpResponse<String> read = http.send(HttpRequest.newBuilder(base(server).resolve("/v1/modules/acme/ci/aws/versions"))
                         .header("Authorization", "Bearer " + release).build(), HttpResponse.BodyHandlers.ofString());
@@ -267,8 +271,12 @@ class PublishOverHttpTest {
                         .header("Authorization", "Bearer " + alice).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(aliceReads.body()).contains("2.0.0");
                 assertThat(putModule(server, "acme/ci/aws/3.0.0", alice).statusCode()).isEqualTo(403);
-                assertThat(audit.lines(Level.INFO).get(0)).contains("acme/ci/aws/2.0.0").contains("infra-ci (repo:acme/infra:ref:refs/tags/v2.0.0)")
+                List<String> lines = audit.lines(Level.INFO);
+                assertThat(lines.get(0)).contains("acme/ci/aws/2.0.0").contains("infra-ci (repo:acme/infra:ref:refs/tags/v2.0.0)")
                         .doesNotContain(release);
+                // A refused job is named by its token's subject once the signature held; a forged token names nobody.
+                assertThat(lines.get(2)).contains("acme/ci/aws/2.1.0 by - (repo:acme/infra:ref:refs/heads/main) from 127.0.0.1: 401");
+                assertThat(lines.get(3)).contains("acme/ci/aws/2.2.0 by - from 127.0.0.1: 401");
             }
         }
     }

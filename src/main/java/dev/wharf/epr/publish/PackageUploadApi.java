@@ -68,11 +68,11 @@ public final class PackageUploadApi {
         }
         TokensFile.Check check = tokens.identify(token.get());
         if (check instanceof TokensFile.Expired expired) {
-            refuse(ctx, "-", client, "-", Outcome.UNAUTHENTICATED, "the token '" + expired.name() + "' expired at " + expired.at());
+            refuse(ctx, expired.name(), client, "-", Outcome.UNAUTHENTICATED, "the token '" + expired.name() + "' expired at " + expired.at());
             return;
         }
         if (check instanceof TokensFile.Refused refused) {
-            refuse(ctx, "-", client, "-", Outcome.UNAUTHENTICATED, "invalid token: " + refused.why());
+            refuse(ctx, Access.claimant(refused), client, "-", Outcome.UNAUTHENTICATED, "invalid token: " + refused.why());
             return;
         }
         if (!(check instanceof TokensFile.Valid valid)) {

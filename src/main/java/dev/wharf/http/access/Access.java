@@ -3,14 +3,31 @@ package dev.wharf.http.access;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** Who a request comes from, or why it was not let in (words fit for the client: never a token). */
-public record Access(@Nullable Caller caller, String refusal) {
+/**
+ * Who a request comes from, or why it was not let in (words fit for the client: never a token). A
+ * refused token may still prove who holds it (an expired token of the file, a CI job's token whose
+ * signature held but whose pipeline is no trusted publisher): {@code claimant} names them for the audit.
+ */
+public record Access(@Nullable Caller caller, String refusal, String claimant) {
+    /** What the audit says of a refused request whose token proves nobody. */
+    public static final String NOBODY = "-";
+
     public static Access granted(Caller caller) {
-        return new Access(caller, "");
+        return new Access(caller, "", caller.name());
     }
 
     public static Access refused(String reason) {
-        return new Access(null, reason);
+        return new Access(null, reason, NOBODY);
+    }
+
+    /** Refused, though the token showed who holds it. */
+    public static Access refused(String reason, String claimant) {
+        return new Access(null, reason, claimant);
+    }
+
+    /** A refused trusted publisher's token as the audit names it: {@code - (subject)} when its signature held. */
+    public static String claimant(TokensFile.Refused refused) {
+        return refused.subject().map(subject -> NOBODY + " (" + subject + ")").orElse(NOBODY);
     }
 
     public Optional<Caller> known() {

@@ -48,8 +48,11 @@ public final class TokensFile {
     public record Valid(Caller caller) implements Check {
     }
 
-    /** A trusted publisher's issuer made the token, but it lets nobody in: why, in words fit for the client. */
-    public record Refused(String why) implements Check {
+    /**
+     * A trusted publisher's issuer made the token, but it lets nobody in: why, in words fit for the client; and its
+     * subject when its signature held, so that the audit can name the pipeline that tried.
+     */
+    public record Refused(String why, Optional<String> subject) implements Check {
     }
 
     private record Snapshot(List<TokenEntry> entries, List<TrustedPublisher> publishers, @Nullable Object fileKey, long size,

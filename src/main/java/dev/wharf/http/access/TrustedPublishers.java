@@ -69,7 +69,7 @@ public final class TrustedPublishers {
             }
             return publisherOf(claims, audience.getValue());
         }
-        return new TokensFile.Refused("the token of " + issuer.get() + " cannot be used: " + refusal);
+        return new TokensFile.Refused("the token of " + issuer.get() + " cannot be used: " + refusal, Optional.empty());
     }
 
     private static TokensFile.Check publisherOf(JWTClaimsSet claims, List<TrustedPublisher> candidates) {
@@ -88,7 +88,7 @@ public final class TrustedPublishers {
         String subject = claims.getSubject() == null ? "no subject" : claims.getSubject();
         if (names.isEmpty()) {
             return new TokensFile.Refused("the token of " + claims.getIssuer() + " for " + subject
-                    + " is no trusted publisher's: " + String.join("; ", mismatches));
+                    + " is no trusted publisher's: " + String.join("; ", mismatches), Optional.of(subject));
         }
         return new TokensFile.Valid(new Caller(String.join("+", names) + " (" + subject + ")", scopes));
     }

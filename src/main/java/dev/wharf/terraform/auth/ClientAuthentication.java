@@ -101,31 +101,33 @@ public final class ClientAuthentication {
             return Access.refused("the Authorization header must carry a Bearer token");
         }
         String publisherRefusal = "";
+        String claimant = Access.NOBODY;
         if (tokensFile.isPresent()) {
             TokensFile.Check check = tokensFile.get().identify(token.get());
             if (check instanceof TokensFile.Valid valid) {
                 return Access.granted(valid.caller());
             }
             if (check instanceof TokensFile.Expired expired) {
-                return Access.refused("the token '" + expired.name() + "' expired at " + expired.at());
+                return Access.refused("the token '" + expired.name() + "' expired at " + expired.at(), expired.name());
             }
             if (check instanceof TokensFile.Refused refused) {
                 // The issuer may also be --auth-oidc-issuer's, whose tokens are checked next: say this only when that fails too.
                 publisherRefusal = refused.why();
+                claimant = Access.claimant(refused);
             }
         }
         if (staticTokensEnabled && staticTokens.test(authorizationHeader)) {
             return Access.granted(STATIC);
         }
         if (oidc.isEmpty()) {
-            return Access.refused(publisherRefusal.isEmpty() ? "invalid token" : "invalid token: " + publisherRefusal);
+            return Access.refused(publisherRefusal.isEmpty() ? "invalid token" : "invalid token: " + publisherRefusal, claimant);
         }
         try {
             JWTClaimsSet claims = oidc.get().verify(token.get());
             String subject = claims.getSubject() == null ? "unknown" : claims.getSubject();
             return Access.granted(new Caller("oidc:" + subject, oidcScopes.granted(claims)));
         } catch (TokenRejectedException e) {
-            return Access.refused("invalid token: " + (publisherRefusal.isEmpty() ? e.getMessage() : publisherRefusal));
+            return Access.refused("invalid token: " + (publisherRefusal.isEmpty() ? e.getMessage() : publisherRefusal), claimant);
         }
     }
 }

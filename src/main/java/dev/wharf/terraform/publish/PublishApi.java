@@ -171,7 +171,7 @@ public final class PublishApi {
         Caller caller = access.caller();
         if (caller == null) {
             ctx.header("WWW-Authenticate", "Bearer");
-            answer(ctx, new PublishAudit.Entry(kind, "-", client, coordinates, Map.of(), Outcome.UNAUTHENTICATED, access.refusal()));
+            answer(ctx, new PublishAudit.Entry(kind, access.claimant(), client, coordinates, Map.of(), Outcome.UNAUTHENTICATED, access.refusal()));
             return;
         }
         if (!allowed.test(caller)) {

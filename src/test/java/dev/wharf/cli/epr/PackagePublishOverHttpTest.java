@@ -100,7 +100,8 @@ class PackagePublishOverHttpTest {
                 HttpResponse<String> search = http.send(HttpRequest.newBuilder(base.resolve("/search?package=acme_logs&all=true")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(search.body()).contains("\"name\": \"acme_logs\"");
-                assertThat(server.output()).contains("integrations-ci (project_path:acme/integrations:ref_type:branch:ref:main)");
+                assertThat(server.output()).contains("integrations-ci (project_path:acme/integrations:ref_type:branch:ref:main)")
+                        .contains("by - (project_path:acme/integrations:ref_type:branch:ref:main)");
             }
         }
     }
