@@ -18,6 +18,8 @@ import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.Publishing;
 import dev.wharf.testing.TestCertificates;
 import dev.wharf.testing.WharfProcess;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -211,8 +213,12 @@ class PublishOverHttpTest {
     }
 
     @Test
-    void uploadModuleWithServerNeedsNoRegistryCredentials() throws Exception {
-        try (ServerCommand.Running server = server()) {
+    void uploadModuleWithServerNeedsNoRegistryCredentialsAndTrustsTheServersPrivateCaFromAFile() throws Exception {
+        // The server serves a certificate of the company's own CA, which the CI job trusts through --server-ca-file.
+        TestCertificates.SelfSigned companyCa = TestCertificates.localhost();
+        Path cert = companyCa.writePem(dir.resolve("tls"));
+        try (ServerCommand.Running server = server("--tls-cert-file", cert.toString(), "--tls-key-file", cert.resolveSibling("key.pem").toString())) {
+            URI https = URI.create("https://127.0.0.1:" + server.registry().port());
             Path module = Files.createDirectories(dir.resolve("ci/module"));
             Files.copy(Path.of("examples/modules/hello/main.tf"), module.resolve("main.tf"));
             Files.writeString(module.resolve("boring-registry.hcl"), """
@@ -223,9 +229,20 @@ class PublishOverHttpTest {
                       version   = "2.0.0"
                     }
                     """);
-            // Only the server and the token: no OCI_REGISTRY_* or BORING_REGISTRY_STORAGE_* in the child's environment.
-            try (WharfProcess upload = WharfProcess.start(dir.resolve("ci"), Map.of("BORING_REGISTRY_SERVER", base(server).toString(),
-                    "BORING_REGISTRY_TOKEN", acme.token()), List.of("boring-registry", "upload", "module", "--recursive=false", module.toString()))) {
+            StringWriter untrusted = new StringWriter();
+            int refused = new BoringRegistryCli(Map.of("BORING_REGISTRY_SERVER", https.toString(), "BORING_REGISTRY_TOKEN", acme.token()))
+                    .commandLine(new PrintWriter(new StringWriter()), new PrintWriter(untrusted, true))
+                    .execute("upload", "module", "--recursive=false", module.toString());
+            assertThat(refused).as(untrusted.toString()).isEqualTo(1);
+            assertThat(untrusted.toString()).contains("the TLS handshake with " + https + " failed").contains("trusted with --server-ca-file");
+            StringWriter alone = new StringWriter();
+            assertThat(new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(alone, true))
+                    .execute("upload", "module", "--recursive=false", "--server-ca-file", cert.toString(), module.toString())).isNotZero();
+            assertThat(alone.toString()).contains("--server-ca-file is for --server");
+            // Only the server, its CA and the token: no OCI_REGISTRY_* or BORING_REGISTRY_STORAGE_* in the child's environment.
+            try (WharfProcess upload = WharfProcess.start(dir.resolve("ci"), Map.of("BORING_REGISTRY_SERVER", https.toString(),
+                    "BORING_REGISTRY_SERVER_CA_FILE", cert.toString(), "BORING_REGISTRY_TOKEN", acme.token()),
+                    List.of("boring-registry", "upload", "module", "--recursive=false", module.toString()))) {
                 assertThat(upload.waitFor(Duration.ofMinutes(2))).as(upload.output()).isZero();
                 assertThat(upload.output()).doesNotContain(acme.token());
             }

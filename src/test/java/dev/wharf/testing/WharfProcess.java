@@ -186,8 +186,12 @@ public final class WharfProcess implements AutoCloseable {
      * runs: a package-registry listens before its first index is loaded and takes traffic after.
      */
     public void awaitReady(URI health, Duration deadline) {
+        awaitReady(health, deadline, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+    }
+
+    /** As above, asking with {@code http} (one that trusts the server's certificate, for an https health URI). */
+    public void awaitReady(URI health, Duration deadline, HttpClient http) {
         URI ready = URI.create(health + (health.getQuery() == null ? "?" : "&") + "ready=true");
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long end = System.nanoTime() + deadline.toNanos();
         while (System.nanoTime() < end) {
             if (!process.isAlive()) {

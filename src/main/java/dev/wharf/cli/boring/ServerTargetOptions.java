@@ -1,6 +1,7 @@
 package dev.wharf.cli.boring;
 
 import dev.wharf.terraform.publish.PublishClient;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
@@ -16,10 +17,18 @@ public final class ServerTargetOptions {
             description = "Token with a publish scope for --server, from 'token create' (BORING_REGISTRY_TOKEN)")
     @Nullable String token;
 
+    @Option(names = "--server-ca-file", paramLabel = "PEM",
+            description = "PEM file of CA certificates to trust for an https --server, in addition to the JVM's default trust"
+                    + " (BORING_REGISTRY_SERVER_CA_FILE)")
+    @Nullable Path caFile;
+
     Optional<PublishClient> client() {
         if (server == null || server.isBlank()) {
+            if (caFile != null) {
+                throw new IllegalArgumentException("--server-ca-file is for --server: it needs --server (or BORING_REGISTRY_SERVER)");
+            }
             return Optional.empty();
         }
-        return Optional.of(PublishClient.of(server.trim(), token == null ? "" : token.trim()));
+        return Optional.of(PublishClient.of(server.trim(), token == null ? "" : token.trim(), Optional.ofNullable(caFile)));
     }
 }

@@ -8,6 +8,7 @@ import dev.wharf.oci.StorageException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -44,6 +45,9 @@ public final class PushCommand implements Callable<Integer> {
     @Option(names = {"-token", "--token"}, paramLabel = "TOKEN", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
             description = "Token with a publish scope for -server, from 'token create' (prefer EPR_TOKEN).")
     @Nullable String token;
+    @Option(names = {"-server-ca-file", "--server-ca-file"}, paramLabel = "PEM",
+            description = "PEM file of CA certificates to trust for an https -server, in addition to the JVM's default trust.")
+    @Nullable Path serverCaFile;
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
@@ -54,6 +58,9 @@ public final class PushCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (server != null && !server.isBlank()) {
             return pushThroughServer(out, err);
+        }
+        if (serverCaFile != null) {
+            throw new ParameterException(spec.commandLine(), "-server-ca-file is for -server: it needs -server");
         }
         if (!oci.hasRegistry()) {
             throw new ParameterException(spec.commandLine(), "push needs -oci-registry (registry.example.com, or oci-layout:/path)");
@@ -93,7 +100,7 @@ public final class PushCommand implements Callable<Integer> {
     private int pushThroughServer(PrintWriter out, PrintWriter err) {
         PackagePushClient client;
         try {
-            client = PackagePushClient.of(String.valueOf(server).trim(), token == null ? "" : token.trim());
+            client = PackagePushClient.of(String.valueOf(server).trim(), token == null ? "" : token.trim(), Optional.ofNullable(serverCaFile));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

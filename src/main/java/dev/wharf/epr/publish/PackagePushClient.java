@@ -3,6 +3,8 @@ package dev.wharf.epr.publish;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.http.LimitedBody;
+import dev.wharf.http.TlsHandshakes;
+import dev.wharf.http.WharfServerClient;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
@@ -12,9 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -44,14 +46,16 @@ public final class PackagePushClient {
         this.http = http;
     }
 
-    public static PackagePushClient of(String server, String token) {
+    /** @param caFile CA certificates ({@code -server-ca-file}) to trust for an https server beside the JVM's */
+    public static PackagePushClient of(String server, String token, Optional<Path> caFile) {
         if (!server.startsWith("https://") && !server.startsWith("http://")) {
             throw new IllegalArgumentException("-server must be an http:// or https:// URL, not '" + server + "'");
         }
         if (token.isBlank()) {
             throw new IllegalArgumentException("-server needs -token (or EPR_TOKEN): a token from 'package-registry token create'");
         }
-        return new PackagePushClient(URI.create(server), token, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build());
+        URI uri = URI.create(server);
+        return new PackagePushClient(uri, token, WharfServerClient.to(uri, caFile, "-server-ca-file"));
     }
 
     public String describe() {
@@ -95,7 +99,7 @@ public final class PackagePushClient {
             if (large != null) {
                 return new Outcome(Outcome.Kind.REFUSED, server + " " + large.getMessage() + ": not the answer of a Wharf server");
             }
-            return new Outcome(Outcome.Kind.REFUSED, "cannot reach " + server + ": " + e.getMessage());
+            return new Outcome(Outcome.Kind.REFUSED, TlsHandshakes.unreachable(server.toString(), e, "-server-ca-file"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(Outcome.Kind.REFUSED, "interrupted while publishing to " + server);

@@ -1,6 +1,7 @@
 package dev.wharf.http.oidc;
 
 import dev.wharf.http.LimitedBody;
+import dev.wharf.http.TlsHandshakes;
 import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.net.URI;
@@ -8,12 +9,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
-import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -96,20 +95,10 @@ final class IssuerFetch implements Function<URI, String> {
      */
     private static IssuerUnreachableException unreachable(URI uri, IOException e) {
         String issuer = uri.getScheme() + "://" + uri.getAuthority();
-        if (e instanceof SSLException || rootCause(e) instanceof SSLException || rootCause(e) instanceof CertificateException) {
-            return new IssuerUnreachableException("the TLS handshake with the OIDC issuer at " + issuer + " failed ("
-                    + IoFailures.describe(e instanceof SSLException ? e : new IOException(rootCause(e))) + "); an issuer whose certificate a private CA signed is trusted with"
-                    + " --auth-oidc-ca-file", e);
+        if (TlsHandshakes.failed(e)) {
+            return new IssuerUnreachableException(TlsHandshakes.handshake("the OIDC issuer at " + issuer, e, "--auth-oidc-ca-file"), e);
         }
         String why = e instanceof HttpTimeoutException ? "no answer within " + TIMEOUT.toSeconds() + " s" : IoFailures.describe(e);
         return new IssuerUnreachableException("the OIDC issuer at " + issuer + " cannot be reached: " + why, e);
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
     }
 }

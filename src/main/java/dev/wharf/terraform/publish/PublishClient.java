@@ -3,6 +3,8 @@ package dev.wharf.terraform.publish;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.http.LimitedBody;
+import dev.wharf.http.TlsHandshakes;
+import dev.wharf.http.WharfServerClient;
 import dev.wharf.terraform.upload.UploadException;
 import dev.wharf.terraform.upload.VersionExistsException;
 import java.io.FileNotFoundException;
@@ -13,9 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -39,14 +41,16 @@ public final class PublishClient {
         this.http = http;
     }
 
-    public static PublishClient of(String server, String token) {
+    /** @param caFile CA certificates ({@code --server-ca-file}) to trust for an https server beside the JVM's */
+    public static PublishClient of(String server, String token, Optional<Path> caFile) {
         if (!server.startsWith("https://") && !server.startsWith("http://")) {
             throw new IllegalArgumentException("--server must be an http:// or https:// URL, not '" + server + "'");
         }
         if (token.isBlank()) {
             throw new IllegalArgumentException("--server needs --token (or BORING_REGISTRY_TOKEN): a token from 'token create'");
         }
-        return new PublishClient(URI.create(server), token, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build());
+        URI uri = URI.create(server);
+        return new PublishClient(uri, token, WharfServerClient.to(uri, caFile, "--server-ca-file"));
     }
 
     /** PUTs a file as the body; the 201 answer's JSON. */
@@ -89,7 +93,7 @@ public final class PublishClient {
             if (large != null) {
                 throw new UploadException(server + " " + large.getMessage() + ": not the answer of a Wharf server");
             }
-            throw new UploadException("cannot reach " + server + ": " + e.getMessage());
+            throw new UploadException(TlsHandshakes.unreachable(server.toString(), e, "--server-ca-file"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UploadException("interrupted while publishing to " + server);

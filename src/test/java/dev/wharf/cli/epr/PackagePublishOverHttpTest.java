@@ -122,26 +122,35 @@ class PackagePublishOverHttpTest {
         Path version = Files.list(TestPackages.source().resolve("acme_logs")).findFirst().orElseThrow();
         Path zip = dir.resolve("acme_logs-" + version.getFileName() + ".zip");
         TestPackages.zipFolder(version, "acme_logs-" + version.getFileName(), zip);
-        HttpClient http = HttpClient.newHttpClient();
+        // The server serves a certificate of the company's own CA, which the pushing job trusts through -server-ca-file.
+        TestCertificates.SelfSigned companyCa = TestCertificates.localhost();
+        Path cert = companyCa.writePem(dir.resolve("tls"));
+        HttpClient http = HttpClient.newBuilder().sslContext(companyCa.trustingContext()).build();
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
             int port = TestPorts.free();
-            try (WharfProcess server = server(registry, port, tokens)) {
-                URI base = URI.create("http://127.0.0.1:" + port);
-                server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
+            try (WharfProcess server = server(registry, port, tokens, "-tls-cert", cert.toString(),
+                    "-tls-key", cert.resolveSibling("key.pem").toString())) {
+                URI base = URI.create("https://127.0.0.1:" + port);
+                server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1), http);
 
-                PushRun refused = push(base, other.token(), zip);
+                PushRun untrusted = push(base, acme.token(), zip);
+                assertThat(untrusted.exit()).as(untrusted.output()).isEqualTo(1);
+                assertThat(untrusted.output()).contains("the TLS handshake with " + base + " failed")
+                        .contains("trusted with -server-ca-file");
+
+                PushRun refused = push(base, other.token(), zip, "-server-ca-file", cert.toString());
                 assertThat(refused.exit()).as(refused.output()).isEqualTo(1);
                 assertThat(refused.output().lines().filter(l -> l.startsWith("refused ")).toList()).as(refused.output()).hasSize(1)
                         .allMatch(l -> l.contains("HTTP 403") && l.contains("acme_logs"));
 
-                PushRun published = push(base, acme.token(), zip);
+                PushRun published = push(base, acme.token(), zip, "-server-ca-file", cert.toString());
                 assertThat(published.exit()).as(published.output()).isZero();
                 assertThat(published.output()).contains("published acme_logs-" + version.getFileName());
                 HttpResponse<String> search = http.send(HttpRequest.newBuilder(base.resolve("/search?package=acme_logs&all=true")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(search.body()).contains("\"name\": \"acme_logs\"");
 
-                PushRun again = push(base, acme.token(), zip);
+                PushRun again = push(base, acme.token(), zip, "-server-ca-file", cert.toString());
                 assertThat(again.exit()).as(again.output()).isZero();
                 assertThat(again.output()).contains("already exists " + zip.getFileName());
                 assertThat(server.output()).doesNotContain(acme.token());
@@ -213,9 +222,11 @@ class PackagePublishOverHttpTest {
     }
 
     /** {@code push -server -token} in its own process, with no registry flags or credentials. */
-    private PushRun push(URI base, String token, Path zip) {
-        try (WharfProcess push = WharfProcess.start(dir.resolve("push"), Map.of("EPR_TOKEN", token),
-                List.of("package-registry", "push", "-server", base.toString(), zip.toString()))) {
+    private PushRun push(URI base, String token, Path zip, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("package-registry", "push", "-server", base.toString()));
+        args.addAll(List.of(extra));
+        args.add(zip.toString());
+        try (WharfProcess push = WharfProcess.start(dir.resolve("push"), Map.of("EPR_TOKEN", token), args)) {
             int exit = push.waitFor(Duration.ofMinutes(2));
             return new PushRun(exit, push.output());
         }
