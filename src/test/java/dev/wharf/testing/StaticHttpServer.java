@@ -31,19 +31,35 @@ public final class StaticHttpServer implements AutoCloseable {
     public static StaticHttpServer start() {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-            StaticHttpServer s = new StaticHttpServer(server);
-            server.createContext("/", s::handle);
-            server.start();
-            return s;
+            return serve(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** Over HTTPS, presenting {@code certificate} (a private CA's, say). */
+    public static StaticHttpServer startTls(TestCertificates.SelfSigned certificate) {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        try {
+            com.sun.net.httpserver.HttpsServer server = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(certificate.serverContext()));
+            return serve(server);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static StaticHttpServer serve(HttpServer server) {
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        StaticHttpServer s = new StaticHttpServer(server);
+        server.createContext("/", s::handle);
+        server.start();
+        return s;
+    }
+
     public URI base() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create((server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http") + "://127.0.0.1:"
+                + server.getAddress().getPort());
     }
 
     public StaticHttpServer put(String path, String content) {

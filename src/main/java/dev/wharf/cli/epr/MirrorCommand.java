@@ -65,7 +65,7 @@ public final class MirrorCommand implements Callable<Integer> {
         Optional<PackageSignatureCheck> check;
         try {
             selection = new MirrorSelection(kibanaVersions, packages, versions, prerelease);
-            client = new UpstreamEpr(upstream.settings());
+            client = upstream.client();
             check = upstream.signatureCheck();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

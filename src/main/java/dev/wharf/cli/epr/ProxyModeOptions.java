@@ -33,7 +33,7 @@ public final class ProxyModeOptions {
             }
             return Optional.empty();
         }
-        UpstreamEpr client = new UpstreamEpr(upstream.settings());
+        UpstreamEpr client = upstream.client();
         Optional<PullThrough> pull = Optional.empty();
         if (pullThrough) {
             PullThroughTarget t = target.orElseThrow(() -> new IllegalArgumentException(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.wharf.epr.model.Json;
 import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.search.PackageSearch.CategoryCount;
+import dev.wharf.http.TlsHandshakes;
 import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.registry.IdleBoundedBody;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +36,18 @@ public final class UpstreamEpr {
     private final HttpClient http;
 
     public UpstreamEpr(UpstreamSettings settings) {
+        this(settings, Optional.empty());
+    }
+
+    /** @param trust the TLS context for an upstream whose certificate a private CA signed ({@code -proxy-ca-file}) */
+    public UpstreamEpr(UpstreamSettings settings, Optional<SSLContext> trust) {
         this.settings = settings;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 // EPR's Go client follows redirects: a chain of registries (or a CDN) ends where the bytes are.
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        trust.ifPresent(builder::sslContext);
+        this.http = builder.build();
     }
 
     public URI base() {
@@ -161,6 +169,12 @@ public final class UpstreamEpr {
                 last = status / 100 == 2 ? "answered " + status + " with " + (type.isEmpty() ? "no content type" : type) + " instead of JSON"
                         : "answered " + status;
             } catch (IOException e) {
+                // Not retried, as EPR's client (go-retryablehttp) does not retry an untrusted certificate: no wait mends it.
+                if (TlsHandshakes.failed(e)) {
+                    throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "upstream " + settings.base() + " did not answer "
+                            + what + ": " + TlsHandshakes.handshake(settings.base().getScheme() + "://" + settings.base().getAuthority(),
+                            e, "-proxy-ca-file"), e);
+                }
                 last = IoFailures.describe(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -259,6 +259,25 @@ class PackageRegistryCommandLineTest {
     }
 
     @Test
+    void theUpstreamsCaFileIsForAnHttpsUpstreamAndMustBeReadable() throws Exception {
+        Path missing = dir.resolve("missing.pem");
+        Map<List<String>, String> refusals = Map.of(
+                List.of("-feature-proxy-mode", "-proxy-to", "http://127.0.0.1:1/", "-proxy-allow-insecure", "-proxy-ca-file", missing.toString()),
+                "-proxy-ca-file is for an https -proxy-to, not \"http://127.0.0.1:1/\"",
+                List.of("mirror", "-proxy-to", "https://127.0.0.1:1/", "-proxy-ca-file", missing.toString(), "-kibana-version", "8.15.0",
+                        "-oci-registry", "oci-layout:" + dir.resolve("layout")),
+                "-proxy-ca-file: cannot read a CA file: " + missing + ": no such file");
+        for (Map.Entry<List<String>, String> refusal : refusals.entrySet()) {
+            CommandLine cl = PackageRegistryCommandLine.create(Map.of());
+            StringWriter err = new StringWriter();
+            cl.setErr(new PrintWriter(err));
+            cl.setOut(new PrintWriter(new StringWriter()));
+            assertThat(cl.execute(refusal.getKey().toArray(String[]::new))).as(err.toString()).isEqualTo(2);
+            assertThat(err.toString()).contains(refusal.getValue());
+        }
+    }
+
+    @Test
     void pullThroughNeedsProxyModeAndTheOciIndexer() {
         for (List<String> args : List.of(List.of("-oci-pull-through"), List.of("-feature-proxy-mode", "-oci-pull-through"))) {
             CommandLine cl = PackageRegistryCommandLine.create(Map.of());

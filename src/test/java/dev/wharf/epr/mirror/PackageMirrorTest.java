@@ -14,6 +14,7 @@ import dev.wharf.http.WebServer;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.PgpKeys;
+import dev.wharf.testing.TestCertificates;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -23,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -200,5 +202,26 @@ class PackageMirrorTest {
         Run run = mirror(gone, "-verification-key", keyFile(KEY).toString());
         assertThat(run.code()).as(run.err()).isEqualTo(1);
         assertThat(run.err()).contains("mirror: cannot list the packages to copy: upstream " + gone, "connection refused", "(5 tries)");
+    }
+
+    @Test
+    void anInternalUpstreamBehindAPrivateCaIsTrustedThroughTheCaFileAndSaidUntrustedAtOnceWithout() throws Exception {
+        TestCertificates.SelfSigned companyCa = TestCertificates.localhost();
+        Path caFile = Files.writeString(dir.resolve("company-ca.pem"), companyCa.certificatePem());
+        try (SignedUpstream upstream = SignedUpstream.startTls(dir, KEY, List.of("gallery/2.0.0"), companyCa)) {
+            long started = System.nanoTime();
+            Run untrusted = mirror(upstream, "-verification-key", keyFile(KEY).toString());
+            assertThat(untrusted.code()).as(untrusted.err()).isEqualTo(1);
+            assertThat(untrusted.err()).contains("the TLS handshake with " + upstream.url().toString().replaceAll("/$", "") + " failed",
+                    "trusted with -proxy-ca-file").doesNotContain("tries)");
+            // Not retried with EPR's waits (1 + 2 + 4 + 8 s): no wait mends an untrusted certificate.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+            assertThat(store.exists(REPOSITORY, "gallery-2.0.0")).isFalse();
+
+            Run trusted = mirror(upstream, "-verification-key", keyFile(KEY).toString(), "-proxy-ca-file", caFile.toString());
+            assertThat(trusted.code()).as(trusted.err() + trusted.out()).isZero();
+            assertThat(trusted.out()).contains("copied: 1 (", "gallery-2.0.0");
+            assertThat(store.exists(REPOSITORY, "gallery-2.0.0")).isTrue();
+        }
     }
 }

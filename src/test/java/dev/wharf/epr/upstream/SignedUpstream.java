@@ -5,9 +5,11 @@ import dev.wharf.epr.api.ApiSettings;
 import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.fs.FileSystemIndexer;
 import dev.wharf.http.ListenAddress;
+import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.archive.ArchiveLimits;
 import dev.wharf.testing.PgpKeys;
+import dev.wharf.testing.TestCertificates;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,11 +43,14 @@ public final class SignedUpstream implements AutoCloseable {
     private final WebServer server;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private SignedUpstream(PgpKeys key, Path zips, FileSystemIndexer indexer, WebServer server) {
+    private final boolean tls;
+
+    private SignedUpstream(PgpKeys key, Path zips, FileSystemIndexer indexer, WebServer server, boolean tls) {
         this.key = key;
         this.zips = zips;
         this.indexer = indexer;
         this.server = server;
+        this.tls = tls;
     }
 
     /** Packages (a subset of {@link #PACKAGES}) zipped and signed under {@code dir}, then served. */
@@ -55,6 +60,18 @@ public final class SignedUpstream implements AutoCloseable {
 
     /** Gives the signed zips' folder to {@code beforeServing} (to tamper with one) before serving it. */
     public static SignedUpstream start(Path dir, PgpKeys key, List<String> packages, Tampering beforeServing) throws Exception {
+        return start(dir, key, packages, beforeServing, Optional.empty());
+    }
+
+    /** Served over HTTPS with {@code certificate} (an internal registry's, which a private CA signed). */
+    public static SignedUpstream startTls(Path dir, PgpKeys key, List<String> packages, TestCertificates.SelfSigned certificate)
+            throws Exception {
+        Path cert = certificate.writePem(dir.resolve("upstream-tls"));
+        return start(dir, key, packages, zips -> { }, TlsFiles.of(cert, cert.resolveSibling("key.pem"), null));
+    }
+
+    private static SignedUpstream start(Path dir, PgpKeys key, List<String> packages, Tampering beforeServing, Optional<TlsFiles> tls)
+            throws Exception {
         Path zips = dir.resolve("upstream-zips");
         Files.createDirectories(zips);
         for (String p : packages) {
@@ -67,8 +84,8 @@ public final class SignedUpstream implements AutoCloseable {
         FileSystemIndexer indexer = new FileSystemIndexer(List.of(zips), true, true, ArchiveLimits.DEFAULT, Clock.systemUTC());
         indexer.start();
         EprApi api = new EprApi(indexer, ApiSettings.defaults(), Clock.systemUTC());
-        WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register);
-        return new SignedUpstream(key, zips, indexer, server);
+        WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), tls, api::register);
+        return new SignedUpstream(key, zips, indexer, server, tls.isPresent());
     }
 
     public static SignedUpstream start(Path dir, PgpKeys key) throws Exception {
@@ -76,7 +93,7 @@ public final class SignedUpstream implements AutoCloseable {
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + server.port() + "/");
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + server.port() + "/");
     }
 
     public PgpKeys key() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.wharf.http.TlsHandshakes;
 import dev.wharf.oci.Digest;
 import dev.wharf.terraform.mirror.MirrorCoordinates;
 import java.io.IOException;
@@ -240,8 +241,8 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
         try {
             return http.send(request, handler);
         } catch (SSLException e) {
-            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "upstream registry " + hostname + " at "
-                    + authority(uri) + " failed the TLS handshake: " + e.getMessage(), e);
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, TlsHandshakes.handshake("upstream registry " + hostname
+                    + " at " + authority(uri), e, "--network-mirror-upstream-ca-file"), e);
         } catch (IOException e) {
             throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "upstream registry " + hostname + " at "
                     + authority(uri) + " cannot be reached: " + describe(e), e);

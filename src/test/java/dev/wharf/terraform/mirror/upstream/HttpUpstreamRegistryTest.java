@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.oci.Digest;
 import dev.wharf.terraform.mirror.MirrorCoordinates;
+import dev.wharf.http.TrustedCertificates;
 import dev.wharf.testing.StaticHttpServer;
+import dev.wharf.testing.TestCertificates;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -150,6 +152,28 @@ class HttpUpstreamRegistryTest {
         assertThatThrownBy(() -> client.versions(DUMMY))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.UNREACHABLE))
                 .hasMessageContaining("registry.example.test at http://127.0.0.1:" + port + " cannot be reached");
+    }
+
+    @Test
+    void anUpstreamBehindAPrivateCaIsTrustedThroughTheCaFileAndSaidUntrustedWithout() throws Exception {
+        TestCertificates.SelfSigned companyCa = TestCertificates.localhost();
+        Path caFile = Files.writeString(temp.resolve("company-ca.pem"), companyCa.certificatePem());
+        try (StaticHttpServer internal = StaticHttpServer.startTls(companyCa)) {
+            internal.put("/.well-known/terraform.json", "{\"providers.v1\":\"/v1/providers/\"}")
+                    .put("/v1/providers/acme/dummy/versions", "{\"versions\":[{\"version\":\"1.0.0\",\"protocols\":[\"5.0\"],"
+                            + "\"platforms\":[{\"os\":\"linux\",\"arch\":\"amd64\"}]}]}");
+            UpstreamHosts hosts = UpstreamHosts.parse(List.of("registry.example.test=" + internal.base()));
+            HttpUpstreamRegistry untrusted = new HttpUpstreamRegistry(HttpUpstreamRegistry.client(Optional.empty(), Duration.ofSeconds(5)),
+                    hosts, this::standInCheck, Duration.ofSeconds(5));
+            assertThatThrownBy(() -> untrusted.versions(DUMMY))
+                    .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.UNREACHABLE))
+                    .hasMessageContaining("the TLS handshake with upstream registry registry.example.test at " + internal.base() + " failed")
+                    .hasMessageContaining("trusted with --network-mirror-upstream-ca-file");
+            HttpUpstreamRegistry trusted = new HttpUpstreamRegistry(HttpUpstreamRegistry.client(
+                    Optional.of(TrustedCertificates.withExtra(List.of(caFile))), Duration.ofSeconds(5)), hosts, this::standInCheck,
+                    Duration.ofSeconds(5));
+            assertThat(trusted.versions(DUMMY)).extracting(UpstreamVersion::version).containsExactly("1.0.0");
+        }
     }
 
     @Test
