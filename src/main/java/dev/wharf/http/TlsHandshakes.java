@@ -20,6 +20,19 @@ public final class TlsHandshakes {
         return e instanceof SSLException || root instanceof SSLException || root instanceof CertificateException;
     }
 
+    /**
+     * Whether the peer's certificate was refused (untrusted, expired, for another name): a failure no
+     * retry mends, unlike a handshake the peer broke off.
+     */
+    public static boolean certificateRefused(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof CertificateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** "the TLS handshake with {@code peer} failed (why); …trusted with {@code caFlag}". */
     public static String handshake(String peer, Throwable e, String caFlag) {
         Throwable root = rootCause(e);

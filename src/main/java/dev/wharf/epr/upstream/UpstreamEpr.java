@@ -170,7 +170,7 @@ public final class UpstreamEpr {
                         : "answered " + status;
             } catch (IOException e) {
                 // Not retried, as EPR's client (go-retryablehttp) does not retry an untrusted certificate: no wait mends it.
-                if (TlsHandshakes.failed(e)) {
+                if (TlsHandshakes.certificateRefused(e)) {
                     throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "upstream " + settings.base() + " did not answer "
                             + what + ": " + TlsHandshakes.handshake(settings.base().getScheme() + "://" + settings.base().getAuthority(),
                             e, "-proxy-ca-file"), e);
