@@ -3,7 +3,6 @@ package dev.wharf.http;
 import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.security.cert.CertificateException;
-import javax.net.ssl.SSLException;
 
 /**
  * A failed TLS handshake of an outgoing request, told apart from other I/O failures and said with
@@ -12,12 +11,6 @@ import javax.net.ssl.SSLException;
  */
 public final class TlsHandshakes {
     private TlsHandshakes() {
-    }
-
-    /** Whether {@code e} failed in the TLS handshake (an untrusted, expired or misnamed certificate, or no TLS on that port). */
-    public static boolean failed(Throwable e) {
-        Throwable root = rootCause(e);
-        return e instanceof SSLException || root instanceof SSLException || root instanceof CertificateException;
     }
 
     /**
@@ -35,21 +28,13 @@ public final class TlsHandshakes {
 
     /** "the TLS handshake with {@code peer} failed (why); …trusted with {@code caFlag}". */
     public static String handshake(String peer, Throwable e, String caFlag) {
-        Throwable root = rootCause(e);
+        Throwable root = IoFailures.rootCause(e);
         String why = root.getMessage() == null || root.getMessage().isBlank() ? root.getClass().getSimpleName() : root.getMessage();
         return "the TLS handshake with " + peer + " failed (" + why + "); a certificate that a private CA signed is trusted with " + caFlag;
     }
 
     /** What went wrong in words an operator can act on: the handshake's as above, else {@link IoFailures#describe}. */
     public static String unreachable(String peer, IOException e, String caFlag) {
-        return failed(e) ? handshake(peer, e, caFlag) : "cannot reach " + peer + ": " + IoFailures.describe(e);
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
+        return IoFailures.tlsHandshake(e) ? handshake(peer, e, caFlag) : "cannot reach " + peer + ": " + IoFailures.describe(e);
     }
 }

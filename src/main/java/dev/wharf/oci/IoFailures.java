@@ -5,6 +5,8 @@ import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLException;
 
 /**
  * A failed read, of a file or over HTTP, in words an operator can act on. The JDK's exceptions for
@@ -30,5 +32,20 @@ public final class IoFailures {
             return "timed out (" + e.getMessage() + ")";
         }
         return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Whether {@code e} failed in a TLS handshake (an untrusted, expired or misnamed certificate, or no TLS on that port). */
+    public static boolean tlsHandshake(Throwable e) {
+        Throwable root = rootCause(e);
+        return e instanceof SSLException || root instanceof SSLException || root instanceof CertificateException;
+    }
+
+    /** The innermost cause, where the JDK's clients keep the words that say what went wrong. */
+    public static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 }

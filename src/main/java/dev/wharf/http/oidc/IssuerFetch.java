@@ -95,7 +95,7 @@ final class IssuerFetch implements Function<URI, String> {
      */
     private static IssuerUnreachableException unreachable(URI uri, IOException e) {
         String issuer = uri.getScheme() + "://" + uri.getAuthority();
-        if (TlsHandshakes.failed(e)) {
+        if (IoFailures.tlsHandshake(e)) {
             return new IssuerUnreachableException(TlsHandshakes.handshake("the OIDC issuer at " + issuer, e, "--auth-oidc-ca-file"), e);
         }
         String why = e instanceof HttpTimeoutException ? "no answer within " + TIMEOUT.toSeconds() + " s" : IoFailures.describe(e);

@@ -1,5 +1,6 @@
 package dev.wharf.oci.registry;
 
+import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.StorageException.Kind;
 import dev.wharf.oci.auth.AuthChallenge;
@@ -13,7 +14,6 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Optional;
-import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,8 +36,8 @@ final class RegistryFailures {
     }
 
     StorageException transport(IOException e, String url, @Nullable String repository, String action) {
-        Throwable root = rootCause(e);
-        if (e instanceof SSLException || root instanceof SSLException || root instanceof java.security.cert.CertificateException) {
+        Throwable root = IoFailures.rootCause(e);
+        if (IoFailures.tlsHandshake(e)) {
             return new StorageException(Kind.TLS, where(repository) + ": TLS handshake with " + url + " failed while trying to "
                     + action + " (" + reason(root) + "); check that the registry serves a certificate valid for "
                     + registry + " that this machine trusts (system trust store or -Djavax.net.ssl.trustStore), and that it"
@@ -160,14 +160,6 @@ final class RegistryFailures {
     private static boolean looksLikeJson(byte[] body) {
         String start = new String(body, 0, Math.min(body.length, 16), java.nio.charset.StandardCharsets.UTF_8).stripLeading();
         return start.startsWith("{") || start.startsWith("[");
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     private static String reason(Throwable t) {
