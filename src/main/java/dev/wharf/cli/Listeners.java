@@ -16,8 +16,14 @@ public final class Listeners {
      * invalid or taken address becomes one line naming the flag.
      */
     public static BoundPort bind(String flag, String address) {
+        ListenAddress parsed;
         try {
-            return BoundPort.bind(ListenAddress.parse(address));
+            parsed = ListenAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+        }
+        try {
+            return BoundPort.bind(parsed);
         } catch (AddressInUseException e) {
             throw new IllegalArgumentException(e.getMessage() + "; choose another with " + flag, e);
         }

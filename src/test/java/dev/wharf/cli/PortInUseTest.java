@@ -14,7 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A taken port is one line naming the address and the flag that moves it, for each listener of both programs. */
+/**
+ * A taken port is one line naming the address and the flag that moves it, for each listener of both
+ * programs; so is an address that is not one.
+ */
 class PortInUseTest {
     /** At once, and well under the 25 s a graceful stop may drain for: nothing was served, so nothing waits. */
     private static final Duration DEADLINE = Duration.ofSeconds(20);
@@ -62,6 +65,16 @@ class PortInUseTest {
         }
     }
 
+    @Test
+    void anAddressWithoutAPortNamesItsFlag() {
+        assertOneLine(run("boring-registry", "server", "--storage-oci-layout-dir", dir.resolve("store").toString(),
+                "--listen-address", "127.0.0.1:" + TestPorts.free(), "--listen-telemetry-address", "7801"),
+                "boring-registry: --listen-telemetry-address: listen address '7801' has no port (write host:port or :port)", "7801");
+        assertOneLine(run("package-registry", "-feature-oci-indexer", "-oci-registry", "oci-layout:" + dir.resolve("layout"),
+                "-address", "localhost"),
+                "package-registry: -address: listen address 'localhost' has no port (write host:port or :port)", "listen address");
+    }
+
     private static ServerSocket taken() throws IOException {
         return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     }
@@ -71,10 +84,14 @@ class PortInUseTest {
     }
 
     private static void assertOneLine(WharfProcess wharf, String expected) {
+        assertOneLine(wharf, expected, "in use");
+    }
+
+    private static void assertOneLine(WharfProcess wharf, String expected, String marker) {
         try (wharf) {
             assertThat(wharf.waitFor(DEADLINE)).as(wharf.output()).isEqualTo(1);
             String out = wharf.output();
-            assertThat(out.lines().filter(l -> l.contains("in use")).toList()).as(out).containsExactly(expected);
+            assertThat(out.lines().filter(l -> l.contains(marker)).toList()).as(out).containsExactly(expected);
             assertThat(out).doesNotContain("JavalinBindException").doesNotContain("unexpected failure").doesNotContain("\tat ");
         }
     }

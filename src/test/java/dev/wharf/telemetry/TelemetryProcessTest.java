@@ -141,10 +141,11 @@ class TelemetryProcessTest {
                             && !s.matching("epr_http_requests_total", Map.of("path", "/package/{packageName}/{packageVersion}/{name:.*}")).isEmpty());
             eprLog = awaitOutput(serve, "/package/acme_logs/1.1.0/docs/README.md");
         }
-        // The same with the access log turned off by its variable.
+        // The same with the access log turned off by its variable, and metrics by an empty address, which EPR reads as none.
         Path config = Files.writeString(dir.resolve("config.yml"), "package_paths:\n  - " + packages + "\n");
         int quietPort = TestPorts.free();
-        try (WharfProcess quiet = WharfProcess.start(dir.resolve("quiet"), Map.of("EPR_ACCESS_LOG", "false"), List.of("package-registry",
+        try (WharfProcess quiet = WharfProcess.start(dir.resolve("quiet"), Map.of("EPR_ACCESS_LOG", "false", "EPR_METRICS_ADDRESS", ""),
+                List.of("package-registry",
                 "-config", config.toString(), "-address", "127.0.0.1:" + quietPort, "-require-package-signatures=false"))) {
             URI base = URI.create("http://127.0.0.1:" + quietPort);
             quiet.awaitReady(base.resolve("/health"), START);
@@ -342,6 +343,7 @@ class TelemetryProcessTest {
         assertThat(lines.stream().filter(l -> l.path("url.path").asText().equals("/health")).map(l -> l.path("url.query").asText()))
                 .isNotEmpty().containsOnly("ready=true");
         assertThat(quietLog).as("no access log with EPR_ACCESS_LOG=false").doesNotContain("quiet_probe").contains("Package registry started");
+        assertThat(quietLog).as("no metrics listener with EPR_METRICS_ADDRESS empty").doesNotContain("Metrics and detailed health on");
         assertThat(warnLog).as("no access line, nor any other info line, at -log-level warn").doesNotContain("warn_probe")
                 .doesNotContain("Package registry started").doesNotContain("\"INFO\"");
     }

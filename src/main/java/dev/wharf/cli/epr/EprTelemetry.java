@@ -43,12 +43,15 @@ final class EprTelemetry {
         this.address = address;
     }
 
-    /** {@code oci}: whether packages come from an OCI repository, for EPR's location label. */
+    /**
+     * {@code oci}: whether packages come from an OCI repository, for EPR's location label. An empty
+     * {@code address} is none, as EPR reads it: {@code EPR_METRICS_ADDRESS=} turns metrics off there too.
+     */
     static EprTelemetry create(boolean oci, @Nullable String address) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         InFlightRequests inFlight = new InFlightRequests();
         return new EprTelemetry(metrics, inFlight, new EprMetrics(metrics, EprApi.EPR_API_VERSION, hostname(), oci ? "oci" : "local", inFlight),
-                address);
+                address == null || address.isEmpty() ? null : address);
     }
 
     MeterRegistry registry() {
