@@ -24,6 +24,7 @@ import dev.wharf.terraform.provider.ProviderVersion;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -88,6 +89,8 @@ public final class TerraformApi {
         r.before("/v1/providers/*", this::requireToken);
         r.get("/v1/modules/{namespace}/{name}/{provider}/versions", this::moduleVersions);
         r.get("/v1/modules/{namespace}/{name}/{provider}/{version}/download", this::moduleDownload);
+        // Before ModuleDiscoveryApi's .../{version}, which would read 'download' as a version.
+        r.get("/v1/modules/{namespace}/{name}/{provider}/download", this::newestModuleDownload);
         r.get("/v1/providers/{namespace}/{name}/versions", this::providerVersions);
         r.get("/v1/providers/{namespace}/{name}/{version}/download/{os}/{arch}", this::providerDownload);
         files.register(r);
@@ -164,6 +167,15 @@ public final class TerraformApi {
         StoredFile file = modules.archive(module, version);
         ctx.header("X-Terraform-Get", urls.moduleArchive(module, version, file.fileName()));
         ctx.status(204);
+    }
+
+    /**
+     * The public registry's "download the latest version": a redirect to the newest version's
+     * download, relative so that it holds behind a proxy that serves the API under a path.
+     */
+    private void newestModuleDownload(Context ctx) {
+        String newest = modules.versions(RouteAddresses.module(ctx)).value().get(0);
+        ctx.redirect(newest + "/download", HttpStatus.FOUND);
     }
 
     private void providerVersions(Context ctx) {

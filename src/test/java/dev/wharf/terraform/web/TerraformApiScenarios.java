@@ -88,6 +88,12 @@ abstract class TerraformApiScenarios {
         uploadModule("1.1.0+build.5");
         assertThat(json.readTree(get("/v1/modules/acme/vpc/aws/versions").body()))
                 .isEqualTo(json.readTree("{\"modules\":[{\"versions\":[{\"version\":\"1.1.0+build.5\"},{\"version\":\"1.0.0\"}]}]}"));
+        // The public registry's latest download: a redirect to the newest version's, which resolves against the request.
+        HttpResponse<String> latest = get("/v1/modules/acme/vpc/aws/download");
+        assertThat(latest.statusCode()).isEqualTo(302);
+        assertThat(uri("/v1/modules/acme/vpc/aws/download").resolve(latest.headers().firstValue("Location").orElseThrow()))
+                .isEqualTo(uri("/v1/modules/acme/vpc/aws/1.1.0+build.5/download"));
+        assertError(get("/v1/modules/acme/nothing/aws/download"), 404, "module acme/nothing/aws not found");
 
         HttpResponse<String> download = get("/v1/modules/acme/vpc/aws/1.0.0/download");
         assertThat(download.statusCode()).isEqualTo(204);
