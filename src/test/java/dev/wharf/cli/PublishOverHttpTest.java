@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -183,6 +184,36 @@ class PublishOverHttpTest {
             assertThat(lines).hasSize(3).allMatch(l -> l.contains("ci-acme") && l.contains("127.0.0.1"))
                     .noneMatch(l -> l.contains(acme.token()));
             assertThat(lines.get(2)).contains("other/x/aws/1.0.0").contains("403");
+        }
+    }
+
+    /**
+     * Coordinates are the URL's: a malformed one is said as such, before the body is read, so a
+     * body past the limit streamed without a length gets 400 for the URL and not 413.
+     */
+    @Test
+    void malformedCoordinatesInTheUrlAreRefusedBeforeTheBodyIsRead() throws Exception {
+        byte[] content = Files.readAllBytes(archive);
+        try (ServerCommand.Running server = server("--publish-max-size", "100");
+             LogCapture audit = LogCapture.of(PublishAudit.LOGGER)) {
+            Map<String, String> refusals = new LinkedHashMap<>();
+            refusals.put("/api/v1/modules/acme/x/aws/v1.0.0", "the URL: version 'v1.0.0' is not a semantic version (MAJOR.MINOR.PATCH)");
+            refusals.put("/api/v1/modules/acme/hel..lo/aws/1.0.0", "the URL: module name 'hel..lo' is malformed");
+            refusals.put("/api/v1/modules/acme/x/AWS/1.0.0", "the URL: module provider 'AWS' is malformed");
+            refusals.put("/api/v1/providers/acme/Dummy/1.0.0", "the URL: provider name 'Dummy' is malformed");
+            refusals.put("/api/v1/providers/acme/dummy/1.0", "the URL: version '1.0' is not a semantic version");
+            refusals.put("/api/v1/providers/acme.corp/signing-keys", "the URL: namespace 'acme.corp' is malformed");
+            for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+                String token = refusal.getKey().endsWith("signing-keys") ? admin.token() : acme.token();
+                HttpResponse<String> answer = put(server, refusal.getKey(), token, "application/octet-stream",
+                        HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(content)));
+                assertThat(answer.statusCode()).as(refusal.getKey() + ": " + answer.body()).isEqualTo(400);
+                assertThat(answer.body()).startsWith("{\"errors\":[\"" + refusal.getValue());
+            }
+            assertThat(audit.lines(Level.INFO)).hasSize(refusals.size()).allMatch(l -> l.contains(": 400"));
+        }
+        try (ArtifactStore store = new ImageLayoutStore(dir.resolve("data"))) {
+            assertThat(store.listTags(layout.moduleRepository("acme", "x", "aws"))).isEmpty();
         }
     }
 

@@ -10,9 +10,11 @@ import dev.wharf.http.access.PublishAudit;
 import dev.wharf.http.access.PublishAudit.Outcome;
 import dev.wharf.oci.ScratchFolder;
 import dev.wharf.oci.StorageException;
+import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import dev.wharf.terraform.upload.ModulePublication;
+import dev.wharf.terraform.upload.ModuleUploader;
 import dev.wharf.terraform.upload.ProviderUploader;
 import dev.wharf.terraform.upload.SigningKeyUploader;
 import dev.wharf.terraform.upload.UploadException;
@@ -28,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -45,6 +48,8 @@ public final class PublishApi {
     private static final Logger LOG = LoggerFactory.getLogger(PublishApi.class);
     public static final String PREFIX = "/api/v1";
     private static final long MAX_KEY_BYTES = 1 << 20;
+    /** Coordinates come from the URL alone, and are refused before a byte of the body is read. */
+    private static final String IN_URL = "the URL";
 
     private final ClientAuthentication auth;
     private final ModulePublication modules;
@@ -89,6 +94,7 @@ public final class PublishApi {
         String version = ctx.pathParam("version");
         String coordinates = namespace + "/" + name + "/" + provider + "/" + version;
         publish(ctx, "module", coordinates, c -> c.mayPublish(namespace + "/" + name + "/" + provider), folder -> {
+            ModuleUploader.checkCoordinates(IN_URL, namespace, name, provider, version);
             if (modules.exists(namespace, name, provider, version)) {
                 throw new VersionExistsException("module " + namespace + "/" + name + "/" + provider + " version " + version
                         + " already exists; it is never overwritten", false);
@@ -119,6 +125,8 @@ public final class PublishApi {
         String version = ctx.pathParam("version");
         String coordinates = namespace + "/" + name + "/" + version;
         publish(ctx, "provider", coordinates, c -> c.mayPublish(namespace + "/" + name), folder -> {
+            checkUrl(List.of(TerraformNames.checkNamespace(namespace), TerraformNames.checkProviderType(name),
+                    TerraformNames.checkVersion(version)));
             ReleaseParts.Release parts = ReleaseParts.read(ctx.req(), folder, maxBodyBytes);
             String sumsName = parts.sums().getFileName().toString();
             String expected = "terraform-provider-" + name + "_" + version + "_SHA256SUMS";
@@ -147,6 +155,7 @@ public final class PublishApi {
     private void signingKey(Context ctx) {
         String namespace = ctx.pathParam("namespace");
         publish(ctx, "signing-key", namespace, Caller::isAdmin, folder -> {
+            checkUrl(List.of(TerraformNames.checkNamespace(namespace)));
             BodySpool.Spooled body;
             try (InputStream in = ctx.req().getInputStream()) {
                 body = BodySpool.spool(in, folder.resolve("key.asc"), Math.min(MAX_KEY_BYTES, maxBodyBytes));
@@ -230,6 +239,14 @@ public final class PublishApi {
             }
         }
         throw new UploadException("the body is neither a tar.gz nor a zip (send Content-Type application/gzip or application/zip)");
+    }
+
+    private static void checkUrl(List<Optional<String>> problems) {
+        for (Optional<String> problem : problems) {
+            if (problem.isPresent()) {
+                throw new UploadException(IN_URL + ": " + problem.get());
+            }
+        }
     }
 
     /** The same failure without the server's temporary folder in its words. */
