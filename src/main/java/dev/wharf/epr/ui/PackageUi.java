@@ -62,9 +62,12 @@ public final class PackageUi {
         r.post("/ui/sign-out", SameOriginPosts.only(signIn::signOut));
         r.get("/ui/", guarded(this::packages));
         r.get("/ui/health", guarded(this::health));
+        r.get("/ui/packages/{name}", guarded(this::newest));
         r.get("/ui/packages/{name}/{version}", guarded(this::pkg));
         r.get("/ui/static/ui.css", guarded(ctx -> ready.send(ctx, "text/css; charset=utf-8", stylesheet, () -> true)));
         r.get("/ui/static/favicon.svg", guarded(ctx -> ready.send(ctx, "image/svg+xml", icon, () -> true)));
+        // Last, so every page above wins: a mistyped page is the UI's own 404 page, not the API's plain text.
+        r.get("/ui/*", guarded(ctx -> problem(ctx, 404, "Not found", "There is no page at " + ctx.path() + ".")));
     }
 
     private void headers(Context ctx) {
@@ -92,6 +95,17 @@ public final class PackageUi {
         PackagesPage page = new PackagesPage(q, type, listing.types(),
                 listing.find(q.map(TextQuery::of).orElse(TextQuery.ANY), type.orElse(null)));
         ready.send(ctx, UiPage.page("Packages", page.body(), true, signIn.required()), () -> indexer.packages() == from);
+    }
+
+    /** A package without a version is its newest one, the version the list links to. */
+    private void newest(Context ctx) {
+        String name = ctx.pathParam("name");
+        Optional<PackageListing.Entry> entry = listing.named(name);
+        if (entry.isEmpty()) {
+            problem(ctx, 404, "Not found", "This registry has no package " + name + ".");
+            return;
+        }
+        ctx.redirect(PackagesPage.link(entry.get().newest()), HttpStatus.FOUND);
     }
 
     private void pkg(Context ctx) {

@@ -99,6 +99,8 @@ public final class RegistryUi {
         r.get("/ui/modules/{namespace}/{name}/{provider}/{version}", guarded(ctx -> module(ctx, Optional.of(ctx.pathParam("version")))));
         r.get("/ui/providers/{namespace}/{name}", guarded(this::provider));
         r.get("/ui/mirror", guarded(this::mirror));
+        // Last, so every page above wins: a mistyped page is the UI's own 404 page, not the API's JSON.
+        r.get("/ui/*", guarded(ctx -> problem(ctx, 404, "There is no page at " + ctx.path() + ".")));
     }
 
     private void headers(Context ctx) {

@@ -25,6 +25,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.router.EndpointNotFound;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -103,6 +104,8 @@ public final class TerraformApi {
                 case BROKEN_RELEASE -> ErrorAnswers.failure(ctx, 502, "the provider release in storage is broken", e.getMessage(), LOG);
             }
         });
+        // No route: the protocol's JSON, where Javalin's own answer would depend on Accept (a browser got its plain text).
+        r.exception(EndpointNotFound.class, (e, ctx) -> error(ctx, 404, "no such endpoint: " + ctx.path()));
         r.exception(LayoutException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         r.exception(StorageException.class, (e, ctx) -> ErrorAnswers.storage(ctx, e, LOG));
         r.exception(Exception.class, (e, ctx) -> {

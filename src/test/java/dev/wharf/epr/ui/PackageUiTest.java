@@ -107,6 +107,27 @@ class PackageUiTest {
         assertThat(get(open, "/ui/packages/%3Cscript%3E/1.0.0", null).body()).contains("&lt;script&gt;").doesNotContain("<script>");
     }
 
+    /** A package without a version leads to its newest, the one the list links to; any other path is the UI's own 404 page. */
+    @Test
+    void aPackageWithoutAVersionIsItsNewestAndAMistypedPageIsTheUisOwn404() throws Exception {
+        HttpResponse<String> newest = get(open, "/ui/packages/acme_logs", null);
+        assertThat(newest.statusCode()).isEqualTo(302);
+        assertThat(newest.headers().firstValue("Location")).hasValue("/ui/packages/acme_logs/1.2.0-beta1");
+        for (String path : List.of("/ui/packages/nothing", "/ui/package/acme_logs/1.1.0", "/ui/packages/acme_logs/1.1.0/extra")) {
+            HttpResponse<String> missing = get(open, path, null);
+            assertThat(missing.statusCode()).as(path).isEqualTo(404);
+            assertThat(missing.headers().firstValue("Content-Type").orElse("")).as(path).startsWith("text/html");
+            assertThat(missing.headers().firstValue("Content-Security-Policy")).as(path).hasValue(PackageUi.CSP);
+            assertThat(missing.body()).as(path).contains("<h1>Not found</h1>", "<a href=\"/ui/\">All packages</a>");
+        }
+        assertThat(get(open, "/ui/packages/nothing", null).body()).contains("This registry has no package nothing.");
+        assertThat(get(open, "/ui/nope/%3Cb%3E", null).body()).contains("There is no page at /ui/nope/%3Cb%3E.").doesNotContain("<b>");
+        // The API's own 404 stays Go's, as EPR answers it.
+        HttpResponse<String> api = get(open, "/nope", null);
+        assertThat(api.statusCode()).isEqualTo(404);
+        assertThat(api.body()).isEqualTo("404 page not found\n");
+    }
+
     @Test
     void aReadmeLargerThanAPageShowsIsNotRead() throws Exception {
         String body = get(open, "/ui/packages/long_readme/1.0.0", null).body();
@@ -142,7 +163,8 @@ class PackageUiTest {
     @Test
     void withATokensFileEveryPageAndAssetWantsSignInFirst() throws Exception {
         for (String path : List.of("/ui/", "/ui/?q=acme", "/ui/health", "/ui/static/ui.css", "/ui/static/favicon.svg",
-                "/ui/packages/acme_logs/1.1.0", "/ui/packages/hostile_pkg/1.0.0", "/ui/packages/nothing/1.0.0")) {
+                "/ui/packages/acme_logs/1.1.0", "/ui/packages/hostile_pkg/1.0.0", "/ui/packages/nothing/1.0.0", "/ui/packages/acme_logs",
+                "/ui/nope")) {
             HttpResponse<String> refused = get(guarded, path, null);
             assertThat(refused.statusCode()).as(path).isEqualTo(303);
             assertThat(refused.headers().firstValue("Location")).as(path)
@@ -150,7 +172,7 @@ class PackageUiTest {
             assertThat(refused.body()).as(path).doesNotContain("acme");
             assertThat(get(guarded, path, UiSignIn.COOKIE + "=wrong").statusCode()).as(path).isEqualTo(303);
             assertThat(get(guarded, path, UiSignIn.COOKIE + "=" + UiPackages.EXPIRED_TOKEN).statusCode()).as(path).isEqualTo(303);
-            assertThat(get(guarded, path, UiSignIn.COOKIE + "=" + UiPackages.TOKEN).statusCode()).as(path).isIn(200, 404);
+            assertThat(get(guarded, path, UiSignIn.COOKIE + "=" + UiPackages.TOKEN).statusCode()).as(path).isIn(200, 302, 404);
         }
         // The API stays as EPR has it: anonymous.
         assertThat(get(guarded, "/search", null).statusCode()).isEqualTo(200);

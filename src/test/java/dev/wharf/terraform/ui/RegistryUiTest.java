@@ -177,7 +177,7 @@ class RegistryUiTest {
     @Test
     void withAStaticTokenEveryPageAndAssetWantsSignInFirst() throws Exception {
         for (String path : List.of("/ui/", "/ui/?q=vpc", "/ui/static/ui.css", "/ui/static/favicon.svg", "/ui/mirror", "/ui/modules/acme/vpc/aws", "/ui/modules/acme/vpc/aws/1.0.0",
-                "/ui/modules/evil/readme/aws", "/ui/providers/acme/dummy", "/ui/modules/acme/nothing/aws")) {
+                "/ui/modules/evil/readme/aws", "/ui/providers/acme/dummy", "/ui/modules/acme/nothing/aws", "/ui/nope")) {
             HttpResponse<String> refused = get(guarded, path, null);
             assertThat(refused.statusCode()).as(path).isEqualTo(303);
             assertThat(refused.headers().firstValue("Location")).as(path)
@@ -234,6 +234,33 @@ class RegistryUiTest {
             assertThat(root.statusCode()).isEqualTo(302);
             assertThat(root.headers().firstValue("Location")).hasValue("/ui/");
         }
+    }
+
+    /**
+     * A mistyped page is the UI's own 404 page, whatever the browser accepts; any other unknown path
+     * is the protocol's JSON, where a browser used to get Javalin's plain text.
+     */
+    @Test
+    void aMistypedPageIsTheUisOwn404AndAnUnknownApiPathTheProtocolsJsonForABrowserToo() throws Exception {
+        for (String accept : List.of("text/html,application/xhtml+xml", "*/*")) {
+            for (String path : List.of("/ui/nope", "/ui/modules/acme", "/ui/modules/acme/vpc/aws/1.0.0/extra")) {
+                HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(open.resolve(path)).header("Accept", accept).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(page.statusCode()).as(path).isEqualTo(404);
+                assertThat(page.headers().firstValue("Content-Type").orElse("")).as(path).startsWith("text/html");
+                assertThat(page.headers().firstValue("Content-Security-Policy")).as(path).isPresent();
+                assertThat(page.body()).as(path).contains("<h1>Not found</h1>", "There is no page at " + path + ".",
+                        "<a href=\"/ui/\">Home</a>");
+            }
+            for (String path : List.of("/nope", "/v1/nope", "/v1/modules/acme/vpc/aws/1.0.0/download/extra")) {
+                HttpResponse<String> api = HTTP.send(HttpRequest.newBuilder(open.resolve(path)).header("Accept", accept).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(api.statusCode()).as(path).isEqualTo(404);
+                assertThat(api.headers().firstValue("Content-Type")).as(path).hasValue("application/json");
+                assertThat(api.body()).as(path).isEqualTo("{\"errors\":[\"no such endpoint: " + path + "\"]}");
+            }
+        }
+        assertThat(get(open, "/ui/%3Cb%3E", null).body()).contains("There is no page at /ui/%3Cb%3E.").doesNotContain("<b>");
     }
 
     private static HttpResponse<String> get(URI base, String path, String cookie) throws Exception {
