@@ -88,6 +88,21 @@ class BoringRegistryCliTest {
                 .doesNotContain("Exception");
     }
 
+    /** boring-registry then accepts no token; an open registry instead would fail open on an unset variable in '--auth-static-token "$T"'. */
+    @Test
+    @Timeout(60)  // the server started on the code before, open to everyone, and waited for a signal
+    void aStaticTokenFlagWithoutATokenIsRefusedNotReadAsAnOpenRegistry(@TempDir Path dir) {
+        for (String value : List.of("", ",", " , ")) {
+            StringWriter err = new StringWriter();
+            int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                    .execute("server", "--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
+                            "--storage-oci-layout-dir", dir.resolve("data").toString(), "--auth-static-token", value);
+            assertThat(code).as("'%s'", value).isEqualTo(2);
+            assertThat(err.toString()).as("'%s'", value).contains("--auth-static-token was given without a token (empty or only commas)")
+                    .doesNotContain("Exception");
+        }
+    }
+
     @Test
     @Timeout(60)  // the server started on the code before, and waited for a signal
     void aStoreOrCacheFolderThatCannotBeMadeIsRefusedWithOneLine(@TempDir Path dir) throws IOException {

@@ -18,6 +18,15 @@ record ClientAccess(ClientAuthentication auth, boolean oidc, Supplier<Optional<L
     static ClientAccess connect(List<String> staticTokens, FileUrlSigner signer, OidcOptions oidc, PublishOptions publish,
                                 CommandLine commandLine) {
         StaticTokens tokens = StaticTokens.of(staticTokens);
+        // An empty value parses to no element at all: whether the flag was written is the parse's to say.
+        boolean given = !staticTokens.isEmpty() || commandLine.getParseResult() != null
+                && commandLine.getParseResult().hasMatchedOption("--auth-static-token");
+        if (given && !tokens.enabled()) {
+            // boring-registry then accepts no token at all; serving everyone instead would fail open on a
+            // '--auth-static-token "$TOKEN"' whose variable was never set.
+            throw new CommandLine.ParameterException(commandLine, "--auth-static-token was given without a token (empty or only commas); "
+                    + "give at least one, or leave the flag out for an open registry");
+        }
         IssuerClient issuers = oidc.issuerClient(oidc.enabled() || publish.hasTokensFile());
         Optional<OidcVerifier> verifier = oidc.connect(issuers);
         if (publish.maxBodyBytes <= 0) {
