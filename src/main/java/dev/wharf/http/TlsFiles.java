@@ -21,8 +21,13 @@ public record TlsFiles(Path certFile, Path keyFile, Optional<String> minVersion,
         this(certFile, keyFile, minVersion, CertificateReload.INTERVAL);
     }
 
-    /** Both files or neither: one without the other is a configuration mistake worth stopping for. */
+    /**
+     * Both files or neither: one without the other is a configuration mistake worth stopping for. An
+     * empty name is none, as both Go programs read their TLS flags ({@code EPR_TLS_CERT=}).
+     */
     public static Optional<TlsFiles> of(@Nullable Path cert, @Nullable Path key, @Nullable String minVersion) {
+        cert = named(cert);
+        key = named(key);
         if (cert == null && key == null) {
             return Optional.empty();
         }
@@ -30,5 +35,9 @@ public record TlsFiles(Path certFile, Path keyFile, Optional<String> minVersion,
             throw new IllegalArgumentException("TLS needs both a certificate file and a key file");
         }
         return Optional.of(new TlsFiles(cert, key, Optional.ofNullable(minVersion).filter(v -> !v.isBlank())));
+    }
+
+    private static @Nullable Path named(@Nullable Path file) {
+        return file == null || file.toString().isBlank() ? null : file;
     }
 }

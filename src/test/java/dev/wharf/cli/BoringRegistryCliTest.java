@@ -91,7 +91,7 @@ class BoringRegistryCliTest {
     /** boring-registry then accepts no token; an open registry instead would fail open on an unset variable in '--auth-static-token "$T"'. */
     @Test
     @Timeout(60)  // the server started on the code before, open to everyone, and waited for a signal
-    void aStaticTokenFlagWithoutATokenIsRefusedNotReadAsAnOpenRegistry(@TempDir Path dir) {
+    void anAuthFlagWithoutATokenOrFileIsRefusedNotReadAsAnOpenRegistry(@TempDir Path dir) {
         for (String value : List.of("", ",", " , ")) {
             StringWriter err = new StringWriter();
             int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
@@ -101,6 +101,14 @@ class BoringRegistryCliTest {
             assertThat(err.toString()).as("'%s'", value).contains("--auth-static-token was given without a token (empty or only commas)")
                     .doesNotContain("Exception");
         }
+        // The tokens file likewise: it closes the API, so an empty name must not open it.
+        StringWriter err = new StringWriter();
+        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute("server", "--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
+                        "--storage-oci-layout-dir", dir.resolve("data").toString(), "--auth-tokens-file", "");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString().lines().toList())
+                .containsExactly("boring-registry: --auth-tokens-file was given without a file; name it, or leave the flag out");
     }
 
     @Test

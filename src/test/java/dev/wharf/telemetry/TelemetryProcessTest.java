@@ -141,10 +141,11 @@ class TelemetryProcessTest {
                             && !s.matching("epr_http_requests_total", Map.of("path", "/package/{packageName}/{packageVersion}/{name:.*}")).isEmpty());
             eprLog = awaitOutput(serve, "/package/acme_logs/1.1.0/docs/README.md");
         }
-        // The same with the access log turned off by its variable, and metrics by an empty address, which EPR reads as none.
+        // The same with the access log turned off by its variable, and metrics and TLS by empty values, which EPR reads as none.
         Path config = Files.writeString(dir.resolve("config.yml"), "package_paths:\n  - " + packages + "\n");
         int quietPort = TestPorts.free();
-        try (WharfProcess quiet = WharfProcess.start(dir.resolve("quiet"), Map.of("EPR_ACCESS_LOG", "false", "EPR_METRICS_ADDRESS", ""),
+        try (WharfProcess quiet = WharfProcess.start(dir.resolve("quiet"), Map.of("EPR_ACCESS_LOG", "false", "EPR_METRICS_ADDRESS", "",
+                "EPR_TLS_CERT", "", "EPR_TLS_KEY", ""),
                 List.of("package-registry",
                 "-config", config.toString(), "-address", "127.0.0.1:" + quietPort, "-require-package-signatures=false"))) {
             URI base = URI.create("http://127.0.0.1:" + quietPort);

@@ -35,13 +35,21 @@ public final class PublishOptions {
     long maxBodyBytes = 2147483648L;
 
     boolean hasTokensFile() {
-        return tokensFile != null && !tokensFile.toString().isBlank();
+        return tokensFile != null;
     }
 
-    /** @param issuers asks the trusted publishers' issuers */
+    /**
+     * @param issuers asks the trusted publishers' issuers. An empty name is refused: read as no file it
+     *     would open the API that the file closes ('--auth-tokens-file "$FILE"' with the variable unset).
+     */
     Optional<TokensFile> tokens(IssuerClient issuers) {
-        return tokensFile == null || !hasTokensFile() ? Optional.empty()
-                : Optional.of(new TokensFile(tokensFile, Clock.systemUTC(), new TrustedPublishers(issuers, Clock.systemUTC())));
+        if (tokensFile == null) {
+            return Optional.empty();
+        }
+        if (tokensFile.toString().isBlank()) {
+            throw new IllegalArgumentException("--auth-tokens-file was given without a file; name it, or leave the flag out");
+        }
+        return Optional.of(new TokensFile(tokensFile, Clock.systemUTC(), new TrustedPublishers(issuers, Clock.systemUTC())));
     }
 
     OidcScopes oidcScopes() {

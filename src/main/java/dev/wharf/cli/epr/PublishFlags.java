@@ -25,6 +25,10 @@ public final class PublishFlags {
     /** The tokens file, its publishers' issuers asked trusting {@code -auth-oidc-ca-file}; a file that cannot be read is an IllegalArgumentException. */
     Optional<TokensFile> tokens() {
         Optional<Path> ca = given(issuersCaFile);
+        if (tokensFile != null && tokensFile.toString().isBlank()) {
+            // Read as no file, it would open the pages the file guards ('-auth-tokens-file "$FILE"' with the variable unset).
+            throw new IllegalArgumentException("-auth-tokens-file was given without a file; name it, or leave the flag out");
+        }
         Optional<Path> file = given(tokensFile);
         if (file.isEmpty()) {
             if (ca.isPresent()) {

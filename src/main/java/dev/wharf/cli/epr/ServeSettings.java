@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link ServeCommand}'s flags and the configuration file say, checked before anything is
@@ -17,9 +18,14 @@ import java.util.Set;
 record ServeSettings(ServerLimits limits, Duration drain, RegistryConfig config, Duration refreshInterval, Duration verifyInterval,
                      Optional<TokensFile> tokens) {
 
+    /** EPR reads an empty file flag as none ({@code EPR_TLS_CERT=}). */
+    private static boolean unnamed(@Nullable Path file) {
+        return file == null || file.toString().isBlank();
+    }
+
     /** Empty when a flag is refused (the reason printed to {@code err}); unreadable configuration or intervals throw. */
     static Optional<ServeSettings> check(ServeCommand flags, PrintWriter err) throws IOException {
-        if (flags.tlsMinVersion != null && (flags.tlsCert == null || flags.tlsKey == null)) {
+        if (flags.tlsMinVersion != null && (unnamed(flags.tlsCert) || unnamed(flags.tlsKey))) {
             return refused(err, "-tls-min-version set but missing TLS cert and key files (-tls-cert and -tls-key)");
         }
         if (flags.tlsMinVersion != null && !Set.of("1.1", "1.2", "1.3").contains(flags.tlsMinVersion)) {

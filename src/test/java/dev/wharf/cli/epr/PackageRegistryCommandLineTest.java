@@ -303,4 +303,29 @@ class PackageRegistryCommandLineTest {
                     : "-auth-oidc-ca-file: cannot read a CA file: " + tmp.resolve("missing.pem") + ": no such file");
         }
     }
+
+    /** An empty tokens file, on the command line or in EPR_AUTH_TOKENS_FILE, is refused: read as none it would open the guarded pages. */
+    @Test
+    void anEmptyTokensFileIsRefusedNotReadAsNone() {
+        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("EPR_AUTH_TOKENS_FILE", ""))) {
+            CommandLine cl = PackageRegistryCommandLine.create(env);
+            StringWriter err = new StringWriter();
+            cl.setErr(new PrintWriter(err));
+            String[] args = env.isEmpty() ? new String[] {"-address", "127.0.0.1:0", "-auth-tokens-file", ""} : new String[] {"-address", "127.0.0.1:0"};
+            assertThat(cl.execute(args)).as(env.toString()).isEqualTo(2);
+            assertThat(err.toString().lines().filter(l -> !l.isBlank()).toList()).as(err.toString())
+                    .containsExactly("package-registry: -auth-tokens-file was given without a file; name it, or leave the flag out");
+        }
+    }
+
+    /** As EPR reads them, empty TLS files are none: with a minimum version that is EPR's own refusal, not a file error. */
+    @Test
+    void emptyTlsFilesAreNoneAsInEpr() {
+        CommandLine cl = PackageRegistryCommandLine.create(Map.of("EPR_TLS_CERT", "", "EPR_TLS_KEY", "", "EPR_TLS_MIN_VERSION", "1.2"));
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("-address", "127.0.0.1:0")).isEqualTo(2);
+        assertThat(err.toString().lines().filter(l -> !l.isBlank()).toList()).as(err.toString())
+                .containsExactly("-tls-min-version set but missing TLS cert and key files (-tls-cert and -tls-key)");
+    }
 }
