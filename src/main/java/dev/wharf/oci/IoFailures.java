@@ -1,11 +1,15 @@
 package dev.wharf.oci;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.security.cert.CertificateException;
+import java.util.Objects;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 
 /**
@@ -19,6 +23,9 @@ public final class IoFailures {
     }
 
     public static String describe(IOException e) {
+        if (e instanceof JsonProcessingException parse) {
+            return parseProblem(parse);
+        }
         if (e instanceof NoSuchFileException missing) {
             return missing.getFile() + ": no such file";
         }
@@ -32,6 +39,23 @@ public final class IoFailures {
             return "timed out (" + e.getMessage() + ")";
         }
         return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * A YAML or JSON parse failure on one line, with where it is. The parser's own message runs over
+     * several lines that quote the text and point at it, and Jackson's adds the whole source (a tokens
+     * file's hashes, in a log line).
+     */
+    public static String parseProblem(JsonProcessingException e) {
+        String original = Objects.requireNonNullElse(e.getOriginalMessage(), e.getClass().getSimpleName());
+        // SnakeYAML's sentences start at the margin; its indented lines say "in 'reader'", quote and point.
+        String problem = original.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                .collect(Collectors.joining(", "));
+        if (problem.isEmpty()) {
+            problem = original.strip().replaceAll("\\s+", " ");
+        }
+        JsonLocation at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? problem : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " + problem;
     }
 
     /** Whether {@code e} failed in a TLS handshake (an untrusted, expired or misnamed certificate, or no TLS on that port). */

@@ -109,6 +109,20 @@ class BoringRegistryCliTest {
         assertThat(code).isEqualTo(1);
         assertThat(err.toString().lines().toList())
                 .containsExactly("boring-registry: --auth-tokens-file was given without a file; name it, or leave the flag out");
+        // A broken one is one line that says where, never its entries (it had quoted the whole file over a dozen lines).
+        Path broken;
+        try {
+            broken = Files.writeString(dir.resolve("tokens.yaml"), "tokens:\n  - name: ci\n    hash: sha256:0f0f0f0f\n  - name: [broken\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        StringWriter brokenErr = new StringWriter();
+        int brokenCode = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(brokenErr, true))
+                .execute("server", "--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
+                        "--storage-oci-layout-dir", dir.resolve("data").toString(), "--auth-tokens-file", broken.toString());
+        assertThat(brokenCode).isEqualTo(1);
+        assertThat(brokenErr.toString().lines().toList()).containsExactly("boring-registry: --auth-tokens-file " + broken
+                + ": cannot read it: line 4, column 18: while parsing a flow sequence, expected ',' or ']', but got <stream end>");
     }
 
     @Test

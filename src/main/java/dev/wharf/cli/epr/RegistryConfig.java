@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.wharf.cli.GoDuration;
 import dev.wharf.epr.api.ApiSettings;
 import dev.wharf.epr.model.Json;
+import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +25,23 @@ record RegistryConfig(List<Path> packagePaths, Duration index, Duration search, 
 
     /** Reads the file; a missing file is an error only when the user named it. */
     static RegistryConfig load(Path file, boolean explicit) throws IOException {
-        if (!Files.exists(file)) {
+        // An empty name is the working folder to Path, and no file to EPR.
+        if (file.toString().isBlank() || !Files.exists(file)) {
             if (explicit) {
-                throw new IOException("Configuration file is not available: " + file);
+                throw new IOException("Configuration file is not available: " + (file.toString().isBlank() ? "-config is empty" : file));
             }
             return defaults();
         }
-        JsonNode root = Json.yaml().readTree(file.toFile());
+        if (Files.isDirectory(file)) {
+            throw new IOException("reading config failed (path: " + file + "): it is a folder, not a file");
+        }
+        JsonNode root;
+        try {
+            root = Json.yaml().readTree(file.toFile());
+        } catch (IOException e) {
+            // EPR's words, with the parser's reason (its line and column).
+            throw new IOException("reading config failed (path: " + file + "): " + IoFailures.describe(e), e);
+        }
         RegistryConfig d = defaults();
         if (root == null || root.isNull()) {
             return d;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.wharf.epr.model.Json;
+import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -33,7 +34,7 @@ final class PackageYaml {
                 return TREE.value(parser);
             }
         } catch (JsonProcessingException e) {
-            throw new InvalidPackageException(path + " is not valid YAML: " + e.getOriginalMessage());
+            throw new InvalidPackageException(path + " is not valid YAML: " + IoFailures.parseProblem(e));
         } catch (IOException e) {
             throw new InvalidPackageException("cannot read " + path + ": " + e.getMessage(), e);
         }

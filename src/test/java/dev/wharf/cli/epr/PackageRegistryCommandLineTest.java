@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -155,6 +156,27 @@ class PackageRegistryCommandLineTest {
         assertThat(c.index()).hasSeconds(5);
         assertThat(c.search()).hasMinutes(1);
         assertThat(RegistryConfig.load(dir.resolve("absent.yml"), false)).isEqualTo(RegistryConfig.defaults());
+    }
+
+    /** A -config that is no readable file is one line naming it, as EPR words it, where an empty one said " (No such file or directory)". */
+    @Test
+    void aConfigThatIsNoReadableFileIsSaidWithItsPath() throws Exception {
+        Path broken = Files.writeString(dir.resolve("broken.yml"), "package_paths: [a\n");
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("", "Configuration file is not available: -config is empty");
+        cases.put(dir.resolve("absent.yml").toString(), "Configuration file is not available: " + dir.resolve("absent.yml"));
+        cases.put(dir.toString(), "reading config failed (path: " + dir + "): it is a folder, not a file");
+        cases.put(broken.toString(), "reading config failed (path: " + broken + "): line 1, column 18: while parsing a flow sequence, "
+                + "expected ',' or ']', but got <stream end>");
+        cases.forEach((config, expected) -> {
+            CommandLine cl = PackageRegistryCommandLine.create(Map.of());
+            StringWriter err = new StringWriter();
+            cl.setErr(new PrintWriter(err));
+            assertThat(cl.execute("-address", "127.0.0.1:0", "-config", config)).as(config).isNotZero();
+            List<String> lines = err.toString().lines().filter(l -> !l.isBlank()).toList();
+            assertThat(lines).as(err.toString()).hasSize(1);
+            assertThat(lines.get(0)).as(config).startsWith("package-registry: " + expected);
+        });
     }
 
     @Test

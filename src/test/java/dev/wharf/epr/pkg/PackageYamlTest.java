@@ -172,7 +172,7 @@ class PackageYamlTest {
             JsonNode node = Json.yaml().readTree(in);
             return expandDots(node == null ? JsonNodeFactory.instance.objectNode() : node);
         } catch (JsonProcessingException e) {
-            throw new InvalidPackageException("manifest.yml is not valid YAML: " + e.getOriginalMessage());
+            throw new InvalidPackageException("manifest.yml is not valid YAML: " + dev.wharf.oci.IoFailures.parseProblem(e));
         } catch (IOException e) {
             throw new InvalidPackageException("cannot read manifest.yml: " + e.getMessage(), e);
         }

@@ -1,0 +1,29 @@
+package dev.wharf.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.Test;
+
+/** Parse failures in one line that says where, without the parser's quoted text or Jackson's copy of the source. */
+class IoFailuresTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aYamlFailureIsOneLineWithItsPlaceAndNeverTheSource() {
+        String secretish = "tokens:\n  - name: ci\n    hash: sha256:0123456789abcdef\n  - name: [broken\n";
+        String said = IoFailures.describe(catchThrowableOfType(JsonProcessingException.class, () -> YAML.readTree(secretish)));
+        assertThat(said).doesNotContain("\n").doesNotContain("0123456789abcdef").doesNotContain("^").doesNotContain("[Source");
+        assertThat(said).isEqualTo("line 4, column 18: while parsing a flow sequence, expected ',' or ']', but got <stream end>");
+    }
+
+    @Test
+    void aJsonFailureKeepsItsSentenceAndPlace() {
+        String said = IoFailures.describe(catchThrowableOfType(JsonProcessingException.class, () -> JSON.readTree("{\"a\": tru}")));
+        assertThat(said).startsWith("line 1, column ").contains("Unrecognized token 'tru'").doesNotContain("\n").doesNotContain("[Source");
+    }
+}
