@@ -95,6 +95,9 @@ public final class RegistryUi {
         r.get("/ui/", guarded(this::home));
         r.get("/ui/static/ui.css", guarded(ctx -> ready.send(ctx, "text/css; charset=utf-8", stylesheet, () -> true)));
         r.get("/ui/static/favicon.svg", guarded(ctx -> ready.send(ctx, "image/svg+xml", icon, () -> true)));
+        // A namespace's modules are the home page filtered to it, the page its namespace links lead to.
+        r.get("/ui/modules/{namespace}", guarded(ctx -> ctx.redirect("/ui/?namespace=" + Html.url(ctx.pathParam("namespace")),
+                io.javalin.http.HttpStatus.FOUND)));
         r.get("/ui/modules/{namespace}/{name}/{provider}", guarded(ctx -> module(ctx, Optional.empty())));
         r.get("/ui/modules/{namespace}/{name}/{provider}/{version}", guarded(ctx -> module(ctx, Optional.of(ctx.pathParam("version")))));
         r.get("/ui/providers/{namespace}/{name}", guarded(this::provider));

@@ -243,7 +243,7 @@ class RegistryUiTest {
     @Test
     void aMistypedPageIsTheUisOwn404AndAnUnknownApiPathTheProtocolsJsonForABrowserToo() throws Exception {
         for (String accept : List.of("text/html,application/xhtml+xml", "*/*")) {
-            for (String path : List.of("/ui/nope", "/ui/modules/acme", "/ui/modules/acme/vpc/aws/1.0.0/extra")) {
+            for (String path : List.of("/ui/nope", "/ui/modules/acme/vpc", "/ui/modules/acme/vpc/aws/1.0.0/extra")) {
                 HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(open.resolve(path)).header("Accept", accept).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(page.statusCode()).as(path).isEqualTo(404);
@@ -261,6 +261,11 @@ class RegistryUiTest {
             }
         }
         assertThat(get(open, "/ui/%3Cb%3E", null).body()).contains("There is no page at /ui/%3Cb%3E.").doesNotContain("<b>");
+        // A namespace is the home page filtered to it, where the namespace links lead.
+        HttpResponse<String> namespace = get(open, "/ui/modules/acme", null);
+        assertThat(namespace.statusCode()).isEqualTo(302);
+        assertThat(namespace.headers().firstValue("Location")).hasValue("/ui/?namespace=acme");
+        assertThat(get(open, "/ui/?namespace=acme", null).body()).contains("acme/vpc/aws");
     }
 
     private static HttpResponse<String> get(URI base, String path, String cookie) throws Exception {
