@@ -42,6 +42,29 @@ class TokenCreateCommandTest {
         checkPrinted(printed, "ci-packages", List.of(Scope.parse("publish:acme_*"), Scope.parse("admin")));
     }
 
+    @Test
+    void anExpiryAlreadyPassedIsRefusedAndAFutureOneIsWrittenIntoTheEntry() {
+        StringWriter err = new StringWriter();
+        CommandLine boring = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+        StringWriter out = new StringWriter();
+        boring.setOut(new PrintWriter(out, true));
+        assertThat(boring.execute("token", "create", "--name", "ci", "--scope", "read", "--expires", "2020-01-31T00:00:00Z")).isNotZero();
+        assertThat(err.toString()).contains("expiry 2020-01-31T00:00:00Z has already passed (it is now ")
+                .contains("the token would be refused from the start");
+        assertThat(out.toString()).as("no token is printed").isEmpty();
+
+        CommandLine epr = PackageRegistryCommandLine.create(Map.of());
+        StringWriter eprErr = new StringWriter();
+        epr.setOut(new PrintWriter(new StringWriter(), true)).setErr(new PrintWriter(eprErr, true));
+        assertThat(epr.execute("token", "create", "-name", "ci", "-scope", "read", "-expires", "2020-01-31T00:00:00Z")).isNotZero();
+        assertThat(eprErr.toString()).contains("expiry 2020-01-31T00:00:00Z has already passed");
+
+        String future = java.time.Instant.now().plus(java.time.Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String printed = run(new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())),
+                "token", "create", "--name", "ci", "--scope", "read", "--expires", future);
+        assertThat(printed).contains("expires: " + future);
+    }
+
     private void checkPrinted(String printed, String name, List<Scope> scopes) throws Exception {
         List<String> lines = printed.lines().toList();
         String token = lines.get(0);

@@ -52,6 +52,13 @@ public final class TokenCommand {
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("expiry '" + expires + "' is not an RFC 3339 UTC time such as 2027-01-31T00:00:00Z");
             }
+            // A token born expired is refused by every server from its first use; a typo in the
+            // year is likelier than a wish for that, and nothing would say so until a 401.
+            Instant now = Instant.now();
+            if (!expiry.get().isAfter(now)) {
+                throw new IllegalArgumentException("expiry " + expiry.get() + " has already passed (it is now "
+                        + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "): the token would be refused from the start");
+            }
         }
         return NewToken.create(name, scopes, expiry);
     }
