@@ -43,7 +43,11 @@ public final class TerraformNames {
     public static java.util.Optional<String> checkVersion(String value) {
         java.util.Optional<Version> version = Version.tryParse(value);
         if (version.isEmpty()) {
-            return java.util.Optional.of("version '" + value + "' is not a semantic version (MAJOR.MINOR.PATCH)");
+            // boring-registry's hcl parser accepts 'v1.2.3' (go-version), so a migrated module may
+            // carry one; here the version is the tag's and the protocol's, so say how to write it.
+            String hint = value != null && value.length() > 1 && (value.charAt(0) == 'v' || value.charAt(0) == 'V')
+                    && Version.tryParse(value.substring(1)).isPresent() ? "; write it without the leading 'v': " + value.substring(1) : "";
+            return java.util.Optional.of("version '" + value + "' is not a semantic version (MAJOR.MINOR.PATCH)" + hint);
         }
         for (java.math.BigInteger number : java.util.List.of(version.get().major(), version.get().minor(), version.get().patch())) {
             if (number.compareTo(LARGEST_VERSION_NUMBER) > 0) {

@@ -82,6 +82,21 @@ class UploadHardeningTest {
     }
 
     @Test
+    void aVersionWrittenWithALeadingVAsBoringRegistryAcceptsItIsRefusedSayingHowToWriteIt() throws Exception {
+        Path module = module(dir.resolve("v"), "v1.4.0");
+        assertThatThrownBy(() -> uploader(true, Optional.empty(), ArchiveFormat.TAR_GZ).upload(module))
+                .hasMessageContaining("version 'v1.4.0' is not a semantic version")
+                .hasMessageContaining("write it without the leading 'v': 1.4.0");
+        assertThatThrownBy(() -> uploader(false, Optional.of("V2.0.0-rc.1"), ArchiveFormat.TAR_GZ))
+                .hasMessageContaining("write it without the leading 'v': 2.0.0-rc.1");
+        // Only a 'v' before a version gets the hint; other malformed versions keep the plain reason.
+        Path other = module(dir.resolve("other"), "version1");
+        assertThatThrownBy(() -> uploader(true, Optional.empty(), ArchiveFormat.TAR_GZ).upload(other))
+                .hasMessageContaining("version 'version1' is not a semantic version").hasMessageNotContaining("leading");
+        assertThat(store.listTags(LAYOUT.moduleRepository("acme", "vpc", "aws"))).isEmpty();
+    }
+
+    @Test
     void versionsTerraformCannotReadAreRefusedWithTheReason() throws Exception {
         String huge = "99999999999999999999.0.0";
         Path module = module(dir.resolve("huge"), huge);
