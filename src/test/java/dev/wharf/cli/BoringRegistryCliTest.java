@@ -126,6 +126,26 @@ class BoringRegistryCliTest {
     }
 
     @Test
+    @Timeout(60)  // the server started on the code before, in the working folder, and waited for a signal
+    void anEmptyLayoutFolderIsRefusedNotReadAsTheWorkingFolder(@TempDir Path dir) throws IOException {
+        String refusal = "boring-registry: --storage-oci-layout-dir is empty: name a folder, or leave the flag out for ./data";
+        StringWriter err = new StringWriter();
+        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute("server", "--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0", "--storage-oci-layout-dir", "");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString().lines().toList()).containsExactly(refusal);
+
+        Path module = Files.createDirectories(dir.resolve("module"));
+        Files.writeString(module.resolve("boring-registry.hcl"), "metadata {\n namespace = \"acme\"\n name = \"vpc\"\n provider = \"aws\"\n version = \"1.0.0\"\n}\n");
+        Files.writeString(module.resolve("main.tf"), "variable \"x\" {}\n");
+        StringWriter uploadErr = new StringWriter();
+        int uploadCode = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(uploadErr, true))
+                .execute("upload", "module", "--storage-oci-layout-dir", "", module.toString());
+        assertThat(uploadCode).isEqualTo(1);
+        assertThat(uploadErr.toString().lines().toList()).containsExactly(refusal);
+    }
+
+    @Test
     @Timeout(60)  // the server started on the code before, and waited for a signal
     void aStoreOrCacheFolderThatCannotBeMadeIsRefusedWithOneLine(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("a-file"), "not a folder");

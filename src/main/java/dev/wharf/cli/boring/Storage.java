@@ -28,6 +28,11 @@ final class Storage {
     /** With every request to a remote registry told to {@code observer}. */
     static ArtifactStore open(GlobalOptions options, RegistryCallObserver observer) {
         if (options.registry == null || options.registry.isBlank()) {
+            if (options.layoutDir.isBlank()) {
+                // Read as "here", the empty flag of an unset script variable would write blobs/,
+                // index.json and oci-layout into whatever folder the command ran in.
+                throw new IllegalArgumentException("--storage-oci-layout-dir is empty: name a folder, or leave the flag out for ./data");
+            }
             return new ExclusivePublishStore(new ImageLayoutStore(Path.of(options.layoutDir)));
         }
         return new ExclusivePublishStore(RegistryStores.open(new RegistrySettings(GlobalOptions.checkedRegistry(options.registry), options.insecure,
@@ -36,7 +41,7 @@ final class Storage {
 
     /** As {@link #open(GlobalOptions, RegistryCallObserver)}, saying in the server's log which store it is and how it is laid out. */
     static ArtifactStore openForServing(GlobalOptions options, RegistryCallObserver observer, Logger log) {
-        if (embedded(options)) {
+        if (embedded(options) && !options.layoutDir.isBlank()) {
             createLayoutFolder(Path.of(options.layoutDir).toAbsolutePath().normalize());
         }
         ArtifactStore store = open(options, observer);
