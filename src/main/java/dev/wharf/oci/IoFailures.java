@@ -2,6 +2,7 @@ package dev.wharf.oci;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
@@ -37,6 +38,10 @@ public final class IoFailures {
         }
         if (e instanceof HttpTimeoutException) {
             return "timed out (" + e.getMessage() + ")";
+        }
+        if (e instanceof EOFException && (e.getMessage() == null || e.getMessage().isBlank())) {
+            // Decompressors throw it bare when the input stops mid-stream: "null" said nothing.
+            return "it ends early (cut short)";
         }
         return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
     }

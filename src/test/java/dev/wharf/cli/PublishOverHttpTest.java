@@ -217,6 +217,34 @@ class PublishOverHttpTest {
         }
     }
 
+    /** A module body that is no archive is said for what it is: empty, a form, or cut short. */
+    @Test
+    void anEmptyFormOrCutShortModuleBodyIsSaidForWhatItIs() throws Exception {
+        byte[] content = Files.readAllBytes(archive);
+        String form = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"hello.tar.gz\"\r\n"
+                + "Content-Type: application/gzip\r\n\r\n";
+        try (ServerCommand.Running server = server()) {
+            record Bad(String type, byte[] body, String reason) { }
+            List<Bad> bads = List.of(
+                    new Bad("application/octet-stream", new byte[0], "the body is empty: send the module's tar.gz or zip as the body"),
+                    new Bad("application/gzip", new byte[0], "the body is empty: send the module's tar.gz or zip as the body"),
+                    new Bad("multipart/form-data; boundary=b", (form + "x\r\n--b--\r\n").getBytes(StandardCharsets.UTF_8),
+                            "a module is sent as the archive itself, not as multipart/form-data"),
+                    new Bad("application/gzip", java.util.Arrays.copyOf(content, content.length / 2),
+                            "the tar.gz body is not a readable tar.gz: it ends early (cut short)"));
+            int version = 0;
+            for (Bad bad : bads) {
+                HttpResponse<String> answer = put(server, "/api/v1/modules/acme/hello/aws/1.0." + version++, acme.token(), bad.type(),
+                        HttpRequest.BodyPublishers.ofByteArray(bad.body()));
+                assertThat(answer.statusCode()).as(bad.reason()).isEqualTo(400);
+                assertThat(answer.body()).startsWith("{\"errors\":[\"" + bad.reason());
+            }
+        }
+        try (ArtifactStore store = new ImageLayoutStore(dir.resolve("data"))) {
+            assertThat(store.listTags(layout.moduleRepository("acme", "hello", "aws"))).isEmpty();
+        }
+    }
+
     @Test
     void aProviderReleaseStreamedWithoutLengthOverTheLimitGets413AndStoresNothing() throws Exception {
         String boundary = "wharf-test-boundary";

@@ -26,4 +26,20 @@ class IoFailuresTest {
         String said = IoFailures.describe(catchThrowableOfType(JsonProcessingException.class, () -> JSON.readTree("{\"a\": tru}")));
         assertThat(said).startsWith("line 1, column ").contains("Unrecognized token 'tru'").doesNotContain("\n").doesNotContain("[Source");
     }
+
+    @Test
+    void aStreamCutShortIsSaidSoWhereTheDecompressorSaidNothing() throws Exception {
+        byte[] gzip;
+        try (java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+             java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write("some text long enough to be compressed into more than a handful of bytes".repeat(20).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.finish();
+            gzip = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() / 2);
+        }
+        java.io.IOException cut = catchThrowableOfType(java.io.IOException.class, () -> new org.apache.commons.compress.compressors.gzip
+                .GzipCompressorInputStream(new java.io.ByteArrayInputStream(gzip)).readAllBytes());
+        assertThat(IoFailures.describe(cut)).isEqualTo("it ends early (cut short)");
+        // One with its own words keeps them.
+        assertThat(IoFailures.describe(new java.io.EOFException("Unexpected end of ZLIB input stream"))).isEqualTo("Unexpected end of ZLIB input stream");
+    }
 }

@@ -2,6 +2,7 @@ package dev.wharf.terraform.mirror;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.oci.archive.RootedFiles;
 import dev.wharf.oci.archive.ZipInspector;
@@ -125,7 +126,7 @@ public final class MirrorDirectory {
         } catch (ArchiveRefusedException e) {
             throw new PackageException(where + ": " + entry.url() + " is refused: " + e.getMessage());
         } catch (IOException e) {
-            throw new PackageException(where + ": " + entry.url() + " is not a readable zip: " + e.getMessage());
+            throw new PackageException(where + ": " + entry.url() + " is not a readable zip: " + IoFailures.describe(e));
         }
         PackageHashes actual = PackageHashes.of(zip);
         for (String hash : claimed) {

@@ -1,5 +1,6 @@
 package dev.wharf.terraform.mirror;
 
+import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.terraform.mirror.upstream.UpstreamException;
@@ -139,7 +140,7 @@ public final class PullThrough {
                     + e.getMessage());
         } catch (IOException e) {
             throw new MirrorException(MirrorException.Reason.UPSTREAM_FAILED, what + " is not mirrored: the upstream's package is not a readable zip: "
-                    + e.getMessage());
+                    + IoFailures.describe(e));
         }
     }
 

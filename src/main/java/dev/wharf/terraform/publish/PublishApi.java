@@ -99,6 +99,7 @@ public final class PublishApi {
                 throw new VersionExistsException("module " + namespace + "/" + name + "/" + provider + " version " + version
                         + " already exists; it is never overwritten", false);
             }
+            refuseForm(ctx.contentType());
             BodySpool.Spooled body;
             try (InputStream in = ctx.req().getInputStream()) {
                 body = BodySpool.spool(in, folder.resolve("archive"), maxBodyBytes);
@@ -222,9 +223,28 @@ public final class PublishApi {
         ErrorAnswers.error(ctx, entry.outcome().status(), entry.reason());
     }
 
+    /**
+     * Only a provider release comes in parts: a form upload of a module is refused before its body
+     * is read, where it had been told, after reading it, to set a Content-Type it had set.
+     */
+    private static void refuseForm(String contentType) {
+        if ("multipart/form-data".equalsIgnoreCase(mediaType(contentType))) {
+            throw new UploadException("a module is sent as the archive itself, not as multipart/form-data:"
+                    + " send the tar.gz or zip as the body (curl --data-binary @module.tar.gz)");
+        }
+    }
+
+    private static String mediaType(String contentType) {
+        return contentType == null ? "" : contentType.split(";")[0].trim();
+    }
+
     /** The format the Content-Type declares, else the one the first bytes show. */
     private static ArchiveFormat format(String contentType, Path archive) throws IOException {
-        Optional<ArchiveFormat> declared = ArchiveFormat.declaredBy(contentType == null ? null : contentType.split(";")[0].trim(), null);
+        String type = mediaType(contentType);
+        if (Files.size(archive) == 0) {
+            throw new UploadException("the body is empty: send the module's tar.gz or zip as the body");
+        }
+        Optional<ArchiveFormat> declared = ArchiveFormat.declaredBy(type, null);
         if (declared.isPresent()) {
             return declared.get();
         }

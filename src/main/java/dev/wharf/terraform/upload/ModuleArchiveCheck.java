@@ -1,5 +1,6 @@
 package dev.wharf.terraform.upload;
 
+import dev.wharf.oci.IoFailures;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -49,7 +50,7 @@ public final class ModuleArchiveCheck {
                 }
             }
         } catch (IOException e) {
-            throw new UploadException(name + " is not a readable tar.gz: " + e.getMessage());
+            throw new UploadException(name + " is not a readable tar.gz: " + IoFailures.describe(e));
         }
         return files;
     }
@@ -66,7 +67,7 @@ public final class ModuleArchiveCheck {
                 }
             }
         } catch (IOException e) {
-            throw new UploadException(name + " is not a readable zip: " + e.getMessage());
+            throw new UploadException(name + " is not a readable zip: " + IoFailures.describe(e));
         }
         return files;
     }

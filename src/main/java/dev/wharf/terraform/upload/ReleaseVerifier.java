@@ -1,5 +1,6 @@
 package dev.wharf.terraform.upload;
 
+import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.archive.ArchiveContents;
 import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.oci.archive.ZipInspector;
@@ -90,7 +91,7 @@ final class ReleaseVerifier {
         } catch (ArchiveRefusedException e) {
             throw new UploadException(zip + " is refused: " + e.getMessage());
         } catch (IOException e) {
-            throw new UploadException(zip + " is not a readable zip: " + e.getMessage());
+            throw new UploadException(zip + " is not a readable zip: " + IoFailures.describe(e));
         }
         if (!contents.directories().isEmpty()) {
             throw new UploadException(zip + " holds a directory entry '" + contents.directories().get(0) + "'; terraform records a"
