@@ -134,6 +134,43 @@ class PublishOverHttpTest {
         }
     }
 
+    /** A release missing its signature or a listed zip is said as a missing part, not in the CLI's words of files and flags. */
+    @Test
+    void aReleaseWithoutItsSignatureOrAListedZipNamesTheMissingPart() throws Exception {
+        PgpKeys key = PgpKeys.generate("Wharf test <test@wharf.invalid>");
+        Path release = Files.createDirectories(dir.resolve("release"));
+        String linux = "terraform-provider-dummy_1.0.0_linux_amd64.zip";
+        String darwin = "terraform-provider-dummy_1.0.0_darwin_arm64.zip";
+        Path linuxZip = Files.write(release.resolve(linux), BoringRegistryEndToEndScenarios.providerZip("1.0.0", "#!/bin/sh\necho linux\n"));
+        Path darwinZip = Files.write(release.resolve(darwin), BoringRegistryEndToEndScenarios.providerZip("1.0.0", "#!/bin/sh\necho darwin\n"));
+        byte[] sums = (Digest.sha256(Files.readAllBytes(darwinZip)).hex() + "  " + darwin + "\n" + Digest.sha256(Files.readAllBytes(linuxZip)).hex() + "  " + linux + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        Path sumsFile = Files.write(release.resolve("terraform-provider-dummy_1.0.0_SHA256SUMS"), sums);
+        Path sig = Files.write(release.resolve(sumsFile.getFileName() + ".sig"), key.detachedSignature(sums));
+        try (ServerCommand.Running server = server()) {
+            assertThat(put(server, "/api/v1/providers/acme/signing-keys", admin.token(), "application/pgp-keys",
+                    HttpRequest.BodyPublishers.ofString(key.armoredPublicKey())).statusCode()).isEqualTo(201);
+            var client = Publishing.client(base(server), acme.token(), http);
+            Map<List<Path>, String> refusals = Map.of(
+                    List.of(sumsFile, linuxZip, darwinZip), "no terraform-provider-dummy_1.0.0_SHA256SUMS.sig part in the body",
+                    List.of(sumsFile, sig, linuxZip), "no " + darwin + " part in the body: terraform-provider-dummy_1.0.0_SHA256SUMS lists it",
+                    List.of(sumsFile, sig), "no " + darwin + " part in the body");
+            for (Map.Entry<List<Path>, String> refusal : refusals.entrySet()) {
+                try {
+                    client.putFiles("/api/v1/providers/acme/dummy/1.0.0", refusal.getKey());
+                    throw new AssertionError("an incomplete release was accepted: " + refusal.getKey());
+                } catch (dev.wharf.terraform.upload.UploadException e) {
+                    assertThat(e.getMessage()).contains("HTTP 400").contains(refusal.getValue())
+                            .doesNotContain("does not exist").doesNotContain("--filenames-provider-archives").doesNotContain(dir.toString());
+                }
+            }
+            client.putFiles("/api/v1/providers/acme/dummy/1.0.0", List.of(sumsFile, sig, linuxZip, darwinZip));
+        }
+        try (ArtifactStore store = new ImageLayoutStore(dir.resolve("data"))) {
+            assertThat(store.listTags(layout.providerRepository("acme", "dummy"))).isNotEmpty();
+        }
+    }
+
     @Test
     void tenConcurrentPublishesOfOneVersionGiveOneCreatedAndNineConflicts() throws Exception {
         byte[] body = Files.readAllBytes(archive);

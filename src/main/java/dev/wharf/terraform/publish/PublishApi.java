@@ -134,6 +134,7 @@ public final class PublishApi {
             if (!sumsName.equals(expected)) {
                 throw new UploadException("the SHA256SUMS part is " + sumsName + ", not " + expected + " as the URL says");
             }
+            ReleaseParts.checkComplete(parts);
             ProviderUploader.CheckedRelease release;
             try {
                 release = providers.publish(namespace, parts.sums(), parts.archives());

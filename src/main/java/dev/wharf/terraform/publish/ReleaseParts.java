@@ -3,6 +3,7 @@ package dev.wharf.terraform.publish;
 import dev.wharf.http.BodySpool;
 import dev.wharf.http.MultipartFailures;
 import dev.wharf.terraform.layout.ProviderFile;
+import dev.wharf.terraform.provider.Sha256Sums;
 import dev.wharf.terraform.upload.UploadException;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletException;
@@ -79,5 +80,28 @@ final class ReleaseParts {
             throw new UploadException("no terraform-provider-NAME_VERSION_SHA256SUMS part in the body");
         }
         return new Release(sums, archives);
+    }
+
+    /**
+     * The signature and every file the SHA256SUMS lists are among the parts. The checks after this
+     * one read a release on disk and would name what is missing as a file that "does not exist" or
+     * that {@code --filenames-provider-archives} "does not give": the CLI's words, not a request's.
+     */
+    static void checkComplete(Release release) throws IOException {
+        String sumsName = release.sums().getFileName().toString();
+        if (!Files.isRegularFile(release.sums().resolveSibling(sumsName + ".sig"))) {
+            throw new UploadException("no " + sumsName + ".sig part in the body: send the SHA256SUMS's detached signature with it");
+        }
+        Sha256Sums listed;
+        try {
+            listed = Sha256Sums.parse(Files.readAllBytes(release.sums()), sumsName);
+        } catch (IllegalArgumentException e) {
+            throw new UploadException(String.valueOf(e.getMessage()));
+        }
+        for (String file : listed.entries().keySet()) {
+            if (!Files.isRegularFile(release.sums().resolveSibling(file))) {
+                throw new UploadException("no " + file + " part in the body: " + sumsName + " lists it, and a release is published whole");
+            }
+        }
     }
 }
