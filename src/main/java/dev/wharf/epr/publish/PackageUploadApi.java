@@ -93,7 +93,9 @@ public final class PackageUploadApi {
         try {
             scratch = ScratchFolder.create("wharf-package-");
             folder = scratch.path();
-            Path zip = receive(ctx, folder);
+            Received received = receive(ctx, folder);
+            received.checkIsAZip();
+            Path zip = received.zip();
             PackagePublisher.Published done = publisher.push(zip, w -> LOG.warn("published package: {}", w), caller::mayPublish);
             if ("true".equalsIgnoreCase(ctx.queryParam("refresh"))) {
                 try {
@@ -141,17 +143,38 @@ public final class PackageUploadApi {
         }
     }
 
+    /** The zip received, and what it came as, to name in a refusal: the body, or which part of a form. */
+    private record Received(Path zip, String source) {
+        /**
+         * Empty or not a zip is said of what was sent; the reader further on would say only "not a
+         * zip file: zip END header not found", without naming which part of a form it read.
+         */
+        void checkIsAZip() throws IOException, InvalidPackageException {
+            byte[] head;
+            try (InputStream in = Files.newInputStream(zip)) {
+                head = in.readNBytes(2);
+            }
+            if (head.length == 0) {
+                throw new InvalidPackageException(source + " is empty: send the package zip");
+            }
+            if (head.length < 2 || head[0] != 'P' || head[1] != 'K') {
+                throw new InvalidPackageException(source + " is not a zip file: send the package zip");
+            }
+        }
+    }
+
     /** The zip (and a .sig beside it, as push finds one) in {@code folder}. */
-    private Path receive(Context ctx, Path folder) throws IOException, InvalidPackageException {
+    private Received receive(Context ctx, Path folder) throws IOException, InvalidPackageException {
         Path zip = folder.resolve("package.zip");
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             try (InputStream in = ctx.req().getInputStream()) {
                 BodySpool.spool(in, zip, maxBytes);
             }
-            return zip;
+            return new Received(zip, "the body");
         }
         ctx.req().setAttribute(MULTIPART_CONFIG, new MultipartConfigElement(folder.toString(), maxBytes, maxBytes, 64 * 1024));
+        String zipPart = null;
         try {
             for (Part part : ctx.req().getParts()) {
                 String name = part.getSubmittedFileName() != null ? part.getSubmittedFileName() : part.getName();
@@ -162,6 +185,9 @@ public final class PackageUploadApi {
                 if (BodySpool.keep(part, target) > maxBytes) {
                     throw new BodySpool.TooLargeException(maxBytes);
                 }
+                if (target == zip) {
+                    zipPart = "the part '" + part.getName() + "'" + (part.getSubmittedFileName() == null ? "" : " (" + part.getSubmittedFileName() + ")");
+                }
             }
         } catch (ServletException | IllegalStateException e) {
             MultipartFailures.forgetFailedParse(ctx.req());
@@ -171,10 +197,10 @@ public final class PackageUploadApi {
             }
             throw new InvalidPackageException("the multipart body cannot be read: " + e.getMessage());
         }
-        if (!Files.exists(zip)) {
+        if (zipPart == null) {
             throw new InvalidPackageException("the multipart body holds no package zip");
         }
-        return zip;
+        return new Received(zip, zipPart);
     }
 
     private void refuse(Context ctx, String caller, String client, String coordinates, Outcome outcome, String reason) {

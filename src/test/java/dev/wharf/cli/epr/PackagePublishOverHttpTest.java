@@ -187,6 +187,23 @@ class PackagePublishOverHttpTest {
                 assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(413);
                 assertThat(streamed.body()).contains(String.valueOf(limit));
 
+                // A body that is no zip is said of what was sent: the body, or which part of a form.
+                Map<String, byte[]> refusals = new java.util.LinkedHashMap<>();
+                refusals.put("application/zip", new byte[0]);
+                refusals.put("application/octet-stream", "not a zip".getBytes(StandardCharsets.UTF_8));
+                refusals.put(type, Publishing.multipart(Map.of("notes.txt", "not a zip".getBytes(StandardCharsets.UTF_8), name + ".zip.sig", signature)));
+                List<String> reasons = new java.util.ArrayList<>();
+                for (Map.Entry<String, byte[]> refusal : refusals.entrySet()) {
+                    HttpResponse<String> answer = Publishing.put(http, base.resolve("/api/v1/packages"), acme.token(), refusal.getKey(),
+                            HttpRequest.BodyPublishers.ofByteArray(refusal.getValue()));
+                    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+                    reasons.add(answer.body());
+                }
+                assertThat(reasons).containsExactly(
+                        "{\"status\":400,\"message\":\"the body is empty: send the package zip\"}",
+                        "{\"status\":400,\"message\":\"the body is not a zip file: send the package zip\"}",
+                        "{\"status\":400,\"message\":\"the part 'notes.txt' (notes.txt) is not a zip file: send the package zip\"}");
+
                 JsonNode created;
                 try {
                     created = Publishing.client(base, acme.token(), http).putFiles("/api/v1/packages?refresh=true", List.of(zip, sig));
