@@ -74,21 +74,27 @@ public final class MirrorCommand implements Callable<Integer> {
             PackagePublisher publisher = new PackagePublisher(store, oci.repository, maxPackageSize, !disableValidation, limits.limits());
             PackageMirror mirror = new PackageMirror(client, new UpstreamPackageCopy(client, publisher, check, maxPackageSize, work.path()),
                     store, oci.repository);
-            List<String> plan;
+            PackageMirror.Plan plan;
             try {
                 plan = mirror.plan(selection);
             } catch (UpstreamException e) {
                 err.println("mirror: cannot list the packages to copy: " + e.getMessage());
                 return 1;
             }
-            err.println("mirror: " + plan.size() + " package versions for Kibana " + String.join(", ", selection.kibanaVersions())
+            String kibana = String.join(", ", selection.kibanaVersions());
+            err.println("mirror: " + plan.tags().size() + " package versions for Kibana " + kibana
                     + " from " + client.base() + " into " + store.describe() + "/" + oci.repository);
-            MirrorReport report = mirror.run(plan, (done, total, bytes, tag, outcome) -> {
+            plan.unmatched().forEach(name -> err.println("mirror: -package " + name + ": " + client.base()
+                    + " offers no version of it for Kibana " + kibana + (selection.prerelease() ? "" : " (without -prerelease)")));
+            MirrorReport report = mirror.run(plan.tags(), (done, total, bytes, tag, outcome) -> {
                 err.println("mirror: [" + done + "/" + total + " packages, " + bytes + " bytes copied] " + tag + ": " + outcome);
                 err.flush();
             }, w -> err.println("warning: " + w));
             summarize(out, report, check.isPresent());
-            return report.refused().isEmpty() ? 0 : 1;
+            if (!plan.unmatched().isEmpty()) {
+                out.println("not offered: " + String.join(", ", plan.unmatched()));
+            }
+            return report.refused().isEmpty() && plan.unmatched().isEmpty() ? 0 : 1;
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.wharf.epr.mirror;
 
+import dev.wharf.epr.model.Versions;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What {@code mirror} copies: for each Kibana version, the packages the upstream's {@code /search}
@@ -8,9 +10,29 @@ import java.util.List;
  * of each, limited to {@code packages} when that is not empty.
  */
 public record MirrorSelection(List<String> kibanaVersions, List<String> packages, int versions, boolean prerelease) {
+    private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9_]+");
+
+    /**
+     * Checked here, before the upstream is asked: a Kibana version it cannot read would come back as
+     * the upstream's 400 after the first search, and an empty {@code -package} (an unset variable)
+     * would have meant every package, a copy of the whole registry.
+     */
     public MirrorSelection {
         if (kibanaVersions.isEmpty()) {
             throw new IllegalArgumentException("mirror needs at least one -kibana-version");
+        }
+        for (String kibana : kibanaVersions) {
+            if (Versions.lenient(kibana).isEmpty()) {
+                throw new IllegalArgumentException("-kibana-version '" + kibana + "' is not a version such as 8.14.0");
+            }
+        }
+        for (String name : packages) {
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("-package names an empty package; name packages, or leave the flag out for every package");
+            }
+            if (!PACKAGE_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("-package '" + name + "' is not a package name (lower-case letters, digits and '_')");
+            }
         }
         if (versions < 1) {
             throw new IllegalArgumentException("-versions must be 1 or more, not " + versions);
@@ -27,7 +49,7 @@ public record MirrorSelection(List<String> kibanaVersions, List<String> packages
             q.append("&prerelease=true");
         }
         if (!packageName.isEmpty()) {
-            q.append("&package=").append(packageName);
+            q.append("&package=").append(packageName);  // checked above: nothing to escape
         }
         return q.toString();
     }

@@ -43,8 +43,15 @@ public final class PackageMirror {
         this.repository = repository;
     }
 
-    /** The versions to copy, {@code name-version} in name then version order. Throws {@link UpstreamException} when the upstream cannot say. */
-    public List<String> plan(MirrorSelection selection) {
+    /**
+     * The versions to copy, {@code name-version} in name then version order, and each package named
+     * with {@code -package} that the upstream offers no Kibana version asked for: a typo in a name
+     * had copied nothing and succeeded. Throws {@link UpstreamException} when the upstream cannot say.
+     */
+    public record Plan(List<String> tags, List<String> unmatched) {
+    }
+
+    public Plan plan(MirrorSelection selection) {
         Map<String, TreeSet<Semver>> chosen = new TreeMap<>();
         for (String kibana : selection.kibanaVersions()) {
             List<String> names = selection.packages().isEmpty() ? List.of("") : selection.packages();
@@ -59,7 +66,7 @@ public final class PackageMirror {
         }
         List<String> tags = new ArrayList<>();
         chosen.forEach((name, versions) -> versions.forEach(v -> tags.add(name + "-" + v)));
-        return tags;
+        return new Plan(tags, selection.packages().stream().filter(name -> !chosen.containsKey(name)).distinct().toList());
     }
 
     public MirrorReport run(List<String> tags, Progress progress, Consumer<String> warnings) {

@@ -169,6 +169,34 @@ class PackageMirrorTest {
     }
 
     @Test
+    void aNamedPackageTheUpstreamDoesNotOfferFailsTheRunAfterTheOthersAreCopied() throws Exception {
+        try (SignedUpstream upstream = SignedUpstream.start(dir, KEY)) {
+            Run run = mirror(upstream, "-package", "gallery,galery");
+            assertThat(run.code()).as(run.err()).isEqualTo(1);
+            assertThat(run.out()).contains("copied: 1 (", "gallery-2.0.0", "refused: 0", "not offered: galery");
+            assertThat(run.err()).contains("mirror: -package galery: " + upstream.url() + " offers no version of it for Kibana 8.15.0, 7.17.0"
+                    + " (without -prerelease)");
+            assertThat(store.exists(REPOSITORY, "gallery-2.0.0")).isTrue();
+        }
+    }
+
+    /** Refused before the upstream is asked: the mirror here points at no upstream at all. */
+    @Test
+    void aKibanaVersionOrPackageNameThatCannotBeOneIsRefusedBeforeTheUpstreamIsAsked() {
+        URI none = URI.create("http://127.0.0.1:1/");
+        Map<List<String>, String> refusals = new LinkedHashMap<>();
+        refusals.put(List.of("-kibana-version", "eight"), "-kibana-version 'eight' is not a version such as 8.14.0");
+        refusals.put(List.of("-package", ""), "-package names an empty package; name packages, or leave the flag out for every package");
+        refusals.put(List.of("-package", "gallery,,acme_logs"), "-package names an empty package");
+        refusals.put(List.of("-package", "gallery&all=false"), "-package 'gallery&all=false' is not a package name (lower-case letters, digits and '_')");
+        for (Map.Entry<List<String>, String> refusal : refusals.entrySet()) {
+            Run run = mirror(none, refusal.getKey().toArray(String[]::new));
+            assertThat(run.code()).as(run.err()).isEqualTo(2);
+            assertThat(run.err()).startsWith(refusal.getValue()).doesNotContain("cannot list the packages");
+        }
+    }
+
+    @Test
     void aTamperedZipIsRefusedAndNothingIsPushed() throws Exception {
         try (SignedUpstream upstream = SignedUpstream.start(dir, KEY, List.of("gallery/2.0.0"), zips -> {
             Path altered = dir.resolve("altered/gallery/2.0.0");
