@@ -94,6 +94,9 @@ public final class PackagePublisher {
         if (Files.isDirectory(source)) {
             return pushFolder(source, warnings, allowed);
         }
+        if (!Files.exists(source)) {
+            throw new InvalidPackageException(source + " does not exist");
+        }
         if (!Files.isRegularFile(source)) {
             throw new InvalidPackageException(source + " is neither a package folder nor a zip");
         }

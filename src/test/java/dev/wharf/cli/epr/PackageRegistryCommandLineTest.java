@@ -95,9 +95,10 @@ class PackageRegistryCommandLineTest {
         push.setErr(new PrintWriter(err));
         push.setOut(new PrintWriter(new StringWriter()));
         int code = push.execute("push", "-oci-registry", registry, src.resolve("gallery/2.0.0").toString(),
-                src.resolve("broken_pkg/1.0.0").toString());
+                src.resolve("broken_pkg/1.0.0").toString(), src.resolve("gallery-9.0.0.zip").toString());
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("broken_pkg/1.0.0: no readme file found");
+        assertThat(err.toString()).contains("broken_pkg/1.0.0: no readme file found")
+                .contains("gallery-9.0.0.zip: " + src.resolve("gallery-9.0.0.zip") + " does not exist");
 
         CommandLine serve = PackageRegistryCommandLine.create(Map.of());
         serve.setErr(new PrintWriter(new StringWriter()));
