@@ -81,8 +81,14 @@ public final class BoringRegistryCli {
             boolean debug = parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"))
                     || parseResult.hasMatchedOption("--debug");
             if (e instanceof UploadException || e instanceof IllegalArgumentException || e instanceof StorageException
-                    || e instanceof dev.wharf.terraform.provider.ProviderException) {
+                    || e instanceof dev.wharf.terraform.provider.ProviderException || e instanceof dev.wharf.terraform.mirror.PackageException) {
                 commandLine.getErr().println("boring-registry: " + e.getMessage());
+            } else if (e instanceof java.io.UncheckedIOException io) {
+                // A file or folder the command reads failed on the way: what and why, in one line.
+                java.io.IOException cause = java.util.Objects.requireNonNull(io.getCause());  // never null: its constructors need one
+                String why = dev.wharf.oci.IoFailures.describe(cause);
+                boolean ownWords = io.getMessage() != null && !io.getMessage().equals(cause.toString());
+                commandLine.getErr().println("boring-registry: " + (ownWords ? io.getMessage() + ": " + why : why));
             } else {
                 commandLine.getErr().println("boring-registry: unexpected failure: " + e);
             }

@@ -47,6 +47,15 @@ public final class IoFailures {
     }
 
     /**
+     * "cannot read FILE: why", the file named once: {@link #describe} already starts with it for a
+     * missing or unreadable file ("cannot read key.asc: key.asc" had said nothing else).
+     */
+    public static String cannotRead(Object file, IOException e) {
+        String why = describe(e);
+        return why.startsWith(file + ": ") ? "cannot read " + why : "cannot read " + file + ": " + why;
+    }
+
+    /**
      * A YAML or JSON parse failure on one line, with where it is. The parser's own message runs over
      * several lines that quote the text and point at it, and Jackson's adds the whole source (a tokens
      * file's hashes, in a log line).
@@ -59,6 +68,10 @@ public final class IoFailures {
         if (problem.isEmpty()) {
             problem = original.strip().replaceAll("\\s+", " ");
         }
+        // Jackson's unclosed-object message points at where the object opened through a source
+        // description ("[Source: REDACTED (`StreamReadFeature…` disabled); line: 1, column: 1]").
+        problem = problem.replaceAll("\\(start marker at \\[Source: [^\\]]*; line: (\\d+), column: (\\d+)\\]\\)",
+                "(opened at line $1, column $2)");
         JsonLocation at = e.getLocation();
         return at == null || at.getLineNr() < 1 ? problem : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " + problem;
     }

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -189,6 +190,32 @@ class BoringRegistryCliTest {
             assertThat(code).as(flags.toString()).isEqualTo(1);
             // Each had ended with the bare path, which did not say whether the file was missing or unreadable.
             assertThat(err.toString().lines().toList()).as(flags.toString()).containsExactly(expected);
+        });
+    }
+
+    /** Each had been a bare path, an "unexpected failure" with the exception's class, or a success that copied nothing. */
+    @Test
+    void uploadAndImportSayAMissingFileABrokenMirrorAndAnEmptyBucketCopyInOneLine(@TempDir Path dir) throws IOException {
+        String layout = dir.resolve("data").toString();
+        Path missing = dir.resolve("key.asc");
+        Path broken = Files.createDirectories(dir.resolve("mirror/registry.terraform.io/hashicorp/null"));
+        Files.writeString(broken.resolve("index.json"), "{\n");
+        Path empty = Files.createDirectories(dir.resolve("bucket"));
+        Map<List<String>, String> runs = new java.util.LinkedHashMap<>();
+        runs.put(List.of("upload", "signing-key", "--namespace", "acme", missing.toString()), "boring-registry: cannot read " + missing + ": no such file");
+        runs.put(List.of("upload", "mirror", dir.resolve("nowhere").toString()), "boring-registry: " + dir.resolve("nowhere") + " is not a directory");
+        runs.put(List.of("upload", "mirror", dir.resolve("mirror").toString()), "boring-registry: registry.terraform.io/hashicorp/null/index.json"
+                + " is not valid mirror JSON: line 2, column 1: Unexpected end-of-input: expected close marker for Object (opened at line 1, column 1)");
+        runs.put(List.of("import", empty.toString()), "boring-registry: " + empty + " holds no files: name the local copy of the bucket prefix");
+        runs.forEach((args, expected) -> {
+            List<String> all = new ArrayList<>(args);
+            all.addAll(List.of("--storage-oci-layout-dir", layout));
+            StringWriter err = new StringWriter();
+            int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                    .execute(all.toArray(String[]::new));
+            assertThat(code).as(args.toString()).isEqualTo(1);
+            assertThat(err.toString().lines().toList()).as(args.toString()).hasSize(1);
+            assertThat(err.toString()).as(args.toString()).startsWith(expected).doesNotContain("Exception:").doesNotContain("Source:");
         });
     }
 

@@ -42,4 +42,11 @@ class IoFailuresTest {
         // One with its own words keeps them.
         assertThat(IoFailures.describe(new java.io.EOFException("Unexpected end of ZLIB input stream"))).isEqualTo("Unexpected end of ZLIB input stream");
     }
+
+    @Test
+    void anUnclosedJsonObjectSaysWhereItOpenedWithoutTheSourceDescription() {
+        JsonProcessingException e = catchThrowableOfType(JsonProcessingException.class, () -> new ObjectMapper().readTree("{\n"));
+        assertThat(IoFailures.parseProblem(e)).startsWith("line 2, column 1: Unexpected end-of-input: expected close marker for Object (opened at line 1, column 1)")
+                .doesNotContain("Source");
+    }
 }

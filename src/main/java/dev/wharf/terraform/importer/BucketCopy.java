@@ -47,7 +47,14 @@ public record BucketCopy(List<ModuleArchive> modules, List<KeySet> keySets, List
         List<KeySet> mirrorKeySets = new ArrayList<>();
         List<Release> mirrored = new ArrayList<>();
         List<Path> strays = new ArrayList<>();
-        for (Path file : files(root)) {
+        List<Path> all = files(root);
+        if (all.isEmpty()) {
+            // Said, not reported as "0 copied" with success: an empty folder is a sync that has not
+            // run or went elsewhere, and a migration script must not take it for a finished import.
+            throw new IllegalArgumentException(root + " holds no files: name the local copy of the bucket prefix"
+                    + " (aws s3 sync s3://BUCKET/PREFIX DIR), which holds modules/, providers/ or mirror/providers/");
+        }
+        for (Path file : all) {
             Path rel = root.relativize(file);
             String top = rel.getName(0).toString();
             int depth = rel.getNameCount();

@@ -151,7 +151,7 @@ public final class MirrorDirectory {
         try {
             return JSON.readValue(file.toFile(), type);
         } catch (IOException e) {
-            throw new PackageException(root.relativize(file) + " is not valid mirror JSON: " + e.getMessage());
+            throw new PackageException(root.relativize(file) + " is not valid mirror JSON: " + IoFailures.describe(e));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.wharf.terraform.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wharf.oci.IoFailures;
 import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.provider.Sha256Sums;
 import dev.wharf.terraform.upload.UploadException;
@@ -34,7 +35,7 @@ public final class HttpProviderPublish {
                 Sha256Sums.parse(Files.readAllBytes(sumsFile), sumsFile.toString()).entries().keySet()
                         .forEach(entry -> files.add(sumsFile.resolveSibling(entry)));
             } catch (IOException e) {
-                throw new UploadException("cannot read " + sumsFile + ": " + e.getMessage());
+                throw new UploadException(IoFailures.cannotRead(sumsFile, e));
             } catch (IllegalArgumentException e) {
                 throw new UploadException(String.valueOf(e.getMessage()));
             }

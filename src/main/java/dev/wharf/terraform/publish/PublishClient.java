@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.http.LimitedBody;
 import dev.wharf.http.TlsHandshakes;
 import dev.wharf.http.WharfServerClient;
+import dev.wharf.oci.IoFailures;
 import dev.wharf.terraform.upload.UploadException;
 import dev.wharf.terraform.upload.VersionExistsException;
 import java.io.FileNotFoundException;
@@ -58,7 +59,7 @@ public final class PublishClient {
         try {
             return send(path, contentType, HttpRequest.BodyPublishers.ofFile(file));
         } catch (FileNotFoundException e) {
-            throw new UploadException("cannot read " + file + ": " + e.getMessage());
+            throw new UploadException(IoFailures.cannotRead(file, e));
         }
     }
 

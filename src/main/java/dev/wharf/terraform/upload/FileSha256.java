@@ -1,6 +1,7 @@
 package dev.wharf.terraform.upload;
 
 import dev.wharf.oci.Digest;
+import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ public final class FileSha256 {
                 digest.update(buffer, 0, n);
             }
         } catch (IOException e) {
-            throw new UploadException("cannot read " + path + ": " + e.getMessage());
+            throw new UploadException(IoFailures.cannotRead(path, e));
         }
         return Digest.ofSha256(digest).hex();
     }

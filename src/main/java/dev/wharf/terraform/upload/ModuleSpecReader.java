@@ -1,5 +1,6 @@
 package dev.wharf.terraform.upload;
 
+import dev.wharf.oci.IoFailures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ public final class ModuleSpecReader {
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), file.toString());
         } catch (IOException e) {
-            throw new UploadException("cannot read " + file + ": " + e.getMessage());
+            throw new UploadException(IoFailures.cannotRead(file, e));
         }
     }
 

@@ -105,7 +105,7 @@ final class ReleaseVerifier {
         } catch (java.nio.file.NoSuchFileException e) {
             throw new UploadException(path + " does not exist");
         } catch (IOException e) {
-            throw new UploadException("cannot read " + path + ": " + e.getMessage());
+            throw new UploadException(IoFailures.cannotRead(path, e));
         }
     }
 }

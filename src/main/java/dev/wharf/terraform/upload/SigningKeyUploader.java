@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.StandardAnnotations;
 import dev.wharf.oci.TagLocks;
@@ -66,7 +67,7 @@ public final class SigningKeyUploader {
         try {
             armor = Files.readString(armoredKey, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UploadException("cannot read " + armoredKey + ": " + e.getMessage());
+            throw new UploadException(IoFailures.cannotRead(armoredKey, e));
         }
         return addArmored(namespace, armor, armoredKey.toString());
     }
