@@ -48,9 +48,14 @@ record RegistryConfig(List<Path> packagePaths, Duration index, Duration search, 
         }
         List<Path> paths = d.packagePaths();
         JsonNode p = root.get("package_paths");
-        if (p != null && p.isArray()) {
+        if (p != null && !p.isNull()) {
+            if (p.isContainerNode() && !p.isArray()) {
+                throw new IOException("reading config failed (path: " + file + "): package_paths must be a list of folders, not a mapping");
+            }
+            // go-ucfg, which EPR reads its config with, takes a single value for a list of one: the
+            // scalar had been ignored and ./packages served instead of the folder it named.
             paths = new ArrayList<>();
-            for (JsonNode e : p) {
+            for (JsonNode e : p.isArray() ? p : List.of(p)) {
                 Path path = Path.of(e.asText());
                 paths.add(path.isAbsolute() ? path : Objects.requireNonNull(file.toAbsolutePath().getParent()).resolve(path).normalize());
             }
@@ -66,7 +71,12 @@ record RegistryConfig(List<Path> packagePaths, Duration index, Duration search, 
         if (v == null || v.isNull()) {
             return fallback;
         }
-        Duration d = parseDuration(v.asText());
+        Duration d;
+        try {
+            d = parseDuration(v.asText());
+        } catch (IOException e) {
+            throw new IOException("cache_time." + key + ": " + e.getMessage(), e);
+        }
         if (d.isZero() || d.isNegative()) {
             throw new IOException("cache_time." + key + " must be greater than 0s");
         }

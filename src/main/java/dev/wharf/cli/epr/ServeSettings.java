@@ -37,11 +37,16 @@ record ServeSettings(ServerLimits limits, Duration drain, RegistryConfig config,
         } catch (IllegalArgumentException e) {
             return refused(err, "package-registry: -http-trusted-proxies: " + e.getMessage());
         }
+        Duration idle;
+        try {
+            idle = RegistryConfig.parseDuration(flags.httpIdleTimeout);
+        } catch (IOException e) {
+            return refused(err, "package-registry: -http-idle-timeout: " + e.getMessage());
+        }
         ServerLimits limits;
         try {
-            limits = new ServerLimits(RegistryConfig.parseDuration(flags.httpIdleTimeout), flags.httpMaxConnections,
-                    flags.httpTrustForwarded, proxies);
-        } catch (IllegalArgumentException | IOException e) {
+            limits = new ServerLimits(idle, flags.httpMaxConnections, flags.httpTrustForwarded, proxies);
+        } catch (IllegalArgumentException e) {
             return refused(err, "package-registry: -http-idle-timeout / -http-max-connections: " + e.getMessage());
         }
         if (flags.packagePathsWorkers != null && flags.packagePathsWorkers <= 0) {

@@ -1,6 +1,7 @@
 package dev.wharf.cli.epr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.epr.TestPackages;
 import dev.wharf.testing.DockerRegistryServer;
@@ -157,6 +158,28 @@ class PackageRegistryCommandLineTest {
         assertThat(c.index()).hasSeconds(5);
         assertThat(c.search()).hasMinutes(1);
         assertThat(RegistryConfig.load(dir.resolve("absent.yml"), false)).isEqualTo(RegistryConfig.defaults());
+    }
+
+    @Test
+    void anIdleTimeoutThatIsNoDurationNamesItsFlagAlone() {
+        CommandLine cl = PackageRegistryCommandLine.create(Map.of());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("-address", "127.0.0.1:0", "-http-idle-timeout", "soon")).isNotZero();
+        assertThat(err.toString()).startsWith("package-registry: -http-idle-timeout: invalid duration \"soon\"");
+    }
+
+    /** As go-ucfg reads EPR's config: one folder given without a list is a list of one, where it had been ignored for ./packages. */
+    @Test
+    void aSinglePackagePathIsAListOfOneAndABadValueNamesItsKey() throws Exception {
+        Path single = Files.writeString(dir.resolve("single.yml"), "package_paths: /srv/packages\n");
+        assertThat(RegistryConfig.load(single, true).packagePaths()).containsExactly(Path.of("/srv/packages"));
+        Path mapping = Files.writeString(dir.resolve("mapping.yml"), "package_paths:\n  a: /srv/packages\n");
+        assertThatThrownBy(() -> RegistryConfig.load(mapping, true)).hasMessage("reading config failed (path: " + mapping
+                + "): package_paths must be a list of folders, not a mapping");
+        Path duration = Files.writeString(dir.resolve("duration.yml"), "cache_time:\n  search: ten minutes\n");
+        assertThatThrownBy(() -> RegistryConfig.load(duration, true))
+                .hasMessage("cache_time.search: invalid duration \"ten minutes\" (write it as Go does: 10s, 1.5m, 1h30m)");
     }
 
     /** A -config that is no readable file is one line naming it, as EPR words it, where an empty one said " (No such file or directory)". */
