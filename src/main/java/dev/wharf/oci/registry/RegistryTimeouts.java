@@ -33,7 +33,9 @@ public record RegistryTimeouts(Duration connect, Duration response, Duration idl
 
     private static void positive(Duration d, String what) {
         if (d == null || d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException("the registry " + what + " must be greater than 0 (got " + d + ")");
+            // Said as the flags are written (0s), not as Duration prints itself (PT0S).
+            String got = d == null ? "none" : d.isZero() ? "0s" : d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+            throw new IllegalArgumentException("the registry " + what + " must be greater than 0 (got " + got + ")");
         }
     }
 }
