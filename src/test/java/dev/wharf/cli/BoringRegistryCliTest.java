@@ -126,6 +126,26 @@ class BoringRegistryCliTest {
                 + ": cannot read it: line 4, column 18: while parsing a flow sequence, expected ',' or ']', but got <stream end>");
     }
 
+    /** Refused as every other flag is, before storage is opened: the embedded store's folder is not even made. */
+    @Test
+    void aPublishLimitOfNothingOrAShortSigningKeyIsRefusedBeforeStorageIsOpened(@TempDir Path dir) {
+        Map<List<String>, String> runs = Map.of(
+                List.of("--publish-max-size", "0"), "--publish-max-size must be a positive number of bytes",
+                List.of("--signed-url-key", "short"), "the URL signing key must be at least 16 bytes");
+        runs.forEach((flags, expected) -> {
+            Path layout = dir.resolve("data-" + flags.get(0).substring(2));
+            List<String> args = new ArrayList<>(List.of("server", "--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
+                    "--storage-oci-layout-dir", layout.toString()));
+            args.addAll(flags);
+            StringWriter err = new StringWriter();
+            int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                    .execute(args.toArray(String[]::new));
+            assertThat(code).as(flags.toString()).isNotZero();
+            assertThat(err.toString()).as(flags.toString()).contains(expected);
+            assertThat(layout).as(flags.toString()).doesNotExist();
+        });
+    }
+
     @Test
     @Timeout(60)  // the server started on the code before, in the working folder, and waited for a signal
     void anEmptyLayoutFolderIsRefusedNotReadAsTheWorkingFolder(@TempDir Path dir) throws IOException {

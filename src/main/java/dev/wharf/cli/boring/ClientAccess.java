@@ -29,9 +29,6 @@ record ClientAccess(ClientAuthentication auth, boolean oidc, Supplier<Optional<L
         }
         IssuerClient issuers = oidc.issuerClient(oidc.enabled() || publish.hasTokensFile());
         Optional<OidcVerifier> verifier = oidc.connect(issuers);
-        if (publish.maxBodyBytes <= 0) {
-            throw new CommandLine.ParameterException(commandLine, "--publish-max-size must be a positive number of bytes");
-        }
         ClientAuthentication auth = new ClientAuthentication(tokens::accepts, tokens.enabled(), verifier, publish.tokens(issuers),
                 publish.oidcScopes());
         Supplier<Optional<LoginV1>> login = verifier.isPresent() ? oidc.login(verifier.get()) : Optional::empty;

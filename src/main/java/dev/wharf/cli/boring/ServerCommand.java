@@ -211,9 +211,10 @@ public final class ServerCommand implements Callable<Integer> {
 
     private Running serve(BoundPort registryPort, BoundPort telemetryPort, ServerLimits limits, TerraformLayout layout) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Before the store is opened, as the other flag checks: a key too short is refused with nothing opened.
+        var signer = SignedUrlKeys.signer(signedUrlKey, signedUrlAcceptedKeys, signedUrlTtl);
         ArtifactStore opened = Storage.openForServing(global, new RegistryCallMetrics(metrics), LOG);
-        ClientAccess access = ClientAccess.connect(staticTokens, SignedUrlKeys.signer(signedUrlKey, signedUrlAcceptedKeys, signedUrlTtl), oidc, publish,
-                spec.commandLine());
+        ClientAccess access = ClientAccess.connect(staticTokens, signer, oidc, publish, spec.commandLine());
         StorageStack storage = StorageStack.over(opened, global, downloadCacheDir, downloadCacheMegabytes, tagTtl, manifestTtl, LOG);
         // Probed while the routes and listeners are built, not after: the probe's first call learns how the
         // registry answers (insecure mode: a TLS attempt, then plain HTTP), which the first request would
@@ -263,6 +264,9 @@ public final class ServerCommand implements Callable<Integer> {
         if (downloadCacheMegabytes <= 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--download-cache-max-size must be a positive number of megabytes, not " + downloadCacheMegabytes);
+        }
+        if (publish.maxBodyBytes <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--publish-max-size must be a positive number of bytes");
         }
         try {
             return new ServerLimits(httpIdleTimeout, httpMaxConnections, httpTrustForwarded, trustedProxies());
