@@ -164,12 +164,14 @@ public final class TokensFile {
         if (!root.isObject() || !(list.isArray() || list.isMissingNode() || list.isNull())) {
             throw new IllegalArgumentException(where() + "expected a mapping with a 'tokens:' list");
         }
+        onlyKeys(root, where(), List.of("tokens", "publishers"));
         List<TokenEntry> entries = new ArrayList<>();
         int index = 0;
         for (JsonNode item : list) {
             index++;
             String at = where() + "entry " + index + ": ";
             String name = name(item, at, names);
+            onlyKeys(item, at + "(" + name + ") ", List.of("name", "hash", "scopes", "expires"));
             byte[] hash;
             try {
                 hash = TokenHash.parse(item.path("hash").asText(""));
@@ -204,9 +206,24 @@ public final class TokensFile {
         for (JsonNode item : list) {
             index++;
             String at = where() + "publisher " + index + ": ";
-            publishers.add(TrustedPublisher.parse(item, at, name(item, at, names)));
+            String name = name(item, at, names);
+            onlyKeys(item, at + "(" + name + ") ", List.of("name", "issuer", "audience", "claims", "scopes"));
+            publishers.add(TrustedPublisher.parse(item, at, name));
         }
         return List.copyOf(publishers);
+    }
+
+    /**
+     * A key this file does not know is refused, not skipped: a misspelt {@code expire:} would leave
+     * a token that never expires, and {@code tokns:} a file that grants nothing, both silently.
+     */
+    private static void onlyKeys(JsonNode node, String at, List<String> known) {
+        for (java.util.Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException(at + "unknown key '" + key + "' (known: " + String.join(", ", known) + ")");
+            }
+        }
     }
 
     /** An entry's name: the audit's word for whoever uses it, so one per entry, tokens and publishers alike. */

@@ -197,6 +197,20 @@ class TrustedPublishersTest {
         assertThat(ci.discoveryRequests()).isZero();
     }
 
+    /** A misspelt key had been skipped: 'expire:' left a token that never expires, 'tokns:' a file that grants nothing. */
+    @Test
+    void aKeyTheFileDoesNotKnowIsRefusedNotSkipped() throws IOException {
+        String hash = "'sha256:" + "0".repeat(64) + "'";
+        assertThatThrownBy(() -> tokensFile("tokens:\n  - {name: ci, hash: " + hash + ", scopes: [read], expire: 2027-01-31T00:00:00Z}\n"))
+                .hasMessageEndingWith("entry 1: (ci) unknown key 'expire' (known: name, hash, scopes, expires)");
+        assertThatThrownBy(() -> tokensFile("tokns:\n  - {name: ci, hash: " + hash + ", scopes: [read]}\n"))
+                .hasMessageEndingWith(": unknown key 'tokns' (known: tokens, publishers)");
+        assertThatThrownBy(() -> tokensFile("publishers:\n" + infraCi() + "    claim: {ref: refs/heads/main}\n"))
+                .hasMessageEndingWith("publisher 1: (infra-ci) unknown key 'claim' (known: name, issuer, audience, claims, scopes)");
+        // Every key it knows, spelt right, still loads.
+        tokensFile("tokens:\n  - {name: ci, hash: " + hash + ", scopes: [read], expires: 2027-01-31T00:00:00Z}\npublishers:\n" + infraCi());
+    }
+
     /** The entry most tests use: repository acme/infra of the test issuer publishes acme/*. */
     private String infraCi() {
         return publisher("infra-ci", ci.issuer().toString(), AUDIENCE, "{repository: acme/infra}", "publish:acme/*");
