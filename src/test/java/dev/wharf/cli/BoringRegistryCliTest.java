@@ -102,6 +102,15 @@ class BoringRegistryCliTest {
             assertThat(err.toString()).as("'%s'", value).contains("--auth-static-token was given without a token (empty or only commas)")
                     .doesNotContain("Exception");
         }
+        // Its variable likewise, when set to commas only (set to nothing, it is unset, as viper reads it).
+        for (String variable : List.of("BORING_REGISTRY_AUTH_STATIC_TOKEN", "BORING_REGISTRY_API_KEY")) {
+            StringWriter err = new StringWriter();
+            int code = new BoringRegistryCli(Map.of(variable, ",")).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                    .execute("server", "--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
+                            "--storage-oci-layout-dir", dir.resolve("data").toString());
+            assertThat(code).as(variable).isEqualTo(2);
+            assertThat(err.toString()).as(variable).contains("--auth-static-token was given without a token (empty or only commas)");
+        }
         // The tokens file likewise: it closes the API, so an empty name must not open it.
         StringWriter err = new StringWriter();
         int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))

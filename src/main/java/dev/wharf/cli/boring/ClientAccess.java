@@ -20,7 +20,7 @@ record ClientAccess(ClientAuthentication auth, boolean oidc, Supplier<Optional<L
         StaticTokens tokens = StaticTokens.of(staticTokens);
         // An empty value parses to no element at all: whether the flag was written is the parse's to say.
         boolean given = !staticTokens.isEmpty() || commandLine.getParseResult() != null
-                && commandLine.getParseResult().hasMatchedOption("--auth-static-token");
+                && commandLine.getParseResult().hasMatchedOption("--auth-static-token") || setInEnvironment(commandLine);
         if (given && !tokens.enabled()) {
             // boring-registry then accepts no token at all; serving everyone instead would fail open on a
             // '--auth-static-token "$TOKEN"' whose variable was never set.
@@ -33,6 +33,21 @@ record ClientAccess(ClientAuthentication auth, boolean oidc, Supplier<Optional<L
                 publish.oidcScopes());
         Supplier<Optional<LoginV1>> login = verifier.isPresent() ? oidc.login(verifier.get()) : Optional::empty;
         return new ClientAccess(auth, verifier.isPresent(), login, signer);
+    }
+
+    /**
+     * {@code BORING_REGISTRY_AUTH_STATIC_TOKEN=","} splits to no token, as the flag's {@code ","}
+     * does; the parse does not count a default as matched, so the variable is asked for itself (an
+     * empty one stays unset, as viper reads it).
+     */
+    private static boolean setInEnvironment(CommandLine commandLine) {
+        CommandLine.Model.OptionSpec option = commandLine.getCommandSpec().findOption("--auth-static-token");
+        CommandLine.IDefaultValueProvider defaults = commandLine.getCommandSpec().defaultValueProvider();
+        try {
+            return option != null && defaults != null && defaults.defaultValue(option) != null;
+        } catch (Exception e) {
+            return false;  // a provider that cannot say has set nothing
+        }
     }
 
     /**
