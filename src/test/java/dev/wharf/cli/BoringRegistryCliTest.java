@@ -111,6 +111,16 @@ class BoringRegistryCliTest {
             assertThat(code).as(variable).isEqualTo(2);
             assertThat(err.toString()).as(variable).contains("--auth-static-token was given without a token (empty or only commas)");
         }
+        // An OIDC or Okta issuer given empty likewise: read as absent, it had served the API to everyone.
+        for (String flag : List.of("--auth-oidc-issuer", "--auth-okta-issuer")) {
+            StringWriter err = new StringWriter();
+            int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                    .execute("server", "--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
+                            "--storage-oci-layout-dir", dir.resolve("data").toString(), flag, "");
+            assertThat(code).as(flag).isEqualTo(1);
+            assertThat(err.toString().lines().toList()).as(flag)
+                    .containsExactly("boring-registry: " + flag + " was given without a URL; name the issuer, or leave the flag out");
+        }
         // The tokens file likewise: it closes the API, so an empty name must not open it.
         StringWriter err = new StringWriter();
         int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))

@@ -91,6 +91,10 @@ public final class OidcOptions {
      * session 10).
      */
     public Optional<OidcVerifier> connect(Supplier<HttpClient> http) {
+        // Given but empty ('--auth-oidc-issuer "$ISSUER"' with the variable unset) is refused: read as
+        // absent, it would serve the API to everyone. An empty BORING_REGISTRY_* variable is unset.
+        refuseEmpty("--auth-oidc-issuer", issuer);
+        refuseEmpty("--auth-okta-issuer", oktaIssuer);
         if (!blank(issuer) && !blank(oktaIssuer)) {
             throw new IllegalArgumentException("both OIDC (--auth-oidc-issuer) and Okta (--auth-okta-issuer) are configured;"
                     + " only one is allowed at a time");
@@ -115,6 +119,12 @@ public final class OidcOptions {
             // One line naming the flag, as for any other setting the server cannot start with.
             throw new IllegalArgumentException((blank(oktaIssuer) ? "--auth-oidc-issuer " : "--auth-okta-issuer ") + settings.issuer()
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void refuseEmpty(String flag, @Nullable String value) {
+        if (value != null && value.isBlank()) {
+            throw new IllegalArgumentException(flag + " was given without a URL; name the issuer, or leave the flag out");
         }
     }
 

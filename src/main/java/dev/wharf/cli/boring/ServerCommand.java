@@ -214,7 +214,13 @@ public final class ServerCommand implements Callable<Integer> {
         // Before the store is opened, as the other flag checks: a key too short is refused with nothing opened.
         var signer = SignedUrlKeys.signer(signedUrlKey, signedUrlAcceptedKeys, signedUrlTtl);
         ArtifactStore opened = Storage.openForServing(global, new RegistryCallMetrics(metrics), LOG);
-        ClientAccess access = ClientAccess.connect(staticTokens, signer, oidc, publish, spec.commandLine());
+        ClientAccess access;
+        try {
+            access = ClientAccess.connect(staticTokens, signer, oidc, publish, spec.commandLine());
+        } catch (RuntimeException e) {
+            opened.close();  // an auth flag refused: nothing is served, so nothing stays open
+            throw e;
+        }
         StorageStack storage = StorageStack.over(opened, global, downloadCacheDir, downloadCacheMegabytes, tagTtl, manifestTtl, LOG);
         // Probed while the routes and listeners are built, not after: the probe's first call learns how the
         // registry answers (insecure mode: a TLS attempt, then plain HTTP), which the first request would
