@@ -145,6 +145,22 @@ class BoringRegistryCliTest {
                 + ": cannot read it: line 4, column 18: while parsing a flow sequence, expected ',' or ']', but got <stream end>");
     }
 
+    /** '--server "$URL"' with the variable unset had written the module into ./data and said it was uploaded. */
+    @Test
+    void anEmptyServerIsRefusedNotReadAsWriteToLocalStorage(@TempDir Path dir) throws IOException {
+        Path module = Files.createDirectories(dir.resolve("module"));
+        Files.writeString(module.resolve("boring-registry.hcl"), "metadata {\n namespace = \"acme\"\n name = \"vpc\"\n provider = \"aws\"\n version = \"1.0.0\"\n}\n");
+        Files.writeString(module.resolve("main.tf"), "variable \"x\" {}\n");
+        Path layout = dir.resolve("data");
+        StringWriter err = new StringWriter();
+        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute("upload", "module", "--server", "", "--token", "wharf_x", "--storage-oci-layout-dir", layout.toString(), module.toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString().lines().toList())
+                .containsExactly("boring-registry: --server was given without a URL; name the Wharf server, or leave the flag out to write to storage");
+        assertThat(layout).doesNotExist();
+    }
+
     /** Refused as every other flag is, before storage is opened: the embedded store's folder is not even made. */
     @Test
     void aPublishLimitOfNothingOrAShortSigningKeyIsRefusedBeforeStorageIsOpened(@TempDir Path dir) {

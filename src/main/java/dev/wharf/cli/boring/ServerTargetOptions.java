@@ -23,7 +23,12 @@ public final class ServerTargetOptions {
     @Nullable Path caFile;
 
     Optional<PublishClient> client() {
-        if (server == null || server.isBlank()) {
+        if (server != null && server.isBlank()) {
+            // Read as absent, '--server "$REGISTRY_URL"' with the variable unset would "upload" into a
+            // ./data folder on the CI runner and report success. An empty BORING_REGISTRY_SERVER is unset.
+            throw new IllegalArgumentException("--server was given without a URL; name the Wharf server, or leave the flag out to write to storage");
+        }
+        if (server == null) {
             if (caFile != null) {
                 throw new IllegalArgumentException("--server-ca-file is for --server: it needs --server (or BORING_REGISTRY_SERVER)");
             }

@@ -56,7 +56,11 @@ public final class PushCommand implements Callable<Integer> {
         EprLogging.configureForCommand();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (server != null && !server.isBlank()) {
+        if (server != null && server.isBlank()) {
+            // Read as absent, it would push with the registry flags instead, or be refused for lacking them.
+            throw new ParameterException(spec.commandLine(), "-server was given without a URL; name the Wharf server, or leave the flag out");
+        }
+        if (server != null) {
             return pushThroughServer(out, err);
         }
         if (serverCaFile != null) {

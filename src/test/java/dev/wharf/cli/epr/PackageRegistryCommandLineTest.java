@@ -160,6 +160,21 @@ class PackageRegistryCommandLineTest {
         assertThat(RegistryConfig.load(dir.resolve("absent.yml"), false)).isEqualTo(RegistryConfig.defaults());
     }
 
+    /** Read as absent, an empty -server had pushed with the registry flags instead (here: an OCI layout). */
+    @Test
+    void anEmptyServerIsRefusedNotReadAsPushToTheRegistry() throws Exception {
+        Path src = dir.resolve("src");
+        TestPackages.copyTree(TestPackages.source(), src);
+        CommandLine cl = PackageRegistryCommandLine.create(Map.of());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(new StringWriter()));
+        assertThat(cl.execute("push", "-server", "", "-token", "wharf_x", "-oci-registry", "oci-layout:" + dir.resolve("oci"),
+                src.resolve("gallery/2.0.0").toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("-server was given without a URL; name the Wharf server, or leave the flag out");
+        assertThat(dir.resolve("oci")).doesNotExist();
+    }
+
     @Test
     void anIdleTimeoutThatIsNoDurationNamesItsFlagAlone() {
         CommandLine cl = PackageRegistryCommandLine.create(Map.of());
