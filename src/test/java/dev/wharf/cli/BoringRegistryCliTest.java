@@ -66,7 +66,9 @@ class BoringRegistryCliTest {
                 "BORING_REGISTRY_AUTH_STATIC_TOKEN", "a,b", "BORING_REGISTRY_STORAGE_OCI_LAYOUT_DIR", "/srv/wharf");
         assertThat(value(env, "--listen-address")).isEqualTo(":9000");
         assertThat(value(env, "--storage-oci-repository")).isEqualTo("tf");
-        assertThat(value(env, "--auth-static-token")).isEqualTo("[a, b]");
+        // Kept as written; StaticTokens splits the commas, so that ',' alone is a value naming no token.
+        assertThat(value(env, "--auth-static-token")).isEqualTo("[a,b]");
+        assertThat(dev.wharf.terraform.web.StaticTokens.of(List.of("a,b")).accepts("Bearer b")).isTrue();
         assertThat(value(env, "--storage-oci-layout-dir")).isEqualTo("/srv/wharf");
         assertThat(value(Map.of(), "--storage-oci-repository")).isEqualTo("boring-registry");
         assertThat(value(Map.of(), "--listen-telemetry-address")).isEqualTo(":7801");

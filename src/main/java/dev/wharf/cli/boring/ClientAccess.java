@@ -18,10 +18,9 @@ record ClientAccess(ClientAuthentication auth, boolean oidc, Supplier<Optional<L
     static ClientAccess connect(List<String> staticTokens, FileUrlSigner signer, OidcOptions oidc, PublishOptions publish,
                                 CommandLine commandLine) {
         StaticTokens tokens = StaticTokens.of(staticTokens);
-        // An empty value parses to no element at all: whether the flag was written is the parse's to say.
-        boolean given = !staticTokens.isEmpty() || commandLine.getParseResult() != null
-                && commandLine.getParseResult().hasMatchedOption("--auth-static-token") || setInEnvironment(commandLine);
-        if (given && !tokens.enabled()) {
+        // Each value is kept as written (StaticTokens splits the commas), so '' or ',' from the flag or its
+        // variable is a value that names no token; an empty variable is unset and gives none.
+        if (!staticTokens.isEmpty() && !tokens.enabled()) {
             // boring-registry then accepts no token at all; serving everyone instead would fail open on a
             // '--auth-static-token "$TOKEN"' whose variable was never set.
             throw new CommandLine.ParameterException(commandLine, "--auth-static-token was given without a token (empty or only commas); "
@@ -33,21 +32,6 @@ record ClientAccess(ClientAuthentication auth, boolean oidc, Supplier<Optional<L
                 publish.oidcScopes());
         Supplier<Optional<LoginV1>> login = verifier.isPresent() ? oidc.login(verifier.get()) : Optional::empty;
         return new ClientAccess(auth, verifier.isPresent(), login, signer);
-    }
-
-    /**
-     * {@code BORING_REGISTRY_AUTH_STATIC_TOKEN=","} splits to no token, as the flag's {@code ","}
-     * does; the parse does not count a default as matched, so the variable is asked for itself (an
-     * empty one stays unset, as viper reads it).
-     */
-    private static boolean setInEnvironment(CommandLine commandLine) {
-        CommandLine.Model.OptionSpec option = commandLine.getCommandSpec().findOption("--auth-static-token");
-        CommandLine.IDefaultValueProvider defaults = commandLine.getCommandSpec().defaultValueProvider();
-        try {
-            return option != null && defaults != null && defaults.defaultValue(option) != null;
-        } catch (Exception e) {
-            return false;  // a provider that cannot say has set nothing
-        }
     }
 
     /**

@@ -65,7 +65,7 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Always stream files through Wharf, even where the registry offers a direct blob URL (BORING_REGISTRY_DOWNLOAD_PROXY; default false)")
     boolean downloadProxy;
 
-    @Option(names = {"--auth-static-token", "--api-key"}, split = ",", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+    @Option(names = {"--auth-static-token", "--api-key"}, showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
             description = "Comma-separated static API tokens; clients send Authorization: Bearer <token> (BORING_REGISTRY_AUTH_STATIC_TOKEN)")
     List<String> staticTokens = new ArrayList<>();
 
