@@ -254,7 +254,7 @@ class PublishOverHttpTest {
         }
     }
 
-    /** A module body that is no archive is said for what it is: empty, a form, or cut short. */
+    /** A module body that is no archive is said for what it is: empty, a form, cut short, or a gzip of something else. */
     @Test
     void anEmptyFormOrCutShortModuleBodyIsSaidForWhatItIs() throws Exception {
         byte[] content = Files.readAllBytes(archive);
@@ -268,7 +268,13 @@ class PublishOverHttpTest {
                     new Bad("multipart/form-data; boundary=b", (form + "x\r\n--b--\r\n").getBytes(StandardCharsets.UTF_8),
                             "a module is sent as the archive itself, not as multipart/form-data"),
                     new Bad("application/gzip", java.util.Arrays.copyOf(content, content.length / 2),
-                            "the tar.gz body is not a readable tar.gz: it ends early (cut short)"));
+                            "the tar.gz body is not a readable tar.gz: it ends early (cut short)"),
+                    new Bad("application/gzip", gzip("variable \"region\" {}\n".getBytes(StandardCharsets.UTF_8)),
+                            "the tar.gz body is not a readable tar.gz: what its gzip holds is not a tar archive"),
+                    new Bad("application/gzip", gzip("# notes\n".repeat(200).getBytes(StandardCharsets.UTF_8)),
+                            "the tar.gz body is not a readable tar.gz: "),
+                    // An empty tar is a tar: two zeroed records, and the answer is that it holds nothing.
+                    new Bad("application/gzip", gzip(new byte[1024]), "the tar.gz body holds no files"));
             int version = 0;
             for (Bad bad : bads) {
                 HttpResponse<String> answer = put(server, "/api/v1/modules/acme/hello/aws/1.0." + version++, acme.token(), bad.type(),
@@ -280,6 +286,14 @@ class PublishOverHttpTest {
         try (ArtifactStore store = new ImageLayoutStore(dir.resolve("data"))) {
             assertThat(store.listTags(layout.moduleRepository("acme", "hello", "aws"))).isEmpty();
         }
+    }
+
+    private static byte[] gzip(byte[] content) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(content);
+        }
+        return bytes.toByteArray();
     }
 
     @Test

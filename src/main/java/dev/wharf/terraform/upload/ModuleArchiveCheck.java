@@ -38,9 +38,11 @@ public final class ModuleArchiveCheck {
 
     private static int tarEntries(Path archive, String name) {
         int files = 0;
+        int entries = 0;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(archive));
              TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                entries++;
                 checkName(name, entry.getName());
                 if (entry.isSymbolicLink() || entry.isLink()) {
                     throw new UploadException(name + " holds a link '" + entry.getName() + "'; module archives hold files only");
@@ -52,7 +54,33 @@ public final class ModuleArchiveCheck {
         } catch (IOException e) {
             throw new UploadException(name + " is not a readable tar.gz: " + IoFailures.describe(e));
         }
+        if (entries == 0 && !startsWithEndOfArchive(archive, name)) {
+            throw new UploadException(name + " is not a readable tar.gz: what its gzip holds is not a tar archive");
+        }
         return files;
+    }
+
+    /**
+     * Whether the gzip's content begins with a zeroed record, the end-of-archive mark an empty tar is
+     * made of. The tar reader takes content shorter than one record for an end too, so gzipped text
+     * would otherwise pass as an archive that merely holds no files. Only the first record is read:
+     * a gzip of endless zeros is not inflated further.
+     */
+    private static boolean startsWithEndOfArchive(Path archive, String name) {
+        try (InputStream in = new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(archive)))) {
+            byte[] record = in.readNBytes(512);
+            if (record.length < 512) {
+                return false;
+            }
+            for (byte b : record) {
+                if (b != 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UploadException(name + " is not a readable tar.gz: " + IoFailures.describe(e));
+        }
     }
 
     private static int zipEntries(Path archive, String name) {
