@@ -56,6 +56,12 @@ record RegistryConfig(List<Path> packagePaths, Duration index, Duration search, 
             // scalar had been ignored and ./packages served instead of the folder it named.
             paths = new ArrayList<>();
             for (JsonNode e : p.isArray() ? p : List.of(p)) {
+                // Read as text, an empty value or a nested list or mapping names the config's own folder:
+                // that folder would be served, or indexed in vain, in place of the one meant.
+                if (e.isContainerNode() || e.isNull() || e.asText().isBlank()) {
+                    throw new IOException("reading config failed (path: " + file + "): package_paths entry " + (paths.size() + 1)
+                            + " names no folder (" + (e.isContainerNode() ? "a " + (e.isArray() ? "list" : "mapping") : "empty") + ")");
+                }
                 Path path = Path.of(e.asText());
                 paths.add(path.isAbsolute() ? path : Objects.requireNonNull(file.toAbsolutePath().getParent()).resolve(path).normalize());
             }

@@ -192,6 +192,19 @@ class PackageRegistryCommandLineTest {
         Path mapping = Files.writeString(dir.resolve("mapping.yml"), "package_paths:\n  a: /srv/packages\n");
         assertThatThrownBy(() -> RegistryConfig.load(mapping, true)).hasMessage("reading config failed (path: " + mapping
                 + "): package_paths must be a list of folders, not a mapping");
+        // Each of these had named the config's own folder, and that folder was served.
+        Map<String, String> empty = new LinkedHashMap<>();
+        empty.put("package_paths: ''\n", "package_paths entry 1 names no folder (empty)");
+        empty.put("package_paths:\n  - /srv/a\n  - ''\n", "package_paths entry 2 names no folder (empty)");
+        empty.put("package_paths:\n  - path: /srv/a\n", "package_paths entry 1 names no folder (a mapping)");
+        empty.put("package_paths:\n  - [/srv/a]\n", "package_paths entry 1 names no folder (a list)");
+        empty.put("package_paths:\n  -\n", "package_paths entry 1 names no folder (empty)");
+        int n = 0;
+        for (Map.Entry<String, String> c : empty.entrySet()) {
+            Path file = Files.writeString(dir.resolve("empty-" + n++ + ".yml"), c.getKey());
+            assertThatThrownBy(() -> RegistryConfig.load(file, true)).as(c.getKey())
+                    .hasMessage("reading config failed (path: " + file + "): " + c.getValue());
+        }
         Path duration = Files.writeString(dir.resolve("duration.yml"), "cache_time:\n  search: ten minutes\n");
         assertThatThrownBy(() -> RegistryConfig.load(duration, true))
                 .hasMessage("cache_time.search: invalid duration \"ten minutes\" (write it as Go does: 10s, 1.5m, 1h30m)");
