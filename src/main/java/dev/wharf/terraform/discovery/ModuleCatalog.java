@@ -6,6 +6,7 @@ import dev.wharf.oci.ConcurrentLookups;
 import dev.wharf.oci.Generation;
 import dev.wharf.oci.Stamped;
 import dev.wharf.oci.StorageException;
+import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.module.ModuleAddress;
 import dev.wharf.terraform.module.ModuleException;
@@ -118,6 +119,10 @@ public final class ModuleCatalog {
      * (a version's metadata never changes, as versions are never overwritten).
      */
     public Checked<ModuleDetail> checkedDetail(ModuleAddress module, Optional<String> version) {
+        // A version that cannot be one is the asker's mistake (400), as on the download route, not a version not yet published.
+        version.flatMap(TerraformNames::checkVersion).ifPresent(reason -> {
+            throw new ModuleException(ModuleException.Reason.BAD_REQUEST, reason);
+        });
         Optional<Generation> listed = listedGeneration();
         Stamped<List<String>> versions = modules.versions(module);
         String chosen = version.orElse(versions.value().get(0));

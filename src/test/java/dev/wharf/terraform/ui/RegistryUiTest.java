@@ -82,6 +82,12 @@ class RegistryUiTest {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("<h1>Not found</h1>", "module acme/nothing/aws not found");
         assertThat(get(open, "/ui/modules/acme/vpc/aws/9.9.9", null).statusCode()).isEqualTo(404);
+        // A version that cannot be one is a bad request, as a malformed namespace is, even for a module that does not exist.
+        for (String path : List.of("/ui/modules/acme/vpc/aws/1.0", "/ui/modules/acme/nothing/aws/v1.0.0")) {
+            HttpResponse<String> malformed = get(open, path, null);
+            assertThat(malformed.statusCode()).as(path).isEqualTo(400);
+            assertThat(malformed.body()).as(path).contains("<h1>Bad request</h1>", "is not a semantic version");
+        }
     }
 
     @Test

@@ -123,6 +123,7 @@ class ModuleDiscoveryApiTest {
         assertThat(get(base, "/v1/modules/acme/dns/aws/versions").at("/modules/0").has("source")).isFalse();
 
         assertThat(status(base, "/v1/modules/acme/vpc/aws/9.9.9")).isEqualTo(404);
+        assertThat(badRequest(base, "/v1/modules/acme/vpc/aws/1.0")).isEqualTo("version '1.0' is not a semantic version (MAJOR.MINOR.PATCH)");
         assertThat(status(base, "/v1/modules/nobody/vpc/aws")).isEqualTo(404);
         assertThat(status(base, "/v1/modules/nobody/vpc")).isEqualTo(404);
         assertThat(ids(get(base, "/v1/modules/nobody"))).isEmpty();
