@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
  * another unit or asks for several ranges is ignored and the whole body sent. Go's
  * {@code http.ServeContent}, which EPR serves its files with, answers several ranges with a multipart
  * body and a header it cannot parse with 416; the whole body serves every client that resumes or
- * fetches one part. An {@code If-Range} that is not this body's strong entity tag (a date, which
- * Wharf's answers give nothing to compare with, or a weak or other tag) asks for the whole body too
- * (§13.1.5).
+ * fetches one part. An {@code If-Range} asks for the part only when it is this body's strong entity
+ * tag, or its {@code Last-Modified} exactly as the answer gives it (§13.1.5); a weak or other tag, or
+ * another date, asks for the whole body.
  */
 public sealed interface ByteRange {
     /** The whole body, as without the header. */
@@ -42,12 +42,14 @@ public sealed interface ByteRange {
      * @param range the request's {@code Range}
      * @param ifRange the request's {@code If-Range}
      * @param entityTag the body's {@code ETag}, if it has one
+     * @param lastModified the body's {@code Last-Modified}, if it has one
      */
-    static ByteRange asked(@Nullable String range, @Nullable String ifRange, @Nullable String entityTag, long size) {
+    static ByteRange asked(@Nullable String range, @Nullable String ifRange, @Nullable String entityTag, @Nullable String lastModified,
+            long size) {
         if (range == null || size < 0) {
             return new Whole();
         }
-        if (ifRange != null && (entityTag == null || entityTag.startsWith("W/") || !ifRange.trim().equals(entityTag))) {
+        if (ifRange != null && !validates(ifRange.trim(), entityTag, lastModified)) {
             return new Whole();
         }
         String spec = range.trim();
@@ -83,6 +85,13 @@ public sealed interface ByteRange {
             return new Unsatisfiable(size);
         }
         return new Part(first, Math.min(last, size - 1), size);
+    }
+
+    private static boolean validates(String ifRange, @Nullable String entityTag, @Nullable String lastModified) {
+        if (ifRange.startsWith("\"") || ifRange.startsWith("W/")) {
+            return entityTag != null && !entityTag.startsWith("W/") && ifRange.equals(entityTag);
+        }
+        return lastModified != null && ifRange.equals(lastModified);
     }
 
     /** A run of digits as a number, one too large for a long as the largest; -1 for anything else. */

@@ -85,7 +85,7 @@ public final class ResponseBodies {
      * The part of {@code chunks} a GET's {@code Range} asks for, with 206 and its {@code Content-Range}
      * set, when the content can start anywhere ({@link ChunkSource#hasParts}: a file); the whole
      * otherwise, as a server may answer any Range. Null, with {@code chunks} closed, after a 416
-     * for a range past the end. Read from the answer: its length and entity tag as the caller set them.
+     * for a range past the end. Read from the answer: its length and validators as the caller set them.
      */
     private static @Nullable ChunkSource ranged(Context ctx, ChunkSource chunks) throws IOException {
         String length = ctx.res().getHeader("Content-Length");
@@ -93,7 +93,8 @@ public final class ResponseBodies {
             return chunks;
         }
         ctx.res().setHeader("Accept-Ranges", "bytes");
-        ByteRange asked = ByteRange.asked(ctx.header("Range"), ctx.header("If-Range"), ctx.res().getHeader("ETag"), Long.parseLong(length));
+        ByteRange asked = ByteRange.asked(ctx.header("Range"), ctx.header("If-Range"), ctx.res().getHeader("ETag"),
+                ctx.res().getHeader("Last-Modified"), Long.parseLong(length));
         if (asked instanceof ByteRange.Part part) {
             ChunkSource partial = chunks.part(part.first(), part.length());
             ctx.status(206);
@@ -106,6 +107,7 @@ public final class ResponseBodies {
             // Not the body's validators and freshness: a cache must not keep the refusal for it.
             ctx.res().setHeader("Cache-Control", null);
             ctx.res().setHeader("ETag", null);
+            ctx.res().setHeader("Last-Modified", null);
             ctx.status(416);
             ctx.res().setHeader("Content-Range", none.contentRange());
             ctx.res().setContentLengthLong(0);

@@ -284,6 +284,71 @@ abstract class EprApiContract {
         assertThat(sig.body()).isEqualTo(Files.readAllBytes(TestPackages.source().resolve("acme_logs/1.1.0.sig")));
     }
 
+    /**
+     * Whether the indexer's zips and signatures are blobs named by a digest (OCI), served with it as
+     * their entity tag; files on disk are served with their time instead, as EPR serves them.
+     */
+    protected boolean blobsNamedByDigest() {
+        return false;
+    }
+
+    /**
+     * A client or a cache in front holding a copy asks again with its validator, and a current copy
+     * is a 304 without a body or a length, for the zip, the signature and the files inside a package.
+     */
+    @Test
+    void aCopyThatIsCurrentIsConfirmedWithoutItsBody() throws Exception {
+        for (String path : List.of("/epr/gallery/gallery-2.0.0.zip", "/epr/acme_logs/acme_logs-1.1.0.zip.sig",
+                "/package/gallery/2.0.0/docs/README.md", "/package/acme_logs/1.1.0/manifest.yml")) {
+            HttpResponse<byte[]> whole = send(path, "GET", Map.of());
+            assertThat(whole.statusCode()).as(path).isEqualTo(200);
+            Optional<String> tag = whole.headers().firstValue("ETag");
+            Optional<String> modified = whole.headers().firstValue("Last-Modified");
+            boolean blob = !path.startsWith("/package/");
+            if (blob && blobsNamedByDigest()) {
+                assertThat(tag).as(path).hasValue("\"" + dev.wharf.oci.Digest.sha256(whole.body()) + "\"");
+            } else {
+                // A file's time, or a zip entry's, which is the same on every replica holding the zip.
+                assertThat(tag).as(path).isEmpty();
+                assertThat(modified).as(path).isPresent();
+            }
+            Map<String, String> current = tag.isPresent() ? Map.of("If-None-Match", tag.get())
+                    : Map.of("If-Modified-Since", modified.orElseThrow());
+            for (String method : List.of("GET", "HEAD")) {
+                HttpResponse<byte[]> confirmed = send(path, method, current);
+                assertThat(confirmed.statusCode()).as(method + " " + path).isEqualTo(304);
+                assertThat(confirmed.body()).isEmpty();
+                assertThat(confirmed.headers().firstValue("Content-Length")).as(path).isEmpty();
+                assertThat(confirmed.headers().firstValue("Content-Type")).as(path).isEmpty();
+                assertThat(confirmed.headers().firstValue("ETag")).isEqualTo(tag);
+                assertThat(confirmed.headers().allValues("Cache-Control")).as(path).isNotEmpty();
+            }
+            Map<String, String> stale = tag.isPresent() ? Map.of("If-None-Match", "\"sha256:0000\"")
+                    : Map.of("If-Modified-Since", org.eclipse.jetty.http.DateGenerator.formatDate(
+                            java.time.Instant.ofEpochMilli(org.eclipse.jetty.http.HttpDateTime.parseToEpoch(modified.orElseThrow())).minusSeconds(1)));
+            HttpResponse<byte[]> changed = send(path, "GET", stale);
+            assertThat(changed.statusCode()).as(path + " " + stale).isEqualTo(200);
+            assertThat(changed.body()).isEqualTo(whole.body());
+            if (blob) {
+                // A download resumed with If-Range gets the part only while the copy it began is current.
+                String validator = tag.orElseGet(modified::orElseThrow);
+                HttpResponse<byte[]> resumed = send(path, "GET", Map.of("Range", "bytes=5-9", "If-Range", validator));
+                assertThat(resumed.statusCode()).as(path).isEqualTo(206);
+                assertThat(resumed.body()).isEqualTo(java.util.Arrays.copyOfRange(whole.body(), 5, 10));
+                String other = tag.isPresent() ? "\"sha256:0000\"" : stale.get("If-Modified-Since");
+                HttpResponse<byte[]> restarted = send(path, "GET", Map.of("Range", "bytes=5-9", "If-Range", other));
+                assertThat(restarted.statusCode()).as(path).isEqualTo(200);
+                assertThat(restarted.body()).isEqualTo(whole.body());
+            }
+        }
+    }
+
+    private HttpResponse<byte[]> send(String path, String method, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.localUri() + path)).method(method, HttpRequest.BodyPublishers.noBody());
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     @Test
     void leavesTheBrokenPackageOutAndKeepsTheOthers() throws Exception {
         assertThat(get("/search?package=broken_pkg&all=true").body()).isEqualTo("[]");

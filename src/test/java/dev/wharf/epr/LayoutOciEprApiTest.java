@@ -17,4 +17,9 @@ class LayoutOciEprApiTest extends EprApiContract {
         indexer.start();
         return indexer;
     }
+
+    @Override
+    protected boolean blobsNamedByDigest() {
+        return true;
+    }
 }

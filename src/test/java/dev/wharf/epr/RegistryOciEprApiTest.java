@@ -37,4 +37,9 @@ class RegistryOciEprApiTest extends EprApiContract {
             registry.stop();
         }
     }
+
+    @Override
+    protected boolean blobsNamedByDigest() {
+        return true;
+    }
 }

@@ -32,7 +32,7 @@ class ByteRangeTest {
             "bytes=-5-6 | whole",
             "bytes=+5-6 | whole"})
     void aRangeIsResolvedAgainstTheBodysLength(String range, String expected) {
-        assertThat(describe(ByteRange.asked(range, null, TAG, 1000))).isEqualTo(expected);
+        assertThat(describe(ByteRange.asked(range, null, TAG, null, 1000))).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "If-Range {0} → {1}")
@@ -43,16 +43,27 @@ class ByteRangeTest {
             "'\"other\"' | whole",
             "'Sat, 05 Dec 2026 13:00:00 GMT' | whole"})
     void ifRangeAsksForThePartOnlyWithTheBodysOwnStrongTag(String ifRange, String expected) {
-        assertThat(describe(ByteRange.asked("bytes=0-9", ifRange, TAG, 1000))).isEqualTo(expected);
+        assertThat(describe(ByteRange.asked("bytes=0-9", ifRange, TAG, null, 1000))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "If-Range {0} → {1}")
+    @CsvSource(delimiter = '|', value = {
+            "'Sat, 05 Dec 2026 13:00:00 GMT' | 0-9",
+            "' Sat, 05 Dec 2026 13:00:00 GMT ' | 0-9",
+            "'Sat, 05 Dec 2026 13:00:01 GMT' | whole",
+            "'Fri, 04 Dec 2026 13:00:00 GMT' | whole",
+            "'\"sha256:abc\"' | whole"})
+    void ifRangeAsksForThePartWithTheBodysOwnLastModifiedWhenItHasNoTag(String ifRange, String expected) {
+        assertThat(describe(ByteRange.asked("bytes=0-9", ifRange, null, "Sat, 05 Dec 2026 13:00:00 GMT", 1000))).isEqualTo(expected);
     }
 
     @org.junit.jupiter.api.Test
     void withoutATagOrALengthOnlyTheWholeCanBeAskedFor() {
-        assertThat(ByteRange.asked("bytes=0-9", TAG, null, 1000)).isInstanceOf(ByteRange.Whole.class);
-        assertThat(ByteRange.asked("bytes=0-9", TAG, "W/" + TAG, 1000)).isInstanceOf(ByteRange.Whole.class);
-        assertThat(ByteRange.asked("bytes=0-9", null, null, -1)).isInstanceOf(ByteRange.Whole.class);
-        assertThat(ByteRange.asked("bytes=0-", null, null, 0)).isEqualTo(new ByteRange.Unsatisfiable(0));
-        assertThat(ByteRange.asked("bytes=-5", null, null, 0)).isEqualTo(new ByteRange.Unsatisfiable(0));
+        assertThat(ByteRange.asked("bytes=0-9", TAG, null, null, 1000)).isInstanceOf(ByteRange.Whole.class);
+        assertThat(ByteRange.asked("bytes=0-9", TAG, "W/" + TAG, null, 1000)).isInstanceOf(ByteRange.Whole.class);
+        assertThat(ByteRange.asked("bytes=0-9", null, null, null, -1)).isInstanceOf(ByteRange.Whole.class);
+        assertThat(ByteRange.asked("bytes=0-", null, null, null, 0)).isEqualTo(new ByteRange.Unsatisfiable(0));
+        assertThat(ByteRange.asked("bytes=-5", null, null, null, 0)).isEqualTo(new ByteRange.Unsatisfiable(0));
         assertThat(new ByteRange.Part(990, 999, 1000).contentRange()).isEqualTo("bytes 990-999/1000");
         assertThat(new ByteRange.Unsatisfiable(1000).contentRange()).isEqualTo("bytes */1000");
     }

@@ -2,6 +2,7 @@ package dev.wharf.epr.api;
 
 import dev.wharf.epr.index.Resource;
 import dev.wharf.http.ExactContentType;
+import dev.wharf.http.NotModified;
 import dev.wharf.http.ReadyAnswer;
 import dev.wharf.http.ResponseBodies;
 import io.javalin.http.Context;
@@ -19,6 +20,9 @@ final class EprReplies {
     }
 
     static void stream(Context ctx, String contentType, Resource resource) throws IOException {
+        if (notModified(ctx, resource)) {
+            return;
+        }
         boolean head = ctx.method().name().equals("HEAD");
         // Found before any header is set: the OCI indexer may have to download the zip first, and an
         // error answer must not go out with this answer's length (Jetty then sends its own 500).
@@ -46,6 +50,9 @@ final class EprReplies {
 
     /** A file no MIME table names, typed from its first bytes as Go's {@code http.ServeContent} types it. */
     static void sniffed(Context ctx, Resource resource) throws IOException {
+        if (notModified(ctx, resource)) {
+            return;
+        }
         if (resource.size() >= 0) {
             ctx.res().setContentLengthLong(resource.size());
         }
@@ -55,6 +62,16 @@ final class EprReplies {
                 type -> ExactContentType.set(ctx, type));
         resource.writeTo(out);
         out.finish();
+    }
+
+    /**
+     * Sets what identifies the content (a blob's digest as its entity tag, a file's time as its
+     * Last-Modified) and answers 304 to a client whose copy is current: before the zip is fetched
+     * from the registry, when it has to be.
+     */
+    private static boolean notModified(Context ctx, Resource resource) {
+        String digest = resource.stamp().digest();
+        return NotModified.answered(ctx, digest == null ? null : "\"" + digest + "\"", resource.stamp().modified());
     }
 
     /** What EPR's CORS middleware sets on every answer of its routes. */

@@ -15,6 +15,6 @@ final class FileResources {
         if (file == null || !Files.isRegularFile(file)) {
             return Optional.empty();
         }
-        return Optional.of(Resource.ofFile(file, Files.size(file)));
+        return Optional.of(Resource.ofLocalFile(file));
     }
 }

@@ -29,12 +29,12 @@ final class FolderContent implements PackageContent {
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        Path p = found.get();
-        return Optional.of(Resource.ofFile(p, Files.size(p)));
+        return Optional.of(Resource.ofLocalFile(found.get()));
     }
 
     @Override
     public Resource zip() throws IOException {
+        // Unstamped, as EPR's zip of a folder is: this one is built here, and its time would differ on every replica.
         Path zip = zips.zipOf(folder, rootFolder);
         return Resource.ofFile(zip, Files.size(zip));
     }

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 
 /**
@@ -28,32 +29,36 @@ public final class ZipContent implements PackageContent {
     private final Resource.Reader zipReader;
     private final long zipSize;
     private final SignatureSource signature;
+    private final Resource.Stamp zipStamp;
 
     @FunctionalInterface
     public interface SignatureSource {
         Optional<Resource> get() throws IOException;
     }
 
-    public ZipContent(ZipLocation location, long zipSize, Resource.Reader zipReader, SignatureSource signature) {
+    public ZipContent(ZipLocation location, long zipSize, Resource.Stamp zipStamp, Resource.Reader zipReader, SignatureSource signature) {
         this.location = location;
         this.zipSize = zipSize;
+        this.zipStamp = zipStamp;
         this.zipReader = zipReader;
         this.signature = signature;
     }
 
-    /** A zip that lies on disk for good (the file-system indexer). */
+    /** A zip that lies on disk for good (the file-system indexer), stamped with its time as it is indexed. */
     public static ZipContent onDisk(Path zip, Path signatureFile) {
-        return new ZipContent(() -> zip, sizeOf(zip), () -> FileChunks.trusted(FileChannel.open(zip, StandardOpenOption.READ)), () -> {
-            if (signatureFile == null || !Files.isRegularFile(signatureFile)) {
-                return Optional.empty();
-            }
-            return Optional.of(Resource.ofFile(signatureFile, Files.size(signatureFile)));
-        });
+        BasicFileAttributes attributes = attributesOf(zip);
+        return new ZipContent(() -> zip, attributes.size(), Resource.Stamp.modified(attributes.lastModifiedTime().toInstant()),
+                () -> FileChunks.trusted(FileChannel.open(zip, StandardOpenOption.READ)), () -> {
+                    if (signatureFile == null || !Files.isRegularFile(signatureFile)) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(Resource.ofLocalFile(signatureFile));
+                });
     }
 
-    private static long sizeOf(Path zip) {
+    private static BasicFileAttributes attributesOf(Path zip) {
         try {
-            return Files.size(zip);
+            return Files.readAttributes(zip, BasicFileAttributes.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,7 +78,9 @@ public final class ZipContent implements PackageContent {
             return Optional.empty();
         }
         long size = files.size(path);
-        return Optional.of(new Resource(size, () -> new InputStreamChunks(new ClosingBoth(files.open(path), files), Resource.CHUNK)));
+        // The entry's own time, as EPR serves a file of a zip package: the same on every replica that holds the zip.
+        return Optional.of(new Resource(size, () -> new InputStreamChunks(new ClosingBoth(files.open(path), files), Resource.CHUNK))
+                .stamped(Resource.Stamp.modified(files.modified(path).orElse(null))));
     }
 
     /** An entry's stream whose closing closes its zip too. */
@@ -97,7 +104,7 @@ public final class ZipContent implements PackageContent {
     public Resource zip() {
         // The location is a whole zip of exactly this size: downloaded and checked against its
         // digest by the OCI indexer, or the file the file-system indexer found.
-        return new Resource(zipSize, zipReader, location::get);
+        return new Resource(zipSize, zipReader, location::get, zipStamp);
     }
 
     @Override

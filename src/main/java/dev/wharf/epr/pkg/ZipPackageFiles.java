@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -150,6 +152,12 @@ public final class ZipPackageFiles implements PackageFiles {
     @Override
     public long size(String path) throws IOException {
         return entry(path).getSize();
+    }
+
+    /** When the entry says it was last changed, if it says. */
+    public Optional<Instant> modified(String path) throws IOException {
+        FileTime time = entry(path).getLastModifiedTime();
+        return Optional.ofNullable(time).map(FileTime::toInstant);
     }
 
     @Override

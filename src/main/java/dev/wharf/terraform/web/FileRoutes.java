@@ -1,6 +1,6 @@
 package dev.wharf.terraform.web;
 
-import dev.wharf.http.EntityTags;
+import dev.wharf.http.NotModified;
 import dev.wharf.http.ResponseBodies;
 import dev.wharf.terraform.StoredFile;
 import dev.wharf.terraform.auth.ClientAuthentication;
@@ -86,15 +86,12 @@ final class FileRoutes {
                 return;
             }
         }
-        ctx.contentType(file.contentType());
-        ctx.header("Content-Disposition", "attachment; filename=\"" + file.fileName().replace("\"", "") + "\"");
-        String entityTag = "\"" + file.layer().digest() + "\"";
-        ctx.header("ETag", entityTag);
-        if (EntityTags.noneMatchFails(ctx.header("If-None-Match"), entityTag)) {
-            // A cache in front revalidating its copy: the digest says it is current, nothing to read.
-            ctx.status(304);
+        // A cache in front revalidating its copy: the digest says it is current, nothing to read.
+        if (NotModified.answered(ctx, "\"" + file.layer().digest() + "\"", null)) {
             return;
         }
+        ctx.contentType(file.contentType());
+        ctx.header("Content-Disposition", "attachment; filename=\"" + file.fileName().replace("\"", "") + "\"");
         ctx.res().setContentLengthLong(file.layer().size());
         if (ctx.method() == HandlerType.HEAD) {
             ctx.status(200);

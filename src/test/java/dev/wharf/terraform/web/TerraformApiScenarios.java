@@ -110,7 +110,7 @@ abstract class TerraformApiScenarios {
         assertThat(body.body()[0] & 0xff).isEqualTo(0x1f);
     }
 
-    /** A cache in front revalidates its copy of a file by its entity tag, the blob's digest: 304, no body. */
+    /** A cache in front revalidates its copy of a file by its entity tag, the blob's digest: 304, no body, no length. */
     @Test
     void aFileAskedWithItsOwnEntityTagIsNotModified() throws Exception {
         uploadModule("1.0.0");
@@ -125,6 +125,9 @@ abstract class TerraformApiScenarios {
                 assertThat(current.statusCode()).as("%s %s", method, ifNoneMatch).isEqualTo(304);
                 assertThat(current.headers().firstValue("ETag")).hasValue(tag);
                 assertThat(current.body()).isEmpty();
+                // Neither the 200's type nor a length of 0, which a 304 must not carry (RFC 9110 §8.6).
+                assertThat(current.headers().firstValue("Content-Length")).isEmpty();
+                assertThat(current.headers().firstValue("Content-Type")).isEmpty();
             }
         }
         HttpResponse<byte[]> changed = http.send(HttpRequest.newBuilder(file).header("If-None-Match", "\"sha256:0000\"").build(),
