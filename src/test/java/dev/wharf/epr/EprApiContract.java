@@ -196,12 +196,17 @@ abstract class EprApiContract {
     /** Paths of no route of EPR's get gorilla's not-found answer, without the routes' CORS header; its redirects have it. */
     @Test
     void onlyAnswersOfEprsRoutesAllowAnyOrigin() throws Exception {
-        for (String path : List.of("/nowhere", "/package/acme_logs", "/package//1.0.0/", "/epr/acme_logs/nothing.tar", "/search/x")) {
+        for (String path : List.of("/nowhere", "/package/acme_logs", "/package/1.0.0/", "/epr/acme_logs/nothing.tar", "/search/x")) {
             HttpResponse<String> r = get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(404);
             assertThat(r.body()).as(path).isEqualTo("404 page not found\n");
             assertThat(r.headers().allValues("Access-Control-Allow-Origin")).as(path).isEmpty();
         }
+        // Nor the redirect of a path that is not clean, which gorilla answers before it matches a route.
+        HttpResponse<String> unclean = get("/package//1.0.0/");
+        assertThat(unclean.statusCode()).isEqualTo(301);
+        assertThat(unclean.headers().allValues("Location")).containsExactly("/package/1.0.0/");
+        assertThat(unclean.headers().allValues("Access-Control-Allow-Origin")).isEmpty();
         for (String path : List.of("/search/", "/package/acme_logs/1.1.0", "/health", "/favicon.ico", "/epr/acme_logs/acme_logs-9.9.9.zip")) {
             assertThat(get(path).headers().allValues("Access-Control-Allow-Origin")).as(path).containsExactly("*");
         }

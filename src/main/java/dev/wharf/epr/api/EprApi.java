@@ -102,6 +102,11 @@ public final class EprApi {
         cfg.router.ignoreTrailingSlashes = false;
         // Go's server refuses such requests in plain text, the status alone, without a newline.
         ShellErrors.use(cfg, new ShellErrors.Form("text/plain; charset=utf-8", text -> text.getBytes(StandardCharsets.UTF_8)));
+        cfg.routes.before(ctx -> {
+            if (CleanPaths.redirected(ctx)) {
+                ctx.skipRemainingHandlers();
+            }
+        });
         cfg.routes.before(this::untilIndexed);
         // EPR's routes: these five also answer with a trailing slash (gorilla's StrictSlash redirect).
         List<String> slashed = List.of("/index.json", "/health", "/favicon.ico", "/search", "/categories");

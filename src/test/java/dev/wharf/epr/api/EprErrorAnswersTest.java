@@ -162,6 +162,47 @@ class EprErrorAnswersTest {
         }
     }
 
+    /**
+     * gorilla cleans a path before any route sees it, and sends the client to the clean form: Kibana
+     * with {@code xpack.fleet.registryUrl: http://host:8080/} asks for {@code //search?kibana.version=…}.
+     */
+    @ParameterizedTest(name = "{0} → {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "//search?kibana.version=8.15.0 | /search?kibana.version=8.15.0",
+            "//package/acme_logs/1.1.0/ | /package/acme_logs/1.1.0/",
+            "//epr/acme_logs/acme_logs-1.1.0.zip | /epr/acme_logs/acme_logs-1.1.0.zip",
+            "/./categories | /categories",
+            "/package/acme_logs/1.0.0/../1.1.0/manifest.yml | /package/acme_logs/1.1.0/manifest.yml",
+            "/package/acme_logs/1.1.0/%2E%2e/1.0.0/ | /package/acme_logs/1.0.0/",
+            "/package/acme_logs//1.1.0/docs/README.md | /package/acme_logs/1.1.0/docs/README.md",
+            "/search/. | /search",
+            "/nowhere// | /nowhere/"})
+    void aPathThatIsNotCleanIsSentToItsCleanForm(String path, String location) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(epr.uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path).isEqualTo(301);
+        assertThat(r.headers().allValues("Location")).as(path).containsExactly(location);
+        assertThat(r.body()).as(path).isEmpty();
+        // Written before gorilla matches a route, so without the CORS middleware's header, and with no body to type.
+        assertThat(r.headers().allValues("Content-Type")).as(path).isEmpty();
+        assertThat(r.headers().allValues("Access-Control-Allow-Origin")).as(path).isEmpty();
+        // Where the client is sent, it gets the answer (the one place left to go elsewhere is a 404).
+        if (!location.startsWith("/nowhere")) {
+            HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+            assertThat(following.send(HttpRequest.newBuilder(epr.uri(path)).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                    .as(path).isEqualTo(200);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void cleanPathsAndSegmentsThatOnlyLookLikeDotsAreLeftAsTheyAre() {
+        for (String clean : List.of("/", "/search", "/package/acme_logs/1.1.0/", "/package/a/1.0.0/.hidden", "/package/a/1.0.0/...",
+                "/package/a/1.0.0/%2e%2e%2e", "/epr/acme_logs/acme_logs-1.1.0.zip")) {
+            assertThat(CleanPaths.cleaned(clean)).as(clean).isEmpty();
+        }
+        assertThat(CleanPaths.cleaned("")).hasValue("/");
+        assertThat(CleanPaths.cleaned("/a/%2E/b")).hasValue("/a/b");
+    }
+
     static Stream<String> served() {
         return Stream.of("/", "/index.json", "/search", "/categories", "/health", "/favicon.ico", "/package/acme_logs/1.1.0/",
                 "/package/acme_logs/1.1.0/docs/README.md", "/epr/acme_logs/acme_logs-1.1.0.zip", "/epr/acme_logs/acme_logs-1.1.0.zip.sig");
