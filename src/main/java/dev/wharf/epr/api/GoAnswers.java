@@ -1,6 +1,7 @@
 package dev.wharf.epr.api;
 
 import dev.wharf.http.ExactContentType;
+import dev.wharf.http.GoRedirect;
 import io.javalin.http.Context;
 
 /**
@@ -43,18 +44,6 @@ final class GoAnswers {
     /** Go's {@code http.Redirect} with 301 to {@code location} (EPR's proxy mode sends files of upstream-only packages so). */
     static void redirect(Context ctx, String location) {
         ctx.attribute(WRITTEN, Boolean.TRUE);
-        ctx.status(301);
-        ctx.header("Location", location);
-        // Go writes the body for GET only and so sends HEAD no length; written for HEAD too, Jetty
-        // leaves it out and says GET's length, not a length of 0.
-        boolean getOrHead = ctx.method().name().equals("GET") || ctx.method().name().equals("HEAD");
-        if (getOrHead) {
-            ExactContentType.set(ctx, "text/html; charset=utf-8");
-        }
-        ctx.result(getOrHead ? "<a href=\"" + htmlEscape(location) + "\">Moved Permanently</a>.\n\n" : "");
-    }
-
-    private static String htmlEscape(String s) {
-        return s.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&#34;");
+        GoRedirect.moved(ctx, location);
     }
 }

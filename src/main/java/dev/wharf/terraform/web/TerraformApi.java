@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.http.AnonymousFailures;
+import dev.wharf.http.CleanPath;
+import dev.wharf.http.GoRedirect;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestIds;
 import dev.wharf.http.ShellErrors;
@@ -84,6 +86,11 @@ public final class TerraformApi {
         cfg.http.prefer405over404 = true;
         ShellErrors.use(cfg, new ShellErrors.Form("application/json", ErrorAnswers::body));
         var r = cfg.routes;
+        // boring-registry's http.ServeMux sends a path that is not clean (//, ., ..) to its clean form before any route.
+        r.before(ctx -> CleanPath.redirectOf(ctx.method().name(), ctx.path(), ctx.queryString()).ifPresent(location -> {
+            GoRedirect.moved(ctx, location);
+            ctx.skipRemainingHandlers();
+        }));
         r.get("/.well-known/terraform.json", ctx -> json(ctx, 200, discovery()));
         r.before("/v1/modules", this::requireToken);
         r.before("/v1/modules/*", this::requireToken);

@@ -193,16 +193,6 @@ class EprErrorAnswersTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
-    void cleanPathsAndSegmentsThatOnlyLookLikeDotsAreLeftAsTheyAre() {
-        for (String clean : List.of("/", "/search", "/package/acme_logs/1.1.0/", "/package/a/1.0.0/.hidden", "/package/a/1.0.0/...",
-                "/package/a/1.0.0/%2e%2e%2e", "/epr/acme_logs/acme_logs-1.1.0.zip")) {
-            assertThat(CleanPaths.cleaned(clean)).as(clean).isEmpty();
-        }
-        assertThat(CleanPaths.cleaned("")).hasValue("/");
-        assertThat(CleanPaths.cleaned("/a/%2E/b")).hasValue("/a/b");
-    }
-
     static Stream<String> served() {
         return Stream.of("/", "/index.json", "/search", "/categories", "/health", "/favicon.ico", "/package/acme_logs/1.1.0/",
                 "/package/acme_logs/1.1.0/docs/README.md", "/epr/acme_logs/acme_logs-1.1.0.zip", "/epr/acme_logs/acme_logs-1.1.0.zip.sig");

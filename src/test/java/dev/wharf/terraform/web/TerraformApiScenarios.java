@@ -34,7 +34,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -149,6 +151,35 @@ abstract class TerraformApiScenarios {
         assertError(get("/v1/modules/%ff/vpc/aws/versions"), 400, "400 Bad Request: Bad UTF-8 encoding");
         assertError(http.send(HttpRequest.newBuilder(uri("/v1/modules/acme/vpc/aws/versions")).header("X-Big", "a".repeat(20_000)).build(),
                 HttpResponse.BodyHandlers.ofString()), 431, "431 Request Header Fields Too Large");
+    }
+
+    /** As boring-registry's http.ServeMux does: a path with an empty, '.' or '..' segment is sent to its clean form. */
+    @Test
+    void aPathThatIsNotCleanIsSentToItsCleanForm() throws Exception {
+        uploadModule("1.0.0");
+        Map<String, String> moved = new LinkedHashMap<>();
+        moved.put("//v1/modules/acme/vpc/aws/versions", "/v1/modules/acme/vpc/aws/versions");
+        moved.put("//.well-known/terraform.json?x=1&y=2", "/.well-known/terraform.json?x=1&y=2");
+        moved.put("/v1/modules/acme/vpc/aws/./1.0.0/../1.0.0/download", "/v1/modules/acme/vpc/aws/1.0.0/download");
+        HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        for (Map.Entry<String, String> m : moved.entrySet()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(asWritten(m.getKey())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(m.getKey()).isEqualTo(301);
+            assertThat(r.headers().allValues("Location")).as(m.getKey()).containsExactly(m.getValue());
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+            assertThat(r.body()).isEqualTo("<a href=\"" + m.getValue().replace("&", "&amp;") + "\">Moved Permanently</a>.\n\n");
+            HttpResponse<String> followed = following.send(HttpRequest.newBuilder(asWritten(m.getKey())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(followed.statusCode()).as(m.getKey()).isIn(200, 204);
+        }
+        // A PUT is not sent on: a client following a 301 would ask with GET.
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(asWritten("//v1/modules/acme/vpc/aws/versions"))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isNotEqualTo(301);
+    }
+
+    /** {@code path} exactly as written: resolving "//v1/…" against the server would read "v1" as a host. */
+    private URI asWritten(String path) {
+        return URI.create(server.localUri().toString().replaceAll("/$", "") + path);
     }
 
     @Test
