@@ -3,6 +3,7 @@ package dev.wharf.terraform.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.oci.Descriptor;
+import dev.wharf.http.NotModified;
 import dev.wharf.http.ResponseBodies;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.auth.ClientAuthentication;
@@ -119,6 +120,10 @@ public final class MirrorApi {
         String version = parts.get().get(0);
         StoredArchive archive = service.archive(provider, version, parts.get().get(1), parts.get().get(2));
         Descriptor layer = service.storage().layer(archive);
+        // As every file the registry serves: its digest is its entity tag, and a cache in front that revalidates gets a 304.
+        if (NotModified.answered(ctx, "\"" + layer.digest() + "\"", null)) {
+            return;
+        }
         ctx.status(200);
         ctx.contentType("application/zip");
         ctx.header("Content-Length", Long.toString(layer.size()));

@@ -92,6 +92,17 @@ class MirrorApiTest {
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(Files.size(zip));
+
+        // Its digest is its entity tag, as for every file the registry serves: a current copy is a 304 without a body.
+        String tag = archive.headers().firstValue("ETag").orElseThrow();
+        assertThat(tag).isEqualTo("\"" + dev.wharf.oci.Digest.sha256(Files.readAllBytes(zip)) + "\"");
+        HttpResponse<byte[]> current = http.send(request(BASE + linux.path("url").asText(), null).header("If-None-Match", tag).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(current.statusCode()).isEqualTo(304);
+        assertThat(current.body()).isEmpty();
+        assertThat(current.headers().firstValue("Content-Length")).isEmpty();
+        assertThat(http.send(request(BASE + linux.path("url").asText(), null).header("If-None-Match", "\"sha256:0000\"").build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body()).isEqualTo(Files.readAllBytes(zip));
     }
 
     @Test
