@@ -33,7 +33,10 @@ public final class CleanPath {
             }
             kept.addLast(segment);
         }
-        String clean = "/" + String.join("/", kept);
+        // Never a Location a browser reads as another host: no empty segment leaves "//" at the front,
+        // and a backslash, which browsers read as a slash ("/\host"), goes out escaped (Jetty refuses
+        // a raw one before any route; this holds whatever server the path came through).
+        String clean = "/" + String.join("/", kept).replace("\\", "%5C");
         if (rawPath.endsWith("/") && !clean.equals("/")) {
             clean += "/";
         }

@@ -33,6 +33,14 @@ class CleanPathTest {
         }
     }
 
+    /** A redirect to the clean form must stay on this host: a browser reads "//host" and "/\host" as another one. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"//evil.example/", "///evil.example", "/./\\evil.example/", "//\\evil.example", "/a/..//evil.example/"})
+    void aCleanFormNeverNamesAnotherHost(String path) {
+        String clean = CleanPath.of(path).orElseThrow();
+        assertThat(clean).startsWith("/").doesNotStartWith("//").doesNotContain("\\");
+    }
+
     @Test
     void onlyAGetOrHeadIsSentOnAndTheQueryGoesWithIt() {
         assertThat(CleanPath.redirectOf("GET", "//search", "kibana.version=8.15.0")).hasValue("/search?kibana.version=8.15.0");
