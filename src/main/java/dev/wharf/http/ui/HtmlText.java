@@ -8,7 +8,11 @@ public final class HtmlText {
     private HtmlText() {
     }
 
-    /** {@code text} as HTML text or a quoted attribute value. */
+    /**
+     * {@code text} as HTML text or a quoted attribute value. A control character (a NUL from a query
+     * such as {@code ?q=%00}, or one in a module's metadata) becomes U+FFFD, as a browser's parser
+     * would take it, so the page itself stays well-formed HTML.
+     */
     public static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
@@ -19,7 +23,8 @@ public final class HtmlText {
                 case '&' -> out.append("&amp;");
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&#39;");
-                default -> out.append(c);
+                case '\t', '\n', '\r' -> out.append(c);
+                default -> out.append(c < 0x20 || c >= 0x7f && c <= 0x9f ? '\uFFFD' : c);
             }
         }
         return out.toString();

@@ -62,6 +62,8 @@ class RegistryUiTest {
         String evil = get(open, "/ui/?namespace=evil", null).body();
         assertThat(evil).contains("evil/readme/aws").doesNotContain("acme/vpc/aws").doesNotContain("/ui/providers/acme/dummy");
         assertThat(get(open, "/ui/?q=%3Cb%3Exss", null).body()).contains("value=\"&lt;b&gt;xss\"").doesNotContain("<b>xss");
+        // A control character asked for is no raw byte of the page: a NUL is a parse error in HTML.
+        assertThat(get(open, "/ui/?q=a%00b", null).body()).contains("value=\"a\uFFFDb\"").doesNotContain("\u0000");
     }
 
     @Test
