@@ -43,11 +43,11 @@ public record Resource(long size, Reader reader, @Nullable Location location, St
     public record Stamp(@Nullable String digest, @Nullable Instant modified) {
         public static final Stamp NONE = new Stamp(null, null);
 
-        public static Stamp digest(@Nullable String digest) {
+        public static Stamp ofDigest(@Nullable String digest) {
             return new Stamp(digest, null);
         }
 
-        public static Stamp modified(@Nullable Instant modified) {
+        public static Stamp ofTime(@Nullable Instant modified) {
             return new Stamp(null, modified);
         }
     }
@@ -68,7 +68,7 @@ public record Resource(long size, Reader reader, @Nullable Location location, St
     /** A file of its own on disk, served as it is now: its size and its modification time read here. */
     public static Resource ofLocalFile(Path file) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        return ofFile(file, attributes.size()).stamped(Stamp.modified(attributes.lastModifiedTime().toInstant()));
+        return ofFile(file, attributes.size()).stamped(Stamp.ofTime(attributes.lastModifiedTime().toInstant()));
     }
 
     public Resource stamped(Stamp stamp) {

@@ -69,14 +69,14 @@ final class IndexedPackages {
             } catch (InvalidPackageException e) {
                 throw PackageBlobCache.unusable(c, e);
             }
-        }, c.zipSize(), Resource.Stamp.digest(c.zipDigest()), () -> blobs.readZip(c), () -> {
+        }, c.zipSize(), Resource.Stamp.ofDigest(c.zipDigest()), () -> blobs.readZip(c), () -> {
             Optional<Path> sig;
             try {
                 sig = blobs.signature(c);
             } catch (InvalidPackageException e) {
                 throw PackageBlobCache.unusable(c, e);
             }
-            return sig.map(p -> Resource.ofFile(p, c.signatureSize()).stamped(Resource.Stamp.digest(c.signatureDigest())));
+            return sig.map(p -> Resource.ofFile(p, c.signatureSize()).stamped(Resource.Stamp.ofDigest(c.signatureDigest())));
         });
         return new IndexedPackage(c.document(), content);
     }

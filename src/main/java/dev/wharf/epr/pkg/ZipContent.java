@@ -47,7 +47,7 @@ public final class ZipContent implements PackageContent {
     /** A zip that lies on disk for good (the file-system indexer), stamped with its time as it is indexed. */
     public static ZipContent onDisk(Path zip, Path signatureFile) {
         BasicFileAttributes attributes = attributesOf(zip);
-        return new ZipContent(() -> zip, attributes.size(), Resource.Stamp.modified(attributes.lastModifiedTime().toInstant()),
+        return new ZipContent(() -> zip, attributes.size(), Resource.Stamp.ofTime(attributes.lastModifiedTime().toInstant()),
                 () -> FileChunks.trusted(FileChannel.open(zip, StandardOpenOption.READ)), () -> {
                     if (signatureFile == null || !Files.isRegularFile(signatureFile)) {
                         return Optional.empty();
@@ -78,9 +78,10 @@ public final class ZipContent implements PackageContent {
             return Optional.empty();
         }
         long size = files.size(path);
-        // The entry's own time, as EPR serves a file of a zip package: the same on every replica that holds the zip.
+        // The entry's own time, as EPR serves a file of a zip package: the same on every replica that holds
+        // the zip (a DOS time without a zone is read in the JVM's zone, so where the replicas share one).
         return Optional.of(new Resource(size, () -> new InputStreamChunks(new ClosingBoth(files.open(path), files), Resource.CHUNK))
-                .stamped(Resource.Stamp.modified(files.modified(path).orElse(null))));
+                .stamped(Resource.Stamp.ofTime(files.modified(path).orElse(null))));
     }
 
     /** An entry's stream whose closing closes its zip too. */
