@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The clean form of a request path, as the Go servers Wharf stands in for make it before routing
@@ -47,7 +48,7 @@ public final class CleanPath {
      * Where a GET or HEAD of an unclean path is sent: its clean form with the query; empty for a clean
      * path or another method, which a redirect would not help (a client following a 301 asks with GET).
      */
-    public static Optional<String> redirectOf(String method, String rawPath, String query) {
+    public static Optional<String> redirectOf(String method, String rawPath, @Nullable String query) {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return Optional.empty();
         }
