@@ -8,6 +8,7 @@ import dev.wharf.epr.index.Indexer;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.WebServer;
+import dev.wharf.oci.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -19,13 +20,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.eclipse.jetty.http.DateGenerator;
+import org.eclipse.jetty.http.HttpDateTime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -311,7 +316,7 @@ abstract class EprApiContract {
             Optional<String> modified = whole.headers().firstValue("Last-Modified");
             boolean blob = !path.startsWith("/package/");
             if (blob && blobsNamedByDigest()) {
-                assertThat(tag).as(path).hasValue("\"" + dev.wharf.oci.Digest.sha256(whole.body()) + "\"");
+                assertThat(tag).as(path).hasValue("\"" + Digest.sha256(whole.body()) + "\"");
             } else {
                 // A file's time, or a zip entry's, which is the same on every replica holding the zip.
                 assertThat(tag).as(path).isEmpty();
@@ -329,8 +334,8 @@ abstract class EprApiContract {
                 assertThat(confirmed.headers().allValues("Cache-Control")).as(path).isNotEmpty();
             }
             Map<String, String> stale = tag.isPresent() ? Map.of("If-None-Match", "\"sha256:0000\"")
-                    : Map.of("If-Modified-Since", org.eclipse.jetty.http.DateGenerator.formatDate(
-                            java.time.Instant.ofEpochMilli(org.eclipse.jetty.http.HttpDateTime.parseToEpoch(modified.orElseThrow())).minusSeconds(1)));
+                    : Map.of("If-Modified-Since", DateGenerator.formatDate(
+                            Instant.ofEpochMilli(HttpDateTime.parseToEpoch(modified.orElseThrow())).minusSeconds(1)));
             HttpResponse<byte[]> changed = send(path, "GET", stale);
             assertThat(changed.statusCode()).as(path + " " + stale).isEqualTo(200);
             assertThat(changed.body()).isEqualTo(whole.body());
@@ -339,7 +344,7 @@ abstract class EprApiContract {
                 String validator = tag.orElseGet(modified::orElseThrow);
                 HttpResponse<byte[]> resumed = send(path, "GET", Map.of("Range", "bytes=5-9", "If-Range", validator));
                 assertThat(resumed.statusCode()).as(path).isEqualTo(206);
-                assertThat(resumed.body()).isEqualTo(java.util.Arrays.copyOfRange(whole.body(), 5, 10));
+                assertThat(resumed.body()).isEqualTo(Arrays.copyOfRange(whole.body(), 5, 10));
                 String other = tag.isPresent() ? "\"sha256:0000\"" : stale.get("If-Modified-Since");
                 HttpResponse<byte[]> restarted = send(path, "GET", Map.of("Range", "bytes=5-9", "If-Range", other));
                 assertThat(restarted.statusCode()).as(path).isEqualTo(200);
