@@ -6,14 +6,20 @@ import dev.wharf.cli.boring.ServerCommand;
 import dev.wharf.cli.boring.UploadCommand;
 import dev.wharf.cli.boring.TokenCommand;
 import dev.wharf.cli.boring.VersionCommand;
+import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.StorageException;
+import dev.wharf.terraform.mirror.PackageException;
+import dev.wharf.terraform.provider.ProviderException;
 import dev.wharf.terraform.upload.UploadException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -81,12 +87,12 @@ public final class BoringRegistryCli {
             boolean debug = parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"))
                     || parseResult.hasMatchedOption("--debug");
             if (e instanceof UploadException || e instanceof IllegalArgumentException || e instanceof StorageException
-                    || e instanceof dev.wharf.terraform.provider.ProviderException || e instanceof dev.wharf.terraform.mirror.PackageException) {
+                    || e instanceof ProviderException || e instanceof PackageException) {
                 commandLine.getErr().println("boring-registry: " + e.getMessage());
-            } else if (e instanceof java.io.UncheckedIOException io) {
+            } else if (e instanceof UncheckedIOException io) {
                 // A file or folder the command reads failed on the way: what and why, in one line.
-                java.io.IOException cause = java.util.Objects.requireNonNull(io.getCause());  // never null: its constructors need one
-                String why = dev.wharf.oci.IoFailures.describe(cause);
+                IOException cause = Objects.requireNonNull(io.getCause());  // never null: its constructors need one
+                String why = IoFailures.describe(cause);
                 boolean ownWords = io.getMessage() != null && !io.getMessage().equals(cause.toString());
                 commandLine.getErr().println("boring-registry: " + (ownWords ? io.getMessage() + ": " + why : why));
             } else {

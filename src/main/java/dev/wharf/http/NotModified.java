@@ -20,11 +20,14 @@ public final class NotModified {
     }
 
     /**
-     * Sets the validators on {@code ctx}'s answer; when the request's conditions say its copy is
-     * current, the answer becomes a 304 with no body and this returns true, for the caller to stop.
-     * Called before the body's type and length are set, which a 304 does not carry.
+     * Sets the validators on {@code ctx}'s answer: the content's digest (such as {@code sha256:…}) as
+     * its entity tag, strong since a digest names these bytes whichever replica sends them, and its
+     * time. When the request's conditions say its copy is current, the answer becomes a 304 with no
+     * body and this returns true, for the caller to stop. Called before the body's type and length
+     * are set, which a 304 does not carry.
      */
-    public static boolean answered(Context ctx, @Nullable String entityTag, @Nullable Instant modified) {
+    public static boolean answered(Context ctx, @Nullable String digest, @Nullable Instant modified) {
+        String entityTag = digest == null ? null : "\"" + digest + "\"";
         if (entityTag != null) {
             ctx.header("ETag", entityTag);
         }

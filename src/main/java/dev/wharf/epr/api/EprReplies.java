@@ -70,8 +70,7 @@ final class EprReplies {
      * from the registry, when it has to be.
      */
     private static boolean notModified(Context ctx, Resource resource) {
-        String digest = resource.stamp().digest();
-        return NotModified.answered(ctx, digest == null ? null : "\"" + digest + "\"", resource.stamp().modified());
+        return NotModified.answered(ctx, resource.stamp().digest(), resource.stamp().modified());
     }
 
     /** What EPR's CORS middleware sets on every answer of its routes. */

@@ -11,6 +11,7 @@ import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerTiming;
 import dev.wharf.epr.index.Resource;
 import dev.wharf.epr.model.Json;
+import dev.wharf.epr.model.PackageNames;
 import dev.wharf.epr.model.Versions;
 import dev.wharf.epr.search.Filter;
 import dev.wharf.epr.search.PackageSearch;
@@ -29,8 +30,6 @@ import org.jspecify.annotations.Nullable;
  * version the index lacks is asked of the upstream ({@code upstream}).
  */
 final class PackageRoutes {
-    private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9_]+");
-
     private final Indexer indexer;
     private final ApiSettings settings;
     private final IndexerTiming timing;
@@ -54,7 +53,7 @@ final class PackageRoutes {
         int second = rest.indexOf('/', first + 1);
         String version = second < 0 ? rest.substring(first + 1) : rest.substring(first + 1, second);
         String file = second < 0 ? null : rest.substring(second + 1);
-        boolean indexRoute = PACKAGE_NAME.matcher(name).matches();
+        boolean indexRoute = PackageNames.isValid(name);
         if (file == null || version.isEmpty()) {
             // Only EPR's package index route ({name:[a-z0-9_]+}/{version}/) takes the path without its slash, to redirect it.
             if (file == null && indexRoute && !version.isEmpty()) {

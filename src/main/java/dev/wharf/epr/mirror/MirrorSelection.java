@@ -1,8 +1,8 @@
 package dev.wharf.epr.mirror;
 
+import dev.wharf.epr.model.PackageNames;
 import dev.wharf.epr.model.Versions;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * What {@code mirror} copies: for each Kibana version, the packages the upstream's {@code /search}
@@ -10,8 +10,6 @@ import java.util.regex.Pattern;
  * of each, limited to {@code packages} when that is not empty.
  */
 public record MirrorSelection(List<String> kibanaVersions, List<String> packages, int versions, boolean prerelease) {
-    private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9_]+");
-
     /**
      * Checked here, before the upstream is asked: a Kibana version it cannot read would come back as
      * the upstream's 400 after the first search, and an empty {@code -package} (an unset variable)
@@ -30,7 +28,7 @@ public record MirrorSelection(List<String> kibanaVersions, List<String> packages
             if (name.isEmpty()) {
                 throw new IllegalArgumentException("-package names an empty package; name packages, or leave the flag out for every package");
             }
-            if (!PACKAGE_NAME.matcher(name).matches()) {
+            if (!PackageNames.isValid(name)) {
                 throw new IllegalArgumentException("-package '" + name + "' is not a package name (lower-case letters, digits and '_')");
             }
         }

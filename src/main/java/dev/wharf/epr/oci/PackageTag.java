@@ -1,8 +1,8 @@
 package dev.wharf.epr.oci;
 
+import dev.wharf.epr.model.PackageNames;
 import dev.wharf.epr.model.Versions;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A tag in EPR's zip naming, {@code {name}-{version}}: {@code nginx-1.20.0}, {@code nginx-1.21.0-beta1},
@@ -10,13 +10,12 @@ import java.util.regex.Pattern;
  * after which a whole semver follows. (Build metadata cannot appear: OCI tags have no {@code +}.)
  */
 public record PackageTag(String name, String version) {
-    private static final Pattern NAME = Pattern.compile("[a-z0-9_]+");
 
     public static Optional<PackageTag> parse(String tag) {
         for (int i = tag.indexOf('-'); i > 0; i = tag.indexOf('-', i + 1)) {
             String name = tag.substring(0, i);
             String version = tag.substring(i + 1);
-            if (NAME.matcher(name).matches() && Versions.isStrict(version)) {
+            if (PackageNames.isValid(name) && Versions.isStrict(version)) {
                 return Optional.of(new PackageTag(name, version));
             }
         }

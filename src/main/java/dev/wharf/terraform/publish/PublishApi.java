@@ -104,6 +104,9 @@ public final class PublishApi {
             try (InputStream in = ctx.req().getInputStream()) {
                 body = BodySpool.spool(in, folder.resolve("archive"), maxBodyBytes);
             }
+            if (body.size() == 0) {
+                throw new UploadException("the body is empty: send the module's tar.gz or zip as the body");
+            }
             ArchiveFormat format = format(ctx.contentType(), body.file());
             ModulePublication.Published stored = modules.publish("the " + format.extension() + " body", namespace, name, provider,
                     version, format, body.file(), Instant.now());
@@ -241,11 +244,7 @@ public final class PublishApi {
 
     /** The format the Content-Type declares, else the one the first bytes show. */
     private static ArchiveFormat format(String contentType, Path archive) throws IOException {
-        String type = mediaType(contentType);
-        if (Files.size(archive) == 0) {
-            throw new UploadException("the body is empty: send the module's tar.gz or zip as the body");
-        }
-        Optional<ArchiveFormat> declared = ArchiveFormat.declaredBy(type, null);
+        Optional<ArchiveFormat> declared = ArchiveFormat.declaredBy(mediaType(contentType), null);
         if (declared.isPresent()) {
             return declared.get();
         }

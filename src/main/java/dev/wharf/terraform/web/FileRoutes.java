@@ -87,7 +87,7 @@ final class FileRoutes {
             }
         }
         // A cache in front revalidating its copy: the digest says it is current, nothing to read.
-        if (NotModified.answered(ctx, "\"" + file.layer().digest() + "\"", null)) {
+        if (NotModified.answered(ctx, file.layer().digest().toString(), null)) {
             return;
         }
         ctx.contentType(file.contentType());

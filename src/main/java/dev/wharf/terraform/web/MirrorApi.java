@@ -121,7 +121,7 @@ public final class MirrorApi {
         StoredArchive archive = service.archive(provider, version, parts.get().get(1), parts.get().get(2));
         Descriptor layer = service.storage().layer(archive);
         // As every file the registry serves: its digest is its entity tag, and a cache in front that revalidates gets a 304.
-        if (NotModified.answered(ctx, "\"" + layer.digest() + "\"", null)) {
+        if (NotModified.answered(ctx, layer.digest().toString(), null)) {
             return;
         }
         ctx.status(200);
