@@ -9,6 +9,10 @@ import dev.wharf.testing.TestCertificates;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,8 +71,7 @@ class TerraformLoginTest {
             // The browser's part: the issuer's page, its button, and the way back to terraform's own listener.
             String back = issuer.approveWithoutBrowser(authorize);
             assertThat(back).startsWith("http://localhost:");
-            HttpResponse<String> landed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(back)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> landed = visitAsABrowserWould(URI.create(back), login, out, said);
             assertThat(landed.statusCode()).as(back + " -> " + landed.body() + "\n" + authorize).isEqualTo(200);
             String rest = new String(login.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(login.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -85,6 +88,33 @@ class TerraformLoginTest {
             assertThat(init.exitValue()).as(initSaid).isZero();
             assertThat(initSaid).contains("Downloading " + host + "/example/hello/null 1.0.0 for hello");
         }
+    }
+
+    /**
+     * The way back to terraform's listener, which binds 127.0.0.1 but names {@code localhost}: a browser tries
+     * each address the name has until one answers, where Java's client takes only the first. If none answers,
+     * the failure carries what terraform printed, which says whether it is still waiting.
+     */
+    private static HttpResponse<String> visitAsABrowserWould(URI back, Process login, BufferedReader out, StringBuilder said) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        List<String> refused = new ArrayList<>();
+        for (InetAddress address : InetAddress.getAllByName(back.getHost())) {
+            String literal = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+            URI at = new URI(back.getScheme(), null, literal, back.getPort(), back.getPath(), back.getQuery(), null);
+            try {
+                return http.send(HttpRequest.newBuilder(at).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                refused.add(at.getHost() + ": " + e);
+            }
+        }
+        String state = login.isAlive() ? "was still running" : "had exited with " + login.exitValue();
+        login.destroyForcibly();
+        try {
+            out.lines().forEach(line -> said.append(line).append('\n'));
+        } catch (UncheckedIOException e) {
+            said.append("(the rest could not be read: ").append(e.getCause()).append(")\n");
+        }
+        throw new AssertionError("nothing listens at " + back + " (" + refused + "); terraform " + state + " and printed:\n" + said);
     }
 
     /** terraform with only {@code home} for its state and credentials, trusting {@code cert}: no CLI configuration, which would hide the credentials file. */
