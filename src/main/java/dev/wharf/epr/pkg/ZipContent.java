@@ -78,8 +78,7 @@ public final class ZipContent implements PackageContent {
             return Optional.empty();
         }
         long size = files.size(path);
-        // The entry's own time, as EPR serves a file of a zip package: the same on every replica that holds
-        // the zip (a DOS time without a zone is read in the JVM's zone, so where the replicas share one).
+        // The entry's own time, as EPR serves a file of a zip package: the same on every replica that holds the zip.
         return Optional.of(new Resource(size, () -> new InputStreamChunks(new ClosingBoth(files.open(path), files), Resource.CHUNK))
                 .stamped(Resource.Stamp.ofTime(files.modified(path).orElse(null))));
     }

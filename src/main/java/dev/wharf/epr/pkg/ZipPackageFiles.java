@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -154,10 +153,9 @@ public final class ZipPackageFiles implements PackageFiles {
         return entry(path).getSize();
     }
 
-    /** When the entry says it was last changed, if it says. */
+    /** When the entry says it was last changed, if it says ({@link ZipEntryTime}: as EPR reads it). */
     public Optional<Instant> modified(String path) throws IOException {
-        FileTime time = entry(path).getLastModifiedTime();
-        return Optional.ofNullable(time).map(FileTime::toInstant);
+        return ZipEntryTime.of(entry(path));
     }
 
     @Override
