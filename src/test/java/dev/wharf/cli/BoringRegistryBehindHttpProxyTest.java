@@ -36,10 +36,10 @@ class BoringRegistryBehindHttpProxyTest {
     @Test
     void javaProxyPropertiesCarryEveryRegistryRequest() throws Exception {
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
-             ForwardProxy proxy = new ForwardProxy()) {
-            // Loopback is reached directly unless http.nonProxyHosts says otherwise (empty: nothing is exempt).
-            List<String> jvm = List.of("-Xmx256m", "-Dhttp.proxyHost=127.0.0.1", "-Dhttp.proxyPort=" + proxy.port(), "-Dhttp.nonProxyHosts=");
-            uploadAndServe(jvm, Map.of(), "http://" + registry.host(), proxy);
+             ForwardProxy proxy = new ForwardProxy(Map.of("registry.invalid", "127.0.0.1"))) {
+            // A name only the proxy can resolve, as below: a request that went around the proxy would find no registry.
+            List<String> jvm = List.of("-Xmx256m", "-Dhttp.proxyHost=127.0.0.1", "-Dhttp.proxyPort=" + proxy.port());
+            uploadAndServe(jvm, Map.of(), "http://registry.invalid:" + registry.port(), proxy);
         }
     }
 

@@ -156,7 +156,7 @@ class OciIndexerConfigTest {
         assertThat(indexer.packages()).extracting(IndexedPackage::key).containsExactlyElementsOf(SIX);
         assertThat(indexer.report().leftOut()).extracting(IndexReport.LeftOut::what).containsExactly("broken_pkg-1.0.0");
         JsonNode persisted = Json.mapper().readTree(cache.resolve("index.json").toFile());
-        assertThat(persisted.get("packages")).allSatisfy(p -> assertThat(p.get("from_config").asBoolean()).isTrue());
+        assertThat(persisted.get("packages")).hasSize(SIX.size()).allSatisfy(p -> assertThat(p.get("from_config").asBoolean()).isTrue());
     }
 
     /**

@@ -115,7 +115,12 @@ class TagImmutabilityTest {
                     + "\"requested access to the resource is denied\"}]}"));
 
             assertThatThrownBy(() -> store.push(repository, "v1", artifact("second"), false))
-                    .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isNotEqualTo(StorageException.Kind.TAG_EXISTS));
+                    .isInstanceOfSatisfying(StorageException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(StorageException.Kind.FORBIDDEN);
+                        assertThat(e.getMessage()).contains("DENIED");
+                    });
+            assertThat(proxy.requests()).as("the denial came from the manifest PUT")
+                    .contains("PUT /v2/" + repository + "/manifests/v1");
         }
     }
 

@@ -174,7 +174,8 @@ abstract class TerraformApiScenarios {
         // A PUT is not sent on: a client following a 301 would ask with GET.
         HttpResponse<String> put = http.send(HttpRequest.newBuilder(asWritten("//v1/modules/acme/vpc/aws/versions"))
                 .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(put.statusCode()).isNotEqualTo(301);
+        assertThat(put.statusCode()).isEqualTo(404);
+        assertThat(put.headers().firstValue("Location")).isEmpty();
     }
 
     /** {@code path} exactly as written: resolving "//v1/…" against the server would read "v1" as a host. */
