@@ -4,6 +4,7 @@ import dev.wharf.epr.index.PackageContent;
 import dev.wharf.epr.index.Resource;
 import dev.wharf.oci.FileChunks;
 import dev.wharf.oci.InputStreamChunks;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * Files of a package read from its zip on disk. The zip itself and the signature come from wherever
@@ -64,37 +68,59 @@ public final class ZipContent implements PackageContent {
         }
     }
 
+    /**
+     * The zip is read for the file's size and time and closed again; the answer opens it anew for the
+     * body. An answer that never reads the body (HEAD, 304, a README too long to show) holds nothing
+     * open: each such request once left the zip's descriptor and central directory to the collector.
+     */
     @Override
     public Optional<Resource> file(String path) throws IOException {
         Path zip = location.get();
-        ZipPackageFiles files;
-        try {
-            files = new ZipPackageFiles(zip);
+        String entryName;
+        long size;
+        Resource.Stamp stamp;
+        try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
+            if (!files.isFile(path)) {
+                return Optional.empty();
+            }
+            entryName = files.entryName(path);
+            size = files.size(path);
+            // The entry's own time, as EPR serves a file of a zip package: the same on every replica that holds the zip.
+            stamp = Resource.Stamp.ofTime(files.modified(path).orElse(null));
         } catch (InvalidPackageException e) {
             throw new IOException("package zip " + zip + " is no longer valid: " + e.getMessage(), e);
         }
-        if (!files.isFile(path)) {
-            files.close();
-            return Optional.empty();
+        return Optional.of(new Resource(size, () -> entry(zip, entryName, size)).stamped(stamp));
+    }
+
+    /** The entry's bytes, never more than {@code size}, from an opening of the zip that the stream's closing closes. */
+    private static InputStreamChunks entry(Path zip, String name, long size) throws IOException {
+        ZipFile file = new ZipFile(zip.toFile());
+        try {
+            ZipEntry entry = file.getEntry(name);
+            if (entry == null || entry.getSize() != size) {
+                throw new IOException("package zip " + zip + " changed while its file " + name + " was being answered");
+            }
+            InputStream in = BoundedInputStream.builder().setInputStream(file.getInputStream(entry)).setMaxCount(size).get();
+            return new InputStreamChunks(new ClosingBoth(in, file), Resource.CHUNK);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
         }
-        long size = files.size(path);
-        // The entry's own time, as EPR serves a file of a zip package: the same on every replica that holds the zip.
-        return Optional.of(new Resource(size, () -> new InputStreamChunks(new ClosingBoth(files.open(path), files), Resource.CHUNK))
-                .stamped(Resource.Stamp.ofTime(files.modified(path).orElse(null))));
     }
 
     /** An entry's stream whose closing closes its zip too. */
     private static final class ClosingBoth extends java.io.FilterInputStream {
-        private final ZipPackageFiles files;
+        private final Closeable zip;
 
-        ClosingBoth(InputStream in, ZipPackageFiles files) {
+        ClosingBoth(InputStream in, Closeable zip) {
             super(in);
-            this.files = files;
+            this.zip = zip;
         }
 
         @Override
         public void close() throws IOException {
-            try (files) {
+            try (zip) {
                 super.close();
             }
         }

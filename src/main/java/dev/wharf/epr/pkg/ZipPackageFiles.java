@@ -153,6 +153,11 @@ public final class ZipPackageFiles implements PackageFiles {
         return entry(path).getSize();
     }
 
+    /** The entry's name as the zip writes it, to find it again in another opening of the same zip. */
+    String entryName(String path) throws IOException {
+        return entry(path).getName();
+    }
+
     /** When the entry says it was last changed, if it says ({@link ZipEntryTime}: as EPR reads it). */
     public Optional<Instant> modified(String path) throws IOException {
         return ZipEntryTime.of(entry(path));
