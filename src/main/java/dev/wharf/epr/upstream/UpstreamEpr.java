@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import org.apache.commons.io.input.BoundedInputStream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class UpstreamEpr {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamEpr.class);
+
+    /**
+     * The most JSON one answer may hold: many times Elastic's own {@code /search?all=true&prerelease=true}
+     * (every version of every package, tens of megabytes).
+     */
+    static final long MAX_JSON_BYTES = 256L * 1024 * 1024;
 
     private final UpstreamSettings settings;
     private final HttpClient http;
@@ -54,9 +61,9 @@ public final class UpstreamEpr {
         return settings.base();
     }
 
-    /** The upstream address of {@code path} ({@code /epr/…}, {@code /package/…}). */
+    /** The upstream address of {@code path} ({@code /epr/…}, {@code /package/…}), decoded text ({@link UpstreamAddresses}). */
     public URI resolve(String path) {
-        return settings.base().resolve(path.startsWith("/") ? path.substring(1) : path);
+        return UpstreamAddresses.resolve(settings.base(), path);
     }
 
     /** The upstream's {@code /search} for the same query, each entry as a package document. */
@@ -124,8 +131,7 @@ public final class UpstreamEpr {
     }
 
     private URI withQuery(String path, @Nullable String rawQuery) {
-        URI uri = resolve(path);
-        return rawQuery == null || rawQuery.isEmpty() ? uri : URI.create(uri + "?" + rawQuery);
+        return UpstreamAddresses.withQuery(resolve(path), rawQuery);
     }
 
     private <T> T readJson(URI uri, String what, TypeReference<T> type) {
@@ -137,7 +143,18 @@ public final class UpstreamEpr {
             if (response.statusCode() != 200) {
                 throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "upstream " + uri + " answered " + response.statusCode());
             }
-            return Json.mapper().readValue(body, type);
+            // Bounded as every document read from a registry is: an answer that never ends must not fill the heap.
+            // Cut one byte past the limit, it cannot parse; the count then says why.
+            BoundedInputStream bounded = BoundedInputStream.builder().setInputStream(body).setMaxCount(MAX_JSON_BYTES + 1).get();
+            try {
+                return Json.mapper().readValue(bounded, type);
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                if (bounded.getCount() > MAX_JSON_BYTES) {
+                    throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "upstream " + uri + " answered more than "
+                            + MAX_JSON_BYTES + " bytes of JSON for " + what, e);
+                }
+                throw e;
+            }
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "upstream " + uri + " answered unreadable JSON: "
                     + e.getOriginalMessage(), e);

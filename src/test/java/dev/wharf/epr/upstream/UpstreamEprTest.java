@@ -3,11 +3,20 @@ package dev.wharf.epr.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.wharf.testing.PgpKeys;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +42,62 @@ class UpstreamEprTest {
             assertThat(dir.resolve("none.zip")).doesNotExist();
             assertThat(client.packageInfo("nothing", "1.0.0")).isEmpty();
             assertThat(client.packageInfo("gallery", "2.0.0")).hasValueSatisfying(d -> assertThat(d.title).isEqualTo("Gallery"));
+        }
+    }
+
+    @Test
+    void whatAClientWroteReachesTheUpstreamAsTheSameRequest() throws Exception {
+        List<String> asked = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            asked.add(exchange.getRequestURI().getRawPath() + (exchange.getRequestURI().getRawQuery() == null ? ""
+                    : "?" + exchange.getRequestURI().getRawQuery()) + " " + exchange.getRequestURI().getQuery());
+            byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            UpstreamEpr client = new UpstreamEpr(UpstreamSettings.epr(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
+                    .withRetries(0, Duration.ZERO, Duration.ZERO));
+            assertThat(client.search("package=a|b&q=%zz")).isEmpty();
+            assertThat(client.categories("kibana.version={8}")).isEmpty();
+            assertThat(client.resolve("/package/n/1.0.0/docs/a#b.md")).hasToString(client.base() + "package/n/1.0.0/docs/a%23b.md");
+            assertThat(asked).containsExactly("/search?package=a%7Cb&q=%25zz package=a|b&q=%zz",
+                    "/categories?kibana.version=%7B8%7D kibana.version={8}");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void anAnswerThatNeverEndsIsCutAtTheLimit() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 0);
+            byte[] blanks = new byte[1 << 20];
+            Arrays.fill(blanks, (byte) ' ');
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write('[');
+                for (long sent = 0; sent <= UpstreamEpr.MAX_JSON_BYTES; sent += blanks.length) {
+                    out.write(blanks);
+                }
+            } catch (IOException e) {
+                // the client hung up at its limit
+            }
+        });
+        server.start();
+        try {
+            UpstreamEpr client = new UpstreamEpr(UpstreamSettings.epr(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
+                    .withRetries(0, Duration.ZERO, Duration.ZERO));
+            assertThatThrownBy(() -> client.search(null))
+                    .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.BAD_RESPONSE))
+                    .hasMessageContaining("answered more than " + UpstreamEpr.MAX_JSON_BYTES + " bytes of JSON for /search");
+        } finally {
+            server.stop(0);
         }
     }
 }
