@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.cli.boring.EnvironmentDefaults;
 import dev.wharf.cli.boring.ServerCommand;
+import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.TestPorts;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -260,6 +261,9 @@ class BoringRegistryCliTest {
         Path empty = Files.createDirectories(dir.resolve("bucket"));
         Map<List<String>, String> runs = new java.util.LinkedHashMap<>();
         runs.put(List.of("upload", "signing-key", "--namespace", "acme", missing.toString()), "boring-registry: cannot read " + missing + ": no such file");
+        Path binary = Files.write(dir.resolve("key.gpg"), PgpKeys.generate("Binary <binary@wharf.invalid>").binaryPublicKey());
+        runs.put(List.of("upload", "signing-key", "--namespace", "acme", binary.toString()), "boring-registry: " + binary
+                + ": not an ASCII-armored OpenPGP public key: it is not text, as a binary key is (export it with gpg --armor --export KEYID)");
         runs.put(List.of("upload", "mirror", dir.resolve("nowhere").toString()), "boring-registry: " + dir.resolve("nowhere") + " is not a directory");
         runs.put(List.of("upload", "mirror", dir.resolve("mirror").toString()), "boring-registry: registry.terraform.io/hashicorp/null/index.json"
                 + " is not valid mirror JSON: line 2, column 1: Unexpected end-of-input: expected close marker for Object (opened at line 1, column 1)");

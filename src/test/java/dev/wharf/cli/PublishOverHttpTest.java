@@ -119,6 +119,11 @@ class PublishOverHttpTest {
         Path sig = Files.write(release.resolve(sumsFile.getFileName() + ".sig"), key.detachedSignature(sums));
         Path tampered = Files.write(release.resolve(zipName), BoringRegistryEndToEndScenarios.providerZip("1.0.0", "#!/bin/sh\necho evil\n"));
         try (ServerCommand.Running server = server()) {
+            HttpResponse<String> binary = put(server, "/api/v1/providers/acme/signing-keys", admin.token(), "application/pgp-keys",
+                    HttpRequest.BodyPublishers.ofByteArray(key.binaryPublicKey()));
+            assertThat(binary.statusCode()).as(binary.body()).isEqualTo(400);
+            assertThat(binary.body()).contains("the request body: not an ASCII-armored OpenPGP public key: it is not text",
+                    "gpg --armor --export");
             assertThat(put(server, "/api/v1/providers/acme/signing-keys", admin.token(), "application/pgp-keys",
                     HttpRequest.BodyPublishers.ofString(key.armoredPublicKey())).statusCode()).isEqualTo(201);
             var client = Publishing.client(base(server), acme.token(), http);

@@ -66,6 +66,15 @@ public final class PgpKeys {
         return out.toString(StandardCharsets.US_ASCII);
     }
 
+    /** The public key as {@code gpg --export} writes it without {@code --armor}. */
+    public byte[] binaryPublicKey() {
+        try {
+            return publicRing.getEncoded();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A binary (not armored) detached signature over {@code content}. */
     public byte[] detachedSignature(byte[] content) {
         try {

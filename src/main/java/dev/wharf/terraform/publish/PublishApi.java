@@ -25,7 +25,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -165,7 +164,7 @@ public final class PublishApi {
             try (InputStream in = ctx.req().getInputStream()) {
                 body = BodySpool.spool(in, folder.resolve("key.asc"), Math.min(MAX_KEY_BYTES, maxBodyBytes));
             }
-            String keyId = keys.addArmored(namespace, Files.readString(body.file(), StandardCharsets.UTF_8), "the request body");
+            String keyId = keys.addArmored(namespace, SigningKeyUploader.armorIn(body.file(), "the request body"), "the request body");
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("namespace", namespace);
             answer.put("key_id", keyId);

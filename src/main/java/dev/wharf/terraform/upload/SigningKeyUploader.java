@@ -16,6 +16,7 @@ import dev.wharf.terraform.provider.SignatureException;
 import dev.wharf.terraform.provider.SignatureVerifier;
 import dev.wharf.terraform.provider.SigningKeys;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,13 +64,22 @@ public final class SigningKeyUploader {
         TerraformNames.checkNamespace(namespace).ifPresent(m -> {
             throw new UploadException("--namespace: " + m);
         });
-        String armor;
+        return addArmored(namespace, armorIn(armoredKey, armoredKey.toString()), armoredKey.toString());
+    }
+
+    /**
+     * The text of an armored key in {@code file}; a key that is not text (the binary form {@code gpg --export}
+     * writes without {@code --armor}) is refused as not armored, not as a file that cannot be read.
+     */
+    public static String armorIn(Path file, String source) {
         try {
-            armor = Files.readString(armoredKey, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new UploadException(source + ": not an ASCII-armored OpenPGP public key: it is not text, as a binary key is"
+                    + " (export it with gpg --armor --export KEYID)");
         } catch (IOException e) {
-            throw new UploadException(IoFailures.cannotRead(armoredKey, e));
+            throw new UploadException(IoFailures.cannotRead(file, e));
         }
-        return addArmored(namespace, armor, armoredKey.toString());
     }
 
     /** Adds an armored key read from {@code source} (named in errors); returns its key id. */
