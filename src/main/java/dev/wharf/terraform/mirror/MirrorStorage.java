@@ -11,6 +11,7 @@ import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
+import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.StandardAnnotations;
@@ -213,11 +214,16 @@ public final class MirrorStorage {
             return Optional.empty();
         }
         Descriptor layer = manifest.get().layers().get(0);
-        if (layer.size() > SMALL_FILE_LIMIT) {
-            throw new IOException(repository + ":" + tag + " is larger than 1 MiB");
+        if (layer.size() < 0 || layer.size() > SMALL_FILE_LIMIT) {
+            throw new IOException(repository + ":" + tag + " declares " + layer.size() + " bytes; at most 1 MiB expected");
         }
         try (InputStream in = store.openBlob(repository, layer.digest())) {
-            return Optional.of(in.readAllBytes());
+            // Never more than the manifest declares: a registry that sends on is not buffered.
+            byte[] content = in.readNBytes((int) layer.size() + 1);
+            if (content.length > layer.size()) {
+                throw new IOException(repository + ":" + tag + " holds more than the " + layer.size() + " bytes its manifest declares");
+            }
+            return Optional.of(content);
         }
     }
 
@@ -243,8 +249,10 @@ public final class MirrorStorage {
                 Files.copy(in, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             return PackageHashes.of(temp);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot hash " + repository + "@" + digest, e);
+        } catch (IOException | UncheckedIOException | PackageException e) {
+            // A blob that breaks off, fails its digest or is no zip: the storage failed, as for any file read from it (502).
+            throw new StorageException(StorageException.Kind.CORRUPT, "cannot hash " + repository + "@" + digest + ": "
+                    + (e.getCause() instanceof IOException io ? IoFailures.describe(io) : e.getMessage()), e);
         } finally {
             if (temp != null) {
                 try {

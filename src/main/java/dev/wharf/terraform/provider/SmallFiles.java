@@ -28,12 +28,17 @@ final class SmallFiles {
     }
 
     byte[] read(String repository, Descriptor layer) {
-        if (layer.size() > SMALL_FILE_LIMIT) {
+        if (layer.size() < 0 || layer.size() > SMALL_FILE_LIMIT) {
             throw new ProviderException(ProviderException.Reason.BROKEN_RELEASE, "file " + layer.title().orElse(layer.digest().toString())
                     + " in " + repository + " is " + layer.size() + " bytes; at most " + SMALL_FILE_LIMIT + " expected");
         }
         try (InputStream in = store.openBlob(repository, layer.digest())) {
-            return in.readAllBytes();
+            // Never more than the manifest declares: a registry that sends on is not buffered.
+            byte[] content = in.readNBytes((int) layer.size() + 1);
+            if (content.length > layer.size()) {
+                throw new IOException("the registry sent more than the " + layer.size() + " bytes the manifest declares");
+            }
+            return content;
         } catch (IOException e) {
             throw new StorageException(StorageException.Kind.CORRUPT, "cannot read " + layer.digest() + " from " + repository + ": " + e.getMessage(), e);
         }
