@@ -21,12 +21,28 @@ final class IndexAnswers {
     private record Answer(List<IndexedPackage> from, byte[] body) {
     }
 
+    /** Bytes of bodies kept at most: the answers to every version of a large index run to megabytes each. */
+    static final long MAX_BYTES = 32L << 20;
+
     private final Indexer indexer;
-    // Bounded: query strings come from clients.
-    private final Cache<Key, Answer> answers = Caffeine.newBuilder().maximumSize(2_000).build();
+    private final Cache<Key, Answer> answers;
 
     IndexAnswers(Indexer indexer) {
+        this(indexer, MAX_BYTES);
+    }
+
+    /**
+     * Bounded by the bytes kept, not by a count: query strings come from clients, and any unknown
+     * parameter ({@code &x=1}, {@code &x=2}, ...) makes another entry; two thousand answers of all
+     * versions once fitted under a count and not in the heap. Evicted on the asking thread, so that a
+     * burst of new queries cannot outrun the eviction.
+     */
+    IndexAnswers(Indexer indexer, long maxBytes) {
         this.indexer = indexer;
+        this.answers = Caffeine.newBuilder().maximumWeight(maxBytes)
+                .weigher((Key key, Answer answer) -> key.route().length() + key.query().length() + answer.body().length)
+                .executor(Runnable::run)
+                .build();
     }
 
     /** The body for {@code route?query}, from the cache when it was computed from the current index. */

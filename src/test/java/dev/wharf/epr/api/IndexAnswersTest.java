@@ -64,4 +64,22 @@ class IndexAnswersTest {
         assertThat(ask("search", "a=1")).isEqualTo("search?a=1#2");
         assertThat(ask("search", "a=1")).isEqualTo("search?a=1#2");
     }
+
+    @Test
+    void keepsAnswersUpToItsBytesHoweverManyQueriesThereAre() {
+        IndexAnswers small = new IndexAnswers(indexer, 1_000);
+        byte[] body = new byte[400];
+        for (int i = 0; i < 100; i++) {
+            small.get("search", "all=true&x=" + i, packages -> body);
+        }
+        AtomicInteger again = new AtomicInteger();
+        for (int i = 0; i < 100; i++) {
+            small.get("search", "all=true&x=" + i, packages -> {
+                again.incrementAndGet();
+                return body;
+            });
+        }
+        // At most two bodies of 400 bytes fit in 1000: every other query was dropped and is computed again.
+        assertThat(again).hasValueGreaterThanOrEqualTo(98);
+    }
 }
