@@ -1,13 +1,13 @@
 package dev.wharf.oci.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.StorageException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +48,13 @@ public final class RegistryAuthenticator {
     private final CredentialSource source;
     private final TokenExchange exchange;
     private final Clock clock;
-    private final ConcurrentMap<String, BearerToken> tokens = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Object> fetchLocks = new ConcurrentHashMap<>();
+    /** Scopes whose tokens are kept at most: one per repository read or written, and names can come from clients. */
+    static final int MAX_SCOPES = 10_000;
+    // Bounded, and a scope unused for an hour dropped: every made-up module name a client asks for is a
+    // repository and a scope, and a token server grants a token for a repository that does not exist.
+    private final Cache<String, BearerToken> tokens;
+    // Held only while a fetch runs: the collector takes a lock no thread holds.
+    private final Cache<String, Object> fetchLocks = Caffeine.newBuilder().weakValues().build();
     static final Duration RESOLVE_AGAIN_AFTER = Duration.ofSeconds(10);
     private volatile @Nullable ResolvedCredentials credentials;
     /** When resolving again last gave the credentials already in use, or last changed them. */
@@ -58,10 +63,15 @@ public final class RegistryAuthenticator {
     private volatile @Nullable AuthChallenge challenge;
 
     public RegistryAuthenticator(String registry, CredentialSource source, TokenExchange exchange, Clock clock) {
+        this(registry, source, exchange, clock, MAX_SCOPES);
+    }
+
+    RegistryAuthenticator(String registry, CredentialSource source, TokenExchange exchange, Clock clock, int maxScopes) {
         this.registry = registry;
         this.source = source;
         this.exchange = exchange;
         this.clock = clock;
+        this.tokens = Caffeine.newBuilder().maximumSize(maxScopes).expireAfterAccess(Duration.ofHours(1)).executor(Runnable::run).build();
     }
 
     /** The credentials in use, resolved on first need (and again only when refused: {@link #resolveAgain}). */
@@ -98,7 +108,7 @@ public final class RegistryAuthenticator {
         if (lastResolvingChanged) {
             LOG.info("registry {} refused the credentials in use; using new ones from {}", registry, fresh.origin());
             credentials = fresh;
-            tokens.clear();
+            tokens.invalidateAll();
         }
         return lastResolvingChanged;
     }
@@ -117,7 +127,7 @@ public final class RegistryAuthenticator {
             return false;
         }
         challenge = new AuthChallenge(next.scheme(), withoutRequestDetails(next));
-        tokens.clear();
+        tokens.invalidateAll();
         return true;
     }
 
@@ -144,12 +154,12 @@ public final class RegistryAuthenticator {
             return Optional.empty();
         }
         String key = String.join(" ", scopes);
-        BearerToken cached = tokens.get(key);
+        BearerToken cached = tokens.getIfPresent(key);
         if (cached != null && cached.usableAt(clock.instant())) {
             return Optional.of("Bearer " + cached.token());
         }
-        synchronized (fetchLocks.computeIfAbsent(key, k -> new Object())) {
-            cached = tokens.get(key);
+        synchronized (fetchLocks.get(key, k -> new Object())) {
+            cached = tokens.getIfPresent(key);
             if (cached != null && cached.usableAt(clock.instant())) {
                 return Optional.of("Bearer " + cached.token());
             }
@@ -171,9 +181,9 @@ public final class RegistryAuthenticator {
         AuthChallenge current = challenge;
         if (current != null && current.isBearer() && sentAuthorization.isPresent()) {
             String key = String.join(" ", scopes);
-            BearerToken cached = tokens.get(key);
+            BearerToken cached = tokens.getIfPresent(key);
             if (cached != null && sentAuthorization.get().equals("Bearer " + cached.token())) {
-                tokens.remove(key, cached);
+                tokens.asMap().remove(key, cached);
                 return true;
             }
         }
@@ -182,7 +192,7 @@ public final class RegistryAuthenticator {
 
     /** Drops every cached token (for tests and after credentials changed). */
     public void forgetTokens() {
-        tokens.clear();
+        tokens.invalidateAll();
     }
 
     private BearerToken fetch(AuthChallenge bearer, List<String> scopes, ResolvedCredentials resolved) {

@@ -50,6 +50,27 @@ class RegistryAuthenticatorTest {
     }
 
     @Test
+    void tokensAreKeptForABoundedNumberOfScopes() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+        try (TokenServer tokens = new TokenServer(tmp).user("u", "p").expiresIn(3600)) {
+            RegistryAuthenticator auth = new RegistryAuthenticator("r.example",
+                    CredentialSource.fixed(new Credentials.Basic("u", "p"), "test"),
+                    new TokenExchange(HttpClient.newHttpClient(), clock, Duration.ofSeconds(10)), clock, 10);
+            assertThat(auth.learn(challenge(tokens))).isTrue();
+            // Made-up names, as clients may ask for: each its own repository and scope.
+            for (int i = 0; i < 50; i++) {
+                auth.authorization(List.of("repository:made-up/" + i + ":pull"));
+            }
+            assertThat(tokens.tokensIssued()).isEqualTo(50);
+            for (int i = 0; i < 50; i++) {
+                auth.authorization(List.of("repository:made-up/" + i + ":pull"));
+            }
+            // At most ten were kept: every other scope needed a token again.
+            assertThat(tokens.tokensIssued()).isGreaterThanOrEqualTo(90);
+        }
+    }
+
+    @Test
     void aRefusedCachedTokenIsDroppedAndFetchedAgainOnce() throws Exception {
         ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
         try (TokenServer tokens = new TokenServer(tmp).user("u", "p")) {
