@@ -7,8 +7,6 @@ import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.SameSite;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -37,9 +35,7 @@ final class UiSignIn {
         if (tokens.isEmpty()) {
             return true;
         }
-        String cookie = ctx.cookie(COOKIE);
-        return cookie != null && !cookie.isEmpty()
-                && tokens.get().check(URLDecoder.decode(cookie, StandardCharsets.UTF_8)) instanceof TokensFile.Valid;
+        return CookieHeader.decoded(ctx.cookie(COOKIE)).map(token -> tokens.get().check(token) instanceof TokensFile.Valid).orElse(false);
     }
 
     /**

@@ -23,9 +23,24 @@ public final class CookieHeader {
             int equals = cookie.indexOf('=');
             if (equals > 0 && cookie.substring(0, equals).strip().equals(name)) {
                 String value = cookie.substring(equals + 1).strip();
-                return value.isEmpty() ? Optional.empty() : Optional.of(URLDecoder.decode(value, StandardCharsets.UTF_8));
+                return decoded(value);
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A cookie's value URL-decoded; empty when it is empty or does not decode ({@code %}, {@code %zz}):
+     * a cookie no sign-in wrote is no sign-in, not a failure of the server.
+     */
+    public static Optional<String> decoded(@Nullable String value) {
+        if (value == null || value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(URLDecoder.decode(value, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 }

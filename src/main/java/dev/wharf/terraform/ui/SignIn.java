@@ -6,8 +6,6 @@ import dev.wharf.terraform.auth.ClientAuthentication;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -49,11 +47,7 @@ final class SignIn {
         if (!auth.enabled()) {
             return true;
         }
-        String cookie = ctx.cookie(COOKIE);
-        if (cookie == null || cookie.isEmpty()) {
-            return false;
-        }
-        return auth.refusal("Bearer " + URLDecoder.decode(cookie, StandardCharsets.UTF_8)).isEmpty();
+        return CookieHeader.decoded(ctx.cookie(COOKIE)).map(token -> auth.refusal("Bearer " + token).isEmpty()).orElse(false);
     }
 
     /** The form, answering with {@code status}; after sign-in it leads back to {@code next}. */

@@ -181,6 +181,8 @@ class PackageUiTest {
                     .hasValue("/ui/sign-in?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8).replace("+", "%20"));
             assertThat(refused.body()).as(path).doesNotContain("acme");
             assertThat(get(guarded, path, UiSignIn.COOKIE + "=wrong").statusCode()).as(path).isEqualTo(303);
+            assertThat(get(guarded, path, UiSignIn.COOKIE + "=%zz").statusCode()).as(path).isEqualTo(303);
+            assertThat(get(guarded, path, UiSignIn.COOKIE + "=%").statusCode()).as(path).isEqualTo(303);
             assertThat(get(guarded, path, UiSignIn.COOKIE + "=" + UiPackages.EXPIRED_TOKEN).statusCode()).as(path).isEqualTo(303);
             assertThat(get(guarded, path, UiSignIn.COOKIE + "=" + UiPackages.TOKEN).statusCode()).as(path).isEqualTo(signedIn.get(path));
         }

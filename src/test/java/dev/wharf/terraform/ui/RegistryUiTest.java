@@ -204,6 +204,9 @@ class RegistryUiTest {
                     .hasValue("/ui/sign-in?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8).replace("+", "%20"));
             assertThat(refused.body()).as(path).doesNotContain("acme");
             assertThat(get(guarded, path, "wharf_ui_token=wrong").statusCode()).as(path).isEqualTo(303);
+            // A cookie no sign-in wrote, that does not even decode, is no sign-in either (twice: the router, then a ready answer's check).
+            assertThat(get(guarded, path, "wharf_ui_token=%zz").statusCode()).as(path).isEqualTo(303);
+            assertThat(get(guarded, path, "wharf_ui_token=%").statusCode()).as(path).isEqualTo(303);
             assertThat(get(guarded, path, "wharf_ui_token=" + TOKEN).statusCode()).as(path).isEqualTo(signedIn.get(path));
         }
         HttpResponse<String> form = get(guarded, "/ui/sign-in?next=/ui/providers/acme/dummy", null);
