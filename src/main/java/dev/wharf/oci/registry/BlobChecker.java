@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.net.http.HttpResponse;
 
 /**
- * {@code HEAD /v2/<name>/blobs/<digest>} before an upload. 200: present; 404: absent; 500: not
- * known to be present, so the blob is uploaded; anything else fails.
+ * {@code HEAD /v2/<name>/blobs/<digest>} before an upload. 200, or a redirect to the bytes: present;
+ * 404: absent; 500: not known to be present, so the blob is uploaded; anything else fails.
  *
  * <p>Why a 500 uploads instead of failing: the check only saves an upload, and blobs are
  * content-addressed, so uploading a blob that was there after all is harmless. distribution answers
@@ -28,8 +28,13 @@ final class BlobChecker {
                 "check for the blob " + digest).scopes(RegistryCall.scopesFor("PUT", repository)).build();
         HttpResponse<InputStream> answer = transport.send(call);
         RegistryTransport.discard(answer);
-        return switch (answer.statusCode()) {
-            case 200 -> true;
+        int status = answer.statusCode();
+        if (status == 200 || (status / 100 == 3 && answer.headers().firstValue("Location").isPresent())) {
+            // A redirect is a registry that found the blob and sends the client to where its bytes lie: distribution
+            // on S3, GCS or Azure (redirects on, its default) answers HEAD of a blob it has with 307, as it does GET.
+            return true;
+        }
+        return switch (status) {
             case 404, 500 -> false;
             default -> throw transport.unexpected(answer, call);
         };

@@ -65,6 +65,42 @@ class RegistryBlobRedirectTest {
         }
     }
 
+    /** distribution on S3 (redirects on, its default) answers HEAD of a blob it has with 307, as it does GET. */
+    @Test
+    void aBlobWhoseCheckIsARedirectIsPresentAndNotUploadedAgain() throws IOException {
+        List<String> registrySaw = new CopyOnWriteArrayList<>();
+        try (StubHttpServer registry = new StubHttpServer(exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            if (path.equals("/v2/")) {
+                StubHttpServer.respond(exchange, 200, "application/json", "{}");
+                return;
+            }
+            registrySaw.add(method + " " + path);
+            if (method.equals("HEAD") && path.contains("/blobs/")) {
+                exchange.getResponseHeaders().set("Location", "https://bucket.invalid/docker/registry/v2/blobs/x?X-Amz-Signature=abc");
+                StubHttpServer.respond(exchange, 307, null, "");
+            } else if (method.equals("PUT") && path.contains("/manifests/")) {
+                byte[] manifest = exchange.getRequestBody().readAllBytes();
+                exchange.getResponseHeaders().set("Docker-Content-Digest", Digest.sha256(manifest).toString());
+                StubHttpServer.respond(exchange, 201, null, "");
+            } else {
+                StubHttpServer.respond(exchange, 404, "application/json", "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"unknown\"}]}");
+            }
+        })) {
+            RegistryArtifactStore store = store(registry);
+            try {
+                store.push("r/app", "v1", dev.wharf.oci.Artifact.single("application/vnd.wharf.test", dev.wharf.oci.Layer.file(
+                        "application/octet-stream", "a.txt", dev.wharf.oci.BlobSource.ofBytes(new byte[] {1, 2, 3}))), false);
+            } finally {
+                store.close();
+            }
+            assertThat(registrySaw).as("no upload: both blobs were found").noneMatch(r -> r.contains("/blobs/uploads/"))
+                    .filteredOn(r -> r.startsWith("HEAD ") && r.contains("/blobs/")).hasSize(2);
+            assertThat(registrySaw).contains("PUT /v2/r/app/manifests/v1");
+        }
+    }
+
     @Test
     void moreThanFiveHopsStopWithTheLastRedirect() throws IOException {
         Digest digest = Digest.sha256(new byte[] {1});
