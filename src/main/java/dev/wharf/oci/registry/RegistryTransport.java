@@ -161,8 +161,11 @@ final class RegistryTransport {
                 Duration left = remaining(deadline);
                 request.timeout(min(timeouts.response(), left.toMillis() < 100 ? Duration.ofMillis(100) : left));
             }
-            // Credentials go only to the registry itself, never to a storage host it redirects to.
-            if (authorization.isPresent() && sameOrigin(target, uri)) {
+            // Credentials go only to the registry itself: never to a storage host it redirects to, nor to another host a
+            // Link or an upload's Location names (the call's own URI may be one of those), as Docker's client keeps
+            // them to the hosts whose challenge it learned.
+            URI registry = base != null ? base : uri;
+            if (authorization.isPresent() && sameOrigin(target, registry)) {
                 request.header("Authorization", authorization.get());
             }
             HttpRequest built = request.build();

@@ -101,6 +101,35 @@ class RegistryBlobRedirectTest {
         }
     }
 
+    /** A tag page's Link may name any host: the registry's credentials stay with the registry. */
+    @Test
+    void aLinkToAnotherHostIsFollowedWithoutTheRegistrysCredentials() throws IOException {
+        List<String> otherSaw = new CopyOnWriteArrayList<>();
+        List<String> registrySaw = new CopyOnWriteArrayList<>();
+        try (StubHttpServer other = new StubHttpServer(exchange -> {
+            otherSaw.add(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+            StubHttpServer.respond(exchange, 200, "application/json", "{\"name\":\"r/app\",\"tags\":[\"b\"]}");
+        }); StubHttpServer registry = new StubHttpServer(exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/v2/")) {
+                StubHttpServer.respond(exchange, 200, "application/json", "{}");
+                return;
+            }
+            registrySaw.add(path + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.getResponseHeaders().set("Link", "<http://" + other.host() + "/v2/r/app/tags/list?last=a&n=1>; rel=\"next\"");
+            StubHttpServer.respond(exchange, 200, "application/json", "{\"name\":\"r/app\",\"tags\":[\"a\"]}");
+        })) {
+            RegistryArtifactStore store = store(registry);
+            try {
+                assertThat(store.listTags("r/app")).containsExactly("a", "b");
+            } finally {
+                store.close();
+            }
+            assertThat(registrySaw).containsExactly("/v2/r/app/tags/list " + TOKEN);
+            assertThat(otherSaw).containsExactly("/v2/r/app/tags/list null");
+        }
+    }
+
     @Test
     void moreThanFiveHopsStopWithTheLastRedirect() throws IOException {
         Digest digest = Digest.sha256(new byte[] {1});
