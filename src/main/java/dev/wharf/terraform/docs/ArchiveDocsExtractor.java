@@ -1,6 +1,7 @@
 package dev.wharf.terraform.docs;
 
 import dev.wharf.oci.archive.EntryNames;
+import dev.wharf.oci.archive.Gzip;
 import dev.wharf.oci.archive.InflationLimit;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Reads the documentation of a module archive (tar.gz or zip) in one pass as it streams by: the
@@ -45,7 +45,7 @@ public final class ArchiveDocsExtractor {
         InputStream buffered = new BufferedInputStream(archive);
         try (ArchiveInputStream<? extends ArchiveEntry> entries = zip
                 ? new ZipArchiveInputStream(buffered, "UTF-8", true, true)
-                : new TarArchiveInputStream(new InflationLimit(GzipCompressorInputStream.builder().setInputStream(buffered).get(),
+                : new TarArchiveInputStream(new InflationLimit(Gzip.allMembers(buffered),
                         maxInflatedBytes, "while its configuration files are read"))) {
             for (ArchiveEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
                 String name = EntryNames.check(entry.getName());

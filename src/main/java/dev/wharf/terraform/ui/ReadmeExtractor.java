@@ -2,6 +2,7 @@ package dev.wharf.terraform.ui;
 
 import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.oci.archive.EntryNames;
+import dev.wharf.oci.archive.Gzip;
 import dev.wharf.oci.archive.InflationLimit;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * The README at the root of a module archive (tar.gz or zip), read as the archive streams by: the
@@ -34,7 +34,7 @@ final class ReadmeExtractor {
         InputStream buffered = new BufferedInputStream(archive);
         try (ArchiveInputStream<? extends ArchiveEntry> entries = zip
                 ? new ZipArchiveInputStream(buffered, "UTF-8", true, true)
-                : new TarArchiveInputStream(new InflationLimit(GzipCompressorInputStream.builder().setInputStream(buffered).get(), maxInflatedBytes,
+                : new TarArchiveInputStream(new InflationLimit(Gzip.allMembers(buffered), maxInflatedBytes,
                         "before its README"))) {
             for (ArchiveEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
                 String name = EntryNames.check(entry.getName());

@@ -1,6 +1,10 @@
 package dev.wharf.terraform.upload;
 
 import dev.wharf.oci.IoFailures;
+import dev.wharf.oci.archive.ArchiveLimits;
+import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.oci.archive.Gzip;
+import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -12,7 +16,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * The check every module archive gets before it is stored, whoever wrote it ({@code upload module},
@@ -40,7 +43,7 @@ public final class ModuleArchiveCheck {
         int files = 0;
         int entries = 0;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(archive));
-             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
+             TarArchiveInputStream tar = new TarArchiveInputStream(Gzip.allMembers(in))) {
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                 entries++;
                 checkName(name, entry.getName());
@@ -67,7 +70,7 @@ public final class ModuleArchiveCheck {
      * a gzip of endless zeros is not inflated further.
      */
     private static boolean startsWithEndOfArchive(Path archive, String name) {
-        try (InputStream in = new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(archive)))) {
+        try (InputStream in = Gzip.allMembers(new BufferedInputStream(Files.newInputStream(archive)))) {
             byte[] record = in.readNBytes(512);
             if (record.length < 512) {
                 return false;
@@ -83,21 +86,23 @@ public final class ModuleArchiveCheck {
         }
     }
 
+    /**
+     * Names first, for the message a tar gets too; then the check every zip Wharf accepts goes through
+     * ({@link ZipInspector}): no link or other special entry (go-getter writes a link out as a file holding
+     * its target), no entry twice, nothing that inflates past its declared size or the limits.
+     */
     private static int zipEntries(Path archive, String name) {
-        int files = 0;
         try (ZipFile zip = new ZipFile(archive.toFile())) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
-                checkName(name, entry.getName());
-                if (!entry.isDirectory()) {
-                    files++;
-                }
+                checkName(name, entries.nextElement().getName());
             }
+            return new ZipInspector(ArchiveLimits.DEFAULT).inspect(archive).files().size();
+        } catch (ArchiveRefusedException e) {
+            throw new UploadException(name + " is refused: " + e.getMessage());
         } catch (IOException e) {
             throw new UploadException(name + " is not a readable zip: " + IoFailures.describe(e));
         }
-        return files;
     }
 
     private static void checkName(String archive, String entryName) {

@@ -1,0 +1,120 @@
+package dev.wharf.terraform.upload;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wharf.terraform.layout.ArchiveFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the module check sees is what terraform unpacks: every gzip member, every kind of zip entry. */
+class ModuleArchiveCheckTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyGzipMemberIsChecked() throws IOException {
+        // The first member a tar without its end-of-archive records, so that a reader of all members goes on into the second.
+        byte[] first = gzip(tarWithoutEnd("main.tf", "variable \"a\" {}\n"));
+        Path escaping = Files.write(dir.resolve("escaping.tar.gz"), concat(first, gzip(tar("../../escaped.tf", "x"))));
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(escaping, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessage("the body holds the entry '../../escaped.tf', which would be unpacked outside the module");
+
+        Path linking = Files.write(dir.resolve("linking.tar.gz"), concat(first, gzip(symlinkTar("link", "/etc/passwd"))));
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(linking, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessageContaining("the body holds a link 'link'");
+
+        Path plain = Files.write(dir.resolve("plain.tar.gz"), concat(first, gzip(tar("outputs.tf", "output \"b\" { value = 1 }\n"))));
+        assertThatCode(() -> ModuleArchiveCheck.check(plain, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aZipWithALinkOrAnEntryTwiceIsRefused() throws IOException {
+        Path linking = dir.resolve("linking.zip");
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(linking.toFile())) {
+            file(zip, "main.tf", "variable \"a\" {}\n");
+            ZipArchiveEntry link = new ZipArchiveEntry("creds.tf");
+            link.setUnixMode(0120777);
+            zip.putArchiveEntry(link);
+            zip.write("/etc/passwd".getBytes(StandardCharsets.UTF_8));
+            zip.closeArchiveEntry();
+        }
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(linking, ArchiveFormat.ZIP, "the body"))
+                .isInstanceOf(UploadException.class).hasMessageContaining("the body is refused: ").hasMessageContaining("creds.tf");
+
+        Path twice = dir.resolve("twice.zip");
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(twice.toFile())) {
+            file(zip, "main.tf", "variable \"a\" {}\n");
+            file(zip, "main.tf", "variable \"b\" {}\n");
+        }
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(twice, ArchiveFormat.ZIP, "the body"))
+                .isInstanceOf(UploadException.class).hasMessageContaining("the body is refused: ").hasMessageContaining("main.tf");
+
+        Path good = dir.resolve("good.zip");
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(good.toFile())) {
+            file(zip, "main.tf", "variable \"a\" {}\n");
+        }
+        assertThatCode(() -> ModuleArchiveCheck.check(good, ArchiveFormat.ZIP, "the body")).doesNotThrowAnyException();
+    }
+
+    private static void file(ZipArchiveOutputStream zip, String name, String content) throws IOException {
+        zip.putArchiveEntry(new ZipArchiveEntry(name));
+        zip.write(content.getBytes(StandardCharsets.UTF_8));
+        zip.closeArchiveEntry();
+    }
+
+    private static byte[] tar(String name, String content) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry entry = new TarArchiveEntry(name);
+            entry.setSize(bytes.length);
+            tar.putArchiveEntry(entry);
+            tar.write(bytes);
+            tar.closeArchiveEntry();
+        }
+        return out.toByteArray();
+    }
+
+    /** One entry's header and its padded content, without the zeroed records that end an archive. */
+    private static byte[] tarWithoutEnd(String name, String content) throws IOException {
+        int padded = (content.getBytes(StandardCharsets.UTF_8).length + 511) / 512 * 512;
+        return Arrays.copyOf(tar(name, content), 512 + padded);
+    }
+
+    private static byte[] symlinkTar(String name, String target) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            TarArchiveEntry entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+            entry.setLinkName(target);
+            tar.putArchiveEntry(entry);
+            tar.closeArchiveEntry();
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] gzip(byte[] content) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(content);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+}
