@@ -11,9 +11,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -24,13 +28,19 @@ import java.util.regex.Pattern;
  */
 public final class CredentialHelper {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
-    private static final long TIMEOUT_SECONDS = 30;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final Map<String, String> env;
+    private final Duration timeout;
     private final ObjectMapper json = new ObjectMapper();
 
     public CredentialHelper(Map<String, String> env) {
+        this(env, TIMEOUT);
+    }
+
+    CredentialHelper(Map<String, String> env, Duration timeout) {
         this.env = Map.copyOf(env);
+        this.timeout = timeout;
     }
 
     /** The credentials the helper holds for {@code serverUrl}, or empty when it has none. */
@@ -42,7 +52,8 @@ public final class CredentialHelper {
         Path executable = find(program).orElseThrow(() -> failure(name, program + " is not on the PATH"));
         Process process;
         try {
-            ProcessBuilder builder = new ProcessBuilder(executable.toString(), "get").redirectErrorStream(false);
+            // What it says on stderr is never shown, and a full pipe must not stall it.
+            ProcessBuilder builder = new ProcessBuilder(executable.toString(), "get").redirectError(ProcessBuilder.Redirect.DISCARD);
             builder.environment().clear();
             builder.environment().putAll(env);
             process = builder.start();
@@ -55,11 +66,10 @@ public final class CredentialHelper {
             } catch (IOException e) {
                 // A helper that exits without reading its input is judged by its exit status below.
             }
-            byte[] stdout = readLimited(process.getInputStream());
-            process.getErrorStream().transferTo(OutputStream.nullOutputStream());
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw failure(name, "it did not answer within " + TIMEOUT_SECONDS + " s");
+            long deadline = System.nanoTime() + timeout.toNanos();
+            byte[] stdout = answer(process, name);
+            if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw failure(name, "it did not answer within " + timeout.toSeconds() + " s");
             }
             String out = new String(stdout, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
@@ -83,8 +93,34 @@ public final class CredentialHelper {
             throw failure(name, "its answer could not be read as JSON with Username and Secret");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
             throw failure(name, "the wait for it was interrupted");
+        } finally {
+            // Whatever ended the wait, no helper is left behind, nor its pipes.
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * What the helper writes on stdout, read on a thread of its own so that the timeout holds: a helper
+     * waiting for a keychain to unlock never closes stdout, and the read alone would wait for good while
+     * every request to the registry waits on the credentials.
+     */
+    private byte[] answer(Process process, String name) throws IOException, InterruptedException {
+        FutureTask<byte[]> reading = new FutureTask<>(() -> readLimited(process.getInputStream()));
+        Thread reader = new Thread(reading, "docker-credential-" + name);
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return reading.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw failure(name, "it did not answer within " + timeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw failure(name, "its answer could not be read");
         }
     }
 
