@@ -6,7 +6,7 @@ import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.search.PackageSearch.CategoryCount;
 import dev.wharf.http.TlsHandshakes;
 import dev.wharf.oci.IoFailures;
-import dev.wharf.oci.registry.IdleBoundedBody;
+import dev.wharf.oci.IdleBoundedBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

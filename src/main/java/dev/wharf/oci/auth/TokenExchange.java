@@ -2,6 +2,7 @@ package dev.wharf.oci.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.oci.IdleBoundedBody;
 import dev.wharf.oci.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,7 +106,9 @@ public final class TokenExchange {
     private Outcome send(HttpRequest request, String registry, URI realm) {
         HttpResponse<InputStream> response;
         try {
-            response = http.get().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            // The request's timeout ends with the headers: a token server that then goes silent must not hold the
+            // scope's fetch, and every request waiting on it, for good.
+            response = http.get().send(request, IdleBoundedBody.handler(timeout));
         } catch (IOException e) {
             throw new StorageException(StorageException.Kind.UNREACHABLE, "cannot reach the token server "
                     + realm.getScheme() + "://" + realm.getAuthority() + realm.getPath() + " that registry " + registry

@@ -1,5 +1,6 @@
 package dev.wharf.oci.registry;
 
+import dev.wharf.oci.IdleBoundedBody;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.auth.RegistryAuthenticator;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.wharf.oci.registry;
+package dev.wharf.oci;
 
 import java.io.IOException;
 import java.io.InputStream;
