@@ -232,14 +232,30 @@ final class RegistryTransport {
         return u.getPort() >= 0 ? u.getPort() : (u.getScheme().equalsIgnoreCase("https") ? 443 : 80);
     }
 
-    /** Reads a small answer body (JSON, errors), at most 4 MiB. */
+    /** Reads a small answer body (a manifest, JSON, an error), at most 4 MiB. */
     byte[] readSmall(HttpResponse<InputStream> answer, RegistryCall call, URI uri) {
         return readSmall(failures, answer, call, uri);
     }
 
     static byte[] readSmall(RegistryFailures failures, HttpResponse<InputStream> answer, RegistryCall call, URI uri) {
+        return readBounded(failures, answer, call, uri, SMALL_BODY_LIMIT);
+    }
+
+    /**
+     * Reads a body of at most {@code limit} bytes. One byte more is read to tell a body of the limit from a
+     * longer one: cut without a word, a long tag list was then "not JSON" and a large manifest "corrupt".
+     */
+    byte[] readBounded(HttpResponse<InputStream> answer, RegistryCall call, URI uri, int limit) {
+        return readBounded(failures, answer, call, uri, limit);
+    }
+
+    private static byte[] readBounded(RegistryFailures failures, HttpResponse<InputStream> answer, RegistryCall call, URI uri, int limit) {
         try (InputStream in = answer.body()) {
-            return in.readNBytes(SMALL_BODY_LIMIT);
+            byte[] body = in.readNBytes(limit + 1);
+            if (body.length > limit) {
+                throw failures.malformed(display(uri), call, "more than " + (limit >> 20) + " MiB");
+            }
+            return body;
         } catch (IOException e) {
             throw failures.transport(e, display(uri), call.repository(), call.action());
         }

@@ -18,6 +18,12 @@ import java.util.Set;
  */
 final class TagLister {
     private static final int MAX_TAG_PAGES = 100_000;
+    /**
+     * A page of tags may be large: distribution 2.x answers a listing without {@code n} in one page, and the
+     * flat layout keeps every provider and module in one repository (about 80 bytes a tag, so 4 MiB was
+     * some 50,000 tags). Other bodies keep the small limit.
+     */
+    static final int TAG_PAGE_LIMIT = 64 << 20;
 
     private final RegistryTransport transport;
     private final ObjectMapper json = new ObjectMapper();
@@ -51,7 +57,7 @@ final class TagLister {
     private Optional<URI> handle(HttpResponse<InputStream> answer, RegistryCall call, List<String> tags) {
         switch (answer.statusCode()) {
             case 200 -> {
-                byte[] body = transport.readSmall(answer, call, answer.uri());
+                byte[] body = transport.readBounded(answer, call, answer.uri(), TAG_PAGE_LIMIT);
                 JsonNode root = parseJson(body, answer, call);
                 JsonNode list = root.get("tags");
                 if (!root.isObject() || (list == null && !root.has("name")) || (list != null && !list.isNull() && !list.isArray())) {

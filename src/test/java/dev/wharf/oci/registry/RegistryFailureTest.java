@@ -93,6 +93,34 @@ class RegistryFailureTest {
         }
     }
 
+    /** distribution 2.x lists every tag in one page when not asked for fewer: a flat layout's tags run past 4 MiB. */
+    @Test
+    void aLongTagListIsReadWholeAndAnOversizedManifestIsSaidToBeOne() throws IOException {
+        List<String> all = IntStream.range(0, 90_000).mapToObj(i -> String.format("providers..hashicorp..aws._5.%05d.0-linux-amd64", i)).toList();
+        StringBuilder list = new StringBuilder("{\"name\":\"flat\",\"tags\":[");
+        for (int i = 0; i < all.size(); i++) {
+            list.append(i == 0 ? "\"" : ",\"").append(all.get(i)).append('"');
+        }
+        String page = list.append("]}").toString();
+        assertThat(page.length()).isGreaterThan(RegistryTransport.SMALL_BODY_LIMIT);
+        String huge = "{\"schemaVersion\":2,\"annotations\":{\"x\":\"" + "a".repeat(RegistryTransport.SMALL_BODY_LIMIT) + "\"}}";
+        try (StubHttpServer stub = new StubHttpServer(exchange -> {
+            if (isPing(exchange)) {
+                StubHttpServer.respond(exchange, 200, "application/json", "{}");
+            } else if (exchange.getRequestURI().getPath().endsWith("/tags/list")) {
+                StubHttpServer.respond(exchange, 200, "application/json", page);
+            } else {
+                StubHttpServer.respond(exchange, 200, "application/vnd.oci.image.manifest.v1+json", huge);
+            }
+        })) {
+            RegistryArtifactStore store = RegistryTestStores.anonymous("http://" + stub.host());
+            assertThat(store.listTags("flat")).containsExactlyElementsOf(all);
+            assertThatThrownBy(() -> store.resolve("flat", "v1"))
+                    .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(Kind.PROTOCOL))
+                    .hasMessageContaining("answered more than 4 MiB");
+        }
+    }
+
     @Test
     void registryDyingInTheMiddleOfAListingIsUnreachable() throws IOException {
         List<String> all = IntStream.range(0, 250).mapToObj(i -> "t" + i).toList();
