@@ -31,8 +31,14 @@ public final class GoDuration {
         if (end == 0 || end != v.length()) {
             throw new IllegalArgumentException("'" + value + "' is not a duration (e.g. 30s, 1.5m, 1h30m)");
         }
+        if (nanos.compareTo(MAX_NANOS) > 0) {
+            // Go refuses what does not fit its int64 of nanoseconds (about 292 years); it must not wrap to a negative.
+            throw new IllegalArgumentException("'" + value + "' is longer than the longest duration, about 292 years (2562047h)");
+        }
         return Duration.ofNanos(nanos.longValue());
     }
+
+    private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
 
     private static long unitNanos(String unit) {
         return switch (unit) {

@@ -29,6 +29,15 @@ class GoDurationTest {
     }
 
     @Test
+    void aDurationPastGosLongestIsRefusedNotWrapped() {
+        assertThat(GoDuration.parse("2562047h")).isEqualTo(Duration.ofHours(2_562_047));
+        for (String bad : new String[] {"3000000h", "99999999999999999999s", "2562048h"}) {
+            assertThatThrownBy(() -> GoDuration.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is longer than the longest duration");
+        }
+    }
+
+    @Test
     void boringRegistryDurationFlagsTakeDecimals() {
         CommandLine cli = new CommandLine(new ServerCommand());
         cli.parseArgs("--cache-tags-ttl", "1.5m", "--signed-url-ttl", "2.5s");

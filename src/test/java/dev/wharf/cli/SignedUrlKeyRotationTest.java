@@ -60,6 +60,9 @@ class SignedUrlKeyRotationTest {
                 .hasMessageContaining("--signed-url-accepted-keys needs --signed-url-key");
         assertThatThrownBy(() -> start("--signed-url-key", NEW, "--signed-url-accepted-keys", "short").close())
                 .hasMessageContaining("--signed-url-accepted-keys: each key must be at least 16 bytes");
+        // Every URL would be dead before terraform asked for it.
+        assertThatThrownBy(() -> start("--signed-url-ttl", "0").close()).hasMessageContaining("--signed-url-ttl: 0 ms is too short");
+        assertThatThrownBy(() -> start("--signed-url-ttl", "500ms").close()).hasMessageContaining("--signed-url-ttl: 500 ms is too short");
     }
 
     /** The signed file URL a replica hands terraform for the module's archive. */

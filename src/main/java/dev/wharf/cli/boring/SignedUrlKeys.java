@@ -19,6 +19,11 @@ final class SignedUrlKeys {
 
     /** Signs with {@code key} (random when none) and accepts {@code alsoAccepted} as well; a key under 16 bytes is refused. */
     static FileUrlSigner signer(@Nullable String key, List<String> alsoAccepted, Duration ttl) {
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+            // A signed URL lives whole seconds: shorter, every URL handed out would be dead before terraform asked for it.
+            throw new IllegalArgumentException("--signed-url-ttl: " + ttl.toMillis() + " ms is too short for a URL to outlive its"
+                    + " answer; give at least 1s (default 5m)");
+        }
         List<byte[]> accepted = alsoAccepted.stream().map(String::strip).filter(k -> !k.isEmpty())
                 .map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
         if (accepted.stream().anyMatch(k -> k.length < 16)) {
