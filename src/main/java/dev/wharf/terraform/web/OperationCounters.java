@@ -148,9 +148,18 @@ public final class OperationCounters implements ExchangeObserver, UpstreamCacheH
         Map<String, String> values = new java.util.HashMap<>();
         for (int i = 0; i < r.length && i < p.length; i++) {
             if (r[i].startsWith("{") && r[i].endsWith("}")) {
-                values.put(r[i].substring(1, r[i].length() - 1), java.net.URLDecoder.decode(p[i], java.nio.charset.StandardCharsets.UTF_8));
+                values.put(r[i].substring(1, r[i].length() - 1), pathSegment(p[i]));
             }
         }
         return values;
+    }
+
+    /** A path segment decoded as a path's, not a form's: '+' stays a plus (1.0.0+build.7), as the router reads it. */
+    private static String pathSegment(String raw) {
+        try {
+            return java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw;
+        }
     }
 }

@@ -35,6 +35,14 @@ class OperationCountersTest {
     }
 
     @Test
+    void aPlusInThePathIsAPlusInTheLabels() {
+        assertThat(OperationCounters.params("/v1/modules/{namespace}/{name}/{provider}/{version}/download",
+                "/v1/modules/acme/vpc/aws/1.0.0+build.7/download")).containsEntry("version", "1.0.0+build.7");
+        assertThat(OperationCounters.params("/v1/modules/{namespace}/{name}/{provider}/{version}/download",
+                "/v1/modules/acme/vpc/aws/1.0.0%2Bbuild.7/download")).containsEntry("version", "1.0.0+build.7");
+    }
+
+    @Test
     void refusedRequestsAreNotCountedEvenAfterTheirPathWas() {
         counters.exchanged(get(VERSIONS, "/v1/modules/acme/vpc/aws/versions", 200));
         counters.exchanged(get(VERSIONS, "/v1/modules/acme/vpc/aws/versions", 401));
