@@ -44,8 +44,14 @@ final class LayoutIndex {
                 throw new IOException("index.json has a manifest entry that is not an object");
             }
             String tag = object.path("annotations").path(REF_NAME).asText(null);
-            entries.add(new Entry(tag, Digest.parse(object.path("digest").asText()),
-                    object.path("mediaType").asText(null), object.path("size").asLong(), object));
+            Digest digest;
+            try {
+                digest = Digest.parse(object.path("digest").asText());
+            } catch (IllegalArgumentException e) {
+                // Written by another tool or by hand: a broken index, said as every other one is.
+                throw new IOException("index.json has a manifest entry whose digest is not one Wharf reads: " + e.getMessage(), e);
+            }
+            entries.add(new Entry(tag, digest, object.path("mediaType").asText(null), object.path("size").asLong(), object));
         }
         return new LayoutIndex(entries);
     }

@@ -100,6 +100,14 @@ class ImageLayoutStoreTest extends ArtifactStoreContract {
         store.push("acme/broken", "1", textArtifact("f", "x"), false);
         Files.writeString(scratch.resolve("data/acme/broken/index.json"), "{not json", StandardCharsets.UTF_8);
         assertThatThrownBy(() -> store.listTags("acme/broken")).hasMessageContaining("cannot read index.json");
+        // Well-formed JSON, but an entry another tool wrote with a digest Wharf cannot read.
+        for (String digest : new String[] {"x", "sha384:" + "0".repeat(96), ""}) {
+            Files.writeString(scratch.resolve("data/acme/broken/index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\""
+                    + digest + "\",\"annotations\":{\"org.opencontainers.image.ref.name\":\"1\"}}]}", StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> store.listTags("acme/broken")).as(digest).isInstanceOfSatisfying(dev.wharf.oci.StorageException.class,
+                    e -> assertThat(e.kind()).isEqualTo(dev.wharf.oci.StorageException.Kind.CORRUPT))
+                    .hasMessageContaining("cannot read index.json").hasMessageContaining("digest");
+        }
     }
 
     @Test
