@@ -259,6 +259,19 @@ class PublishOverHttpTest {
         }
     }
 
+    /** Names each within the rules can still make a tag past the 128 characters a registry takes: refused, and audited, as any other. */
+    @Test
+    void coordinatesTooLongForATagAreRefusedAndAudited() throws Exception {
+        byte[] content = Files.readAllBytes(archive);
+        String path = "/api/v1/modules/acme/" + "n".repeat(64) + "/" + "p".repeat(64) + "/1.0.0";
+        try (ServerCommand.Running server = server(); LogCapture audit = LogCapture.of(PublishAudit.LOGGER)) {
+            HttpResponse<String> answer = put(server, path, acme.token(), "application/gzip", HttpRequest.BodyPublishers.ofByteArray(content));
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+            assertThat(answer.body()).contains("128");
+            assertThat(audit.lines(Level.INFO)).anyMatch(l -> l.contains(": 400"));
+        }
+    }
+
     /** A module body that is no archive is said for what it is: empty, a form, cut short, or a gzip of something else. */
     @Test
     void anEmptyFormOrCutShortModuleBodyIsSaidForWhatItIs() throws Exception {

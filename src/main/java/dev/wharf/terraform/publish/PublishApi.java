@@ -13,6 +13,7 @@ import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.layout.ArchiveFormat;
+import dev.wharf.terraform.layout.LayoutException;
 import dev.wharf.terraform.upload.ModulePublication;
 import dev.wharf.terraform.upload.ModuleUploader;
 import dev.wharf.terraform.upload.ProviderUploader;
@@ -205,7 +206,8 @@ public final class PublishApi {
             ctx.status(201).contentType("application/json").result(json.writeValueAsBytes(body));
         } catch (VersionExistsException e) {
             answer(ctx, new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.EXISTS, String.valueOf(e.getMessage())));
-        } catch (UploadException e) {
+        } catch (UploadException | LayoutException e) {
+            // A LayoutException: coordinates that pass the name rules but make a tag past the registry's 128 characters.
             answer(ctx, new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.INVALID, String.valueOf(e.getMessage())));
         } catch (BodySpool.TooLargeException e) {
             answer(ctx, new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.TOO_LARGE,
