@@ -102,6 +102,16 @@ public final class OwnedFile implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Puts what was written on the disk before the file is renamed into place: after a power cut, a
+     * rename the disk kept with content it had not written yet leaves a file of the right name and no
+     * bytes (delayed allocation), which no later push would mend.
+     */
+    public void sync() throws IOException {
+        out.flush();
+        out.getFD().sync();
+    }
+
     /** Drops the lock and closes the file; it stays where it is, for its job to rename or remove. */
     @Override
     public void close() throws IOException {

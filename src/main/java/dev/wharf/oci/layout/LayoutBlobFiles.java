@@ -106,7 +106,8 @@ final class LayoutBlobFiles {
                 }
                 Digest digest = Digest.ofSha256(sha256);
                 Path target = LayoutPaths.blob(layout, digest);
-                if (!Files.exists(target)) {
+                if (!holds(target, size)) {
+                    temp.sync();
                     AtomicRename.replace(temp.path(), target);
                 }
                 return new Descriptor(layer.mediaType(), digest, size, layer.annotations());
@@ -119,10 +120,11 @@ final class LayoutBlobFiles {
     Digest write(Path layout, byte[] bytes) throws IOException {
         Digest digest = Digest.sha256(bytes);
         Path target = LayoutPaths.blob(layout, digest);
-        if (!Files.exists(target)) {
+        if (!holds(target, bytes.length)) {
             try (OwnedFile temp = OwnedFile.create(target.resolveSibling(OwnedFile.uniqueName(UPLOAD_PREFIX, UPLOAD_SUFFIX)))) {
                 try {
                     temp.out().write(bytes);
+                    temp.sync();
                     AtomicRename.replace(temp.path(), target);
                 } finally {
                     Files.deleteIfExists(temp.path());
@@ -130,6 +132,18 @@ final class LayoutBlobFiles {
             }
         }
         return digest;
+    }
+
+    /**
+     * Whether {@code target} is already this blob. A file of another size (cut short by a crash, or
+     * emptied) is replaced by the push that brings the content again, where it was once kept for good.
+     */
+    private static boolean holds(Path target, long size) throws IOException {
+        try {
+            return Files.size(target) == size;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
     }
 
     /** The temporary blob files in {@code blobsDir} ({@code blobs/sha256}) that killed processes left. */

@@ -84,6 +84,7 @@ final class LayoutIndexFiles {
         try (OwnedFile temp = OwnedFile.create(layout.resolve(OwnedFile.uniqueName(TEMP_PREFIX, TEMP_SUFFIX)))) {
             try {
                 temp.out().write(index.toBytes(json));
+                temp.sync();
                 AtomicRename.replace(temp.path(), target);
             } finally {
                 Files.deleteIfExists(temp.path());

@@ -83,6 +83,20 @@ class ImageLayoutStoreTest extends ArtifactStoreContract {
         assertThat(other.listTags("shared/repo")).hasSize(40);
     }
 
+    /** A blob emptied or cut short (a crash before its bytes reached the disk) is written again by the push that brings it. */
+    @Test
+    void aBlobCutShortIsMendedByPushingItAgain() throws IOException {
+        Manifest manifest = store.push("acme/mended", "1", textArtifact("f", "the content of the layer"), false);
+        Digest digest = manifest.layers().get(0).digest();
+        Path blob = scratch.resolve("data/acme/mended/blobs/sha256/" + digest.hex());
+        Files.write(blob, new byte[0]);
+
+        store.push("acme/mended", "2", textArtifact("f", "the content of the layer"), false);
+        try (InputStream in = store.openBlob("acme/mended", digest)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("the content of the layer");
+        }
+    }
+
     @Test
     void aCorruptedBlobFailsAtTheEndOfTheStream() throws IOException {
         Manifest manifest = store.push("acme/corrupt", "1", textArtifact("f", "original content"), false);
