@@ -125,11 +125,16 @@ public final class TokensFile {
         } catch (IOException e) {
             return seen; // Mid-rename by an editor, or gone: keep what we had.
         }
-        if (Objects.equals(attributes.fileKey(), seen.fileKey()) && attributes.size() == seen.size()
-                && attributes.lastModifiedTime().toMillis() == seen.modified()) {
+        if (stamped(seen, attributes)) {
             return seen;
         }
         synchronized (this) {
+            // Every request that saw the change waits here: the first reads the file, the others take what it read
+            // (each read it again, logging the re-read or the error once per request).
+            Snapshot now = snapshot;
+            if (now != seen && stamped(now, attributes)) {
+                return now;
+            }
             try {
                 snapshot = load();
                 LOG.info("tokens file {} re-read: {} tokens, {} trusted publishers", path, snapshot.entries().size(),
@@ -142,6 +147,11 @@ public final class TokensFile {
             }
             return snapshot;
         }
+    }
+
+    private static boolean stamped(Snapshot snapshot, BasicFileAttributes attributes) {
+        return Objects.equals(attributes.fileKey(), snapshot.fileKey()) && attributes.size() == snapshot.size()
+                && attributes.lastModifiedTime().toMillis() == snapshot.modified();
     }
 
     private Snapshot load() {
