@@ -48,9 +48,14 @@ public record Scope(Kind kind, String glob) {
         throw new IllegalArgumentException("scope '" + value + "' is not one of read, admin, publish:GLOB (e.g. publish:acme/*)");
     }
 
-    /** Whether this scope lets its holder publish {@code subject}; {@code admin} lets publish anything. */
+    /**
+     * Whether this scope lets its holder publish {@code subject}; {@code admin} lets publish anything.
+     * Without regard to case, as names are stored: {@code ACME/x/aws} is the module {@code acme/x/aws}, so
+     * {@code publish:acme/*} covers it, and {@code publish:Acme/Net/aws} covers only what is stored as
+     * {@code acme/net/aws}.
+     */
     public boolean allowsPublishing(String subject) {
-        return kind == Kind.ADMIN || kind == Kind.PUBLISH && matches(glob, subject);
+        return kind == Kind.ADMIN || kind == Kind.PUBLISH && matches(glob.toLowerCase(Locale.ROOT), subject.toLowerCase(Locale.ROOT));
     }
 
     static boolean matches(String glob, String subject) {
