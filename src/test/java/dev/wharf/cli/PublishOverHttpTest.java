@@ -139,6 +139,36 @@ class PublishOverHttpTest {
         }
     }
 
+    /** A platform whose name makes a tag past the registry's 128 characters refuses the release before any file of it is stored. */
+    @Test
+    void aReleaseWithAPlatformTooLongForATagStoresNothing() throws Exception {
+        PgpKeys key = PgpKeys.generate("Wharf test <test@wharf.invalid>");
+        Path release = Files.createDirectories(dir.resolve("release"));
+        String linux = "terraform-provider-dummy_1.0.0_linux_amd64.zip";
+        String odd = "terraform-provider-dummy_1.0.0_linux_" + "a".repeat(120) + ".zip";
+        Path linuxZip = Files.write(release.resolve(linux), BoringRegistryEndToEndScenarios.providerZip("1.0.0", "#!/bin/sh\necho linux\n"));
+        Path oddZip = Files.write(release.resolve(odd), BoringRegistryEndToEndScenarios.providerZip("1.0.0", "#!/bin/sh\necho odd\n"));
+        byte[] sums = (Digest.sha256(Files.readAllBytes(linuxZip)).hex() + "  " + linux + "\n" + Digest.sha256(Files.readAllBytes(oddZip)).hex()
+                + "  " + odd + "\n").getBytes(StandardCharsets.UTF_8);
+        Path sumsFile = Files.write(release.resolve("terraform-provider-dummy_1.0.0_SHA256SUMS"), sums);
+        Path sig = Files.write(release.resolve(sumsFile.getFileName() + ".sig"), key.detachedSignature(sums));
+        try (ServerCommand.Running server = server(); LogCapture audit = LogCapture.of(PublishAudit.LOGGER)) {
+            assertThat(put(server, "/api/v1/providers/acme/signing-keys", admin.token(), "application/pgp-keys",
+                    HttpRequest.BodyPublishers.ofString(key.armoredPublicKey())).statusCode()).isEqualTo(201);
+            var client = Publishing.client(base(server), acme.token(), http);
+            try {
+                client.putFiles("/api/v1/providers/acme/dummy/1.0.0", List.of(sumsFile, sig, linuxZip, oddZip));
+                throw new AssertionError("a release with a tag too long was accepted");
+            } catch (dev.wharf.terraform.upload.UploadException e) {
+                assertThat(e.getMessage()).contains("HTTP 400").contains("128");
+            }
+            assertThat(audit.lines(Level.INFO)).anyMatch(l -> l.contains("provider acme/dummy") && l.contains(": 400"));
+        }
+        try (ArtifactStore store = new ImageLayoutStore(dir.resolve("data"))) {
+            assertThat(store.listTags(layout.providerRepository("acme", "dummy"))).isEmpty();
+        }
+    }
+
     /** A release missing its signature or a listed zip is said as a missing part, not in the CLI's words of files and flags. */
     @Test
     void aReleaseWithoutItsSignatureOrAListedZipNamesTheMissingPart() throws Exception {

@@ -45,6 +45,10 @@ final class ReleasePusher {
         String repository = layout.providerRepository(release.namespace(), release.name());
         Instant created = StandardAnnotations.created(release.files().values());
         String version = release.version();
+        // Every tag first: a name that makes one too long for the registry refuses the release before any of it is stored.
+        release.files().keySet().forEach(name -> layout.providerTag(ProviderFile.parse(name).orElseThrow()));
+        layout.providerTag(release.sumsFile());
+        layout.providerTag(ProviderFile.signature(release.name(), version));
         String protocols = null;
         for (Map.Entry<String, Path> e : release.files().entrySet()) {
             ProviderFile file = ProviderFile.parse(e.getKey()).orElseThrow();
