@@ -24,8 +24,12 @@ record StorageStack(ArtifactStore opened, FailureWatchingStore watched, CachingA
         // Every served call is watched, so /health can report faults its probe cannot see (a corrupt blob).
         FailureWatchingStore watched = new FailureWatchingStore(opened, Clock.systemUTC());
         ArtifactStore blobs = watched;
-        if (downloadCacheDir != null && !downloadCacheDir.isBlank() && !Storage.embedded(global)) {
-            // An embedded layout is a local folder already: its files are sent as they are.
+        boolean cacheAsked = downloadCacheDir != null && !downloadCacheDir.isBlank();
+        if (cacheAsked && Storage.embedded(global)) {
+            // An embedded layout is a local folder already: its files are sent as they are. Said, so a flag that does
+            // nothing here is not taken for one that works.
+            log.info("download cache: --download-cache-dir is not used with the embedded OCI image layout, whose files are on this disk already");
+        } else if (cacheAsked) {
             try {
                 blobs = new DiskBlobCache(watched, Path.of(downloadCacheDir), downloadCacheMegabytes << 20);
             } catch (UncheckedIOException e) {
