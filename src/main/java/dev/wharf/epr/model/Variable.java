@@ -2,6 +2,7 @@ package dev.wharf.epr.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jspecify.annotations.Nullable;
@@ -25,5 +26,11 @@ public final class Variable {
     @JsonProperty("default")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public @Nullable JsonNode defaultValue;
+
+    /** {@code default:} with no value, or {@code ~}, is no default: EPR leaves the key out (omitempty on a nil). */
+    @JsonSetter("default")
+    void setDefaultValue(@Nullable JsonNode value) {
+        defaultValue = value == null || value.isNull() ? null : value;
+    }
     public @Nullable Deprecation deprecated;
 }

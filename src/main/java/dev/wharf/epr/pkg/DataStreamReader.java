@@ -50,7 +50,8 @@ final class DataStreamReader {
         }
         DataStream d;
         try {
-            d = Json.mapper().treeToValue(node, DataStream.class);
+            // Bound as YAML is: a single value where a list is expected is a list of one (categories: security), as go-ucfg reads it.
+            d = Json.yaml().treeToValue(node, DataStream.class);
         } catch (JsonProcessingException e) {
             throw new InvalidPackageException("error building data stream (path: " + dir + ") in package: " + p.name + ": "
                     + e.getOriginalMessage());

@@ -28,7 +28,8 @@ record PackageManifest(PackageDocument document, Semver version) {
         }
         PackageDocument p;
         try {
-            p = Json.mapper().treeToValue(manifest, PackageDocument.class);
+            // Bound as YAML is: a single value where a list is expected is a list of one (categories: security), as go-ucfg reads it.
+            p = Json.yaml().treeToValue(manifest, PackageDocument.class);
         } catch (JsonProcessingException e) {
             throw new InvalidPackageException("manifest.yml: " + e.getOriginalMessage());
         }
