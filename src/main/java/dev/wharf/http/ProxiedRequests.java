@@ -36,6 +36,13 @@ final class ProxiedRequests implements HttpConfiguration.Customizer {
         this.proxies = proxies;
         forwarded.setForwardedHeader("");
         forwarded.setForwardedForHeader("");
+        // Only X-Forwarded-Proto, -Host and -Port are read, as documented: Jetty's others would let a client behind a
+        // proxy that sets only those (and passes the rest on) name the server (X-Forwarded-Server) or claim https
+        // (X-Proxied-Https, Proxy-ssl-id), and so change the origin, redirect URIs and cookie flags built from them.
+        forwarded.setForwardedServerHeader("");
+        forwarded.setForwardedHttpsHeader("");
+        forwarded.setForwardedSslSessionIdHeader("");
+        forwarded.setForwardedCipherSuiteHeader("");
     }
 
     @Override

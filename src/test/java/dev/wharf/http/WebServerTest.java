@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
@@ -112,6 +113,22 @@ class WebServerTest {
                         .header("Forwarded", "for=198.51.100.1").build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(seen.body()).as("trusted: " + trust).isEqualTo(trust ? "127.0.0.1 https registry.example.org 443"
                         : "127.0.0.1 http 127.0.0.1 " + server.port());
+            }
+        }
+    }
+
+    /** Only X-Forwarded-Proto, -Host and -Port are read: Jetty's other forwarding headers would let a client name the server or claim https. */
+    @Test
+    void readsNoForwardingHeaderButTheDocumentedOnes() throws Exception {
+        try (WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.empty(),
+                RequestObserver.NONE, new ServerLimits(ServerLimits.DEFAULT_IDLE_TIMEOUT, 100, true),
+                cfg -> cfg.routes.get("/seen", ctx -> ctx.result(ctx.scheme() + " " + ctx.req().getServerName() + " " + ctx.req().isSecure())))) {
+            Map<String, String> claims = Map.of("X-Forwarded-Server", "evil.example", "X-Proxied-Https", "on", "Proxy-ssl-id", "abc",
+                    "Proxy-auth-cert", "abc");
+            for (Map.Entry<String, String> claim : claims.entrySet()) {
+                HttpResponse<String> seen = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.localUri().resolve("/seen"))
+                        .header(claim.getKey(), claim.getValue()).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(seen.body()).as(claim.getKey()).isEqualTo("http 127.0.0.1 false");
             }
         }
     }
