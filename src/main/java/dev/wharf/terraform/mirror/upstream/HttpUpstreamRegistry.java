@@ -6,7 +6,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.http.TlsHandshakes;
 import dev.wharf.oci.Digest;
+import dev.wharf.oci.IdleBoundedBody;
 import dev.wharf.terraform.mirror.MirrorCoordinates;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,6 +38,9 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DISCOVERY_TTL = Duration.ofMinutes(10);
     private static final int MAX_SMALL_FILE = 1 << 20;
+
+    /** The largest provider zip taken from an upstream; the largest published ones are a few hundred MB. */
+    static final long MAX_ARCHIVE_BYTES = 2L << 30;
 
     private final HttpClient http;
     private final UpstreamHosts hosts;
@@ -150,12 +155,22 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
         }
         boolean ok = false;
         try {
-            HttpResponse<InputStream> response = send(pkg.hostname(), pkg.downloadUrl(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = send(pkg.hostname(), pkg.downloadUrl(), IdleBoundedBody.handler(timeout));
             MessageDigest sha = Digest.newSha256();
             try (InputStream in = response.body();
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), sha)) {
                 requireOk(response, pkg.filename(), in);
-                in.transferTo(out);
+                // Never more than any provider's zip: a body that does not end must not fill the disk before its hash fails.
+                long copied = 0;
+                byte[] buffer = new byte[64 * 1024];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    copied += n;
+                    if (copied > MAX_ARCHIVE_BYTES) {
+                        throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, pkg.filename() + " from "
+                                + authority(pkg.downloadUrl()) + " is larger than " + (MAX_ARCHIVE_BYTES >> 30) + " GiB");
+                    }
+                    out.write(buffer, 0, n);
+                }
             } catch (IOException e) {
                 throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "downloading " + pkg.filename() + " from "
                         + authority(pkg.downloadUrl()) + " failed: " + e.getMessage(), e);
@@ -196,10 +211,14 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
     }
 
     private JsonNode getJson(String hostname, URI uri, String what) {
-        HttpResponse<InputStream> response = send(hostname, uri, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = response.body()) {
+        HttpResponse<InputStream> response = send(hostname, uri, IdleBoundedBody.handler(timeout));
+        try (InputStream in = within(response.body(), uri, what)) {
             requireOk(response, what, in);
-            return JSON.readTree(in.readNBytes(MAX_SMALL_FILE));
+            byte[] content = in.readNBytes(MAX_SMALL_FILE + 1);
+            if (content.length > MAX_SMALL_FILE) {
+                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, what + " at " + uri + " is larger than 1 MiB");
+            }
+            return JSON.readTree(content);
         } catch (IOException e) {
             throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, uri + " did not answer with JSON for " + what
                     + ": " + e.getMessage(), e);
@@ -207,8 +226,8 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
     }
 
     private byte[] getSmall(String hostname, URI uri, String what) {
-        HttpResponse<InputStream> response = send(hostname, uri, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = response.body()) {
+        HttpResponse<InputStream> response = send(hostname, uri, IdleBoundedBody.handler(timeout));
+        try (InputStream in = within(response.body(), uri, what)) {
             requireOk(response, what, in);
             byte[] content = in.readNBytes(MAX_SMALL_FILE + 1);
             if (content.length > MAX_SMALL_FILE) {
@@ -219,6 +238,34 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
             throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "reading " + what + " from " + authority(uri)
                     + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A small answer read within the timeout as a whole. The request's timeout ends with the headers, and
+     * each read is bounded by the idle timeout; an upstream that sends a byte now and then would pass both,
+     * and hold the request, and every request waiting on the same pull, for good.
+     */
+    private InputStream within(InputStream body, URI uri, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return new FilterInputStream(body) {
+            @Override
+            public int read() throws IOException {
+                check();
+                return super.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                check();
+                return super.read(b, off, len);
+            }
+
+            private void check() throws IOException {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException(what + " from " + authority(uri) + " took longer than " + timeout.toSeconds() + " s");
+                }
+            }
+        };
     }
 
     private static void requireOk(HttpResponse<InputStream> response, String what, InputStream body) throws IOException {

@@ -3,11 +3,14 @@ package dev.wharf.terraform.mirror.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.wharf.oci.Digest;
 import dev.wharf.terraform.mirror.MirrorCoordinates;
 import dev.wharf.http.TrustedCertificates;
 import dev.wharf.testing.StaticHttpServer;
 import dev.wharf.testing.TestCertificates;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -139,6 +144,44 @@ class HttpUpstreamRegistryTest {
         assertThatThrownBy(() -> client().versions(DUMMY))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.BAD_RESPONSE))
                 .hasMessageContaining("no providers.v1");
+    }
+
+    /** The request's timeout ends with the headers; an upstream sending a byte now and then must not hold the request for good. */
+    @Test
+    void anUpstreamThatTricklesItsAnswerIsCutAtTheTimeout() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        HttpServer trickling = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        trickling.createContext("/.well-known/terraform.json", exchange -> {
+            byte[] body = "{\"providers.v1\":\"/v1/providers/\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        trickling.createContext("/v1/providers/", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 100_000);
+            try (java.io.OutputStream out = exchange.getResponseBody()) {
+                while (!done.await(300, TimeUnit.MILLISECONDS)) {
+                    out.write(' ');
+                    out.flush();
+                }
+            } catch (java.io.IOException | InterruptedException e) {
+                // the client hung up
+            }
+        });
+        trickling.start();
+        try {
+            HttpUpstreamRegistry client = new HttpUpstreamRegistry(HttpUpstreamRegistry.client(Optional.empty(), Duration.ofSeconds(2)),
+                    UpstreamHosts.parse(List.of("registry.example.test=http://127.0.0.1:" + trickling.getAddress().getPort())),
+                    this::standInCheck, Duration.ofSeconds(2));
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> client.versions(DUMMY)).isInstanceOf(UpstreamException.class).hasMessageContaining("took longer than 2 s");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the wait").isLessThan(Duration.ofSeconds(20));
+        } finally {
+            done.countDown();
+            trickling.stop(0);
+        }
     }
 
     @Test
