@@ -8,7 +8,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * How many requests the server is working on: counted up by the outermost handler, down when
- * Jetty reports the request complete ({@link ExchangeObserver}). {@link WebServer} installs the
+ * Jetty reports that request complete. {@link WebServer} installs the
  * handler when it is given one of these among its observers.
  *
  * <p>A {@link LongAdder}, not one shared counter: both selector threads count every request up and
@@ -22,9 +22,12 @@ public final class InFlightRequests implements ExchangeObserver {
         return count.sum();
     }
 
+    /**
+     * Nothing: the count goes down where it went up. Jetty logs requests no handler saw (a 400 or 431
+     * from the parser, one refused while stopping), and counted down here they took the gauge below zero.
+     */
     @Override
     public void exchanged(Exchange exchange) {
-        count.decrement();
     }
 
     Handler.Wrapper handler() {
@@ -32,6 +35,7 @@ public final class InFlightRequests implements ExchangeObserver {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 count.increment();
+                Request.addCompletionListener(request, failure -> count.decrement());
                 return super.handle(request, response, callback);
             }
         };

@@ -132,6 +132,24 @@ class ExchangeLogTest {
                 java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
             }
             assertThat(counted.count()).isZero();
+
+            // Requests the parser refuses reach no handler, though Jetty logs them: never counted, never counted down.
+            for (String bad : List.of("GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: "
+                    + "a".repeat(64 * 1024) + "\r\n\r\n", "NOT-HTTP\r\n\r\n")) {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", other.port())) {
+                    socket.getOutputStream().write(bad.getBytes(StandardCharsets.US_ASCII));
+                    assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 4");
+                } catch (java.net.SocketException reset) {
+                    // the server may close before reading a header that long: refused all the same
+                }
+            }
+            HttpResponse<String> after = http.send(HttpRequest.newBuilder(other.localUri().resolve("/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(after.body()).as("only this request in flight").isEqualTo("1");
+            deadline = Instant.now().plus(Duration.ofSeconds(10));
+            while (counted.count() != 0 && Instant.now().isBefore(deadline)) {
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+            }
+            assertThat(counted.count()).isZero();
         }
     }
 
