@@ -116,7 +116,14 @@ public final class PullThrough {
         }
         try {
             inspect(release.archive(), what);
-            PackageHashes hashes = PackageHashes.of(release.archive());
+            PackageHashes hashes;
+            try {
+                hashes = PackageHashes.of(release.archive());
+            } catch (PackageException e) {
+                // A name terraform's h1 hash cannot take (a line break): the upstream's package, refused as such (502).
+                throw new MirrorException(MirrorException.Reason.UPSTREAM_FAILED, what + " is not mirrored: the upstream's package is refused: "
+                        + e.getMessage());
+            }
             StoredArchive stored = storage.storeArchive(provider, key.version(), key.os(), key.arch(), release.archive(), hashes);
             storage.storeSums(provider, key.version(), release.sha256Sums(), release.signature());
             storage.addSigningKeys(provider, release.source().signingKeysJson());

@@ -102,9 +102,9 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
                     + " gives no signing keys: the release cannot be verified, so it is not mirrored");
         }
         return new UpstreamPackage(provider.hostname(), provider.namespace(), provider.type(), version, os, arch, filename,
-                uri.resolve(requiredText(body, "download_url", uri)),
-                uri.resolve(requiredText(body, "shasums_url", uri)),
-                uri.resolve(requiredText(body, "shasums_signature_url", uri)),
+                address(uri, requiredText(body, "download_url", uri), "download_url"),
+                address(uri, requiredText(body, "shasums_url", uri), "shasums_url"),
+                address(uri, requiredText(body, "shasums_signature_url", uri), "shasums_signature_url"),
                 body.path("shasum").asText("").toLowerCase(Locale.ROOT),
                 keys.toString());
     }
@@ -207,7 +207,28 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
                     + ") offers no providers.v1 service in its discovery document");
         }
         String path = providers.asText();
-        return uri.resolve(path.endsWith("/") ? path : path + "/");
+        return address(uri, path.endsWith("/") ? path : path + "/", "providers.v1");
+    }
+
+    /**
+     * {@code reference} from an upstream's answer, resolved against the answer's own address: an address
+     * that is not a URI, or names a scheme other than http(s) (ftp:, file:), is the upstream's fault and
+     * said so (502), not an internal error.
+     */
+    private static URI address(URI answer, String reference, String field) {
+        URI resolved;
+        try {
+            resolved = answer.resolve(reference);
+        } catch (IllegalArgumentException e) {
+            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, answer + " gives a " + field + " that is not an address: "
+                    + e.getMessage());
+        }
+        String scheme = resolved.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http")) || resolved.getHost() == null) {
+            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, answer + " gives a " + field + " that is not an http(s) address: "
+                    + reference);
+        }
+        return resolved;
     }
 
     private JsonNode getJson(String hostname, URI uri, String what) {

@@ -138,6 +138,21 @@ class HttpUpstreamRegistryTest {
                 .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.NOT_FOUND));
     }
 
+    /** What the upstream names as an address is its own: one that is not http(s), or not an address, is a bad answer (502), not an internal error. */
+    @Test
+    void anAddressTheUpstreamGivesThatCannotBeAskedIsABadResponse() {
+        for (String download : List.of("ftp://files.example.test/p.zip", "file:///etc/passwd", "http://[bad/p.zip")) {
+            upstream.put("/api/providers/acme/dummy/1.0.0/download/linux/amd64", """
+                    {"protocols":["5.0"],"os":"linux","arch":"amd64","filename":"%s",
+                     "download_url":"%s","shasums_url":"/files/SUMS","shasums_signature_url":"/files/SUMS.sig",
+                     "shasum":"%s","signing_keys":%s}
+                    """.formatted(ZIP_NAME, download, Digest.sha256(ZIP).hex(), KEYS));
+            assertThatThrownBy(() -> client().packageFor(DUMMY, "1.0.0", "linux", "amd64")).as(download)
+                    .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.BAD_RESPONSE))
+                    .hasMessageContaining("gives a download_url that is not");
+        }
+    }
+
     @Test
     void aRegistryWithoutProvidersServiceIsABadResponse() {
         upstream.put("/.well-known/terraform.json", "{\"modules.v1\":\"/m/\"}");
