@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -61,6 +64,27 @@ public final class PackageDocument {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public @Nullable PackageElasticsearch elasticsearch;
     public @Nullable JsonNode agent;
+
+    /**
+     * Only what EPR's {@code PackageAgent} holds, {@code privileges.root} when true: EPR reads the section
+     * into that struct, so any other key of it never reaches an answer.
+     */
+    @JsonSetter("agent")
+    void setAgent(@Nullable JsonNode value) {
+        if (value == null || !value.isObject()) {
+            agent = null;
+            return;
+        }
+        ObjectNode kept = JsonNodeFactory.instance.objectNode();
+        JsonNode privileges = value.path("privileges");
+        if (privileges.isObject()) {
+            ObjectNode keptPrivileges = kept.putObject("privileges");
+            if (privileges.path("root").asBoolean(false)) {
+                keptPrivileges.put("root", true);
+            }
+        }
+        agent = kept;
+    }
 
     @JsonPropertyOrder({"license"})
     public static final class Source {

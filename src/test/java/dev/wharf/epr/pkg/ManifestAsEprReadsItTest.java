@@ -16,7 +16,7 @@ class ManifestAsEprReadsItTest {
     Path dir;
 
     @Test
-    void aSingleCategoryAnEmptyDefaultAndADotSlashIconReadAsEprReadsThem() throws Exception {
+    void aSingleCategoryAnEmptyDefaultADotSlashIconAndTheAgentReadAsEprReadsThem() throws Exception {
         Path root = Files.createDirectories(dir.resolve("p"));
         Files.writeString(root.resolve("manifest.yml"), """
                 format_version: 3.1.0
@@ -26,6 +26,11 @@ class ManifestAsEprReadsItTest {
                 description: A package.
                 type: integration
                 categories: security
+                agent:
+                  privileges:
+                    root: true
+                    extra: x
+                  foo: bar
                 icons:
                   - src: ./img/icon.svg
                     type: image/svg+xml
@@ -50,6 +55,7 @@ class ManifestAsEprReadsItTest {
         }
         JsonNode doc = Json.mapper().valueToTree(p);
         assertThat(doc.path("categories").toString()).isEqualTo("[\"security\"]");
+        assertThat(doc.path("agent").toString()).as("EPR's PackageAgent holds privileges.root only").isEqualTo("{\"privileges\":{\"root\":true}}");
         assertThat(doc.path("icons").get(0).path("path").asText()).isEqualTo("/package/p/1.0.0/img/icon.svg");
         assertThat(doc.path("vars").get(0).has("default")).as("default: with no value").isFalse();
         assertThat(doc.path("vars").get(1).has("default")).as("default: ~").isFalse();
