@@ -359,6 +359,17 @@ abstract class EprApiContract {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** Go drops a query pair holding a ';' (1.17 and later): EPR answers as if the pair were not there. */
+    @Test
+    void aQueryPairWithASemicolonIsDroppedAsGoDropsIt() throws Exception {
+        HttpResponse<String> all = get("/search");
+        HttpResponse<String> dropped = get("/search?package=acme_logs;all=true");
+        assertThat(dropped.statusCode()).isEqualTo(200);
+        assertThat(dropped.body()).isEqualTo(all.body());
+        assertThat(get("/search?kibana.version=8.1.0;x").statusCode()).isEqualTo(200);
+        assertThat(get("/categories?prerelease=true;x=1").body()).isEqualTo(get("/categories").body());
+    }
+
     @Test
     void leavesTheBrokenPackageOutAndKeepsTheOthers() throws Exception {
         assertThat(get("/search?package=broken_pkg&all=true").body()).isEqualTo("[]");

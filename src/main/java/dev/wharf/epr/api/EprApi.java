@@ -15,6 +15,7 @@ import dev.wharf.epr.proxy.ProxyMode;
 import dev.wharf.epr.search.BadQueryException;
 import dev.wharf.epr.search.Filter;
 import dev.wharf.epr.search.PackageSearch;
+import dev.wharf.epr.search.GoQuery;
 import dev.wharf.epr.search.QueryParser;
 import dev.wharf.epr.upstream.UpstreamException;
 import dev.wharf.http.AnonymousFailures;
@@ -184,7 +185,7 @@ public final class EprApi {
     private void search(Context ctx) {
         Filter filter;
         try {
-            filter = queries.search(ctx.queryParamMap());
+            filter = queries.search(GoQuery.parse(ctx.queryString()));
         } catch (BadQueryException e) {
             error(ctx, 400, e.getMessage());
             return;
@@ -212,8 +213,9 @@ public final class EprApi {
         Filter filter;
         boolean includePolicyTemplates;
         try {
-            filter = queries.categories(ctx.queryParamMap());
-            includePolicyTemplates = QueryParser.includePolicyTemplates(ctx.queryParamMap());
+            Map<String, List<String>> query = GoQuery.parse(ctx.queryString());
+            filter = queries.categories(query);
+            includePolicyTemplates = QueryParser.includePolicyTemplates(query);
         } catch (BadQueryException e) {
             error(ctx, 400, e.getMessage());
             return;
