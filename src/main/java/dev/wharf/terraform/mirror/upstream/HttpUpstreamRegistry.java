@@ -232,13 +232,8 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
     }
 
     private JsonNode getJson(String hostname, URI uri, String what) {
-        HttpResponse<InputStream> response = send(hostname, uri, IdleBoundedBody.handler(timeout));
-        try (InputStream in = within(response.body(), uri, what)) {
-            requireOk(response, what, in);
-            byte[] content = in.readNBytes(MAX_SMALL_FILE + 1);
-            if (content.length > MAX_SMALL_FILE) {
-                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, what + " at " + uri + " is larger than 1 MiB");
-            }
+        byte[] content = getSmall(hostname, uri, what);
+        try {
             return JSON.readTree(content);
         } catch (IOException e) {
             throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, uri + " did not answer with JSON for " + what
