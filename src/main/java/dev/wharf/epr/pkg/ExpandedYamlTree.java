@@ -1,5 +1,6 @@
 package dev.wharf.epr.pkg;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +9,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,8 +23,16 @@ import java.util.Map;
  * every manifest is made of), any other scalar through the mapper's own node deserializer. Within a
  * mapping a repeated key replaces the earlier value in the earlier key's place, as {@code readTree}
  * does, before the keys are expanded.
+ *
+ * <p>Anchors, aliases and merge keys are read as go-yaml (under go-ucfg, in EPR) reads them: an
+ * alias is a copy of the value anchored with its name ({@link YamlAliases} bounds what they
+ * cost), and {@code <<: *base} (or a list of such) puts the keys of those mappings into the one
+ * it is in, the earlier mapping of a list winning, a key written after it replacing the merged one.
  */
 final class ExpandedYamlTree {
+    /** go-yaml's merge key, when it is written plain. */
+    private static final String MERGE_KEY = "<<";
+
     private final ObjectMapper mapper;
     private final JsonNodeFactory nodes;
 
@@ -30,15 +42,34 @@ final class ExpandedYamlTree {
     }
 
     /** The value at the parser's current token, expanded; the parser is left on its last token. */
-    JsonNode value(JsonParser p) throws IOException {
+    JsonNode value(AnchoredYamlFactory.AnchoredYamlParser p) throws IOException {
+        return value(p, new YamlAliases());
+    }
+
+    private JsonNode value(AnchoredYamlFactory.AnchoredYamlParser p, YamlAliases aliases) throws IOException {
+        aliases.counted(p);
+        if (p.isCurrentAlias()) {
+            return aliases.alias(p.getText(), p);
+        }
+        String anchor = p.anchor();
+        if (anchor == null) {
+            return unanchored(p, aliases);
+        }
+        aliases.opened(anchor);
+        JsonNode value = unanchored(p, aliases);
+        aliases.anchored(anchor, value);
+        return value;
+    }
+
+    private JsonNode unanchored(AnchoredYamlFactory.AnchoredYamlParser p, YamlAliases aliases) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.START_OBJECT) {
-            return object(p);
+            return object(p, aliases);
         }
         if (t == JsonToken.START_ARRAY) {
             ArrayNode array = nodes.arrayNode();
             while (p.nextToken() != JsonToken.END_ARRAY) {
-                array.add(value(p));
+                array.add(value(p, aliases));
             }
             return array;
         }
@@ -58,19 +89,46 @@ final class ExpandedYamlTree {
         return mapper.readTree(p);
     }
 
-    private JsonNode object(JsonParser p) throws IOException {
+    private JsonNode object(AnchoredYamlFactory.AnchoredYamlParser p, YamlAliases aliases) throws IOException {
         ObjectNode raw = nodes.objectNode();
         boolean dotted = false;
         for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
+            aliases.counted(p);
+            boolean merge = key.equals(MERGE_KEY) && p.plainKey();
             p.nextToken();
+            if (merge) {
+                merge(raw, value(p, aliases), p);
+                continue;
+            }
             boolean dottedKey = key.indexOf('.') >= 0;
             // Interned, as the nodes' text is (the mapper's node factory): the trees a package keeps
             // (mappings, settings, privileges) repeat the same keys in every data stream and version.
             // A dotted key is not kept: expand() interns its parts.
-            raw.replace(dottedKey ? key : key.intern(), value(p));
+            raw.replace(dottedKey ? key : key.intern(), value(p, aliases));
             dotted |= dottedKey;
         }
         return dotted ? expand(raw) : raw;
+    }
+
+    /**
+     * The keys of {@code merged} (a mapping, or a list of them) put into {@code raw} as go-yaml
+     * puts them: each replaces a key of the same name read before it, and of a list the earlier
+     * mapping wins, so the list is put in from its end.
+     */
+    private static void merge(ObjectNode raw, JsonNode merged, JsonParser p) throws JsonParseException {
+        List<JsonNode> mappings = new ArrayList<>();
+        if (merged.isArray()) {
+            merged.forEach(mappings::add);
+            Collections.reverse(mappings);
+        } else {
+            mappings.add(merged);
+        }
+        for (JsonNode mapping : mappings) {
+            if (!mapping.isObject()) {
+                throw new JsonParseException(p, "map merge requires map or sequence of maps as the value");
+            }
+            mapping.properties().forEach(e -> raw.replace(e.getKey(), e.getValue()));
+        }
     }
 
     /** The mapping {@code raw}, whose values are expanded already, with its own dotted keys expanded. */

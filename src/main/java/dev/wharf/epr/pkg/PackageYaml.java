@@ -1,7 +1,6 @@
 package dev.wharf.epr.pkg;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.wharf.epr.model.Json;
@@ -17,6 +16,7 @@ import java.io.InputStream;
 final class PackageYaml {
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final ExpandedYamlTree TREE = new ExpandedYamlTree(Json.yaml());
+    private static final AnchoredYamlFactory FACTORY = new AnchoredYamlFactory();
 
     private PackageYaml() {
     }
@@ -27,7 +27,8 @@ final class PackageYaml {
             if (files.size(path) > MAX_MANIFEST_BYTES) {
                 throw new InvalidPackageException(path + " is larger than " + MAX_MANIFEST_BYTES + " bytes");
             }
-            try (InputStream in = files.open(path); JsonParser parser = Json.yaml().createParser(in)) {
+            try (InputStream in = files.open(path);
+                    AnchoredYamlFactory.AnchoredYamlParser parser = (AnchoredYamlFactory.AnchoredYamlParser) FACTORY.createParser(in)) {
                 if (parser.nextToken() == null) {
                     return MissingNode.getInstance();
                 }
