@@ -22,7 +22,7 @@ public final class PublishOptions {
 
     @Option(names = "--auth-oidc-scopes-claim", paramLabel = "CLAIM",
             description = "OIDC claim (e.g. groups) whose values grant scopes: through --auth-oidc-scope-map, or a value that is"
-                    + " itself a scope (BORING_REGISTRY_AUTH_OIDC_SCOPES_CLAIM)")
+                    + " itself a publish scope (publish:GLOB); admin only through the map (BORING_REGISTRY_AUTH_OIDC_SCOPES_CLAIM)")
     @Nullable String oidcScopesClaim;
 
     @Option(names = "--auth-oidc-scope-map", split = ",", paramLabel = "VALUE=SCOPE",

@@ -11,8 +11,9 @@ import java.util.Optional;
 /**
  * {@code --auth-oidc-scopes-claim}: the scopes an OIDC token grants beyond reading. Each value of
  * the named claim (a string or a list, such as {@code groups}) is looked up in the mapping
- * ({@code --auth-oidc-scope-map platform=publish:acme/*}); a value that is itself a scope
- * ({@code publish:acme/*}) grants that scope. Other values grant nothing.
+ * ({@code --auth-oidc-scope-map platform=publish:acme/*}); a value that is itself a publish scope,
+ * exactly so written ({@code publish:acme/*}), grants that scope. Other values grant nothing, and
+ * {@code admin} comes only through the mapping.
  */
 public record OidcScopes(Optional<String> claim, Map<String, List<Scope>> mapping) {
     public OidcScopes {
@@ -57,13 +58,27 @@ public record OidcScopes(Optional<String> claim, Map<String, List<Scope>> mappin
             if (mapped != null) {
                 scopes.addAll(mapped);
             } else {
-                try {
-                    scopes.add(Scope.parse(text));
-                } catch (IllegalArgumentException notAScope) {
-                    // A group that names no scope grants nothing more.
-                }
+                literal(text).ifPresent(scopes::add);
             }
         }
         return scopes;
+    }
+
+    /**
+     * The scope a claim value grants by spelling it: {@code publish:GLOB} exactly so written. Never
+     * {@code admin}, and not as {@link Scope#parse} reads a tokens file (trimmed, any case): identity
+     * providers have groups called "Admin" or "admins" that an operator never meant as a scope, and
+     * admin is granted only through the operator's own mapping.
+     */
+    private static Optional<Scope> literal(String value) {
+        String prefix = "publish:";
+        if (!value.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Scope.publish(value.substring(prefix.length())));
+        } catch (IllegalArgumentException notAGlob) {
+            return Optional.empty();
+        }
     }
 }
