@@ -32,6 +32,7 @@ public final class PlainLineEncoder extends LineEncoder {
     }
 
     private static final int LOGGER_LENGTH = 20;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
     /** Logger names are a fixed set; a bound keeps a program that makes names at will from growing this. */
     private static final int MAX_ABBREVIATIONS = 4096;
 
@@ -88,8 +89,49 @@ public final class PlainLineEncoder extends LineEncoder {
 
     private void append(StringBuilder line, ILoggingEvent event, String message) {
         appendBeforeMessage(line, event);
-        line.append(message);
+        appendOneLine(line, message);
         appendAfterMessage(line, event);
+    }
+
+    /**
+     * The message on one line: a message holds what clients sent (a module's coordinates, a
+     * package name, a file's problem), and a line break in it would start a line this program
+     * never wrote, such as a forged "201 created" in the publish audit. Line breaks and the other
+     * control characters are written as escapes ({@code \n}, {@code \u0007}); a tab is kept.
+     */
+    static void appendOneLine(StringBuilder line, String message) {
+        int first = firstControl(message);
+        if (first < 0) {
+            line.append(message);
+            return;
+        }
+        line.append(message, 0, first);
+        for (int i = first; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (!isControl(c)) {
+                line.append(c);
+            } else if (c == '\n') {
+                line.append("\\n");
+            } else if (c == '\r') {
+                line.append("\\r");
+            } else {
+                line.append("\\u").append(HEX[c >> 12 & 15]).append(HEX[c >> 8 & 15]).append(HEX[c >> 4 & 15]).append(HEX[c & 15]);
+            }
+        }
+    }
+
+    private static int firstControl(String message) {
+        for (int i = 0; i < message.length(); i++) {
+            if (isControl(message.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** C0 but tab, DEL, C1 (NEL among them) and the Unicode line and paragraph separators. */
+    private static boolean isControl(char c) {
+        return c < 0x20 ? c != '\t' : c >= 0x7f && (c <= 0x9f || c == 0x2028 || c == 0x2029);
     }
 
     private void appendBeforeMessage(StringBuilder line, ILoggingEvent event) {

@@ -95,6 +95,38 @@ class PlainLineEncoderTest {
                 .contains("line: GET / HTTP/1.1 200 2B 0.0ms ::1 \"-\"");
     }
 
+    /**
+     * A message is one line whatever it holds: a client's coordinates with a line break in them had
+     * written a second, forged line into the publish audit. A stack trace still follows its line.
+     */
+    @org.junit.jupiter.api.Test
+    void aMessageWithLineBreaksAndControlCharactersIsWrittenOnOneLine() {
+        PlainLineEncoder plain = new PlainLineEncoder(PlainLineEncoder.Stamp.DATE_TIME_OFFSET, ZoneId.of("UTC"));
+        plain.setContext(context);
+        plain.start();
+        String forged = "publish module x/y/z/1\n2026-12-06T17:59:00.000Z INFO  wharf.publish publish module acme/vpc/aws/9.9.9: 201 created";
+        LoggingEvent event = new LoggingEvent("test", context.getLogger("wharf.publish"), Level.WARN, "{} by - from 127.0.0.1: 401",
+                null, new Object[] {forged + "\r\u0000\u0007\u007f\u0085\u2028\tend"});
+        event.setTimeStamp(0L);
+        String line = new String(plain.encode(event));
+        assertThat(line).isEqualTo("1970-01-01T00:00:00.000Z WARN  wharf.publish publish module x/y/z/1\\n2026-12-06T17:59:00.000Z INFO"
+                + "  wharf.publish publish module acme/vpc/aws/9.9.9: 201 created\\r\\u0000\\u0007\\u007f\\u0085\\u2028\tend by - from"
+                + " 127.0.0.1: 401" + System.lineSeparator());
+        LineBatch batch = new LineBatch();
+        plain.encodeInto(event, batch);
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        try {
+            batch.writeTo(written);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertThat(written.toString()).isEqualTo(line);
+
+        LoggingEvent failed = new LoggingEvent("test", context.getLogger("wharf"), Level.ERROR, "a\nb", new IllegalStateException("boom"), null);
+        assertThat(new String(plain.encode(failed)).lines().toList()).hasSizeGreaterThan(2)
+                .first().asString().endsWith(" ERROR wharf a\\nb");
+    }
+
     private LoggingEvent access(Exchange exchange) {
         LoggingEvent event = new LoggingEvent("test", context.getLogger("http.access"), Level.INFO, "{}", null,
                 new Object[] {new AccessLine(exchange)});
