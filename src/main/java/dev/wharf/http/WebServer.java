@@ -112,7 +112,7 @@ public final class WebServer implements AutoCloseable {
                 if (limits.trustForwarded() || !limits.trustedProxies().isEmpty()) {
                     http.addCustomizer(new ProxiedRequests(limits.trustForwarded(), limits.trustedProxies()));
                 }
-                ServerConnector connector = tls.isPresent() ? tlsConnector(server, http, address, tls.get(), selectors)
+                DrainingConnector connector = tls.isPresent() ? tlsConnector(server, http, address, tls.get(), selectors)
                         : plainConnector(server, http, address, selectors);
                 connector.setIdleTimeout(limits.idleTimeout().toMillis());
                 try {
@@ -121,6 +121,9 @@ public final class WebServer implements AutoCloseable {
                     throw new UncheckedIOException("cannot accept on " + address, e);
                 }
                 server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+                // Here, where the connector is made: the tracker notes each request's connection
+                // for the connector's graceful stop (DrainingConnector).
+                server.insertHandler(connector.tracker());
                 made.set(connector);
                 return connector;
             });
@@ -169,15 +172,15 @@ public final class WebServer implements AutoCloseable {
         return false;
     }
 
-    private static ServerConnector plainConnector(Server server, HttpConfiguration http, ListenAddress address, int selectors) {
+    private static DrainingConnector plainConnector(Server server, HttpConfiguration http, ListenAddress address, int selectors) {
         http.setRequestHeaderSize(ServerLimits.MAX_REQUEST_HEADER_BYTES);
-        ServerConnector connector = new ServerConnector(server, -1, selectors, new HttpConnectionFactory(http));
+        DrainingConnector connector = new DrainingConnector(server, selectors, new HttpConnectionFactory(http));
         connector.setHost(address.host());
         connector.setPort(address.port());
         return connector;
     }
 
-    private static ServerConnector tlsConnector(Server server, HttpConfiguration http, ListenAddress address, TlsFiles files,
+    private static DrainingConnector tlsConnector(Server server, HttpConfiguration http, ListenAddress address, TlsFiles files,
             int selectors) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(PemKeyStore.load(files.certFile(), files.keyFile()));
@@ -191,7 +194,7 @@ public final class WebServer implements AutoCloseable {
         SecureRequestCustomizer customizer = new SecureRequestCustomizer();
         customizer.setSniHostCheck(false);
         https.addCustomizer(customizer);
-        ServerConnector connector = new ServerConnector(server, -1, selectors,
+        DrainingConnector connector = new DrainingConnector(server, selectors,
                 new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
         connector.setHost(address.host());
         connector.setPort(address.port());
