@@ -25,6 +25,10 @@ import org.jspecify.annotations.Nullable;
 public final class OperationCounters implements ExchangeObserver, UpstreamCacheHits {
     private static final String PREFIX = "boring_registry_";
     static final int MAX_SERIES = 20_000;
+    /** Longer than any namespace, name, version, os or arch the registry takes. */
+    static final int MAX_UNFOUND_LABEL = 128;
+    /** A path remembered for its counter; longer ones are worked out again each time. */
+    private static final int MAX_CACHED_PATH = 512;
     private static final Pattern MIRROR_ARCHIVE = Pattern.compile("terraform-provider-[^_]+_(.+)_([^_]+)_([^_]+)\\.zip");
     private static final Map<String, String> ROUTES = Map.of(
             "/v1/modules/{namespace}/{name}/{provider}/versions", "modules_list_versions",
@@ -54,12 +58,13 @@ public final class OperationCounters implements ExchangeObserver, UpstreamCacheH
 
     @Override
     public void exchanged(Exchange e) {
-        if (e.status() == 401 || e.status() == 403 || !(e.method().equals("GET") || e.method().equals("HEAD"))) {
+        if (e.status() == 400 || e.status() == 401 || e.status() == 403 || !(e.method().equals("GET") || e.method().equals("HEAD"))) {
             return;
         }
         String operation = ROUTES.get(e.route());
         if (operation != null) {
             Asked asked = new Asked(e.route(), e.path());
+            boolean found = e.status() < 400;
             Counter known = byPath.get(asked);
             if (known != null) {
                 known.increment();
@@ -67,67 +72,78 @@ public final class OperationCounters implements ExchangeObserver, UpstreamCacheH
             }
             Map<String, String> params = params(e.route(), e.path());
             Counter counted = switch (operation) {
-                case "modules_list_versions" -> count("modules_list_versions_total", params, "namespace", "name", "provider");
-                case "modules_download_version" -> count("modules_download_version_total", params, "namespace", "name", "provider", "version");
-                case "providers_list_versions" -> count("providers_list_versions_total", params, "namespace", "name");
-                default -> count("providers_download_version_total", params, "namespace", "name", "version", "os", "arch");
+                case "modules_list_versions" -> count(found, "modules_list_versions_total", params, "namespace", "name", "provider");
+                case "modules_download_version" ->
+                        count(found, "modules_download_version_total", params, "namespace", "name", "provider", "version");
+                case "providers_list_versions" -> count(found, "providers_list_versions_total", params, "namespace", "name");
+                default -> count(found, "providers_download_version_total", params, "namespace", "name", "version", "os", "arch");
             };
-            if (counted != null && byPath.size() < MAX_SERIES) {
+            if (counted != null && byPath.size() < MAX_SERIES && e.path().length() <= MAX_CACHED_PATH) {
                 byPath.put(asked, counted);
             }
         } else if (e.route().equals(MIRROR_ROUTE)) {
-            mirror(params(e.route(), e.path()));
+            mirror(e.status() < 400, params(e.route(), e.path()));
         }
     }
 
-    private void mirror(Map<String, String> p) {
+    private void mirror(boolean found, Map<String, String> p) {
         String file = p.getOrDefault("file", "");
         Map<String, String> labels = new java.util.HashMap<>(p);
         labels.put("name", p.get("type"));
         if (file.equals("index.json")) {
-            count("mirrors_list_provider_versions_total", labels, "hostname", "namespace", "name");
+            count(found, "mirrors_list_provider_versions_total", labels, "hostname", "namespace", "name");
         } else if (file.endsWith(".json")) {
             labels.put("version", file.substring(0, file.length() - ".json".length()));
-            count("mirrors_list_provider_installations_total", labels, "hostname", "namespace", "name", "version");
+            count(found, "mirrors_list_provider_installations_total", labels, "hostname", "namespace", "name", "version");
         } else {
             Matcher m = MIRROR_ARCHIVE.matcher(file);
             if (m.matches()) {
                 labels.put("version", m.group(1));
                 labels.put("os", m.group(2));
                 labels.put("arch", m.group(3));
-                count("mirrors_download_version_total", labels, "hostname", "namespace", "name", "version", "os", "arch");
+                count(found, "mirrors_download_version_total", labels, "hostname", "namespace", "name", "version", "os", "arch");
             }
         }
     }
 
     @Override
     public void versions(MirrorCoordinates provider) {
-        count("mirrors_list_provider_versions_cache_hit_total", Map.of("hostname", provider.hostname(),
+        count(true, "mirrors_list_provider_versions_cache_hit_total", Map.of("hostname", provider.hostname(),
                 "namespace", provider.namespace(), "name", provider.type()), "hostname", "namespace", "name");
     }
 
     @Override
     public void packageFor(MirrorCoordinates provider, String version, String os, String arch) {
-        count("mirrors_download_version_cache_hit_total", Map.of("hostname", provider.hostname(), "namespace", provider.namespace(),
+        count(true, "mirrors_download_version_cache_hit_total", Map.of("hostname", provider.hostname(), "namespace", provider.namespace(),
                 "name", provider.type(), "version", version, "os", os, "arch", arch),
                 "hostname", "namespace", "name", "version", "os", "arch");
     }
 
     @Override
     public void signedSums(UpstreamPackage pkg) {
-        count("mirrors_download_sha_sums_cache_hit_total", Map.of("hostname", pkg.hostname(), "namespace", pkg.namespace(),
+        count(true, "mirrors_download_sha_sums_cache_hit_total", Map.of("hostname", pkg.hostname(), "namespace", pkg.namespace(),
                 "name", pkg.type(), "version", pkg.version()), "hostname", "namespace", "name", "version");
     }
 
-    /** Counts one under the labels' values; returns the counter, or null when the series bound refused a new one. */
-    private @Nullable Counter count(String name, Map<String, String> values, String... labels) {
+    /**
+     * Counts one under the labels' values; returns the counter, or null when the series bound
+     * refused a new one. Labels come from request paths, as in boring-registry. A name that was
+     * {@code found} is one the registry holds, always counted. Any other (not found, or a storage
+     * failure) makes a series only while there are fewer than {@link #MAX_SERIES} and its values
+     * are no longer than a name can be: a client sending 20 000 made-up names of 6 000 characters
+     * took a scrape past 100 MB, the heap up by 360 MB, and had real names go uncounted.
+     */
+    private @Nullable Counter count(boolean found, String name, Map<String, String> values, String... labels) {
         List<String> labelValues = new ArrayList<>(labels.length);
         for (String label : labels) {
-            labelValues.add(Optional.ofNullable(values.get(label)).orElse(""));
+            String value = Optional.ofNullable(values.get(label)).orElse("");
+            if (!found && value.length() > MAX_UNFOUND_LABEL) {
+                return null;
+            }
+            labelValues.add(value);
         }
         Key key = new Key(name, labelValues);
-        if (counters.size() >= MAX_SERIES && !counters.containsKey(key)) {
-            // Labels come from request paths, as in boring-registry; a client sending made-up names must not grow the heap forever.
+        if (!found && counters.size() >= MAX_SERIES && !counters.containsKey(key)) {
             return null;
         }
         Counter counter = counters.computeIfAbsent(key, k -> {

@@ -51,6 +51,27 @@ class OperationCountersTest {
         assertThat(count("acme", "vpc", "aws")).isEqualTo(1.0);
     }
 
+    @Test
+    void madeUpNamesAreBoundedAndCannotCrowdOutTheNamesTheRegistryHolds() {
+        String longName = "x".repeat(6000);
+        for (int i = 0; i < 100; i++) {
+            counters.exchanged(get(VERSIONS, "/v1/modules/" + i + longName + "/b/c/versions", 404));
+            counters.exchanged(get(VERSIONS, "/v1/modules/" + i + "-invalid/b/c/versions", 400));
+        }
+        assertThat(registry.find("boring_registry_modules_list_versions").counters())
+                .as("refused (400) and overlong unfound names make no series").isEmpty();
+
+        for (int i = 0; i < OperationCounters.MAX_SERIES + 10; i++) {
+            counters.exchanged(get(VERSIONS, "/v1/modules/made" + i + "/b/c/versions", 404));
+        }
+        assertThat(registry.find("boring_registry_modules_list_versions").counters()).hasSize(OperationCounters.MAX_SERIES);
+        assertThat(count("made0", "b", "c")).as("unfound names are counted, as boring-registry counts them").isEqualTo(1.0);
+
+        counters.exchanged(get(VERSIONS, "/v1/modules/acme/vpc/aws/versions", 200));
+        counters.exchanged(get(VERSIONS, "/v1/modules/acme/vpc/aws/versions", 304));
+        assertThat(count("acme", "vpc", "aws")).as("a name the registry holds, past the bound").isEqualTo(2.0);
+    }
+
     private double count(String namespace, String name, String provider) {
         return registry.get("boring_registry_modules_list_versions")
                 .tags("namespace", namespace, "name", name, "provider", provider).counter().count();
