@@ -48,6 +48,21 @@ final class EprReplies {
         ResponseBodies.send(ctx, resource::open);
     }
 
+    /**
+     * What a package's own file is answered with besides EPR's headers. The file is served on the
+     * registry's origin, where {@code /ui/} is: an HTML page, an SVG or a file sniffed as HTML that
+     * a publisher put in a package ran its script there, able to read the signed-in pages and
+     * post to them. The bytes stay EPR's (Kibana fetches them from its server and passes on only
+     * their type); opened in a browser, the page runs no script, sends no form, loads nothing from
+     * elsewhere, and has an origin of its own (sandbox).
+     */
+    static final String PACKAGE_FILE_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox";
+
+    static void inert(Context ctx) {
+        ctx.header("Content-Security-Policy", PACKAGE_FILE_POLICY);
+        ctx.header("X-Content-Type-Options", "nosniff");
+    }
+
     /** A file no MIME table names, typed from its first bytes as Go's {@code http.ServeContent} types it. */
     static void sniffed(Context ctx, Resource resource) throws IOException {
         if (notModified(ctx, resource)) {

@@ -93,6 +93,7 @@ final class PackageRoutes {
             return;
         }
         cache(ctx, settings.cacheCatchAll());
+        EprReplies.inert(ctx);
         Optional<String> type = ContentTypes.of(file);
         if (type.isPresent()) {
             stream(ctx, type.get(), resource.get());

@@ -88,6 +88,23 @@ class PackageUiBrowserTest {
         assertStyledAndClean("index-health");
     }
 
+    /**
+     * A package's own HTML page, SVG and a file sniffed as HTML are served on the UI's origin: their
+     * script had run there (the page read /ui/). Opened in the browser, none runs.
+     */
+    @Test
+    void aPackagesOwnPagesRunNoScriptOnTheRegistrysOrigin() {
+        browser.get(guarded.resolve("/package/hostile_pkg/1.0.0/docs/active.html").toString());
+        assertThat(browser.findElement(By.tagName("p")).getText()).isEqualTo("text");
+        assertThat(browser.getTitle()).isEqualTo("Active");
+        browser.get(guarded.resolve("/package/hostile_pkg/1.0.0/docs/NOTICE").toString());
+        assertThat(browser.getTitle()).isEqualTo("Notice");
+        browser.get(guarded.resolve("/package/hostile_pkg/1.0.0/img/active.svg").toString());
+        assertThat(browser.findElements(By.tagName("rect"))).hasSize(1);
+        assertThat(((JavascriptExecutor) browser).executeScript("return document.documentElement.getAttribute('data-pwned')")).isNull();
+        assertThat(consoleErrors()).isNotEmpty().allSatisfy(e -> assertThat(e.getMessage()).containsIgnoringCase("sandbox"));
+    }
+
     @Test
     void signInWithATokenOfTheTokensFile() throws Exception {
         // Another site's form with a valid token (login CSRF) is refused, and signs nobody in.

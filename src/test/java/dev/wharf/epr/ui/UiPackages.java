@@ -101,6 +101,14 @@ final class UiPackages implements AutoCloseable {
 
                 <a href="javascript:window.wharfPwned=1" onclick="window.wharfPwned=1">another</a>
                 """);
+        // Files a publisher may put in a package that a browser would run as pages of the registry's origin.
+        Files.writeString(pkg.resolve("docs/active.html"), "<!doctype html><title>Active</title><p>text</p>"
+                + "<script>document.title = 'pwned'; fetch('/ui/').then(() => document.title = 'pwned and read');</script>\n");
+        Files.writeString(pkg.resolve("docs/NOTICE"), "<html><head><title>Notice</title></head><body>"
+                + "<script>document.title = 'pwned'</script></body></html>\n");
+        Files.createDirectories(pkg.resolve("img"));
+        Files.writeString(pkg.resolve("img/active.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">"
+                + "<script>document.documentElement.setAttribute('data-pwned', '1')</script><rect width=\"10\" height=\"10\"/></svg>\n");
     }
 
     private static void oversized(Path pkg) throws IOException {
