@@ -83,6 +83,10 @@ class PublishOverHttpTest {
                     HttpRequest.BodyPublishers.ofString("key")).statusCode()).isEqualTo(403);
             assertThat(putModule(server, "acme/x/aws/1.0.0", acme.token()).statusCode()).isEqualTo(201);
             assertThat(putModule(server, "acme/x/aws/1.0.0", acme.token()).statusCode()).isEqualTo(409);
+            // Nor under another spelling terraform takes for the same version (build metadata is not compared).
+            HttpResponse<String> sameToTerraform = putModule(server, "acme/x/aws/1.0.0+build.2", acme.token());
+            assertThat(sameToTerraform.statusCode()).isEqualTo(409);
+            assertThat(sameToTerraform.body()).contains("is version 1.0.0 to terraform");
             // A publish-only token may not read.
             HttpResponse<String> read = http.send(HttpRequest.newBuilder(base(server).resolve("/v1/modules/acme/x/aws/versions"))
                     .header("Authorization", "Bearer " + acme.token()).build(), HttpResponse.BodyHandlers.ofString());

@@ -40,6 +40,16 @@ public final class ModulePublication implements ModuleTarget {
         return store.exists(layout.moduleRepository(namespace, name, provider), layout.moduleTag(namespace, name, provider, version));
     }
 
+    /** Refuses a version that differs from a stored one only in build metadata ({@link SamePrecedence}). */
+    public void refuseSamePrecedence(String namespace, String name, String provider, String version) {
+        List<String> stored = store.listTags(layout.moduleRepository(namespace, name, provider)).stream()
+                .flatMap(tag -> layout.moduleVersion(namespace, name, provider, tag).stream()).toList();
+        Optional<String> same = SamePrecedence.among(stored, version);
+        if (same.isPresent()) {
+            throw SamePrecedence.refusal("module " + namespace + "/" + name + "/" + provider, version, same.get());
+        }
+    }
+
     /**
      * Checks and stores an archive; {@code where} names it in errors. Throws {@link UploadException}
      * for bad input, {@link VersionExistsException} when the version is (or meanwhile got) stored.
@@ -51,6 +61,7 @@ public final class ModulePublication implements ModuleTarget {
         if (exists(namespace, name, provider, version)) {
             throw exists(namespace, name, provider, version, false);
         }
+        refuseSamePrecedence(namespace, name, provider, version);
         ModuleArchiveCheck.check(archive, format, where);
         return push(namespace, name, provider, version, format, archive, created);
     }

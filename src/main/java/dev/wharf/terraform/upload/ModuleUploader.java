@@ -107,7 +107,7 @@ public final class ModuleUploader {
             return new Result(specFile, module, version, Outcome.FILTERED);
         }
         if (target.exists(spec.namespace(), spec.name(), spec.provider(), version)) {
-            return existing(specFile, module, version);
+            return existing(specFile, module, version, "module " + module + " version " + version + " already exists; it is never overwritten");
         }
         ScratchFolder scratch;
         try {
@@ -130,7 +130,7 @@ public final class ModuleUploader {
             if (e.lostRace()) {
                 throw e;
             }
-            return existing(specFile, module, version);
+            return existing(specFile, module, version, String.valueOf(e.getMessage()));
         } catch (ArchiveRefusedException | IOException e) {
             throw new UploadException("cannot archive " + specFile.getParent() + ": " + e.getMessage());
         }
@@ -163,12 +163,12 @@ public final class ModuleUploader {
         throw new IllegalStateException("importing needs direct storage, not a publish API");
     }
 
-    private Result existing(Path specFile, String module, String version) {
+    /** A version that is stored (or one terraform takes for it): skipped with --ignore-existing, else refused with {@code why}. */
+    private Result existing(Path specFile, String module, String version, String why) {
         if (options.ignoreExisting()) {
-            log.accept("module " + module + " " + version + " already exists, skipped");
+            log.accept(why + ", skipped");
             return new Result(specFile, module, version, Outcome.EXISTS);
         }
-        throw new UploadException("module " + module + " version " + version + " already exists; it is never overwritten"
-                + " (use --ignore-existing to skip existing versions)");
+        throw new UploadException(why + " (use --ignore-existing to skip existing versions)");
     }
 }

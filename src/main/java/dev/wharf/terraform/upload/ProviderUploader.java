@@ -80,9 +80,16 @@ public final class ProviderUploader {
                         + " has no signing-keys.json in storage; add the public key first: upload signing-key --namespace "
                         + namespace + " KEY.asc")));
         log.accept("signature of " + release.sumsFile().fileName() + " verified with key " + release.keyId());
-        if (store.exists(layout.providerRepository(namespace, release.name()), layout.providerTag(release.sumsFile()))) {
+        String repository = layout.providerRepository(namespace, release.name());
+        if (store.exists(repository, layout.providerTag(release.sumsFile()))) {
             throw new VersionExistsException("provider " + namespace + "/" + release.name() + " version " + release.version()
                     + " already exists; it is never overwritten", false);
+        }
+        List<String> stored = store.listTags(repository).stream()
+                .flatMap(tag -> layout.providerFile(tag).stream()).map(ProviderFile::version).distinct().toList();
+        Optional<String> same = SamePrecedence.among(stored, release.version());
+        if (same.isPresent()) {
+            throw SamePrecedence.refusal("provider " + namespace + "/" + release.name(), release.version(), same.get());
         }
         push(release);
         return release;

@@ -144,6 +144,35 @@ class UploadHardeningTest {
         assertThat(store.listTags(LAYOUT.providerRepository("acme", "dummy"))).isEmpty();
     }
 
+    /**
+     * "Never overwritten" holds for what terraform installs, not only for the tag: 1.0.0+build and
+     * 1.0.0 are one version to terraform (build metadata is not compared), which keeps the first it
+     * is given, so a second spelling could change what an existing pin installs.
+     */
+    @Test
+    void aVersionThatDiffersFromAStoredOneOnlyInBuildMetadataIsRefused() throws Exception {
+        uploader(false, Optional.empty(), ArchiveFormat.TAR_GZ).upload(module(dir.resolve("m100"), "1.0.0"));
+        assertThatThrownBy(() -> uploader(false, Optional.empty(), ArchiveFormat.TAR_GZ).upload(module(dir.resolve("m100b"), "1.0.0+build.2")))
+                .isInstanceOf(UploadException.class)
+                .hasMessage("module acme/vpc/aws version 1.0.0+build.2 is version 1.0.0 to terraform, which is stored: versions that"
+                        + " differ only in build metadata are one version, never overwritten (use --ignore-existing to skip existing versions)");
+        uploader(false, Optional.empty(), ArchiveFormat.TAR_GZ).upload(module(dir.resolve("m200b"), "2.0.0+build.1"));
+        assertThatThrownBy(() -> uploader(false, Optional.empty(), ArchiveFormat.TAR_GZ).upload(module(dir.resolve("m200"), "2.0.0")))
+                .isInstanceOf(UploadException.class).hasMessageContaining("version 2.0.0 is version 2.0.0+build.1 to terraform");
+        uploader(false, Optional.empty(), ArchiveFormat.TAR_GZ).upload(module(dir.resolve("m200rc"), "2.0.0-rc.1+build.1"));
+        assertThat(store.listTags(LAYOUT.moduleRepository("acme", "vpc", "aws"))).hasSize(3);
+
+        PgpKeys key = PgpKeys.generate("Wharf Hardening <hardening@example.test>");
+        signingKey(key);
+        Entry binary = Entry.file("terraform-provider-dummy_v1.0.0", "#!/bin/sh\n");
+        assertThat(providers().upload("acme", release("1.0.0", key, List.of(binary)), List.of(), false)).isTrue();
+        Path again = release("1.0.0+b", key, List.of(binary));
+        assertThatThrownBy(() -> providers().upload("acme", again, List.of(), false)).isInstanceOf(VersionExistsException.class)
+                .hasMessageContaining("provider acme/dummy version 1.0.0+b is version 1.0.0 to terraform");
+        assertThat(store.listTags(LAYOUT.providerRepository("acme", "dummy"))).as("1.0.0's three files, nothing of 1.0.0+b")
+                .hasSize(3).noneMatch(t -> t.contains("__b"));
+    }
+
     private Path module(Path root, String version) throws Exception {
         Files.createDirectories(root);
         Files.writeString(root.resolve(ModuleSpecReader.FILE_NAME),
