@@ -50,8 +50,20 @@ public final class PackagePublisher {
 
     /** The version is published already; packages are immutable. */
     public static final class ExistsException extends InvalidPackageException {
+        private final String forClients;
+
         public ExistsException(String message) {
+            this(message, message);
+        }
+
+        /** {@code forClients}: the message without where storage is, which only the operator is told. */
+        public ExistsException(String message, String forClients) {
             super(message);
+            this.forClients = forClients;
+        }
+
+        public String forClients() {
+            return forClients;
         }
     }
 
@@ -169,8 +181,9 @@ public final class PackagePublisher {
                 throw new ExistsException(tag + " lost to a concurrent push: " + e.getMessage());
             }
             if (e.kind() == StorageException.Kind.TAG_EXISTS) {
-                throw new ExistsException(tag + " is already published in " + store.describe() + "/" + repository
-                        + "; publish a new version instead (packages are immutable)");
+                String instead = "; publish a new version instead (packages are immutable)";
+                throw new ExistsException(tag + " is already published in " + store.describe() + "/" + repository + instead,
+                        tag + " is already published" + instead);
             }
             throw e;
         }

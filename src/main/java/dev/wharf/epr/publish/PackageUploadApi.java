@@ -115,7 +115,8 @@ public final class PackageUploadApi {
             refuse(ctx, caller.name(), client, e.name(), Outcome.FORBIDDEN, "the token '" + caller.name() + "' may not publish package "
                     + e.name() + " (its scopes: " + caller.scopes() + ")");
         } catch (PackagePublisher.ExistsException e) {
-            refuse(ctx, caller.name(), client, "-", Outcome.EXISTS, e.getMessage());
+            // Not where storage is (a registry's host and repository): security.md keeps that from clients.
+            refuse(ctx, caller.name(), client, "-", Outcome.EXISTS, e.forClients());
         } catch (InvalidPackageException e) {
             refuse(ctx, caller.name(), client, "-", Outcome.INVALID, folder == null ? e.getMessage()
                     : e.getMessage().replace(folder.toAbsolutePath() + "/", ""));

@@ -58,8 +58,12 @@ class PackagePublishOverHttpTest {
                 HttpResponse<String> search = http.send(HttpRequest.newBuilder(base.resolve("/search?package=acme_logs&all=true")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(search.body()).contains("\"name\": \"acme_logs\"");
-                assertThat(Publishing.put(http, base.resolve("/api/v1/packages"), acme.token(), "application/zip",
-                        HttpRequest.BodyPublishers.ofFile(zip)).statusCode()).isEqualTo(409);
+                HttpResponse<String> again = Publishing.put(http, base.resolve("/api/v1/packages"), acme.token(), "application/zip",
+                        HttpRequest.BodyPublishers.ofFile(zip));
+                assertThat(again.statusCode()).isEqualTo(409);
+                // Not where storage is (the registry's host and repository).
+                assertThat(again.body()).contains("is already published; publish a new version instead")
+                        .doesNotContain("127.0.0.1").doesNotContain(dir.toString()).doesNotContain("oci-layout");
                 assertThat(server.output()).doesNotContain(acme.token());
             }
         }
