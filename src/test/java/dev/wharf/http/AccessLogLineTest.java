@@ -106,6 +106,16 @@ class AccessLogLineTest {
     }
 
     @Test
+    void aRefusedTokenIsLoggedAtInfoThoughTheCheckAnsweredBeforeAnyRoute() {
+        log.exchanged(new Exchange(Exchange.UNMATCHED, "GET", "/v1/modules/a/b/aws/versions", null, "HTTP/1.1", 401, 0, 48, 1_000,
+                "10.0.0.9", "curl/8"));
+        log.exchanged(new Exchange(Exchange.UNMATCHED, "PUT", "/api/v1/modules/a/b/aws/1.0.0", null, "HTTP/1.1", 403, 0, 48, 1_000,
+                "10.0.0.9", "curl/8"));
+        assertThat(lines.list).hasSize(2).allSatisfy(l -> assertThat(l.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO));
+        assertThat(lines.list.get(0).getFormattedMessage()).startsWith("GET /v1/modules/a/b/aws/versions HTTP/1.1 401 48B");
+    }
+
+    @Test
     void theLineKeepsPlaceholdersAsSentAndRedactsSignaturesInTextAndFields() {
         log.exchanged(new Exchange("/v1/files/{name}", "GET", "/v1/files/{}.zip", "signature=abc&q={}", "HTTP/1.1", 200, 0, 10,
                 2_000_000, "10.0.0.7", "agent {} {}"));

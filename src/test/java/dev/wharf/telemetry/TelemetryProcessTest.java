@@ -104,6 +104,12 @@ class TelemetryProcessTest {
             get(base.resolve("/v1/providers/hashicorp/null/3.2.4/download/linux/amd64"));
             get(base.resolve("/v1/mirror/registry.terraform.io/hashicorp/null/3.2.4.json"));
             get(base.resolve("/no/such/route"));
+            // A wrong token is logged at info (the token check answers before any route); a Host header
+            // Jetty cannot read is answered 400 without a warning of Jetty's quoting it.
+            assertThat(http.send(HttpRequest.newBuilder(base.resolve("/v1/modules/example/hello/null/versions"))
+                    .header("Authorization", "Bearer wrong-token-7f1c").build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                    .isEqualTo(401);
+            assertThat(rawStatusLine(port, "h\u00ffbad")).startsWith("HTTP/1.1 400");
             // Last, so that its access line means every earlier one is written; the 404 above is logged at debug only.
             get(base.resolve("/.well-known/terraform.json?sentinel=1"));
             boring = scrapeWhen(URI.create("http://127.0.0.1:" + telemetry + "/metrics"),
@@ -319,8 +325,10 @@ class TelemetryProcessTest {
         assertThat(versions.get("source.address").asText()).isEqualTo("127.0.0.1");
         assertThat(versions.get("user_agent.original").asText()).isEqualTo(AGENT);
         assertThat(boringLog).doesNotContain("/no/such/route").contains("signature=REDACTED").doesNotContain(signature).doesNotContain("static-token-5d2e");
-        // Every request runBoringRegistry sent to the registry address but the unmatched one.
-        assertThat(lines.stream().filter(l -> "http.access".equals(l.path("logger").asText())).count()).isEqualTo(10);
+        assertThat(boringLog).doesNotContain("wrong-token-7f1c").doesNotContain("Bad Authority");
+        // Every request runBoringRegistry sent to the registry address but the unmatched one, the refused token included.
+        assertThat(lines.stream().filter(l -> "http.access".equals(l.path("logger").asText())).count()).isEqualTo(11);
+        assertThat(lines).anySatisfy(l -> assertThat(l.path("http.response.code").asInt()).isEqualTo(401));
     }
 
     @Test
@@ -359,6 +367,19 @@ class TelemetryProcessTest {
             }
         }
         return lines;
+    }
+
+    /** The status line of a GET sent over TLS with {@code host} as its Host header, as written (the HTTP client refuses to). */
+    private static String rawStatusLine(int port, String host) throws Exception {
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) CERTIFICATE.trustingContext().getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /v1/modules/example/hello/null/versions HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            return answer.lines().findFirst().orElse("");
+        }
     }
 
     private HttpResponse<String> get(URI uri) throws Exception {

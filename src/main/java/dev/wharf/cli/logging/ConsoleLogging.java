@@ -61,6 +61,9 @@ public final class ConsoleLogging {
         access.setAdditive(false);
         access.addAppender(async);
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+        // Jetty warns of every Host header it cannot read ("Bad Authority: [...]", the client's text):
+        // the request is answered 400 and logged as any other, and a client must not write warnings at will.
+        context.getLogger("org.eclipse.jetty.util.HostPort").setLevel(Level.ERROR);
         context.getLogger("io.javalin").setLevel(level.isGreaterOrEqual(Level.INFO) ? Level.WARN : Level.INFO);
     }
 
