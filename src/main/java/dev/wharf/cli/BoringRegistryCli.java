@@ -80,6 +80,7 @@ public final class BoringRegistryCli {
         CommandLine cli = new CommandLine(new Root());
         // Before the settings below: picocli gives them only to the subcommands already added.
         subcommands.forEach(s -> cli.addSubcommand(s.get()));
+        GoFlags.apply(cli);
         cli.setDefaultValueProvider(new EnvironmentDefaults(env));
         cli.setOut(out);
         cli.setErr(err);

@@ -59,4 +59,26 @@ class BoringRegistryCliSubcommandsTest {
         assertThat(code).isEqualTo(1);
         assertThat(err.toString()).startsWith("boring-registry: ").doesNotContain("\tat ");
     }
+
+    /** As pflag and viper read them: a boolean with Go's strconv.ParseBool, a flag given twice by its last value. */
+    @Test
+    void booleansReadAsGoReadsThemAndARepeatedFlagTakesItsLastValue() {
+        for (Map.Entry<String, Boolean> value : Map.of("1", true, "t", true, "T", true, "True", true, "0", false, "f", false,
+                "FALSE", false).entrySet()) {
+            CommandLine cli = forArgs(Map.of("BORING_REGISTRY_JSON", value.getKey()), "server");
+            cli.parseArgs("server", "--download-proxy=" + value.getKey());
+            CommandLine server = cli.getSubcommands().get("server");
+            assertThat((Boolean) server.getCommandSpec().findOption("--json").getValue()).as(value.getKey()).isEqualTo(value.getValue());
+            assertThat((Boolean) server.getCommandSpec().findOption("--download-proxy").getValue()).as(value.getKey())
+                    .isEqualTo(value.getValue());
+        }
+        CommandLine repeated = forArgs(Map.of(), "server");
+        repeated.parseArgs("server", "--listen-address", "127.0.0.1:7001", "--listen-address", "127.0.0.1:7002");
+        assertThat((String) repeated.getSubcommands().get("server").getCommandSpec().findOption("--listen-address").getValue())
+                .isEqualTo("127.0.0.1:7002");
+
+        int code = forArgs(Map.of("BORING_REGISTRY_JSON", "yes"), "server").execute("server", "--listen-address", "127.0.0.1:0");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("'yes' is not a boolean");
+    }
 }

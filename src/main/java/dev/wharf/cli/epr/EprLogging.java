@@ -8,6 +8,7 @@ import dev.wharf.cli.logging.EcsAccessLineEncoder;
 import dev.wharf.cli.logging.EcsKeyValueEncoder;
 import dev.wharf.cli.logging.PlainLineEncoder;
 import dev.wharf.epr.api.EprApi;
+import java.util.Optional;
 import java.util.Set;
 
 /** Sets up logging from {@code -log-level} and {@code -log-type}, as EPR logs. */
@@ -19,9 +20,24 @@ final class EprLogging {
     private EprLogging() {
     }
 
+    /**
+     * The level {@code -log-level} names, as zap reads it (EPR's {@code zapcore.Level}): its names in
+     * lower or upper case, nothing for info, its panic and fatal levels as error. Empty for any other
+     * value, which EPR refuses ({@code unrecognized level}); it had started at info without a word.
+     */
+    static Optional<Level> level(String name) {
+        return Optional.ofNullable(switch (name) {
+            case "debug", "DEBUG" -> Level.DEBUG;
+            case "info", "INFO", "" -> Level.INFO;
+            case "warn", "WARN" -> Level.WARN;
+            case "error", "ERROR", "dpanic", "DPANIC", "panic", "PANIC", "fatal", "FATAL" -> Level.ERROR;
+            default -> null;
+        });
+    }
+
     static void configure(String level, String type) {
         boolean ecs = !"dev".equals(type);
-        ConsoleLogging.install(Level.toLevel(level, Level.INFO), ecs ? EprLogging::ecs : EprLogging::text,
+        ConsoleLogging.install(level(level).orElse(Level.INFO), ecs ? EprLogging::ecs : EprLogging::text,
                 ecs ? () -> new EcsAccessLineEncoder(SERVICE_NAME, EprApi.EPR_API_VERSION) : EprLogging::text);
     }
 

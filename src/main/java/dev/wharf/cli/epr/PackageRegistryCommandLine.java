@@ -1,5 +1,6 @@
 package dev.wharf.cli.epr;
 
+import dev.wharf.cli.GoFlags;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -16,6 +17,7 @@ public final class PackageRegistryCommandLine {
         cl.setDefaultValueProvider(new EnvDefaults(env));
         cl.getSubcommands().values().forEach(sub -> sub.setDefaultValueProvider(new EnvDefaults(env)));
         cl.setPosixClusteredShortOptionsAllowed(false);
+        GoFlags.apply(cl);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("package-registry: " + e.getMessage());

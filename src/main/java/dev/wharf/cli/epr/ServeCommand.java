@@ -43,7 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-config", "--config"}, description = "Path to the configuration file (default: config.yml).")
     @Nullable Path config;
     @SuppressWarnings("NullAway.Init")
-    @Option(names = {"-log-level", "--log-level"}, defaultValue = "info", description = "Log level: debug, info, warn, error.")
+    @Option(names = {"-log-level", "--log-level"}, defaultValue = "info", description = "Log level: debug, info, warn, error; any other is refused.")
     String logLevel;
     @SuppressWarnings("NullAway.Init")
     @Option(names = {"-log-type", "--log-type"}, defaultValue = "ecs", description = "Log type: ecs (Elastic Common Schema JSON lines, the default) or dev (text); any other is refused.")
@@ -142,6 +142,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (!EprLogging.LOG_TYPES.contains(logType)) {
             err.println("package-registry: unknown -log-type '" + logType + "' (use ecs or dev)");
+            return 2;
+        }
+        if (EprLogging.level(logLevel).isEmpty()) {
+            err.println("package-registry: unknown -log-level '" + logLevel + "' (use debug, info, warn or error)");
             return 2;
         }
         EprLogging.configure(logLevel, logType);

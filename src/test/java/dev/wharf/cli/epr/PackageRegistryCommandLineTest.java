@@ -241,6 +241,31 @@ class PackageRegistryCommandLineTest {
     }
 
     @Test
+    void anUnknownLogLevelIsRefusedAsEprRefusesItAndZapsNamesAreRead() {
+        CommandLine cl = PackageRegistryCommandLine.create(Map.of());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("-log-level", "verbose", "-config", dir.resolve("missing.yml").toString())).isEqualTo(2);
+        assertThat(err.toString().lines().toList()).containsExactly("package-registry: unknown -log-level 'verbose' (use debug, info, warn or error)");
+        assertThat(EprLogging.level("WARN")).contains(ch.qos.logback.classic.Level.WARN);
+        assertThat(EprLogging.level("")).contains(ch.qos.logback.classic.Level.INFO);
+        assertThat(EprLogging.level("fatal")).contains(ch.qos.logback.classic.Level.ERROR);
+        assertThat(EprLogging.level("Warn")).as("zap reads lower or upper case only").isEmpty();
+    }
+
+    @Test
+    void booleansReadAsGosStrconvParseBoolAndARepeatedFlagTakesItsLastValue() {
+        CommandLine cl = PackageRegistryCommandLine.create(Map.of("EPR_REQUIRE_PACKAGE_SIGNATURES", "0", "EPR_FEATURE_OCI_INDEXER", "t"));
+        cl.parseArgs("-access-log=F", "-oci-insecure=1", "-address", "127.0.0.1:7001", "-address", "127.0.0.1:7002");
+        ServeCommand c = cl.getCommand();
+        assertThat(c.requireSignatures).isFalse();
+        assertThat(c.ociIndexer).isTrue();
+        assertThat(c.accessLog).isFalse();
+        assertThat(c.oci.insecure).isTrue();
+        assertThat(c.address).isEqualTo("127.0.0.1:7002");
+    }
+
+    @Test
     void theAccessLogIsOnUnlessTheFlagOrItsVariableTurnsItOff() {
         CommandLine defaults = PackageRegistryCommandLine.create(Map.of());
         defaults.parseArgs();
