@@ -20,6 +20,8 @@ final class HclLexer {
     private final String src;
     private int pos;
     private int line = 1;
+    /** Strings within ${…} within strings, each a level of recursion: bounded as blocks are. */
+    private int templateDepth;
 
     private HclLexer(String src) {
         this.src = src;
@@ -211,6 +213,17 @@ final class HclLexer {
     /** Skips a {@code ${…}} or {@code %{…}} sequence, strings and braces inside it included. */
     private void skipTemplate() throws HclSyntaxException {
         int opened = line;
+        if (++templateDepth > HclParser.MAX_NESTING) {
+            throw new HclSyntaxException(opened, "${ sequences nested more than " + HclParser.MAX_NESTING + " deep");
+        }
+        try {
+            skipTemplateBody(opened);
+        } finally {
+            templateDepth--;
+        }
+    }
+
+    private void skipTemplateBody(int opened) throws HclSyntaxException {
         pos += 2;
         int depth = 1;
         while (depth > 0) {

@@ -11,6 +11,13 @@ import java.util.List;
  * {@code for} expressions, conditionals, function calls and nested objects pass whole.
  */
 final class HclParser {
+    /**
+     * How deep blocks may nest. Terraform's own stay within a handful; a file of {@code a{} repeated
+     * 20 000 times overflowed the stack of the request that read it (the page and the API failed on
+     * every view), so deeper is a syntax error here.
+     */
+    static final int MAX_NESTING = 100;
+
     private final String src;
     private final List<HclToken> tokens;
     private int at;
@@ -22,11 +29,14 @@ final class HclParser {
 
     static HclBody parse(String src) throws HclSyntaxException {
         HclParser parser = new HclParser(src, HclLexer.tokens(src));
-        return parser.body(0);
+        return parser.body(0, 0);
     }
 
     /** A body up to its closing brace, or to the end of the file when {@code opened} (the line of its block) is 0. */
-    private HclBody body(int opened) throws HclSyntaxException {
+    private HclBody body(int opened, int depth) throws HclSyntaxException {
+        if (depth > MAX_NESTING) {
+            throw new HclSyntaxException(opened, "blocks nested more than " + MAX_NESTING + " deep");
+        }
         List<HclBody.Attribute> attributes = new ArrayList<>();
         List<HclBody.Block> blocks = new ArrayList<>();
         while (true) {
@@ -54,7 +64,7 @@ final class HclParser {
                 at++;
                 attributes.add(attribute(token));
             } else {
-                blocks.add(block(token));
+                blocks.add(block(token, depth));
             }
             endOfItem();
         }
@@ -86,7 +96,7 @@ final class HclParser {
         return new HclBody.Attribute(name.text(), expression, source, name.line());
     }
 
-    private HclBody.Block block(HclToken type) throws HclSyntaxException {
+    private HclBody.Block block(HclToken type, int depth) throws HclSyntaxException {
         List<String> labels = new ArrayList<>();
         while (!peek().punct("{")) {
             HclToken label = peek();
@@ -98,7 +108,7 @@ final class HclParser {
             }
         }
         at++;
-        HclBody body = body(type.line());
+        HclBody body = body(type.line(), depth + 1);
         at++; // its closing '}'
         return new HclBody.Block(type.text(), labels, body, type.line());
     }

@@ -17,9 +17,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class StaticValues {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Digits a static number may run to, before or after its point. */
+    private static final int MAX_DIGITS = 1000;
 
     private final List<HclToken> tokens;
     private int at;
+    private int depth;
 
     private StaticValues(List<HclToken> tokens) {
         this.tokens = tokens;
@@ -45,8 +48,20 @@ final class StaticValues {
         return of(expression).flatMap(StaticValues::truth);
     }
 
-    /** {@code condition ? a : b} with a static condition, or a plain value. */
+    /** {@code condition ? a : b} with a static condition, or a plain value; none past {@link HclParser#MAX_NESTING} levels. */
     private @Nullable JsonNode conditional() {
+        if (depth >= HclParser.MAX_NESTING) {
+            return null;
+        }
+        depth++;
+        try {
+            return conditionalAt();
+        } finally {
+            depth--;
+        }
+    }
+
+    private @Nullable JsonNode conditionalAt() {
         JsonNode value = value();
         if (value == null || !take("?")) {
             return value;
@@ -60,7 +75,20 @@ final class StaticValues {
         return no == null || condition.isEmpty() ? null : condition.get() ? yes : no;
     }
 
+    /** A literal, tuple or object; none past {@link HclParser#MAX_NESTING} levels ({@code [[[…]]]} overflowed the stack). */
     private @Nullable JsonNode value() {
+        if (depth >= HclParser.MAX_NESTING) {
+            return null;
+        }
+        depth++;
+        try {
+            return valueAt();
+        } finally {
+            depth--;
+        }
+    }
+
+    private @Nullable JsonNode valueAt() {
         skipNewlines();
         if (at >= tokens.size()) {
             return null;
@@ -70,7 +98,7 @@ final class StaticValues {
             case STRING:
                 return t.literal() != null ? NODES.textNode(t.literal()) : template(t.parts());
             case NUMBER:
-                return number(new BigDecimal(t.text()));
+                return number(t.text(), false);
             case IDENT:
                 return switch (t.text()) {
                     case "true" -> NODES.booleanNode(true);
@@ -87,7 +115,7 @@ final class StaticValues {
 
     private @Nullable JsonNode punctuated(HclToken t) {
         if (t.punct("-") && at < tokens.size() && tokens.get(at).kind() == Kind.NUMBER) {
-            return number(new BigDecimal(tokens.get(at++).text()).negate());
+            return number(tokens.get(at++).text(), true);
         }
         if (t.punct("(")) {
             JsonNode inner = conditional();
@@ -185,8 +213,29 @@ final class StaticValues {
                 ? Optional.of(Boolean.parseBoolean(value.asText())) : Optional.empty();
     }
 
-    /** Numbers as JSON writes them once decoded: whole ones as integers, others as doubles. */
+    /**
+     * Numbers as JSON writes them once decoded: whole ones as integers, others as doubles, one past
+     * a double's range as its decimal. None for a literal no decimal holds ({@code 1e9999999999})
+     * or one of more than {@link #MAX_DIGITS} digits written out.
+     */
+    private static @Nullable JsonNode number(String literal, boolean negated) {
+        BigDecimal value;
+        try {
+            value = new BigDecimal(literal);
+        } catch (NumberFormatException | ArithmeticException outOfRange) {
+            return null;
+        }
+        // 1e2000000000 is ten bytes that, written out as a string (a description), are two gigabytes.
+        if (Math.abs((long) value.precision() - value.scale()) > MAX_DIGITS || value.scale() > MAX_DIGITS) {
+            return null;
+        }
+        return number(negated ? value.negate() : value);
+    }
+
     private static JsonNode number(BigDecimal value) {
+        if (Double.isInfinite(value.doubleValue())) {
+            return NODES.numberNode(value);
+        }
         BigDecimal whole = value.stripTrailingZeros();
         if (whole.scale() <= 0) {
             try {

@@ -1,0 +1,70 @@
+package dev.wharf.terraform.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A module's .tf files as a hostile publisher writes them, well inside the size limits: each is a
+ * note or a value the reader leaves out, never an error of the page that shows the docs (nesting
+ * had overflowed the stack, numbers had thrown, on every view of the module).
+ */
+class HostileModuleFilesTest {
+    private static final int DEEP = 20_000;
+
+    @Test
+    void blocksNestedTwentyThousandDeepAreANoteNotAStackOverflow() {
+        ModuleDocs docs = read("a{".repeat(DEEP) + "\n" + "}".repeat(DEEP) + "\n");
+        assertThat(docs.notes()).singleElement().asString().startsWith("main.tf: not read").contains("nested more than 100 deep");
+        assertThat(docs.inputs()).singleElement().satisfies(i -> assertThat(i.name()).isEqualTo("kept"));
+    }
+
+    @Test
+    void templatesNestedTwentyThousandDeepAreANote() {
+        ModuleDocs docs = read("x = \"" + "${\"".repeat(DEEP) + "\n");
+        assertThat(docs.notes()).singleElement().asString().startsWith("main.tf: not read").contains("nested more than 100 deep");
+    }
+
+    @Test
+    void aDefaultNestedTwentyThousandDeepHasNoStaticValue() {
+        ModuleDocs docs = read("variable \"deep\" {\n  default = " + "[".repeat(DEEP) + "]".repeat(DEEP) + "\n}\n"
+                + "variable \"shallow\" {\n  default = [[[1]]]\n}\n");
+        assertThat(docs.notes()).isEmpty();
+        ModuleDocs.Input deep = input(docs, "deep");
+        assertThat(deep.defaultValue().isNull() || deep.defaultValue().isMissingNode()).as(deep.defaultValue().toString()).isTrue();
+        assertThat(input(docs, "shallow").defaultValue().toString()).isEqualTo("[[[1]]]");
+    }
+
+    @Test
+    void numbersNoDoubleOrDecimalHoldsAreNoValue() {
+        ModuleDocs docs = read("""
+                variable "huge" {
+                  default = 1e9999999999
+                }
+                variable "wide" {
+                  default = 1e2000000000
+                  description = 1e2000000000
+                }
+                variable "big" {
+                  default = 1e400
+                  description = 1e400
+                }
+                """);
+        assertThat(docs.notes()).isEmpty();
+        assertThat(input(docs, "huge").defaultValue().isNumber()).isFalse();
+        assertThat(input(docs, "wide").defaultValue().isNumber()).isFalse();
+        assertThat(input(docs, "wide").description()).isEmpty();
+        assertThat(input(docs, "big").defaultValue().isNumber()).isTrue();
+        assertThat(input(docs, "big").description()).hasValueSatisfying(d -> assertThat(d).startsWith("1000").hasSize(401));
+    }
+
+    private static ModuleDocs.Input input(ModuleDocs docs, String name) {
+        return docs.inputs().stream().filter(i -> i.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no input " + name + " in " + docs.inputs()));
+    }
+
+    private static ModuleDocs read(String mainTf) {
+        return ModuleReader.read("", Map.of("main.tf", mainTf, "kept.tf", "variable \"kept\" {}\n"));
+    }
+}
