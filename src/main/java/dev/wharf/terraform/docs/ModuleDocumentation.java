@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Each module version's documentation, read from its archive once: versions are never
@@ -19,12 +20,12 @@ import java.util.Map;
  * read (a storage hiccup, an archive the rules refuse) is not kept.
  */
 public final class ModuleDocumentation {
-    private static final long CACHE_CHARACTERS = 64L << 20;
+    private static final long CACHE_BYTES = 64L << 20;
 
     private final ModuleService modules;
     private final ArchiveLimits limits;
-    private final Cache<Key, ArchiveDocs> read = Caffeine.newBuilder().maximumWeight(CACHE_CHARACTERS).recordStats()
-            .<Key, ArchiveDocs>weigher((key, docs) -> weight(docs)).build();
+    private final Cache<Key, ArchiveDocs> read = Caffeine.newBuilder().maximumWeight(CACHE_BYTES).recordStats()
+            .<Key, ArchiveDocs>weigher((key, docs) -> (int) Math.min(Integer.MAX_VALUE, weight(docs))).build();
 
     private record Key(ModuleAddress module, String version) {
     }
@@ -58,21 +59,51 @@ public final class ModuleDocumentation {
         }
     }
 
-    /** Roughly the characters the documentation holds. */
-    private static int weight(ArchiveDocs docs) {
+    /**
+     * Roughly the bytes the documentation holds: every string it keeps and a fixed cost for each
+     * item. It counted only types, descriptions and defaults, so a publisher's module of 1.5 million
+     * notes ({@code variable {}} lines) or a {@code required_version} of a megabyte weighed next to
+     * nothing, and a few dozen such versions viewed once could fill the heap past the cache's bound.
+     */
+    static long weight(ArchiveDocs docs) {
         List<ModuleDocs> all = new ArrayList<>(docs.submodules());
         all.add(docs.root());
         long total = 256;
         for (ModuleDocs m : all) {
-            total += 128L * (m.inputs().size() + m.outputs().size() + m.resources().size() + m.providers().size() + m.moduleCalls().size());
+            total += ITEM * (m.inputs().size() + m.outputs().size() + m.resources().size() + m.providers().size() + m.moduleCalls().size()
+                    + m.notes().size() + m.requiredCore().size()) + m.path().length();
             for (ModuleDocs.Input input : m.inputs()) {
-                total += input.type().map(String::length).orElse(0) + input.description().map(String::length).orElse(0)
-                        + input.defaultValue().toString().length();
+                total += input.name().length() + length(input.type()) + length(input.description()) + input.defaultValue().toString().length();
             }
             for (ModuleDocs.Output output : m.outputs()) {
-                total += output.description().map(String::length).orElse(0);
+                total += output.name().length() + length(output.description());
             }
+            for (ModuleDocs.Resource resource : m.resources()) {
+                total += resource.type().length() + resource.name().length() + resource.provider().length();
+            }
+            for (ModuleDocs.ProviderRequirement provider : m.providers()) {
+                total += provider.name().length() + length(provider.source()) + lengths(provider.versionConstraints()) + lengths(provider.aliases());
+            }
+            for (ModuleDocs.ModuleCall call : m.moduleCalls()) {
+                total += call.name().length() + call.source().length() + length(call.version());
+            }
+            total += lengths(m.notes()) + lengths(m.requiredCore());
         }
-        return (int) Math.min(Integer.MAX_VALUE, total);
+        // Two bytes a character: Java's strings outside Latin-1.
+        return 2 * total;
+    }
+
+    private static final long ITEM = 128;
+
+    private static long length(Optional<String> text) {
+        return text.map(String::length).orElse(0);
+    }
+
+    private static long lengths(List<String> texts) {
+        long n = 0;
+        for (String t : texts) {
+            n += t.length();
+        }
+        return n;
     }
 }

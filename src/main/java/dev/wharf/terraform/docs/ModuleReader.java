@@ -28,7 +28,10 @@ public final class ModuleReader {
     private final Map<String, ModuleDocs.ModuleCall> calls = new TreeMap<>();
     private final RequiredProviders providers = new RequiredProviders();
     private final List<String> requiredCore = new ArrayList<>();
+    /** Notes shown: a module of a million bad blocks has a million notes, which no page needs. */
+    private static final int MAX_NOTES = 100;
     private final List<String> notes = new ArrayList<>();
+    private int notesLeftOut;
 
     public ModuleReader(String path) {
         this.path = path;
@@ -50,6 +53,23 @@ public final class ModuleReader {
         return reader.result();
     }
 
+    private void note(String note) {
+        if (notes.size() < MAX_NOTES) {
+            notes.add(note);
+        } else {
+            notesLeftOut++;
+        }
+    }
+
+    private List<String> notesKept() {
+        if (notesLeftOut == 0) {
+            return notes;
+        }
+        List<String> kept = new ArrayList<>(notes);
+        kept.add("and " + notesLeftOut + " more notes like these");
+        return kept;
+    }
+
     /** Whether terraform reads {@code name} (no directory) as a native-syntax configuration file. */
     public static boolean configFile(String name) {
         return name.endsWith(".tf") && !name.startsWith(".") && !name.endsWith("~") && !(name.startsWith("#") && name.endsWith("#"));
@@ -60,7 +80,7 @@ public final class ModuleReader {
         try {
             body = HclParser.parse(text);
         } catch (HclSyntaxException e) {
-            notes.add(name + ": not read, " + e.getMessage());
+            note(name + ": not read, " + e.getMessage());
             return;
         }
         for (Block block : body.blocks()) {
@@ -81,7 +101,7 @@ public final class ModuleReader {
 
     private Optional<Block> labelled(String file, Block block, int labels) {
         if (block.labels().size() != labels) {
-            notes.add(file + ": line " + block.line() + ": a " + block.type() + " block needs " + labels + " label"
+            note(file + ": line " + block.line() + ": a " + block.type() + " block needs " + labels + " label"
                     + (labels == 1 ? "" : "s") + ", it has " + block.labels().size() + "; left out");
             return Optional.empty();
         }
@@ -155,6 +175,6 @@ public final class ModuleReader {
         List<ModuleDocs.Resource> sorted = new ArrayList<>(resources.values());
         sorted.sort((a, b) -> a.mode() != b.mode() ? a.mode().compareTo(b.mode()) : a.address().compareTo(b.address()));
         return new ModuleDocs(path, List.copyOf(inputs.values()), List.copyOf(outputs.values()), sorted, providers.list(), requiredCore,
-                List.copyOf(calls.values()), notes);
+                List.copyOf(calls.values()), notesKept());
     }
 }

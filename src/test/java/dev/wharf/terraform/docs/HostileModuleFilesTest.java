@@ -59,6 +59,17 @@ class HostileModuleFilesTest {
         assertThat(input(docs, "big").description()).hasValueSatisfying(d -> assertThat(d).startsWith("1000").hasSize(401));
     }
 
+    /**
+     * A million blocks without their label are a hundred notes and a count; what is kept weighs what
+     * it holds in the documentation cache (a megabyte of required_version had weighed nothing).
+     */
+    @Test
+    void notesAreBoundedAndWhatTheDocsHoldIsWeighed() {
+        ModuleDocs docs = read("variable {}\n".repeat(200_000) + "terraform {\n  required_version = \"" + "9".repeat(1 << 20) + "\"\n}\n");
+        assertThat(docs.notes()).hasSize(101).last().asString().isEqualTo("and 199900 more notes like these");
+        assertThat(ModuleDocumentation.weight(new ArchiveDocs(docs, java.util.List.of()))).isGreaterThan(2L << 20);
+    }
+
     private static ModuleDocs.Input input(ModuleDocs docs, String name) {
         return docs.inputs().stream().filter(i -> i.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no input " + name + " in " + docs.inputs()));
