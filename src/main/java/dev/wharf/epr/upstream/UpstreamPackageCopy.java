@@ -1,6 +1,7 @@
 package dev.wharf.epr.upstream;
 
 import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.epr.pkg.ZipPackageFiles;
 import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.oci.Leftovers;
 import dev.wharf.oci.ScratchFolder;
@@ -47,6 +48,22 @@ public final class UpstreamPackageCopy {
     }
 
     /**
+     * The zip is the package asked for: a signature says who made a zip, not which package and
+     * version it is, and the publisher stores a zip under the name and version its own manifest
+     * gives. Answered with an older release's genuine zip and signature, the copy had stored that
+     * release and reported the version asked for as copied and verified; every later run then failed
+     * on it. The root folder is checked here, and the publisher checks the manifest against it.
+     */
+    private static void requireAsked(Path zip, String tag) throws InvalidPackageException, IOException {
+        try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
+            if (!files.rootFolder().equals(tag)) {
+                throw new UpstreamException(UpstreamException.Kind.REFUSED, "the upstream answered " + tag + ".zip with the package "
+                        + files.rootFolder() + "; nothing was stored");
+            }
+        }
+    }
+
+    /**
      * Throws {@link UpstreamException} (REFUSED when the package fails a check, NOT_FOUND when the
      * upstream has no zip) and {@link InvalidPackageException} when the publisher refuses it.
      */
@@ -81,6 +98,7 @@ public final class UpstreamPackageCopy {
                 }
                 verifiedBy = Optional.of(signatures.get().verify(zip, sig, tag + ".zip"));
             }
+            requireAsked(zip, tag);
             publisher.push(zip, warnings);
             return new Copied(tag, bytes, signed, verifiedBy);
         } catch (IOException e) {

@@ -212,6 +212,46 @@ class PackageMirrorTest {
         }
     }
 
+    /**
+     * Between the upstream and the mirror, acme_logs-1.1.0.zip is answered with 1.0.0's genuine zip
+     * and signature: the signature holds, but the zip is not the package asked for. It had been
+     * stored as 1.0.0 and 1.1.0 reported copied and verified.
+     */
+    @Test
+    void anOlderReleasesGenuineZipAnsweredForTheVersionAskedIsRefusedAndNothingIsPushed() throws Exception {
+        try (SignedUpstream upstream = SignedUpstream.start(dir, KEY, List.of("acme_logs/1.0.0", "acme_logs/1.1.0"))) {
+            com.sun.net.httpserver.HttpServer swapping = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            swapping.createContext("/", exchange -> {
+                String asked = exchange.getRequestURI().toString();
+                String path = asked.replace("acme_logs-1.1.0.zip", "acme_logs-1.0.0.zip");
+                try {
+                    HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(upstream.url().resolve(path)).build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    answer.headers().firstValue("Content-Type").ifPresent(t -> exchange.getResponseHeaders().set("Content-Type", t));
+                    exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+                    exchange.getResponseBody().write(answer.body());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    exchange.sendResponseHeaders(502, -1);
+                }
+                exchange.close();
+            });
+            swapping.start();
+            try {
+                URI front = URI.create("http://127.0.0.1:" + swapping.getAddress().getPort() + "/");
+                Run run = mirror(front, "-package", "acme_logs", "-verification-key", keyFile(KEY).toString());
+                assertThat(run.code()).isEqualTo(1);
+                assertThat(run.out()).contains("refused: 1", "acme_logs-1.1.0: the upstream answered acme_logs-1.1.0.zip with the package"
+                        + " acme_logs-1.0.0; nothing was stored");
+                assertThat(store.exists(REPOSITORY, "acme_logs-1.1.0")).isFalse();
+                assertThat(store.exists(REPOSITORY, "acme_logs-1.0.0")).as("1.0.0 was not asked for").isFalse();
+            } finally {
+                swapping.stop(0);
+            }
+        }
+    }
+
     @Test
     void aZipSignedByAnotherKeyIsRefusedAndNothingIsPushed() throws Exception {
         try (SignedUpstream upstream = SignedUpstream.start(dir, OTHER_KEY, List.of("gallery/2.0.0"))) {
