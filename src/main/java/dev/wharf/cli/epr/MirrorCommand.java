@@ -84,6 +84,10 @@ public final class MirrorCommand implements Callable<Integer> {
             String kibana = String.join(", ", selection.kibanaVersions());
             err.println("mirror: " + plan.tags().size() + " package versions for Kibana " + kibana
                     + " from " + client.base() + " into " + store.describe() + "/" + oci.repository);
+            if (!plan.ignored().isEmpty()) {
+                err.println("mirror: left out " + plan.ignored().size() + " entries of the upstream's answer that no package can be"
+                        + " (name, version): " + String.join(", ", plan.ignored()));
+            }
             plan.unmatched().forEach(name -> err.println("mirror: -package " + name + ": " + client.base()
                     + " offers no version of it for Kibana " + kibana + (selection.prerelease() ? "" : " (without -prerelease)")));
             MirrorReport report = mirror.run(plan.tags(), (done, total, bytes, tag, outcome) -> {

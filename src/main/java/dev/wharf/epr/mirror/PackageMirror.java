@@ -1,18 +1,22 @@
 package dev.wharf.epr.mirror;
 
 import dev.wharf.epr.model.PackageDocument;
+import dev.wharf.epr.model.PackageNames;
 import dev.wharf.epr.model.Versions;
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.epr.upstream.UpstreamEpr;
 import dev.wharf.epr.upstream.UpstreamException;
 import dev.wharf.epr.upstream.UpstreamPackageCopy;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.References;
 import dev.wharf.oci.StorageException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -48,17 +52,29 @@ public final class PackageMirror {
      * with {@code -package} that the upstream offers no Kibana version asked for: a typo in a name
      * had copied nothing and succeeded. Throws {@link UpstreamException} when the upstream cannot say.
      */
-    public record Plan(List<String> tags, List<String> unmatched) {
+    public record Plan(List<String> tags, List<String> unmatched, List<String> ignored) {
     }
 
     public Plan plan(MirrorSelection selection) {
         Map<String, TreeSet<Semver>> chosen = new TreeMap<>();
+        Set<String> ignored = new TreeSet<>();
         for (String kibana : selection.kibanaVersions()) {
             List<String> names = selection.packages().isEmpty() ? List.of("") : selection.packages();
             for (String name : names) {
                 Map<String, List<Semver>> offered = new TreeMap<>();
                 for (PackageDocument d : upstream.search(selection.query(kibana, name))) {
-                    Versions.strict(d.version).ifPresent(v -> offered.computeIfAbsent(d.name, n -> new ArrayList<>()).add(v));
+                    if (!name.isEmpty() && !name.equals(d.name)) {
+                        continue;  // an upstream that ignores &package= lists every package: only the one asked is copied
+                    }
+                    Optional<Semver> version = d.name == null || d.version == null || !PackageNames.isValid(d.name) ? Optional.<Semver>empty()
+                            : Versions.strict(d.version).filter(v -> References.isValidTag(d.name + "-" + v));
+                    if (version.isEmpty()) {
+                        // The upstream's answer names where a copy goes: a name or version no package can
+                        // have (a slash, build metadata, none) is left out, not allowed to end the run.
+                        ignored.add("'" + (d.name == null ? "" : d.name) + "' " + d.version);
+                        continue;
+                    }
+                    offered.computeIfAbsent(d.name, n -> new ArrayList<>()).add(version.get());
                 }
                 offered.forEach((pkg, versions) -> versions.stream().sorted(Comparator.reverseOrder()).limit(selection.versions())
                         .forEach(v -> chosen.computeIfAbsent(pkg, n -> new TreeSet<>()).add(v)));
@@ -66,7 +82,8 @@ public final class PackageMirror {
         }
         List<String> tags = new ArrayList<>();
         chosen.forEach((name, versions) -> versions.forEach(v -> tags.add(name + "-" + v)));
-        return new Plan(tags, selection.packages().stream().filter(name -> !chosen.containsKey(name)).distinct().toList());
+        return new Plan(tags, selection.packages().stream().filter(name -> !chosen.containsKey(name)).distinct().toList(),
+                List.copyOf(ignored));
     }
 
     public MirrorReport run(List<String> tags, Progress progress, Consumer<String> warnings) {
@@ -85,7 +102,7 @@ public final class PackageMirror {
                     report.copied(tag, done.bytes(), done.signed());
                     outcome = "copied, " + done.bytes() + " bytes" + done.verifiedBy().map(k -> ", verified (key " + k + ")").orElse(", not verified");
                 }
-            } catch (UpstreamException | InvalidPackageException | StorageException | UncheckedIOException e) {
+            } catch (UpstreamException | InvalidPackageException | StorageException | UncheckedIOException | IllegalArgumentException e) {
                 String reason = String.valueOf(e.getMessage());
                 report.refused(tag, reason);
                 outcome = "refused: " + reason;

@@ -252,6 +252,58 @@ class PackageMirrorTest {
         }
     }
 
+    /**
+     * An upstream whose search ignores {@code package=} and lists entries no package can be (a
+     * slash in the name, build metadata, no name): only the package asked is copied, and the bad
+     * entries are left out with one line, where the first had ended the run with no summary.
+     */
+    @Test
+    void entriesNoPackageCanBeAreLeftOutAndOnlyThePackageAskedIsCopied() throws Exception {
+        try (SignedUpstream upstream = SignedUpstream.start(dir, KEY, List.of("gallery/2.0.0", "sensor_input/0.3.0"))) {
+            com.sun.net.httpserver.HttpServer careless = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            careless.createContext("/", exchange -> {
+                String asked = exchange.getRequestURI().toString();
+                boolean search = asked.startsWith("/search");
+                String path = search ? asked.replaceAll("([?&])package=[^&]*", "$1") : asked;
+                try {
+                    HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(upstream.url().resolve(path)).build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    byte[] body = answer.body();
+                    if (search) {
+                        String listed = new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
+                        body = (listed.substring(0, listed.length() - 1) + ",{\"name\":\"../../evil\",\"version\":\"1.0.0\"},"
+                                + "{\"name\":\"gallery\",\"version\":\"2.0.0+build\"},{\"version\":\"1.0.0\"}]")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                    answer.headers().firstValue("Content-Type").ifPresent(t -> exchange.getResponseHeaders().set("Content-Type", t));
+                    exchange.sendResponseHeaders(answer.statusCode(), body.length == 0 ? -1 : body.length);
+                    exchange.getResponseBody().write(body);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    exchange.sendResponseHeaders(502, -1);
+                }
+                exchange.close();
+            });
+            careless.start();
+            try {
+                URI front = URI.create("http://127.0.0.1:" + careless.getAddress().getPort() + "/");
+                Run named = mirror(front, "-package", "gallery");
+                assertThat(named.code()).as(named.out() + named.err()).isZero();
+                assertThat(store.exists(REPOSITORY, "gallery-2.0.0")).isTrue();
+                assertThat(store.exists(REPOSITORY, "sensor_input-0.3.0")).as("not asked for").isFalse();
+
+                Run all = mirror(front);
+                assertThat(all.code()).as(all.out() + all.err()).isZero();
+                assertThat(all.err()).contains("mirror: left out 3 entries of the upstream's answer that no package can be (name, version):"
+                        + " '' 1.0.0, '../../evil' 1.0.0, 'gallery' 2.0.0+build");
+                assertThat(store.exists(REPOSITORY, "sensor_input-0.3.0")).isTrue();
+            } finally {
+                careless.stop(0);
+            }
+        }
+    }
+
     @Test
     void aZipSignedByAnotherKeyIsRefusedAndNothingIsPushed() throws Exception {
         try (SignedUpstream upstream = SignedUpstream.start(dir, OTHER_KEY, List.of("gallery/2.0.0"))) {
