@@ -51,13 +51,16 @@ record ModuleView(ModuleDetail detail, String host, Optional<String> readme, Opt
 
         out.append("<h2>Usage</h2>\n<pre><code>module \"").append(Html.text(module.name())).append("\" {\n  source  = \"")
                 .append(Html.text(host + "/" + module)).append("\"\n  version = \"").append(Html.text(newest)).append("\"\n");
-        if (!newestRequired.isEmpty()) {
+        // Only names an attribute can have, and a type's first line: a quoted label may hold escapes
+        // ("x\n}\nresource …"), and a type any line break (\r among them), which had written HCL of the
+        // publisher's own outside the module block of the registry's snippet.
+        List<ModuleDocs.Input> shownRequired = newestRequired.stream().filter(i -> IDENTIFIER.matcher(i.name()).matches()).toList();
+        if (!shownRequired.isEmpty()) {
             out.append("\n  # Required inputs\n");
-            int width = newestRequired.stream().mapToInt(i -> i.name().length()).max().orElse(0);
-            for (ModuleDocs.Input input : newestRequired) {
+            int width = shownRequired.stream().mapToInt(i -> i.name().length()).max().orElse(0);
+            for (ModuleDocs.Input input : shownRequired) {
                 out.append("  ").append(Html.text(input.name())).append(" ".repeat(width - input.name().length())).append(" = ")
-                        .append(Html.text(input.type().map(t -> t.contains("\n") ? "null # " + t.lines().findFirst().orElse("") + "…" : "null # " + t)
-                                .orElse("null"))).append('\n');
+                        .append(Html.text(input.type().map(ModuleView::typeComment).orElse("null"))).append('\n');
             }
         }
         out.append("}</code></pre>\n");
@@ -80,6 +83,15 @@ record ModuleView(ModuleDetail detail, String host, Optional<String> readme, Opt
         }
         out.append("</section>\n");
         return out.toString();
+    }
+
+    /** An HCL identifier: what a caller can write as an attribute name. */
+    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_-]*");
+
+    /** {@code null # TYPE}, the type cut at its first line terminator of any kind. */
+    private static String typeComment(String type) {
+        String[] lines = type.split("\\R", 2);
+        return "null # " + lines[0] + (lines.length > 1 ? "…" : "");
     }
 
     private static boolean webAddress(String source) {

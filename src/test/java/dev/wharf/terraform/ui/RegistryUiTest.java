@@ -122,6 +122,30 @@ class RegistryUiTest {
         assertThat(dns).contains("<h2 id=\"docs\">Documentation</h2>", "<caption>Outputs (1)</caption>");
     }
 
+    /**
+     * The usage snippet is the registry's own text: a required input's quoted label with escapes or a
+     * type with a carriage return had written HCL of the publisher's outside its module block.
+     */
+    @Test
+    void aModuleCannotWriteItsOwnLinesIntoTheUsageSnippet(@TempDir Path own) throws Exception {
+        try (UiRegistry sneaky = new UiRegistry(own)) {
+            sneaky.module("acme", "sneaky", "aws", "1.0.0", false, java.util.Map.of("variables.tf", """
+                    variable "x\\n}\\nresource \\"null_resource\\" \\"r\\" {\\n  y" {}
+                    variable "region" {
+                      type = "string\\r}\\rmodule \\"m\\" {"
+                    }
+                    variable "plain" {
+                      type = string
+                    }
+                    """), "# sneaky\n", java.util.Map.of());
+            String body = get(sneaky.serve(ClientAuthentication.open()), "/ui/modules/acme/sneaky/aws", null).body();
+            String snippet = body.substring(body.indexOf("<h2>Usage</h2>"), body.indexOf("<h2>Versions</h2>"));
+            assertThat(snippet).as(body).contains("  plain  = null # string\n", "  region = null # string…\n")
+                    .doesNotContain("null_resource").doesNotContain("\r").doesNotContain("module &quot;m&quot;");
+            assertThat(snippet.split("\\R")).filteredOn(l -> l.startsWith("}")).hasSize(1);
+        }
+    }
+
     @Test
     void aVersionWhoseArchiveCannotBeReadStillHasItsPageWhichSaysWhy(@TempDir Path own) throws Exception {
         try (UiRegistry broken = new UiRegistry(own)) {
