@@ -57,7 +57,10 @@ final class ExpandedYamlTree {
         }
         aliases.opened(anchor);
         JsonNode value = unanchored(p, aliases);
-        aliases.anchored(anchor, value);
+        // Kept as read: the tree's own node may still take dotted keys of the mapping around it
+        // (a: {b: &x {k: 1}, b.j: 2}), which go-yaml's aliases, resolved before go-ucfg expands
+        // those keys, never see.
+        aliases.anchored(anchor, value.deepCopy());
         return value;
     }
 

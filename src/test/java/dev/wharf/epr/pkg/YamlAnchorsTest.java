@@ -49,6 +49,16 @@ class YamlAnchorsTest {
                 """);
         assertThat(tree.path("base").toString()).isEqualTo("{\"x\":1}");
         assertThat(tree.path("copy").toString()).isEqualTo("{\"x\":1,\"y\":2}");
+
+        // Nor does an alias see the dotted keys its anchored value took afterwards.
+        JsonNode nested = read("""
+                a:
+                  b: &x {k: 1}
+                  b.j: 2
+                c: *x
+                """);
+        assertThat(nested.path("a").path("b").toString()).isEqualTo("{\"k\":1,\"j\":2}");
+        assertThat(nested.path("c").toString()).isEqualTo("{\"k\":1}");
     }
 
     @Test
