@@ -50,7 +50,8 @@ public final class PackageMirror {
     /**
      * The versions to copy, {@code name-version} in name then version order, and each package named
      * with {@code -package} that the upstream offers no Kibana version asked for: a typo in a name
-     * had copied nothing and succeeded. Throws {@link UpstreamException} when the upstream cannot say.
+     * had copied nothing and succeeded; {@code ignored}: the upstream's entries no package can be
+     * ({@code 'name' version}). Throws {@link UpstreamException} when the upstream cannot say.
      */
     public record Plan(List<String> tags, List<String> unmatched, List<String> ignored) {
     }
