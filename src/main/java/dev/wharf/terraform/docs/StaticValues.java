@@ -8,6 +8,7 @@ import dev.wharf.terraform.docs.HclToken.Kind;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,15 +51,7 @@ final class StaticValues {
 
     /** {@code condition ? a : b} with a static condition, or a plain value; none past {@link HclParser#MAX_NESTING} levels. */
     private @Nullable JsonNode conditional() {
-        if (depth >= HclParser.MAX_NESTING) {
-            return null;
-        }
-        depth++;
-        try {
-            return conditionalAt();
-        } finally {
-            depth--;
-        }
+        return nested(this::conditionalAt);
     }
 
     private @Nullable JsonNode conditionalAt() {
@@ -77,12 +70,17 @@ final class StaticValues {
 
     /** A literal, tuple or object; none past {@link HclParser#MAX_NESTING} levels ({@code [[[…]]]} overflowed the stack). */
     private @Nullable JsonNode value() {
+        return nested(this::valueAt);
+    }
+
+    /** What {@code read} gives one level deeper, or no value past {@link HclParser#MAX_NESTING} levels. */
+    private @Nullable JsonNode nested(Supplier<@Nullable JsonNode> read) {
         if (depth >= HclParser.MAX_NESTING) {
             return null;
         }
         depth++;
         try {
-            return valueAt();
+            return read.get();
         } finally {
             depth--;
         }
