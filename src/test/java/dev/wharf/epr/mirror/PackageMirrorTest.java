@@ -220,24 +220,8 @@ class PackageMirrorTest {
     @Test
     void anOlderReleasesGenuineZipAnsweredForTheVersionAskedIsRefusedAndNothingIsPushed() throws Exception {
         try (SignedUpstream upstream = SignedUpstream.start(dir, KEY, List.of("acme_logs/1.0.0", "acme_logs/1.1.0"))) {
-            com.sun.net.httpserver.HttpServer swapping = com.sun.net.httpserver.HttpServer.create(
-                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-            swapping.createContext("/", exchange -> {
-                String asked = exchange.getRequestURI().toString();
-                String path = asked.replace("acme_logs-1.1.0.zip", "acme_logs-1.0.0.zip");
-                try {
-                    HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(upstream.url().resolve(path)).build(),
-                            HttpResponse.BodyHandlers.ofByteArray());
-                    answer.headers().firstValue("Content-Type").ifPresent(t -> exchange.getResponseHeaders().set("Content-Type", t));
-                    exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
-                    exchange.getResponseBody().write(answer.body());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    exchange.sendResponseHeaders(502, -1);
-                }
-                exchange.close();
-            });
-            swapping.start();
+            com.sun.net.httpserver.HttpServer swapping = front(upstream,
+                    asked -> asked.replace("acme_logs-1.1.0.zip", "acme_logs-1.0.0.zip"), (asked, body) -> body);
             try {
                 URI front = URI.create("http://127.0.0.1:" + swapping.getAddress().getPort() + "/");
                 Run run = mirror(front, "-package", "acme_logs", "-verification-key", keyFile(KEY).toString());
@@ -260,32 +244,17 @@ class PackageMirrorTest {
     @Test
     void entriesNoPackageCanBeAreLeftOutAndOnlyThePackageAskedIsCopied() throws Exception {
         try (SignedUpstream upstream = SignedUpstream.start(dir, KEY, List.of("gallery/2.0.0", "sensor_input/0.3.0"))) {
-            com.sun.net.httpserver.HttpServer careless = com.sun.net.httpserver.HttpServer.create(
-                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-            careless.createContext("/", exchange -> {
-                String asked = exchange.getRequestURI().toString();
-                boolean search = asked.startsWith("/search");
-                String path = search ? asked.replaceAll("([?&])package=[^&]*", "$1") : asked;
-                try {
-                    HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(upstream.url().resolve(path)).build(),
-                            HttpResponse.BodyHandlers.ofByteArray());
-                    byte[] body = answer.body();
-                    if (search) {
+            com.sun.net.httpserver.HttpServer careless = front(upstream,
+                    asked -> asked.startsWith("/search") ? asked.replaceAll("([?&])package=[^&]*", "$1") : asked,
+                    (asked, body) -> {
+                        if (!asked.startsWith("/search")) {
+                            return body;
+                        }
                         String listed = new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
-                        body = (listed.substring(0, listed.length() - 1) + ",{\"name\":\"../../evil\",\"version\":\"1.0.0\"},"
+                        return (listed.substring(0, listed.length() - 1) + ",{\"name\":\"../../evil\",\"version\":\"1.0.0\"},"
                                 + "{\"name\":\"gallery\",\"version\":\"2.0.0+build\"},{\"version\":\"1.0.0\"}]")
                                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                    }
-                    answer.headers().firstValue("Content-Type").ifPresent(t -> exchange.getResponseHeaders().set("Content-Type", t));
-                    exchange.sendResponseHeaders(answer.statusCode(), body.length == 0 ? -1 : body.length);
-                    exchange.getResponseBody().write(body);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    exchange.sendResponseHeaders(502, -1);
-                }
-                exchange.close();
-            });
-            careless.start();
+                    });
             try {
                 URI front = URI.create("http://127.0.0.1:" + careless.getAddress().getPort() + "/");
                 Run named = mirror(front, "-package", "gallery");
@@ -302,6 +271,32 @@ class PackageMirrorTest {
                 careless.stop(0);
             }
         }
+    }
+
+    /**
+     * A server between the mirror and {@code upstream}: each request's path and query rewritten by
+     * {@code path}, each answer's body by {@code body} (given the path asked), started.
+     */
+    private com.sun.net.httpserver.HttpServer front(SignedUpstream upstream, java.util.function.UnaryOperator<String> path,
+            java.util.function.BiFunction<String, byte[], byte[]> body) throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String asked = exchange.getRequestURI().toString();
+            try {
+                HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(upstream.url().resolve(path.apply(asked))).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                byte[] sent = body.apply(asked, answer.body());
+                answer.headers().firstValue("Content-Type").ifPresent(t -> exchange.getResponseHeaders().set("Content-Type", t));
+                exchange.sendResponseHeaders(answer.statusCode(), sent.length == 0 ? -1 : sent.length);
+                exchange.getResponseBody().write(sent);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exchange.sendResponseHeaders(502, -1);
+            }
+            exchange.close();
+        });
+        server.start();
+        return server;
     }
 
     @Test
