@@ -60,6 +60,27 @@ class HostileModuleFilesTest {
     }
 
     /**
+     * Operators let a default grow what it holds: twenty thousand unary minuses nest as deep as
+     * brackets would, a hundred thousand additions are a long loop, and products past a thousand
+     * digits (which a description would write out in full) have no value, as literals that long do.
+     */
+    @Test
+    void operatorsNeitherOverflowTheStackNorGrowNumbersPastTheDigitLimit() {
+        ModuleDocs docs = read("variable \"negated\" {\n  default = " + "-".repeat(DEEP) + "1\n}\n"
+                + "variable \"not\" {\n  default = " + "!".repeat(DEEP) + "true\n}\n"
+                + "variable \"sum\" {\n  default = 1" + " + 1".repeat(100_000) + "\n}\n"
+                + "variable \"product\" {\n  default = 1e900 * 1e900\n  description = \"${1e900 * 1e900}\"\n}\n"
+                + "variable \"within\" {\n  default = 1e500 * 1e400\n}\n");
+        assertThat(docs.notes()).isEmpty();
+        assertThat(input(docs, "negated").defaultValue().isNull()).isTrue();
+        assertThat(input(docs, "not").defaultValue().isNull()).isTrue();
+        assertThat(input(docs, "sum").defaultValue().intValue()).isEqualTo(100_001);
+        assertThat(input(docs, "product").defaultValue().isNull()).isTrue();
+        assertThat(input(docs, "product").description()).isEmpty();
+        assertThat(input(docs, "within").defaultValue().isNumber()).isTrue();
+    }
+
+    /**
      * A million blocks without their label are a hundred notes and a count; what is kept weighs what
      * it holds in the documentation cache (a megabyte of required_version had weighed nothing).
      */
