@@ -17,6 +17,7 @@ import org.bouncycastle.openpgp.PGPKeyPair;
 import org.bouncycastle.openpgp.PGPKeyRingGenerator;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
+import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
@@ -33,10 +34,12 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyEncryptorBuilder;
 public final class PgpKeys {
     private final PGPKeyPair keyPair;
     private final PGPPublicKeyRing publicRing;
+    private final PGPSecretKeyRing secretRing;
 
-    private PgpKeys(PGPKeyPair keyPair, PGPPublicKeyRing publicRing) {
+    private PgpKeys(PGPKeyPair keyPair, PGPPublicKeyRing publicRing, PGPSecretKeyRing secretRing) {
         this.keyPair = keyPair;
         this.publicRing = publicRing;
+        this.secretRing = secretRing;
     }
 
     public static PgpKeys generate(String userId) {
@@ -50,7 +53,7 @@ public final class PgpKeys {
             PGPKeyRingGenerator generator = new PGPKeyRingGenerator(PGPSignature.POSITIVE_CERTIFICATION, pair, userId, sha1,
                     hashed.generate(), null, new JcaPGPContentSignerBuilder(pair.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256),
                     new JcePBESecretKeyEncryptorBuilder(SymmetricKeyAlgorithmTags.NULL).build(new char[0]));
-            return new PgpKeys(pair, generator.generatePublicKeyRing());
+            return new PgpKeys(pair, generator.generatePublicKeyRing(), generator.generateSecretKeyRing());
         } catch (java.security.GeneralSecurityException | PGPException e) {
             throw new IllegalStateException("cannot generate an OpenPGP key", e);
         }
@@ -60,6 +63,30 @@ public final class PgpKeys {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ArmoredOutputStream armored = new ArmoredOutputStream(out)) {
             publicRing.encode(armored);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** The private key, armored, as {@code gpg --armor --export-secret-keys} writes it (unprotected). */
+    public String armoredSecretKey() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ArmoredOutputStream armored = new ArmoredOutputStream(out)) {
+            secretRing.encode(armored);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** Several public keys in one armored block, as {@code gpg --armor --export A B} writes them. */
+    public static String armoredPublicKeys(PgpKeys... keys) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ArmoredOutputStream armored = new ArmoredOutputStream(out)) {
+            for (PgpKeys key : keys) {
+                key.publicRing.encode(armored);
+            }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

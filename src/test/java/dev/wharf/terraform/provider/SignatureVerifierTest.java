@@ -33,6 +33,43 @@ class SignatureVerifierTest {
                 .isInstanceOf(SignatureException.class);
     }
 
+    /**
+     * A key file is sent whole to every client that asks for a provider: the public key followed by
+     * the private one (both exports in one file) had been stored and served, private key and all.
+     */
+    @Test
+    void aKeyFileWithAPrivateKeyASecondBlockOrOtherTextIsRefused() {
+        String pub = key.armoredPublicKey();
+        assertThatThrownBy(() -> SignatureVerifier.primaryKeyId(pub + key.armoredSecretKey()))
+                .isInstanceOf(SignatureException.class).hasMessageContaining("holds a private key");
+        assertThatThrownBy(() -> SignatureVerifier.primaryKeyId(key.armoredSecretKey()))
+                .isInstanceOf(SignatureException.class).hasMessageContaining("holds a private key");
+        assertThatThrownBy(() -> SignatureVerifier.primaryKeyId(pub + PgpKeys.generate("b <b@wharf.invalid>").armoredPublicKey()))
+                .isInstanceOf(SignatureException.class).hasMessageContaining("holds 2 armored blocks");
+        assertThatThrownBy(() -> SignatureVerifier.primaryKeyId("pub   rsa2048 2026-12-06 [SC]\n" + pub))
+                .isInstanceOf(SignatureException.class).hasMessageContaining("nothing around it");
+        assertThat(SignatureVerifier.primaryKeyId("\n" + pub + "\n\n")).isEqualTo(keys.gpgPublicKeys().get(0).keyId());
+    }
+
+    /**
+     * One block may hold several keys (gpg --armor --export A B): terraform checks a signature
+     * against every one of them, and the id recorded is the first's in the file, not whichever a
+     * hash map gave first.
+     */
+    @Test
+    void everyKeyOfABlockVerifiesAndTheFirstNamesIt() {
+        List<PgpKeys> more = List.of(PgpKeys.generate("b <b@wharf.invalid>"), PgpKeys.generate("c <c@wharf.invalid>"),
+                PgpKeys.generate("d <d@wharf.invalid>"));
+        String block = PgpKeys.armoredPublicKeys(key, more.get(0), more.get(1), more.get(2));
+        String first = keys.gpgPublicKeys().get(0).keyId();
+        assertThat(SignatureVerifier.primaryKeyId(block)).isEqualTo(first);
+        SigningKeys all = new SigningKeys(List.of(new SigningKeys.GpgPublicKey(first, block)));
+        for (PgpKeys signer : more) {
+            assertThat(new SignatureVerifier().verify(SUMS, signer.detachedSignature(SUMS), all))
+                    .isEqualTo(SignatureVerifier.primaryKeyId(signer.armoredPublicKey()));
+        }
+    }
+
     @Test
     void parsesSha256SumsWithLineNumbersInErrors() {
         Sha256Sums sums = Sha256Sums.parse(("a".repeat(64) + "  f.zip\n" + "B".repeat(64) + " *g.zip\n").getBytes(StandardCharsets.UTF_8), "S");
