@@ -81,7 +81,9 @@ public final class ProviderUploader {
                         + namespace + " KEY.asc")));
         log.accept("signature of " + release.sumsFile().fileName() + " verified with key " + release.keyId());
         String repository = layout.providerRepository(namespace, release.name());
-        if (store.exists(repository, layout.providerTag(release.sumsFile()))) {
+        // The signature is the last tag an upload writes: a SHA256SUMS without it is an upload that
+        // stopped (the registry failed between the two), which this one completes if it is the same release.
+        if (store.exists(repository, layout.providerTag(ProviderFile.signature(release.name(), release.version())))) {
             throw new VersionExistsException("provider " + namespace + "/" + release.name() + " version " + release.version()
                     + " already exists; it is never overwritten", false);
         }
@@ -105,9 +107,15 @@ public final class ProviderUploader {
         return verifier.check(namespace, sha256SumsFile, archivePaths, everyListedFile, namespaceKeys);
     }
 
-    /** The sha256 of the release's SHA256SUMS as stored, or empty when the release is not stored. */
+    /**
+     * The sha256 of the release's SHA256SUMS as stored, or empty when the release is not stored: not
+     * at all, or without its signature, the last tag an upload writes ({@link #push} completes it).
+     */
     public Optional<String> storedSums(CheckedRelease release) {
         String repository = layout.providerRepository(release.namespace(), release.name());
+        if (!store.exists(repository, layout.providerTag(ProviderFile.signature(release.name(), release.version())))) {
+            return Optional.empty();
+        }
         return store.resolve(repository, layout.providerTag(release.sumsFile()))
                 .map(m -> m.layers().isEmpty() ? "" : m.layers().get(0).digest().hex());
     }

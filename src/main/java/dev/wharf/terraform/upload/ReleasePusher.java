@@ -59,9 +59,11 @@ final class ReleasePusher {
                     release.parsedSums().sha256Of(e.getKey()).orElseThrow());
         }
         Map<String, String> annotations = protocols == null ? Map.of() : Map.of(MediaTypes.PROTOCOLS_ANNOTATION, protocols);
-        pushFile(repository, release.sumsFile(), BlobSource.ofBytes(release.sums()), standard(release.sumsFile(), version, created, annotations), null);
+        pushFile(repository, release.sumsFile(), BlobSource.ofBytes(release.sums()), standard(release.sumsFile(), version, created, annotations),
+                Digest.sha256(release.sums()).hex());
         ProviderFile signatureFile = ProviderFile.signature(release.name(), version);
-        pushFile(repository, signatureFile, BlobSource.ofBytes(release.signature()), standard(signatureFile, version, created, Map.of()), null);
+        pushFile(repository, signatureFile, BlobSource.ofBytes(release.signature()), standard(signatureFile, version, created, Map.of()),
+                Digest.sha256(release.signature()).hex());
         log.accept("uploaded provider " + release.namespace() + "/" + release.name() + " " + version
                 + " (" + release.files().size() + " files) to " + repository);
     }
@@ -72,7 +74,13 @@ final class ReleasePusher {
         return annotations;
     }
 
-    private void pushFile(String repository, ProviderFile file, BlobSource content, Map<String, String> annotations, @Nullable String expectedSha256) {
+    /**
+     * Pushes one file under its tag. A tag already there holding the same bytes was left by an upload
+     * of this release that stopped before its signature (the registry failed in between); it is
+     * kept. With other bytes it is never overwritten: another release of this version was begun, or
+     * (the SHA256SUMS, the signature) a concurrent upload won.
+     */
+    private void pushFile(String repository, ProviderFile file, BlobSource content, Map<String, String> annotations, String expectedSha256) {
         String tag = layout.providerTag(file);
         Layer layer = Layer.file(MediaTypes.providerLayerType(file.kind()), file.fileName(), content);
         try {
@@ -81,17 +89,20 @@ final class ReleasePusher {
             if (e.kind() != StorageException.Kind.TAG_EXISTS) {
                 throw e;
             }
-            if (expectedSha256 == null) {
-                // The SHA256SUMS (or its signature) went in meanwhile: a concurrent upload of this version won.
+            Manifest existing = store.resolve(repository, tag).orElseThrow(() -> e);
+            Digest stored = existing.layers().isEmpty() ? null : existing.layers().get(0).digest();
+            if (stored != null && stored.hex().equals(expectedSha256)) {
+                return;
+            }
+            if (file.kind() == ProviderFile.Kind.SIGNATURE) {
                 throw new VersionExistsException(file.fileName() + " was stored meanwhile by a concurrent upload of the same version;"
                         + " it is never overwritten", true);
             }
-            // Left by an earlier upload that stopped before its SHA256SUMS: fine when it is the same file.
-            Manifest existing = store.resolve(repository, tag).orElseThrow(() -> e);
-            Digest stored = existing.layers().isEmpty() ? null : existing.layers().get(0).digest();
-            if (stored == null || !stored.hex().equals(expectedSha256)) {
-                throw new UploadException(file.fileName() + " is already stored with different content; it is never overwritten");
+            if (file.kind() == ProviderFile.Kind.SHA256SUMS) {
+                throw new VersionExistsException(file.fileName() + " is stored with other content, by a concurrent upload of the same"
+                        + " version or an earlier one that stopped before its signature; it is never overwritten", true);
             }
+            throw new UploadException(file.fileName() + " is already stored with different content; it is never overwritten");
         }
     }
 
