@@ -55,7 +55,8 @@ class BoringRegistryBehindHttpProxyTest {
     }
 
     private void uploadAndServe(List<String> jvm, Map<String, String> env, String base, ForwardProxy proxy) throws Exception {
-        List<String> storage = List.of("--storage-oci-registry", base, "--storage-oci-repository", "behind-proxy");
+        // Plain HTTP to a name that is not this machine's needs the insecure flag (the test's registry has no TLS).
+        List<String> storage = List.of("--storage-oci-registry", base, "--storage-oci-repository", "behind-proxy", "--storage-oci-insecure");
         try (WharfProcess upload = WharfProcess.start(dir.resolve("upload"), env, jvm, concat(List.of("boring-registry",
                 "upload", "module", Path.of("examples/modules").toAbsolutePath().toString()), storage))) {
             assertThat(upload.waitFor(DEADLINE)).as(upload.output()).isZero();

@@ -103,6 +103,18 @@ class BoringRegistryHardeningTest {
                 .doesNotContain("http://127.0.0.1:" + port);
     }
 
+    /** An explicit http:// address had sent the registry password in cleartext to any host, though the docs asked for the insecure flag. */
+    @Test
+    void plainHttpToAnotherMachineNeedsTheInsecureFlag() {
+        List<String> args = List.of("upload", "module", "--storage-oci-registry", "http://registry.example.com:5000", "--storage-oci-username",
+                "u", "--storage-oci-password", "p", dir.toString());
+        StringWriter err = new StringWriter();
+        int code = new BoringRegistryCli(Map.of()).commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute(args.toArray(String[]::new));
+        assertThat(code).as(err.toString()).isEqualTo(1);
+        assertThat(err.toString()).contains("plain HTTP to another machine", "--storage-oci-insecure").doesNotContain("Exception");
+    }
+
     @Test
     void aPasswordInTheRegistryAddressIsRefusedByNameOfTheCredentialFlagsAndNeverEchoed() {
         for (String address : List.of("https://alice:Sw0rdfish-91@registry.example.com", "alice:Sw0rdfish-91@registry.example.com",

@@ -42,7 +42,7 @@ class DockerHubHostsTest {
             String modules = Path.of("examples/modules").toAbsolutePath().toString();
 
             WharfProcess upload = WharfProcess.start(dir.resolve("upload"), env, List.of("boring-registry", "upload", "module",
-                    "--storage-oci-registry", "http://index.docker.io:" + port, "--storage-oci-repository", REPOSITORY, modules));
+                    "--storage-oci-registry", "http://index.docker.io:" + port, "--storage-oci-insecure", "--storage-oci-repository", REPOSITORY, modules));
             assertThat(upload.waitFor(Duration.ofSeconds(60))).as(upload.output()).isZero();
             try (ArtifactStore raw = new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()))) {
                 assertThat(raw.listTags(REPOSITORY)).contains("modules..example..hello..null._example-hello-null-1.0.0");
@@ -51,7 +51,7 @@ class DockerHubHostsTest {
             int listen = TestPorts.free();
             try (WharfProcess server = WharfProcess.start(dir.resolve("server"), env, List.of("boring-registry", "server",
                     "--listen-address", "127.0.0.1:" + listen, "--listen-telemetry-address", "127.0.0.1:" + TestPorts.free(),
-                    "--storage-oci-registry", "http://docker.io:" + port, "--storage-oci-repository", REPOSITORY))) {
+                    "--storage-oci-registry", "http://docker.io:" + port, "--storage-oci-insecure", "--storage-oci-repository", REPOSITORY))) {
                 server.awaitHttp(URI.create("http://127.0.0.1:" + listen + "/.well-known/terraform.json"), Duration.ofSeconds(60));
                 var http = java.net.http.HttpClient.newHttpClient();
                 var versions = http.send(java.net.http.HttpRequest.newBuilder(

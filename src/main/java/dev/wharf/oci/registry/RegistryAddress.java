@@ -52,6 +52,25 @@ record RegistryAddress(String authority, Optional<String> scheme) {
         return new RegistryAddress(DockerHub.apiAuthority(text.toLowerCase(Locale.ROOT)), scheme);
     }
 
+    /**
+     * This address, unless it asks for plain HTTP to another machine without {@code insecure}:
+     * credentials and content would cross the network unprotected. Docker likewise speaks plain
+     * HTTP only to registries it is told are insecure, and to 127.0.0.0/8 and localhost.
+     */
+    RegistryAddress allowedWith(boolean insecure) {
+        if (insecure || !scheme.equals(Optional.of("http"))) {
+            return this;
+        }
+        String host = URI.create("http://" + authority + "/").getHost();
+        boolean loopback = host.equals("localhost") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}") || host.equals("[::1]");
+        if (!loopback) {
+            throw new IllegalArgumentException("registry 'http://" + authority + "' is plain HTTP to another machine, which needs the"
+                    + " insecure setting (--storage-oci-insecure, -oci-insecure): credentials and content would cross the network"
+                    + " unprotected. Without it, only registries on this machine are reached over plain HTTP");
+        }
+        return this;
+    }
+
     URI base(String withScheme) {
         return URI.create(withScheme + "://" + authority);
     }

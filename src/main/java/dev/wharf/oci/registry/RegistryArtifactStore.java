@@ -97,7 +97,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
     public RegistryArtifactStore(RegistrySettings settings, CredentialSource credentials, RetryPolicy retry, @Nullable SSLContext sslContext,
             RegistryCallObserver observer, ProxySelector proxies) {
         this.settings = settings;
-        this.address = RegistryAddress.parse(settings.registry());
+        this.address = RegistryAddress.parse(settings.registry()).allowedWith(settings.insecure());
         Supplier<SSLContext> tls = sslContext != null ? () -> sslContext
                 : new OnFirstUse<>(settings.insecure() ? InsecureTrustManager::context : RegistryArtifactStore::defaultContext);
         JdkHttpClient http = new JdkHttpClient(tls, settings.timeouts().connect(), proxies);

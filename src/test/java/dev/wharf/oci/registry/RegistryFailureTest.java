@@ -179,7 +179,8 @@ class RegistryFailureTest {
 
     @Test
     void unknownHostIsUnreachableWithADnsHint() {
-        RegistryArtifactStore store = RegistryTestStores.anonymous("http://registry.wharf-test.invalid");
+        RegistryArtifactStore store = RegistryTestStores.with("http://registry.wharf-test.invalid", true,
+                CredentialSource.fixed(new Credentials.Anonymous(), "test"), null);
         assertThatThrownBy(() -> store.listTags("any/app"))
                 .isInstanceOfSatisfying(StorageException.class, e -> {
                     assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE);
@@ -414,6 +415,15 @@ class RegistryFailureTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host[:port]");
         RegistryArtifactStore store = RegistryTestStores.anonymous("http://127.0.0.1:1");
         assertThatThrownBy(() -> store.listTags("Bad_Name/x")).hasMessageContaining("not valid for OCI");
+        // Plain HTTP by the address alone reaches only this machine, as docker's default insecure registries do.
+        assertThatThrownBy(() -> RegistryTestStores.anonymous("http://registry.example.com:5000"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plain HTTP to another machine")
+                .hasMessageContaining("--storage-oci-insecure, -oci-insecure");
+        assertThatThrownBy(() -> RegistryTestStores.anonymous("http://10.1.2.3")).hasMessageContaining("plain HTTP to another machine");
+        for (String local : List.of("http://localhost:5000", "http://127.0.0.2:5000", "http://[::1]:5000")) {
+            RegistryTestStores.anonymous(local).close();
+        }
+        RegistryTestStores.with("http://registry.example.com:5000", true, CredentialSource.fixed(new Credentials.Anonymous(), "test"), null).close();
         assertThatThrownBy(() -> store.resolve("ok/name", "bad tag")).hasMessageContaining("not a valid OCI tag");
     }
 }
