@@ -2,6 +2,7 @@ package dev.wharf.epr.index;
 
 import dev.wharf.epr.model.Deprecation;
 import dev.wharf.epr.model.PackageDocument;
+import dev.wharf.epr.model.Versions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class Deprecations {
             if (p.document().deprecated == null) {
                 continue;
             }
-            newestDeprecated.merge(p.name(), p, (a, b) -> b.version().isGreaterThan(a.version()) ? b : a);
+            newestDeprecated.merge(p.name(), p, (a, b) -> Versions.compare(b.version(), a.version()) > 0 ? b : a);
         }
         List<IndexedPackage> result = new ArrayList<>(packages.size());
         for (IndexedPackage p : packages) {

@@ -12,7 +12,6 @@ import dev.wharf.oci.References;
 import dev.wharf.oci.StorageException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,8 +76,8 @@ public final class PackageMirror {
                     }
                     offered.computeIfAbsent(d.name, n -> new ArrayList<>()).add(version.get());
                 }
-                offered.forEach((pkg, versions) -> versions.stream().sorted(Comparator.reverseOrder()).limit(selection.versions())
-                        .forEach(v -> chosen.computeIfAbsent(pkg, n -> new TreeSet<>()).add(v)));
+                offered.forEach((pkg, versions) -> versions.stream().sorted(Versions.PRECEDENCE.reversed()).limit(selection.versions())
+                        .forEach(v -> chosen.computeIfAbsent(pkg, n -> new TreeSet<>(Versions.PRECEDENCE)).add(v)));
             }
         }
         List<String> tags = new ArrayList<>();

@@ -143,7 +143,7 @@ public final class VersionConstraint {
                 } else if (con.patch != v.patch && !patchDirty) {
                     return true;
                 } else if (patchDirty) {
-                    return (!v.pre.isEmpty() || !con.pre.isEmpty()) && V.comparePre(v.pre, con.pre) != 0;
+                    return (!v.pre.isEmpty() || !con.pre.isEmpty()) && Versions.comparePrerelease(v.pre, con.pre) != 0;
                 }
             }
             return v.compareTo(con) != 0;
@@ -236,47 +236,7 @@ public final class VersionConstraint {
             if (c == 0) {
                 c = Long.compareUnsigned(patch, o.patch);
             }
-            return c != 0 ? c : comparePre(pre, o.pre);
-        }
-
-        /** Semver precedence of prereleases; none ranks above any. */
-        static int comparePre(String a, String b) {
-            if (a.equals(b)) {
-                return 0;
-            }
-            if (a.isEmpty() || b.isEmpty()) {
-                return a.isEmpty() ? 1 : -1;
-            }
-            String[] pa = a.split("\\.");
-            String[] pb = b.split("\\.");
-            for (int i = 0; i < Math.min(pa.length, pb.length); i++) {
-                int c = compareIdentifier(pa[i], pb[i]);
-                if (c != 0) {
-                    return c;
-                }
-            }
-            return Integer.compare(pa.length, pb.length);
-        }
-
-        private static int compareIdentifier(String a, String b) {
-            Optional<Long> na = unsigned(a);
-            Optional<Long> nb = unsigned(b);
-            if (na.isPresent() && nb.isPresent()) {
-                return Long.compareUnsigned(na.get(), nb.get());
-            }
-            if (na.isPresent() != nb.isPresent()) {
-                return na.isPresent() ? -1 : 1;
-            }
-            return Integer.signum(a.compareTo(b));
-        }
-
-        /** A number as Go's {@code ParseUint} reads one; bigger ones compare as text, as there. */
-        private static Optional<Long> unsigned(String s) {
-            try {
-                return Optional.of(Long.parseUnsignedLong(s));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
+            return c != 0 ? c : Versions.comparePrerelease(pre, o.pre);
         }
     }
 }

@@ -65,7 +65,7 @@ public final class ProxyMerge {
         Optional<Semver> va = Versions.lenient(a);
         Optional<Semver> vb = Versions.lenient(b);
         if (va.isPresent() && vb.isPresent()) {
-            return va.get().compareTo(vb.get());
+            return Versions.compare(va.get(), vb.get());
         }
         return a.compareTo(b);
     }

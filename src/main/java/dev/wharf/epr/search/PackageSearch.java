@@ -4,6 +4,7 @@ import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.model.Categories;
 import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.model.PolicyTemplate;
+import dev.wharf.epr.model.Versions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
 public final class PackageSearch {
     /** Name ascending, then version ascending: EPR 1.40's {@code /search} order. */
     public static final Comparator<IndexedPackage> BY_NAME_VERSION =
-            Comparator.comparing(IndexedPackage::name).thenComparing(IndexedPackage::version);
+            Comparator.comparing(IndexedPackage::name).thenComparing(IndexedPackage::version, Versions.PRECEDENCE);
 
     private PackageSearch() {
     }
@@ -81,17 +82,17 @@ public final class PackageSearch {
                     continue;
                 }
                 var spec = p.specMajorMinor().get();
-                if (f.specMin() != null && spec.isLowerThan(f.specMin())) {
+                if (f.specMin() != null && Versions.compare(spec, f.specMin()) < 0) {
                     continue;
                 }
-                if (f.specMax() != null && spec.isGreaterThan(f.specMax())) {
+                if (f.specMax() != null && Versions.compare(spec, f.specMax()) > 0) {
                     continue;
                 }
             }
             if (!f.allVersions()) {
                 Integer idx = latest.get(p.name());
                 if (idx != null) {
-                    if (list.get(idx).version().isLowerThan(p.version())) {
+                    if (Versions.compare(list.get(idx).version(), p.version()) < 0) {
                         list.set(idx, p);
                     }
                     continue;
@@ -142,7 +143,7 @@ public final class PackageSearch {
                 Integer idx = latest.get(p.name());
                 if (idx != null) {
                     IndexedPackage current = list.get(idx);
-                    if (current.isPrerelease() == p.isPrerelease() && !current.version().isLowerThan(p.version())) {
+                    if (current.isPrerelease() == p.isPrerelease() && Versions.compare(current.version(), p.version()) >= 0) {
                         continue;
                     }
                     if (!current.isPrerelease() && p.isPrerelease()) {
