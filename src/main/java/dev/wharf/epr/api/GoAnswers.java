@@ -6,7 +6,7 @@ import io.javalin.http.Context;
 
 /**
  * The two answers EPR's Go server writes without a handler of its own: {@code http.Error} (plain
- * text, the message and a newline, never cached) and the redirect of gorilla's {@code StrictSlash}
+ * text, the message and a newline; never cached when EPR's handlers call it for a refusal) and the redirect of gorilla's {@code StrictSlash}
  * ({@code http.Redirect}: 301, {@code Location}, a one-line HTML body for GET).
  */
 final class GoAnswers {
@@ -16,10 +16,18 @@ final class GoAnswers {
     }
 
     static void error(Context ctx, int status, String message) {
-        ctx.attribute(WRITTEN, Boolean.TRUE);
         ctx.res().setHeader("Cache-Control", null);
         ctx.res().addHeader("Cache-Control", "max-age=0");
         ctx.res().addHeader("Cache-Control", "private, no-store");
+        httpError(ctx, status, message);
+    }
+
+    /**
+     * Go's {@code http.Error} alone: headers set before stay. EPR answers a file a package lacks so,
+     * after its cache headers, and a CDN keeps that 404 as long as the file would have been kept.
+     */
+    static void httpError(Context ctx, int status, String message) {
+        ctx.attribute(WRITTEN, Boolean.TRUE);
         ctx.status(status);
         ctx.header("X-Content-Type-Options", "nosniff");
         ExactContentType.set(ctx, "text/plain; charset=utf-8");

@@ -87,12 +87,13 @@ final class PackageRoutes {
             json(ctx, settings.cacheIndex(), Json.pretty(p.get().document()));
             return;
         }
+        // EPR sets the cache headers before it looks for the file, and its 404 keeps them.
+        cache(ctx, settings.cacheCatchAll());
         Optional<Resource> resource = p.get().content().file(file);
         if (resource.isEmpty()) {
-            error(ctx, 404, "resource not found");
+            GoAnswers.httpError(ctx, 404, "resource not found");
             return;
         }
-        cache(ctx, settings.cacheCatchAll());
         EprReplies.inert(ctx);
         Optional<String> type = ContentTypes.of(file);
         if (type.isPresent()) {

@@ -1,5 +1,6 @@
 package dev.wharf.epr.model;
 
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -13,15 +14,35 @@ import org.semver4j.Semver;
  * ranges with Masterminds' grammar ({@link VersionConstraint}).
  */
 public final class Versions {
+    /** Masterminds' loose pattern, which its coercing {@code NewVersion} (EPR's) matches the whole text against. */
     private static final Pattern LENIENT = Pattern.compile(
-            "v?(0|[1-9]\\d*)(?:\\.(0|[1-9]\\d*))?(?:\\.(0|[1-9]\\d*))?(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
+            "v?([0-9]+)(\\.[0-9]+)?(\\.[0-9]+)?(?:-([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?");
     /** Semver 2's: a numeric pre-release identifier has no leading zero, as semver4j requires too. */
     private static final Pattern STRICT = Pattern.compile(
             "(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
             + "(-(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*))*)?"
             + "(\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?");
 
+    /**
+     * EPR's order of versions (Masterminds' {@code Compare}): major, minor, patch, then the
+     * prerelease by {@link #comparePrerelease}; build metadata does not count. semver4j's own order
+     * differs: it puts {@code 1.0.0-beta10} after {@code 1.0.0-beta9}, where EPR puts it before.
+     */
+    public static final Comparator<Semver> PRECEDENCE = Versions::compare;
+
     private Versions() {
+    }
+
+    /** {@link #PRECEDENCE}. */
+    public static int compare(Semver a, Semver b) {
+        int c = Integer.compare(a.getMajor(), b.getMajor());
+        if (c == 0) {
+            c = Integer.compare(a.getMinor(), b.getMinor());
+        }
+        if (c == 0) {
+            c = Integer.compare(a.getPatch(), b.getPatch());
+        }
+        return c != 0 ? c : comparePrerelease(String.join(".", a.getPreRelease()), String.join(".", b.getPreRelease()));
     }
 
     /** A version exactly as semver 2 writes it, or empty. */
@@ -73,18 +94,58 @@ public final class Versions {
         return digits.length() < 10 || (digits.length() == 10 && digits.compareTo(String.valueOf(Integer.MAX_VALUE)) <= 0);
     }
 
-    /** A version as Masterminds' {@code NewVersion} accepts it: missing minor and patch are zero. */
-    public static Optional<Semver> lenient(String text) {
+    /** A version as Masterminds' coercing {@code NewVersion} accepts it ({@link #coerced}), or empty. */
+    public static Optional<Semver> lenient(@Nullable String text) {
         if (text == null) {
             return Optional.empty();
         }
-        Matcher m = LENIENT.matcher(text.trim());
-        if (!m.matches()) {
+        try {
+            return Optional.of(coerced(text));
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        String v = m.group(1) + "." + (m.group(2) == null ? "0" : m.group(2)) + "." + (m.group(3) == null ? "0" : m.group(3))
-                + (m.group(4) == null ? "" : m.group(4)) + (m.group(5) == null ? "" : m.group(5));
-        return Optional.ofNullable(Semver.parse(v));
+    }
+
+    /**
+     * A version as Masterminds' coercing {@code NewVersion} reads one, EPR's query versions: missing
+     * minor and patch are zero, leading zeros are taken ({@code 08.10} is 8.10.0), nothing around
+     * the version is (a space is refused). Refused with its words, which EPR answers with:
+     * {@code invalid semantic version}, or {@code version segment starts with 0} for a numeric
+     * prerelease identifier such as {@code 01}. Numbers past an int, which EPR takes, are refused.
+     */
+    public static Semver coerced(String text) {
+        Matcher m = LENIENT.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("invalid semantic version");
+        }
+        String pre = m.group(4);
+        if (pre != null) {
+            for (String id : pre.split("\\.")) {
+                if (id.length() > 1 && id.charAt(0) == '0' && id.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    throw new IllegalArgumentException("version segment starts with 0");
+                }
+            }
+        }
+        String v = number(m.group(1)) + "." + number(m.group(2)) + "." + number(m.group(3))
+                + (pre == null ? "" : "-" + pre) + (m.group(5) == null ? "" : "+" + m.group(5));
+        Semver parsed = Semver.parse(v);
+        if (parsed == null) {
+            throw new IllegalArgumentException("invalid semantic version");
+        }
+        return parsed;
+    }
+
+    /** A version segment's digits (after its '.') without leading zeros; 0 when absent; refused past an int. */
+    private static String number(@Nullable String segment) {
+        if (segment == null) {
+            return "0";
+        }
+        String digits = segment.startsWith(".") ? segment.substring(1) : segment;
+        String trimmed = digits.replaceFirst("^0+(?=\\d)", "");
+        if (!fitsAnInt(trimmed)) {
+            throw new IllegalArgumentException("invalid semantic version");
+        }
+        return trimmed;
     }
 
     /** A version range as EPR reads one (see {@link VersionConstraint}), or empty when EPR refuses it. */
@@ -94,5 +155,49 @@ public final class Versions {
 
     public static boolean isPrerelease(Semver v) {
         return !v.getPreRelease().isEmpty();
+    }
+
+    /**
+     * Masterminds' precedence of two prereleases (dot-separated): numeric identifiers as numbers,
+     * others as text, a number below a word, a shorter list first when the rest is equal; none ranks
+     * above any.
+     */
+    static int comparePrerelease(String a, String b) {
+        if (a.equals(b)) {
+            return 0;
+        }
+        if (a.isEmpty() || b.isEmpty()) {
+            return a.isEmpty() ? 1 : -1;
+        }
+        String[] pa = a.split("\\.");
+        String[] pb = b.split("\\.");
+        for (int i = 0; i < Math.min(pa.length, pb.length); i++) {
+            int c = compareIdentifier(pa[i], pb[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(pa.length, pb.length);
+    }
+
+    private static int compareIdentifier(String a, String b) {
+        Optional<Long> na = unsigned(a);
+        Optional<Long> nb = unsigned(b);
+        if (na.isPresent() && nb.isPresent()) {
+            return Long.compareUnsigned(na.get(), nb.get());
+        }
+        if (na.isPresent() != nb.isPresent()) {
+            return na.isPresent() ? -1 : 1;
+        }
+        return Integer.signum(a.compareTo(b));
+    }
+
+    /** A number as Go's {@code ParseUint} reads one; bigger ones compare as text, as there. */
+    private static Optional<Long> unsigned(String s) {
+        try {
+            return Optional.of(Long.parseUnsignedLong(s));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -52,12 +52,12 @@ public final class QueryParser {
             switch (key) {
                 case "kibana.version" -> {
                     if (!v.isEmpty()) {
-                        kibana = Versions.lenient(v).orElseThrow(() -> bad("invalid Kibana version '" + v + "': Invalid Semantic Version"));
+                        kibana = version(v, "invalid Kibana version '" + v + "': ");
                     }
                 }
                 case "agent.version" -> {
                     if (!v.isEmpty()) {
-                        agent = Versions.lenient(v).orElseThrow(() -> bad("invalid agent version '" + v + "': Invalid Semantic Version"));
+                        agent = version(v, "invalid agent version '" + v + "': ");
                     }
                 }
                 case "experimental" -> {
@@ -136,8 +136,16 @@ public final class QueryParser {
         if (v.split("\\.", -1).length != 2) {
             throw bad("invalid '" + name + "' version: invalid version '" + v + "': it should be <major.version>");
         }
-        return Versions.lenient(v).orElseThrow(
-                () -> bad("invalid '" + name + "' version: invalid spec version '" + v + "': Invalid Semantic Version"));
+        return version(v, "invalid '" + name + "' version: invalid spec version '" + v + "': ");
+    }
+
+    /** A query version as EPR reads one; refused with Masterminds' reason after {@code refusal}, as EPR answers. */
+    private static Semver version(String v, String refusal) throws BadQueryException {
+        try {
+            return Versions.coerced(v);
+        } catch (IllegalArgumentException e) {
+            throw bad(refusal + e.getMessage());
+        }
     }
 
     private static BadQueryException bad(String message) {

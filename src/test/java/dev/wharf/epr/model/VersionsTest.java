@@ -1,6 +1,7 @@
 package dev.wharf.epr.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Random;
 import java.util.regex.Pattern;
@@ -48,6 +49,20 @@ class VersionsTest {
             taken += parsed ? 1 : 0;
         }
         assertThat(taken).as("versions taken among those made").isGreaterThan(500);
+    }
+
+    /** EPR's query versions, Masterminds' coercing NewVersion: leading zeros taken, nothing around the version, its error words. */
+    @Test
+    void coercedReadsQueryVersionsAsMastermindsNewVersion() {
+        assertThat(Versions.coerced("08.010.00")).hasToString("8.10.0");
+        assertThat(Versions.coerced("v8")).hasToString("8.0.0");
+        assertThat(Versions.coerced("8.1-rc.0a+build.01")).hasToString("8.1.0-rc.0a+build.01");
+        assertThat(Versions.coerced("8.1.0-00a")).hasToString("8.1.0-00a");
+        for (String refused : new String[] {" 8.10.0", "8.10.0 ", "8.10.0\u0000", "", "v", "8.", "8.1.2.3", "8.1.0-", "8.1.0-a..b", "x"}) {
+            assertThatThrownBy(() -> Versions.coerced(refused)).as(refused).hasMessage("invalid semantic version");
+        }
+        assertThatThrownBy(() -> Versions.coerced("8.1.0-01")).hasMessage("version segment starts with 0");
+        assertThatThrownBy(() -> Versions.coerced("8.1.0-rc.00")).hasMessage("version segment starts with 0");
     }
 
     @Test
