@@ -39,12 +39,6 @@ public record Version(BigInteger major, BigInteger minor, BigInteger patch, List
                 + "' is not a semantic version (MAJOR.MINOR.PATCH, optionally -prerelease and +build)"));
     }
 
-    /** A version of exactly these numbers, for constraint arithmetic. */
-    public static Version of(BigInteger major, BigInteger minor, BigInteger patch, List<String> prerelease) {
-        String text = major + "." + minor + "." + patch + (prerelease.isEmpty() ? "" : "-" + String.join(".", prerelease));
-        return new Version(major, minor, patch, prerelease, "", text);
-    }
-
     public boolean isPrerelease() {
         return !prerelease.isEmpty();
     }

@@ -14,7 +14,7 @@ public final class UploadOptions {
     boolean ignoreExisting;
 
     @Option(names = "--version-constraints-semver", paramLabel = "CONSTRAINTS",
-            description = "Upload only versions meeting these Terraform-style constraints, e.g. '>= 1.2, < 2.0' (BORING_REGISTRY_VERSION_CONSTRAINTS_SEMVER)")
+            description = "Upload only versions meeting these constraints, such as '>= 1.2, < 2.0', read as boring-registry reads them (hashicorp/go-version: '~> 1' is '>= 1'; '!=' takes pre-releases) (BORING_REGISTRY_VERSION_CONSTRAINTS_SEMVER)")
     @Nullable String semver;
 
     @Option(names = "--version-constraints-regex", paramLabel = "REGEX",

@@ -1,24 +1,32 @@
 package dev.wharf.terraform.upload;
 
 import dev.wharf.terraform.Version;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Terraform's version constraint language: comma-separated conditions that must all hold, each an
- * operator ({@code =}, {@code !=}, {@code >}, {@code >=}, {@code <}, {@code <=}, {@code ~>}, none
- * meaning {@code =}) and a version that may omit minor and patch. {@code ~> 1.2} allows 1.2 up to
- * below 2.0, {@code ~> 1.2.3} allows 1.2.3 up to below 1.3. A pre-release version matches only a
- * condition that names a pre-release of the same MAJOR.MINOR.PATCH, as in Terraform.
+ * {@code --version-constraints-semver}: comma-separated conditions that must all hold, read and
+ * checked exactly as boring-registry does with hashicorp/go-version v1.9.0 ({@code NewConstraint},
+ * {@code Constraints.Check}), so that Wharf uploads the versions boring-registry would. That is not
+ * Terraform's documented constraint language in every case:
+ * <ul>
+ * <li>{@code ~>} fixes only the numbers before the last one given: {@code ~> 1.2} is {@code >= 1.2,
+ * < 2}, {@code ~> 1.2.3} is {@code >= 1.2.3, < 1.3}, but {@code ~> 1} is just {@code >= 1}.
+ * <li>{@code >}, {@code <}, {@code >=}, {@code <=} and {@code ~>} take a pre-release version only
+ * when the condition names a pre-release of the same numbers; {@code ~>} with a pre-release takes
+ * only pre-releases.
+ * <li>{@code =} and {@code !=} have no pre-release rule: {@code != 1.5.0} takes {@code 3.0.0-beta.1}.
+ * </ul>
  */
 public final class VersionConstraints {
+    // go-version's constraint regexp (constraint.go): Go's \s is these four and the space.
+    private static final String SPACE = "[\\t\\n\\f\\r ]*";
     private static final Pattern CONDITION = Pattern.compile(
-            "\\s*(=|!=|>=|<=|>|<|~>)?\\s*v?(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(?:-([0-9A-Za-z.-]+))?(?:\\+[0-9A-Za-z.-]+)?\\s*");
+            SPACE + "(<=|>=|!=|~>|<|>|=|)" + SPACE + "(" + GoVersion.LOOSE + ")" + SPACE);
 
-    private record Condition(String op, Version version, int segments) {
+    private record Condition(Operator op, GoVersion version) {
     }
 
     private final List<Condition> conditions;
@@ -40,55 +48,20 @@ public final class VersionConstraints {
                 throw new IllegalArgumentException("malformed version constraint '" + part.trim() + "' in '" + text
                         + "': expected an operator (=, !=, >, >=, <, <=, ~>) and a version such as 1.2.3");
             }
-            int segments = m.group(4) != null ? 3 : m.group(3) != null ? 2 : 1;
-            List<String> pre = m.group(5) == null ? List.of() : List.of(m.group(5).split("\\."));
-            Version v = Version.of(new BigInteger(m.group(2)), number(m.group(3)), number(m.group(4)), pre);
-            conditions.add(new Condition(m.group(1) == null ? "=" : m.group(1), v, segments));
+            GoVersion version = GoVersion.parseLoose(m.group(2)).orElseThrow(() -> new IllegalArgumentException(
+                    "version constraint '" + part.trim() + "' in '" + text + "': a number is larger than 9223372036854775807"));
+            conditions.add(new Condition(Operator.of(m.group(1)), version));
         }
         return new VersionConstraints(List.copyOf(conditions), text);
     }
 
+    /** Whether the module version {@code v} meets every condition. */
     public boolean allows(Version v) {
-        return conditions.stream().allMatch(c -> allows(c, v));
-    }
-
-    private static boolean allows(Condition c, Version v) {
-        Version target = c.version();
-        if (v.isPrerelease()) {
-            if (!target.isPrerelease() || !sameRelease(v, target)) {
-                return false;
-            }
-        } else if (target.isPrerelease() && c.op().equals("~>")) {
-            return false;
-        }
-        int cmp = v.comparePrecedence(target);
-        return switch (c.op()) {
-            case "=" -> cmp == 0;
-            case "!=" -> cmp != 0;
-            case ">" -> cmp > 0;
-            case ">=" -> cmp >= 0;
-            case "<" -> cmp < 0;
-            case "<=" -> cmp <= 0;
-            case "~>" -> cmp >= 0 && v.comparePrecedence(pessimisticUpperBound(c)) < 0;
-            default -> throw new IllegalStateException(c.op());
-        };
-    }
-
-    /** {@code ~> 1.2.3} → 1.3.0; {@code ~> 1.2} and {@code ~> 1} → 2.0.0. */
-    private static Version pessimisticUpperBound(Condition c) {
-        Version t = c.version();
-        if (c.segments() == 3) {
-            return Version.of(t.major(), t.minor().add(BigInteger.ONE), BigInteger.ZERO, List.of());
-        }
-        return Version.of(t.major().add(BigInteger.ONE), BigInteger.ZERO, BigInteger.ZERO, List.of());
-    }
-
-    private static boolean sameRelease(Version a, Version b) {
-        return a.major().equals(b.major()) && a.minor().equals(b.minor()) && a.patch().equals(b.patch());
-    }
-
-    private static BigInteger number(String s) {
-        return s == null ? BigInteger.ZERO : new BigInteger(s);
+        // boring-registry reads the module's version with go-version's NewSemver (pkg/module/parser.go);
+        // it fails only on a number beyond int64, where boring-registry stops the upload with an error too.
+        GoVersion version = GoVersion.parseSemver(v.text()).orElseThrow(() -> new UploadException(
+                "version " + v + ": a number is larger than 9223372036854775807, which version constraints cannot compare"));
+        return conditions.stream().allMatch(c -> c.op().test(version, c.version()));
     }
 
     @Override
