@@ -154,6 +154,23 @@ class BoringRegistryImportTest {
         }
     }
 
+    /** boring-registry still reads a namespace's signing-keys.json holding one key on its own (pkg/storage/storage.go). */
+    @Test
+    void theOlderSingleKeySigningKeysJsonIsImported() throws Exception {
+        Path bucket = bucket(dir.resolve("bucket"));
+        for (Path keys : List.of(bucket.resolve("providers/acme/signing-keys.json"),
+                bucket.resolve("mirror/providers/registry.terraform.io/hashicorp/signing-keys.json"))) {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            Files.writeString(keys, json.writeValueAsString(json.readTree(keys.toFile()).path("gpg_public_keys").get(0)));
+        }
+
+        Run run = importing(bucket);
+        assertThat(run.exit()).as(run.out()).isZero();
+        assertThat(run.out()).contains("copied        provider acme/dummy 1.0.0: 1 file, signed by")
+                .contains("copied        mirrored provider registry.terraform.io/hashicorp/mirrored 3.2.1")
+                .contains("6 copied, 0 already there, 0 refused");
+    }
+
     @Test
     void aTamperedZipIsRefusedAndLeavesNothingOfItsRelease() throws Exception {
         Path bucket = bucket(dir.resolve("bucket"));

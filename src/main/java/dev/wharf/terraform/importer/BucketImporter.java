@@ -16,6 +16,7 @@ import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.provider.ProviderException;
 import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.terraform.provider.SigningKeys;
+import dev.wharf.terraform.provider.SigningKeysFile;
 import dev.wharf.terraform.upload.FileSha256;
 import dev.wharf.terraform.upload.ModuleArchiveCheck;
 import dev.wharf.terraform.upload.ModuleUploader;
@@ -24,6 +25,7 @@ import dev.wharf.terraform.upload.ProviderUploader.CheckedRelease;
 import dev.wharf.terraform.upload.SigningKeyUploader;
 import dev.wharf.terraform.upload.UploadException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -90,7 +92,7 @@ public final class BucketImporter {
         SigningKeys incoming;
         SigningKeys stored;
         try {
-            incoming = json.readValue(set.file().toFile(), SigningKeys.class);
+            incoming = SigningKeysFile.read(json, Files.readAllBytes(set.file()));
             stored = providerService.signingKeys(set.namespace()).orElse(new SigningKeys(java.util.List.of()));
         } catch (IOException | ProviderException | LayoutException e) {
             report.add(where, Outcome.REFUSED, set.file() + ": " + e.getMessage());
@@ -173,7 +175,7 @@ public final class BucketImporter {
                         + "/signing-keys.json is missing: the release's signature cannot be checked");
             }
             String keysJson = Files.readString(keySet.file());
-            SigningKeys upstreamKeys = json.readValue(keysJson, SigningKeys.class);
+            SigningKeys upstreamKeys = SigningKeysFile.read(json, keysJson.getBytes(StandardCharsets.UTF_8));
             CheckedRelease release = providers.check(r.namespace(), r.sums(), r.archives(), false, () -> upstreamKeys);
             MirrorCoordinates coordinates = new MirrorCoordinates(r.hostname(), r.namespace(), r.name());
             Map<ProviderFile, PackageHashes> zips = new java.util.LinkedHashMap<>();

@@ -19,9 +19,11 @@ import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.layout.MediaTypes;
 import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.terraform.provider.SigningKeysFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,13 +156,15 @@ public final class MirrorStorage {
     public void addSigningKeys(MirrorCoordinates provider, String signingKeysJson) {
         String repository = mirror(provider).signingKeysRepository(provider.namespace());
         try {
-            JsonNode incoming = JSON.readTree(signingKeysJson).path("gpg_public_keys");
+            // Both sides may be boring-registry's older single-key form: a bucket import passes its
+            // file through, and a stored legacy file read as a list would lose its key on this rewrite.
+            JsonNode incoming = SigningKeysFile.canonical(JSON, signingKeysJson.getBytes(StandardCharsets.UTF_8)).path("gpg_public_keys");
             ObjectNode merged = JSON.createObjectNode();
             ArrayNode keys = merged.putArray("gpg_public_keys");
             Set<String> ids = new HashSet<>();
             Optional<byte[]> current = readSmall(repository, TerraformLayout.SIGNING_KEYS_TAG);
             if (current.isPresent()) {
-                for (JsonNode key : JSON.readTree(current.get()).path("gpg_public_keys")) {
+                for (JsonNode key : storedKeys(repository, current.get())) {
                     if (ids.add(key.path("key_id").asText().toUpperCase(java.util.Locale.ROOT))) {
                         keys.add(key);
                     }
@@ -183,6 +187,15 @@ public final class MirrorStorage {
         } catch (IOException e) {
             throw new MirrorException(MirrorException.Reason.UPSTREAM_FAILED, "the upstream's signing keys are not valid JSON: "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode storedKeys(String repository, byte[] content) {
+        try {
+            return SigningKeysFile.canonical(JSON, content).path("gpg_public_keys");
+        } catch (IOException e) {
+            throw new MirrorException(MirrorException.Reason.UPSTREAM_FAILED, "signing-keys.json in " + repository
+                    + " is not readable: " + e.getMessage(), e);
         }
     }
 

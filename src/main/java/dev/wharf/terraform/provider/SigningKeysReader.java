@@ -58,10 +58,10 @@ final class SigningKeysReader {
 
     private SigningKeys parse(byte[] content, String repository) {
         try {
-            return json.readValue(content, SigningKeys.class);
+            return SigningKeysFile.read(json, content);
         } catch (IOException e) {
             throw new ProviderException(ProviderException.Reason.BROKEN_RELEASE, "signing-keys.json in " + repository
-                    + " is not valid JSON of the form {\"gpg_public_keys\":[…]}: " + e.getMessage());
+                    + " is not readable: " + e.getMessage());
         }
     }
 }

@@ -56,4 +56,28 @@ class MirrorStorageTest {
                     .hasMessageContaining("cannot hash " + bare.repository() + "@sha256:");
         }
     }
+
+    @Test
+    void aStoredSingleKeySigningKeysFileKeepsItsKeyWhenKeysAreAdded() throws Exception {
+        String legacy = "{\"key_id\":\"AAAA000011112222\",\"ascii_armor\":\"old armor\"}";
+        try (ImageLayoutStore store = new ImageLayoutStore(dir.resolve("oci"))) {
+            TerraformLayout layout = TerraformLayout.under("boring-registry");
+            String repository = layout.mirrorOf(DUMMY.hostname()).signingKeysRepository(DUMMY.namespace());
+            store.push(repository, TerraformLayout.SIGNING_KEYS_TAG, Artifact.single(MediaTypes.SIGNING_KEYS_ARTIFACT,
+                    Layer.file(MediaTypes.SIGNING_KEYS, TerraformLayout.SIGNING_KEYS_TAG, BlobSource.ofBytes(legacy.getBytes(StandardCharsets.UTF_8)))),
+                    true);
+            MirrorStorage storage = new MirrorStorage(store, layout, Files.createDirectories(dir.resolve("tmp")));
+
+            // A bucket import hands over its file as it is: the older form too.
+            storage.addSigningKeys(DUMMY, "{\"key_id\":\"BBBB333344445555\",\"ascii_armor\":\"new armor\"}");
+
+            var manifest = store.resolve(repository, TerraformLayout.SIGNING_KEYS_TAG).orElseThrow();
+            String stored;
+            try (var in = store.openBlob(repository, manifest.layers().get(0).digest())) {
+                stored = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(stored).path("gpg_public_keys").findValuesAsText("key_id"))
+                    .containsExactly("AAAA000011112222", "BBBB333344445555");
+        }
+    }
 }
