@@ -56,7 +56,7 @@ public final class UploadCommand {
         @Nullable String version;
 
         @Option(names = "--exclude", paramLabel = "PATTERN",
-                description = "gitignore-style pattern of files to leave out of the archive; repeatable (BORING_REGISTRY_EXCLUDE)")
+                description = "gitignore-style pattern of files to leave out of the archive, matched as boring-registry does (*, ?, [0-9], [^a], \\ escapes, **, a trailing / for directories); repeatable (BORING_REGISTRY_EXCLUDE)")
         List<String> excludes = new ArrayList<>();
 
         @SuppressWarnings("NullAway.Init")

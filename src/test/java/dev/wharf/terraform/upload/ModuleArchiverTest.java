@@ -34,6 +34,13 @@ class ModuleArchiverTest {
     }
 
     @Test
+    void characterClassesAndEscapesExcludeAsInBoringRegistry() throws Exception {
+        Path m = module(dir.resolve("c"), List.of("main.tf", "test1.tf", "notes.md", "README.txt", "*.bak", "keep.bak"));
+        ModuleArchiver archiver = new ModuleArchiver(ExcludePatterns.of(List.of("test[0-9].tf", "*.[m]d", "\\*.bak")));
+        assertThat(archiver.files(m)).containsExactly("README.txt", "keep.bak", "main.tf");
+    }
+
+    @Test
     void anchoredPatternsMatchFromTheRootOnly() {
         ExcludePatterns patterns = ExcludePatterns.of(List.of("/top.txt", "**/deep/*.log"));
         assertThat(patterns.excludes("top.txt", false)).isTrue();
