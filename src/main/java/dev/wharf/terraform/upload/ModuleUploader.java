@@ -93,6 +93,14 @@ public final class ModuleUploader {
 
     private Result uploadOne(Path specFile) {
         ModuleSpec spec = reader.read(specFile);
+        if (options.version().isPresent() && spec.version().isPresent()) {
+            // boring-registry refuses this too ("metadata.version must be empty"): with two versions
+            // given, one of them is a mistake, and taking either would publish under a version the
+            // user did not mean.
+            throw new UploadException(specFile + ": metadata sets version " + spec.version().get() + " and --version gives "
+                    + options.version().get() + "; give the version in one place only (remove it from "
+                    + ModuleSpecReader.FILE_NAME + " to upload with --version)");
+        }
         String version = options.version().or(spec::version).orElseThrow(() -> new UploadException(specFile
                 + ": metadata lacks 'version' (or give --version)"));
         checkCoordinates(specFile.toString(), spec.namespace(), spec.name(), spec.provider(), version);

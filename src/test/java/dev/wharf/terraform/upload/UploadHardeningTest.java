@@ -96,6 +96,19 @@ class UploadHardeningTest {
         assertThat(store.listTags(LAYOUT.moduleRepository("acme", "vpc", "aws"))).isEmpty();
     }
 
+    /** boring-registry: with --version the spec passes only ValidateWithoutVersion, "metadata.version must be empty". */
+    @Test
+    void aVersionInTheSpecFileAndAnotherFromTheFlagAreRefusedNamingBoth() throws Exception {
+        Path module = module(dir.resolve("both"), "1.0.0");
+        for (String flag : List.of("1.2.3", "1.0.0")) {
+            assertThatThrownBy(() -> uploader(false, Optional.of(flag), ArchiveFormat.TAR_GZ).upload(module))
+                    .isInstanceOf(UploadException.class)
+                    .hasMessageContaining(module.resolve(ModuleSpecReader.FILE_NAME) + ": metadata sets version 1.0.0 and --version gives " + flag)
+                    .hasMessageContaining("give the version in one place only");
+        }
+        assertThat(store.listTags(LAYOUT.moduleRepository("acme", "vpc", "aws"))).isEmpty();
+    }
+
     @Test
     void versionsTerraformCannotReadAreRefusedWithTheReason() throws Exception {
         String huge = "99999999999999999999.0.0";
