@@ -114,7 +114,9 @@ public final class ModuleSpecReader {
         private int line = 1;
 
         Lexer(String text, String source) {
-            this.text = text;
+            // HCL drops a leading UTF-8 byte order mark (hclsyntax stripUTF8BOM), which editors on
+            // Windows write; refusing it failed on a character no one can see.
+            this.text = text.startsWith("\uFEFF") ? text.substring(1) : text;
             this.source = source;
         }
 
@@ -153,9 +155,22 @@ public final class ModuleSpecReader {
                 pos++;
             }
             if (begin == pos) {
-                throw error(line, "unexpected character '" + c + "'");
+                throw error(line, "unexpected character " + shown(text.codePointAt(pos)));
             }
             return new Token(text.substring(begin, pos), false, start);
+        }
+
+        /** A character as an error shows it: as itself when it can be seen, else only as U+XXXX. */
+        private static String shown(int codePoint) {
+            String code = String.format("U+%04X", codePoint);
+            boolean visible = !Character.isWhitespace(codePoint) && !Character.isSpaceChar(codePoint)
+                    && switch (Character.getType(codePoint)) {
+                        case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE, Character.UNASSIGNED,
+                             Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SPACE_SEPARATOR,
+                             Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK -> false;
+                        default -> true;
+                    };
+            return visible ? "'" + new String(Character.toChars(codePoint)) + "' (" + code + ")" : code;
         }
 
         private Token string(int start) {

@@ -3,11 +3,18 @@ package dev.wharf.terraform.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModuleSpecReaderTest {
     private final ModuleSpecReader reader = new ModuleSpecReader();
+
+    @TempDir
+    Path dir;
 
     @Test
     void readsTheMetadataBlockWithCommentsAndEscapes() {
@@ -23,6 +30,24 @@ class ModuleSpecReaderTest {
                 }
                 """, "test.hcl");
         assertThat(spec).isEqualTo(new ModuleSpec("acme", "v\"pc", "aws", Optional.of("1.2.3")));
+    }
+
+    /** hclsyntax drops a leading UTF-8 byte order mark (token.go stripUTF8BOM), as Windows editors write one. */
+    @Test
+    void aLeadingByteOrderMarkIsDropped() throws Exception {
+        Path file = dir.resolve(ModuleSpecReader.FILE_NAME);
+        Files.write(file, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        Files.writeString(file, "metadata {\n namespace = \"a\"\n name = \"b\"\n provider = \"c\"\n}\n", StandardOpenOption.APPEND);
+        assertThat(reader.read(file)).isEqualTo(new ModuleSpec("a", "b", "c", Optional.empty()));
+    }
+
+    @Test
+    void anUnexpectedCharacterThatCannotBeSeenIsShownByItsCode() {
+        assertThatThrownBy(() -> reader.parse("metadata {\n\uFEFF}", "f")).hasMessage("f line 2: unexpected character U+FEFF");
+        assertThatThrownBy(() -> reader.parse("metadata {\u00A0}", "f")).hasMessage("f line 1: unexpected character U+00A0");
+        assertThatThrownBy(() -> reader.parse("metadata {\u200B}", "f")).hasMessage("f line 1: unexpected character U+200B");
+        assertThatThrownBy(() -> reader.parse("metadata {\u0007}", "f")).hasMessage("f line 1: unexpected character U+0007");
+        assertThatThrownBy(() -> reader.parse("metadata { ; }", "f")).hasMessage("f line 1: unexpected character ';' (U+003B)");
     }
 
     @Test
