@@ -146,6 +146,14 @@ final class RegistryFailures {
                 maybeName ? StorageException.Refusal.NAME : StorageException.Refusal.NONE);
     }
 
+    /** A 401 from a host other than the registry: its challenge is not followed and no credentials go there. */
+    StorageException foreignUnauthorized(String url, String registryUrl, RegistryCall call) {
+        return new StorageException(Kind.REGISTRY_ERROR, where(call.repository()) + ": " + url + ", another host the registry"
+                + " sent the request to (a redirect or an upload location), asked for credentials (HTTP 401) when trying to "
+                + call.action() + "; Wharf gives the registry's credentials only to " + registryUrl
+                + ", so check the registry's storage redirect settings (that host should take the request without them)");
+    }
+
     StorageException notOci(String url, RegistryCall call, String what) {
         return new StorageException(Kind.PROTOCOL, where(call.repository()) + ": " + url + " answered " + what
                 + " instead of the OCI distribution API when trying to " + call.action()

@@ -135,13 +135,32 @@ final class RegistryTransport {
 
     private HttpResponse<InputStream> authenticated(RegistryCall call, URI uri, long deadline) throws IOException, InterruptedException {
         Optional<String> authorization = auth.authorization(call.scopes());
-        HttpResponse<InputStream> answer = exchange(call, uri, authorization, deadline);
+        HttpResponse<InputStream> answer = fromRegistry(exchange(call, uri, authorization, deadline), call, uri);
         if (answer.statusCode() == 401 && auth.retryAfterUnauthorized(
                 answer.headers().allValues("WWW-Authenticate"), call.scopes(), authorization)) {
             discard(answer);
-            answer = exchange(call, uri, auth.authorization(call.scopes()), deadline);
+            answer = fromRegistry(exchange(call, uri, auth.authorization(call.scopes()), deadline), call, uri);
         }
         return answer;
+    }
+
+    /**
+     * The answer, unless it is a 401 from another host (a storage host the registry redirected to, an upload's
+     * Location): that host's challenge must never be learned, or the registry's credentials would go to
+     * whatever realm it names, and so would every later token request.
+     */
+    private HttpResponse<InputStream> fromRegistry(HttpResponse<InputStream> answer, RegistryCall call, URI uri) {
+        if (answer.statusCode() != 401 || sameOrigin(answer.uri(), registry(uri))) {
+            return answer;
+        }
+        discard(answer);
+        throw failures.foreignUnauthorized(display(answer.uri()), describe(), call);
+    }
+
+    /** The registry's own origin: credentials and challenges belong to it alone. */
+    private URI registry(URI uri) {
+        URI known = base;
+        return known != null ? known : uri;
     }
 
     private HttpResponse<InputStream> exchange(RegistryCall call, URI uri, Optional<String> authorization, long deadline)
@@ -165,8 +184,7 @@ final class RegistryTransport {
             // Credentials go only to the registry itself: never to a storage host it redirects to, nor to another host a
             // Link or an upload's Location names (the call's own URI may be one of those), as Docker's client keeps
             // them to the hosts whose challenge it learned.
-            URI registry = base != null ? base : uri;
-            if (authorization.isPresent() && sameOrigin(target, registry)) {
+            if (authorization.isPresent() && sameOrigin(target, registry(uri))) {
                 request.header("Authorization", authorization.get());
             }
             HttpRequest built = request.build();
