@@ -33,6 +33,8 @@ public final class DockerRegistryServer implements AutoCloseable {
     private volatile Map<String, String> users;
     private final TestCertificates.SelfSigned certificate;
     private final TokenServer tokenServer;
+    private volatile String tokenRealm;
+    private final Builder settings;
     private Process process;
 
     private DockerRegistryServer(Builder b) throws IOException {
@@ -41,6 +43,8 @@ public final class DockerRegistryServer implements AutoCloseable {
         this.users = Map.copyOf(b.users);
         this.certificate = b.tls ? (b.certificate != null ? b.certificate : TestCertificates.localhost()) : null;
         this.tokenServer = b.tokenServer;
+        this.tokenRealm = b.tokenRealm != null ? b.tokenRealm : b.tokenServer != null ? b.tokenServer.realm() : null;
+        this.settings = b;
         this.port = TestPorts.free();
         this.config = dir.resolve("config.yml");
         this.logFile = dir.resolve("registry.log");
@@ -64,6 +68,7 @@ public final class DockerRegistryServer implements AutoCloseable {
         private TestCertificates.SelfSigned certificate;
         private boolean deleteEnabled = true;
         private TokenServer tokenServer;
+        private String tokenRealm;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -91,6 +96,13 @@ public final class DockerRegistryServer implements AutoCloseable {
         /** Bearer token auth against {@code server}; users are the token server's. */
         public Builder tokenAuth(TokenServer server) {
             tokenServer = server;
+            return this;
+        }
+
+        /** Bearer token auth against {@code server}, whose realm clients are sent to is {@code realm} (a proxy before it). */
+        public Builder tokenAuth(TokenServer server, String realm) {
+            tokenServer = server;
+            tokenRealm = realm;
             return this;
         }
 
@@ -131,7 +143,7 @@ public final class DockerRegistryServer implements AutoCloseable {
             Path file = writeHtpasswd(b.users);
             yaml.append("auth:\n  htpasswd:\n    realm: wharf-test\n    path: ").append(file).append('\n');
         } else if (b.tokenServer != null) {
-            yaml.append("auth:\n  token:\n    realm: ").append(b.tokenServer.realm())
+            yaml.append("auth:\n  token:\n    realm: ").append(tokenRealm)
                     .append("\n    service: ").append(b.tokenServer.service())
                     .append("\n    issuer: ").append(b.tokenServer.issuer())
                     .append("\n    rootcertbundle: ").append(b.tokenServer.rootCertBundle()).append('\n');
@@ -165,6 +177,18 @@ public final class DockerRegistryServer implements AutoCloseable {
             throw new IllegalStateException("cannot write the htpasswd file in " + dir, e);
         }
         users = Map.copyOf(passwords);
+        stop();
+        start();
+    }
+
+    /** Sends clients to another token realm from now on, as a registry whose auth service moved does; restarts the registry. */
+    public synchronized void moveTokenRealm(String realm) {
+        tokenRealm = realm;
+        try {
+            Files.writeString(config, config(settings), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the configuration in " + dir, e);
+        }
         stop();
         start();
     }

@@ -215,20 +215,22 @@ public final class RegistryAuthenticator {
         if (outcome instanceof TokenExchange.Outcome.Granted granted) {
             return granted.token();
         }
-        int status = ((TokenExchange.Outcome.Refused) outcome).status();
+        TokenExchange.Outcome.Refused refused = (TokenExchange.Outcome.Refused) outcome;
+        int status = refused.status();
         String scopeText = scopes.isEmpty() ? "" : " for " + String.join(" ", scopes);
+        boolean credentialsRefused = status == 401 || status == 403 || status == 400;
+        if (!credentialsRefused) {
+            throw new TokenServerFailure("the token server of registry " + registry + " failed with HTTP " + status + scopeText
+                    + "; try again later or check the registry's auth service", status, refused.headers());
+        }
         if (resolved.isAnonymous()) {
             throw new StorageException(StorageException.Kind.UNAUTHORIZED, "registry " + registry
                     + " requires credentials" + scopeText + " and none were found: give a username and password or"
                     + " token (flags or environment variables) or run"
                     + " 'docker login " + registry + "' (token server answered HTTP " + status + ")");
         }
-        if (status == 401 || status == 403 || status == 400) {
-            throw new StorageException(StorageException.Kind.UNAUTHORIZED, "registry " + registry
-                    + " (its token server) refused " + resolved.describeUser() + scopeText + " (HTTP " + status
-                    + "): check the username and password or token from " + resolved.origin());
-        }
-        throw new StorageException(StorageException.Kind.REGISTRY_ERROR, "the token server of registry " + registry
-                + " failed with HTTP " + status + scopeText + "; try again later or check the registry's auth service");
+        throw new StorageException(StorageException.Kind.UNAUTHORIZED, "registry " + registry
+                + " (its token server) refused " + resolved.describeUser() + scopeText + " (HTTP " + status
+                + "): check the username and password or token from " + resolved.origin());
     }
 }

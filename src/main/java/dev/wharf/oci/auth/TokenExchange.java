@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,8 @@ public final class TokenExchange {
         record Granted(BearerToken token) implements Outcome {
         }
 
-        record Refused(int status) implements Outcome {
+        /** Not a token: {@code headers} for a {@code Retry-After}. */
+        record Refused(int status, HttpHeaders headers) implements Outcome {
         }
     }
 
@@ -110,7 +112,7 @@ public final class TokenExchange {
             // scope's fetch, and every request waiting on it, for good.
             response = http.get().send(request, IdleBoundedBody.handler(timeout));
         } catch (IOException e) {
-            throw new StorageException(StorageException.Kind.UNREACHABLE, "cannot reach the token server "
+            throw new TokenServerFailure("cannot reach the token server "
                     + realm.getScheme() + "://" + realm.getAuthority() + realm.getPath() + " that registry " + registry
                     + " sends clients to (" + describe(e) + "); check that it is reachable from here", e);
         } catch (InterruptedException e) {
@@ -121,12 +123,12 @@ public final class TokenExchange {
         try (InputStream in = response.body()) {
             body = in.readNBytes(MAX_ANSWER);
         } catch (IOException e) {
-            throw new StorageException(StorageException.Kind.UNREACHABLE, "the token server of registry " + registry
+            throw new TokenServerFailure("the token server of registry " + registry
                     + " broke off its answer (" + describe(e) + ")", e);
         }
         int status = response.statusCode();
         if (status != 200) {
-            return new Outcome.Refused(status);
+            return new Outcome.Refused(status, response.headers());
         }
         try {
             JsonNode answer = json.readTree(body);

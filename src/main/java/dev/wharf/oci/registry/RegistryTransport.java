@@ -3,6 +3,7 @@ package dev.wharf.oci.registry;
 import dev.wharf.oci.IdleBoundedBody;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.auth.RegistryAuthenticator;
+import dev.wharf.oci.auth.TokenServerFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -21,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * Sends {@link RegistryCall}s: finds the protocol with a {@code /v2/} ping on first use ({@link RegistryPing}), adds
  * authentication (and answers a 401 once), follows redirects by hand so that an
  * {@code Authorization} header never travels to another host, bounds every request by
- * {@link RegistryTimeouts}, and repeats failed requests as {@link RetryRule} allows. Answers come back with the body unread; failures come out as
+ * {@link RegistryTimeouts}, and repeats failed requests as {@link RetryRule} allows, a token server's failures
+ * included. Answers come back with the body unread; failures come out as
  * {@link StorageException}s phrased by {@link RegistryFailures}.
  */
 final class RegistryTransport {
@@ -103,30 +105,34 @@ final class RegistryTransport {
             try {
                 HttpResponse<InputStream> answer = authenticate ? authenticated(call, uri, deadline)
                         : exchange(call, uri, Optional.empty(), deadline);
-                if (RetryRule.retryable(answer.statusCode(), call.idempotent())) {
-                    Optional<Duration> wait = retry.next(attempt, RetryRule.retryAfter(answer.headers(), clock), remaining(deadline));
-                    if (wait.isPresent()) {
-                        discard(answer);
-                        RetryPolicy.sleep(wait.get());
-                        continue;
-                    }
+                Optional<Duration> wait = retryWait(RetryRule.retryable(answer.statusCode(), call.idempotent()), attempt,
+                        RetryRule.retryAfter(answer.headers(), clock), deadline);
+                if (wait.isEmpty()) {
+                    return answer;
                 }
-                return answer;
+                discard(answer);
+                RetryPolicy.sleep(wait.get());
             } catch (IOException e) {
-                if (RetryRule.retryable(RetryRule.classify(e), call.idempotent())) {
-                    Optional<Duration> wait = retry.next(attempt, Optional.empty(), remaining(deadline));
-                    if (wait.isPresent()) {
-                        RetryPolicy.sleep(wait.get());
-                        continue;
-                    }
-                }
-                throw failures.transport(e, display(uri), call.repository(), call.action());
+                Optional<Duration> wait = retryWait(RetryRule.retryable(RetryRule.classify(e), call.idempotent()), attempt,
+                        Optional.empty(), deadline);
+                RetryPolicy.sleep(wait.orElseThrow(() -> failures.transport(e, display(uri), call.repository(), call.action())));
+            } catch (TokenServerFailure e) {
+                // The token server is judged as the registry is, as idempotent: the request itself was not sent yet.
+                IOException broken = e.ioFailure();
+                boolean retryable = broken != null ? RetryRule.retryable(RetryRule.classify(broken), true) : RetryRule.retryable(e.status(), true);
+                Optional<Duration> wait = retryWait(retryable, attempt, RetryRule.retryAfter(e.headers(), clock), deadline);
+                RetryPolicy.sleep(wait.orElseThrow(() -> e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StorageException(StorageException.Kind.UNREACHABLE, "interrupted while trying to " + call.action()
                         + " at registry " + address, e);
             }
         }
+    }
+
+    /** The wait before the next attempt, or empty when the failure is final or no attempt or time is left. */
+    private Optional<Duration> retryWait(boolean retryable, int attempt, Optional<Duration> retryAfter, long deadline) {
+        return retryable ? retry.next(attempt, retryAfter, remaining(deadline)) : Optional.empty();
     }
 
     private static Duration remaining(long deadline) {
