@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  *       of a Basic GET (personal access tokens). The token itself is never sent to the registry
  *       in this case.</li>
  * </ul>
- * After a 401 the transport asks {@link #retryAfterUnauthorized} once: a cached token is dropped and
+ * A token fetch that fails other than by refusing the credentials (the token service unreachable, failing, or
+ * answering without a token) drops the challenge, so the next try sends the request without credentials and
+ * learns from the registry's 401 where its token service is now; at most once per try, as every try asks the
+ * registry once. After a 401 the transport asks {@link #retryAfterUnauthorized} once: a cached token is dropped and
  * a fresh one is fetched; a newly learned challenge is followed; credentials that were refused are
  * resolved again, and a request is sent again when they changed; anything else is final.
  *
@@ -61,6 +64,10 @@ public final class RegistryAuthenticator {
     private @Nullable Instant lastResolvedAgain;
     private boolean lastResolvingChanged;
     private volatile @Nullable AuthChallenge challenge;
+    /** The challenge was dropped after its token server failed: nothing is sent until the registry challenges again. */
+    private volatile boolean forgotten;
+    // Not this object's monitor: that one is held while a credential helper runs.
+    private final Object challengeLock = new Object();
 
     public RegistryAuthenticator(String registry, CredentialSource source, TokenExchange exchange, Clock clock) {
         this(registry, source, exchange, clock, MAX_SCOPES);
@@ -119,16 +126,32 @@ public final class RegistryAuthenticator {
         if (offered.isEmpty()) {
             return false;
         }
-        AuthChallenge previous = challenge;
-        AuthChallenge next = offered.get();
-        if (previous != null && previous.scheme().equals(next.scheme())
-                && previous.param("realm").equals(next.param("realm"))
-                && previous.param("service").equals(next.param("service"))) {
-            return false;
+        synchronized (challengeLock) {
+            AuthChallenge previous = challenge;
+            AuthChallenge next = offered.get();
+            if (previous != null && previous.scheme().equals(next.scheme())
+                    && previous.param("realm").equals(next.param("realm"))
+                    && previous.param("service").equals(next.param("service"))) {
+                return false;
+            }
+            challenge = new AuthChallenge(next.scheme(), withoutRequestDetails(next));
+            forgotten = false;
         }
-        challenge = new AuthChallenge(next.scheme(), withoutRequestDetails(next));
         tokens.invalidateAll();
         return true;
+    }
+
+    /**
+     * Drops {@code failed}, unless another challenge was learned meanwhile. The registry may have moved its token
+     * service: the ping that learned the challenge runs once, so only a 401 from the registry can say where it is now.
+     */
+    private void forget(AuthChallenge failed) {
+        synchronized (challengeLock) {
+            if (challenge == failed) {
+                challenge = null;
+                forgotten = true;
+            }
+        }
     }
 
     private static java.util.Map<String, String> withoutRequestDetails(AuthChallenge c) {
@@ -144,6 +167,10 @@ public final class RegistryAuthenticator {
         ResolvedCredentials resolved = credentials();
         Credentials c = resolved.credentials();
         AuthChallenge current = challenge;
+        if (current == null && forgotten) {
+            // The registry asked for tokens before: a token meant for its token service must not go to it as it is.
+            return Optional.empty();
+        }
         if (current == null || !current.isBearer()) {
             if (c instanceof Credentials.Token token) {
                 return Optional.of("Bearer " + token.token());
@@ -196,6 +223,18 @@ public final class RegistryAuthenticator {
     }
 
     private BearerToken fetch(AuthChallenge bearer, List<String> scopes, ResolvedCredentials resolved) {
+        try {
+            return fetchOrResolveAgain(bearer, scopes, resolved);
+        } catch (StorageException e) {
+            // Refused credentials say nothing about where the token service is; anything else may be a realm that moved.
+            if (e.kind() != StorageException.Kind.UNAUTHORIZED) {
+                forget(bearer);
+            }
+            throw e;
+        }
+    }
+
+    private BearerToken fetchOrResolveAgain(AuthChallenge bearer, List<String> scopes, ResolvedCredentials resolved) {
         try {
             return fetchOnce(bearer, scopes, resolved);
         } catch (StorageException e) {

@@ -1,6 +1,7 @@
 package dev.wharf.oci.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.testing.ManualClock;
 import dev.wharf.testing.TokenServer;
@@ -116,5 +117,24 @@ class RegistryAuthenticatorTest {
         assertThat(basic.authorization(List.of())).isEmpty();
         basic.learn(List.of("Basic realm=\"r\""));
         assertThat(basic.authorization(List.of())).contains("Basic dTpw");
+    }
+
+    @Test
+    void aTokenServiceThatFailsIsForgottenAndNothingIsSentUntilTheRegistryChallengesAgain() throws Exception {
+        Clock clock = Clock.systemUTC();
+        RegistryAuthenticator auth = new RegistryAuthenticator("r.example",
+                CredentialSource.fixed(new Credentials.Token("identity-token"), "test"),
+                new TokenExchange(HttpClient.newHttpClient(), clock, Duration.ofSeconds(5)), clock);
+        List<String> gone;
+        try (TokenServer tokens = new TokenServer(tmp)) {
+            gone = challenge(tokens);
+        }
+        assertThat(auth.learn(gone)).isTrue();
+        assertThatThrownBy(() -> auth.authorization(List.of("repository:a:pull"))).isInstanceOf(TokenServerFailure.class)
+                .hasMessageStartingWith("cannot reach the token server");
+        assertThat(auth.challenge()).isEmpty();
+        // Not the identity token as a Bearer token: it is meant for the token service, not the registry.
+        assertThat(auth.authorization(List.of("repository:a:pull"))).isEmpty();
+        assertThat(auth.learn(gone)).as("the same challenge, learned again").isTrue();
     }
 }

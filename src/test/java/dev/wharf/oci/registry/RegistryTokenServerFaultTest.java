@@ -42,8 +42,7 @@ class RegistryTokenServerFaultTest {
         realm = FaultProxy.before("127.0.0.1:" + tokens.uri().getPort());
         registry = DockerRegistryServer.builder(tmp.resolve("registry")).tokenAuth(tokens, "http://" + realm.host() + "/token").start();
         try (RegistryArtifactStore store = store()) {
-            store.push("r/app", "v1", Artifact.single("application/vnd.wharf.test.v1",
-                    Layer.file("text/plain", "f.txt", BlobSource.ofBytes("hello".getBytes(StandardCharsets.UTF_8)))), false);
+            store.push("r/app", "v1", artifact("hello"), false);
         }
         tokens.reset();
         seenBefore = realm.requests().size();
@@ -54,6 +53,11 @@ class RegistryTokenServerFaultTest {
         registry.close();
         realm.close();
         tokens.close();
+    }
+
+    private static Artifact artifact(String text) {
+        return Artifact.single("application/vnd.wharf.test.v1",
+                Layer.file("text/plain", "f.txt", BlobSource.ofBytes(text.getBytes(StandardCharsets.UTF_8))));
     }
 
     /** A store of its own each time, so no token is cached from before. */
@@ -94,5 +98,19 @@ class RegistryTokenServerFaultTest {
             });
         }
         assertThat(tokenRequests()).hasSize(RegistryTestStores.QUICK_RETRY.maxAttempts());
+    }
+
+    @Test
+    void aTokenServiceThatMovedIsLearnedAgainFromTheRegistry() {
+        try (FaultProxy moved = FaultProxy.before("127.0.0.1:" + tokens.uri().getPort()); RegistryArtifactStore store = store()) {
+            assertThat(store.listTags("r/app")).containsExactly("v1");
+            realm.inject(FaultProxy.Fault.REFUSE);
+            registry.moveTokenRealm("http://" + moved.host() + "/token");
+
+            // Pushing needs a token the store does not hold: it comes from where the registry now sends clients.
+            store.push("r/app", "v2", artifact("moved"), false);
+            assertThat(store.listTags("r/app")).containsExactlyInAnyOrder("v1", "v2");
+            assertThat(moved.requests()).isNotEmpty().allSatisfy(request -> assertThat(tokenRequest(request)).isTrue());
+        }
     }
 }
