@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -19,6 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -26,10 +27,19 @@ import java.util.function.Supplier;
  * Basic credentials go in a GET ({@code realm?service=…&scope=…}); a token goes as an OAuth2
  * refresh token in a POST form ({@code grant_type=refresh_token}), which is how identity tokens
  * from {@code docker login} work. Either answer field, {@code token} or {@code access_token}, is
- * accepted. A token is used until {@code expires_in} (60 s when absent) minus a margin.
+ * accepted. A token is used until {@code expires_in} (60 s when absent, at most a day) minus a margin. Redirects
+ * of the realm are followed as Docker's client follows them ({@link TokenRequest#redirected}).
  */
 public final class TokenExchange {
     static final long DEFAULT_EXPIRES_IN = 60;
+    /**
+     * A longer lifetime is cut to this: {@code expires_in: 99999999999999999} overflowed the renewal instant, and
+     * no token needs to be kept longer (its scope's cache entry goes after an hour unused anyway).
+     */
+    static final long MAX_EXPIRES_IN = Duration.ofDays(1).toSeconds();
+    /** As for blob reads: a token service redirects once (to its real URL); Go's client, Docker's, allows ten. */
+    static final int MAX_REDIRECTS = 5;
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final int MAX_ANSWER = 1 << 20;
 
     private final Supplier<HttpClient> http;
@@ -70,7 +80,7 @@ public final class TokenExchange {
                     + " names a token server that is not a URL; check the registry's auth configuration");
         }
         String service = challenge.param("service").orElse(null);
-        HttpRequest request;
+        TokenRequest request;
         if (credentials instanceof Credentials.Token token) {
             StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=wharf&refresh_token=")
                     .append(encode(token.token()));
@@ -80,9 +90,7 @@ public final class TokenExchange {
             if (!scopes.isEmpty()) {
                 form.append("&scope=").append(encode(String.join(" ", scopes)));
             }
-            request = HttpRequest.newBuilder(realmUri).timeout(timeout)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
+            request = TokenRequest.post(realmUri, form.toString());
         } else {
             List<String> query = new ArrayList<>();
             if (service != null) {
@@ -91,11 +99,7 @@ public final class TokenExchange {
             scopes.forEach(s -> query.add("scope=" + encode(s)));
             String separator = realm.contains("?") ? "&" : "?";
             URI uri = URI.create(query.isEmpty() ? realm : realm + separator + String.join("&", query));
-            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).GET();
-            if (credentials instanceof Credentials.Basic basic) {
-                builder.header("Authorization", basicHeader(basic));
-            }
-            request = builder.build();
+            request = TokenRequest.get(uri, credentials instanceof Credentials.Basic basic ? basicHeader(basic) : null);
         }
         return send(request, registry, realmUri);
     }
@@ -105,20 +109,63 @@ public final class TokenExchange {
         return fetch(challenge, scopes, new Credentials.Basic("<token>", token.token()), registry);
     }
 
-    private Outcome send(HttpRequest request, String registry, URI realm) {
-        HttpResponse<InputStream> response;
+    /** Sends {@code request}, following up to {@link #MAX_REDIRECTS} redirects as {@link TokenRequest#redirected} allows. */
+    private Outcome send(TokenRequest request, String registry, URI realm) {
+        TokenRequest current = request;
+        for (int hop = 0; ; hop++) {
+            HttpResponse<InputStream> response = exchange(current, registry, realm);
+            Optional<String> location = response.headers().firstValue("Location");
+            if (!REDIRECTS.contains(response.statusCode()) || location.isEmpty()) {
+                return answer(response, registry, realm);
+            }
+            closeQuietly(response);
+            URI to;
+            try {
+                to = current.uri().resolve(location.get());
+            } catch (IllegalArgumentException e) {
+                throw new StorageException(StorageException.Kind.PROTOCOL, "the token server of registry " + registry
+                        + " redirected to something that is not a URL; check the realm " + display(realm));
+            }
+            if (hop >= MAX_REDIRECTS) {
+                throw new StorageException(StorageException.Kind.PROTOCOL, "the token server of registry " + registry
+                        + " redirected more than " + MAX_REDIRECTS + " times (last to " + display(to) + "); check the realm "
+                        + display(realm));
+            }
+            int status = response.statusCode();
+            current = current.redirected(status, to).orElseThrow(() -> new StorageException(StorageException.Kind.PROTOCOL,
+                    "the token server of registry " + registry + " redirected the token request to another host, " + display(to)
+                    + "; Wharf sends the refresh token only to the realm the registry names, " + display(realm)));
+        }
+    }
+
+    private HttpResponse<InputStream> exchange(TokenRequest request, String registry, URI realm) {
         try {
             // The request's timeout ends with the headers: a token server that then goes silent must not hold the
             // scope's fetch, and every request waiting on it, for good.
-            response = http.get().send(request, IdleBoundedBody.handler(timeout));
+            return http.get().send(request.build(timeout), IdleBoundedBody.handler(timeout));
         } catch (IOException e) {
             throw new TokenServerFailure("cannot reach the token server "
-                    + realm.getScheme() + "://" + realm.getAuthority() + realm.getPath() + " that registry " + registry
+                    + display(realm) + " that registry " + registry
                     + " sends clients to (" + describe(e) + "); check that it is reachable from here", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StorageException(StorageException.Kind.UNREACHABLE, "interrupted while fetching a token for " + registry, e);
         }
+    }
+
+    private static void closeQuietly(HttpResponse<InputStream> response) {
+        try {
+            response.body().close();
+        } catch (IOException e) {
+            // Only freeing the connection: the redirect was already read.
+        }
+    }
+
+    private static String display(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    private Outcome answer(HttpResponse<InputStream> response, String registry, URI realm) {
         byte[] body;
         try (InputStream in = response.body()) {
             body = in.readNBytes(MAX_ANSWER);
@@ -139,10 +186,8 @@ public final class TokenExchange {
             if (token.isEmpty()) {
                 throw new IOException("no token");
             }
-            long expiresIn = answer.path("expires_in").asLong(DEFAULT_EXPIRES_IN);
-            if (expiresIn <= 0) {
-                expiresIn = DEFAULT_EXPIRES_IN;
-            }
+            double said = answer.path("expires_in").asDouble(DEFAULT_EXPIRES_IN);
+            long expiresIn = said >= 1 ? (long) Math.min(said, MAX_EXPIRES_IN) : DEFAULT_EXPIRES_IN;
             // Renew a little early so a token never expires between our check and the registry's.
             long margin = Math.min(30, Math.max(1, expiresIn / 10));
             Instant renewAfter = clock.instant().plusSeconds(expiresIn - margin);
@@ -150,7 +195,7 @@ public final class TokenExchange {
         } catch (IOException | RuntimeException e) {
             throw new StorageException(StorageException.Kind.PROTOCOL, "the token server of registry " + registry
                     + " answered without a token (expected JSON with 'token' or 'access_token'); check the realm "
-                    + realm.getScheme() + "://" + realm.getAuthority() + realm.getPath());
+                    + display(realm));
         }
     }
 

@@ -3,21 +3,27 @@ package dev.wharf.oci.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.wharf.oci.StorageException;
+import dev.wharf.testing.TokenServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A token server is given the exchange's timeout for its whole answer, not only for its headers. */
 class TokenExchangeTest {
@@ -50,6 +56,106 @@ class TokenExchangeTest {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the wait").isLessThan(Duration.ofSeconds(30));
         } finally {
             released.countDown();
+            realm.stop(0);
+        }
+    }
+
+    /** A realm that answers every request with {@code status} and a Location {@code to} gives, recording what it was sent. */
+    private static HttpServer redirector(int status, java.util.function.UnaryOperator<String> to, List<String> saw) throws IOException {
+        return started(exchange -> {
+            saw.add(exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.getResponseHeaders().set("Location", to.apply(exchange.getRequestURI().getRawQuery()));
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+    }
+
+    /** A realm on 127.0.0.1 answering every path with {@code handler}. */
+    private static HttpServer started(HttpHandler handler) throws IOException {
+        HttpServer realm = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        realm.createContext("/", handler);
+        realm.start();
+        return realm;
+    }
+
+    private static AuthChallenge challengeOf(HttpServer realm) {
+        return new AuthChallenge("Bearer", Map.of("realm", "http://127.0.0.1:" + realm.getAddress().getPort() + "/auth",
+                "service", TokenServer.SERVICE));
+    }
+
+    private static TokenExchange exchange() {
+        return new TokenExchange(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build(), Clock.systemUTC(),
+                Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aRealmThatRedirectsToItsTokenServerOnTheSameHostIsFollowedWithTheCredentials(@TempDir Path tmp) throws IOException {
+        List<String> saw = new CopyOnWriteArrayList<>();
+        try (TokenServer tokens = new TokenServer(tmp).user("u", "p")) {
+            HttpServer realm = redirector(302, query -> tokens.realm() + "?" + query, saw);
+            try {
+                assertThat(exchange().fetch(challengeOf(realm), List.of("repository:a:pull"), new Credentials.Basic("u", "p"), "r.example"))
+                        .isInstanceOf(TokenExchange.Outcome.Granted.class);
+                assertThat(tokens.requests()).containsExactly(new TokenServer.TokenRequest("GET", "u", List.of("repository:a:pull"), true));
+            } finally {
+                realm.stop(0);
+            }
+        }
+    }
+
+    @Test
+    void aRedirectToAnotherHostIsFollowedWithoutTheCredentialsAsDockerDoes(@TempDir Path tmp) throws IOException {
+        List<String> saw = new CopyOnWriteArrayList<>();
+        try (TokenServer tokens = new TokenServer(tmp).user("u", "p")) {
+            // localhost is the same machine, but another host name than the realm's 127.0.0.1.
+            HttpServer realm = redirector(307, query -> tokens.realm().replace("127.0.0.1", "localhost") + "?" + query, saw);
+            try {
+                assertThat(exchange().fetch(challengeOf(realm), List.of("repository:a:pull"), new Credentials.Basic("u", "p"), "r.example"))
+                        .isInstanceOf(TokenExchange.Outcome.Granted.class);
+                assertThat(saw).containsExactly("GET Basic dTpw");
+                assertThat(tokens.requests()).as("anonymous at the other host")
+                        .containsExactly(new TokenServer.TokenRequest("GET", "", List.of("repository:a:pull"), true));
+                // A refresh token travels in the form: it is not repeated to another host.
+                assertThatThrownBy(() -> exchange().fetch(challengeOf(realm), List.of("repository:a:pull"),
+                        new Credentials.Token("identity"), "r.example")).isInstanceOf(StorageException.class)
+                        .hasMessageContaining("redirected the token request to another host, http://localhost:" + tokens.uri().getPort() + "/token");
+                assertThat(tokens.requests()).hasSize(1);
+            } finally {
+                realm.stop(0);
+            }
+        }
+    }
+
+    @Test
+    void aRedirectLoopEndsAfterFiveHopsWithOneMessage() throws IOException {
+        List<String> saw = new CopyOnWriteArrayList<>();
+        HttpServer realm = redirector(302, query -> "/auth?" + query, saw);
+        try {
+            assertThatThrownBy(() -> exchange().fetch(challengeOf(realm), List.of(), new Credentials.Anonymous(), "r.example"))
+                    .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.PROTOCOL))
+                    .hasMessageContaining("the token server of registry r.example redirected more than 5 times");
+            assertThat(saw).hasSize(6);
+        } finally {
+            realm.stop(0);
+        }
+    }
+
+    @Test
+    void anAbsurdLifetimeIsCutToADayNotReadAsNoToken() throws IOException {
+        HttpServer realm = started(exchange -> {
+            byte[] body = "{\"token\":\"t\",\"expires_in\":99999999999999999}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        try {
+            Instant before = Instant.now();
+            TokenExchange.Outcome outcome = exchange().fetch(challengeOf(realm), List.of(), new Credentials.Anonymous(), "r.example");
+            assertThat(outcome).isInstanceOfSatisfying(TokenExchange.Outcome.Granted.class, granted -> {
+                assertThat(granted.token().token()).isEqualTo("t");
+                assertThat(granted.token().renewAfter()).isBetween(before.plus(Duration.ofHours(23)), before.plus(Duration.ofDays(1)));
+            });
+        } finally {
             realm.stop(0);
         }
     }
