@@ -60,33 +60,31 @@ public final class PgpKeys {
     }
 
     public String armoredPublicKey() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ArmoredOutputStream armored = new ArmoredOutputStream(out)) {
-            publicRing.encode(armored);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toString(StandardCharsets.US_ASCII);
+        return armored(publicRing::encode);
     }
 
     /** The private key, armored, as {@code gpg --armor --export-secret-keys} writes it (unprotected). */
     public String armoredSecretKey() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ArmoredOutputStream armored = new ArmoredOutputStream(out)) {
-            secretRing.encode(armored);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toString(StandardCharsets.US_ASCII);
+        return armored(secretRing::encode);
     }
 
     /** Several public keys in one armored block, as {@code gpg --armor --export A B} writes them. */
     public static String armoredPublicKeys(PgpKeys... keys) {
+        return armored(out -> {
+            for (PgpKeys key : keys) {
+                key.publicRing.encode(out);
+            }
+        });
+    }
+
+    private interface Encoder {
+        void encode(OutputStream out) throws IOException;
+    }
+
+    private static String armored(Encoder encoder) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ArmoredOutputStream armored = new ArmoredOutputStream(out)) {
-            for (PgpKeys key : keys) {
-                key.publicRing.encode(armored);
-            }
+            encoder.encode(armored);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
