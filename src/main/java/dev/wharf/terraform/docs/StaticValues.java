@@ -23,14 +23,11 @@ import org.jspecify.annotations.Nullable;
  * though HCL may give it one.
  */
 final class StaticValues {
-    private final List<HclToken> tokens;
-    private int at;
+    private final HclCursor cursor;
     private int depth;
-    /** Inside parentheses and brackets HCL reads a newline as a space; inside braces it ends an attribute. */
-    private boolean newlinesIgnored;
 
     private StaticValues(List<HclToken> tokens) {
-        this.tokens = tokens;
+        this.cursor = new HclCursor(tokens);
     }
 
     static Optional<JsonNode> of(List<HclToken> expression) {
@@ -56,19 +53,19 @@ final class StaticValues {
     static Optional<StaticValue> evaluate(List<HclToken> expression) {
         StaticValues reader = new StaticValues(expression);
         StaticValue value = reader.conditional();
-        reader.skipNewlines();
-        return value == null || reader.at != expression.size() ? Optional.empty() : Optional.of(value);
+        reader.cursor.skipNewlines();
+        return value == null || !reader.cursor.done() ? Optional.empty() : Optional.of(value);
     }
 
     /** {@code condition ? a : b}, or an operation; null where the syntax is not followed, as in each method here. */
     private @Nullable StaticValue conditional() {
         return nested(() -> {
             StaticValue condition = operation(0);
-            if (condition == null || !takeOperator(Set.of("?")).equals("?")) {
+            if (condition == null || !cursor.takeOperator(Set.of("?")).equals("?")) {
                 return condition;
             }
             StaticValue yes = conditional();
-            if (yes == null || !takeOperator(Set.of(":")).equals(":")) {
+            if (yes == null || !cursor.takeOperator(Set.of(":")).equals(":")) {
                 return null;
             }
             StaticValue no = conditional();
@@ -83,7 +80,7 @@ final class StaticValues {
         }
         StaticValue left = operation(level + 1);
         while (left != null) {
-            String operator = takeOperator(StaticOperators.PRECEDENCE.get(level));
+            String operator = cursor.takeOperator(StaticOperators.PRECEDENCE.get(level));
             if (operator.isEmpty()) {
                 return left;
             }
@@ -95,9 +92,10 @@ final class StaticValues {
 
     private @Nullable StaticValue unary() {
         return nested(() -> {
-            skipNewlines();
-            if (take("-") || take("!")) {
-                String operator = tokens.get(at - 1).text();
+            cursor.skipNewlines();
+            String operator = cursor.peek("-") ? "-" : cursor.peek("!") ? "!" : "";
+            if (!operator.isEmpty()) {
+                cursor.skip(1);
                 StaticValue operand = unary();
                 return operand == null ? null : StaticOperators.unary(operator, operand);
             }
@@ -120,10 +118,10 @@ final class StaticValues {
     }
 
     private @Nullable StaticValue term() {
-        if (at >= tokens.size()) {
+        HclToken t = cursor.next();
+        if (t == null) {
             return null;
         }
-        HclToken t = tokens.get(at++);
         switch (t.kind()) {
             case STRING:
                 return t.literal() != null ? StaticValue.string(t.literal()) : StaticTemplate.of(t.parts());
@@ -135,21 +133,17 @@ final class StaticValues {
                     case "false" -> StaticValue.bool(false);
                     case "null" -> StaticValue.NULL;
                     // A reference (var.x, local.y) or a function call: HCL has neither here.
-                    default -> peek("(") && !skipBalanced() ? null : StaticValue.unknown(Simple.DYNAMIC);
+                    default -> cursor.peek("(") && !cursor.skipBalanced() ? null : StaticValue.unknown(Simple.DYNAMIC);
                 };
             case PUNCT:
                 if (t.punct("(")) {
-                    return inBrackets(true, () -> {
-                        StaticValue inner = conditional();
-                        skipNewlines();
-                        return inner != null && take(")") ? inner : null;
-                    });
+                    return cursor.inBrackets(true, () -> closed(")"));
                 }
                 if (t.punct("[") || t.punct("{")) {
-                    if (forExpression()) {
+                    if (cursor.forExpression()) {
                         return null;
                     }
-                    return t.punct("[") ? inBrackets(true, this::tuple) : inBrackets(false, this::object);
+                    return t.punct("[") ? cursor.inBrackets(true, this::tuple) : cursor.inBrackets(false, this::object);
                 }
                 return null;
             default:
@@ -160,8 +154,8 @@ final class StaticValues {
     private @Nullable StaticValue tuple() {
         List<StaticValue> elements = new ArrayList<>();
         while (true) {
-            skipNewlines();
-            if (take("]")) {
+            cursor.skipNewlines();
+            if (cursor.take("]")) {
                 return StaticValue.tuple(elements);
             }
             StaticValue element = conditional();
@@ -169,8 +163,8 @@ final class StaticValues {
                 return null;
             }
             elements.add(element);
-            skipNewlines();
-            if (!take(",") && !peek("]")) {
+            cursor.skipNewlines();
+            if (!cursor.take(",") && !cursor.peek("]")) {
                 return null;
             }
         }
@@ -180,13 +174,16 @@ final class StaticValues {
         Map<String, StaticValue> attributes = new LinkedHashMap<>();
         boolean keyUnknown = false;
         while (true) {
-            skipNewlines();
-            if (take("}")) {
+            cursor.skipNewlines();
+            if (cursor.take("}")) {
                 return keyUnknown ? StaticValue.unknown(Simple.DYNAMIC) : StaticValue.object(attributes);
             }
             String name = null;
-            if (at + 1 < tokens.size() && tokens.get(at).kind() == Kind.IDENT && (tokens.get(at + 1).punct("=") || tokens.get(at + 1).punct(":"))) {
-                name = tokens.get(at++).text();
+            HclToken first = cursor.ahead(0);
+            HclToken second = cursor.ahead(1);
+            if (first != null && second != null && first.kind() == Kind.IDENT && (second.punct("=") || second.punct(":"))) {
+                name = first.text();
+                cursor.skip(1);
             } else {
                 StaticValue key = conditional();
                 if (key == null) {
@@ -199,7 +196,7 @@ final class StaticValues {
                     keyUnknown = true;
                 }
             }
-            if (!(take("=") || take(":"))) {
+            if (!(cursor.take("=") || cursor.take(":"))) {
                 return null;
             }
             StaticValue value = conditional();
@@ -209,9 +206,7 @@ final class StaticValues {
             if (name != null) {
                 attributes.put(name, value);
             }
-            if (peek(",") || (at < tokens.size() && tokens.get(at).kind() == Kind.NEWLINE)) {
-                at++;
-            }
+            cursor.takeSeparator();
         }
     }
 
@@ -219,26 +214,19 @@ final class StaticValues {
     private @Nullable StaticValue postfix(StaticValue value) {
         StaticValue out = value;
         while (true) {
-            if (newlinesIgnored) {
-                skipNewlines();
-            }
-            if (peek(".") && at + 1 < tokens.size()) {
-                HclToken name = tokens.get(at + 1);
+            cursor.skipIgnoredNewlines();
+            HclToken name = cursor.ahead(1);
+            if (cursor.peek(".") && name != null) {
                 if (name.kind() != Kind.IDENT && name.kind() != Kind.NUMBER || name.text().contains(".")) {
                     return null;
                 }
-                at += 2;
+                cursor.skip(2);
                 out = StaticIndex.of(out, name.kind() == Kind.NUMBER ? number(name.text()) : StaticValue.string(name.text()));
-            } else if (peek("[")) {
-                at++;
-                if (peek("*")) {
+            } else if (cursor.take("[")) {
+                if (cursor.peek("*")) {
                     return null;
                 }
-                StaticValue key = inBrackets(true, () -> {
-                    StaticValue inner = conditional();
-                    skipNewlines();
-                    return inner != null && take("]") ? inner : null;
-                });
+                StaticValue key = cursor.inBrackets(true, () -> closed("]"));
                 if (key == null) {
                     return null;
                 }
@@ -258,67 +246,10 @@ final class StaticValues {
         }
     }
 
-    private @Nullable StaticValue inBrackets(boolean ignoreNewlines, Supplier<@Nullable StaticValue> read) {
-        boolean outer = newlinesIgnored;
-        newlinesIgnored = ignoreNewlines;
-        try {
-            return read.get();
-        } finally {
-            newlinesIgnored = outer;
-        }
-    }
-
-    /** Past the bracketed group that starts here ({@code (…)}, {@code […]}, {@code {…}}); false if it never closes. */
-    private boolean skipBalanced() {
-        int open = 0;
-        while (at < tokens.size()) {
-            HclToken t = tokens.get(at++);
-            if (t.punct("(") || t.punct("[") || t.punct("{")) {
-                open++;
-            } else if ((t.punct(")") || t.punct("]") || t.punct("}")) && --open == 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether a {@code for} comes next, past newlines: {@code [for …]} and {@code {for …}} are not followed. */
-    private boolean forExpression() {
-        int next = at;
-        while (next < tokens.size() && tokens.get(next).kind() == Kind.NEWLINE) {
-            next++;
-        }
-        return next < tokens.size() && tokens.get(next).is(Kind.IDENT, "for");
-    }
-
-    /** The operator of {@code operators} that comes next, taken; empty when none does. */
-    private String takeOperator(Set<String> operators) {
-        int before = at;
-        if (newlinesIgnored) {
-            skipNewlines();
-        }
-        if (at < tokens.size() && tokens.get(at).kind() == Kind.PUNCT && operators.contains(tokens.get(at).text())) {
-            return tokens.get(at++).text();
-        }
-        at = before;
-        return "";
-    }
-
-    private boolean take(String punct) {
-        if (peek(punct)) {
-            at++;
-            return true;
-        }
-        return false;
-    }
-
-    private boolean peek(String punct) {
-        return at < tokens.size() && tokens.get(at).punct(punct);
-    }
-
-    private void skipNewlines() {
-        while (at < tokens.size() && tokens.get(at).kind() == Kind.NEWLINE) {
-            at++;
-        }
+    /** An expression and the bracket that closes it, as inside {@code ( )} and an index's {@code [ ]}. */
+    private @Nullable StaticValue closed(String bracket) {
+        StaticValue inner = conditional();
+        cursor.skipNewlines();
+        return inner != null && cursor.take(bracket) ? inner : null;
     }
 }
