@@ -3,7 +3,6 @@ package dev.wharf.oci;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An answer body read as a stream that fails when the registry sends nothing for {@code idle}.
+ * An answer body read as a stream that fails when the registry sends nothing for {@code idle}, or
+ * has not sent all of it by the deadline it may be given ({@link DeadlineBody}).
  * The JDK's own {@code ofInputStream} waits forever for the next bytes, so a registry that stops
  * in the middle of a blob would hold the reading thread (and the client it serves) indefinitely;
  * a request timeout cannot help because it ends when the headers arrive.
@@ -31,13 +31,13 @@ public final class IdleBoundedBody implements HttpResponse.BodySubscriber<InputS
     /** Marks the end of the body (normal or failed); compared by identity. */
     private static final List<ByteBuffer> END = Collections.unmodifiableList(new ArrayList<>());
 
-    private final Duration idle;
+    private final BodyWait wait;
     private final BlockingQueue<List<ByteBuffer>> queue = new LinkedBlockingQueue<>();
     private volatile Flow.@Nullable Subscription subscription;
     private volatile @Nullable Throwable failure;
 
     private IdleBoundedBody(Duration idle) {
-        this.idle = idle;
+        this.wait = new BodyWait(idle);
     }
 
     public static HttpResponse.BodyHandler<InputStream> handler(Duration idle) {
@@ -71,7 +71,7 @@ public final class IdleBoundedBody implements HttpResponse.BodySubscriber<InputS
         queue.add(END);
     }
 
-    private final class Stream extends InputStream {
+    private final class Stream extends InputStream implements DeadlineBody {
         private Iterator<ByteBuffer> pending = Collections.emptyIterator();
         private @Nullable ByteBuffer current;
         private boolean ended;
@@ -99,6 +99,11 @@ public final class IdleBoundedBody implements HttpResponse.BodySubscriber<InputS
         }
 
         @Override
+        public void arriveBy(long deadlineNanos, String within) {
+            wait.arriveBy(deadlineNanos, within);
+        }
+
+        @Override
         public int available() {
             return current == null ? 0 : current.remaining();
         }
@@ -118,15 +123,14 @@ public final class IdleBoundedBody implements HttpResponse.BodySubscriber<InputS
                 }
                 List<ByteBuffer> next;
                 try {
-                    next = queue.poll(idle.toMillis(), TimeUnit.MILLISECONDS);
+                    next = queue.poll(wait.nanos(late -> cancel()), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     cancel();
                     throw new IOException("interrupted while reading from the registry", e);
                 }
                 if (next == null) {
-                    cancel();
-                    throw new HttpTimeoutException("the registry sent nothing for " + idle.toMillis() + " ms in the middle of an answer");
+                    throw wait.expired(silent -> cancel());
                 }
                 if (next == END) {
                     ended = true;

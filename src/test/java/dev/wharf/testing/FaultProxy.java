@@ -52,6 +52,11 @@ public final class FaultProxy implements Closeable {
         RESET_MID_BODY,
         /** Send the headers (with the full Content-Length) and half of the body, then close cleanly. */
         TRUNCATE_BODY,
+        /**
+         * Send the headers, then the body one byte every {@link #TRICKLE_PACE}: steady enough that no idle timeout
+         * fires, slow enough that a small answer takes seconds.
+         */
+        TRICKLE_BODY,
         /** Send the full answer with its body's bytes changed (same length). */
         WRONG_BYTES,
         /** Answer 200 with a body that is not an OCI manifest. */
@@ -89,6 +94,9 @@ public final class FaultProxy implements Closeable {
             return method + " " + path;
         }
     }
+
+    /** The pause between two bytes of a {@link Fault#TRICKLE_BODY}. */
+    public static final java.time.Duration TRICKLE_PACE = java.time.Duration.ofMillis(250);
 
     private final String upstreamHost;
     private final int upstreamPort;
@@ -313,6 +321,10 @@ public final class FaultProxy implements Closeable {
                     return;
                 }
                 out.write(answerHead.raw());
+                if (f == Fault.TRICKLE_BODY && answerHead.contentLength() > 0) {
+                    trickle(down, out, answerHead.contentLength());
+                    return;
+                }
                 boolean alter = answerHead.firstLine().contains(" 200 ") && answerHead.contentLength() > 1
                         && (f == Fault.STALL_MID_BODY || f == Fault.RESET_MID_BODY || f == Fault.TRUNCATE_BODY || f == Fault.WRONG_BYTES);
                 if (!alter) {
@@ -336,6 +348,28 @@ public final class FaultProxy implements Closeable {
         } finally {
             open.remove(client);
             clients.remove(client);
+        }
+    }
+
+    /** Passes {@code count} bytes on one at a time, {@link #TRICKLE_PACE} apart while the fault lasts, then the rest at once. */
+    private void trickle(InputStream in, OutputStream out, long count) throws IOException {
+        for (long left = count; left > 0; left--) {
+            int b = in.read();
+            if (b < 0) {
+                return;
+            }
+            out.write(b);
+            out.flush();
+            synchronized (lock) {
+                if (fault == Fault.TRICKLE_BODY && !closed) {
+                    try {
+                        lock.wait(TRICKLE_PACE.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
         }
     }
 

@@ -2,6 +2,8 @@ package dev.wharf.oci.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.oci.BodyWait;
+import dev.wharf.oci.DeadlineBody;
 import dev.wharf.oci.IdleBoundedBody;
 import dev.wharf.oci.StorageException;
 import java.io.IOException;
@@ -28,7 +30,8 @@ import java.util.function.Supplier;
  * refresh token in a POST form ({@code grant_type=refresh_token}), which is how identity tokens
  * from {@code docker login} work. Either answer field, {@code token} or {@code access_token}, is
  * accepted. A token is used until {@code expires_in} (60 s when absent, at most a day) minus a margin. Redirects
- * of the realm are followed as Docker's client follows them ({@link TokenRequest#redirected}).
+ * of the realm are followed as Docker's client follows them ({@link TokenRequest#redirected}). Each answer,
+ * headers and body, must arrive whole within the timeout given (the registry response timeout).
  */
 public final class TokenExchange {
     static final long DEFAULT_EXPIRES_IN = 60;
@@ -139,10 +142,14 @@ public final class TokenExchange {
     }
 
     private HttpResponse<InputStream> exchange(TokenRequest request, String registry, URI realm) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            // The request's timeout ends with the headers: a token server that then goes silent must not hold the
-            // scope's fetch, and every request waiting on it, for good.
-            return http.get().send(request.build(timeout), IdleBoundedBody.handler(timeout));
+            // The request's timeout ends with the headers: a token server that then goes silent, or trickles its
+            // answer a byte at a time, must not hold the scope's fetch, and every request waiting on it, for long.
+            // So the answer, body included, must be whole within the timeout.
+            HttpResponse<InputStream> response = http.get().send(request.build(timeout), IdleBoundedBody.handler(timeout));
+            DeadlineBody.bound(response.body(), deadline, "within " + timeout.toMillis() + " ms");
+            return response;
         } catch (IOException e) {
             throw new TokenServerFailure("cannot reach the token server "
                     + display(realm) + " that registry " + registry
@@ -169,6 +176,9 @@ public final class TokenExchange {
         byte[] body;
         try (InputStream in = response.body()) {
             body = in.readNBytes(MAX_ANSWER);
+        } catch (BodyWait.SlowAnswerException e) {
+            throw new TokenServerFailure("the token server " + display(realm) + " of registry " + registry + " sent its answer too slowly ("
+                    + e.getMessage() + "); check that it is not overloaded", e);
         } catch (IOException e) {
             throw new TokenServerFailure("the token server of registry " + registry
                     + " broke off its answer (" + describe(e) + ")", e);

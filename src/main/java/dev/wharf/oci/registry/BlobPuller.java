@@ -30,7 +30,7 @@ final class BlobPuller {
     /** The content as the registry sends it; the caller checks it against {@code digest}. */
     InputStream openUnchecked(String repository, Digest digest) {
         RegistryCall call = RegistryCall.of("GET", "/v2/" + repository + "/blobs/" + digest, repository,
-                "read the blob " + digest).followRedirects().build();
+                "read the blob " + digest).followRedirects().streamed().build();
         HttpResponse<InputStream> answer = transport.send(call);
         return switch (answer.statusCode()) {
             case 200 -> answer.body();

@@ -18,10 +18,13 @@ import org.jspecify.annotations.Nullable;
  * @param idempotent  whether the transport may repeat the request on transient failures
  * @param upload      whether the body is blob content of any size: bounded by the idle timeout while it
  *                    goes out, and by the response timeout only after its last byte
+ * @param streamed    whether a successful answer's body is content of any size, handed on as a stream (a blob):
+ *                    bounded by the idle timeout alone. Every other body must arrive whole within the request's
+ *                    deadline ({@code RegistryTransport}), however steadily it trickles.
  */
 record RegistryCall(String method, String path, Map<String, String> headers, Supplier<HttpRequest.BodyPublisher> body,
                     @Nullable String repository, List<String> scopes, String action, boolean idempotent, boolean followRedirects,
-                    boolean upload) {
+                    boolean upload, boolean streamed) {
 
     static Builder of(String method, String path, @Nullable String repository, String action) {
         return new Builder(method, path, repository, action);
@@ -59,6 +62,7 @@ record RegistryCall(String method, String path, Map<String, String> headers, Sup
         private boolean idempotent;
         private boolean followRedirects;
         private boolean upload;
+        private boolean streamed;
 
         private Builder(String method, String path, @Nullable String repository, String action) {
             this.method = method;
@@ -98,9 +102,14 @@ record RegistryCall(String method, String path, Map<String, String> headers, Sup
             return this;
         }
 
+        Builder streamed() {
+            this.streamed = true;
+            return this;
+        }
+
         RegistryCall build() {
             return new RegistryCall(method, path, Map.copyOf(headers), body, repository,
-                    scopes != null ? scopes : scopesFor(method, repository), action, idempotent, followRedirects, upload);
+                    scopes != null ? scopes : scopesFor(method, repository), action, idempotent, followRedirects, upload, streamed);
         }
     }
 }

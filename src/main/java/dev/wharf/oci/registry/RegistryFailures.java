@@ -1,5 +1,6 @@
 package dev.wharf.oci.registry;
 
+import dev.wharf.oci.BodyWait;
 import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.StorageException.Kind;
@@ -51,6 +52,11 @@ final class RegistryFailures {
                 || e instanceof ConnectException) {
             return new TransientStorageException(Kind.UNREACHABLE, where(repository) + ": cannot connect to " + url + " while trying to "
                     + action + " (" + reason(root) + "); check that the registry is running and the address and port are right", e);
+        }
+        if (e instanceof BodyWait.SlowAnswerException) {
+            return new TransientStorageException(Kind.UNREACHABLE, where(repository) + ": " + url + " sent its answer too slowly"
+                    + " while trying to " + action + " (" + e.getMessage() + "); check that the registry is not overloaded and"
+                    + " the network to it is sound", e);
         }
         if (e instanceof HttpTimeoutException) {
             return new TransientStorageException(Kind.UNREACHABLE, where(repository) + ": no answer from " + url + " in time while trying to "

@@ -1,5 +1,6 @@
 package dev.wharf.oci.registry;
 
+import dev.wharf.oci.DeadlineBody;
 import dev.wharf.oci.IdleBoundedBody;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.auth.RegistryAuthenticator;
@@ -30,6 +31,8 @@ final class RegistryTransport {
     static final int SMALL_BODY_LIMIT = 4 << 20;
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final int MAX_REDIRECTS = 5;
+    /** The least time a body read whole is given after its headers, however little of the budget is left. */
+    private static final Duration BODY_GRACE = Duration.ofSeconds(1);
 
     private final RegistryAddress address;
     private final RegistryPing ping;
@@ -82,7 +85,7 @@ final class RegistryTransport {
         }
         synchronized (this) {
             if (base == null) {
-                base = ping.base((call, uri) -> sendWithRetries(call, uri, false));
+                base = ping.base((call, uri) -> sendWithRetries(call, uri, false, deadline()));
             }
             return base;
         }
@@ -90,8 +93,21 @@ final class RegistryTransport {
 
     /** Sends {@code call} and returns the answer with its body unread, whatever the status. */
     HttpResponse<InputStream> send(RegistryCall call) {
+        return send(call, deadline());
+    }
+
+    /**
+     * As {@link #send(RegistryCall)}, within a deadline ({@link System#nanoTime}) shared with other requests: the
+     * pages of one tag listing are one request to whoever waits for the list.
+     */
+    HttpResponse<InputStream> send(RegistryCall call, long deadline) {
         URI uri = call.resolve(base());
-        return sendWithRetries(call, uri, true);
+        return sendWithRetries(call, uri, true, deadline);
+    }
+
+    /** When a request starting now must be done, answer body included: the retry budget from now. */
+    long deadline() {
+        return System.nanoTime() + timeouts.retryBudget().toNanos();
     }
 
     /**
@@ -99,8 +115,7 @@ final class RegistryTransport {
      * {@link RetryPolicy} allow, all within the retry budget: a registry that never answers costs
      * the caller the budget, not attempts × timeouts.
      */
-    private HttpResponse<InputStream> sendWithRetries(RegistryCall call, URI uri, boolean authenticate) {
-        long deadline = System.nanoTime() + timeouts.retryBudget().toNanos();
+    private HttpResponse<InputStream> sendWithRetries(RegistryCall call, URI uri, boolean authenticate, long deadline) {
         for (int attempt = 1; ; attempt++) {
             try {
                 HttpResponse<InputStream> answer = authenticate ? authenticated(call, uri, deadline)
@@ -197,6 +212,7 @@ final class RegistryTransport {
             HttpResponse<InputStream> answer = observed(call, target, method, () -> bodilessMethod ? bodiless.send(built)
                     : progress != null ? progress.send(http.get(), built, IdleBoundedBody.handler(timeouts.idle()), timeouts)
                     : http.get().send(built, IdleBoundedBody.handler(timeouts.idle())));
+            boundBody(call, answer, deadline);
             if (!call.followRedirects() || !REDIRECTS.contains(answer.statusCode())) {
                 return answer;
             }
@@ -209,6 +225,27 @@ final class RegistryTransport {
             if (answer.statusCode() == 303) {
                 method = "GET";
             }
+        }
+    }
+
+    /**
+     * Gives the answer's body the deadline it must arrive by, unless it is streamed content: the idle timeout alone
+     * restarts with each byte, and a tag list trickled a byte every two seconds had held a request for 40 s. A body read
+     * whole (a manifest, a tag page, an error) counts into its request's retry budget, with at least {@link #BODY_GRACE}
+     * for an answer whose headers came at the budget's end; the answer to an upload, whose sending has no budget, gets
+     * the response timeout after it.
+     */
+    private void boundBody(RegistryCall call, HttpResponse<InputStream> answer, long deadline) {
+        if (call.streamed() && answer.statusCode() / 100 == 2) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (call.upload()) {
+            DeadlineBody.bound(answer.body(), now + timeouts.response().toNanos(),
+                    "within the response timeout of " + timeouts.response().toMillis() + " ms after the upload");
+        } else {
+            DeadlineBody.bound(answer.body(), Math.max(deadline, now + min(BODY_GRACE, timeouts.response()).toNanos()),
+                    "within the request's retry budget of " + timeouts.retryBudget().toMillis() + " ms");
         }
     }
 
@@ -239,7 +276,7 @@ final class RegistryTransport {
     /** The first redirect target of a GET, without following it (for presigned blob URLs). */
     Optional<URI> redirectTarget(RegistryCall call) {
         URI uri = call.resolve(base());
-        HttpResponse<InputStream> answer = sendWithRetries(call, uri, true);
+        HttpResponse<InputStream> answer = sendWithRetries(call, uri, true, deadline());
         discard(answer);
         if (REDIRECTS.contains(answer.statusCode())) {
             return answer.headers().firstValue("Location").map(uri::resolve);

@@ -52,7 +52,7 @@ class TokenExchangeTest {
             long started = System.nanoTime();
             assertThatThrownBy(() -> exchange.fetch(challenge, List.of("repository:a:pull"), new Credentials.Anonymous(), "r.example"))
                     .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.UNREACHABLE))
-                    .hasMessageContaining("the token server of registry r.example broke off its answer");
+                    .hasMessageContaining("of registry r.example sent its answer too slowly");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the wait").isLessThan(Duration.ofSeconds(30));
         } finally {
             released.countDown();
@@ -156,6 +156,49 @@ class TokenExchangeTest {
                 assertThat(granted.token().renewAfter()).isBetween(before.plus(Duration.ofHours(23)), before.plus(Duration.ofDays(1)));
             });
         } finally {
+            realm.stop(0);
+        }
+    }
+
+    /** A byte every 150 ms never trips the idle timeout; the answer must still be whole within the exchange's timeout. */
+    @Test
+    void aTokenServerThatTricklesItsAnswerFailsWithinTheTimeout() throws IOException {
+        CountDownLatch released = new CountDownLatch(1);
+        byte[] answer = "{\"token\":\"a-token-that-takes-a-while\",\"expires_in\":300}".getBytes(StandardCharsets.UTF_8);
+        HttpServer realm = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        realm.createContext("/token", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            OutputStream out = exchange.getResponseBody();
+            try {
+                for (byte b : answer) {
+                    out.write(b);
+                    out.flush();
+                    if (released.await(150, TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException gone) {
+                // The client gave up: what this test wants.
+            }
+            exchange.close();
+        });
+        realm.start();
+        try {
+            Duration timeout = Duration.ofSeconds(1);
+            TokenExchange exchange = new TokenExchange(HttpClient.newHttpClient(), Clock.systemUTC(), timeout);
+            AuthChallenge challenge = new AuthChallenge("Bearer", Map.of("realm",
+                    "http://127.0.0.1:" + realm.getAddress().getPort() + "/token", "service", "r.example"));
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> exchange.fetch(challenge, List.of("repository:a:pull"), new Credentials.Anonymous(), "r.example"))
+                    .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.UNREACHABLE))
+                    .hasMessageContaining("of registry r.example sent its answer too slowly")
+                    .hasMessageContaining("127.0.0.1:" + realm.getAddress().getPort() + "/token");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the wait").isLessThan(timeout.plusSeconds(1));
+        } finally {
+            released.countDown();
             realm.stop(0);
         }
     }

@@ -141,6 +141,27 @@ class RegistryFaultTest {
         resumes();
     }
 
+    /** The idle timeout restarts with each byte: a small answer read whole must also end within its request's budget. */
+    @Test
+    void aTrickledTagListOrManifestFailsWithinTheRetryBudget() throws IOException {
+        proxy.inject(Fault.TRICKLE_BODY, r -> r.path().endsWith("/tags/list") || r.isManifestRead());
+        Duration bound = SHORT.retryBudget().plus(SHORT.response()).plusSeconds(1);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> store.listTags(REPO)).isInstanceOfSatisfying(StorageException.class, e -> {
+            assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE);
+            assertThat(e.getMessage()).contains(proxy.host(), REPO, "list the tags", "too slowly",
+                    "retry budget of " + SHORT.retryBudget().toMillis() + " ms");
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("listing the tags").isLessThan(bound);
+        start = System.nanoTime();
+        assertThatThrownBy(() -> store.resolve(REPO, "1")).isInstanceOfSatisfying(StorageException.class, e -> {
+            assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE);
+            assertThat(e.getMessage()).contains(proxy.host(), REPO, "too slowly");
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("reading the manifest").isLessThan(bound);
+        resumes();
+    }
+
     @Test
     void aBlobThatStallsMidwayFailsInsteadOfHanging() throws IOException {
         proxy.inject(Fault.STALL_MID_BODY, Request::isBlobRead);

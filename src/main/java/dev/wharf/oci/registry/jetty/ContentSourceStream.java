@@ -1,8 +1,9 @@
 package dev.wharf.oci.registry.jetty;
 
+import dev.wharf.oci.BodyWait;
+import dev.wharf.oci.DeadlineBody;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
@@ -17,16 +18,17 @@ import org.jspecify.annotations.Nullable;
  * (Jetty fills it from the socket on that thread when bytes are there), copies it out and gives the
  * pooled buffer back. Nothing is read ahead of the reader beyond one network buffer, so a blob
  * streams in constant memory, and while nobody reads no thread waits. A registry that sends nothing
- * for {@code idle} while someone waits fails the read, as {@code IdleBoundedBody} does for the JDK client.
+ * for {@code idle} while someone waits fails the read, as {@code IdleBoundedBody} does for the JDK client, and so
+ * does a body that has not arrived whole by the deadline it may be given ({@link DeadlineBody}).
  * {@link #take} hands out the chunks themselves instead, for a reader that writes them on without a
  * copy ({@link VerifiedJettyChunks}) and gives each back when done.
  *
  * <p>One thread reads at a time; {@link #close()} may come from another (a client that went away).
  */
-final class ContentSourceStream extends InputStream {
+final class ContentSourceStream extends InputStream implements DeadlineBody {
     private final Content.Source source;
     private final Request request;
-    private final Duration idle;
+    private final BodyWait wait;
     private final Semaphore readable = new Semaphore(0);
     /** Only wakes the reader, so Jetty may run it on its selector thread instead of handing it to a pool thread. */
     private final Runnable wake = Invocable.from(Invocable.InvocationType.NON_BLOCKING, readable::release);
@@ -37,7 +39,12 @@ final class ContentSourceStream extends InputStream {
     ContentSourceStream(Content.Source source, Request request, Duration idle) {
         this.source = source;
         this.request = request;
-        this.idle = idle;
+        this.wait = new BodyWait(idle);
+    }
+
+    @Override
+    public void arriveBy(long deadlineNanos, String within) {
+        wait.arriveBy(deadlineNanos, within);
     }
 
     @Override
@@ -132,17 +139,14 @@ final class ContentSourceStream extends InputStream {
     private void awaitBytes() throws IOException {
         boolean woken;
         try {
-            woken = readable.tryAcquire(idle.toMillis(), TimeUnit.MILLISECONDS);
+            woken = readable.tryAcquire(wait.nanos(this::abandon), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abandon(e);
             throw new IOException("interrupted while reading from the registry", e);
         }
         if (!woken) {
-            HttpTimeoutException silent = new HttpTimeoutException("the registry sent nothing for " + idle.toMillis()
-                    + " ms in the middle of an answer");
-            abandon(silent);
-            throw silent;
+            throw wait.expired(this::abandon);
         }
     }
 
