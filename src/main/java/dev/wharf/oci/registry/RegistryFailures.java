@@ -171,6 +171,11 @@ final class RegistryFailures {
                 + " when trying to " + call.action() + "; check that the registry address points at an OCI registry");
     }
 
+    /** An answer, or a run of them, that breaks a bound Wharf keeps; {@code what} says which and what to check. */
+    StorageException beyondBound(RegistryCall call, String what) {
+        return new StorageException(Kind.PROTOCOL, where(call.repository()) + ": " + what);
+    }
+
     private static boolean looksLikeJson(byte[] body) {
         String start = new String(body, 0, Math.min(body.length, 16), java.nio.charset.StandardCharsets.UTF_8).stripLeading();
         return start.startsWith("{") || start.startsWith("[");

@@ -15,9 +15,21 @@ import java.util.Set;
 /**
  * {@code GET /v2/<name>/tags/list}, following {@code Link} pages. 200 is a page of tags, 404 an
  * unknown repository (no tags); anything else fails.
+ *
+ * <p>A listing is bounded as one request: all its pages share one retry budget
+ * ({@link RegistryTimeouts#retryBudget()}), it holds at most {@link #MAX_TAGS} tags, and a page may
+ * not link to one already read. A registry whose {@code Link} named a new page each time (a counter
+ * in the query) had been followed for up to 100,000 pages, tags piling up, long after the client
+ * waiting for the list had left.
  */
 final class TagLister {
-    private static final int MAX_TAG_PAGES = 100_000;
+    /**
+     * The most tags one listing may hold. A flat layout keeps every provider and module in one
+     * repository, and the largest one measured had about 90,000 tags; this allows over five times that. At
+     * some 150 bytes of heap a tag (an ~80-character string and its reference), a full list is about 75 MB:
+     * beyond it a registry is taken to be answering nonsense, not listing tags.
+     */
+    static final int MAX_TAGS = 500_000;
     /**
      * A page of tags may be large: distribution 2.x answers a listing without {@code n} in one page, and the
      * flat layout keeps every provider and module in one repository (about 80 bytes a tag, so 4 MiB was
@@ -26,20 +38,34 @@ final class TagLister {
     static final int TAG_PAGE_LIMIT = 64 << 20;
 
     private final RegistryTransport transport;
+    private final int maxTags;
     private final ObjectMapper json = new ObjectMapper();
 
     TagLister(RegistryTransport transport) {
+        this(transport, MAX_TAGS);
+    }
+
+    /** With another bound on the tags of one listing (tests). */
+    TagLister(RegistryTransport transport, int maxTags) {
         this.transport = transport;
+        this.maxTags = maxTags;
     }
 
     List<String> list(String repository) {
         List<String> tags = new ArrayList<>();
         Set<URI> seen = new HashSet<>();
+        long deadline = transport.deadline();
         String path = "/v2/" + repository + "/tags/list";
-        for (int page = 0; page < MAX_TAG_PAGES; page++) {
+        for (int page = 1; ; page++) {
             RegistryCall call = RegistryCall.of("GET", path, repository, "list the tags").build();
-            HttpResponse<InputStream> answer = transport.send(call);
-            Optional<URI> next = handle(answer, call, tags);
+            if (page > 1 && System.nanoTime() - deadline >= 0) {
+                throw transport.failures().beyondBound(call, "the tag list did not end within the retry budget ("
+                        + transport.timeouts().retryBudget().toMillis() + " ms) that all its pages share (" + (page - 1) + " pages, "
+                        + tags.size() + " tags read); check the registry's pagination and load, or raise the retry budget");
+            }
+            HttpResponse<InputStream> answer = transport.send(call, deadline);
+            seen.add(answer.request().uri());
+            Optional<URI> next = handle(answer, call, tags, page);
             if (next.isEmpty()) {
                 return tags;
             }
@@ -49,12 +75,10 @@ final class TagLister {
             }
             path = next.get().toString();
         }
-        throw transport.failures().malformed(path, RegistryCall.of("GET", path, repository, "list the tags").build(),
-                "more than " + MAX_TAG_PAGES + " pages of tags");
     }
 
     /** Adds one page's tags to {@code tags}; the next page, if any. */
-    private Optional<URI> handle(HttpResponse<InputStream> answer, RegistryCall call, List<String> tags) {
+    private Optional<URI> handle(HttpResponse<InputStream> answer, RegistryCall call, List<String> tags, int page) {
         switch (answer.statusCode()) {
             case 200 -> {
                 byte[] body = transport.readBounded(answer, call, answer.uri(), TAG_PAGE_LIMIT);
@@ -65,7 +89,13 @@ final class TagLister {
                             "JSON without the OCI tag list shape {\"name\":…,\"tags\":[…]}");
                 }
                 if (list != null) {
-                    list.forEach(t -> tags.add(t.asText()));
+                    for (JsonNode tag : list) {
+                        if (tags.size() == maxTags) {
+                            throw transport.failures().beyondBound(call, "the tag list holds more than " + maxTags + " tags (" + page
+                                    + " pages read), more than Wharf keeps of one repository; check the registry's pagination");
+                        }
+                        tags.add(tag.asText());
+                    }
                 }
                 return LinkHeader.next(answer.headers().allValues("Link"), answer.uri());
             }

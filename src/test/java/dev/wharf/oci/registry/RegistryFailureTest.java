@@ -2,6 +2,7 @@ package dev.wharf.oci.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.wharf.oci.Artifact;
@@ -19,6 +20,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,6 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  * goes away or refuses deletion.
  */
 class RegistryFailureTest {
+    /** TagLister.MAX_TAGS, written out so that this test also compiles (and fails) against a TagLister without it. */
+    private static final int MAX_TAGS = 500_000;
+    /** A short budget, so that a listing that never ends costs a test about a second. */
+    private static final RegistryTimeouts QUICK_BUDGET = new RegistryTimeouts(Duration.ofMillis(500), Duration.ofMillis(700),
+            Duration.ofMillis(700), Duration.ofMillis(1000));
+
     @TempDir
     Path tmp;
 
@@ -71,6 +80,17 @@ class RegistryFailureTest {
         return exchange.getRequestURI().getPath().equals("/v2/");
     }
 
+    /** A stub that answers the {@code /v2/} ping as a registry does and every other request with {@code rest}. */
+    private static StubHttpServer afterPing(com.sun.net.httpserver.HttpHandler rest) throws IOException {
+        return new StubHttpServer(exchange -> {
+            if (isPing(exchange)) {
+                StubHttpServer.respond(exchange, 200, "application/json", "{}");
+            } else {
+                rest.handle(exchange);
+            }
+        });
+    }
+
     @Test
     void followsLinkPaginationRelativeAndAbsolute() throws IOException {
         List<String> all = IntStream.range(0, 250).mapToObj(i -> String.format("v%03d", i)).toList();
@@ -90,6 +110,62 @@ class RegistryFailureTest {
                     "GET /v2/paged/app/tags/list",
                     "GET /v2/paged/app/tags/list?last=v099&n=100",
                     "GET /v2/paged/app/tags/list?last=v199&n=100");
+        }
+    }
+
+    /**
+     * A Link with a new query on every page (a counter) never repeats a URL: the listing shares one retry budget
+     * and ends with a clear message instead of following 100,000 pages after the client left.
+     */
+    @Test
+    void endlessPaginationEndsWithinTheRetryBudget() throws IOException {
+        AtomicInteger pages = new AtomicInteger();
+        try (StubHttpServer stub = afterPing(exchange -> {
+            int n = pages.incrementAndGet();
+            exchange.getResponseHeaders().add("Link", "</v2/endless/app/tags/list?x=" + n + ">; rel=\"next\"");
+            StubHttpServer.respond(exchange, 200, "application/json", "{\"name\":\"endless/app\",\"tags\":[\"t" + n + "\"]}");
+        }); RegistryArtifactStore store = new RegistryArtifactStore(new RegistrySettings("http://" + stub.host(), false,
+                Optional.empty(), QUICK_BUDGET), CredentialSource.fixed(new Credentials.Anonymous(), "test"),
+                RegistryTestStores.QUICK_RETRY, null)) {
+            long start = System.nanoTime();
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> store.listTags("endless/app"))
+                    .isInstanceOfSatisfying(StorageException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(Kind.PROTOCOL);
+                        assertThat(e.getMessage()).contains(stub.host(), "endless/app", "did not end within the retry budget",
+                                "tags read");
+                    }));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(QUICK_BUDGET.retryBudget().plusSeconds(2));
+            int asked = pages.get();
+            assertThat(stub.requests()).as("no page is asked for once the listing failed").hasSize(asked + 1);
+        }
+    }
+
+    @Test
+    void aLinkBackToTheFirstPageIsALoopAtOnce() throws IOException {
+        try (StubHttpServer stub = afterPing(exchange -> {
+            exchange.getResponseHeaders().add("Link", "</v2/loop/app/tags/list>; rel=\"next\"");
+            StubHttpServer.respond(exchange, 200, "application/json", "{\"name\":\"loop/app\",\"tags\":[\"a\"]}");
+        })) {
+            RegistryArtifactStore store = RegistryTestStores.anonymous("http://" + stub.host());
+            assertThatThrownBy(() -> store.listTags("loop/app")).isInstanceOfSatisfying(StorageException.class,
+                    e -> assertThat(e.getMessage()).contains(stub.host(), "loop/app", "points back at a page already read"));
+            assertThat(stub.requests()).containsExactly("GET /v2/", "GET /v2/loop/app/tags/list");
+        }
+    }
+
+    @Test
+    void aTagListOfMoreTagsThanAListingKeepsIsRefused() throws IOException {
+        StringBuilder page = new StringBuilder("{\"name\":\"many/app\",\"tags\":[");
+        for (int i = 0; i <= MAX_TAGS; i++) {
+            page.append(i == 0 ? "\"" : ",\"").append(i).append('"');
+        }
+        String body = page.append("]}").toString();
+        try (StubHttpServer stub = afterPing(exchange -> StubHttpServer.respond(exchange, 200, "application/json", body))) {
+            RegistryArtifactStore store = RegistryTestStores.anonymous("http://" + stub.host());
+            assertThatThrownBy(() -> store.listTags("many/app")).isInstanceOfSatisfying(StorageException.class, e -> {
+                assertThat(e.kind()).isEqualTo(Kind.PROTOCOL);
+                assertThat(e.getMessage()).contains(stub.host(), "many/app", "more than " + MAX_TAGS + " tags");
+            });
         }
     }
 
