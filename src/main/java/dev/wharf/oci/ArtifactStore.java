@@ -100,6 +100,28 @@ public interface ArtifactStore extends AutoCloseable {
     }
 
     /**
+     * {@link #openBlob(String, Digest)} for a blob a manifest describes: the stream also fails when the content's
+     * length is not the descriptor's size, at the first byte past it or at an end that comes early.
+     */
+    default InputStream openBlob(String repository, Descriptor blob) {
+        return new SizeCheckedInputStream(openBlob(repository, blob.digest()), lengthOf(repository, blob));
+    }
+
+    /**
+     * {@link #readBlob(String, Digest)} for a blob a manifest describes: fails, with a message naming the storage,
+     * repository and digest, when the content's length is not the descriptor's size. A server announces that size as
+     * the Content-Length before the first byte, so more bytes are refused before they go out and fewer fail at the end:
+     * the download is cut and the failure logged, never a body that differs from its length without a word.
+     */
+    default ChunkSource readBlob(String repository, Descriptor blob) {
+        return new SizeCheckedChunks(readBlob(repository, blob.digest()), lengthOf(repository, blob));
+    }
+
+    private BlobLength lengthOf(String repository, Descriptor blob) {
+        return new BlobLength(blob, describe() + ", repository " + repository);
+    }
+
+    /**
      * Streams a blob into {@code sink}: {@link #readBlob}, drained. An {@link IOException} from the
      * sink ends the copy.
      */

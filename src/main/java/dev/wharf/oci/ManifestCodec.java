@@ -118,6 +118,10 @@ public final class ManifestCodec {
         if (digest == null || !node.path("size").canConvertToLong()) {
             throw new IllegalArgumentException("descriptor without digest or size");
         }
+        if (node.get("size").asLong() < 0) {
+            // Served as the Content-Length it would have made a body of unknown length (chunked) look announced.
+            throw new IllegalArgumentException("descriptor of " + digest + " with a negative size (" + node.get("size").asLong() + ")");
+        }
         JsonNode data = node.get("data");
         return new Descriptor(text(node, "mediaType"), Digest.parse(digest), node.get("size").asLong(), annotations(node),
                 data != null && data.isTextual() ? data.asText() : null);

@@ -106,7 +106,7 @@ final class BlobDownloads {
         Path part = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + PART);
         inFlight.add(part);
         try {
-            try (InputStream in = store.openBlob(repository, layer.digest()); OutputStream out = createPart(layer, target, part)) {
+            try (InputStream in = store.openBlob(repository, layer); OutputStream out = createPart(layer, target, part)) {
                 byte[] buffer = new byte[64 * 1024];
                 byte[] head = new byte[ZIP_MAGIC.length];
                 long total = 0;

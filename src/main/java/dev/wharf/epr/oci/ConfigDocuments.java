@@ -72,7 +72,7 @@ final class ConfigDocuments {
 
     /** The config's bytes when the manifest does not embed them; the store checks them against the digest. */
     private byte[] fetch(Descriptor config) throws IOException {
-        try (InputStream in = store.openBlob(repository, config.digest())) {
+        try (InputStream in = store.openBlob(repository, config)) {
             // Read to its end (where the store checks the digest) unless it outgrows the limit.
             byte[] bytes = in.readNBytes((int) MAX_CONFIG_BYTES + 1);
             if (bytes.length > MAX_CONFIG_BYTES) {

@@ -105,7 +105,7 @@ public final class MirrorStorage {
 
     /** An archive read chunk by chunk; a blob that fails its digest never hands out its last chunk. */
     public dev.wharf.oci.ChunkSource read(StoredArchive archive, Descriptor layer) {
-        return store.readBlob(archive.repository(), layer.digest());
+        return store.readBlob(archive.repository(), layer);
     }
 
     /**

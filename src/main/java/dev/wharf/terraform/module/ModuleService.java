@@ -137,14 +137,14 @@ public final class ModuleService {
         return read;
     }
 
-    /** The file's blob, read chunk by chunk and checked against its digest ({@link ArtifactStore#readBlob}). */
+    /** The file's blob, read chunk by chunk and checked against its digest and size ({@link ArtifactStore#readBlob(String, dev.wharf.oci.Descriptor)}). */
     public ChunkSource read(StoredFile file) {
-        return store.readBlob(file.repository(), file.layer().digest());
+        return store.readBlob(file.repository(), file.layer());
     }
 
     /** The file's blob as a stream, checked against its digest at its end ({@link ArtifactStore#openBlob}). */
     public java.io.InputStream open(StoredFile file) {
-        return store.openBlob(file.repository(), file.layer().digest());
+        return store.openBlob(file.repository(), file.layer());
     }
 
     public Optional<URI> directUrl(StoredFile file) {

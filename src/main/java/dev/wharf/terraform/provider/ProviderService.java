@@ -111,9 +111,9 @@ public final class ProviderService {
         return signingKeys.fresh(namespace);
     }
 
-    /** The file's blob, read chunk by chunk and checked against its digest ({@link ArtifactStore#readBlob}). */
+    /** The file's blob, read chunk by chunk and checked against its digest and size ({@link ArtifactStore#readBlob(String, dev.wharf.oci.Descriptor)}). */
     public ChunkSource read(StoredFile file) {
-        return store.readBlob(file.repository(), file.layer().digest());
+        return store.readBlob(file.repository(), file.layer());
     }
 
     public Optional<URI> directUrl(StoredFile file) {
