@@ -17,8 +17,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +32,9 @@ import java.util.function.Supplier;
  *
  * <p>A session that fails transiently is not resumed step by step (the registry may have applied
  * the step): it is abandoned and a new one starts from the POST, which is safe because blobs are
- * content-addressed.
+ * content-addressed. Sessions are started again only while the retry budget, counted from the first
+ * session's start, lasts; the upload steps themselves are bounded as uploads are (the idle timeout while
+ * the body goes out, the response timeout after it), so a push costs at most the budget plus one session.
  */
 final class BlobPusher {
     private static final long MONOLITHIC_LIMIT = 8L << 20;
@@ -81,23 +85,27 @@ final class BlobPusher {
             return;
         }
         RetryPolicy retry = transport.retry();
+        // One budget for all sessions: each used to get its own retries on top, four sessions in a row, and a PUT that
+        // hung had held a push 22 s against an 8 s budget. A session is started again only while the budget lasts.
+        long deadline = transport.deadline();
         for (int attempt = 1; ; attempt++) {
             try {
-                upload(repository, digest, size, content);
+                upload(repository, digest, size, content, deadline);
                 knownBlobs.put(digest, repository);
                 return;
             } catch (TransientStorageException e) {
                 // The session may be gone with the connection: start a new one.
-                if (attempt >= retry.maxAttempts()) {
+                Optional<Duration> wait = retry.next(attempt, Optional.empty(), RegistryTransport.remaining(deadline));
+                if (wait.isEmpty()) {
                     throw e;
                 }
-                RetryPolicy.sleep(retry.backoff(attempt));
+                RetryPolicy.sleep(wait.get());
             }
         }
     }
 
     /** One upload session: POST (with a mount attempt when the blob is known elsewhere), then PUT or PATCH+PUT. */
-    private void upload(String repository, Digest digest, long size, BlobSource content) {
+    private void upload(String repository, Digest digest, long size, BlobSource content, long deadline) {
         String from = knownBlobs.getIfPresent(digest);
         // A mount costs a token of its own on Bearer registries: only worth it for blobs of some size.
         boolean mount = from != null && !from.equals(repository) && size >= MOUNT_THRESHOLD;
@@ -108,7 +116,7 @@ final class BlobPusher {
         }
         RegistryCall post = RegistryCall.of("POST", start, repository, "start uploading the blob " + digest)
                 .scopes(scopes).build();
-        HttpResponse<InputStream> started = transport.send(post);
+        HttpResponse<InputStream> started = transport.send(post, deadline);
         if (started.statusCode() != 202 && !(started.statusCode() == 201 && mount)) {
             throw transport.unexpected(started, post);
         }

@@ -150,7 +150,7 @@ final class RegistryTransport {
         return retryable ? retry.next(attempt, retryAfter, remaining(deadline)) : Optional.empty();
     }
 
-    private static Duration remaining(long deadline) {
+    static Duration remaining(long deadline) {
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 

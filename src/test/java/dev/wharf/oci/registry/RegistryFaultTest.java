@@ -304,6 +304,27 @@ class RegistryFaultTest {
         store.delete(REPO, "4");
     }
 
+    /** Sessions started again share one retry budget: each used to bring its own retries, one after another. */
+    @Test
+    void aBlobPutThatHangsRestartsItsSessionOnlyWithinTheRetryBudget() {
+        RetryPolicy patient = new RetryPolicy(10, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(2));
+        Predicate<Request> blobPut = r -> r.method().equals("PUT") && r.path().contains("/blobs/uploads/");
+        proxy.inject(Fault.STALL, blobPut);
+        byte[] other = "blob for the hanging PUT test".getBytes(StandardCharsets.UTF_8);
+        try (RegistryArtifactStore retrying = store(proxy.host(), patient)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> retrying.push(REPO, "7", artifact(other), false)).isInstanceOfSatisfying(StorageException.class, e -> {
+                assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE);
+                assertThat(e.getMessage()).contains(proxy.host(), REPO, "upload the blob");
+            });
+            // The budget, and at most one session begun before its end: a PUT's response timeout after the body.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(SHORT.retryBudget().plus(SHORT.response()).plusMillis(500));
+            assertThat(count(blobPut)).as("sessions").isLessThan(patient.maxAttempts());
+        }
+        proxy.heal();
+        assertThat(store.listTags(REPO)).doesNotContain("7");
+    }
+
     @Test
     void anUploadTheRegistryStopsTakingFailsAfterTheIdleTimeout() {
         proxy.inject(Fault.STALL, r -> r.method().equals("PATCH") || (r.method().equals("PUT") && r.path().contains("/blobs/uploads/")));
