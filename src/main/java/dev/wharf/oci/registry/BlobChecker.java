@@ -27,7 +27,7 @@ final class BlobChecker {
         RegistryCall call = RegistryCall.of("HEAD", "/v2/" + repository + "/blobs/" + digest, repository,
                 "check for the blob " + digest).scopes(RegistryCall.scopesFor("PUT", repository)).build();
         HttpResponse<InputStream> answer = transport.send(call);
-        RegistryTransport.discard(answer);
+        AnswerBodies.discard(answer);
         int status = answer.statusCode();
         if (status == 200 || (status / 100 == 3 && answer.headers().firstValue("Location").isPresent())) {
             // A redirect is a registry that found the blob and sends the client to where its bytes lie: distribution

@@ -35,7 +35,7 @@ final class BlobPuller {
         return switch (answer.statusCode()) {
             case 200 -> answer.body();
             case 404 -> {
-                RegistryTransport.discard(answer);
+                AnswerBodies.discard(answer);
                 throw new StorageException(Kind.NOT_FOUND, "registry " + address + ", repository " + repository
                         + ": the blob " + digest + " does not exist; the artifact may have been deleted or pushed incompletely");
             }
@@ -48,6 +48,6 @@ final class BlobPuller {
         RegistryCall call = RegistryCall.of("GET", "/v2/" + repository + "/blobs/" + digest, repository,
                 "look up the blob " + digest).build();
         URI registry = transport.base();
-        return transport.redirectTarget(call).filter(target -> !RegistryTransport.sameOrigin(target, registry));
+        return transport.redirectTarget(call).filter(target -> !AnswerBodies.sameOrigin(target, registry));
     }
 }

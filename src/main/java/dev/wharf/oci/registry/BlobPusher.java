@@ -120,7 +120,7 @@ final class BlobPusher {
         if (started.statusCode() != 202 && !(started.statusCode() == 201 && mount)) {
             throw transport.unexpected(started, post);
         }
-        RegistryTransport.discard(started);
+        AnswerBodies.discard(started);
         if (started.statusCode() == 201) {
             digests.check(started, digest, repository, "blob");
             return;
@@ -144,7 +144,7 @@ final class BlobPusher {
             if (patched.statusCode() != 202) {
                 throw transport.unexpected(patched, patch);
             }
-            RegistryTransport.discard(patched);
+            AnswerBodies.discard(patched);
             URI next = uploadLocation(patched, patch);
             put = RegistryCall.of("PUT", withDigest(next, digest), repository, "finish uploading the blob " + digest)
                     .header("Content-Type", "application/octet-stream").scopes(pushScope).idempotent(false).build();
@@ -157,7 +157,7 @@ final class BlobPusher {
     private void finish(HttpResponse<InputStream> answer, RegistryCall put, String repository, Digest digest, BlobSource content) {
         switch (answer.statusCode()) {
             case 201 -> {
-                RegistryTransport.discard(answer);
+                AnswerBodies.discard(answer);
                 digests.check(answer, digest, repository, "blob");
             }
             case 400 -> {

@@ -21,7 +21,7 @@ final class ManifestChecker {
         RegistryCall call = RegistryCall.of("HEAD", "/v2/" + repository + "/manifests/" + reference, repository, action)
                 .header("Accept", ManifestPuller.ACCEPT_MANIFESTS).build();
         HttpResponse<InputStream> answer = transport.send(call);
-        RegistryTransport.discard(answer);
+        AnswerBodies.discard(answer);
         return switch (answer.statusCode()) {
             case 200 -> Optional.of(answer.headers().firstValue("Docker-Content-Digest").filter(Digest::isDigest).map(Digest::parse));
             case 404 -> Optional.empty();

@@ -22,11 +22,11 @@ final class ManifestDeleter {
         HttpResponse<InputStream> answer = transport.send(call);
         return switch (answer.statusCode()) {
             case 200, 202, 204 -> {
-                RegistryTransport.discard(answer);
+                AnswerBodies.discard(answer);
                 yield true;
             }
             case 404 -> {
-                RegistryTransport.discard(answer);
+                AnswerBodies.discard(answer);
                 yield false;
             }
             default -> throw transport.unexpected(answer, call);

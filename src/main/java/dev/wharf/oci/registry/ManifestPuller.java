@@ -35,7 +35,7 @@ final class ManifestPuller {
         return switch (answer.statusCode()) {
             case 200 -> Optional.of(decode(answer, call, repository, reference));
             case 404 -> {
-                RegistryTransport.discard(answer);
+                AnswerBodies.discard(answer);
                 yield Optional.empty();
             }
             default -> throw transport.unexpected(answer, call);

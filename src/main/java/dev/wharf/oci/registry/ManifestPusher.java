@@ -46,7 +46,7 @@ final class ManifestPusher {
         if (answer.statusCode() != 201 && answer.statusCode() != 200) {
             throw refusal.of(answer, put, transport.readSmall(answer, put, answer.uri()));
         }
-        RegistryTransport.discard(answer);
+        AnswerBodies.discard(answer);
         digests.check(answer, Digest.sha256(manifest), repository, "manifest");
     }
 }

@@ -58,7 +58,7 @@ final class RegistryPing {
         URI v2 = candidate.resolve("/v2/");
         RegistryCall call = RegistryCall.of("GET", "/v2/", null, "check the registry (GET /v2/)").build();
         HttpResponse<InputStream> answer = sender.send(call, v2);
-        byte[] body = RegistryTransport.readSmall(failures, answer, call, v2);
+        byte[] body = AnswerBodies.readSmall(failures, answer, call, v2);
         int status = answer.statusCode();
         if (status == 401) {
             auth.learn(answer.headers().allValues("WWW-Authenticate"));

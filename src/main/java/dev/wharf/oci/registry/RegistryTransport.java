@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -125,7 +124,7 @@ final class RegistryTransport {
                 if (wait.isEmpty()) {
                     return answer;
                 }
-                discard(answer);
+                AnswerBodies.discard(answer);
                 RetryPolicy.sleep(wait.get());
             } catch (IOException e) {
                 Optional<Duration> wait = retryWait(RetryRule.retryable(RetryRule.classify(e), call.idempotent()), attempt,
@@ -159,7 +158,7 @@ final class RegistryTransport {
         HttpResponse<InputStream> answer = fromRegistry(exchange(call, uri, authorization, deadline), call, uri);
         if (answer.statusCode() == 401 && auth.retryAfterUnauthorized(
                 answer.headers().allValues("WWW-Authenticate"), call.scopes(), authorization)) {
-            discard(answer);
+            AnswerBodies.discard(answer);
             answer = fromRegistry(exchange(call, uri, auth.authorization(call.scopes()), deadline), call, uri);
         }
         return answer;
@@ -171,10 +170,10 @@ final class RegistryTransport {
      * whatever realm it names, and so would every later token request.
      */
     private HttpResponse<InputStream> fromRegistry(HttpResponse<InputStream> answer, RegistryCall call, URI uri) {
-        if (answer.statusCode() != 401 || sameOrigin(answer.uri(), registry(uri))) {
+        if (answer.statusCode() != 401 || AnswerBodies.sameOrigin(answer.uri(), registry(uri))) {
             return answer;
         }
-        discard(answer);
+        AnswerBodies.discard(answer);
         throw failures.foreignUnauthorized(display(answer.uri()), describe(), call);
     }
 
@@ -205,7 +204,7 @@ final class RegistryTransport {
             // Credentials go only to the registry itself: never to a storage host it redirects to, nor to another host a
             // Link or an upload's Location names (the call's own URI may be one of those), as Docker's client keeps
             // them to the hosts whose challenge it learned.
-            if (authorization.isPresent() && sameOrigin(target, registry(uri))) {
+            if (authorization.isPresent() && AnswerBodies.sameOrigin(target, registry(uri))) {
                 request.header("Authorization", authorization.get());
             }
             HttpRequest built = request.build();
@@ -220,7 +219,7 @@ final class RegistryTransport {
             if (location.isEmpty() || hop >= MAX_REDIRECTS) {
                 return answer;
             }
-            discard(answer);
+            AnswerBodies.discard(answer);
             target = target.resolve(location.get());
             if (answer.statusCode() == 303) {
                 method = "GET";
@@ -277,49 +276,21 @@ final class RegistryTransport {
     Optional<URI> redirectTarget(RegistryCall call) {
         URI uri = call.resolve(base());
         HttpResponse<InputStream> answer = sendWithRetries(call, uri, true, deadline());
-        discard(answer);
+        AnswerBodies.discard(answer);
         if (REDIRECTS.contains(answer.statusCode())) {
             return answer.headers().firstValue("Location").map(uri::resolve);
         }
         return Optional.empty();
     }
 
-    static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && Objects.equals(a.getHost(), b.getHost())
-                && port(a) == port(b);
-    }
-
-    private static int port(URI u) {
-        return u.getPort() >= 0 ? u.getPort() : (u.getScheme().equalsIgnoreCase("https") ? 443 : 80);
-    }
-
     /** Reads a small answer body (a manifest, JSON, an error), at most 4 MiB. */
     byte[] readSmall(HttpResponse<InputStream> answer, RegistryCall call, URI uri) {
-        return readSmall(failures, answer, call, uri);
+        return AnswerBodies.readSmall(failures, answer, call, uri);
     }
 
-    static byte[] readSmall(RegistryFailures failures, HttpResponse<InputStream> answer, RegistryCall call, URI uri) {
-        return readBounded(failures, answer, call, uri, SMALL_BODY_LIMIT);
-    }
-
-    /**
-     * Reads a body of at most {@code limit} bytes. One byte more is read to tell a body of the limit from a
-     * longer one: cut without a word, a long tag list was then "not JSON" and a large manifest "corrupt".
-     */
+    /** {@link AnswerBodies#readBounded}. */
     byte[] readBounded(HttpResponse<InputStream> answer, RegistryCall call, URI uri, int limit) {
-        return readBounded(failures, answer, call, uri, limit);
-    }
-
-    private static byte[] readBounded(RegistryFailures failures, HttpResponse<InputStream> answer, RegistryCall call, URI uri, int limit) {
-        try (InputStream in = answer.body()) {
-            byte[] body = in.readNBytes(limit + 1);
-            if (body.length > limit) {
-                throw failures.malformed(display(uri), call, "more than " + (limit >> 20) + " MiB");
-            }
-            return body;
-        } catch (IOException e) {
-            throw failures.transport(e, display(uri), call.repository(), call.action());
-        }
+        return AnswerBodies.readBounded(failures, answer, call, uri, limit);
     }
 
     /** The failure for an answer the caller did not expect; reads what is left of the body for the message. */
@@ -336,14 +307,6 @@ final class RegistryTransport {
     StorageException unexpected(HttpResponse<InputStream> answer, RegistryCall call, byte[] body) {
         return failures.status(answer.statusCode(), answer.headers(), body, display(answer.uri()), call,
                 auth.credentials(), auth.challenge());
-    }
-
-    static void discard(HttpResponse<InputStream> answer) {
-        try (InputStream in = answer.body()) {
-            in.readNBytes(64 << 10);
-        } catch (IOException e) {
-            // Only freeing the connection; the answer was already judged.
-        }
     }
 
     /** The URL without query (upload locations carry state, presigned URLs carry signatures). */

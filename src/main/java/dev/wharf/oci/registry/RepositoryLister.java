@@ -69,7 +69,7 @@ final class RepositoryLister {
             return LinkHeader.next(answer.headers().allValues("Link"), answer.uri());
         }
         if (status == 404 || status == 405) {
-            RegistryTransport.discard(answer);
+            AnswerBodies.discard(answer);
             throw unsupported();
         }
         byte[] body = transport.readSmall(answer, call, answer.uri());

@@ -16,11 +16,11 @@ import java.util.Set;
  * {@code GET /v2/<name>/tags/list}, following {@code Link} pages. 200 is a page of tags, 404 an
  * unknown repository (no tags); anything else fails.
  *
- * <p>A listing is bounded as one request: all its pages share one retry budget
- * ({@link RegistryTimeouts#retryBudget()}), it holds at most {@link #MAX_TAGS} tags, and a page may
- * not link to one already read. A registry whose {@code Link} named a new page each time (a counter
- * in the query) had been followed for up to 100,000 pages, tags piling up, long after the client
- * waiting for the list had left.
+ * <p>A listing is bounded: all its pages share {@link #LISTING_BUDGETS} retry budgets
+ * ({@link RegistryTimeouts#retryBudget()}), each page its own at most, it holds at most
+ * {@link #MAX_TAGS} tags, and a page may not link to one already read. A registry whose
+ * {@code Link} named a new page each time (a counter in the query) had been followed for up to
+ * 100,000 pages, tags piling up, long after the client waiting for the list had left.
  */
 final class TagLister {
     /**
@@ -30,6 +30,12 @@ final class TagLister {
      * beyond it a registry is taken to be answering nonsense, not listing tags.
      */
     static final int MAX_TAGS = 500_000;
+    /**
+     * Retry budgets one listing's pages share. One would fit Terraform's 10 s wait, but a flat layout of
+     * tens of thousands of tags on a registry that pages by 100 needs hundreds of pages: it must still list
+     * once, slowly, to fill the tag cache that answers every request after it.
+     */
+    static final int LISTING_BUDGETS = 4;
     /**
      * A page of tags may be large: distribution 2.x answers a listing without {@code n} in one page, and the
      * flat layout keeps every provider and module in one repository (about 80 bytes a tag, so 4 MiB was
@@ -54,16 +60,18 @@ final class TagLister {
     List<String> list(String repository) {
         List<String> tags = new ArrayList<>();
         Set<URI> seen = new HashSet<>();
-        long deadline = transport.deadline();
+        long deadline = System.nanoTime() + transport.timeouts().retryBudget().toNanos() * LISTING_BUDGETS;
         String path = "/v2/" + repository + "/tags/list";
         for (int page = 1; ; page++) {
             RegistryCall call = RegistryCall.of("GET", path, repository, "list the tags").build();
             if (page > 1 && System.nanoTime() - deadline >= 0) {
-                throw transport.failures().beyondBound(call, "the tag list did not end within the retry budget ("
-                        + transport.timeouts().retryBudget().toMillis() + " ms) that all its pages share (" + (page - 1) + " pages, "
-                        + tags.size() + " tags read); check the registry's pagination and load, or raise the retry budget");
+                throw transport.failures().beyondBound(call, "the tag list did not end within " + LISTING_BUDGETS + " retry budgets ("
+                        + transport.timeouts().retryBudget().multipliedBy(LISTING_BUDGETS).toMillis() + " ms) that all its pages share ("
+                        + (page - 1) + " pages, " + tags.size() + " tags read); check the registry's pagination and load, or raise the"
+                        + " retry budget");
             }
-            HttpResponse<InputStream> answer = transport.send(call, deadline);
+            long pageDeadline = transport.deadline();
+            HttpResponse<InputStream> answer = transport.send(call, pageDeadline - deadline < 0 ? pageDeadline : deadline);
             seen.add(answer.request().uri());
             Optional<URI> next = handle(answer, call, tags, page);
             if (next.isEmpty()) {
@@ -100,7 +108,7 @@ final class TagLister {
                 return LinkHeader.next(answer.headers().allValues("Link"), answer.uri());
             }
             case 404 -> {
-                RegistryTransport.discard(answer);
+                AnswerBodies.discard(answer);
                 return Optional.empty();
             }
             default -> throw transport.unexpected(answer, call);
