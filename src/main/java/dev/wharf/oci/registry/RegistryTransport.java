@@ -92,7 +92,10 @@ final class RegistryTransport {
 
     /** Sends {@code call} and returns the answer with its body unread, whatever the status. */
     HttpResponse<InputStream> send(RegistryCall call) {
-        return send(call, deadline());
+        // The budget starts after the first call's ping (base()), which has its own: counted in, it had left a tag check
+        // made at a process's start too little time on a slow registry (ConcurrentUploadProcessTest).
+        URI uri = call.resolve(base());
+        return sendWithRetries(call, uri, true, deadline());
     }
 
     /**
