@@ -42,7 +42,11 @@ public final class Versions {
         if (c == 0) {
             c = Integer.compare(a.getPatch(), b.getPatch());
         }
-        return c != 0 ? c : comparePrerelease(String.join(".", a.getPreRelease()), String.join(".", b.getPreRelease()));
+        if (c != 0 || a.getPreRelease().isEmpty() && b.getPreRelease().isEmpty()) {
+            // Most packages are releases: a search's sort compares them without joining empty lists.
+            return c;
+        }
+        return comparePrerelease(String.join(".", a.getPreRelease()), String.join(".", b.getPreRelease()));
     }
 
     /** A version exactly as semver 2 writes it, or empty. */

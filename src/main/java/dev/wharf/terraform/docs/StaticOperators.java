@@ -20,8 +20,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class StaticOperators {
     /** Binary operators, from the loosest binding to the tightest; one level associates left. */
+    private static final Set<String> COMPARISONS = Set.of(">", ">=", "<", "<=");
     static final List<Set<String>> PRECEDENCE = List.of(
-            Set.of("||"), Set.of("&&"), Set.of("==", "!="), Set.of(">", ">=", "<", "<="), Set.of("+", "-"), Set.of("*", "/", "%"));
+            Set.of("||"), Set.of("&&"), Set.of("==", "!="), COMPARISONS, Set.of("+", "-"), Set.of("*", "/", "%"));
     /** cty divides 512-bit binary floats; 160 decimal digits hold as much. */
     private static final MathContext QUOTIENT = new MathContext(160, RoundingMode.HALF_EVEN);
 
@@ -38,7 +39,7 @@ final class StaticOperators {
         }
         boolean logical = operator.equals("&&") || operator.equals("||");
         StaticType operands = logical ? Simple.BOOL : Simple.NUMBER;
-        StaticType result = logical || Set.of(">", ">=", "<", "<=").contains(operator) ? Simple.BOOL : Simple.NUMBER;
+        StaticType result = logical || COMPARISONS.contains(operator) ? Simple.BOOL : Simple.NUMBER;
         StaticValue l = StaticConversions.convert(left, operands);
         StaticValue r = StaticConversions.convert(right, operands);
         if (l == null || r == null || !l.isKnown() || !r.isKnown() || l.isNull() || r.isNull()) {
