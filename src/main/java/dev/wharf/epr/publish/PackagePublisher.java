@@ -33,8 +33,8 @@ import java.util.function.Consumer;
 /**
  * Publishes a package to an OCI repository as {@link OciPackageLayout} describes: validates it with
  * the same reader the indexers use, zips a folder the way EPR expects ({@code {name}-{version}/…}),
- * and pushes it tagged {@code {name}-{version}} with its {@code .sig} when one lies beside it, and
- * with the package as read in the artifact's config ({@link PackageIndexConfig}). An
+ * and pushes it tagged {@code {name}-{version}} with its {@code .sig} when one lies beside it (refused
+ * unless it is an armoured detached signature, {@link PackageSignatureFile}), and with the package as read in the artifact's config ({@link PackageIndexConfig}). An
  * existing version is refused: published packages are immutable, as Fleet assumes.
  */
 public final class PackagePublisher {
@@ -167,6 +167,7 @@ public final class PackagePublisher {
         layers.add(Layer.file(OciPackageLayout.ZIP_MEDIA_TYPE, tag + ".zip", BlobSource.ofFile(zip)));
         boolean signed = Files.isRegularFile(sig);
         if (signed) {
+            PackageSignatureFile.require(sig, tag + ".zip.sig");
             layers.add(Layer.file(OciPackageLayout.SIGNATURE_MEDIA_TYPE, tag + ".zip.sig", BlobSource.ofFile(sig)));
         }
         Map<String, String> annotations = new java.util.HashMap<>(StandardAnnotations.of(tag, doc.version, StandardAnnotations.created(inputs)));

@@ -72,6 +72,14 @@ public final class PackagePushClient {
         List<Path> files = new ArrayList<>(List.of(zip));
         Path sig = zip.resolveSibling(zip.getFileName() + ".sig");
         if (Files.isRegularFile(sig)) {
+            try {
+                // Said before the zip is sent, which may be hundreds of MB; the server refuses it too.
+                PackageSignatureFile.require(sig, String.valueOf(sig.getFileName()));
+            } catch (dev.wharf.epr.pkg.InvalidPackageException e) {
+                return new Outcome(Outcome.Kind.REFUSED, e.getMessage());
+            } catch (IOException e) {
+                return new Outcome(Outcome.Kind.REFUSED, "cannot read " + sig.getFileName() + ": " + e.getMessage());
+            }
             files.add(sig);
         }
         String boundary = "wharf-" + UUID.randomUUID();

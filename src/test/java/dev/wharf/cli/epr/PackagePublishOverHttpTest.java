@@ -230,6 +230,59 @@ class PackagePublishOverHttpTest {
         }
     }
 
+    /**
+     * A {@code .sig} Fleet cannot read (not armoured, or not a signature) had been stored and served,
+     * and Fleet then failed to verify a package that looked published: now a 400 with one message,
+     * {@code push -server} says so in one line before sending, and nothing is stored.
+     */
+    @Test
+    void aSigThatIsNoArmouredDetachedSignatureIsA400AndAOneLineRefusalOfPushAndNothingIsStored() throws Exception {
+        NewToken acme = Publishing.token("ci-acme", "publish:acme_*");
+        Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), acme);
+        Path version = Files.list(TestPackages.source().resolve("acme_logs")).findFirst().orElseThrow();
+        String name = "acme_logs-" + version.getFileName();
+        Path zip = dir.resolve(name + ".zip");
+        TestPackages.zipFolder(version, name, zip);
+        PgpKeys key = PgpKeys.generate("EPR CI <ci@wharf.invalid>");
+        byte[] binary = key.detachedSignature(Files.readAllBytes(zip));
+        byte[] garbage = "-----BEGIN PGP SIGNATURE-----\n\nbm90IGEgc2lnbmF0dXJl\n-----END PGP SIGNATURE-----\n".getBytes(StandardCharsets.UTF_8);
+        HttpClient http = HttpClient.newHttpClient();
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            int port = TestPorts.free();
+            try (WharfProcess server = server(registry, port, tokens)) {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
+                for (byte[] sig : List.of(binary, garbage)) {
+                    HttpResponse<String> answer = Publishing.put(http, base.resolve("/api/v1/packages?refresh=true"), acme.token(),
+                            Publishing.MULTIPART_TYPE, HttpRequest.BodyPublishers.ofByteArray(
+                                    Publishing.multipart(Map.of(zip.getFileName().toString(), Files.readAllBytes(zip), name + ".zip.sig", sig))));
+                    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+                    JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body());
+                    assertThat(body.path("message").asText()).startsWith(name + ".zip.sig is not an armoured detached OpenPGP signature")
+                            .endsWith("Fleet could not verify the package with it, so nothing was published")
+                            .doesNotContain(dir.toString()).doesNotContain("/tmp");
+                }
+
+                Files.write(dir.resolve(name + ".zip.sig"), binary);
+                PushRun refused = push(base, acme.token(), zip);
+                assertThat(refused.exit()).as(refused.output()).isEqualTo(1);
+                assertThat(refused.output().lines().filter(l -> l.startsWith("refused ")).toList()).as(refused.output())
+                        .containsExactly("refused " + zip + ": " + name + ".zip.sig is not an armoured detached OpenPGP signature (as gpg"
+                                + " --armor --detach-sign writes): it does not begin with -----BEGIN PGP SIGNATURE-----; Fleet could not"
+                                + " verify the package with it, so nothing was published");
+
+                HttpResponse<String> search = http.send(HttpRequest.newBuilder(base.resolve("/search?package=acme_logs&all=true")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(search.body().strip()).isEqualTo("[]");
+                // The version is still free: the same zip with its armoured signature is published now.
+                Files.writeString(dir.resolve(name + ".zip.sig"), key.armoredDetachedSignature(Files.readAllBytes(zip)));
+                PushRun published = push(base, acme.token(), zip);
+                assertThat(published.exit()).as(published.output()).isZero();
+                assertThat(published.output()).contains("published " + name + " (signed)");
+            }
+        }
+    }
+
     /** package-registry publishing into {@code epr/published} of the registry, with the tokens file. */
     private WharfProcess server(DockerRegistryServer registry, int port, Path tokens, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("package-registry", "-feature-oci-indexer",
