@@ -4,6 +4,7 @@ import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.model.PackageNames;
 import dev.wharf.epr.model.Versions;
 import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.epr.upstream.UpstreamEpr;
 import dev.wharf.epr.upstream.UpstreamException;
 import dev.wharf.epr.upstream.UpstreamPackageCopy;
@@ -25,7 +26,8 @@ import org.semver4j.Semver;
  * {@code package-registry mirror}: asks the upstream which packages each Kibana version can use,
  * and copies each chosen version that the OCI repository lacks ({@link UpstreamPackageCopy}:
  * verified before it is pushed, pushed as {@code push} pushes). A version already in the repository
- * is left alone, so a second run copies nothing.
+ * is left alone, so a second run copies nothing; one that another run pushed while this one copied
+ * it is already there too, never overwritten.
  */
 public final class PackageMirror {
     /** Told after each package: how many are done of how many, and the bytes copied so far. */
@@ -102,6 +104,11 @@ public final class PackageMirror {
                     report.copied(tag, done.bytes(), done.signed());
                     outcome = "copied, " + done.bytes() + " bytes" + done.verifiedBy().map(k -> ", verified (key " + k + ")").orElse(", not verified");
                 }
+            } catch (PackagePublisher.ExistsException e) {
+                // Another run (a cron job overlapping a manual one) pushed the version between the check
+                // above and this push; the publisher refused to overwrite it. Not a failure of this run.
+                report.alreadyThere(tag);
+                outcome = "already there (pushed meanwhile by another writer)";
             } catch (UpstreamException | InvalidPackageException | StorageException | UncheckedIOException | IllegalArgumentException e) {
                 String reason = String.valueOf(e.getMessage());
                 report.refused(tag, reason);

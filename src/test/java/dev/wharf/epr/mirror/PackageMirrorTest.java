@@ -30,6 +30,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -271,6 +274,85 @@ class PackageMirrorTest {
                 careless.stop(0);
             }
         }
+    }
+
+    /**
+     * Two runs at once (a cron job overlapping a manual run): the second finds the first version
+     * absent, and gets its zip only once the first run has pushed everything. Its push of that
+     * version is refused as existing, which had been reported as "refused" and failed the run; now
+     * it is already there, both runs succeed, and what the first run pushed is what stays.
+     */
+    @Test
+    void twoRunsAtOnceBothSucceedAndAVersionTheOtherPushedFirstIsAlreadyThereNotOverwritten() throws Exception {
+        List<String> expected = List.of("acme_logs-1.1.0", "gallery-2.0.0", "legacy_stack-1.0.0", "sensor_input-0.3.0");
+        String key = keyFile(KEY).toString();
+        CountDownLatch secondAsked = new CountDownLatch(1);
+        CountDownLatch firstDone = new CountDownLatch(1);
+        Map<String, String> afterFirst = new java.util.concurrent.ConcurrentHashMap<>();
+        try (SignedUpstream upstream = SignedUpstream.start(dir, KEY)) {
+            // The first run downloads no zip before the second has found the first version absent and asks for it.
+            com.sun.net.httpserver.HttpServer firstFront = holding(upstream, () -> awaitLatch(secondAsked));
+            com.sun.net.httpserver.HttpServer secondFront = holding(upstream, () -> {
+                secondAsked.countDown();
+                if (awaitLatch(firstDone) && afterFirst.isEmpty()) {
+                    expected.forEach(tag -> store.resolve(REPOSITORY, tag).ifPresent(m -> afterFirst.put(tag, m.digest().toString())));
+                }
+            });
+            try {
+                CompletableFuture<Run> firstRun = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return mirror(address(firstFront), "-verification-key", key);
+                    } finally {
+                        firstDone.countDown();
+                    }
+                });
+                Run second = mirror(address(secondFront), "-verification-key", key);
+                Run first = firstRun.get(5, TimeUnit.MINUTES);
+
+                assertThat(first.code()).as(first.err() + first.out()).isZero();
+                assertThat(first.out()).contains("copied: 4 (", "already there: 0", "refused: 0");
+                assertThat(second.code()).as(second.err() + second.out()).isZero();
+                assertThat(second.out()).contains("copied: 0 (0 bytes)", "already there: 4", "refused: 0");
+                assertThat(second.err()).contains("acme_logs-1.1.0: already there (pushed meanwhile by another writer)");
+                assertThat(store.listTags(REPOSITORY)).containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(afterFirst).as("the tags right after the first run").containsOnlyKeys(expected);
+                for (String tag : expected) {
+                    dev.wharf.oci.Manifest stored = store.resolve(REPOSITORY, tag).orElseThrow();
+                    assertThat(stored.digest().toString()).as(tag + " is what the first run pushed").isEqualTo(afterFirst.get(tag));
+                    try (java.io.InputStream zip = store.openBlob(REPOSITORY,
+                            stored.layer(dev.wharf.epr.oci.OciPackageLayout.ZIP_MEDIA_TYPE).orElseThrow())) {
+                        assertThat(zip.readAllBytes()).as(tag).isEqualTo(Files.readAllBytes(upstream.zip(tag)));
+                    }
+                }
+            } finally {
+                firstFront.stop(0);
+                secondFront.stop(0);
+            }
+        }
+    }
+
+    private static URI address(com.sun.net.httpserver.HttpServer server) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+    }
+
+    /** False when the other run never got there: the test's assertions then say what happened. */
+    private static boolean awaitLatch(CountDownLatch latch) {
+        try {
+            return latch.await(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A front of {@code upstream} that runs {@code beforeZip} before answering each request for a zip. */
+    private com.sun.net.httpserver.HttpServer holding(SignedUpstream upstream, Runnable beforeZip) throws java.io.IOException {
+        return front(upstream, asked -> {
+            if (asked.endsWith(".zip")) {
+                beforeZip.run();
+            }
+            return asked;
+        }, (asked, body) -> body);
     }
 
     /**
