@@ -1,5 +1,6 @@
 package dev.wharf.cli.epr;
 
+import dev.wharf.cli.LeftoverSweep;
 import dev.wharf.epr.mirror.MirrorReport;
 import dev.wharf.epr.mirror.MirrorSelection;
 import dev.wharf.epr.mirror.PackageMirror;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,6 +72,10 @@ public final class MirrorCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        // A run killed mid-download (a cron job's timeout, the OOM killer) leaves its scratch folder with
+        // a partial zip of up to -max-package-size; only a server's start swept them, and a host that
+        // only mirrors may never start one. A folder another run is using stays (it is locked).
+        LeftoverSweep.of(oci.layoutFolder(), LoggerFactory.getLogger("package-registry")).run();
         try (ScratchFolder work = ScratchFolder.create("wharf-epr-mirror-"); ArtifactStore store = oci.open()) {
             PackagePublisher publisher = new PackagePublisher(store, oci.repository, maxPackageSize, !disableValidation, limits.limits());
             PackageMirror mirror = new PackageMirror(client, new UpstreamPackageCopy(client, publisher, check, maxPackageSize, work.path()),
