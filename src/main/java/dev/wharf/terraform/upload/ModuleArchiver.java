@@ -1,25 +1,19 @@
 package dev.wharf.terraform.upload;
 
 import dev.wharf.oci.archive.EntryNames;
-import dev.wharf.oci.archive.RootedFiles;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -30,12 +24,12 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
 /**
  * Archives a module directory so that the same files always give the same bytes: entries sorted by
  * path, fixed timestamps, owner and permissions (only the executable bit is kept), and never
- * {@code .git} or {@code .terraform}. Files only, no directory entries; symbolic links are left out,
- * never followed. Every entry name passes {@link EntryNames}: a file whose name the archive could only
- * hold as a path elsewhere (a backslash, a NUL) stops the upload; nothing outside the module is read.
+ * {@code .git} or {@code .terraform}. Files only, no directory entries; a symbolic link inside the module
+ * is archived as what it leads to, one leading out stops the upload ({@link ModuleFiles}). Every entry
+ * name passes {@link EntryNames}: a file whose name the archive could only hold as a path elsewhere (a
+ * backslash, a NUL) stops the upload; nothing outside the module is read.
  */
 public final class ModuleArchiver {
-    private static final Set<String> ALWAYS_EXCLUDED = Set.of(".git", ".terraform");
     /** 1980-01-01, the earliest time a zip entry can hold; used for tar too so both formats agree. */
     private static final LocalDateTime FIXED_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
@@ -47,46 +41,16 @@ public final class ModuleArchiver {
 
     /** The module's files, relative to {@code root}, with '/' separators, sorted. */
     public List<String> files(Path root) throws IOException {
-        return List.copyOf(walk(root).keySet());
+        return List.copyOf(ModuleFiles.walk(root, excludes).keySet());
     }
 
     public void write(Path root, ArchiveFormat format, OutputStream out) throws IOException {
-        SortedMap<String, Path> files = walk(root);
+        SortedMap<String, Path> files = ModuleFiles.walk(root, excludes);
         if (format == ArchiveFormat.ZIP) {
             writeZip(files, out);
         } else {
             writeTarGz(files, out);
         }
-    }
-
-    /**
-     * Every regular file of the module by entry name. Links are not followed (a link is not a regular
-     * file to the walk), and a name the archive could not hold as it is stops the upload, naming the file.
-     */
-    private SortedMap<String, Path> walk(Path root) throws IOException {
-        SortedMap<String, Path> files = new TreeMap<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                if (dir.equals(root)) {
-                    return FileVisitResult.CONTINUE;
-                }
-                String rel = joined(root, dir);
-                if (ALWAYS_EXCLUDED.contains(dir.getFileName().toString()) || excludes.excludes(rel, true)) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile() && !excludes.excludes(joined(root, file), false)) {
-                    files.put(RootedFiles.entryName(root, file), file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return files;
     }
 
     private static void writeTarGz(SortedMap<String, Path> files, OutputStream out) throws IOException {
@@ -131,20 +95,11 @@ public final class ModuleArchiver {
         }
     }
 
-    /** Reads the very file the walk found: a link put in its place since is not followed. */
+    /** Reads the very file the walk resolved: a link put in its place since is not followed. */
     private static void copy(Path file, OutputStream out) throws IOException {
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             in.transferTo(out);
         }
-    }
-
-    /** The path's elements joined by '/', as exclusion patterns see them. */
-    private static String joined(Path root, Path path) {
-        StringBuilder out = new StringBuilder();
-        for (Path element : root.relativize(path)) {
-            out.append(out.length() == 0 ? "" : "/").append(element);
-        }
-        return out.toString();
     }
 
     private static OutputStream nonClosing(OutputStream out) {

@@ -1,14 +1,26 @@
 package dev.wharf.terraform.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.terraform.layout.ArchiveFormat;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.ArchiveEntry;
+import org.apache.commons.compress.archivers.ArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +59,65 @@ class ModuleArchiverTest {
         assertThat(patterns.excludes("sub/top.txt", false)).isFalse();
         assertThat(patterns.excludes("a/b/deep/x.log", false)).isTrue();
         assertThat(patterns.excludes("deep/x.log", false)).isTrue();
+    }
+
+    @Test
+    void aLinkInsideTheModuleIsArchivedAsTheContentItLeadsTo() throws Exception {
+        Path m = module(dir.resolve("inside"), List.of("main.tf", "common/variables.tf", "shared/outputs.tf"));
+        Files.createSymbolicLink(m.resolve("variables.tf"), Path.of("common/variables.tf"));
+        Files.createSymbolicLink(m.resolve("sub"), Path.of("shared"));
+        Files.createSymbolicLink(m.resolve("again.tf"), Path.of("variables.tf"));
+        List<String> names = List.of("again.tf", "common/variables.tf", "main.tf", "shared/outputs.tf", "sub/outputs.tf", "variables.tf");
+        assertThat(new ModuleArchiver(ExcludePatterns.none()).files(m)).containsExactlyElementsOf(names);
+        for (ArchiveFormat format : ArchiveFormat.values()) {
+            Map<String, String> entries = entries(archive(m, format), format);
+            assertThat(entries.keySet()).as(format.name()).containsExactlyElementsOf(names);
+            assertThat(entries.get("variables.tf")).isEqualTo("content of common/variables.tf");
+            assertThat(entries.get("again.tf")).isEqualTo("content of common/variables.tf");
+            assertThat(entries.get("sub/outputs.tf")).isEqualTo("content of shared/outputs.tf");
+        }
+    }
+
+    @Test
+    void aLinkLeadingOutDanglingOrLoopingIsRefusedNamingItAndItsTarget() throws Exception {
+        Path common = module(dir.resolve("common"), List.of("variables.tf"));
+        Path out = module(dir.resolve("out"), List.of("main.tf"));
+        Files.createSymbolicLink(out.resolve("variables.tf"), Path.of("../common/variables.tf"));
+        Path outDir = module(dir.resolve("out-dir"), List.of("main.tf"));
+        Files.createSymbolicLink(outDir.resolve("common"), common);
+        Path dangling = module(dir.resolve("dangling"), List.of("main.tf"));
+        Files.createSymbolicLink(dangling.resolve("gone.tf"), Path.of("nowhere.tf"));
+        Path loop = module(dir.resolve("loop"), List.of("main.tf", "sub/x.tf"));
+        Files.createSymbolicLink(loop.resolve("sub/up"), Path.of(".."));
+        ModuleArchiver archiver = new ModuleArchiver(ExcludePatterns.none());
+        for (ArchiveFormat format : ArchiveFormat.values()) {
+            assertThatThrownBy(() -> archive(out, format)).isInstanceOf(ArchiveRefusedException.class)
+                    .hasMessageStartingWith("'variables.tf' is a symbolic link to '../common/variables.tf', which leads out of the module directory " + out);
+            assertThatThrownBy(() -> archive(outDir, format))
+                    .hasMessageStartingWith("'common' is a symbolic link to '" + common + "', which leads out of the module directory");
+            assertThatThrownBy(() -> archive(dangling, format))
+                    .hasMessageStartingWith("'gone.tf' is a symbolic link to 'nowhere.tf', which does not exist");
+            assertThatThrownBy(() -> archive(loop, format))
+                    .hasMessageStartingWith("'sub/up' is a symbolic link to '..', a directory that holds the link itself");
+        }
+        // An excluded link is not looked at: --exclude is the way to publish without it.
+        assertThat(new ModuleArchiver(ExcludePatterns.of(List.of("variables.tf"))).files(out)).containsExactly("main.tf");
+        assertThat(new ModuleArchiver(ExcludePatterns.of(List.of("gone.tf"))).files(dangling)).containsExactly("main.tf");
+        assertThatThrownBy(() -> archiver.files(out)).isInstanceOf(ArchiveRefusedException.class);
+    }
+
+    /** Entry name to content, in archive order. */
+    private static Map<String, String> entries(byte[] archive, ArchiveFormat format) throws Exception {
+        Map<String, String> entries = new LinkedHashMap<>();
+        ArchiveInputStream<?> in = format == ArchiveFormat.ZIP ? new ZipArchiveInputStream(new ByteArrayInputStream(archive))
+                : new TarArchiveInputStream(new GzipCompressorInputStream(new ByteArrayInputStream(archive)));
+        try (in) {
+            for (ArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                assertThat(e instanceof TarArchiveEntry tar ? tar.isFile() : !e.isDirectory()).as(e.getName()).isTrue();
+                entries.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return entries;
     }
 
     private static Path module(Path root, List<String> files) throws Exception {

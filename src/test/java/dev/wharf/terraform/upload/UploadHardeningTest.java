@@ -59,13 +59,17 @@ class UploadHardeningTest {
     }
 
     @Test
-    void linksLeavingTheModuleAreNeverFollowed() throws Exception {
-        Path module = module(dir.resolve("links"), "1.0.0");
-        Files.createSymbolicLink(module.resolve("secret.tf"), outside);
-        Files.createSymbolicLink(module.resolve("etc"), outside.getParent());
-        assertThat(new ModuleArchiver(ExcludePatterns.none()).files(module)).containsExactly("boring-registry.hcl", "main.tf");
-        uploader(false, Optional.empty(), ArchiveFormat.TAR_GZ).upload(module);
-        assertThat(store.listTags(LAYOUT.moduleRepository("acme", "vpc", "aws"))).hasSize(1);
+    void aLinkLeadingOutOfTheModuleStopsTheUploadNamingItAndItsTargetWithoutReadingIt() throws Exception {
+        for (String link : List.of("secret.tf", "etc")) {
+            Path module = module(dir.resolve("links-" + link), "1.0.0");
+            Files.createSymbolicLink(module.resolve(link), link.equals("etc") ? outside.getParent() : outside);
+            assertThatThrownBy(() -> uploader(false, Optional.empty(), ArchiveFormat.TAR_GZ).upload(module))
+                    .isInstanceOf(UploadException.class)
+                    .hasMessageContaining("'" + link + "' is a symbolic link to '" + Files.readSymbolicLink(module.resolve(link))
+                            + "', which leads out of the module directory " + module)
+                    .hasMessageNotContaining("$6$");
+        }
+        assertThat(store.listTags(LAYOUT.moduleRepository("acme", "vpc", "aws"))).isEmpty();
     }
 
     @Test
