@@ -15,7 +15,7 @@ import java.util.Set;
  * of two that differ only in case the later one wins; a null sets a list field back to absent and
  * leaves a string field as it was.
  */
-final class GoJsonNames {
+public final class GoJsonNames {
     private GoJsonNames() {
     }
 
@@ -23,7 +23,7 @@ final class GoJsonNames {
      * {@code object} with every member that matches one of {@code stringFields} or {@code listFields}
      * renamed to that field, applying Go's rules above; other members are kept as they are.
      */
-    static ObjectNode fold(ObjectNode object, Set<String> stringFields, Set<String> listFields) {
+    public static ObjectNode fold(ObjectNode object, Set<String> stringFields, Set<String> listFields) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         for (Map.Entry<String, JsonNode> member : object.properties()) {
             Optional<String> field = field(member.getKey(), stringFields).or(() -> field(member.getKey(), listFields));

@@ -67,6 +67,51 @@ public final class SigningKeysFile {
         return wrapped;
     }
 
+    /**
+     * The {@code signing_keys} object of a provider registry's download answer as terraform reads it:
+     * only the {@code gpg_public_keys} list (terraform knows no single-key form there; a missing or
+     * null list is no keys), member names matched as Go's encoding/json matches them, and each key
+     * needing only its {@code ascii_armor}: terraform never reads {@code key_id}, so a key without one
+     * gets the id of its armored key. Comes out in signing-keys.json's canonical form.
+     */
+    public static ObjectNode fromDownloadAnswer(ObjectMapper json, JsonNode signingKeys) throws IOException {
+        ObjectNode out = json.createObjectNode();
+        ArrayNode keys = out.putArray(LIST);
+        if (signingKeys.isMissingNode() || signingKeys.isNull()) {
+            return out;
+        }
+        if (!(signingKeys instanceof ObjectNode object)) {
+            throw new IOException("signing_keys is a JSON " + signingKeys.getNodeType().name().toLowerCase(Locale.ROOT)
+                    + ", not an object {\"gpg_public_keys\":[{\"ascii_armor\":…}]}");
+        }
+        JsonNode list = GoJsonNames.fold(object, Set.of(), Set.of(LIST)).path(LIST);
+        if (list.isMissingNode()) {
+            return out;
+        }
+        if (!list.isArray()) {
+            throw new IOException("signing_keys.gpg_public_keys is not a list");
+        }
+        for (JsonNode key : list) {
+            if (!(key instanceof ObjectNode keyObject)) {
+                throw new IOException("signing_keys.gpg_public_keys holds a JSON " + key.getNodeType().name().toLowerCase(Locale.ROOT)
+                        + ", not a key {\"ascii_armor\":…}");
+            }
+            ObjectNode folded = GoJsonNames.fold(keyObject, KEY_FIELDS, Set.of());
+            if (!nonEmptyText(folded.path("ascii_armor"))) {
+                throw new IOException("a key in signing_keys.gpg_public_keys has no ascii_armor");
+            }
+            if (!nonEmptyText(folded.path("key_id"))) {
+                try {
+                    folded.put("key_id", SignatureVerifier.primaryKeyId(folded.path("ascii_armor").asText()));
+                } catch (SignatureException e) {
+                    throw new IOException("a key in signing_keys.gpg_public_keys, given without key_id, is unreadable: " + e.getMessage(), e);
+                }
+            }
+            keys.add(folded);
+        }
+        return out;
+    }
+
 
     private static boolean nonEmptyText(JsonNode node) {
         return node.isTextual() && !node.asText().isEmpty();

@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -91,22 +90,8 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
     public UpstreamPackage packageFor(MirrorCoordinates provider, String version, String os, String arch) {
         URI uri = providersBase(provider.hostname()).resolve(provider.namespace() + "/" + provider.type() + "/"
                 + version + "/download/" + os + "/" + arch);
-        JsonNode body = getJson(provider.hostname(), uri, "provider " + provider + " " + version + " for " + os + "_" + arch);
-        String filename = requiredText(body, "filename", uri);
-        if (filename.contains("/") || filename.contains("\\")) {
-            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, uri + " names an unsafe file name '" + filename + "'");
-        }
-        JsonNode keys = body.path("signing_keys");
-        if (!keys.path("gpg_public_keys").isArray() || keys.path("gpg_public_keys").isEmpty()) {
-            throw new UpstreamException(UpstreamException.Kind.VERIFICATION_FAILED, uri
-                    + " gives no signing keys: the release cannot be verified, so it is not mirrored");
-        }
-        return new UpstreamPackage(provider.hostname(), provider.namespace(), provider.type(), version, os, arch, filename,
-                address(uri, requiredText(body, "download_url", uri), "download_url"),
-                address(uri, requiredText(body, "shasums_url", uri), "shasums_url"),
-                address(uri, requiredText(body, "shasums_signature_url", uri), "shasums_signature_url"),
-                body.path("shasum").asText("").toLowerCase(Locale.ROOT),
-                keys.toString());
+        JsonNode answer = getJson(provider.hostname(), uri, "provider " + provider + " " + version + " for " + os + "_" + arch);
+        return DownloadAnswer.read(provider, version, os, arch, uri, answer);
     }
 
     /** Downloads the SHA256SUMS and its signature and verifies the signature against the upstream's keys. */
@@ -215,7 +200,7 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
      * that is not a URI, or names a scheme other than http(s) (ftp:, file:), is the upstream's fault and
      * said so (502), not an internal error.
      */
-    private static URI address(URI answer, String reference, String field) {
+    static URI address(URI answer, String reference, String field) {
         URI resolved;
         try {
             resolved = answer.resolve(reference);
@@ -313,14 +298,6 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
             Thread.currentThread().interrupt();
             throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "interrupted while asking " + authority(uri), e);
         }
-    }
-
-    private static String requiredText(JsonNode body, String field, URI uri) {
-        JsonNode value = body.path(field);
-        if (!value.isTextual() || value.asText().isBlank()) {
-            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, uri + " answered without '" + field + "'");
-        }
-        return value.asText();
     }
 
     private static String authority(URI uri) {

@@ -3,10 +3,14 @@ package dev.wharf.terraform.mirror.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.wharf.oci.Digest;
 import dev.wharf.terraform.mirror.MirrorCoordinates;
 import dev.wharf.http.TrustedCertificates;
+import dev.wharf.terraform.provider.SignatureVerifier;
+import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.StaticHttpServer;
 import dev.wharf.testing.TestCertificates;
 import java.net.InetAddress;
@@ -18,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +43,7 @@ class HttpUpstreamRegistryTest {
     private static final MirrorCoordinates DUMMY = new MirrorCoordinates("registry.example.test", "acme", "dummy");
     private static final String ZIP_NAME = "terraform-provider-dummy_1.0.0_linux_amd64.zip";
     private static final byte[] ZIP = "pretend zip content".getBytes(StandardCharsets.UTF_8);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEYS = "{\"gpg_public_keys\":[{\"key_id\":\"ABCD\",\"ascii_armor\":\"armor\"}]}";
 
     @TempDir
@@ -130,6 +137,67 @@ class HttpUpstreamRegistryTest {
                 .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.VERIFICATION_FAILED))
                 .hasMessageContaining("signature of registry.example.test/acme/dummy 1.0.0 does not verify: stand-in signature mismatch");
         assertThat(upstream.requests()).doesNotContain("/files/" + ZIP_NAME);
+    }
+
+    /**
+     * Terraform reads the download answer with Go's encoding/json (names in any case) and never reads
+     * a key's key_id; such an answer is verified with the real check and its keys kept in the canonical form.
+     */
+    @Test
+    void signingKeysAreReadAsTerraformReadsThemNamesInAnyCaseAndNoKeyIdNeeded() throws Exception {
+        PgpKeys key = PgpKeys.generate("Upstream <upstream@example.test>");
+        String sums = Digest.sha256(ZIP).hex() + "  " + ZIP_NAME + "\n";
+        String keys = JSON.writeValueAsString(Map.of("GPG_Public_Keys", List.of(Map.of("ASCII_Armor", key.armoredPublicKey(),
+                "Trust_Signature", ""))));
+        upstream.put("/api/providers/acme/dummy/1.0.0/download/linux/amd64", """
+                        {"Protocols":["5.0"],"OS":"linux","Arch":"amd64","FileName":"%s","Download_URL":"/files/%s",
+                         "SHASUMS_URL":"/files/SUMS","ShaSums_Signature_Url":"/files/SUMS.sig","SHASUM":"%s","Signing_Keys":%s}
+                        """.formatted(ZIP_NAME, ZIP_NAME, Digest.sha256(ZIP).hex(), keys))
+                .put("/files/SUMS", sums)
+                .put("/files/SUMS.sig", key.detachedSignature(sums.getBytes(StandardCharsets.UTF_8)));
+        HttpUpstreamRegistry client = new HttpUpstreamRegistry(HttpUpstreamRegistry.client(Optional.empty(), Duration.ofSeconds(5)),
+                UpstreamHosts.parse(List.of("registry.example.test=" + upstream.base())), new OpenPgpSignatureCheck(), Duration.ofSeconds(5));
+
+        UpstreamPackage pkg = client.packageFor(DUMMY, "1.0.0", "linux", "amd64");
+        String keyId = SignatureVerifier.primaryKeyId(key.armoredPublicKey());
+        JsonNode stored = JSON.readTree(pkg.signingKeysJson()).path("gpg_public_keys");
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0).path("key_id").asText()).isEqualTo(keyId);
+        assertThat(stored.get(0).path("ascii_armor").asText()).isEqualTo(key.armoredPublicKey());
+        VerifiedRelease release = client.fetch(pkg, temp);
+        assertThat(Files.readAllBytes(release.archive())).isEqualTo(ZIP);
+        assertThat(release.signingKeyId()).isEqualTo(keyId);
+    }
+
+    @Test
+    void signingKeysTerraformCannotReadAreRefusedSayingWhy() {
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("\"armor\"", "signing_keys is a JSON string, not an object");
+        refused.put("{\"gpg_public_keys\":{}}", "signing_keys.gpg_public_keys is not a list");
+        refused.put("{\"gpg_public_keys\":[\"armor\"]}", "signing_keys.gpg_public_keys holds a JSON string, not a key");
+        refused.put("{\"gpg_public_keys\":[{\"key_id\":\"ABCD\"}]}", "a key in signing_keys.gpg_public_keys has no ascii_armor");
+        refused.put("{\"gpg_public_keys\":[{\"ascii_armor\":\"not a key\"}]}", "a key in signing_keys.gpg_public_keys, given without key_id, is unreadable");
+        for (Map.Entry<String, String> answer : refused.entrySet()) {
+            putDownload(answer.getKey());
+            assertThatThrownBy(() -> client().packageFor(DUMMY, "1.0.0", "linux", "amd64")).as(answer.getKey())
+                    .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.BAD_RESPONSE))
+                    .hasMessageContaining("gives signing keys terraform cannot read: " + answer.getValue());
+        }
+        // No keys as terraform reads them: none at all, an empty list, or boring-registry's single-key file form,
+        // which the protocol does not have.
+        for (String none : List.of("null", "{}", "{\"gpg_public_keys\":[]}", "{\"key_id\":\"ABCD\",\"ascii_armor\":\"armor\"}")) {
+            putDownload(none);
+            assertThatThrownBy(() -> client().packageFor(DUMMY, "1.0.0", "linux", "amd64")).as(none)
+                    .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.VERIFICATION_FAILED))
+                    .hasMessageContaining("gives no signing keys");
+        }
+    }
+
+    private void putDownload(String signingKeys) {
+        upstream.put("/api/providers/acme/dummy/1.0.0/download/linux/amd64", """
+                {"protocols":["5.0"],"os":"linux","arch":"amd64","filename":"%s","download_url":"/files/%s",
+                 "shasums_url":"/files/SUMS","shasums_signature_url":"/files/SUMS.sig","signing_keys":%s}
+                """.formatted(ZIP_NAME, ZIP_NAME, signingKeys));
     }
 
     @Test
