@@ -81,13 +81,32 @@ final class HclCursor {
         return "";
     }
 
-    /** Whether a {@code for} comes next, past newlines: {@code [for …]} and {@code {for …}} are not followed. */
-    boolean forExpression() {
+    /** Whether the word {@code word} comes next, past newlines (as {@code for} after {@code [}). */
+    boolean word(String word) {
         int next = at;
         while (next < tokens.size() && tokens.get(next).kind() == Kind.NEWLINE) {
             next++;
         }
-        return next < tokens.size() && tokens.get(next).is(Kind.IDENT, "for");
+        return next < tokens.size() && tokens.get(next).is(Kind.IDENT, word);
+    }
+
+    /** Takes the word {@code word} if it comes next, past newlines. */
+    boolean takeWord(String word) {
+        if (!word(word)) {
+            return false;
+        }
+        skipNewlines();
+        at++;
+        return true;
+    }
+
+    /** Where the cursor is, to read the same tokens again from there ({@link #seek}). */
+    int position() {
+        return at;
+    }
+
+    void seek(int position) {
+        at = position;
     }
 
     /** Past the bracketed group that starts here ({@code (…)}, {@code […]}, {@code {…}}); false if it never closes. */

@@ -5,6 +5,7 @@ import dev.wharf.terraform.docs.StaticType.Simple;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /** A quoted template's value, its interpolations evaluated as {@link StaticValues} evaluates. */
@@ -20,14 +21,14 @@ final class StaticTemplate {
      * interpolations are not followed: a string, unknown. Null when an interpolation is not an
      * expression {@link StaticValues} follows.
      */
-    static @Nullable StaticValue of(List<HclToken.TemplatePart> template) {
+    static @Nullable StaticValue of(List<HclToken.TemplatePart> template, Function<List<HclToken>, Optional<StaticValue>> evaluate) {
         // HCL's scanner gives no token for the empty text around "${x}".
         List<HclToken.TemplatePart> parts = template.stream().filter(p -> p.interpolation() || !p.text().isEmpty()).toList();
         if (template.isEmpty()) {
             return StaticValue.unknown(Simple.STRING);
         }
         if (parts.size() == 1 && parts.get(0).interpolation()) {
-            return interpolation(parts.get(0)).orElse(null);
+            return interpolation(parts.get(0), evaluate).orElse(null);
         }
         StringBuilder out = new StringBuilder();
         boolean known = true;
@@ -35,7 +36,7 @@ final class StaticTemplate {
         for (HclToken.TemplatePart part : parts) {
             String text = part.text();
             if (part.interpolation()) {
-                Optional<StaticValue> value = interpolation(part);
+                Optional<StaticValue> value = interpolation(part, evaluate);
                 if (value.isEmpty()) {
                     return null;
                 }
@@ -57,13 +58,14 @@ final class StaticTemplate {
         return known ? StaticValue.string(out.toString()) : StaticValue.unknown(Simple.STRING);
     }
 
-    private static Optional<StaticValue> interpolation(HclToken.TemplatePart part) {
+    /** An interpolation's value, {@code evaluate}d where the template is (in the names its for expressions bind). */
+    private static Optional<StaticValue> interpolation(HclToken.TemplatePart part, Function<List<HclToken>, Optional<StaticValue>> evaluate) {
         List<HclToken> inner;
         try {
             inner = HclLexer.tokens(part.text());
         } catch (HclSyntaxException e) {
             return Optional.empty();
         }
-        return StaticValues.evaluate(inner.subList(0, inner.size() - 1).stream().filter(x -> x.kind() != Kind.NEWLINE).toList());
+        return evaluate.apply(inner.subList(0, inner.size() - 1).stream().filter(x -> x.kind() != Kind.NEWLINE).toList());
     }
 }

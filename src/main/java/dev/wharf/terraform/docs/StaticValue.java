@@ -52,6 +52,15 @@ record StaticValue(@Nullable JsonNode known, StaticType type) {
         return new StaticValue(NODES.numberNode(value), Simple.NUMBER);
     }
 
+    /** A number literal; unknown when no decimal holds it ({@code 1e9999999999}) or it runs past {@link StaticValue#MAX_DIGITS} digits. */
+    static StaticValue numberLiteral(String literal) {
+        try {
+            return number(new BigDecimal(literal));
+        } catch (NumberFormatException | ArithmeticException outOfRange) {
+            return unknown(Simple.NUMBER);
+        }
+    }
+
     /** A tuple of these elements; unknown if any of them is. */
     static StaticValue tuple(List<StaticValue> elements) {
         List<StaticType> types = elements.stream().map(StaticValue::type).toList();

@@ -3,7 +3,6 @@ package dev.wharf.terraform.docs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wharf.terraform.docs.HclToken.Kind;
 import dev.wharf.terraform.docs.StaticType.Simple;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,16 +17,21 @@ import org.jspecify.annotations.Nullable;
  * Evaluates an expression the way terraform-config-inspect evaluates a variable's default: HCL with
  * no variables and no functions. Literals, tuples, objects, operators, conditionals, templates and
  * indexes have values; a reference or a function call is unknown, and so is whatever needs it, except
- * the result a conditional does not take. The default is the JSON of a known value, else none.
- * {@code for} expressions and splats are not followed: an expression holding one has no value here,
- * though HCL may give it one.
+ * the result a conditional does not take. {@code for} expressions ({@link StaticFor}) and splats
+ * ({@link StaticSplat}) bind names inside them, which are known there. The default is the JSON of a
+ * known value, else none.
  */
 final class StaticValues {
     private final HclCursor cursor;
+    private final StaticWork work;
+    /** The names the {@code for} expressions around the cursor bind. */
+    private Map<String, StaticValue> scope;
     private int depth;
 
-    private StaticValues(List<HclToken> tokens) {
+    private StaticValues(List<HclToken> tokens, StaticWork work, Map<String, StaticValue> scope) {
         this.cursor = new HclCursor(tokens);
+        this.work = work;
+        this.scope = scope;
     }
 
     static Optional<JsonNode> of(List<HclToken> expression) {
@@ -51,10 +55,34 @@ final class StaticValues {
 
     /** The expression's value, or none when it is not an expression this reader can follow to its end. */
     static Optional<StaticValue> evaluate(List<HclToken> expression) {
-        StaticValues reader = new StaticValues(expression);
+        return evaluate(expression, new StaticWork(), Map.of());
+    }
+
+    private static Optional<StaticValue> evaluate(List<HclToken> expression, StaticWork work, Map<String, StaticValue> scope) {
+        StaticValues reader = new StaticValues(expression, work, scope);
         StaticValue value = reader.conditional();
         reader.cursor.skipNewlines();
         return value == null || !reader.cursor.done() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** One expression from the cursor on (a conditional, the loosest binding); null where not followed. */
+    @Nullable StaticValue expression() {
+        return conditional();
+    }
+
+    Map<String, StaticValue> scope() {
+        return scope;
+    }
+
+    /** What {@code read} gives with {@code bound} as the names in scope. */
+    @Nullable StaticValue scoped(Map<String, StaticValue> bound, Supplier<@Nullable StaticValue> read) {
+        Map<String, StaticValue> outer = scope;
+        scope = bound;
+        try {
+            return read.get();
+        } finally {
+            scope = outer;
+        }
     }
 
     /** {@code condition ? a : b}, or an operation; null where the syntax is not followed, as in each method here. */
@@ -100,7 +128,7 @@ final class StaticValues {
                 return operand == null ? null : StaticOperators.unary(operator, operand);
             }
             StaticValue term = term();
-            return term == null ? null : postfix(term);
+            return term == null ? null : traversal(term, false);
         });
     }
 
@@ -119,29 +147,28 @@ final class StaticValues {
 
     private @Nullable StaticValue term() {
         HclToken t = cursor.next();
-        if (t == null) {
+        if (t == null || !work.spend(1)) {
             return null;
         }
         switch (t.kind()) {
             case STRING:
-                return t.literal() != null ? StaticValue.string(t.literal()) : StaticTemplate.of(t.parts());
+                return t.literal() != null ? StaticValue.string(t.literal()) : StaticTemplate.of(t.parts(), inner -> evaluate(inner, work, scope));
             case NUMBER:
-                return number(t.text());
+                return StaticValue.numberLiteral(t.text());
             case IDENT:
                 return switch (t.text()) {
                     case "true" -> StaticValue.bool(true);
                     case "false" -> StaticValue.bool(false);
                     case "null" -> StaticValue.NULL;
-                    // A reference (var.x, local.y) or a function call: HCL has neither here.
-                    default -> cursor.peek("(") && !cursor.skipBalanced() ? null : StaticValue.unknown(Simple.DYNAMIC);
+                    default -> reference(t.text());
                 };
             case PUNCT:
                 if (t.punct("(")) {
                     return cursor.inBrackets(true, () -> closed(")"));
                 }
                 if (t.punct("[") || t.punct("{")) {
-                    if (cursor.forExpression()) {
-                        return null;
+                    if (cursor.word("for")) {
+                        return cursor.inBrackets(true, () -> StaticFor.read(this, cursor, work, t.punct("{")));
                     }
                     return t.punct("[") ? cursor.inBrackets(true, this::tuple) : cursor.inBrackets(false, this::object);
                 }
@@ -149,6 +176,20 @@ final class StaticValues {
             default:
                 return null;
         }
+    }
+
+    /** A name a {@code for} expression binds; else a reference (var.x, local.y) or a function call, which HCL has neither of here. */
+    private @Nullable StaticValue reference(String name) {
+        if (cursor.peek("(")) {
+            work.error();
+            return cursor.skipBalanced() ? StaticValue.unknown(Simple.DYNAMIC) : null;
+        }
+        StaticValue bound = scope.get(name);
+        if (bound == null) {
+            work.error();
+            return StaticValue.unknown(Simple.DYNAMIC);
+        }
+        return bound;
     }
 
     private @Nullable StaticValue tuple() {
@@ -210,21 +251,32 @@ final class StaticValues {
         }
     }
 
-    /** Indexes and attributes after a term: {@code [1, 2][0]}, {@code {a = 1}.a}. Splats are not followed. */
-    private @Nullable StaticValue postfix(StaticValue value) {
+    /**
+     * Indexes, attributes and splats that come next ({@code [1, 2][0]}, {@code {a = 1}.a},
+     * {@code [{a = 1}][*].a}) applied to {@code value}; only {@code .name} and {@code .0} in a legacy {@code .*} splat.
+     */
+    @Nullable StaticValue traversal(StaticValue value, boolean attributesOnly) {
         StaticValue out = value;
-        while (true) {
+        while (out != null) {
             cursor.skipIgnoredNewlines();
             HclToken name = cursor.ahead(1);
             if (cursor.peek(".") && name != null) {
+                if (name.punct("*") && !attributesOnly) {
+                    cursor.skip(2);
+                    StaticValue source = out;
+                    out = nested(() -> StaticSplat.read(this, cursor, work, source, true));
+                    continue;
+                }
                 if (name.kind() != Kind.IDENT && name.kind() != Kind.NUMBER || name.text().contains(".")) {
                     return null;
                 }
                 cursor.skip(2);
-                out = StaticIndex.of(out, name.kind() == Kind.NUMBER ? number(name.text()) : StaticValue.string(name.text()));
-            } else if (cursor.take("[")) {
-                if (cursor.peek("*")) {
-                    return null;
+                out = StaticIndex.of(out, name.kind() == Kind.NUMBER ? StaticValue.numberLiteral(name.text()) : StaticValue.string(name.text()));
+            } else if (!attributesOnly && cursor.take("[")) {
+                if (cursor.take("*")) {
+                    StaticValue source = out;
+                    out = cursor.take("]") ? nested(() -> StaticSplat.read(this, cursor, work, source, false)) : null;
+                    continue;
                 }
                 StaticValue key = cursor.inBrackets(true, () -> closed("]"));
                 if (key == null) {
@@ -235,15 +287,7 @@ final class StaticValues {
                 return out;
             }
         }
-    }
-
-    /** A number literal; unknown when no decimal holds it ({@code 1e9999999999}) or it runs past {@link StaticValue#MAX_DIGITS} digits. */
-    private static StaticValue number(String literal) {
-        try {
-            return StaticValue.number(new BigDecimal(literal));
-        } catch (NumberFormatException | ArithmeticException outOfRange) {
-            return StaticValue.unknown(Simple.NUMBER);
-        }
+        return null;
     }
 
     /** An expression and the bracket that closes it, as inside {@code ( )} and an index's {@code [ ]}. */

@@ -81,6 +81,30 @@ class HostileModuleFilesTest {
     }
 
     /**
+     * A for expression repeats its body per element and nests: three of them over a thousand
+     * elements would build a billion values from a few kilobytes. What a default builds stops at
+     * what a file may hold (no value then), and nesting for expressions or splats as deep as
+     * brackets overflows no stack.
+     */
+    @Test
+    void forExpressionsAndSplatsBuildNoMoreThanAFileHolds() {
+        String thousand = "[" + "\"xxxxxxxxxx\",".repeat(1000) + "]";
+        ModuleDocs docs = read("variable \"cubed\" {\n  default = [for a in " + thousand + " : [for b in " + thousand + " : [for c in "
+                + thousand + " : c]]]\n}\n"
+                + "variable \"copies\" {\n  default = [for a in " + thousand + " : [for b in " + thousand + " : \"${a}${b}\"]]\n}\n"
+                + "variable \"splats\" {\n  default = [for a in " + thousand + " : " + thousand + "[*]][*][*]\n}\n"
+                + "variable \"squared_small\" {\n  default = [for a in [1, 2, 3] : [for b in " + thousand + " : b]]\n}\n"
+                + "variable \"nested_for\" {\n  default = " + "[for a in [1] : ".repeat(DEEP) + "a" + "]".repeat(DEEP) + "\n}\n"
+                + "variable \"nested_splat\" {\n  default = [1]" + "[*]".repeat(DEEP) + "\n}\n");
+        assertThat(docs.notes()).isEmpty();
+        for (String name : new String[] {"cubed", "copies", "splats", "nested_for", "nested_splat"}) {
+            assertThat(input(docs, name).defaultValue().isNull()).as(name).isTrue();
+        }
+        assertThat(input(docs, "squared_small").defaultValue().size()).isEqualTo(3);
+        assertThat(input(docs, "squared_small").defaultValue().get(2).size()).isEqualTo(1000);
+    }
+
+    /**
      * A million blocks without their label are a hundred notes and a count; what is kept weighs what
      * it holds in the documentation cache (a megabyte of required_version had weighed nothing).
      */

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * HCL evaluates it to without variables or functions, as hclsyntax's Value(nil) gave it (HCL 2.14.1,
  * Debian 12's); "none" where HCL has no known value. Where this differs from that HCL: a template
  * whose interpolation fails keeps only the text before it, as HCL 2.20 (terraform-config-inspect's)
- * does; and a {@code for} expression is not followed, so a conditional holding one has no value.
+ * does.
  */
 class StaticValuesTest {
     static Stream<Arguments> expressions() {
@@ -45,6 +45,31 @@ class StaticValuesTest {
                 Arguments.of("\"${null}\"", "null"),
                 Arguments.of("\"a${null}b\"", "\"a\""),
                 Arguments.of("\"${[1]}x\"", "\"\""),
+                Arguments.of("true ? [\"a\"] : [for x in [1] : x]", "[\"a\"]"),
+                Arguments.of("[for x in [1, 2] : x if x > 1][0]", "2"),
+                Arguments.of("[for s in [\"a\", \"b\"] : s == \"a\" ? 1 : upper(s)]", "none"),
+                Arguments.of("{ for k, v in { a = 1 } : k => v }", "{\"a\":1}"),
+                Arguments.of("{ for k, v in { a = 1 } : k => v }.a", "1"),
+                Arguments.of("[for c in [] : c if c]", "[]"),
+                Arguments.of("[for c in [] : c if null]", "none"),
+                Arguments.of("[for c in [] : c if [c]]", "none"),
+                Arguments.of("[for c in [] : c if var.x]", "none"),
+                Arguments.of("[for c in [null] : c if c]", "none"),
+                Arguments.of("[for i, v in [\"a\", \"b\"] : i + 1]", "[1,2]"),
+                Arguments.of("[for v in { b = 1, a = 2 } : v]", "[2,1]"),
+                Arguments.of("[{ a = 1 }, { a = 2 }][*][\"a\"]", "[1,2]"),
+                Arguments.of("[[1, 2], [3]][*][0]", "[1,3]"),
+                Arguments.of("{ a = [1, 2] }.a[*]", "[1,2]"),
+                Arguments.of("[1, 2].*", "[1,2]"),
+                Arguments.of("null.*", "[]"),
+                Arguments.of("[{a = {b = 1}}].*.a.b", "[1]"),
+                Arguments.of("true ? null : [1]", "null"),
+                Arguments.of("(true ? null : [1])[*]", "none"),
+                Arguments.of("{ for s in [\"a\", \"b\"] : s => s... }", "{\"a\":[\"a\"],\"b\":[\"b\"]}"),
+                Arguments.of("{ for s in [\"a\", \"b\"] : \"${s}x\" => s if s != \"a\" }", "{\"bx\":\"b\"}"),
+                Arguments.of("{a = 1}[*].a[0]", "none"),
+                Arguments.of("\"${[for s in [\"a\"] : s][0]}-${{a = 1}.*.a[0]}\"", "\"a-1\""),
+                Arguments.of("[for s in [\"a\"] : \"${s}\"]", "[\"a\"]"),
                 Arguments.of("\"a${var.x}b\"", "none"));
     }
 
