@@ -135,13 +135,12 @@ final class HclLexer {
 
     /**
      * Reads a quoted string from its opening quote; its literal text, or null when it holds a
-     * template. Into {@code parts} go its pieces, emptied when it holds a directive or strip marker.
+     * template. Into {@code parts} go its pieces: literal text, and the source of each {@code ${…}} and {@code %{…}}.
      */
     private @Nullable String quoted(List<TemplatePart> parts) throws HclSyntaxException {
         pos++;
         StringBuilder text = new StringBuilder();
         boolean template = false;
-        boolean plain = true;
         while (true) {
             if (pos >= src.length() || src.charAt(pos) == '\n') {
                 throw new HclSyntaxException(line, "a quoted string is not closed on its line");
@@ -153,9 +152,6 @@ final class HclLexer {
                     return text.toString();
                 }
                 parts.add(new TemplatePart(text.toString(), false));
-                if (!plain) {
-                    parts.clear();
-                }
                 return null;
             } else if (c == '\\') {
                 text.append(escape());
@@ -164,14 +160,11 @@ final class HclLexer {
                 pos += 3;
             } else if (src.startsWith("${", pos) || src.startsWith("%{", pos)) {
                 template = true;
-                plain &= c == '$';
                 parts.add(new TemplatePart(text.toString(), false));
                 text.setLength(0);
                 int inner = pos + 2;
                 skipTemplate();
-                String source = src.substring(inner, pos - 1);
-                plain &= !source.startsWith("~") && !source.endsWith("~");
-                parts.add(new TemplatePart(source, true));
+                parts.add(new TemplatePart(src.substring(inner, pos - 1), true, c == '%'));
             } else {
                 text.append(c);
                 pos++;

@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One token of HCL native syntax. A quoted string or heredoc is one token however many
  * interpolations it holds; {@code literal} is its text when it has none (escapes applied), else null.
- * A quoted string with interpolations and no directives has {@code parts}: its literal pieces and
- * the source of each {@code ${…}}, in order; else none.
+ * A quoted string with a template has {@code parts}: its literal pieces and the source of each
+ * {@code ${…}} and {@code %{…}} (strip markers kept), in order; a heredoc none.
  *
  * @param start offset of the token's first character in the file
  * @param end offset just past its last character
@@ -21,8 +21,11 @@ record HclToken(Kind kind, String text, @Nullable String literal, List<TemplateP
         parts = List.copyOf(parts);
     }
 
-    /** A piece of a quoted template: literal text, or the source inside one {@code ${…}}. */
-    record TemplatePart(String text, boolean interpolation) {
+    /** A piece of a quoted template: literal text, or the source inside one {@code ${…}} or (a {@code directive}) {@code %{…}}. */
+    record TemplatePart(String text, boolean interpolation, boolean directive) {
+        TemplatePart(String text, boolean interpolation) {
+            this(text, interpolation, false);
+        }
     }
 
     enum Kind { IDENT, NUMBER, STRING, PUNCT, NEWLINE, EOF }

@@ -118,30 +118,14 @@ final class StaticFor {
 
     /** The result, {@link #UNKNOWN} when HCL's is not wholly known, null where the reading gives up (its work spent). */
     private @Nullable StaticValue iterate(StaticValue collection, boolean object) {
-        List<StaticValue> keys = new ArrayList<>();
-        List<StaticValue> values = new ArrayList<>();
-        if (!collection.isKnown() || collection.isNull()) {
-            return UNKNOWN;
-        }
-        StaticType type = collection.type();
-        if (type instanceof StaticType.Tuple || type instanceof StaticType.ListOf) {
-            List<StaticValue> elements = collection.elements();
-            for (int i = 0; i < elements.size(); i++) {
-                keys.add(StaticValue.number(BigDecimal.valueOf(i)));
-                values.add(elements.get(i));
-            }
-        } else if (type instanceof StaticType.Obj || type instanceof StaticType.MapOf) {
-            collection.attributes().forEach((name, value) -> {
-                keys.add(StaticValue.string(name));
-                values.add(value);
-            });
-        } else {
+        List<List<StaticValue>> items = items(collection);
+        if (items == null) {
             return UNKNOWN;
         }
         List<StaticValue> tuple = new ArrayList<>();
         Map<String, List<StaticValue>> attributes = new LinkedHashMap<>();
-        for (int i = 0; i < keys.size(); i++) {
-            Map<String, StaticValue> bound = bindings(keys.get(i), values.get(i));
+        for (List<StaticValue> item : items) {
+            Map<String, StaticValue> bound = bindings(item.get(0), item.get(1));
             StaticValue include = conditionAt < 0 ? StaticValue.bool(true) : at(conditionAt, bound);
             if (include == null || include == UNKNOWN) {
                 return include;
@@ -183,6 +167,31 @@ final class StaticFor {
         Map<String, StaticValue> out = new HashMap<>();
         attributes.forEach((key, group) -> out.put(key, grouped ? StaticValue.tuple(group) : group.get(0)));
         return StaticValue.object(out);
+    }
+
+    /**
+     * What a for expression (or a template's for directive) iterates: each element's key and value
+     * (a tuple's or list's index, an object's or map's attribute name, in name order), or null for a
+     * collection HCL does not iterate (unknown, null, or no collection).
+     */
+    static @Nullable List<List<StaticValue>> items(StaticValue collection) {
+        if (!collection.isKnown() || collection.isNull()) {
+            return null;
+        }
+        List<List<StaticValue>> items = new ArrayList<>();
+        StaticType type = collection.type();
+        if (type instanceof StaticType.Tuple || type instanceof StaticType.ListOf) {
+            List<StaticValue> elements = collection.elements();
+            for (int i = 0; i < elements.size(); i++) {
+                items.add(List.of(StaticValue.number(BigDecimal.valueOf(i)), elements.get(i)));
+            }
+            return items;
+        }
+        if (type instanceof StaticType.Obj || type instanceof StaticType.MapOf) {
+            collection.attributes().forEach((name, value) -> items.add(List.of(StaticValue.string(name), value)));
+            return items;
+        }
+        return null;
     }
 
     /** The expression at {@code position} with these names bound; {@link #UNKNOWN} for an unknown one of no type. */

@@ -58,7 +58,8 @@ final class StaticValues {
         return evaluate(expression, new StaticWork(), Map.of());
     }
 
-    private static Optional<StaticValue> evaluate(List<HclToken> expression, StaticWork work, Map<String, StaticValue> scope) {
+    /** The value of an expression inside another (a template's), sharing its work and names in scope. */
+    static Optional<StaticValue> evaluate(List<HclToken> expression, StaticWork work, Map<String, StaticValue> scope) {
         StaticValues reader = new StaticValues(expression, work, scope);
         StaticValue value = reader.conditional();
         reader.cursor.skipNewlines();
@@ -152,7 +153,7 @@ final class StaticValues {
         }
         switch (t.kind()) {
             case STRING:
-                return t.literal() != null ? StaticValue.string(t.literal()) : StaticTemplate.of(t.parts(), inner -> evaluate(inner, work, scope));
+                return t.literal() != null ? StaticValue.string(t.literal()) : StaticTemplate.of(t.parts(), work, scope);
             case NUMBER:
                 return StaticValue.numberLiteral(t.text());
             case IDENT:

@@ -104,6 +104,22 @@ class HostileModuleFilesTest {
         assertThat(input(docs, "squared_small").defaultValue().get(2).size()).isEqualTo(1000);
     }
 
+    /** Template directives nest and repeat as for expressions do: bounded the same ways. */
+    @Test
+    void templateDirectivesBuildNoMoreThanAFileHoldsNorNestPastTheLimit() {
+        String thousand = "[" + "\"xxxxxxxxxx\",".repeat(1000) + "]";
+        ModuleDocs docs = read("variable \"cubed\" {\n  default = \"%{ for a in " + thousand + " }%{ for b in " + thousand + " }%{ for c in "
+                + thousand + " }${c}%{ endfor }%{ endfor }%{ endfor }\"\n}\n"
+                + "variable \"nested_if\" {\n  default = \"" + "%{ if true }".repeat(DEEP) + "x" + "%{ endif }".repeat(DEEP) + "\"\n}\n"
+                + "variable \"unbalanced\" {\n  default = \"" + "%{ for x in [1] }".repeat(DEEP) + "\"\n}\n"
+                + "variable \"squared_small\" {\n  default = \"%{ for a in [1, 2] }%{ for b in " + thousand + " }${b}%{ endfor }%{ endfor }\"\n}\n");
+        assertThat(docs.notes()).isEmpty();
+        for (String name : new String[] {"cubed", "nested_if", "unbalanced"}) {
+            assertThat(input(docs, name).defaultValue().isNull()).as(name).isTrue();
+        }
+        assertThat(input(docs, "squared_small").defaultValue().textValue()).hasSize(20_000);
+    }
+
     /**
      * A million blocks without their label are a hundred notes and a count; what is kept weighs what
      * it holds in the documentation cache (a megabyte of required_version had weighed nothing).

@@ -70,6 +70,14 @@ class StaticValuesTest {
                 Arguments.of("{a = 1}[*].a[0]", "none"),
                 Arguments.of("\"${[for s in [\"a\"] : s][0]}-${{a = 1}.*.a[0]}\"", "\"a-1\""),
                 Arguments.of("[for s in [\"a\"] : \"${s}\"]", "[\"a\"]"),
+                Arguments.of("\"%{ if true }${[1]}%{ endif }\"", "\"\""),
+                Arguments.of("\"%{ if true ~}   x   %{~ endif }\"", "\"x\""),
+                Arguments.of("\"${~ 1 ~}\"", "1"),
+                Arguments.of("\" ${~ 1}\"", "\"1\""),
+                Arguments.of("\"%{ if false }a%{ else }%{ if true }b%{ endif }%{ endif }\"", "\"b\""),
+                Arguments.of("\"%{ for x in [[1], [2]] }${x[0]}%{ endfor }\"", "\"12\""),
+                Arguments.of("\"%{ for x in {a = \"p\", b = \"q\"} }${x}%{ endfor }\"", "\"pq\""),
+                Arguments.of("\"%{ for x in [1] }${y}%{ endfor }\"", "none"),
                 Arguments.of("\"a${var.x}b\"", "none"));
     }
 
