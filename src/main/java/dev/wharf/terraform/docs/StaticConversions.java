@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * cty's conversions between types and its unification of two types (go-cty's {@code convert}
  * package, the unsafe variants HCL uses), for the values a variable's default can hold. Where cty
- * would go down a path these values never need (sets; lists and maps given beside tuples and
- * objects), there is no result: the default then has no value, never a different one.
+ * would go down a path these values never need (sets), there is no result: the default then has no
+ * value, never a different one.
  */
 final class StaticConversions {
     private StaticConversions() {
@@ -105,9 +105,19 @@ final class StaticConversions {
         long dynamic = types.stream().filter(t -> t == Simple.DYNAMIC).count();
         long tuples = types.stream().filter(t -> t instanceof StaticType.Tuple).count();
         long objects = types.stream().filter(t -> t instanceof StaticType.Obj).count();
-        long collections = types.stream().filter(t -> t instanceof StaticType.ListOf || t instanceof StaticType.MapOf).count();
-        if (collections > 0) {
-            return null;
+        long lists = types.stream().filter(t -> t instanceof StaticType.ListOf).count();
+        long maps = types.stream().filter(t -> t instanceof StaticType.MapOf).count();
+        if (maps > 0 && maps + dynamic == types.size() || lists > 0 && lists + dynamic == types.size()) {
+            return dynamic > 0 ? Simple.DYNAMIC : collections(types, maps > 0);
+        }
+        if (maps > 0 && maps + objects + dynamic == types.size() || lists > 0 && lists + tuples + dynamic == types.size()) {
+            StaticType unified = structuresAsCollections(types, maps > 0);
+            if (unified != null) {
+                return unified;
+            }
+            // cty then tries each type as the one all convert to, as below ({} beside a map(number)).
+        } else if (lists + maps > 0) {
+            return preferred(types);
         }
         if (tuples > 0 && tuples + dynamic == types.size()) {
             return dynamic > 0 ? Simple.DYNAMIC : tuples(types);
@@ -118,6 +128,11 @@ final class StaticConversions {
         if (tuples > 0 && objects > 0) {
             return null;
         }
+        return preferred(types);
+    }
+
+    /** The first type, strings first and the dynamic last, that all the others convert to. */
+    private static @Nullable StaticType preferred(List<StaticType> types) {
         List<StaticType> preferred = new ArrayList<>();
         types.stream().filter(t -> t == Simple.STRING).forEach(preferred::add);
         types.stream().filter(t -> t != Simple.STRING && t != Simple.DYNAMIC).forEach(preferred::add);
@@ -128,6 +143,35 @@ final class StaticConversions {
             }
         }
         return null;
+    }
+
+    /** Lists (or maps) as a list (map) of their elements' unified type. */
+    private static @Nullable StaticType collections(List<StaticType> types, boolean maps) {
+        StaticType element = unify(types.stream().map(t -> t instanceof StaticType.MapOf m ? m.element() : ((StaticType.ListOf) t).element()).toList());
+        if (element == null) {
+            return null;
+        }
+        StaticType out = maps ? new StaticType.MapOf(element) : new StaticType.ListOf(element);
+        return types.stream().allMatch(t -> convertible(t, out)) ? out : null;
+    }
+
+    /**
+     * Tuples beside lists (objects beside maps) as cty unifies them: the tuples as a list of all
+     * their elements' type, then that with the lists; null where that gives no list (map).
+     */
+    private static @Nullable StaticType structuresAsCollections(List<StaticType> types, boolean maps) {
+        List<StaticType> structures = types.stream().filter(t -> maps ? t instanceof StaticType.Obj : t instanceof StaticType.Tuple).toList();
+        StaticType element = unify(structures.stream()
+                .flatMap(t -> t instanceof StaticType.Obj o ? o.attributes().values().stream() : ((StaticType.Tuple) t).elements().stream()).toList());
+        if (element == null) {
+            return null;
+        }
+        StaticType collection = maps ? new StaticType.MapOf(element) : new StaticType.ListOf(element);
+        if (!structures.stream().allMatch(t -> convertible(t, collection))) {
+            return null;
+        }
+        StaticType unified = unify(types.stream().map(t -> structures.contains(t) ? collection : t).toList());
+        return maps ? unified instanceof StaticType.MapOf ? unified : null : unified instanceof StaticType.ListOf ? unified : null;
     }
 
     private static @Nullable StaticType tuples(List<StaticType> types) {
