@@ -59,7 +59,8 @@ final class HclLexer {
         if (HeredocText.startsAt(src, pos)) {
             HeredocText heredoc = HeredocText.read(src, pos, line);
             pos = heredoc.end();
-            HclToken token = new HclToken(Kind.STRING, src.substring(start, pos), heredoc.literal(), start, pos, line);
+            List<TemplatePart> parts = heredoc.literal() == null ? HeredocText.flushed(new HclLexer(heredoc.body()).templateBody(), heredoc.flush()) : null;
+            HclToken token = new HclToken(Kind.STRING, src.substring(start, pos), heredoc.literal(), parts == null ? List.of() : parts, start, pos, line);
             line += heredoc.lines();
             return token;
         }
@@ -170,6 +171,34 @@ final class HclLexer {
                 pos++;
             }
         }
+    }
+
+    /** A heredoc's body as template parts: text (no escapes but {@code $${} and {@code %%{}) split after each newline, and each sequence's source. */
+    private List<TemplatePart> templateBody() throws HclSyntaxException {
+        List<TemplatePart> parts = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        while (pos < src.length()) {
+            char c = src.charAt(pos);
+            if (src.startsWith("$${", pos) || src.startsWith("%%{", pos)) {
+                text.append(c).append('{');
+                pos += 3;
+            } else if (src.startsWith("${", pos) || src.startsWith("%{", pos)) {
+                parts.add(new TemplatePart(text.toString(), false));
+                text.setLength(0);
+                int inner = pos + 2;
+                skipTemplate();
+                parts.add(new TemplatePart(src.substring(inner, pos - 1), true, c == '%'));
+            } else {
+                text.append(c);
+                pos++;
+                if (c == '\n') {
+                    parts.add(new TemplatePart(text.toString(), false));
+                    text.setLength(0);
+                }
+            }
+        }
+        parts.add(new TemplatePart(text.toString(), false));
+        return parts;
     }
 
     private String escape() throws HclSyntaxException {

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
  * One token of HCL native syntax. A quoted string or heredoc is one token however many
  * interpolations it holds; {@code literal} is its text when it has none (escapes applied), else null.
  * A quoted string with a template has {@code parts}: its literal pieces and the source of each
- * {@code ${…}} and {@code %{…}} (strip markers kept), in order; a heredoc none.
+ * {@code ${…}} and {@code %{…}} (strip markers kept), in order; a heredoc's literal text split
+ * after each newline, an indented one's indentation taken off (none when it has strip markers).
  *
  * @param start offset of the token's first character in the file
  * @param end offset just past its last character

@@ -11,8 +11,10 @@ import org.jspecify.annotations.Nullable;
  * @param literal its value, or null when it holds a template
  * @param end the offset where reading stopped
  * @param lines how many newlines it spans
+ * @param body its lines as written (each with its newline), for a template's parts
+ * @param flush whether it is an indented heredoc ({@code <<-EOT})
  */
-record HeredocText(@Nullable String literal, int end, int lines) {
+record HeredocText(@Nullable String literal, int end, int lines, String body, boolean flush) {
 
     static boolean startsAt(String src, int pos) {
         if (!src.startsWith("<<", pos)) {
@@ -55,12 +57,52 @@ record HeredocText(@Nullable String literal, int end, int lines) {
             String bare = content.endsWith("\r") ? content.substring(0, content.length() - 1) : content;
             if (bare.strip().equals(marker)) {
                 // The marker's line ends the heredoc; its newline is the attribute's end.
-                return new HeredocText(literal(lines, flush), stop, spanned);
+                return new HeredocText(literal(lines, flush), stop, spanned, String.join("", lines), flush);
             }
             lines.add(content + "\n");
             pos = newline < 0 ? src.length() : newline + 1;
             spanned++;
         }
+    }
+
+    /**
+     * A heredoc template's parts, split as HCL's scanner splits them (literal text at each newline),
+     * and an indented one's smallest indentation taken off the literal text that starts a line; a
+     * line starting with an interpolation counts as unindented. Null where a strip marker would
+     * have to be applied first (not followed).
+     */
+    static @Nullable List<HclToken.TemplatePart> flushed(List<HclToken.TemplatePart> parts, boolean flush) {
+        if (!flush) {
+            return parts;
+        }
+        if (parts.stream().anyMatch(p -> p.interpolation() && (p.text().startsWith("~") || p.text().endsWith("~")))) {
+            return null;
+        }
+        int indent = Integer.MAX_VALUE;
+        boolean lineStart = true;
+        List<Integer> adjust = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            HclToken.TemplatePart part = parts.get(i);
+            if (lineStart && !(part.interpolation() || !part.text().isEmpty())) {
+                continue;
+            }
+            if (lineStart) {
+                String text = part.text();
+                String trimmed = text.stripLeading();
+                if (part.interpolation()) {
+                    indent = 0;
+                } else if (!(trimmed.isEmpty() && text.endsWith("\n"))) {
+                    indent = Math.min(indent, text.length() - trimmed.length());
+                    adjust.add(i);
+                }
+            }
+            lineStart = !part.interpolation() && part.text().endsWith("\n");
+        }
+        List<HclToken.TemplatePart> out = new ArrayList<>(parts);
+        for (int i : adjust) {
+            out.set(i, new HclToken.TemplatePart(parts.get(i).text().substring(indent), false));
+        }
+        return out;
     }
 
     /**

@@ -19,19 +19,28 @@ final class StaticTemplate {
     }
 
     /**
-     * A template's value. One whose only part is an interpolation is that value itself (HCL unwraps
-     * it). Otherwise a string, unknown if an interpolation is; an interpolation that is null or no
-     * string converts is left out, and so is every part after it (hclsyntax's TemplateExpr in
-     * HCL 2.20, which terraform-config-inspect builds with). An {@code if} directive is a
-     * conditional of its two templates, a {@code for} directive its body's strings joined (a
-     * {@code for} expression's rules). Heredocs with interpolations are not followed: a string,
-     * unknown. Null when a part is not one {@link StaticValues} follows; {@code scope} holds the names
-     * the {@code for} expressions around the template bind.
+     * A quoted string's or heredoc's template value. One whose only part is an interpolation is that
+     * value itself (HCL unwraps it). Otherwise a string, unknown if an interpolation is; an
+     * interpolation that is null or no string converts is left out, and so is every part after it
+     * (hclsyntax's TemplateExpr in HCL 2.20, which terraform-config-inspect builds with). An
+     * {@code if} directive is a conditional of its two templates, a {@code for} directive its body's
+     * strings joined (a {@code for} expression's rules). An indented heredoc with strip markers has
+     * no parts: a string, unknown. Null when a part is not one {@link StaticValues} follows, or
+     * templates nest past {@link HclParser#MAX_NESTING}; {@code scope} holds the names the
+     * {@code for} expressions around the template bind.
      */
     static @Nullable StaticValue of(List<HclToken.TemplatePart> template, StaticWork work, Map<String, StaticValue> scope) {
         if (template.isEmpty()) {
             return StaticValue.unknown(Simple.STRING);
         }
+        try {
+            return work.enterTemplate() ? evaluate(template, work, scope) : null;
+        } finally {
+            work.leaveTemplate();
+        }
+    }
+
+    private static @Nullable StaticValue evaluate(List<HclToken.TemplatePart> template, StaticWork work, Map<String, StaticValue> scope) {
         List<Node> nodes = TemplateNodes.of(template);
         if (nodes == null) {
             return null;

@@ -16,6 +16,7 @@ final class StaticWork {
     static final long MAX_UNITS = ArchiveDocsExtractor.MAX_FILE_BYTES;
     private long spent;
     private int errors;
+    private int templates;
 
     /** Spends {@code units}; false once the expression has cost more than {@link #MAX_UNITS}. */
     boolean spend(long units) {
@@ -48,6 +49,19 @@ final class StaticWork {
      */
     void error() {
         errors++;
+    }
+
+    /**
+     * Enters a template within the templates being evaluated; false past {@link HclParser#MAX_NESTING}
+     * of them (heredocs interpolating heredocs nest without the lexer counting). Each true is
+     * followed by {@link #leaveTemplate}.
+     */
+    boolean enterTemplate() {
+        return ++templates <= HclParser.MAX_NESTING;
+    }
+
+    void leaveTemplate() {
+        templates--;
     }
 
     int errors() {

@@ -120,6 +120,20 @@ class HostileModuleFilesTest {
         assertThat(input(docs, "squared_small").defaultValue().textValue()).hasSize(20_000);
     }
 
+    /** Heredocs interpolating heredocs nest without the lexer seeing it: their evaluation stops at the nesting limit. */
+    @Test
+    void heredocsNestedInInterpolationsTwentyThousandDeepHaveNoStaticValue() {
+        StringBuilder nested = new StringBuilder("x");
+        for (int i = 0; i < DEEP; i++) {
+            nested.insert(0, "${<<E" + i + "\n").append("\nE").append(i).append("\n}");
+        }
+        ModuleDocs docs = read("variable \"deep\" {\n  default = <<TOP\n" + nested + "\nTOP\n}\n"
+                + "variable \"shallow\" {\n  default = <<TOP\n${<<A\n${1 + 1}\nA\n}\nTOP\n}\n");
+        assertThat(docs.notes()).isEmpty();
+        assertThat(input(docs, "deep").defaultValue().isNull()).isTrue();
+        assertThat(input(docs, "shallow").defaultValue().textValue()).isEqualTo("2\n\n");
+    }
+
     /**
      * A million blocks without their label are a hundred notes and a count; what is kept weighs what
      * it holds in the documentation cache (a megabyte of required_version had weighed nothing).

@@ -30,7 +30,7 @@ class ModuleReaderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParameterizedTest
-    @ValueSource(strings = {"network", "platform", "typed", "quirks", "defaults", "iterations", "templates", "collections"})
+    @ValueSource(strings = {"network", "platform", "typed", "quirks", "defaults", "iterations", "templates", "collections", "heredocs"})
     void wharfReadsEachTestModuleAsTerraformConfigInspectDoes(String module) throws IOException {
         Path dir = RESOURCES.resolve("modules").resolve(module);
         ArchiveDocs docs = ArchiveDocsExtractor.read(new ByteArrayInputStream(tarGz(dir)), false, 64L << 20);
