@@ -111,10 +111,15 @@ public interface ArtifactStore extends AutoCloseable {
      * {@link #readBlob(String, Digest)} for a blob a manifest describes: fails, with a message naming the storage,
      * repository and digest, when the content's length is not the descriptor's size. A server announces that size as
      * the Content-Length before the first byte, so more bytes are refused before they go out and fewer fail at the end:
-     * the download is cut and the failure logged, never a body that differs from its length without a word.
+     * the download is cut and the failure logged, never a body that differs from its length without a word. When the
+     * storage announces the content's length first ({@link ChunkSource#announcedLength}) and it differs, this throws a
+     * {@link StorageException.Kind#CORRUPT} before handing out anything, so the server can still answer an error.
      */
     default ChunkSource readBlob(String repository, Descriptor blob) {
-        return new SizeCheckedChunks(readBlob(repository, blob.digest()), lengthOf(repository, blob));
+        ChunkSource chunks = readBlob(repository, blob.digest());
+        BlobLength length = lengthOf(repository, blob);
+        length.refuseAnnounced(chunks);
+        return new SizeCheckedChunks(chunks, length);
     }
 
     private BlobLength lengthOf(String repository, Descriptor blob) {

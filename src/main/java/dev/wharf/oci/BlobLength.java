@@ -1,13 +1,17 @@
 package dev.wharf.oci;
 
 import java.io.IOException;
+import java.util.OptionalLong;
 
 /**
  * Counts a blob's bytes as they are read against the size its descriptor gives. A manifest that gives
  * 600 for a 404-byte blob had it served as {@code Content-Length: 600} and 404 bytes, a download cut
  * short with nothing logged; one that gives 300 ended in Jetty's "insufficient content written" naming
  * nothing. A length that differs is an error like a digest that differs: more bytes fail before they
- * are handed out, fewer at the end.
+ * are handed out, fewer at the end. A length the storage announced before the first byte (a
+ * registry's Content-Length) is checked before anything is handed out ({@link #refuseAnnounced}):
+ * a server that sent the size as its Content-Length can still answer an error instead of cutting
+ * the download.
  */
 final class BlobLength {
     private final Descriptor blob;
@@ -18,6 +22,26 @@ final class BlobLength {
     BlobLength(Descriptor blob, String where) {
         this.blob = blob;
         this.where = where;
+    }
+
+    /**
+     * Fails, closing {@code chunks}, when the length their storage announced is not the size: the
+     * failure is the storage's content, not a read cut short, so a {@link StorageException} of kind
+     * {@link StorageException.Kind#CORRUPT}, as for content that fails its digest.
+     */
+    void refuseAnnounced(ChunkSource chunks) {
+        OptionalLong announced = chunks.announcedLength();
+        if (announced.isEmpty() || announced.getAsLong() == blob.size()) {
+            return;
+        }
+        try {
+            chunks.close();
+        } catch (IOException e) {
+            // Only giving the connection up; the content is refused either way.
+        }
+        throw new StorageException(StorageException.Kind.CORRUPT, where + ": the blob " + blob.digest() + " is "
+                + announced.getAsLong() + " bytes as the storage announces it but its manifest gives its size as " + blob.size()
+                + "; the manifest or the stored blob is wrong, and nothing of it was sent");
     }
 
     /** Counts {@code n} more bytes; fails, before the caller hands them out, when they run past the size. */

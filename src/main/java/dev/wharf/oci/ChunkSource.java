@@ -3,6 +3,7 @@ package dev.wharf.oci;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +30,16 @@ public interface ChunkSource extends Closeable {
      */
     default @Nullable ByteBuffer next(Supplier<ByteBuffer> buffers) throws IOException {
         return next();
+    }
+
+    /**
+     * The whole content's length as its source knew it before the first chunk (a registry's
+     * Content-Length, a file's size), or empty when only its end tells (a chunked answer). A reader
+     * that expects a length (a manifest's size for a blob) can then refuse a content that differs
+     * before a byte of it went out, instead of cutting a download already under way.
+     */
+    default OptionalLong announcedLength() {
+        return OptionalLong.empty();
     }
 
     /**

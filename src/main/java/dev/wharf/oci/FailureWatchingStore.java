@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -155,6 +156,11 @@ public final class FailureWatchingStore extends ForwardingArtifactStore {
         @Override
         public @Nullable ByteBuffer next(Supplier<ByteBuffer> buffers) throws IOException {
             return watched(() -> chunks.next(buffers));
+        }
+
+        @Override
+        public OptionalLong announcedLength() {
+            return chunks.announcedLength();
         }
 
         @Override

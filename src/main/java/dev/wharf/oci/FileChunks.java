@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +36,7 @@ public final class FileChunks implements ChunkSource {
     private final @Nullable MessageDigest hash;
     /** The part handed out: from {@code sent} (its first byte, at the start) to {@code end}, exclusive. */
     private final long end;
+    private final long first;
     private @Nullable ByteBuffer buffer;
     private long sent;
 
@@ -48,6 +50,7 @@ public final class FileChunks implements ChunkSource {
         this.digest = digest;
         this.hash = digest == null ? null : digest.newMessageDigest();
         this.sent = first;
+        this.first = first;
         this.end = end;
     }
 
@@ -72,6 +75,12 @@ public final class FileChunks implements ChunkSource {
     @Override
     public boolean hasParts() {
         return true;
+    }
+
+    /** The file's size; a part's own length, once one was asked. */
+    @Override
+    public OptionalLong announcedLength() {
+        return OptionalLong.of(end - first);
     }
 
     /** A file whose content is already known to be right: no hashing. */

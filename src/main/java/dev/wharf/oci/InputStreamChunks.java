@@ -3,6 +3,7 @@ package dev.wharf.oci;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,13 +14,20 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InputStreamChunks implements ChunkSource {
     private final InputStream in;
+    private final OptionalLong length;
     private ByteBuffer pending;
     private ByteBuffer next;
     private boolean started;
     private boolean ended;
 
     public InputStreamChunks(InputStream in, int chunkSize) {
+        this(in, chunkSize, OptionalLong.empty());
+    }
+
+    /** With the stream's length as its source announced it ({@link ChunkSource#announcedLength}). */
+    public InputStreamChunks(InputStream in, int chunkSize, OptionalLong length) {
         this.in = in;
+        this.length = length;
         this.pending = ByteBuffer.allocate(chunkSize);
         this.next = ByteBuffer.allocate(chunkSize);
     }
@@ -60,6 +68,11 @@ public final class InputStreamChunks implements ChunkSource {
         }
         buffer.limit(at);
         return at > 0;
+    }
+
+    @Override
+    public OptionalLong announcedLength() {
+        return length;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.wharf.oci;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +33,11 @@ final class SizeCheckedChunks implements ChunkSource {
             length.add(chunk.remaining());
         }
         return chunk;
+    }
+
+    @Override
+    public OptionalLong announcedLength() {
+        return chunks.announcedLength();
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -109,6 +110,11 @@ final class KeepingCopy implements ChunkSource {
         if (failure != null) {
             cache.cannotKeep(digest, failure);
         }
+    }
+
+    @Override
+    public OptionalLong announcedLength() {
+        return chunks.announcedLength();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * {@code GET /v2/<name>/blobs/<digest>}, redirects followed. 200: the content, streamed and checked
@@ -24,16 +25,21 @@ final class BlobPuller {
     }
 
     InputStream open(String repository, Digest digest) {
-        return new DigestVerifyingInputStream(openUnchecked(repository, digest), digest);
+        return new DigestVerifyingInputStream(openUnchecked(repository, digest).body(), digest);
+    }
+
+    /** A blob's content as the registry sends it, and its Content-Length when the answer had one (not a chunked one). */
+    record Answer(InputStream body, OptionalLong length) {
     }
 
     /** The content as the registry sends it; the caller checks it against {@code digest}. */
-    InputStream openUnchecked(String repository, Digest digest) {
+    Answer openUnchecked(String repository, Digest digest) {
         RegistryCall call = RegistryCall.of("GET", "/v2/" + repository + "/blobs/" + digest, repository,
                 "read the blob " + digest).followRedirects().streamed().build();
         HttpResponse<InputStream> answer = transport.send(call);
         return switch (answer.statusCode()) {
-            case 200 -> answer.body();
+            // Wharf's clients decode no Content-Encoding, so the length is the body's as it is read.
+            case 200 -> new Answer(answer.body(), answer.headers().firstValueAsLong("Content-Length"));
             case 404 -> {
                 AnswerBodies.discard(answer);
                 throw new StorageException(Kind.NOT_FOUND, "registry " + address + ", repository " + repository

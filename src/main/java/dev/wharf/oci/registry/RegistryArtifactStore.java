@@ -163,13 +163,17 @@ public final class RegistryArtifactStore implements ArtifactStore {
         return blobs.open(repository, digest);
     }
 
-    /** Handed out in the blob client's own buffers, checked against the digest before the last one ({@link VerifiedJettyChunks}). */
+    /**
+     * Handed out in the blob client's own buffers, checked against the digest before the last one ({@link VerifiedJettyChunks}),
+     * with the answer's Content-Length as their {@link ChunkSource#announcedLength}.
+     */
     @Override
     public ChunkSource readBlob(String repository, Digest digest) {
         References.requireRepository(repository);
-        InputStream body = blobs.openUnchecked(repository, digest);
-        return VerifiedJettyChunks.of(body, digest)
-                .orElseGet(() -> new InputStreamChunks(new DigestVerifyingInputStream(body, digest), COPY_BUFFER));
+        BlobPuller.Answer answer = blobs.openUnchecked(repository, digest);
+        InputStream body = answer.body();
+        return VerifiedJettyChunks.of(body, digest, answer.length())
+                .orElseGet(() -> new InputStreamChunks(new DigestVerifyingInputStream(body, digest), COPY_BUFFER, answer.length()));
     }
 
     @Override

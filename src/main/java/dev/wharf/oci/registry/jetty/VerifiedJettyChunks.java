@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.eclipse.jetty.io.Content;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +29,7 @@ public final class VerifiedJettyChunks implements ChunkSource {
     private final ContentSourceStream body;
     private final Digest expected;
     private final MessageDigest hash;
+    private final OptionalLong length;
     /** Read and hashed, not handed out yet. */
     private Content.@Nullable Chunk ahead;
     /** Handed out by the last call. */
@@ -35,15 +37,24 @@ public final class VerifiedJettyChunks implements ChunkSource {
     private boolean started;
     private boolean ended;
 
-    private VerifiedJettyChunks(ContentSourceStream body, Digest expected) {
+    private VerifiedJettyChunks(ContentSourceStream body, Digest expected, OptionalLong length) {
         this.body = body;
+        this.length = length;
         this.expected = expected;
         this.hash = expected.newMessageDigest();
     }
 
-    /** The blob body as checked chunks without a copy, when it is an answer of Jetty's client; empty otherwise. */
-    public static Optional<ChunkSource> of(InputStream body, Digest expected) {
-        return body instanceof ContentSourceStream jetty ? Optional.of(new VerifiedJettyChunks(jetty, expected)) : Optional.empty();
+    /**
+     * The blob body as checked chunks without a copy, when it is an answer of Jetty's client; empty otherwise.
+     * {@code length}: the answer's Content-Length, when it had one.
+     */
+    public static Optional<ChunkSource> of(InputStream body, Digest expected, OptionalLong length) {
+        return body instanceof ContentSourceStream jetty ? Optional.of(new VerifiedJettyChunks(jetty, expected, length)) : Optional.empty();
+    }
+
+    @Override
+    public OptionalLong announcedLength() {
+        return length;
     }
 
     @Override
