@@ -116,14 +116,16 @@ public interface ArtifactStore extends AutoCloseable {
      * {@link StorageException.Kind#CORRUPT} before handing out anything, so the server can still answer an error.
      */
     default ChunkSource readBlob(String repository, Descriptor blob) {
-        ChunkSource chunks = readBlob(repository, blob.digest());
-        BlobLength length = lengthOf(repository, blob);
-        length.refuseAnnounced(chunks);
-        return new SizeCheckedChunks(chunks, length);
+        return SizeCheckedChunks.of(readBlob(repository, blob.digest()), blob, where(repository));
     }
 
     private BlobLength lengthOf(String repository, Descriptor blob) {
-        return new BlobLength(blob, describe() + ", repository " + repository);
+        return new BlobLength(blob, where(repository));
+    }
+
+    /** The storage and repository, for a message: "registry r.example, repository a/b". */
+    private String where(String repository) {
+        return describe() + ", repository " + repository;
     }
 
     /**

@@ -141,6 +141,12 @@ public final class FailureWatchingStore extends ForwardingArtifactStore {
         return new WatchedChunks(watch("read blobs", () -> delegate.readBlob(repository, digest)));
     }
 
+    /** As {@link #readBlob(String, Digest)}: a blob whose length is not its descriptor's size counts against "read blobs". */
+    @Override
+    public ChunkSource readBlob(String repository, Descriptor blob) {
+        return new WatchedChunks(watch("read blobs", () -> delegate.readBlob(repository, blob)));
+    }
+
     private final class WatchedChunks implements ChunkSource {
         private final ChunkSource chunks;
 

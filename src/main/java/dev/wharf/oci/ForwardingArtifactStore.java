@@ -78,6 +78,15 @@ public abstract class ForwardingArtifactStore implements ArtifactStore {
         return delegate.readBlob(repository, digest);
     }
 
+    /**
+     * The delegate's own size-checked read, so a decorator below this one that keeps blobs (a download cache) sees
+     * the descriptor. A decorator that overrides {@link #readBlob(String, Digest)} overrides this too.
+     */
+    @Override
+    public ChunkSource readBlob(String repository, Descriptor blob) {
+        return delegate.readBlob(repository, blob);
+    }
+
     @Override
     public Optional<URI> directBlobUrl(String repository, Digest digest) {
         return delegate.directBlobUrl(repository, digest);

@@ -7,13 +7,24 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /** A blob's chunks, failing when their length is not the size its descriptor gives ({@link BlobLength}). */
-final class SizeCheckedChunks implements ChunkSource {
+public final class SizeCheckedChunks implements ChunkSource {
     private final ChunkSource chunks;
     private final BlobLength length;
 
-    SizeCheckedChunks(ChunkSource chunks, BlobLength length) {
+    private SizeCheckedChunks(ChunkSource chunks, BlobLength length) {
         this.chunks = chunks;
         this.length = length;
+    }
+
+    /**
+     * {@code chunks} of {@code blob}, checked against its size: refused at once, closed, with a
+     * {@link StorageException} when their storage announced another length, else as they are read.
+     * {@code where} names the storage and repository ("registry r.example, repository a/b").
+     */
+    public static ChunkSource of(ChunkSource chunks, Descriptor blob, String where) {
+        BlobLength length = new BlobLength(blob, where);
+        length.refuseAnnounced(chunks);
+        return new SizeCheckedChunks(chunks, length);
     }
 
     @Override

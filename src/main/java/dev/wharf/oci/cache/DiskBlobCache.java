@@ -2,9 +2,11 @@ package dev.wharf.oci.cache;
 
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ChunkSource;
+import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.FileChunks;
 import dev.wharf.oci.ForwardingArtifactStore;
+import dev.wharf.oci.SizeCheckedChunks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -22,6 +24,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -37,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * store's copy finished, which means its digest matched; a copy that fails or is abandoned leaves
  * nothing. Blobs are content-addressed, so a kept one never goes stale. The folder is bounded: when a
  * new blob takes it over {@code maxBytes}, the least recently used ones go; a blob larger than the
- * whole bound is streamed without being kept. Everything but {@link #readBlob} goes straight to the
- * store.
+ * whole bound is streamed without being kept. Everything but the {@code readBlob} methods goes straight
+ * to the store.
  */
 public final class DiskBlobCache extends ForwardingArtifactStore {
     private static final Logger LOG = LoggerFactory.getLogger(DiskBlobCache.class);
@@ -89,17 +93,33 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
 
     @Override
     public ChunkSource readBlob(String repository, Digest digest) {
+        return read(digest, () -> delegate.readBlob(repository, digest), hit -> hit);
+    }
+
+    /**
+     * The store's read for a descriptor checks the size before its end as it checks the digest, so a copy is kept
+     * only once both held: a blob read for a manifest that gives another size is not kept (it had been, its end
+     * checked only past the cache). A kept blob read for such a manifest is refused by its file's size.
+     */
+    @Override
+    public ChunkSource readBlob(String repository, Descriptor blob) {
+        return read(blob.digest(), () -> delegate.readBlob(repository, blob),
+                hit -> SizeCheckedChunks.of(hit, blob, describe() + ", repository " + repository));
+    }
+
+    /** The kept blob, as {@code onHit} makes it; else the store's {@code read}, kept on the way when no other copy keeps it. */
+    private ChunkSource read(Digest digest, Supplier<ChunkSource> read, UnaryOperator<ChunkSource> onHit) {
         Path file = pathOf(digest);
         try {
             Optional<FileChannel> hit = open(file);
             if (hit.isPresent()) {
                 kept.computeIfPresent(digest, (d, k) -> new Kept(tick.incrementAndGet(), k.size()));
-                return FileChunks.trusted(hit.get());
+                return onHit.apply(FileChunks.trusted(hit.get()));
             }
         } catch (IOException e) {
             LOG.warn("cannot read {} from the download cache, reading the store: {}", digest, e.getMessage());
         }
-        ChunkSource chunks = delegate.readBlob(repository, digest);
+        ChunkSource chunks = read.get();
         long now = nanoClock.getAsLong();
         Path part = null;
         try {

@@ -3,6 +3,7 @@ package dev.wharf.terraform.layout;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ChunkSource;
+import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.Generation;
@@ -171,6 +172,11 @@ final class FlatArtifactStore extends ForwardingArtifactStore {
     @Override
     public ChunkSource readBlob(String repository, Digest digest) {
         return delegate.readBlob(base, digest);
+    }
+
+    @Override
+    public ChunkSource readBlob(String repository, Descriptor blob) {
+        return delegate.readBlob(base, blob);
     }
 
     @Override

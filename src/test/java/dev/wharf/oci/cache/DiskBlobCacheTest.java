@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ChunkSource;
+import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Manifest;
+import dev.wharf.oci.StorageException;
+import dev.wharf.testing.ChunkBytes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -213,6 +216,36 @@ class DiskBlobCacheTest {
         Files.write(dir.resolve("blob-123.part"), new byte[] {1, 2});
         new DiskBlobCache(store, dir, 1 << 20);
         assertThat(kept()).isEmpty();
+    }
+
+    /**
+     * A blob read for a manifest whose size is not the blob's: its digest matches, so the cache had kept it at the
+     * store's end, before the size was checked past the cache. Kept only once both held; a blob kept by a right
+     * read is refused at once, by its file's size, for a manifest of another size.
+     */
+    @Test
+    void aBlobReadForAManifestOfAnotherSizeIsNeverKept() throws IOException {
+        byte[] content = random(10_000, 9);
+        Digest d = store.add(content);
+        DiskBlobCache cache = new DiskBlobCache(store, dir, 1 << 20);
+        Descriptor tooLarge = new Descriptor("application/octet-stream", d, 12_000, Map.of());
+        Descriptor tooSmall = new Descriptor("application/octet-stream", d, 8_000, Map.of());
+
+        // The store announces no length (a chunked answer): each fails as it is read.
+        assertThatThrownBy(() -> ChunkBytes.readAll(cache.readBlob("repo", tooLarge)))
+                .isInstanceOf(IOException.class).hasMessageContaining("gives its size as 12000");
+        assertThat(kept()).isEmpty();
+        assertThatThrownBy(() -> ChunkBytes.readAll(cache.readBlob("repo", tooSmall)))
+                .isInstanceOf(IOException.class).hasMessageContaining("gives its size as 8000");
+        assertThat(kept()).isEmpty();
+
+        Descriptor right = new Descriptor("application/octet-stream", d, content.length, Map.of());
+        assertThat(ChunkBytes.readAll(cache.readBlob("repo", right))).isEqualTo(content);
+        assertThat(kept()).containsExactly("sha256-" + d.hex());
+        assertThatThrownBy(() -> cache.readBlob("repo", tooLarge)).isInstanceOfSatisfying(StorageException.class,
+                e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.CORRUPT)).hasMessageContaining("is 10000 bytes as the storage announces it");
+        assertThat(ChunkBytes.readAll(cache.readBlob("repo", right))).isEqualTo(content);
+        assertThat(store.copies).isEqualTo(3);
     }
 
     /** Blobs in memory, copied in 1 KB chunks; a corrupt one fails its digest before its last chunk, as stores do. */

@@ -9,6 +9,7 @@ import dev.wharf.oci.Layer;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.terraform.cache.CachingArtifactStore;
+import dev.wharf.testing.ChunkBytes;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.RegistryFront;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class FlatArtifactStoreTest {
     Path dir;
 
     @Test
-    void listsVersionsAcrossPagesKeepsModulesApartAndReadsHashedTagsFromTheirAnnotation() {
+    void listsVersionsAcrossPagesKeepsModulesApartAndReadsHashedTagsFromTheirAnnotation() throws Exception {
         TerraformLayout layout = TerraformLayout.under(BASE).allowingLongTags();
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
              RegistryFront front = RegistryFront.dockerHub(registry.url(), false);
@@ -63,6 +64,9 @@ class FlatArtifactStoreTest {
             assertThat(flat.isCurrentTagList(vpcNet, net.generation())).isTrue();
             // The same generation while the base list is unchanged, as the cache below hands out.
             assertThat(flat.listTagsStamped(vpcNet).generation()).isEqualTo(net.generation());
+            // A file's blob, read for its descriptor (checked against its size), is the base repository's too.
+            dev.wharf.oci.Descriptor file = flat.resolve(vpc, longTag).orElseThrow().layers().get(0);
+            assertThat(ChunkBytes.readAll(flat.readBlob(vpc, file))).containsExactly(1, 2, 3);
         }
     }
 
