@@ -57,8 +57,21 @@ public final class RegistryAuthenticator {
     // repository and a scope, and a token server grants a token for a repository that does not exist.
     private final Cache<String, BearerToken> tokens;
     // Held only while a fetch runs: the collector takes a lock no thread holds.
-    private final Cache<String, Object> fetchLocks = Caffeine.newBuilder().weakValues().build();
+    private final Cache<String, Flight> fetchLocks = Caffeine.newBuilder().weakValues().build();
+
+    /**
+     * The lock of a scope's token fetches and how the last one ended. A request that waited for another's fetch
+     * takes that fetch's failure as its own: asking again had cost it the failing fetch's timeout and then its own
+     * (a token server that hangs, ~10 s), and its retry asks the registry where its token service is now anyway.
+     */
+    private static final class Flight {
+        /** Fetches ended; read before waiting for the lock, to tell one that ended meanwhile. */
+        volatile long ended;
+        @Nullable RuntimeException failure;
+    }
     static final Duration RESOLVE_AGAIN_AFTER = Duration.ofSeconds(10);
+    /** A deadline far enough that the response timeout always comes first. */
+    private static final Duration NO_BUDGET = Duration.ofDays(1);
     private volatile @Nullable ResolvedCredentials credentials;
     /** When resolving again last gave the credentials already in use, or last changed them. */
     private @Nullable Instant lastResolvedAgain;
@@ -162,8 +175,16 @@ public final class RegistryAuthenticator {
         return params;
     }
 
-    /** The header value for a request that needs {@code scopes}, or empty to send none. */
+    /** {@link #authorization(List, long)} for a request with no budget of its own: a token fetch has the response timeout. */
     public Optional<String> authorization(List<String> scopes) {
+        return authorization(scopes, System.nanoTime() + NO_BUDGET.toNanos());
+    }
+
+    /**
+     * The header value for a request that needs {@code scopes}, or empty to send none. A token fetched for it must
+     * come before {@code deadline} ({@link System#nanoTime}), the end of the request's retry budget.
+     */
+    public Optional<String> authorization(List<String> scopes, long deadline) {
         ResolvedCredentials resolved = credentials();
         Credentials c = resolved.credentials();
         AuthChallenge current = challenge;
@@ -185,14 +206,28 @@ public final class RegistryAuthenticator {
         if (cached != null && cached.usableAt(clock.instant())) {
             return Optional.of("Bearer " + cached.token());
         }
-        synchronized (fetchLocks.get(key, k -> new Object())) {
+        Flight flight = fetchLocks.get(key, k -> new Flight());
+        long endedBefore = flight.ended;
+        synchronized (flight) {
             cached = tokens.getIfPresent(key);
             if (cached != null && cached.usableAt(clock.instant())) {
                 return Optional.of("Bearer " + cached.token());
             }
-            BearerToken fresh = fetch(current, scopes, resolved);
-            tokens.put(key, fresh);
-            return Optional.of("Bearer " + fresh.token());
+            RuntimeException failed = flight.failure;
+            if (failed != null && flight.ended != endedBefore) {
+                throw failed;
+            }
+            try {
+                BearerToken fresh = fetch(current, scopes, resolved, deadline);
+                flight.failure = null;
+                tokens.put(key, fresh);
+                return Optional.of("Bearer " + fresh.token());
+            } catch (RuntimeException e) {
+                flight.failure = e;
+                throw e;
+            } finally {
+                flight.ended++;
+            }
         }
     }
 
@@ -222,9 +257,9 @@ public final class RegistryAuthenticator {
         tokens.invalidateAll();
     }
 
-    private BearerToken fetch(AuthChallenge bearer, List<String> scopes, ResolvedCredentials resolved) {
+    private BearerToken fetch(AuthChallenge bearer, List<String> scopes, ResolvedCredentials resolved, long deadline) {
         try {
-            return fetchOrResolveAgain(bearer, scopes, resolved);
+            return fetchOrResolveAgain(bearer, scopes, resolved, deadline);
         } catch (StorageException e) {
             // Refused credentials say nothing about where the token service is; anything else may be a realm that moved.
             if (e.kind() != StorageException.Kind.UNAUTHORIZED) {
@@ -234,22 +269,22 @@ public final class RegistryAuthenticator {
         }
     }
 
-    private BearerToken fetchOrResolveAgain(AuthChallenge bearer, List<String> scopes, ResolvedCredentials resolved) {
+    private BearerToken fetchOrResolveAgain(AuthChallenge bearer, List<String> scopes, ResolvedCredentials resolved, long deadline) {
         try {
-            return fetchOnce(bearer, scopes, resolved);
+            return fetchOnce(bearer, scopes, resolved, deadline);
         } catch (StorageException e) {
             if (e.kind() != StorageException.Kind.UNAUTHORIZED || !resolveAgain()) {
                 throw e;
             }
-            return fetchOnce(bearer, scopes, credentials());
+            return fetchOnce(bearer, scopes, credentials(), deadline);
         }
     }
 
-    private BearerToken fetchOnce(AuthChallenge bearer, List<String> scopes, ResolvedCredentials resolved) {
+    private BearerToken fetchOnce(AuthChallenge bearer, List<String> scopes, ResolvedCredentials resolved, long deadline) {
         Credentials c = resolved.credentials();
-        TokenExchange.Outcome outcome = exchange.fetch(bearer, scopes, c, registry);
+        TokenExchange.Outcome outcome = exchange.fetch(bearer, scopes, c, registry, deadline);
         if (outcome instanceof TokenExchange.Outcome.Refused && c instanceof Credentials.Token token) {
-            outcome = exchange.fetchWithTokenAsPassword(bearer, scopes, token, registry);
+            outcome = exchange.fetchWithTokenAsPassword(bearer, scopes, token, registry, deadline);
         }
         if (outcome instanceof TokenExchange.Outcome.Granted granted) {
             return granted.token();

@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * from {@code docker login} work. Either answer field, {@code token} or {@code access_token}, is
  * accepted. A token is used until {@code expires_in} (60 s when absent, at most a day) minus a margin. Redirects
  * of the realm are followed as Docker's client follows them ({@link TokenRequest#redirected}). Each answer,
- * headers and body, must arrive whole within the timeout given (the registry response timeout).
+ * headers and body, must arrive whole within the timeout given (the registry response timeout), and before the end of
+ * the retry budget of the request that needs the token.
  */
 public final class TokenExchange {
     static final long DEFAULT_EXPIRES_IN = 60;
@@ -44,6 +45,8 @@ public final class TokenExchange {
     static final int MAX_REDIRECTS = 5;
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final int MAX_ANSWER = 1 << 20;
+    /** The least a token request is given, however little of its request's budget is left (as the transport gives a request). */
+    private static final Duration MIN_WAIT = Duration.ofMillis(100);
 
     private final Supplier<HttpClient> http;
     private final Clock clock;
@@ -71,7 +74,17 @@ public final class TokenExchange {
         }
     }
 
+    /** {@link #fetch(AuthChallenge, List, Credentials, String, long)} for a request with no budget of its own. */
     public Outcome fetch(AuthChallenge challenge, List<String> scopes, Credentials credentials, String registry) {
+        return fetch(challenge, scopes, credentials, registry, System.nanoTime() + timeout.toNanos());
+    }
+
+    /**
+     * Asks the realm for a token within the response timeout and before {@code deadline} ({@link System#nanoTime}),
+     * the end of the retry budget of the request that needs it, whichever comes first: bounded by the timeout alone,
+     * a token server that hangs had held a request past its budget (5 s against a budget of 1).
+     */
+    public Outcome fetch(AuthChallenge challenge, List<String> scopes, Credentials credentials, String registry, long deadline) {
         String realm = challenge.param("realm").filter(r -> !r.isBlank()).orElseThrow(() -> new StorageException(
                 StorageException.Kind.PROTOCOL, "registry " + registry + " asks for a Bearer token but names no realm"
                         + " (token server) in its WWW-Authenticate header; check the registry's auth configuration"));
@@ -104,19 +117,20 @@ public final class TokenExchange {
             URI uri = URI.create(query.isEmpty() ? realm : realm + separator + String.join("&", query));
             request = TokenRequest.get(uri, credentials instanceof Credentials.Basic basic ? basicHeader(basic) : null);
         }
-        return send(request, registry, realmUri);
+        return send(request, registry, realmUri, deadline);
     }
 
     /** A token given as a password: GET with Basic credentials, for token servers that refuse the POST form. */
-    public Outcome fetchWithTokenAsPassword(AuthChallenge challenge, List<String> scopes, Credentials.Token token, String registry) {
-        return fetch(challenge, scopes, new Credentials.Basic("<token>", token.token()), registry);
+    public Outcome fetchWithTokenAsPassword(AuthChallenge challenge, List<String> scopes, Credentials.Token token, String registry,
+                                            long deadline) {
+        return fetch(challenge, scopes, new Credentials.Basic("<token>", token.token()), registry, deadline);
     }
 
     /** Sends {@code request}, following up to {@link #MAX_REDIRECTS} redirects as {@link TokenRequest#redirected} allows. */
-    private Outcome send(TokenRequest request, String registry, URI realm) {
+    private Outcome send(TokenRequest request, String registry, URI realm, long deadline) {
         TokenRequest current = request;
         for (int hop = 0; ; hop++) {
-            HttpResponse<InputStream> response = exchange(current, registry, realm);
+            HttpResponse<InputStream> response = exchange(current, registry, realm, deadline);
             Optional<String> location = response.headers().firstValue("Location");
             if (!REDIRECTS.contains(response.statusCode()) || location.isEmpty()) {
                 return answer(response, registry, realm);
@@ -141,14 +155,15 @@ public final class TokenExchange {
         }
     }
 
-    private HttpResponse<InputStream> exchange(TokenRequest request, String registry, URI realm) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    private HttpResponse<InputStream> exchange(TokenRequest request, String registry, URI realm, long budgetEnd) {
+        Duration wait = within(budgetEnd);
+        long deadline = System.nanoTime() + wait.toNanos();
         try {
             // The request's timeout ends with the headers: a token server that then goes silent, or trickles its
             // answer a byte at a time, must not hold the scope's fetch, and every request waiting on it, for long.
             // So the answer, body included, must be whole within the timeout.
-            HttpResponse<InputStream> response = http.get().send(request.build(timeout), IdleBoundedBody.handler(timeout));
-            DeadlineBody.bound(response.body(), deadline, "within " + timeout.toMillis() + " ms");
+            HttpResponse<InputStream> response = http.get().send(request.build(wait), IdleBoundedBody.handler(wait));
+            DeadlineBody.bound(response.body(), deadline, "within " + wait.toMillis() + " ms");
             return response;
         } catch (IOException e) {
             throw new TokenServerFailure("cannot reach the token server "
@@ -158,6 +173,12 @@ public final class TokenExchange {
             Thread.currentThread().interrupt();
             throw new StorageException(StorageException.Kind.UNREACHABLE, "interrupted while fetching a token for " + registry, e);
         }
+    }
+
+    /** The timeout, or what is left before {@code budgetEnd} when less; at least a moment, so a last try is a real one. */
+    private Duration within(long budgetEnd) {
+        long left = Math.max(MIN_WAIT.toNanos(), budgetEnd - System.nanoTime());
+        return left < timeout.toNanos() ? Duration.ofNanos(left) : timeout;
     }
 
     private static void closeQuietly(HttpResponse<InputStream> response) {

@@ -157,12 +157,12 @@ final class RegistryTransport {
     }
 
     private HttpResponse<InputStream> authenticated(RegistryCall call, URI uri, long deadline) throws IOException, InterruptedException {
-        Optional<String> authorization = auth.authorization(call.scopes());
+        Optional<String> authorization = auth.authorization(call.scopes(), deadline);
         HttpResponse<InputStream> answer = fromRegistry(exchange(call, uri, authorization, deadline), call, uri);
         if (answer.statusCode() == 401 && auth.retryAfterUnauthorized(
                 answer.headers().allValues("WWW-Authenticate"), call.scopes(), authorization)) {
             AnswerBodies.discard(answer);
-            answer = fromRegistry(exchange(call, uri, auth.authorization(call.scopes()), deadline), call, uri);
+            answer = fromRegistry(exchange(call, uri, auth.authorization(call.scopes(), deadline), deadline), call, uri);
         }
         return answer;
     }

@@ -15,7 +15,13 @@ import dev.wharf.testing.TokenServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +104,57 @@ class RegistryTokenServerFaultTest {
             });
         }
         assertThat(tokenRequests()).hasSize(RegistryTestStores.QUICK_RETRY.maxAttempts());
+    }
+
+    /** A store of its own with the given response timeout and retry budget, asking with Bob's password. */
+    private RegistryArtifactStore store(Duration response, Duration budget, RetryPolicy retry) {
+        RegistryTimeouts timeouts = new RegistryTimeouts(RegistryTimeouts.DEFAULT_CONNECT, response, RegistryTimeouts.DEFAULT_IDLE, budget);
+        return new RegistryArtifactStore(new RegistrySettings("http://" + registry.host(), false, Optional.empty(), timeouts),
+                CredentialSource.fixed(new Credentials.Basic("bob", "bobs-password"), "test flags"), retry, null);
+    }
+
+    /**
+     * A token server that never answers costs a request what is left of its retry budget, not the response timeout:
+     * bounded by the timeout alone, the token request held this one 5 s against its budget of 1 s. The bounds
+     * below are behaviour, not speed: far from both the budget and the timeout.
+     */
+    @Test
+    void aTokenServerThatHangsCostsARequestItsRetryBudgetNotTheResponseTimeout() {
+        realm.inject(FaultProxy.Fault.STALL, RegistryTokenServerFaultTest::tokenRequest);
+        try (RegistryArtifactStore store = store(Duration.ofSeconds(5), Duration.ofSeconds(1), RegistryTestStores.QUICK_RETRY)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> store.listTags("r/app")).isInstanceOf(StorageException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3500));
+        } finally {
+            realm.heal();
+        }
+    }
+
+    /**
+     * Two requests for one scope while the token server hangs: the second waits for the first's token request and
+     * takes its failure, instead of then sending one of its own and waiting its full timeout again (3 s, then 3 s).
+     */
+    @Test
+    void aRequestQueuedBehindAHangingTokenRequestTakesItsFailure() throws Exception {
+        realm.inject(FaultProxy.Fault.STALL, RegistryTokenServerFaultTest::tokenRequest);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (RegistryArtifactStore store = store(Duration.ofSeconds(3), Duration.ofSeconds(30), RetryPolicy.none())) {
+            long start = System.nanoTime();
+            List<Future<Duration>> requests = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                requests.add(threads.submit(() -> {
+                    assertThatThrownBy(() -> store.listTags("r/app")).isInstanceOf(StorageException.class);
+                    return Duration.ofNanos(System.nanoTime() - start);
+                }));
+            }
+            for (Future<Duration> request : requests) {
+                assertThat(request.get()).isLessThan(Duration.ofMillis(4500));
+            }
+            assertThat(tokenRequests()).as("one token request for both").hasSize(1);
+        } finally {
+            threads.shutdownNow();
+            realm.heal();
+        }
     }
 
     @Test
