@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.wharf.oci.StorageException;
+import dev.wharf.testing.TestCertificates;
 import dev.wharf.testing.TokenServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -123,6 +126,44 @@ class TokenExchangeTest {
             } finally {
                 realm.stop(0);
             }
+        }
+    }
+
+    /**
+     * An HTTPS realm that redirects to plain HTTP: the Basic credentials are not sent in cleartext, to another host
+     * (as Docker's client drops them) nor to the realm's own host (where Go's client would still send them).
+     */
+    @Test
+    void anHttpsRealmRedirectingToPlainHttpGetsNoCredentialsThere(@TempDir Path tmp) throws IOException {
+        TestCertificates.SelfSigned certificate = TestCertificates.localhost();
+        List<String> saw = new CopyOnWriteArrayList<>();
+        try (TokenServer tokens = new TokenServer(tmp).user("u", "p")) {
+            for (String host : List.of("localhost", "127.0.0.1")) {
+                HttpsServer realm = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+                realm.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
+                realm.createContext("/", exchange -> {
+                    saw.add(exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+                    exchange.getResponseHeaders().set("Location", tokens.realm().replace("127.0.0.1", host) + "?"
+                            + exchange.getRequestURI().getRawQuery());
+                    exchange.sendResponseHeaders(302, -1);
+                    exchange.close();
+                });
+                realm.start();
+                try {
+                    TokenExchange exchange = new TokenExchange(HttpClient.newBuilder().sslContext(certificate.trustingContext())
+                            .followRedirects(HttpClient.Redirect.NEVER).build(), Clock.systemUTC(), Duration.ofSeconds(5));
+                    AuthChallenge challenge = new AuthChallenge("Bearer", Map.of("realm", "https://127.0.0.1:"
+                            + realm.getAddress().getPort() + "/auth", "service", TokenServer.SERVICE));
+                    assertThat(exchange.fetch(challenge, List.of("repository:a:pull"), new Credentials.Basic("u", "p"), "r.example"))
+                            .isInstanceOf(TokenExchange.Outcome.Granted.class);
+                } finally {
+                    realm.stop(0);
+                }
+            }
+            assertThat(saw).as("the HTTPS realm had them").containsExactly("GET Basic dTpw", "GET Basic dTpw");
+            assertThat(tokens.requests()).as("anonymous over plain HTTP, at another host and at the realm's own")
+                    .containsExactly(new TokenServer.TokenRequest("GET", "", List.of("repository:a:pull"), true),
+                            new TokenServer.TokenRequest("GET", "", List.of("repository:a:pull"), true));
         }
     }
 
