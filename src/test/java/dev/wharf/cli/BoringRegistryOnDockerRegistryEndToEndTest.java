@@ -75,6 +75,39 @@ class BoringRegistryOnDockerRegistryEndToEndTest extends BoringRegistryEndToEndS
         }
     }
 
+    /** A CI run over a tree had pushed the modules sorted before a bad one, then stopped: half the tree published. */
+    @Test
+    void aRecursiveUploadWithBadModulesNamesEachAndPushesNone() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        module(tree, "a-network", "network", "1.0.0");
+        Path badVersion = module(tree, "b-storage", "storage", "1.0");
+        Path escaping = module(tree, "c-compute", "compute", "1.0.0");
+        Files.createSymbolicLink(escaping.resolve("variables.tf"), Path.of("../a-network/main.tf"));
+
+        CliRun run = cliWith(storageArgs(), "upload", "module", tree.toString());
+
+        assertThat(run.code()).isEqualTo(1);
+        List<String> lines = run.stderr().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).isEqualTo("boring-registry: 2 of 3 modules cannot be uploaded, so none was pushed:");
+        assertThat(lines.get(1)).startsWith("  " + badVersion.resolve("boring-registry.hcl") + ": ").contains("1.0");
+        assertThat(lines.get(2)).startsWith("  cannot archive " + escaping + ": 'variables.tf' is a symbolic link to '../a-network/main.tf'");
+        TerraformLayout layout = TerraformLayout.under(repository());
+        try (ArtifactStore store = openStore()) {
+            for (String name : List.of("network", "storage", "compute")) {
+                assertThat(store.listTags(layout.moduleRepository("example", name, "null"))).as(name).isEmpty();
+            }
+        }
+    }
+
+    private static Path module(Path tree, String folder, String name, String version) throws Exception {
+        Path module = Files.createDirectories(tree.resolve(folder));
+        Files.writeString(module.resolve("boring-registry.hcl"), "metadata {\n  namespace = \"example\"\n  name = \"" + name
+                + "\"\n  provider = \"null\"\n  version = \"" + version + "\"\n}\n");
+        Files.writeString(module.resolve("main.tf"), "output \"name\" {\n  value = \"" + name + "\"\n}\n");
+        return module;
+    }
+
     @Override
     List<String> storageArgs() {
         return List.of("--storage-oci-registry", registry.url(), "--storage-oci-repository", "boring-registry");

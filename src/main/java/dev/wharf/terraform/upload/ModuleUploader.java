@@ -5,7 +5,6 @@ import dev.wharf.oci.ScratchFolder;
 import dev.wharf.oci.StandardAnnotations;
 import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.terraform.TerraformNames;
-import dev.wharf.terraform.Version;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import dev.wharf.terraform.layout.TerraformLayout;
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -25,7 +23,8 @@ import java.util.stream.Stream;
  * {@code upload module DIR}: finds {@code boring-registry.hcl} files as boring-registry does (the
  * whole tree with {@code --recursive}, else DIR itself), archives each module and pushes it under
  * its version tag. An existing version is skipped with {@code --ignore-existing} and otherwise
- * refused; it is never overwritten.
+ * refused; it is never overwritten. Every module found is checked ({@link ModulePlan}) before the
+ * first is pushed, and one that cannot be uploaded stops the upload with nothing pushed.
  */
 public final class ModuleUploader {
     public enum Outcome { UPLOADED, EXISTS, FILTERED }
@@ -68,9 +67,28 @@ public final class ModuleUploader {
             throw new UploadException("no " + ModuleSpecReader.FILE_NAME + " found in " + root
                     + (options.recursive() ? " or below" : ""));
         }
-        List<Result> results = new ArrayList<>();
+        // Every module is checked before the first is pushed: a bad one anywhere in the tree stops the
+        // upload with nothing published, rather than after the modules sorted before it went out.
+        List<ModulePlan> plans = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (Path spec : specs) {
-            results.add(uploadOne(spec));
+            try {
+                plans.add(ModulePlan.of(spec, options, reader, target));
+            } catch (UploadException e) {
+                problems.add(String.valueOf(e.getMessage()));
+            }
+        }
+        problems.addAll(ModulePlan.sameVersionTwice(plans));
+        if (specs.size() == 1 && problems.size() == 1) {
+            throw new UploadException(problems.get(0));
+        }
+        if (!problems.isEmpty()) {
+            throw new UploadException(problems.size() + " of " + specs.size() + " modules cannot be uploaded, so none was pushed:\n  "
+                    + String.join("\n  ", problems));
+        }
+        List<Result> results = new ArrayList<>();
+        for (ModulePlan plan : plans) {
+            results.add(push(plan));
         }
         return results;
     }
@@ -91,31 +109,14 @@ public final class ModuleUploader {
         }
     }
 
-    private Result uploadOne(Path specFile) {
-        ModuleSpec spec = reader.read(specFile);
-        if (options.version().isPresent() && spec.version().isPresent()) {
-            // boring-registry refuses this too ("metadata.version must be empty"): with two versions
-            // given, one of them is a mistake, and taking either would publish under a version the
-            // user did not mean.
-            throw new UploadException(specFile + ": metadata sets version " + spec.version().get() + " and --version gives "
-                    + options.version().get() + "; give the version in one place only (remove it from "
-                    + ModuleSpecReader.FILE_NAME + " to upload with --version)");
-        }
-        String version = options.version().or(spec::version).orElseThrow(() -> new UploadException(specFile
-                + ": metadata lacks 'version' (or give --version)"));
-        checkCoordinates(specFile.toString(), spec.namespace(), spec.name(), spec.provider(), version);
-        String module = spec.namespace() + "/" + spec.name() + "/" + spec.provider();
-        Version parsed = Version.parse(version);
-        if (options.semver().isPresent() && !options.semver().get().allows(parsed)) {
-            log.accept("skipped " + module + " " + version + ": outside --version-constraints-semver " + options.semver().get());
-            return new Result(specFile, module, version, Outcome.FILTERED);
-        }
-        if (options.regex().isPresent() && !options.regex().get().matcher(version).find()) {
-            log.accept("skipped " + module + " " + version + ": does not match --version-constraints-regex");
-            return new Result(specFile, module, version, Outcome.FILTERED);
-        }
-        if (target.exists(spec.namespace(), spec.name(), spec.provider(), version)) {
-            return existing(specFile, module, version, "module " + module + " version " + version + " already exists; it is never overwritten");
+    private Result push(ModulePlan plan) {
+        Path specFile = plan.specFile();
+        String module = plan.module();
+        String version = plan.version();
+        ModuleSpec spec = plan.spec();
+        if (plan.skipped().isPresent()) {
+            log.accept(plan.skipped().get());
+            return new Result(specFile, module, version, plan.outcome());
         }
         ScratchFolder scratch;
         try {
@@ -126,11 +127,11 @@ public final class ModuleUploader {
         try (scratch) {
             Path archive = scratch.path().resolve("module." + options.format().extension());
             try (OutputStream out = Files.newOutputStream(archive)) {
-                new ModuleArchiver(options.excludes()).write(Objects.requireNonNull(specFile.getParent()), options.format(), out);
+                new ModuleArchiver(options.excludes()).write(plan.directory(), options.format(), out);
             }
             ModulePublication.Published published = target.publish(specFile.toString(), spec.namespace(), spec.name(),
                     spec.provider(), version, options.format(), archive,
-                    StandardAnnotations.created(List.of(Objects.requireNonNull(specFile.getParent()))));
+                    StandardAnnotations.created(List.of(plan.directory())));
             log.accept("uploaded module " + module + " " + version + " to " + published.repository() + ":" + published.tag());
             return new Result(specFile, module, version, Outcome.UPLOADED);
         } catch (VersionExistsException e) {
