@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -68,21 +67,7 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
     public List<UpstreamVersion> versions(MirrorCoordinates provider) {
         URI uri = providersBase(provider.hostname()).resolve(provider.namespace() + "/" + provider.type() + "/versions");
         JsonNode body = getJson(provider.hostname(), uri, "provider " + provider);
-        JsonNode versions = body.path("versions");
-        if (!versions.isArray()) {
-            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, uri + " answered without a versions list");
-        }
-        List<UpstreamVersion> result = new ArrayList<>();
-        for (JsonNode v : versions) {
-            List<String> platforms = new ArrayList<>();
-            for (JsonNode p : v.path("platforms")) {
-                platforms.add(p.path("os").asText() + "_" + p.path("arch").asText());
-            }
-            List<String> protocols = new ArrayList<>();
-            v.path("protocols").forEach(p -> protocols.add(p.asText()));
-            result.add(new UpstreamVersion(v.path("version").asText(), protocols, platforms));
-        }
-        return result;
+        return VersionsAnswer.read(uri, body);
     }
 
     /** Where the upstream keeps one platform's package of a version, and its checksum and signing keys. */

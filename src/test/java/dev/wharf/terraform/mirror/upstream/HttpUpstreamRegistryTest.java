@@ -84,6 +84,22 @@ class HttpUpstreamRegistryTest {
         assertThat(upstream.requests()).startsWith("/.well-known/terraform.json", "/api/providers/acme/dummy/versions");
     }
 
+    /** Terraform reads the versions answer with Go's encoding/json too: names in any case, at every level. */
+    @Test
+    void theVersionsAnswerIsReadAsTerraformReadsItNamesInAnyCase() {
+        upstream.put("/api/providers/acme/dummy/versions", """
+                {"Versions":[{"VERSION":"1.0.0","Protocols":["5.0"],"PlatForms":[{"OS":"linux","Arch":"amd64"},{"os":"darwin","ARCH":"arm64"}]},
+                             {"Version":"0.9.0","protocols":["4.0"],"Platforms":[{"Os":"linux","aRcH":"amd64"}]}]}
+                """);
+        List<UpstreamVersion> versions = client().versions(DUMMY);
+
+        assertThat(versions).extracting(UpstreamVersion::version).containsExactly("1.0.0", "0.9.0");
+        assertThat(versions.get(0).platforms()).containsExactly("linux_amd64", "darwin_arm64");
+        assertThat(versions.get(0).protocols()).containsExactly("5.0");
+        assertThat(versions.get(1).platforms()).containsExactly("linux_amd64");
+        assertThat(versions.get(1).protocols()).containsExactly("4.0");
+    }
+
     @Test
     void discoveryIsAskedOncePerHost() {
         HttpUpstreamRegistry client = client();
