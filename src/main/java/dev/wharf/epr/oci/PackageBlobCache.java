@@ -6,6 +6,7 @@ import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.FileChunks;
+import dev.wharf.oci.SizeCheckedChunks;
 import dev.wharf.oci.StorageException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -65,17 +66,26 @@ final class PackageBlobCache {
         Files.createDirectories(blobDir());
     }
 
-    /** Whether the package's zip (and signature, if it has one) are on disk. */
+    /** Whether the package's zip (of the index's size) and signature, if it has one, are on disk. */
     boolean holds(CachedPackage c) {
-        return Files.isRegularFile(zipPath(c.zipDigest()))
+        return keptOfSize(zipPath(c.zipDigest()), c.zipSize())
                 && (c.signatureDigest() == null || Files.isRegularFile(signaturePath(c.signatureDigest())));
     }
 
     /** The package's zip on disk, downloaded (and, for an entry from its config, checked against it) first when it is not there. */
     Path zip(CachedPackage c) throws InvalidPackageException {
-        Descriptor layer = new Descriptor(OciPackageLayout.ZIP_MEDIA_TYPE, Digest.parse(c.zipDigest()), c.zipSize(), Map.of());
+        Path kept = zipPath(c.zipDigest());
+        if (Files.isRegularFile(kept) && !keptOfSize(kept, c.zipSize())) {
+            // Its digest held, but an index persisted by a Wharf that did not check sizes may give the manifest's
+            // size, which the zip route announces as its Content-Length: fetched again, checked against that size.
+            try {
+                Files.deleteIfExists(kept);
+            } catch (IOException e) {
+                throw StorageException.writeFailed(kept.toString(), e);
+            }
+        }
         try {
-            return downloads.download(layer, zipPath(c.zipDigest()), true, c.fromConfig() ? c : null);
+            return downloads.download(zipLayer(c), zipPath(c.zipDigest()), true, c.fromConfig() ? c : null);
         } catch (InvalidPackageException e) {
             throw refused(c, e);
         }
@@ -115,10 +125,25 @@ final class PackageBlobCache {
         }
     }
 
+    private static boolean keptOfSize(Path kept, long size) {
+        try {
+            return Files.size(kept) == size;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Descriptor zipLayer(CachedPackage c) {
+        return new Descriptor(OciPackageLayout.ZIP_MEDIA_TYPE, Digest.parse(c.zipDigest()), c.zipSize(), Map.of());
+    }
+
     /**
      * The package's zip: from disk when it is there, else straight from the store (not kept). The zip
      * of an entry from its config is downloaded and checked first: what is served must be what the
-     * index says.
+     * index says. Either way it is checked against the index's size, which the zip route announces as
+     * its Content-Length: a length that differs is refused before the first byte (a file kept, or an
+     * index persisted, by a Wharf that did not check sizes; a registry announcing another length),
+     * else where it shows, so a client never gets a body cut short of its Content-Length unexplained.
      */
     ChunkSource readZip(CachedPackage c) throws IOException {
         Path p = zipPath(c.zipDigest());
@@ -130,9 +155,10 @@ final class PackageBlobCache {
             }
         }
         if (Files.isRegularFile(p)) {
-            return FileChunks.trusted(FileChannel.open(p, StandardOpenOption.READ));
+            return SizeCheckedChunks.of(FileChunks.trusted(FileChannel.open(p, StandardOpenOption.READ)), zipLayer(c),
+                    store.describe() + ", repository " + repository + " (kept in " + cacheDir + ")");
         }
-        return store.readBlob(repository, Digest.parse(c.zipDigest()));
+        return store.readBlob(repository, zipLayer(c));
     }
 
     /**
