@@ -46,9 +46,14 @@ public final class ExclusivePublishStore extends ForwardingArtifactStore {
             Optional<Manifest> stored = delegate.resolve(repository, tag);
             if (stored.isEmpty() || !stored.get().digest().equals(pushed.digest())) {
                 Digest other = stored.map(Manifest::digest).orElse(null);
+                if (other == null) {
+                    throw new ConcurrentPublishException(delegate.describe() + ", repository " + repository + ": the tag '" + tag
+                            + "' was deleted while this push wrote it and now points at nothing, not at this push's "
+                            + pushed.digest() + "; this push is not published. Publish it again", null, pushed.digest());
+                }
                 throw new ConcurrentPublishException(delegate.describe() + ", repository " + repository + ": the tag '" + tag
                         + "' was published by another writer at the same time and now points at "
-                        + (other == null ? "nothing (it was deleted)" : "manifest " + other) + ", not at this push's "
+                        + "manifest " + other + ", not at this push's "
                         + pushed.digest() + "; this push is not published. Check that the stored content is the one"
                         + " you want, and publish changes under a new version", other, pushed.digest());
             }

@@ -67,6 +67,24 @@ public final class PackagePublisher {
         }
     }
 
+    /**
+     * The tag was deleted while the publish wrote it (read back, it points at nothing): the package is
+     * not published, and publishing it again may well work. Not {@link ExistsException}: nothing exists.
+     */
+    public static final class TagChangedException extends InvalidPackageException {
+        private final String forClients;
+
+        /** {@code forClients}: the message without where storage is, which only the operator is told. */
+        public TagChangedException(String message, String forClients) {
+            super(message);
+            this.forClients = forClients;
+        }
+
+        public String forClients() {
+            return forClients;
+        }
+    }
+
     /** The package's name is outside what the publisher may publish. */
     public static final class NotAllowedException extends InvalidPackageException {
         private final String name;
@@ -178,7 +196,13 @@ public final class PackagePublisher {
             Manifest m = store.push(repository, tag, artifact, false);
             return new Published(tag, m, signed);
         } catch (StorageException e) {
-            if (e instanceof ConcurrentPublishException) {
+            if (e instanceof ConcurrentPublishException lost) {
+                if (lost.stored() == null) {
+                    // Nothing is published under the tag: answering "already published" would make a mirror
+                    // count it as there and a client stop, for a version no one can download.
+                    throw new TagChangedException(tag + " was not published: " + e.getMessage(), tag
+                            + " was deleted while this publish wrote it, so it is not published; publish it again");
+                }
                 throw new ExistsException(tag + " lost to a concurrent push: " + e.getMessage());
             }
             if (e.kind() == StorageException.Kind.TAG_EXISTS) {

@@ -117,6 +117,11 @@ public final class PackageUploadApi {
         } catch (PackagePublisher.ExistsException e) {
             // Not where storage is (a registry's host and repository): security.md keeps that from clients.
             refuse(ctx, caller.name(), client, "-", Outcome.EXISTS, e.forClients());
+        } catch (PackagePublisher.TagChangedException e) {
+            // Not 409, which clients (PackagePushClient among them) read as "already published": a failure to retry.
+            audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.FAILED, e.getMessage(), 503));
+            LOG.warn("package publish failed: {}", e.getMessage());
+            error(ctx, 503, e.forClients());
         } catch (InvalidPackageException e) {
             refuse(ctx, caller.name(), client, "-", Outcome.INVALID, folder == null ? e.getMessage()
                     : e.getMessage().replace(folder.toAbsolutePath() + "/", ""));
