@@ -26,6 +26,12 @@ import java.util.TreeMap;
  */
 final class ModuleFiles {
     private static final Set<String> ALWAYS_EXCLUDED = Set.of(".git", ".terraform");
+    /**
+     * Files and directories reached through links, at most: links to directories that hold links to
+     * directories repeat what they lead to at every level, so twenty levels of two links each made a
+     * walk of a million paths out of a module of a few files.
+     */
+    static final int MAX_LINKED = 10_000;
 
     private ModuleFiles() {
     }
@@ -38,6 +44,7 @@ final class ModuleFiles {
     static SortedMap<String, Path> walk(Path root, ExcludePatterns excludes) throws IOException {
         Path realRoot = root.toRealPath();
         SortedMap<String, Path> files = new TreeMap<>();
+        int[] linked = {0};
         Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -48,7 +55,7 @@ final class ModuleFiles {
                 if (ALWAYS_EXCLUDED.contains(String.valueOf(dir.getFileName())) || excludes.excludes(rel, true)) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
-                checkInside(root, realRoot, dir);
+                count(linked, root, realRoot, dir, checkInside(root, realRoot, dir));
                 return FileVisitResult.CONTINUE;
             }
 
@@ -61,9 +68,10 @@ final class ModuleFiles {
                 if (attrs.isSymbolicLink()) {
                     throw refused(root, file, "which does not exist");
                 }
-                checkInside(root, realRoot, file);
+                Path real = checkInside(root, realRoot, file);
+                count(linked, root, realRoot, file, real);
                 if (attrs.isRegularFile()) {
-                    files.put(RootedFiles.entryName(root, file), file.toRealPath());
+                    files.put(RootedFiles.entryName(root, file), real);
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -79,10 +87,24 @@ final class ModuleFiles {
         return files;
     }
 
-    /** Refuses {@code path} unless it resolves inside the module; only a link can lead elsewhere. */
-    private static void checkInside(Path root, Path realRoot, Path path) throws IOException {
-        if (!path.toRealPath().startsWith(realRoot)) {
+    /** {@code path}'s real path; refused unless it is inside the module, where only a link can lead elsewhere. */
+    private static Path checkInside(Path root, Path realRoot, Path path) throws IOException {
+        Path real = path.toRealPath();
+        if (!real.startsWith(realRoot)) {
             throw refused(root, path, "which leads out of the module directory " + root);
+        }
+        return real;
+    }
+
+    /** Counts {@code path} when a link led to it (its real path is not where it stands); refuses past {@link #MAX_LINKED}. */
+    private static void count(int[] linked, Path root, Path realRoot, Path path, Path real) throws ArchiveRefusedException {
+        if (real.equals(realRoot.resolve(root.relativize(path)))) {
+            return;
+        }
+        if (++linked[0] > MAX_LINKED) {
+            throw new ArchiveRefusedException("the module's symbolic links lead to more than " + MAX_LINKED + " files and directories"
+                    + " (a link to a directory repeats all it holds, links in it included), the last '" + joined(root, path)
+                    + "'; replace links to directories by the files they hold, or leave them out with --exclude");
         }
     }
 

@@ -106,6 +106,30 @@ class ModuleArchiverTest {
         assertThatThrownBy(() -> archiver.files(out)).isInstanceOf(ArchiveRefusedException.class);
     }
 
+    /**
+     * Two links to the next level's directory at each of twenty levels made a walk of a million paths
+     * out of a module of one file: the walk stops past {@link 10000} linked paths.
+     */
+    @Test
+    void linksToDirectoriesThatRepeatAMillionPathsAreRefusedOnceTheBoundIsPassed() throws Exception {
+        Path m = module(dir.resolve("fan"), List.of("main.tf", "l20/leaf.tf"));
+        for (int level = 0; level < 20; level++) {
+            Files.createDirectories(m.resolve("l" + level));
+            Files.createSymbolicLink(m.resolve("l" + level + "/a"), Path.of("../l" + (level + 1)));
+            Files.createSymbolicLink(m.resolve("l" + level + "/b"), Path.of("../l" + (level + 1)));
+        }
+        assertThatThrownBy(() -> new ModuleArchiver(ExcludePatterns.none()).files(m)).isInstanceOf(ArchiveRefusedException.class)
+                .hasMessageStartingWith("the module's symbolic links lead to more than " + ModuleFiles.MAX_LINKED + " files and directories");
+        // Without the fan of links the same module is a few files, links to directories inside it included.
+        Path small = module(dir.resolve("small"), List.of("main.tf", "l2/leaf.tf"));
+        for (int level = 0; level < 2; level++) {
+            Files.createDirectories(small.resolve("l" + level));
+            Files.createSymbolicLink(small.resolve("l" + level + "/a"), Path.of("../l" + (level + 1)));
+            Files.createSymbolicLink(small.resolve("l" + level + "/b"), Path.of("../l" + (level + 1)));
+        }
+        assertThat(new ModuleArchiver(ExcludePatterns.none()).files(small)).hasSize(2 + 2 + 4);
+    }
+
     /** Entry name to content, in archive order. */
     private static Map<String, String> entries(byte[] archive, ArchiveFormat format) throws Exception {
         Map<String, String> entries = new LinkedHashMap<>();
