@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * proxied downloads to about a third of what the registry itself serves (bench/RESULTS.md, figure 2).
  *
  * <p>A blob is written to the folder while it is being copied the first time and kept only when the
- * store's copy finished, which means its digest matched; a copy that fails or is abandoned leaves
- * nothing. Blobs are content-addressed, so a kept one never goes stale. The folder is bounded: when a
+ * store's copy finished, which means its digest matched, and, read for a manifest, its length was the
+ * manifest's size; a copy that fails or is abandoned leaves nothing. Blobs are content-addressed, so a kept one never goes stale. The folder is bounded: when a
  * new blob takes it over {@code maxBytes}, the least recently used ones go; a blob larger than the
  * whole bound is streamed without being kept. Everything but the {@code readBlob} methods goes straight
  * to the store.
