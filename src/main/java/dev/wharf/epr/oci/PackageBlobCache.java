@@ -44,6 +44,8 @@ final class PackageBlobCache {
     private final Path cacheDir;
     private final Refusal onRefused;
     private final BlobDownloads downloads;
+    /** Where a kept zip is, for the message of one whose length is not its index's size; made once, not per answer. */
+    private final String keptWhere;
 
     /** Told of a refused download of a package indexed from its config. */
     @FunctionalInterface
@@ -60,6 +62,7 @@ final class PackageBlobCache {
         this.cacheDir = cacheDir;
         this.onRefused = onRefused;
         this.downloads = new BlobDownloads(store, repository, cacheDir, maxBytes, configCheck);
+        this.keptWhere = store.describe() + ", repository " + repository + " (kept in " + cacheDir + ")";
     }
 
     void createDirectories() throws IOException {
@@ -155,8 +158,7 @@ final class PackageBlobCache {
             }
         }
         if (Files.isRegularFile(p)) {
-            return SizeCheckedChunks.of(FileChunks.trusted(FileChannel.open(p, StandardOpenOption.READ)), zipLayer(c),
-                    store.describe() + ", repository " + repository + " (kept in " + cacheDir + ")");
+            return SizeCheckedChunks.of(FileChunks.trusted(FileChannel.open(p, StandardOpenOption.READ)), zipLayer(c), keptWhere);
         }
         return store.readBlob(repository, zipLayer(c));
     }
