@@ -38,6 +38,11 @@ public final class GoJsonNames {
         return out;
     }
 
+    /** {@link #fold(ObjectNode, Set, Set)} for an object; any other node (an array, a string, null) as it is, for its reader to refuse. */
+    public static JsonNode fold(JsonNode node, Set<String> stringFields, Set<String> listFields) {
+        return node instanceof ObjectNode object ? fold(object, stringFields, listFields) : node;
+    }
+
     private static Optional<String> field(String name, Set<String> fields) {
         String folded = folded(name);
         return fields.stream().filter(f -> folded(f).equals(folded)).findFirst();

@@ -39,7 +39,7 @@ public final class SigningKeysFile {
      */
     public static ObjectNode canonical(ObjectMapper json, byte[] content) throws IOException {
         JsonNode read = json.readTree(content);
-        JsonNode root = read instanceof ObjectNode object ? GoJsonNames.fold(object, KEY_FIELDS, Set.of(LIST)) : read;
+        JsonNode root = GoJsonNames.fold(read, KEY_FIELDS, Set.of(LIST));
         if (root == null || root.isMissingNode()) {
             throw new IOException("empty, not " + FORMS);
         }
@@ -53,7 +53,7 @@ public final class SigningKeysFile {
             }
             ObjectNode folded = json.createObjectNode();
             ArrayNode keys = folded.putArray(LIST);
-            list.forEach(key -> keys.add(key instanceof ObjectNode object ? GoJsonNames.fold(object, KEY_FIELDS, Set.of()) : key));
+            list.forEach(key -> keys.add(GoJsonNames.fold(key, KEY_FIELDS, Set.of())));
             return folded;
         }
         if (!nonEmptyText(root.path("key_id")) || !nonEmptyText(root.path("ascii_armor"))) {

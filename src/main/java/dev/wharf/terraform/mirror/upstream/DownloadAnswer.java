@@ -26,7 +26,7 @@ final class DownloadAnswer {
 
     /** The package {@code answer} (from {@code uri}) describes, with its signing keys in signing-keys.json's canonical form. */
     static UpstreamPackage read(MirrorCoordinates provider, String version, String os, String arch, URI uri, JsonNode answer) {
-        JsonNode body = answer instanceof ObjectNode object ? GoJsonNames.fold(object, FIELDS, Set.of("protocols")) : answer;
+        JsonNode body = GoJsonNames.fold(answer, FIELDS, Set.of("protocols"));
         String filename = requiredText(body, "filename", uri);
         if (filename.contains("/") || filename.contains("\\")) {
             throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, uri + " names an unsafe file name '" + filename + "'");

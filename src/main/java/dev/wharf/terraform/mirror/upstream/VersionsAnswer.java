@@ -1,7 +1,6 @@
 package dev.wharf.terraform.mirror.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.terraform.provider.GoJsonNames;
 import java.net.URI;
 import java.util.ArrayList;
@@ -19,16 +18,16 @@ final class VersionsAnswer {
 
     /** The versions and platforms {@code answer} (from {@code uri}) lists. */
     static List<UpstreamVersion> read(URI uri, JsonNode answer) {
-        JsonNode versions = folded(answer, Set.of(), Set.of("versions")).path("versions");
+        JsonNode versions = GoJsonNames.fold(answer, Set.of(), Set.of("versions")).path("versions");
         if (!versions.isArray()) {
             throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, uri + " answered without a versions list");
         }
         List<UpstreamVersion> result = new ArrayList<>();
         for (JsonNode entry : versions) {
-            JsonNode v = folded(entry, Set.of("version"), Set.of("protocols", "platforms"));
+            JsonNode v = GoJsonNames.fold(entry, Set.of("version"), Set.of("protocols", "platforms"));
             List<String> platforms = new ArrayList<>();
             for (JsonNode p : v.path("platforms")) {
-                JsonNode platform = folded(p, Set.of("os", "arch"), Set.of());
+                JsonNode platform = GoJsonNames.fold(p, Set.of("os", "arch"), Set.of());
                 platforms.add(platform.path("os").asText() + "_" + platform.path("arch").asText());
             }
             List<String> protocols = new ArrayList<>();
@@ -36,9 +35,5 @@ final class VersionsAnswer {
             result.add(new UpstreamVersion(v.path("version").asText(), protocols, platforms));
         }
         return result;
-    }
-
-    private static JsonNode folded(JsonNode node, Set<String> stringFields, Set<String> listFields) {
-        return node instanceof ObjectNode object ? GoJsonNames.fold(object, stringFields, listFields) : node;
     }
 }
