@@ -156,19 +156,13 @@ final class HclLexer {
                 return null;
             } else if (c == '\\') {
                 text.append(escape());
-            } else if (src.startsWith("$${", pos) || src.startsWith("%%{", pos)) {
-                text.append(c).append('{');
-                pos += 3;
-            } else if (src.startsWith("${", pos) || src.startsWith("%{", pos)) {
-                template = true;
-                parts.add(new TemplatePart(text.toString(), false));
-                text.setLength(0);
-                int inner = pos + 2;
-                skipTemplate();
-                parts.add(new TemplatePart(src.substring(inner, pos - 1), true, c == '%'));
             } else {
-                text.append(c);
-                pos++;
+                Sequence read = sequence(c, text, parts);
+                template |= read == Sequence.TEMPLATE;
+                if (read == Sequence.NONE) {
+                    text.append(c);
+                    pos++;
+                }
             }
         }
     }
@@ -179,16 +173,7 @@ final class HclLexer {
         StringBuilder text = new StringBuilder();
         while (pos < src.length()) {
             char c = src.charAt(pos);
-            if (src.startsWith("$${", pos) || src.startsWith("%%{", pos)) {
-                text.append(c).append('{');
-                pos += 3;
-            } else if (src.startsWith("${", pos) || src.startsWith("%{", pos)) {
-                parts.add(new TemplatePart(text.toString(), false));
-                text.setLength(0);
-                int inner = pos + 2;
-                skipTemplate();
-                parts.add(new TemplatePart(src.substring(inner, pos - 1), true, c == '%'));
-            } else {
+            if (sequence(c, text, parts) == Sequence.NONE) {
                 text.append(c);
                 pos++;
                 if (c == '\n') {
@@ -199,6 +184,29 @@ final class HclLexer {
         }
         parts.add(new TemplatePart(text.toString(), false));
         return parts;
+    }
+
+    private enum Sequence { NONE, ESCAPED, TEMPLATE }
+
+    /**
+     * Reads a template sequence at {@code c}, if one starts there: {@code $${} and {@code %%{} are
+     * literal text, {@code ${…}} and {@code %{…}} a part of their own after the text before them.
+     */
+    private Sequence sequence(char c, StringBuilder text, List<TemplatePart> parts) throws HclSyntaxException {
+        if (src.startsWith("$${", pos) || src.startsWith("%%{", pos)) {
+            text.append(c).append('{');
+            pos += 3;
+            return Sequence.ESCAPED;
+        }
+        if (!src.startsWith("${", pos) && !src.startsWith("%{", pos)) {
+            return Sequence.NONE;
+        }
+        parts.add(new TemplatePart(text.toString(), false));
+        text.setLength(0);
+        int inner = pos + 2;
+        skipTemplate();
+        parts.add(new TemplatePart(src.substring(inner, pos - 1), true, c == '%'));
+        return Sequence.TEMPLATE;
     }
 
     private String escape() throws HclSyntaxException {
