@@ -69,24 +69,15 @@ final class PackageBlobCache {
         Files.createDirectories(blobDir());
     }
 
-    /** Whether the package's zip (of the index's size) and signature, if it has one, are on disk. */
+    /** Whether the package's zip and signature, if it has one, are on disk, each of the index's size. */
     boolean holds(CachedPackage c) {
         return keptOfSize(zipPath(c.zipDigest()), c.zipSize())
-                && (c.signatureDigest() == null || Files.isRegularFile(signaturePath(c.signatureDigest())));
+                && (c.signatureDigest() == null || keptOfSize(signaturePath(c.signatureDigest()), c.signatureSize()));
     }
 
     /** The package's zip on disk, downloaded (and, for an entry from its config, checked against it) first when it is not there. */
     Path zip(CachedPackage c) throws InvalidPackageException {
-        Path kept = zipPath(c.zipDigest());
-        if (Files.isRegularFile(kept) && !keptOfSize(kept, c.zipSize())) {
-            // Its digest held, but an index persisted by a Wharf that did not check sizes may give the manifest's
-            // size, which the zip route announces as its Content-Length: fetched again, checked against that size.
-            try {
-                Files.deleteIfExists(kept);
-            } catch (IOException e) {
-                throw StorageException.writeFailed(kept.toString(), e);
-            }
-        }
+        dropIfOfOtherSize(zipPath(c.zipDigest()), c.zipSize());
         try {
             return downloads.download(zipLayer(c), zipPath(c.zipDigest()), true, c.fromConfig() ? c : null);
         } catch (InvalidPackageException e) {
@@ -120,11 +111,29 @@ final class PackageBlobCache {
         if (c.signatureDigest() == null) {
             return Optional.empty();
         }
+        Path kept = signaturePath(c.signatureDigest());
+        dropIfOfOtherSize(kept, c.signatureSize());
         try {
             return Optional.of(downloads.download(new Descriptor(OciPackageLayout.SIGNATURE_MEDIA_TYPE, Digest.parse(c.signatureDigest()),
-                    c.signatureSize(), Map.of()), signaturePath(c.signatureDigest()), false, null));
+                    c.signatureSize(), Map.of()), kept, false, null));
         } catch (InvalidPackageException e) {
             throw refused(c, e);
+        }
+    }
+
+    /**
+     * Removes a kept blob whose length is not the index's size, so the download that follows (checked
+     * against that size) decides. Its digest held when it was kept, but an index persisted by a Wharf
+     * that did not check sizes may give the manifest's size, and the routes announce the index's size
+     * as their Content-Length: served as it was, the client got a body cut short of it.
+     */
+    private static void dropIfOfOtherSize(Path kept, long size) {
+        if (Files.isRegularFile(kept) && !keptOfSize(kept, size)) {
+            try {
+                Files.deleteIfExists(kept);
+            } catch (IOException e) {
+                throw StorageException.writeFailed(kept.toString(), e);
+            }
         }
     }
 
