@@ -10,6 +10,7 @@ import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.epr.oci.StorageCheckedIndexer;
 import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.epr.publish.PackageUploadApi;
+import dev.wharf.epr.publish.PublisherKey;
 import dev.wharf.http.RegistryCallMetrics;
 import dev.wharf.http.access.PublishAudit;
 import dev.wharf.http.access.TokensFile;
@@ -52,26 +53,30 @@ record PackageSource(Indexer indexer, Optional<ArtifactStore> store, Optional<Pr
                 .withRefreshInterval(settings.refreshInterval())
                 .withVerifyInterval(settings.verifyInterval())
                 .withArchiveLimits(flags.packageLimits.limits());
-        return oci(store, indexing, RegistryConfig.parseDuration(flags.ociHealthTimeout), settings.tokens(), telemetry.epr(), telemetry.registry());
+        return oci(store, indexing, RegistryConfig.parseDuration(flags.ociHealthTimeout), settings.tokens(), settings.publisherKey(),
+                telemetry.epr(), telemetry.registry());
     }
 
-    /** {@code healthTimeout} bounds the live probe behind /health; {@code tokens}, when present, enable uploads. */
+    /**
+     * {@code healthTimeout} bounds the live probe behind /health; {@code tokens}, when present, enable uploads, which
+     * {@code publisherKey} then checks. Pull-through copies are not: they carry the upstream's signatures, checked by -verification-key.
+     */
     private static PackageSource oci(ArtifactStore store, OciIndexerSettings settings, Duration healthTimeout, Optional<TokensFile> tokens,
-                                     EprMetrics eprMetrics, MeterRegistry metrics) {
+                                     Optional<PublisherKey> publisherKey, EprMetrics eprMetrics, MeterRegistry metrics) {
         // The indexer reads through a watcher, so /health can report faults the live probe cannot see.
         FailureWatchingStore watched = new FailureWatchingStore(store, Clock.systemUTC());
         OciIndexer ociIndex = new OciIndexer(watched, settings, eprMetrics);
-        var pullThrough = new ProxyModeOptions.PullThroughTarget(publisher(store, settings), settings.maxPackageBytes(),
+        var pullThrough = new ProxyModeOptions.PullThroughTarget(publisher(store, settings, Optional.empty()), settings.maxPackageBytes(),
                 settings.cacheDir().resolve("pull-through"), ociIndex::refresh);
-        Optional<PackageUploadApi> upload = tokens.map(t -> new PackageUploadApi(t, publisher(store, settings), ociIndex::refresh,
+        Optional<PackageUploadApi> upload = tokens.map(t -> new PackageUploadApi(t, publisher(store, settings, publisherKey), ociIndex::refresh,
                 new PublishAudit(metrics), settings.maxPackageBytes()));
         Indexer indexer = new CacheLockedIndexer(new StorageCheckedIndexer(ociIndex,
                 new StoreProbe(store, settings.repository(), healthTimeout), watched), settings.cacheDir());
         return new PackageSource(indexer, Optional.of(store), Optional.of(pullThrough), upload);
     }
 
-    private static PackagePublisher publisher(ArtifactStore store, OciIndexerSettings settings) {
-        return new PackagePublisher(store, settings.repository(), settings.maxPackageBytes(), settings.validate(), settings.archiveLimits());
+    private static PackagePublisher publisher(ArtifactStore store, OciIndexerSettings settings, Optional<PublisherKey> key) {
+        return new PackagePublisher(store, settings.repository(), settings.maxPackageBytes(), settings.validate(), settings.archiveLimits(), key);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.wharf.cli.epr;
 
+import dev.wharf.epr.publish.PublisherKey;
 import dev.wharf.http.access.TokensFile;
 import dev.wharf.http.access.TrustedPublishers;
 import dev.wharf.http.oidc.IssuerClient;
@@ -9,7 +10,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
-/** {@code -auth-tokens-file}: scoped tokens, and with them {@code PUT /api/v1/packages} on the OCI indexer. */
+/** {@code -auth-tokens-file}: scoped tokens, and with them {@code PUT /api/v1/packages} on the OCI indexer, which {@code -publish-verification-key} guards. */
 public final class PublishFlags {
     @Option(names = {"-auth-tokens-file", "--auth-tokens-file"},
             description = "YAML file of named, hashed tokens with scopes (publish:GLOB on package names, admin), as 'token create'"
@@ -21,6 +22,32 @@ public final class PublishFlags {
             description = "PEM file of CA certificates to trust for the OIDC issuers of -auth-tokens-file's trusted publishers, in"
                     + " addition to the JVM's default trust; read again when it changes.")
     @Nullable Path issuersCaFile;
+
+    @Option(names = {"-publish-verification-key", "--publish-verification-key"}, paramLabel = "FILE",
+            description = "Armoured OpenPGP public key Fleet verifies the company's packages with"
+                    + " (xpack.fleet.packageVerification.gpgKeyPath): PUT /api/v1/packages publishes only a package whose .sig"
+                    + " verifies over its zip with this key; needs -auth-tokens-file. Not -verification-key, the upstream's key"
+                    + " for pull-through.")
+    @Nullable Path publisherKey;
+
+    /** {@code -publish-verification-key}, read now; an IllegalArgumentException when it cannot be, or without a tokens file to publish with. */
+    Optional<PublisherKey> publisherKey() {
+        if (publisherKey == null) {
+            return Optional.empty();
+        }
+        if (publisherKey.toString().isBlank()) {
+            // Read as no key, every upload would be published unchecked ('-publish-verification-key "$KEY"' with the variable unset).
+            throw new IllegalArgumentException(PublisherKey.FLAG + " was given without a file; name it, or leave the flag out");
+        }
+        if (given(tokensFile).isEmpty()) {
+            throw new IllegalArgumentException(PublisherKey.FLAG + " is for PUT /api/v1/packages: it needs -auth-tokens-file");
+        }
+        try {
+            return Optional.of(PublisherKey.fromKeyFile(publisherKey));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PublisherKey.FLAG + ": " + e.getMessage(), e);
+        }
+    }
 
     /** The tokens file, its publishers' issuers asked trusting {@code -auth-oidc-ca-file}; a file that cannot be read is an IllegalArgumentException. */
     Optional<TokensFile> tokens() {

@@ -3,6 +3,7 @@ package dev.wharf.cli.epr;
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.epr.publish.PackagePushClient;
+import dev.wharf.epr.publish.PublisherKey;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.StorageException;
 import java.io.PrintWriter;
@@ -48,6 +49,11 @@ public final class PushCommand implements Callable<Integer> {
     @Option(names = {"-server-ca-file", "--server-ca-file"}, paramLabel = "PEM",
             description = "PEM file of CA certificates to trust for an https -server, in addition to the JVM's default trust.")
     @Nullable Path serverCaFile;
+    @Option(names = {"-publish-verification-key", "--publish-verification-key"}, paramLabel = "FILE",
+            description = "Armoured OpenPGP public key Fleet verifies the packages with (xpack.fleet.packageVerification.gpgKeyPath):"
+                    + " each package must carry a .sig that verifies over its zip with this key, or is refused before anything is"
+                    + " pushed or sent. Not -verification-key, the upstream's key for mirror and pull-through.")
+    @Nullable Path publisherKey;
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
@@ -60,8 +66,9 @@ public final class PushCommand implements Callable<Integer> {
             // Read as absent, it would push with the registry flags instead, or be refused for lacking them.
             throw new ParameterException(spec.commandLine(), "-server was given without a URL; name the Wharf server, or leave the flag out");
         }
+        Optional<PublisherKey> key = publisherKey();
         if (server != null) {
-            return pushThroughServer(out, err);
+            return pushThroughServer(out, err, key);
         }
         if (serverCaFile != null) {
             throw new ParameterException(spec.commandLine(), "-server-ca-file is for -server: it needs -server");
@@ -71,7 +78,7 @@ public final class PushCommand implements Callable<Integer> {
         }
         int failures = 0;
         try (ArtifactStore store = oci.open()) {
-            PackagePublisher publisher = new PackagePublisher(store, oci.repository, maxPackageSize, !disableValidation, limits.limits());
+            PackagePublisher publisher = new PackagePublisher(store, oci.repository, maxPackageSize, !disableValidation, limits.limits(), key);
             for (Path p : packages) {
                 try {
                     PackagePublisher.Published done = publisher.push(p, w -> err.println("warning: " + w));
@@ -101,10 +108,26 @@ public final class PushCommand implements Callable<Integer> {
         return failures == 0 ? 0 : 1;
     }
 
-    private int pushThroughServer(PrintWriter out, PrintWriter err) {
+    /** {@code -publish-verification-key}, read now: a file that holds no key is refused before any package is read. */
+    private Optional<PublisherKey> publisherKey() {
+        if (publisherKey == null) {
+            return Optional.empty();
+        }
+        if (publisherKey.toString().isBlank()) {
+            // Read as no key, the packages would be pushed unchecked ('-publish-verification-key "$KEY"' with the variable unset).
+            throw new ParameterException(spec.commandLine(), PublisherKey.FLAG + " was given without a file; name it, or leave the flag out");
+        }
+        try {
+            return Optional.of(PublisherKey.fromKeyFile(publisherKey));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), PublisherKey.FLAG + ": " + e.getMessage());
+        }
+    }
+
+    private int pushThroughServer(PrintWriter out, PrintWriter err, Optional<PublisherKey> key) {
         PackagePushClient client;
         try {
-            client = PackagePushClient.of(String.valueOf(server).trim(), token == null ? "" : token.trim(), Optional.ofNullable(serverCaFile));
+            client = PackagePushClient.of(String.valueOf(server).trim(), token == null ? "" : token.trim(), Optional.ofNullable(serverCaFile), key);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.wharf.cli.epr;
 
+import dev.wharf.epr.publish.PublisherKey;
 import dev.wharf.http.ServerLimits;
 import dev.wharf.http.TrustedProxies;
 import dev.wharf.http.access.TokensFile;
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * opened: a refused flag is one line on stderr and exit code 2, in the order the checks are listed here.
  */
 record ServeSettings(ServerLimits limits, Duration drain, RegistryConfig config, Duration refreshInterval, Duration verifyInterval,
-                     Optional<TokensFile> tokens) {
+                     Optional<TokensFile> tokens, Optional<PublisherKey> publisherKey) {
 
     /** EPR reads an empty file flag as none ({@code EPR_TLS_CERT=}). */
     private static boolean unnamed(@Nullable Path file) {
@@ -73,10 +74,16 @@ record ServeSettings(ServerLimits limits, Duration drain, RegistryConfig config,
         if (tokens.isPresent() && !flags.ociIndexer) {
             return refused(err, "package-registry: -auth-tokens-file enables publishing, which needs -feature-oci-indexer");
         }
+        Optional<PublisherKey> publisherKey;
+        try {
+            publisherKey = flags.publish.publisherKey();
+        } catch (IllegalArgumentException e) {
+            return refused(err, "package-registry: " + e.getMessage());
+        }
         if (flags.ociIndexer && !flags.oci.hasRegistry()) {
             return refused(err, "-feature-oci-indexer needs -oci-registry (or EPR_OCI_REGISTRY)");
         }
-        return Optional.of(new ServeSettings(limits, drain, config, refresh, verify, tokens));
+        return Optional.of(new ServeSettings(limits, drain, config, refresh, verify, tokens, publisherKey));
     }
 
     private static Optional<ServeSettings> refused(PrintWriter err, String reason) {

@@ -1,6 +1,6 @@
 package dev.wharf.cli.epr;
 
-import dev.wharf.epr.upstream.PackageSignatureCheck;
+import dev.wharf.epr.pkg.PackageSignatureCheck;
 import dev.wharf.epr.upstream.UpstreamEpr;
 import dev.wharf.epr.upstream.UpstreamSettings;
 import dev.wharf.http.TrustedCertificates;

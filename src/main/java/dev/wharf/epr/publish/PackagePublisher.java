@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -35,7 +36,8 @@ import java.util.function.Consumer;
  * the same reader the indexers use, zips a folder the way EPR expects ({@code {name}-{version}/…}),
  * and pushes it tagged {@code {name}-{version}} with its {@code .sig} when one lies beside it (refused
  * unless it is an armoured detached signature, {@link PackageSignatureFile}), and with the package as read in the artifact's config ({@link PackageIndexConfig}). An
- * existing version is refused: published packages are immutable, as Fleet assumes.
+ * existing version is refused: published packages are immutable, as Fleet assumes. Given a
+ * {@link PublisherKey}, it publishes only a package whose {@code .sig} verifies with that key.
  */
 public final class PackagePublisher {
     /** What was pushed. */
@@ -47,6 +49,7 @@ public final class PackagePublisher {
     private final long maxBytes;
     private final boolean validate;
     private final ArchiveLimits limits;
+    private final Optional<PublisherKey> key;
 
     /** The version is published already; packages are immutable. */
     public static final class ExistsException extends InvalidPackageException {
@@ -104,11 +107,18 @@ public final class PackagePublisher {
     }
 
     public PackagePublisher(ArtifactStore store, String repository, long maxBytes, boolean validate, ArchiveLimits limits) {
+        this(store, repository, maxBytes, validate, limits, Optional.empty());
+    }
+
+    /** {@code key}: when present, every package must carry a {@code .sig} that verifies with it (push's and the upload API's, never a copy's). */
+    public PackagePublisher(ArtifactStore store, String repository, long maxBytes, boolean validate, ArchiveLimits limits,
+                            Optional<PublisherKey> key) {
         this.store = store;
         this.repository = repository;
         this.maxBytes = maxBytes;
         this.validate = validate;
         this.limits = limits;
+        this.key = key;
     }
 
     public Published push(Path source, Consumer<String> warnings) throws InvalidPackageException, IOException {
@@ -187,6 +197,9 @@ public final class PackagePublisher {
         if (signed) {
             PackageSignatureFile.require(sig, tag + ".zip.sig");
             layers.add(Layer.file(OciPackageLayout.SIGNATURE_MEDIA_TYPE, tag + ".zip.sig", BlobSource.ofFile(sig)));
+        }
+        if (key.isPresent()) {
+            key.get().require(zip, sig, tag + ".zip");
         }
         Map<String, String> annotations = new java.util.HashMap<>(StandardAnnotations.of(tag, doc.version, StandardAnnotations.created(inputs)));
         annotations.put("dev.wharf.epr.package.name", doc.name);

@@ -38,16 +38,28 @@ public final class PackagePushClient {
     private final URI server;
     private final String token;
     private final HttpClient http;
+    private final Optional<PublisherKey> key;
 
     public PackagePushClient(URI server, String token, HttpClient http) {
+        this(server, token, http, Optional.empty());
+    }
+
+    /** {@code key}: when present, a zip is sent only with a {@code .sig} that verifies with it. */
+    public PackagePushClient(URI server, String token, HttpClient http, Optional<PublisherKey> key) {
         String base = server.toString();
         this.server = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.token = token;
         this.http = http;
+        this.key = key;
     }
 
     /** @param caFile CA certificates ({@code -server-ca-file}) to trust for an https server beside the JVM's */
     public static PackagePushClient of(String server, String token, Optional<Path> caFile) {
+        return of(server, token, caFile, Optional.empty());
+    }
+
+    /** As above, checking each zip's signature against {@code key} ({@code -publish-verification-key}) before it is sent. */
+    public static PackagePushClient of(String server, String token, Optional<Path> caFile, Optional<PublisherKey> key) {
         if (!server.startsWith("https://") && !server.startsWith("http://")) {
             throw new IllegalArgumentException("-server must be an http:// or https:// URL, not '" + server + "'");
         }
@@ -55,7 +67,7 @@ public final class PackagePushClient {
             throw new IllegalArgumentException("-server needs -token (or EPR_TOKEN): a token from 'package-registry token create'");
         }
         URI uri = URI.create(server);
-        return new PackagePushClient(uri, token, WharfServerClient.to(uri, caFile, "-server-ca-file"));
+        return new PackagePushClient(uri, token, WharfServerClient.to(uri, caFile, "-server-ca-file"), key);
     }
 
     public String describe() {
@@ -81,6 +93,14 @@ public final class PackagePushClient {
                 return new Outcome(Outcome.Kind.REFUSED, "cannot read " + sig.getFileName() + ": " + e.getMessage());
             }
             files.add(sig);
+        }
+        if (key.isPresent()) {
+            try {
+                // Said before the zip is sent, as the form check is; a server given the key refuses it too.
+                key.get().require(zip, sig, String.valueOf(zip.getFileName()));
+            } catch (dev.wharf.epr.pkg.InvalidPackageException e) {
+                return new Outcome(Outcome.Kind.REFUSED, e.getMessage());
+            }
         }
         String boundary = "wharf-" + UUID.randomUUID();
         List<HttpRequest.BodyPublisher> parts = new ArrayList<>();

@@ -17,8 +17,8 @@ import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
  * A package's {@code .sig} as Fleet reads it: Kibana verifies a package with openpgp.js's
  * {@code readSignature({armoredSignature})}, so a {@code .sig} that is binary, empty or anything but
  * one armoured detached signature was stored, served, and failed every install of a package that
- * looked published. Checked before anything is pushed; the zip is not checked against it, since
- * no key of the publisher's is known here.
+ * looked published. Checked before anything is pushed; the zip is checked against it only with a
+ * key to check it with ({@link PublisherKey}).
  */
 public final class PackageSignatureFile {
     /** Far above an armoured signature (some hundred bytes; a few kB with several signatures). */

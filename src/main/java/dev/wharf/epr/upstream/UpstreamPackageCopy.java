@@ -1,6 +1,7 @@
 package dev.wharf.epr.upstream;
 
 import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.epr.pkg.PackageSignatureCheck;
 import dev.wharf.epr.pkg.ZipPackageFiles;
 import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.oci.Leftovers;
@@ -96,7 +97,12 @@ public final class UpstreamPackageCopy {
                 if (!signed) {
                     throw new UpstreamException(UpstreamException.Kind.REFUSED, tag + " has no signature upstream, so it cannot be verified");
                 }
-                verifiedBy = Optional.of(signatures.get().verify(zip, sig, tag + ".zip"));
+                try {
+                    verifiedBy = Optional.of(signatures.get().verify(zip, sig, tag + ".zip"));
+                } catch (InvalidPackageException e) {
+                    // The upstream's package failed its check, not the publisher's: refused as the upstream's.
+                    throw new UpstreamException(UpstreamException.Kind.REFUSED, e.getMessage(), e);
+                }
             }
             requireAsked(zip, tag);
             publisher.push(zip, warnings);

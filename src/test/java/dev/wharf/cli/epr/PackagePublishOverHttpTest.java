@@ -283,6 +283,89 @@ class PackagePublishOverHttpTest {
         }
     }
 
+    /**
+     * With {@code -publish-verification-key} (the key Fleet verifies the company's packages with), the
+     * upload API publishes only a package whose {@code .sig} verifies over its zip with that key: one
+     * signed with another key, over other bytes, or not at all had been published, and Fleet then
+     * refused to install it as unverified. Each is a 400 with one message and nothing stored; {@code
+     * push -server} given the key says so in one line before sending; the version stays free.
+     */
+    @Test
+    void withAPublisherKeyOnlyAPackageSignedOverItsZipWithThatKeyIsPublished() throws Exception {
+        NewToken acme = Publishing.token("ci-acme", "publish:acme_*");
+        Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), acme);
+        Path version = Files.list(TestPackages.source().resolve("acme_logs")).findFirst().orElseThrow();
+        String name = "acme_logs-" + version.getFileName();
+        Path zip = dir.resolve(name + ".zip");
+        TestPackages.zipFolder(version, name, zip);
+        byte[] zipBytes = Files.readAllBytes(zip);
+        PgpKeys company = PgpKeys.generate("Company packages <packages@wharf.invalid>");
+        PgpKeys other = PgpKeys.generate("EPR CI <ci@wharf.invalid>");
+        Path key = Files.writeString(dir.resolve("company.asc"), company.armoredPublicKey());
+        String otherKey = other.armoredDetachedSignature(zipBytes);
+        String otherBytes = company.armoredDetachedSignature("other bytes".getBytes(StandardCharsets.UTF_8));
+        HttpClient http = HttpClient.newHttpClient();
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            int port = TestPorts.free();
+            try (WharfProcess server = server(registry, port, tokens, "-publish-verification-key", key.toString())) {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
+                HttpResponse<String> unsigned = Publishing.put(http, base.resolve("/api/v1/packages?refresh=true"), acme.token(),
+                        "application/zip", HttpRequest.BodyPublishers.ofFile(zip));
+                assertThat(unsigned.statusCode()).as(unsigned.body()).isEqualTo(400);
+                assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(unsigned.body()).path("message").asText())
+                        .isEqualTo(name + ".zip has no signature (" + name + ".zip.sig): -publish-verification-key requires every"
+                                + " published package to be signed with its key, which Fleet verifies packages with, so nothing was published");
+                for (Map.Entry<String, String> sig : Map.of(otherKey, ", which is not in -publish-verification-key; ",
+                        otherBytes, "): the zip was altered; ").entrySet()) {
+                    HttpResponse<String> answer = Publishing.put(http, base.resolve("/api/v1/packages?refresh=true"), acme.token(),
+                            Publishing.MULTIPART_TYPE, HttpRequest.BodyPublishers.ofByteArray(Publishing.multipart(Map.of(
+                                    zip.getFileName().toString(), zipBytes, name + ".zip.sig", sig.getKey().getBytes(StandardCharsets.UTF_8)))));
+                    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+                    JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body());
+                    assertThat(body.path("message").asText()).startsWith(name + ".zip ").contains(sig.getValue())
+                            .endsWith("Fleet would refuse to install it as unverified, so nothing was published")
+                            .doesNotContain(dir.toString()).doesNotContain("/tmp");
+                }
+
+                // push -server: the server's refusal, and with the key given to push too, its own line before sending.
+                Files.writeString(dir.resolve(name + ".zip.sig"), otherKey);
+                PushRun refusedByServer = push(base, acme.token(), zip);
+                assertThat(refusedByServer.exit()).as(refusedByServer.output()).isEqualTo(1);
+                assertThat(refusedByServer.output().lines().filter(l -> l.startsWith("refused ")).toList()).as(refusedByServer.output())
+                        .singleElement().asString().startsWith("refused " + zip + ": HTTP 400: " + name + ".zip is signed by key ");
+                PushRun refusedByPush = push(base, acme.token(), zip, "-publish-verification-key", key.toString());
+                assertThat(refusedByPush.exit()).as(refusedByPush.output()).isEqualTo(1);
+                assertThat(refusedByPush.output().lines().filter(l -> l.startsWith("refused ")).toList()).as(refusedByPush.output())
+                        .singleElement().asString().startsWith("refused " + zip + ": " + name + ".zip is signed by key ")
+                        .endsWith(", which is not in -publish-verification-key; Fleet would refuse to install it as unverified, so nothing"
+                                + " was published");
+
+                HttpResponse<String> search = http.send(HttpRequest.newBuilder(base.resolve("/search?package=acme_logs&all=true")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(search.body().strip()).isEqualTo("[]");
+                // The version is still free: signed with the key over its zip, it is published now.
+                Files.writeString(dir.resolve(name + ".zip.sig"), company.armoredDetachedSignature(zipBytes));
+                PushRun published = push(base, acme.token(), zip, "-publish-verification-key", key.toString());
+                assertThat(published.exit()).as(published.output()).isZero();
+                assertThat(published.output()).contains("published " + name + " (signed)");
+            }
+        }
+    }
+
+    /** -publish-verification-key guards the upload API: without -auth-tokens-file there is none, and the start is refused. */
+    @Test
+    void aPublisherKeyWithoutATokensFileIsRefusedAtStart() throws Exception {
+        Path key = Files.writeString(dir.resolve("company.asc"), PgpKeys.generate("Company <packages@wharf.invalid>").armoredPublicKey());
+        try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
+                "-oci-registry", "oci-layout:" + dir.resolve("oci"), "-address", "127.0.0.1:" + TestPorts.free(),
+                "-publish-verification-key", key.toString()))) {
+            assertThat(server.waitFor(Duration.ofMinutes(1))).as(server.output()).isEqualTo(2);
+            assertThat(server.output()).contains("package-registry: -publish-verification-key is for PUT /api/v1/packages: it needs"
+                    + " -auth-tokens-file");
+        }
+    }
+
     /** package-registry publishing into {@code epr/published} of the registry, with the tokens file. */
     private WharfProcess server(DockerRegistryServer registry, int port, Path tokens, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("package-registry", "-feature-oci-indexer",

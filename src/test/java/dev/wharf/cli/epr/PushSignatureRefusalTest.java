@@ -29,13 +29,16 @@ class PushSignatureRefusalTest {
     record Run(int code, String out, String err) {
     }
 
-    private Run push(Path zip) {
+    private Run push(Path zip, String... flags) {
         var cl = PackageRegistryCommandLine.create(Map.of());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        int code = cl.execute("push", "-oci-registry", "oci-layout:" + dir.resolve("oci"), zip.toString());
+        List<String> args = new java.util.ArrayList<>(List.of("push", "-oci-registry", "oci-layout:" + dir.resolve("oci")));
+        args.addAll(List.of(flags));
+        args.add(zip.toString());
+        int code = cl.execute(args.toArray(String[]::new));
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -75,6 +78,54 @@ class PushSignatureRefusalTest {
         // Nothing of the refused pushes was stored: the version is still free, and pushed now with its real signature.
         Files.writeString(sig, armored);
         Run signed = push(zip);
+        assertThat(signed.code()).as(signed.err()).isZero();
+        assertThat(signed.out()).contains("pushed " + TAG + " (signed)");
+    }
+
+    /**
+     * With {@code -publish-verification-key}, the key Fleet verifies packages with, a package is pushed
+     * only with a {@code .sig} that verifies over its zip with that key: one signed with another key
+     * or over other bytes had been pushed, and Fleet then refused to install it as unverified.
+     */
+    @Test
+    void withAPublisherKeyOnlyAPackageSignedOverItsZipWithThatKeyIsPushed() throws Exception {
+        Path zip = dir.resolve(TAG + ".zip");
+        TestPackages.zipFolder(TestPackages.source().resolve("gallery/2.0.0"), TAG, zip);
+        byte[] zipBytes = Files.readAllBytes(zip);
+        Path key = Files.writeString(dir.resolve("company.asc"), KEY.armoredPublicKey());
+        PgpKeys other = PgpKeys.generate("Someone else <else@wharf.invalid>");
+        Path sig = dir.resolve(TAG + ".zip.sig");
+        String flag = "-publish-verification-key";
+
+        Run unsigned = push(zip, flag, key.toString());
+        assertThat(unsigned.code()).as(unsigned.err()).isEqualTo(1);
+        assertThat(unsigned.err().lines().toList()).as(unsigned.err()).containsExactly("push " + zip + ": " + TAG + ".zip has no signature ("
+                + TAG + ".zip.sig): -publish-verification-key requires every published package to be signed with its key, which Fleet"
+                + " verifies packages with, so nothing was published");
+
+        Files.writeString(sig, other.armoredDetachedSignature(zipBytes));
+        Run otherKey = push(zip, flag, key.toString());
+        assertThat(otherKey.code()).as(otherKey.err()).isEqualTo(1);
+        assertThat(otherKey.err().lines().toList()).as(otherKey.err()).singleElement().asString()
+                .startsWith("push " + zip + ": " + TAG + ".zip is signed by key ")
+                .endsWith(", which is not in -publish-verification-key; Fleet would refuse to install it as unverified, so nothing was published")
+                .doesNotContain(key.toString());
+
+        Files.writeString(sig, KEY.armoredDetachedSignature("other bytes".getBytes(StandardCharsets.UTF_8)));
+        Run otherBytes = push(zip, flag, key.toString());
+        assertThat(otherBytes.code()).as(otherBytes.err()).isEqualTo(1);
+        assertThat(otherBytes.err().lines().toList()).as(otherBytes.err()).singleElement().asString()
+                .startsWith("push " + zip + ": " + TAG + ".zip does not match its signature (by key ")
+                .endsWith("; Fleet would refuse to install it as unverified, so nothing was published");
+
+        Path notAKey = Files.writeString(dir.resolve("not-a-key.asc"), "not a key\n");
+        Run badKey = push(zip, flag, notAKey.toString());
+        assertThat(badKey.code()).as(badKey.err()).isEqualTo(2);
+        assertThat(badKey.err()).startsWith(flag + ": " + notAKey + " ");
+
+        // Nothing of the refused pushes was stored: the version is still free, and pushed now, signed with the key over its zip.
+        Files.writeString(sig, KEY.armoredDetachedSignature(zipBytes));
+        Run signed = push(zip, flag, key.toString());
         assertThat(signed.code()).as(signed.err()).isZero();
         assertThat(signed.out()).contains("pushed " + TAG + " (signed)");
     }

@@ -1,4 +1,4 @@
-package dev.wharf.epr.upstream;
+package dev.wharf.epr.pkg;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +19,9 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 /**
  * Checks a package zip against its detached OpenPGP signature ({@code .zip.sig}, armoured as Elastic
  * publishes them, or binary) made by one of the keys of an armoured public key file such as
- * Elastic's {@code GPG-KEY-elasticsearch}. The zip is read as a stream, never held in memory.
+ * Elastic's {@code GPG-KEY-elasticsearch} (the upstream's, for a mirror or pull-through) or the
+ * company's own (what may be published). The zip is read as a stream, never held in memory. Here, not
+ * with the upstream's client or the publisher, because both use it and the upstream's copy publishes.
  */
 public final class PackageSignatureCheck {
     private final PGPPublicKeyRingCollection keys;
@@ -32,12 +34,17 @@ public final class PackageSignatureCheck {
 
     /** Reads the key file; one clear error when it is not an OpenPGP public key. */
     public static PackageSignatureCheck fromKeyFile(Path file) {
+        return fromKeyFile(file, file.toString());
+    }
+
+    /** As above; {@code name} is what a refusal calls the key ("which is not in {name}"), such as its flag where its path is the server's own. */
+    public static PackageSignatureCheck fromKeyFile(Path file, String name) {
         try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
             PGPPublicKeyRingCollection rings = new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
             if (!rings.getKeyRings().hasNext()) {
                 throw new IllegalArgumentException(file + " holds no OpenPGP public key");
             }
-            return new PackageSignatureCheck(rings, file.toString());
+            return new PackageSignatureCheck(rings, name);
         } catch (IOException | PGPException | RuntimeException e) {
             if (e instanceof IllegalArgumentException iae) {
                 throw iae;
@@ -46,8 +53,8 @@ public final class PackageSignatureCheck {
         }
     }
 
-    /** Returns the signing key's id; throws {@link UpstreamException.Kind#REFUSED} when the zip does not verify. */
-    public String verify(Path zip, Path signature, String what) {
+    /** Returns the signing key's id; throws, with one message naming {@code what}, when the zip does not verify. */
+    public String verify(Path zip, Path signature, String what) throws InvalidPackageException {
         PGPSignature sig = readSignature(signature, what);
         PGPPublicKey key = keys.getPublicKey(sig.getKeyID());
         if (key == null) {
@@ -68,7 +75,7 @@ public final class PackageSignatureCheck {
         }
     }
 
-    private static PGPSignature readSignature(Path file, String what) {
+    private static PGPSignature readSignature(Path file, String what) throws InvalidPackageException {
         try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
             Object object = new PGPObjectFactory(in, new BcKeyFingerprintCalculator()).nextObject();
             if (object instanceof PGPSignatureList list && !list.isEmpty()) {
@@ -76,15 +83,12 @@ public final class PackageSignatureCheck {
             }
             throw refused(what + ": its .sig is not an OpenPGP signature");
         } catch (IOException | RuntimeException e) {
-            if (e instanceof UpstreamException u) {
-                throw u;
-            }
             throw refused(what + ": its .sig is not an OpenPGP signature: " + e.getMessage());
         }
     }
 
-    private static UpstreamException refused(String message) {
-        return new UpstreamException(UpstreamException.Kind.REFUSED, message);
+    private static InvalidPackageException refused(String message) {
+        return new InvalidPackageException(message);
     }
 
     private static String keyId(long id) {
