@@ -18,6 +18,7 @@ import dev.wharf.terraform.upload.ModulePublication;
 import dev.wharf.terraform.upload.ModuleUploader;
 import dev.wharf.terraform.upload.ProviderUploader;
 import dev.wharf.terraform.upload.SigningKeyUploader;
+import dev.wharf.terraform.upload.TagDeletedException;
 import dev.wharf.terraform.upload.UploadException;
 import dev.wharf.terraform.upload.VersionExistsException;
 import dev.wharf.terraform.web.ErrorAnswers;
@@ -204,6 +205,12 @@ public final class PublishApi {
             audit.record(new PublishAudit.Entry(kind, caller.name(), client, coordinates, stored.digests(), Outcome.CREATED, ""));
             ObjectNode body = json.valueToTree(stored.answer());
             ctx.status(201).contentType("application/json").result(json.writeValueAsBytes(body));
+        } catch (TagDeletedException e) {
+            // Not 409, which the upload client reads as "already exists" (and --ignore-existing skips): a failure to retry.
+            audit.record(new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.FAILED,
+                    String.valueOf(e.getMessage()), 503));
+            LOG.warn("{} publish failed: {}", kind, e.getMessage());
+            ErrorAnswers.error(ctx, 503, String.valueOf(e.getMessage()));
         } catch (VersionExistsException e) {
             answer(ctx, new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.EXISTS, String.valueOf(e.getMessage())));
         } catch (UploadException | LayoutException e) {
@@ -272,6 +279,9 @@ public final class PublishApi {
 
     /** The same failure without the server's temporary folder in its words. */
     private static UploadException relocated(UploadException e, Path folder) {
+        if (e instanceof TagDeletedException) {
+            return e;  // names a file, never a path
+        }
         String message = String.valueOf(e.getMessage()).replace(folder.toAbsolutePath() + "/", "").replace(folder.toAbsolutePath().toString(), "");
         return e instanceof VersionExistsException exists ? new VersionExistsException(message, exists.lostRace()) : new UploadException(message);
     }

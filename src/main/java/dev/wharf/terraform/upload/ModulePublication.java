@@ -83,13 +83,18 @@ public final class ModulePublication implements ModuleTarget {
         try {
             manifest = store.push(repository, tag,
                     new Artifact(MediaTypes.MODULE_ARTIFACT, List.of(layer), StandardAnnotations.of(title, version, created)), false);
-        } catch (ConcurrentPublishException e) {
-            throw lost(namespace, name, provider, version, e);
         } catch (StorageException e) {
-            if (e.kind() == StorageException.Kind.TAG_EXISTS) {
-                throw exists(namespace, name, provider, version, false);
+            if (e.kind() != StorageException.Kind.TAG_EXISTS) {
+                throw e;
             }
-            throw e;
+            // A tag that points at nothing now was deleted meanwhile (after the store saw it, or after this push wrote
+            // it): nothing is published, and "already exists" would have --ignore-existing skip a version not there.
+            boolean gone = e instanceof ConcurrentPublishException lost ? lost.stored() == null : store.resolve(repository, tag).isEmpty();
+            if (gone) {
+                throw new TagDeletedException("module " + namespace + "/" + name + "/" + provider + " version " + version, title);
+            }
+            throw e instanceof ConcurrentPublishException lost ? lost(namespace, name, provider, version, lost)
+                    : exists(namespace, name, provider, version, false);
         }
         Optional<Descriptor> stored = manifest.layers().stream().findFirst();
         return new Published(repository, tag, stored.map(d -> d.digest().toString()).orElse(""), stored.map(Descriptor::size).orElse(0L),

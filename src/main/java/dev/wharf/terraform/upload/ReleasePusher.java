@@ -45,6 +45,7 @@ final class ReleasePusher {
         String repository = layout.providerRepository(release.namespace(), release.name());
         Instant created = StandardAnnotations.created(release.files().values());
         String version = release.version();
+        String what = "provider " + release.namespace() + "/" + release.name() + " version " + version;
         // Every tag first: a name that makes one too long for the registry refuses the release before any of it is stored.
         release.files().keySet().forEach(name -> layout.providerTag(ProviderFile.parse(name).orElseThrow()));
         layout.providerTag(release.sumsFile());
@@ -55,14 +56,14 @@ final class ReleasePusher {
             if (file.kind() == ProviderFile.Kind.MANIFEST) {
                 protocols = protocolsFrom(e.getValue());
             }
-            pushFile(repository, file, BlobSource.ofFile(e.getValue()), standard(file, version, created, Map.of()),
+            pushFile(what, repository, file, BlobSource.ofFile(e.getValue()), standard(file, version, created, Map.of()),
                     release.parsedSums().sha256Of(e.getKey()).orElseThrow());
         }
         Map<String, String> annotations = protocols == null ? Map.of() : Map.of(MediaTypes.PROTOCOLS_ANNOTATION, protocols);
-        pushFile(repository, release.sumsFile(), BlobSource.ofBytes(release.sums()), standard(release.sumsFile(), version, created, annotations),
+        pushFile(what, repository, release.sumsFile(), BlobSource.ofBytes(release.sums()), standard(release.sumsFile(), version, created, annotations),
                 Digest.sha256(release.sums()).hex());
         ProviderFile signatureFile = ProviderFile.signature(release.name(), version);
-        pushFile(repository, signatureFile, BlobSource.ofBytes(release.signature()), standard(signatureFile, version, created, Map.of()),
+        pushFile(what, repository, signatureFile, BlobSource.ofBytes(release.signature()), standard(signatureFile, version, created, Map.of()),
                 Digest.sha256(release.signature()).hex());
         log.accept("uploaded provider " + release.namespace() + "/" + release.name() + " " + version
                 + " (" + release.files().size() + " files) to " + repository);
@@ -78,9 +79,11 @@ final class ReleasePusher {
      * Pushes one file under its tag. A tag already there holding the same bytes was left by an upload
      * of this release that stopped before its signature (the registry failed in between); it is
      * kept. With other bytes it is never overwritten: another release of this version was begun, or
-     * (the SHA256SUMS, the signature) a concurrent upload won.
+     * (the SHA256SUMS, the signature) a concurrent upload won. A tag gone by the time it is read
+     * back was deleted meanwhile: the release is not published (its signature is not stored), and
+     * saying "already exists" would send the user looking for a version no one can install.
      */
-    private void pushFile(String repository, ProviderFile file, BlobSource content, Map<String, String> annotations, String expectedSha256) {
+    private void pushFile(String what, String repository, ProviderFile file, BlobSource content, Map<String, String> annotations, String expectedSha256) {
         String tag = layout.providerTag(file);
         Layer layer = Layer.file(MediaTypes.providerLayerType(file.kind()), file.fileName(), content);
         try {
@@ -89,7 +92,7 @@ final class ReleasePusher {
             if (e.kind() != StorageException.Kind.TAG_EXISTS) {
                 throw e;
             }
-            Manifest existing = store.resolve(repository, tag).orElseThrow(() -> e);
+            Manifest existing = store.resolve(repository, tag).orElseThrow(() -> new TagDeletedException(what, file.fileName()));
             Digest stored = existing.layers().isEmpty() ? null : existing.layers().get(0).digest();
             if (stored != null && stored.hex().equals(expectedSha256)) {
                 return;
