@@ -100,6 +100,51 @@ class BoringRegistryOnDockerRegistryEndToEndTest extends BoringRegistryEndToEndS
         }
     }
 
+    /**
+     * Versions terraform takes for one (they differ only in build metadata) had been found only at
+     * push time, after the modules sorted before them were pushed: one already stored, or two in the tree.
+     */
+    @Test
+    void aRecursiveUploadNamesVersionsThatDifferOnlyInBuildMetadataAndPushesNone() throws Exception {
+        Path stored = module(dir.resolve("earlier"), "network", "network", "1.0.0+a");
+        assertThat(cli("upload", "module", stored.toString())).isZero();
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        module(tree, "a-compute", "compute", "1.0.0");
+        Path network = module(tree, "b-network", "network", "1.0.0+b");
+        Path first = module(tree, "c-storage", "storage", "2.0.0+x");
+        Path second = module(tree, "d-storage", "storage", "2.0.0+y");
+
+        CliRun run = cliWith(storageArgs(), "upload", "module", "--ignore-existing=false", tree.toString());
+
+        assertThat(run.code()).as(run.stderr()).isEqualTo(1);
+        List<String> lines = run.stderr().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).isEqualTo("boring-registry: 2 of 4 modules cannot be uploaded, so none was pushed:");
+        assertThat(lines.get(1)).isEqualTo("  module example/network/null version 1.0.0+b is version 1.0.0+a to terraform, which is stored:"
+                + " versions that differ only in build metadata are one version, never overwritten (use --ignore-existing to skip"
+                + " existing versions)");
+        assertThat(lines.get(2)).isEqualTo("  " + second.resolve("boring-registry.hcl") + ": module example/storage/null version 2.0.0+y"
+                + " is version 2.0.0+x to terraform, given by " + first.resolve("boring-registry.hcl") + "; versions that differ only in"
+                + " build metadata are one version, uploaded once");
+        TerraformLayout layout = TerraformLayout.under(repository());
+        try (ArtifactStore store = openStore()) {
+            assertThat(store.listTags(layout.moduleRepository("example", "compute", "null"))).isEmpty();
+            assertThat(store.listTags(layout.moduleRepository("example", "storage", "null"))).isEmpty();
+            assertThat(store.listTags(layout.moduleRepository("example", "network", "null"))).hasSize(1);
+        }
+
+        // --ignore-existing (the default) skips the stored one, as it did: the others are pushed.
+        Files.delete(second.resolve("boring-registry.hcl"));
+        CliRun again = cliWith(storageArgs(), "upload", "module", tree.toString());
+        assertThat(again.code()).as(again.stderr()).isZero();
+        try (ArtifactStore store = openStore()) {
+            assertThat(store.listTags(layout.moduleRepository("example", "compute", "null"))).hasSize(1);
+            assertThat(store.listTags(layout.moduleRepository("example", "storage", "null"))).hasSize(1);
+            assertThat(store.listTags(layout.moduleRepository("example", "network", "null"))).hasSize(1);
+        }
+        assertThat(network).isDirectory();
+    }
+
     private static Path module(Path tree, String folder, String name, String version) throws Exception {
         Path module = Files.createDirectories(tree.resolve(folder));
         Files.writeString(module.resolve("boring-registry.hcl"), "metadata {\n  namespace = \"example\"\n  name = \"" + name

@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 /** {@code upload module --server}: each archive PUT to the server, which checks and stores it as a direct upload would. */
 public final class HttpModuleTarget implements ModuleTarget {
@@ -21,6 +22,12 @@ public final class HttpModuleTarget implements ModuleTarget {
     @Override
     public boolean exists(String namespace, String name, String provider, String version) {
         return false;
+    }
+
+    /** Unknown here as well: the server refuses such a version when it is published. */
+    @Override
+    public List<String> storedVersions(String namespace, String name, String provider) {
+        return List.of();
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,29 +59,44 @@ record ModulePlan(Path specFile, ModuleSpec spec, String version, ModuleUploader
             return skip(specFile, spec, version, ModuleUploader.Outcome.FILTERED,
                     "skipped " + module + " " + version + ": does not match --version-constraints-regex");
         }
-        if (target.exists(spec.namespace(), spec.name(), spec.provider(), version)) {
-            String why = "module " + module + " version " + version + " already exists; it is never overwritten";
+        Optional<String> stored = target.exists(spec.namespace(), spec.name(), spec.provider(), version)
+                ? Optional.of("module " + module + " version " + version + " already exists; it is never overwritten")
+                // Publishing refuses these as existing too: found only then, they stopped a tree half pushed.
+                : SamePrecedence.among(target.storedVersions(spec.namespace(), spec.name(), spec.provider()), version)
+                        .map(same -> String.valueOf(SamePrecedence.refusal("module " + module, version, same).getMessage()));
+        if (stored.isPresent()) {
             if (!options.ignoreExisting()) {
-                throw new UploadException(why + " (use --ignore-existing to skip existing versions)");
+                throw new UploadException(stored.get() + " (use --ignore-existing to skip existing versions)");
             }
-            return skip(specFile, spec, version, ModuleUploader.Outcome.EXISTS, why + ", skipped");
+            return skip(specFile, spec, version, ModuleUploader.Outcome.EXISTS, stored.get() + ", skipped");
         }
         checkFiles(Objects.requireNonNull(specFile.getParent()), specFile, options);
         return new ModulePlan(specFile, spec, version, ModuleUploader.Outcome.UPLOADED, Optional.empty());
     }
 
-    /** Two modules of the tree that would push the same version: the second push could only be refused. */
+    /**
+     * Two modules of the tree that would push the same version, or versions terraform takes for one
+     * ({@link SamePrecedence}: {@code 1.0.0+a} and {@code 1.0.0+b}): the second push could only be refused.
+     */
     static List<String> sameVersionTwice(List<ModulePlan> plans) {
-        Map<String, Path> first = new HashMap<>();
+        Map<String, Map<String, Path>> first = new HashMap<>();
         List<String> problems = new ArrayList<>();
         for (ModulePlan plan : plans) {
             if (plan.outcome() != ModuleUploader.Outcome.UPLOADED) {
                 continue;
             }
-            Path earlier = first.putIfAbsent(plan.module() + " " + plan.version(), plan.specFile());
+            Map<String, Path> versions = first.computeIfAbsent(plan.module(), m -> new LinkedHashMap<>());
+            Path earlier = versions.get(plan.version());
+            Optional<String> same = SamePrecedence.among(versions.keySet(), plan.version());
             if (earlier != null) {
                 problems.add(plan.specFile() + ": module " + plan.module() + " version " + plan.version() + " is also given by " + earlier
                         + "; a version is uploaded once");
+            } else if (same.isPresent()) {
+                problems.add(plan.specFile() + ": module " + plan.module() + " version " + plan.version() + " is version " + same.get()
+                        + " to terraform, given by " + versions.get(same.get()) + "; versions that differ only in build metadata are one"
+                        + " version, uploaded once");
+            } else {
+                versions.put(plan.version(), plan.specFile());
             }
         }
         return problems;

@@ -40,11 +40,15 @@ public final class ModulePublication implements ModuleTarget {
         return store.exists(layout.moduleRepository(namespace, name, provider), layout.moduleTag(namespace, name, provider, version));
     }
 
+    @Override
+    public List<String> storedVersions(String namespace, String name, String provider) {
+        return store.listTags(layout.moduleRepository(namespace, name, provider)).stream()
+                .flatMap(tag -> layout.moduleVersion(namespace, name, provider, tag).stream()).toList();
+    }
+
     /** Refuses a version that differs from a stored one only in build metadata ({@link SamePrecedence}). */
     public void refuseSamePrecedence(String namespace, String name, String provider, String version) {
-        List<String> stored = store.listTags(layout.moduleRepository(namespace, name, provider)).stream()
-                .flatMap(tag -> layout.moduleVersion(namespace, name, provider, tag).stream()).toList();
-        Optional<String> same = SamePrecedence.among(stored, version);
+        Optional<String> same = SamePrecedence.among(storedVersions(namespace, name, provider), version);
         if (same.isPresent()) {
             throw SamePrecedence.refusal("module " + namespace + "/" + name + "/" + provider, version, same.get());
         }
