@@ -6,6 +6,8 @@ import dev.wharf.oci.registry.RegistrySettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.cli.boring.ServerCommand;
+import dev.wharf.http.access.NewToken;
+import dev.wharf.testing.Publishing;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.TerraformCli;
@@ -143,6 +145,49 @@ class BoringRegistryOnDockerRegistryEndToEndTest extends BoringRegistryEndToEndS
             assertThat(store.listTags(layout.moduleRepository("example", "network", "null"))).hasSize(1);
         }
         assertThat(network).isDirectory();
+    }
+
+    /**
+     * With --server, whether a version was stored had been known only from the server's 409 at the
+     * push, after the modules sorted before it were published; a publish-only CI token now asks first.
+     */
+    @Test
+    void aRecursiveUploadThroughTheServerNamesEveryStoredVersionAndPushesNone() throws Exception {
+        assertThat(cli("upload", "module", module(dir.resolve("earlier/network"), "network", "network", "1.0.0").toString())).isZero();
+        assertThat(cli("upload", "module", module(dir.resolve("earlier/storage"), "storage", "storage", "2.0.0+a").toString())).isZero();
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        module(tree, "a-compute", "compute", "1.0.0");
+        module(tree, "b-network", "network", "1.0.0");
+        module(tree, "c-storage", "storage", "2.0.0+b");
+        NewToken ci = Publishing.token("ci", "publish:example/*");
+        Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), ci);
+        TerraformLayout layout = TerraformLayout.under(repository());
+        try (ServerCommand.Running server = server("--auth-tokens-file", tokens.toString())) {
+            List<String> target = List.of("--server", "https://127.0.0.1:" + server.registry().port(), "--token", ci.token(),
+                    "--server-ca-file", certFile.toString());
+
+            CliRun run = cliWith(target, "upload", "module", "--ignore-existing=false", tree.toString());
+
+            assertThat(run.code()).as(run.stderr()).isEqualTo(1);
+            List<String> lines = run.stderr().lines().toList();
+            assertThat(lines).hasSize(3);
+            assertThat(lines.get(0)).isEqualTo("boring-registry: 2 of 3 modules cannot be uploaded, so none was pushed:");
+            assertThat(lines.get(1)).isEqualTo("  module example/network/null version 1.0.0 already exists; it is never overwritten"
+                    + " (use --ignore-existing to skip existing versions)");
+            assertThat(lines.get(2)).startsWith("  module example/storage/null version 2.0.0+b is version 2.0.0+a to terraform, which is stored");
+            try (ArtifactStore store = openStore()) {
+                assertThat(store.listTags(layout.moduleRepository("example", "compute", "null"))).isEmpty();
+            }
+
+            // --ignore-existing (the default) skips both, as it did: the new module is published.
+            CliRun again = cliWith(target, "upload", "module", tree.toString());
+            assertThat(again.code()).as(again.stderr()).isZero();
+        }
+        try (ArtifactStore store = openStore()) {
+            assertThat(store.listTags(layout.moduleRepository("example", "compute", "null"))).hasSize(1);
+            assertThat(store.listTags(layout.moduleRepository("example", "network", "null"))).hasSize(1);
+            assertThat(store.listTags(layout.moduleRepository("example", "storage", "null"))).hasSize(1);
+        }
     }
 
     private static Path module(Path tree, String folder, String name, String version) throws Exception {

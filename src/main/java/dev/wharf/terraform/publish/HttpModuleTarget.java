@@ -8,7 +8,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code upload module --server}: each archive PUT to the server, which checks and stores it as a direct upload would. */
 public final class HttpModuleTarget implements ModuleTarget {
@@ -18,16 +20,24 @@ public final class HttpModuleTarget implements ModuleTarget {
         this.client = client;
     }
 
-    /** Unknown here: the server answers 409 for a stored version, which {@code --ignore-existing} then skips. */
+    /** Not asked on its own: {@link #storedVersions} tells, and the server answers 409 for a stored version anyway. */
     @Override
     public boolean exists(String namespace, String name, String provider, String version) {
         return false;
     }
 
-    /** Unknown here as well: the server refuses such a version when it is published. */
+    /**
+     * Asked of the server ({@link PublishedVersionsApi}), so that a recursive upload finds every
+     * stored version before it publishes any module; none from a server without that route, which
+     * still refuses a stored version when it is published.
+     */
     @Override
     public List<String> storedVersions(String namespace, String name, String provider) {
-        return List.of();
+        Optional<JsonNode> answer = client.get(PublishApi.PREFIX + "/modules/" + seg(namespace) + "/" + seg(name) + "/" + seg(provider)
+                + "/versions");
+        List<String> versions = new ArrayList<>();
+        answer.ifPresent(a -> a.path("versions").forEach(v -> versions.add(v.asText())));
+        return versions;
     }
 
     @Override

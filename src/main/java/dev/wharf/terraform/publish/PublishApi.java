@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishing over HTTP on the registry address: {@code PUT /api/v1/modules/…}, {@code PUT
- * /api/v1/providers/…} and {@code PUT /api/v1/providers/{namespace}/signing-keys}. Each takes a
+ * /api/v1/providers/…} and {@code PUT /api/v1/providers/{namespace}/signing-keys} (and, for {@code upload module --server}'s checks
+ * before it publishes, {@link PublishedVersionsApi}'s list of a module's stored versions). Each takes a
  * scoped token, spools its body to a temporary folder (never held in memory), then hands the
  * files to the same classes {@code upload} uses, so the checks and the order of storing are theirs.
  * Every attempt, accepted or refused, goes to the {@link PublishAudit}.
@@ -76,6 +77,7 @@ public final class PublishApi {
         r.put(PREFIX + "/modules/{namespace}/{name}/{provider}/{version}", this::module);
         r.put(PREFIX + "/providers/{namespace}/signing-keys", this::signingKey);
         r.put(PREFIX + "/providers/{namespace}/{name}/{version}", this::provider);
+        new PublishedVersionsApi(auth, modules, json).register(cfg);
     }
 
     /** What one publish does once let in: stores, and answers the coordinates and digests. */

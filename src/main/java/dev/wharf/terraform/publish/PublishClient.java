@@ -83,12 +83,35 @@ public final class PublishClient {
                 HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)));
     }
 
+    /**
+     * GETs a JSON answer; empty when the server has no such route (404, 405: a Wharf from before the
+     * route), so that the caller goes on as it did with such a server.
+     */
+    public Optional<JsonNode> get(String path) {
+        HttpResponse<String> response = exchange(HttpRequest.newBuilder(URI.create(server + path))
+                .header("Authorization", "Bearer " + token).GET().build());
+        return switch (response.statusCode()) {
+            case 200 -> Optional.of(parse(response.body()));
+            case 404, 405 -> Optional.empty();
+            default -> throw new UploadException(server + " refused " + path + " (HTTP " + response.statusCode() + "): "
+                    + reason(response.body()));
+        };
+    }
+
     private JsonNode send(String path, String contentType, HttpRequest.BodyPublisher body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server + path)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", contentType).PUT(body).build();
-        HttpResponse<String> response;
+        HttpResponse<String> response = exchange(HttpRequest.newBuilder(URI.create(server + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", contentType).PUT(body).build());
+        String reason = reason(response.body());
+        return switch (response.statusCode()) {
+            case 201 -> parse(response.body());
+            case 409 -> throw new VersionExistsException(reason, false);
+            default -> throw new UploadException(server + " refused the publish (HTTP " + response.statusCode() + "): " + reason);
+        };
+    }
+
+    private HttpResponse<String> exchange(HttpRequest request) {
         try {
-            response = http.send(request, LimitedBody.handler(MAX_ANSWER));
+            return http.send(request, LimitedBody.handler(MAX_ANSWER));
         } catch (IOException e) {
             LimitedBody.TooLarge large = LimitedBody.tooLarge(e);
             if (large != null) {
@@ -99,12 +122,6 @@ public final class PublishClient {
             Thread.currentThread().interrupt();
             throw new UploadException("interrupted while publishing to " + server);
         }
-        String reason = reason(response.body());
-        return switch (response.statusCode()) {
-            case 201 -> parse(response.body());
-            case 409 -> throw new VersionExistsException(reason, false);
-            default -> throw new UploadException(server + " refused the publish (HTTP " + response.statusCode() + "): " + reason);
-        };
     }
 
     private static JsonNode parse(String body) {

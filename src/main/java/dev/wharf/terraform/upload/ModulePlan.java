@@ -59,10 +59,11 @@ record ModulePlan(Path specFile, ModuleSpec spec, String version, ModuleUploader
             return skip(specFile, spec, version, ModuleUploader.Outcome.FILTERED,
                     "skipped " + module + " " + version + ": does not match --version-constraints-regex");
         }
-        Optional<String> stored = target.exists(spec.namespace(), spec.name(), spec.provider(), version)
+        List<String> versions = target.storedVersions(spec.namespace(), spec.name(), spec.provider());
+        Optional<String> stored = versions.contains(version) || target.exists(spec.namespace(), spec.name(), spec.provider(), version)
                 ? Optional.of("module " + module + " version " + version + " already exists; it is never overwritten")
                 // Publishing refuses these as existing too: found only then, they stopped a tree half pushed.
-                : SamePrecedence.among(target.storedVersions(spec.namespace(), spec.name(), spec.provider()), version)
+                : SamePrecedence.among(versions, version)
                         .map(same -> String.valueOf(SamePrecedence.refusal("module " + module, version, same).getMessage()));
         if (stored.isPresent()) {
             if (!options.ignoreExisting()) {
