@@ -27,6 +27,7 @@ import dev.wharf.http.ShellErrors;
 import dev.wharf.oci.StorageException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -119,21 +120,26 @@ public final class EprApi {
         // included, so a page in a browser may read the API; GoAnswers.pageNotFound takes it off again.
         for (String path : routes) {
             cfg.routes.before(path, ctx -> ctx.header(EprReplies.ALLOW_ANY_ORIGIN.name(), EprReplies.ALLOW_ANY_ORIGIN.value()));
+            cfg.routes.before(path, ctx -> {
+                if (OtherMethods.answered(ctx)) {
+                    ctx.skipRemainingHandlers();
+                }
+            });
         }
-        cfg.routes.get("/", ctx -> json(ctx, settings.cacheIndex(), indexBody));
-        cfg.routes.get("/index.json", ctx -> json(ctx, settings.cacheIndex(), indexBody));
-        cfg.routes.get("/health", ctx -> health.answer(ctx, false));
-        cfg.routes.get("/favicon.ico", ctx -> {
+        read(cfg, "/", ctx -> json(ctx, settings.cacheIndex(), indexBody));
+        read(cfg, "/index.json", ctx -> json(ctx, settings.cacheIndex(), indexBody));
+        read(cfg, "/health", ctx -> health.answer(ctx, false));
+        read(cfg, "/favicon.ico", ctx -> {
             cache(ctx, settings.cacheCatchAll());
             ctx.contentType(Favicon.CONTENT_TYPE).result(favicon);
         });
-        cfg.routes.get("/search", this::search);
-        cfg.routes.get("/categories", this::categories);
+        read(cfg, "/search", this::search);
+        read(cfg, "/categories", this::categories);
         for (String path : slashed) {
-            cfg.routes.get(path + "/", ctx -> GoAnswers.moved(ctx, path));
+            read(cfg, path + "/", ctx -> GoAnswers.moved(ctx, path));
         }
-        cfg.routes.get("/package/<rest>", packages::packageRoute);
-        cfg.routes.get("/epr/<rest>", packages::artifact);
+        read(cfg, "/package/<rest>", packages::packageRoute);
+        read(cfg, "/epr/<rest>", packages::artifact);
         cfg.routes.error(404, ctx -> {
             if (ctx.attribute(GoAnswers.WRITTEN) == null) {
                 GoAnswers.pageNotFound(ctx);
@@ -159,6 +165,12 @@ public final class EprApi {
             LOG.error("request {}: {} failed", id, ctx.path(), e);
             error(ctx, 500, AnonymousFailures.sentence("internal server error", id));
         });
+    }
+
+    /** A route of EPR's: GET, HEAD (the server's HeadRoutes) and POST answered alike ({@link OtherMethods}). */
+    private static void read(JavalinConfig cfg, String path, Handler handler) {
+        cfg.routes.get(path, handler);
+        cfg.routes.post(path, handler);
     }
 
     /** Marks an answer another part (the UI) wrote itself, so the API's 404 text does not replace it. */

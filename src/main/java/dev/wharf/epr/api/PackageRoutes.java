@@ -154,6 +154,31 @@ final class PackageRoutes {
         }
     }
 
+    /**
+     * Whether one of EPR's routes takes {@code path} (its answer may still be a 404 for a package the
+     * index lacks, or a redirect): every path the API's other routes are registered for, and under
+     * {@code /package/} and {@code /epr/} the paths gorilla's patterns match, as the two handlers above
+     * tell them apart.
+     */
+    static boolean isRoute(String path) {
+        if (path.startsWith("/epr/")) {
+            String rest = path.substring("/epr/".length());
+            return ARTIFACT.matcher(rest).matches() || SIGNATURE.matcher(rest).matches();
+        }
+        if (!path.startsWith("/package/")) {
+            return true;
+        }
+        String rest = path.substring("/package/".length());
+        int first = rest.indexOf('/');
+        if (first <= 0) {
+            return false;
+        }
+        int second = rest.indexOf('/', first + 1);
+        String version = second < 0 ? rest.substring(first + 1) : rest.substring(first + 1, second);
+        // The file route takes any name and version; the index route, whose path may lack its slash, a package name only.
+        return !version.isEmpty() && (second >= 0 || PackageNames.isValid(rest.substring(0, first)));
+    }
+
     private Optional<IndexedPackage> find(String name, String version) {
         long begun = System.nanoTime();
         List<PackageSearch.Match> found = PackageSearch.apply(indexer.packages(), Filter.exact(name, version));
