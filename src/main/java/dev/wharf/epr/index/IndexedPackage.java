@@ -1,7 +1,9 @@
 package dev.wharf.epr.index;
 
 import dev.wharf.epr.model.Json;
+import dev.wharf.epr.model.LooseVersion;
 import dev.wharf.epr.model.PackageDocument;
+import dev.wharf.epr.model.VersionConstraint;
 import dev.wharf.epr.model.Versions;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -12,8 +14,8 @@ import org.semver4j.Semver;
 public final class IndexedPackage {
     private final PackageDocument document;
     private final Semver version;
-    private final @Nullable Predicate<Semver> kibana;
-    private final @Nullable Predicate<Semver> agent;
+    private final @Nullable Predicate<LooseVersion> kibana;
+    private final @Nullable Predicate<LooseVersion> agent;
     private final @Nullable Semver specMajorMinor;
     private final PackageContent content;
 
@@ -23,9 +25,9 @@ public final class IndexedPackage {
         this.version = Versions.strict(document.version)
                 .orElseThrow(() -> new IllegalArgumentException("invalid package version " + document.version));
         this.kibana = document.conditions != null && document.conditions.kibana != null
-                ? Versions.range(document.conditions.kibana.version).orElse(v -> false) : null;
+                ? range(document.conditions.kibana.version) : null;
         this.agent = document.conditions != null && document.conditions.agent != null
-                ? Versions.range(document.conditions.agent.version).orElse(v -> false) : null;
+                ? range(document.conditions.agent.version) : null;
         this.specMajorMinor = Versions.majorMinor(document.formatVersion).orElse(null);
     }
 
@@ -53,11 +55,16 @@ public final class IndexedPackage {
         return document.release;
     }
 
-    public boolean worksWithKibana(Semver kibanaVersion) {
+    /** A condition's range as EPR checks a query's version against it; one EPR cannot read takes none. */
+    private static Predicate<LooseVersion> range(String text) {
+        return VersionConstraint.parse(text).<Predicate<LooseVersion>>map(c -> c::check).orElse(v -> false);
+    }
+
+    public boolean worksWithKibana(LooseVersion kibanaVersion) {
         return kibana == null || kibanaVersion == null || kibana.test(kibanaVersion);
     }
 
-    public boolean worksWithAgent(Semver agentVersion) {
+    public boolean worksWithAgent(LooseVersion agentVersion) {
         return agent == null || agentVersion == null || agent.test(agentVersion);
     }
 

@@ -27,8 +27,6 @@ public final class VersionConstraint {
     private static final Pattern FIND = Pattern.compile(OPS.replace("(", "(?:") + "\\s*" + BARE);
     private static final Pattern VALID_GROUP = Pattern.compile("^\\s*" + OPS.replace("(", "(?:") + "\\s*" + BARE
             + "\\s*(?:(?:\\s+|,\\s*)" + OPS.replace("(", "(?:") + "\\s*" + BARE + "\\s*)*$");
-    private static final Pattern LOOSE_VERSION = Pattern.compile(
-            "v?([0-9]+)(\\.[0-9]+)?(\\.[0-9]+)?(?:-([0-9A-Za-z\\-]+(?:\\.[0-9A-Za-z\\-]+)*))?(?:\\+([0-9A-Za-z\\-]+(?:\\.[0-9A-Za-z\\-]+)*))?");
 
     private final List<List<Part>> alternatives;
 
@@ -67,9 +65,13 @@ public final class VersionConstraint {
     }
 
     public boolean check(Semver version) {
-        V v = new V(version.getMajor(), version.getMinor(), version.getPatch(), String.join(".", version.getPreRelease()));
+        return check(LooseVersion.of(version));
+    }
+
+    /** Whether {@code v} is in the range, as Masterminds' {@code Check} says of a version {@code NewVersion} read. */
+    public boolean check(LooseVersion v) {
         for (List<Part> parts : alternatives) {
-            boolean includePre = parts.stream().anyMatch(p -> !p.con.pre.isEmpty());
+            boolean includePre = parts.stream().anyMatch(p -> !p.con.pre().isEmpty());
             if (parts.stream().allMatch(p -> p.accepts(v, includePre))) {
                 return true;
             }
@@ -78,7 +80,7 @@ public final class VersionConstraint {
     }
 
     /** One operator and version; dirty parts had a wildcard or a missing minor/patch. */
-    private record Part(String op, V con, boolean dirty, boolean minorDirty, boolean patchDirty) {
+    private record Part(String op, LooseVersion con, boolean dirty, boolean minorDirty, boolean patchDirty) {
         static Optional<Part> parse(String token) {
             Matcher m = ONE.matcher(token);
             if (!m.matches()) {
@@ -88,21 +90,21 @@ public final class VersionConstraint {
             String minor = m.group(4) == null ? "" : m.group(4).substring(1);
             String patch = m.group(5) == null ? "" : m.group(5).substring(1);
             String pre = m.group(6) == null ? "" : m.group(6);
-            Optional<V> con;
+            Optional<LooseVersion> con;
             boolean minorDirty = false;
             boolean patchDirty = false;
             boolean dirty = true;
             if (isWildcard(major)) {
-                con = V.loose("0.0.0" + pre);
+                con = LooseVersion.of("0.0.0" + pre);
             } else if (isWildcard(minor) || minor.isEmpty()) {
                 minorDirty = true;
-                con = V.loose(major + ".0.0" + pre);
+                con = LooseVersion.of(major + ".0.0" + pre);
             } else if (isWildcard(patch) || patch.isEmpty()) {
                 patchDirty = true;
-                con = V.loose(major + "." + minor + ".0" + pre);
+                con = LooseVersion.of(major + "." + minor + ".0" + pre);
             } else {
                 dirty = false;
-                con = V.loose(m.group(2));
+                con = LooseVersion.of(m.group(2));
             }
             boolean d = dirty;
             boolean md = minorDirty;
@@ -114,8 +116,8 @@ public final class VersionConstraint {
             return s.equals("x") || s.equals("X") || s.equals("*");
         }
 
-        boolean accepts(V v, boolean includePre) {
-            if (!v.pre.isEmpty() && !includePre) {
+        boolean accepts(LooseVersion v, boolean includePre) {
+            if (!v.pre().isEmpty() && !includePre) {
                 return false;
             }
             return switch (op) {
@@ -131,112 +133,78 @@ public final class VersionConstraint {
             };
         }
 
-        private boolean notEqual(V v) {
+        private boolean notEqual(LooseVersion v) {
             if (dirty) {
-                if (con.major != v.major) {
+                if (con.major() != v.major()) {
                     return true;
                 }
-                if (con.minor != v.minor && !minorDirty) {
+                if (con.minor() != v.minor() && !minorDirty) {
                     return true;
                 } else if (minorDirty) {
                     return false;
-                } else if (con.patch != v.patch && !patchDirty) {
+                } else if (con.patch() != v.patch() && !patchDirty) {
                     return true;
                 } else if (patchDirty) {
-                    return (!v.pre.isEmpty() || !con.pre.isEmpty()) && Versions.comparePrerelease(v.pre, con.pre) != 0;
+                    return (!v.pre().isEmpty() || !con.pre().isEmpty()) && Versions.comparePrerelease(v.pre(), con.pre()) != 0;
                 }
             }
             return v.compareTo(con) != 0;
         }
 
-        private boolean greater(V v) {
+        private boolean greater(LooseVersion v) {
             if (!dirty) {
                 return v.compareTo(con) > 0;
             }
-            if (v.major != con.major) {
-                return Long.compareUnsigned(v.major, con.major) > 0;
+            if (v.major() != con.major()) {
+                return Long.compareUnsigned(v.major(), con.major()) > 0;
             }
             if (minorDirty) {
                 return false;
             }
             if (patchDirty) {
-                return Long.compareUnsigned(v.minor, con.minor) > 0;
+                return Long.compareUnsigned(v.minor(), con.minor()) > 0;
             }
             return v.compareTo(con) > 0;
         }
 
-        private boolean lessOrEqual(V v) {
+        private boolean lessOrEqual(LooseVersion v) {
             if (!dirty) {
                 return v.compareTo(con) <= 0;
             }
-            if (Long.compareUnsigned(v.major, con.major) > 0) {
+            if (Long.compareUnsigned(v.major(), con.major()) > 0) {
                 return false;
             }
-            return !(v.major == con.major && Long.compareUnsigned(v.minor, con.minor) > 0 && !minorDirty);
+            return !(v.major() == con.major() && Long.compareUnsigned(v.minor(), con.minor()) > 0 && !minorDirty);
         }
 
-        private boolean tilde(V v) {
+        private boolean tilde(LooseVersion v) {
             if (v.compareTo(con) < 0) {
                 return false;
             }
-            if (con.major == 0 && con.minor == 0 && con.patch == 0 && !minorDirty && !patchDirty) {
+            if (con.major() == 0 && con.minor() == 0 && con.patch() == 0 && !minorDirty && !patchDirty) {
                 return true;
             }
-            return v.major == con.major && (v.minor == con.minor || minorDirty);
+            return v.major() == con.major() && (v.minor() == con.minor() || minorDirty);
         }
 
-        private boolean caret(V v) {
+        private boolean caret(LooseVersion v) {
             if (v.compareTo(con) < 0) {
                 return false;
             }
-            if (con.major > 0 || minorDirty) {
-                return v.major == con.major;
+            // Unsigned, as Go's uint64: "> 0" is "!= 0", also for a number past Long.MAX_VALUE.
+            if (con.major() != 0 || minorDirty) {
+                return v.major() == con.major();
             }
-            if (v.major > 0) {
+            if (v.major() != 0) {
                 return false;
             }
-            if (con.minor > 0 || patchDirty) {
-                return v.minor == con.minor;
+            if (con.minor() != 0 || patchDirty) {
+                return v.minor() == con.minor();
             }
-            if (v.minor > 0) {
+            if (v.minor() != 0) {
                 return false;
             }
-            return con.patch == v.patch;
-        }
-    }
-
-    /** A version as Masterminds' coercing {@code NewVersion} reads it (leading zeros allowed). */
-    private record V(long major, long minor, long patch, String pre) implements Comparable<V> {
-        static Optional<V> loose(String text) {
-            Matcher m = LOOSE_VERSION.matcher(text);
-            if (!m.matches()) {
-                return Optional.empty();
-            }
-            String pre = m.group(4) == null ? "" : m.group(4);
-            for (String id : pre.isEmpty() ? new String[0] : pre.split("\\.", -1)) {
-                if (id.chars().allMatch(Character::isDigit) && id.length() > 1 && id.charAt(0) == '0') {
-                    return Optional.empty();
-                }
-            }
-            try {
-                return Optional.of(new V(Long.parseUnsignedLong(m.group(1)),
-                        m.group(2) == null ? 0 : Long.parseUnsignedLong(m.group(2).substring(1)),
-                        m.group(3) == null ? 0 : Long.parseUnsignedLong(m.group(3).substring(1)), pre));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        }
-
-        @Override
-        public int compareTo(V o) {
-            int c = Long.compareUnsigned(major, o.major);
-            if (c == 0) {
-                c = Long.compareUnsigned(minor, o.minor);
-            }
-            if (c == 0) {
-                c = Long.compareUnsigned(patch, o.patch);
-            }
-            return c != 0 ? c : Versions.comparePrerelease(pre, o.pre);
+            return con.patch() == v.patch();
         }
     }
 }

@@ -14,9 +14,6 @@ import org.semver4j.Semver;
  * ranges with Masterminds' grammar ({@link VersionConstraint}).
  */
 public final class Versions {
-    /** Masterminds' loose pattern, which its coercing {@code NewVersion} (EPR's) matches the whole text against. */
-    private static final Pattern LENIENT = Pattern.compile(
-            "v?([0-9]+)(\\.[0-9]+)?(\\.[0-9]+)?(?:-([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?");
     /** Semver 2's: a numeric pre-release identifier has no leading zero, as semver4j requires too. */
     private static final Pattern STRICT = Pattern.compile(
             "(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
@@ -99,57 +96,18 @@ public final class Versions {
     }
 
     /** A version as Masterminds' coercing {@code NewVersion} accepts it ({@link #coerced}), or empty. */
-    public static Optional<Semver> lenient(@Nullable String text) {
-        if (text == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(coerced(text));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+    public static Optional<LooseVersion> lenient(@Nullable String text) {
+        return text == null ? Optional.empty() : LooseVersion.of(text);
     }
 
     /**
      * A version as Masterminds' coercing {@code NewVersion} reads one, EPR's query versions: missing
-     * minor and patch are zero, leading zeros are taken ({@code 08.10} is 8.10.0), nothing around
-     * the version is (a space is refused). Refused with its words, which EPR answers with:
-     * {@code invalid semantic version}, or {@code version segment starts with 0} for a numeric
-     * prerelease identifier such as {@code 01}. Numbers past an int, which EPR takes, are refused.
+     * minor and patch are zero, leading zeros are taken ({@code 08.10} is 8.10.0), numbers up to
+     * Go's {@code uint64}, nothing around the version (a space is refused). Refused with its words,
+     * which EPR answers with ({@link LooseVersion#parse}).
      */
-    public static Semver coerced(String text) {
-        Matcher m = LENIENT.matcher(text);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("invalid semantic version");
-        }
-        String pre = m.group(4);
-        if (pre != null) {
-            for (String id : pre.split("\\.")) {
-                if (id.length() > 1 && id.charAt(0) == '0' && id.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                    throw new IllegalArgumentException("version segment starts with 0");
-                }
-            }
-        }
-        String v = number(m.group(1)) + "." + number(m.group(2)) + "." + number(m.group(3))
-                + (pre == null ? "" : "-" + pre) + (m.group(5) == null ? "" : "+" + m.group(5));
-        Semver parsed = Semver.parse(v);
-        if (parsed == null) {
-            throw new IllegalArgumentException("invalid semantic version");
-        }
-        return parsed;
-    }
-
-    /** A version segment's digits (after its '.') without leading zeros; 0 when absent; refused past an int. */
-    private static String number(@Nullable String segment) {
-        if (segment == null) {
-            return "0";
-        }
-        String digits = segment.startsWith(".") ? segment.substring(1) : segment;
-        String trimmed = digits.replaceFirst("^0+(?=\\d)", "");
-        if (!fitsAnInt(trimmed)) {
-            throw new IllegalArgumentException("invalid semantic version");
-        }
-        return trimmed;
+    public static LooseVersion coerced(String text) {
+        return LooseVersion.parse(text);
     }
 
     /** A version range as EPR reads one (see {@link VersionConstraint}), or empty when EPR refuses it. */

@@ -1,5 +1,6 @@
 package dev.wharf.epr.proxy;
 
+import dev.wharf.epr.model.LooseVersion;
 import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.model.Versions;
 import dev.wharf.epr.search.PackageSearch.CategoryCount;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.semver4j.Semver;
 
 /**
  * EPR 1.40's rules for joining this registry's answers with the upstream's (docs/epr-proxy.md):
@@ -62,10 +62,10 @@ public final class ProxyMerge {
 
     /** Masterminds' {@code NewVersion} order when both parse, Go's string order otherwise. */
     static int compareVersions(String a, String b) {
-        Optional<Semver> va = Versions.lenient(a);
-        Optional<Semver> vb = Versions.lenient(b);
+        Optional<LooseVersion> va = Versions.lenient(a);
+        Optional<LooseVersion> vb = Versions.lenient(b);
         if (va.isPresent() && vb.isPresent()) {
-            return Versions.compare(va.get(), vb.get());
+            return va.get().compareTo(vb.get());
         }
         return a.compareTo(b);
     }

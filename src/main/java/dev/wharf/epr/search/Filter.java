@@ -1,24 +1,24 @@
 package dev.wharf.epr.search;
 
 import dev.wharf.epr.model.Discovery;
+import dev.wharf.epr.model.LooseVersion;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.semver4j.Semver;
 
 /** What {@code /search} and {@code /categories} were asked for, parsed. Nulls mean "not asked". */
 public record Filter(
         boolean allVersions,
         @Nullable String category,
         boolean prerelease,
-        @Nullable Semver kibanaVersion,
+        @Nullable LooseVersion kibanaVersion,
         @Nullable String packageName,
         @Nullable String packageVersion,
         @Nullable String packageType,
         @Nullable List<String> capabilities,
-        @Nullable Semver specMin,
-        @Nullable Semver specMax,
+        @Nullable LooseVersion specMin,
+        @Nullable LooseVersion specMax,
         List<DiscoveryFilter> discovery,
-        @Nullable Semver agentVersion,
+        @Nullable LooseVersion agentVersion,
         boolean experimental) {
 
     /** Every version of every package, prereleases too; of one {@code type} when it is given. */

@@ -2,6 +2,7 @@ package dev.wharf.epr.search;
 
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.model.Categories;
+import dev.wharf.epr.model.LooseVersion;
 import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.model.PolicyTemplate;
 import dev.wharf.epr.model.Versions;
@@ -81,11 +82,12 @@ public final class PackageSearch {
                 if (p.specMajorMinor().isEmpty()) {
                     continue;
                 }
-                var spec = p.specMajorMinor().get();
-                if (f.specMin() != null && Versions.compare(spec, f.specMin()) < 0) {
+                // EPR's ">=spec.min,<=spec.max" range, which compares as Masterminds' Compare.
+                LooseVersion spec = LooseVersion.of(p.specMajorMinor().get());
+                if (f.specMin() != null && spec.compareTo(f.specMin()) < 0) {
                     continue;
                 }
-                if (f.specMax() != null && Versions.compare(spec, f.specMax()) > 0) {
+                if (f.specMax() != null && spec.compareTo(f.specMax()) > 0) {
                     continue;
                 }
             }

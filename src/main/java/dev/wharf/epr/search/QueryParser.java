@@ -1,12 +1,12 @@
 package dev.wharf.epr.search;
 
+import dev.wharf.epr.model.LooseVersion;
 import dev.wharf.epr.model.Versions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.semver4j.Semver;
 
 /** Turns the query parameters of {@code /search} and {@code /categories} into a {@link Filter}, with EPR's errors. */
 public final class QueryParser {
@@ -37,14 +37,14 @@ public final class QueryParser {
         boolean all = false;
         String category = null;
         boolean prerelease = false;
-        Semver kibana = null;
+        LooseVersion kibana = null;
         String name = null;
         String type = null;
         List<String> capabilities = null;
-        Semver specMin = null;
-        Semver specMax = null;
+        LooseVersion specMin = null;
+        LooseVersion specMax = null;
         List<Filter.DiscoveryFilter> discovery = new ArrayList<>();
-        Semver agent = null;
+        LooseVersion agent = null;
         boolean experimental = false;
         for (Map.Entry<String, List<String>> e : query.entrySet()) {
             String v = first(e.getValue());
@@ -132,7 +132,7 @@ public final class QueryParser {
         };
     }
 
-    private static Semver spec(String v, String name) throws BadQueryException {
+    private static LooseVersion spec(String v, String name) throws BadQueryException {
         if (v.split("\\.", -1).length != 2) {
             throw bad("invalid '" + name + "' version: invalid version '" + v + "': it should be <major.version>");
         }
@@ -140,7 +140,7 @@ public final class QueryParser {
     }
 
     /** A query version as EPR reads one; refused with Masterminds' reason after {@code refusal}, as EPR answers. */
-    private static Semver version(String v, String refusal) throws BadQueryException {
+    private static LooseVersion version(String v, String refusal) throws BadQueryException {
         try {
             return Versions.coerced(v);
         } catch (IllegalArgumentException e) {

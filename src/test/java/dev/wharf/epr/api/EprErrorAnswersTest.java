@@ -50,6 +50,15 @@ class EprErrorAnswersTest {
                 error("/search?kibana.version=8.12.0%00", 400, "invalid Kibana version '8.12.0\u0000': invalid semantic version"),
                 error("/search?spec.min=1", 400, "invalid 'spec.min' version: invalid version '1': it should be <major.version>"),
                 error("/search?spec.max=a.b", 400, "invalid 'spec.max' version: invalid spec version 'a.b': invalid semantic version"),
+                // Masterminds reads major, minor and patch as Go's uint64: past it, strconv's words; the numbers before the prerelease.
+                error("/search?kibana.version=8.18446744073709551616.0", 400, "invalid Kibana version '8.18446744073709551616.0': "
+                        + "error parsing version segment: strconv.ParseUint: parsing \"18446744073709551616\": value out of range"),
+                error("/search?kibana.version=99999999999999999999.0.0-01", 400, "invalid Kibana version '99999999999999999999.0.0-01': "
+                        + "error parsing version segment: strconv.ParseUint: parsing \"99999999999999999999\": value out of range"),
+                error("/search?agent.version=8.0.099999999999999999999", 400, "invalid agent version '8.0.099999999999999999999': "
+                        + "error parsing version segment: strconv.ParseUint: parsing \"099999999999999999999\": value out of range"),
+                error("/search?spec.min=1.99999999999999999999", 400, "invalid 'spec.min' version: invalid spec version '1.99999999999999999999': "
+                        + "error parsing version segment: strconv.ParseUint: parsing \"99999999999999999999\": value out of range"),
                 error("/search?discovery=nothing", 400, "invalid 'discovery' query param: 'nothing': could not parse filter \"nothing\""),
                 error("/search?discovery=foo:bar", 400, "invalid 'discovery' query param: 'foo:bar': unknown discovery filter \"foo\""),
                 error("/search?unknown=1", 400, "unknown query parameter: \"unknown\""),
@@ -62,6 +71,10 @@ class EprErrorAnswersTest {
                 error("/categories?include_policy_templates=foo", 400, "invalid 'include_policy_templates' query param: 'foo'"),
                 error("/categories?prerelease=x", 400, "invalid 'prerelease' query param: 'x'"),
                 error("/categories?kibana.version=x", 400, "invalid Kibana version 'x': invalid semantic version"),
+                error("/categories?kibana.version=18446744073709551616", 400, "invalid Kibana version '18446744073709551616': "
+                        + "error parsing version segment: strconv.ParseUint: parsing \"18446744073709551616\": value out of range"),
+                error("/categories?spec.max=3.18446744073709551616", 400, "invalid 'spec.max' version: invalid spec version '3.18446744073709551616': "
+                        + "error parsing version segment: strconv.ParseUint: parsing \"18446744073709551616\": value out of range"),
                 error("/categories?all=true", 400, "unknown query parameter: \"all\""),
                 moved("/categories/", "/categories"));
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.model.Json;
 import dev.wharf.epr.model.PackageDocument;
+import dev.wharf.epr.model.Versions;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -14,7 +15,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.semver4j.Semver;
 
 /**
  * The served form of each entry: made once, whether a scan's worker prepared it or the index asks
@@ -56,8 +56,8 @@ class IndexedPackagesTest {
         assertThat(first).extracting(IndexedPackage::versionText).containsExactly("1.0.0", "1.1.0");
         assertThat(again.get(0)).isSameAs(first.get(0));
         assertThat(again.get(1)).as("made by the first index, kept by the second").isSameAs(first.get(1));
-        assertThat(first.get(0).worksWithKibana(Semver.parse("8.16.0"))).isTrue();
-        assertThat(first.get(0).worksWithKibana(Semver.parse("9.0.0"))).isFalse();
+        assertThat(first.get(0).worksWithKibana(Versions.coerced("8.16.0"))).isTrue();
+        assertThat(first.get(0).worksWithKibana(Versions.coerced("9.0.0"))).isFalse();
     }
 
     @Test
