@@ -68,7 +68,7 @@ final class PackageRoutes {
             GoAnswers.moved(ctx, ctx.path().substring(0, ctx.path().length() - 1));
             return;
         }
-        if (!Versions.isStrict(version)) {
+        if (!Versions.isStrictUnsigned(version)) {
             error(ctx, 400, "invalid package version");
             return;
         }
@@ -125,7 +125,7 @@ final class PackageRoutes {
         }
         String name = m.group(1);
         String version = m.group(2);
-        if (!Versions.isStrict(version)) {
+        if (!Versions.isStrictUnsigned(version)) {
             error(ctx, 400, "invalid package version");
             return;
         }

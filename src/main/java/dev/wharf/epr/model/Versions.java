@@ -64,6 +64,28 @@ public final class Versions {
         return strictMatch(text) != null;
     }
 
+    /**
+     * Whether Masterminds' {@code StrictNewVersion} takes {@code text}, as EPR checks the version in a
+     * route's path: {@link #isStrict}'s form with numbers up to Go's {@code uint64}. No package in
+     * the index has a version past an int ({@link #strict} cannot make one), so such a version is
+     * one the index lacks (404), not a refused one (400).
+     */
+    public static boolean isStrictUnsigned(@Nullable String text) {
+        if (text == null) {
+            return false;
+        }
+        Matcher m = STRICT.matcher(text);
+        if (!m.matches()) {
+            return false;
+        }
+        for (int group = 1; group <= 3; group++) {
+            if (LooseVersion.of(m.group(group)).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A strict version's major and minor, as {@code major.minor.0} (what a format version's spec is looked up by), or empty. */
     public static Optional<Semver> majorMinor(@Nullable String text) {
         Matcher m = strictMatch(text);

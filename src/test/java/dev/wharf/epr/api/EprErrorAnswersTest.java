@@ -84,6 +84,10 @@ class EprErrorAnswersTest {
                 error("/package/acme_logs/9.9.9/", 404, "package revision not found"),
                 error("/package/nothing/1.0.0/", 404, "package revision not found"),
                 error("/package/acme_logs/1.x/", 400, "invalid package version"),
+                // StrictNewVersion reads the numbers as uint64: past an int a version the index lacks, past uint64 a refused one.
+                error("/package/acme_logs/4294967296.0.0/", 404, "package revision not found"),
+                error("/package/acme_logs/1.18446744073709551615.0/", 404, "package revision not found"),
+                error("/package/acme_logs/18446744073709551616.0.0/", 400, "invalid package version"),
                 moved("/package/acme_logs/1.1.0", "/package/acme_logs/1.1.0/"),
                 // Not a package name: only the file route matches, whose path ends without a slash.
                 moved("/package/Acme/1.0.0/", "/package/Acme/1.0.0"),
@@ -97,6 +101,8 @@ class EprErrorAnswersTest {
                 error("/package/acme_logs/9.9.9/docs/README.md", 404, "package revision not found"),
                 error("/package/nothing/1.0.0/docs/README.md", 404, "package revision not found"),
                 error("/package/acme_logs/1.x/docs/README.md", 400, "invalid package version"),
+                error("/package/acme_logs/1.1.4294967296/docs/README.md", 404, "package revision not found"),
+                error("/package/acme_logs/1.1.18446744073709551616/docs/README.md", 400, "invalid package version"),
                 moved("/package/acme_logs/1.1.0/docs/", "/package/acme_logs/1.1.0/docs"),
                 moved("/package/acme_logs/1.1.0/docs/README.md/", "/package/acme_logs/1.1.0/docs/README.md"));
     }
@@ -105,6 +111,8 @@ class EprErrorAnswersTest {
         return Stream.of(
                 error("/epr/nothing/nothing-1.0.0.zip", 404, "artifact not found"),
                 error("/epr/acme_logs/acme_logs-1.x.zip", 400, "invalid package version"),
+                error("/epr/acme_logs/acme_logs-4294967296.1.0.zip", 404, "artifact not found"),
+                error("/epr/acme_logs/acme_logs-99999999999999999999.1.0.zip", 400, "invalid package version"),
                 error("/epr/acme_logs/Acme-1.1.0.zip", 404, "404 page not found"),
                 error("/epr/acme_logs/acme_logs.zip", 404, "404 page not found"),
                 moved("/epr/acme_logs/acme_logs-1.1.0.zip/", "/epr/acme_logs/acme_logs-1.1.0.zip"));
@@ -114,6 +122,7 @@ class EprErrorAnswersTest {
         return Stream.of(
                 error("/epr/nothing/nothing-1.0.0.zip.sig", 404, "signature file not found"),
                 error("/epr/acme_logs/acme_logs-1.x.zip.sig", 400, "invalid package version"),
+                error("/epr/acme_logs/acme_logs-1.4294967296.0.zip.sig", 404, "signature file not found"),
                 // EPR answers 500 "internal server error" here (it opens the missing file); Fleet reads 404 as "not signed".
                 error("/epr/acme_logs/acme_logs-1.0.0.zip.sig", 404, "signature file not found"),
                 moved("/epr/acme_logs/acme_logs-1.1.0.zip.sig/", "/epr/acme_logs/acme_logs-1.1.0.zip.sig"));
