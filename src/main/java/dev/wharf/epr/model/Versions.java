@@ -71,19 +71,7 @@ public final class Versions {
      * one the index lacks (404), not a refused one (400).
      */
     public static boolean isStrictUnsigned(@Nullable String text) {
-        if (text == null) {
-            return false;
-        }
-        Matcher m = STRICT.matcher(text);
-        if (!m.matches()) {
-            return false;
-        }
-        for (int group = 1; group <= 3; group++) {
-            if (LooseVersion.of(m.group(group)).isEmpty()) {
-                return false;
-            }
-        }
-        return true;
+        return strictMatch(text, number -> LooseVersion.of(number).isPresent()) != null;
     }
 
     /** A strict version's major and minor, as {@code major.minor.0} (what a format version's spec is looked up by), or empty. */
@@ -98,6 +86,11 @@ public final class Versions {
 
     /** The pattern's match of a version {@link #strict} takes, or null. */
     private static @Nullable Matcher strictMatch(@Nullable String text) {
+        return strictMatch(text, Versions::fitsAnInt);
+    }
+
+    /** The pattern's match of {@code text} when each of major, minor and patch {@code fits}, or null. */
+    private static @Nullable Matcher strictMatch(@Nullable String text, Predicate<String> fits) {
         if (text == null) {
             return null;
         }
@@ -106,7 +99,7 @@ public final class Versions {
             return null;
         }
         for (int group = 1; group <= 3; group++) {
-            if (!fitsAnInt(m.group(group))) {
+            if (!fits.test(m.group(group))) {
                 return null;
             }
         }
