@@ -75,8 +75,10 @@ record PackageSource(Indexer indexer, Optional<ArtifactStore> store, Optional<Pr
         return new PackageSource(indexer, Optional.of(store), Optional.of(pullThrough), upload);
     }
 
+    /** Requires a signature when the index does ({@code -require-package-signatures}): it would leave an unsigned package out. */
     private static PackagePublisher publisher(ArtifactStore store, OciIndexerSettings settings, Optional<PublisherKey> key) {
-        return new PackagePublisher(store, settings.repository(), settings.maxPackageBytes(), settings.validate(), settings.archiveLimits(), key);
+        return new PackagePublisher(store, settings.repository(), settings.maxPackageBytes(), settings.validate(), settings.archiveLimits(), key,
+                settings.requireSignatures());
     }
 
     @Override

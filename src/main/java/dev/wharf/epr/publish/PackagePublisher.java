@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  * and pushes it tagged {@code {name}-{version}} with its {@code .sig} when one lies beside it (refused
  * unless it is an armoured detached signature, {@link PackageSignatureFile}), and with the package as read in the artifact's config ({@link PackageIndexConfig}). An
  * existing version is refused: published packages are immutable, as Fleet assumes. Given a
- * {@link PublisherKey}, it publishes only a package whose {@code .sig} verifies with that key.
+ * {@link PublisherKey}, it publishes only a package whose {@code .sig} verifies with that key; for a
+ * server that serves only signed packages, only a package with a {@code .sig}.
  */
 public final class PackagePublisher {
     /** What was pushed. */
@@ -50,6 +51,7 @@ public final class PackagePublisher {
     private final boolean validate;
     private final ArchiveLimits limits;
     private final Optional<PublisherKey> key;
+    private final boolean signatureRequired;
 
     /** The version is published already; packages are immutable. */
     public static final class ExistsException extends InvalidPackageException {
@@ -88,6 +90,25 @@ public final class PackagePublisher {
         }
     }
 
+    /**
+     * The package has no {@code .sig}, and the server it is published for serves only signed packages
+     * ({@code -require-package-signatures}): stored, it would be left out of the index for good, its
+     * version taken. Its own type, so each way in (upload, pull-through) can say what to do instead.
+     */
+    public static final class SignatureRequiredException extends InvalidPackageException {
+        private final String tag;
+
+        public SignatureRequiredException(String tag) {
+            super(tag + ".zip has no signature, and packages without one are not served here (-require-package-signatures),"
+                    + " so nothing was published");
+            this.tag = tag;
+        }
+
+        public String tag() {
+            return tag;
+        }
+    }
+
     /** The package's name is outside what the publisher may publish. */
     public static final class NotAllowedException extends InvalidPackageException {
         private final String name;
@@ -113,12 +134,23 @@ public final class PackagePublisher {
     /** {@code key}: when present, every package must carry a {@code .sig} that verifies with it (push's and the upload API's, never a copy's). */
     public PackagePublisher(ArtifactStore store, String repository, long maxBytes, boolean validate, ArchiveLimits limits,
                             Optional<PublisherKey> key) {
+        this(store, repository, maxBytes, validate, limits, key, false);
+    }
+
+    /**
+     * {@code signatureRequired}: the server's {@code -require-package-signatures}, for the publishers of a
+     * server (upload API, pull-through), whose index would leave an unsigned package out; {@code push}
+     * to the registry and {@code mirror} know no server's setting and only warn.
+     */
+    public PackagePublisher(ArtifactStore store, String repository, long maxBytes, boolean validate, ArchiveLimits limits,
+                            Optional<PublisherKey> key, boolean signatureRequired) {
         this.store = store;
         this.repository = repository;
         this.maxBytes = maxBytes;
         this.validate = validate;
         this.limits = limits;
         this.key = key;
+        this.signatureRequired = signatureRequired;
     }
 
     public Published push(Path source, Consumer<String> warnings) throws InvalidPackageException, IOException {
@@ -194,6 +226,9 @@ public final class PackagePublisher {
         List<Layer> layers = new ArrayList<>();
         layers.add(Layer.file(OciPackageLayout.ZIP_MEDIA_TYPE, tag + ".zip", BlobSource.ofFile(zip)));
         boolean signed = Files.isRegularFile(sig);
+        if (!signed && signatureRequired) {
+            throw new SignatureRequiredException(tag);
+        }
         if (signed) {
             PackageSignatureFile.require(sig, tag + ".zip.sig");
             layers.add(Layer.file(OciPackageLayout.SIGNATURE_MEDIA_TYPE, tag + ".zip.sig", BlobSource.ofFile(sig)));

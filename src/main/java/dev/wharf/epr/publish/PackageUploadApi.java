@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code PUT /api/v1/packages}: a package zip as the body, or {@code multipart/form-data} with the
  * zip and its {@code .sig}, published by the {@link PackagePublisher} {@code push} runs, once the
  * token's {@code publish:GLOB} scope covers the package's name. With {@code ?refresh=true} the
- * index is read again before the answer, so the package is served at once.
+ * index is read again before the answer, so the package is served at once. A server that serves
+ * only signed packages refuses one sent without its {@code .sig}.
  */
 public final class PackageUploadApi {
     private static final Logger LOG = LoggerFactory.getLogger(PackageUploadApi.class);
@@ -122,6 +123,11 @@ public final class PackageUploadApi {
             audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.FAILED, e.getMessage(), 503));
             LOG.warn("package publish failed: {}", e.getMessage());
             error(ctx, 503, e.forClients());
+        } catch (PackagePublisher.SignatureRequiredException e) {
+            // Said before anything is stored: a 201 had been answered for a package the index then left out, its version taken.
+            refuse(ctx, caller.name(), client, "-", Outcome.INVALID, e.tag() + ".zip has no signature: this server serves only signed"
+                    + " packages (-require-package-signatures), so nothing was published; send the zip with its .sig as"
+                    + " multipart/form-data (package-registry push -server sends NAME.zip.sig when it lies beside NAME.zip)");
         } catch (InvalidPackageException e) {
             refuse(ctx, caller.name(), client, "-", Outcome.INVALID, folder == null ? e.getMessage()
                     : e.getMessage().replace(folder.toAbsolutePath() + "/", ""));

@@ -105,7 +105,13 @@ public final class UpstreamPackageCopy {
                 }
             }
             requireAsked(zip, tag);
-            publisher.push(zip, warnings);
+            try {
+                publisher.push(zip, warnings);
+            } catch (PackagePublisher.SignatureRequiredException e) {
+                // Copied, it would be left out of the index: every request would download it again and answer 404.
+                throw new UpstreamException(UpstreamException.Kind.REFUSED, tag + " has no signature upstream, and this server serves"
+                        + " only signed packages (-require-package-signatures), so it was not copied", e);
+            }
             return new Copied(tag, bytes, signed, verifiedBy);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the copy of " + tag + ": " + e.getMessage(), e);

@@ -353,6 +353,61 @@ class PackagePublishOverHttpTest {
         }
     }
 
+    /**
+     * A server that serves only signed packages (-require-package-signatures, the default) had
+     * answered 201 for a package sent without its .sig, stored it, then left it out of the index:
+     * "published", never served, its version taken (409 even with the signature). Now a 400 with one
+     * message saying how to send the .sig, push -server's one refused line, nothing stored.
+     */
+    @Test
+    void aServerRequiringSignaturesRefusesAnUnsignedPackageAndTheVersionStaysFree() throws Exception {
+        NewToken acme = Publishing.token("ci-acme", "publish:acme_*");
+        Path tokens = Publishing.writeTokens(dir.resolve("tokens.yaml"), acme);
+        Path version = Files.list(TestPackages.source().resolve("acme_logs")).findFirst().orElseThrow();
+        String name = "acme_logs-" + version.getFileName();
+        Path zip = dir.resolve(name + ".zip");
+        TestPackages.zipFolder(version, name, zip);
+        String message = name + ".zip has no signature: this server serves only signed packages (-require-package-signatures), so nothing"
+                + " was published; send the zip with its .sig as multipart/form-data (package-registry push -server sends NAME.zip.sig"
+                + " when it lies beside NAME.zip)";
+        HttpClient http = HttpClient.newHttpClient();
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            int port = TestPorts.free();
+            // The last of the two settings counts, as with Go's flags: signatures required, as by default.
+            try (WharfProcess server = server(registry, port, tokens, "-require-package-signatures=true")) {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
+                HttpResponse<String> body = Publishing.put(http, base.resolve("/api/v1/packages?refresh=true"), acme.token(),
+                        "application/zip", HttpRequest.BodyPublishers.ofFile(zip));
+                assertThat(body.statusCode()).as(body.body()).isEqualTo(400);
+                assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(body.body()).path("message").asText()).isEqualTo(message);
+                HttpResponse<String> form = Publishing.put(http, base.resolve("/api/v1/packages?refresh=true"), acme.token(),
+                        Publishing.MULTIPART_TYPE, HttpRequest.BodyPublishers.ofByteArray(
+                                Publishing.multipart(Map.of(zip.getFileName().toString(), Files.readAllBytes(zip)))));
+                assertThat(form.statusCode()).as(form.body()).isEqualTo(400);
+                assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(form.body()).path("message").asText()).isEqualTo(message);
+
+                PushRun refused = push(base, acme.token(), zip);
+                assertThat(refused.exit()).as(refused.output()).isEqualTo(1);
+                assertThat(refused.output().lines().filter(l -> l.startsWith("refused ")).toList()).as(refused.output())
+                        .containsExactly("refused " + zip + ": HTTP 400: " + message);
+
+                HttpResponse<String> search = http.send(HttpRequest.newBuilder(base.resolve("/search?package=acme_logs&all=true")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(search.body().strip()).isEqualTo("[]");
+                // The version is still free: with its .sig beside it, the same zip is published and served.
+                Files.writeString(dir.resolve(name + ".zip.sig"), PgpKeys.generate("EPR CI <ci@wharf.invalid>")
+                        .armoredDetachedSignature(Files.readAllBytes(zip)));
+                PushRun published = push(base, acme.token(), zip);
+                assertThat(published.exit()).as(published.output()).isZero();
+                assertThat(published.output()).contains("published " + name + " (signed)");
+                HttpResponse<String> served = http.send(HttpRequest.newBuilder(base.resolve("/search?package=acme_logs&all=true")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(served.body()).contains("\"name\": \"acme_logs\"");
+            }
+        }
+    }
+
     /** -publish-verification-key guards the upload API: without -auth-tokens-file there is none, and the start is refused. */
     @Test
     void aPublisherKeyWithoutATokensFileIsRefusedAtStart() throws Exception {

@@ -2,7 +2,9 @@ package dev.wharf.cli.epr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.epr.RegistryStores;
 import dev.wharf.epr.upstream.SignedUpstream;
+import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.PgpKeys;
 import dev.wharf.testing.TestPorts;
@@ -59,6 +61,36 @@ class PullThroughProcessTest {
                 assertThat(again.statusCode()).as(serve.output()).isEqualTo(200);
                 assertThat(again.body()).isEqualTo(info);
                 assertThat(get(port, "/epr/gallery/gallery-2.0.0.zip").body()).isEqualTo(zip);
+            }
+        }
+    }
+
+    /**
+     * Without -verification-key, a package the upstream has no .sig for had been copied into the
+     * repository although the server serves only signed packages (-require-package-signatures, the
+     * default): the index left it out, so it was answered 404, and every request downloaded it again.
+     * Now it is refused before it is stored, with one message, and the repository stays empty.
+     */
+    @Test
+    void anUnsignedUpstreamPackageIsNotCopiedWhenTheServerRequiresSignatures() throws Exception {
+        PgpKeys key = PgpKeys.generate("Upstream <upstream@example.test>");
+        try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
+                SignedUpstream upstream = SignedUpstream.startUnsigned(dir, key, List.of("gallery/2.0.0"));
+                RegistryArtifactStore store = RegistryStores.anonymous(registry)) {
+            int port = TestPorts.free();
+            try (WharfProcess serve = WharfProcess.start(dir.resolve("serve"), Map.of("EPR_PROXY_TO", upstream.url().toString()),
+                    List.of("package-registry", "-address", "127.0.0.1:" + port, "-feature-oci-indexer", "-oci-registry", registry.host(),
+                            "-oci-insecure", "-oci-repository", "epr/pulled", "-oci-cache-dir", dir.resolve("cache").toString(),
+                            "-feature-proxy-mode", "-proxy-allow-insecure", "-oci-pull-through"))) {
+                serve.awaitReady(URI.create("http://127.0.0.1:" + port + "/health"), START);
+                for (String path : List.of("/epr/gallery/gallery-2.0.0.zip", "/package/gallery/2.0.0/")) {
+                    HttpResponse<byte[]> answer = get(port, path);
+                    assertThat(answer.statusCode()).as(serve.output()).isEqualTo(502);
+                    assertThat(new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("package refused: gallery-2.0.0"
+                            + " has no signature upstream, and this server serves only signed packages (-require-package-signatures), so it"
+                            + " was not copied\n");
+                }
+                assertThat(store.exists("epr/pulled", "gallery-2.0.0")).isFalse();
             }
         }
     }

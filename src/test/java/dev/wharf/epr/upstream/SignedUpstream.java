@@ -70,8 +70,22 @@ public final class SignedUpstream implements AutoCloseable {
         return start(dir, key, packages, zips -> { }, TlsFiles.of(cert, cert.resolveSibling("key.pem"), null));
     }
 
+    /** Packages served with no {@code .sig}, as an upstream that does not sign them (or a Wharf with -require-package-signatures=false). */
+    public static SignedUpstream startUnsigned(Path dir, PgpKeys key, List<String> packages) throws Exception {
+        return start(dir, key, packages, zips -> {
+            for (String p : packages) {
+                Files.delete(zips.resolve(p.replace('/', '-') + ".zip.sig"));
+            }
+        }, Optional.empty(), false);
+    }
+
     private static SignedUpstream start(Path dir, PgpKeys key, List<String> packages, Tampering beforeServing, Optional<TlsFiles> tls)
             throws Exception {
+        return start(dir, key, packages, beforeServing, tls, true);
+    }
+
+    private static SignedUpstream start(Path dir, PgpKeys key, List<String> packages, Tampering beforeServing, Optional<TlsFiles> tls,
+                                        boolean requireSignatures) throws Exception {
         Path zips = dir.resolve("upstream-zips");
         Files.createDirectories(zips);
         for (String p : packages) {
@@ -81,7 +95,7 @@ public final class SignedUpstream implements AutoCloseable {
             Files.writeString(zips.resolve(tag + ".zip.sig"), key.armoredDetachedSignature(Files.readAllBytes(zip)));
         }
         beforeServing.apply(zips);
-        FileSystemIndexer indexer = new FileSystemIndexer(List.of(zips), true, true, ArchiveLimits.DEFAULT, Clock.systemUTC());
+        FileSystemIndexer indexer = new FileSystemIndexer(List.of(zips), true, requireSignatures, ArchiveLimits.DEFAULT, Clock.systemUTC());
         indexer.start();
         EprApi api = new EprApi(indexer, ApiSettings.defaults(), Clock.systemUTC());
         WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), tls, api::register);
