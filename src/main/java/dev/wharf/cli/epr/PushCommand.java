@@ -85,8 +85,10 @@ public final class PushCommand implements Callable<Integer> {
                     out.println("pushed " + done.tag() + (done.signed() ? " (signed)" : "") + " to " + store.describe() + "/"
                             + oci.repository + " as " + done.manifest().digest());
                     if (!done.signed()) {
-                        err.println("warning: " + done.tag() + " has no signature (no " + p.getFileName() + ".sig beside it): package-registry"
-                                + " leaves it out unless started with -require-package-signatures=false");
+                        // Said after the push, so the version is already taken: a server that requires signatures never serves it.
+                        err.println("warning: " + done.tag() + " has no signature (no " + p.getFileName() + ".sig beside it): a package-registry"
+                                + " that requires signatures (-require-package-signatures, the default) will not serve it, and the version is"
+                                + " taken (versions are never overwritten); only one started with -require-package-signatures=false serves it");
                     }
                 } catch (InvalidPackageException e) {
                     err.println("push " + p + ": " + e.getMessage());

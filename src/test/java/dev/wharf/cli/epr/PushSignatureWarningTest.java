@@ -29,7 +29,9 @@ class PushSignatureWarningTest {
             assertThat(push.waitFor(Duration.ofSeconds(90))).as(push.output()).isZero();
             List<String> warnings = push.output().lines().filter(l -> l.startsWith("warning:") && l.contains("signature")).toList();
             assertThat(warnings).as(push.output()).containsExactly("warning: acme_logs-1.0.0 has no signature (no acme_logs-1.0.0.sig"
-                    + " beside it): package-registry leaves it out unless started with -require-package-signatures=false");
+                    + " beside it): a package-registry that requires signatures (-require-package-signatures, the default) will not serve"
+                    + " it, and the version is taken (versions are never overwritten); only one started with"
+                    + " -require-package-signatures=false serves it");
             assertThat(push.output()).contains("pushed acme_logs-1.1.0 (signed)");
             // A folder is read, then the zip made of it: each of the package's warnings is still said once.
             assertThat(push.output().lines().filter(l -> l.startsWith("warning:") && l.contains("unknown category")).toList())
