@@ -7,6 +7,7 @@ import dev.wharf.cli.boring.ServerCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,12 @@ final class InProcessRegistry {
 
     /** {@code server} on any free ports over {@code layout}, with {@code flags} and the variables of {@code environment}. */
     static ServerCommand.Running start(Path layout, Map<String, String> environment, String... flags) {
-        ServerCommand command = new ServerCommand();
+        return start(layout, Clock.systemUTC(), environment, flags);
+    }
+
+    /** As above, failed credential checks counted on {@code clock}. */
+    static ServerCommand.Running start(Path layout, Clock clock, Map<String, String> environment, String... flags) {
+        ServerCommand command = new ServerCommand(clock);
         List<String> args = new ArrayList<>(List.of("--listen-address", "127.0.0.1:0", "--listen-telemetry-address", "127.0.0.1:0",
                 "--storage-oci-layout-dir", layout.toString()));
         args.addAll(List.of(flags));

@@ -3,6 +3,7 @@ package dev.wharf.cli.boring;
 import dev.wharf.cli.Listeners;
 import dev.wharf.http.AccessLog;
 import dev.wharf.http.BoundPort;
+import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.ExchangeObserver;
 import dev.wharf.http.HttpMetrics;
 import dev.wharf.http.ReadyAnswerCounter;
@@ -12,10 +13,12 @@ import dev.wharf.http.RequestTimers;
 import dev.wharf.http.ServerLimits;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.WebServer;
+import dev.wharf.http.access.FailedCredentials;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /** The registry's listener: its routes behind the ready answers, every request timed and counted, and logged unless --access-log=false. */
 final class RegistryListener {
@@ -23,7 +26,7 @@ final class RegistryListener {
     }
 
     static WebServer start(BoundPort port, Optional<TlsFiles> tls, ReadyAnswers ready, ServerLimits limits, RegistryRoutes routes,
-                           PrometheusMeterRegistry metrics, boolean accessLog) {
+                           PrometheusMeterRegistry metrics, boolean accessLog, FailedCredentials failures, BooleanSupplier checking) {
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
         ReadyAnswerCounter readyHits = new ReadyAnswerCounter(metrics);
         RequestObserver readyObserver = (route, method, status, micros) -> {
@@ -38,6 +41,7 @@ final class RegistryListener {
         return Listeners.start("--listen-address", () -> WebServer.start(port, tls,
                 Optional.of(ready), readyObserver, exchanges, limits, cfg -> {
                     routes.register(cfg);
+                    CredentialThrottle.install(cfg, failures, ThrottleOptions.guarded(), checking, metrics);
                     cfg.requestLogger.http(timers::record);
                 }));
     }

@@ -14,12 +14,14 @@ import dev.wharf.http.TlsCertificateMetrics;
 import dev.wharf.http.TlsFiles;
 import dev.wharf.http.TrustedProxies;
 import dev.wharf.http.WebServer;
+import dev.wharf.http.access.FailedCredentials;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.web.MirrorApi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,6 +156,20 @@ public final class ServerCommand implements Callable<Integer> {
     @Mixin
     PublishOptions publish;
 
+    @Mixin
+    ThrottleOptions throttle;
+
+    /** What failed credential checks are counted by: tests pass a clock they move. */
+    private final Clock clock;
+
+    public ServerCommand() {
+        this(Clock.systemUTC());
+    }
+
+    public ServerCommand(Clock clock) {
+        this.clock = clock;
+    }
+
     /** The running registry and telemetry servers and the store behind them; closing stops all three. */
     public record Running(WebServer registry, WebServer telemetry, ArtifactStore store, RegistryRoutes routes) implements AutoCloseable {
         /** Lets the registry's requests in flight finish (up to the shutdown's drain time), then closes everything. */
@@ -188,6 +204,7 @@ public final class ServerCommand implements Callable<Integer> {
     /** Starts serving as the options say and returns at once. */
     public Running start() {
         ServerLimits limits = checkedLimits();
+        FailedCredentials failures = throttle.failures(clock, spec.commandLine());
         Logging.configure(global);
         TerraformLayout layout = global.terraformLayout();
         // Both ports bound before anything opens a connection (the OIDC discovery, the storage probe): BoundPort says why.
@@ -200,7 +217,7 @@ public final class ServerCommand implements Callable<Integer> {
             throw e;
         }
         try {
-            return serve(registryPort, telemetryPort, limits, layout);
+            return serve(registryPort, telemetryPort, limits, failures, layout);
         } catch (RuntimeException e) {
             // Ports a listener took are closed by its server already; closing them again is harmless.
             registryPort.close();
@@ -209,7 +226,8 @@ public final class ServerCommand implements Callable<Integer> {
         }
     }
 
-    private Running serve(BoundPort registryPort, BoundPort telemetryPort, ServerLimits limits, TerraformLayout layout) {
+    private Running serve(BoundPort registryPort, BoundPort telemetryPort, ServerLimits limits, FailedCredentials failures,
+                          TerraformLayout layout) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Before the store is opened, as the other flag checks: a key too short is refused with nothing opened.
         var signer = SignedUrlKeys.signer(signedUrlKey, signedUrlAcceptedKeys, signedUrlTtl);
@@ -238,7 +256,8 @@ public final class ServerCommand implements Callable<Integer> {
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
         WebServer registry;
         try {
-            registry = RegistryListener.start(registryPort, tls, ready, limits, routes, metrics, accessLog);
+            registry = RegistryListener.start(registryPort, tls, ready, limits, routes, metrics, accessLog, failures,
+                    access::issuerAnswers);
         } catch (RuntimeException e) {
             routes.close();
             throw e;

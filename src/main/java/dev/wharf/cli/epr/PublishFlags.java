@@ -1,6 +1,10 @@
 package dev.wharf.cli.epr;
 
 import dev.wharf.epr.publish.PublisherKey;
+import dev.wharf.epr.publish.PackageUploadApi;
+import dev.wharf.epr.ui.PackageUi;
+import dev.wharf.http.CredentialThrottle;
+import dev.wharf.http.access.FailedCredentials;
 import dev.wharf.http.access.TokensFile;
 import dev.wharf.http.access.TrustedPublishers;
 import dev.wharf.http.oidc.IssuerClient;
@@ -47,6 +51,26 @@ public final class PublishFlags {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PublisherKey.FLAG + ": " + e.getMessage(), e);
         }
+    }
+
+    @Option(names = {"-auth-max-failures", "--auth-max-failures"}, paramLabel = "N", defaultValue = "" + FailedCredentials.DEFAULT_PER_MINUTE,
+            description = "Failed token checks (PUT /api/v1/packages, UI sign-in) one client address may make in a minute; past it,"
+                    + " its requests with tokens get 429 with Retry-After until the minute is over, unchecked; 0 turns this off"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int maxFailures = FailedCredentials.DEFAULT_PER_MINUTE;
+
+    /** The failed-check counter of {@code -auth-max-failures}; a negative limit is an IllegalArgumentException. */
+    FailedCredentials failures(Clock clock) {
+        if (maxFailures < 0) {
+            throw new IllegalArgumentException("-auth-max-failures must be 0 (off) or more, not " + maxFailures);
+        }
+        return new FailedCredentials(maxFailures, clock);
+    }
+
+    /** Where tokens are checked: the upload API and the UI (EPR's own API is open to all). */
+    static CredentialThrottle.Guarded guarded() {
+        return new CredentialThrottle.Guarded(path -> path.equals(PackageUploadApi.PATH) || path.equals("/ui") || path.startsWith("/ui/"),
+                PackageUi.SESSION_COOKIE, PackageUi.SIGN_IN);
     }
 
     /** The tokens file, its publishers' issuers asked trusting {@code -auth-oidc-ca-file}; a file that cannot be read is an IllegalArgumentException. */

@@ -8,6 +8,7 @@ import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.proxy.ProxyMode;
 import dev.wharf.http.BoundPort;
+import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.Readiness;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.ServerLimits;
@@ -206,7 +207,10 @@ public final class ServeCommand implements Callable<Integer> {
         LeftoverSweep.of(ociIndexer ? oci.layoutFolder() : Optional.empty(), log).inBackground();
         shutdown.onSignal(indexing::stop);
         try (WebServer server = Listeners.start("-address", () -> WebServer.start(apiPort, tls, Optional.of(ready),
-                telemetry.readyHits(), telemetry.exchanges(accessLog), settings.limits(), routes::register));
+                telemetry.readyHits(), telemetry.exchanges(accessLog), settings.limits(), c -> {
+                    routes.register(c);
+                    CredentialThrottle.install(c, settings.failures(), PublishFlags.guarded(), telemetry.registry());
+                }));
                 WebServer metricsServer = telemetry.startListener(metricsPort, routes.api())) {
             TlsCertificateMetrics.bindTo(telemetry.registry(), server);
             FirstIndex.Outcome indexed = indexing.await();

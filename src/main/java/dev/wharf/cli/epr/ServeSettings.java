@@ -3,10 +3,12 @@ package dev.wharf.cli.epr;
 import dev.wharf.epr.publish.PublisherKey;
 import dev.wharf.http.ServerLimits;
 import dev.wharf.http.TrustedProxies;
+import dev.wharf.http.access.FailedCredentials;
 import dev.wharf.http.access.TokensFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * opened: a refused flag is one line on stderr and exit code 2, in the order the checks are listed here.
  */
 record ServeSettings(ServerLimits limits, Duration drain, RegistryConfig config, Duration refreshInterval, Duration verifyInterval,
-                     Optional<TokensFile> tokens, Optional<PublisherKey> publisherKey) {
+                     Optional<TokensFile> tokens, Optional<PublisherKey> publisherKey,
+                     FailedCredentials failures) {
 
     /** EPR reads an empty file flag as none ({@code EPR_TLS_CERT=}). */
     private static boolean unnamed(@Nullable Path file) {
@@ -71,6 +74,12 @@ record ServeSettings(ServerLimits limits, Duration drain, RegistryConfig config,
         } catch (IllegalArgumentException e) {
             return refused(err, "package-registry: " + e.getMessage());
         }
+        FailedCredentials failures;
+        try {
+            failures = flags.publish.failures(Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            return refused(err, "package-registry: " + e.getMessage());
+        }
         if (tokens.isPresent() && !flags.ociIndexer) {
             return refused(err, "package-registry: -auth-tokens-file enables publishing, which needs -feature-oci-indexer");
         }
@@ -83,7 +92,7 @@ record ServeSettings(ServerLimits limits, Duration drain, RegistryConfig config,
         if (flags.ociIndexer && !flags.oci.hasRegistry()) {
             return refused(err, "-feature-oci-indexer needs -oci-registry (or EPR_OCI_REGISTRY)");
         }
-        return Optional.of(new ServeSettings(limits, drain, config, refresh, verify, tokens, publisherKey));
+        return Optional.of(new ServeSettings(limits, drain, config, refresh, verify, tokens, publisherKey, failures));
     }
 
     private static Optional<ServeSettings> refused(PrintWriter err, String reason) {

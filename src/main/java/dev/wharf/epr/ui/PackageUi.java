@@ -4,8 +4,10 @@ import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.search.TextQuery;
+import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.access.TokensFile;
+import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.HtmlText;
 import dev.wharf.http.ui.PageSecurity;
 import dev.wharf.http.ui.ReadyPages;
@@ -29,6 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class PackageUi {
     static final String CSP = PageSecurity.CSP;
+    /** The session cookie the sign-in form sets: a credential, as an Authorization header is. */
+    /** The sign-in form's address; its POST carries a token. */
+    public static final String SIGN_IN = "/ui/sign-in";
+    public static final String SESSION_COOKIE = UiSignIn.COOKIE;
     private static final Logger LOG = LoggerFactory.getLogger(PackageUi.class);
 
     private final Indexer indexer;
@@ -58,7 +64,7 @@ public final class PackageUi {
         r.before("/ui/*", this::headers);
         r.get("/ui", ctx -> ctx.redirect(UiSignIn.ROOT, HttpStatus.MOVED_PERMANENTLY));
         r.get("/ui/sign-in", signIn::showForm);
-        r.post("/ui/sign-in", SameOriginPosts.only(signIn::submit));
+        r.post(SIGN_IN, SameOriginPosts.only(signIn::submit));
         r.post("/ui/sign-out", SameOriginPosts.only(signIn::signOut));
         r.get("/ui/", guarded(this::packages));
         r.get("/ui/health", guarded(this::health));
@@ -78,6 +84,10 @@ public final class PackageUi {
     private Handler guarded(Handler page) {
         return ctx -> {
             if (!signIn.signedIn(ctx)) {
+                if (CookieHeader.decoded(ctx.cookie(UiSignIn.COOKIE)).isPresent()) {
+                    // A refused session cookie is a failed check too, though it leads to the form, not to a 401.
+                    ctx.attribute(CredentialThrottle.REFUSED_ATTRIBUTE, true);
+                }
                 String query = ctx.queryString();
                 String next = HtmlText.safeNext(ctx.path() + (query == null ? "" : "?" + query), UiSignIn.ROOT);
                 ctx.redirect("/ui/sign-in?next=" + HtmlText.url(next), HttpStatus.SEE_OTHER);

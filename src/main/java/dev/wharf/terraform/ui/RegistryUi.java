@@ -1,6 +1,8 @@
 package dev.wharf.terraform.ui;
 
+import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.ReadyAnswers;
+import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.PageSecurity;
 import dev.wharf.http.ui.ReadyPages;
 import dev.wharf.http.ui.SameOriginPosts;
@@ -43,6 +45,10 @@ import java.util.Optional;
  */
 public final class RegistryUi {
     static final String CSP = PageSecurity.CSP;
+    /** The session cookie the sign-in form sets: a credential, as an Authorization header is. */
+    /** The sign-in form's address; its POST carries a token. */
+    public static final String SIGN_IN = "/ui/sign-in";
+    public static final String SESSION_COOKIE = SignIn.COOKIE;
     private static final int PAGE_SIZE = 50;
 
     private final ModuleCatalog modules;
@@ -85,7 +91,7 @@ public final class RegistryUi {
                 signIn.form(ctx, 200, SignIn.safeNext(ctx.queryParam("next")), Optional.empty());
             }
         });
-        r.post("/ui/sign-in", SameOriginPosts.only(signIn::submit));
+        r.post(SIGN_IN, SameOriginPosts.only(signIn::submit));
         r.get(OidcSignIn.START, ctx -> oidc.ifPresentOrElse(o -> o.begin(ctx), () -> ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER)));
         r.get(OidcSignIn.CALLBACK, ctx -> oidc.ifPresentOrElse(o -> o.callback(ctx), () -> ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER)));
         r.post("/ui/sign-out", SameOriginPosts.only(signIn::signOut));
@@ -114,6 +120,10 @@ public final class RegistryUi {
     private Handler guarded(Handler page) {
         return ctx -> {
             if (!signIn.signedIn(ctx)) {
+                if (CookieHeader.decoded(ctx.cookie(SignIn.COOKIE)).isPresent()) {
+                    // A refused session cookie is a failed check too, though it leads to the form, not to a 401.
+                    ctx.attribute(CredentialThrottle.REFUSED_ATTRIBUTE, true);
+                }
                 String query = ctx.queryString();
                 String next = SignIn.safeNext(ctx.path() + (query == null ? "" : "?" + query));
                 // With an OIDC issuer, straight to it; its sign-in page is where people sign in.
