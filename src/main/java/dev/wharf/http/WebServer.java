@@ -109,6 +109,7 @@ public final class WebServer implements AutoCloseable {
                 // collection of about 20 ms per burst, which was figure 1's p99 (bench/RESULTS.md,
                 // session 19). The cache saves a few small objects per request.
                 http.setHeaderCacheSize(0);
+                http.addCustomizer(new MethodOverrideDropped());
                 if (limits.trustForwarded() || !limits.trustedProxies().isEmpty()) {
                     http.addCustomizer(new ProxiedRequests(limits.trustForwarded(), limits.trustedProxies()));
                 }
