@@ -49,8 +49,9 @@ public final class AccessLog implements ExchangeObserver {
         // A request no route matched (a scanner's probe, a typo) is logged at debug only, so probing
         // cannot fill the log; it is still counted in the metrics. A refused token or password (401,
         // 403) is logged whatever the route: the API's token check answers before any route is
-        // matched, and wrong or guessed tokens had left no line at the default level.
-        if (Exchange.UNMATCHED.equals(e.route()) && e.status() != 401 && e.status() != 403) {
+        // matched, and wrong or guessed tokens had left no line at the default level. So is a 429: a
+        // request with credentials refused unchecked by the throttle (CredentialThrottle), also before any route.
+        if (Exchange.UNMATCHED.equals(e.route()) && e.status() != 401 && e.status() != 403 && e.status() != 429) {
             if (log.isDebugEnabled()) {
                 log.debug(AccessLine.FORMAT, new AccessLine(e));
             }

@@ -111,8 +111,12 @@ class AccessLogLineTest {
                 "10.0.0.9", "curl/8"));
         log.exchanged(new Exchange(Exchange.UNMATCHED, "PUT", "/api/v1/modules/a/b/aws/1.0.0", null, "HTTP/1.1", 403, 0, 48, 1_000,
                 "10.0.0.9", "curl/8"));
-        assertThat(lines.list).hasSize(2).allSatisfy(l -> assertThat(l.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO));
+        // Throttled (CredentialThrottle): refused unchecked, before any route too.
+        log.exchanged(new Exchange(Exchange.UNMATCHED, "GET", "/v1/modules/a/b/aws/versions", null, "HTTP/1.1", 429, 0, 70, 1_000,
+                "10.0.0.9", "curl/8"));
+        assertThat(lines.list).hasSize(3).allSatisfy(l -> assertThat(l.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO));
         assertThat(lines.list.get(0).getFormattedMessage()).startsWith("GET /v1/modules/a/b/aws/versions HTTP/1.1 401 48B");
+        assertThat(lines.list.get(2).getFormattedMessage()).startsWith("GET /v1/modules/a/b/aws/versions HTTP/1.1 429 70B");
     }
 
     @Test
