@@ -12,7 +12,6 @@ import dev.wharf.http.RegistryCallMetrics;
 import dev.wharf.http.ServerLimits;
 import dev.wharf.http.TlsCertificateMetrics;
 import dev.wharf.http.TlsFiles;
-import dev.wharf.http.TrustedProxies;
 import dev.wharf.http.WebServer;
 import dev.wharf.http.access.FailedCredentials;
 import dev.wharf.oci.ArtifactStore;
@@ -112,29 +111,6 @@ public final class ServerCommand implements Callable<Integer> {
                     + " across replicas without a refused URL (BORING_REGISTRY_SIGNED_URL_ACCEPTED_KEYS)")
     List<String> signedUrlAcceptedKeys = new ArrayList<>();
 
-    @Option(names = "--http-idle-timeout", defaultValue = "30s", converter = Durations.class,
-            description = "Close a connection on which no byte moved for this long, a stalled download included"
-                    + " (BORING_REGISTRY_HTTP_IDLE_TIMEOUT; default ${DEFAULT-VALUE})")
-    @SuppressWarnings("NullAway.Init")
-    Duration httpIdleTimeout;
-
-    @Option(names = "--http-trust-forwarded",
-            description = "Take the scheme, host and port clients used from X-Forwarded-Proto, -Host and -Port: behind a"
-                    + " TLS-terminating proxy or ingress that sets them, for the UI's OIDC redirect and Secure cookies"
-                    + " (BORING_REGISTRY_HTTP_TRUST_FORWARDED)")
-    boolean httpTrustForwarded;
-
-    @Option(names = "--http-trusted-proxies", split = ",", paramLabel = "CIDR",
-            description = "Addresses and CIDR ranges of the proxies in front, whose X-Forwarded-For names the client: the"
-                    + " access log and the publish audit then show the client's address, not the proxy's; with"
-                    + " --http-trust-forwarded, only these may set the scheme and host (BORING_REGISTRY_HTTP_TRUSTED_PROXIES)")
-    List<String> httpTrustedProxies = new ArrayList<>();
-
-    @Option(names = "--http-max-connections", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONNECTIONS,
-            description = "Open client connections at most; further ones wait until one closes"
-                    + " (BORING_REGISTRY_HTTP_MAX_CONNECTIONS; default ${DEFAULT-VALUE})")
-    int httpMaxConnections;
-
     @Option(names = "--access-log", arity = "0..1", defaultValue = "true", fallbackValue = "true",
             description = "Log every request (method, route, status, bytes, duration, client, user agent; signatures and tokens"
                     + " redacted) on the logger http.access; =false turns it off (BORING_REGISTRY_ACCESS_LOG; default ${DEFAULT-VALUE})")
@@ -158,6 +134,9 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Mixin
     ThrottleOptions throttle;
+
+    @Mixin
+    HttpOptions http;
 
     /** What failed credential checks are counted by: tests pass a clock they move. */
     private final Clock clock;
@@ -293,18 +272,6 @@ public final class ServerCommand implements Callable<Integer> {
         if (publish.maxBodyBytes <= 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--publish-max-size must be a positive number of bytes");
         }
-        try {
-            return new ServerLimits(httpIdleTimeout, httpMaxConnections, httpTrustForwarded, trustedProxies());
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--http-idle-timeout / --http-max-connections: " + e.getMessage());
-        }
-    }
-
-    private TrustedProxies trustedProxies() {
-        try {
-            return TrustedProxies.of(httpTrustedProxies);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--http-trusted-proxies: " + e.getMessage());
-        }
+        return http.limits(spec.commandLine());
     }
 }
