@@ -35,6 +35,12 @@ import org.eclipse.jetty.util.Callback;
 public final class CredentialThrottle extends Handler.Wrapper {
     /** The request attribute a handler sets when it refused a credential without answering 401. */
     public static final String REFUSED_ATTRIBUTE = "wharf.credential.refused";
+    /**
+     * The request attribute a handler sets when it refused a credential it could not check (a trusted
+     * publisher's issuer that cannot be reached): no failed check, though answered 401, since valid
+     * tokens are refused alike and counting them would throttle a CI fleet after the issuer's outage.
+     */
+    public static final String UNCHECKED_ATTRIBUTE = "wharf.credential.unchecked";
 
     private final FailedCredentials failures;
     private final Guarded guarded;
@@ -103,7 +109,8 @@ public final class CredentialThrottle extends Handler.Wrapper {
             return true;
         }
         Request.addCompletionListener(request, failure -> {
-            if ((response.getStatus() == 401 || request.getAttribute(REFUSED_ATTRIBUTE) != null) && checking.getAsBoolean()) {
+            if ((response.getStatus() == 401 || request.getAttribute(REFUSED_ATTRIBUTE) != null)
+                    && request.getAttribute(UNCHECKED_ATTRIBUTE) == null && checking.getAsBoolean()) {
                 failures.failed(address);
             }
         });

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.BodySpool;
+import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.MultipartFailures;
 import dev.wharf.http.access.Access;
 import dev.wharf.http.access.Caller;
@@ -73,6 +74,9 @@ public final class PackageUploadApi {
             return;
         }
         if (check instanceof TokensFile.Refused refused) {
+            if (refused.unchecked()) {
+                ctx.attribute(CredentialThrottle.UNCHECKED_ATTRIBUTE, true);
+            }
             refuse(ctx, Access.claimant(refused), client, "-", Outcome.UNAUTHENTICATED, "invalid token: " + refused.why());
             return;
         }

@@ -49,10 +49,11 @@ public final class TokensFile {
     }
 
     /**
-     * A trusted publisher's issuer made the token, but it lets nobody in: why, in words fit for the client; and its
-     * subject when its signature held, so that the audit can name the pipeline that tried.
+     * A trusted publisher's issuer made the token, but it lets nobody in: why, in words fit for the client; its
+     * subject when its signature held, so that the audit can name the pipeline that tried; and whether it was
+     * refused unchecked, because the issuer could not be reached (a valid token is refused then too).
      */
-    public record Refused(String why, Optional<String> subject) implements Check {
+    public record Refused(String why, Optional<String> subject, boolean unchecked) implements Check {
     }
 
     private record Snapshot(List<TokenEntry> entries, List<TrustedPublisher> publishers, @Nullable Object fileKey, long size,

@@ -4,6 +4,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import dev.wharf.http.oidc.IssuerTokens;
 import dev.wharf.http.oidc.TokenRejectedException;
+import dev.wharf.http.oidc.TokenUncheckedException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.text.ParseException;
@@ -56,6 +57,7 @@ public final class TrustedPublishers {
             return new TokensFile.Unknown();
         }
         String refusal = "";
+        boolean unchecked = false;
         for (Map.Entry<String, List<TrustedPublisher>> audience : byAudience.entrySet()) {
             URI configured = audience.getValue().get(0).issuer();
             JWTClaimsSet claims;
@@ -65,11 +67,13 @@ public final class TrustedPublishers {
                 // An audience mismatch says less than any other reason when several audiences are listed.
                 String why = String.valueOf(e.getMessage());
                 refusal = refusal.isEmpty() || !why.contains("audience") ? why : refusal;
+                // One audience left unchecked for an outage could have let the token in.
+                unchecked |= e instanceof TokenUncheckedException;
                 continue;
             }
             return publisherOf(claims, audience.getValue());
         }
-        return new TokensFile.Refused("the token of " + issuer.get() + " cannot be used: " + refusal, Optional.empty());
+        return new TokensFile.Refused("the token of " + issuer.get() + " cannot be used: " + refusal, Optional.empty(), unchecked);
     }
 
     private static TokensFile.Check publisherOf(JWTClaimsSet claims, List<TrustedPublisher> candidates) {
@@ -88,7 +92,7 @@ public final class TrustedPublishers {
         String subject = claims.getSubject() == null ? "no subject" : claims.getSubject();
         if (names.isEmpty()) {
             return new TokensFile.Refused("the token of " + claims.getIssuer() + " for " + subject
-                    + " is no trusted publisher's: " + String.join("; ", mismatches), Optional.of(subject));
+                    + " is no trusted publisher's: " + String.join("; ", mismatches), Optional.of(subject), false);
         }
         return new TokensFile.Valid(new Caller(String.join("+", names) + " (" + subject + ")", scopes));
     }

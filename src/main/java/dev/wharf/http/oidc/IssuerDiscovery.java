@@ -36,6 +36,7 @@ public final class IssuerDiscovery {
     private @Nullable CompletableFuture<Optional<OidcProviderMetadata>> asking;
     private Instant nextAsk = Instant.MIN;
     private String failure = "";
+    private boolean unreachable;
 
     private IssuerDiscovery(URI issuer, IssuerFetch fetch, Clock clock) {
         this.issuer = issuer;
@@ -70,6 +71,14 @@ public final class IssuerDiscovery {
     /** Why the issuer has not answered yet ("" once it has). */
     synchronized String failure() {
         return known == null ? failure : "";
+    }
+
+    /**
+     * Whether the issuer has not answered yet because it cannot be reached (or has not been asked),
+     * rather than because its document is wrong: a passing state, in which no token can be checked.
+     */
+    synchronized boolean unanswered() {
+        return known == null && (failure.isEmpty() || unreachable);
     }
 
     /**
@@ -113,6 +122,7 @@ public final class IssuerDiscovery {
             LOG.warn("{}; OIDC tokens are refused until the issuer answers, and it is asked again at most every {} s", why, RETRY.toSeconds());
         }
         failure = why;
+        unreachable = e instanceof IssuerUnreachableException;
     }
 
     private OidcProviderMetadata parse(String body) {

@@ -96,7 +96,10 @@ public final class IssuerTokens {
         return discovery.failure();
     }
 
-    /** The token's claims when it is valid; otherwise {@link TokenRejectedException} saying why. */
+    /**
+     * The token's claims when it is valid; otherwise {@link TokenRejectedException} saying why, which is a
+     * {@link TokenUncheckedException} when the issuer could not be reached to check it.
+     */
     public JWTClaimsSet verify(String token) {
         if (token == null || token.isBlank()) {
             throw new TokenRejectedException("no bearer token");
@@ -109,7 +112,8 @@ public final class IssuerTokens {
             throw new TokenRejectedException("the bearer token is not a JWT (an opaque access token cannot be checked:"
                     + " the issuer must issue JWT access tokens for this client)");
         } catch (KeySourceException e) {
-            throw new TokenRejectedException("the issuer's signing keys cannot be fetched: " + e.getMessage());
+            String why = "the issuer's signing keys cannot be fetched: " + e.getMessage();
+            throw unreachable(e) ? new TokenUncheckedException(why) : new TokenRejectedException(why);
         } catch (BadJWTException e) {
             if (e.getMessage() != null && e.getMessage().contains("aud claim")) {
                 throw new TokenRejectedException("the token is meant for another audience: its aud claim lacks '"
@@ -123,14 +127,26 @@ public final class IssuerTokens {
         }
     }
 
+    /** Whether the keys could not be fetched because the issuer did not answer (IssuerKeys keeps that failure as the cause). */
+    private static boolean unreachable(Throwable failure) {
+        for (@Nullable Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IssuerUnreachableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The checks, made once the issuer has named its keys; a token cannot be checked before. */
     private DefaultJWTProcessor<SecurityContext> processor() {
         DefaultJWTProcessor<SecurityContext> made = processor;
         if (made != null) {
             return made;
         }
-        OidcProviderMetadata metadata = awaitMetadata().orElseThrow(() -> new TokenRejectedException(
-                "OIDC tokens cannot be checked now: " + (discovery.failure().isEmpty() ? "the issuer has not answered" : discovery.failure())));
+        OidcProviderMetadata metadata = awaitMetadata().orElseThrow(() -> {
+            String why = "OIDC tokens cannot be checked now: " + (discovery.failure().isEmpty() ? "the issuer has not answered" : discovery.failure());
+            return discovery.unanswered() ? new TokenUncheckedException(why) : new TokenRejectedException(why);
+        });
         synchronized (this) {
             if (processor == null) {
                 DefaultJWTProcessor<SecurityContext> checks = new DefaultJWTProcessor<>();

@@ -2,8 +2,10 @@ package dev.wharf.cli.epr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import dev.wharf.http.access.NewToken;
 import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.OidcIssuer;
 import dev.wharf.testing.Publishing;
 import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
@@ -13,8 +15,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,11 +48,7 @@ class PackageCredentialThrottleTest {
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
             int port = TestPorts.free();
             int metricsPort = TestPorts.free();
-            try (WharfProcess server = WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
-                    "-oci-registry", registry.host(), "-oci-repository", "epr/throttle", "-oci-insecure", "-address", "127.0.0.1:" + port,
-                    "-metrics-address", "127.0.0.1:" + metricsPort, "-require-package-signatures=false", "-log-type", "dev",
-                    "-oci-refresh-interval", "0", "-auth-tokens-file", tokens.toString(), "-http-trusted-proxies", "127.0.0.1",
-                    "-auth-max-failures", "4"))) {
+            try (WharfProcess server = server(registry, tokens, port, metricsPort, 4)) {
                 URI base = URI.create("http://127.0.0.1:" + port);
                 server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
                 assertThat(send(base, "/ui/", GUESSER, null, reader.token()).statusCode()).isEqualTo(200);
@@ -80,6 +81,66 @@ class PackageCredentialThrottleTest {
                 assertThat(server.output()).contains("4 failed credential checks from " + GUESSER).doesNotContain(reader.token());
             }
         }
+    }
+
+    @Test
+    void aTrustedPublishersTokensRefusedWhileItsIssuerCannotBeReachedAreNoFailedChecksButGuessesStillAre() throws Exception {
+        OidcIssuer gone = OidcIssuer.start();
+        String goneToken = gone.sign(ciJob(gone));
+        gone.close();
+        try (OidcIssuer keysDown = OidcIssuer.start(); DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"))) {
+            keysDown.jwksDown(true);
+            // One issuer that does not answer at all, one whose discovery answers but whose keys are 503.
+            Path tokens = Files.writeString(dir.resolve("tokens.yaml"), """
+                    publishers:
+                      - name: gone-ci
+                        issuer: %s
+                        audience: package-registry
+                        claims: {project_path: acme/integrations}
+                        scopes: ["publish:acme_*"]
+                      - name: keys-down-ci
+                        issuer: %s
+                        audience: package-registry
+                        claims: {project_path: acme/integrations}
+                        scopes: ["publish:acme_*"]
+                    """.formatted(gone.issuer(), keysDown.issuer()));
+            String keysDownToken = keysDown.sign(ciJob(keysDown));
+            int port = TestPorts.free();
+            try (WharfProcess server = server(registry, tokens, port, TestPorts.free(), 2)) {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                server.awaitReady(base.resolve("/health"), Duration.ofMinutes(1));
+                // A CI fleet behind one address retrying through the outage: refused, never throttled.
+                for (int i = 0; i < 3; i++) {
+                    HttpResponse<String> unreachable = send(base, "/api/v1/packages", GUESSER, goneToken, null);
+                    assertThat(unreachable.statusCode()).as(unreachable.body()).isEqualTo(401);
+                    assertThat(unreachable.body()).contains("cannot be checked now").contains("cannot be reached");
+                    HttpResponse<String> noKeys = send(base, "/api/v1/packages", GUESSER, keysDownToken, null);
+                    assertThat(noKeys.statusCode()).as(noKeys.body()).isEqualTo(401);
+                    assertThat(noKeys.body()).contains("signing keys cannot be fetched").contains("503");
+                }
+
+                // Guesses from that address in the same moment are still counted.
+                assertThat(send(base, "/api/v1/packages", GUESSER, "guess-0", null).statusCode()).isEqualTo(401);
+                assertThat(send(base, "/api/v1/packages", GUESSER, "guess-1", null).statusCode()).isEqualTo(401);
+                assertThat(send(base, "/api/v1/packages", GUESSER, "guess-2", null).statusCode()).isEqualTo(429);
+                assertThat(server.output()).contains("2 failed credential checks from " + GUESSER);
+            }
+        }
+    }
+
+    private WharfProcess server(DockerRegistryServer registry, Path tokens, int port, int metricsPort, int maxFailures) {
+        return WharfProcess.start(dir.resolve("work"), Map.of(), List.of("package-registry", "-feature-oci-indexer",
+                "-oci-registry", registry.host(), "-oci-repository", "epr/throttle", "-oci-insecure", "-address", "127.0.0.1:" + port,
+                "-metrics-address", "127.0.0.1:" + metricsPort, "-require-package-signatures=false", "-log-type", "dev",
+                "-oci-refresh-interval", "0", "-auth-tokens-file", tokens.toString(), "-http-trusted-proxies", "127.0.0.1",
+                "-auth-max-failures", String.valueOf(maxFailures)));
+    }
+
+    /** A CI job's ID token of {@code issuer}, as a trusted publisher's pipeline presents it. */
+    private static JWTClaimsSet ciJob(OidcIssuer issuer) {
+        return new JWTClaimsSet.Builder().issuer(issuer.issuer().toString()).audience("package-registry")
+                .subject("project_path:acme/integrations:ref_type:branch:ref:main").claim("project_path", "acme/integrations")
+                .expirationTime(Date.from(Instant.now().plusSeconds(300))).build();
     }
 
     /** A PUT to the upload API, a GET otherwise; with a Bearer token and the UI's session cookie when given. */
