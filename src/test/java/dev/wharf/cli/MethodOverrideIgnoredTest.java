@@ -11,14 +11,21 @@ import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.Publishing;
 import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
+import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +71,13 @@ class MethodOverrideIgnoredTest {
             assertThat(versions.statusCode()).as(versions.body()).isEqualTo(200);
             assertThat(versions.body()).contains("1.0.0");
 
+            int port = server.registry().port();
+            String versionsPath = "/v1/modules/acme/x/aws/versions";
+            assertHeadAnsweredAsHead(port, versionsPath, 200, "Authorization: Bearer " + reader.token());
+            assertHeadAnsweredAsHead(port, "/api/v1/modules/acme/x/aws/1.0.1", -1, "Authorization: Bearer " + acme.token());
+            assertHeadAnsweredAsHead(port, "/ui/sign-in", 200);
+            assertUiAnsweredByTheMethodSent(base, reader.token(), "wharf_ui_token");
+
             HttpResponse<String> metrics = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.telemetry().port() + "/metrics"))
                     .header(OVERRIDE, "POST"));
             assertThat(metrics.statusCode()).isEqualTo(200);
@@ -106,10 +120,98 @@ class MethodOverrideIgnoredTest {
                 assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
                 assertThat(found.body()).contains("\"name\": \"acme_logs\"");
 
+                String packagePath = "/package/acme_logs/" + version.getFileName() + "/";
+                assertHeadAnsweredAsHead(port, "/search?package=acme_logs&all=true", 200);
+                assertHeadAnsweredAsHead(port, packagePath, 200);
+                assertHeadAnsweredAsHead(port, "/api/v1/packages", -1, "Authorization: Bearer " + acme.token());
+                assertHeadAnsweredAsHead(port, "/ui/sign-in", 200);
+                assertUiAnsweredByTheMethodSent(base, acme.token(), "wharf_epr_ui_token");
+
                 HttpResponse<String> metrics = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
                         .header(OVERRIDE, "DELETE"));
                 assertThat(metrics.statusCode()).isEqualTo(200);
             }
+        }
+    }
+
+    /**
+     * A HEAD naming GET or PUT gets the answer a plain HEAD gets (its status, {@code expected} unless
+     * -1, and Content-Type), and no body: read off the socket, since a client reading a HEAD's answer
+     * would not read a body sent by mistake.
+     */
+    private static void assertHeadAnsweredAsHead(int port, String path, int expected, String... headers) throws Exception {
+        RawAnswer plain = raw(port, "HEAD", path, headers);
+        assertThat(plain.body()).as("HEAD %s without the header", path).isEmpty();
+        if (expected != -1) {
+            assertThat(plain.statusLine()).as(path).contains(" " + expected + " ");
+        }
+        for (String override : List.of("GET", "PUT")) {
+            List<String> with = new ArrayList<>(List.of(headers));
+            with.add(OVERRIDE + ": " + override);
+            RawAnswer answer = raw(port, "HEAD", path, with.toArray(String[]::new));
+            assertThat(answer.statusLine()).as("HEAD %s naming %s", path, override).isEqualTo(plain.statusLine());
+            assertThat(answer.header("content-type")).as("HEAD %s naming %s", path, override).isEqualTo(plain.header("content-type"));
+            assertThat(answer.body()).as("HEAD %s naming %s", path, override).isEmpty();
+        }
+    }
+
+    /**
+     * The UI's sign-in page answers the method sent: a GET naming POST gets the form, not a sign-in; a
+     * POST naming GET signs in (a cookie and a redirect), not the form.
+     */
+    private void assertUiAnsweredByTheMethodSent(URI base, String token, String cookie) throws Exception {
+        HttpClient noRedirects = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> form = noRedirects.send(HttpRequest.newBuilder(base.resolve("/ui/sign-in")).header(OVERRIDE, "POST")
+                .header("Origin", base.toString().replaceAll("/$", "")).header("Content-Type", "application/x-www-form-urlencoded")
+                .method("GET", HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                        + "&next=%2Fui%2F")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).as(form.body()).isEqualTo(200);
+        assertThat(form.body()).contains("<form");
+        assertThat(form.headers().firstValue("Set-Cookie")).isEmpty();
+
+        HttpResponse<String> signedIn = noRedirects.send(HttpRequest.newBuilder(base.resolve("/ui/sign-in")).header(OVERRIDE, "GET")
+                .header("Origin", base.toString().replaceAll("/$", "")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                        + "&next=%2Fui%2F")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+        assertThat(signedIn.headers().firstValue("Location")).hasValue("/ui/");
+        assertThat(signedIn.headers().firstValue("Set-Cookie")).hasValueSatisfying(c -> assertThat(c).startsWith(cookie + "="));
+
+        // A page behind the sign-in, asked with GET naming POST: the page, as a GET.
+        HttpResponse<String> page = noRedirects.send(HttpRequest.newBuilder(base.resolve("/ui/")).header(OVERRIDE, "POST")
+                .header("Cookie", cookie + "=" + URLEncoder.encode(token, StandardCharsets.UTF_8)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("<html");
+    }
+
+    private record RawAnswer(String statusLine, Map<String, String> headers, byte[] body) {
+        String header(String name) {
+            return headers.getOrDefault(name, "");
+        }
+    }
+
+    /** One request on its own connection, closed by the server after the answer; everything it sent, split at the head's end. */
+    private static RawAnswer raw(int port, String method, String path, String... headers) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n");
+            for (String header : headers) {
+                request.append(header).append("\r\n");
+            }
+            request.append("Connection: close\r\n\r\n");
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            byte[] all = socket.getInputStream().readAllBytes();
+            String text = new String(all, StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            assertThat(end).as(text).isPositive();
+            String[] lines = text.substring(0, end).split("\r\n");
+            Map<String, String> fields = new HashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                fields.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            }
+            return new RawAnswer(lines[0], fields, Arrays.copyOfRange(all, end + 4, all.length));
         }
     }
 
