@@ -4,17 +4,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Set;
+import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPObjectFactory;
 import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
-import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 
 /**
  * Checks a package zip against its detached OpenPGP signature ({@code .zip.sig}, armoured as Elastic
@@ -24,6 +27,9 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
  * with the upstream's client or the publisher, because both use it and the upstream's copy publishes.
  */
 public final class PackageSignatureCheck {
+    // openpgp.js's rejectMessageHashAlgorithms.
+    private static final Set<Integer> REFUSED_DIGESTS = Set.of(HashAlgorithmTags.MD5, HashAlgorithmTags.RIPEMD160, HashAlgorithmTags.SHA1);
+
     private final PGPPublicKeyRingCollection keys;
     private final String source;
 
@@ -53,26 +59,44 @@ public final class PackageSignatureCheck {
         }
     }
 
-    /** Returns the signing key's id; throws, with one message naming {@code what}, when the zip does not verify. */
+    /**
+     * Returns the signing key's id; throws, with one message naming {@code what}, when Fleet would not
+     * call the package verified. As Fleet (openpgp.js, {@code signatures[0].verified}) only the first
+     * signature of the {@code .sig} counts: it must be a v4 signature of the zip by a key of the file,
+     * over the zip's bytes (a text-mode one over them with each lone LF made CRLF, as openpgp.js
+     * hashes it), with a digest openpgp.js takes for a message (not MD5, RIPEMD-160 or SHA-1), not
+     * dated in the future nor expired, by a key that could sign when it was made
+     * ({@link SigningKeyValidity}).
+     */
     public String verify(Path zip, Path signature, String what) throws InvalidPackageException {
         PGPSignature sig = readSignature(signature, what);
-        PGPPublicKey key = keys.getPublicKey(sig.getKeyID());
-        if (key == null) {
-            throw refused(what + " is signed by key " + keyId(sig.getKeyID()) + ", which is not in " + source);
+        String id = keyId(sig.getKeyID());
+        PGPPublicKeyRing ring = keys.getPublicKeyRing(sig.getKeyID());
+        PGPPublicKey key = ring == null ? null : ring.getPublicKey(sig.getKeyID());
+        if (ring == null || key == null) {
+            throw refused(what + " is signed by key " + id + ", which is not in " + source);
         }
-        try (InputStream in = Files.newInputStream(zip)) {
-            sig.init(new BcPGPContentVerifierBuilderProvider(), key);
-            byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                sig.update(buffer, 0, n);
-            }
-            if (!sig.verify()) {
-                throw refused(what + " does not match its signature (by key " + keyId(sig.getKeyID()) + "): the zip was altered");
-            }
-            return keyId(sig.getKeyID());
-        } catch (PGPException | IOException e) {
-            throw refused(what + ": cannot check its signature: " + e.getMessage());
+        if (sig.getVersion() != 4) {
+            throw refused(what + " has a version " + sig.getVersion() + " signature (by key " + id + "); Fleet verifies version 4 ones");
         }
+        if (REFUSED_DIGESTS.contains(sig.getHashAlgorithm())) {
+            throw refused(what + " is signed (by key " + id + ") over a " + digestName(sig.getHashAlgorithm())
+                    + " digest, which Fleet refuses for a package");
+        }
+        Instant now = Instant.now();
+        Instant created = sig.getCreationTime().toInstant();
+        if (created.isAfter(now)) {
+            throw refused(what + " has a signature (by key " + id + ") dated " + created + ", in the future");
+        }
+        if (!SigningKeyValidity.validAt(sig, now)) {
+            throw refused(what + " has a signature (by key " + id + ") that expired on "
+                    + created.plusSeconds(sig.getHashedSubPackets().getSignatureExpirationTime()));
+        }
+        if (!SignedBytes.verify(sig, key, zip, what)) {
+            throw refused(what + " does not match its signature (by key " + id + "): the zip was altered");
+        }
+        SigningKeyValidity.require(ring.getPublicKey(), key, sig.getCreationTime(), what);
+        return id;
     }
 
     private static PGPSignature readSignature(Path file, String what) throws InvalidPackageException {
@@ -87,11 +111,19 @@ public final class PackageSignatureCheck {
         }
     }
 
+    private static String digestName(int algorithm) {
+        try {
+            return PGPUtil.getDigestName(algorithm);
+        } catch (PGPException e) {
+            return "unknown (" + algorithm + ")";
+        }
+    }
+
     private static InvalidPackageException refused(String message) {
         return new InvalidPackageException(message);
     }
 
-    private static String keyId(long id) {
+    static String keyId(long id) {
         return HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8).putLong(id).array()).toUpperCase(Locale.ROOT);
     }
 }

@@ -9,8 +9,13 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import org.bouncycastle.bcpg.sig.RevocationReasonTags;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,5 +133,40 @@ class PushSignatureRefusalTest {
         Run signed = push(zip, flag, key.toString());
         assertThat(signed.code()).as(signed.err()).isZero();
         assertThat(signed.out()).contains("pushed " + TAG + " (signed)");
+    }
+
+    @Test
+    void aPackageSignedWithAPublisherKeyThatIsRevokedOrExpiredIsNotPushed() throws Exception {
+        Path zip = dir.resolve(TAG + ".zip");
+        TestPackages.zipFolder(TestPackages.source().resolve("gallery/2.0.0"), TAG, zip);
+        byte[] zipBytes = Files.readAllBytes(zip);
+        Path sig = dir.resolve(TAG + ".zip.sig");
+        String flag = "-publish-verification-key";
+
+        PgpKeys revoked = PgpKeys.generate("EPR CI <ci@wharf.invalid>").revoked(RevocationReasonTags.KEY_COMPROMISED);
+        Path revokedKey = Files.writeString(dir.resolve("revoked.asc"), revoked.armoredPublicKey());
+        Files.writeString(sig, revoked.armoredDetachedSignature(zipBytes));
+        Run byRevoked = push(zip, flag, revokedKey.toString());
+        assertThat(byRevoked.code()).as(byRevoked.err()).isEqualTo(1);
+        assertThat(byRevoked.err().lines().toList()).as(byRevoked.err()).singleElement().asString()
+                .startsWith("push " + zip + ": " + TAG + ".zip is signed by key ")
+                .endsWith(", which is revoked; Fleet would refuse to install it as unverified, so nothing was published");
+
+        Instant created = Instant.now().minus(Duration.ofDays(2));
+        PgpKeys expired = PgpKeys.generate("EPR CI <ci@wharf.invalid>", Date.from(created), Duration.ofDays(1).toSeconds());
+        Path expiredKey = Files.writeString(dir.resolve("expired.asc"), expired.armoredPublicKey());
+        Files.writeString(sig, expired.armoredDetachedSignature(zipBytes));
+        Run byExpired = push(zip, flag, expiredKey.toString());
+        assertThat(byExpired.code()).as(byExpired.err()).isEqualTo(1);
+        assertThat(byExpired.err().lines().toList()).as(byExpired.err()).singleElement().asString()
+                .startsWith("push " + zip + ": " + TAG + ".zip is signed by key ")
+                .contains(", which expired on " + created.plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS) + ", before the signature was made")
+                .endsWith("; Fleet would refuse to install it as unverified, so nothing was published");
+
+        // Neither was stored: the version is still free for the package signed with a valid key.
+        Files.writeString(sig, KEY.armoredDetachedSignature(zipBytes));
+        Path key = Files.writeString(dir.resolve("company.asc"), KEY.armoredPublicKey());
+        Run signed = push(zip, flag, key.toString());
+        assertThat(signed.code()).as(signed.err()).isZero();
     }
 }
