@@ -133,6 +133,29 @@ public final class PgpKeys {
         }
     }
 
+    /**
+     * This key with its user ID's self-signature made again at {@code at} (and the older one gone), as
+     * Elastic's key was on 2023-09-05: a signature made before {@code at} has no self-signature before it.
+     */
+    public PgpKeys withSelfSignatureRemadeAt(Date at) {
+        try {
+            PGPPublicKey key = publicRing.getPublicKey();
+            String userId = key.getUserIDs().next();
+            PGPSignatureGenerator generator = new PGPSignatureGenerator(
+                    new JcaPGPContentSignerBuilder(key.getAlgorithm(), HashAlgorithmTags.SHA256), key);
+            PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
+            hashed.setKeyFlags(false, KeyFlags.SIGN_DATA | KeyFlags.CERTIFY_OTHER);
+            hashed.setSignatureCreationTime(false, at);
+            generator.setHashedSubpackets(hashed.generate());
+            generator.init(PGPSignature.POSITIVE_CERTIFICATION, keyPair.getPrivateKey());
+            PGPSignature remade = generator.generateCertification(userId, key);
+            PGPPublicKey rekeyed = PGPPublicKey.addCertification(PGPPublicKey.removeCertification(key, userId), userId, remade);
+            return new PgpKeys(keyPair, PGPPublicKeyRing.insertPublicKey(publicRing, rekeyed), secretRing);
+        } catch (PGPException e) {
+            throw new IllegalStateException("cannot sign", e);
+        }
+    }
+
     private static PGPKeyPair rsaPair(Date created) throws java.security.GeneralSecurityException, PGPException {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048, new SecureRandom());

@@ -64,6 +64,6 @@ public final class UpstreamOptions {
     }
 
     Optional<PackageSignatureCheck> signatureCheck() {
-        return verificationKey == null ? Optional.empty() : Optional.of(PackageSignatureCheck.fromKeyFile(verificationKey));
+        return verificationKey == null ? Optional.empty() : Optional.of(PackageSignatureCheck.upstreamKey(verificationKey));
     }
 }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
@@ -32,25 +33,43 @@ public final class PackageSignatureCheck {
 
     private final PGPPublicKeyRingCollection keys;
     private final String source;
+    private final boolean validNowSuffices;
 
-    private PackageSignatureCheck(PGPPublicKeyRingCollection keys, String source) {
+    private PackageSignatureCheck(PGPPublicKeyRingCollection keys, String source, boolean validNowSuffices) {
         this.keys = keys;
         this.source = source;
+        this.validNowSuffices = validNowSuffices;
     }
 
-    /** Reads the key file; one clear error when it is not an OpenPGP public key. */
-    public static PackageSignatureCheck fromKeyFile(Path file) {
-        return fromKeyFile(file, file.toString());
+    /**
+     * The upstream's key file ({@code -verification-key}, Elastic's {@code GPG-KEY-elasticsearch}), for
+     * what a mirror or pull-through copies; one clear error when it is not an OpenPGP public key. A
+     * signing key that cannot be shown valid when it signed is still taken when it is valid now, as
+     * openpgp.js does with {@code allowInsecureVerificationWithReformattedKeys}: Elastic's key was
+     * given new self-signatures on 2023-09-05 (SHA-256 ones) and holds no older one, so a package
+     * signed before then has no self-signature of its key dated before it, yet is Elastic's as surely
+     * as it was: refused, every such version the upstream still serves would be left out of a mirror.
+     */
+    public static PackageSignatureCheck upstreamKey(Path file) {
+        return read(file, file.toString(), true);
     }
 
-    /** As above; {@code name} is what a refusal calls the key ("which is not in {name}"), such as its flag where its path is the server's own. */
-    public static PackageSignatureCheck fromKeyFile(Path file, String name) {
+    /**
+     * The publisher's key file ({@code -publish-verification-key}): the key must have been valid when it
+     * signed, as Fleet's openpgp.js asks by default. {@code name} is what a refusal calls the key
+     * ("which is not in {name}"), its flag, the path being the server's own.
+     */
+    public static PackageSignatureCheck publisherKey(Path file, String name) {
+        return read(file, name, false);
+    }
+
+    private static PackageSignatureCheck read(Path file, String name, boolean validNowSuffices) {
         try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
             PGPPublicKeyRingCollection rings = new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
             if (!rings.getKeyRings().hasNext()) {
                 throw new IllegalArgumentException(file + " holds no OpenPGP public key");
             }
-            return new PackageSignatureCheck(rings, name);
+            return new PackageSignatureCheck(rings, name, validNowSuffices);
         } catch (IOException | PGPException | RuntimeException e) {
             if (e instanceof IllegalArgumentException iae) {
                 throw iae;
@@ -95,7 +114,18 @@ public final class PackageSignatureCheck {
         if (!SignedBytes.verify(sig, key, zip, what)) {
             throw refused(what + " does not match its signature (by key " + id + "): the zip was altered");
         }
-        SigningKeyValidity.require(ring.getPublicKey(), key, sig.getCreationTime(), what);
+        try {
+            SigningKeyValidity.require(ring.getPublicKey(), key, sig.getCreationTime(), what);
+        } catch (InvalidPackageException atSigning) {
+            if (!validNowSuffices) {
+                throw atSigning;
+            }
+            try {
+                SigningKeyValidity.require(ring.getPublicKey(), key, Date.from(now), what);
+            } catch (InvalidPackageException alsoNow) {
+                throw atSigning;
+            }
+        }
         return id;
     }
 

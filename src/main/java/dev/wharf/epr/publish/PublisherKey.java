@@ -25,7 +25,7 @@ public final class PublisherKey {
     /** Reads the armoured public key file; an IllegalArgumentException naming it when it holds none. */
     public static PublisherKey fromKeyFile(Path file) {
         // Refusals name the flag, not the file: the upload API's answers do not say where the server keeps its files.
-        return new PublisherKey(PackageSignatureCheck.fromKeyFile(file, FLAG));
+        return new PublisherKey(PackageSignatureCheck.publisherKey(file, FLAG));
     }
 
     /**

@@ -31,7 +31,7 @@ class PackageSignatureCheckTest {
     Path dir;
 
     private PackageSignatureCheck check(PgpKeys key) throws Exception {
-        return PackageSignatureCheck.fromKeyFile(Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey()));
+        return PackageSignatureCheck.upstreamKey(Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey()));
     }
 
     private Path zip() throws Exception {
@@ -45,6 +45,23 @@ class PackageSignatureCheckTest {
     @Test
     void aBinarySignatureByAValidKeyVerifies() throws Exception {
         assertThat(check(KEY).verify(zip(), sig(KEY.armoredDetachedSignature(CONTENT)), ZIP)).hasSize(16);
+    }
+
+    @Test
+    void anUpstreamSignatureOlderThanItsKeysOnlySelfSignatureVerifiesWhileAPublishersIsRefused() throws Exception {
+        // As Elastic's key, whose self-signatures were all made again on 2023-09-05, and a package it signed before.
+        Instant keyMade = Instant.now().minus(Duration.ofDays(30));
+        PgpKeys original = PgpKeys.generate("EPR CI <ci@wharf.invalid>", Date.from(keyMade), 0);
+        byte[] signature = original.detachedSignature(CONTENT, PGPSignature.BINARY_DOCUMENT, HashAlgorithmTags.SHA256,
+                Date.from(keyMade.plus(Duration.ofDays(10))));
+        PgpKeys remade = original.withSelfSignatureRemadeAt(Date.from(keyMade.plus(Duration.ofDays(20))));
+        Path key = Files.writeString(dir.resolve("key.asc"), remade.armoredPublicKey());
+        Path sig = sig(PgpKeys.armoredSignatures(signature));
+
+        assertThat(PackageSignatureCheck.upstreamKey(key).verify(zip(), sig, ZIP)).hasSize(16);
+        assertThatThrownBy(() -> PackageSignatureCheck.publisherKey(key, "-publish-verification-key").verify(zip(), sig, ZIP))
+                .isInstanceOf(InvalidPackageException.class)
+                .hasMessageStartingWith(ZIP + " is signed by key ");
     }
 
     @Test

@@ -79,7 +79,7 @@ class PullThroughTest {
         indexer = new OciIndexer(store, OciIndexerSettings.of(REPOSITORY, dir.resolve("cache")));
         indexer.start();
         PullThrough pull = new PullThrough(new UpstreamPackageCopy(client, new PackagePublisher(store, REPOSITORY, 64L << 20, true),
-                Optional.of(PackageSignatureCheck.fromKeyFile(key)), 64L << 20, dir.resolve("work")), indexer::refresh);
+                Optional.of(PackageSignatureCheck.upstreamKey(key)), 64L << 20, dir.resolve("work")), indexer::refresh);
         server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), new EprApi(indexer, ApiSettings.defaults(),
                 Clock.systemUTC(), new ReadyAnswers(1L << 20), IndexerTiming.NONE, dev.wharf.http.Readiness.readyNow(), new ProxyMode(client, Optional.of(pull)))::register);
     }
