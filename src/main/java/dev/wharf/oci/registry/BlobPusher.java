@@ -99,7 +99,7 @@ final class BlobPusher {
                 if (wait.isEmpty()) {
                     throw e;
                 }
-                RetryPolicy.sleep(wait.get());
+                transport.pause(wait.get(), "upload the blob " + digest);
             }
         }
     }

@@ -66,6 +66,11 @@ final class RegistryFailures {
                 + action + " (" + reason(root) + "); check that the registry is running and reachable", e);
     }
 
+    /** The thread was interrupted while trying to {@code action} (during a request, or waiting to repeat it): the flag is the caller's to keep. */
+    StorageException interrupted(String action, InterruptedException e) {
+        return new StorageException(Kind.UNREACHABLE, "interrupted while trying to " + action + " at registry " + registry, e);
+    }
+
     /** A non-success answer; {@code body} may be empty (HEAD) or cut short. */
     StorageException status(int status, HttpHeaders headers, byte[] body, String url, RegistryCall call,
                             ResolvedCredentials credentials, Optional<AuthChallenge> challenge) {

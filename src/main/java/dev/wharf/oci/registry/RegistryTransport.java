@@ -128,22 +128,31 @@ final class RegistryTransport {
                     return answer;
                 }
                 AnswerBodies.discard(answer);
-                RetryPolicy.sleep(wait.get());
+                pause(wait.get(), call.action());
             } catch (IOException e) {
                 Optional<Duration> wait = retryWait(RetryRule.retryable(RetryRule.classify(e), call.idempotent()), attempt,
                         Optional.empty(), deadline);
-                RetryPolicy.sleep(wait.orElseThrow(() -> failures.transport(e, display(uri), call.repository(), call.action())));
+                pause(wait.orElseThrow(() -> failures.transport(e, display(uri), call.repository(), call.action())), call.action());
             } catch (TokenServerFailure e) {
                 // The token server is judged as the registry is, as idempotent: the request itself was not sent yet.
                 IOException broken = e.ioFailure();
                 boolean retryable = broken != null ? RetryRule.retryable(RetryRule.classify(broken), true) : RetryRule.retryable(e.status(), true);
                 Optional<Duration> wait = retryWait(retryable, attempt, RetryRule.retryAfter(e.headers(), clock), deadline);
-                RetryPolicy.sleep(wait.orElseThrow(() -> e));
+                pause(wait.orElseThrow(() -> e), call.action());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new StorageException(StorageException.Kind.UNREACHABLE, "interrupted while trying to " + call.action()
-                        + " at registry " + address, e);
+                throw failures.interrupted(call.action(), e);
             }
+        }
+    }
+
+    /** Waits before the next attempt at {@code action}; an interrupt fails it as an interrupted request does. */
+    void pause(Duration wait, String action) {
+        try {
+            RetryPolicy.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failures.interrupted(action, e);
         }
     }
 

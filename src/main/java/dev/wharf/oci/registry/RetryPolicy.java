@@ -62,15 +62,15 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         return wait.compareTo(remaining) < 0 ? Optional.of(wait) : Optional.empty();
     }
 
-    static void sleep(Duration wait) {
+    /**
+     * Waits {@code wait}. An interrupt is the caller's to report ({@link RegistryTransport#pause}) as it reports an
+     * interrupted request: callers of the store catch {@link dev.wharf.oci.StorageException}, and anything else got
+     * past them as an unexpected fault (a 500, a background round that died without a word).
+     */
+    static void sleep(Duration wait) throws InterruptedException {
         if (wait.isZero()) {
             return;
         }
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry", e);
-        }
+        Thread.sleep(wait.toMillis());
     }
 }
