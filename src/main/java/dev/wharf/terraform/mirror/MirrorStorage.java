@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.ConcurrentPublishException;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.IoFailures;
@@ -93,7 +94,10 @@ public final class MirrorStorage {
 
     /** The archive's hashes: from its annotations, else computed once from the blob and remembered. */
     public PackageHashes hashes(StoredArchive archive) {
-        Manifest manifest = manifest(archive);
+        return hashes(archive, manifest(archive));
+    }
+
+    private PackageHashes hashes(StoredArchive archive, Manifest manifest) {
         String h1 = manifest.annotations().get(H1_ANNOTATION);
         String zh = manifest.annotations().get(ZH_ANNOTATION);
         if (h1 != null && zh != null) {
@@ -111,7 +115,8 @@ public final class MirrorStorage {
     /**
      * Stores one archive with its hashes. An archive already stored under the same tag is left as it
      * is when its content is the same, and refused ({@link MirrorException.Reason#CONFLICT}) otherwise:
-     * a mirrored release never changes.
+     * a mirrored release never changes. A tag deleted while it was stored (right after this push wrote
+     * it, or right after the store found it there) fails as {@link MirrorException.Reason#TAG_DELETED}.
      */
     public StoredArchive storeArchive(MirrorCoordinates provider, String version, String os, String arch, Path zip,
                                       PackageHashes hashes) {
@@ -129,7 +134,15 @@ public final class MirrorStorage {
             if (e.kind() != StorageException.Kind.TAG_EXISTS) {
                 throw e;
             }
-            PackageHashes existing = hashes(stored);
+            // Read here, not in hashes(): a tag gone now had failed as "no longer in" the repository, a 404 telling
+            // terraform the package does not exist, when storing it again would have mirrored it.
+            Optional<Manifest> there = e instanceof ConcurrentPublishException lost && lost.stored() == null ? Optional.empty()
+                    : store.resolve(repository, tag);
+            if (there.isEmpty()) {
+                throw new MirrorException(MirrorException.Reason.TAG_DELETED, fileName + " of " + provider
+                        + " is not mirrored: its tag was deleted while it was stored; the next request or run stores it again");
+            }
+            PackageHashes existing = hashes(stored, there.get());
             if (!existing.zh().equals(hashes.zh())) {
                 throw new MirrorException(MirrorException.Reason.CONFLICT, fileName + " of " + provider
                         + " is already mirrored with different content (" + existing.zh() + ", not " + hashes.zh() + ")");

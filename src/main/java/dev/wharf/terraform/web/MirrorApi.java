@@ -94,6 +94,11 @@ public final class MirrorApi {
                 case BAD_REQUEST -> error(ctx, 400, e.getMessage());
                 case CONFLICT -> error(ctx, 409, e.getMessage());
                 case UPSTREAM_FAILED -> ErrorAnswers.failure(ctx, 502, "pulling from the upstream registry failed", e.getMessage(), LOG);
+                case TAG_DELETED -> {
+                    // A failure to retry: a 404 would tell terraform the package does not exist, when the next request stores it.
+                    LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                    error(ctx, 503, e.getMessage());
+                }
             }
         } catch (LayoutException e) {
             error(ctx, 400, e.getMessage());

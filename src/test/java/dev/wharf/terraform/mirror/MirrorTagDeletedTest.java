@@ -1,0 +1,159 @@
+package dev.wharf.terraform.mirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.WebServer;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.Artifact;
+import dev.wharf.oci.ExclusivePublishStore;
+import dev.wharf.oci.ForwardingArtifactStore;
+import dev.wharf.oci.Manifest;
+import dev.wharf.oci.archive.ArchiveLimits;
+import dev.wharf.oci.archive.ZipInspector;
+import dev.wharf.oci.registry.RegistryArtifactStore;
+import dev.wharf.oci.registry.RegistrySettings;
+import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.terraform.layout.TerraformLayout;
+import dev.wharf.terraform.web.FileUrlSigner;
+import dev.wharf.terraform.web.MirrorApi;
+import dev.wharf.testing.DockerRegistryServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An archive tag deleted while the mirror stored it (someone's clean-up at the same moment), against
+ * docker-registry under {@link ExclusivePublishStore} as boring-registry runs it: nothing is mirrored,
+ * the failure says so and that storing it again works (never "no longer in" the repository, which the
+ * network mirror answered 404, so terraform gave up on a package the next request would have
+ * mirrored), and the mirror answers terraform a 503, a failure to retry. The race is played by a store that
+ * deletes the tag at the chosen moment, so it is deterministic.
+ */
+class MirrorTagDeletedTest {
+    private static final MirrorCoordinates DUMMY = new MirrorCoordinates("registry.example.test", "acme", "dummy");
+    private static final String ZIP = "terraform-provider-dummy_1.0.0_linux_amd64.zip";
+    private static final String REPO = "boring-registry/mirror/providers/registry.example.test/acme/dummy";
+
+    @TempDir
+    Path dir;
+
+    private DockerRegistryServer registry;
+    private Meddling meddling;
+    private ArtifactStore store;
+    private MirrorStorage storage;
+
+    /** Deletes the tags it is told to, at the moment it is told: each once. */
+    private static final class Meddling extends ForwardingArtifactStore {
+        /** Deleted right after this push wrote them, before the push's read-back. */
+        final Set<String> deleteAfterPush = ConcurrentHashMap.newKeySet();
+        /** Deleted right after a check found them. */
+        final Set<String> deleteAfterCheck = ConcurrentHashMap.newKeySet();
+
+        Meddling(ArtifactStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public boolean exists(String repository, String tag) {
+            boolean exists = delegate.exists(repository, tag);
+            if (exists && deleteAfterCheck.remove(tag)) {
+                delegate.delete(repository, tag);
+            }
+            return exists;
+        }
+
+        @Override
+        public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
+            Manifest pushed = delegate.push(repository, tag, artifact, overwrite);
+            if (deleteAfterPush.remove(tag)) {
+                delegate.delete(repository, tag);
+            }
+            return pushed;
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
+        meddling = new Meddling(new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty())));
+        store = new ExclusivePublishStore(meddling);
+        storage = new MirrorStorage(store, TerraformLayout.under("boring-registry"), Files.createDirectories(dir.resolve("tmp")));
+    }
+
+    @AfterEach
+    void stop() {
+        store.close();
+        registry.close();
+    }
+
+    @Test
+    void anArchiveTagDeletedRightAfterItsPushIsNotMirroredAndStoringItAgainMirrorsIt() throws Exception {
+        Path zip = TestZips.provider(dir.resolve("p.zip"), "dummy", "1.0.0", "linux_amd64");
+        meddling.deleteAfterPush.add(ZIP);
+
+        // On the old code: NOT_FOUND "terraform-provider-dummy_1.0.0_linux_amd64.zip is no longer in boring-registry/…".
+        assertThatThrownBy(() -> storage.storeArchive(DUMMY, "1.0.0", "linux", "amd64", zip, PackageHashes.of(zip)))
+                .isInstanceOfSatisfying(MirrorException.class, e -> assertThat(e.reason()).isEqualTo(MirrorException.Reason.TAG_DELETED))
+                .hasMessage(ZIP + " of " + DUMMY + " is not mirrored: its tag was deleted while it was stored;"
+                        + " the next request or run stores it again");
+        assertThat(storage.archive(DUMMY, "1.0.0", "linux", "amd64")).isEmpty();
+
+        StoredArchive stored = storage.storeArchive(DUMMY, "1.0.0", "linux", "amd64", zip, PackageHashes.of(zip));
+        assertThat(storage.hashes(stored)).isEqualTo(PackageHashes.of(zip));
+    }
+
+    @Test
+    void anArchiveTagDeletedRightAfterTheStoreFoundItIsNotCalledMissing() throws Exception {
+        Path zip = TestZips.provider(dir.resolve("p.zip"), "dummy", "1.0.0", "linux_amd64");
+        storage.storeArchive(DUMMY, "1.0.0", "linux", "amd64", zip, PackageHashes.of(zip));
+        meddling.deleteAfterCheck.add(ZIP);
+
+        // On the old code: NOT_FOUND "… is no longer in …", read for the hashes of the tag the push was refused for.
+        assertThatThrownBy(() -> storage.storeArchive(DUMMY, "1.0.0", "linux", "amd64", zip, PackageHashes.of(zip)))
+                .isInstanceOfSatisfying(MirrorException.class, e -> assertThat(e.reason()).isEqualTo(MirrorException.Reason.TAG_DELETED))
+                .hasMessageContaining("is not mirrored: its tag was deleted while it was stored");
+
+        StoredArchive stored = storage.storeArchive(DUMMY, "1.0.0", "linux", "amd64", zip, PackageHashes.of(zip));
+        assertThat(storage.hashes(stored)).isEqualTo(PackageHashes.of(zip));
+    }
+
+    @Test
+    void overTheNetworkMirrorAPulledArchiveWhoseTagIsDeletedMeanwhileIsA503AndTheNextRequestGetsIt() throws Exception {
+        try (StaticUpstream upstream = new StaticUpstream()) {
+            Map<String, Path> zips = upstream.publish(dir.resolve("up"), "dummy", "1.0.0", List.of("linux_amd64"));
+            MirrorService service = new MirrorService(storage, Optional.of(
+                    new PullThrough(upstream.client(), storage, dir.resolve("tmp"), new ZipInspector(ArchiveLimits.DEFAULT))));
+            MirrorApi api = new MirrorApi(service, ClientAuthentication.open(), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)));
+            try (WebServer server = WebServer.start(new ListenAddress("127.0.0.1", 0), Optional.empty(), api::register)) {
+                URI archive = URI.create(server.localUri() + MirrorApi.PREFIX + "registry.example.test/acme/dummy/" + ZIP);
+                HttpClient http = HttpClient.newHttpClient();
+                meddling.deleteAfterPush.add(ZIP);
+
+                // On the old code: 404 "… is no longer in boring-registry/…": no such package, and the repository named to anyone.
+                HttpResponse<String> first = http.send(HttpRequest.newBuilder(archive).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(first.statusCode()).as(first.body()).isEqualTo(503);
+                assertThat(first.body()).contains("is not mirrored: its tag was deleted while it was stored")
+                        .doesNotContain(REPO);
+
+                HttpResponse<byte[]> second = http.send(HttpRequest.newBuilder(archive).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(second.statusCode()).isEqualTo(200);
+                assertThat(second.body()).isEqualTo(Files.readAllBytes(zips.get("linux_amd64")));
+            }
+        }
+    }
+}
