@@ -30,7 +30,9 @@ import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.terraform.publish.HttpModuleTarget;
+import dev.wharf.terraform.publish.HttpProviderPublish;
 import dev.wharf.terraform.publish.PublishApi;
+import dev.wharf.terraform.publish.PublishClient;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.HostileZips;
 import dev.wharf.testing.HostileZips.Entry;
@@ -65,6 +67,7 @@ class TagDeletedDuringUploadTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TerraformLayout LAYOUT = TestModules.LAYOUT;
     private static final String ZIP = "terraform-provider-dummy_1.0.0_linux_amd64.zip";
+    private static final NewToken CI = Publishing.token("ci", "publish:acme/*");
 
     @TempDir
     Path dir;
@@ -208,14 +211,8 @@ class TagDeletedDuringUploadTest {
         byte[] theirs = "not a module of this run".getBytes(StandardCharsets.UTF_8);
         meddling.publishedMeanwhile.put(LAYOUT.moduleTag("acme", "network", "aws", "1.0.0"), new Artifact(MediaTypes.MODULE_ARTIFACT,
                 List.of(Layer.file(ArchiveFormat.ZIP.layerMediaType(), "theirs.zip", BlobSource.ofBytes(theirs))), Map.of()));
-        NewToken ci = Publishing.token("ci", "publish:acme/*");
-        ClientAuthentication auth = new ClientAuthentication(h -> false, false, Optional.empty(),
-                Optional.of(new TokensFile(Publishing.writeTokens(dir.resolve("tokens.yaml"), ci), Clock.systemUTC())), OidcScopes.none());
-        PublishApi api = new PublishApi(auth, new ModulePublication(store, LAYOUT), uploader(),
-                new SigningKeyUploader(store, LAYOUT, new ProviderService(store, LAYOUT, JSON), JSON),
-                new PublishAudit(new SimpleMeterRegistry()), 64L << 20, JSON);
-        try (WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register)) {
-            ModuleTarget target = new HttpModuleTarget(Publishing.client(server.localUri(), ci.token(), HttpClient.newHttpClient()));
+        try (WebServer server = publishServer()) {
+            ModuleTarget target = new HttpModuleTarget(client(server));
 
             // On the old code: a 409 "already exists", which --ignore-existing skipped.
             assertThatThrownBy(() -> new ModuleUploader(target, options(true), m -> { }).upload(module))
@@ -228,6 +225,79 @@ class TagDeletedDuringUploadTest {
                     .containsExactly(ModuleUploader.Outcome.UPLOADED);
         }
         assertThat(TestModules.storedContent(store, "network", "1.0.0")).isEqualTo("mine");
+    }
+
+    @Test
+    void overThePublishApiAProviderFileTagDeletedRightAfterItsPushIsAFailureToRetry() throws Exception {
+        Path sums = release();
+        meddling.deleteAfterPush.add(tag(ZIP));
+        try (WebServer server = publishServer()) {
+            HttpProviderPublish publish = new HttpProviderPublish(client(server));
+
+            assertThatThrownBy(() -> publish.publish("acme", sums, List.of(), true, m -> { }))
+                    .isExactlyInstanceOf(UploadException.class)
+                    .hasMessageEndingWith("(HTTP 503): provider acme/dummy version 1.0.0 is not published: the tag of " + ZIP
+                            + " was deleted while this upload wrote it; upload it again");
+            assertThat(store.listTags(LAYOUT.providerRepository("acme", "dummy"))).doesNotContain(sumsTag(), signatureTag());
+
+            assertThat(publish.publish("acme", sums, List.of(), false, m -> { })).isTrue();
+        }
+        assertThat(store.listTags(LAYOUT.providerRepository("acme", "dummy"))).contains(tag(ZIP), sumsTag(), signatureTag());
+    }
+
+    @Test
+    void overThePublishApiAProviderFileTagDeletedRightAfterTheStoreFoundItIsAFailureToRetry() throws Exception {
+        Path sums = release();
+        // An upload that stopped after the zip (its SHA256SUMS tag deleted under it): the zip's tag stays, as a re-run expects.
+        meddling.deleteAfterPush.add(sumsTag());
+        assertThat(catchThrowable(() -> uploader().upload("acme", sums, List.of(), false))).isNotNull();
+        meddling.deleteAfterCheck.add(tag(ZIP));
+        try (WebServer server = publishServer()) {
+            HttpProviderPublish publish = new HttpProviderPublish(client(server));
+
+            assertThatThrownBy(() -> publish.publish("acme", sums, List.of(), true, m -> { }))
+                    .isExactlyInstanceOf(UploadException.class)
+                    .hasMessageEndingWith("(HTTP 503): provider acme/dummy version 1.0.0 is not published: the tag of " + ZIP
+                            + " was deleted while this upload wrote it; upload it again");
+            assertThat(store.listTags(LAYOUT.providerRepository("acme", "dummy"))).doesNotContain(signatureTag());
+
+            assertThat(publish.publish("acme", sums, List.of(), false, m -> { })).isTrue();
+        }
+        assertThat(store.listTags(LAYOUT.providerRepository("acme", "dummy"))).contains(tag(ZIP), sumsTag(), signatureTag());
+    }
+
+    @Test
+    void overThePublishApiAProviderSignatureTagPublishedAndDeletedDuringThePushIsAFailureToRetryNotExisting() throws Exception {
+        Path sums = release();
+        meddling.publishedMeanwhile.put(signatureTag(), Artifact.single(MediaTypes.PROVIDER_ARTIFACT,
+                Layer.file(MediaTypes.providerLayerType(ProviderFile.Kind.SIGNATURE), "theirs.sig",
+                        BlobSource.ofBytes("not this release's signature".getBytes(StandardCharsets.UTF_8)))));
+        try (WebServer server = publishServer()) {
+            HttpProviderPublish publish = new HttpProviderPublish(client(server));
+
+            assertThatThrownBy(() -> publish.publish("acme", sums, List.of(), true, m -> { }))
+                    .isExactlyInstanceOf(UploadException.class)
+                    .hasMessageEndingWith("(HTTP 503): provider acme/dummy version 1.0.0 is not published: the tag of "
+                            + "terraform-provider-dummy_1.0.0_SHA256SUMS.sig was deleted while this upload wrote it; upload it again");
+            assertThat(store.listTags(LAYOUT.providerRepository("acme", "dummy"))).doesNotContain(signatureTag());
+
+            assertThat(publish.publish("acme", sums, List.of(), false, m -> { })).isTrue();
+        }
+        assertThat(store.listTags(LAYOUT.providerRepository("acme", "dummy"))).contains(tag(ZIP), sumsTag(), signatureTag());
+    }
+
+    /** The Terraform publish API over this test's store, taking the token of {@link #client}. */
+    private WebServer publishServer() throws Exception {
+        ClientAuthentication auth = new ClientAuthentication(h -> false, false, Optional.empty(),
+                Optional.of(new TokensFile(Publishing.writeTokens(dir.resolve("tokens.yaml"), CI), Clock.systemUTC())), OidcScopes.none());
+        PublishApi api = new PublishApi(auth, new ModulePublication(store, LAYOUT), uploader(),
+                new SigningKeyUploader(store, LAYOUT, new ProviderService(store, LAYOUT, JSON), JSON),
+                new PublishAudit(new SimpleMeterRegistry()), 64L << 20, JSON);
+        return WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register);
+    }
+
+    private static PublishClient client(WebServer server) {
+        return Publishing.client(server.localUri(), CI.token(), HttpClient.newHttpClient());
     }
 
     private ProviderUploader uploader() {
