@@ -116,21 +116,7 @@ public final class PgpKeys {
 
     /** This key with its user ID's self-signature replaced by one its key made over another user ID, which does not verify. */
     public PgpKeys withBrokenSelfSignature() {
-        try {
-            PGPPublicKey key = publicRing.getPublicKey();
-            String userId = key.getUserIDs().next();
-            PGPSignatureGenerator generator = new PGPSignatureGenerator(
-                    new JcaPGPContentSignerBuilder(key.getAlgorithm(), HashAlgorithmTags.SHA256), key);
-            PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
-            hashed.setKeyFlags(false, KeyFlags.SIGN_DATA | KeyFlags.CERTIFY_OTHER);
-            generator.setHashedSubpackets(hashed.generate());
-            generator.init(PGPSignature.POSITIVE_CERTIFICATION, keyPair.getPrivateKey());
-            PGPSignature other = generator.generateCertification("someone else <else@wharf.invalid>", key);
-            PGPPublicKey broken = PGPPublicKey.addCertification(PGPPublicKey.removeCertification(key, userId), userId, other);
-            return new PgpKeys(keyPair, PGPPublicKeyRing.insertPublicKey(publicRing, broken), secretRing);
-        } catch (PGPException e) {
-            throw new IllegalStateException("cannot sign", e);
-        }
+        return withSelfSignatureOver("someone else <else@wharf.invalid>", new Date());
     }
 
     /**
@@ -138,6 +124,11 @@ public final class PgpKeys {
      * Elastic's key was on 2023-09-05: a signature made before {@code at} has no self-signature before it.
      */
     public PgpKeys withSelfSignatureRemadeAt(Date at) {
+        return withSelfSignatureOver(publicRing.getPublicKey().getUserIDs().next(), at);
+    }
+
+    /** This key with its user ID's self-signature replaced by one made at {@code at} over {@code signedUserId}. */
+    private PgpKeys withSelfSignatureOver(String signedUserId, Date at) {
         try {
             PGPPublicKey key = publicRing.getPublicKey();
             String userId = key.getUserIDs().next();
@@ -148,9 +139,9 @@ public final class PgpKeys {
             hashed.setSignatureCreationTime(false, at);
             generator.setHashedSubpackets(hashed.generate());
             generator.init(PGPSignature.POSITIVE_CERTIFICATION, keyPair.getPrivateKey());
-            PGPSignature remade = generator.generateCertification(userId, key);
-            PGPPublicKey rekeyed = PGPPublicKey.addCertification(PGPPublicKey.removeCertification(key, userId), userId, remade);
-            return new PgpKeys(keyPair, PGPPublicKeyRing.insertPublicKey(publicRing, rekeyed), secretRing);
+            PGPSignature made = generator.generateCertification(signedUserId, key);
+            PGPPublicKey replaced = PGPPublicKey.addCertification(PGPPublicKey.removeCertification(key, userId), userId, made);
+            return new PgpKeys(keyPair, PGPPublicKeyRing.insertPublicKey(publicRing, replaced), secretRing);
         } catch (PGPException e) {
             throw new IllegalStateException("cannot sign", e);
         }

@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.WebServer;
 import dev.wharf.oci.ArtifactStore;
-import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ExclusivePublishStore;
-import dev.wharf.oci.ForwardingArtifactStore;
-import dev.wharf.oci.Manifest;
 import dev.wharf.oci.archive.ArchiveLimits;
 import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.oci.registry.RegistryArtifactStore;
@@ -19,6 +16,7 @@ import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.web.FileUrlSigner;
 import dev.wharf.terraform.web.MirrorApi;
 import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.TagDeletingStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,8 +27,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,44 +49,14 @@ class MirrorTagDeletedTest {
     Path dir;
 
     private DockerRegistryServer registry;
-    private Meddling meddling;
+    private TagDeletingStore meddling;
     private ArtifactStore store;
     private MirrorStorage storage;
-
-    /** Deletes the tags it is told to, at the moment it is told: each once. */
-    private static final class Meddling extends ForwardingArtifactStore {
-        /** Deleted right after this push wrote them, before the push's read-back. */
-        final Set<String> deleteAfterPush = ConcurrentHashMap.newKeySet();
-        /** Deleted right after a check found them. */
-        final Set<String> deleteAfterCheck = ConcurrentHashMap.newKeySet();
-
-        Meddling(ArtifactStore delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public boolean exists(String repository, String tag) {
-            boolean exists = delegate.exists(repository, tag);
-            if (exists && deleteAfterCheck.remove(tag)) {
-                delegate.delete(repository, tag);
-            }
-            return exists;
-        }
-
-        @Override
-        public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
-            Manifest pushed = delegate.push(repository, tag, artifact, overwrite);
-            if (deleteAfterPush.remove(tag)) {
-                delegate.delete(repository, tag);
-            }
-            return pushed;
-        }
-    }
 
     @BeforeEach
     void start() throws Exception {
         registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
-        meddling = new Meddling(new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty())));
+        meddling = new TagDeletingStore(new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty())));
         store = new ExclusivePublishStore(meddling);
         storage = new MirrorStorage(store, TerraformLayout.under("boring-registry"), Files.createDirectories(dir.resolve("tmp")));
     }

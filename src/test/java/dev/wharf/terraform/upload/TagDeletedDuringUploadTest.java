@@ -15,9 +15,7 @@ import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.ExclusivePublishStore;
-import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.Layer;
-import dev.wharf.oci.Manifest;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.oci.registry.RegistrySettings;
 import dev.wharf.oci.archive.ArchiveLimits;
@@ -34,6 +32,7 @@ import dev.wharf.terraform.publish.HttpProviderPublish;
 import dev.wharf.terraform.publish.PublishApi;
 import dev.wharf.terraform.publish.PublishClient;
 import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.TagDeletingStore;
 import dev.wharf.testing.HostileZips;
 import dev.wharf.testing.HostileZips.Entry;
 import dev.wharf.testing.PgpKeys;
@@ -49,8 +48,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,55 +70,14 @@ class TagDeletedDuringUploadTest {
     Path dir;
 
     private DockerRegistryServer registry;
-    private Meddling meddling;
+    private TagDeletingStore meddling;
     private ArtifactStore store;
     private final PgpKeys key = PgpKeys.generate("a <a@wharf.invalid>");
-
-    /** Deletes the tags it is told to, at the moment it is told: each once. */
-    private static final class Meddling extends ForwardingArtifactStore {
-        /** Deleted right after this push wrote them, before the push's read-back. */
-        final Set<String> deleteAfterPush = ConcurrentHashMap.newKeySet();
-        /** Deleted right after a check found them. */
-        final Set<String> deleteAfterCheck = ConcurrentHashMap.newKeySet();
-        /** Published by another writer just before this push, and deleted right after the push was refused. */
-        final Map<String, Artifact> publishedMeanwhile = new ConcurrentHashMap<>();
-
-        Meddling(ArtifactStore delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public boolean exists(String repository, String tag) {
-            boolean exists = delegate.exists(repository, tag);
-            if (exists && deleteAfterCheck.remove(tag)) {
-                delegate.delete(repository, tag);
-            }
-            return exists;
-        }
-
-        @Override
-        public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
-            Artifact other = publishedMeanwhile.remove(tag);
-            if (other != null) {
-                delegate.push(repository, tag, other, false);
-                try {
-                    return delegate.push(repository, tag, artifact, overwrite);
-                } finally {
-                    delegate.delete(repository, tag);
-                }
-            }
-            Manifest pushed = delegate.push(repository, tag, artifact, overwrite);
-            if (deleteAfterPush.remove(tag)) {
-                delegate.delete(repository, tag);
-            }
-            return pushed;
-        }
-    }
 
     @BeforeEach
     void start() throws Exception {
         registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
-        meddling = new Meddling(new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty())));
+        meddling = new TagDeletingStore(new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty())));
         store = new ExclusivePublishStore(meddling);
         new SigningKeyUploader(store, LAYOUT, new ProviderService(store, LAYOUT, JSON), JSON)
                 .add("acme", Files.writeString(dir.resolve("key.asc"), key.armoredPublicKey()));
