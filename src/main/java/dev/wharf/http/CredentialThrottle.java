@@ -1,15 +1,16 @@
 package dev.wharf.http;
 
+import dev.wharf.http.access.Access;
 import dev.wharf.http.access.FailedCredentials;
 import dev.wharf.http.ui.CookieHeader;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -36,16 +37,16 @@ public final class CredentialThrottle extends Handler.Wrapper {
     /** The request attribute a handler sets when it refused a credential without answering 401. */
     public static final String REFUSED_ATTRIBUTE = "wharf.credential.refused";
     /**
-     * The request attribute a handler sets when it refused a credential it could not check (a trusted
-     * publisher's issuer that cannot be reached): no failed check, though answered 401, since valid
-     * tokens are refused alike and counting them would throttle a CI fleet after the issuer's outage.
+     * The request attribute a handler sets when it refused a credential it could not check (its OIDC
+     * issuer, a trusted publisher's or boring-registry's own, cannot be reached): no failed check, though
+     * answered 401, since valid tokens are refused alike and counting them would throttle a CI fleet
+     * after the issuer's outage.
      */
     public static final String UNCHECKED_ATTRIBUTE = "wharf.credential.unchecked";
 
     private final FailedCredentials failures;
     private final Guarded guarded;
     private final Counter throttled;
-    private final BooleanSupplier checking;
 
     /**
      * Where credentials are checked, and what carries one besides an {@code Authorization} header.
@@ -64,11 +65,17 @@ public final class CredentialThrottle extends Handler.Wrapper {
         }
     }
 
-    CredentialThrottle(FailedCredentials failures, Guarded guarded, Counter throttled, BooleanSupplier checking) {
+    CredentialThrottle(FailedCredentials failures, Guarded guarded, Counter throttled) {
         this.failures = failures;
         this.guarded = guarded;
         this.throttled = throttled;
-        this.checking = checking;
+    }
+
+    /** Leaves a request refused with {@code refused} out of the count when its token could not be checked ({@link #UNCHECKED_ATTRIBUTE}). */
+    public static void uncheckedIf(Context ctx, Access refused) {
+        if (refused.unchecked()) {
+            ctx.attribute(UNCHECKED_ATTRIBUTE, true);
+        }
     }
 
     /**
@@ -76,23 +83,13 @@ public final class CredentialThrottle extends Handler.Wrapper {
      * it from the routes' callback of {@link WebServer#start}. Nothing is installed when the limit is 0.
      */
     public static void install(JavalinConfig cfg, FailedCredentials failures, Guarded guarded, MeterRegistry metrics) {
-        install(cfg, failures, guarded, () -> true, metrics);
-    }
-
-    /**
-     * As above; {@code checking} says whether a refusal now is a failed check. While an OIDC issuer the
-     * checks need cannot be reached, its valid tokens are refused too: counting those would throttle
-     * a whole CI fleet for a minute after the issuer's outage.
-     */
-    public static void install(JavalinConfig cfg, FailedCredentials failures, Guarded guarded, BooleanSupplier checking,
-            MeterRegistry metrics) {
         if (!failures.enabled()) {
             return;
         }
         Counter counter = Counter.builder("wharf.auth.throttled")
                 .description("Requests with credentials answered 429 because their address failed too many credential checks")
                 .register(metrics);
-        cfg.jetty.modifyServer(server -> server.insertHandler(new CredentialThrottle(failures, guarded, counter, checking)));
+        cfg.jetty.modifyServer(server -> server.insertHandler(new CredentialThrottle(failures, guarded, counter)));
     }
 
     @Override
@@ -110,7 +107,7 @@ public final class CredentialThrottle extends Handler.Wrapper {
         }
         Request.addCompletionListener(request, failure -> {
             if ((response.getStatus() == 401 || request.getAttribute(REFUSED_ATTRIBUTE) != null)
-                    && request.getAttribute(UNCHECKED_ATTRIBUTE) == null && checking.getAsBoolean()) {
+                    && request.getAttribute(UNCHECKED_ATTRIBUTE) == null) {
                 failures.failed(address);
             }
         });

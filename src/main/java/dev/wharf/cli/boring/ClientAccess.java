@@ -45,11 +45,6 @@ record ClientAccess(ClientAuthentication auth, boolean oidc, Supplier<Optional<L
         });
     }
 
-    /** Whether the OIDC issuer (when one is configured) answers, so that a refused token is one that failed its check. */
-    boolean issuerAnswers() {
-        return auth.oidc().map(verifier -> verifier.unreachable().isEmpty()).orElse(true);
-    }
-
     /** The end of the start line: whether the API asks for a token, and of which kinds. */
     String startNote() {
         return auth.enabled() ? "; API requires a token" + (oidc ? " (static or OIDC)" : "") : "";

@@ -18,7 +18,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 /** The registry's listener: its routes behind the ready answers, every request timed and counted, and logged unless --access-log=false. */
 final class RegistryListener {
@@ -26,7 +25,7 @@ final class RegistryListener {
     }
 
     static WebServer start(BoundPort port, Optional<TlsFiles> tls, ReadyAnswers ready, ServerLimits limits, RegistryRoutes routes,
-                           PrometheusMeterRegistry metrics, boolean accessLog, FailedCredentials failures, BooleanSupplier checking) {
+                           PrometheusMeterRegistry metrics, boolean accessLog, FailedCredentials failures) {
         RequestTimers timers = new RequestTimers(metrics, "wharf_http_requests");
         ReadyAnswerCounter readyHits = new ReadyAnswerCounter(metrics);
         RequestObserver readyObserver = (route, method, status, micros) -> {
@@ -41,7 +40,7 @@ final class RegistryListener {
         return Listeners.start("--listen-address", () -> WebServer.start(port, tls,
                 Optional.of(ready), readyObserver, exchanges, limits, cfg -> {
                     routes.register(cfg);
-                    CredentialThrottle.install(cfg, failures, ThrottleOptions.guarded(), checking, metrics);
+                    CredentialThrottle.install(cfg, failures, ThrottleOptions.guarded(), metrics);
                     cfg.requestLogger.http(timers::record);
                 }));
     }

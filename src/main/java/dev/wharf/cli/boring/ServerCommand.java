@@ -235,8 +235,7 @@ public final class ServerCommand implements Callable<Integer> {
         Optional<TlsFiles> tls = TlsFiles.of(tlsCert, tlsKey, null);
         WebServer registry;
         try {
-            registry = RegistryListener.start(registryPort, tls, ready, limits, routes, metrics, accessLog, failures,
-                    access::issuerAnswers);
+            registry = RegistryListener.start(registryPort, tls, ready, limits, routes, metrics, accessLog, failures);
         } catch (RuntimeException e) {
             routes.close();
             throw e;

@@ -1,13 +1,12 @@
 package dev.wharf.http.access;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
+import dev.wharf.http.oidc.ClaimedIssuer;
 import dev.wharf.http.oidc.IssuerTokens;
 import dev.wharf.http.oidc.TokenRejectedException;
 import dev.wharf.http.oidc.TokenUncheckedException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,13 +42,13 @@ public final class TrustedPublishers {
 
     /** What the token is to {@code publishers}: unknown when no listed issuer made it, else accepted or refused with why. */
     TokensFile.Check check(String token, List<TrustedPublisher> publishers) {
-        Optional<String> issuer = unverifiedIssuer(token);
+        Optional<String> issuer = ClaimedIssuer.of(token);
         if (issuer.isEmpty()) {
             return new TokensFile.Unknown();
         }
         Map<String, List<TrustedPublisher>> byAudience = new LinkedHashMap<>();
         for (TrustedPublisher publisher : publishers) {
-            if (sameIssuer(publisher.issuer().toString(), issuer.get())) {
+            if (ClaimedIssuer.same(publisher.issuer().toString(), issuer.get())) {
                 byAudience.computeIfAbsent(publisher.audience(), a -> new ArrayList<>()).add(publisher);
             }
         }
@@ -100,25 +99,5 @@ public final class TrustedPublishers {
     private IssuerTokens tokens(URI issuer, String audience) {
         return issuers.computeIfAbsent(new IssuerAudience(issuer.toString(), audience),
                 key -> IssuerTokens.onFirstToken(issuer, Optional.of(audience), http.get(), clock, KEY_REFRESH_COOLDOWN));
-    }
-
-    /** The {@code iss} a JWT claims, before anything is checked: only to pick the keys that check it. */
-    private static Optional<String> unverifiedIssuer(String token) {
-        if (token.chars().filter(c -> c == '.').count() != 2) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.ofNullable(JWTParser.parse(token).getJWTClaimsSet().getIssuer());
-        } catch (ParseException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static boolean sameIssuer(String configured, String claimed) {
-        return strip(configured).equals(strip(claimed));
-    }
-
-    private static String strip(String issuer) {
-        return issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
     }
 }

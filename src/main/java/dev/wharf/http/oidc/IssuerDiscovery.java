@@ -68,6 +68,11 @@ public final class IssuerDiscovery {
         return Optional.ofNullable(known);
     }
 
+    /** The issuer as configured. */
+    URI issuer() {
+        return issuer;
+    }
+
     /** Why the issuer has not answered yet ("" once it has). */
     synchronized String failure() {
         return known == null ? failure : "";

@@ -104,7 +104,12 @@ public final class IssuerTokens {
         if (token == null || token.isBlank()) {
             throw new TokenRejectedException("no bearer token");
         }
-        DefaultJWTProcessor<SecurityContext> checks = processor();
+        DefaultJWTProcessor<SecurityContext> checks;
+        try {
+            checks = processor();
+        } catch (TokenUncheckedException e) {
+            throw uncheckedIfOurs(token, e.getMessage());
+        }
         try {
             return checks.process(token, null);
         } catch (ParseException e) {
@@ -113,7 +118,7 @@ public final class IssuerTokens {
                     + " the issuer must issue JWT access tokens for this client)");
         } catch (KeySourceException e) {
             String why = "the issuer's signing keys cannot be fetched: " + e.getMessage();
-            throw unreachable(e) ? new TokenUncheckedException(why) : new TokenRejectedException(why);
+            throw unreachable(e) ? uncheckedIfOurs(token, why) : new TokenRejectedException(why);
         } catch (BadJWTException e) {
             if (e.getMessage() != null && e.getMessage().contains("aud claim")) {
                 throw new TokenRejectedException("the token is meant for another audience: its aud claim lacks '"
@@ -125,6 +130,17 @@ public final class IssuerTokens {
         } catch (JOSEException e) {
             throw new TokenRejectedException("the token cannot be checked: " + e.getMessage());
         }
+    }
+
+    /**
+     * The refusal while the issuer cannot be reached: unchecked only for a token that names this issuer,
+     * which its keys could have let in. Any other (no JWT, another issuer's) fails whatever the issuer
+     * says, so it stays a failed check: a guess of another kind of token is counted during an outage too.
+     */
+    private TokenRejectedException uncheckedIfOurs(String token, @Nullable String why) {
+        boolean ours = ClaimedIssuer.of(token).filter(claimed -> ClaimedIssuer.same(discovery.issuer().toString(), claimed)).isPresent();
+        String message = String.valueOf(why);
+        return ours ? new TokenUncheckedException(message) : new TokenRejectedException(message);
     }
 
     /** Whether the keys could not be fetched because the issuer did not answer (IssuerKeys keeps that failure as the cause). */

@@ -6,6 +6,7 @@ import dev.wharf.http.access.Caller;
 import dev.wharf.http.access.Scope;
 import dev.wharf.http.access.TokensFile;
 import dev.wharf.http.oidc.TokenRejectedException;
+import dev.wharf.http.oidc.TokenUncheckedException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -77,17 +78,21 @@ public final class ClientAuthentication {
                 && tokensFile.get().check(token.get()) instanceof TokensFile.Valid valid && valid.caller().mayRead();
     }
 
-    /** Empty when the request may read; otherwise why not, in words fit for the client (never the token). */
-    public Optional<String> refusal(@Nullable String authorizationHeader) {
+    /**
+     * Empty when the request may read; otherwise the refused access: why not, in words fit for the client
+     * (never the token), and whether the token was left unchecked for an issuer that cannot be reached.
+     */
+    public Optional<Access> refusal(@Nullable String authorizationHeader) {
         if (!enabled()) {
             return Optional.empty();
         }
         Access access = identify(authorizationHeader);
-        if (access.caller() == null) {
-            return Optional.of(access.refusal());
+        Caller caller = access.caller();
+        if (caller == null) {
+            return Optional.of(access);
         }
-        return access.caller().mayRead() ? Optional.empty()
-                : Optional.of("the token '" + access.caller().name() + "' may publish but not read (it lacks the read scope)");
+        return caller.mayRead() ? Optional.empty()
+                : Optional.of(Access.refused("the token '" + caller.name() + "' may publish but not read (it lacks the read scope)", caller.name()));
     }
 
     /** Who the header says the caller is, whatever they may do; refused when it proves nobody. */
@@ -102,6 +107,8 @@ public final class ClientAuthentication {
         }
         String publisherRefusal = "";
         String claimant = Access.NOBODY;
+        // A trusted publisher's issuer that cannot be reached might have let the token in.
+        boolean unchecked = false;
         if (tokensFile.isPresent()) {
             TokensFile.Check check = tokensFile.get().identify(token.get());
             if (check instanceof TokensFile.Valid valid) {
@@ -114,20 +121,22 @@ public final class ClientAuthentication {
                 // The issuer may also be --auth-oidc-issuer's, whose tokens are checked next: say this only when that fails too.
                 publisherRefusal = refused.why();
                 claimant = Access.claimant(refused);
+                unchecked = refused.unchecked();
             }
         }
         if (staticTokensEnabled && staticTokens.test(authorizationHeader)) {
             return Access.granted(STATIC);
         }
         if (oidc.isEmpty()) {
-            return Access.refused(publisherRefusal.isEmpty() ? "invalid token" : "invalid token: " + publisherRefusal, claimant);
+            return Access.refused(publisherRefusal.isEmpty() ? "invalid token" : "invalid token: " + publisherRefusal, claimant, unchecked);
         }
         try {
             JWTClaimsSet claims = oidc.get().verify(token.get());
             String subject = claims.getSubject() == null ? "unknown" : claims.getSubject();
             return Access.granted(new Caller("oidc:" + subject, oidcScopes.granted(claims)));
         } catch (TokenRejectedException e) {
-            return Access.refused("invalid token: " + (publisherRefusal.isEmpty() ? e.getMessage() : publisherRefusal), claimant);
+            return Access.refused("invalid token: " + (publisherRefusal.isEmpty() ? e.getMessage() : publisherRefusal), claimant,
+                    unchecked || e instanceof TokenUncheckedException);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.BodySpool;
+import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.access.Access;
 import dev.wharf.http.access.Caller;
 import dev.wharf.http.access.PublishAudit;
@@ -187,6 +188,7 @@ public final class PublishApi {
         Access access = auth.identify(ctx.header("Authorization"));
         Caller caller = access.caller();
         if (caller == null) {
+            CredentialThrottle.uncheckedIf(ctx, access);
             ctx.header("WWW-Authenticate", "Bearer");
             answer(ctx, new PublishAudit.Entry(kind, access.claimant(), client, coordinates, Map.of(), Outcome.UNAUTHENTICATED, access.refusal()));
             return;

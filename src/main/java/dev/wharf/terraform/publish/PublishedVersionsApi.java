@@ -3,6 +3,7 @@ package dev.wharf.terraform.publish;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.access.Access;
 import dev.wharf.http.access.Caller;
 import dev.wharf.oci.StorageException;
@@ -55,6 +56,7 @@ final class PublishedVersionsApi {
         Access access = auth.identify(ctx.header("Authorization"));
         Caller caller = access.caller();
         if (caller == null) {
+            CredentialThrottle.uncheckedIf(ctx, access);
             ctx.header("WWW-Authenticate", "Bearer");
             ErrorAnswers.error(ctx, 401, access.refusal());
             return;

@@ -1,5 +1,7 @@
 package dev.wharf.terraform.ui;
 
+import dev.wharf.http.CredentialThrottle;
+import dev.wharf.http.access.Access;
 import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.HtmlText;
 import dev.wharf.terraform.auth.ClientAuthentication;
@@ -42,12 +44,21 @@ final class SignIn {
         return CookieHeader.value(header.apply("Cookie"), COOKIE).map(token -> auth.admitsWithoutWaiting("Bearer " + token)).orElse(false);
     }
 
-    /** Whether the request carries a token cookie the API would accept. */
+    /**
+     * Whether the request carries a token cookie the API would accept; when its cookie is refused because
+     * the token's issuer cannot be reached, the request is marked for the throttle to leave out.
+     */
     boolean signedIn(Context ctx) {
         if (!auth.enabled()) {
             return true;
         }
-        return CookieHeader.decoded(ctx.cookie(COOKIE)).map(token -> auth.refusal("Bearer " + token).isEmpty()).orElse(false);
+        Optional<String> token = CookieHeader.decoded(ctx.cookie(COOKIE));
+        if (token.isEmpty()) {
+            return false;
+        }
+        Optional<Access> refusal = auth.refusal("Bearer " + token.get());
+        refusal.ifPresent(refused -> CredentialThrottle.uncheckedIf(ctx, refused));
+        return refusal.isEmpty();
     }
 
     /** The form, answering with {@code status}; after sign-in it leads back to {@code next}. */
@@ -94,7 +105,10 @@ final class SignIn {
     void submit(Context ctx) {
         String next = safeNext(ctx.formParam("next"));
         String token = ctx.formParam("token");
-        if (token == null || token.isBlank() || auth.refusal("Bearer " + token.strip()).isPresent()) {
+        Optional<Access> refusal = token == null || token.isBlank() ? Optional.of(Access.refused("no token"))
+                : auth.refusal("Bearer " + token.strip());
+        if (token == null || refusal.isPresent()) {
+            refusal.ifPresent(refused -> CredentialThrottle.uncheckedIf(ctx, refused));
             form(ctx, 401, next, Optional.of("That token is not accepted here. Check it and try again."));
             return;
         }

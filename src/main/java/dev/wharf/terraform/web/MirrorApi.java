@@ -3,8 +3,10 @@ package dev.wharf.terraform.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.oci.Descriptor;
+import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.NotModified;
 import dev.wharf.http.ResponseBodies;
+import dev.wharf.http.access.Access;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.layout.LayoutException;
@@ -64,9 +66,10 @@ public final class MirrorApi {
                 archive(ctx, provider, file);
                 return;
             }
-            Optional<String> refusal = auth.refusal(ctx.header("Authorization"));
+            Optional<Access> refusal = auth.refusal(ctx.header("Authorization"));
             if (refusal.isPresent()) {
-                error(ctx, 401, refusal.get());
+                CredentialThrottle.uncheckedIf(ctx, refusal.get());
+                error(ctx, 401, refusal.get().refusal());
                 return;
             }
             if (file.equals("index.json")) {
@@ -108,7 +111,10 @@ public final class MirrorApi {
     }
 
     private void archive(Context ctx, MirrorCoordinates provider, String file) {
-        if (auth.enabled() && auth.refusal(ctx.header("Authorization")).isPresent()) {
+        Optional<Access> refused = auth.refusal(ctx.header("Authorization"));
+        if (refused.isPresent()) {
+            // Unsigned, the answer is a 401 that says nothing new of a token its issuer could not check.
+            CredentialThrottle.uncheckedIf(ctx, refused.get());
             Optional<SignedUrlRefusal> refusal = SignedUrlRefusal.of(
                     signer.check(ctx.path(), ctx.queryParam(FileUrlSigner.EXPIRES), ctx.queryParam(FileUrlSigner.SIGNATURE)),
                     "ask the mirror's {version}.json for a freshly signed one");

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.CleanPath;
+import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.GoRedirect;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.RequestIds;
 import dev.wharf.http.ShellErrors;
+import dev.wharf.http.access.Access;
 import dev.wharf.oci.Stamped;
 import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.StoredFile;
@@ -140,10 +142,11 @@ public final class TerraformApi {
     }
 
     private void requireToken(Context ctx) {
-        Optional<String> refusal = auth.refusal(ctx.header("Authorization"));
+        Optional<Access> refusal = auth.refusal(ctx.header("Authorization"));
         if (refusal.isPresent()) {
+            CredentialThrottle.uncheckedIf(ctx, refusal.get());
             ctx.header("WWW-Authenticate", "Bearer");
-            error(ctx, 401, refusal.get());
+            error(ctx, 401, refusal.get().refusal());
             ctx.skipRemainingHandlers();
         }
     }
