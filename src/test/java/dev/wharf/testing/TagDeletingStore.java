@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A store that deletes the tags it is told to, at the moment it is told, each once: someone's clean-up
- * running while an upload or a mirror writes them.
+ * running while an upload or a mirror writes them; or has another writer's push win right after this one.
  */
 public final class TagDeletingStore extends ForwardingArtifactStore {
     /** Deleted right after this push wrote them, before the push's read-back. */
@@ -19,6 +19,8 @@ public final class TagDeletingStore extends ForwardingArtifactStore {
     public final Set<String> deleteAfterCheck = ConcurrentHashMap.newKeySet();
     /** Published by another writer just before this push, and deleted right after the push was refused. */
     public final Map<String, Artifact> publishedMeanwhile = new ConcurrentHashMap<>();
+    /** Pushed by another writer right after this push wrote the tag, before its read-back: this push lost the race. */
+    public final Map<String, Artifact> wonByAnotherAfterPush = new ConcurrentHashMap<>();
 
     public TagDeletingStore(ArtifactStore delegate) {
         super(delegate);
@@ -45,6 +47,10 @@ public final class TagDeletingStore extends ForwardingArtifactStore {
             }
         }
         Manifest pushed = delegate.push(repository, tag, artifact, overwrite);
+        Artifact winner = wonByAnotherAfterPush.remove(tag);
+        if (winner != null) {
+            delegate.push(repository, tag, winner, true);
+        }
         if (deleteAfterPush.remove(tag)) {
             delegate.delete(repository, tag);
         }

@@ -49,7 +49,8 @@ public final class HttpProviderPublish {
                     + " files, key " + answer.path("key_id").asText() + ") through the server");
             return true;
         } catch (VersionExistsException e) {
-            if (!ignoreExisting) {
+            // A lost race is not skipped, as a local upload does not skip it: what is stored is not this release.
+            if (!ignoreExisting || e.lostRace()) {
                 throw e;
             }
             log.accept(e.getMessage() + ", skipped");

@@ -216,7 +216,15 @@ public final class PublishApi {
             LOG.warn("{} publish failed: {}", kind, e.getMessage());
             ErrorAnswers.error(ctx, 503, String.valueOf(e.getMessage()));
         } catch (VersionExistsException e) {
-            answer(ctx, new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.EXISTS, String.valueOf(e.getMessage())));
+            PublishAudit.Entry entry = new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.EXISTS,
+                    String.valueOf(e.getMessage()));
+            if (e.lostRace()) {
+                // Said in the answer: the client fails then even with --ignore-existing, as a local upload does.
+                audit.record(entry);
+                ctx.status(409).contentType("application/json").result(PublishConflict.lostRace(json, entry.reason()));
+            } else {
+                answer(ctx, entry);
+            }
         } catch (UploadException | LayoutException e) {
             // A LayoutException: coordinates that pass the name rules but make a tag past the registry's 128 characters.
             answer(ctx, new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.INVALID, String.valueOf(e.getMessage())));

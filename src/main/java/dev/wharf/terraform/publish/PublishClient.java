@@ -104,7 +104,7 @@ public final class PublishClient {
         String reason = reason(response.body());
         return switch (response.statusCode()) {
             case 201 -> parse(response.body());
-            case 409 -> throw new VersionExistsException(reason, false);
+            case 409 -> throw new VersionExistsException(reason, PublishConflict.isLostRace(JSON, response.body()));
             default -> throw new UploadException(server + " refused the publish (HTTP " + response.statusCode() + "): " + reason);
         };
     }

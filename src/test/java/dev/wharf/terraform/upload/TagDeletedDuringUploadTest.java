@@ -184,6 +184,39 @@ class TagDeletedDuringUploadTest {
     }
 
     @Test
+    void overThePublishApiAModuleVersionLostToAnotherWriterFailsEvenWithIgnoreExisting() throws Exception {
+        Path module = TestModules.write(dir.resolve("module"), "network", "1.0.0", "mine");
+        byte[] theirs = "not a module of this run".getBytes(StandardCharsets.UTF_8);
+        meddling.wonByAnotherAfterPush.put(LAYOUT.moduleTag("acme", "network", "aws", "1.0.0"), new Artifact(MediaTypes.MODULE_ARTIFACT,
+                List.of(Layer.file(ArchiveFormat.ZIP.layerMediaType(), "theirs.zip", BlobSource.ofBytes(theirs))), Map.of()));
+        try (WebServer server = publishServer()) {
+            ModuleTarget target = new HttpModuleTarget(client(server));
+
+            // As a local upload does (docs/security.md): what is stored is not what this upload sent. On the old code the
+            // 409 read as "already exists", which --ignore-existing skipped with exit 0.
+            assertThatThrownBy(() -> new ModuleUploader(target, options(true), m -> { }).upload(module))
+                    .isExactlyInstanceOf(VersionExistsException.class)
+                    .hasMessageContaining("module acme/network/aws version 1.0.0 lost to a concurrent upload");
+        }
+    }
+
+    @Test
+    void overThePublishApiAProviderReleaseLostToAnotherWriterFailsEvenWithIgnoreExisting() throws Exception {
+        Path sums = release();
+        meddling.wonByAnotherAfterPush.put(signatureTag(), Artifact.single(MediaTypes.PROVIDER_ARTIFACT,
+                Layer.file(MediaTypes.providerLayerType(ProviderFile.Kind.SIGNATURE), "theirs.sig",
+                        BlobSource.ofBytes("not this release's signature".getBytes(StandardCharsets.UTF_8)))));
+        try (WebServer server = publishServer()) {
+            HttpProviderPublish publish = new HttpProviderPublish(client(server));
+
+            // On the old code the 409 was skipped as "already exists" (false, no exception).
+            assertThatThrownBy(() -> publish.publish("acme", sums, List.of(), true, m -> { }))
+                    .isExactlyInstanceOf(VersionExistsException.class)
+                    .hasMessageContaining("was stored meanwhile by a concurrent upload of the same version");
+        }
+    }
+
+    @Test
     void overThePublishApiAProviderFileTagDeletedRightAfterItsPushIsAFailureToRetry() throws Exception {
         Path sums = release();
         meddling.deleteAfterPush.add(tag(ZIP));
