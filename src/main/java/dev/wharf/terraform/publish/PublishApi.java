@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.BodySpool;
-import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.access.Access;
 import dev.wharf.http.access.Caller;
 import dev.wharf.http.access.PublishAudit;
@@ -181,15 +180,12 @@ public final class PublishApi {
     private void publish(Context ctx, String kind, String coordinates, Predicate<Caller> allowed, Work work) {
         String client = ctx.ip();
         if (!auth.scopedTokens()) {
-            answer(ctx, new PublishAudit.Entry(kind, "-", client, coordinates, Map.of(), Outcome.FORBIDDEN,
-                    "publishing over HTTP needs scoped tokens: start the server with --auth-tokens-file (or --auth-oidc-scopes-claim)"));
+            answer(ctx, new PublishAudit.Entry(kind, "-", client, coordinates, Map.of(), Outcome.FORBIDDEN, PublishCallers.NEEDS_SCOPES));
             return;
         }
-        Access access = auth.identify(ctx.header("Authorization"));
+        Access access = PublishCallers.identify(auth, ctx);
         Caller caller = access.caller();
         if (caller == null) {
-            CredentialThrottle.uncheckedIf(ctx, access);
-            ctx.header("WWW-Authenticate", "Bearer");
             answer(ctx, new PublishAudit.Entry(kind, access.claimant(), client, coordinates, Map.of(), Outcome.UNAUTHENTICATED, access.refusal()));
             return;
         }

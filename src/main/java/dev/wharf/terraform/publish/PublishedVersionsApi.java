@@ -3,7 +3,6 @@ package dev.wharf.terraform.publish;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.access.Access;
 import dev.wharf.http.access.Caller;
 import dev.wharf.oci.StorageException;
@@ -49,15 +48,12 @@ final class PublishedVersionsApi {
         String provider = ctx.pathParam("provider");
         String module = namespace + "/" + name + "/" + provider;
         if (!auth.scopedTokens()) {
-            ErrorAnswers.error(ctx, 403, "publishing over HTTP needs scoped tokens: start the server with --auth-tokens-file"
-                    + " (or --auth-oidc-scopes-claim)");
+            ErrorAnswers.error(ctx, 403, PublishCallers.NEEDS_SCOPES);
             return;
         }
-        Access access = auth.identify(ctx.header("Authorization"));
+        Access access = PublishCallers.identify(auth, ctx);
         Caller caller = access.caller();
         if (caller == null) {
-            CredentialThrottle.uncheckedIf(ctx, access);
-            ctx.header("WWW-Authenticate", "Bearer");
             ErrorAnswers.error(ctx, 401, access.refusal());
             return;
         }
