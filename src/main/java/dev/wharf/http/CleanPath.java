@@ -52,6 +52,11 @@ public final class CleanPath {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return Optional.empty();
         }
+        return locationOf(rawPath, query);
+    }
+
+    /** Where a request for an unclean path is sent whatever its method: its clean form with the query; empty for a clean path. */
+    public static Optional<String> locationOf(String rawPath, @Nullable String query) {
         return of(rawPath).map(clean -> query == null || query.isEmpty() ? clean : clean + "?" + query);
     }
 }
