@@ -17,6 +17,7 @@ import dev.wharf.epr.search.Filter;
 import dev.wharf.epr.search.PackageSearch;
 import dev.wharf.epr.search.GoQuery;
 import dev.wharf.epr.search.QueryParser;
+import dev.wharf.epr.search.SpecUnknownException;
 import dev.wharf.epr.upstream.UpstreamException;
 import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.Readiness;
@@ -202,6 +203,15 @@ public final class EprApi {
             error(ctx, 400, e.getMessage());
             return;
         }
+        try {
+            search(ctx, filter);
+        } catch (SpecUnknownException e) {
+            // EPR's search handler words the indexer's error so.
+            error(ctx, 404, "fetching package failed: " + e.getMessage());
+        }
+    }
+
+    private void search(Context ctx, Filter filter) {
         if (proxy != null) {
             List<PackageDocument> local = PackageSearch.apply(indexer.packages(), filter).stream().map(PackageSearch.Match::document).toList();
             List<PackageDocument> merged = proxy.search(local, ctx.queryString(), filter.allVersions());
@@ -232,7 +242,14 @@ public final class EprApi {
             error(ctx, 400, e.getMessage());
             return;
         }
-        boolean withTemplates = includePolicyTemplates;
+        try {
+            categories(ctx, filter, includePolicyTemplates);
+        } catch (SpecUnknownException e) {
+            error(ctx, 404, e.getMessage());
+        }
+    }
+
+    private void categories(Context ctx, Filter filter, boolean withTemplates) {
         if (proxy != null) {
             json(ctx, settings.cacheCategories(), Json.pretty(proxy.categories(
                     PackageSearch.categories(PackageSearch.apply(indexer.packages(), filter), withTemplates), ctx.queryString())));

@@ -34,6 +34,7 @@ public final class PackageSearch {
     public record Match(IndexedPackage pkg, PackageDocument document) {
     }
 
+    /** @throws SpecUnknownException for {@code spec.min} or {@code spec.max} and a package it reaches that has no format version */
     public static List<Match> apply(List<IndexedPackage> packages, Filter f) {
         List<IndexedPackage> selected = f.experimental() ? legacy(packages, f) : current(packages, f);
         List<Match> result = new ArrayList<>();
@@ -80,7 +81,7 @@ public final class PackageSearch {
             }
             if (f.specMin() != null || f.specMax() != null) {
                 if (p.specMajorMinor().isEmpty()) {
-                    continue;
+                    throw new SpecUnknownException(p.name(), f.specMin(), f.specMax());
                 }
                 // EPR's ">=spec.min,<=spec.max" range, which compares as Masterminds' Compare.
                 LooseVersion spec = LooseVersion.of(p.specMajorMinor().get());

@@ -29,9 +29,19 @@ final class FolderPackagesServer implements AutoCloseable {
         this.server = server;
     }
 
+    /** Writes a package_paths folder under the given directory and returns it. */
+    interface Layout {
+        Path write(Path dir) throws IOException;
+    }
+
     static FolderPackagesServer start(String tempPrefix) throws Exception {
+        return start(tempPrefix, TestPackages::fileSystemLayout, true);
+    }
+
+    /** Over the packages {@code layout} writes, validated as EPR validates them or not ({@code -disable-package-validation}). */
+    static FolderPackagesServer start(String tempPrefix, Layout layout, boolean validate) throws Exception {
         Path dir = Files.createTempDirectory(tempPrefix);
-        FileSystemIndexer indexer = new FileSystemIndexer(List.of(TestPackages.fileSystemLayout(dir)), true, false, ArchiveLimits.DEFAULT,
+        FileSystemIndexer indexer = new FileSystemIndexer(List.of(layout.write(dir)), validate, false, ArchiveLimits.DEFAULT,
                 Clock.systemUTC());
         indexer.start();
         ApiSettings strict = new ApiSettings(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofMinutes(1), false);
