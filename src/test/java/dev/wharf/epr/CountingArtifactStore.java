@@ -1,6 +1,8 @@
 package dev.wharf.epr;
 
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ChunkSource;
+import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.Manifest;
@@ -82,9 +84,26 @@ final class CountingArtifactStore extends ForwardingArtifactStore {
 
     @Override
     public InputStream openBlob(String repository, Digest digest) {
+        counted(digest);
+        return delegate.openBlob(repository, digest);
+    }
+
+    /** As {@link #openBlob}: the cache's downloads read blobs as chunks. */
+    @Override
+    public ChunkSource readBlob(String repository, Digest digest) {
+        counted(digest);
+        return delegate.readBlob(repository, digest);
+    }
+
+    @Override
+    public ChunkSource readBlob(String repository, Descriptor blob) {
+        counted(blob.digest());
+        return delegate.readBlob(repository, blob);
+    }
+
+    private void counted(Digest digest) {
         beforeBlob.accept(digest);
         blobs.incrementAndGet();
-        return delegate.openBlob(repository, digest);
     }
 
 }

@@ -7,8 +7,12 @@ import dev.wharf.epr.index.Resource;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.epr.oci.PersistedFirstIndex;
+import dev.wharf.oci.ChunkSource;
+import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.ForwardingArtifactStore;
+import dev.wharf.oci.InputStreamChunks;
+import dev.wharf.oci.SizeCheckedChunks;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -172,6 +176,12 @@ class OciIndexerDownloadRaceTest {
         HoldingStore(ImageLayoutStore layout, BooleanSupplier hold) {
             super(layout);
             this.hold = hold;
+        }
+
+        /** Through {@link #openBlob}, so the cache's downloads, which read blobs as chunks, are counted and held too. */
+        @Override
+        public ChunkSource readBlob(String repository, Descriptor blob) {
+            return SizeCheckedChunks.of(new InputStreamChunks(openBlob(repository, blob.digest()), COPY_BUFFER), blob, describe());
         }
 
         @Override

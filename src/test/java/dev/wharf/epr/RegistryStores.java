@@ -32,6 +32,12 @@ public final class RegistryStores {
                 CredentialSource.fixed(new Credentials.Anonymous(), "test"), QUICK_RETRY, null);
     }
 
+    /** Anonymous, on {@code url} ("http://127.0.0.1:PORT"): a proxy in front of a test registry. */
+    public static RegistryArtifactStore anonymousAt(String url) {
+        return new RegistryArtifactStore(new RegistrySettings(url, false, Optional.empty()),
+                CredentialSource.fixed(new Credentials.Anonymous(), "test"), QUICK_RETRY, null);
+    }
+
     public static RegistryArtifactStore with(DockerRegistryServer registry, Credentials credentials) {
         return new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()),
                 CredentialSource.fixed(credentials, "test"), QUICK_RETRY, null);

@@ -59,6 +59,11 @@ public final class FaultProxy implements Closeable {
         TRICKLE_BODY,
         /** Send the full answer with its body's bytes changed (same length). */
         WRONG_BYTES,
+        /**
+         * Send the full answer and {@link #EXTRA_BYTES} bytes more, its Content-Length grown to match: a registry whose
+         * blob is longer than its manifest says.
+         */
+        LONGER_BODY,
         /** Answer 200 with a body that is not an OCI manifest. */
         MALFORMED_MANIFEST,
         /** Answer 500 with an OCI error body. */
@@ -94,6 +99,9 @@ public final class FaultProxy implements Closeable {
             return method + " " + path;
         }
     }
+
+    /** How many bytes a {@link Fault#LONGER_BODY} adds. */
+    public static final int EXTRA_BYTES = 100;
 
     /** The pause between two bytes of a {@link Fault#TRICKLE_BODY}. */
     public static final java.time.Duration TRICKLE_PACE = java.time.Duration.ofMillis(250);
@@ -320,6 +328,13 @@ public final class FaultProxy implements Closeable {
                 if (answerHead == null) {
                     return;
                 }
+                if (f == Fault.LONGER_BODY && answerHead.firstLine().contains(" 200 ") && answerHead.contentLength() >= 0) {
+                    out.write(answerHead.withContentLength(answerHead.contentLength() + EXTRA_BYTES));
+                    copy(down, out, answerHead.contentLength(), false);
+                    out.write(new byte[EXTRA_BYTES]);
+                    out.flush();
+                    return;
+                }
                 out.write(answerHead.raw());
                 if (f == Fault.TRICKLE_BODY && answerHead.contentLength() > 0) {
                     trickle(down, out, answerHead.contentLength());
@@ -475,6 +490,14 @@ public final class FaultProxy implements Closeable {
         long contentLength() {
             String v = headers.get("content-length");
             return v == null ? -1 : Long.parseLong(v);
+        }
+
+        /** The head again, its Content-Length replaced by {@code length}. */
+        byte[] withContentLength(long length) {
+            List<String> lines = new ArrayList<>(List.of(new String(raw, StandardCharsets.ISO_8859_1).split("\r\n")));
+            lines.removeIf(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"));
+            lines.add("Content-Length: " + length);
+            return (String.join("\r\n", lines) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         }
 
         /** The head again, asking the registry to close the connection after its answer. */

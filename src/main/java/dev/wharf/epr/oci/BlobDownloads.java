@@ -2,11 +2,12 @@ package dev.wharf.epr.oci;
 
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.StorageException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Downloads of one repository's blobs into {@link PackageBlobCache}'s folders. A download writes a
- * {@code .part} file beside its target and renames it onto the target once the store's stream ended
+ * {@code .part} file beside its target and renames it onto the target once the store's chunks ended
  * (the digest matched) and the size, zip and config checks passed. The name of a {@code .part} file
  * is registered as in flight before the file exists and until it is renamed or removed, so the
  * cache's tidying never removes one still being written.
@@ -106,26 +107,23 @@ final class BlobDownloads {
         Path part = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + PART);
         inFlight.add(part);
         try {
-            try (InputStream in = store.openBlob(repository, layer); OutputStream out = createPart(layer, target, part)) {
-                byte[] buffer = new byte[64 * 1024];
+            // Read as chunks rather than a stream: a registry that announces another length than the
+            // descriptor's size is refused here, before a byte of the body is read or a file is made.
+            try (ChunkSource in = store.readBlob(repository, layer); FileChannel out = createPart(layer, target, part)) {
                 byte[] head = new byte[ZIP_MAGIC.length];
                 long total = 0;
-                int n;
-                while ((n = in.read(buffer)) > 0) {
+                for (ByteBuffer chunk = in.next(); chunk != null; chunk = in.next()) {
+                    int n = chunk.remaining();
                     // The first bytes as they pass, not read back from the file once it is written.
                     if (total < head.length) {
-                        System.arraycopy(buffer, 0, head, (int) total, (int) Math.min(n, head.length - total));
+                        chunk.duplicate().get(head, (int) total, (int) Math.min(n, head.length - total));
                     }
                     total += n;
                     if (total > maxBytes) {
                         throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is larger than the limit of "
                                 + maxBytes + " bytes");
                     }
-                    try {
-                        out.write(buffer, 0, n);
-                    } catch (IOException e) {
-                        throw writeFailed(layer, e);
-                    }
+                    write(out, chunk.duplicate(), layer);
                 }
                 if (mustBeZip && (total < head.length || !Arrays.equals(head, ZIP_MAGIC))) {
                     throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is not a zip file");
@@ -154,10 +152,21 @@ final class BlobDownloads {
         }
     }
 
-    private OutputStream createPart(Descriptor layer, Path target, Path part) {
+    private FileChannel createPart(Descriptor layer, Path target, Path part) {
         try {
             Files.createDirectories(target.getParent());
-            return Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw writeFailed(layer, e);
+        }
+    }
+
+    /** Writes a chunk (a copy of the source's buffer, which is not ours to move) whole. */
+    private void write(FileChannel out, ByteBuffer chunk, Descriptor layer) {
+        try {
+            while (chunk.hasRemaining()) {
+                out.write(chunk);
+            }
         } catch (IOException e) {
             throw writeFailed(layer, e);
         }
