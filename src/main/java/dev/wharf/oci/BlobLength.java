@@ -39,9 +39,10 @@ final class BlobLength {
         } catch (IOException e) {
             // Only giving the connection up; the content is refused either way.
         }
-        throw new StorageException(StorageException.Kind.CORRUPT, where + ": the blob " + blob.digest() + " is "
-                + announced.getAsLong() + " bytes as the storage announces it but its manifest gives its size as " + blob.size()
-                + "; the manifest or the stored blob is wrong, and nothing of it was sent");
+        String message = where + ": the blob " + blob.digest() + " is " + announced.getAsLong()
+                + " bytes as the storage announces it but its manifest gives its size as " + blob.size()
+                + "; the manifest or the stored blob is wrong, and nothing of it was sent";
+        throw new StorageException(StorageException.Kind.CORRUPT, message, new ContentMismatchException(message));
     }
 
     /** Counts {@code n} more bytes; fails, before the caller hands them out, when they run past the size. */
@@ -60,7 +61,7 @@ final class BlobLength {
     }
 
     private IOException mismatch(String length) {
-        return new IOException(where + ": the blob " + blob.digest() + " is " + length + " but its manifest gives its size as "
+        return new ContentMismatchException(where + ": the blob " + blob.digest() + " is " + length + " but its manifest gives its size as "
                 + blob.size() + "; the manifest or the stored blob is wrong, and the download was cut");
     }
 }

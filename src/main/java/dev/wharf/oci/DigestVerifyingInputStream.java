@@ -76,7 +76,7 @@ public final class DigestVerifyingInputStream extends FilterInputStream {
     public static void verify(Digest expected, MessageDigest hash) throws IOException {
         String actual = HexFormat.of().formatHex(hash.digest());
         if (!actual.equals(expected.hex())) {
-            throw new IOException("blob content does not match its digest " + expected + " (got "
+            throw new ContentMismatchException("blob content does not match its digest " + expected + " (got "
                     + expected.algorithm() + ":" + actual + "): the stored blob is corrupt or was truncated");
         }
     }

@@ -2,15 +2,17 @@ package dev.wharf.epr.oci;
 
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.oci.StorageException;
+import dev.wharf.oci.ContentMismatchException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +24,10 @@ import org.jspecify.annotations.Nullable;
  * registry outage, as packages read from their zips are. A zip that fails its check is reported by
  * {@link PackageBlobCache} itself. A registry that fails ends the round, is told (the index's health
  * says so), and the round is tried again {@link #RETRY} later, or at the next index, whichever
- * comes first. Closing interrupts a download in flight; that ends the round quietly, as no failure
+ * comes first. A blob broken in the registry (another digest or length than its manifest gives, or
+ * gone) is a fault of that blob alone: it is skipped, told, and the round goes on with the other
+ * packages; it is tried again after a wait that grows while it keeps failing ({@link BlobBackoff}).
+ * Closing interrupts a download in flight; that ends the round quietly, as no failure
  * of the registry.
  */
 final class CacheFill implements AutoCloseable {
@@ -30,9 +35,10 @@ final class CacheFill implements AutoCloseable {
     static final Duration RETRY = Duration.ofSeconds(10);
 
     private final PackageBlobCache blobs;
-    private final BiConsumer<CachedPackage, StorageException> failed;
-    private final Runnable completed;
-    private final AtomicBoolean retryPending = new AtomicBoolean();
+    private final BlobBackoff backoff;
+    private final FillHealth health;
+    /** The next round asked for by a failure; touched on the fill's thread only. */
+    private @Nullable ScheduledFuture<?> retry;
     private final AtomicBoolean roundQueued = new AtomicBoolean();
     private volatile List<CachedPackage> latest = List.of();
     private volatile boolean closing;
@@ -48,13 +54,13 @@ final class CacheFill implements AutoCloseable {
     });
 
     /**
-     * @param failed told, on the fill's thread, that the registry failed for an entry's blobs (the round stopped there)
-     * @param completed told that a round fetched everything it was asked for (or found it refused)
+     * @param clock when a broken blob is due again
+     * @param health told, on the fill's thread, of failures and of the rounds that went through
      */
-    CacheFill(PackageBlobCache blobs, BiConsumer<CachedPackage, StorageException> failed, Runnable completed) {
+    CacheFill(PackageBlobCache blobs, Clock clock, FillHealth health) {
         this.blobs = blobs;
-        this.failed = failed;
-        this.completed = completed;
+        this.backoff = new BlobBackoff(clock);
+        this.health = health;
     }
 
     /** Fetches, in the background, what {@code entries} (the index now served) still lack on disk. */
@@ -82,16 +88,23 @@ final class CacheFill implements AutoCloseable {
     }
 
     private void round() {
-        for (CachedPackage entry : latest) {
+        List<CachedPackage> entries = latest;
+        backoff.retainOnly(entries);
+        for (CachedPackage entry : entries) {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
             if (!entry.fromConfig() || blobs.holds(entry)) {
+                backoff.succeeded(entry);
+                continue;
+            }
+            if (!backoff.due(entry)) {
                 continue;
             }
             try {
                 blobs.zip(entry);
                 blobs.signature(entry);
+                backoff.succeeded(entry);
             } catch (InvalidPackageException e) {
                 // Reported by the cache, which leaves the package out; the others are still fetched.
                 LOG.debug("{} refused: {}", entry.tag(), e.getMessage());
@@ -102,26 +115,45 @@ final class CacheFill implements AutoCloseable {
                     LOG.debug("stopped while fetching the blobs of {}: {}", entry.tag(), e.getMessage());
                     return;
                 }
-                failed.accept(entry, e);
-                scheduleRetry();
-                return;
+                if (!isFaultOfTheBlob(e)) {
+                    health.registryFailed(entry, e);
+                    scheduleRetry(RETRY);
+                    return;
+                }
+                boolean again = backoff.failing(entry);
+                health.blobFailed(entry, e, backoff.failed(entry), again);
             }
         }
-        completed.run();
+        health.roundEnded(backoff.waitingTags());
+        backoff.nextDue().ifPresent(this::scheduleRetry);
     }
 
-    private void scheduleRetry() {
-        if (!retryPending.compareAndSet(false, true)) {
+    /**
+     * Whether the registry answered for this blob with content that is not the blob's (another digest
+     * or length than the manifest gives), or without it: the next blob may well be fine. A connection
+     * cut, a timeout, a 5xx or a refused credential fail every blob alike.
+     */
+    private static boolean isFaultOfTheBlob(StorageException e) {
+        return e.kind() == StorageException.Kind.NOT_FOUND
+                || (e.kind() == StorageException.Kind.CORRUPT && ContentMismatchException.isCauseOf(e));
+    }
+
+    /** Asks for a round {@code after} from now, unless one is asked for sooner already. */
+    private void scheduleRetry(Duration after) {
+        ScheduledFuture<?> pending = retry;
+        // One not yet due; one that is due is this round, or runs right after it and is replaced.
+        long left = pending == null || pending.isDone() ? 0 : pending.getDelay(TimeUnit.MILLISECONDS);
+        if (left > 0 && left <= after.toMillis()) {
             return;
         }
+        if (pending != null) {
+            pending.cancel(false);
+        }
         try {
-            thread.schedule(() -> {
-                retryPending.set(false);
-                round();
-            }, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            retry = thread.schedule(this::round, after.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // Closed meanwhile: nothing is fetched any more.
-            retryPending.set(false);
+            retry = null;
         }
     }
 

@@ -48,6 +48,8 @@ public final class OciIndexer implements Indexer {
     private final OciIndexerSettings settings;
     private final PackageBlobCache blobs;
     private final CacheFill fill;
+    /** Why the blobs of packages listed from their configs are not all fetched, until a fill round gets them. */
+    private final FillHealth fillHealth;
     private final IndexedPackages indexed;
     private final RepositoryScan scan;
     private final IndexFile indexFile;
@@ -60,8 +62,6 @@ public final class OciIndexer implements Indexer {
     private volatile List<IndexedPackage> packages = List.of();
     private volatile IndexHealth health;
     private volatile IndexReport report = IndexReport.NONE;
-    /** Why the blobs of a package listed from its config could not be fetched, until a fill round gets them all. */
-    private volatile Optional<String> fillError = Optional.empty();
     private @Nullable RefreshSchedule schedule;
     private final RefreshListener listener;
 
@@ -78,7 +78,8 @@ public final class OciIndexer implements Indexer {
         ConfigAgreement agreement = new ConfigAgreement(new PackageReader(settings.validate(), LOG::debug, settings.archiveLimits()));
         this.blobs = new PackageBlobCache(store, settings.repository(), settings.cacheDir(), settings.maxPackageBytes(), agreement,
                 this::refused);
-        this.fill = new CacheFill(blobs, this::fillFailed, () -> fillError = Optional.empty());
+        this.fillHealth = new FillHealth(this::source);
+        this.fill = new CacheFill(blobs, settings.clock(), fillHealth);
         // Taken before the store's first request: a remote store's description gains the scheme it
         // settled on once it has connected ("127.0.0.1:5000" becomes "http://127.0.0.1:5000"), and the
         // next run must recognise its index while the registry is still unreachable.
@@ -195,13 +196,6 @@ public final class OciIndexer implements Indexer {
                 result.tags(), verify ? ", full verification" : "");
     }
 
-    private void fillFailed(CachedPackage entry, StorageException e) {
-        if (fillError.isEmpty()) {
-            LOG.warn("cannot fetch the blobs of {} from {} behind the index; trying again: {}", entry.tag(), source(), e.getMessage());
-        }
-        fillError = Optional.of("cannot fetch the blobs of " + entry.tag() + ": " + e.getMessage());
-    }
-
     /** A package from its config whose download was refused: left out, on the fill's thread (never a request's). */
     private void refused(CachedPackage entry, String reason) {
         fill.onFillThread(() -> leaveOut(entry, reason));
@@ -265,9 +259,9 @@ public final class OciIndexer implements Indexer {
     @Override
     public IndexHealth health() {
         IndexHealth h = health;
-        Optional<String> blobs = fillError;
+        Optional<String> blobs = fillHealth.error();
         if (blobs.isPresent() && h.state() == IndexHealth.State.HEALTHY) {
-            // Listed, but not yet servable: the registry fails for the blobs even though it lists the tags.
+            // Listed, but not yet servable: the registry fails for the blobs, or has broken ones, even though it lists the tags.
             return new IndexHealth(IndexHealth.State.DEGRADED, h.indexedAt(), blobs, h.packages(), h.source());
         }
         return h;

@@ -1,0 +1,151 @@
+package dev.wharf.epr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wharf.epr.index.IndexHealth;
+import dev.wharf.epr.model.Json;
+import dev.wharf.epr.oci.OciIndexer;
+import dev.wharf.epr.oci.OciIndexerSettings;
+import dev.wharf.epr.oci.PersistedFirstIndex;
+import dev.wharf.oci.registry.RegistryArtifactStore;
+import dev.wharf.testing.DockerRegistryServer;
+import dev.wharf.testing.FaultProxy;
+import dev.wharf.testing.FaultProxy.Fault;
+import dev.wharf.testing.LogCapture;
+import dev.wharf.testing.ManualClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fill behind the index when one package's zip is broken in the registry (its bytes are not its
+ * digest's): a fault of that blob, not of the registry. It had ended the round, so no package after
+ * it was ever kept, and the round ran again every 10 s, downloading the broken zip whole each time,
+ * for as long as the server ran. Now that blob is skipped, told once, named by the index's health,
+ * and tried again less and less often; the others are kept. A registry that fails as a whole still
+ * ends the round. The clock of the back-off is a test clock, and each round is started by a refresh.
+ */
+class CacheFillBrokenBlobTest {
+    private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = new ManualClock(T0);
+    private DockerRegistryServer registry;
+    private RegistryArtifactStore direct;
+    private FaultProxy proxy;
+    private RegistryArtifactStore store;
+    private OciIndexer indexer;
+
+    @BeforeEach
+    void publish() throws Exception {
+        registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
+        direct = RegistryStores.anonymous(registry);
+        TestPackages.publishAll(direct, dir);
+        proxy = FaultProxy.before(registry.host());
+        store = RegistryStores.anonymousAt("http://" + proxy.host());
+        indexer = new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, dir.resolve("cache"))
+                .withMaxPackageBytes(64L << 20).withClock(clock));
+    }
+
+    @AfterEach
+    void stop() {
+        indexer.close();
+        store.close();
+        proxy.close();
+        direct.close();
+        registry.stop();
+    }
+
+    @Test
+    void aBrokenZipIsSkippedTheOthersAreKeptAndItIsTriedAgainLessAndLessOften() throws Exception {
+        String broken = "acme_logs-1.0.0";
+        String digest = zipDigest(broken);
+        proxy.inject(Fault.WRONG_BYTES, r -> r.isBlobRead() && r.path().endsWith("/" + digest));
+        try (LogCapture log = LogCapture.of("dev.wharf")) {
+            indexer.start();
+            PersistedFirstIndex.await(indexer);
+
+            Map<String, String> zips = zipsFromConfigs();
+            assertThat(zips).containsKey(broken).hasSizeGreaterThan(2);
+            zips.forEach((tag, zip) -> assertThat(kept(zip)).as(tag).isEqualTo(!tag.equals(broken)));
+            IndexHealth health = indexer.health();
+            assertThat(health.state()).isEqualTo(IndexHealth.State.DEGRADED);
+            assertThat(health.error()).get().asString().contains("cannot fetch the blobs of " + broken, "does not match its digest");
+
+            long tries = fetches(digest);
+            assertThat(tries).isPositive();
+            roundAfter(Duration.ZERO);
+            assertThat(fetches(digest)).as("not due before 10 s").isEqualTo(tries);
+            roundAfter(Duration.ofSeconds(10));
+            assertThat(fetches(digest)).as("due after 10 s").isGreaterThan(tries);
+            tries = fetches(digest);
+            roundAfter(Duration.ofSeconds(10));
+            assertThat(fetches(digest)).as("then not due before 20 s").isEqualTo(tries);
+            roundAfter(Duration.ofSeconds(10));
+            assertThat(fetches(digest)).as("due after 20 s").isGreaterThan(tries);
+            assertThat(log.lines(Level.WARN)).filteredOn(l -> l.contains(broken)).as("told once").hasSize(1);
+            assertThat(indexer.health().error()).get().asString().contains("cannot fetch the blobs of " + broken);
+
+            proxy.heal();
+            roundAfter(Duration.ofSeconds(40));
+            assertThat(kept(digest)).isTrue();
+            assertThat(indexer.health().state()).isEqualTo(IndexHealth.State.HEALTHY);
+        }
+    }
+
+    @Test
+    void aRegistryThatFailsForEveryBlobStillEndsTheRoundAtTheFirst() throws Exception {
+        // Not the zip of the package pushed without a config: the index itself reads that one.
+        String readByTheIndex = zipDigest("broken_pkg-1.0.0");
+        proxy.inject(Fault.STATUS_500, r -> r.isBlobRead() && !r.path().endsWith("/" + readByTheIndex));
+        indexer.start();
+        PersistedFirstIndex.await(indexer);
+
+        Map<String, String> zips = zipsFromConfigs();
+        String first = zips.keySet().iterator().next();
+        assertThat(proxy.requests().stream().filter(r -> r.isBlobRead() && !r.path().endsWith("/" + readByTheIndex)).map(r -> r.path())
+                .distinct()).singleElement().asString().endsWith(zips.get(first));
+        assertThat(indexer.health().error()).get().asString().contains("cannot fetch the blobs of " + first);
+    }
+
+    /** Lets the test clock run {@code by}, then a refresh, and waits for the fill round it starts. */
+    private void roundAfter(Duration by) throws Exception {
+        clock.advance(by);
+        indexer.refresh();
+        PersistedFirstIndex.await(indexer);
+    }
+
+    private long fetches(String digest) {
+        return proxy.requests().stream().filter(r -> r.isBlobRead() && r.path().endsWith("/" + digest)).count();
+    }
+
+    private String zipDigest(String tag) {
+        return direct.resolve(TestPackages.REPOSITORY, tag).orElseThrow().layer("application/zip").orElseThrow().digest().toString();
+    }
+
+    /** The zip digest of every package the index lists from its config, by tag, in the index's order. */
+    private Map<String, String> zipsFromConfigs() throws Exception {
+        Map<String, String> zips = new LinkedHashMap<>();
+        for (JsonNode p : Json.mapper().readTree(dir.resolve("cache/index.json").toFile()).get("packages")) {
+            if (p.get("from_config").asBoolean()) {
+                zips.put(p.get("tag").asText(), p.get("zip_digest").asText());
+            }
+        }
+        return zips;
+    }
+
+    private boolean kept(String digest) {
+        return Files.isRegularFile(dir.resolve("cache/blobs").resolve(digest.replace(':', '-') + ".zip"));
+    }
+}
