@@ -193,6 +193,11 @@ public final class PgpKeys {
         return out.toString(StandardCharsets.US_ASCII);
     }
 
+    /** The primary key's fingerprint in upper-case hex, as {@code gpg --fingerprint} shows it without spaces. */
+    public String fingerprint() {
+        return java.util.HexFormat.of().formatHex(publicRing.getPublicKey().getFingerprint()).toUpperCase(java.util.Locale.ROOT);
+    }
+
     /** The public key as {@code gpg --export} writes it without {@code --armor}. */
     public byte[] binaryPublicKey() {
         try {

@@ -160,4 +160,37 @@ class PackageSignatureCheckTest {
                 .hasMessageContaining("which is not in");
         assertThat(check(KEY).verify(zip(), sig(PgpKeys.armoredSignatures(good, byOther)), ZIP)).hasSize(16);
     }
+
+    @Test
+    void onlyTheFirstKeyOfTheFileVerifiesAsFleetReadsOnlyThatOne() throws Exception {
+        PgpKeys second = PgpKeys.generate("Someone else <else@wharf.invalid>");
+        PgpKeys third = PgpKeys.generate("A third <third@wharf.invalid>");
+        Path file = Files.writeString(dir.resolve("keys.asc"), PgpKeys.armoredPublicKeys(KEY, second, third));
+        PackageSignatureCheck check = PackageSignatureCheck.publisherKey(file, "-publish-verification-key");
+
+        assertThat(check.verify(zip(), sig(KEY.armoredDetachedSignature(CONTENT)), ZIP)).hasSize(16);
+        assertThatThrownBy(() -> check.verify(zip(), sig(second.armoredDetachedSignature(CONTENT)), ZIP))
+                .isInstanceOf(InvalidPackageException.class)
+                .hasMessageMatching(ZIP.replace(".", "\\.") + " is signed by key [0-9A-F]{16}, which is in -publish-verification-key but is"
+                        + " not its first key, the only one packages are verified with: Fleet reads one key from its key file .*");
+        assertThat(check.ignoredKeysWarning()).get().asString()
+                .startsWith("-publish-verification-key " + file + " holds 3 OpenPGP keys; packages are verified with its first key only, "
+                        + KEY.fingerprint() + ", and these are ignored: " + second.fingerprint() + ", " + third.fingerprint() + ". Fleet reads")
+                .contains("openpgp.js readKey");
+    }
+
+    @Test
+    void aSubkeyOfTheFirstKeyVerifiesWhenTheFileHoldsMore() throws Exception {
+        PgpKeys signing = PgpKeys.generateWithSubkey("EPR CI <ci@wharf.invalid>", true);
+        Path file = Files.writeString(dir.resolve("keys.asc"), PgpKeys.armoredPublicKeys(signing, KEY));
+
+        assertThat(PackageSignatureCheck.upstreamKey(file).verify(zip(), sig(signing.armoredDetachedSignature(CONTENT)), ZIP)).hasSize(16);
+        assertThat(PackageSignatureCheck.upstreamKey(file).ignoredKeysWarning()).get().asString()
+                .startsWith(file + " holds 2 OpenPGP keys;").contains("ignored: " + KEY.fingerprint() + ".");
+    }
+
+    @Test
+    void aFileOfOneKeyHasNothingToWarnOf() throws Exception {
+        assertThat(check(KEY).ignoredKeysWarning()).isEmpty();
+    }
 }

@@ -73,8 +73,12 @@ class PullThroughTest {
     }
 
     private void serveInFrontOf(SignedUpstream upstream) throws Exception {
+        serveInFrontOf(upstream, KEY.armoredPublicKey());
+    }
+
+    private void serveInFrontOf(SignedUpstream upstream, String verificationKey) throws Exception {
         Path key = dir.resolve("key.asc");
-        Files.writeString(key, KEY.armoredPublicKey());
+        Files.writeString(key, verificationKey);
         UpstreamEpr client = new UpstreamEpr(UpstreamSettings.epr(upstream.url()).withRetries(1, Duration.ofMillis(10), Duration.ofMillis(20)));
         indexer = new OciIndexer(store, OciIndexerSettings.of(REPOSITORY, dir.resolve("cache")));
         indexer.start();
@@ -154,6 +158,26 @@ class PullThroughTest {
                     .isEqualTo("package refused: gallery-2.0.0.zip does not match its signature (by key "
                             + new String(r.body(), StandardCharsets.UTF_8).replaceAll("(?s).*by key ([0-9A-F]{16}).*", "$1")
                             + "): the zip was altered\n");
+            assertThat(store.exists(REPOSITORY, "gallery-2.0.0")).isFalse();
+            assertThat(Files.list(dir.resolve("work")).toList()).isEmpty();
+        }
+    }
+
+    /**
+     * A {@code -verification-key} file holding another key first: Fleet reads only that one, so the
+     * upstream's package signed by the file's second key is refused and nothing is stored.
+     */
+    @Test
+    void aPackageSignedByTheSecondKeyOfTheKeyFileIsRefusedAndNothingIsStored() throws Exception {
+        PgpKeys first = PgpKeys.generate("Someone else <else@example.test>");
+        try (SignedUpstream upstream = SignedUpstream.start(dir, KEY, List.of("gallery/2.0.0"))) {
+            serveInFrontOf(upstream, PgpKeys.armoredPublicKeys(first, KEY));
+            HttpResponse<byte[]> r = get("/epr/gallery/gallery-2.0.0.zip");
+            String body = new String(r.body(), StandardCharsets.UTF_8);
+            assertThat(r.statusCode()).as(body).isEqualTo(502);
+            assertThat(body).matches("package refused: gallery-2\\.0\\.0\\.zip is signed by key [0-9A-F]{16}, which is in "
+                    + java.util.regex.Pattern.quote(dir.resolve("key.asc").toString()) + " but is not its first key, the only one packages"
+                    + " are verified with: Fleet reads one key from its key file \\(openpgp\\.js readKey\\)\n");
             assertThat(store.exists(REPOSITORY, "gallery-2.0.0")).isFalse();
             assertThat(Files.list(dir.resolve("work")).toList()).isEmpty();
         }
