@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.bouncycastle.bcpg.ArmoredInputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPObjectFactory;
@@ -26,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks a package zip against its detached OpenPGP signature ({@code .zip.sig}, armoured as Elastic
- * publishes them; Fleet reads no other form) made by the first key of an armoured public key file
+ * Checks a package zip against its detached OpenPGP signature ({@code .zip.sig}, ASCII-armoured as
+ * Elastic publishes them: Fleet reads no other form, so a binary one is refused) made by the first key of an armoured public key file
  * such as Elastic's {@code GPG-KEY-elasticsearch} (the upstream's, for a mirror or pull-through) or
  * the company's own (what may be published): Fleet reads its key file with openpgp.js's
  * {@code readKey}, which takes one key, so a signature by any later key of the file is one Fleet
@@ -178,8 +179,22 @@ public final class PackageSignatureCheck {
         return id;
     }
 
+    /**
+     * The refusal of a {@code .sig} ({@code sigName}, such as {@code acme-1.0.0.zip.sig}) that is not
+     * ASCII armour, a binary one above all ({@code gpg --detach-sign} without {@code --armor}): Fleet
+     * reads a package's signature with openpgp.js {@code readSignature({armoredSignature})}, which
+     * fails on it, so Fleet would not verify the package.
+     */
+    public static String notArmoured(String sigName) {
+        return sigName + " is not ASCII-armoured; Fleet reads only armoured signatures";
+    }
+
     private static PGPSignature readSignature(Path file, String what) throws InvalidPackageException {
         try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
+            // Bouncy Castle reads a binary signature as well; openpgp.js, as Fleet calls it, does not.
+            if (!(in instanceof ArmoredInputStream armoured) || armoured.getArmorHeaderLine() == null) {
+                throw refused(notArmoured(what + ".sig"));
+            }
             Object object = new PGPObjectFactory(in, new BcKeyFingerprintCalculator()).nextObject();
             if (object instanceof PGPSignatureList list && !list.isEmpty()) {
                 return list.get(0);

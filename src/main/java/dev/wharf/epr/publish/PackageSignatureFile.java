@@ -1,6 +1,7 @@
 package dev.wharf.epr.publish;
 
 import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.epr.pkg.PackageSignatureCheck;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +42,10 @@ public final class PackageSignatureFile {
         String text = new String(bytes, StandardCharsets.ISO_8859_1).strip();
         if (text.isEmpty()) {
             throw refused(what, "is empty");
+        }
+        if ((bytes[0] & 0x80) != 0) {
+            // An OpenPGP packet's first byte has its high bit set: gpg --detach-sign without --armor.
+            throw new InvalidPackageException(PackageSignatureCheck.notArmoured(what) + ", so nothing was published");
         }
         if (!text.startsWith(BEGIN)) {
             throw refused(what, "does not begin with " + BEGIN);

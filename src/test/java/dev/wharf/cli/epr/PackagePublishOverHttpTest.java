@@ -258,8 +258,10 @@ class PackagePublishOverHttpTest {
                                     Publishing.multipart(Map.of(zip.getFileName().toString(), Files.readAllBytes(zip), name + ".zip.sig", sig))));
                     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
                     JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body());
-                    assertThat(body.path("message").asText()).startsWith(name + ".zip.sig is not an armoured detached OpenPGP signature")
-                            .endsWith("Fleet could not verify the package with it, so nothing was published")
+                    // A binary .sig (gpg --detach-sign without --armor) is one openpgp.js's readSignature({armoredSignature}) cannot read.
+                    assertThat(body.path("message").asText()).startsWith(name + (sig == binary ? ".zip.sig is not ASCII-armoured; Fleet reads"
+                                    + " only armoured signatures" : ".zip.sig is not an armoured detached OpenPGP signature"))
+                            .endsWith("so nothing was published")
                             .doesNotContain(dir.toString()).doesNotContain("/tmp");
                 }
 
@@ -267,9 +269,8 @@ class PackagePublishOverHttpTest {
                 PushRun refused = push(base, acme.token(), zip);
                 assertThat(refused.exit()).as(refused.output()).isEqualTo(1);
                 assertThat(refused.output().lines().filter(l -> l.startsWith("refused ")).toList()).as(refused.output())
-                        .containsExactly("refused " + zip + ": " + name + ".zip.sig is not an armoured detached OpenPGP signature (as gpg"
-                                + " --armor --detach-sign writes): it does not begin with -----BEGIN PGP SIGNATURE-----; Fleet could not"
-                                + " verify the package with it, so nothing was published");
+                        .containsExactly("refused " + zip + ": " + name + ".zip.sig is not ASCII-armoured; Fleet reads only armoured"
+                                + " signatures, so nothing was published");
 
                 HttpResponse<String> search = http.send(HttpRequest.newBuilder(base.resolve("/search?package=acme_logs&all=true")).build(),
                         HttpResponse.BodyHandlers.ofString());

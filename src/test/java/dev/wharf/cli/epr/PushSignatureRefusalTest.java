@@ -60,8 +60,6 @@ class PushSignatureRefusalTest {
         List<Map.Entry<String, byte[]>> bad = new java.util.ArrayList<>();
         add(bad, "does not begin with -----BEGIN PGP SIGNATURE-----", "not a signature\n".getBytes(StandardCharsets.UTF_8));
         add(bad, "is empty", new byte[0]);
-        // gpg --detach-sign without --armor: Fleet reads only the armoured form.
-        add(bad, "does not begin with -----BEGIN PGP SIGNATURE-----", KEY.detachedSignature(zipBytes));
         add(bad, "cannot be read", "-----BEGIN PGP SIGNATURE-----\n\nd2hhcmYgdGVzdA==\n-----END PGP SIGNATURE-----\n"
                 .getBytes(StandardCharsets.UTF_8));
         add(bad, "holds more after its -----END PGP SIGNATURE----- line", (armored + armored).getBytes(StandardCharsets.UTF_8));
@@ -79,6 +77,14 @@ class PushSignatureRefusalTest {
                     .contains(refusal.getKey(), "nothing was published");
             assertThat(run.out()).isEmpty();
         }
+
+        // gpg --detach-sign without --armor: Fleet reads only the armoured form.
+        Files.write(sig, KEY.detachedSignature(zipBytes));
+        Run binary = push(zip);
+        assertThat(binary.code()).as(binary.err()).isEqualTo(1);
+        assertThat(binary.err().lines().filter(l -> !l.startsWith("warning:")).toList()).as(binary.err()).containsExactly("push " + zip
+                + ": " + TAG + ".zip.sig is not ASCII-armoured; Fleet reads only armoured signatures, so nothing was published");
+        assertThat(binary.out()).isEmpty();
 
         // Nothing of the refused pushes was stored: the version is still free, and pushed now with its real signature.
         Files.writeString(sig, armored);

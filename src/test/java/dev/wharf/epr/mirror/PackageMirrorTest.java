@@ -392,6 +392,18 @@ class PackageMirrorTest {
     }
 
     @Test
+    void aBinarySigIsRefusedAsFleetReadsOnlyArmouredOnesAndNothingIsPushed() throws Exception {
+        try (SignedUpstream upstream = SignedUpstream.start(dir, KEY, List.of("gallery/2.0.0"), zips -> Files.write(
+                zips.resolve("gallery-2.0.0.zip.sig"), KEY.detachedSignature(Files.readAllBytes(zips.resolve("gallery-2.0.0.zip")))))) {
+            Run run = mirror(upstream, "-verification-key", keyFile(KEY).toString());
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.out()).contains("copied: 0", "refused: 1",
+                    "gallery-2.0.0: gallery-2.0.0.zip.sig is not ASCII-armoured; Fleet reads only armoured signatures");
+            assertThat(store.exists(REPOSITORY, "gallery-2.0.0")).isFalse();
+        }
+    }
+
+    @Test
     void anUnreachableUpstreamIsOneClearError() throws Exception {
         SignedUpstream upstream = SignedUpstream.start(dir, KEY, List.of("gallery/2.0.0"));
         URI gone = upstream.url();

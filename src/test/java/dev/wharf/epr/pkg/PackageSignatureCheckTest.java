@@ -43,8 +43,17 @@ class PackageSignatureCheckTest {
     }
 
     @Test
-    void aBinarySignatureByAValidKeyVerifies() throws Exception {
+    void anArmouredSignatureByAValidKeyVerifies() throws Exception {
         assertThat(check(KEY).verify(zip(), sig(KEY.armoredDetachedSignature(CONTENT)), ZIP)).hasSize(16);
+    }
+
+    @Test
+    void aBinarySigIsRefusedAsFleetReadsOnlyArmouredSignatures() throws Exception {
+        Path binary = Files.write(dir.resolve(ZIP + ".sig"), KEY.detachedSignature(CONTENT));
+
+        assertThatThrownBy(() -> check(KEY).verify(zip(), binary, ZIP))
+                .isInstanceOf(InvalidPackageException.class)
+                .hasMessage(ZIP + ".sig is not ASCII-armoured; Fleet reads only armoured signatures");
     }
 
     @Test

@@ -182,4 +182,19 @@ class PullThroughTest {
             assertThat(Files.list(dir.resolve("work")).toList()).isEmpty();
         }
     }
+
+    /** Fleet reads only an armoured .sig (openpgp.js readSignature({armoredSignature})): an upstream's binary one is refused. */
+    @Test
+    void aBinarySigUpstreamIsRefusedAndNothingIsStored() throws Exception {
+        try (SignedUpstream upstream = SignedUpstream.start(dir, KEY, List.of("gallery/2.0.0"), zips -> Files.write(
+                zips.resolve("gallery-2.0.0.zip.sig"), KEY.detachedSignature(Files.readAllBytes(zips.resolve("gallery-2.0.0.zip")))))) {
+            serveInFrontOf(upstream);
+            HttpResponse<byte[]> r = get("/epr/gallery/gallery-2.0.0.zip");
+            assertThat(r.statusCode()).isEqualTo(502);
+            assertThat(new String(r.body(), StandardCharsets.UTF_8))
+                    .isEqualTo("package refused: gallery-2.0.0.zip.sig is not ASCII-armoured; Fleet reads only armoured signatures\n");
+            assertThat(store.exists(REPOSITORY, "gallery-2.0.0")).isFalse();
+            assertThat(Files.list(dir.resolve("work")).toList()).isEmpty();
+        }
+    }
 }
