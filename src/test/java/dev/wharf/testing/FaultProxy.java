@@ -77,7 +77,13 @@ public final class FaultProxy implements Closeable {
         /** Answer 429 TOOMANYREQUESTS with {@code Retry-After: 1}. */
         STATUS_429,
         /** Answer 404 with a plain-text body, as registries without an optional endpoint (the catalog) do. */
-        STATUS_404
+        STATUS_404,
+        /** Answer 405 with a JSON error body, as a server that takes the path with other methods only does. */
+        STATUS_405,
+        /** Answer 200 with an HTML page, as a sign-in portal or a catch-all web server in front of the real one does. */
+        HTML_200,
+        /** Answer 200 with a JSON object of another API (a health page's), no answer the client asked for. */
+        OTHER_JSON_200
     }
 
     /** The request line of one proxied request. */
@@ -284,6 +290,18 @@ public final class FaultProxy implements Closeable {
                 }
                 case STATUS_404 -> {
                     answer(out, "404 Not Found", Map.of(), "404 page not found");
+                    return;
+                }
+                case STATUS_405 -> {
+                    answer(out, "405 Method Not Allowed", Map.of("Allow", "PUT"), "{\"errors\":[\"injected fault\"]}");
+                    return;
+                }
+                case HTML_200 -> {
+                    answer(out, "200 OK", Map.of("Content-Type", "text/html"), "<html><body>Sign in to continue</body></html>");
+                    return;
+                }
+                case OTHER_JSON_200 -> {
+                    answer(out, "200 OK", Map.of(), "{\"status\":\"ok\"}");
                     return;
                 }
                 case STATUS_500 -> {
@@ -500,10 +518,21 @@ public final class FaultProxy implements Closeable {
             return (String.join("\r\n", lines) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         }
 
-        /** The head again, asking the registry to close the connection after its answer. */
+        /**
+         * The head again, asking the registry to close the connection after its answer. The headers the
+         * client's Connection named go with it, as a proxy drops them: the JDK client's {@code Upgrade: h2c}
+         * left without its {@code Connection: Upgrade} made Jetty refuse a PUT (400).
+         */
         byte[] withConnectionClose() {
+            List<String> hopByHop = new ArrayList<>(List.of("connection"));
+            String connection = header("connection");
+            if (connection != null) {
+                for (String name : connection.split(",")) {
+                    hopByHop.add(name.trim().toLowerCase(Locale.ROOT));
+                }
+            }
             List<String> lines = new ArrayList<>(List.of(new String(raw, StandardCharsets.ISO_8859_1).split("\r\n")));
-            lines.removeIf(l -> l.toLowerCase(Locale.ROOT).startsWith("connection:"));
+            lines.removeIf(l -> l.indexOf(':') > 0 && hopByHop.contains(l.substring(0, l.indexOf(':')).trim().toLowerCase(Locale.ROOT)));
             lines.add("Connection: close");
             return (String.join("\r\n", lines) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         }

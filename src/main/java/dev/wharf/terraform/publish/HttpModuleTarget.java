@@ -29,14 +29,28 @@ public final class HttpModuleTarget implements ModuleTarget {
     /**
      * Asked of the server ({@link PublishedVersionsApi}), so that a recursive upload finds every
      * stored version before it publishes any module; none from a server without that route, which
-     * still refuses a stored version when it is published.
+     * still refuses a stored version when it is published. An answer without the list is refused:
+     * taken for "none stored", it had every module pushed as if the server held nothing.
      */
     @Override
     public List<String> storedVersions(String namespace, String name, String provider) {
+        String checking = "the versions of module " + namespace + "/" + name + "/" + provider + " already published";
         Optional<JsonNode> answer = client.get(PublishApi.PREFIX + "/modules/" + seg(namespace) + "/" + seg(name) + "/" + seg(provider)
-                + "/versions");
+                + "/versions", checking);
         List<String> versions = new ArrayList<>();
-        answer.ifPresent(a -> a.path("versions").forEach(v -> versions.add(v.asText())));
+        if (answer.isEmpty()) {
+            return versions;
+        }
+        JsonNode list = answer.get().path("versions");
+        if (!list.isArray()) {
+            throw client.cannotCheck(checking, "its answer holds no list of versions: not the answer of a Wharf server");
+        }
+        for (JsonNode version : list) {
+            if (!version.isTextual()) {
+                throw client.cannotCheck(checking, "its list of versions holds " + version + ", not a version: not the answer of a Wharf server");
+            }
+            versions.add(version.asText());
+        }
         return versions;
     }
 

@@ -6,6 +6,7 @@ import dev.wharf.http.LimitedBody;
 import dev.wharf.http.TlsHandshakes;
 import dev.wharf.http.WharfServerClient;
 import dev.wharf.oci.IoFailures;
+import dev.wharf.terraform.upload.TargetFailedException;
 import dev.wharf.terraform.upload.UploadException;
 import dev.wharf.terraform.upload.VersionExistsException;
 import java.io.FileNotFoundException;
@@ -84,18 +85,37 @@ public final class PublishClient {
     }
 
     /**
-     * GETs a JSON answer; empty when the server has no such route (404, 405: a Wharf from before the
-     * route), so that the caller goes on as it did with such a server.
+     * GETs {@code checking} ("the versions of module …", for messages) as JSON; empty when the server
+     * has no such route (404, 405: a Wharf from before the route), so that the caller goes on as it
+     * did with such a server. A refusal of this token for this module (400, 403) is the module's
+     * {@link UploadException}; any other answer tells nothing of any module, and is the server's
+     * {@link TargetFailedException}.
      */
-    public Optional<JsonNode> get(String path) {
+    public Optional<JsonNode> get(String path, String checking) {
         HttpResponse<String> response = exchange(HttpRequest.newBuilder(URI.create(server + path))
                 .header("Authorization", "Bearer " + token).GET().build());
         return switch (response.statusCode()) {
-            case 200 -> Optional.of(parse(response.body()));
+            case 200 -> Optional.of(parseAnswer(response, checking));
             case 404, 405 -> Optional.empty();
-            default -> throw new UploadException(server + " refused " + path + " (HTTP " + response.statusCode() + "): "
-                    + reason(response.body()));
+            case 400, 403 -> throw new UploadException("cannot check " + checking + " at " + server + " (HTTP " + response.statusCode()
+                    + "): " + reason(response.body()));
+            default -> throw cannotCheck(checking, "(HTTP " + response.statusCode() + "): " + reason(response.body()));
         };
+    }
+
+    /** The check of {@code checking} failed for a reason of the server's, {@code why}. */
+    TargetFailedException cannotCheck(String checking, String why) {
+        return new TargetFailedException("cannot check " + checking + " at " + server + (why.startsWith("(") ? " " : ": ") + why);
+    }
+
+    private JsonNode parseAnswer(HttpResponse<String> response, String checking) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            // A sign-in portal's or another web server's page: its parse error would say nothing more.
+            String type = response.headers().firstValue("Content-Type").map(t -> " (Content-Type " + t + ")").orElse("");
+            throw cannotCheck(checking, "its answer is not JSON" + type + ": not the answer of a Wharf server");
+        }
     }
 
     private JsonNode send(String path, String contentType, HttpRequest.BodyPublisher body) {
@@ -115,9 +135,9 @@ public final class PublishClient {
         } catch (IOException e) {
             LimitedBody.TooLarge large = LimitedBody.tooLarge(e);
             if (large != null) {
-                throw new UploadException(server + " " + large.getMessage() + ": not the answer of a Wharf server");
+                throw new TargetFailedException(server + " " + large.getMessage() + ": not the answer of a Wharf server");
             }
-            throw new UploadException(TlsHandshakes.unreachable(server.toString(), e, "--server-ca-file"));
+            throw new TargetFailedException(TlsHandshakes.unreachable(server.toString(), e, "--server-ca-file"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UploadException("interrupted while publishing to " + server);
@@ -132,15 +152,21 @@ public final class PublishClient {
         }
     }
 
+    /** The first of Wharf's {@code errors}, or of another server's {@code errors[].message}; else the body, on one line and shortened. */
     private static String reason(String body) {
         try {
-            JsonNode errors = JSON.readTree(body).path("errors");
-            if (errors.isArray() && !errors.isEmpty()) {
-                return errors.get(0).asText();
+            JsonNode first = JSON.readTree(body).path("errors").path(0);
+            JsonNode message = first.isTextual() ? first : first.path("message");
+            if (message.isTextual() && !message.asText().isBlank()) {
+                return message.asText();
             }
         } catch (IOException e) {
             // Not JSON: show what came, shortened.
         }
-        return body.length() > 300 ? body.substring(0, 300) + "…" : body;
+        String line = body.strip().replaceAll("\\s+", " ");
+        if (line.isEmpty()) {
+            return "no reason given";
+        }
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 }

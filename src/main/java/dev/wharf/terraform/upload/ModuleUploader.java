@@ -74,6 +74,8 @@ public final class ModuleUploader {
         for (Path spec : specs) {
             try {
                 plans.add(ModulePlan.of(spec, options, reader, target));
+            } catch (TargetFailedException e) {
+                throw e;
             } catch (UploadException e) {
                 problems.add(String.valueOf(e.getMessage()));
             }
