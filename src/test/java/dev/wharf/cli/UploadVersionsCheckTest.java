@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +106,34 @@ class UploadVersionsCheckTest {
 
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("boring-registry: cannot reach " + closed + ": connection refused\n");
+    }
+
+    /** Interrupted while the server sits on the check (never answered): said as that check, once, and nothing pushed. */
+    @Test
+    void anInterruptDuringTheVersionsCheckSaysSo() throws Exception {
+        try (ServerCommand.Running server = server(); FaultProxy proxy = FaultProxy.before("127.0.0.1:" + server.registry().port())) {
+            proxy.inject(Fault.STALL, UploadVersionsCheckTest::versionsCheck);
+            AtomicReference<Run> run = new AtomicReference<>();
+            AtomicBoolean flagKept = new AtomicBoolean();
+            Thread worker = new Thread(() -> {
+                run.set(upload("http://" + proxy.host(), tree.toString()));
+                flagKept.set(Thread.currentThread().isInterrupted());
+            }, "upload-interrupted");
+            worker.start();
+            while (worker.isAlive() && proxy.requests().stream().noneMatch(UploadVersionsCheckTest::versionsCheck)) {
+                Thread.onSpinWait();
+            }
+            worker.interrupt();
+            worker.join();
+
+            // On the old code: "interrupted while publishing to …", under each module.
+            assertThat(run.get().code()).isEqualTo(1);
+            assertThat(run.get().err()).isEqualTo("boring-registry: interrupted while checking the versions of module acme/a/aws already"
+                    + " published at http://" + proxy.host() + "\n");
+            assertThat(flagKept).as("interrupt flag kept").isTrue();
+            assertThat(proxy.requests()).filteredOn(UploadVersionsCheckTest::versionsCheck).hasSize(1);
+            assertThat(proxy.requests()).filteredOn(r -> r.method().equals("PUT")).isEmpty();
+        }
     }
 
     private static boolean versionsCheck(FaultProxy.Request request) {

@@ -93,7 +93,7 @@ public final class PublishClient {
      */
     public Optional<JsonNode> get(String path, String checking) {
         HttpResponse<String> response = exchange(HttpRequest.newBuilder(URI.create(server + path))
-                .header("Authorization", "Bearer " + token).GET().build());
+                .header("Authorization", "Bearer " + token).GET().build(), "checking " + checking + " at");
         return switch (response.statusCode()) {
             case 200 -> Optional.of(parseAnswer(response, checking));
             case 404, 405 -> Optional.empty();
@@ -120,7 +120,7 @@ public final class PublishClient {
 
     private JsonNode send(String path, String contentType, HttpRequest.BodyPublisher body) {
         HttpResponse<String> response = exchange(HttpRequest.newBuilder(URI.create(server + path)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", contentType).PUT(body).build());
+                .header("Content-Type", contentType).PUT(body).build(), "publishing to");
         String reason = reason(response.body());
         return switch (response.statusCode()) {
             case 201 -> parse(response.body());
@@ -129,7 +129,8 @@ public final class PublishClient {
         };
     }
 
-    private HttpResponse<String> exchange(HttpRequest request) {
+    /** @param doing what the request is for, followed by the server in an interrupt's message ("publishing to") */
+    private HttpResponse<String> exchange(HttpRequest request, String doing) {
         try {
             return http.send(request, LimitedBody.handler(MAX_ANSWER));
         } catch (IOException e) {
@@ -140,7 +141,8 @@ public final class PublishClient {
             throw new TargetFailedException(TlsHandshakes.unreachable(server.toString(), e, "--server-ca-file"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UploadException("interrupted while publishing to " + server);
+            // The server's failure for the upload's purpose: a tree's check stops here, not once per module.
+            throw new TargetFailedException("interrupted while " + doing + " " + server);
         }
     }
 
