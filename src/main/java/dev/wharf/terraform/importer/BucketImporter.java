@@ -203,12 +203,13 @@ public final class BucketImporter {
             } else if (dryRun) {
                 report.add(item, Outcome.WOULD_COPY, count(zips.size(), "archive") + ", signed by " + release.keyId());
             } else {
+                // The sums first: a release whose archives are all stored is not imported again, so sums failing after them would stay missing.
+                mirror.storeSums(coordinates, r.version(), release.sums(), release.signature());
                 for (Map.Entry<ProviderFile, PackageHashes> zip : zips.entrySet()) {
                     ProviderFile.Platform platform = zip.getKey().platform().orElseThrow();
                     mirror.storeArchive(coordinates, r.version(), platform.os(), platform.arch(),
                             java.util.Objects.requireNonNull(zipFiles.get(zip.getKey())), zip.getValue());
                 }
-                mirror.storeSums(coordinates, r.version(), release.sums(), release.signature());
                 mirror.addSigningKeys(coordinates, keysJson);
                 report.add(item, Outcome.COPIED, count(zips.size(), "archive") + ", signed by " + release.keyId());
             }

@@ -136,13 +136,7 @@ public final class MirrorStorage {
             }
             // Read here, not in hashes(): a tag gone now had failed as "no longer in" the repository, a 404 telling
             // terraform the package does not exist, when storing it again would have mirrored it.
-            Optional<Manifest> there = e instanceof ConcurrentPublishException lost && lost.stored() == null ? Optional.empty()
-                    : store.resolve(repository, tag);
-            if (there.isEmpty()) {
-                throw new MirrorException(MirrorException.Reason.TAG_DELETED, fileName + " of " + provider
-                        + " is not mirrored: its tag was deleted while it was stored; the next request or run stores it again");
-            }
-            PackageHashes existing = hashes(stored, there.get());
+            PackageHashes existing = hashes(stored, readBack(e, repository, tag, fileName, provider));
             if (!existing.zh().equals(hashes.zh())) {
                 throw new MirrorException(MirrorException.Reason.CONFLICT, fileName + " of " + provider
                         + " is already mirrored with different content (" + existing.zh() + ", not " + hashes.zh() + ")");
@@ -151,14 +145,15 @@ public final class MirrorStorage {
         return stored;
     }
 
-    /** Stores a release's SHA256SUMS and signature beside its archives, unless they are there already. */
+    /**
+     * Stores a release's SHA256SUMS and signature, unless they are there already; a tag deleted meanwhile is
+     * {@link MirrorException.Reason#TAG_DELETED}. Before the archives: a stored archive is not pulled or imported again.
+     */
     public void storeSums(MirrorCoordinates provider, String version, byte[] sums, byte[] signature) {
-        String repository = repository(provider);
         ProviderFile sumsFile = ProviderFile.sha256Sums(provider.type(), version);
         ProviderFile signatureFile = ProviderFile.signature(provider.type(), version);
-        pushSmallIfAbsent(repository, mirror(provider).providerTag(sumsFile), MediaTypes.PROVIDER_SHA256SUMS, sumsFile.fileName(), sums);
-        pushSmallIfAbsent(repository, mirror(provider).providerTag(signatureFile), MediaTypes.PROVIDER_SIGNATURE,
-                signatureFile.fileName(), signature);
+        pushSmallIfAbsent(provider, sumsFile, MediaTypes.PROVIDER_SHA256SUMS, sums);
+        pushSmallIfAbsent(provider, signatureFile, MediaTypes.PROVIDER_SIGNATURE, signature);
     }
 
     /**
@@ -220,18 +215,30 @@ public final class MirrorStorage {
         return mirror(provider).providerRepository(provider.namespace(), provider.type());
     }
 
-    private void pushSmallIfAbsent(String repository, String tag, String mediaType, String fileName, byte[] content) {
+    private void pushSmallIfAbsent(MirrorCoordinates provider, ProviderFile file, String mediaType, byte[] content) {
+        String repository = repository(provider);
+        String tag = mirror(provider).providerTag(file);
         if (store.exists(repository, tag)) {
             return;
         }
         try {
             store.push(repository, tag, Artifact.single(MediaTypes.PROVIDER_ARTIFACT,
-                    Layer.file(mediaType, fileName, BlobSource.ofBytes(content))), false);
+                    Layer.file(mediaType, file.fileName(), BlobSource.ofBytes(content))), false);
         } catch (StorageException e) {
             if (e.kind() != StorageException.Kind.TAG_EXISTS) {
                 throw e;
             }
+            // Stored by another writer first, which is as good; but not gone: that had passed as stored.
+            readBack(e, repository, tag, file.fileName(), provider);
         }
+    }
+
+    /** The manifest under a tag whose push met "already exists" ({@code refusal}); {@link MirrorException.Reason#TAG_DELETED} if gone. */
+    private Manifest readBack(StorageException refusal, String repository, String tag, String fileName, MirrorCoordinates provider) {
+        Optional<Manifest> there = refusal instanceof ConcurrentPublishException lost && lost.stored() == null ? Optional.empty()
+                : store.resolve(repository, tag);
+        return there.orElseThrow(() -> new MirrorException(MirrorException.Reason.TAG_DELETED, fileName + " of " + provider
+                + " is not mirrored: its tag was deleted while it was stored; the next request or run stores it again"));
     }
 
     private Optional<byte[]> readSmall(String repository, String tag) throws IOException {

@@ -124,8 +124,9 @@ public final class PullThrough {
                 throw new MirrorException(MirrorException.Reason.UPSTREAM_FAILED, what + " is not mirrored: the upstream's package is refused: "
                         + e.getMessage());
             }
-            StoredArchive stored = storage.storeArchive(provider, key.version(), key.os(), key.arch(), release.archive(), hashes);
+            // The sums first: a stored archive is never pulled again, so sums failing after it would stay missing.
             storage.storeSums(provider, key.version(), release.sha256Sums(), release.signature());
+            StoredArchive stored = storage.storeArchive(provider, key.version(), key.os(), key.arch(), release.archive(), hashes);
             storage.addSigningKeys(provider, release.source().signingKeysJson());
             LOG.info("mirrored {} from upstream (signed by key {}, {})", what, release.signingKeyId(), hashes.zh());
             return stored;

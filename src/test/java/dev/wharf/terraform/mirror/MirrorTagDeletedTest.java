@@ -43,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MirrorTagDeletedTest {
     private static final MirrorCoordinates DUMMY = new MirrorCoordinates("registry.example.test", "acme", "dummy");
     private static final String ZIP = "terraform-provider-dummy_1.0.0_linux_amd64.zip";
+    private static final String SUMS = "terraform-provider-dummy_1.0.0_SHA256SUMS";
+    private static final String SIGNATURE = SUMS + ".sig";
     private static final String REPO = "boring-registry/mirror/providers/registry.example.test/acme/dummy";
 
     @TempDir
@@ -96,6 +98,64 @@ class MirrorTagDeletedTest {
 
         StoredArchive stored = storage.storeArchive(DUMMY, "1.0.0", "linux", "amd64", zip, PackageHashes.of(zip));
         assertThat(storage.hashes(stored)).isEqualTo(PackageHashes.of(zip));
+    }
+
+    @Test
+    void aSha256SumsOrSignatureTagDeletedWhileItWasStoredIsNotMirroredAndStoringItAgainStoresIt() throws Exception {
+        byte[] sums = "sums\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] signature = {1, 2, 3};
+        meddling.deleteAfterPush.add(SUMS);
+
+        // On the old code: no failure, and no SHA256SUMS stored.
+        assertThatThrownBy(() -> storage.storeSums(DUMMY, "1.0.0", sums, signature))
+                .isInstanceOfSatisfying(MirrorException.class, e -> assertThat(e.reason()).isEqualTo(MirrorException.Reason.TAG_DELETED))
+                .hasMessage(SUMS + " of " + DUMMY + " is not mirrored: its tag was deleted while it was stored;"
+                        + " the next request or run stores it again");
+        assertThat(store.exists(REPO, SUMS)).isFalse();
+
+        // Another writer's signature there first, deleted before this push's refusal was read back.
+        meddling.publishedMeanwhile.put(SIGNATURE, dev.wharf.oci.Artifact.single(dev.wharf.terraform.layout.MediaTypes.PROVIDER_ARTIFACT,
+                dev.wharf.oci.Layer.file(dev.wharf.terraform.layout.MediaTypes.PROVIDER_SIGNATURE, SIGNATURE,
+                        dev.wharf.oci.BlobSource.ofBytes(signature))));
+        assertThatThrownBy(() -> storage.storeSums(DUMMY, "1.0.0", sums, signature))
+                .isInstanceOfSatisfying(MirrorException.class, e -> assertThat(e.reason()).isEqualTo(MirrorException.Reason.TAG_DELETED))
+                .hasMessageStartingWith(SIGNATURE + " of " + DUMMY + " is not mirrored: its tag was deleted while it was stored");
+
+        storage.storeSums(DUMMY, "1.0.0", sums, signature);
+        assertThat(store.exists(REPO, SUMS)).isTrue();
+        assertThat(store.exists(REPO, SIGNATURE)).isTrue();
+    }
+
+    /**
+     * The release's SHA256SUMS tag deleted while a pull stored it: had passed unseen, the archive served and
+     * stored, and the sums then missing for good (a stored archive is never pulled again).
+     */
+    @Test
+    void overTheNetworkMirrorAPulledReleaseWhoseSumsTagIsDeletedMeanwhileIsA503AndTheNextRequestStoresAll() throws Exception {
+        try (StaticUpstream upstream = new StaticUpstream()) {
+            Map<String, Path> zips = upstream.publish(dir.resolve("up"), "dummy", "1.0.0", List.of("linux_amd64"));
+            MirrorService service = new MirrorService(storage, Optional.of(
+                    new PullThrough(upstream.client(), storage, dir.resolve("tmp"), new ZipInspector(ArchiveLimits.DEFAULT))));
+            MirrorApi api = new MirrorApi(service, ClientAuthentication.open(), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)));
+            try (WebServer server = WebServer.start(new ListenAddress("127.0.0.1", 0), Optional.empty(), api::register)) {
+                URI archive = URI.create(server.localUri() + MirrorApi.PREFIX + "registry.example.test/acme/dummy/" + ZIP);
+                HttpClient http = HttpClient.newHttpClient();
+                meddling.deleteAfterPush.add(SUMS);
+
+                // On the old code: 200, and the SHA256SUMS never stored, neither then nor by the next request.
+                HttpResponse<String> first = http.send(HttpRequest.newBuilder(archive).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(first.statusCode()).as(first.body()).isEqualTo(503);
+                assertThat(first.body()).contains(SUMS + " of " + DUMMY + " is not mirrored: its tag was deleted while it was stored")
+                        .doesNotContain(REPO);
+                assertThat(storage.archive(DUMMY, "1.0.0", "linux", "amd64")).isEmpty();
+
+                HttpResponse<byte[]> second = http.send(HttpRequest.newBuilder(archive).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(second.statusCode()).isEqualTo(200);
+                assertThat(second.body()).isEqualTo(Files.readAllBytes(zips.get("linux_amd64")));
+                assertThat(store.exists(REPO, SUMS)).isTrue();
+                assertThat(store.exists(REPO, SIGNATURE)).isTrue();
+            }
+        }
     }
 
     @Test
