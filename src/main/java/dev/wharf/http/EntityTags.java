@@ -26,6 +26,32 @@ public final class EntityTags {
         return false;
     }
 
+    /**
+     * Whether {@code If-Match} lets the method go ahead (§13.1.1): it is {@code *}, which any existing
+     * body meets, or it lists {@code entityTag} compared strongly, so a weak tag, or a body without a
+     * tag, meets none. As Go's {@code ServeContent} reads the list, a member that is no entity tag
+     * ends it unmet.
+     */
+    public static boolean matches(String ifMatch, @Nullable String entityTag) {
+        for (String listed : ifMatch.split(",")) {
+            String tag = listed.trim();
+            if (tag.isEmpty()) {
+                continue;
+            }
+            if (tag.startsWith("*")) {
+                return true;
+            }
+            String opaque = opaque(tag);
+            if (opaque.length() < 2 || !opaque.startsWith("\"") || !opaque.endsWith("\"")) {
+                return false;
+            }
+            if (tag.equals(entityTag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String opaque(String tag) {
         return tag.startsWith("W/") ? tag.substring(2) : tag;
     }

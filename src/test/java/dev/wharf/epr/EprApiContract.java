@@ -374,6 +374,65 @@ abstract class EprApiContract {
         }
     }
 
+    /**
+     * A client that means to act only on the copy it holds (If-Match, or If-Unmodified-Since without
+     * it) is refused another with 412 and no body, whatever the method, as Go's ServeContent refuses
+     * it: a weak tag never matches, '*' matches any file, and the date is not looked at beside If-Match.
+     */
+    @Test
+    void aPreconditionThatFailsIsRefusedWithoutTheBody() throws Exception {
+        for (String path : List.of("/epr/gallery/gallery-2.0.0.zip", "/epr/acme_logs/acme_logs-1.1.0.zip.sig",
+                "/package/gallery/2.0.0/docs/README.md", "/package/acme_logs/1.1.0/manifest.yml")) {
+            HttpResponse<byte[]> whole = send(path, "GET", Map.of());
+            Optional<String> tag = whole.headers().firstValue("ETag");
+            Optional<String> modified = whole.headers().firstValue("Last-Modified");
+            List<Map<String, String>> failing = new ArrayList<>(List.of(Map.of("If-Match", "\"sha256:0000\""),
+                    Map.of("If-Match", "\"sha256:0000\"", "If-Unmodified-Since", DateGenerator.formatDate(Instant.now().plusSeconds(3600)))));
+            List<Map<String, String>> holding = new ArrayList<>(List.of(Map.of("If-Match", "*"), Map.of("If-Match", "\"sha256:0000\", *")));
+            tag.ifPresent(t -> {
+                failing.add(Map.of("If-Match", "W/" + t));
+                holding.add(Map.of("If-Match", "\"sha256:0000\", " + t));
+            });
+            modified.ifPresent(m -> {
+                String before = DateGenerator.formatDate(Instant.ofEpochMilli(HttpDateTime.parseToEpoch(m)).minusSeconds(1));
+                failing.add(Map.of("If-Unmodified-Since", before));
+                holding.add(Map.of("If-Unmodified-Since", m));
+                holding.add(Map.of("If-Match", "*", "If-Unmodified-Since", before));
+                holding.add(Map.of("If-Unmodified-Since", "not a date"));
+            });
+            for (Map<String, String> condition : failing) {
+                for (String method : List.of("GET", "HEAD", "POST")) {
+                    HttpResponse<byte[]> refused = send(path, method, condition);
+                    String what = method + " " + path + " " + condition;
+                    assertThat(refused.statusCode()).as(what).isEqualTo(412);
+                    assertThat(refused.body()).as(what).isEmpty();
+                    // Go's empty answer has a length of 0, but for a HEAD.
+                    assertThat(refused.headers().firstValue("Content-Length")).as(what)
+                            .isEqualTo(method.equals("HEAD") ? Optional.empty() : Optional.of("0"));
+                    assertThat(refused.headers().firstValue("Content-Type")).as(what).isEmpty();
+                    assertThat(refused.headers().firstValue("ETag")).as(what).isEqualTo(tag);
+                    assertThat(refused.headers().firstValue("Last-Modified")).as(what).isEqualTo(modified);
+                    assertThat(refused.headers().allValues("Cache-Control")).as(what).containsExactly("max-age=60", "public");
+                }
+            }
+            for (Map<String, String> condition : holding) {
+                for (String method : List.of("GET", "POST")) {
+                    HttpResponse<byte[]> served = send(path, method, condition);
+                    assertThat(served.statusCode()).as(method + " " + path + " " + condition).isEqualTo(200);
+                    assertThat(served.body()).as(path).isEqualTo(whole.body());
+                }
+            }
+            // A copy that still matches is then current: If-None-Match is asked next.
+            assertThat(send(path, "GET", Map.of("If-Match", "*", "If-None-Match", "*")).statusCode()).as(path).isEqualTo(304);
+            assertThat(send(path, "GET", Map.of("If-Match", "\"sha256:0000\"", "If-None-Match", "*")).statusCode()).as(path).isEqualTo(412);
+            if (!path.startsWith("/package/")) {
+                HttpResponse<byte[]> part = send(path, "GET", Map.of("If-Match", "*", "Range", "bytes=5-9"));
+                assertThat(part.statusCode()).as(path).isEqualTo(206);
+                assertThat(part.body()).isEqualTo(Arrays.copyOfRange(whole.body(), 5, 10));
+            }
+        }
+    }
+
     private HttpResponse<byte[]> send(String path, String method, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.localUri() + path)).method(method, HttpRequest.BodyPublishers.noBody());
         headers.forEach(request::header);

@@ -103,6 +103,13 @@ class MirrorApiTest {
         assertThat(current.headers().firstValue("Content-Length")).isEmpty();
         assertThat(http.send(request(BASE + linux.path("url").asText(), null).header("If-None-Match", "\"sha256:0000\"").build(),
                 HttpResponse.BodyHandlers.ofByteArray()).body()).isEqualTo(Files.readAllBytes(zip));
+        // A client that acts only on the copy it names: another is refused (RFC 9110 §13.1.1), its own is served.
+        HttpResponse<byte[]> refused = http.send(request(BASE + linux.path("url").asText(), null).header("If-Match", "\"sha256:0000\"").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(refused.statusCode()).isEqualTo(412);
+        assertThat(refused.body()).isEmpty();
+        assertThat(http.send(request(BASE + linux.path("url").asText(), null).header("If-Match", tag).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body()).isEqualTo(Files.readAllBytes(zip));
     }
 
     @Test

@@ -138,6 +138,35 @@ abstract class TerraformApiScenarios {
         assertThat(changed.body()).isEqualTo(whole.body());
     }
 
+    /**
+     * A client that means to act only on the copy it holds names it in If-Match: another file, or a
+     * weak tag, which never matches it, is refused with 412 and no body (RFC 9110 §13.1.1); its own
+     * tag or '*' gets the file.
+     */
+    @Test
+    void aFileAskedWithAnotherEntityTagInIfMatchIsRefused() throws Exception {
+        uploadModule("1.0.0");
+        URI file = uri(get("/v1/modules/acme/vpc/aws/1.0.0/download").headers().firstValue("X-Terraform-Get").orElseThrow());
+        HttpResponse<byte[]> whole = http.send(HttpRequest.newBuilder(file).build(), HttpResponse.BodyHandlers.ofByteArray());
+        String tag = whole.headers().firstValue("ETag").orElseThrow();
+        for (String ifMatch : List.of("\"sha256:0000\"", "W/" + tag)) {
+            for (String method : List.of("GET", "HEAD")) {
+                HttpResponse<byte[]> refused = http.send(HttpRequest.newBuilder(file).method(method, HttpRequest.BodyPublishers.noBody())
+                        .header("If-Match", ifMatch).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(refused.statusCode()).as("%s %s", method, ifMatch).isEqualTo(412);
+                assertThat(refused.headers().firstValue("ETag")).hasValue(tag);
+                assertThat(refused.body()).isEmpty();
+                assertThat(refused.headers().firstValue("Content-Type")).isEmpty();
+            }
+        }
+        for (String ifMatch : List.of(tag, "\"sha256:0000\", " + tag, "*")) {
+            HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(file).header("If-Match", ifMatch).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(served.statusCode()).as(ifMatch).isEqualTo(200);
+            assertThat(served.body()).isEqualTo(whole.body());
+        }
+    }
+
     @Test
     void errorsComeInTheProtocolsFormWithTheRightStatus() throws Exception {
         uploadModule("1.0.0");
