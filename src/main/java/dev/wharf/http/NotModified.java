@@ -27,7 +27,8 @@ public final class NotModified {
      * time. When the request's conditions settle the answer without its body, the answer becomes a
      * 304 (the copy is current) or a 412 (a precondition failed, or a method other than GET and HEAD
      * asked with an {@code If-None-Match} that matches) and this returns true, for the caller to stop.
-     * Called before the body's type and length are set, which neither answer carries.
+     * Called before the body's type and length are set, which neither answer carries. A body with
+     * neither validator is answered whole whatever the request's conditions.
      */
     public static boolean answered(Context ctx, @Nullable String digest, @Nullable Instant modified) {
         String entityTag = digest == null ? null : "\"" + digest + "\"";
@@ -36,6 +37,11 @@ public final class NotModified {
         }
         if (modified != null) {
             ctx.header("Last-Modified", DateGenerator.formatDate(modified));
+        }
+        if (entityTag == null && modified == null) {
+            // Nothing tells this body from another (EPR's zip of a package folder, which its archiver writes
+            // without ServeContent): no condition can be settled, so none is looked at, not even '*'.
+            return false;
         }
         String method = ctx.method().name();
         boolean getOrHead = method.equals("GET") || method.equals("HEAD");

@@ -433,6 +433,37 @@ abstract class EprApiContract {
         }
     }
 
+    /**
+     * The zip of a package kept as a folder is built here and carries no validator, as EPR's, which its
+     * archiver writes without ServeContent: EPR looks at no condition for it, so neither '*' nor a tag
+     * nor a date settles it, and every method gets the whole zip.
+     */
+    @Test
+    void aZipWithoutValidatorsIgnoresEveryCondition() throws Exception {
+        String path = "/epr/acme_logs/acme_logs-1.1.0.zip";
+        HttpResponse<byte[]> whole = send(path, "GET", Map.of());
+        assertThat(whole.statusCode()).isEqualTo(200);
+        if (blobsNamedByDigest()) {
+            // A blob in the registry: named by its digest, stamped like every other.
+            assertThat(whole.headers().firstValue("ETag")).isPresent();
+            return;
+        }
+        // The file-system indexers: acme_logs 1.1.0 is an unpacked folder.
+        assertThat(whole.headers().firstValue("ETag")).isEmpty();
+        assertThat(whole.headers().firstValue("Last-Modified")).isEmpty();
+        String future = DateGenerator.formatDate(Instant.now().plusSeconds(3600));
+        String past = DateGenerator.formatDate(Instant.parse("2000-01-01T00:00:00Z"));
+        for (Map<String, String> condition : List.of(Map.of("If-None-Match", "*"), Map.of("If-None-Match", "\"sha256:0000\", *"),
+                Map.of("If-Modified-Since", future), Map.of("If-Match", "\"sha256:0000\""), Map.of("If-Unmodified-Since", past))) {
+            for (String method : List.of("GET", "POST")) {
+                HttpResponse<byte[]> served = send(path, method, condition);
+                assertThat(served.statusCode()).as(method + " " + condition).isEqualTo(200);
+                assertThat(served.headers().firstValue("Content-Type")).hasValue("application/zip");
+                assertThat(served.body()).as(method + " " + condition).isEqualTo(whole.body());
+            }
+        }
+    }
+
     private HttpResponse<byte[]> send(String path, String method, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.localUri() + path)).method(method, HttpRequest.BodyPublishers.noBody());
         headers.forEach(request::header);

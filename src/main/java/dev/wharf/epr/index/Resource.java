@@ -38,7 +38,8 @@ public record Resource(long size, Reader reader, @Nullable Location location, St
     /**
      * What tells a client's copy of the content from another: its digest, when the content is a blob
      * named by one (the same on every replica), and when it was last changed, when its source says
-     * (a file's or a zip entry's time, as EPR gives it). Either may be unknown ({@code null}).
+     * (a file's or a zip entry's time, as EPR gives it). Either may be unknown ({@code null}); with
+     * neither ({@link #NONE}) the content is answered whole whatever a request's conditions say.
      */
     public record Stamp(@Nullable String digest, @Nullable Instant modified) {
         public static final Stamp NONE = new Stamp(null, null);
