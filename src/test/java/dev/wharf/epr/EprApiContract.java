@@ -192,6 +192,26 @@ abstract class EprApiContract {
         assertThat(bodies.get("/search?all=true&prerelease=false")).isEqualTo(bodies.get("/search?prerelease=false&all=true"));
     }
 
+    /**
+     * A package's index, big enough to be gzipped for a client that accepts it, says that it varies
+     * with Accept-Encoding, gzipped or not: without Vary, a cache in front (the answer is public for
+     * the index's cache time) could give the gzipped copy to a client that cannot read it.
+     */
+    @Test
+    void aPackageIndexGzippedForOneClientSaysItVariesWithTheEncoding() throws Exception {
+        String path = "/package/gallery/2.0.0/";
+        HttpResponse<byte[]> plain = getBytes(path, null);
+        assertThat(plain.body().length).as("big enough to be gzipped").isGreaterThanOrEqualTo(1500);
+        HttpResponse<byte[]> zipped = getBytes(path, "gzip");
+        assertThat(zipped.headers().firstValue("content-encoding")).hasValue("gzip");
+        assertThat(gunzipped(zipped)).isEqualTo(plain.body());
+        for (HttpResponse<byte[]> r : List.of(plain, zipped)) {
+            assertThat(r.headers().allValues("vary")).containsExactly("Accept-Encoding");
+            assertThat(r.headers().allValues("cache-control")).containsExactly("max-age=10", "public");
+            assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("*");
+        }
+    }
+
     private static byte[] gunzipped(HttpResponse<byte[]> r) throws IOException {
         if (r.headers().firstValue("content-encoding").isEmpty()) {
             return r.body();

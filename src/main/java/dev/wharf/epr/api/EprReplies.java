@@ -91,10 +91,13 @@ final class EprReplies {
     /** What EPR's CORS middleware sets on every answer of its routes. */
     static final ReadyAnswer.Header ALLOW_ANY_ORIGIN = new ReadyAnswer.Header("Access-Control-Allow-Origin", "*");
 
+    /**
+     * Gzipped for a client that accepts it, as the ready answers are, and with their Vary: left to
+     * Javalin, the answer was gzipped without Vary, and a cache in front could keep that copy of a
+     * public answer for clients that cannot read it.
+     */
     static void json(Context ctx, Duration cacheTime, byte[] body) {
-        cache(ctx, cacheTime);
-        ctx.contentType("application/json");
-        ctx.result(body);
+        ReadyAnswer.sendOnce(ctx, "application/json", cacheHeaders(cacheTime), body, true);
     }
 
     static void cache(Context ctx, Duration cacheTime) {
