@@ -57,6 +57,26 @@ public final class MultipartFailures {
         return false;
     }
 
+    /**
+     * What a failed parse says of the body, for the client: the deepest message of the failure's
+     * chain that is not only its cause's class and message again (a ServletException's is), without
+     * Jetty's status prefix. The failure's own message named Jetty's exception class.
+     */
+    public static String reason(Throwable failure) {
+        String said = "bad multipart";
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            Throwable cause = t.getCause();
+            if (message != null && !message.isBlank() && (cause == null || !message.equals(cause.toString()))) {
+                said = message.replaceFirst("^\\d{3}: ", "");
+            }
+            if (cause == t) {
+                break;
+            }
+        }
+        return said;
+    }
+
     /** Whether the failure, or any of its causes, is a size limit of the body or of a part (not of part headers). */
     public static boolean overSizeLimit(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -211,7 +211,7 @@ public final class PackageUploadApi {
             if (MultipartFailures.overSizeLimit(e)) {
                 throw new BodySpool.TooLargeException(maxBytes);
             }
-            throw new InvalidPackageException("the multipart body cannot be read: " + e.getMessage());
+            throw new InvalidPackageException("the multipart body cannot be read: " + MultipartFailures.reason(e));
         }
         if (zipPart == null) {
             throw new InvalidPackageException("the multipart body holds no package zip");

@@ -47,7 +47,7 @@ final class ReleaseParts {
             if (MultipartFailures.overSizeLimit(e)) {
                 throw new BodySpool.TooLargeException(limit);
             }
-            throw new UploadException("the multipart body cannot be read: " + e.getMessage());
+            throw new UploadException("the multipart body cannot be read: " + MultipartFailures.reason(e));
         }
         Path sums = null;
         List<Path> archives = new ArrayList<>();

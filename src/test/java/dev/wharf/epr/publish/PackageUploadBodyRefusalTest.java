@@ -1,0 +1,66 @@
+package dev.wharf.epr.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.epr.TestPackages;
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.WebServer;
+import dev.wharf.http.access.PublishAudit;
+import dev.wharf.http.access.TokenHash;
+import dev.wharf.http.access.TokensFile;
+import dev.wharf.oci.ArtifactStore;
+import dev.wharf.oci.layout.ImageLayoutStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bodies PUT /api/v1/packages cannot take as sent, refused with what is wrong in the client's terms. */
+class PackageUploadBodyRefusalTest {
+    private static final String TAG = "gallery-2.0.0";
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private interface Exchange {
+        void with(URI upload, String token, ArtifactStore store) throws Exception;
+    }
+
+    private void serve(Exchange exchange) throws Exception {
+        String token = TokenHash.newToken();
+        Path tokens = dir.resolve("tokens.yml");
+        Files.writeString(tokens, "tokens:\n  - name: ci\n    hash: \"" + TokenHash.of(token) + "\"\n    scopes: [\"publish:*\"]\n");
+        try (ArtifactStore store = new ImageLayoutStore(dir.resolve("layout"))) {
+            PackageUploadApi api = new PackageUploadApi(new TokensFile(tokens, Clock.systemUTC()),
+                    new PackagePublisher(store, TestPackages.REPOSITORY, 64L << 20, true), () -> { },
+                    new PublishAudit(new SimpleMeterRegistry()), 64L << 20);
+            try (WebServer server = WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register)) {
+                exchange.with(URI.create(server.localUri() + "/api/v1/packages"), token, store);
+            }
+        }
+    }
+
+    /** A multipart body that is broken is told so without naming the server's classes. */
+    @Test
+    void aBrokenMultipartBodyIsRefusedWithoutTheServersClassNames() throws Exception {
+        serve((upload, token, store) -> {
+            for (String type : new String[] {"multipart/form-data; boundary=zz", "multipart/form-data"}) {
+                HttpResponse<String> refused = http.send(HttpRequest.newBuilder(upload).header("Authorization", "Bearer " + token)
+                        .header("Content-Type", type).PUT(HttpRequest.BodyPublishers.ofString("not a form")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).as(type).isEqualTo(400);
+                assertThat(refused.body()).as(type).contains("the multipart body cannot be read: ")
+                        .doesNotContain("org.eclipse", "Exception", "jetty");
+            }
+        });
+    }
+}
