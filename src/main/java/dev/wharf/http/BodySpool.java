@@ -11,6 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Copies a request body into a file in fixed-size chunks, counting and hashing as it goes, so a
@@ -33,6 +35,26 @@ public final class BodySpool {
     }
 
     private BodySpool() {
+    }
+
+    /**
+     * Why a body sent with this {@code Content-Encoding} is refused before it is read, or null for one
+     * sent as it is. Nothing here decodes a body: one gzipped or otherwise coded for the transfer had
+     * been stored or checked as the coded bytes (a br-coded tar.gz published as is). Answered 415 with
+     * {@code Accept-Encoding: identity} (RFC 9110 §15.5.16).
+     */
+    public static @Nullable String codingRefusal(@Nullable String contentEncoding) {
+        if (contentEncoding == null) {
+            return null;
+        }
+        for (String coding : contentEncoding.split(",")) {
+            String name = coding.trim().toLowerCase(Locale.ROOT);
+            if (!name.isEmpty() && !name.equals("identity")) {
+                return "the body is sent with Content-Encoding '" + contentEncoding.trim() + "', which this server does not decode:"
+                        + " send it as it is, without Content-Encoding";
+            }
+        }
+        return null;
     }
 
     /** Copies {@code in} to {@code target} (created; it must not exist). */

@@ -93,6 +93,13 @@ public final class PackageUploadApi {
             refuse(ctx, caller.name(), client, "-", Outcome.TOO_LARGE, "the body exceeds the limit of " + maxBytes + " bytes (-max-package-size)");
             return;
         }
+        String coded = BodySpool.codingRefusal(ctx.header("Content-Encoding"));
+        if (coded != null) {
+            audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.INVALID, coded, 415));
+            ctx.header("Accept-Encoding", "identity");
+            error(ctx, 415, coded);
+            return;
+        }
         ScratchFolder scratch = null;
         Path folder = null;
         try {

@@ -80,6 +80,12 @@ final class AuditedPublish {
                     "the body of " + declared + " bytes exceeds the limit of " + maxBodyBytes + " bytes (--publish-max-size)"));
             return;
         }
+        String coded = BodySpool.codingRefusal(ctx.header("Content-Encoding"));
+        if (coded != null) {
+            ctx.header("Accept-Encoding", "identity");
+            answer(ctx, new PublishAudit.Entry(kind, caller.name(), client, coordinates, Map.of(), Outcome.INVALID, coded, 415));
+            return;
+        }
         try (ScratchFolder folder = ScratchFolder.create("wharf-publish-")) {
             Stored stored = work.run(folder.path());
             audit.record(new PublishAudit.Entry(kind, caller.name(), client, coordinates, stored.digests(), Outcome.CREATED, ""));
@@ -120,6 +126,6 @@ final class AuditedPublish {
 
     private void answer(Context ctx, PublishAudit.Entry entry) {
         audit.record(entry);
-        ErrorAnswers.error(ctx, entry.outcome().status(), entry.reason());
+        ErrorAnswers.error(ctx, entry.status(), entry.reason());
     }
 }

@@ -49,6 +49,28 @@ class PackageUploadBodyRefusalTest {
         }
     }
 
+    /**
+     * A zip sent with a Content-Encoding is refused before its body is read: nothing here decodes
+     * it, and the bytes had been taken as the zip whatever the coding said (stored, here, where the
+     * body says it is gzipped; a body really gzipped was refused as "not a zip file").
+     */
+    @Test
+    void aPackageSentWithAContentEncodingIsRefusedWith415AndNotStored() throws Exception {
+        Path zip = dir.resolve(TAG + ".zip");
+        TestPackages.zipFolder(TestPackages.source().resolve("gallery/2.0.0"), TAG, zip);
+        serve((upload, token, store) -> {
+            for (String coding : new String[] {"gzip", "br"}) {
+                HttpResponse<String> refused = http.send(HttpRequest.newBuilder(upload).header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/zip").header("Content-Encoding", coding)
+                        .PUT(HttpRequest.BodyPublishers.ofFile(zip)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).as(coding + ": " + refused.body()).isEqualTo(415);
+                assertThat(refused.body()).contains("Content-Encoding '" + coding + "'", "send it as it is");
+                assertThat(refused.headers().firstValue("Accept-Encoding")).hasValue("identity");
+            }
+            assertThat(store.exists(TestPackages.REPOSITORY, TAG)).isFalse();
+        });
+    }
+
     /** A multipart body that is broken is told so without naming the server's classes. */
     @Test
     void aBrokenMultipartBodyIsRefusedWithoutTheServersClassNames() throws Exception {

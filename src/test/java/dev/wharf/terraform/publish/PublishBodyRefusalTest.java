@@ -71,6 +71,33 @@ class PublishBodyRefusalTest {
         return URI.create(server.localUri() + path);
     }
 
+    /**
+     * A module sent with a Content-Encoding is refused before its body is read: nothing here decodes
+     * it, and the bytes had been taken as the archive whatever the coding said (published, where the
+     * body says it is br-coded; a tar.gz really gzipped again was refused as "not a tar archive").
+     */
+    @Test
+    void aModuleSentWithAContentEncodingIsRefusedWith415AndNotStored() throws Exception {
+        Path module = Files.createDirectories(dir.resolve("module"));
+        Files.writeString(module.resolve("main.tf"), "output \"x\" { value = 1 }\n");
+        byte[] archive = Files.readAllBytes(Publishing.moduleArchive(module, dir.resolve("module.tar.gz")));
+        for (String coding : new String[] {"br", "gzip", "identity, gzip"}) {
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(url("/api/v1/modules/acme/net/aws/1.0.0"))
+                    .header("Authorization", "Bearer " + CI.token()).header("Content-Type", "application/gzip")
+                    .header("Content-Encoding", coding).PUT(HttpRequest.BodyPublishers.ofByteArray(archive)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(coding + ": " + refused.body()).isEqualTo(415);
+            assertThat(refused.body()).contains("Content-Encoding '" + coding + "'", "send it as it is");
+            assertThat(refused.headers().firstValue("Accept-Encoding")).hasValue("identity");
+        }
+        assertThat(new ModulePublication(store, LAYOUT).exists("acme", "net", "aws", "1.0.0")).isFalse();
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(url("/api/v1/modules/acme/net/aws/1.0.0"))
+                .header("Authorization", "Bearer " + CI.token()).header("Content-Type", "application/gzip")
+                .header("Content-Encoding", "identity").PUT(HttpRequest.BodyPublishers.ofByteArray(archive)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).as(plain.body()).isEqualTo(201);
+    }
+
     /** A provider release whose multipart body is broken is told so without naming the server's classes. */
     @Test
     void aBrokenMultipartBodyIsRefusedWithoutTheServersClassNames() throws Exception {
