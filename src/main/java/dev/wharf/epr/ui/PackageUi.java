@@ -10,6 +10,7 @@ import dev.wharf.http.access.TokensFile;
 import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.HtmlText;
 import dev.wharf.http.ui.PageSecurity;
+import dev.wharf.http.ui.ReadableForms;
 import dev.wharf.http.ui.ReadyPages;
 import dev.wharf.http.ui.SameOriginPosts;
 import io.javalin.config.JavalinConfig;
@@ -64,7 +65,7 @@ public final class PackageUi {
         r.before("/ui/*", this::headers);
         r.get("/ui", ctx -> ctx.redirect(UiSignIn.ROOT, HttpStatus.MOVED_PERMANENTLY));
         r.get("/ui/sign-in", signIn::showForm);
-        r.post(SIGN_IN, SameOriginPosts.only(signIn::submit));
+        r.post(SIGN_IN, SameOriginPosts.only(ReadableForms.only(signIn::submit)));
         r.post("/ui/sign-out", SameOriginPosts.only(signIn::signOut));
         r.get("/ui/", guarded(this::packages));
         r.get("/ui/health", guarded(this::health));

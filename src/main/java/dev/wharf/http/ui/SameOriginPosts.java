@@ -77,11 +77,15 @@ public final class SameOriginPosts {
     }
 
     private static void refuse(Context ctx, String why) {
+        refusalPage(ctx, 403, "<p>This form was not sent from a page of this registry, so it was ignored: " + HtmlText.escape(why)
+                + ".</p>\n<p>Nothing changed. To sign in or out, use <a href=\"/ui/\">this registry's own pages</a>.</p>");
+    }
+
+    /** A refused form post's page: {@code paragraphs}, HTML already escaped, under "Refused". */
+    static void refusalPage(Context ctx, int status, String paragraphs) {
         // This page links nothing: its one image is the empty icon it names inline.
         ctx.header("Content-Security-Policy", PageSecurity.CSP.replace("img-src 'self'", "img-src data:"));
-        ctx.status(403).html("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Refused</title>\n"
-                + "<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n<main>\n<h1>Refused</h1>\n<p>This form was not sent from a page of "
-                + "this registry, so it was ignored: " + HtmlText.escape(why) + ".</p>\n<p>Nothing changed. To sign in or out, use "
-                + "<a href=\"/ui/\">this registry's own pages</a>.</p>\n</main>\n</body>\n</html>\n");
+        ctx.status(status).html("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Refused</title>\n"
+                + "<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n<main>\n<h1>Refused</h1>\n" + paragraphs + "\n</main>\n</body>\n</html>\n");
     }
 }

@@ -4,6 +4,7 @@ import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.PageSecurity;
+import dev.wharf.http.ui.ReadableForms;
 import dev.wharf.http.ui.ReadyPages;
 import dev.wharf.http.ui.SameOriginPosts;
 import dev.wharf.oci.Generation;
@@ -91,7 +92,7 @@ public final class RegistryUi {
                 signIn.form(ctx, 200, SignIn.safeNext(ctx.queryParam("next")), Optional.empty());
             }
         });
-        r.post(SIGN_IN, SameOriginPosts.only(signIn::submit));
+        r.post(SIGN_IN, SameOriginPosts.only(ReadableForms.only(signIn::submit)));
         r.get(OidcSignIn.START, ctx -> oidc.ifPresentOrElse(o -> o.begin(ctx), () -> ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER)));
         r.get(OidcSignIn.CALLBACK, ctx -> oidc.ifPresentOrElse(o -> o.callback(ctx), () -> ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER)));
         r.post("/ui/sign-out", SameOriginPosts.only(signIn::signOut));

@@ -285,6 +285,23 @@ class PackageUiTest {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A sign-in form in a charset the server does not know is refused as such, not answered with an internal error. */
+    @Test
+    void aSignInFormInAnUnknownCharsetIsRefusedWith415() throws Exception {
+        for (String charset : List.of("bogus", "\"not a name!\"")) {
+            HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(guarded.resolve("/ui/sign-in"))
+                    .header("Content-Type", "application/x-www-form-urlencoded; charset=" + charset)
+                    .POST(HttpRequest.BodyPublishers.ofString("token=nope&next=/ui/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(charset + ": " + refused.body()).isEqualTo(415);
+            assertThat(refused.body()).contains("character set this registry cannot read").doesNotContain("internal error");
+            assertThat(refused.headers().firstValue("Set-Cookie")).isEmpty();
+        }
+        HttpResponse<String> latin1 = HTTP.send(HttpRequest.newBuilder(guarded.resolve("/ui/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=ISO-8859-1")
+                .POST(HttpRequest.BodyPublishers.ofString("token=nope&next=/ui/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(latin1.statusCode()).isEqualTo(401);
+    }
+
     static HttpResponse<String> post(URI base, String path, String form) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
