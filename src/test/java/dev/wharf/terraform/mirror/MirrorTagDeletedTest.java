@@ -132,34 +132,25 @@ class MirrorTagDeletedTest {
      */
     @Test
     void overTheNetworkMirrorAPulledReleaseWhoseSumsTagIsDeletedMeanwhileIsA503AndTheNextRequestStoresAll() throws Exception {
-        try (StaticUpstream upstream = new StaticUpstream()) {
-            Map<String, Path> zips = upstream.publish(dir.resolve("up"), "dummy", "1.0.0", List.of("linux_amd64"));
-            MirrorService service = new MirrorService(storage, Optional.of(
-                    new PullThrough(upstream.client(), storage, dir.resolve("tmp"), new ZipInspector(ArchiveLimits.DEFAULT))));
-            MirrorApi api = new MirrorApi(service, ClientAuthentication.open(), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)));
-            try (WebServer server = WebServer.start(new ListenAddress("127.0.0.1", 0), Optional.empty(), api::register)) {
-                URI archive = URI.create(server.localUri() + MirrorApi.PREFIX + "registry.example.test/acme/dummy/" + ZIP);
-                HttpClient http = HttpClient.newHttpClient();
-                meddling.deleteAfterPush.add(SUMS);
-
-                // On the old code: 200, and the SHA256SUMS never stored, neither then nor by the next request.
-                HttpResponse<String> first = http.send(HttpRequest.newBuilder(archive).build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(first.statusCode()).as(first.body()).isEqualTo(503);
-                assertThat(first.body()).contains(SUMS + " of " + DUMMY + " is not mirrored: its tag was deleted while it was stored")
-                        .doesNotContain(REPO);
-                assertThat(storage.archive(DUMMY, "1.0.0", "linux", "amd64")).isEmpty();
-
-                HttpResponse<byte[]> second = http.send(HttpRequest.newBuilder(archive).build(), HttpResponse.BodyHandlers.ofByteArray());
-                assertThat(second.statusCode()).isEqualTo(200);
-                assertThat(second.body()).isEqualTo(Files.readAllBytes(zips.get("linux_amd64")));
-                assertThat(store.exists(REPO, SUMS)).isTrue();
-                assertThat(store.exists(REPO, SIGNATURE)).isTrue();
-            }
-        }
+        // On the old code: 200, and the SHA256SUMS never stored, neither then nor by the next request.
+        pullWhileATagIsDeleted(SUMS, SUMS + " of " + DUMMY + " is not mirrored: its tag was deleted while it was stored",
+                () -> assertThat(storage.archive(DUMMY, "1.0.0", "linux", "amd64")).isEmpty());
+        assertThat(store.exists(REPO, SUMS)).isTrue();
+        assertThat(store.exists(REPO, SIGNATURE)).isTrue();
     }
 
     @Test
     void overTheNetworkMirrorAPulledArchiveWhoseTagIsDeletedMeanwhileIsA503AndTheNextRequestGetsIt() throws Exception {
+        // On the old code: 404 "… is no longer in boring-registry/…": no such package, and the repository named to anyone.
+        pullWhileATagIsDeleted(ZIP, "is not mirrored: its tag was deleted while it was stored", () -> { });
+    }
+
+    /**
+     * Asks the network mirror for the archive of a release only the upstream has, {@code tag} deleted right
+     * after the pull pushes it: a 503 saying {@code refusal} without naming the repository, then
+     * {@code afterRefusal}'s checks, and the next request gets the archive.
+     */
+    private void pullWhileATagIsDeleted(String tag, String refusal, Runnable afterRefusal) throws Exception {
         try (StaticUpstream upstream = new StaticUpstream()) {
             Map<String, Path> zips = upstream.publish(dir.resolve("up"), "dummy", "1.0.0", List.of("linux_amd64"));
             MirrorService service = new MirrorService(storage, Optional.of(
@@ -168,13 +159,12 @@ class MirrorTagDeletedTest {
             try (WebServer server = WebServer.start(new ListenAddress("127.0.0.1", 0), Optional.empty(), api::register)) {
                 URI archive = URI.create(server.localUri() + MirrorApi.PREFIX + "registry.example.test/acme/dummy/" + ZIP);
                 HttpClient http = HttpClient.newHttpClient();
-                meddling.deleteAfterPush.add(ZIP);
+                meddling.deleteAfterPush.add(tag);
 
-                // On the old code: 404 "… is no longer in boring-registry/…": no such package, and the repository named to anyone.
                 HttpResponse<String> first = http.send(HttpRequest.newBuilder(archive).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(first.statusCode()).as(first.body()).isEqualTo(503);
-                assertThat(first.body()).contains("is not mirrored: its tag was deleted while it was stored")
-                        .doesNotContain(REPO);
+                assertThat(first.body()).contains(refusal).doesNotContain(REPO);
+                afterRefusal.run();
 
                 HttpResponse<byte[]> second = http.send(HttpRequest.newBuilder(archive).build(), HttpResponse.BodyHandlers.ofByteArray());
                 assertThat(second.statusCode()).isEqualTo(200);
