@@ -287,8 +287,8 @@ abstract class EprApiContract {
         HttpResponse<byte[]> zip = getBytes("/epr/acme_logs/acme_logs-1.1.0.zip");
         assertThat(zip.statusCode()).isEqualTo(200);
         assertThat(zip.headers().firstValue("Content-Type")).hasValue("application/zip");
-        // A zip on disk is sent mapped: the announced length is the whole zip, not a piece (a
-        // package folder is zipped on the fly, without a length).
+        // The announced length, when there is one, is the whole zip, not a piece (a package folder's zip is
+        // built on disk and has one; EPR's archiver streams it without).
         zip.headers().firstValueAsLong("Content-Length").ifPresent(length -> assertThat(length).isEqualTo(zip.body().length));
         List<String> files = new ArrayList<>();
         byte[] manifest = null;
