@@ -145,9 +145,7 @@ class TagDeletedDuringUploadTest {
     @Test
     void aModuleTagPublishedAndDeletedDuringThePushIsNotSkippedAsExisting() throws Exception {
         Path module = TestModules.write(dir.resolve("module"), "network", "1.0.0", "mine");
-        byte[] theirs = "not a module of this run".getBytes(StandardCharsets.UTF_8);
-        meddling.publishedMeanwhile.put(LAYOUT.moduleTag("acme", "network", "aws", "1.0.0"), new Artifact(MediaTypes.MODULE_ARTIFACT,
-                List.of(Layer.file(ArchiveFormat.ZIP.layerMediaType(), "theirs.zip", BlobSource.ofBytes(theirs))), Map.of()));
+        meddling.publishedMeanwhile.put(LAYOUT.moduleTag("acme", "network", "aws", "1.0.0"), anotherWritersModule());
 
         // On the old code: "already exists", which --ignore-existing skipped (exit 0), with nothing stored under the tag.
         assertThatThrownBy(() -> moduleUploader(true).upload(module))
@@ -164,9 +162,7 @@ class TagDeletedDuringUploadTest {
     @Test
     void overThePublishApiAModuleTagPublishedAndDeletedDuringThePushIsAFailureToRetryNotExisting() throws Exception {
         Path module = TestModules.write(dir.resolve("module"), "network", "1.0.0", "mine");
-        byte[] theirs = "not a module of this run".getBytes(StandardCharsets.UTF_8);
-        meddling.publishedMeanwhile.put(LAYOUT.moduleTag("acme", "network", "aws", "1.0.0"), new Artifact(MediaTypes.MODULE_ARTIFACT,
-                List.of(Layer.file(ArchiveFormat.ZIP.layerMediaType(), "theirs.zip", BlobSource.ofBytes(theirs))), Map.of()));
+        meddling.publishedMeanwhile.put(LAYOUT.moduleTag("acme", "network", "aws", "1.0.0"), anotherWritersModule());
         try (WebServer server = publishServer()) {
             ModuleTarget target = new HttpModuleTarget(client(server));
 
@@ -186,9 +182,7 @@ class TagDeletedDuringUploadTest {
     @Test
     void overThePublishApiAModuleVersionLostToAnotherWriterFailsEvenWithIgnoreExisting() throws Exception {
         Path module = TestModules.write(dir.resolve("module"), "network", "1.0.0", "mine");
-        byte[] theirs = "not a module of this run".getBytes(StandardCharsets.UTF_8);
-        meddling.wonByAnotherAfterPush.put(LAYOUT.moduleTag("acme", "network", "aws", "1.0.0"), new Artifact(MediaTypes.MODULE_ARTIFACT,
-                List.of(Layer.file(ArchiveFormat.ZIP.layerMediaType(), "theirs.zip", BlobSource.ofBytes(theirs))), Map.of()));
+        meddling.wonByAnotherAfterPush.put(LAYOUT.moduleTag("acme", "network", "aws", "1.0.0"), anotherWritersModule());
         try (WebServer server = publishServer()) {
             ModuleTarget target = new HttpModuleTarget(client(server));
 
@@ -323,5 +317,12 @@ class TagDeletedDuringUploadTest {
         Path sumsFile = Files.writeString(releaseDir.resolve("terraform-provider-dummy_1.0.0_SHA256SUMS"), sums);
         Files.write(releaseDir.resolve(sumsFile.getFileName() + ".sig"), key.detachedSignature(sums.getBytes(StandardCharsets.UTF_8)));
         return sumsFile;
+    }
+
+    /** A module version another writer stored under the same tag: not this run's content. */
+    private static Artifact anotherWritersModule() {
+        byte[] theirs = "not a module of this run".getBytes(StandardCharsets.UTF_8);
+        return new Artifact(MediaTypes.MODULE_ARTIFACT,
+                List.of(Layer.file(ArchiveFormat.ZIP.layerMediaType(), "theirs.zip", BlobSource.ofBytes(theirs))), Map.of());
     }
 }
