@@ -50,6 +50,22 @@ class ReadmeTest {
         }
     }
 
+    /** Fleet reads one key from its key file, and so does Wharf since 4e2a9df: a help text that does not say so invites a key file of several. */
+    @Test
+    void everyVerificationKeyFlagSaysOnlyTheFilesFirstKeyVerifies() {
+        List<String> flags = new ArrayList<>();
+        for (CommandLine command : all(PackageRegistryCommandLine.create(Map.of()))) {
+            for (OptionSpec option : command.getCommandSpec().options()) {
+                if (option.longestName().endsWith("verification-key")) {
+                    flags.add(command.getCommandSpec().qualifiedName() + " " + option.longestName());
+                    assertThat(String.join(" ", option.description())).as(command.getCommandSpec().qualifiedName() + " " + option.longestName())
+                            .contains("first key");
+                }
+            }
+        }
+        assertThat(flags).as("the flags checked").hasSizeGreaterThanOrEqualTo(3);
+    }
+
     private void assertEveryFlagDocumented(CommandLine root) {
         List<String> missing = new ArrayList<>();
         for (CommandLine command : all(root)) {

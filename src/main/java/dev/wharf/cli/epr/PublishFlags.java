@@ -30,7 +30,8 @@ public final class PublishFlags {
     @Option(names = {"-publish-verification-key", "--publish-verification-key"}, paramLabel = "FILE",
             description = "Armoured OpenPGP public key Fleet verifies the company's packages with"
                     + " (xpack.fleet.packageVerification.gpgKeyPath): PUT /api/v1/packages publishes only a package whose .sig"
-                    + " verifies over its zip with this key; needs -auth-tokens-file. Not -verification-key, the upstream's key"
+                    + " verifies over its zip with this key (only the file's first key or a subkey of it, as Fleet reads one key from its"
+                    + " file); needs -auth-tokens-file. Not -verification-key, the upstream's key"
                     + " for pull-through.")
     @Nullable Path publisherKey;
 

@@ -52,7 +52,8 @@ public final class PushCommand implements Callable<Integer> {
     @Option(names = {"-publish-verification-key", "--publish-verification-key"}, paramLabel = "FILE",
             description = "Armoured OpenPGP public key Fleet verifies the packages with (xpack.fleet.packageVerification.gpgKeyPath):"
                     + " each package must carry a .sig that verifies over its zip with this key, or is refused before anything is"
-                    + " pushed or sent. Not -verification-key, the upstream's key for mirror and pull-through.")
+                    + " pushed or sent. Only the file's first key (or a subkey of it) verifies, as Fleet reads one key from its file."
+                    + " Not -verification-key, the upstream's key for mirror and pull-through.")
     @Nullable Path publisherKey;
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;

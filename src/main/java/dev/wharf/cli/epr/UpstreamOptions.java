@@ -27,7 +27,8 @@ public final class UpstreamOptions {
                     + " company's own CA signed), in addition to the JVM's default trust.")
     @Nullable Path caFile;
     @Option(names = {"-verification-key", "--verification-key"}, paramLabel = "FILE",
-            description = "Armoured OpenPGP public key (such as Elastic's GPG-KEY-elasticsearch) every package copied from the upstream must be signed with; its .zip.sig is checked before anything is pushed.")
+            description = "Armoured OpenPGP public key (such as Elastic's GPG-KEY-elasticsearch) every package copied from the upstream must be signed with; its .zip.sig is checked before anything is pushed."
+                    + " Only the file's first key (or a subkey of it) verifies, as Fleet reads one key from its file.")
     @Nullable Path verificationKey;
 
     /** EPR's check of {@code -proxy-to}: a URL, and HTTPS unless {@code -proxy-allow-insecure}. */
