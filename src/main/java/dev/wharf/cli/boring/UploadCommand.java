@@ -161,7 +161,7 @@ public final class UploadCommand {
             Logging.configure(global);
             Optional<PublishClient> client = target.client();
             if (client.isPresent()) {
-                String keyId = client.get().putFile(PublishApi.PREFIX + "/providers/" + namespace + "/signing-keys", "application/pgp-keys", key)
+                String keyId = client.get().putFile(PublishApi.PREFIX + "/providers/" + namespace + "/signing-keys", "application/pgp-keys", key, "key_id")
                         .path("key_id").asText();
                 LOG.info("added key {} to the signing keys of namespace {} through the server", keyId, namespace);
                 return 0;

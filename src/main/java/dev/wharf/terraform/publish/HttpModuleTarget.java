@@ -58,7 +58,7 @@ public final class HttpModuleTarget implements ModuleTarget {
     public ModulePublication.Published publish(String where, String namespace, String name, String provider, String version,
                                                ArchiveFormat format, Path archive, Instant created) {
         JsonNode answer = client.putFile(PublishApi.PREFIX + "/modules/" + seg(namespace) + "/" + seg(name) + "/" + seg(provider)
-                + "/" + seg(version), format.contentType(), archive);
+                + "/" + seg(version), format.contentType(), archive, "digest", "size", "manifest_digest");
         return new ModulePublication.Published(namespace + "/" + name + "/" + provider, version, answer.path("digest").asText(),
                 answer.path("size").asLong(), answer.path("manifest_digest").asText());
     }

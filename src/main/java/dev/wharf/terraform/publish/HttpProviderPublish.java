@@ -44,7 +44,7 @@ public final class HttpProviderPublish {
         }
         try {
             JsonNode answer = client.putFiles(PublishApi.PREFIX + "/providers/" + HttpModuleTarget.seg(namespace) + "/"
-                    + HttpModuleTarget.seg(sums.name()) + "/" + HttpModuleTarget.seg(sums.version()), files);
+                    + HttpModuleTarget.seg(sums.name()) + "/" + HttpModuleTarget.seg(sums.version()), files, "key_id", "files");
             log.accept("published provider " + namespace + "/" + sums.name() + " " + sums.version() + " (" + answer.path("files").size()
                     + " files, key " + answer.path("key_id").asText() + ") through the server");
             return true;

@@ -55,17 +55,17 @@ public final class PublishClient {
         return new PublishClient(uri, token, WharfServerClient.to(uri, caFile, "--server-ca-file"));
     }
 
-    /** PUTs a file as the body; the 201 answer's JSON. */
-    public JsonNode putFile(String path, String contentType, Path file) {
+    /** PUTs a file as the body; the 201 answer's JSON, which must hold each of {@code fields} ({@link #created}). */
+    public JsonNode putFile(String path, String contentType, Path file, String... fields) {
         try {
-            return send(path, contentType, HttpRequest.BodyPublishers.ofFile(file));
+            return send(path, contentType, HttpRequest.BodyPublishers.ofFile(file), fields);
         } catch (FileNotFoundException e) {
             throw new UploadException(IoFailures.cannotRead(file, e));
         }
     }
 
     /** PUTs files as {@code multipart/form-data}, each part named and filed under its file name. */
-    public JsonNode putFiles(String path, List<Path> files) {
+    public JsonNode putFiles(String path, List<Path> files, String... fields) {
         String boundary = "wharf-" + UUID.randomUUID();
         List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
         for (Path file : files) {
@@ -81,7 +81,7 @@ public final class PublishClient {
         }
         parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n", StandardCharsets.UTF_8));
         return send(path, "multipart/form-data; boundary=" + boundary,
-                HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)));
+                HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)), fields);
     }
 
     /**
@@ -118,12 +118,12 @@ public final class PublishClient {
         }
     }
 
-    private JsonNode send(String path, String contentType, HttpRequest.BodyPublisher body) {
+    private JsonNode send(String path, String contentType, HttpRequest.BodyPublisher body, String... fields) {
         HttpResponse<String> response = exchange(HttpRequest.newBuilder(URI.create(server + path)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", contentType).PUT(body).build(), "publishing to");
         String reason = reason(response.body());
         return switch (response.statusCode()) {
-            case 201 -> parse(response.body());
+            case 201 -> created(response, fields);
             case 409 -> throw new VersionExistsException(reason, PublishConflict.isLostRace(JSON, response.body()));
             default -> throw new UploadException(server + " refused the publish (HTTP " + response.statusCode() + "): " + reason);
         };
@@ -146,12 +146,55 @@ public final class PublishClient {
         }
     }
 
-    private static JsonNode parse(String body) {
+    /**
+     * The 201's JSON object, holding each of {@code fields}. Wharf's publish API answers 201 only once
+     * the version is stored, and always with that object (AuditedPublish); a 201 without it is another
+     * server's (a WebDAV or catch-all server that took the PUT as a file, say), which stored nothing
+     * Terraform can install. So it is a failure of the target, not "published": reporting it published
+     * would have a CI job go on to a release no registry holds.
+     */
+    private JsonNode created(HttpResponse<String> response, String... fields) {
+        JsonNode answer;
         try {
-            return JSON.readTree(body);
+            answer = JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new UploadException("the server's answer is not JSON: " + e.getMessage());
+            throw notWharfsAnswer(response, "that is not JSON");
         }
+        if (answer == null || !answer.isObject()) {
+            throw notWharfsAnswer(response, "that is not a JSON object");
+        }
+        for (String field : fields) {
+            JsonNode value = answer.get(field);
+            if (value == null || value.isNull() || (value.isTextual() && value.asText().isEmpty())) {
+                throw notWharfsAnswer(response, "without \"" + field + "\"");
+            }
+        }
+        return answer;
+    }
+
+    private TargetFailedException notWharfsAnswer(HttpResponse<String> response, String what) {
+        String type = response.headers().firstValue("Content-Type").map(t -> "Content-Type " + printable(t, 100)).orElse("no Content-Type");
+        String body = printable(response.body(), 100);
+        return new TargetFailedException(server + " answered the publish with HTTP " + response.statusCode() + " (" + type + ") and a body "
+                + what + (body.isEmpty() ? " (empty)" : ": " + body) + "; not the answer of a Wharf server, so nothing is known to be published");
+    }
+
+    /** {@code text} on one line, its control characters as escapes, cut at {@code max} characters: safe to print on a terminal. */
+    static String printable(String text, int max) {
+        String line = text.strip().replaceAll("[\\r\\n\\t]+", " ");
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        for (; i < line.length() && i < max; i++) {
+            char c = line.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else if ((c > 0x7f && c < 0xa0) || Character.getType(c) == Character.FORMAT) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return i < line.length() ? out + "…" : out.toString();
     }
 
     /** The first of Wharf's {@code errors}, or of another server's {@code errors[].message}; else the body, on one line and shortened. */

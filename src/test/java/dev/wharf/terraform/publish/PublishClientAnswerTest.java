@@ -3,17 +3,30 @@ package dev.wharf.terraform.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.wharf.terraform.layout.ArchiveFormat;
+import dev.wharf.terraform.upload.TargetFailedException;
 import dev.wharf.terraform.upload.UploadException;
 import dev.wharf.testing.OversizedAnswers;
 import dev.wharf.testing.TestPorts;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code upload --server} pointed at something that is not Wharf: an endless answer is refused as it passes 1 MiB, not read whole. */
+/**
+ * {@code upload --server} pointed at something that is not Wharf: an endless answer is refused as it passes 1 MiB, not read
+ * whole; a 201 that is not Wharf's answer is the target's failure, said in one line.
+ */
 class PublishClientAnswerTest {
     @TempDir
     Path dir;
@@ -38,5 +51,61 @@ class PublishClientAnswerTest {
         // The JDK's refused connection carries no message: it was "cannot reach …: null".
         assertThatThrownBy(() -> client.putFile("/api/v1/modules/acme/x/aws/1.0.0", "application/gzip", archive))
                 .isInstanceOf(UploadException.class).hasMessage("cannot reach " + closed + ": connection refused");
+    }
+
+    /** A WebDAV or catch-all server answers a PUT with 201 and a page: nothing a registry serves was stored. */
+    @Test
+    void aCreatedAnswerThatIsNotJsonIsATargetFailureSaidInOneLineWithoutControlCharacters() throws Exception {
+        Path archive = Files.write(dir.resolve("m.tar.gz"), new byte[] {1, 2, 3});
+        try (Canned server = Canned.start(201, "text/html", "<html>\n<body>\u001b[2JCreated</body>\n</html>\n")) {
+            PublishClient client = new PublishClient(server.uri(), "t", HttpClient.newHttpClient());
+            // It was "the server's answer is not JSON: Unrecognized token '<': was expecting … [Source: REDACTED …]".
+            assertThatThrownBy(() -> new HttpModuleTarget(client).publish("m.tar.gz", "acme", "x", "aws", "1.0.0", ArchiveFormat.TAR_GZ, archive, Instant.now()))
+                    .isInstanceOf(TargetFailedException.class)
+                    .hasMessage(server.uri() + " answered the publish with HTTP 201 (Content-Type text/html) and a body that is not JSON:"
+                            + " <html> <body>\\x1b[2JCreated</body> </html>; not the answer of a Wharf server, so nothing is known to be published");
+        }
+    }
+
+    @Test
+    void aCreatedAnswerOfAnotherShapeIsATargetFailureShowingItsFirstBytes() throws Exception {
+        Path archive = Files.write(dir.resolve("m.tar.gz"), new byte[] {1, 2, 3});
+        try (Canned server = Canned.start(201, "application/json", "{\"ok\":true,\"pad\":\"" + "x".repeat(200) + "\"}")) {
+            PublishClient client = new PublishClient(server.uri(), "t", HttpClient.newHttpClient());
+            // It was taken for published, with an empty digest and size 0.
+            assertThatThrownBy(() -> new HttpModuleTarget(client).publish("m.tar.gz", "acme", "x", "aws", "1.0.0", ArchiveFormat.TAR_GZ, archive, Instant.now()))
+                    .isInstanceOf(TargetFailedException.class)
+                    .hasMessageStartingWith(server.uri() + " answered the publish with HTTP 201 (Content-Type application/json) and a body"
+                            + " without \"digest\": {\"ok\":true,\"pad\":\"xxx")
+                    .hasMessageEndingWith("x…; not the answer of a Wharf server, so nothing is known to be published")
+                    .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+        }
+    }
+
+    /** Answers every request with one status, type and body, after reading the request's body. */
+    private record Canned(HttpServer server) implements AutoCloseable {
+        static Canned start(int status, String type, String body) throws IOException {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            server.createContext("/", exchange -> {
+                try (exchange) {
+                    exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+                    exchange.getResponseHeaders().set("Content-Type", type);
+                    exchange.sendResponseHeaders(status, bytes.length);
+                    exchange.getResponseBody().write(bytes);
+                }
+            });
+            server.start();
+            return new Canned(server);
+        }
+
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 }
