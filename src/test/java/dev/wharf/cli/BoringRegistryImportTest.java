@@ -171,6 +171,55 @@ class BoringRegistryImportTest {
                 .contains("6 copied, 0 already there, 0 refused");
     }
 
+    /**
+     * Terraform lower-cases a provider's namespace before asking for it, and Wharf stores the namespace
+     * so: a bucket's {@code Acme} and {@code acme} (boring-registry keeps both as given) are one
+     * namespace, whose keys check the releases of either, in a dry run as in the real one.
+     */
+    @Test
+    void signingKeysOfANamespaceSpelledInAnotherCaseAreMergedWithItsOwn() throws Exception {
+        Path bucket = bucket(dir.resolve("bucket"));
+        PgpKeys second = PgpKeys.generate("Acme Two <acme2@wharf.invalid>");
+        provider(bucket.resolve("providers"), "Acme", "more", "1.1.0", second);
+        Files.move(bucket.resolve("providers/Acme/more"), bucket.resolve("providers/acme/more"));
+        PgpKeys upstreamTwo = PgpKeys.generate("Upstream Two <upstream2@wharf.invalid>");
+        provider(bucket.resolve("mirror/providers/registry.terraform.io"), "HashiCorp", "extra", "1.0.0", upstreamTwo);
+        Files.move(bucket.resolve("mirror/providers/registry.terraform.io/HashiCorp/extra"),
+                bucket.resolve("mirror/providers/registry.terraform.io/hashicorp/extra"));
+
+        Run dryRun = importing(bucket, "--dry-run");
+        // It was "refused       provider acme/more 1.1.0: … not signed by any key of namespace acme" in the dry run alone.
+        assertThat(dryRun.out()).contains("would copy    provider acme/more 1.1.0")
+                .contains("would copy    mirrored provider registry.terraform.io/hashicorp/extra 1.0.0")
+                .contains(" 0 refused");
+        assertThat(dryRun.exit()).as(dryRun.out()).isZero();
+
+        Run run = importing(bucket);
+        // It was "refused       mirrored provider registry.terraform.io/hashicorp/extra 1.0.0: …", its key being in HashiCorp's file.
+        assertThat(run.out()).contains("copied        provider acme/more 1.1.0")
+                .contains("copied        mirrored provider registry.terraform.io/hashicorp/extra 1.0.0")
+                .contains(" 0 refused");
+        assertThat(run.exit()).as(run.out()).isZero();
+
+        try (ServerCommand.Running server = server()) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(certificate.trustingContext()).build();
+            String base = "https://127.0.0.1:" + server.registry().port();
+            var download = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+                    + "/v1/providers/acme/more/1.1.0/download/linux/amd64")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(download.statusCode()).as(download.body()).isEqualTo(200);
+            var keys = new com.fasterxml.jackson.databind.ObjectMapper().readTree(download.body()).path("signing_keys").path("gpg_public_keys");
+            List<String> ids = new ArrayList<>();
+            keys.forEach(k -> ids.add(k.path("key_id").asText()));
+            assertThat(ids).containsExactlyInAnyOrder(dev.wharf.terraform.provider.SignatureVerifier.primaryKeyId(second.armoredPublicKey()),
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(bucket.resolve("providers/acme/signing-keys.json").toFile())
+                            .path("gpg_public_keys").path(0).path("key_id").asText());
+            var mirrored = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+                    + "/v1/mirror/registry.terraform.io/hashicorp/extra/index.json")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(mirrored.statusCode()).as(mirrored.body()).isEqualTo(200);
+            assertThat(mirrored.body()).contains("\"1.0.0\"");
+        }
+    }
+
     @Test
     void aTamperedZipIsRefusedAndLeavesNothingOfItsRelease() throws Exception {
         Path bucket = bucket(dir.resolve("bucket"));

@@ -1,6 +1,8 @@
 package dev.wharf.terraform.importer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.oci.Digest;
 import dev.wharf.terraform.importer.BucketCopy.KeySet;
 import dev.wharf.terraform.importer.BucketCopy.ModuleArchive;
@@ -28,11 +30,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@code import DIR}: stores a boring-registry bucket copy ({@link BucketCopy}) in Wharf's layout.
@@ -76,15 +79,25 @@ public final class BucketImporter {
         for (Release release : copy.providers()) {
             importProvider(release, report, pendingKeys);
         }
-        Map<String, KeySet> mirrorKeys = new HashMap<>();
-        copy.mirrorKeySets().forEach(k -> mirrorKeys.put(k.hostname() + "/" + k.namespace(), k));
+        Map<String, List<KeySet>> mirrorKeys = new HashMap<>();
+        copy.mirrorKeySets().forEach(k -> mirrorKeys.computeIfAbsent(folded(k.hostname(), k.namespace()), f -> new ArrayList<>()).add(k));
         for (Release release : copy.mirrored()) {
-            importMirrored(release, mirrorKeys.get(release.hostname() + "/" + release.namespace()), report);
+            importMirrored(release, mirrorKeys.getOrDefault(folded(release.hostname(), release.namespace()), List.of()), report);
         }
         for (Path stray : copy.strays()) {
             report.add(stray.toString(), Outcome.REFUSED, "not a file of boring-registry's storage layout");
         }
         return report;
+    }
+
+    /**
+     * Terraform lower-cases a provider's namespace (and host) before it asks for it (terraform-registry-address's
+     * ParseProviderPart), and Wharf stores a namespace under its lower case, so the bucket's
+     * {@code Hashicorp} and {@code hashicorp} are one namespace: their signing keys are merged, and a
+     * release in either is checked against both, in a dry run as in a real one.
+     */
+    private static String folded(String hostname, String namespace) {
+        return hostname.toLowerCase(Locale.ROOT) + "/" + namespace.toLowerCase(Locale.ROOT);
     }
 
     private void importKeys(KeySet set, ImportReport report, Map<String, SigningKeys> pendingKeys) {
@@ -98,10 +111,11 @@ public final class BucketImporter {
             report.add(where, Outcome.REFUSED, set.file() + ": " + e.getMessage());
             return;
         }
-        SigningKeys pending = stored;
+        // With --dry-run nothing is stored: the keys of a file of the same namespace in another case are pending.
+        SigningKeys pending = dryRun ? pendingKeys.getOrDefault(folded("", set.namespace()), stored) : stored;
         for (SigningKeys.GpgPublicKey key : incoming.gpgPublicKeys()) {
             String item = "signing key " + key.keyId() + " of namespace " + set.namespace();
-            boolean there = stored.gpgPublicKeys().stream().anyMatch(k -> k.keyId().equalsIgnoreCase(key.keyId())
+            boolean there = pending.gpgPublicKeys().stream().anyMatch(k -> k.keyId().equalsIgnoreCase(key.keyId())
                     && k.asciiArmor().strip().equals(key.asciiArmor() == null ? "" : key.asciiArmor().strip()));
             if (there) {
                 report.add(item, Outcome.ALREADY_THERE, null);
@@ -120,7 +134,7 @@ public final class BucketImporter {
                 report.add(item, Outcome.REFUSED, e.getMessage());
             }
         }
-        pendingKeys.put(set.namespace(), pending);
+        pendingKeys.put(folded("", set.namespace()), pending);
     }
 
     private void importModule(ModuleArchive m, ImportReport report) {
@@ -162,19 +176,25 @@ public final class BucketImporter {
     }
 
     private SigningKeys namespaceKeys(String namespace, Map<String, SigningKeys> pendingKeys) {
-        Optional<SigningKeys> keys = dryRun ? Optional.ofNullable(pendingKeys.get(namespace)) : Optional.empty();
+        Optional<SigningKeys> keys = dryRun ? Optional.ofNullable(pendingKeys.get(folded("", namespace))) : Optional.empty();
         return keys.or(() -> providerService.signingKeys(namespace)).orElseThrow(() -> new UploadException("namespace " + namespace
                 + " has no signing-keys.json, neither in storage nor in the bucket copy (providers/" + namespace + "/signing-keys.json)"));
     }
 
-    private void importMirrored(Release r, @Nullable KeySet keySet, ImportReport report) {
+    /** @param keySets the signing-keys.json of the release's namespace, in every case the bucket spells it */
+    private void importMirrored(Release r, List<KeySet> keySets, ImportReport report) {
         String item = "mirrored provider " + r.hostname() + "/" + r.namespace() + "/" + r.name() + " " + r.version();
         try {
-            if (keySet == null) {
+            if (keySets.isEmpty()) {
                 throw new UploadException("mirror/providers/" + r.hostname() + "/" + r.namespace()
                         + "/signing-keys.json is missing: the release's signature cannot be checked");
             }
-            String keysJson = Files.readString(keySet.file());
+            ObjectNode merged = json.createObjectNode();
+            ArrayNode all = merged.putArray("gpg_public_keys");
+            for (KeySet keySet : keySets) {
+                SigningKeysFile.canonical(json, Files.readAllBytes(keySet.file())).path("gpg_public_keys").forEach(all::add);
+            }
+            String keysJson = json.writeValueAsString(merged);
             SigningKeys upstreamKeys = SigningKeysFile.read(json, keysJson.getBytes(StandardCharsets.UTF_8));
             CheckedRelease release = providers.check(r.namespace(), r.sums(), r.archives(), false, () -> upstreamKeys);
             MirrorCoordinates coordinates = new MirrorCoordinates(r.hostname(), r.namespace(), r.name());
