@@ -1,7 +1,6 @@
 package dev.wharf.epr.upstream;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.wharf.epr.model.Json;
 import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.search.PackageSearch.CategoryCount;
 import dev.wharf.http.TlsHandshakes;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * A client of another Elastic Package Registry (EPR itself, or Wharf): its {@code /search},
  * {@code /categories} and package answers, and its zips and signatures streamed to files. Retries
  * as EPR's proxy does: on no connection, 429 and 5xx (but 501), and on a JSON answer that is not
- * JSON (an intercepting proxy's page).
+ * JSON (an intercepting proxy's page). Its JSON is read strictly, as EPR's Go reads it ({@link UpstreamJson}).
  */
 public final class UpstreamEpr {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamEpr.class);
@@ -146,14 +145,21 @@ public final class UpstreamEpr {
             // Bounded as every document read from a registry is: an answer that never ends must not fill the heap.
             // Cut one byte past the limit, it cannot parse; the count then says why.
             BoundedInputStream bounded = BoundedInputStream.builder().setInputStream(body).setMaxCount(MAX_JSON_BYTES + 1).get();
+            com.fasterxml.jackson.core.JsonParser parser = UpstreamJson.MAPPER.createParser(bounded);
             try {
-                return Json.mapper().readValue(bounded, type);
+                return UpstreamJson.MAPPER.readValue(parser, type);
+            } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+                // Said while the parser still stands on the value: once closed, it no longer tells what the value was.
+                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "upstream " + uri + " answered "
+                        + UpstreamJson.mismatch(e, parser.currentToken()) + ": EPR does not read such an answer either", e);
             } catch (com.fasterxml.jackson.core.JacksonException e) {
                 if (bounded.getCount() > MAX_JSON_BYTES) {
                     throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "upstream " + uri + " answered more than "
                             + MAX_JSON_BYTES + " bytes of JSON for " + what, e);
                 }
                 throw e;
+            } finally {
+                parser.close();
             }
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "upstream " + uri + " answered unreadable JSON: "

@@ -72,6 +72,39 @@ class UpstreamEprTest {
         }
     }
 
+    /** EPR reads its upstream with Go's encoding/json, which converts no value to another type: a 2.7 was a count of 2 here. */
+    @Test
+    void aValueOfAnotherTypeThanItsFieldsIsRefusedNamingTheFieldAndTheUpstream() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.Map<String, String> answers = java.util.Map.of(
+                "/search", "[{\"name\":\"a\",\"version\":\"1.0.0\"},{\"name\":\"b\",\"version\":1.10}]",
+                "/categories", "[{\"id\":\"security\",\"title\":\"Security\",\"count\":2.7}]",
+                "/package/b/1.0.0/", "{\"name\":\"b\",\"version\":\"1.0.0\",\"title\":true}");
+        server.createContext("/", exchange -> {
+            byte[] body = answers.getOrDefault(exchange.getRequestURI().getPath(), "[]").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+            UpstreamEpr client = new UpstreamEpr(UpstreamSettings.epr(URI.create(base)).withRetries(0, Duration.ZERO, Duration.ZERO));
+            assertThatThrownBy(() -> client.search(null))
+                    .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.BAD_RESPONSE))
+                    .hasMessage("upstream " + base + "search answered [1].version as a number, not a string: EPR does not read such an answer either");
+            assertThatThrownBy(() -> client.categories(null))
+                    .hasMessage("upstream " + base + "categories answered [0].count as a number, not a whole number: EPR does not read such an answer"
+                            + " either");
+            assertThatThrownBy(() -> client.packageInfo("b", "1.0.0"))
+                    .hasMessage("upstream " + base + "package/b/1.0.0/ answered title as a boolean, not a string: EPR does not read such an answer"
+                            + " either");
+        } finally {
+            server.stop(0);
+        }
+    }
+
     @Test
     void anAnswerThatNeverEndsIsCutAtTheLimit() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * An upstream's answer to the provider registry protocol's download request, read as terraform reads
  * it: with Go's encoding/json, so member names in any case ({@link GoJsonNames}), and signing keys in
- * the protocol's one form ({@link SigningKeysFile#fromDownloadAnswer}).
+ * the protocol's one form ({@link SigningKeysFile#fromDownloadAnswer}); a member of another type is
+ * refused ({@link UpstreamJson}), never converted.
  */
 final class DownloadAnswer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,12 +47,15 @@ final class DownloadAnswer {
                 HttpUpstreamRegistry.address(uri, requiredText(body, "download_url", uri), "download_url"),
                 HttpUpstreamRegistry.address(uri, requiredText(body, "shasums_url", uri), "shasums_url"),
                 HttpUpstreamRegistry.address(uri, requiredText(body, "shasums_signature_url", uri), "shasums_signature_url"),
-                body.path("shasum").asText("").toLowerCase(Locale.ROOT),
+                UpstreamJson.text(body, "shasum", "", uri).toLowerCase(Locale.ROOT),
                 keys.toString());
     }
 
     private static String requiredText(JsonNode body, String field, URI uri) {
         JsonNode value = body.path(field);
+        if (!value.isMissingNode() && !value.isTextual()) {
+            throw UpstreamJson.wrongType(uri, field, value, "a string");
+        }
         if (!value.isTextual() || value.asText().isBlank()) {
             throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, uri + " answered without '" + field + "'");
         }

@@ -100,6 +100,35 @@ class HttpUpstreamRegistryTest {
         assertThat(versions.get(1).protocols()).containsExactly("4.0");
     }
 
+    /** Terraform's Go converts no member to another type; Jackson's leniency read a version 1.10 as "1.1". */
+    @Test
+    void aMemberOfAnotherTypeIsRefusedNamingItAndTheAddress() {
+        String download = upstream.base() + "/api/providers/acme/dummy/1.0.0/download/linux/amd64";
+        upstream.put("/api/providers/acme/dummy/1.0.0/download/linux/amd64", """
+                {"os":"linux","arch":"amd64","filename":7,"download_url":"/files/x","shasums_url":"/files/SUMS",
+                 "shasums_signature_url":"/files/SUMS.sig","signing_keys":%s}
+                """.formatted(KEYS));
+        // It was "… answered without 'filename'".
+        assertThatThrownBy(() -> client().packageFor(DUMMY, "1.0.0", "linux", "amd64"))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.BAD_RESPONSE))
+                .hasMessage(download + " answered filename as a number, not a string: terraform does not read such an answer");
+        String versions = upstream.base() + "/api/providers/acme/dummy/versions";
+        Map<String, String> answers = new LinkedHashMap<>();
+        answers.put("{\"versions\":[{\"version\":\"1.0.0\"},{\"version\":1.10,\"protocols\":[\"5.0\"]}]}",
+                "versions[1].version as a number, not a string");
+        answers.put("{\"versions\":[{\"version\":\"1.0.0\",\"protocols\":[5.0]}]}", "versions[0].protocols[0] as a number, not a string");
+        answers.put("{\"versions\":[{\"version\":\"1.0.0\",\"platforms\":[{\"os\":true,\"arch\":\"amd64\"}]}]}",
+                "versions[0].platforms[0].os as a boolean, not a string");
+        answers.put("{\"versions\":[{\"version\":\"1.0.0\",\"platforms\":{\"a\":{\"os\":\"linux\",\"arch\":\"amd64\"}}}]}",
+                "versions[0].platforms as an object, not a list");
+        answers.forEach((answer, said) -> {
+            upstream.put("/api/providers/acme/dummy/versions", answer);
+            assertThatThrownBy(() -> client().versions(DUMMY)).as(answer)
+                    .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.BAD_RESPONSE))
+                    .hasMessage(versions + " answered " + said + ": terraform does not read such an answer");
+        });
+    }
+
     @Test
     void discoveryIsAskedOncePerHost() {
         HttpUpstreamRegistry client = client();
