@@ -4,6 +4,7 @@ import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.archive.ArchiveLimits;
 import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.oci.archive.Gzip;
+import dev.wharf.oci.archive.InflationLimit;
 import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import java.io.BufferedInputStream;
@@ -21,7 +22,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * The check every module archive gets before it is stored, whoever wrote it ({@code upload module},
  * {@code import}, a {@code PUT} over HTTP): it must read to its end as its format, hold at least one
  * file, and name no entry that terraform would unpack outside its module directory (absolute, or
- * with {@code ..}), nor a link.
+ * with {@code ..}), nor a link; and it may inflate no further than {@link ArchiveLimits#DEFAULT} allows
+ * for its size, a tar.gz as a zip.
  */
 public final class ModuleArchiveCheck {
     private ModuleArchiveCheck() {
@@ -42,8 +44,13 @@ public final class ModuleArchiveCheck {
     private static int tarEntries(Path archive, String name) {
         int files = 0;
         int entries = 0;
+        // Counted as it inflates, as a zip's entries are: reading a tar to its end inflates every entry,
+        // so a small gzip of a huge run of zeros would otherwise cost minutes of CPU per publish.
         try (InputStream in = new BufferedInputStream(Files.newInputStream(archive));
-             TarArchiveInputStream tar = new TarArchiveInputStream(Gzip.allMembers(in))) {
+             TarArchiveInputStream tar = new TarArchiveInputStream(new InflationLimit(Gzip.allMembers(in),
+                     ArchiveLimits.DEFAULT.allowedFor(Files.size(archive)), "(the compression ratio limit is "
+                     + ArchiveLimits.DEFAULT.maxRatio() + " times its own size, the uncompressed size limit "
+                     + ArchiveLimits.DEFAULT.maxUncompressedBytes() + " bytes)"))) {
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                 entries++;
                 checkName(name, entry.getName());
@@ -54,6 +61,8 @@ public final class ModuleArchiveCheck {
                     files++;
                 }
             }
+        } catch (ArchiveRefusedException e) {
+            throw new UploadException(name + " is refused: " + e.getMessage());
         } catch (IOException e) {
             throw new UploadException(name + " is not a readable tar.gz: " + IoFailures.describe(e));
         }

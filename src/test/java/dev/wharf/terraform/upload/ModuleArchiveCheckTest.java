@@ -40,6 +40,19 @@ class ModuleArchiveCheckTest {
     }
 
     @Test
+    void aTarGzThatInflatesPastTheArchiveLimitsIsRefusedAsAZipIs() throws IOException {
+        // 4 MiB of one character gzips to a few KB: far past 100 times its size, and past the 1 MiB floor.
+        Path bomb = Files.write(dir.resolve("bomb.tar.gz"), gzip(tar("main.tf", "#".repeat(4 << 20))));
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(bomb, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessageStartingWith("the body is refused: the archive inflates to more than 1048576 bytes")
+                .hasMessageContaining("compression ratio limit is 100 times its own size");
+
+        // Below the floor any ratio is fine: a small module of one repetitive file amplifies nothing worth refusing.
+        Path small = Files.write(dir.resolve("small.tar.gz"), gzip(tar("main.tf", "#".repeat(900 << 10))));
+        assertThatCode(() -> ModuleArchiveCheck.check(small, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
+    }
+
+    @Test
     void aZipWithALinkOrAnEntryTwiceIsRefused() throws IOException {
         Path linking = dir.resolve("linking.zip");
         try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(linking.toFile())) {
