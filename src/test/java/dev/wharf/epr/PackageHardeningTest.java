@@ -163,6 +163,28 @@ class PackageHardeningTest {
     }
 
     @Test
+    void aZipWithTwoEntriesForOneFileIsRefusedAndLeftOut() throws Exception {
+        // Fleet reads the first manifest (its name as written); the second, the same file once its name is cleaned, came last.
+        String other = MANIFEST.formatted("twice").replace("title: Hostile", "title: Not what Fleet installs");
+        Path paths = Files.createDirectories(dir.resolve("packages"));
+        Path manifests = HostileZips.write(paths.resolve("twice-1.0.0.zip"), List.of(Entry.file("twice-1.0.0/manifest.yml", MANIFEST.formatted("twice")),
+                Entry.file("twice-1.0.0/docs/README.md", "# twice\n"), Entry.file("twice-1.0.0//manifest.yml", other)));
+        Path readmes = HostileZips.write(dir.resolve("zips/dotted-1.0.0.zip"), List.of(Entry.file("dotted-1.0.0/manifest.yml", MANIFEST.formatted("dotted")),
+                Entry.file("dotted-1.0.0/docs/README.md", "# dotted\n"), Entry.file("./dotted-1.0.0/docs/README.md", "# another\n")));
+
+        ArtifactStore store = new ImageLayoutStore(dir.resolve("oci"));
+        PackagePublisher publisher = new PackagePublisher(store, "packages", 512L << 20, true, ArchiveLimits.DEFAULT);
+        assertThatThrownBy(() -> publisher.push(manifests, w -> { })).isInstanceOf(InvalidPackageException.class)
+                .hasMessageContaining("zip entries 'twice-1.0.0/manifest.yml' and 'twice-1.0.0//manifest.yml' are both the file manifest.yml");
+        assertThatThrownBy(() -> publisher.push(readmes, w -> { })).isInstanceOf(InvalidPackageException.class)
+                .hasMessageContaining("'dotted-1.0.0/docs/README.md' and './dotted-1.0.0/docs/README.md' are both the file docs/README.md");
+        assertThat(store.listTags("packages")).isEmpty();
+
+        copyPackage(paths, "acme_logs", "1.1.0");
+        assertThat(indexer(paths, ArchiveLimits.DEFAULT).packages()).extracting(IndexedPackage::key).containsExactly("acme_logs-1.1.0");
+    }
+
+    @Test
     void pushRefusesABombWithTheReasonAndTheLimitsAreSettable() throws Exception {
         ArtifactStore store = new ImageLayoutStore(dir.resolve("oci"));
         Path zip = bomb(dir.resolve("bomb-1.0.0.zip"), "bomb");

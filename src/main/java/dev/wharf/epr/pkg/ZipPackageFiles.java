@@ -69,7 +69,10 @@ public final class ZipPackageFiles implements PackageFiles {
                 if (e.isDirectory()) {
                     dirs.add(rel);
                 } else {
-                    files.put(rel, e);
+                    ZipEntry before = files.put(rel, e);
+                    if (before != null) {
+                        throw twice(rel, before, e);
+                    }
                     for (int slash = rel.indexOf('/'); slash > 0; slash = rel.indexOf('/', slash + 1)) {
                         dirs.add(rel.substring(0, slash));
                     }
@@ -79,6 +82,18 @@ public final class ZipPackageFiles implements PackageFiles {
             zip.close();
             throw e;
         }
+    }
+
+    /**
+     * Two entries that name one file once cleaned ({@code a//b}, {@code ./a/b}, {@code a/b}): readers
+     * differ on which they take (Fleet's zip reader keeps the name as written and looks up the plain
+     * one, Go's {@code archive/zip}, which EPR reads with, refuses to open either), so the file checked
+     * here could be another than the one a client installs.
+     */
+    private static InvalidPackageException twice(String rel, ZipEntry first, ZipEntry second) {
+        return new InvalidPackageException("zip entries '" + EntryNames.printable(first.getName()) + "' and '"
+                + EntryNames.printable(second.getName()) + "' are both the file " + rel
+                + " of the package; readers differ on which one they take");
     }
 
     static void checkEntryName(String name) throws InvalidPackageException {
