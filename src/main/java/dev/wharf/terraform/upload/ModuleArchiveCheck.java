@@ -3,6 +3,7 @@ package dev.wharf.terraform.upload;
 import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.archive.ArchiveLimits;
 import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.oci.archive.EntryNames;
 import dev.wharf.oci.archive.Gzip;
 import dev.wharf.oci.archive.InflationLimit;
 import dev.wharf.oci.archive.ZipInspector;
@@ -12,11 +13,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 
 /**
  * The check every module archive gets before it is stored, whoever wrote it ({@code upload module},
@@ -103,14 +108,50 @@ public final class ModuleArchiveCheck {
     private static int zipEntries(Path archive, String name) {
         try (ZipFile zip = new ZipFile(archive.toFile())) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
+            List<String> listed = new ArrayList<>();
             while (entries.hasMoreElements()) {
-                checkName(name, entries.nextElement().getName());
+                String entry = entries.nextElement().getName();
+                checkName(name, entry);
+                listed.add(entry);
             }
-            return new ZipInspector(ArchiveLimits.DEFAULT).inspect(archive).files().size();
+            int files = new ZipInspector(ArchiveLimits.DEFAULT).inspect(archive).files().size();
+            sameAsStreamed(archive, name, listed);
+            return files;
         } catch (ArchiveRefusedException e) {
             throw new UploadException(name + " is refused: " + e.getMessage());
         } catch (IOException e) {
             throw new UploadException(name + " is not a readable zip: " + IoFailures.describe(e));
+        }
+    }
+
+    /**
+     * The registry's pages read a module zip as it streams by, entry after entry by their local
+     * headers (the module's README and documentation), while terraform unpacks the entries its
+     * central directory lists. An entry only the local headers hold (bytes put before the zip, which
+     * readers of the directory skip), or one named otherwise there, would be shown as the module's
+     * though terraform never unpacks it; so both readings must give the same names in the same order
+     * (every zip writer writes its directory in the order of its entries). Each name is compared
+     * before its entry is passed over, so an entry the directory does not list is never inflated.
+     */
+    private static void sameAsStreamed(Path archive, String name, List<String> listed) {
+        int read = 0;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(archive));
+             ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", true, true)) {
+            for (ZipArchiveEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                if (read >= listed.size() || !listed.get(read).equals(entry.getName())) {
+                    throw new UploadException(name + " is refused: its local headers hold the entry '" + EntryNames.printable(entry.getName())
+                            + "' where its central directory lists " + (read < listed.size() ? "'" + EntryNames.printable(listed.get(read)) + "'"
+                                    : "no more") + "; the registry's pages read the one, terraform unpacks the other");
+                }
+                read++;
+            }
+        } catch (IOException e) {
+            throw new UploadException(name + " is refused: its entries cannot be read one after the other by their local headers, "
+                    + "as the registry's pages read them: " + IoFailures.describe(e));
+        }
+        if (read < listed.size()) {
+            throw new UploadException(name + " is refused: its local headers end after " + read + " of the " + listed.size()
+                    + " entries its central directory lists");
         }
     }
 

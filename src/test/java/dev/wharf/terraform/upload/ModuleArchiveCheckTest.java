@@ -81,6 +81,39 @@ class ModuleArchiveCheckTest {
         assertThatCode(() -> ModuleArchiveCheck.check(good, ArchiveFormat.ZIP, "the body")).doesNotThrowAnyException();
     }
 
+    @Test
+    void aZipWhoseLocalHeadersHoldAnEntryItsDirectoryDoesNotListIsRefused() throws IOException {
+        // A README's local header and data put before a whole zip of main.tf: readers of the central directory
+        // (terraform, java.util.zip) skip the prepended bytes; a reader of the stream, as the registry's pages are, meets it first.
+        ByteArrayOutputStream hidden = new ByteArrayOutputStream();
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(hidden)) {
+            file(zip, "README.md", "# Not in the module terraform installs\n");
+        }
+        byte[] readme = hidden.toByteArray();
+        ByteArrayOutputStream module = new ByteArrayOutputStream();
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(module)) {
+            file(zip, "main.tf", "variable \"a\" {}\n");
+        }
+        Path prepended = Files.write(dir.resolve("prepended.zip"), concat(Arrays.copyOf(readme, centralDirectoryAt(readme)), module.toByteArray()));
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(prepended, ArchiveFormat.ZIP, "the body"))
+                .isInstanceOf(UploadException.class)
+                .hasMessage("the body is refused: its local headers hold the entry 'README.md' where its central directory lists 'main.tf';"
+                        + " the registry's pages read the one, terraform unpacks the other");
+
+        Path plain = Files.write(dir.resolve("plain.zip"), module.toByteArray());
+        assertThatCode(() -> ModuleArchiveCheck.check(plain, ArchiveFormat.ZIP, "the body")).doesNotThrowAnyException();
+    }
+
+    /** Where a zip of one entry's central directory begins: its first "PK\1\2" signature. */
+    private static int centralDirectoryAt(byte[] zip) {
+        for (int i = 0; i + 4 <= zip.length; i++) {
+            if (zip[i] == 'P' && zip[i + 1] == 'K' && zip[i + 2] == 1 && zip[i + 3] == 2) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no central directory");
+    }
+
     private static void file(ZipArchiveOutputStream zip, String name, String content) throws IOException {
         zip.putArchiveEntry(new ZipArchiveEntry(name));
         zip.write(content.getBytes(StandardCharsets.UTF_8));
