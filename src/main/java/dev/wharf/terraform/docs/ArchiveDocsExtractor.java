@@ -6,6 +6,7 @@ import dev.wharf.oci.archive.InflationLimit;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -20,12 +21,13 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the documentation of a module archive (tar.gz or zip) in one pass as it streams by: the
  * {@code .tf} files at its root and in each {@code modules/<name>/}, and nothing else kept. Entry
- * names follow {@link EntryNames} as at upload; a tar.gz inflates no further than the archive rules
- * allow for its size; links are not followed; a configuration file holds at most
+ * names follow {@link EntryNames} as at upload; a tar.gz or zip inflates no further than the archive
+ * rules allow for its size; links are not followed; a configuration file holds at most
  * {@link #MAX_FILE_BYTES} and all of them together {@link #MAX_TOTAL_BYTES} — past that a file is
  * left out with a note, so a page still shows what could be read.
  */
@@ -47,7 +49,10 @@ public final class ArchiveDocsExtractor {
                 ? new ZipArchiveInputStream(buffered, "UTF-8", true, true)
                 : new TarArchiveInputStream(new InflationLimit(Gzip.allMembers(buffered),
                         maxInflatedBytes, "while its configuration files are read"))) {
-            for (ArchiveEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
+            // A zip inflates entry by entry inside its reader, which passes over an entry by inflating the rest
+            // of it: every entry is read to its end through the limit here, so the reader has nothing left to pass over.
+            InputStream data = zip ? new InflationLimit(entries, maxInflatedBytes, "while its configuration files are read") : entries;
+            for (ArchiveEntry entry = entries.getNextEntry(); entry != null; entry = next(entries, data)) {
                 String name = EntryNames.check(entry.getName());
                 String bare = name.startsWith("./") ? name.substring(2) : name;
                 int slash = bare.lastIndexOf('/');
@@ -63,7 +68,7 @@ public final class ArchiveDocsExtractor {
                 if (!ModuleReader.configFile(file)) {
                     continue;
                 }
-                byte[] bytes = entries.readNBytes(MAX_FILE_BYTES + 1);
+                byte[] bytes = data.readNBytes(MAX_FILE_BYTES + 1);
                 if (bytes.length > MAX_FILE_BYTES || total + bytes.length > MAX_TOTAL_BYTES) {
                     notes.computeIfAbsent(directory, d -> new ArrayList<>()).add(file + ": not read, larger than "
                             + (bytes.length > MAX_FILE_BYTES ? MAX_FILE_BYTES + " bytes" : "the " + MAX_TOTAL_BYTES + " bytes all files may hold"));
@@ -86,6 +91,12 @@ public final class ArchiveDocsExtractor {
             }
         });
         return new ArchiveDocs(root, submodules);
+    }
+
+    /** The next entry, once what is left of this one has been read through {@code data}, and counted there. */
+    private static @Nullable ArchiveEntry next(ArchiveInputStream<? extends ArchiveEntry> entries, InputStream data) throws IOException {
+        data.transferTo(OutputStream.nullOutputStream());
+        return entries.getNextEntry();
     }
 
     /** The root, or a directory right under {@code modules/}, as terraform-config-inspect would be pointed at. */

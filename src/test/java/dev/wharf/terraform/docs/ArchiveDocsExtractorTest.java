@@ -74,6 +74,18 @@ class ArchiveDocsExtractorTest {
                 .isInstanceOf(ArchiveRefusedException.class).hasMessageContaining("climbs out");
     }
 
+    @Test
+    void aZipInflatesNoFurtherThanTheLimitEvenInEntriesThatAreNotRead() throws IOException {
+        // 4 MiB of zeros before the configuration: passed over, never read as a file, yet inflated to be passed over.
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("blob.bin", new byte[4 << 20]);
+        files.put("main.tf", bytes(VARIABLE));
+        byte[] zip = zip(files);
+        assertThatThrownBy(() -> ArchiveDocsExtractor.read(new ByteArrayInputStream(zip), true, 1 << 20))
+                .isInstanceOf(ArchiveRefusedException.class).hasMessageContaining("inflates to more than 1048576 bytes");
+        assertThat(ArchiveDocsExtractor.read(new ByteArrayInputStream(zip), true, 8L << 20).root().inputs()).hasSize(1);
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
