@@ -28,7 +28,9 @@ record PackagePage(IndexedPackage pkg, List<IndexedPackage> versions, PackageRea
     String body() {
         PackageDocument d = pkg.document();
         StringBuilder out = new StringBuilder();
-        out.append("<h1>").append(text(Objects.requireNonNullElse(d.title, d.name))).append(" <span class=\"note\">")
+        // The title is the publisher's text: in <bdi>, a right-to-left override in it (U+202E) ends with it and
+        // cannot show the version after it backwards (1.2.3 as 3.2.1).
+        out.append("<h1><bdi>").append(text(Objects.requireNonNullElse(d.title, d.name))).append("</bdi> <span class=\"note\">")
                 .append(text(d.version)).append("</span></h1>\n");
         if (!d.description.isBlank()) {
             out.append("<p>").append(text(d.description)).append("</p>\n");

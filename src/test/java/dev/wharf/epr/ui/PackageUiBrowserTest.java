@@ -144,6 +144,19 @@ class PackageUiBrowserTest {
     }
 
     @Test
+    void aTitleEndingInARightToLeftOverrideDoesNotShowTheVersionBackwards() throws Exception {
+        browser.get(open.resolve("/ui/packages/hostile_pkg/1.0.0").toString());
+        // Where the version's first and last characters are drawn: "1.0.0" read left to right, not "0.0.1".
+        String script = "const v = document.querySelector('h1 .note').firstChild; const r = document.createRange();"
+                + " const left = i => { r.setStart(v, i); r.setEnd(v, i + 1); return r.getBoundingClientRect().left; };"
+                + " return [left(0), left(v.length - 1)];";
+        @SuppressWarnings("unchecked")
+        List<Number> lefts = (List<Number>) ((JavascriptExecutor) browser).executeScript(script);
+        screenshot("title-with-a-right-to-left-override");
+        assertThat(lefts.get(0).doubleValue()).as("the version's first character is drawn left of its last").isLessThan(lefts.get(1).doubleValue());
+    }
+
+    @Test
     void aHostilePackagesScriptsAndOnerrorNeverRun() throws Exception {
         browser.get(open.resolve("/ui/packages/hostile_pkg/1.0.0").toString());
         assertThat(browser.findElement(By.cssSelector(".readme")).getText()).contains("Harmless text before the attack.");

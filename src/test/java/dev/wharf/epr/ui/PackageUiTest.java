@@ -85,7 +85,7 @@ class PackageUiTest {
         HttpResponse<String> page = get(open, "/ui/packages/acme_logs/1.1.0", null);
         assertThat(page.statusCode()).isEqualTo(200);
         String body = page.body();
-        assertThat(body).contains("<h1>Acme Logs <span class=\"note\">1.1.0</span></h1>", "Collects access logs from Acme web servers.",
+        assertThat(body).contains("<h1><bdi>Acme Logs</bdi> <span class=\"note\">1.1.0</span></h1>", "Collects access logs from Acme web servers.",
                 "<dt>Owner</dt><dd>wharf/integrations (community)</dd>", "<dt>Kibana</dt><dd>^8.10.0 || ^9.0.0</dd>",
                 "<span class=\"sig signed\">signed</span>",
                 "href=\"/epr/acme_logs/acme_logs-1.1.0.zip\"", "href=\"/epr/acme_logs/acme_logs-1.1.0.zip.sig\"",

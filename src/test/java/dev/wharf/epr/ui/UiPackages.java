@@ -84,7 +84,8 @@ final class UiPackages implements AutoCloseable {
         String manifest = Files.readString(pkg.resolve("manifest.yml"))
                 .replace("name: sensor_input", "name: hostile_pkg")
                 .replace("version: 0.3.0", "version: 1.0.0")
-                .replace("title: Sensor input", "title: \"<script>window.wharfPwned=1</script>Hostile\"")
+                // Ends in a right-to-left override (U+202E, escaped for YAML), which would show the version after it backwards.
+                .replace("title: Sensor input", "title: \"<script>window.wharfPwned=1</script>Hostile\\u202E\"")
                 .replace("description: Reads measurements from a sensor gateway.",
                         "description: \"<img src=x onerror=window.wharfPwned=1> sneaky\"");
         Files.writeString(pkg.resolve("manifest.yml"), manifest);
