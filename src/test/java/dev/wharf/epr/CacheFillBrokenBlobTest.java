@@ -4,23 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wharf.epr.api.ApiSettings;
+import dev.wharf.epr.api.EprApi;
 import dev.wharf.epr.index.IndexHealth;
 import dev.wharf.epr.model.Json;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.epr.oci.OciIndexerSettings;
+import dev.wharf.epr.oci.OciPackageLayout;
 import dev.wharf.epr.oci.PersistedFirstIndex;
+import dev.wharf.http.ListenAddress;
+import dev.wharf.http.WebServer;
 import dev.wharf.oci.registry.RegistryArtifactStore;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.FaultProxy.Fault;
 import dev.wharf.testing.LogCapture;
 import dev.wharf.testing.ManualClock;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * for as long as the server ran. Now that blob is skipped, told once, named by the index's health,
  * and tried again less and less often; the others are kept. A registry that fails as a whole still
  * ends the round. The clock of the back-off is a test clock, and each round is started by a refresh.
+ * A client asking for a broken blob while it waits for its next try gets the same 502 at once, without
+ * a download; it had downloaded the blob whole again at every request.
  */
 class CacheFillBrokenBlobTest {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
@@ -117,6 +130,70 @@ class CacheFillBrokenBlobTest {
         assertThat(proxy.requests().stream().filter(r -> r.isBlobRead() && !r.path().endsWith("/" + readByTheIndex)).map(r -> r.path())
                 .distinct()).singleElement().asString().endsWith(zips.get(first));
         assertThat(indexer.health().error()).get().asString().contains("cannot fetch the blobs of " + first);
+    }
+
+    @Test
+    void aRequestForABrokenZipWaitingForItsNextTryIsAnsweredAtOnceWithoutADownload() throws Exception {
+        String broken = "acme_logs-1.0.0";
+        String digest = zipDigest(broken);
+        proxy.inject(Fault.WRONG_BYTES, r -> r.isBlobRead() && r.path().endsWith("/" + digest));
+        indexer.start();
+        PersistedFirstIndex.await(indexer);
+        long tries = fetches(digest);
+        assertThat(tries).as("the fill tried it").isPositive();
+        try (LogCapture log = LogCapture.of("dev.wharf"); WebServer server = serve()) {
+            for (String path : List.of("/epr/acme_logs/acme_logs-1.0.0.zip", "/package/acme_logs/1.0.0/manifest.yml")) {
+                HttpResponse<String> answer = get(server, path);
+                assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(502);
+                assertThat(answer.body()).contains("stored content is unreadable or failed its integrity check");
+            }
+            assertThat(fetches(digest)).as("no download while it waits for its next try").isEqualTo(tries);
+            assertThat(log.lines(Level.WARN)).filteredOn(l -> l.contains("GET /epr/acme_logs/acme_logs-1.0.0.zip")).singleElement().asString()
+                    .contains("the zip of " + broken + " (" + digest + ") is not fetched: it failed 0 s ago",
+                            "is tried again at " + T0.plusSeconds(10), "does not match its digest");
+
+            // Due: the request downloads it, and counts its failure as the fill's would be.
+            clock.advance(Duration.ofSeconds(10));
+            assertThat(get(server, "/epr/acme_logs/acme_logs-1.0.0.zip").statusCode()).isEqualTo(502);
+            assertThat(fetches(digest)).as("tried again once due").isEqualTo(tries + 1);
+            roundAfter(Duration.ZERO);
+            assertThat(fetches(digest)).as("the fill waits 20 s after the request's failure").isEqualTo(tries + 1);
+            assertThat(get(server, "/epr/acme_logs/acme_logs-1.0.0.zip").statusCode()).isEqualTo(502);
+            assertThat(fetches(digest)).isEqualTo(tries + 1);
+
+            proxy.heal();
+            clock.advance(Duration.ofSeconds(20));
+            assertThat(get(server, "/epr/acme_logs/acme_logs-1.0.0.zip").statusCode()).isEqualTo(200);
+            assertThat(kept(digest)).isTrue();
+        }
+    }
+
+    @Test
+    void aBrokenSignatureWaitsAloneItsPackagesZipIsServed() throws Exception {
+        String tag = "acme_logs-1.1.0";
+        String signature = direct.resolve(TestPackages.REPOSITORY, tag).orElseThrow().layer(OciPackageLayout.SIGNATURE_MEDIA_TYPE).orElseThrow()
+                .digest().toString();
+        proxy.inject(Fault.WRONG_BYTES, r -> r.isBlobRead() && r.path().endsWith("/" + signature));
+        indexer.start();
+        PersistedFirstIndex.await(indexer);
+        long tries = fetches(signature);
+        assertThat(tries).isPositive();
+        try (WebServer server = serve()) {
+            assertThat(get(server, "/epr/acme_logs/acme_logs-1.1.0.zip.sig").statusCode()).isEqualTo(502);
+            assertThat(get(server, "/epr/acme_logs/acme_logs-1.1.0.zip.sig").statusCode()).isEqualTo(502);
+            assertThat(fetches(signature)).as("no download while it waits").isEqualTo(tries);
+            assertThat(get(server, "/epr/acme_logs/acme_logs-1.1.0.zip").statusCode()).isEqualTo(200);
+        }
+    }
+
+    private WebServer serve() {
+        EprApi api = new EprApi(indexer, new ApiSettings(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5),
+                Duration.ofMinutes(1), false), Clock.systemUTC());
+        return WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), api::register);
+    }
+
+    private static HttpResponse<String> get(WebServer server, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.localUri().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Lets the test clock run {@code by}, then a refresh, and waits for the fill round it starts. */

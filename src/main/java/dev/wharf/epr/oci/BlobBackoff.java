@@ -1,5 +1,6 @@
 package dev.wharf.epr.oci;
 
+import dev.wharf.oci.StorageException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,18 +12,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * When the fill may try again the blobs of a package that are broken in the registry (another digest
- * or length than the manifest gives, or gone). Such a blob fails the same way every time, and a
- * retry downloads it whole, so one tried every {@link CacheFill#RETRY} for as long as the server runs
- * cost a full download every 10 s. The wait doubles from {@link #FIRST} up to {@link #LONGEST}
- * with each failure in a row. A package is known by its tag and manifest digest, so a tag pushed
- * again (another digest) is tried at once. Used on the fill's thread only.
+ * When the blobs of a package that are broken in the registry (another digest or length than the
+ * manifest gives, or gone) may be downloaded again, by the fill or by a request. Such a blob fails the
+ * same way every time, and a retry downloads it whole, so one tried every {@link CacheFill#RETRY} (or at
+ * every request for it) for as long as the server runs cost a full download each time. The wait doubles
+ * from {@link #FIRST} up to {@link #LONGEST} with each failure in a row. A package is known by its tag
+ * and manifest digest, so a tag pushed again (another digest) is tried at once. The one record of it
+ * for the fill's thread and the request threads alike, hence synchronized.
  */
 final class BlobBackoff {
     static final Duration FIRST = CacheFill.RETRY;
     static final Duration LONGEST = Duration.ofMinutes(10);
 
-    private record Waiting(String tag, Instant until, Duration pause) {
+    /** {@code blob}: the digest of the blob that failed; {@code failure}: how, to answer it again as it was. */
+    private record Waiting(String tag, String blob, Instant failedAt, Instant until, Duration pause, StorageException failure) {
     }
 
     private final Clock clock;
@@ -33,45 +36,77 @@ final class BlobBackoff {
     }
 
     /** Whether the fill may try {@code entry}'s blobs now. */
-    boolean due(CachedPackage entry) {
+    synchronized boolean due(CachedPackage entry) {
         Waiting w = waiting.get(key(entry));
         return w == null || !clock.instant().isBefore(w.until());
     }
 
-    /** Counts a failure of {@code entry}'s blobs; returns how long until they are tried again. */
-    Duration failed(CachedPackage entry) {
+    /**
+     * Counts a failure of {@code entry}'s blob {@code blob}; returns how long until it is tried again, or
+     * empty when that failure is counted already: a download that several threads waited for
+     * ({@link BlobDownloads}) fails each of them, once.
+     */
+    synchronized Optional<Duration> failed(CachedPackage entry, String blob, StorageException e) {
+        Instant now = clock.instant();
         Waiting before = waiting.get(key(entry));
+        if (before != null && before.blob().equals(blob) && now.isBefore(before.until())) {
+            return Optional.empty();
+        }
         Duration pause = before == null ? FIRST : min(before.pause().multipliedBy(2), LONGEST);
-        waiting.put(key(entry), new Waiting(entry.tag(), clock.instant().plus(pause), pause));
-        return pause;
+        waiting.put(key(entry), new Waiting(entry.tag(), blob, now, now.plus(pause), pause, e));
+        return Optional.of(pause);
+    }
+
+    /**
+     * The failure to answer at once, without a download, while {@code entry}'s blob {@code blob} waits for
+     * its next try: of the same kind as the last try's (so the client gets the same status), saying when
+     * that was and when the blob is tried again. Empty when the blob is due, or is not the one that failed.
+     */
+    synchronized Optional<StorageException> pause(CachedPackage entry, String blob, String what) {
+        Waiting w = waiting.get(key(entry));
+        Instant now = clock.instant();
+        if (w == null || !w.blob().equals(blob) || !now.isBefore(w.until())) {
+            return Optional.empty();
+        }
+        return Optional.of(new StorageException(w.failure().kind(), what + " of " + entry.tag() + " (" + blob + ") is not fetched: it failed "
+                + Duration.between(w.failedAt(), now).toSeconds() + " s ago, at " + w.failedAt() + ", and is tried again at " + w.until()
+                + " (in " + Duration.between(now, w.until()).toSeconds() + " s): " + w.failure().getMessage()));
     }
 
     /** Whether {@code entry}'s last try failed: its next failure is no news. */
-    boolean failing(CachedPackage entry) {
+    synchronized boolean failing(CachedPackage entry) {
         return waiting.containsKey(key(entry));
     }
 
     /** {@code entry}'s blobs are on disk: a later failure starts from {@link #FIRST} again. */
-    void succeeded(CachedPackage entry) {
+    synchronized void succeeded(CachedPackage entry) {
         waiting.remove(key(entry));
     }
 
+    /** {@code entry}'s blob {@code blob} was fetched: if it is the one that failed, the package waits no more. */
+    synchronized void fetched(CachedPackage entry, String blob) {
+        Waiting w = waiting.get(key(entry));
+        if (w != null && w.blob().equals(blob)) {
+            waiting.remove(key(entry));
+        }
+    }
+
     /** Forgets the packages no longer listed, or listed with another manifest. */
-    void retainOnly(List<CachedPackage> listed) {
+    synchronized void retainOnly(List<CachedPackage> listed) {
         Set<String> keys = new HashSet<>();
         listed.forEach(e -> keys.add(key(e)));
         waiting.keySet().retainAll(keys);
     }
 
     /** The tags whose blobs are waiting for their next try. */
-    Set<String> waitingTags() {
+    synchronized Set<String> waitingTags() {
         Set<String> tags = new HashSet<>();
         waiting.values().forEach(w -> tags.add(w.tag()));
         return tags;
     }
 
     /** How long until the first of the waiting packages is due, if any waits. */
-    Optional<Duration> nextDue() {
+    synchronized Optional<Duration> nextDue() {
         Instant now = clock.instant();
         return waiting.values().stream().map(Waiting::until).min(Instant::compareTo)
                 .map(until -> until.isAfter(now) ? Duration.between(now, until) : Duration.ZERO);

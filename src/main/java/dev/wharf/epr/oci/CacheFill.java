@@ -2,8 +2,6 @@ package dev.wharf.epr.oci;
 
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.oci.StorageException;
-import dev.wharf.oci.ContentMismatchException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -34,7 +32,7 @@ final class CacheFill implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CacheFill.class);
     static final Duration RETRY = Duration.ofSeconds(10);
 
-    private final PackageBlobCache blobs;
+    private final BackedOffBlobs blobs;
     private final BlobBackoff backoff;
     private final FillHealth health;
     /** The next round asked for by a failure; touched on the fill's thread only. */
@@ -54,12 +52,13 @@ final class CacheFill implements AutoCloseable {
     });
 
     /**
-     * @param clock when a broken blob is due again
-     * @param health told, on the fill's thread, of failures and of the rounds that went through
+     * @param blobs fetched through the back-off, which counts (and tells {@code health} of) a blob broken in the registry
+     * @param backoff when a broken blob is due again, shared with the requests that fetch blobs
+     * @param health told, on the fill's thread, of the registry's failures and of the rounds that went through
      */
-    CacheFill(PackageBlobCache blobs, Clock clock, FillHealth health) {
+    CacheFill(BackedOffBlobs blobs, BlobBackoff backoff, FillHealth health) {
         this.blobs = blobs;
-        this.backoff = new BlobBackoff(clock);
+        this.backoff = backoff;
         this.health = health;
     }
 
@@ -115,27 +114,16 @@ final class CacheFill implements AutoCloseable {
                     LOG.debug("stopped while fetching the blobs of {}: {}", entry.tag(), e.getMessage());
                     return;
                 }
-                if (!isFaultOfTheBlob(e)) {
+                if (!BackedOffBlobs.isFaultOfTheBlob(e)) {
                     health.registryFailed(entry, e);
                     scheduleRetry(RETRY);
                     return;
                 }
-                boolean again = backoff.failing(entry);
-                health.blobFailed(entry, e, backoff.failed(entry), again);
+                // Counted and told by the back-off; the round goes on with the next package.
             }
         }
         health.roundEnded(backoff.waitingTags());
         backoff.nextDue().ifPresent(this::scheduleRetry);
-    }
-
-    /**
-     * Whether the registry answered for this blob with content that is not the blob's (another digest
-     * or length than the manifest gives), or without it: the next blob may well be fine. A connection
-     * cut, a timeout, a 5xx or a refused credential fail every blob alike.
-     */
-    private static boolean isFaultOfTheBlob(StorageException e) {
-        return e.kind() == StorageException.Kind.NOT_FOUND
-                || (e.kind() == StorageException.Kind.CORRUPT && ContentMismatchException.isCauseOf(e));
     }
 
     /** Asks for a round {@code after} from now, unless one is asked for sooner already. */

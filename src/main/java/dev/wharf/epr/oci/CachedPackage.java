@@ -2,6 +2,7 @@ package dev.wharf.epr.oci;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.wharf.epr.model.PackageDocument;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,4 +22,17 @@ public record CachedPackage(
         @JsonProperty("signature_size") long signatureSize,
         @JsonProperty("document") PackageDocument document,
         @JsonProperty("from_config") boolean fromConfig) {
+
+    /** Whether {@code a} and {@code b} list the same tags, each at the same manifest, in the same order. */
+    static boolean sameEntries(List<CachedPackage> a, List<CachedPackage> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).tag().equals(b.get(i).tag()) || !a.get(i).manifestDigest().equals(b.get(i).manifestDigest())) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -22,7 +22,7 @@ final class FillHealth {
 
     private final Supplier<String> source;
     private volatile @Nullable String registryError;
-    /** By tag, what its last failure said; written on the fill's thread only. */
+    /** By tag, what its last failure said; written by the fill and by requests that meet a broken blob first. */
     private volatile Map<String, String> broken = Map.of();
 
     /** {@code source}: the registry and repository, for the log. */
@@ -38,8 +38,8 @@ final class FillHealth {
         registryError = "cannot fetch the blobs of " + entry.tag() + ": " + e.getMessage();
     }
 
-    /** {@code entry}'s blobs are broken in the registry: skipped, tried again in {@code retryIn}; {@code again}: it failed before. */
-    void blobFailed(CachedPackage entry, StorageException e, Duration retryIn, boolean again) {
+    /** {@code entry}'s blobs are broken in the registry: skipped, tried again in {@code retryIn}; {@code again}: it failed before. The fill's thread or a request's. */
+    synchronized void blobFailed(CachedPackage entry, StorageException e, Duration retryIn, boolean again) {
         if (again) {
             LOG.debug("the blobs of {} still fail; next try in {}: {}", entry.tag(), retryIn, e.getMessage());
         } else {
@@ -52,7 +52,7 @@ final class FillHealth {
     }
 
     /** A round went through every package: the registry answered; {@code stillBroken} are the tags skipped. */
-    void roundEnded(Set<String> stillBroken) {
+    synchronized void roundEnded(Set<String> stillBroken) {
         registryError = null;
         Map<String, String> now = new TreeMap<>(broken);
         now.keySet().retainAll(stillBroken);

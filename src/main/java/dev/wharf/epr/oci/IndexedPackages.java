@@ -25,14 +25,15 @@ import org.slf4j.LoggerFactory;
 final class IndexedPackages {
     private static final Logger LOG = LoggerFactory.getLogger(IndexedPackages.class);
 
-    private final PackageBlobCache blobs;
+    /** Through the back-off: a request for a blob broken in the registry does not download it again while it waits. */
+    private final BackedOffBlobs blobs;
     /**
      * By entry. An entry's equality includes its document's identity ({@link dev.wharf.epr.model.PackageDocument}
      * keeps Object's), so an entry read again, whose document may differ, is made again.
      */
     private final Map<CachedPackage, IndexedPackage> made = new ConcurrentHashMap<>();
 
-    IndexedPackages(PackageBlobCache blobs) {
+    IndexedPackages(BackedOffBlobs blobs) {
         this.blobs = blobs;
     }
 

@@ -79,13 +79,15 @@ public final class OciIndexer implements Indexer {
         this.blobs = new PackageBlobCache(store, settings.repository(), settings.cacheDir(), settings.maxPackageBytes(), agreement,
                 this::refused);
         this.fillHealth = new FillHealth(this::source);
-        this.fill = new CacheFill(blobs, settings.clock(), fillHealth);
+        BlobBackoff backoff = new BlobBackoff(settings.clock());
+        BackedOffBlobs fetched = new BackedOffBlobs(blobs, backoff, fillHealth);
+        this.fill = new CacheFill(fetched, backoff, fillHealth);
         // Taken before the store's first request: a remote store's description gains the scheme it
         // settled on once it has connected ("127.0.0.1:5000" becomes "http://127.0.0.1:5000"), and the
         // next run must recognise its index while the registry is still unreachable.
         this.indexFile = new IndexFile(settings.cacheDir(), source());
         this.persistence = new IndexPersistence(indexFile, blobs, refreshLock);
-        this.indexed = new IndexedPackages(blobs);
+        this.indexed = new IndexedPackages(fetched);
         this.scan = new RepositoryScan(store, indexFile.source(), blobs, new PackageReader(settings.validate(), LOG::warn, settings.archiveLimits()),
                 settings, indexed::prepare);
         this.checks = settings.checks();
@@ -178,7 +180,7 @@ public final class OciIndexer implements Indexer {
         RepositoryScan.Result result = scan.scan(known.packages(), known.rejections(), verify);
         List<CachedPackage> found = result.packages();
         known = known.after(result, verify, now);
-        if (!sameEntries(found, published)) {
+        if (!CachedPackage.sameEntries(found, published)) {
             // Kept otherwise: the answers cached per published list (IndexAnswers) stay valid.
             packages = indexed.of(found);
         }
@@ -227,18 +229,6 @@ public final class OciIndexer implements Indexer {
     private PersistedIndex persisted(Instant indexedAt) {
         return new PersistedIndex(PersistedIndex.FORMAT, indexFile.source(), checks, indexedAt.toString(),
                 known.verifiedAt().map(Instant::toString).orElse(null), published, known.sortedRejections());
-    }
-
-    private static boolean sameEntries(List<CachedPackage> a, List<CachedPackage> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (!a.get(i).tag().equals(b.get(i).tag()) || !a.get(i).manifestDigest().equals(b.get(i).manifestDigest())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

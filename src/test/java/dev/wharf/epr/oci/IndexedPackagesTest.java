@@ -9,6 +9,7 @@ import dev.wharf.epr.model.PackageDocument;
 import dev.wharf.epr.model.Versions;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ class IndexedPackagesTest {
 
     @BeforeEach
     void setUp() {
-        indexed = new IndexedPackages(new PackageBlobCache(new ImageLayoutStore(cache.resolve("store")), "packages", cache, 1 << 20, ZipCheck.NONE, PackageBlobCache.Refusal.NONE));
+        indexed = new IndexedPackages(new BackedOffBlobs(new PackageBlobCache(new ImageLayoutStore(cache.resolve("store")), "packages", cache, 1 << 20,
+                ZipCheck.NONE, PackageBlobCache.Refusal.NONE), new BlobBackoff(Clock.systemUTC()), new FillHealth(() -> "store/packages")));
     }
 
     private static CachedPackage entry(String name, String version, Map<String, Object> more) {

@@ -1,0 +1,86 @@
+package dev.wharf.epr.oci;
+
+import dev.wharf.epr.pkg.InvalidPackageException;
+import dev.wharf.oci.ChunkSource;
+import dev.wharf.oci.ContentMismatchException;
+import dev.wharf.oci.StorageException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The blobs of {@link PackageBlobCache} as the fill and the requests fetch them, with the blobs broken
+ * in the registry backed off ({@link BlobBackoff}) for both alike. A request for a zip or signature
+ * (or a file inside the zip) whose blob failed and waits for its next try is answered at once with a
+ * failure of the same kind, saying when it failed and when it is tried again, instead of downloading
+ * the blob whole once more to fail as before (a 502 for every request Fleet sent). A request that
+ * meets the failure first counts it as the fill would, so the fill does not download it again right
+ * after. Only packages listed from their configs: theirs are the blobs the fill fetches.
+ */
+final class BackedOffBlobs {
+    private final PackageBlobCache blobs;
+    private final BlobBackoff backoff;
+    private final FillHealth health;
+
+    @FunctionalInterface
+    private interface Fetch<T, E extends Exception> {
+        T get() throws E;
+    }
+
+    BackedOffBlobs(PackageBlobCache blobs, BlobBackoff backoff, FillHealth health) {
+        this.blobs = blobs;
+        this.backoff = backoff;
+        this.health = health;
+    }
+
+    boolean holds(CachedPackage c) {
+        return blobs.holds(c);
+    }
+
+    /** {@link PackageBlobCache#zip(CachedPackage)}, unless the zip waits for its next try. */
+    Path zip(CachedPackage c) throws InvalidPackageException {
+        return fetch(c, c.zipDigest(), "the zip", () -> blobs.zip(c));
+    }
+
+    /** {@link PackageBlobCache#readZip}, unless the zip is not on disk and waits for its next try. */
+    ChunkSource readZip(CachedPackage c) throws IOException {
+        return fetch(c, c.zipDigest(), "the zip", () -> blobs.readZip(c));
+    }
+
+    /** {@link PackageBlobCache#signature}, unless the signature waits for its next try. */
+    Optional<Path> signature(CachedPackage c) throws InvalidPackageException {
+        String digest = c.signatureDigest();
+        return digest == null ? blobs.signature(c) : fetch(c, digest, "the signature", () -> blobs.signature(c));
+    }
+
+    private <T, E extends Exception> T fetch(CachedPackage c, String digest, String what, Fetch<T, E> fetch) throws E {
+        if (!c.fromConfig()) {
+            return fetch.get();
+        }
+        Optional<StorageException> paused = backoff.pause(c, digest, what);
+        if (paused.isPresent()) {
+            throw paused.get();
+        }
+        try {
+            T fetched = fetch.get();
+            backoff.fetched(c, digest);
+            return fetched;
+        } catch (StorageException e) {
+            if (isFaultOfTheBlob(e)) {
+                boolean again = backoff.failing(c);
+                backoff.failed(c, digest, e).ifPresent(retryIn -> health.blobFailed(c, e, retryIn, again));
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether the registry answered for this blob with content that is not the blob's (another digest
+     * or length than the manifest gives), or without it: the next blob may well be fine. A connection
+     * cut, a timeout, a 5xx or a refused credential fail every blob alike.
+     */
+    static boolean isFaultOfTheBlob(StorageException e) {
+        return e.kind() == StorageException.Kind.NOT_FOUND
+                || (e.kind() == StorageException.Kind.CORRUPT && ContentMismatchException.isCauseOf(e));
+    }
+}
