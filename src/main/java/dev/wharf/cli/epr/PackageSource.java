@@ -1,6 +1,7 @@
 package dev.wharf.cli.epr;
 
 import dev.wharf.epr.api.EprMetrics;
+import dev.wharf.epr.api.FillMetrics;
 import dev.wharf.epr.fs.FileSystemIndexer;
 import dev.wharf.epr.fs.PackagePathsOptions;
 import dev.wharf.epr.index.Indexer;
@@ -65,7 +66,7 @@ record PackageSource(Indexer indexer, Optional<ArtifactStore> store, Optional<Pr
                                      Optional<PublisherKey> publisherKey, EprMetrics eprMetrics, MeterRegistry metrics) {
         // The indexer reads through a watcher, so /health can report faults the live probe cannot see.
         FailureWatchingStore watched = new FailureWatchingStore(store, Clock.systemUTC());
-        OciIndexer ociIndex = new OciIndexer(watched, settings, eprMetrics);
+        OciIndexer ociIndex = new OciIndexer(watched, settings, eprMetrics, new FillMetrics(metrics));
         var pullThrough = new ProxyModeOptions.PullThroughTarget(publisher(store, settings, Optional.empty()), settings.maxPackageBytes(),
                 settings.cacheDir().resolve("pull-through"), ociIndex::refresh);
         Optional<PackageUploadApi> upload = tokens.map(t -> new PackageUploadApi(t, publisher(store, settings, publisherKey), ociIndex::refresh,

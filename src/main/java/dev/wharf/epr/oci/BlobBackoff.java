@@ -29,10 +29,13 @@ final class BlobBackoff {
     }
 
     private final Clock clock;
+    private final FillListener listener;
     private final Map<String, Waiting> waiting = new HashMap<>();
 
-    BlobBackoff(Clock clock) {
+    /** {@code listener}: told how many blobs wait after each change. */
+    BlobBackoff(Clock clock, FillListener listener) {
         this.clock = clock;
+        this.listener = listener;
     }
 
     /** Whether the fill may try {@code entry}'s blobs now. */
@@ -54,6 +57,7 @@ final class BlobBackoff {
         }
         Duration pause = before == null ? FIRST : min(before.pause().multipliedBy(2), LONGEST);
         waiting.put(key(entry), new Waiting(entry.tag(), blob, now, now.plus(pause), pause, e));
+        listener.skipped(waiting.size());
         return Optional.of(pause);
     }
 
@@ -80,7 +84,9 @@ final class BlobBackoff {
 
     /** {@code entry}'s blobs are on disk: a later failure starts from {@link #FIRST} again. */
     synchronized void succeeded(CachedPackage entry) {
-        waiting.remove(key(entry));
+        if (waiting.remove(key(entry)) != null) {
+            listener.skipped(waiting.size());
+        }
     }
 
     /** {@code entry}'s blob {@code blob} was fetched: if it is the one that failed, the package waits no more. */
@@ -88,6 +94,7 @@ final class BlobBackoff {
         Waiting w = waiting.get(key(entry));
         if (w != null && w.blob().equals(blob)) {
             waiting.remove(key(entry));
+            listener.skipped(waiting.size());
         }
     }
 
@@ -95,7 +102,9 @@ final class BlobBackoff {
     synchronized void retainOnly(List<CachedPackage> listed) {
         Set<String> keys = new HashSet<>();
         listed.forEach(e -> keys.add(key(e)));
-        waiting.keySet().retainAll(keys);
+        if (waiting.keySet().retainAll(keys)) {
+            listener.skipped(waiting.size());
+        }
     }
 
     /** The tags whose blobs are waiting for their next try. */

@@ -21,17 +21,20 @@ final class FillHealth {
     private static final Logger LOG = LoggerFactory.getLogger(FillHealth.class);
 
     private final Supplier<String> source;
+    private final FillListener listener;
     private volatile @Nullable String registryError;
     /** By tag, what its last failure said; written by the fill and by requests that meet a broken blob first. */
     private volatile Map<String, String> broken = Map.of();
 
-    /** {@code source}: the registry and repository, for the log. */
-    FillHealth(Supplier<String> source) {
+    /** {@code source}: the registry and repository, for the log; {@code listener}: told of every failure (metrics). */
+    FillHealth(Supplier<String> source, FillListener listener) {
         this.source = source;
+        this.listener = listener;
     }
 
     /** The registry failed for {@code entry}'s blobs: the round stopped there, and is tried again. */
     void registryFailed(CachedPackage entry, StorageException e) {
+        listener.failed(FillListener.Failure.REGISTRY);
         if (registryError == null) {
             LOG.warn("cannot fetch the blobs of {} from {} behind the index; trying again: {}", entry.tag(), source.get(), e.getMessage());
         }
@@ -40,6 +43,7 @@ final class FillHealth {
 
     /** {@code entry}'s blobs are broken in the registry: skipped, tried again in {@code retryIn}; {@code again}: it failed before. The fill's thread or a request's. */
     synchronized void blobFailed(CachedPackage entry, StorageException e, Duration retryIn, boolean again) {
+        listener.failed(e.kind() == StorageException.Kind.NOT_FOUND ? FillListener.Failure.BLOB_MISSING : FillListener.Failure.BLOB_CORRUPT);
         if (again) {
             LOG.debug("the blobs of {} still fail; next try in {}: {}", entry.tag(), retryIn, e.getMessage());
         } else {

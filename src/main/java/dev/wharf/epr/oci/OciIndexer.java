@@ -66,11 +66,11 @@ public final class OciIndexer implements Indexer {
     private final RefreshListener listener;
 
     public OciIndexer(ArtifactStore store, OciIndexerSettings settings) {
-        this(store, settings, RefreshListener.NONE);
+        this(store, settings, RefreshListener.NONE, FillListener.NONE);
     }
 
-    /** With {@code listener} told of every refresh's outcome (metrics). */
-    public OciIndexer(ArtifactStore store, OciIndexerSettings settings, RefreshListener listener) {
+    /** With {@code listener} told of every refresh's outcome, and {@code fillListener} of the fill's failures (metrics). */
+    public OciIndexer(ArtifactStore store, OciIndexerSettings settings, RefreshListener listener, FillListener fillListener) {
         this.listener = listener;
         this.store = store;
         this.settings = settings;
@@ -78,8 +78,8 @@ public final class OciIndexer implements Indexer {
         ConfigAgreement agreement = new ConfigAgreement(new PackageReader(settings.validate(), LOG::debug, settings.archiveLimits()));
         this.blobs = new PackageBlobCache(store, settings.repository(), settings.cacheDir(), settings.maxPackageBytes(), agreement,
                 this::refused);
-        this.fillHealth = new FillHealth(this::source);
-        BlobBackoff backoff = new BlobBackoff(settings.clock());
+        this.fillHealth = new FillHealth(this::source, fillListener);
+        BlobBackoff backoff = new BlobBackoff(settings.clock(), fillListener);
         BackedOffBlobs fetched = new BackedOffBlobs(blobs, backoff, fillHealth);
         this.fill = new CacheFill(fetched, backoff, fillHealth);
         // Taken before the store's first request: a remote store's description gains the scheme it

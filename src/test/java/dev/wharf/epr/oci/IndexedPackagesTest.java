@@ -30,7 +30,8 @@ class IndexedPackagesTest {
     @BeforeEach
     void setUp() {
         indexed = new IndexedPackages(new BackedOffBlobs(new PackageBlobCache(new ImageLayoutStore(cache.resolve("store")), "packages", cache, 1 << 20,
-                ZipCheck.NONE, PackageBlobCache.Refusal.NONE), new BlobBackoff(Clock.systemUTC()), new FillHealth(() -> "store/packages")));
+                ZipCheck.NONE, PackageBlobCache.Refusal.NONE), new BlobBackoff(Clock.systemUTC(), FillListener.NONE),
+                new FillHealth(() -> "store/packages", FillListener.NONE)));
     }
 
     private static CachedPackage entry(String name, String version, Map<String, Object> more) {

@@ -1,0 +1,35 @@
+package dev.wharf.epr.oci;
+
+/**
+ * Told of the failures of the fill behind the index and of how many blobs broken in the registry wait
+ * for their next try: Wharf's {@code wharf_package_fill_*} metrics, so that an operator sees with
+ * Prometheus what {@code /health} and one WARN line say. Called on the fill's thread and on request
+ * threads (a request that meets a broken blob first).
+ */
+public interface FillListener {
+    FillListener NONE = new FillListener() {
+        @Override
+        public void failed(Failure kind) {
+        }
+
+        @Override
+        public void skipped(int blobs) {
+        }
+    };
+
+    /** Why the fill did not get a blob. */
+    enum Failure {
+        /** The registry failed as a whole (unreachable, 5xx, credentials): the round stopped and is tried again in 10 s. */
+        REGISTRY,
+        /** The blob's bytes are not its digest's, or its length not its manifest's. */
+        BLOB_CORRUPT,
+        /** The registry does not have the blob. */
+        BLOB_MISSING
+    }
+
+    /** A try failed. */
+    void failed(Failure kind);
+
+    /** {@code blobs} blobs broken in the registry now wait for their next try. */
+    void skipped(int blobs);
+}
