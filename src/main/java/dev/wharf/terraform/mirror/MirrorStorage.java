@@ -164,6 +164,11 @@ public final class MirrorStorage {
         String repository = repository(provider);
         String tag = mirror(provider).providerTag(file);
         if (store.exists(repository, tag)) {
+            // Read, not taken for granted: a tag deleted since the check had passed as stored, and the archive stored
+            // after it would have been served while the release lacked this file.
+            if (store.resolve(repository, tag).isEmpty()) {
+                throw tagDeleted(file.fileName(), provider);
+            }
             return;
         }
         try {
@@ -182,8 +187,12 @@ public final class MirrorStorage {
     private Manifest readBack(StorageException refusal, String repository, String tag, String fileName, MirrorCoordinates provider) {
         Optional<Manifest> there = refusal instanceof ConcurrentPublishException lost && lost.stored() == null ? Optional.empty()
                 : store.resolve(repository, tag);
-        return there.orElseThrow(() -> new MirrorException(MirrorException.Reason.TAG_DELETED, fileName + " of " + provider
-                + " is not mirrored: its tag was deleted while it was stored; the next request or run stores it again"));
+        return there.orElseThrow(() -> tagDeleted(fileName, provider));
+    }
+
+    private static MirrorException tagDeleted(String fileName, MirrorCoordinates provider) {
+        return new MirrorException(MirrorException.Reason.TAG_DELETED, fileName + " of " + provider
+                + " is not mirrored: its tag was deleted while it was stored; the next request or run stores it again");
     }
 
     private Manifest manifest(StoredArchive archive) {

@@ -153,11 +153,8 @@ class MirrorTagDeletedTest {
     private void pullWhileATagIsDeleted(String tag, String refusal, Runnable afterRefusal) throws Exception {
         try (StaticUpstream upstream = new StaticUpstream()) {
             Map<String, Path> zips = upstream.publish(dir.resolve("up"), "dummy", "1.0.0", List.of("linux_amd64"));
-            MirrorService service = new MirrorService(storage, Optional.of(
-                    new PullThrough(upstream.client(), storage, dir.resolve("tmp"), new ZipInspector(ArchiveLimits.DEFAULT))));
-            MirrorApi api = new MirrorApi(service, ClientAuthentication.open(), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)));
-            try (WebServer server = WebServer.start(new ListenAddress("127.0.0.1", 0), Optional.empty(), api::register)) {
-                URI archive = URI.create(server.localUri() + MirrorApi.PREFIX + "registry.example.test/acme/dummy/" + ZIP);
+            try (WebServer server = mirrorServer(upstream)) {
+                URI archive = archiveUri(server, ZIP);
                 HttpClient http = HttpClient.newHttpClient();
                 meddling.deleteAfterPush.add(tag);
 
@@ -171,5 +168,48 @@ class MirrorTagDeletedTest {
                 assertThat(second.body()).isEqualTo(Files.readAllBytes(zips.get("linux_amd64")));
             }
         }
+    }
+
+    /**
+     * A release's SHA256SUMS stored by an earlier pull and deleted right after the next pull found it there
+     * (a clean-up at that moment): had passed as stored, so the second platform's zip was stored and served
+     * while the release lacked its SHA256SUMS.
+     */
+    @Test
+    void overTheNetworkMirrorSumsDeletedRightAfterThePullFoundThemAreA503AndTheNextRequestStoresThem() throws Exception {
+        try (StaticUpstream upstream = new StaticUpstream()) {
+            Map<String, Path> zips = upstream.publish(dir.resolve("up"), "dummy", "1.0.0", List.of("linux_amd64", "darwin_arm64"));
+            try (WebServer server = mirrorServer(upstream)) {
+                HttpClient http = HttpClient.newHttpClient();
+                URI darwin = archiveUri(server, "terraform-provider-dummy_1.0.0_darwin_arm64.zip");
+                assertThat(http.send(HttpRequest.newBuilder(archiveUri(server, ZIP)).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode()).isEqualTo(200);
+                meddling.deleteAfterCheck.add(SUMS);
+
+                // On the old code: 200 with the zip, the release's SHA256SUMS gone.
+                HttpResponse<String> first = http.send(HttpRequest.newBuilder(darwin).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(first.statusCode()).as(first.body()).isEqualTo(503);
+                assertThat(first.body()).contains(SUMS + " of " + DUMMY + " is not mirrored: its tag was deleted while it was stored;"
+                        + " the next request or run stores it again").doesNotContain(REPO);
+                assertThat(storage.archive(DUMMY, "1.0.0", "darwin", "arm64")).isEmpty();
+
+                HttpResponse<byte[]> second = http.send(HttpRequest.newBuilder(darwin).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(second.statusCode()).isEqualTo(200);
+                assertThat(second.body()).isEqualTo(Files.readAllBytes(zips.get("darwin_arm64")));
+                assertThat(store.exists(REPO, SUMS)).isTrue();
+            }
+        }
+    }
+
+    /** The network mirror over {@link #storage}, pulling through from {@code upstream}. */
+    private WebServer mirrorServer(StaticUpstream upstream) {
+        MirrorService service = new MirrorService(storage, Optional.of(
+                new PullThrough(upstream.client(), storage, dir.resolve("tmp"), new ZipInspector(ArchiveLimits.DEFAULT))));
+        MirrorApi api = new MirrorApi(service, ClientAuthentication.open(), FileUrlSigner.withRandomKey(Duration.ofMinutes(5)));
+        return WebServer.start(new ListenAddress("127.0.0.1", 0), Optional.empty(), api::register);
+    }
+
+    private static URI archiveUri(WebServer server, String fileName) {
+        return URI.create(server.localUri() + MirrorApi.PREFIX + "registry.example.test/acme/dummy/" + fileName);
     }
 }
