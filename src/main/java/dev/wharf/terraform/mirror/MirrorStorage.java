@@ -137,7 +137,8 @@ public final class MirrorStorage {
     }
 
     /**
-     * Stores a release's SHA256SUMS and signature, unless they are there already; a tag deleted meanwhile is
+     * Stores a release's SHA256SUMS and signature, unless they are there already with the same content (other
+     * content is {@link MirrorException.Reason#CONFLICT}, never overwritten); a tag deleted meanwhile is
      * {@link MirrorException.Reason#TAG_DELETED}. Before the archives: a stored archive is not pulled or imported again.
      */
     public void storeSums(MirrorCoordinates provider, String version, byte[] sums, byte[] signature) {
@@ -160,15 +161,19 @@ public final class MirrorStorage {
         return mirror(provider).providerRepository(provider.namespace(), provider.type());
     }
 
+    /**
+     * Pushes one of a release's small files unless its tag holds the same content already; a tag holding other
+     * content (another replica's, stored first or at the same moment) is {@link MirrorException.Reason#CONFLICT}
+     * and left as it is: a mirrored release never changes.
+     */
     private void pushSmallIfAbsent(MirrorCoordinates provider, ProviderFile file, String mediaType, byte[] content) {
         String repository = repository(provider);
         String tag = mirror(provider).providerTag(file);
+        Digest digest = Digest.sha256(content);
         if (store.exists(repository, tag)) {
             // Read, not taken for granted: a tag deleted since the check had passed as stored, and the archive stored
             // after it would have been served while the release lacked this file.
-            if (store.resolve(repository, tag).isEmpty()) {
-                throw tagDeleted(file.fileName(), provider);
-            }
+            requireSame(store.resolve(repository, tag).orElseThrow(() -> tagDeleted(file.fileName(), provider)), digest, file, provider);
             return;
         }
         try {
@@ -178,8 +183,17 @@ public final class MirrorStorage {
             if (e.kind() != StorageException.Kind.TAG_EXISTS) {
                 throw e;
             }
-            // Stored by another writer first, which is as good; but not gone: that had passed as stored.
-            readBack(e, repository, tag, file.fileName(), provider);
+            // Stored by another writer first, which is as good if it is the same file; but not gone: that had passed as stored.
+            requireSame(readBack(e, repository, tag, file.fileName(), provider), digest, file, provider);
+        }
+    }
+
+    private static void requireSame(Manifest stored, Digest digest, ProviderFile file, MirrorCoordinates provider) {
+        // By any layer, not the first: another tool may have stored the file beside others or under its own media type.
+        if (stored.layers().stream().noneMatch(layer -> layer.digest().equals(digest))) {
+            String theirs = stored.layers().isEmpty() ? "no content" : stored.layers().get(0).digest().toString();
+            throw new MirrorException(MirrorException.Reason.CONFLICT, file.fileName() + " of " + provider
+                    + " is already mirrored with different content (" + theirs + ", not " + digest + "); it is never overwritten");
         }
     }
 

@@ -127,6 +127,43 @@ class MirrorTagDeletedTest {
     }
 
     /**
+     * Another writer (a second replica) storing other SHA256SUMS for the same release at the same moment, its
+     * push winning: refused, theirs left as it is, and nothing more stored; found there before the push, the same.
+     */
+    @Test
+    void anotherWritersDifferentSumsForTheSameReleaseAreRefusedAndNotOverwritten() throws Exception {
+        byte[] sums = "sums\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] theirs = "other sums\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] signature = {1, 2, 3};
+        meddling.wonByAnotherAfterPush.put(SUMS, dev.wharf.oci.Artifact.single(dev.wharf.terraform.layout.MediaTypes.PROVIDER_ARTIFACT,
+                dev.wharf.oci.Layer.file(dev.wharf.terraform.layout.MediaTypes.PROVIDER_SHA256SUMS, SUMS,
+                        dev.wharf.oci.BlobSource.ofBytes(theirs))));
+        String refusal = SUMS + " of " + DUMMY + " is already mirrored with different content ("
+                + dev.wharf.oci.Digest.sha256(theirs) + ", not " + dev.wharf.oci.Digest.sha256(sums) + "); it is never overwritten";
+
+        // On the old code: no failure, ours taken as stored and theirs kept.
+        assertThatThrownBy(() -> storage.storeSums(DUMMY, "1.0.0", sums, signature))
+                .isInstanceOfSatisfying(MirrorException.class, e -> assertThat(e.reason()).isEqualTo(MirrorException.Reason.CONFLICT))
+                .hasMessage(refusal);
+        assertThat(storedContent(SUMS)).isEqualTo(theirs);
+        assertThat(store.exists(REPO, SIGNATURE)).isFalse();
+
+        assertThatThrownBy(() -> storage.storeSums(DUMMY, "1.0.0", sums, signature)).hasMessage(refusal);
+        assertThat(storedContent(SUMS)).isEqualTo(theirs);
+        assertThat(store.exists(REPO, SIGNATURE)).isFalse();
+
+        storage.storeSums(DUMMY, "1.0.0", theirs, signature);
+        assertThat(storedContent(SIGNATURE)).isEqualTo(signature);
+    }
+
+    private byte[] storedContent(String tag) throws Exception {
+        dev.wharf.oci.Manifest manifest = store.resolve(REPO, tag).orElseThrow();
+        try (java.io.InputStream in = store.openBlob(REPO, manifest.layers().get(0).digest())) {
+            return in.readAllBytes();
+        }
+    }
+
+    /**
      * The release's SHA256SUMS tag deleted while a pull stored it: had passed unseen, the archive served and
      * stored, and the sums then missing for good (a stored archive is never pulled again).
      */
