@@ -85,6 +85,7 @@ public final class MirrorService {
         }
         Optional<StoredArchive> stored = storage.archive(provider, version, os, arch);
         if (stored.isPresent()) {
+            pullThrough.ifPresent(p -> p.restoreSums(provider, version, os, arch));
             return stored.get();
         }
         if (pullThrough.isEmpty()) {

@@ -136,6 +136,13 @@ public final class MirrorStorage {
         return stored;
     }
 
+    /** Whether a release lacks its SHA256SUMS or its signature (deleted by an operator or a retention policy). */
+    public boolean sumsMissing(MirrorCoordinates provider, String version) {
+        String repository = repository(provider);
+        return !store.exists(repository, mirror(provider).providerTag(ProviderFile.sha256Sums(provider.type(), version)))
+                || !store.exists(repository, mirror(provider).providerTag(ProviderFile.signature(provider.type(), version)));
+    }
+
     /**
      * Stores a release's SHA256SUMS and signature, unless they are there already with the same content (other
      * content is {@link MirrorException.Reason#CONFLICT}, never overwritten); a tag deleted meanwhile is

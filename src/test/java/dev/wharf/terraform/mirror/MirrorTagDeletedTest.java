@@ -238,6 +238,46 @@ class MirrorTagDeletedTest {
         }
     }
 
+    /**
+     * A pulled release whose SHA256SUMS and signature were deleted afterwards (an operator, a retention policy):
+     * the next request for its archive serves the stored zip and stores them again from upstream, verified; while
+     * the upstream's sums list another zip, they are not stored and the stored zip is still served.
+     */
+    @Test
+    void overTheNetworkMirrorAReleaseThatLostItsSumsGetsThemAgainFromUpstreamWithTheNextRequest() throws Exception {
+        try (StaticUpstream upstream = new StaticUpstream()) {
+            Map<String, Path> zips = upstream.publish(dir.resolve("up"), "dummy", "1.0.0", List.of("linux_amd64"));
+            try (WebServer server = mirrorServer(upstream)) {
+                HttpClient http = HttpClient.newHttpClient();
+                URI archive = archiveUri(server, ZIP);
+                assertThat(http.send(HttpRequest.newBuilder(archive).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                        .isEqualTo(200);
+                byte[] sums = storedContent(SUMS);
+                byte[] signature = storedContent(SIGNATURE);
+
+                // Upstream now lists another zip under the same name: nothing is stored, the stored zip still served.
+                upstream.publish(dir.resolve("changed"), "dummy", "1.0.0", List.of("linux_amd64"),
+                        (zip, platform) -> TestZips.provider(zip, "dummy", "1.0.0", "darwin_arm64"));
+                store.delete(REPO, SUMS);
+                store.delete(REPO, SIGNATURE);
+                HttpResponse<byte[]> refused = http.send(HttpRequest.newBuilder(archive).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(refused.statusCode()).isEqualTo(200);
+                assertThat(refused.body()).isEqualTo(Files.readAllBytes(zips.get("linux_amd64")));
+                assertThat(store.exists(REPO, SUMS)).isFalse();
+                assertThat(store.exists(REPO, SIGNATURE)).isFalse();
+
+                upstream.publish(dir.resolve("again"), "dummy", "1.0.0", List.of("linux_amd64"));
+                // On the old code: the zip served and the SHA256SUMS and signature missing for good.
+                HttpResponse<byte[]> next = http.send(HttpRequest.newBuilder(archive).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(next.statusCode()).isEqualTo(200);
+                assertThat(next.body()).isEqualTo(Files.readAllBytes(zips.get("linux_amd64")));
+                assertThat(store.exists(REPO, SUMS)).as("SHA256SUMS stored again").isTrue();
+                assertThat(storedContent(SUMS)).isEqualTo(sums);
+                assertThat(storedContent(SIGNATURE)).isEqualTo(signature);
+            }
+        }
+    }
+
     /** The network mirror over {@link #storage}, pulling through from {@code upstream}. */
     private WebServer mirrorServer(StaticUpstream upstream) {
         MirrorService service = new MirrorService(storage, Optional.of(
