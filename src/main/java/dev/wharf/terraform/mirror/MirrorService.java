@@ -57,13 +57,17 @@ public final class MirrorService {
     public Map<String, ArchiveListing> archives(MirrorCoordinates provider, String version) {
         requireVersion(version);
         Map<String, ArchiveListing> archives = new TreeMap<>();
-        for (StoredArchive archive : storage.archives(provider)) {
-            if (archive.version().equals(version)) {
-                archives.put(archive.platform(), new ArchiveListing(provider.archiveFileName(version, archive.os(), archive.arch()),
-                        storage.hashes(archive).asList()));
-            }
+        StoredRelease release = storage.release(provider, version);
+        for (StoredArchive archive : release.archives()) {
+            archives.put(archive.platform(), new ArchiveListing(provider.archiveFileName(version, archive.os(), archive.arch()),
+                    storage.hashes(archive).asList()));
         }
         if (pullThrough.isPresent()) {
+            if (!release.archives().isEmpty() && !release.sumsStored()) {
+                // Here, not at each download: terraform asks for {version}.json before any archive, and this listing
+                // of the tags shows the missing sums without another request to the registry.
+                pullThrough.get().restoreSums(provider, version, release.archives());
+            }
             try {
                 Set<String> have = new HashSet<>(archives.keySet());
                 archives.putAll(pullThrough.get().offered(provider, version, have));
@@ -85,7 +89,6 @@ public final class MirrorService {
         }
         Optional<StoredArchive> stored = storage.archive(provider, version, os, arch);
         if (stored.isPresent()) {
-            pullThrough.ifPresent(p -> p.restoreSums(provider, version, os, arch));
             return stored.get();
         }
         if (pullThrough.isEmpty()) {

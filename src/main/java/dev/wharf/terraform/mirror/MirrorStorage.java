@@ -57,10 +57,27 @@ public final class MirrorStorage {
 
     /** Every stored archive of a provider. */
     public List<StoredArchive> archives(MirrorCoordinates provider) {
+        return archivesAmong(provider, store.listTags(repository(provider)));
+    }
+
+    /**
+     * A release's stored archives, and whether its SHA256SUMS and signature are stored too, from the one
+     * listing of the tags that {@code {version}.json} makes anyway.
+     */
+    public StoredRelease release(MirrorCoordinates provider, String version) {
+        TerraformLayout mirror = mirror(provider);
+        List<String> tags = store.listTags(repository(provider));
+        List<StoredArchive> archives = archivesAmong(provider, tags).stream().filter(a -> a.version().equals(version)).toList();
+        boolean sumsStored = tags.contains(mirror.providerTag(ProviderFile.sha256Sums(provider.type(), version)))
+                && tags.contains(mirror.providerTag(ProviderFile.signature(provider.type(), version)));
+        return new StoredRelease(archives, sumsStored);
+    }
+
+    private List<StoredArchive> archivesAmong(MirrorCoordinates provider, List<String> tags) {
         TerraformLayout mirror = mirror(provider);
         String repository = repository(provider);
         List<StoredArchive> archives = new ArrayList<>();
-        for (String tag : store.listTags(repository)) {
+        for (String tag : tags) {
             Optional<ProviderFile> file = mirror.providerFile(tag);
             if (file.isPresent() && file.get().kind() == ProviderFile.Kind.ARCHIVE && file.get().name().equals(provider.type())) {
                 ProviderFile.Platform platform = file.get().platform().orElseThrow();
@@ -134,13 +151,6 @@ public final class MirrorStorage {
             }
         }
         return stored;
-    }
-
-    /** Whether a release lacks its SHA256SUMS or its signature (deleted by an operator or a retention policy). */
-    public boolean sumsMissing(MirrorCoordinates provider, String version) {
-        String repository = repository(provider);
-        return !store.exists(repository, mirror(provider).providerTag(ProviderFile.sha256Sums(provider.type(), version)))
-                || !store.exists(repository, mirror(provider).providerTag(ProviderFile.signature(provider.type(), version)));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.wharf.terraform.mirror;
 
 import dev.wharf.oci.IoFailures;
+import dev.wharf.oci.StorageException;
 import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.terraform.mirror.upstream.UpstreamException;
@@ -96,44 +97,39 @@ public final class PullThrough {
     }
 
     /**
-     * Stores again the SHA256SUMS and signature of a release whose archive is stored but which lost them (an operator,
+     * Stores again the SHA256SUMS and signature of a release whose archives are stored but which lost them (an operator,
      * a retention policy, a deletion while they were stored): a stored archive is never pulled again, so nothing else
      * would. They are verified as on a first pull and must list the stored archives' hashes; when they do not, or the
-     * upstream cannot give them now, nothing is stored and the stored zip, verified when it was pulled, is still served.
+     * upstream or the registry fails now, nothing is stored, one WARN says why, and what is stored is served as before:
+     * a repair never turns an answer that worked into a failure.
      */
-    void restoreSums(MirrorCoordinates provider, String version, String os, String arch) {
-        if (!storage.sumsMissing(provider, version)) {
-            return;
-        }
+    void restoreSums(MirrorCoordinates provider, String version, List<StoredArchive> stored) {
         String what = provider + " " + version;
-        UpstreamPackage pkg;
-        VerifiedSums sums;
         try {
-            pkg = upstream.packageFor(provider, version, os, arch);
-            sums = upstream.signedSums(pkg);
+            StoredArchive first = stored.get(0);
+            UpstreamPackage pkg = upstream.packageFor(provider, version, first.os(), first.arch());
+            VerifiedSums sums = upstream.signedSums(pkg);
+            for (StoredArchive archive : stored) {
+                String fileName = provider.archiveFileName(version, archive.os(), archive.arch());
+                String zh = storage.hashes(archive).zh();
+                Optional<String> listed = sums.sha256Of(fileName).map(sha -> PackageHashes.ZH + sha);
+                if (!listed.equals(Optional.of(zh))) {
+                    LOG.warn("{} lacks its SHA256SUMS or signature, which are not stored again: the upstream's SHA256SUMS lists {} for {},"
+                            + " the mirror holds {}", what, listed.orElse("nothing"), fileName, zh);
+                    return;
+                }
+            }
+            storage.storeSums(provider, version, sums.content(), sums.signature());
+            storage.addSigningKeys(provider, pkg.signingKeysJson());
+            LOG.info("stored again the SHA256SUMS and signature of {} from upstream (signed by key {})", what, sums.signingKeyId());
         } catch (UpstreamException e) {
             // Not found upstream: most often a release uploaded from a "terraform providers mirror" folder, which never had sums.
             if (e.kind() != UpstreamException.Kind.NOT_FOUND) {
                 LOG.warn("{} lacks its SHA256SUMS or signature, which cannot be stored again now: {}", what, e.getMessage());
             }
-            return;
+        } catch (MirrorException | StorageException e) {
+            LOG.warn("{} lacks its SHA256SUMS or signature, which could not be stored again: {}", what, e.getMessage());
         }
-        for (StoredArchive archive : storage.archives(provider)) {
-            if (!archive.version().equals(version)) {
-                continue;
-            }
-            String fileName = provider.archiveFileName(version, archive.os(), archive.arch());
-            String zh = storage.hashes(archive).zh();
-            Optional<String> listed = sums.sha256Of(fileName).map(sha -> PackageHashes.ZH + sha);
-            if (!listed.equals(Optional.of(zh))) {
-                LOG.warn("{} lacks its SHA256SUMS or signature, which are not stored again: the upstream's SHA256SUMS lists {} for {},"
-                        + " the mirror holds {}", what, listed.orElse("nothing"), fileName, zh);
-                return;
-            }
-        }
-        storage.storeSums(provider, version, sums.content(), sums.signature());
-        storage.addSigningKeys(provider, pkg.signingKeysJson());
-        LOG.info("stored again the SHA256SUMS and signature of {} from upstream (signed by key {})", what, sums.signingKeyId());
     }
 
     /**

@@ -244,7 +244,7 @@ class MirrorTagDeletedTest {
      * the upstream's sums list another zip, they are not stored and the stored zip is still served.
      */
     @Test
-    void overTheNetworkMirrorAReleaseThatLostItsSumsGetsThemAgainFromUpstreamWithTheNextRequest() throws Exception {
+    void overTheNetworkMirrorAReleaseThatLostItsSumsGetsThemAgainFromUpstreamWhenItsVersionIsNextListed() throws Exception {
         try (StaticUpstream upstream = new StaticUpstream()) {
             Map<String, Path> zips = upstream.publish(dir.resolve("up"), "dummy", "1.0.0", List.of("linux_amd64"));
             try (WebServer server = mirrorServer(upstream)) {
@@ -260,6 +260,10 @@ class MirrorTagDeletedTest {
                         (zip, platform) -> TestZips.provider(zip, "dummy", "1.0.0", "darwin_arm64"));
                 store.delete(REPO, SUMS);
                 store.delete(REPO, SIGNATURE);
+                // Terraform asks for {version}.json before any archive: that is where the mirror notices the missing sums.
+                URI release = archiveUri(server, "1.0.0.json");
+                assertThat(http.send(HttpRequest.newBuilder(release).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                        .isEqualTo(200);
                 HttpResponse<byte[]> refused = http.send(HttpRequest.newBuilder(archive).build(), HttpResponse.BodyHandlers.ofByteArray());
                 assertThat(refused.statusCode()).isEqualTo(200);
                 assertThat(refused.body()).isEqualTo(Files.readAllBytes(zips.get("linux_amd64")));
@@ -268,6 +272,8 @@ class MirrorTagDeletedTest {
 
                 upstream.publish(dir.resolve("again"), "dummy", "1.0.0", List.of("linux_amd64"));
                 // On the old code: the zip served and the SHA256SUMS and signature missing for good.
+                assertThat(http.send(HttpRequest.newBuilder(release).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                        .isEqualTo(200);
                 HttpResponse<byte[]> next = http.send(HttpRequest.newBuilder(archive).build(), HttpResponse.BodyHandlers.ofByteArray());
                 assertThat(next.statusCode()).isEqualTo(200);
                 assertThat(next.body()).isEqualTo(Files.readAllBytes(zips.get("linux_amd64")));
