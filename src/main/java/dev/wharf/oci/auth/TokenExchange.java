@@ -51,6 +51,7 @@ public final class TokenExchange {
     private final Supplier<HttpClient> http;
     private final Clock clock;
     private final Duration timeout;
+    private final boolean secretsOverPlainHttp;
     private final ObjectMapper json = new ObjectMapper();
 
     public TokenExchange(HttpClient http, Clock clock, Duration timeout) {
@@ -59,9 +60,20 @@ public final class TokenExchange {
 
     /** With the client built when the first token is asked for (a registry without tokens never needs it). */
     public TokenExchange(Supplier<HttpClient> http, Clock clock, Duration timeout) {
+        this(http, clock, timeout, true);
+    }
+
+    /**
+     * {@code secretsOverPlainHttp} false for a registry reached over HTTPS: its challenge may name a realm on plain
+     * {@code http://}, and credentials sent there would cross the network readable by anyone on the way, while the
+     * registry itself is reached only encrypted. A realm on plain HTTP is then refused for any request that carries
+     * credentials (an anonymous one carries none and still goes).
+     */
+    public TokenExchange(Supplier<HttpClient> http, Clock clock, Duration timeout, boolean secretsOverPlainHttp) {
         this.http = http;
         this.clock = clock;
         this.timeout = timeout;
+        this.secretsOverPlainHttp = secretsOverPlainHttp;
     }
 
     /** What happened at the token endpoint. A refusal carries the HTTP status for the caller's message. */
@@ -94,6 +106,19 @@ public final class TokenExchange {
         } catch (IllegalArgumentException e) {
             throw new StorageException(StorageException.Kind.PROTOCOL, "registry " + registry
                     + " names a token server that is not a URL; check the registry's auth configuration");
+        }
+        String scheme = realmUri.getScheme();
+        if (scheme == null || realmUri.getHost() == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))) {
+            // The JDK's client throws IllegalArgumentException for any other scheme, which had escaped as an internal error.
+            throw new StorageException(StorageException.Kind.PROTOCOL, "registry " + registry + " names a token server that is"
+                    + " not an http or https URL (" + (scheme == null ? "no scheme" : "scheme '" + scheme + "'")
+                    + "); check the registry's auth configuration");
+        }
+        if (scheme.equalsIgnoreCase("http") && !secretsOverPlainHttp && !(credentials instanceof Credentials.Anonymous)) {
+            throw new StorageException(StorageException.Kind.PROTOCOL, "registry " + registry + " is reached over HTTPS but"
+                    + " names a token server on plain HTTP, " + display(realmUri) + "; Wharf does not send credentials there,"
+                    + " where they would cross the network unprotected: configure the registry's token realm as https://, or"
+                    + " use the insecure setting (--storage-oci-insecure, -oci-insecure), for testing only");
         }
         String service = challenge.param("service").orElse(null);
         TokenRequest request;
@@ -139,6 +164,9 @@ public final class TokenExchange {
             URI to;
             try {
                 to = current.uri().resolve(location.get());
+                if (to.getHost() == null || !("https".equalsIgnoreCase(to.getScheme()) || "http".equalsIgnoreCase(to.getScheme()))) {
+                    throw new IllegalArgumentException("not an http or https URL");
+                }
             } catch (IllegalArgumentException e) {
                 throw new StorageException(StorageException.Kind.PROTOCOL, "the token server of registry " + registry
                         + " redirected to something that is not a URL; check the realm " + display(realm));

@@ -101,8 +101,10 @@ public final class RegistryArtifactStore implements ArtifactStore {
         Supplier<SSLContext> tls = sslContext != null ? () -> sslContext
                 : new OnFirstUse<>(settings.insecure() ? InsecureTrustManager::context : RegistryArtifactStore::defaultContext);
         JdkHttpClient http = new JdkHttpClient(tls, settings.timeouts().connect(), proxies);
+        // Plain HTTP is the registry's own protocol only when its address says so (loopback) or insecure mode allows it.
+        boolean plainHttpAllowed = settings.insecure() || address.scheme().equals(Optional.of("http"));
         RegistryAuthenticator auth = new RegistryAuthenticator(address.authority(), credentials,
-                new TokenExchange(http, Clock.systemUTC(), settings.timeouts().response()), Clock.systemUTC());
+                new TokenExchange(http, Clock.systemUTC(), settings.timeouts().response(), plainHttpAllowed), Clock.systemUTC());
         this.readClient = new JettyBodyExchange(tls, settings.timeouts().connect(), settings.timeouts().idle(), proxies);
         this.transport = new RegistryTransport(address, settings.insecure(), http, readClient, auth, retry, settings.timeouts(),
                 Clock.systemUTC(), observer);
