@@ -300,11 +300,6 @@ final class RegistryTransport {
         return AnswerBodies.readSmall(failures, answer, call, uri);
     }
 
-    /** {@link AnswerBodies#readBounded}. */
-    byte[] readBounded(HttpResponse<InputStream> answer, RegistryCall call, URI uri, int limit) {
-        return AnswerBodies.readBounded(failures, answer, call, uri, limit);
-    }
-
     /** The failure for an answer the caller did not expect; reads what is left of the body for the message. */
     StorageException unexpected(HttpResponse<InputStream> answer, RegistryCall call) {
         byte[] body;

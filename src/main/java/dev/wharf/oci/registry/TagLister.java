@@ -1,7 +1,12 @@
 package dev.wharf.oci.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.oci.StorageException;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -89,22 +94,7 @@ final class TagLister {
     private Optional<URI> handle(HttpResponse<InputStream> answer, RegistryCall call, List<String> tags, int page) {
         switch (answer.statusCode()) {
             case 200 -> {
-                byte[] body = transport.readBounded(answer, call, answer.uri(), TAG_PAGE_LIMIT);
-                JsonNode root = parseJson(body, answer, call);
-                JsonNode list = root.get("tags");
-                if (!root.isObject() || (list == null && !root.has("name")) || (list != null && !list.isNull() && !list.isArray())) {
-                    throw transport.failures().malformed(RegistryTransport.display(answer.uri()), call,
-                            "JSON without the OCI tag list shape {\"name\":…,\"tags\":[…]}");
-                }
-                if (list != null) {
-                    for (JsonNode tag : list) {
-                        if (tags.size() == maxTags) {
-                            throw transport.failures().beyondBound(call, "the tag list holds more than " + maxTags + " tags (" + page
-                                    + " pages read), more than Wharf keeps of one repository; check the registry's pagination");
-                        }
-                        tags.add(tag.asText());
-                    }
-                }
+                readPage(answer, call, tags, page);
                 return LinkHeader.next(answer.headers().allValues("Link"), answer.uri());
             }
             case 404 -> {
@@ -115,18 +105,122 @@ final class TagLister {
         }
     }
 
-    private JsonNode parseJson(byte[] body, HttpResponse<InputStream> answer, RegistryCall call) {
-        if (OciErrors.looksLikeHtml(answer.headers().firstValue("Content-Type").orElse(null), body)) {
-            throw transport.failures().notOci(RegistryTransport.display(answer.uri()), call, "an HTML page");
-        }
-        try {
-            JsonNode node = json.readTree(body);
-            if (node == null) {
-                throw new IOException("empty");
+    /**
+     * Adds the tags of one page as its JSON arrives, token by token, never holding the page: read whole and built as a
+     * tree first, a 64 MiB page of one-letter tags had become some 16 million nodes (over 1 GB of heap) before the
+     * listing's bound of tags was even looked at. Now a page holding more tags than a listing keeps is refused at the
+     * first tag past the bound, and the page limit is counted as the bytes come.
+     */
+    private void readPage(HttpResponse<InputStream> answer, RegistryCall call, List<String> tags, int page) {
+        String url = RegistryTransport.display(answer.uri());
+        try (InputStream in = new BufferedInputStream(new PageLimit(answer.body(), TAG_PAGE_LIMIT))) {
+            in.mark(64);
+            byte[] start = in.readNBytes(64);
+            in.reset();
+            if (OciErrors.looksLikeHtml(answer.headers().firstValue("Content-Type").orElse(null), start)) {
+                throw transport.failures().notOci(url, call, "an HTML page");
             }
-            return node;
+            try (JsonParser parser = json.getFactory().createParser(in)) {
+                readPage(parser, answer, call, tags, page);
+            }
+        } catch (PageLimit.Exceeded e) {
+            throw transport.failures().malformed(url, call, "more than " + (TAG_PAGE_LIMIT >> 20) + " MiB");
+        } catch (JsonProcessingException e) {
+            // Jackson's own limits (a nesting 1,000 deep, say) end here too: a body that is not a tag list.
+            throw transport.failures().notOci(url, call, "a body that is not JSON");
         } catch (IOException e) {
+            throw transport.failures().transport(e, url, call.repository(), call.action());
+        }
+    }
+
+    private void readPage(JsonParser parser, HttpResponse<InputStream> answer, RegistryCall call, List<String> tags, int page)
+            throws IOException {
+        JsonToken first = parser.nextToken();
+        if (first == null) {
             throw transport.failures().notOci(RegistryTransport.display(answer.uri()), call, "a body that is not JSON");
         }
+        if (first != JsonToken.START_OBJECT) {
+            throw notTagList(answer, call);
+        }
+        boolean named = false;
+        boolean listed = false;
+        for (JsonToken field = parser.nextToken(); field == JsonToken.FIELD_NAME; field = parser.nextToken()) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (name.equals("tags")) {
+                listed = true;
+                if (value == JsonToken.START_ARRAY) {
+                    readTags(parser, answer, call, tags, page);
+                } else if (value != JsonToken.VALUE_NULL) {
+                    throw notTagList(answer, call);
+                }
+            } else {
+                named |= name.equals("name");
+                parser.skipChildren();
+            }
+        }
+        if (!named && !listed) {
+            throw notTagList(answer, call);
+        }
+    }
+
+    /** A page's body up to {@code limit} bytes; past it, {@link Exceeded}. */
+    private static final class PageLimit extends FilterInputStream {
+        private long left;
+
+        PageLimit(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        static final class Exceeded extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            Exceeded() {
+                super("the page is over the limit");
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? -1 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count(n);
+            return n;
+        }
+
+        private void count(int n) throws Exceeded {
+            if (n > 0) {
+                left -= n;
+                if (left < 0) {
+                    throw new Exceeded();
+                }
+            }
+        }
+    }
+
+    private void readTags(JsonParser parser, HttpResponse<InputStream> answer, RegistryCall call, List<String> tags, int page)
+            throws IOException {
+        for (JsonToken tag = parser.nextToken(); tag != JsonToken.END_ARRAY; tag = parser.nextToken()) {
+            if (tag != JsonToken.VALUE_STRING) {
+                throw notTagList(answer, call);
+            }
+            if (tags.size() == maxTags) {
+                throw transport.failures().beyondBound(call, "the tag list holds more than " + maxTags + " tags (" + page
+                        + " pages read), more than Wharf keeps of one repository; check the registry's pagination");
+            }
+            tags.add(parser.getText());
+        }
+    }
+
+    private StorageException notTagList(HttpResponse<InputStream> answer, RegistryCall call) {
+        return transport.failures().malformed(RegistryTransport.display(answer.uri()), call,
+                "JSON without the OCI tag list shape {\"name\":…,\"tags\":[…]}");
     }
 }
