@@ -19,6 +19,9 @@ final class LinkHeader {
     private LinkHeader() {
     }
 
+    static final String NOT_HTTP = "a Link header whose next page is not an http or https URL";
+
+    /** The next page; throws {@link IllegalArgumentException} when it is named but is not an http or https URL. */
     static Optional<URI> next(List<String> headerValues, URI requestUri) {
         for (String value : headerValues) {
             Matcher link = LINK.matcher(value);
@@ -27,7 +30,8 @@ final class LinkHeader {
                 if (rel.find()) {
                     String rels = (rel.group(1) != null ? rel.group(1) : rel.group(2)).toLowerCase(Locale.ROOT);
                     if (List.of(rels.split("\\s+")).contains("next")) {
-                        return Optional.of(requestUri.resolve(link.group(1).trim()));
+                        return Optional.of(RegistryTransport.httpTarget(requestUri, link.group(1)).orElseThrow(
+                                () -> new IllegalArgumentException(NOT_HTTP)));
                     }
                 }
             }

@@ -232,7 +232,9 @@ final class RegistryTransport {
                 return answer;
             }
             AnswerBodies.discard(answer);
-            target = target.resolve(location.get());
+            URI from = target;
+            target = httpTarget(target, location.get()).orElseThrow(() -> failures.malformed(display(from), call,
+                    "a redirect (HTTP " + answer.statusCode() + ") to something that is not an http or https URL"));
             if (answer.statusCode() == 303) {
                 method = "GET";
             }
@@ -290,9 +292,25 @@ final class RegistryTransport {
         HttpResponse<InputStream> answer = sendWithRetries(call, uri, true, deadline());
         AnswerBodies.discard(answer);
         if (REDIRECTS.contains(answer.statusCode())) {
-            return answer.headers().firstValue("Location").map(uri::resolve);
+            return answer.headers().firstValue("Location").flatMap(location -> httpTarget(uri, location));
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@code reference} (a Location, a Link) resolved against {@code from}, when it is an http or https URL with a host:
+     * anything else (ftp://…, a Location with a space) had escaped from the JDK's URI parser or request builder as an
+     * IllegalArgumentException, an internal error instead of a registry's fault.
+     */
+    static Optional<URI> httpTarget(URI from, String reference) {
+        try {
+            URI to = from.resolve(reference.trim());
+            String scheme = to.getScheme();
+            boolean http = scheme != null && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"));
+            return http && to.getHost() != null ? Optional.of(to) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** Reads a small answer body (a manifest, JSON, an error), at most 4 MiB. */

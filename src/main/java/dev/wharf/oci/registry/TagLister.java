@@ -95,7 +95,11 @@ final class TagLister {
         switch (answer.statusCode()) {
             case 200 -> {
                 readPage(answer, call, tags, page);
-                return LinkHeader.next(answer.headers().allValues("Link"), answer.uri());
+                try {
+                    return LinkHeader.next(answer.headers().allValues("Link"), answer.uri());
+                } catch (IllegalArgumentException e) {
+                    throw transport.failures().malformed(RegistryTransport.display(answer.uri()), call, LinkHeader.NOT_HTTP);
+                }
             }
             case 404 -> {
                 AnswerBodies.discard(answer);
