@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.http.LimitedBody;
 import dev.wharf.http.TlsHandshakes;
 import dev.wharf.http.WharfServerClient;
+import dev.wharf.oci.PrintableText;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code push -server URL -token T}: the client side of {@link PackageUploadApi}. The zip (and its
@@ -134,26 +136,63 @@ public final class PackagePushClient {
         }
         JsonNode body = parse(response.body());
         return switch (response.statusCode()) {
-            case 201 -> new Outcome(Outcome.Kind.PUBLISHED, body.path("tag").asText() + (body.path("signed").asBoolean() ? " (signed)" : "")
-                    + " as " + body.path("manifest_digest").asText());
+            case 201 -> created(response, body);
             case 409 -> new Outcome(Outcome.Kind.EXISTS, message(body, response.body()));
             default -> new Outcome(Outcome.Kind.REFUSED, "HTTP " + response.statusCode() + ": " + message(body, response.body()));
         };
     }
 
-    private static JsonNode parse(String body) {
+    /**
+     * Published only when the 201 is Wharf's: PackageUploadApi answers 201 once the package is stored, and always with
+     * its JSON object. A 201 without it is another server's (a WebDAV or catch-all server that took the PUT as a file,
+     * say), which stored nothing Fleet can install; saying "published" would have a CI job go on to a release no
+     * registry serves.
+     */
+    private Outcome created(HttpResponse<String> response, @Nullable JsonNode body) {
+        if (body == null) {
+            return notWharfsAnswer(response, "that is not JSON");
+        }
+        if (!body.isObject()) {
+            return notWharfsAnswer(response, "that is not a JSON object");
+        }
+        for (String field : List.of("tag", "signed", "manifest_digest")) {
+            JsonNode value = body.get(field);
+            if (value == null || value.isNull() || (value.isTextual() && value.asText().isEmpty())) {
+                return notWharfsAnswer(response, "without \"" + field + "\"");
+            }
+        }
+        return new Outcome(Outcome.Kind.PUBLISHED, PrintableText.oneLine(body.path("tag").asText(), Integer.MAX_VALUE)
+                + (body.path("signed").asBoolean() ? " (signed)" : "") + " as " + PrintableText.oneLine(body.path("manifest_digest").asText(), 100));
+    }
+
+    private Outcome notWharfsAnswer(HttpResponse<String> response, String what) {
+        String type = response.headers().firstValue("Content-Type").map(t -> "Content-Type " + PrintableText.oneLine(t, 100))
+                .orElse("no Content-Type");
+        String shown = PrintableText.oneLine(response.body(), 100);
+        return new Outcome(Outcome.Kind.REFUSED, server + " answered the publish with HTTP " + response.statusCode() + " (" + type
+                + ") and a body " + what + (shown.isEmpty() ? " (empty)" : ": " + shown)
+                + "; not the answer of a Wharf server, so nothing is known to be published");
+    }
+
+    /** The answer's JSON; null when it is none (or empty). */
+    private static @Nullable JsonNode parse(String body) {
         try {
-            return JSON.readTree(body);
+            JsonNode parsed = JSON.readTree(body);
+            return parsed == null || parsed.isMissingNode() ? null : parsed;
         } catch (IOException e) {
-            return JSON.missingNode();
+            return null;
         }
     }
 
-    private static String message(JsonNode parsed, String raw) {
-        String message = parsed.path("message").asText("");
-        if (!message.isEmpty()) {
-            return message;
+    /**
+     * EPR's {@code message}, else the body, shortened; either on one line with its control characters escaped: the
+     * server may be anyone's, and a line break or an ANSI escape in its reason would forge a line of push's output.
+     */
+    private static String message(@Nullable JsonNode parsed, String raw) {
+        String message = parsed == null ? "" : parsed.path("message").asText("");
+        if (!message.isBlank()) {
+            return PrintableText.oneLine(message, Integer.MAX_VALUE);
         }
-        return raw.length() > 300 ? raw.substring(0, 300) + "…" : raw;
+        return PrintableText.oneLine(raw, 300);
     }
 }

@@ -6,6 +6,7 @@ import dev.wharf.http.LimitedBody;
 import dev.wharf.http.TlsHandshakes;
 import dev.wharf.http.WharfServerClient;
 import dev.wharf.oci.IoFailures;
+import dev.wharf.oci.PrintableText;
 import dev.wharf.terraform.upload.TargetFailedException;
 import dev.wharf.terraform.upload.UploadException;
 import dev.wharf.terraform.upload.VersionExistsException;
@@ -173,45 +174,28 @@ public final class PublishClient {
     }
 
     private TargetFailedException notWharfsAnswer(HttpResponse<String> response, String what) {
-        String type = response.headers().firstValue("Content-Type").map(t -> "Content-Type " + printable(t, 100)).orElse("no Content-Type");
-        String body = printable(response.body(), 100);
+        String type = response.headers().firstValue("Content-Type").map(t -> "Content-Type " + PrintableText.oneLine(t, 100)).orElse("no Content-Type");
+        String body = PrintableText.oneLine(response.body(), 100);
         return new TargetFailedException(server + " answered the publish with HTTP " + response.statusCode() + " (" + type + ") and a body "
                 + what + (body.isEmpty() ? " (empty)" : ": " + body) + "; not the answer of a Wharf server, so nothing is known to be published");
     }
 
-    /** {@code text} on one line, its control characters as escapes, cut at {@code max} characters: safe to print on a terminal. */
-    static String printable(String text, int max) {
-        String line = text.strip().replaceAll("[\\r\\n\\t]+", " ");
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        for (; i < line.length() && i < max; i++) {
-            char c = line.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\x%02x", (int) c));
-            } else if ((c > 0x7f && c < 0xa0) || Character.getType(c) == Character.FORMAT) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return i < line.length() ? out + "…" : out.toString();
-    }
-
-    /** The first of Wharf's {@code errors}, or of another server's {@code errors[].message}; else the body, on one line and shortened. */
+    /**
+     * The first of Wharf's {@code errors}, or of another server's {@code errors[].message}; else the body, shortened. Either
+     * on one line with its control characters escaped: the server may be anyone's, and a line break or an ANSI escape in
+     * its reason would forge a line of this program's output.
+     */
     private static String reason(String body) {
         try {
             JsonNode first = JSON.readTree(body).path("errors").path(0);
             JsonNode message = first.isTextual() ? first : first.path("message");
             if (message.isTextual() && !message.asText().isBlank()) {
-                return message.asText();
+                return PrintableText.oneLine(message.asText(), Integer.MAX_VALUE);
             }
         } catch (IOException e) {
             // Not JSON: show what came, shortened.
         }
-        String line = body.strip().replaceAll("\\s+", " ");
-        if (line.isEmpty()) {
-            return "no reason given";
-        }
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+        String line = PrintableText.oneLine(body, 300);
+        return line.isEmpty() ? "no reason given" : line;
     }
 }

@@ -3,19 +3,13 @@ package dev.wharf.terraform.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import dev.wharf.terraform.upload.TargetFailedException;
 import dev.wharf.terraform.upload.UploadException;
+import dev.wharf.testing.CannedAnswer;
 import dev.wharf.testing.OversizedAnswers;
 import dev.wharf.testing.TestPorts;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code upload --server} pointed at something that is not Wharf: an endless answer is refused as it passes 1 MiB, not read
- * whole; a 201 that is not Wharf's answer is the target's failure, said in one line.
+ * whole; a 201 that is not Wharf's answer is the target's failure, said in one line; a refusal's reason is shown on one line
+ * with its control characters escaped.
  */
 class PublishClientAnswerTest {
     @TempDir
@@ -57,7 +52,7 @@ class PublishClientAnswerTest {
     @Test
     void aCreatedAnswerThatIsNotJsonIsATargetFailureSaidInOneLineWithoutControlCharacters() throws Exception {
         Path archive = Files.write(dir.resolve("m.tar.gz"), new byte[] {1, 2, 3});
-        try (Canned server = Canned.start(201, "text/html", "<html>\n<body>\u001b[2JCreated</body>\n</html>\n")) {
+        try (CannedAnswer server = CannedAnswer.start(201, "text/html", "<html>\n<body>\u001b[2JCreated</body>\n</html>\n")) {
             PublishClient client = new PublishClient(server.uri(), "t", HttpClient.newHttpClient());
             // It was "the server's answer is not JSON: Unrecognized token '<': was expecting … [Source: REDACTED …]".
             assertThatThrownBy(() -> new HttpModuleTarget(client).publish("m.tar.gz", "acme", "x", "aws", "1.0.0", ArchiveFormat.TAR_GZ, archive, Instant.now()))
@@ -70,7 +65,7 @@ class PublishClientAnswerTest {
     @Test
     void aCreatedAnswerOfAnotherShapeIsATargetFailureShowingItsFirstBytes() throws Exception {
         Path archive = Files.write(dir.resolve("m.tar.gz"), new byte[] {1, 2, 3});
-        try (Canned server = Canned.start(201, "application/json", "{\"ok\":true,\"pad\":\"" + "x".repeat(200) + "\"}")) {
+        try (CannedAnswer server = CannedAnswer.start(201, "application/json", "{\"ok\":true,\"pad\":\"" + "x".repeat(200) + "\"}")) {
             PublishClient client = new PublishClient(server.uri(), "t", HttpClient.newHttpClient());
             // It was taken for published, with an empty digest and size 0.
             assertThatThrownBy(() -> new HttpModuleTarget(client).publish("m.tar.gz", "acme", "x", "aws", "1.0.0", ArchiveFormat.TAR_GZ, archive, Instant.now()))
@@ -82,30 +77,24 @@ class PublishClientAnswerTest {
         }
     }
 
-    /** Answers every request with one status, type and body, after reading the request's body. */
-    private record Canned(HttpServer server) implements AutoCloseable {
-        static Canned start(int status, String type, String body) throws IOException {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            server.createContext("/", exchange -> {
-                try (exchange) {
-                    exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-                    exchange.getResponseHeaders().set("Content-Type", type);
-                    exchange.sendResponseHeaders(status, bytes.length);
-                    exchange.getResponseBody().write(bytes);
-                }
-            });
-            server.start();
-            return new Canned(server);
+    /** The reason of a refusal is another server's text, printed on the terminal: it must not forge lines or send escapes. */
+    @Test
+    void aRefusalsReasonIsShownOnOneLineWithoutControlCharacters() throws Exception {
+        Path archive = Files.write(dir.resolve("m.tar.gz"), new byte[] {1, 2, 3});
+        try (CannedAnswer server = CannedAnswer.start(502, "text/plain", "bad gateway\r\npublished acme/x/aws 1.0.0\u001b[2K\n")) {
+            PublishClient client = new PublishClient(server.uri(), "t", HttpClient.newHttpClient());
+            // It was "…(HTTP 502): bad gateway published acme/x/aws 1.0.0" with the ESC byte itself, which a terminal obeys.
+            assertThatThrownBy(() -> client.putFile("/api/v1/modules/acme/x/aws/1.0.0", "application/gzip", archive))
+                    .isInstanceOf(UploadException.class)
+                    .hasMessage(server.uri() + " refused the publish (HTTP 502): bad gateway published acme/x/aws 1.0.0\\x1b[2K");
         }
-
-        URI uri() {
-            return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
+        String json = "{\"errors\":[\"no\\r\\nINFO published acme/x/aws 1.0.0\\u001b]0;title\\u0007\\u202e\"]}";
+        try (CannedAnswer server = CannedAnswer.start(400, "application/json", json)) {
+            PublishClient client = new PublishClient(server.uri(), "t", HttpClient.newHttpClient());
+            // It was "…(HTTP 400): no\r\nINFO published …" with the line break, the ESC, the BEL and the U+202E themselves.
+            assertThatThrownBy(() -> client.putFile("/api/v1/modules/acme/x/aws/1.0.0", "application/gzip", archive))
+                    .isInstanceOf(UploadException.class)
+                    .hasMessage(server.uri() + " refused the publish (HTTP 400): no INFO published acme/x/aws 1.0.0\\x1b]0;title\\x07\\u202e");
         }
     }
 }

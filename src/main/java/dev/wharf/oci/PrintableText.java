@@ -1,0 +1,34 @@
+package dev.wharf.oci;
+
+/**
+ * Text another server sent (an answer's body, a header), made safe to print in a message to a
+ * terminal or a log. Such text is not ours: a line break in it would start a line this program
+ * never wrote, and an ANSI escape could clear the screen or recolour what follows. Kept here, below
+ * both protocols, since boring-registry's and package-registry's publish clients both quote answers.
+ */
+public final class PrintableText {
+    private PrintableText() {
+    }
+
+    /**
+     * {@code text} on one line (line breaks and tabs as one space), its control characters as
+     * {@code \xNN} and its C1 and invisible format characters (such as a right-to-left override) as
+     * a backslash, "u" and four hex digits, cut at {@code max} characters with "…".
+     */
+    public static String oneLine(String text, int max) {
+        String line = text.strip().replaceAll("[\\r\\n\\t]+", " ");
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        for (; i < line.length() && i < max; i++) {
+            char c = line.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else if ((c > 0x7f && c < 0xa0) || Character.getType(c) == Character.FORMAT) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return i < line.length() ? out + "…" : out.toString();
+    }
+}
