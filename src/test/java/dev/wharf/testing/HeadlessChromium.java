@@ -85,6 +85,20 @@ public final class HeadlessChromium {
         waitFor(browser, () -> browser.getCurrentUrl().startsWith(action.getScheme() + ":"));
     }
 
+    /**
+     * Where the first and last characters of {@code words} (in a text node inside {@code element}) are drawn,
+     * from the left: a first left of the last reads left to right. Null when no text node holds them.
+     */
+    @SuppressWarnings("unchecked")
+    public static @org.jspecify.annotations.Nullable List<Number> drawnAt(ChromeDriver browser, org.openqa.selenium.WebElement element,
+            String words) {
+        String script = "const [root, words] = arguments; const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);"
+                + " for (let n = walk.nextNode(); n; n = walk.nextNode()) { const i = n.data.indexOf(words); if (i < 0) continue;"
+                + " const r = document.createRange(); const left = k => { r.setStart(n, k); r.setEnd(n, k + 1); return r.getBoundingClientRect().left; };"
+                + " return [left(i), left(i + words.length - 1)]; } return null;";
+        return (List<Number>) browser.executeScript(script, element, words);
+    }
+
     public static void waitFor(ChromeDriver browser, BooleanSupplier condition) {
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> condition.getAsBoolean());
     }

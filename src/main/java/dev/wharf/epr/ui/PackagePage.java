@@ -1,5 +1,6 @@
 package dev.wharf.epr.ui;
 
+import static dev.wharf.epr.ui.UiPage.isolated;
 import static dev.wharf.epr.ui.UiPage.text;
 import static dev.wharf.epr.ui.UiPage.url;
 
@@ -30,7 +31,7 @@ record PackagePage(IndexedPackage pkg, List<IndexedPackage> versions, PackageRea
         StringBuilder out = new StringBuilder();
         // The title is the publisher's text: in <bdi>, a right-to-left override in it (U+202E) ends with it and
         // cannot show the version after it backwards (1.2.3 as 3.2.1).
-        out.append("<h1><bdi>").append(text(Objects.requireNonNullElse(d.title, d.name))).append("</bdi> <span class=\"note\">")
+        out.append("<h1>").append(isolated(Objects.requireNonNullElse(d.title, d.name))).append(" <span class=\"note\">")
                 .append(text(d.version)).append("</span></h1>\n");
         if (!d.description.isBlank()) {
             out.append("<p>").append(text(d.description)).append("</p>\n");
@@ -44,12 +45,15 @@ record PackagePage(IndexedPackage pkg, List<IndexedPackage> versions, PackageRea
             item(out, "Subscription", d.conditions.elastic.subscription);
         }
         if (d.owner != null) {
-            String owner = Objects.requireNonNullElse(d.owner.github, "")
-                    + (d.owner.type == null ? "" : " (" + d.owner.type + ")");
-            item(out, "Owner", owner.strip());
+            // Both are the publisher's, each isolated: an override at the end of the GitHub field had drawn the
+            // owner type after it backwards.
+            String github = Objects.requireNonNullElse(d.owner.github, "").strip();
+            String owner = (github.isEmpty() ? "" : isolated(github))
+                    + (d.owner.type == null ? "" : (github.isEmpty() ? "(" : " (") + isolated(d.owner.type) + ")");
+            out.append("<dt>Owner</dt><dd>").append(owner).append("</dd>\n");
         }
         if (d.categories != null && !d.categories.isEmpty()) {
-            item(out, "Categories", String.join(", ", d.categories));
+            out.append("<dt>Categories</dt><dd>").append(isolated(d.categories)).append("</dd>\n");
         }
         item(out, "Format version", d.formatVersion);
         out.append("<dt>Signature</dt><dd>").append(Signatures.badge(pkg)).append("</dd>\n");
@@ -111,8 +115,8 @@ record PackagePage(IndexedPackage pkg, List<IndexedPackage> versions, PackageRea
             List<String> inputs = t.inputs == null ? List.of() : t.inputs.stream().map(i -> i.type).filter(Objects::nonNull).map(Objects::requireNonNull).toList();
             out.append("<tr><td>").append(text(t.name)).append("</td><td>").append(text(t.title)).append("</td><td>")
                     .append(text(t.description)).append("</td><td>")
-                    .append(text(String.join(", ", t.dataStreams == null ? List.of() : t.dataStreams))).append("</td><td>")
-                    .append(text(String.join(", ", inputs))).append("</td></tr>\n");
+                    .append(isolated(t.dataStreams == null ? List.<String>of() : t.dataStreams)).append("</td><td>")
+                    .append(isolated(inputs)).append("</td></tr>\n");
         }
         out.append("</tbody>\n</table>\n");
     }

@@ -40,14 +40,16 @@ record PackagesPage(Optional<String> query, Optional<String> type, List<String> 
                 .append(filtered ? " match." : ".").append("</p>\n");
         out.append("<table>\n<caption>Packages, newest version first</caption>\n<thead><tr><th scope=\"col\">Package</th>")
                 .append("<th scope=\"col\">Type</th><th scope=\"col\">Kibana</th><th scope=\"col\">Versions</th></tr></thead>\n<tbody>\n");
+        // The title and description are the publisher's and share the cell with the name: each in <bdi>, so an override
+        // in one cannot turn the next round.
         for (PackageListing.Entry e : entries) {
             PackageDocument newest = e.newest().document();
             out.append("<tr><td><a href=\"").append(link(e.newest())).append("\">").append(text(e.name())).append("</a>");
             if (newest.title != null && !newest.title.isBlank()) {
-                out.append("<br><span class=\"title\">").append(text(newest.title)).append("</span>");
+                out.append("<br><bdi class=\"title\">").append(text(newest.title)).append("</bdi>");
             }
             if (!newest.description.isBlank()) {
-                out.append("<br><span class=\"note\">").append(text(newest.description)).append("</span>");
+                out.append("<br><bdi class=\"note\">").append(text(newest.description)).append("</bdi>");
             }
             out.append("</td><td>").append(text(newest.type)).append("</td><td>").append(text(kibana(newest))).append("</td><td><ul class=\"versions\">");
             for (IndexedPackage v : e.versions()) {

@@ -30,6 +30,16 @@ public final class HtmlText {
         return out.toString();
     }
 
+    /**
+     * {@code text}, the publisher's, escaped inside {@code <bdi>} for element content that shares a line with other
+     * text. Its direction then ends where it ends: a right-to-left override in it (U+202E) had drawn the registry's
+     * own words after it backwards ("sensitive" read "evitisnes"). Text alone in its block (a table cell, a
+     * paragraph) needs none, since a block ends every override in it.
+     */
+    public static String isolated(String text) {
+        return "<bdi>" + escape(text) + "</bdi>";
+    }
+
     /** One path segment or query value, percent-encoded. */
     public static String url(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");

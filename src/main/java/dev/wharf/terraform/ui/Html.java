@@ -12,6 +12,16 @@ final class Html {
         return HtmlText.escape(text);
     }
 
+    /** The publisher's {@code text} in {@code <bdi>}: see {@link HtmlText#isolated}. */
+    static String isolated(String text) {
+        return HtmlText.isolated(text);
+    }
+
+    /** Each of the publisher's {@code values} isolated, joined by commas: one cannot turn the next round. */
+    static String isolated(java.util.List<String> values) {
+        return String.join(", ", values.stream().map(Html::isolated).toList());
+    }
+
     /** One path segment or query value, percent-encoded. */
     static String url(String value) {
         return HtmlText.url(value);

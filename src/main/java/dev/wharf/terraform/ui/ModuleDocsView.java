@@ -21,7 +21,8 @@ final class ModuleDocsView {
             out.append("<h3 id=\"submodules\">Submodules</h3>\n");
             for (ModuleDocs submodule : docs.submodules()) {
                 out.append("<details class=\"submodule\">\n<summary><code>").append(Html.text(submodule.path())).append("</code></summary>\n");
-                module(submodule, submodule.path() + ": ", out);
+                // The folder is the publisher's: isolated, so an override in it cannot turn the caption's own words round.
+                module(submodule, Html.isolated(submodule.path()) + ": ", out);
                 out.append("</details>\n");
             }
         }
@@ -29,12 +30,13 @@ final class ModuleDocsView {
         return out.toString();
     }
 
+    /** {@code prefix}: HTML that starts each caption, "" for the root module. */
     private static void module(ModuleDocs m, String prefix, StringBuilder out) {
         for (String note : m.notes()) {
             out.append("<p class=\"note\">").append(Html.text(note)).append("</p>\n");
         }
         if (m.empty() && m.providers().isEmpty()) {
-            out.append("<p class=\"note\">").append(Html.text(prefix)).append("no inputs, outputs or resources.</p>\n");
+            out.append("<p class=\"note\">").append(prefix).append("no inputs, outputs or resources.</p>\n");
             return;
         }
         inputs(m.inputs(), prefix, out);
@@ -49,11 +51,11 @@ final class ModuleDocsView {
             return;
         }
         long required = inputs.stream().filter(ModuleDocs.Input::required).count();
-        caption(out, "inputs", prefix + "Inputs (" + inputs.size() + ", " + required + " required)");
+        caption(out, "inputs", prefix, "Inputs (" + inputs.size() + ", " + required + " required)");
         out.append("<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Type</th><th scope=\"col\">Default</th>"
                 + "<th scope=\"col\">Description</th><th scope=\"col\">Required</th></tr></thead>\n<tbody>\n");
         for (ModuleDocs.Input input : inputs) {
-            out.append("<tr><th scope=\"row\"><code>").append(Html.text(input.name())).append("</code>")
+            out.append("<tr><th scope=\"row\"><code>").append(Html.isolated(input.name())).append("</code>")
                     .append(input.sensitive() ? " <span class=\"note\">sensitive</span>" : "").append("</th><td>");
             input.type().ifPresent(t -> out.append("<pre><code>").append(Html.text(t)).append("</code></pre>"));
             out.append("</td><td>");
@@ -70,10 +72,10 @@ final class ModuleDocsView {
         if (outputs.isEmpty()) {
             return;
         }
-        caption(out, "outputs", prefix + "Outputs (" + outputs.size() + ")");
+        caption(out, "outputs", prefix, "Outputs (" + outputs.size() + ")");
         out.append("<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Description</th></tr></thead>\n<tbody>\n");
         for (ModuleDocs.Output output : outputs) {
-            out.append("<tr><th scope=\"row\"><code>").append(Html.text(output.name())).append("</code>")
+            out.append("<tr><th scope=\"row\"><code>").append(Html.isolated(output.name())).append("</code>")
                     .append(output.sensitive() ? " <span class=\"note\">sensitive</span>" : "").append("</th><td>")
                     .append(Html.text(output.description().orElse(""))).append("</td></tr>\n");
         }
@@ -84,7 +86,7 @@ final class ModuleDocsView {
         if (resources.isEmpty()) {
             return;
         }
-        caption(out, "resources", prefix + "Resources (" + resources.size() + ")");
+        caption(out, "resources", prefix, "Resources (" + resources.size() + ")");
         out.append("<thead><tr><th scope=\"col\">Address</th><th scope=\"col\">Type</th><th scope=\"col\">Kind</th></tr></thead>\n<tbody>\n");
         for (ModuleDocs.Resource resource : resources) {
             out.append("<tr><th scope=\"row\"><code>").append(Html.text(resource.address())).append("</code></th><td><code>")
@@ -98,16 +100,16 @@ final class ModuleDocsView {
         if (m.providers().isEmpty() && m.requiredCore().isEmpty()) {
             return;
         }
-        caption(out, "providers", prefix + "Required providers");
+        caption(out, "providers", prefix, "Required providers");
         out.append("<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Source</th><th scope=\"col\">Version</th></tr></thead>\n<tbody>\n");
         if (!m.requiredCore().isEmpty()) {
-            out.append("<tr><th scope=\"row\">terraform</th><td></td><td><code>").append(Html.text(String.join(", ", m.requiredCore())))
+            out.append("<tr><th scope=\"row\">terraform</th><td></td><td><code>").append(Html.isolated(m.requiredCore()))
                     .append("</code></td></tr>\n");
         }
         for (ModuleDocs.ProviderRequirement provider : m.providers()) {
             out.append("<tr><th scope=\"row\"><code>").append(Html.text(provider.name())).append("</code></th><td><code>")
                     .append(Html.text(provider.source().orElse("hashicorp/" + provider.name()))).append("</code></td><td><code>")
-                    .append(Html.text(String.join(", ", provider.versionConstraints()))).append("</code></td></tr>\n");
+                    .append(Html.isolated(provider.versionConstraints())).append("</code></td></tr>\n");
         }
         out.append("</tbody>\n</table>\n");
     }
@@ -116,7 +118,7 @@ final class ModuleDocsView {
         if (calls.isEmpty()) {
             return;
         }
-        caption(out, "calls", prefix + "Module calls (" + calls.size() + ")");
+        caption(out, "calls", prefix, "Module calls (" + calls.size() + ")");
         out.append("<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Source</th><th scope=\"col\">Version</th></tr></thead>\n<tbody>\n");
         for (ModuleDocs.ModuleCall call : calls) {
             out.append("<tr><th scope=\"row\"><code>").append(Html.text(call.name())).append("</code></th><td><code>")
@@ -126,7 +128,8 @@ final class ModuleDocsView {
         out.append("</tbody>\n</table>\n");
     }
 
-    private static void caption(StringBuilder out, String kind, String caption) {
-        out.append("<table class=\"").append(kind).append("\">\n<caption>").append(Html.text(caption)).append("</caption>\n");
+    /** {@code prefix} is HTML already (the submodule's isolated folder), {@code caption} the registry's own words. */
+    private static void caption(StringBuilder out, String kind, String prefix, String caption) {
+        out.append("<table class=\"").append(kind).append("\">\n<caption>").append(prefix).append(Html.text(caption)).append("</caption>\n");
     }
 }

@@ -157,6 +157,16 @@ class PackageUiBrowserTest {
     }
 
     @Test
+    void aGitHubOwnerEndingInARightToLeftOverrideDoesNotShowTheOwnerTypeBackwards() throws Exception {
+        browser.get(open.resolve("/ui/packages/hostile_pkg/1.0.0").toString());
+        WebElement owner = browser.findElement(By.xpath("//dt[.='Owner']/following-sibling::dd[1]"));
+        List<Number> lefts = HeadlessChromium.drawnAt(browser, owner, "community");
+        screenshot("owner-with-a-right-to-left-override");
+        assertThat(lefts).as("where the owner type is drawn").isNotNull();
+        assertThat(lefts.get(0).doubleValue()).as("the owner type's first character is drawn left of its last").isLessThan(lefts.get(1).doubleValue());
+    }
+
+    @Test
     void aHostilePackagesScriptsAndOnerrorNeverRun() throws Exception {
         browser.get(open.resolve("/ui/packages/hostile_pkg/1.0.0").toString());
         assertThat(browser.findElement(By.cssSelector(".readme")).getText()).contains("Harmless text before the attack.");

@@ -86,12 +86,12 @@ class PackageUiTest {
         assertThat(page.statusCode()).isEqualTo(200);
         String body = page.body();
         assertThat(body).contains("<h1><bdi>Acme Logs</bdi> <span class=\"note\">1.1.0</span></h1>", "Collects access logs from Acme web servers.",
-                "<dt>Owner</dt><dd>wharf/integrations (community)</dd>", "<dt>Kibana</dt><dd>^8.10.0 || ^9.0.0</dd>",
+                "<dt>Owner</dt><dd><bdi>wharf/integrations</bdi> (<bdi>community</bdi>)</dd>", "<dt>Kibana</dt><dd>^8.10.0 || ^9.0.0</dd>",
                 "<span class=\"sig signed\">signed</span>",
                 "href=\"/epr/acme_logs/acme_logs-1.1.0.zip\"", "href=\"/epr/acme_logs/acme_logs-1.1.0.zip.sig\"",
                 "aria-current=\"page\">1.1.0<",
                 "<tr><td>Access</td><td>logs</td><td>acme_logs.access</td></tr>",
-                "<tr><td>access</td><td>Access logs</td><td>Collect access logs</td><td>access</td><td>logfile</td></tr>");
+                "<tr><td>access</td><td>Access logs</td><td>Collect access logs</td><td><bdi>access</bdi></td><td><bdi>logfile</bdi></td></tr>");
         String readme = body.substring(body.indexOf("<section class=\"readme\""));
         assertThat(readme).contains("<h1>Acme Logs 1.1.0</h1>", "Reads Acme access logs.");
         // An unsigned version links no signature, and each version shows its own README.
@@ -99,7 +99,7 @@ class PackageUiTest {
         assertThat(older).contains("<span class=\"sig unsigned\">unsigned</span>").doesNotContain(".zip.sig");
         assertThat(older.substring(older.indexOf("<section class=\"readme\""))).contains("1.0.0").doesNotContain("1.1.0");
         assertThat(get(open, "/ui/packages/sensor_input/0.3.0", null).body()).contains("This package has no data streams.",
-                "<dt>Owner</dt><dd>wharf/sensors</dd>");
+                "<dt>Owner</dt><dd><bdi>wharf/sensors</bdi></dd>");
 
         HttpResponse<String> missing = get(open, "/ui/packages/acme_logs/9.9.9", null);
         assertThat(missing.statusCode()).isEqualTo(404);

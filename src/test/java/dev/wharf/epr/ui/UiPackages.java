@@ -86,6 +86,8 @@ final class UiPackages implements AutoCloseable {
                 .replace("version: 0.3.0", "version: 1.0.0")
                 // Ends in a right-to-left override (U+202E, escaped for YAML), which would show the version after it backwards.
                 .replace("title: Sensor input", "title: \"<script>window.wharfPwned=1</script>Hostile\\u202E\"")
+                // The GitHub field too, which would show the owner type after it backwards.
+                .replace("  github: wharf/sensors", "  github: \"wharf/sensors\\u202E\"\n  type: community")
                 .replace("description: Reads measurements from a sensor gateway.",
                         "description: \"<img src=x onerror=window.wharfPwned=1> sneaky\"");
         Files.writeString(pkg.resolve("manifest.yml"), manifest);

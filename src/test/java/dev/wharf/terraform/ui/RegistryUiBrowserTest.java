@@ -107,6 +107,45 @@ class RegistryUiBrowserTest {
         assertStyledAndClean("home-search-module-version");
     }
 
+    /**
+     * A variable's name and a submodule's folder are the publisher's: one ending in a right-to-left override
+     * (U+202E) had made Chromium draw the registry's words after it backwards ("sensitive" read "evitisnes",
+     * a caption read "(deriuqer 2 ,2) stupnI :"). Measured by where the characters are drawn.
+     */
+    @Test
+    void namesAndFoldersEndingInARightToLeftOverrideDoNotTurnTheWordsAfterThemRound(@TempDir Path own) throws Exception {
+        try (UiRegistry bidi = new UiRegistry(own)) {
+            bidi.module("acme", "bidi", "aws", "1.0.0", false, Map.of("variables.tf", """
+                    variable "password\u202E" {
+                      sensitive = true
+                      default   = "x"
+                    }
+                    variable "region" {
+                      description = "Where it runs\u202E"
+                    }
+                    """, "modules/net\u202E/main.tf", """
+                    variable "cidr" {}
+                    variable "zone" {}
+                    """), "# bidi\n", Map.of());
+            browser.get(bidi.serve(ClientAuthentication.open()).resolve("/ui/modules/acme/bidi/aws").toString());
+            WebElement root = browser.findElement(By.cssSelector("table.inputs"));
+            assertReadsLeftToRight(root.findElement(By.xpath(".//tr[contains(., 'password')]/th")), "sensitive");
+            // A cell is a block of its own, which ends the description's override before the next cell.
+            assertReadsLeftToRight(root.findElement(By.xpath(".//tr[contains(., 'region')]/td[last()]")), "yes");
+            browser.findElement(By.cssSelector("details.submodule summary")).click();
+            assertReadsLeftToRight(browser.findElement(By.cssSelector("details.submodule table.inputs caption")), "Inputs (2, 2 required)");
+            screenshot("names-with-a-right-to-left-override");
+        }
+    }
+
+    /** {@code words}, inside {@code element}, drawn left to right: its first character left of its last. */
+    private void assertReadsLeftToRight(WebElement element, String words) {
+        List<Number> lefts = HeadlessChromium.drawnAt(browser, element, words);
+        assertThat(lefts).as("where \"%s\" is drawn", words).isNotNull();
+        assertThat(lefts.get(0).doubleValue()).as("\"%s\": its first character is drawn left of its last", words)
+                .isLessThan(lefts.get(1).doubleValue());
+    }
+
     @Test
     void aProviderPage() throws Exception {
         browser.get(open.resolve("/ui/").toString());

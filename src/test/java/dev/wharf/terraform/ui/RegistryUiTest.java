@@ -100,23 +100,23 @@ class RegistryUiTest {
         assertThat(docs).contains("<caption>Inputs (4, 2 required)</caption>",
                 "<th scope=\"col\">Name</th><th scope=\"col\">Type</th><th scope=\"col\">Default</th><th scope=\"col\">Description</th>"
                         + "<th scope=\"col\">Required</th>",
-                "<tr><th scope=\"row\"><code>cidr</code></th><td><pre><code>string</code></pre></td><td><code>&quot;10.0.0.0/16&quot;</code></td>"
+                "<tr><th scope=\"row\"><code><bdi>cidr</bdi></code></th><td><pre><code>string</code></pre></td><td><code>&quot;10.0.0.0/16&quot;</code></td>"
                         + "<td>The &lt;b&gt;IPv4&lt;/b&gt; CIDR block</td><td>no</td></tr>",
-                "<tr><th scope=\"row\"><code>name</code></th><td><pre><code>string</code></pre></td><td></td><td>Name prefix for every object</td>"
+                "<tr><th scope=\"row\"><code><bdi>name</bdi></code></th><td><pre><code>string</code></pre></td><td></td><td>Name prefix for every object</td>"
                         + "<td>yes</td></tr>",
-                "<code>password</code> <span class=\"note\">sensitive</span>",
+                "<code><bdi>password</bdi></code> <span class=\"note\">sensitive</span>",
                 "map(object({\n    cidr = string\n    public = optional(bool, false)\n  }))",
-                "<caption>Outputs (2)</caption>", "<code>vpc_id</code></th><td>The VPC&#39;s ID</td>",
+                "<caption>Outputs (2)</caption>", "<code><bdi>vpc_id</bdi></code></th><td>The VPC&#39;s ID</td>",
                 "<caption>Resources (2)</caption>", "<code>aws_vpc.this</code></th><td><code>aws_vpc</code></td><td>managed</td>",
                 "<code>data.aws_region.current</code></th><td><code>aws_region</code></td><td>data source</td>",
-                "<caption>Required providers</caption>", "<code>aws</code></th><td><code>hashicorp/aws</code></td><td><code>&gt;= 5.0</code>",
-                "<summary><code>modules/endpoints</code></summary>", "<caption>modules/endpoints: Inputs (1, 1 required)</caption>");
+                "<caption>Required providers</caption>", "<code>aws</code></th><td><code>hashicorp/aws</code></td><td><code><bdi>&gt;= 5.0</bdi></code>",
+                "<summary><code>modules/endpoints</code></summary>", "<caption><bdi>modules/endpoints</bdi>: Inputs (1, 1 required)</caption>");
         assertThat(docs).doesNotContain("<b>IPv4");
         // The snippet names the newest version's required inputs, on the newest version's page and on older ones.
         String snippet = "  # Required inputs\n  name    = null # string\n  subnets = null # map(object({…\n}";
         assertThat(body).contains(snippet);
         String older = get(open, "/ui/modules/acme/vpc/aws/1.0.0", null).body();
-        assertThat(older).contains(snippet, "<caption>Outputs (1)</caption>", "<code>version</code>").doesNotContain("<caption>Inputs");
+        assertThat(older).contains(snippet, "<caption>Outputs (1)</caption>", "<code><bdi>version</bdi></code>").doesNotContain("<caption>Inputs");
         // A zipped version is documented as well.
         String dns = get(open, "/ui/modules/acme/dns/aws", null).body();
         assertThat(dns).contains("<h2 id=\"docs\">Documentation</h2>", "<caption>Outputs (1)</caption>");
