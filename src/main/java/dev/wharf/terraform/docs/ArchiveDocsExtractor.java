@@ -1,12 +1,9 @@
 package dev.wharf.terraform.docs;
 
 import dev.wharf.oci.archive.EntryNames;
-import dev.wharf.oci.archive.Gzip;
-import dev.wharf.oci.archive.InflationLimit;
-import java.io.BufferedInputStream;
+import dev.wharf.oci.archive.StreamedArchive;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -16,12 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.commons.compress.archivers.ArchiveEntry;
-import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the documentation of a module archive (tar.gz or zip) in one pass as it streams by: the
@@ -44,15 +37,8 @@ public final class ArchiveDocsExtractor {
         Map<String, List<String>> notes = new TreeMap<>();
         files.put("", new TreeMap<>());
         long total = 0;
-        InputStream buffered = new BufferedInputStream(archive);
-        try (ArchiveInputStream<? extends ArchiveEntry> entries = zip
-                ? new ZipArchiveInputStream(buffered, "UTF-8", true, true)
-                : new TarArchiveInputStream(new InflationLimit(Gzip.allMembers(buffered),
-                        maxInflatedBytes, "while its configuration files are read"))) {
-            // A zip inflates entry by entry inside its reader, which passes over an entry by inflating the rest
-            // of it: every entry is read to its end through the limit here, so the reader has nothing left to pass over.
-            InputStream data = zip ? new InflationLimit(entries, maxInflatedBytes, "while its configuration files are read") : entries;
-            for (ArchiveEntry entry = entries.getNextEntry(); entry != null; entry = next(entries, data)) {
+        try (StreamedArchive entries = StreamedArchive.open(archive, zip, maxInflatedBytes, "while its configuration files are read")) {
+            for (ArchiveEntry entry = entries.next(); entry != null; entry = entries.next()) {
                 String name = EntryNames.check(entry.getName());
                 String bare = name.startsWith("./") ? name.substring(2) : name;
                 int slash = bare.lastIndexOf('/');
@@ -68,7 +54,7 @@ public final class ArchiveDocsExtractor {
                 if (!ModuleReader.configFile(file)) {
                     continue;
                 }
-                byte[] bytes = data.readNBytes(MAX_FILE_BYTES + 1);
+                byte[] bytes = entries.data().readNBytes(MAX_FILE_BYTES + 1);
                 if (bytes.length > MAX_FILE_BYTES || total + bytes.length > MAX_TOTAL_BYTES) {
                     notes.computeIfAbsent(directory, d -> new ArrayList<>()).add(file + ": not read, larger than "
                             + (bytes.length > MAX_FILE_BYTES ? MAX_FILE_BYTES + " bytes" : "the " + MAX_TOTAL_BYTES + " bytes all files may hold"));
@@ -91,12 +77,6 @@ public final class ArchiveDocsExtractor {
             }
         });
         return new ArchiveDocs(root, submodules);
-    }
-
-    /** The next entry, once what is left of this one has been read through {@code data}, and counted there. */
-    private static @Nullable ArchiveEntry next(ArchiveInputStream<? extends ArchiveEntry> entries, InputStream data) throws IOException {
-        data.transferTo(OutputStream.nullOutputStream());
-        return entries.getNextEntry();
     }
 
     /** The root, or a directory right under {@code modules/}, as terraform-config-inspect would be pointed at. */

@@ -2,9 +2,7 @@ package dev.wharf.terraform.ui;
 
 import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.oci.archive.EntryNames;
-import dev.wharf.oci.archive.Gzip;
-import dev.wharf.oci.archive.InflationLimit;
-import java.io.BufferedInputStream;
+import dev.wharf.oci.archive.StreamedArchive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,15 +10,13 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.compress.archivers.ArchiveEntry;
-import org.apache.commons.compress.archivers.ArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 
 /**
  * The README at the root of a module archive (tar.gz or zip), read as the archive streams by: the
  * reading stops at the README, and never holds more than {@link #MAX_README_BYTES} of it. Entry
- * names follow {@link EntryNames}; a tar.gz may inflate no further than {@code maxInflatedBytes}
- * before its README turns up (the archive rules' limit for its size), so a gzip bomb costs little.
+ * names follow {@link EntryNames}; a tar.gz or zip may inflate no further than {@code maxInflatedBytes}
+ * before its README turns up (the archive rules' limit for its size), entries passed over included,
+ * so a gzip or zip bomb costs little.
  */
 final class ReadmeExtractor {
     static final int MAX_README_BYTES = 512 * 1024;
@@ -31,16 +27,12 @@ final class ReadmeExtractor {
 
     /** The README's text, or empty when the archive has none at its root. */
     static Optional<String> read(InputStream archive, boolean zip, long maxInflatedBytes) throws IOException {
-        InputStream buffered = new BufferedInputStream(archive);
-        try (ArchiveInputStream<? extends ArchiveEntry> entries = zip
-                ? new ZipArchiveInputStream(buffered, "UTF-8", true, true)
-                : new TarArchiveInputStream(new InflationLimit(Gzip.allMembers(buffered), maxInflatedBytes,
-                        "before its README"))) {
-            for (ArchiveEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
+        try (StreamedArchive entries = StreamedArchive.open(archive, zip, maxInflatedBytes, "before its README")) {
+            for (ArchiveEntry entry = entries.next(); entry != null; entry = entries.next()) {
                 String name = EntryNames.check(entry.getName());
                 String bare = name.startsWith("./") ? name.substring(2) : name;
                 if (!entry.isDirectory() && NAMES.contains(bare.toLowerCase(Locale.ROOT))) {
-                    return Optional.of(readCapped(entries, name));
+                    return Optional.of(readCapped(entries.data(), name));
                 }
             }
         }

@@ -73,4 +73,16 @@ class ModuleReadmesTest {
         assertThatThrownBy(() -> ReadmeExtractor.read(new ByteArrayInputStream(UiRegistry.tarGz(Map.of("../README.md", "out"))), false, 1 << 20))
                 .isInstanceOf(ArchiveRefusedException.class).hasMessageContaining("climbs out");
     }
+
+    @Test
+    void aZipInflatesNoFurtherThanTheLimitEvenInEntriesPassedOverBeforeItsReadme() throws IOException {
+        // 4 MiB of one character before the README: never read, yet inflated by the zip reader to be passed over.
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("padding.bin", "0".repeat(4 << 20));
+        files.put("README.md", "late");
+        byte[] zip = UiRegistry.zip(files);
+        assertThatThrownBy(() -> ReadmeExtractor.read(new ByteArrayInputStream(zip), true, 1 << 20))
+                .isInstanceOf(ArchiveRefusedException.class).hasMessageContaining("inflates to more than 1048576 bytes before its README");
+        assertThat(ReadmeExtractor.read(new ByteArrayInputStream(zip), true, 8L << 20)).hasValue("late");
+    }
 }
