@@ -22,12 +22,13 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The check every module archive gets before it is stored, whoever wrote it ({@code upload module},
  * {@code import}, a {@code PUT} over HTTP): it must read to its end as its format, hold at least one
  * file, and name no entry that terraform would unpack outside its module directory (absolute, or
- * with {@code ..}), nor a link; and it may inflate no further than {@link ArchiveLimits#DEFAULT} allows
+ * with {@code ..}), nor a link, device or FIFO; and it may inflate no further than {@link ArchiveLimits#DEFAULT} allows
  * for its size, a tar.gz as a zip.
  */
 public final class ModuleArchiveCheck {
@@ -62,6 +63,11 @@ public final class ModuleArchiveCheck {
                 if (entry.isSymbolicLink() || entry.isLink()) {
                     throw new UploadException(name + " holds a link '" + entry.getName() + "'; module archives hold files only");
                 }
+                String special = special(entry);
+                if (special != null) {
+                    throw new UploadException(name + " holds " + special + " '" + EntryNames.printable(entry.getName())
+                            + "'; module archives hold files only");
+                }
                 if (entry.isFile()) {
                     files++;
                 }
@@ -75,6 +81,23 @@ public final class ModuleArchiveCheck {
             throw new UploadException(name + " is not a readable tar.gz: what its gzip holds is not a tar archive");
         }
         return files;
+    }
+
+    /**
+     * A device or FIFO entry, named for the refusal. A zip's are refused by {@link ZipInspector}; a tar's
+     * were taken for files (commons-compress counts every type but a directory as one), though no module
+     * needs them, and terraform's unpacker reads them otherwise: Go's tar reader gives them no data whatever
+     * their size field says, where commons-compress reads that many bytes as their data, so what terraform
+     * took for the next entry (a header in those bytes) was never seen by this check.
+     */
+    private static @Nullable String special(TarArchiveEntry entry) {
+        if (entry.isCharacterDevice()) {
+            return "a character device";
+        }
+        if (entry.isBlockDevice()) {
+            return "a block device";
+        }
+        return entry.isFIFO() ? "a FIFO (named pipe)" : null;
     }
 
     /**

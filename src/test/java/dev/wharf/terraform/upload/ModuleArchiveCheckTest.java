@@ -104,6 +104,19 @@ class ModuleArchiveCheckTest {
         assertThatCode(() -> ModuleArchiveCheck.check(plain, ArchiveFormat.ZIP, "the body")).doesNotThrowAnyException();
     }
 
+    @Test
+    void aTarWithADeviceOrAFifoIsRefusedAsALinkIs() throws IOException {
+        // Beside a real main.tf, so the archive holds a file and only the special entry can be the reason. The entry's
+        // data is a tar header of hidden.tf: Go's reader (terraform's) gives a device no data and unpacks hidden.tf,
+        // which commons-compress, reading the size field's bytes as the device's data, never shows the check.
+        for (Object[] special : new Object[][] {{TarArchiveEntry.LF_CHR, "a character device"}, {TarArchiveEntry.LF_BLK, "a block device"},
+                {TarArchiveEntry.LF_FIFO, "a FIFO (named pipe)"}}) {
+            Path archive = Files.write(dir.resolve("special.tar.gz"), gzip(withSpecialEntry("dev.tf", (byte) special[0])));
+            assertThatThrownBy(() -> ModuleArchiveCheck.check(archive, ArchiveFormat.TAR_GZ, "the body"))
+                    .isInstanceOf(UploadException.class).hasMessage("the body holds " + special[1] + " 'dev.tf'; module archives hold files only");
+        }
+    }
+
     /** Where a zip of one entry's central directory begins: its first "PK\1\2" signature. */
     private static int centralDirectoryAt(byte[] zip) {
         for (int i = 0; i + 4 <= zip.length; i++) {
@@ -145,6 +158,25 @@ class ModuleArchiveCheckTest {
             TarArchiveEntry entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
             entry.setLinkName(target);
             tar.putArchiveEntry(entry);
+            tar.closeArchiveEntry();
+        }
+        return out.toByteArray();
+    }
+
+    /** A tar of main.tf, then an entry of this type whose 1024 bytes of data are another tar's entry, hidden.tf. */
+    private static byte[] withSpecialEntry(String name, byte type) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            byte[] bytes = "variable \"a\" {}\n".getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry file = new TarArchiveEntry("main.tf");
+            file.setSize(bytes.length);
+            tar.putArchiveEntry(file);
+            tar.write(bytes);
+            tar.closeArchiveEntry();
+            TarArchiveEntry special = new TarArchiveEntry(name, type);
+            special.setSize(1024);
+            tar.putArchiveEntry(special);
+            tar.write(Arrays.copyOf(tar("hidden.tf", "variable \"hidden\" {}\n"), 1024));
             tar.closeArchiveEntry();
         }
         return out.toByteArray();
