@@ -1,6 +1,7 @@
 package dev.wharf.epr.pkg;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,6 +119,17 @@ class PackageYamlTest {
         assertSameAsBefore("a:\n  - x\n b: y\n");
         assertSameAsBefore("\tname: tab\n");
         assertSameAsBefore("[".repeat(1500) + "]".repeat(1500) + "\n");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsRefusedInOneLineSayingSoAndWhere() throws Exception {
+        // "é" in Latin-1, as an editor set to another charset writes it: one byte 0xE9, not UTF-8's two.
+        Path root = Files.createTempDirectory(dir, "pkg");
+        Files.write(root.resolve("manifest.yml"), "name: nginx\ntitle: Caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        try (DirectoryPackageFiles files = new DirectoryPackageFiles(root)) {
+            assertThatThrownBy(() -> PackageYaml.read(files, "manifest.yml")).isInstanceOf(InvalidPackageException.class)
+                    .hasMessage("manifest.yml is not UTF-8 text: line 2, column 11: byte 0xe9 starts no UTF-8 character");
+        }
     }
 
     private void assertSameAsBefore(String yaml) throws Exception {
