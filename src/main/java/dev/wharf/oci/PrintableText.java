@@ -11,16 +11,22 @@ public final class PrintableText {
     }
 
     /**
-     * {@code text} on one line (line breaks and tabs as one space), its control characters as
-     * {@code \xNN} and its C1 and invisible format characters (such as a right-to-left override) as
-     * a backslash, "u" and four hex digits, cut at {@code max} characters with "…".
+     * {@code text} on one line (line breaks and tabs as one space), {@link #escaped escaped}, cut at
+     * {@code max} characters with "…".
      */
     public static String oneLine(String text, int max) {
         String line = text.strip().replaceAll("[\\r\\n\\t]+", " ");
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        for (; i < line.length() && i < max; i++) {
-            char c = line.charAt(i);
+        return line.length() > max ? escaped(line.substring(0, max)) + "…" : escaped(line);
+    }
+
+    /**
+     * {@code text} with its control characters as {@code \xNN} and its C1 and invisible format
+     * characters (such as a right-to-left override) as a backslash, "u" and four hex digits.
+     */
+    public static String escaped(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
             if (c < 0x20 || c == 0x7f) {
                 out.append(String.format("\\x%02x", (int) c));
             } else if ((c > 0x7f && c < 0xa0) || Character.getType(c) == Character.FORMAT) {
@@ -29,6 +35,6 @@ public final class PrintableText {
                 out.append(c);
             }
         }
-        return i < line.length() ? out + "…" : out.toString();
+        return out.toString();
     }
 }

@@ -31,6 +31,8 @@ final class BlobBackoff {
     private final Clock clock;
     private final FillListener listener;
     private final Map<String, Waiting> waiting = new HashMap<>();
+    /** How many wait, readable without the lock: every request for a zip asks, and almost always none waits. */
+    private volatile int size;
 
     /** {@code listener}: told how many blobs wait after each change. */
     BlobBackoff(Clock clock, FillListener listener) {
@@ -57,7 +59,7 @@ final class BlobBackoff {
         }
         Duration pause = before == null ? FIRST : min(before.pause().multipliedBy(2), LONGEST);
         waiting.put(key(entry), new Waiting(entry.tag(), blob, now, now.plus(pause), pause, e));
-        listener.skipped(waiting.size());
+        changed();
         return Optional.of(pause);
     }
 
@@ -66,7 +68,11 @@ final class BlobBackoff {
      * its next try: of the same kind as the last try's (so the client gets the same status), saying when
      * that was and when the blob is tried again. Empty when the blob is due, or is not the one that failed.
      */
-    synchronized Optional<StorageException> pause(CachedPackage entry, String blob, String what) {
+    Optional<StorageException> pause(CachedPackage entry, String blob, String what) {
+        return size == 0 ? Optional.empty() : pauseOf(entry, blob, what);
+    }
+
+    private synchronized Optional<StorageException> pauseOf(CachedPackage entry, String blob, String what) {
         Waiting w = waiting.get(key(entry));
         Instant now = clock.instant();
         if (w == null || !w.blob().equals(blob) || !now.isBefore(w.until())) {
@@ -85,16 +91,22 @@ final class BlobBackoff {
     /** {@code entry}'s blobs are on disk: a later failure starts from {@link #FIRST} again. */
     synchronized void succeeded(CachedPackage entry) {
         if (waiting.remove(key(entry)) != null) {
-            listener.skipped(waiting.size());
+            changed();
         }
     }
 
     /** {@code entry}'s blob {@code blob} was fetched: if it is the one that failed, the package waits no more. */
-    synchronized void fetched(CachedPackage entry, String blob) {
+    void fetched(CachedPackage entry, String blob) {
+        if (size != 0) {
+            fetchedWhileSomeWait(entry, blob);
+        }
+    }
+
+    private synchronized void fetchedWhileSomeWait(CachedPackage entry, String blob) {
         Waiting w = waiting.get(key(entry));
         if (w != null && w.blob().equals(blob)) {
             waiting.remove(key(entry));
-            listener.skipped(waiting.size());
+            changed();
         }
     }
 
@@ -103,7 +115,7 @@ final class BlobBackoff {
         Set<String> keys = new HashSet<>();
         listed.forEach(e -> keys.add(key(e)));
         if (waiting.keySet().retainAll(keys)) {
-            listener.skipped(waiting.size());
+            changed();
         }
     }
 
@@ -127,5 +139,11 @@ final class BlobBackoff {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** After each change of {@link #waiting}, under the lock. */
+    private void changed() {
+        size = waiting.size();
+        listener.skipped(size);
     }
 }

@@ -1,7 +1,9 @@
 package dev.wharf.oci.archive;
 
+import dev.wharf.oci.PrintableText;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one rule for names inside archives, whether Wharf writes them or accepts them: relative,
@@ -45,19 +47,8 @@ public final class EntryNames {
         return name;
     }
 
-    /** The name as an error message may quote it: control characters shown as escapes. */
-    public static String printable(String name) {
-        if (name == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder();
-        for (char c : name.toCharArray()) {
-            if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\x%02x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+    /** The name as an error message may quote it: {@link PrintableText#escaped escaped}. */
+    public static String printable(@Nullable String name) {
+        return name == null ? "" : PrintableText.escaped(name);
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.oci.StorageException;
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -16,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * {@code GET /v2/<name>/tags/list}, following {@code Link} pages. 200 is a page of tags, 404 an
@@ -117,7 +117,7 @@ final class TagLister {
      */
     private void readPage(HttpResponse<InputStream> answer, RegistryCall call, List<String> tags, int page) {
         String url = RegistryTransport.display(answer.uri());
-        try (InputStream in = new BufferedInputStream(new PageLimit(answer.body(), TAG_PAGE_LIMIT))) {
+        try (InputStream in = new BufferedInputStream(pageLimit(answer.body(), TAG_PAGE_LIMIT))) {
             in.mark(64);
             byte[] start = in.readNBytes(64);
             in.reset();
@@ -127,7 +127,7 @@ final class TagLister {
             try (JsonParser parser = json.getFactory().createParser(in)) {
                 readPage(parser, answer, call, tags, page);
             }
-        } catch (PageLimit.Exceeded e) {
+        } catch (PageTooLarge e) {
             throw transport.failures().malformed(url, call, "more than " + (TAG_PAGE_LIMIT >> 20) + " MiB");
         } catch (JsonProcessingException e) {
             // Jackson's own limits (a nesting 1,000 deep, say) end here too: a body that is not a tag list.
@@ -168,44 +168,20 @@ final class TagLister {
         }
     }
 
-    /** A page's body up to {@code limit} bytes; past it, {@link Exceeded}. */
-    private static final class PageLimit extends FilterInputStream {
-        private long left;
+    /** A page's body up to {@code limit} bytes; a read past them fails with {@link PageTooLarge}. */
+    private static InputStream pageLimit(InputStream body, long limit) throws IOException {
+        // One byte more than the limit may be read, so that a page of exactly the limit still reads to its end.
+        return BoundedInputStream.builder().setInputStream(body).setMaxCount(limit + 1)
+                .setOnMaxCount((max, count) -> {
+                    throw new PageTooLarge();
+                }).get();
+    }
 
-        PageLimit(InputStream in, long limit) {
-            super(in);
-            this.left = limit;
-        }
+    private static final class PageTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
 
-        static final class Exceeded extends IOException {
-            private static final long serialVersionUID = 1L;
-
-            Exceeded() {
-                super("the page is over the limit");
-            }
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            count(b < 0 ? -1 : 1);
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            count(n);
-            return n;
-        }
-
-        private void count(int n) throws Exceeded {
-            if (n > 0) {
-                left -= n;
-                if (left < 0) {
-                    throw new Exceeded();
-                }
-            }
+        PageTooLarge() {
+            super("the page is over the limit");
         }
     }
 
