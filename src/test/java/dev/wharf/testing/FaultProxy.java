@@ -1,6 +1,5 @@
 package dev.wharf.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,13 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +29,10 @@ import java.util.function.Predicate;
  * dropped, never forwarded. Closing the listener alone left a window: a connection made a few
  * milliseconds later was still accepted and its request went on to the registry, which answered
  * as if nothing were wrong.
+ *
+ * <p>The faults live by kind: {@link FaultSwitch} holds the one in force, {@link CannedFaults}
+ * answers in the registry's stead, {@link BodyFaults} breaks the registry's answer on its way back;
+ * a refused or stalled connection is handled here, where the listener is.
  */
 public final class FaultProxy implements Closeable {
     /** What the proxy does to the requests a fault applies to. */
@@ -119,12 +116,12 @@ public final class FaultProxy implements Closeable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
-    private final Object lock = new Object();
-    private Fault fault = Fault.NONE;
-    private Predicate<Request> applies = r -> true;
+    private final FaultSwitch faults = new FaultSwitch();
+    private final BodyFaults bodyFaults = new BodyFaults(faults);
+    /** Held while the listener is switched, so two injects never close or open it at once. */
+    private final Object listening = new Object();
     private ServerSocket listener;
     private Thread acceptor;
-    private boolean closed;
 
     private FaultProxy(String upstreamHost, int upstreamPort) throws IOException {
         this.upstreamHost = upstreamHost;
@@ -166,10 +163,8 @@ public final class FaultProxy implements Closeable {
 
     /** Applies {@code fault} to the requests {@code applies} selects; the others pass. */
     public void inject(Fault fault, Predicate<Request> applies) {
-        synchronized (lock) {
-            boolean wasRefusing = this.fault == Fault.REFUSE;
-            this.fault = fault;
-            this.applies = applies;
+        synchronized (listening) {
+            boolean wasRefusing = faults.set(fault, applies) == Fault.REFUSE;
             if (fault == Fault.REFUSE && !wasRefusing) {
                 stopListening();
                 for (Socket client : clients) {
@@ -178,39 +173,12 @@ public final class FaultProxy implements Closeable {
             } else if (fault != Fault.REFUSE && wasRefusing) {
                 reopen();
             }
-            lock.notifyAll();
         }
     }
 
     /** Ends the fault: everything passes again, stalled connections are closed. */
     public void heal() {
         inject(Fault.NONE);
-    }
-
-    private boolean refusing() {
-        synchronized (lock) {
-            return fault == Fault.REFUSE;
-        }
-    }
-
-    private Fault faultFor(Request request) {
-        synchronized (lock) {
-            return applies.test(request) ? fault : Fault.NONE;
-        }
-    }
-
-    /** Holds the calling connection while {@code stalled} is the fault in force. */
-    private void holdWhile(Fault stalled) {
-        synchronized (lock) {
-            while (fault == stalled && !closed) {
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
     }
 
     /**
@@ -271,69 +239,24 @@ public final class FaultProxy implements Closeable {
         try (client) {
             InputStream in = client.getInputStream();
             OutputStream out = client.getOutputStream();
-            Head head = Head.read(in);
+            ProxyHead head = ProxyHead.read(in);
             if (head == null) {
                 return;
             }
             String[] line = head.firstLine().split(" ");
             Request request = new Request(line[0], line[1]);
-            if (refusing()) {
+            if (faults.refusing()) {
                 // Down: the request goes nowhere and the connection closes unanswered.
                 return;
             }
             seen.add(request);
-            Fault f = faultFor(request);
-            switch (f) {
-                case STALL -> {
-                    holdWhile(Fault.STALL);
-                    return;
-                }
-                case STATUS_404 -> {
-                    answer(out, "404 Not Found", Map.of(), "404 page not found");
-                    return;
-                }
-                case STATUS_405 -> {
-                    answer(out, "405 Method Not Allowed", Map.of("Allow", "PUT"), "{\"errors\":[\"injected fault\"]}");
-                    return;
-                }
-                case HTML_200 -> {
-                    answer(out, "200 OK", Map.of("Content-Type", "text/html"), "<html><body>Sign in to continue</body></html>");
-                    return;
-                }
-                case OTHER_JSON_200 -> {
-                    answer(out, "200 OK", Map.of(), "{\"status\":\"ok\"}");
-                    return;
-                }
-                case STATUS_500 -> {
-                    answer(out, "500 Internal Server Error", Map.of(), "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"injected fault\"}]}");
-                    return;
-                }
-                case STATUS_502 -> {
-                    answer(out, "502 Bad Gateway", Map.of(), "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"injected fault\"}]}");
-                    return;
-                }
-                case STATUS_504 -> {
-                    answer(out, "504 Gateway Timeout", Map.of(), "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"injected fault\"}]}");
-                    return;
-                }
-                case STATUS_503 -> {
-                    answer(out, "503 Service Unavailable", Map.of(), "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"injected fault\"}]}");
-                    return;
-                }
-                case STATUS_429 -> {
-                    answer(out, "429 Too Many Requests", Map.of("Retry-After", "1"),
-                            "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"injected fault\"}]}");
-                    return;
-                }
-                case MALFORMED_MANIFEST -> {
-                    if (request.isManifestRead()) {
-                        answer(out, "200 OK", Map.of("Content-Type", "application/vnd.oci.image.manifest.v1+json"),
-                                "{\"schemaVersion\":2,\"layers\":[{\"digest\":\"not-a-digest\"");
-                        return;
-                    }
-                }
-                default -> {
-                }
+            Fault f = faults.faultFor(request);
+            if (f == Fault.STALL) {
+                faults.holdWhile(Fault.STALL);
+                return;
+            }
+            if (CannedFaults.answered(f, request, out)) {
+                return;
             }
             try (Socket upstream = new Socket(upstreamHost, upstreamPort)) {
                 open.add(upstream);
@@ -342,39 +265,11 @@ public final class FaultProxy implements Closeable {
                 relayBody(head, in, up);
                 up.flush();
                 InputStream down = upstream.getInputStream();
-                Head answerHead = Head.read(down);
+                ProxyHead answerHead = ProxyHead.read(down);
                 if (answerHead == null) {
                     return;
                 }
-                if (f == Fault.LONGER_BODY && answerHead.firstLine().contains(" 200 ") && answerHead.contentLength() >= 0) {
-                    out.write(answerHead.withContentLength(answerHead.contentLength() + EXTRA_BYTES));
-                    copy(down, out, answerHead.contentLength(), false);
-                    out.write(new byte[EXTRA_BYTES]);
-                    out.flush();
-                    return;
-                }
-                out.write(answerHead.raw());
-                if (f == Fault.TRICKLE_BODY && answerHead.contentLength() > 0) {
-                    trickle(down, out, answerHead.contentLength());
-                    return;
-                }
-                boolean alter = answerHead.firstLine().contains(" 200 ") && answerHead.contentLength() > 1
-                        && (f == Fault.STALL_MID_BODY || f == Fault.RESET_MID_BODY || f == Fault.TRUNCATE_BODY || f == Fault.WRONG_BYTES);
-                if (!alter) {
-                    down.transferTo(out);
-                    return;
-                }
-                long half = answerHead.contentLength() / 2;
-                copy(down, out, half, false);
-                out.flush();
-                switch (f) {
-                    case STALL_MID_BODY -> holdWhile(Fault.STALL_MID_BODY);
-                    case RESET_MID_BODY -> client.setSoLinger(true, 0);
-                    case WRONG_BYTES -> copy(down, out, answerHead.contentLength() - half, true);
-                    default -> {
-                    }
-                }
-                out.flush();
+                bodyFaults.relay(f, answerHead, down, out, client);
             }
         } catch (IOException e) {
             // The peer went away: nothing to relay.
@@ -384,65 +279,13 @@ public final class FaultProxy implements Closeable {
         }
     }
 
-    /** Passes {@code count} bytes on one at a time, {@link #TRICKLE_PACE} apart while the fault lasts, then the rest at once. */
-    private void trickle(InputStream in, OutputStream out, long count) throws IOException {
-        for (long left = count; left > 0; left--) {
-            int b = in.read();
-            if (b < 0) {
-                return;
-            }
-            out.write(b);
-            out.flush();
-            synchronized (lock) {
-                if (fault == Fault.TRICKLE_BODY && !closed) {
-                    try {
-                        lock.wait(TRICKLE_PACE.toMillis());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }
-        }
-    }
-
-    private static void answer(OutputStream out, String status, Map<String, String> headers, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder("HTTP/1.1 " + status + "\r\n");
-        Map<String, String> all = new LinkedHashMap<>(Map.of("Content-Type", "application/json"));
-        all.putAll(headers);
-        all.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-        head.append("Content-Length: ").append(bytes.length).append("\r\nConnection: close\r\n\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.write(bytes);
-        out.flush();
-    }
-
-    private static void relayBody(Head head, InputStream in, OutputStream up) throws IOException {
+    private static void relayBody(ProxyHead head, InputStream in, OutputStream up) throws IOException {
         if (head.header("transfer-encoding") != null) {
             throw new IOException("the fault proxy relays only Content-Length request bodies");
         }
         long length = head.contentLength();
         if (length > 0) {
-            copy(in, up, length, false);
-        }
-    }
-
-    private static void copy(InputStream in, OutputStream out, long count, boolean flip) throws IOException {
-        byte[] buffer = new byte[64 << 10];
-        long left = count;
-        while (left > 0) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                throw new IOException("the upstream ended early");
-            }
-            if (flip) {
-                for (int i = 0; i < n; i++) {
-                    buffer[i] = (byte) ~buffer[i];
-                }
-            }
-            out.write(buffer, 0, n);
-            left -= n;
+            BodyFaults.copy(in, up, length, false);
         }
     }
 
@@ -458,83 +301,12 @@ public final class FaultProxy implements Closeable {
 
     @Override
     public void close() {
-        synchronized (lock) {
-            closed = true;
-            lock.notifyAll();
+        faults.close();
+        synchronized (listening) {
             closeQuietly(listener);
         }
         for (Socket s : open) {
             closeQuietly(s);
-        }
-    }
-
-    /** A request or answer head: the first line and the headers, as read. */
-    private record Head(byte[] raw, String firstLine, Map<String, String> headers) {
-        static Head read(InputStream in) throws IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            int state = 0;
-            while (state < 4) {
-                int b;
-                try {
-                    b = in.read();
-                } catch (SocketException e) {
-                    return null;
-                }
-                if (b < 0) {
-                    return null;
-                }
-                bytes.write(b);
-                state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : b == '\r' ? 1 : 0;
-                if (bytes.size() > 64 << 10) {
-                    throw new IOException("head too large");
-                }
-            }
-            byte[] raw = bytes.toByteArray();
-            String[] lines = new String(raw, StandardCharsets.ISO_8859_1).split("\r\n");
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                if (colon > 0) {
-                    headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
-                }
-            }
-            return new Head(raw, lines[0], headers);
-        }
-
-        String header(String name) {
-            return headers.get(name);
-        }
-
-        long contentLength() {
-            String v = headers.get("content-length");
-            return v == null ? -1 : Long.parseLong(v);
-        }
-
-        /** The head again, its Content-Length replaced by {@code length}. */
-        byte[] withContentLength(long length) {
-            List<String> lines = new ArrayList<>(List.of(new String(raw, StandardCharsets.ISO_8859_1).split("\r\n")));
-            lines.removeIf(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"));
-            lines.add("Content-Length: " + length);
-            return (String.join("\r\n", lines) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        }
-
-        /**
-         * The head again, asking the registry to close the connection after its answer. The headers the
-         * client's Connection named go with it, as a proxy drops them: the JDK client's {@code Upgrade: h2c}
-         * left without its {@code Connection: Upgrade} made Jetty refuse a PUT (400).
-         */
-        byte[] withConnectionClose() {
-            List<String> hopByHop = new ArrayList<>(List.of("connection"));
-            String connection = header("connection");
-            if (connection != null) {
-                for (String name : connection.split(",")) {
-                    hopByHop.add(name.trim().toLowerCase(Locale.ROOT));
-                }
-            }
-            List<String> lines = new ArrayList<>(List.of(new String(raw, StandardCharsets.ISO_8859_1).split("\r\n")));
-            lines.removeIf(l -> l.indexOf(':') > 0 && hopByHop.contains(l.substring(0, l.indexOf(':')).trim().toLowerCase(Locale.ROOT)));
-            lines.add("Connection: close");
-            return (String.join("\r\n", lines) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         }
     }
 }

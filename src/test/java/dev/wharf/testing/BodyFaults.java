@@ -1,0 +1,86 @@
+package dev.wharf.testing;
+
+import dev.wharf.testing.FaultProxy.Fault;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+
+/**
+ * The faults that let the registry answer and break its answer on the way back: a body cut,
+ * stalled, reset, trickled, changed or grown. Any other answer passes byte for byte.
+ */
+final class BodyFaults {
+    private final FaultSwitch faults;
+
+    BodyFaults(FaultSwitch faults) {
+        this.faults = faults;
+    }
+
+    /** Passes the answer whose head was {@code head} from {@code down} to the client, as {@code fault} wants. */
+    void relay(Fault fault, ProxyHead head, InputStream down, OutputStream out, Socket client) throws IOException {
+        if (fault == Fault.LONGER_BODY && head.isOk() && head.contentLength() >= 0) {
+            out.write(head.withContentLength(head.contentLength() + FaultProxy.EXTRA_BYTES));
+            copy(down, out, head.contentLength(), false);
+            out.write(new byte[FaultProxy.EXTRA_BYTES]);
+            out.flush();
+            return;
+        }
+        out.write(head.raw());
+        if (fault == Fault.TRICKLE_BODY && head.contentLength() > 0) {
+            trickle(down, out, head.contentLength());
+            return;
+        }
+        boolean alter = head.isOk() && head.contentLength() > 1
+                && (fault == Fault.STALL_MID_BODY || fault == Fault.RESET_MID_BODY || fault == Fault.TRUNCATE_BODY || fault == Fault.WRONG_BYTES);
+        if (!alter) {
+            down.transferTo(out);
+            return;
+        }
+        long half = head.contentLength() / 2;
+        copy(down, out, half, false);
+        out.flush();
+        switch (fault) {
+            case STALL_MID_BODY -> faults.holdWhile(Fault.STALL_MID_BODY);
+            case RESET_MID_BODY -> client.setSoLinger(true, 0);
+            case WRONG_BYTES -> copy(down, out, head.contentLength() - half, true);
+            default -> {
+            }
+        }
+        out.flush();
+    }
+
+    /** Passes {@code count} bytes on one at a time, {@link FaultProxy#TRICKLE_PACE} apart while the fault lasts, then the rest at once. */
+    private void trickle(InputStream in, OutputStream out, long count) throws IOException {
+        for (long left = count; left > 0; left--) {
+            int b = in.read();
+            if (b < 0) {
+                return;
+            }
+            out.write(b);
+            out.flush();
+            if (!faults.pause(Fault.TRICKLE_BODY, FaultProxy.TRICKLE_PACE)) {
+                return;
+            }
+        }
+    }
+
+    /** Copies {@code count} bytes, each inverted when {@code flip}; fails when {@code in} ends first. */
+    static void copy(InputStream in, OutputStream out, long count, boolean flip) throws IOException {
+        byte[] buffer = new byte[64 << 10];
+        long left = count;
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                throw new IOException("the upstream ended early");
+            }
+            if (flip) {
+                for (int i = 0; i < n; i++) {
+                    buffer[i] = (byte) ~buffer[i];
+                }
+            }
+            out.write(buffer, 0, n);
+            left -= n;
+        }
+    }
+}
