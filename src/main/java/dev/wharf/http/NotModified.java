@@ -50,7 +50,7 @@ public final class NotModified {
         }
         String ifNoneMatch = ctx.header("If-None-Match");
         if (ifNoneMatch != null) {
-            if (!noneMatchFails(ifNoneMatch, entityTag)) {
+            if (!EntityTags.noneMatchFails(ifNoneMatch, entityTag)) {
                 return false;
             }
             // Go's ServeContent for another method (EPR answers a POST as a GET): a 412 where a GET gets its 304.
@@ -117,10 +117,5 @@ public final class NotModified {
         } catch (IOException e) {
             // The client went away before its answer: there is no one left to tell.
         }
-    }
-
-    private static boolean noneMatchFails(String ifNoneMatch, @Nullable String entityTag) {
-        // Without a tag of its own, the body still exists, which is all that '*' asks.
-        return entityTag == null ? ifNoneMatch.trim().equals("*") : EntityTags.noneMatchFails(ifNoneMatch, entityTag);
     }
 }
