@@ -49,7 +49,8 @@ public final class NotModified {
             return preconditionFailed(ctx);
         }
         String ifNoneMatch = ctx.header("If-None-Match");
-        if (ifNoneMatch != null) {
+        // Empty, the header is absent to Go's ServeContent, and If-Modified-Since is looked at instead.
+        if (ifNoneMatch != null && !ifNoneMatch.isBlank()) {
             if (!EntityTags.noneMatchFails(ifNoneMatch, entityTag)) {
                 return false;
             }
