@@ -92,25 +92,12 @@ public final class ResponseBodies {
         if (!chunks.hasParts() || length == null || ctx.res().getStatus() != 200 || !"GET".equals(ctx.method().name())) {
             return chunks;
         }
-        ctx.res().setHeader("Accept-Ranges", "bytes");
-        ByteRange asked = ByteRange.asked(ctx.header("Range"), ctx.header("If-Range"), ctx.res().getHeader("ETag"),
-                ctx.res().getHeader("Last-Modified"), Long.parseLong(length));
+        ByteRange asked = RangeAnswer.set(ctx, Long.parseLong(length));
         if (asked instanceof ByteRange.Part part) {
-            ChunkSource partial = chunks.part(part.first(), part.length());
-            ctx.status(206);
-            ctx.res().setHeader("Content-Range", part.contentRange());
-            ctx.res().setContentLengthLong(part.length());
-            return partial;
+            return chunks.part(part.first(), part.length());
         }
-        if (asked instanceof ByteRange.Unsatisfiable none) {
+        if (asked instanceof ByteRange.Unsatisfiable) {
             chunks.close();
-            // Not the body's validators and freshness: a cache must not keep the refusal for it.
-            ctx.res().setHeader("Cache-Control", null);
-            ctx.res().setHeader("ETag", null);
-            ctx.res().setHeader("Last-Modified", null);
-            ctx.status(416);
-            ctx.res().setHeader("Content-Range", none.contentRange());
-            ctx.res().setContentLengthLong(0);
             return null;
         }
         return chunks;

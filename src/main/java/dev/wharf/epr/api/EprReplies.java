@@ -3,6 +3,7 @@ package dev.wharf.epr.api;
 import dev.wharf.epr.index.Resource;
 import dev.wharf.http.ExactContentType;
 import dev.wharf.http.NotModified;
+import dev.wharf.http.RangeAnswer;
 import dev.wharf.http.ReadyAnswer;
 import dev.wharf.http.ResponseBodies;
 import io.javalin.http.Context;
@@ -33,8 +34,10 @@ final class EprReplies {
         }
         ctx.status(200);
         if (head) {
-            if (resource.location() != null) {
-                // What GET says of a whole file (ResponseBodies), without fetching the file to say it.
+            if (resource.location() != null && resource.size() >= 0) {
+                // What GET says of a file (ResponseBodies), a Range's part included, without fetching the file to say it.
+                RangeAnswer.set(ctx, resource.size());
+            } else if (resource.location() != null) {
                 ctx.header("Accept-Ranges", "bytes");
             }
             return;

@@ -64,6 +64,27 @@ class RangedDownloadsTest {
         assertThat(several.body()).isEqualTo(zip);
     }
 
+    /** A HEAD says what the GET would, as Go's ServeContent does: the part's status, range and length, and no body. */
+    @Test
+    void aHeadWithARangeIsAnsweredAsTheGetWouldBeWithoutTheBody() throws Exception {
+        long size = send(ZIP, "GET", null).body().length;
+
+        HttpResponse<byte[]> part = send(ZIP, "HEAD", "bytes=10-59");
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 10-59/" + size);
+        assertThat(part.headers().firstValueAsLong("Content-Length")).hasValue(50);
+        assertThat(part.headers().firstValue("Content-Type")).hasValue("application/zip");
+        assertThat(part.body()).isEmpty();
+
+        HttpResponse<byte[]> past = send(ZIP, "HEAD", "bytes=" + size + "-");
+        assertThat(past.statusCode()).isEqualTo(416);
+        assertThat(past.headers().firstValue("Content-Range")).hasValue("bytes */" + size);
+
+        HttpResponse<byte[]> whole = send(ZIP, "HEAD", null);
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.headers().firstValueAsLong("Content-Length")).hasValue(size);
+    }
+
     /** A package kept as a folder: its files are files too. */
     @Test
     void aFileOfAPackageFolderAnswersARangeToo() throws Exception {
