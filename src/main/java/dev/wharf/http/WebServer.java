@@ -137,8 +137,10 @@ public final class WebServer implements AutoCloseable {
                         .ifPresent(inFlight -> cfg.jetty.modifyServer(server -> server.insertHandler(inFlight.handler())));
             }
             HeadRoutes heads = HeadRoutes.listen(cfg);
+            RouteMethods methods = RouteMethods.listen(cfg);
             routes.accept(cfg);
             heads.addMissing(cfg);
+            cfg.jetty.modifyServer(server -> server.insertHandler(new ServerWideRequests(methods::allow)));
             // Outermost, so that every request counts, repeated ready answers included: a graceful
             // stop waits for all of them (stopGracefully).
             cfg.jetty.modifyServer(server -> server.insertHandler(new GracefulHandler()));

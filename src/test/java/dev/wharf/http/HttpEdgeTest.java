@@ -1,0 +1,36 @@
+package dev.wharf.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests about the server or the connection rather than a route, answered as Go's server answers
+ * them (boring-registry and EPR run on Go's net/http).
+ */
+class HttpEdgeTest {
+    /** Long enough that a connection closed within {@link RawExchange#CLOSE_WAIT} was closed by the server's choice. */
+    private static final ServerLimits LIMITS = new ServerLimits(Duration.ofMinutes(5), 100);
+
+    private static WebServer server() {
+        return WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.empty(), RequestObserver.NONE, LIMITS,
+                cfg -> {
+                    cfg.routes.get("/thing", ctx -> ctx.result("thing"));
+                    cfg.routes.put("/thing", ctx -> ctx.status(201));
+                });
+    }
+
+    @Test
+    void optionsStarIsAnsweredWithTheMethodsTheServerTakesAndNoBody() throws Exception {
+        try (WebServer server = server()) {
+            RawExchange answer = RawExchange.send(server.port(), "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+
+            assertThat(answer.statusLine()).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(answer.header("Allow")).isEqualTo("GET, HEAD, PUT, OPTIONS");
+            assertThat(answer.header("Content-Length")).isEqualTo("0");
+            assertThat(answer.body()).isEmpty();
+        }
+    }
+}
