@@ -13,6 +13,10 @@ import org.eclipse.jetty.util.Callback;
  * before the router, which has no route for {@code *}: Jetty answered it 404 where Go's server,
  * which boring-registry and EPR run on, answers 200 with an empty body. Here it also says which
  * methods the server's routes take.
+ *
+ * <p>A CONNECT asking to close the connection gets it closed after its answer: Jetty keeps a
+ * CONNECT's connection open whatever the request's {@code Connection} says (a granted CONNECT
+ * becomes a tunnel), so a refused one sat idle until the idle timeout, where Go's server closes it.
  */
 final class ServerWideRequests extends Handler.Wrapper {
     private final Supplier<String> allow;
@@ -30,6 +34,9 @@ final class ServerWideRequests extends Handler.Wrapper {
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
             response.write(true, null, callback);
             return true;
+        }
+        if (HttpMethod.CONNECT.is(request.getMethod()) && request.getHeaders().contains(HttpHeader.CONNECTION, "close")) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         return super.handle(request, response, callback);
     }

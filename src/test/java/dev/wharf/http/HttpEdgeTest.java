@@ -33,4 +33,15 @@ class HttpEdgeTest {
             assertThat(answer.body()).isEmpty();
         }
     }
+
+    @Test
+    void aConnectAskingToCloseIsAnsweredAndItsConnectionClosed() throws Exception {
+        try (WebServer server = server()) {
+            RawExchange answer = RawExchange.send(server.port(),
+                    "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nConnection: close\r\n\r\n");
+
+            assertThat(answer.statusLine()).startsWith("HTTP/1.1 4");
+            assertThat(answer.closedAfter()).as("the server closed the connection after its answer, as the request asked").isTrue();
+        }
+    }
 }
