@@ -55,6 +55,13 @@ final class FileRoutes {
         }
         ModuleAddress module = RouteAddresses.module(ctx);
         StoredFile file = modules.archive(module, ctx.pathParam("version"));
+        // The URL names the archive as boring-registry's download proxy does, by its object's name, and
+        // there another name is an object that does not exist: not this version's archive under any name.
+        if (!ctx.pathParam("file").equals(file.fileName())) {
+            ErrorAnswers.error(ctx, 404, "module " + module + " " + ctx.pathParam("version") + " has no file '" + ctx.pathParam("file")
+                    + "'; its archive is " + file.fileName());
+            return;
+        }
         serve(ctx, file, () -> modules.read(file), () -> modules.directUrl(file));
     }
 

@@ -112,6 +112,21 @@ abstract class TerraformApiScenarios {
         assertThat(body.body()[0] & 0xff).isEqualTo(0x1f);
     }
 
+    /** As boring-registry's download proxy, whose URL names the archive's object: another name is a 404, not the archive. */
+    @Test
+    void aModuleFileUrlNamingAnotherFileIsNotFound() throws Exception {
+        uploadModule("1.0.0");
+        String location = get("/v1/modules/acme/vpc/aws/1.0.0/download").headers().firstValue("X-Terraform-Get").orElseThrow();
+        String other = location.replace("/acme-vpc-aws-1.0.0.tar.gz?", "/anything.zip?");
+        assertThat(other).isNotEqualTo(location);
+
+        assertError(get(other), 404, "module acme/vpc/aws 1.0.0 has no file 'anything.zip'; its archive is acme-vpc-aws-1.0.0.tar.gz");
+        HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(uri(other)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(head.statusCode()).isEqualTo(404);
+        assertThat(http.send(HttpRequest.newBuilder(uri(location)).build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode()).isEqualTo(200);
+    }
+
     /** A cache in front revalidates its copy of a file by its entity tag, the blob's digest: 304, no body, no length. */
     @Test
     void aFileAskedWithItsOwnEntityTagIsNotModified() throws Exception {
