@@ -128,6 +128,8 @@ public final class WebServer implements AutoCloseable {
                 made.set(connector);
                 return connector;
             });
+            // Inside the ready answers, which say Vary themselves and are left as fast as they were.
+            cfg.jetty.modifyServer(server -> server.insertHandler(new VaryOnCompression()));
             ready.ifPresent(answers -> cfg.jetty.modifyServer(
                     server -> server.insertHandler(new ReadyAnswerHandler(answers, observer, server.getThreadPool()))));
             if (!exchanges.isEmpty()) {

@@ -2,6 +2,9 @@ package dev.wharf.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,8 @@ class HttpEdgeTest {
                 cfg -> {
                     cfg.routes.get("/thing", ctx -> ctx.result("thing"));
                     cfg.routes.put("/thing", ctx -> ctx.status(201));
+                    // Large enough for Javalin to gzip it, as it does the metrics address's /metrics and a long /health.
+                    cfg.routes.get("/large", ctx -> ctx.contentType("application/json").result("{\"status\":\"" + "x".repeat(4000) + "\"}"));
                 });
     }
 
@@ -42,6 +47,18 @@ class HttpEdgeTest {
 
             assertThat(answer.statusLine()).startsWith("HTTP/1.1 4");
             assertThat(answer.closedAfter()).as("the server closed the connection after its answer, as the request asked").isTrue();
+        }
+    }
+
+    @Test
+    void anAnswerJavalinGzipsSaysItVariesByAcceptEncoding() throws Exception {
+        try (WebServer server = server()) {
+            HttpResponse<byte[]> gzipped = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.localUri().resolve("/large"))
+                    .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+
+            assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+            assertThat(gzipped.headers().allValues("Vary")).as("a cache must not give this copy to a client that cannot read gzip")
+                    .contains("Accept-Encoding");
         }
     }
 }
