@@ -6,6 +6,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.zip.ZipEntry;
@@ -16,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * package's files with: the extended timestamp when the entry has one (an instant: Info-ZIP's
  * {@code 0x5455} field or NTFS's {@code 0x000a}), otherwise the DOS date and time taken as UTC. Java
  * reads a bare DOS time in the JVM's zone, so replicas in two zones would give one file two
- * {@code Last-Modified}. A DOS date that names no day (month 0, a zip written carelessly or on purpose)
- * gives no time rather than an error.
+ * {@code Last-Modified}. DOS fields out of their range (month 0, as a zip written with no date at
+ * all has, day 0, hour 24 to 31) are rolled over as Go's {@code time.Date} rolls them, month 0 to
+ * December of the year before, so such a file has the Last-Modified EPR gives it.
  */
 final class ZipEntryTime {
     private static final int EXTENDED_TIMESTAMP = 0x5455;
@@ -34,9 +36,18 @@ final class ZipEntryTime {
             // Without an extended time this is the DOS fields as written, before any zone.
             LocalDateTime dos = entry.getTimeLocal();
             return Optional.ofNullable(dos).map(local -> local.toInstant(ZoneOffset.UTC));
-        } catch (DateTimeException e) {
-            return Optional.empty();
+        } catch (DateTimeException outOfRange) {
+            return Optional.of(rolledOver(entry));
         }
+    }
+
+    /**
+     * The JDK's ZipEntry reads fields out of range through {@code java.util.Date}, which rolls them
+     * over as Go's time.Date does, but in the JVM's zone: read back in that zone, they are the
+     * rolled-over fields, then taken as UTC. The JDK exposes no raw DOS fields to do it directly.
+     */
+    private static Instant rolledOver(ZipEntry entry) {
+        return LocalDateTime.ofInstant(Instant.ofEpochMilli(entry.getTime()), ZoneId.systemDefault()).toInstant(ZoneOffset.UTC);
     }
 
     /** Whether the central directory's extra fields carry a modification time Java reads as an instant. */

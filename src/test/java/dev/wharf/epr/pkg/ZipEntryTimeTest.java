@@ -56,12 +56,22 @@ class ZipEntryTimeTest {
         assertThat(timeIn(zip)).contains(Instant.parse("2024-05-06T07:08:09Z"));
     }
 
+    /** Go's archive/zip builds the time with time.Date, which rolls month 0 over to December of the year before. */
     @Test
-    void aDosDateThatNamesNoDayGivesNoTime() throws IOException {
+    void aDosDateOfMonthZeroIsRolledOverAsGoDoes() throws IOException {
+        Path zip = zipWith(e -> e.setTimeLocal(LocalDateTime.of(2024, 1, 2, 3, 4, 6)));
+        clearDosMonths(zip);
+
+        assertThat(timeIn(zip)).contains(Instant.parse("2023-12-02T03:04:06Z"));
+    }
+
+    /** A zip written with no date at all: year 1980, month 0, day 0, which Go reads as 30 November 1979. */
+    @Test
+    void aDosDateOfZeroIsTheTimeGoGivesIt() throws IOException {
         Path zip = zipWith(e -> e.setTimeLocal(LocalDateTime.of(2024, 1, 2, 3, 4, 6)));
         zeroDosDates(zip);
 
-        assertThat(timeIn(zip)).isEmpty();
+        assertThat(timeIn(zip)).contains(Instant.parse("1979-11-30T00:00:00Z"));
     }
 
     private Path zipWith(Consumer<ZipEntry> time) throws IOException {
@@ -91,6 +101,19 @@ class ZipEntryTimeTest {
                 bytes.putInt(i + 10, 0);
             } else if (signature == 0x02014b50) {
                 bytes.putInt(i + 12, 0);
+            }
+        }
+        Files.write(zip, bytes.array());
+    }
+
+    /** The month bits (5 to 8) of the DOS date in the local header and the central directory set to 0. */
+    private static void clearDosMonths(Path zip) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(zip)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i + 4 <= bytes.limit(); i++) {
+            int signature = bytes.getInt(i);
+            int date = signature == 0x04034b50 ? i + 12 : signature == 0x02014b50 ? i + 14 : -1;
+            if (date >= 0) {
+                bytes.putShort(date, (short) (bytes.getShort(date) & ~(0xf << 5)));
             }
         }
         Files.write(zip, bytes.array());
