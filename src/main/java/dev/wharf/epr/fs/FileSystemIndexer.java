@@ -17,11 +17,13 @@ import dev.wharf.oci.archive.ArchiveLimits;
 import dev.wharf.oci.archive.RootedFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -158,8 +160,27 @@ public final class FileSystemIndexer implements Indexer {
     private static List<Path> zips(Path base) throws IOException {
         try (Stream<Path> walk = Files.walk(base)) {
             return walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".zip") && inside(base, p))
-                    .sorted().toList();
+                    .sorted(FileSystemIndexer::walkOrder).toList();
         }
+    }
+
+    /**
+     * EPR's order of discovery, Go's {@code filepath.WalkDir}: each folder's entries by name, a folder's
+     * contents before its next sibling. A whole path's order differs where a name holds a character
+     * below '/' ({@code z/b.zip} comes before {@code z-extra/a.zip} here, after it as strings), and the
+     * order is what a spec filter's error names the first package without a format version by.
+     */
+    private static int walkOrder(Path a, Path b) {
+        int common = Math.min(a.getNameCount(), b.getNameCount());
+        for (int i = 0; i < common; i++) {
+            // Go compares names as bytes.
+            int c = Arrays.compareUnsigned(a.getName(i).toString().getBytes(StandardCharsets.UTF_8),
+                    b.getName(i).toString().getBytes(StandardCharsets.UTF_8));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.getNameCount(), b.getNameCount());
     }
 
     private static List<Path> folders(Path base) throws IOException {
