@@ -8,6 +8,7 @@ import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.access.TokensFile;
 import dev.wharf.http.ui.CookieHeader;
+import dev.wharf.http.ui.HtmlPages;
 import dev.wharf.http.ui.HtmlText;
 import dev.wharf.http.ui.PageSecurity;
 import dev.wharf.http.ui.ReadableForms;
@@ -147,12 +148,12 @@ public final class PackageUi {
     /** Rendered on every request: it shows how long ago things happened. */
     private void health(Context ctx) {
         HealthPage page = new HealthPage(indexer.health(), indexer.report(), indexer.kind(), clock.instant());
-        ctx.html(UiPage.page("Index health", page.body(), true, signIn.required()));
+        HtmlPages.send(ctx, 200, UiPage.page("Index health", page.body(), true, signIn.required()));
     }
 
     private void problem(Context ctx, int status, String title, String message) {
         EprApi.answered(ctx);
-        ctx.status(status).html(UiPage.page(title, "<h1>" + UiPage.text(title) + "</h1>\n<p>" + UiPage.text(message)
+        HtmlPages.send(ctx, status, UiPage.page(title, "<h1>" + UiPage.text(title) + "</h1>\n<p>" + UiPage.text(message)
                 + "</p>\n<p><a href=\"/ui/\">All packages</a></p>\n", true, signIn.required()));
     }
 }

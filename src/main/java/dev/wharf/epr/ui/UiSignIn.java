@@ -2,6 +2,7 @@ package dev.wharf.epr.ui;
 
 import dev.wharf.http.access.TokensFile;
 import dev.wharf.http.ui.CookieHeader;
+import dev.wharf.http.ui.HtmlPages;
 import dev.wharf.http.ui.HtmlText;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -58,7 +59,7 @@ final class UiSignIn {
                 .append("<p>Use a token of this registry's tokens file (one that <code>package-registry token create</code> made).</p>\n");
         // This page's one image is the empty icon it names inline.
         ctx.header("Content-Security-Policy", PackageUi.CSP.replace("img-src 'self'", "img-src data:"));
-        ctx.status(status).html(UiPage.page("Sign in", body.toString(), false, false));
+        HtmlPages.send(ctx, status, UiPage.page("Sign in", body.toString(), false, false));
     }
 
     void showForm(Context ctx) {

@@ -21,7 +21,7 @@ public final class ReadyPages {
         boolean admitWithoutWaiting(Function<String, String> requestHeader);
     }
 
-    static final String HTML = "text/html; charset=utf-8";
+    static final String HTML = HtmlPages.CONTENT_TYPE;
     private final ReadyAnswers answers;
     private final boolean signInRequired;
     private final Visitors visitors;

@@ -85,7 +85,7 @@ public final class SameOriginPosts {
     static void refusalPage(Context ctx, int status, String paragraphs) {
         // This page links nothing: its one image is the empty icon it names inline.
         ctx.header("Content-Security-Policy", PageSecurity.CSP.replace("img-src 'self'", "img-src data:"));
-        ctx.status(status).html("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Refused</title>\n"
+        HtmlPages.send(ctx, status, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Refused</title>\n"
                 + "<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n<main>\n<h1>Refused</h1>\n" + paragraphs + "\n</main>\n</body>\n</html>\n");
     }
 }

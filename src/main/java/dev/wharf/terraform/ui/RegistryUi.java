@@ -3,6 +3,7 @@ package dev.wharf.terraform.ui;
 import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.ui.CookieHeader;
+import dev.wharf.http.ui.HtmlPages;
 import dev.wharf.http.ui.PageSecurity;
 import dev.wharf.http.ui.ReadableForms;
 import dev.wharf.http.ui.ReadyPages;
@@ -146,7 +147,7 @@ public final class RegistryUi {
 
     private void problem(Context ctx, int status, String message) {
         String title = status == 404 ? "Not found" : status == 400 ? "Bad request" : "Broken release";
-        ctx.status(status).html(Html.page(title, "<h1>" + title + "</h1>\n<p>" + Html.text(message) + "</p>\n<p><a href=\"/ui/\">Home</a></p>\n",
+        HtmlPages.send(ctx, status, Html.page(title, "<h1>" + title + "</h1>\n<p>" + Html.text(message) + "</p>\n<p><a href=\"/ui/\">Home</a></p>\n",
                 true, signIn.required()));
     }
 
@@ -237,7 +238,7 @@ public final class RegistryUi {
             unlisted = Optional.of("This registry's storage does not list its repositories, so the mirrored providers cannot be listed here;"
                     + " terraform still installs them through the mirror.");
         }
-        ctx.html(Html.page("Network mirror", new MirrorView(hosts, host(ctx), unlisted).body(), true, signIn.required()));
+        HtmlPages.send(ctx, 200, Html.page("Network mirror", new MirrorView(hosts, host(ctx), unlisted).body(), true, signIn.required()));
     }
 
     private static boolean matches(ProviderAddress provider, String text) {

@@ -3,6 +3,7 @@ package dev.wharf.terraform.ui;
 import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.access.Access;
 import dev.wharf.http.ui.CookieHeader;
+import dev.wharf.http.ui.HtmlPages;
 import dev.wharf.http.ui.HtmlText;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import io.javalin.http.Context;
@@ -81,7 +82,7 @@ final class SignIn {
     static void plainPage(Context ctx, int status, String title, String body) {
         // This page shows no README, so its one image may be the empty icon it names inline.
         ctx.header("Content-Security-Policy", RegistryUi.CSP.replace("img-src 'self'", "img-src data:"));
-        ctx.status(status).html(Html.page(title, body, false, false));
+        HtmlPages.send(ctx, status, Html.page(title, body, false, false));
     }
 
     /**
@@ -93,7 +94,7 @@ final class SignIn {
         ctx.cookie(sessionCookie(ctx, token));
         String target = safeNext(next);
         ctx.header("Content-Security-Policy", RegistryUi.CSP.replace("img-src 'self'", "img-src data:"));
-        ctx.status(200).html(Html.page("Signed in", "<h1>Signed in</h1>\n<p><a href=\"" + Html.text(target) + "\">Continue</a></p>\n",
+        HtmlPages.send(ctx, 200, Html.page("Signed in", "<h1>Signed in</h1>\n<p><a href=\"" + Html.text(target) + "\">Continue</a></p>\n",
                 false, false, Optional.of(target)));
     }
 

@@ -265,6 +265,23 @@ class PackageUiTest {
         assertThat(bare.headers().firstValue("Location")).hasValue("/ui/");
     }
 
+    /**
+     * Every page names its encoding in its Content-Type: the sign-in form, the 404 pages and the health page had said
+     * a bare text/html, leaving a browser to guess before it reached the meta tag.
+     */
+    @Test
+    void everyPageSaysItIsUtf8() throws Exception {
+        Map<String, HttpResponse<String>> pages = new java.util.LinkedHashMap<>();
+        pages.put("packages", get(open, "/ui/", null));
+        pages.put("health", get(open, "/ui/health", null));
+        pages.put("404", get(open, "/ui/nope", null));
+        pages.put("no such package", get(open, "/ui/packages/acme_logs/9.9.9", null));
+        pages.put("sign-in form", get(guarded, "/ui/sign-in?next=/ui/", null));
+        pages.put("refused token", post(guarded, "/ui/sign-in", "token=nope&next=/ui/"));
+        pages.forEach((page, answer) -> assertThat(answer.headers().firstValue("Content-Type").orElse("")).as(page)
+                .startsWith("text/html").containsIgnoringCase("charset=utf-8"));
+    }
+
     /** The table row of one package on the packages page. */
     private static String row(String body, String name) {
         int start = body.indexOf("<tr><td><a href=\"/ui/packages/" + name + "/");

@@ -315,6 +315,24 @@ class RegistryUiTest {
         assertThat(get(open, "/ui/?namespace=acme", null).body()).contains("acme/vpc/aws");
     }
 
+    /**
+     * Every page names its encoding in its Content-Type: the sign-in form, the 404 page, the mirror page and the
+     * refusals had said a bare text/html, leaving a browser to guess before it reached the meta tag.
+     */
+    @Test
+    void everyPageSaysItIsUtf8() throws Exception {
+        Map<String, HttpResponse<String>> pages = new java.util.LinkedHashMap<>();
+        pages.put("home", get(open, "/ui/", null));
+        pages.put("404", get(open, "/ui/nope", null));
+        pages.put("mirror", get(open, "/ui/mirror", null));
+        pages.put("sign-in form", get(guarded, "/ui/sign-in?next=/ui/", null));
+        pages.put("refused token", post(guarded, "/ui/sign-in", "token=nope&next=/ui/"));
+        pages.put("cross-site post", HTTP.send(HttpRequest.newBuilder(guarded.resolve("/ui/sign-out")).header("Origin", "https://evil.example")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()));
+        pages.forEach((page, answer) -> assertThat(answer.headers().firstValue("Content-Type").orElse("")).as(page)
+                .startsWith("text/html").containsIgnoringCase("charset=utf-8"));
+    }
+
     private static HttpResponse<String> get(URI base, String path, String cookie) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
         if (cookie != null) {
