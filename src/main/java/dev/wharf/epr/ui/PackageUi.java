@@ -36,6 +36,7 @@ public final class PackageUi {
     /** The session cookie the sign-in form sets: a credential, as an Authorization header is. */
     /** The sign-in form's address; its POST carries a token. */
     public static final String SIGN_IN = "/ui/sign-in";
+    private static final String SIGN_OUT = "/ui/sign-out";
     public static final String SESSION_COOKIE = UiSignIn.COOKIE;
     private static final Logger LOG = LoggerFactory.getLogger(PackageUi.class);
 
@@ -64,10 +65,12 @@ public final class PackageUi {
         var r = cfg.routes;
         r.before("/ui", this::headers);
         r.before("/ui/*", this::headers);
+        r.before("/ui", this::otherMethods);
+        r.before("/ui/*", this::otherMethods);
         r.get("/ui", ctx -> ctx.redirect(UiSignIn.ROOT, HttpStatus.MOVED_PERMANENTLY));
         r.get("/ui/sign-in", signIn::showForm);
         r.post(SIGN_IN, SameOriginPosts.only(ReadableForms.only(signIn::submit)));
-        r.post("/ui/sign-out", SameOriginPosts.only(signIn::signOut));
+        r.post(SIGN_OUT, SameOriginPosts.only(signIn::signOut));
         r.get("/ui/", guarded(this::packages));
         r.get("/ui/health", guarded(this::health));
         r.get("/ui/packages/{name}", guarded(this::newest));
@@ -80,6 +83,28 @@ public final class PackageUi {
 
     private void headers(Context ctx) {
         PageSecurity.headers(ctx, signIn.required());
+    }
+
+    /**
+     * An OPTIONS or a method no page takes, answered here for every /ui/ path alike: OPTIONS with 204 and
+     * {@code Allow}, as the API answers its own routes but without the API's CORS header (no other site reads these
+     * pages), any other with the UI's own 405 page. Both had fallen through to the API's Go-style 404, which
+     * writes its two Cache-Control headers after this UI's own, so an answer carried three opinions on caching.
+     */
+    private void otherMethods(Context ctx) {
+        String method = ctx.method().name();
+        boolean form = ctx.path().equals(SIGN_IN) || ctx.path().equals(SIGN_OUT);
+        if (method.equals("GET") || method.equals("HEAD") || form && method.equals("POST")) {
+            return;
+        }
+        ctx.header("Allow", form ? "GET, HEAD, POST, OPTIONS" : "GET, HEAD, OPTIONS");
+        if (method.equals("OPTIONS")) {
+            EprApi.answered(ctx);
+            ctx.status(HttpStatus.NO_CONTENT);
+        } else {
+            problem(ctx, 405, "Method not allowed", "This page is not asked for with " + method + ".");
+        }
+        ctx.skipRemainingHandlers();
     }
 
     /** Signed in, the page; otherwise off to the sign-in form, which leads back here. */

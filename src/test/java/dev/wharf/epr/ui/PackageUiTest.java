@@ -282,6 +282,35 @@ class PackageUiTest {
                 .startsWith("text/html").containsIgnoringCase("charset=utf-8"));
     }
 
+    /**
+     * Every /ui/ path answers an OPTIONS alike, with one Cache-Control header: /ui/sign-out (and every other page)
+     * had fallen through to the API's 404, which wrote two Cache-Control headers after the UI's own.
+     */
+    @Test
+    void everyUiPathAnswersOptionsAndOtherMethodsAlikeWithOneCacheControl() throws Exception {
+        for (URI base : List.of(open, guarded)) {
+            for (String path : List.of("/ui/sign-out", "/ui/sign-in", "/ui/", "/ui/health", "/ui/packages/acme_logs/1.1.0", "/ui/nope")) {
+                boolean form = path.startsWith("/ui/sign-");
+                HttpResponse<String> options = HTTP.send(HttpRequest.newBuilder(base.resolve(path)).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(options.headers().allValues("Cache-Control")).as(path).hasSize(1);
+                assertThat(options.statusCode()).as(path).isEqualTo(204);
+                assertThat(options.headers().firstValue("Allow")).as(path).hasValue(form ? "GET, HEAD, POST, OPTIONS" : "GET, HEAD, OPTIONS");
+                assertThat(options.headers().firstValue("Access-Control-Allow-Origin")).as(path).isEmpty();
+                assertThat(options.body()).as(path).isEmpty();
+                HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(base.resolve(path)).PUT(HttpRequest.BodyPublishers.ofString("x"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(put.headers().allValues("Cache-Control")).as(path).hasSize(1);
+                assertThat(put.statusCode()).as(path).isEqualTo(405);
+                assertThat(put.headers().firstValue("Content-Type").orElse("")).as(path).startsWith("text/html");
+                assertThat(put.body()).as(path).contains("<h1>Method not allowed</h1>", "not asked for with PUT");
+            }
+            HttpResponse<String> post = post(base, "/ui/health", "");
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(post.headers().allValues("Cache-Control")).hasSize(1);
+        }
+    }
+
     /** The table row of one package on the packages page. */
     private static String row(String body, String name) {
         int start = body.indexOf("<tr><td><a href=\"/ui/packages/" + name + "/");
