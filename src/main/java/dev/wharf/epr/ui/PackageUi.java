@@ -10,6 +10,7 @@ import dev.wharf.http.access.TokensFile;
 import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.HtmlPages;
 import dev.wharf.http.ui.HtmlText;
+import dev.wharf.http.ui.NextPath;
 import dev.wharf.http.ui.PageSecurity;
 import dev.wharf.http.ui.ReadableForms;
 import dev.wharf.http.ui.ReadyPages;
@@ -116,7 +117,7 @@ public final class PackageUi {
                     ctx.attribute(CredentialThrottle.REFUSED_ATTRIBUTE, true);
                 }
                 String query = ctx.queryString();
-                String next = HtmlText.safeNext(ctx.path() + (query == null ? "" : "?" + query), UiSignIn.ROOT);
+                String next = NextPath.within(ctx.path() + (query == null ? "" : "?" + query), UiSignIn.ROOT);
                 ctx.redirect("/ui/sign-in?next=" + HtmlText.url(next), HttpStatus.SEE_OTHER);
                 return;
             }

@@ -4,6 +4,7 @@ import dev.wharf.http.access.TokensFile;
 import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.HtmlPages;
 import dev.wharf.http.ui.HtmlText;
+import dev.wharf.http.ui.NextPath;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.HttpStatus;
@@ -66,7 +67,7 @@ final class UiSignIn {
         if (!required()) {
             ctx.redirect(ROOT, HttpStatus.SEE_OTHER);
         } else {
-            form(ctx, 200, HtmlText.safeNext(ctx.queryParam("next"), ROOT), Optional.empty());
+            form(ctx, 200, NextPath.within(ctx.queryParam("next"), ROOT), Optional.empty());
         }
     }
 
@@ -76,7 +77,7 @@ final class UiSignIn {
             ctx.redirect(ROOT, HttpStatus.SEE_OTHER);
             return;
         }
-        String next = HtmlText.safeNext(ctx.formParam("next"), ROOT);
+        String next = NextPath.within(ctx.formParam("next"), ROOT);
         String token = Optional.ofNullable(ctx.formParam("token")).map(String::strip).orElse("");
         TokensFile.Check check = token.isEmpty() ? new TokensFile.Unknown() : tokens.orElseThrow().check(token);
         if (check instanceof TokensFile.Expired) {

@@ -44,15 +44,4 @@ public final class HtmlText {
     public static String url(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
-
-    /**
-     * Where to go after sign-in: only a path under {@code root} (such as {@code /ui/}), never another
-     * host or scheme, so the form cannot be made an open redirect.
-     */
-    public static String safeNext(@org.jspecify.annotations.Nullable String next, String root) {
-        if (next == null || !next.startsWith(root) || next.startsWith("//") || next.contains("\\") || next.chars().anyMatch(c -> c < 0x20)) {
-            return root;
-        }
-        return next;
-    }
 }

@@ -4,7 +4,7 @@ import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.access.Access;
 import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.HtmlPages;
-import dev.wharf.http.ui.HtmlText;
+import dev.wharf.http.ui.NextPath;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -124,7 +124,7 @@ final class SignIn {
 
     /** Only a path of this UI: never another host or scheme (no open redirect). */
     static String safeNext(String next) {
-        return HtmlText.safeNext(next, "/ui/");
+        return NextPath.within(next, "/ui/");
     }
 
     static boolean secure(Context ctx) {

@@ -211,6 +211,24 @@ class RegistryUiBrowserTest {
         waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
     }
 
+    /**
+     * A sign-in link whose next is /ui/../..//evil.example/ had passed as a path under /ui/: the browser, following it
+     * after sign-in, left the UI for //evil.example/ (a protocol-relative address to anything that reads it as a link).
+     */
+    @Test
+    void aNextThatLeavesTheUiOnceResolvedLeadsToTheUiAfterSignIn() {
+        for (String next : List.of("/ui/../..//evil.example/", "/ui/%2e%2e/%2E%2E//evil.example/")) {
+            browser.manage().deleteAllCookies();
+            browser.get(guarded.resolve("/ui/sign-in?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8)).toString());
+            browser.findElement(By.id("token")).sendKeys(TOKEN, Keys.ENTER);
+            waitFor(() -> !browser.getCurrentUrl().contains("/ui/sign-in"));
+            URI landed = URI.create(browser.getCurrentUrl());
+            assertThat(landed.getAuthority()).as(next).isEqualTo(guarded.getAuthority());
+            assertThat(landed.getRawPath()).as(next).isEqualTo("/ui/");
+            assertThat(browser.findElement(By.tagName("h1")).getText()).as(next).isEqualTo("Modules and providers");
+        }
+    }
+
     @Test
     void signInThroughTheOidcIssuer() throws Exception {
         // Wharf as localhost and the issuer as 127.0.0.1 are different sites, as in real life: the
