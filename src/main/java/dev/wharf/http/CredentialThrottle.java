@@ -3,6 +3,7 @@ package dev.wharf.http;
 import dev.wharf.http.access.Access;
 import dev.wharf.http.access.FailedCredentials;
 import dev.wharf.http.ui.CookieHeader;
+import dev.wharf.http.ui.SessionCookie;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
@@ -52,7 +53,7 @@ public final class CredentialThrottle extends Handler.Wrapper {
      * Where credentials are checked, and what carries one besides an {@code Authorization} header.
      *
      * @param path       whether a path is a guarded route: open routes (discovery, health) are never throttled
-     * @param cookie     the UI's session cookie
+     * @param cookie     the UI's session cookie, by its name over plain http (over TLS it has the {@code __Secure-} prefix)
      * @param signInPath the UI's sign-in form, whose POST carries a token in its body
      */
     public record Guarded(Predicate<String> path, String cookie, String signInPath) {
@@ -61,6 +62,7 @@ public final class CredentialThrottle extends Handler.Wrapper {
             String authorization = headers.get(HttpHeader.AUTHORIZATION);
             return authorization != null && !authorization.isBlank()
                     || CookieHeader.value(headers.get(HttpHeader.COOKIE), cookie).isPresent()
+                    || CookieHeader.value(headers.get(HttpHeader.COOKIE), SessionCookie.SECURE_PREFIX + cookie).isPresent()
                     || HttpMethod.POST.is(request.getMethod()) && requestPath.equals(signInPath);
         }
     }

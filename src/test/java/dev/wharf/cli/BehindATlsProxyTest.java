@@ -162,7 +162,8 @@ class BehindATlsProxyTest {
                         HttpResponse.BodyHandlers.ofString());
                 if (trusted) {
                     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(303);
-                    assertThat(posted.headers().allValues("Set-Cookie")).singleElement().asString().contains("Secure", "HttpOnly");
+                    assertThat(posted.headers().allValues("Set-Cookie")).singleElement().asString().startsWith("__Secure-wharf_epr_ui_token=")
+                            .contains("Secure", "HttpOnly");
                 } else {
                     // The server saw http://replicas: the browser's own https origin looked like another site's.
                     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(403);

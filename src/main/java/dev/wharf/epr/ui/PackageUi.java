@@ -7,7 +7,6 @@ import dev.wharf.epr.search.TextQuery;
 import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.ReadyAnswers;
 import dev.wharf.http.access.TokensFile;
-import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.HtmlPages;
 import dev.wharf.http.ui.HtmlText;
 import dev.wharf.http.ui.NextPath;
@@ -112,7 +111,7 @@ public final class PackageUi {
     private Handler guarded(Handler page) {
         return ctx -> {
             if (!signIn.signedIn(ctx)) {
-                if (CookieHeader.decoded(ctx.cookie(UiSignIn.COOKIE)).isPresent()) {
+                if (UiSignIn.SESSION.value(ctx).isPresent()) {
                     // A refused session cookie is a failed check too, though it leads to the form, not to a 401.
                     ctx.attribute(CredentialThrottle.REFUSED_ATTRIBUTE, true);
                 }

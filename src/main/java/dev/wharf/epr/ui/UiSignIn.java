@@ -1,26 +1,24 @@
 package dev.wharf.epr.ui;
 
 import dev.wharf.http.access.TokensFile;
-import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.HtmlPages;
-import dev.wharf.http.ui.HtmlText;
 import dev.wharf.http.ui.NextPath;
+import dev.wharf.http.ui.SessionCookie;
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.SameSite;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The UI's door when {@code -auth-tokens-file} is set: any unexpired token of that file (read,
- * publish or admin) lets a person browse, fed from a cookie the sign-in form sets (HttpOnly so no
- * script reads it, SameSite=Strict so no other site sends it, Secure over TLS). Without a token the
+ * publish or admin) lets a person browse, fed from a cookie the sign-in form sets ({@link SessionCookie}:
+ * HttpOnly, SameSite=Strict, and over TLS Secure and named {@code __Secure-wharf_epr_ui_token}). Without a token the
  * file accepts, every page and asset leads to the form.
  */
 final class UiSignIn {
     /** Not the Terraform UI's name: cookies ignore ports, and both programs may share a host. */
     static final String COOKIE = "wharf_epr_ui_token";
+    static final SessionCookie SESSION = new SessionCookie(COOKIE);
     static final String ROOT = "/ui/";
 
     private final Optional<TokensFile> tokens;
@@ -37,15 +35,15 @@ final class UiSignIn {
         if (tokens.isEmpty()) {
             return true;
         }
-        return CookieHeader.decoded(ctx.cookie(COOKIE)).map(token -> tokens.get().check(token) instanceof TokensFile.Valid).orElse(false);
+        return SESSION.value(ctx).map(token -> tokens.get().check(token) instanceof TokensFile.Valid).orElse(false);
     }
 
     /**
      * {@link #signedIn} from the request's raw headers, before the router: the tokens file's check
      * works from memory (a look at the file's stamp, the list it already read), so it may run there.
      */
-    boolean signedInWithoutWaiting(Function<String, String> header) {
-        return tokens.isEmpty() || CookieHeader.value(header.apply("Cookie"), COOKIE)
+    boolean signedInWithoutWaiting(Function<String, String> header, boolean secure) {
+        return tokens.isEmpty() || SESSION.value(header.apply("Cookie"), secure)
                 .map(token -> tokens.get().check(token) instanceof TokensFile.Valid).orElse(false);
     }
 
@@ -88,16 +86,12 @@ final class UiSignIn {
             form(ctx, 401, next, Optional.of("That token is not accepted here. Check it and try again."));
             return;
         }
-        ctx.cookie(new Cookie(COOKIE, HtmlText.url(token), ROOT, -1, secure(ctx), true, null, SameSite.STRICT));
+        SESSION.set(ctx, token);
         ctx.redirect(next, HttpStatus.SEE_OTHER);
     }
 
     void signOut(Context ctx) {
-        ctx.cookie(new Cookie(COOKIE, "", ROOT, 0, secure(ctx), true, null, SameSite.STRICT));
+        SESSION.clear(ctx);
         ctx.redirect(required() ? "/ui/sign-in" : ROOT, HttpStatus.SEE_OTHER);
-    }
-
-    private static boolean secure(Context ctx) {
-        return "https".equalsIgnoreCase(ctx.scheme());
     }
 }

@@ -15,10 +15,13 @@ import java.util.function.Function;
  * usage snippets do), so it is repeated only for requests naming the same host.
  */
 public final class ReadyPages {
-    /** Whether a request with these headers carries a session the UI admits, decided from memory ({@link ReadyAnswers.Check}). */
+    /**
+     * Whether a request with these headers carries a session the UI admits, decided from memory ({@link ReadyAnswers.Check});
+     * {@code secure}: it came over TLS, where the session cookie has its {@code __Secure-} name ({@link SessionCookie}).
+     */
     @FunctionalInterface
     public interface Visitors {
-        boolean admitWithoutWaiting(Function<String, String> requestHeader);
+        boolean admitWithoutWaiting(Function<String, String> requestHeader, boolean secure);
     }
 
     static final String HTML = HtmlPages.CONTENT_TYPE;
@@ -40,7 +43,8 @@ public final class ReadyPages {
     public void send(Context ctx, String contentType, byte[] body, BooleanSupplier current) {
         // Jetty writes "text/html; charset=utf-8" back as "text/html;charset=utf-8": both answers say it that way.
         String type = contentType.replace("; charset=", ";charset=");
-        if (!visitors.admitWithoutWaiting(ctx::header)) {
+        boolean secure = SessionCookie.secure(ctx);
+        if (!visitors.admitWithoutWaiting(ctx::header, secure)) {
             // This visitor's repeats go to the router anyway (an OIDC session): answered alike, not kept.
             ReadyAnswer.sendOnce(ctx, type, PageSecurity.headers(signInRequired), body, true);
             return;
@@ -48,7 +52,10 @@ public final class ReadyPages {
         ReadyAnswer page = ReadyAnswer.of(ctx.endpoint().path, type, PageSecurity.headers(signInRequired), body, true);
         page.sendTo(ctx);
         String host = ctx.header("Host");
-        answers.remember(ReadyAnswers.target(ctx), page,
-                header -> Objects.equals(header.apply("Host"), host) && visitors.admitWithoutWaiting(header) && current.getAsBoolean());
+        // A repeat is taken for one over the same scheme when it names the same host and says the same of TLS: the
+        // check reads the session under this request's cookie name.
+        String proto = ctx.header("X-Forwarded-Proto");
+        answers.remember(ReadyAnswers.target(ctx), page, header -> Objects.equals(header.apply("Host"), host)
+                && Objects.equals(header.apply("X-Forwarded-Proto"), proto) && visitors.admitWithoutWaiting(header, secure) && current.getAsBoolean());
     }
 }

@@ -2,7 +2,6 @@ package dev.wharf.terraform.ui;
 
 import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.ReadyAnswers;
-import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.HtmlPages;
 import dev.wharf.http.ui.PageSecurity;
 import dev.wharf.http.ui.ReadableForms;
@@ -122,7 +121,7 @@ public final class RegistryUi {
     private Handler guarded(Handler page) {
         return ctx -> {
             if (!signIn.signedIn(ctx)) {
-                if (CookieHeader.decoded(ctx.cookie(SignIn.COOKIE)).isPresent()) {
+                if (SignIn.SESSION.value(ctx).isPresent()) {
                     // A refused session cookie is a failed check too, though it leads to the form, not to a 401.
                     ctx.attribute(CredentialThrottle.REFUSED_ATTRIBUTE, true);
                 }

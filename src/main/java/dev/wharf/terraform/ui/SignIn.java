@@ -2,23 +2,22 @@ package dev.wharf.terraform.ui;
 
 import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.access.Access;
-import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.HtmlPages;
 import dev.wharf.http.ui.NextPath;
+import dev.wharf.http.ui.SessionCookie;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
-import io.javalin.http.SameSite;
 import java.util.Optional;
 
 /**
  * The UI's door when the API wants a token: the same {@link ClientAuthentication} check, fed from a
- * cookie that the sign-in form sets (HttpOnly so no script reads it, SameSite=Strict so no other
- * site sends it, Secure over TLS). A request without a token the check accepts gets the form,
+ * cookie that the sign-in form sets ({@link SessionCookie}: HttpOnly, SameSite=Strict, and over TLS
+ * Secure and named {@code __Secure-wharf_ui_token}). A request without a token the check accepts gets the form,
  * whatever it asked for, pages and stylesheet alike.
  */
 final class SignIn {
     static final String COOKIE = "wharf_ui_token";
+    static final SessionCookie SESSION = new SessionCookie(COOKIE);
 
     private final ClientAuthentication auth;
     private final boolean oidc;
@@ -38,11 +37,11 @@ final class SignIn {
      * waiting (static tokens and the tokens file; an OIDC token is checked by the router). False
      * when it cannot tell so: the router then decides, as {@link #signedIn} does.
      */
-    boolean signedInWithoutWaiting(java.util.function.Function<String, String> header) {
+    boolean signedInWithoutWaiting(java.util.function.Function<String, String> header, boolean secure) {
         if (!auth.enabled()) {
             return true;
         }
-        return CookieHeader.value(header.apply("Cookie"), COOKIE).map(token -> auth.admitsWithoutWaiting("Bearer " + token)).orElse(false);
+        return SESSION.value(header.apply("Cookie"), secure).map(token -> auth.admitsWithoutWaiting("Bearer " + token)).orElse(false);
     }
 
     /**
@@ -53,7 +52,7 @@ final class SignIn {
         if (!auth.enabled()) {
             return true;
         }
-        Optional<String> token = CookieHeader.decoded(ctx.cookie(COOKIE));
+        Optional<String> token = SESSION.value(ctx);
         if (token.isEmpty()) {
             return false;
         }
@@ -91,15 +90,11 @@ final class SignIn {
      * issuer's cross-site redirect led here.
      */
     void start(Context ctx, String token, String next) {
-        ctx.cookie(sessionCookie(ctx, token));
+        SESSION.set(ctx, token);
         String target = safeNext(next);
         ctx.header("Content-Security-Policy", RegistryUi.CSP.replace("img-src 'self'", "img-src data:"));
         HtmlPages.send(ctx, 200, Html.page("Signed in", "<h1>Signed in</h1>\n<p><a href=\"" + Html.text(target) + "\">Continue</a></p>\n",
                 false, false, Optional.of(target)));
-    }
-
-    private static Cookie sessionCookie(Context ctx, String token) {
-        return new Cookie(COOKIE, Html.url(token), "/ui/", -1, secure(ctx), true, null, SameSite.STRICT);
     }
 
     /** The form's POST: a token the API accepts sets the cookie and leads on; any other gets the form again. */
@@ -113,12 +108,12 @@ final class SignIn {
             form(ctx, 401, next, Optional.of("That token is not accepted here. Check it and try again."));
             return;
         }
-        ctx.cookie(sessionCookie(ctx, token.strip()));
+        SESSION.set(ctx, token.strip());
         ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     void signOut(Context ctx) {
-        ctx.cookie(new Cookie(COOKIE, "", "/ui/", 0, secure(ctx), true, null, SameSite.STRICT));
+        SESSION.clear(ctx);
         ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
@@ -128,6 +123,6 @@ final class SignIn {
     }
 
     static boolean secure(Context ctx) {
-        return "https".equalsIgnoreCase(ctx.scheme());
+        return SessionCookie.secure(ctx);
     }
 }

@@ -240,10 +240,18 @@ class PackageUiTest {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("token=" + UiPackages.TOKEN + "&next=/ui/")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(right.statusCode()).isEqualTo(303);
-        assertThat(right.headers().firstValue("Set-Cookie").orElseThrow()).containsIgnoringCase("Secure").containsIgnoringCase("HttpOnly")
-                .containsIgnoringCase("SameSite=Strict");
+        // Named with the __Secure- prefix, which no page on plain http may set: read under that name alone over TLS.
+        String secure = "__Secure-" + UiSignIn.COOKIE;
+        assertThat(right.headers().firstValue("Set-Cookie").orElseThrow()).startsWith(secure + "=" + UiPackages.TOKEN + ";")
+                .containsIgnoringCase("Secure").containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict").contains("Path=/ui/");
+        for (int i = 0; i < 2; i++) {
+            // The second is answered from memory, which reads the same name.
+            assertThat(send(trusting, tls, "/ui/", secure + "=" + UiPackages.TOKEN).statusCode()).isEqualTo(200);
+            assertThat(send(trusting, tls, "/ui/", UiSignIn.COOKIE + "=" + UiPackages.TOKEN).statusCode()).isEqualTo(303);
+        }
+        assertThat(send(trusting, tls, "/ui/health", UiSignIn.COOKIE + "=" + UiPackages.TOKEN).statusCode()).isEqualTo(303);
         // Over TLS this UI's own origin is https://, and a page of the same host and port over plain http is another site.
-        CrossSiteForms forms = new CrossSiteForms(trusting, tls, UiSignIn.COOKIE, UiPackages.TOKEN);
+        CrossSiteForms forms = new CrossSiteForms(trusting, tls, secure, UiPackages.TOKEN);
         forms.anotherSitesPostsAreRefused();
         forms.ownPostsWork();
         HttpResponse<String> refused = trusting.send(HttpRequest.newBuilder(tls.resolve("/ui/static/ui.css")).build(),
@@ -309,6 +317,10 @@ class PackageUiTest {
             assertThat(post.statusCode()).isEqualTo(405);
             assertThat(post.headers().allValues("Cache-Control")).hasSize(1);
         }
+    }
+
+    static HttpResponse<String> send(HttpClient client, URI base, String path, String cookie) throws Exception {
+        return client.send(HttpRequest.newBuilder(base.resolve(path)).header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The table row of one package on the packages page. */

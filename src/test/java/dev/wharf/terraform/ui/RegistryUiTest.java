@@ -333,6 +333,37 @@ class RegistryUiTest {
                 .startsWith("text/html").containsIgnoringCase("charset=utf-8"));
     }
 
+    /**
+     * Over TLS the session cookie is Secure and named __Secure-wharf_ui_token, a name no page on plain http may set,
+     * and only that name signs in there (pages kept in memory included); sign-out clears that name.
+     */
+    @Test
+    void overTlsTheSessionCookieIsNamedSecureAndOnlyThatNameSignsIn() throws Exception {
+        dev.wharf.testing.TestCertificates.SelfSigned certificate = dev.wharf.testing.TestCertificates.localhost();
+        Path cert = certificate.writePem(dir.resolve("tls"));
+        URI tls = registry.serve(new ClientAuthentication(h -> h.equals("Bearer " + TOKEN), true, Optional.empty()),
+                dev.wharf.http.TlsFiles.of(cert, cert.resolveSibling("key.pem"), null));
+        HttpClient trusting = HttpClient.newBuilder().sslContext(certificate.trustingContext()).build();
+        HttpResponse<String> right = trusting.send(HttpRequest.newBuilder(tls.resolve("/ui/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + TOKEN + "&next=/ui/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(right.statusCode()).isEqualTo(303);
+        String secure = "__Secure-" + SignIn.COOKIE;
+        assertThat(right.headers().firstValue("Set-Cookie").orElseThrow()).startsWith(secure + "=" + TOKEN + ";")
+                .containsIgnoringCase("Secure").containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict").contains("Path=/ui/");
+        for (int i = 0; i < 2; i++) {
+            // The second is answered from memory, which reads the same name.
+            assertThat(send(trusting, tls, "/ui/", secure + "=" + TOKEN).statusCode()).isEqualTo(200);
+            assertThat(send(trusting, tls, "/ui/", SignIn.COOKIE + "=" + TOKEN).statusCode()).isEqualTo(303);
+        }
+        CrossSiteForms forms = new CrossSiteForms(trusting, tls, secure, TOKEN);
+        forms.ownPostsWork();
+    }
+
+    private static HttpResponse<String> send(HttpClient client, URI base, String path, String cookie) throws Exception {
+        return client.send(HttpRequest.newBuilder(base.resolve(path)).header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static HttpResponse<String> get(URI base, String path, String cookie) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
         if (cookie != null) {

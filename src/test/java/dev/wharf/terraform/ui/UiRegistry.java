@@ -212,6 +212,11 @@ final class UiRegistry implements AutoCloseable {
 
     /** Wharf's API with the UI, guarded by {@code auth}. */
     URI serve(ClientAuthentication auth) {
+        return serve(auth, Optional.empty());
+    }
+
+    /** The same, over the server's own TLS when {@code tls} is given. */
+    URI serve(ClientAuthentication auth, Optional<dev.wharf.http.TlsFiles> tls) {
         ModuleService modules = new ModuleService(store, layout);
         ProviderService providers = new ProviderService(store, layout, json);
         ReadyAnswers ready = new ReadyAnswers(1L << 20);
@@ -223,7 +228,7 @@ final class UiRegistry implements AutoCloseable {
         RegistryUi ui = new RegistryUi(catalog, new ProviderCatalog(store, layout, Duration.ofMinutes(1)), providers, new ModuleReadmes(modules),
                 documentation, auth, Optional.of(new MirrorCatalog(store, layout, mirror, Duration.ofMinutes(1))), ready);
         // As the server runs it: repeats are answered from memory in front of the router.
-        WebServer server = keep(WebServer.start(ListenAddress.parse("127.0.0.1:0"), Optional.empty(), Optional.of(ready),
+        WebServer server = keep(WebServer.start(ListenAddress.parse("127.0.0.1:0"), tls, Optional.of(ready),
                 (route, method, status, micros) -> { }, cfg -> {
             api.register(cfg);
             discovery.register(cfg);

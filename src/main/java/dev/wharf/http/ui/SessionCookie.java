@@ -1,0 +1,56 @@
+package dev.wharf.http.ui;
+
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A UI's session cookie: HttpOnly so no script reads it, SameSite=Strict so no other site sends it, Path=/ui/ so
+ * the APIs never receive it, and over TLS (the server's own, or a trusted proxy's) Secure and named with the
+ * {@code __Secure-} prefix. A browser lets only a secure page set a cookie of that name, so a page on plain http
+ * (any machine in the path can answer one for the host) cannot plant its own session there: a token of the
+ * attacker's, or an empty one that signs the visitor out. {@code __Host-} would say more (no Domain, this host
+ * only) but demands Path=/, which would send the token to the API with every request; {@code __Secure-} keeps the
+ * path. Over TLS only the prefixed name is read, over http only the plain one, so sign-in, every page and sign-out
+ * agree on one name.
+ *
+ * @param name the cookie's name over plain http
+ */
+public record SessionCookie(String name) {
+    public static final String SECURE_PREFIX = "__Secure-";
+    private static final String PATH = "/ui/";
+
+    /** Whether the request came over TLS, as the client sent it (a trusted proxy's X-Forwarded-Proto applied). */
+    public static boolean secure(Context ctx) {
+        return "https".equalsIgnoreCase(ctx.scheme());
+    }
+
+    /** The cookie's name on a request that came over TLS ({@code secure}) or not. */
+    public String nameFor(boolean secure) {
+        return secure ? SECURE_PREFIX + name : name;
+    }
+
+    /** The session this request carries, decoded; empty when there is none. */
+    public Optional<String> value(Context ctx) {
+        return CookieHeader.decoded(ctx.cookie(nameFor(secure(ctx))));
+    }
+
+    /** The same from a raw {@code Cookie} header, for checks that run before the router. */
+    public Optional<String> value(@Nullable String cookieHeader, boolean secure) {
+        return CookieHeader.value(cookieHeader, nameFor(secure));
+    }
+
+    /** Starts a session holding {@code token}, for the browser session only. */
+    public void set(Context ctx, String token) {
+        boolean secure = secure(ctx);
+        ctx.cookie(new Cookie(nameFor(secure), HtmlText.url(token), PATH, -1, secure, true, null, SameSite.STRICT));
+    }
+
+    /** Ends the session: the same name, path and attributes, expired. */
+    public void clear(Context ctx) {
+        boolean secure = secure(ctx);
+        ctx.cookie(new Cookie(nameFor(secure), "", PATH, 0, secure, true, null, SameSite.STRICT));
+    }
+}
