@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.epr.index.IndexedPackage;
 import dev.wharf.epr.index.Resource;
+import dev.wharf.http.ui.HtmlText;
 import dev.wharf.http.ui.ReadmeRenderer;
 import dev.wharf.oci.ChunkSource;
 import java.io.ByteArrayOutputStream;
@@ -54,7 +55,9 @@ final class PackageReadmes {
                 return new Readme(Optional.empty(), Optional.of("The README is larger than " + MAX_README_BYTES / 1024
                         + " KiB, more than a page shows; it is still at /package/" + p.name() + "/" + p.versionText() + "/" + PATH + "."));
             }
-            return new Readme(Optional.of(renderer.html(new String(text.get(), StandardCharsets.UTF_8))), Optional.empty());
+            // Relative screenshots and links name the package's files, served by the API under /package/NAME/VERSION/.
+            String files = "/package/" + HtmlText.url(p.name()) + "/" + HtmlText.url(p.versionText());
+            return new Readme(Optional.of(renderer.html(new String(text.get(), StandardCharsets.UTF_8), files)), Optional.empty());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + PATH + " of " + p.key() + ": " + e.getMessage(), e);
         }

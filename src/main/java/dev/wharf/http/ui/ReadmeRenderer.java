@@ -5,7 +5,10 @@ import org.commonmark.Extension;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
+import org.owasp.html.Handler;
 import org.owasp.html.HtmlPolicyBuilder;
+import org.owasp.html.HtmlSanitizer;
+import org.owasp.html.HtmlStreamRenderer;
 import org.owasp.html.PolicyFactory;
 import org.owasp.html.Sanitizers;
 
@@ -18,6 +21,18 @@ import org.owasp.html.Sanitizers;
 public final class ReadmeRenderer {
     public String html(String markdown) {
         return Markdown.POLICY.sanitize(Markdown.RENDERER.render(Markdown.PARSER.parse(markdown)));
+    }
+
+    /**
+     * The same, with relative image and link targets resolved against the top of the files that {@code filesRoot}
+     * serves ({@link RelativeTargets}); every other target stays as the sanitiser leaves it.
+     */
+    public String html(String markdown, String filesRoot) {
+        StringBuilder out = new StringBuilder(markdown.length() + 256);
+        HtmlStreamRenderer renderer = HtmlStreamRenderer.create(out, Handler.DO_NOTHING);
+        HtmlSanitizer.sanitize(Markdown.RENDERER.render(Markdown.PARSER.parse(markdown)),
+                Markdown.POLICY.apply(new RelativeTargets(renderer, filesRoot)));
+        return out.toString();
     }
 
     /**

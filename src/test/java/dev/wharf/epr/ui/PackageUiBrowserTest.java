@@ -143,6 +143,19 @@ class PackageUiBrowserTest {
         waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
     }
 
+    /** A README's screenshot, named relative to the package as packages name it, shows on the package page. */
+    @Test
+    void aReadmesRelativeScreenshotsShow() throws Exception {
+        browser.get(open.resolve("/ui/packages/screens/1.0.0").toString());
+        String loaded = "return Array.from(document.querySelectorAll('.readme img')).filter(i => !i.src.includes('evil'))"
+                + ".map(i => i.complete ? i.naturalWidth : -1);";
+        waitFor(() -> !((List<?>) ((JavascriptExecutor) browser).executeScript(loaded)).contains(-1L));
+        @SuppressWarnings("unchecked")
+        List<Number> widths = (List<Number>) ((JavascriptExecutor) browser).executeScript(loaded);
+        screenshot("readme-screenshots");
+        assertThat(widths).as("naturalWidth of each screenshot").hasSize(2).allSatisfy(w -> assertThat(w.intValue()).isPositive());
+    }
+
     @Test
     void aTitleEndingInARightToLeftOverrideDoesNotShowTheVersionBackwards() throws Exception {
         browser.get(open.resolve("/ui/packages/hostile_pkg/1.0.0").toString());

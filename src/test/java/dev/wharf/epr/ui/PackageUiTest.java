@@ -129,6 +129,24 @@ class PackageUiTest {
         assertThat(api.body()).isEqualTo("404 page not found\n");
     }
 
+    /**
+     * A README's relative screenshots and links name the package's files, where the API serves them: on a page at
+     * /ui/packages/… they had named pages of the UI. Absolute and scheme-relative targets are left as they were.
+     */
+    @Test
+    void aReadmesRelativeImagesAndLinksNameThePackagesFiles() throws Exception {
+        String page = get(open, "/ui/packages/screens/1.0.0", null).body();
+        String readme = page.substring(page.indexOf("<section class=\"readme\""));
+        assertThat(readme).contains("src=\"/package/screens/1.0.0/img/overview.png\" alt=\"overview\"",
+                "src=\"/package/screens/1.0.0/img/overview.png\" alt=\"overview again\"",
+                "href=\"/package/screens/1.0.0/docs/metrics.md\"", "href=\"/package/screens/1.0.0/docs/metrics.md?plain#top\"",
+                "href=\"/package/screens/1.0.0/search\"", "href=\"https://example.com/x.png\"", "href=\"#screens\"",
+                "src=\"//evil.example/x.png\"").doesNotContain("../");
+        HttpResponse<String> image = get(open, "/package/screens/1.0.0/img/overview.png", null);
+        assertThat(image.statusCode()).isEqualTo(200);
+        assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
+    }
+
     @Test
     void aReadmeLargerThanAPageShowsIsNotRead() throws Exception {
         String body = get(open, "/ui/packages/long_readme/1.0.0", null).body();

@@ -41,6 +41,7 @@ final class UiPackages implements AutoCloseable {
         this.root = TestPackages.fileSystemLayout(dir);
         hostile(root.resolve("hostile_pkg/1.0.0"));
         oversized(root.resolve("long_readme/1.0.0"));
+        screenshots(root.resolve("screens/1.0.0"));
         this.indexer = new FileSystemIndexer(List.of(root), true, false, ArchiveLimits.DEFAULT, Clock.systemUTC());
         indexer.start();
     }
@@ -112,6 +113,28 @@ final class UiPackages implements AutoCloseable {
         Files.createDirectories(pkg.resolve("img"));
         Files.writeString(pkg.resolve("img/active.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">"
                 + "<script>document.documentElement.setAttribute('data-pwned', '1')</script><rect width=\"10\" height=\"10\"/></svg>\n");
+    }
+
+    /**
+     * A copy of gallery whose README names its screenshot as Kibana reads it, from the package's top folder, written both ways
+     * packages write it; beside them a link to another of its files, and targets that must stay as they are.
+     */
+    private static void screenshots(Path pkg) throws IOException {
+        TestPackages.copyTree(TestPackages.source().resolve("gallery/2.0.0"), pkg);
+        Files.writeString(pkg.resolve("manifest.yml"), Files.readString(pkg.resolve("manifest.yml"))
+                .replace("name: gallery", "name: screens").replace("version: 2.0.0", "version: 1.0.0").replace("title: Gallery", "title: Screens"));
+        Files.writeString(pkg.resolve("docs/README.md"), """
+                # Screens
+
+                ![overview](../img/overview.png)
+
+                <img src="img/overview.png" alt="overview again">
+
+                [the metrics](../docs/metrics.md) and [more](docs/metrics.md?plain#top),
+                [escaping](../../../../search), [elsewhere](https://example.com/x.png), [a section](#screens)
+
+                ![remote](//evil.example/x.png)
+                """);
     }
 
     private static void oversized(Path pkg) throws IOException {
