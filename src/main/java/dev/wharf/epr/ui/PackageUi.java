@@ -78,7 +78,7 @@ public final class PackageUi {
         r.get("/ui/static/ui.css", guarded(ctx -> ready.send(ctx, "text/css; charset=utf-8", stylesheet, () -> true)));
         r.get("/ui/static/favicon.svg", guarded(ctx -> ready.send(ctx, "image/svg+xml", icon, () -> true)));
         // Last, so every page above wins: a mistyped page is the UI's own 404 page, not the API's plain text.
-        r.get("/ui/*", guarded(ctx -> problem(ctx, 404, "Not found", "There is no page at " + ctx.path() + ".")));
+        r.get("/ui/*", guarded(ctx -> problemHtml(ctx, 404, "Not found", "There is no page at " + UiPage.isolated(ctx.path()) + ".")));
     }
 
     private void headers(Context ctx) {
@@ -139,7 +139,7 @@ public final class PackageUi {
         String name = ctx.pathParam("name");
         Optional<PackageListing.Entry> entry = listing.named(name);
         if (entry.isEmpty()) {
-            problem(ctx, 404, "Not found", "This registry has no package " + name + ".");
+            problemHtml(ctx, 404, "Not found", "This registry has no package " + UiPage.isolated(name) + ".");
             return;
         }
         ctx.redirect(PackagesPage.link(entry.get().newest()), HttpStatus.FOUND);
@@ -152,7 +152,7 @@ public final class PackageUi {
         Optional<PackageListing.Entry> entry = listing.named(name);
         Optional<IndexedPackage> shown = entry.flatMap(e -> e.versions().stream().filter(v -> v.versionText().equals(version)).findFirst());
         if (entry.isEmpty() || shown.isEmpty()) {
-            problem(ctx, 404, "Not found", "This registry has no package " + name + " " + version + ".");
+            problemHtml(ctx, 404, "Not found", "This registry has no package " + UiPage.isolated(name) + " " + UiPage.isolated(version) + ".");
             return;
         }
         PackageReadmes.Readme readme;
@@ -177,8 +177,16 @@ public final class PackageUi {
     }
 
     private void problem(Context ctx, int status, String title, String message) {
+        problemHtml(ctx, status, title, UiPage.text(message));
+    }
+
+    /**
+     * {@code message} is HTML already: what the request named (a path, a package's name and version) isolated, so a
+     * right-to-left override in it cannot turn the registry's words after it round.
+     */
+    private void problemHtml(Context ctx, int status, String title, String message) {
         EprApi.answered(ctx);
-        HtmlPages.send(ctx, status, UiPage.page(title, "<h1>" + UiPage.text(title) + "</h1>\n<p>" + UiPage.text(message)
+        HtmlPages.send(ctx, status, UiPage.page(title, "<h1>" + UiPage.text(title) + "</h1>\n<p>" + message
                 + "</p>\n<p><a href=\"/ui/\">All packages</a></p>\n", true, signIn.required()));
     }
 }

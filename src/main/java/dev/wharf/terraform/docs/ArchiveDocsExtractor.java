@@ -34,7 +34,7 @@ public final class ArchiveDocsExtractor {
 
     public static ArchiveDocs read(InputStream archive, boolean zip, long maxInflatedBytes) throws IOException {
         Map<String, Map<String, String>> files = new TreeMap<>();
-        Map<String, List<String>> notes = new TreeMap<>();
+        Map<String, List<ModuleDocs.Note>> notes = new TreeMap<>();
         files.put("", new TreeMap<>());
         long total = 0;
         try (StreamedArchive entries = StreamedArchive.open(archive, zip, maxInflatedBytes, "while its configuration files are read")) {
@@ -48,7 +48,7 @@ public final class ArchiveDocsExtractor {
                     continue;
                 }
                 if (file.endsWith(".tf.json") && ModuleReader.configFile(file.substring(0, file.length() - ".json".length()))) {
-                    notes.computeIfAbsent(directory, d -> new ArrayList<>()).add(file + ": not read, JSON-syntax configuration is not documented");
+                    notes.computeIfAbsent(directory, d -> new ArrayList<>()).add(ModuleDocs.Note.about(file, "not read, JSON-syntax configuration is not documented"));
                     continue;
                 }
                 if (!ModuleReader.configFile(file)) {
@@ -56,15 +56,15 @@ public final class ArchiveDocsExtractor {
                 }
                 byte[] bytes = entries.data().readNBytes(MAX_FILE_BYTES + 1);
                 if (bytes.length > MAX_FILE_BYTES || total + bytes.length > MAX_TOTAL_BYTES) {
-                    notes.computeIfAbsent(directory, d -> new ArrayList<>()).add(file + ": not read, larger than "
-                            + (bytes.length > MAX_FILE_BYTES ? MAX_FILE_BYTES + " bytes" : "the " + MAX_TOTAL_BYTES + " bytes all files may hold"));
+                    notes.computeIfAbsent(directory, d -> new ArrayList<>()).add(ModuleDocs.Note.about(file, "not read, larger than "
+                            + (bytes.length > MAX_FILE_BYTES ? MAX_FILE_BYTES + " bytes" : "the " + MAX_TOTAL_BYTES + " bytes all files may hold")));
                     continue;
                 }
                 total += bytes.length;
                 try {
                     files.computeIfAbsent(directory, d -> new TreeMap<>()).put(file, utf8(bytes));
                 } catch (CharacterCodingException e) {
-                    notes.computeIfAbsent(directory, d -> new ArrayList<>()).add(file + ": not read, it is not UTF-8 text");
+                    notes.computeIfAbsent(directory, d -> new ArrayList<>()).add(ModuleDocs.Note.about(file, "not read, it is not UTF-8 text"));
                 }
             }
         }
@@ -100,11 +100,11 @@ public final class ArchiveDocsExtractor {
                 .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     }
 
-    private static ModuleDocs withNotes(ModuleDocs docs, List<String> more) {
+    private static ModuleDocs withNotes(ModuleDocs docs, List<ModuleDocs.Note> more) {
         if (more.isEmpty()) {
             return docs;
         }
-        List<String> all = new ArrayList<>(more);
+        List<ModuleDocs.Note> all = new ArrayList<>(more);
         all.addAll(docs.notes());
         return new ModuleDocs(docs.path(), docs.inputs(), docs.outputs(), docs.resources(), docs.providers(), docs.requiredCore(),
                 docs.moduleCalls(), all);

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param path the directory inside the archive: "" for the root module, else {@code modules/<name>}
  */
 public record ModuleDocs(String path, List<Input> inputs, List<Output> outputs, List<Resource> resources,
-        List<ProviderRequirement> providers, List<String> requiredCore, List<ModuleCall> moduleCalls, List<String> notes) {
+        List<ProviderRequirement> providers, List<String> requiredCore, List<ModuleCall> moduleCalls, List<Note> notes) {
     public ModuleDocs {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
@@ -20,6 +20,29 @@ public record ModuleDocs(String path, List<Input> inputs, List<Output> outputs, 
         requiredCore = List.copyOf(requiredCore);
         moduleCalls = List.copyOf(moduleCalls);
         notes = List.copyOf(notes);
+    }
+
+    /** Each note as one line, "FILE: REASON" (the form the read API has always given). */
+    public List<String> noteTexts() {
+        return notes.stream().map(Note::text).toList();
+    }
+
+    /**
+     * What could not be read, and which file it was about ({@code file} "" when about none): kept apart, since the
+     * file's name is the publisher's and the reason the registry's, and a page shows the one isolated from the other.
+     */
+    public record Note(String file, String reason) {
+        public static Note about(String file, String reason) {
+            return new Note(file, reason);
+        }
+
+        public static Note general(String reason) {
+            return new Note("", reason);
+        }
+
+        public String text() {
+            return file.isEmpty() ? reason : file + ": " + reason;
+        }
     }
 
     /** Declares nothing a caller could use: no inputs, outputs, resources or module calls. */

@@ -87,7 +87,7 @@ public final class ModuleDocumentation {
             for (ModuleDocs.ModuleCall call : m.moduleCalls()) {
                 total += call.name().length() + call.source().length() + length(call.version());
             }
-            total += lengths(m.notes()) + lengths(m.requiredCore());
+            total += lengths(m.noteTexts()) + lengths(m.requiredCore());
         }
         // Two bytes a character: Java's strings outside Latin-1.
         return 2 * total;

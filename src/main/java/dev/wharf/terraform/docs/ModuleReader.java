@@ -30,7 +30,7 @@ public final class ModuleReader {
     private final List<String> requiredCore = new ArrayList<>();
     /** Notes shown: a module of a million bad blocks has a million notes, which no page needs. */
     private static final int MAX_NOTES = 100;
-    private final List<String> notes = new ArrayList<>();
+    private final List<ModuleDocs.Note> notes = new ArrayList<>();
     private int notesLeftOut;
 
     public ModuleReader(String path) {
@@ -53,7 +53,7 @@ public final class ModuleReader {
         return reader.result();
     }
 
-    private void note(String note) {
+    private void note(ModuleDocs.Note note) {
         if (notes.size() < MAX_NOTES) {
             notes.add(note);
         } else {
@@ -61,12 +61,12 @@ public final class ModuleReader {
         }
     }
 
-    private List<String> notesKept() {
+    private List<ModuleDocs.Note> notesKept() {
         if (notesLeftOut == 0) {
             return notes;
         }
-        List<String> kept = new ArrayList<>(notes);
-        kept.add("and " + notesLeftOut + " more notes like these");
+        List<ModuleDocs.Note> kept = new ArrayList<>(notes);
+        kept.add(ModuleDocs.Note.general("and " + notesLeftOut + " more notes like these"));
         return kept;
     }
 
@@ -80,7 +80,7 @@ public final class ModuleReader {
         try {
             body = HclParser.parse(text);
         } catch (HclSyntaxException e) {
-            note(name + ": not read, " + e.getMessage());
+            note(ModuleDocs.Note.about(name, "not read, " + e.getMessage()));
             return;
         }
         for (Block block : body.blocks()) {
@@ -101,8 +101,8 @@ public final class ModuleReader {
 
     private Optional<Block> labelled(String file, Block block, int labels) {
         if (block.labels().size() != labels) {
-            note(file + ": line " + block.line() + ": a " + block.type() + " block needs " + labels + " label"
-                    + (labels == 1 ? "" : "s") + ", it has " + block.labels().size() + "; left out");
+            note(ModuleDocs.Note.about(file, "line " + block.line() + ": a " + block.type() + " block needs " + labels + " label"
+                    + (labels == 1 ? "" : "s") + ", it has " + block.labels().size() + "; left out"));
             return Optional.empty();
         }
         return Optional.of(block);

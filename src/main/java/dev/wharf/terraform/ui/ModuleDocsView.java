@@ -32,8 +32,10 @@ final class ModuleDocsView {
 
     /** {@code prefix}: HTML that starts each caption, "" for the root module. */
     private static void module(ModuleDocs m, String prefix, StringBuilder out) {
-        for (String note : m.notes()) {
-            out.append("<p class=\"note\">").append(Html.text(note)).append("</p>\n");
+        for (ModuleDocs.Note note : m.notes()) {
+            // The file's name is the publisher's: isolated, so an override in it cannot turn the reason after it round.
+            out.append("<p class=\"note\">").append(note.file().isEmpty() ? "" : Html.isolated(note.file()) + ": ")
+                    .append(Html.text(note.reason())).append("</p>\n");
         }
         if (m.empty() && m.providers().isEmpty()) {
             out.append("<p class=\"note\">").append(prefix).append("no inputs, outputs or resources.</p>\n");

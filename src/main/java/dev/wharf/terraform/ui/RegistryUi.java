@@ -8,6 +8,7 @@ import dev.wharf.http.ui.ReadableForms;
 import dev.wharf.http.ui.ReadyPages;
 import dev.wharf.http.ui.SameOriginPosts;
 import dev.wharf.oci.Generation;
+import dev.wharf.oci.PrintableText;
 import dev.wharf.oci.Stamped;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.archive.ArchiveRefusedException;
@@ -110,7 +111,7 @@ public final class RegistryUi {
         r.get("/ui/providers/{namespace}/{name}", guarded(this::provider));
         r.get("/ui/mirror", guarded(this::mirror));
         // Last, so every page above wins: a mistyped page is the UI's own 404 page, not the API's JSON.
-        r.get("/ui/*", guarded(ctx -> problem(ctx, 404, "There is no page at " + ctx.path() + ".")));
+        r.get("/ui/*", guarded(ctx -> problemHtml(ctx, 404, "There is no page at " + Html.isolated(ctx.path()) + ".")));
     }
 
     private void headers(Context ctx) {
@@ -144,9 +145,19 @@ public final class RegistryUi {
         };
     }
 
+    /**
+     * {@code message}, the registry's sentence, often quoting what was asked for (a module's name from the path): a
+     * right-to-left override in that quote had turned the registry's words after it round ("is malformed" drawn
+     * backwards), and a quote inside one finished string cannot be isolated, so such invisible characters show escaped.
+     */
     private void problem(Context ctx, int status, String message) {
+        problemHtml(ctx, status, Html.text(PrintableText.escaped(message)));
+    }
+
+    /** {@code message} is HTML already, with what the request or the publisher wrote isolated ({@link Html#isolated}). */
+    private void problemHtml(Context ctx, int status, String message) {
         String title = status == 404 ? "Not found" : status == 400 ? "Bad request" : "Broken release";
-        HtmlPages.send(ctx, status, Html.page(title, "<h1>" + title + "</h1>\n<p>" + Html.text(message) + "</p>\n<p><a href=\"/ui/\">Home</a></p>\n",
+        HtmlPages.send(ctx, status, Html.page(title, "<h1>" + title + "</h1>\n<p>" + message + "</p>\n<p><a href=\"/ui/\">Home</a></p>\n",
                 true, signIn.required()));
     }
 

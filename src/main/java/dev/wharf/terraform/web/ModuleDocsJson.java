@@ -13,7 +13,8 @@ import java.util.List;
  * JSON text, "" when the input is required), {@code outputs}, {@code dependencies} (module calls),
  * {@code provider_dependencies} and {@code resources} (managed ones). Beside them, what the public
  * registry does not give but Wharf reads anyway: each input's and output's {@code sensitive},
- * {@code data_resources}, {@code required_core}, and {@code notes} on files that could not be read.
+ * {@code data_resources}, {@code required_core}, and {@code notes} on files that could not be read ("FILE: REASON"),
+ * also as {@code note_details} ({@code file}, "" for a note about none, and {@code reason}).
  */
 final class ModuleDocsJson {
     /** Where Terraform looks for a provider whose source is not given. */
@@ -33,7 +34,8 @@ final class ModuleDocsJson {
 
     /** The answer when the archive could not be read: an empty root that says why. */
     void unreadable(String why, ObjectNode into) {
-        into.set("root", module(new ModuleDocs("", List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(why))));
+        into.set("root", module(new ModuleDocs("", List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(ModuleDocs.Note.general(why)))));
         into.putArray("submodules");
     }
 
@@ -71,7 +73,10 @@ final class ModuleDocsJson {
         ArrayNode core = node.putArray("required_core");
         m.requiredCore().forEach(core::add);
         ArrayNode notes = node.putArray("notes");
-        m.notes().forEach(notes::add);
+        m.noteTexts().forEach(notes::add);
+        // The same notes with the file apart from the reason, so a client shows the publisher's file name isolated.
+        ArrayNode details = node.putArray("note_details");
+        m.notes().forEach(n -> details.addObject().put("file", n.file()).put("reason", n.reason()));
         return node;
     }
 }

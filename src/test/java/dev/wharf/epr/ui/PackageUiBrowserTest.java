@@ -156,6 +156,18 @@ class PackageUiBrowserTest {
         assertThat(widths).as("naturalWidth of each screenshot").hasSize(2).allSatisfy(w -> assertThat(w.intValue()).isPositive());
     }
 
+    /** The 404 page names the package asked for: a name ending in a right-to-left override had drawn the version after it backwards. */
+    @Test
+    void aPackageNameAskedForEndingInARightToLeftOverrideDoesNotTurnThe404Round() throws Exception {
+        browser.get(open.resolve("/ui/packages/nothing%E2%80%AE/1.2.3").toString());
+        WebElement message = browser.findElement(By.tagName("main")).findElement(By.tagName("p"));
+        assertThat(message.getText()).contains("has no package");
+        List<Number> lefts = HeadlessChromium.drawnAt(browser, message, "1.2.3");
+        screenshot("404-with-a-right-to-left-override");
+        assertThat(lefts).as("where the version is drawn").isNotNull();
+        assertThat(lefts.get(0).doubleValue()).as("the version's first character is drawn left of its last").isLessThan(lefts.get(1).doubleValue());
+    }
+
     @Test
     void aTitleEndingInARightToLeftOverrideDoesNotShowTheVersionBackwards() throws Exception {
         browser.get(open.resolve("/ui/packages/hostile_pkg/1.0.0").toString());

@@ -104,7 +104,7 @@ class PackageUiTest {
         HttpResponse<String> missing = get(open, "/ui/packages/acme_logs/9.9.9", null);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
-        assertThat(missing.body()).contains("<h1>Not found</h1>", "no package acme_logs 9.9.9");
+        assertThat(missing.body()).contains("<h1>Not found</h1>", "no package <bdi>acme_logs</bdi> <bdi>9.9.9</bdi>.");
         assertThat(get(open, "/ui/packages/%3Cscript%3E/1.0.0", null).body()).contains("&lt;script&gt;").doesNotContain("<script>");
     }
 
@@ -121,8 +121,8 @@ class PackageUiTest {
             assertThat(missing.headers().firstValue("Content-Security-Policy")).as(path).hasValue(PackageUi.CSP);
             assertThat(missing.body()).as(path).contains("<h1>Not found</h1>", "<a href=\"/ui/\">All packages</a>");
         }
-        assertThat(get(open, "/ui/packages/nothing", null).body()).contains("This registry has no package nothing.");
-        assertThat(get(open, "/ui/nope/%3Cb%3E", null).body()).contains("There is no page at /ui/nope/%3Cb%3E.").doesNotContain("<b>");
+        assertThat(get(open, "/ui/packages/nothing", null).body()).contains("This registry has no package <bdi>nothing</bdi>.");
+        assertThat(get(open, "/ui/nope/%3Cb%3E", null).body()).contains("There is no page at <bdi>/ui/nope/%3Cb%3E</bdi>.").doesNotContain("<b>");
         // The API's own 404 stays Go's, as EPR answers it.
         HttpResponse<String> api = get(open, "/nope", null);
         assertThat(api.statusCode()).isEqualTo(404);

@@ -31,13 +31,13 @@ class ArchiveDocsExtractorTest {
         ArchiveDocs docs = ArchiveDocsExtractor.read(new ByteArrayInputStream(tarGz(files)), false, 1 << 20);
 
         assertThat(docs.root().inputs()).extracting(ModuleDocs.Input::name).containsExactly("region");
-        assertThat(docs.root().notes()).containsExactlyInAnyOrder(
+        assertThat(docs.root().noteTexts()).containsExactlyInAnyOrder(
                 "broken.tf: not read, line 2: a quoted string is not closed on its line",
                 "latin1.tf: not read, it is not UTF-8 text");
         assertThat(docs.submodules()).singleElement().satisfies(child -> {
             assertThat(child.path()).isEqualTo("modules/child");
             assertThat(child.resources()).isEmpty();
-            assertThat(child.notes()).containsExactly("main.tf: not read, line 1: a block is never closed with '}'");
+            assertThat(child.noteTexts()).containsExactly("main.tf: not read, line 1: a block is never closed with '}'");
         });
     }
 
@@ -55,7 +55,7 @@ class ArchiveDocsExtractorTest {
         assertThat(docs.submodules()).singleElement().satisfies(a -> {
             assertThat(a.outputs()).extracting(ModuleDocs.Output::name).containsExactly("id");
             assertThat(a.inputs()).isEmpty();
-            assertThat(a.notes()).containsExactly("main.tf.json: not read, JSON-syntax configuration is not documented");
+            assertThat(a.noteTexts()).containsExactly("main.tf.json: not read, JSON-syntax configuration is not documented");
         });
     }
 
@@ -65,7 +65,7 @@ class ArchiveDocsExtractorTest {
         big.put("huge.tf", bytes("# " + "x".repeat(ArchiveDocsExtractor.MAX_FILE_BYTES) + "\n"));
         big.put("main.tf", bytes(VARIABLE));
         ArchiveDocs docs = ArchiveDocsExtractor.read(new ByteArrayInputStream(tarGz(big)), false, 8L << 20);
-        assertThat(docs.root().notes()).containsExactly("huge.tf: not read, larger than " + ArchiveDocsExtractor.MAX_FILE_BYTES + " bytes");
+        assertThat(docs.root().noteTexts()).containsExactly("huge.tf: not read, larger than " + ArchiveDocsExtractor.MAX_FILE_BYTES + " bytes");
         assertThat(docs.root().inputs()).hasSize(1);
 
         assertThatThrownBy(() -> ArchiveDocsExtractor.read(new ByteArrayInputStream(tarGz(big)), false, 1 << 20))

@@ -16,21 +16,21 @@ class HostileModuleFilesTest {
     @Test
     void blocksNestedTwentyThousandDeepAreANoteNotAStackOverflow() {
         ModuleDocs docs = read("a{".repeat(DEEP) + "\n" + "}".repeat(DEEP) + "\n");
-        assertThat(docs.notes()).singleElement().asString().startsWith("main.tf: not read").contains("nested more than 100 deep");
+        assertThat(docs.noteTexts()).singleElement().asString().startsWith("main.tf: not read").contains("nested more than 100 deep");
         assertThat(docs.inputs()).singleElement().satisfies(i -> assertThat(i.name()).isEqualTo("kept"));
     }
 
     @Test
     void templatesNestedTwentyThousandDeepAreANote() {
         ModuleDocs docs = read("x = \"" + "${\"".repeat(DEEP) + "\n");
-        assertThat(docs.notes()).singleElement().asString().startsWith("main.tf: not read").contains("nested more than 100 deep");
+        assertThat(docs.noteTexts()).singleElement().asString().startsWith("main.tf: not read").contains("nested more than 100 deep");
     }
 
     @Test
     void aDefaultNestedTwentyThousandDeepHasNoStaticValue() {
         ModuleDocs docs = read("variable \"deep\" {\n  default = " + "[".repeat(DEEP) + "]".repeat(DEEP) + "\n}\n"
                 + "variable \"shallow\" {\n  default = [[[1]]]\n}\n");
-        assertThat(docs.notes()).isEmpty();
+        assertThat(docs.noteTexts()).isEmpty();
         ModuleDocs.Input deep = input(docs, "deep");
         assertThat(deep.defaultValue().isNull() || deep.defaultValue().isMissingNode()).as(deep.defaultValue().toString()).isTrue();
         assertThat(input(docs, "shallow").defaultValue().toString()).isEqualTo("[[[1]]]");
@@ -51,7 +51,7 @@ class HostileModuleFilesTest {
                   description = 1e400
                 }
                 """);
-        assertThat(docs.notes()).isEmpty();
+        assertThat(docs.noteTexts()).isEmpty();
         assertThat(input(docs, "huge").defaultValue().isNumber()).isFalse();
         assertThat(input(docs, "wide").defaultValue().isNumber()).isFalse();
         assertThat(input(docs, "wide").description()).isEmpty();
@@ -71,7 +71,7 @@ class HostileModuleFilesTest {
                 + "variable \"sum\" {\n  default = 1" + " + 1".repeat(100_000) + "\n}\n"
                 + "variable \"product\" {\n  default = 1e900 * 1e900\n  description = \"${1e900 * 1e900}\"\n}\n"
                 + "variable \"within\" {\n  default = 1e500 * 1e400\n}\n");
-        assertThat(docs.notes()).isEmpty();
+        assertThat(docs.noteTexts()).isEmpty();
         assertThat(input(docs, "negated").defaultValue().isNull()).isTrue();
         assertThat(input(docs, "not").defaultValue().isNull()).isTrue();
         assertThat(input(docs, "sum").defaultValue().intValue()).isEqualTo(100_001);
@@ -96,7 +96,7 @@ class HostileModuleFilesTest {
                 + "variable \"squared_small\" {\n  default = [for a in [1, 2, 3] : [for b in " + thousand + " : b]]\n}\n"
                 + "variable \"nested_for\" {\n  default = " + "[for a in [1] : ".repeat(DEEP) + "a" + "]".repeat(DEEP) + "\n}\n"
                 + "variable \"nested_splat\" {\n  default = [1]" + "[*]".repeat(DEEP) + "\n}\n");
-        assertThat(docs.notes()).isEmpty();
+        assertThat(docs.noteTexts()).isEmpty();
         for (String name : new String[] {"cubed", "copies", "splats", "nested_for", "nested_splat"}) {
             assertThat(input(docs, name).defaultValue().isNull()).as(name).isTrue();
         }
@@ -113,7 +113,7 @@ class HostileModuleFilesTest {
                 + "variable \"nested_if\" {\n  default = \"" + "%{ if true }".repeat(DEEP) + "x" + "%{ endif }".repeat(DEEP) + "\"\n}\n"
                 + "variable \"unbalanced\" {\n  default = \"" + "%{ for x in [1] }".repeat(DEEP) + "\"\n}\n"
                 + "variable \"squared_small\" {\n  default = \"%{ for a in [1, 2] }%{ for b in " + thousand + " }${b}%{ endfor }%{ endfor }\"\n}\n");
-        assertThat(docs.notes()).isEmpty();
+        assertThat(docs.noteTexts()).isEmpty();
         for (String name : new String[] {"cubed", "nested_if", "unbalanced"}) {
             assertThat(input(docs, name).defaultValue().isNull()).as(name).isTrue();
         }
@@ -129,7 +129,7 @@ class HostileModuleFilesTest {
         }
         ModuleDocs docs = read("variable \"deep\" {\n  default = <<TOP\n" + nested + "\nTOP\n}\n"
                 + "variable \"shallow\" {\n  default = <<TOP\n${<<A\n${1 + 1}\nA\n}\nTOP\n}\n");
-        assertThat(docs.notes()).isEmpty();
+        assertThat(docs.noteTexts()).isEmpty();
         assertThat(input(docs, "deep").defaultValue().isNull()).isTrue();
         assertThat(input(docs, "shallow").defaultValue().textValue()).isEqualTo("2\n\n");
     }
@@ -141,7 +141,7 @@ class HostileModuleFilesTest {
     @Test
     void notesAreBoundedAndWhatTheDocsHoldIsWeighed() {
         ModuleDocs docs = read("variable {}\n".repeat(200_000) + "terraform {\n  required_version = \"" + "9".repeat(1 << 20) + "\"\n}\n");
-        assertThat(docs.notes()).hasSize(101).last().asString().isEqualTo("and 199900 more notes like these");
+        assertThat(docs.noteTexts()).hasSize(101).last().asString().isEqualTo("and 199900 more notes like these");
         assertThat(ModuleDocumentation.weight(new ArchiveDocs(docs, java.util.List.of()))).isGreaterThan(2L << 20);
     }
 

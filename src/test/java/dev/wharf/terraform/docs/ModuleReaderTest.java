@@ -35,7 +35,7 @@ class ModuleReaderTest {
         Path dir = RESOURCES.resolve("modules").resolve(module);
         ArchiveDocs docs = ArchiveDocsExtractor.read(new ByteArrayInputStream(tarGz(dir)), false, 64L << 20);
 
-        assertThat(docs.root().notes()).isEmpty();
+        assertThat(docs.root().noteTexts()).isEmpty();
         assertThat(ConfigInspectJson.of(docs.root())).isEqualTo(expected(module));
         List<String> expectedSubmodules = new ArrayList<>();
         try (Stream<Path> files = Files.list(RESOURCES.resolve("expected"))) {
@@ -44,7 +44,7 @@ class ModuleReaderTest {
         }
         assertThat(docs.submodules()).extracting(ModuleDocs::path).containsExactlyElementsOf(expectedSubmodules);
         for (ModuleDocs submodule : docs.submodules()) {
-            assertThat(submodule.notes()).isEmpty();
+            assertThat(submodule.noteTexts()).isEmpty();
             assertThat(ConfigInspectJson.of(submodule)).as(submodule.path()).isEqualTo(expected(module + "__" + submodule.name()));
         }
     }

@@ -138,6 +138,25 @@ class RegistryUiBrowserTest {
         }
     }
 
+    /**
+     * A file's name is the publisher's, and a documentation note put it on a line with the registry's words: one
+     * ending in a right-to-left override had drawn "not read" backwards. A module's name asked for in the path did the
+     * same to the 404 page's "is malformed".
+     */
+    @Test
+    void aFileOrModuleNameEndingInARightToLeftOverrideDoesNotTurnTheNoteOr404Round(@TempDir Path own) throws Exception {
+        try (UiRegistry bidi = new UiRegistry(own)) {
+            bidi.module("acme", "notes", "aws", "1.0.0", false, Map.of("main.tf", "variable \"region\" {}\n",
+                    "broken\u202E.tf", "variable \"x\" {\n"), "# notes\n", Map.of());
+            URI base = bidi.serve(ClientAuthentication.open());
+            browser.get(base.resolve("/ui/modules/acme/notes/aws").toString());
+            assertReadsLeftToRight(browser.findElement(By.xpath("//p[@class='note'][contains(., 'not read')]")), "not read");
+            browser.get(base.resolve("/ui/modules/acme/%E2%80%AEx/aws").toString());
+            assertReadsLeftToRight(browser.findElement(By.tagName("main")).findElement(By.tagName("p")), "is malformed");
+            screenshot("notes-with-a-right-to-left-override");
+        }
+    }
+
     /** {@code words}, inside {@code element}, drawn left to right: its first character left of its last. */
     private void assertReadsLeftToRight(WebElement element, String words) {
         List<Number> lefts = HeadlessChromium.drawnAt(browser, element, words);

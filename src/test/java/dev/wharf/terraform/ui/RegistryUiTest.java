@@ -296,7 +296,7 @@ class RegistryUiTest {
                 assertThat(page.statusCode()).as(path).isEqualTo(404);
                 assertThat(page.headers().firstValue("Content-Type").orElse("")).as(path).startsWith("text/html");
                 assertThat(page.headers().firstValue("Content-Security-Policy")).as(path).isPresent();
-                assertThat(page.body()).as(path).contains("<h1>Not found</h1>", "There is no page at " + path + ".",
+                assertThat(page.body()).as(path).contains("<h1>Not found</h1>", "There is no page at <bdi>" + path + "</bdi>.",
                         "<a href=\"/ui/\">Home</a>");
             }
             for (String path : List.of("/nope", "/v1/nope", "/v1/modules/acme/vpc/aws/1.0.0/download/extra")) {
@@ -307,7 +307,7 @@ class RegistryUiTest {
                 assertThat(api.body()).as(path).isEqualTo("{\"errors\":[\"no such endpoint: " + path + "\"]}");
             }
         }
-        assertThat(get(open, "/ui/%3Cb%3E", null).body()).contains("There is no page at /ui/%3Cb%3E.").doesNotContain("<b>");
+        assertThat(get(open, "/ui/%3Cb%3E", null).body()).contains("There is no page at <bdi>/ui/%3Cb%3E</bdi>.").doesNotContain("<b>");
         // A namespace is the home page filtered to it, where the namespace links lead.
         HttpResponse<String> namespace = get(open, "/ui/modules/acme", null);
         assertThat(namespace.statusCode()).isEqualTo(302);

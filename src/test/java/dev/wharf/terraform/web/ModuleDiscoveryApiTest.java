@@ -255,6 +255,9 @@ class ModuleDiscoveryApiTest {
         assertThat(root.at("/data_resources").toString()).isEqualTo("[{\"name\":\"current\",\"type\":\"aws_region\"}]");
         assertThat(texts(root.get("required_core"))).containsExactly(">= 1.5");
         assertThat(texts(root.get("notes"))).containsExactly("broken.tf: not read, line 1: a block is never closed with '}'");
+        // The same note with the publisher's file name apart from the registry's reason, for a client to isolate it.
+        assertThat(root.at("/note_details").toString())
+                .isEqualTo("[{\"file\":\"broken.tf\",\"reason\":\"not read, line 1: a block is never closed with '}'\"}]");
         assertThat(answer.get("submodules")).hasSize(1);
         assertThat(answer.at("/submodules/0/path").asText()).isEqualTo("modules/policy");
         assertThat(answer.at("/submodules/0/name").asText()).isEqualTo("policy");
