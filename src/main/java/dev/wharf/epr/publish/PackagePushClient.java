@@ -2,6 +2,7 @@ package dev.wharf.epr.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.http.EmptyAnswer;
 import dev.wharf.http.LimitedBody;
 import dev.wharf.http.TlsHandshakes;
 import dev.wharf.http.WharfServerClient;
@@ -138,7 +139,10 @@ public final class PackagePushClient {
         return switch (response.statusCode()) {
             case 201 -> created(response, body);
             case 409 -> new Outcome(Outcome.Kind.EXISTS, message(body, response.body()));
-            default -> new Outcome(Outcome.Kind.REFUSED, "HTTP " + response.statusCode() + ": " + message(body, response.body()));
+            default -> new Outcome(Outcome.Kind.REFUSED, response.body().isBlank()
+                    // Not "HTTP 500: " with nothing after it.
+                    ? EmptyAnswer.status(response.statusCode()) + ": " + EmptyAnswer.REASON
+                    : "HTTP " + response.statusCode() + ": " + message(body, response.body()));
         };
     }
 

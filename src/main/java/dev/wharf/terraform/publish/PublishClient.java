@@ -2,6 +2,7 @@ package dev.wharf.terraform.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.http.EmptyAnswer;
 import dev.wharf.http.LimitedBody;
 import dev.wharf.http.TlsHandshakes;
 import dev.wharf.http.WharfServerClient;
@@ -98,9 +99,8 @@ public final class PublishClient {
         return switch (response.statusCode()) {
             case 200 -> Optional.of(parseAnswer(response, checking));
             case 404, 405 -> Optional.empty();
-            case 400, 403 -> throw new UploadException("cannot check " + checking + " at " + server + " (HTTP " + response.statusCode()
-                    + "): " + reason(response.body()));
-            default -> throw cannotCheck(checking, "(HTTP " + response.statusCode() + "): " + reason(response.body()));
+            case 400, 403 -> throw new UploadException("cannot check " + checking + " at " + server + " " + refusal(response));
+            default -> throw cannotCheck(checking, refusal(response));
         };
     }
 
@@ -122,11 +122,10 @@ public final class PublishClient {
     private JsonNode send(String path, String contentType, HttpRequest.BodyPublisher body, String... fields) {
         HttpResponse<String> response = exchange(HttpRequest.newBuilder(URI.create(server + path)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", contentType).PUT(body).build(), "publishing to");
-        String reason = reason(response.body());
         return switch (response.statusCode()) {
             case 201 -> created(response, fields);
-            case 409 -> throw new VersionExistsException(reason, PublishConflict.isLostRace(JSON, response.body()));
-            default -> throw new UploadException(server + " refused the publish (HTTP " + response.statusCode() + "): " + reason);
+            case 409 -> throw new VersionExistsException(reason(response.body()), PublishConflict.isLostRace(JSON, response.body()));
+            default -> throw new UploadException(server + " refused the publish " + refusal(response));
         };
     }
 
@@ -178,6 +177,17 @@ public final class PublishClient {
         String body = PrintableText.oneLine(response.body(), 100);
         return new TargetFailedException(server + " answered the publish with HTTP " + response.statusCode() + " (" + type + ") and a body "
                 + what + (body.isEmpty() ? " (empty)" : ": " + body) + "; not the answer of a Wharf server, so nothing is known to be published");
+    }
+
+    /**
+     * "(HTTP 502): REASON"; for an empty body "(HTTP 500 Internal Server Error): the answer's body was empty", which
+     * had been "(HTTP 500): no reason given", as if the server had sent those words.
+     */
+    private static String refusal(HttpResponse<String> response) {
+        if (response.body().isBlank()) {
+            return "(" + EmptyAnswer.status(response.statusCode()) + "): " + EmptyAnswer.REASON;
+        }
+        return "(HTTP " + response.statusCode() + "): " + reason(response.body());
     }
 
     /**

@@ -88,4 +88,19 @@ class PackagePushClientAnswerTest {
             assertThat(outcome).isEqualTo(new PackagePushClient.Outcome(PackagePushClient.Outcome.Kind.EXISTS, "exists refused x"));
         }
     }
+
+    /** An error page with nothing in it: the line ended "HTTP 500: " with nothing after the colon. */
+    @Test
+    void anEmptyRefusalSaysItsStatusInWordsAndThatTheBodyWasEmpty() throws Exception {
+        Path zip = Files.write(dir.resolve("acme_logs-1.0.0.zip"), new byte[] {'P', 'K', 3, 4});
+        try (CannedAnswer server = CannedAnswer.start(500, "text/plain", "")) {
+            PackagePushClient.Outcome outcome = new PackagePushClient(server.uri(), "t", HttpClient.newHttpClient()).push(zip);
+            assertThat(outcome).isEqualTo(new PackagePushClient.Outcome(PackagePushClient.Outcome.Kind.REFUSED,
+                    "HTTP 500 Internal Server Error: the answer's body was empty"));
+        }
+        try (CannedAnswer server = CannedAnswer.start(403, "text/plain", " \r\n")) {
+            PackagePushClient.Outcome outcome = new PackagePushClient(server.uri(), "t", HttpClient.newHttpClient()).push(zip);
+            assertThat(outcome.detail()).isEqualTo("HTTP 403 Forbidden: the answer's body was empty");
+        }
+    }
 }

@@ -97,4 +97,20 @@ class PublishClientAnswerTest {
                     .hasMessage(server.uri() + " refused the publish (HTTP 400): no INFO published acme/x/aws 1.0.0\\x1b]0;title\\x07\\u202e");
         }
     }
+
+    /** An error page with nothing in it: it was "(HTTP 500): no reason given", words the server never sent. */
+    @Test
+    void anEmptyRefusalSaysItsStatusInWordsAndThatTheBodyWasEmpty() throws Exception {
+        Path archive = Files.write(dir.resolve("m.tar.gz"), new byte[] {1, 2, 3});
+        try (CannedAnswer server = CannedAnswer.start(500, "text/plain", "")) {
+            PublishClient client = new PublishClient(server.uri(), "t", HttpClient.newHttpClient());
+            assertThatThrownBy(() -> client.putFile("/api/v1/modules/acme/x/aws/1.0.0", "application/gzip", archive))
+                    .isInstanceOf(UploadException.class)
+                    .hasMessage(server.uri() + " refused the publish (HTTP 500 Internal Server Error): the answer's body was empty");
+            assertThatThrownBy(() -> new HttpModuleTarget(client).storedVersions("acme", "x", "aws"))
+                    .isInstanceOf(TargetFailedException.class)
+                    .hasMessage("cannot check the versions of module acme/x/aws already published at " + server.uri()
+                            + " (HTTP 500 Internal Server Error): the answer's body was empty");
+        }
+    }
 }
