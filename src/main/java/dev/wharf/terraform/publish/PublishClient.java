@@ -114,7 +114,8 @@ public final class PublishClient {
             return JSON.readTree(response.body());
         } catch (IOException e) {
             // A sign-in portal's or another web server's page: its parse error would say nothing more.
-            String type = response.headers().firstValue("Content-Type").map(t -> " (Content-Type " + t + ")").orElse("");
+            // The header is another server's text too, as the bodies quoted elsewhere are.
+            String type = response.headers().firstValue("Content-Type").map(t -> " (Content-Type " + PrintableText.oneLine(t, 100) + ")").orElse("");
             throw cannotCheck(checking, "its answer is not JSON" + type + ": not the answer of a Wharf server");
         }
     }

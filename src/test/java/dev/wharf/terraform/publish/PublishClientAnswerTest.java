@@ -113,4 +113,16 @@ class PublishClientAnswerTest {
                             + " (HTTP 500 Internal Server Error): the answer's body was empty");
         }
     }
+
+    /** The versions check's Content-Type is another server's text, as its body is: it was printed with its C1 escape (CSI) and line break (NEL). */
+    @Test
+    void theVersionsChecksContentTypeIsShownWithoutControlCharacters() throws Exception {
+        try (CannedAnswer server = CannedAnswer.start(200, "text/html \u009b2J\u0085", "<html>sign in</html>")) {
+            PublishClient client = new PublishClient(server.uri(), "t", HttpClient.newHttpClient());
+            assertThatThrownBy(() -> new HttpModuleTarget(client).storedVersions("acme", "x", "aws"))
+                    .isInstanceOf(TargetFailedException.class)
+                    .hasMessage("cannot check the versions of module acme/x/aws already published at " + server.uri()
+                            + ": its answer is not JSON (Content-Type text/html \\u009b2J\\u0085): not the answer of a Wharf server");
+        }
+    }
 }
