@@ -135,7 +135,8 @@ public final class PushCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         int refused = 0;
-        for (Path p : packages) {
+        for (int i = 0; i < packages.size(); i++) {
+            Path p = packages.get(i);
             PackagePushClient.Outcome outcome = client.push(p);
             switch (outcome.kind()) {
                 case PUBLISHED -> out.println("published " + outcome.detail() + " through " + client.describe());
@@ -143,6 +144,18 @@ public final class PushCommand implements Callable<Integer> {
                 case REFUSED -> {
                     err.println("refused " + p + ": " + outcome.detail());
                     refused++;
+                }
+                case SERVER_FAILED -> {
+                    // The next package would meet the same server: stop, as upload --server does, naming what was not sent.
+                    err.println("refused " + p + ": " + outcome.detail());
+                    List<Path> rest = packages.subList(i + 1, packages.size());
+                    if (!rest.isEmpty()) {
+                        err.println("not sent, as push stopped at this server's answer: "
+                                + String.join(", ", rest.stream().map(Path::toString).toList()));
+                    }
+                    out.flush();
+                    err.flush();
+                    return 1;
                 }
             }
         }

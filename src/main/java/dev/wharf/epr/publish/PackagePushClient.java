@@ -33,9 +33,13 @@ public final class PackagePushClient {
     private static final int MAX_ANSWER = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What the server made of one package. */
+    /**
+     * What the server made of one package. {@code SERVER_FAILED}: the server could not be reached, or answered
+     * what is not a Wharf server's answer (a 201 without Wharf's object, say); no fault of this package, and
+     * the next would meet it too, so a push stops there as {@code upload --server} does.
+     */
     public record Outcome(Kind kind, String detail) {
-        public enum Kind { PUBLISHED, EXISTS, REFUSED }
+        public enum Kind { PUBLISHED, EXISTS, REFUSED, SERVER_FAILED }
     }
 
     private final URI server;
@@ -128,12 +132,12 @@ public final class PackagePushClient {
         } catch (IOException e) {
             LimitedBody.TooLarge large = LimitedBody.tooLarge(e);
             if (large != null) {
-                return new Outcome(Outcome.Kind.REFUSED, server + " " + large.getMessage() + ": not the answer of a Wharf server");
+                return new Outcome(Outcome.Kind.SERVER_FAILED, server + " " + large.getMessage() + ": not the answer of a Wharf server");
             }
-            return new Outcome(Outcome.Kind.REFUSED, TlsHandshakes.unreachable(server.toString(), e, "-server-ca-file"));
+            return new Outcome(Outcome.Kind.SERVER_FAILED, TlsHandshakes.unreachable(server.toString(), e, "-server-ca-file"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(Outcome.Kind.REFUSED, "interrupted while publishing to " + server);
+            return new Outcome(Outcome.Kind.SERVER_FAILED, "interrupted while publishing to " + server);
         }
         JsonNode body = parse(response.body());
         return switch (response.statusCode()) {
@@ -173,7 +177,7 @@ public final class PackagePushClient {
         String type = response.headers().firstValue("Content-Type").map(t -> "Content-Type " + PrintableText.oneLine(t, 100))
                 .orElse("no Content-Type");
         String shown = PrintableText.oneLine(response.body(), 100);
-        return new Outcome(Outcome.Kind.REFUSED, server + " answered the publish with HTTP " + response.statusCode() + " (" + type
+        return new Outcome(Outcome.Kind.SERVER_FAILED, server + " answered the publish with HTTP " + response.statusCode() + " (" + type
                 + ") and a body " + what + (shown.isEmpty() ? " (empty)" : ": " + shown)
                 + "; not the answer of a Wharf server, so nothing is known to be published");
     }

@@ -24,7 +24,7 @@ class PackagePushClientAnswerTest {
         Path zip = Files.write(dir.resolve("acme_logs-1.0.0.zip"), new byte[] {'P', 'K', 3, 4});
         try (OversizedAnswers server = OversizedAnswers.start(201, 256L << 20)) {
             PackagePushClient.Outcome outcome = new PackagePushClient(server.uri(), "t", HttpClient.newHttpClient()).push(zip);
-            assertThat(outcome.kind()).isEqualTo(PackagePushClient.Outcome.Kind.REFUSED);
+            assertThat(outcome.kind()).isEqualTo(PackagePushClient.Outcome.Kind.SERVER_FAILED);
             assertThat(outcome.detail()).isEqualTo(server.uri() + " answered more than 1048576 bytes: not the answer of a Wharf server");
             assertThat(server.sent()).isLessThan(64L << 20);
         }
@@ -37,7 +37,7 @@ class PackagePushClientAnswerTest {
         try (CannedAnswer server = CannedAnswer.start(201, "text/html", "<html>\n<body>\u001b[2JCreated</body>\n</html>\n")) {
             PackagePushClient.Outcome outcome = new PackagePushClient(server.uri(), "t", HttpClient.newHttpClient()).push(zip);
             // It was PUBLISHED, "published  as  through …": empty tag and digest.
-            assertThat(outcome).isEqualTo(new PackagePushClient.Outcome(PackagePushClient.Outcome.Kind.REFUSED, server.uri()
+            assertThat(outcome).isEqualTo(new PackagePushClient.Outcome(PackagePushClient.Outcome.Kind.SERVER_FAILED, server.uri()
                     + " answered the publish with HTTP 201 (Content-Type text/html) and a body that is not JSON:"
                     + " <html> <body>\\x1b[2JCreated</body> </html>; not the answer of a Wharf server, so nothing is known to be published"));
         }
@@ -48,7 +48,7 @@ class PackagePushClientAnswerTest {
         Path zip = Files.write(dir.resolve("acme_logs-1.0.0.zip"), new byte[] {'P', 'K', 3, 4});
         try (CannedAnswer server = CannedAnswer.start(201, "application/json", "{\"ok\":true,\"pad\":\"" + "x".repeat(200) + "\"}")) {
             PackagePushClient.Outcome outcome = new PackagePushClient(server.uri(), "t", HttpClient.newHttpClient()).push(zip);
-            assertThat(outcome.kind()).isEqualTo(PackagePushClient.Outcome.Kind.REFUSED);
+            assertThat(outcome.kind()).isEqualTo(PackagePushClient.Outcome.Kind.SERVER_FAILED);
             assertThat(outcome.detail())
                     .startsWith(server.uri() + " answered the publish with HTTP 201 (Content-Type application/json) and a body"
                             + " without \"tag\": {\"ok\":true,\"pad\":\"xxx")
