@@ -179,6 +179,11 @@ public final class PackageSearch {
             int count,
             @com.fasterxml.jackson.annotation.JsonProperty("parent_id") @Nullable String parentId,
             @com.fasterxml.jackson.annotation.JsonProperty("parent_title") @Nullable String parentTitle) {
+        /** Read from an upstream's answer, an id or title absent or null is "", as Go's encoding/json leaves it. */
+        public CategoryCount {
+            id = java.util.Objects.requireNonNullElse(id, "");
+            title = java.util.Objects.requireNonNullElse(title, "");
+        }
     }
 
     /** EPR's {@code getCategories}: packages per category, policy templates counted too when asked. */

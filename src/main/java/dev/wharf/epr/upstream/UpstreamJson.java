@@ -1,5 +1,7 @@
 package dev.wharf.epr.upstream;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -10,13 +12,17 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.wharf.epr.model.Json;
 import java.util.Collection;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * How an upstream's JSON is read: as EPR reads it, with Go's encoding/json, which refuses a value of
  * another JSON type than its field's rather than convert it. Jackson's default conversions changed
  * what the upstream said: a count of 2.7 was 2, a title {@code true} the text "true", a flag
- * {@code "yes"} or 1 true, and a number where a string belongs its text.
+ * {@code "yes"} or 1 true, and a number where a string belongs its text. A JSON {@code null} where a
+ * string belongs leaves the field as it was, as Go's does ("" for a field that is always there, absent
+ * for one that may be): Jackson set it to Java's null, which no annotation shows, so a name or version
+ * of null reached code that takes it for text. A null in a list of strings is "", as in Go's []string.
  */
 final class UpstreamJson {
     static final ObjectMapper MAPPER = strict(Json.mapper());
@@ -32,6 +38,8 @@ final class UpstreamJson {
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        mapper.configOverride(String.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.SKIP));
+        mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.AS_EMPTY));
         return mapper;
     }
 

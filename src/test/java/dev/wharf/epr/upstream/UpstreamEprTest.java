@@ -133,4 +133,35 @@ class UpstreamEprTest {
             server.stop(0);
         }
     }
+
+    /**
+     * Go's encoding/json leaves a string field as it was for a JSON null ("", or absent for a pointer), and reads a null in a
+     * []string as "": Jackson made each Java's null, in fields that are never null, the category's id and title included.
+     */
+    @Test
+    void aNullWhereAStringBelongsIsReadAsGoReadsIt() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.Map<String, String> answers = java.util.Map.of(
+                "/search", "[{\"name\":null,\"version\":null,\"title\":null,\"description\":null,\"categories\":[null,\"security\"]}]",
+                "/categories", "[{\"id\":null,\"title\":null,\"count\":1},{\"count\":2}]");
+        server.createContext("/", exchange -> {
+            byte[] body = answers.getOrDefault(exchange.getRequestURI().getPath(), "[]").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            UpstreamEpr client = new UpstreamEpr(UpstreamSettings.epr(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
+                    .withRetries(0, Duration.ZERO, Duration.ZERO));
+            dev.wharf.epr.model.PackageDocument found = client.search(null).get(0);
+            assertThat(List.of(found.name, found.version, found.description)).containsExactly("", "", "");
+            assertThat(found.title).isNull();
+            assertThat(found.categories).containsExactly("", "security");
+            assertThat(client.categories(null)).extracting(c -> c.id() + "|" + c.title() + "|" + c.count()).containsExactly("||1", "||2");
+        } finally {
+            server.stop(0);
+        }
+    }
 }
