@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.jspecify.annotations.Nullable;
 
@@ -35,7 +34,7 @@ public final class StreamedArchive implements Closeable {
             ZipArchiveInputStream entries = new ZipArchiveInputStream(buffered, "UTF-8", true, true);
             return new StreamedArchive(entries, new InflationLimit(entries, maxInflatedBytes, before));
         }
-        TarArchiveInputStream entries = new TarArchiveInputStream(new InflationLimit(Gzip.allMembers(buffered), maxInflatedBytes, before));
+        TarReader entries = new TarReader(new InflationLimit(Gzip.allMembers(buffered), maxInflatedBytes, before));
         return new StreamedArchive(entries, entries);
     }
 

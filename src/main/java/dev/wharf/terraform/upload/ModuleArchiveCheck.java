@@ -6,6 +6,7 @@ import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.oci.archive.EntryNames;
 import dev.wharf.oci.archive.Gzip;
 import dev.wharf.oci.archive.InflationLimit;
+import dev.wharf.oci.archive.TarReader;
 import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import java.io.BufferedInputStream;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.jspecify.annotations.Nullable;
@@ -50,10 +50,11 @@ public final class ModuleArchiveCheck {
     private static int tarEntries(Path archive, String name) {
         int files = 0;
         int entries = 0;
+        boolean headers;
         // Counted as it inflates, as a zip's entries are: reading a tar to its end inflates every entry,
         // so a small gzip of a huge run of zeros would otherwise cost minutes of CPU per publish.
         try (InputStream in = new BufferedInputStream(Files.newInputStream(archive));
-             TarArchiveInputStream tar = new TarArchiveInputStream(new InflationLimit(Gzip.allMembers(in),
+             TarReader tar = new TarReader(new InflationLimit(Gzip.allMembers(in),
                      ArchiveLimits.DEFAULT.allowedFor(Files.size(archive)), "(the compression ratio limit is "
                      + ArchiveLimits.DEFAULT.maxRatio() + " times its own size, the uncompressed size limit "
                      + ArchiveLimits.DEFAULT.maxUncompressedBytes() + " bytes)"))) {
@@ -72,12 +73,13 @@ public final class ModuleArchiveCheck {
                     files++;
                 }
             }
+            headers = tar.headerRead();
         } catch (ArchiveRefusedException e) {
             throw new UploadException(name + " is refused: " + e.getMessage());
         } catch (IOException e) {
             throw new UploadException(name + " is not a readable tar.gz: " + IoFailures.describe(e));
         }
-        if (entries == 0 && !startsWithEndOfArchive(archive, name)) {
+        if (entries == 0 && !headers && !startsWithEndOfArchive(archive, name)) {
             throw new UploadException(name + " is not a readable tar.gz: what its gzip holds is not a tar archive");
         }
         return files;

@@ -12,6 +12,7 @@ import dev.wharf.terraform.layout.MediaTypes;
 import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.module.ModuleAddress;
 import dev.wharf.terraform.module.ModuleService;
+import dev.wharf.testing.HostileTars;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,6 +59,14 @@ class ModuleReadmesTest {
         assertThat(ReadmeExtractor.read(new ByteArrayInputStream(UiRegistry.tarGz(files)), false, 1 << 20)).hasValue("root");
         assertThat(ReadmeExtractor.read(new ByteArrayInputStream(UiRegistry.zip(Map.of("readme.md", "zipped"))), true, 1 << 20)).hasValue("zipped");
         assertThat(ReadmeExtractor.read(new ByteArrayInputStream(UiRegistry.zip(Map.of("main.tf", ""))), true, 1 << 20)).isEmpty();
+    }
+
+    @Test
+    void aTarThatEndsRightAfterAPaxHeaderShowsItsReadmeAsTerraformUnpacksIt() throws IOException {
+        byte[] tar = HostileTars.start().file("README.md", "# Ends early\n").pax((byte) 'x', "mtime=1").gzipped();
+        assertThat(ReadmeExtractor.read(new ByteArrayInputStream(tar), false, 1 << 20)).hasValue("# Ends early\n");
+        byte[] noReadme = HostileTars.start().file("main.tf", "").pax((byte) 'x', "mtime=1").gzipped();
+        assertThat(ReadmeExtractor.read(new ByteArrayInputStream(noReadme), false, 1 << 20)).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.terraform.layout.ArchiveFormat;
+import dev.wharf.testing.HostileTars;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -115,6 +116,26 @@ class ModuleArchiveCheckTest {
             assertThatThrownBy(() -> ModuleArchiveCheck.check(archive, ArchiveFormat.TAR_GZ, "the body"))
                     .isInstanceOf(UploadException.class).hasMessage("the body holds " + special[1] + " 'dev.tf'; module archives hold files only");
         }
+    }
+
+    @Test
+    void aTarThatEndsRightAfterAPaxHeaderIsAcceptedAsGoReadsIt() throws IOException {
+        // Go's reader (terraform's unpacker) takes an end where a header would begin for the archive's end, zeroed
+        // records or not, and drops a PAX header nothing follows; so terraform unpacks main.tf from each of these.
+        byte[][] tars = {
+            HostileTars.start().file("main.tf", "variable \"a\" {}\n").pax((byte) 'x', "mtime=1").bytes(),
+            HostileTars.start().file("main.tf", "variable \"a\" {}\n").pax((byte) 'x', "mtime=1").end().bytes(),
+            HostileTars.start().file("main.tf", "variable \"a\" {}\n").pax((byte) 'g', "comment=built").bytes(),
+            HostileTars.start().file("main.tf", "variable \"a\" {}\n").bytes(),
+        };
+        for (byte[] tar : tars) {
+            Path archive = Files.write(dir.resolve("ending.tar.gz"), HostileTars.gzip(tar));
+            assertThatCode(() -> ModuleArchiveCheck.check(archive, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
+        }
+        // A PAX header with nothing after it is all the archive holds: nothing to unpack, said as for any tar of no files.
+        Path empty = Files.write(dir.resolve("empty.tar.gz"), HostileTars.start().pax((byte) 'x', "mtime=1").gzipped());
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(empty, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessage("the body holds no files");
     }
 
     /** Where a zip of one entry's central directory begins: its first "PK\1\2" signature. */

@@ -1,0 +1,79 @@
+package dev.wharf.oci.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A tar read entry by entry as Go's archive/tar reads it, where commons-compress alone reads it
+ * otherwise: go-getter unpacks terraform's modules with Go's reader, and what Wharf checks and shows
+ * must be what terraform unpacks. Every header record passes through {@link #readRecord}, so each
+ * difference is settled there or right after commons-compress has parsed the header.
+ */
+public final class TarReader extends TarArchiveInputStream {
+    private final InputStream source;
+    private boolean afterMetaHeader;
+    private boolean endedAfterMetaHeader;
+    private boolean headerRead;
+
+    public TarReader(InputStream source) {
+        super(source);
+        this.source = source;
+    }
+
+    /**
+     * Go's reader takes a tar that ends where a header would begin for its end, with or without the
+     * two zeroed records, and drops a PAX header that nothing follows. commons-compress takes such an
+     * end for one too, except right after a PAX header, where it throws "Didn't find any entry after
+     * PAX header" ("Error detected parsing the pax header" after a global one): so a tar that terraform
+     * unpacks was refused, saying something that was not wrong with it.
+     */
+    @Override
+    public @Nullable TarArchiveEntry getNextEntry() throws IOException {
+        try {
+            return super.getNextEntry();
+        } catch (IOException e) {
+            if (endedAfterMetaHeader) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    protected byte @Nullable [] readRecord() throws IOException {
+        byte[] record = new byte[getRecordSize()];
+        int read = source.readNBytes(record, 0, record.length);
+        count(read);
+        boolean meta = afterMetaHeader;
+        afterMetaHeader = false;
+        if (read < record.length) {
+            endedAfterMetaHeader |= meta && read == 0;
+            return null;
+        }
+        if (isEOFRecord(record)) {
+            endedAfterMetaHeader |= meta;
+            return record;
+        }
+        afterMetaHeader = metaHeader(record[TYPE_AT]);
+        headerRead = true;
+        return record;
+    }
+
+    /** Whether a header record was read, an entry's or one that describes the next: a tar of no entries has none. */
+    public boolean headerRead() {
+        return headerRead;
+    }
+
+    private static final int TYPE_AT = 156;
+
+    /** A header that describes the entry after it rather than an entry of its own. */
+    private static boolean metaHeader(byte type) {
+        return type == TarConstants.LF_PAX_EXTENDED_HEADER_LC || type == TarConstants.LF_PAX_EXTENDED_HEADER_UC
+                || type == TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER || type == TarConstants.LF_GNUTYPE_LONGNAME
+                || type == TarConstants.LF_GNUTYPE_LONGLINK;
+    }
+}
