@@ -5,6 +5,7 @@ import java.io.InputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.tar.TarUtils;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,8 +61,43 @@ public final class TarReader extends TarArchiveInputStream {
         }
         afterMetaHeader = metaHeader(record[TYPE_AT]);
         headerRead = true;
+        if (afterMetaHeader) {
+            capped(record);
+        }
         return record;
     }
+
+    /**
+     * commons-compress reads a PAX header or a GNU long name or link into memory whole, bounded only by
+     * the inflation limit (up to 2 GiB); Go's reader refuses one longer than 1 MiB ("header field too
+     * long"), so no such archive is one terraform unpacks, and one is refused here before it is read.
+     */
+    private static void capped(byte[] record) {
+        long size;
+        try {
+            size = TarUtils.parseOctalOrBinary(record, SIZE_AT, SIZE_LENGTH);
+        } catch (IllegalArgumentException e) {
+            return; // not a number: commons-compress refuses the header itself
+        }
+        if (size > MAX_SPECIAL_BYTES) {
+            throw new ArchiveRefusedException("the tar holds " + metaName(record[TYPE_AT]) + " of " + size + " bytes, more than the "
+                    + MAX_SPECIAL_BYTES + " bytes Go's tar reader (terraform's unpacker) reads of one");
+        }
+    }
+
+    private static String metaName(byte type) {
+        return switch (type) {
+            case TarConstants.LF_GNUTYPE_LONGNAME -> "a GNU long-name header";
+            case TarConstants.LF_GNUTYPE_LONGLINK -> "a GNU long-link header";
+            case TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER -> "a PAX global header";
+            default -> "a PAX extended header";
+        };
+    }
+
+    /** Go's maxSpecialFileSize: the most it reads of a PAX header or a GNU long name or link. */
+    static final int MAX_SPECIAL_BYTES = 1 << 20;
+    private static final int SIZE_AT = 124;
+    private static final int SIZE_LENGTH = 12;
 
     /** Whether a header record was read, an entry's or one that describes the next: a tar of no entries has none. */
     public boolean headerRead() {

@@ -70,6 +70,13 @@ class ModuleReadmesTest {
     }
 
     @Test
+    void aPaxHeaderLongerThanGoReadsIsRefusedNotHeldWhateverTheInflationLimit() throws IOException {
+        byte[] tar = HostileTars.start().pax((byte) 'x', "comment=" + "#".repeat(2 << 20)).file("README.md", "# Late\n").end().gzipped();
+        assertThatThrownBy(() -> ReadmeExtractor.read(new ByteArrayInputStream(tar), false, 64L << 20))
+                .isInstanceOf(ArchiveRefusedException.class).hasMessageStartingWith("the tar holds a PAX extended header of 2097169 bytes");
+    }
+
+    @Test
     void anArchiveThatInflatesTooFarABigReadmeOrAnEscapingNameIsRefused() throws IOException {
         Map<String, String> bomb = new LinkedHashMap<>();
         bomb.put("padding.bin", "0".repeat(3 << 20));

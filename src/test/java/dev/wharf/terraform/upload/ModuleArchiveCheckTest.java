@@ -1,5 +1,6 @@
 package dev.wharf.terraform.upload;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -136,6 +137,36 @@ class ModuleArchiveCheckTest {
         Path empty = Files.write(dir.resolve("empty.tar.gz"), HostileTars.start().pax((byte) 'x', "mtime=1").gzipped());
         assertThatThrownBy(() -> ModuleArchiveCheck.check(empty, ArchiveFormat.TAR_GZ, "the body"))
                 .isInstanceOf(UploadException.class).hasMessage("the body holds no files");
+    }
+
+    @Test
+    void aPaxHeaderOrGnuLongNameLongerThanGoReadsIsRefusedBeforeItIsRead() throws IOException {
+        // 2 MiB of a PAX comment (a record of any key is read whole), or of a GNU long name: gzipped to a few KB.
+        String comment = "comment=" + "#".repeat(2 << 20);
+        byte[] pax = HostileTars.start().pax((byte) 'x', comment).file("main.tf", "").end().gzipped();
+        Path paxTar = Files.write(dir.resolve("pax.tar.gz"), pax);
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(paxTar, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessage("the body is refused: the tar holds a PAX extended header of "
+                        + HostileTars.paxRecord(comment).length() + " bytes, more than the 1048576 bytes Go's tar reader"
+                        + " (terraform's unpacker) reads of one");
+        byte[] longName = ("a/".repeat(1 << 20) + "main.tf").getBytes(StandardCharsets.UTF_8);
+        byte[] gnu = HostileTars.start().entry("././@LongLink", (byte) 'L', longName.length, longName).file("main.tf", "").end().gzipped();
+        Path gnuTar = Files.write(dir.resolve("gnu.tar.gz"), gnu);
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(gnuTar, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessage("the body is refused: the tar holds a GNU long-name header of "
+                        + longName.length + " bytes, more than the 1048576 bytes Go's tar reader (terraform's unpacker) reads of one");
+        // At the cap, as Go reads it, the header is read and its entry checked (letters that gzip too poorly to
+        // reach the compression ratio limit).
+        java.util.Random letters = new java.util.Random(7);
+        StringBuilder text = new StringBuilder();
+        while (text.length() < (1 << 20) - 20) {
+            text.append((char) ('a' + letters.nextInt(26)));
+        }
+        String atCap = "comment=" + text;
+        byte[] fits = HostileTars.start().pax((byte) 'x', atCap).file("main.tf", "").end().gzipped();
+        assertThat(HostileTars.paxRecord(atCap).length()).isLessThanOrEqualTo(1 << 20);
+        Path fitsTar = Files.write(dir.resolve("fits.tar.gz"), fits);
+        assertThatCode(() -> ModuleArchiveCheck.check(fitsTar, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
     }
 
     /** Where a zip of one entry's central directory begins: its first "PK\1\2" signature. */
