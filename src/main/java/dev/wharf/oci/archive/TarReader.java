@@ -35,7 +35,13 @@ public final class TarReader extends TarArchiveInputStream {
     @Override
     public @Nullable TarArchiveEntry getNextEntry() throws IOException {
         try {
-            return super.getNextEntry();
+            TarArchiveEntry entry = super.getNextEntry();
+            if (entry != null && headerOnly(entry.getLinkFlag()) && entry.getSize() != 0) {
+                throw new ArchiveRefusedException("entry '" + EntryNames.printable(entry.getName()) + "' of type '" + (char) entry.getLinkFlag()
+                        + "' is given " + entry.getSize() + " bytes of data by a PAX header; Go's tar reader (terraform's unpacker) gives that"
+                        + " type none, so the readers would take different bytes for the next entry");
+            }
+            return entry;
         } catch (IOException e) {
             if (endedAfterMetaHeader) {
                 return null;
@@ -61,6 +67,9 @@ public final class TarReader extends TarArchiveInputStream {
         }
         afterMetaHeader = metaHeader(record[TYPE_AT]);
         headerRead = true;
+        if (headerOnly(record[TYPE_AT])) {
+            withoutData(record);
+        }
         if (afterMetaHeader) {
             capped(record);
         }
@@ -84,6 +93,37 @@ public final class TarReader extends TarArchiveInputStream {
                     + MAX_SPECIAL_BYTES + " bytes Go's tar reader (terraform's unpacker) reads of one");
         }
     }
+
+    /**
+     * Go's reader gives a link, a directory, a device or a FIFO no data whatever its size field says
+     * (isHeaderOnlyType), where commons-compress reads that many bytes as the data of all but a directory:
+     * so a header put in those bytes was unpacked by terraform and never seen here, and one that those
+     * bytes passed over was seen here and never unpacked (a README the pages showed). Archives stored
+     * before such entries were refused, or pushed by other tools, are read by the pages; the size field
+     * is set to 0 (its checksum with it) so commons-compress reads on where Go does.
+     */
+    private static void withoutData(byte[] record) {
+        long size;
+        try {
+            size = TarUtils.parseOctalOrBinary(record, SIZE_AT, SIZE_LENGTH);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        if (size == 0 || !TarUtils.verifyCheckSum(record)) {
+            return; // a bad checksum is commons-compress's to refuse, as Go's reader does
+        }
+        TarUtils.formatLongOctalOrBinaryBytes(0, record, SIZE_AT, SIZE_LENGTH);
+        long sum = TarUtils.computeCheckSum(record);
+        TarUtils.formatCheckSumOctalBytes(sum, record, CHECKSUM_AT, CHECKSUM_LENGTH);
+    }
+
+    private static boolean headerOnly(byte type) {
+        return type == TarConstants.LF_LINK || type == TarConstants.LF_SYMLINK || type == TarConstants.LF_CHR || type == TarConstants.LF_BLK
+                || type == TarConstants.LF_DIR || type == TarConstants.LF_FIFO;
+    }
+
+    private static final int CHECKSUM_AT = 148;
+    private static final int CHECKSUM_LENGTH = 8;
 
     private static String metaName(byte type) {
         return switch (type) {

@@ -77,6 +77,20 @@ class ModuleReadmesTest {
     }
 
     @Test
+    void aDeviceOrFifoHasNoDataAsTerraformReadsItSoAReadmeItsBytesPassOverIsNotShown() throws IOException {
+        // The device's 512 bytes of "data" are a header of skip.bin claiming the 1024 bytes after it: Go's reader gives
+        // the device no data, reads skip.bin there and passes over README.md with it, so terraform never unpacks it.
+        byte[] skip = HostileTars.header("skip.bin", (byte) '0', 1024);
+        for (byte type : new byte[] {'3', '4', '6'}) {
+            byte[] tar = HostileTars.start().file("main.tf", "").entry("dev", type, 512, skip).file("README.md", "# Not installed\n").end().gzipped();
+            assertThat(ReadmeExtractor.read(new ByteArrayInputStream(tar), false, 1 << 20)).isEmpty();
+        }
+        // A device named README.md is an empty file to terraform, and so an empty README here.
+        byte[] device = HostileTars.start().entry("README.md", (byte) '3', 512, skip).end().gzipped();
+        assertThat(ReadmeExtractor.read(new ByteArrayInputStream(device), false, 1 << 20)).hasValue("");
+    }
+
+    @Test
     void anArchiveThatInflatesTooFarABigReadmeOrAnEscapingNameIsRefused() throws IOException {
         Map<String, String> bomb = new LinkedHashMap<>();
         bomb.put("padding.bin", "0".repeat(3 << 20));
