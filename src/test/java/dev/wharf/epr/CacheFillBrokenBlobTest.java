@@ -146,6 +146,7 @@ class CacheFillBrokenBlobTest {
                 HttpResponse<String> answer = get(server, path);
                 assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(502);
                 assertThat(answer.body()).contains("stored content is unreadable or failed its integrity check");
+                assertThat(answer.headers().firstValue("Retry-After")).as(path + ": when to ask again").hasValue("10");
             }
             assertThat(fetches(digest)).as("no download while it waits for its next try").isEqualTo(tries);
             assertThat(log.lines(Level.WARN)).filteredOn(l -> l.contains("GET /epr/acme_logs/acme_logs-1.0.0.zip")).singleElement().asString()
@@ -158,11 +159,14 @@ class CacheFillBrokenBlobTest {
             assertThat(fetches(digest)).as("tried again once due").isEqualTo(tries + 1);
             roundAfter(Duration.ZERO);
             assertThat(fetches(digest)).as("the fill waits 20 s after the request's failure").isEqualTo(tries + 1);
-            assertThat(get(server, "/epr/acme_logs/acme_logs-1.0.0.zip").statusCode()).isEqualTo(502);
+            clock.advance(Duration.ofMillis(500));
+            HttpResponse<String> waiting = get(server, "/epr/acme_logs/acme_logs-1.0.0.zip");
+            assertThat(waiting.statusCode()).isEqualTo(502);
+            assertThat(waiting.headers().firstValue("Retry-After")).as("19.5 s left, rounded up").hasValue("20");
             assertThat(fetches(digest)).isEqualTo(tries + 1);
 
             proxy.heal();
-            clock.advance(Duration.ofSeconds(20));
+            clock.advance(Duration.ofMillis(19_500));
             assertThat(get(server, "/epr/acme_logs/acme_logs-1.0.0.zip").statusCode()).isEqualTo(200);
             assertThat(kept(digest)).isTrue();
         }

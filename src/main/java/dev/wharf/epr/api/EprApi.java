@@ -11,6 +11,7 @@ import dev.wharf.epr.index.Indexer;
 import dev.wharf.epr.index.IndexerTiming;
 import dev.wharf.epr.model.Json;
 import dev.wharf.epr.model.PackageDocument;
+import dev.wharf.epr.oci.BlobWaitingException;
 import dev.wharf.epr.proxy.ProxyMode;
 import dev.wharf.epr.search.BadQueryException;
 import dev.wharf.epr.search.Filter;
@@ -29,6 +30,7 @@ import dev.wharf.oci.StorageException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.Header;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -159,6 +161,9 @@ public final class EprApi {
         cfg.routes.exception(StorageException.class, (e, ctx) -> {
             String id = RequestIds.of(ctx);
             LOG.warn("request {}: {} {}: {}", id, ctx.method(), ctx.path(), e.getMessage());
+            if (e instanceof BlobWaitingException waiting) {
+                ctx.header(Header.RETRY_AFTER, Long.toString(waiting.retryAfterSeconds()));
+            }
             error(ctx, AnonymousFailures.status(e), AnonymousFailures.sentence(AnonymousFailures.generalTerms(e), id));
         });
         cfg.routes.exception(Exception.class, (e, ctx) -> {

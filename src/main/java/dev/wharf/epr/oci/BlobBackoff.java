@@ -78,9 +78,10 @@ final class BlobBackoff {
         if (w == null || !w.blob().equals(blob) || !now.isBefore(w.until())) {
             return Optional.empty();
         }
-        return Optional.of(new StorageException(w.failure().kind(), what + " of " + entry.tag() + " (" + blob + ") is not fetched: it failed "
+        Duration retryIn = Duration.between(now, w.until());
+        return Optional.of(new BlobWaitingException(w.failure().kind(), what + " of " + entry.tag() + " (" + blob + ") is not fetched: it failed "
                 + Duration.between(w.failedAt(), now).toSeconds() + " s ago, at " + w.failedAt() + ", and is tried again at " + w.until()
-                + " (in " + Duration.between(now, w.until()).toSeconds() + " s): " + w.failure().getMessage()));
+                + " (in " + retryIn.toSeconds() + " s): " + w.failure().getMessage(), retryIn));
     }
 
     /** Whether {@code entry}'s last try failed: its next failure is no news. */
