@@ -45,6 +45,14 @@ public final class TokenExchange {
     static final int MAX_REDIRECTS = 5;
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final int MAX_ANSWER = 1 << 20;
+    /**
+     * The longest token taken, in characters. A token goes out as an {@code Authorization} header with every request
+     * of its scope, so an answer of nearly {@link #MAX_ANSWER} had made each request carry a megabyte of header.
+     * Registries' tokens are JWTs of one to a few KiB, and the front proxies registries sit behind refuse a header line
+     * far shorter than this (nginx's {@code large_client_header_buffers} is 8k by default): 64 KiB leaves room for any
+     * real token and keeps a request's headers small.
+     */
+    static final int MAX_TOKEN = 64 << 10;
     /** The least a token request is given, however little of its request's budget is left (as the transport gives a request). */
     private static final Duration MIN_WAIT = Duration.ofMillis(100);
 
@@ -236,13 +244,25 @@ public final class TokenExchange {
         if (status != 200) {
             return new Outcome.Refused(status, response.headers());
         }
+        JsonNode answer;
+        String token;
         try {
-            JsonNode answer = json.readTree(body);
-            String token = answer.path("token").asText("");
+            answer = json.readTree(body);
+            token = answer.path("token").asText("");
             if (token.isEmpty()) {
                 token = answer.path("access_token").asText("");
             }
-            if (token.isEmpty()) {
+        } catch (IOException | RuntimeException e) {
+            token = "";
+            answer = null;
+        }
+        if (token.length() > MAX_TOKEN) {
+            throw new StorageException(StorageException.Kind.PROTOCOL, "the token server " + display(realm) + " of registry "
+                    + registry + " answered a token of " + token.length() + " characters; Wharf takes tokens of up to " + MAX_TOKEN
+                    + " (registries' tokens are a few KiB), as a token is sent with every request; check the realm");
+        }
+        try {
+            if (answer == null || token.isEmpty()) {
                 throw new IOException("no token");
             }
             double said = answer.path("expires_in").asDouble(DEFAULT_EXPIRES_IN);

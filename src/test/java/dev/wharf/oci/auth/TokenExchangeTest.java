@@ -201,6 +201,35 @@ class TokenExchangeTest {
         }
     }
 
+    /**
+     * A token goes out as a header with every request: one just under the answer's 1 MiB bound had been taken and sent.
+     * A token of the largest size taken still is.
+     */
+    @Test
+    void aTokenLongerThanAnyRegistrysIsOneFailureNamingTheRealm() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger length = new java.util.concurrent.atomic.AtomicInteger((1 << 20) - 100);
+        HttpServer realm = started(exchange -> {
+            byte[] body = ("{\"token\":\"" + "a".repeat(length.get()) + "\",\"expires_in\":300}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        try {
+            String at = "http://127.0.0.1:" + realm.getAddress().getPort() + "/auth";
+            assertThatThrownBy(() -> exchange().fetch(challengeOf(realm), List.of("repository:a:pull"), new Credentials.Anonymous(), "r.example"))
+                    .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.PROTOCOL))
+                    .hasMessage("the token server " + at + " of registry r.example answered a token of " + length.get()
+                            + " characters; Wharf takes tokens of up to 65536 (registries' tokens are a few KiB), as a token is sent"
+                            + " with every request; check the realm");
+            length.set(64 << 10);
+            assertThat(exchange().fetch(challengeOf(realm), List.of("repository:a:pull"), new Credentials.Anonymous(), "r.example"))
+                    .isInstanceOfSatisfying(TokenExchange.Outcome.Granted.class,
+                            granted -> assertThat(granted.token().token()).hasSize(64 << 10));
+        } finally {
+            realm.stop(0);
+        }
+    }
+
     /** A byte every 150 ms never trips the idle timeout; the answer must still be whole within the exchange's timeout. */
     @Test
     void aTokenServerThatTricklesItsAnswerFailsWithinTheTimeout() throws IOException {
