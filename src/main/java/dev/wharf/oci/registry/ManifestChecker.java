@@ -1,13 +1,14 @@
 package dev.wharf.oci.registry;
 
-import dev.wharf.oci.Digest;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
-import java.util.Optional;
 
 /**
- * {@code HEAD /v2/<name>/manifests/<reference>}. 200: it exists, with its digest when the registry
- * sends {@code Docker-Content-Digest}; 404: it does not; anything else fails.
+ * {@code HEAD /v2/<name>/manifests/<reference>}. 200: it exists; 404: it does not; anything else fails.
+ *
+ * <p>The answer's {@code Docker-Content-Digest} is not read: nothing checks it against content, so a registry that
+ * lied there (or a proxy that rewrote it) had decided which manifest a tag's deletion removed, another version's
+ * included. Whoever needs a tag's digest reads its manifest ({@link ManifestPuller#digest}).
  */
 final class ManifestChecker {
     private final RegistryTransport transport;
@@ -16,15 +17,15 @@ final class ManifestChecker {
         this.transport = transport;
     }
 
-    /** Empty when the manifest does not exist; else its digest, if the registry told it. */
-    Optional<Optional<Digest>> check(String repository, String reference, String action) {
+    /** Whether the manifest exists. */
+    boolean check(String repository, String reference, String action) {
         RegistryCall call = RegistryCall.of("HEAD", "/v2/" + repository + "/manifests/" + reference, repository, action)
                 .header("Accept", ManifestPuller.ACCEPT_MANIFESTS).build();
         HttpResponse<InputStream> answer = transport.send(call);
         AnswerBodies.discard(answer);
         return switch (answer.statusCode()) {
-            case 200 -> Optional.of(answer.headers().firstValue("Docker-Content-Digest").filter(Digest::isDigest).map(Digest::parse));
-            case 404 -> Optional.empty();
+            case 200 -> true;
+            case 404 -> false;
             default -> throw transport.unexpected(answer, call);
         };
     }

@@ -42,6 +42,24 @@ final class ManifestPuller {
         };
     }
 
+    /**
+     * The digest of the manifest {@code reference} names, computed from its bytes as read (empty when there is none), whatever
+     * it is (an index too): what a deletion removes must be the content the tag names, not what a header says it is.
+     */
+    Optional<Digest> digest(String repository, String reference, String action) {
+        RegistryCall call = RegistryCall.of("GET", "/v2/" + repository + "/manifests/" + reference, repository, action)
+                .header("Accept", ACCEPT_MANIFESTS).build();
+        HttpResponse<InputStream> answer = transport.send(call);
+        return switch (answer.statusCode()) {
+            case 200 -> Optional.of(Digest.sha256(transport.readSmall(answer, call, answer.uri())));
+            case 404 -> {
+                AnswerBodies.discard(answer);
+                yield Optional.empty();
+            }
+            default -> throw transport.unexpected(answer, call);
+        };
+    }
+
     private Manifest decode(HttpResponse<InputStream> answer, RegistryCall call, String repository, String reference) {
         byte[] bytes = transport.readSmall(answer, call, answer.uri());
         String contentType = answer.headers().firstValue("Content-Type").orElse(null);

@@ -156,7 +156,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
     public boolean exists(String repository, String tag) {
         References.requireRepository(repository);
         requireReference(tag);
-        return manifestChecker.check(repository, tag, "check whether tag '" + tag + "' exists").isPresent();
+        return manifestChecker.check(repository, tag, "check whether tag '" + tag + "' exists");
     }
 
     @Override
@@ -220,7 +220,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
         Descriptor configDescriptor = config.descriptor();
         blobPusher.ensure(repository, configDescriptor.digest(), configDescriptor.size(), config.source());
         byte[] manifestBytes = codec.encode(artifactType, configDescriptor, layers, artifact.annotations());
-        if (!overwrite && manifestChecker.check(repository, tag, "check whether tag '" + tag + "' exists").isPresent()) {
+        if (!overwrite && manifestChecker.check(repository, tag, "check whether tag '" + tag + "' exists")) {
             throw new StorageException(Kind.TAG_EXISTS, "registry " + address + ", repository " + repository + ": the tag '"
                     + tag + "' already exists and is not overwritten; push under a new version or delete the old one first");
         }
@@ -268,15 +268,10 @@ public final class RegistryArtifactStore implements ArtifactStore {
     public boolean delete(String repository, String tag) {
         References.requireRepository(repository);
         References.requireTag(tag);
-        Optional<Optional<Digest>> head = manifestChecker.check(repository, tag, "look up tag '" + tag + "' to delete it");
-        if (head.isEmpty()) {
-            return false;
-        }
-        Digest digest = head.get().orElseGet(() -> resolve(repository, tag).map(Manifest::digest).orElse(null));
-        if (digest == null) {
-            return false;
-        }
-        return manifestDeleter.delete(repository, digest, tag);
+        // By the digest of the manifest's bytes: a HEAD's Docker-Content-Digest, taken as it came, had made a registry that
+        // named another manifest there delete that one (another version's, with all its tags) and keep this tag.
+        Optional<Digest> digest = manifests.digest(repository, tag, "look up tag '" + tag + "' to delete it");
+        return digest.isPresent() && manifestDeleter.delete(repository, digest.get(), tag);
     }
 
     @Override
