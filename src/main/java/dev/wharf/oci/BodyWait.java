@@ -18,6 +18,7 @@ public final class BodyWait {
     private final Duration idle;
     private volatile long deadline;
     private volatile @org.jspecify.annotations.Nullable String within;
+    private volatile @org.jspecify.annotations.Nullable TransferFloor floor;
 
     public BodyWait(Duration idle) {
         this.idle = idle;
@@ -30,6 +31,39 @@ public final class BodyWait {
     public void arriveBy(long deadlineNanos, String within) {
         this.deadline = deadlineNanos;
         this.within = within;
+    }
+
+    /** From now on the body must come at least as fast as {@code floor} asks, while someone waits for it. */
+    public void keepAbove(TransferFloor floor) {
+        this.floor = floor;
+    }
+
+    /** Before a wait for bytes: when it starts, for {@link #waitEnded}. */
+    public long waitStarted() {
+        TransferFloor f = floor;
+        return f == null ? 0 : f.now();
+    }
+
+    /** After a wait for bytes that began at {@code started} ({@link #waitStarted}), however it ended. */
+    public void waitEnded(long started) {
+        TransferFloor f = floor;
+        if (f != null) {
+            f.waited(started);
+        }
+    }
+
+    /** Counts {@code n} bytes that came; when they came under the floor, hands the failure to {@code giveUp} and throws it. */
+    public void arrived(long n, Consumer<HttpTimeoutException> giveUp) throws HttpTimeoutException {
+        TransferFloor f = floor;
+        if (f == null) {
+            return;
+        }
+        try {
+            f.arrived(n);
+        } catch (TransferFloor.TooSlowException e) {
+            giveUp.accept(e);
+            throw e;
+        }
     }
 
     /**

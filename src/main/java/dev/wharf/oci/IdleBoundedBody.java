@@ -104,6 +104,11 @@ public final class IdleBoundedBody implements HttpResponse.BodySubscriber<InputS
         }
 
         @Override
+        public void keepAbove(TransferFloor floor) {
+            wait.keepAbove(floor);
+        }
+
+        @Override
         public int available() {
             return current == null ? 0 : current.remaining();
         }
@@ -122,12 +127,15 @@ public final class IdleBoundedBody implements HttpResponse.BodySubscriber<InputS
                     continue;
                 }
                 List<ByteBuffer> next;
+                long waitStarted = wait.waitStarted();
                 try {
                     next = queue.poll(wait.nanos(late -> cancel()), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     cancel();
                     throw new IOException("interrupted while reading from the registry", e);
+                } finally {
+                    wait.waitEnded(waitStarted);
                 }
                 if (next == null) {
                     throw wait.expired(silent -> cancel());
@@ -141,6 +149,7 @@ public final class IdleBoundedBody implements HttpResponse.BodySubscriber<InputS
                     return false;
                 }
                 pending = next.iterator();
+                wait.arrived(next.stream().mapToLong(ByteBuffer::remaining).sum(), slow -> cancel());
                 Flow.Subscription s = subscription;
                 if (s != null) {
                     s.request(1);

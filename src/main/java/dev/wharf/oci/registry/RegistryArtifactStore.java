@@ -96,6 +96,12 @@ public final class RegistryArtifactStore implements ArtifactStore {
      */
     public RegistryArtifactStore(RegistrySettings settings, CredentialSource credentials, RetryPolicy retry, @Nullable SSLContext sslContext,
             RegistryCallObserver observer, ProxySelector proxies) {
+        this(settings, credentials, retry, sslContext, observer, proxies, Clock.systemUTC());
+    }
+
+    /** With the clock the transport times retries and blob rates by (TransferFloor); tests give one that runs fast. */
+    RegistryArtifactStore(RegistrySettings settings, CredentialSource credentials, RetryPolicy retry, @Nullable SSLContext sslContext,
+            RegistryCallObserver observer, ProxySelector proxies, Clock clock) {
         this.settings = settings;
         this.address = RegistryAddress.parse(settings.registry()).allowedWith(settings.insecure());
         Supplier<SSLContext> tls = sslContext != null ? () -> sslContext
@@ -107,7 +113,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
                 new TokenExchange(http, Clock.systemUTC(), settings.timeouts().response(), plainHttpAllowed), Clock.systemUTC());
         this.readClient = new JettyBodyExchange(tls, settings.timeouts().connect(), settings.timeouts().idle(), proxies);
         this.transport = new RegistryTransport(address, settings.insecure(), http, readClient, auth, retry, settings.timeouts(),
-                Clock.systemUTC(), observer);
+                clock, observer);
         ContentDigestCheck digests = new ContentDigestCheck(address);
         this.tags = new TagLister(transport);
         this.repositories = new RepositoryLister(transport);

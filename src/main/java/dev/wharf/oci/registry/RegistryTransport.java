@@ -3,6 +3,7 @@ package dev.wharf.oci.registry;
 import dev.wharf.oci.DeadlineBody;
 import dev.wharf.oci.IdleBoundedBody;
 import dev.wharf.oci.StorageException;
+import dev.wharf.oci.TransferFloor;
 import dev.wharf.oci.auth.RegistryAuthenticator;
 import dev.wharf.oci.auth.TokenServerFailure;
 import java.io.IOException;
@@ -242,7 +243,8 @@ final class RegistryTransport {
     }
 
     /**
-     * Gives the answer's body the deadline it must arrive by, unless it is streamed content: the idle timeout alone
+     * Gives a streamed answer's body (a blob) the least rate it must come at ({@link TransferFloor}), and any other the
+     * deadline it must arrive by: the idle timeout alone
      * restarts with each byte, and a tag list trickled a byte every two seconds had held a request for 40 s. A body read
      * whole (a manifest, a tag page, an error) counts into its request's retry budget, with at least {@link #BODY_GRACE}
      * for an answer whose headers came at the budget's end; the answer to an upload, whose sending has no budget, gets
@@ -250,6 +252,8 @@ final class RegistryTransport {
      */
     private void boundBody(RegistryCall call, HttpResponse<InputStream> answer, long deadline) {
         if (call.streamed() && answer.statusCode() / 100 == 2) {
+            DeadlineBody.keepAbove(answer.body(), new TransferFloor(clock, "registry " + describe() + ", repository " + call.repository()
+                    + ": cannot " + call.action()));
             return;
         }
         long now = System.nanoTime();

@@ -2,6 +2,7 @@ package dev.wharf.oci.registry.jetty;
 
 import dev.wharf.oci.BodyWait;
 import dev.wharf.oci.DeadlineBody;
+import dev.wharf.oci.TransferFloor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -45,6 +46,11 @@ final class ContentSourceStream extends InputStream implements DeadlineBody {
     @Override
     public void arriveBy(long deadlineNanos, String within) {
         wait.arriveBy(deadlineNanos, within);
+    }
+
+    @Override
+    public void keepAbove(TransferFloor floor) {
+        wait.keepAbove(floor);
     }
 
     @Override
@@ -133,17 +139,21 @@ final class ContentSourceStream extends InputStream implements DeadlineBody {
                 throw failure instanceof IOException io ? io : new IOException(String.valueOf(failure.getMessage()), failure);
             }
             chunk = next;
+            wait.arrived(next.remaining(), this::abandon);
         }
     }
 
     private void awaitBytes() throws IOException {
         boolean woken;
+        long waitStarted = wait.waitStarted();
         try {
             woken = readable.tryAcquire(wait.nanos(this::abandon), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abandon(e);
             throw new IOException("interrupted while reading from the registry", e);
+        } finally {
+            wait.waitEnded(waitStarted);
         }
         if (!woken) {
             throw wait.expired(this::abandon);
