@@ -1,20 +1,13 @@
 package dev.wharf.terraform.importer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.oci.Digest;
 import dev.wharf.terraform.importer.BucketCopy.KeySet;
 import dev.wharf.terraform.importer.BucketCopy.ModuleArchive;
 import dev.wharf.terraform.importer.BucketCopy.Release;
 import dev.wharf.terraform.importer.ImportReport.Outcome;
 import dev.wharf.terraform.layout.LayoutException;
-import dev.wharf.terraform.mirror.MirrorCoordinates;
-import dev.wharf.terraform.mirror.MirrorException;
 import dev.wharf.terraform.mirror.MirrorStorage;
-import dev.wharf.terraform.mirror.PackageHashes;
-import dev.wharf.terraform.mirror.StoredArchive;
-import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.provider.ProviderException;
 import dev.wharf.terraform.provider.ProviderService;
 import dev.wharf.terraform.provider.SigningKeys;
@@ -27,7 +20,6 @@ import dev.wharf.terraform.upload.ProviderUploader.CheckedRelease;
 import dev.wharf.terraform.upload.SigningKeyUploader;
 import dev.wharf.terraform.upload.UploadException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +43,7 @@ public final class BucketImporter {
     private final ProviderUploader providers;
     private final SigningKeyUploader keys;
     private final ProviderService providerService;
-    private final MirrorStorage mirror;
+    private final MirroredReleaseImport mirrored;
     private final ObjectMapper json;
     private final boolean dryRun;
 
@@ -61,7 +53,7 @@ public final class BucketImporter {
         this.providers = providers;
         this.keys = keys;
         this.providerService = providerService;
-        this.mirror = mirror;
+        this.mirrored = new MirroredReleaseImport(providers, mirror, json, dryRun);
         this.json = json;
         this.dryRun = dryRun;
     }
@@ -82,7 +74,7 @@ public final class BucketImporter {
         Map<String, List<KeySet>> mirrorKeys = new HashMap<>();
         copy.mirrorKeySets().forEach(k -> mirrorKeys.computeIfAbsent(folded(k.hostname(), k.namespace()), f -> new ArrayList<>()).add(k));
         for (Release release : copy.mirrored()) {
-            importMirrored(release, mirrorKeys.getOrDefault(folded(release.hostname(), release.namespace()), List.of()), report);
+            mirrored.run(release, mirrorKeys.getOrDefault(folded(release.hostname(), release.namespace()), List.of()), report);
         }
         for (Path stray : copy.strays()) {
             report.add(stray.toString(), Outcome.REFUSED, "not a file of boring-registry's storage layout");
@@ -179,63 +171,6 @@ public final class BucketImporter {
         Optional<SigningKeys> keys = dryRun ? Optional.ofNullable(pendingKeys.get(folded("", namespace))) : Optional.empty();
         return keys.or(() -> providerService.signingKeys(namespace)).orElseThrow(() -> new UploadException("namespace " + namespace
                 + " has no signing-keys.json, neither in storage nor in the bucket copy (providers/" + namespace + "/signing-keys.json)"));
-    }
-
-    /** @param keySets the signing-keys.json of the release's namespace, in every case the bucket spells it */
-    private void importMirrored(Release r, List<KeySet> keySets, ImportReport report) {
-        String item = "mirrored provider " + r.hostname() + "/" + r.namespace() + "/" + r.name() + " " + r.version();
-        try {
-            if (keySets.isEmpty()) {
-                throw new UploadException("mirror/providers/" + r.hostname() + "/" + r.namespace()
-                        + "/signing-keys.json is missing: the release's signature cannot be checked");
-            }
-            ObjectNode merged = json.createObjectNode();
-            ArrayNode all = merged.putArray("gpg_public_keys");
-            for (KeySet keySet : keySets) {
-                SigningKeysFile.canonical(json, Files.readAllBytes(keySet.file())).path("gpg_public_keys").forEach(all::add);
-            }
-            String keysJson = json.writeValueAsString(merged);
-            SigningKeys upstreamKeys = SigningKeysFile.read(json, keysJson.getBytes(StandardCharsets.UTF_8));
-            CheckedRelease release = providers.check(r.namespace(), r.sums(), r.archives(), false, () -> upstreamKeys);
-            MirrorCoordinates coordinates = new MirrorCoordinates(r.hostname(), r.namespace(), r.name());
-            Map<ProviderFile, PackageHashes> zips = new java.util.LinkedHashMap<>();
-            Map<ProviderFile, Path> zipFiles = new HashMap<>();
-            int there = 0;
-            for (Map.Entry<String, Path> file : release.files().entrySet()) {
-                ProviderFile parsed = ProviderFile.parse(file.getKey()).orElseThrow();
-                if (parsed.kind() != ProviderFile.Kind.ARCHIVE) {
-                    continue;
-                }
-                ProviderFile.Platform platform = parsed.platform().orElseThrow();
-                PackageHashes hashes = PackageHashes.of(file.getValue());
-                Optional<StoredArchive> stored = mirror.archive(coordinates, r.version(), platform.os(), platform.arch());
-                if (stored.isPresent() && !mirror.hashes(stored.get()).zh().equals(hashes.zh())) {
-                    throw new UploadException(file.getKey() + " is already mirrored with different content; it is never overwritten");
-                }
-                if (stored.isPresent()) {
-                    there++;
-                }
-                zips.put(parsed, hashes);
-                zipFiles.put(parsed, file.getValue());
-            }
-            if (there == zips.size()) {
-                report.add(item, Outcome.ALREADY_THERE, null);
-            } else if (dryRun) {
-                report.add(item, Outcome.WOULD_COPY, count(zips.size(), "archive") + ", signed by " + release.keyId());
-            } else {
-                // The sums first: a release whose archives are all stored is not imported again, so sums failing after them would stay missing.
-                mirror.storeSums(coordinates, r.version(), release.sums(), release.signature());
-                for (Map.Entry<ProviderFile, PackageHashes> zip : zips.entrySet()) {
-                    ProviderFile.Platform platform = zip.getKey().platform().orElseThrow();
-                    mirror.storeArchive(coordinates, r.version(), platform.os(), platform.arch(),
-                            java.util.Objects.requireNonNull(zipFiles.get(zip.getKey())), zip.getValue());
-                }
-                mirror.addSigningKeys(coordinates, keysJson);
-                report.add(item, Outcome.COPIED, count(zips.size(), "archive") + ", signed by " + release.keyId());
-            }
-        } catch (UploadException | MirrorException | IllegalArgumentException | IOException e) {
-            report.add(item, Outcome.REFUSED, e.getMessage());
-        }
     }
 
     private static void alreadyThereOrConflict(ImportReport report, String item, boolean sameDigest) {
