@@ -63,14 +63,15 @@ public final class MirrorService {
                     storage.hashes(archive).asList()));
         }
         if (pullThrough.isPresent()) {
+            UpstreamRelease upstream = pullThrough.get().release(provider, version);
             if (!release.archives().isEmpty() && !release.sumsStored()) {
                 // Here, not at each download: terraform asks for {version}.json before any archive, and this listing
                 // of the tags shows the missing sums without another request to the registry.
-                pullThrough.get().restoreSums(provider, version, release.archives());
+                pullThrough.get().restoreSums(provider, version, release.archives(), upstream);
             }
             try {
                 Set<String> have = new HashSet<>(archives.keySet());
-                archives.putAll(pullThrough.get().offered(provider, version, have));
+                archives.putAll(pullThrough.get().offered(provider, version, have, upstream));
             } catch (UpstreamException e) {
                 fallBack(e, provider + " " + version, archives.isEmpty());
             }

@@ -53,11 +53,17 @@ public final class PullThrough {
         return upstream.versions(provider);
     }
 
+    /** What one answer learns of a release upstream, asked for at most once within it. */
+    UpstreamRelease release(MirrorCoordinates provider, String version) {
+        return new UpstreamRelease(upstream, provider, version);
+    }
+
     /**
      * The platforms the upstream offers for {@code version}, except those in {@code skip}, each with the
-     * {@code zh:} hash from the release's signed SHA256SUMS. Empty when the upstream lacks the version.
+     * {@code zh:} hash from the release's signed SHA256SUMS (from {@code release}, so a repair just before asked for
+     * it once). Empty when the upstream lacks the version.
      */
-    public Map<String, ArchiveListing> offered(MirrorCoordinates provider, String version, java.util.Set<String> skip) {
+    Map<String, ArchiveListing> offered(MirrorCoordinates provider, String version, java.util.Set<String> skip, UpstreamRelease release) {
         Optional<UpstreamVersion> listed = upstream.versions(provider).stream().filter(v -> v.version().equals(version)).findFirst();
         Map<String, ArchiveListing> offered = new LinkedHashMap<>();
         if (listed.isEmpty() || listed.get().platforms().isEmpty()) {
@@ -68,8 +74,7 @@ public final class PullThrough {
             return offered;
         }
         String[] first = split(listed.get().platforms().get(0));
-        UpstreamPackage pkg = upstream.packageFor(provider, version, first[0], first[1]);
-        VerifiedSums sums = upstream.signedSums(pkg);
+        VerifiedSums sums = release.signed(first[0], first[1]).sums();
         for (String platform : wanted) {
             String[] p = split(platform);
             String fileName = provider.archiveFileName(version, p[0], p[1]);
@@ -103,12 +108,13 @@ public final class PullThrough {
      * upstream or the registry fails now, nothing is stored, one WARN says why, and what is stored is served as before:
      * a repair never turns an answer that worked into a failure.
      */
-    void restoreSums(MirrorCoordinates provider, String version, List<StoredArchive> stored) {
+    void restoreSums(MirrorCoordinates provider, String version, List<StoredArchive> stored, UpstreamRelease release) {
         String what = provider + " " + version;
         try {
             StoredArchive first = stored.get(0);
-            UpstreamPackage pkg = upstream.packageFor(provider, version, first.os(), first.arch());
-            VerifiedSums sums = upstream.signedSums(pkg);
+            UpstreamRelease.Signed signed = release.signed(first.os(), first.arch());
+            UpstreamPackage pkg = signed.pkg();
+            VerifiedSums sums = signed.sums();
             for (StoredArchive archive : stored) {
                 String fileName = provider.archiveFileName(version, archive.os(), archive.arch());
                 String zh = storage.hashes(archive).zh();

@@ -184,6 +184,36 @@ class MirrorPullThroughTagDeletedTest {
         }
     }
 
+    /**
+     * A {@code {version}.json} answer that repairs a release's lost sums and lists the upstream's other platforms needs
+     * the upstream's download answer and signed SHA256SUMS for both: it asks for them once.
+     */
+    @Test
+    void overTheNetworkMirrorARepairAndTheListingOfTheUpstreamsPlatformsAskTheUpstreamOnce() throws Exception {
+        try (StaticUpstream upstream = new StaticUpstream()) {
+            upstream.publish(dir.resolve("up"), "dummy", "1.0.0", List.of("linux_amd64", "darwin_arm64"));
+            try (WebServer server = mirrorServer(upstream)) {
+                HttpClient http = HttpClient.newHttpClient();
+                assertThat(http.send(HttpRequest.newBuilder(archiveUri(server, ZIP)).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode()).isEqualTo(200);
+                store.delete(REPO, SUMS);
+                store.delete(REPO, SIGNATURE);
+                int before = upstream.server.requests().size();
+
+                HttpResponse<String> listed = http.send(HttpRequest.newBuilder(archiveUri(server, "1.0.0.json")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+                assertThat(listed.body()).contains("darwin_arm64", "linux_amd64");
+                assertThat(store.exists(REPO, SUMS)).as("SHA256SUMS stored again").isTrue();
+                List<String> asked = upstream.server.requests().subList(before, upstream.server.requests().size());
+                // On the old code: the download answer, SHA256SUMS and signature twice each.
+                assertThat(asked).filteredOn(path -> path.contains("/download/")).hasSize(1);
+                assertThat(asked).filteredOn(path -> path.endsWith("_SHA256SUMS")).hasSize(1);
+                assertThat(asked).filteredOn(path -> path.endsWith("_SHA256SUMS.sig")).hasSize(1);
+            }
+        }
+    }
+
     /** The network mirror over {@link #storage}, pulling through from {@code upstream}. */
     private WebServer mirrorServer(StaticUpstream upstream) {
         MirrorService service = new MirrorService(storage, Optional.of(
