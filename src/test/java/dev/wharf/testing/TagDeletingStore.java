@@ -22,6 +22,9 @@ public final class TagDeletingStore extends ForwardingArtifactStore {
     /** Pushed by another writer right after this push wrote the tag, before its read-back: this push lost the race. */
     public final Map<String, Artifact> wonByAnotherAfterPush = new ConcurrentHashMap<>();
 
+    /** When the key's tag is pushed, the value's tag is deleted right after: a clean-up of another file of the same release. */
+    public final Map<String, String> deleteOtherAfterPush = new ConcurrentHashMap<>();
+
     public TagDeletingStore(ArtifactStore delegate) {
         super(delegate);
     }
@@ -53,6 +56,10 @@ public final class TagDeletingStore extends ForwardingArtifactStore {
         }
         if (deleteAfterPush.remove(tag)) {
             delegate.delete(repository, tag);
+        }
+        String sibling = deleteOtherAfterPush.remove(tag);
+        if (sibling != null) {
+            delegate.delete(repository, sibling);
         }
         return pushed;
     }

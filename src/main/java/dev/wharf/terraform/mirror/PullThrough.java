@@ -170,6 +170,11 @@ public final class PullThrough {
             // The sums first: a stored archive is never pulled again, so sums failing after it would stay missing.
             storage.storeSums(provider, key.version(), release.sha256Sums(), release.signature());
             StoredArchive stored = storage.storeArchive(provider, key.version(), key.os(), key.arch(), release.archive(), hashes);
+            if (!storage.release(provider, key.version()).sumsStored()) {
+                // Deleted after storeSums found them and before the zip was stored: stored again from the bytes in hand (a
+                // deletion meanwhile is TAG_DELETED, a 503), so this zip is never served as mirrored while its release lacks them.
+                storage.storeSums(provider, key.version(), release.sha256Sums(), release.signature());
+            }
             storage.addSigningKeys(provider, release.source().signingKeysJson());
             LOG.info("mirrored {} from upstream (signed by key {}, {})", what, release.signingKeyId(), hashes.zh());
             return stored;

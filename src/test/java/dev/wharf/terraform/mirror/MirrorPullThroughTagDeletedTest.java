@@ -214,6 +214,28 @@ class MirrorPullThroughTagDeletedTest {
         }
     }
 
+    /**
+     * The release's SHA256SUMS deleted after the pull stored (or found) them and before it stored the zip: had been
+     * served as mirrored, 200, while the release lacked its sums until its {@code {version}.json} was next listed.
+     */
+    @Test
+    void overTheNetworkMirrorSumsDeletedWhileThePullStoresTheZipAreStoredAgainBeforeItIsServed() throws Exception {
+        try (StaticUpstream upstream = new StaticUpstream()) {
+            Map<String, Path> zips = upstream.publish(dir.resolve("up"), "dummy", "1.0.0", List.of("linux_amd64"));
+            try (WebServer server = mirrorServer(upstream)) {
+                meddling.deleteOtherAfterPush.put(ZIP, SUMS);
+
+                HttpResponse<byte[]> first = HttpClient.newHttpClient().send(HttpRequest.newBuilder(archiveUri(server, ZIP)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(first.statusCode()).isEqualTo(200);
+                assertThat(first.body()).isEqualTo(Files.readAllBytes(zips.get("linux_amd64")));
+                // On the old code: the zip served as mirrored and the release's SHA256SUMS gone.
+                assertThat(store.exists(REPO, SUMS)).as("SHA256SUMS there when the zip is served").isTrue();
+                assertThat(store.exists(REPO, SIGNATURE)).isTrue();
+            }
+        }
+    }
+
     /** The network mirror over {@link #storage}, pulling through from {@code upstream}. */
     private WebServer mirrorServer(StaticUpstream upstream) {
         MirrorService service = new MirrorService(storage, Optional.of(
