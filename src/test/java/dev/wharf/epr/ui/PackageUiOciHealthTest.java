@@ -42,7 +42,7 @@ class PackageUiOciHealthTest {
                     .withMaxPackageBytes(64L << 20).withVerifyInterval(Duration.ofHours(1)).withClock(clock));
             indexer.start();
             try (indexer; WebServer server = UiPackages.serveOver(indexer, Optional.empty(), Optional.empty(), clock)) {
-                String first = PackageUiTest.get(server.localUri(), "/ui/health", null).body();
+                String first = ServedPackageUi.get(server.localUri(), "/ui/health", null).body();
                 assertThat(first).contains("<dt>Source</dt><dd>oci</dd>", "<dt>Packages</dt><dd>6</dd>",
                         "<dt>Last refresh</dt><dd>2026-03-01T10:00:00Z (0 s ago)</dd>",
                         "<dt>Last full verification</dt><dd>2026-03-01T10:00:00Z (0 s ago)</dd>", "2 left out by the last refresh",
@@ -52,14 +52,14 @@ class PackageUiOciHealthTest {
 
                 clock.advance(Duration.ofMinutes(10));
                 indexer.refresh();
-                String between = PackageUiTest.get(server.localUri(), "/ui/health", null).body();
+                String between = ServedPackageUi.get(server.localUri(), "/ui/health", null).body();
                 assertThat(between).contains("<dt>Last refresh</dt><dd>2026-03-01T10:10:00Z (0 s ago)</dd>",
                         "<dt>Last full verification</dt><dd>2026-03-01T10:00:00Z (10 min ago)</dd>", "2 left out by the last refresh",
                         "<td>broken_pkg-1.0.0</td>", "<td>latest</td>");
 
                 clock.advance(Duration.ofHours(1));
                 indexer.refresh();
-                assertThat(PackageUiTest.get(server.localUri(), "/ui/health", null).body())
+                assertThat(ServedPackageUi.get(server.localUri(), "/ui/health", null).body())
                         .contains("<dt>Last full verification</dt><dd>2026-03-01T11:10:00Z (0 s ago)</dd>");
             } finally {
                 indexer.close();
