@@ -1,9 +1,7 @@
 package dev.wharf.oci.registry;
 
-import dev.wharf.oci.DeadlineBody;
 import dev.wharf.oci.IdleBoundedBody;
 import dev.wharf.oci.StorageException;
-import dev.wharf.oci.TransferFloor;
 import dev.wharf.oci.auth.RegistryAuthenticator;
 import dev.wharf.oci.auth.TokenServerFailure;
 import java.io.IOException;
@@ -31,8 +29,6 @@ final class RegistryTransport {
     static final int SMALL_BODY_LIMIT = 4 << 20;
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final int MAX_REDIRECTS = 5;
-    /** The least time a body read whole is given after its headers, however little of the budget is left. */
-    private static final Duration BODY_GRACE = Duration.ofSeconds(1);
 
     private final RegistryAddress address;
     private final RegistryPing ping;
@@ -43,6 +39,7 @@ final class RegistryTransport {
     private final RegistryTimeouts timeouts;
     private final Clock clock;
     private final RegistryFailures failures;
+    private final BodyBounds bodyBounds;
     private final RegistryCallObserver observer;
     private volatile @Nullable URI base;
 
@@ -63,6 +60,7 @@ final class RegistryTransport {
         this.retry = retry;
         this.failures = new RegistryFailures(address.authority());
         this.ping = new RegistryPing(address, insecure, auth, failures);
+        this.bodyBounds = new BodyBounds(timeouts, clock);
     }
 
     RegistryFailures failures() {
@@ -224,7 +222,7 @@ final class RegistryTransport {
             HttpResponse<InputStream> answer = observed(call, target, method, () -> bodilessMethod ? bodiless.send(built)
                     : progress != null ? progress.send(http.get(), built, IdleBoundedBody.handler(timeouts.idle()), timeouts)
                     : http.get().send(built, IdleBoundedBody.handler(timeouts.idle())));
-            boundBody(call, answer, deadline);
+            bodyBounds.bound(call, answer, deadline, describe());
             if (!call.followRedirects() || !REDIRECTS.contains(answer.statusCode())) {
                 return answer;
             }
@@ -242,31 +240,7 @@ final class RegistryTransport {
         }
     }
 
-    /**
-     * Gives a streamed answer's body (a blob) the least rate it must come at ({@link TransferFloor}), and any other the
-     * deadline it must arrive by: the idle timeout alone
-     * restarts with each byte, and a tag list trickled a byte every two seconds had held a request for 40 s. A body read
-     * whole (a manifest, a tag page, an error) counts into its request's retry budget, with at least {@link #BODY_GRACE}
-     * for an answer whose headers came at the budget's end; the answer to an upload, whose sending has no budget, gets
-     * the response timeout after it.
-     */
-    private void boundBody(RegistryCall call, HttpResponse<InputStream> answer, long deadline) {
-        if (call.streamed() && answer.statusCode() / 100 == 2) {
-            DeadlineBody.keepAbove(answer.body(), new TransferFloor(clock, "registry " + describe() + ", repository " + call.repository()
-                    + ": cannot " + call.action()));
-            return;
-        }
-        long now = System.nanoTime();
-        if (call.upload()) {
-            DeadlineBody.bound(answer.body(), now + timeouts.response().toNanos(),
-                    "within the response timeout of " + timeouts.response().toMillis() + " ms after the upload");
-        } else {
-            DeadlineBody.bound(answer.body(), Math.max(deadline, now + min(BODY_GRACE, timeouts.response()).toNanos()),
-                    "within the request's retry budget of " + timeouts.retryBudget().toMillis() + " ms");
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
+    static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
