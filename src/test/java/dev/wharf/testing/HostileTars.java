@@ -34,6 +34,16 @@ public final class HostileTars {
         return this;
     }
 
+    /** As {@link #entry}, with the old GNU header's magic ("ustar  \0"), which GNU types such as sparse ('S') need. */
+    public HostileTars gnuEntry(String name, byte type, long size, byte[] data) {
+        byte[] h = header(name, type, size);
+        System.arraycopy("ustar  \u0000".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 8);
+        withChecksum(h);
+        out.writeBytes(h);
+        out.writeBytes(Arrays.copyOf(data, (data.length + RECORD - 1) / RECORD * RECORD));
+        return this;
+    }
+
     /** A PAX extended header ('x', or 'g' for a global one) of these key=value records, each "LEN key=value\n". */
     public HostileTars pax(byte type, String... keyValues) {
         StringBuilder body = new StringBuilder();
@@ -88,6 +98,11 @@ public final class HostileTars {
         octal(h, 136, 12, 0);
         h[156] = type;
         System.arraycopy("ustar\u000000".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 8);
+        withChecksum(h);
+        return h;
+    }
+
+    private static void withChecksum(byte[] h) {
         Arrays.fill(h, 148, 156, (byte) ' ');
         long sum = 0;
         for (byte b : h) {
@@ -95,7 +110,6 @@ public final class HostileTars {
         }
         byte[] check = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(check, 0, h, 148, 8);
-        return h;
     }
 
     private static void octal(byte[] h, int at, int width, long value) {

@@ -1,5 +1,6 @@
 package dev.wharf.oci.archive;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -19,6 +20,7 @@ public final class TarReader extends TarArchiveInputStream {
     private boolean afterMetaHeader;
     private boolean endedAfterMetaHeader;
     private boolean headerRead;
+    private @Nullable ByteArrayOutputStream paxRecords;
 
     public TarReader(InputStream source) {
         super(source);
@@ -57,6 +59,8 @@ public final class TarReader extends TarArchiveInputStream {
         count(read);
         boolean meta = afterMetaHeader;
         afterMetaHeader = false;
+        ByteArrayOutputStream pax = paxRecords;
+        paxRecords = null;
         if (read < record.length) {
             endedAfterMetaHeader |= meta && read == 0;
             return null;
@@ -65,7 +69,11 @@ public final class TarReader extends TarArchiveInputStream {
             endedAfterMetaHeader |= meta;
             return record;
         }
+        notSparse(record, pax);
         afterMetaHeader = metaHeader(record[TYPE_AT]);
+        if (record[TYPE_AT] != TarConstants.LF_GNUTYPE_LONGNAME && record[TYPE_AT] != TarConstants.LF_GNUTYPE_LONGLINK && afterMetaHeader) {
+            paxRecords = new ByteArrayOutputStream();
+        }
         headerRead = true;
         if (headerOnly(record[TYPE_AT])) {
             withoutData(record);
@@ -75,6 +83,37 @@ public final class TarReader extends TarArchiveInputStream {
         }
         return record;
     }
+
+    /** A PAX header's records pass through here as commons-compress parses them, kept for {@link #notSparse}. */
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        int read = super.read(buffer, offset, length);
+        ByteArrayOutputStream pax = paxRecords;
+        if (pax != null && read > 0) {
+            pax.write(buffer, offset, read); // at most MAX_SPECIAL_BYTES: a longer header is refused by capped
+        }
+        return read;
+    }
+
+    /**
+     * A sparse file is refused before commons-compress reads its map: an old GNU one (type 'S') at its own
+     * header, one that PAX GNU.sparse keys describe at the header after them, which commons-compress reads
+     * before it applies the keys and reads a format 1.0 map from the entry's data. With an empty map and a
+     * size field of 1024, commons-compress took the next 1024 bytes for a header that Go's reader, whose
+     * physical size is the size field, skips.
+     */
+    private static void notSparse(byte[] record, @Nullable ByteArrayOutputStream pax) {
+        String name = TarUtils.parseName(record, 0, NAME_LENGTH);
+        String described = pax == null ? null : PaxSparseKeys.sparseEntry(pax.toByteArray(), name);
+        if (described != null) {
+            throw new SparseFileException(described);
+        }
+        if (record[TYPE_AT] == TarConstants.LF_GNUTYPE_SPARSE) {
+            throw new SparseFileException(name);
+        }
+    }
+
+    private static final int NAME_LENGTH = 100;
 
     /**
      * commons-compress reads a PAX header or a GNU long name or link into memory whole, bounded only by

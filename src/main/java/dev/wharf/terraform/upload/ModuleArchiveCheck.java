@@ -6,6 +6,7 @@ import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.oci.archive.EntryNames;
 import dev.wharf.oci.archive.Gzip;
 import dev.wharf.oci.archive.InflationLimit;
+import dev.wharf.oci.archive.SparseFileException;
 import dev.wharf.oci.archive.TarReader;
 import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.terraform.layout.ArchiveFormat;
@@ -28,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * The check every module archive gets before it is stored, whoever wrote it ({@code upload module},
  * {@code import}, a {@code PUT} over HTTP): it must read to its end as its format, hold at least one
  * file, and name no entry that terraform would unpack outside its module directory (absolute, or
- * with {@code ..}), nor a link, device or FIFO; and it may inflate no further than {@link ArchiveLimits#DEFAULT} allows
+ * with {@code ..}), nor a link, device, FIFO or sparse file; and it may inflate no further than {@link ArchiveLimits#DEFAULT} allows
  * for its size, a tar.gz as a zip.
  */
 public final class ModuleArchiveCheck {
@@ -74,6 +75,8 @@ public final class ModuleArchiveCheck {
                 }
             }
             headers = tar.headerRead();
+        } catch (SparseFileException e) {
+            throw new UploadException(name + " holds a sparse file '" + EntryNames.printable(e.entry()) + "'; module archives hold files only");
         } catch (ArchiveRefusedException e) {
             throw new UploadException(name + " is refused: " + e.getMessage());
         } catch (IOException e) {

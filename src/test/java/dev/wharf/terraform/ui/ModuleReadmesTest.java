@@ -91,6 +91,16 @@ class ModuleReadmesTest {
     }
 
     @Test
+    void aReadmeInASparseFilesBytesIsNotShown() throws IOException {
+        // An old GNU sparse entry with an empty map and a size field of 1024: Go's reader skips its 1024 bytes, a README
+        // among them, which commons-compress read as the next entry; the pages refuse the archive as the check does.
+        byte[] readme = HostileTars.start().file("README.md", "# Not installed\n").bytes();
+        byte[] tar = HostileTars.start().file("main.tf", "").gnuEntry("sparse.bin", (byte) 'S', 1024, readme).end().gzipped();
+        assertThatThrownBy(() -> ReadmeExtractor.read(new ByteArrayInputStream(tar), false, 1 << 20))
+                .isInstanceOf(ArchiveRefusedException.class).hasMessageStartingWith("the tar holds a sparse file 'sparse.bin'");
+    }
+
+    @Test
     void anArchiveThatInflatesTooFarABigReadmeOrAnEscapingNameIsRefused() throws IOException {
         Map<String, String> bomb = new LinkedHashMap<>();
         bomb.put("padding.bin", "0".repeat(3 << 20));

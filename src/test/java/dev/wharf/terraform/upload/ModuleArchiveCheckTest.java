@@ -169,6 +169,30 @@ class ModuleArchiveCheckTest {
         assertThatCode(() -> ModuleArchiveCheck.check(fitsTar, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
     }
 
+    @Test
+    void aSparseFileIsRefusedAsALinkIsBeforeItsMapIsRead() throws IOException {
+        // An old GNU sparse entry with an empty map and a size field of 1024: Go's reader (terraform's) skips the
+        // 1024 bytes, a header of hidden.tf among them; commons-compress gave the entry no data and read hidden.tf.
+        byte[] hidden = HostileTars.start().file("hidden.tf", "variable \"hidden\" {}\n").bytes();
+        byte[] oldGnu = HostileTars.start().file("main.tf", "variable \"a\" {}\n").gnuEntry("sparse.tf", (byte) 'S', 1024, hidden).end().gzipped();
+        // PAX format 1.0 names the file in GNU.sparse.name and puts its map in the entry's data: one that is no map
+        // at all is refused as a sparse file, so the map was never read. Format 0.0 gives the map in the keys.
+        byte[] pax10 = HostileTars.start().file("main.tf", "").pax((byte) 'x', "GNU.sparse.major=1", "GNU.sparse.minor=0",
+                "GNU.sparse.name=sparse.tf", "GNU.sparse.realsize=10").entry("GNUSparseFile.0/sparse.tf", (byte) '0', 512,
+                "no map\n".getBytes(StandardCharsets.UTF_8)).end().gzipped();
+        byte[] pax00 = HostileTars.start().file("main.tf", "").pax((byte) 'x', "GNU.sparse.size=0", "GNU.sparse.numblocks=1",
+                "GNU.sparse.offset=0", "GNU.sparse.numbytes=0", "path=sparse.tf").entry("sparse", (byte) '0', 0, new byte[0]).end().gzipped();
+        for (byte[] tar : new byte[][] {oldGnu, pax10, pax00}) {
+            Path archive = Files.write(dir.resolve("sparse.tar.gz"), tar);
+            assertThatThrownBy(() -> ModuleArchiveCheck.check(archive, ArchiveFormat.TAR_GZ, "the body"))
+                    .isInstanceOf(UploadException.class).hasMessage("the body holds a sparse file 'sparse.tf'; module archives hold files only");
+        }
+        // A PAX comment that merely mentions the keys is no sparse file.
+        byte[] mention = HostileTars.start().pax((byte) 'x', "comment=GNU.sparse.major=1").file("main.tf", "").end().gzipped();
+        Path plain = Files.write(dir.resolve("plain.tar.gz"), mention);
+        assertThatCode(() -> ModuleArchiveCheck.check(plain, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
+    }
+
     /** Where a zip of one entry's central directory begins: its first "PK\1\2" signature. */
     private static int centralDirectoryAt(byte[] zip) {
         for (int i = 0; i + 4 <= zip.length; i++) {
