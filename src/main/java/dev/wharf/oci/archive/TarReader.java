@@ -21,6 +21,7 @@ public final class TarReader extends TarArchiveInputStream {
     private boolean endedAfterMetaHeader;
     private boolean headerRead;
     private @Nullable ByteArrayOutputStream paxRecords;
+    private int nested;
 
     public TarReader(InputStream source) {
         super(source);
@@ -37,7 +38,16 @@ public final class TarReader extends TarArchiveInputStream {
     @Override
     public @Nullable TarArchiveEntry getNextEntry() throws IOException {
         try {
-            TarArchiveEntry entry = super.getNextEntry();
+            TarArchiveEntry entry;
+            nested++; // commons-compress reads the entry after a PAX header through this method, before applying the header
+            try {
+                entry = super.getNextEntry();
+            } finally {
+                nested--;
+            }
+            if (entry != null && nested == 0) {
+                notAFileTakenForADirectory(entry);
+            }
             if (entry != null && headerOnly(entry.getLinkFlag()) && entry.getSize() != 0) {
                 throw new ArchiveRefusedException("entry '" + EntryNames.printable(entry.getName()) + "' of type '" + (char) entry.getLinkFlag()
                         + "' is given " + entry.getSize() + " bytes of data by a PAX header; Go's tar reader (terraform's unpacker) gives that"
@@ -49,6 +59,21 @@ public final class TarReader extends TarArchiveInputStream {
                 return null;
             }
             throw e;
+        }
+    }
+
+    /**
+     * commons-compress takes any entry whose name ends in "/" for a directory and gives it no data; Go's reader
+     * does so only for a directory ('5') and an old-style file ('\0'), and reads the data of a regular file ('0')
+     * named so as a file's. A header in that data was read by one and skipped by the other, so such an entry
+     * with data is refused (one without data reads the same in both).
+     */
+    private static void notAFileTakenForADirectory(TarArchiveEntry entry) {
+        byte type = entry.getLinkFlag();
+        if (entry.isDirectory() && type != TarConstants.LF_DIR && type != TarConstants.LF_OLDNORM && entry.getSize() > 0) {
+            throw new ArchiveRefusedException("entry '" + EntryNames.printable(entry.getName()) + "' of type '" + (char) type
+                    + "' ends in '/' but holds " + entry.getSize() + " bytes of data; Go's tar reader (terraform's unpacker) reads them as a"
+                    + " file's, where this reader takes the entry for a directory, so the readers would take different bytes for the next entry");
         }
     }
 

@@ -193,6 +193,31 @@ class ModuleArchiveCheckTest {
         assertThatCode(() -> ModuleArchiveCheck.check(plain, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
     }
 
+    @Test
+    void aRegularFileWhoseNameEndsInASlashAndHoldsDataIsRefused() throws IOException {
+        // Go's reader (terraform's) reads docs/'s 1024 bytes as a file's and skips the header of hidden.tf in them;
+        // commons-compress took docs/ for a directory with no data and read hidden.tf. The name ending in '/' may come
+        // from a PAX path too.
+        byte[] hidden = HostileTars.start().file("hidden.tf", "variable \"hidden\" {}\n").bytes();
+        byte[] named = HostileTars.start().file("main.tf", "").entry("docs/", (byte) '0', 1024, hidden).end().gzipped();
+        byte[] paxNamed = HostileTars.start().file("main.tf", "").pax((byte) 'x', "path=docs/").entry("docs", (byte) '0', 1024, hidden)
+                .end().gzipped();
+        for (byte[] tar : new byte[][] {named, paxNamed}) {
+            Path archive = Files.write(dir.resolve("slash.tar.gz"), tar);
+            assertThatThrownBy(() -> ModuleArchiveCheck.check(archive, ArchiveFormat.TAR_GZ, "the body"))
+                    .isInstanceOf(UploadException.class).hasMessage("the body is refused: entry 'docs/' of type '0' ends in '/' but holds 1024"
+                            + " bytes of data; Go's tar reader (terraform's unpacker) reads them as a file's, where this reader takes the entry"
+                            + " for a directory, so the readers would take different bytes for the next entry");
+        }
+        // Without data both readers go on at the next record; an old-style entry ('\0') named so is a directory to Go as well.
+        byte[] empty = HostileTars.start().file("main.tf", "").entry("docs/", (byte) '0', 0, new byte[0]).end().gzipped();
+        byte[] oldStyle = HostileTars.start().file("main.tf", "").entry("docs/", (byte) 0, 1024, hidden).end().gzipped();
+        for (byte[] tar : new byte[][] {empty, oldStyle}) {
+            Path archive = Files.write(dir.resolve("fine.tar.gz"), tar);
+            assertThatCode(() -> ModuleArchiveCheck.check(archive, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
+        }
+    }
+
     /** Where a zip of one entry's central directory begins: its first "PK\1\2" signature. */
     private static int centralDirectoryAt(byte[] zip) {
         for (int i = 0; i + 4 <= zip.length; i++) {
