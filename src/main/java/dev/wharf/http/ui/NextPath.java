@@ -22,15 +22,21 @@ public final class NextPath {
         if (next == null || !next.startsWith("/") || next.indexOf('\\') >= 0 || next.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             return root;
         }
-        int end = next.length();
+        int end = pathEnd(next);
+        String resolved = withoutDotSegments(next.substring(0, end)) + next.substring(end);
+        return resolved.startsWith(root) && !resolved.startsWith("//") ? resolved : root;
+    }
+
+    /** Where the path of a reference ends: at its query or fragment, else at its end. */
+    static int pathEnd(String reference) {
+        int end = reference.length();
         for (char stop : new char[] {'?', '#'}) {
-            int at = next.indexOf(stop);
+            int at = reference.indexOf(stop);
             if (at >= 0 && at < end) {
                 end = at;
             }
         }
-        String resolved = withoutDotSegments(next.substring(0, end)) + next.substring(end);
-        return resolved.startsWith(root) && !resolved.startsWith("//") ? resolved : root;
+        return end;
     }
 
     /**

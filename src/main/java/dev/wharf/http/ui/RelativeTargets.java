@@ -54,13 +54,7 @@ final class RelativeTargets implements HtmlStreamEventReceiver {
     }
 
     private String under(String url) {
-        int end = url.length();
-        for (char stop : new char[] {'?', '#'}) {
-            int at = url.indexOf(stop);
-            if (at >= 0 && at < end) {
-                end = at;
-            }
-        }
+        int end = NextPath.pathEnd(url);
         // Browsers read a backslash in a path as a slash.
         String path = NextPath.withoutDotSegments("/" + url.substring(0, end).replace('\\', '/'));
         return root + path + url.substring(end);

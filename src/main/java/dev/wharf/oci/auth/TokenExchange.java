@@ -2,6 +2,7 @@ package dev.wharf.oci.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.wharf.oci.BodyWait;
 import dev.wharf.oci.DeadlineBody;
 import dev.wharf.oci.IdleBoundedBody;
@@ -244,37 +245,36 @@ public final class TokenExchange {
         if (status != 200) {
             return new Outcome.Refused(status, response.headers());
         }
-        JsonNode answer;
-        String token;
-        try {
-            answer = json.readTree(body);
-            token = answer.path("token").asText("");
-            if (token.isEmpty()) {
-                token = answer.path("access_token").asText("");
-            }
-        } catch (IOException | RuntimeException e) {
-            token = "";
-            answer = null;
+        JsonNode answer = tokenAnswer(body);
+        String token = answer.path("token").asText("");
+        if (token.isEmpty()) {
+            token = answer.path("access_token").asText("");
         }
         if (token.length() > MAX_TOKEN) {
             throw new StorageException(StorageException.Kind.PROTOCOL, "the token server " + display(realm) + " of registry "
                     + registry + " answered a token of " + token.length() + " characters; Wharf takes tokens of up to " + MAX_TOKEN
                     + " (registries' tokens are a few KiB), as a token is sent with every request; check the realm");
         }
-        try {
-            if (answer == null || token.isEmpty()) {
-                throw new IOException("no token");
-            }
-            double said = answer.path("expires_in").asDouble(DEFAULT_EXPIRES_IN);
-            long expiresIn = said >= 1 ? (long) Math.min(said, MAX_EXPIRES_IN) : DEFAULT_EXPIRES_IN;
-            // Renew a little early so a token never expires between our check and the registry's.
-            long margin = Math.min(30, Math.max(1, expiresIn / 10));
-            Instant renewAfter = clock.instant().plusSeconds(expiresIn - margin);
-            return new Outcome.Granted(new BearerToken(token, renewAfter));
-        } catch (IOException | RuntimeException e) {
+        if (token.isEmpty()) {
             throw new StorageException(StorageException.Kind.PROTOCOL, "the token server of registry " + registry
                     + " answered without a token (expected JSON with 'token' or 'access_token'); check the realm "
                     + display(realm));
+        }
+        double said = answer.path("expires_in").asDouble(DEFAULT_EXPIRES_IN);
+        long expiresIn = said >= 1 ? (long) Math.min(said, MAX_EXPIRES_IN) : DEFAULT_EXPIRES_IN;
+        // Renew a little early so a token never expires between our check and the registry's.
+        long margin = Math.min(30, Math.max(1, expiresIn / 10));
+        Instant renewAfter = clock.instant().plusSeconds(expiresIn - margin);
+        return new Outcome.Granted(new BearerToken(token, renewAfter));
+    }
+
+    /** The token server's JSON answer; a missing node (so no token) when the body is not JSON. */
+    private JsonNode tokenAnswer(byte[] body) {
+        try {
+            JsonNode answer = json.readTree(body);
+            return answer == null ? MissingNode.getInstance() : answer;
+        } catch (IOException | RuntimeException e) {
+            return MissingNode.getInstance();
         }
     }
 
