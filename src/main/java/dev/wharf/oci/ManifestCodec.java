@@ -1,13 +1,9 @@
 package dev.wharf.oci;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -23,9 +19,11 @@ import java.util.TreeMap;
 public final class ManifestCodec {
 
     private final ObjectMapper json;
+    private final ManifestReader reader;
 
     public ManifestCodec(ObjectMapper json) {
         this.json = json;
+        this.reader = new ManifestReader(json);
     }
 
     public ManifestCodec() {
@@ -86,55 +84,6 @@ public final class ManifestCodec {
      * throws {@link IllegalArgumentException} with a reason when the bytes are not a manifest.
      */
     public Manifest decode(Digest digest, byte[] bytes, @Nullable String contentType) {
-        JsonNode root;
-        try {
-            root = json.readTree(bytes);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not a JSON manifest: " + e.getMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("not a JSON manifest object");
-        }
-        String mediaType = text(root, "mediaType");
-        if (mediaType == null) {
-            mediaType = contentType;
-        }
-        if (root.has("manifests")) {
-            throw new IllegalArgumentException("an image index (multi-platform image), not an artifact manifest");
-        }
-        if (!root.path("layers").isArray()) {
-            throw new IllegalArgumentException("manifest has no layers array");
-        }
-        List<Descriptor> layers = new ArrayList<>();
-        for (JsonNode layer : root.get("layers")) {
-            layers.add(descriptor(layer));
-        }
-        Descriptor config = root.has("config") ? descriptor(root.get("config")) : null;
-        return new Manifest(digest, mediaType, text(root, "artifactType"), config, layers, annotations(root));
-    }
-
-    private static Descriptor descriptor(JsonNode node) {
-        String digest = text(node, "digest");
-        if (digest == null || !node.path("size").canConvertToLong()) {
-            throw new IllegalArgumentException("descriptor without digest or size");
-        }
-        if (node.get("size").asLong() < 0) {
-            // Served as the Content-Length it would have made a body of unknown length (chunked) look announced.
-            throw new IllegalArgumentException("descriptor of " + digest + " with a negative size (" + node.get("size").asLong() + ")");
-        }
-        JsonNode data = node.get("data");
-        return new Descriptor(text(node, "mediaType"), Digest.parse(digest), node.get("size").asLong(), annotations(node),
-                data != null && data.isTextual() ? data.asText() : null);
-    }
-
-    private static Map<String, String> annotations(JsonNode node) {
-        Map<String, String> map = new LinkedHashMap<>();
-        node.path("annotations").fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
-        return map;
-    }
-
-    private static @Nullable String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
+        return reader.read(digest, bytes, contentType);
     }
 }
