@@ -30,7 +30,7 @@ final class LinkHeader {
                 if (rel.find()) {
                     String rels = (rel.group(1) != null ? rel.group(1) : rel.group(2)).toLowerCase(Locale.ROOT);
                     if (List.of(rels.split("\\s+")).contains("next")) {
-                        return Optional.of(RegistryTransport.httpTarget(requestUri, link.group(1)).orElseThrow(
+                        return Optional.of(RegistryRedirects.httpTarget(requestUri, link.group(1)).orElseThrow(
                                 () -> new IllegalArgumentException(NOT_HTTP)));
                     }
                 }

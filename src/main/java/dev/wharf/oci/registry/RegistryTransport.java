@@ -13,13 +13,12 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Sends {@link RegistryCall}s: finds the protocol with a {@code /v2/} ping on first use ({@link RegistryPing}), adds
- * authentication (and answers a 401 once), follows redirects by hand so that an
+ * authentication (and answers a 401 once), follows redirects by hand ({@link RegistryRedirects}) so that an
  * {@code Authorization} header never travels to another host, bounds every request by
  * {@link RegistryTimeouts}, and repeats failed requests as {@link RetryRule} allows, a token server's failures
  * included. Answers come back with the body unread; failures come out as
@@ -27,8 +26,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class RegistryTransport {
     static final int SMALL_BODY_LIMIT = 4 << 20;
-    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-    private static final int MAX_REDIRECTS = 5;
 
     private final RegistryAddress address;
     private final RegistryPing ping;
@@ -223,20 +220,15 @@ final class RegistryTransport {
                     : progress != null ? progress.send(http.get(), built, IdleBoundedBody.handler(timeouts.idle()), timeouts)
                     : http.get().send(built, IdleBoundedBody.handler(timeouts.idle())));
             bodyBounds.bound(call, answer, deadline, describe());
-            if (!call.followRedirects() || !REDIRECTS.contains(answer.statusCode())) {
-                return answer;
-            }
-            Optional<String> location = answer.headers().firstValue("Location");
-            if (location.isEmpty() || hop >= MAX_REDIRECTS) {
+            Optional<String> location = RegistryRedirects.followed(call, answer, hop);
+            if (location.isEmpty()) {
                 return answer;
             }
             AnswerBodies.discard(answer);
             URI from = target;
-            target = httpTarget(target, location.get()).orElseThrow(() -> failures.malformed(display(from), call,
+            target = RegistryRedirects.httpTarget(target, location.get()).orElseThrow(() -> failures.malformed(display(from), call,
                     "a redirect (HTTP " + answer.statusCode() + ") to something that is not an http or https URL"));
-            if (answer.statusCode() == 303) {
-                method = "GET";
-            }
+            method = RegistryRedirects.nextMethod(answer.statusCode(), method);
         }
     }
 
@@ -269,26 +261,7 @@ final class RegistryTransport {
         URI uri = call.resolve(base());
         HttpResponse<InputStream> answer = sendWithRetries(call, uri, true, deadline());
         AnswerBodies.discard(answer);
-        if (REDIRECTS.contains(answer.statusCode())) {
-            return answer.headers().firstValue("Location").flatMap(location -> httpTarget(uri, location));
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * {@code reference} (a Location, a Link) resolved against {@code from}, when it is an http or https URL with a host:
-     * anything else (ftp://…, a Location with a space) had escaped from the JDK's URI parser or request builder as an
-     * IllegalArgumentException, an internal error instead of a registry's fault.
-     */
-    static Optional<URI> httpTarget(URI from, String reference) {
-        try {
-            URI to = from.resolve(reference.trim());
-            String scheme = to.getScheme();
-            boolean http = scheme != null && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"));
-            return http && to.getHost() != null ? Optional.of(to) : Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return RegistryRedirects.target(answer, uri);
     }
 
     /** Reads a small answer body (a manifest, JSON, an error), at most 4 MiB. */
