@@ -1,20 +1,14 @@
 package dev.wharf.oci.registry;
 
 import dev.wharf.oci.Artifact;
-import dev.wharf.oci.ArtifactConfig;
 import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.ConcurrentLookups;
-import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.DigestVerifyingInputStream;
 import dev.wharf.oci.InputStreamChunks;
-import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
-import dev.wharf.oci.ManifestCodec;
 import dev.wharf.oci.References;
-import dev.wharf.oci.StorageException;
-import dev.wharf.oci.StorageException.Kind;
 import dev.wharf.oci.auth.CredentialResolver;
 import dev.wharf.oci.auth.CredentialSource;
 import dev.wharf.oci.auth.RegistryAuthenticator;
@@ -24,9 +18,7 @@ import dev.wharf.oci.registry.jetty.VerifiedJettyChunks;
 import java.io.InputStream;
 import java.net.ProxySelector;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -41,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * {@link ManifestDeleter}, {@link BlobPuller}, {@link BlobPusher}), each judging its own answers,
  * over one {@link RegistryTransport}.
  *
- * <p>Pushing uploads every blob first (a HEAD skips those present; a blob this store has seen in
+ * <p>Pushing ({@link ArtifactPusher}) uploads every blob first (a HEAD skips those present; a blob this store has seen in
  * another repository is mounted from there), then the empty config, then the manifest under its
  * tag, which makes the artifact visible in one step. Blob content is hashed in one pass over the
  * source and uploaded in a second, so nothing is ever held in memory. Reads stream too, checked
@@ -55,17 +47,14 @@ public final class RegistryArtifactStore implements ArtifactStore {
     private final RegistryAddress address;
     private final RegistryTransport transport;
     private final JettyBodyExchange readClient;
-    private final ManifestCodec codec = new ManifestCodec();
     private final ConcurrentLookups lookups = new ConcurrentLookups("wharf-registry-lookup", 8);
     private final TagLister tags;
     private final RepositoryLister repositories;
     private final ManifestPuller manifests;
     private final ManifestChecker manifestChecker;
-    private final ManifestPusher manifestPusher;
     private final ManifestDeleter manifestDeleter;
     private final BlobPuller blobs;
-    private final BlobPusher blobPusher;
-    private final PortableManifests portable;
+    private final ArtifactPusher pusher;
 
     public RegistryArtifactStore(RegistrySettings settings) {
         this(settings, CredentialResolver.system(settings.explicitCredentials()), RetryPolicy.standard(), null);
@@ -119,11 +108,10 @@ public final class RegistryArtifactStore implements ArtifactStore {
         this.repositories = new RepositoryLister(transport);
         this.manifests = new ManifestPuller(transport, address);
         this.manifestChecker = new ManifestChecker(transport);
-        this.manifestPusher = new ManifestPusher(transport, digests);
         this.manifestDeleter = new ManifestDeleter(transport);
         this.blobs = new BlobPuller(transport, address);
-        this.blobPusher = new BlobPusher(transport, address, digests);
-        this.portable = new PortableManifests(address.toString());
+        this.pusher = new ArtifactPusher(transport, address, manifests, manifestChecker, new ManifestPusher(transport, digests),
+                new BlobPusher(transport, address, digests));
     }
 
     private static SSLContext defaultContext() {
@@ -194,80 +182,7 @@ public final class RegistryArtifactStore implements ArtifactStore {
     public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
         References.requireRepository(repository);
         References.requireTag(tag);
-        List<Descriptor> layers = new ArrayList<>();
-        for (Layer layer : artifact.layers()) {
-            Descriptor descriptor = blobPusher.describe(repository, layer);
-            blobPusher.ensure(repository, descriptor.digest(), descriptor.size(), layer.content());
-            layers.add(descriptor);
-        }
-        if (portable.first()) {
-            return pushPortable(repository, tag, artifact, layers, overwrite);
-        }
-        try {
-            return pushManifest(repository, tag, artifact.artifactType(), artifact.config(), artifact, layers, overwrite);
-        } catch (PortableManifests.Refused refused) {
-            Manifest stored = pushPortable(repository, tag, artifact, layers, overwrite);
-            portable.learn(refused);
-            return stored;
-        }
-    }
-
-    private Manifest pushPortable(String repository, String tag, Artifact artifact, List<Descriptor> layers, boolean overwrite) {
-        try {
-            return pushManifest(repository, tag, null, ArtifactConfig.EMPTY, artifact, layers, overwrite);
-        } catch (PortableManifests.Refused refused) {
-            throw PortableManifests.refusedToo(refused, String.join(", ", layers.stream().map(Descriptor::mediaType).distinct().toList()));
-        }
-    }
-
-    /** The config, then the manifest and its tag; the layers are already stored. */
-    private Manifest pushManifest(String repository, String tag, @Nullable String artifactType, ArtifactConfig config, Artifact artifact,
-                                  List<Descriptor> layers, boolean overwrite) {
-        Descriptor configDescriptor = config.descriptor();
-        blobPusher.ensure(repository, configDescriptor.digest(), configDescriptor.size(), config.source());
-        byte[] manifestBytes = codec.encode(artifactType, configDescriptor, layers, artifact.annotations());
-        if (!overwrite && manifestChecker.check(repository, tag, "check whether tag '" + tag + "' exists")) {
-            throw new StorageException(Kind.TAG_EXISTS, "registry " + address + ", repository " + repository + ": the tag '"
-                    + tag + "' already exists and is not overwritten; push under a new version or delete the old one first");
-        }
-        manifestPusher.push(repository, tag, manifestBytes, (answer, put, body) -> refusedOrUnexpected(answer, put, body,
-                repository, tag, overwrite), () -> {
-            for (int i = 0; i < layers.size(); i++) {
-                blobPusher.ensure(repository, layers.get(i).digest(), layers.get(i).size(), artifact.layers().get(i).content());
-            }
-            blobPusher.ensure(repository, configDescriptor.digest(), configDescriptor.size(), config.source());
-        });
-        return codec.decode(Digest.sha256(manifestBytes), manifestBytes, Manifest.OCI_IMAGE_MANIFEST);
-    }
-
-    /**
-     * A manifest PUT refused by the registry's tag-immutability setting is "already exists" once the
-     * tag is seen to exist (another writer got there between our check and our PUT); anything else
-     * is the registry's error as it is.
-     */
-    private StorageException refusedOrUnexpected(HttpResponse<InputStream> answer, RegistryCall put, byte[] body,
-                                                 String repository, String tag, boolean overwrite) {
-        Optional<String> setting = TagImmutability.refusal(answer.statusCode(), body);
-        if (setting.isEmpty() || !tagVisible(repository, tag)) {
-            StorageException said = transport.unexpected(answer, put, body);
-            return setting.isEmpty() && PortableManifests.mayHelp(answer.statusCode(), body) ? new PortableManifests.Refused(said) : said;
-        }
-        if (overwrite) {
-            return new StorageException(Kind.UNSUPPORTED, "registry " + address + ", repository " + repository
-                    + ": the registry refused to replace the tag '" + tag + "' (" + setting.get()
-                    + "); Wharf rewrites this tag, so exclude it from the rule");
-        }
-        return new StorageException(Kind.TAG_EXISTS, "registry " + address + ", repository " + repository + ": the tag '"
-                + tag + "' already exists; the registry refused to overwrite it (" + setting.get() + ")");
-    }
-
-    /** Whether the tag can be read now; a failure to tell is "no", so the registry's own refusal is what gets reported. */
-    private boolean tagVisible(String repository, String tag) {
-        try {
-            return resolve(repository, tag).isPresent();
-        } catch (StorageException e) {
-            return false;
-        }
+        return pusher.push(repository, tag, artifact, overwrite);
     }
 
     @Override
