@@ -1,7 +1,5 @@
 package dev.wharf.oci.auth;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.StorageException;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,22 +51,7 @@ public final class RegistryAuthenticator {
     private final Clock clock;
     /** Scopes whose tokens are kept at most: one per repository read or written, and names can come from clients. */
     static final int MAX_SCOPES = 10_000;
-    // Bounded, and a scope unused for an hour dropped: every made-up module name a client asks for is a
-    // repository and a scope, and a token server grants a token for a repository that does not exist.
-    private final Cache<String, BearerToken> tokens;
-    // Held only while a fetch runs: the collector takes a lock no thread holds.
-    private final Cache<String, Flight> fetchLocks = Caffeine.newBuilder().weakValues().build();
-
-    /**
-     * The lock of a scope's token fetches and how the last one ended. A request that waited for another's fetch
-     * takes that fetch's failure as its own: asking again had cost it the failing fetch's timeout and then its own
-     * (a token server that hangs, ~10 s), and its retry asks the registry where its token service is now anyway.
-     */
-    private static final class Flight {
-        /** Fetches ended; read before waiting for the lock, to tell one that ended meanwhile. */
-        volatile long ended;
-        @Nullable RuntimeException failure;
-    }
+    private final ScopedTokens tokens;
     static final Duration RESOLVE_AGAIN_AFTER = Duration.ofSeconds(10);
     /** A deadline far enough that the response timeout always comes first. */
     private static final Duration NO_BUDGET = Duration.ofDays(1);
@@ -91,7 +74,7 @@ public final class RegistryAuthenticator {
         this.source = source;
         this.exchange = exchange;
         this.clock = clock;
-        this.tokens = Caffeine.newBuilder().maximumSize(maxScopes).expireAfterAccess(Duration.ofHours(1)).executor(Runnable::run).build();
+        this.tokens = new ScopedTokens(clock, maxScopes);
     }
 
     /** The credentials in use, resolved on first need (and again only when refused: {@link #resolveAgain}). */
@@ -201,34 +184,7 @@ public final class RegistryAuthenticator {
             }
             return Optional.empty();
         }
-        String key = String.join(" ", scopes);
-        BearerToken cached = tokens.getIfPresent(key);
-        if (cached != null && cached.usableAt(clock.instant())) {
-            return Optional.of("Bearer " + cached.token());
-        }
-        Flight flight = fetchLocks.get(key, k -> new Flight());
-        long endedBefore = flight.ended;
-        synchronized (flight) {
-            cached = tokens.getIfPresent(key);
-            if (cached != null && cached.usableAt(clock.instant())) {
-                return Optional.of("Bearer " + cached.token());
-            }
-            RuntimeException failed = flight.failure;
-            if (failed != null && flight.ended != endedBefore) {
-                throw failed;
-            }
-            try {
-                BearerToken fresh = fetch(current, scopes, resolved, deadline);
-                flight.failure = null;
-                tokens.put(key, fresh);
-                return Optional.of("Bearer " + fresh.token());
-            } catch (RuntimeException e) {
-                flight.failure = e;
-                throw e;
-            } finally {
-                flight.ended++;
-            }
-        }
+        return Optional.of(tokens.authorization(scopes, () -> fetch(current, scopes, resolved, deadline)));
     }
 
     /**
@@ -241,13 +197,8 @@ public final class RegistryAuthenticator {
             return true;
         }
         AuthChallenge current = challenge;
-        if (current != null && current.isBearer() && sentAuthorization.isPresent()) {
-            String key = String.join(" ", scopes);
-            BearerToken cached = tokens.getIfPresent(key);
-            if (cached != null && sentAuthorization.get().equals("Bearer " + cached.token())) {
-                tokens.asMap().remove(key, cached);
-                return true;
-            }
+        if (current != null && current.isBearer() && sentAuthorization.isPresent() && tokens.dropIfSent(scopes, sentAuthorization.get())) {
+            return true;
         }
         return resolveAgain();
     }
