@@ -22,6 +22,7 @@ public final class TarReader extends TarArchiveInputStream {
     private boolean headerRead;
     private @Nullable ByteArrayOutputStream paxRecords;
     private int nested;
+    private byte entryType;
 
     public TarReader(InputStream source) {
         super(source);
@@ -46,7 +47,7 @@ public final class TarReader extends TarArchiveInputStream {
                 nested--;
             }
             if (entry != null && nested == 0) {
-                notAFileTakenForADirectory(entry);
+                notAFileTakenForADirectory(entry, entryType);
             }
             if (entry != null && headerOnly(entry.getLinkFlag()) && entry.getSize() != 0) {
                 throw new ArchiveRefusedException("entry '" + EntryNames.printable(entry.getName()) + "' of type '" + (char) entry.getLinkFlag()
@@ -68,8 +69,7 @@ public final class TarReader extends TarArchiveInputStream {
      * named so as a file's. A header in that data was read by one and skipped by the other, so such an entry
      * with data is refused (one without data reads the same in both).
      */
-    private static void notAFileTakenForADirectory(TarArchiveEntry entry) {
-        byte type = entry.getLinkFlag();
+    private static void notAFileTakenForADirectory(TarArchiveEntry entry, byte type) {
         if (entry.isDirectory() && type != TarConstants.LF_DIR && type != TarConstants.LF_OLDNORM && entry.getSize() > 0) {
             throw new ArchiveRefusedException("entry '" + EntryNames.printable(entry.getName()) + "' of type '" + (char) type
                     + "' ends in '/' but holds " + entry.getSize() + " bytes of data; Go's tar reader (terraform's unpacker) reads them as a"
@@ -96,6 +96,12 @@ public final class TarReader extends TarArchiveInputStream {
         }
         notSparse(record, pax);
         afterMetaHeader = metaHeader(record[TYPE_AT]);
+        if (!afterMetaHeader) {
+            entryType = record[TYPE_AT];
+        }
+        if (record[TYPE_AT] == TarConstants.LF_PAX_EXTENDED_HEADER_UC) {
+            asRegularFile(record);
+        }
         if (record[TYPE_AT] != TarConstants.LF_GNUTYPE_LONGNAME && record[TYPE_AT] != TarConstants.LF_GNUTYPE_LONGLINK && afterMetaHeader) {
             paxRecords = new ByteArrayOutputStream();
         }
@@ -181,6 +187,22 @@ public final class TarReader extends TarArchiveInputStream {
         TarUtils.formatCheckSumOctalBytes(sum, record, CHECKSUM_AT, CHECKSUM_LENGTH);
     }
 
+    /**
+     * Go's reader takes only 'x' and 'g' for PAX headers: an entry of type 'X' (Solaris tar's old extended
+     * header) is an entry of its own to it, whose data go-getter unpacks as a file under the header's name,
+     * where commons-compress took the data for PAX records and applied them to the next entry. So a file
+     * terraform unpacks (a README, a name with "..") was never seen here, and a path record renamed the next
+     * entry for this reader alone. The type is set to '0' (its checksum with it, when it was right, as
+     * commons-compress does not check it) so commons-compress reads the entry as Go does.
+     */
+    private static void asRegularFile(byte[] record) {
+        boolean checked = TarUtils.verifyCheckSum(record);
+        record[TYPE_AT] = TarConstants.LF_NORMAL;
+        if (checked) {
+            TarUtils.formatCheckSumOctalBytes(TarUtils.computeCheckSum(record), record, CHECKSUM_AT, CHECKSUM_LENGTH);
+        }
+    }
+
     private static boolean headerOnly(byte type) {
         return type == TarConstants.LF_LINK || type == TarConstants.LF_SYMLINK || type == TarConstants.LF_CHR || type == TarConstants.LF_BLK
                 || type == TarConstants.LF_DIR || type == TarConstants.LF_FIFO;
@@ -210,10 +232,9 @@ public final class TarReader extends TarArchiveInputStream {
 
     private static final int TYPE_AT = 156;
 
-    /** A header that describes the entry after it rather than an entry of its own. */
+    /** A header that describes the entry after it rather than an entry of its own, as Go's reader takes them ('X' is none). */
     private static boolean metaHeader(byte type) {
-        return type == TarConstants.LF_PAX_EXTENDED_HEADER_LC || type == TarConstants.LF_PAX_EXTENDED_HEADER_UC
-                || type == TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER || type == TarConstants.LF_GNUTYPE_LONGNAME
-                || type == TarConstants.LF_GNUTYPE_LONGLINK;
+        return type == TarConstants.LF_PAX_EXTENDED_HEADER_LC || type == TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER
+                || type == TarConstants.LF_GNUTYPE_LONGNAME || type == TarConstants.LF_GNUTYPE_LONGLINK;
     }
 }

@@ -15,6 +15,7 @@ import dev.wharf.terraform.module.ModuleService;
 import dev.wharf.testing.HostileTars;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -98,6 +99,21 @@ class ModuleReadmesTest {
         byte[] tar = HostileTars.start().file("main.tf", "").gnuEntry("sparse.bin", (byte) 'S', 1024, readme).end().gzipped();
         assertThatThrownBy(() -> ReadmeExtractor.read(new ByteArrayInputStream(tar), false, 1 << 20))
                 .isInstanceOf(ArchiveRefusedException.class).hasMessageStartingWith("the tar holds a sparse file 'sparse.bin'");
+    }
+
+    @Test
+    void anEntryOfTypeUpperCaseXIsShownAsTheFileTerraformUnpacksNotReadAsAPaxHeader() throws IOException {
+        // Go's reader takes only 'x' and 'g' for PAX headers: go-getter unpacks this 'X' entry as README.md holding
+        // the record's text, where commons-compress read the record as a header for main.tf and showed no README.
+        String record = HostileTars.paxRecord("comment=# Unpacked by terraform");
+        byte[] readme = HostileTars.start().entry("README.md", (byte) 'X', record.length(), record.getBytes(StandardCharsets.UTF_8))
+                .file("main.tf", "").end().gzipped();
+        assertThat(ReadmeExtractor.read(new ByteArrayInputStream(readme), false, 1 << 20)).hasValue(record);
+        // Nor does its path record rename the next entry: terraform unpacks notes.txt and hidden.md, no README.
+        String path = HostileTars.paxRecord("path=README.md");
+        byte[] renaming = HostileTars.start().entry("notes.txt", (byte) 'X', path.length(), path.getBytes(StandardCharsets.UTF_8))
+                .file("hidden.md", "# Not installed as a README\n").end().gzipped();
+        assertThat(ReadmeExtractor.read(new ByteArrayInputStream(renaming), false, 1 << 20)).isEmpty();
     }
 
     @Test
