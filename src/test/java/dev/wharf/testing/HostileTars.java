@@ -44,6 +44,17 @@ public final class HostileTars {
         return this;
     }
 
+    /** As {@link #entry}, the ustar header's prefix field (155 bytes, joined to the name with '/') holding {@code prefix}. */
+    public HostileTars prefixedEntry(String prefix, String name, byte type, long size, byte[] data) {
+        byte[] h = header(name, type, size);
+        byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(p, 0, h, 345, Math.min(p.length, 155));
+        withChecksum(h);
+        out.writeBytes(h);
+        out.writeBytes(Arrays.copyOf(data, (data.length + RECORD - 1) / RECORD * RECORD));
+        return this;
+    }
+
     /** A PAX extended header ('x', or 'g' for a global one) of these key=value records, each "LEN key=value\n". */
     public HostileTars pax(byte type, String... keyValues) {
         StringBuilder body = new StringBuilder();

@@ -14,12 +14,15 @@ final class PaxSparseKeys {
     private PaxSparseKeys() {
     }
 
+    /** What the records say: whether any key is a GNU.sparse one, and the path and GNU.sparse.name they give, if any. */
+    record Keys(boolean sparse, @Nullable String path, @Nullable String sparseName) {
+    }
+
     /**
-     * The name the records give the sparse entry (GNU.sparse.name, else path, else {@code headerName}),
-     * or null when no record has a GNU.sparse key. Records that do not parse end the scan: commons-compress
-     * has already refused them by then, as it parses them before the next header is read.
+     * The records' keys. Records that do not parse end the scan: commons-compress has already refused them by
+     * then, as it parses them before the next header is read.
      */
-    static @Nullable String sparseEntry(byte[] records, String headerName) {
+    static Keys read(byte[] records) {
         boolean sparse = false;
         String path = null;
         String sparseName = null;
@@ -53,9 +56,6 @@ final class PaxSparseKeys {
             }
             at = end;
         }
-        if (!sparse) {
-            return null;
-        }
-        return sparseName != null && !sparseName.isEmpty() ? sparseName : path != null && !path.isEmpty() ? path : headerName;
+        return new Keys(sparse, path, sparseName);
     }
 }

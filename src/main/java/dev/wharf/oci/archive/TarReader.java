@@ -20,7 +20,9 @@ public final class TarReader extends TarArchiveInputStream {
     private boolean afterMetaHeader;
     private boolean endedAfterMetaHeader;
     private boolean headerRead;
-    private @Nullable ByteArrayOutputStream paxRecords;
+    private @Nullable ByteArrayOutputStream metaData;
+    private byte metaType;
+    private final PendingHeaders pending = new PendingHeaders();
     private int nested;
     private byte entryType;
 
@@ -84,8 +86,11 @@ public final class TarReader extends TarArchiveInputStream {
         count(read);
         boolean meta = afterMetaHeader;
         afterMetaHeader = false;
-        ByteArrayOutputStream pax = paxRecords;
-        paxRecords = null;
+        ByteArrayOutputStream data = metaData;
+        metaData = null;
+        if (data != null) {
+            pending.add(metaType, data.toByteArray());
+        }
         if (read < record.length) {
             endedAfterMetaHeader |= meta && read == 0;
             return null;
@@ -94,16 +99,17 @@ public final class TarReader extends TarArchiveInputStream {
             endedAfterMetaHeader |= meta;
             return record;
         }
-        notSparse(record, pax);
         afterMetaHeader = metaHeader(record[TYPE_AT]);
         if (!afterMetaHeader) {
             entryType = record[TYPE_AT];
+            notSparse(record);
         }
         if (record[TYPE_AT] == TarConstants.LF_PAX_EXTENDED_HEADER_UC) {
             asRegularFile(record);
         }
-        if (record[TYPE_AT] != TarConstants.LF_GNUTYPE_LONGNAME && record[TYPE_AT] != TarConstants.LF_GNUTYPE_LONGLINK && afterMetaHeader) {
-            paxRecords = new ByteArrayOutputStream();
+        if (afterMetaHeader && record[TYPE_AT] != TarConstants.LF_GNUTYPE_LONGLINK) {
+            metaData = new ByteArrayOutputStream();
+            metaType = record[TYPE_AT];
         }
         headerRead = true;
         if (headerOnly(record[TYPE_AT])) {
@@ -115,36 +121,31 @@ public final class TarReader extends TarArchiveInputStream {
         return record;
     }
 
-    /** A PAX header's records pass through here as commons-compress parses them, kept for {@link #notSparse}. */
+    /** A PAX header's records or a GNU long name pass through here as commons-compress reads them, kept for {@link #notSparse}. */
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
         int read = super.read(buffer, offset, length);
-        ByteArrayOutputStream pax = paxRecords;
-        if (pax != null && read > 0) {
-            pax.write(buffer, offset, read); // at most MAX_SPECIAL_BYTES: a longer header is refused by capped
+        ByteArrayOutputStream data = metaData;
+        if (data != null && read > 0) {
+            data.write(buffer, offset, read); // at most MAX_SPECIAL_BYTES: a longer header is refused by capped
         }
         return read;
     }
 
     /**
-     * A sparse file is refused before commons-compress reads its map: an old GNU one (type 'S') at its own
-     * header, one that PAX GNU.sparse keys describe at the header after them, which commons-compress reads
-     * before it applies the keys and reads a format 1.0 map from the entry's data. With an empty map and a
-     * size field of 1024, commons-compress took the next 1024 bytes for a header that Go's reader, whose
-     * physical size is the size field, skips.
+     * A sparse file is refused at its own header, before commons-compress reads its map: an old GNU one (type
+     * 'S'), or one that PAX GNU.sparse keys before it describe (in a global header too, which commons-compress
+     * applies to every entry after it), as commons-compress applies the keys and reads a format 1.0 map from
+     * the entry's data only after reading the entry's header. With an empty map and a size field of 1024,
+     * commons-compress took the next 1024 bytes for a header that Go's reader, whose physical size is the size
+     * field, skips. It is named by its full name, a GNU long name or PAX path included.
      */
-    private static void notSparse(byte[] record, @Nullable ByteArrayOutputStream pax) {
-        String name = TarUtils.parseName(record, 0, NAME_LENGTH);
-        String described = pax == null ? null : PaxSparseKeys.sparseEntry(pax.toByteArray(), name);
-        if (described != null) {
-            throw new SparseFileException(described);
-        }
-        if (record[TYPE_AT] == TarConstants.LF_GNUTYPE_SPARSE) {
-            throw new SparseFileException(name);
+    private void notSparse(byte[] record) {
+        String sparse = pending.sparseEntry(record, record[TYPE_AT]);
+        if (sparse != null) {
+            throw new SparseFileException(sparse);
         }
     }
-
-    private static final int NAME_LENGTH = 100;
 
     /**
      * commons-compress reads a PAX header or a GNU long name or link into memory whole, bounded only by

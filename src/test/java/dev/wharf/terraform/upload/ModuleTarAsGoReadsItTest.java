@@ -36,4 +36,41 @@ class ModuleTarAsGoReadsItTest {
         Path renamingTar = Files.write(dir.resolve("renaming.tar.gz"), renaming);
         assertThatCode(() -> ModuleArchiveCheck.check(renamingTar, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
     }
+
+    @Test
+    void aSparseFileIsRefusedByItsFullNameNotItsHeadersNameField() throws IOException {
+        // A name past the header's 100-byte name field, given by a GNU long name, a PAX path or the ustar prefix field:
+        // the refusal names the file as terraform would unpack it, not by the field's first 100 bytes.
+        String folder = "modules/" + "nested/".repeat(16);
+        String longName = folder + "sparse.tf";
+        byte[] name = longName.getBytes(StandardCharsets.UTF_8);
+        byte[] hidden = HostileTars.start().file("hidden.tf", "variable \"hidden\" {}\n").bytes();
+        byte[] gnuLongName = HostileTars.start().file("main.tf", "").gnuEntry("././@LongLink", (byte) 'L', name.length, name)
+                .gnuEntry(longName, (byte) 'S', 1024, hidden).end().gzipped();
+        byte[] paxPath = HostileTars.start().file("main.tf", "").pax((byte) 'x', "path=" + longName).gnuEntry(longName, (byte) 'S', 1024, hidden)
+                .end().gzipped();
+        // PAX 0.0 keys, then a GNU long name: Go's reader names the entry by the long name.
+        byte[] keysThenLongName = HostileTars.start().file("main.tf", "").pax((byte) 'x', "GNU.sparse.size=0", "GNU.sparse.numblocks=1",
+                "GNU.sparse.offset=0", "GNU.sparse.numbytes=0").gnuEntry("././@LongLink", (byte) 'L', name.length, name)
+                .entry(longName, (byte) '0', 0, new byte[0]).end().gzipped();
+        byte[] prefixed = HostileTars.start().file("main.tf", "").pax((byte) 'x', "GNU.sparse.size=0", "GNU.sparse.numblocks=1",
+                "GNU.sparse.offset=0", "GNU.sparse.numbytes=0").prefixedEntry(folder.substring(0, folder.length() - 1), "sparse.tf", (byte) '0', 0,
+                new byte[0]).end().gzipped();
+        for (byte[] tar : new byte[][] {gnuLongName, paxPath, keysThenLongName, prefixed}) {
+            Path archive = Files.write(dir.resolve("sparse.tar.gz"), tar);
+            assertThatThrownBy(() -> ModuleArchiveCheck.check(archive, ArchiveFormat.TAR_GZ, "the body"))
+                    .isInstanceOf(UploadException.class).hasMessage("the body holds a sparse file '" + longName + "'; module archives hold files only");
+        }
+    }
+
+    @Test
+    void aSparseFileAPaxGlobalHeaderDescribesIsRefused() throws IOException {
+        // commons-compress applies a global header's GNU.sparse keys to every entry after it and would read main.tf's
+        // data as a format 1.0 map; the entry is refused at its header, named as the archive gives it.
+        byte[] global = HostileTars.start().pax((byte) 'g', "GNU.sparse.major=1", "GNU.sparse.minor=0", "GNU.sparse.realsize=10")
+                .file("main.tf", "no map\n").end().gzipped();
+        Path archive = Files.write(dir.resolve("global.tar.gz"), global);
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(archive, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessage("the body holds a sparse file 'main.tf'; module archives hold files only");
+    }
 }
