@@ -66,6 +66,23 @@ class PackageYamlTest {
     }
 
     @Test
+    void aRepeatedKeyIsTakenWithItsLastValueAsEprTakesIt() throws Exception {
+        // EPR reads manifest.yml with go-ucfg's yaml.NewConfig (packages/package.go, newPackage; data streams in
+        // packages/datastream.go), which calls gopkg.in/yaml.v2's Unmarshal, not UnmarshalStrict: yaml.v2's
+        // setMapIndex refuses a key already set only when strict, and otherwise sets it again. So EPR serves the
+        // package with the last value, a mapping's replacing the first whole, and so does Wharf.
+        Path root = Files.createTempDirectory(dir, "pkg");
+        Files.writeString(root.resolve("manifest.yml"), "name: first\nowner:\n  github: a\n  type: elastic\nversion: 1.0.0\n"
+                + "name: second\nowner:\n  github: b\n", StandardCharsets.UTF_8);
+        try (DirectoryPackageFiles files = new DirectoryPackageFiles(root)) {
+            JsonNode manifest = PackageYaml.read(files, "manifest.yml");
+            assertThat(manifest.get("name").asText()).isEqualTo("second");
+            assertThat(manifest.get("owner").toString()).isEqualTo("{\"github\":\"b\"}");
+            assertThat(manifest.get("version").asText()).isEqualTo("1.0.0");
+        }
+    }
+
+    @Test
     void readsScalarsOfEveryTypeAsBefore() throws Exception {
         assertSameAsBefore("""
                 s: text
