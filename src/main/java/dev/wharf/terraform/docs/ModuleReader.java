@@ -2,6 +2,7 @@ package dev.wharf.terraform.docs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.wharf.oci.PrintableText;
 import dev.wharf.terraform.docs.HclBody.Attribute;
 import dev.wharf.terraform.docs.HclBody.Block;
 import dev.wharf.terraform.docs.HclToken.Kind;
@@ -86,12 +87,12 @@ public final class ModuleReader {
         for (Block block : body.blocks()) {
             switch (block.type()) {
                 case "terraform" -> terraform(block);
-                case "variable" -> labelled(name, block, 1).ifPresent(this::variable);
-                case "output" -> labelled(name, block, 1).ifPresent(this::output);
+                case "variable" -> labelled(name, block, 1).flatMap(b -> identified(name, b, "variable")).ifPresent(this::variable);
+                case "output" -> labelled(name, block, 1).flatMap(b -> identified(name, b, "output")).ifPresent(this::output);
                 case "provider" -> labelled(name, block, 1).ifPresent(this::provider);
                 case "resource" -> labelled(name, block, 2).ifPresent(b -> resource(b, Mode.MANAGED));
                 case "data" -> labelled(name, block, 2).ifPresent(b -> resource(b, Mode.DATA));
-                case "module" -> labelled(name, block, 1).ifPresent(this::moduleCall);
+                case "module" -> labelled(name, block, 1).flatMap(b -> identified(name, b, "module")).ifPresent(this::moduleCall);
                 default -> {
                     // locals, moved, import, check and the like document nothing a caller uses
                 }
@@ -106,6 +107,21 @@ public final class ModuleReader {
             return Optional.empty();
         }
         return Optional.of(block);
+    }
+
+    /**
+     * Terraform refuses a variable, output or module call whose name is no HCL identifier ("Invalid variable
+     * name"), so none is documented as the module's: a quoted label may hold a NUL byte or a space.
+     */
+    private Optional<Block> identified(String file, Block block, String what) {
+        String label = block.labels().get(0);
+        if (HclIdentifier.valid(label)) {
+            return Optional.of(block);
+        }
+        note(ModuleDocs.Note.about(file, "line " + block.line() + ": the " + what + " '" + PrintableText.oneLine(label, 100)
+                + "' is left out, as terraform refuses it: a name must start with a letter or underscore and may contain only"
+                + " letters, digits, underscores, and dashes"));
+        return Optional.empty();
     }
 
     private void terraform(Block block) {

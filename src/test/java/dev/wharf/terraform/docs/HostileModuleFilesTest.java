@@ -145,6 +145,23 @@ class HostileModuleFilesTest {
         assertThat(ModuleDocumentation.weight(new ArchiveDocs(docs, java.util.List.of()))).isGreaterThan(2L << 20);
     }
 
+    /**
+     * A quoted label may hold any character: terraform refuses a variable, output or module call whose name is no HCL
+     * identifier ("Invalid variable name"), so such a block is a note, not an input the page documents.
+     */
+    @Test
+    void aVariableOutputOrModuleNamedWithANulByteIsLeftOutAsTerraformRefusesIt() {
+        ModuleDocs docs = read("variable \"a\\u0000b\" {}\nvariable \"raw\u0000nul\" {}\noutput \"out\\u0000\" {\n  value = 1\n}\n"
+                + "module \"call\\u0000\" {\n  source = \"./m\"\n}\nvariable \"_fine-name_2\" {}\nvariable \"caf\u00e9\" {}\n");
+        assertThat(docs.inputs()).extracting(ModuleDocs.Input::name).containsExactlyInAnyOrder("_fine-name_2", "caf\u00e9", "kept");
+        assertThat(docs.outputs()).isEmpty();
+        assertThat(docs.moduleCalls()).isEmpty();
+        String rule = "' is left out, as terraform refuses it: a name must start with a letter or underscore and may contain only letters,"
+                + " digits, underscores, and dashes";
+        assertThat(docs.noteTexts()).containsExactly("main.tf: line 1: the variable 'a\\x00b" + rule, "main.tf: line 2: the variable 'raw\\x00nul" + rule,
+                "main.tf: line 3: the output 'out\\x00" + rule, "main.tf: line 6: the module 'call\\x00" + rule);
+    }
+
     private static ModuleDocs.Input input(ModuleDocs docs, String name) {
         return docs.inputs().stream().filter(i -> i.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no input " + name + " in " + docs.inputs()));
