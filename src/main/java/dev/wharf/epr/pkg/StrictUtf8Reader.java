@@ -25,6 +25,7 @@ final class StrictUtf8Reader extends Reader {
     private boolean end;
     private int line = 1;
     private int column = 1;
+    private boolean afterCarriageReturn;
 
     /** Where the text stops being UTF-8; a {@link CharConversionException} so that readers pass it on as an I/O failure. */
     static final class NotUtf8Exception extends CharConversionException {
@@ -70,13 +71,23 @@ final class StrictUtf8Reader extends Reader {
         return out.position() - offset;
     }
 
-    /** Moves the position past the characters decoded into {@code buffer} from {@code from} to {@code to}. */
+    /**
+     * Moves the position past the characters decoded into {@code buffer} from {@code from} to {@code to}. A line
+     * ends where YAML's, and so SnakeYAML's marks in the file's other messages, end one: at "\r\n", "\r", "\n",
+     * NEL, LS or PS. Counting "\n" alone put every byte of a file saved with "\r" line ends on line 1.
+     */
     private void counted(char[] buffer, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (buffer[i] == '\n') {
+            char c = buffer[i];
+            boolean secondOfPair = c == '\n' && afterCarriageReturn;
+            afterCarriageReturn = c == '\r';
+            if (secondOfPair) {
+                continue;
+            }
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
                 line++;
                 column = 1;
-            } else if (!Character.isLowSurrogate(buffer[i])) {
+            } else if (!Character.isLowSurrogate(c)) {
                 column++;
             }
         }

@@ -149,6 +149,26 @@ class PackageYamlTest {
         }
     }
 
+    @Test
+    void theLineOfAByteThatIsNotUtf8CountsEveryLineBreakYamlKnows() throws Exception {
+        // Saved with "\r" line ends (or NEL, LS, PS, which YAML and SnakeYAML's marks count too): line 2, as an editor
+        // shows it, where counting "\n" alone said line 1, column 23. "\r\n" is one line break.
+        for (String lineEnd : List.of("\r", "\r\n", "\n", "\u0085", "\u2028", "\u2029")) {
+            Path root = Files.createTempDirectory(dir, "pkg");
+            byte[] before = ("name: nginx" + lineEnd + "title: Caf").getBytes(StandardCharsets.UTF_8);
+            byte[] after = (lineEnd + "version: 1.0.0" + lineEnd).getBytes(StandardCharsets.UTF_8);
+            byte[] file = java.util.Arrays.copyOf(before, before.length + 1 + after.length);
+            file[before.length] = (byte) 0xe9;
+            System.arraycopy(after, 0, file, before.length + 1, after.length);
+            Files.write(root.resolve("manifest.yml"), file);
+            try (DirectoryPackageFiles files = new DirectoryPackageFiles(root)) {
+                assertThatThrownBy(() -> PackageYaml.read(files, "manifest.yml")).as("line end %s", lineEnd.codePointAt(0))
+                        .isInstanceOf(InvalidPackageException.class)
+                        .hasMessage("manifest.yml is not UTF-8 text: line 2, column 11: byte 0xe9 starts no UTF-8 character");
+            }
+        }
+    }
+
     private void assertSameAsBefore(String yaml) throws Exception {
         Path root = Files.createTempDirectory(dir, "pkg");
         Files.writeString(root.resolve("manifest.yml"), yaml, StandardCharsets.UTF_8);
