@@ -8,7 +8,8 @@ import java.net.Socket;
 
 /**
  * The faults that let the registry answer and break its answer on the way back: a body cut,
- * stalled, reset, trickled, changed or grown. Any other answer passes byte for byte.
+ * stalled, reset, trickled, changed or grown, a range's Content-Range shifted. Any other answer
+ * passes byte for byte.
  */
 final class BodyFaults {
     private final FaultSwitch faults;
@@ -26,13 +27,18 @@ final class BodyFaults {
             out.flush();
             return;
         }
+        if (fault == Fault.SHIFTED_CONTENT_RANGE && head.isPartial() && head.header("content-range") != null) {
+            out.write(head.withHeader("Content-Range", shiftedByOne(head.header("content-range"))));
+            down.transferTo(out);
+            return;
+        }
         out.write(head.raw());
         if (fault == Fault.TRICKLE_BODY && head.contentLength() > 0) {
             trickle(down, out, head.contentLength());
             return;
         }
-        boolean alter = head.isOk() && head.contentLength() > 1
-                && (fault == Fault.STALL_MID_BODY || fault == Fault.RESET_MID_BODY || fault == Fault.TRUNCATE_BODY || fault == Fault.WRONG_BYTES);
+        boolean cut = fault == Fault.STALL_MID_BODY || fault == Fault.RESET_MID_BODY || fault == Fault.TRUNCATE_BODY;
+        boolean alter = (head.isOk() || cut && head.isPartial()) && head.contentLength() > 1 && (cut || fault == Fault.WRONG_BYTES);
         if (!alter) {
             down.transferTo(out);
             return;
@@ -48,6 +54,15 @@ final class BodyFaults {
             }
         }
         out.flush();
+    }
+
+    /** "bytes 10-19/20" as "bytes 9-18/20". */
+    private static String shiftedByOne(String contentRange) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("bytes (\\d+)-(\\d+)/(.+)").matcher(contentRange);
+        if (!m.matches()) {
+            return contentRange;
+        }
+        return "bytes " + (Long.parseLong(m.group(1)) - 1) + "-" + (Long.parseLong(m.group(2)) - 1) + "/" + m.group(3);
     }
 
     /** Passes {@code count} bytes on one at a time, {@link FaultProxy#TRICKLE_PACE} apart while the fault lasts, then the rest at once. */

@@ -5,15 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -32,7 +31,7 @@ import java.util.function.Predicate;
  *
  * <p>The faults live by kind: {@link FaultSwitch} holds the one in force, {@link CannedFaults}
  * answers in the registry's stead, {@link BodyFaults} breaks the registry's answer on its way back;
- * a refused or stalled connection is handled here, where the listener is.
+ * a refused or stalled connection is handled here, which switches the port ({@link ProxyListener}).
  */
 public final class FaultProxy implements Closeable {
     /** What the proxy does to the requests a fault applies to. */
@@ -43,11 +42,11 @@ public final class FaultProxy implements Closeable {
         REFUSE,
         /** Accept, read the request, never answer. */
         STALL,
-        /** Send the answer's headers and half of its body, then nothing more. */
+        /** Send the answer's headers and half of its body, then nothing more (a 200's or a range's 206). */
         STALL_MID_BODY,
-        /** Send the headers and half of the body, then reset the connection (RST). */
+        /** Send the headers and half of the body, then reset the connection (RST) (a 200's or a range's 206). */
         RESET_MID_BODY,
-        /** Send the headers (with the full Content-Length) and half of the body, then close cleanly. */
+        /** Send the headers (with the full Content-Length) and half of the body, then close cleanly (a 200's or a range's 206). */
         TRUNCATE_BODY,
         /**
          * Send the headers, then the body one byte every {@link #TRICKLE_PACE}: steady enough that no idle timeout
@@ -61,6 +60,11 @@ public final class FaultProxy implements Closeable {
          * blob is longer than its manifest says.
          */
         LONGER_BODY,
+        /**
+         * Send a range's 206 with its Content-Range one byte earlier than the part the body holds (a server off by
+         * one); every other answer passes.
+         */
+        SHIFTED_CONTENT_RANGE,
         /** Answer 200 with a body that is not an OCI manifest. */
         MALFORMED_MANIFEST,
         /** Answer 500 with an OCI error body. */
@@ -83,8 +87,16 @@ public final class FaultProxy implements Closeable {
         OTHER_JSON_200
     }
 
-    /** The request line of one proxied request. */
-    public record Request(String method, String path) {
+    /** The request line of one proxied request, and its headers (names in lower case). */
+    public record Request(String method, String path, Map<String, String> headers) {
+        public Request(String method, String path) {
+            this(method, path, Map.of());
+        }
+
+        public Optional<String> header(String name) {
+            return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+        }
+
         public boolean isBlobRead() {
             return method.equals("GET") && path.contains("/blobs/sha256:");
         }
@@ -115,20 +127,17 @@ public final class FaultProxy implements Closeable {
     private final List<Request> seen = new CopyOnWriteArrayList<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger accepted = new AtomicInteger();
     private final FaultSwitch faults = new FaultSwitch();
     private final BodyFaults bodyFaults = new BodyFaults(faults);
     /** Held while the listener is switched, so two injects never close or open it at once. */
     private final Object listening = new Object();
-    private ServerSocket listener;
-    private Thread acceptor;
+    private final ProxyListener listener;
 
     private FaultProxy(String upstreamHost, int upstreamPort) throws IOException {
         this.upstreamHost = upstreamHost;
         this.upstreamPort = upstreamPort;
-        ServerSocket first = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-        this.port = first.getLocalPort();
-        listen(first);
+        this.listener = new ProxyListener(this::accepted);
+        this.port = listener.port();
     }
 
     /** A proxy on a free 127.0.0.1 port in front of {@code upstream} ("host:port"). */
@@ -153,7 +162,7 @@ public final class FaultProxy implements Closeable {
 
     /** How many connections the proxy has accepted so far. */
     public int acceptedConnections() {
-        return accepted.get();
+        return listener.acceptedConnections();
     }
 
     /** Applies {@code fault} to every request from now on. */
@@ -166,12 +175,12 @@ public final class FaultProxy implements Closeable {
         synchronized (listening) {
             boolean wasRefusing = faults.set(fault, applies) == Fault.REFUSE;
             if (fault == Fault.REFUSE && !wasRefusing) {
-                stopListening();
+                listener.stop();
                 for (Socket client : clients) {
                     closeQuietly(client);
                 }
             } else if (fault != Fault.REFUSE && wasRefusing) {
-                reopen();
+                listener.reopen();
             }
         }
     }
@@ -181,58 +190,12 @@ public final class FaultProxy implements Closeable {
         inject(Fault.NONE);
     }
 
-    /**
-     * Closes the listener and returns once the port refuses connections. The JDK's close returns
-     * while the acceptor thread may still sit in accept() on the listening socket, which then still
-     * takes connections; one connection of our own wakes it, and once it has left the socket is gone.
-     */
-    private void stopListening() {
-        closeQuietly(listener);
-        try (Socket poke = new Socket()) {
-            poke.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-        } catch (IOException refused) {
-            // Already gone.
-        }
-        try {
-            acceptor.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (acceptor.isAlive()) {
-            throw new IllegalStateException("the fault proxy's acceptor did not stop");
-        }
-    }
-
-    private void reopen() {
-        try {
-            ServerSocket socket = new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            listen(socket);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on port " + port + " again", e);
-        }
-    }
-
-    private void listen(ServerSocket socket) {
-        listener = socket;
-        acceptor = new Thread(() -> {
-            while (!socket.isClosed()) {
-                try {
-                    Socket client = socket.accept();
-                    accepted.incrementAndGet();
-                    open.add(client);
-                    clients.add(client);
-                    Thread worker = new Thread(() -> serve(client), "fault-proxy-" + port + "-conn");
-                    worker.setDaemon(true);
-                    worker.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "fault-proxy-" + port);
-        acceptor.setDaemon(true);
-        acceptor.start();
+    private void accepted(Socket client) {
+        open.add(client);
+        clients.add(client);
+        Thread worker = new Thread(() -> serve(client), "fault-proxy-" + client.getLocalPort() + "-conn");
+        worker.setDaemon(true);
+        worker.start();
     }
 
     private void serve(Socket client) {
@@ -244,7 +207,7 @@ public final class FaultProxy implements Closeable {
                 return;
             }
             String[] line = head.firstLine().split(" ");
-            Request request = new Request(line[0], line[1]);
+            Request request = new Request(line[0], line[1], Map.copyOf(head.headers()));
             if (faults.refusing()) {
                 // Down: the request goes nowhere and the connection closes unanswered.
                 return;
@@ -303,7 +266,7 @@ public final class FaultProxy implements Closeable {
     public void close() {
         faults.close();
         synchronized (listening) {
-            closeQuietly(listener);
+            listener.close();
         }
         for (Socket s : open) {
             closeQuietly(s);

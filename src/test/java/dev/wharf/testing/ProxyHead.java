@@ -58,11 +58,21 @@ record ProxyHead(byte[] raw, String firstLine, Map<String, String> headers) {
         return firstLine.contains(" 200 ");
     }
 
+    /** A range's answer, 206 Partial Content. */
+    boolean isPartial() {
+        return firstLine.contains(" 206 ");
+    }
+
     /** The head again, its Content-Length replaced by {@code length}. */
     byte[] withContentLength(long length) {
+        return withHeader("Content-Length", String.valueOf(length));
+    }
+
+    /** The head again, its header {@code name} (any case) replaced by {@code name: value}. */
+    byte[] withHeader(String name, String value) {
         List<String> lines = new ArrayList<>(List.of(new String(raw, StandardCharsets.ISO_8859_1).split("\r\n")));
-        lines.removeIf(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"));
-        lines.add("Content-Length: " + length);
+        lines.removeIf(l -> l.toLowerCase(Locale.ROOT).startsWith(name.toLowerCase(Locale.ROOT) + ":"));
+        lines.add(name + ": " + value);
         return (String.join("\r\n", lines) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
