@@ -129,6 +129,15 @@ public interface ArtifactStore extends AutoCloseable {
     }
 
     /**
+     * Whether {@link #readBlob} of this blob would now hand out content that {@link ChunkSource#hasParts} (a
+     * file), told without opening it: a server answers a HEAD with a Range as its GET would, and opening a
+     * registry's blob for that would start its download. False when only opening tells.
+     */
+    default boolean readsBlobInParts(String repository, Digest digest) {
+        return false;
+    }
+
+    /**
      * Streams a blob into {@code sink}: {@link #readBlob}, drained. An {@link IOException} from the
      * sink ends the copy.
      */

@@ -88,6 +88,11 @@ public abstract class ForwardingArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public boolean readsBlobInParts(String repository, Digest digest) {
+        return delegate.readsBlobInParts(repository, digest);
+    }
+
+    @Override
     public Optional<URI> directBlobUrl(String repository, Digest digest) {
         return delegate.directBlobUrl(repository, digest);
     }

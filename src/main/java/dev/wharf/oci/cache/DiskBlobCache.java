@@ -107,6 +107,12 @@ public final class DiskBlobCache extends ForwardingArtifactStore {
                 hit -> SizeCheckedChunks.of(hit, blob, describe() + ", repository " + repository));
     }
 
+    /** A kept blob is a file; one that is not is read as the store reads it. */
+    @Override
+    public boolean readsBlobInParts(String repository, Digest digest) {
+        return kept.containsKey(digest) || delegate.readsBlobInParts(repository, digest);
+    }
+
     /** The kept blob, as {@code onHit} makes it; else the store's {@code read}, kept on the way when no other copy keeps it. */
     private ChunkSource read(Digest digest, Supplier<ChunkSource> read, UnaryOperator<ChunkSource> onHit) {
         Path file = pathOf(digest);

@@ -130,6 +130,12 @@ public final class ImageLayoutStore implements ArtifactStore {
         return blobs.read(repository, paths.layout(repository), digest);
     }
 
+    /** Every blob here is a file. */
+    @Override
+    public boolean readsBlobInParts(String repository, Digest digest) {
+        return true;
+    }
+
     @Override
     public Manifest push(String repository, String tag, Artifact artifact, boolean overwrite) {
         References.requireTag(tag);

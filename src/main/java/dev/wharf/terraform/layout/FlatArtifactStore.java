@@ -180,6 +180,11 @@ final class FlatArtifactStore extends ForwardingArtifactStore {
     }
 
     @Override
+    public boolean readsBlobInParts(String repository, Digest digest) {
+        return delegate.readsBlobInParts(base, digest);
+    }
+
+    @Override
     public Optional<URI> directBlobUrl(String repository, Digest digest) {
         return delegate.directBlobUrl(base, digest);
     }

@@ -142,6 +142,11 @@ public final class ModuleService {
         return store.readBlob(file.repository(), file.layer());
     }
 
+    /** Whether {@link #read} would hand out a file, which a Range can start anywhere in, told without opening it. */
+    public boolean readsInParts(StoredFile file) {
+        return store.readsBlobInParts(file.repository(), file.layer().digest());
+    }
+
     /** The file's blob as a stream, checked against its digest at its end ({@link ArtifactStore#openBlob}). */
     public java.io.InputStream open(StoredFile file) {
         return store.openBlob(file.repository(), file.layer());

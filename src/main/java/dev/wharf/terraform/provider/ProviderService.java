@@ -116,6 +116,11 @@ public final class ProviderService {
         return store.readBlob(file.repository(), file.layer());
     }
 
+    /** Whether {@link #read} would hand out a file, which a Range can start anywhere in, told without opening it. */
+    public boolean readsInParts(StoredFile file) {
+        return store.readsBlobInParts(file.repository(), file.layer().digest());
+    }
+
     public Optional<URI> directUrl(StoredFile file) {
         return store.directBlobUrl(file.repository(), file.layer().digest());
     }

@@ -1,6 +1,7 @@
 package dev.wharf.terraform.web;
 
 import dev.wharf.http.NotModified;
+import dev.wharf.http.RangeAnswer;
 import dev.wharf.http.ResponseBodies;
 import dev.wharf.terraform.StoredFile;
 import dev.wharf.terraform.auth.ClientAuthentication;
@@ -14,6 +15,7 @@ import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +64,7 @@ final class FileRoutes {
                     + "'; its archive is " + file.fileName());
             return;
         }
-        serve(ctx, file, () -> modules.read(file), () -> modules.directUrl(file));
+        serve(ctx, file, () -> modules.read(file), () -> modules.readsInParts(file), () -> modules.directUrl(file));
     }
 
     private void providerFile(Context ctx) {
@@ -71,7 +73,7 @@ final class FileRoutes {
         }
         ProviderAddress provider = RouteAddresses.provider(ctx);
         StoredFile file = providers.file(provider, ctx.pathParam("file"));
-        serve(ctx, file, () -> providers.read(file), () -> providers.directUrl(file));
+        serve(ctx, file, () -> providers.read(file), () -> providers.readsInParts(file), () -> providers.directUrl(file));
     }
 
     private boolean authorizedFile(Context ctx) {
@@ -85,7 +87,8 @@ final class FileRoutes {
         return refusal.isEmpty();
     }
 
-    private void serve(Context ctx, StoredFile file, ResponseBodies.Body content, Supplier<Optional<URI>> direct) {
+    private void serve(Context ctx, StoredFile file, ResponseBodies.Body content, BooleanSupplier inParts,
+            Supplier<Optional<URI>> direct) {
         if (!downloadProxy) {
             Optional<URI> redirect = direct.get();
             if (redirect.isPresent()) {
@@ -102,6 +105,11 @@ final class FileRoutes {
         ctx.res().setContentLengthLong(file.layer().size());
         if (ctx.method() == HandlerType.HEAD) {
             ctx.status(200);
+            // What the GET would say (ResponseBodies), a Range's part included, told by the store without
+            // opening the blob: for a registry's, opening would start its download only to drop it.
+            if (inParts.getAsBoolean()) {
+                RangeAnswer.set(ctx, file.layer().size());
+            }
             return;
         }
         try {

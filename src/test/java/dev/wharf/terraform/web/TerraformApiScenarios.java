@@ -350,6 +350,28 @@ abstract class TerraformApiScenarios {
         }
     }
 
+    /**
+     * A HEAD says what the GET with the same Range says, a part's 206 from a file and the whole 200
+     * from a registry's stream, with the same length and range, and no body (RFC 9110 §9.3.2).
+     */
+    @Test
+    void aHeadWithARangeIsAnsweredAsTheGetWouldBe() throws Exception {
+        uploadModule("1.0.0");
+        URI file = uri(get("/v1/modules/acme/vpc/aws/1.0.0/download").headers().firstValue("X-Terraform-Get").orElseThrow());
+        long size = ranged(file, "bytes=0-", null).body().length;
+        for (String range : List.of("bytes=5-14", "bytes=-7", "bytes=" + size + "-", "bytes=0-")) {
+            HttpResponse<byte[]> get = ranged(file, range, null);
+            HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(file).header("Range", range)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(head.statusCode()).as(range).isEqualTo(get.statusCode())
+                    .isEqualTo(!servesParts() ? 200 : range.startsWith("bytes=" + size) ? 416 : 206);
+            for (String header : List.of("Content-Length", "Content-Range", "Accept-Ranges", "ETag", "Content-Type")) {
+                assertThat(head.headers().firstValue(header)).as(range + ": " + header).isEqualTo(get.headers().firstValue(header));
+            }
+            assertThat(head.body()).isEmpty();
+        }
+    }
+
     private HttpResponse<byte[]> ranged(URI file, String range, @org.jspecify.annotations.Nullable String ifRange) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(file).header("Range", range);
         if (ifRange != null) {
