@@ -29,7 +29,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class TerraformApiOnDockerRegistryTest extends TerraformApiScenarios {
+class TerraformApiOnDockerRegistryTest extends TerraformFileScenarios {
     DockerRegistryServer registry;
 
     @Override

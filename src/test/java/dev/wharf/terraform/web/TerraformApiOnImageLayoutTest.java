@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class TerraformApiOnImageLayoutTest extends TerraformApiScenarios {
+class TerraformApiOnImageLayoutTest extends TerraformFileScenarios {
     @Override
     ArtifactStore newStore() {
         return new ImageLayoutStore(dir.resolve("data"));
