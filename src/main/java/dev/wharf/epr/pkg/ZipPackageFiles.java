@@ -2,6 +2,7 @@ package dev.wharf.epr.pkg;
 
 import dev.wharf.oci.archive.ArchiveLimits;
 import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.oci.archive.CentralDirectory;
 import dev.wharf.oci.archive.EntryNames;
 import dev.wharf.oci.archive.ZipInspector;
 import java.io.IOException;
@@ -175,7 +176,7 @@ public final class ZipPackageFiles implements PackageFiles {
 
     /** When the entry says it was last changed, if it says ({@link ZipEntryTime}: as EPR reads it). */
     public Optional<Instant> modified(String path) throws IOException {
-        return ZipEntryTime.of(entry(path));
+        return ZipEntryTime.of(entry(path), this::rawDosTime);
     }
 
     @Override
@@ -183,6 +184,20 @@ public final class ZipPackageFiles implements PackageFiles {
         // Never more than the entry declares: the size answers are given by, and the check counted.
         ZipEntry e = entry(path);
         return BoundedInputStream.builder().setInputStream(zip.getInputStream(e)).setMaxCount(e.getSize()).get();
+    }
+
+    /** The entry's DOS date and time as its central directory record stores them, which java.util.zip hands out only converted. */
+    private long rawDosTime(ZipEntry entry) throws IOException {
+        long[] found = {-1};
+        CentralDirectory.read(this.path, record -> {
+            if (found[0] < 0 && record.name().equals(entry.getName())) {
+                found[0] = record.dosTime();
+            }
+        });
+        if (found[0] < 0) {
+            throw new IOException("package zip " + this.path + " has no central directory record named '" + entry.getName() + "'");
+        }
+        return found[0];
     }
 
     private ZipEntry entry(String path) throws IOException {

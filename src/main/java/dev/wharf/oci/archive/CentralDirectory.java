@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * directory ends where the end record begins, so data prepended to the zip moves nothing. The
  * inspector checks that both readings saw the same number of entries.
  */
-final class CentralDirectory {
+public final class CentralDirectory {
     private static final int END_SIGNATURE = 0x06054b50;
     private static final int END_LENGTH = 22;
     private static final int MAX_COMMENT = 0xFFFF;
@@ -44,8 +44,12 @@ final class CentralDirectory {
 
     private static final int PLATFORM_UNIX = 3;
 
-    /** One entry: its name as stored (UTF-8) and its Unix mode (0 when a system other than Unix made it). */
-    record Record(String name, int unixMode) {
+    /**
+     * One entry: its name as stored (UTF-8), its Unix mode (0 when a system other than Unix made it) and
+     * its MS-DOS date and time as stored (date in the high 16 bits, time in the low), which
+     * {@code java.util.zip} hands out only converted in the JVM's zone.
+     */
+    public record Record(String name, int unixMode, long dosTime) {
     }
 
     private record End(long position, long directoryLength, long directoryOffset) {
@@ -55,7 +59,7 @@ final class CentralDirectory {
     }
 
     /** Visits every record of {@code zip}'s central directory; returns how many there were. */
-    static long read(Path zip, Consumer<Record> visitor) throws IOException {
+    public static long read(Path zip, Consumer<Record> visitor) throws IOException {
         try (FileChannel channel = FileChannel.open(zip, StandardOpenOption.READ)) {
             End end = findEnd(channel);
             long start = end.position() - end.directoryLength();
@@ -84,6 +88,7 @@ final class CentralDirectory {
             int extraLength = header.getShort(30) & 0xFFFF;
             int commentLength = header.getShort(32) & 0xFFFF;
             long external = header.getInt(38) & MAGIC32;
+            long dosTime = header.getInt(12) & MAGIC32;
             byte[] name = new byte[nameLength];
             readFully(in, name);
             in.skipNBytes((long) extraLength + commentLength);
@@ -92,7 +97,7 @@ final class CentralDirectory {
                 throw new ZipException("invalid CEN header (bad header size)");
             }
             int mode = madeBy >> 8 == PLATFORM_UNIX ? (int) (external >> 16) : 0;
-            visitor.accept(new Record(new String(name, StandardCharsets.UTF_8), mode));
+            visitor.accept(new Record(new String(name, StandardCharsets.UTF_8), mode, dosTime));
             count++;
         }
         return count;
