@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -109,6 +110,10 @@ public final class WebServer implements AutoCloseable {
                 // collection of about 20 ms per burst, which was figure 1's p99 (bench/RESULTS.md,
                 // session 19). The cache saves a few small objects per request.
                 http.setHeaderCacheSize(0);
+                // An absolute-form target names the host itself, and the Host header is then to be
+                // ignored (RFC 9112 §3.2.2), as Go's net/http, which both servers answer as, does:
+                // Jetty refused one whose Host differs (a proxy's own name) with 400 "Mismatched Authority".
+                http.setHttpCompliance(HttpCompliance.RFC9110.with("RFC9110 absolute-form", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
                 http.addCustomizer(new MethodOverrideDropped());
                 if (limits.trustForwarded() || !limits.trustedProxies().isEmpty()) {
                     http.addCustomizer(new ProxiedRequests(limits.trustForwarded(), limits.trustedProxies()));

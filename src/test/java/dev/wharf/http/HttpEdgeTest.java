@@ -39,6 +39,25 @@ class HttpEdgeTest {
         }
     }
 
+    /**
+     * An absolute-form target (RFC 9112 §3.2.2: one a server must accept) is routed as its path is,
+     * the target naming the host: a Host header that differs, such as a proxy's own name, is ignored,
+     * as Go's net/http ignores it, not a reason for a 400.
+     */
+    @Test
+    void anAbsoluteFormTargetIsRoutedAsItsPathWhateverTheHostHeader() throws Exception {
+        try (WebServer server = server()) {
+            String target = "http://127.0.0.1:" + server.port() + "/thing";
+            for (String host : java.util.List.of("127.0.0.1:" + server.port(), "proxy.example.test")) {
+                RawExchange answer = RawExchange.send(server.port(), "GET " + target + " HTTP/1.1\r\nHost: " + host
+                        + "\r\nConnection: close\r\n\r\n");
+
+                assertThat(answer.statusLine()).as("Host: " + host).isEqualTo("HTTP/1.1 200 OK");
+                assertThat(answer.body()).isEqualTo("thing");
+            }
+        }
+    }
+
     @Test
     void aConnectAskingToCloseIsAnsweredAndItsConnectionClosed() throws Exception {
         try (WebServer server = server()) {
