@@ -190,6 +190,56 @@ class CacheFillBrokenBlobTest {
         }
     }
 
+    @Test
+    void aBrokenZipOfAPackageReadFromItsZipIsBackedOffAsTheOthersAre() throws Exception {
+        String tag = "legacy_stack-1.0.1";
+        String digest = pushReadFromItsZip(tag);
+        indexer.start();
+        PersistedFirstIndex.await(indexer);
+        assertThat(kept(digest)).as("read by the index").isTrue();
+        // The cache lost it (a clean-up, a disk replaced), and the registry now serves other bytes for it.
+        Files.delete(dir.resolve("cache/blobs").resolve(digest.replace(':', '-') + ".zip"));
+        proxy.inject(Fault.WRONG_BYTES, r -> r.isBlobRead() && r.path().endsWith("/" + digest));
+        long tries = fetches(digest);
+
+        roundAfter(Duration.ZERO);
+        assertThat(fetches(digest)).as("tried once").isEqualTo(tries + 1);
+        roundAfter(Duration.ZERO);
+        assertThat(fetches(digest)).as("not due before 10 s").isEqualTo(tries + 1);
+        assertThat(indexer.packages()).as("still listed").anyMatch(p -> p.key().equals(tag));
+        assertThat(indexer.health().error()).get().asString().contains("cannot fetch the blobs of " + tag, "does not match its digest");
+        try (WebServer server = serve()) {
+            for (String path : List.of("/epr/legacy_stack/legacy_stack-1.0.1.zip", "/package/legacy_stack/1.0.1/manifest.yml")) {
+                HttpResponse<String> answer = get(server, path);
+                assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(502);
+                assertThat(answer.headers().firstValue("Retry-After")).as(path + ": when to ask again").hasValue("10");
+            }
+            assertThat(fetches(digest)).as("no download while it waits for its next try").isEqualTo(tries + 1);
+        }
+        roundAfter(Duration.ofSeconds(10));
+        assertThat(fetches(digest)).as("due after 10 s").isEqualTo(tries + 2);
+        roundAfter(Duration.ofSeconds(10));
+        assertThat(fetches(digest)).as("then not due before 20 s").isEqualTo(tries + 2);
+
+        proxy.heal();
+        roundAfter(Duration.ofSeconds(10));
+        assertThat(kept(digest)).isTrue();
+        assertThat(indexer.health().state()).isEqualTo(IndexHealth.State.HEALTHY);
+    }
+
+    /** Pushes legacy_stack as {@code tag}'s version the way {@code oras push} would, a bare zip the index reads; returns the zip's digest. */
+    private String pushReadFromItsZip(String tag) throws Exception {
+        String version = tag.substring(tag.lastIndexOf('-') + 1);
+        Path folder = dir.resolve("raw/legacy_stack/" + version);
+        TestPackages.copyTree(TestPackages.source().resolve("legacy_stack/1.0.0"), folder);
+        Path manifest = folder.resolve("manifest.yml");
+        Files.writeString(manifest, Files.readString(manifest).replace("version: 1.0.0", "version: " + version));
+        Path zip = dir.resolve(tag + ".zip");
+        TestPackages.zipFolder(folder, tag, zip);
+        TestPackages.pushRaw(direct, tag, OciPackageLayout.ZIP_MEDIA_TYPE, zip);
+        return zipDigest(tag);
+    }
+
     private WebServer serve() {
         EprApi api = new EprApi(indexer, new ApiSettings(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5),
                 Duration.ofMinutes(1), false), Clock.systemUTC());

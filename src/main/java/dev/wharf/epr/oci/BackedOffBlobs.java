@@ -15,7 +15,8 @@ import java.util.Optional;
  * failure of the same kind, saying when it failed and when it is tried again, instead of downloading
  * the blob whole once more to fail as before (a 502 for every request Fleet sent). A request that
  * meets the failure first counts it as the fill would, so the fill does not download it again right
- * after. Only packages listed from their configs: theirs are the blobs the fill fetches.
+ * after. Packages read from their zips too: the fill fetches their blobs again when the cache lost
+ * them, and a request for one downloads it into the cache first, so both meet a broken blob here.
  */
 final class BackedOffBlobs {
     private final PackageBlobCache blobs;
@@ -54,9 +55,6 @@ final class BackedOffBlobs {
     }
 
     private <T, E extends Exception> T fetch(CachedPackage c, String digest, String what, Fetch<T, E> fetch) throws E {
-        if (!c.fromConfig()) {
-            return fetch.get();
-        }
         Optional<StorageException> paused = backoff.pause(c, digest, what);
         if (paused.isPresent()) {
             throw paused.get();

@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Downloads, behind the index, the blobs of the packages indexed from their configs: the first index
- * is served from the manifests alone, and the zips (each checked against its config on the way in)
- * and signatures follow on one thread of their own, so the packages are also served through a later
- * registry outage, as packages read from their zips are. A zip that fails its check is reported by
+ * Downloads, behind the index, the blobs the cache lacks: those of the packages indexed from their
+ * configs (the first index is served from the manifests alone, and the zips, each checked against its
+ * config on the way in, and signatures follow on one thread of their own, so the packages are also
+ * served through a later registry outage, as packages read from their zips are), and those of packages
+ * read from their zips that the cache lost since. A zip that fails its check is reported by
  * {@link PackageBlobCache} itself. A registry that fails ends the round, is told (the index's health
  * says so), and the round is tried again {@link #RETRY} later, or at the next index, whichever
  * comes first. A blob broken in the registry (another digest or length than its manifest gives, or
@@ -93,7 +94,7 @@ final class CacheFill implements AutoCloseable {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
-            if (!entry.fromConfig() || blobs.holds(entry)) {
+            if (blobs.holds(entry)) {
                 backoff.succeeded(entry);
                 continue;
             }

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The package zips and signatures of one OCI repository on disk, by digest: {@code blobs/} and
  * {@code signatures/} in the cache directory belong to this class alone. A blob is fetched when it
- * is first needed, by a refresh or by a request thread serving a package whose zip went missing.
+ * is first needed: by a refresh reading a new package, by the fill behind the index, or by a request
+ * thread serving a package whose zip is not there yet or went missing.
  *
  * <p>Downloads go through {@link BlobDownloads}, which writes a {@code .part} file beside its target
  * and renames it once every check passed, so {@link #retainOnly} (run after every refresh, possibly
@@ -32,15 +33,13 @@ import org.slf4j.LoggerFactory;
  * by a crash, never one still being written.
  *
  * <p>The zip of a package indexed from its config ({@link CachedPackage#fromConfig}) must also pass
- * {@code configCheck} before it is renamed into place, so a zip on disk has always been read. Such a
+ * {@code configCheck} before it is renamed into place, so a zip on disk has always been read. A
  * package's download that is refused (its zip disagrees, is no zip or is too large) is told to
  * {@code onRefused}, whichever thread asked for it, so the index can leave the package out.
  */
 final class PackageBlobCache {
     private static final Logger LOG = LoggerFactory.getLogger(PackageBlobCache.class);
 
-    private final ArtifactStore store;
-    private final String repository;
     private final Path cacheDir;
     private final Refusal onRefused;
     private final BlobDownloads downloads;
@@ -57,8 +56,6 @@ final class PackageBlobCache {
     }
 
     PackageBlobCache(ArtifactStore store, String repository, Path cacheDir, long maxBytes, ZipCheck configCheck, Refusal onRefused) {
-        this.store = store;
-        this.repository = repository;
         this.cacheDir = cacheDir;
         this.onRefused = onRefused;
         this.downloads = new BlobDownloads(store, repository, cacheDir, maxBytes, configCheck);
@@ -95,9 +92,7 @@ final class PackageBlobCache {
     }
 
     private InvalidPackageException refused(CachedPackage c, InvalidPackageException e) {
-        if (c.fromConfig()) {
-            onRefused.refused(c, e.getMessage());
-        }
+        onRefused.refused(c, e.getMessage());
         return e;
     }
 
@@ -150,26 +145,25 @@ final class PackageBlobCache {
     }
 
     /**
-     * The package's zip: from disk when it is there, else straight from the store (not kept). The zip
-     * of an entry from its config is downloaded and checked first: what is served must be what the
-     * index says. Either way it is checked against the index's size, which the zip route announces as
-     * its Content-Length: a length that differs is refused before the first byte (a file kept, or an
-     * index persisted, by a Wharf that did not check sizes; a registry announcing another length),
-     * else where it shows, so a client never gets a body cut short of its Content-Length unexplained.
+     * The package's zip from disk, downloaded first when it is not there (and, for an entry from its
+     * config, checked): what is served must be what the index says, and a blob broken in the registry
+     * fails before the answer's first byte, where {@link BackedOffBlobs} counts it, rather than halfway
+     * through a body streamed from the store. It is checked against the index's size, which the zip
+     * route announces as its Content-Length: a length that differs is refused before the first byte (a
+     * file kept, or an index persisted, by a Wharf that did not check sizes; a registry announcing
+     * another length), else where it shows, so a client never gets a body cut short of its
+     * Content-Length unexplained.
      */
     ChunkSource readZip(CachedPackage c) throws IOException {
         Path p = zipPath(c.zipDigest());
-        if (!Files.isRegularFile(p) && c.fromConfig()) {
+        if (!Files.isRegularFile(p)) {
             try {
                 p = zip(c);
             } catch (InvalidPackageException e) {
                 throw unusable(c, e);
             }
         }
-        if (Files.isRegularFile(p)) {
-            return SizeCheckedChunks.of(FileChunks.trusted(FileChannel.open(p, StandardOpenOption.READ)), zipLayer(c), keptWhere);
-        }
-        return store.readBlob(repository, zipLayer(c));
+        return SizeCheckedChunks.of(FileChunks.trusted(FileChannel.open(p, StandardOpenOption.READ)), zipLayer(c), keptWhere);
     }
 
     /**

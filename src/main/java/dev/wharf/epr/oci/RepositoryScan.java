@@ -35,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  * One pass over the repository's tags, given what the last pass knew. A tag it knows (accepted or
  * left out) costs no request unless the pass verifies; a new tag is resolved and, when its manifest
  * is new, its package taken from the manifest's config ({@link ConfigDocuments}) or else its zip
- * downloaded and read. New tags are resolved by a small pool of threads, the results
+ * downloaded and read. A known package whose blobs the cache lost is not downloaded here: the fill
+ * behind the index fetches them through the back-off ({@link BlobBackoff}), so a blob broken in the
+ * registry is not downloaded whole again at every refresh, nor its package left out for it. New tags are resolved by a small pool of threads, the results
  * kept in tag order. A registry outage fails the whole pass (the first in tag order winning).
  */
 final class RepositoryScan {
@@ -107,11 +109,9 @@ final class RepositoryScan {
                 requests.put(i, () -> resolve(parsed.get(), known, rejected, verify));
             } else if (known == null) {
                 outcomes[i] = new Outcome.Rejected(java.util.Objects.requireNonNull(rejected), false);
-            } else if (known.fromConfig() || blobs.holds(known)) {
-                // A package from its config is downloaded behind the index (CacheFill), or when asked for.
-                outcomes[i] = new Outcome.Accepted(known);
             } else {
-                requests.put(i, () -> reuse(known));
+                // Its blobs, if the cache lost them, are fetched behind the index (CacheFill), or when asked for.
+                outcomes[i] = new Outcome.Accepted(known);
             }
         }
         run(requests, outcomes);
@@ -210,7 +210,7 @@ final class RepositoryScan {
         Manifest manifest = resolved.get();
         String digest = manifest.digest().toString();
         if (known != null && known.manifestDigest().equals(digest)) {
-            return reuse(known);
+            return new Outcome.Accepted(known);
         }
         if (rejected != null && digest.equals(rejected.manifestDigest())) {
             // A reminder once per verification, not a download.
@@ -228,28 +228,6 @@ final class RepositoryScan {
             if (e.isOutage()) {
                 throw e;
             }
-            return new Outcome.Skipped(e.getMessage());
-        }
-    }
-
-    /**
-     * A known package; blobs removed from the cache (or kept by an older Wharf) are fetched again while
-     * the registry answers, except for a package from its config, whose blobs are fetched behind the index.
-     */
-    private Outcome reuse(CachedPackage known) {
-        try {
-            if (!known.fromConfig()) {
-                blobs.zip(known);
-                blobs.signature(known);
-            }
-            return new Outcome.Accepted(known);
-        } catch (InvalidPackageException e) {
-            return new Outcome.Rejected(new RejectedTag(known.tag(), known.manifestDigest(), e.getMessage()), true);
-        } catch (StorageException e) {
-            if (e.isOutage()) {
-                throw e;
-            }
-            // Not remembered: the next refresh resolves the tag again.
             return new Outcome.Skipped(e.getMessage());
         }
     }
