@@ -55,6 +55,14 @@ final class FillHealth {
         broken = now;
     }
 
+    /**
+     * The zip of a package listed from its config failed its check against the config, and the package is
+     * left out (the indexer logs why): counted once per package left out, however many threads met it.
+     */
+    void zipRefused() {
+        listener.failed(FillListener.Failure.ZIP_DISAGREES_WITH_CONFIG);
+    }
+
     /** A round went through every package: the registry answered; {@code stillBroken} are the tags skipped. */
     synchronized void roundEnded(Set<String> stillBroken) {
         registryError = null;

@@ -24,7 +24,12 @@ public interface FillListener {
         /** The blob's bytes are not its digest's, or its length not its manifest's. */
         BLOB_CORRUPT,
         /** The registry does not have the blob. */
-        BLOB_MISSING
+        BLOB_MISSING,
+        /**
+         * The zip of a package listed from its config was refused by its check against that config (the
+         * reader refuses it, or makes another document of it, or it is no zip): the package is left out.
+         */
+        ZIP_DISAGREES_WITH_CONFIG
     }
 
     /** A try failed. */

@@ -213,6 +213,9 @@ public final class OciIndexer implements Indexer {
                 return;
             }
             LOG.warn("tag {} of {} left out: {}", entry.tag(), source(), reason);
+            if (entry.fromConfig()) {
+                fillHealth.zipRefused();
+            }
             known = known.leavingOut(entry, reason);
             published = published.stream().filter(p -> !p.equals(entry)).toList();
             packages = indexed.of(published);
