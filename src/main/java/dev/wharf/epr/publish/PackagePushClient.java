@@ -142,7 +142,9 @@ public final class PackagePushClient {
         JsonNode body = parse(response.body());
         return switch (response.statusCode()) {
             case 201 -> created(response, body);
-            case 409 -> new Outcome(Outcome.Kind.EXISTS, message(body, response.body()));
+            case 409 -> new Outcome(Outcome.Kind.EXISTS, response.body().isBlank()
+                    ? EmptyAnswer.status(409) + ": " + EmptyAnswer.REASON
+                    : message(body, response.body()));
             default -> new Outcome(Outcome.Kind.REFUSED, response.body().isBlank()
                     // Not "HTTP 500: " with nothing after it.
                     ? EmptyAnswer.status(response.statusCode()) + ": " + EmptyAnswer.REASON

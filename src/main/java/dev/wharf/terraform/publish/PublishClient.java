@@ -125,7 +125,10 @@ public final class PublishClient {
                 .header("Content-Type", contentType).PUT(body).build(), "publishing to");
         return switch (response.statusCode()) {
             case 201 -> created(response, fields);
-            case 409 -> throw new VersionExistsException(reason(response.body()), PublishConflict.isLostRace(JSON, response.body()));
+            case 409 -> throw new VersionExistsException(response.body().isBlank()
+                    // Not "no reason given", as if the server had sent those words.
+                    ? EmptyAnswer.status(409) + ": " + EmptyAnswer.REASON
+                    : reason(response.body()), PublishConflict.isLostRace(JSON, response.body()));
             default -> throw new UploadException(server + " refused the publish " + refusal(response));
         };
     }
@@ -207,6 +210,6 @@ public final class PublishClient {
             // Not JSON: show what came, shortened.
         }
         String line = PrintableText.oneLine(body, 300);
-        return line.isEmpty() ? "no reason given" : line;
+        return line.isEmpty() ? EmptyAnswer.REASON : line;
     }
 }

@@ -102,5 +102,11 @@ class PackagePushClientAnswerTest {
             PackagePushClient.Outcome outcome = new PackagePushClient(server.uri(), "t", HttpClient.newHttpClient()).push(zip);
             assertThat(outcome.detail()).isEqualTo("HTTP 403 Forbidden: the answer's body was empty");
         }
+        // A 409 with nothing in it: "already exists NAME: " had nothing after the colon.
+        try (CannedAnswer server = CannedAnswer.start(409, "text/plain", "")) {
+            PackagePushClient.Outcome outcome = new PackagePushClient(server.uri(), "t", HttpClient.newHttpClient()).push(zip);
+            assertThat(outcome).isEqualTo(new PackagePushClient.Outcome(PackagePushClient.Outcome.Kind.EXISTS,
+                    "HTTP 409 Conflict: the answer's body was empty"));
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wharf.terraform.layout.ArchiveFormat;
 import dev.wharf.terraform.upload.TargetFailedException;
 import dev.wharf.terraform.upload.UploadException;
+import dev.wharf.terraform.upload.VersionExistsException;
 import dev.wharf.testing.CannedAnswer;
 import dev.wharf.testing.OversizedAnswers;
 import dev.wharf.testing.TestPorts;
@@ -111,6 +112,18 @@ class PublishClientAnswerTest {
                     .isInstanceOf(TargetFailedException.class)
                     .hasMessage("cannot check the versions of module acme/x/aws already published at " + server.uri()
                             + " (HTTP 500 Internal Server Error): the answer's body was empty");
+        }
+    }
+
+    /** A 409 with nothing in it: it was "no reason given", words the server never sent. */
+    @Test
+    void anEmptyConflictSaysItsStatusInWordsAndThatTheBodyWasEmpty() throws Exception {
+        Path archive = Files.write(dir.resolve("m.tar.gz"), new byte[] {1, 2, 3});
+        try (CannedAnswer server = CannedAnswer.start(409, "text/plain", "")) {
+            PublishClient client = new PublishClient(server.uri(), "t", HttpClient.newHttpClient());
+            assertThatThrownBy(() -> client.putFile("/api/v1/modules/acme/x/aws/1.0.0", "application/gzip", archive))
+                    .isInstanceOf(VersionExistsException.class)
+                    .hasMessage("HTTP 409 Conflict: the answer's body was empty");
         }
     }
 
