@@ -63,7 +63,7 @@ class BehindATlsProxyTest {
             HttpResponse<String> begun = signIn(browser, toTrusting);
             assertThat(begun.statusCode()).as(begun.body()).isEqualTo(303);
             assertThat(redirectUri(begun)).isEqualTo(toTrusting.url() + "/ui/sign-in/callback");
-            assertThat(begun.headers().allValues("Set-Cookie")).singleElement().asString().startsWith("wharf_ui_login=").contains("Secure");
+            assertThat(begun.headers().allValues("Set-Cookie")).singleElement().asString().startsWith("__Secure-wharf_ui_login=").contains("Secure");
 
             // The default: the issuer would be asked to send the browser to plain http on a name only nginx knows.
             HttpResponse<String> unaware = signIn(browser, toPlain);

@@ -16,11 +16,23 @@ import org.jspecify.annotations.Nullable;
  * path. Over TLS only the prefixed name is read, over http only the plain one, so sign-in, every page and sign-out
  * agree on one name.
  *
- * @param name the cookie's name over plain http
+ * <p>The OIDC sign-in's pending login (its state, nonce and PKCE verifier) is a session of the same kind, with
+ * its own path, lifetime and SameSite=Lax (the issuer's cross-site redirect back must bring it): planted from
+ * plain http, it would finish a sign-in the attacker began, into the attacker's account.
+ *
+ * @param name          the cookie's name over plain http
+ * @param path          where the browser sends it
+ * @param maxAgeSeconds how long it lives; -1 for the browser session
+ * @param sameSite      which cross-site requests bring it
  */
-public record SessionCookie(String name) {
+public record SessionCookie(String name, String path, int maxAgeSeconds, SameSite sameSite) {
     public static final String SECURE_PREFIX = "__Secure-";
-    private static final String PATH = "/ui/";
+    private static final String UI_PATH = "/ui/";
+
+    /** A UI's sign-in session: every page under /ui/, for the browser session, never sent from another site. */
+    public SessionCookie(String name) {
+        this(name, UI_PATH, -1, SameSite.STRICT);
+    }
 
     /** Whether the request came over TLS, as the client sent it (a trusted proxy's X-Forwarded-Proto applied). */
     public static boolean secure(Context ctx) {
@@ -42,15 +54,15 @@ public record SessionCookie(String name) {
         return CookieHeader.value(cookieHeader, nameFor(secure));
     }
 
-    /** Starts a session holding {@code token}, for the browser session only. */
-    public void set(Context ctx, String token) {
+    /** Starts a session holding {@code value}. */
+    public void set(Context ctx, String value) {
         boolean secure = secure(ctx);
-        ctx.cookie(new Cookie(nameFor(secure), HtmlText.url(token), PATH, -1, secure, true, null, SameSite.STRICT));
+        ctx.cookie(new Cookie(nameFor(secure), HtmlText.url(value), path, maxAgeSeconds, secure, true, null, sameSite));
     }
 
     /** Ends the session: the same name, path and attributes, expired. */
     public void clear(Context ctx) {
         boolean secure = secure(ctx);
-        ctx.cookie(new Cookie(nameFor(secure), "", PATH, 0, secure, true, null, SameSite.STRICT));
+        ctx.cookie(new Cookie(nameFor(secure), "", path, 0, secure, true, null, sameSite));
     }
 }

@@ -4,9 +4,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.wharf.http.oidc.OidcProviderMetadata;
 import dev.wharf.http.oidc.TokenRejectedException;
 import dev.wharf.http.ui.RequestOrigin;
+import dev.wharf.http.ui.SessionCookie;
 import dev.wharf.terraform.auth.OidcVerifier;
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The UI's sign-in through the OIDC issuer the API trusts: the authorization code flow with PKCE
  * (S256), {@code state} and {@code nonce}. The pending sign-in waits in a short-lived cookie of its
- * own (SameSite=Lax, so that the issuer's redirect back brings it); the callback redeems the code
+ * own (SameSite=Lax, so that the issuer's redirect back brings it; over TLS Secure and named
+ * {@code __Secure-wharf_ui_login}, as the session cookie is, by {@link SessionCookie}'s rules); the callback redeems the code
  * with the verifier, checks the ID token exactly as the API checks a bearer token plus its nonce,
  * and makes it the session cookie {@link SignIn} checks on every request.
  */
@@ -32,8 +33,7 @@ final class OidcSignIn {
     static final String PENDING_COOKIE = "wharf_ui_login";
     static final String START = "/ui/sign-in/oidc";
     static final String CALLBACK = "/ui/sign-in/callback";
-    private static final String PENDING_PATH = "/ui/sign-in/";
-    private static final int PENDING_SECONDS = 600;
+    private static final SessionCookie PENDING = new SessionCookie(PENDING_COOKIE, "/ui/sign-in/", 600, SameSite.LAX);
     private static final Logger LOG = LoggerFactory.getLogger(OidcSignIn.class);
 
     private final OidcVerifier verifier;
@@ -88,7 +88,7 @@ final class OidcSignIn {
             return;
         }
         PendingLogin pending = PendingLogin.start(ctx.queryParam("next"), random);
-        ctx.cookie(new Cookie(PENDING_COOKIE, pending.cookieValue(), PENDING_PATH, PENDING_SECONDS, SignIn.secure(ctx), true, null, SameSite.LAX));
+        PENDING.set(ctx, pending.cookieValue());
         String query = "response_type=code&client_id=" + enc(clientId) + "&redirect_uri=" + enc(redirectUri(ctx).toString())
                 + "&scope=" + enc(String.join(" ", scopes)) + "&state=" + enc(pending.state()) + "&nonce=" + enc(pending.nonce())
                 + "&code_challenge=" + enc(pending.challenge()) + "&code_challenge_method=S256";
@@ -119,9 +119,9 @@ final class OidcSignIn {
 
     /** The issuer's redirect back: a session for a matching state and a valid ID token, a refusal page otherwise. */
     void callback(Context ctx) {
-        Optional<PendingLogin> pending = PendingLogin.fromCookie(ctx.cookie(PENDING_COOKIE));
+        Optional<PendingLogin> pending = PENDING.value(ctx).flatMap(PendingLogin::fromCookie);
         // Whatever happens, this sign-in is over: its state and verifier are never used twice.
-        ctx.cookie(new Cookie(PENDING_COOKIE, "", PENDING_PATH, 0, SignIn.secure(ctx), true, null, SameSite.LAX));
+        PENDING.clear(ctx);
         try {
             if (pending.isEmpty()) {
                 throw new SignInRefused("no sign-in was started in this browser, or it took longer than ten minutes");

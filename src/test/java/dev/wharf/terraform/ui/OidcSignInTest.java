@@ -2,6 +2,7 @@ package dev.wharf.terraform.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.http.ui.SessionCookie;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.auth.OidcSettings;
 import dev.wharf.terraform.auth.OidcVerifier;
@@ -210,6 +211,45 @@ class OidcSignInTest {
             HttpResponse<String> callback = begin(next).callback();
             assertThat(callback.body()).as(next).contains("url=/ui/\"");
         }
+    }
+
+    /**
+     * Over TLS the pending sign-in is Secure and named __Secure-wharf_ui_login, as the session cookie is: a page on
+     * plain http for the host cannot plant a pending sign-in of its own (one it began, to finish into its account).
+     * Only that name finishes a sign-in there; the callback clears that name.
+     */
+    @Test
+    void overTlsThePendingSignInIsNamedSecureAndOnlyThatNameFinishesIt() throws Exception {
+        dev.wharf.testing.TestCertificates.SelfSigned certificate = dev.wharf.testing.TestCertificates.localhost();
+        Path cert = certificate.writePem(dir.resolve("tls"));
+        URI tls = registry.serve(oidcAuthentication(issuer), dev.wharf.http.TlsFiles.of(cert, cert.resolveSibling("key.pem"), null));
+        HttpClient browser = HttpClient.newBuilder().sslContext(certificate.trustingContext()).build();
+        String secure = SessionCookie.SECURE_PREFIX + OidcSignIn.PENDING_COOKIE;
+
+        HttpResponse<String> start = browser.send(HttpRequest.newBuilder(tls.resolve("/ui/sign-in/oidc?next=%2Fui%2F")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(start.statusCode()).isEqualTo(303);
+        String pending = start.headers().allValues("Set-Cookie").stream().filter(c -> c.contains(OidcSignIn.PENDING_COOKIE + "="))
+                .findFirst().orElseThrow();
+        assertThat(pending).startsWith(secure + "=").containsIgnoringCase("; Secure").containsIgnoringCase("HttpOnly")
+                .containsIgnoringCase("SameSite=Lax").contains("Path=/ui/sign-in/").contains("Max-Age=600");
+        String value = pending.substring(pending.indexOf('=') + 1, pending.indexOf(';'));
+        String callback = issuer.approveWithoutBrowser(start.headers().firstValue("Location").orElseThrow());
+
+        // The plain name, which plain http could have set, starts nothing here.
+        HttpResponse<String> planted = browser.send(HttpRequest.newBuilder(URI.create(callback))
+                .header("Cookie", OidcSignIn.PENDING_COOKIE + "=" + value).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(planted.statusCode()).isEqualTo(400);
+        assertThat(planted.body()).contains("no sign-in was started in this browser");
+
+        // Never redeemed by the refused callback: the browser's own pending sign-in still finishes with that code.
+        HttpResponse<String> finished = browser.send(HttpRequest.newBuilder(URI.create(callback)).header("Cookie", secure + "=" + value).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(finished.statusCode()).as(finished.body()).isEqualTo(200);
+        assertThat(cookie(finished, SessionCookie.SECURE_PREFIX + SignIn.COOKIE)).isPresent();
+        assertThat(cookie(finished, secure).orElseThrow()).startsWith(secure + "=;").containsIgnoringCase("; Secure")
+                .contains("Path=/ui/sign-in/");
+        assertThat(cookie(finished, OidcSignIn.PENDING_COOKIE)).isEmpty();
     }
 
     /** One sign-in begun at Wharf and sent on by the issuer's /authorize, up to the callback. */
