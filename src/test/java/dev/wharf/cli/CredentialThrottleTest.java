@@ -108,6 +108,33 @@ class CredentialThrottleTest {
         }
     }
 
+    /**
+     * Over TLS (here a trusted proxy's X-Forwarded-Proto) the session cookie is __Secure-wharf_ui_token; a refused one is a
+     * failed check as the plain name is over http, and past the limit that name is throttled, the right token in it too.
+     * The same name over plain http is not this UI's cookie there: never read, never counted.
+     */
+    @Test
+    void aRefusedSecureSessionCookieOverTlsCounts() throws Exception {
+        try (ServerCommand.Running server = InProcessRegistry.start(dir.resolve("data"), clock, Map.of(),
+                "--auth-static-token", TOKEN, "--auth-max-failures", "2", "--http-trust-forwarded", "--http-trusted-proxies", "127.0.0.1")) {
+            URI base = server.registry().localUri();
+            String secure = "__Secure-wharf_ui_token=";
+            for (int i = 0; i < 3; i++) {
+                assertThat(ui(base, "http", secure + "stale-http-" + i).statusCode()).isEqualTo(303);
+            }
+            assertThat(ui(base, "https", secure + TOKEN).statusCode()).isEqualTo(200);
+            for (int i = 0; i < 2; i++) {
+                assertThat(ui(base, "https", secure + "stale-" + i).statusCode()).isEqualTo(303);
+            }
+            assertThat(ui(base, "https", secure + TOKEN).statusCode()).isEqualTo(429);
+            assertThat(get(base, VERSIONS, null, "Bearer " + TOKEN).statusCode()).isEqualTo(429);
+        }
+    }
+
+    private static HttpResponse<String> ui(URI base, String proto, String cookie) throws Exception {
+        return send(base, HttpRequest.newBuilder(base.resolve("/ui/")).header("X-Forwarded-Proto", proto).header("Cookie", cookie), null, null);
+    }
+
     private static HttpResponse<String> get(URI base, String path, String client, String authorization) throws Exception {
         return send(base, HttpRequest.newBuilder(base.resolve(path)), client, authorization);
     }
