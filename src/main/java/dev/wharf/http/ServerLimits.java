@@ -11,9 +11,11 @@ import java.time.Duration;
  * buffers in flight, not a thread. {@code trustForwarded}: the scheme, host and port the client
  * used are taken from {@code X-Forwarded-Proto}, {@code -Host} and {@code -Port}, which only a proxy
  * in front should set. {@code trustedProxies}: whose {@code X-Forwarded-For} names the client
- * ({@link ProxiedRequests}).
+ * ({@link ProxiedRequests}). {@code strictTransport}: whether answers to requests that came over TLS
+ * carry HSTS ({@link StrictTransport}); on unless the operator turns it off.
  */
-public record ServerLimits(Duration idleTimeout, int maxConnections, boolean trustForwarded, TrustedProxies trustedProxies) {
+public record ServerLimits(Duration idleTimeout, int maxConnections, boolean trustForwarded, TrustedProxies trustedProxies,
+        boolean strictTransport) {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     /**
@@ -38,6 +40,10 @@ public record ServerLimits(Duration idleTimeout, int maxConnections, boolean tru
 
     public ServerLimits(Duration idleTimeout, int maxConnections, boolean trustForwarded) {
         this(idleTimeout, maxConnections, trustForwarded, TrustedProxies.NONE);
+    }
+
+    public ServerLimits(Duration idleTimeout, int maxConnections, boolean trustForwarded, TrustedProxies trustedProxies) {
+        this(idleTimeout, maxConnections, trustForwarded, trustedProxies, true);
     }
 
     public static ServerLimits defaults() {

@@ -118,6 +118,10 @@ public final class WebServer implements AutoCloseable {
                 if (limits.trustForwarded() || !limits.trustedProxies().isEmpty()) {
                     http.addCustomizer(new ProxiedRequests(limits.trustForwarded(), limits.trustedProxies()));
                 }
+                if (limits.strictTransport()) {
+                    // After ProxiedRequests, so that a trusted proxy's X-Forwarded-Proto counts.
+                    http.addCustomizer(new StrictTransport());
+                }
                 DrainingConnector connector = tls.isPresent() ? tlsConnector(server, http, address, tls.get(), selectors)
                         : plainConnector(server, http, address, selectors);
                 connector.setIdleTimeout(limits.idleTimeout().toMillis());

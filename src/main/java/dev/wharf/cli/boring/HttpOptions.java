@@ -28,6 +28,12 @@ public final class HttpOptions {
                     + " --http-trust-forwarded, only these may set the scheme and host (BORING_REGISTRY_HTTP_TRUSTED_PROXIES)")
     List<String> httpTrustedProxies = new ArrayList<>();
 
+    @Option(names = "--http-hsts", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+            description = "Answer requests that came over TLS (this server's, or a trusted proxy's X-Forwarded-Proto) with"
+                    + " Strict-Transport-Security: max-age=31536000; =false leaves it to a proxy in front, or to a host name"
+                    + " that also serves plain http on another port (BORING_REGISTRY_HTTP_HSTS; default ${DEFAULT-VALUE})")
+    boolean httpHsts = true;
+
     @Option(names = "--http-max-connections", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONNECTIONS,
             description = "Open client connections at most; further ones wait until one closes"
                     + " (BORING_REGISTRY_HTTP_MAX_CONNECTIONS; default ${DEFAULT-VALUE})")
@@ -36,7 +42,7 @@ public final class HttpOptions {
     /** The listener's limits; a bad value is a ParameterException of {@code commandLine}, before anything is opened. */
     ServerLimits limits(CommandLine commandLine) {
         try {
-            return new ServerLimits(httpIdleTimeout, httpMaxConnections, httpTrustForwarded, trustedProxies(commandLine));
+            return new ServerLimits(httpIdleTimeout, httpMaxConnections, httpTrustForwarded, trustedProxies(commandLine), httpHsts);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, "--http-idle-timeout / --http-max-connections: " + e.getMessage());
         }

@@ -118,6 +118,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + " TLS-terminating proxy or ingress that sets them, for the UI's Secure cookies and same-origin checks.")
     boolean httpTrustForwarded;
 
+    @Option(names = {"-http-hsts", "--http-hsts"}, arity = "0..1", fallbackValue = "true", defaultValue = "true",
+            description = "Answer requests that came over TLS (this server's, or a trusted proxy's X-Forwarded-Proto) with"
+                    + " Strict-Transport-Security: max-age=31536000; =false leaves it to a proxy in front, or to a host name"
+                    + " that also serves plain http on another port (default: true).")
+    boolean httpHsts = true;
+
     @Option(names = {"-http-trusted-proxies", "--http-trusted-proxies"}, split = ",", paramLabel = "CIDR",
             description = "Addresses and CIDR ranges of the proxies in front, whose X-Forwarded-For names the client: the"
                     + " access log and the publish audit then show the client's address, not the proxy's; with"

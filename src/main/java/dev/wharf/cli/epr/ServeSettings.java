@@ -49,7 +49,7 @@ record ServeSettings(ServerLimits limits, Duration drain, RegistryConfig config,
         }
         ServerLimits limits;
         try {
-            limits = new ServerLimits(idle, flags.httpMaxConnections, flags.httpTrustForwarded, proxies);
+            limits = new ServerLimits(idle, flags.httpMaxConnections, flags.httpTrustForwarded, proxies, flags.httpHsts);
         } catch (IllegalArgumentException e) {
             return refused(err, "package-registry: -http-idle-timeout / -http-max-connections: " + e.getMessage());
         }
