@@ -25,46 +25,26 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 
 /**
- * {@code /ui/} in Debian's headless Chromium, driven by Selenium through chromium-driver, as a
- * person would use it: links followed and forms typed into, what the page shows asserted, the
- * browser console checked for errors, and a screenshot of each walk left under target/.
+ * {@code /ui/}'s pages in Debian's headless Chromium, driven by Selenium through chromium-driver, as a
+ * person would use them: links followed and forms typed into, what the page shows asserted, the
+ * browser console checked for errors, and a screenshot of each walk left under target/. The sign-in
+ * that guards them: RegistryUiSignInBrowserTest.
  */
-class RegistryUiBrowserTest {
-    private static final String TOKEN = "browser-s3cret";
-
+class RegistryUiBrowserTest extends ChromiumWalks {
     @TempDir
     static Path dir;
     private static UiRegistry registry;
     private static URI open;
-    private static URI guarded;
-    private static OidcIssuer issuer;
-    private static URI oidcGuarded;
-    private ChromeDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
         registry = new UiRegistry(dir).withCatalog();
         open = registry.serve(ClientAuthentication.open());
-        guarded = registry.serve(new ClientAuthentication(h -> h.equals("Bearer " + TOKEN), true, Optional.empty()));
-        issuer = registry.keep(OidcIssuer.start());
-        oidcGuarded = registry.serve(OidcSignInTest.oidcAuthentication(issuer));
     }
 
     @AfterAll
     static void stop() throws Exception {
         registry.close();
-    }
-
-    @BeforeEach
-    void openBrowser() throws IOException {
-        browser = HeadlessChromium.start();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     @Test
@@ -193,101 +173,6 @@ class RegistryUiBrowserTest {
     }
 
     @Test
-    void signInWithAStaticToken() throws Exception {
-        // Another site's form with a valid token (login CSRF) is refused, and signs nobody in.
-        HeadlessChromium.postFromAnotherSite(browser, guarded.resolve("/ui/sign-in"), Map.of("token", TOKEN, "next", "/ui/providers/acme/dummy"));
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Refused");
-        assertThat(browser.findElement(By.tagName("main")).getText()).contains("sent from another site", "Nothing changed");
-        assertThat(consoleErrors()).allSatisfy(e -> assertThat(e.getMessage()).contains("/ui/sign-in").contains("403"));
-        browser.get(guarded.resolve("/ui/providers/acme/dummy").toString());
-        waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Sign in");
-        assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("acme");
-
-        browser.findElement(By.id("token")).sendKeys("not-the-token", Keys.ENTER);
-        waitFor(() -> !browser.findElements(By.id("sign-in-error")).isEmpty());
-        assertThat(browser.findElement(By.id("sign-in-error")).getText()).contains("not accepted");
-
-        browser.findElement(By.id("token")).sendKeys(TOKEN);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/providers/acme/dummy"));
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("acme/dummy");
-        // HttpOnly: no script of the page can read the token.
-        assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie")).isEqualTo("");
-        List<LogEntry> errors = consoleErrors();
-        // The one error expected is the refused wrong token (a 401 answer); nothing else.
-        assertThat(errors).allSatisfy(e -> assertThat(e.getMessage()).contains("/ui/sign-in").contains("401"));
-        screenshot("sign-in");
-        // Nor does another site's form sign this visitor out.
-        HeadlessChromium.postFromAnotherSite(browser, guarded.resolve("/ui/sign-out"), Map.of());
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Refused");
-        assertThat(consoleErrors()).allSatisfy(e -> assertThat(e.getMessage()).contains("/ui/sign-out").contains("403"));
-        browser.get(guarded.resolve("/ui/providers/acme/dummy").toString());
-        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/providers/acme/dummy"));
-        browser.findElement(By.cssSelector("form.sign-out button")).click();
-        waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
-        browser.get(guarded.resolve("/ui/").toString());
-        waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
-    }
-
-    /**
-     * A sign-in link whose next is /ui/../..//evil.example/ had passed as a path under /ui/: the browser, following it
-     * after sign-in, left the UI for //evil.example/ (a protocol-relative address to anything that reads it as a link).
-     */
-    @Test
-    void aNextThatLeavesTheUiOnceResolvedLeadsToTheUiAfterSignIn() {
-        for (String next : List.of("/ui/../..//evil.example/", "/ui/%2e%2e/%2E%2E//evil.example/")) {
-            browser.manage().deleteAllCookies();
-            browser.get(guarded.resolve("/ui/sign-in?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8)).toString());
-            browser.findElement(By.id("token")).sendKeys(TOKEN, Keys.ENTER);
-            waitFor(() -> !browser.getCurrentUrl().contains("/ui/sign-in"));
-            URI landed = URI.create(browser.getCurrentUrl());
-            assertThat(landed.getAuthority()).as(next).isEqualTo(guarded.getAuthority());
-            assertThat(landed.getRawPath()).as(next).isEqualTo("/ui/");
-            assertThat(browser.findElement(By.tagName("h1")).getText()).as(next).isEqualTo("Modules and providers");
-        }
-    }
-
-    @Test
-    void signInThroughTheOidcIssuer() throws Exception {
-        // Wharf as localhost and the issuer as 127.0.0.1 are different sites, as in real life: the
-        // session cookie is SameSite=Strict, yet the browser must carry it right after the issuer's redirect.
-        URI site = URI.create("http://localhost:" + oidcGuarded.getPort());
-        int asked = issuer.authorizeRequests().size();
-        browser.get(site.resolve("/ui/providers/acme/dummy").toString());
-        approveAtTheIssuer();
-        waitFor(() -> browser.getCurrentUrl().equals(site.resolve("/ui/providers/acme/dummy").toString()));
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("acme/dummy");
-        assertThat(issuer.authorizeRequests()).hasSize(asked + 1);
-        assertThat(issuer.authorizeRequests().get(asked)).containsEntry("code_challenge_method", "S256");
-        assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie")).isEqualTo("");
-        browser.findElement(By.linkText("Wharf registry")).click();
-        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/"));
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Modules and providers");
-        assertStyledAndClean("oidc-sign-in");
-
-        browser.findElement(By.cssSelector("form.sign-out button")).click();
-        waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in"));
-        assertThat(browser.findElement(By.linkText("Sign in with your identity provider")).isDisplayed()).isTrue();
-        issuer.tamperState(true);
-        try {
-            browser.get(site.resolve("/ui/").toString());
-            approveAtTheIssuer();
-            waitFor(() -> browser.getCurrentUrl().contains("/ui/sign-in/callback"));
-            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Sign-in refused");
-            assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText()).contains("state");
-            assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("acme");
-            screenshot("oidc-wrong-state");
-        } finally {
-            issuer.tamperState(false);
-        }
-        browser.findElement(By.linkText("Sign in again")).click();
-        approveAtTheIssuer();
-        waitFor(() -> browser.getCurrentUrl().equals(site.resolve("/ui/").toString()));
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Modules and providers");
-    }
-
-    @Test
     void aReadmesScriptAndOnerrorNeverRun() throws Exception {
         browser.get(open.resolve("/ui/modules/evil/readme/aws").toString());
         assertThat(browser.findElement(By.cssSelector(".readme")).getText()).contains("Harmless text before the attack.");
@@ -301,30 +186,6 @@ class RegistryUiBrowserTest {
         browser.findElement(By.linkText("a link")).click();
         assertThat(((JavascriptExecutor) browser).executeScript("return typeof window.wharfPwned")).isEqualTo("undefined");
         screenshot("hostile-readme");
-    }
-
-    private void approveAtTheIssuer() {
-        waitFor(() -> browser.getCurrentUrl().startsWith(issuer.issuer() + "/authorize?"));
-        browser.findElement(By.id("approve")).click();
-    }
-
-    private void assertStyledAndClean(String walk) throws Exception {
-        String color = browser.findElement(By.tagName("header")).getCssValue("background-color");
-        assertThat(color).as("the stylesheet applies").isEqualTo("rgba(11, 61, 92, 1)");
-        assertThat(consoleErrors()).isEmpty();
-        screenshot(walk);
-    }
-
-    private List<LogEntry> consoleErrors() {
-        return HeadlessChromium.consoleErrors(browser);
-    }
-
-    private void screenshot(String walk) throws Exception {
-        HeadlessChromium.screenshot(browser, walk);
-    }
-
-    private void waitFor(java.util.function.BooleanSupplier condition) {
-        HeadlessChromium.waitFor(browser, condition);
     }
 
 }
