@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class PackageUi {
     static final String CSP = PageSecurity.CSP;
-    /** The session cookie the sign-in form sets: a credential, as an Authorization header is. */
     /** The sign-in form's address; its POST carries a token. */
     public static final String SIGN_IN = "/ui/sign-in";
     private static final String SIGN_OUT = "/ui/sign-out";
+    /** The session cookie the sign-in form sets: a credential, as an Authorization header is. */
     public static final String SESSION_COOKIE = UiSignIn.COOKIE;
     private static final Logger LOG = LoggerFactory.getLogger(PackageUi.class);
 

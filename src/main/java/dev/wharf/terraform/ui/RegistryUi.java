@@ -47,9 +47,9 @@ import java.util.Optional;
  */
 public final class RegistryUi {
     static final String CSP = PageSecurity.CSP;
-    /** The session cookie the sign-in form sets: a credential, as an Authorization header is. */
     /** The sign-in form's address; its POST carries a token. */
     public static final String SIGN_IN = "/ui/sign-in";
+    /** The session cookie the sign-in form sets: a credential, as an Authorization header is. */
     public static final String SESSION_COOKIE = SignIn.COOKIE;
     private static final int PAGE_SIZE = 50;
 

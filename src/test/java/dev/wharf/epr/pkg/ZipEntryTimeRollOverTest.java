@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.TimeZone;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,11 +24,25 @@ import org.junit.jupiter.api.io.TempDir;
  * the 28th, a time Europe/Berlin skipped (02:00 went to 03:00). Go's msDosTimeToTime builds the time
  * with time.Date in UTC, which has no gap: 02:30 UTC. The JDK rolls the fields over in the JVM's zone,
  * where 02:30 does not exist. The zip's own fields are read and rolled over here, so no zone takes
- * part, and this JVM's zone is left as it is.
+ * part. The test runs in Europe/Berlin (as ZipEntryTimeTest runs in another zone), since in a UTC JVM
+ * reading in the JVM's zone would pass it too.
  */
 class ZipEntryTimeRollOverTest {
     @TempDir
     Path dir;
+
+    private TimeZone zone;
+
+    @BeforeEach
+    void inAZoneWithAGap() {
+        zone = TimeZone.getDefault();
+        TimeZone.setDefault(TimeZone.getTimeZone("Europe/Berlin"));
+    }
+
+    @AfterEach
+    void backToTheJvmsZone() {
+        TimeZone.setDefault(zone);
+    }
 
     @Test
     void fieldsRolledOverIntoADaylightSavingGapKeepTheirTimeAsGoGivesIt() throws IOException, InvalidPackageException {
