@@ -99,6 +99,7 @@ public final class TarReader extends TarArchiveInputStream {
             endedAfterMetaHeader |= meta;
             return record;
         }
+        checksummed(record);
         afterMetaHeader = metaHeader(record[TYPE_AT]);
         if (!afterMetaHeader) {
             entryType = record[TYPE_AT];
@@ -148,6 +149,38 @@ public final class TarReader extends TarArchiveInputStream {
     }
 
     /**
+     * commons-compress reads a header whatever its checksum says, where Go's reader refuses the archive at a header
+     * whose checksum is wrong (see {@link HeaderChecksum}): so an archive terraform cannot unpack was accepted and
+     * shown, a damaged header read as an entry. The first record failing is no tar at all to either reader.
+     */
+    private void checksummed(byte[] record) {
+        if (HeaderChecksum.matches(record)) {
+            return;
+        }
+        long at = getBytesRead() - record.length;
+        long stored = HeaderChecksum.stored(record);
+        String why = stored < 0 ? "its checksum field " + fieldText(record) + " is no octal number"
+                : "its checksum field says " + Long.toString(stored, 8) + " (octal) where its bytes sum to "
+                        + Long.toString(HeaderChecksum.unsignedSum(record), 8) + " (" + Long.toString(HeaderChecksum.signedSum(record), 8)
+                        + " as signed bytes)";
+        if (!headerRead) {
+            throw new NotATarException("the archive is not a tar: its first record is no tar header, as " + why);
+        }
+        throw new ArchiveRefusedException("the tar's header at byte " + at + " (named '" + EntryNames.printable(TarUtils.parseName(record, 0, NAME_LENGTH))
+                + "') is damaged: " + why + "; Go's tar reader (terraform's unpacker) refuses the archive there (\"archive/tar: invalid tar header\")");
+    }
+
+    /** The checksum field as written, octal digits shown as they are and any other byte escaped. */
+    private static String fieldText(byte[] record) {
+        StringBuilder text = new StringBuilder("'");
+        for (int i = CHECKSUM_AT; i < CHECKSUM_AT + CHECKSUM_LENGTH; i++) {
+            int b = record[i] & 0xff;
+            text.append(b >= 0x20 && b < 0x7f && b != '\'' && b != '\\' ? String.valueOf((char) b) : String.format("\\x%02x", b));
+        }
+        return text.append("'").toString();
+    }
+
+    /**
      * commons-compress reads a PAX header or a GNU long name or link into memory whole, bounded only by
      * the inflation limit (up to 2 GiB); Go's reader refuses one longer than 1 MiB ("header field too
      * long"), so no such archive is one terraform unpacks, and one is refused here before it is read.
@@ -180,8 +213,8 @@ public final class TarReader extends TarArchiveInputStream {
         } catch (IllegalArgumentException e) {
             return;
         }
-        if (size == 0 || !TarUtils.verifyCheckSum(record)) {
-            return; // a bad checksum is commons-compress's to refuse, as Go's reader does
+        if (size == 0) {
+            return;
         }
         TarUtils.formatLongOctalOrBinaryBytes(0, record, SIZE_AT, SIZE_LENGTH);
         long sum = TarUtils.computeCheckSum(record);
@@ -193,15 +226,12 @@ public final class TarReader extends TarArchiveInputStream {
      * header) is an entry of its own to it, whose data go-getter unpacks as a file under the header's name,
      * where commons-compress took the data for PAX records and applied them to the next entry. So a file
      * terraform unpacks (a README, a name with "..") was never seen here, and a path record renamed the next
-     * entry for this reader alone. The type is set to '0' (its checksum with it, when it was right, as
-     * commons-compress does not check it) so commons-compress reads the entry as Go does.
+     * entry for this reader alone. The type is set to '0' (its checksum with it, checked before) so commons-compress
+     * reads the entry as Go does.
      */
     private static void asRegularFile(byte[] record) {
-        boolean checked = TarUtils.verifyCheckSum(record);
         record[TYPE_AT] = TarConstants.LF_NORMAL;
-        if (checked) {
-            TarUtils.formatCheckSumOctalBytes(TarUtils.computeCheckSum(record), record, CHECKSUM_AT, CHECKSUM_LENGTH);
-        }
+        TarUtils.formatCheckSumOctalBytes(TarUtils.computeCheckSum(record), record, CHECKSUM_AT, CHECKSUM_LENGTH);
     }
 
     private static boolean headerOnly(byte type) {
@@ -209,6 +239,7 @@ public final class TarReader extends TarArchiveInputStream {
                 || type == TarConstants.LF_DIR || type == TarConstants.LF_FIFO;
     }
 
+    private static final int NAME_LENGTH = 100;
     private static final int CHECKSUM_AT = 148;
     private static final int CHECKSUM_LENGTH = 8;
 

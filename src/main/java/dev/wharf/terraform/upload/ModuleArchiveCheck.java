@@ -6,6 +6,7 @@ import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.oci.archive.EntryNames;
 import dev.wharf.oci.archive.Gzip;
 import dev.wharf.oci.archive.InflationLimit;
+import dev.wharf.oci.archive.NotATarException;
 import dev.wharf.oci.archive.SparseFileException;
 import dev.wharf.oci.archive.TarReader;
 import dev.wharf.oci.archive.ZipInspector;
@@ -48,6 +49,8 @@ public final class ModuleArchiveCheck {
         }
     }
 
+    private static final String NOT_A_TAR = "what its gzip holds is not a tar archive";
+
     private static int tarEntries(Path archive, String name) {
         int files = 0;
         int entries = 0;
@@ -77,13 +80,15 @@ public final class ModuleArchiveCheck {
             headers = tar.headerRead();
         } catch (SparseFileException e) {
             throw new UploadException(name + " holds a sparse file '" + EntryNames.printable(e.entry()) + "'; module archives hold files only");
+        } catch (NotATarException e) {
+            throw new UploadException(name + " is not a readable tar.gz: " + NOT_A_TAR);
         } catch (ArchiveRefusedException e) {
             throw new UploadException(name + " is refused: " + e.getMessage());
         } catch (IOException e) {
             throw new UploadException(name + " is not a readable tar.gz: " + IoFailures.describe(e));
         }
         if (entries == 0 && !headers && !startsWithEndOfArchive(archive, name)) {
-            throw new UploadException(name + " is not a readable tar.gz: what its gzip holds is not a tar archive");
+            throw new UploadException(name + " is not a readable tar.gz: " + NOT_A_TAR);
         }
         return files;
     }

@@ -156,6 +156,17 @@ class ModuleReadmesTest {
     }
 
     @Test
+    void aReadmeWhoseHeaderIsDamagedIsNotShownAsGoRefusesTheArchiveThere() throws IOException {
+        // README.md's modification time changed after the header was written, its checksum not: Go's reader (terraform's
+        // unpacker) stops at the header with "archive/tar: invalid tar header", where commons-compress showed the README.
+        byte[] tar = HostileTars.start().file("main.tf", "").file("README.md", "# Never unpacked\n").end().bytes();
+        tar[HostileTars.RECORD + 136] = '1';
+        assertThatThrownBy(() -> ReadmeExtractor.read(new ByteArrayInputStream(HostileTars.gzip(tar)), false, 1 << 20))
+                .isInstanceOf(ArchiveRefusedException.class).hasMessageStartingWith("the tar's header at byte 512 (named 'README.md') is damaged:")
+                .hasMessageEndingWith("Go's tar reader (terraform's unpacker) refuses the archive there (\"archive/tar: invalid tar header\")");
+    }
+
+    @Test
     void anArchiveThatInflatesTooFarABigReadmeOrAnEscapingNameIsRefused() throws IOException {
         Map<String, String> bomb = new LinkedHashMap<>();
         bomb.put("padding.bin", "0".repeat(3 << 20));

@@ -1,5 +1,6 @@
 package dev.wharf.terraform.upload;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -72,5 +73,47 @@ class ModuleTarAsGoReadsItTest {
         Path archive = Files.write(dir.resolve("global.tar.gz"), global);
         assertThatThrownBy(() -> ModuleArchiveCheck.check(archive, ArchiveFormat.TAR_GZ, "the body"))
                 .isInstanceOf(UploadException.class).hasMessage("the body holds a sparse file 'main.tf'; module archives hold files only");
+    }
+
+    @Test
+    void aHeaderWhoseChecksumIsWrongIsRefusedAsGoRefusesIt() throws IOException {
+        // hidden.tf's header is damaged after it was written (a name byte changed, the checksum not): Go's reader stops
+        // there with "archive/tar: invalid tar header", so terraform unpacks nothing, where commons-compress read it on.
+        byte[] damaged = HostileTars.start().file("main.tf", "").file("hidden.tf", "variable \"hidden\" {}\n").end().bytes();
+        damaged[HostileTars.RECORD + 8] = 'g';
+        Path damagedTar = Files.write(dir.resolve("damaged.tar.gz"), HostileTars.gzip(damaged));
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(damagedTar, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessage("the body is refused: the tar's header at byte 512 (named 'hidden.tg') is damaged:"
+                        + " its checksum field says " + Long.toString(checksumField(damaged, 1), 8) + " (octal) where its bytes sum to "
+                        + Long.toString(checksumField(damaged, 1) + 1, 8) + " (" + Long.toString(checksumField(damaged, 1) + 1, 8)
+                        + " as signed bytes); Go's tar reader (terraform's unpacker) refuses the archive there (\"archive/tar: invalid tar header\")");
+        // A checksum field that is no octal number, after a PAX header.
+        byte[] notOctal = HostileTars.start().file("main.tf", "").pax((byte) 'x', "mtime=1").file("notes.txt", "").end().bytes();
+        System.arraycopy("12 9\0   ".getBytes(StandardCharsets.US_ASCII), 0, notOctal, 3 * HostileTars.RECORD + 148, 8);
+        Path notOctalTar = Files.write(dir.resolve("not-octal.tar.gz"), HostileTars.gzip(notOctal));
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(notOctalTar, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessageStartingWith("the body is refused: the tar's header at byte 1536 (named 'notes.txt')"
+                        + " is damaged: its checksum field '12 9\\x00   ' is no octal number;");
+        // The first header damaged: what the gzip holds is no tar to either reader.
+        byte[] first = HostileTars.start().file("main.tf", "").end().bytes();
+        first[0] = 'n';
+        Path firstTar = Files.write(dir.resolve("first.tar.gz"), HostileTars.gzip(first));
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(firstTar, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessage("the body is not a readable tar.gz: what its gzip holds is not a tar archive");
+        // Go takes the signed sum as well as the unsigned one (old Sun tar's), and a field padded with spaces and NULs.
+        byte[] signed = HostileTars.start().file("caf\u00e9.tf", "").file("main.tf", "").end().bytes();
+        long signedSum = 0;
+        for (int i = 0; i < HostileTars.RECORD; i++) {
+            signedSum += i >= 148 && i < 156 ? ' ' : signed[i];
+        }
+        System.arraycopy(String.format(" %o\0\0 ", signedSum).getBytes(StandardCharsets.US_ASCII), 0, signed, 148, 8);
+        assertThat(signedSum).isNotEqualTo(checksumField(HostileTars.start().file("caf\u00e9.tf", "").bytes(), 0));
+        Path signedTar = Files.write(dir.resolve("signed.tar.gz"), HostileTars.gzip(signed));
+        assertThatCode(() -> ModuleArchiveCheck.check(signedTar, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
+    }
+
+    /** The checksum field of the header at record {@code index}, as HostileTars writes it ("%06o\0 "). */
+    private static long checksumField(byte[] tar, int index) {
+        return Long.parseLong(new String(tar, index * HostileTars.RECORD + 148, 6, StandardCharsets.US_ASCII), 8);
     }
 }

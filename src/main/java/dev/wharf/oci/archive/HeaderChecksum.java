@@ -1,0 +1,65 @@
+package dev.wharf.oci.archive;
+
+/**
+ * A tar header's checksum, checked as Go's archive/tar checks it (terraform's unpacker, through go-getter), where
+ * commons-compress does not check it at all: Go refuses the archive at a header whose checksum field is not octal or
+ * matches neither the unsigned sum of the header's bytes (POSIX) nor their signed sum (old Sun tar's), the field
+ * itself counted as eight spaces. So a header Go stops at ("archive/tar: invalid tar header") is never read here as
+ * an entry terraform would unpack.
+ */
+final class HeaderChecksum {
+    private static final int AT = 148;
+    private static final int LENGTH = 8;
+
+    private HeaderChecksum() {
+    }
+
+    /** Whether {@code record}'s checksum field holds its unsigned or its signed sum. */
+    static boolean matches(byte[] record) {
+        long stored = stored(record);
+        return stored >= 0 && (stored == unsignedSum(record) || stored == signedSum(record));
+    }
+
+    /**
+     * The field's value, or -1 when Go's parseOctal refuses it: it trims spaces and NULs from both ends, reads up to
+     * the first NUL left, and takes an empty field for 0. The field's eight bytes hold at most 2^24 - 1, so no overflow.
+     */
+    static long stored(byte[] record) {
+        int start = AT;
+        int end = AT + LENGTH;
+        while (start < end && (record[start] == ' ' || record[start] == 0)) {
+            start++;
+        }
+        while (end > start && (record[end - 1] == ' ' || record[end - 1] == 0)) {
+            end--;
+        }
+        long value = 0;
+        for (int i = start; i < end && record[i] != 0; i++) {
+            if (record[i] < '0' || record[i] > '7') {
+                return -1;
+            }
+            value = value * 8 + (record[i] - '0');
+        }
+        return value;
+    }
+
+    static long unsignedSum(byte[] record) {
+        long sum = 0;
+        for (int i = 0; i < record.length; i++) {
+            sum += inField(i) ? ' ' : record[i] & 0xff;
+        }
+        return sum;
+    }
+
+    static long signedSum(byte[] record) {
+        long sum = 0;
+        for (int i = 0; i < record.length; i++) {
+            sum += inField(i) ? ' ' : record[i];
+        }
+        return sum;
+    }
+
+    private static boolean inField(int i) {
+        return i >= AT && i < AT + LENGTH;
+    }
+}
