@@ -6,7 +6,7 @@ import org.apache.commons.compress.archivers.tar.TarUtils;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the headers before an entry (PAX 'x' and 'g', GNU long name 'L') say of it, gathered as their data
+ * What the headers before an entry (PAX 'x', GNU long name 'L'; a global 'g' is an entry of its own to Go's reader) say of it, gathered as their data
  * goes by and settled at the entry's own header: whether it is a sparse file, and the name it goes by,
  * which is the full name a refusal must give rather than the header's 100-byte name field.
  */
@@ -36,8 +36,7 @@ final class PendingHeaders {
         if (keys.sparseName() != null) {
             sparseName = keys.sparseName();
         }
-        // A global header's path names no entry in Go's reader, which does not carry a global header over.
-        if (type != TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER && keys.path() != null) {
+        if (keys.path() != null) {
             path = keys.path();
         }
     }

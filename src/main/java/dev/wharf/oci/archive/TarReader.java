@@ -25,6 +25,13 @@ public final class TarReader extends TarArchiveInputStream {
     private final PendingHeaders pending = new PendingHeaders();
     private int nested;
     private byte entryType;
+    /**
+     * Whether the last header read was a PAX global header ('g'). Go's reader returns one as an entry of its own and
+     * carries none of its records over to later entries, where commons-compress applies them (a path, a size) to
+     * every entry after it, so a global path=README.md renamed the entries for this reader alone; go-getter skips
+     * the entry. So the header is read as a file's ('0'), which commons-compress applies nothing of, and skipped.
+     */
+    private boolean globalHeader;
 
     public TarReader(InputStream source) {
         super(source);
@@ -41,20 +48,9 @@ public final class TarReader extends TarArchiveInputStream {
     @Override
     public @Nullable TarArchiveEntry getNextEntry() throws IOException {
         try {
-            TarArchiveEntry entry;
-            nested++; // commons-compress reads the entry after a PAX header through this method, before applying the header
-            try {
-                entry = super.getNextEntry();
-            } finally {
-                nested--;
-            }
-            if (entry != null && nested == 0) {
-                notAFileTakenForADirectory(entry, entryType);
-            }
-            if (entry != null && headerOnly(entry.getLinkFlag()) && entry.getSize() != 0) {
-                throw new ArchiveRefusedException("entry '" + EntryNames.printable(entry.getName()) + "' of type '" + (char) entry.getLinkFlag()
-                        + "' is given " + entry.getSize() + " bytes of data by a PAX header; Go's tar reader (terraform's unpacker) gives that"
-                        + " type none, so the readers would take different bytes for the next entry");
+            TarArchiveEntry entry = nextRead();
+            while (entry != null && nested == 0 && globalHeader) {
+                entry = nextRead(); // go-getter skips a global header's entry, as it unpacks only files and directories
             }
             return entry;
         } catch (IOException e) {
@@ -63,6 +59,25 @@ public final class TarReader extends TarArchiveInputStream {
             }
             throw e;
         }
+    }
+
+    private @Nullable TarArchiveEntry nextRead() throws IOException {
+        TarArchiveEntry entry;
+        nested++; // commons-compress reads the entry after a PAX header through this method, before applying the header
+        try {
+            entry = super.getNextEntry();
+        } finally {
+            nested--;
+        }
+        if (entry != null && nested == 0) {
+            notAFileTakenForADirectory(entry, entryType);
+        }
+        if (entry != null && headerOnly(entry.getLinkFlag()) && entry.getSize() != 0) {
+            throw new ArchiveRefusedException("entry '" + EntryNames.printable(entry.getName()) + "' of type '" + (char) entry.getLinkFlag()
+                    + "' is given " + entry.getSize() + " bytes of data by a PAX header; Go's tar reader (terraform's unpacker) gives that"
+                    + " type none, so the readers would take different bytes for the next entry");
+        }
+        return entry;
     }
 
     /**
@@ -105,7 +120,11 @@ public final class TarReader extends TarArchiveInputStream {
             entryType = record[TYPE_AT];
             notSparse(record);
         }
-        if (record[TYPE_AT] == TarConstants.LF_PAX_EXTENDED_HEADER_UC) {
+        globalHeader = record[TYPE_AT] == TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER;
+        if (globalHeader) {
+            capped(record);
+        }
+        if (record[TYPE_AT] == TarConstants.LF_PAX_EXTENDED_HEADER_UC || globalHeader) {
             asRegularFile(record);
         }
         if (afterMetaHeader && record[TYPE_AT] != TarConstants.LF_GNUTYPE_LONGLINK) {
@@ -135,8 +154,7 @@ public final class TarReader extends TarArchiveInputStream {
 
     /**
      * A sparse file is refused at its own header, before commons-compress reads its map: an old GNU one (type
-     * 'S'), or one that PAX GNU.sparse keys before it describe (in a global header too, which commons-compress
-     * applies to every entry after it), as commons-compress applies the keys and reads a format 1.0 map from
+     * 'S'), or one that PAX GNU.sparse keys before it describe, as commons-compress applies the keys and reads a format 1.0 map from
      * the entry's data only after reading the entry's header. With an empty map and a size field of 1024,
      * commons-compress took the next 1024 bytes for a header that Go's reader, whose physical size is the size
      * field, skips. It is named by its full name, a GNU long name or PAX path included.
@@ -264,9 +282,8 @@ public final class TarReader extends TarArchiveInputStream {
 
     private static final int TYPE_AT = 156;
 
-    /** A header that describes the entry after it rather than an entry of its own, as Go's reader takes them ('X' is none). */
+    /** A header that describes the entry after it rather than an entry of its own, as Go's reader takes them ('X' and 'g' are none). */
     private static boolean metaHeader(byte type) {
-        return type == TarConstants.LF_PAX_EXTENDED_HEADER_LC || type == TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER
-                || type == TarConstants.LF_GNUTYPE_LONGNAME || type == TarConstants.LF_GNUTYPE_LONGLINK;
+        return type == TarConstants.LF_PAX_EXTENDED_HEADER_LC || type == TarConstants.LF_GNUTYPE_LONGNAME || type == TarConstants.LF_GNUTYPE_LONGLINK;
     }
 }

@@ -156,6 +156,17 @@ class ModuleReadmesTest {
     }
 
     @Test
+    void aPaxGlobalHeadersPathRenamesNoEntryAsTerraformUnpacksIt() throws IOException {
+        // Go's reader carries no global header's records over; go-getter unpacks notes.md as notes.md, no README, where
+        // commons-compress applied the path to notes.md and showed it as the README.
+        byte[] renaming = HostileTars.start().pax((byte) 'g', "path=README.md").file("notes.md", "# Not installed as a README\n").end().gzipped();
+        assertThat(ReadmeExtractor.read(new ByteArrayInputStream(renaming), false, 1 << 20)).isEmpty();
+        // git archive's global header (a comment) before the README.
+        byte[] gitArchive = HostileTars.start().pax((byte) 'g', "comment=0123456789abcdef").file("README.md", "# Shown\n").end().gzipped();
+        assertThat(ReadmeExtractor.read(new ByteArrayInputStream(gitArchive), false, 1 << 20)).hasValue("# Shown\n");
+    }
+
+    @Test
     void aReadmeWhoseHeaderIsDamagedIsNotShownAsGoRefusesTheArchiveThere() throws IOException {
         // README.md's modification time changed after the header was written, its checksum not: Go's reader (terraform's
         // unpacker) stops at the header with "archive/tar: invalid tar header", where commons-compress showed the README.

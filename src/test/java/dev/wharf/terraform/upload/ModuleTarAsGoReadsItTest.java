@@ -65,14 +65,24 @@ class ModuleTarAsGoReadsItTest {
     }
 
     @Test
-    void aSparseFileAPaxGlobalHeaderDescribesIsRefused() throws IOException {
-        // commons-compress applies a global header's GNU.sparse keys to every entry after it and would read main.tf's
-        // data as a format 1.0 map; the entry is refused at its header, named as the archive gives it.
-        byte[] global = HostileTars.start().pax((byte) 'g', "GNU.sparse.major=1", "GNU.sparse.minor=0", "GNU.sparse.realsize=10")
+    void aPaxGlobalHeadersRecordsApplyToNoLaterEntryAsGoReadsIt() throws IOException {
+        // Go's reader returns a global header as an entry of its own and merges none of its records into later headers;
+        // go-getter skips the entry. commons-compress applied them to every entry after it: this path renamed main.tf,
+        // and these GNU.sparse keys made main.tf a sparse file whose data it would read as a map.
+        byte[] path = HostileTars.start().pax((byte) 'g', "path=../escaped.tf").file("main.tf", "").end().gzipped();
+        byte[] sparse = HostileTars.start().pax((byte) 'g', "GNU.sparse.major=1", "GNU.sparse.minor=0", "GNU.sparse.realsize=10")
                 .file("main.tf", "no map\n").end().gzipped();
-        Path archive = Files.write(dir.resolve("global.tar.gz"), global);
-        assertThatThrownBy(() -> ModuleArchiveCheck.check(archive, ArchiveFormat.TAR_GZ, "the body"))
-                .isInstanceOf(UploadException.class).hasMessage("the body holds a sparse file 'main.tf'; module archives hold files only");
+        // git archive writes one with the commit in a comment record; after an 'x' header, whose records Go drops with it.
+        byte[] gitArchive = HostileTars.start().pax((byte) 'g', "comment=0123456789abcdef0123456789abcdef01234567").file("main.tf", "")
+                .pax((byte) 'x', "path=../escaped.tf").pax((byte) 'g', "comment=again").file("variables.tf", "").end().gzipped();
+        for (byte[] tar : new byte[][] {path, sparse, gitArchive}) {
+            Path archive = Files.write(dir.resolve("global.tar.gz"), tar);
+            assertThatCode(() -> ModuleArchiveCheck.check(archive, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
+        }
+        // The global header's entry is no file of the module: a tar of it alone holds none.
+        Path alone = Files.write(dir.resolve("alone.tar.gz"), HostileTars.start().pax((byte) 'g', "comment=built").end().gzipped());
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(alone, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessage("the body holds no files");
     }
 
     @Test
