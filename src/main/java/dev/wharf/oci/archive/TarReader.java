@@ -32,6 +32,7 @@ public final class TarReader extends TarArchiveInputStream {
      * the entry. So the header is read as a file's ('0'), which commons-compress applies nothing of, and skipped.
      */
     private boolean globalHeader;
+    private boolean paxPending;
 
     public TarReader(InputStream source) {
         super(source);
@@ -115,6 +116,7 @@ public final class TarReader extends TarArchiveInputStream {
             return record;
         }
         checksummed(record);
+        onePaxHeader(record[TYPE_AT]);
         afterMetaHeader = metaHeader(record[TYPE_AT]);
         if (!afterMetaHeader) {
             entryType = record[TYPE_AT];
@@ -164,6 +166,24 @@ public final class TarReader extends TarArchiveInputStream {
         if (sparse != null) {
             throw new SparseFileException(sparse);
         }
+    }
+
+    /**
+     * Go's reader keeps only the last of two PAX extended headers before one entry (each replaces the records it
+     * holds), where commons-compress applies both, the first's records last, so a path or size in either would
+     * name or place the entry differently for the two readers. Writers put one before an entry, so two are refused.
+     */
+    private void onePaxHeader(byte type) {
+        if (type != TarConstants.LF_PAX_EXTENDED_HEADER_LC) {
+            paxPending &= metaHeader(type);
+            return;
+        }
+        if (paxPending) {
+            throw new ArchiveRefusedException("the tar holds a second PAX extended header before one entry (at byte " + (getBytesRead() - RECORD)
+                    + "); Go's tar reader (terraform's unpacker) keeps only the last one's records, where this reader would apply both,"
+                    + " so the readers would take the entry differently");
+        }
+        paxPending = true;
     }
 
     /**
@@ -258,6 +278,7 @@ public final class TarReader extends TarArchiveInputStream {
     }
 
     private static final int NAME_LENGTH = 100;
+    private static final int RECORD = 512;
     private static final int CHECKSUM_AT = 148;
     private static final int CHECKSUM_LENGTH = 8;
 

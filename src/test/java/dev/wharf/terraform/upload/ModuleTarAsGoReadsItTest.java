@@ -86,6 +86,29 @@ class ModuleTarAsGoReadsItTest {
     }
 
     @Test
+    void twoPaxHeadersBeforeOneEntryAreRefusedAsGoKeepsOnlyTheLast() throws IOException {
+        // Go's reader names this entry main.tf (the second header's path) and terraform unpacks it inside the module;
+        // commons-compress applied the first header's path last and checked ../escaped.tf. A GNU long name between the two
+        // changes nothing.
+        byte[] twice = HostileTars.start().pax((byte) 'x', "path=../escaped.tf").pax((byte) 'x', "path=main.tf").file("x", "").end().gzipped();
+        byte[] longName = "notes.txt".getBytes(StandardCharsets.UTF_8);
+        byte[] between = HostileTars.start().file("main.tf", "").pax((byte) 'x', "mtime=1").entry("././@LongLink", (byte) 'L', longName.length, longName)
+                .pax((byte) 'x', "mtime=2").file("y", "").end().gzipped();
+        Path twiceTar = Files.write(dir.resolve("twice.tar.gz"), twice);
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(twiceTar, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessage("the body is refused: the tar holds a second PAX extended header before one entry"
+                        + " (at byte 1024); Go's tar reader (terraform's unpacker) keeps only the last one's records, where this reader would apply"
+                        + " both, so the readers would take the entry differently");
+        Path betweenTar = Files.write(dir.resolve("between.tar.gz"), between);
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(betweenTar, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessageContaining("a second PAX extended header before one entry (at byte 2560)");
+        // One before each entry is how every writer writes them.
+        byte[] each = HostileTars.start().pax((byte) 'x', "mtime=1").file("main.tf", "").pax((byte) 'x', "mtime=2").file("b.tf", "").end().gzipped();
+        Path eachTar = Files.write(dir.resolve("each.tar.gz"), each);
+        assertThatCode(() -> ModuleArchiveCheck.check(eachTar, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
+    }
+
+    @Test
     void aHeaderWhoseChecksumIsWrongIsRefusedAsGoRefusesIt() throws IOException {
         // hidden.tf's header is damaged after it was written (a name byte changed, the checksum not): Go's reader stops
         // there with "archive/tar: invalid tar header", so terraform unpacks nothing, where commons-compress read it on.
