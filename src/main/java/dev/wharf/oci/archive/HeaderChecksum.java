@@ -43,6 +43,26 @@ final class HeaderChecksum {
         return value;
     }
 
+    /** What is wrong with a checksum that does not match, for the refusal: a field that is no number, or the sums it is not. */
+    static String mismatch(byte[] record) {
+        long stored = stored(record);
+        if (stored < 0) {
+            return "its checksum field " + fieldText(record) + " is no octal number";
+        }
+        return "its checksum field says " + Long.toString(stored, 8) + " (octal) where its bytes sum to " + Long.toString(unsignedSum(record), 8)
+                + " (" + Long.toString(signedSum(record), 8) + " as signed bytes)";
+    }
+
+    /** The checksum field as written, octal digits shown as they are and any other byte escaped. */
+    private static String fieldText(byte[] record) {
+        StringBuilder text = new StringBuilder("'");
+        for (int i = AT; i < AT + LENGTH; i++) {
+            int b = record[i] & 0xff;
+            text.append(b >= 0x20 && b < 0x7f && b != '\'' && b != '\\' ? String.valueOf((char) b) : String.format("\\x%02x", b));
+        }
+        return text.append("'").toString();
+    }
+
     static long unsignedSum(byte[] record) {
         long sum = 0;
         for (int i = 0; i < record.length; i++) {

@@ -156,8 +156,8 @@ public final class TarReader extends TarArchiveInputStream {
 
     /**
      * A sparse file is refused at its own header, before commons-compress reads its map: an old GNU one (type
-     * 'S'), or one that PAX GNU.sparse keys before it describe, as commons-compress applies the keys and reads a format 1.0 map from
-     * the entry's data only after reading the entry's header. With an empty map and a size field of 1024,
+     * 'S'), or one that PAX GNU.sparse keys before it describe, as commons-compress applies the keys and reads a
+     * format 1.0 map from the entry's data only after reading the entry's header. With an empty map and a size field of 1024,
      * commons-compress took the next 1024 bytes for a header that Go's reader, whose physical size is the size
      * field, skips. It is named by its full name, a GNU long name or PAX path included.
      */
@@ -196,26 +196,12 @@ public final class TarReader extends TarArchiveInputStream {
             return;
         }
         long at = getBytesRead() - record.length;
-        long stored = HeaderChecksum.stored(record);
-        String why = stored < 0 ? "its checksum field " + fieldText(record) + " is no octal number"
-                : "its checksum field says " + Long.toString(stored, 8) + " (octal) where its bytes sum to "
-                        + Long.toString(HeaderChecksum.unsignedSum(record), 8) + " (" + Long.toString(HeaderChecksum.signedSum(record), 8)
-                        + " as signed bytes)";
+        String why = HeaderChecksum.mismatch(record);
         if (!headerRead) {
             throw new NotATarException("the archive is not a tar: its first record is no tar header, as " + why);
         }
         throw new ArchiveRefusedException("the tar's header at byte " + at + " (named '" + EntryNames.printable(TarUtils.parseName(record, 0, NAME_LENGTH))
                 + "') is damaged: " + why + "; Go's tar reader (terraform's unpacker) refuses the archive there (\"archive/tar: invalid tar header\")");
-    }
-
-    /** The checksum field as written, octal digits shown as they are and any other byte escaped. */
-    private static String fieldText(byte[] record) {
-        StringBuilder text = new StringBuilder("'");
-        for (int i = CHECKSUM_AT; i < CHECKSUM_AT + CHECKSUM_LENGTH; i++) {
-            int b = record[i] & 0xff;
-            text.append(b >= 0x20 && b < 0x7f && b != '\'' && b != '\\' ? String.valueOf((char) b) : String.format("\\x%02x", b));
-        }
-        return text.append("'").toString();
     }
 
     /**
