@@ -1,13 +1,7 @@
 package dev.wharf.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -17,15 +11,11 @@ import java.util.stream.Collectors;
  * not.
  */
 public final class NginxBalancer implements AutoCloseable {
-    private final Process process;
-    private final int port;
-    private final Path prefix;
+    private final NginxProcess nginx;
     private final boolean tls;
 
-    private NginxBalancer(Process process, int port, Path prefix, boolean tls) {
-        this.process = process;
-        this.port = port;
-        this.prefix = prefix;
+    private NginxBalancer(NginxProcess nginx, boolean tls) {
+        this.nginx = nginx;
         this.tls = tls;
     }
 
@@ -51,85 +41,35 @@ public final class NginxBalancer implements AutoCloseable {
     }
 
     private static NginxBalancer start(Path prefix, List<Integer> replicaPorts, String listenExtras, String headers) {
-        Path nginx = RequiredTool.require("nginx", "nginx-light");
-        int port = TestPorts.free();
-        try {
-            Files.createDirectories(prefix.resolve("logs"));
-            String servers = replicaPorts.stream().map(p -> "    server 127.0.0.1:" + p + " max_fails=0;")
-                    .collect(Collectors.joining("\n"));
-            String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
-            Path conf = Files.writeString(prefix.resolve("nginx.conf"), user + """
-                    worker_processes 1;
-                    pid %1$s/nginx.pid;
-                    error_log %1$s/logs/error.log warn;
-                    events { worker_connections 1024; }
-                    http {
-                      access_log off;
-                      client_body_temp_path %1$s/client_body;
-                      proxy_temp_path %1$s/proxy;
-                      fastcgi_temp_path %1$s/fastcgi;
-                      uwsgi_temp_path %1$s/uwsgi;
-                      scgi_temp_path %1$s/scgi;
-                      upstream replicas {
-                    %2$s
-                        keepalive 32;
-                      }
-                      server {
-                        listen 127.0.0.1:%3$d%4$s;
-                        location / {
-                          proxy_pass http://replicas;
-                          proxy_http_version 1.1;
-                          proxy_set_header Connection "";
-                    %5$s      proxy_buffering off;
-                        }
-                      }
+        String servers = replicaPorts.stream().map(p -> "    server 127.0.0.1:" + p + " max_fails=0;")
+                .collect(Collectors.joining("\n"));
+        return new NginxBalancer(NginxProcess.start(prefix, 1024, port -> """
+                  upstream replicas {
+                %1$s
+                    keepalive 32;
+                  }
+                  server {
+                    listen 127.0.0.1:%2$d%3$s;
+                    location / {
+                      proxy_pass http://replicas;
+                      proxy_http_version 1.1;
+                      proxy_set_header Connection "";
+                %4$s      proxy_buffering off;
                     }
-                    """.formatted(prefix, servers, port, listenExtras, headers), StandardCharsets.UTF_8);
-            Process process = new ProcessBuilder(nginx.toString(), "-p", prefix.toString(), "-c", conf.toString(), "-g", "daemon off;")
-                    .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
-            NginxBalancer balancer = new NginxBalancer(process, port, prefix, !listenExtras.isEmpty());
-            balancer.awaitListening();
-            return balancer;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start nginx", e);
-        }
-    }
-
-    private void awaitListening() {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < end) {
-            if (!process.isAlive()) {
-                throw new AssertionError("nginx exited with " + process.exitValue() + ": " + log());
-            }
-            if (WharfProcess.accepts(port)) {
-                return;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
-        }
-        throw new AssertionError("nginx did not listen on " + port + " within 20 s: " + log());
+                  }
+                """.formatted(servers, port, listenExtras, headers)), !listenExtras.isEmpty());
     }
 
     public String url() {
-        return (tls ? "https" : "http") + "://127.0.0.1:" + port;
+        return (tls ? "https" : "http") + "://127.0.0.1:" + nginx.port();
     }
 
     public String log() {
-        try {
-            return Files.readString(prefix.resolve("logs/error.log")) + Files.readString(prefix.resolve("logs/stdout.log"));
-        } catch (IOException e) {
-            return "(no nginx log: " + e.getMessage() + ")";
-        }
+        return nginx.log();
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        nginx.close();
     }
 }

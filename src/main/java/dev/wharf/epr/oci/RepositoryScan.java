@@ -37,8 +37,8 @@ import org.jspecify.annotations.Nullable;
  * is new, its package taken from the manifest's config ({@link ConfigDocuments}) or else its zip
  * downloaded and read. A known package whose blobs the cache lost is not downloaded here: the fill
  * behind the index fetches them through the back-off ({@link BlobBackoff}), so a blob broken in the
- * registry is not downloaded whole again at every refresh, nor its package left out for it. New tags are resolved by a small pool of threads, the results
- * kept in tag order. A registry outage fails the whole pass (the first in tag order winning).
+ * registry is not downloaded whole again at every refresh, nor its package left out for it. New tags
+ * are resolved by a small pool of threads, the results kept in tag order. A registry outage fails the whole pass (the first in tag order winning).
  */
 final class RepositoryScan {
     private static final Logger LOG = LoggerFactory.getLogger(RepositoryScan.class);

@@ -2,10 +2,9 @@ package dev.wharf.terraform.docs;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.wharf.oci.Digest;
 import dev.wharf.oci.archive.ArchiveLimits;
-import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.terraform.StoredFile;
+import dev.wharf.terraform.module.ArchiveRefusals;
 import dev.wharf.terraform.module.ModuleAddress;
 import dev.wharf.terraform.module.ModuleService;
 import java.io.IOException;
@@ -19,20 +18,17 @@ import java.util.Optional;
 /**
  * Each module version's documentation, read from its archive once: versions are never
  * overwritten, so the answer holds for good and serves the read API and the UI alike. An archive the
- * rules refuse is refused as long, as that follows from its bytes and the limits alone: the refusal is
- * kept by the archive's digest, so a view does not inflate it up to the limit again each time. A
- * failure to read (a storage hiccup) is not kept.
+ * rules refuse is refused as long ({@link ArchiveRefusals}), so a view does not inflate it up to
+ * the limit again each time. A failure to read (a storage hiccup) is not kept.
  */
 public final class ModuleDocumentation {
     private static final long CACHE_BYTES = 64L << 20;
-    private static final long REFUSAL_CHARACTERS = 4L << 20;
 
     private final ModuleService modules;
     private final ArchiveLimits limits;
     private final Cache<Key, ArchiveDocs> read = Caffeine.newBuilder().maximumWeight(CACHE_BYTES).recordStats()
             .<Key, ArchiveDocs>weigher((key, docs) -> (int) Math.min(Integer.MAX_VALUE, weight(docs))).build();
-    private final Cache<Digest, String> refused = Caffeine.newBuilder().maximumWeight(REFUSAL_CHARACTERS)
-            .<Digest, String>weigher((digest, message) -> 128 + message.length()).build();
+    private final ArchiveRefusals refusals = new ArchiveRefusals();
 
     private record Key(ModuleAddress module, String version) {
     }
@@ -59,16 +55,12 @@ public final class ModuleDocumentation {
 
     private ArchiveDocs extract(ModuleAddress module, String version) {
         StoredFile archive = modules.archive(module, version);
-        Digest digest = archive.layer().digest();
-        String refusal = refused.getIfPresent(digest);
-        if (refusal != null) {
-            throw new ArchiveRefusedException(refusal);
-        }
-        try (InputStream in = modules.open(archive)) {
-            return ArchiveDocsExtractor.read(in, archive.fileName().endsWith(".zip"), limits.allowedFor(archive.layer().size()));
-        } catch (ArchiveRefusedException e) {
-            refused.put(digest, String.valueOf(e.getMessage()));
-            throw e;
+        try {
+            return refusals.read(archive, () -> {
+                try (InputStream in = modules.open(archive)) {
+                    return ArchiveDocsExtractor.read(in, archive.fileName().endsWith(".zip"), limits.allowedFor(archive.layer().size()));
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the archive of " + module + " " + version + ": " + e.getMessage(), e);
         }

@@ -3,10 +3,9 @@ package dev.wharf.terraform.ui;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.http.ui.ReadmeRenderer;
-import dev.wharf.oci.Digest;
 import dev.wharf.oci.archive.ArchiveLimits;
-import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.terraform.StoredFile;
+import dev.wharf.terraform.module.ArchiveRefusals;
 import dev.wharf.terraform.module.ModuleAddress;
 import dev.wharf.terraform.module.ModuleService;
 import java.io.IOException;
@@ -17,20 +16,18 @@ import java.util.Optional;
 /**
  * Each module version's README as sanitised HTML, read from its archive once: versions are never
  * overwritten, so the answer (also "there is none") holds for good. A refusal (a README too large, a
- * hostile archive) holds as long, as it follows from the archive's bytes alone: it is kept by the
- * archive's digest, so a page view does not inflate the archive up to the limit again each time. A
- * failure to read is not kept, so a storage hiccup is not remembered as a missing README.
+ * hostile archive) holds as long ({@link ArchiveRefusals}), so a page view does not inflate the archive
+ * up to the limit again each time. A failure to read is not kept, so a storage hiccup is not
+ * remembered as a missing README.
  */
 public final class ModuleReadmes {
     private static final long CACHE_CHARACTERS = 64L << 20;
-    private static final long REFUSAL_CHARACTERS = 4L << 20;
 
     private final ModuleService modules;
     private final ReadmeRenderer renderer = new ReadmeRenderer();
     private final Cache<Key, Optional<String>> rendered = Caffeine.newBuilder().maximumWeight(CACHE_CHARACTERS)
             .<Key, Optional<String>>weigher((key, html) -> 64 + html.map(String::length).orElse(0)).build();
-    private final Cache<Digest, String> refused = Caffeine.newBuilder().maximumWeight(REFUSAL_CHARACTERS)
-            .<Digest, String>weigher((digest, message) -> 128 + message.length()).build();
+    private final ArchiveRefusals refusals = new ArchiveRefusals();
 
     private record Key(ModuleAddress module, String version) {
     }
@@ -46,17 +43,13 @@ public final class ModuleReadmes {
 
     private Optional<String> read(ModuleAddress module, String version) {
         StoredFile archive = modules.archive(module, version);
-        Digest digest = archive.layer().digest();
-        String refusal = refused.getIfPresent(digest);
-        if (refusal != null) {
-            throw new ArchiveRefusedException(refusal);
-        }
         long allowed = ArchiveLimits.DEFAULT.allowedFor(archive.layer().size());
-        try (InputStream in = modules.open(archive)) {
-            return ReadmeExtractor.read(in, archive.fileName().endsWith(".zip"), allowed);
-        } catch (ArchiveRefusedException e) {
-            refused.put(digest, String.valueOf(e.getMessage()));
-            throw e;
+        try {
+            return refusals.read(archive, () -> {
+                try (InputStream in = modules.open(archive)) {
+                    return ReadmeExtractor.read(in, archive.fileName().endsWith(".zip"), allowed);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the archive of " + module + " " + version + ": " + e.getMessage(), e);
         }

@@ -1,14 +1,13 @@
 package dev.wharf.terraform.docs;
 
+import dev.wharf.testing.BlobOpenings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.wharf.oci.Artifact;
-import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
 import dev.wharf.oci.Digest;
-import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.archive.ArchiveLimits;
 import dev.wharf.oci.archive.ArchiveRefusedException;
@@ -18,12 +17,10 @@ import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.module.ModuleAddress;
 import dev.wharf.terraform.module.ModuleService;
 import dev.wharf.testing.HostileTars;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +57,7 @@ class ModuleDocumentationTest {
     @Test
     void aRefusedArchiveIsRememberedByItsDigestNotInflatedAgainOnEveryView() throws Exception {
         TerraformLayout layout = TerraformLayout.under("boring-registry");
-        BlobOpeningCount store = new BlobOpeningCount(new ImageLayoutStore(dir.resolve("layout")));
+        BlobOpenings store = new BlobOpenings(new ImageLayoutStore(dir.resolve("layout")));
         // A sparse file: refused by the archive rules, whichever view asks.
         byte[] archive = HostileTars.start().file("main.tf", "variable \"a\" {}\n").gnuEntry("sparse.tf", (byte) 'S', 0, new byte[0]).end().gzipped();
         for (String version : List.of("1.0.0", "1.0.1")) {
@@ -76,21 +73,7 @@ class ModuleDocumentationTest {
         }
         // Another version holding the same archive is the same bytes, refused alike without reading them.
         assertThatThrownBy(() -> documentation.of(platform, "1.0.1")).isInstanceOf(ArchiveRefusedException.class).hasMessage(refusal);
-        assertThat(store.openings.get()).as("archive blobs opened").isEqualTo(1);
+        assertThat(store.count()).as("archive blobs opened").isEqualTo(1);
     }
 
-    /** Counts the blobs opened as streams, which is how documentation is read from its archive. */
-    private static final class BlobOpeningCount extends ForwardingArtifactStore {
-        final AtomicInteger openings = new AtomicInteger();
-
-        BlobOpeningCount(ArtifactStore delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public InputStream openBlob(String repository, Digest digest) {
-            openings.incrementAndGet();
-            return super.openBlob(repository, digest);
-        }
-    }
 }

@@ -1,13 +1,11 @@
 package dev.wharf.terraform.ui;
 
+import dev.wharf.testing.BlobOpenings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.oci.Artifact;
-import dev.wharf.oci.ArtifactStore;
 import dev.wharf.oci.BlobSource;
-import dev.wharf.oci.Digest;
-import dev.wharf.oci.ForwardingArtifactStore;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.archive.ArchiveRefusedException;
 import dev.wharf.oci.layout.ImageLayoutStore;
@@ -18,14 +16,12 @@ import dev.wharf.terraform.module.ModuleService;
 import dev.wharf.testing.HostileTars;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +55,7 @@ class ModuleReadmesTest {
 
     @Test
     void aRefusedReadmeIsRememberedByItsArchivesDigestNotReadAgainOnEveryView() throws Exception {
-        BlobOpeningCount store = new BlobOpeningCount(new ImageLayoutStore(dir.resolve("layout")));
+        BlobOpenings store = new BlobOpenings(new ImageLayoutStore(dir.resolve("layout")));
         byte[] archive = UiRegistry.tarGz(Map.of("main.tf", "", "README.md", "x".repeat(ReadmeExtractor.MAX_README_BYTES + 1)));
         for (String version : List.of("1.0.0", "1.0.1")) {
             store.push(layout.moduleRepository("acme", "vpc", "aws"), layout.moduleTag("acme", "vpc", "aws", version),
@@ -73,23 +69,9 @@ class ModuleReadmesTest {
         }
         // Another version holding the same archive is the same bytes, refused alike without reading them.
         assertThatThrownBy(() -> readmes.html(vpc, "1.0.1")).isInstanceOf(ArchiveRefusedException.class).hasMessage(refusal);
-        assertThat(store.openings.get()).as("archive blobs opened").isEqualTo(1);
+        assertThat(store.count()).as("archive blobs opened").isEqualTo(1);
     }
 
-    /** Counts the blobs opened as streams, which is how a README is read from its archive. */
-    private static final class BlobOpeningCount extends ForwardingArtifactStore {
-        final AtomicInteger openings = new AtomicInteger();
-
-        BlobOpeningCount(ArtifactStore delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public InputStream openBlob(String repository, Digest digest) {
-            openings.incrementAndGet();
-            return super.openBlob(repository, digest);
-        }
-    }
 
     @Test
     void theReadmeIsFoundInTarGzAndZipAtTheRootOnly() throws Exception {
