@@ -58,7 +58,10 @@ class ConcurrentUploadProcessTest {
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
                 SlowTagProxy proxy = new SlowTagProxy(registry.host(), Duration.ofSeconds(1))) {
             proxy.gateFirstTagChecks(REGISTRY_PROCESSES, Duration.ofSeconds(8));
-            List<Run> runs = uploadAtOnce(REGISTRY_PROCESSES, List.of("--storage-oci-registry", proxy.host(), "--storage-oci-insecure"));
+            // The gate holds the first tag checks up to 8 s until every process has asked; the default 5 s
+            // response timeout had a process started first time out while the tenth JVM was still starting.
+            List<Run> runs = uploadAtOnce(REGISTRY_PROCESSES, List.of("--storage-oci-registry", proxy.host(), "--storage-oci-insecure",
+                    "--storage-oci-response-timeout", "30s"));
             List<Run> won = runs.stream().filter(r -> r.exit() == 0).toList();
             System.out.println("slow registry: " + won.size() + " of " + REGISTRY_PROCESSES + " processes published");
             assertThat(won).as("processes that exited 0: %s", runs).isNotEmpty();
