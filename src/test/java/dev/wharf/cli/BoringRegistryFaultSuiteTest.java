@@ -3,18 +3,12 @@ package dev.wharf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.oci.ScratchFolder;
 import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.FaultProxy.Fault;
 import dev.wharf.testing.FaultProxy.Request;
-import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,27 +25,34 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code boring-registry server} as a process, its registry behind a {@link FaultProxy} in front of
- * the real docker-registry, with short timeouts given by flags. For every fault: the Terraform
- * client gets a clear 5xx (never a 200 whose body is cut or wrong), {@code /health} reports the
- * fault, and service comes back by itself once the fault ends. An upload through a failing registry
- * fails with one clear line and leaves no version behind.
+ * the real docker-registry. For every fault: the Terraform client gets a clear 5xx (never a 200 whose
+ * body is cut or wrong), {@code /health} reports the fault, and service comes back by itself once the
+ * fault ends. An upload through a failing registry fails with one clear line and leaves no version
+ * behind.
+ *
+ * <p>A timeout is short only where the fault is about it, on a server of its own: a registry that
+ * never answers meets a 700 ms response timeout and a 400 ms health probe, a blob that stops midway
+ * a 700 ms idle timeout. Every other bound is 30 s, which no loaded machine reaches, so a slow answer
+ * cannot fail a case in the fault's stead: with 500–700 ms bounds everywhere, the upload's first
+ * request timed out on two cores at load 10–17 before it met the 503 the case is about. The cases
+ * wait for the state they expect (the outage reported, service back); their bound is reached only by
+ * a hang.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BoringRegistryFaultSuiteTest {
     private static final Duration START = Duration.ofSeconds(90);
-    private static final String VERSIONS = "/v1/modules/example/hello/null/versions";
-    private static final String DOWNLOAD = "/v1/modules/example/hello/null/1.0.0/download";
-    private static final List<String> SHORT_TIMEOUTS = List.of("--storage-oci-connect-timeout", "500ms",
-            "--storage-oci-response-timeout", "700ms", "--storage-oci-idle-timeout", "700ms", "--storage-oci-retry-budget", "1500ms");
+    private static final Duration HANG = Duration.ofSeconds(120);
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path dir;
     private DockerRegistryServer registry;
     private FaultProxy proxy;
-    private WharfProcess server;
-    private int port;
-    private int telemetry;
+    private final List<FaultSuiteServer> servers = new ArrayList<>();
+    /** Every bound 30 s: the faults that are no timeout's. */
+    private FaultSuiteServer patient;
+    /** A short response timeout and health probe: the registry that never answers. */
+    private FaultSuiteServer unanswered;
+    /** A short idle timeout: the blob that stops midway. */
+    private FaultSuiteServer idle;
     private byte[] archive;
 
     @BeforeAll
@@ -61,22 +63,24 @@ class BoringRegistryFaultSuiteTest {
                 "--storage-oci-registry", registry.host(), "--storage-oci-insecure", Path.of("examples/modules").toAbsolutePath().toString()));
         assertThat(upload.waitFor(START)).as(upload.output()).isZero();
         proxy = FaultProxy.before(registry.host());
-        port = TestPorts.free();
-        telemetry = TestPorts.free();
-        List<String> args = new ArrayList<>(List.of("boring-registry", "server", "--listen-address", "127.0.0.1:" + port,
-                "--listen-telemetry-address", "127.0.0.1:" + telemetry, "--storage-oci-registry", "http://" + proxy.host(),
-                "--storage-oci-health-timeout", "400ms", "--cache-tags-ttl", "0", "--cache-manifests-ttl", "0"));
-        args.addAll(SHORT_TIMEOUTS);
-        server = WharfProcess.start(dir.resolve("server"), Map.of(), args);
-        server.awaitHttp(URI.create("http://127.0.0.1:" + telemetry + "/health"), START);
-        archive = fileBody();
+        patient = serve("patient", Map.of());
+        unanswered = serve("unanswered", Map.of("response-timeout", "700ms", "health-timeout", "400ms"));
+        idle = serve("idle", Map.of("idle-timeout", "700ms"));
+        for (FaultSuiteServer s : servers) {
+            s.awaitStarted(START);
+        }
+        archive = patient.archive();
+    }
+
+    private FaultSuiteServer serve(String name, Map<String, String> tight) {
+        FaultSuiteServer server = FaultSuiteServer.start(dir.resolve(name), proxy.host(), tight);
+        servers.add(server);
+        return server;
     }
 
     @AfterAll
     void stop() {
-        if (server != null) {
-            server.close();
-        }
+        servers.forEach(FaultSuiteServer::close);
         if (proxy != null) {
             proxy.close();
         }
@@ -88,141 +92,112 @@ class BoringRegistryFaultSuiteTest {
         }
     }
 
-    private HttpResponse<byte[]> get(int on, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on + path)).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+    /** Ends the fault and waits until service is back, however long a loaded machine takes to get there. */
+    private void resumes(FaultSuiteServer server, Fault fault) throws Exception {
+        proxy.heal();
+        long hang = System.nanoTime() + HANG.toNanos();
+        for (Optional<String> why = server.notServing(archive); why.isPresent(); why = server.notServing(archive)) {
+            if (System.nanoTime() > hang) {
+                throw new AssertionError(fault + ": service did not come back after the fault ended: " + why.get() + "\n" + server.output());
+            }
+        }
     }
 
-    private JsonNode health() throws Exception {
-        HttpResponse<byte[]> answer = get(telemetry, "/health");
-        JsonNode report = json.readTree(answer.body());
-        assertThat(answer.statusCode()).as(report.toString()).isEqualTo(report.get("status").asText().equals("unhealthy") ? 503 : 200);
+    /** Waits for the /health report {@code expected} picks: a probe's result is reused for a second, so it may lag the fault. */
+    private JsonNode reported(FaultSuiteServer server, Fault fault, Predicate<JsonNode> expected) throws Exception {
+        long hang = System.nanoTime() + HANG.toNanos();
+        JsonNode report = server.health();
+        while (!expected.test(report)) {
+            if (System.nanoTime() > hang) {
+                throw new AssertionError(fault + ": /health did not report the fault: " + report);
+            }
+            report = server.health();
+        }
         return report;
     }
 
-    /** The module archive as a Terraform client fetches it: the download answer's X-Terraform-Get, then that URL. */
-    private byte[] fileBody() throws Exception {
-        HttpResponse<byte[]> download = get(port, DOWNLOAD);
-        assertThat(download.statusCode()).as(new String(download.body())).isEqualTo(204);
-        URI file = URI.create("http://127.0.0.1:" + port).resolve(download.headers().firstValue("X-Terraform-Get").orElseThrow());
-        HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(file).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(answer.statusCode()).isEqualTo(200);
-        return answer.body();
+    /** The requests the proxy has seen since it had seen {@code before}. */
+    private List<Request> seenSince(int before) {
+        List<Request> all = proxy.requests();
+        return all.subList(before, all.size());
     }
 
-    /** The archive fetched during a fault: a 5xx, or a transfer the client sees break; never a whole 200 with other bytes. */
-    private void fileFailsCleanly(Fault fault) throws Exception {
-        HttpResponse<byte[]> download = get(port, DOWNLOAD);
-        if (download.statusCode() >= 500) {
-            return;
-        }
-        URI file = URI.create("http://127.0.0.1:" + port).resolve(download.headers().firstValue("X-Terraform-Get").orElseThrow());
-        try {
-            HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(file).timeout(Duration.ofSeconds(20)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            assertThat(answer.statusCode()).as(fault + ": " + new String(answer.body())).isGreaterThanOrEqualTo(500);
-            assertThat(new String(answer.body())).contains("storage failed");
-        } catch (IOException broken) {
-            // The client saw the transfer end before its Content-Length: it keeps nothing.
-        }
-    }
-
-    /** Polls until service is back: versions, the archive byte for byte, and /health "ok". */
-    private void resumes(Fault fault) throws Exception {
-        proxy.heal();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<byte[]> versions = get(port, VERSIONS);
-            if (versions.statusCode() == 200 && java.util.Arrays.equals(fileBody(), archive)) {
-                JsonNode report = health();
-                if (report.get("status").asText().equals("ok")) {
-                    return;
-                }
-                last = report.toString();
-            } else {
-                last = versions.statusCode() + " " + new String(versions.body());
-            }
-        }
-        throw new AssertionError(fault + ": service did not come back after the fault ended: " + last + "\n" + server.output());
-    }
-
-    private void outage(Fault fault) throws Exception {
+    private void outage(FaultSuiteServer server, Fault fault) throws Exception {
+        int before = proxy.requests().size();
         proxy.inject(fault);
-        HttpResponse<byte[]> versions = get(port, VERSIONS);
+        HttpResponse<byte[]> versions = server.get(FaultSuiteServer.VERSIONS);
         assertThat(versions.statusCode()).as(fault + ": " + new String(versions.body())).isIn(502, 503);
         // Anonymous clients get the failure in general terms and a request id; the registry is named only in
         // the log and on the telemetry port's /health.
         assertThat(new String(versions.body())).contains("storage", "request id").doesNotContain(proxy.host());
-        // A probe result is reused for a second, so the report may lag the fault by that much.
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        JsonNode report = health();
-        while (!report.get("status").asText().equals("unhealthy")) {
-            assertThat(System.nanoTime()).as(fault + ": /health did not report the outage: " + report).isLessThan(deadline);
-            report = health();
+        if (fault != Fault.REFUSE) {
+            // The failure is the fault's: the versions' tag listing reached the proxy and met it there.
+            assertThat(seenSince(before)).as(fault.name()).anyMatch(r -> r.path().contains("/tags/list"));
         }
+        JsonNode report = reported(server, fault, r -> r.get("status").asText().equals("unhealthy"));
         assertThat(report.get("reason").asText()).contains(proxy.host());
-        resumes(fault);
+        resumes(server, fault);
     }
 
-    private void contentFault(Fault fault, Predicate<Request> where) throws Exception {
+    private void contentFault(FaultSuiteServer server, Fault fault, Predicate<Request> where) throws Exception {
+        int before = proxy.requests().size();
         proxy.inject(fault, where);
-        fileFailsCleanly(fault);
-        JsonNode report = health();
+        server.archiveFailsCleanly(fault);
+        assertThat(seenSince(before)).as(fault + ": the request the fault is for").anyMatch(where);
+        JsonNode report = server.health();
         assertThat(report.get("status").asText()).as(fault + ": " + report).isEqualTo("degraded");
         assertThat(report.get("reason").asText()).as(fault.name()).isNotBlank();
-        resumes(fault);
+        resumes(server, fault);
     }
 
     @Test
     void refusedConnections() throws Exception {
-        outage(Fault.REFUSE);
+        outage(patient, Fault.REFUSE);
     }
 
     @Test
     void aRegistryThatNeverAnswers() throws Exception {
-        outage(Fault.STALL);
+        outage(unanswered, Fault.STALL);
     }
 
     @Test
     void status500() throws Exception {
-        outage(Fault.STATUS_500);
+        outage(patient, Fault.STATUS_500);
     }
 
     @Test
     void status503() throws Exception {
-        outage(Fault.STATUS_503);
+        outage(patient, Fault.STATUS_503);
     }
 
     @Test
     void status429WithRetryAfter() throws Exception {
-        outage(Fault.STATUS_429);
+        outage(patient, Fault.STATUS_429);
     }
 
     @Test
     void aBlobThatStallsMidway() throws Exception {
-        contentFault(Fault.STALL_MID_BODY, Request::isBlobRead);
+        contentFault(idle, Fault.STALL_MID_BODY, Request::isBlobRead);
     }
 
     @Test
     void aBlobResetMidway() throws Exception {
-        contentFault(Fault.RESET_MID_BODY, Request::isBlobRead);
+        contentFault(patient, Fault.RESET_MID_BODY, Request::isBlobRead);
     }
 
     @Test
     void aTruncatedBlob() throws Exception {
-        contentFault(Fault.TRUNCATE_BODY, Request::isBlobRead);
+        contentFault(patient, Fault.TRUNCATE_BODY, Request::isBlobRead);
     }
 
     @Test
     void wrongBytesForTheDigest() throws Exception {
-        contentFault(Fault.WRONG_BYTES, Request::isBlobRead);
+        contentFault(patient, Fault.WRONG_BYTES, Request::isBlobRead);
     }
 
     @Test
     void aMalformedManifest() throws Exception {
-        contentFault(Fault.MALFORMED_MANIFEST, Request::isManifestRead);
+        contentFault(patient, Fault.MALFORMED_MANIFEST, Request::isManifestRead);
     }
 
     @Test
@@ -232,18 +207,19 @@ class BoringRegistryFaultSuiteTest {
         Files.copy(Path.of("examples/modules/hello/main.tf"), module.resolve("hello/main.tf"));
         Files.writeString(module.resolve("hello/boring-registry.hcl"),
                 Files.readString(Path.of("examples/modules/hello/boring-registry.hcl")).replace("1.0.0", "2.0.0"));
+        // The fault is the 503, no timeout: the upload's bounds are 30 s, as the patient server's.
         List<String> args = new ArrayList<>(List.of("boring-registry", "upload", "module", "--storage-oci-registry", "http://" + proxy.host(),
                 "--storage-oci-insecure"));
-        args.addAll(SHORT_TIMEOUTS);
+        args.addAll(FaultSuiteServer.bounds(Map.of()));
         args.add(module.toString());
         proxy.inject(Fault.STATUS_503, r -> r.method().equals("PUT") && r.path().contains("/manifests/"));
         WharfProcess failing = WharfProcess.start(dir.resolve("upload-failing"), Map.of(), args);
         assertThat(failing.waitFor(START)).as(failing.output()).isNotZero();
         assertThat(failing.output()).contains("HTTP 503", proxy.host());
         proxy.heal();
-        assertThat(new String(get(port, VERSIONS).body())).contains("1.0.0").doesNotContain("2.0.0");
+        assertThat(new String(patient.get(FaultSuiteServer.VERSIONS).body())).contains("1.0.0").doesNotContain("2.0.0");
         WharfProcess again = WharfProcess.start(dir.resolve("upload-again"), Map.of(), args);
         assertThat(again.waitFor(START)).as(again.output()).isZero();
-        assertThat(new String(get(port, VERSIONS).body())).contains("1.0.0", "2.0.0");
+        assertThat(new String(patient.get(FaultSuiteServer.VERSIONS).body())).contains("1.0.0", "2.0.0");
     }
 }
