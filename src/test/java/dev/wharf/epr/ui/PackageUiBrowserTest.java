@@ -2,24 +2,20 @@ package dev.wharf.epr.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.testing.ChromiumWalks;
 import dev.wharf.testing.HeadlessChromium;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -27,13 +23,16 @@ import org.openqa.selenium.support.ui.Select;
  * chromium-driver as a person would use it: links followed, forms typed into, what the page shows
  * asserted, the console checked for errors, and a screenshot of each walk under target/.
  */
-class PackageUiBrowserTest {
+class PackageUiBrowserTest extends ChromiumWalks {
     @TempDir
     static Path dir;
     private static UiPackages packages;
     private static URI open;
     private static URI guarded;
-    private ChromeDriver browser;
+
+    PackageUiBrowserTest() {
+        super(Ui.PACKAGES);
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -45,18 +44,6 @@ class PackageUiBrowserTest {
     @AfterAll
     static void stop() {
         packages.close();
-    }
-
-    @BeforeEach
-    void openBrowser() throws IOException {
-        browser = HeadlessChromium.start();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     @Test
@@ -209,24 +196,5 @@ class PackageUiBrowserTest {
         assertThat(browser.findElement(By.cssSelector("main table")).getText()).contains("<img src=x onerror=window.wharfPwned=1> sneaky");
         assertThat(((JavascriptExecutor) browser).executeScript("return typeof window.wharfPwned")).isEqualTo("undefined");
         screenshot("hostile-package");
-    }
-
-    private void assertStyledAndClean(String walk) throws Exception {
-        String color = browser.findElement(By.tagName("header")).getCssValue("background-color");
-        assertThat(color).as("the stylesheet applies").isEqualTo("rgba(31, 78, 61, 1)");
-        assertThat(consoleErrors()).isEmpty();
-        screenshot(walk);
-    }
-
-    private List<LogEntry> consoleErrors() {
-        return HeadlessChromium.consoleErrors(browser);
-    }
-
-    private void screenshot(String walk) throws Exception {
-        HeadlessChromium.screenshot(browser, "epr-" + walk);
-    }
-
-    private void waitFor(java.util.function.BooleanSupplier condition) {
-        HeadlessChromium.waitFor(browser, condition);
     }
 }

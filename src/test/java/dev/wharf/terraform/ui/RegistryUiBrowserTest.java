@@ -3,26 +3,20 @@ package dev.wharf.terraform.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.terraform.auth.ClientAuthentication;
+import dev.wharf.testing.ChromiumWalks;
 import dev.wharf.testing.HeadlessChromium;
-import dev.wharf.testing.OidcIssuer;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
 
 /**
  * {@code /ui/}'s pages in Debian's headless Chromium, driven by Selenium through chromium-driver, as a
@@ -35,6 +29,10 @@ class RegistryUiBrowserTest extends ChromiumWalks {
     static Path dir;
     private static UiRegistry registry;
     private static URI open;
+
+    RegistryUiBrowserTest() {
+        super(Ui.REGISTRY);
+    }
 
     @BeforeAll
     static void start() throws Exception {
