@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The scenarios of the file downloads the API hands out (module archives, provider zips), on each
  * backend: conditional requests, ranges and HEAD, large and damaged blobs.
  */
-abstract class TerraformFileScenarios extends TerraformApiScenarios {
+abstract class TerraformFileScenarios extends TerraformHttpScenarios {
     /** A cache in front revalidates its copy of a file by its entity tag, the blob's digest: 304, no body, no length. */
     @Test
     void aFileAskedWithItsOwnEntityTagIsNotModified() throws Exception {
