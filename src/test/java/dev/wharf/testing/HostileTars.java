@@ -65,6 +65,12 @@ public final class HostileTars {
         return entry("PaxHeaders/entry", type, bytes.length, bytes);
     }
 
+    /** {@code bytes} as they are, whole records or not: a lone zero block, a record cut short. */
+    public HostileTars raw(byte[] bytes) {
+        out.writeBytes(bytes);
+        return this;
+    }
+
     /** The two zeroed records that end a tar. */
     public HostileTars end() {
         out.writeBytes(new byte[2 * RECORD]);

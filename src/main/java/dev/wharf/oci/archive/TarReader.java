@@ -23,6 +23,7 @@ public final class TarReader extends TarArchiveInputStream {
     private @Nullable ByteArrayOutputStream metaData;
     private byte metaType;
     private final PendingHeaders pending = new PendingHeaders();
+    private final TarEnd end = new TarEnd();
     private int nested;
     private byte entryType;
     /**
@@ -107,6 +108,7 @@ public final class TarReader extends TarArchiveInputStream {
         if (data != null) {
             pending.add(metaType, data.toByteArray());
         }
+        end.record(record, read, getBytesRead() - read, headerRead);
         if (read < record.length) {
             endedAfterMetaHeader |= meta && read == 0;
             return null;

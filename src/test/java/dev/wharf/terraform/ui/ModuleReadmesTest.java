@@ -160,6 +160,17 @@ class ModuleReadmesTest {
     }
 
     @Test
+    void aReadmeAfterAZeroBlockIsRefusedAsGoRefusesTheArchiveThere() throws IOException {
+        // Go's reader refuses the archive at README.md's header, a zero block coming before it ("archive/tar: invalid tar
+        // header"), so terraform installs nothing; commons-compress ended the archive at the zero block, and the page said
+        // the module had no README instead of why it cannot be installed.
+        byte[] tar = HostileTars.start().file("main.tf", "").raw(new byte[HostileTars.RECORD]).file("README.md", "# Never installed\n").end().gzipped();
+        assertThatThrownBy(() -> ReadmeExtractor.read(new ByteArrayInputStream(tar), false, 1 << 20))
+                .isInstanceOf(ArchiveRefusedException.class).hasMessageStartingWith("the tar holds a zero block followed by a block that is not"
+                        + " zeroed, at byte 1024;");
+    }
+
+    @Test
     void anArchiveThatInflatesTooFarABigReadmeOrAnEscapingNameIsRefused() throws IOException {
         Map<String, String> bomb = new LinkedHashMap<>();
         bomb.put("padding.bin", "0".repeat(3 << 20));

@@ -145,6 +145,37 @@ class ModuleTarAsGoReadsItTest {
         assertThatCode(() -> ModuleArchiveCheck.check(signedTar, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
     }
 
+    @Test
+    void aZeroBlockFollowedByABlockThatIsNotZeroedIsRefusedAsGoRefusesTheArchiveThere() throws IOException {
+        // Go's reader (readHeader) reads the block after a zero block: zeroed, the archive ends; anything else is
+        // "archive/tar: invalid tar header", so terraform unpacks nothing of this one, where commons-compress took the
+        // first zero block for the end and accepted main.tf alone.
+        byte[] zeroBlock = new byte[HostileTars.RECORD];
+        byte[] hidden = HostileTars.start().file("main.tf", "").raw(zeroBlock).file("hidden.tf", "variable \"hidden\" {}\n").end().gzipped();
+        Path hiddenTar = Files.write(dir.resolve("hidden.tar.gz"), hidden);
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(hiddenTar, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessage("the body is refused: the tar holds a zero block followed by a block that is"
+                        + " not zeroed, at byte 1024; Go's tar reader (terraform's unpacker) refuses the archive there (\"archive/tar: invalid"
+                        + " tar header\"), where this reader would end it at the zero block");
+        // A block cut short where a header would be, after a zero block or after an entry: Go's reader says "unexpected EOF".
+        byte[] cutAfterZero = HostileTars.start().file("main.tf", "").raw(zeroBlock).raw(new byte[100]).gzipped();
+        Path cutAfterZeroTar = Files.write(dir.resolve("cut-after-zero.tar.gz"), cutAfterZero);
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(cutAfterZeroTar, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessage("the body is refused: the tar ends 100 bytes into the block at byte 1024, where a"
+                        + " header or the archive's end would be; Go's tar reader (terraform's unpacker) refuses the archive there (\"unexpected"
+                        + " EOF\"), where this reader would end it there");
+        byte[] cut = HostileTars.start().file("main.tf", "").raw("trailing".getBytes(StandardCharsets.US_ASCII)).gzipped();
+        Path cutTar = Files.write(dir.resolve("cut.tar.gz"), cut);
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(cutTar, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessageStartingWith("the body is refused: the tar ends 8 bytes into the block at byte 512,");
+        // One zero block and no more bytes is an end to Go's reader ("exactly 1 block of zeros read"), as two are.
+        for (byte[] tar : new byte[][] {HostileTars.start().file("main.tf", "").raw(zeroBlock).gzipped(),
+                HostileTars.start().file("main.tf", "").end().raw(HostileTars.start().file("after-the-end.tf", "").bytes()).gzipped()}) {
+            Path ended = Files.write(dir.resolve("ended.tar.gz"), tar);
+            assertThatCode(() -> ModuleArchiveCheck.check(ended, ArchiveFormat.TAR_GZ, "the body")).doesNotThrowAnyException();
+        }
+    }
+
     /** The checksum field of the header at record {@code index}, as HostileTars writes it ("%06o\0 "). */
     private static long checksumField(byte[] tar, int index) {
         return Long.parseLong(new String(tar, index * HostileTars.RECORD + 148, 6, StandardCharsets.US_ASCII), 8);
