@@ -55,6 +55,24 @@ class ModuleDocumentationTest {
     }
 
     @Test
+    void twoPaxHeadersBeforeOneEntryShowTheRefusalNotInputsTerraformNeverReads() throws Exception {
+        // Go's reader keeps the second header's records alone, so terraform installs notes.txt, no configuration;
+        // commons-compress applies both, the first's last, and would document its variable as an input of inputs.tf.
+        TerraformLayout layout = TerraformLayout.under("boring-registry");
+        ImageLayoutStore store = new ImageLayoutStore(dir.resolve("layout"));
+        byte[] archive = HostileTars.start().file("main.tf", "variable \"shown\" {}\n").pax((byte) 'x', "path=inputs.tf")
+                .pax((byte) 'x', "path=notes.txt").file("entry", "variable \"never_installed\" {}\n").end().gzipped();
+        store.push(layout.moduleRepository("acme", "platform", "aws"), layout.moduleTag("acme", "platform", "aws", "1.0.0"),
+                new Artifact(MediaTypes.MODULE_ARTIFACT, List.of(Layer.file(MediaTypes.MODULE_TAR_GZ, "m.tar.gz", BlobSource.ofBytes(archive))),
+                        Map.of()), false);
+        ModuleDocumentation documentation = new ModuleDocumentation(new ModuleService(store, layout), ArchiveLimits.DEFAULT);
+        assertThatThrownBy(() -> documentation.of(new ModuleAddress("acme", "platform", "aws"), "1.0.0"))
+                .isInstanceOf(ArchiveRefusedException.class).hasMessage("the tar holds a second PAX extended header before one entry (at byte"
+                        + " 2048); Go's tar reader (terraform's unpacker) keeps only the last one's records, where this reader would apply both,"
+                        + " so the readers would take the entry differently");
+    }
+
+    @Test
     void aRefusedArchiveIsRememberedByItsDigestNotInflatedAgainOnEveryView() throws Exception {
         TerraformLayout layout = TerraformLayout.under("boring-registry");
         BlobOpenings store = new BlobOpenings(new ImageLayoutStore(dir.resolve("layout")));

@@ -171,6 +171,18 @@ class ModuleReadmesTest {
     }
 
     @Test
+    void twoPaxHeadersBeforeOneEntryShowTheRefusalNotAReadmeTerraformInstallsUnderAnotherName() throws IOException {
+        // Go's reader keeps the second header's records alone, so terraform installs notes.md; commons-compress applies
+        // both, the first's last, and would show notes.md's text as README.md. The page says why instead.
+        byte[] tar = HostileTars.start().file("main.tf", "").pax((byte) 'x', "path=README.md").pax((byte) 'x', "path=notes.md")
+                .file("entry", "# Installed as notes.md\n").end().gzipped();
+        assertThatThrownBy(() -> ReadmeExtractor.read(new ByteArrayInputStream(tar), false, 1 << 20))
+                .isInstanceOf(ArchiveRefusedException.class).hasMessage("the tar holds a second PAX extended header before one entry (at byte"
+                        + " 1536); Go's tar reader (terraform's unpacker) keeps only the last one's records, where this reader would apply both,"
+                        + " so the readers would take the entry differently");
+    }
+
+    @Test
     void anArchiveThatInflatesTooFarABigReadmeOrAnEscapingNameIsRefused() throws IOException {
         Map<String, String> bomb = new LinkedHashMap<>();
         bomb.put("padding.bin", "0".repeat(3 << 20));
