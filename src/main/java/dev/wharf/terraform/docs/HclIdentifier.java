@@ -3,13 +3,14 @@ package dev.wharf.terraform.docs;
 /**
  * HCL's identifier, as hclsyntax.ValidIdentifier reads one (scan_tokens.rl: {@code (ID_Start | '_')
  * (ID_Continue | '-')*}): terraform refuses a variable, output or module call whose name is not one
- * ("Invalid variable name"), though a quoted block label may hold any character, a NUL byte included.
+ * ("Invalid variable name"), though a quoted block label may hold any character, a NUL byte included. The documentation
+ * and the module page's usage snippet ask it alike, so a name is an input on both or on neither.
  */
-final class HclIdentifier {
+public final class HclIdentifier {
     private HclIdentifier() {
     }
 
-    static boolean valid(String name) {
+    public static boolean valid(String name) {
         if (name.isEmpty()) {
             return false;
         }

@@ -2,6 +2,7 @@ package dev.wharf.terraform.ui;
 
 import dev.wharf.terraform.discovery.ModuleDetail;
 import dev.wharf.terraform.docs.ArchiveDocs;
+import dev.wharf.terraform.docs.HclIdentifier;
 import dev.wharf.terraform.docs.ModuleDocs;
 import dev.wharf.terraform.module.ModuleAddress;
 import dev.wharf.terraform.module.ModuleMetadata;
@@ -51,10 +52,11 @@ record ModuleView(ModuleDetail detail, String host, Optional<String> readme, Opt
 
         out.append("<h2>Usage</h2>\n<pre><code>module \"").append(Html.text(module.name())).append("\" {\n  source  = \"")
                 .append(Html.text(host + "/" + module)).append("\"\n  version = \"").append(Html.text(newest)).append("\"\n");
-        // Only names an attribute can have, and a type's first line: a quoted label may hold escapes
+        // Only names an attribute can have, as terraform reads one (a regex of its own here had left out a name
+        // with a combining mark, which terraform takes), and a type's first line: a quoted label may hold escapes
         // ("x\n}\nresource …"), and a type any line break (\r among them), which had written HCL of the
         // publisher's own outside the module block of the registry's snippet.
-        List<ModuleDocs.Input> shownRequired = newestRequired.stream().filter(i -> IDENTIFIER.matcher(i.name()).matches()).toList();
+        List<ModuleDocs.Input> shownRequired = newestRequired.stream().filter(i -> HclIdentifier.valid(i.name())).toList();
         if (!shownRequired.isEmpty()) {
             out.append("\n  # Required inputs\n");
             int width = shownRequired.stream().mapToInt(i -> i.name().length()).max().orElse(0);
@@ -84,9 +86,6 @@ record ModuleView(ModuleDetail detail, String host, Optional<String> readme, Opt
         out.append("</section>\n");
         return out.toString();
     }
-
-    /** An HCL identifier: what a caller can write as an attribute name. */
-    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_-]*");
 
     /** {@code null # TYPE}, the type cut at its first line terminator of any kind. */
     private static String typeComment(String type) {

@@ -145,6 +145,24 @@ class RegistryUiTest {
         }
     }
 
+    /**
+     * The snippet's required inputs are the names terraform takes for identifiers, as the documentation's are: a
+     * combining mark is an identifier part (Unicode ID_Continue) though no letter or digit, which the page's own
+     * pattern had left the input out for, so a caller copying the snippet missed a required input.
+     */
+    @Test
+    void aRequiredInputNamedWithACombiningMarkIsInTheUsageSnippetAsInTheDocumentation(@TempDir Path own) throws Exception {
+        try (UiRegistry marked = new UiRegistry(own)) {
+            marked.module("acme", "marked", "aws", "1.0.0", false, java.util.Map.of("variables.tf", """
+                    variable "re\u0301gion" {}
+                    variable "plain" {}
+                    """), "# marked\n", java.util.Map.of());
+            String body = get(marked.serve(ClientAuthentication.open()), "/ui/modules/acme/marked/aws", null).body();
+            String snippet = body.substring(body.indexOf("<h2>Usage</h2>"), body.indexOf("<h2>Versions</h2>"));
+            assertThat(snippet).as(body).contains("  plain   = null\n", "  re\u0301gion = null\n");
+        }
+    }
+
     @Test
     void aVersionWhoseArchiveCannotBeReadStillHasItsPageWhichSaysWhy(@TempDir Path own) throws Exception {
         try (UiRegistry broken = new UiRegistry(own)) {
