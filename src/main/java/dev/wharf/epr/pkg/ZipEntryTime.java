@@ -65,6 +65,7 @@ final class ZipEntryTime {
                 .plusSeconds((time & 0x1f) * 2L)
                 .toInstant(ZoneOffset.UTC);
     }
+
     /** Whether the central directory's extra fields carry a modification time Java reads as an instant. */
     private static boolean hasExtendedTime(byte @Nullable [] extra) {
         if (extra == null) {
