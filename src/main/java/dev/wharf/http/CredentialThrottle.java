@@ -2,7 +2,6 @@ package dev.wharf.http;
 
 import dev.wharf.http.access.Access;
 import dev.wharf.http.access.FailedCredentials;
-import dev.wharf.http.ui.CookieHeader;
 import dev.wharf.http.ui.SessionCookie;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -53,16 +52,18 @@ public final class CredentialThrottle extends Handler.Wrapper {
      * Where credentials are checked, and what carries one besides an {@code Authorization} header.
      *
      * @param path       whether a path is a guarded route: open routes (discovery, health) are never throttled
-     * @param cookie     the UI's session cookie, by its name over plain http (over TLS it has the {@code __Secure-} prefix)
+     * @param cookie     the UI's session cookie: a credential only by the name the UI reads for the request's scheme (the
+     *                   {@code __Secure-} one over TLS, as a trusted proxy's X-Forwarded-Proto says too) and on its
+     *                   pages, so a stray cookie of the other name neither counts against a visitor nor stops its pages
      * @param signInPath the UI's sign-in form, whose POST carries a token in its body
      */
-    public record Guarded(Predicate<String> path, String cookie, String signInPath) {
+    public record Guarded(Predicate<String> path, SessionCookie cookie, String signInPath) {
         boolean presentsCredential(Request request, String requestPath) {
             HttpFields headers = request.getHeaders();
             String authorization = headers.get(HttpHeader.AUTHORIZATION);
+            // The scheme as ProxiedRequests left it, which is what the UI's pages read (Context.scheme) to name the cookie.
             return authorization != null && !authorization.isBlank()
-                    || CookieHeader.value(headers.get(HttpHeader.COOKIE), cookie).isPresent()
-                    || CookieHeader.value(headers.get(HttpHeader.COOKIE), SessionCookie.SECURE_PREFIX + cookie).isPresent()
+                    || cookie.presentIn(headers.get(HttpHeader.COOKIE), request.getHttpURI().getScheme(), requestPath)
                     || HttpMethod.POST.is(request.getMethod()) && requestPath.equals(signInPath);
         }
     }

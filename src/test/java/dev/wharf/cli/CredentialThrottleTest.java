@@ -131,6 +131,42 @@ class CredentialThrottleTest {
         }
     }
 
+    /**
+     * The session cookie is a credential only by the name the UI reads for the request's scheme and on the UI's pages: a
+     * stray one of the other name (the plain one over TLS, a planted __Secure- one over http) or one sent to the API is
+     * never counted, and once the address is throttled its pages and sign-in form still lead to the form rather than 429.
+     */
+    @Test
+    void aSessionCookieTheUiDoesNotReadThereIsNoCredential() throws Exception {
+        try (ServerCommand.Running server = InProcessRegistry.start(dir.resolve("data"), clock, Map.of(),
+                "--auth-static-token", TOKEN, "--auth-max-failures", "2", "--http-trust-forwarded", "--http-trusted-proxies", "127.0.0.1")) {
+            URI base = server.registry().localUri();
+            for (int i = 0; i < 3; i++) {
+                assertThat(proxied(base, VERSIONS, "http", "__Secure-wharf_ui_token=stray-" + i).statusCode()).isEqualTo(401);
+                assertThat(proxied(base, VERSIONS, "https", "wharf_ui_token=stray-" + i).statusCode()).isEqualTo(401);
+                assertThat(proxied(base, VERSIONS, "http", "wharf_ui_token=stray-" + i).statusCode()).isEqualTo(401);
+                assertThat(proxied(base, VERSIONS, "https", "__Secure-wharf_ui_token=stray-" + i).statusCode()).isEqualTo(401);
+                assertThat(ui(base, "http", "__Secure-wharf_ui_token=stray-" + i).statusCode()).isEqualTo(303);
+                assertThat(ui(base, "https", "wharf_ui_token=stray-" + i).statusCode()).isEqualTo(303);
+            }
+            assertThat(get(base, VERSIONS, null, "Bearer " + TOKEN).statusCode()).as("none of those was counted").isEqualTo(200);
+
+            for (int i = 0; i < 2; i++) {
+                assertThat(ui(base, "https", "__Secure-wharf_ui_token=stale-" + i).statusCode()).isEqualTo(303);
+            }
+            assertThat(ui(base, "https", "__Secure-wharf_ui_token=" + TOKEN).statusCode()).isEqualTo(429);
+            // Throttled now; a browser still holding the plain cookie from plain-http days is no guesser and gets the form.
+            assertThat(ui(base, "https", "wharf_ui_token=" + TOKEN).statusCode()).isEqualTo(303);
+            HttpResponse<String> form = proxied(base, "/ui/sign-in", "https", "wharf_ui_token=stale");
+            assertThat(form.statusCode()).isEqualTo(200);
+            assertThat(form.body()).contains("Sign in");
+        }
+    }
+
+    private static HttpResponse<String> proxied(URI base, String path, String proto, String cookie) throws Exception {
+        return send(base, HttpRequest.newBuilder(base.resolve(path)).header("X-Forwarded-Proto", proto).header("Cookie", cookie), null, null);
+    }
+
     private static HttpResponse<String> ui(URI base, String proto, String cookie) throws Exception {
         return send(base, HttpRequest.newBuilder(base.resolve("/ui/")).header("X-Forwarded-Proto", proto).header("Cookie", cookie), null, null);
     }

@@ -14,6 +14,7 @@ import dev.wharf.http.ui.PageSecurity;
 import dev.wharf.http.ui.ReadableForms;
 import dev.wharf.http.ui.ReadyPages;
 import dev.wharf.http.ui.SameOriginPosts;
+import dev.wharf.http.ui.SessionCookie;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -37,7 +38,7 @@ public final class PackageUi {
     public static final String SIGN_IN = "/ui/sign-in";
     private static final String SIGN_OUT = "/ui/sign-out";
     /** The session cookie the sign-in form sets: a credential, as an Authorization header is. */
-    public static final String SESSION_COOKIE = UiSignIn.COOKIE;
+    public static final SessionCookie SESSION_COOKIE = UiSignIn.SESSION;
     private static final Logger LOG = LoggerFactory.getLogger(PackageUi.class);
 
     private final Indexer indexer;

@@ -36,7 +36,12 @@ public record SessionCookie(String name, String path, int maxAgeSeconds, SameSit
 
     /** Whether the request came over TLS, as the client sent it (a trusted proxy's X-Forwarded-Proto applied). */
     public static boolean secure(Context ctx) {
-        return "https".equalsIgnoreCase(ctx.scheme());
+        return secureScheme(ctx.scheme());
+    }
+
+    /** The same from the request's scheme, for checks that run before the router: the one rule for both. */
+    public static boolean secureScheme(@Nullable String scheme) {
+        return "https".equalsIgnoreCase(scheme);
     }
 
     /** The cookie's name on a request that came over TLS ({@code secure}) or not. */
@@ -52,6 +57,15 @@ public record SessionCookie(String name, String path, int maxAgeSeconds, SameSit
     /** The same from a raw {@code Cookie} header, for checks that run before the router. */
     public Optional<String> value(@Nullable String cookieHeader, boolean secure) {
         return CookieHeader.value(cookieHeader, nameFor(secure));
+    }
+
+    /**
+     * Whether a request to {@code requestPath} over {@code scheme} carries this cookie where and as it is read: under
+     * its path, by the name for that scheme. A cookie of the other name (left from the other scheme, or planted) or on
+     * another path (the APIs never read it) is no credential, so the credential throttle neither counts nor stops it.
+     */
+    public boolean presentIn(@Nullable String cookieHeader, @Nullable String scheme, String requestPath) {
+        return requestPath.startsWith(path) && value(cookieHeader, secureScheme(scheme)).isPresent();
     }
 
     /** Starts a session holding {@code value}. */

@@ -7,6 +7,7 @@ import dev.wharf.http.ui.PageSecurity;
 import dev.wharf.http.ui.ReadableForms;
 import dev.wharf.http.ui.ReadyPages;
 import dev.wharf.http.ui.SameOriginPosts;
+import dev.wharf.http.ui.SessionCookie;
 import dev.wharf.oci.Generation;
 import dev.wharf.oci.PrintableText;
 import dev.wharf.oci.Stamped;
@@ -50,7 +51,7 @@ public final class RegistryUi {
     /** The sign-in form's address; its POST carries a token. */
     public static final String SIGN_IN = "/ui/sign-in";
     /** The session cookie the sign-in form sets: a credential, as an Authorization header is. */
-    public static final String SESSION_COOKIE = SignIn.COOKIE;
+    public static final SessionCookie SESSION_COOKIE = SignIn.SESSION;
     private static final int PAGE_SIZE = 50;
 
     private final ModuleCatalog modules;
