@@ -37,7 +37,7 @@ record HealthPage(IndexHealth health, IndexReport report, String kind, Instant n
         out.append("<table id=\"left-out\">\n<caption>").append(report.leftOut().size())
                 .append(" left out by the last refresh</caption>\n<thead><tr><th scope=\"col\">What</th><th scope=\"col\">Why</th></tr></thead>\n<tbody>\n");
         for (IndexReport.LeftOut l : report.leftOut()) {
-            out.append("<tr><td>").append(text(l.what())).append("</td><td>").append(text(l.reason())).append("</td></tr>\n");
+            out.append("<tr><td>").append(text(l.what())).append("</td><td>").append(UiPage.reason(l.reason())).append("</td></tr>\n");
         }
         out.append("</tbody>\n</table>\n");
         return out.toString();

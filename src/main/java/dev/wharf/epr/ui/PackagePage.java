@@ -77,7 +77,7 @@ record PackagePage(IndexedPackage pkg, List<IndexedPackage> versions, PackageRea
         if (readme.html().isPresent()) {
             out.append(readme.html().get()).append('\n');
         } else {
-            out.append("<p class=\"note\">").append(text(readme.problem().orElse("This version has no README."))).append("</p>\n");
+            out.append("<p class=\"note\">").append(UiPage.reason(readme.problem().orElse("This version has no README."))).append("</p>\n");
         }
         out.append("</section>\n");
         return out.toString();

@@ -1,5 +1,6 @@
 package dev.wharf.http.ui;
 
+import dev.wharf.oci.PrintableText;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -38,6 +39,20 @@ public final class HtmlText {
      */
     public static String isolated(String text) {
         return "<bdi>" + escape(text) + "</bdi>";
+    }
+
+    /** The most of a reason a page shows: an archive's note may quote a whole line of the publisher's. */
+    public static final int MAX_REASON = 1000;
+
+    /**
+     * A reason or error message, the registry's words quoting the publisher's (an entry, a variable, a token, a file
+     * inside an error), as element content. A quote inside one finished sentence cannot be put in {@code <bdi>}, so a
+     * right-to-left override in it (U+202E) had drawn every word after it backwards: its invisible format and control
+     * characters show escaped instead ({@link PrintableText#escaped}), line breaks as spaces, and past
+     * {@link #MAX_REASON} characters it is cut with "…".
+     */
+    public static String reason(String text) {
+        return escape(PrintableText.oneLine(text, MAX_REASON));
     }
 
     /** One path segment or query value, percent-encoded. */

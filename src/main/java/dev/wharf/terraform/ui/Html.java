@@ -12,6 +12,11 @@ final class Html {
         return HtmlText.escape(text);
     }
 
+    /** A reason quoting the publisher: see {@link HtmlText#reason}. */
+    static String reason(String text) {
+        return HtmlText.reason(text);
+    }
+
     /** The publisher's {@code text} in {@code <bdi>}: see {@link HtmlText#isolated}. */
     static String isolated(String text) {
         return HtmlText.isolated(text);

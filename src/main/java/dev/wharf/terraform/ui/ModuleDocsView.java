@@ -33,9 +33,10 @@ final class ModuleDocsView {
     /** {@code prefix}: HTML that starts each caption, "" for the root module. */
     private static void module(ModuleDocs m, String prefix, StringBuilder out) {
         for (ModuleDocs.Note note : m.notes()) {
-            // The file's name is the publisher's: isolated, so an override in it cannot turn the reason after it round.
+            // The file's name is the publisher's: isolated, so an override in it cannot turn the reason after it round; the
+            // reason may quote the publisher too (a token, a name), so it shows an override in it escaped.
             out.append("<p class=\"note\">").append(note.file().isEmpty() ? "" : Html.isolated(note.file()) + ": ")
-                    .append(Html.text(note.reason())).append("</p>\n");
+                    .append(Html.reason(note.reason())).append("</p>\n");
         }
         if (m.empty() && m.providers().isEmpty()) {
             out.append("<p class=\"note\">").append(prefix).append("no inputs, outputs or resources.</p>\n");

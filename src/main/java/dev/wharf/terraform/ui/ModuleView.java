@@ -75,13 +75,13 @@ record ModuleView(ModuleDetail detail, String host, Optional<String> readme, Opt
         out.append("</ul>\n");
 
         out.append(docs.docs().map(ModuleDocsView::html).orElse("<section class=\"docs\" aria-labelledby=\"docs\">\n<h2 id=\"docs\">Documentation</h2>\n"
-                + "<p class=\"note\">" + Html.text(docs.problem()) + "</p>\n</section>\n"));
+                + "<p class=\"note\">" + Html.reason(docs.problem()) + "</p>\n</section>\n"));
 
         out.append("<section class=\"readme\" aria-labelledby=\"readme\">\n<h2 id=\"readme\">README</h2>\n");
         if (readme.isPresent()) {
             out.append(readme.get()).append('\n');
         } else {
-            out.append("<p class=\"note\">").append(Html.text(readmeProblem.orElse("This version has no README."))).append("</p>\n");
+            out.append("<p class=\"note\">").append(Html.reason(readmeProblem.orElse("This version has no README."))).append("</p>\n");
         }
         out.append("</section>\n");
         return out.toString();

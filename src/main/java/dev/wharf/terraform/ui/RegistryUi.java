@@ -9,7 +9,6 @@ import dev.wharf.http.ui.ReadyPages;
 import dev.wharf.http.ui.SameOriginPosts;
 import dev.wharf.http.ui.SessionCookie;
 import dev.wharf.oci.Generation;
-import dev.wharf.oci.PrintableText;
 import dev.wharf.oci.Stamped;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.archive.ArchiveRefusedException;
@@ -152,7 +151,7 @@ public final class RegistryUi {
      * backwards), and a quote inside one finished string cannot be isolated, so such invisible characters show escaped.
      */
     private void problem(Context ctx, int status, String message) {
-        problemHtml(ctx, status, Html.text(PrintableText.escaped(message)));
+        problemHtml(ctx, status, Html.reason(message));
     }
 
     /** {@code message} is HTML already, with what the request or the publisher wrote isolated ({@link Html#isolated}). */

@@ -137,6 +137,26 @@ class RegistryUiBrowserTest extends ChromiumWalks {
         }
     }
 
+    /**
+     * A note's reason may quote the publisher inside the registry's sentence (here the quoted token the HCL reader could
+     * not take), where no {@code <bdi>} fits: a right-to-left override in the quote had drawn the words after it
+     * backwards, and a line of any length was shown whole. The override shows escaped, and the reason is cut.
+     */
+    @Test
+    void aNoteQuotingTheModulesOwnTextShowsAnOverrideEscapedAndIsCut(@TempDir Path own) throws Exception {
+        try (UiRegistry bidi = new UiRegistry(own)) {
+            bidi.module("acme", "quoted", "aws", "1.0.0", false, Map.of("main.tf", "variable \"region\" {}\n",
+                    "broken.tf", "\"left\u202E then right\" = 1\n", "long.tf", "\"" + "x".repeat(5000) + "\" = 1\n"), "# quoted\n", Map.of());
+            browser.get(bidi.serve(ClientAuthentication.open()).resolve("/ui/modules/acme/quoted/aws").toString());
+            WebElement quoting = browser.findElement(By.xpath("//p[@class='note'][contains(., 'broken.tf')]"));
+            assertThat(quoting.getText()).contains("left\\u202e then right").doesNotContain("\u202E");
+            assertReadsLeftToRight(quoting, "then right");
+            String cut = browser.findElement(By.xpath("//p[@class='note'][contains(., 'long.tf')]")).getText();
+            assertThat(cut).endsWith("…").hasSizeLessThan(1100);
+            screenshot("note-quoting-an-override");
+        }
+    }
+
     /** {@code words}, inside {@code element}, drawn left to right: its first character left of its last. */
     private void assertReadsLeftToRight(WebElement element, String words) {
         List<Number> lefts = HeadlessChromium.drawnAt(browser, element, words);
