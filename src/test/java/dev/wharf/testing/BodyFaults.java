@@ -8,7 +8,8 @@ import java.net.Socket;
 
 /**
  * The faults that let the registry answer and break its answer on the way back: a body cut,
- * stalled, reset, trickled, changed or grown, a range's Content-Range shifted. Any other answer
+ * stalled, reset, trickled, changed or grown, a range's Content-Range shifted or its part taken from
+ * another version of the file. Any other answer
  * passes byte for byte.
  */
 final class BodyFaults {
@@ -30,6 +31,12 @@ final class BodyFaults {
         if (fault == Fault.SHIFTED_CONTENT_RANGE && head.isPartial() && head.header("content-range") != null) {
             out.write(head.withHeader("Content-Range", shiftedByOne(head.header("content-range"))));
             down.transferTo(out);
+            return;
+        }
+        if (fault == Fault.CHANGED_FILE_RANGE && head.isPartial() && head.contentLength() >= 0) {
+            out.write(ofAnotherVersion(head));
+            copy(down, out, head.contentLength(), true);
+            out.flush();
             return;
         }
         out.write(head.raw());
@@ -54,6 +61,18 @@ final class BodyFaults {
             }
         }
         out.flush();
+    }
+
+    /** The head with the validators of another version of its file: each it has, changed. */
+    private static byte[] ofAnotherVersion(ProxyHead head) throws IOException {
+        ProxyHead changed = head;
+        if (head.header("etag") != null) {
+            changed = ProxyHead.read(new java.io.ByteArrayInputStream(changed.withHeader("ETag", "\"another-version\"")));
+        }
+        if (head.header("last-modified") != null) {
+            changed = ProxyHead.read(new java.io.ByteArrayInputStream(changed.withHeader("Last-Modified", "Mon, 01 Jan 2035 00:00:00 GMT")));
+        }
+        return changed.raw();
     }
 
     /** "bytes 10-19/20" as "bytes 9-18/20". */

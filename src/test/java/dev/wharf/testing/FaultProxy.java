@@ -65,6 +65,12 @@ public final class FaultProxy implements Closeable {
          * one); every other answer passes.
          */
         SHIFTED_CONTENT_RANGE,
+        /**
+         * Send a range's 206 as from another version of the file (changed between two requests, by an upstream
+         * that ignores If-Range): its ETag and Last-Modified, those it has, changed, and its body's bytes inverted
+         * (same length); every other answer passes.
+         */
+        CHANGED_FILE_RANGE,
         /** Answer 200 with a body that is not an OCI manifest. */
         MALFORMED_MANIFEST,
         /** Answer 500 with an OCI error body. */

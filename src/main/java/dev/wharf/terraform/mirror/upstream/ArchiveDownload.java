@@ -17,6 +17,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A provider zip streamed from its upstream into a temporary file, hashed on the way and kept only
@@ -27,11 +29,15 @@ import org.jspecify.annotations.Nullable;
  * {@code If-Range} naming the file as first answered (its ETag when strong, else its Last-Modified;
  * without either a resume could join two versions of the file, so the file is asked again whole). A
  * 206 must hold exactly the rest ({@link ResumedPart}); a 200 is the whole file again (the upstream
- * ignores ranges, or the file changed), and what was read is dropped. The hash runs over the bytes
- * as they are written, so it covers the whole file however many answers it came in. A silent upstream
- * is not tried again: it has already been waited for the idle timeout, which the tries would multiply.
+ * ignores ranges, or the file changed), and what was read is dropped; so is a 206 that names another
+ * file than the If-Range did ({@link IfRange}), and the next try asks for the whole file. The hash runs
+ * over the bytes as they are written, so it covers the whole file however many answers it came in. A
+ * silent upstream is not tried again: it has already been waited for the idle timeout, which the tries
+ * would multiply.
  */
 final class ArchiveDownload {
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveDownload.class);
+
     /** Tries of one download, the first one included; a link that cuts more often than this is not one to mirror from. */
     static final int MAX_TRIES = 4;
 
@@ -47,7 +53,7 @@ final class ArchiveDownload {
     /** The file's length as its last whole answer gave it; -1 when it gave none. */
     private long length = -1;
     /** The If-Range of a resume: the last whole answer's strong ETag or Last-Modified. */
-    private @Nullable String validator;
+    private @Nullable IfRange validator;
 
     private ArchiveDownload(UpstreamHttp http, UpstreamPackage pkg, Path file) {
         this.http = http;
@@ -96,15 +102,24 @@ final class ArchiveDownload {
                             + (length < 0 ? "" : " of " + length) + " (" + cut.getMessage() + "); Wharf tries a download "
                             + MAX_TRIES + " times, resuming where it was cut", cut.failure);
                 }
+            } catch (Changed changed) {
+                if (tries == MAX_TRIES || Thread.currentThread().isInterrupted()) {
+                    throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, changed.getMessage() + "; that was the last of "
+                            + MAX_TRIES + " tries, so nothing of the download is kept");
+                }
+                LOG.warn("{}; what was read is dropped and the file asked again whole (try {} of {})", changed.getMessage(), tries + 1,
+                        MAX_TRIES);
             }
         }
     }
 
-    /** One request and its answer's body; throws {@link Cut} when the answer stops short. */
-    private void exchange(boolean again) throws Cut {
-        String ifRange = validator;
-        boolean resume = have > 0 && ifRange != null;
-        Map<String, String> headers = resume ? Map.of("Range", "bytes=" + have + "-", "If-Range", ifRange) : Map.of();
+    /**
+     * One request and its answer's body; throws {@link Cut} when the answer stops short, {@link Changed} when a
+     * resume's part is of another file.
+     */
+    private void exchange(boolean again) throws Cut, Changed {
+        IfRange resume = have > 0 ? validator : null;
+        Map<String, String> headers = resume == null ? Map.of() : Map.of("Range", "bytes=" + have + "-", "If-Range", resume.value());
         HttpResponse<InputStream> response;
         try {
             response = http.stream(pkg.hostname(), pkg.downloadUrl(), headers);
@@ -117,13 +132,20 @@ final class ArchiveDownload {
         }
         try (InputStream in = response.body()) {
             ResumedPart part = null;
-            if (resume && response.statusCode() == 206) {
+            if (resume != null && response.statusCode() == 206) {
+                Optional<String> other = resume.mismatch(response.headers());
+                if (other.isPresent()) {
+                    String reason = pkg.filename() + " from " + from() + " answered the resume at byte " + have + " with "
+                            + other.get() + ": the file changed since it was first served";
+                    startOver(response, false);
+                    throw new Changed(reason);
+                }
                 part = ResumedPart.of(response.headers().firstValue("Content-Range").orElse(""),
                         response.headers().firstValueAsLong("Content-Length"), have, length,
                         pkg.filename() + " from " + from() + " answered the resume at byte " + have + " with");
             } else {
                 UpstreamHttp.requireOk(response, pkg.filename(), in);
-                startOver(response);
+                startOver(response, true);
             }
             copy(in, part == null);
             if (part != null && have != part.last() + 1) {
@@ -136,13 +158,15 @@ final class ArchiveDownload {
         }
     }
 
-    /** A whole answer: what earlier answers gave is dropped, and this one's length and validator are the file's. */
-    private void startOver(HttpResponse<?> response) {
+    /**
+     * What earlier answers gave is dropped. A whole answer's length and validator are the file's; after a part of
+     * another file ({@code whole} false) none is known, so the next request asks for the whole file.
+     */
+    private void startOver(HttpResponse<?> response, boolean whole) {
         have = 0;
         sha.reset();
-        length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        Optional<String> etag = response.headers().firstValue("ETag").filter(e -> !e.startsWith("W/"));
-        validator = etag.or(() -> response.headers().firstValue("Last-Modified")).orElse(null);
+        length = whole ? response.headers().firstValueAsLong("Content-Length").orElse(-1) : -1;
+        validator = whole ? IfRange.of(response.headers()).orElse(null) : null;
     }
 
     private void copy(InputStream in, boolean truncate) throws Cut, IOException {
@@ -188,6 +212,15 @@ final class ArchiveDownload {
     private String from() {
         URI url = pkg.downloadUrl();
         return UpstreamHttp.authority(url);
+    }
+
+    /** A resume answered with a part of another file than the one first served: the next try asks for the whole file. */
+    private static final class Changed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Changed(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** An answer that stopped short: the link, not the file, failed, so the download may go on from where it stopped. */

@@ -3,10 +3,12 @@ package dev.wharf.terraform.mirror.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import dev.wharf.oci.Digest;
 import dev.wharf.terraform.mirror.MirrorCoordinates;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.FaultProxy.Fault;
+import dev.wharf.testing.LogCapture;
 import dev.wharf.testing.NginxFiles;
 import dev.wharf.testing.StaticHttpServer;
 import java.net.URI;
@@ -162,6 +164,54 @@ class HttpUpstreamRegistryResumeTest {
         try (var left = Files.list(temp.resolve("downloads"))) {
             assertThat(left).isEmpty();
         }
+    }
+
+    /**
+     * The first proxy cuts the first answer; the second, nearer nginx, answers every 206 as from another version of
+     * the file (other validators, other bytes), as an upstream that ignores If-Range would after the file changed:
+     * the part is dropped and the whole file asked again, where it had been joined and failed as a checksum mismatch.
+     */
+    @Test
+    void aResumeAnsweredWithAPartOfAnotherVersionIsDroppedAndTheFileAskedAgainWhole() throws Exception {
+        NginxFiles files = files("");
+        FaultProxy changing = keep(FaultProxy.before(files.host()));
+        changing.inject(Fault.CHANGED_FILE_RANGE);
+        FaultProxy cutting = keep(FaultProxy.before(changing.host()));
+        cutting.inject(Fault.TRUNCATE_BODY, first(1));
+
+        VerifiedRelease release;
+        try (LogCapture log = LogCapture.of(ArchiveDownload.class.getName())) {
+            release = fetchThrough(cutting);
+            assertThat(log.lines(Level.WARN)).containsExactly("WARN " + ArchiveDownload.class.getName() + " " + ZIP_NAME + " from http://"
+                    + cutting.host() + " answered the resume at byte 32768 with a part with ETag \"another-version\" where the If-Range"
+                    + " named " + head(files, "ETag") + ": the file changed since it was first served; what was read is dropped and the"
+                    + " file asked again whole (try 3 of 4)");
+        }
+
+        assertThat(Files.readAllBytes(release.archive())).isEqualTo(ZIP);
+        List<FaultProxy.Request> asked = zipRequests(cutting);
+        assertThat(asked).extracting(r -> r.header("Range").orElse("whole")).containsExactly("whole", "bytes=32768-", "whole");
+        assertThat(asked.get(2).header("If-Range")).isEmpty();
+    }
+
+    /** Without an ETag the If-Range is a date, and the 206's Last-Modified must be that very date. */
+    @Test
+    void aResumeAnsweredWithAPartOfAnotherDateIsDroppedAndTheFileAskedAgainWhole() throws Exception {
+        NginxFiles files = files("etag off;");
+        FaultProxy changing = keep(FaultProxy.before(files.host()));
+        changing.inject(Fault.CHANGED_FILE_RANGE);
+        FaultProxy cutting = keep(FaultProxy.before(changing.host()));
+        cutting.inject(Fault.TRUNCATE_BODY, first(1));
+
+        VerifiedRelease release;
+        try (LogCapture log = LogCapture.of(ArchiveDownload.class.getName())) {
+            release = fetchThrough(cutting);
+            assertThat(log.lines(Level.WARN)).singleElement().asString().contains(" answered the resume at byte 32768 with a part with"
+                    + " Last-Modified Mon, 01 Jan 2035 00:00:00 GMT where the If-Range named " + head(files, "Last-Modified") + ": ");
+        }
+
+        assertThat(Files.readAllBytes(release.archive())).isEqualTo(ZIP);
+        assertThat(zipRequests(cutting)).extracting(r -> r.header("Range").orElse("whole")).containsExactly("whole", "bytes=32768-", "whole");
     }
 
     private VerifiedRelease fetchThrough(FaultProxy proxy) {
