@@ -2,10 +2,14 @@ package dev.wharf.terraform.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.WebServer;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.archive.ArchiveLimits;
+import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.oci.layout.ImageLayoutStore;
 import dev.wharf.terraform.auth.ClientAuthentication;
 import dev.wharf.terraform.auth.OidcSettings;
@@ -15,7 +19,12 @@ import dev.wharf.terraform.layout.TerraformLayout;
 import dev.wharf.terraform.mirror.MirrorService;
 import dev.wharf.terraform.mirror.MirrorStorage;
 import dev.wharf.terraform.mirror.PackageHashes;
+import dev.wharf.terraform.mirror.PullThrough;
+import dev.wharf.terraform.mirror.upstream.HttpUpstreamRegistry;
+import dev.wharf.terraform.mirror.upstream.UpstreamHosts;
+import dev.wharf.testing.LogCapture;
 import dev.wharf.testing.OidcIssuer;
+import dev.wharf.testing.StaticHttpServer;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -168,8 +177,54 @@ class MirrorApiTest {
         assertThat(get(BASE + url.replaceAll("signature=.*", "signature=forged"), null).statusCode()).isEqualTo(403);
     }
 
+    /**
+     * Pulled through into a temporary folder the local disk cannot take (its path is a regular file, which no
+     * permission, root's neither, makes a folder): the server's own failure, 507 as every write its disk refuses,
+     * where it had been a 500; the log names the folder, and nothing is stored.
+     */
+    @Test
+    void aPullWhoseSpoolTheLocalDiskRefusesIsTheServersFailureNamingWhereAndStoresNothing() throws Exception {
+        byte[] darwin = Files.readAllBytes(zip);
+        String name = "terraform-provider-dummy_1.0.0_darwin_arm64.zip";
+        String sums = Digest.sha256(darwin).hex() + "  " + name + "\n";
+        try (StaticHttpServer upstream = StaticHttpServer.start()) {
+            upstream.put("/.well-known/terraform.json", "{\"providers.v1\":\"/v1/providers/\"}")
+                    .put("/v1/providers/acme/dummy/1.0.0/download/darwin/arm64", """
+                            {"os":"darwin","arch":"arm64","filename":"%s","download_url":"/files/%s","shasums_url":"/files/SUMS",
+                             "shasums_signature_url":"/files/SUMS.sig","signing_keys":{"gpg_public_keys":[{"key_id":"ABCD","ascii_armor":"armor"}]}}
+                            """.formatted(name, name))
+                    .put("/files/" + name, darwin)
+                    .put("/files/SUMS", sums)
+                    .put("/files/SUMS.sig", "signed");
+            HttpUpstreamRegistry client = new HttpUpstreamRegistry(HttpClient.newHttpClient(),
+                    UpstreamHosts.parse(List.of("registry.example.test=" + upstream.base())), (content, signature, keys) -> "ABCD",
+                    Duration.ofSeconds(30));
+            Path notAFolder = Files.writeString(temp.resolve("spool"), "a file where the spool folder should be");
+            PullThrough pull = new PullThrough(client, storage, notAFolder, new ZipInspector(ArchiveLimits.DEFAULT));
+            start(new MirrorService(storage, Optional.of(pull)), ClientAuthentication.open());
+
+            HttpResponse<String> answer;
+            try (LogCapture log = LogCapture.of(MirrorApi.class.getName())) {
+                answer = get(BASE + name, null);
+                assertThat(answer.statusCode()).isEqualTo(507);
+                String id = answer.headers().firstValue("X-Request-Id").orElseThrow();
+                assertThat(log.lines(Level.WARN)).singleElement().asString().startsWith("WARN " + MirrorApi.class.getName() + " request " + id
+                        + ": GET " + BASE + name + " answered 507: cannot write a temporary file in " + notAFolder + " to download " + name
+                        + " from upstream into: ");
+                assertThat(JSON.readTree(answer.body()).path("errors").get(0).asText()).isEqualTo("the server's disk refused a write"
+                        + " (request id " + id + "; the server log has the details)");
+            }
+            assertThat(storage.archive(DUMMY, "1.0.0", "darwin", "arm64")).isEmpty();
+            assertThat(Files.readString(notAFolder)).isEqualTo("a file where the spool folder should be");
+        }
+    }
+
     private void start(ClientAuthentication auth) {
-        MirrorApi api = new MirrorApi(new MirrorService(storage, Optional.empty()), auth, FileUrlSigner.withRandomKey(Duration.ofMinutes(5)));
+        start(new MirrorService(storage, Optional.empty()), auth);
+    }
+
+    private void start(MirrorService service, ClientAuthentication auth) {
+        MirrorApi api = new MirrorApi(service, auth, FileUrlSigner.withRandomKey(Duration.ofMinutes(5)));
         server = WebServer.start(new ListenAddress("127.0.0.1", 0), Optional.empty(), api::register);
     }
 

@@ -1,10 +1,10 @@
 package dev.wharf.terraform.mirror.upstream;
 
 import dev.wharf.oci.Digest;
+import dev.wharf.oci.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * over the bytes as they are written, so it covers the whole file however many answers it came in. A
  * silent upstream is not tried again: it has already been waited for the idle timeout, which the tries
  * would multiply.
+ *
+ * <p>A write the local disk refuses is this server's failure, never the upstream's: a
+ * {@link StorageException} of kind {@code WRITE_FAILED}.
  */
 final class ArchiveDownload {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveDownload.class);
@@ -62,15 +65,16 @@ final class ArchiveDownload {
     }
 
     /**
-     * Streams {@code pkg}'s zip into a new file in {@code dir} and returns it once its SHA-256 is
-     * {@code expected}; otherwise throws {@link UpstreamException} and leaves no file behind.
+     * Streams {@code pkg}'s zip into a new file {@code spool} makes in {@code dir} and returns it once its
+     * SHA-256 is {@code expected}; otherwise throws {@link UpstreamException} (or {@link StorageException}
+     * when the local disk refused the file) and leaves no file behind.
      */
-    static Path fetch(UpstreamHttp http, UpstreamPackage pkg, Path dir, String expected) {
+    static Path fetch(UpstreamHttp http, DownloadSpool spool, UpstreamPackage pkg, Path dir, String expected) {
         Path temp;
         try {
-            temp = Files.createTempFile(dir, "upstream-", ".zip");
+            temp = spool.create(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary file in " + dir, e);
+            throw StorageException.writeFailed("a temporary file in " + dir + " to download " + pkg.filename() + " from upstream into", e);
         }
         boolean ok = false;
         try {
@@ -171,7 +175,13 @@ final class ArchiveDownload {
 
     private void copy(InputStream in, boolean truncate) throws Cut, IOException {
         StandardOpenOption mode = truncate ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND;
-        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file, StandardOpenOption.WRITE, mode), sha)) {
+        OutputStream opened;
+        try {
+            opened = new DigestOutputStream(Files.newOutputStream(file, StandardOpenOption.WRITE, mode), sha);
+        } catch (IOException e) {
+            throw spoolRefused(e);
+        }
+        try (LocalWrites out = new LocalWrites(opened)) {
             byte[] buffer = new byte[64 * 1024];
             while (true) {
                 int n;
@@ -201,6 +211,36 @@ final class ArchiveDownload {
         if (!actual.equals(expected)) {
             throw new UpstreamException(UpstreamException.Kind.VERIFICATION_FAILED, pkg.filename()
                     + " from " + from() + " has SHA-256 " + actual + " but its signed SHA256SUMS says " + expected);
+        }
+    }
+
+    private StorageException spoolRefused(IOException e) {
+        return StorageException.writeFailed("the download of " + pkg.filename() + " from " + from() + " to " + file, e);
+    }
+
+    /** The spool file's stream, whose failures are the local disk's, told apart from the upstream's reads they interleave with. */
+    private final class LocalWrites implements AutoCloseable {
+        private final OutputStream out;
+
+        LocalWrites(OutputStream out) {
+            this.out = out;
+        }
+
+        void write(byte[] bytes, int off, int len) {
+            try {
+                out.write(bytes, off, len);
+            } catch (IOException e) {
+                throw spoolRefused(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw spoolRefused(e);
+            }
         }
     }
 

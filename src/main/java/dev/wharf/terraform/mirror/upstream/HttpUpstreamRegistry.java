@@ -24,12 +24,19 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
     private final UpstreamHttp http;
     private final UpstreamHosts hosts;
     private final SignatureCheck signatures;
+    private final DownloadSpool spool;
     private final Cache<String, URI> discovered = Caffeine.newBuilder().expireAfterWrite(DISCOVERY_TTL).maximumSize(1_000).build();
 
     public HttpUpstreamRegistry(HttpClient http, UpstreamHosts hosts, SignatureCheck signatures, Duration timeout) {
+        this(http, hosts, signatures, timeout, DownloadSpool.TEMP_FILES);
+    }
+
+    /** With the zip's local file made by {@code spool}. */
+    HttpUpstreamRegistry(HttpClient http, UpstreamHosts hosts, SignatureCheck signatures, Duration timeout, DownloadSpool spool) {
         this.http = new UpstreamHttp(http, timeout);
         this.hosts = hosts;
         this.signatures = signatures;
+        this.spool = spool;
     }
 
     /** An HTTP client for upstreams: follows redirects (release files usually live elsewhere), optional trust. */
@@ -75,7 +82,8 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
     /**
      * Verifies the SHA256SUMS, then streams the zip into a temporary file in {@code dir} checking it
      * against its SHA256SUMS line. Nothing is returned (and the temporary file is removed) unless all
-     * of it checks out.
+     * of it checks out. A temporary file the local disk refuses is a {@link dev.wharf.oci.StorageException}
+     * ({@code WRITE_FAILED}): this server's failure, not the upstream's.
      */
     @Override
     public VerifiedRelease fetch(UpstreamPackage pkg, Path dir) {
@@ -87,7 +95,7 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
             throw new UpstreamException(UpstreamException.Kind.VERIFICATION_FAILED, "the upstream's shasum for "
                     + pkg.filename() + " (" + pkg.shasum() + ") differs from its signed SHA256SUMS (" + expected + ")");
         }
-        Path archive = ArchiveDownload.fetch(http, pkg, dir, expected);
+        Path archive = ArchiveDownload.fetch(http, spool, pkg, dir, expected);
         return new VerifiedRelease(pkg, archive, sums.content(), sums.signature(), sums.signingKeyId());
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import dev.wharf.oci.Digest;
+import dev.wharf.oci.StorageException;
 import dev.wharf.terraform.mirror.MirrorCoordinates;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.FaultProxy.Fault;
@@ -214,7 +215,33 @@ class HttpUpstreamRegistryResumeTest {
         assertThat(zipRequests(cutting)).extracting(r -> r.header("Range").orElse("whole")).containsExactly("whole", "bytes=32768-", "whole");
     }
 
+    /**
+     * The spool file is a link to /dev/full, whose every write the kernel refuses as a full disk (root too): the
+     * server's failure, naming the file, where it had been said as the upstream's ("downloading … failed: No space left
+     * on device", a 502); the link is removed and the upstream asked once.
+     */
+    @Test
+    void aDownloadTheLocalDiskRefusesIsThisServersFailureNamingTheFileAndLeavesNothing() throws Exception {
+        Path full = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(full), "no /dev/full here");
+        FaultProxy proxy = keep(FaultProxy.before(files("").host()));
+        Path spooled = temp.resolve("downloads/upstream-full.zip");
+
+        assertThatThrownBy(() -> fetchThrough(proxy, dir -> Files.createSymbolicLink(dir.resolve("upstream-full.zip"), full)))
+                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.WRITE_FAILED))
+                .hasMessage("cannot write the download of " + ZIP_NAME + " from http://" + proxy.host() + " to " + spooled
+                        + ": No space left on device");
+        assertThat(zipRequests(proxy)).hasSize(1);
+        try (var left = Files.list(temp.resolve("downloads"))) {
+            assertThat(left).isEmpty();
+        }
+    }
+
     private VerifiedRelease fetchThrough(FaultProxy proxy) {
+        return fetchThrough(proxy, DownloadSpool.TEMP_FILES);
+    }
+
+    private VerifiedRelease fetchThrough(FaultProxy proxy, DownloadSpool spool) {
         registry.put("/v1/providers/acme/dummy/1.0.0/download/linux/amd64", """
                 {"protocols":["5.0"],"os":"linux","arch":"amd64","filename":"%s","download_url":"http://%s%s",
                  "shasums_url":"/SUMS","shasums_signature_url":"/SUMS.sig","shasum":"%s",
@@ -222,7 +249,7 @@ class HttpUpstreamRegistryResumeTest {
                 """.formatted(ZIP_NAME, proxy.host(), ZIP_PATH, Digest.sha256(ZIP).hex()));
         HttpUpstreamRegistry client = new HttpUpstreamRegistry(HttpUpstreamRegistry.client(Optional.empty(), Duration.ofSeconds(5)),
                 UpstreamHosts.parse(List.of("registry.example.test=" + registry.base())), HttpUpstreamRegistryResumeTest::standInCheck,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), spool);
         return client.fetch(client.packageFor(DUMMY, "1.0.0", "linux", "amd64"), temp.resolve("downloads"));
     }
 
