@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * silent upstream is not tried again: it has already been waited for the idle timeout, which the tries
  * would multiply.
  *
+ * <p>A try that failed is followed by a pause before the next ({@link TryPause#after}).
+ *
  * <p>A write the local disk refuses is this server's failure, never the upstream's: a
  * {@link StorageException} of kind {@code WRITE_FAILED}.
  */
@@ -48,6 +50,7 @@ final class ArchiveDownload {
     static final long MAX_ARCHIVE_BYTES = 2L << 30;
 
     private final UpstreamHttp http;
+    private final TryPause pause;
     private final UpstreamPackage pkg;
     private final Path file;
     private final MessageDigest sha = Digest.newSha256();
@@ -58,8 +61,9 @@ final class ArchiveDownload {
     /** The If-Range of a resume: the last whole answer's strong ETag or Last-Modified. */
     private @Nullable IfRange validator;
 
-    private ArchiveDownload(UpstreamHttp http, UpstreamPackage pkg, Path file) {
+    private ArchiveDownload(UpstreamHttp http, TryPause pause, UpstreamPackage pkg, Path file) {
         this.http = http;
+        this.pause = pause;
         this.pkg = pkg;
         this.file = file;
     }
@@ -69,7 +73,7 @@ final class ArchiveDownload {
      * SHA-256 is {@code expected}; otherwise throws {@link UpstreamException} (or {@link StorageException}
      * when the local disk refused the file) and leaves no file behind.
      */
-    static Path fetch(UpstreamHttp http, DownloadSpool spool, UpstreamPackage pkg, Path dir, String expected) {
+    static Path fetch(UpstreamHttp http, DownloadSpool spool, TryPause pause, UpstreamPackage pkg, Path dir, String expected) {
         Path temp;
         try {
             temp = spool.create(dir);
@@ -78,7 +82,7 @@ final class ArchiveDownload {
         }
         boolean ok = false;
         try {
-            ArchiveDownload download = new ArchiveDownload(http, pkg, temp);
+            ArchiveDownload download = new ArchiveDownload(http, pause, pkg, temp);
             download.run();
             download.check(expected);
             ok = true;
@@ -114,6 +118,17 @@ final class ArchiveDownload {
                 LOG.warn("{}; what was read is dropped and the file asked again whole (try {} of {})", changed.getMessage(), tries + 1,
                         MAX_TRIES);
             }
+            pauseAfter(tries);
+        }
+    }
+
+    private void pauseAfter(int tries) {
+        try {
+            pause.pause(TryPause.after(tries));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "interrupted while waiting to try " + pkg.filename()
+                    + " from " + from() + " again", e);
         }
     }
 

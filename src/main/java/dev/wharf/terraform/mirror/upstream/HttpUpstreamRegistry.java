@@ -25,18 +25,21 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
     private final UpstreamHosts hosts;
     private final SignatureCheck signatures;
     private final DownloadSpool spool;
+    private final TryPause pause;
     private final Cache<String, URI> discovered = Caffeine.newBuilder().expireAfterWrite(DISCOVERY_TTL).maximumSize(1_000).build();
 
     public HttpUpstreamRegistry(HttpClient http, UpstreamHosts hosts, SignatureCheck signatures, Duration timeout) {
-        this(http, hosts, signatures, timeout, DownloadSpool.TEMP_FILES);
+        this(http, hosts, signatures, timeout, DownloadSpool.TEMP_FILES, TryPause.SLEEP);
     }
 
-    /** With the zip's local file made by {@code spool}. */
-    HttpUpstreamRegistry(HttpClient http, UpstreamHosts hosts, SignatureCheck signatures, Duration timeout, DownloadSpool spool) {
+    /** With the zip's local file made by {@code spool} and the waits between its tries by {@code pause}. */
+    HttpUpstreamRegistry(HttpClient http, UpstreamHosts hosts, SignatureCheck signatures, Duration timeout, DownloadSpool spool,
+            TryPause pause) {
         this.http = new UpstreamHttp(http, timeout);
         this.hosts = hosts;
         this.signatures = signatures;
         this.spool = spool;
+        this.pause = pause;
     }
 
     /** An HTTP client for upstreams: follows redirects (release files usually live elsewhere), optional trust. */
@@ -95,7 +98,7 @@ public final class HttpUpstreamRegistry implements UpstreamSource {
             throw new UpstreamException(UpstreamException.Kind.VERIFICATION_FAILED, "the upstream's shasum for "
                     + pkg.filename() + " (" + pkg.shasum() + ") differs from its signed SHA256SUMS (" + expected + ")");
         }
-        Path archive = ArchiveDownload.fetch(http, spool, pkg, dir, expected);
+        Path archive = ArchiveDownload.fetch(http, spool, pause, pkg, dir, expected);
         return new VerifiedRelease(pkg, archive, sums.content(), sums.signature(), sums.signingKeyId());
     }
 

@@ -53,6 +53,8 @@ class HttpUpstreamRegistryResumeTest {
     Path temp;
     private final List<AutoCloseable> started = new ArrayList<>();
     private StaticHttpServer registry;
+    /** The pauses between tries the downloads asked for, none of them waited. */
+    private final List<Duration> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -132,6 +134,7 @@ class HttpUpstreamRegistryResumeTest {
                 .hasMessageEndingWith("); Wharf tries a download 4 times, resuming where it was cut");
         assertThat(zipRequests(proxy)).extracting(r -> r.header("Range").orElse("whole"))
                 .containsExactly("whole", "bytes=32768-", "bytes=49152-", "bytes=57344-");
+        assertThat(pauses).containsExactly(Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1));
         try (var left = Files.list(temp.resolve("downloads"))) {
             assertThat(left).isEmpty();
         }
@@ -215,6 +218,14 @@ class HttpUpstreamRegistryResumeTest {
         assertThat(zipRequests(cutting)).extracting(r -> r.header("Range").orElse("whole")).containsExactly("whole", "bytes=32768-", "whole");
     }
 
+    /** The pause after a failed try doubles from 250 ms and stays at 2 s, however many tries a caller would make. */
+    @Test
+    void thePauseBetweenTriesDoublesUpToTwoSeconds() {
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 7).mapToObj(TryPause::after)).containsExactly(Duration.ofMillis(250),
+                Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2),
+                Duration.ofSeconds(2));
+    }
+
     /**
      * The spool file is a link to /dev/full, whose every write the kernel refuses as a full disk (root too): the
      * server's failure, naming the file, where it had been said as the upstream's ("downloading … failed: No space left
@@ -232,6 +243,7 @@ class HttpUpstreamRegistryResumeTest {
                 .hasMessage("cannot write the download of " + ZIP_NAME + " from http://" + proxy.host() + " to " + spooled
                         + ": No space left on device");
         assertThat(zipRequests(proxy)).hasSize(1);
+        assertThat(pauses).isEmpty();
         try (var left = Files.list(temp.resolve("downloads"))) {
             assertThat(left).isEmpty();
         }
@@ -249,7 +261,7 @@ class HttpUpstreamRegistryResumeTest {
                 """.formatted(ZIP_NAME, proxy.host(), ZIP_PATH, Digest.sha256(ZIP).hex()));
         HttpUpstreamRegistry client = new HttpUpstreamRegistry(HttpUpstreamRegistry.client(Optional.empty(), Duration.ofSeconds(5)),
                 UpstreamHosts.parse(List.of("registry.example.test=" + registry.base())), HttpUpstreamRegistryResumeTest::standInCheck,
-                Duration.ofSeconds(30), spool);
+                Duration.ofSeconds(30), spool, pauses::add);
         return client.fetch(client.packageFor(DUMMY, "1.0.0", "linux", "amd64"), temp.resolve("downloads"));
     }
 
