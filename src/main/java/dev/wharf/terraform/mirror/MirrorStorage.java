@@ -121,6 +121,14 @@ public final class MirrorStorage {
     }
 
     /**
+     * Whether {@link #read} would hand out the archive as a file, whose part a Range can be answered with, told
+     * without opening the blob ({@link dev.wharf.oci.ArtifactStore#readsBlobInParts}).
+     */
+    public boolean readsInParts(StoredArchive archive, Descriptor layer) {
+        return store.readsBlobInParts(archive.repository(), layer.digest());
+    }
+
+    /**
      * Stores one archive with its hashes. An archive already stored under the same tag is left as it
      * is when its content is the same, and refused ({@link MirrorException.Reason#CONFLICT}) otherwise:
      * a mirrored release never changes. A tag deleted while it was stored (right after this push wrote

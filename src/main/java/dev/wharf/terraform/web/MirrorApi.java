@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.oci.Descriptor;
 import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.NotModified;
+import dev.wharf.http.RangeAnswer;
 import dev.wharf.http.ResponseBodies;
 import dev.wharf.http.access.Access;
 import dev.wharf.oci.StorageException;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Provider Network Mirror Protocol at {@code /v1/mirror/}: {@code {hostname}/{namespace}/{type}/index.json},
  * {@code …/{version}.json}, and the archives, named as in a {@code terraform providers mirror} directory
- * and given relative to the JSON. Archives stream out of storage. With authentication on, the JSON
+ * and given relative to the JSON. Archives stream out of storage, a Range answered with its part (206, and
+ * a HEAD alike) where the store reads the archive from a file, as the registry's own file routes do. With authentication on, the JSON
  * needs a bearer token and the archive URLs carry their own short-lived signature, since terraform
  * may fetch them without credentials.
  */
@@ -140,6 +142,11 @@ public final class MirrorApi {
         ctx.header("Content-Length", Long.toString(layer.size()));
         ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
         if (ctx.method().name().equals("HEAD")) {
+            // What the GET would say (ResponseBodies answers its Range from a file), told by the store without opening
+            // the blob: for a registry's, opening would start its download only to drop it.
+            if (service.storage().readsInParts(archive, layer)) {
+                RangeAnswer.set(ctx, layer.size());
+            }
             return;
         }
         try {

@@ -35,7 +35,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -119,6 +122,50 @@ class MirrorApiTest {
         assertThat(refused.body()).isEmpty();
         assertThat(http.send(request(BASE + linux.path("url").asText(), null).header("If-Match", tag).build(),
                 HttpResponse.BodyHandlers.ofByteArray()).body()).isEqualTo(Files.readAllBytes(zip));
+    }
+
+    /**
+     * The embedded layout reads the archive from a file, so a Range gets its part (206, 416 past the end) as on the
+     * registry's own file routes, and a HEAD with a Range says what the GET would, where it said 200 and the whole length.
+     */
+    @Test
+    void aRangeOfAnArchiveIsAnsweredWithItsPartAndAHeadAsTheGetWouldBe() throws Exception {
+        start(ClientAuthentication.open());
+        String path = BASE + "terraform-provider-dummy_1.0.0_linux_amd64.zip";
+        byte[] whole = Files.readAllBytes(zip);
+        int size = whole.length;
+        String tag = "\"" + Digest.sha256(whole) + "\"";
+        // Each range, the part it gets and that part's Content-Range.
+        Map<String, Map.Entry<byte[], String>> parts = new LinkedHashMap<>();
+        parts.put("bytes=5-14", Map.entry(Arrays.copyOfRange(whole, 5, 15), "bytes 5-14/" + size));
+        parts.put("bytes=-7", Map.entry(Arrays.copyOfRange(whole, size - 7, size), "bytes " + (size - 7) + "-" + (size - 1) + "/" + size));
+        parts.put("bytes=" + size + "-", Map.entry(new byte[0], "bytes */" + size));
+        parts.put("bytes=0-", Map.entry(whole, "bytes 0-" + (size - 1) + "/" + size));
+        for (Map.Entry<String, Map.Entry<byte[], String>> part : parts.entrySet()) {
+            String range = part.getKey();
+            HttpResponse<byte[]> get = http.send(request(path, null).header("Range", range).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> head = http.send(request(path, null).header("Range", range).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(get.statusCode()).as(range).isEqualTo(range.equals("bytes=" + size + "-") ? 416 : 206);
+            assertThat(get.body()).as(range).isEqualTo(part.getValue().getKey());
+            assertThat(get.headers().firstValue("Content-Range")).as(range).contains(part.getValue().getValue());
+            assertThat(head.statusCode()).as(range).isEqualTo(get.statusCode());
+            for (String header : List.of("Content-Length", "Content-Range", "Accept-Ranges", "ETag", "Content-Type")) {
+                assertThat(head.headers().firstValue(header)).as(range + ": " + header).isEqualTo(get.headers().firstValue(header));
+            }
+            assertThat(head.body()).isEmpty();
+        }
+        // An If-Range naming another file asks for the whole: 200 for both, and the one naming this file gets the part.
+        for (String ifRange : List.of("\"sha256:0000\"", tag)) {
+            HttpResponse<byte[]> get = http.send(request(path, null).header("Range", "bytes=5-14").header("If-Range", ifRange).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> head = http.send(request(path, null).header("Range", "bytes=5-14").header("If-Range", ifRange)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(get.statusCode()).as(ifRange).isEqualTo(ifRange.equals(tag) ? 206 : 200);
+            assertThat(get.body()).as(ifRange).isEqualTo(ifRange.equals(tag) ? Arrays.copyOfRange(whole, 5, 15) : whole);
+            assertThat(head.statusCode()).as(ifRange).isEqualTo(get.statusCode());
+            assertThat(head.headers().firstValue("Content-Length")).as(ifRange).isEqualTo(get.headers().firstValue("Content-Length"));
+        }
     }
 
     @Test
