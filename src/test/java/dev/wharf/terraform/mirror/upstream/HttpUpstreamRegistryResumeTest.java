@@ -78,8 +78,7 @@ class HttpUpstreamRegistryResumeTest {
     @Test
     void aDownloadCutOnceIsResumedFromWhereItStoppedNamingTheFileAsFirstServed() throws Exception {
         NginxFiles files = files("");
-        FaultProxy proxy = keep(FaultProxy.before(files.host()));
-        proxy.inject(Fault.TRUNCATE_BODY, first(1));
+        FaultProxy proxy = cuttingTheFirstAnswerBefore(files.host());
 
         VerifiedRelease release = fetchThrough(proxy);
 
@@ -109,8 +108,7 @@ class HttpUpstreamRegistryResumeTest {
     @Test
     void withoutAStrongEtagTheResumeNamesTheFileByItsLastModified() throws Exception {
         NginxFiles files = files("etag off;");
-        FaultProxy proxy = keep(FaultProxy.before(files.host()));
-        proxy.inject(Fault.TRUNCATE_BODY, first(1));
+        FaultProxy proxy = cuttingTheFirstAnswerBefore(files.host());
 
         VerifiedRelease release = fetchThrough(proxy);
 
@@ -143,8 +141,7 @@ class HttpUpstreamRegistryResumeTest {
     /** nginx with max_ranges 0 answers a range with the whole file (200): what was read is dropped, and the file taken whole. */
     @Test
     void anUpstreamThatIgnoresRangesSendsTheWholeFileAgainAndOnlyThatIsKept() throws Exception {
-        FaultProxy proxy = keep(FaultProxy.before(files("max_ranges 0;").host()));
-        proxy.inject(Fault.TRUNCATE_BODY, first(1));
+        FaultProxy proxy = cuttingTheFirstAnswerBefore(files("max_ranges 0;").host());
 
         VerifiedRelease release = fetchThrough(proxy);
 
@@ -157,8 +154,7 @@ class HttpUpstreamRegistryResumeTest {
     void aResumeAnsweredWithAnotherPartIsRefusedInOneLineAndNothingIsKept() throws Exception {
         FaultProxy shifting = keep(FaultProxy.before(files("").host()));
         shifting.inject(Fault.SHIFTED_CONTENT_RANGE);
-        FaultProxy cutting = keep(FaultProxy.before(shifting.host()));
-        cutting.inject(Fault.TRUNCATE_BODY, first(1));
+        FaultProxy cutting = cuttingTheFirstAnswerBefore(shifting.host());
 
         assertThatThrownBy(() -> fetchThrough(cutting))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.BAD_RESPONSE))
@@ -180,8 +176,7 @@ class HttpUpstreamRegistryResumeTest {
         NginxFiles files = files("");
         FaultProxy changing = keep(FaultProxy.before(files.host()));
         changing.inject(Fault.CHANGED_FILE_RANGE);
-        FaultProxy cutting = keep(FaultProxy.before(changing.host()));
-        cutting.inject(Fault.TRUNCATE_BODY, first(1));
+        FaultProxy cutting = cuttingTheFirstAnswerBefore(changing.host());
 
         VerifiedRelease release;
         try (LogCapture log = LogCapture.of(ArchiveDownload.class.getName())) {
@@ -204,8 +199,7 @@ class HttpUpstreamRegistryResumeTest {
         NginxFiles files = files("etag off;");
         FaultProxy changing = keep(FaultProxy.before(files.host()));
         changing.inject(Fault.CHANGED_FILE_RANGE);
-        FaultProxy cutting = keep(FaultProxy.before(changing.host()));
-        cutting.inject(Fault.TRUNCATE_BODY, first(1));
+        FaultProxy cutting = cuttingTheFirstAnswerBefore(changing.host());
 
         VerifiedRelease release;
         try (LogCapture log = LogCapture.of(ArchiveDownload.class.getName())) {
@@ -274,6 +268,13 @@ class HttpUpstreamRegistryResumeTest {
 
     private NginxFiles files(String directives) {
         return keep(NginxFiles.serve(temp.resolve("nginx"), temp.resolve("files"), directives));
+    }
+
+    /** A proxy before {@code upstream} ("host:port") that cuts its first answer for the zip at half its body, closing cleanly. */
+    private FaultProxy cuttingTheFirstAnswerBefore(String upstream) {
+        FaultProxy proxy = keep(FaultProxy.before(upstream));
+        proxy.inject(Fault.TRUNCATE_BODY, first(1));
+        return proxy;
     }
 
     /** The first {@code n} requests for the zip. */
