@@ -17,6 +17,12 @@ import java.util.TreeMap;
  * what is not a manifest at all.
  */
 public final class ManifestCodec {
+    /**
+     * The most bytes of one manifest Wharf reads, from a registry or from an image layout on disk: the
+     * distribution spec's recommended limit, which registries apply to the manifests they accept, so no
+     * manifest a registry could hold is refused; Wharf's own are a few KiB.
+     */
+    public static final int MAX_MANIFEST_BYTES = 4 << 20;
 
     private final ObjectMapper json;
     private final ManifestReader reader;

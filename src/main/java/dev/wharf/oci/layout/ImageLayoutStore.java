@@ -15,6 +15,8 @@ import dev.wharf.oci.StorageException;
 import dev.wharf.oci.StorageException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -49,12 +51,17 @@ public final class ImageLayoutStore implements ArtifactStore {
     }
 
     public ImageLayoutStore(Path root, ObjectMapper json) {
+        this(root, json, LayoutIndex.Bounds.DEFAULT);
+    }
+
+    /** With other bounds on each repository's {@code index.json} (tests). */
+    ImageLayoutStore(Path root, ObjectMapper json, LayoutIndex.Bounds indexBounds) {
         this.root = root.toAbsolutePath().normalize();
         this.paths = new LayoutPaths(this.root);
         this.json = json;
         this.codec = new ManifestCodec(json);
         this.failures = new LayoutFailures(this.root);
-        this.indexes = new LayoutIndexFiles(this.root, json);
+        this.indexes = new LayoutIndexFiles(this.root, json, indexBounds);
         this.blobs = new LayoutBlobFiles(failures);
     }
 
@@ -94,7 +101,7 @@ public final class ImageLayoutStore implements ArtifactStore {
         Path blob = LayoutPaths.blob(layout, digest);
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(blob);
+            bytes = readManifest(repository, reference, blob);
         } catch (NoSuchFileException e) {
             if (mediaType == null) {
                 return Optional.empty();
@@ -112,6 +119,25 @@ public final class ImageLayoutStore implements ArtifactStore {
         } catch (IllegalArgumentException e) {
             throw new StorageException(Kind.PROTOCOL, failures.describe(repository) + ": '" + reference
                     + "' is not an artifact manifest: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The manifest blob's bytes, refused past the limit a registry's manifest has: read whole, a corrupt or
+     * hostile layout's blob of gigabytes ended the process in an OutOfMemoryError.
+     */
+    private byte[] readManifest(String repository, String reference, Path blob) throws IOException {
+        int limit = ManifestCodec.MAX_MANIFEST_BYTES;
+        try (SeekableByteChannel channel = Files.newByteChannel(blob)) {
+            long size = channel.size();
+            // Read one byte past the limit too: the size said is the file's when opened, and it may still grow.
+            byte[] bytes = size > limit ? new byte[0] : Channels.newInputStream(channel).readNBytes(limit + 1);
+            if (size > limit || bytes.length > limit) {
+                throw new StorageException(Kind.CORRUPT, failures.describe(repository) + ": the manifest blob of '" + reference
+                        + "' (" + blob + ") is " + (size > limit ? size + " bytes" : "over " + limit + " bytes")
+                        + ", more than the " + (limit >> 20) + " MiB Wharf reads of a manifest (the limit registries apply)");
+            }
+            return bytes;
         }
     }
 

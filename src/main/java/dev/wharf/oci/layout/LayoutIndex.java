@@ -1,11 +1,14 @@
 package dev.wharf.oci.layout;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.oci.Digest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,31 @@ import java.util.Optional;
 final class LayoutIndex {
     static final String REF_NAME = "org.opencontainers.image.ref.name";
     static final String MEDIA_TYPE = "application/vnd.oci.image.index.v1+json";
+    /**
+     * The most bytes of an {@code index.json} Wharf reads. It may legitimately be large: the flat layout
+     * keeps every provider and module in one repository, the largest measured had about 90,000 tags, and
+     * Wharf writes an entry in about 400 bytes (pretty-printed, with an 80-character tag), so some 36 MB.
+     * This allows over three times that; its entries then take some 200 MB of heap (about 600 bytes each
+     * as a tree). Without a bound a corrupt or hostile layout's index of gigabytes ended the process in an
+     * OutOfMemoryError.
+     */
+    static final int MAX_BYTES = 128 << 20;
+    /**
+     * The most entries of an {@code index.json} Wharf reads: as many tags as one listing of a registry's
+     * repository may hold, so either store keeps as many. Entries smaller than Wharf's (a digest alone)
+     * would otherwise fit some 1.5 million in {@link #MAX_BYTES}, about a GB of heap.
+     */
+    static final int MAX_ENTRIES = 500_000;
+
+    /** How large an index Wharf reads and writes: {@link #DEFAULT}, or smaller in tests. */
+    record Bounds(int bytes, int entries) {
+        static final Bounds DEFAULT = new Bounds(MAX_BYTES, MAX_ENTRIES);
+
+        /** The byte bound as a message says it. */
+        String size() {
+            return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
+        }
+    }
 
     record Entry(String tag, Digest digest, String mediaType, long size, ObjectNode raw) {
     }
@@ -33,13 +61,43 @@ final class LayoutIndex {
         return new LayoutIndex(new ArrayList<>());
     }
 
-    static LayoutIndex parse(ObjectMapper json, byte[] bytes) throws IOException {
-        JsonNode root = json.readTree(bytes);
-        if (root == null || !root.path("manifests").isArray()) {
-            throw new IOException("index.json has no manifests array");
+    /**
+     * Reads an index as its JSON arrives, one entry's tree at a time: the file is never held, nor a
+     * tree of it beside the entries. A list longer than {@link #MAX_ENTRIES} is refused at the first entry
+     * past the bound ({@code maxEntries}), the rest unread. Jackson's own limits (a nesting 1,000 deep, a string of 20 million
+     * characters) fail as any other unreadable index does.
+     */
+    static LayoutIndex parse(ObjectMapper json, InputStream in, int maxEntries) throws IOException {
+        try (JsonParser p = json.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("index.json has no manifests array");
+            }
+            List<Entry> entries = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals("manifests") && value == JsonToken.START_ARRAY) {
+                    entries = entries(p, maxEntries);
+                } else {
+                    // A repeated key counts by its last value, as the tree this was once read into took it.
+                    entries = name.equals("manifests") ? null : entries;
+                    p.skipChildren();
+                }
+            }
+            if (entries == null) {
+                throw new IOException("index.json has no manifests array");
+            }
+            return new LayoutIndex(entries);
         }
+    }
+
+    private static List<Entry> entries(JsonParser p, int maxEntries) throws IOException {
         List<Entry> entries = new ArrayList<>();
-        for (JsonNode node : root.get("manifests")) {
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (entries.size() == maxEntries) {
+                throw new IOException("index.json lists more than " + maxEntries + " manifests, more than Wharf reads of one repository");
+            }
+            JsonNode node = p.readValueAsTree();
             if (!(node instanceof ObjectNode object)) {
                 throw new IOException("index.json has a manifest entry that is not an object");
             }
@@ -53,7 +111,20 @@ final class LayoutIndex {
             }
             entries.add(new Entry(tag, digest, object.path("mediaType").asText(null), object.path("size").asLong(), object));
         }
-        return new LayoutIndex(entries);
+        return entries;
+    }
+
+    /** Why Wharf could not read this index back once written ({@code bytes} its form on disk); empty when it could. */
+    Optional<String> beyondBounds(byte[] bytes, Bounds bounds) {
+        if (entries.size() > bounds.entries()) {
+            return Optional.of("the new one would list " + entries.size() + " manifests, more than the " + bounds.entries()
+                    + " Wharf reads of one repository");
+        }
+        if (bytes.length > bounds.bytes()) {
+            return Optional.of("the new one would be " + bytes.length + " bytes, more than the " + bounds.size()
+                    + " Wharf reads of one repository's index.json");
+        }
+        return Optional.empty();
     }
 
     byte[] toBytes(ObjectMapper json) throws IOException {

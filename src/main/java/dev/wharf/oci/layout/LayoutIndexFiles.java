@@ -5,12 +5,18 @@ import dev.wharf.oci.Leftovers;
 import dev.wharf.oci.OwnedFile;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.StorageException.Kind;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.Optional;
+import org.apache.commons.io.input.BoundedInputStream;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,15 +29,17 @@ final class LayoutIndexFiles {
     private static final String TEMP_SUFFIX = ".json";
     private final Path root;
     private final ObjectMapper json;
+    private final LayoutIndex.Bounds bounds;
     private final ConcurrentHashMap<Path, CachedIndex> indexes = new ConcurrentHashMap<>();
 
     /** An index as read from disk, valid while the file is the same one (a rename gives a new inode). */
     private record CachedIndex(Object fileKey, long modified, long size, LayoutIndex index) {
     }
 
-    LayoutIndexFiles(Path root, ObjectMapper json) {
+    LayoutIndexFiles(Path root, ObjectMapper json, LayoutIndex.Bounds bounds) {
         this.root = root;
         this.json = json;
+        this.bounds = bounds;
     }
 
     /** The index to read from: shared with other readers, so never modified. */
@@ -45,7 +53,7 @@ final class LayoutIndexFiles {
                     && cached.modified() == modified && cached.size() == attributes.size()) {
                 return cached.index();
             }
-            LayoutIndex index = LayoutIndex.parse(json, Files.readAllBytes(file));
+            LayoutIndex index = parse(file);
             indexes.put(layout, new CachedIndex(attributes.fileKey(), modified, attributes.size(), index));
             return index;
         } catch (NoSuchFileException e) {
@@ -71,19 +79,56 @@ final class LayoutIndexFiles {
 
     /** A private copy to modify: the cached one is shared with readers. */
     LayoutIndex readFresh(Path layout) throws IOException {
+        Path file = LayoutPaths.index(layout);
         try {
-            return LayoutIndex.parse(json, Files.readAllBytes(LayoutPaths.index(layout)));
+            return parse(file);
         } catch (NoSuchFileException e) {
             return LayoutIndex.empty();
+        } catch (TooLarge e) {
+            throw new StorageException(Kind.CORRUPT, "OCI layout " + layout + ": cannot read index.json: " + e.getMessage(), e);
         }
     }
 
+    /** The index in {@code file}, refused past the byte bound before a byte of it is read. */
+    private LayoutIndex parse(Path file) throws IOException {
+        try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+            long size = channel.size();
+            if (size > bounds.bytes()) {
+                throw new TooLarge(file + " is " + size + " bytes, more than the " + bounds.size() + " Wharf reads of one repository's index.json");
+            }
+            // Bounded too, as the file may grow while it is read (another tool writing in place).
+            InputStream in = BoundedInputStream.builder().setInputStream(Channels.newInputStream(channel))
+                    .setMaxCount(bounds.bytes() + 1L).setOnMaxCount((max, count) -> {
+                        throw new TooLarge(file + " grew past " + bounds.size() + " while it was read");
+                    }).get();
+            return LayoutIndex.parse(json, new BufferedInputStream(in, 64 << 10), bounds.entries());
+        }
+    }
+
+    /** An index file over the bound: named with its path, as the message is all the reader gets. */
+    private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Replaces the index; refused when Wharf could not read it back (past the bounds), as the repository's
+     * every tag would then be unreadable.
+     */
     void write(Path layout, LayoutIndex index) throws IOException {
         Path target = LayoutPaths.index(layout);
+        byte[] bytes = index.toBytes(json);
+        Optional<String> beyond = index.beyondBounds(bytes, bounds);
+        if (beyond.isPresent()) {
+            throw new StorageException(Kind.WRITE_FAILED, "OCI layout " + layout + ": index.json is left as it was, since " + beyond.get());
+        }
         // Owned, so that the one a process killed between the write and the rename left is swept (removeLeftovers).
         try (OwnedFile temp = OwnedFile.create(layout.resolve(OwnedFile.uniqueName(TEMP_PREFIX, TEMP_SUFFIX)))) {
             try {
-                temp.out().write(index.toBytes(json));
+                temp.out().write(bytes);
                 temp.sync();
                 AtomicRename.replace(temp.path(), target);
             } finally {

@@ -1,6 +1,7 @@
 package dev.wharf.oci.registry;
 
 import dev.wharf.oci.IdleBoundedBody;
+import dev.wharf.oci.ManifestCodec;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.auth.RegistryAuthenticator;
 import dev.wharf.oci.auth.TokenServerFailure;
@@ -25,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * {@link StorageException}s phrased by {@link RegistryFailures}.
  */
 final class RegistryTransport {
-    static final int SMALL_BODY_LIMIT = 4 << 20;
+    /** A manifest's limit, which every other small answer (JSON, an error) shares. */
+    static final int SMALL_BODY_LIMIT = ManifestCodec.MAX_MANIFEST_BYTES;
 
     private final RegistryAddress address;
     private final RegistryPing ping;
