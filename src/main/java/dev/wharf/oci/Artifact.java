@@ -19,6 +19,11 @@ public record Artifact(String artifactType, ArtifactConfig config, List<Layer> l
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("an artifact needs at least one layer");
         }
+        if (layers.size() > ManifestReader.MAX_LAYERS) {
+            // Pushed, its manifest would be refused by every read after it.
+            throw new IllegalArgumentException("an artifact of " + layers.size() + " layers would not be read back: at most "
+                    + ManifestReader.MAX_LAYERS + " are read");
+        }
         layers = List.copyOf(layers);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     }

@@ -17,9 +17,20 @@ import org.jspecify.annotations.Nullable;
  * first bad one. What the tree reading took and refused is taken and refused alike, with the same
  * message: the whole document is still read, so a syntax error anywhere wins; then an image index,
  * then a missing layers array, then the first bad layer, then a bad config; a repeated key counts
- * by its last value, and values are read as the tree's {@code asText} gave them.
+ * by its last value, and values are read as the tree's {@code asText} gave them. One refusal comes first:
+ * a layers array longer than {@link #MAX_LAYERS} is refused at the first layer past the bound, the rest
+ * of the document unread.
  */
 final class ManifestReader {
+    /**
+     * The most layers of a manifest Wharf reads. Every artifact Wharf writes has one or two (a module
+     * archive, a provider file, a mirror archive; an EPR package's zip and its signature), and a container
+     * image cannot pass 125 (Docker's layer store refuses a deeper chain); 1,000 leaves a wide margin for
+     * other tools' artifacts. Unbounded, a valid 4 MiB manifest of some 34,000 layers kept a descriptor of
+     * each, about 21 MB a lookup, and lookups run eight at a time.
+     */
+    static final int MAX_LAYERS = 1_000;
+
     private final ObjectMapper json;
 
     ManifestReader(ObjectMapper json) {
@@ -98,6 +109,9 @@ final class ManifestReader {
         }
         List<Descriptor> descriptors = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (descriptors.size() == MAX_LAYERS) {
+                throw new TooManyLayersException(MAX_LAYERS);
+            }
             Read layer = descriptor(p);
             IllegalArgumentException refusal = layer.refusal();
             Descriptor descriptor = layer.descriptor();

@@ -37,6 +37,43 @@ class ManifestReadingTest {
     }
 
     @Test
+    void aValidManifestOfMoreLayersThanTheBoundIsRefusedAtTheFirstOnePastItUnread() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeThat(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()).isTrue();
+        String layer = "{\"mediaType\":\"application/zip\",\"digest\":\"" + ZIP + "\",\"size\":3}";
+        StringBuilder json = new StringBuilder(FOUR_MIB).append("{\"schemaVersion\":2,\"layers\":[").append(layer);
+        int layers = 1;
+        while (json.length() < FOUR_MIB - layer.length() - 10) {
+            json.append(',').append(layer);
+            layers++;
+        }
+        byte[] bytes = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        assertThat(layers).as("layers in a 4 MiB manifest").isGreaterThan(30_000);
+        Digest digest = Digest.sha256(bytes);
+
+        long thread = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(thread);
+        assertThatThrownBy(() -> codec.decode(digest, bytes, null)).isInstanceOf(TooManyLayersException.class)
+                .hasMessage("it lists more than 1000 layers, more than any artifact Wharf reads has (its own have one or two)");
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+        // Kept whole, the descriptors took about 21 MB; a thousand of them take well under 1 MB.
+        assertThat(allocated).as("bytes allocated refusing a 4 MiB manifest of valid layers").isLessThan(4L * 1024 * 1024);
+    }
+
+    @Test
+    void aManifestOfAsManyLayersAsTheBoundIsReadAndNoArtifactOfMoreIsPushed() {
+        String layer = "{\"digest\":\"" + ZIP + "\",\"size\":3}";
+        String thousand = String.join(",", java.util.Collections.nCopies(ManifestReader.MAX_LAYERS, layer));
+        assertThat(decode("{\"layers\":[" + thousand + "]}").layers()).hasSize(1000);
+        assertThatThrownBy(() -> decode("{\"layers\":[" + thousand + "," + layer + "]}")).isInstanceOf(TooManyLayersException.class);
+
+        java.util.List<Layer> many = java.util.Collections.nCopies(1001, Layer.file("text/plain", "f", BlobSource.ofBytes(new byte[] {1})));
+        assertThatThrownBy(() -> new Artifact("application/vnd.wharf.test", many, java.util.Map.of()))
+                .hasMessage("an artifact of 1001 layers would not be read back: at most 1000 are read");
+    }
+
+    @Test
     void aSyntaxErrorAfterABadLayerIsStillTheRefusal() {
         assertThatThrownBy(() -> decode("{\"layers\":[{}],\"x\":tru}"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not a JSON manifest: Unrecognized token 'tru'");

@@ -13,6 +13,7 @@ import dev.wharf.oci.ManifestCodec;
 import dev.wharf.oci.References;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.StorageException.Kind;
+import dev.wharf.oci.TooManyLayersException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -116,6 +117,9 @@ public final class ImageLayoutStore implements ArtifactStore {
         }
         try {
             return Optional.of(codec.decode(digest, bytes, mediaType));
+        } catch (TooManyLayersException e) {
+            throw new StorageException(Kind.PROTOCOL, failures.describe(repository) + ": the manifest of '" + reference + "' is refused: "
+                    + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new StorageException(Kind.PROTOCOL, failures.describe(repository) + ": '" + reference
                     + "' is not an artifact manifest: " + e.getMessage());

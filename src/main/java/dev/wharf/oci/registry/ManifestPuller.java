@@ -5,6 +5,7 @@ import dev.wharf.oci.Manifest;
 import dev.wharf.oci.ManifestCodec;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.StorageException.Kind;
+import dev.wharf.oci.TooManyLayersException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.Optional;
@@ -74,6 +75,9 @@ final class ManifestPuller {
         }
         try {
             return codec.decode(digest, bytes, contentType);
+        } catch (TooManyLayersException e) {
+            throw transport.failures().beyondBound(call, "the manifest '" + reference + "' (" + RegistryTransport.display(answer.uri())
+                    + ") is refused: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw transport.failures().malformed(RegistryTransport.display(answer.uri()), call,
                     "something that is not an artifact manifest (" + e.getMessage() + ")");

@@ -122,6 +122,22 @@ class ImageLayoutLimitsTest {
         assertThat(store.listTags("acme/bytes")).containsExactly("1");
     }
 
+    @Test
+    void aManifestOfMoreLayersThanTheBoundIsRefusedNamingTheRepositoryAndTheReference() throws IOException {
+        ImageLayoutStore store = new ImageLayoutStore(scratch);
+        Manifest pushed = store.push("acme/layers", "1", artifact("one"), false);
+        Path layout = scratch.resolve("acme/layers");
+        String layer = "{\"mediaType\":\"text/plain\",\"digest\":\"" + pushed.layers().get(0).digest() + "\",\"size\":3}";
+        Digest many = blob(layout, ("{\"schemaVersion\":2,\"layers\":[" + String.join(",", java.util.Collections.nCopies(1001, layer))
+                + "]}").getBytes(StandardCharsets.UTF_8));
+        index(layout, entry("1", pushed.digest()) + "," + entry("many", many));
+
+        assertThatThrownBy(() -> store.resolve("acme/layers", "many")).isInstanceOf(StorageException.class)
+                .hasMessage("OCI layout " + scratch + ", repository acme/layers: the manifest of 'many' is refused: it lists more than"
+                        + " 1000 layers, more than any artifact Wharf reads has (its own have one or two)");
+        assertThat(store.resolve("acme/layers", "1")).isPresent();
+    }
+
     /** Jackson's nesting bound (1,000) holds for both files: an error naming the file, never a stack overflow. */
     @Test
     void jsonNestedDeeplyIsRefusedAsUnreadableNamingTheFile() throws IOException {
