@@ -39,7 +39,7 @@ final class RegistryTransport {
     private final Clock clock;
     private final RegistryFailures failures;
     private final BodyBounds bodyBounds;
-    private final RegistryCallObserver observer;
+    private final ObservedExchanges observed;
     private volatile @Nullable URI base;
 
     /**
@@ -49,7 +49,7 @@ final class RegistryTransport {
      */
     RegistryTransport(RegistryAddress address, boolean insecure, Supplier<HttpClient> http, BodyExchange bodiless, RegistryAuthenticator auth,
                       RetryPolicy retry, RegistryTimeouts timeouts, Clock clock, RegistryCallObserver observer) {
-        this.observer = observer;
+        this.observed = new ObservedExchanges(observer);
         this.address = address;
         this.timeouts = timeouts;
         this.clock = clock;
@@ -218,7 +218,7 @@ final class RegistryTransport {
                 request.header("Authorization", authorization.get());
             }
             HttpRequest built = request.build();
-            HttpResponse<InputStream> answer = observed(call, target, method, () -> bodilessMethod ? bodiless.send(built)
+            HttpResponse<InputStream> answer = observed.send(call, target, method, () -> bodilessMethod ? bodiless.send(built)
                     : progress != null ? progress.send(http.get(), built, IdleBoundedBody.handler(timeouts.idle()), timeouts)
                     : http.get().send(built, IdleBoundedBody.handler(timeouts.idle())));
             bodyBounds.bound(call, answer, deadline, describe());
@@ -236,26 +236,6 @@ final class RegistryTransport {
 
     static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** One HTTP exchange, as {@link #observed} times it. */
-    private interface Exchange {
-        HttpResponse<InputStream> send() throws IOException, InterruptedException;
-    }
-
-    private HttpResponse<InputStream> observed(RegistryCall call, URI target, String method, Exchange exchange)
-            throws IOException, InterruptedException {
-        String operation = RegistryCallObserver.operation(method, call.path().startsWith("/") ? call.path() : target.getRawPath()
-                + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery()));
-        long start = System.nanoTime();
-        try {
-            HttpResponse<InputStream> answer = exchange.send();
-            observer.called(operation, answer.statusCode(), System.nanoTime() - start);
-            return answer;
-        } catch (IOException e) {
-            observer.called(operation, 0, System.nanoTime() - start);
-            throw e;
-        }
     }
 
     /** The first redirect target of a GET, without following it (for presigned blob URLs). */
