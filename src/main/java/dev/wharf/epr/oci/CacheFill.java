@@ -8,7 +8,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -23,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * read from their zips that the cache lost since. A zip that fails its check is reported by
  * {@link PackageBlobCache} itself. A registry that fails ends the round, is told (the index's health
  * says so), and the round is tried again {@link #RETRY} later, or at the next index, whichever
- * comes first. A blob broken in the registry (another digest or length than its manifest gives, or
+ * comes first ({@link FillTimer}: real time in the server, a test's hand in tests). A blob broken in the registry (another digest or length than its manifest gives, or
  * gone) is a fault of that blob alone: it is skipped, told, and the round goes on with the other
  * packages; it is tried again after a wait that grows while it keeps failing ({@link BlobBackoff}).
  * Closing interrupts a download in flight; that ends the round quietly, as no failure
@@ -36,8 +35,9 @@ final class CacheFill implements AutoCloseable {
     private final BackedOffBlobs blobs;
     private final BlobBackoff backoff;
     private final FillHealth health;
+    private final FillTimer timer;
     /** The next round asked for by a failure; touched on the fill's thread only. */
-    private @Nullable ScheduledFuture<?> retry;
+    private FillTimer.@Nullable Pending retry;
     private final AtomicBoolean roundQueued = new AtomicBoolean();
     private volatile List<CachedPackage> latest = List.of();
     private volatile boolean closing;
@@ -56,11 +56,13 @@ final class CacheFill implements AutoCloseable {
      * @param blobs fetched through the back-off, which counts (and tells {@code health} of) a blob broken in the registry
      * @param backoff when a broken blob is due again, shared with the requests that fetch blobs
      * @param health told, on the fill's thread, of the registry's failures and of the rounds that went through
+     * @param timer runs the round asked for after a failure, when it is due
      */
-    CacheFill(BackedOffBlobs blobs, BlobBackoff backoff, FillHealth health) {
+    CacheFill(BackedOffBlobs blobs, BlobBackoff backoff, FillHealth health, FillTimer timer) {
         this.blobs = blobs;
         this.backoff = backoff;
         this.health = health;
+        this.timer = timer;
     }
 
     /** Fetches, in the background, what {@code entries} (the index now served) still lack on disk. */
@@ -129,17 +131,17 @@ final class CacheFill implements AutoCloseable {
 
     /** Asks for a round {@code after} from now, unless one is asked for sooner already. */
     private void scheduleRetry(Duration after) {
-        ScheduledFuture<?> pending = retry;
+        FillTimer.Pending pending = retry;
         // One not yet due; one that is due is this round, or runs right after it and is replaced.
-        long left = pending == null || pending.isDone() ? 0 : pending.getDelay(TimeUnit.MILLISECONDS);
-        if (left > 0 && left <= after.toMillis()) {
+        Duration left = pending == null ? Duration.ZERO : pending.left();
+        if (!left.isNegative() && !left.isZero() && left.compareTo(after) <= 0) {
             return;
         }
         if (pending != null) {
-            pending.cancel(false);
+            pending.cancel();
         }
         try {
-            retry = thread.schedule(this::round, after.toMillis(), TimeUnit.MILLISECONDS);
+            retry = timer.schedule(thread, after, this::round);
         } catch (RejectedExecutionException e) {
             // Closed meanwhile: nothing is fetched any more.
             retry = null;

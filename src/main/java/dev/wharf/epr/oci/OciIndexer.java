@@ -81,7 +81,7 @@ public final class OciIndexer implements Indexer {
         this.fillHealth = new FillHealth(this::source, fillListener);
         BlobBackoff backoff = new BlobBackoff(settings.clock(), fillListener);
         BackedOffBlobs fetched = new BackedOffBlobs(blobs, backoff, fillHealth);
-        this.fill = new CacheFill(fetched, backoff, fillHealth);
+        this.fill = new CacheFill(fetched, backoff, fillHealth, settings.fillTimer());
         // Taken before the store's first request: a remote store's description gains the scheme it
         // settled on once it has connected ("127.0.0.1:5000" becomes "http://127.0.0.1:5000"), and the
         // next run must recognise its index while the registry is still unreachable.
