@@ -229,14 +229,7 @@ class CacheFillBrokenBlobTest {
 
     /** Pushes legacy_stack as {@code tag}'s version the way {@code oras push} would, a bare zip the index reads; returns the zip's digest. */
     private String pushReadFromItsZip(String tag) throws Exception {
-        String version = tag.substring(tag.lastIndexOf('-') + 1);
-        Path folder = dir.resolve("raw/legacy_stack/" + version);
-        TestPackages.copyTree(TestPackages.source().resolve("legacy_stack/1.0.0"), folder);
-        Path manifest = folder.resolve("manifest.yml");
-        Files.writeString(manifest, Files.readString(manifest).replace("version: 1.0.0", "version: " + version));
-        Path zip = dir.resolve(tag + ".zip");
-        TestPackages.zipFolder(folder, tag, zip);
-        TestPackages.pushRaw(direct, tag, OciPackageLayout.ZIP_MEDIA_TYPE, zip);
+        TestPackages.pushLegacyStackAsABareZip(direct, dir, tag.substring(tag.lastIndexOf('-') + 1));
         return zipDigest(tag);
     }
 

@@ -66,6 +66,21 @@ public final class TestPackages {
                 List.of(Layer.file(mediaType, file.getFileName().toString(), BlobSource.ofFile(file))), Map.of()), false);
     }
 
+    /**
+     * Pushes legacy_stack 1.0.0's files as version {@code version} (tag {@code legacy_stack-VERSION}) the way
+     * {@code oras push} would, a bare zip with no package config, which the OCI index reads from the zip.
+     */
+    public static void pushLegacyStackAsABareZip(ArtifactStore store, Path workDir, String version) throws IOException {
+        String tag = "legacy_stack-" + version;
+        Path folder = workDir.resolve("raw/legacy_stack/" + version);
+        copyTree(source().resolve("legacy_stack/1.0.0"), folder);
+        Path manifest = folder.resolve("manifest.yml");
+        Files.writeString(manifest, Files.readString(manifest).replace("version: 1.0.0", "version: " + version));
+        Path zip = workDir.resolve(tag + ".zip");
+        zipFolder(folder, tag, zip);
+        pushRaw(store, tag, OciPackageLayout.ZIP_MEDIA_TYPE, zip);
+    }
+
     public static List<Path> folders(Path root) throws IOException {
         try (Stream<Path> names = Files.list(root)) {
             return names.filter(Files::isDirectory).flatMap(n -> {

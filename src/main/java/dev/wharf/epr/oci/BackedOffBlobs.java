@@ -3,6 +3,7 @@ package dev.wharf.epr.oci;
 import dev.wharf.epr.pkg.InvalidPackageException;
 import dev.wharf.oci.ChunkSource;
 import dev.wharf.oci.ContentMismatchException;
+import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.StorageException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,6 +47,44 @@ final class BackedOffBlobs {
     /** {@link PackageBlobCache#readZip}, unless the zip is not on disk and waits for its next try. */
     ChunkSource readZip(CachedPackage c) throws IOException {
         return fetch(c, c.zipDigest(), "the zip", () -> blobs.readZip(c));
+    }
+
+    /**
+     * The zip of a new tag read from its zip (no config), for the refresh that reads it: unless it waits for
+     * its next try, {@link PackageBlobCache#zip(Descriptor)}, a blob broken in the registry being counted
+     * and backed off by its digest as a listed package's blobs are.
+     */
+    Path unreadZip(String tag, Descriptor layer) throws InvalidPackageException {
+        String digest = layer.digest().toString();
+        Optional<StorageException> paused = backoff.unreadPause(tag, digest);
+        if (paused.isPresent()) {
+            throw paused.get();
+        }
+        try {
+            Path zip = blobs.zip(layer);
+            backoff.unreadFetched(digest);
+            return zip;
+        } catch (InvalidPackageException e) {
+            // Downloaded whole and refused (not a zip): remembered with its tag, not fetched again.
+            backoff.unreadFetched(digest);
+            throw e;
+        } catch (StorageException e) {
+            if (isFaultOfTheBlob(e)) {
+                backoff.unreadFailed(tag, digest, e);
+                health.unreadBlobFailed(e);
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the zip {@code digest} of a tag not read yet failed at its last try: its next failure is no news. */
+    boolean unreadFailing(String digest) {
+        return backoff.unreadFailing(digest);
+    }
+
+    /** Forgets the zips of tags not read yet but {@code digests}, which the last refresh left out as broken. */
+    void retainUnread(java.util.Set<String> digests) {
+        backoff.retainUnread(digests);
     }
 
     /** {@link PackageBlobCache#signature}, unless the signature waits for its next try. */

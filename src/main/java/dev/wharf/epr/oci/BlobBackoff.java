@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When the blobs of a package that are broken in the registry (another digest or length than the
@@ -17,8 +18,10 @@ import java.util.Set;
  * same way every time, and a retry downloads it whole, so one tried every {@link CacheFill#RETRY} (or at
  * every request for it) for as long as the server runs cost a full download each time. The wait doubles
  * from {@link #FIRST} up to {@link #LONGEST} with each failure in a row. A package is known by its tag
- * and manifest digest, so a tag pushed again (another digest) is tried at once. The one record of it
- * for the fill's thread and the request threads alike, hence synchronized.
+ * and manifest digest, so a tag pushed again (another digest) is tried at once. The zip of a new tag read
+ * from its zip (no config: no package yet to key it by) waits by the zip's digest, for the refreshes that
+ * would read it ({@link RepositoryScan}); it had been downloaded whole at every refresh. The one record of
+ * it for the fill's thread, the refresh's and the request threads alike, hence synchronized.
  */
 final class BlobBackoff {
     static final Duration FIRST = CacheFill.RETRY;
@@ -31,6 +34,8 @@ final class BlobBackoff {
     private final Clock clock;
     private final FillListener listener;
     private final Map<String, Waiting> waiting = new HashMap<>();
+    /** The zips of tags not read yet, by digest: not the fill's (it fetches listed packages), the refresh's. */
+    private final Map<String, Waiting> unread = new HashMap<>();
     /** How many wait, readable without the lock: every request for a zip asks, and almost always none waits. */
     private volatile int size;
 
@@ -73,15 +78,52 @@ final class BlobBackoff {
     }
 
     private synchronized Optional<StorageException> pauseOf(CachedPackage entry, String blob, String what) {
-        Waiting w = waiting.get(key(entry));
+        return waitingFor(waiting.get(key(entry)), entry.tag(), blob, what);
+    }
+
+    private Optional<StorageException> waitingFor(@Nullable Waiting w, String tag, String blob, String what) {
         Instant now = clock.instant();
         if (w == null || !w.blob().equals(blob) || !now.isBefore(w.until())) {
             return Optional.empty();
         }
         Duration retryIn = Duration.between(now, w.until());
-        return Optional.of(new BlobWaitingException(w.failure().kind(), what + " of " + entry.tag() + " (" + blob + ") is not fetched: it failed "
+        return Optional.of(new BlobWaitingException(w.failure().kind(), what + " of " + tag + " (" + blob + ") is not fetched: it failed "
                 + Duration.between(w.failedAt(), now).toSeconds() + " s ago, at " + w.failedAt() + ", and is tried again at " + w.until()
                 + " (in " + retryIn.toSeconds() + " s): " + w.failure().getMessage(), retryIn));
+    }
+
+    /** The failure to give at once, without a download, while the zip {@code blob} of the tag not read yet {@code tag} waits. */
+    synchronized Optional<StorageException> unreadPause(String tag, String blob) {
+        return waitingFor(unread.get(blob), tag, blob, "the zip");
+    }
+
+    /** Whether the zip {@code blob} of a tag not read yet failed at its last try. */
+    synchronized boolean unreadFailing(String blob) {
+        return unread.containsKey(blob);
+    }
+
+    /** Counts a failure of the zip {@code blob} of the tag not read yet {@code tag}; returns how long until it is tried again. */
+    synchronized Duration unreadFailed(String tag, String blob, StorageException e) {
+        Instant now = clock.instant();
+        Waiting before = unread.get(blob);
+        Duration pause = before == null ? FIRST : min(before.pause().multipliedBy(2), LONGEST);
+        unread.put(blob, new Waiting(tag, blob, now, now.plus(pause), pause, e));
+        changed();
+        return pause;
+    }
+
+    /** The zip {@code blob} of a tag not read yet was downloaded (read or refused): it waits no more. */
+    synchronized void unreadFetched(String blob) {
+        if (unread.remove(blob) != null) {
+            changed();
+        }
+    }
+
+    /** Forgets the zips of tags not read yet that no tag of the last refresh still waits for (removed, or pointed elsewhere). */
+    synchronized void retainUnread(Set<String> blobs) {
+        if (unread.keySet().retainAll(blobs)) {
+            changed();
+        }
     }
 
     /** Whether {@code entry}'s last try failed: its next failure is no news. */
@@ -144,7 +186,7 @@ final class BlobBackoff {
 
     /** After each change of {@link #waiting}, under the lock. */
     private void changed() {
-        size = waiting.size();
+        size = waiting.size() + unread.size();
         listener.skipped(size);
     }
 }

@@ -43,7 +43,7 @@ final class FillHealth {
 
     /** {@code entry}'s blobs are broken in the registry: skipped, tried again in {@code retryIn}; {@code again}: it failed before. The fill's thread or a request's. */
     synchronized void blobFailed(CachedPackage entry, StorageException e, Duration retryIn, boolean again) {
-        listener.failed(e.kind() == StorageException.Kind.NOT_FOUND ? FillListener.Failure.BLOB_MISSING : FillListener.Failure.BLOB_CORRUPT);
+        listener.failed(kindOf(e));
         if (again) {
             LOG.debug("the blobs of {} still fail; next try in {}: {}", entry.tag(), retryIn, e.getMessage());
         } else {
@@ -53,6 +53,18 @@ final class FillHealth {
         Map<String, String> now = new TreeMap<>(broken);
         now.put(entry.tag(), "cannot fetch the blobs of " + entry.tag() + ": " + e.getMessage());
         broken = now;
+    }
+
+    /**
+     * The zip of a new tag read from its zip is broken in the registry: counted as a listed package's blob
+     * is. The tag is not listed, so the health stays; the refresh that left it out says why.
+     */
+    void unreadBlobFailed(StorageException e) {
+        listener.failed(kindOf(e));
+    }
+
+    private static FillListener.Failure kindOf(StorageException e) {
+        return e.kind() == StorageException.Kind.NOT_FOUND ? FillListener.Failure.BLOB_MISSING : FillListener.Failure.BLOB_CORRUPT;
     }
 
     /**

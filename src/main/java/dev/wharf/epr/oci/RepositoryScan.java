@@ -37,7 +37,10 @@ import org.jspecify.annotations.Nullable;
  * is new, its package taken from the manifest's config ({@link ConfigDocuments}) or else its zip
  * downloaded and read. A known package whose blobs the cache lost is not downloaded here: the fill
  * behind the index fetches them through the back-off ({@link BlobBackoff}), so a blob broken in the
- * registry is not downloaded whole again at every refresh, nor its package left out for it. New tags
+ * registry is not downloaded whole again at every refresh, nor its package left out for it. The zip of a
+ * new tag read from its zip that is broken in the registry is backed off by its digest the same way
+ * ({@link BackedOffBlobs#unreadZip}): the tag is left out, and the refreshes before it is due again do
+ * not download it. New tags
  * are resolved by a small pool of threads, the results kept in tag order. A registry outage fails the whole pass (the first in tag order winning).
  */
 final class RepositoryScan {
@@ -47,44 +50,36 @@ final class RepositoryScan {
     private static final String MISNAMED = "not {name}-{version}";
     private static final String SKIPPED = "not read by this refresh (the registry failed for this tag alone, or it vanished meanwhile);"
             + " the next refresh tries again";
+    private static final String BROKEN_ZIP = "its zip is broken in the registry (not the bytes or length its manifest gives, or gone);"
+            + " it is tried again after 10 s, then less and less often (up to every 10 min) while it fails";
 
     /** What a pass found: the packages in tag order, what is now known of every tag, and what it left out, in tag order. */
     record Result(List<CachedPackage> packages, Map<String, CachedPackage> accepted, Map<String, RejectedTag> rejected,
             int resolved, int tags, List<IndexReport.LeftOut> leftOut) {
     }
 
-    /** What one tag came to in a pass. */
-    private sealed interface Outcome {
-        /** A package to serve. */
-        record Accepted(CachedPackage entry) implements Outcome {
-        }
-
-        /** Left out and remembered; {@code report}: warn (new, or found again by a verification) rather than stay quiet. */
-        record Rejected(RejectedTag rejection, boolean report) implements Outcome {
-        }
-
-        /** Left out for this pass only: the tag vanished meanwhile, or the registry failed for it alone. */
-        record Skipped(String reason) implements Outcome {
-        }
-    }
-
     private final ArtifactStore store;
     private final String repository;
     private final String source;
     private final PackageBlobCache blobs;
+    private final BackedOffBlobs backedOff;
     private final PackageReader reader;
     private final ConfigDocuments configs;
     private final boolean requireSignatures;
     private final long maxPackageBytes;
     private final Consumer<CachedPackage> onRead;
 
-    /** @param onRead told of each package read, on the worker that read it */
-    RepositoryScan(ArtifactStore store, String source, PackageBlobCache blobs, PackageReader reader, OciIndexerSettings settings,
-            Consumer<CachedPackage> onRead) {
+    /**
+     * @param backedOff fetches the zip of a new tag read from its zip, through the back-off
+     * @param onRead told of each package read, on the worker that read it
+     */
+    RepositoryScan(ArtifactStore store, String source, PackageBlobCache blobs, BackedOffBlobs backedOff, PackageReader reader,
+            OciIndexerSettings settings, Consumer<CachedPackage> onRead) {
         this.store = store;
         this.repository = settings.repository();
         this.source = source;
         this.blobs = blobs;
+        this.backedOff = backedOff;
         this.reader = reader;
         this.configs = new ConfigDocuments(store, repository, settings.validate());
         this.requireSignatures = settings.requireSignatures();
@@ -96,22 +91,22 @@ final class RepositoryScan {
     Result scan(Map<String, CachedPackage> knownPackages, Map<String, RejectedTag> knownRejections, boolean verify) {
         List<String> tags = new ArrayList<>(store.listTags(repository));
         tags.sort(null);
-        Outcome[] outcomes = new Outcome[tags.size()];
-        Map<Integer, Callable<Outcome>> requests = new LinkedHashMap<>();
+        ScanOutcome[] outcomes = new ScanOutcome[tags.size()];
+        Map<Integer, Callable<ScanOutcome>> requests = new LinkedHashMap<>();
         for (int i = 0; i < tags.size(); i++) {
             String tag = tags.get(i);
             Optional<PackageTag> parsed = PackageTag.parse(tag);
             CachedPackage known = knownPackages.get(tag);
             RejectedTag rejected = knownRejections.get(tag);
             if (parsed.isEmpty()) {
-                outcomes[i] = new Outcome.Rejected(new RejectedTag(tag, null, MISNAMED), verify || rejected == null);
+                outcomes[i] = new ScanOutcome.Rejected(new RejectedTag(tag, null, MISNAMED), verify || rejected == null);
             } else if (verify || (known == null && rejected == null)) {
                 requests.put(i, () -> resolve(parsed.get(), known, rejected, verify));
             } else if (known == null) {
-                outcomes[i] = new Outcome.Rejected(java.util.Objects.requireNonNull(rejected), false);
+                outcomes[i] = new ScanOutcome.Rejected(java.util.Objects.requireNonNull(rejected), false);
             } else {
                 // Its blobs, if the cache lost them, are fetched behind the index (CacheFill), or when asked for.
-                outcomes[i] = new Outcome.Accepted(known);
+                outcomes[i] = new ScanOutcome.Accepted(known);
             }
         }
         run(requests, outcomes);
@@ -121,16 +116,17 @@ final class RepositoryScan {
         List<CachedPackage> found = new ArrayList<>();
         List<IndexReport.LeftOut> leftOut = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        Set<String> brokenZips = new HashSet<>();
         for (int i = 0; i < outcomes.length; i++) {
             String tag = tags.get(i);
             // Java 17: no pattern matching in switch yet.
-            Outcome outcome = outcomes[i];
-            if (outcome instanceof Outcome.Accepted a) {
+            ScanOutcome outcome = outcomes[i];
+            if (outcome instanceof ScanOutcome.Accepted a) {
                 if (seen.add(a.entry().document().name + "-" + a.entry().document().version)) {
                     found.add(a.entry());
                     accepted.put(tag, a.entry());
                 }
-            } else if (outcome instanceof Outcome.Rejected r) {
+            } else if (outcome instanceof ScanOutcome.Rejected r) {
                 rejections.put(tag, r.rejection());
                 leftOut.add(new IndexReport.LeftOut(tag, r.rejection().reason()));
                 if (r.report()) {
@@ -138,12 +134,21 @@ final class RepositoryScan {
                 } else {
                     LOG.debug("tag {} of {} left out, as before: {}", tag, source, r.rejection().reason());
                 }
-            } else if (outcome instanceof Outcome.Skipped skipped) {
+            } else if (outcome instanceof ScanOutcome.Skipped skipped) {
                 LOG.warn("tag {} of {} left out: {}", tag, source, skipped.reason());
                 // The reason may name the registry, which the health page does not: the log has it.
                 leftOut.add(new IndexReport.LeftOut(tag, SKIPPED));
+            } else if (outcome instanceof ScanOutcome.BrokenZip b) {
+                brokenZips.add(b.zipDigest());
+                leftOut.add(new IndexReport.LeftOut(tag, BROKEN_ZIP));
+                if (b.report()) {
+                    LOG.warn("tag {} of {} left out: {}", tag, source, b.reason());
+                } else {
+                    LOG.debug("tag {} of {} left out, as before: {}", tag, source, b.reason());
+                }
             }
         }
+        backedOff.retainUnread(brokenZips);
         return new Result(found, accepted, rejections, requests.size(), tags.size(), leftOut);
     }
 
@@ -151,7 +156,7 @@ final class RepositoryScan {
      * Runs the tasks that need the registry on a small pool and puts each outcome at its index. An
      * outage fails the pass, the first in tag order winning; the tasks still running are interrupted.
      */
-    private static void run(Map<Integer, Callable<Outcome>> requests, Outcome[] outcomes) {
+    private static void run(Map<Integer, Callable<ScanOutcome>> requests, ScanOutcome[] outcomes) {
         if (requests.isEmpty()) {
             return;
         }
@@ -162,9 +167,9 @@ final class RepositoryScan {
             return t;
         });
         try {
-            Map<Integer, Future<Outcome>> futures = new LinkedHashMap<>();
+            Map<Integer, Future<ScanOutcome>> futures = new LinkedHashMap<>();
             requests.forEach((i, task) -> futures.put(i, pool.submit(task)));
-            for (Map.Entry<Integer, Future<Outcome>> f : futures.entrySet()) {
+            for (Map.Entry<Integer, Future<ScanOutcome>> f : futures.entrySet()) {
                 outcomes[f.getKey()] = await(f.getValue());
             }
         } finally {
@@ -172,7 +177,7 @@ final class RepositoryScan {
         }
     }
 
-    private static Outcome await(Future<Outcome> future) {
+    private static ScanOutcome await(Future<ScanOutcome> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -194,7 +199,7 @@ final class RepositoryScan {
      * Resolves a tag that is new, or that a verification checks again: a manifest digest the tag
      * already had reuses what is known of it (no download); another one is read as a new package.
      */
-    private Outcome resolve(PackageTag tag, @Nullable CachedPackage known, @Nullable RejectedTag rejected, boolean verifying) {
+    private ScanOutcome resolve(PackageTag tag, @Nullable CachedPackage known, @Nullable RejectedTag rejected, boolean verifying) {
         Optional<Manifest> resolved;
         try {
             resolved = store.resolve(repository, tag.tag());
@@ -202,38 +207,38 @@ final class RepositoryScan {
             if (e.isOutage()) {
                 throw e;
             }
-            return new Outcome.Skipped(e.getMessage());
+            return new ScanOutcome.Skipped(e.getMessage());
         }
         if (resolved.isEmpty()) {
-            return new Outcome.Skipped("it was removed while the repository was read");
+            return new ScanOutcome.Skipped("it was removed while the repository was read");
         }
         Manifest manifest = resolved.get();
         String digest = manifest.digest().toString();
         if (known != null && known.manifestDigest().equals(digest)) {
-            return new Outcome.Accepted(known);
+            return new ScanOutcome.Accepted(known);
         }
         if (rejected != null && digest.equals(rejected.manifestDigest())) {
             // A reminder once per verification, not a download.
-            return new Outcome.Rejected(rejected, verifying);
+            return new ScanOutcome.Rejected(rejected, verifying);
         }
         if (known != null) {
             LOG.warn("tag {} of {} now points at {} instead of {}: reading it again", tag.tag(), source, digest,
                     known.manifestDigest());
         }
         try {
-            return new Outcome.Accepted(read(tag, manifest));
+            return read(tag, manifest);
         } catch (InvalidPackageException e) {
-            return new Outcome.Rejected(new RejectedTag(tag.tag(), digest, e.getMessage()), true);
+            return new ScanOutcome.Rejected(new RejectedTag(tag.tag(), digest, e.getMessage()), true);
         } catch (StorageException e) {
             if (e.isOutage()) {
                 throw e;
             }
-            return new Outcome.Skipped(e.getMessage());
+            return new ScanOutcome.Skipped(e.getMessage());
         }
     }
 
     /** Downloads and reads a manifest not seen under this tag before. */
-    private CachedPackage read(PackageTag tag, Manifest manifest) throws InvalidPackageException {
+    private ScanOutcome read(PackageTag tag, Manifest manifest) throws InvalidPackageException {
         Descriptor zipLayer = OciPackageLayout.zipLayer(manifest, tag.tag())
                 .orElseThrow(() -> new InvalidPackageException("the artifact has no package zip layer (layers: "
                         + manifest.layers().stream().map(Descriptor::mediaType).toList() + ")"));
@@ -249,9 +254,21 @@ final class RepositoryScan {
         if (described.isPresent()) {
             CachedPackage entry = entry(tag, manifest, zipLayer, sigLayer, described.get(), true);
             onRead.accept(entry);
-            return entry;
+            return new ScanOutcome.Accepted(entry);
         }
-        Path zip = blobs.zip(zipLayer);
+        String zipDigest = zipLayer.digest().toString();
+        boolean failedBefore = backedOff.unreadFailing(zipDigest);
+        Path zip;
+        try {
+            zip = backedOff.unreadZip(tag.tag(), zipLayer);
+        } catch (BlobWaitingException e) {
+            return new ScanOutcome.BrokenZip(zipDigest, e.getMessage(), false);
+        } catch (StorageException e) {
+            if (!BackedOffBlobs.isFaultOfTheBlob(e)) {
+                throw e;
+            }
+            return new ScanOutcome.BrokenZip(zipDigest, e.getMessage(), !failedBefore);
+        }
         PackageDocument doc;
         try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
             doc = reader.read(files, sigLayer.isPresent());
@@ -265,7 +282,7 @@ final class RepositoryScan {
         CachedPackage entry = entry(tag, manifest, zipLayer, sigLayer, doc, false);
         blobs.signature(entry);
         onRead.accept(entry);
-        return entry;
+        return new ScanOutcome.Accepted(entry);
     }
 
     private static CachedPackage entry(PackageTag tag, Manifest manifest, Descriptor zipLayer, Optional<Descriptor> sigLayer,

@@ -1,0 +1,20 @@
+package dev.wharf.epr.oci;
+
+/** What one tag came to in a pass of {@link RepositoryScan}. */
+sealed interface ScanOutcome {
+    /** A package to serve. */
+    record Accepted(CachedPackage entry) implements ScanOutcome {
+    }
+
+    /** Left out and remembered; {@code report}: warn (new, or found again by a verification) rather than stay quiet. */
+    record Rejected(RejectedTag rejection, boolean report) implements ScanOutcome {
+    }
+
+    /** Left out for this pass only: the tag vanished meanwhile, or the registry failed for it alone. */
+    record Skipped(String reason) implements ScanOutcome {
+    }
+
+    /** Left out until its zip {@code zipDigest}, broken in the registry, is due again; {@code report}: its first failure. */
+    record BrokenZip(String zipDigest, String reason, boolean report) implements ScanOutcome {
+    }
+}
