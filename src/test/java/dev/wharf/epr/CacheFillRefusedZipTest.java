@@ -14,6 +14,7 @@ import dev.wharf.epr.oci.PersistedFirstIndex;
 import dev.wharf.oci.Artifact;
 import dev.wharf.oci.ArtifactConfig;
 import dev.wharf.oci.BlobSource;
+import dev.wharf.oci.Descriptor;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.layout.ImageLayoutStore;
@@ -73,13 +74,60 @@ class CacheFillRefusedZipTest {
         PersistedFirstIndex.await(indexer);
         assertThat(indexer.packages()).as("left out").isEmpty();
         assertThat(failures("zip_disagrees_with_config")).isEqualTo(1.0);
-        for (String other : List.of("registry", "blob_corrupt", "blob_missing")) {
+        for (String other : List.of("registry", "blob_corrupt", "blob_missing", "blob_too_large")) {
             assertThat(failures(other)).as(other).isZero();
         }
 
         indexer.refresh();
         PersistedFirstIndex.await(indexer);
         assertThat(failures("zip_disagrees_with_config")).as("remembered: not fetched nor counted again").isEqualTo(1.0);
+    }
+
+    /**
+     * A package read from its zip (a plain oras push), indexed under a higher {@code -max-package-size}, whose
+     * zip the cache lost: the fill's download passes the lower limit of this run, and the package is left
+     * out as a listed one's would be, counted under a kind of its own, once. It had counted nothing, where a
+     * package listed from its config counted (as a zip disagreeing with its config). An index of format 1
+     * reuses its packages by manifest digest whatever the limits; one of this format is read again at once.
+     */
+    @Test
+    void aPackageReadFromItsZipThatPassesALoweredSizeLimitIsCountedUnderAKindThatSaysSoOnce() throws Exception {
+        ImageLayoutStore layout = new ImageLayoutStore(dir.resolve("oci"));
+        TestPackages.pushLegacyStackAsABareZip(layout, dir, "1.0.1");
+        Path cache = dir.resolve("cache");
+        OciIndexer before = new OciIndexer(layout, OciIndexerSettings.of(TestPackages.REPOSITORY, cache).withRequiredSignatures(false));
+        before.start();
+        PersistedFirstIndex.await(before);
+        before.close();
+        ObjectNode persisted = (ObjectNode) Json.mapper().readTree(cache.resolve("index.json").toFile());
+        persisted.put("format", 1);
+        Files.write(cache.resolve("index.json"), Json.mapper().writeValueAsBytes(persisted));
+        Descriptor zip = layout.resolve(TestPackages.REPOSITORY, "legacy_stack-1.0.1").orElseThrow().layer(OciPackageLayout.ZIP_MEDIA_TYPE)
+                .orElseThrow();
+        Files.delete(cache.resolve("blobs/" + zip.digest().algorithm() + "-" + zip.digest().hex() + ".zip"));
+
+        indexer = new OciIndexer(layout, OciIndexerSettings.of(TestPackages.REPOSITORY, cache).withRequiredSignatures(false)
+                .withMaxPackageBytes(zip.size() - 1), RefreshListener.NONE, new FillMetrics(metrics));
+        indexer.start();
+        PersistedFirstIndex.await(indexer);
+        assertThat(indexer.packages()).as("left out").isEmpty();
+        assertThat(indexer.report().leftOut()).singleElement().asString().contains("legacy_stack-1.0.1", "larger than the limit");
+        assertThat(allFailures()).as("counted once, under some kind").isEqualTo(1.0);
+        assertThat(failures("blob_too_large")).isEqualTo(1.0);
+
+        indexer.refresh();
+        PersistedFirstIndex.await(indexer);
+        assertThat(allFailures()).as("remembered: not fetched nor counted again").isEqualTo(1.0);
+    }
+
+    /** The sum of the counter over every kind in a scrape. */
+    private double allFailures() {
+        Matcher m = Pattern.compile("(?m)^wharf_package_fill_failures_total\\{kind=\"[a-z_]+\"} (\\S+)$").matcher(metrics.scrape());
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
     }
 
     /** The counter's value for {@code kind} in a scrape, as Prometheus reads it; fails when the series is not there. */

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Wharf's own metrics of the OCI indexer's fill behind the index, beside EPR's:
  * {@code wharf_package_fill_failures_total{kind}} ({@code registry}, {@code blob_corrupt},
- * {@code blob_missing}, {@code zip_disagrees_with_config}) and {@code wharf_package_fill_skipped_blobs}. Every kind is registered at
+ * {@code blob_missing}, {@code zip_disagrees_with_config}, {@code blob_too_large}) and {@code wharf_package_fill_skipped_blobs}. Every kind is registered at
  * start, so a series is there at 0 before the first failure: an alert's {@code increase()} needs it.
  */
 public final class FillMetrics implements FillListener {

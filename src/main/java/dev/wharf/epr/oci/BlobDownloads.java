@@ -120,7 +120,7 @@ final class BlobDownloads {
                     }
                     total += n;
                     if (total > maxBytes) {
-                        throw new InvalidPackageException("the artifact's layer (" + layer.mediaType() + ") is larger than the limit of "
+                        throw new BlobTooLargeException("the artifact's layer (" + layer.mediaType() + ") is larger than the limit of "
                                 + maxBytes + " bytes");
                     }
                     write(out, chunk.duplicate(), layer);

@@ -68,11 +68,12 @@ final class FillHealth {
     }
 
     /**
-     * The zip of a package listed from its config failed its check against the config, and the package is
-     * left out (the indexer logs why): counted once per package left out, however many threads met it.
+     * A download of a listed package was refused ({@code kind}: its zip failed its check against the config,
+     * or a blob passed {@code -max-package-size}), and the package is left out (the indexer logs why):
+     * counted once per package left out, however many threads met it.
      */
-    void zipRefused() {
-        listener.failed(FillListener.Failure.ZIP_DISAGREES_WITH_CONFIG);
+    void refused(FillListener.Failure kind) {
+        listener.failed(kind);
     }
 
     /** A round went through every package: the registry answered; {@code stillBroken} are the tags skipped. */

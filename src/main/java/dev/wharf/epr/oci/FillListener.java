@@ -29,7 +29,12 @@ public interface FillListener {
          * The zip of a package listed from its config was refused by its check against that config (the
          * reader refuses it, or makes another document of it, or it is no zip): the package is left out.
          */
-        ZIP_DISAGREES_WITH_CONFIG
+        ZIP_DISAGREES_WITH_CONFIG,
+        /**
+         * A zip or signature of a listed package, from its config or read from its zip, is larger than
+         * {@code -max-package-size} (lowered since the package was indexed): the package is left out.
+         */
+        BLOB_TOO_LARGE
     }
 
     /** A try failed. */

@@ -198,23 +198,26 @@ public final class OciIndexer implements Indexer {
                 result.tags(), verify ? ", full verification" : "");
     }
 
-    /** A package from its config whose download was refused: left out, on the fill's thread (never a request's). */
-    private void refused(CachedPackage entry, String reason) {
-        fill.onFillThread(() -> leaveOut(entry, reason));
+    /** A package whose download was refused: left out, on the fill's thread (never a request's). */
+    private void refused(CachedPackage entry, String reason, boolean tooLarge) {
+        fill.onFillThread(() -> leaveOut(entry, reason, tooLarge));
     }
 
     /**
      * Takes a package out of the index as a refresh would have, had it read the zip: remembered as left
-     * out with the reason until its tag points elsewhere.
+     * out with the reason until its tag points elsewhere. Counted once, by why: a blob past
+     * {@code -max-package-size} whichever way the package was indexed, else a zip that failed its config.
      */
-    private void leaveOut(CachedPackage entry, String reason) {
+    private void leaveOut(CachedPackage entry, String reason, boolean tooLarge) {
         synchronized (refreshLock) {
             if (!known.holds(entry)) {
                 return;
             }
             LOG.warn("tag {} of {} left out: {}", entry.tag(), source(), reason);
-            if (entry.fromConfig()) {
-                fillHealth.zipRefused();
+            if (tooLarge) {
+                fillHealth.refused(FillListener.Failure.BLOB_TOO_LARGE);
+            } else if (entry.fromConfig()) {
+                fillHealth.refused(FillListener.Failure.ZIP_DISAGREES_WITH_CONFIG);
             }
             known = known.leavingOut(entry, reason);
             published = published.stream().filter(p -> !p.equals(entry)).toList();

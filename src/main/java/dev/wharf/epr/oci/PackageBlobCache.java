@@ -46,13 +46,14 @@ final class PackageBlobCache {
     /** Where a kept zip is, for the message of one whose length is not its index's size; made once, not per answer. */
     private final String keptWhere;
 
-    /** Told of a refused download of a package indexed from its config. */
+    /** Told of a refused download of a package. */
     @FunctionalInterface
     interface Refusal {
-        Refusal NONE = (entry, reason) -> {
+        Refusal NONE = (entry, reason, tooLarge) -> {
         };
 
-        void refused(CachedPackage entry, String reason);
+        /** {@code tooLarge}: refused for passing {@code -max-package-size}, not by a check of its content. */
+        void refused(CachedPackage entry, String reason, boolean tooLarge);
     }
 
     PackageBlobCache(ArtifactStore store, String repository, Path cacheDir, long maxBytes, ZipCheck configCheck, Refusal onRefused) {
@@ -92,7 +93,7 @@ final class PackageBlobCache {
     }
 
     private InvalidPackageException refused(CachedPackage c, InvalidPackageException e) {
-        onRefused.refused(c, e.getMessage());
+        onRefused.refused(c, e.getMessage(), e instanceof BlobTooLargeException);
         return e;
     }
 
