@@ -14,8 +14,6 @@ import dev.wharf.epr.oci.OciPackageLayout;
 import dev.wharf.epr.oci.PersistedFirstIndex;
 import dev.wharf.http.ListenAddress;
 import dev.wharf.http.WebServer;
-import dev.wharf.oci.registry.RegistryArtifactStore;
-import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.FaultProxy.Fault;
 import dev.wharf.testing.LogCapture;
@@ -54,36 +52,28 @@ class CacheFillBrokenBlobTest {
     Path dir;
 
     private final ManualClock clock = new ManualClock(T0);
-    private DockerRegistryServer registry;
-    private RegistryArtifactStore direct;
+    private PackagesBehindAFaultProxy packages;
     private FaultProxy proxy;
-    private RegistryArtifactStore store;
     private OciIndexer indexer;
 
     @BeforeEach
     void publish() throws Exception {
-        registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
-        direct = RegistryStores.anonymous(registry);
-        TestPackages.publishAll(direct, dir);
-        proxy = FaultProxy.before(registry.host());
-        store = RegistryStores.anonymousAt("http://" + proxy.host());
-        indexer = new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, dir.resolve("cache"))
+        packages = PackagesBehindAFaultProxy.publish(dir);
+        proxy = packages.proxy;
+        indexer = new OciIndexer(packages.store, OciIndexerSettings.of(TestPackages.REPOSITORY, dir.resolve("cache"))
                 .withMaxPackageBytes(64L << 20).withClock(clock));
     }
 
     @AfterEach
     void stop() {
         indexer.close();
-        store.close();
-        proxy.close();
-        direct.close();
-        registry.stop();
+        packages.close();
     }
 
     @Test
     void aBrokenZipIsSkippedTheOthersAreKeptAndItIsTriedAgainLessAndLessOften() throws Exception {
         String broken = "acme_logs-1.0.0";
-        String digest = zipDigest(broken);
+        String digest = packages.zipDigest(broken);
         proxy.inject(Fault.WRONG_BYTES, r -> r.isBlobRead() && r.path().endsWith("/" + digest));
         try (LogCapture log = LogCapture.of("dev.wharf")) {
             indexer.start();
@@ -96,17 +86,17 @@ class CacheFillBrokenBlobTest {
             assertThat(health.state()).isEqualTo(IndexHealth.State.DEGRADED);
             assertThat(health.error()).get().asString().contains("cannot fetch the blobs of " + broken, "does not match its digest");
 
-            long tries = fetches(digest);
+            long tries = packages.fetches(digest);
             assertThat(tries).isPositive();
             roundAfter(Duration.ZERO);
-            assertThat(fetches(digest)).as("not due before 10 s").isEqualTo(tries);
+            assertThat(packages.fetches(digest)).as("not due before 10 s").isEqualTo(tries);
             roundAfter(Duration.ofSeconds(10));
-            assertThat(fetches(digest)).as("due after 10 s").isGreaterThan(tries);
-            tries = fetches(digest);
+            assertThat(packages.fetches(digest)).as("due after 10 s").isGreaterThan(tries);
+            tries = packages.fetches(digest);
             roundAfter(Duration.ofSeconds(10));
-            assertThat(fetches(digest)).as("then not due before 20 s").isEqualTo(tries);
+            assertThat(packages.fetches(digest)).as("then not due before 20 s").isEqualTo(tries);
             roundAfter(Duration.ofSeconds(10));
-            assertThat(fetches(digest)).as("due after 20 s").isGreaterThan(tries);
+            assertThat(packages.fetches(digest)).as("due after 20 s").isGreaterThan(tries);
             assertThat(log.lines(Level.WARN)).filteredOn(l -> l.contains(broken)).as("told once").hasSize(1);
             assertThat(indexer.health().error()).get().asString().contains("cannot fetch the blobs of " + broken);
 
@@ -120,7 +110,7 @@ class CacheFillBrokenBlobTest {
     @Test
     void aRegistryThatFailsForEveryBlobStillEndsTheRoundAtTheFirst() throws Exception {
         // Not the zip of the package pushed without a config: the index itself reads that one.
-        String readByTheIndex = zipDigest("broken_pkg-1.0.0");
+        String readByTheIndex = packages.zipDigest("broken_pkg-1.0.0");
         proxy.inject(Fault.STATUS_500, r -> r.isBlobRead() && !r.path().endsWith("/" + readByTheIndex));
         indexer.start();
         PersistedFirstIndex.await(indexer);
@@ -135,11 +125,11 @@ class CacheFillBrokenBlobTest {
     @Test
     void aRequestForABrokenZipWaitingForItsNextTryIsAnsweredAtOnceWithoutADownload() throws Exception {
         String broken = "acme_logs-1.0.0";
-        String digest = zipDigest(broken);
+        String digest = packages.zipDigest(broken);
         proxy.inject(Fault.WRONG_BYTES, r -> r.isBlobRead() && r.path().endsWith("/" + digest));
         indexer.start();
         PersistedFirstIndex.await(indexer);
-        long tries = fetches(digest);
+        long tries = packages.fetches(digest);
         assertThat(tries).as("the fill tried it").isPositive();
         try (LogCapture log = LogCapture.of("dev.wharf"); WebServer server = serve()) {
             for (String path : List.of("/epr/acme_logs/acme_logs-1.0.0.zip", "/package/acme_logs/1.0.0/manifest.yml")) {
@@ -148,7 +138,7 @@ class CacheFillBrokenBlobTest {
                 assertThat(answer.body()).contains("stored content is unreadable or failed its integrity check");
                 assertThat(answer.headers().firstValue("Retry-After")).as(path + ": when to ask again").hasValue("10");
             }
-            assertThat(fetches(digest)).as("no download while it waits for its next try").isEqualTo(tries);
+            assertThat(packages.fetches(digest)).as("no download while it waits for its next try").isEqualTo(tries);
             assertThat(log.lines(Level.WARN)).filteredOn(l -> l.contains("GET /epr/acme_logs/acme_logs-1.0.0.zip")).singleElement().asString()
                     .contains("the zip of " + broken + " (" + digest + ") is not fetched: it failed 0 s ago",
                             "is tried again at " + T0.plusSeconds(10), "does not match its digest");
@@ -156,14 +146,14 @@ class CacheFillBrokenBlobTest {
             // Due: the request downloads it, and counts its failure as the fill's would be.
             clock.advance(Duration.ofSeconds(10));
             assertThat(get(server, "/epr/acme_logs/acme_logs-1.0.0.zip").statusCode()).isEqualTo(502);
-            assertThat(fetches(digest)).as("tried again once due").isEqualTo(tries + 1);
+            assertThat(packages.fetches(digest)).as("tried again once due").isEqualTo(tries + 1);
             roundAfter(Duration.ZERO);
-            assertThat(fetches(digest)).as("the fill waits 20 s after the request's failure").isEqualTo(tries + 1);
+            assertThat(packages.fetches(digest)).as("the fill waits 20 s after the request's failure").isEqualTo(tries + 1);
             clock.advance(Duration.ofMillis(500));
             HttpResponse<String> waiting = get(server, "/epr/acme_logs/acme_logs-1.0.0.zip");
             assertThat(waiting.statusCode()).isEqualTo(502);
             assertThat(waiting.headers().firstValue("Retry-After")).as("19.5 s left, rounded up").hasValue("20");
-            assertThat(fetches(digest)).isEqualTo(tries + 1);
+            assertThat(packages.fetches(digest)).isEqualTo(tries + 1);
 
             proxy.heal();
             clock.advance(Duration.ofMillis(19_500));
@@ -175,17 +165,17 @@ class CacheFillBrokenBlobTest {
     @Test
     void aBrokenSignatureWaitsAloneItsPackagesZipIsServed() throws Exception {
         String tag = "acme_logs-1.1.0";
-        String signature = direct.resolve(TestPackages.REPOSITORY, tag).orElseThrow().layer(OciPackageLayout.SIGNATURE_MEDIA_TYPE).orElseThrow()
+        String signature = packages.direct.resolve(TestPackages.REPOSITORY, tag).orElseThrow().layer(OciPackageLayout.SIGNATURE_MEDIA_TYPE).orElseThrow()
                 .digest().toString();
         proxy.inject(Fault.WRONG_BYTES, r -> r.isBlobRead() && r.path().endsWith("/" + signature));
         indexer.start();
         PersistedFirstIndex.await(indexer);
-        long tries = fetches(signature);
+        long tries = packages.fetches(signature);
         assertThat(tries).isPositive();
         try (WebServer server = serve()) {
             assertThat(get(server, "/epr/acme_logs/acme_logs-1.1.0.zip.sig").statusCode()).isEqualTo(502);
             assertThat(get(server, "/epr/acme_logs/acme_logs-1.1.0.zip.sig").statusCode()).isEqualTo(502);
-            assertThat(fetches(signature)).as("no download while it waits").isEqualTo(tries);
+            assertThat(packages.fetches(signature)).as("no download while it waits").isEqualTo(tries);
             assertThat(get(server, "/epr/acme_logs/acme_logs-1.1.0.zip").statusCode()).isEqualTo(200);
         }
     }
@@ -200,12 +190,12 @@ class CacheFillBrokenBlobTest {
         // The cache lost it (a clean-up, a disk replaced), and the registry now serves other bytes for it.
         Files.delete(dir.resolve("cache/blobs").resolve(digest.replace(':', '-') + ".zip"));
         proxy.inject(Fault.WRONG_BYTES, r -> r.isBlobRead() && r.path().endsWith("/" + digest));
-        long tries = fetches(digest);
+        long tries = packages.fetches(digest);
 
         roundAfter(Duration.ZERO);
-        assertThat(fetches(digest)).as("tried once").isEqualTo(tries + 1);
+        assertThat(packages.fetches(digest)).as("tried once").isEqualTo(tries + 1);
         roundAfter(Duration.ZERO);
-        assertThat(fetches(digest)).as("not due before 10 s").isEqualTo(tries + 1);
+        assertThat(packages.fetches(digest)).as("not due before 10 s").isEqualTo(tries + 1);
         assertThat(indexer.packages()).as("still listed").anyMatch(p -> p.key().equals(tag));
         assertThat(indexer.health().error()).get().asString().contains("cannot fetch the blobs of " + tag, "does not match its digest");
         try (WebServer server = serve()) {
@@ -214,12 +204,12 @@ class CacheFillBrokenBlobTest {
                 assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(502);
                 assertThat(answer.headers().firstValue("Retry-After")).as(path + ": when to ask again").hasValue("10");
             }
-            assertThat(fetches(digest)).as("no download while it waits for its next try").isEqualTo(tries + 1);
+            assertThat(packages.fetches(digest)).as("no download while it waits for its next try").isEqualTo(tries + 1);
         }
         roundAfter(Duration.ofSeconds(10));
-        assertThat(fetches(digest)).as("due after 10 s").isEqualTo(tries + 2);
+        assertThat(packages.fetches(digest)).as("due after 10 s").isEqualTo(tries + 2);
         roundAfter(Duration.ofSeconds(10));
-        assertThat(fetches(digest)).as("then not due before 20 s").isEqualTo(tries + 2);
+        assertThat(packages.fetches(digest)).as("then not due before 20 s").isEqualTo(tries + 2);
 
         proxy.heal();
         roundAfter(Duration.ofSeconds(10));
@@ -229,8 +219,8 @@ class CacheFillBrokenBlobTest {
 
     /** Pushes legacy_stack as {@code tag}'s version the way {@code oras push} would, a bare zip the index reads; returns the zip's digest. */
     private String pushReadFromItsZip(String tag) throws Exception {
-        TestPackages.pushLegacyStackAsABareZip(direct, dir, tag.substring(tag.lastIndexOf('-') + 1));
-        return zipDigest(tag);
+        TestPackages.pushLegacyStackAsABareZip(packages.direct, dir, tag.substring(tag.lastIndexOf('-') + 1));
+        return packages.zipDigest(tag);
     }
 
     private WebServer serve() {
@@ -248,14 +238,6 @@ class CacheFillBrokenBlobTest {
         clock.advance(by);
         indexer.refresh();
         PersistedFirstIndex.await(indexer);
-    }
-
-    private long fetches(String digest) {
-        return proxy.requests().stream().filter(r -> r.isBlobRead() && r.path().endsWith("/" + digest)).count();
-    }
-
-    private String zipDigest(String tag) {
-        return direct.resolve(TestPackages.REPOSITORY, tag).orElseThrow().layer("application/zip").orElseThrow().digest().toString();
     }
 
     /** The zip digest of every package the index lists from its config, by tag, in the index's order. */

@@ -10,8 +10,6 @@ import dev.wharf.epr.index.RefreshListener;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.epr.oci.PersistedFirstIndex;
-import dev.wharf.oci.registry.RegistryArtifactStore;
-import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.FaultProxy.Fault;
 import dev.wharf.testing.LogCapture;
@@ -44,60 +42,52 @@ class CacheFillNewBrokenZipTest {
 
     private final ManualClock clock = new ManualClock(T0);
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private DockerRegistryServer registry;
-    private RegistryArtifactStore direct;
+    private PackagesBehindAFaultProxy packages;
     private FaultProxy proxy;
-    private RegistryArtifactStore store;
     private OciIndexer indexer;
 
     @BeforeEach
     void publish() throws Exception {
-        registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
-        direct = RegistryStores.anonymous(registry);
-        TestPackages.publishAll(direct, dir);
-        TestPackages.pushLegacyStackAsABareZip(direct, dir, "1.0.1");
-        proxy = FaultProxy.before(registry.host());
-        store = RegistryStores.anonymousAt("http://" + proxy.host());
-        indexer = new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, dir.resolve("cache")).withMaxPackageBytes(64L << 20)
+        packages = PackagesBehindAFaultProxy.publish(dir);
+        TestPackages.pushLegacyStackAsABareZip(packages.direct, dir, "1.0.1");
+        proxy = packages.proxy;
+        indexer = new OciIndexer(packages.store, OciIndexerSettings.of(TestPackages.REPOSITORY, dir.resolve("cache")).withMaxPackageBytes(64L << 20)
                 .withClock(clock).withVerifyInterval(Duration.ofDays(1)), RefreshListener.NONE, new FillMetrics(metrics));
     }
 
     @AfterEach
     void stop() {
         indexer.close();
-        store.close();
-        proxy.close();
-        direct.close();
-        registry.stop();
+        packages.close();
     }
 
     @Test
     void itsBrokenZipIsBackedOffByItsDigestAndCountedInsteadOfDownloadedAtEveryRefresh() throws Exception {
-        String digest = direct.resolve(TestPackages.REPOSITORY, TAG).orElseThrow().layer("application/zip").orElseThrow().digest().toString();
+        String digest = packages.zipDigest(TAG);
         proxy.inject(Fault.WRONG_BYTES, r -> r.isBlobRead() && r.path().endsWith("/" + digest));
         try (LogCapture log = LogCapture.of("dev.wharf")) {
             indexer.start();
             PersistedFirstIndex.await(indexer);
             assertThat(indexer.packages()).extracting(IndexedPackage::key).doesNotContain(TAG);
-            assertThat(fetches(digest)).as("read once by the first index").isEqualTo(1);
+            assertThat(packages.fetches(digest)).as("read once by the first index").isEqualTo(1);
 
             refreshAfter(Duration.ZERO);
-            assertThat(fetches(digest)).as("not due before 10 s").isEqualTo(1);
+            assertThat(packages.fetches(digest)).as("not due before 10 s").isEqualTo(1);
             assertThat(indexer.report().leftOut()).filteredOn(l -> l.what().equals(TAG)).singleElement().asString()
                     .contains("its zip is broken in the registry");
             assertThat(metric("wharf_package_fill_failures_total\\{kind=\"blob_corrupt\"}")).isEqualTo(1.0);
             assertThat(metric("wharf_package_fill_skipped_blobs")).isEqualTo(1.0);
             refreshAfter(Duration.ofSeconds(10));
-            assertThat(fetches(digest)).as("due after 10 s").isEqualTo(2);
+            assertThat(packages.fetches(digest)).as("due after 10 s").isEqualTo(2);
             assertThat(metric("wharf_package_fill_failures_total\\{kind=\"blob_corrupt\"}")).isEqualTo(2.0);
             refreshAfter(Duration.ofSeconds(10));
-            assertThat(fetches(digest)).as("then not due before 20 s").isEqualTo(2);
+            assertThat(packages.fetches(digest)).as("then not due before 20 s").isEqualTo(2);
             assertThat(log.lines(Level.WARN)).filteredOn(l -> l.contains("tag " + TAG + " ")).as("told once").singleElement().asString()
                     .contains("does not match its digest");
 
             proxy.heal();
             refreshAfter(Duration.ofSeconds(10));
-            assertThat(fetches(digest)).isEqualTo(3);
+            assertThat(packages.fetches(digest)).isEqualTo(3);
             assertThat(indexer.packages()).extracting(IndexedPackage::key).contains(TAG);
             assertThat(indexer.report().leftOut()).extracting(IndexReport.LeftOut::what).doesNotContain(TAG);
             assertThat(metric("wharf_package_fill_skipped_blobs")).as("none waits").isZero();
@@ -108,10 +98,6 @@ class CacheFillNewBrokenZipTest {
         clock.advance(by);
         indexer.refresh();
         PersistedFirstIndex.await(indexer);
-    }
-
-    private long fetches(String digest) {
-        return proxy.requests().stream().filter(r -> r.isBlobRead() && r.path().endsWith("/" + digest)).count();
     }
 
     /** A series' value in a scrape, as Prometheus reads it; fails when the series is not there. */

@@ -8,8 +8,6 @@ import dev.wharf.epr.model.Json;
 import dev.wharf.epr.oci.OciIndexer;
 import dev.wharf.epr.oci.OciIndexerSettings;
 import dev.wharf.epr.oci.PersistedFirstIndex;
-import dev.wharf.oci.registry.RegistryArtifactStore;
-import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.FaultProxy.Fault;
 import dev.wharf.testing.ManualClock;
@@ -38,37 +36,28 @@ class CacheFillRegistryRetryTest {
 
     private final ManualClock clock = new ManualClock(T0);
     private final ManualFillTimer timer = new ManualFillTimer(clock);
-    private DockerRegistryServer registry;
-    private RegistryArtifactStore direct;
+    private PackagesBehindAFaultProxy packages;
     private FaultProxy proxy;
-    private RegistryArtifactStore store;
     private OciIndexer indexer;
 
     @BeforeEach
     void publish() throws Exception {
-        registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
-        direct = RegistryStores.anonymous(registry);
-        TestPackages.publishAll(direct, dir);
-        proxy = FaultProxy.before(registry.host());
-        store = RegistryStores.anonymousAt("http://" + proxy.host());
-        indexer = new OciIndexer(store, OciIndexerSettings.of(TestPackages.REPOSITORY, dir.resolve("cache"))
+        packages = PackagesBehindAFaultProxy.publish(dir);
+        proxy = packages.proxy;
+        indexer = new OciIndexer(packages.store, OciIndexerSettings.of(TestPackages.REPOSITORY, dir.resolve("cache"))
                 .withMaxPackageBytes(64L << 20).withClock(clock).withFillTimer(timer));
     }
 
     @AfterEach
     void stop() {
         indexer.close();
-        store.close();
-        proxy.close();
-        direct.close();
-        registry.stop();
+        packages.close();
     }
 
     @Test
     void aRoundTheRegistryStoppedRunsAgainOnItsOwnTenSecondsLaterOnceTheRegistryIsBack() throws Exception {
         // Not the zip of the package pushed without a config: the index itself reads that one.
-        String readByTheIndex = direct.resolve(TestPackages.REPOSITORY, "broken_pkg-1.0.0").orElseThrow().layer("application/zip")
-                .orElseThrow().digest().toString();
+        String readByTheIndex = packages.zipDigest("broken_pkg-1.0.0");
         proxy.inject(Fault.STATUS_500, r -> r.isBlobRead() && !r.path().endsWith("/" + readByTheIndex));
         indexer.start();
         PersistedFirstIndex.await(indexer);

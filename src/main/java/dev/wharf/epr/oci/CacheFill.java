@@ -22,11 +22,11 @@ import org.jspecify.annotations.Nullable;
  * read from their zips that the cache lost since. A zip that fails its check is reported by
  * {@link PackageBlobCache} itself. A registry that fails ends the round, is told (the index's health
  * says so), and the round is tried again {@link #RETRY} later, or at the next index, whichever
- * comes first ({@link FillTimer}: real time in the server, a test's hand in tests). A blob broken in the registry (another digest or length than its manifest gives, or
- * gone) is a fault of that blob alone: it is skipped, told, and the round goes on with the other
- * packages; it is tried again after a wait that grows while it keeps failing ({@link BlobBackoff}).
- * Closing interrupts a download in flight; that ends the round quietly, as no failure
- * of the registry.
+ * comes first ({@link FillTimer}: real time in the server, a test's hand in tests). A blob broken
+ * in the registry (another digest or length than its manifest gives, or gone) is a fault of that
+ * blob alone: it is skipped, told, and the round goes on with the other packages; it is tried again
+ * after a wait that grows while it keeps failing ({@link BlobBackoff}). Closing interrupts a
+ * download in flight; that ends the round quietly, as no failure of the registry.
  */
 final class CacheFill implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CacheFill.class);

@@ -37,11 +37,11 @@ import org.jspecify.annotations.Nullable;
  * is new, its package taken from the manifest's config ({@link ConfigDocuments}) or else its zip
  * downloaded and read. A known package whose blobs the cache lost is not downloaded here: the fill
  * behind the index fetches them through the back-off ({@link BlobBackoff}), so a blob broken in the
- * registry is not downloaded whole again at every refresh, nor its package left out for it. The zip of a
- * new tag read from its zip that is broken in the registry is backed off by its digest the same way
- * ({@link BackedOffBlobs#unreadZip}): the tag is left out, and the refreshes before it is due again do
- * not download it. New tags
- * are resolved by a small pool of threads, the results kept in tag order. A registry outage fails the whole pass (the first in tag order winning).
+ * registry is not downloaded whole again at every refresh, nor its package left out for it. The zip
+ * of a new tag read from its zip that is broken in the registry is backed off by its digest the same
+ * way ({@link BackedOffBlobs#unreadZip}): the tag is left out, and the refreshes before it is due
+ * again do not download it. New tags are resolved by a small pool of threads, the results kept in
+ * tag order. A registry outage fails the whole pass (the first in tag order winning).
  */
 final class RepositoryScan {
     private static final Logger LOG = LoggerFactory.getLogger(RepositoryScan.class);
