@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.commons.io.input.BoundedInputStream;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * Reads and writes the {@code index.json} of each layout below the root. Reads are cached while

@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The Provider Network Mirror Protocol at {@code /v1/mirror/}: {@code {hostname}/{namespace}/{type}/index.json},
  * {@code …/{version}.json}, and the archives, named as in a {@code terraform providers mirror} directory
- * and given relative to the JSON. Archives stream out of storage, a Range answered with its part (206, and
- * a HEAD alike) where the store reads the archive from a file, as the registry's own file routes do. With authentication on, the JSON
- * needs a bearer token and the archive URLs carry their own short-lived signature, since terraform
- * may fetch them without credentials.
+ * and given relative to the JSON. Archives stream out of storage, a Range answered with its part (206,
+ * and a HEAD alike) where the store reads the archive from a file, as the registry's own file routes
+ * do. With authentication on, the JSON needs a bearer token and the archive URLs carry their own
+ * short-lived signature, since terraform may fetch them without credentials.
  */
 public final class MirrorApi {
     public static final String PREFIX = "/v1/mirror/";
