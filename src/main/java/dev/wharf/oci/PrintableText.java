@@ -20,6 +20,15 @@ public final class PrintableText {
     }
 
     /**
+     * {@code text} {@link #escaped escaped} and cut at {@code max} characters with "…", its line breaks
+     * kept visible rather than joined: for a name quoted in a message (an archive's entry), where
+     * "a\nb" and "a b" are different names, and a name of any length must still make a short line.
+     */
+    public static String escaped(String text, int max) {
+        return text.length() > max ? escaped(text.substring(0, max)) + "…" : escaped(text);
+    }
+
+    /**
      * {@code text} with its control characters as {@code \xNN} and its C1 and invisible format
      * characters (such as a right-to-left override) as a backslash, "u" and four hex digits.
      */

@@ -22,9 +22,9 @@ final class ReleaseFiles {
         Map<String, Path> files = new LinkedHashMap<>();
         for (String entry : sums.entries().keySet()) {
             ProviderFile file = ProviderFile.parse(entry).orElseThrow(() -> new UploadException(sumsPath
-                    + " lists '" + entry + "', which is not a provider release file name"));
+                    + " lists '" + ModuleArchiveCheck.quoted(entry) + "', which is not a provider release file name"));
             if (!file.name().equals(name) || !file.version().equals(version)) {
-                throw new UploadException(sumsPath + " lists '" + entry + "', which belongs to another provider or version");
+                throw new UploadException(sumsPath + " lists '" + ModuleArchiveCheck.quoted(entry) + "', which belongs to another provider or version");
             }
         }
         if (archivePaths.isEmpty()) {
@@ -45,7 +45,7 @@ final class ReleaseFiles {
                     if (!everyListedFile) {
                         continue;
                     }
-                    throw new UploadException(sumsPath + " lists '" + entry + "' but --filenames-provider-archives does not give it");
+                    throw new UploadException(sumsPath + " lists '" + ModuleArchiveCheck.quoted(entry) + "' but --filenames-provider-archives does not give it");
                 }
                 files.put(entry, given.get(entry));
             }

@@ -94,7 +94,7 @@ final class ReleaseVerifier {
             throw new UploadException(zip + " is not a readable zip: " + IoFailures.describe(e));
         }
         if (!contents.directories().isEmpty()) {
-            throw new UploadException(zip + " holds a directory entry '" + contents.directories().get(0) + "'; terraform records a"
+            throw new UploadException(zip + " holds a directory entry '" + ModuleArchiveCheck.quoted(contents.directories().get(0)) + "'; terraform records a"
                     + " lock-file hash for such zips that a later init rejects. Rebuild it with files only (zip -D)");
         }
     }

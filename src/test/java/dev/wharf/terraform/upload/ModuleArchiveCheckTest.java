@@ -42,6 +42,26 @@ class ModuleArchiveCheckTest {
     }
 
     @Test
+    void anEntryNameIsQuotedOnOneLineEscapedAndCutWhateverItHolds() throws IOException {
+        // A line break, an ANSI colour escape and a right-to-left override: each would reach the API's JSON error,
+        // the CLI's stderr and the log as the archive has it, forging a line or recolouring a terminal.
+        Path hostile = Files.write(dir.resolve("hostile.tar.gz"), gzip(utf8Tar("../x\n\u001b[31mok\u202e.tf")));
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(hostile, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class)
+                .hasMessage("the body holds the entry '../x\\x0a\\x1b[31mok\\u202e.tf', which would be unpacked outside the module");
+
+        // A PAX name has no length of its own: the message quotes its first 200 characters.
+        Path longName = Files.write(dir.resolve("long.tar.gz"), gzip(utf8Tar("../" + "a".repeat(5000) + ".tf")));
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(longName, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class)
+                .hasMessage("the body holds the entry '../" + "a".repeat(197) + "…', which would be unpacked outside the module");
+
+        Path linking = Files.write(dir.resolve("linking.tar.gz"), gzip(symlinkTar("l\u001b[2J", "/etc/passwd")));
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(linking, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessageStartingWith("the body holds a link 'l\\x1b[2J';");
+    }
+
+    @Test
     void aTarGzThatInflatesPastTheArchiveLimitsIsRefusedAsAZipIs() throws IOException {
         // 4 MiB of one character gzips to a few KB: far past 100 times its size, and past the 1 MiB floor.
         Path bomb = Files.write(dir.resolve("bomb.tar.gz"), gzip(tar("main.tf", "#".repeat(4 << 20))));
@@ -238,6 +258,21 @@ class ModuleArchiveCheckTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
             byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry entry = new TarArchiveEntry(name);
+            entry.setSize(bytes.length);
+            tar.putArchiveEntry(entry);
+            tar.write(bytes);
+            tar.closeArchiveEntry();
+        }
+        return out.toByteArray();
+    }
+
+    /** A tar of one file whose name is written in UTF-8, in a PAX header when it is long. */
+    private static byte[] utf8Tar(String name) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8")) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            byte[] bytes = "variable \"a\" {}\n".getBytes(StandardCharsets.UTF_8);
             TarArchiveEntry entry = new TarArchiveEntry(name);
             entry.setSize(bytes.length);
             tar.putArchiveEntry(entry);
