@@ -1,5 +1,6 @@
 package dev.wharf.terraform.docs;
 
+import dev.wharf.oci.PrintableText;
 import dev.wharf.terraform.docs.HclToken.Kind;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,9 @@ final class HclParser {
      * every view), so deeper is a syntax error here.
      */
     static final int MAX_NESTING = 100;
+
+    /** How much of a token a note quotes: a string token or a name may run a whole line of any length. */
+    static final int MAX_QUOTED = 200;
 
     private final String src;
     private final List<HclToken> tokens;
@@ -57,7 +61,7 @@ final class HclParser {
                 return new HclBody(attributes, blocks);
             }
             if (token.kind() != Kind.IDENT) {
-                throw new HclSyntaxException(token.line(), "expected an attribute or block name, found '" + token.text().strip() + "'");
+                throw new HclSyntaxException(token.line(), "expected an attribute or block name, found '" + quoted(token.text()) + "'");
             }
             at++;
             if (peek().punct("=")) {
@@ -86,11 +90,11 @@ final class HclParser {
             at++;
         }
         if (depth != 0) {
-            throw new HclSyntaxException(name.line(), "the value of '" + name.text() + "' has unbalanced brackets");
+            throw new HclSyntaxException(name.line(), "the value of '" + quoted(name.text()) + "' has unbalanced brackets");
         }
         List<HclToken> expression = tokens.subList(first, at);
         if (expression.isEmpty()) {
-            throw new HclSyntaxException(name.line(), "'" + name.text() + "' has no value after '='");
+            throw new HclSyntaxException(name.line(), "'" + quoted(name.text()) + "' has no value after '='");
         }
         String source = src.substring(expression.get(0).start(), expression.get(expression.size() - 1).end());
         return new HclBody.Attribute(name.text(), expression, source, name.line());
@@ -104,7 +108,7 @@ final class HclParser {
                 labels.add(label.kind() == Kind.IDENT ? label.text() : label.literal());
                 at++;
             } else {
-                throw new HclSyntaxException(label.line(), "block '" + type.text() + "' needs '=' or '{' after its name and labels");
+                throw new HclSyntaxException(label.line(), "block '" + quoted(type.text()) + "' needs '=' or '{' after its name and labels");
             }
         }
         at++;
@@ -116,11 +120,19 @@ final class HclParser {
     private void endOfItem() throws HclSyntaxException {
         HclToken t = peek();
         if (t.kind() != Kind.NEWLINE && t.kind() != Kind.EOF && !t.punct("}")) {
-            throw new HclSyntaxException(t.line(), "expected a new line, found '" + t.text().strip() + "'");
+            throw new HclSyntaxException(t.line(), "expected a new line, found '" + quoted(t.text()) + "'");
         }
     }
 
     private HclToken peek() {
         return tokens.get(at);
+    }
+
+    /**
+     * A token of the publisher's file as a note quotes it: the note reaches the read API's
+     * {@code note_details}, the log and a terminal as well as the page, so on one line, escaped, and cut.
+     */
+    static String quoted(String token) {
+        return PrintableText.oneLine(token, MAX_QUOTED);
     }
 }

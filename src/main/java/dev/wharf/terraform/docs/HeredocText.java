@@ -42,14 +42,14 @@ record HeredocText(@Nullable String literal, int end, int lines, String body, bo
             pos++;
         }
         if (pos >= src.length() || src.charAt(pos) != '\n') {
-            throw new HclSyntaxException(line, "a heredoc's marker <<" + marker + " must end its line");
+            throw new HclSyntaxException(line, "a heredoc's marker <<" + HclParser.quoted(marker) + " must end its line");
         }
         pos++;
         int spanned = 1;
         List<String> lines = new ArrayList<>();
         while (true) {
             if (pos >= src.length()) {
-                throw new HclSyntaxException(line, "the heredoc <<" + marker + " is never closed by a line '" + marker + "'");
+                throw new HclSyntaxException(line, "the heredoc <<" + HclParser.quoted(marker) + " is never closed by a line '" + HclParser.quoted(marker) + "'");
             }
             int newline = src.indexOf('\n', pos);
             int stop = newline < 0 ? src.length() : newline;

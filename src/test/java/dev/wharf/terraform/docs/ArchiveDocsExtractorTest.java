@@ -42,6 +42,19 @@ class ArchiveDocsExtractorTest {
     }
 
     @Test
+    void aNoteQuotesAtMost200CharactersOfATokenOnOneLineEscaped() throws IOException {
+        // A string token runs to its closing quote: here a whole line of 5 000 characters, led by an ANSI colour escape,
+        // which the read API's note_details, the log and a terminal would otherwise carry whole and raw.
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("main.tf", bytes(VARIABLE));
+        files.put("broken.tf", bytes("\"\u001b[31m" + "x".repeat(5000) + "\" = 1\n"));
+        ArchiveDocs docs = ArchiveDocsExtractor.read(new ByteArrayInputStream(tarGz(files)), false, 1 << 20);
+
+        assertThat(docs.root().noteTexts()).containsExactly(
+                "broken.tf: not read, line 1: expected an attribute or block name, found '\"\\x1b[31m" + "x".repeat(194) + "…'");
+    }
+
+    @Test
     void zipArchivesAreReadAndOnlyTheRootAndModulesDirectoriesCount() throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("main.tf", bytes(VARIABLE));
