@@ -247,7 +247,7 @@ class TelemetryProcessTest {
         assertThat(epr.matching("wharf_registry_requests_seconds_count", Map.of("operation", "list_tags", "status", "200"))).isNotEmpty();
         assertThat(epr.value("epr_indexer_get_duration_seconds_count", Map.of("indexer", "OciIndexer"))).isGreaterThanOrEqualTo(4.0);
         // Every kind is there at 0 before any failure (PackageFillMetricsProcessTest counts a real one).
-        for (String kind : List.of("registry", "blob_corrupt", "blob_missing", "zip_disagrees_with_config")) {
+        for (String kind : List.of("registry", "blob_corrupt", "blob_missing", "zip_disagrees_with_config", "blob_too_large")) {
             assertThat(epr.value("wharf_package_fill_failures_total", Map.of("kind", kind))).as(kind).isZero();
         }
         assertThat(epr.value("wharf_package_fill_skipped_blobs", Map.of())).isZero();
