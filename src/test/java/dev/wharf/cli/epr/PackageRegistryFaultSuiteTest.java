@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wharf.epr.TestPackages;
-import dev.wharf.epr.model.Json;
 import dev.wharf.epr.oci.OciPackageLayout;
 import dev.wharf.epr.publish.PackagePublisher;
 import dev.wharf.oci.Manifest;
@@ -17,13 +16,10 @@ import dev.wharf.testing.DockerRegistryServer;
 import dev.wharf.testing.FaultProxy;
 import dev.wharf.testing.FaultProxy.Fault;
 import dev.wharf.testing.FaultProxy.Request;
-import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,27 +36,34 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code package-registry -feature-oci-indexer} as a process, its registry behind a
- * {@link FaultProxy} in front of the real docker-registry, with short timeouts given by flags. The
- * OCI indexer serves packages from its index and its verified local copies, so a fault cannot reach
- * a client as a cut or wrong zip: a version published during a fault is simply not served (404)
- * until it was read whole. For every fault: {@code /health} reports it, no half-read package is
- * served, and the version appears by itself once the fault ends. A push through a failing registry
- * fails with one clear line and leaves no tag.
+ * {@link FaultProxy} in front of the real docker-registry. The OCI indexer serves packages from its
+ * index and its verified local copies, so a fault cannot reach a client as a cut or wrong zip: a
+ * version published during a fault is simply not served (404) until it was read whole. For every
+ * fault: {@code /health} reports it, no half-read package is served, and the version appears by
+ * itself once the fault ends. A push through a failing registry fails with one clear line and leaves
+ * no tag.
+ *
+ * <p>A timeout is short only where the fault is about it, on a server and proxy of their own started
+ * for that case (so its fault reaches no other server's refreshes): a registry that never answers
+ * meets a 700 ms response timeout and a 400 ms health probe, a blob that stops midway a 700 ms idle
+ * timeout. Every other bound is 30 s, which no loaded machine reaches, so a slow answer cannot fail a
+ * case in the fault's stead, as the 500–700 ms bounds every case had could. The cases wait for the
+ * state they expect (serving before the fault, the fault reported, the version served after it);
+ * their bound is reached only by a hang.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PackageRegistryFaultSuiteTest {
     private static final Duration START = Duration.ofSeconds(90);
-    private static final List<String> SHORT_TIMEOUTS = List.of("-oci-connect-timeout", "500ms", "-oci-response-timeout", "700ms",
-            "-oci-idle-timeout", "700ms", "-oci-retry-budget", "1500ms");
+    private static final Duration HANG = Duration.ofSeconds(120);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicInteger versions = new AtomicInteger(10);
     private Path dir;
     private DockerRegistryServer registry;
     private RegistryArtifactStore direct;
     private FaultProxy proxy;
-    private WharfProcess server;
-    private int port;
+    /** Every bound 30 s: the faults that are no timeout's. */
+    private PackageFaultSuiteServer patient;
+    private byte[] firstZip;
 
     @BeforeAll
     void start() throws Exception {
@@ -69,21 +72,15 @@ class PackageRegistryFaultSuiteTest {
         direct = new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()),
                 CredentialSource.fixed(new Credentials.Anonymous(), "test"), RetryPolicy.none(), null);
         TestPackages.publishAll(direct, dir);
+        firstZip = zipInRegistry("1.0.0");
         proxy = FaultProxy.before(registry.host());
-        port = TestPorts.free();
-        List<String> args = new ArrayList<>(List.of("package-registry", "-feature-oci-indexer", "-oci-registry", "http://" + proxy.host(),
-                "-oci-repository", TestPackages.REPOSITORY, "-address", "127.0.0.1:" + port, "-require-package-signatures=false",
-                "-log-type", "dev", "-oci-refresh-interval", "300ms", "-oci-health-timeout", "400ms",
-                "-oci-cache-dir", dir.resolve("cache").toString()));
-        args.addAll(SHORT_TIMEOUTS);
-        server = WharfProcess.start(dir.resolve("serve"), Map.of(), args);
-        server.awaitReady(URI.create("http://127.0.0.1:" + port + "/health"), START);
+        patient = PackageFaultSuiteServer.start(dir.resolve("patient"), proxy.host(), Map.of(), START);
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (server != null) {
-            server.close();
+        if (patient != null) {
+            patient.close();
         }
         if (proxy != null) {
             proxy.close();
@@ -97,21 +94,10 @@ class PackageRegistryFaultSuiteTest {
         TestPackages.deleteTree(dir);
     }
 
-    private HttpResponse<byte[]> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private JsonNode health() throws Exception {
-        HttpResponse<byte[]> answer = get("/health");
-        return Json.mapper().readTree(answer.body());
-    }
-
     /** A new version of acme_logs, pushed straight to the registry (not through the proxy). */
     private String publishFresh() throws Exception {
         String version = "1.0." + versions.incrementAndGet();
-        Path folder = freshFolder(version);
-        new PackagePublisher(direct, TestPackages.REPOSITORY, 64L << 20, true).push(folder, w -> { });
+        new PackagePublisher(direct, TestPackages.REPOSITORY, 64L << 20, true).push(freshFolder(version), w -> { });
         return version;
     }
 
@@ -131,13 +117,45 @@ class PackageRegistryFaultSuiteTest {
         }
     }
 
-    private boolean listed(String version) throws Exception {
-        for (JsonNode p : Json.mapper().readTree(get("/search?package=acme_logs&all=true").body())) {
-            if (p.get("version").asText().equals(version)) {
-                return true;
+    /** Waits until {@code server} serves {@code version} whole and says healthy, however long a loaded machine takes. */
+    private void serves(PackageFaultSuiteServer server, String version, byte[] zip, String when) throws Exception {
+        long hang = System.nanoTime() + HANG.toNanos();
+        for (Optional<String> why = server.notServing(version, zip); why.isPresent(); why = server.notServing(version, zip)) {
+            if (System.nanoTime() > hang) {
+                throw new AssertionError(when + ": " + why.get() + "\n" + server.output());
             }
         }
-        return false;
+    }
+
+    /** Waits until /health stops saying "healthy": a probe's result is reused for a second, and a fill fails behind the index. */
+    private JsonNode reported(PackageFaultSuiteServer server, Fault fault) throws Exception {
+        long hang = System.nanoTime() + HANG.toNanos();
+        JsonNode report = server.health();
+        while (report.get("status").asText().equals("healthy")) {
+            if (System.nanoTime() > hang) {
+                throw new AssertionError(fault + ": /health kept saying healthy: " + report + "\n" + server.output());
+            }
+            report = server.health();
+        }
+        return report;
+    }
+
+    /** Waits until the server's log holds {@code line}: the failure is counted before it is logged. */
+    private void logged(PackageFaultSuiteServer server, Fault fault, String line) {
+        long hang = System.nanoTime() + HANG.toNanos();
+        while (!server.output().contains(line)) {
+            if (System.nanoTime() > hang) {
+                throw new AssertionError(fault + ": the log never said \"" + line + "\":\n" + server.output());
+            }
+        }
+    }
+
+    private void check(Fault fault, Predicate<Request> where) throws Exception {
+        check(patient, proxy, fault, where, false);
+    }
+
+    private void checkBlobFault(PackageFaultSuiteServer server, FaultProxy before, Fault fault) throws Exception {
+        check(server, before, fault, Request::isBlobRead, true);
     }
 
     /**
@@ -146,52 +164,54 @@ class PackageRegistryFaultSuiteTest {
      * on blob reads alone leaves the manifests readable: the version, pushed by Wharf, is listed from
      * its manifest's config, and its zip, fetched behind the index, is not served until it is whole.
      */
-    private void check(Fault fault, Predicate<Request> where) throws Exception {
-        check(fault, where, false);
-    }
-
-    private void checkBlobFault(Fault fault) throws Exception {
-        check(fault, Request::isBlobRead, true);
-    }
-
-    private void check(Fault fault, Predicate<Request> where, boolean listedFromItsManifest) throws Exception {
-        proxy.inject(fault, where);
-        String version = publishFresh();
-        String zip = "/epr/acme_logs/acme_logs-" + version + ".zip";
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        JsonNode report = health();
-        while (report.get("status").asText().equals("healthy")) {
-            assertThat(System.nanoTime()).as(fault + ": /health kept saying healthy: " + report + "\n" + server.output()).isLessThan(deadline);
-            report = health();
+    private void check(PackageFaultSuiteServer server, FaultProxy before, Fault fault, Predicate<Request> where,
+                       boolean listedFromItsManifest) throws Exception {
+        // From a server that serves, is healthy and holds every package, whatever case ran before: the fault's first
+        // failure is then this version's.
+        serves(server, "1.0.0", firstZip, fault + ": not serving before the fault");
+        long hang = System.nanoTime() + HANG.toNanos();
+        for (Optional<String> why = server.notHoldingEveryPackage(); why.isPresent(); why = server.notHoldingEveryPackage()) {
+            if (System.nanoTime() > hang) {
+                throw new AssertionError(fault + ": not every package is served before the fault: " + why.get() + "\n" + server.output());
+            }
         }
+        int seen = before.requests().size();
+        before.inject(fault, where);
+        String version = publishFresh();
+        String zip = PackageFaultSuiteServer.zip(version);
+        JsonNode report = reported(server, fault);
         assertThat(report.get("status").asText()).as(fault.name()).isEqualTo("degraded");
         assertThat(report.get("error").asText()).as(fault.name()).isNotBlank();
+        if (fault != Fault.REFUSE) {
+            // The report is the fault's: a request it is for reached the proxy and met it there.
+            List<Request> all = before.requests();
+            assertThat(all.subList(seen, all.size())).as(fault + ": the request the fault is for").anyMatch(where);
+        }
         // Never a zip that was not read whole and checked: not served, and not listed unless from its config.
-        assertThat(listed(version)).as(fault.name()).isEqualTo(listedFromItsManifest);
-        HttpResponse<byte[]> faulted = get(zip);
+        assertThat(server.listed(version)).as(fault.name()).isEqualTo(listedFromItsManifest);
+        HttpResponse<byte[]> faulted = server.get(zip);
         if (listedFromItsManifest) {
-            assertThat(faulted.statusCode()).as(fault + ": " + new String(faulted.body(), java.nio.charset.StandardCharsets.UTF_8))
-                    .isBetween(500, 599);
-            assertThat(server.output()).as(fault.name()).contains("cannot fetch the blobs of acme_logs-" + version);
+            assertThat(faulted.statusCode()).as(fault + ": " + new String(faulted.body(), StandardCharsets.UTF_8)).isBetween(500, 599);
+            logged(server, fault, "cannot fetch the blobs of acme_logs-" + version);
         } else {
             assertThat(faulted.statusCode()).as(fault.name()).isEqualTo(404);
         }
-        assertThat(get("/epr/acme_logs/acme_logs-1.0.0.zip").statusCode()).as(fault + ": the index is still served").isEqualTo(200);
+        assertThat(server.get(PackageFaultSuiteServer.FIRST_ZIP).statusCode()).as(fault + ": the index is still served").isEqualTo(200);
 
-        proxy.heal();
-        byte[] expected = zipInRegistry(version);
-        String last = "";
-        while (System.nanoTime() < deadline + Duration.ofSeconds(20).toNanos()) {
-            JsonNode now = health();
-            if (listed(version) && now.get("status").asText().equals("healthy")) {
-                HttpResponse<byte[]> served = get(zip);
-                assertThat(served.statusCode()).isEqualTo(200);
-                assertThat(served.body()).isEqualTo(expected);
-                return;
+        before.heal();
+        serves(server, version, zipInRegistry(version), fault + ": the version did not appear after the fault ended");
+    }
+
+    /** {@code fault} on a server and proxy of its own, whose {@code tight} bounds are the ones the fault is about. */
+    private void onItsOwnServer(String name, Map<String, String> tight, Fault fault, boolean blob) throws Exception {
+        try (FaultProxy own = FaultProxy.before(registry.host());
+             PackageFaultSuiteServer server = PackageFaultSuiteServer.start(dir.resolve(name), own.host(), tight, START)) {
+            if (blob) {
+                checkBlobFault(server, own, fault);
+            } else {
+                check(server, own, fault, r -> true, false);
             }
-            last = now.toString();
         }
-        throw new AssertionError(fault + ": the version did not appear after the fault ended: " + last + "\n" + server.output());
     }
 
     @Test
@@ -201,7 +221,7 @@ class PackageRegistryFaultSuiteTest {
 
     @Test
     void aRegistryThatNeverAnswers() throws Exception {
-        check(Fault.STALL, r -> true);
+        onItsOwnServer("unanswered", Map.of("response-timeout", "700ms", "health-timeout", "400ms"), Fault.STALL, false);
     }
 
     @Test
@@ -221,22 +241,22 @@ class PackageRegistryFaultSuiteTest {
 
     @Test
     void aBlobThatStallsMidway() throws Exception {
-        checkBlobFault(Fault.STALL_MID_BODY);
+        onItsOwnServer("idle", Map.of("idle-timeout", "700ms"), Fault.STALL_MID_BODY, true);
     }
 
     @Test
     void aBlobResetMidway() throws Exception {
-        checkBlobFault(Fault.RESET_MID_BODY);
+        checkBlobFault(patient, proxy, Fault.RESET_MID_BODY);
     }
 
     @Test
     void aTruncatedBlob() throws Exception {
-        checkBlobFault(Fault.TRUNCATE_BODY);
+        checkBlobFault(patient, proxy, Fault.TRUNCATE_BODY);
     }
 
     @Test
     void wrongBytesForTheDigest() throws Exception {
-        checkBlobFault(Fault.WRONG_BYTES);
+        checkBlobFault(patient, proxy, Fault.WRONG_BYTES);
     }
 
     @Test
@@ -247,20 +267,18 @@ class PackageRegistryFaultSuiteTest {
     @Test
     void aPushThroughAFailingRegistryLeavesNoTagAndWorksOnceTheFaultEnds() throws Exception {
         String version = "1.0." + versions.incrementAndGet();
-        Path folder = freshFolder(version);
-        List<String> healthyArgs = List.of("package-registry", "push", "-oci-registry", "http://" + proxy.host(),
-                "-oci-repository", TestPackages.REPOSITORY, folder.toString());
-        // Short timeouts only for the push meant to fail: the one after the fault must not trip them on a loaded machine.
-        List<String> args = new ArrayList<>(healthyArgs.subList(0, healthyArgs.size() - 1));
-        args.addAll(SHORT_TIMEOUTS);
-        args.add(folder.toString());
+        // The fault is the 503, no timeout: both pushes' bounds are 30 s, as the patient server's.
+        List<String> args = new ArrayList<>(List.of("package-registry", "push", "-oci-registry", "http://" + proxy.host(),
+                "-oci-repository", TestPackages.REPOSITORY));
+        args.addAll(PackageFaultSuiteServer.bounds(Map.of()));
+        args.add(freshFolder(version).toString());
         proxy.inject(Fault.STATUS_503, r -> r.method().equals("PUT") && r.path().contains("/manifests/"));
         WharfProcess failing = WharfProcess.start(dir.resolve("push-failing"), Map.of(), args);
         assertThat(failing.waitFor(START)).as(failing.output()).isEqualTo(1);
         assertThat(failing.output()).contains("HTTP 503", proxy.host());
         proxy.heal();
         assertThat(direct.listTags(TestPackages.REPOSITORY)).doesNotContain("acme_logs-" + version);
-        WharfProcess again = WharfProcess.start(dir.resolve("push-again"), Map.of(), healthyArgs);
+        WharfProcess again = WharfProcess.start(dir.resolve("push-again"), Map.of(), args);
         assertThat(again.waitFor(START)).as(again.output()).isZero();
         assertThat(direct.listTags(TestPackages.REPOSITORY)).contains("acme_logs-" + version);
     }
