@@ -100,6 +100,7 @@ class BoringRegistryFaultSuiteTest {
             if (System.nanoTime() > hang) {
                 throw new AssertionError(fault + ": service did not come back after the fault ended: " + why.get() + "\n" + server.output());
             }
+            WharfProcess.pollPause();
         }
     }
 
@@ -111,6 +112,7 @@ class BoringRegistryFaultSuiteTest {
             if (System.nanoTime() > hang) {
                 throw new AssertionError(fault + ": /health did not report the fault: " + report);
             }
+            WharfProcess.pollPause();
             report = server.health();
         }
         return report;

@@ -172,7 +172,7 @@ public final class WharfProcess implements AutoCloseable {
                 http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 return;
             } catch (IOException e) {
-                pause();
+                pollPause();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
@@ -208,7 +208,7 @@ public final class WharfProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
-            pause();
+            pollPause();
         }
         throw new AssertionError("wharf was not ready on " + ready + " within " + deadline + ":\n" + output());
     }
@@ -224,7 +224,7 @@ public final class WharfProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("wharf exited with " + process.exitValue() + " before saying '" + text + "':\n" + output);
             }
-            pause();
+            pollPause();
         }
         throw new AssertionError("wharf did not say '" + text + "' within " + deadline + ":\n" + output());
     }
@@ -267,7 +267,11 @@ public final class WharfProcess implements AutoCloseable {
         }
     }
 
-    private static void pause() {
+    /**
+     * The wait between two polls of a state (100 ms): a loop that waits for a server to change would otherwise spin a
+     * core the server under test needs, on a two-core machine. Not a synchronization: the loop checks the state again.
+     */
+    public static void pollPause() {
         try {
             Thread.sleep(100);
         } catch (InterruptedException e) {

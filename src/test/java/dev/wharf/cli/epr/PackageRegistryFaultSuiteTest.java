@@ -124,6 +124,7 @@ class PackageRegistryFaultSuiteTest {
             if (System.nanoTime() > hang) {
                 throw new AssertionError(when + ": " + why.get() + "\n" + server.output());
             }
+            WharfProcess.pollPause();
         }
     }
 
@@ -135,6 +136,7 @@ class PackageRegistryFaultSuiteTest {
             if (System.nanoTime() > hang) {
                 throw new AssertionError(fault + ": /health kept saying healthy: " + report + "\n" + server.output());
             }
+            WharfProcess.pollPause();
             report = server.health();
         }
         return report;
@@ -147,6 +149,7 @@ class PackageRegistryFaultSuiteTest {
             if (System.nanoTime() > hang) {
                 throw new AssertionError(fault + ": the log never said \"" + line + "\":\n" + server.output());
             }
+            WharfProcess.pollPause();
         }
     }
 
