@@ -12,4 +12,12 @@ class HtmlTextTest {
         // Whitespace and text beyond ASCII are kept as they are.
         assertThat(HtmlText.escape("line\tone\r\nzwei · 三")).isEqualTo("line\tone\r\nzwei · 三");
     }
+
+    @Test
+    void aReasonIsOneLineItsOverrideShownEscapedAndCutAtItsBound() {
+        assertThat(HtmlText.reason("found '<b>left\u202E then</b>'\nnext line")).isEqualTo(
+                "found &#39;&lt;b&gt;left\\u202e then&lt;/b&gt;&#39; next line");
+        String reason = HtmlText.reason("x".repeat(5000));
+        assertThat(reason).hasSize(HtmlText.MAX_REASON + 1).endsWith("x…");
+    }
 }
