@@ -67,7 +67,12 @@ public final class BodySpool {
         }
         long size = 0;
         byte[] buffer = new byte[BUFFER];
-        OutputStream out = create(target);
+        OutputStream out;
+        try {
+            out = create(target);
+        } catch (StorageException e) {
+            throw readTheRest(in, limit, buffer, e);
+        }
         try (out) {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 size += n;
@@ -78,7 +83,7 @@ public final class BodySpool {
                 try {
                     out.write(buffer, 0, n);
                 } catch (IOException e) {
-                    throw writeFailed(target, e);
+                    throw readTheRest(in, limit - size, buffer, writeFailed(target, e));
                 }
             }
             // A full disk may show only when the last buffered bytes go out.
@@ -89,6 +94,25 @@ public final class BodySpool {
             }
         }
         return new Spooled(target, size, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /**
+     * Reads and drops what is left of a body the limit allows, then returns {@code refusal} to throw. The client is
+     * still sending when the disk refuses: answered at once, the connection closed with its bytes unread, and the
+     * kernel answered those with a reset that could discard the 507 before the client read it (the client saw "HTTP/1.1
+     * header parser received no bytes"). The body may be this long anyway, so reading it costs no more than a stored one
+     * would; a client that stops sending ends the reading as an unreadable body would.
+     */
+    private static StorageException readTheRest(InputStream in, long allowed, byte[] buffer, StorageException refusal) {
+        long left = allowed;
+        try {
+            for (int n = in.read(buffer); n >= 0 && left > 0; n = in.read(buffer)) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            refusal.addSuppressed(e);
+        }
+        return refusal;
     }
 
     /**
