@@ -105,7 +105,7 @@ public final class CredentialThrottle extends Handler.Wrapper {
         Optional<Duration> wait = failures.throttled(address);
         if (wait.isPresent()) {
             throttled.increment();
-            tooMany(response, callback, wait.get());
+            tooMany(request, response, callback, wait.get());
             return true;
         }
         Request.addCompletionListener(request, failure -> {
@@ -117,13 +117,14 @@ public final class CredentialThrottle extends Handler.Wrapper {
         return super.handle(request, response, callback);
     }
 
-    private static void tooMany(Response response, Callback callback, Duration wait) {
+    private static void tooMany(Request request, Response response, Callback callback, Duration wait) {
         // Rounded up: a client that waits as long as told finds its window over.
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
         response.setStatus(429);
         response.getHeaders().put(HttpHeader.RETRY_AFTER, seconds);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        UnreadBodies.closeIfUnread(request, response);
         String body = "too many failed credential checks from this address: try again in " + seconds + " s\n";
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }
