@@ -58,14 +58,16 @@ class ConcurrentUploadProcessTest {
         try (DockerRegistryServer registry = DockerRegistryServer.anonymous(dir.resolve("registry"));
                 SlowTagProxy proxy = new SlowTagProxy(registry.host(), Duration.ofSeconds(1))) {
             proxy.gateFirstTagChecks(REGISTRY_PROCESSES, Duration.ofSeconds(8));
-            // The gate holds the first tag checks up to 8 s until every process has asked; the default 5 s
-            // response timeout had a process started first time out while the tenth JVM was still starting.
+            // The gate holds the first tag checks up to 8 s until every process has asked, and the proxy 1 s more: the
+            // default 5 s response timeout, and then the default 8 s retry budget that bounds it, had a process started
+            // first time out while the tenth JVM was still starting.
             List<Run> runs = uploadAtOnce(REGISTRY_PROCESSES, List.of("--storage-oci-registry", proxy.host(), "--storage-oci-insecure",
-                    "--storage-oci-response-timeout", "30s"));
+                    "--storage-oci-response-timeout", "30s", "--storage-oci-retry-budget", "30s"));
             List<Run> won = runs.stream().filter(r -> r.exit() == 0).toList();
-            System.out.println("slow registry: " + won.size() + " of " + REGISTRY_PROCESSES + " processes published");
+            System.out.println("slow registry: " + won.size() + " of " + REGISTRY_PROCESSES + " processes published, "
+                    + runs.stream().filter(ConcurrentUploadProcessTest::registryRace).count() + " met the registry's 500");
             assertThat(won).as("processes that exited 0: %s", runs).isNotEmpty();
-            assertLosersSayWhy(runs);
+            assertLosersSayWhy(runs.stream().filter(r -> !registryRace(r)).toList());
             try (ArtifactStore store = new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()))) {
                 String stored = TestModules.storedContent(store, "same", "1.0.0");
                 for (Run run : won) {
@@ -109,6 +111,18 @@ class ConcurrentUploadProcessTest {
                 + runs.stream().filter(r -> r.exit() != 0).count() + " in all; one of them said: " + runs.stream()
                 .filter(r -> r.exit() != 0).flatMap(r -> r.output().lines().filter(l -> l.contains("module acme/same/aws")))
                 .filter(l -> l.contains("at the same time")).findFirst().orElse("(none lost a race)"));
+    }
+
+    /**
+     * A process whose tag check docker-registry answered 500 while another process's manifest PUT was writing that tag:
+     * its filesystem driver rewrites a tag's link file in place, and a read meanwhile finds it empty or cut short ("unknown
+     * error", "invalid checksum digest format": 4 of 800 HEADs with four writers re-tagging, by hand with curl). Wharf
+     * does not repeat a 500 (RetryRule), so the process fails, in one line naming the registry's answer, and publishes
+     * nothing; the race's losers it is not one of.
+     */
+    private static boolean registryRace(Run run) {
+        List<String> said = run.output().lines().filter(l -> l.startsWith("boring-registry:")).toList();
+        return run.exit() != 0 && said.size() == 1 && said.get(0).contains("the registry failed with HTTP 500 when trying to check whether tag");
     }
 
     private static String content(int index) {
