@@ -8,6 +8,7 @@ import dev.wharf.oci.StorageException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The blobs of {@link PackageBlobCache} as the fill and the requests fetch them, with the blobs broken
@@ -83,7 +84,7 @@ final class BackedOffBlobs {
     }
 
     /** Forgets the zips of tags not read yet but {@code digests}, which the last refresh left out as broken. */
-    void retainUnread(java.util.Set<String> digests) {
+    void retainUnread(Set<String> digests) {
         backoff.retainUnread(digests);
     }
 
