@@ -82,7 +82,6 @@ public final class OidcIssuer implements AutoCloseable {
 
     /** On {@code port}: an issuer that comes up where a server was told to find it (0: any free port). */
     public static OidcIssuer start(int port) {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             return serve(HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0), null);
         } catch (IOException e) {
@@ -92,7 +91,6 @@ public final class OidcIssuer implements AutoCloseable {
 
     /** Over HTTPS, presenting {@code certificate} (a private CA's, as a self-managed GitLab's may be), on any free port. */
     public static OidcIssuer startTls(TestCertificates.SelfSigned certificate) {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));

@@ -29,7 +29,6 @@ public final class StaticHttpServer implements AutoCloseable {
     }
 
     public static StaticHttpServer start() {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             return serve(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0));
         } catch (IOException e) {
@@ -39,7 +38,6 @@ public final class StaticHttpServer implements AutoCloseable {
 
     /** Over HTTPS, presenting {@code certificate} (a private CA's, say). */
     public static StaticHttpServer startTls(TestCertificates.SelfSigned certificate) {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             com.sun.net.httpserver.HttpsServer server = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(certificate.serverContext()));

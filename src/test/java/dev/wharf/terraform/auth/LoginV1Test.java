@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 class LoginV1Test {
     @Test
     void anIssuerWithoutAnAuthorizationEndpointIsReportedNotDereferenced() throws IOException {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         String issuer = "http://127.0.0.1:" + server.getAddress().getPort();
         // A discovery document may leave authorization_endpoint out (a resource-server-only issuer).
