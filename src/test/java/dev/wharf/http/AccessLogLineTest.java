@@ -7,6 +7,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,14 @@ class AccessLogLineTest {
         logger.setLevel(ch.qos.logback.classic.Level.INFO);
         logger.addAppender(lines);
         log = new AccessLog(logger, Set.of());
+    }
+
+    /** logback keeps every logger for the JVM's life: one left with a level and an appender keeps its lines with it. */
+    @AfterEach
+    void detach() {
+        logger.detachAppender(lines);
+        logger.setLevel(null);
+        lines.stop();
     }
 
     @Test

@@ -35,6 +35,7 @@ class ExchangeLogTest {
     private final List<Exchange> seen = new CopyOnWriteArrayList<>();
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     private final HttpClient http = HttpClient.newHttpClient();
+    private ch.qos.logback.classic.Logger logger;
     private WebServer server;
 
     @BeforeEach
@@ -42,7 +43,7 @@ class ExchangeLogTest {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         lines.setContext(context);
         lines.start();
-        ch.qos.logback.classic.Logger logger = context.getLogger("test.access." + System.nanoTime());
+        logger = context.getLogger("test.access." + System.nanoTime());
         logger.addAppender(lines);
         ReadyAnswers ready = new ReadyAnswers(1 << 20);
         InFlightRequests inFlight = new InFlightRequests();
@@ -61,6 +62,9 @@ class ExchangeLogTest {
     @AfterEach
     void stop() {
         server.close();
+        // logback keeps every logger for the JVM's life: an appender left on one keeps its lines with it.
+        logger.detachAppender(lines);
+        lines.stop();
     }
 
     @Test

@@ -47,6 +47,11 @@ class TestsLeaveTheJvmAsFoundTest {
         });
     }
 
+    @Test
+    void theAccessLogTestsDetachTheirAppenders() {
+        assertUnchangedBy("dev.wharf.http.ExchangeLogTest", "dev.wharf.http.AccessLogLineTest");
+    }
+
     /** In a zone neither of them sets, so that a zone they left behind cannot pass for this JVM's own. */
     @Test
     void theZipEntryTimeTestsGiveBackTheDefaultTimeZone() {
