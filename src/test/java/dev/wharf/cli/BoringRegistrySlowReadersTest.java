@@ -58,14 +58,18 @@ class BoringRegistrySlowReadersTest {
     private DockerRegistryServer registry;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(PROBE_BOUND).build();
 
+    /** Jetty's level before: an in-process server of a class before this one may have set it (WARN). */
+    private ch.qos.logback.classic.@org.jspecify.annotations.Nullable Level jettyLevel;
+
     @BeforeEach
     void quietJetty() {
+        jettyLevel = jetty().getLevel();
         jetty().setLevel(ch.qos.logback.classic.Level.INFO);
     }
 
     @AfterEach
     void stop() {
-        jetty().setLevel(null);
+        jetty().setLevel(jettyLevel);
         if (registry != null) {
             registry.close();
         }

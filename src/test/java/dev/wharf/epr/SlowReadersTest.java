@@ -42,15 +42,19 @@ class SlowReadersTest {
     @TempDir
     Path dir;
 
+    /** Jetty's level before: an in-process server of a class before this one may have set it (WARN). */
+    private ch.qos.logback.classic.@org.jspecify.annotations.Nullable Level jettyLevel;
+
     /** Jetty's debug log of 400 connections would take more time than the test itself. */
     @org.junit.jupiter.api.BeforeEach
     void quietJetty() {
+        jettyLevel = jetty().getLevel();
         jetty().setLevel(ch.qos.logback.classic.Level.INFO);
     }
 
     @org.junit.jupiter.api.AfterEach
     void restoreJetty() {
-        jetty().setLevel(null);
+        jetty().setLevel(jettyLevel);
     }
 
     private static ch.qos.logback.classic.Logger jetty() {

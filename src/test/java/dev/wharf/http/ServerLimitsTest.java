@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,15 +46,19 @@ class ServerLimitsTest {
     @TempDir
     Path dir;
 
+    /** Jetty's level before: an in-process server of a class before this one may have set it (WARN). */
+    private @Nullable Level jettyLevel;
+
     /** Jetty's debug log of every write would take more time than the tests themselves. */
     @BeforeEach
     void quietJetty() {
+        jettyLevel = jetty().getLevel();
         jetty().setLevel(Level.INFO);
     }
 
     @AfterEach
     void restoreJetty() {
-        jetty().setLevel(null);
+        jetty().setLevel(jettyLevel);
     }
 
     private static Logger jetty() {

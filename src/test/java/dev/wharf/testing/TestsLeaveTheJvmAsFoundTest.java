@@ -31,7 +31,7 @@ class TestsLeaveTheJvmAsFoundTest {
 
     @Test
     void loginV1TestSetsNoSystemProperty() {
-        withPropertyUnset(NODELAY, () -> assertUnchangedBy("dev.wharf.terraform.auth.LoginV1Test"));
+        withPropertyUnset(NODELAY, () -> assertUnchangedBy(false, "dev.wharf.terraform.auth.LoginV1Test"));
     }
 
     @Test
@@ -49,7 +49,27 @@ class TestsLeaveTheJvmAsFoundTest {
 
     @Test
     void theAccessLogTestsDetachTheirAppenders() {
-        assertUnchangedBy("dev.wharf.http.ExchangeLogTest", "dev.wharf.http.AccessLogLineTest");
+        assertUnchangedBy(false, "dev.wharf.http.ExchangeLogTest", "dev.wharf.http.AccessLogLineTest");
+    }
+
+    /**
+     * An in-process server before them (ConsoleLogging.install) leaves Jetty's logger at WARN; they quiet
+     * Jetty to INFO for their own run and must give back WARN, not an unset level that lets Jetty's
+     * debug lines through. Their bodies take minutes and change no level: only their set-up and
+     * tear-down run here.
+     */
+    @Test
+    void theSlowReaderTestsGiveJettysLoggerBackTheLevelItHad() {
+        ch.qos.logback.classic.Logger jetty = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.eclipse.jetty");
+        ch.qos.logback.classic.Level level = jetty.getLevel();
+        jetty.setLevel(ch.qos.logback.classic.Level.WARN);
+        try {
+            assertUnchangedBy(true, "dev.wharf.http.ServerLimitsTest", "dev.wharf.epr.SlowReadersTest",
+                    "dev.wharf.cli.BoringRegistrySlowReadersTest");
+            assertThat(jetty.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+        } finally {
+            jetty.setLevel(level);
+        }
     }
 
     /** In a zone neither of them sets, so that a zone they left behind cannot pass for this JVM's own. */
@@ -58,7 +78,7 @@ class TestsLeaveTheJvmAsFoundTest {
         java.util.TimeZone zone = java.util.TimeZone.getDefault();
         java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Pacific/Chatham"));
         try {
-            assertUnchangedBy("dev.wharf.epr.pkg.ZipEntryTimeTest", "dev.wharf.epr.pkg.ZipEntryTimeRollOverTest");
+            assertUnchangedBy(false, "dev.wharf.epr.pkg.ZipEntryTimeTest", "dev.wharf.epr.pkg.ZipEntryTimeRollOverTest");
             assertThat(java.util.TimeZone.getDefault().getID()).isEqualTo("Pacific/Chatham");
         } finally {
             java.util.TimeZone.setDefault(zone);
@@ -70,19 +90,26 @@ class TestsLeaveTheJvmAsFoundTest {
     void jettyCacheLinesTestGivesBackJettysProperty() {
         String property = "org.eclipse.jetty.util.referencesPerCacheLine";
         withPropertyUnset(property, () -> {
-            assertUnchangedBy("dev.wharf.http.JettyCacheLinesTest");
+            assertUnchangedBy(false, "dev.wharf.http.JettyCacheLinesTest");
             assertThat(System.getProperty(property)).isNull();
             System.setProperty(property, "5");
-            assertUnchangedBy("dev.wharf.http.JettyCacheLinesTest");
+            assertUnchangedBy(false, "dev.wharf.http.JettyCacheLinesTest");
             assertThat(System.getProperty(property)).isEqualTo("5");
         });
     }
 
-    /** Runs the classes here, every test passing, and checks the JVM-wide state is as it was. */
-    private static void assertUnchangedBy(String... classes) {
+    /**
+     * Runs the classes here (with {@code lifecycleOnly}, their tests' set-up and tear-down alone), every
+     * test passing, and checks the JVM-wide state is as it was.
+     */
+    private static void assertUnchangedBy(boolean lifecycleOnly, String... classes) {
         JvmGlobals before = JvmGlobals.now();
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(Arrays.stream(classes).map(DiscoverySelectors::selectClass).toList());
+        if (lifecycleOnly) {
+            request.configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+                    .configurationParameter(LifecycleOnly.ENABLED, "true");
+        }
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         LauncherFactory.create().execute(request.build(), listener);
         TestExecutionSummary summary = listener.getSummary();
