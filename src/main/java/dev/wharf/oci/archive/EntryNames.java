@@ -47,8 +47,20 @@ public final class EntryNames {
         return name;
     }
 
-    /** The name as an error message may quote it: {@link PrintableText#escaped escaped}. */
+    /**
+     * The most of a name a message quotes. A PAX or zip name has no length of its own worth trusting (a zip's
+     * may be 65 535 characters, a PAX one any), and the message reaches an API's JSON error, a terminal and
+     * the log, where a name of a page would bury the reason it was refused.
+     */
+    public static final int MAX_QUOTED = 200;
+
+    /**
+     * The name as an error message may quote it, whatever it holds: {@link PrintableText#escaped(String, int)
+     * escaped}, its line breaks shown rather than joined (a name "a\nb" is not "a b"), and cut at
+     * {@link #MAX_QUOTED} characters with "…". Every quote of an entry's name goes through here, from
+     * both protocols.
+     */
     public static String printable(@Nullable String name) {
-        return name == null ? "" : PrintableText.escaped(name);
+        return name == null ? "" : PrintableText.escaped(name, MAX_QUOTED);
     }
 }

@@ -1,9 +1,9 @@
 package dev.wharf.terraform.upload;
 
 import dev.wharf.oci.IoFailures;
-import dev.wharf.oci.PrintableText;
 import dev.wharf.oci.archive.ArchiveLimits;
 import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.oci.archive.EntryNames;
 import dev.wharf.oci.archive.Gzip;
 import dev.wharf.oci.archive.InflationLimit;
 import dev.wharf.oci.archive.NotATarException;
@@ -66,11 +66,11 @@ public final class ModuleArchiveCheck {
                 entries++;
                 checkName(name, entry.getName());
                 if (entry.isSymbolicLink() || entry.isLink()) {
-                    throw new UploadException(name + " holds a link '" + quoted(entry.getName()) + "'; module archives hold files only");
+                    throw new UploadException(name + " holds a link '" + EntryNames.printable(entry.getName()) + "'; module archives hold files only");
                 }
                 String special = special(entry);
                 if (special != null) {
-                    throw new UploadException(name + " holds " + special + " '" + quoted(entry.getName())
+                    throw new UploadException(name + " holds " + special + " '" + EntryNames.printable(entry.getName())
                             + "'; module archives hold files only");
                 }
                 if (entry.isFile()) {
@@ -79,7 +79,7 @@ public final class ModuleArchiveCheck {
             }
             headers = tar.headerRead();
         } catch (SparseFileException e) {
-            throw new UploadException(name + " holds a sparse file '" + quoted(e.entry()) + "'; module archives hold files only");
+            throw new UploadException(name + " holds a sparse file '" + EntryNames.printable(e.entry()) + "'; module archives hold files only");
         } catch (NotATarException e) {
             throw new UploadException(name + " is not a readable tar.gz: " + NOT_A_TAR);
         } catch (ArchiveRefusedException e) {
@@ -172,8 +172,8 @@ public final class ModuleArchiveCheck {
              ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", true, true)) {
             for (ZipArchiveEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
                 if (read >= listed.size() || !listed.get(read).equals(entry.getName())) {
-                    throw new UploadException(name + " is refused: its local headers hold the entry '" + quoted(entry.getName())
-                            + "' where its central directory lists " + (read < listed.size() ? "'" + quoted(listed.get(read)) + "'"
+                    throw new UploadException(name + " is refused: its local headers hold the entry '" + EntryNames.printable(entry.getName())
+                            + "' where its central directory lists " + (read < listed.size() ? "'" + EntryNames.printable(listed.get(read)) + "'"
                                     : "no more") + "; the registry's pages read the one, terraform unpacks the other");
                 }
                 read++;
@@ -195,18 +195,7 @@ public final class ModuleArchiveCheck {
             escapes |= part.equals("..");
         }
         if (escapes) {
-            throw new UploadException(archive + " holds the entry '" + quoted(entryName) + "', which would be unpacked outside the module");
+            throw new UploadException(archive + " holds the entry '" + EntryNames.printable(entryName) + "', which would be unpacked outside the module");
         }
     }
-
-    /**
-     * An entry's name as the publisher wrote it reaches the API's JSON error, the CLI's stderr and the
-     * log: escaped, so a line break or an ANSI escape in it cannot start a line or recolour a terminal,
-     * and cut, so a long PAX name cannot make the message a page.
-     */
-    static String quoted(@Nullable String entryName) {
-        return entryName == null ? "" : PrintableText.escaped(entryName, MAX_QUOTED_NAME);
-    }
-
-    private static final int MAX_QUOTED_NAME = 200;
 }

@@ -1,5 +1,6 @@
 package dev.wharf.terraform.upload;
 
+import dev.wharf.oci.archive.EntryNames;
 import dev.wharf.terraform.layout.ProviderFile;
 import dev.wharf.terraform.provider.Sha256Sums;
 import java.nio.file.Files;
@@ -22,9 +23,9 @@ final class ReleaseFiles {
         Map<String, Path> files = new LinkedHashMap<>();
         for (String entry : sums.entries().keySet()) {
             ProviderFile file = ProviderFile.parse(entry).orElseThrow(() -> new UploadException(sumsPath
-                    + " lists '" + ModuleArchiveCheck.quoted(entry) + "', which is not a provider release file name"));
+                    + " lists '" + EntryNames.printable(entry) + "', which is not a provider release file name"));
             if (!file.name().equals(name) || !file.version().equals(version)) {
-                throw new UploadException(sumsPath + " lists '" + ModuleArchiveCheck.quoted(entry) + "', which belongs to another provider or version");
+                throw new UploadException(sumsPath + " lists '" + EntryNames.printable(entry) + "', which belongs to another provider or version");
             }
         }
         if (archivePaths.isEmpty()) {
@@ -45,7 +46,7 @@ final class ReleaseFiles {
                     if (!everyListedFile) {
                         continue;
                     }
-                    throw new UploadException(sumsPath + " lists '" + ModuleArchiveCheck.quoted(entry) + "' but --filenames-provider-archives does not give it");
+                    throw new UploadException(sumsPath + " lists '" + EntryNames.printable(entry) + "' but --filenames-provider-archives does not give it");
                 }
                 files.put(entry, given.get(entry));
             }

@@ -3,6 +3,7 @@ package dev.wharf.terraform.upload;
 import dev.wharf.oci.IoFailures;
 import dev.wharf.oci.archive.ArchiveContents;
 import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.oci.archive.EntryNames;
 import dev.wharf.oci.archive.ZipInspector;
 import dev.wharf.terraform.TerraformNames;
 import dev.wharf.terraform.layout.ProviderFile;
@@ -94,7 +95,7 @@ final class ReleaseVerifier {
             throw new UploadException(zip + " is not a readable zip: " + IoFailures.describe(e));
         }
         if (!contents.directories().isEmpty()) {
-            throw new UploadException(zip + " holds a directory entry '" + ModuleArchiveCheck.quoted(contents.directories().get(0)) + "'; terraform records a"
+            throw new UploadException(zip + " holds a directory entry '" + EntryNames.printable(contents.directories().get(0)) + "'; terraform records a"
                     + " lock-file hash for such zips that a later init rejects. Rebuild it with files only (zip -D)");
         }
     }

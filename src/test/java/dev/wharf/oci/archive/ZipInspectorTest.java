@@ -58,6 +58,15 @@ class ZipInspectorTest {
     }
 
     @Test
+    void aRefusedEntryOfAnyLengthIsQuotedCutAt200Characters() throws Exception {
+        // A zip's name may be 65 535 bytes long: quoted whole, one refusal was a page of the API's JSON error and the log.
+        String name = "m".repeat(10_000) + ".tf";
+        Path twice = HostileZips.write(dir.resolve("long.zip"), List.of(Entry.file(name, "1"), Entry.file(name, "2")));
+        assertThatThrownBy(() -> DEFAULTS.inspect(twice)).isInstanceOf(ArchiveRefusedException.class)
+                .hasMessage("entry '" + "m".repeat(200) + "…' is listed twice");
+    }
+
+    @Test
     void refusesABombOfAFewMegabytesThatInflatesToGigabytesByItsRatio() throws Exception {
         Path zip = HostileZips.write(dir.resolve("bomb.zip"), List.of(Entry.file("README.md", "# hi")),
                 List.of(Bomb.honest("fields.yml", 2048L << 20)));
