@@ -16,7 +16,7 @@ public final class PrintableText {
      */
     public static String oneLine(String text, int max) {
         String line = text.strip().replaceAll("[\\r\\n\\t]+", " ");
-        return line.length() > max ? escaped(line.substring(0, max)) + "…" : escaped(line);
+        return line.length() > max ? escaped(cut(line, max)) + "…" : escaped(line);
     }
 
     /**
@@ -25,7 +25,17 @@ public final class PrintableText {
      * "a\nb" and "a b" are different names, and a name of any length must still make a short line.
      */
     public static String escaped(String text, int max) {
-        return text.length() > max ? escaped(text.substring(0, max)) + "…" : escaped(text);
+        return text.length() > max ? escaped(cut(text, max)) + "…" : escaped(text);
+    }
+
+    /**
+     * The first {@code max} characters of {@code text} (which is longer), or one fewer where the cut would fall
+     * inside a surrogate pair (an emoji, a CJK extension character): its first half alone is not UTF-16 at all,
+     * and a log's encoder writes it as '?', a strict JSON reader as U+FFFD.
+     */
+    private static String cut(String text, int max) {
+        boolean insidePair = max > 0 && Character.isHighSurrogate(text.charAt(max - 1)) && Character.isLowSurrogate(text.charAt(max));
+        return text.substring(0, insidePair ? max - 1 : max);
     }
 
     /**
