@@ -1,5 +1,6 @@
 package dev.wharf.terraform.docs;
 
+import dev.wharf.oci.PrintableText;
 import dev.wharf.terraform.docs.HclToken.Kind;
 import dev.wharf.terraform.docs.HclToken.TemplatePart;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ final class HclLexer {
             pos++;
             return new HclToken(Kind.PUNCT, String.valueOf(c), null, start, pos, line);
         }
-        throw new HclSyntaxException(line, "unexpected character '" + printable(c) + "'");
+        throw new HclSyntaxException(line, "unexpected character '" + printableAt(start) + "'");
     }
 
     private void skipSpaceAndComments() throws HclSyntaxException {
@@ -213,7 +214,8 @@ final class HclLexer {
         if (pos + 1 >= src.length()) {
             throw new HclSyntaxException(line, "a string ends in a lone backslash");
         }
-        char e = src.charAt(pos + 1);
+        int at = pos + 1;
+        char e = src.charAt(at);
         pos += 2;
         return switch (e) {
             case 'n' -> "\n";
@@ -223,7 +225,7 @@ final class HclLexer {
             case '\\' -> "\\";
             case 'u' -> codePoint(4);
             case 'U' -> codePoint(8);
-            default -> throw new HclSyntaxException(line, "the escape \\" + printable(e) + " is not one HCL knows");
+            default -> throw new HclSyntaxException(line, "the escape \\" + printableAt(at) + " is not one HCL knows");
         };
     }
 
@@ -289,7 +291,13 @@ final class HclLexer {
         return n;
     }
 
-    private static String printable(char c) {
-        return c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c);
+    /**
+     * The publisher's character at {@code at} as a note quotes it: whole (both halves of an emoji, where one half
+     * alone is not text) and escaped as every quote of the publisher's text is ({@link PrintableText#escaped}), so
+     * a right-to-left override or another invisible format character (U+202E, U+2066) cannot turn the rest of the
+     * note round in a terminal or a log, nor a control character reach them.
+     */
+    private String printableAt(int at) {
+        return PrintableText.escaped(Character.toString(src.codePointAt(at)));
     }
 }

@@ -55,6 +55,23 @@ class ArchiveDocsExtractorTest {
     }
 
     @Test
+    void aNoteQuotesAnUnexpectedCharacterWholeAndEscapedSoNoOverrideTurnsItRound() throws IOException {
+        // A right-to-left override (U+202E) or isolate (U+2067) quoted raw drew the rest of the note backwards in a terminal
+        // or a log; an emoji's first half alone is not text.
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("main.tf", bytes(VARIABLE));
+        files.put("override.tf", bytes("variable \"a\" {\n  default = \u202e1\n}\n"));
+        files.put("escape.tf", bytes("x = \"\\\u2067\"\n"));
+        files.put("ship.tf", bytes("\ud83d\udea2 = 1\n"));
+        ArchiveDocs docs = ArchiveDocsExtractor.read(new ByteArrayInputStream(tarGz(files)), false, 1 << 20);
+
+        assertThat(docs.root().noteTexts()).containsExactlyInAnyOrder(
+                "override.tf: not read, line 2: unexpected character '\\u202e'",
+                "escape.tf: not read, line 1: the escape \\\\u2067 is not one HCL knows",
+                "ship.tf: not read, line 1: unexpected character '\ud83d\udea2'");
+    }
+
+    @Test
     void zipArchivesAreReadAndOnlyTheRootAndModulesDirectoriesCount() throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("main.tf", bytes(VARIABLE));
