@@ -39,19 +39,24 @@ public final class PrintableText {
     }
 
     /**
-     * {@code text} with its control characters as {@code \xNN} and its C1 and invisible format
-     * characters (such as a right-to-left override) as a backslash, "u" and four hex digits.
+     * {@code text} with its control characters as {@code \xNN}, its C1 and invisible format characters
+     * (such as a right-to-left override) as a backslash, "u" and four hex digits, those beyond U+FFFF (the
+     * tag characters U+E0001 to U+E007F, which hide text) as a backslash, "U" and eight, and half a
+     * surrogate pair standing alone, which is no text at all, as its four. Read by code point: a
+     * character beyond U+FFFF is two UTF-16 units, neither of which is a format character by itself.
      */
     public static String escaped(String text) {
         StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            int type = Character.getType(c);
             if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\x%02x", (int) c));
-            } else if ((c > 0x7f && c < 0xa0) || Character.getType(c) == Character.FORMAT) {
-                out.append(String.format("\\u%04x", (int) c));
+                out.append(String.format("\\x%02x", c));
+            } else if ((c > 0x7f && c < 0xa0) || type == Character.FORMAT || type == Character.SURROGATE) {
+                out.append(c > 0xffff ? String.format("\\U%08x", c) : String.format("\\u%04x", c));
             } else {
-                out.append(c);
+                out.appendCodePoint(c);
             }
         }
         return out.toString();

@@ -29,4 +29,13 @@ class PrintableTextTest {
         assertThat(PrintableText.escaped(SHIP + "\u001b[2J\u202e", 7)).isEqualTo(SHIP + "\\x1b[2J\\u202e");
         assertThat(PrintableText.oneLine("a\r\n\tb", 3)).isEqualTo("a b");
     }
+
+    /** Format characters beyond U+FFFF (a tag character hides text) and half a pair alone are escaped as the others are. */
+    @Test
+    void aFormatCharacterBeyondU0000ffffAndHalfAPairAloneAreEscaped() {
+        String tags = new String(Character.toChars(0xE0001)) + new String(Character.toChars(0xE0041));
+        assertThat(PrintableText.escaped("a" + tags + "b")).isEqualTo("a\\U000e0001\\U000e0041b");
+        assertThat(PrintableText.escaped("a\ud83db\ude80")).isEqualTo("a\\ud83db\\ude80");
+        assertThat(PrintableText.escaped(SHIP + "\u00e9\u4e2d")).isEqualTo(SHIP + "\u00e9\u4e2d");
+    }
 }
