@@ -1,5 +1,6 @@
 package dev.wharf.http;
 
+import dev.wharf.oci.RepositoryFullException;
 import dev.wharf.oci.StorageException;
 
 /**
@@ -14,7 +15,8 @@ public final class AnonymousFailures {
 
     /**
      * 503 when storage cannot be reached (try again later), 404 for content that is gone, 507
-     * (Insufficient Storage, RFC 4918) when the server's own disk refused a write, else 502.
+     * (Insufficient Storage, RFC 4918) when the server's own disk refused a write or a repository holds as much as the
+     * store keeps in one, else 502.
      */
     public static int status(StorageException e) {
         return switch (e.kind()) {
@@ -25,8 +27,15 @@ public final class AnonymousFailures {
         };
     }
 
-    /** The failure in general terms, for any client to read. */
+    /**
+     * The failure in general terms, for any client to read. A repository the store holds as much in as it keeps is
+     * said as such (the bound and the count, no path): as "the server's disk refused a write" it sent publishers
+     * looking for a full disk.
+     */
     public static String generalTerms(StorageException e) {
+        if (e instanceof RepositoryFullException full) {
+            return full.forClients();
+        }
         return switch (e.kind()) {
             case UNREACHABLE -> "storage is unreachable";
             case UNAUTHORIZED, FORBIDDEN -> "storage refused the server's credentials";

@@ -31,7 +31,8 @@ public class StorageException extends RuntimeException {
         /**
          * This machine's disk refused a write (full, over a quota or a file size limit, read-only): an
          * OCI image layout, a cache folder or a spooled body. Nothing was stored, and trying again
-         * helps only once the disk has room.
+         * helps only once the disk has room. A {@link RepositoryFullException} is of this kind too: the
+         * embedded layout's repository holds as many tags as it keeps in one.
          */
         WRITE_FAILED,
         /** Any other failure of the registry (5xx after retries, rate limits). */

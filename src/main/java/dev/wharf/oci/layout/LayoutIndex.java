@@ -114,17 +114,27 @@ final class LayoutIndex {
         return entries;
     }
 
-    /** Why Wharf could not read this index back once written ({@code bytes} its form on disk); empty when it could. */
+    /**
+     * Why Wharf could not read this index back once written ({@code bytes} its form on disk), in words for whoever
+     * published the tag that took it there: the bound, how far the repository is, and the way out; empty when it could.
+     * Only a push that adds an entry passes the entry bound, since every index read holds at most that many.
+     */
     Optional<String> beyondBounds(byte[] bytes, Bounds bounds) {
+        String wayOut = ": an operator can delete old versions, or move the storage to an OCI registry";
         if (entries.size() > bounds.entries()) {
-            return Optional.of("the new one would list " + entries.size() + " manifests, more than the " + bounds.entries()
-                    + " Wharf reads of one repository");
+            return Optional.of("the embedded OCI layout keeps at most " + tagCount(bounds.entries()) + " in one repository and this one holds "
+                    + (entries.size() - 1) + ", so the new tag is refused" + wayOut);
         }
         if (bytes.length > bounds.bytes()) {
-            return Optional.of("the new one would be " + bytes.length + " bytes, more than the " + bounds.size()
-                    + " Wharf reads of one repository's index.json");
+            return Optional.of("the embedded OCI layout keeps at most " + bounds.size() + " of tags (index.json) in one repository and"
+                    + " the new tag would take this one's to " + bytes.length + " bytes (" + tagCount(entries.size()) + "), so it is refused"
+                    + wayOut);
         }
         return Optional.empty();
+    }
+
+    private static String tagCount(int count) {
+        return count == 1 ? "1 tag" : count + " tags";
     }
 
     byte[] toBytes(ObjectMapper json) throws IOException {

@@ -3,6 +3,7 @@ package dev.wharf.oci.layout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.oci.Leftovers;
 import dev.wharf.oci.OwnedFile;
+import dev.wharf.oci.RepositoryFullException;
 import dev.wharf.oci.StorageException;
 import dev.wharf.oci.StorageException.Kind;
 import java.io.BufferedInputStream;
@@ -116,14 +117,14 @@ final class LayoutIndexFiles {
 
     /**
      * Replaces the index; refused when Wharf could not read it back (past the bounds), as the repository's
-     * every tag would then be unreadable.
+     * every tag would then be unreadable: a {@link RepositoryFullException}, not a disk's refusal.
      */
     void write(Path layout, LayoutIndex index) throws IOException {
         Path target = LayoutPaths.index(layout);
         byte[] bytes = index.toBytes(json);
         Optional<String> beyond = index.beyondBounds(bytes, bounds);
         if (beyond.isPresent()) {
-            throw new StorageException(Kind.WRITE_FAILED, "OCI layout " + layout + ": index.json is left as it was, since " + beyond.get());
+            throw new RepositoryFullException("OCI layout " + layout + ": index.json is left as it was", beyond.get());
         }
         // Owned, so that the one a process killed between the write and the rename left is swept (removeLeftovers).
         try (OwnedFile temp = OwnedFile.create(layout.resolve(OwnedFile.uniqueName(TEMP_PREFIX, TEMP_SUFFIX)))) {

@@ -11,6 +11,7 @@ import dev.wharf.oci.Digest;
 import dev.wharf.oci.Layer;
 import dev.wharf.oci.Manifest;
 import dev.wharf.oci.ManifestCodec;
+import dev.wharf.oci.RepositoryFullException;
 import dev.wharf.oci.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,9 +94,15 @@ class ImageLayoutLimitsTest {
         Path layout = scratch.resolve("acme/many");
         byte[] three = Files.readAllBytes(layout.resolve("index.json"));
 
-        assertThatThrownBy(() -> store.push("acme/many", "4", artifact("4"), false)).isInstanceOf(StorageException.class)
-                .hasMessage("OCI layout " + layout + ": index.json is left as it was, since the new one would list 4 manifests,"
-                        + " more than the 3 Wharf reads of one repository");
+        assertThatThrownBy(() -> store.push("acme/many", "4", artifact("4"), false))
+                .isInstanceOfSatisfying(RepositoryFullException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(StorageException.Kind.WRITE_FAILED);
+                    assertThat(e.forClients()).isEqualTo("the embedded OCI layout keeps at most 3 tags in one repository and this one"
+                            + " holds 3, so the new tag is refused: an operator can delete old versions, or move the storage to an OCI registry");
+                })
+                .hasMessage("OCI layout " + layout + ": index.json is left as it was: the embedded OCI layout keeps at most 3 tags in one"
+                        + " repository and this one holds 3, so the new tag is refused: an operator can delete old versions, or move the"
+                        + " storage to an OCI registry");
         assertThat(layout.resolve("index.json")).hasBinaryContent(three);
         assertThat(store.listTags("acme/many")).containsExactly("1", "2", "3");
 
@@ -115,9 +122,11 @@ class ImageLayoutLimitsTest {
         byte[] one = Files.readAllBytes(layout.resolve("index.json"));
         assertThat(one.length).as("an index of one tag is within the bound, one of two is not").isBetween(300, 600);
 
-        assertThatThrownBy(() -> store.push("acme/bytes", "2", artifact("2"), false))
-                .hasMessageStartingWith("OCI layout " + layout + ": index.json is left as it was, since the new one would be ")
-                .hasMessageEndingWith(" bytes, more than the 600 bytes Wharf reads of one repository's index.json");
+        assertThatThrownBy(() -> store.push("acme/bytes", "2", artifact("2"), false)).isInstanceOf(RepositoryFullException.class)
+                .hasMessageStartingWith("OCI layout " + layout + ": index.json is left as it was: the embedded OCI layout keeps at most"
+                        + " 600 bytes of tags (index.json) in one repository and the new tag would take this one's to ")
+                .hasMessageEndingWith(" bytes (2 tags), so it is refused: an operator can delete old versions, or move the storage to an"
+                        + " OCI registry");
         assertThat(layout.resolve("index.json")).hasBinaryContent(one);
         assertThat(store.listTags("acme/bytes")).containsExactly("1");
     }
