@@ -7,6 +7,7 @@ import dev.wharf.http.AnonymousFailures;
 import dev.wharf.http.BodySpool;
 import dev.wharf.http.CredentialThrottle;
 import dev.wharf.http.MultipartFailures;
+import dev.wharf.http.RequestIds;
 import dev.wharf.http.access.Access;
 import dev.wharf.http.access.Caller;
 import dev.wharf.http.access.PublishAudit;
@@ -145,10 +146,12 @@ public final class PackageUploadApi {
         } catch (BodySpool.TooLargeException e) {
             refuse(ctx, caller.name(), client, "-", Outcome.TOO_LARGE, e.getMessage() + " (-max-package-size)");
         } catch (StorageException e) {
+            // With a request id, as every other failure of storage: the log line that says why is found by it.
             int status = AnonymousFailures.status(e);
+            String id = RequestIds.of(ctx);
             audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.FAILED, e.getMessage(), status));
-            LOG.warn("package publish failed: {}", e.getMessage());
-            error(ctx, status, "the package could not be stored (" + AnonymousFailures.generalTerms(e) + "); the server log says why");
+            LOG.warn("request {}: package publish failed: {}", id, e.getMessage());
+            error(ctx, status, "the package could not be stored: " + AnonymousFailures.sentence(AnonymousFailures.generalTerms(e), id));
         } catch (IOException | UncheckedIOException e) {
             // The body broke off, or a file the publish reads back failed: nothing was stored.
             audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.FAILED, String.valueOf(e.getMessage()), 502));
