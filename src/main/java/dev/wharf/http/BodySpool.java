@@ -103,6 +103,10 @@ public final class BodySpool {
      * header parser received no bytes"). The body may be this long anyway, so reading it costs no more than a stored one
      * would; a client that stops sending ends the reading as an unreadable body would.
      */
+    static StorageException readTheRest(InputStream in, long allowed, StorageException refusal) {
+        return readTheRest(in, allowed, new byte[BUFFER], refusal);
+    }
+
     private static StorageException readTheRest(InputStream in, long allowed, byte[] buffer, StorageException refusal) {
         long left = allowed;
         try {

@@ -32,12 +32,20 @@ public final class MultipartFailures {
      * Throws a {@link StorageException} of kind {@code WRITE_FAILED} when the failure is the server's
      * own disk: Jetty writes each part past 64 KB to a file in {@code folder} while it parses, and a
      * write refused there (a full disk) reaches the caller as "400: bad multipart", which would blame
-     * the client's body.
+     * the client's body. The parser stops there with the client still sending, so the rest, up to {@code limit}, is
+     * read first, as {@link BodySpool} does for a plain body: answered at once, Jetty closed the connection on the
+     * unread bytes, and the kernel's reset could discard the 507 before the client read it.
      */
-    public static void rethrowDiskFailure(Throwable failure, Path folder) {
+    public static void rethrowDiskFailure(Throwable failure, Path folder, ServletRequest request, long limit) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof IOException e && thrownWritingAFile(e)) {
-                throw StorageException.writeFailed("the body's parts to " + folder, e);
+                StorageException refusal = StorageException.writeFailed("the body's parts to " + folder, e);
+                try {
+                    throw BodySpool.readTheRest(request.getInputStream(), limit, refusal);
+                } catch (IOException | IllegalStateException unreadable) {
+                    refusal.addSuppressed(unreadable);
+                    throw refusal;
+                }
             }
             if (t.getCause() == t) {
                 break;

@@ -14,8 +14,12 @@ import dev.wharf.testing.Publishing;
 import dev.wharf.testing.TestModules;
 import dev.wharf.testing.TestPorts;
 import dev.wharf.testing.WharfProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -159,6 +163,10 @@ class FullDiskProcessTest {
                 assertThat(release.body()).contains("the server's disk refused a write (request id "
                         + release.headers().firstValue(RequestIds.HEADER).orElseThrow() + ";");
                 assertThat(awaitLines(wharf, "publish provider acme/big/1.0.0 by ci", 1)).singleElement().asString().contains(": 507 failed");
+                assertThat(releaseOnOneConnection(port, "/api/v1/providers/acme/big/1.0.0", ci.token(), Publishing.multipart(Map.of(
+                        "terraform-provider-big_1.0.0_SHA256SUMS", "0".repeat(64).getBytes(StandardCharsets.UTF_8),
+                        "terraform-provider-big_1.0.0_linux_amd64.zip", noise(17))), "/.well-known/terraform.json"))
+                        .startsWith("HTTP/1.1 507 ").doesNotContainIgnoringCase("Connection: close").contains("HTTP/1.1 200 OK");
 
                 try (ArtifactStore store = new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()))) {
                     assertThat(store.listTags(TestModules.LAYOUT.providerRepository("acme", "big"))).isEmpty();
@@ -198,11 +206,51 @@ class FullDiskProcessTest {
                 assertThat(awaitLines(wharf, "request " + id + ": package publish failed", 1)).singleElement().asString()
                         .contains("File too large");
                 assertThat(awaitLines(wharf, "publish package - by ci", 2)).hasSize(2).allSatisfy(l -> assertThat(l).contains(": 507 failed"));
+                assertThat(releaseOnOneConnection(port, "/api/v1/packages", ci.token(), Publishing.multipart(Map.of("acme_logs-1.0.0.zip",
+                        noise(18))), "/search?package=acme_logs")).startsWith("HTTP/1.1 507 ").doesNotContainIgnoringCase("Connection: close")
+                        .contains("HTTP/1.1 200 OK");
                 try (ArtifactStore store = new RegistryArtifactStore(new RegistrySettings(registry.url(), false, Optional.empty()))) {
                     assertThat(store.listTags(TestPackages.REPOSITORY)).as("nothing stored").isEmpty();
                 }
             }
         }
+    }
+
+    /**
+     * A multipart PUT of {@code body} whose parts the disk refuses, then a GET of {@code next} on the same connection: both
+     * answers' heads, as sent. The refusal comes at the first megabyte with the client still sending, so a server that
+     * answered at once closed the connection on the unread rest ("Connection: close"), and the kernel's reset could
+     * discard its 507 (the write of the rest here then fails, "Broken pipe"); one that reads the rest keeps the connection.
+     */
+    private static String releaseOnOneConnection(int port, String path, String token, byte[] body, String next) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\nContent-Type: "
+                    + Publishing.MULTIPART_TYPE + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String first = answer(in);
+            out.write(("GET " + next + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return first + answer(in);
+        }
+    }
+
+    /** One answer's head, its body read by its Content-Length. */
+    private static String answer(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return head + "<connection closed>";
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+        return head.toString();
     }
 
     /** A body of 4 MB that no spool under the 1 MB limit can hold. */

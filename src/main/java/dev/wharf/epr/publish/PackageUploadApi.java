@@ -217,7 +217,7 @@ public final class PackageUploadApi {
             }
         } catch (ServletException | IllegalStateException e) {
             MultipartFailures.forgetFailedParse(ctx.req());
-            MultipartFailures.rethrowDiskFailure(e, folder);
+            MultipartFailures.rethrowDiskFailure(e, folder, ctx.req(), maxBytes);
             if (MultipartFailures.overSizeLimit(e)) {
                 throw new BodySpool.TooLargeException(maxBytes);
             }

@@ -43,7 +43,7 @@ final class ReleaseParts {
             parts = new ArrayList<>(request.getParts());
         } catch (ServletException | IllegalStateException e) {
             MultipartFailures.forgetFailedParse(request);
-            MultipartFailures.rethrowDiskFailure(e, folder);
+            MultipartFailures.rethrowDiskFailure(e, folder, request, limit);
             if (MultipartFailures.overSizeLimit(e)) {
                 throw new BodySpool.TooLargeException(limit);
             }
