@@ -71,7 +71,7 @@ public final class BodySpool {
         try {
             out = create(target);
         } catch (StorageException e) {
-            throw readTheRest(in, limit, buffer, e);
+            throw readTheRest(in, limit, e);
         }
         try (out) {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
@@ -83,7 +83,7 @@ public final class BodySpool {
                 try {
                     out.write(buffer, 0, n);
                 } catch (IOException e) {
-                    throw readTheRest(in, limit - size, buffer, writeFailed(target, e));
+                    throw readTheRest(in, limit - size, writeFailed(target, e));
                 }
             }
             // A full disk may show only when the last buffered bytes go out.
@@ -104,10 +104,7 @@ public final class BodySpool {
      * would; a client that stops sending ends the reading as an unreadable body would.
      */
     static StorageException readTheRest(InputStream in, long allowed, StorageException refusal) {
-        return readTheRest(in, allowed, new byte[BUFFER], refusal);
-    }
-
-    private static StorageException readTheRest(InputStream in, long allowed, byte[] buffer, StorageException refusal) {
+        byte[] buffer = new byte[BUFFER];
         long left = allowed;
         try {
             for (int n = in.read(buffer); n >= 0 && left > 0; n = in.read(buffer)) {

@@ -15,8 +15,7 @@ public final class PrintableText {
      * {@code max} characters with "…".
      */
     public static String oneLine(String text, int max) {
-        String line = text.strip().replaceAll("[\\r\\n\\t]+", " ");
-        return line.length() > max ? escaped(cut(line, max)) + "…" : escaped(line);
+        return escaped(text.strip().replaceAll("[\\r\\n\\t]+", " "), max);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.wharf.terraform.layout.ArchiveFormat;
 import dev.wharf.testing.HostileTars;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -255,24 +256,23 @@ class ModuleArchiveCheckTest {
     }
 
     private static byte[] tar(String name, String content) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-            byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-            TarArchiveEntry entry = new TarArchiveEntry(name);
-            entry.setSize(bytes.length);
-            tar.putArchiveEntry(entry);
-            tar.write(bytes);
-            tar.closeArchiveEntry();
-        }
-        return out.toByteArray();
+        return tar(name, content, TarArchiveOutputStream::new);
     }
 
     /** A tar of one file whose name is written in UTF-8, in a PAX header when it is long. */
     private static byte[] utf8Tar(String name) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8")) {
+        return tar(name, "variable \"a\" {}\n", out -> {
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8");
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            byte[] bytes = "variable \"a\" {}\n".getBytes(StandardCharsets.UTF_8);
+            return tar;
+        });
+    }
+
+    private static byte[] tar(String name, String content, java.util.function.Function<OutputStream, TarArchiveOutputStream> open)
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        try (TarArchiveOutputStream tar = open.apply(out)) {
             TarArchiveEntry entry = new TarArchiveEntry(name);
             entry.setSize(bytes.length);
             tar.putArchiveEntry(entry);
