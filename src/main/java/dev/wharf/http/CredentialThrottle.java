@@ -124,7 +124,6 @@ public final class CredentialThrottle extends Handler.Wrapper {
         response.getHeaders().put(HttpHeader.RETRY_AFTER, seconds);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        UnreadBodies.closeIfUnread(request, response);
         String body = "too many failed credential checks from this address: try again in " + seconds + " s\n";
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }

@@ -32,7 +32,6 @@ final class ServerWideRequests extends Handler.Wrapper {
             response.setStatus(200);
             response.getHeaders().put(HttpHeader.ALLOW, allow.get());
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
-            UnreadBodies.closeIfUnread(request, response);
             response.write(true, null, callback);
             return true;
         }

@@ -152,9 +152,12 @@ public final class WebServer implements AutoCloseable {
             routes.accept(cfg);
             heads.addMissing(cfg);
             cfg.jetty.modifyServer(server -> server.insertHandler(new ServerWideRequests(methods::allow)));
-            // Outermost, so that every request counts, repeated ready answers included: a graceful
-            // stop waits for all of them (stopGracefully).
+            // Around every handler, so that every request counts, repeated ready answers included: a
+            // graceful stop waits for all of them (stopGracefully).
             cfg.jetty.modifyServer(server -> server.insertHandler(new GracefulHandler()));
+            // Outermost, above every handler that answers, so that each answer to a body not yet
+            // all in says the connection closes.
+            cfg.jetty.modifyServer(server -> server.insertHandler(new UnreadBodies()));
         });
         try {
             app.start();

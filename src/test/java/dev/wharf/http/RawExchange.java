@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * One request written as bytes on a fresh connection, for what the JDK's client cannot send
- * ({@code OPTIONS *}, a CONNECT, an empty header): the answer's head, its body by its
- * Content-Length, and whether the server then closed the connection.
+ * ({@code OPTIONS *}, a CONNECT, an empty header, a body announced and not sent): the answer's head,
+ * its body by its Content-Length, and whether the server then closed the connection; or the answer
+ * to a second request on the connection the first one kept.
  */
 record RawExchange(String statusLine, Map<String, String> headers, String body, boolean closedAfter) {
     /**
@@ -26,28 +27,55 @@ record RawExchange(String statusLine, Map<String, String> headers, String body, 
 
     static RawExchange send(int port, String request) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
+            write(socket, request);
+            return answer(socket);
+        }
+    }
+
+    /**
+     * {@code first}, and once its answer is in, {@code second} on the same connection: the second
+     * request's answer, or an IOException saying the server closed before it.
+     */
+    static RawExchange sendTwice(int port, String first, String second) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            write(socket, first);
             InputStream in = socket.getInputStream();
             String head = readHead(in);
-            String[] lines = head.split("\r\n");
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                headers.merge(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim(),
-                        (a, b) -> a + ", " + b);
-            }
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            byte[] body = in.readNBytes(length);
-            socket.setSoTimeout((int) CLOSE_WAIT.toMillis());
-            boolean closed;
-            try {
-                closed = in.read() < 0;
-            } catch (SocketTimeoutException open) {
-                closed = false;
-            }
-            return new RawExchange(lines[0], headers, new String(body, StandardCharsets.UTF_8), closed);
+            in.readNBytes(Integer.parseInt(headers(head.split("\r\n")).getOrDefault("content-length", "0")));
+            write(socket, second);
+            return answer(socket);
         }
+    }
+
+    private static void write(Socket socket, String request) throws IOException {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+    }
+
+    private static RawExchange answer(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        String[] lines = readHead(in).split("\r\n");
+        Map<String, String> headers = headers(lines);
+        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        byte[] body = in.readNBytes(length);
+        socket.setSoTimeout((int) CLOSE_WAIT.toMillis());
+        boolean closed;
+        try {
+            closed = in.read() < 0;
+        } catch (SocketTimeoutException open) {
+            closed = false;
+        }
+        return new RawExchange(lines[0], headers, new String(body, StandardCharsets.UTF_8), closed);
+    }
+
+    private static Map<String, String> headers(String[] lines) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            headers.merge(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim(),
+                    (a, b) -> a + ", " + b);
+        }
+        return headers;
     }
 
     private static String readHead(InputStream in) throws IOException {
