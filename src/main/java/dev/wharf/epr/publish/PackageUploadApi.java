@@ -43,6 +43,8 @@ public final class PackageUploadApi {
     public static final String PATH = "/api/v1/packages";
     private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A publish that failed reading: the client's body, or the server's own copy of it. */
+    private static final String BROKEN_OFF = "its body broke off, or the server could not read it back";
 
     private final TokensFile tokens;
     private final PackagePublisher publisher;
@@ -153,10 +155,12 @@ public final class PackageUploadApi {
             LOG.warn("request {}: package publish failed: {}", id, e.getMessage());
             error(ctx, status, "the package could not be stored: " + AnonymousFailures.sentence(AnonymousFailures.generalTerms(e), id));
         } catch (IOException | UncheckedIOException e) {
-            // The body broke off, or a file the publish reads back failed: nothing was stored.
+            // The body broke off, or a file the publish reads back failed: nothing was stored. With a request id, as a
+            // failure of storage has, so that the line saying which is found by it.
+            String id = RequestIds.of(ctx);
             audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.FAILED, String.valueOf(e.getMessage()), 502));
-            LOG.warn("package publish failed: {}", e.getMessage());
-            error(ctx, 502, "the package could not be stored; the server log says why");
+            LOG.warn("request {}: package publish failed: {}", id, e.getMessage());
+            error(ctx, 502, "the package could not be stored: " + AnonymousFailures.sentence(BROKEN_OFF, id));
         } catch (RuntimeException e) {
             // A fault of Wharf's own: audited like any failed publish, logged with its trace.
             audit.record(new PublishAudit.Entry("package", caller.name(), client, "-", Map.of(), Outcome.FAILED, e.toString()));
