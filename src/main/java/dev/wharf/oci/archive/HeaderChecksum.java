@@ -21,6 +21,27 @@ final class HeaderChecksum {
     }
 
     /**
+     * Whether the first {@code read} bytes of {@code record} (the rest zeroed) can be a header cut short: they hold the
+     * whole checksum field, an octal number, and the bytes missing could still bring either sum to it. A header cut in
+     * its zeroed tail matches at once; text or another format seldom has octal digits where the field is. Bytes that
+     * end before the field cannot be told from anything else.
+     */
+    static boolean couldBeCutShort(byte[] record, int read) {
+        if (read < AT + LENGTH || read >= record.length) {
+            return false;
+        }
+        long stored = stored(record);
+        if (stored < 0) {
+            return false;
+        }
+        long missing = record.length - read;
+        long unsigned = unsignedSum(record);
+        long signed = signedSum(record);
+        return stored >= unsigned && stored <= unsigned + 255 * missing
+                || stored >= signed + Byte.MIN_VALUE * missing && stored <= signed + Byte.MAX_VALUE * missing;
+    }
+
+    /**
      * The field's value, or -1 when Go's parseOctal refuses it: it trims spaces and NULs from both ends, reads up to
      * the first NUL left, and takes an empty field for 0. The field's eight bytes hold at most 2^24 - 1, so no overflow.
      */

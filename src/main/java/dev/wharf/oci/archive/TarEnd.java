@@ -12,7 +12,9 @@ final class TarEnd {
 
     /**
      * Refuses the record read at byte {@code at} ({@code read} bytes of it) where Go's reader would fail. A first
-     * record cut short, with no header and no zero block before it, is left to the caller: it is no tar to either reader.
+     * record cut short is refused as a tar cut short when what arrived is a header's beginning ({@link
+     * HeaderChecksum#couldBeCutShort}); otherwise it is left to the caller, as no tar at all: Go's reader says
+     * "unexpected EOF" of both, but a few bytes of text gzipped are not a tar that lost its end.
      */
     void record(byte[] record, int read, long at, boolean headerRead) {
         long zero = zeroBlockAt;
@@ -21,6 +23,10 @@ final class TarEnd {
             throw new ArchiveRefusedException("the tar ends " + read + " bytes into the block at byte " + at + ", where a header or the"
                     + " archive's end would be; Go's tar reader (terraform's unpacker) refuses the archive there (\"unexpected EOF\"),"
                     + " where this reader would end it there");
+        }
+        if (read > 0 && read < record.length && HeaderChecksum.couldBeCutShort(record, read)) {
+            throw new ArchiveRefusedException("the tar is cut short: it ends " + read + " bytes into its first header, which takes "
+                    + record.length + "; Go's tar reader (terraform's unpacker) refuses the archive there (\"unexpected EOF\")");
         }
         if (read < record.length) {
             return;

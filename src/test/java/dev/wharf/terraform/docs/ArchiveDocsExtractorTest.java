@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.oci.archive.ArchiveRefusedException;
+import dev.wharf.testing.HostileTars;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
@@ -102,6 +104,16 @@ class ArchiveDocsExtractorTest {
                 .isInstanceOf(ArchiveRefusedException.class).hasMessageContaining("inflates to more than 1048576 bytes");
         assertThatThrownBy(() -> ArchiveDocsExtractor.read(new ByteArrayInputStream(tarGz(Map.of("../main.tf", bytes(VARIABLE)))), false, 1 << 20))
                 .isInstanceOf(ArchiveRefusedException.class).hasMessageContaining("climbs out");
+    }
+
+    @Test
+    void anArchiveCutShortInItsFirstHeaderIsRefusedAsCutShortNotDocumentedAsEmpty() throws IOException {
+        // Go's reader fails it with "unexpected EOF"; the documentation had said the module had no inputs at all.
+        byte[] tar = HostileTars.start().file("main.tf", VARIABLE).end().bytes();
+        byte[] cut = HostileTars.gzip(Arrays.copyOf(tar, 300));
+        assertThatThrownBy(() -> ArchiveDocsExtractor.read(new ByteArrayInputStream(cut), false, 1 << 20))
+                .isInstanceOf(ArchiveRefusedException.class).hasMessage("the tar is cut short: it ends 300 bytes into its first header, which"
+                        + " takes 512; Go's tar reader (terraform's unpacker) refuses the archive there (\"unexpected EOF\")");
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +158,16 @@ class ModuleReadmesTest {
         assertThatThrownBy(() -> ReadmeExtractor.read(new ByteArrayInputStream(HostileTars.gzip(tar)), false, 1 << 20))
                 .isInstanceOf(ArchiveRefusedException.class).hasMessageStartingWith("the tar's header at byte 512 (named 'README.md') is damaged:")
                 .hasMessageEndingWith("Go's tar reader (terraform's unpacker) refuses the archive there (\"archive/tar: invalid tar header\")");
+    }
+
+    @Test
+    void anArchiveCutShortInItsFirstHeaderIsSaidToBeCutShortNotToHaveNoReadme() throws IOException {
+        // Go's reader fails it with "unexpected EOF", so terraform installs nothing; the page said the module had no README.
+        byte[] tar = HostileTars.start().file("README.md", "# Never unpacked\n").end().bytes();
+        byte[] cut = HostileTars.gzip(Arrays.copyOf(tar, 300));
+        assertThatThrownBy(() -> ReadmeExtractor.read(new ByteArrayInputStream(cut), false, 1 << 20))
+                .isInstanceOf(ArchiveRefusedException.class).hasMessage("the tar is cut short: it ends 300 bytes into its first header, which"
+                        + " takes 512; Go's tar reader (terraform's unpacker) refuses the archive there (\"unexpected EOF\")");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,30 @@ import org.junit.jupiter.api.io.TempDir;
 class ModuleTarAsGoReadsItTest {
     @TempDir
     Path dir;
+
+    /** What a first header cut short is refused with, after the check's "NAME is refused: ". */
+    private static String cutShort(int read) {
+        return "the tar is cut short: it ends " + read + " bytes into its first header, which takes 512; Go's tar reader (terraform's"
+                + " unpacker) refuses the archive there (\"unexpected EOF\")";
+    }
+
+    @Test
+    void aTarCutShortInItsFirstHeaderIsSaidToBeCutShortNotToBeNoTar() throws IOException {
+        // Go's reader fails such a tar with "unexpected EOF", as one cut short further on; it was refused as "not a tar archive".
+        byte[] tar = HostileTars.start().file("main.tf", "variable \"region\" {}\n").end().bytes();
+        for (int read : new int[] {156, 200, 300, 511}) {
+            Path cut = Files.write(dir.resolve("cut-" + read + ".tar.gz"), HostileTars.gzip(Arrays.copyOf(tar, read)));
+            assertThatThrownBy(() -> ModuleArchiveCheck.check(cut, ArchiveFormat.TAR_GZ, "the body")).as("cut at %d", read)
+                    .isInstanceOf(UploadException.class).hasMessage("the body is refused: " + cutShort(read));
+        }
+        // Cut before its checksum field, what is left cannot be told from other bytes: no tar, as gzipped text is.
+        Path early = Files.write(dir.resolve("cut-155.tar.gz"), HostileTars.gzip(Arrays.copyOf(tar, 155)));
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(early, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessage("the body is not a readable tar.gz: what its gzip holds is not a tar archive");
+        Path text = Files.write(dir.resolve("text.tar.gz"), HostileTars.gzip("# notes\n".repeat(40).getBytes(StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> ModuleArchiveCheck.check(text, ArchiveFormat.TAR_GZ, "the body"))
+                .isInstanceOf(UploadException.class).hasMessage("the body is not a readable tar.gz: what its gzip holds is not a tar archive");
+    }
 
     @Test
     void anEntryOfTypeUpperCaseXIsAFileAsGoReadsItNotAPaxHeader() throws IOException {
