@@ -117,8 +117,9 @@ class ConcurrentUploadProcessTest {
      * A process whose tag check docker-registry answered 500 while another process's manifest PUT was writing that tag:
      * its filesystem driver rewrites a tag's link file in place, and a read meanwhile finds it empty or cut short ("unknown
      * error", "invalid checksum digest format": 4 of 800 HEADs with four writers re-tagging, by hand with curl). Wharf
-     * does not repeat a 500 (RetryRule), so the process fails, in one line naming the registry's answer, and publishes
-     * nothing; the race's losers it is not one of.
+     * asks again after a 500, three tries in all (RetryRule), so such a process usually goes on as the others do; one
+     * whose three tries were all answered 500 fails, in one line naming the registry's answer, and publishes nothing;
+     * the race's losers it is not one of.
      */
     private static boolean registryRace(Run run) {
         List<String> said = run.output().lines().filter(l -> l.startsWith("boring-registry:")).toList();

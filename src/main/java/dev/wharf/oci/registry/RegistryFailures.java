@@ -71,8 +71,8 @@ final class RegistryFailures {
         return new StorageException(Kind.UNREACHABLE, "interrupted while trying to " + action + " at registry " + registry, e);
     }
 
-    /** A non-success answer; {@code body} may be empty (HEAD) or cut short. */
-    StorageException status(int status, HttpHeaders headers, byte[] body, String url, RegistryCall call,
+    /** A non-success answer, the last of {@code tries}; {@code body} may be empty (HEAD) or cut short. */
+    StorageException status(int status, HttpHeaders headers, byte[] body, String url, RegistryCall call, int tries,
                             ResolvedCredentials credentials, Optional<AuthChallenge> challenge) {
         String repository = call.repository();
         String contentType = headers.firstValue("Content-Type").orElse(null);
@@ -132,7 +132,8 @@ final class RegistryFailures {
                             + " when trying to " + call.action() + said);
                 }
                 if (status >= 500) {
-                    String retried = RetryRule.retryable(status, call.idempotent()) ? " (after retries)" : "";
+                    // The tries made, not the tries allowed: the budget may have left time for fewer.
+                    String retried = tries > 1 ? " (tried " + tries + " times)" : "";
                     return new TransientStorageException(Kind.REGISTRY_ERROR, where(repository) + ": the registry failed with HTTP "
                             + status + " when trying to " + call.action() + retried + "; check the registry's health and logs" + said);
                 }

@@ -70,6 +70,7 @@ final class RegistryPing {
         if (status == 200 || status == 404) {
             throw failures.notOci(v2.toString(), call, status == 404 ? "404 Not Found" : "an HTML page");
         }
-        throw failures.status(status, answer.headers(), body, v2.toString(), call, auth.credentials(), auth.challenge());
+        throw failures.status(status, answer.headers(), body, v2.toString(), call, TriedAnswer.tries(answer), auth.credentials(),
+                auth.challenge());
     }
 }

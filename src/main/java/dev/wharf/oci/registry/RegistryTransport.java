@@ -120,10 +120,10 @@ final class RegistryTransport {
             try {
                 HttpResponse<InputStream> answer = authenticate ? authenticated(call, uri, deadline)
                         : exchange(call, uri, Optional.empty(), deadline);
-                Optional<Duration> wait = retryWait(RetryRule.retryable(answer.statusCode(), call.idempotent()), attempt,
+                Optional<Duration> wait = retryWait(RetryRule.retryable(answer.statusCode(), call.idempotent(), attempt), attempt,
                         RetryRule.retryAfter(answer.headers(), clock), deadline);
                 if (wait.isEmpty()) {
-                    return answer;
+                    return attempt == 1 ? answer : new TriedAnswer(answer, attempt);
                 }
                 AnswerBodies.discard(answer);
                 pause(wait.get(), call.action());
@@ -134,7 +134,7 @@ final class RegistryTransport {
             } catch (TokenServerFailure e) {
                 // The token server is judged as the registry is, as idempotent: the request itself was not sent yet.
                 IOException broken = e.ioFailure();
-                boolean retryable = broken != null ? RetryRule.retryable(RetryRule.classify(broken), true) : RetryRule.retryable(e.status(), true);
+                boolean retryable = broken != null ? RetryRule.retryable(RetryRule.classify(broken), true) : RetryRule.retryable(e.status(), true, attempt);
                 Optional<Duration> wait = retryWait(retryable, attempt, RetryRule.retryAfter(e.headers(), clock), deadline);
                 pause(wait.orElseThrow(() -> e), call.action());
             } catch (InterruptedException e) {
@@ -263,7 +263,7 @@ final class RegistryTransport {
     }
 
     StorageException unexpected(HttpResponse<InputStream> answer, RegistryCall call, byte[] body) {
-        return failures.status(answer.statusCode(), answer.headers(), body, display(answer.uri()), call,
+        return failures.status(answer.statusCode(), answer.headers(), body, display(answer.uri()), call, TriedAnswer.tries(answer),
                 auth.credentials(), auth.challenge());
     }
 

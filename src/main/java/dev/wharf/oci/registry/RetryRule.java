@@ -37,6 +37,14 @@ import javax.net.ssl.SSLException;
  *       have been applied, so only idempotent ones (GET, HEAD, manifest PUT, DELETE) go again. A
  *       blob upload step (POST/PATCH/PUT on an upload session) is not repeated on its own: the
  *       upload restarts from a new session, which is safe because blobs are content-addressed.</li>
+ *   <li>500 Internal Server Error: idempotent requests only, as above, and at most
+ *       {@link #TRIES_ON_500} tries in all. A 500 can be the registry's own passing race:
+ *       docker-registry's filesystem driver rewrites a tag's link file in place, and a HEAD or GET of
+ *       the tag meanwhile is answered 500 ("unknown error"; 4 of 800 HEADs with four writers
+ *       re-tagging), gone on the next try. But a broken storage backend answers 500 to everything,
+ *       and there every try only makes the client wait, hence the lower bound than the policy's
+ *       attempts. go-containerregistry and oras-go repeat a 500 for every method; Wharf does not,
+ *       for the reason of the case above.</li>
  * </ul>
  */
 final class RetryRule {
@@ -53,6 +61,9 @@ final class RetryRule {
         /** Anything else: TLS, DNS, protocol errors, unreadable local content. Never retried. */
         OTHER
     }
+
+    /** The most tries of a request answered 500, the first included: two more after it, within the policy and the budget. */
+    static final int TRIES_ON_500 = 3;
 
     private RetryRule() {
     }
@@ -99,9 +110,11 @@ final class RetryRule {
         };
     }
 
-    static boolean retryable(int status, boolean idempotent) {
+    /** Whether an answer of {@code status} to try number {@code tries} (counting from 1) may be followed by another. */
+    static boolean retryable(int status, boolean idempotent, int tries) {
         return switch (status) {
             case 429 -> true;
+            case 500 -> idempotent && tries < TRIES_ON_500;
             case 502, 503, 504 -> idempotent;
             default -> false;
         };

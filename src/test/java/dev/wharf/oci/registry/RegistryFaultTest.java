@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -200,14 +201,55 @@ class RegistryFaultTest {
         resumes();
     }
 
+    /** The first {@code k} requests {@code which} selects from now on, and none after them. */
+    private static Predicate<Request> firstOf(int k, Predicate<Request> which) {
+        AtomicInteger met = new AtomicInteger();
+        return r -> which.test(r) && met.incrementAndGet() <= k;
+    }
+
+    private static boolean isManifestCheck(Request r) {
+        return r.method().equals("HEAD") && r.path().contains("/manifests/");
+    }
+
+    /**
+     * docker-registry answers 500 to a tag's HEAD or GET while another writer re-tags it, and the next try finds the tag
+     * whole: two 500s in a row, then the read succeeds, for the tag check and the manifest read alike.
+     */
     @Test
-    void a500IsNotRetried() throws IOException {
+    void a500ToAReadThatClearsIsRetriedAndTheReadSucceeds() throws IOException {
+        proxy.inject(Fault.STATUS_500, firstOf(2, RegistryFaultTest::isManifestCheck));
+        assertThat(store.exists(REPO, "1")).isTrue();
+        assertThat(count(RegistryFaultTest::isManifestCheck)).as("two 500s, then the answer").isEqualTo(3);
+
+        proxy.inject(Fault.STATUS_500, firstOf(2, Request::isManifestRead));
+        assertThat(store.resolve(REPO, "1")).contains(pushed);
+        assertThat(count(Request::isManifestRead)).as("two 500s, then the manifest").isEqualTo(3);
+        resumes();
+    }
+
+    /**
+     * A registry whose storage is broken answers 500 to everything: three tries in all, though the policy allows ten,
+     * and one line that names the answer, what was being done and how often it was asked.
+     */
+    @Test
+    void a500ThatNeverClearsFailsAfterThreeTriesInOneLine() throws IOException {
+        RetryPolicy patient = new RetryPolicy(10, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(2));
+        proxy.inject(Fault.STATUS_500, RegistryFaultTest::isManifestCheck);
+        try (RegistryArtifactStore retrying = store(proxy.host(), patient)) {
+            assertThatThrownBy(() -> retrying.exists(REPO, "1")).isInstanceOfSatisfying(StorageException.class, e -> {
+                assertThat(e.kind()).isEqualTo(Kind.REGISTRY_ERROR);
+                assertThat(e.getMessage()).isEqualTo("registry " + proxy.host() + ", repository " + REPO + ": the registry failed with"
+                        + " HTTP 500 when trying to check whether tag '1' exists (tried 3 times); check the registry's health and logs");
+            });
+        }
+        assertThat(count(RegistryFaultTest::isManifestCheck)).isEqualTo(3);
+
         proxy.inject(Fault.STATUS_500, Request::isManifestRead);
         assertThatThrownBy(() -> store.resolve(REPO, "1")).isInstanceOfSatisfying(StorageException.class, e -> {
             assertThat(e.kind()).isEqualTo(Kind.REGISTRY_ERROR);
-            assertThat(e.getMessage()).contains("HTTP 500", "injected fault");
+            assertThat(e.getMessage()).contains("HTTP 500", "(tried 3 times)", "injected fault").doesNotContain("\n");
         });
-        assertThat(count(Request::isManifestRead)).isEqualTo(1);
+        assertThat(count(Request::isManifestRead)).isEqualTo(3);
         resumes();
     }
 
@@ -279,6 +321,26 @@ class RegistryFaultTest {
         proxy.heal();
         assertThat(store.listTags(REPO)).contains("6");
         store.delete(REPO, "6");
+    }
+
+    /** As a 503: the registry may have applied the step, so the upload starts a new session instead. */
+    @Test
+    void a500OnAnUploadStepIsNotRepeatedOnItsOwnAndLeavesNoTag() throws IOException {
+        Predicate<Request> uploadStep = r -> (r.method().equals("PUT") || r.method().equals("PATCH")) && r.path().contains("/blobs/uploads/");
+        proxy.inject(Fault.STATUS_500, uploadStep);
+        byte[] other = "a new blob for the 500 upload test".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> store.push(REPO, "8", artifact(other), false)).isInstanceOfSatisfying(StorageException.class,
+                e -> assertThat(e.getMessage()).contains("HTTP 500", "upload the blob").doesNotContain("tried"));
+        List<Request> steps = proxy.requests().stream().filter(r -> r.path().contains("/blobs/uploads/")).toList();
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).method().equals("PUT")) {
+                assertThat(steps.get(i - 1).method()).as(steps.toString()).isEqualTo("POST");
+            }
+        }
+        assertThat(steps).filteredOn(r -> r.method().equals("POST")).hasSize(RETRY.maxAttempts());
+        assertThat(steps).filteredOn(r -> r.method().equals("PUT")).hasSize(RETRY.maxAttempts());
+        proxy.heal();
+        assertThat(store.listTags(REPO)).doesNotContain("8");
     }
 
     @Test

@@ -93,6 +93,26 @@ class RegistryTokenServerFaultTest {
         assertThat(tokens.tokensIssued()).isEqualTo(1);
     }
 
+    /** The token service is judged as the registry is: a 500 that clears is asked past, one that stays ends the tries. */
+    @Test
+    void aTokenServerAnswering500IsAskedAgainAtMostTwice() {
+        AtomicInteger failed = new AtomicInteger();
+        realm.inject(FaultProxy.Fault.STATUS_500, r -> tokenRequest(r) && failed.incrementAndGet() <= 2);
+        try (RegistryArtifactStore store = store()) {
+            assertThat(store.listTags("r/app")).containsExactly("v1");
+        }
+        assertThat(tokenRequests()).as("two 500s, then a token").hasSize(3);
+        assertThat(tokens.tokensIssued()).isEqualTo(1);
+
+        realm.inject(FaultProxy.Fault.STATUS_500, RegistryTokenServerFaultTest::tokenRequest);
+        RetryPolicy patient = new RetryPolicy(10, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(200));
+        try (RegistryArtifactStore store = store(RegistryTimeouts.DEFAULT_RESPONSE, RegistryTimeouts.DEFAULT_RETRY_BUDGET, patient)) {
+            assertThatThrownBy(() -> store.listTags("r/app")).isInstanceOfSatisfying(StorageException.class,
+                    e -> assertThat(e.getMessage()).contains("the token server of registry", "failed with HTTP 500"));
+        }
+        assertThat(tokenRequests()).as("three more, though the policy allows ten").hasSize(6);
+    }
+
     @Test
     void aTokenServerThatKeepsFailingIsAskedAsOftenAsTheRetryPolicyAllowsAndTheFailureNamesIt() {
         realm.inject(FaultProxy.Fault.STATUS_503, RegistryTokenServerFaultTest::tokenRequest);
