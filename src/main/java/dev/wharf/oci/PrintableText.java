@@ -15,7 +15,12 @@ public final class PrintableText {
      * {@code max} characters with "…".
      */
     public static String oneLine(String text, int max) {
-        return escaped(text.strip().replaceAll("[\\r\\n\\t]+", " "), max);
+        return escaped(joined(text), max);
+    }
+
+    /** {@code text} stripped, each run of line breaks and tabs in it one space. */
+    private static String joined(String text) {
+        return text.strip().replaceAll("[\\r\\n\\t]+", " ");
     }
 
     /**
@@ -38,19 +43,39 @@ public final class PrintableText {
     }
 
     /**
-     * {@code text} with its control characters as {@code \xNN}, its C1 and invisible format characters
-     * (such as a right-to-left override) as a backslash, "u" and four hex digits, those beyond U+FFFF (the
-     * tag characters U+E0001 to U+E007F, which hide text) as a backslash, "U" and eight, and half a
-     * surrogate pair standing alone, which is no text at all, as its four. Read by code point: a
-     * character beyond U+FFFF is two UTF-16 units, neither of which is a format character by itself.
+     * A message Wharf wrote, whose quotes of others' text are {@link #escaped escaped} already (a reason a page
+     * shows), as {@link #oneLine}: on one line, its control and invisible format characters escaped in case a quote
+     * was not, cut at {@code max} characters with "…"; but its backslashes kept, since doubling them would double
+     * every escape its quotes hold: a right-to-left override quoted as a backslash, "u" and "202e" would show with
+     * two backslashes.
+     */
+    public static String ownLine(String text, int max) {
+        String line = joined(text);
+        return line.length() > max ? escaped(cut(line, max), false) + "…" : escaped(line, false);
+    }
+
+    /**
+     * {@code text} with a backslash as two, its control characters as {@code \xNN}, its C1 and invisible
+     * format characters (such as a right-to-left override) as a backslash, "u" and four hex digits, those
+     * beyond U+FFFF (the tag characters U+E0001 to U+E007F, which hide text) as a backslash, "U" and eight,
+     * and half a surrogate pair standing alone, which is no text at all, as its four. Read by code point: a
+     * character beyond U+FFFF is two UTF-16 units, neither of which is a format character by itself. The
+     * backslash is doubled so that an escape is only ever one: a name holding the six characters
+     * {@code \x0a} had quoted as one holding a line break.
      */
     public static String escaped(String text) {
+        return escaped(text, true);
+    }
+
+    private static String escaped(String text, boolean backslash) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); ) {
             int c = text.codePointAt(i);
             i += Character.charCount(c);
             int type = Character.getType(c);
-            if (c < 0x20 || c == 0x7f) {
+            if (c == '\\' && backslash) {
+                out.append("\\\\");
+            } else if (c < 0x20 || c == 0x7f) {
                 out.append(String.format("\\x%02x", c));
             } else if ((c > 0x7f && c < 0xa0) || type == Character.FORMAT || type == Character.SURROGATE) {
                 out.append(c > 0xffff ? String.format("\\U%08x", c) : String.format("\\u%04x", c));

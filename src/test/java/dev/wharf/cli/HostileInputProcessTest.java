@@ -57,7 +57,7 @@ class HostileInputProcessTest {
         Path backslash = module(dir.resolve("backslash"), "1.0.0");
         Files.writeString(backslash.resolve("..\\..\\..\\..\\etc\\hostname"), "not the host name");
         String out = fails(List.of("boring-registry", "upload", "module", "--storage-oci-layout-dir", layout.toString(), backslash.toString()));
-        assertThat(out).contains("boring-registry: cannot archive", "file '..\\..\\..\\..\\etc\\hostname' has a backslash in its name");
+        assertThat(out).contains("boring-registry: cannot archive", "file '..\\\\..\\\\..\\\\..\\\\etc\\\\hostname' has a backslash in its name");
 
         Path linked = Files.createDirectories(dir.resolve("linked"));
         Files.writeString(linked.resolve("main.tf"), "# module\n");

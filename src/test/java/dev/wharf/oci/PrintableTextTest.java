@@ -38,4 +38,27 @@ class PrintableTextTest {
         assertThat(PrintableText.escaped("a\ud83db\ude80")).isEqualTo("a\\ud83db\\ude80");
         assertThat(PrintableText.escaped(SHIP + "\u00e9\u4e2d")).isEqualTo(SHIP + "\u00e9\u4e2d");
     }
+
+    /**
+     * A name holding the six characters backslash, x, 0, a (or backslash, u, 2, 0, 2, e) is not one holding a line break
+     * (or a right-to-left override): a backslash is doubled, so every single one in a quote begins an escape.
+     */
+    @Test
+    void aBackslashIsDoubledSoATextSpellingAnEscapeIsNotQuotedAsTheCharacterItNames() {
+        assertThat(PrintableText.escaped("a\\x0ab")).isEqualTo("a\\\\x0ab");
+        assertThat(PrintableText.escaped("a\nb")).isEqualTo("a\\x0ab");
+        assertThat(PrintableText.escaped("\\u202e")).isEqualTo("\\\\u202e").isNotEqualTo(PrintableText.escaped("\u202e"));
+        assertThat(PrintableText.oneLine("C:\\dir\\\n", 100)).isEqualTo("C:\\\\dir\\\\");
+        assertThat(EntryNames.printable("..\\x0a")).isEqualTo("..\\\\x0a");
+    }
+
+    /** A message of Wharf's (a page's reason) keeps the escapes of the quotes it holds single, and escapes what a quote left. */
+    @Test
+    void aMessageOfWharfsQuotingAnEscapedNameKeepsItsEscapesSingle() {
+        String message = "entry '" + EntryNames.printable("a\u202eb\\c") + "' is refused";
+        assertThat(message).isEqualTo("entry 'a\\u202eb\\\\c' is refused");
+        assertThat(PrintableText.ownLine(message, 100)).isEqualTo(message);
+        assertThat(PrintableText.ownLine(" a\u202eb\n\u001bc ", 100)).isEqualTo("a\\u202eb \\x1bc");
+        assertThat(PrintableText.ownLine("ab" + SHIP + "c", 3)).isEqualTo("ab…");
+    }
 }

@@ -49,10 +49,11 @@ public final class HtmlText {
      * inside an error), as element content. A quote inside one finished sentence cannot be put in {@code <bdi>}, so a
      * right-to-left override in it (U+202E) had drawn every word after it backwards: its invisible format and control
      * characters show escaped instead ({@link PrintableText#escaped}), line breaks as spaces, and past
-     * {@link #MAX_REASON} characters it is cut with "…".
+     * {@link #MAX_REASON} characters it is cut with "…". Its backslashes stay single ({@link PrintableText#ownLine}):
+     * the quotes in it were escaped where they were made, and escaping them again would double every escape.
      */
     public static String reason(String text) {
-        return escape(PrintableText.oneLine(text, MAX_REASON));
+        return escape(PrintableText.ownLine(text, MAX_REASON));
     }
 
     /** One path segment or query value, percent-encoded. */

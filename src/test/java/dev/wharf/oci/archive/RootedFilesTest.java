@@ -17,7 +17,7 @@ class RootedFilesTest {
         Path root = Files.createDirectories(dir.resolve("root"));
         Path odd = Files.writeString(root.resolve("..\\..\\etc\\hostname"), "x");
         assertThatThrownBy(() -> RootedFiles.entryName(root, odd)).isInstanceOf(ArchiveRefusedException.class)
-                .hasMessageContaining("file '..\\..\\etc\\hostname' has a backslash");
+                .hasMessageContaining("file '..\\\\..\\\\etc\\\\hostname' has a backslash");
         assertThat(RootedFiles.entryName(root, Files.writeString(Files.createDirectories(root.resolve("sub")).resolve("a.tf"), "x")))
                 .isEqualTo("sub/a.tf");
     }
