@@ -1,6 +1,7 @@
 package dev.wharf.terraform.upload;
 
 import dev.wharf.oci.IoFailures;
+import dev.wharf.oci.PrintableText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,11 @@ public final class ModuleSpecReader {
                 Optional.ofNullable(values.get("version")).filter(v -> !v.isBlank()));
     }
 
+    /** A token of the publisher's file as an error quotes it: escaped and cut, as every quote of the publisher's text is. */
+    private static String quoted(String token) {
+        return PrintableText.escaped(token, 200);
+    }
+
     private static Map<String, String> attributes(Lexer lexer) {
         Map<String, String> values = new LinkedHashMap<>();
         while (true) {
@@ -84,7 +90,7 @@ public final class ModuleSpecReader {
                 continue;
             }
             if (!key.isWord()) {
-                throw lexer.error(key.line(), "expected an attribute name, found '" + key.text() + "'");
+                throw lexer.error(key.line(), "expected an attribute name, found '" + quoted(key.text()) + "'");
             }
             if (!KEYS.contains(key.text())) {
                 throw lexer.error(key.line(), "unknown attribute '" + key.text() + "' (expected namespace, name, provider, version)");
@@ -132,7 +138,7 @@ public final class ModuleSpecReader {
             Token t = next();
             if (t == null || t.quoted() || !t.text().equals(punctuation)) {
                 throw error(t == null ? line : t.line(), "expected '" + punctuation + "' " + where
-                        + (t == null ? ", found the end of the file" : ", found '" + t.text() + "'"));
+                        + (t == null ? ", found the end of the file" : ", found '" + quoted(t.text()) + "'"));
             }
         }
 
@@ -160,17 +166,12 @@ public final class ModuleSpecReader {
             return new Token(text.substring(begin, pos), false, start);
         }
 
-        /** A character as an error shows it: as itself when it can be seen, else only as U+XXXX. */
+        /**
+         * A character as an error shows it: quoted as every quote of the publisher's text is ({@link PrintableText#escaped}),
+         * and by its code point, which names one that cannot be seen (a no-break space) where the quote cannot.
+         */
         private static String shown(int codePoint) {
-            String code = String.format("U+%04X", codePoint);
-            boolean visible = !Character.isWhitespace(codePoint) && !Character.isSpaceChar(codePoint)
-                    && switch (Character.getType(codePoint)) {
-                        case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE, Character.UNASSIGNED,
-                             Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SPACE_SEPARATOR,
-                             Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK -> false;
-                        default -> true;
-                    };
-            return visible ? "'" + new String(Character.toChars(codePoint)) + "' (" + code + ")" : code;
+            return "'" + PrintableText.escaped(Character.toString(codePoint)) + "' (" + String.format("U+%04X", codePoint) + ")";
         }
 
         private Token string(int start) {
@@ -191,7 +192,7 @@ public final class ModuleSpecReader {
                         case 't' -> out.append('\t');
                         case '"' -> out.append('"');
                         case '\\' -> out.append('\\');
-                        default -> throw error(start, "unknown escape '\\" + e + "' in a string");
+                        default -> throw error(start, "unknown escape '" + PrintableText.escaped("\\" + e) + "' in a string");
                     }
                 } else {
                     out.append(c);

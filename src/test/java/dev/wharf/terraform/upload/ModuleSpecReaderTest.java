@@ -41,13 +41,29 @@ class ModuleSpecReaderTest {
         assertThat(reader.read(file)).isEqualTo(new ModuleSpec("a", "b", "c", Optional.empty()));
     }
 
+    /**
+     * A character the reader cannot take is quoted as every quote of the publisher's text is (PrintableText), where the
+     * reader had a scheme of its own (a bare U+XXXX for one that cannot be seen), and named by its code point.
+     */
     @Test
-    void anUnexpectedCharacterThatCannotBeSeenIsShownByItsCode() {
-        assertThatThrownBy(() -> reader.parse("metadata {\n\uFEFF}", "f")).hasMessage("f line 2: unexpected character U+FEFF");
-        assertThatThrownBy(() -> reader.parse("metadata {\u00A0}", "f")).hasMessage("f line 1: unexpected character U+00A0");
-        assertThatThrownBy(() -> reader.parse("metadata {\u200B}", "f")).hasMessage("f line 1: unexpected character U+200B");
-        assertThatThrownBy(() -> reader.parse("metadata {\u0007}", "f")).hasMessage("f line 1: unexpected character U+0007");
+    void anUnexpectedCharacterIsQuotedEscapedAndNamedByItsCode() {
+        assertThatThrownBy(() -> reader.parse("metadata {\n\uFEFF}", "f")).hasMessage("f line 2: unexpected character '\\ufeff' (U+FEFF)");
+        assertThatThrownBy(() -> reader.parse("metadata {\u00A0}", "f")).hasMessage("f line 1: unexpected character '\u00A0' (U+00A0)");
+        assertThatThrownBy(() -> reader.parse("metadata {\u202E}", "f")).hasMessage("f line 1: unexpected character '\\u202e' (U+202E)");
+        assertThatThrownBy(() -> reader.parse("metadata {\u0007}", "f")).hasMessage("f line 1: unexpected character '\\x07' (U+0007)");
         assertThatThrownBy(() -> reader.parse("metadata { ; }", "f")).hasMessage("f line 1: unexpected character ';' (U+003B)");
+        assertThatThrownBy(() -> reader.parse("metadata { \\ }", "f")).hasMessage("f line 1: unexpected character '\\\\' (U+005C)");
+    }
+
+    /** A quoted string where a name or punctuation stands, and an unknown escape, are quoted escaped too. */
+    @Test
+    void aStringOrEscapeAnErrorQuotesIsEscaped() {
+        assertThatThrownBy(() -> reader.parse("metadata {\n \"a\u202Eb\\nc\" = \"x\"\n}", "f"))
+                .hasMessage("f line 2: expected an attribute name, found 'a\\u202eb\\x0ac'");
+        assertThatThrownBy(() -> reader.parse("metadata {\n name \"x\"\n}", "f"))
+                .hasMessage("f line 2: expected '=' after 'name', found 'x'");
+        assertThatThrownBy(() -> reader.parse("metadata {\n name = \"\\\u202E\"\n}", "f"))
+                .hasMessage("f line 2: unknown escape '\\\\\\u202e' in a string");
     }
 
     @Test
