@@ -196,12 +196,14 @@ public final class PackagePushClient {
 
     /**
      * EPR's {@code message}, else the body, shortened; either on one line with its control characters escaped: the
-     * server may be anyone's, and a line break or an ANSI escape in its reason would forge a line of push's output.
+     * server may be anyone's, and a line break or an ANSI escape in its reason would forge a line of push's output. A
+     * message keeps its backslashes single ({@link PrintableText#ownLine}): a Wharf server has escaped the names it
+     * quotes already, which escaping again would show doubled.
      */
     private static String message(@Nullable JsonNode parsed, String raw) {
         String message = parsed == null ? "" : parsed.path("message").asText("");
         if (!message.isBlank()) {
-            return PrintableText.oneLine(message, Integer.MAX_VALUE);
+            return PrintableText.ownLine(message, Integer.MAX_VALUE);
         }
         return PrintableText.oneLine(raw, 300);
     }

@@ -197,14 +197,16 @@ public final class PublishClient {
     /**
      * The first of Wharf's {@code errors}, or of another server's {@code errors[].message}; else the body, shortened. Either
      * on one line with its control characters escaped: the server may be anyone's, and a line break or an ANSI escape in
-     * its reason would forge a line of this program's output.
+     * its reason would forge a line of this program's output. A reason keeps its backslashes single ({@link
+     * PrintableText#ownLine}): it is a sentence, and a Wharf server has escaped the names it quotes already, which
+     * escaping again would show doubled.
      */
     private static String reason(String body) {
         try {
             JsonNode first = JSON.readTree(body).path("errors").path(0);
             JsonNode message = first.isTextual() ? first : first.path("message");
             if (message.isTextual() && !message.asText().isBlank()) {
-                return PrintableText.oneLine(message.asText(), Integer.MAX_VALUE);
+                return PrintableText.ownLine(message.asText(), Integer.MAX_VALUE);
             }
         } catch (IOException e) {
             // Not JSON: show what came, shortened.

@@ -89,6 +89,21 @@ class PackagePushClientAnswerTest {
         }
     }
 
+    /**
+     * A Wharf server's refusal quotes a name escaped already (a line break in it as a backslash, "x" and "0a"); shown as it
+     * came: escaping it again would show two backslashes, "…'a\\x0ab'…".
+     */
+    @Test
+    void aWharfServersReasonKeepsTheEscapesItQuotedSingle() throws Exception {
+        Path zip = Files.write(dir.resolve("acme_logs-1.0.0.zip"), new byte[] {'P', 'K', 3, 4});
+        String json = "{\"status\":400,\"message\":\"the entry 'a\\\\x0ab' is refused\"}";
+        try (CannedAnswer server = CannedAnswer.start(400, "application/json", json)) {
+            PackagePushClient.Outcome outcome = new PackagePushClient(server.uri(), "t", HttpClient.newHttpClient()).push(zip);
+            assertThat(outcome).isEqualTo(new PackagePushClient.Outcome(PackagePushClient.Outcome.Kind.REFUSED,
+                    "HTTP 400: the entry 'a\\x0ab' is refused"));
+        }
+    }
+
     /** An error page with nothing in it: the line ended "HTTP 500: " with nothing after the colon. */
     @Test
     void anEmptyRefusalSaysItsStatusInWordsAndThatTheBodyWasEmpty() throws Exception {

@@ -99,6 +99,22 @@ class PublishClientAnswerTest {
         }
     }
 
+    /**
+     * A Wharf server's refusal quotes a name escaped already (a line break in it as a backslash, "x" and "0a"); shown as it
+     * came: escaping it again would show two backslashes, "…'a\\x0ab'…".
+     */
+    @Test
+    void aWharfServersReasonKeepsTheEscapesItQuotedSingle() throws Exception {
+        Path archive = Files.write(dir.resolve("m.tar.gz"), new byte[] {1, 2, 3});
+        String json = "{\"errors\":[\"the entry 'a\\\\x0ab' is refused\"]}";
+        try (CannedAnswer server = CannedAnswer.start(400, "application/json", json)) {
+            PublishClient client = new PublishClient(server.uri(), "t", HttpClient.newHttpClient());
+            assertThatThrownBy(() -> client.putFile("/api/v1/modules/acme/x/aws/1.0.0", "application/gzip", archive))
+                    .isInstanceOf(UploadException.class)
+                    .hasMessage(server.uri() + " refused the publish (HTTP 400): the entry 'a\\x0ab' is refused");
+        }
+    }
+
     /** An error page with nothing in it: it was "(HTTP 500): no reason given", words the server never sent. */
     @Test
     void anEmptyRefusalSaysItsStatusInWordsAndThatTheBodyWasEmpty() throws Exception {
