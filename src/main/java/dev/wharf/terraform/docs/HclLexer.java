@@ -225,7 +225,7 @@ final class HclLexer {
             case '\\' -> "\\";
             case 'u' -> codePoint(4);
             case 'U' -> codePoint(8);
-            default -> throw new HclSyntaxException(line, "the escape \\" + printableAt(at) + " is not one HCL knows");
+            default -> throw new HclSyntaxException(line, "a backslash followed by '" + printableAt(at) + "' is no escape HCL knows");
         };
     }
 

@@ -69,7 +69,7 @@ class ArchiveDocsExtractorTest {
 
         assertThat(docs.root().noteTexts()).containsExactlyInAnyOrder(
                 "override.tf: not read, line 2: unexpected character '\\u202e'",
-                "escape.tf: not read, line 1: the escape \\\\u2067 is not one HCL knows",
+                "escape.tf: not read, line 1: a backslash followed by '\\u2067' is no escape HCL knows",
                 "ship.tf: not read, line 1: unexpected character '\ud83d\udea2'");
     }
 
