@@ -56,17 +56,36 @@ final class BackedOffBlobs {
      * and backed off by its digest as a listed package's blobs are.
      */
     Path unreadZip(String tag, Descriptor layer) throws InvalidPackageException {
-        String digest = layer.digest().toString();
-        Optional<StorageException> paused = backoff.unreadPause(tag, digest);
+        return unread(tag, layer, "the zip", () -> blobs.zip(layer));
+    }
+
+    /**
+     * The signature of a new tag read from its zip, for the refresh that reads it, backed off by its digest as
+     * {@link #unreadZip} backs off the zip: a signature broken in the registry had left the tag out for that refresh
+     * alone, and the next refresh downloaded the zip and the signature whole again, counting nothing.
+     */
+    Path unreadSignature(String tag, Descriptor layer) throws InvalidPackageException {
+        return unread(tag, layer, "the signature", () -> blobs.signature(layer));
+    }
+
+    /** Throws at once, without a download, while the blob {@code layer} of the tag not read yet {@code tag} waits. */
+    void throwIfUnreadWaits(String tag, Descriptor layer, String what) {
+        Optional<StorageException> paused = backoff.unreadPause(tag, layer.digest().toString(), what);
         if (paused.isPresent()) {
             throw paused.get();
         }
+    }
+
+    private Path unread(String tag, Descriptor layer, String what, Fetch<Path, InvalidPackageException> fetch)
+            throws InvalidPackageException {
+        String digest = layer.digest().toString();
+        throwIfUnreadWaits(tag, layer, what);
         try {
-            Path zip = blobs.zip(layer);
+            Path fetched = fetch.get();
             backoff.unreadFetched(digest);
-            return zip;
+            return fetched;
         } catch (InvalidPackageException e) {
-            // Downloaded whole and refused (not a zip): remembered with its tag, not fetched again.
+            // Downloaded whole and refused (not a zip, too large): remembered with its tag, not fetched again.
             backoff.unreadFetched(digest);
             throw e;
         } catch (StorageException e) {
@@ -78,12 +97,12 @@ final class BackedOffBlobs {
         }
     }
 
-    /** Whether the zip {@code digest} of a tag not read yet failed at its last try: its next failure is no news. */
+    /** Whether the blob {@code digest} (zip or signature) of a tag not read yet failed at its last try: its next failure is no news. */
     boolean unreadFailing(String digest) {
         return backoff.unreadFailing(digest);
     }
 
-    /** Forgets the zips of tags not read yet but {@code digests}, which the last refresh left out as broken. */
+    /** Forgets the blobs of tags not read yet but {@code digests}, which the last refresh left out as broken. */
     void retainUnread(Set<String> digests) {
         backoff.retainUnread(digests);
     }

@@ -34,7 +34,7 @@ final class BlobBackoff {
     private final Clock clock;
     private final FillListener listener;
     private final Map<String, Waiting> waiting = new HashMap<>();
-    /** The zips of tags not read yet, by digest: not the fill's (it fetches listed packages), the refresh's. */
+    /** The zips and signatures of tags not read yet, by digest: not the fill's (it fetches listed packages), the refresh's. */
     private final Map<String, Waiting> unread = new HashMap<>();
     /** How many wait, readable without the lock: every request for a zip asks, and almost always none waits. */
     private volatile int size;
@@ -92,17 +92,20 @@ final class BlobBackoff {
                 + " (in " + retryIn.toSeconds() + " s): " + w.failure().getMessage(), retryIn));
     }
 
-    /** The failure to give at once, without a download, while the zip {@code blob} of the tag not read yet {@code tag} waits. */
-    synchronized Optional<StorageException> unreadPause(String tag, String blob) {
-        return waitingFor(unread.get(blob), tag, blob, "the zip");
+    /**
+     * The failure to give at once, without a download, while the blob {@code blob} ({@code what}: "the zip", "the
+     * signature") of the tag not read yet {@code tag} waits.
+     */
+    synchronized Optional<StorageException> unreadPause(String tag, String blob, String what) {
+        return waitingFor(unread.get(blob), tag, blob, what);
     }
 
-    /** Whether the zip {@code blob} of a tag not read yet failed at its last try. */
+    /** Whether the blob {@code blob} (a zip or signature) of a tag not read yet failed at its last try. */
     synchronized boolean unreadFailing(String blob) {
         return unread.containsKey(blob);
     }
 
-    /** Counts a failure of the zip {@code blob} of the tag not read yet {@code tag}; returns how long until it is tried again. */
+    /** Counts a failure of the blob {@code blob} of the tag not read yet {@code tag}; returns how long until it is tried again. */
     synchronized Duration unreadFailed(String tag, String blob, StorageException e) {
         Instant now = clock.instant();
         Waiting before = unread.get(blob);
@@ -112,14 +115,14 @@ final class BlobBackoff {
         return pause;
     }
 
-    /** The zip {@code blob} of a tag not read yet was downloaded (read or refused): it waits no more. */
+    /** The blob {@code blob} of a tag not read yet was downloaded (kept or refused): it waits no more. */
     synchronized void unreadFetched(String blob) {
         if (unread.remove(blob) != null) {
             changed();
         }
     }
 
-    /** Forgets the zips of tags not read yet that no tag of the last refresh still waits for (removed, or pointed elsewhere). */
+    /** Forgets the blobs of tags not read yet that no tag of the last refresh still waits for (removed, or pointed elsewhere). */
     synchronized void retainUnread(Set<String> blobs) {
         if (unread.keySet().retainAll(blobs)) {
             changed();

@@ -102,6 +102,13 @@ final class PackageBlobCache {
         return downloads.download(layer, zipPath(layer.digest().toString()), true, null);
     }
 
+    /** A signature layer on disk, downloaded first when it is not there. */
+    Path signature(Descriptor layer) throws InvalidPackageException {
+        Path kept = signaturePath(layer.digest().toString());
+        dropIfOfOtherSize(kept, layer.size());
+        return downloads.download(layer, kept, false, null);
+    }
+
     /** The package's signature on disk, downloaded first when it is not there; empty for an unsigned package. */
     Optional<Path> signature(CachedPackage c) throws InvalidPackageException {
         if (c.signatureDigest() == null) {

@@ -38,9 +38,9 @@ import org.jspecify.annotations.Nullable;
  * downloaded and read. A known package whose blobs the cache lost is not downloaded here: the fill
  * behind the index fetches them through the back-off ({@link BlobBackoff}), so a blob broken in the
  * registry is not downloaded whole again at every refresh, nor its package left out for it. The zip
- * of a new tag read from its zip that is broken in the registry is backed off by its digest the same
- * way ({@link BackedOffBlobs#unreadZip}): the tag is left out, and the refreshes before it is due
- * again do not download it. New tags are resolved by a small pool of threads, the results kept in
+ * or signature of a new tag read from its zip that is broken in the registry is backed off by its
+ * digest the same way ({@link BackedOffBlobs#unreadZip}, {@link BackedOffBlobs#unreadSignature}): the
+ * tag is left out, and the refreshes before it is due again download neither. New tags are resolved by a small pool of threads, the results kept in
  * tag order. A registry outage fails the whole pass (the first in tag order winning).
  */
 final class RepositoryScan {
@@ -50,7 +50,7 @@ final class RepositoryScan {
     private static final String MISNAMED = "not {name}-{version}";
     private static final String SKIPPED = "not read by this refresh (the registry failed for this tag alone, or it vanished meanwhile);"
             + " the next refresh tries again";
-    private static final String BROKEN_ZIP = "its zip is broken in the registry (not the bytes or length its manifest gives, or gone);"
+    private static final String BROKEN = " is broken in the registry (not the bytes or length its manifest gives, or gone);"
             + " it is tried again after 10 s, then less and less often (up to every 10 min) while it fails";
 
     /** What a pass found: the packages in tag order, what is now known of every tag, and what it left out, in tag order. */
@@ -61,7 +61,6 @@ final class RepositoryScan {
     private final ArtifactStore store;
     private final String repository;
     private final String source;
-    private final PackageBlobCache blobs;
     private final BackedOffBlobs backedOff;
     private final PackageReader reader;
     private final ConfigDocuments configs;
@@ -70,15 +69,14 @@ final class RepositoryScan {
     private final Consumer<CachedPackage> onRead;
 
     /**
-     * @param backedOff fetches the zip of a new tag read from its zip, through the back-off
+     * @param backedOff fetches the zip and signature of a new tag read from its zip, through the back-off
      * @param onRead told of each package read, on the worker that read it
      */
-    RepositoryScan(ArtifactStore store, String source, PackageBlobCache blobs, BackedOffBlobs backedOff, PackageReader reader,
+    RepositoryScan(ArtifactStore store, String source, BackedOffBlobs backedOff, PackageReader reader,
             OciIndexerSettings settings, Consumer<CachedPackage> onRead) {
         this.store = store;
         this.repository = settings.repository();
         this.source = source;
-        this.blobs = blobs;
         this.backedOff = backedOff;
         this.reader = reader;
         this.configs = new ConfigDocuments(store, repository, settings.validate());
@@ -116,7 +114,7 @@ final class RepositoryScan {
         List<CachedPackage> found = new ArrayList<>();
         List<IndexReport.LeftOut> leftOut = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        Set<String> brokenZips = new HashSet<>();
+        Set<String> brokenBlobs = new HashSet<>();
         for (int i = 0; i < outcomes.length; i++) {
             String tag = tags.get(i);
             // Java 17: no pattern matching in switch yet.
@@ -138,9 +136,9 @@ final class RepositoryScan {
                 LOG.warn("tag {} of {} left out: {}", tag, source, skipped.reason());
                 // The reason may name the registry, which the health page does not: the log has it.
                 leftOut.add(new IndexReport.LeftOut(tag, SKIPPED));
-            } else if (outcome instanceof ScanOutcome.BrokenZip b) {
-                brokenZips.add(b.zipDigest());
-                leftOut.add(new IndexReport.LeftOut(tag, BROKEN_ZIP));
+            } else if (outcome instanceof ScanOutcome.BrokenBlob b) {
+                brokenBlobs.add(b.digest());
+                leftOut.add(new IndexReport.LeftOut(tag, "its " + b.what() + BROKEN));
                 if (b.report()) {
                     LOG.warn("tag {} of {} left out: {}", tag, source, b.reason());
                 } else {
@@ -148,7 +146,7 @@ final class RepositoryScan {
                 }
             }
         }
-        backedOff.retainUnread(brokenZips);
+        backedOff.retainUnread(brokenBlobs);
         return new Result(found, accepted, rejections, requests.size(), tags.size(), leftOut);
     }
 
@@ -256,18 +254,27 @@ final class RepositoryScan {
             onRead.accept(entry);
             return new ScanOutcome.Accepted(entry);
         }
-        String zipDigest = zipLayer.digest().toString();
-        boolean failedBefore = backedOff.unreadFailing(zipDigest);
+        if (sigLayer.isPresent()) {
+            // The signature before the zip, so that while it waits for its next try neither is downloaded; not
+            // while the zip waits, which would download the signature at every refresh for nothing.
+            try {
+                backedOff.throwIfUnreadWaits(tag.tag(), zipLayer, "the zip");
+            } catch (StorageException e) {
+                return broken(e, zipLayer, "zip", true);
+            }
+            boolean failedBefore = backedOff.unreadFailing(sigLayer.get().digest().toString());
+            try {
+                backedOff.unreadSignature(tag.tag(), sigLayer.get());
+            } catch (StorageException e) {
+                return broken(e, sigLayer.get(), "signature", failedBefore);
+            }
+        }
+        boolean failedBefore = backedOff.unreadFailing(zipLayer.digest().toString());
         Path zip;
         try {
             zip = backedOff.unreadZip(tag.tag(), zipLayer);
-        } catch (BlobWaitingException e) {
-            return new ScanOutcome.BrokenZip(zipDigest, e.getMessage(), false);
         } catch (StorageException e) {
-            if (!BackedOffBlobs.isFaultOfTheBlob(e)) {
-                throw e;
-            }
-            return new ScanOutcome.BrokenZip(zipDigest, e.getMessage(), !failedBefore);
+            return broken(e, zipLayer, "zip", failedBefore);
         }
         PackageDocument doc;
         try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
@@ -280,9 +287,23 @@ final class RepositoryScan {
                     + ", which disagrees with the tag");
         }
         CachedPackage entry = entry(tag, manifest, zipLayer, sigLayer, doc, false);
-        blobs.signature(entry);
         onRead.accept(entry);
         return new ScanOutcome.Accepted(entry);
+    }
+
+    /**
+     * A new tag whose blob {@code layer} ({@code what}: its zip or its signature) failed, or waits for its next try:
+     * left out as broken in the registry when the fault is that blob's ({@link BackedOffBlobs#isFaultOfTheBlob}), else
+     * (an outage) rethrown. {@code failedBefore}: the blob failed at its last try, so its failure now is no news.
+     */
+    private static ScanOutcome broken(StorageException e, Descriptor layer, String what, boolean failedBefore) {
+        if (e instanceof BlobWaitingException) {
+            return new ScanOutcome.BrokenBlob(layer.digest().toString(), what, e.getMessage(), false);
+        }
+        if (!BackedOffBlobs.isFaultOfTheBlob(e)) {
+            throw e;
+        }
+        return new ScanOutcome.BrokenBlob(layer.digest().toString(), what, e.getMessage(), !failedBefore);
     }
 
     private static CachedPackage entry(PackageTag tag, Manifest manifest, Descriptor zipLayer, Optional<Descriptor> sigLayer,

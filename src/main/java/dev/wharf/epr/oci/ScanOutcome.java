@@ -14,7 +14,10 @@ sealed interface ScanOutcome {
     record Skipped(String reason) implements ScanOutcome {
     }
 
-    /** Left out until its zip {@code zipDigest}, broken in the registry, is due again; {@code report}: its first failure. */
-    record BrokenZip(String zipDigest, String reason, boolean report) implements ScanOutcome {
+    /**
+     * Left out until its blob {@code digest} (its zip or its signature, {@code what}), broken in the registry, is due
+     * again; {@code report}: its first failure.
+     */
+    record BrokenBlob(String digest, String what, String reason, boolean report) implements ScanOutcome {
     }
 }
