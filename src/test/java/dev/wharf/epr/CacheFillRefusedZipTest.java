@@ -23,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -118,6 +119,43 @@ class CacheFillRefusedZipTest {
         indexer.refresh();
         PersistedFirstIndex.await(indexer);
         assertThat(allFailures()).as("remembered: not fetched nor counted again").isEqualTo(1.0);
+    }
+
+    /**
+     * New tags read from their zips, refused by a refresh for their size: one whose manifest gives a zip larger than
+     * {@code -max-package-size}, one whose signature layer is downloaded past it. Each is counted under
+     * {@code blob_too_large} once, as a listed package refused for its size is; neither a later refresh nor a full
+     * verification (which finds the tags at the same manifests) counts it again. They had been left out uncounted.
+     */
+    @Test
+    void newTagsARefreshRefusesForTheirSizeAreCountedUnderBlobTooLargeOnce() throws Exception {
+        ImageLayoutStore layout = new ImageLayoutStore(dir.resolve("oci"));
+        Path small = dir.resolve("legacy_stack-1.0.0.zip");
+        TestPackages.zipFolder(TestPackages.source().resolve("legacy_stack/1.0.0"), "legacy_stack-1.0.0", small);
+        long limit = Files.size(small) + 10;
+        Path sig = dir.resolve("legacy_stack-1.0.0.zip.sig");
+        Files.write(sig, new byte[(int) limit + 1]);
+        layout.push(TestPackages.REPOSITORY, "legacy_stack-1.0.0", new Artifact("application/vnd.unknown.artifact.v1", List.of(
+                Layer.file(OciPackageLayout.ZIP_MEDIA_TYPE, small.getFileName().toString(), BlobSource.ofFile(small)),
+                Layer.file(OciPackageLayout.SIGNATURE_MEDIA_TYPE, sig.getFileName().toString(), BlobSource.ofFile(sig))), Map.of()), false);
+        Path large = dir.resolve("acme_logs-1.0.0.zip");
+        TestPackages.zipFolder(TestPackages.source().resolve("acme_logs/1.0.0"), "acme_logs-1.0.0", large);
+        assertThat(Files.size(large)).as("a zip past the limit").isGreaterThan(limit);
+        TestPackages.pushRaw(layout, "acme_logs-1.0.0", OciPackageLayout.ZIP_MEDIA_TYPE, large);
+
+        indexer = new OciIndexer(layout, OciIndexerSettings.of(TestPackages.REPOSITORY, dir.resolve("cache")).withRequiredSignatures(false)
+                .withMaxPackageBytes(limit).withVerifyInterval(Duration.ZERO), RefreshListener.NONE, new FillMetrics(metrics));
+        indexer.start();
+        PersistedFirstIndex.await(indexer);
+        assertThat(indexer.report().leftOut()).extracting(l -> l.what() + ": " + l.reason()).containsExactly(
+                "acme_logs-1.0.0: the package zip is " + Files.size(large) + " bytes, more than the limit of " + limit,
+                "legacy_stack-1.0.0: the artifact's layer (application/pgp-signature) is larger than the limit of " + limit + " bytes");
+        assertThat(failures("blob_too_large")).isEqualTo(2.0);
+        assertThat(allFailures()).isEqualTo(2.0);
+
+        indexer.refresh();
+        PersistedFirstIndex.await(indexer);
+        assertThat(allFailures()).as("a verification reminds of them, counts them not again").isEqualTo(2.0);
     }
 
     /** The sum of the counter over every kind in a scrape. */

@@ -69,8 +69,8 @@ final class FillHealth {
 
     /**
      * A download of a listed package was refused ({@code kind}: its zip failed its check against the config,
-     * or a blob passed {@code -max-package-size}), and the package is left out (the indexer logs why):
-     * counted once per package left out, however many threads met it.
+     * or a blob passed {@code -max-package-size}), or a new tag's blob passed that size, and the package is
+     * left out (the indexer logs why): counted once per package left out, however many threads met it.
      */
     void refused(FillListener.Failure kind) {
         listener.failed(kind);

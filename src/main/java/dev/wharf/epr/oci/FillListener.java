@@ -32,7 +32,8 @@ public interface FillListener {
         ZIP_DISAGREES_WITH_CONFIG,
         /**
          * A zip or signature of a listed package, from its config or read from its zip, is larger than
-         * {@code -max-package-size} (lowered since the package was indexed): the package is left out.
+         * {@code -max-package-size} (lowered since the package was indexed), or one of a new tag is, by its
+         * manifest or as it is downloaded: the package is left out.
          */
         BLOB_TOO_LARGE
     }

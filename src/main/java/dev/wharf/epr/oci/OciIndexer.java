@@ -88,7 +88,7 @@ public final class OciIndexer implements Indexer {
         this.indexFile = new IndexFile(settings.cacheDir(), source());
         this.persistence = new IndexPersistence(indexFile, blobs, refreshLock);
         this.indexed = new IndexedPackages(fetched);
-        this.scan = new RepositoryScan(store, indexFile.source(), fetched, new PackageReader(settings.validate(), LOG::warn, settings.archiveLimits()),
+        this.scan = new RepositoryScan(store, indexFile.source(), fetched, fillHealth, new PackageReader(settings.validate(), LOG::warn, settings.archiveLimits()),
                 settings, indexed::prepare);
         this.checks = settings.checks();
         this.health = new IndexHealth(IndexHealth.State.UNAVAILABLE, Optional.empty(), Optional.of("not indexed yet"), 0, source());

@@ -62,6 +62,7 @@ final class RepositoryScan {
     private final String repository;
     private final String source;
     private final BackedOffBlobs backedOff;
+    private final FillHealth health;
     private final PackageReader reader;
     private final ConfigDocuments configs;
     private final boolean requireSignatures;
@@ -70,14 +71,16 @@ final class RepositoryScan {
 
     /**
      * @param backedOff fetches the zip and signature of a new tag read from its zip, through the back-off
+     * @param health counts a new tag refused for its size, as the fill counts a listed package's
      * @param onRead told of each package read, on the worker that read it
      */
-    RepositoryScan(ArtifactStore store, String source, BackedOffBlobs backedOff, PackageReader reader,
+    RepositoryScan(ArtifactStore store, String source, BackedOffBlobs backedOff, FillHealth health, PackageReader reader,
             OciIndexerSettings settings, Consumer<CachedPackage> onRead) {
         this.store = store;
         this.repository = settings.repository();
         this.source = source;
         this.backedOff = backedOff;
+        this.health = health;
         this.reader = reader;
         this.configs = new ConfigDocuments(store, repository, settings.validate());
         this.requireSignatures = settings.requireSignatures();
@@ -226,6 +229,10 @@ final class RepositoryScan {
         try {
             return read(tag, manifest);
         } catch (InvalidPackageException e) {
+            if (e instanceof BlobTooLargeException) {
+                // Once: a verification that finds the tag at the same manifest reminds of it without reading it.
+                health.refused(FillListener.Failure.BLOB_TOO_LARGE);
+            }
             return new ScanOutcome.Rejected(new RejectedTag(tag.tag(), digest, e.getMessage()), true);
         } catch (StorageException e) {
             if (e.isOutage()) {
@@ -241,7 +248,7 @@ final class RepositoryScan {
                 .orElseThrow(() -> new InvalidPackageException("the artifact has no package zip layer (layers: "
                         + manifest.layers().stream().map(Descriptor::mediaType).toList() + ")"));
         if (zipLayer.size() > maxPackageBytes) {
-            throw new InvalidPackageException("the package zip is " + zipLayer.size() + " bytes, more than the limit of "
+            throw new BlobTooLargeException("the package zip is " + zipLayer.size() + " bytes, more than the limit of "
                     + maxPackageBytes);
         }
         Optional<Descriptor> sigLayer = OciPackageLayout.signatureLayer(manifest);
