@@ -213,7 +213,7 @@ public final class OciIndexer implements Indexer {
             if (!known.holds(entry)) {
                 return;
             }
-            LOG.warn("tag {} of {} left out: {}", entry.tag(), source(), reason);
+            LOG.warn("tag {} of {} left out: {}", RepositoryScan.at(entry.tag(), entry.manifestDigest()), source(), reason);
             if (tooLarge) {
                 fillHealth.refused(FillListener.Failure.BLOB_TOO_LARGE);
             } else if (entry.fromConfig()) {

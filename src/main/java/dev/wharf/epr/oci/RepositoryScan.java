@@ -128,29 +128,39 @@ final class RepositoryScan {
                     accepted.put(tag, a.entry());
                 }
             } else if (outcome instanceof ScanOutcome.Rejected r) {
+                String digest = r.rejection().manifestDigest();
                 rejections.put(tag, r.rejection());
                 leftOut.add(new IndexReport.LeftOut(tag, r.rejection().reason()));
                 if (r.report()) {
-                    LOG.warn("tag {} of {} left out: {}", tag, source, r.rejection().reason());
+                    LOG.warn("tag {} of {} left out: {}", at(tag, digest), source, r.rejection().reason());
                 } else {
-                    LOG.debug("tag {} of {} left out, as before: {}", tag, source, r.rejection().reason());
+                    LOG.debug("tag {} of {} left out, as before: {}", at(tag, digest), source, r.rejection().reason());
                 }
             } else if (outcome instanceof ScanOutcome.Skipped skipped) {
-                LOG.warn("tag {} of {} left out: {}", tag, source, skipped.reason());
+                LOG.warn("tag {} of {} left out: {}", at(tag, skipped.manifestDigest()), source, skipped.reason());
                 // The reason may name the registry, which the health page does not: the log has it.
                 leftOut.add(new IndexReport.LeftOut(tag, SKIPPED));
             } else if (outcome instanceof ScanOutcome.BrokenBlob b) {
                 brokenBlobs.add(b.digest());
                 leftOut.add(new IndexReport.LeftOut(tag, "its " + b.what() + BROKEN));
                 if (b.report()) {
-                    LOG.warn("tag {} of {} left out: {}", tag, source, b.reason());
+                    LOG.warn("tag {} of {} left out: {}", at(tag, b.manifestDigest()), source, b.reason());
                 } else {
-                    LOG.debug("tag {} of {} left out, as before: {}", tag, source, b.reason());
+                    LOG.debug("tag {} of {} left out, as before: {}", at(tag, b.manifestDigest()), source, b.reason());
                 }
             }
         }
         backedOff.retainUnread(brokenBlobs);
         return new Result(found, accepted, rejections, requests.size(), tags.size(), leftOut);
+    }
+
+    /**
+     * A tag as a refusal names it: with the manifest it points at, so that an operator can tell which push
+     * was refused when the tag was pushed more than once (by another tool; {@code push} refuses to overwrite).
+     * A tag never resolved (misnamed, or the registry failed for it) has none.
+     */
+    static String at(String tag, @Nullable String manifestDigest) {
+        return manifestDigest == null ? tag : tag + " (manifest " + manifestDigest + ")";
     }
 
     /**
@@ -208,10 +218,10 @@ final class RepositoryScan {
             if (e.isOutage()) {
                 throw e;
             }
-            return new ScanOutcome.Skipped(e.getMessage());
+            return new ScanOutcome.Skipped(null, e.getMessage());
         }
         if (resolved.isEmpty()) {
-            return new ScanOutcome.Skipped("it was removed while the repository was read");
+            return new ScanOutcome.Skipped(null, "it was removed while the repository was read");
         }
         Manifest manifest = resolved.get();
         String digest = manifest.digest().toString();
@@ -238,7 +248,7 @@ final class RepositoryScan {
             if (e.isOutage()) {
                 throw e;
             }
-            return new ScanOutcome.Skipped(e.getMessage());
+            return new ScanOutcome.Skipped(digest, e.getMessage());
         }
     }
 
@@ -267,13 +277,13 @@ final class RepositoryScan {
             try {
                 backedOff.throwIfUnreadWaits(tag.tag(), zipLayer, "the zip");
             } catch (StorageException e) {
-                return broken(e, zipLayer, "zip", true);
+                return broken(e, manifest, zipLayer, "zip", true);
             }
             boolean failedBefore = backedOff.unreadFailing(sigLayer.get().digest().toString());
             try {
                 backedOff.unreadSignature(tag.tag(), sigLayer.get());
             } catch (StorageException e) {
-                return broken(e, sigLayer.get(), "signature", failedBefore);
+                return broken(e, manifest, sigLayer.get(), "signature", failedBefore);
             }
         }
         boolean failedBefore = backedOff.unreadFailing(zipLayer.digest().toString());
@@ -281,7 +291,7 @@ final class RepositoryScan {
         try {
             zip = backedOff.unreadZip(tag.tag(), zipLayer);
         } catch (StorageException e) {
-            return broken(e, zipLayer, "zip", failedBefore);
+            return broken(e, manifest, zipLayer, "zip", failedBefore);
         }
         PackageDocument doc;
         try (ZipPackageFiles files = new ZipPackageFiles(zip)) {
@@ -303,14 +313,15 @@ final class RepositoryScan {
      * left out as broken in the registry when the fault is that blob's ({@link BackedOffBlobs#isFaultOfTheBlob}), else
      * (an outage) rethrown. {@code failedBefore}: the blob failed at its last try, so its failure now is no news.
      */
-    private static ScanOutcome broken(StorageException e, Descriptor layer, String what, boolean failedBefore) {
+    private static ScanOutcome broken(StorageException e, Manifest manifest, Descriptor layer, String what, boolean failedBefore) {
+        String at = manifest.digest().toString();
         if (e instanceof BlobWaitingException) {
-            return new ScanOutcome.BrokenBlob(layer.digest().toString(), what, e.getMessage(), false);
+            return new ScanOutcome.BrokenBlob(at, layer.digest().toString(), what, e.getMessage(), false);
         }
         if (!BackedOffBlobs.isFaultOfTheBlob(e)) {
             throw e;
         }
-        return new ScanOutcome.BrokenBlob(layer.digest().toString(), what, e.getMessage(), !failedBefore);
+        return new ScanOutcome.BrokenBlob(at, layer.digest().toString(), what, e.getMessage(), !failedBefore);
     }
 
     private static CachedPackage entry(PackageTag tag, Manifest manifest, Descriptor zipLayer, Optional<Descriptor> sigLayer,
