@@ -3,6 +3,7 @@ package dev.wharf.oci.registry.jetty;
 import dev.wharf.oci.BodyWait;
 import dev.wharf.oci.DeadlineBody;
 import dev.wharf.oci.TransferFloor;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -36,6 +37,8 @@ final class ContentSourceStream extends InputStream implements DeadlineBody {
     private Content.@Nullable Chunk chunk;
     private boolean ended;
     private boolean closed;
+    /** Bytes of the body that have arrived, for the words of a body cut short. */
+    private long received;
 
     ContentSourceStream(Content.Source source, Request request, Duration idle) {
         this.source = source;
@@ -135,12 +138,27 @@ final class ContentSourceStream extends InputStream implements DeadlineBody {
             }
             if (Content.Chunk.isFailure(next)) {
                 ended = true;
-                Throwable failure = next.getFailure();
-                throw failure instanceof IOException io ? io : new IOException(String.valueOf(failure.getMessage()), failure);
+                throw readFailure(next.getFailure());
             }
             chunk = next;
+            received += next.remaining();
             wait.arrived(next.remaining(), this::abandon);
         }
+    }
+
+    /**
+     * Jetty's end-of-stream failure has its connection's whole internal state for a message (hundreds of characters of
+     * "oejcti.HttpConnectionOverHTTP@…"), which would reach /health, the log and an answer's reason: it is said in
+     * words, kept as the cause, and stays an {@link EOFException}, which the retry rules read as a connection cut.
+     */
+    private IOException readFailure(Throwable failure) {
+        if (failure instanceof EOFException) {
+            EOFException cut = new EOFException("the registry closed the connection after " + received
+                    + " bytes of the answer's body, before its end");
+            cut.initCause(failure);
+            return cut;
+        }
+        return failure instanceof IOException io ? io : new IOException(String.valueOf(failure.getMessage()), failure);
     }
 
     private void awaitBytes() throws IOException {
