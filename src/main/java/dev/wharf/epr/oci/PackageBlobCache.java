@@ -114,11 +114,9 @@ final class PackageBlobCache {
         if (c.signatureDigest() == null) {
             return Optional.empty();
         }
-        Path kept = signaturePath(c.signatureDigest());
-        dropIfOfOtherSize(kept, c.signatureSize());
         try {
-            return Optional.of(downloads.download(new Descriptor(OciPackageLayout.SIGNATURE_MEDIA_TYPE, Digest.parse(c.signatureDigest()),
-                    c.signatureSize(), Map.of()), kept, false, null));
+            return Optional.of(signature(new Descriptor(OciPackageLayout.SIGNATURE_MEDIA_TYPE, Digest.parse(c.signatureDigest()),
+                    c.signatureSize(), Map.of())));
         } catch (InvalidPackageException e) {
             throw refused(c, e);
         }
